@@ -1,0 +1,33 @@
+// Generates static protobufjs code (ES module + TypeScript declarations) from
+// signaling/proto/*.proto into signaling/protocol/generated/. The .proto files
+// are the single source of truth; the generated files are not committed.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const protoDir = join(root, 'signaling/proto');
+const outDir = join(root, 'signaling/protocol/generated');
+const outJs = join(outDir, 'protocol.js');
+const outDts = join(outDir, 'protocol.d.ts');
+const protos = readdirSync(protoDir)
+  .filter((f) => f.endsWith('.proto'))
+  .sort()
+  .map((f) => join(protoDir, f));
+
+const newest = Math.max(...protos.map((p) => statSync(p).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+if (existsSync(outJs) && existsSync(outDts) && statSync(outDts).mtimeMs > newest) {
+  process.exit(0);
+}
+mkdirSync(outDir, { recursive: true });
+const bin = (name) => join(root, 'node_modules/.bin', name);
+execFileSync(
+  bin('pbjs'),
+  ['-t', 'static-module', '-w', 'es6', '--es6', '--force-number', '--no-verify', '--no-delimited', '--no-beautify', '-p', protoDir, '-o', outJs, ...protos],
+  { stdio: 'inherit' },
+);
+// protobufjs emits an extensionless import, which Node's ESM loader rejects.
+writeFileSync(outJs, readFileSync(outJs, 'utf8').replace(/from "protobufjs\/minimal"/, 'from "protobufjs/minimal.js"'));
+execFileSync(bin('pbts'), ['-o', outDts, outJs], { stdio: 'inherit' });
+console.log(`protocol generated from ${protos.length} .proto files`);

@@ -1,0 +1,71 @@
+// Server configuration from environment variables, with single-host defaults.
+import { cpus, networkInterfaces } from 'node:os';
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string;
+  adminSecret: string;
+  tokenSecret: string;
+  tokenIssuer: string;
+  logLevel: string;
+  numWorkers: number;
+  mediaListenIp: string;
+  mediaAnnouncedIp: string;
+  /** First UDP/TCP port of the per-worker WebRTC servers (worker i uses base + i). */
+  rtcBasePort: number;
+  maxParticipantsPerRoom: number;
+  maxFrameBytes: number;
+  demoRoomId: string | null;
+  webRoot: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function secret(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is required (at least 32 characters); scripts/run.sh generates one`);
+  if (value.length < 32) throw new Error(`${name} must be at least 32 characters`);
+  return value;
+}
+
+/** The first non-internal IPv4 address, so other machines on the LAN can reach the media ports. */
+export function defaultAnnouncedIp(): string {
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      if (a.family === 'IPv4' && !a.internal) return a.address;
+    }
+  }
+  return '127.0.0.1';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST || '0.0.0.0';
+  const announced = env.MEDIA_ANNOUNCED_IP || defaultAnnouncedIp();
+  return {
+    host,
+    port,
+    publicUrl: env.PUBLIC_URL || `http://${announced}:${port}`,
+    adminSecret: secret(env, 'ADMIN_SECRET'),
+    tokenSecret: secret(env, 'TOKEN_SECRET'),
+    tokenIssuer: env.TOKEN_ISSUER || 'school-call',
+    logLevel: env.LOG_LEVEL || 'info',
+    numWorkers: int(env, 'MEDIASOUP_WORKERS', cpus().length, 1, 256),
+    mediaListenIp: env.MEDIA_LISTEN_IP || '0.0.0.0',
+    mediaAnnouncedIp: announced,
+    rtcBasePort: int(env, 'RTC_BASE_PORT', 40000, 1024, 65000),
+    maxParticipantsPerRoom: int(env, 'MAX_PARTICIPANTS_PER_ROOM', 2000, 1, 100000),
+    maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024, 1024 * 1024),
+    demoRoomId: env.DEMO_ROOM || null,
+    webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+  };
+}

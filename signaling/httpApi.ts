@@ -1,0 +1,208 @@
+// HTTP routes: the admin API (rooms, tokens), health, metrics, the web
+// client's pages, and the demo room's self-service tokens when enabled.
+import type uWS from 'uWebSockets.js';
+import type { AdminAuth } from './adminAuth.js';
+import { HttpError, type Reply, readJson, send, sendJson, track } from './httpUtil.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { isRoleName } from './roles.js';
+import type { Room } from './room.js';
+import type { RoomRegistry } from './roomRegistry.js';
+import type { RoomService } from './roomService.js';
+import type { StaticFiles } from './staticFiles.js';
+import { MAX_TOKEN_TTL_SECONDS, type TokenService } from './tokens.js';
+
+export interface HttpApiDeps {
+  registry: RoomRegistry;
+  rooms: RoomService;
+  tokens: TokenService;
+  auth: AdminAuth;
+  metrics: Metrics;
+  staticFiles: StaticFiles;
+  log: Logger;
+  publicUrl: string;
+  demoRoomId: string | null;
+  health: () => Record<string, unknown>;
+}
+
+const DEFAULT_TOKEN_TTL_SECONDS = 12 * 3600;
+const DEMO_TOKENS_PER_MINUTE = 20;
+
+function roomJson(room: Room) {
+  const d = room.definition;
+  return {
+    id: d.id,
+    title: d.title,
+    createdAt: d.createdAt.toISOString(),
+    maxParticipants: d.maxParticipants,
+    participants: room.peers.size,
+  };
+}
+
+function optionalString(body: Record<string, unknown>, key: string, max: number): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+    throw new HttpError(400, `${key} must be a string of 1-${max} characters`);
+  }
+  return v;
+}
+
+function optionalInt(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new HttpError(400, `${key} must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): void {
+  const { registry, rooms, tokens, auth, metrics, staticFiles, log } = deps;
+
+  /** Wraps a handler: reads headers synchronously, then runs the async part with error mapping. */
+  const route = (
+    method: 'get' | 'post' | 'del',
+    pattern: string,
+    name: string,
+    opts: { admin: boolean },
+    handler: (reply: Reply, params: string[], req: { ip: string }) => Promise<void> | void,
+  ) => {
+    app[method](pattern, (res, req) => {
+      const reply = track(res);
+      const params: string[] = [];
+      for (let i = 0; i < 4; i++) params.push(req.getParameter(i) ?? '');
+      const authorization = req.getHeader('authorization');
+      const ip =
+        req.getHeader('x-forwarded-for').split(',')[0]?.trim() || Buffer.from(res.getRemoteAddressAsText()).toString();
+      const finish = (status: number, body: unknown) => {
+        metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
+        sendJson(reply, status, body);
+      };
+      if (opts.admin && !auth.check(authorization)) {
+        finish(401, { error: 'admin secret required' });
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(reply, params, { ip }))
+        .then(() => metrics.httpRequests.inc({ route: name, status: '2xx' }))
+        .catch((err) => {
+          if (err instanceof HttpError) finish(err.status, { error: err.message });
+          else {
+            log.error({ route: name, err: String(err) }, 'http handler failed');
+            finish(500, { error: 'internal error' });
+          }
+        });
+    });
+  };
+
+  route('get', '/healthz', 'healthz', { admin: false }, (reply) => sendJson(reply, 200, deps.health()));
+
+  route('get', '/metrics', 'metrics', { admin: false }, async (reply) => {
+    const body = await metrics.registry.metrics();
+    send(reply, 200, body, { 'content-type': metrics.registry.contentType });
+  });
+
+  route('post', '/api/rooms', 'create_room', { admin: true }, async (reply) => {
+    const body = await readJson(reply.res);
+    const id = optionalString(body, 'id', 64);
+    const title = optionalString(body, 'title', 200);
+    const maxParticipants = optionalInt(body, 'maxParticipants', 1, 100000);
+    if (id && registry.get(id)) throw new HttpError(409, `room ${id} already exists`);
+    let room: Room;
+    try {
+      room = registry.create({ id, title, maxParticipants });
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message);
+    }
+    log.info({ room: room.id, title: room.definition.title }, 'room created');
+    sendJson(reply, 201, roomJson(room));
+  });
+
+  route('get', '/api/rooms', 'list_rooms', { admin: true }, (reply) => {
+    sendJson(reply, 200, { rooms: [...registry.all()].map(roomJson) });
+  });
+
+  route('get', '/api/rooms/:id', 'get_room', { admin: true }, (reply, [id]) => {
+    const room = registry.get(id ?? '');
+    if (!room) throw new HttpError(404, 'room not found');
+    sendJson(reply, 200, roomJson(room));
+  });
+
+  route('del', '/api/rooms/:id', 'delete_room', { admin: true }, (reply, [id]) => {
+    const room = registry.get(id ?? '');
+    if (!room) throw new HttpError(404, 'room not found');
+    rooms.closeRoom(room);
+    registry.delete(room.id);
+    log.info({ room: room.id }, 'room deleted');
+    sendJson(reply, 200, { deleted: room.id });
+  });
+
+  const mintFor = async (room: Room, body: Record<string, unknown>, role: string) => {
+    const displayName = optionalString(body, 'displayName', 128);
+    if (!displayName) throw new HttpError(400, 'displayName is required');
+    if (!isRoleName(role)) throw new HttpError(400, 'role must be host, co-host, participant or guest');
+    const userId = optionalString(body, 'userId', 128) ?? `guest-${crypto.randomUUID()}`;
+    const ttl = optionalInt(body, 'ttlSeconds', 60, MAX_TOKEN_TTL_SECONDS) ?? DEFAULT_TOKEN_TTL_SECONDS;
+    const { token, expiresAt } = await tokens.mint({ userId, displayName, role, roomId: room.id }, ttl);
+    return {
+      token,
+      expiresAt: expiresAt.toISOString(),
+      userId,
+      role,
+      joinUrl: `${deps.publicUrl}/room/${encodeURIComponent(room.id)}#token=${token}`,
+    };
+  };
+
+  route('post', '/api/rooms/:id/tokens', 'mint_token', { admin: true }, async (reply, [id]) => {
+    const body = await readJson(reply.res);
+    const room = registry.get(id ?? '');
+    if (!room) throw new HttpError(404, 'room not found');
+    const role = body.role === undefined ? 'participant' : body.role;
+    sendJson(reply, 201, await mintFor(room, body, String(role)));
+  });
+
+  // Demo room: anyone may take a participant token, rate-limited per address.
+  const demoHits = new Map<string, number[]>();
+  route('post', '/api/demo/token', 'demo_token', { admin: false }, async (reply, _p, { ip }) => {
+    const body = await readJson(reply.res);
+    const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
+    if (!room) throw new HttpError(404, 'no demo room on this server');
+    const now = Date.now();
+    const hits = (demoHits.get(ip) ?? []).filter((t) => now - t < 60_000);
+    if (hits.length >= DEMO_TOKENS_PER_MINUTE) throw new HttpError(429, 'too many requests; wait a minute');
+    hits.push(now);
+    demoHits.set(ip, hits);
+    // The first person in an empty demo room runs it.
+    const role = room.peers.size === 0 ? 'host' : 'participant';
+    sendJson(reply, 201, await mintFor(room, { displayName: body.displayName }, role));
+  });
+
+  const page = (name: string) => (reply: Reply) => {
+    const file = staticFiles.get(name);
+    if (!file) throw new HttpError(404, 'web client is not built; run npm run build');
+    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
+  };
+  route('get', '/room/:id', 'room_page', { admin: false }, page('/index.html'));
+  route('get', '/demo', 'demo_page', { admin: false }, (reply) => {
+    if (!deps.demoRoomId) throw new HttpError(404, 'no demo room on this server');
+    page('/demo.html')(reply);
+  });
+  route('get', '/', 'home', { admin: false }, page('/home.html'));
+  app.get('/static/*', (res, req) => {
+    const file = staticFiles.get(req.getUrl().slice('/static'.length));
+    const reply = track(res);
+    if (!file) {
+      metrics.httpRequests.inc({ route: 'static', status: '4xx' });
+      sendJson(reply, 404, { error: 'not found' });
+      return;
+    }
+    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
+  });
+
+  app.any('/*', (res) => {
+    const reply = track(res);
+    metrics.httpRequests.inc({ route: 'unknown', status: '4xx' });
+    sendJson(reply, 404, { error: 'not found' });
+  });
+}

@@ -1,0 +1,98 @@
+// Small helpers for uWebSockets.js HTTP handlers: JSON bodies with a size
+// limit, and replies that respect aborted requests.
+import type uWS from 'uWebSockets.js';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: '200 OK',
+  201: '201 Created',
+  204: '204 No Content',
+  302: '302 Found',
+  400: '400 Bad Request',
+  401: '401 Unauthorized',
+  404: '404 Not Found',
+  405: '405 Method Not Allowed',
+  409: '409 Conflict',
+  413: '413 Payload Too Large',
+  429: '429 Too Many Requests',
+  500: '500 Internal Server Error',
+};
+
+export interface Reply {
+  aborted: boolean;
+  res: uWS.HttpResponse;
+}
+
+export function track(res: uWS.HttpResponse): Reply {
+  const reply: Reply = { aborted: false, res };
+  res.onAborted(() => {
+    reply.aborted = true;
+  });
+  return reply;
+}
+
+export function send(
+  reply: Reply,
+  status: number,
+  body: string | Uint8Array,
+  headers: Record<string, string> = {},
+): void {
+  if (reply.aborted) return;
+  reply.res.cork(() => {
+    reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
+    for (const [k, v] of Object.entries(headers)) reply.res.writeHeader(k, v);
+    reply.res.end(body);
+  });
+}
+
+export function sendJson(reply: Reply, status: number, body: unknown): void {
+  send(reply, status, JSON.stringify(body), {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
+}
+
+export function readBody(res: uWS.HttpResponse, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    res.onData((chunk, isLast) => {
+      if (done) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        done = true;
+        reject(new HttpError(413, `body exceeds ${limit} bytes`));
+        return;
+      }
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (isLast) {
+        done = true;
+        resolve(Buffer.concat(chunks));
+      }
+    });
+  });
+}
+
+export async function readJson(res: uWS.HttpResponse, limit = 16 * 1024): Promise<Record<string, unknown>> {
+  const body = await readBody(res, limit);
+  if (body.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HttpError(400, 'body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}

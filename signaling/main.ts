@@ -1,0 +1,24 @@
+// Entry point: load configuration, start the server, stop cleanly on signals.
+import { loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startServer } from './server.js';
+
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+const server = await startServer(config, log).catch((err: unknown) => {
+  log.fatal({ err: String(err) }, 'server failed to start');
+  process.exit(1);
+});
+if (config.demoRoomId) {
+  log.info({ url: `${server.url}/demo` }, 'demo room ready');
+  process.stdout.write(`\nDemo room: open ${server.url}/demo in two browser tabs or on two devices.\n\n`);
+}
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,114 @@
+// Prometheus metrics. Gauges of live state are read at scrape time from the
+// state itself, so they cannot drift from it.
+import client from 'prom-client';
+
+export interface LiveCounts {
+  roomsDefined: number;
+  roomsLive: number;
+  participants: number;
+  connections: number;
+  transports: number;
+  producers: { audio: number; video: number };
+  consumers: { audio: number; video: number };
+}
+
+export interface WorkerUsage {
+  index: number;
+  pid: number;
+  userSeconds: number;
+  systemSeconds: number;
+}
+
+export class Metrics {
+  readonly registry = new client.Registry();
+  readonly requests: client.Counter<'type'>;
+  readonly rejected: client.Counter<'reason'>;
+  readonly requestDuration: client.Histogram<'type'>;
+  readonly workerRestarts: client.Counter;
+  readonly httpRequests: client.Counter<'route' | 'status'>;
+
+  constructor(live: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
+    const registers = [this.registry];
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'school_call_' });
+    this.requests = new client.Counter({
+      name: 'school_call_signaling_requests_total',
+      help: 'Signaling requests handled, by request type',
+      labelNames: ['type'],
+      registers,
+    });
+    this.rejected = new client.Counter({
+      name: 'school_call_signaling_rejected_total',
+      help: 'Signaling frames or requests rejected, by error reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.requestDuration = new client.Histogram({
+      name: 'school_call_signaling_request_duration_seconds',
+      help: 'Time to answer a signaling request',
+      labelNames: ['type'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.workerRestarts = new client.Counter({
+      name: 'school_call_mediasoup_worker_restarts_total',
+      help: 'mediasoup workers that died and were replaced',
+      registers,
+    });
+    this.httpRequests = new client.Counter({
+      name: 'school_call_http_requests_total',
+      help: 'HTTP requests, by route and status',
+      labelNames: ['route', 'status'],
+      registers,
+    });
+    const gauge = (name: string, help: string, read: (c: LiveCounts) => number) =>
+      new client.Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read(live()));
+        },
+      });
+    gauge('school_call_rooms', 'Rooms created and not deleted', (c) => c.roomsDefined);
+    gauge('school_call_rooms_live', 'Rooms with at least one participant', (c) => c.roomsLive);
+    gauge('school_call_participants', 'Participants joined to a room', (c) => c.participants);
+    gauge('school_call_ws_connections', 'Open signaling WebSocket connections', (c) => c.connections);
+    gauge('school_call_webrtc_transports', 'Open WebRTC transports', (c) => c.transports);
+    new client.Gauge({
+      name: 'school_call_producers',
+      help: 'Open producers, by kind',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const c = live();
+        this.set({ kind: 'audio' }, c.producers.audio);
+        this.set({ kind: 'video' }, c.producers.video);
+      },
+    });
+    new client.Gauge({
+      name: 'school_call_consumers',
+      help: 'Open consumers, by kind',
+      labelNames: ['kind'],
+      registers,
+      collect() {
+        const c = live();
+        this.set({ kind: 'audio' }, c.consumers.audio);
+        this.set({ kind: 'video' }, c.consumers.video);
+      },
+    });
+    new client.Gauge({
+      name: 'school_call_mediasoup_worker_cpu_seconds',
+      help: 'CPU time used by each mediasoup worker process since it started',
+      labelNames: ['worker', 'pid', 'mode'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const w of await workers()) {
+          const labels = { worker: String(w.index), pid: String(w.pid) };
+          this.set({ ...labels, mode: 'user' }, w.userSeconds);
+          this.set({ ...labels, mode: 'system' }, w.systemSeconds);
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,427 @@
+// Room operations on behalf of one peer: join, transports, produce, consume,
+// leave. Each method checks ownership and permissions before it touches
+// mediasoup, so a refused request changes nothing.
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
+import { ErrorCode, SignalingError } from './errors.js';
+import type { Logger } from './log.js';
+import { Peer, type PeerIdentity } from './peer.js';
+import {
+  type RtpCapabilities,
+  type RtpParameters,
+  WireValidationError,
+  dtlsParametersFromWire,
+  iceCandidatesToWire,
+  iceParametersToWire,
+  dtlsParametersToWire,
+  mediaKindFromWire,
+  mediaKindToWire,
+  rtpCapabilitiesFromWire,
+  rtpCapabilitiesToWire,
+  rtpParametersFromWire,
+  rtpParametersToWire,
+} from './protocol/mediaWire.js';
+import { schoolcall } from './protocol/generated/protocol.js';
+import { type MediaSourceName, mayProduce, roleToWire } from './roles.js';
+import type { Room, RoomFanout } from './room.js';
+import type { RoomRegistry } from './roomRegistry.js';
+import type { TokenService } from './tokens.js';
+import { encodeEvent } from './wire.js';
+
+import pb = schoolcall.v1;
+
+/** How a peer's connection is reached from room logic. */
+export interface PeerChannel {
+  send(bytes: Uint8Array): void;
+  /** Sends SessionClosed and closes the connection. */
+  close(reason: pb.CloseReason, message: string): void;
+  subscribe(topic: string): void;
+}
+
+export interface JoinedPeer {
+  room: Room;
+  peer: Peer;
+}
+
+const MAX_TRANSPORTS_PER_PEER = 4;
+const EMPTY_ROOM_MEDIA_GRACE_MS = 15_000;
+
+const SOURCES: Record<number, { name: MediaSourceName; kind: 'audio' | 'video' }> = {
+  [pb.MediaSource.MEDIA_SOURCE_MICROPHONE]: { name: 'microphone', kind: 'audio' },
+  [pb.MediaSource.MEDIA_SOURCE_CAMERA]: { name: 'camera', kind: 'video' },
+  [pb.MediaSource.MEDIA_SOURCE_SCREEN]: { name: 'screen', kind: 'video' },
+  [pb.MediaSource.MEDIA_SOURCE_SCREEN_AUDIO]: { name: 'screen-audio', kind: 'audio' },
+};
+
+function sourceToWire(source: MediaSourceName): pb.MediaSource {
+  for (const [num, s] of Object.entries(SOURCES)) if (s.name === source) return Number(num) as pb.MediaSource;
+  return pb.MediaSource.MEDIA_SOURCE_UNSPECIFIED;
+}
+
+export function roomTopic(roomId: string): string {
+  return `room/${roomId}`;
+}
+
+function invalid(message: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
+}
+
+function notFound(what: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, `${what} not found`);
+}
+
+/** Runs a wire decoder and turns its validation failures into INVALID_ARGUMENT. */
+function fromWire<T>(decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof WireValidationError) throw invalid(err.message);
+    throw err;
+  }
+}
+
+/** mediasoup rejects bad parameters with TypeError; those are the client's fault. */
+async function mediasoupCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof TypeError || (err instanceof Error && err.name === 'UnsupportedError')) {
+      throw invalid(err.message);
+    }
+    throw err;
+  }
+}
+
+export function participantToWire(peer: Peer): pb.IParticipant {
+  const { participantId, userId, displayName, role } = peer.identity;
+  return { participantId, userId, displayName, role: roleToWire(role) };
+}
+
+function producerToWire(peer: Peer, producer: types.Producer, source: MediaSourceName): pb.IProducerInfo {
+  return {
+    producerId: producer.id,
+    participantId: peer.id,
+    kind: mediaKindToWire(producer.kind),
+    source: sourceToWire(source),
+    paused: producer.paused,
+  };
+}
+
+export class RoomService {
+  private readonly emptyTimers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly rooms: RoomRegistry,
+    private readonly tokens: TokenService,
+    private readonly fanout: RoomFanout,
+    private readonly log: Logger,
+  ) {}
+
+  // ---- membership ---------------------------------------------------------
+
+  async join(
+    req: pb.IJoinRequest,
+    channel: PeerChannel,
+    isOpen: () => boolean,
+  ): Promise<{ joined: JoinedPeer; response: pb.IJoinResponse }> {
+    const roomId = req.roomId ?? '';
+    const token = req.token ?? '';
+    if (!token) throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is required');
+    if (token.length > 4096) throw invalid('token is too long');
+    const claims = await this.tokens.verify(token);
+    if (claims.roomId !== roomId) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not for this room');
+    }
+    const room = this.rooms.get(roomId);
+    if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    const previous = room.peerByUserId(claims.userId);
+    if (!previous && room.peers.size >= room.definition.maxParticipants) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_FULL, 'room is full');
+    }
+    const media = await room.ensureMedia((lost) => this.onMediaLost(room, lost));
+    // The connection may have gone, or the room been deleted, while we awaited.
+    if (!isOpen()) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'connection closed during join');
+    if (this.rooms.get(roomId) !== room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+
+    const stale = room.peerByUserId(claims.userId);
+    if (stale) {
+      this.removePeer(room, stale);
+      stale.channel.close(pb.CloseReason.CLOSE_REASON_REPLACED, 'joined from another connection');
+    }
+    this.cancelEmptyTimer(room.id);
+    const identity: PeerIdentity = {
+      participantId: randomUUID(),
+      userId: claims.userId,
+      displayName: claims.displayName.slice(0, 128),
+      role: claims.role,
+    };
+    const peer = new Peer(identity, channel);
+    const others = [...room.peers.values()];
+    room.peers.set(peer.id, peer);
+    channel.subscribe(roomTopic(room.id));
+    this.fanout.publish(
+      room.id,
+      encodeEvent({ participantJoined: { participant: participantToWire(peer) } }),
+      peer.id,
+    );
+    const producers: pb.IProducerInfo[] = [];
+    for (const p of room.producers()) producers.push(producerToWire(p.peer, p.producer, p.source));
+    this.log.info(
+      { room: room.id, participant: peer.id, user: identity.userId, role: identity.role, size: room.peers.size },
+      'participant joined',
+    );
+    return {
+      joined: { room, peer },
+      response: {
+        self: participantToWire(peer),
+        roomTitle: room.definition.title,
+        participants: others.map(participantToWire),
+        producers,
+        routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
+      },
+    };
+  }
+
+  /** Removes a peer from its room and tells the others. Idempotent. */
+  leave({ room, peer }: JoinedPeer): void {
+    if (room.peers.get(peer.id) !== peer) return;
+    this.removePeer(room, peer);
+    this.log.info({ room: room.id, participant: peer.id, size: room.peers.size }, 'participant left');
+  }
+
+  private removePeer(room: Room, peer: Peer): void {
+    room.peers.delete(peer.id);
+    // Closing transports fires producer 'transportclose', which announces removals.
+    peer.closeMedia();
+    this.fanout.publish(room.id, encodeEvent({ participantLeft: { participantId: peer.id } }), peer.id);
+    if (room.peers.size === 0) this.startEmptyTimer(room);
+  }
+
+  /** Ends a room for everyone (admin delete). */
+  closeRoom(room: Room): void {
+    for (const peer of [...room.peers.values()]) {
+      this.removePeer(room, peer);
+      peer.channel.close(pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
+    }
+    this.cancelEmptyTimer(room.id);
+    room.closeMedia();
+  }
+
+  private onMediaLost(room: Room, media: RoomMedia): void {
+    this.log.warn({ room: room.id, worker: media.workerIndex, peers: room.peers.size }, 'room media lost');
+    for (const peer of [...room.peers.values()]) {
+      this.removePeer(room, peer);
+      peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
+    }
+  }
+
+  private startEmptyTimer(room: Room): void {
+    this.cancelEmptyTimer(room.id);
+    const timer = setTimeout(() => {
+      this.emptyTimers.delete(room.id);
+      if (room.peers.size === 0) room.closeMedia();
+    }, EMPTY_ROOM_MEDIA_GRACE_MS);
+    timer.unref();
+    this.emptyTimers.set(room.id, timer);
+  }
+
+  private cancelEmptyTimer(roomId: string): void {
+    const t = this.emptyTimers.get(roomId);
+    if (t) clearTimeout(t);
+    this.emptyTimers.delete(roomId);
+  }
+
+  dispose(): void {
+    for (const t of this.emptyTimers.values()) clearTimeout(t);
+    this.emptyTimers.clear();
+  }
+
+  // ---- media ----------------------------------------------------------------
+
+  private media(room: Room): RoomMedia {
+    const media = room.liveMedia;
+    if (!media) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'room media is not available');
+    return media;
+  }
+
+  routerRtpCapabilities({ room }: JoinedPeer): pb.IRtpCapabilities {
+    return rtpCapabilitiesToWire(this.media(room).rtpCapabilities as RtpCapabilities);
+  }
+
+  async createWebRtcTransport(
+    { room, peer }: JoinedPeer,
+    req: pb.ICreateWebRtcTransportRequest,
+  ): Promise<pb.IWebRtcTransportInfo> {
+    let direction: TransportDirection;
+    if (req.direction === pb.TransportDirection.TRANSPORT_DIRECTION_SEND) direction = 'send';
+    else if (req.direction === pb.TransportDirection.TRANSPORT_DIRECTION_RECV) direction = 'recv';
+    else throw invalid('direction must be SEND or RECV');
+    if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
+      throw invalid(`at most ${MAX_TRANSPORTS_PER_PEER} transports per participant`);
+    }
+    const transport = await this.media(room).createWebRtcTransport(direction, {
+      roomId: room.id,
+      participantId: peer.id,
+    });
+    if (room.peers.get(peer.id) !== peer) {
+      transport.close();
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
+    }
+    peer.transports.set(transport.id, { transport, direction, connected: false });
+    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed') {
+        this.log.info({ room: room.id, participant: peer.id, transport: transport.id, state }, 'dtls ended');
+      }
+    });
+    return {
+      transportId: transport.id,
+      direction: req.direction,
+      iceParameters: iceParametersToWire(transport.iceParameters),
+      iceCandidates: iceCandidatesToWire(transport.iceCandidates),
+      dtlsParameters: dtlsParametersToWire(transport.dtlsParameters),
+    };
+  }
+
+  private ownTransport(peer: Peer, transportId: string | null | undefined) {
+    const t = peer.transports.get(transportId ?? '');
+    if (!t) throw notFound('transport');
+    return t;
+  }
+
+  async connectWebRtcTransport({ peer }: JoinedPeer, req: pb.IConnectWebRtcTransportRequest): Promise<void> {
+    const t = this.ownTransport(peer, req.transportId);
+    const dtlsParameters = fromWire(() => dtlsParametersFromWire(req.dtlsParameters));
+    if (t.connected) throw invalid('transport is already connected');
+    t.connected = true;
+    try {
+      await mediasoupCall(() => t.transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+    } catch (err) {
+      t.connected = false;
+      throw err;
+    }
+  }
+
+  async restartIce({ peer }: JoinedPeer, req: pb.IRestartIceRequest): Promise<pb.IIceParameters> {
+    const t = this.ownTransport(peer, req.transportId);
+    return iceParametersToWire(await t.transport.restartIce());
+  }
+
+  async produce({ room, peer }: JoinedPeer, req: pb.IProduceRequest): Promise<pb.IProduceResponse> {
+    const t = this.ownTransport(peer, req.transportId);
+    if (t.direction !== 'send') throw invalid('transport is not a send transport');
+    const kind = fromWire(() => mediaKindFromWire(req.kind));
+    const source = SOURCES[req.source ?? 0];
+    if (!source) throw invalid('source is required');
+    if (source.kind !== kind) throw invalid(`source ${source.name} must be ${source.kind}`);
+    if (!mayProduce(peer.identity.role, source.name)) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, `role ${peer.identity.role} may not share ${source.name}`);
+    }
+    if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
+    const rtpParameters = fromWire(() => rtpParametersFromWire(req.rtpParameters));
+    const producer = await mediasoupCall(() =>
+      t.transport.produce({
+        kind,
+        rtpParameters: rtpParameters as types.RtpParameters,
+        paused: Boolean(req.paused),
+        appData: { participantId: peer.id, source: source.name },
+      }),
+    );
+    if (room.peers.get(peer.id) !== peer || t.transport.closed) {
+      producer.close();
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
+    }
+    peer.producers.set(producer.id, { producer, source: source.name });
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.fanout.publish(
+        room.id,
+        encodeEvent({ producerRemoved: { producerId: producer.id, participantId: peer.id } }),
+        peer.id,
+      );
+    });
+    this.fanout.publish(
+      room.id,
+      encodeEvent({ producerAdded: { producer: producerToWire(peer, producer, source.name) } }),
+      peer.id,
+    );
+    this.log.debug({ room: room.id, participant: peer.id, producer: producer.id, source: source.name }, 'produce');
+    return { producerId: producer.id };
+  }
+
+  closeProducer({ peer }: JoinedPeer, req: pb.ICloseProducerRequest): void {
+    const p = peer.producers.get(req.producerId ?? '');
+    if (!p) throw notFound('producer');
+    p.producer.close();
+  }
+
+  async setProducerPaused({ room, peer }: JoinedPeer, req: pb.ISetProducerPausedRequest): Promise<void> {
+    const p = peer.producers.get(req.producerId ?? '');
+    if (!p) throw notFound('producer');
+    if (req.paused) await p.producer.pause();
+    else await p.producer.resume();
+    this.fanout.publish(
+      room.id,
+      encodeEvent({ producerStateChanged: { producerId: p.producer.id, paused: p.producer.paused } }),
+      peer.id,
+    );
+  }
+
+  async consume({ room, peer }: JoinedPeer, req: pb.IConsumeRequest): Promise<pb.IConsumeResponse> {
+    const t = this.ownTransport(peer, req.transportId);
+    if (t.direction !== 'recv') throw invalid('transport is not a receive transport');
+    const entry = room.findProducer(req.producerId ?? '');
+    if (!entry) throw notFound('producer');
+    if (entry.peer === peer) throw invalid('cannot consume own producer');
+    if (peer.hasConsumerOf(entry.producer.id)) throw invalid('already consuming this producer');
+    const rtpCapabilities = fromWire(() => rtpCapabilitiesFromWire(req.rtpCapabilities));
+    const media = this.media(room);
+    if (!media.canConsume(entry.producer.id, rtpCapabilities as types.RtpCapabilities)) {
+      throw invalid('the receiving device cannot decode this producer');
+    }
+    const consumer = await mediasoupCall(() =>
+      t.transport.consume({
+        producerId: entry.producer.id,
+        rtpCapabilities: rtpCapabilities as types.RtpCapabilities,
+        paused: true,
+        appData: { participantId: peer.id },
+      }),
+    );
+    if (room.peers.get(peer.id) !== peer || t.transport.closed) {
+      consumer.close();
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
+    }
+    peer.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      peer.consumers.delete(consumer.id);
+      peer.channel.send(
+        encodeEvent({ consumerClosed: { consumerId: consumer.id, producerId: entry.producer.id } }),
+      );
+    });
+    const stateChanged = () =>
+      peer.channel.send(
+        encodeEvent({ consumerStateChanged: { consumerId: consumer.id, producerPaused: consumer.producerPaused } }),
+      );
+    consumer.on('producerpause', stateChanged);
+    consumer.on('producerresume', stateChanged);
+    return {
+      consumerId: consumer.id,
+      producerId: entry.producer.id,
+      participantId: entry.peer.id,
+      kind: mediaKindToWire(consumer.kind),
+      source: sourceToWire(entry.source),
+      rtpParameters: rtpParametersToWire(consumer.rtpParameters as RtpParameters),
+      paused: consumer.paused,
+      producerPaused: consumer.producerPaused,
+    };
+  }
+
+  async setConsumerPaused({ peer }: JoinedPeer, req: pb.ISetConsumerPausedRequest): Promise<void> {
+    const c = peer.consumers.get(req.consumerId ?? '');
+    if (!c) throw notFound('consumer');
+    if (req.paused) await c.pause();
+    else await c.resume();
+  }
+}

@@ -1,0 +1,123 @@
+// Wires the parts together: worker pool, rooms, tokens, the WebSocket and
+// HTTP endpoints, and metrics. startServer() is what main.ts and the
+// integration tests call.
+import uWS from 'uWebSockets.js';
+import { WorkerPool } from '../sfu/workerPool.js';
+import { AdminAuth } from './adminAuth.js';
+import type { Config } from './config.js';
+import { registerHttpRoutes } from './httpApi.js';
+import { type Logger, createLogger } from './log.js';
+import { type LiveCounts, Metrics } from './metrics.js';
+import { schoolcall } from './protocol/generated/protocol.js';
+import { RoomRegistry } from './roomRegistry.js';
+import { RoomService } from './roomService.js';
+import { StaticFiles } from './staticFiles.js';
+import { TokenService } from './tokens.js';
+import { WsServer } from './wsServer.js';
+
+import pb = schoolcall.v1;
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  registry: RoomRegistry;
+  tokens: TokenService;
+  pool: WorkerPool;
+  metrics: Metrics;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const pool = await WorkerPool.create(
+    {
+      numWorkers: config.numWorkers,
+      listenIp: config.mediaListenIp,
+      announcedIp: config.mediaAnnouncedIp,
+      rtcBasePort: config.rtcBasePort,
+    },
+    log,
+  );
+  const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom);
+  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
+  const app = uWS.App();
+
+  let ws: WsServer | null = null;
+  const live = (): LiveCounts => {
+    const c: LiveCounts = {
+      roomsDefined: registry.size,
+      roomsLive: 0,
+      participants: 0,
+      connections: ws?.connectionCount ?? 0,
+      transports: 0,
+      producers: { audio: 0, video: 0 },
+      consumers: { audio: 0, video: 0 },
+    };
+    for (const room of registry.all()) {
+      if (room.peers.size > 0) c.roomsLive++;
+      c.participants += room.peers.size;
+      for (const peer of room.peers.values()) {
+        c.transports += peer.transports.size;
+        for (const p of peer.producers.values()) c.producers[p.producer.kind]++;
+        for (const consumer of peer.consumers.values()) c.consumers[consumer.kind]++;
+      }
+    }
+    return c;
+  };
+  const metrics = new Metrics(live, () => pool.usage());
+  pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+
+  ws = new WsServer(
+    app,
+    { maxFrameBytes: config.maxFrameBytes, maxBackpressureBytes: 1024 * 1024, idleTimeoutSeconds: 60 },
+    metrics,
+    log,
+  );
+  const rooms = new RoomService(registry, tokens, ws, log);
+  ws.attach('/ws', rooms);
+
+  if (config.demoRoomId && !registry.get(config.demoRoomId)) {
+    registry.create({ id: config.demoRoomId, title: 'Demo lesson' });
+  }
+
+  registerHttpRoutes(app, {
+    registry,
+    rooms,
+    tokens,
+    auth: new AdminAuth(config.adminSecret),
+    metrics,
+    staticFiles: new StaticFiles(config.webRoot),
+    log,
+    publicUrl: config.publicUrl,
+    demoRoomId: config.demoRoomId,
+    health: () => ({ status: 'ok', workers: pool.size, rooms: registry.size, connections: ws?.connectionCount ?? 0 }),
+  });
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (token) => {
+      if (token) resolve(token);
+      else reject(new Error(`cannot listen on ${config.host}:${config.port}`));
+    });
+  });
+  const port = uWS.us_socket_local_port(listenSocket);
+  const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
+  log.info({ port, url, workers: pool.size }, 'server listening');
+
+  return {
+    port,
+    url,
+    registry,
+    tokens,
+    pool,
+    metrics,
+    log,
+    async close() {
+      uWS.us_listen_socket_close(listenSocket);
+      for (const room of [...registry.all()]) rooms.closeRoom(room);
+      ws?.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      rooms.dispose();
+      pool.close();
+      app.close?.();
+    },
+  };
+}

@@ -1,0 +1,169 @@
+// One signaling connection: decodes frames, enforces order (join first) and a
+// request rate, dispatches to RoomService, and answers every request with a
+// Response of the same id. Failures become typed errors and are counted.
+import { ErrorCode, SignalingError, errorLabel } from './errors.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { schoolcall } from './protocol/generated/protocol.js';
+import type { JoinedPeer, PeerChannel, RoomService } from './roomService.js';
+import { type RequestType, decodeClientFrame, encodeError, encodeResponse } from './wire.js';
+
+import pb = schoolcall.v1;
+
+export interface SessionSocket extends PeerChannel {
+  readonly remoteAddress: string;
+}
+
+export interface SessionContext {
+  rooms: RoomService;
+  metrics: Metrics;
+  log: Logger;
+  maxFrameBytes: number;
+  onJoined(session: Session, joined: JoinedPeer): void;
+  onLeft(session: Session, joined: JoinedPeer): void;
+}
+
+type State = 'connected' | 'joining' | 'joined' | 'closed';
+
+// Token bucket: a browser sends a few dozen requests when joining, then few.
+const RATE_BURST = 200;
+const RATE_PER_SECOND = 50;
+
+export class Session {
+  private state: State = 'connected';
+  private joined: JoinedPeer | null = null;
+  private tokens = RATE_BURST;
+  private lastRefill = Date.now();
+
+  constructor(
+    readonly id: string,
+    private readonly socket: SessionSocket,
+    private readonly ctx: SessionContext,
+  ) {}
+
+  get peerId(): string | null {
+    return this.joined?.peer.id ?? null;
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  async onFrame(data: Uint8Array, isBinary: boolean): Promise<void> {
+    const frame = decodeClientFrame(data, isBinary, this.ctx.maxFrameBytes);
+    if (!frame.ok) {
+      this.reject(frame.requestId, frame.error);
+      return;
+    }
+    if (!this.takeToken()) {
+      this.reject(frame.requestId, new SignalingError(ErrorCode.ERROR_CODE_RATE_LIMITED, 'too many requests'));
+      return;
+    }
+    const { requestId, type, message } = frame;
+    this.ctx.metrics.requests.inc({ type });
+    const stop = this.ctx.metrics.requestDuration.startTimer({ type });
+    try {
+      const result = await this.dispatch(type, message);
+      if (this.state !== 'closed') this.socket.send(encodeResponse({ requestId, ...result }));
+    } catch (err) {
+      if (err instanceof SignalingError) {
+        this.reject(requestId, err);
+      } else {
+        this.ctx.log.error({ session: this.id, type, err: String(err) }, 'request failed');
+        this.reject(requestId, new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'internal error'));
+      }
+    } finally {
+      stop();
+    }
+  }
+
+  /** Called when the socket has closed, for whatever reason. */
+  onClose(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.joined) {
+      this.ctx.rooms.leave(this.joined);
+      this.ctx.onLeft(this, this.joined);
+      this.joined = null;
+    }
+  }
+
+  private reject(requestId: number, error: SignalingError): void {
+    this.ctx.metrics.rejected.inc({ reason: errorLabel(error.code) });
+    this.ctx.log.debug({ session: this.id, requestId, code: errorLabel(error.code), msg: error.message }, 'rejected');
+    if (this.state !== 'closed') this.socket.send(encodeError(requestId, error));
+  }
+
+  private takeToken(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(RATE_BURST, this.tokens + ((now - this.lastRefill) / 1000) * RATE_PER_SECOND);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private requireJoined(): JoinedPeer {
+    if (!this.joined || this.state !== 'joined') {
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'join a room first');
+    }
+    return this.joined;
+  }
+
+  private async dispatch(type: RequestType, m: pb.ClientMessage): Promise<pb.IResponse> {
+    const rooms = this.ctx.rooms;
+    const ok = { ok: {} };
+    switch (type) {
+      case 'join': {
+        if (this.state !== 'connected') {
+          throw new SignalingError(ErrorCode.ERROR_CODE_ALREADY_JOINED, 'already joined or joining');
+        }
+        this.state = 'joining';
+        try {
+          const { joined, response } = await rooms.join(m.join!, this.socket, () => this.state !== 'closed');
+          this.joined = joined;
+          this.state = 'joined';
+          this.ctx.onJoined(this, joined);
+          return { join: response };
+        } catch (err) {
+          if (this.state === 'joining') this.state = 'connected';
+          throw err;
+        }
+      }
+      case 'getRouterRtpCapabilities':
+        return { routerRtpCapabilities: rooms.routerRtpCapabilities(this.requireJoined()) };
+      case 'createWebrtcTransport':
+        return { webrtcTransport: await rooms.createWebRtcTransport(this.requireJoined(), m.createWebrtcTransport!) };
+      case 'connectWebrtcTransport':
+        await rooms.connectWebRtcTransport(this.requireJoined(), m.connectWebrtcTransport!);
+        return ok;
+      case 'restartIce':
+        return { iceParameters: await rooms.restartIce(this.requireJoined(), m.restartIce!) };
+      case 'produce':
+        return { produce: await rooms.produce(this.requireJoined(), m.produce!) };
+      case 'closeProducer':
+        rooms.closeProducer(this.requireJoined(), m.closeProducer!);
+        return ok;
+      case 'setProducerPaused':
+        await rooms.setProducerPaused(this.requireJoined(), m.setProducerPaused!);
+        return ok;
+      case 'consume':
+        return { consume: await rooms.consume(this.requireJoined(), m.consume!) };
+      case 'setConsumerPaused':
+        await rooms.setConsumerPaused(this.requireJoined(), m.setConsumerPaused!);
+        return ok;
+      case 'leave': {
+        const joined = this.requireJoined();
+        rooms.leave(joined);
+        this.ctx.onLeft(this, joined);
+        this.joined = null;
+        this.state = 'connected';
+        return ok;
+      }
+      default: {
+        const unknown: never = type;
+        throw new SignalingError(ErrorCode.ERROR_CODE_UNKNOWN_MESSAGE, `unknown request ${String(unknown)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// Signed, expiring join tokens (JWT, HS256). Another system, such as the
+// school messenger's backend, can mint them with any JWT library and the
+// shared secret.
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { ErrorCode, SignalingError } from './errors.js';
+import { type RoleName, isRoleName } from './roles.js';
+
+export interface TokenClaims {
+  userId: string;
+  displayName: string;
+  role: RoleName;
+  roomId: string;
+}
+
+export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+
+export class TokenService {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly issuer: string,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async mint(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + ttlSeconds;
+    const token = await new SignJWT({ name: claims.displayName, role: claims.role, room: claims.roomId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setSubject(claims.userId)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Verifies signature, issuer and expiry; throws a SignalingError otherwise. */
+  async verify(token: string): Promise<TokenClaims & { expiresAt: Date }> {
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new SignalingError(ErrorCode.ERROR_CODE_TOKEN_EXPIRED, 'token has expired');
+      }
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not valid');
+    }
+    const { sub, name, role, room, exp } = payload as Record<string, unknown>;
+    if (
+      typeof sub !== 'string' ||
+      !sub ||
+      typeof name !== 'string' ||
+      !isRoleName(role) ||
+      typeof room !== 'string' ||
+      typeof exp !== 'number'
+    ) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token lacks required claims');
+    }
+    return { userId: sub, displayName: name, role, roomId: room, expiresAt: new Date(exp * 1000) };
+  }
+}

@@ -1,0 +1,140 @@
+// The signaling WebSocket endpoint on uWebSockets.js. Room events fan out via
+// uWS topics (one per room), so each event is encoded once however many
+// members the room has.
+import { randomUUID } from 'node:crypto';
+import uWS from 'uWebSockets.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { schoolcall } from './protocol/generated/protocol.js';
+import type { RoomFanout } from './room.js';
+import { type RoomService, roomTopic } from './roomService.js';
+import { Session, type SessionSocket } from './session.js';
+import { encodeEvent } from './wire.js';
+
+import pb = schoolcall.v1;
+
+interface SocketData {
+  id: string;
+  remoteAddress: string;
+  session?: Session;
+  closed?: boolean;
+}
+
+export interface WsServerOptions {
+  maxFrameBytes: number;
+  /** A slow client whose unsent data passes this is disconnected. */
+  maxBackpressureBytes: number;
+  idleTimeoutSeconds: number;
+}
+
+/** Frames this many times over the soft limit are cut off by uWS itself. */
+const HARD_FRAME_FACTOR = 4;
+
+export class WsServer implements RoomFanout {
+  private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
+  private readonly byPeer = new Map<string, uWS.WebSocket<SocketData>>();
+  private rooms!: RoomService;
+
+  constructor(
+    private readonly app: uWS.TemplatedApp,
+    private readonly options: WsServerOptions,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  get connectionCount(): number {
+    return this.sockets.size;
+  }
+
+  publish(roomId: string, bytes: Uint8Array, exceptPeerId?: string): void {
+    const topic = roomTopic(roomId);
+    const except = exceptPeerId ? this.byPeer.get(exceptPeerId) : undefined;
+    if (except && !except.getUserData().closed && except.isSubscribed(topic)) {
+      except.publish(topic, bytes, true);
+    } else {
+      this.app.publish(topic, bytes, true);
+    }
+  }
+
+  attach(path: string, rooms: RoomService): void {
+    this.rooms = rooms;
+    const { maxFrameBytes } = this.options;
+    this.app.ws<SocketData>(path, {
+      compression: uWS.DISABLED,
+      maxPayloadLength: maxFrameBytes * HARD_FRAME_FACTOR,
+      maxBackpressure: this.options.maxBackpressureBytes,
+      // Declared as a number in this package's typings; uWS reads it as a flag.
+      closeOnBackpressureLimit: 1,
+      idleTimeout: this.options.idleTimeoutSeconds,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        const remoteAddress =
+          req.getHeader('x-forwarded-for').split(',')[0]?.trim() ||
+          Buffer.from(res.getRemoteAddressAsText()).toString();
+        res.upgrade<SocketData>(
+          { id: randomUUID(), remoteAddress },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
+        );
+      },
+      open: (ws) => this.onOpen(ws),
+      message: (ws, message, isBinary) => {
+        const session = ws.getUserData().session;
+        // protobufjs copies what it decodes, so the transient buffer is safe to use synchronously.
+        void session?.onFrame(new Uint8Array(message), isBinary);
+      },
+      close: (ws, code) => {
+        const data = ws.getUserData();
+        data.closed = true;
+        this.sockets.delete(data.id);
+        if (code === 1009) this.metrics.rejected.inc({ reason: 'frame_too_large' });
+        data.session?.onClose();
+        this.log.debug({ session: data.id, code }, 'connection closed');
+      },
+    });
+  }
+
+  /** Closes every connection with a reason, e.g. at shutdown. */
+  closeAll(reason: pb.CloseReason, message: string): void {
+    for (const ws of [...this.sockets.values()]) this.closeWith(ws, reason, message);
+  }
+
+  private onOpen(ws: uWS.WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    this.sockets.set(data.id, ws);
+    const socket: SessionSocket = {
+      remoteAddress: data.remoteAddress,
+      send: (bytes) => {
+        if (!data.closed) ws.send(bytes, true);
+      },
+      close: (reason, message) => this.closeWith(ws, reason, message),
+      subscribe: (topic) => {
+        if (!data.closed) ws.subscribe(topic);
+      },
+    };
+    data.session = new Session(data.id, socket, {
+      rooms: this.rooms,
+      metrics: this.metrics,
+      log: this.log,
+      maxFrameBytes: this.options.maxFrameBytes,
+      onJoined: (_s, joined) => {
+        this.byPeer.set(joined.peer.id, ws);
+      },
+      onLeft: (_s, joined) => {
+        if (this.byPeer.get(joined.peer.id) === ws) this.byPeer.delete(joined.peer.id);
+        if (!data.closed) ws.unsubscribe(roomTopic(joined.room.id));
+      },
+    });
+  }
+
+  private closeWith(ws: uWS.WebSocket<SocketData>, reason: pb.CloseReason, message: string): void {
+    const data = ws.getUserData();
+    if (data.closed) return;
+    ws.cork(() => {
+      ws.send(encodeEvent({ sessionClosed: { reason, message } }), true);
+      ws.end(1000, message.slice(0, 120));
+    });
+  }
+}
