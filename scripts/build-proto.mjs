@@ -27,7 +27,14 @@ execFileSync(
   ['-t', 'static-module', '-w', 'es6', '--es6', '--force-number', '--no-verify', '--no-delimited', '--no-beautify', '-p', protoDir, '-o', outJs, ...protos],
   { stdio: 'inherit' },
 );
-// protobufjs emits an extensionless import, which Node's ESM loader rejects.
-writeFileSync(outJs, readFileSync(outJs, 'utf8').replace(/from "protobufjs\/minimal"/, 'from "protobufjs/minimal.js"'));
+// protobufjs emits a namespace import of an extensionless CommonJS path; Node's
+// ESM loader needs the extension and exposes CommonJS exports as the default.
+writeFileSync(
+  outJs,
+  readFileSync(outJs, 'utf8').replace(
+    /import \* as \$protobuf from "protobufjs\/minimal";/,
+    'import $protobuf from "protobufjs/minimal.js";',
+  ),
+);
 execFileSync(bin('pbts'), ['-o', outDts, outJs], { stdio: 'inherit' });
 console.log(`protocol generated from ${protos.length} .proto files`);

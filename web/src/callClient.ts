@@ -59,13 +59,22 @@ export class CallClient {
   self: pb.IParticipant | null = null;
   roomTitle = '';
   readonly participants = new Map<string, pb.IParticipant>();
+  // Events are handled one at a time, in order, and only once join() has set
+  // up the transports: a producer announced mid-join must not be missed.
+  private eventChain: Promise<void>;
+  private markReady: () => void = () => {};
 
   constructor(
     wsUrl: string,
     private readonly listener: CallListener,
   ) {
     this.signaling = new SignalingClient(wsUrl);
-    this.signaling.onEvent = (e) => void this.onEvent(e);
+    this.eventChain = new Promise((resolve) => {
+      this.markReady = resolve;
+    });
+    this.signaling.onEvent = (e) => {
+      this.eventChain = this.eventChain.then(() => this.onEvent(e));
+    };
   }
 
   async join(roomId: string, token: string): Promise<void> {
@@ -82,7 +91,11 @@ export class CallClient {
     if (this.device.canProduce('audio') || this.device.canProduce('video')) {
       this.sendTransport = await this.createTransport('send');
     }
-    for (const producer of join.producers ?? []) await this.consume(producer);
+    try {
+      for (const producer of join.producers ?? []) await this.consume(producer);
+    } finally {
+      this.markReady();
+    }
   }
 
   /** Starts sending a local track; the server decides whether this role may. */

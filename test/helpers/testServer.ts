@@ -1,0 +1,87 @@
+// Starts the real server in-process on free ports with one mediasoup worker.
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { type Config, loadConfig } from '../../signaling/config.js';
+import { createLogger } from '../../signaling/log.js';
+import { type RunningServer, startServer } from '../../signaling/server.js';
+
+/** A port free for both TCP and UDP right now (WebRtcServer listens on both). */
+export async function freeTcpUdpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const addr = srv.address();
+        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+      });
+    });
+    const udpFree = await new Promise<boolean>((resolve) => {
+      const sock = createSocket('udp4');
+      sock.once('error', () => resolve(false));
+      sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+    });
+    if (udpFree && port >= 1024) return port;
+  }
+  throw new Error('no free port');
+}
+
+export interface TestServer extends RunningServer {
+  config: Config;
+  wsUrl: string;
+  httpUrl: string;
+  adminHeaders: Record<string, string>;
+}
+
+export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const env = {
+    ADMIN_SECRET: randomBytes(24).toString('base64url'),
+    TOKEN_SECRET: randomBytes(24).toString('base64url'),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    MEDIA_LISTEN_IP: '127.0.0.1',
+    MEDIA_ANNOUNCED_IP: '127.0.0.1',
+    MEDIASOUP_WORKERS: '1',
+    RTC_BASE_PORT: String(await freeTcpUdpPort()),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    WEB_ROOT: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  const server = await startServer(config, createLogger(config.logLevel, { test: true }));
+  const httpUrl = `http://127.0.0.1:${server.port}`;
+  return {
+    ...server,
+    config,
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${server.port}/ws`,
+    adminHeaders: { authorization: `Bearer ${config.adminSecret}`, 'content-type': 'application/json' },
+  };
+}
+
+/** Creates a room and returns a token for it via the admin API. */
+export async function createRoomWithToken(
+  server: TestServer,
+  roomId: string,
+  people: { displayName: string; role?: string; userId?: string }[],
+): Promise<{ token: string; joinUrl: string }[]> {
+  const created = await fetch(`${server.httpUrl}/api/rooms`, {
+    method: 'POST',
+    headers: server.adminHeaders,
+    body: JSON.stringify({ id: roomId, title: `Room ${roomId}` }),
+  });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`create room: ${created.status}`);
+  const out: { token: string; joinUrl: string }[] = [];
+  for (const p of people) {
+    const res = await fetch(`${server.httpUrl}/api/rooms/${roomId}/tokens`, {
+      method: 'POST',
+      headers: server.adminHeaders,
+      body: JSON.stringify(p),
+    });
+    if (res.status !== 201) throw new Error(`mint token: ${res.status} ${await res.text()}`);
+    out.push((await res.json()) as { token: string; joinUrl: string });
+  }
+  return out;
+}
