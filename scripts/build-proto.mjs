@@ -2,7 +2,7 @@
 // signaling/proto/*.proto into signaling/protocol/generated/. The .proto files
 // are the single source of truth; the generated files are not committed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,10 @@ const protos = readdirSync(protoDir)
   .sort()
   .map((f) => join(protoDir, f));
 
-const newest = Math.max(...protos.map((p) => statSync(p).mtimeMs), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+const newest = Math.max(
+  ...protos.map((p) => statSync(p).mtimeMs),
+  statSync(fileURLToPath(import.meta.url)).mtimeMs,
+);
 if (existsSync(outJs) && existsSync(outDts) && statSync(outDts).mtimeMs > newest) {
   process.exit(0);
 }
@@ -24,7 +27,22 @@ mkdirSync(outDir, { recursive: true });
 const bin = (name) => join(root, 'node_modules/.bin', name);
 execFileSync(
   bin('pbjs'),
-  ['-t', 'static-module', '-w', 'es6', '--es6', '--force-number', '--no-verify', '--no-delimited', '--no-beautify', '-p', protoDir, '-o', outJs, ...protos],
+  [
+    '-t',
+    'static-module',
+    '-w',
+    'es6',
+    '--es6',
+    '--force-number',
+    '--no-verify',
+    '--no-delimited',
+    '--no-beautify',
+    '-p',
+    protoDir,
+    '-o',
+    outJs,
+    ...protos,
+  ],
   { stdio: 'inherit' },
 );
 // protobufjs emits a namespace import of an extensionless CommonJS path; Node's

@@ -79,7 +79,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       this.slots.map(async (s) => {
         try {
           const ru = await s.worker.getResourceUsage();
-          return { index: s.index, pid: s.worker.pid, userSeconds: ru.ru_utime / 1000, systemSeconds: ru.ru_stime / 1000 };
+          return {
+            index: s.index,
+            pid: s.worker.pid,
+            userSeconds: ru.ru_utime / 1000,
+            systemSeconds: ru.ru_stime / 1000,
+          };
         } catch {
           return { index: s.index, pid: s.worker.pid, userSeconds: 0, systemSeconds: 0 };
         }

@@ -48,7 +48,12 @@ function optionalString(body: Record<string, unknown>, key: string, max: number)
   return v;
 }
 
-function optionalInt(body: Record<string, unknown>, key: string, min: number, max: number): number | undefined {
+function optionalInt(
+  body: Record<string, unknown>,
+  key: string,
+  min: number,
+  max: number,
+): number | undefined {
   const v = body[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
@@ -74,7 +79,8 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
       for (let i = 0; i < 4; i++) params.push(req.getParameter(i) ?? '');
       const authorization = req.getHeader('authorization');
       const ip =
-        req.getHeader('x-forwarded-for').split(',')[0]?.trim() || Buffer.from(res.getRemoteAddressAsText()).toString();
+        req.getHeader('x-forwarded-for').split(',')[0]?.trim() ||
+        Buffer.from(res.getRemoteAddressAsText()).toString();
       const finish = (status: number, body: unknown) => {
         metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
         sendJson(reply, status, body);

@@ -14,8 +14,8 @@ export interface RoomDefinition {
 }
 
 export interface RoomFanout {
-  /** Delivers bytes to every member of the room except `exceptPeerId`. */
-  publish(roomId: string, bytes: Uint8Array, exceptPeerId?: string): void;
+  /** Delivers bytes to every member of the room. */
+  publish(roomId: string, bytes: Uint8Array): void;
 }
 
 export interface ProducerEntry {

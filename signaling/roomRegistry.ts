@@ -22,7 +22,10 @@ export class RoomRegistry {
       id,
       title: input.title ?? 'Lesson',
       createdAt: new Date(),
-      maxParticipants: Math.min(input.maxParticipants ?? this.defaultMaxParticipants, this.defaultMaxParticipants),
+      maxParticipants: Math.min(
+        input.maxParticipants ?? this.defaultMaxParticipants,
+        this.defaultMaxParticipants,
+      ),
     };
     const room = new Room(definition, this.pool);
     this.rooms.set(id, room);

@@ -7,14 +7,15 @@ import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
 import { Peer, type PeerIdentity } from './peer.js';
+import { schoolcall } from './protocol/generated/protocol.js';
 import {
   type RtpCapabilities,
   type RtpParameters,
   WireValidationError,
   dtlsParametersFromWire,
+  dtlsParametersToWire,
   iceCandidatesToWire,
   iceParametersToWire,
-  dtlsParametersToWire,
   mediaKindFromWire,
   mediaKindToWire,
   rtpCapabilitiesFromWire,
@@ -22,7 +23,6 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from './protocol/mediaWire.js';
-import { schoolcall } from './protocol/generated/protocol.js';
 import { type MediaSourceName, mayProduce, roleToWire } from './roles.js';
 import type { Room, RoomFanout } from './room.js';
 import type { RoomRegistry } from './roomRegistry.js';
@@ -37,6 +37,8 @@ export interface PeerChannel {
   /** Sends SessionClosed and closes the connection. */
   close(reason: pb.CloseReason, message: string): void;
   subscribe(topic: string): void;
+  /** Publishes to a topic, skipping this connection; false if it is closed. */
+  publishExceptSelf(topic: string, bytes: Uint8Array): boolean;
 }
 
 export interface JoinedPeer {
@@ -118,6 +120,11 @@ export class RoomService {
     private readonly log: Logger,
   ) {}
 
+  /** Sends an event caused by `peer` to everyone else in the room. */
+  private publishFrom(room: Room, peer: Peer, bytes: Uint8Array): void {
+    if (!peer.channel.publishExceptSelf(roomTopic(room.id), bytes)) this.fanout.publish(room.id, bytes);
+  }
+
   // ---- membership ---------------------------------------------------------
 
   async join(
@@ -142,7 +149,8 @@ export class RoomService {
     const media = await room.ensureMedia((lost) => this.onMediaLost(room, lost));
     // The connection may have gone, or the room been deleted, while we awaited.
     if (!isOpen()) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'connection closed during join');
-    if (this.rooms.get(roomId) !== room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    if (this.rooms.get(roomId) !== room)
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
 
     const stale = room.peerByUserId(claims.userId);
     if (stale) {
@@ -160,15 +168,21 @@ export class RoomService {
     const others = [...room.peers.values()];
     room.peers.set(peer.id, peer);
     channel.subscribe(roomTopic(room.id));
-    this.fanout.publish(
-      room.id,
+    this.publishFrom(
+      room,
+      peer,
       encodeEvent({ participantJoined: { participant: participantToWire(peer) } }),
-      peer.id,
     );
     const producers: pb.IProducerInfo[] = [];
     for (const p of room.producers()) producers.push(producerToWire(p.peer, p.producer, p.source));
     this.log.info(
-      { room: room.id, participant: peer.id, user: identity.userId, role: identity.role, size: room.peers.size },
+      {
+        room: room.id,
+        participant: peer.id,
+        user: identity.userId,
+        role: identity.role,
+        size: room.peers.size,
+      },
       'participant joined',
     );
     return {
@@ -194,7 +208,7 @@ export class RoomService {
     room.peers.delete(peer.id);
     // Closing transports fires producer 'transportclose', which announces removals.
     peer.closeMedia();
-    this.fanout.publish(room.id, encodeEvent({ participantLeft: { participantId: peer.id } }), peer.id);
+    this.publishFrom(room, peer, encodeEvent({ participantLeft: { participantId: peer.id } }));
     if (room.peers.size === 0) this.startEmptyTimer(room);
   }
 
@@ -296,7 +310,9 @@ export class RoomService {
     if (t.connected) throw invalid('transport is already connected');
     t.connected = true;
     try {
-      await mediasoupCall(() => t.transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+      await mediasoupCall(() =>
+        t.transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }),
+      );
     } catch (err) {
       t.connected = false;
       throw err;
@@ -316,7 +332,10 @@ export class RoomService {
     if (!source) throw invalid('source is required');
     if (source.kind !== kind) throw invalid(`source ${source.name} must be ${source.kind}`);
     if (!mayProduce(peer.identity.role, source.name)) {
-      throw new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, `role ${peer.identity.role} may not share ${source.name}`);
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_FORBIDDEN,
+        `role ${peer.identity.role} may not share ${source.name}`,
+      );
     }
     if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
     const rtpParameters = fromWire(() => rtpParametersFromWire(req.rtpParameters));
@@ -335,18 +354,21 @@ export class RoomService {
     peer.producers.set(producer.id, { producer, source: source.name });
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
-      this.fanout.publish(
-        room.id,
+      this.publishFrom(
+        room,
+        peer,
         encodeEvent({ producerRemoved: { producerId: producer.id, participantId: peer.id } }),
-        peer.id,
       );
     });
-    this.fanout.publish(
-      room.id,
+    this.publishFrom(
+      room,
+      peer,
       encodeEvent({ producerAdded: { producer: producerToWire(peer, producer, source.name) } }),
-      peer.id,
     );
-    this.log.debug({ room: room.id, participant: peer.id, producer: producer.id, source: source.name }, 'produce');
+    this.log.debug(
+      { room: room.id, participant: peer.id, producer: producer.id, source: source.name },
+      'produce',
+    );
     return { producerId: producer.id };
   }
 
@@ -361,10 +383,10 @@ export class RoomService {
     if (!p) throw notFound('producer');
     if (req.paused) await p.producer.pause();
     else await p.producer.resume();
-    this.fanout.publish(
-      room.id,
+    this.publishFrom(
+      room,
+      peer,
       encodeEvent({ producerStateChanged: { producerId: p.producer.id, paused: p.producer.paused } }),
-      peer.id,
     );
   }
 
@@ -402,7 +424,9 @@ export class RoomService {
     });
     const stateChanged = () =>
       peer.channel.send(
-        encodeEvent({ consumerStateChanged: { consumerId: consumer.id, producerPaused: consumer.producerPaused } }),
+        encodeEvent({
+          consumerStateChanged: { consumerId: consumer.id, producerPaused: consumer.producerPaused },
+        }),
       );
     consumer.on('producerpause', stateChanged);
     consumer.on('producerresume', stateChanged);

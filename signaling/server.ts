@@ -28,7 +28,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<RunningServer> {
   const pool = await WorkerPool.create(
     {
       numWorkers: config.numWorkers,
@@ -90,7 +93,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     log,
     publicUrl: config.publicUrl,
     demoRoomId: config.demoRoomId,
-    health: () => ({ status: 'ok', workers: pool.size, rooms: registry.size, connections: ws?.connectionCount ?? 0 }),
+    health: () => ({
+      status: 'ok',
+      workers: pool.size,
+      rooms: registry.size,
+      connections: ws?.connectionCount ?? 0,
+    }),
   });
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {

@@ -19,7 +19,6 @@ export interface SessionContext {
   metrics: Metrics;
   log: Logger;
   maxFrameBytes: number;
-  onJoined(session: Session, joined: JoinedPeer): void;
   onLeft(session: Session, joined: JoinedPeer): void;
 }
 
@@ -56,7 +55,10 @@ export class Session {
       return;
     }
     if (!this.takeToken()) {
-      this.reject(frame.requestId, new SignalingError(ErrorCode.ERROR_CODE_RATE_LIMITED, 'too many requests'));
+      this.reject(
+        frame.requestId,
+        new SignalingError(ErrorCode.ERROR_CODE_RATE_LIMITED, 'too many requests'),
+      );
       return;
     }
     const { requestId, type, message } = frame;
@@ -90,7 +92,10 @@ export class Session {
 
   private reject(requestId: number, error: SignalingError): void {
     this.ctx.metrics.rejected.inc({ reason: errorLabel(error.code) });
-    this.ctx.log.debug({ session: this.id, requestId, code: errorLabel(error.code), msg: error.message }, 'rejected');
+    this.ctx.log.debug(
+      { session: this.id, requestId, code: errorLabel(error.code), msg: error.message },
+      'rejected',
+    );
     if (this.state !== 'closed') this.socket.send(encodeError(requestId, error));
   }
 
@@ -123,7 +128,6 @@ export class Session {
           const { joined, response } = await rooms.join(m.join!, this.socket, () => this.state !== 'closed');
           this.joined = joined;
           this.state = 'joined';
-          this.ctx.onJoined(this, joined);
           return { join: response };
         } catch (err) {
           if (this.state === 'joining') this.state = 'connected';
@@ -133,7 +137,9 @@ export class Session {
       case 'getRouterRtpCapabilities':
         return { routerRtpCapabilities: rooms.routerRtpCapabilities(this.requireJoined()) };
       case 'createWebrtcTransport':
-        return { webrtcTransport: await rooms.createWebRtcTransport(this.requireJoined(), m.createWebrtcTransport!) };
+        return {
+          webrtcTransport: await rooms.createWebRtcTransport(this.requireJoined(), m.createWebrtcTransport!),
+        };
       case 'connectWebrtcTransport':
         await rooms.connectWebRtcTransport(this.requireJoined(), m.connectWebrtcTransport!);
         return ok;

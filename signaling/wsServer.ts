@@ -32,7 +32,6 @@ const HARD_FRAME_FACTOR = 4;
 
 export class WsServer implements RoomFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
-  private readonly byPeer = new Map<string, uWS.WebSocket<SocketData>>();
   private rooms!: RoomService;
 
   constructor(
@@ -46,14 +45,8 @@ export class WsServer implements RoomFanout {
     return this.sockets.size;
   }
 
-  publish(roomId: string, bytes: Uint8Array, exceptPeerId?: string): void {
-    const topic = roomTopic(roomId);
-    const except = exceptPeerId ? this.byPeer.get(exceptPeerId) : undefined;
-    if (except && !except.getUserData().closed && except.isSubscribed(topic)) {
-      except.publish(topic, bytes, true);
-    } else {
-      this.app.publish(topic, bytes, true);
-    }
+  publish(roomId: string, bytes: Uint8Array): void {
+    this.app.publish(roomTopic(roomId), bytes, true);
   }
 
   attach(path: string, rooms: RoomService): void {
@@ -85,11 +78,14 @@ export class WsServer implements RoomFanout {
         // protobufjs copies what it decodes, so the transient buffer is safe to use synchronously.
         void session?.onFrame(new Uint8Array(message), isBinary);
       },
-      close: (ws, code) => {
+      close: (ws, code, message) => {
         const data = ws.getUserData();
         data.closed = true;
         this.sockets.delete(data.id);
-        if (code === 1009) this.metrics.rejected.inc({ reason: 'frame_too_large' });
+        // uWS cuts frames over maxPayloadLength itself and reports it only this way.
+        if (code === 1006 && Buffer.from(message).toString() === 'Received too big message') {
+          this.metrics.rejected.inc({ reason: 'frame_too_large' });
+        }
         data.session?.onClose();
         this.log.debug({ session: data.id, code }, 'connection closed');
       },
@@ -113,17 +109,20 @@ export class WsServer implements RoomFanout {
       subscribe: (topic) => {
         if (!data.closed) ws.subscribe(topic);
       },
+      publishExceptSelf: (topic, bytes) => {
+        if (data.closed) return false;
+        // uWS skips the publishing socket only if it is subscribed itself.
+        if (!ws.isSubscribed(topic)) return false;
+        ws.publish(topic, bytes, true);
+        return true;
+      },
     };
     data.session = new Session(data.id, socket, {
       rooms: this.rooms,
       metrics: this.metrics,
       log: this.log,
       maxFrameBytes: this.options.maxFrameBytes,
-      onJoined: (_s, joined) => {
-        this.byPeer.set(joined.peer.id, ws);
-      },
       onLeft: (_s, joined) => {
-        if (this.byPeer.get(joined.peer.id) === ws) this.byPeer.delete(joined.peer.id);
         if (!data.closed) ws.unsubscribe(roomTopic(joined.room.id));
       },
     });

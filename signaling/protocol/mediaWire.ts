@@ -145,7 +145,8 @@ function paramsToWire(params: Params | undefined): Record<string, pb.ICodecParam
 
 function paramsFromWire(params: Record<string, pb.ICodecParameterValue> | null | undefined): Params {
   const entries = Object.entries(params ?? {});
-  if (entries.length > MAX_PARAMS) throw new WireValidationError(`parameters has more than ${MAX_PARAMS} entries`);
+  if (entries.length > MAX_PARAMS)
+    throw new WireValidationError(`parameters has more than ${MAX_PARAMS} entries`);
   const out: Params = {};
   for (const [key, value] of entries) {
     str(key, 'parameter name', 64);
@@ -159,7 +160,9 @@ function paramsFromWire(params: Record<string, pb.ICodecParameterValue> | null |
 }
 
 function feedbackToWire(fb: RtcpFeedback[] | undefined): pb.IRtcpFeedback[] {
-  return (fb ?? []).map((f) => (f.parameter !== undefined ? { type: f.type, parameter: f.parameter } : { type: f.type }));
+  return (fb ?? []).map((f) =>
+    f.parameter !== undefined ? { type: f.type, parameter: f.parameter } : { type: f.type },
+  );
 }
 
 function feedbackFromWire(fb: pb.IRtcpFeedback[] | null | undefined): RtcpFeedback[] {
@@ -239,7 +242,11 @@ export function rtpParametersToWire(p: RtpParameters): pb.IRtpParameters {
       return wc;
     }),
     headerExtensions: (p.headerExtensions ?? []).map((h) => {
-      const wh: pb.IRtpHeaderExtensionParameters = { uri: h.uri, id: h.id, parameters: paramsToWire(h.parameters) };
+      const wh: pb.IRtpHeaderExtensionParameters = {
+        uri: h.uri,
+        id: h.id,
+        parameters: paramsToWire(h.parameters),
+      };
       if (h.encrypt !== undefined) wh.encrypt = h.encrypt;
       return wh;
     }),
@@ -303,7 +310,8 @@ export function rtpParametersFromWire(w: pb.IRtpParameters | null | undefined): 
       if (e.codecPayloadType != null) oe.codecPayloadType = e.codecPayloadType;
       if (e.rtx != null) oe.rtx = { ssrc: e.rtx.ssrc ?? 0 };
       if (e.dtx != null) oe.dtx = e.dtx;
-      if (e.scalabilityMode != null) oe.scalabilityMode = str(e.scalabilityMode, 'encoding.scalabilityMode', 16);
+      if (e.scalabilityMode != null)
+        oe.scalabilityMode = str(e.scalabilityMode, 'encoding.scalabilityMode', 16);
       if (e.scaleResolutionDownBy != null) oe.scaleResolutionDownBy = e.scaleResolutionDownBy;
       if (e.maxBitrate != null) oe.maxBitrate = e.maxBitrate;
       if (e.maxFramerate != null) oe.maxFramerate = e.maxFramerate;

@@ -73,7 +73,9 @@ describe('two browsers in one room', () => {
         return b.inbound.audio > 0 && b.inbound.video > 0;
       }, 30_000).catch(async (err) => {
         const status = await page.locator('#status').textContent();
-        throw new Error(`${(err as Error).message}; page status: ${status}; bytes: ${JSON.stringify(await byteCounts(page))}`);
+        throw new Error(
+          `${(err as Error).message}; page status: ${status}; bytes: ${JSON.stringify(await byteCounts(page))}`,
+        );
       });
     }
     const first = await Promise.all(pages.map(byteCounts));

@@ -2,8 +2,10 @@
 // and microphone through a mediasoup-client send transport, and receives every
 // other participant's media through one receive transport.
 import { Device, type types } from 'mediasoup-client';
+import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
 import {
   type RtpParameters,
+  dtlsParametersFromWire,
   dtlsParametersToWire,
   iceCandidatesFromWire,
   iceParametersFromWire,
@@ -12,9 +14,7 @@ import {
   rtpCapabilitiesToWire,
   rtpParametersFromWire,
   rtpParametersToWire,
-  dtlsParametersFromWire,
 } from '../../signaling/protocol/mediaWire.js';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -140,7 +140,10 @@ export class CallClient {
   }
 
   /** Bytes received and sent so far, by kind, from the transports' WebRTC stats. */
-  async byteCounts(): Promise<{ inbound: { audio: number; video: number }; outbound: { audio: number; video: number } }> {
+  async byteCounts(): Promise<{
+    inbound: { audio: number; video: number };
+    outbound: { audio: number; video: number };
+  }> {
     const out = { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 } };
     const add = (report: RTCStatsReport | undefined) => {
       report?.forEach((s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
@@ -170,11 +173,16 @@ export class CallClient {
       dtlsParameters: dtlsParametersFromWire(info.dtlsParameters) as types.DtlsParameters,
     };
     const transport =
-      direction === 'send' ? this.device.createSendTransport(options) : this.device.createRecvTransport(options);
+      direction === 'send'
+        ? this.device.createSendTransport(options)
+        : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request({
-          connectWebrtcTransport: { transportId: transport.id, dtlsParameters: dtlsParametersToWire(dtlsParameters) },
+          connectWebrtcTransport: {
+            transportId: transport.id,
+            dtlsParameters: dtlsParametersToWire(dtlsParameters),
+          },
         })
         .then(() => callback(), errback);
     });

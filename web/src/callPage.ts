@@ -63,7 +63,9 @@ function attach(remote: RemoteTrack, call: CallClient): void {
 function detach(remote: RemoteTrack): void {
   audioElements.get(remote.consumerId)?.remove();
   audioElements.delete(remote.consumerId);
-  const tile = document.querySelector<HTMLElement>(`[data-participant="${CSS.escape(remote.participantId)}"]`);
+  const tile = document.querySelector<HTMLElement>(
+    `[data-participant="${CSS.escape(remote.participantId)}"]`,
+  );
   const video = tile?.querySelector('video');
   if (video && remote.track.kind === 'video') video.srcObject = null;
 }
@@ -119,14 +121,18 @@ async function start(): Promise<void> {
       audio: { echoCancellation: true, noiseSuppression: true },
       video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } },
     });
-    (selfTile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream(stream.getVideoTracks());
+    (selfTile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream(
+      stream.getVideoTracks(),
+    );
     const [audio] = stream.getAudioTracks();
     const [video] = stream.getVideoTracks();
     if (audio) await call.publish('microphone', audio);
     if (video) await call.publish('camera', video);
     setStatus('');
   } catch (err) {
-    setStatus(`Camera or microphone unavailable (${(err as Error).message}); you can still watch and listen.`);
+    setStatus(
+      `Camera or microphone unavailable (${(err as Error).message}); you can still watch and listen.`,
+    );
   }
 
   const toggle = (button: HTMLButtonElement, source: 'microphone' | 'camera', on: string, off: string) => {

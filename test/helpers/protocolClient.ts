@@ -1,0 +1,112 @@
+// A signaling client for tests: the web client's SignalingClient over the
+// `ws` package, with an event log to wait on.
+import WebSocket from 'ws';
+import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { SignalingClient, type WebSocketFactory } from '../../web/src/signalingClient.js';
+
+import pb = schoolcall.v1;
+
+export { pb };
+
+const factory: WebSocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<WebSocketFactory>;
+
+export class TestClient extends SignalingClient {
+  readonly events: pb.Event[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string) {
+    super(url, factory);
+    this.onEvent = (e) => {
+      this.events.push(e);
+      this.wake();
+    };
+    this.onClose = (code, reason) => {
+      this.closedWith = { code, reason };
+      this.wake();
+    };
+  }
+
+  static async connect(url: string): Promise<TestClient> {
+    const c = new TestClient(url);
+    await c.connect();
+    return c;
+  }
+
+  /** Resolves with the first logged event that matches, waiting up to timeoutMs. */
+  async waitForEvent(match: (e: pb.Event) => boolean, timeoutMs = 5000): Promise<pb.Event> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(match);
+      if (found) return found;
+      if (Date.now() > end) throw new Error('event did not arrive');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, end - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    const end = Date.now() + timeoutMs;
+    while (!this.closedWith) {
+      if (Date.now() > end) throw new Error('connection did not close');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.closedWith;
+  }
+
+  /** Sends a frame that is not a normal request and resolves with the server's reply. */
+  async sendRawAndReceive(bytes: Uint8Array | string, timeoutMs = 3000): Promise<pb.Response> {
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no reply')), timeoutMs);
+      this.nextUnmatched = (r) => {
+        clearTimeout(t);
+        this.nextUnmatched = null;
+        resolve(r);
+      };
+      this.sendRaw(bytes);
+    });
+  }
+
+  private wake(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+}
+
+/** Valid Opus send parameters, as a browser would offer them. */
+export function opusRtpParameters(ssrc: number): pb.IRtpParameters {
+  return {
+    mid: '0',
+    codecs: [
+      {
+        mimeType: 'audio/opus',
+        payloadType: 111,
+        clockRate: 48000,
+        channels: 2,
+        parameters: { minptime: { number: 10 }, useinbandfec: { number: 1 } },
+        rtcpFeedback: [{ type: 'transport-cc' }],
+      },
+    ],
+    headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
+    encodings: [{ ssrc }],
+    rtcp: { cname: `cname-${ssrc}`, reducedSize: true },
+  };
+}
+
+export const FAKE_DTLS: pb.IDtlsParameters = {
+  role: 'client',
+  fingerprints: [
+    {
+      algorithm: 'sha-256',
+      value: Array.from({ length: 32 }, (_, i) =>
+        (i * 7 + 16).toString(16).padStart(2, '0').toUpperCase(),
+      ).join(':'),
+    },
+  ],
+};

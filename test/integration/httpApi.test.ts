@@ -1,0 +1,168 @@
+// The admin API, health, metrics and pages, over real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient, pb } from '../helpers/protocolClient.js';
+import { type TestServer, startTestServer } from '../helpers/testServer.js';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ DEMO_ROOM: 'demo' });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const api = (path: string, init: RequestInit = {}, admin = true) =>
+  fetch(`${server.httpUrl}${path}`, {
+    ...init,
+    headers: admin ? server.adminHeaders : { 'content-type': 'application/json' },
+  });
+
+describe('admin API', () => {
+  it('requires the admin secret', async () => {
+    expect((await api('/api/rooms', { method: 'POST', body: '{}' }, false)).status).toBe(401);
+    const wrong = await fetch(`${server.httpUrl}/api/rooms`, { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    expect(server.registry.get('x')).toBeUndefined();
+  });
+
+  it('creates, lists, reads and deletes rooms', async () => {
+    const created = await api('/api/rooms', {
+      method: 'POST',
+      body: JSON.stringify({ id: 'bio-7a', title: 'Biology 7A' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ id: 'bio-7a', title: 'Biology 7A', participants: 0 });
+    expect((await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'bio-7a' }) })).status).toBe(
+      409,
+    );
+    const list = (await (await api('/api/rooms')).json()) as { rooms: { id: string }[] };
+    expect(list.rooms.map((r) => r.id)).toContain('bio-7a');
+    expect((await api('/api/rooms/bio-7a')).status).toBe(200);
+    expect((await api('/api/rooms/nope')).status).toBe(404);
+    expect((await api('/api/rooms/bio-7a', { method: 'DELETE' })).status).toBe(200);
+    expect(server.registry.get('bio-7a')).toBeUndefined();
+  });
+
+  it('generates a room id when none is given', async () => {
+    const created = (await (await api('/api/rooms', { method: 'POST', body: '{}' })).json()) as {
+      id: string;
+    };
+    expect(created.id).toMatch(/^[A-Za-z0-9_-]{12}$/);
+  });
+
+  it('rejects bad bodies without creating anything', async () => {
+    const count = server.registry.size;
+    for (const body of [
+      '{not json',
+      '[]',
+      JSON.stringify({ id: 'bad id!' }),
+      JSON.stringify({ maxParticipants: 0 }),
+    ]) {
+      const res = await api('/api/rooms', { method: 'POST', body });
+      expect(res.status, body).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBeTruthy();
+    }
+    const huge = await api('/api/rooms', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'x'.repeat(20000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(server.registry.size).toBe(count);
+  });
+
+  it('mints tokens for a role, and refuses unknown roles and rooms', async () => {
+    await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'chem' }) });
+    const res = await api('/api/rooms/chem/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ displayName: 'Mr Brown', role: 'co-host', userId: 'brown', ttlSeconds: 600 }),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { token: string; joinUrl: string; expiresAt: string };
+    expect(body.joinUrl).toContain('/room/chem#token=');
+    const claims = await server.tokens.verify(body.token);
+    expect(claims).toMatchObject({
+      userId: 'brown',
+      role: 'co-host',
+      roomId: 'chem',
+      displayName: 'Mr Brown',
+    });
+    const bad = await api('/api/rooms/chem/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ displayName: 'X', role: 'admin' }),
+    });
+    expect(bad.status).toBe(400);
+    const noName = await api('/api/rooms/chem/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ role: 'guest' }),
+    });
+    expect(noName.status).toBe(400);
+    const noRoom = await api('/api/rooms/none/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ displayName: 'X' }),
+    });
+    expect(noRoom.status).toBe(404);
+  });
+
+  it('closes the sessions of a deleted room with ROOM_CLOSED', async () => {
+    await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'ending' }) });
+    const { token } = await server.tokens.mint(
+      { userId: 'u', displayName: 'U', role: 'participant', roomId: 'ending' },
+      600,
+    );
+    const c = await TestClient.connect(server.wsUrl);
+    await c.request({ join: { roomId: 'ending', token } });
+    await api('/api/rooms/ending', { method: 'DELETE' });
+    const e = await c.waitForEvent((x) => Boolean(x.sessionClosed));
+    expect(e.sessionClosed?.reason).toBe(pb.CloseReason.CLOSE_REASON_ROOM_CLOSED);
+    await c.waitForClose();
+  });
+});
+
+describe('demo room', () => {
+  it('hands out a host token to the first comer and participant tokens after', async () => {
+    const first = (await (
+      await api('/api/demo/token', { method: 'POST', body: JSON.stringify({ displayName: 'Ann' }) }, false)
+    ).json()) as { token: string; role: string };
+    expect(first.role).toBe('host');
+    const c = await TestClient.connect(server.wsUrl);
+    await c.request({ join: { roomId: 'demo', token: first.token } });
+    const second = (await (
+      await api('/api/demo/token', { method: 'POST', body: JSON.stringify({ displayName: 'Bob' }) }, false)
+    ).json()) as { role: string };
+    expect(second.role).toBe('participant');
+    c.close();
+  });
+});
+
+describe('operations endpoints', () => {
+  it('serves health, metrics and the web pages', async () => {
+    const health = (await (await fetch(`${server.httpUrl}/healthz`)).json()) as {
+      status: string;
+      workers: number;
+    };
+    expect(health).toMatchObject({ status: 'ok', workers: 1 });
+    const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();
+    for (const name of [
+      'school_call_rooms',
+      'school_call_participants',
+      'school_call_webrtc_transports',
+      'school_call_producers',
+      'school_call_consumers',
+      'school_call_mediasoup_worker_cpu_seconds',
+      'school_call_signaling_rejected_total',
+    ]) {
+      expect(metrics).toContain(`# TYPE ${name}`);
+    }
+    expect(metrics).toMatch(/school_call_mediasoup_worker_cpu_seconds\{worker="0",pid="\d+",mode="user"\}/);
+    const page = await fetch(`${server.httpUrl}/room/anything`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('/static/call.js');
+    expect((await fetch(`${server.httpUrl}/static/call.js`)).headers.get('content-type')).toContain(
+      'javascript',
+    );
+    expect((await fetch(`${server.httpUrl}/static/../package.json`)).status).toBe(404);
+    expect((await fetch(`${server.httpUrl}/nothing-here`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../signaling/config.js';
+import { mayProduce } from '../../signaling/roles.js';
+
+const secrets = { ADMIN_SECRET: 'a'.repeat(32), TOKEN_SECRET: 'b'.repeat(32) };
+
+describe('configuration', () => {
+  it('has single-host defaults', () => {
+    const c = loadConfig({ ...secrets });
+    expect(c.port).toBe(8080);
+    expect(c.numWorkers).toBeGreaterThanOrEqual(1);
+    expect(c.maxParticipantsPerRoom).toBe(2000);
+    expect(c.demoRoomId).toBeNull();
+  });
+
+  it('refuses missing or short secrets and malformed numbers', () => {
+    expect(() => loadConfig({})).toThrow(/ADMIN_SECRET/);
+    expect(() => loadConfig({ ...secrets, TOKEN_SECRET: 'short' })).toThrow(/at least 32/);
+    expect(() => loadConfig({ ...secrets, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ...secrets, MEDIASOUP_WORKERS: '0' })).toThrow(/MEDIASOUP_WORKERS/);
+  });
+});
+
+describe('roles', () => {
+  it('let everyone speak and show a camera, and only hosts and co-hosts share a screen', () => {
+    for (const role of ['host', 'co-host', 'participant', 'guest'] as const) {
+      expect(mayProduce(role, 'microphone')).toBe(true);
+      expect(mayProduce(role, 'camera')).toBe(true);
+    }
+    expect(mayProduce('host', 'screen')).toBe(true);
+    expect(mayProduce('co-host', 'screen')).toBe(true);
+    expect(mayProduce('participant', 'screen')).toBe(false);
+    expect(mayProduce('guest', 'screen-audio')).toBe(false);
+  });
+});
