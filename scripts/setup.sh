@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs whatever is missing for the server (and, with --test, for the test
+# suite) on Debian 12: system packages, npm dependencies, the mediasoup worker
+# (built from source, cached outside the clone) and the generated protocol and
+# web bundle. Idempotent: a second run takes seconds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+WITH_TEST=0
+[[ "${1:-}" == "--test" ]] && WITH_TEST=1
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+# Node.js 20 or newer.
+if ! command -v node >/dev/null 2>&1; then
+  echo "Node.js 20 or newer is required (node not found)." >&2
+  exit 1
+fi
+NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
+if ((NODE_MAJOR < 20)); then
+  echo "Node.js 20 or newer is required (found $(node --version))." >&2
+  exit 1
+fi
+
+# System packages: the worker's libraries and build tools; Chromium for the
+# browser tests.
+PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
+if ((WITH_TEST)); then PACKAGES+=(chromium); fi
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# pyenv or another Python may provide venv without Debian's package.
+if [[ " ${missing[*]} " == *" python3-venv "* ]] && python3 -m venv --help >/dev/null 2>&1 && [[ "$(command -v python3)" != /usr/bin/python3 ]]; then
+  missing=("${missing[@]/python3-venv/}")
+fi
+if [[ " ${missing[*]} " == *" python3-pip "* ]] && python3 -m pip --version >/dev/null 2>&1; then
+  missing=("${missing[@]/python3-pip/}")
+fi
+read -r -a missing <<<"${missing[*]:-}"
+if ((${#missing[@]})); then
+  if [[ "$(id -u)" != 0 ]]; then
+    echo "Missing system packages. Run as root, then run this again:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  log "installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies, reinstalled only when the lockfile changed.
+LOCK_HASH="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [[ ! -f node_modules/.lock-hash || "$(cat node_modules/.lock-hash)" != "$LOCK_HASH" ]]; then
+  log "installing npm dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$LOCK_HASH" >node_modules/.lock-hash
+fi
+
+log "mediasoup worker"
+bash sfu/worker-build/build-mediasoup-worker.sh
+
+log "protocol and web client"
+npm run --silent build >/dev/null
+log "ready"
