@@ -74,28 +74,20 @@ export class Metrics {
     gauge('school_call_participants', 'Participants joined to a room', (c) => c.participants);
     gauge('school_call_ws_connections', 'Open signaling WebSocket connections', (c) => c.connections);
     gauge('school_call_webrtc_transports', 'Open WebRTC transports', (c) => c.transports);
-    new client.Gauge({
-      name: 'school_call_producers',
-      help: 'Open producers, by kind',
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        const c = live();
-        this.set({ kind: 'audio' }, c.producers.audio);
-        this.set({ kind: 'video' }, c.producers.video);
-      },
-    });
-    new client.Gauge({
-      name: 'school_call_consumers',
-      help: 'Open consumers, by kind',
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        const c = live();
-        this.set({ kind: 'audio' }, c.consumers.audio);
-        this.set({ kind: 'video' }, c.consumers.video);
-      },
-    });
+    const byKind = (name: string, help: string, read: (c: LiveCounts) => { audio: number; video: number }) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['kind'],
+        registers,
+        collect() {
+          const counts = read(live());
+          this.set({ kind: 'audio' }, counts.audio);
+          this.set({ kind: 'video' }, counts.video);
+        },
+      });
+    byKind('school_call_producers', 'Open producers, by kind', (c) => c.producers);
+    byKind('school_call_consumers', 'Open consumers, by kind', (c) => c.consumers);
     new client.Gauge({
       name: 'school_call_mediasoup_worker_cpu_seconds',
       help: 'CPU time used by each mediasoup worker process since it started',
