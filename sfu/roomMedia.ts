@@ -11,9 +11,12 @@ export type TransportDirection = 'send' | 'recv';
 interface RoomMediaEvents {
   /** The worker under this room died; every transport, producer and consumer is gone. */
   lost: [];
+  /** The loudest sustained speaker changed (producer appData.participantId). */
+  dominantSpeaker: [participantId: string];
 }
 
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
+const SPEAKER_INTERVAL_MS = 300;
 
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   private closed = false;
@@ -21,8 +24,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   private constructor(
     readonly router: types.Router,
     private readonly slot: WorkerSlot,
+    private readonly speakers: types.ActiveSpeakerObserver,
   ) {
     super();
+    speakers.on('dominantspeaker', ({ producer }) => {
+      const participantId = producer.appData.participantId;
+      if (typeof participantId === 'string') this.emit('dominantSpeaker', participantId);
+    });
     router.observer.once('close', () => {
       if (!this.closed) {
         this.closed = true;
@@ -34,7 +42,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   static async create(pool: WorkerPool): Promise<RoomMedia> {
     const slot = pool.leastLoaded();
     const router = await pool.createRouter(slot, ROUTER_MEDIA_CODECS);
-    return new RoomMedia(router, slot);
+    const speakers = await router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS });
+    return new RoomMedia(router, slot, speakers);
+  }
+
+  /** Lets a microphone take part in active-speaker detection. */
+  async watchSpeaker(producerId: string): Promise<void> {
+    await this.speakers.addProducer({ producerId });
   }
 
   get workerIndex(): number {

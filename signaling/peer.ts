@@ -20,14 +20,25 @@ export interface PeerIdentity {
   participantId: string;
   userId: string;
   displayName: string;
+  /** The key the roster sorts by: the surname where the school sent one. */
+  sortName: string;
   role: RoleName;
 }
+
+/** Sources a host can turn off and block. */
+export type ModeratedSource = 'microphone' | 'camera';
 
 export class Peer {
   readonly transports = new Map<string, PeerTransport>();
   readonly producers = new Map<string, PeerProducer>();
   readonly consumers = new Map<string, types.Consumer>();
   readonly joinedAt = Date.now();
+  /** ms since the epoch when the hand went up; 0 when down. */
+  handRaisedAt = 0;
+  /** Sources a host turned off that this participant may not turn back on. */
+  readonly blocked = { microphone: false, camera: false };
+  asksToSpeak = false;
+  lastReactionAt = 0;
 
   constructor(
     readonly identity: PeerIdentity,

@@ -31,10 +31,34 @@ export function isModerator(role: RoleName): boolean {
 
 /**
  * Who may publish which source. In a lesson everybody may speak and show a
- * camera; sharing a screen is for the teacher side unless they hand it out
- * (room-level overrides arrive with the lesson-controls work).
+ * camera; sharing a screen is for the teacher side unless the room allows it.
  */
-export function mayProduce(role: RoleName, source: MediaSourceName): boolean {
+export function mayProduce(
+  role: RoleName,
+  source: MediaSourceName,
+  participantsMayShareScreen = false,
+): boolean {
   if (source === 'microphone' || source === 'camera') return true;
-  return isModerator(role);
+  return isModerator(role) || participantsMayShareScreen;
+}
+
+/** Whether `actor` may moderate `target` (mute, remove, lower a hand). Nobody moderates the host but the host. */
+export function mayModerate(actor: RoleName, target: RoleName): boolean {
+  if (!isModerator(actor)) return false;
+  return target !== 'host' || actor === 'host';
+}
+
+export function roleFromWire(role: pb.Role | null | undefined): RoleName | null {
+  switch (role) {
+    case pb.Role.ROLE_HOST:
+      return 'host';
+    case pb.Role.ROLE_CO_HOST:
+      return 'co-host';
+    case pb.Role.ROLE_PARTICIPANT:
+      return 'participant';
+    case pb.Role.ROLE_GUEST:
+      return 'guest';
+    default:
+      return null;
+  }
 }

@@ -11,11 +11,37 @@ export interface RoomDefinition {
   title: string;
   createdAt: Date;
   maxParticipants: number;
+  /** Short numeric code for /j/<code>, e.g. 148-118-3. */
+  code: string;
+  /** Password guests type from paper. */
+  password: string;
 }
+
+export type WaitingRoomMode = 'off' | 'guests' | 'everyone';
+
+export interface RoomSettings {
+  waitingRoom: WaitingRoomMode;
+  locked: boolean;
+  guestsAllowed: boolean;
+  selfUnmuteAllowed: boolean;
+  participantsMayShareScreen: boolean;
+  maxScreenShares: number;
+}
+
+export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
+  waitingRoom: 'guests',
+  locked: false,
+  guestsAllowed: true,
+  selfUnmuteAllowed: true,
+  participantsMayShareScreen: false,
+  maxScreenShares: 1,
+};
 
 export interface RoomFanout {
   /** Delivers bytes to every member of the room. */
   publish(roomId: string, bytes: Uint8Array): void;
+  /** Delivers bytes to every subscriber of a topic. */
+  publishTopic(topic: string, bytes: Uint8Array): void;
 }
 
 export interface ProducerEntry {
@@ -26,13 +52,36 @@ export interface ProducerEntry {
 
 export class Room {
   readonly peers = new Map<string, Peer>();
+  /** People waiting to be admitted, oldest first (Map keeps insertion order). */
+  readonly waiting = new Map<string, Peer>();
+  /** Users let in once during this call; they skip the waiting room on reconnect. */
+  readonly admittedUserIds = new Set<string>();
+  /** Users removed with a ban; refused until the call ends. */
+  readonly bannedUserIds = new Set<string>();
+  settings: RoomSettings;
+  activeSpeakerId = '';
   private mediaPromise: Promise<RoomMedia> | null = null;
   private media: RoomMedia | null = null;
 
   constructor(
     readonly definition: RoomDefinition,
     private readonly pool: WorkerPool,
-  ) {}
+    settings: Partial<RoomSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_ROOM_SETTINGS, ...settings };
+  }
+
+  /** Whether the peer is in the room proper (not waiting, not gone). */
+  isPresent(peer: Peer): boolean {
+    return this.peers.get(peer.id) === peer;
+  }
+
+  /** Forgets per-call state when a call ends; the room itself stays for the next call. */
+  resetCall(): void {
+    this.admittedUserIds.clear();
+    this.bannedUserIds.clear();
+    this.activeSpeakerId = '';
+  }
 
   get id(): string {
     return this.definition.id;
@@ -43,14 +92,18 @@ export class Room {
   }
 
   /** The room's media, created on first use; a lost router is replaced on next use. */
-  async ensureMedia(onLost: (media: RoomMedia) => void): Promise<RoomMedia> {
+  async ensureMedia(hooks: {
+    onLost: (media: RoomMedia) => void;
+    onDominantSpeaker: (participantId: string) => void;
+  }): Promise<RoomMedia> {
     if (this.media && !this.media.isClosed) return this.media;
     if (!this.mediaPromise) {
       this.mediaPromise = RoomMedia.create(this.pool).then(
         (media) => {
           this.media = media;
           this.mediaPromise = null;
-          media.once('lost', () => onLost(media));
+          media.once('lost', () => hooks.onLost(media));
+          media.on('dominantSpeaker', hooks.onDominantSpeaker);
           return media;
         },
         (err) => {
@@ -81,8 +134,16 @@ export class Room {
     }
   }
 
+  /** A present or waiting peer of this user. */
   peerByUserId(userId: string): Peer | undefined {
     for (const p of this.peers.values()) if (p.identity.userId === userId) return p;
+    for (const p of this.waiting.values()) if (p.identity.userId === userId) return p;
     return undefined;
+  }
+
+  screenShareCount(): number {
+    let n = 0;
+    for (const peer of this.peers.values()) if (peer.producerFor('screen')) n++;
+    return n;
   }
 }

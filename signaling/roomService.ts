@@ -6,7 +6,7 @@ import type { types } from 'mediasoup';
 import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
-import { Peer, type PeerIdentity } from './peer.js';
+import { type ModeratedSource, Peer, type PeerIdentity } from './peer.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import {
   type RtpCapabilities,
@@ -23,9 +23,10 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from './protocol/mediaWire.js';
-import { type MediaSourceName, mayProduce, roleToWire } from './roles.js';
+import { type MediaSourceName, isModerator, mayProduce } from './roles.js';
 import type { Room, RoomFanout } from './room.js';
 import type { RoomRegistry } from './roomRegistry.js';
+import { compareBySortName, defaultSortName, participantToWire, settingsToWire } from './roster.js';
 import type { TokenService } from './tokens.js';
 import { encodeEvent } from './wire.js';
 
@@ -37,6 +38,7 @@ export interface PeerChannel {
   /** Sends SessionClosed and closes the connection. */
   close(reason: pb.CloseReason, message: string): void;
   subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
   /** Publishes to a topic, skipping this connection; false if it is closed. */
   publishExceptSelf(topic: string, bytes: Uint8Array): boolean;
 }
@@ -48,6 +50,9 @@ export interface JoinedPeer {
 
 const MAX_TRANSPORTS_PER_PEER = 4;
 const EMPTY_ROOM_MEDIA_GRACE_MS = 15_000;
+const JOIN_ROSTER_LIMIT = 200;
+/** Reconnect tokens outlive a network drop comfortably; clients refresh them hourly. */
+const SESSION_TOKEN_TTL_SECONDS = 4 * 3600;
 
 const SOURCES: Record<number, { name: MediaSourceName; kind: 'audio' | 'video' }> = {
   [pb.MediaSource.MEDIA_SOURCE_MICROPHONE]: { name: 'microphone', kind: 'audio' },
@@ -56,13 +61,27 @@ const SOURCES: Record<number, { name: MediaSourceName; kind: 'audio' | 'video' }
   [pb.MediaSource.MEDIA_SOURCE_SCREEN_AUDIO]: { name: 'screen-audio', kind: 'audio' },
 };
 
-function sourceToWire(source: MediaSourceName): pb.MediaSource {
+/** The source a host's mute applies to, if any: screen sharing is stopped, not muted. */
+export function moderatedSource(source: MediaSourceName): ModeratedSource | null {
+  return source === 'microphone' || source === 'camera' ? source : null;
+}
+
+export function sourceFromWire(source: pb.MediaSource | null | undefined): MediaSourceName | null {
+  return SOURCES[source ?? 0]?.name ?? null;
+}
+
+export function sourceToWire(source: MediaSourceName): pb.MediaSource {
   for (const [num, s] of Object.entries(SOURCES)) if (s.name === source) return Number(num) as pb.MediaSource;
   return pb.MediaSource.MEDIA_SOURCE_UNSPECIFIED;
 }
 
 export function roomTopic(roomId: string): string {
   return `room/${roomId}`;
+}
+
+/** Hosts and co-hosts of a room: waiting-room queue and other moderator-only events. */
+export function moderatorTopic(roomId: string): string {
+  return `room/${roomId}/moderators`;
 }
 
 function invalid(message: string): SignalingError {
@@ -95,11 +114,6 @@ async function mediasoupCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function participantToWire(peer: Peer): pb.IParticipant {
-  const { participantId, userId, displayName, role } = peer.identity;
-  return { participantId, userId, displayName, role: roleToWire(role) };
-}
-
 function producerToWire(peer: Peer, producer: types.Producer, source: MediaSourceName): pb.IProducerInfo {
   return {
     producerId: producer.id,
@@ -121,8 +135,36 @@ export class RoomService {
   ) {}
 
   /** Sends an event caused by `peer` to everyone else in the room. */
-  private publishFrom(room: Room, peer: Peer, bytes: Uint8Array): void {
+  publishFrom(room: Room, peer: Peer, bytes: Uint8Array): void {
     if (!peer.channel.publishExceptSelf(roomTopic(room.id), bytes)) this.fanout.publish(room.id, bytes);
+  }
+
+  /** Sends an event to everyone in the room. */
+  publish(room: Room, bytes: Uint8Array): void {
+    this.fanout.publish(room.id, bytes);
+  }
+
+  /** Tells hosts and co-hosts who is waiting. */
+  publishWaitingRoom(room: Room): void {
+    const bytes = encodeEvent({
+      waitingRoomChanged: { waiting: [...room.waiting.values()].map(participantToWire) },
+    });
+    this.fanout.publishTopic(moderatorTopic(room.id), bytes);
+  }
+
+  /** Keeps a peer's moderator-topic subscription in line with its role. */
+  syncModeratorTopic(room: Room, peer: Peer): void {
+    if (isModerator(peer.identity.role)) peer.channel.subscribe(moderatorTopic(room.id));
+    else peer.channel.unsubscribe(moderatorTopic(room.id));
+  }
+
+  async mintSessionToken(room: Room, peer: Peer): Promise<pb.ISessionToken> {
+    const { userId, displayName, role, sortName } = peer.identity;
+    const { token, expiresAt } = await this.tokens.mint(
+      { userId, displayName, role, roomId: room.id, sortName },
+      SESSION_TOKEN_TTL_SECONDS,
+    );
+    return { token, expiresAt: expiresAt.getTime() };
   }
 
   // ---- membership ---------------------------------------------------------
@@ -142,84 +184,162 @@ export class RoomService {
     }
     const room = this.rooms.get(roomId);
     if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    const moderator = isModerator(claims.role);
+    if (room.bannedUserIds.has(claims.userId)) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
+    }
+    if (room.settings.locked && !moderator) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_LOCKED, 'the lesson is locked by the teacher');
+    }
+    if (claims.role === 'guest' && !room.settings.guestsAllowed) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, 'this lesson does not admit guests');
+    }
     const previous = room.peerByUserId(claims.userId);
-    if (!previous && room.peers.size >= room.definition.maxParticipants) {
+    if (!previous && room.peers.size + room.waiting.size >= room.definition.maxParticipants) {
       throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_FULL, 'room is full');
     }
-    const media = await room.ensureMedia((lost) => this.onMediaLost(room, lost));
+    const mode = room.settings.waitingRoom;
+    const mustWait =
+      !moderator &&
+      !room.admittedUserIds.has(claims.userId) &&
+      (mode === 'everyone' || (mode === 'guests' && claims.role === 'guest'));
+    if (!mustWait) await room.ensureMedia(this.mediaHooks(room));
     // The connection may have gone, or the room been deleted, while we awaited.
     if (!isOpen()) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'connection closed during join');
-    if (this.rooms.get(roomId) !== room)
+    if (this.rooms.get(roomId) !== room) {
       throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    }
 
     const stale = room.peerByUserId(claims.userId);
     if (stale) {
       this.removePeer(room, stale);
       stale.channel.close(pb.CloseReason.CLOSE_REASON_REPLACED, 'joined from another connection');
     }
-    this.cancelEmptyTimer(room.id);
     const identity: PeerIdentity = {
       participantId: randomUUID(),
       userId: claims.userId,
       displayName: claims.displayName.slice(0, 128),
+      sortName: (claims.sortName ?? defaultSortName(claims.displayName)).slice(0, 128),
       role: claims.role,
     };
     const peer = new Peer(identity, channel);
-    const others = [...room.peers.values()];
+    const session = await this.mintSessionToken(room, peer);
+    if (mustWait) {
+      room.waiting.set(peer.id, peer);
+      this.publishWaitingRoom(room);
+      this.log.info({ room: room.id, participant: peer.id, user: identity.userId }, 'participant waiting');
+      return {
+        joined: { room, peer },
+        response: {
+          self: participantToWire(peer),
+          roomTitle: room.definition.title,
+          settings: settingsToWire(room.settings),
+          waiting: true,
+          session,
+        },
+      };
+    }
+    const response = this.enter(room, peer);
+    return { joined: { room, peer }, response: { ...response, session } };
+  }
+
+  /** Lets a waiting participant in; tells them with an Admitted event. */
+  async admit(room: Room, peer: Peer): Promise<void> {
+    if (room.waiting.get(peer.id) !== peer) return;
+    await room.ensureMedia(this.mediaHooks(room));
+    if (room.waiting.get(peer.id) !== peer) return;
+    room.waiting.delete(peer.id);
+    room.admittedUserIds.add(peer.identity.userId);
+    const join = this.enter(room, peer);
+    peer.channel.send(encodeEvent({ admitted: { join } }));
+  }
+
+  /** Puts a peer into the room proper and returns what it needs to start. */
+  private enter(room: Room, peer: Peer): pb.IJoinResponse {
+    const media = room.liveMedia;
+    if (!media) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'room media is not available');
+    this.cancelEmptyTimer(room.id);
+    const others = [...room.peers.values()].sort(compareBySortName);
     room.peers.set(peer.id, peer);
-    channel.subscribe(roomTopic(room.id));
+    peer.channel.subscribe(roomTopic(room.id));
+    this.syncModeratorTopic(room, peer);
     this.publishFrom(
       room,
       peer,
       encodeEvent({ participantJoined: { participant: participantToWire(peer) } }),
     );
+    if (isModerator(peer.identity.role) && room.waiting.size > 0) {
+      peer.channel.send(
+        encodeEvent({ waitingRoomChanged: { waiting: [...room.waiting.values()].map(participantToWire) } }),
+      );
+    }
     const producers: pb.IProducerInfo[] = [];
     for (const p of room.producers()) producers.push(producerToWire(p.peer, p.producer, p.source));
     this.log.info(
       {
         room: room.id,
         participant: peer.id,
-        user: identity.userId,
-        role: identity.role,
+        user: peer.identity.userId,
+        role: peer.identity.role,
         size: room.peers.size,
       },
       'participant joined',
     );
     return {
-      joined: { room, peer },
-      response: {
-        self: participantToWire(peer),
-        roomTitle: room.definition.title,
-        participants: others.map(participantToWire),
-        producers,
-        routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
-      },
+      self: participantToWire(peer),
+      roomTitle: room.definition.title,
+      participants: others.slice(0, JOIN_ROSTER_LIMIT).map(participantToWire),
+      participantCount: room.peers.size,
+      producers,
+      routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
+      settings: settingsToWire(room.settings),
     };
   }
 
-  /** Removes a peer from its room and tells the others. Idempotent. */
+  /** Removes a peer (present or waiting) and tells the others. Idempotent. */
   leave({ room, peer }: JoinedPeer): void {
-    if (room.peers.get(peer.id) !== peer) return;
+    if (!room.isPresent(peer) && room.waiting.get(peer.id) !== peer) return;
     this.removePeer(room, peer);
     this.log.info({ room: room.id, participant: peer.id, size: room.peers.size }, 'participant left');
   }
 
-  private removePeer(room: Room, peer: Peer): void {
+  /** Takes a peer out of the room or the waiting queue; the caller closes its connection if needed. */
+  removePeer(room: Room, peer: Peer): void {
+    if (room.waiting.get(peer.id) === peer) {
+      room.waiting.delete(peer.id);
+      this.publishWaitingRoom(room);
+      return;
+    }
+    if (!room.isPresent(peer)) return;
     room.peers.delete(peer.id);
-    // Closing transports fires producer 'transportclose', which announces removals.
+    // Closing transports fires producer 'close', which announces removals.
     peer.closeMedia();
     this.publishFrom(room, peer, encodeEvent({ participantLeft: { participantId: peer.id } }));
+    if (room.activeSpeakerId === peer.id) room.activeSpeakerId = '';
     if (room.peers.size === 0) this.startEmptyTimer(room);
+  }
+
+  /** Ends the call for everyone present or waiting; the room stays for the next call. */
+  endCall(room: Room, reason: pb.CloseReason, message: string): void {
+    for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
+      this.removePeer(room, peer);
+      peer.channel.close(reason, message);
+    }
+    this.cancelEmptyTimer(room.id);
+    room.closeMedia();
+    room.resetCall();
   }
 
   /** Ends a room for everyone (admin delete). */
   closeRoom(room: Room): void {
-    for (const peer of [...room.peers.values()]) {
-      this.removePeer(room, peer);
-      peer.channel.close(pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
-    }
-    this.cancelEmptyTimer(room.id);
-    room.closeMedia();
+    this.endCall(room, pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
+  }
+
+  private mediaHooks(room: Room) {
+    return {
+      onLost: (media: RoomMedia) => this.onMediaLost(room, media),
+      onDominantSpeaker: (participantId: string) => this.onDominantSpeaker(room, participantId),
+    };
   }
 
   private onMediaLost(room: Room, media: RoomMedia): void {
@@ -228,6 +348,12 @@ export class RoomService {
       this.removePeer(room, peer);
       peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
     }
+  }
+
+  private onDominantSpeaker(room: Room, participantId: string): void {
+    if (room.activeSpeakerId === participantId) return;
+    room.activeSpeakerId = participantId;
+    this.publish(room, encodeEvent({ activeSpeakerChanged: { participantId } }));
   }
 
   private startEmptyTimer(room: Room): void {
@@ -352,6 +478,11 @@ export class RoomService {
       throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
     }
     peer.producers.set(producer.id, { producer, source: source.name });
+    if (source.name === 'microphone') {
+      await this.media(room)
+        .watchSpeaker(producer.id)
+        .catch((err) => this.log.warn({ err: String(err) }, 'cannot watch speaker'));
+    }
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
       this.publishFrom(
@@ -381,6 +512,13 @@ export class RoomService {
   async setProducerPaused({ room, peer }: JoinedPeer, req: pb.ISetProducerPausedRequest): Promise<void> {
     const p = peer.producers.get(req.producerId ?? '');
     if (!p) throw notFound('producer');
+    const moderated = moderatedSource(p.source);
+    if (!req.paused && moderated && peer.blocked[moderated]) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_FORBIDDEN,
+        `a host turned your ${moderated} off; ask to speak`,
+      );
+    }
     if (req.paused) await p.producer.pause();
     else await p.producer.resume();
     this.publishFrom(

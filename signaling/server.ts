@@ -6,6 +6,7 @@ import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
 import type { Config } from './config.js';
 import { registerHttpRoutes } from './httpApi.js';
+import { LessonControls } from './lessonControls.js';
 import { type Logger, createLogger } from './log.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
@@ -77,7 +78,7 @@ export async function startServer(
     log,
   );
   const rooms = new RoomService(registry, tokens, ws, log);
-  ws.attach('/ws', rooms);
+  ws.attach('/ws', rooms, new LessonControls(rooms, log));
 
   if (config.demoRoomId && !registry.get(config.demoRoomId)) {
     registry.create({ id: config.demoRoomId, title: 'Demo lesson' });

@@ -2,6 +2,7 @@
 // request rate, dispatches to RoomService, and answers every request with a
 // Response of the same id. Failures become typed errors and are counted.
 import { ErrorCode, SignalingError, errorLabel } from './errors.js';
+import type { LessonControls } from './lessonControls.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
@@ -16,6 +17,7 @@ export interface SessionSocket extends PeerChannel {
 
 export interface SessionContext {
   rooms: RoomService;
+  controls: LessonControls;
   metrics: Metrics;
   log: Logger;
   maxFrameBytes: number;
@@ -108,15 +110,23 @@ export class Session {
     return true;
   }
 
+  /** The joined peer, admitted into the room (not waiting). */
   private requireJoined(): JoinedPeer {
-    if (!this.joined || this.state !== 'joined') {
+    const joined = this.joined;
+    if (!joined || this.state !== 'joined') {
       throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'join a room first');
     }
-    return this.joined;
+    if (!joined.room.isPresent(joined.peer)) {
+      if (joined.room.waiting.get(joined.peer.id) === joined.peer) {
+        throw new SignalingError(ErrorCode.ERROR_CODE_WAITING, 'waiting for the teacher to let you in');
+      }
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'no longer in the room');
+    }
+    return joined;
   }
 
   private async dispatch(type: RequestType, m: pb.ClientMessage): Promise<pb.IResponse> {
-    const rooms = this.ctx.rooms;
+    const { rooms, controls } = this.ctx;
     const ok = { ok: {} };
     switch (type) {
       case 'join': {
@@ -158,8 +168,55 @@ export class Session {
       case 'setConsumerPaused':
         await rooms.setConsumerPaused(this.requireJoined(), m.setConsumerPaused!);
         return ok;
+      case 'updateRoomSettings':
+        controls.updateSettings(this.requireJoined(), m.updateRoomSettings!);
+        return ok;
+      case 'admit':
+        await controls.admit(this.requireJoined(), m.admit!);
+        return ok;
+      case 'deny':
+        controls.deny(this.requireJoined(), m.deny!);
+        return ok;
+      case 'setRole':
+        controls.setRole(this.requireJoined(), m.setRole!);
+        return ok;
+      case 'raiseHand':
+        controls.raiseHand(this.requireJoined(), m.raiseHand!);
+        return ok;
+      case 'lowerHands':
+        controls.lowerHands(this.requireJoined(), m.lowerHands!);
+        return ok;
+      case 'sendReaction':
+        controls.sendReaction(this.requireJoined(), m.sendReaction!);
+        return ok;
+      case 'attractAttention':
+        controls.attractAttention(this.requireJoined(), m.attractAttention!);
+        return ok;
+      case 'mute':
+        await controls.mute(this.requireJoined(), m.mute!);
+        return ok;
+      case 'askToSpeak':
+        controls.askToSpeak(this.requireJoined(), m.askToSpeak!);
+        return ok;
+      case 'allowToSpeak':
+        controls.allowToSpeak(this.requireJoined(), m.allowToSpeak!);
+        return ok;
+      case 'removeParticipant':
+        controls.removeParticipant(this.requireJoined(), m.removeParticipant!);
+        return ok;
+      case 'endCall':
+        controls.endCall(this.requireJoined());
+        return ok;
+      case 'listParticipants':
+        return { participantPage: controls.listParticipants(this.requireJoined(), m.listParticipants!) };
+      case 'refreshSession':
+        return { session: await controls.refreshSession(this.requireJoined()) };
       case 'leave': {
-        const joined = this.requireJoined();
+        // Allowed while waiting too.
+        if (!this.joined || this.state !== 'joined') {
+          throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'join a room first');
+        }
+        const joined = this.joined;
         rooms.leave(joined);
         this.ctx.onLeft(this, joined);
         this.joined = null;

@@ -11,6 +11,8 @@ export interface TokenClaims {
   displayName: string;
   role: RoleName;
   roomId: string;
+  /** Optional roster sort key, e.g. the family name. */
+  sortName?: string;
 }
 
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -28,7 +30,13 @@ export class TokenService {
   async mint(claims: TokenClaims, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + ttlSeconds;
-    const token = await new SignJWT({ name: claims.displayName, role: claims.role, room: claims.roomId })
+    const payload: Record<string, string> = {
+      name: claims.displayName,
+      role: claims.role,
+      room: claims.roomId,
+    };
+    if (claims.sortName) payload.sort = claims.sortName;
+    const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.issuer)
       .setSubject(claims.userId)
@@ -50,7 +58,7 @@ export class TokenService {
       }
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not valid');
     }
-    const { sub, name, role, room, exp } = payload as Record<string, unknown>;
+    const { sub, name, role, room, exp, sort } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       !sub ||
@@ -61,6 +69,14 @@ export class TokenService {
     ) {
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token lacks required claims');
     }
-    return { userId: sub, displayName: name, role, roomId: room, expiresAt: new Date(exp * 1000) };
+    const claims: TokenClaims & { expiresAt: Date } = {
+      userId: sub,
+      displayName: name,
+      role,
+      roomId: room,
+      expiresAt: new Date(exp * 1000),
+    };
+    if (typeof sort === 'string' && sort) claims.sortName = sort;
+    return claims;
   }
 }

@@ -3,11 +3,12 @@
 // members the room has.
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
+import type { LessonControls } from './lessonControls.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import type { RoomFanout } from './room.js';
-import { type RoomService, roomTopic } from './roomService.js';
+import { type RoomService, moderatorTopic, roomTopic } from './roomService.js';
 import { Session, type SessionSocket } from './session.js';
 import { encodeEvent } from './wire.js';
 
@@ -33,6 +34,7 @@ const HARD_FRAME_FACTOR = 4;
 export class WsServer implements RoomFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
   private rooms!: RoomService;
+  private controls!: LessonControls;
 
   constructor(
     private readonly app: uWS.TemplatedApp,
@@ -49,8 +51,13 @@ export class WsServer implements RoomFanout {
     this.app.publish(roomTopic(roomId), bytes, true);
   }
 
-  attach(path: string, rooms: RoomService): void {
+  publishTopic(topic: string, bytes: Uint8Array): void {
+    this.app.publish(topic, bytes, true);
+  }
+
+  attach(path: string, rooms: RoomService, controls: LessonControls): void {
     this.rooms = rooms;
+    this.controls = controls;
     const { maxFrameBytes } = this.options;
     this.app.ws<SocketData>(path, {
       compression: uWS.DISABLED,
@@ -109,6 +116,9 @@ export class WsServer implements RoomFanout {
       subscribe: (topic) => {
         if (!data.closed) ws.subscribe(topic);
       },
+      unsubscribe: (topic) => {
+        if (!data.closed) ws.unsubscribe(topic);
+      },
       publishExceptSelf: (topic, bytes) => {
         if (data.closed) return false;
         // uWS skips the publishing socket only if it is subscribed itself.
@@ -119,11 +129,14 @@ export class WsServer implements RoomFanout {
     };
     data.session = new Session(data.id, socket, {
       rooms: this.rooms,
+      controls: this.controls,
       metrics: this.metrics,
       log: this.log,
       maxFrameBytes: this.options.maxFrameBytes,
       onLeft: (_s, joined) => {
-        if (!data.closed) ws.unsubscribe(roomTopic(joined.room.id));
+        if (data.closed) return;
+        ws.unsubscribe(roomTopic(joined.room.id));
+        ws.unsubscribe(moderatorTopic(joined.room.id));
       },
     });
   }
