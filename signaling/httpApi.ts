@@ -3,10 +3,12 @@
 import type uWS from 'uWebSockets.js';
 import type { AdminAuth } from './adminAuth.js';
 import { HttpError, type Reply, readJson, send, sendJson, track } from './httpUtil.js';
+import { normalizeCode, passwordMatches } from './joinCodes.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
+import { SlidingWindowLimiter } from './rateLimiter.js';
 import { isRoleName } from './roles.js';
-import type { Room } from './room.js';
+import type { Room, RoomSettings } from './room.js';
 import type { RoomRegistry } from './roomRegistry.js';
 import type { RoomService } from './roomService.js';
 import type { StaticFiles } from './staticFiles.js';
@@ -26,9 +28,13 @@ export interface HttpApiDeps {
 }
 
 const DEFAULT_TOKEN_TTL_SECONDS = 12 * 3600;
+const GUEST_TOKEN_TTL_SECONDS = 4 * 3600;
+const PASSWORD_FAILURES_PER_CODE = 10;
+const PASSWORD_FAILURES_PER_ADDRESS = 20;
+const PASSWORD_WINDOW_MS = 10 * 60_000;
 const DEMO_TOKENS_PER_MINUTE = 20;
 
-function roomJson(room: Room) {
+function roomJson(room: Room, publicUrl: string) {
   const d = room.definition;
   return {
     id: d.id,
@@ -36,7 +42,37 @@ function roomJson(room: Room) {
     createdAt: d.createdAt.toISOString(),
     maxParticipants: d.maxParticipants,
     participants: room.peers.size,
+    waiting: room.waiting.size,
+    code: d.code,
+    password: d.password,
+    shortLink: `${publicUrl}/j/${d.code}`,
+    settings: room.settings,
   };
+}
+
+const WAITING_MODES = ['off', 'guests', 'everyone'] as const;
+
+function parseSettings(value: unknown): Partial<RoomSettings> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'settings must be an object');
+  }
+  const v = value as Record<string, unknown>;
+  const out: Partial<RoomSettings> = {};
+  if (v.waitingRoom !== undefined) {
+    if (!WAITING_MODES.includes(v.waitingRoom as never)) {
+      throw new HttpError(400, 'settings.waitingRoom must be off, guests or everyone');
+    }
+    out.waitingRoom = v.waitingRoom as RoomSettings['waitingRoom'];
+  }
+  for (const key of ['locked', 'guestsAllowed', 'selfUnmuteAllowed', 'participantsMayShareScreen'] as const) {
+    if (v[key] === undefined) continue;
+    if (typeof v[key] !== 'boolean') throw new HttpError(400, `settings.${key} must be true or false`);
+    out[key] = v[key] as boolean;
+  }
+  const shares = optionalInt(v, 'maxScreenShares', 0, 16);
+  if (shares !== undefined) out.maxScreenShares = shares;
+  return out;
 }
 
 function optionalString(body: Record<string, unknown>, key: string, max: number): string | undefined {
@@ -114,25 +150,26 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     const id = optionalString(body, 'id', 64);
     const title = optionalString(body, 'title', 200);
     const maxParticipants = optionalInt(body, 'maxParticipants', 1, 100000);
+    const settings = parseSettings(body.settings);
     if (id && registry.get(id)) throw new HttpError(409, `room ${id} already exists`);
     let room: Room;
     try {
-      room = registry.create({ id, title, maxParticipants });
+      room = registry.create({ id, title, maxParticipants, settings });
     } catch (err) {
       throw new HttpError(400, (err as Error).message);
     }
     log.info({ room: room.id, title: room.definition.title }, 'room created');
-    sendJson(reply, 201, roomJson(room));
+    sendJson(reply, 201, roomJson(room, deps.publicUrl));
   });
 
   route('get', '/api/rooms', 'list_rooms', { admin: true }, (reply) => {
-    sendJson(reply, 200, { rooms: [...registry.all()].map(roomJson) });
+    sendJson(reply, 200, { rooms: [...registry.all()].map((r) => roomJson(r, deps.publicUrl)) });
   });
 
   route('get', '/api/rooms/:id', 'get_room', { admin: true }, (reply, [id]) => {
     const room = registry.get(id ?? '');
     if (!room) throw new HttpError(404, 'room not found');
-    sendJson(reply, 200, roomJson(room));
+    sendJson(reply, 200, roomJson(room, deps.publicUrl));
   });
 
   route('del', '/api/rooms/:id', 'delete_room', { admin: true }, (reply, [id]) => {
@@ -150,7 +187,11 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (!isRoleName(role)) throw new HttpError(400, 'role must be host, co-host, participant or guest');
     const userId = optionalString(body, 'userId', 128) ?? `guest-${crypto.randomUUID()}`;
     const ttl = optionalInt(body, 'ttlSeconds', 60, MAX_TOKEN_TTL_SECONDS) ?? DEFAULT_TOKEN_TTL_SECONDS;
-    const { token, expiresAt } = await tokens.mint({ userId, displayName, role, roomId: room.id }, ttl);
+    const sortName = optionalString(body, 'sortName', 128);
+    const { token, expiresAt } = await tokens.mint(
+      { userId, displayName, role, roomId: room.id, sortName },
+      ttl,
+    );
     return {
       token,
       expiresAt: expiresAt.toISOString(),
@@ -168,17 +209,44 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     sendJson(reply, 201, await mintFor(room, body, String(role)));
   });
 
+  // Joining by short code and password: a guest token, with wrong passwords
+  // limited per code and per address. Unknown codes and wrong passwords get
+  // the same answer, so the reply does not tell whether a code exists.
+  const failuresPerCode = new SlidingWindowLimiter(PASSWORD_FAILURES_PER_CODE, PASSWORD_WINDOW_MS);
+  const failuresPerAddress = new SlidingWindowLimiter(PASSWORD_FAILURES_PER_ADDRESS, PASSWORD_WINDOW_MS);
+  route('post', '/api/join/:code', 'join_by_code', { admin: false }, async (reply, [typedCode], { ip }) => {
+    const body = await readJson(reply.res, 4096);
+    const code = normalizeCode(decodeURIComponent(typedCode ?? '')) ?? 'invalid';
+    if (failuresPerCode.isLimited(code) || failuresPerAddress.isLimited(ip)) {
+      throw new HttpError(429, 'too many wrong attempts; try again in a few minutes');
+    }
+    const password = typeof body.password === 'string' ? body.password : '';
+    const room = registry.getByCode(code);
+    const ok =
+      passwordMatches(room?.definition.password ?? 'no-such-room-password', password) && Boolean(room);
+    if (!room || !ok) {
+      failuresPerCode.record(code);
+      failuresPerAddress.record(ip);
+      metrics.rejected.inc({ reason: 'wrong_password' });
+      throw new HttpError(401, 'wrong code or password');
+    }
+    const minted = await mintFor(
+      room,
+      { displayName: body.displayName, ttlSeconds: GUEST_TOKEN_TTL_SECONDS },
+      'guest',
+    );
+    log.info({ room: room.id, user: minted.userId }, 'guest joined by code');
+    sendJson(reply, 201, { ...minted, roomId: room.id, title: room.definition.title });
+  });
+
   // Demo room: anyone may take a participant token, rate-limited per address.
-  const demoHits = new Map<string, number[]>();
+  const demoLimiter = new SlidingWindowLimiter(DEMO_TOKENS_PER_MINUTE, 60_000);
   route('post', '/api/demo/token', 'demo_token', { admin: false }, async (reply, _p, { ip }) => {
     const body = await readJson(reply.res);
     const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
     if (!room) throw new HttpError(404, 'no demo room on this server');
-    const now = Date.now();
-    const hits = (demoHits.get(ip) ?? []).filter((t) => now - t < 60_000);
-    if (hits.length >= DEMO_TOKENS_PER_MINUTE) throw new HttpError(429, 'too many requests; wait a minute');
-    hits.push(now);
-    demoHits.set(ip, hits);
+    if (demoLimiter.isLimited(ip)) throw new HttpError(429, 'too many requests; wait a minute');
+    demoLimiter.record(ip);
     // The first person in an empty demo room runs it.
     const role = room.peers.size === 0 ? 'host' : 'participant';
     sendJson(reply, 201, await mintFor(room, { displayName: body.displayName }, role));
@@ -190,6 +258,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
   };
   route('get', '/room/:id', 'room_page', { admin: false }, page('/index.html'));
+  route('get', '/j/:code', 'join_page', { admin: false }, page('/join.html'));
   route('get', '/demo', 'demo_page', { admin: false }, (reply) => {
     if (!deps.demoRoomId) throw new HttpError(404, 'no demo room on this server');
     page('/demo.html')(reply);

@@ -269,7 +269,7 @@ export class LessonControls {
   endCall({ room, peer }: JoinedPeer): void {
     requireHost(peer);
     this.log.info({ room: room.id, by: peer.id, size: room.peers.size }, 'call ended by host');
-    this.rooms.endCall(room, pb.CloseReason.CLOSE_REASON_CALL_ENDED, 'the teacher ended the lesson');
+    this.rooms.endCall(room, pb.CloseReason.CLOSE_REASON_CALL_ENDED, 'the teacher ended the lesson', peer);
   }
 
   // ---- roster and session -----------------------------------------------------

@@ -319,11 +319,15 @@ export class RoomService {
     if (room.peers.size === 0) this.startEmptyTimer(room);
   }
 
-  /** Ends the call for everyone present or waiting; the room stays for the next call. */
-  endCall(room: Room, reason: pb.CloseReason, message: string): void {
+  /**
+   * Ends the call for everyone present or waiting; the room stays for the next
+   * call. The initiator's connection closes after its request is answered.
+   */
+  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer): void {
     for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
       this.removePeer(room, peer);
-      peer.channel.close(reason, message);
+      if (peer === initiator) setImmediate(() => peer.channel.close(reason, message));
+      else peer.channel.close(reason, message);
     }
     this.cancelEmptyTimer(room.id);
     room.closeMedia();
@@ -457,13 +461,26 @@ export class RoomService {
     const source = SOURCES[req.source ?? 0];
     if (!source) throw invalid('source is required');
     if (source.kind !== kind) throw invalid(`source ${source.name} must be ${source.kind}`);
-    if (!mayProduce(peer.identity.role, source.name)) {
+    if (!mayProduce(peer.identity.role, source.name, room.settings.participantsMayShareScreen)) {
       throw new SignalingError(
         ErrorCode.ERROR_CODE_FORBIDDEN,
         `role ${peer.identity.role} may not share ${source.name}`,
       );
     }
     if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
+    const moderated = moderatedSource(source.name);
+    if (moderated && peer.blocked[moderated] && !req.paused) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_FORBIDDEN,
+        `a host turned your ${moderated} off; start it paused and ask to speak`,
+      );
+    }
+    if (source.name === 'screen' && room.screenShareCount() >= room.settings.maxScreenShares) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_FORBIDDEN,
+        `at most ${room.settings.maxScreenShares} screen share(s) at once in this room`,
+      );
+    }
     const rtpParameters = fromWire(() => rtpParametersFromWire(req.rtpParameters));
     const producer = await mediasoupCall(() =>
       t.transport.produce({

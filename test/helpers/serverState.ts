@@ -7,7 +7,16 @@ export function snapshot(server: RunningServer) {
   const peers = rooms.flatMap((r) => [...r.peers.values()]);
   return {
     rooms: rooms.map((r) => r.id).sort(),
-    participants: peers.map((p) => `${p.identity.userId}@${p.identity.role}`).sort(),
+    settings: Object.fromEntries(rooms.map((r) => [r.id, { ...r.settings }])),
+    waiting: rooms.flatMap((r) => [...r.waiting.values()].map((p) => p.identity.userId)).sort(),
+    banned: rooms.flatMap((r) => [...r.bannedUserIds]).sort(),
+    participants: peers
+      .map(
+        (p) =>
+          `${p.identity.userId}@${p.identity.role} hand=${p.handRaisedAt > 0} ` +
+          `blocked=${p.blocked.microphone}/${p.blocked.camera} asks=${p.asksToSpeak}`,
+      )
+      .sort(),
     transports: peers.reduce((n, p) => n + p.transports.size, 0),
     connectedTransports: peers.reduce(
       (n, p) => n + [...p.transports.values()].filter((t) => t.connected).length,

@@ -118,7 +118,9 @@ describe('signaling flows', () => {
     await b.request({ leave: {} });
     const left = await a.waitForEvent((e) => Boolean(e.participantLeft));
     expect(left.participantLeft?.participantId).toBe(jb.self?.participantId);
-    expect(snapshot(server).participants).toEqual(['u-teacher@host']);
+    expect(snapshot(server).participants).toEqual([
+      'u-teacher@host hand=false blocked=false/false asks=false',
+    ]);
   });
 
   it('closes the participant’s media when the connection drops', async () => {
