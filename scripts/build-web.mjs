@@ -11,7 +11,11 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, 'web/public'), out, { recursive: true });
 await build({
-  entryPoints: { call: join(root, 'web/src/callPage.ts'), demo: join(root, 'web/src/demo.ts') },
+  entryPoints: {
+    call: join(root, 'web/src/callPage.ts'),
+    demo: join(root, 'web/src/demo.ts'),
+    join: join(root, 'web/src/joinPage.ts'),
+  },
   outdir: out,
   bundle: true,
   format: 'esm',

@@ -5,7 +5,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 
 const CODE_DIGITS = 7;
 const PASSWORD_LENGTH = 6;
-export const PASSWORD_ALPHABET = 'ACDEFGHJKMNPQRTUVWXYabcdefghijkmnpqrstuvwxyz34679';
+export const PASSWORD_ALPHABET = 'ACDEFGHJKMNPQRTUVWXYabcdefghjkmnpqrstuvwxyz34679';
 
 /** A random code formatted as 3-3-1 digits, e.g. "148-118-3". */
 export function generateCode(): string {

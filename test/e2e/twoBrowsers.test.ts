@@ -4,29 +4,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
+import { byteCounts, openPage, passDeviceCheck, tileName, waitFor, waitInCall } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
-
-interface Bytes {
-  inbound: { audio: number; video: number };
-  outbound: { audio: number; video: number };
-}
-
-async function byteCounts(page: Page): Promise<Bytes> {
-  return page.evaluate(async () => {
-    const call = (window as unknown as { schoolCall?: { byteCounts(): Promise<Bytes> } }).schoolCall;
-    if (!call) return { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 } };
-    return call.byteCounts();
-  });
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error('timed out');
-}
 
 describe('two browsers in one room', () => {
   let server: TestServer;
@@ -49,34 +28,26 @@ describe('two browsers in one room', () => {
     ]);
     const pages: Page[] = [];
     for (const person of [teacher!, pupil!]) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') console.log(`[browser] ${m.text()}`);
-      });
-      await page.goto(person.joinUrl.replace(server.config.publicUrl, server.httpUrl));
+      const page = await openPage(browser, person.joinUrl.replace(server.config.publicUrl, server.httpUrl));
+      await passDeviceCheck(page);
+      await waitInCall(page);
       pages.push(page);
     }
 
     // Both see each other's tile with a name.
-    for (const [page, other] of [
-      [pages[0]!, 'Pupil'],
-      [pages[1]!, 'Teacher'],
-    ] as const) {
-      await page.getByText(other, { exact: true }).waitFor({ timeout: 20_000 });
-    }
+    await tileName(pages[0]!, 'Pupil').waitFor({ timeout: 20_000 });
+    await tileName(pages[1]!, 'Teacher').waitFor({ timeout: 20_000 });
 
     // Media flows both ways: wait until something arrives, then sample twice.
     for (const page of pages) {
-      await waitFor(async () => {
-        const b = await byteCounts(page);
-        return b.inbound.audio > 0 && b.inbound.video > 0;
-      }, 30_000).catch(async (err) => {
-        const status = await page.locator('#status').textContent();
-        throw new Error(
-          `${(err as Error).message}; page status: ${status}; bytes: ${JSON.stringify(await byteCounts(page))}`,
-        );
-      });
+      await waitFor(
+        async () => {
+          const b = await byteCounts(page);
+          return b.inbound.audio > 0 && b.inbound.video > 0;
+        },
+        30_000,
+        'inbound audio and video',
+      );
     }
     const first = await Promise.all(pages.map(byteCounts));
     await new Promise((r) => setTimeout(r, 3000));

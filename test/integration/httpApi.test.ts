@@ -166,3 +166,84 @@ describe('operations endpoints', () => {
     expect((await fetch(`${server.httpUrl}/nothing-here`)).status).toBe(404);
   });
 });
+
+describe('joining by short code and password', () => {
+  const joinByCode = (code: string, body: Record<string, unknown>, ip = '203.0.113.7') =>
+    fetch(`${server.httpUrl}/api/join/${encodeURIComponent(code)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+      body: JSON.stringify(body),
+    });
+
+  it('gives each room a readable code and password', async () => {
+    const room = (await (
+      await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'parents-7b' }) })
+    ).json()) as { code: string; password: string; shortLink: string };
+    expect(room.code).toMatch(/^\d{3}-\d{3}-\d$/);
+    expect(room.password).toMatch(/^[ACDEFGHJKMNPQRTUVWXYabcdefghjkmnpqrstuvwxyz34679]{6}$/);
+    expect(room.shortLink).toMatch(new RegExp(`/j/${room.code}$`));
+  });
+
+  it('mints a guest token for the right password, however the code is typed', async () => {
+    const room = (await (
+      await api('/api/rooms', {
+        method: 'POST',
+        body: JSON.stringify({ id: 'meeting-1', title: 'Parents’ meeting' }),
+      })
+    ).json()) as { code: string; password: string };
+    const typed = room.code.replace(/-/g, ' ');
+    const res = await joinByCode(
+      typed,
+      { displayName: 'Irina Petrova', password: ` ${room.password} ` },
+      '203.0.113.1',
+    );
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { token: string; roomId: string; title: string; joinUrl: string };
+    expect(body).toMatchObject({ roomId: 'meeting-1', title: 'Parents’ meeting' });
+    const claims = await server.tokens.verify(body.token);
+    expect(claims).toMatchObject({ role: 'guest', displayName: 'Irina Petrova', roomId: 'meeting-1' });
+    expect((await fetch(`${server.httpUrl}/j/${room.code}`)).status).toBe(200);
+  });
+
+  it('answers a wrong password and an unknown code the same way', async () => {
+    const room = (await (
+      await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'meeting-2' }) })
+    ).json()) as { code: string };
+    const wrong = await joinByCode(room.code, { displayName: 'X', password: 'nope42' }, '203.0.113.2');
+    const unknown = await joinByCode('000-000-0', { displayName: 'X', password: 'nope42' }, '203.0.113.3');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(await wrong.json()).toEqual(await unknown.json());
+  });
+
+  it('limits wrong passwords per code, across addresses, and per address, across codes', async () => {
+    const room = (await (
+      await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'meeting-3' }) })
+    ).json()) as { code: string; password: string };
+    for (let i = 0; i < 10; i++) {
+      expect(
+        (await joinByCode(room.code, { displayName: 'X', password: 'wrong1' }, `198.51.100.${i}`)).status,
+      ).toBe(401);
+    }
+    const limited = await joinByCode(
+      room.code,
+      { displayName: 'X', password: room.password },
+      '198.51.100.99',
+    );
+    expect(limited.status).toBe(429);
+    expect(((await limited.json()) as { error: string }).error).toMatch(/try again/);
+
+    for (let i = 0; i < 20; i++) {
+      await joinByCode(`${String(100 + i)}-000-0`, { displayName: 'X', password: 'wrong1' }, '192.0.2.50');
+    }
+    const other = (await (
+      await api('/api/rooms', { method: 'POST', body: JSON.stringify({ id: 'meeting-4' }) })
+    ).json()) as { code: string; password: string };
+    expect(
+      (await joinByCode(other.code, { displayName: 'X', password: other.password }, '192.0.2.50')).status,
+    ).toBe(429);
+    expect(
+      (await joinByCode(other.code, { displayName: 'X', password: other.password }, '192.0.2.51')).status,
+    ).toBe(201);
+  });
+});

@@ -1,6 +1,9 @@
-// The call in the browser: joins a room over signaling, sends the local camera
-// and microphone through a mediasoup-client send transport, and receives every
-// other participant's media through one receive transport.
+// The call in the browser: joins a room over signaling (waiting to be
+// admitted if the room says so), sends the local camera and microphone
+// through a mediasoup-client send transport, receives every other
+// participant's media through one receive transport, and exposes the lesson
+// controls. The server decides what this participant may do; refusals come
+// back as RequestError.
 import { Device, type types } from 'mediasoup-client';
 import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
 import {
@@ -19,6 +22,8 @@ import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
 
+export { pb };
+
 export interface RemoteTrack {
   consumerId: string;
   producerId: string;
@@ -30,12 +35,19 @@ export interface RemoteTrack {
 export interface CallListener {
   participantJoined(p: pb.IParticipant): void;
   participantLeft(participantId: string): void;
+  participantUpdated(p: pb.IParticipant): void;
   trackAdded(t: RemoteTrack): void;
   trackRemoved(t: RemoteTrack): void;
+  settingsChanged(s: pb.IRoomSettings): void;
+  waitingRoomChanged(waiting: pb.IParticipant[]): void;
+  reaction(participantId: string, reaction: pb.Reaction): void;
+  attention(e: pb.IAttentionRequested): void;
+  mutedByHost(source: 'microphone' | 'camera', blocked: boolean): void;
+  activeSpeaker(participantId: string): void;
   closed(reason: pb.CloseReason, message: string): void;
 }
 
-type SendSource = 'microphone' | 'camera';
+export type SendSource = 'microphone' | 'camera';
 
 const SOURCE_WIRE: Record<SendSource, pb.MediaSource> = {
   microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
@@ -49,6 +61,8 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
 
+const SESSION_REFRESH_MS = 60 * 60_000;
+
 export class CallClient {
   readonly signaling: SignalingClient;
   private readonly device = new Device();
@@ -58,11 +72,17 @@ export class CallClient {
   private readonly consumers = new Map<string, { consumer: types.Consumer; remote: RemoteTrack }>();
   self: pb.IParticipant | null = null;
   roomTitle = '';
+  settings: pb.IRoomSettings = {};
+  participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
-  // Events are handled one at a time, in order, and only once join() has set
-  // up the transports: a producer announced mid-join must not be missed.
+  /** A fresh token to reconnect with; refreshed hourly, so a lesson never outlives it. */
+  sessionToken = '';
+  // Events are handled one at a time, in order, and only once the transports
+  // are set up: a producer announced mid-join must not be missed.
   private eventChain: Promise<void>;
   private markReady: () => void = () => {};
+  private admittedWith: ((join: pb.IJoinResponse) => void) | null = null;
+  private refreshTimer: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     wsUrl: string,
@@ -73,16 +93,47 @@ export class CallClient {
       this.markReady = resolve;
     });
     this.signaling.onEvent = (e) => {
-      this.eventChain = this.eventChain.then(() => this.onEvent(e));
+      // Admission and closing must not wait behind the setup they unblock.
+      if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
+      else if (e.sessionClosed) this.onClosed(e.sessionClosed);
+      else if (e.waitingRoomChanged) this.listener.waitingRoomChanged(e.waitingRoomChanged.waiting ?? []);
+      else this.eventChain = this.eventChain.then(() => this.onEvent(e));
     };
   }
 
-  async join(roomId: string, token: string): Promise<void> {
+  get isModerator(): boolean {
+    const role = this.self?.role;
+    return role === pb.Role.ROLE_HOST || role === pb.Role.ROLE_CO_HOST;
+  }
+
+  get isHost(): boolean {
+    return this.self?.role === pb.Role.ROLE_HOST;
+  }
+
+  /**
+   * Joins; resolves { waiting: true } when a host must admit us first, in
+   * which case `admitted` resolves once they do.
+   */
+  async join(roomId: string, token: string): Promise<{ waiting: boolean; admitted: Promise<void> }> {
     await this.signaling.connect();
     const { join } = await this.signaling.request({ join: { roomId, token } });
     if (!join) throw new Error('join response missing');
     this.self = join.self ?? null;
     this.roomTitle = join.roomTitle ?? '';
+    this.settings = join.settings ?? {};
+    this.sessionToken = join.session?.token ?? token;
+    this.refreshTimer = setInterval(() => void this.refreshSession(), SESSION_REFRESH_MS);
+    if (!join.waiting) return { waiting: false, admitted: this.enter(join) };
+    const admitted = new Promise<pb.IJoinResponse>((resolve) => {
+      this.admittedWith = resolve;
+    }).then((j) => this.enter(j));
+    return { waiting: true, admitted };
+  }
+
+  private async enter(join: pb.IJoinResponse): Promise<void> {
+    this.self = join.self ?? this.self;
+    this.settings = join.settings ?? this.settings;
+    this.participantCount = join.participantCount ?? 0;
     for (const p of join.participants ?? []) this.addParticipant(p);
     await this.device.load({
       routerRtpCapabilities: rtpCapabilitiesFromWire(join.routerRtpCapabilities) as types.RtpCapabilities,
@@ -98,8 +149,8 @@ export class CallClient {
     }
   }
 
-  /** Starts sending a local track; the server decides whether this role may. */
-  async publish(source: SendSource, track: MediaStreamTrack): Promise<void> {
+  /** Starts sending a local track, paused if asked; the server decides whether this role may. */
+  async publish(source: SendSource, track: MediaStreamTrack, paused = false): Promise<void> {
     if (!this.sendTransport) throw new Error('this device cannot send media');
     const existing = this.producers.get(source);
     if (existing) {
@@ -110,23 +161,85 @@ export class CallClient {
       track,
       encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
       codecOptions: source === 'microphone' ? { opusStereo: false, opusDtx: true, opusFec: true } : undefined,
-      appData: { source },
+      appData: { source, paused },
+      disableTrackOnPause: true,
+      zeroRtpOnPause: true,
     });
+    if (paused) producer.pause();
     this.producers.set(source, producer);
   }
 
-  /** Mutes or unmutes a local source without renegotiating. */
+  /** Mutes or unmutes a local source without renegotiating. The server may refuse an unmute. */
   async setPaused(source: SendSource, paused: boolean): Promise<void> {
     const producer = this.producers.get(source);
     if (!producer) return;
+    if (!paused) await this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
     if (paused) producer.pause();
     else producer.resume();
-    await this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
+    if (paused) await this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
   }
 
   isPublishing(source: SendSource): boolean {
     const p = this.producers.get(source);
     return Boolean(p && !p.paused);
+  }
+
+  hasProducer(source: SendSource): boolean {
+    return this.producers.has(source);
+  }
+
+  // ---- lesson controls ------------------------------------------------------
+
+  raiseHand(raised: boolean) {
+    return this.signaling.request({ raiseHand: { raised } });
+  }
+  sendReaction(reaction: pb.Reaction) {
+    return this.signaling.request({ sendReaction: { reaction } });
+  }
+  askToSpeak(asking: boolean) {
+    return this.signaling.request({ askToSpeak: { asking } });
+  }
+  admit(participantIds: string[], all = false) {
+    return this.signaling.request({ admit: { participantIds, all } });
+  }
+  deny(participantIds: string[]) {
+    return this.signaling.request({ deny: { participantIds } });
+  }
+  mute(participantIds: string[], source: SendSource, block: boolean, all = false) {
+    return this.signaling.request({ mute: { participantIds, all, source: SOURCE_WIRE[source], block } });
+  }
+  allowToSpeak(participantId: string) {
+    return this.signaling.request({ allowToSpeak: { participantId } });
+  }
+  setRole(participantId: string, role: pb.Role) {
+    return this.signaling.request({ setRole: { participantId, role } });
+  }
+  lowerHands(participantIds: string[], all = false) {
+    return this.signaling.request({ lowerHands: { participantIds, all } });
+  }
+  remove(participantId: string, ban: boolean) {
+    return this.signaling.request({ removeParticipant: { participantId, ban } });
+  }
+  attractAttention(participantId: string, message: string) {
+    return this.signaling.request({ attractAttention: { participantId, message } });
+  }
+  updateSettings(settings: pb.IUpdateRoomSettingsRequest) {
+    return this.signaling.request({ updateRoomSettings: settings });
+  }
+  endCall() {
+    return this.signaling.request({ endCall: {} });
+  }
+  async listParticipants(query: pb.IListParticipantsRequest): Promise<pb.IParticipantPage> {
+    return (await this.signaling.request({ listParticipants: query })).participantPage ?? {};
+  }
+
+  private async refreshSession(): Promise<void> {
+    try {
+      const r = await this.signaling.request({ refreshSession: {} });
+      if (r.session?.token) this.sessionToken = r.session.token;
+    } catch {
+      // The next hourly attempt retries; the call itself is unaffected.
+    }
   }
 
   async leave(): Promise<void> {
@@ -156,6 +269,8 @@ export class CallClient {
     add(await this.sendTransport?.getStats());
     return out;
   }
+
+  // ---- transports and consumers ---------------------------------------------
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const wireDirection =
@@ -196,6 +311,7 @@ export class CallClient {
               kind: mediaKindToWire(kind),
               source,
               rtpParameters: rtpParametersToWire(rtpParameters as RtpParameters),
+              paused: Boolean(appData.paused),
             },
           })
           .then((r) => callback({ id: r.produce?.producerId ?? '' }), errback);
@@ -250,28 +366,52 @@ export class CallClient {
 
   private async onEvent(e: pb.Event): Promise<void> {
     try {
-      if (e.participantJoined?.participant) this.addParticipant(e.participantJoined.participant);
-      else if (e.participantLeft) {
+      if (e.participantJoined?.participant) {
+        this.participantCount++;
+        this.addParticipant(e.participantJoined.participant);
+      } else if (e.participantLeft) {
         const id = e.participantLeft.participantId ?? '';
+        this.participantCount = Math.max(0, this.participantCount - 1);
         this.participants.delete(id);
         for (const [cid, c] of this.consumers) if (c.remote.participantId === id) this.removeConsumer(cid);
         this.listener.participantLeft(id);
+      } else if (e.participantUpdated?.participant) {
+        const p = e.participantUpdated.participant;
+        if (p.participantId === this.self?.participantId) this.self = p;
+        else if (p.participantId) this.participants.set(p.participantId, p);
+        this.listener.participantUpdated(p);
       } else if (e.producerAdded?.producer) await this.consume(e.producerAdded.producer);
       else if (e.producerRemoved) {
         for (const [cid, c] of this.consumers) {
           if (c.remote.producerId === e.producerRemoved.producerId) this.removeConsumer(cid);
         }
       } else if (e.consumerClosed) this.removeConsumer(e.consumerClosed.consumerId ?? '');
-      else if (e.sessionClosed) {
-        this.teardown();
-        this.listener.closed(e.sessionClosed.reason ?? 0, e.sessionClosed.message ?? '');
-      }
+      else if (e.roomSettingsChanged?.settings) {
+        this.settings = e.roomSettingsChanged.settings;
+        this.listener.settingsChanged(this.settings);
+      } else if (e.reactionSent) {
+        this.listener.reaction(e.reactionSent.participantId ?? '', e.reactionSent.reaction ?? 0);
+      } else if (e.attentionRequested) this.listener.attention(e.attentionRequested);
+      else if (e.mutedByHost) {
+        // The server already stopped forwarding; stop sending too.
+        const source = e.mutedByHost.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
+        this.producers.get(source)?.pause();
+        this.listener.mutedByHost(source, Boolean(e.mutedByHost.blocked));
+      } else if (e.activeSpeakerChanged)
+        this.listener.activeSpeaker(e.activeSpeakerChanged.participantId ?? '');
     } catch (err) {
       console.warn('event handling failed', err);
     }
   }
 
+  private onClosed(closed: pb.ISessionClosed): void {
+    this.teardown();
+    this.listener.closed(closed.reason ?? 0, closed.message ?? '');
+  }
+
   private teardown(): void {
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.refreshTimer = null;
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
     for (const p of this.producers.values()) p.close();
     this.producers.clear();

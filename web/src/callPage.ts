@@ -1,27 +1,40 @@
-// The call page: /room/<id>#token=<token>. Renders one tile per participant
-// and wires the controls to CallClient.
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
-import { CallClient, type RemoteTrack } from './callClient.js';
-
-import pb = schoolcall.v1;
+// The call page: /room/<id>#token=<token>. Device check, then join (through
+// the waiting room if the room has one), then tiles, controls and the people
+// panel. Everything a person may do is also checked by the server.
+import { CallClient, type RemoteTrack, type SendSource, pb } from './callClient.js';
+import { DeviceCheck } from './deviceCheck.js';
+import { PeoplePanel } from './peoplePanel.js';
+import { RequestError } from './signalingClient.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const statusLine = $('status');
 const tiles = $('tiles');
-const micButton = $<HTMLButtonElement>('mic');
-const camButton = $<HTMLButtonElement>('cam');
-const leaveButton = $<HTMLButtonElement>('leave');
 
 const roomId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 
+const REACTION_EMOJI: Record<number, string> = { 1: '👍', 2: '👏', 3: '😄', 4: '😮', 5: '❤️', 6: '🤔' };
+
 function setStatus(text: string): void {
   statusLine.textContent = text;
 }
 
+function report(err: unknown): void {
+  setStatus(err instanceof RequestError ? err.message.replace(/^ERROR_CODE_\w+: /, '') : String(err));
+}
+
+function showNotice(text: string): void {
+  $('notice-text').textContent = text;
+  $('notice').hidden = false;
+  $('notice-close').focus();
+}
+$('notice-close').addEventListener('click', () => {
+  $('notice').hidden = true;
+});
+
 function tileFor(participantId: string, name: string): HTMLElement {
-  let tile = document.querySelector<HTMLElement>(`[data-participant="${CSS.escape(participantId)}"]`);
+  let tile = document.querySelector<HTMLElement>(`.tile[data-participant="${CSS.escape(participantId)}"]`);
   if (!tile) {
     tile = document.createElement('div');
     tile.className = 'tile';
@@ -33,124 +46,221 @@ function tileFor(participantId: string, name: string): HTMLElement {
     const label = document.createElement('span');
     label.className = 'name';
     label.textContent = name;
-    tile.append(video, label);
+    const hand = document.createElement('span');
+    hand.className = 'hand';
+    tile.append(video, label, hand);
     tiles.append(tile);
   }
   return tile;
 }
 
-function updateCount(call: CallClient): void {
-  $('count').textContent = `${call.participants.size + 1} in the lesson`;
+function markHand(p: pb.IParticipant): void {
+  const tile = document.querySelector(`.tile[data-participant="${CSS.escape(p.participantId ?? '')}"]`);
+  const hand = tile?.querySelector('.hand');
+  if (hand) hand.textContent = p.handRaisedAt ? '✋' : '';
 }
 
 const audioElements = new Map<string, HTMLAudioElement>();
 
-function attach(remote: RemoteTrack, call: CallClient): void {
-  const p = call.participants.get(remote.participantId);
-  const tile = tileFor(remote.participantId, p?.displayName ?? 'Participant');
-  if (remote.track.kind === 'video') {
-    const video = tile.querySelector('video') as HTMLVideoElement;
-    video.srcObject = new MediaStream([remote.track]);
-  } else {
-    const audio = document.createElement('audio');
-    audio.autoplay = true;
-    audio.srcObject = new MediaStream([remote.track]);
-    audioElements.set(remote.consumerId, audio);
-    tile.append(audio);
-  }
-}
-
-function detach(remote: RemoteTrack): void {
-  audioElements.get(remote.consumerId)?.remove();
-  audioElements.delete(remote.consumerId);
-  const tile = document.querySelector<HTMLElement>(
-    `[data-participant="${CSS.escape(remote.participantId)}"]`,
-  );
-  const video = tile?.querySelector('video');
-  if (video && remote.track.kind === 'video') video.srcObject = null;
-}
-
 const closeMessages: Partial<Record<pb.CloseReason, string>> = {
   [pb.CloseReason.CLOSE_REASON_REPLACED]: 'You joined this lesson from another window.',
   [pb.CloseReason.CLOSE_REASON_ROOM_CLOSED]: 'The lesson has ended.',
+  [pb.CloseReason.CLOSE_REASON_CALL_ENDED]: 'The teacher ended the lesson.',
+  [pb.CloseReason.CLOSE_REASON_REMOVED]: 'The teacher removed you from the lesson. You may join again.',
+  [pb.CloseReason.CLOSE_REASON_BANNED]: 'The teacher removed you from this lesson.',
+  [pb.CloseReason.CLOSE_REASON_DENIED]: 'The teacher did not let you in.',
   [pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN]: 'The server is restarting. Reload the page in a minute.',
 };
 
 async function start(): Promise<void> {
   if (!roomId || !token) {
+    $('call').hidden = false;
     setStatus('This link is incomplete. Ask your teacher for a new one.');
     return;
   }
+  const choice = await new DeviceCheck().run();
+
+  let panel: PeoplePanel | null = null;
   const call: CallClient = new CallClient(wsUrl, {
     participantJoined: (p) => {
       tileFor(p.participantId ?? '', p.displayName ?? 'Participant');
-      updateCount(call);
+      markHand(p);
+      updateCount();
+      panel?.refresh();
     },
     participantLeft: (id) => {
-      document.querySelector(`[data-participant="${CSS.escape(id)}"]`)?.remove();
-      updateCount(call);
+      document.querySelector(`.tile[data-participant="${CSS.escape(id)}"]`)?.remove();
+      updateCount();
+      panel?.refresh();
     },
-    trackAdded: (t) => attach(t, call),
+    participantUpdated: (p) => {
+      markHand(p);
+      if (p.participantId === call.self?.participantId) updateSelfControls();
+      panel?.refresh();
+    },
+    trackAdded: (t) => attach(t),
     trackRemoved: (t) => detach(t),
+    settingsChanged: () => updateSelfControls(),
+    waitingRoomChanged: (waiting) => panel?.showWaiting(waiting),
+    reaction: (participantId, reaction) => {
+      const who = call.participants.get(participantId)?.displayName ?? 'Someone';
+      const span = document.createElement('span');
+      span.textContent = `${REACTION_EMOJI[reaction] ?? ''} ${who}`;
+      $('reactions').append(span);
+      setTimeout(() => span.remove(), 4000);
+    },
+    attention: (e) =>
+      showNotice(
+        `${e.fromDisplayName} asks for ${e.everyone ? 'everyone’s' : 'your'} attention${e.message ? `: ${e.message}` : ''}`,
+      ),
+    mutedByHost: (source, blocked) => {
+      updateSelfControls();
+      setStatus(
+        `The teacher turned your ${source} off.` +
+          (blocked ? ' You can ask to speak.' : ' You can turn it back on yourself.'),
+      );
+    },
+    activeSpeaker: (id) => {
+      for (const t of document.querySelectorAll<HTMLElement>('.tile')) {
+        t.classList.toggle('speaking', t.dataset.participant === id);
+      }
+      panel?.setSpeaker(id);
+    },
     closed: (reason, message) => {
       if (reason === pb.CloseReason.CLOSE_REASON_MEDIA_RESTART) {
         setStatus('Reconnecting…');
         setTimeout(() => location.reload(), 1000);
         return;
       }
+      $('waiting').hidden = true;
+      $('call').hidden = false;
+      $('controls').hidden = true;
       setStatus(closeMessages[reason] ?? message);
-      for (const b of [micButton, camButton, leaveButton]) b.disabled = true;
     },
   });
   (window as unknown as { schoolCall: CallClient }).schoolCall = call;
 
+  function updateCount(): void {
+    $('count').textContent = `${call.participants.size + 1} in the lesson`;
+  }
+
+  function attach(remote: RemoteTrack): void {
+    const p = call.participants.get(remote.participantId);
+    const tile = tileFor(remote.participantId, p?.displayName ?? 'Participant');
+    if (remote.track.kind === 'video') {
+      (tile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream([remote.track]);
+    } else {
+      const audio = document.createElement('audio');
+      audio.autoplay = true;
+      audio.srcObject = new MediaStream([remote.track]);
+      audioElements.set(remote.consumerId, audio);
+      tile.append(audio);
+    }
+  }
+
+  function detach(remote: RemoteTrack): void {
+    audioElements.get(remote.consumerId)?.remove();
+    audioElements.delete(remote.consumerId);
+    const tile = document.querySelector(`.tile[data-participant="${CSS.escape(remote.participantId)}"]`);
+    const video = tile?.querySelector('video');
+    if (video && remote.track.kind === 'video') video.srcObject = null;
+  }
+
+  const micButton = $<HTMLButtonElement>('mic');
+  const camButton = $<HTMLButtonElement>('cam');
+  const handButton = $<HTMLButtonElement>('hand');
+  const askButton = $<HTMLButtonElement>('ask');
+
+  function updateSelfControls(): void {
+    const self = call.self;
+    micButton.textContent = call.isPublishing('microphone') ? 'Mute' : 'Unmute';
+    camButton.textContent = call.isPublishing('camera') ? 'Stop camera' : 'Start camera';
+    micButton.setAttribute('aria-pressed', String(!call.isPublishing('microphone')));
+    camButton.setAttribute('aria-pressed', String(!call.isPublishing('camera')));
+    handButton.textContent = self?.handRaisedAt ? 'Lower hand' : 'Raise hand';
+    handButton.setAttribute('aria-pressed', String(Boolean(self?.handRaisedAt)));
+    askButton.hidden = !self?.microphoneBlocked;
+    askButton.textContent = self?.asksToSpeak ? 'Stop asking' : 'Ask to speak';
+    $('host-controls').hidden = !call.isModerator;
+    $<HTMLButtonElement>('end-call').hidden = !call.isHost;
+    $('lock').textContent = call.settings.locked ? 'Unlock' : 'Lock';
+    $('locked-badge').hidden = !call.settings.locked;
+    const label = tiles.querySelector('.tile.self .name');
+    if (label) label.textContent = `${self?.displayName ?? 'Me'} (you)`;
+  }
+
+  let joined: Awaited<ReturnType<CallClient['join']>>;
   try {
-    await call.join(roomId, token);
+    joined = await call.join(roomId, token);
   } catch (err) {
-    setStatus(`Could not join: ${(err as Error).message}`);
+    $('call').hidden = false;
+    report(err);
     return;
   }
   document.title = call.roomTitle || 'Lesson';
   $('room-title').textContent = call.roomTitle;
-  updateCount(call);
+  if (joined.waiting) $('waiting').hidden = false;
+  await joined.admitted;
+  $('waiting').hidden = true;
+  $('call').hidden = false;
+  $('controls').hidden = false;
+  panel = new PeoplePanel(call, report);
+  panel.refresh();
+  updateCount();
 
   const selfTile = tileFor(call.self?.participantId ?? 'self', `${call.self?.displayName ?? 'Me'} (you)`);
   selfTile.classList.add('self');
-  try {
-    const stream = await navigator.mediaDevices.getUserMedia({
-      audio: { echoCancellation: true, noiseSuppression: true },
-      video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 24 } },
-    });
+  const stream = choice.stream;
+  if (stream) {
     (selfTile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream(
       stream.getVideoTracks(),
     );
     const [audio] = stream.getAudioTracks();
     const [video] = stream.getVideoTracks();
-    if (audio) await call.publish('microphone', audio);
-    if (video) await call.publish('camera', video);
-    setStatus('');
-  } catch (err) {
-    setStatus(
-      `Camera or microphone unavailable (${(err as Error).message}); you can still watch and listen.`,
+    try {
+      if (audio)
+        await call.publish('microphone', audio, !choice.micOn || Boolean(call.self?.microphoneBlocked));
+      if (video) await call.publish('camera', video, !choice.cameraOn || Boolean(call.self?.cameraBlocked));
+    } catch (err) {
+      report(err);
+    }
+  } else {
+    setStatus('No camera or microphone: you can watch and listen.');
+  }
+  updateSelfControls();
+
+  const toggle = (b: HTMLButtonElement, source: SendSource) =>
+    b.addEventListener('click', async () => {
+      if (!call.hasProducer(source)) return;
+      try {
+        await call.setPaused(source, call.isPublishing(source));
+        setStatus('');
+      } catch (err) {
+        report(err);
+      }
+      updateSelfControls();
+    });
+  toggle(micButton, 'microphone');
+  toggle(camButton, 'camera');
+  handButton.addEventListener('click', () => call.raiseHand(!call.self?.handRaisedAt).catch(report));
+  askButton.addEventListener('click', () => call.askToSpeak(!call.self?.asksToSpeak).catch(report));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-reaction]')) {
+    b.addEventListener('click', () =>
+      call.sendReaction(Number(b.dataset.reaction) as pb.Reaction).catch(report),
     );
   }
-
-  const toggle = (button: HTMLButtonElement, source: 'microphone' | 'camera', on: string, off: string) => {
-    button.disabled = false;
-    button.addEventListener('click', async () => {
-      const pause = call.isPublishing(source);
-      await call.setPaused(source, pause);
-      button.textContent = pause ? off : on;
-      button.setAttribute('aria-pressed', String(pause));
-    });
-  };
-  toggle(micButton, 'microphone', 'Mute', 'Unmute');
-  toggle(camButton, 'camera', 'Stop camera', 'Start camera');
-  leaveButton.disabled = false;
-  leaveButton.addEventListener('click', async () => {
+  $('mute-all').addEventListener('click', () => call.mute([], 'microphone', false, true).catch(report));
+  $('lock').addEventListener('click', () =>
+    call.updateSettings({ locked: !call.settings.locked }).catch(report),
+  );
+  $('attention-all').addEventListener('click', () => call.attractAttention('', '').catch(report));
+  $('end-call').addEventListener('click', () => {
+    if (confirm('End the lesson for everyone?')) call.endCall().catch(report);
+  });
+  $('leave').addEventListener('click', async () => {
     await call.leave();
+    $('controls').hidden = true;
     setStatus('You left the lesson.');
-    for (const b of [micButton, camButton, leaveButton]) b.disabled = true;
   });
 }
 

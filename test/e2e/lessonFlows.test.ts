@@ -1,0 +1,102 @@
+// Lesson flows as a person sees them, in headless Chromium: a parent joins by
+// short code and password through the waiting room, and a teacher mutes a
+// pupil whose browser then stops sending audio.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { byteCounts, openPage, passDeviceCheck, tileName, waitFor, waitInCall } from '../helpers/callPage.js';
+import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const local = (url: string) => url.replace(server.config.publicUrl, server.httpUrl);
+
+describe('lesson flows in the browser', () => {
+  it('a guest joins by code and password, waits, and is admitted by the teacher', async () => {
+    const created = await fetch(`${server.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: server.adminHeaders,
+      body: JSON.stringify({
+        id: 'parents-meeting',
+        title: 'Parents’ meeting 7B',
+        settings: { waitingRoom: 'guests' },
+      }),
+    });
+    const room = (await created.json()) as { code: string; password: string; shortLink: string };
+    const [teacher] = await createRoomWithToken(server, 'parents-meeting', [
+      { displayName: 'Olga Sidorova', role: 'host', userId: 'teacher-7b' },
+    ]);
+    const host = await openPage(browser, local(teacher!.joinUrl));
+    await passDeviceCheck(host);
+    await waitInCall(host);
+
+    const parent = await openPage(browser, local(room.shortLink));
+    expect(await parent.locator('#code').inputValue()).toBe(room.code);
+    await parent.fill('#name', 'Irina Petrova');
+    await parent.fill('#password', 'wrong1');
+    await parent.click('button[type=submit]');
+    await parent.getByText('The code or the password is wrong').waitFor();
+    await parent.fill('#password', room.password);
+    await parent.click('button[type=submit]');
+    await parent.waitForURL(/\/room\/parents-meeting/);
+    await passDeviceCheck(parent);
+    await parent.locator('#waiting').waitFor({ state: 'visible' });
+
+    // The teacher sees the parent in the waiting room and admits them.
+    const admit = host.locator('#waiting-list [data-admit]');
+    await admit.waitFor();
+    expect(await host.locator('#waiting-list').textContent()).toContain('Irina Petrova (guest)');
+    await admit.click();
+    await waitInCall(parent);
+    expect(await parent.locator('#waiting').isHidden()).toBe(true);
+    await tileName(parent, 'Olga Sidorova').waitFor();
+    await tileName(host, 'Irina Petrova').waitFor();
+    await waitFor(async () => (await byteCounts(parent)).inbound.video > 0, 30_000, 'parent receives video');
+  });
+
+  it('a teacher mutes a pupil, and the pupil’s browser stops sending audio', async () => {
+    const [teacher, pupil] = await createRoomWithToken(server, 'mute-room', [
+      { displayName: 'Teacher', role: 'host', userId: 'mute-teacher' },
+      { displayName: 'Pupil', role: 'participant', userId: 'mute-pupil' },
+    ]);
+    const host = await openPage(browser, local(teacher!.joinUrl));
+    await passDeviceCheck(host);
+    await waitInCall(host);
+    const child = await openPage(browser, local(pupil!.joinUrl));
+    await passDeviceCheck(child);
+    await waitInCall(child);
+
+    const sent = async () => (await byteCounts(child)).outbound.audio;
+    await waitFor(async () => (await sent()) > 5_000, 30_000, 'pupil sends audio');
+
+    const muteButton = host.locator('#people-list li', { hasText: 'Pupil' }).locator('[data-mute]');
+    await muteButton.click();
+    await child.getByText('The teacher turned your microphone off').waitFor();
+    expect(await child.locator('#ask').isVisible()).toBe(true);
+
+    // Let packets in flight drain, then the counter must stand still.
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await sent();
+    await new Promise((r) => setTimeout(r, 2500));
+    const after = await sent();
+    console.log(`pupil outbound audio after mute: ${before} -> ${after} B over 2.5 s`);
+    expect(after - before).toBeLessThan(500);
+
+    // Self-unmute is refused while blocked; asking to speak reaches the teacher.
+    await child.locator('#mic').click();
+    await child.getByText('a host turned your microphone off').waitFor();
+    await child.locator('#ask').click();
+    await host.locator('#people-list li', { hasText: 'asks to speak' }).waitFor();
+  });
+});

@@ -1,0 +1,56 @@
+// Driving the real web client in Chromium: open a page, pass the device
+// check, read WebRTC byte counters.
+import type { Browser, Page } from 'playwright-core';
+
+export interface Bytes {
+  inbound: { audio: number; video: number };
+  outbound: { audio: number; video: number };
+}
+
+export async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`[browser] ${m.text()}`);
+  });
+  await page.goto(url);
+  return page;
+}
+
+/** Passes the device check with camera and microphone on. */
+export async function passDeviceCheck(page: Page): Promise<void> {
+  await page.locator('#join-button').click({ timeout: 20_000 });
+}
+
+export async function waitInCall(page: Page): Promise<void> {
+  try {
+    await page.locator('#controls').waitFor({ state: 'visible', timeout: 20_000 });
+  } catch (err) {
+    const status = await page.locator('#status').textContent();
+    const prejoin = await page.locator('#prejoin-error').textContent();
+    throw new Error(
+      `not in the call: status "${status}", device check "${prejoin}": ${(err as Error).message}`,
+    );
+  }
+}
+
+export async function byteCounts(page: Page): Promise<Bytes> {
+  return page.evaluate(async () => {
+    const call = (window as unknown as { schoolCall?: { byteCounts(): Promise<Bytes> } }).schoolCall;
+    if (!call) return { inbound: { audio: 0, video: 0 }, outbound: { audio: 0, video: 0 } };
+    return call.byteCounts();
+  });
+}
+
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function tileName(page: Page, name: string) {
+  return page.locator('.tile .name', { hasText: name });
+}
