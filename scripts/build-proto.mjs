@@ -16,6 +16,18 @@ const protos = readdirSync(protoDir)
   .sort()
   .map((f) => join(protoDir, f));
 
+// 64-bit integers decode to Long objects whose zero is truthy; use double
+// (exact for ms timestamps) or 32-bit types instead.
+for (const p of protos) {
+  const line = readFileSync(p, 'utf8')
+    .split('\n')
+    .findIndex((l) => /^\s*(repeated\s+|optional\s+)?(u|s)?(int|fixed)64\s/.test(l));
+  if (line >= 0) {
+    console.error(`${p}:${line + 1}: 64-bit integer fields are not allowed; use double or a 32-bit type`);
+    process.exit(1);
+  }
+}
+
 const newest = Math.max(
   ...protos.map((p) => statSync(p).mtimeMs),
   statSync(fileURLToPath(import.meta.url)).mtimeMs,

@@ -41,3 +41,12 @@ describe('decoding client frames', () => {
     expect(m.response?.error).toMatchObject({ code: ErrorCode.ERROR_CODE_NOT_JOINED, message: 'join first' });
   });
 });
+
+describe('numbers on the wire', () => {
+  it('decode as plain numbers, so an absent timestamp is falsy', () => {
+    const absent = pb.Participant.decode(pb.Participant.encode({ participantId: 'p' }).finish());
+    expect(absent.handRaisedAt).toBe(0);
+    const raised = pb.Participant.decode(pb.Participant.encode({ handRaisedAt: 1795313882123 }).finish());
+    expect(raised.handRaisedAt).toBe(1795313882123);
+  });
+});
