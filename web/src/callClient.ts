@@ -47,11 +47,12 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
 }
 
-export type SendSource = 'microphone' | 'camera';
+export type SendSource = 'microphone' | 'camera' | 'screen';
 
 const SOURCE_WIRE: Record<SendSource, pb.MediaSource> = {
   microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
   camera: pb.MediaSource.MEDIA_SOURCE_CAMERA,
+  screen: pb.MediaSource.MEDIA_SOURCE_SCREEN,
 };
 
 // Three simulcast layers so large rooms can send small layers to most viewers.
@@ -169,6 +170,19 @@ export class CallClient {
     this.producers.set(source, producer);
   }
 
+  /** Stops sending a source altogether (e.g. the end of a screen share). */
+  async unpublish(source: SendSource): Promise<void> {
+    const producer = this.producers.get(source);
+    if (!producer) return;
+    this.producers.delete(source);
+    producer.close();
+    await this.signaling.request({ closeProducer: { producerId: producer.id } });
+  }
+
+  get maySharescreen(): boolean {
+    return this.isModerator || Boolean(this.settings.participantsMayShareScreen);
+  }
+
   /** Mutes or unmutes a local source without renegotiating. The server may refuse an unmute. */
   async setPaused(source: SendSource, paused: boolean): Promise<void> {
     const producer = this.producers.get(source);
@@ -205,7 +219,7 @@ export class CallClient {
   deny(participantIds: string[]) {
     return this.signaling.request({ deny: { participantIds } });
   }
-  mute(participantIds: string[], source: SendSource, block: boolean, all = false) {
+  mute(participantIds: string[], source: 'microphone' | 'camera', block: boolean, all = false) {
     return this.signaling.request({ mute: { participantIds, all, source: SOURCE_WIRE[source], block } });
   }
   allowToSpeak(participantId: string) {

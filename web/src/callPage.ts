@@ -90,6 +90,7 @@ async function start(): Promise<void> {
     },
     participantLeft: (id) => {
       document.querySelector(`.tile[data-participant="${CSS.escape(id)}"]`)?.remove();
+      document.querySelector(`.tile[data-participant="${CSS.escape(`${id}:screen`)}"]`)?.remove();
       updateCount();
       panel?.refresh();
     },
@@ -146,7 +147,11 @@ async function start(): Promise<void> {
 
   function attach(remote: RemoteTrack): void {
     const p = call.participants.get(remote.participantId);
-    const tile = tileFor(remote.participantId, p?.displayName ?? 'Participant');
+    const screen = remote.source === pb.MediaSource.MEDIA_SOURCE_SCREEN;
+    const tile = screen
+      ? tileFor(`${remote.participantId}:screen`, `${p?.displayName ?? 'Participant'} (screen)`)
+      : tileFor(remote.participantId, p?.displayName ?? 'Participant');
+    if (screen) tile.classList.add('screen');
     if (remote.track.kind === 'video') {
       (tile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream([remote.track]);
     } else {
@@ -161,6 +166,12 @@ async function start(): Promise<void> {
   function detach(remote: RemoteTrack): void {
     audioElements.get(remote.consumerId)?.remove();
     audioElements.delete(remote.consumerId);
+    if (remote.source === pb.MediaSource.MEDIA_SOURCE_SCREEN) {
+      document
+        .querySelector(`.tile[data-participant="${CSS.escape(`${remote.participantId}:screen`)}"]`)
+        ?.remove();
+      return;
+    }
     const tile = document.querySelector(`.tile[data-participant="${CSS.escape(remote.participantId)}"]`);
     const video = tile?.querySelector('video');
     if (video && remote.track.kind === 'video') video.srcObject = null;
@@ -170,6 +181,7 @@ async function start(): Promise<void> {
   const camButton = $<HTMLButtonElement>('cam');
   const handButton = $<HTMLButtonElement>('hand');
   const askButton = $<HTMLButtonElement>('ask');
+  const shareButton = $<HTMLButtonElement>('share');
 
   function updateSelfControls(): void {
     const self = call.self;
@@ -182,6 +194,8 @@ async function start(): Promise<void> {
     askButton.hidden = !self?.microphoneBlocked;
     askButton.textContent = self?.asksToSpeak ? 'Stop asking' : 'Ask to speak';
     $('host-controls').hidden = !call.isModerator;
+    shareButton.hidden = !call.maySharescreen;
+    shareButton.textContent = call.hasProducer('screen') ? 'Stop sharing' : 'Share screen';
     $<HTMLButtonElement>('end-call').hidden = !call.isHost;
     $('lock').textContent = call.settings.locked ? 'Unlock' : 'Lock';
     $('locked-badge').hidden = !call.settings.locked;
@@ -243,6 +257,25 @@ async function start(): Promise<void> {
   toggle(micButton, 'microphone');
   toggle(camButton, 'camera');
   handButton.addEventListener('click', () => call.raiseHand(!call.self?.handRaisedAt).catch(report));
+  shareButton.addEventListener('click', async () => {
+    try {
+      if (call.hasProducer('screen')) {
+        await call.unpublish('screen');
+      } else {
+        const display = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15 } } });
+        const [track] = display.getVideoTracks();
+        if (!track) return;
+        track.addEventListener('ended', () => {
+          void call.unpublish('screen').then(updateSelfControls);
+        });
+        await call.publish('screen', track);
+      }
+      setStatus('');
+    } catch (err) {
+      report(err);
+    }
+    updateSelfControls();
+  });
   askButton.addEventListener('click', () => call.askToSpeak(!call.self?.asksToSpeak).catch(report));
   for (const b of document.querySelectorAll<HTMLButtonElement>('[data-reaction]')) {
     b.addEventListener('click', () =>

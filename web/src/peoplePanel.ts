@@ -72,8 +72,10 @@ export class PeoplePanel {
       return this.load();
     }
     const c = page.counts ?? {};
+    const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
     $('people-counts').textContent =
-      `${(c.hosts ?? 0) + (c.coHosts ?? 0)} teachers · ${c.participants ?? 0} pupils · ${c.guests ?? 0} guests` +
+      `${n((c.hosts ?? 0) + (c.coHosts ?? 0), 'teacher', 'teachers')} · ${n(c.participants ?? 0, 'pupil', 'pupils')} · ` +
+      n(c.guests ?? 0, 'guest', 'guests') +
       (c.raisedHands ? ` · ✋ ${c.raisedHands}` : '');
     $('people-page').textContent = total
       ? `${this.offset + 1}–${this.offset + (page.participants?.length ?? 0)} of ${total}`
