@@ -2,12 +2,13 @@
 // take part: waiting room, roles, hands, reactions, attention, muting,
 // removing people and ending the call. Every method checks the caller's role
 // before it changes anything; the client only displays.
+import { MAX_BREAKOUTS } from './breakouts.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
 import type { ModeratedSource, Peer } from './peer.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import { isModerator, mayModerate, roleFromWire } from './roles.js';
-import type { Room } from './room.js';
+import { MAIN, type Room } from './room.js';
 import {
   type JoinedPeer,
   type RoomService,
@@ -17,6 +18,7 @@ import {
 } from './roomService.js';
 import {
   MAX_PAGE,
+  breakoutsToWire,
   listParticipants,
   participantToWire,
   settingsToWire,
@@ -31,6 +33,7 @@ const MAX_ATTENTION_MESSAGE = 200;
 const MAX_QUERY = 100;
 const MAX_SCREEN_SHARES = 16;
 const REACTION_INTERVAL_MS = 500;
+const MAX_BREAKOUT_SECONDS = 4 * 3600;
 
 function forbidden(message: string): SignalingError {
   return new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, message);
@@ -217,11 +220,7 @@ export class LessonControls {
     const p = target.producerFor(source);
     if (p && !p.producer.paused) {
       await p.producer.pause();
-      this.rooms.publishFrom(
-        room,
-        target,
-        encodeEvent({ producerStateChanged: { producerId: p.producer.id, paused: true } }),
-      );
+      this.rooms.announceProducerState(room, target, p.producer);
     }
     target.channel.send(encodeEvent({ mutedByHost: { source: sourceToWire(source), blocked: block } }));
     if (target.blocked[source] !== block) {
@@ -270,6 +269,128 @@ export class LessonControls {
     requireHost(peer);
     this.log.info({ room: room.id, by: peer.id, size: room.peers.size }, 'call ended by host');
     this.rooms.endCall(room, pb.CloseReason.CLOSE_REASON_CALL_ENDED, 'the teacher ended the lesson', peer);
+  }
+
+  // ---- breakout rooms ------------------------------------------------------------
+
+  private publishBreakouts(room: Room): void {
+    this.rooms.publish(room, encodeEvent({ breakoutsChanged: breakoutsToWire(room) }));
+  }
+
+  createBreakouts({ room, peer }: JoinedPeer, req: pb.ICreateBreakoutsRequest): void {
+    requireModerator(peer);
+    if (room.breakouts.open) throw invalid('close the open breakout rooms first');
+    const names = (req.names ?? []).map((n) => n.trim());
+    const count = names.length || req.count || 0;
+    if (count < 1 || count > MAX_BREAKOUTS) throw invalid(`between 1 and ${MAX_BREAKOUTS} breakout rooms`);
+    if (names.some((n) => !n || n.length > 100)) throw invalid('breakout names are 1-100 characters');
+    room.breakouts.create(names.length ? names : Array.from({ length: count }, (_, i) => `Room ${i + 1}`));
+    this.log.info({ room: room.id, by: peer.id, count }, 'breakouts created');
+    this.publishBreakouts(room);
+  }
+
+  async assignBreakouts({ room, peer }: JoinedPeer, req: pb.IAssignBreakoutsRequest): Promise<void> {
+    requireModerator(peer);
+    const b = room.breakouts;
+    if (b.rooms.size === 0) throw invalid('create breakout rooms first');
+    if (req.auto) {
+      b.assignEvenly(
+        [...room.peers.values()].filter((p) => !isModerator(p.identity.role)).map((p) => p.identity.userId),
+      );
+    }
+    const assignments = (req.assignments ?? []).map((a) => {
+      const target = room.peers.get(a.participantId ?? '');
+      if (!target) throw new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, 'participant not found');
+      const breakoutId = a.breakoutId ?? '';
+      if (breakoutId && !b.rooms.has(breakoutId))
+        throw new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such breakout room');
+      return { target, breakoutId };
+    });
+    if (assignments.length > MAX_IDS_PER_REQUEST) throw invalid(`at most ${MAX_IDS_PER_REQUEST} assignments`);
+    for (const { target, breakoutId } of assignments) b.assign(target.identity.userId, breakoutId);
+    // While open, an assignment is a move.
+    if (b.open) await this.placeEveryone(room);
+    this.publishBreakouts(room);
+  }
+
+  async openBreakouts({ room, peer }: JoinedPeer, req: pb.IOpenBreakoutsRequest): Promise<void> {
+    requireModerator(peer);
+    const b = room.breakouts;
+    if (b.rooms.size === 0) throw invalid('create breakout rooms first');
+    const seconds = req.durationSeconds ?? 0;
+    if (seconds > MAX_BREAKOUT_SECONDS)
+      throw invalid(`breakouts last at most ${MAX_BREAKOUT_SECONDS} seconds`);
+    b.open = true;
+    if (b.timer) clearTimeout(b.timer);
+    b.timer = null;
+    b.endsAt = seconds ? Date.now() + seconds * 1000 : 0;
+    if (seconds) {
+      b.timer = setTimeout(() => {
+        void this.recall(room).catch((err) =>
+          this.log.error({ room: room.id, err: String(err) }, 'recall failed'),
+        );
+      }, seconds * 1000);
+      b.timer.unref();
+    }
+    this.log.info({ room: room.id, by: peer.id, seconds, rooms: b.rooms.size }, 'breakouts opened');
+    await this.placeEveryone(room);
+    this.publishBreakouts(room);
+  }
+
+  async closeBreakouts({ room, peer }: JoinedPeer): Promise<void> {
+    requireModerator(peer);
+    this.log.info({ room: room.id, by: peer.id }, 'breakouts closed');
+    await this.recall(room);
+  }
+
+  /** Everyone back to the main room; the breakout rooms and their routers go. */
+  private async recall(room: Room): Promise<void> {
+    const ids = [...room.breakouts.rooms.keys()];
+    room.breakouts.clear();
+    for (const p of [...room.peers.values()]) {
+      if (p.location !== MAIN) await this.rooms.moveTo(room, p, MAIN);
+    }
+    for (const id of ids) room.closeMedia(id);
+    this.publishBreakouts(room);
+  }
+
+  /** Moves every non-moderator to where their assignment says. */
+  private async placeEveryone(room: Room): Promise<void> {
+    for (const p of [...room.peers.values()]) {
+      if (isModerator(p.identity.role)) continue;
+      await this.rooms.moveTo(room, p, room.breakouts.locationOf(p.identity.userId));
+    }
+  }
+
+  broadcastToBreakouts({ room, peer }: JoinedPeer, req: pb.IBroadcastToBreakoutsRequest): void {
+    requireModerator(peer);
+    const message = (req.message ?? '').trim();
+    if (!message || message.length > MAX_ATTENTION_MESSAGE) {
+      throw invalid(`message is 1-${MAX_ATTENTION_MESSAGE} characters`);
+    }
+    this.rooms.publishFrom(
+      room,
+      peer,
+      encodeEvent({
+        attentionRequested: {
+          fromParticipantId: peer.id,
+          fromDisplayName: peer.identity.displayName,
+          message,
+          everyone: true,
+        },
+      }),
+    );
+  }
+
+  /** A host or co-host visits a breakout room, or returns to the main room. */
+  async moveTo({ room, peer }: JoinedPeer, req: pb.IMoveToRequest): Promise<void> {
+    requireModerator(peer);
+    const target = req.breakoutId ?? '';
+    if (target && !room.breakouts.rooms.has(target)) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such breakout room');
+    }
+    if (target && !room.breakouts.open) throw invalid('breakout rooms are not open');
+    await this.rooms.moveTo(room, peer, target);
   }
 
   // ---- roster and session -----------------------------------------------------

@@ -39,6 +39,8 @@ export class Peer {
   readonly blocked = { microphone: false, camera: false };
   asksToSpeak = false;
   lastReactionAt = 0;
+  /** '' for the main room, else the id of the breakout room this peer is in. */
+  location = '';
 
   constructor(
     readonly identity: PeerIdentity,

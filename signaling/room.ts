@@ -3,6 +3,7 @@
 import type { types } from 'mediasoup';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
+import { Breakouts } from './breakouts.js';
 import type { Peer } from './peer.js';
 import type { MediaSourceName } from './roles.js';
 
@@ -37,6 +38,15 @@ export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
   maxScreenShares: 1,
 };
 
+/** Where in a room a peer is: the main room (MAIN) or a breakout room's id. */
+export type RoomLocation = string;
+export const MAIN: RoomLocation = '';
+
+export interface MediaHooks {
+  onLost: (location: RoomLocation, media: RoomMedia) => void;
+  onDominantSpeaker: (location: RoomLocation, participantId: string) => void;
+}
+
 export interface RoomFanout {
   /** Delivers bytes to every member of the room. */
   publish(roomId: string, bytes: Uint8Array): void;
@@ -59,9 +69,12 @@ export class Room {
   /** Users removed with a ban; refused until the call ends. */
   readonly bannedUserIds = new Set<string>();
   settings: RoomSettings;
-  activeSpeakerId = '';
-  private mediaPromise: Promise<RoomMedia> | null = null;
-  private media: RoomMedia | null = null;
+  /** Dominant speaker per location. */
+  readonly activeSpeakers = new Map<RoomLocation, string>();
+  readonly breakouts = new Breakouts();
+  /** One router per location: the main room and each open breakout room. */
+  private readonly media = new Map<RoomLocation, RoomMedia>();
+  private readonly mediaPromises = new Map<RoomLocation, Promise<RoomMedia>>();
 
   constructor(
     readonly definition: RoomDefinition,
@@ -80,44 +93,56 @@ export class Room {
   resetCall(): void {
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
-    this.activeSpeakerId = '';
+    this.activeSpeakers.clear();
+    this.breakouts.clear();
   }
 
   get id(): string {
     return this.definition.id;
   }
 
-  get liveMedia(): RoomMedia | null {
-    return this.media && !this.media.isClosed ? this.media : null;
+  /** The live router of a location, if it has one. */
+  mediaAt(location: RoomLocation): RoomMedia | null {
+    const media = this.media.get(location);
+    return media && !media.isClosed ? media : null;
   }
 
-  /** The room's media, created on first use; a lost router is replaced on next use. */
-  async ensureMedia(hooks: {
-    onLost: (media: RoomMedia) => void;
-    onDominantSpeaker: (participantId: string) => void;
-  }): Promise<RoomMedia> {
-    if (this.media && !this.media.isClosed) return this.media;
-    if (!this.mediaPromise) {
-      this.mediaPromise = RoomMedia.create(this.pool).then(
+  /** A location's media, created on first use; a lost router is replaced on next use. */
+  async ensureMedia(location: RoomLocation, hooks: MediaHooks): Promise<RoomMedia> {
+    const live = this.mediaAt(location);
+    if (live) return live;
+    let pending = this.mediaPromises.get(location);
+    if (!pending) {
+      pending = RoomMedia.create(this.pool).then(
         (media) => {
-          this.media = media;
-          this.mediaPromise = null;
-          media.once('lost', () => hooks.onLost(media));
-          media.on('dominantSpeaker', hooks.onDominantSpeaker);
+          this.media.set(location, media);
+          this.mediaPromises.delete(location);
+          media.once('lost', () => hooks.onLost(location, media));
+          media.on('dominantSpeaker', (id) => hooks.onDominantSpeaker(location, id));
           return media;
         },
         (err) => {
-          this.mediaPromise = null;
+          this.mediaPromises.delete(location);
           throw err;
         },
       );
+      this.mediaPromises.set(location, pending);
     }
-    return this.mediaPromise;
+    return pending;
   }
 
-  closeMedia(): void {
-    this.media?.close();
-    this.media = null;
+  /** Closes one location's router, or all of them. */
+  closeMedia(location?: RoomLocation): void {
+    for (const [loc, media] of [...this.media]) {
+      if (location !== undefined && loc !== location) continue;
+      media.close();
+      this.media.delete(loc);
+      this.activeSpeakers.delete(loc);
+    }
+  }
+
+  *peersAt(location: RoomLocation): Iterable<Peer> {
+    for (const peer of this.peers.values()) if (peer.location === location) yield peer;
   }
 
   findProducer(producerId: string): ProducerEntry | undefined {
@@ -128,8 +153,8 @@ export class Room {
     return undefined;
   }
 
-  *producers(): Iterable<ProducerEntry> {
-    for (const peer of this.peers.values()) {
+  *producers(location: RoomLocation): Iterable<ProducerEntry> {
+    for (const peer of this.peersAt(location)) {
       for (const p of peer.producers.values()) yield { producer: p.producer, peer, source: p.source };
     }
   }

@@ -24,9 +24,15 @@ import {
   rtpParametersToWire,
 } from './protocol/mediaWire.js';
 import { type MediaSourceName, isModerator, mayProduce } from './roles.js';
-import type { Room, RoomFanout } from './room.js';
+import { MAIN, type MediaHooks, type Room, type RoomFanout, type RoomLocation } from './room.js';
 import type { RoomRegistry } from './roomRegistry.js';
-import { compareBySortName, defaultSortName, participantToWire, settingsToWire } from './roster.js';
+import {
+  breakoutsToWire,
+  compareBySortName,
+  defaultSortName,
+  participantToWire,
+  settingsToWire,
+} from './roster.js';
 import type { TokenService } from './tokens.js';
 import { encodeEvent } from './wire.js';
 
@@ -77,6 +83,11 @@ export function sourceToWire(source: MediaSourceName): pb.MediaSource {
 
 export function roomTopic(roomId: string): string {
   return `room/${roomId}`;
+}
+
+/** Media events (producers, active speaker) of one location in a room. */
+export function mediaTopic(roomId: string, location: RoomLocation): string {
+  return `room/${roomId}/media/${location || 'main'}`;
 }
 
 /** Hosts and co-hosts of a room: waiting-room queue and other moderator-only events. */
@@ -203,7 +214,8 @@ export class RoomService {
       !moderator &&
       !room.admittedUserIds.has(claims.userId) &&
       (mode === 'everyone' || (mode === 'guests' && claims.role === 'guest'));
-    if (!mustWait) await room.ensureMedia(this.mediaHooks(room));
+    const location = room.breakouts.locationOf(claims.userId);
+    if (!mustWait) await room.ensureMedia(location, this.mediaHooks(room));
     // The connection may have gone, or the room been deleted, while we awaited.
     if (!isOpen()) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'connection closed during join');
     if (this.rooms.get(roomId) !== room) {
@@ -223,6 +235,7 @@ export class RoomService {
       role: claims.role,
     };
     const peer = new Peer(identity, channel);
+    peer.location = location;
     const session = await this.mintSessionToken(room, peer);
     if (mustWait) {
       room.waiting.set(peer.id, peer);
@@ -246,7 +259,8 @@ export class RoomService {
   /** Lets a waiting participant in; tells them with an Admitted event. */
   async admit(room: Room, peer: Peer): Promise<void> {
     if (room.waiting.get(peer.id) !== peer) return;
-    await room.ensureMedia(this.mediaHooks(room));
+    peer.location = room.breakouts.locationOf(peer.identity.userId);
+    await room.ensureMedia(peer.location, this.mediaHooks(room));
     if (room.waiting.get(peer.id) !== peer) return;
     room.waiting.delete(peer.id);
     room.admittedUserIds.add(peer.identity.userId);
@@ -256,12 +270,12 @@ export class RoomService {
 
   /** Puts a peer into the room proper and returns what it needs to start. */
   private enter(room: Room, peer: Peer): pb.IJoinResponse {
-    const media = room.liveMedia;
-    if (!media) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'room media is not available');
+    const media = this.media(room, peer.location);
     this.cancelEmptyTimer(room.id);
     const others = [...room.peers.values()].sort(compareBySortName);
     room.peers.set(peer.id, peer);
     peer.channel.subscribe(roomTopic(room.id));
+    peer.channel.subscribe(mediaTopic(room.id, peer.location));
     this.syncModeratorTopic(room, peer);
     this.publishFrom(
       room,
@@ -273,8 +287,9 @@ export class RoomService {
         encodeEvent({ waitingRoomChanged: { waiting: [...room.waiting.values()].map(participantToWire) } }),
       );
     }
-    const producers: pb.IProducerInfo[] = [];
-    for (const p of room.producers()) producers.push(producerToWire(p.peer, p.producer, p.source));
+    if (room.breakouts.rooms.size > 0)
+      peer.channel.send(encodeEvent({ breakoutsChanged: breakoutsToWire(room) }));
+    const producers = this.producersAt(room, peer.location);
     this.log.info(
       {
         room: room.id,
@@ -296,6 +311,43 @@ export class RoomService {
     };
   }
 
+  private producersAt(room: Room, location: RoomLocation): pb.IProducerInfo[] {
+    const out: pb.IProducerInfo[] = [];
+    for (const p of room.producers(location)) out.push(producerToWire(p.peer, p.producer, p.source));
+    return out;
+  }
+
+  /**
+   * Moves a present peer to another location (breakout room or main room):
+   * its media closes on the old router and it is told where it is now, with
+   * what it can consume there. Roster state (hand, role) stays.
+   */
+  async moveTo(room: Room, peer: Peer, location: RoomLocation): Promise<void> {
+    if (!room.isPresent(peer) || peer.location === location) return;
+    await room.ensureMedia(location, this.mediaHooks(room));
+    if (!room.isPresent(peer)) return;
+    const from = peer.location;
+    peer.closeMedia();
+    peer.channel.unsubscribe(mediaTopic(room.id, from));
+    peer.location = location;
+    peer.channel.subscribe(mediaTopic(room.id, location));
+    const media = this.media(room, location);
+    peer.channel.send(
+      encodeEvent({
+        moved: {
+          location,
+          locationName: room.breakouts.rooms.get(location)?.name ?? room.definition.title,
+          routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
+          producers: this.producersAt(room, location),
+        },
+      }),
+    );
+    this.publish(room, encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
+    this.log.info({ room: room.id, participant: peer.id, from, to: location }, 'participant moved');
+    if (from !== MAIN && ![...room.peersAt(from)].length && !room.breakouts.rooms.has(from))
+      room.closeMedia(from);
+  }
+
   /** Removes a peer (present or waiting) and tells the others. Idempotent. */
   leave({ room, peer }: JoinedPeer): void {
     if (!room.isPresent(peer) && room.waiting.get(peer.id) !== peer) return;
@@ -314,8 +366,9 @@ export class RoomService {
     room.peers.delete(peer.id);
     // Closing transports fires producer 'close', which announces removals.
     peer.closeMedia();
+    peer.channel.unsubscribe(mediaTopic(room.id, peer.location));
     this.publishFrom(room, peer, encodeEvent({ participantLeft: { participantId: peer.id } }));
-    if (room.activeSpeakerId === peer.id) room.activeSpeakerId = '';
+    if (room.activeSpeakers.get(peer.location) === peer.id) room.activeSpeakers.delete(peer.location);
     if (room.peers.size === 0) this.startEmptyTimer(room);
   }
 
@@ -339,25 +392,38 @@ export class RoomService {
     this.endCall(room, pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
   }
 
-  private mediaHooks(room: Room) {
+  private mediaHooks(room: Room): MediaHooks {
     return {
-      onLost: (media: RoomMedia) => this.onMediaLost(room, media),
-      onDominantSpeaker: (participantId: string) => this.onDominantSpeaker(room, participantId),
+      onLost: (location, media) => this.onMediaLost(room, location, media),
+      onDominantSpeaker: (location, participantId) => this.onDominantSpeaker(room, location, participantId),
     };
   }
 
-  private onMediaLost(room: Room, media: RoomMedia): void {
-    this.log.warn({ room: room.id, worker: media.workerIndex, peers: room.peers.size }, 'room media lost');
-    for (const peer of [...room.peers.values()]) {
+  private onMediaLost(room: Room, location: RoomLocation, media: RoomMedia): void {
+    const affected = [...room.peersAt(location)];
+    this.log.warn(
+      { room: room.id, location, worker: media.workerIndex, peers: affected.length },
+      'room media lost',
+    );
+    for (const peer of affected) {
       this.removePeer(room, peer);
       peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
     }
   }
 
-  private onDominantSpeaker(room: Room, participantId: string): void {
-    if (room.activeSpeakerId === participantId) return;
-    room.activeSpeakerId = participantId;
-    this.publish(room, encodeEvent({ activeSpeakerChanged: { participantId } }));
+  private onDominantSpeaker(room: Room, location: RoomLocation, participantId: string): void {
+    if (room.activeSpeakers.get(location) === participantId) return;
+    room.activeSpeakers.set(location, participantId);
+    this.fanout.publishTopic(
+      mediaTopic(room.id, location),
+      encodeEvent({ activeSpeakerChanged: { participantId } }),
+    );
+  }
+
+  /** Sends a media event caused by `peer` to everyone else at the peer's location. */
+  private publishMediaFrom(room: Room, peer: Peer, location: RoomLocation, bytes: Uint8Array): void {
+    const topic = mediaTopic(room.id, location);
+    if (!peer.channel.publishExceptSelf(topic, bytes)) this.fanout.publishTopic(topic, bytes);
   }
 
   private startEmptyTimer(room: Room): void {
@@ -383,14 +449,14 @@ export class RoomService {
 
   // ---- media ----------------------------------------------------------------
 
-  private media(room: Room): RoomMedia {
-    const media = room.liveMedia;
+  private media(room: Room, location: RoomLocation): RoomMedia {
+    const media = room.mediaAt(location);
     if (!media) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'room media is not available');
     return media;
   }
 
-  routerRtpCapabilities({ room }: JoinedPeer): pb.IRtpCapabilities {
-    return rtpCapabilitiesToWire(this.media(room).rtpCapabilities as RtpCapabilities);
+  routerRtpCapabilities({ room, peer }: JoinedPeer): pb.IRtpCapabilities {
+    return rtpCapabilitiesToWire(this.media(room, peer.location).rtpCapabilities as RtpCapabilities);
   }
 
   async createWebRtcTransport(
@@ -404,7 +470,7 @@ export class RoomService {
     if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
       throw invalid(`at most ${MAX_TRANSPORTS_PER_PEER} transports per participant`);
     }
-    const transport = await this.media(room).createWebRtcTransport(direction, {
+    const transport = await this.media(room, peer.location).createWebRtcTransport(direction, {
       roomId: room.id,
       participantId: peer.id,
     });
@@ -496,21 +562,25 @@ export class RoomService {
     }
     peer.producers.set(producer.id, { producer, source: source.name });
     if (source.name === 'microphone') {
-      await this.media(room)
+      await this.media(room, peer.location)
         .watchSpeaker(producer.id)
         .catch((err) => this.log.warn({ err: String(err) }, 'cannot watch speaker'));
     }
+    // Announced where it was produced, even if the peer has moved on since.
+    const location = peer.location;
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
-      this.publishFrom(
+      this.publishMediaFrom(
         room,
         peer,
+        location,
         encodeEvent({ producerRemoved: { producerId: producer.id, participantId: peer.id } }),
       );
     });
-    this.publishFrom(
+    this.publishMediaFrom(
       room,
       peer,
+      location,
       encodeEvent({ producerAdded: { producer: producerToWire(peer, producer, source.name) } }),
     );
     this.log.debug(
@@ -538,10 +608,16 @@ export class RoomService {
     }
     if (req.paused) await p.producer.pause();
     else await p.producer.resume();
-    this.publishFrom(
+    this.announceProducerState(room, peer, p.producer);
+  }
+
+  /** Tells the others at the peer's location that a producer was paused or resumed. */
+  announceProducerState(room: Room, peer: Peer, producer: types.Producer): void {
+    this.publishMediaFrom(
       room,
       peer,
-      encodeEvent({ producerStateChanged: { producerId: p.producer.id, paused: p.producer.paused } }),
+      peer.location,
+      encodeEvent({ producerStateChanged: { producerId: producer.id, paused: producer.paused } }),
     );
   }
 
@@ -553,7 +629,8 @@ export class RoomService {
     if (entry.peer === peer) throw invalid('cannot consume own producer');
     if (peer.hasConsumerOf(entry.producer.id)) throw invalid('already consuming this producer');
     const rtpCapabilities = fromWire(() => rtpCapabilitiesFromWire(req.rtpCapabilities));
-    const media = this.media(room);
+    if (entry.peer.location !== peer.location) throw notFound('producer');
+    const media = this.media(room, peer.location);
     if (!media.canConsume(entry.producer.id, rtpCapabilities as types.RtpCapabilities)) {
       throw invalid('the receiving device cannot decode this producer');
     }

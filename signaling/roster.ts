@@ -30,6 +30,26 @@ export function participantToWire(peer: Peer): pb.IParticipant {
     cameraBlocked: peer.blocked.camera,
     asksToSpeak: peer.asksToSpeak,
     sortName,
+    location: peer.location,
+  };
+}
+
+/** Breakout rooms as clients see them: names and who (present) is assigned where. */
+export function breakoutsToWire(room: Room): pb.IBreakoutsChanged {
+  const b = room.breakouts;
+  const members = new Map<string, string[]>();
+  for (const peer of room.peers.values()) {
+    const id = b.assignments.get(peer.identity.userId);
+    if (id && b.rooms.has(id)) members.set(id, [...(members.get(id) ?? []), peer.id]);
+  }
+  return {
+    breakouts: [...b.rooms.values()].map((r) => ({
+      id: r.id,
+      name: r.name,
+      participantIds: members.get(r.id) ?? [],
+    })),
+    open: b.open,
+    endsAt: b.endsAt,
   };
 }
 

@@ -209,6 +209,24 @@ export class Session {
         return ok;
       case 'listParticipants':
         return { participantPage: controls.listParticipants(this.requireJoined(), m.listParticipants!) };
+      case 'createBreakouts':
+        controls.createBreakouts(this.requireJoined(), m.createBreakouts!);
+        return ok;
+      case 'assignBreakouts':
+        await controls.assignBreakouts(this.requireJoined(), m.assignBreakouts!);
+        return ok;
+      case 'openBreakouts':
+        await controls.openBreakouts(this.requireJoined(), m.openBreakouts!);
+        return ok;
+      case 'closeBreakouts':
+        await controls.closeBreakouts(this.requireJoined());
+        return ok;
+      case 'broadcastToBreakouts':
+        controls.broadcastToBreakouts(this.requireJoined(), m.broadcastToBreakouts!);
+        return ok;
+      case 'moveTo':
+        await controls.moveTo(this.requireJoined(), m.moveTo!);
+        return ok;
       case 'refreshSession':
         return { session: await controls.refreshSession(this.requireJoined()) };
       case 'leave': {
