@@ -100,6 +100,12 @@ describe('moderator-only requests', () => {
       ['allowToSpeak', { allowToSpeak: { participantId: pupil.id } }],
       ['removeParticipant', { removeParticipant: { participantId: host.id, ban: true } }],
       ['endCall', { endCall: {} }],
+      ['createBreakouts', { createBreakouts: { count: 2 } }],
+      ['assignBreakouts', { assignBreakouts: { auto: true } }],
+      ['openBreakouts', { openBreakouts: {} }],
+      ['closeBreakouts', { closeBreakouts: {} }],
+      ['broadcastToBreakouts', { broadcastToBreakouts: { message: 'hi' } }],
+      ['moveTo', { moveTo: { breakoutId: '' } }],
     ];
     await new Promise((r) => setTimeout(r, 50));
     const before = snapshot(server);
