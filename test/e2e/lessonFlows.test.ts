@@ -100,3 +100,60 @@ describe('lesson flows in the browser', () => {
     await host.locator('#people-list li', { hasText: 'asks to speak' }).waitFor();
   });
 });
+
+describe('breakout rooms in the browser', () => {
+  it('a pupil goes to a breakout room and back without reloading, and media follows', async () => {
+    const [teacher, pupil] = await createRoomWithToken(server, 'breakout-room', [
+      { displayName: 'Teacher', role: 'host', userId: 'bo-teacher' },
+      { displayName: 'Pupil', role: 'participant', userId: 'bo-pupil' },
+    ]);
+    const host = await openPage(browser, local(teacher!.joinUrl));
+    await passDeviceCheck(host);
+    await waitInCall(host);
+    const child = await openPage(browser, local(pupil!.joinUrl));
+    await passDeviceCheck(child);
+    await waitInCall(child);
+    // Mark the page: a reload would lose this.
+    await child.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 42;
+    });
+    const hostHears = async () => (await byteCounts(host)).inbound.audio;
+    await waitFor(async () => (await hostHears()) > 2_000, 30_000, 'teacher hears the pupil');
+    await child.locator('#hand').click();
+
+    await host.fill('#breakout-count', '1');
+    await host.click('#breakout-create');
+    await host.locator('#breakout-list li', { hasText: 'Room 1' }).waitFor();
+    await host.click('#breakout-auto');
+    await host.locator('#breakout-list li', { hasText: 'Room 1: Pupil' }).waitFor();
+    await host.fill('#breakout-minutes', '0');
+    await host.click('#breakout-open');
+    await child.locator('#location', { hasText: 'Room 1' }).waitFor();
+    // The pupil no longer sees the teacher's tile; the teacher is in the main room.
+    await tileName(child, 'Teacher').waitFor({ state: 'hidden' });
+
+    // The teacher visits and hears the pupil there.
+    await host.locator('#breakout-list [data-visit]').click();
+    await host.locator('#location', { hasText: 'Room 1' }).waitFor();
+    await tileName(host, 'Pupil').waitFor();
+    let mark = await hostHears();
+    await waitFor(
+      async () => (await hostHears()) > mark + 2_000,
+      30_000,
+      'teacher hears the pupil in the breakout',
+    );
+
+    // Everyone back: same page, hand still up, media flowing again.
+    await host.click('#breakout-close');
+    await child.locator('#location').waitFor({ state: 'hidden' });
+    await host.locator('#location').waitFor({ state: 'hidden' });
+    mark = await hostHears();
+    await waitFor(
+      async () => (await hostHears()) > mark + 2_000,
+      30_000,
+      'teacher hears the pupil back in main',
+    );
+    expect(await child.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+    expect(await child.locator('#hand').textContent()).toBe('Lower hand');
+  });
+});

@@ -44,6 +44,9 @@ export interface CallListener {
   attention(e: pb.IAttentionRequested): void;
   mutedByHost(source: 'microphone' | 'camera', blocked: boolean): void;
   activeSpeaker(participantId: string): void;
+  breakoutsChanged(state: pb.IBreakoutsChanged): void;
+  /** This participant was moved; media has been set up again at the new location. */
+  moved(location: string, locationName: string): void;
   closed(reason: pb.CloseReason, message: string): void;
 }
 
@@ -76,6 +79,9 @@ export class CallClient {
   settings: pb.IRoomSettings = {};
   participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
+  /** '' in the main room, else the breakout room's id. */
+  location = '';
+  breakouts: pb.IBreakoutsChanged = {};
   /** A fresh token to reconnect with; refreshed hourly, so a lesson never outlives it. */
   sessionToken = '';
   // Events are handled one at a time, in order, and only once the transports
@@ -133,6 +139,7 @@ export class CallClient {
 
   private async enter(join: pb.IJoinResponse): Promise<void> {
     this.self = join.self ?? this.self;
+    this.location = this.self?.location ?? '';
     this.settings = join.settings ?? this.settings;
     this.participantCount = join.participantCount ?? 0;
     for (const p of join.participants ?? []) this.addParticipant(p);
@@ -163,6 +170,8 @@ export class CallClient {
       encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
       codecOptions: source === 'microphone' ? { opusStereo: false, opusDtx: true, opusFec: true } : undefined,
       appData: { source, paused },
+      // Tracks outlive producers: a move to a breakout room re-sends them.
+      stopTracks: false,
       disableTrackOnPause: true,
       zeroRtpOnPause: true,
     });
@@ -176,6 +185,7 @@ export class CallClient {
     if (!producer) return;
     this.producers.delete(source);
     producer.close();
+    producer.track?.stop();
     await this.signaling.request({ closeProducer: { producerId: producer.id } });
   }
 
@@ -242,6 +252,24 @@ export class CallClient {
   }
   endCall() {
     return this.signaling.request({ endCall: {} });
+  }
+  createBreakouts(count: number, names: string[] = []) {
+    return this.signaling.request({ createBreakouts: { count, names } });
+  }
+  assignBreakouts(assignments: pb.IBreakoutAssignment[], auto = false) {
+    return this.signaling.request({ assignBreakouts: { assignments, auto } });
+  }
+  openBreakouts(durationSeconds: number) {
+    return this.signaling.request({ openBreakouts: { durationSeconds } });
+  }
+  closeBreakouts() {
+    return this.signaling.request({ closeBreakouts: {} });
+  }
+  broadcastToBreakouts(message: string) {
+    return this.signaling.request({ broadcastToBreakouts: { message } });
+  }
+  moveTo(breakoutId: string) {
+    return this.signaling.request({ moveTo: { breakoutId } });
   }
   async listParticipants(query: pb.IListParticipantsRequest): Promise<pb.IParticipantPage> {
     return (await this.signaling.request({ listParticipants: query })).participantPage ?? {};
@@ -411,11 +439,41 @@ export class CallClient {
         const source = e.mutedByHost.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
         this.producers.get(source)?.pause();
         this.listener.mutedByHost(source, Boolean(e.mutedByHost.blocked));
-      } else if (e.activeSpeakerChanged)
+      } else if (e.activeSpeakerChanged) {
         this.listener.activeSpeaker(e.activeSpeakerChanged.participantId ?? '');
+      } else if (e.breakoutsChanged) {
+        this.breakouts = e.breakoutsChanged;
+        this.listener.breakoutsChanged(e.breakoutsChanged);
+      } else if (e.moved) await this.relocate(e.moved);
     } catch (err) {
       console.warn('event handling failed', err);
     }
+  }
+
+  /**
+   * The server moved us: it closed our transports, producers and consumers.
+   * Set up again on the new router and send the same local tracks, muted or
+   * not as they were; the page does not reload and roster state is kept.
+   */
+  private async relocate(moved: pb.IMoved): Promise<void> {
+    const local = [...this.producers.entries()].map(([source, p]) => ({
+      source,
+      track: p.track,
+      paused: p.paused,
+    }));
+    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
+    for (const p of this.producers.values()) p.close();
+    this.producers.clear();
+    this.sendTransport?.close();
+    this.recvTransport?.close();
+    this.location = moved.location ?? '';
+    this.recvTransport = await this.createTransport('recv');
+    this.sendTransport = await this.createTransport('send');
+    for (const { source, track, paused } of local) {
+      if (track && track.readyState === 'live') await this.publish(source, track, paused);
+    }
+    for (const producer of moved.producers ?? []) await this.consume(producer);
+    this.listener.moved(this.location, moved.locationName ?? '');
   }
 
   private onClosed(closed: pb.ISessionClosed): void {
@@ -427,7 +485,10 @@ export class CallClient {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
-    for (const p of this.producers.values()) p.close();
+    for (const p of this.producers.values()) {
+      p.close();
+      p.track?.stop();
+    }
     this.producers.clear();
     this.sendTransport?.close();
     this.recvTransport?.close();

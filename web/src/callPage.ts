@@ -1,3 +1,4 @@
+import { BreakoutPanel } from './breakoutPanel.js';
 // The call page: /room/<id>#token=<token>. Device check, then join (through
 // the waiting room if the room has one), then tiles, controls and the people
 // panel. Everything a person may do is also checked by the server.
@@ -81,10 +82,12 @@ async function start(): Promise<void> {
   const choice = await new DeviceCheck().run();
 
   let panel: PeoplePanel | null = null;
+  let breakouts: BreakoutPanel | null = null;
   const call: CallClient = new CallClient(wsUrl, {
     participantJoined: (p) => {
       tileFor(p.participantId ?? '', p.displayName ?? 'Participant');
       markHand(p);
+      showOnlyHere();
       updateCount();
       panel?.refresh();
     },
@@ -97,7 +100,15 @@ async function start(): Promise<void> {
     participantUpdated: (p) => {
       markHand(p);
       if (p.participantId === call.self?.participantId) updateSelfControls();
+      showOnlyHere();
       panel?.refresh();
+    },
+    breakoutsChanged: (state) => breakouts?.update(state),
+    moved: (_location, name) => {
+      showOnlyHere();
+      breakouts?.render();
+      setStatus(`You are now in ${name}.`);
+      updateSelfControls();
     },
     trackAdded: (t) => attach(t),
     trackRemoved: (t) => detach(t),
@@ -140,6 +151,15 @@ async function start(): Promise<void> {
     },
   });
   (window as unknown as { schoolCall: CallClient }).schoolCall = call;
+
+  /** Tiles of people in another room (breakout or main) are hidden. */
+  function showOnlyHere(): void {
+    for (const tile of tiles.querySelectorAll<HTMLElement>('.tile')) {
+      const id = (tile.dataset.participant ?? '').replace(/:screen$/, '');
+      const p = call.participants.get(id);
+      tile.classList.toggle('elsewhere', Boolean(p) && (p?.location ?? '') !== call.location);
+    }
+  }
 
   function updateCount(): void {
     $('count').textContent = `${call.participants.size + 1} in the lesson`;
@@ -220,6 +240,8 @@ async function start(): Promise<void> {
   $('controls').hidden = false;
   panel = new PeoplePanel(call, report);
   panel.refresh();
+  breakouts = new BreakoutPanel(call, report);
+  breakouts.update(call.breakouts);
   updateCount();
 
   const selfTile = tileFor(call.self?.participantId ?? 'self', `${call.self?.displayName ?? 'Me'} (you)`);
