@@ -5,6 +5,14 @@ import type { AdminAuth } from './adminAuth.js';
 import { HttpError, type Reply, readJson, send, sendJson, track } from './httpUtil.js';
 import { normalizeCode, passwordMatches } from './joinCodes.js';
 import type { Logger } from './log.js';
+import {
+  type Meeting,
+  MeetingBook,
+  invitationText,
+  isValidTimeZone,
+  occurrences,
+  parseLocal,
+} from './meetings.js';
 import type { Metrics } from './metrics.js';
 import { SlidingWindowLimiter } from './rateLimiter.js';
 import { isRoleName } from './roles.js';
@@ -100,6 +108,7 @@ function optionalInt(
 
 export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): void {
   const { registry, rooms, tokens, auth, metrics, staticFiles, log } = deps;
+  const meetings = new MeetingBook();
 
   /** Wraps a handler: reads headers synchronously, then runs the async part with error mapping. */
   const route = (
@@ -207,6 +216,84 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (!room) throw new HttpError(404, 'room not found');
     const role = body.role === undefined ? 'participant' : body.role;
     sendJson(reply, 201, await mintFor(room, body, String(role)));
+  });
+
+  // Scheduled meetings: each has its own room; the answer carries the invitation.
+  const meetingJson = (m: Meeting) => {
+    const room = registry.get(m.roomId);
+    const join = room
+      ? {
+          shortLink: `${deps.publicUrl}/j/${room.definition.code}`,
+          code: room.definition.code,
+          password: room.definition.password,
+        }
+      : { shortLink: '', code: '', password: '' };
+    return {
+      id: m.id,
+      roomId: m.roomId,
+      title: m.title,
+      startsAtLocal: m.startsAtLocal,
+      timeZone: m.timeZone,
+      durationMinutes: m.durationMinutes,
+      weeklyCount: m.weeklyCount,
+      occurrences: occurrences(m).map((d) => d.toISOString()),
+      ...join,
+      invitation: invitationText(m, join),
+    };
+  };
+
+  route('post', '/api/meetings', 'create_meeting', { admin: true }, async (reply) => {
+    const body = await readJson(reply.res);
+    const title = optionalString(body, 'title', 200);
+    if (!title) throw new HttpError(400, 'title is required');
+    const startsAtLocal = optionalString(body, 'startsAt', 16) ?? '';
+    if (!parseLocal(startsAtLocal))
+      throw new HttpError(400, 'startsAt must be a local time like 2026-12-01T09:00');
+    const timeZone = optionalString(body, 'timeZone', 64) ?? '';
+    if (!isValidTimeZone(timeZone))
+      throw new HttpError(400, 'timeZone must be an IANA zone like Europe/Moscow');
+    const durationMinutes = optionalInt(body, 'durationMinutes', 5, 24 * 60);
+    if (durationMinutes === undefined) throw new HttpError(400, 'durationMinutes is required');
+    let weeklyCount = 1;
+    if (body.recurrence !== undefined) {
+      const r = body.recurrence as Record<string, unknown>;
+      if (typeof r !== 'object' || r === null || r.weekly !== true) {
+        throw new HttpError(400, 'recurrence must be {"weekly": true, "count": N}');
+      }
+      weeklyCount = optionalInt(r, 'count', 1, 52) ?? 52;
+    }
+    const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount };
+    const [first] = occurrences(input);
+    if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
+      throw new HttpError(400, 'the meeting would be over already');
+    }
+    const room = registry.create({ title, settings: parseSettings(body.settings) });
+    const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
+    meetings.add(meeting);
+    log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
+    sendJson(reply, 201, meetingJson(meeting));
+  });
+
+  route('get', '/api/meetings', 'list_meetings', { admin: true }, (reply) => {
+    sendJson(reply, 200, { meetings: meetings.all().map(meetingJson) });
+  });
+
+  route('get', '/api/meetings/:id', 'get_meeting', { admin: true }, (reply, [id]) => {
+    const m = meetings.get(id ?? '');
+    if (!m) throw new HttpError(404, 'meeting not found');
+    sendJson(reply, 200, meetingJson(m));
+  });
+
+  route('del', '/api/meetings/:id', 'delete_meeting', { admin: true }, (reply, [id]) => {
+    const m = meetings.get(id ?? '');
+    if (!m) throw new HttpError(404, 'meeting not found');
+    meetings.delete(m.id);
+    const room = registry.get(m.roomId);
+    if (room) {
+      rooms.closeRoom(room);
+      registry.delete(room.id);
+    }
+    sendJson(reply, 200, { deleted: m.id });
   });
 
   // Joining by short code and password: a guest token, with wrong passwords

@@ -247,3 +247,63 @@ describe('joining by short code and password', () => {
     ).toBe(201);
   });
 });
+
+describe('scheduled meetings', () => {
+  it('schedule a weekly lesson and answer with an invitation ready to paste', async () => {
+    const res = await api('/api/meetings', {
+      method: 'POST',
+      body: JSON.stringify({
+        title: 'Maths 5B',
+        startsAt: '2031-09-02T09:00',
+        timeZone: 'Europe/Moscow',
+        durationMinutes: 45,
+        recurrence: { weekly: true, count: 10 },
+        settings: { waitingRoom: 'everyone' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const m = (await res.json()) as {
+      id: string;
+      roomId: string;
+      occurrences: string[];
+      code: string;
+      password: string;
+      shortLink: string;
+      invitation: string;
+    };
+    expect(m.occurrences).toHaveLength(10);
+    expect(m.occurrences[0]).toBe('2031-09-02T06:00:00.000Z');
+    expect(m.occurrences[1]).toBe('2031-09-09T06:00:00.000Z');
+    expect(m.invitation).toContain('Maths 5B');
+    expect(m.invitation).toContain('09:00–09:45 (Europe/Moscow)');
+    expect(m.invitation).toContain('Every Tuesday, 10 times');
+    expect(m.invitation).toContain(`Join: ${m.shortLink}`);
+    expect(m.invitation).toContain(`Password: ${m.password}`);
+    const room = server.registry.get(m.roomId)!;
+    expect(room.definition.title).toBe('Maths 5B');
+    expect(room.settings.waitingRoom).toBe('everyone');
+    expect((await api(`/api/meetings/${m.id}`)).status).toBe(200);
+    const list = (await (await api('/api/meetings')).json()) as { meetings: { id: string }[] };
+    expect(list.meetings.map((x) => x.id)).toContain(m.id);
+    expect((await api(`/api/meetings/${m.id}`, { method: 'DELETE' })).status).toBe(200);
+    expect(server.registry.get(m.roomId)).toBeUndefined();
+  });
+
+  it('refuses meetings that make no sense, creating nothing', async () => {
+    const count = server.registry.size;
+    const base = { title: 'X', startsAt: '2031-09-02T09:00', timeZone: 'Europe/Moscow', durationMinutes: 45 };
+    for (const body of [
+      { ...base, title: undefined },
+      { ...base, startsAt: '2031-02-30T09:00' },
+      { ...base, timeZone: 'Moon/Base' },
+      { ...base, durationMinutes: 2 },
+      { ...base, startsAt: '2020-01-01T09:00' },
+      { ...base, recurrence: { monthly: true } },
+      { ...base, recurrence: { weekly: true, count: 100 } },
+    ]) {
+      const res = await api('/api/meetings', { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(server.registry.size).toBe(count);
+  });
+});
