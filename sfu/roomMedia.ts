@@ -13,10 +13,21 @@ interface RoomMediaEvents {
   lost: [];
   /** The loudest sustained speaker changed (producer appData.participantId). */
   dominantSpeaker: [participantId: string];
+  /** Everyone audible right now, loudest first; empty on silence. */
+  speaking: [participantIds: string[]];
 }
 
 const INITIAL_OUTGOING_BITRATE = 1_000_000;
 const SPEAKER_INTERVAL_MS = 300;
+const LEVEL_INTERVAL_MS = 800;
+const MAX_SPEAKING = 8;
+
+export interface RoomMediaOptions {
+  /** Quieter than this counts as silence (dBov; speech at a headset is around -30). */
+  speakingThresholdDbov: number;
+}
+
+export const DEFAULT_ROOM_MEDIA_OPTIONS: RoomMediaOptions = { speakingThresholdDbov: -60 };
 
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   private closed = false;
@@ -25,8 +36,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     readonly router: types.Router,
     private readonly slot: WorkerSlot,
     private readonly speakers: types.ActiveSpeakerObserver,
+    private readonly levels: types.AudioLevelObserver,
   ) {
     super();
+    levels.on('volumes', (volumes) => {
+      const ids = volumes.map((v) => v.producer.appData.participantId).filter((id) => typeof id === 'string');
+      this.emit('speaking', ids as string[]);
+    });
+    levels.on('silence', () => this.emit('speaking', []));
     speakers.on('dominantspeaker', ({ producer }) => {
       const participantId = producer.appData.participantId;
       if (typeof participantId === 'string') this.emit('dominantSpeaker', participantId);
@@ -39,16 +56,25 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     });
   }
 
-  static async create(pool: WorkerPool): Promise<RoomMedia> {
+  static async create(
+    pool: WorkerPool,
+    options: RoomMediaOptions = DEFAULT_ROOM_MEDIA_OPTIONS,
+  ): Promise<RoomMedia> {
     const slot = pool.leastLoaded();
     const router = await pool.createRouter(slot, ROUTER_MEDIA_CODECS);
     const speakers = await router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS });
-    return new RoomMedia(router, slot, speakers);
+    const levels = await router.createAudioLevelObserver({
+      maxEntries: MAX_SPEAKING,
+      threshold: options.speakingThresholdDbov,
+      interval: LEVEL_INTERVAL_MS,
+    });
+    return new RoomMedia(router, slot, speakers, levels);
   }
 
-  /** Lets a microphone take part in active-speaker detection. */
+  /** Lets a microphone take part in active-speaker and speaking detection. */
   async watchSpeaker(producerId: string): Promise<void> {
     await this.speakers.addProducer({ producerId });
+    await this.levels.addProducer({ producerId });
   }
 
   get workerIndex(): number {

@@ -1,7 +1,7 @@
 // A room: its definition (id, title), who is in it, and its media. Events to
 // members go out through a RoomFanout so they are encoded once per event.
 import type { types } from 'mediasoup';
-import { RoomMedia } from '../sfu/roomMedia.js';
+import { DEFAULT_ROOM_MEDIA_OPTIONS, RoomMedia, type RoomMediaOptions } from '../sfu/roomMedia.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { Breakouts } from './breakouts.js';
 import type { Peer } from './peer.js';
@@ -45,6 +45,7 @@ export const MAIN: RoomLocation = '';
 export interface MediaHooks {
   onLost: (location: RoomLocation, media: RoomMedia) => void;
   onDominantSpeaker: (location: RoomLocation, participantId: string) => void;
+  onSpeaking: (location: RoomLocation, participantIds: string[]) => void;
 }
 
 export interface RoomFanout {
@@ -71,6 +72,8 @@ export class Room {
   settings: RoomSettings;
   /** Dominant speaker per location. */
   readonly activeSpeakers = new Map<RoomLocation, string>();
+  /** Who is audible per location, as last announced (sorted, joined). */
+  readonly speaking = new Map<RoomLocation, string>();
   readonly breakouts = new Breakouts();
   /** One router per location: the main room and each open breakout room. */
   private readonly media = new Map<RoomLocation, RoomMedia>();
@@ -80,6 +83,7 @@ export class Room {
     readonly definition: RoomDefinition,
     private readonly pool: WorkerPool,
     settings: Partial<RoomSettings> = {},
+    private readonly mediaOptions: RoomMediaOptions = DEFAULT_ROOM_MEDIA_OPTIONS,
   ) {
     this.settings = { ...DEFAULT_ROOM_SETTINGS, ...settings };
   }
@@ -113,12 +117,13 @@ export class Room {
     if (live) return live;
     let pending = this.mediaPromises.get(location);
     if (!pending) {
-      pending = RoomMedia.create(this.pool).then(
+      pending = RoomMedia.create(this.pool, this.mediaOptions).then(
         (media) => {
           this.media.set(location, media);
           this.mediaPromises.delete(location);
           media.once('lost', () => hooks.onLost(location, media));
           media.on('dominantSpeaker', (id) => hooks.onDominantSpeaker(location, id));
+          media.on('speaking', (ids) => hooks.onSpeaking(location, ids));
           return media;
         },
         (err) => {
@@ -138,6 +143,7 @@ export class Room {
       media.close();
       this.media.delete(loc);
       this.activeSpeakers.delete(loc);
+      this.speaking.delete(loc);
     }
   }
 

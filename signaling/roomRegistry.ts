@@ -2,6 +2,7 @@
 // admin API and live until deleted; their media exists only while someone is
 // in them.
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_ROOM_MEDIA_OPTIONS, type RoomMediaOptions } from '../sfu/roomMedia.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { generateCode, generatePassword, normalizeCode } from './joinCodes.js';
 import { Room, type RoomDefinition, type RoomSettings } from './room.js';
@@ -22,6 +23,7 @@ export class RoomRegistry {
   constructor(
     private readonly pool: WorkerPool,
     private readonly defaultMaxParticipants: number,
+    private readonly mediaOptions: RoomMediaOptions = DEFAULT_ROOM_MEDIA_OPTIONS,
   ) {}
 
   create(input: CreateRoomInput): Room {
@@ -41,7 +43,7 @@ export class RoomRegistry {
       code,
       password: generatePassword(),
     };
-    const room = new Room(definition, this.pool, input.settings);
+    const room = new Room(definition, this.pool, input.settings, this.mediaOptions);
     this.rooms.set(id, room);
     this.byCode.set(code, room);
     return room;

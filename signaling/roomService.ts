@@ -289,6 +289,7 @@ export class RoomService {
     }
     if (room.breakouts.rooms.size > 0)
       peer.channel.send(encodeEvent({ breakoutsChanged: breakoutsToWire(room) }));
+    this.sendSpeakers(room, peer);
     const producers = this.producersAt(room, peer.location);
     this.log.info(
       {
@@ -342,6 +343,7 @@ export class RoomService {
         },
       }),
     );
+    this.sendSpeakers(room, peer);
     this.publish(room, encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
     this.log.info({ room: room.id, participant: peer.id, from, to: location }, 'participant moved');
     if (from !== MAIN && ![...room.peersAt(from)].length && !room.breakouts.rooms.has(from))
@@ -396,6 +398,7 @@ export class RoomService {
     return {
       onLost: (location, media) => this.onMediaLost(room, location, media),
       onDominantSpeaker: (location, participantId) => this.onDominantSpeaker(room, location, participantId),
+      onSpeaking: (location, participantIds) => this.onSpeaking(room, location, participantIds),
     };
   }
 
@@ -417,6 +420,26 @@ export class RoomService {
     this.fanout.publishTopic(
       mediaTopic(room.id, location),
       encodeEvent({ activeSpeakerChanged: { participantId } }),
+    );
+  }
+
+  /** Tells a newcomer to a location who speaks there now; later changes come as events. */
+  private sendSpeakers(room: Room, peer: Peer): void {
+    const dominant = room.activeSpeakers.get(peer.location);
+    if (dominant) peer.channel.send(encodeEvent({ activeSpeakerChanged: { participantId: dominant } }));
+    const speaking = room.speaking.get(peer.location);
+    if (speaking)
+      peer.channel.send(encodeEvent({ speakingChanged: { participantIds: speaking.split(',') } }));
+  }
+
+  /** Announces who is audible, only when that set changes (levels arrive every interval). */
+  private onSpeaking(room: Room, location: RoomLocation, participantIds: string[]): void {
+    const key = [...participantIds].sort().join(',');
+    if (room.speaking.get(location) === key) return;
+    room.speaking.set(location, key);
+    this.fanout.publishTopic(
+      mediaTopic(room.id, location),
+      encodeEvent({ speakingChanged: { participantIds } }),
     );
   }
 

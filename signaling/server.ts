@@ -42,7 +42,9 @@ export async function startServer(
     },
     log,
   );
-  const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom);
+  const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom, {
+    speakingThresholdDbov: config.speakingThresholdDbov,
+  });
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   const app = uWS.App();
 

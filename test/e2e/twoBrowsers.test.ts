@@ -12,7 +12,8 @@ describe('two browsers in one room', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Chromium's fake microphone beeps at about -65 dBov, quieter than speech.
+    server = await startTestServer({ SPEAKING_THRESHOLD_DBOV: '-80' });
     browser = await launchChromium();
   });
 
@@ -69,6 +70,11 @@ describe('two browsers in one room', () => {
       expect(grown.audio).toBeGreaterThan(3_000);
       expect(grown.video).toBeGreaterThan(20_000);
     }
+
+    // Chromium's fake microphone beeps: the audio-level and active-speaker
+    // observers mark the other participant as speaking.
+    await pages[0]!.locator('.tile.talking', { hasText: 'Pupil' }).waitFor({ timeout: 15_000 });
+    await pages[1]!.locator('.tile.speaking').first().waitFor({ timeout: 15_000 });
 
     // The server sees the same picture.
     const metrics = await (await fetch(`${server.httpUrl}/metrics`)).text();

@@ -44,6 +44,7 @@ export interface CallListener {
   attention(e: pb.IAttentionRequested): void;
   mutedByHost(source: 'microphone' | 'camera', blocked: boolean): void;
   activeSpeaker(participantId: string): void;
+  speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
   /** This participant was moved; media has been set up again at the new location. */
   moved(location: string, locationName: string): void;
@@ -441,6 +442,8 @@ export class CallClient {
         this.listener.mutedByHost(source, Boolean(e.mutedByHost.blocked));
       } else if (e.activeSpeakerChanged) {
         this.listener.activeSpeaker(e.activeSpeakerChanged.participantId ?? '');
+      } else if (e.speakingChanged) {
+        this.listener.speaking(e.speakingChanged.participantIds ?? []);
       } else if (e.breakoutsChanged) {
         this.breakouts = e.breakoutsChanged;
         this.listener.breakoutsChanged(e.breakoutsChanged);

@@ -104,6 +104,13 @@ async function start(): Promise<void> {
       panel?.refresh();
     },
     breakoutsChanged: (state) => breakouts?.update(state),
+    speaking: (ids) => {
+      const audible = new Set(ids);
+      for (const t of document.querySelectorAll<HTMLElement>('.tile')) {
+        t.classList.toggle('talking', audible.has(t.dataset.participant ?? ''));
+      }
+      panel?.setSpeaking(audible);
+    },
     moved: (_location, name) => {
       showOnlyHere();
       breakouts?.render();

@@ -41,6 +41,13 @@ export class PeoplePanel {
     $('admit-all').addEventListener('click', () => this.call.admit([], true).catch(this.report));
   }
 
+  /** Marks everyone audible right now. */
+  setSpeaking(audible: Set<string>): void {
+    for (const li of document.querySelectorAll<HTMLElement>('#people-list li')) {
+      li.classList.toggle('talking', audible.has(li.dataset.participant ?? ''));
+    }
+  }
+
   setSpeaker(participantId: string): void {
     this.speakerId = participantId;
     for (const li of document.querySelectorAll<HTMLElement>('#people-list li')) {
