@@ -157,3 +157,29 @@ describe('breakout rooms in the browser', () => {
     expect(await child.locator('#hand').textContent()).toBe('Lower hand');
   });
 });
+
+describe('dropped connections', () => {
+  it('rejoin by themselves with the refreshed session token, skipping the device check', async () => {
+    const [pupil] = await createRoomWithToken(server, 'flaky-wifi', [
+      { displayName: 'Pupil', role: 'participant', userId: 'flaky-pupil' },
+    ]);
+    const page = await openPage(browser, local(pupil!.joinUrl));
+    await passDeviceCheck(page);
+    await waitInCall(page);
+    const firstToken = new URL(page.url()).hash;
+
+    // Cut the signaling connection from the browser side, as a network drop would.
+    await page.evaluate(() => {
+      const call = (window as unknown as { schoolCall: { signaling: { socket: WebSocket } } }).schoolCall;
+      call.signaling.socket.close();
+    });
+
+    await page.waitForURL((url) => url.hash !== firstToken, { timeout: 10_000 });
+    await waitInCall(page);
+    expect(await page.locator('#prejoin').isHidden()).toBe(true);
+    const room = server.registry.get('flaky-wifi')!;
+    await waitFor(async () => room.peers.size === 1, 5_000, 'one participant after the rejoin');
+    expect([...room.peers.values()][0]!.identity.userId).toBe('flaky-pupil');
+    await waitFor(async () => (await byteCounts(page)).outbound.audio > 1_000, 20_000, 'sending again');
+  });
+});

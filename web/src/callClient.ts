@@ -49,6 +49,8 @@ export interface CallListener {
   /** This participant was moved; media has been set up again at the new location. */
   moved(location: string, locationName: string): void;
   closed(reason: pb.CloseReason, message: string): void;
+  /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
+  disconnected(): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -91,6 +93,7 @@ export class CallClient {
   private markReady: () => void = () => {};
   private admittedWith: ((join: pb.IJoinResponse) => void) | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
+  private ended = false;
 
   constructor(
     wsUrl: string,
@@ -106,6 +109,12 @@ export class CallClient {
       else if (e.sessionClosed) this.onClosed(e.sessionClosed);
       else if (e.waitingRoomChanged) this.listener.waitingRoomChanged(e.waitingRoomChanged.waiting ?? []);
       else this.eventChain = this.eventChain.then(() => this.onEvent(e));
+    };
+    this.signaling.onClose = () => {
+      if (this.ended) return;
+      this.ended = true;
+      this.teardown();
+      this.listener.disconnected();
     };
   }
 
@@ -286,6 +295,7 @@ export class CallClient {
   }
 
   async leave(): Promise<void> {
+    this.ended = true;
     try {
       await this.signaling.request({ leave: {} });
     } catch {
@@ -480,6 +490,7 @@ export class CallClient {
   }
 
   private onClosed(closed: pb.ISessionClosed): void {
+    this.ended = true;
     this.teardown();
     this.listener.closed(closed.reason ?? 0, closed.message ?? '');
   }

@@ -3,7 +3,8 @@ import { BreakoutPanel } from './breakoutPanel.js';
 // the waiting room if the room has one), then tiles, controls and the people
 // panel. Everything a person may do is also checked by the server.
 import { CallClient, type RemoteTrack, type SendSource, pb } from './callClient.js';
-import { DeviceCheck } from './deviceCheck.js';
+import { DeviceCheck, type DeviceChoice } from './deviceCheck.js';
+import { ModeratorPanel } from './moderatorPanel.js';
 import { PeoplePanel } from './peoplePanel.js';
 import { RequestError } from './signalingClient.js';
 
@@ -16,6 +17,25 @@ const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 
 const REACTION_EMOJI: Record<number, string> = { 1: '👍', 2: '👏', 3: '😄', 4: '😮', 5: '❤️', 6: '🤔' };
+const REJOIN_KEY = 'school-call-rejoin';
+const RECONNECT_DELAY_MS = 2000;
+
+interface Rejoin {
+  cameraOn: boolean;
+  micOn: boolean;
+}
+
+async function quickDevices(rejoin: Rejoin): Promise<DeviceChoice> {
+  try {
+    const stream = await navigator.mediaDevices.getUserMedia({
+      audio: true,
+      video: { width: { ideal: 640 } },
+    });
+    return { stream, ...rejoin };
+  } catch {
+    return { stream: null, ...rejoin };
+  }
+}
 
 function setStatus(text: string): void {
   statusLine.textContent = text;
@@ -79,10 +99,17 @@ async function start(): Promise<void> {
     setStatus('This link is incomplete. Ask your teacher for a new one.');
     return;
   }
-  const choice = await new DeviceCheck().run();
+  // After a dropped connection the page reloads itself with a fresh token;
+  // the person already chose their devices, so skip the check.
+  const rejoin = sessionStorage.getItem(REJOIN_KEY);
+  sessionStorage.removeItem(REJOIN_KEY);
+  const choice = rejoin ? await quickDevices(JSON.parse(rejoin) as Rejoin) : await new DeviceCheck().run();
+  // What the person wants on; kept across a reconnect.
+  const intent: Rejoin = { cameraOn: choice.cameraOn, micOn: choice.micOn };
 
   let panel: PeoplePanel | null = null;
   let breakouts: BreakoutPanel | null = null;
+  let moderation: ModeratorPanel | null = null;
   const call: CallClient = new CallClient(wsUrl, {
     participantJoined: (p) => {
       tileFor(p.participantId ?? '', p.displayName ?? 'Participant');
@@ -102,8 +129,12 @@ async function start(): Promise<void> {
       if (p.participantId === call.self?.participantId) updateSelfControls();
       showOnlyHere();
       panel?.refresh();
+      moderation?.render();
     },
-    breakoutsChanged: (state) => breakouts?.update(state),
+    breakoutsChanged: (state) => {
+      breakouts?.update(state);
+      panel?.refresh();
+    },
     speaking: (ids) => {
       const audible = new Set(ids);
       for (const t of document.querySelectorAll<HTMLElement>('.tile')) {
@@ -119,7 +150,10 @@ async function start(): Promise<void> {
     },
     trackAdded: (t) => attach(t),
     trackRemoved: (t) => detach(t),
-    settingsChanged: () => updateSelfControls(),
+    settingsChanged: () => {
+      updateSelfControls();
+      moderation?.render();
+    },
     waitingRoomChanged: (waiting) => panel?.showWaiting(waiting),
     reaction: (participantId, reaction) => {
       const who = call.participants.get(participantId)?.displayName ?? 'Someone';
@@ -133,6 +167,8 @@ async function start(): Promise<void> {
         `${e.fromDisplayName} asks for ${e.everyone ? 'everyone’s' : 'your'} attention${e.message ? `: ${e.message}` : ''}`,
       ),
     mutedByHost: (source, blocked) => {
+      if (source === 'microphone') intent.micOn = false;
+      else intent.cameraOn = false;
       updateSelfControls();
       setStatus(
         `The teacher turned your ${source} off.` +
@@ -145,10 +181,10 @@ async function start(): Promise<void> {
       }
       panel?.setSpeaker(id);
     },
+    disconnected: () => rejoinSoon('Connection lost. Reconnecting…'),
     closed: (reason, message) => {
       if (reason === pb.CloseReason.CLOSE_REASON_MEDIA_RESTART) {
-        setStatus('Reconnecting…');
-        setTimeout(() => location.reload(), 1000);
+        rejoinSoon('The media server restarted. Reconnecting…');
         return;
       }
       $('waiting').hidden = true;
@@ -166,6 +202,17 @@ async function start(): Promise<void> {
       const p = call.participants.get(id);
       tile.classList.toggle('elsewhere', Boolean(p) && (p?.location ?? '') !== call.location);
     }
+  }
+
+  /** Reloads into the same room with the latest session token, keeping mute state and skipping the device check. */
+  function rejoinSoon(message: string): void {
+    $('controls').hidden = true;
+    setStatus(message);
+    sessionStorage.setItem(REJOIN_KEY, JSON.stringify(intent));
+    setTimeout(() => {
+      location.hash = `token=${call.sessionToken}`;
+      location.reload();
+    }, RECONNECT_DELAY_MS);
   }
 
   function updateCount(): void {
@@ -221,6 +268,8 @@ async function start(): Promise<void> {
     askButton.hidden = !self?.microphoneBlocked;
     askButton.textContent = self?.asksToSpeak ? 'Stop asking' : 'Ask to speak';
     $('host-controls').hidden = !call.isModerator;
+    moderation?.render();
+    breakouts?.render();
     shareButton.hidden = !call.maySharescreen;
     shareButton.textContent = call.hasProducer('screen') ? 'Stop sharing' : 'Share screen';
     $<HTMLButtonElement>('end-call').hidden = !call.isHost;
@@ -244,11 +293,12 @@ async function start(): Promise<void> {
   await joined.admitted;
   $('waiting').hidden = true;
   $('call').hidden = false;
-  $('controls').hidden = false;
   panel = new PeoplePanel(call, report);
   panel.refresh();
   breakouts = new BreakoutPanel(call, report);
   breakouts.update(call.breakouts);
+  moderation = new ModeratorPanel(call, report);
+  moderation.render();
   updateCount();
 
   const selfTile = tileFor(call.self?.participantId ?? 'self', `${call.self?.displayName ?? 'Me'} (you)`);
@@ -270,6 +320,8 @@ async function start(): Promise<void> {
   } else {
     setStatus('No camera or microphone: you can watch and listen.');
   }
+  // Controls appear once local media is set up, so they act on real producers.
+  $('controls').hidden = false;
   updateSelfControls();
 
   const toggle = (b: HTMLButtonElement, source: SendSource) =>
@@ -281,6 +333,8 @@ async function start(): Promise<void> {
       } catch (err) {
         report(err);
       }
+      if (source === 'microphone') intent.micOn = call.isPublishing(source);
+      if (source === 'camera') intent.cameraOn = call.isPublishing(source);
       updateSelfControls();
     });
   toggle(micButton, 'microphone');

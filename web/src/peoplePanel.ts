@@ -127,6 +127,24 @@ export class PeoplePanel {
           ),
         );
       }
+      const groups = this.call.breakouts.breakouts ?? [];
+      if (groups.length > 0 && p.role !== 1 && p.role !== 2) {
+        const select = document.createElement('select');
+        select.dataset.assign = id;
+        select.setAttribute('aria-label', `Breakout room for ${p.displayName}`);
+        const current = groups.find((g) => g.participantIds?.includes(id))?.id ?? '';
+        for (const [value, label] of [['', 'Main room'], ...groups.map((g) => [g.id ?? '', g.name ?? ''])]) {
+          const option = document.createElement('option');
+          option.value = value ?? '';
+          option.textContent = label ?? '';
+          option.selected = value === current;
+          select.append(option);
+        }
+        select.addEventListener('change', () =>
+          this.call.assignBreakouts([{ participantId: id, breakoutId: select.value }]).catch(report),
+        );
+        li.append(select);
+      }
       li.append(
         button('Remove', { remove: id }, () => {
           if (confirm(`Remove ${p.displayName} from the lesson?`)) this.call.remove(id, false).catch(report);
