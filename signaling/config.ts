@@ -19,6 +19,8 @@ export interface Config {
   /** Audio quieter than this (dBov) does not count as speaking. */
   speakingThresholdDbov: number;
   demoRoomId: string | null;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
   webRoot: string;
 }
 
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024, 1024 * 1024),
     speakingThresholdDbov: int(env, 'SPEAKING_THRESHOLD_DBOV', -60, -127, 0),
     demoRoomId: env.DEMO_ROOM || null,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
   };
 }

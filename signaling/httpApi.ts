@@ -2,6 +2,7 @@
 // client's pages, and the demo room's self-service tokens when enabled.
 import type uWS from 'uWebSockets.js';
 import type { AdminAuth } from './adminAuth.js';
+import { clientAddress } from './clientAddress.js';
 import { HttpError, type Reply, readJson, send, sendJson, track } from './httpUtil.js';
 import { normalizeCode, passwordMatches } from './joinCodes.js';
 import type { Logger } from './log.js';
@@ -32,6 +33,7 @@ export interface HttpApiDeps {
   log: Logger;
   publicUrl: string;
   demoRoomId: string | null;
+  trustProxy: boolean;
   health: () => Record<string, unknown>;
 }
 
@@ -123,9 +125,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
       const params: string[] = [];
       for (let i = 0; i < 4; i++) params.push(req.getParameter(i) ?? '');
       const authorization = req.getHeader('authorization');
-      const ip =
-        req.getHeader('x-forwarded-for').split(',')[0]?.trim() ||
-        Buffer.from(res.getRemoteAddressAsText()).toString();
+      const ip = clientAddress(res, req, deps.trustProxy);
       const finish = (status: number, body: unknown) => {
         metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
         sendJson(reply, status, body);

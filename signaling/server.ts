@@ -75,7 +75,12 @@ export async function startServer(
 
   ws = new WsServer(
     app,
-    { maxFrameBytes: config.maxFrameBytes, maxBackpressureBytes: 1024 * 1024, idleTimeoutSeconds: 60 },
+    {
+      maxFrameBytes: config.maxFrameBytes,
+      maxBackpressureBytes: 1024 * 1024,
+      idleTimeoutSeconds: 60,
+      trustProxy: config.trustProxy,
+    },
     metrics,
     log,
   );
@@ -96,6 +101,7 @@ export async function startServer(
     log,
     publicUrl: config.publicUrl,
     demoRoomId: config.demoRoomId,
+    trustProxy: config.trustProxy,
     health: () => ({
       status: 'ok',
       workers: pool.size,

@@ -3,6 +3,7 @@
 // members the room has.
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
+import { clientAddress } from './clientAddress.js';
 import type { LessonControls } from './lessonControls.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -26,6 +27,7 @@ export interface WsServerOptions {
   /** A slow client whose unsent data passes this is disconnected. */
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
+  trustProxy: boolean;
 }
 
 /** Frames this many times over the soft limit are cut off by uWS itself. */
@@ -68,9 +70,7 @@ export class WsServer implements RoomFanout {
       idleTimeout: this.options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
-        const remoteAddress =
-          req.getHeader('x-forwarded-for').split(',')[0]?.trim() ||
-          Buffer.from(res.getRemoteAddressAsText()).toString();
+        const remoteAddress = clientAddress(res, req, this.options.trustProxy);
         res.upgrade<SocketData>(
           { id: randomUUID(), remoteAddress },
           req.getHeader('sec-websocket-key'),

@@ -6,7 +6,8 @@ import { type TestServer, startTestServer } from '../helpers/testServer.js';
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer({ DEMO_ROOM: 'demo' });
+  // Addresses in the rate-limit tests come from X-Forwarded-For, as behind a proxy.
+  server = await startTestServer({ DEMO_ROOM: 'demo', TRUST_PROXY: '1' });
 });
 
 afterAll(async () => {
@@ -305,5 +306,36 @@ describe('scheduled meetings', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
     }
     expect(server.registry.size).toBe(count);
+  });
+});
+
+describe('client addresses', () => {
+  it('ignore X-Forwarded-For unless the server is told it sits behind a proxy', async () => {
+    const direct = await startTestServer();
+    try {
+      const room = (await (
+        await fetch(`${direct.httpUrl}/api/rooms`, {
+          method: 'POST',
+          headers: direct.adminHeaders,
+          body: '{}',
+        })
+      ).json()) as { code: string };
+      // Twenty failures from "different" forged addresses are one address: the limit holds.
+      for (let i = 0; i < 20; i++) {
+        await fetch(`${direct.httpUrl}/api/join/${300 + i}-000-0`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `10.0.0.${i}` },
+          body: JSON.stringify({ displayName: 'X', password: 'wrong1' }),
+        });
+      }
+      const res = await fetch(`${direct.httpUrl}/api/join/${room.code}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.0.0.99' },
+        body: JSON.stringify({ displayName: 'X', password: 'wrong1' }),
+      });
+      expect(res.status).toBe(429);
+    } finally {
+      await direct.close();
+    }
   });
 });
