@@ -64,7 +64,7 @@ export class LessonControls {
   ) {}
 
   private updated(room: Room, peer: Peer): void {
-    this.rooms.publish(room, encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
+    this.rooms.participantChanged(room, peer);
   }
 
   /** A present participant this actor may moderate; NOT_FOUND or FORBIDDEN otherwise. */

@@ -7,6 +7,7 @@ import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
 import { type ModeratedSource, Peer, type PeerIdentity } from './peer.js';
+import { PresenceBatcher } from './presence.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import {
   type RtpCapabilities,
@@ -129,6 +130,7 @@ function producerToWire(peer: Peer, producer: types.Producer, source: MediaSourc
   return {
     producerId: producer.id,
     participantId: peer.id,
+    displayName: peer.identity.displayName,
     kind: mediaKindToWire(producer.kind),
     source: sourceToWire(source),
     paused: producer.paused,
@@ -137,6 +139,7 @@ function producerToWire(peer: Peer, producer: types.Producer, source: MediaSourc
 
 export class RoomService {
   private readonly emptyTimers = new Map<string, NodeJS.Timeout>();
+  private readonly presence = new PresenceBatcher((room, bytes) => this.publish(room, bytes));
 
   constructor(
     private readonly rooms: RoomRegistry,
@@ -144,6 +147,12 @@ export class RoomService {
     private readonly fanout: RoomFanout,
     private readonly log: Logger,
   ) {}
+
+  /** Tells the peer at once, and everyone else in the next presence batch. */
+  participantChanged(room: Room, peer: Peer): void {
+    peer.channel.send(encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
+    this.presence.updated(room, peer);
+  }
 
   /** Sends an event caused by `peer` to everyone else in the room. */
   publishFrom(room: Room, peer: Peer, bytes: Uint8Array): void {
@@ -277,11 +286,7 @@ export class RoomService {
     peer.channel.subscribe(roomTopic(room.id));
     peer.channel.subscribe(mediaTopic(room.id, peer.location));
     this.syncModeratorTopic(room, peer);
-    this.publishFrom(
-      room,
-      peer,
-      encodeEvent({ participantJoined: { participant: participantToWire(peer) } }),
-    );
+    this.presence.joined(room, peer);
     if (isModerator(peer.identity.role) && room.waiting.size > 0) {
       peer.channel.send(
         encodeEvent({ waitingRoomChanged: { waiting: [...room.waiting.values()].map(participantToWire) } }),
@@ -344,7 +349,7 @@ export class RoomService {
       }),
     );
     this.sendSpeakers(room, peer);
-    this.publish(room, encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
+    this.participantChanged(room, peer);
     this.log.info({ room: room.id, participant: peer.id, from, to: location }, 'participant moved');
     if (from !== MAIN && ![...room.peersAt(from)].length && !room.breakouts.rooms.has(from))
       room.closeMedia(from);
@@ -369,7 +374,7 @@ export class RoomService {
     // Closing transports fires producer 'close', which announces removals.
     peer.closeMedia();
     peer.channel.unsubscribe(mediaTopic(room.id, peer.location));
-    this.publishFrom(room, peer, encodeEvent({ participantLeft: { participantId: peer.id } }));
+    this.presence.left(room, peer);
     if (room.activeSpeakers.get(peer.location) === peer.id) room.activeSpeakers.delete(peer.location);
     if (room.peers.size === 0) this.startEmptyTimer(room);
   }
@@ -466,6 +471,7 @@ export class RoomService {
   }
 
   dispose(): void {
+    this.presence.dispose();
     for (const t of this.emptyTimers.values()) clearTimeout(t);
     this.emptyTimers.clear();
   }

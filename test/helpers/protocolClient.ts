@@ -50,6 +50,29 @@ export class TestClient extends SignalingClient {
     }
   }
 
+  /** Waits for a presence batch listing someone as joined who matches. */
+  async waitForJoined(match: (p: pb.IParticipant) => boolean, timeoutMs = 5000): Promise<pb.IParticipant> {
+    const e = await this.waitForEvent((ev) => (ev.presenceChanged?.joined ?? []).some(match), timeoutMs);
+    return e.presenceChanged!.joined!.find(match)!;
+  }
+
+  async waitForLeft(participantId: string, timeoutMs = 5000): Promise<void> {
+    await this.waitForEvent((ev) => (ev.presenceChanged?.left ?? []).includes(participantId), timeoutMs);
+  }
+
+  /**
+   * Waits for a presence batch showing someone in a state that matches: as
+   * an update, or as a join when they arrived within the same batch.
+   */
+  async waitForUpdated(match: (p: pb.IParticipant) => boolean, timeoutMs = 5000): Promise<pb.IParticipant> {
+    const listed = (ev: pb.Event) => [
+      ...(ev.presenceChanged?.updated ?? []),
+      ...(ev.presenceChanged?.joined ?? []),
+    ];
+    const e = await this.waitForEvent((ev) => listed(ev).some(match), timeoutMs);
+    return listed(e).find(match)!;
+  }
+
   async waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
     const end = Date.now() + timeoutMs;
     while (!this.closedWith) {

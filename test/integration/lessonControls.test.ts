@@ -193,7 +193,7 @@ describe('waiting room', () => {
       'Pupil',
       'Teacher',
     ]);
-    await pupil.c.waitForEvent((e) => e.participantJoined?.participant?.displayName === 'Parent Petrova');
+    await pupil.c.waitForJoined((p) => p.displayName === 'Parent Petrova');
     await host.c.waitForEvent((e) => e.waitingRoomChanged?.waiting?.length === 0);
     const t = await parent.c.rawRequest({ createWebrtcTransport: { direction: 2 } });
     expect(t.error).toBeFalsy();
@@ -265,8 +265,10 @@ describe('roles, hands, reactions and attention', () => {
     const a = await enter(roomId, 'Anna', 'participant');
     const b = await enter(roomId, 'Boris', 'participant');
     await host.c.request({ setRole: { participantId: a.id, role: pb.Role.ROLE_CO_HOST } });
-    const up = await b.c.waitForEvent((e) => e.participantUpdated?.participant?.participantId === a.id);
-    expect(up.participantUpdated?.participant?.role).toBe(pb.Role.ROLE_CO_HOST);
+    const up = await b.c.waitForUpdated((p) => p.participantId === a.id);
+    expect(up.role).toBe(pb.Role.ROLE_CO_HOST);
+    // The promoted person hears of it at once.
+    await a.c.waitForEvent((e) => e.participantUpdated?.participant?.role === pb.Role.ROLE_CO_HOST);
     expect((await a.c.rawRequest({ lowerHands: { all: true } })).error).toBeFalsy();
     await host.c.request({ setRole: { participantId: a.id, role: pb.Role.ROLE_PARTICIPANT } });
     expect(errorCode(await a.c.rawRequest({ lowerHands: { all: true } }))).toBe(
@@ -341,7 +343,7 @@ describe('muting', () => {
     expect(serverProducer().paused).toBe(true);
     const told = await a.c.waitForEvent((e) => Boolean(e.mutedByHost));
     expect(told.mutedByHost).toMatchObject({ source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE, blocked: true });
-    await host.c.waitForEvent((e) => e.participantUpdated?.participant?.microphoneBlocked === true);
+    await host.c.waitForUpdated((p) => p.participantId === a.id && p.microphoneBlocked === true);
 
     expect(errorCode(await a.c.rawRequest({ setProducerPaused: { producerId, paused: false } }))).toBe(
       pb.ErrorCode.ERROR_CODE_FORBIDDEN,
@@ -349,7 +351,7 @@ describe('muting', () => {
     expect(serverProducer().paused).toBe(true);
 
     await a.c.request({ askToSpeak: { asking: true } });
-    await host.c.waitForEvent((e) => e.participantUpdated?.participant?.asksToSpeak === true);
+    await host.c.waitForUpdated((p) => p.asksToSpeak === true);
     await host.c.request({ allowToSpeak: { participantId: a.id } });
     await a.c.waitForEvent((e) => e.participantUpdated?.participant?.microphoneBlocked === false);
     await a.c.request({ setProducerPaused: { producerId, paused: false } });

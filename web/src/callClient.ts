@@ -28,6 +28,7 @@ export interface RemoteTrack {
   consumerId: string;
   producerId: string;
   participantId: string;
+  displayName: string;
   source: pb.MediaSource;
   track: MediaStreamTrack;
 }
@@ -36,6 +37,8 @@ export interface CallListener {
   participantJoined(p: pb.IParticipant): void;
   participantLeft(participantId: string): void;
   participantUpdated(p: pb.IParticipant): void;
+  /** A presence batch arrived: the participant count and the roster may have changed. */
+  presence(participantCount: number): void;
   trackAdded(t: RemoteTrack): void;
   trackRemoved(t: RemoteTrack): void;
   settingsChanged(s: pb.IRoomSettings): void;
@@ -394,6 +397,7 @@ export class CallClient {
       consumerId: consumer.id,
       producerId: info.producerId,
       participantId: consume.participantId ?? '',
+      displayName: info.displayName ?? '',
       source: consume.source ?? pb.MediaSource.MEDIA_SOURCE_UNSPECIFIED,
       track: consumer.track,
     };
@@ -417,22 +421,30 @@ export class CallClient {
     this.listener.participantJoined(p);
   }
 
+  private onPresence(change: pb.IPresenceChanged): void {
+    const selfId = this.self?.participantId;
+    this.participantCount = change.participantCount ?? this.participantCount;
+    for (const p of change.joined ?? []) if (p.participantId !== selfId) this.addParticipant(p);
+    for (const id of change.left ?? []) {
+      this.participants.delete(id);
+      for (const [cid, c] of this.consumers) if (c.remote.participantId === id) this.removeConsumer(cid);
+      this.listener.participantLeft(id);
+    }
+    for (const p of change.updated ?? []) {
+      if (!p.participantId || p.participantId === selfId) continue;
+      this.participants.set(p.participantId, p);
+      this.listener.participantUpdated(p);
+    }
+    this.listener.presence(this.participantCount);
+  }
+
   private async onEvent(e: pb.Event): Promise<void> {
     try {
-      if (e.participantJoined?.participant) {
-        this.participantCount++;
-        this.addParticipant(e.participantJoined.participant);
-      } else if (e.participantLeft) {
-        const id = e.participantLeft.participantId ?? '';
-        this.participantCount = Math.max(0, this.participantCount - 1);
-        this.participants.delete(id);
-        for (const [cid, c] of this.consumers) if (c.remote.participantId === id) this.removeConsumer(cid);
-        this.listener.participantLeft(id);
-      } else if (e.participantUpdated?.participant) {
-        const p = e.participantUpdated.participant;
-        if (p.participantId === this.self?.participantId) this.self = p;
-        else if (p.participantId) this.participants.set(p.participantId, p);
-        this.listener.participantUpdated(p);
+      if (e.presenceChanged) this.onPresence(e.presenceChanged);
+      else if (e.participantUpdated?.participant) {
+        // About ourselves.
+        this.self = e.participantUpdated.participant;
+        this.listener.participantUpdated(this.self);
       } else if (e.producerAdded?.producer) await this.consume(e.producerAdded.producer);
       else if (e.producerRemoved) {
         for (const [cid, c] of this.consumers) {

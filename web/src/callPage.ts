@@ -131,6 +131,10 @@ async function start(): Promise<void> {
       panel?.refresh();
       moderation?.render();
     },
+    presence: () => {
+      updateCount();
+      panel?.refresh();
+    },
     breakoutsChanged: (state) => {
       breakouts?.update(state);
       panel?.refresh();
@@ -216,15 +220,16 @@ async function start(): Promise<void> {
   }
 
   function updateCount(): void {
-    $('count').textContent = `${call.participants.size + 1} in the lesson`;
+    $('count').textContent = `${Math.max(call.participantCount, call.participants.size + 1)} in the lesson`;
   }
 
   function attach(remote: RemoteTrack): void {
-    const p = call.participants.get(remote.participantId);
+    const name =
+      call.participants.get(remote.participantId)?.displayName || remote.displayName || 'Participant';
     const screen = remote.source === pb.MediaSource.MEDIA_SOURCE_SCREEN;
     const tile = screen
-      ? tileFor(`${remote.participantId}:screen`, `${p?.displayName ?? 'Participant'} (screen)`)
-      : tileFor(remote.participantId, p?.displayName ?? 'Participant');
+      ? tileFor(`${remote.participantId}:screen`, `${name} (screen)`)
+      : tileFor(remote.participantId, name);
     if (screen) tile.classList.add('screen');
     if (remote.track.kind === 'video') {
       (tile.querySelector('video') as HTMLVideoElement).srcObject = new MediaStream([remote.track]);
