@@ -16,6 +16,8 @@ export interface Config {
   rtcBasePort: number;
   maxParticipantsPerRoom: number;
   maxFrameBytes: number;
+  /** Unsent bytes a slow client may hold before it is taken out of fan-out. */
+  maxBackpressureBytes: number;
   /** Audio quieter than this (dBov) does not count as speaking. */
   speakingThresholdDbov: number;
   demoRoomId: string | null;
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rtcBasePort: int(env, 'RTC_BASE_PORT', 40000, 1024, 65000),
     maxParticipantsPerRoom: int(env, 'MAX_PARTICIPANTS_PER_ROOM', 2000, 1, 100000),
     maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024, 1024 * 1024),
+    maxBackpressureBytes: int(env, 'MAX_BACKPRESSURE_BYTES', 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     speakingThresholdDbov: int(env, 'SPEAKING_THRESHOLD_DBOV', -60, -127, 0),
     demoRoomId: env.DEMO_ROOM || null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',

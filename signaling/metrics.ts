@@ -26,6 +26,8 @@ export class Metrics {
   readonly requestDuration: client.Histogram<'type'>;
   readonly workerRestarts: client.Counter;
   readonly httpRequests: client.Counter<'route' | 'status'>;
+  readonly slowClients: client.Counter;
+  readonly resyncs: client.Counter;
 
   constructor(live: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
     const registers = [this.registry];
@@ -52,6 +54,16 @@ export class Metrics {
     this.workerRestarts = new client.Counter({
       name: 'school_call_mediasoup_worker_restarts_total',
       help: 'mediasoup workers that died and were replaced',
+      registers,
+    });
+    this.slowClients = new client.Counter({
+      name: 'school_call_ws_slow_clients_total',
+      help: 'Connections taken out of fan-out because their send buffer passed the limit',
+      registers,
+    });
+    this.resyncs = new client.Counter({
+      name: 'school_call_ws_resyncs_total',
+      help: 'Slow connections that caught up and were sent the current state',
       registers,
     });
     this.httpRequests = new client.Counter({

@@ -32,6 +32,7 @@ import {
   compareBySortName,
   defaultSortName,
   participantToWire,
+  roleCounts,
   settingsToWire,
 } from './roster.js';
 import type { TokenService } from './tokens.js';
@@ -314,6 +315,21 @@ export class RoomService {
       producers,
       routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
       settings: settingsToWire(room.settings),
+    };
+  }
+
+  /** The state a lagging client needs to catch up, without replaying what it missed. */
+  resyncSnapshot({ room, peer }: JoinedPeer): pb.IResync {
+    const others = [...room.peers.values()].filter((p) => p !== peer).sort(compareBySortName);
+    return {
+      self: participantToWire(peer),
+      participantCount: room.peers.size,
+      counts: roleCounts(room),
+      settings: settingsToWire(room.settings),
+      producers: this.producersAt(room, peer.location).filter((p) => p.participantId !== peer.id),
+      breakouts: breakoutsToWire(room),
+      participants: others.slice(0, JOIN_ROSTER_LIMIT).map(participantToWire),
+      waiting: isModerator(peer.identity.role) ? [...room.waiting.values()].map(participantToWire) : [],
     };
   }
 

@@ -77,7 +77,7 @@ export async function startServer(
     app,
     {
       maxFrameBytes: config.maxFrameBytes,
-      maxBackpressureBytes: 1024 * 1024,
+      maxBackpressureBytes: config.maxBackpressureBytes,
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
     },

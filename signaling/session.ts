@@ -7,7 +7,7 @@ import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import type { JoinedPeer, PeerChannel, RoomService } from './roomService.js';
-import { type RequestType, decodeClientFrame, encodeError, encodeResponse } from './wire.js';
+import { type RequestType, decodeClientFrame, encodeError, encodeEvent, encodeResponse } from './wire.js';
 
 import pb = schoolcall.v1;
 
@@ -79,6 +79,13 @@ export class Session {
     } finally {
       stop();
     }
+  }
+
+  /** The connection fell behind and has caught up: send the current state. */
+  resync(): void {
+    const joined = this.joined;
+    if (this.state !== 'joined' || !joined || !joined.room.isPresent(joined.peer)) return;
+    this.socket.send(encodeEvent({ resync: this.ctx.rooms.resyncSnapshot(joined) }));
   }
 
   /** Called when the socket has closed, for whatever reason. */

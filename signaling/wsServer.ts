@@ -20,11 +20,19 @@ interface SocketData {
   remoteAddress: string;
   session?: Session;
   closed?: boolean;
+  /** Topics this connection belongs to, kept while it is out of fan-out. */
+  topics: Set<string>;
+  /** Fell behind: out of fan-out until its buffer drains, then resynchronised. */
+  lagging: boolean;
 }
 
 export interface WsServerOptions {
   maxFrameBytes: number;
-  /** A slow client whose unsent data passes this is disconnected. */
+  /**
+   * A client whose unsent data passes this is taken out of fan-out (further
+   * sends to it are dropped) until it catches up, then resynchronised, so a
+   * slow client costs at most this much server memory.
+   */
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
   trustProxy: boolean;
@@ -32,6 +40,9 @@ export interface WsServerOptions {
 
 /** Frames this many times over the soft limit are cut off by uWS itself. */
 const HARD_FRAME_FACTOR = 4;
+/** uWS's send() result when backpressure made it drop the message. */
+const DROPPED = 2;
+const SLOW_CLIENT_SWEEP_MS = 250;
 
 export class WsServer implements RoomFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
@@ -44,6 +55,8 @@ export class WsServer implements RoomFanout {
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {}
+
+  private sweepTimer: NodeJS.Timeout | null = null;
 
   get connectionCount(): number {
     return this.sockets.size;
@@ -60,19 +73,21 @@ export class WsServer implements RoomFanout {
   attach(path: string, rooms: RoomService, controls: LessonControls): void {
     this.rooms = rooms;
     this.controls = controls;
+    this.sweepTimer = setInterval(() => this.sweepSlowClients(), SLOW_CLIENT_SWEEP_MS);
+    this.sweepTimer.unref();
     const { maxFrameBytes } = this.options;
     this.app.ws<SocketData>(path, {
       compression: uWS.DISABLED,
       maxPayloadLength: maxFrameBytes * HARD_FRAME_FACTOR,
       maxBackpressure: this.options.maxBackpressureBytes,
-      // Declared as a number in this package's typings; uWS reads it as a flag.
-      closeOnBackpressureLimit: 1,
+      // Over the limit uWS drops what we send; we notice and resynchronise.
+      closeOnBackpressureLimit: 0,
       idleTimeout: this.options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
         const remoteAddress = clientAddress(res, req, this.options.trustProxy);
         res.upgrade<SocketData>(
-          { id: randomUUID(), remoteAddress },
+          { id: randomUUID(), remoteAddress, topics: new Set(), lagging: false },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -84,6 +99,10 @@ export class WsServer implements RoomFanout {
         const session = ws.getUserData().session;
         // protobufjs copies what it decodes, so the transient buffer is safe to use synchronously.
         void session?.onFrame(new Uint8Array(message), isBinary);
+      },
+      drain: (ws) => {
+        const data = ws.getUserData();
+        if (data.lagging && ws.getBufferedAmount() < this.options.maxBackpressureBytes / 4) this.catchUp(ws);
       },
       close: (ws, code, message) => {
         const data = ws.getUserData();
@@ -101,6 +120,7 @@ export class WsServer implements RoomFanout {
 
   /** Closes every connection with a reason, e.g. at shutdown. */
   closeAll(reason: pb.CloseReason, message: string): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const ws of [...this.sockets.values()]) this.closeWith(ws, reason, message);
   }
 
@@ -110,14 +130,19 @@ export class WsServer implements RoomFanout {
     const socket: SessionSocket = {
       remoteAddress: data.remoteAddress,
       send: (bytes) => {
-        if (!data.closed) ws.send(bytes, true);
+        if (data.closed) return;
+        if (ws.send(bytes, true) === DROPPED) this.fallBehind(ws);
       },
       close: (reason, message) => this.closeWith(ws, reason, message),
       subscribe: (topic) => {
-        if (!data.closed) ws.subscribe(topic);
+        if (data.closed) return;
+        data.topics.add(topic);
+        if (!data.lagging) ws.subscribe(topic);
       },
       unsubscribe: (topic) => {
-        if (!data.closed) ws.unsubscribe(topic);
+        if (data.closed) return;
+        data.topics.delete(topic);
+        ws.unsubscribe(topic);
       },
       publishExceptSelf: (topic, bytes) => {
         if (data.closed) return false;
@@ -134,11 +159,40 @@ export class WsServer implements RoomFanout {
       log: this.log,
       maxFrameBytes: this.options.maxFrameBytes,
       onLeft: (_s, joined) => {
-        if (data.closed) return;
-        ws.unsubscribe(roomTopic(joined.room.id));
-        ws.unsubscribe(moderatorTopic(joined.room.id));
+        socket.unsubscribe(roomTopic(joined.room.id));
+        socket.unsubscribe(moderatorTopic(joined.room.id));
       },
     });
+  }
+
+  /** Takes a backed-up connection out of fan-out; its memory stays bounded. */
+  private fallBehind(ws: uWS.WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    if (data.lagging || data.closed) return;
+    data.lagging = true;
+    for (const topic of data.topics) ws.unsubscribe(topic);
+    this.metrics.slowClients.inc();
+    this.log.info({ session: data.id, buffered: ws.getBufferedAmount() }, 'client fell behind');
+  }
+
+  /** Puts a drained connection back into fan-out and sends it the current state. */
+  private catchUp(ws: uWS.WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    data.lagging = false;
+    for (const topic of data.topics) ws.subscribe(topic);
+    data.session?.resync();
+    this.metrics.resyncs.inc();
+    this.log.info({ session: data.id }, 'client caught up and was resynchronised');
+  }
+
+  /** Publishes skip sockets over the limit silently; find them and take them out of fan-out. */
+  private sweepSlowClients(): void {
+    for (const ws of this.sockets.values()) {
+      const data = ws.getUserData();
+      if (!data.lagging && !data.closed && ws.getBufferedAmount() > this.options.maxBackpressureBytes) {
+        this.fallBehind(ws);
+      }
+    }
   }
 
   private closeWith(ws: uWS.WebSocket<SocketData>, reason: pb.CloseReason, message: string): void {

@@ -421,6 +421,46 @@ export class CallClient {
     this.listener.participantJoined(p);
   }
 
+  /**
+   * We fell behind and missed events: take the server's current state, drop
+   * consumers of producers that are gone and consume the ones we missed.
+   */
+  private async reconcile(state: pb.IResync): Promise<void> {
+    this.signaling.failPending('the connection fell behind; try again');
+    if (state.self) {
+      this.self = state.self;
+      this.listener.participantUpdated(state.self);
+    }
+    if (state.settings) {
+      this.settings = state.settings;
+      this.listener.settingsChanged(state.settings);
+    }
+    if (state.breakouts) {
+      this.breakouts = state.breakouts;
+      this.listener.breakoutsChanged(state.breakouts);
+    }
+    if (this.isModerator) this.listener.waitingRoomChanged(state.waiting ?? []);
+    const present = new Map((state.participants ?? []).map((p) => [p.participantId ?? '', p]));
+    for (const id of [...this.participants.keys()]) {
+      if (!present.has(id)) {
+        this.participants.delete(id);
+        this.listener.participantLeft(id);
+      }
+    }
+    for (const p of present.values()) {
+      if (!this.participants.has(p.participantId ?? '')) this.addParticipant(p);
+      else this.participants.set(p.participantId ?? '', p);
+    }
+    this.participantCount = state.participantCount ?? this.participantCount;
+    const live = new Set((state.producers ?? []).map((p) => p.producerId));
+    for (const [cid, c] of this.consumers) if (!live.has(c.remote.producerId)) this.removeConsumer(cid);
+    const consumed = new Set([...this.consumers.values()].map((c) => c.remote.producerId));
+    for (const producer of state.producers ?? []) {
+      if (!consumed.has(producer.producerId ?? '')) await this.consume(producer);
+    }
+    this.listener.presence(this.participantCount);
+  }
+
   private onPresence(change: pb.IPresenceChanged): void {
     const selfId = this.self?.participantId;
     this.participantCount = change.participantCount ?? this.participantCount;
@@ -441,6 +481,7 @@ export class CallClient {
   private async onEvent(e: pb.Event): Promise<void> {
     try {
       if (e.presenceChanged) this.onPresence(e.presenceChanged);
+      else if (e.resync) await this.reconcile(e.resync);
       else if (e.participantUpdated?.participant) {
         // About ourselves.
         this.self = e.participantUpdated.participant;

@@ -95,6 +95,15 @@ export class SignalingClient {
     return response;
   }
 
+  /** Fails every unanswered request, e.g. when the server says it dropped what we missed. */
+  failPending(message: string): void {
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new Error(message));
+    }
+    this.pending.clear();
+  }
+
   /** Sends raw bytes, for tests of the server's handling of bad frames. */
   sendRaw(bytes: Uint8Array | string): void {
     (this.socket as unknown as { send(d: Uint8Array | string): void }).send(bytes);
