@@ -58,10 +58,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return s;
   }
 
-  /** The slot with the fewest routers; ties go to the lowest index. */
-  leastLoaded(): WorkerSlot {
-    let best = this.slot(0);
-    for (const s of this.slots) if (s.routers < best.routers) best = s;
+  /** The slot with the fewest routers, outside `exclude` if possible; ties go to the lowest index. */
+  leastLoaded(exclude: ReadonlySet<number> = new Set()): WorkerSlot {
+    const candidates = this.slots.filter((s) => !exclude.has(s.index));
+    const pool = candidates.length > 0 ? candidates : this.slots;
+    let best = pool[0]!;
+    for (const s of pool) if (s.routers < best.routers) best = s;
     return best;
   }
 

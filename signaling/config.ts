@@ -20,6 +20,8 @@ export interface Config {
   maxBackpressureBytes: number;
   /** Audio quieter than this (dBov) does not count as speaking. */
   speakingThresholdDbov: number;
+  /** Receive transports per router before a room grows onto another worker. */
+  recvTransportsPerRouter: number;
   demoRoomId: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024, 1024 * 1024),
     maxBackpressureBytes: int(env, 'MAX_BACKPRESSURE_BYTES', 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     speakingThresholdDbov: int(env, 'SPEAKING_THRESHOLD_DBOV', -60, -127, 0),
+    recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
     demoRoomId: env.DEMO_ROOM || null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,

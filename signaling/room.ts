@@ -46,6 +46,7 @@ export interface MediaHooks {
   onLost: (location: RoomLocation, media: RoomMedia) => void;
   onDominantSpeaker: (location: RoomLocation, participantId: string) => void;
   onSpeaking: (location: RoomLocation, participantIds: string[]) => void;
+  onConsumersLost: (location: RoomLocation, transportIds: string[]) => void;
 }
 
 export interface RoomFanout {
@@ -124,6 +125,7 @@ export class Room {
           media.once('lost', () => hooks.onLost(location, media));
           media.on('dominantSpeaker', (id) => hooks.onDominantSpeaker(location, id));
           media.on('speaking', (ids) => hooks.onSpeaking(location, ids));
+          media.on('consumersLost', (ids) => hooks.onConsumersLost(location, ids));
           return media;
         },
         (err) => {

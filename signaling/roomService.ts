@@ -420,6 +420,7 @@ export class RoomService {
       onLost: (location, media) => this.onMediaLost(room, location, media),
       onDominantSpeaker: (location, participantId) => this.onDominantSpeaker(room, location, participantId),
       onSpeaking: (location, participantIds) => this.onSpeaking(room, location, participantIds),
+      onConsumersLost: (location, transportIds) => this.onConsumersLost(room, location, transportIds),
     };
   }
 
@@ -429,6 +430,19 @@ export class RoomService {
       { room: room.id, location, worker: media.workerIndex, peers: affected.length },
       'room media lost',
     );
+    for (const peer of affected) {
+      this.removePeer(room, peer);
+      peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
+    }
+  }
+
+  /** A worker holding only receive transports died: their owners rejoin; nobody else notices. */
+  private onConsumersLost(room: Room, location: RoomLocation, transportIds: string[]): void {
+    const lost = new Set(transportIds);
+    const affected = [...room.peersAt(location)].filter((p) =>
+      [...p.transports.keys()].some((id) => lost.has(id)),
+    );
+    this.log.warn({ room: room.id, location, peers: affected.length }, 'receive router lost');
     for (const peer of affected) {
       this.removePeer(room, peer);
       peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
@@ -615,6 +629,7 @@ export class RoomService {
     const location = peer.location;
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
+      room.mediaAt(location)?.forgetProducer(producer.id);
       this.publishMediaFrom(
         room,
         peer,
@@ -676,9 +691,13 @@ export class RoomService {
     const rtpCapabilities = fromWire(() => rtpCapabilitiesFromWire(req.rtpCapabilities));
     if (entry.peer.location !== peer.location) throw notFound('producer');
     const media = this.media(room, peer.location);
-    if (!media.canConsume(entry.producer.id, rtpCapabilities as types.RtpCapabilities)) {
-      throw invalid('the receiving device cannot decode this producer');
-    }
+    const decodable = await media.prepareConsume(
+      t.transport.id,
+      entry.producer.id,
+      rtpCapabilities as types.RtpCapabilities,
+    );
+    if (!decodable) throw invalid('the receiving device cannot decode this producer');
+    if (entry.producer.closed) throw notFound('producer');
     const consumer = await mediasoupCall(() =>
       t.transport.consume({
         producerId: entry.producer.id,

@@ -44,6 +44,7 @@ export async function startServer(
   );
   const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom, {
     speakingThresholdDbov: config.speakingThresholdDbov,
+    recvTransportsPerRouter: config.recvTransportsPerRouter,
   });
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   const app = uWS.App();

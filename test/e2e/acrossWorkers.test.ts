@@ -1,0 +1,56 @@
+// Real media across two mediasoup workers: with one receive transport per
+// router, the second browser's receive transport lands on the other worker and
+// gets the first browser's audio and video through pipeToRouter.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import { byteCounts, openPage, passDeviceCheck, waitFor, waitInCall } from '../helpers/callPage.js';
+import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer({ MEDIASOUP_WORKERS: '2', RECV_TRANSPORTS_PER_ROUTER: '1' });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('a call across two workers', () => {
+  it('delivers audio and video both ways when receivers sit on different workers', async () => {
+    const people = await createRoomWithToken(server, 'two-workers', [
+      { displayName: 'Teacher', role: 'host', userId: 'tw-teacher' },
+      { displayName: 'Pupil', role: 'participant', userId: 'tw-pupil' },
+    ]);
+    const pages: Page[] = [];
+    for (const p of people) {
+      const page = await openPage(browser, p.joinUrl.replace(server.config.publicUrl, server.httpUrl));
+      await passDeviceCheck(page);
+      await waitInCall(page);
+      pages.push(page);
+    }
+    const room = server.registry.get('two-workers')!;
+    const media = room.mediaAt('')!;
+    const recvWorkers = [...room.peers.values()].flatMap((peer) =>
+      [...peer.transports.values()]
+        .filter((t) => t.direction === 'recv')
+        .map((t) => media.workerOf(t.transport.id)),
+    );
+    expect(new Set(recvWorkers).size).toBe(2);
+
+    for (const page of pages) {
+      await waitFor(
+        async () => {
+          const b = await byteCounts(page);
+          return b.inbound.audio > 3_000 && b.inbound.video > 20_000;
+        },
+        30_000,
+        'audio and video across workers',
+      );
+    }
+  });
+});
