@@ -84,6 +84,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     pool: WorkerPool,
     options: RoomMediaOptions = DEFAULT_ROOM_MEDIA_OPTIONS,
   ): Promise<RoomMedia> {
+    await pool.whenLive();
     const slot = pool.leastLoaded();
     const router = await pool.createRouter(slot, ROUTER_MEDIA_CODECS);
     const speakers = await router.createActiveSpeakerObserver({ interval: SPEAKER_INTERVAL_MS });
@@ -201,15 +202,17 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     let best: Placement = this.home;
     for (const p of this.placements.values()) if (p.recvTransports.size < best.recvTransports.size) best = p;
     if (best.recvTransports.size < this.options.recvTransportsPerRouter) return best;
-    if (this.placements.size >= this.pool.size) return best;
-    this.growing ??= this.grow().finally(() => {
+    // One router per worker and room: mediasoup 3.12 cannot pipe a producer
+    // to a router on the worker that already holds it (same id, same worker).
+    const slot = this.pool.leastLoadedOutside(new Set(this.placements.keys()));
+    if (!slot) return best;
+    this.growing ??= this.grow(slot).finally(() => {
       this.growing = null;
     });
     return this.growing;
   }
 
-  private async grow(): Promise<Placement> {
-    const slot = this.pool.leastLoaded(new Set(this.placements.keys()));
+  private async grow(slot: WorkerSlot): Promise<Placement> {
     const router = await this.pool.createRouter(slot, ROUTER_MEDIA_CODECS);
     const placement: Placement = { router, slot, recvTransports: new Set(), piped: new Map() };
     this.placements.set(slot.index, placement);

@@ -58,13 +58,38 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
     return s;
   }
 
-  /** The slot with the fewest routers, outside `exclude` if possible; ties go to the lowest index. */
+  /**
+   * The live slot with the fewest routers, outside `exclude` if possible;
+   * ties go to the lowest index. A dead worker's slot is skipped until its
+   * replacement is up.
+   */
   leastLoaded(exclude: ReadonlySet<number> = new Set()): WorkerSlot {
-    const candidates = this.slots.filter((s) => !exclude.has(s.index));
-    const pool = candidates.length > 0 ? candidates : this.slots;
+    const live = this.slots.filter((s) => !s.worker.closed);
+    if (live.length === 0) throw new Error('no mediasoup worker is running');
+    const candidates = live.filter((s) => !exclude.has(s.index));
+    const pool = candidates.length > 0 ? candidates : live;
     let best = pool[0]!;
     for (const s of pool) if (s.routers < best.routers) best = s;
     return best;
+  }
+
+  /** The live slot with the fewest routers among those not in `exclude`, or null if there is none. */
+  leastLoadedOutside(exclude: ReadonlySet<number>): WorkerSlot | null {
+    let best: WorkerSlot | null = null;
+    for (const s of this.slots) {
+      if (s.worker.closed || exclude.has(s.index)) continue;
+      if (!best || s.routers < best.routers) best = s;
+    }
+    return best;
+  }
+
+  /** Waits until some worker is running (after a crash, its replacement), up to `timeoutMs`. */
+  async whenLive(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.slots.every((s) => s.worker.closed)) {
+      if (Date.now() > deadline || this.closed) throw new Error('no mediasoup worker came back');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   async createRouter(slot: WorkerSlot, mediaCodecs: types.RtpCodecCapability[]): Promise<types.Router> {

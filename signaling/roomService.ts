@@ -424,28 +424,61 @@ export class RoomService {
     };
   }
 
+  /**
+   * The home worker of a location died. Everyone there stays in the call:
+   * a new router is made on a live worker and each of them is told to set
+   * up their transports again (the client does this without reloading).
+   */
   private onMediaLost(room: Room, location: RoomLocation, media: RoomMedia): void {
     const affected = [...room.peersAt(location)];
     this.log.warn(
       { room: room.id, location, worker: media.workerIndex, peers: affected.length },
-      'room media lost',
+      'room media lost; rebuilding',
     );
-    for (const peer of affected) {
-      this.removePeer(room, peer);
-      peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
-    }
+    void this.reconnectMedia(room, location, affected);
   }
 
-  /** A worker holding only receive transports died: their owners rejoin; nobody else notices. */
+  /** A worker holding only receive transports died: only their owners set up again. */
   private onConsumersLost(room: Room, location: RoomLocation, transportIds: string[]): void {
     const lost = new Set(transportIds);
     const affected = [...room.peersAt(location)].filter((p) =>
       [...p.transports.keys()].some((id) => lost.has(id)),
     );
-    this.log.warn({ room: room.id, location, peers: affected.length }, 'receive router lost');
-    for (const peer of affected) {
-      this.removePeer(room, peer);
-      peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
+    this.log.warn({ room: room.id, location, peers: affected.length }, 'receive router lost; reconnecting');
+    void this.reconnectMedia(room, location, affected);
+  }
+
+  /**
+   * Closes what is left of these peers' media and sends each a Moved event
+   * to the same location, with what there is to consume, so their clients
+   * rebuild transports and produce again without leaving the call.
+   */
+  private async reconnectMedia(room: Room, location: RoomLocation, peers: Peer[]): Promise<void> {
+    for (const peer of peers) peer.closeMedia();
+    let media: RoomMedia;
+    try {
+      media = await room.ensureMedia(location, this.mediaHooks(room));
+    } catch (err) {
+      this.log.error({ room: room.id, location, err: String(err) }, 'cannot rebuild room media');
+      for (const peer of peers) {
+        this.removePeer(room, peer);
+        peer.channel.close(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART, 'media server restarted; rejoin');
+      }
+      return;
+    }
+    for (const peer of peers) {
+      if (!room.isPresent(peer) || peer.location !== location) continue;
+      peer.channel.send(
+        encodeEvent({
+          moved: {
+            location,
+            locationName: room.breakouts.rooms.get(location)?.name ?? room.definition.title,
+            routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
+            producers: this.producersAt(room, location).filter((p) => p.participantId !== peer.id),
+            mediaRestart: true,
+          },
+        }),
+      );
     }
   }
 

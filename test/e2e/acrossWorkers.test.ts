@@ -52,5 +52,27 @@ describe('a call across two workers', () => {
         'audio and video across workers',
       );
     }
+
+    // Kill the worker that holds only a receive transport: that browser sets
+    // up again in place (no reload) and media flows again.
+    const remoteWorker = [0, 1].find((w) => w !== media.workerIndex)!;
+    const victim = pages.find((_, i) => {
+      const peer = [...room.peers.values()].find((p) => p.identity.userId === people[i]!.userId);
+      return [...(peer?.transports.values() ?? [])].some(
+        (t) => media.workerOf(t.transport.id) === remoteWorker,
+      );
+    })!;
+    await victim.evaluate(() => {
+      (window as unknown as { marker: number }).marker = 7;
+    });
+    process.kill(server.pool.slot(remoteWorker).worker.pid, 'SIGKILL');
+    await victim.getByText('Reconnected after a media server restart').waitFor({ timeout: 20_000 });
+    const mark = (await byteCounts(victim)).inbound.video;
+    await waitFor(
+      async () => (await byteCounts(victim)).inbound.video > mark + 20_000,
+      30_000,
+      'video after restart',
+    );
+    expect(await victim.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
   });
 });

@@ -66,14 +66,14 @@ export async function createRoomWithToken(
   server: TestServer,
   roomId: string,
   people: { displayName: string; role?: string; userId?: string }[],
-): Promise<{ token: string; joinUrl: string }[]> {
+): Promise<{ token: string; joinUrl: string; userId: string }[]> {
   const created = await fetch(`${server.httpUrl}/api/rooms`, {
     method: 'POST',
     headers: server.adminHeaders,
     body: JSON.stringify({ id: roomId, title: `Room ${roomId}` }),
   });
   if (created.status !== 201 && created.status !== 409) throw new Error(`create room: ${created.status}`);
-  const out: { token: string; joinUrl: string }[] = [];
+  const out: { token: string; joinUrl: string; userId: string }[] = [];
   for (const p of people) {
     const res = await fetch(`${server.httpUrl}/api/rooms/${roomId}/tokens`, {
       method: 'POST',
@@ -81,7 +81,7 @@ export async function createRoomWithToken(
       body: JSON.stringify(p),
     });
     if (res.status !== 201) throw new Error(`mint token: ${res.status} ${await res.text()}`);
-    out.push((await res.json()) as { token: string; joinUrl: string });
+    out.push((await res.json()) as { token: string; joinUrl: string; userId: string });
   }
   return out;
 }

@@ -74,14 +74,20 @@ describe('a room across workers', () => {
     await teacher.c.request({ closeProducer: { producerId } });
     for (const p of pupils) await p.c.waitForEvent((e) => e.consumerClosed?.consumerId === p.consumerId);
 
-    // A receive-only worker dies: its people are asked to rejoin, the rest stay.
+    // A receive-only worker dies: only its people set up again, nobody leaves.
+    for (const p of pupils) p.c.events.length = 0;
+    teacher.c.events.length = 0;
     const remote = pupils.find((p) => media.workerOf(p.transportId) !== media.workerIndex)!;
     const remoteWorker = media.workerOf(remote.transportId)!;
     process.kill(server.pool.slot(remoteWorker).worker.pid, 'SIGKILL');
-    const closed = await remote.c.waitForEvent((e) => Boolean(e.sessionClosed), 10_000);
-    expect(closed.sessionClosed?.reason).toBe(pb.CloseReason.CLOSE_REASON_MEDIA_RESTART);
-    expect(teacher.c.closedWith).toBeNull();
-    expect(server.registry.get('big')!.peers.has(teacher.id)).toBe(true);
+    const moved = await remote.c.waitForEvent((e) => Boolean(e.moved), 10_000);
+    expect(moved.moved?.mediaRestart).toBe(true);
+    expect(remote.c.closedWith).toBeNull();
+    expect(teacher.c.events.some((e) => e.moved)).toBe(false);
+    expect(server.registry.get('big')!.peers.size).toBe(4);
+    // Its new receive transport lands on a live worker and consumes again.
+    const recv = await remote.c.request({ createWebrtcTransport: { direction: 2 } });
+    expect(media.workerOf(recv.webrtcTransport!.transportId!)).not.toBe(undefined);
     for (const c of [teacher.c, ...pupils.map((p) => p.c)]) c.close();
   });
 });

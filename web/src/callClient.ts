@@ -49,8 +49,8 @@ export interface CallListener {
   activeSpeaker(participantId: string): void;
   speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
-  /** This participant was moved; media has been set up again at the new location. */
-  moved(location: string, locationName: string): void;
+  /** This participant was moved (or its media rebuilt after a server fault); media is set up again. */
+  moved(location: string, locationName: string, mediaRestart: boolean): void;
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
@@ -539,7 +539,7 @@ export class CallClient {
       if (track && track.readyState === 'live') await this.publish(source, track, paused);
     }
     for (const producer of moved.producers ?? []) await this.consume(producer);
-    this.listener.moved(this.location, moved.locationName ?? '');
+    this.listener.moved(this.location, moved.locationName ?? '', Boolean(moved.mediaRestart));
   }
 
   private onClosed(closed: pb.ISessionClosed): void {

@@ -146,10 +146,10 @@ async function start(): Promise<void> {
       }
       panel?.setSpeaking(audible);
     },
-    moved: (_location, name) => {
+    moved: (_location, name, mediaRestart) => {
       showOnlyHere();
       breakouts?.render();
-      setStatus(`You are now in ${name}.`);
+      setStatus(mediaRestart ? 'Reconnected after a media server restart.' : `You are now in ${name}.`);
       updateSelfControls();
     },
     trackAdded: (t) => attach(t),
