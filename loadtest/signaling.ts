@@ -4,13 +4,12 @@
 // per idle client, and appends them to loadtest/RESULTS.md.
 //
 //   npm run loadtest:signaling -- --clients 2000 --concurrency 50
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { schoolcall } from '../signaling/protocol/generated/protocol.js';
-import { gitCommit, machineDescription } from './machine.js';
 import { cpuSeconds, percentile, residentBytes } from './processStats.js';
+import { RESULTS_PATH, appendResult } from './results.js';
 import { startServerProcess } from './serverProcess.js';
 
 import pb = schoolcall.v1;
@@ -20,7 +19,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '50' },
     settle: { type: 'string', default: '3' },
-    results: { type: 'string', default: new URL('./RESULTS.md', import.meta.url).pathname },
+    results: { type: 'string', default: RESULTS_PATH },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -134,28 +133,16 @@ async function main(): Promise<void> {
       `server memory         ${figures.kibPerClient.toFixed(1)} KiB resident per idle client (${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB)`,
     ];
     console.log(lines.join('\n'));
-    record(args.results!, figures, lines);
+    appendResult(
+      `Signaling: ${CLIENTS} clients join one room`,
+      `npm run loadtest:signaling -- --clients ${CLIENTS} --concurrency ${CONCURRENCY}`,
+      lines,
+      args.results,
+    );
   } finally {
     for (const c of clients) c.ws.terminate();
     await server.stop();
   }
-}
-
-function record(path: string, _figures: unknown, lines: string[]): void {
-  if (!existsSync(path)) {
-    writeFileSync(
-      path,
-      '# Load test results\n\nEach entry is appended by a `loadtest/` command; newest last.\n',
-    );
-  }
-  const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  appendFileSync(
-    path,
-    `\n## Signaling: ${CLIENTS} clients join one room (${when}, commit ${gitCommit()})\n\n` +
-      `Machine: ${machineDescription()}. Command: \`npm run loadtest:signaling -- --clients ${CLIENTS} --concurrency ${CONCURRENCY}\`\n\n` +
-      `\`\`\`\n${lines.join('\n')}\n\`\`\`\n`,
-  );
-  console.log(`appended to ${path}`);
 }
 
 main().catch((err) => {

@@ -153,6 +153,39 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return transport;
   }
 
+  /**
+   * A plain RTP transport (for RTP in from encoders, or out to a recorder or
+   * a load generator). Sending ones go home; receiving ones are placed like
+   * WebRTC receivers and can consume through prepareConsume().
+   */
+  async createPlainTransport(
+    direction: TransportDirection,
+    options: {
+      listenIp: string;
+      comedia?: boolean;
+      /** False for senders such as ffmpeg that send RTCP from a separate port. */
+      rtcpMux?: boolean;
+      enableSrtp?: boolean;
+      appData?: Record<string, unknown>;
+    },
+  ): Promise<types.PlainTransport> {
+    const placement = direction === 'send' ? this.home : await this.placeReceiver();
+    const transport = await placement.router.createPlainTransport({
+      listenIp: options.listenIp,
+      rtcpMux: options.rtcpMux ?? true,
+      comedia: options.comedia ?? false,
+      enableSrtp: options.enableSrtp ?? false,
+      appData: { ...options.appData, direction, worker: placement.slot.index },
+    });
+    this.routerOfTransport.set(transport.id, placement);
+    if (direction === 'recv') placement.recvTransports.add(transport.id);
+    transport.observer.once('close', () => {
+      this.routerOfTransport.delete(transport.id);
+      placement.recvTransports.delete(transport.id);
+    });
+    return transport;
+  }
+
   /** The worker a transport of this room is on. */
   workerOf(transportId: string): number | undefined {
     return this.routerOfTransport.get(transportId)?.slot.index;

@@ -1,0 +1,68 @@
+// A UDP socket that counts RTP packets per SSRC and tracks sequence numbers,
+// so loss is measured at the receiver. It never decrypts: SRTP leaves the RTP
+// header in the clear, which is all counting needs.
+import { type Socket, createSocket } from 'node:dgram';
+
+interface StreamCount {
+  packets: number;
+  firstSeq: number;
+  lastExtSeq: number;
+}
+
+export class RtpSink {
+  readonly socket: Socket;
+  private readonly streams = new Map<number, StreamCount>();
+  private counting = false;
+
+  constructor() {
+    this.socket = createSocket('udp4');
+    this.socket.on('message', (msg) => this.onPacket(msg));
+  }
+
+  async bind(): Promise<number> {
+    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', resolve));
+    return this.socket.address().port;
+  }
+
+  /** Starts a fresh measurement window. */
+  start(): void {
+    this.streams.clear();
+    this.counting = true;
+  }
+
+  stop(): { received: number; expected: number } {
+    this.counting = false;
+    let received = 0;
+    let expected = 0;
+    for (const s of this.streams.values()) {
+      received += s.packets;
+      expected += s.lastExtSeq - s.firstSeq + 1;
+    }
+    return { received, expected };
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private onPacket(msg: Buffer): void {
+    if (!this.counting || msg.length < 12 || msg[0]! >> 6 !== 2) return;
+    const payloadType = msg[1]! & 0x7f;
+    // RTCP (multiplexed) uses packet types 200-206, i.e. 72-78 here.
+    if (payloadType >= 72 && payloadType <= 78) return;
+    const seq = msg.readUInt16BE(2);
+    const ssrc = msg.readUInt32BE(8);
+    const s = this.streams.get(ssrc);
+    if (!s) {
+      this.streams.set(ssrc, { packets: 1, firstSeq: seq, lastExtSeq: seq });
+      return;
+    }
+    s.packets++;
+    // Extend the 16-bit sequence number across wrap-arounds.
+    const base = s.lastExtSeq & ~0xffff;
+    let ext = base | seq;
+    if (ext < s.lastExtSeq - 0x8000) ext += 0x10000;
+    else if (ext > s.lastExtSeq + 0x8000) ext -= 0x10000;
+    if (ext > s.lastExtSeq) s.lastExtSeq = ext;
+  }
+}
