@@ -333,6 +333,22 @@ export class RoomService {
     };
   }
 
+  /** Tells a peer to set up media at its (new) location, with what it can consume there. */
+  private sendMoved(room: Room, peer: Peer, media: RoomMedia, mediaRestart: boolean): void {
+    const location = peer.location;
+    peer.channel.send(
+      encodeEvent({
+        moved: {
+          location,
+          locationName: room.breakouts.rooms.get(location)?.name ?? room.definition.title,
+          routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
+          producers: this.producersAt(room, location).filter((p) => p.participantId !== peer.id),
+          mediaRestart,
+        },
+      }),
+    );
+  }
+
   private producersAt(room: Room, location: RoomLocation): pb.IProducerInfo[] {
     const out: pb.IProducerInfo[] = [];
     for (const p of room.producers(location)) out.push(producerToWire(p.peer, p.producer, p.source));
@@ -353,17 +369,7 @@ export class RoomService {
     peer.channel.unsubscribe(mediaTopic(room.id, from));
     peer.location = location;
     peer.channel.subscribe(mediaTopic(room.id, location));
-    const media = this.media(room, location);
-    peer.channel.send(
-      encodeEvent({
-        moved: {
-          location,
-          locationName: room.breakouts.rooms.get(location)?.name ?? room.definition.title,
-          routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
-          producers: this.producersAt(room, location),
-        },
-      }),
-    );
+    this.sendMoved(room, peer, this.media(room, location), false);
     this.sendSpeakers(room, peer);
     this.participantChanged(room, peer);
     this.log.info({ room: room.id, participant: peer.id, from, to: location }, 'participant moved');
@@ -467,18 +473,7 @@ export class RoomService {
       return;
     }
     for (const peer of peers) {
-      if (!room.isPresent(peer) || peer.location !== location) continue;
-      peer.channel.send(
-        encodeEvent({
-          moved: {
-            location,
-            locationName: room.breakouts.rooms.get(location)?.name ?? room.definition.title,
-            routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
-            producers: this.producersAt(room, location).filter((p) => p.participantId !== peer.id),
-            mediaRestart: true,
-          },
-        }),
-      );
+      if (room.isPresent(peer) && peer.location === location) this.sendMoved(room, peer, media, true);
     }
   }
 

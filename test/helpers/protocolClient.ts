@@ -133,3 +133,22 @@ export const FAKE_DTLS: pb.IDtlsParameters = {
     },
   ],
 };
+
+/** Opens and connects a send transport (fake DTLS) and produces a microphone; returns the producer id. */
+export async function produceMic(c: TestClient, paused = false): Promise<string> {
+  const t = await c.request({
+    createWebrtcTransport: { direction: pb.TransportDirection.TRANSPORT_DIRECTION_SEND },
+  });
+  const transportId = t.webrtcTransport!.transportId!;
+  await c.request({ connectWebrtcTransport: { transportId, dtlsParameters: FAKE_DTLS } });
+  const r = await c.request({
+    produce: {
+      transportId,
+      kind: pb.MediaKind.MEDIA_KIND_AUDIO,
+      source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
+      rtpParameters: opusRtpParameters(Math.floor(Math.random() * 1e9)),
+      paused,
+    },
+  });
+  return r.produce!.producerId!;
+}

@@ -2,7 +2,7 @@
 // inside it, people move without rejoining and keep their hand, hosts visit
 // and broadcast, and a timer or the host brings everyone back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { TestClient, pb, produceMic } from '../helpers/protocolClient.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -35,21 +35,6 @@ async function enter(roomId: string, name: string, role: string): Promise<Person
   clients.push(c);
   const r = await c.request({ join: { roomId, token } });
   return { c, id: r.join!.self!.participantId!, caps: r.join!.routerRtpCapabilities! };
-}
-
-async function produceMic(p: Person): Promise<string> {
-  const t = await p.c.request({ createWebrtcTransport: { direction: 1 } });
-  const transportId = t.webrtcTransport!.transportId!;
-  await p.c.request({ connectWebrtcTransport: { transportId, dtlsParameters: FAKE_DTLS } });
-  const r = await p.c.request({
-    produce: {
-      transportId,
-      kind: pb.MediaKind.MEDIA_KIND_AUDIO,
-      source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
-      rtpParameters: opusRtpParameters(Math.floor(Math.random() * 1e9)),
-    },
-  });
-  return r.produce!.producerId!;
 }
 
 async function createRoom(id: string): Promise<void> {
@@ -99,7 +84,7 @@ describe('breakout rooms', () => {
     const [b1] = groups[1]!.participantIds!.map((id) => pupils.find((p) => p.id === id)!);
     for (const p of pupils) p.c.events.length = 0;
     host.c.events.length = 0;
-    const producerId = await produceMic(a1!);
+    const producerId = await produceMic(a1!.c);
     await a2!.c.waitForEvent((e) => e.producerAdded?.producer?.producerId === producerId);
     await expect(b1!.c.waitForEvent((e) => Boolean(e.producerAdded), 300)).rejects.toThrow();
     expect(host.c.events.some((e) => e.producerAdded)).toBe(false);

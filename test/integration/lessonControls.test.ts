@@ -2,7 +2,7 @@
 // refused to those without the role (typed error, counted, nothing changes),
 // and each control does what a teacher expects when the role allows it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { FAKE_DTLS, TestClient, pb, produceMic } from '../helpers/protocolClient.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -60,20 +60,8 @@ async function enter(
   return { c, join: r.join!, id: r.join!.self!.participantId! };
 }
 
-async function micProducer(p: Person, paused = false): Promise<string> {
-  const t = await p.c.request({ createWebrtcTransport: { direction: 1 } });
-  const transportId = t.webrtcTransport!.transportId!;
-  await p.c.request({ connectWebrtcTransport: { transportId, dtlsParameters: FAKE_DTLS } });
-  const r = await p.c.request({
-    produce: {
-      transportId,
-      kind: pb.MediaKind.MEDIA_KIND_AUDIO,
-      source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
-      rtpParameters: opusRtpParameters(Math.floor(Math.random() * 1e9)),
-      paused,
-    },
-  });
-  return r.produce!.producerId!;
+function micProducer(p: Person, paused = false): Promise<string> {
+  return produceMic(p.c, paused);
 }
 
 function errorCode(r: pb.Response): pb.ErrorCode | undefined {
