@@ -15,9 +15,16 @@ export function machineDescription(): string {
   return `${cpus().length} × ${model}, ${gib} GiB, ${os}, Node ${process.version}`;
 }
 
+/** The commit measured, marked "-dirty" when the working tree (RESULTS.md aside) has changes. */
 export function gitCommit(): string {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((line) => line.trim() && !line.endsWith('loadtest/RESULTS.md'));
+    return changed.length ? `${head}-dirty` : head;
   } catch {
     return 'unknown';
   }

@@ -21,7 +21,7 @@ interface Pending {
 }
 
 /** Whether everyone in a large room should see this person individually. */
-function prominent(peer: Peer): boolean {
+export function prominent(peer: Peer): boolean {
   return isModerator(peer.identity.role) || peer.handRaisedAt > 0 || peer.asksToSpeak;
 }
 

@@ -7,7 +7,7 @@ import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
 import { type ModeratedSource, Peer, type PeerIdentity } from './peer.js';
-import { PresenceBatcher } from './presence.js';
+import { LARGE_ROOM, PresenceBatcher, prominent } from './presence.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import {
   type RtpCapabilities,
@@ -81,6 +81,16 @@ export function sourceFromWire(source: pb.MediaSource | null | undefined): Media
 export function sourceToWire(source: MediaSourceName): pb.MediaSource {
   for (const [num, s] of Object.entries(SOURCES)) if (s.name === source) return Number(num) as pb.MediaSource;
   return pb.MediaSource.MEDIA_SOURCE_UNSPECIFIED;
+}
+
+/**
+ * Who a newcomer (or a resynchronised client) is told about up front: in a
+ * large room only teachers and raised hands, as presence batches do;
+ * otherwise the first by surname. The rest is in the paged list.
+ */
+function rosterPreview(sorted: Peer[]): pb.IParticipant[] {
+  const shown = sorted.length > LARGE_ROOM ? sorted.filter(prominent) : sorted;
+  return shown.slice(0, JOIN_ROSTER_LIMIT).map(participantToWire);
 }
 
 export function roomTopic(roomId: string): string {
@@ -310,7 +320,7 @@ export class RoomService {
     return {
       self: participantToWire(peer),
       roomTitle: room.definition.title,
-      participants: others.slice(0, JOIN_ROSTER_LIMIT).map(participantToWire),
+      participants: rosterPreview(others),
       participantCount: room.peers.size,
       producers,
       routerRtpCapabilities: rtpCapabilitiesToWire(media.rtpCapabilities as RtpCapabilities),
@@ -328,7 +338,7 @@ export class RoomService {
       settings: settingsToWire(room.settings),
       producers: this.producersAt(room, peer.location).filter((p) => p.participantId !== peer.id),
       breakouts: breakoutsToWire(room),
-      participants: others.slice(0, JOIN_ROSTER_LIMIT).map(participantToWire),
+      participants: rosterPreview(others),
       waiting: isModerator(peer.identity.role) ? [...room.waiting.values()].map(participantToWire) : [],
     };
   }
