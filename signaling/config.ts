@@ -1,5 +1,5 @@
 // Server configuration from environment variables, with single-host defaults.
-import { cpus, networkInterfaces } from 'node:os';
+import { cpus, hostname, networkInterfaces } from 'node:os';
 
 export interface Config {
   host: string;
@@ -25,6 +25,11 @@ export interface Config {
   demoRoomId: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Shared Redis of a multi-host deployment; null on a single host. */
+  redisUrl: string | null;
+  /** This host's name among the hosts sharing the Redis. */
+  hostId: string;
+  hostHeartbeatMs: number;
   webRoot: string;
 }
 
@@ -78,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
     demoRoomId: env.DEMO_ROOM || null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    redisUrl: env.REDIS_URL || null,
+    hostId: env.HOST_ID || `${hostname()}-${port}`,
+    hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
   };
 }

@@ -34,6 +34,8 @@ export interface HttpApiDeps {
   publicUrl: string;
   demoRoomId: string | null;
   trustProxy: boolean;
+  /** Hosts of this deployment (from Redis), least loaded first. */
+  listHosts: () => Promise<unknown[]>;
   health: () => Record<string, unknown>;
 }
 
@@ -169,6 +171,10 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     }
     log.info({ room: room.id, title: room.definition.title }, 'room created');
     sendJson(reply, 201, roomJson(room, deps.publicUrl));
+  });
+
+  route('get', '/api/hosts', 'list_hosts', { admin: true }, async (reply) => {
+    sendJson(reply, 200, { hosts: await deps.listHosts() });
   });
 
   route('get', '/api/rooms', 'list_rooms', { admin: true }, (reply) => {

@@ -1,7 +1,9 @@
+import { Redis } from 'ioredis';
 // Wires the parts together: worker pool, rooms, tokens, the WebSocket and
 // HTTP endpoints, and metrics. startServer() is what main.ts and the
 // integration tests call.
 import uWS from 'uWebSockets.js';
+import { HostRegistry } from '../sfu/hostRegistry.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
 import type { Config } from './config.js';
@@ -92,6 +94,25 @@ export async function startServer(
     registry.create({ id: config.demoRoomId, title: 'Demo lesson' });
   }
 
+  // Multi-host: announce this host in the shared Redis, with its load.
+  let redis: Redis | null = null;
+  let hosts: HostRegistry | null = null;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    await redis.connect();
+    hosts = new HostRegistry(
+      redis,
+      { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
+      () => {
+        const c = live();
+        return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+      },
+      config.hostHeartbeatMs,
+      log,
+    );
+    await hosts.start();
+  }
+
   registerHttpRoutes(app, {
     registry,
     rooms,
@@ -103,6 +124,17 @@ export async function startServer(
     publicUrl: config.publicUrl,
     demoRoomId: config.demoRoomId,
     trustProxy: config.trustProxy,
+    listHosts: async () =>
+      hosts
+        ? hosts.list()
+        : [
+            {
+              id: config.hostId,
+              publicUrl: config.publicUrl,
+              mediaIp: config.mediaAnnouncedIp,
+              load: { rooms: live().roomsLive, participants: live().participants, workers: pool.size },
+            },
+          ],
     health: () => ({
       status: 'ok',
       workers: pool.size,
@@ -135,6 +167,8 @@ export async function startServer(
       ws?.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
       rooms.dispose();
       pool.close();
+      await hosts?.stop().catch(() => undefined);
+      redis?.disconnect();
       app.close?.();
     },
   };
