@@ -8,7 +8,7 @@ import { normalizeCode, passwordMatches } from './joinCodes.js';
 import type { Logger } from './log.js';
 import {
   type Meeting,
-  MeetingBook,
+  type MeetingBook,
   invitationText,
   isValidTimeZone,
   occurrences,
@@ -34,6 +34,7 @@ export interface HttpApiDeps {
   publicUrl: string;
   demoRoomId: string | null;
   trustProxy: boolean;
+  meetings: MeetingBook;
   /** Hosts of this deployment (from Redis), least loaded first. */
   listHosts: () => Promise<unknown[]>;
   health: () => Record<string, unknown>;
@@ -112,7 +113,7 @@ function optionalInt(
 
 export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): void {
   const { registry, rooms, tokens, auth, metrics, staticFiles, log } = deps;
-  const meetings = new MeetingBook();
+  const { meetings } = deps;
 
   /** Wraps a handler: reads headers synchronously, then runs the async part with error mapping. */
   const route = (
@@ -165,9 +166,10 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (id && registry.get(id)) throw new HttpError(409, `room ${id} already exists`);
     let room: Room;
     try {
-      room = registry.create({ id, title, maxParticipants, settings });
+      room = await registry.createStored({ id, title, maxParticipants, settings });
     } catch (err) {
-      throw new HttpError(400, (err as Error).message);
+      const message = (err as Error).message;
+      throw new HttpError(/already exists/.test(message) ? 409 : 400, message);
     }
     log.info({ room: room.id, title: room.definition.title }, 'room created');
     sendJson(reply, 201, roomJson(room, deps.publicUrl));
@@ -181,17 +183,17 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     sendJson(reply, 200, { rooms: [...registry.all()].map((r) => roomJson(r, deps.publicUrl)) });
   });
 
-  route('get', '/api/rooms/:id', 'get_room', { admin: true }, (reply, [id]) => {
-    const room = registry.get(id ?? '');
+  route('get', '/api/rooms/:id', 'get_room', { admin: true }, async (reply, [id]) => {
+    const room = await registry.find(id ?? '');
     if (!room) throw new HttpError(404, 'room not found');
     sendJson(reply, 200, roomJson(room, deps.publicUrl));
   });
 
-  route('del', '/api/rooms/:id', 'delete_room', { admin: true }, (reply, [id]) => {
-    const room = registry.get(id ?? '');
+  route('del', '/api/rooms/:id', 'delete_room', { admin: true }, async (reply, [id]) => {
+    const room = await registry.find(id ?? '');
     if (!room) throw new HttpError(404, 'room not found');
     rooms.closeRoom(room);
-    registry.delete(room.id);
+    await registry.removeStored(room.id);
     log.info({ room: room.id }, 'room deleted');
     sendJson(reply, 200, { deleted: room.id });
   });
@@ -218,7 +220,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
 
   route('post', '/api/rooms/:id/tokens', 'mint_token', { admin: true }, async (reply, [id]) => {
     const body = await readJson(reply.res);
-    const room = registry.get(id ?? '');
+    const room = await registry.find(id ?? '');
     if (!room) throw new HttpError(404, 'room not found');
     const role = body.role === undefined ? 'participant' : body.role;
     sendJson(reply, 201, await mintFor(room, body, String(role)));
@@ -273,9 +275,9 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
       throw new HttpError(400, 'the meeting would be over already');
     }
-    const room = registry.create({ title, settings: parseSettings(body.settings) });
+    const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
     const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
-    meetings.add(meeting);
+    await meetings.add(meeting);
     log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
     sendJson(reply, 201, meetingJson(meeting));
   });
@@ -290,14 +292,14 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     sendJson(reply, 200, meetingJson(m));
   });
 
-  route('del', '/api/meetings/:id', 'delete_meeting', { admin: true }, (reply, [id]) => {
+  route('del', '/api/meetings/:id', 'delete_meeting', { admin: true }, async (reply, [id]) => {
     const m = meetings.get(id ?? '');
     if (!m) throw new HttpError(404, 'meeting not found');
-    meetings.delete(m.id);
-    const room = registry.get(m.roomId);
+    await meetings.delete(m.id);
+    const room = await registry.find(m.roomId);
     if (room) {
       rooms.closeRoom(room);
-      registry.delete(room.id);
+      await registry.removeStored(room.id);
     }
     sendJson(reply, 200, { deleted: m.id });
   });
@@ -314,7 +316,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
       throw new HttpError(429, 'too many wrong attempts; try again in a few minutes');
     }
     const password = typeof body.password === 'string' ? body.password : '';
-    const room = registry.getByCode(code);
+    const room = await registry.findByCode(code);
     const ok =
       passwordMatches(room?.definition.password ?? 'no-such-room-password', password) && Boolean(room);
     if (!room || !ok) {

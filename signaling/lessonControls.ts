@@ -98,6 +98,7 @@ export class LessonControls {
     if (req.participantsMayShareScreen != null)
       next.participantsMayShareScreen = req.participantsMayShareScreen;
     room.settings = next;
+    this.rooms.persistRoom(room);
     this.log.info({ room: room.id, by: peer.id, settings: next }, 'room settings changed');
     this.rooms.publish(room, encodeEvent({ roomSettingsChanged: { settings: settingsToWire(next) } }));
   }

@@ -2,6 +2,7 @@
 // duration and an optional weekly recurrence, with the invitation text a
 // teacher pastes into a chat. Times are computed per occurrence in the time
 // zone, so a weekly 09:00 lesson stays at 09:00 across daylight-saving changes.
+import type { RoomStore } from './roomStore.js';
 export interface MeetingInput {
   title: string;
   /** Local date and time in `timeZone`, "YYYY-MM-DDTHH:mm". */
@@ -118,11 +119,18 @@ export function invitationText(
   return lines.join('\n');
 }
 
-/** The meetings this server knows, by id (the id of their room too). */
+/** Scheduled meetings by id (the id of their room too), kept in the store when there is one. */
 export class MeetingBook {
   private readonly meetings = new Map<string, Meeting>();
 
-  add(meeting: Meeting): void {
+  constructor(private readonly store: RoomStore | null = null) {}
+
+  async restore(): Promise<void> {
+    for (const m of (await this.store?.loadAllMeetings()) ?? []) this.meetings.set(m.id, m);
+  }
+
+  async add(meeting: Meeting): Promise<void> {
+    await this.store?.saveMeeting(meeting);
     this.meetings.set(meeting.id, meeting);
   }
 
@@ -130,7 +138,8 @@ export class MeetingBook {
     return this.meetings.get(id);
   }
 
-  delete(id: string): boolean {
+  async delete(id: string): Promise<boolean> {
+    await this.store?.deleteMeeting(id);
     return this.meetings.delete(id);
   }
 

@@ -170,6 +170,13 @@ export class RoomService {
     if (!peer.channel.publishExceptSelf(roomTopic(room.id), bytes)) this.fanout.publish(room.id, bytes);
   }
 
+  /** Saves a room's changed settings where rooms are kept (Redis on multi-host). */
+  persistRoom(room: Room): void {
+    this.rooms
+      .persist(room)
+      .catch((err) => this.log.error({ room: room.id, err: String(err) }, 'cannot save room'));
+  }
+
   /** Sends an event to everyone in the room. */
   publish(room: Room, bytes: Uint8Array): void {
     this.fanout.publish(room.id, bytes);
@@ -213,7 +220,7 @@ export class RoomService {
     if (claims.roomId !== roomId) {
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not for this room');
     }
-    const room = this.rooms.get(roomId);
+    const room = await this.rooms.find(roomId);
     if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
     const moderator = isModerator(claims.role);
     if (room.bannedUserIds.has(claims.userId)) {

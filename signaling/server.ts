@@ -10,10 +10,12 @@ import type { Config } from './config.js';
 import { registerHttpRoutes } from './httpApi.js';
 import { LessonControls } from './lessonControls.js';
 import { type Logger, createLogger } from './log.js';
+import { MeetingBook } from './meetings.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import { RoomRegistry } from './roomRegistry.js';
 import { RoomService } from './roomService.js';
+import { RoomStore } from './roomStore.js';
 import { StaticFiles } from './staticFiles.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './wsServer.js';
@@ -90,16 +92,17 @@ export async function startServer(
   const rooms = new RoomService(registry, tokens, ws, log);
   ws.attach('/ws', rooms, new LessonControls(rooms, log));
 
-  if (config.demoRoomId && !registry.get(config.demoRoomId)) {
-    registry.create({ id: config.demoRoomId, title: 'Demo lesson' });
-  }
-
-  // Multi-host: announce this host in the shared Redis, with its load.
+  // Multi-host: rooms and meetings in the shared Redis, and this host
+  // announced there with its load.
   let redis: Redis | null = null;
   let hosts: HostRegistry | null = null;
+  let store: RoomStore | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
     await redis.connect();
+    store = new RoomStore(redis);
+    registry.useStore(store);
+    log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
     hosts = new HostRegistry(
       redis,
       { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
@@ -111,6 +114,12 @@ export async function startServer(
       log,
     );
     await hosts.start();
+  }
+  const meetings = new MeetingBook(store);
+  await meetings.restore();
+
+  if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
+    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
 
   registerHttpRoutes(app, {
@@ -124,6 +133,7 @@ export async function startServer(
     publicUrl: config.publicUrl,
     demoRoomId: config.demoRoomId,
     trustProxy: config.trustProxy,
+    meetings,
     listHosts: async () =>
       hosts
         ? hosts.list()
