@@ -210,10 +210,16 @@ export class CallClient {
   async setPaused(source: SendSource, paused: boolean): Promise<void> {
     const producer = this.producers.get(source);
     if (!producer) return;
-    if (!paused) await this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
-    if (paused) producer.pause();
-    else producer.resume();
-    if (paused) await this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
+    const tellServer = () =>
+      this.signaling.request({ setProducerPaused: { producerId: producer.id, paused } });
+    // Muting takes effect locally at once; unmuting waits for the server, which may refuse.
+    if (paused) {
+      producer.pause();
+      await tellServer();
+    } else {
+      await tellServer();
+      producer.resume();
+    }
   }
 
   isPublishing(source: SendSource): boolean {
@@ -527,11 +533,7 @@ export class CallClient {
       track: p.track,
       paused: p.paused,
     }));
-    for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
-    for (const p of this.producers.values()) p.close();
-    this.producers.clear();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
+    this.closeMedia(false);
     this.location = moved.location ?? '';
     this.recvTransport = await this.createTransport('recv');
     this.sendTransport = await this.createTransport('send');
@@ -551,10 +553,15 @@ export class CallClient {
   private teardown(): void {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.refreshTimer = null;
+    this.closeMedia(true);
+  }
+
+  /** Closes consumers, producers and transports; local tracks end only when asked (not on a move). */
+  private closeMedia(stopTracks: boolean): void {
     for (const id of [...this.consumers.keys()]) this.removeConsumer(id);
     for (const p of this.producers.values()) {
       p.close();
-      p.track?.stop();
+      if (stopTracks) p.track?.stop();
     }
     this.producers.clear();
     this.sendTransport?.close();
