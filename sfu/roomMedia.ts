@@ -138,18 +138,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
       appData: { ...appData, direction, worker: placement.slot.index },
     });
-    this.routerOfTransport.set(transport.id, placement);
-    if (direction === 'recv') placement.recvTransports.add(transport.id);
-    if (placement !== this.home) {
-      // Its worker died under it: only this transport's owner has to reconnect.
-      transport.on('routerclose', () => {
-        if (!this.closed) this.emit('consumersLost', [transport.id]);
-      });
-    }
-    transport.observer.once('close', () => {
-      this.routerOfTransport.delete(transport.id);
-      placement.recvTransports.delete(transport.id);
-    });
+    this.track(transport, placement, direction);
     return transport;
   }
 
@@ -177,13 +166,24 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       enableSrtp: options.enableSrtp ?? false,
       appData: { ...options.appData, direction, worker: placement.slot.index },
     });
+    this.track(transport, placement, direction);
+    return transport;
+  }
+
+  /** Remembers where a transport lives, counts receivers per router, and reports receivers lost with a worker. */
+  private track(transport: types.Transport, placement: Placement, direction: TransportDirection): void {
     this.routerOfTransport.set(transport.id, placement);
     if (direction === 'recv') placement.recvTransports.add(transport.id);
+    if (placement !== this.home) {
+      // Its worker died under it: only this transport's owner has to reconnect.
+      transport.on('routerclose', () => {
+        if (!this.closed) this.emit('consumersLost', [transport.id]);
+      });
+    }
     transport.observer.once('close', () => {
       this.routerOfTransport.delete(transport.id);
       placement.recvTransports.delete(transport.id);
     });
-    return transport;
   }
 
   /** The worker a transport of this room is on. */

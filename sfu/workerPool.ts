@@ -59,18 +59,13 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   }
 
   /**
-   * The live slot with the fewest routers, outside `exclude` if possible;
-   * ties go to the lowest index. A dead worker's slot is skipped until its
-   * replacement is up.
+   * The live slot with the fewest routers; ties go to the lowest index. A
+   * dead worker's slot is skipped until its replacement is up.
    */
-  leastLoaded(exclude: ReadonlySet<number> = new Set()): WorkerSlot {
-    const live = this.slots.filter((s) => !s.worker.closed);
-    if (live.length === 0) throw new Error('no mediasoup worker is running');
-    const candidates = live.filter((s) => !exclude.has(s.index));
-    const pool = candidates.length > 0 ? candidates : live;
-    let best = pool[0]!;
-    for (const s of pool) if (s.routers < best.routers) best = s;
-    return best;
+  leastLoaded(): WorkerSlot {
+    const slot = this.leastLoadedOutside(new Set());
+    if (!slot) throw new Error('no mediasoup worker is running');
+    return slot;
   }
 
   /** The live slot with the fewest routers among those not in `exclude`, or null if there is none. */
