@@ -18,7 +18,7 @@ import type { Metrics } from './metrics.js';
 import { SlidingWindowLimiter } from './rateLimiter.js';
 import { isRoleName } from './roles.js';
 import type { Room, RoomSettings } from './room.js';
-import type { RoomRegistry } from './roomRegistry.js';
+import { InvalidRoomIdError, RoomExistsError, type RoomRegistry } from './roomRegistry.js';
 import type { RoomService } from './roomService.js';
 import type { StaticFiles } from './staticFiles.js';
 import { MAX_TOKEN_TTL_SECONDS, type TokenService } from './tokens.js';
@@ -163,13 +163,13 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     const title = optionalString(body, 'title', 200);
     const maxParticipants = optionalInt(body, 'maxParticipants', 1, 100000);
     const settings = parseSettings(body.settings);
-    if (id && registry.get(id)) throw new HttpError(409, `room ${id} already exists`);
     let room: Room;
     try {
       room = await registry.createStored({ id, title, maxParticipants, settings });
     } catch (err) {
-      const message = (err as Error).message;
-      throw new HttpError(/already exists/.test(message) ? 409 : 400, message);
+      if (err instanceof RoomExistsError) throw new HttpError(409, err.message);
+      if (err instanceof InvalidRoomIdError) throw new HttpError(400, err.message);
+      throw err;
     }
     log.info({ room: room.id, title: room.definition.title }, 'room created');
     sendJson(reply, 201, roomJson(room, deps.publicUrl));

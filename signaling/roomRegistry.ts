@@ -11,6 +11,11 @@ import type { RoomStore, StoredRoom } from './roomStore.js';
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The requested room id is malformed. */
+export class InvalidRoomIdError extends Error {}
+/** A room with the requested id exists here or in the store. */
+export class RoomExistsError extends Error {}
+
 export interface CreateRoomInput {
   id?: string;
   title?: string;
@@ -31,8 +36,9 @@ export class RoomRegistry {
 
   create(input: CreateRoomInput): Room {
     const id = input.id ?? randomBytes(9).toString('base64url');
-    if (!ROOM_ID_PATTERN.test(id)) throw new Error('room id must be 1-64 letters, digits, - or _');
-    if (this.rooms.has(id)) throw new Error(`room ${id} already exists`);
+    if (!ROOM_ID_PATTERN.test(id))
+      throw new InvalidRoomIdError('room id must be 1-64 letters, digits, - or _');
+    if (this.rooms.has(id)) throw new RoomExistsError(`room ${id} already exists`);
     let code = generateCode();
     while (this.byCode.has(code)) code = generateCode();
     const definition: RoomDefinition = {
@@ -59,7 +65,7 @@ export class RoomRegistry {
   /** Creates a room and, with a store, saves it before anyone is told it exists. */
   async createStored(input: CreateRoomInput): Promise<Room> {
     if (input.id && this.store && (await this.store.loadRoom(input.id))) {
-      throw new Error(`room ${input.id} already exists`);
+      throw new RoomExistsError(`room ${input.id} already exists`);
     }
     const room = this.create(input);
     if (!this.store) return room;

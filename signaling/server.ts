@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 // HTTP endpoints, and metrics. startServer() is what main.ts and the
 // integration tests call.
 import uWS from 'uWebSockets.js';
-import { HostRegistry } from '../sfu/hostRegistry.js';
+import { type HostLoad, HostRegistry } from '../sfu/hostRegistry.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
 import type { Config } from './config.js';
@@ -92,6 +92,12 @@ export async function startServer(
   const rooms = new RoomService(registry, tokens, ws, log);
   ws.attach('/ws', rooms, new LessonControls(rooms, log));
 
+  const self = { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp };
+  const hostLoad = (): HostLoad => {
+    const c = live();
+    return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+  };
+
   // Multi-host: rooms and meetings in the shared Redis, and this host
   // announced there with its load.
   let redis: Redis | null = null;
@@ -103,16 +109,7 @@ export async function startServer(
     store = new RoomStore(redis);
     registry.useStore(store);
     log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
-    hosts = new HostRegistry(
-      redis,
-      { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
-      () => {
-        const c = live();
-        return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
-      },
-      config.hostHeartbeatMs,
-      log,
-    );
+    hosts = new HostRegistry(redis, self, hostLoad, config.hostHeartbeatMs, log);
     await hosts.start();
   }
   const meetings = new MeetingBook(store);
@@ -134,17 +131,10 @@ export async function startServer(
     demoRoomId: config.demoRoomId,
     trustProxy: config.trustProxy,
     meetings,
-    listHosts: async () =>
-      hosts
-        ? hosts.list()
-        : [
-            {
-              id: config.hostId,
-              publicUrl: config.publicUrl,
-              mediaIp: config.mediaAnnouncedIp,
-              load: { rooms: live().roomsLive, participants: live().participants, workers: pool.size },
-            },
-          ],
+    listHosts: async () => {
+      if (hosts) return hosts.list();
+      return [{ ...self, load: hostLoad() }];
+    },
     health: () => ({
       status: 'ok',
       workers: pool.size,
