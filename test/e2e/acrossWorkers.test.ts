@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, openPage, passDeviceCheck, waitFor, waitInCall } from '../helpers/callPage.js';
+import { byteCounts, enterCall, waitFor } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -28,9 +28,7 @@ describe('a call across two workers', () => {
     ]);
     const pages: Page[] = [];
     for (const p of people) {
-      const page = await openPage(browser, p.joinUrl.replace(server.config.publicUrl, server.httpUrl));
-      await passDeviceCheck(page);
-      await waitInCall(page);
+      const page = await enterCall(browser, p.joinUrl.replace(server.config.publicUrl, server.httpUrl));
       pages.push(page);
     }
     const room = server.registry.get('two-workers')!;

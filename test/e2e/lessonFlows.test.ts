@@ -4,7 +4,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, openPage, passDeviceCheck, tileName, waitFor, waitInCall } from '../helpers/callPage.js';
+import {
+  byteCounts,
+  enterCall,
+  openPage,
+  passDeviceCheck,
+  tileName,
+  waitFor,
+  waitInCall,
+} from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -37,9 +45,7 @@ describe('lesson flows in the browser', () => {
     const [teacher] = await createRoomWithToken(server, 'parents-meeting', [
       { displayName: 'Olga Sidorova', role: 'host', userId: 'teacher-7b' },
     ]);
-    const host = await openPage(browser, local(teacher!.joinUrl));
-    await passDeviceCheck(host);
-    await waitInCall(host);
+    const host = await enterCall(browser, local(teacher!.joinUrl));
 
     const parent = await openPage(browser, local(room.shortLink));
     expect(await parent.locator('#code').inputValue()).toBe(room.code);
@@ -70,12 +76,8 @@ describe('lesson flows in the browser', () => {
       { displayName: 'Teacher', role: 'host', userId: 'mute-teacher' },
       { displayName: 'Pupil', role: 'participant', userId: 'mute-pupil' },
     ]);
-    const host = await openPage(browser, local(teacher!.joinUrl));
-    await passDeviceCheck(host);
-    await waitInCall(host);
-    const child = await openPage(browser, local(pupil!.joinUrl));
-    await passDeviceCheck(child);
-    await waitInCall(child);
+    const host = await enterCall(browser, local(teacher!.joinUrl));
+    const child = await enterCall(browser, local(pupil!.joinUrl));
 
     const sent = async () => (await byteCounts(child)).outbound.audio;
     await waitFor(async () => (await sent()) > 5_000, 30_000, 'pupil sends audio');
@@ -107,12 +109,8 @@ describe('breakout rooms in the browser', () => {
       { displayName: 'Teacher', role: 'host', userId: 'bo-teacher' },
       { displayName: 'Pupil', role: 'participant', userId: 'bo-pupil' },
     ]);
-    const host = await openPage(browser, local(teacher!.joinUrl));
-    await passDeviceCheck(host);
-    await waitInCall(host);
-    const child = await openPage(browser, local(pupil!.joinUrl));
-    await passDeviceCheck(child);
-    await waitInCall(child);
+    const host = await enterCall(browser, local(teacher!.joinUrl));
+    const child = await enterCall(browser, local(pupil!.joinUrl));
     // Mark the page: a reload would lose this.
     await child.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;
@@ -163,9 +161,7 @@ describe('dropped connections', () => {
     const [pupil] = await createRoomWithToken(server, 'flaky-wifi', [
       { displayName: 'Pupil', role: 'participant', userId: 'flaky-pupil' },
     ]);
-    const page = await openPage(browser, local(pupil!.joinUrl));
-    await passDeviceCheck(page);
-    await waitInCall(page);
+    const page = await enterCall(browser, local(pupil!.joinUrl));
     const firstToken = new URL(page.url()).hash;
 
     // Cut the signaling connection from the browser side, as a network drop would.

@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, openPage, passDeviceCheck, tileName, waitFor, waitInCall } from '../helpers/callPage.js';
+import { byteCounts, enterCall, tileName, waitFor } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 describe('two browsers in one room', () => {
@@ -29,9 +29,7 @@ describe('two browsers in one room', () => {
     ]);
     const pages: Page[] = [];
     for (const person of [teacher!, pupil!]) {
-      const page = await openPage(browser, person.joinUrl.replace(server.config.publicUrl, server.httpUrl));
-      await passDeviceCheck(page);
-      await waitInCall(page);
+      const page = await enterCall(browser, person.joinUrl.replace(server.config.publicUrl, server.httpUrl));
       pages.push(page);
     }
 

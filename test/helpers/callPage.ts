@@ -34,6 +34,14 @@ export async function waitInCall(page: Page): Promise<void> {
   }
 }
 
+/** Opens a join link, passes the device check and waits until the call's controls show. */
+export async function enterCall(browser: Browser, url: string): Promise<Page> {
+  const page = await openPage(browser, url);
+  await passDeviceCheck(page);
+  await waitInCall(page);
+  return page;
+}
+
 export async function byteCounts(page: Page): Promise<Bytes> {
   return page.evaluate(async () => {
     const call = (window as unknown as { schoolCall?: { byteCounts(): Promise<Bytes> } }).schoolCall;
