@@ -19,6 +19,9 @@ export interface WorkerUsage {
   systemSeconds: number;
 }
 
+/** Gauges read within this long of each other share one count of the live state. */
+const SCRAPE_WINDOW_MS = 100;
+
 export class Metrics {
   readonly registry = new client.Registry();
   readonly requests: client.Counter<'type'>;
@@ -29,7 +32,14 @@ export class Metrics {
   readonly slowClients: client.Counter;
   readonly resyncs: client.Counter;
 
-  constructor(live: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
+  constructor(countLive: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
+    // Every live gauge reads the same counts; walk the rooms once per scrape, not once per gauge.
+    let counted: { at: number; counts: LiveCounts } | null = null;
+    const live = (): LiveCounts => {
+      const now = Date.now();
+      if (!counted || now - counted.at > SCRAPE_WINDOW_MS) counted = { at: now, counts: countLive() };
+      return counted.counts;
+    };
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry, prefix: 'school_call_' });
     this.requests = new client.Counter({
