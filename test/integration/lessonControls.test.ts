@@ -136,6 +136,28 @@ describe('moderator-only requests', () => {
     expect(ok.error).toBeFalsy();
   });
 
+  it('refuse malformed moderator requests with INVALID_ARGUMENT, counted, changing nothing', async () => {
+    const roomId = await newRoom({ waitingRoom: 'off' });
+    const host = await enter(roomId, 'Teacher', 'host');
+    await enter(roomId, 'Pupil', 'participant');
+    await new Promise((r) => setTimeout(r, 200));
+    const before = snapshot(server);
+    const bad: [string, Parameters<TestClient['rawRequest']>[0]][] = [
+      ['unknown waiting room mode', { updateRoomSettings: { waitingRoom: 9 as pb.WaitingRoomMode } }],
+      ['too many screen shares', { updateRoomSettings: { maxScreenShares: 17 } }],
+      ['over-long attention message', { attractAttention: { message: 'x'.repeat(201) } }],
+      ['removing oneself', { removeParticipant: { participantId: host.id } }],
+      ['muting a screen share', { mute: { all: true, source: pb.MediaSource.MEDIA_SOURCE_SCREEN } }],
+      ['over-long search', { listParticipants: { query: 'q'.repeat(101) } }],
+    ];
+    for (const [name, body] of bad) {
+      const counted = await rejectedCount(server, 'invalid_argument');
+      expect(errorCode(await host.c.rawRequest(body)), name).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+      expect(await rejectedCount(server, 'invalid_argument'), name).toBe(counted + 1);
+      expect(snapshot(server), name).toEqual(before);
+    }
+  });
+
   it('the host cannot be demoted, and roles outside co-host/participant are refused', async () => {
     const roomId = await newRoom({ waitingRoom: 'off' });
     const host = await enter(roomId, 'Teacher', 'host');
