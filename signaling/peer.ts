@@ -1,6 +1,7 @@
 // One participant's server-side state in a room: identity and the mediasoup
 // objects it owns. Closing a peer closes everything it owns.
 import type { types } from 'mediasoup';
+import type { MediaConsumer, MediaTransport } from '../sfu/mediaTransport.js';
 import type { TransportDirection } from '../sfu/roomMedia.js';
 import type { MediaSourceName, RoleName } from './roles.js';
 import type { PeerChannel } from './roomService.js';
@@ -11,7 +12,7 @@ export interface PeerProducer {
 }
 
 export interface PeerTransport {
-  transport: types.WebRtcTransport;
+  transport: MediaTransport;
   direction: TransportDirection;
   connected: boolean;
 }
@@ -31,7 +32,7 @@ export type ModeratedSource = 'microphone' | 'camera';
 export class Peer {
   readonly transports = new Map<string, PeerTransport>();
   readonly producers = new Map<string, PeerProducer>();
-  readonly consumers = new Map<string, types.Consumer>();
+  readonly consumers = new Map<string, MediaConsumer>();
   readonly joinedAt = Date.now();
   /** ms since the epoch when the hand went up; 0 when down. */
   handRaisedAt = 0;

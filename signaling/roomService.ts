@@ -3,7 +3,10 @@
 // mediasoup, so a refused request changes nothing.
 import { randomUUID } from 'node:crypto';
 import type { types } from 'mediasoup';
+import type { EdgeLinks } from '../sfu/edgeLinks.js';
+import { LocalTransport, type MediaTransport } from '../sfu/mediaTransport.js';
 import type { RoomMedia, TransportDirection } from '../sfu/roomMedia.js';
+import { EdgeRequestError } from './cluster/hostBus.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { Logger } from './log.js';
 import { type ModeratedSource, Peer, type PeerIdentity } from './peer.js';
@@ -42,6 +45,8 @@ import pb = schoolcall.v1;
 
 /** How a peer's connection is reached from room logic. */
 export interface PeerChannel {
+  /** The host this participant's connection is on, when it is not this one. */
+  readonly edgeHost?: string;
   send(bytes: Uint8Array): void;
   /** Sends SessionClosed and closes the connection. */
   close(reason: pb.CloseReason, message: string): void;
@@ -130,7 +135,11 @@ async function mediasoupCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof TypeError || (err instanceof Error && err.name === 'UnsupportedError')) {
+    if (
+      err instanceof TypeError ||
+      (err instanceof Error && err.name === 'UnsupportedError') ||
+      (err instanceof EdgeRequestError && err.clientError)
+    ) {
       throw invalid(err.message);
     }
     throw err;
@@ -157,6 +166,8 @@ export class RoomService {
     private readonly tokens: TokenService,
     private readonly fanout: RoomFanout,
     private readonly log: Logger,
+    /** Multi-host: media of participants connected to other hosts. */
+    private readonly edges: EdgeLinks | null = null,
   ) {}
 
   /** Tells the peer at once, and everyone else in the next presence batch. */
@@ -574,28 +585,52 @@ export class RoomService {
     if (peer.transports.size >= MAX_TRANSPORTS_PER_PEER) {
       throw invalid(`at most ${MAX_TRANSPORTS_PER_PEER} transports per participant`);
     }
-    const transport = await this.media(room, peer.location).createWebRtcTransport(direction, {
-      roomId: room.id,
-      participantId: peer.id,
-    });
+    const location = peer.location;
+    const transport = await this.newTransport(room, peer, direction);
     if (room.peers.get(peer.id) !== peer) {
       transport.close();
       throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
     }
     peer.transports.set(transport.id, { transport, direction, connected: false });
-    transport.observer.once('close', () => peer.transports.delete(transport.id));
+    transport.onClose((lost) => {
+      peer.transports.delete(transport.id);
+      // Its edge worker or host went away: this participant sets up media again.
+      if (lost && room.isPresent(peer) && peer.location === location) {
+        this.log.warn(
+          { room: room.id, participant: peer.id, transport: transport.id },
+          'edge transport lost',
+        );
+        void this.reconnectMedia(room, location, [peer]);
+      }
+    });
+    const { info } = transport;
+    return {
+      transportId: transport.id,
+      direction: req.direction,
+      iceParameters: iceParametersToWire(info.iceParameters),
+      iceCandidates: iceCandidatesToWire(info.iceCandidates),
+      dtlsParameters: dtlsParametersToWire(info.dtlsParameters),
+    };
+  }
+
+  /** A transport here, or on the edge host the participant is connected to. */
+  private async newTransport(room: Room, peer: Peer, direction: TransportDirection): Promise<MediaTransport> {
+    const media = this.media(room, peer.location);
+    const edgeHost = peer.channel.edgeHost;
+    if (edgeHost) {
+      if (!this.edges) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'no inter-host media here');
+      return this.edges.createTransport(media, room.id, edgeHost, direction, peer.id);
+    }
+    const transport = await media.createWebRtcTransport(direction, {
+      roomId: room.id,
+      participantId: peer.id,
+    });
     transport.on('dtlsstatechange', (state) => {
       if (state === 'failed' || state === 'closed') {
         this.log.info({ room: room.id, participant: peer.id, transport: transport.id, state }, 'dtls ended');
       }
     });
-    return {
-      transportId: transport.id,
-      direction: req.direction,
-      iceParameters: iceParametersToWire(transport.iceParameters),
-      iceCandidates: iceCandidatesToWire(transport.iceCandidates),
-      dtlsParameters: dtlsParametersToWire(transport.dtlsParameters),
-    };
+    return new LocalTransport(transport, media);
   }
 
   private ownTransport(peer: Peer, transportId: string | null | undefined) {
@@ -610,9 +645,7 @@ export class RoomService {
     if (t.connected) throw invalid('transport is already connected');
     t.connected = true;
     try {
-      await mediasoupCall(() =>
-        t.transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }),
-      );
+      await mediasoupCall(() => t.transport.connect(dtlsParameters as types.DtlsParameters));
     } catch (err) {
       t.connected = false;
       throw err;
@@ -735,9 +768,7 @@ export class RoomService {
     if (peer.hasConsumerOf(entry.producer.id)) throw invalid('already consuming this producer');
     const rtpCapabilities = fromWire(() => rtpCapabilitiesFromWire(req.rtpCapabilities));
     if (entry.peer.location !== peer.location) throw notFound('producer');
-    const media = this.media(room, peer.location);
-    const decodable = await media.prepareConsume(
-      t.transport.id,
+    const decodable = await t.transport.prepareConsume(
       entry.producer.id,
       rtpCapabilities as types.RtpCapabilities,
     );
@@ -756,7 +787,7 @@ export class RoomService {
       throw new SignalingError(ErrorCode.ERROR_CODE_NOT_JOINED, 'left the room');
     }
     peer.consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => peer.consumers.delete(consumer.id));
+    consumer.once('close', () => peer.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
       peer.consumers.delete(consumer.id);
       peer.channel.send(

@@ -3,9 +3,14 @@ import { Redis } from 'ioredis';
 // HTTP endpoints, and metrics. startServer() is what main.ts and the
 // integration tests call.
 import uWS from 'uWebSockets.js';
+import { EdgeLinks } from '../sfu/edgeLinks.js';
+import { EdgeMedia } from '../sfu/edgeMedia.js';
 import { type HostLoad, HostRegistry } from '../sfu/hostRegistry.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
+import { Cluster } from './cluster/cluster.js';
+import { HostBus } from './cluster/hostBus.js';
+import { RoomHomes } from './cluster/roomHomes.js';
 import type { Config } from './config.js';
 import { registerHttpRoutes } from './httpApi.js';
 import { LessonControls } from './lessonControls.js';
@@ -89,28 +94,61 @@ export async function startServer(
     metrics,
     log,
   );
-  const rooms = new RoomService(registry, tokens, ws, log);
-  ws.attach('/ws', rooms, new LessonControls(rooms, log));
-
   const self = { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp };
   const hostLoad = (): HostLoad => {
     const c = live();
     return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
   };
+  const pipeListenIp = {
+    ip: config.mediaListenIp,
+    announcedIp: config.mediaListenIp === config.mediaAnnouncedIp ? undefined : config.mediaAnnouncedIp,
+  };
 
-  // Multi-host: rooms and meetings in the shared Redis, and this host
-  // announced there with its load.
+  // Multi-host: rooms and meetings in the shared Redis, this host announced
+  // there with its load, and rooms bridged between hosts over the host bus.
   let redis: Redis | null = null;
+  let redisSub: Redis | null = null;
   let hosts: HostRegistry | null = null;
   let store: RoomStore | null = null;
+  let bus: HostBus | null = null;
+  let edgeLinks: EdgeLinks | null = null;
   if (config.redisUrl) {
     redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    redisSub = new Redis(config.redisUrl, { lazyConnect: true });
     await redis.connect();
+    await redisSub.connect();
     store = new RoomStore(redis);
     registry.useStore(store);
     log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
     hosts = new HostRegistry(redis, self, hostLoad, config.hostHeartbeatMs, log);
+    bus = new HostBus(redis, redisSub, config.hostId, log);
+    edgeLinks = new EdgeLinks(bus, pipeListenIp, log);
+  }
+
+  const rooms = new RoomService(registry, tokens, ws, log, edgeLinks);
+  ws.attach('/ws', rooms, new LessonControls(rooms, log));
+
+  let cluster: Cluster | null = null;
+  if (redis && hosts && bus && edgeLinks) {
+    const wsServer = ws;
+    const hostBus = bus;
+    cluster = new Cluster({
+      bus: hostBus,
+      homes: new RoomHomes(redis, config.hostId, hosts.ttlMs),
+      hosts,
+      edgeLinks,
+      edgeMedia: new EdgeMedia(pool, pipeListenIp, (host, body) => hostBus.send(host, body), log),
+      tokens,
+      fanout: wsServer,
+      makeSession: (id, socket) => wsServer.makeSession(id, socket, false),
+      activeRooms: () =>
+        [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
+      heartbeatMs: config.hostHeartbeatMs,
+      log,
+    });
+    wsServer.useCluster(cluster);
     await hosts.start();
+    await cluster.start();
   }
   const meetings = new MeetingBook(store);
   await meetings.restore();
@@ -166,9 +204,11 @@ export async function startServer(
       for (const room of [...registry.all()]) rooms.closeRoom(room);
       ws?.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
       rooms.dispose();
+      cluster?.stop();
       pool.close();
       await hosts?.stop().catch(() => undefined);
       redis?.disconnect();
+      redisSub?.disconnect();
       app.close?.();
     },
   };

@@ -1,6 +1,7 @@
 // One signaling connection: decodes frames, enforces order (join first) and a
 // request rate, dispatches to RoomService, and answers every request with a
 // Response of the same id. Failures become typed errors and are counted.
+import type { Forwarder } from './cluster/edgeClients.js';
 import { ErrorCode, SignalingError, errorLabel } from './errors.js';
 import type { LessonControls } from './lessonControls.js';
 import type { Logger } from './log.js';
@@ -22,9 +23,19 @@ export interface SessionContext {
   log: Logger;
   maxFrameBytes: number;
   onLeft(session: Session, joined: JoinedPeer): void;
+  /**
+   * Multi-host: where a join for this room goes. Null means here (this host
+   * is the room's home); otherwise the session forwards everything to home.
+   */
+  routeJoin?(
+    roomId: string,
+    token: string,
+    session: Session,
+    socket: SessionSocket,
+  ): Promise<Forwarder | null>;
 }
 
-type State = 'connected' | 'joining' | 'joined' | 'closed';
+type State = 'connected' | 'joining' | 'joined' | 'forwarded' | 'closed';
 
 // Token bucket: a browser sends a few dozen requests when joining, then few.
 const RATE_BURST = 200;
@@ -35,6 +46,7 @@ export class Session {
   private joined: JoinedPeer | null = null;
   private tokens = RATE_BURST;
   private lastRefill = Date.now();
+  private forwarder: Forwarder | null = null;
 
   constructor(
     readonly id: string,
@@ -65,6 +77,18 @@ export class Session {
     }
     const { requestId, type, message } = frame;
     this.ctx.metrics.requests.inc({ type });
+    // Checked here at the edge; the room's home host checks again and answers.
+    if (this.forwarder) {
+      this.forwarder.frame(data);
+      return;
+    }
+    if (type === 'join' && this.state === 'connected' && this.ctx.routeJoin) {
+      // The socket's buffer is only valid until we yield.
+      const frameCopy = data.slice();
+      const route = await this.routeToHome(requestId, message.join?.roomId ?? '', message.join?.token ?? '');
+      if (route === 'forwarded') this.forward(frameCopy);
+      if (route !== 'here') return;
+    }
     const stop = this.ctx.metrics.requestDuration.startTimer({ type });
     try {
       const result = await this.dispatch(type, message);
@@ -81,8 +105,48 @@ export class Session {
     }
   }
 
+  private forward(data: Uint8Array): void {
+    this.forwarder?.frame(data);
+  }
+
+  /** Decides where this connection's room runs: here, or forwarded to its home host. */
+  private async routeToHome(
+    requestId: number,
+    roomId: string,
+    token: string,
+  ): Promise<'here' | 'forwarded' | 'failed'> {
+    this.state = 'joining';
+    try {
+      const forwarder = await this.ctx.routeJoin!(roomId, token, this, this.socket);
+      if (this.state !== 'joining') {
+        forwarder?.gone();
+        return 'failed';
+      }
+      if (!forwarder) {
+        this.state = 'connected';
+        return 'here';
+      }
+      this.forwarder = forwarder;
+      this.state = 'forwarded';
+      this.ctx.log.debug({ session: this.id, room: roomId, home: forwarder.home }, 'forwarding to home host');
+      return 'forwarded';
+    } catch (err) {
+      if (this.state === 'joining') this.state = 'connected';
+      this.ctx.log.error({ session: this.id, room: roomId, err: String(err) }, 'cannot find the home host');
+      this.reject(
+        requestId,
+        new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
+      );
+      return 'failed';
+    }
+  }
+
   /** The connection fell behind and has caught up: send the current state. */
   resync(): void {
+    if (this.forwarder) {
+      this.forwarder.resync();
+      return;
+    }
     const joined = this.joined;
     if (this.state !== 'joined' || !joined || !joined.room.isPresent(joined.peer)) return;
     this.socket.send(encodeEvent({ resync: this.ctx.rooms.resyncSnapshot(joined) }));
@@ -92,6 +156,8 @@ export class Session {
   onClose(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.forwarder?.gone();
+    this.forwarder = null;
     if (this.joined) {
       this.ctx.rooms.leave(this.joined);
       this.ctx.onLeft(this, this.joined);

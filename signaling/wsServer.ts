@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import { clientAddress } from './clientAddress.js';
+import type { LocalFanout } from './cluster/edgeClients.js';
 import type { LessonControls } from './lessonControls.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
 import { schoolcall } from './protocol/generated/protocol.js';
 import type { RoomFanout } from './room.js';
 import { type RoomService, moderatorTopic, roomTopic } from './roomService.js';
-import { Session, type SessionSocket } from './session.js';
+import { Session, type SessionContext, type SessionSocket } from './session.js';
 import { encodeEvent } from './wire.js';
 
 import pb = schoolcall.v1;
@@ -44,10 +45,18 @@ const HARD_FRAME_FACTOR = 4;
 const DROPPED = 2;
 const SLOW_CLIENT_SWEEP_MS = 250;
 
-export class WsServer implements RoomFanout {
+/** Multi-host: other hosts with subscribers to our topics, and where joins go. */
+export interface ClusterHooks {
+  forward(topic: string, bytes: Uint8Array, except?: { host: string; connectionId: string }): void;
+  routeJoin: NonNullable<SessionContext['routeJoin']>;
+  readonly selfId: string;
+}
+
+export class WsServer implements RoomFanout, LocalFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
   private rooms!: RoomService;
   private controls!: LessonControls;
+  private cluster: ClusterHooks | null = null;
 
   constructor(
     private readonly app: uWS.TemplatedApp,
@@ -62,12 +71,41 @@ export class WsServer implements RoomFanout {
     return this.sockets.size;
   }
 
+  useCluster(cluster: ClusterHooks): void {
+    this.cluster = cluster;
+  }
+
   publish(roomId: string, bytes: Uint8Array): void {
-    this.app.publish(roomTopic(roomId), bytes, true);
+    this.publishTopic(roomTopic(roomId), bytes);
   }
 
   publishTopic(topic: string, bytes: Uint8Array): void {
     this.app.publish(topic, bytes, true);
+    this.cluster?.forward(topic, bytes);
+  }
+
+  publishLocal(topic: string, bytes: Uint8Array, exceptConnectionId?: string): void {
+    const except = exceptConnectionId ? this.sockets.get(exceptConnectionId) : undefined;
+    // uWS skips the publishing socket only if it is subscribed itself.
+    if (except?.isSubscribed(topic)) except.publish(topic, bytes, true);
+    else this.app.publish(topic, bytes, true);
+  }
+
+  /** A session for a connection; `routed` sessions may hand their room to its home host. */
+  makeSession(id: string, socket: SessionSocket, routed: boolean): Session {
+    const cluster = this.cluster;
+    return new Session(id, socket, {
+      rooms: this.rooms,
+      controls: this.controls,
+      metrics: this.metrics,
+      log: this.log,
+      maxFrameBytes: this.options.maxFrameBytes,
+      onLeft: (_s, joined) => {
+        socket.unsubscribe(roomTopic(joined.room.id));
+        socket.unsubscribe(moderatorTopic(joined.room.id));
+      },
+      routeJoin: routed && cluster ? cluster.routeJoin : undefined,
+    });
   }
 
   attach(path: string, rooms: RoomService, controls: LessonControls): void {
@@ -149,20 +187,11 @@ export class WsServer implements RoomFanout {
         // uWS skips the publishing socket only if it is subscribed itself.
         if (!ws.isSubscribed(topic)) return false;
         ws.publish(topic, bytes, true);
+        this.cluster?.forward(topic, bytes);
         return true;
       },
     };
-    data.session = new Session(data.id, socket, {
-      rooms: this.rooms,
-      controls: this.controls,
-      metrics: this.metrics,
-      log: this.log,
-      maxFrameBytes: this.options.maxFrameBytes,
-      onLeft: (_s, joined) => {
-        socket.unsubscribe(roomTopic(joined.room.id));
-        socket.unsubscribe(moderatorTopic(joined.room.id));
-      },
-    });
+    data.session = this.makeSession(data.id, socket, true);
   }
 
   /** Takes a backed-up connection out of fan-out; its memory stays bounded. */

@@ -66,7 +66,7 @@ describe('a room across workers', () => {
     const ports = new Set<number>();
     for (const p of pupils) {
       const again = server.registry.get('big')!.peers.get(p.id)!.transports.get(p.transportId)!.transport;
-      ports.add(again.iceCandidates[0]!.port);
+      ports.add(again.info.iceCandidates[0]!.port);
     }
     expect(ports.size).toBe(2);
 

@@ -1,0 +1,107 @@
+// Messages between hosts over Redis pub/sub: each host listens on its own
+// channel. Redis keeps the order of one publisher's messages, which keeps a
+// participant's frames in order. Media requests to an edge are matched to
+// their answers by request id and time out rather than hang.
+import { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../log.js';
+import { schoolcall } from '../protocol/generated/protocol.js';
+
+import pb = schoolcall.v1;
+
+export type EnvelopeBody = Omit<pb.IHostEnvelope, 'fromHost'>;
+export type EdgeOp = Omit<pb.IEdgeRequest, 'requestId'>;
+
+const CHANNEL_PREFIX = 'school-call:bus:';
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export class EdgeRequestError extends Error {
+  constructor(
+    message: string,
+    /** Refused for what the participant sent, not for a fault of the edge. */
+    readonly clientError = false,
+  ) {
+    super(message);
+  }
+}
+
+interface BusEvents {
+  message: [envelope: pb.HostEnvelope];
+}
+
+export class HostBus extends EventEmitter<BusEvents> {
+  private nextRequestId = 1;
+  private stopped = false;
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: pb.IEdgeResponse) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
+
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    readonly selfId: string,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.receive(message));
+    await this.sub.subscribe(CHANNEL_PREFIX + this.selfId);
+  }
+
+  send(host: string, body: EnvelopeBody): void {
+    if (this.stopped) return;
+    const bytes = pb.HostEnvelope.encode({ ...body, fromHost: this.selfId }).finish();
+    this.pub
+      .publish(CHANNEL_PREFIX + host, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+      .catch((err) => this.log.warn({ host, err: String(err) }, 'cannot reach host'));
+  }
+
+  /** Sends a media request to an edge host and waits for its answer. */
+  request(host: string, op: EdgeOp): Promise<pb.IEdgeResponse> {
+    const requestId = this.nextRequestId++;
+    if (this.nextRequestId > 0xffff_fff0) this.nextRequestId = 1;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(requestId);
+        reject(new EdgeRequestError(`host ${host} did not answer`));
+      }, REQUEST_TIMEOUT_MS);
+      timer.unref();
+      this.pending.set(requestId, { resolve, reject, timer });
+      this.send(host, { edgeRequest: { ...op, requestId } });
+    });
+  }
+
+  /** Fails every request waiting on answers, e.g. at shutdown. */
+  dispose(): void {
+    this.stopped = true;
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new EdgeRequestError('shutting down'));
+    }
+    this.pending.clear();
+  }
+
+  private receive(message: Buffer): void {
+    let envelope: pb.HostEnvelope;
+    try {
+      envelope = pb.HostEnvelope.decode(message);
+    } catch (err) {
+      this.log.warn({ err: String(err) }, 'undecodable host message');
+      return;
+    }
+    if (envelope.body === 'edgeResponse' && envelope.edgeResponse) {
+      const r = envelope.edgeResponse;
+      const p = this.pending.get(r.requestId ?? 0);
+      if (!p) return;
+      this.pending.delete(r.requestId ?? 0);
+      clearTimeout(p.timer);
+      if (r.error) p.reject(new EdgeRequestError(r.error, Boolean(r.clientError)));
+      else p.resolve(r);
+      return;
+    }
+    this.emit('message', envelope);
+  }
+}

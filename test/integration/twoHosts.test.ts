@@ -1,0 +1,138 @@
+// One room over two hosts sharing a Redis: the first host a participant
+// reaches becomes the room's home; a participant connected to the other host
+// is forwarded there, gets transports on its own host, and media crosses in a
+// PipeTransport. Presence and lesson controls cross too, and a host that dies
+// takes only its own participants out of the room.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type TestRedis, startRedis } from '../helpers/redis.js';
+import { type TestServer, startTestServer } from '../helpers/testServer.js';
+
+let redis: TestRedis;
+let a: TestServer;
+let b: TestServer;
+let bClosed = false;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const shared = {
+    REDIS_URL: redis.url,
+    HOST_HEARTBEAT_MS: '200',
+    ADMIN_SECRET: randomBytes(24).toString('base64url'),
+    TOKEN_SECRET: randomBytes(24).toString('base64url'),
+  };
+  a = await startTestServer({ ...shared, HOST_ID: 'host-a' });
+  b = await startTestServer({ ...shared, HOST_ID: 'host-b' });
+});
+
+afterAll(async () => {
+  await a?.close();
+  if (!bClosed) await b?.close();
+  await redis?.stop();
+});
+
+async function enter(server: TestServer, name: string, role: 'host' | 'participant') {
+  const { token } = await server.tokens.mint(
+    { userId: name, displayName: name, role, roomId: 'assembly' },
+    600,
+  );
+  const c = await TestClient.connect(server.wsUrl);
+  const r = await c.request({ join: { roomId: 'assembly', token } });
+  return { c, join: r.join!, id: r.join!.self!.participantId! };
+}
+
+async function recvTransport(c: TestClient) {
+  const r = await c.request({
+    createWebrtcTransport: { direction: pb.TransportDirection.TRANSPORT_DIRECTION_RECV },
+  });
+  return r.webrtcTransport!;
+}
+
+describe('a room over two hosts', () => {
+  it('forwards a participant on the other host home and bridges media and controls', async () => {
+    const created = await fetch(`${b.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: b.adminHeaders,
+      body: JSON.stringify({ id: 'assembly', settings: { waitingRoom: 'off' } }),
+    });
+    expect(created.status).toBe(201);
+
+    // The teacher reaches host A first: A becomes the room's home.
+    const teacher = await enter(a, 'Teacher', 'host');
+    const check = new Redis(redis.url);
+    expect(await check.get('school-call:room-home:assembly')).toBe('host-a');
+    check.disconnect();
+
+    // The pupil reaches host B, is forwarded to A and sees the teacher.
+    const pupil = await enter(b, 'Pupil', 'participant');
+    expect(pupil.join.participants?.map((p) => p.displayName)).toEqual(['Teacher']);
+    await teacher.c.waitForJoined((p) => p.participantId === pupil.id);
+    expect(b.registry.get('assembly')?.peers.size ?? 0).toBe(0);
+    expect(a.registry.get('assembly')!.peers.size).toBe(2);
+
+    // The pupil's transports are on host B (its WebRtcServer port), not A.
+    const pupilRecv = await recvTransport(pupil.c);
+    expect(pupilRecv.iceCandidates?.[0]?.port).toBe(b.config.rtcBasePort);
+    const teacherRecv = await recvTransport(teacher.c);
+    expect(teacherRecv.iceCandidates?.[0]?.port).toBe(a.config.rtcBasePort);
+
+    // Teacher's microphone reaches the pupil on B through the pipe.
+    const added = pupil.c.waitForEvent((e) => Boolean(e.producerAdded));
+    const teacherMic = await produceMic(teacher.c);
+    expect((await added).producerAdded?.producer?.producerId).toBe(teacherMic);
+    const consumed = await pupil.c.request({
+      consume: {
+        transportId: pupilRecv.transportId,
+        producerId: teacherMic,
+        rtpCapabilities: pupil.join.routerRtpCapabilities,
+      },
+    });
+    const pupilConsumer = consumed.consume!.consumerId!;
+    expect(consumed.consume?.participantId).toBe(teacher.id);
+    await pupil.c.request({ setConsumerPaused: { consumerId: pupilConsumer, paused: false } });
+
+    // The pupil's microphone, produced on B, reaches the teacher on A.
+    const pupilAdded = teacher.c.waitForEvent((e) => Boolean(e.producerAdded));
+    const pupilMic = await produceMic(pupil.c);
+    expect((await pupilAdded).producerAdded?.producer?.participantId).toBe(pupil.id);
+    const teacherConsumed = await teacher.c.request({
+      consume: {
+        transportId: teacherRecv.transportId,
+        producerId: pupilMic,
+        rtpCapabilities: teacher.join.routerRtpCapabilities,
+      },
+    });
+    expect(teacherConsumed.consume?.consumerId).toBeTruthy();
+
+    // A lesson control from A reaches the pupil on B: the teacher mutes them.
+    const muted = pupil.c.waitForEvent((e) => Boolean(e.mutedByHost));
+    await teacher.c.request({
+      mute: { participantIds: [pupil.id], source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE, block: true },
+    });
+    await muted;
+    const home = a.registry.get('assembly')!;
+    expect([...home.peers.get(pupil.id)!.producers.values()][0]!.producer.paused).toBe(true);
+    // ...and the pupil may not unmute themselves past the block.
+    const refused = await pupil.c.rawRequest({ setProducerPaused: { producerId: pupilMic, paused: false } });
+    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+
+    // The teacher's mic pausing reaches the pupil's consumer on B.
+    const paused = pupil.c.waitForEvent(
+      (e) =>
+        e.consumerStateChanged?.consumerId === pupilConsumer &&
+        e.consumerStateChanged.producerPaused === true,
+    );
+    const teacherProducer = [...home.peers.get(teacher.id)!.producers.values()][0]!;
+    await teacher.c.request({ setProducerPaused: { producerId: teacherProducer.producer.id, paused: true } });
+    await paused;
+
+    // Host B dies: the pupil leaves the room on A; the teacher stays.
+    await b.close();
+    bClosed = true;
+    await teacher.c.waitForLeft(pupil.id, 8000);
+    expect(home.peers.size).toBe(1);
+    teacher.c.close();
+  });
+});
