@@ -12,13 +12,15 @@ export interface ServerUnderTest {
   wsUrl: string;
   adminSecret: string;
   tokenSecret: string;
-  stop(): Promise<void>;
+  /** SIGTERM shuts down cleanly; SIGKILL is a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerUnderTest> {
   const port = await freeTcpUdpPort();
-  const adminSecret = randomBytes(24).toString('base64url');
-  const tokenSecret = randomBytes(24).toString('base64url');
+  // Hosts of one deployment share their secrets; pass them in env for that.
+  const adminSecret = env.ADMIN_SECRET ?? randomBytes(24).toString('base64url');
+  const tokenSecret = env.TOKEN_SECRET ?? randomBytes(24).toString('base64url');
   const root = fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
     cwd: root,
@@ -29,10 +31,10 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
       MEDIA_LISTEN_IP: '127.0.0.1',
       MEDIA_ANNOUNCED_IP: '127.0.0.1',
       RTC_BASE_PORT: String(await freeTcpUdpPort()),
-      ADMIN_SECRET: adminSecret,
-      TOKEN_SECRET: tokenSecret,
       LOG_LEVEL: 'warn',
       ...env,
+      ADMIN_SECRET: adminSecret,
+      TOKEN_SECRET: tokenSecret,
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -54,8 +56,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     adminSecret,
     tokenSecret,
-    async stop() {
-      child.kill('SIGTERM');
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
       await new Promise((r) => child.once('exit', r));
     },
   };

@@ -56,8 +56,8 @@ export class EdgeMedia {
     private readonly log: Logger,
   ) {}
 
-  get edgeCount(): number {
-    return this.edges.size;
+  get transportCount(): number {
+    return this.transports.size;
   }
 
   /** Answers one request from a home host. */

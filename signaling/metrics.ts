@@ -10,6 +10,12 @@ export interface LiveCounts {
   transports: number;
   producers: { audio: number; video: number };
   consumers: { audio: number; video: number };
+  /** Multi-host: connections here whose room runs on another host. */
+  forwardedConnections: number;
+  /** Multi-host: participants of rooms here connected to other hosts. */
+  remoteParticipants: number;
+  /** Multi-host: WebRTC transports here for rooms that run on other hosts. */
+  edgeTransports: number;
 }
 
 export interface WorkerUsage {
@@ -96,6 +102,21 @@ export class Metrics {
     gauge('school_call_participants', 'Participants joined to a room', (c) => c.participants);
     gauge('school_call_ws_connections', 'Open signaling WebSocket connections', (c) => c.connections);
     gauge('school_call_webrtc_transports', 'Open WebRTC transports', (c) => c.transports);
+    gauge(
+      'school_call_forwarded_connections',
+      'Connections on this host whose room runs on another host',
+      (c) => c.forwardedConnections,
+    );
+    gauge(
+      'school_call_remote_participants',
+      'Participants of rooms on this host connected through other hosts',
+      (c) => c.remoteParticipants,
+    );
+    gauge(
+      'school_call_edge_transports',
+      'WebRTC transports on this host for rooms running on other hosts',
+      (c) => c.edgeTransports,
+    );
     const byKind = (name: string, help: string, read: (c: LiveCounts) => { audio: number; video: number }) =>
       new client.Gauge({
         name,

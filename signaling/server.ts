@@ -59,6 +59,7 @@ export async function startServer(
   const app = uWS.App();
 
   let ws: WsServer | null = null;
+  let cluster: Cluster | null = null;
   const live = (): LiveCounts => {
     const c: LiveCounts = {
       roomsDefined: registry.size,
@@ -68,6 +69,9 @@ export async function startServer(
       transports: 0,
       producers: { audio: 0, video: 0 },
       consumers: { audio: 0, video: 0 },
+      forwardedConnections: cluster?.edgeClients.count ?? 0,
+      remoteParticipants: cluster?.remoteClients.count ?? 0,
+      edgeTransports: cluster?.edgeTransportCount ?? 0,
     };
     for (const room of registry.all()) {
       if (room.peers.size > 0) c.roomsLive++;
@@ -128,7 +132,6 @@ export async function startServer(
   const rooms = new RoomService(registry, tokens, ws, log, edgeLinks);
   ws.attach('/ws', rooms, new LessonControls(rooms, log));
 
-  let cluster: Cluster | null = null;
   if (redis && hosts && bus && edgeLinks) {
     const wsServer = ws;
     const hostBus = bus;

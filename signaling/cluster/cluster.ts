@@ -45,6 +45,10 @@ export class Cluster implements ClusterHooks {
     this.remoteClients = new RemoteClients(parts.bus, parts.fanout, parts.makeSession);
   }
 
+  get edgeTransportCount(): number {
+    return this.parts.edgeMedia.transportCount;
+  }
+
   get selfId(): string {
     return this.parts.bus.selfId;
   }

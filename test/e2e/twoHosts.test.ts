@@ -1,0 +1,120 @@
+// Two server processes on one machine, sharing one Redis: the teacher's
+// browser is connected to host A (the room's home), the pupil's to host B.
+// Each page receives the other's audio and video through the PipeTransport
+// between the hosts, the teacher's mute reaches the pupil on the other host,
+// and when host B crashes the pupil leaves the teacher's call.
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerUnderTest, startServerProcess } from '../../loadtest/serverProcess.js';
+import { launchChromium } from '../helpers/browser.js';
+import { byteCounts, enterCall, tileName, waitFor } from '../helpers/callPage.js';
+import { type TestRedis, startRedis } from '../helpers/redis.js';
+
+let redis: TestRedis;
+let a: ServerUnderTest;
+let b: ServerUnderTest;
+let browser: Browser;
+
+async function admin(host: ServerUnderTest, path: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(`${host.httpUrl}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.adminSecret}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 201) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+async function metric(host: ServerUnderTest, name: string): Promise<number> {
+  const text = await (await fetch(`${host.httpUrl}/metrics`)).text();
+  const m = text.match(new RegExp(`^${name} (\\d+)`, 'm'));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  const shared = {
+    REDIS_URL: redis.url,
+    HOST_HEARTBEAT_MS: '500',
+    MEDIASOUP_WORKERS: '1',
+    ADMIN_SECRET: randomBytes(24).toString('base64url'),
+    TOKEN_SECRET: randomBytes(24).toString('base64url'),
+  };
+  [a, b] = await Promise.all([
+    startServerProcess({ ...shared, HOST_ID: 'host-a' }),
+    startServerProcess({ ...shared, HOST_ID: 'host-b' }),
+  ]);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await a?.stop();
+  await b?.stop();
+  await redis?.stop();
+});
+
+describe('one call over two server processes', () => {
+  it('a browser on each host sees and hears the other; a crashed host drops only its people', async () => {
+    await admin(a, '/api/rooms', { id: 'hall', title: 'Assembly', settings: { waitingRoom: 'off' } });
+    const teacher = await admin(a, '/api/rooms/hall/tokens', { displayName: 'Teacher', role: 'host' });
+    const pupil = await admin(b, '/api/rooms/hall/tokens', { displayName: 'Pupil', role: 'participant' });
+    expect(String(pupil.joinUrl)).toContain(b.httpUrl);
+
+    const pages: Page[] = [];
+    pages.push(await enterCall(browser, String(teacher.joinUrl)));
+    pages.push(await enterCall(browser, String(pupil.joinUrl)));
+    await tileName(pages[0]!, 'Pupil').waitFor({ timeout: 20_000 });
+    await tileName(pages[1]!, 'Teacher').waitFor({ timeout: 20_000 });
+
+    // The room runs on A; the pupil's connection and media transports are on B.
+    expect(await metric(a, 'school_call_participants')).toBe(2);
+    expect(await metric(a, 'school_call_remote_participants')).toBe(1);
+    expect(await metric(b, 'school_call_participants')).toBe(0);
+    expect(await metric(b, 'school_call_forwarded_connections')).toBe(1);
+    expect(await metric(b, 'school_call_edge_transports')).toBe(2);
+
+    for (const page of pages) {
+      await waitFor(
+        async () => {
+          const bytes = await byteCounts(page);
+          return bytes.inbound.audio > 0 && bytes.inbound.video > 0;
+        },
+        30_000,
+        'inbound audio and video',
+      );
+    }
+    const first = await Promise.all(pages.map(byteCounts));
+    await new Promise((r) => setTimeout(r, 3000));
+    const second = await Promise.all(pages.map(byteCounts));
+    for (let i = 0; i < pages.length; i++) {
+      const before = first[i]!.inbound;
+      const after = second[i]!.inbound;
+      const name = i === 0 ? 'teacher (host A)' : 'pupil (host B)';
+      console.log(
+        `${name}: inbound audio +${after.audio - before.audio} B, video +${after.video - before.video} B over 3 s`,
+      );
+      expect(after.audio - before.audio).toBeGreaterThan(3_000);
+      expect(after.video - before.video).toBeGreaterThan(20_000);
+    }
+
+    // A lesson control crosses hosts: the teacher on A mutes the pupil on B.
+    const [host, child] = [pages[0]!, pages[1]!];
+    await host.locator('#people-list li', { hasText: 'Pupil' }).locator('[data-mute]').click();
+    await child.getByText('The teacher turned your microphone off').waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    const heard = async () => (await byteCounts(host)).inbound.audio;
+    const mutedBefore = await heard();
+    await new Promise((r) => setTimeout(r, 2500));
+    const mutedAfter = await heard();
+    console.log(`teacher hears the muted pupil: ${mutedBefore} -> ${mutedAfter} B over 2.5 s`);
+    expect(mutedAfter - mutedBefore).toBeLessThan(500);
+
+    // Host B crashes: within a few heartbeats the pupil is gone from the teacher's call.
+    await b.stop('SIGKILL');
+    await tileName(host, 'Pupil').waitFor({ state: 'detached', timeout: 15_000 });
+    expect(await metric(a, 'school_call_participants')).toBe(1);
+    expect(await metric(a, 'school_call_remote_participants')).toBe(0);
+  });
+});
