@@ -1,0 +1,184 @@
+// RTP sources for media load tests: a pre-encoded VP8 + Opus clip (made once
+// and cached) sent by ffmpeg without re-encoding, so the generator costs
+// little CPU and the bitrates are realistic.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { types } from 'mediasoup';
+import type { RoomMedia } from '../sfu/roomMedia.js';
+import type { WorkerPool } from '../sfu/workerPool.js';
+import { RtpSink } from './rtpSink.js';
+
+export function requireFfmpeg(): void {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+  } catch {
+    console.error('ffmpeg is needed: apt-get install -y ffmpeg');
+    process.exit(1);
+  }
+}
+
+/** A 20 s VP8 (600 kbit/s, 640x360, 25 fps, keyframe every 2 s) + Opus clip, made once. */
+export function clip(): string {
+  const dir = join(process.env.SCHOOL_CALL_CACHE ?? join(homedir(), '.cache/school-call'), 'loadtest');
+  const path = join(dir, 'fanout-clip-v1.webm');
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  console.log('encoding the test clip once…');
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '20',
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    '600k',
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-g',
+    '50',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    '-ac',
+    '2',
+    path,
+  ]);
+  return path;
+}
+
+export function sendRtp(
+  clipPath: string,
+  stream: 'v' | 'a',
+  port: number,
+  rtcpPort: number,
+  ssrc: number,
+  payloadType: number,
+): ChildProcess {
+  return spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      clipPath,
+      '-map',
+      `0:${stream}`,
+      '-c',
+      'copy',
+      '-f',
+      'rtp',
+      '-ssrc',
+      String(ssrc),
+      '-payload_type',
+      String(payloadType),
+      `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+}
+
+/** Each publisher sends one video and one audio stream into the room's home router. */
+export async function startPublishers(
+  media: RoomMedia,
+  count: number,
+  clipPath: string,
+  encoders: ChildProcess[],
+): Promise<{ producers: types.Producer[] }> {
+  const producers: types.Producer[] = [];
+  for (let i = 0; i < count; i++) {
+    for (const kind of ['video', 'audio'] as const) {
+      // ffmpeg sends RTCP from another port than RTP, so no RTCP mux here.
+      const t = await media.createPlainTransport('send', {
+        listenIp: '127.0.0.1',
+        comedia: true,
+        rtcpMux: false,
+      });
+      const ssrc = 10_000 + i * 10 + (kind === 'video' ? 1 : 2);
+      const payloadType = kind === 'video' ? 101 : 100;
+      const codec =
+        kind === 'video'
+          ? { mimeType: 'video/VP8', payloadType, clockRate: 90000 }
+          : { mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2 };
+      producers.push(await t.produce({ kind, rtpParameters: { codecs: [codec], encodings: [{ ssrc }] } }));
+      const rtcpPort = t.rtcpTuple?.localPort ?? t.tuple.localPort;
+      encoders.push(
+        sendRtp(clipPath, kind === 'video' ? 'v' : 'a', t.tuple.localPort, rtcpPort, ssrc, payloadType),
+      );
+    }
+  }
+  return { producers };
+}
+
+/** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP). */
+export async function addReceiver(
+  media: RoomMedia,
+  producers: types.Producer[],
+  srtp: boolean,
+): Promise<RtpSink> {
+  const sink = new RtpSink();
+  const port = await sink.bind();
+  const t = await media.createPlainTransport('recv', { listenIp: '127.0.0.1', enableSrtp: srtp });
+  await t.connect({
+    ip: '127.0.0.1',
+    port,
+    ...(srtp
+      ? {
+          srtpParameters: {
+            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+            keyBase64: randomBytes(30).toString('base64'),
+          },
+        }
+      : {}),
+  });
+  const caps = media.rtpCapabilities;
+  for (const p of producers) {
+    await media.prepareConsume(t.id, p.id, caps);
+    await t.consume({ producerId: p.id, rtpCapabilities: caps });
+  }
+  return sink;
+}
+
+export async function workerCpu(pool: WorkerPool): Promise<number[]> {
+  return (await pool.usage()).map((u) => u.userSeconds + u.systemSeconds);
+}
+
+/** Counts packets at the sinks and worker CPU over one window. */
+export async function measure(
+  sinks: RtpSink[],
+  cpu: () => Promise<number[]>,
+  seconds: number,
+): Promise<{ received: number; expected: number; perWorker: number[] }> {
+  for (const s of sinks) s.start();
+  const cpu0 = await cpu();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const cpu1 = await cpu();
+  let received = 0;
+  let expected = 0;
+  for (const s of sinks) {
+    const c = s.stop();
+    received += c.received;
+    expected += c.expected;
+  }
+  return { received, expected, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)) };
+}
