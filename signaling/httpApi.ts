@@ -37,6 +37,8 @@ export interface HttpApiDeps {
   meetings: MeetingBook;
   /** Hosts of this deployment (from Redis), least loaded first. */
   listHosts: () => Promise<unknown[]>;
+  /** Multi-host: a room was deleted here; its home host ends the call. */
+  roomDeleted: (roomId: string) => void;
   health: () => Record<string, unknown>;
 }
 
@@ -194,6 +196,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (!room) throw new HttpError(404, 'room not found');
     rooms.closeRoom(room);
     await registry.removeStored(room.id);
+    deps.roomDeleted(room.id);
     log.info({ room: room.id }, 'room deleted');
     sendJson(reply, 200, { deleted: room.id });
   });
@@ -300,6 +303,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (room) {
       rooms.closeRoom(room);
       await registry.removeStored(room.id);
+      deps.roomDeleted(room.id);
     }
     sendJson(reply, 200, { deleted: m.id });
   });

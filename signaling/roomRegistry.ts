@@ -124,6 +124,24 @@ export class RoomRegistry {
     return id ? this.find(id) : undefined;
   }
 
+  /**
+   * Re-reads a room nobody is in from the store, so a host that starts
+   * running it (again) has the settings another host saved meanwhile.
+   */
+  async reloadIfIdle(id: string): Promise<void> {
+    const room = this.rooms.get(id);
+    if (!room || !this.store || room.peers.size > 0 || room.waiting.size > 0) return;
+    const stored = await this.store.loadRoom(id);
+    if (!stored) {
+      this.delete(id);
+      return;
+    }
+    if (room.peers.size > 0 || room.waiting.size > 0) return;
+    room.settings = { ...room.settings, ...stored.settings };
+    room.definition.title = stored.definition.title;
+    room.definition.maxParticipants = stored.definition.maxParticipants;
+  }
+
   private adopt(stored: StoredRoom): Room {
     const room = new Room(stored.definition, this.pool, stored.settings, this.mediaOptions);
     this.rooms.set(room.id, room);

@@ -144,6 +144,14 @@ export async function startServer(
       tokens,
       fanout: wsServer,
       makeSession: (id, socket) => wsServer.makeSession(id, socket, false),
+      beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+      closeRoomHere: (roomId) => {
+        const room = registry.get(roomId);
+        if (!room) return;
+        rooms.closeRoom(room);
+        registry.delete(roomId);
+        log.info({ room: roomId }, 'room deleted on another host; call ended');
+      },
       activeRooms: () =>
         [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
       heartbeatMs: config.hostHeartbeatMs,
@@ -172,6 +180,7 @@ export async function startServer(
     demoRoomId: config.demoRoomId,
     trustProxy: config.trustProxy,
     meetings,
+    roomDeleted: (roomId) => cluster?.roomDeleted(roomId),
     listHosts: async () => {
       if (hosts) return hosts.list();
       return [{ ...self, load: hostLoad() }];

@@ -28,6 +28,10 @@ export interface ClusterParts {
   makeSession(connectionId: string, socket: SessionSocket): Session;
   /** Rooms this host is running now (it keeps their home claim fresh). */
   activeRooms(): Iterable<string>;
+  /** This host is about to run a room: make sure its copy is the stored one. */
+  beforeServing(roomId: string): Promise<void>;
+  /** Another host deleted a room: end its call here and forget it. */
+  closeRoomHere(roomId: string): void;
   heartbeatMs: number;
   log: Logger;
 }
@@ -59,7 +63,9 @@ export class Cluster implements ClusterHooks {
       if (!this.known.has(env.fromHost))
         this.known.set(env.fromHost, this.live.get(env.fromHost)?.startedAt ?? '');
       if (this.edgeClients.onMessage(env) || this.remoteClients.onMessage(env)) return;
-      if (env.body === 'edgeRequest') void edgeMedia.handle(env.fromHost, env.edgeRequest as pb.EdgeRequest);
+      if (env.body === 'roomDeleted') this.parts.closeRoomHere(env.roomDeleted?.roomId ?? '');
+      else if (env.body === 'edgeRequest')
+        void edgeMedia.handle(env.fromHost, env.edgeRequest as pb.EdgeRequest);
       else if (env.body === 'edgeEvent') edgeLinks.onEdgeEvent(env.edgeEvent as pb.EdgeEvent);
     });
     await bus.start();
@@ -98,10 +104,20 @@ export class Cluster implements ClusterHooks {
       await this.refreshLive();
       if (!this.live.has(home)) home = await this.parts.homes.takeOver(roomId, home);
     }
-    if (home === this.selfId) return null;
+    if (home === this.selfId) {
+      await this.parts.beforeServing(roomId);
+      return null;
+    }
     this.known.set(home, this.live.get(home)?.startedAt ?? '');
     return this.edgeClients.open(session.id, socket, home);
   };
+
+  /** Tells every other host that a room is gone, so its home ends the call. */
+  roomDeleted(roomId: string): void {
+    for (const host of this.live.keys()) {
+      if (host !== this.selfId) this.parts.bus.send(host, { roomDeleted: { roomId } });
+    }
+  }
 
   private async tick(): Promise<void> {
     await this.refreshLive();

@@ -51,6 +51,29 @@ async function recvTransport(c: TestClient) {
 }
 
 describe('a room over two hosts', () => {
+  it('a room deleted through a host that is not its home ends the call on its home', async () => {
+    const created = await fetch(`${a.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: a.adminHeaders,
+      body: JSON.stringify({ id: 'short-lived', settings: { waitingRoom: 'off' } }),
+    });
+    expect(created.status).toBe(201);
+    const { token } = await a.tokens.mint(
+      { userId: 't', displayName: 'T', role: 'host', roomId: 'short-lived' },
+      600,
+    );
+    const teacher = await TestClient.connect(a.wsUrl);
+    await teacher.request({ join: { roomId: 'short-lived', token } });
+    const closed = teacher.waitForEvent((e) => Boolean(e.sessionClosed));
+    const deleted = await fetch(`${b.httpUrl}/api/rooms/short-lived`, {
+      method: 'DELETE',
+      headers: b.adminHeaders,
+    });
+    expect(deleted.status).toBe(200);
+    expect((await closed).sessionClosed?.reason).toBe(pb.CloseReason.CLOSE_REASON_ROOM_CLOSED);
+    expect(a.registry.get('short-lived')).toBeUndefined();
+  });
+
   it('forwards a participant on the other host home and bridges media and controls', async () => {
     const created = await fetch(`${b.httpUrl}/api/rooms`, {
       method: 'POST',

@@ -1,0 +1,168 @@
+// Our SFU and Debian's Janus (VideoRoom plugin) side by side, in one run,
+// under the same publishers and receivers: the same ffmpeg RTP clip, and
+// receivers that are UDP sinks fed with SRTP. For us the receivers are plain
+// SRTP transports consuming every stream (as in the fan-out test); for Janus
+// the publishers are VideoRoom "remote publishers" (plain RTP in) and each
+// receiver is a set of SRTP RTP forwarders, one per stream. The figure is
+// forwarded packets per CPU-second of the forwarding processes (mediasoup
+// workers; the janus process), and ours divided by Janus's.
+//
+//   npm run loadtest:janus -- --publishers 3 --receivers 50 --seconds 15
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { RoomMedia } from '../sfu/roomMedia.js';
+import { WorkerPool } from '../sfu/workerPool.js';
+import { createLogger } from '../signaling/log.js';
+import { freeTcpUdpPort } from '../test/helpers/testServer.js';
+import { Janus } from './janus.js';
+import { cpuSeconds } from './processStats.js';
+import { appendResult } from './results.js';
+import { RtpSink } from './rtpSink.js';
+import {
+  addReceiver,
+  clip,
+  measure,
+  requireFfmpeg,
+  sendRtp,
+  startPublishers,
+  workerCpu,
+} from './rtpSources.js';
+
+const { values: args } = parseArgs({
+  options: {
+    publishers: { type: 'string', default: '3' },
+    receivers: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '15' },
+  },
+});
+const PUBLISHERS = Number(args.publishers);
+const RECEIVERS = Number(args.receivers);
+const SECONDS = Number(args.seconds);
+const WARMUP_SECONDS = 4;
+// Janus demultiplexes a remote publisher's streams by SSRC: base + 10 × mindex.
+const JANUS_REMOTE_SSRC_BASE = 1000;
+const JANUS_REMOTE_SSRC_STEP = 10;
+
+interface Figures {
+  received: number;
+  expected: number;
+  cpu: number;
+}
+
+async function runOurs(clipPath: string): Promise<Figures> {
+  const pool = await WorkerPool.create(
+    { numWorkers: 2, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', rtcBasePort: await freeTcpUdpPort() },
+    createLogger('warn', { loadtest: 'janus' }),
+  );
+  const media = await RoomMedia.create(pool, {
+    speakingThresholdDbov: -60,
+    recvTransportsPerRouter: Math.ceil(RECEIVERS / 2),
+  });
+  const encoders: ChildProcess[] = [];
+  const sinks: RtpSink[] = [];
+  try {
+    const { producers } = await startPublishers(media, PUBLISHERS, clipPath, encoders);
+    for (let r = 0; r < RECEIVERS; r++) sinks.push(await addReceiver(media, producers, true));
+    console.log(`ours: ${producers.length} streams -> ${RECEIVERS} receivers; warming up…`);
+    await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+    const m = await measure(sinks, () => workerCpu(pool), SECONDS);
+    return { received: m.received, expected: m.expected, cpu: m.perWorker.reduce((a, b) => a + b, 0) };
+  } finally {
+    for (const e of encoders) e.kill('SIGKILL');
+    for (const s of sinks) s.close();
+    media.close();
+    pool.close();
+  }
+}
+
+async function runJanus(clipPath: string): Promise<Figures> {
+  const janus = await Janus.start(await freeTcpUdpPort());
+  const encoders: ChildProcess[] = [];
+  const sinks: RtpSink[] = [];
+  try {
+    const room = 4242;
+    await janus.videoroom({
+      request: 'create',
+      room,
+      publishers: PUBLISHERS + 1,
+      videocodec: 'vp8',
+      audiocodec: 'opus',
+    });
+    const publishers: number[] = [];
+    for (let i = 0; i < PUBLISHERS; i++) {
+      const remote = await janus.videoroom({
+        request: 'add_remote_publisher',
+        room,
+        display: `publisher ${i}`,
+        streams: [
+          { type: 'audio', mindex: 0, mid: '0', codec: 'opus', stereo: true },
+          { type: 'video', mindex: 1, mid: '1', codec: 'vp8' },
+        ],
+      });
+      publishers.push(remote.id);
+      const ssrc = (mindex: number) => JANUS_REMOTE_SSRC_BASE + JANUS_REMOTE_SSRC_STEP * mindex;
+      encoders.push(sendRtp(clipPath, 'a', remote.port, remote.rtcp_port, ssrc(0), 100));
+      encoders.push(sendRtp(clipPath, 'v', remote.port, remote.rtcp_port, ssrc(1), 101));
+    }
+    for (let r = 0; r < RECEIVERS; r++) {
+      const sink = new RtpSink();
+      const port = await sink.bind();
+      sinks.push(sink);
+      for (const [i, publisherId] of publishers.entries()) {
+        // Distinct SSRCs per publisher so the sink tells the streams apart.
+        await janus.videoroom({
+          request: 'rtp_forward',
+          room,
+          publisher_id: publisherId,
+          host: '127.0.0.1',
+          streams: [
+            { mid: '0', port, ssrc: 10_000 + i * 10 + 2 },
+            { mid: '1', port, ssrc: 10_000 + i * 10 + 1 },
+          ],
+          srtp_suite: 80,
+          srtp_crypto: randomBytes(30).toString('base64'),
+        });
+      }
+    }
+    console.log(`janus: ${PUBLISHERS * 2} streams -> ${RECEIVERS} receivers; warming up…`);
+    await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+    const pid = janus.process.pid!;
+    const m = await measure(sinks, async () => [cpuSeconds(pid)], SECONDS);
+    return { received: m.received, expected: m.expected, cpu: m.perWorker[0] ?? 0 };
+  } finally {
+    for (const e of encoders) e.kill('SIGKILL');
+    for (const s of sinks) s.close();
+    await janus.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  requireFfmpeg();
+  const clipPath = clip();
+  const ours = await runOurs(clipPath);
+  const theirs = await runJanus(clipPath);
+  const rate = (f: Figures) => f.received / f.cpu;
+  const loss = (f: Figures) =>
+    f.expected ? ((100 * (f.expected - f.received)) / f.expected).toFixed(3) : '0';
+  const describe = (f: Figures) =>
+    `${(f.received / SECONDS).toFixed(0)} packets/s delivered, CPU ${((100 * f.cpu) / SECONDS).toFixed(0)}% of a core, ` +
+    `${rate(f).toFixed(0)} packets per CPU-s, loss ${loss(f)}%`;
+  const lines = [
+    `streams               ${PUBLISHERS * 2} (${PUBLISHERS} publishers × video+audio) to ${RECEIVERS} receivers, SRTP on`,
+    `ours (mediasoup)      ${describe(ours)}`,
+    `janus 1.1.2 VideoRoom ${describe(theirs)}`,
+    `ours / janus          ${(rate(ours) / rate(theirs)).toFixed(2)}× forwarded packets per CPU-second`,
+  ];
+  console.log(lines.join('\n'));
+  appendResult(
+    `Side by side with Janus: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
+    `npm run loadtest:janus -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS}`,
+    lines,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
