@@ -52,6 +52,8 @@ export class EdgeLinks {
   private readonly links = new Map<RoomMedia, Map<string, Promise<EdgeLink>>>();
   readonly consumers = new Map<string, RemoteConsumer>();
   readonly transports = new Map<string, RemoteTransport>();
+  /** Where each open link is listed, by edge id. */
+  private readonly byEdgeId = new Map<string, { media: RoomMedia; host: string; link: EdgeLink }>();
 
   constructor(
     readonly bus: EdgeRequester,
@@ -77,7 +79,31 @@ export class EdgeLinks {
       this.consumers.get(event.consumer.consumerId ?? '')?.onChange(event.consumer.change ?? 0);
     } else if (event.transportLost) {
       this.transports.get(event.transportLost.transportId ?? '')?.lost();
+    } else if (event.edgeLost) {
+      const entry = this.byEdgeId.get(event.edgeLost.edgeId ?? '');
+      if (!entry) return;
+      this.log.warn(
+        { edge: entry.host, edgeId: entry.link.edgeId },
+        'edge router lost; next transport opens a new one',
+      );
+      this.forget(entry.link);
+      entry.link.close(false);
     }
+  }
+
+  /** Takes a link out of the lists, so the next participant there gets a new one. */
+  forget(link: EdgeLink): void {
+    const entry = this.byEdgeId.get(link.edgeId);
+    if (!entry) return;
+    this.byEdgeId.delete(link.edgeId);
+    const perHost = this.links.get(entry.media);
+    void perHost?.get(entry.host)?.then((l) => {
+      if (l === link) perHost.delete(entry.host);
+    });
+  }
+
+  registerLink(link: EdgeLink): void {
+    this.byEdgeId.set(link.edgeId, { media: link.media, host: link.host, link });
   }
 
   /** Media of everyone on a host that went away: those transports are lost. */
@@ -141,7 +167,9 @@ export class EdgeLink {
       throw err;
     }
     links.log.info({ room: roomId, edge: host, edgeId }, 'inter-host pipe open');
-    return new EdgeLink(links, media, host, edgeId, pipe);
+    const link = new EdgeLink(links, media, host, edgeId, pipe);
+    links.registerLink(link);
+    return link;
   }
 
   get bus(): EdgeRequester {
@@ -228,6 +256,7 @@ export class EdgeLink {
   close(tellEdge: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.links.forget(this);
     this.pipe.close();
     if (tellEdge) {
       this.bus.request(this.host, { closeEdge: { edgeId: this.edgeId } }).catch(() => undefined);

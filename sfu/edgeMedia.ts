@@ -138,7 +138,10 @@ export class EdgeMedia {
     await pipe.connect({ ip: op.home?.ip ?? '', port: op.home?.port ?? 0 });
     const edge: Edge = { id: op.edgeId ?? '', home, roomId: op.roomId ?? '', router, slot, pipe };
     this.edges.set(edge.id, edge);
-    router.observer.once('close', () => this.edges.delete(edge.id));
+    router.observer.once('close', () => {
+      // Still listed: not closed on home's request, so home must hear of it.
+      if (this.edges.delete(edge.id)) this.send(home, { edgeEvent: { edgeLost: { edgeId: edge.id } } });
+    });
     this.log.info({ room: edge.roomId, home, edgeId: edge.id, worker: slot.index }, 'edge router open');
     return { ip: pipe.tuple.localIp, port: pipe.tuple.localPort };
   }

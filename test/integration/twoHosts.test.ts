@@ -151,6 +151,23 @@ describe('a room over two hosts', () => {
     await teacher.c.request({ setProducerPaused: { producerId: teacherProducer.producer.id, paused: true } });
     await paused;
 
+    // The worker under the pupil's edge router dies: the pupil is told to set
+    // up media again (without leaving), and a new edge router serves them.
+    const moved = pupil.c.waitForEvent((e) => e.moved?.mediaRestart === true, 8000);
+    process.kill(b.pool.slot(0).worker.pid, 'SIGKILL');
+    await moved;
+    await b.pool.whenLive();
+    const again = await recvTransport(pupil.c);
+    const reconsumed = await pupil.c.request({
+      consume: {
+        transportId: again.transportId,
+        producerId: teacherMic,
+        rtpCapabilities: pupil.join.routerRtpCapabilities,
+      },
+    });
+    expect(reconsumed.consume?.consumerId).toBeTruthy();
+    expect(home.peers.has(pupil.id)).toBe(true);
+
     // Host B dies: the pupil leaves the room on A; the teacher stays.
     await b.close();
     bClosed = true;
