@@ -1,7 +1,8 @@
-// The edge side of rooms whose home is another host: a router per room
-// location joined to the home router by a PipeTransport, the WebRTC
-// transports of participants connected here, and the producers and consumers
-// on them, all made and changed on the home host's request.
+// The edge side of rooms whose home is another host: for each room location
+// a RoomMedia here (its main router joined to the home router by a
+// PipeTransport, receivers spread over this host's workers as at home), the
+// WebRTC transports of participants connected here, and the producers and
+// consumers on them, all made and changed on the home host's request.
 import type { types } from 'mediasoup';
 import type { EnvelopeBody } from '../signaling/cluster/hostBus.js';
 import type { Logger } from '../signaling/log.js';
@@ -19,19 +20,16 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from '../signaling/protocol/mediaWire.js';
-import { ROUTER_MEDIA_CODECS } from './mediaCodecs.js';
-import type { WorkerPool, WorkerSlot } from './workerPool.js';
+import { RoomMedia, type RoomMediaOptions } from './roomMedia.js';
+import type { WorkerPool } from './workerPool.js';
 
 import pb = schoolcall.v1;
-
-const INITIAL_OUTGOING_BITRATE = 1_000_000;
 
 interface Edge {
   id: string;
   home: string;
   roomId: string;
-  router: types.Router;
-  slot: WorkerSlot;
+  media: RoomMedia;
   pipe: types.PipeTransport;
 }
 
@@ -51,6 +49,7 @@ export class EdgeMedia {
 
   constructor(
     private readonly pool: WorkerPool,
+    private readonly mediaOptions: RoomMediaOptions,
     private readonly pipeListenIp: { ip: string; announcedIp?: string },
     private readonly send: (host: string, body: EnvelopeBody) => void,
     private readonly log: Logger,
@@ -131,43 +130,50 @@ export class EdgeMedia {
   }
 
   private async openEdge(home: string, op: pb.IOpenEdge): Promise<pb.IPipeAddress> {
-    await this.pool.whenLive();
-    const slot = this.pool.leastLoaded();
-    const router = await this.pool.createRouter(slot, ROUTER_MEDIA_CODECS);
-    const pipe = await router.createPipeTransport({ listenIp: this.pipeListenIp, enableRtx: true });
-    await pipe.connect({ ip: op.home?.ip ?? '', port: op.home?.port ?? 0 });
-    const edge: Edge = { id: op.edgeId ?? '', home, roomId: op.roomId ?? '', router, slot, pipe };
+    const media = await RoomMedia.create(this.pool, this.mediaOptions);
+    let pipe: types.PipeTransport;
+    try {
+      pipe = await media.router.createPipeTransport({ listenIp: this.pipeListenIp, enableRtx: true });
+      await pipe.connect({ ip: op.home?.ip ?? '', port: op.home?.port ?? 0 });
+    } catch (err) {
+      media.close();
+      throw err;
+    }
+    const edge: Edge = { id: op.edgeId ?? '', home, roomId: op.roomId ?? '', media, pipe };
     this.edges.set(edge.id, edge);
-    router.observer.once('close', () => {
+    media.once('lost', () => {
       // Still listed: not closed on home's request, so home must hear of it.
       if (this.edges.delete(edge.id)) this.send(home, { edgeEvent: { edgeLost: { edgeId: edge.id } } });
     });
-    this.log.info({ room: edge.roomId, home, edgeId: edge.id, worker: slot.index }, 'edge router open');
+    this.log.info(
+      { room: edge.roomId, home, edgeId: edge.id, worker: media.workerIndex },
+      'edge router open',
+    );
     return { ip: pipe.tuple.localIp, port: pipe.tuple.localPort };
   }
 
   private closeEdge(edge: Edge): void {
     this.edges.delete(edge.id);
-    edge.router.close();
+    edge.media.close();
   }
 
   private async createTransport(op: pb.IEdgeCreateTransport): Promise<pb.IWebRtcTransportInfo> {
     const edge = this.edges.get(op.edgeId ?? '');
     if (!edge) throw new ClientError('edge not found');
-    const transport = await edge.router.createWebRtcTransport({
-      webRtcServer: edge.slot.webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: INITIAL_OUTGOING_BITRATE,
-      appData: { participantId: op.participantId, worker: edge.slot.index, home: edge.home },
+    const direction = op.direction === pb.TransportDirection.TRANSPORT_DIRECTION_SEND ? 'send' : 'recv';
+    const transport = await edge.media.createWebRtcTransport(direction, {
+      participantId: op.participantId,
+      home: edge.home,
     });
     this.transports.set(transport.id, { transport, edge });
     transport.observer.once('close', () => this.transports.delete(transport.id));
-    // Closed with its router (worker died, or home closed the edge): tell home.
-    transport.on('routerclose', () =>
-      this.send(edge.home, { edgeEvent: { transportLost: { transportId: transport.id } } }),
-    );
+    // Closed with its router because a worker died (not because home closed
+    // the edge): tell home, whose participant then reconnects.
+    transport.on('routerclose', () => {
+      if (this.edges.has(edge.id)) {
+        this.send(edge.home, { edgeEvent: { transportLost: { transportId: transport.id } } });
+      }
+    });
     return {
       transportId: transport.id,
       direction: op.direction,
@@ -229,7 +235,7 @@ export class EdgeMedia {
     const { transport, edge } = this.transport(op.transportId);
     const producerId = op.producerId ?? '';
     const rtpCapabilities = rtpCapabilitiesFromWire(op.rtpCapabilities) as types.RtpCapabilities;
-    if (!edge.router.canConsume({ producerId, rtpCapabilities })) {
+    if (!(await edge.media.prepareConsume(transport.id, producerId, rtpCapabilities))) {
       throw new ClientError('the receiving device cannot decode this producer');
     }
     const consumer = await transport.consume({

@@ -140,7 +140,16 @@ export async function startServer(
       homes: new RoomHomes(redis, config.hostId, hosts.ttlMs),
       hosts,
       edgeLinks,
-      edgeMedia: new EdgeMedia(pool, pipeListenIp, (host, body) => hostBus.send(host, body), log),
+      edgeMedia: new EdgeMedia(
+        pool,
+        {
+          speakingThresholdDbov: config.speakingThresholdDbov,
+          recvTransportsPerRouter: config.recvTransportsPerRouter,
+        },
+        pipeListenIp,
+        (host, body) => hostBus.send(host, body),
+        log,
+      ),
       tokens,
       fanout: wsServer,
       makeSession: (id, socket) => wsServer.makeSession(id, socket, false),

@@ -24,7 +24,13 @@ beforeAll(async () => {
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
   };
   a = await startTestServer({ ...shared, HOST_ID: 'host-a' });
-  b = await startTestServer({ ...shared, HOST_ID: 'host-b' });
+  // Two workers and one receiver per router: the edge spreads receivers too.
+  b = await startTestServer({
+    ...shared,
+    HOST_ID: 'host-b',
+    MEDIASOUP_WORKERS: '2',
+    RECV_TRANSPORTS_PER_ROUTER: '1',
+  });
 });
 
 afterAll(async () => {
@@ -95,9 +101,11 @@ describe('a room over two hosts', () => {
     expect(b.registry.get('assembly')?.peers.size ?? 0).toBe(0);
     expect(a.registry.get('assembly')!.peers.size).toBe(2);
 
-    // The pupil's transports are on host B (its WebRtcServer port), not A.
+    // The pupil's transports are on host B (one of its WebRtcServer ports), not A.
+    const bPorts = [b.config.rtcBasePort, b.config.rtcBasePort + 1];
     const pupilRecv = await recvTransport(pupil.c);
-    expect(pupilRecv.iceCandidates?.[0]?.port).toBe(b.config.rtcBasePort);
+    const pupilPort = pupilRecv.iceCandidates?.[0]?.port ?? 0;
+    expect(bPorts).toContain(pupilPort);
     const teacherRecv = await recvTransport(teacher.c);
     expect(teacherRecv.iceCandidates?.[0]?.port).toBe(a.config.rtcBasePort);
 
@@ -115,6 +123,25 @@ describe('a room over two hosts', () => {
     const pupilConsumer = consumed.consume!.consumerId!;
     expect(consumed.consume?.participantId).toBe(teacher.id);
     await pupil.c.request({ setConsumerPaused: { consumerId: pupilConsumer, paused: false } });
+
+    // A second pupil on B is placed on B's other worker, and still gets the
+    // teacher's microphone: one pipe between hosts, then pipeToRouter inside B.
+    const pupil2 = await enter(b, 'Second', 'participant');
+    const pupil2Recv = await recvTransport(pupil2.c);
+    expect(bPorts.filter((p) => p !== pupilPort)).toContain(pupil2Recv.iceCandidates?.[0]?.port);
+    const consumed2 = await pupil2.c.request({
+      consume: {
+        transportId: pupil2Recv.transportId,
+        producerId: teacherMic,
+        rtpCapabilities: pupil2.join.routerRtpCapabilities,
+      },
+    });
+    expect(consumed2.consume?.participantId).toBe(teacher.id);
+    pupil2.c.close();
+    for (let i = 0; i < 100 && a.registry.get('assembly')!.peers.has(pupil2.id); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(a.registry.get('assembly')!.peers.has(pupil2.id)).toBe(false);
 
     // The pupil's microphone, produced on B, reaches the teacher on A.
     const pupilAdded = teacher.c.waitForEvent((e) => Boolean(e.producerAdded));
@@ -154,7 +181,7 @@ describe('a room over two hosts', () => {
     // The worker under the pupil's edge router dies: the pupil is told to set
     // up media again (without leaving), and a new edge router serves them.
     const moved = pupil.c.waitForEvent((e) => e.moved?.mediaRestart === true, 8000);
-    process.kill(b.pool.slot(0).worker.pid, 'SIGKILL');
+    process.kill(b.pool.slot(pupilPort - b.config.rtcBasePort).worker.pid, 'SIGKILL');
     await moved;
     await b.pool.whenLive();
     const again = await recvTransport(pupil.c);
