@@ -14,6 +14,7 @@ import { type TestRedis, startRedis } from '../helpers/redis.js';
 let redis: TestRedis;
 let a: ServerUnderTest;
 let b: ServerUnderTest;
+let c: ServerUnderTest;
 let browser: Browser;
 
 async function admin(host: ServerUnderTest, path: string, body: unknown): Promise<Record<string, unknown>> {
@@ -41,9 +42,10 @@ beforeAll(async () => {
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
   };
-  [a, b] = await Promise.all([
+  [a, b, c] = await Promise.all([
     startServerProcess({ ...shared, HOST_ID: 'host-a' }),
     startServerProcess({ ...shared, HOST_ID: 'host-b' }),
+    startServerProcess({ ...shared, HOST_ID: 'host-c' }),
   ]);
   browser = await launchChromium();
 });
@@ -52,6 +54,7 @@ afterAll(async () => {
   await browser?.close();
   await a?.stop();
   await b?.stop();
+  await c?.stop();
   await redis?.stop();
 });
 
@@ -116,5 +119,27 @@ describe('one call over two server processes', () => {
     await tileName(host, 'Pupil').waitFor({ state: 'detached', timeout: 15_000 });
     expect(await metric(a, 'school_call_participants')).toBe(1);
     expect(await metric(a, 'school_call_remote_participants')).toBe(0);
+  });
+
+  it('when the home host crashes, a participant on another host rejoins and that host runs the room', async () => {
+    await admin(a, '/api/rooms', { id: 'hall2', title: 'Assembly 2', settings: { waitingRoom: 'off' } });
+    const teacher = await admin(a, '/api/rooms/hall2/tokens', { displayName: 'Teacher', role: 'host' });
+    const pupil = await admin(c, '/api/rooms/hall2/tokens', { displayName: 'Pupil', role: 'participant' });
+    const host = await enterCall(browser, String(teacher.joinUrl));
+    const child = await enterCall(browser, String(pupil.joinUrl));
+    await tileName(child, 'Teacher').waitFor({ timeout: 20_000 });
+    expect(await metric(c, 'school_call_forwarded_connections')).toBe(1);
+
+    await a.stop('SIGKILL');
+    // The pupil's page is told to reconnect, rejoins through host C, and C
+    // takes the room over: the pupil is in a call again, now run by C.
+    await waitFor(
+      async () => (await metric(c, 'school_call_participants')) === 1,
+      30_000,
+      'host C runs the room',
+    );
+    await child.locator('#controls').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await metric(c, 'school_call_forwarded_connections')).toBe(0);
+    await host.close();
   });
 });
