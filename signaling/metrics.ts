@@ -37,6 +37,8 @@ export class Metrics {
   readonly httpRequests: client.Counter<'route' | 'status'>;
   readonly slowClients: client.Counter;
   readonly resyncs: client.Counter;
+  readonly hostMessages: client.Counter<'direction' | 'kind'>;
+  readonly edgeRequestDuration: client.Histogram;
 
   constructor(countLive: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
     // Every live gauge reads the same counts; walk the rooms once per scrape, not once per gauge.
@@ -80,6 +82,18 @@ export class Metrics {
     this.resyncs = new client.Counter({
       name: 'school_call_ws_resyncs_total',
       help: 'Slow connections that caught up and were sent the current state',
+      registers,
+    });
+    this.hostMessages = new client.Counter({
+      name: 'school_call_host_bus_messages_total',
+      help: 'Messages between hosts over Redis, by direction (sent, received) and kind',
+      labelNames: ['direction', 'kind'],
+      registers,
+    });
+    this.edgeRequestDuration = new client.Histogram({
+      name: 'school_call_edge_request_duration_seconds',
+      help: 'Time for an edge host to answer a media request from home',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
       registers,
     });
     this.httpRequests = new client.Counter({

@@ -125,7 +125,7 @@ export async function startServer(
     registry.useStore(store);
     log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
     hosts = new HostRegistry(redis, self, hostLoad, config.hostHeartbeatMs, log);
-    bus = new HostBus(redis, redisSub, config.hostId, log);
+    bus = new HostBus(redis, redisSub, config.hostId, log, metrics);
     edgeLinks = new EdgeLinks(bus, pipeListenIp, log);
   }
 

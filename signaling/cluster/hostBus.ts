@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { schoolcall } from '../protocol/generated/protocol.js';
 
 import pb = schoolcall.v1;
@@ -42,6 +43,7 @@ export class HostBus extends EventEmitter<BusEvents> {
     private readonly sub: Redis,
     readonly selfId: string,
     private readonly log: Logger,
+    private readonly metrics: Pick<Metrics, 'hostMessages' | 'edgeRequestDuration'> | null = null,
   ) {
     super();
   }
@@ -54,6 +56,7 @@ export class HostBus extends EventEmitter<BusEvents> {
   send(host: string, body: EnvelopeBody): void {
     if (this.stopped) return;
     const bytes = pb.HostEnvelope.encode({ ...body, fromHost: this.selfId }).finish();
+    this.metrics?.hostMessages.inc({ direction: 'sent', kind: bodyKind(body) });
     this.pub
       .publish(CHANNEL_PREFIX + host, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
       .catch((err) => this.log.warn({ host, err: String(err) }, 'cannot reach host'));
@@ -63,7 +66,8 @@ export class HostBus extends EventEmitter<BusEvents> {
   request(host: string, op: EdgeOp): Promise<pb.IEdgeResponse> {
     const requestId = this.nextRequestId++;
     if (this.nextRequestId > 0xffff_fff0) this.nextRequestId = 1;
-    return new Promise((resolve, reject) => {
+    const stop = this.metrics?.edgeRequestDuration.startTimer();
+    return new Promise<pb.IEdgeResponse>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(requestId);
         reject(new EdgeRequestError(`host ${host} did not answer`));
@@ -71,7 +75,7 @@ export class HostBus extends EventEmitter<BusEvents> {
       timer.unref();
       this.pending.set(requestId, { resolve, reject, timer });
       this.send(host, { edgeRequest: { ...op, requestId } });
-    });
+    }).finally(() => stop?.());
   }
 
   /** Fails every request waiting on answers, e.g. at shutdown. */
@@ -90,8 +94,10 @@ export class HostBus extends EventEmitter<BusEvents> {
       envelope = pb.HostEnvelope.decode(message);
     } catch (err) {
       this.log.warn({ err: String(err) }, 'undecodable host message');
+      this.metrics?.hostMessages.inc({ direction: 'received', kind: 'undecodable' });
       return;
     }
+    this.metrics?.hostMessages.inc({ direction: 'received', kind: envelope.body ?? 'empty' });
     if (envelope.body === 'edgeResponse' && envelope.edgeResponse) {
       const r = envelope.edgeResponse;
       const p = this.pending.get(r.requestId ?? 0);
@@ -104,4 +110,10 @@ export class HostBus extends EventEmitter<BusEvents> {
     }
     this.emit('message', envelope);
   }
+}
+
+/** The kind of message, for metrics: the name of the envelope's body field. */
+function bodyKind(body: EnvelopeBody): string {
+  for (const [key, value] of Object.entries(body)) if (value != null) return key;
+  return 'empty';
 }

@@ -178,6 +178,12 @@ describe('a room over two hosts', () => {
     await teacher.c.request({ setProducerPaused: { producerId: teacherProducer.producer.id, paused: true } });
     await paused;
 
+    // Operators see the traffic between hosts.
+    const metrics = await (await fetch(`${a.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/school_call_host_bus_messages_total\{direction="received",kind="clientFrame"\} [1-9]/);
+    expect(metrics).toMatch(/school_call_host_bus_messages_total\{direction="sent",kind="edgeRequest"\} [1-9]/);
+    expect(metrics).toMatch(/school_call_edge_request_duration_seconds_count [1-9]/);
+
     // The worker under the pupil's edge router dies: the pupil is told to set
     // up media again (without leaving), and a new edge router serves them.
     const moved = pupil.c.waitForEvent((e) => e.moved?.mediaRestart === true, 8000);
