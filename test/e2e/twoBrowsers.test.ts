@@ -4,7 +4,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, enterCall, tileName, waitFor } from '../helpers/callPage.js';
+import { enterCall, inboundGrowth, tileName } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 describe('two browsers in one room', () => {
@@ -38,31 +38,13 @@ describe('two browsers in one room', () => {
     await tileName(pages[1]!, 'Teacher').waitFor({ timeout: 20_000 });
 
     // Media flows both ways: wait until something arrives, then sample twice.
-    for (const page of pages) {
-      await waitFor(
-        async () => {
-          const b = await byteCounts(page);
-          return b.inbound.audio > 0 && b.inbound.video > 0;
-        },
-        30_000,
-        'inbound audio and video',
-      );
-    }
-    const first = await Promise.all(pages.map(byteCounts));
-    await new Promise((r) => setTimeout(r, 3000));
-    const second = await Promise.all(pages.map(byteCounts));
-
-    for (let i = 0; i < pages.length; i++) {
-      const a = first[i]!;
-      const b = second[i]!;
+    const growth = await inboundGrowth(pages, 3000);
+    for (const [i, grown] of growth.entries()) {
+      const { before: a, after: b } = grown;
       const name = i === 0 ? 'teacher' : 'pupil';
-      const grown = {
-        audio: b.inbound.audio - a.inbound.audio,
-        video: b.inbound.video - a.inbound.video,
-      };
       console.log(
-        `${name}: inbound audio ${a.inbound.audio} -> ${b.inbound.audio} B (+${grown.audio}), ` +
-          `video ${a.inbound.video} -> ${b.inbound.video} B (+${grown.video}) over 3 s`,
+        `${name}: inbound audio ${a.audio} -> ${b.audio} B (+${grown.audio}), ` +
+          `video ${a.video} -> ${b.video} B (+${grown.video}) over 3 s`,
       );
       // Opus at ~30 kbit/s gives ~11 KB in 3 s; fake-camera VP8 far more.
       expect(grown.audio).toBeGreaterThan(3_000);

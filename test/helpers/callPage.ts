@@ -59,6 +59,31 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Waits until audio and video arrive on every page, then measures how much more arrives over `ms`. */
+export async function inboundGrowth(
+  pages: Page[],
+  ms: number,
+): Promise<{ before: Bytes['inbound']; after: Bytes['inbound']; audio: number; video: number }[]> {
+  for (const page of pages) {
+    await waitFor(
+      async () => {
+        const b = await byteCounts(page);
+        return b.inbound.audio > 0 && b.inbound.video > 0;
+      },
+      30_000,
+      'inbound audio and video',
+    );
+  }
+  const first = await Promise.all(pages.map(byteCounts));
+  await new Promise((r) => setTimeout(r, ms));
+  const second = await Promise.all(pages.map(byteCounts));
+  return first.map((f, i) => {
+    const before = f.inbound;
+    const after = second[i]!.inbound;
+    return { before, after, audio: after.audio - before.audio, video: after.video - before.video };
+  });
+}
+
 export function tileName(page: Page, name: string) {
   return page.locator('.tile .name', { hasText: name });
 }

@@ -49,6 +49,15 @@ async function enter(server: TestServer, name: string, role: 'host' | 'participa
   return { c, join: r.join!, id: r.join!.self!.participantId! };
 }
 
+type Person = Awaited<ReturnType<typeof enter>>;
+
+/** Consumes a producer on a receive transport, with the person's device capabilities. */
+function consume(person: Person, transportId: string | null | undefined, producerId: string) {
+  return person.c.request({
+    consume: { transportId, producerId, rtpCapabilities: person.join.routerRtpCapabilities },
+  });
+}
+
 async function recvTransport(c: TestClient) {
   const r = await c.request({
     createWebrtcTransport: { direction: pb.TransportDirection.TRANSPORT_DIRECTION_RECV },
@@ -113,13 +122,7 @@ describe('a room over two hosts', () => {
     const added = pupil.c.waitForEvent((e) => Boolean(e.producerAdded));
     const teacherMic = await produceMic(teacher.c);
     expect((await added).producerAdded?.producer?.producerId).toBe(teacherMic);
-    const consumed = await pupil.c.request({
-      consume: {
-        transportId: pupilRecv.transportId,
-        producerId: teacherMic,
-        rtpCapabilities: pupil.join.routerRtpCapabilities,
-      },
-    });
+    const consumed = await consume(pupil, pupilRecv.transportId, teacherMic);
     const pupilConsumer = consumed.consume!.consumerId!;
     expect(consumed.consume?.participantId).toBe(teacher.id);
     await pupil.c.request({ setConsumerPaused: { consumerId: pupilConsumer, paused: false } });
@@ -129,13 +132,7 @@ describe('a room over two hosts', () => {
     const pupil2 = await enter(b, 'Second', 'participant');
     const pupil2Recv = await recvTransport(pupil2.c);
     expect(bPorts.filter((p) => p !== pupilPort)).toContain(pupil2Recv.iceCandidates?.[0]?.port);
-    const consumed2 = await pupil2.c.request({
-      consume: {
-        transportId: pupil2Recv.transportId,
-        producerId: teacherMic,
-        rtpCapabilities: pupil2.join.routerRtpCapabilities,
-      },
-    });
+    const consumed2 = await consume(pupil2, pupil2Recv.transportId, teacherMic);
     expect(consumed2.consume?.participantId).toBe(teacher.id);
     pupil2.c.close();
     for (let i = 0; i < 100 && a.registry.get('assembly')!.peers.has(pupil2.id); i++) {
@@ -147,13 +144,7 @@ describe('a room over two hosts', () => {
     const pupilAdded = teacher.c.waitForEvent((e) => Boolean(e.producerAdded));
     const pupilMic = await produceMic(pupil.c);
     expect((await pupilAdded).producerAdded?.producer?.participantId).toBe(pupil.id);
-    const teacherConsumed = await teacher.c.request({
-      consume: {
-        transportId: teacherRecv.transportId,
-        producerId: pupilMic,
-        rtpCapabilities: teacher.join.routerRtpCapabilities,
-      },
-    });
+    const teacherConsumed = await consume(teacher, teacherRecv.transportId, pupilMic);
     expect(teacherConsumed.consume?.consumerId).toBeTruthy();
 
     // A lesson control from A reaches the pupil on B: the teacher mutes them.
@@ -180,8 +171,12 @@ describe('a room over two hosts', () => {
 
     // Operators see the traffic between hosts.
     const metrics = await (await fetch(`${a.httpUrl}/metrics`)).text();
-    expect(metrics).toMatch(/school_call_host_bus_messages_total\{direction="received",kind="clientFrame"\} [1-9]/);
-    expect(metrics).toMatch(/school_call_host_bus_messages_total\{direction="sent",kind="edgeRequest"\} [1-9]/);
+    expect(metrics).toMatch(
+      /school_call_host_bus_messages_total\{direction="received",kind="clientFrame"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /school_call_host_bus_messages_total\{direction="sent",kind="edgeRequest"\} [1-9]/,
+    );
     expect(metrics).toMatch(/school_call_edge_request_duration_seconds_count [1-9]/);
 
     // The worker under the pupil's edge router dies: the pupil is told to set
@@ -191,13 +186,7 @@ describe('a room over two hosts', () => {
     await moved;
     await b.pool.whenLive();
     const again = await recvTransport(pupil.c);
-    const reconsumed = await pupil.c.request({
-      consume: {
-        transportId: again.transportId,
-        producerId: teacherMic,
-        rtpCapabilities: pupil.join.routerRtpCapabilities,
-      },
-    });
+    const reconsumed = await consume(pupil, again.transportId, teacherMic);
     expect(reconsumed.consume?.consumerId).toBeTruthy();
     expect(home.peers.has(pupil.id)).toBe(true);
 
