@@ -1,16 +1,20 @@
 // Signaling load: N clients join one room over real WebSockets with the real
 // protocol, against the server in its own process. Prints join latency,
 // messages the server sent per join, server CPU seconds and resident memory
-// per idle client, and appends them to loadtest/RESULTS.md.
+// per idle client, and appends them to loadtest/RESULTS.md. With --hosts 2,
+// two server processes share a Redis and the clients alternate between them,
+// so half of them are forwarded to the room's home host.
 //
-//   npm run loadtest:signaling -- --clients 2000 --concurrency 50
+//   npm run loadtest:signaling -- --clients 2000 --concurrency 50 [--hosts 2]
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { type TestRedis, startRedis } from '../test/helpers/redis.js';
 import { cpuSeconds, percentile, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
-import { startServerProcess } from './serverProcess.js';
+import { type ServerUnderTest, startServerProcess } from './serverProcess.js';
 
 import pb = schoolcall.v1;
 
@@ -18,12 +22,14 @@ const { values: args } = parseArgs({
   options: {
     clients: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '50' },
+    hosts: { type: 'string', default: '1' },
     settle: { type: 'string', default: '3' },
     results: { type: 'string', default: RESULTS_PATH },
   },
 });
 const CLIENTS = Number(args.clients);
 const CONCURRENCY = Number(args.concurrency);
+const HOSTS = Number(args.hosts);
 const SETTLE_SECONDS = Number(args.settle);
 const ROOM = 'loadtest';
 
@@ -70,11 +76,27 @@ function join(url: string, token: string, clients: Client[]): Promise<number> {
   });
 }
 
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
 async function main(): Promise<void> {
-  const server = await startServerProcess({
-    MEDIASOUP_WORKERS: '1',
-    MAX_PARTICIPANTS_PER_ROOM: String(CLIENTS + 10),
-  });
+  const common = { MEDIASOUP_WORKERS: '1', MAX_PARTICIPANTS_PER_ROOM: String(CLIENTS + 10) };
+  let redis: TestRedis | null = null;
+  const servers: ServerUnderTest[] = [];
+  if (HOSTS > 1) {
+    redis = await startRedis();
+    const shared = {
+      ...common,
+      REDIS_URL: redis.url,
+      ADMIN_SECRET: randomBytes(24).toString('base64url'),
+      TOKEN_SECRET: randomBytes(24).toString('base64url'),
+    };
+    for (let h = 0; h < HOSTS; h++)
+      servers.push(await startServerProcess({ ...shared, HOST_ID: `host-${h}` }));
+  } else {
+    servers.push(await startServerProcess(common));
+  }
+  const server = servers[0]!;
+  const pids = servers.map((s) => s.pid);
   const clients: Client[] = [];
   try {
     const created = await fetch(`${server.httpUrl}/api/rooms`, {
@@ -85,8 +107,8 @@ async function main(): Promise<void> {
     if (created.status !== 201) throw new Error(`cannot create room: ${created.status}`);
     const tokens = await Promise.all(Array.from({ length: CLIENTS }, (_, i) => mint(server.tokenSecret, i)));
     await new Promise((r) => setTimeout(r, 500));
-    const rssBefore = residentBytes(server.pid);
-    const cpuBefore = cpuSeconds(server.pid);
+    const rssBefore = sum(pids.map(residentBytes));
+    const cpuBefore = sum(pids.map(cpuSeconds));
 
     const latencies: number[] = [];
     let failures = 0;
@@ -97,7 +119,7 @@ async function main(): Promise<void> {
         while (next < CLIENTS) {
           const i = next++;
           try {
-            latencies.push(await join(server.wsUrl, tokens[i]!, clients));
+            latencies.push(await join(servers[i % HOSTS]!.wsUrl, tokens[i]!, clients));
           } catch (err) {
             failures++;
             if (failures <= 5) console.error(`client ${i}: ${(err as Error).message}`);
@@ -106,9 +128,9 @@ async function main(): Promise<void> {
       }),
     );
     const joinSeconds = (performance.now() - started) / 1000;
-    const cpuJoin = cpuSeconds(server.pid) - cpuBefore;
+    const cpuJoin = sum(pids.map(cpuSeconds)) - cpuBefore;
     await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
-    const rssAfter = residentBytes(server.pid);
+    const rssAfter = sum(pids.map(residentBytes));
     const messages = clients.reduce((n, c) => n + c.received, 0);
 
     latencies.sort((a, b) => a - b);
@@ -125,23 +147,25 @@ async function main(): Promise<void> {
       serverCpuSeconds: cpuJoin,
       kibPerClient: (rssAfter - rssBefore) / 1024 / Math.max(joined, 1),
     };
+    const where = HOSTS > 1 ? `, alternating over ${HOSTS} hosts sharing a Redis` : '';
     const lines = [
-      `clients joined        ${joined} of ${CLIENTS} (${failures} failed) in ${joinSeconds.toFixed(1)} s, ${CONCURRENCY} joining at a time`,
+      `clients joined        ${joined} of ${CLIENTS} (${failures} failed) in ${joinSeconds.toFixed(1)} s, ${CONCURRENCY} joining at a time${where}`,
       `join latency          p50 ${figures.p50.toFixed(1)} ms, p99 ${figures.p99.toFixed(1)} ms, max ${figures.max.toFixed(1)} ms`,
       `server messages/join  ${figures.messagesPerJoin.toFixed(1)} (all frames the clients received, ÷ joins)`,
-      `server CPU            ${cpuJoin.toFixed(2)} s for the join phase (signaling process)`,
+      `server CPU            ${cpuJoin.toFixed(2)} s for the join phase (signaling process${HOSTS > 1 ? 'es, together' : ''})`,
       `server memory         ${figures.kibPerClient.toFixed(1)} KiB resident per idle client (${(rssBefore / 2 ** 20).toFixed(0)} -> ${(rssAfter / 2 ** 20).toFixed(0)} MiB)`,
     ];
     console.log(lines.join('\n'));
     appendResult(
-      `Signaling: ${CLIENTS} clients join one room`,
-      `npm run loadtest:signaling -- --clients ${CLIENTS} --concurrency ${CONCURRENCY}`,
+      `Signaling: ${CLIENTS} clients join one room${HOSTS > 1 ? ` over ${HOSTS} hosts` : ''}`,
+      `npm run loadtest:signaling -- --clients ${CLIENTS} --concurrency ${CONCURRENCY}${HOSTS > 1 ? ` --hosts ${HOSTS}` : ''}`,
       lines,
       args.results,
     );
   } finally {
     for (const c of clients) c.ws.terminate();
-    await server.stop();
+    for (const s of servers) await s.stop();
+    await redis?.stop();
   }
 }
 
