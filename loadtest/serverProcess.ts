@@ -22,7 +22,9 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   const adminSecret = env.ADMIN_SECRET ?? randomBytes(24).toString('base64url');
   const tokenSecret = env.TOKEN_SECRET ?? randomBytes(24).toString('base64url');
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+  // SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
