@@ -161,6 +161,16 @@ export async function startServer(
         registry.delete(roomId);
         log.info({ room: roomId }, 'room deleted on another host; call ended');
       },
+      handOver: (roomId) => {
+        const room = registry.get(roomId);
+        if (room) {
+          rooms.endCall(
+            room,
+            pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
+            'the lesson moved to another server; rejoin',
+          );
+        }
+      },
       activeRooms: () =>
         [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
       heartbeatMs: config.hostHeartbeatMs,

@@ -32,6 +32,8 @@ export interface ClusterParts {
   beforeServing(roomId: string): Promise<void>;
   /** Another host deleted a room: end its call here and forget it. */
   closeRoomHere(roomId: string): void;
+  /** Another host runs a room this host was running: send its people there. */
+  handOver(roomId: string): void;
   heartbeatMs: number;
   log: Logger;
 }
@@ -121,7 +123,10 @@ export class Cluster implements ClusterHooks {
 
   private async tick(): Promise<void> {
     await this.refreshLive();
-    await this.parts.homes.refresh(this.parts.activeRooms());
+    for (const roomId of await this.parts.homes.refresh(this.parts.activeRooms())) {
+      this.parts.log.warn({ room: roomId }, 'another host took this room over; sending its people there');
+      this.parts.handOver(roomId);
+    }
     for (const [host, startedAt] of [...this.known]) {
       const info = this.live.get(host);
       if (info && (startedAt === '' || info.startedAt === startedAt)) {

@@ -50,15 +50,25 @@ return cur`,
     return String(home);
   }
 
-  /** Keeps this host's claim on rooms it is running. */
-  async refresh(roomIds: Iterable<string>): Promise<void> {
+  /**
+   * Keeps this host's claim on rooms it is running; returns the rooms whose
+   * claim had lapsed and passed to another host (this host stalled too long).
+   */
+  async refresh(roomIds: Iterable<string>): Promise<string[]> {
+    const ids = [...roomIds];
+    if (ids.length === 0) return [];
     const multi = this.redis.multi();
-    let n = 0;
-    for (const id of roomIds) {
-      multi.eval(REFRESH_IF_MINE, 1, homeKey(id), this.selfId, String(this.ttlMs));
-      n++;
+    for (const id of ids) multi.eval(REFRESH_IF_MINE, 1, homeKey(id), this.selfId, String(this.ttlMs));
+    const results = (await multi.exec()) ?? [];
+    const lost: string[] = [];
+    for (const [i, id] of ids.entries()) {
+      const [err, kept] = results[i] ?? [null, 0];
+      if (err || kept === 1) continue;
+      // Lapsed and nobody took it: claim it back; someone else has it: lost.
+      const claimed = await this.redis.set(homeKey(id), this.selfId, 'PX', this.ttlMs, 'NX');
+      if (claimed !== 'OK') lost.push(id);
     }
-    if (n > 0) await multi.exec();
+    return lost;
   }
 
   /** Gives up a room, e.g. when it is deleted or this host stops. */

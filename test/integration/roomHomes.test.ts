@@ -38,6 +38,18 @@ describe('room homes', () => {
     expect(await b.homeOf('maths')).toBe('host-b');
   });
 
+  it('tells a host that stalled past its claim which rooms another host took', async () => {
+    const a = new RoomHomes(client, 'host-a', 200);
+    const b = new RoomHomes(client, 'host-b', 200);
+    expect(await a.homeOf('art')).toBe('host-a');
+    expect(await a.homeOf('music')).toBe('host-a');
+    await sleep(300);
+    // 'art' was taken over meanwhile; 'music' lapsed but nobody wanted it.
+    expect(await b.homeOf('art')).toBe('host-b');
+    expect(await a.refresh(['art', 'music'])).toEqual(['art']);
+    expect(await b.homeOf('music')).toBe('host-a');
+  });
+
   it('takes over from a dead home only if nobody else did, and releases only its own rooms', async () => {
     const a = new RoomHomes(client, 'host-a', 5000);
     const b = new RoomHomes(client, 'host-b', 5000);
