@@ -83,11 +83,8 @@ export class Session {
       return;
     }
     if (type === 'join' && this.state === 'connected' && this.ctx.routeJoin) {
-      // The socket's buffer is only valid until we yield.
-      const frameCopy = data.slice();
-      const route = await this.routeToHome(requestId, message.join?.roomId ?? '', message.join?.token ?? '');
-      if (route === 'forwarded') this.forward(frameCopy);
-      if (route !== 'here') return;
+      // The socket's buffer is only valid until we yield, hence the copy.
+      if (await this.routeToHome(requestId, message.join ?? {}, data.slice())) return;
     }
     const stop = this.ctx.metrics.requestDuration.startTimer({ type });
     try {
@@ -105,31 +102,29 @@ export class Session {
     }
   }
 
-  private forward(data: Uint8Array): void {
-    this.forwarder?.frame(data);
-  }
-
-  /** Decides where this connection's room runs: here, or forwarded to its home host. */
-  private async routeToHome(
-    requestId: number,
-    roomId: string,
-    token: string,
-  ): Promise<'here' | 'forwarded' | 'failed'> {
+  /**
+   * Decides where this connection's room runs. If that is another host, sends
+   * it the join frame and everything after; true if the join was dealt with
+   * (forwarded, or refused because the home cannot be found).
+   */
+  private async routeToHome(requestId: number, join: pb.IJoinRequest, frame: Uint8Array): Promise<boolean> {
+    const roomId = join.roomId ?? '';
     this.state = 'joining';
     try {
-      const forwarder = await this.ctx.routeJoin!(roomId, token, this, this.socket);
+      const forwarder = await this.ctx.routeJoin!(roomId, join.token ?? '', this, this.socket);
       if (this.state !== 'joining') {
         forwarder?.gone();
-        return 'failed';
+        return true;
       }
       if (!forwarder) {
         this.state = 'connected';
-        return 'here';
+        return false;
       }
       this.forwarder = forwarder;
       this.state = 'forwarded';
       this.ctx.log.debug({ session: this.id, room: roomId, home: forwarder.home }, 'forwarding to home host');
-      return 'forwarded';
+      forwarder.frame(frame);
+      return true;
     } catch (err) {
       if (this.state === 'joining') this.state = 'connected';
       this.ctx.log.error({ session: this.id, room: roomId, err: String(err) }, 'cannot find the home host');
@@ -137,7 +132,7 @@ export class Session {
         requestId,
         new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
       );
-      return 'failed';
+      return true;
     }
   }
 
