@@ -11,23 +11,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { RoomMedia } from '../sfu/roomMedia.js';
-import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
+import { runFanout } from './fanoutRun.js';
 import { Janus } from './janus.js';
 import { cpuSeconds } from './processStats.js';
 import { appendResult } from './results.js';
 import { RtpSink } from './rtpSink.js';
-import {
-  addReceiver,
-  clip,
-  measure,
-  requireFfmpeg,
-  sendRtp,
-  startPublishers,
-  workerCpu,
-} from './rtpSources.js';
+import { clip, measure, requireFfmpeg, sendRtp } from './rtpSources.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -51,29 +41,20 @@ interface Figures {
 }
 
 async function runOurs(clipPath: string): Promise<Figures> {
-  const pool = await WorkerPool.create(
-    { numWorkers: 2, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', rtcBasePort: await freeTcpUdpPort() },
-    createLogger('warn', { loadtest: 'janus' }),
-  );
-  const media = await RoomMedia.create(pool, {
-    speakingThresholdDbov: -60,
-    recvTransportsPerRouter: Math.ceil(RECEIVERS / 2),
+  const m = await runFanout({
+    clipPath,
+    workers: 2,
+    publishers: PUBLISHERS,
+    receivers: RECEIVERS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    srtp: true,
   });
-  const encoders: ChildProcess[] = [];
-  const sinks: RtpSink[] = [];
-  try {
-    const { producers } = await startPublishers(media, PUBLISHERS, clipPath, encoders);
-    for (let r = 0; r < RECEIVERS; r++) sinks.push(await addReceiver(media, producers, true));
-    console.log(`ours: ${producers.length} streams -> ${RECEIVERS} receivers; warming up…`);
-    await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-    const m = await measure(sinks, () => workerCpu(pool), SECONDS);
-    return { received: m.received, expected: m.expected, cpu: m.perWorker.reduce((a, b) => a + b, 0) };
-  } finally {
-    for (const e of encoders) e.kill('SIGKILL');
-    for (const s of sinks) s.close();
-    media.close();
-    pool.close();
-  }
+  return {
+    received: m.received,
+    expected: m.expected,
+    cpu: m.perWorker.reduce((a, b) => a + b, 0),
+  };
 }
 
 async function runJanus(clipPath: string): Promise<Figures> {

@@ -7,15 +7,10 @@
 // appends them to loadtest/RESULTS.md.
 //
 //   npm run loadtest:media -- --publishers 3 --receivers 100 --seconds 20
-import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { RoomMedia } from '../sfu/roomMedia.js';
-import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
-import { freeTcpUdpPort } from '../test/helpers/testServer.js';
+import { runFanout } from './fanoutRun.js';
 import { appendResult } from './results.js';
-import type { RtpSink } from './rtpSink.js';
-import { addReceiver, clip, measure, requireFfmpeg, startPublishers, workerCpu } from './rtpSources.js';
+import { clip, requireFfmpeg } from './rtpSources.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,54 +31,31 @@ const WARMUP_SECONDS = 4;
 
 async function main(): Promise<void> {
   requireFfmpeg();
-  const clipPath = clip();
-  const log = createLogger('warn', { loadtest: 'media' });
-  const pool = await WorkerPool.create(
-    {
-      numWorkers: WORKERS,
-      listenIp: '127.0.0.1',
-      announcedIp: '127.0.0.1',
-      rtcBasePort: await freeTcpUdpPort(),
-    },
-    log,
-  );
-  const media = await RoomMedia.create(pool, {
-    speakingThresholdDbov: -60,
-    recvTransportsPerRouter: Math.ceil(RECEIVERS / WORKERS),
+  const { received, expected, perWorker, streams } = await runFanout({
+    clipPath: clip(),
+    workers: WORKERS,
+    publishers: PUBLISHERS,
+    receivers: RECEIVERS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    srtp: SRTP,
   });
-  const encoders: ChildProcess[] = [];
-  const sinks: RtpSink[] = [];
-  try {
-    const { producers } = await startPublishers(media, PUBLISHERS, clipPath, encoders);
-    for (let r = 0; r < RECEIVERS; r++) sinks.push(await addReceiver(media, producers, SRTP));
-    const consumers = RECEIVERS * producers.length;
-    console.log(
-      `${PUBLISHERS} publishers (${producers.length} streams) -> ${RECEIVERS} receivers = ${consumers} consumers ` +
-        `on ${media.workerIndices.length} workers, SRTP ${SRTP ? 'on' : 'off'}; warming up…`,
-    );
-    await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
-    const { received, expected, perWorker } = await measure(sinks, () => workerCpu(pool), SECONDS);
-    const cpu = perWorker.reduce((a, b) => a + b, 0);
-    const lossPct = expected ? (100 * (expected - received)) / expected : 0;
-    const lines = [
-      `forwarded streams     ${consumers} (${PUBLISHERS} publishers × 2 streams × ${RECEIVERS} receivers), SRTP ${SRTP ? 'on' : 'off'}`,
-      `packets received      ${received} in ${SECONDS} s (${(received / SECONDS).toFixed(0)} packets/s)`,
-      `worker CPU            ${cpu.toFixed(2)} s (${perWorker.map((c) => `${((100 * c) / SECONDS).toFixed(0)}%`).join(' + ')} of a core)`,
-      `packets per CPU-s     ${(received / cpu).toFixed(0)} forwarded packets per mediasoup worker CPU-second`,
-      `receiver loss         ${lossPct.toFixed(3)}% (${expected - received} of ${expected} by sequence numbers)`,
-    ];
-    console.log(lines.join('\n'));
-    appendResult(
-      `Media fan-out: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
-      `npm run loadtest:media -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --workers ${WORKERS}${SRTP ? '' : ' --no-srtp'}`,
-      lines,
-    );
-  } finally {
-    for (const e of encoders) e.kill('SIGKILL');
-    for (const s of sinks) s.close();
-    media.close();
-    pool.close();
-  }
+  const consumers = RECEIVERS * streams;
+  const cpu = perWorker.reduce((a, b) => a + b, 0);
+  const lossPct = expected ? (100 * (expected - received)) / expected : 0;
+  const lines = [
+    `forwarded streams     ${consumers} (${PUBLISHERS} publishers × 2 streams × ${RECEIVERS} receivers), SRTP ${SRTP ? 'on' : 'off'}`,
+    `packets received      ${received} in ${SECONDS} s (${(received / SECONDS).toFixed(0)} packets/s)`,
+    `worker CPU            ${cpu.toFixed(2)} s (${perWorker.map((c) => `${((100 * c) / SECONDS).toFixed(0)}%`).join(' + ')} of a core)`,
+    `packets per CPU-s     ${(received / cpu).toFixed(0)} forwarded packets per mediasoup worker CPU-second`,
+    `receiver loss         ${lossPct.toFixed(3)}% (${expected - received} of ${expected} by sequence numbers)`,
+  ];
+  console.log(lines.join('\n'));
+  appendResult(
+    `Media fan-out: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
+    `npm run loadtest:media -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --workers ${WORKERS}${SRTP ? '' : ' --no-srtp'}`,
+    lines,
+  );
 }
 
 main().catch((err) => {
