@@ -52,8 +52,8 @@ export class EdgeLinks {
   private readonly links = new Map<RoomMedia, Map<string, Promise<EdgeLink>>>();
   readonly consumers = new Map<string, RemoteConsumer>();
   readonly transports = new Map<string, RemoteTransport>();
-  /** Where each open link is listed, by edge id. */
-  private readonly byEdgeId = new Map<string, { media: RoomMedia; host: string; link: EdgeLink }>();
+  /** Open links by edge id, for events from the edge. */
+  private readonly byEdgeId = new Map<string, EdgeLink>();
 
   constructor(
     readonly bus: EdgeRequester,
@@ -80,30 +80,27 @@ export class EdgeLinks {
     } else if (event.transportLost) {
       this.transports.get(event.transportLost.transportId ?? '')?.lost();
     } else if (event.edgeLost) {
-      const entry = this.byEdgeId.get(event.edgeLost.edgeId ?? '');
-      if (!entry) return;
+      const link = this.byEdgeId.get(event.edgeLost.edgeId ?? '');
+      if (!link) return;
       this.log.warn(
-        { edge: entry.host, edgeId: entry.link.edgeId },
+        { edge: link.host, edgeId: link.edgeId },
         'edge router lost; next transport opens a new one',
       );
-      this.forget(entry.link);
-      entry.link.close(false);
+      link.close(false);
     }
   }
 
   /** Takes a link out of the lists, so the next participant there gets a new one. */
   forget(link: EdgeLink): void {
-    const entry = this.byEdgeId.get(link.edgeId);
-    if (!entry) return;
-    this.byEdgeId.delete(link.edgeId);
-    const perHost = this.links.get(entry.media);
-    void perHost?.get(entry.host)?.then((l) => {
-      if (l === link) perHost.delete(entry.host);
+    if (!this.byEdgeId.delete(link.edgeId)) return;
+    const perHost = this.links.get(link.media);
+    void perHost?.get(link.host)?.then((l) => {
+      if (l === link) perHost.delete(link.host);
     });
   }
 
   registerLink(link: EdgeLink): void {
-    this.byEdgeId.set(link.edgeId, { media: link.media, host: link.host, link });
+    this.byEdgeId.set(link.edgeId, link);
   }
 
   /** Media of everyone on a host that went away: those transports are lost. */
