@@ -117,6 +117,13 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
   const { registry, rooms, tokens, auth, metrics, staticFiles, log } = deps;
   const { meetings } = deps;
 
+  /** Ends a room's call (on its home too, when that is another host) and deletes it. */
+  const deleteRoom = async (room: Room): Promise<void> => {
+    rooms.closeRoom(room);
+    await registry.removeStored(room.id);
+    deps.roomDeleted(room.id);
+  };
+
   /** Wraps a handler: reads headers synchronously, then runs the async part with error mapping. */
   const route = (
     method: 'get' | 'post' | 'del',
@@ -194,9 +201,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
   route('del', '/api/rooms/:id', 'delete_room', { admin: true }, async (reply, [id]) => {
     const room = await registry.find(id ?? '');
     if (!room) throw new HttpError(404, 'room not found');
-    rooms.closeRoom(room);
-    await registry.removeStored(room.id);
-    deps.roomDeleted(room.id);
+    await deleteRoom(room);
     log.info({ room: room.id }, 'room deleted');
     sendJson(reply, 200, { deleted: room.id });
   });
@@ -300,11 +305,7 @@ export function registerHttpRoutes(app: uWS.TemplatedApp, deps: HttpApiDeps): vo
     if (!m) throw new HttpError(404, 'meeting not found');
     await meetings.delete(m.id);
     const room = await registry.find(m.roomId);
-    if (room) {
-      rooms.closeRoom(room);
-      await registry.removeStored(room.id);
-      deps.roomDeleted(room.id);
-    }
+    if (room) await deleteRoom(room);
     sendJson(reply, 200, { deleted: m.id });
   });
 
