@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { FAKE_DTLS, TestClient, pb, produceMic } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
+import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let redis: TestRedis;
@@ -109,6 +110,28 @@ describe('a room over two hosts', () => {
     await teacher.c.waitForJoined((p) => p.participantId === pupil.id);
     expect(b.registry.get('assembly')?.peers.size ?? 0).toBe(0);
     expect(a.registry.get('assembly')!.peers.size).toBe(2);
+
+    // Bad input from a pupil on B: a malformed frame is refused at the edge
+    // (counted there), a well-formed but wrong request is refused at home;
+    // both get typed errors and change nothing on either host.
+    const before = { a: snapshot(a), b: snapshot(b) };
+    const malformedAtB = await rejectedCount(b, 'malformed_frame');
+    const garbage = await pupil.c.sendRawAndReceive(
+      new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]),
+    );
+    expect(garbage.error?.code).toBe(pb.ErrorCode.ERROR_CODE_MALFORMED_FRAME);
+    expect(await rejectedCount(b, 'malformed_frame')).toBe(malformedAtB + 1);
+    const notFoundAtA = await rejectedCount(a, 'not_found');
+    const wrong = await pupil.c.rawRequest({
+      connectWebrtcTransport: { transportId: 'nope', dtlsParameters: FAKE_DTLS },
+    });
+    expect(wrong.error?.code).toBe(pb.ErrorCode.ERROR_CODE_NOT_FOUND);
+    expect(await rejectedCount(a, 'not_found')).toBe(notFoundAtA + 1);
+    const forbidden = await pupil.c.rawRequest({
+      mute: { all: true, source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE },
+    });
+    expect(forbidden.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect({ a: snapshot(a), b: snapshot(b) }).toEqual(before);
 
     // The pupil's transports are on host B (one of its WebRtcServer ports), not A.
     const bPorts = [b.config.rtcBasePort, b.config.rtcBasePort + 1];
