@@ -150,6 +150,18 @@ export async function personAction(page: Page, name: string, action: string): Pr
   await page.locator(`.menu [data-action="${action}"]`).click();
 }
 
+/** Waits until every video on the stage shows a picture (a new tile needs a keyframe first). */
+export async function waitForVideos(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLVideoElement>('.tile video')].every(
+        (v) => v.videoWidth > 0 && v.readyState >= 2,
+      ),
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
 /** Saves what the person sees under test-artifacts/screenshots/<name>.png. */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -189,9 +201,13 @@ export async function layoutReport(page: Page, allow: string[] = []): Promise<La
     }
     const ok = new Set(['English', ...allowed.flatMap((a) => a.split(/\s+/))].map((w) => w.toLowerCase()));
     const words = texts.join(' ').match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
+    const controls = document.querySelector('#controls');
+    const buttons = [...(controls?.querySelectorAll('button') ?? [])].filter(
+      (b) => (b as HTMLElement).offsetParent !== null && !b.closest('.menu'),
+    );
     return {
       overflowX: Math.max(0, document.documentElement.scrollWidth - window.innerWidth),
-      controlsInView: inView(document.querySelector('#controls')),
+      controlsInView: controls ? inView(controls) && buttons.every((b) => inView(b)) : null,
       headerInView: inView(document.querySelector('.call-header')),
       englishWords: [...new Set(words.filter((w) => !ok.has(w.toLowerCase())))],
     };

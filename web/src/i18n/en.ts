@@ -131,6 +131,7 @@ export const en: Table = {
 
   'panel.close': 'Close the panel',
   'people.title': 'People',
+  'people.everyone': 'Everyone in the lesson',
   'people.search': 'Search by name',
   'people.teachers': {
     one: '{count} teacher',
@@ -195,6 +196,7 @@ export const en: Table = {
   'waitingRoom.admit': 'Admit',
   'waitingRoom.deny': 'Deny',
   'waitingRoom.admitAll': 'Admit all',
+  'waitingRoom.open': 'Show the list',
   'waitingRoom.toastOne': '{name} is waiting to be let in',
   'waitingRoom.toastMany': {
     one: '{count} person is waiting',

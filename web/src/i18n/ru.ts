@@ -131,6 +131,7 @@ export const ru = {
 
   'panel.close': 'Закрыть панель',
   'people.title': 'Участники',
+  'people.everyone': 'Все в уроке',
   'people.search': 'Поиск по имени',
   'people.teachers': {
     one: '{count} учитель',
@@ -195,6 +196,7 @@ export const ru = {
   'waitingRoom.admit': 'Впустить',
   'waitingRoom.deny': 'Отклонить',
   'waitingRoom.admitAll': 'Впустить всех',
+  'waitingRoom.open': 'Открыть список',
   'waitingRoom.toastOne': '{name} ждёт, когда вы впустите',
   'waitingRoom.toastMany': {
     one: '{count} человек ждёт входа',

@@ -86,6 +86,8 @@ export class CallStore implements CallListener {
   readonly caption = signal('');
   readonly recording = signal(false);
 
+  /** The interface opens the people panel (set by the UI; the store knows no panels). */
+  onOpenPeople: () => void = () => {};
   private intent: Rejoin = { cameraOn: true, micOn: true };
   private nextId = 1;
   private knownWaiting = new Set<string>();
@@ -196,11 +198,11 @@ export class CallStore implements CallListener {
   }
 
   fail(err: unknown): void {
-    this.toasts.show({ text: errorText(err), kind: 'error' });
+    this.toasts.show({ text: () => errorText(err), kind: 'error' });
   }
 
-  toast(key: Key, params?: Params, kind: 'info' | 'warn' = 'info', ms?: number): void {
-    this.toasts.show({ text: t(key, params), kind, ms });
+  toast(key: Key, params?: Params, kind: 'info' | 'warn' = 'info', ms?: number, tag?: string): void {
+    this.toasts.show({ text: () => t(key, params), kind, ms, tag });
   }
 
   async toggleMic(): Promise<void> {
@@ -209,7 +211,7 @@ export class CallStore implements CallListener {
     if (!this.micOn.value && self?.microphoneBlocked) {
       // Blocked by the teacher: the button asks to speak instead of failing.
       if (!self.asksToSpeak) await this.askToSpeak(true);
-      else this.toast('status.micBlocked', {}, 'warn');
+      else this.toast('status.micBlocked', {}, 'warn', undefined, 'microphone');
       return;
     }
     await this.setSource('microphone', !this.micOn.value);
@@ -218,7 +220,7 @@ export class CallStore implements CallListener {
   async toggleCamera(): Promise<void> {
     if (!this.call.hasProducer('camera')) return;
     if (!this.cameraOn.value && this.self.value?.cameraBlocked) {
-      this.toast('status.cameraBlocked', {}, 'warn');
+      this.toast('status.cameraBlocked', {}, 'warn', undefined, 'camera');
       return;
     }
     await this.setSource('camera', !this.cameraOn.value);
@@ -264,7 +266,7 @@ export class CallStore implements CallListener {
 
   async askToSpeak(asking: boolean): Promise<void> {
     if (await this.run(() => this.call.askToSpeak(asking))) {
-      if (asking) this.toast('status.askSent');
+      if (asking) this.toast('status.askSent', {}, 'info', undefined, 'microphone');
     }
   }
 
@@ -372,11 +374,11 @@ export class CallStore implements CallListener {
     const before = this.self.value;
     this.self.value = next;
     if (before?.microphoneBlocked && !next.microphoneBlocked) {
-      this.toast('status.micAllowed', {}, 'info', 10_000);
+      this.toast('status.micAllowed', {}, 'info', 10_000, 'microphone');
       this.setCue('microphone');
     }
     if (before?.cameraBlocked && !next.cameraBlocked) {
-      this.toast('status.cameraAllowed', {}, 'info', 10_000);
+      this.toast('status.cameraAllowed', {}, 'info', 10_000, 'camera');
       this.setCue('camera');
     }
     const wasModerator = isModeratorRole(before?.role);
@@ -430,22 +432,31 @@ export class CallStore implements CallListener {
     const fresh = waiting.filter((p) => !this.knownWaiting.has(p.participantId ?? ''));
     this.knownWaiting = new Set(waiting.map((p) => p.participantId ?? ''));
     this.waiting.value = waiting;
+    // A toast about someone who no longer waits (admitted, denied, gone) goes.
+    this.toasts.dismissWhere((tag) => tag.startsWith('waiting:') && !this.knownWaiting.has(tag.slice(8)));
+    if (waiting.length === 0) this.toasts.dismissWhere((tag) => tag === 'waiting');
     if (!this.isModerator || fresh.length === 0) return;
     chime();
     const [first] = fresh;
-    if (fresh.length === 1 && first) {
+    if (fresh.length === 1 && first && waiting.length === 1) {
       const id = first.participantId ?? '';
+      const name = first.displayName ?? '';
       this.toasts.show({
-        text: t('waitingRoom.toastOne', { name: first.displayName ?? '' }),
+        text: () => t('waitingRoom.toastOne', { name }),
         kind: 'warn',
         ms: 15_000,
+        tag: `waiting:${id}`,
         action: { label: 'waitingRoom.admit', run: () => void this.run(() => this.call.admit([id])) },
       });
     } else {
+      const count = waiting.length;
+      this.toasts.dismissWhere((tag) => tag.startsWith('waiting:'));
       this.toasts.show({
-        text: t('waitingRoom.toastMany', { count: waiting.length }),
+        text: () => t('waitingRoom.toastMany', { count }),
         kind: 'warn',
         ms: 15_000,
+        tag: 'waiting',
+        action: { label: 'waitingRoom.open', run: () => this.onOpenPeople() },
       });
     }
   }
@@ -490,7 +501,7 @@ export class CallStore implements CallListener {
         : blocked
           ? 'status.cameraBlocked'
           : 'status.cameraMuted';
-    this.toast(key, {}, 'warn', 10_000);
+    this.toast(key, {}, 'warn', 10_000, source);
   }
 
   activeSpeaker(participantId: string): void {
@@ -522,9 +533,9 @@ export class CallStore implements CallListener {
       if (back) this.notices.value = this.notices.value.filter((n) => n.kind !== 'teacher');
     });
     this.syncLocal();
-    if (mediaRestart) this.toast('status.mediaRestart');
-    else if (location) this.toast('status.movedTo', { name: locationName });
-    else this.toast('status.movedMain');
+    if (mediaRestart) this.toast('status.mediaRestart', {}, 'info', undefined, 'move');
+    else if (location) this.toast('status.movedTo', { name: locationName }, 'info', undefined, 'move');
+    else this.toast('status.movedMain', {}, 'info', undefined, 'move');
   }
 
   /** A message from the teacher to every breakout room. */

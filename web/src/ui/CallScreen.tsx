@@ -13,6 +13,9 @@ import { openPanel } from './viewState.js';
 
 export function CallScreen() {
   const store = useStore();
+  store.onOpenPeople = () => {
+    openPanel.value = 'people';
+  };
   return (
     <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
       <Header />

@@ -119,7 +119,7 @@ export function ControlBar() {
           <button
             type="button"
             id="ask"
-            class={`control ${self?.asksToSpeak ? 'active' : ''}`}
+            class={`control wide-only ${self?.asksToSpeak ? 'active' : ''}`}
             aria-pressed={Boolean(self?.asksToSpeak)}
             aria-label={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}
             title={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}

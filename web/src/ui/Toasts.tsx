@@ -10,7 +10,7 @@ export function Toasts() {
     <div class="toasts" role="status" aria-live="polite">
       {store.toasts.list.value.map((toast) => (
         <div key={toast.id} class={`toast ${toast.kind}`}>
-          <span>{toast.text}</span>
+          <span>{toast.text()}</span>
           {toast.action ? (
             <button
               type="button"

@@ -2,7 +2,7 @@
 // "give the floor" (lets a blocked pupil speak and lowers the hand) and "lower".
 import { t } from '../../i18n/index.js';
 import { useStore } from '../context.js';
-import { Hand, Mic } from '../icons.js';
+import { Hand, Mic, X } from '../icons.js';
 import { useRosterPage } from './roster.js';
 
 export function HandsQueue() {
@@ -39,11 +39,13 @@ export function HandsQueue() {
               </button>
               <button
                 type="button"
-                class="small"
+                class="small icon-only"
                 data-lower={id}
+                aria-label={`${t('hands.lower')}: ${p.displayName}`}
+                title={t('hands.lower')}
                 onClick={() => void store.run(() => store.call.lowerHands([id]))}
               >
-                {t('hands.lower')}
+                <X aria-hidden="true" />
               </button>
             </li>
           );

@@ -117,7 +117,7 @@ function PeoplePanelBody() {
       ) : null}
       <section class="panel-section" aria-labelledby="people-heading">
         <h3 id="people-heading">
-          <Users aria-hidden="true" /> {t('people.title')}
+          <Users aria-hidden="true" /> {t('people.everyone')}
         </h3>
         <p class="muted" id="people-counts">
           {[

@@ -51,7 +51,10 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
       {tile.video === 'local' ? (
         <LocalVideo stream={store.localStream.value} mirror />
       ) : tile.video ? (
-        <VideoView remote={tile.video} fit={tile.screen || size === 'stage' ? 'contain' : 'cover'} />
+        <>
+          {tile.screen ? null : <Initials name={tile.name} size={size === 'strip' ? 'small' : 'large'} />}
+          <VideoView remote={tile.video} fit={tile.screen || size === 'stage' ? 'contain' : 'cover'} />
+        </>
       ) : (
         <Initials name={tile.name} size={size === 'strip' ? 'small' : 'large'} />
       )}

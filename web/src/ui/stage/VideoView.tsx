@@ -1,12 +1,13 @@
 // A received video, asked for only while it is on screen: the tile tells the
 // call client whether it is visible, and the server pauses what is not.
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RemoteTrack } from '../../callClient.js';
 import { useStore } from '../context.js';
 
 export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' | 'contain' }) {
   const store = useStore();
   const ref = useRef<HTMLVideoElement>(null);
+  const [live, setLive] = useState(false);
 
   useEffect(() => {
     const video = ref.current;
@@ -37,6 +38,14 @@ export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' |
   }, [remote.consumerId, store.call]);
 
   return (
-    <video ref={ref} class={`fit-${fit}`} autoplay playsInline muted data-consumer={remote.consumerId} />
+    <video
+      onLoadedData={() => setLive(true)}
+      ref={ref}
+      class={`fit-${fit} ${live ? 'live' : ''}`}
+      autoplay
+      playsInline
+      muted
+      data-consumer={remote.consumerId}
+    />
   );
 }

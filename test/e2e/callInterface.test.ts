@@ -1,0 +1,226 @@
+// The call interface as teachers, pupils and parents see it, on a 1366x768
+// laptop and a 360x740 phone: device check, joining by code through the
+// waiting room, hands, muting with block and allow, camera off and allow, a
+// screen share on the stage, language switch, and layout (control bar on
+// screen, nothing wider than a phone, no English in the Russian interface).
+// Every screen is saved under test-artifacts/screenshots/.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/browser.js';
+import {
+  type Device,
+  closePages,
+  enterCall,
+  isPublishing,
+  layoutReport,
+  openPage,
+  openPanel,
+  passDeviceCheck,
+  personAction,
+  screenshot,
+  tileName,
+  waitFor,
+  waitForVideos,
+  waitInCall,
+} from '../helpers/callPage.js';
+import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchChromium();
+});
+
+afterEach(() => closePages());
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const local = (url: string) => url.replace(server.config.publicUrl, server.httpUrl);
+
+// Words that may stay Latin in the Russian interface: people's and rooms'
+// names from the tests, and Chromium's fake device labels.
+const NAMES = ['Lesson', 'Room', 'fake', 'device', 'Fake', 'Default', 'Audio', 'Input'];
+
+/** Screenshot plus the layout rules every screen must keep. */
+async function check(
+  page: Page,
+  name: string,
+  device: Device,
+  opts: { inCall?: boolean; allow?: string[] } = {},
+) {
+  await screenshot(page, `${device}-${name}`);
+  const report = await layoutReport(page, [...NAMES, ...(opts.allow ?? [])]);
+  expect(report.overflowX, `${name}: horizontal overflow`).toBe(0);
+  expect(report.englishWords, `${name}: English words in the Russian interface`).toEqual([]);
+  if (opts.inCall) {
+    expect(report.controlsInView, `${name}: control bar on screen`).toBe(true);
+    expect(report.headerInView, `${name}: header on screen`).toBe(true);
+  }
+}
+
+async function createRoom(id: string, settings: Record<string, unknown> = {}, title = 'Математика, 5 «Б»') {
+  const res = await fetch(`${server.httpUrl}/api/rooms`, {
+    method: 'POST',
+    headers: server.adminHeaders,
+    body: JSON.stringify({ id, title, settings }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { code: string; password: string; shortLink: string };
+}
+
+describe('the call interface', () => {
+  it('a lesson on a laptop and phones: device check, waiting room, hands, muting, camera, screen share', async () => {
+    const room = await createRoom('ui-lesson', { waitingRoom: 'guests' });
+    const [teacherLink, pupilLink] = await createRoomWithToken(server, 'ui-lesson', [
+      { displayName: 'Ольга Сидорова', role: 'host', userId: 'ui-teacher' },
+      { displayName: 'Петя Иванов', role: 'participant', userId: 'ui-pupil' },
+    ]);
+
+    // Device check on both screens.
+    const teacher = await openPage(browser, local(teacherLink!.joinUrl), 'laptop');
+    await teacher.locator('#join-button:not([disabled])').waitFor({ timeout: 20_000 });
+    await teacher.locator('#preview').waitFor();
+    await check(teacher, 'device-check', 'laptop');
+    await passDeviceCheck(teacher);
+    await waitInCall(teacher);
+    const pupil = await openPage(browser, local(pupilLink!.joinUrl), 'phone');
+    await pupil.locator('#join-button:not([disabled])').waitFor({ timeout: 20_000 });
+    await check(pupil, 'device-check', 'phone');
+    await passDeviceCheck(pupil);
+    await waitInCall(pupil);
+    await tileName(teacher, 'Петя Иванов').waitFor();
+    await tileName(pupil, 'Ольга Сидорова').waitFor();
+    await waitFor(
+      async () => (await pupil.locator('.tile video').count()) >= 2,
+      20_000,
+      'videos on the phone',
+    );
+    expect(await teacher.locator('#count').getAttribute('title')).toBe('2 участника');
+    await check(teacher, 'call', 'laptop', { inCall: true });
+    await check(pupil, 'call', 'phone', { inCall: true });
+
+    // A parent joins by code on a phone and waits; the teacher hears a chime and sees a toast.
+    const parent = await openPage(browser, local(room.shortLink), 'phone');
+    await parent.locator('#password-hint', { hasText: 'латинские буквы и цифры' }).waitFor();
+    await parent.fill('#name', 'Ирина Петрова');
+    await parent.fill('#password', room.password);
+    await check(parent, 'join-by-code', 'phone');
+    await parent.click('button[type=submit]');
+    await parent.waitForURL(/\/room\/ui-lesson/);
+    await passDeviceCheck(parent);
+    await parent.locator('#waiting').waitFor();
+    await parent.locator('#waiting video').waitFor();
+    await check(parent, 'waiting-room', 'phone');
+    await teacher.locator('.toast', { hasText: 'Ирина Петрова ждёт' }).waitFor();
+    await check(teacher, 'someone-waits', 'laptop', { inCall: true });
+    await openPanel(teacher, 'people');
+    await teacher.locator('#waiting-list li', { hasText: 'Ирина Петрова' }).waitFor();
+    await check(teacher, 'people-waiting', 'laptop', { inCall: true });
+    await teacher.locator('#waiting-list [data-admit]').click();
+    await waitInCall(parent);
+    await tileName(teacher, 'Ирина Петрова').waitFor();
+
+    // The pupil raises a hand: a numbered queue for the teacher, a hand on the tile.
+    await pupil.locator('#hand').click();
+    await teacher.locator('#hands-list li', { hasText: 'Петя Иванов' }).waitFor();
+    expect(await teacher.locator('#hands-list li .position').first().textContent()).toBe('1.');
+    await teacher.locator('.tile', { hasText: 'Петя Иванов' }).locator('.tile-badge.hand').waitFor();
+    await check(teacher, 'hands-queue', 'laptop', { inCall: true });
+
+    // The teacher turns the pupil's microphone off (blocked): the pupil reads
+    // why and the button shows the lock; the list shows it too.
+    await personAction(teacher, 'Петя Иванов', 'mute');
+    await pupil.getByText('Учитель выключил ваш микрофон').waitFor();
+    await pupil.locator('#mic[data-blocked="true"]').waitFor();
+    expect(await isPublishing(pupil, 'microphone')).toBe(false);
+    await teacher.locator('#people-list li', { hasText: 'Петя Иванов' }).locator('.state.blocked').waitFor();
+    await check(pupil, 'muted-by-teacher', 'phone', { inCall: true });
+
+    // "Give the floor" from the hand queue: the block is lifted, the hand
+    // lowered, and the pupil gets a clear cue; the microphone turns on.
+    await teacher.locator('#hands-list [data-give-floor]').click();
+    await pupil.getByText('Учитель разрешил вам говорить').waitFor();
+    await pupil.locator('#mic.cue').waitFor();
+    expect(await pupil.locator('#hand').getAttribute('aria-pressed')).toBe('false');
+    await check(pupil, 'allowed-to-speak', 'phone', { inCall: true });
+    await pupil.locator('#mic').click();
+    await waitFor(() => isPublishing(pupil, 'microphone'), 5_000, 'the pupil speaks again');
+
+    // Camera off by the teacher: initials on the teacher's screen, no frozen frame.
+    await personAction(teacher, 'Петя Иванов', 'camera-off');
+    await pupil.getByText('Учитель выключил вашу камеру').waitFor();
+    await teacher.locator('.tile.no-video', { hasText: 'Петя Иванов' }).locator('.initials').waitFor();
+    await check(teacher, 'camera-off-initials', 'laptop', { inCall: true });
+    await personAction(teacher, 'Петя Иванов', 'allow-camera');
+    await pupil.getByText('Учитель разрешил включить камеру').waitFor();
+    await pupil.locator('#cam.cue').waitFor();
+    await pupil.locator('#cam').click();
+    await waitFor(() => isPublishing(pupil, 'camera'), 5_000, 'the pupil’s camera is back');
+    await teacher.locator('.tile:not(.no-video)', { hasText: 'Петя Иванов' }).locator('video').waitFor();
+
+    // The teacher shares the screen: it takes the pupil's stage, people in the strip.
+    await teacher.locator('#people-button').click();
+    await teacher.locator('#share').click();
+    await pupil.locator('.stage-main .tile.screen').waitFor({ timeout: 15_000 });
+    await pupil.locator('.strip .tile').first().waitFor();
+    await waitForVideos(pupil);
+    await check(pupil, 'screen-share', 'phone', { inCall: true });
+    await check(teacher, 'sharing', 'laptop', { inCall: true });
+    await parent.locator('.stage-main .tile.screen').waitFor({ timeout: 15_000 });
+
+    // The teacher pins the pupil on the stage instead.
+    await teacher.locator('#share').click();
+    await teacher.locator('.tile', { hasText: 'Петя Иванов' }).hover();
+    await teacher.locator('.tile', { hasText: 'Петя Иванов' }).locator('[data-pin]').click();
+    await teacher.locator('.stage-main .tile', { hasText: 'Петя Иванов' }).waitFor();
+    await waitForVideos(teacher);
+    await check(teacher, 'pinned', 'laptop', { inCall: true });
+
+    // English for whoever prefers it, remembered after a reload.
+    await pupil.locator('#more').click();
+    await check(pupil, 'more-menu', 'phone', { inCall: true });
+    await pupil.locator('.menu [data-lang-switch]').click();
+    await pupil.locator('#mic[aria-label="Turn microphone off"]').waitFor();
+    await screenshot(pupil, 'phone-english');
+    expect(await pupil.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await pupil.evaluate(() => localStorage.getItem('school-call-lang'))).toBe('en');
+  });
+
+  it('a tab out of sight receives no video: the client pauses its consumers and the server honours it', async () => {
+    const [a, b] = await createRoomWithToken(server, 'ui-hidden', [
+      { displayName: 'Ольга Сидорова', role: 'host', userId: 'hid-teacher' },
+      { displayName: 'Петя Иванов', role: 'participant', userId: 'hid-pupil' },
+    ]);
+    const teacher = await enterCall(browser, local(a!.joinUrl));
+    const pupil = await enterCall(browser, local(b!.joinUrl), 'phone');
+    await tileName(pupil, 'Ольга Сидорова').waitFor();
+    const room = server.registry.get('ui-hidden')!;
+    const pupilPeer = () => [...room.peers.values()].find((p) => p.identity.userId === 'hid-pupil')!;
+    const videoConsumers = () => [...pupilPeer().consumers.values()].filter((c) => c.kind === 'video');
+    await waitFor(async () => videoConsumers().some((c) => !c.paused), 15_000, 'video resumed while visible');
+
+    // The phone's browser goes to the background.
+    await pupil.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await waitFor(async () => videoConsumers().every((c) => c.paused), 10_000, 'video paused on the server');
+    expect(videoConsumers().length).toBeGreaterThan(0);
+    // Audio keeps playing.
+    expect(
+      [...pupilPeer().consumers.values()].filter((c) => c.kind === 'audio').every((c) => !c.paused),
+    ).toBe(true);
+
+    await pupil.evaluate(() => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await waitFor(async () => videoConsumers().every((c) => !c.paused), 10_000, 'video resumed on return');
+    await teacher.close();
+  });
+});
