@@ -41,7 +41,7 @@ export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' |
     <video
       onLoadedData={() => setLive(true)}
       ref={ref}
-      class={`fit-${fit} ${live ? 'live' : ''}`}
+      class={`fit-${fit} ${live ? 'live' : 'pending'}`}
       autoplay
       playsInline
       muted
