@@ -10,9 +10,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { types } from 'mediasoup';
+import { createLogger } from '../common/log.js';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import { appendResult } from './results.js';
 import type { RtpSink } from './rtpSink.js';

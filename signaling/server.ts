@@ -1,29 +1,46 @@
-import { Redis } from 'ioredis';
-// Wires the parts together: worker pool, rooms, tokens, the WebSocket and
-// HTTP endpoints, and metrics. startServer() is what main.ts and the
-// integration tests call.
+// Wires the parts together: worker pool, deployment (single host or Redis),
+// rooms, the features (each its handlers, room listeners and HTTP routes),
+// the WebSocket and HTTP endpoints, and metrics. startServer() is what
+// main.ts and the integration tests call.
 import uWS from 'uWebSockets.js';
-import { EdgeLinks } from '../sfu/edgeLinks.js';
-import { EdgeMedia } from '../sfu/edgeMedia.js';
-import { type HostLoad, HostRegistry } from '../sfu/hostRegistry.js';
+import { type Logger, createLogger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { HostLoad } from '../sfu/hostRegistry.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
-import { Cluster } from './cluster/cluster.js';
-import { HostBus } from './cluster/hostBus.js';
-import { RoomHomes } from './cluster/roomHomes.js';
+import { Consuming } from './call/consuming.js';
+import { EmptyRooms } from './call/emptyRooms.js';
+import { type CallRequest, callHandlers } from './call/handlers.js';
+import { MediaRecovery } from './call/mediaRecovery.js';
+import { Membership } from './call/membership.js';
+import { Moves } from './call/moves.js';
+import { Producing } from './call/producing.js';
+import { SessionTokens } from './call/sessionTokens.js';
+import { Transports } from './call/transports.js';
 import type { Config } from './config.js';
-import { registerHttpRoutes } from './httpApi.js';
-import { LessonControls } from './lessonControls.js';
-import { type Logger, createLogger } from './log.js';
-import { MeetingBook } from './meetings.js';
+import { BreakoutControl } from './controls/breakouts.js';
+import { type ControlRequest, controlHandlers } from './controls/handlers.js';
+import { Hands } from './controls/hands.js';
+import { Moderation } from './controls/moderation.js';
+import { SettingsControl } from './controls/settings.js';
+import { WaitingRoomControl } from './controls/waitingRoom.js';
+import { openDeployment } from './deployment.js';
+import { MeetingBook } from './domain/meetings.js';
+import type { Room } from './domain/room.js';
+import { RoomRegistry } from './domain/roomRegistry.js';
+import { ClientFanout } from './fanout/clientFanout.js';
+import { registerJoinRoutes } from './http/joinRoutes.js';
+import { JoinTokens } from './http/joinTokens.js';
+import { registerMeetingRoutes } from './http/meetingRoutes.js';
+import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
+import { registerRoomRoutes } from './http/roomRoutes.js';
+import { HttpRouter } from './http/router.js';
+import { StaticFiles } from './http/staticFiles.js';
 import { type LiveCounts, Metrics } from './metrics.js';
-import { schoolcall } from './protocol/generated/protocol.js';
-import { RoomRegistry } from './roomRegistry.js';
-import { RoomService } from './roomService.js';
-import { RoomStore } from './roomStore.js';
-import { StaticFiles } from './staticFiles.js';
+import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
-import { WsServer } from './wsServer.js';
+import { WsServer } from './transport/wsServer.js';
+import { resyncSnapshot } from './wire/snapshots.js';
 
 import pb = schoolcall.v1;
 
@@ -42,6 +59,10 @@ export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
+  const mediaOptions = {
+    speakingThresholdDbov: config.speakingThresholdDbov,
+    recvTransportsPerRouter: config.recvTransportsPerRouter,
+  };
   const pool = await WorkerPool.create(
     {
       numWorkers: config.numWorkers,
@@ -51,27 +72,22 @@ export async function startServer(
     },
     log,
   );
-  const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom, {
-    speakingThresholdDbov: config.speakingThresholdDbov,
-    recvTransportsPerRouter: config.recvTransportsPerRouter,
-  });
+  const deployment = await openDeployment(config.redisUrl, log);
+  const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   const app = uWS.App();
 
-  let ws: WsServer | null = null;
-  let cluster: Cluster | null = null;
+  // Live gauges are read at scrape time from the state itself.
   const live = (): LiveCounts => {
     const c: LiveCounts = {
       roomsDefined: registry.size,
       roomsLive: 0,
       participants: 0,
-      connections: ws?.connectionCount ?? 0,
+      connections: ws.connectionCount,
       transports: 0,
       producers: { audio: 0, video: 0 },
       consumers: { audio: 0, video: 0 },
-      forwardedConnections: cluster?.edgeClients.count ?? 0,
-      remoteParticipants: cluster?.remoteClients.count ?? 0,
-      edgeTransports: cluster?.edgeTransportCount ?? 0,
+      ...cluster.counts(),
     };
     for (const room of registry.all()) {
       if (room.peers.size > 0) c.roomsLive++;
@@ -86,8 +102,12 @@ export async function startServer(
   };
   const metrics = new Metrics(live, () => pool.usage());
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+  const hostLoad = (): HostLoad => {
+    const c = live();
+    return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+  };
 
-  ws = new WsServer(
+  const ws = new WsServer(
     app,
     {
       maxFrameBytes: config.maxFrameBytes,
@@ -98,119 +118,129 @@ export async function startServer(
     metrics,
     log,
   );
-  const self = { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp };
-  const hostLoad = (): HostLoad => {
-    const c = live();
-    return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+  const cluster = deployment.createCluster({
+    self: { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
+    hostLoad,
+    pool,
+    mediaOptions,
+    pipeListenIp: {
+      ip: config.mediaListenIp,
+      announcedIp: config.mediaListenIp === config.mediaAnnouncedIp ? undefined : config.mediaAnnouncedIp,
+    },
+    tokens,
+    fanout: ws,
+    makeSession: (id, socket) => ws.makeSession(id, socket, false),
+    activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
+    beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+    closeRoomHere: (roomId) => {
+      const room = registry.get(roomId);
+      if (!room) return;
+      membership.closeRoom(room);
+      registry.delete(roomId);
+      log.info({ room: roomId }, 'room deleted on another host; call ended');
+    },
+    handOver: (roomId) => {
+      const room = registry.get(roomId);
+      if (room) {
+        membership.endCall(
+          room,
+          pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
+          'the lesson moved to another server; rejoin',
+        );
+      }
+    },
+    heartbeatMs: config.hostHeartbeatMs,
+    log,
+    metrics,
+  });
+  ws.useCluster(cluster);
+
+  // The call itself, and the lesson controls.
+  const fanout = new ClientFanout(ws);
+  const sessionTokens = new SessionTokens(tokens);
+  const membership = new Membership(registry, tokens, sessionTokens, log);
+  const recovery = new MediaRecovery(membership, log);
+  const emptyRooms = new EmptyRooms();
+  const moves = new Moves(log);
+  const call: Feature<CallRequest> = {
+    name: 'call',
+    handlers: callHandlers({
+      membership,
+      sessionTokens,
+      transports: new Transports(cluster, recovery, log),
+      producing: new Producing(log),
+      consuming: new Consuming(),
+    }),
+    attach: (room: Room) => {
+      fanout.attach(room);
+      recovery.attach(room);
+      emptyRooms.attach(room);
+    },
+    close: () => {
+      fanout.dispose();
+      emptyRooms.dispose();
+    },
   };
-  const pipeListenIp = {
-    ip: config.mediaListenIp,
-    announcedIp: config.mediaListenIp === config.mediaAnnouncedIp ? undefined : config.mediaAnnouncedIp,
+  const controls: Feature<ControlRequest> = {
+    name: 'controls',
+    handlers: controlHandlers({
+      settings: new SettingsControl(log),
+      waitingRoom: new WaitingRoomControl(membership, log),
+      moderation: new Moderation(membership, fanout, log),
+      hands: new Hands(fanout),
+      breakouts: new BreakoutControl(moves, fanout, log),
+    }),
   };
+  const features = [call, controls] as const;
 
-  // Multi-host: rooms and meetings in the shared Redis, this host announced
-  // there with its load, and rooms bridged between hosts over the host bus.
-  let redis: Redis | null = null;
-  let redisSub: Redis | null = null;
-  let hosts: HostRegistry | null = null;
-  let store: RoomStore | null = null;
-  let bus: HostBus | null = null;
-  let edgeLinks: EdgeLinks | null = null;
-  if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    redisSub = new Redis(config.redisUrl, { lazyConnect: true });
-    await redis.connect();
-    await redisSub.connect();
-    store = new RoomStore(redis);
-    registry.useStore(store);
-    log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
-    hosts = new HostRegistry(redis, self, hostLoad, config.hostHeartbeatMs, log);
-    bus = new HostBus(redis, redisSub, config.hostId, log, metrics);
-    edgeLinks = new EdgeLinks(bus, pipeListenIp, log);
-  }
+  ws.attach('/ws', {
+    handlers: handlerTable(features),
+    leaveRoom: (joined) => membership.leave(joined),
+    resyncSnapshot: ({ room, peer }) => resyncSnapshot(room, peer),
+  });
+  registry.onEachRoom((room) => {
+    for (const f of features) f.attach?.(room);
+  });
+  log.info({ rooms: await registry.restore() }, 'rooms restored');
+  await cluster.start();
 
-  const rooms = new RoomService(registry, tokens, ws, log, edgeLinks);
-  ws.attach('/ws', rooms, new LessonControls(rooms, log));
-
-  if (redis && hosts && bus && edgeLinks) {
-    const wsServer = ws;
-    const hostBus = bus;
-    cluster = new Cluster({
-      bus: hostBus,
-      homes: new RoomHomes(redis, config.hostId, hosts.ttlMs),
-      hosts,
-      edgeLinks,
-      edgeMedia: new EdgeMedia(
-        pool,
-        {
-          speakingThresholdDbov: config.speakingThresholdDbov,
-          recvTransportsPerRouter: config.recvTransportsPerRouter,
-        },
-        pipeListenIp,
-        (host, body) => hostBus.send(host, body),
-        log,
-      ),
-      tokens,
-      fanout: wsServer,
-      makeSession: (id, socket) => wsServer.makeSession(id, socket, false),
-      beforeServing: (roomId) => registry.reloadIfIdle(roomId),
-      closeRoomHere: (roomId) => {
-        const room = registry.get(roomId);
-        if (!room) return;
-        rooms.closeRoom(room);
-        registry.delete(roomId);
-        log.info({ room: roomId }, 'room deleted on another host; call ended');
-      },
-      handOver: (roomId) => {
-        const room = registry.get(roomId);
-        if (room) {
-          rooms.endCall(
-            room,
-            pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
-            'the lesson moved to another server; rejoin',
-          );
-        }
-      },
-      activeRooms: () =>
-        [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
-      heartbeatMs: config.hostHeartbeatMs,
-      log,
-    });
-    wsServer.useCluster(cluster);
-    await hosts.start();
-    await cluster.start();
-  }
-  const meetings = new MeetingBook(store);
+  const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
-
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
 
-  registerHttpRoutes(app, {
+  const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
+  const joinTokens = new JoinTokens(tokens, config.publicUrl);
+  /** Ends a room's call (on its home too, when that is another host) and deletes it. */
+  const deleteRoom = async (room: Room): Promise<void> => {
+    membership.closeRoom(room);
+    await registry.removeStored(room.id);
+    cluster.roomDeleted(room.id);
+  };
+  registerRoomRoutes(router, {
     registry,
-    rooms,
-    tokens,
-    auth: new AdminAuth(config.adminSecret),
+    joinTokens,
+    publicUrl: config.publicUrl,
+    log,
+    deleteRoom,
+    listHosts: () => cluster.listHosts(),
+  });
+  registerMeetingRoutes(router, { registry, meetings, publicUrl: config.publicUrl, log, deleteRoom });
+  registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
+  for (const f of features) f.routes?.(router);
+  registerPageRoutes(router, {
     metrics,
     staticFiles: new StaticFiles(config.webRoot),
-    log,
-    publicUrl: config.publicUrl,
     demoRoomId: config.demoRoomId,
-    trustProxy: config.trustProxy,
-    meetings,
-    roomDeleted: (roomId) => cluster?.roomDeleted(roomId),
-    listHosts: async () => {
-      if (hosts) return hosts.list();
-      return [{ ...self, load: hostLoad() }];
-    },
     health: () => ({
       status: 'ok',
       workers: pool.size,
       rooms: registry.size,
-      connections: ws?.connectionCount ?? 0,
+      connections: ws.connectionCount,
     }),
   });
+  registerNotFound(router, metrics);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -232,14 +262,12 @@ export async function startServer(
     log,
     async close() {
       uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) rooms.closeRoom(room);
-      ws?.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
-      rooms.dispose();
-      cluster?.stop();
+      for (const room of [...registry.all()]) membership.closeRoom(room);
+      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      for (const f of features) await f.close?.();
+      await cluster.stop();
       pool.close();
-      await hosts?.stop().catch(() => undefined);
-      redis?.disconnect();
-      redisSub?.disconnect();
+      await deployment.close();
       app.close?.();
     },
   };
