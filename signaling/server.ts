@@ -5,30 +5,17 @@
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
-import type { HostLoad } from '../sfu/hostRegistry.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
-import { Consuming } from './call/consuming.js';
-import { EmptyRooms } from './call/emptyRooms.js';
-import { type CallRequest, callHandlers } from './call/handlers.js';
-import { MediaRecovery } from './call/mediaRecovery.js';
-import { Membership } from './call/membership.js';
-import { Moves } from './call/moves.js';
-import { Producing } from './call/producing.js';
-import { SessionTokens } from './call/sessionTokens.js';
-import { Transports } from './call/transports.js';
+import { createCallFeature } from './call/feature.js';
+import type { Membership } from './call/membership.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
-import { BreakoutControl } from './controls/breakouts.js';
-import { type ControlRequest, controlHandlers } from './controls/handlers.js';
-import { Hands } from './controls/hands.js';
-import { Moderation } from './controls/moderation.js';
-import { SettingsControl } from './controls/settings.js';
-import { WaitingRoomControl } from './controls/waitingRoom.js';
-import { openDeployment } from './deployment.js';
+import { createControlsFeature } from './controls/feature.js';
+import { type Deployment, openDeployment } from './deployment.js';
 import { MeetingBook } from './domain/meetings.js';
 import type { Room } from './domain/room.js';
 import { RoomRegistry } from './domain/roomRegistry.js';
-import { ClientFanout } from './fanout/clientFanout.js';
 import { registerJoinRoutes } from './http/joinRoutes.js';
 import { JoinTokens } from './http/joinTokens.js';
 import { registerMeetingRoutes } from './http/meetingRoutes.js';
@@ -36,6 +23,7 @@ import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
 import { registerRoomRoutes } from './http/roomRoutes.js';
 import { HttpRouter } from './http/router.js';
 import { StaticFiles } from './http/staticFiles.js';
+import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
@@ -55,10 +43,82 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+interface Core {
+  config: Config;
+  log: Logger;
+  pool: WorkerPool;
+  registry: RoomRegistry;
+  tokens: TokenService;
+  metrics: Metrics;
+  ws: WsServer;
+  cluster: Cluster;
+  deployment: Deployment;
+}
+
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
+  const app = uWS.App();
+  const core = await startCore(app, config, log);
+  const { registry, ws, cluster, metrics, pool, deployment } = core;
+
+  const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
+  const controls = createControlsFeature({ ...call, log });
+  followOtherHosts(cluster, registry, call.membership, log);
+  // Every feature of the server; a new service adds itself here.
+  const features = [call.feature, controls] as const;
+
+  ws.attach('/ws', {
+    handlers: handlerTable(features),
+    leaveRoom: (joined) => call.membership.leave(joined),
+    resyncSnapshot: ({ room, peer }) => resyncSnapshot(room, peer),
+  });
+  registry.onEachRoom((room) => {
+    for (const f of features) f.attach?.(room);
+  });
+  log.info({ rooms: await registry.restore() }, 'rooms restored');
+  await cluster.start();
+  const meetings = new MeetingBook(deployment.store);
+  await meetings.restore();
+  if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
+    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
+  }
+  registerHttp(app, core, features, call.membership, meetings);
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (token) => {
+      if (token) resolve(token);
+      else reject(new Error(`cannot listen on ${config.host}:${config.port}`));
+    });
+  });
+  const port = uWS.us_socket_local_port(listenSocket);
+  const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
+  log.info({ port, url, workers: pool.size }, 'server listening');
+
+  return {
+    port,
+    url,
+    registry,
+    tokens: core.tokens,
+    pool,
+    metrics,
+    log,
+    async close() {
+      uWS.us_listen_socket_close(listenSocket);
+      for (const room of [...registry.all()]) call.membership.closeRoom(room);
+      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      for (const f of features) await f.close?.();
+      await cluster.stop();
+      pool.close();
+      await deployment.close();
+      app.close?.();
+    },
+  };
+}
+
+/** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
+async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Promise<Core> {
   const mediaOptions = {
     speakingThresholdDbov: config.speakingThresholdDbov,
     recvTransportsPerRouter: config.recvTransportsPerRouter,
@@ -75,38 +135,10 @@ export async function startServer(
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
-  const app = uWS.App();
-
-  // Live gauges are read at scrape time from the state itself.
-  const live = (): LiveCounts => {
-    const c: LiveCounts = {
-      roomsDefined: registry.size,
-      roomsLive: 0,
-      participants: 0,
-      connections: ws.connectionCount,
-      transports: 0,
-      producers: { audio: 0, video: 0 },
-      consumers: { audio: 0, video: 0 },
-      ...cluster.counts(),
-    };
-    for (const room of registry.all()) {
-      if (room.peers.size > 0) c.roomsLive++;
-      c.participants += room.peers.size;
-      for (const peer of room.peers.values()) {
-        c.transports += peer.transports.size;
-        for (const p of peer.producers.values()) c.producers[p.producer.kind]++;
-        for (const consumer of peer.consumers.values()) c.consumers[consumer.kind]++;
-      }
-    }
-    return c;
-  };
+  // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
+  const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
-  const hostLoad = (): HostLoad => {
-    const c = live();
-    return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
-  };
-
   const ws = new WsServer(
     app,
     {
@@ -120,7 +152,10 @@ export async function startServer(
   );
   const cluster = deployment.createCluster({
     self: { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
-    hostLoad,
+    hostLoad: () => {
+      const c = live();
+      return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+    },
     pool,
     mediaOptions,
     pipeListenIp: {
@@ -132,101 +167,66 @@ export async function startServer(
     makeSession: (id, socket) => ws.makeSession(id, socket, false),
     activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
     beforeServing: (roomId) => registry.reloadIfIdle(roomId),
-    closeRoomHere: (roomId) => {
-      const room = registry.get(roomId);
-      if (!room) return;
-      membership.closeRoom(room);
-      registry.delete(roomId);
-      log.info({ room: roomId }, 'room deleted on another host; call ended');
-    },
-    handOver: (roomId) => {
-      const room = registry.get(roomId);
-      if (room) {
-        membership.endCall(
-          room,
-          pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
-          'the lesson moved to another server; rejoin',
-        );
-      }
-    },
     heartbeatMs: config.hostHeartbeatMs,
     log,
     metrics,
   });
   ws.useCluster(cluster);
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment };
+}
 
-  // The call itself, and the lesson controls.
-  const fanout = new ClientFanout(ws);
-  const sessionTokens = new SessionTokens(tokens);
-  const membership = new Membership(registry, tokens, sessionTokens, log);
-  const recovery = new MediaRecovery(membership, log);
-  const emptyRooms = new EmptyRooms();
-  const moves = new Moves(log);
-  const call: Feature<CallRequest> = {
-    name: 'call',
-    handlers: callHandlers({
-      membership,
-      sessionTokens,
-      transports: new Transports(cluster, recovery, log),
-      producing: new Producing(log),
-      consuming: new Consuming(),
-    }),
-    attach: (room: Room) => {
-      fanout.attach(room);
-      recovery.attach(room);
-      emptyRooms.attach(room);
-    },
-    close: () => {
-      fanout.dispose();
-      emptyRooms.dispose();
-    },
-  };
-  const controls: Feature<ControlRequest> = {
-    name: 'controls',
-    handlers: controlHandlers({
-      settings: new SettingsControl(log),
-      waitingRoom: new WaitingRoomControl(membership, log),
-      moderation: new Moderation(membership, fanout, log),
-      hands: new Hands(fanout),
-      breakouts: new BreakoutControl(moves, fanout, log),
-    }),
-  };
-  const features = [call, controls] as const;
-
-  ws.attach('/ws', {
-    handlers: handlerTable(features),
-    leaveRoom: (joined) => membership.leave(joined),
-    resyncSnapshot: ({ room, peer }) => resyncSnapshot(room, peer),
+/** Ends the call here of a room another host deleted or took over. */
+function followOtherHosts(
+  cluster: Cluster,
+  registry: RoomRegistry,
+  membership: Membership,
+  log: Logger,
+): void {
+  cluster.on('roomDeletedElsewhere', (roomId) => {
+    const room = registry.get(roomId);
+    if (!room) return;
+    membership.closeRoom(room);
+    registry.delete(roomId);
+    log.info({ room: roomId }, 'room deleted on another host; call ended');
   });
-  registry.onEachRoom((room) => {
-    for (const f of features) f.attach?.(room);
+  cluster.on('roomTakenOver', (roomId) => {
+    const room = registry.get(roomId);
+    if (!room) return;
+    membership.endCall(
+      room,
+      pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
+      'the lesson moved to another server; rejoin',
+    );
   });
-  log.info({ rooms: await registry.restore() }, 'rooms restored');
-  await cluster.start();
+}
 
-  const meetings = new MeetingBook(deployment.store);
-  await meetings.restore();
-  if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
-    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
-  }
-
+/** The admin API, joining by code, every feature's routes, and the pages. */
+function registerHttp(
+  app: uWS.TemplatedApp,
+  core: Core,
+  features: readonly Feature<never>[],
+  membership: Membership,
+  meetings: MeetingBook,
+): void {
+  const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
-  const joinTokens = new JoinTokens(tokens, config.publicUrl);
+  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
   const deleteRoom = async (room: Room): Promise<void> => {
     membership.closeRoom(room);
     await registry.removeStored(room.id);
     cluster.roomDeleted(room.id);
   };
+  const publicUrl = config.publicUrl;
   registerRoomRoutes(router, {
     registry,
     joinTokens,
-    publicUrl: config.publicUrl,
+    publicUrl,
     log,
     deleteRoom,
     listHosts: () => cluster.listHosts(),
   });
-  registerMeetingRoutes(router, { registry, meetings, publicUrl: config.publicUrl, log, deleteRoom });
+  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom });
   registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {
@@ -241,34 +241,4 @@ export async function startServer(
     }),
   });
   registerNotFound(router, metrics);
-
-  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (token) => {
-      if (token) resolve(token);
-      else reject(new Error(`cannot listen on ${config.host}:${config.port}`));
-    });
-  });
-  const port = uWS.us_socket_local_port(listenSocket);
-  const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
-  log.info({ port, url, workers: pool.size }, 'server listening');
-
-  return {
-    port,
-    url,
-    registry,
-    tokens,
-    pool,
-    metrics,
-    log,
-    async close() {
-      uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) membership.closeRoom(room);
-      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
-      for (const f of features) await f.close?.();
-      await cluster.stop();
-      pool.close();
-      await deployment.close();
-      app.close?.();
-    },
-  };
 }

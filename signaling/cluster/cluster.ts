@@ -5,7 +5,7 @@ import type { HostInfo } from '../../sfu/hostRegistry.js';
 import type { MediaTransport } from '../../sfu/mediaTransport.js';
 import type { EdgeTransportMaker } from '../call/transports.js';
 import { ErrorCode, SignalingError } from '../errors.js';
-import type { JoinRouter } from '../transport/connection.js';
+import type { ClusterLink, JoinRouter } from '../transport/connection.js';
 
 export interface ClusterCounts {
   /** Connections here whose room runs on another host. */
@@ -16,7 +16,14 @@ export interface ClusterCounts {
   edgeTransports: number;
 }
 
-export interface Cluster extends EdgeTransportMaker {
+/** What other hosts did to rooms of this host, that the call here must follow. */
+export type ClusterRoomEvent =
+  /** Another host deleted the room: end its call here and forget it. */
+  | 'roomDeletedElsewhere'
+  /** Another host took over a room this host was running: send its people there. */
+  | 'roomTakenOver';
+
+export interface Cluster extends EdgeTransportMaker, ClusterLink {
   readonly selfId: string;
   /** Where a join goes; absent when every room runs on this host. */
   readonly routeJoin: JoinRouter | null;
@@ -27,6 +34,7 @@ export interface Cluster extends EdgeTransportMaker {
   /** Hosts of this deployment, least loaded first. */
   listHosts(): Promise<HostInfo[]>;
   counts(): ClusterCounts;
+  on(event: ClusterRoomEvent, listener: (roomId: string) => void): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,6 +56,9 @@ export class SingleHostCluster implements Cluster {
   forward(): void {}
 
   roomDeleted(): void {}
+
+  /** No other host ever acts on this host's rooms. */
+  on(): void {}
 
   async listHosts(): Promise<HostInfo[]> {
     return [

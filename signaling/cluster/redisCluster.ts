@@ -2,6 +2,7 @@
 // itself with its load, routes each join to the room's home host, serves the
 // home side (remote participants' sessions, inter-host pipes) and the edge
 // side (forwarded connections, edge media), and notices hosts that went away.
+import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
@@ -15,7 +16,7 @@ import type { LocalFanout } from '../fanout/topics.js';
 import type { Metrics } from '../metrics.js';
 import type { TokenService } from '../tokens.js';
 import type { Forwarder, ServedConnection, SessionSocket } from '../transport/connection.js';
-import type { Cluster, ClusterCounts } from './cluster.js';
+import type { Cluster, ClusterCounts, ClusterRoomEvent } from './cluster.js';
 import { EdgeSideConnections } from './edgeSideConnections.js';
 import { HomeSideSessions } from './homeSideSessions.js';
 import { HostBus } from './hostBus.js';
@@ -38,10 +39,6 @@ export interface ClusterParts {
   activeRooms(): Iterable<string>;
   /** This host is about to run a room: make sure its copy is the stored one. */
   beforeServing(roomId: string): Promise<void>;
-  /** Another host deleted a room: end its call here and forget it. */
-  closeRoomHere(roomId: string): void;
-  /** Another host runs a room this host was running: send its people there. */
-  handOver(roomId: string): void;
   heartbeatMs: number;
   log: Logger;
   metrics: Metrics;
@@ -59,6 +56,7 @@ export class RedisCluster implements Cluster {
   private readonly known = new Map<string, string>();
   private live = new Map<string, HostInfo>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly roomEvents = new EventEmitter<Record<ClusterRoomEvent, [roomId: string]>>();
 
   constructor(
     redis: Redis,
@@ -94,6 +92,10 @@ export class RedisCluster implements Cluster {
     };
   }
 
+  on(event: ClusterRoomEvent, listener: (roomId: string) => void): void {
+    this.roomEvents.on(event, listener);
+  }
+
   listHosts(): Promise<HostInfo[]> {
     return this.hosts.list();
   }
@@ -113,7 +115,8 @@ export class RedisCluster implements Cluster {
       if (!this.known.has(env.fromHost))
         this.known.set(env.fromHost, this.live.get(env.fromHost)?.startedAt ?? '');
       if (this.edgeConnections.onMessage(env) || this.homeSessions.onMessage(env)) return;
-      if (env.body === 'roomDeleted') this.parts.closeRoomHere(env.roomDeleted?.roomId ?? '');
+      if (env.body === 'roomDeleted')
+        this.roomEvents.emit('roomDeletedElsewhere', env.roomDeleted?.roomId ?? '');
       else if (env.body === 'edgeRequest')
         void this.edgeMedia.handle(env.fromHost, env.edgeRequest as pb.EdgeRequest);
       else if (env.body === 'edgeEvent') this.links.onEdgeEvent(env.edgeEvent as pb.EdgeEvent);
@@ -175,7 +178,7 @@ export class RedisCluster implements Cluster {
     await this.refreshLive();
     for (const roomId of await this.homes.refresh(this.parts.activeRooms())) {
       this.parts.log.warn({ room: roomId }, 'another host took this room over; sending its people there');
-      this.parts.handOver(roomId);
+      this.roomEvents.emit('roomTakenOver', roomId);
     }
     for (const [host, startedAt] of [...this.known]) {
       const info = this.live.get(host);

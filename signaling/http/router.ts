@@ -6,7 +6,7 @@ import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import type { AdminAuth } from '../adminAuth.js';
 import type { Metrics } from '../metrics.js';
-import { clientAddress } from '../transport/clientAddress.js';
+import { clientAddress } from './clientAddress.js';
 import { HttpError, type Reply, sendJson, track } from './httpUtil.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';

@@ -29,3 +29,10 @@ export interface ServedConnection {
   resync(): void;
   onClose(): void;
 }
+
+/** Multi-host: topic events for other hosts' subscribers, and where joins go. */
+export interface ClusterLink {
+  forward(topic: string, bytes: Uint8Array, except?: { host: string; connectionId: string }): void;
+  /** Absent when every room runs on this host. */
+  readonly routeJoin: JoinRouter | null;
+}

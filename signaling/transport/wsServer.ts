@@ -5,12 +5,11 @@ import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import type { Cluster } from '../cluster/cluster.js';
 import { type LocalFanout, type RoomFanout, moderatorTopic, roomTopic } from '../fanout/topics.js';
+import { clientAddress } from '../http/clientAddress.js';
 import type { Metrics } from '../metrics.js';
 import { encodeEvent } from '../wire/frames.js';
-import { clientAddress } from './clientAddress.js';
-import type { SessionSocket } from './connection.js';
+import type { ClusterLink, SessionSocket } from './connection.js';
 import { Session, type SessionContext } from './session.js';
 
 import pb = schoolcall.v1;
@@ -50,7 +49,7 @@ export type SessionServices = Pick<SessionContext, 'handlers' | 'leaveRoom' | 'r
 export class WsServer implements RoomFanout, LocalFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
   private services!: SessionServices;
-  private cluster: Pick<Cluster, 'forward' | 'routeJoin'> | null = null;
+  private cluster: ClusterLink | null = null;
 
   constructor(
     private readonly app: uWS.TemplatedApp,
@@ -65,7 +64,7 @@ export class WsServer implements RoomFanout, LocalFanout {
     return this.sockets.size;
   }
 
-  useCluster(cluster: Pick<Cluster, 'forward' | 'routeJoin'>): void {
+  useCluster(cluster: ClusterLink): void {
     this.cluster = cluster;
   }
 
