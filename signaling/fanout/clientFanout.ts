@@ -11,7 +11,7 @@ import type { RoomLocation } from '../domain/roomDefinition.js';
 import type { ProducerEvent } from '../domain/roomEvents.js';
 import { encodeEvent } from '../wire/frames.js';
 import { movedEvent, producerToWire } from '../wire/mediaWire.js';
-import { breakoutsToWire, participantToWire, settingsToWire, waitingListToWire } from '../wire/roomWire.js';
+import { breakoutsToWire, participantToWire, settingsToWire, waitingRoomEvent } from '../wire/roomWire.js';
 import { PresenceBatcher } from './presence.js';
 import { type RoomFanout, mediaTopic, moderatorTopic, roomTopic } from './topics.js';
 
@@ -39,10 +39,7 @@ export class ClientFanout {
       if (isModerator(peer.identity.role)) this.sendWaiting(room, peer);
     });
     on('waitingRoomChanged', () =>
-      this.out.publishTopic(
-        moderatorTopic(room.id),
-        encodeEvent({ waitingRoomChanged: { waiting: waitingListToWire(room) } }),
-      ),
+      this.out.publishTopic(moderatorTopic(room.id), encodeEvent(waitingRoomEvent(room))),
     );
     on('participantMoved', ({ peer, from, to }) => this.moved(room, peer, from, to));
     on('producerAdded', (e) =>
@@ -117,7 +114,7 @@ export class ClientFanout {
 
   private sendWaiting(room: Room, peer: Peer): void {
     if (room.waiting.size === 0) return;
-    peer.channel.send(encodeEvent({ waitingRoomChanged: { waiting: waitingListToWire(room) } }));
+    peer.channel.send(encodeEvent(waitingRoomEvent(room)));
   }
 
   /** Tells a newcomer to a location who speaks there now; later changes come as events. */

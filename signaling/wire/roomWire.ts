@@ -45,6 +45,11 @@ export function waitingListToWire(room: Room): pb.IParticipant[] {
   return [...room.waiting.values()].map(participantToWire);
 }
 
+/** The waiting queue, oldest first, as hosts and co-hosts receive it. */
+export function waitingRoomEvent(room: Room): pb.IEvent {
+  return { waitingRoomChanged: { waiting: waitingListToWire(room) } };
+}
+
 export function countsToWire(room: Room): pb.IRoleCounts {
   return roleCounts(room);
 }
