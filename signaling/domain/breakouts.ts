@@ -1,6 +1,6 @@
 // Breakout rooms of one room: their names, who is assigned where (by user id,
 // so a reconnect lands in the same group), whether they are open and until
-// when. Moving people and their media is RoomService's job.
+// when. Moving people and their media is call/moves.ts's job.
 import { randomInt } from 'node:crypto';
 
 export interface Breakout {
