@@ -1,7 +1,7 @@
 // The stage's arithmetic: who gets a tile, in what order, and how many fit
 // on a laptop and on a phone.
 import { describe, expect, it } from 'vitest';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { RemoteTrack } from '../../web/src/callClient.js';
 import { buildTiles, galleryGrid, orderTiles } from '../../web/src/ui/stage/tiles.js';
 

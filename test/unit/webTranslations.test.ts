@@ -2,7 +2,7 @@
 // the same {placeholders}, plural forms chosen by Intl.PluralRules, and every
 // server error or close reason shown as our own sentence.
 import { describe, expect, it } from 'vitest';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { en } from '../../web/src/i18n/en.js';
 import { lang, setLang, translate } from '../../web/src/i18n/index.js';
 import { ru } from '../../web/src/i18n/ru.js';

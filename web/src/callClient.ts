@@ -5,7 +5,7 @@
 // controls. The server decides what this participant may do; refusals come
 // back as RequestError.
 import { Device, type types } from 'mediasoup-client';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {
   type RtpParameters,
   dtlsParametersFromWire,
@@ -17,7 +17,7 @@ import {
   rtpCapabilitiesToWire,
   rtpParametersFromWire,
   rtpParametersToWire,
-} from '../../signaling/protocol/mediaWire.js';
+} from '../../common/protocol/mediaWire.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;

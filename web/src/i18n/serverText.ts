@@ -2,7 +2,7 @@
 // CloseReason has its own translated text; the server's English message is
 // for logs and never shown. Both tables are total over the proto enums, so a
 // new code does not compile until it is translated here.
-import { schoolcall } from '../../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { RequestError } from '../signalingClient.js';
 import type { Key } from './index.js';
 import { t } from './index.js';

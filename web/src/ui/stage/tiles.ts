@@ -1,4 +1,4 @@
-import { schoolcall } from '../../../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../../../common/protocol/generated/protocol.js';
 // Who gets a tile, in what order, and how many fit: pure functions of the
 // call's state, so they are tested without a browser.
 import type { RemoteTrack } from '../../callClient.js';
