@@ -152,6 +152,11 @@ describe('end screens', () => {
 
 describe('breakout rooms', () => {
   it('guests stay in the main room, each room lists its own people, the teacher sees the timer and writes to all rooms', async () => {
+    await fetch(`${server.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: server.adminHeaders,
+      body: JSON.stringify({ id: 'groups', title: 'Литература, 6 «В»', settings: { waitingRoom: 'off' } }),
+    });
     const [t, p1, p2, guest] = await createRoomWithToken(server, 'groups', [
       { displayName: 'Ольга Сидорова', role: 'host', userId: 'g-teacher' },
       { displayName: 'Петя Иванов', role: 'participant', userId: 'g-p1' },
