@@ -198,6 +198,7 @@ describe('breakout rooms', () => {
     await petya.locator('#people-list li', { hasText: 'Петя Иванов' }).waitFor();
     expect(await petya.locator('#people-list li').count()).toBe(1);
     await screenshot(petya, 'phone-breakout-people');
+    await petya.locator('.panel-head button').click();
 
     // A message to all rooms reads as the teacher's message, not "attention".
     await teacher.fill('#breakout-message', 'Осталось пять минут, заканчивайте задачу');
@@ -207,7 +208,6 @@ describe('breakout rooms', () => {
     expect(await message.textContent()).toContain('Сообщение учителя');
     expect(await message.textContent()).toContain('Ольга Сидорова');
     expect(await message.textContent()).toContain('Осталось пять минут');
-    await petya.locator('.panel-head button').click();
     await screenshot(petya, 'phone-breakout-message');
     const report = await layoutReport(petya, []);
     expect(report.englishWords).toEqual([]);

@@ -208,7 +208,11 @@ export async function layoutReport(page: Page, allow: string[] = []): Promise<La
     return {
       overflowX: Math.max(0, document.documentElement.scrollWidth - window.innerWidth),
       controlsInView: controls ? inView(controls) && buttons.every((b) => inView(b)) : null,
-      headerInView: inView(document.querySelector('.call-header')),
+      headerInView: document.querySelector('.call-header')
+        ? [document.querySelector('.call-header'), ...document.querySelectorAll('.call-header > *')].every(
+            (el) => (el as HTMLElement).offsetParent === null || inView(el),
+          )
+        : null,
       englishWords: [...new Set(words.filter((w) => !ok.has(w.toLowerCase())))],
     };
   }, allow);

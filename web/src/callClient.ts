@@ -50,6 +50,10 @@ export interface CallListener {
   reaction(participantId: string, reaction: pb.Reaction): void;
   attention(e: pb.IAttentionRequested): void;
   mutedByHost(source: 'microphone' | 'camera', blocked: boolean): void;
+  /** A host lifted the block of this source ("allow to speak", "allow camera"). */
+  allowedByHost(source: 'microphone' | 'camera', from: string): void;
+  /** A host's message to the breakout rooms. */
+  breakoutMessage(from: string, text: string): void;
   activeSpeaker(participantId: string): void;
   speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
@@ -279,9 +283,7 @@ export class CallClient {
   }
   /** `auto` spreads pupils evenly; guests (parents) only with `includeGuests`. */
   assignBreakouts(assignments: pb.IBreakoutAssignment[], auto = false, includeGuests = false) {
-    // PENDING(#9 server part): the request gains include_guests.
-    void includeGuests;
-    return this.signaling.request({ assignBreakouts: { assignments, auto } });
+    return this.signaling.request({ assignBreakouts: { assignments, auto, includeGuests } });
   }
   openBreakouts(durationSeconds: number) {
     return this.signaling.request({ openBreakouts: { durationSeconds } });
@@ -612,6 +614,19 @@ export class CallClient {
           this.producers.get(source)?.pause();
           this.listener.mutedByHost(source, Boolean(e.mutedByHost?.blocked));
         });
+      case 'allowedByHost':
+        return this.later(() => {
+          const source =
+            e.allowedByHost?.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
+          this.listener.allowedByHost(source, e.allowedByHost?.fromDisplayName ?? '');
+        });
+      case 'breakoutMessage':
+        return this.later(() =>
+          this.listener.breakoutMessage(
+            e.breakoutMessage?.fromDisplayName ?? '',
+            e.breakoutMessage?.message ?? '',
+          ),
+        );
       case 'activeSpeakerChanged':
         return this.later(() => this.listener.activeSpeaker(e.activeSpeakerChanged?.participantId ?? ''));
       case 'speakingChanged':

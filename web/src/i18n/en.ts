@@ -315,5 +315,6 @@ export const en: Table = {
   'error.15': 'The teacher locked the lesson.',
   'error.16': 'The teacher removed you from this lesson.',
   'error.17': 'Wait until the teacher lets you in.',
+  'error.18': 'The teacher turned this off for you. You can turn it on once the teacher allows.',
   'error.timeout': 'The server did not answer in time. Please try again.',
 };

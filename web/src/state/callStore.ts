@@ -5,6 +5,7 @@ import { batch, signal } from '@preact/signals';
 import { CallClient, type CallListener, type RemoteTrack, type SendSource, pb } from '../callClient.js';
 import { type Key, type Params, t } from '../i18n/index.js';
 import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18n/serverText.js';
+import { RequestError } from '../signalingClient.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
 import { Toasts } from './toasts.js';
@@ -227,7 +228,20 @@ export class CallStore implements CallListener {
   }
 
   private async setSource(source: 'microphone' | 'camera', on: boolean): Promise<void> {
-    await this.run(() => this.call.setPaused(source, !on));
+    try {
+      await this.call.setPaused(source, !on);
+    } catch (err) {
+      // Blocked meanwhile: say so in words, as the buttons do.
+      if (err instanceof RequestError && err.code === pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST) {
+        this.toast(
+          source === 'microphone' ? 'status.micBlocked' : 'status.cameraBlocked',
+          {},
+          'warn',
+          undefined,
+          source,
+        );
+      } else this.fail(err);
+    }
     if (source === 'microphone') this.intent.micOn = this.call.isPublishing(source);
     else this.intent.cameraOn = this.call.isPublishing(source);
     if (on && this.allowedCue.value === source) this.allowedCue.value = null;
@@ -373,14 +387,6 @@ export class CallStore implements CallListener {
   private selfUpdated(next: pb.IParticipant): void {
     const before = this.self.value;
     this.self.value = next;
-    if (before?.microphoneBlocked && !next.microphoneBlocked) {
-      this.toast('status.micAllowed', {}, 'info', 10_000, 'microphone');
-      this.setCue('microphone');
-    }
-    if (before?.cameraBlocked && !next.cameraBlocked) {
-      this.toast('status.cameraAllowed', {}, 'info', 10_000, 'camera');
-      this.setCue('camera');
-    }
     const wasModerator = isModeratorRole(before?.role);
     if (!wasModerator && next.role === pb.Role.ROLE_CO_HOST) this.toast('status.becameCoHost');
     if (wasModerator && next.role === pb.Role.ROLE_PARTICIPANT) this.toast('status.noLongerCoHost');
@@ -520,6 +526,8 @@ export class CallStore implements CallListener {
 
   breakoutsChanged(state: pb.IBreakoutsChanged): void {
     this.breakouts.value = state;
+    // Messages to the breakout rooms end with them.
+    if (!state.open) this.notices.value = this.notices.value.filter((n) => n.kind !== 'teacher');
     if (state.open && state.endsAt) this.startTicker();
     else this.stopTicker();
   }
@@ -538,8 +546,19 @@ export class CallStore implements CallListener {
     else this.toast('status.movedMain', {}, 'info', undefined, 'move');
   }
 
+  allowedByHost(source: 'microphone' | 'camera'): void {
+    this.toast(
+      source === 'microphone' ? 'status.micAllowed' : 'status.cameraAllowed',
+      {},
+      'info',
+      10_000,
+      source,
+    );
+    this.setCue(source);
+  }
+
   /** A message from the teacher to every breakout room. */
-  teacherMessage(from: string, text: string): void {
+  breakoutMessage(from: string, text: string): void {
     this.notices.value = [
       ...this.notices.value,
       { id: this.nextId++, kind: 'teacher', from, text, everyone: true },

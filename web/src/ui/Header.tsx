@@ -10,7 +10,7 @@ export function Header() {
   const breakouts = store.breakouts.value;
   const here = (breakouts.breakouts ?? []).find((b) => b.id === store.location.value);
   const left = breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.now.value) / 1000 : 0;
-  const timer = left > 0 ? t('header.timeLeft', { time: clock(left) }) : '';
+  const timer = left > 0 ? clock(left) : '';
   return (
     <header class="call-header">
       <h1 class="room-title" id="room-title">
@@ -34,14 +34,28 @@ export function Header() {
         </span>
       ) : null}
       {here ? (
-        <span class="badge info" id="location">
-          <Split aria-hidden="true" /> {here.name}
-          {timer ? <span class="timer"> · {timer}</span> : null}
+        <span
+          class="badge info"
+          id="location"
+          title={timer ? `${here.name}, ${t('header.timeLeft', { time: timer })}` : (here.name ?? '')}
+        >
+          <Split aria-hidden="true" /> <span class="badge-text">{here.name}</span>
+          {timer ? (
+            <span class="timer">
+              <span class="wide-only"> · {t('header.timeLeft', { time: timer })}</span>
+              <span class="narrow-only"> {timer}</span>
+            </span>
+          ) : null}
         </span>
       ) : breakouts.open && store.isModerator ? (
         <span class="badge info" id="breakout-timer">
           <Timer aria-hidden="true" /> <span class="wide-only">{t('header.breakoutsOpen')}</span>
-          {timer ? <span class="timer"> {timer}</span> : null}
+          {timer ? (
+            <span class="timer">
+              <span class="wide-only"> · {t('header.timeLeft', { time: timer })}</span>
+              <span class="narrow-only"> {timer}</span>
+            </span>
+          ) : null}
         </span>
       ) : null}
     </header>

@@ -14,7 +14,6 @@ import type { PanelDef } from './panelDef.js';
 import { mediaState, useRosterPage } from './roster.js';
 
 const PAGE_SIZE = 50;
-const FILTERED_PAGE = 200;
 
 function roleTag(role: pb.Role | null | undefined): string {
   if (role === pb.Role.ROLE_HOST) return t('people.roleHost');
@@ -95,17 +94,20 @@ function PeoplePanelBody() {
   const [offset, setOffset] = useState(0);
   const [allRooms, setAllRooms] = useState(false);
   const rooms = store.breakouts.value.breakouts ?? [];
-  const filterHere = rooms.length > 0 && !(store.isModerator && allRooms);
-  const page = useRosterPage({ offset, limit: filterHere ? FILTERED_PAGE : PAGE_SIZE, query });
+  // Inside breakout rooms each list shows its own room; teachers may ask for all.
+  const hereOnly = rooms.length > 0 && !(store.isModerator && allRooms);
+  const page = useRosterPage({ offset, limit: PAGE_SIZE, query, hereOnly });
   const total = page?.total ?? 0;
   useEffect(() => {
     if (page && offset > 0 && offset >= total) setOffset(Math.max(0, total - PAGE_SIZE));
   }, [page, offset, total]);
-  const list = (page?.participants ?? []).filter(
-    (p) => !filterHere || (p.location ?? '') === store.location.value,
-  );
+  const list = page?.participants ?? [];
+  // In a breakout room (or the main room while rooms are open), the list is of that room.
+  const hereRoom = hereOnly
+    ? (rooms.find((b) => b.id === store.location.value) ?? { name: t('breakouts.main') })
+    : null;
   const c = page?.counts ?? {};
-  const size = filterHere ? FILTERED_PAGE : PAGE_SIZE;
+  const size = PAGE_SIZE;
 
   return (
     <>
@@ -117,14 +119,16 @@ function PeoplePanelBody() {
       ) : null}
       <section class="panel-section" aria-labelledby="people-heading">
         <h3 id="people-heading">
-          <Users aria-hidden="true" /> {t('people.everyone')}
+          <Users aria-hidden="true" /> {hereRoom ? hereRoom.name : t('people.everyone')}
         </h3>
         <p class="muted" id="people-counts">
-          {[
-            t('people.teachers', { count: (c.hosts ?? 0) + (c.coHosts ?? 0) }),
-            t('people.pupils', { count: c.participants ?? 0 }),
-            t('people.guests', { count: c.guests ?? 0 }),
-          ].join(' · ')}
+          {hereRoom
+            ? t('header.people', { count: total })
+            : [
+                t('people.teachers', { count: (c.hosts ?? 0) + (c.coHosts ?? 0) }),
+                t('people.pupils', { count: c.participants ?? 0 }),
+                t('people.guests', { count: c.guests ?? 0 }),
+              ].join(' · ')}
         </p>
         <label class="search">
           <Search aria-hidden="true" />
