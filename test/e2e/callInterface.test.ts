@@ -29,7 +29,7 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ DEMO_ROOM: 'demo' });
   browser = await launchChromium();
 });
 
@@ -73,6 +73,27 @@ async function createRoom(id: string, settings: Record<string, unknown> = {}, ti
   return (await res.json()) as { code: string; password: string; shortLink: string };
 }
 
+describe('pages before a call', () => {
+  it('home, join by code and the demo lesson are Russian, fit a phone, and lead into the call', async () => {
+    const home = await openPage(browser, `${server.httpUrl}/`, 'phone');
+    await home.locator('h1', { hasText: 'Школьная видеосвязь' }).waitFor();
+    await check(home, 'home', 'phone');
+    await home.locator('a', { hasText: 'Войти по коду встречи' }).click();
+    await home.locator('#join-form').waitFor();
+    await home.click('button[type=submit]');
+    await home.getByText('Код встречи — 7 цифр').waitFor();
+    await check(home, 'join-by-code-empty', 'phone');
+
+    const demo = await openPage(browser, `${server.httpUrl}/demo`, 'laptop');
+    await demo.fill('#name', 'Ольга Сидорова');
+    await check(demo, 'demo', 'laptop');
+    await demo.click('button[type=submit]');
+    await demo.waitForURL(/\/room\/demo/);
+    await passDeviceCheck(demo);
+    await waitInCall(demo);
+  });
+});
+
 describe('the call interface', () => {
   it('a lesson on a laptop and phones: device check, waiting room, hands, muting, camera, screen share', async () => {
     const room = await createRoom('ui-lesson', { waitingRoom: 'guests' });
@@ -108,7 +129,11 @@ describe('the call interface', () => {
     const parent = await openPage(browser, local(room.shortLink), 'phone');
     await parent.locator('#password-hint', { hasText: 'латинские буквы и цифры' }).waitFor();
     await parent.fill('#name', 'Ирина Петрова');
-    await parent.fill('#password', room.password);
+    // Typed from paper in small letters, with a Cyrillic look-alike where there is one.
+    const typed = [...room.password.toLowerCase()].map(
+      (ch) => ({ a: 'а', e: 'е', k: 'к', m: 'м', t: 'т', x: 'х', y: 'у' })[ch] ?? ch,
+    );
+    await parent.fill('#password', typed.join(''));
     await check(parent, 'join-by-code', 'phone');
     await parent.click('button[type=submit]');
     await parent.waitForURL(/\/room\/ui-lesson/);

@@ -8,7 +8,7 @@ function Home() {
     <FormPage title={t('home.title')}>
       <p>{t('home.text')}</p>
       <p>
-        <a class="button wide" href="/j/">
+        <a class="button wide" href="/j">
           {t('home.code')}
         </a>
       </p>
