@@ -18,14 +18,14 @@ export const en: Table = {
 
   'code.title': 'Join with a meeting code',
   'code.code': 'Meeting code',
-  'code.codeHint': '7 digits from the invitation, e.g. 148-118-3',
+  'code.codeHint': '7 digits from the invitation, e.g. 148‑118‑3',
   'code.name': 'Your first and last name',
   'code.password': 'Password',
   'code.passwordHint': '6 characters: Latin letters and digits. Capital and small letters are the same.',
   'code.submit': 'Continue',
   'code.wrong': 'The code or the password is wrong. Check the invitation and try again.',
   'code.tooMany': 'Too many attempts. Wait 10 minutes and try again.',
-  'code.badCode': 'The meeting code is 7 digits, e.g. 148-118-3.',
+  'code.badCode': 'The meeting code is 7 digits, e.g. 148‑118‑3.',
   'code.noName': 'Type your name: the teacher will see it.',
   'code.failed': 'Could not join. Please try again.',
 
