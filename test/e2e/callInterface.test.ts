@@ -206,6 +206,34 @@ describe('the call interface', () => {
     await waitForVideos(teacher);
     await check(teacher, 'pinned', 'laptop', { inCall: true });
 
+    // Reactions are icons with words, the same on every machine.
+    await pupil.locator('#more').click();
+    await pupil.locator('.menu [data-reaction="2"]').click();
+    await teacher.locator('.reaction', { hasText: 'Петя Иванов: Аплодисменты' }).locator('svg').waitFor();
+
+    // The keyboard reaches the controls: "more" opens with Enter, arrows move,
+    // Escape closes and gives focus back, and focus is visible.
+    await teacher.locator('#more').focus();
+    await teacher.keyboard.press('Enter');
+    await teacher.locator('.menu').waitFor();
+    const focused = () =>
+      teacher.evaluate(() => document.activeElement?.getAttribute('role') ?? document.activeElement?.id);
+    expect(await focused()).toBe('menuitem');
+    await teacher.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('menuitem');
+    await teacher.keyboard.press('Escape');
+    await teacher.locator('.menu').waitFor({ state: 'detached' });
+    expect(await focused()).toBe('more');
+    const ring = await teacher.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(ring).toBe('solid');
+    // Every button a person can reach has a name.
+    const unnamed = await teacher.evaluate(() =>
+      [...document.querySelectorAll('button')]
+        .filter((b) => b.offsetParent !== null && !(b.getAttribute('aria-label') || b.textContent?.trim()))
+        .map((b) => b.outerHTML.slice(0, 120)),
+    );
+    expect(unnamed).toEqual([]);
+
     // English for whoever prefers it, remembered after a reload.
     await pupil.locator('#more').click();
     await check(pupil, 'more-menu', 'phone', { inCall: true });

@@ -4,7 +4,7 @@ import { t } from '../i18n/index.js';
 import { ConfirmHost } from './Confirm.js';
 import { ControlBar } from './ControlBar.js';
 import { Header } from './Header.js';
-import { Notices, Reactions, Toasts } from './Toasts.js';
+import { Notices, Reactions, Toasts } from './Overlays.js';
 import { useStore } from './context.js';
 import { PanelHost } from './panels/PanelHost.js';
 import { AudioSink } from './stage/AudioSink.js';

@@ -6,7 +6,6 @@ import { t } from '../i18n/index.js';
 import { confirmAction } from './Confirm.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { Menu, MenuItem } from './Menu.js';
-import { REACTION_ICONS, type ReactionId } from './Toasts.js';
 import { useStore } from './context.js';
 import {
   Ellipsis,
@@ -27,6 +26,7 @@ import {
   VideoOff,
 } from './icons.js';
 import { panels } from './panels/registry.js';
+import { REACTION_ICONS, type ReactionId } from './reactions.js';
 import { layout, openPanel, togglePanel } from './viewState.js';
 
 const REACTIONS = Object.keys(REACTION_ICONS).map(Number) as ReactionId[];

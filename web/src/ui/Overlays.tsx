@@ -1,7 +1,8 @@
-// Toasts, notices from the teacher, and reactions floating over the stage.
+// What floats over the call: toasts, notices from the teacher, and reactions.
 import { t } from '../i18n/index.js';
 import { useStore } from './context.js';
-import { Brain, FaceGrinning, Heart, Megaphone, PartyPopper, Sparkles, ThumbsUp, X } from './icons.js';
+import { Megaphone, ThumbsUp, X } from './icons.js';
+import { REACTION_ICONS, type ReactionId } from './reactions.js';
 
 export function Toasts() {
   const store = useStore();
@@ -70,17 +71,6 @@ export function Notices() {
     </div>
   );
 }
-
-export const REACTION_ICONS = {
-  1: ThumbsUp,
-  2: PartyPopper,
-  3: FaceGrinning,
-  4: Sparkles,
-  5: Heart,
-  6: Brain,
-} as const;
-
-export type ReactionId = keyof typeof REACTION_ICONS;
 
 export function Reactions() {
   const store = useStore();
