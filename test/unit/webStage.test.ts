@@ -116,6 +116,8 @@ describe('tiles', () => {
     expect(laptop.cols * laptop.rows).toBeGreaterThanOrEqual(laptop.perPage);
     // Two people share a laptop screen side by side.
     expect(galleryGrid(2, 1350, 630, LAPTOP)).toMatchObject({ cols: 2, rows: 1 });
+    // Three get a 2x2 grid of wide tiles, not three tall strips that crop their cameras.
+    expect(galleryGrid(3, 1350, 630, LAPTOP)).toMatchObject({ cols: 2, rows: 2 });
     // A 360x740 phone: 6 per page, two columns; two people stack.
     const phone = galleryGrid(30, 344, 610, PHONE);
     expect(phone).toMatchObject({ perPage: 6, cols: 2, rows: 3 });

@@ -66,6 +66,7 @@ export const en: Table = {
   },
   'header.locked': 'Locked',
   'header.recording': 'Recording',
+  'header.sharing': 'You are sharing your screen',
   'header.breakoutsOpen': 'Breakout rooms',
   'header.timeLeft': '{time} left',
   'header.main': 'Main room',

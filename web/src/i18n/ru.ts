@@ -66,6 +66,7 @@ export const ru = {
   },
   'header.locked': 'Вход закрыт',
   'header.recording': 'Идёт запись',
+  'header.sharing': 'Вы показываете экран',
   'header.breakoutsOpen': 'Работа в группах',
   'header.timeLeft': 'осталось {time}',
   'header.main': 'Основной зал',

@@ -2,7 +2,7 @@
 // states that concern everyone (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
 import { useStore } from './context.js';
-import { CircleDot, Lock, Split, Timer, Users } from './icons.js';
+import { CircleDot, Lock, MonitorUp, Split, Timer, Users } from './icons.js';
 
 export function Header() {
   const store = useStore();
@@ -23,6 +23,11 @@ export function Header() {
           {count}
         </span>
       </span>
+      {store.sharing.value ? (
+        <span class="badge sharing" id="sharing-badge" title={t('header.sharing')}>
+          <MonitorUp aria-hidden="true" /> <span class="wide-only">{t('header.sharing')}</span>
+        </span>
+      ) : null}
       {store.recording.value ? (
         <span class="badge recording" id="recording-badge">
           <CircleDot aria-hidden="true" /> {t('header.recording')}

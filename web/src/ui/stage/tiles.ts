@@ -160,7 +160,9 @@ export function galleryGrid(count: number, width: number, height: number, o: Gri
     // The tile inside its cell at that aspect ratio.
     const w = Math.min(cellW, cellH * aspect);
     const h = w / aspect;
-    const area = w * h;
+    // Cameras send 16:9; a tile far from it crops the picture, so it counts for less.
+    const crop = Math.min(aspect / MAX_ASPECT, MAX_ASPECT / aspect);
+    const area = w * h * crop;
     if (area > best.area) best = { cols, rows, area };
   }
   if (best.area < 0) best = { cols: fitCols, rows: Math.ceil(n / fitCols), area: 0 };
