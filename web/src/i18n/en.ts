@@ -3,7 +3,6 @@
 import type { Table } from './table.js';
 
 export const en: Table = {
-  'lang.name': 'English',
   'lang.switchTo': 'Русский',
   'lang.switch': 'Change the interface language',
 
@@ -69,7 +68,6 @@ export const en: Table = {
   'header.sharing': 'You are sharing your screen',
   'header.breakoutsOpen': 'Breakout rooms',
   'header.timeLeft': '{time} left',
-  'header.main': 'Main room',
 
   'ctl.bar': 'Controls',
   'ctl.mic': 'Mic',
@@ -103,7 +101,6 @@ export const en: Table = {
   'ctl.gallery': 'Show everyone in a grid',
   'ctl.speaker': 'Show the speaker',
   'ctl.fullscreen': 'Full screen',
-  'ctl.fullscreenExit': 'Exit full screen',
 
   'reaction.1': 'Great',
   'reaction.2': 'Applause',
@@ -167,7 +164,6 @@ export const en: Table = {
 
   'menu.blockMic': 'Do not allow the microphone',
   'menu.blockCamera': 'Do not allow the camera',
-  'menu.state': 'Now',
   'people.micOn': 'microphone on',
   'people.micOff': 'microphone off',
   'people.micBlocked': 'microphone turned off by the teacher',
@@ -260,7 +256,6 @@ export const en: Table = {
   'status.mediaRestart': 'Reconnected after a media server restart.',
   'status.reconnecting': 'Connection lost. Reconnecting…',
   'status.noDevices': 'No camera or microphone: you can watch and listen.',
-  'status.shareFailed': 'Could not share the screen.',
   'status.becameCoHost': 'You are now an assistant teacher.',
   'status.noLongerCoHost': 'You are no longer an assistant teacher.',
 

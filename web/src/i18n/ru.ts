@@ -3,7 +3,6 @@
 // A plural entry has the forms Intl.PluralRules names for Russian: one (1, 21),
 // few (2-4, 22-24), many (5-20, 25-30) and other (fractions).
 export const ru = {
-  'lang.name': 'Русский',
   'lang.switchTo': 'English',
   'lang.switch': 'Сменить язык интерфейса',
 
@@ -69,7 +68,6 @@ export const ru = {
   'header.sharing': 'Вы показываете экран',
   'header.breakoutsOpen': 'Работа в группах',
   'header.timeLeft': 'осталось {time}',
-  'header.main': 'Основной зал',
 
   'ctl.bar': 'Управление',
   'ctl.mic': 'Микрофон',
@@ -103,7 +101,6 @@ export const ru = {
   'ctl.gallery': 'Показать всех сеткой',
   'ctl.speaker': 'Показать выступающего',
   'ctl.fullscreen': 'Во весь экран',
-  'ctl.fullscreenExit': 'Выйти из полноэкранного режима',
 
   'reaction.1': 'Класс',
   'reaction.2': 'Аплодисменты',
@@ -167,7 +164,6 @@ export const ru = {
 
   'menu.blockMic': 'Запретить включать микрофон',
   'menu.blockCamera': 'Запретить включать камеру',
-  'menu.state': 'Сейчас',
   'people.micOn': 'микрофон включён',
   'people.micOff': 'микрофон выключен',
   'people.micBlocked': 'микрофон выключен учителем',
@@ -260,7 +256,6 @@ export const ru = {
   'status.mediaRestart': 'Связь восстановлена после перезапуска медиасервера.',
   'status.reconnecting': 'Связь потеряна. Переподключаемся…',
   'status.noDevices': 'Камеры и микрофона нет: вы можете смотреть и слушать.',
-  'status.shareFailed': 'Не удалось показать экран.',
   'status.becameCoHost': 'Вы теперь помощник учителя.',
   'status.noLongerCoHost': 'Вы больше не помощник учителя.',
 
