@@ -23,6 +23,7 @@ import {
   waitForVideos,
   waitInCall,
 } from '../helpers/callPage.js';
+import { TestClient } from '../helpers/protocolClient.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -33,7 +34,54 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
-afterEach(() => closePages());
+const extras: TestClient[] = [];
+
+afterEach(async () => {
+  for (const c of extras.splice(0)) c.close();
+  await closePages();
+});
+
+const PUPILS = [
+  'Аксенова Вера',
+  'Белов Олег',
+  'Волкова Нина',
+  'Галкин Егор',
+  'Дёмина Зоя',
+  'Ершов Лев',
+  'Жукова Ия',
+  'Зайцев Яков',
+  'Иванова Ада',
+  'Карпов Ян',
+  'Лебедева Ая',
+  'Морозов Эд',
+  'Никитина Ева',
+  'Орлов Гоша',
+  'Павлова Уля',
+  'Рябов Ник',
+  'Соколова Мия',
+  'Титов Руслан',
+  'Ульянова Ася',
+  'Фомин Петя',
+  'Харитонова Ия',
+  'Цветков Тим',
+  'Чернова Аня',
+  'Шубин Денис',
+  'Щукина Рита',
+  'Юдин Ваня',
+  'Яковлева Лиза',
+];
+
+/** Pupils without a browser (signaling only): they fill the gallery with initials. */
+async function joinPupils(roomId: string, count: number): Promise<void> {
+  for (const name of PUPILS.slice(0, count)) {
+    const token = (
+      await server.tokens.mint({ userId: name, displayName: name, role: 'participant', roomId }, 600)
+    ).token;
+    const c = await TestClient.connect(server.wsUrl);
+    extras.push(c);
+    await c.request({ join: { roomId, token } });
+  }
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -242,6 +290,35 @@ describe('the call interface', () => {
     await screenshot(pupil, 'phone-english');
     expect(await pupil.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await pupil.evaluate(() => localStorage.getItem('school-call-lang'))).toBe('en');
+  });
+
+  it('a class of 29 pages its gallery on a laptop and a phone; a tile off the page receives no video', async () => {
+    await createRoom('ui-class', { waitingRoom: 'off' }, 'Русский язык, 5 «Б»');
+    const [a, b] = await createRoomWithToken(server, 'ui-class', [
+      { displayName: 'Ольга Сидорова', role: 'host', userId: 'class-teacher' },
+      { displayName: 'Петя Иванов', role: 'participant', userId: 'class-pupil' },
+    ]);
+    const teacher = await enterCall(browser, local(a!.joinUrl));
+    const pupil = await enterCall(browser, local(b!.joinUrl), 'phone');
+    await joinPupils('ui-class', 27);
+    await teacher.locator('#count[title="29 участников"]').waitFor();
+    await teacher.locator('.pager', { hasText: 'Страница 1 из 2' }).waitFor();
+    await check(teacher, 'class-of-29', 'laptop', { inCall: true });
+    await pupil.locator('.pager', { hasText: 'Страница 1 из 5' }).waitFor();
+    await check(pupil, 'class-of-29', 'phone', { inCall: true });
+    // The teacher's tile is first; the pupil's page 1 shows it with video.
+    await pupil.locator('.tile', { hasText: 'Ольга Сидорова' }).locator('video').waitFor();
+    const room = server.registry.get('ui-class')!;
+    const pupilPeer = [...room.peers.values()].find((p) => p.identity.userId === 'class-pupil')!;
+    const teacherVideo = () => [...pupilPeer.consumers.values()].find((c) => c.kind === 'video')!;
+    await waitFor(async () => !teacherVideo().paused, 15_000, 'the teacher’s video resumed on page 1');
+    // On page 2 the teacher's tile is off screen: its video is paused on the server.
+    await pupil.locator('#stage-next').click();
+    await pupil.locator('.pager', { hasText: 'Страница 2 из 5' }).waitFor();
+    await waitFor(async () => teacherVideo().paused, 10_000, 'the teacher’s video paused off the page');
+    await check(pupil, 'class-page-2', 'phone', { inCall: true });
+    await pupil.locator('#stage-prev').click();
+    await waitFor(async () => !teacherVideo().paused, 10_000, 'the teacher’s video resumed on return');
   });
 
   it('a tab out of sight receives no video: the client pauses its consumers and the server honours it', async () => {
