@@ -4,6 +4,9 @@
 // participant's media through one receive transport, and exposes the lesson
 // controls. The server decides what this participant may do; refusals come
 // back as RequestError.
+// Longer than our usual file: transports, producers, consumers and the event
+// switch share one mediasoup Device and its transports, and splitting them
+// would only pass those around.
 import { Device, type types } from 'mediasoup-client';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {

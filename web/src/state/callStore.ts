@@ -1,6 +1,9 @@
 // The call as the interface sees it: signals that components read, fed by
 // the CallClient's events, and the actions a person takes. Components never
 // talk to the server themselves; failures become translated toasts.
+// Longer than our usual file: it is the one place where server events and a
+// person's actions meet the same signals (the CallListener half and the
+// actions half would otherwise each need the other's state).
 import { batch, signal } from '@preact/signals';
 import { CallClient, type CallListener, type RemoteTrack, type SendSource, pb } from '../callClient.js';
 import { type Key, type Params, t } from '../i18n/index.js';
