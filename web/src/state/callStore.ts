@@ -302,8 +302,9 @@ export class CallStore implements CallListener {
     return this.leave();
   }
 
-  /** Starts again from the device check (or the same choice) in a fresh page. */
+  /** Starts again from the device check in a fresh page, with the freshest token we were given. */
   rejoin(): void {
+    if (this.call.sessionToken) location.hash = `token=${this.call.sessionToken}`;
     location.reload();
   }
 
