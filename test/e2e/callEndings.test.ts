@@ -20,6 +20,7 @@ import {
   tileName,
   waitInCall,
 } from '../helpers/callPage.js';
+import { TestClient } from '../helpers/protocolClient.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -47,6 +48,23 @@ async function expectEnd(page: Page, kind: string, device: Device, action: boole
   expect(report.overflowX).toBe(0);
   expect(report.englishWords).toEqual([]);
   expect(await page.locator('#end-action').count()).toBe(action ? 1 : 0);
+}
+
+/** A lesson whose guests wait, with the teacher in it, and links for the others. */
+async function lessonWithTeacher(roomId: string) {
+  await fetch(`${server.httpUrl}/api/rooms`, {
+    method: 'POST',
+    headers: server.adminHeaders,
+    body: JSON.stringify({ id: roomId, title: 'История, 7 «А»', settings: { waitingRoom: 'guests' } }),
+  });
+  const [t, petya, maria, parent] = await createRoomWithToken(server, roomId, [
+    { displayName: 'Ольга Сидорова', role: 'host', userId: `${roomId}-teacher` },
+    { displayName: 'Петя Иванов', role: 'participant', userId: `${roomId}-p1` },
+    { displayName: 'Маша Козлова', role: 'participant', userId: `${roomId}-p2` },
+    { displayName: 'Ирина Петрова', role: 'guest', userId: `${roomId}-guest` },
+  ]);
+  const teacher = await enterCall(browser, local(t!.joinUrl));
+  return { teacher, links: { petya: petya!.joinUrl, maria: maria!.joinUrl, parent: parent!.joinUrl } };
 }
 
 async function confirm(page: Page) {
@@ -82,28 +100,11 @@ describe('end screens', () => {
     await expectEnd(broken, 'invalidLink', 'phone', false);
   });
 
-  it('locked, denied, removed, banned, left and ended', async () => {
-    await fetch(`${server.httpUrl}/api/rooms`, {
-      method: 'POST',
-      headers: server.adminHeaders,
-      body: JSON.stringify({
-        id: 'end-lesson',
-        title: 'История, 7 «А»',
-        settings: { waitingRoom: 'guests' },
-      }),
-    });
-    const [t, p1, p2, guest] = await createRoomWithToken(server, 'end-lesson', [
-      { displayName: 'Ольга Сидорова', role: 'host', userId: 'end-teacher' },
-      { displayName: 'Петя Иванов', role: 'participant', userId: 'end-p1' },
-      { displayName: 'Маша Козлова', role: 'participant', userId: 'end-p2' },
-      { displayName: 'Ирина Петрова', role: 'guest', userId: 'end-guest' },
-    ]);
-    const teacher = await enterCall(browser, local(t!.joinUrl));
-
-    // Locked: nobody but teachers gets in; trying again works once unlocked.
+  it('locked, with "try again" once unlocked, and left, with "join again"', async () => {
+    const { teacher, links } = await lessonWithTeacher('end-locked');
     await moreAction(teacher, 'lock');
     await teacher.locator('#locked-badge').waitFor();
-    const late = await openPage(browser, local(p2!.joinUrl), 'phone');
+    const late = await openPage(browser, local(links.maria), 'phone');
     await passDeviceCheck(late);
     await expectEnd(late, 'locked', 'phone', true);
     await moreAction(teacher, 'lock');
@@ -111,17 +112,20 @@ describe('end screens', () => {
     await late.locator('#end-action').click();
     await passDeviceCheck(late);
     await waitInCall(late);
+    await late.locator('#leave').click();
+    await expectEnd(late, 'left', 'phone', true);
+  });
 
-    // Denied from the waiting room: may ask again.
-    const parent = await openPage(browser, local(guest!.joinUrl), 'phone');
+  it('denied from the waiting room, removed (may come back), banned (may not)', async () => {
+    const { teacher, links } = await lessonWithTeacher('end-removed');
+    const parent = await openPage(browser, local(links.parent), 'phone');
     await passDeviceCheck(parent);
     await parent.locator('#waiting').waitFor();
     await openPanel(teacher, 'people');
     await teacher.locator('#waiting-list [data-deny]').click();
     await expectEnd(parent, 'denied', 'phone', true);
 
-    // Removed: may come back; banned: may not.
-    const pupil = await enterCall(browser, local(p1!.joinUrl), 'phone');
+    const pupil = await enterCall(browser, local(links.petya), 'phone');
     await tileName(teacher, 'Петя Иванов').waitFor();
     await personAction(teacher, 'Петя Иванов', 'remove');
     await screenshot(teacher, 'laptop-confirm-remove');
@@ -134,18 +138,15 @@ describe('end screens', () => {
     await personAction(teacher, 'Петя Иванов', 'ban');
     await confirm(teacher);
     await expectEnd(pupil, 'banned', 'phone', false);
+  });
 
-    // Leaving: may come back.
-    await late.locator('#leave').click();
-    await expectEnd(late, 'left', 'phone', true);
-
-    // The teacher ends the lesson for everyone.
-    const again = await openPage(browser, local(p2!.joinUrl), 'laptop');
-    await passDeviceCheck(again);
-    await waitInCall(again);
+  it('the teacher ends the lesson for everyone', async () => {
+    const { teacher, links } = await lessonWithTeacher('end-ended');
+    const pupil = await enterCall(browser, local(links.maria), 'laptop');
+    await tileName(teacher, 'Маша Козлова').waitFor();
     await moreAction(teacher, 'end-call');
     await confirm(teacher);
-    await expectEnd(again, 'ended', 'laptop', false);
+    await expectEnd(pupil, 'ended', 'laptop', false);
     await expectEnd(teacher, 'ended', 'laptop', false);
   });
 });
@@ -165,7 +166,11 @@ describe('breakout rooms', () => {
     ]);
     const teacher = await enterCall(browser, local(t!.joinUrl));
     const petya = await enterCall(browser, local(p1!.joinUrl), 'phone');
-    const masha = await enterCall(browser, local(p2!.joinUrl), 'phone');
+    // Masha joins without a browser (signaling only): she still gets a room.
+    const masha = await TestClient.connect(server.wsUrl);
+    await masha.request({
+      join: { roomId: 'groups', token: new URL(p2!.joinUrl).hash.slice('#token='.length) },
+    });
     const parent = await enterCall(browser, local(guest!.joinUrl), 'phone');
     await tileName(teacher, 'Ирина Петрова').waitFor();
 
@@ -184,7 +189,7 @@ describe('breakout rooms', () => {
     await teacher.click('#breakout-open');
 
     await petya.locator('#location', { hasText: 'Группа' }).waitFor();
-    await masha.locator('#location', { hasText: 'Группа' }).waitFor();
+    await masha.waitForEvent((e) => Boolean(e.moved?.location));
     await teacher.locator('#breakout-timer', { hasText: 'осталось' }).waitFor();
     await teacher.locator('#breakout-status', { hasText: 'Группы закроются через' }).waitFor();
     await screenshot(teacher, 'laptop-breakouts-open');
@@ -218,5 +223,6 @@ describe('breakout rooms', () => {
     await petya.locator('#location').waitFor({ state: 'detached' });
     await message.waitFor({ state: 'detached' });
     await tileName(petya, 'Маша Козлова').waitFor();
+    masha.close();
   });
 });

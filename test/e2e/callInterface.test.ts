@@ -121,6 +121,20 @@ async function createRoom(id: string, settings: Record<string, unknown> = {}, ti
   return (await res.json()) as { code: string; password: string; shortLink: string };
 }
 
+/** A teacher on a laptop and a pupil on a phone, both in the call and seeing each other. */
+async function lesson(roomId: string) {
+  await createRoom(roomId, { waitingRoom: 'off' });
+  const [t, p] = await createRoomWithToken(server, roomId, [
+    { displayName: 'Ольга Сидорова', role: 'host', userId: `${roomId}-teacher` },
+    { displayName: 'Петя Иванов', role: 'participant', userId: `${roomId}-pupil` },
+  ]);
+  const teacher = await enterCall(browser, local(t!.joinUrl));
+  const pupil = await enterCall(browser, local(p!.joinUrl), 'phone');
+  await tileName(teacher, 'Петя Иванов').waitFor();
+  await tileName(pupil, 'Ольга Сидорова').waitFor();
+  return { teacher, pupil };
+}
+
 describe('pages before a call', () => {
   it('home, join by code and the demo lesson are Russian, fit a phone, and lead into the call', async () => {
     const home = await openPage(browser, `${server.httpUrl}/`, 'phone');
@@ -143,7 +157,7 @@ describe('pages before a call', () => {
 });
 
 describe('the call interface', () => {
-  it('a lesson on a laptop and phones: device check, waiting room, hands, muting, camera, screen share', async () => {
+  it('device check on a laptop and a phone; a parent joins by code through the waiting room', async () => {
     const room = await createRoom('ui-lesson', { waitingRoom: 'guests' });
     const [teacherLink, pupilLink] = await createRoomWithToken(server, 'ui-lesson', [
       { displayName: 'Ольга Сидорова', role: 'host', userId: 'ui-teacher' },
@@ -197,6 +211,11 @@ describe('the call interface', () => {
     await teacher.locator('#waiting-list [data-admit]').click();
     await waitInCall(parent);
     await tileName(teacher, 'Ирина Петрова').waitFor();
+  });
+
+  it('hands as a numbered queue, muting with a block and "give the floor", camera off and "allow camera"', async () => {
+    const { teacher, pupil } = await lesson('ui-hands');
+    await openPanel(teacher, 'people');
 
     // The pupil raises a hand: a numbered queue for the teacher, a hand on the tile.
     await pupil.locator('#hand').click();
@@ -235,16 +254,18 @@ describe('the call interface', () => {
     await pupil.locator('#cam').click();
     await waitFor(() => isPublishing(pupil, 'camera'), 5_000, 'the pupil’s camera is back');
     await teacher.locator('.tile:not(.no-video)', { hasText: 'Петя Иванов' }).locator('video').waitFor();
+  });
+
+  it('a screen share takes the stage; pin, reactions, keyboard, English', async () => {
+    const { teacher, pupil } = await lesson('ui-share');
 
     // The teacher shares the screen: it takes the pupil's stage, people in the strip.
-    await teacher.locator('#people-button').click();
     await teacher.locator('#share').click();
     await pupil.locator('.stage-main .tile.screen').waitFor({ timeout: 15_000 });
     await pupil.locator('.strip .tile').first().waitFor();
     await waitForVideos(pupil);
     await check(pupil, 'screen-share', 'phone', { inCall: true });
     await check(teacher, 'sharing', 'laptop', { inCall: true });
-    await parent.locator('.stage-main .tile.screen').waitFor({ timeout: 15_000 });
 
     // The teacher pins the pupil on the stage instead.
     await teacher.locator('#share').click();
