@@ -6,6 +6,12 @@
 # about 8x faster than the generic x86-64 build). The addon is cached outside
 # the clone, keyed by version, CPU flags and compiler flags; a second run
 # only copies it (seconds).
+#
+# Two fixes to smart-whisper 0.8.1's binding are applied before building:
+# its model loader leaves whisper_context_params uninitialised (only use_gpu
+# is set, so flash_attn and the DTW fields hold stack garbage), and it calls
+# whisper_print_timings on a null context when a model file fails to load,
+# which crashes the process instead of reporting the error.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -18,12 +24,23 @@ VERSION="$(node -p "require('$PKG/package.json').version")"
 FLAGS="${WHISPER_CFLAGS:--O3 -march=native}"
 # The cache key follows the CPU: a binary built with -march=native on another
 # machine may use instructions this one lacks.
-CPU_KEY="$( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; echo "$FLAGS") | sha256sum | cut -c1-12)"
+CPU_KEY="$( (grep -m1 '^flags' /proc/cpuinfo 2>/dev/null || uname -m; echo "$FLAGS"; sed -n '/^patch_binding/,/^}/p' "${BASH_SOURCE[0]}") | sha256sum | cut -c1-12)"
 CACHE_ROOT="${SCHOOL_CALL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/school-call}"
 CACHED="$CACHE_ROOT/smart-whisper/$VERSION-$CPU_KEY/smart-whisper.node"
 TARGET="$PKG/build/Release/smart-whisper.node"
 
+patch_binding() {
+  local model_cc="$PKG/src/binding/model.cc"
+  sed -i 's/^\( *\)whisper_context_params params;$/\1whisper_context_params params = whisper_context_default_params();/' "$model_cc"
+  sed -i 's/^\( *\)whisper_print_timings(context);$/\1if (context != nullptr) whisper_print_timings(context);/' "$model_cc"
+  grep -q 'params = whisper_context_default_params();' "$model_cc" && grep -q 'if (context != nullptr) whisper_print_timings' "$model_cc" || {
+    echo "smart-whisper $VERSION: the binding fixes did not apply (a different version?)" >&2
+    exit 1
+  }
+}
+
 if [[ ! -f "$CACHED" ]]; then
+  patch_binding
   # Node's headers come with Node itself (NodeSource and Debian packages put
   # them in <prefix>/include/node); node-gyp would otherwise download them.
   NODE_PREFIX="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"

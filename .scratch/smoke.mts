@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { TranscriberService } from '/work/wt/transcriber/transcriber/transcriberService.ts';
+import { loadTranscriberConfig } from '/work/wt/transcriber/transcriber/config.ts';
+import { createLogger } from '/work/wt/transcriber/signaling/log.ts';
+import { ensureTestModel } from '/work/wt/transcriber/test/helpers/whisperModel.ts';
+const model = ensureTestModel((process.argv[2] as 'tiny') ?? 'tiny');
+const cfg = { ...loadTranscriberConfig({}), modelPath: model };
+const svc = new TranscriberService(cfg, createLogger('info'));
+const port = await svc.rtpPort();
+console.log('port', port);
+svc.addStream({ key: 'r/p1', sourcePort: 50004, ssrc: 1234, language: 'ru', translate: false });
+svc.on('subtitle', (l, lat) => console.log('SUB', l.final ? 'final' : 'partial', l.index, new Date(l.startMs).toISOString(), ((l.endMs - l.startMs) / 1000).toFixed(2), 'lat', lat, l.text));
+svc.on('stats', (s) => { if (s.transcribedSeconds) console.log('stats', JSON.stringify(s)); });
+const ff = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-i', '/tmp/tx/ru1.wav', '-af', 'apad=pad_dur=2', '-c:a', 'libopus', '-b:a', '32k', '-ac', '1', '-ar', '48000', '-f', 'rtp', '-ssrc', '1234', '-payload_type', '100', `rtp://127.0.0.1:${port}?localrtpport=50004`], { stdio: 'inherit' });
+console.log('sending at', new Date().toISOString());
+await new Promise((r) => ff.on('exit', r));
+await new Promise((r) => setTimeout(r, 3000));
+await svc.close();
