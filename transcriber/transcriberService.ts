@@ -183,8 +183,12 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
       this.child = null;
       this.failPending('transcriber process exited');
       if (this.closed) return;
-      if (this.state === 'starting' && code === 1) {
-        // It could not load the model: restarting will not help.
+      if (this.state === 'starting') {
+        // It died before it was ready: it cannot load the model, and restarting will not help.
+        this.log.error(
+          { code, signal, modelPath: this.config.modelPath },
+          'subtitles unavailable: transcriber failed',
+        );
         this.setState('failed');
         return;
       }

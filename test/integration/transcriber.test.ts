@@ -3,8 +3,9 @@
 // transcriber consumes it over plain RTP, decodes, cuts utterances and runs a
 // whisper.cpp model of tiny's real size (random weights, so the words are
 // meaningless but every stage and its cost are real).
+import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as mediasoup from 'mediasoup';
@@ -20,6 +21,7 @@ import type {
 } from '../../transcriber/roomAudioSource.js';
 import { RoomTranscription, type SubtitleEvent } from '../../transcriber/roomTranscription.js';
 import { TranscriberService } from '../../transcriber/transcriberService.js';
+import { transcribeVoiceMessage } from '../../transcriber/voiceMessage.js';
 import { SpeechSender, speechClip, speechProducer } from '../helpers/speechRtp.js';
 import { ensureTestModel } from '../helpers/whisperModel.js';
 
@@ -156,5 +158,114 @@ describe('transcriber', () => {
     await service.close();
     anna.transport.close();
     boris.transport.close();
+  });
+
+  it('drops the oldest audio instead of queueing without bound when inference is slowed on purpose, and catches up', async () => {
+    // The full 30 s encoder window makes every utterance cost ~10x more: three people
+    // talking at once outrun one inference slot.
+    const maxQueuedSeconds = 2;
+    const service = new TranscriberService(
+      config({ encoderWindow: 'full', maxQueuedSeconds, partials: false }),
+      log,
+    );
+    const room = new TestRoom('lesson-2', router);
+    const people = ['p-1', 'p-2', 'p-3'];
+    const mics = await Promise.all(people.map((id, i) => speechProducer(router, id, 3000 + i)));
+    room.mics = people.map((id, i) => ({ participantId: id, displayName: id, producer: mics[i]!.producer }));
+    const subtitles = new RoomTranscription(
+      room,
+      service,
+      { language: 'ru', translate: false, speakingThresholdDbov: -50, speakerIdleMs: 15_000 },
+      log,
+    );
+    const events: SubtitleEvent[] = [];
+    subtitles.on('subtitle', (e) => events.push(e));
+    let maxQueued = 0;
+    service.on('stats', (s) => {
+      maxQueued = Math.max(maxQueued, s.queuedSeconds);
+    });
+    await subtitles.ready();
+
+    const clip = speechClip([
+      { silenceMs: 400 },
+      { say: 'Первое предложение.' },
+      { silenceMs: 900 },
+      { say: 'Второе предложение.' },
+      { silenceMs: 900 },
+      { say: 'Третье предложение.' },
+      { silenceMs: 900 },
+    ]);
+    const senders = mics.map((m, i) => new SpeechSender(m.transport.tuple.localPort, 3000 + i));
+    await Promise.all(senders.map((s) => s.play(clip)));
+    for (const s of senders) s.close();
+
+    // Every utterance ends as exactly one final line or one drop, once the queue has drained.
+    const settled = (): boolean => {
+      const done = events.filter((e) => e.final);
+      return done.length >= people.length * clip.lines.length;
+    };
+    await waitFor(
+      () => (settled() ? true : undefined),
+      60_000,
+      'every utterance to be transcribed or dropped',
+    );
+    const dropped = events.filter((e) => e.dropped);
+    const finals = events.filter((e) => e.final && !e.dropped);
+    expect(dropped.length).toBeGreaterThan(0);
+    expect(finals.length).toBeGreaterThan(0);
+    expect(dropped.every((e) => e.text === '')).toBe(true);
+    const stats = service.lastStats!;
+    expect(stats.droppedUtterances).toBe(dropped.length);
+    expect(stats.droppedSeconds).toBeGreaterThan(0);
+    // The queue never held much more than its limit (one utterance may wait past it).
+    const longestLineSeconds = Math.max(...clip.lines.map((l) => l.endMs - l.startMs)) / 1000 + 1;
+    expect(maxQueued).toBeLessThanOrEqual(maxQueuedSeconds + longestLineSeconds);
+    // Caught up: the newest words were transcribed, the oldest were the ones skipped.
+    const lastIndex = clip.lines.length - 1;
+    expect(finals.some((e) => e.index === lastIndex)).toBe(true);
+    expect(Math.min(...dropped.map((e) => e.index))).toBeLessThan(lastIndex);
+    for (const id of people) {
+      const indices = events.filter((e) => e.final && e.participantId === id).map((e) => e.index);
+      expect(new Set(indices).size).toBe(indices.length);
+    }
+
+    await subtitles.stop();
+    await service.close();
+    for (const m of mics) m.transport.close();
+  });
+
+  it('transcribes a voice message file with the same service', async () => {
+    const service = new TranscriberService(config(), log);
+    const wav = join(dir, 'voice.wav');
+    execFileSync('espeak-ng', ['-v', 'ru', '-w', wav, 'Мама, я задержусь после уроков на кружок.']);
+    const result = await transcribeVoiceMessage(service, wav, 'ru');
+    expect(result.text.length).toBeGreaterThan(0);
+    expect(result.language).toBe('ru');
+    await expect(transcribeVoiceMessage(service, join(dir, 'transcripts-absent.ogg'), 'ru')).rejects.toThrow(
+      /ffmpeg/,
+    );
+    await service.close();
+  });
+
+  it('runs without a model: subtitles are reported unavailable and nothing starts', async () => {
+    const service = new TranscriberService(config({ modelPath: null }), log);
+    expect(service.availability).toBe('no-model');
+    expect(service.usable).toBe(false);
+    await expect(service.rtpPort()).rejects.toThrow(/no-model/);
+    await expect(service.transcribePcm(new Float32Array(16000), 'ru')).rejects.toThrow(/no-model/);
+    const missing = new TranscriberService(config({ modelPath: join(dir, 'absent.bin') }), log);
+    expect(missing.availability).toBe('model-missing');
+    await service.close();
+    await missing.close();
+  });
+
+  it('reports a broken model file as failed instead of crashing', async () => {
+    const broken = join(dir, 'broken.bin');
+    writeFileSync(broken, Buffer.from('ggml but not really'));
+    const service = new TranscriberService(config({ modelPath: broken }), log);
+    expect(service.usable).toBe(true);
+    await expect(service.rtpPort()).rejects.toThrow(/failed/);
+    expect(service.availability).toBe('failed');
+    await service.close();
   });
 });

@@ -7,11 +7,12 @@
 # the clone, keyed by version, CPU flags and compiler flags; a second run
 # only copies it (seconds).
 #
-# Two fixes to smart-whisper 0.8.1's binding are applied before building:
+# Three fixes to smart-whisper 0.8.1's binding are applied before building:
 # its model loader leaves whisper_context_params uninitialised (only use_gpu
-# is set, so flash_attn and the DTW fields hold stack garbage), and it calls
+# is set, so flash_attn and the DTW fields hold stack garbage); it calls
 # whisper_print_timings on a null context when a model file fails to load,
-# which crashes the process instead of reporting the error.
+# which crashes the process; and its promise-based workers never reject, so
+# a failed load would leave the caller waiting forever.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -33,7 +34,11 @@ patch_binding() {
   local model_cc="$PKG/src/binding/model.cc"
   sed -i 's/^\( *\)whisper_context_params params;$/\1whisper_context_params params = whisper_context_default_params();/' "$model_cc"
   sed -i 's/^\( *\)whisper_print_timings(context);$/\1if (context != nullptr) whisper_print_timings(context);/' "$model_cc"
-  grep -q 'params = whisper_context_default_params();' "$model_cc" && grep -q 'if (context != nullptr) whisper_print_timings' "$model_cc" || {
+  local common_h="$PKG/src/binding/common.h"
+  grep -q 'void OnError' "$common_h" ||
+    sed -i 's/^\( *\)Napi::Promise Promise();$/\1Napi::Promise Promise();\n\1void OnError(const Napi::Error \&e) override { promise.Reject(e.Value()); }/' "$common_h"
+  grep -q 'params = whisper_context_default_params();' "$model_cc" && grep -q 'if (context != nullptr) whisper_print_timings' "$model_cc" &&
+    grep -q 'promise.Reject(e.Value())' "$common_h" || {
     echo "smart-whisper $VERSION: the binding fixes did not apply (a different version?)" >&2
     exit 1
   }
