@@ -76,6 +76,11 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
     return this.state === 'available' || this.state === 'starting';
   }
 
+  /** The transcriber process, for measuring its CPU use. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get rtpIpAddress(): string {
     return this.rtpIp;
   }
