@@ -31,6 +31,8 @@ export interface TranscriberConfig {
   transcriptDir: string;
   /** Niceness of the inference process: the SFU and signaling win any contention for CPU. */
   niceness: number;
+  /** Subtitles start with every call (hosts can still turn them off). */
+  autoStart: boolean;
   /** Show growing text while someone speaks (uses only otherwise idle inference slots). */
   partials: boolean;
   /** A speaker's audio stops flowing to the transcriber after this much silence. */
@@ -75,6 +77,7 @@ export function loadTranscriberConfig(env: NodeJS.ProcessEnv = process.env): Tra
     transcriptDir:
       env.TRANSCRIPT_DIR || env.RECORDINGS_DIR || new URL('../data/recordings', import.meta.url).pathname,
     niceness: int(env, 'WHISPER_NICENESS', 10, 0, 19),
+    autoStart: env.SUBTITLES_AUTO_START === '1' || env.SUBTITLES_AUTO_START === 'true',
     partials: env.WHISPER_PARTIALS !== '0' && env.WHISPER_PARTIALS !== 'false',
     speakerIdleMs: int(env, 'TRANSCRIBER_SPEAKER_IDLE_MS', 15_000, 1000, 600_000),
   };

@@ -7,7 +7,7 @@
 // is its own stream, so every line has its true speaker.
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import type { SubtitleLine } from './ipcMessages.js';
 import type { Microphone, RoomAudioSource } from './roomAudioSource.js';
 import type { TranscriberService } from './transcriberService.js';
@@ -92,9 +92,11 @@ export class RoomTranscription extends EventEmitter<Events> {
     private readonly service: TranscriberService,
     private options: RoomTranscriptionOptions,
     private readonly log: Logger,
+    /** The call's transcript, when subtitles were on before in this call; else a new one. */
+    transcript?: Transcript,
   ) {
     super();
-    this.transcript = new Transcript(source.roomId, Date.now());
+    this.transcript = transcript ?? new Transcript(source.roomId, Date.now());
     service.on('subtitle', this.onLine);
     service.on('dropped', this.onDropped);
     source.on('changed', this.onChanged);

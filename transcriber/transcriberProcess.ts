@@ -4,7 +4,7 @@
 // priority) so inference can never stall signaling or the SFU, and a crash
 // in native code takes only this process down; the server restarts it.
 import { createSocket } from 'node:dgram';
-import { createLogger } from '../signaling/log.js';
+import { createLogger } from '../common/log.js';
 import { type FileJob, InferenceQueue, type LiveJob } from './inferenceQueue.js';
 import type { FromTranscriber, StreamSpec, ToTranscriber, TranscriberProcessOptions } from './ipcMessages.js';
 import { parseRtp } from './rtpPacket.js';

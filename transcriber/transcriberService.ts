@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import type { TranscriberConfig } from './config.js';
 import type {
   FromTranscriber,

@@ -78,7 +78,7 @@ export class Transcript {
 }
 
 /** Room ids and names become file names: nothing that could leave the directory. */
-function safeName(name: string): string {
+export function safeName(name: string): string {
   return name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_') || '_';
 }
 

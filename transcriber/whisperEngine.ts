@@ -58,6 +58,8 @@ const ENCODER_POSITIONS = 1500;
 const FIT_MARGIN_POSITIONS = 32;
 const FIT_MIN_POSITIONS = 128;
 const WHISPER_SAMPLING_GREEDY = 0;
+/** whisper.cpp returns nothing for less than 1 s of audio; shorter utterances ("Да.") get silence after them. */
+const MIN_SAMPLES = Math.round(SAMPLE_RATE * 1.1);
 
 let binding: Binding | null = null;
 
@@ -117,11 +119,16 @@ export class WhisperEngine {
     const handle = this.model.handle;
     if (this.freed || !handle) return Promise.reject(new Error('Whisper model was freed'));
     if (job.pcm.length === 0) return Promise.resolve({ text: '', language: job.language });
+    let pcm = job.pcm;
+    if (pcm.length < MIN_SAMPLES) {
+      pcm = new Float32Array(MIN_SAMPLES);
+      pcm.set(job.pcm);
+    }
     return new Promise((resolve, reject) => {
       loadBinding().transcribe(
         handle,
-        job.pcm,
-        this.params(job),
+        pcm,
+        this.params({ ...job, pcm }),
         (result) => {
           // The binding hands its error to the same callback as the segments.
           if (!Array.isArray(result)) {

@@ -23,7 +23,9 @@ const FTYPE_F16 = 1;
 const GGML_MAGIC = 0x67676d6c;
 /** Byte-level BPE base vocabulary; whisper.cpp adds the special tokens itself. */
 const BASE_TOKENS = 50257;
-const VERSION = 1;
+const VERSION = 2;
+/** The multilingual end-of-text token. */
+const TOKEN_EOT = 50257;
 
 export function testModelPath(size: TestModelSize): string {
   const dir = join(
@@ -101,14 +103,30 @@ function writeModel(path: string, d: { state: number; heads: number; layers: num
       writeSync(fd, word);
     }
 
-    const tensor = (name: string, shape: number[], kind: 'f16' | 'rand' | 'one' | 'zero'): void => {
+    const halves = (count: number): void => {
+      for (let left = count * 2; left > 0; left -= halfPool.length) {
+        writeSync(fd, halfPool, 0, Math.min(left, halfPool.length));
+      }
+    };
+    const tensor = (
+      name: string,
+      shape: number[],
+      kind: 'f16' | 'rand' | 'one' | 'zero',
+      zeroRow = -1,
+    ): void => {
       const nameBytes = Buffer.from(name);
       ints(shape.length, nameBytes.length, kind === 'f16' ? 1 : 0, ...shape);
       writeSync(fd, nameBytes);
       const n = shape.reduce((a, b) => a * b, 1);
+      if (kind === 'f16' && zeroRow >= 0) {
+        const row = shape[0]!;
+        halves(zeroRow * row);
+        writeSync(fd, Buffer.alloc(row * 2));
+        halves(n - (zeroRow + 1) * row);
+        return;
+      }
       if (kind === 'f16') {
-        for (let left = n * 2; left > 0; left -= halfPool.length)
-          writeSync(fd, halfPool, 0, Math.min(left, halfPool.length));
+        halves(n);
         return;
       }
       const b = Buffer.alloc(n * 4);
@@ -145,7 +163,10 @@ function writeModel(path: string, d: { state: number; heads: number; layers: num
     tensor('encoder.ln_post.bias', [s], 'zero');
     for (let i = 0; i < d.layers; i++) block(`encoder.blocks.${i}`, false);
     tensor('decoder.positional_embedding', [s, N_TEXT_CTX], 'rand');
-    tensor('decoder.token_embedding.weight', [s, N_VOCAB], 'f16');
+    // Output logits are this matrix times the decoder state: a zero row for end-of-text
+    // keeps random weights from ending (or skipping) a line at once, so decoding runs to the
+    // per-second token cap as real speech would.
+    tensor('decoder.token_embedding.weight', [s, N_VOCAB], 'f16', TOKEN_EOT);
     tensor('decoder.ln.weight', [s], 'one');
     tensor('decoder.ln.bias', [s], 'zero');
     for (let i = 0; i < d.layers; i++) block(`decoder.blocks.${i}`, true);

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
 import { ROUTER_MEDIA_CODECS } from '../../sfu/mediaCodecs.js';
-import { createLogger } from '../../signaling/log.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../../transcriber/config.js';
 import type {
   Microphone,

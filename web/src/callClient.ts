@@ -561,6 +561,10 @@ export class CallClient {
         case 'moved':
           await this.relocate(e.moved!);
           break;
+        case 'subtitleLine':
+        case 'subtitlesChanged':
+          // Captions come with the new web client; lines arrive only to those who opt in.
+          break;
         default: {
           const unknown: never = type;
           console.warn('unknown event', unknown);
