@@ -157,7 +157,17 @@ export class RoomTranscription extends EventEmitter<Events> {
     // Stats arrive every second; two idle reports in a row mean nothing of ours is left.
     let idle = 0;
     while (Date.now() < deadline && idle < 2) {
-      await new Promise<void>((resolve) => this.service.once('stats', () => resolve()));
+      // A transcriber that died sends no stats: give up at the deadline.
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.service.off('stats', done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, deadline - Date.now()));
+        this.service.once('stats', done);
+      });
+      if (!this.service.usable) return;
       const s = this.service.lastStats;
       idle = s && s.queuedJobs === 0 && s.running === 0 ? idle + 1 : 0;
     }
