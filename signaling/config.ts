@@ -1,5 +1,6 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { intFromEnv } from '../common/envValues.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 
 export interface Config {
@@ -37,13 +38,7 @@ export interface Config {
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
+  return intFromEnv(env, name, fallback, min, max);
 }
 
 function secret(env: NodeJS.ProcessEnv, name: string): string {

@@ -1,6 +1,7 @@
 // Transcriber settings from environment variables. Without WHISPER_MODEL the
 // server runs and subtitles are reported unavailable.
 import { cpus } from 'node:os';
+import { intFromEnv, oneOfFromEnv } from '../common/envValues.js';
 
 export type SubtitleLanguage = 'ru' | 'en' | 'auto';
 
@@ -39,46 +40,22 @@ export interface TranscriberConfig {
   speakerIdleMs: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  env: NodeJS.ProcessEnv,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-): T {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) {
-    throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
-  }
-  return raw as T;
-}
-
 export function loadTranscriberConfig(env: NodeJS.ProcessEnv = process.env): TranscriberConfig {
   const cores = cpus().length;
   return {
     modelPath: env.WHISPER_MODEL || null,
     // One core stays with the SFU and signaling.
-    parallelJobs: int(env, 'WHISPER_PARALLEL_JOBS', Math.max(1, cores - 1), 1, 64),
-    threadsPerJob: int(env, 'WHISPER_THREADS_PER_JOB', 1, 1, 64),
-    maxQueuedSeconds: int(env, 'WHISPER_MAX_QUEUED_SECONDS', 30, 1, 3600),
-    maxTokensPerSecond: int(env, 'WHISPER_MAX_TOKENS_PER_SECOND', 10, 1, 50),
-    encoderWindow: oneOf(env, 'WHISPER_ENCODER_WINDOW', ['fit', 'full'] as const, 'fit'),
-    defaultLanguage: oneOf(env, 'SUBTITLES_LANGUAGE', ['ru', 'en', 'auto'] as const, 'ru'),
+    parallelJobs: intFromEnv(env, 'WHISPER_PARALLEL_JOBS', Math.max(1, cores - 1), 1, 64),
+    threadsPerJob: intFromEnv(env, 'WHISPER_THREADS_PER_JOB', 1, 1, 64),
+    maxQueuedSeconds: intFromEnv(env, 'WHISPER_MAX_QUEUED_SECONDS', 30, 1, 3600),
+    maxTokensPerSecond: intFromEnv(env, 'WHISPER_MAX_TOKENS_PER_SECOND', 10, 1, 50),
+    encoderWindow: oneOfFromEnv(env, 'WHISPER_ENCODER_WINDOW', ['fit', 'full'] as const, 'fit'),
+    defaultLanguage: oneOfFromEnv(env, 'SUBTITLES_LANGUAGE', ['ru', 'en', 'auto'] as const, 'ru'),
     transcriptDir:
       env.TRANSCRIPT_DIR || env.RECORDINGS_DIR || new URL('../data/recordings', import.meta.url).pathname,
-    niceness: int(env, 'WHISPER_NICENESS', 10, 0, 19),
+    niceness: intFromEnv(env, 'WHISPER_NICENESS', 10, 0, 19),
     autoStart: env.SUBTITLES_AUTO_START === '1' || env.SUBTITLES_AUTO_START === 'true',
     partials: env.WHISPER_PARTIALS !== '0' && env.WHISPER_PARTIALS !== 'false',
-    speakerIdleMs: int(env, 'TRANSCRIBER_SPEAKER_IDLE_MS', 15_000, 1000, 600_000),
+    speakerIdleMs: intFromEnv(env, 'TRANSCRIBER_SPEAKER_IDLE_MS', 15_000, 1000, 600_000),
   };
 }

@@ -105,14 +105,14 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
   }
 
   /** Transcribes a whole recording (a voice message): 16 kHz mono PCM, at most 30 s per call. */
-  transcribePcm(
+  async transcribePcm(
     pcm: Float32Array,
     language: WhisperLanguage,
     translate = false,
   ): Promise<{ text: string; language: string }> {
-    if (this.state !== 'available' || !this.child) {
-      return Promise.reject(new Error(`transcriber ${this.state}`));
-    }
+    // Still loading its model: wait for it (throws if it cannot start).
+    if (this.state === 'starting') await this.rtpPort();
+    if (this.state !== 'available' || !this.child) throw new Error(`transcriber ${this.state}`);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
