@@ -181,16 +181,27 @@ export class SpeechSender {
     private readonly ssrc: number,
   ) {}
 
+  /** When each packet of the last clip actually left (a loaded machine sends some late). */
+  sentTimes: number[] = [];
+
   /** Sends the clip; resolves with the wall time its first packet left. */
   async play(clip: SpeechClip): Promise<number> {
     const started = Date.now();
+    this.sentTimes = [];
     for (let i = 0; i < clip.packets.length && !this.stopped; i++) {
       const due = started + i * 20;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      this.sentTimes.push(Date.now());
       this.send(clip.packets[i]!, clip.levels[i]!);
     }
     return started;
+  }
+
+  /** When the audio at `offsetMs` into the last clip was sent. */
+  sentAt(offsetMs: number): number {
+    const i = Math.min(this.sentTimes.length - 1, Math.max(0, Math.floor(offsetMs / 20)));
+    return this.sentTimes[i]! + (offsetMs - i * 20);
   }
 
   private send(payload: Buffer, level: number): void {
