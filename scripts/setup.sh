@@ -22,10 +22,11 @@ if ((NODE_MAJOR < 20)); then
   exit 1
 fi
 
-# System packages: the worker's libraries and build tools; Chromium for the
-# browser tests.
-PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
-if ((WITH_TEST)); then PACKAGES+=(chromium redis-server); fi
+# System packages: the worker's libraries and build tools (also for the
+# whisper.cpp addon); ffmpeg decodes voice messages for the transcriber;
+# Chromium for the browser tests, espeak-ng speaks for the subtitle tests.
+PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip ffmpeg)
+if ((WITH_TEST)); then PACKAGES+=(chromium redis-server espeak-ng); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -60,6 +61,9 @@ fi
 
 log "mediasoup worker"
 bash sfu/worker-build/build-mediasoup-worker.sh
+
+log "whisper.cpp addon (transcriber)"
+bash transcriber/build/build-smart-whisper.sh
 
 log "protocol and web client"
 npm run --silent build >/dev/null

@@ -1,5 +1,7 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { intFromEnv } from '../common/envValues.js';
+import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 
 export interface Config {
   host: string;
@@ -31,16 +33,12 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** Subtitles and transcripts (transcriber/config.ts). */
+  transcriber: TranscriberConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
+  return intFromEnv(env, name, fallback, min, max);
 }
 
 function secret(env: NodeJS.ProcessEnv, name: string): string {
@@ -87,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    transcriber: loadTranscriberConfig(env),
   };
 }

@@ -6,6 +6,7 @@ import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { WorkerPool } from '../sfu/workerPool.js';
+import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
 import { createCallFeature } from './call/feature.js';
 import type { Membership } from './call/membership.js';
@@ -65,9 +66,16 @@ export async function startServer(
 
   const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
   const controls = createControlsFeature({ ...call, log });
+  const subtitles = createSubtitlesFeature({
+    config: config.transcriber,
+    out: ws,
+    metrics,
+    speakingThresholdDbov: config.speakingThresholdDbov,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls] as const;
+  const features = [call.feature, controls, subtitles.feature] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),

@@ -60,6 +60,10 @@ export interface CallListener {
   activeSpeaker(participantId: string): void;
   speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
+  /** A subtitle line (only after subscribeSubtitles): a partial, or the final that replaces it. */
+  subtitleLine(line: pb.ISubtitleLine): void;
+  /** A host turned subtitles on or off or changed their language. */
+  subtitlesChanged(state: pb.ISubtitlesState): void;
   /** This participant was moved (or its media rebuilt after a server fault); media is set up again. */
   moved(location: string, locationName: string, mediaRestart: boolean): void;
   closed(reason: pb.CloseReason, message: string): void;
@@ -281,6 +285,20 @@ export class CallClient {
   endCall() {
     return this.signaling.request({ endCall: {} });
   }
+
+  /** Subtitles: receive the lines or not (anyone), turn them on or off for the room (hosts). */
+  async subscribeSubtitles(subscribe: boolean): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ subscribeSubtitles: { subscribe } })).subtitles ?? {};
+  }
+
+  async setSubtitles(enabled: boolean, language?: pb.SubtitleLanguage): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ setSubtitles: { enabled, language } })).subtitles ?? {};
+  }
+
+  async getSubtitles(): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ getSubtitles: {} })).subtitles ?? {};
+  }
+
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
@@ -641,6 +659,13 @@ export class CallClient {
         });
       case 'moved':
         return this.later(() => this.relocate(e.moved!));
+      case 'subtitleLine':
+        // Straight away: a caption waits for no media set-up.
+        this.listener.subtitleLine(e.subtitleLine!);
+        return;
+      case 'subtitlesChanged':
+        this.listener.subtitlesChanged(e.subtitlesChanged?.state ?? {});
+        return;
       case undefined:
         // An event this client is too old to know: nothing to do.
         return;

@@ -11,6 +11,7 @@ import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18
 import { RequestError } from '../signalingClient.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
+import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
 export type Phase = 'check' | 'joining' | 'waiting' | 'call' | 'reconnecting' | 'ended';
@@ -84,10 +85,11 @@ export class CallStore implements CallListener {
   readonly notices = signal<Notice[]>([]);
   readonly reactions = signal<ShownReaction[]>([]);
   readonly toasts = new Toasts();
+  /** Subtitles: availability, this person's choice, the captions on screen. */
+  readonly subtitles: SubtitlesStore;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
-  // Seams for parts that land later: subtitles fill `caption`, recording sets `recording`.
-  readonly caption = signal('');
+  // Seam for a part that lands later: recording sets `recording`.
   readonly recording = signal(false);
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
@@ -104,6 +106,7 @@ export class CallStore implements CallListener {
     private readonly token: string,
   ) {
     this.call = new CallClient(wsUrl, this);
+    this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
   }
 
@@ -156,6 +159,7 @@ export class CallStore implements CallListener {
       this.participantCount.value = this.call.participantCount;
       this.phase.value = 'call';
     });
+    void this.subtitles.load();
     await this.publishLocal(choice);
   }
 
@@ -526,6 +530,14 @@ export class CallStore implements CallListener {
       this.speakingNow.value = new Set(participantIds);
       this.lastSpoke.value = spoke;
     });
+  }
+
+  subtitleLine(line: pb.ISubtitleLine): void {
+    this.subtitles.line(line);
+  }
+
+  subtitlesChanged(state: pb.ISubtitlesState): void {
+    this.subtitles.changed(state);
   }
 
   breakoutsChanged(state: pb.IBreakoutsChanged): void {

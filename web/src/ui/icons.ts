@@ -3,6 +3,8 @@
 export {
   ArrowLeft,
   Ban,
+  Captions,
+  CaptionsOff,
   Brain,
   Check,
   ChevronLeft,
