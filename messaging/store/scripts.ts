@@ -47,7 +47,8 @@ const SCRIPT_ERRORS: Record<string, [ChatErrorCode, string]> = {
 
 function scriptError(err: unknown): unknown {
   if (err instanceof Error) {
-    const known = SCRIPT_ERRORS[err.message];
+    // Redis puts "ERR " before a script's error that names no code of its own.
+    const known = SCRIPT_ERRORS[err.message.replace(/^ERR /, '')];
     if (known) return new ChatError(known[0], known[1]);
   }
   return err;
