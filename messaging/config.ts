@@ -37,7 +37,8 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     maxMessageChars: int(env, 'CHAT_MAX_MESSAGE_CHARS', 4096, 16, 65536),
     maxUploadBytes: int(env, 'CHAT_MAX_UPLOAD_BYTES', 4 * GIB, 1, 64 * GIB),
     uploadDir:
-      env.CHAT_UPLOAD_DIR || join(env.XDG_DATA_HOME || join(homedir(), '.local/share'), 'school-call/uploads'),
+      env.CHAT_UPLOAD_DIR ||
+      join(env.XDG_DATA_HOME || join(homedir(), '.local/share'), 'school-call/uploads'),
     editWindowMs: int(env, 'CHAT_EDIT_WINDOW_SECONDS', 24 * 3600, 0, 365 * 24 * 3600) * 1000,
     maxForwardTargets: 12,
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),

@@ -63,8 +63,7 @@ export class MessageService {
   }
 
   async send(caller: Caller, req: cpb.ISendMessageRequest): Promise<cpb.IChatMessage> {
-    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
-    requireWrite(chat, member, caller);
+    const chatId = check.chatId(req.chatId);
     const cmid = check.clientMessageId(req.clientMessageId);
     const fileIds = req.fileIds ?? [];
     if (fileIds.length > FILES_MAX) throw invalid(`at most ${FILES_MAX} attachments`);
@@ -76,28 +75,34 @@ export class MessageService {
       text,
       cmid,
     };
-    if (req.replyTo) {
-      const replied = await this.visible(chat.id, check.seq(req.replyTo, 'reply_to'), member);
-      if (replied.deleted)
-        throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
-      message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
-    }
-    const mentions = await this.mentions(chat.id, req.mentions);
-    if (mentions.length) message.mentions = mentions;
     if (req.poll) message.poll = newPoll(req.poll);
     if (req.readConfirmation) message.confirm = true;
+    const wanted = check.userIds(req.mentions, MENTIONS_MAX);
     let files: StoredAttachment[] = [];
-    if (fileIds.length) {
-      files = await this.attachments.resolve(caller, chat.id, fileIds);
-      message.files = files;
+    // A plain message is checked and stored in one round trip (the store checks
+    // who may write); replies, mentions and files need the chat read first.
+    if (req.replyTo || wanted.length || fileIds.length) {
+      const { chat, member } = await this.chats.access(chatId, caller);
+      requireWrite(chat, member, caller);
+      if (req.replyTo) {
+        const replied = await this.visible(chat.id, check.seq(req.replyTo, 'reply_to'), member);
+        if (replied.deleted)
+          throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
+        message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
+      }
+      const mentions = await this.mentions(chat.id, wanted);
+      if (mentions.length) message.mentions = mentions;
+      if (fileIds.length) {
+        files = await this.attachments.resolve(caller, chat.id, fileIds);
+        message.files = files;
+      }
     }
-    const { message: stored } = await this.store.append(chat.id, caller.user.id, cmid, message);
-    if (files.length) await this.attachments.postedIn(chat.id, files);
-    return messageToWire(chat.id, stored, { reactions: [], votes: [], important: false });
+    const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
+    if (files.length) await this.attachments.postedIn(chatId, files);
+    return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
   }
 
-  private async mentions(chatId: string, ids: string[] | null | undefined): Promise<string[]> {
-    const wanted = check.userIds(ids, MENTIONS_MAX);
+  private async mentions(chatId: string, wanted: string[]): Promise<string[]> {
     if (wanted.length === 0) return [];
     const members = await Promise.all(wanted.map((id) => this.chatStore.member(chatId, id)));
     const missing = wanted.find((_, i) => !members[i]);
@@ -128,7 +133,7 @@ export class MessageService {
   async edit(caller: Caller, req: cpb.IEditMessageRequest): Promise<cpb.IChatMessage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
-    const mentions = await this.mentions(chat.id, req.mentions);
+    const mentions = await this.mentions(chat.id, check.userIds(req.mentions, MENTIONS_MAX));
     const saved = await this.mutate(chat.id, seq, member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
       if (m.from !== caller.user.id) {
@@ -219,7 +224,7 @@ export class MessageService {
           .update(`${cmid}\n${chat.id}\n${m.seq}`)
           .digest('base64url')
           .slice(0, 32);
-        const { message } = await this.store.append(chat.id, caller.user.id, `fw-${id}`, copy);
+        const { message } = await this.store.append(chat.id, caller.user.id, `fw-${id}`, copy, caller.guest);
         if (files.length) await this.attachments.postedIn(chat.id, files);
         out.push(messageToWire(chat.id, message));
       }

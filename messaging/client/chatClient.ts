@@ -36,7 +36,10 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export class ChatClient {
   private socket: MinimalWebSocket | null = null;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: cpb.ChatResponse): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(r: cpb.ChatResponse): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   /** Highest rev received per chat: pass to authenticate() on reconnect. */
   readonly cursors = new Map<string, number>();
   onEvent: (event: cpb.ChatEvent) => void = () => {};

@@ -22,14 +22,17 @@ export class MessageStore {
   constructor(private readonly redis: Redis) {}
 
   /**
-   * Appends a message; `fresh` is false when this client message id was sent
-   * before, and the earlier message is returned instead of a new one.
+   * Appends a message if the sender may write in the chat (checked in the
+   * same atomic step); `fresh` is false when this client message id was sent
+   * before, and the earlier message is returned instead of a new one. An
+   * empty sender is the chat's own note.
    */
   async append(
     chatId: string,
     senderId: string,
     clientMessageId: string,
     message: NewMessage,
+    guest = false,
   ): Promise<{ fresh: boolean; message: StoredMessage }> {
     const [fresh, json] = (await scripts.send.run(
       this.redis,
@@ -39,8 +42,9 @@ export class MessageStore {
         keys.changes(chatId),
         keys.clientId(chatId, senderId, clientMessageId),
         keys.read(chatId),
+        keys.members(chatId),
       ],
-      [JSON.stringify(message), senderId, CLIENT_ID_TTL_SECONDS, EVENTS_CHANNEL, chatId],
+      [JSON.stringify(message), senderId, CLIENT_ID_TTL_SECONDS, EVENTS_CHANNEL, chatId, guest ? '1' : '0'],
     )) as [number, string];
     return { fresh: fresh === 1, message: parseMessage(json) };
   }

@@ -33,6 +33,13 @@ export class Script {
 
 const SCRIPT_ERRORS: Record<string, [ChatErrorCode, string]> = {
   CHAT_NOT_FOUND: [ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND, 'no such chat'],
+  NOT_A_MEMBER: [ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat'],
+  READ_ONLY: [ChatErrorCode.CHAT_ERROR_READ_ONLY, 'only the chat admins write here'],
+  GUESTS_MAY_NOT_WRITE: [
+    ChatErrorCode.CHAT_ERROR_GUESTS_MAY_NOT_WRITE,
+    'the teacher has not let guests write',
+  ],
+  COMMENTS_OFF: [ChatErrorCode.CHAT_ERROR_COMMENTS_OFF, 'comments are off'],
   MESSAGE_NOT_FOUND: [ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such message'],
   MESSAGE_DELETED: [ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted'],
   NOT_A_POLL: [ChatErrorCode.CHAT_ERROR_NOT_A_POLL, 'the message is not a poll'],

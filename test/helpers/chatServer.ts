@@ -141,7 +141,11 @@ export class TestChatClient extends ChatClient {
     });
   }
 
-  async send(chatId: string, text: string, extra: Partial<cpb.ISendMessageRequest> = {}): Promise<cpb.IChatMessage> {
+  async send(
+    chatId: string,
+    text: string,
+    extra: Partial<cpb.ISendMessageRequest> = {},
+  ): Promise<cpb.IChatMessage> {
     const r = await this.request({
       sendMessage: { chatId, text, clientMessageId: randomBytes(8).toString('hex'), ...extra },
     });

@@ -18,6 +18,10 @@ export class DurableRedis {
 
   constructor(private readonly extraArgs: string[] = []) {}
 
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   async start(): Promise<void> {
     this.child = spawn(
       REDIS_SERVER,
@@ -26,7 +30,11 @@ export class DurableRedis {
     );
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const r = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const r = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       r.on('error', () => undefined);
       try {
         await r.connect();
@@ -39,7 +47,8 @@ export class DurableRedis {
         // Not up yet.
       }
       r.disconnect();
-      if (Date.now() > deadline || this.child.exitCode !== null) throw new Error('redis-server did not start');
+      if (Date.now() > deadline || this.child.exitCode !== null)
+        throw new Error('redis-server did not start');
       await new Promise((res) => setTimeout(res, 50));
     }
   }

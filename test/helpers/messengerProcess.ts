@@ -10,6 +10,10 @@ export class MessengerProcess {
 
   constructor(private readonly env: Record<string, string>) {}
 
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
   get httpUrl(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -34,12 +38,15 @@ export class MessengerProcess {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        const health = (await (await fetch(`${this.httpUrl}/healthz`)).json()) as { messenger: { status: string } };
+        const health = (await (await fetch(`${this.httpUrl}/healthz`)).json()) as {
+          messenger: { status: string };
+        };
         if (health.messenger.status === 'ok') return;
       } catch {
         // Not listening yet.
       }
-      if (Date.now() > deadline || this.child?.exitCode !== null) throw new Error('messenger did not become ready');
+      if (Date.now() > deadline || this.child?.exitCode !== null)
+        throw new Error('messenger did not become ready');
       await new Promise((r) => setTimeout(r, 100));
     }
   }

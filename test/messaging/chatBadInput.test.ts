@@ -29,7 +29,9 @@ const people = {
 /** Every chat's counters and member counts: what any accepted change would move. */
 async function state(): Promise<string> {
   const ids = [chatId, readOnlyId, ...targets];
-  const rows = await Promise.all(ids.map((id) => redis.hmget(keys.chat(id), 'seq', 'rev', 'members', 'settings', 'title')));
+  const rows = await Promise.all(
+    ids.map((id) => redis.hmget(keys.chat(id), 'seq', 'rev', 'members', 'settings', 'title')),
+  );
   return JSON.stringify(rows);
 }
 
@@ -41,14 +43,22 @@ beforeAll(async () => {
   member = await s.client(people.member);
   outsider = await s.client(people.outsider);
   watcher = await s.client(people.watcher);
-  chatId = (await owner.request({ createChat: { title: 'Класс', members: ['member', 'watcher'] } })).chat!.chatId!;
+  chatId = (await owner.request({ createChat: { title: 'Класс', members: ['member', 'watcher'] } })).chat!
+    .chatId!;
   readOnlyId = (
     await owner.request({
-      createChat: { title: 'Только чтение', members: ['member', 'watcher'], settings: { whoMayWrite: cpb.Permission.PERMISSION_ADMINS } },
+      createChat: {
+        title: 'Только чтение',
+        members: ['member', 'watcher'],
+        settings: { whoMayWrite: cpb.Permission.PERMISSION_ADMINS },
+      },
     })
   ).chat!.chatId!;
   targets = [];
-  for (let i = 0; i < 13; i++) targets.push((await owner.request({ createChat: { title: `Цель ${i}`, members: ['watcher'] } })).chat!.chatId!);
+  for (let i = 0; i < 13; i++)
+    targets.push(
+      (await owner.request({ createChat: { title: `Цель ${i}`, members: ['watcher'] } })).chat!.chatId!,
+    );
   await watcher.waitFor((e) => e.chatAdded?.chatId === targets[12]);
   await new Promise((r) => setTimeout(r, 200));
 });
@@ -89,7 +99,9 @@ describe('frames and authentication', () => {
   it('garbage, text frames and empty requests get typed errors', async () => {
     const c = await TestChatClient.connect(s.wsUrl);
     const counted = await s.rejected('malformed_frame');
-    expect((await rawReply(c, new Uint8Array([0xff, 0xff, 0xff]))).response?.error?.code).toBe(E.CHAT_ERROR_MALFORMED_FRAME);
+    expect((await rawReply(c, new Uint8Array([0xff, 0xff, 0xff]))).response?.error?.code).toBe(
+      E.CHAT_ERROR_MALFORMED_FRAME,
+    );
     expect((await rawReply(c, 'hello')).response?.error?.code).toBe(E.CHAT_ERROR_MALFORMED_FRAME);
     expect(await s.rejected('malformed_frame')).toBe(counted + 2);
     const empty = cpb.ChatClientMessage.encode({ requestId: 5 }).finish();
@@ -150,7 +162,9 @@ describe('chats and membership', () => {
     await expectRejected('not_a_member', E.CHAT_ERROR_NOT_A_MEMBER, () =>
       outsider.rawRequest({ sendMessage: { chatId, text: 'hi', clientMessageId: 'n1' } }),
     );
-    await expectRejected('not_a_member', E.CHAT_ERROR_NOT_A_MEMBER, () => outsider.rawRequest({ getHistory: { chatId } }));
+    await expectRejected('not_a_member', E.CHAT_ERROR_NOT_A_MEMBER, () =>
+      outsider.rawRequest({ getHistory: { chatId } }),
+    );
   });
 
   it('writing in a read-only chat', async () => {
@@ -161,7 +175,9 @@ describe('chats and membership', () => {
 
   it('a member changing settings, adding or removing people', async () => {
     await expectRejected('forbidden', E.CHAT_ERROR_FORBIDDEN, () =>
-      member.rawRequest({ updateChatSettings: { chatId, settings: { whoMayWrite: cpb.Permission.PERMISSION_EVERYONE } } }),
+      member.rawRequest({
+        updateChatSettings: { chatId, settings: { whoMayWrite: cpb.Permission.PERMISSION_EVERYONE } },
+      }),
     );
     await expectRejected('forbidden', E.CHAT_ERROR_FORBIDDEN, () =>
       member.rawRequest({ addMembers: { chatId, userIds: ['outsider'] } }),
@@ -225,12 +241,19 @@ describe('messages', () => {
     before = await state();
     watcher.events.length = 0;
     await expectRejected('too_many_targets', E.CHAT_ERROR_TOO_MANY_TARGETS, () =>
-      owner.rawRequest({ forwardMessages: { fromChatId: chatId, seqs: [m.seq!], toChatIds: targets, clientMessageId: 'f13' } }),
+      owner.rawRequest({
+        forwardMessages: { fromChatId: chatId, seqs: [m.seq!], toChatIds: targets, clientMessageId: 'f13' },
+      }),
     );
     // One target one may not write in refuses the whole forward.
     await expectRejected('read_only', E.CHAT_ERROR_READ_ONLY, () =>
       member.rawRequest({
-        forwardMessages: { fromChatId: chatId, seqs: [m.seq!], toChatIds: [chatId, readOnlyId], clientMessageId: 'fro' },
+        forwardMessages: {
+          fromChatId: chatId,
+          seqs: [m.seq!],
+          toChatIds: [chatId, readOnlyId],
+          clientMessageId: 'fro',
+        },
       }),
     );
   });
@@ -260,11 +283,17 @@ describe('polls', () => {
 
   it('a poll with one option, or a quiz without a right answer', async () => {
     await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
-      owner.rawRequest({ sendMessage: { chatId, clientMessageId: 'p1', poll: { question: 'Q', options: ['один'] } } }),
+      owner.rawRequest({
+        sendMessage: { chatId, clientMessageId: 'p1', poll: { question: 'Q', options: ['один'] } },
+      }),
     );
     await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
       owner.rawRequest({
-        sendMessage: { chatId, clientMessageId: 'p2', poll: { question: 'Q', options: ['a', 'b'], quiz: true, correctOption: 5 } },
+        sendMessage: {
+          chatId,
+          clientMessageId: 'p2',
+          poll: { question: 'Q', options: ['a', 'b'], quiz: true, correctOption: 5 },
+        },
       }),
     );
   });

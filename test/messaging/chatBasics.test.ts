@@ -7,7 +7,12 @@ import { type ChatTestServer, TestChatClient, cpb, startChatServer } from '../he
 let s: ChatTestServer;
 const anna = { userId: 'anna', displayName: 'Анна Иванова', sortName: 'Иванова Анна' };
 const boris = { userId: 'boris', displayName: 'Борис Петров', sortName: 'Петров Борис' };
-const vera = { userId: 'vera', displayName: 'Вера Смирнова', sortName: 'Смирнова Вера', role: 'parent' as const };
+const vera = {
+  userId: 'vera',
+  displayName: 'Вера Смирнова',
+  sortName: 'Смирнова Вера',
+  role: 'parent' as const,
+};
 
 beforeAll(async () => {
   s = await startChatServer();
@@ -31,7 +36,10 @@ describe('chats and messages', () => {
     const sent = [];
     for (let i = 0; i < 20; i++) sent.push(await a.send(chatId, `сообщение ${i}`));
     await b.waitFor((e) => e.message?.text === 'сообщение 19');
-    const texts = b.messagesOf(chatId).filter((m) => m.kind === cpb.MessageKind.MESSAGE_KIND_TEXT).map((m) => m.text);
+    const texts = b
+      .messagesOf(chatId)
+      .filter((m) => m.kind === cpb.MessageKind.MESSAGE_KIND_TEXT)
+      .map((m) => m.text);
     expect(texts).toEqual(sent.map((m) => m.text));
     const seqs = sent.map((m) => m.seq!);
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
@@ -43,8 +51,12 @@ describe('chats and messages', () => {
     const a = await s.client(anna);
     const { chat } = await a.request({ createChat: { title: 'Повтор' } });
     const chatId = chat!.chatId!;
-    const first = await a.request({ sendMessage: { chatId, text: 'один раз', clientMessageId: 'same-id-1' } });
-    const again = await a.request({ sendMessage: { chatId, text: 'один раз', clientMessageId: 'same-id-1' } });
+    const first = await a.request({
+      sendMessage: { chatId, text: 'один раз', clientMessageId: 'same-id-1' },
+    });
+    const again = await a.request({
+      sendMessage: { chatId, text: 'один раз', clientMessageId: 'same-id-1' },
+    });
     expect(again.message!.seq).toBe(first.message!.seq);
     const page = await a.request({ getHistory: { chatId } });
     expect(page.page!.messages!.filter((m) => m.text === 'один раз')).toHaveLength(1);
@@ -57,11 +69,17 @@ describe('chats and messages', () => {
     const chatId = chat!.chatId!;
     for (let i = 1; i <= 30; i++) await a.send(chatId, `m${i}`);
     const latest = await a.request({ getHistory: { chatId, limit: 10 } });
-    expect(latest.page!.messages!.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${21 + i}`));
+    expect(latest.page!.messages!.map((m) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${21 + i}`),
+    );
     const before = latest.page!.messages![0]!.seq!;
     const older = await a.request({ getHistory: { chatId, beforeSeq: before, limit: 10 } });
-    expect(older.page!.messages!.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `m${11 + i}`));
-    const start = await a.request({ getHistory: { chatId, beforeSeq: older.page!.messages![0]!.seq!, limit: 50 } });
+    expect(older.page!.messages!.map((m) => m.text)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${11 + i}`),
+    );
+    const start = await a.request({
+      getHistory: { chatId, beforeSeq: older.page!.messages![0]!.seq!, limit: 50 },
+    });
     expect(start.page!.atStart).toBe(true);
     // The system note "created" is the first message.
     expect(start.page!.messages![0]!.kind).toBe(cpb.MessageKind.MESSAGE_KIND_SYSTEM);

@@ -53,10 +53,12 @@ beforeAll(async () => {
     });
     tokens.push(r.token as string);
   }
-  chatId = (await admin('/api/chats', {
-    title: 'Нагрузка',
-    members: Array.from({ length: SENDERS }, (_, i) => ({ userId: `s${i}` })),
-  })).chatId as string;
+  chatId = (
+    await admin('/api/chats', {
+      title: 'Нагрузка',
+      members: Array.from({ length: SENDERS }, (_, i) => ({ userId: `s${i}` })),
+    })
+  ).chatId as string;
 });
 
 afterAll(async () => {
@@ -80,10 +82,15 @@ async function burst(label: string, crash: () => Promise<void>, crashAfterAcks: 
     clients.map(async (c, i) => {
       const lane = async () => {
         for (let n = 0; ; n++) {
-          const item: Sent = { cmid: `${label}-${i}-${randomBytes(6).toString('hex')}`, text: `${label} ${i}` };
+          const item: Sent = {
+            cmid: `${label}-${i}-${randomBytes(6).toString('hex')}`,
+            text: `${label} ${i}`,
+          };
           sent[i]!.push(item);
           try {
-            const r = await c.rawRequest({ sendMessage: { chatId, text: item.text, clientMessageId: item.cmid } });
+            const r = await c.rawRequest({
+              sendMessage: { chatId, text: item.text, clientMessageId: item.cmid },
+            });
             if (!r.message) return;
             item.seq = r.message.seq!;
             acked++;
@@ -143,7 +150,10 @@ function expectIntact(stored: cpb.IChatMessage[], sent: Sent[]) {
 async function resend(sent: Sent[]) {
   const c = await TestChatClient.connect(messenger.wsUrl);
   await c.authenticate(tokens[0]!);
-  const again = [...sent.filter((s) => s.seq === undefined), ...sent.filter((s) => s.seq !== undefined).slice(0, 20)];
+  const again = [
+    ...sent.filter((s) => s.seq === undefined),
+    ...sent.filter((s) => s.seq !== undefined).slice(0, 20),
+  ];
   for (const s of again) {
     // Resends are as the same sender: client ids are per person.
     const owner = Number(s.cmid.split('-')[1]);

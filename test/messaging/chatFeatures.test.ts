@@ -13,7 +13,12 @@ let chatId: string;
 
 const people = {
   teacher: { userId: 't1', displayName: 'Мария Ивановна Соколова', sortName: 'Соколова Мария' },
-  mother: { userId: 'p1', displayName: 'Ольга Андреева', sortName: 'Андреева Ольга', role: 'parent' as const },
+  mother: {
+    userId: 'p1',
+    displayName: 'Ольга Андреева',
+    sortName: 'Андреева Ольга',
+    role: 'parent' as const,
+  },
   father: { userId: 'p2', displayName: 'Игорь Борисов', sortName: 'Борисов Игорь', role: 'parent' as const },
 };
 
@@ -40,7 +45,11 @@ describe('writing', () => {
   it('replies carry a preview of the replied message; mentions name members', async () => {
     const q = await mother.send(chatId, 'Когда родительское собрание?');
     const a = await teacher.send(chatId, 'В четверг в 18:00', { replyTo: q.seq, mentions: ['p1'] });
-    expect(a.replyTo).toMatchObject({ seq: q.seq, senderName: 'Ольга Андреева', text: 'Когда родительское собрание?' });
+    expect(a.replyTo).toMatchObject({
+      seq: q.seq,
+      senderName: 'Ольга Андреева',
+      text: 'Когда родительское собрание?',
+    });
     expect(a.mentions).toEqual(['p1']);
     await live(father, a.seq!, (m) => m.replyTo?.seq === q.seq);
   });
@@ -91,7 +100,9 @@ describe('writing', () => {
       },
     });
     expect(again.forwarded!.messages!.map((x) => x.seq)).toEqual(r.forwarded!.messages!.map((x) => x.seq));
-    await mother.waitFor((e) => e.message?.chatId === direct.chat!.chatId && e.message.text === 'Важное объявление');
+    await mother.waitFor(
+      (e) => e.message?.chatId === direct.chat!.chatId && e.message?.text === 'Важное объявление',
+    );
   });
 });
 
@@ -104,7 +115,10 @@ describe('marks on messages', () => {
     expect(r.message!.myReactions).toEqual(['👍']);
     await live(teacher, m.seq!, (x) => x.reactions?.[0]?.count === 2);
     const who = await teacher.request({ getReactions: { chatId, seq: m.seq } });
-    expect(who.reactions!.reactions!.map((x) => x.user!.displayName)).toEqual(['Ольга Андреева', 'Игорь Борисов']);
+    expect(who.reactions!.reactions!.map((x) => x.user!.displayName)).toEqual([
+      'Ольга Андреева',
+      'Игорь Борисов',
+    ]);
     // Taking it back.
     const back = await father.request({ react: { chatId, seq: m.seq, emoji: '👍', add: false } });
     expect(back.message!.reactions).toEqual([{ emoji: '👍', count: 1 }]);
@@ -114,7 +128,9 @@ describe('marks on messages', () => {
   it('pins: the chat lists its pinned messages and announces the change', async () => {
     const m = await teacher.send(chatId, 'Расписание на неделю');
     await teacher.request({ pinMessage: { chatId, seq: m.seq, pin: true } });
-    await mother.waitFor((e) => e.chatChanged?.chatId === chatId && (e.chatChanged.pinned ?? []).includes(m.seq!));
+    await mother.waitFor(
+      (e) => e.chatChanged?.chatId === chatId && (e.chatChanged.pinned ?? []).includes(m.seq!),
+    );
     const pinned = await mother.request({ listPinned: { chatId } });
     expect(pinned.page!.messages!.map((x) => x.seq)).toContain(m.seq);
   });
@@ -123,7 +139,7 @@ describe('marks on messages', () => {
     const m = await teacher.send(chatId, 'Принести сменную обувь');
     const otherDevice = await s.client(people.mother);
     await mother.request({ markImportant: { chatId, seq: m.seq, important: true } });
-    await otherDevice.waitFor((e) => e.myFlags?.seq === m.seq && e.myFlags.important === true);
+    await otherDevice.waitFor((e) => e.myFlags?.seq === m.seq && e.myFlags?.important === true);
     const mine = await mother.request({ listImportant: { chatId } });
     expect(mine.page!.messages!.map((x) => x.seq)).toEqual([m.seq]);
     expect(mine.page!.messages![0]!.important).toBe(true);
@@ -190,7 +206,13 @@ describe('polls', () => {
 
   it('a quiz hides the right answer until one has voted', async () => {
     const q = await teacher.send(chatId, '', {
-      poll: { question: '2 + 2 = ?', options: ['3', '4', '5'], quiz: true, correctOption: 1, anonymous: true },
+      poll: {
+        question: '2 + 2 = ?',
+        options: ['3', '4', '5'],
+        quiz: true,
+        correctOption: 1,
+        anonymous: true,
+      },
     });
     const seen = await live(father, q.seq!, () => true);
     expect(seen.message!.poll!.correctOption).toBe(-1);
@@ -206,14 +228,24 @@ describe('polls', () => {
 describe('admins, settings and members', () => {
   it('read-only mode: only admins write; an appointed admin writes too', async () => {
     const { chat } = await teacher.request({
-      createChat: { title: 'Объявления', members: ['p1', 'p2'], settings: { whoMayWrite: cpb.Permission.PERMISSION_ADMINS } },
+      createChat: {
+        title: 'Объявления',
+        members: ['p1', 'p2'],
+        settings: { whoMayWrite: cpb.Permission.PERMISSION_ADMINS },
+      },
     });
     const id = chat!.chatId!;
     await mother.waitFor((e) => e.chatAdded?.chatId === id);
-    const refused = await mother.rawRequest({ sendMessage: { chatId: id, text: 'можно?', clientMessageId: 'ro-1' } });
+    const refused = await mother.rawRequest({
+      sendMessage: { chatId: id, text: 'можно?', clientMessageId: 'ro-1' },
+    });
     expect(refused.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_READ_ONLY);
-    await teacher.request({ setMemberRole: { chatId: id, userId: 'p1', role: cpb.MemberRole.MEMBER_ROLE_ADMIN } });
-    await mother.waitFor((e) => e.chatChanged?.chatId === id && e.chatChanged.myRole === cpb.MemberRole.MEMBER_ROLE_ADMIN);
+    await teacher.request({
+      setMemberRole: { chatId: id, userId: 'p1', role: cpb.MemberRole.MEMBER_ROLE_ADMIN },
+    });
+    await mother.waitFor(
+      (e) => e.chatChanged?.chatId === id && e.chatChanged.myRole === cpb.MemberRole.MEMBER_ROLE_ADMIN,
+    );
     await mother.send(id, 'теперь можно');
     // An admin who is not the creator may not appoint (the creator decides by default).
     const appoint = await mother.rawRequest({
@@ -249,7 +281,8 @@ describe('admins, settings and members', () => {
 
   it('the members list is sorted by surname, searchable and paged', async () => {
     const extra = ['Яковлева Анна', 'Абрамов Пётр', 'Медведева Дарья'];
-    for (const [i, sort] of extra.entries()) await s.token({ userId: `x${i}`, displayName: sort, sortName: sort });
+    for (const [i, sort] of extra.entries())
+      await s.token({ userId: `x${i}`, displayName: sort, sortName: sort });
     await teacher.request({ addMembers: { chatId, userIds: ['x0', 'x1', 'x2'] } });
     const all = await father.request({ listMembers: { chatId, limit: 50 } });
     expect(all.members!.members!.map((m) => m.user!.sortName)).toEqual([
