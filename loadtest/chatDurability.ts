@@ -116,7 +116,18 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+let finished = false;
+process.on('beforeExit', () => {
+  if (!finished) {
+    console.error('the load test stalled (nothing left to wait for)');
+    process.exitCode = 1;
+  }
 });
+main()
+  .then(() => {
+    finished = true;
+  })
+  .catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });

@@ -3,7 +3,9 @@
 // chat client. Receivers do not decode every frame: a load message's text
 // carries its send time ("t:<ms>"), found in the raw frame, so the load
 // generator can take 100,000 deliveries a second on a shared machine.
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { UserTokens } from '../messaging/userTokens.js';
 import { schoolcall } from '../signaling/protocol/generated/protocol.js';
@@ -69,6 +71,11 @@ export function userOf(i: number) {
 
 const MARK = Buffer.from('t:');
 
+/** Milliseconds on a clock shared by every process of the load test (wall time, sub-ms). */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** The send time a load message carries, found without decoding the frame. */
 export function sentAtIn(frame: Buffer): number | null {
   const i = frame.indexOf(MARK);
@@ -94,6 +101,8 @@ export class LoadChatClient {
   private readonly pending = new Map<number, (r: cpb.ChatResponse) => void>();
   /** Called with each load message's send time as it arrives. */
   onLoadMessage: ((sentAt: number) => void) | null = null;
+  /** Events received (any kind). */
+  events = 0;
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data: Buffer) => this.onFrame(data));
@@ -122,12 +131,12 @@ export class LoadChatClient {
 
   /** Sends a load message stamped with the time now; resolves with the time to its acknowledgement. */
   async sendStamped(chatId: string): Promise<number> {
-    const at = performance.now();
+    const at = now();
     const r = await this.request({
       sendMessage: { chatId, text: `t:${at.toFixed(3)}`, clientMessageId: randomBytes(8).toString('hex') },
     });
     if (r.error) throw new Error(r.error.message ?? 'send failed');
-    return performance.now() - at;
+    return now() - at;
   }
 
   close(): void {
@@ -146,6 +155,7 @@ export class LoadChatClient {
       }
       return;
     }
+    this.events++;
     if (this.onLoadMessage) {
       const at = sentAtIn(data);
       if (at !== null) this.onLoadMessage(at);
@@ -196,4 +206,86 @@ export function pct(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** Waits until `done()` or the timeout; false on timeout. */
+export async function until(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Receiving members spread over child processes (see chatReceivers.ts). */
+export class Receivers {
+  private following_: Promise<unknown> | null = null;
+
+  private constructor(private readonly children: ChildProcess[]) {}
+
+  static async start(url: string, tokens: string[], processes: number): Promise<Receivers> {
+    const file = fileURLToPath(new URL('./chatReceivers.ts', import.meta.url));
+    const children = Array.from({ length: processes }, () =>
+      fork(file, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    );
+    const r = new Receivers(children);
+    const per = Math.ceil(tokens.length / processes);
+    // Listen before asking: a child may report at once.
+    r.following_ = Promise.all(children.map((c) => r.next(c, 'following')));
+    await Promise.all(
+      children.map((c, i) => {
+        const done = r.next(c, 'connected');
+        c.send({ type: 'connect', url, tokens: tokens.slice(i * per, (i + 1) * per) });
+        return done;
+      }),
+    );
+    return r;
+  }
+
+  private next(child: ChildProcess, type: string): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        resolve(m);
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`a receiver process exited (${code}) before "${type}"`)));
+    });
+  }
+
+  /** Resolves once every receiver has been told of its chat. */
+  async following(): Promise<void> {
+    await this.following_;
+  }
+
+  measure(): void {
+    for (const c of this.children) c.send({ type: 'measure' });
+  }
+
+  /** Every delivery's latency, and per message the time it reached the last receiver. */
+  async report(): Promise<{ latencies: Samples; toAll: Float64Array }> {
+    const reports = await Promise.all(
+      this.children.map((c) => {
+        const r = this.next(c, 'report');
+        c.send({ type: 'report' });
+        return r;
+      }),
+    );
+    const latencies = new Samples();
+    const last = new Map<number, number>();
+    for (const r of reports) {
+      for (const v of r.latencies as number[]) latencies.push(v);
+      for (const [sentAt, at] of r.lastArrival as [number, number][]) {
+        if (at > (last.get(sentAt) ?? 0)) last.set(sentAt, at);
+      }
+    }
+    const toAll = Float64Array.from([...last].map(([sentAt, at]) => at - sentAt)).sort();
+    return { latencies, toAll };
+  }
+
+  kill(): void {
+    for (const c of this.children) c.kill();
+  }
+}

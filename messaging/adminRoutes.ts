@@ -10,6 +10,8 @@ import type { MemberRoleName, StoredUser } from './records.js';
 import { MAX_USER_TOKEN_TTL_SECONDS, type UserTokens, isUserRole } from './userTokens.js';
 
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+// A chat of a few thousand members named in one request.
+const BODY_LIMIT = 1024 * 1024;
 
 function str(body: Record<string, unknown>, key: string, max: number, required = true): string {
   const v = body[key];
@@ -60,7 +62,7 @@ export function registerAdminRoutes(
         try {
           if (!authorized) throw new HttpError(401, 'admin secret required');
           if (!messenger) throw new HttpError(503, 'the messenger needs REDIS_URL');
-          const [status, body] = await handle(await readJson(res), params);
+          const [status, body] = await handle(await readJson(res, BODY_LIMIT), params);
           sendJson(reply, status, body);
         } catch (err) {
           if (err instanceof HttpError) {
