@@ -7,9 +7,17 @@
 //
 //   npm run loadtest:chat-durability -- [--rounds 3] [--seconds 8]
 import { parseArgs } from 'node:util';
+import {
+  type LoadChatClient,
+  Samples,
+  connectAll,
+  median,
+  pct,
+  startChatStack,
+  userOf,
+} from './chatStack.js';
 import { cpuSeconds } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
-import { LoadChatClient, Samples, connectAll, median, pct, startChatStack, userOf } from './chatStack.js';
 
 const { values: args } = parseArgs({
   options: {

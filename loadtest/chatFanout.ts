@@ -8,9 +8,9 @@
 //
 //   npm run loadtest:chat-fanout -- [--members 2000] [--rate 50] [--seconds 20] [--processes 2]
 import { parseArgs } from 'node:util';
+import { type LoadChatClient, Receivers, connectAll, pct, startChatStack, userOf } from './chatStack.js';
 import { cpuSeconds, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
-import { type LoadChatClient, Receivers, connectAll, pct, startChatStack, userOf } from './chatStack.js';
 
 const { values: args } = parseArgs({
   options: {

@@ -6,9 +6,9 @@
 //
 //   npm run loadtest:chat-many -- [--users 10000] [--size 25] [--rate 500] [--seconds 20]
 import { parseArgs } from 'node:util';
+import { type LoadChatClient, Samples, connectAll, pct, startChatStack, until, userOf } from './chatStack.js';
 import { cpuSeconds, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
-import { type LoadChatClient, Samples, connectAll, pct, startChatStack, until, userOf } from './chatStack.js';
 
 const { values: args } = parseArgs({
   options: {

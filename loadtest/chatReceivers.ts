@@ -3,7 +3,7 @@
 // members, then records when each load message reaches each of them. Spread
 // over processes, the load generator keeps up with 100,000 deliveries a
 // second instead of measuring its own queue.
-import { LoadChatClient, connectAll, now } from './chatStack.js';
+import { type LoadChatClient, connectAll, now } from './chatStack.js';
 
 type Command = { type: 'connect'; url: string; tokens: string[] } | { type: 'measure' } | { type: 'report' };
 

@@ -5,9 +5,9 @@
 // exactly once, and resending what was not acknowledged duplicates nothing.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestChatClient, type cpb } from '../helpers/chatServer.js';
 import { DurableRedis } from '../helpers/durableRedis.js';
 import { MessengerProcess } from '../helpers/messengerProcess.js';
-import { TestChatClient, cpb } from '../helpers/chatServer.js';
 
 const SENDERS = 4;
 const IN_FLIGHT = 8;
