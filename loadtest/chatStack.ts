@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { UserTokens } from '../messaging/userTokens.js';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { DurableRedis } from '../test/helpers/durableRedis.js';
 import { MessengerProcess } from '../test/helpers/messengerProcess.js';
 

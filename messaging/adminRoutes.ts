@@ -2,8 +2,8 @@
 // register people, mint their user tokens and create chats with members.
 import type uWS from 'uWebSockets.js';
 import type { AdminAuth } from '../signaling/adminAuth.js';
-import { HttpError, type Reply, readJson, sendJson, track } from '../signaling/httpUtil.js';
-import type { Logger } from '../signaling/log.js';
+import { HttpError, type Reply, readJson, sendJson, track } from '../signaling/http/httpUtil.js';
+import type { Logger } from '../common/log.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { MemberRoleName, StoredUser } from './records.js';

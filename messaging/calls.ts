@@ -2,7 +2,7 @@
 // message in the chat. Each member asks for their own join link (members and
 // only members get one; the starter and the chat's admins lead the call).
 import { randomBytes } from 'node:crypto';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 import type { Messenger } from './messenger.js';
 import { type Caller, isChatAdmin, requireWrite } from './permissions.js';

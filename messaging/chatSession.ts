@@ -2,8 +2,8 @@
 // authentication first, then answers every request from the handler table
 // with a response of the same id. Failures become typed errors and are
 // counted; an unreachable store is CHAT_ERROR_UNAVAILABLE, never a crash.
-import type { Logger } from '../signaling/log.js';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { CallStarter } from './calls.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';

@@ -1,7 +1,7 @@
 // Chats and their members: creating group and direct chats, settings, info,
 // adding and removing people, admins, and the members list by surname.
 import { createHash, randomBytes } from 'node:crypto';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import {

@@ -3,7 +3,7 @@
 // reconnects with its cursors and loses nothing.
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import { ChatSession, type ChatSessionContext } from './chatSession.js';
 import type { ChatSocket } from './feed.js';
 import type { ChatMetrics } from './metrics.js';

@@ -1,5 +1,5 @@
 // A chat request failure that maps to a typed protocol error.
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 
 export const ChatErrorCode = schoolcall.chat.v1.ChatErrorCode;
 export type ChatErrorCode = schoolcall.chat.v1.ChatErrorCode;

@@ -11,8 +11,8 @@
 // its cursor, in order, exactly once. Members who may not see a chat's older
 // messages stay off the topic and get only the messages they may see.
 import type { Redis } from 'ioredis';
-import type { Logger } from '../signaling/log.js';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type ChatService, sharedChatToWire } from './chats.js';
 import type { ChatMetrics } from './metrics.js';
 import { type StoredMessage, messageToWire } from './records.js';

@@ -3,7 +3,7 @@
 // for them that expires. The link works in <img src> and <video src> (no
 // headers needed) and with HTTP Range.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 import type { FileRecords } from './files/fileRecords.js';

@@ -1,7 +1,7 @@
 // The messenger's request table: one entry per request type, each a small
 // function from the request to its result. Authentication is the session's
 // own (it changes the connection); everything else is here.
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { CallStarter } from './calls.js';
 import type { ChatConnection } from './feed.js';
 import type { FileLinks } from './fileLinks.js';

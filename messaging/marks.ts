@@ -1,6 +1,6 @@
 // Everything people put on messages besides text: reactions and who reacted,
 // pins, one's own "important" marks, read marks, read receipts, and polls.
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';

@@ -1,7 +1,7 @@
 // Writing and reading messages: send (text, replies, mentions, attachments,
 // polls), edit within the window, delete for everyone, forward, history.
 import { createHash } from 'node:crypto';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';

@@ -2,7 +2,7 @@
 // this host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatFeed } from './feed.js';

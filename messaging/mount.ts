@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type uWS from 'uWebSockets.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import { registerAdminRoutes } from './adminRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
 import type { MessagingConfig } from './config.js';

@@ -2,7 +2,7 @@
 // Lua scripts can update counters atomically), and how it becomes the wire's
 // protobuf messages. Lua's cjson turns empty arrays into {}: readers go
 // through list() so either shape reads as an array.
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 
 import cpb = schoolcall.chat.v1;
 

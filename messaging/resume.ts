@@ -2,7 +2,7 @@
 // the client already holds (a cursor), every change after its rev; then the
 // connection follows the chat live (see feed.ts for why nothing is missed or
 // sent twice).
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { CaughtUp, ChatConnection, ChatFeed } from './feed.js';
 import type { MessageService } from './messages.js';

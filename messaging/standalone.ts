@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import client from 'prom-client';
 import uWS from 'uWebSockets.js';
-import { type Logger, createLogger } from '../signaling/log.js';
+import { type Logger, createLogger } from '../common/log.js';
 import { loadMessagingConfig } from './config.js';
 import { type MessagingHandle, mountMessaging } from './mount.js';
 

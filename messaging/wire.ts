@@ -1,6 +1,6 @@
 // Decoding the messenger's client frames and encoding its server frames.
 // Everything that comes off a /chat socket passes through decodeChatFrame.
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 
 import cpb = schoolcall.chat.v1;

@@ -3,7 +3,7 @@
 // Works in the browser and with the `ws` package (tests, load tests). It
 // keeps each chat's cursor (the highest rev received) so a reconnect resumes
 // exactly where the connection stopped.
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 
 import cpb = schoolcall.chat.v1;
 

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type uWS from 'uWebSockets.js';
-import type { Logger } from '../../signaling/log.js';
+import type { Logger } from '../../common/log.js';
 import type { FileLinks } from '../fileLinks.js';
 import { FILE_ID_PATTERN } from '../fileLinks.js';
 import type { ChatMetrics } from '../metrics.js';

@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
-import type { Logger } from '../../signaling/log.js';
+import type { Logger } from '../../common/log.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import type { Messenger } from '../messenger.js';
 import type { ChatMetrics } from '../metrics.js';

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
 import { type StandaloneMessenger, startStandalone } from '../../messaging/standalone.js';
-import { createLogger } from '../../signaling/log.js';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { createLogger } from '../../common/log.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { type TestRedis, startRedis } from './redis.js';
 
 import cpb = schoolcall.chat.v1;
