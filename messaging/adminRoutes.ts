@@ -1,17 +1,15 @@
 // The messenger's part of the admin API (ADMIN_SECRET): the school's systems
 // register people, mint their user tokens and create chats with members.
-import type uWS from 'uWebSockets.js';
-import type { AdminAuth } from '../signaling/adminAuth.js';
-import { HttpError, type Reply, readJson, sendJson, track } from '../signaling/http/httpUtil.js';
-import type { Logger } from '../common/log.js';
+import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import type { HttpRouter } from '../signaling/http/router.js';
 import type { Messenger } from './messenger.js';
-import type { ChatMetrics } from './metrics.js';
 import type { MemberRoleName, StoredUser } from './records.js';
 import { MAX_USER_TOKEN_TTL_SECONDS, type UserTokens, isUserRole } from './userTokens.js';
 
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 // A chat of a few thousand members named in one request.
 const BODY_LIMIT = 1024 * 1024;
+const admin = { admin: true };
 
 function str(body: Record<string, unknown>, key: string, max: number, required = true): string {
   const v = body[key];
@@ -36,60 +34,29 @@ function userFrom(body: Record<string, unknown>, id?: string): StoredUser {
 }
 
 export function registerAdminRoutes(
-  app: uWS.TemplatedApp,
-  deps: {
-    auth: AdminAuth;
-    tokens: UserTokens;
-    messenger: Messenger | null;
-    metrics: ChatMetrics;
-    log: Logger;
-  },
+  router: HttpRouter,
+  deps: { tokens: UserTokens; messenger: Messenger | null },
 ): void {
-  const { auth, tokens, messenger, log } = deps;
-  const route = (
-    method: 'post' | 'put',
-    pattern: string,
-    handle: (body: Record<string, unknown>, params: string[]) => Promise<[number, unknown]>,
-  ) => {
-    app[method](pattern, (res, req) => {
-      const reply: Reply = track(res);
-      const authorized = auth.check(req.getHeader('authorization'));
-      const params = pattern
-        .split('/')
-        .filter((p) => p.startsWith(':'))
-        .map((_, i) => req.getParameter(i) ?? '');
-      void (async () => {
-        try {
-          if (!authorized) throw new HttpError(401, 'admin secret required');
-          if (!messenger) throw new HttpError(503, 'the messenger needs REDIS_URL');
-          const [status, body] = await handle(await readJson(res, BODY_LIMIT), params);
-          sendJson(reply, status, body);
-        } catch (err) {
-          if (err instanceof HttpError) {
-            deps.metrics.rejected.inc({ reason: `admin_${err.status}` });
-            sendJson(reply, err.status, { error: err.message });
-          } else {
-            log.error({ err }, 'messenger admin request failed');
-            sendJson(reply, 500, { error: 'internal error' });
-          }
-        }
-      })();
-    });
+  const { tokens } = deps;
+  const messenger = (): Messenger => {
+    if (!deps.messenger) throw new HttpError(503, 'the messenger needs REDIS_URL');
+    return deps.messenger;
   };
 
-  route('put', '/api/users/:id', async (body, [id]) => {
-    const user = userFrom(body, id);
-    await messenger!.chatStore.saveUser(user);
-    return [200, { user }];
+  router.route('put', '/api/users/:id', 'put_user', admin, async (reply, req) => {
+    const user = userFrom(await readJson(reply.res, BODY_LIMIT), req.params[0]);
+    await messenger().chatStore.saveUser(user);
+    sendJson(reply, 200, { user });
   });
 
-  route('post', '/api/users/tokens', async (body) => {
+  router.route('post', '/api/users/tokens', 'mint_user_token', admin, async (reply) => {
+    const body = await readJson(reply.res, BODY_LIMIT);
     const user = userFrom(body);
     const ttl = body.ttlSeconds === undefined ? DEFAULT_TTL_SECONDS : body.ttlSeconds;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60 || ttl > MAX_USER_TOKEN_TTL_SECONDS) {
       throw new HttpError(400, `ttlSeconds must be an integer from 60 to ${MAX_USER_TOKEN_TTL_SECONDS}`);
     }
-    await messenger!.chatStore.saveUser(user);
+    await messenger().chatStore.saveUser(user);
     const { token, expiresAt } = await tokens.mint(
       {
         userId: user.id,
@@ -100,30 +67,32 @@ export function registerAdminRoutes(
       },
       ttl,
     );
-    return [201, { token, expiresAt: expiresAt.toISOString(), userId: user.id }];
+    sendJson(reply, 201, { token, expiresAt: expiresAt.toISOString(), userId: user.id });
   });
 
-  route('post', '/api/chats', async (body) => {
+  router.route('post', '/api/chats', 'create_chat', admin, async (reply) => {
+    const body = await readJson(reply.res, BODY_LIMIT);
+    const m = messenger();
     const title = str(body, 'title', 128);
     const about = str(body, 'about', 1024, false);
     const list = body.members;
-    if (!Array.isArray(list) || list.length === 0 || list.length > messenger!.config.maxMembersPerChat) {
-      throw new HttpError(400, `members must list 1-${messenger!.config.maxMembersPerChat} people`);
+    if (!Array.isArray(list) || list.length === 0 || list.length > m.config.maxMembersPerChat) {
+      throw new HttpError(400, `members must list 1-${m.config.maxMembersPerChat} people`);
     }
-    const wanted = list.map((m) => {
-      const entry = (m ?? {}) as Record<string, unknown>;
-      const role: MemberRoleName = entry.role === 'admin' ? 'admin' : 'member';
-      return { id: str(entry, 'userId', 128), role };
+    const wanted = list.map((entry) => {
+      const e = (entry ?? {}) as Record<string, unknown>;
+      const role: MemberRoleName = e.role === 'admin' ? 'admin' : 'member';
+      return { id: str(e, 'userId', 128), role };
     });
-    const users = await messenger!.chatStore.users(wanted.map((w) => w.id));
+    const users = await m.chatStore.users(wanted.map((w) => w.id));
     const missing = wanted.find((w) => !users.get(w.id));
     if (missing) throw new HttpError(400, `unknown user ${missing.id}: register it with PUT /api/users/:id`);
-    const chatId = await messenger!.chats.createForDirectory({
+    const chatId = await m.chats.createForDirectory({
       title,
       about,
       createdBy: 'admin-api',
       members: wanted.map((w) => ({ user: users.get(w.id)!, role: w.role })),
     });
-    return [201, { chatId }];
+    sendJson(reply, 201, { chatId });
   });
 }

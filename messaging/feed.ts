@@ -64,7 +64,8 @@ export class ChatConnection {
 
 export const chatTopic = (chatId: string) => `c/${chatId}`;
 
-type Event =
+/** A chat event as published by the store (see store/lua and chatStore.ts). */
+export type FeedEvent =
   | { t: 'm'; c: string; r: StoredMessage }
   | {
       t: 'my';
@@ -82,6 +83,8 @@ type Event =
 const arr = <T>(v: T[] | object): T[] => (Array.isArray(v) ? v : []);
 
 export class ChatFeed {
+  /** Others on this host that act on chat events too (the call's in-call chat). */
+  private readonly listeners: ((e: FeedEvent) => void)[] = [];
   private readonly byUser = new Map<string, Set<ChatConnection>>();
   /** Connections following a chat outside its topic: catching up, or restricted. */
   private readonly watchers = new Map<string, Set<ChatConnection>>();
@@ -111,6 +114,10 @@ export class ChatFeed {
     });
     await this.sub.subscribe(EVENTS_CHANNEL);
     this.subscribedOnce = true;
+  }
+
+  listen(listener: (e: FeedEvent) => void): void {
+    this.listeners.push(listener);
   }
 
   get connectionCount(): number {
@@ -174,12 +181,19 @@ export class ChatFeed {
   }
 
   private onEvent(payload: string): void {
-    let e: Event;
+    let e: FeedEvent;
     try {
-      e = JSON.parse(payload) as Event;
+      e = JSON.parse(payload) as FeedEvent;
     } catch (err) {
       this.log.error({ err }, 'unreadable chat event');
       return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        this.log.error({ err, event: e.t }, 'a chat event listener failed');
+      }
     }
     switch (e.t) {
       case 'm':

@@ -111,6 +111,8 @@ export interface StoredMessage {
   confirm?: boolean;
   call?: { room: string; title: string };
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
+  /** A viewer's comment waiting for a moderator. */
+  pending?: boolean;
 }
 
 export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed';
@@ -280,6 +282,7 @@ export function messageToWire(
     pinned: m.pinned ?? false,
     readConfirmation: m.confirm ?? false,
     clientMessageId: m.cmid ?? '',
+    pending: m.pending ?? false,
   };
   if (m.reply) out.replyTo = { seq: m.reply.seq, senderName: m.reply.name, text: m.reply.text };
   if (m.fwd)

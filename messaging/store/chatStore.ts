@@ -70,6 +70,13 @@ export class ChatStore {
     });
   }
 
+  /** Keeps a profile the school's systems or the person's own token gave; adds one only if none. */
+  async saveUserIfNew(u: StoredUser): Promise<void> {
+    if (await this.redis.hsetnx(keys.user(u.id), 'id', u.id)) {
+      await this.redis.hset(keys.user(u.id), { name: u.name, sort: u.sort, role: u.role, school: u.school });
+    }
+  }
+
   async users(ids: string[]): Promise<Map<string, StoredUser>> {
     const out = new Map<string, StoredUser>();
     if (ids.length === 0) return out;

@@ -1,16 +1,15 @@
-// A real messenger for tests: its own Redis and the messenger on its own
-// listener, in this process; people registered and given tokens through the
-// admin API, and clients that log what the server pushes.
+// A real messenger for tests: the real server (with one mediasoup worker) on
+// its own Redis, in this process; people registered and given tokens through
+// the admin API, and clients that log what the server pushes.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
-import { type StandaloneMessenger, startStandalone } from '../../messaging/standalone.js';
-import { createLogger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { type TestRedis, startRedis } from './redis.js';
+import { type TestServer, startTestServer } from './testServer.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -26,7 +25,7 @@ export interface TestPerson {
 
 export interface ChatTestServer {
   redis: TestRedis | null;
-  server: StandaloneMessenger;
+  server: TestServer;
   env: Record<string, string>;
   httpUrl: string;
   wsUrl: string;
@@ -47,15 +46,12 @@ export async function startChatServer(
   const env: Record<string, string> = {
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
-    HOST: '127.0.0.1',
-    PORT: '0',
     CHAT_UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'chat-uploads-')),
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...overrides,
   };
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'warn', { test: true });
-  const server = await startStandalone(env, log);
-  const httpUrl = `http://127.0.0.1:${server.port}`;
+  const server = await startTestServer(env);
+  const httpUrl = server.httpUrl;
   const adminHeaders = { authorization: `Bearer ${env.ADMIN_SECRET}`, 'content-type': 'application/json' };
   const s: ChatTestServer = {
     redis,
@@ -79,7 +75,7 @@ export async function startChatServer(
       return c;
     },
     async rejected(reason) {
-      const metric = await server.registry.getSingleMetric('school_call_chat_rejected_total')?.get();
+      const metric = await server.metrics.registry.getSingleMetric('school_call_chat_rejected_total')?.get();
       return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
     },
     async stop() {

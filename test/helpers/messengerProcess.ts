@@ -1,5 +1,5 @@
-// The messenger as its own process, so a test can crash it with SIGKILL and
-// start it again on the same Redis.
+// The server (with its messenger) as its own process, so a test can crash it
+// with SIGKILL and start it again on the same Redis.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freeTcpUdpPort } from './testServer.js';
@@ -7,6 +7,7 @@ import { freeTcpUdpPort } from './testServer.js';
 export class MessengerProcess {
   private child: ChildProcess | null = null;
   port = 0;
+  private rtcPort = 0;
 
   constructor(private readonly env: Record<string, string>) {}
 
@@ -24,10 +25,22 @@ export class MessengerProcess {
 
   async start(): Promise<void> {
     this.port = this.port || (await freeTcpUdpPort());
+    this.rtcPort = this.rtcPort || (await freeTcpUdpPort());
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'messaging/standalone.ts'], {
+    const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'], {
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env, HOST: '127.0.0.1', PORT: String(this.port) },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        MEDIASOUP_WORKERS: '1',
+        MEDIA_LISTEN_IP: '127.0.0.1',
+        MEDIA_ANNOUNCED_IP: '127.0.0.1',
+        RTC_BASE_PORT: String(this.rtcPort),
+        ...this.env,
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     await this.ready();

@@ -54,6 +54,8 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
+  chatEvent?(e: pb.Event): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -560,6 +562,13 @@ export class CallClient {
           break;
         case 'moved':
           await this.relocate(e.moved!);
+          break;
+        case 'chatMessage':
+        case 'chatChanged':
+        case 'chatMyFlags':
+        case 'commentPending':
+          // The lesson's chat: the chat panel of the call view takes these (messaging/).
+          this.listener.chatEvent?.(e);
           break;
         default: {
           const unknown: never = type;
