@@ -28,7 +28,10 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
   await redis.connect();
   await redisSub.connect();
   // A unix socket path (run.sh's private Redis) is not a URL; never log a password.
-  log.info({ redis: redisUrl.startsWith('/') ? redisUrl : new URL(redisUrl).host }, 'sharing rooms through redis');
+  log.info(
+    { redis: redisUrl.startsWith('/') ? redisUrl : new URL(redisUrl).host },
+    'sharing rooms through redis',
+  );
   return {
     store: new RedisRoomStore(redis),
     createCluster: (parts) => new RedisCluster(redis, redisSub, parts),

@@ -53,11 +53,13 @@ export function registerCommentRoutes(
   });
 
   router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
+    // uWS hands the body only to a reader attached before the first await.
+    const reading = readJson(reply.res);
     const { m, chatId, chat } = await context(req.params[0] ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
     if (limiter.isLimited(req.ip)) throw refuse(429, 'rate_limited', 'too many comments; wait a little');
-    const body = await readJson(reply.res);
+    const body = await reading;
     let name: string;
     let text: string;
     try {
