@@ -7,8 +7,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { UserTokens } from '../messaging/userTokens.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { UserTokens } from '../messaging/userTokens.js';
 import { DurableRedis } from '../test/helpers/durableRedis.js';
 import { MessengerProcess } from '../test/helpers/messengerProcess.js';
 

@@ -4,8 +4,8 @@
 // writes only when a host allows it. The messenger's typed errors become the
 // call's (ERROR_CODE_CHAT_*).
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import type { JoinedPeer } from '../../signaling/domain/room.js';
 import { isModerator } from '../../signaling/domain/roles.js';
+import type { JoinedPeer } from '../../signaling/domain/room.js';
 import { ErrorCode, SignalingError } from '../../signaling/errors.js';
 import type { Handlers, RequestContext } from '../../signaling/requests/handlerTable.js';
 import { mergeSettings } from '../chats.js';

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
 import { type TestRedis, startRedis } from './redis.js';
 import { type TestServer, startTestServer } from './testServer.js';
 

@@ -3,9 +3,9 @@
 // allows it, the chat stays readable in the messenger after the call, viewers
 // of a broadcast comment (off, on, moderated), and a chat starts a call.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import { type TestClient as CallClient, TestClient, pb } from '../helpers/protocolClient.js';
 import { rejectedCount } from '../helpers/serverState.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
 let host: CallClient;
