@@ -13,6 +13,7 @@ import {
   connectAll,
   median,
   pct,
+  runLoadTest,
   startChatStack,
   userOf,
 } from './chatStack.js';
@@ -124,18 +125,4 @@ async function main(): Promise<void> {
   );
 }
 
-let finished = false;
-process.on('beforeExit', () => {
-  if (!finished) {
-    console.error('the load test stalled (nothing left to wait for)');
-    process.exitCode = 1;
-  }
-});
-main()
-  .then(() => {
-    finished = true;
-  })
-  .catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+runLoadTest(main);

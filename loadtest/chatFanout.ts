@@ -8,7 +8,15 @@
 //
 //   npm run loadtest:chat-fanout -- [--members 2000] [--rate 50] [--seconds 20] [--processes 2]
 import { parseArgs } from 'node:util';
-import { type LoadChatClient, Receivers, connectAll, pct, startChatStack, userOf } from './chatStack.js';
+import {
+  type LoadChatClient,
+  Receivers,
+  connectAll,
+  pct,
+  runLoadTest,
+  startChatStack,
+  userOf,
+} from './chatStack.js';
 import { cpuSeconds, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
 
@@ -91,18 +99,4 @@ async function main(): Promise<void> {
   }
 }
 
-let finished = false;
-process.on('beforeExit', () => {
-  if (!finished) {
-    console.error('the load test stalled (nothing left to wait for)');
-    process.exitCode = 1;
-  }
-});
-main()
-  .then(() => {
-    finished = true;
-  })
-  .catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+runLoadTest(main);

@@ -6,7 +6,16 @@
 //
 //   npm run loadtest:chat-many -- [--users 10000] [--size 25] [--rate 500] [--seconds 20]
 import { parseArgs } from 'node:util';
-import { type LoadChatClient, Samples, connectAll, pct, startChatStack, until, userOf } from './chatStack.js';
+import {
+  type LoadChatClient,
+  Samples,
+  connectAll,
+  pct,
+  runLoadTest,
+  startChatStack,
+  until,
+  userOf,
+} from './chatStack.js';
 import { cpuSeconds, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
 
@@ -101,18 +110,4 @@ async function main(): Promise<void> {
   }
 }
 
-let finished = false;
-process.on('beforeExit', () => {
-  if (!finished) {
-    console.error('the load test stalled (nothing left to wait for)');
-    process.exitCode = 1;
-  }
-});
-main()
-  .then(() => {
-    finished = true;
-  })
-  .catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+runLoadTest(main);

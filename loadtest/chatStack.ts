@@ -289,3 +289,22 @@ export class Receivers {
     for (const c of this.children) c.kill();
   }
 }
+
+/** Runs a load test's main; a run that stalls with nothing left to wait for fails instead of exiting 0. */
+export function runLoadTest(main: () => Promise<void>): void {
+  let finished = false;
+  process.on('beforeExit', () => {
+    if (!finished) {
+      console.error('the load test stalled (nothing left to wait for)');
+      process.exitCode = 1;
+    }
+  });
+  main()
+    .then(() => {
+      finished = true;
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

@@ -12,7 +12,7 @@ import { CHAT_HANDLERS, type HandlerResult } from './handlers.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { Caller } from './permissions.js';
-import type { StoredUser } from './records.js';
+import { type StoredUser, userToWire } from './records.js';
 import type { UserTokens } from './userTokens.js';
 import { decodeChatFrame, encodeChatError, encodeChatEvent, encodeChatResponse } from './wire.js';
 
@@ -143,7 +143,7 @@ export class ChatSession {
       this.state = 'ready';
       return {
         authenticated: {
-          user: { userId: user.id, displayName: user.name, sortName: user.sort, schoolId: user.school },
+          user: userToWire(user),
           chats,
         },
         after: finish,

@@ -108,7 +108,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     deliverLessonChats(messenger, deps.registry, deps.out);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
   } else {
-    log.warn('REDIS_URL is not set: the messenger is unavailable');
+    log.info('REDIS_URL is not set: the messenger is unavailable');
   }
   const files = () => messenger?.files ?? null;
   const fileLinks = new FileLinks(
