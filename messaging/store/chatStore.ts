@@ -42,9 +42,12 @@ export interface ChatSummary {
   pins: number[];
 }
 
-/** Sort key of a name in a chat's list: case-folded, then the id to keep keys unique. */
+/**
+ * Sort key of a name in a chat's list: case-folded, ё as е (Cyrillic is in
+ * alphabetical order by code point but for ё), then the id to keep keys unique.
+ */
 export function nameKey(user: StoredUser): string {
-  return `${user.sort.toLocaleLowerCase('ru')}\u0000${user.id}`;
+  return `${user.sort.toLocaleLowerCase('ru').replace(/ё/g, 'е')}\u0000${user.id}`;
 }
 
 export function userIdOfNameKey(key: string): string {
