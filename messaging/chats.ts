@@ -277,10 +277,7 @@ export class ChatService {
     const matching = ids.filter((id) => {
       if (!query) return true;
       const u = users.get(id);
-      return (
-        !!u &&
-        (u.name.toLocaleLowerCase('ru').includes(query) || u.sort.toLocaleLowerCase('ru').includes(query))
-      );
+      return !!u && (fold(u.name).includes(query) || fold(u.sort).includes(query));
     });
     const page = matching.slice(offset, offset + limit).flatMap((id) => {
       const u = users.get(id);
