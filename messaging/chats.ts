@@ -269,7 +269,8 @@ export class ChatService {
 
   async listMembers(caller: Caller, req: cpb.IListMembersRequest): Promise<cpb.IMemberPage> {
     const { chat } = await this.access(req.chatId ?? '', caller);
-    const query = check.shortText(req.query, 'query', 64, false).toLocaleLowerCase('ru');
+    const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
+    const query = fold(check.shortText(req.query, 'query', 64, false));
     const limit = check.limit(req.limit, 50, 200);
     const offset = req.offset ?? 0;
     const ids = await this.chats.memberIdsByName(chat.id);
