@@ -7,6 +7,7 @@
 // delivery to all members under 250 ms.
 //
 //   npm run loadtest:chat-fanout -- [--members 2000] [--rate 50] [--seconds 20] [--processes 2]
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   type LoadChatClient,
