@@ -4,7 +4,7 @@
 // time.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Upload } from 'tus-js-client';
-import { t } from '../i18n/index.js';
+import { lang, t } from '../i18n/index.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { ArrowLeft, ChartColumn, Ellipsis, Paperclip, Pin, Star } from '../ui/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
@@ -12,7 +12,8 @@ import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
 const REACTIONS = ['👍', '❤️', '😂', '😮', '🙏'];
 
 function time(ms: number | null | undefined): string {
-  return ms ? new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  return ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
 }
 
 function chatTitle(c: cpb.IChat): string {
