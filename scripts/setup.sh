@@ -24,9 +24,10 @@ fi
 
 # System packages: the worker's libraries and build tools (also for the
 # whisper.cpp addon); ffmpeg decodes voice messages for the transcriber;
-# Chromium for the browser tests, espeak-ng speaks for the subtitle tests.
-PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip ffmpeg)
-if ((WITH_TEST)); then PACKAGES+=(chromium redis-server espeak-ng); fi
+# Redis is the store of rooms and chats. Chromium for the browser tests,
+# espeak-ng speaks for the subtitle tests.
+PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip ffmpeg redis-server)
+if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,6 +2,7 @@
 import { cpus, hostname, networkInterfaces } from 'node:os';
 import { intFromEnv } from '../common/envValues.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
+import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 
 export interface Config {
   host: string;
@@ -35,6 +36,8 @@ export interface Config {
   webRoot: string;
   /** Subtitles and transcripts (transcriber/config.ts). */
   transcriber: TranscriberConfig;
+  /** The messenger's settings (CHAT_* variables). */
+  messaging: MessagingConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -86,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
     transcriber: loadTranscriberConfig(env),
+    messaging: loadMessagingConfig(env),
   };
 }

@@ -5,6 +5,7 @@
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
@@ -73,9 +74,23 @@ export async function startServer(
     speakingThresholdDbov: config.speakingThresholdDbov,
     log,
   });
+  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  const messaging = createMessagingFeature({
+    app,
+    config: config.messaging,
+    redisUrl: config.redisUrl,
+    tokenSecret: config.tokenSecret,
+    tokenIssuer: config.tokenIssuer,
+    metricsRegistry: metrics.registry,
+    registry,
+    joinTokens,
+    out: ws,
+    maxFrameBytes: config.maxFrameBytes,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls, subtitles.feature] as const;
+  const features = [call.feature, controls, subtitles.feature, messaging.feature] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),
@@ -92,7 +107,7 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
-  registerHttp(app, core, features, call.membership, meetings);
+  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -215,10 +230,11 @@ function registerHttp(
   features: readonly Feature<never>[],
   membership: Membership,
   meetings: MeetingBook,
+  joinTokens: JoinTokens,
+  messaging: MessagingFeature,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
-  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
   const deleteRoom = async (room: Room): Promise<void> => {
     membership.closeRoom(room);
@@ -246,6 +262,7 @@ function registerHttp(
       workers: pool.size,
       rooms: registry.size,
       connections: ws.connectionCount,
+      messenger: messaging.health(),
     }),
   });
   registerNotFound(router, metrics);

@@ -69,6 +69,8 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
+  chatEvent?(e: pb.Event): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -666,6 +668,12 @@ export class CallClient {
       case 'subtitlesChanged':
         this.listener.subtitlesChanged(e.subtitlesChanged?.state ?? {});
         return;
+      case 'chatMessage':
+      case 'chatChanged':
+      case 'chatMyFlags':
+      case 'commentPending':
+        // The lesson's chat: the chat panel of the call view takes these (messaging/).
+        return this.later(() => this.listener.chatEvent?.(e));
       case undefined:
         // An event this client is too old to know: nothing to do.
         return;
