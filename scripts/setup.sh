@@ -24,7 +24,7 @@ fi
 
 # System packages: the worker's libraries and build tools; Chromium for the
 # browser tests.
-PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
+PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip)
 if ((WITH_TEST)); then PACKAGES+=(chromium redis-server); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
