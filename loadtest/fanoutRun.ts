@@ -3,6 +3,7 @@
 // rules, publishers from the clip, receivers on SRTP (or plain) transports,
 // then a measured window.
 import type { ChildProcess } from 'node:child_process';
+import type { types } from 'mediasoup';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createLogger } from '../signaling/log.js';
@@ -17,7 +18,8 @@ export interface FanoutOptions {
   receivers: number;
   seconds: number;
   warmupSeconds: number;
-  srtp: boolean;
+  /** The receivers' SRTP suite, or null for plain RTP. */
+  srtp: types.SrtpCryptoSuite | null;
 }
 
 export interface FanoutFigures {
@@ -26,6 +28,8 @@ export interface FanoutFigures {
   received: number;
   expected: number;
   perWorker: number[];
+  /** UDP datagrams the kernel dropped at full socket buffers during the window (any socket here). */
+  socketDrops: number;
 }
 
 export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
@@ -50,7 +54,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
     console.log(
       `${o.publishers} publishers (${producers.length} streams) -> ${o.receivers} receivers = ` +
         `${o.receivers * producers.length} consumers on ${media.workerIndices.length} workers, ` +
-        `SRTP ${o.srtp ? 'on' : 'off'}; warming up…`,
+        `SRTP ${o.srtp ?? 'off'}; warming up…`,
     );
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
     const m = await measure(sinks, () => workerCpu(pool), o.seconds);

@@ -15,7 +15,9 @@ export class RtpSink {
   private counting = false;
 
   constructor() {
-    this.socket = createSocket('udp4');
+    // A large buffer rides out the load generator's own stalls on a busy
+    // machine (the kernel caps it at net.core.rmem_max).
+    this.socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     this.socket.on('message', (msg) => this.onPacket(msg));
   }
 

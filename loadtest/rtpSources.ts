@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { RoomMedia } from '../sfu/roomMedia.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
+import { udpReceiveBufferDrops } from './processStats.js';
 import { RtpSink } from './rtpSink.js';
 
 export function requireFfmpeg(): void {
@@ -130,23 +131,42 @@ export async function startPublishers(
   return { producers };
 }
 
-/** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP). */
+/** SRTP suites a load test can ask for, and their master key + salt lengths (RFC 3711, RFC 7714). */
+export const SRTP_KEY_BYTES: Record<types.SrtpCryptoSuite, number> = {
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+  AEAD_AES_128_GCM: 28,
+  AEAD_AES_256_GCM: 44,
+};
+
+export function parseSrtpSuite(name: string): types.SrtpCryptoSuite {
+  if (!(name in SRTP_KEY_BYTES)) {
+    throw new Error(`unknown SRTP suite ${name}; one of ${Object.keys(SRTP_KEY_BYTES).join(', ')}`);
+  }
+  return name as types.SrtpCryptoSuite;
+}
+
+/** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP; null = plain RTP). */
 export async function addReceiver(
   media: RoomMedia,
   producers: types.Producer[],
-  srtp: boolean,
+  srtp: types.SrtpCryptoSuite | null,
 ): Promise<RtpSink> {
   const sink = new RtpSink();
   const port = await sink.bind();
-  const t = await media.createPlainTransport('recv', { listenIp: '127.0.0.1', enableSrtp: srtp });
+  const t = await media.createPlainTransport('recv', {
+    listenIp: '127.0.0.1',
+    enableSrtp: srtp !== null,
+    ...(srtp ? { srtpCryptoSuite: srtp } : {}),
+  });
   await t.connect({
     ip: '127.0.0.1',
     port,
     ...(srtp
       ? {
           srtpParameters: {
-            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-            keyBase64: randomBytes(30).toString('base64'),
+            cryptoSuite: srtp,
+            keyBase64: randomBytes(SRTP_KEY_BYTES[srtp]).toString('base64'),
           },
         }
       : {}),
@@ -168,11 +188,13 @@ export async function measure(
   sinks: RtpSink[],
   cpu: () => Promise<number[]>,
   seconds: number,
-): Promise<{ received: number; expected: number; perWorker: number[] }> {
+): Promise<{ received: number; expected: number; perWorker: number[]; socketDrops: number }> {
   for (const s of sinks) s.start();
+  const drops0 = udpReceiveBufferDrops();
   const cpu0 = await cpu();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu1 = await cpu();
+  const socketDrops = udpReceiveBufferDrops() - drops0;
   let received = 0;
   let expected = 0;
   for (const s of sinks) {
@@ -180,5 +202,5 @@ export async function measure(
     received += c.received;
     expected += c.expected;
   }
-  return { received, expected, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)) };
+  return { received, expected, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)), socketDrops };
 }
