@@ -31,7 +31,7 @@ export function masterLength(suite: SrtpSuite): number {
 function derive(masterKey: Buffer, masterSalt: Buffer, label: number, length: number): Buffer {
   const iv = Buffer.alloc(16);
   masterSalt.copy(iv, 0);
-  iv[7]! ^= label;
+  iv[7] = iv[7]! ^ label;
   const cipher = createCipheriv(`aes-${masterKey.length * 8}-ctr`, masterKey, iv);
   return cipher.update(Buffer.alloc(length));
 }
@@ -94,7 +94,7 @@ export class SrtpContext {
       iv.writeUInt32BE(ssrc, 2);
       iv.writeUInt32BE(roc, 6);
       iv.writeUInt16BE(seq, 10);
-      for (let i = 0; i < 12; i++) iv[i]! ^= this.salt[i]!;
+      for (let i = 0; i < 12; i++) iv[i] = iv[i]! ^ this.salt[i]!;
       return iv;
     }
     // RFC 3711 §4.1.1: (salt · 2^16) XOR (SSRC · 2^64) XOR (index · 2^16).

@@ -28,7 +28,7 @@ describe('test SRTP helper', () => {
       const sealed = new SrtpContext(suite, master).protect(rtp);
       expect(sealed.subarray(12).includes(Buffer.from('hello'))).toBe(false);
       expect(new SrtpContext(suite, master).unprotect(sealed)).toEqual(rtp);
-      sealed[sealed.length - 1]! ^= 1;
+      sealed[sealed.length - 1] = sealed[sealed.length - 1]! ^ 1;
       expect(new SrtpContext(suite, master).unprotect(sealed)).toBeNull();
     }
   });
