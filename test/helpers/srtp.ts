@@ -3,7 +3,13 @@
 // key derivation of RFC 3711 §4.3, AES_CM_128_HMAC_SHA1_80 (RFC 3711 §4.1,
 // §4.2) and AEAD_AES_128_GCM / AEAD_AES_256_GCM (RFC 7714 §8, §12). Key
 // derivation rate 0, no MKI, rollover counter tracked per SSRC.
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import {
+  type CipherGCMTypes,
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  timingSafeEqual,
+} from 'node:crypto';
 
 export type SrtpSuite = 'AES_CM_128_HMAC_SHA1_80' | 'AEAD_AES_128_GCM' | 'AEAD_AES_256_GCM';
 
@@ -114,7 +120,7 @@ export class SrtpContext {
     const roc = this.roc(ssrc, seq);
     const bits = this.key.length * 8;
     if (this.spec.aead) {
-      const c = createCipheriv(`aes-${bits}-gcm`, this.key, this.iv(ssrc, roc, seq), {
+      const c = createCipheriv(`aes-${bits}-gcm` as CipherGCMTypes, this.key, this.iv(ssrc, roc, seq), {
         authTagLength: GCM_TAG_BYTES,
       });
       c.setAAD(header);
@@ -135,7 +141,7 @@ export class SrtpContext {
     const roc = this.roc(ssrc, seq);
     const bits = this.key.length * 8;
     if (this.spec.aead) {
-      const d = createDecipheriv(`aes-${bits}-gcm`, this.key, this.iv(ssrc, roc, seq), {
+      const d = createDecipheriv(`aes-${bits}-gcm` as CipherGCMTypes, this.key, this.iv(ssrc, roc, seq), {
         authTagLength: GCM_TAG_BYTES,
       });
       d.setAAD(header);
