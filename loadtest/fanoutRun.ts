@@ -9,7 +9,7 @@ import { WorkerPool } from '../sfu/workerPool.js';
 import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import type { RtpSink } from './rtpSink.js';
-import { addReceiver, measure, startPublishers, workerCpu } from './rtpSources.js';
+import { addReceiver, measure, producerInput, startPublishers, workerCpu } from './rtpSources.js';
 
 export interface FanoutOptions {
   clipPath: string;
@@ -30,6 +30,8 @@ export interface FanoutFigures {
   perWorker: number[];
   /** UDP datagrams the kernel dropped at full socket buffers during the window (any socket here). */
   socketDrops: number;
+  /** Loss on the way into the worker during the window, % of what the publishers sent. */
+  inputLossPct: number;
 }
 
 export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
@@ -57,8 +59,13 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
         `SRTP ${o.srtp ?? 'off'}; warming up…`,
     );
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
+    const in0 = await producerInput(producers);
     const m = await measure(sinks, () => workerCpu(pool), o.seconds);
-    return { ...m, streams: producers.length, workersUsed: media.workerIndices.length };
+    const in1 = await producerInput(producers);
+    const lost = in1.lost - in0.lost;
+    const sent = in1.packets - in0.packets + lost;
+    const inputLossPct = sent ? (100 * lost) / sent : 0;
+    return { ...m, inputLossPct, streams: producers.length, workersUsed: media.workerIndices.length };
   } finally {
     for (const e of encoders) e.kill('SIGKILL');
     for (const s of sinks) s.close();

@@ -49,6 +49,8 @@ interface Figures {
   received: number;
   expected: number;
   cpu: number;
+  /** Ours only: loss before the worker (ffmpeg or the machine starved), % of sent. */
+  inputLossPct?: number;
 }
 
 async function runOurs(clipPath: string, srtp: boolean): Promise<Figures> {
@@ -65,6 +67,7 @@ async function runOurs(clipPath: string, srtp: boolean): Promise<Figures> {
     received: m.received,
     expected: m.expected,
     cpu: m.perWorker.reduce((a, b) => a + b, 0),
+    inputLossPct: m.inputLossPct,
   };
 }
 
@@ -134,7 +137,8 @@ const rate = (f: Figures) => f.received / f.cpu;
 const lossPct = (f: Figures) => (f.expected ? (100 * (f.expected - f.received)) / f.expected : 0);
 const describe = (f: Figures) =>
   `${(f.received / SECONDS).toFixed(0)} packets/s, CPU ${((100 * f.cpu) / SECONDS).toFixed(0)}% of a core, ` +
-  `${rate(f).toFixed(0)} packets per CPU-s, loss ${lossPct(f).toFixed(3)}%`;
+  `${rate(f).toFixed(0)} packets per CPU-s, loss ${lossPct(f).toFixed(3)}%` +
+  (f.inputLossPct !== undefined ? ` (${f.inputLossPct.toFixed(3)}% already on the way in)` : '');
 
 interface Round {
   ours: Figures;

@@ -34,7 +34,7 @@ const WARMUP_SECONDS = 4;
 
 async function main(): Promise<void> {
   requireFfmpeg();
-  const { received, expected, perWorker, streams, socketDrops } = await runFanout({
+  const { received, expected, perWorker, streams, socketDrops, inputLossPct } = await runFanout({
     clipPath: clip(),
     workers: WORKERS,
     publishers: PUBLISHERS,
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     `worker CPU            ${cpu.toFixed(2)} s (${perWorker.map((c) => `${((100 * c) / SECONDS).toFixed(0)}%`).join(' + ')} of a core)`,
     `packets per CPU-s     ${(received / cpu).toFixed(0)} forwarded packets per mediasoup worker CPU-second`,
     `receiver loss         ${lossPct.toFixed(3)}% (${expected - received} of ${expected} by sequence numbers)`,
+    `input loss            ${inputLossPct.toFixed(3)}% of the publishers' packets lost before the worker (load generator or machine starved)`,
     `socket drops          ${socketDrops} datagrams dropped by the kernel at full UDP receive buffers on this machine`,
   ];
   console.log(lines.join('\n'));

@@ -3,7 +3,7 @@
 // little CPU and the bitrates are realistic.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
@@ -61,6 +61,50 @@ export function clip(): string {
     '2',
     path,
   ]);
+  return path;
+}
+
+export interface VideoClipSpec {
+  width: number;
+  height: number;
+  fps: number;
+  kbps: number;
+  /** testsrc2 moves everywhere like a camera; testsrc changes little, like a slide. */
+  source: 'testsrc2' | 'testsrc';
+}
+
+/** A 20 s VP8-only clip (keyframe every 2 s) for one simulcast layer or a screen share, made once. */
+export function videoClip(spec: VideoClipSpec): string {
+  const dir = join(process.env.SCHOOL_CALL_CACHE ?? join(homedir(), '.cache/school-call'), 'loadtest');
+  const name = `vp8-${spec.source}-${spec.width}x${spec.height}-${spec.fps}fps-${spec.kbps}k-v1.webm`;
+  const path = join(dir, name);
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  console.log(`encoding ${name} once…`);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${spec.source}=size=${spec.width}x${spec.height}:rate=${spec.fps}`,
+    '-t',
+    '20',
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    `${spec.kbps}k`,
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-g',
+    String(2 * spec.fps),
+    `${path}.tmp.webm`,
+  ]);
+  renameSync(`${path}.tmp.webm`, path);
   return path;
 }
 
@@ -179,6 +223,23 @@ export async function addReceiver(
   return sink;
 }
 
+/**
+ * Packets the producers received and the ones their senders' sequence numbers
+ * say went missing before the worker (ffmpeg starved, or the worker's socket
+ * full), so far: tells loss on the way in from loss on the way out.
+ */
+export async function producerInput(producers: types.Producer[]): Promise<{ packets: number; lost: number }> {
+  let packets = 0;
+  let lost = 0;
+  for (const p of producers) {
+    for (const s of await p.getStats()) {
+      packets += s.packetCount;
+      lost += s.packetsLost;
+    }
+  }
+  return { packets, lost };
+}
+
 export async function workerCpu(pool: WorkerPool): Promise<number[]> {
   return (await pool.usage()).map((u) => u.userSeconds + u.systemSeconds);
 }
@@ -188,7 +249,7 @@ export async function measure(
   sinks: RtpSink[],
   cpu: () => Promise<number[]>,
   seconds: number,
-): Promise<{ received: number; expected: number; perWorker: number[]; socketDrops: number }> {
+): Promise<{ received: number; expected: number; bytes: number; perWorker: number[]; socketDrops: number }> {
   for (const s of sinks) s.start();
   const drops0 = udpReceiveBufferDrops();
   const cpu0 = await cpu();
@@ -197,10 +258,12 @@ export async function measure(
   const socketDrops = udpReceiveBufferDrops() - drops0;
   let received = 0;
   let expected = 0;
+  let bytes = 0;
   for (const s of sinks) {
     const c = s.stop();
     received += c.received;
     expected += c.expected;
+    bytes += c.bytes;
   }
-  return { received, expected, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)), socketDrops };
+  return { received, expected, bytes, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)), socketDrops };
 }
