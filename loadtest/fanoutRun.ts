@@ -34,16 +34,28 @@ export interface FanoutFigures {
   inputLossPct: number;
 }
 
+/** A worker pool on free ports; another process on this shared machine may take a port first, so retry. */
+export async function startPool(workers: number, name: string): Promise<WorkerPool> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await WorkerPool.create(
+        {
+          numWorkers: workers,
+          listenIp: '127.0.0.1',
+          announcedIp: '127.0.0.1',
+          rtcBasePort: await freeTcpUdpPort(),
+        },
+        createLogger('warn', { loadtest: name }),
+      );
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      console.log(`worker pool did not start (${(err as Error).message}); trying other ports`);
+    }
+  }
+}
+
 export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
-  const pool = await WorkerPool.create(
-    {
-      numWorkers: o.workers,
-      listenIp: '127.0.0.1',
-      announcedIp: '127.0.0.1',
-      rtcBasePort: await freeTcpUdpPort(),
-    },
-    createLogger('warn', { loadtest: 'media' }),
-  );
+  const pool = await startPool(o.workers, 'media');
   const media = await RoomMedia.create(pool, {
     speakingThresholdDbov: -60,
     recvTransportsPerRouter: Math.ceil(o.receivers / o.workers),

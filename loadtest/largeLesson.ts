@@ -19,9 +19,7 @@ import { createSocket } from 'node:dgram';
 import { parseArgs } from 'node:util';
 import type { types } from 'mediasoup';
 import { RoomMedia } from '../sfu/roomMedia.js';
-import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
-import { freeTcpUdpPort } from '../test/helpers/testServer.js';
+import { startPool } from './fanoutRun.js';
 import { appendResult } from './results.js';
 import { RtpSink } from './rtpSink.js';
 import {
@@ -161,10 +159,7 @@ interface Step {
 
 async function main(): Promise<void> {
   requireFfmpeg();
-  const pool = await WorkerPool.create(
-    { numWorkers: 1, listenIp: '127.0.0.1', announcedIp: '127.0.0.1', rtcBasePort: await freeTcpUdpPort() },
-    createLogger('warn', { loadtest: 'lesson' }),
-  );
+  const pool = await startPool(1, 'lesson');
   const media = await RoomMedia.create(pool, {
     speakingThresholdDbov: -60,
     recvTransportsPerRouter: MAX + 1,
