@@ -4,9 +4,9 @@
 // then a measured window.
 import type { ChildProcess } from 'node:child_process';
 import type { types } from 'mediasoup';
+import { createLogger } from '../common/log.js';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import type { RtpSink } from './rtpSink.js';
 import { addReceiver, measure, producerInput, startPublishers, workerCpu } from './rtpSources.js';
