@@ -28,6 +28,7 @@ import {
   clip,
   measure,
   parseSrtpSuite,
+  producerInput,
   requireFfmpeg,
   sendRtp,
   videoClip,
@@ -152,6 +153,8 @@ interface Step {
   sampled: number;
   cpuCores: number;
   lossPct: number;
+  /** Of what the teacher's senders sent, % that never reached the worker (a starved machine). */
+  inputLossPct: number;
   socketDrops: number;
   packetsPerReceiver: number;
   kbpsPerReceiver: number;
@@ -185,13 +188,18 @@ async function main(): Promise<void> {
       }
       console.log(`${receivers} receivers (${sinks.length} counted); warming up…`);
       await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
+      const producers = [teacher.camera, teacher.audio, teacher.screen];
+      const in0 = await producerInput(producers);
       const m = await measure(sinks, () => workerCpu(pool), SECONDS);
+      const in1 = await producerInput(producers);
+      const lostIn = in1.lost - in0.lost;
       const cpuCores = m.perWorker.reduce((a, b) => a + b, 0) / SECONDS;
       const step: Step = {
         receivers,
         sampled: sinks.length,
         cpuCores,
         lossPct: m.expected ? (100 * (m.expected - m.received)) / m.expected : 100,
+        inputLossPct: (100 * lostIn) / Math.max(1, in1.packets - in0.packets + lostIn),
         socketDrops: m.socketDrops,
         packetsPerReceiver: m.received / sinks.length / SECONDS,
         kbpsPerReceiver: (8 * (m.bytes + IP_UDP_BYTES * m.received)) / sinks.length / SECONDS / 1000,
@@ -225,15 +233,25 @@ function describe(s: Step): string {
     `${String(s.receivers).padStart(5)} receivers    worker ${(100 * s.cpuCores).toFixed(0)}% of a core ` +
     `(${(s.receivers / s.cpuCores).toFixed(0)} receivers per core-second); ${s.sampled} counted: ` +
     `${s.packetsPerReceiver.toFixed(0)} packets/s and ${s.kbpsPerReceiver.toFixed(0)} kbit/s each, ` +
-    `loss ${s.lossPct.toFixed(3)}%, socket drops ${s.socketDrops}`
+    `loss ${s.lossPct.toFixed(3)}% (${s.inputLossPct.toFixed(3)}% of the input lost before the worker), socket drops ${s.socketDrops}`
   );
 }
 
-/** From the largest loss-free step under one core: receivers per core, then cores, hosts, bandwidth. */
+/**
+ * From the largest loss-free step under one core: receivers per core, then
+ * cores, hosts, bandwidth. When other work on the machine starved the
+ * senders (loss already on the way in), a step counts if the receivers lost
+ * no more than that, and the model says so.
+ */
 function model(steps: Step[]): string[] {
-  const clean = steps.filter((s) => s.lossPct === 0 && s.cpuCores < 0.95);
-  const best = clean[clean.length - 1];
-  if (!best) return ['capacity             no step ran without loss under one core: lower --steps'];
+  const under = steps.filter((s) => s.cpuCores < 0.95);
+  const strict = under.filter((s) => s.lossPct === 0);
+  const added = under.filter((s) => s.lossPct <= s.inputLossPct + 0.05);
+  const best = strict[strict.length - 1] ?? added[added.length - 1];
+  if (!best) return ['capacity              no step ran without loss under one core: lower --steps'];
+  const basis = strict.includes(best)
+    ? 'no loss'
+    : `no loss added by the worker (${best.lossPct.toFixed(2)}% lost, ${best.inputLossPct.toFixed(2)}% of it before the worker: a starved machine)`;
   const perCore = best.receivers / best.cpuCores;
   const planned = perCore * HEADROOM;
   const cores = Math.ceil(TARGET / planned);
@@ -244,7 +262,7 @@ function model(steps: Step[]): string[] {
   };
   return [
     `per receiver          ${best.kbpsPerReceiver.toFixed(0)} kbit/s on the wire (IP/UDP included), ${best.packetsPerReceiver.toFixed(0)} packets/s`,
-    `one worker core       ${perCore.toFixed(0)} receivers at 100% (from ${best.receivers} receivers at ${(100 * best.cpuCores).toFixed(0)}% with no loss); planned at ${(100 * HEADROOM).toFixed(0)}%: ${planned.toFixed(0)}`,
+    `one worker core       ${perCore.toFixed(0)} receivers at 100% (from ${best.receivers} receivers at ${(100 * best.cpuCores).toFixed(0)}%, ${basis}); planned at ${(100 * HEADROOM).toFixed(0)}%: ${planned.toFixed(0)}`,
     `${TARGET} receivers      ${cores} worker cores: ${hostLine(2)}; or ${hostLine(8)}`,
     `total out             ${((TARGET * best.kbpsPerReceiver) / 1000).toFixed(0)} Mbit/s for ${TARGET} receivers`,
   ];

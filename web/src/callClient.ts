@@ -561,6 +561,9 @@ export class CallClient {
         case 'moved':
           await this.relocate(e.moved!);
           break;
+        case 'videoSuppressed':
+          // Last-N: the server holds these cameras; showing avatars for them is the web client's part (#9).
+          break;
         default: {
           const unknown: never = type;
           console.warn('unknown event', unknown);
