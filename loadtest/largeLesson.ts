@@ -45,6 +45,7 @@ const { values: args } = parseArgs({
     'screen-kbps': { type: 'string', default: '1000' },
     target: { type: 'string', default: '2000' },
     headroom: { type: 'string', default: '0.8' },
+    'nic-mbps': { type: 'string', default: '1000' },
   },
 });
 const STEPS = args.steps.split(',').map(Number);
@@ -55,6 +56,7 @@ const SUITE = parseSrtpSuite(args['srtp-suite']);
 const SCREEN_KBPS = Number(args['screen-kbps']);
 const TARGET = Number(args.target);
 const HEADROOM = Number(args.headroom);
+const NIC_MBPS = Number(args['nic-mbps']);
 const WARMUP_SECONDS = 5;
 // IPv4 + UDP headers on the wire, per packet.
 const IP_UDP_BYTES = 28;
@@ -255,10 +257,13 @@ function model(steps: Step[]): string[] {
   const perCore = best.receivers / best.cpuCores;
   const planned = perCore * HEADROOM;
   const cores = Math.ceil(TARGET / planned);
+  // A host is bounded by its cores and by its network card (used to the same headroom).
+  const perNic = Math.floor((NIC_MBPS * 1000 * HEADROOM) / best.kbpsPerReceiver);
   const hostLine = (hostCores: number) => {
-    const hosts = Math.ceil(cores / hostCores);
-    const perHost = Math.min(TARGET, Math.ceil(planned * hostCores));
-    return `${hosts} host(s) of ${hostCores} worker cores, up to ${perHost} receivers and ${((perHost * best.kbpsPerReceiver) / 1000).toFixed(0)} Mbit/s out each`;
+    const perHost = Math.min(Math.floor(planned * hostCores), perNic);
+    const hosts = Math.ceil(TARGET / perHost);
+    const bound = perHost === perNic ? `its ${NIC_MBPS} Mbit/s network` : 'its cores';
+    return `${hosts} host(s) of ${hostCores} worker cores (${perHost} receivers and ${((perHost * best.kbpsPerReceiver) / 1000).toFixed(0)} Mbit/s out each, bound by ${bound})`;
   };
   return [
     `per receiver          ${best.kbpsPerReceiver.toFixed(0)} kbit/s on the wire (IP/UDP included), ${best.packetsPerReceiver.toFixed(0)} packets/s`,
