@@ -54,7 +54,10 @@ export class VideoSelection {
       if (at(location).speakers.spoke(participantId)) update(location);
     });
     on('producerAdded', ({ source, location }) => source === 'camera' && update(location));
-    on('producerRemoved', ({ source, location }) => source === 'camera' && update(location));
+    on('producerRemoved', ({ producer, source, location }) => {
+      this.suppressedProducers.delete(producer.id);
+      if (source === 'camera') update(location);
+    });
     on('participantJoined', ({ peer }) => {
       // Told on its media topic if the set changed, else directly.
       if (!update(peer.location)) peer.channel.send(suppressedEvent(at(peer.location)));
