@@ -36,6 +36,19 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  // Other test runs on a shared machine may take a worker's port (base + i)
+  // between our check and the bind: try other ports then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTestServerOnce(overrides);
+    } catch (err) {
+      const portTaken = /cannot listen for WebRTC/.test((err as Error).message);
+      if (!portTaken || overrides.RTC_BASE_PORT !== undefined || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function startTestServerOnce(overrides: Record<string, string>): Promise<TestServer> {
   const env = {
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
