@@ -23,10 +23,11 @@ if ((NODE_MAJOR < 20)); then
 fi
 
 # System packages: the worker's libraries and build tools (also for the
-# whisper.cpp addon); ffmpeg decodes voice messages for the transcriber;
-# Redis is the store of rooms and chats. Chromium for the browser tests,
-# espeak-ng speaks for the subtitle tests.
-PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip ffmpeg redis-server)
+# whisper.cpp addon; libsrtp is built from source with OpenSSL, see the
+# worker build); ffmpeg decodes voice messages for the transcriber; Redis is
+# the store of rooms and chats. Chromium for the browser tests, espeak-ng
+# speaks for the subtitle tests.
+PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ffmpeg redis-server)
 if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng); fi
 missing=()
 for p in "${PACKAGES[@]}"; do

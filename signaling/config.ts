@@ -25,6 +25,8 @@ export interface Config {
   speakingThresholdDbov: number;
   /** Receive transports per router before a room grows onto another worker. */
   recvTransportsPerRouter: number;
+  /** Cameras forwarded to each receiver (the last N active speakers') unless a room sets its own; 0: all. */
+  lastN: number;
   demoRoomId: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
@@ -82,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBackpressureBytes: int(env, 'MAX_BACKPRESSURE_BYTES', 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     speakingThresholdDbov: int(env, 'SPEAKING_THRESHOLD_DBOV', -60, -127, 0),
     recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
+    lastN: int(env, 'LAST_N', 25, 0, 100),
     demoRoomId: env.DEMO_ROOM || null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     redisUrl: env.REDIS_URL || null,

@@ -30,6 +30,7 @@ import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
+import { createViewingFeature } from './viewing/feature.js';
 import { resyncSnapshot } from './wire/snapshots.js';
 
 import pb = schoolcall.v1;
@@ -90,7 +91,13 @@ export async function startServer(
   });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls, subtitles.feature, messaging.feature] as const;
+  const viewing = createViewingFeature({
+    out: ws,
+    defaultLastN: config.lastN,
+    registry: metrics.registry,
+    log,
+  });
+  const features = [call.feature, controls, viewing, subtitles.feature, messaging.feature] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),

@@ -674,6 +674,9 @@ export class CallClient {
       case 'commentPending':
         // The lesson's chat: the chat panel of the call view takes these (messaging/).
         return this.later(() => this.listener.chatEvent?.(e));
+      case 'videoSuppressed':
+        // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
+        return;
       case undefined:
         // An event this client is too old to know: nothing to do.
         return;

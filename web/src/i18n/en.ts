@@ -331,6 +331,8 @@ export const en: Table = {
   'error.37': 'Comments are off.',
   'error.38': 'The message was deleted.',
   'error.39': 'This is not a poll.',
+  'error.56': 'This video comes in one size only.',
+  'error.57': 'This video has no such size.',
   'error.timeout': 'The server did not answer in time. Please try again.',
   // The messenger.
   'chat.title': 'Messages',

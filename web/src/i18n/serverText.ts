@@ -42,6 +42,8 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_CHAT_COMMENTS_OFF]: 'error.37',
   [pb.ErrorCode.ERROR_CODE_CHAT_MESSAGE_DELETED]: 'error.38',
   [pb.ErrorCode.ERROR_CODE_CHAT_NOT_A_POLL]: 'error.39',
+  [pb.ErrorCode.ERROR_CODE_NOT_LAYERED]: 'error.56',
+  [pb.ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE]: 'error.57',
 };
 
 /** A sentence for any failure: a server error code, a timeout or a lost connection. */
