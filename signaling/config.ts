@@ -1,8 +1,8 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
 import { intFromEnv } from '../common/envValues.js';
-import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
+import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 
 export interface Config {
   host: string;
