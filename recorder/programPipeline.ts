@@ -1,6 +1,6 @@
 // The program's media process: GStreamer decodes the input slots, composes
 // 1280x720 at 25 fps with the name of who is shown, mixes the audio slots,
-// and encodes H.264 + AAC into MPEG-TS; ffmpeg (-c copy) cuts that into
+// and encodes H.264 + AAC into streaming Matroska; ffmpeg (-c copy) cuts that into
 // 1 s fragmented-MP4 HLS segments with EXT-X-PROGRAM-DATE-TIME. Both the
 // recording and the broadcast are made from those segments.
 //
@@ -71,32 +71,32 @@ export function pipelineDescription(): string {
     `! ${raw},format=I420`,
     '! textoverlay name=label text="" valignment=bottom halignment=left xpad=32 ypad=28 font-desc="DejaVu Sans, 22" shaded-background=true',
     `! x264enc tune=zerolatency speed-preset=superfast bitrate=${PROGRAM.videoKbps} key-int-max=${PROGRAM.gop} ! video/x-h264,profile=main`,
-    '! h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au ! queue ! mux.',
+    '! h264parse config-interval=-1 ! video/x-h264,stream-format=avc,alignment=au ! queue ! mux.',
     `videotestsrc is-live=true pattern=solid-color foreground-color=0xff1b2733 ! ${raw} ! comp.sink_0`,
     videoInput(VIDEO_SLOT_ELEMENTS.main, VIDEO_PADS.main),
     videoInput(VIDEO_SLOT_ELEMENTS.corner, VIDEO_PADS.corner),
     'audiomixer name=amix ignore-inactive-pads=true latency=100000000 ! audio/x-raw,rate=48000,channels=2',
-    `! audioconvert ! voaacenc bitrate=${PROGRAM.audioBps} ! aacparse ! audio/mpeg,stream-format=adts ! queue ! mux.`,
+    `! audioconvert ! voaacenc bitrate=${PROGRAM.audioBps} ! aacparse ! audio/mpeg,stream-format=raw ! queue ! mux.`,
     'audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=2 ! amix.',
     ...Array.from({ length: PROGRAM.audioSlots }, (_, i) => audioInput(i)),
-    'mpegtsmux name=mux alignment=7 ! fdsink fd=1',
+    // matroskamux waits for both streams; mpegtsmux (an aggregator) may time out
+    // at start before x264 has caps and fail with "Could not create handler".
+    'matroskamux name=mux streamable=true ! fdsink fd=1',
   ].join(' ');
 }
 
-/** ffmpeg's arguments: MPEG-TS on stdin to 1 s fMP4 HLS segments in `dir`. */
+/** ffmpeg's arguments: Matroska on stdin to 1 s fMP4 HLS segments in `dir`. */
 export function segmenterArgs(dir: string): string[] {
   return [
     '-hide_banner',
     '-loglevel',
     'error',
     '-f',
-    'mpegts',
+    'matroska',
     '-i',
     'pipe:0',
     '-c',
     'copy',
-    '-bsf:a',
-    'aac_adtstoasc',
     '-f',
     'hls',
     '-hls_time',
