@@ -37,6 +37,12 @@ interface RoomRecorderEvents {
 }
 
 const RESTART_DELAY_MS = 500;
+/**
+ * From a frame reaching the pipeline to its segment being on disk, apart
+ * from the segment's own length: the jitter buffer, the compositor's and
+ * mixer's wait, and encoding (measured at 0.2-0.4 s here).
+ */
+const PIPELINE_DELAY_MS = 300;
 
 export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
   private pipeline: ProgramProcess | null = null;
@@ -175,6 +181,8 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     const pipeline = await ProgramProcess.start(dir, this.log);
     this.pipeline = pipeline;
     this.init = null;
+    let anchor: number | undefined;
+    let elapsed = 0;
     const tail = new SegmentTail(
       dir,
       (init) => {
@@ -183,6 +191,13 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
         this.liveWindow?.addInit(init);
       },
       (segment) => {
+        // ffmpeg dates segments from when its muxer started, ahead of the
+        // media by the pipeline's start-up; date them from when the first
+        // one was ready instead, so wall clock minus a player's
+        // EXT-X-PROGRAM-DATE-TIME is the real delay behind the room.
+        anchor ??= Date.now() - segment.durationSeconds * 1000 - PIPELINE_DELAY_MS;
+        segment.programDateTime = anchor + elapsed * 1000;
+        elapsed += segment.durationSeconds;
         for (const w of this.writers()) w.append(segment.bytes, segment.durationSeconds);
         if (this.broadcastWriter) this.liveWindow?.addSegment(segment);
       },

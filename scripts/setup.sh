@@ -25,6 +25,9 @@ fi
 # System packages: the worker's libraries and build tools; Chromium for the
 # browser tests.
 PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
+# Recording and broadcast: GStreamer composes and encodes (driven through its
+# own Python bindings), ffmpeg cuts HLS segments and joins recordings.
+PACKAGES+=(ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 fonts-dejavu-core)
 if ((WITH_TEST)); then PACKAGES+=(chromium redis-server); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
