@@ -1,0 +1,143 @@
+// HLS viewer load: N simulated viewers each fetch the live playlist once per
+// target duration and every new segment in it, as hls.js does, against a
+// broadcast of a real call on this host (loadtest/broadcastServer.ts, its
+// own process). Reports segment and playlist time-to-first-byte, the
+// server's CPU, the program pipeline's CPU per minute, and the latency a
+// real hls.js player in headless Chromium sees (wall clock minus
+// hls.playingDate), sampled during the load.
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { createInterface } from 'node:readline';
+import { launchChromium } from '../test/helpers/browser.js';
+import { cpuSeconds, percentile } from './processStats.js';
+import { appendResult } from './results.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const VIEWERS = arg('viewers', 2000);
+const SECONDS = arg('seconds', 60);
+const RAMP_SECONDS = arg('ramp', 20);
+
+const server = spawn(
+  process.execPath,
+  ['--import', 'tsx', new URL('./broadcastServer.ts', import.meta.url).pathname],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const info = await new Promise<{ url: string; code: string; pids: { gst: number; ffmpeg: number } }>(
+  (resolve) => {
+    createInterface({ input: server.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
+  },
+);
+const base = `${info.url}/b/${info.code}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Timing {
+  ttfb: number;
+  ok: boolean;
+}
+const segTimes: Timing[] = [];
+const listTimes: Timing[] = [];
+let measuring = false;
+let stopping = false;
+
+function get(agent: Agent, path: string): Promise<{ ttfb: number; status: number; body: string }> {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const req = request(`${base}/${path}`, { agent }, (res) => {
+      const ttfb = performance.now() - t0;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ ttfb, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }),
+      );
+    });
+    req.on('error', () => resolve({ ttfb: performance.now() - t0, status: 0, body: '' }));
+    req.end();
+  });
+}
+
+async function viewer(): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const seen = new Set<string>();
+  let first = true;
+  while (!stopping) {
+    const started = performance.now();
+    const list = await get(agent, 'live.m3u8');
+    if (measuring) listTimes.push({ ttfb: list.ttfb, ok: list.status === 200 });
+    const uris = list.body.split('\n').filter((l) => l.endsWith('.m4s') || l.startsWith('#EXT-X-MAP'));
+    // A player joining starts near the live edge; afterwards it takes every new segment.
+    const segments = uris.filter((l) => l.endsWith('.m4s'));
+    const fresh = first ? segments.slice(-2) : segments.filter((s) => !seen.has(s));
+    for (const s of segments) if (first) seen.add(s);
+    first = false;
+    for (const s of fresh) {
+      seen.add(s);
+      const r = await get(agent, s);
+      if (measuring) segTimes.push({ ttfb: r.ttfb, ok: r.status === 200 });
+    }
+    await sleep(Math.max(0, 1000 - (performance.now() - started)));
+  }
+  agent.destroy();
+}
+
+// Wait for the first segments, then bring viewers in over the ramp.
+while (!(await get(new Agent(), 'live.m3u8')).body.includes('.m4s')) await sleep(500);
+const browser = await launchChromium();
+const page = await browser.newPage();
+await page.goto(base);
+const viewers: Promise<void>[] = [];
+for (let i = 0; i < VIEWERS; i++) {
+  viewers.push(viewer());
+  await sleep((RAMP_SECONDS * 1000) / VIEWERS);
+}
+await sleep(3000);
+measuring = true;
+const cpu0 = {
+  server: cpuSeconds(server.pid!),
+  gst: cpuSeconds(info.pids.gst),
+  ffmpeg: cpuSeconds(info.pids.ffmpeg),
+};
+const latencies: number[] = [];
+const until = Date.now() + SECONDS * 1000;
+while (Date.now() < until) {
+  const l = await page.evaluate(() => {
+    const hls = (window as unknown as { __hls?: { playingDate: Date | null } }).__hls;
+    return hls?.playingDate ? Date.now() - hls.playingDate.getTime() : null;
+  });
+  if (l !== null) latencies.push(l);
+  await sleep(2000);
+}
+const cpu1 = {
+  server: cpuSeconds(server.pid!),
+  gst: cpuSeconds(info.pids.gst),
+  ffmpeg: cpuSeconds(info.pids.ffmpeg),
+};
+measuring = false;
+stopping = true;
+await Promise.all(viewers);
+await browser.close();
+server.kill('SIGTERM');
+
+const stats = (xs: Timing[]) => {
+  const sorted = xs.map((x) => x.ttfb).sort((a, b) => a - b);
+  const failed = xs.filter((x) => !x.ok).length;
+  return `n=${xs.length} failed=${failed} p50=${percentile(sorted, 50).toFixed(1)} ms p99=${percentile(sorted, 99).toFixed(1)} ms max=${(sorted.at(-1) ?? 0).toFixed(1)} ms`;
+};
+const lat = [...latencies].sort((a, b) => a - b);
+const perMinute = (d: number) => ((d / SECONDS) * 60).toFixed(1);
+const lines = [
+  `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s), window ${SECONDS} s`,
+  `segment TTFB: ${stats(segTimes)}`,
+  `playlist TTFB: ${stats(listTimes)}`,
+  `server process CPU (HTTP + room + recorder): ${(((cpu1.server - cpu0.server) / SECONDS) * 100).toFixed(0)} % of a core`,
+  `program pipeline CPU per minute of broadcast at 720p25: GStreamer ${perMinute(cpu1.gst - cpu0.gst)} s, ffmpeg segmenter ${perMinute(cpu1.ffmpeg - cpu0.ffmpeg)} s`,
+  `hls.js latency in Chromium (wall clock minus playingDate): median ${percentile(lat, 50)} ms, min ${lat[0]} ms, max ${lat.at(-1)} ms over ${lat.length} samples`,
+];
+for (const l of lines) console.log(l);
+appendResult('HLS viewers', `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS}`, lines);
+process.exit(0);
