@@ -197,6 +197,12 @@ export class RecordingStore {
         '-loglevel',
         'error',
         '-y',
+        // A piece may start with seconds of audio before the first picture
+        // on a loaded machine: look far enough to find the video stream.
+        '-analyzeduration',
+        '30000000',
+        '-probesize',
+        '100000000',
         '-f',
         'concat',
         '-safe',

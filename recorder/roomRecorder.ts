@@ -74,6 +74,11 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     return this.liveWindow !== null && !this.liveWindow.ended;
   }
 
+  /** Seconds of media the running lesson recording holds so far. */
+  get recordedSeconds(): number {
+    return this.lesson?.seconds ?? 0;
+  }
+
   get recording(): RecordingMeta | null {
     return this.lesson?.meta ?? null;
   }
