@@ -3,9 +3,9 @@
 // rules, publishers from the clip, receivers on SRTP (or plain) transports,
 // then a measured window.
 import type { ChildProcess } from 'node:child_process';
+import { createLogger } from '../common/log.js';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import type { RtpSink } from './rtpSink.js';
 import { addReceiver, measure, startPublishers, workerCpu } from './rtpSources.js';

@@ -2,7 +2,7 @@
 // twice: first every receiver on the publishers' host (one worker), then every
 // receiver on a second "host" (its own worker pool, as an edge host has),
 // with each stream crossing once in a PipeTransport over UDP, set up as
-// sfu/edgeLinks.ts and sfu/edgeMedia.ts do (enableRtx, one pipe per room and
+// sfu/homeSideLinks.ts and sfu/edgeSideMedia.ts do (enableRtx, one pipe per room and
 // edge). The difference in worker CPU, divided by the streams that cross,
 // is the pipe's cost per forwarded stream.
 //
@@ -10,9 +10,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { types } from 'mediasoup';
+import { createLogger } from '../common/log.js';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
-import { createLogger } from '../signaling/log.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import { appendResult } from './results.js';
 import type { RtpSink } from './rtpSink.js';

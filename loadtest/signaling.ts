@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { schoolcall } from '../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type TestRedis, startRedis } from '../test/helpers/redis.js';
 import { cpuSeconds, percentile, residentBytes } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';

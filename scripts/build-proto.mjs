@@ -1,5 +1,5 @@
 // Generates static protobufjs code (ES module + TypeScript declarations) from
-// signaling/proto/*.proto into signaling/protocol/generated/. The .proto files
+// signaling/proto/*.proto into common/protocol/generated/. The .proto files
 // are the single source of truth; the generated files are not committed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const protoDir = join(root, 'signaling/proto');
-const outDir = join(root, 'signaling/protocol/generated');
+const outDir = join(root, 'common/protocol/generated');
 const outJs = join(outDir, 'protocol.js');
 const outDts = join(outDir, 'protocol.d.ts');
 const protos = readdirSync(protoDir)

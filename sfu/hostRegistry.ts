@@ -3,7 +3,7 @@
 // heartbeat, and a sorted set orders hosts by when that key lapses. A host
 // that stops (or dies) drops out of the list within one TTL.
 import type { Redis } from 'ioredis';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 
 export interface HostLoad {
   rooms: number;
@@ -43,7 +43,7 @@ export class HostRegistry {
   async start(): Promise<void> {
     await this.beat();
     this.timer = setInterval(() => {
-      this.beat().catch((err) => this.log.warn({ err: String(err) }, 'host heartbeat failed'));
+      this.beat().catch((err) => this.log.warn({ err }, 'host heartbeat failed'));
     }, this.heartbeatMs);
     this.timer.unref();
     this.log.info({ host: this.self.id, heartbeatMs: this.heartbeatMs }, 'host registered');

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 
 export interface WorkerPoolOptions {
   numWorkers: number;
@@ -133,11 +133,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
       });
     } catch (err) {
       worker.close();
-      throw new Error(`cannot listen for WebRTC on ${listenIp}:${port} (set RTC_BASE_PORT): ${String(err)}`);
+      throw new Error(`cannot listen for WebRTC on ${listenIp}:${port} (set RTC_BASE_PORT)`, { cause: err });
     }
     const slot: WorkerSlot = { index, worker, webRtcServer, routers: 0 };
     worker.on('died', (err) => {
-      this.log.error({ worker: index, pid: worker.pid, err: String(err) }, 'mediasoup worker died');
+      this.log.error({ worker: index, pid: worker.pid, err }, 'mediasoup worker died');
       void this.replace(slot);
     });
     this.log.debug({ worker: index, pid: worker.pid, port }, 'mediasoup worker ready');
@@ -154,7 +154,7 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
         this.emit('workerReplaced', dead.index);
         return;
       } catch (err) {
-        this.log.error({ worker: dead.index, err: String(err) }, 'mediasoup worker restart failed; retrying');
+        this.log.error({ worker: dead.index, err }, 'mediasoup worker restart failed; retrying');
       }
     }
   }

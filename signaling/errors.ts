@@ -1,5 +1,9 @@
-// A request failure that maps to a typed protocol error.
-import { schoolcall } from './protocol/generated/protocol.js';
+// Typed protocol errors, and the one place that turns anything a request
+// handler throws into one: refusals keep their code, what only bad client
+// input can cause becomes INVALID_ARGUMENT, everything else is INTERNAL.
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { WireValidationError } from '../common/protocol/mediaWire.js';
+import { EdgeRequestError } from '../sfu/edgeProtocol.js';
 
 export const ErrorCode = schoolcall.v1.ErrorCode;
 export type ErrorCode = schoolcall.v1.ErrorCode;
@@ -11,6 +15,48 @@ export class SignalingError extends Error {
   ) {
     super(message);
   }
+}
+
+export function invalid(message: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
+}
+
+export function notFound(what: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, `${what} not found`);
+}
+
+export function forbidden(message: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, message);
+}
+
+/** A call that failed only because of what the client sent (a bad RTP parameter, say). */
+class ClientInputError extends Error {}
+
+/**
+ * Runs a media call fed with client input: mediasoup rejects bad parameters
+ * with TypeError or UnsupportedError, and an edge host says when it refused
+ * for the client's sake; those are the client's fault, anything else is ours.
+ */
+export async function clientInput<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (
+      err instanceof TypeError ||
+      (err instanceof Error && err.name === 'UnsupportedError') ||
+      (err instanceof EdgeRequestError && err.clientError)
+    ) {
+      throw new ClientInputError(err.message, { cause: err });
+    }
+    throw err;
+  }
+}
+
+/** The typed error a request answers with; null means an internal fault the caller must log. */
+export function toSignalingError(err: unknown): SignalingError | null {
+  if (err instanceof SignalingError) return err;
+  if (err instanceof WireValidationError || err instanceof ClientInputError) return invalid(err.message);
+  return null;
 }
 
 /** Metric label for an error code: ERROR_CODE_NOT_JOINED -> not_joined. */

@@ -1,12 +1,12 @@
+import { createLogger } from '../common/log.js';
 // Entry point: load configuration, start the server, stop cleanly on signals.
 import { loadConfig } from './config.js';
-import { createLogger } from './log.js';
 import { startServer } from './server.js';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
 const server = await startServer(config, log).catch((err: unknown) => {
-  log.fatal({ err: String(err) }, 'server failed to start');
+  log.fatal({ err }, 'server failed to start');
   process.exit(1);
 });
 if (config.demoRoomId) {

@@ -1,29 +1,34 @@
-import { Redis } from 'ioredis';
-// Wires the parts together: worker pool, rooms, tokens, the WebSocket and
-// HTTP endpoints, and metrics. startServer() is what main.ts and the
-// integration tests call.
+// Wires the parts together: worker pool, deployment (single host or Redis),
+// rooms, the features (each its handlers, room listeners and HTTP routes),
+// the WebSocket and HTTP endpoints, and metrics. startServer() is what
+// main.ts and the integration tests call.
 import uWS from 'uWebSockets.js';
-import { EdgeLinks } from '../sfu/edgeLinks.js';
-import { EdgeMedia } from '../sfu/edgeMedia.js';
-import { type HostLoad, HostRegistry } from '../sfu/hostRegistry.js';
+import { type Logger, createLogger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
-import { Cluster } from './cluster/cluster.js';
-import { HostBus } from './cluster/hostBus.js';
-import { RoomHomes } from './cluster/roomHomes.js';
+import { createCallFeature } from './call/feature.js';
+import type { Membership } from './call/membership.js';
+import type { Cluster } from './cluster/cluster.js';
 import type { Config } from './config.js';
-import { registerHttpRoutes } from './httpApi.js';
-import { LessonControls } from './lessonControls.js';
-import { type Logger, createLogger } from './log.js';
-import { MeetingBook } from './meetings.js';
+import { createControlsFeature } from './controls/feature.js';
+import { type Deployment, openDeployment } from './deployment.js';
+import { MeetingBook } from './domain/meetings.js';
+import type { Room } from './domain/room.js';
+import { RoomRegistry } from './domain/roomRegistry.js';
+import { registerJoinRoutes } from './http/joinRoutes.js';
+import { JoinTokens } from './http/joinTokens.js';
+import { registerMeetingRoutes } from './http/meetingRoutes.js';
+import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
+import { registerRoomRoutes } from './http/roomRoutes.js';
+import { HttpRouter } from './http/router.js';
+import { StaticFiles } from './http/staticFiles.js';
+import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
-import { schoolcall } from './protocol/generated/protocol.js';
-import { RoomRegistry } from './roomRegistry.js';
-import { RoomService } from './roomService.js';
-import { RoomStore } from './roomStore.js';
-import { StaticFiles } from './staticFiles.js';
+import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
-import { WsServer } from './wsServer.js';
+import { WsServer } from './transport/wsServer.js';
+import { resyncSnapshot } from './wire/snapshots.js';
 
 import pb = schoolcall.v1;
 
@@ -38,179 +43,48 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+interface Core {
+  config: Config;
+  log: Logger;
+  pool: WorkerPool;
+  registry: RoomRegistry;
+  tokens: TokenService;
+  metrics: Metrics;
+  ws: WsServer;
+  cluster: Cluster;
+  deployment: Deployment;
+}
+
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const pool = await WorkerPool.create(
-    {
-      numWorkers: config.numWorkers,
-      listenIp: config.mediaListenIp,
-      announcedIp: config.mediaAnnouncedIp,
-      rtcBasePort: config.rtcBasePort,
-    },
-    log,
-  );
-  const registry = new RoomRegistry(pool, config.maxParticipantsPerRoom, {
-    speakingThresholdDbov: config.speakingThresholdDbov,
-    recvTransportsPerRouter: config.recvTransportsPerRouter,
-  });
-  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   const app = uWS.App();
+  const core = await startCore(app, config, log);
+  const { registry, ws, cluster, metrics, pool, deployment } = core;
 
-  let ws: WsServer | null = null;
-  let cluster: Cluster | null = null;
-  const live = (): LiveCounts => {
-    const c: LiveCounts = {
-      roomsDefined: registry.size,
-      roomsLive: 0,
-      participants: 0,
-      connections: ws?.connectionCount ?? 0,
-      transports: 0,
-      producers: { audio: 0, video: 0 },
-      consumers: { audio: 0, video: 0 },
-      forwardedConnections: cluster?.edgeClients.count ?? 0,
-      remoteParticipants: cluster?.remoteClients.count ?? 0,
-      edgeTransports: cluster?.edgeTransportCount ?? 0,
-    };
-    for (const room of registry.all()) {
-      if (room.peers.size > 0) c.roomsLive++;
-      c.participants += room.peers.size;
-      for (const peer of room.peers.values()) {
-        c.transports += peer.transports.size;
-        for (const p of peer.producers.values()) c.producers[p.producer.kind]++;
-        for (const consumer of peer.consumers.values()) c.consumers[consumer.kind]++;
-      }
-    }
-    return c;
-  };
-  const metrics = new Metrics(live, () => pool.usage());
-  pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+  const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
+  const controls = createControlsFeature({ ...call, log });
+  followOtherHosts(cluster, registry, call.membership, log);
+  // Every feature of the server; a new service adds itself here.
+  const features = [call.feature, controls] as const;
 
-  ws = new WsServer(
-    app,
-    {
-      maxFrameBytes: config.maxFrameBytes,
-      maxBackpressureBytes: config.maxBackpressureBytes,
-      idleTimeoutSeconds: 60,
-      trustProxy: config.trustProxy,
-    },
-    metrics,
-    log,
-  );
-  const self = { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp };
-  const hostLoad = (): HostLoad => {
-    const c = live();
-    return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
-  };
-  const pipeListenIp = {
-    ip: config.mediaListenIp,
-    announcedIp: config.mediaListenIp === config.mediaAnnouncedIp ? undefined : config.mediaAnnouncedIp,
-  };
-
-  // Multi-host: rooms and meetings in the shared Redis, this host announced
-  // there with its load, and rooms bridged between hosts over the host bus.
-  let redis: Redis | null = null;
-  let redisSub: Redis | null = null;
-  let hosts: HostRegistry | null = null;
-  let store: RoomStore | null = null;
-  let bus: HostBus | null = null;
-  let edgeLinks: EdgeLinks | null = null;
-  if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-    redisSub = new Redis(config.redisUrl, { lazyConnect: true });
-    await redis.connect();
-    await redisSub.connect();
-    store = new RoomStore(redis);
-    registry.useStore(store);
-    log.info({ rooms: await registry.restore() }, 'rooms restored from redis');
-    hosts = new HostRegistry(redis, self, hostLoad, config.hostHeartbeatMs, log);
-    bus = new HostBus(redis, redisSub, config.hostId, log, metrics);
-    edgeLinks = new EdgeLinks(bus, pipeListenIp, log);
-  }
-
-  const rooms = new RoomService(registry, tokens, ws, log, edgeLinks);
-  ws.attach('/ws', rooms, new LessonControls(rooms, log));
-
-  if (redis && hosts && bus && edgeLinks) {
-    const wsServer = ws;
-    const hostBus = bus;
-    cluster = new Cluster({
-      bus: hostBus,
-      homes: new RoomHomes(redis, config.hostId, hosts.ttlMs),
-      hosts,
-      edgeLinks,
-      edgeMedia: new EdgeMedia(
-        pool,
-        {
-          speakingThresholdDbov: config.speakingThresholdDbov,
-          recvTransportsPerRouter: config.recvTransportsPerRouter,
-        },
-        pipeListenIp,
-        (host, body) => hostBus.send(host, body),
-        log,
-      ),
-      tokens,
-      fanout: wsServer,
-      makeSession: (id, socket) => wsServer.makeSession(id, socket, false),
-      beforeServing: (roomId) => registry.reloadIfIdle(roomId),
-      closeRoomHere: (roomId) => {
-        const room = registry.get(roomId);
-        if (!room) return;
-        rooms.closeRoom(room);
-        registry.delete(roomId);
-        log.info({ room: roomId }, 'room deleted on another host; call ended');
-      },
-      handOver: (roomId) => {
-        const room = registry.get(roomId);
-        if (room) {
-          rooms.endCall(
-            room,
-            pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
-            'the lesson moved to another server; rejoin',
-          );
-        }
-      },
-      activeRooms: () =>
-        [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
-      heartbeatMs: config.hostHeartbeatMs,
-      log,
-    });
-    wsServer.useCluster(cluster);
-    await hosts.start();
-    await cluster.start();
-  }
-  const meetings = new MeetingBook(store);
+  ws.attach('/ws', {
+    handlers: handlerTable(features),
+    leaveRoom: (joined) => call.membership.leave(joined),
+    resyncSnapshot: ({ room, peer }) => resyncSnapshot(room, peer),
+  });
+  registry.onEachRoom((room) => {
+    for (const f of features) f.attach?.(room);
+  });
+  log.info({ rooms: await registry.restore() }, 'rooms restored');
+  await cluster.start();
+  const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
-
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
-
-  registerHttpRoutes(app, {
-    registry,
-    rooms,
-    tokens,
-    auth: new AdminAuth(config.adminSecret),
-    metrics,
-    staticFiles: new StaticFiles(config.webRoot),
-    log,
-    publicUrl: config.publicUrl,
-    demoRoomId: config.demoRoomId,
-    trustProxy: config.trustProxy,
-    meetings,
-    roomDeleted: (roomId) => cluster?.roomDeleted(roomId),
-    listHosts: async () => {
-      if (hosts) return hosts.list();
-      return [{ ...self, load: hostLoad() }];
-    },
-    health: () => ({
-      status: 'ok',
-      workers: pool.size,
-      rooms: registry.size,
-      connections: ws?.connectionCount ?? 0,
-    }),
-  });
+  registerHttp(app, core, features, call.membership, meetings);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -226,21 +100,145 @@ export async function startServer(
     port,
     url,
     registry,
-    tokens,
+    tokens: core.tokens,
     pool,
     metrics,
     log,
     async close() {
       uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) rooms.closeRoom(room);
-      ws?.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
-      rooms.dispose();
-      cluster?.stop();
+      for (const room of [...registry.all()]) call.membership.closeRoom(room);
+      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      for (const f of features) await f.close?.();
+      await cluster.stop();
       pool.close();
-      await hosts?.stop().catch(() => undefined);
-      redis?.disconnect();
-      redisSub?.disconnect();
+      await deployment.close();
       app.close?.();
     },
   };
+}
+
+/** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
+async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Promise<Core> {
+  const mediaOptions = {
+    speakingThresholdDbov: config.speakingThresholdDbov,
+    recvTransportsPerRouter: config.recvTransportsPerRouter,
+  };
+  const pool = await WorkerPool.create(
+    {
+      numWorkers: config.numWorkers,
+      listenIp: config.mediaListenIp,
+      announcedIp: config.mediaAnnouncedIp,
+      rtcBasePort: config.rtcBasePort,
+    },
+    log,
+  );
+  const deployment = await openDeployment(config.redisUrl, log);
+  const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
+  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
+  // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
+  const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
+  const metrics = new Metrics(live, () => pool.usage());
+  pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+  const ws = new WsServer(
+    app,
+    {
+      maxFrameBytes: config.maxFrameBytes,
+      maxBackpressureBytes: config.maxBackpressureBytes,
+      idleTimeoutSeconds: 60,
+      trustProxy: config.trustProxy,
+    },
+    metrics,
+    log,
+  );
+  const cluster = deployment.createCluster({
+    self: { id: config.hostId, publicUrl: config.publicUrl, mediaIp: config.mediaAnnouncedIp },
+    hostLoad: () => {
+      const c = live();
+      return { rooms: c.roomsLive, participants: c.participants, workers: pool.size };
+    },
+    pool,
+    mediaOptions,
+    pipeListenIp: {
+      ip: config.mediaListenIp,
+      announcedIp: config.mediaListenIp === config.mediaAnnouncedIp ? undefined : config.mediaAnnouncedIp,
+    },
+    tokens,
+    fanout: ws,
+    makeSession: (id, socket) => ws.makeSession(id, socket, false),
+    activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
+    beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+    heartbeatMs: config.hostHeartbeatMs,
+    log,
+    metrics,
+  });
+  ws.useCluster(cluster);
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment };
+}
+
+/** Ends the call here of a room another host deleted or took over. */
+function followOtherHosts(
+  cluster: Cluster,
+  registry: RoomRegistry,
+  membership: Membership,
+  log: Logger,
+): void {
+  cluster.on('roomDeletedElsewhere', (roomId) => {
+    const room = registry.get(roomId);
+    if (!room) return;
+    membership.closeRoom(room);
+    registry.delete(roomId);
+    log.info({ room: roomId }, 'room deleted on another host; call ended');
+  });
+  cluster.on('roomTakenOver', (roomId) => {
+    const room = registry.get(roomId);
+    if (!room) return;
+    membership.endCall(
+      room,
+      pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
+      'the lesson moved to another server; rejoin',
+    );
+  });
+}
+
+/** The admin API, joining by code, every feature's routes, and the pages. */
+function registerHttp(
+  app: uWS.TemplatedApp,
+  core: Core,
+  features: readonly Feature<never>[],
+  membership: Membership,
+  meetings: MeetingBook,
+): void {
+  const { config, registry, metrics, log, cluster, pool, ws } = core;
+  const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
+  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  /** Ends a room's call (on its home too, when that is another host) and deletes it. */
+  const deleteRoom = async (room: Room): Promise<void> => {
+    membership.closeRoom(room);
+    await registry.removeStored(room.id);
+    cluster.roomDeleted(room.id);
+  };
+  const publicUrl = config.publicUrl;
+  registerRoomRoutes(router, {
+    registry,
+    joinTokens,
+    publicUrl,
+    log,
+    deleteRoom,
+    listHosts: () => cluster.listHosts(),
+  });
+  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom });
+  registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
+  for (const f of features) f.routes?.(router);
+  registerPageRoutes(router, {
+    metrics,
+    staticFiles: new StaticFiles(config.webRoot),
+    demoRoomId: config.demoRoomId,
+    health: () => ({
+      status: 'ok',
+      workers: pool.size,
+      rooms: registry.size,
+      connections: ws.connectionCount,
+    }),
+  });
+  registerNotFound(router, metrics);
 }

@@ -3,8 +3,8 @@
 // shared secret.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { type RoleName, isRoleName } from './domain/roles.js';
 import { ErrorCode, SignalingError } from './errors.js';
-import { type RoleName, isRoleName } from './roles.js';
 
 export interface TokenClaims {
   userId: string;

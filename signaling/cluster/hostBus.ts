@@ -4,33 +4,26 @@
 // their answers by request id and time out rather than hang.
 import { EventEmitter } from 'node:events';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../log.js';
+import type { Logger } from '../../common/log.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import {
+  type EdgeOp,
+  EdgeRequestError,
+  type EdgeRequester,
+  type EnvelopeBody,
+} from '../../sfu/edgeProtocol.js';
 import type { Metrics } from '../metrics.js';
-import { schoolcall } from '../protocol/generated/protocol.js';
 
 import pb = schoolcall.v1;
 
-export type EnvelopeBody = Omit<pb.IHostEnvelope, 'fromHost'>;
-export type EdgeOp = Omit<pb.IEdgeRequest, 'requestId'>;
-
 const CHANNEL_PREFIX = 'school-call:bus:';
 const REQUEST_TIMEOUT_MS = 10_000;
-
-export class EdgeRequestError extends Error {
-  constructor(
-    message: string,
-    /** Refused for what the participant sent, not for a fault of the edge. */
-    readonly clientError = false,
-  ) {
-    super(message);
-  }
-}
 
 interface BusEvents {
   message: [envelope: pb.HostEnvelope];
 }
 
-export class HostBus extends EventEmitter<BusEvents> {
+export class HostBus extends EventEmitter<BusEvents> implements EdgeRequester {
   private nextRequestId = 1;
   private stopped = false;
   private readonly pending = new Map<
@@ -59,7 +52,7 @@ export class HostBus extends EventEmitter<BusEvents> {
     this.metrics?.hostMessages.inc({ direction: 'sent', kind: bodyKind(body) });
     this.pub
       .publish(CHANNEL_PREFIX + host, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
-      .catch((err) => this.log.warn({ host, err: String(err) }, 'cannot reach host'));
+      .catch((err) => this.log.warn({ host, err }, 'cannot reach host'));
   }
 
   /** Sends a media request to an edge host and waits for its answer. */
@@ -93,7 +86,7 @@ export class HostBus extends EventEmitter<BusEvents> {
     try {
       envelope = pb.HostEnvelope.decode(message);
     } catch (err) {
-      this.log.warn({ err: String(err) }, 'undecodable host message');
+      this.log.warn({ err }, 'undecodable host message');
       this.metrics?.hostMessages.inc({ direction: 'received', kind: 'undecodable' });
       return;
     }

@@ -1,7 +1,7 @@
 // A signaling client for tests: the web client's SignalingClient over the
 // `ws` package, with an event log to wait on.
 import WebSocket from 'ws';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { SignalingClient, type WebSocketFactory } from '../../web/src/signalingClient.js';
 
 import pb = schoolcall.v1;

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createLogger } from '../../common/log.js';
 import { type Config, loadConfig } from '../../signaling/config.js';
-import { createLogger } from '../../signaling/log.js';
 import { type RunningServer, startServer } from '../../signaling/server.js';
 
 /** A port free for both TCP and UDP right now (WebRtcServer listens on both). */

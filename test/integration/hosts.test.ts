@@ -2,8 +2,8 @@
 // load with a heartbeat, and one that stops or dies drops out of the list.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
 import { HostRegistry } from '../../sfu/hostRegistry.js';
-import { createLogger } from '../../signaling/log.js';
 import { TestClient } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';

@@ -5,7 +5,7 @@ import {
   generatePassword,
   normalizeCode,
   passwordMatches,
-} from '../../signaling/joinCodes.js';
+} from '../../signaling/domain/joinCodes.js';
 import { SlidingWindowLimiter } from '../../signaling/rateLimiter.js';
 
 describe('short codes and passwords', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {
   type RtpCapabilities,
   type RtpParameters,
@@ -8,7 +8,7 @@ import {
   rtpCapabilitiesToWire,
   rtpParametersFromWire,
   rtpParametersToWire,
-} from '../../signaling/protocol/mediaWire.js';
+} from '../../common/protocol/mediaWire.js';
 
 import pb = schoolcall.v1;
 

@@ -5,7 +5,7 @@ import {
   occurrences,
   parseLocal,
   zonedToUtc,
-} from '../../signaling/meetings.js';
+} from '../../signaling/domain/meetings.js';
 
 describe('scheduled meetings', () => {
   it('turn a wall-clock time in a time zone into the right instant', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { ErrorCode } from '../../signaling/errors.js';
 import { SignalingError } from '../../signaling/errors.js';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
-import { decodeClientFrame, encodeError } from '../../signaling/wire.js';
+import { decodeClientFrame, encodeError } from '../../signaling/wire/frames.js';
 
 import pb = schoolcall.v1;
 

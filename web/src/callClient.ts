@@ -5,7 +5,7 @@
 // controls. The server decides what this participant may do; refusals come
 // back as RequestError.
 import { Device, type types } from 'mediasoup-client';
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {
   type RtpParameters,
   dtlsParametersFromWire,
@@ -17,7 +17,7 @@ import {
   rtpCapabilitiesToWire,
   rtpParametersFromWire,
   rtpParametersToWire,
-} from '../../signaling/protocol/mediaWire.js';
+} from '../../common/protocol/mediaWire.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -108,10 +108,11 @@ export class CallClient {
     });
     this.signaling.onEvent = (e) => {
       // Admission and closing must not wait behind the setup they unblock.
-      if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
-      else if (e.sessionClosed) this.onClosed(e.sessionClosed);
-      else if (e.waitingRoomChanged) this.listener.waitingRoomChanged(e.waitingRoomChanged.waiting ?? []);
-      else this.eventChain = this.eventChain.then(() => this.onEvent(e));
+      if (e.event === 'admitted' || e.event === 'sessionClosed' || e.event === 'waitingRoomChanged') {
+        this.onImmediateEvent(e);
+      } else {
+        this.eventChain = this.eventChain.then(() => this.onEvent(e));
+      }
     };
     this.signaling.onClose = () => {
       if (this.ended) return;
@@ -484,39 +485,87 @@ export class CallClient {
     this.listener.presence(this.participantCount);
   }
 
+  private onImmediateEvent(e: pb.Event): void {
+    if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
+    else if (e.sessionClosed) this.onClosed(e.sessionClosed);
+    else if (e.waitingRoomChanged) this.listener.waitingRoomChanged(e.waitingRoomChanged.waiting ?? []);
+  }
+
+  /** Every event the server pushes, in order; the compiler checks none is forgotten. */
   private async onEvent(e: pb.Event): Promise<void> {
+    const type = e.event;
+    if (!type) return;
     try {
-      if (e.presenceChanged) this.onPresence(e.presenceChanged);
-      else if (e.resync) await this.reconcile(e.resync);
-      else if (e.participantUpdated?.participant) {
-        // About ourselves.
-        this.self = e.participantUpdated.participant;
-        this.listener.participantUpdated(this.self);
-      } else if (e.producerAdded?.producer) await this.consume(e.producerAdded.producer);
-      else if (e.producerRemoved) {
-        for (const [cid, c] of this.consumers) {
-          if (c.remote.producerId === e.producerRemoved.producerId) this.removeConsumer(cid);
+      switch (type) {
+        case 'admitted':
+        case 'sessionClosed':
+        case 'waitingRoomChanged':
+          this.onImmediateEvent(e);
+          break;
+        case 'presenceChanged':
+          this.onPresence(e.presenceChanged!);
+          break;
+        case 'resync':
+          await this.reconcile(e.resync!);
+          break;
+        case 'participantUpdated':
+          // About ourselves.
+          if (!e.participantUpdated?.participant) break;
+          this.self = e.participantUpdated.participant;
+          this.listener.participantUpdated(this.self);
+          break;
+        case 'producerAdded':
+          if (e.producerAdded?.producer) await this.consume(e.producerAdded.producer);
+          break;
+        case 'producerRemoved':
+          for (const [cid, c] of this.consumers) {
+            if (c.remote.producerId === e.producerRemoved?.producerId) this.removeConsumer(cid);
+          }
+          break;
+        case 'producerStateChanged':
+        case 'consumerStateChanged':
+          // A paused stream simply stops; tiles do not show it yet.
+          break;
+        case 'consumerClosed':
+          this.removeConsumer(e.consumerClosed?.consumerId ?? '');
+          break;
+        case 'roomSettingsChanged':
+          if (!e.roomSettingsChanged?.settings) break;
+          this.settings = e.roomSettingsChanged.settings;
+          this.listener.settingsChanged(this.settings);
+          break;
+        case 'reactionSent':
+          this.listener.reaction(e.reactionSent?.participantId ?? '', e.reactionSent?.reaction ?? 0);
+          break;
+        case 'attentionRequested':
+          this.listener.attention(e.attentionRequested!);
+          break;
+        case 'mutedByHost': {
+          // The server already stopped forwarding; stop sending too.
+          const muted = e.mutedByHost!;
+          const source = muted.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
+          this.producers.get(source)?.pause();
+          this.listener.mutedByHost(source, Boolean(muted.blocked));
+          break;
         }
-      } else if (e.consumerClosed) this.removeConsumer(e.consumerClosed.consumerId ?? '');
-      else if (e.roomSettingsChanged?.settings) {
-        this.settings = e.roomSettingsChanged.settings;
-        this.listener.settingsChanged(this.settings);
-      } else if (e.reactionSent) {
-        this.listener.reaction(e.reactionSent.participantId ?? '', e.reactionSent.reaction ?? 0);
-      } else if (e.attentionRequested) this.listener.attention(e.attentionRequested);
-      else if (e.mutedByHost) {
-        // The server already stopped forwarding; stop sending too.
-        const source = e.mutedByHost.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
-        this.producers.get(source)?.pause();
-        this.listener.mutedByHost(source, Boolean(e.mutedByHost.blocked));
-      } else if (e.activeSpeakerChanged) {
-        this.listener.activeSpeaker(e.activeSpeakerChanged.participantId ?? '');
-      } else if (e.speakingChanged) {
-        this.listener.speaking(e.speakingChanged.participantIds ?? []);
-      } else if (e.breakoutsChanged) {
-        this.breakouts = e.breakoutsChanged;
-        this.listener.breakoutsChanged(e.breakoutsChanged);
-      } else if (e.moved) await this.relocate(e.moved);
+        case 'activeSpeakerChanged':
+          this.listener.activeSpeaker(e.activeSpeakerChanged?.participantId ?? '');
+          break;
+        case 'speakingChanged':
+          this.listener.speaking(e.speakingChanged?.participantIds ?? []);
+          break;
+        case 'breakoutsChanged':
+          this.breakouts = e.breakoutsChanged!;
+          this.listener.breakoutsChanged(this.breakouts);
+          break;
+        case 'moved':
+          await this.relocate(e.moved!);
+          break;
+        default: {
+          const unknown: never = type;
+          console.warn('unknown event', unknown);
+        }
+      }
     } catch (err) {
       console.warn('event handling failed', err);
     }

@@ -1,7 +1,7 @@
 // Client side of the signaling protocol: binary protobuf frames over a
 // WebSocket, requests matched to responses by id, events to a listener.
 // Works with the browser's WebSocket and with the `ws` package in tests.
-import { schoolcall } from '../../signaling/protocol/generated/protocol.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
 
 import pb = schoolcall.v1;
 

@@ -1,0 +1,155 @@
+// Who is in a call: joining with a token (straight in, or into the waiting
+// room), being admitted, leaving, being removed, and the end of a call. Every
+// check happens before anything changes, so a refused join changes nothing.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../common/log.js';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import { Peer, type PeerChannel, type PeerIdentity } from '../domain/peer.js';
+import { isModerator } from '../domain/roles.js';
+import type { JoinedPeer, Room } from '../domain/room.js';
+import type { RoomRegistry } from '../domain/roomRegistry.js';
+import { defaultSortName } from '../domain/roster.js';
+import { ErrorCode, SignalingError, invalid } from '../errors.js';
+import type { TokenService } from '../tokens.js';
+import { encodeEvent } from '../wire/frames.js';
+import { joinResponse, waitingResponse } from '../wire/snapshots.js';
+import type { SessionTokens } from './sessionTokens.js';
+
+import pb = schoolcall.v1;
+
+const MAX_TOKEN_LENGTH = 4096;
+
+export class Membership {
+  constructor(
+    private readonly registry: RoomRegistry,
+    private readonly tokens: TokenService,
+    private readonly sessionTokens: SessionTokens,
+    private readonly log: Logger,
+  ) {}
+
+  async join(
+    req: pb.IJoinRequest,
+    channel: PeerChannel,
+    isOpen: () => boolean,
+  ): Promise<{ joined: JoinedPeer; response: pb.IJoinResponse }> {
+    const roomId = req.roomId ?? '';
+    const token = req.token ?? '';
+    if (!token) throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is required');
+    if (token.length > MAX_TOKEN_LENGTH) throw invalid('token is too long');
+    const claims = await this.tokens.verify(token);
+    if (claims.roomId !== roomId) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not for this room');
+    }
+    const room = await this.registry.find(roomId);
+    if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    const moderator = isModerator(claims.role);
+    if (room.bannedUserIds.has(claims.userId)) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
+    }
+    if (room.settings.locked && !moderator) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_LOCKED, 'the lesson is locked by the teacher');
+    }
+    if (claims.role === 'guest' && !room.settings.guestsAllowed) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, 'this lesson does not admit guests');
+    }
+    const previous = room.peerByUserId(claims.userId);
+    if (!previous && room.peers.size + room.waiting.size >= room.definition.maxParticipants) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_FULL, 'room is full');
+    }
+    const mode = room.settings.waitingRoom;
+    const mustWait =
+      !moderator &&
+      !room.admittedUserIds.has(claims.userId) &&
+      (mode === 'everyone' || (mode === 'guests' && claims.role === 'guest'));
+    const location = room.breakouts.locationOf(claims.userId);
+    if (!mustWait) await room.ensureMedia(location);
+    // The connection may have gone, or the room been deleted, while we awaited.
+    if (!isOpen()) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'connection closed during join');
+    if (this.registry.get(roomId) !== room) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    }
+
+    const stale = room.peerByUserId(claims.userId);
+    if (stale) {
+      this.remove(room, stale);
+      stale.channel.close(pb.CloseReason.CLOSE_REASON_REPLACED, 'joined from another connection');
+    }
+    const identity: PeerIdentity = {
+      participantId: randomUUID(),
+      userId: claims.userId,
+      displayName: claims.displayName.slice(0, 128),
+      sortName: (claims.sortName ?? defaultSortName(claims.displayName)).slice(0, 128),
+      role: claims.role,
+    };
+    const peer = new Peer(identity, channel);
+    peer.location = location;
+    const session = await this.sessionTokens.mint(room, peer);
+    if (mustWait) {
+      room.addWaiting(peer);
+      this.log.info({ room: room.id, participant: peer.id, user: identity.userId }, 'participant waiting');
+      return { joined: { room, peer }, response: { ...waitingResponse(room, peer), session } };
+    }
+    const response = this.enter(room, peer, false);
+    return { joined: { room, peer }, response: { ...response, session } };
+  }
+
+  /** Lets a waiting participant in; tells them with an Admitted event. */
+  async admit(room: Room, peer: Peer): Promise<void> {
+    if (!room.isWaiting(peer)) return;
+    peer.location = room.breakouts.locationOf(peer.identity.userId);
+    await room.ensureMedia(peer.location);
+    if (!room.isWaiting(peer)) return;
+    const join = this.enter(room, peer, true);
+    peer.channel.send(encodeEvent({ admitted: { join } }));
+  }
+
+  /** Puts a peer into the room proper and returns what it needs to start. */
+  private enter(room: Room, peer: Peer, admitted: boolean): pb.IJoinResponse {
+    const media = room.mediaAt(peer.location);
+    if (!media) throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'room media is not available');
+    const others = [...room.peers.values()];
+    room.enter(peer, admitted);
+    this.log.info(
+      {
+        room: room.id,
+        participant: peer.id,
+        user: peer.identity.userId,
+        role: peer.identity.role,
+        size: room.peers.size,
+      },
+      'participant joined',
+    );
+    return joinResponse(room, peer, others, media);
+  }
+
+  /** Takes a peer out (present or waiting) on its own request or when its connection closed. Idempotent. */
+  leave({ room, peer }: JoinedPeer): void {
+    if (!room.isPresent(peer) && !room.isWaiting(peer)) return;
+    this.remove(room, peer);
+    this.log.info({ room: room.id, participant: peer.id, size: room.peers.size }, 'participant left');
+  }
+
+  /** Takes a peer out of the room or the waiting queue; the caller closes its connection if needed. */
+  remove(room: Room, peer: Peer): void {
+    if (room.removeWaiting(peer)) return;
+    room.leave(peer);
+  }
+
+  /**
+   * Ends the call for everyone present or waiting; the room stays for the next
+   * call. The initiator's connection closes after its request is answered.
+   */
+  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer): void {
+    for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
+      this.remove(room, peer);
+      if (peer === initiator) setImmediate(() => peer.channel.close(reason, message));
+      else peer.channel.close(reason, message);
+    }
+    room.endCall();
+  }
+
+  /** Ends a room for everyone (admin delete). */
+  closeRoom(room: Room): void {
+    this.endCall(room, pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
+  }
+}

@@ -1,0 +1,39 @@
+// Single host or several: decided once, at start, from REDIS_URL. A
+// deployment gives the store rooms and meetings are kept in, and makes the
+// cluster that shares rooms with other hosts (or the single-host one).
+import { Redis } from 'ioredis';
+import type { Logger } from '../common/log.js';
+import { type Cluster, SingleHostCluster } from './cluster/cluster.js';
+import { type ClusterParts, RedisCluster } from './cluster/redisCluster.js';
+import type { RoomStore } from './domain/roomStore.js';
+import { MemoryRoomStore } from './store/memoryRoomStore.js';
+import { RedisRoomStore } from './store/redisRoomStore.js';
+
+export interface Deployment {
+  readonly store: RoomStore;
+  createCluster(parts: ClusterParts): Cluster;
+  close(): Promise<void>;
+}
+
+export async function openDeployment(redisUrl: string | null, log: Logger): Promise<Deployment> {
+  if (!redisUrl) {
+    return {
+      store: new MemoryRoomStore(),
+      createCluster: (parts) => new SingleHostCluster(parts.self, parts.hostLoad),
+      close: async () => undefined,
+    };
+  }
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const redisSub = new Redis(redisUrl, { lazyConnect: true });
+  await redis.connect();
+  await redisSub.connect();
+  log.info({ redis: new URL(redisUrl).host }, 'sharing rooms through redis');
+  return {
+    store: new RedisRoomStore(redis),
+    createCluster: (parts) => new RedisCluster(redis, redisSub, parts),
+    close: async () => {
+      redis.disconnect();
+      redisSub.disconnect();
+    },
+  };
+}

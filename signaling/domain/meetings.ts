@@ -1,0 +1,155 @@
+// Scheduled meetings: a title, a start in the organiser's time zone, a
+// duration and an optional weekly recurrence, with the invitation text a
+// teacher pastes into a chat. Times are computed per occurrence in the time
+// zone, so a weekly 09:00 lesson stays at 09:00 across daylight-saving changes.
+export interface MeetingInput {
+  title: string;
+  /** Local date and time in `timeZone`, "YYYY-MM-DDTHH:mm". */
+  startsAtLocal: string;
+  durationMinutes: number;
+  timeZone: string;
+  /** Number of weekly occurrences, 1 for a one-off meeting. */
+  weeklyCount: number;
+}
+
+export interface Meeting extends MeetingInput {
+  id: string;
+  roomId: string;
+  createdAt: Date;
+}
+
+const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `tz` from UTC at instant `utcMs`, in ms (positive east of Greenwich). */
+function zoneOffsetMs(utcMs: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/** The UTC instant of a wall-clock time in a time zone (the later one in a DST overlap). */
+export function zonedToUtc(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  tz: string,
+): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
+  let guess = wall - zoneOffsetMs(wall, tz);
+  guess = wall - zoneOffsetMs(guess, tz);
+  return new Date(guess);
+}
+
+export function parseLocal(value: string): [number, number, number, number, number] | null {
+  const m = LOCAL_PATTERN.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  const check = new Date(Date.UTC(y, mo - 1, d, h, mi));
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) return null;
+  return [y, mo, d, h, mi];
+}
+
+/** Start instants of every occurrence, in order. */
+export function occurrences(m: MeetingInput): Date[] {
+  const parsed = parseLocal(m.startsAtLocal);
+  if (!parsed) return [];
+  const [y, mo, d, h, mi] = parsed;
+  const out: Date[] = [];
+  for (let week = 0; week < m.weeklyCount; week++) {
+    // Day arithmetic in UTC on the calendar date, then back into the zone.
+    const date = new Date(Date.UTC(y, mo - 1, d + 7 * week));
+    out.push(zonedToUtc(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), h, mi, m.timeZone));
+  }
+  return out;
+}
+
+function formatInZone(date: Date, tz: string, options: Intl.DateTimeFormatOptions): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...options }).format(date);
+}
+
+/** Text to paste into a chat: what, when, and how to join from a phone or from paper. */
+export function invitationText(
+  m: MeetingInput,
+  join: { shortLink: string; code: string; password: string },
+): string {
+  const [first] = occurrences(m);
+  if (!first) return '';
+  const end = new Date(first.getTime() + m.durationMinutes * 60_000);
+  const day = formatInZone(first, m.timeZone, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  const from = formatInZone(first, m.timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const to = formatInZone(end, m.timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const weekday = formatInZone(first, m.timeZone, { weekday: 'long' });
+  const lines = [m.title, `${day}, ${from}–${to} (${m.timeZone})`];
+  if (m.weeklyCount > 1) lines.push(`Every ${weekday}, ${m.weeklyCount} times`);
+  lines.push('', `Join: ${join.shortLink}`, `Meeting code: ${join.code}`, `Password: ${join.password}`);
+  return lines.join('\n');
+}
+
+/** Where meetings are kept (the deployment's RoomStore). */
+export interface MeetingStore {
+  saveMeeting(m: Meeting): Promise<void>;
+  deleteMeeting(id: string): Promise<void>;
+  loadAllMeetings(): Promise<Meeting[]>;
+}
+
+/** Scheduled meetings by id (the id of their room too), kept in the store. */
+export class MeetingBook {
+  private readonly meetings = new Map<string, Meeting>();
+
+  constructor(private readonly store: MeetingStore) {}
+
+  async restore(): Promise<void> {
+    for (const m of await this.store.loadAllMeetings()) this.meetings.set(m.id, m);
+  }
+
+  async add(meeting: Meeting): Promise<void> {
+    await this.store.saveMeeting(meeting);
+    this.meetings.set(meeting.id, meeting);
+  }
+
+  get(id: string): Meeting | undefined {
+    return this.meetings.get(id);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    await this.store.deleteMeeting(id);
+    return this.meetings.delete(id);
+  }
+
+  all(): Meeting[] {
+    return [...this.meetings.values()];
+  }
+}

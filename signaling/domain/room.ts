@@ -1,0 +1,270 @@
+// A room: its definition and settings, who is in it and who waits, breakout
+// rooms, and its media (one router per location). Every change to who is
+// where, to producers, speakers and settings goes through a method here that
+// tells the room's listeners (roomEvents.ts) once the state has changed.
+import type { types } from 'mediasoup';
+import { DEFAULT_ROOM_MEDIA_OPTIONS, RoomMedia, type RoomMediaOptions } from '../../sfu/roomMedia.js';
+import type { WorkerPool } from '../../sfu/workerPool.js';
+import { Breakouts } from './breakouts.js';
+import type { Peer } from './peer.js';
+import type { MediaSourceName, RoleName } from './roles.js';
+import {
+  DEFAULT_ROOM_SETTINGS,
+  type RoomDefinition,
+  type RoomLocation,
+  type RoomSettings,
+} from './roomDefinition.js';
+import { type ListenerErrorSink, RoomEvents } from './roomEvents.js';
+
+/** A peer and the room it belongs to: what a joined connection holds. */
+export interface JoinedPeer {
+  room: Room;
+  peer: Peer;
+}
+
+export interface ProducerEntry {
+  producer: types.Producer;
+  peer: Peer;
+  source: MediaSourceName;
+}
+
+export class Room {
+  readonly peers = new Map<string, Peer>();
+  /** People waiting to be admitted, oldest first (Map keeps insertion order). */
+  readonly waiting = new Map<string, Peer>();
+  /** Users let in once during this call; they skip the waiting room on reconnect. */
+  readonly admittedUserIds = new Set<string>();
+  /** Users removed with a ban; refused until the call ends. */
+  readonly bannedUserIds = new Set<string>();
+  settings: RoomSettings;
+  /** Dominant speaker per location. */
+  readonly activeSpeakers = new Map<RoomLocation, string>();
+  /** Who is audible per location, as last announced (sorted, joined). */
+  readonly speaking = new Map<RoomLocation, string>();
+  readonly breakouts = new Breakouts();
+  readonly events: RoomEvents;
+  /** One router per location: the main room and each open breakout room. */
+  private readonly media = new Map<RoomLocation, RoomMedia>();
+  private readonly mediaPromises = new Map<RoomLocation, Promise<RoomMedia>>();
+
+  constructor(
+    readonly definition: RoomDefinition,
+    private readonly pool: WorkerPool,
+    settings: Partial<RoomSettings> = {},
+    private readonly mediaOptions: RoomMediaOptions = DEFAULT_ROOM_MEDIA_OPTIONS,
+    onListenerError: ListenerErrorSink = () => undefined,
+  ) {
+    this.settings = { ...DEFAULT_ROOM_SETTINGS, ...settings };
+    this.events = new RoomEvents(onListenerError);
+  }
+
+  get id(): string {
+    return this.definition.id;
+  }
+
+  // ---- membership --------------------------------------------------------------
+
+  /** Whether the peer is in the room proper (not waiting, not gone). */
+  isPresent(peer: Peer): boolean {
+    return this.peers.get(peer.id) === peer;
+  }
+
+  isWaiting(peer: Peer): boolean {
+    return this.waiting.get(peer.id) === peer;
+  }
+
+  addWaiting(peer: Peer): void {
+    this.waiting.set(peer.id, peer);
+    this.events.emit('participantWaiting', { peer });
+    this.events.emit('waitingRoomChanged', {});
+  }
+
+  /** Takes a peer out of the waiting queue (it left, or was denied). */
+  removeWaiting(peer: Peer): boolean {
+    if (!this.isWaiting(peer)) return false;
+    this.waiting.delete(peer.id);
+    this.events.emit('waitingRoomChanged', {});
+    return true;
+  }
+
+  /** Tells listeners the waiting queue changed, after admitting several people at once. */
+  waitingRoomChanged(): void {
+    this.events.emit('waitingRoomChanged', {});
+  }
+
+  /** Puts a peer into the room proper; `admitted` when a host let it in from the waiting room. */
+  enter(peer: Peer, admitted: boolean): void {
+    if (admitted) {
+      this.waiting.delete(peer.id);
+      this.admittedUserIds.add(peer.identity.userId);
+    }
+    this.peers.set(peer.id, peer);
+    this.events.emit('participantJoined', { peer, admitted });
+  }
+
+  /** Takes a present peer out, closing its media (which announces its producers' removal). */
+  leave(peer: Peer): boolean {
+    if (!this.isPresent(peer)) return false;
+    this.peers.delete(peer.id);
+    peer.closeMedia();
+    if (this.activeSpeakers.get(peer.location) === peer.id) this.activeSpeakers.delete(peer.location);
+    this.events.emit('participantLeft', { peer, location: peer.location });
+    return true;
+  }
+
+  /** Tells listeners that a peer's hand, blocks, ask-to-speak or similar changed. */
+  peerUpdated(peer: Peer): void {
+    this.events.emit('participantUpdated', { peer });
+  }
+
+  setRole(peer: Peer, role: RoleName): void {
+    const from = peer.identity.role;
+    if (from === role) return;
+    peer.identity.role = role;
+    this.events.emit('roleChanged', { peer, from });
+    this.events.emit('participantUpdated', { peer });
+  }
+
+  /** Moves a present peer to another location; its media there is set up by its client. */
+  move(peer: Peer, to: RoomLocation): void {
+    const from = peer.location;
+    peer.closeMedia();
+    peer.location = to;
+    this.events.emit('participantMoved', { peer, from, to });
+  }
+
+  /** A peer of this user, present or waiting. */
+  peerByUserId(userId: string): Peer | undefined {
+    for (const p of this.peers.values()) if (p.identity.userId === userId) return p;
+    for (const p of this.waiting.values()) if (p.identity.userId === userId) return p;
+    return undefined;
+  }
+
+  *peersAt(location: RoomLocation): Iterable<Peer> {
+    for (const peer of this.peers.values()) if (peer.location === location) yield peer;
+  }
+
+  // ---- settings, breakouts, the end of a call -----------------------------------
+
+  updateSettings(next: RoomSettings, by: Peer | null): void {
+    this.settings = next;
+    this.events.emit('settingsChanged', { settings: next, by });
+  }
+
+  breakoutsChanged(): void {
+    this.events.emit('breakoutsChanged', {});
+  }
+
+  /** Forgets per-call state when a call ends; the room itself stays for the next call. */
+  endCall(): void {
+    this.closeMedia();
+    this.admittedUserIds.clear();
+    this.bannedUserIds.clear();
+    this.activeSpeakers.clear();
+    this.breakouts.clear();
+    this.events.emit('callEnded', {});
+  }
+
+  // ---- producers and speakers ----------------------------------------------------
+
+  /** Records a new producer of a peer at the peer's location and announces it; its close is announced too. */
+  addProducer(peer: Peer, producer: types.Producer, source: MediaSourceName): void {
+    const location = peer.location;
+    peer.producers.set(producer.id, { producer, source });
+    producer.observer.once('close', () => {
+      peer.producers.delete(producer.id);
+      this.mediaAt(location)?.forgetProducer(producer.id);
+      this.events.emit('producerRemoved', { peer, producer, source, location });
+    });
+    this.events.emit('producerAdded', { peer, producer, source, location });
+  }
+
+  /** Announces that a producer was paused or resumed (at its owner's current location). */
+  producerStateChanged(peer: Peer, producer: types.Producer): void {
+    const source = peer.producers.get(producer.id)?.source;
+    if (!source) return;
+    this.events.emit('producerStateChanged', { peer, producer, source, location: peer.location });
+  }
+
+  findProducer(producerId: string): ProducerEntry | undefined {
+    for (const peer of this.peers.values()) {
+      const p = peer.producers.get(producerId);
+      if (p) return { producer: p.producer, peer, source: p.source };
+    }
+    return undefined;
+  }
+
+  *producers(location: RoomLocation): Iterable<ProducerEntry> {
+    for (const peer of this.peersAt(location)) {
+      for (const p of peer.producers.values()) yield { producer: p.producer, peer, source: p.source };
+    }
+  }
+
+  screenShareCount(): number {
+    let n = 0;
+    for (const peer of this.peers.values()) if (peer.producerFor('screen')) n++;
+    return n;
+  }
+
+  private setActiveSpeaker(location: RoomLocation, participantId: string): void {
+    if (this.activeSpeakers.get(location) === participantId) return;
+    this.activeSpeakers.set(location, participantId);
+    this.events.emit('activeSpeakerChanged', { location, participantId });
+  }
+
+  /** Announces who is audible only when that set changes (levels arrive every interval). */
+  private setSpeaking(location: RoomLocation, participantIds: string[]): void {
+    const key = [...participantIds].sort().join(',');
+    if (this.speaking.get(location) === key) return;
+    this.speaking.set(location, key);
+    this.events.emit('speakingChanged', { location, participantIds });
+  }
+
+  // ---- media ------------------------------------------------------------------------
+
+  /** The live router of a location, if it has one. */
+  mediaAt(location: RoomLocation): RoomMedia | null {
+    const media = this.media.get(location);
+    return media && !media.isClosed ? media : null;
+  }
+
+  /** A location's media, created on first use; a lost router is replaced on next use. */
+  async ensureMedia(location: RoomLocation): Promise<RoomMedia> {
+    const live = this.mediaAt(location);
+    if (live) return live;
+    let pending = this.mediaPromises.get(location);
+    if (!pending) {
+      pending = RoomMedia.create(this.pool, this.mediaOptions).then(
+        (media) => {
+          this.media.set(location, media);
+          this.mediaPromises.delete(location);
+          media.once('lost', () => this.events.emit('mediaLost', { location, media }));
+          media.on('dominantSpeaker', (id) => this.setActiveSpeaker(location, id));
+          media.on('speaking', (ids) => this.setSpeaking(location, ids));
+          media.on('consumersLost', (transportIds) =>
+            this.events.emit('receiversLost', { location, transportIds }),
+          );
+          this.events.emit('mediaReady', { location, media });
+          return media;
+        },
+        (err) => {
+          this.mediaPromises.delete(location);
+          throw err;
+        },
+      );
+      this.mediaPromises.set(location, pending);
+    }
+    return pending;
+  }
+
+  /** Closes one location's router, or all of them. */
+  closeMedia(location?: RoomLocation): void {
+    for (const [loc, media] of [...this.media]) {
+      if (location !== undefined && loc !== location) continue;
+      media.close();
+      this.media.delete(loc);
+      this.activeSpeakers.delete(loc);
+      this.speaking.delete(loc);
+    }
+  }
+}

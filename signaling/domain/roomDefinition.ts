@@ -1,0 +1,36 @@
+// What a room is apart from who is in it: its definition, its settings, and
+// the names of the places inside it (the main room and breakout rooms).
+export interface RoomDefinition {
+  id: string;
+  title: string;
+  createdAt: Date;
+  maxParticipants: number;
+  /** Short numeric code for /j/<code>, e.g. 148-118-3. */
+  code: string;
+  /** Password guests type from paper. */
+  password: string;
+}
+
+export type WaitingRoomMode = 'off' | 'guests' | 'everyone';
+
+export interface RoomSettings {
+  waitingRoom: WaitingRoomMode;
+  locked: boolean;
+  guestsAllowed: boolean;
+  selfUnmuteAllowed: boolean;
+  participantsMayShareScreen: boolean;
+  maxScreenShares: number;
+}
+
+export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
+  waitingRoom: 'guests',
+  locked: false,
+  guestsAllowed: true,
+  selfUnmuteAllowed: true,
+  participantsMayShareScreen: false,
+  maxScreenShares: 1,
+};
+
+/** Where in a room a peer is: the main room (MAIN) or a breakout room's id. */
+export type RoomLocation = string;
+export const MAIN: RoomLocation = '';

@@ -1,0 +1,20 @@
+// Where room definitions and scheduled meetings are kept: in memory on a
+// single host, in Redis when several hosts share one (signaling/store/).
+// Live call state is not here; it stays with the host running the call.
+import type { MeetingStore } from './meetings.js';
+import type { RoomDefinition, RoomSettings } from './roomDefinition.js';
+
+export interface StoredRoom {
+  definition: RoomDefinition;
+  settings: RoomSettings;
+}
+
+export interface RoomStore extends MeetingStore {
+  saveRoom(room: StoredRoom): Promise<void>;
+  deleteRoom(definition: RoomDefinition): Promise<void>;
+  loadRoom(id: string): Promise<StoredRoom | null>;
+  roomIdByCode(code: string): Promise<string | null>;
+  /** Claims a code for a room unless another room holds it; false if taken. */
+  claimCode(code: string, roomId: string): Promise<boolean>;
+  loadAllRooms(): Promise<StoredRoom[]>;
+}

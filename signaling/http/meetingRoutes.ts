@@ -1,0 +1,103 @@
+// The admin API for scheduled meetings: each has its own room, and the
+// answer carries the invitation text.
+import type { Logger } from '../../common/log.js';
+import {
+  type Meeting,
+  type MeetingBook,
+  invitationText,
+  isValidTimeZone,
+  occurrences,
+  parseLocal,
+} from '../domain/meetings.js';
+import type { Room } from '../domain/room.js';
+import type { RoomRegistry } from '../domain/roomRegistry.js';
+import { HttpError, readJson, sendJson } from './httpUtil.js';
+import type { HttpRouter } from './router.js';
+import { optionalInt, optionalString, parseSettings } from './validate.js';
+
+export interface MeetingRoutesDeps {
+  registry: RoomRegistry;
+  meetings: MeetingBook;
+  publicUrl: string;
+  log: Logger;
+  deleteRoom(room: Room): Promise<void>;
+}
+
+export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDeps): void {
+  const { registry, meetings, log } = deps;
+  const admin = { admin: true };
+
+  const meetingJson = (m: Meeting) => {
+    const room = registry.get(m.roomId);
+    const join = room
+      ? {
+          shortLink: `${deps.publicUrl}/j/${room.definition.code}`,
+          code: room.definition.code,
+          password: room.definition.password,
+        }
+      : { shortLink: '', code: '', password: '' };
+    return {
+      id: m.id,
+      roomId: m.roomId,
+      title: m.title,
+      startsAtLocal: m.startsAtLocal,
+      timeZone: m.timeZone,
+      durationMinutes: m.durationMinutes,
+      weeklyCount: m.weeklyCount,
+      occurrences: occurrences(m).map((d) => d.toISOString()),
+      ...join,
+      invitation: invitationText(m, join),
+    };
+  };
+
+  router.route('post', '/api/meetings', 'create_meeting', admin, async (reply) => {
+    const body = await readJson(reply.res);
+    const title = optionalString(body, 'title', 200);
+    if (!title) throw new HttpError(400, 'title is required');
+    const startsAtLocal = optionalString(body, 'startsAt', 16) ?? '';
+    if (!parseLocal(startsAtLocal))
+      throw new HttpError(400, 'startsAt must be a local time like 2026-12-01T09:00');
+    const timeZone = optionalString(body, 'timeZone', 64) ?? '';
+    if (!isValidTimeZone(timeZone))
+      throw new HttpError(400, 'timeZone must be an IANA zone like Europe/Moscow');
+    const durationMinutes = optionalInt(body, 'durationMinutes', 5, 24 * 60);
+    if (durationMinutes === undefined) throw new HttpError(400, 'durationMinutes is required');
+    let weeklyCount = 1;
+    if (body.recurrence !== undefined) {
+      const r = body.recurrence as Record<string, unknown>;
+      if (typeof r !== 'object' || r === null || r.weekly !== true) {
+        throw new HttpError(400, 'recurrence must be {"weekly": true, "count": N}');
+      }
+      weeklyCount = optionalInt(r, 'count', 1, 52) ?? 52;
+    }
+    const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount };
+    const [first] = occurrences(input);
+    if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
+      throw new HttpError(400, 'the meeting would be over already');
+    }
+    const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
+    const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
+    await meetings.add(meeting);
+    log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
+    sendJson(reply, 201, meetingJson(meeting));
+  });
+
+  router.route('get', '/api/meetings', 'list_meetings', admin, (reply) => {
+    sendJson(reply, 200, { meetings: meetings.all().map(meetingJson) });
+  });
+
+  router.route('get', '/api/meetings/:id', 'get_meeting', admin, (reply, { params: [id] }) => {
+    const m = meetings.get(id ?? '');
+    if (!m) throw new HttpError(404, 'meeting not found');
+    sendJson(reply, 200, meetingJson(m));
+  });
+
+  router.route('del', '/api/meetings/:id', 'delete_meeting', admin, async (reply, { params: [id] }) => {
+    const m = meetings.get(id ?? '');
+    if (!m) throw new HttpError(404, 'meeting not found');
+    await meetings.delete(m.id);
+    const room = await registry.find(m.roomId);
+    if (room) await deps.deleteRoom(room);
+    sendJson(reply, 200, { deleted: m.id });
+  });
+}

@@ -1,0 +1,57 @@
+// Health, metrics, the web client's pages and static files, and 404 for the rest.
+import type { Metrics } from '../metrics.js';
+import { HttpError, type Reply, send, sendJson, track } from './httpUtil.js';
+import type { HttpRouter } from './router.js';
+import type { StaticFiles } from './staticFiles.js';
+
+export interface PageRoutesDeps {
+  metrics: Metrics;
+  staticFiles: StaticFiles;
+  demoRoomId: string | null;
+  health(): Record<string, unknown>;
+}
+
+export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): void {
+  const { metrics, staticFiles } = deps;
+  const open = { admin: false };
+
+  router.route('get', '/healthz', 'healthz', open, (reply) => sendJson(reply, 200, deps.health()));
+
+  router.route('get', '/metrics', 'metrics', open, async (reply) => {
+    const body = await metrics.registry.metrics();
+    send(reply, 200, body, { 'content-type': metrics.registry.contentType });
+  });
+
+  const page = (name: string) => (reply: Reply) => {
+    const file = staticFiles.get(name);
+    if (!file) throw new HttpError(404, 'web client is not built; run npm run build');
+    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
+  };
+  router.route('get', '/room/:id', 'room_page', open, page('/index.html'));
+  router.route('get', '/j/:code', 'join_page', open, page('/join.html'));
+  router.route('get', '/demo', 'demo_page', open, (reply) => {
+    if (!deps.demoRoomId) throw new HttpError(404, 'no demo room on this server');
+    page('/demo.html')(reply);
+  });
+  router.route('get', '/', 'home', open, page('/home.html'));
+
+  router.app.get('/static/*', (res, req) => {
+    const file = staticFiles.get(req.getUrl().slice('/static'.length));
+    const reply = track(res);
+    if (!file) {
+      metrics.httpRequests.inc({ route: 'static', status: '4xx' });
+      sendJson(reply, 404, { error: 'not found' });
+      return;
+    }
+    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
+  });
+}
+
+/** 404 for everything no route matched; registered after every other route. */
+export function registerNotFound(router: HttpRouter, metrics: Metrics): void {
+  router.app.any('/*', (res) => {
+    const reply = track(res);
+    metrics.httpRequests.inc({ route: 'unknown', status: '4xx' });
+    sendJson(reply, 404, { error: 'not found' });
+  });
+}

@@ -1,0 +1,79 @@
+// Registers HTTP routes on the uWebSockets.js app with what every route
+// needs: the admin secret where required, the client's address, metrics by
+// route and status, and errors mapped to JSON replies (HttpError keeps its
+// status; anything else is a logged 500).
+import type uWS from 'uWebSockets.js';
+import type { Logger } from '../../common/log.js';
+import type { AdminAuth } from '../adminAuth.js';
+import type { Metrics } from '../metrics.js';
+import { clientAddress } from './clientAddress.js';
+import { HttpError, type Reply, sendJson, track } from './httpUtil.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';
+
+export interface RouteRequest {
+  /** The route's `:name` parameters, in order. */
+  params: string[];
+  /** The client's address (from X-Forwarded-For only behind a trusted proxy). */
+  ip: string;
+  /** Headers the route asked for, by lower-case name ('' when absent). */
+  headers: Record<string, string>;
+  /** The query string, without '?'. */
+  query: string;
+}
+
+export interface RouteOptions {
+  /** Needs the admin secret. */
+  admin: boolean;
+  /** Request headers the handler reads (uWS gives them only before the first await). */
+  headers?: string[];
+}
+
+export type RouteHandler = (reply: Reply, req: RouteRequest) => Promise<void> | void;
+
+const MAX_PARAMS = 4;
+
+export class HttpRouter {
+  constructor(
+    readonly app: uWS.TemplatedApp,
+    private readonly auth: AdminAuth,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+    private readonly trustProxy: boolean,
+  ) {}
+
+  route(method: HttpMethod, pattern: string, name: string, opts: RouteOptions, handler: RouteHandler): void {
+    this.app[method](pattern, (res, req) => {
+      const reply = track(res);
+      const params: string[] = [];
+      for (let i = 0; i < MAX_PARAMS; i++) params.push(req.getParameter(i) ?? '');
+      const headers: Record<string, string> = {};
+      for (const h of opts.headers ?? []) headers[h] = req.getHeader(h);
+      const authorization = req.getHeader('authorization');
+      const request: RouteRequest = {
+        params,
+        ip: clientAddress(res, req, this.trustProxy),
+        headers,
+        query: req.getQuery() ?? '',
+      };
+      const finish = (status: number, body: unknown) => {
+        this.metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
+        sendJson(reply, status, body);
+      };
+      if (opts.admin && !this.auth.check(authorization)) {
+        finish(401, { error: 'admin secret required' });
+        return;
+      }
+      Promise.resolve()
+        .then(() => handler(reply, request))
+        .then(() => this.metrics.httpRequests.inc({ route: name, status: '2xx' }))
+        .catch((err) => {
+          if (err instanceof HttpError) finish(err.status, { error: err.message });
+          else {
+            this.log.error({ route: name, err }, 'http handler failed');
+            finish(500, { error: 'internal error' });
+          }
+        });
+    });
+  }
+}

@@ -1,0 +1,88 @@
+// Room definitions and scheduled meetings in the deployment's Redis, so they
+// survive a restart and every host can serve any room. Live call state
+// (who is in, hands, media) stays in the memory of the host running it.
+import type { Redis } from 'ioredis';
+import type { Meeting } from '../domain/meetings.js';
+import type { RoomDefinition, RoomSettings } from '../domain/roomDefinition.js';
+import type { RoomStore, StoredRoom } from '../domain/roomStore.js';
+
+const PREFIX = 'school-call';
+const ROOMS = `${PREFIX}:rooms`;
+const MEETINGS = `${PREFIX}:meetings`;
+const roomKey = (id: string) => `${PREFIX}:room:${id}`;
+const codeKey = (code: string) => `${PREFIX}:code:${code}`;
+const meetingKey = (id: string) => `${PREFIX}:meeting:${id}`;
+
+function parseRoom(json: string): StoredRoom {
+  const raw = JSON.parse(json) as {
+    definition: RoomDefinition & { createdAt: string };
+    settings: RoomSettings;
+  };
+  return {
+    definition: { ...raw.definition, createdAt: new Date(raw.definition.createdAt) },
+    settings: raw.settings,
+  };
+}
+
+export class RedisRoomStore implements RoomStore {
+  constructor(private readonly redis: Redis) {}
+
+  async saveRoom(room: StoredRoom): Promise<void> {
+    await this.redis
+      .multi()
+      .set(roomKey(room.definition.id), JSON.stringify(room))
+      .set(codeKey(room.definition.code), room.definition.id)
+      .sadd(ROOMS, room.definition.id)
+      .exec();
+  }
+
+  async deleteRoom(definition: RoomDefinition): Promise<void> {
+    await this.redis
+      .multi()
+      .del(roomKey(definition.id))
+      .del(codeKey(definition.code))
+      .srem(ROOMS, definition.id)
+      .exec();
+  }
+
+  async loadRoom(id: string): Promise<StoredRoom | null> {
+    const json = await this.redis.get(roomKey(id));
+    return json ? parseRoom(json) : null;
+  }
+
+  async roomIdByCode(code: string): Promise<string | null> {
+    return this.redis.get(codeKey(code));
+  }
+
+  /** Whether a code is taken anywhere in the deployment; claims it if not. */
+  async claimCode(code: string, roomId: string): Promise<boolean> {
+    return (await this.redis.set(codeKey(code), roomId, 'NX')) === 'OK';
+  }
+
+  async loadAllRooms(): Promise<StoredRoom[]> {
+    const ids = await this.redis.smembers(ROOMS);
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(ids.map(roomKey));
+    return values.filter((v): v is string => v !== null).map(parseRoom);
+  }
+
+  async saveMeeting(m: Meeting): Promise<void> {
+    await this.redis.multi().set(meetingKey(m.id), JSON.stringify(m)).sadd(MEETINGS, m.id).exec();
+  }
+
+  async deleteMeeting(id: string): Promise<void> {
+    await this.redis.multi().del(meetingKey(id)).srem(MEETINGS, id).exec();
+  }
+
+  async loadAllMeetings(): Promise<Meeting[]> {
+    const ids = await this.redis.smembers(MEETINGS);
+    if (ids.length === 0) return [];
+    const values = await this.redis.mget(ids.map(meetingKey));
+    return values
+      .filter((v): v is string => v !== null)
+      .map((v) => {
+        const m = JSON.parse(v) as Meeting & { createdAt: string };
+        return { ...m, createdAt: new Date(m.createdAt) };
+      });
+  }
+}
