@@ -5,11 +5,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '../common/log.js';
 import { BroadcastHttp } from '../recorder/broadcastHttp.js';
 import { Broadcasts } from '../recorder/broadcasts.js';
 import { RecordingStore } from '../recorder/recordingStore.js';
 import { RoomRecorder } from '../recorder/roomRecorder.js';
-import { createLogger } from '../signaling/log.js';
 import { RecordedRoom, participantClip } from '../test/helpers/recordedRoom.js';
 import { serveReplies } from '../test/helpers/recorderHttp.js';
 

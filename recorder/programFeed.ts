@@ -8,7 +8,7 @@
 // for explicitly on every switch and after upstream loss.
 import { type Socket, createSocket } from 'node:dgram';
 import type { types } from 'mediasoup';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import { type Program, directProgram } from './programDirector.js';
 import {
   PROGRAM,

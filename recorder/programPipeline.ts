@@ -12,7 +12,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 
 export const PROGRAM = {
   width: 1280,

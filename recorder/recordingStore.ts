@@ -21,7 +21,7 @@ import {
 import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../signaling/log.js';
+import type { Logger } from '../common/log.js';
 import { LiveWindow } from './liveWindow.js';
 import { ProgramFeed } from './programFeed.js';
 import { ProgramProcess } from './programPipeline.js';

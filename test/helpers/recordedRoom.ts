@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
+import { createLogger } from '../../common/log.js';
 import type {
   RecordedParticipant,
   RecordedProducer,
@@ -17,7 +18,6 @@ import type {
 } from '../../recorder/roomSource.js';
 import { RoomMedia } from '../../sfu/roomMedia.js';
 import { WorkerPool } from '../../sfu/workerPool.js';
-import { createLogger } from '../../signaling/log.js';
 import { freeTcpUdpPort } from './testServer.js';
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';

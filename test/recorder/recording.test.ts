@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
 import { RecordingStore } from '../../recorder/recordingStore.js';
 import { RoomRecorder } from '../../recorder/roomRecorder.js';
-import { createLogger } from '../../signaling/log.js';
 import { RecordedRoom, frameColour, participantClip, probe, saveFrame } from '../helpers/recordedRoom.js';
 
 const log = createLogger('warn', { test: 'recorder' });

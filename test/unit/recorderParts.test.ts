@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
 import { LiveWindow } from '../../recorder/liveWindow.js';
 import { type DirectorSource, directProgram } from '../../recorder/programDirector.js';
 import { RecordingStore, isRecordingId } from '../../recorder/recordingStore.js';
 import { SlotRelay } from '../../recorder/slotRelay.js';
-import { createLogger } from '../../signaling/log.js';
 
 const people = [
   { id: 'host', displayName: 'Учитель', isHost: true },
