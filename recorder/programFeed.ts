@@ -101,6 +101,12 @@ export class ProgramFeed {
       corner: relay('video', VIDEO_SLOT_ELEMENTS.corner, (id) => this.shown('corner', id)),
     };
     this.audio = Array.from({ length: PROGRAM.audioSlots }, (_, i) => relay('audio', audioSlotElement(i)));
+    const video = this.video;
+    pipeline.on('keyframeWanted', (element) => {
+      if (this.pipeline !== pipeline) return;
+      if (element === VIDEO_SLOT_ELEMENTS.main) video.main.repair();
+      else if (element === VIDEO_SLOT_ELEMENTS.corner) video.corner.repair();
+    });
     pipeline.setLabel(this.source.title);
     this.program = { main: null, corner: null, label: '', audio: [] };
     this.update();

@@ -43,7 +43,11 @@ function videoInput(name: string, pad: string): string {
   const caps = `application/x-rtp,media=video,clock-rate=90000,encoding-name=VP8,payload=${PROGRAM.videoPayloadType}`;
   return (
     `udpsrc name=${name} port=0 address=127.0.0.1 buffer-size=2097152 caps="${caps}" ! ` +
-    `rtpjitterbuffer latency=${PROGRAM.jitterMs} drop-on-latency=true ! rtpvp8depay ! vp8dec ! ` +
+    // After a lost packet (late in the jitter buffer, say) the depayloader drops
+    // frames until the next keyframe (a freeze, not a broken picture) and asks
+    // upstream for one; pipeline_host.py passes that on to the recorder.
+    `rtpjitterbuffer latency=${PROGRAM.jitterMs} drop-on-latency=true ! ` +
+    `rtpvp8depay name=${name}_depay wait-for-keyframe=true request-keyframe=true ! vp8dec ! ` +
     `videoconvert ! queue max-size-buffers=3 leaky=downstream ! comp.${pad}`
   );
 }
@@ -64,7 +68,12 @@ export function pipelineDescription(): string {
   const cy = CORNER.margin;
   const raw = `video/x-raw,width=${width},height=${height},framerate=${fps}/1`;
   return [
-    'compositor name=comp background=black ignore-inactive-pads=true latency=100000000',
+    // No ignore-inactive-pads on either mixer: in GStreamer 1.22 an aggregator
+    // whose pads are all still "inactive" (no buffer yet, as on a busy machine
+    // in the first few ms) takes them for EOS and ends its output for good;
+    // the compositor did, and the recording had no video. The live test
+    // sources behind sink_0 keep both mixers running without it.
+    'compositor name=comp background=black latency=100000000',
     'sink_0::zorder=0',
     `${VIDEO_PADS.main}::zorder=1 ${VIDEO_PADS.main}::alpha=0 ${VIDEO_PADS.main}::width=${width} ${VIDEO_PADS.main}::height=${height} ${VIDEO_PADS.main}::sizing-policy=keep-aspect-ratio`,
     `${VIDEO_PADS.corner}::zorder=2 ${VIDEO_PADS.corner}::alpha=0 ${VIDEO_PADS.corner}::xpos=${cx} ${VIDEO_PADS.corner}::ypos=${cy} ${VIDEO_PADS.corner}::width=${CORNER.width} ${VIDEO_PADS.corner}::height=${CORNER.height} ${VIDEO_PADS.corner}::sizing-policy=keep-aspect-ratio`,
@@ -75,7 +84,7 @@ export function pipelineDescription(): string {
     `videotestsrc is-live=true pattern=solid-color foreground-color=0xff1b2733 ! ${raw} ! comp.sink_0`,
     videoInput(VIDEO_SLOT_ELEMENTS.main, VIDEO_PADS.main),
     videoInput(VIDEO_SLOT_ELEMENTS.corner, VIDEO_PADS.corner),
-    'audiomixer name=amix ignore-inactive-pads=true latency=100000000 ! audio/x-raw,rate=48000,channels=2',
+    'audiomixer name=amix latency=100000000 ! audio/x-raw,rate=48000,channels=2',
     `! audioconvert ! voaacenc bitrate=${PROGRAM.audioBps} ! aacparse ! audio/mpeg,stream-format=raw ! queue ! mux.`,
     'audiotestsrc is-live=true wave=silence ! audio/x-raw,rate=48000,channels=2 ! amix.',
     ...Array.from({ length: PROGRAM.audioSlots }, (_, i) => audioInput(i)),
@@ -118,6 +127,8 @@ export function segmenterArgs(dir: string): string[] {
 interface ProgramEvents {
   /** Both processes are gone; `finished` when it was asked to finish. */
   exit: [info: { finished: boolean; code: number | null; signal: NodeJS.Signals | null }];
+  /** A video slot's decoder lost its reference (its input element's name): it needs a keyframe. */
+  keyframeWanted: [slotElement: string];
 }
 
 export class ProgramProcess extends EventEmitter<ProgramEvents> {
@@ -167,7 +178,13 @@ export class ProgramProcess extends EventEmitter<ProgramEvents> {
       const events = createInterface({ input: p.gst.stdio[3] as NodeJS.ReadableStream });
       let ready = false;
       events.on('line', (line) => {
-        let event: { event: string; ports?: Record<string, number>; message?: string; debug?: string };
+        let event: {
+          event: string;
+          ports?: Record<string, number>;
+          slot?: string;
+          message?: string;
+          debug?: string;
+        };
         try {
           event = JSON.parse(line);
         } catch {
@@ -177,6 +194,8 @@ export class ProgramProcess extends EventEmitter<ProgramEvents> {
           p.ports = event.ports;
           ready = true;
           resolve(p);
+        } else if (event.event === 'keyframe' && event.slot) {
+          p.emit('keyframeWanted', event.slot);
         } else if (event.event === 'error' || event.event === 'commandError') {
           p.log.error({ gst: event }, 'program pipeline error');
         }

@@ -174,13 +174,28 @@ export class RecordingStore {
     renameSync(tmp, this.metaPath(meta.id));
   }
 
+  /**
+   * The pieces the concat demuxer can join: a piece with other streams (one
+   * the pipeline wrote with only audio, say) would be paired by index with
+   * the others' video and garble the whole file, so it is left out and logged.
+   */
+  private async joinable(meta: RecordingMeta, pieces: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const piece of pieces) {
+      const streams = await streamTypes(piece).catch(() => 'unreadable');
+      if (streams === PIECE_STREAMS) out.push(piece);
+      else this.log.warn({ recording: meta.id, piece, streams }, 'piece left out of the recording');
+    }
+    return out;
+  }
+
   /** Pieces into one faststart MP4; the metadata gets its duration and size. */
   async finalize(meta: RecordingMeta): Promise<RecordingMeta> {
     meta.status = 'finalizing';
     meta.endedAt ??= new Date().toISOString();
     this.save(meta);
     const parts = this.partsDir(meta.id);
-    const pieces = existsSync(parts)
+    const found = existsSync(parts)
       ? readdirSync(parts)
           .filter((n) => /^piece-\d+\.mp4$/.test(n))
           .sort()
@@ -189,6 +204,7 @@ export class RecordingStore {
       : [];
     const out = this.mediaPath(meta.id);
     try {
+      const pieces = await this.joinable(meta, found);
       if (pieces.length === 0) throw new Error('nothing was recorded');
       const list = join(parts, 'pieces.txt');
       await writeFile(list, pieces.map((p) => `file '${p.replaceAll("'", "'\\''")}'\n`).join(''));
@@ -197,12 +213,6 @@ export class RecordingStore {
         '-loglevel',
         'error',
         '-y',
-        // A piece may start with seconds of audio before the first picture
-        // on a loaded machine: look far enough to find the video stream.
-        '-analyzeduration',
-        '30000000',
-        '-probesize',
-        '100000000',
         '-f',
         'concat',
         '-safe',
@@ -232,6 +242,9 @@ export class RecordingStore {
   }
 }
 
+/** The streams every piece must have, in this order: ffmpeg's concat demuxer pairs streams by index. */
+const PIECE_STREAMS = 'video,audio';
+
 function newId(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return Array.from(randomBytes(20), (b) => alphabet[b % 36]).join('');
@@ -244,6 +257,20 @@ function hasMedia(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The types of a file's streams in order, e.g. 'video,audio'. */
+async function streamTypes(path: string): Promise<string> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
+  return stdout.trim().split('\n').join(',');
 }
 
 export async function probeDuration(path: string): Promise<number> {

@@ -102,6 +102,11 @@ export class SlotRelay {
     this.socket.send(packet, this.options.port, '127.0.0.1');
   }
 
+  /** The pipeline's decoder lost its reference (a packet dropped after us): ask the source for a keyframe. */
+  repair(): void {
+    if (this.current && this.options.kind === 'video') this.askKeyFrame(this.current.id, false);
+  }
+
   /** Continues sequence numbers and moves timestamps on by the wall time since the last packet. */
   private takeOver(id: string, packet: Buffer): void {
     const now = Date.now();

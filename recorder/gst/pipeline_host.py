@@ -11,7 +11,12 @@
 # fd 3:   one JSON event per line
 #   {"event": "ready", "ports": {"v0": 40123, ...}}   every udpsrc and its bound port
 #   {"event": "error", "message": "...", "debug": "..."}
+#   {"event": "keyframe", "slot": "v_main"}   the slot's depayloader <slot>_depay
+#                                             asked upstream for a keyframe
 # Media leaves through whatever sink the description names (fdsink fd=1).
+# A stream that ends at the muxer (element "mux") before EOS was asked for is
+# an error: the host exits 1 so the recorder starts the pipeline again,
+# rather than go on writing a file with only the other stream.
 import json
 import os
 import sys
@@ -25,6 +30,7 @@ Gst.init(None)
 events = os.fdopen(3, "w", buffering=1)
 loop = GLib.MainLoop()
 exit_code = 0
+finishing = False
 
 
 def emit(event):
@@ -45,8 +51,10 @@ def coerce(obj, name, value):
 
 
 def apply(command):
+    global finishing
     op = command.get("op")
     if op == "eos":
+        finishing = True
         # Each source on its own: the bin's send_event stops at the first
         # source that has nothing to send (an idle udpsrc).
         for source in sources():
@@ -105,7 +113,45 @@ def on_message(bus, message):
         emit({"event": "warning", "message": err.message})
 
 
+def fail(message):
+    global exit_code
+    emit({"event": "error", "message": message, "debug": ""})
+    exit_code = 1
+    loop.quit()
+    return False
+
+
+def on_mux_event(pad, info):
+    if info.get_event().type == Gst.EventType.EOS and not finishing:
+        # Probes run on streaming threads; stop from the main loop.
+        GLib.idle_add(fail, "stream %s ended before the program was finished" % pad.get_name())
+    return Gst.PadProbeReturn.OK
+
+
+def on_upstream_event(slot):
+    def probe(pad, info):
+        s = info.get_event().get_structure()
+        if s is not None and s.get_name() == "GstForceKeyUnit":
+            emit({"event": "keyframe", "slot": slot})
+        return Gst.PadProbeReturn.OK
+
+    return probe
+
+
 pipeline = Gst.parse_launch(sys.argv[1])
+it = pipeline.iterate_elements()
+while True:
+    ok, element = it.next()
+    if ok != Gst.IteratorResult.OK:
+        break
+    if element.get_name().endswith("_depay"):
+        element.get_static_pad("sink").add_probe(
+            Gst.PadProbeType.EVENT_UPSTREAM, on_upstream_event(element.get_name()[: -len("_depay")])
+        )
+mux = pipeline.get_by_name("mux")
+if mux is not None:
+    for pad in mux.sinkpads:
+        pad.add_probe(Gst.PadProbeType.EVENT_DOWNSTREAM, on_mux_event)
 bus = pipeline.get_bus()
 bus.add_signal_watch()
 bus.connect("message", on_message)

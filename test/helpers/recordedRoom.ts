@@ -176,27 +176,29 @@ export class RecordedRoom extends EventEmitter<RoomSourceEvents> implements Room
   }
 }
 
-/** Mean colour of the centre of the frame at `seconds`, as [r, g, b]. */
-export function frameColour(file: string, seconds: number): [number, number, number] {
-  const out = execFileSync('ffmpeg', [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-ss',
-    String(seconds),
-    '-i',
-    file,
-    '-frames:v',
-    '1',
-    '-vf',
-    'crop=400:200:440:300,scale=1:1',
-    '-f',
-    'rawvideo',
-    '-pix_fmt',
-    'rgb24',
-    'pipe:1',
-  ]);
-  return [out[0]!, out[1]!, out[2]!];
+/** Mean colour of the centre of the frame, `perSecond` times a second through the whole file. */
+export function frameColours(file: string, perSecond: number): [number, number, number][] {
+  const out = execFileSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `fps=${perSecond},crop=400:200:440:300,scale=1:1`,
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const colours: [number, number, number][] = [];
+  for (let i = 0; i + 2 < out.length; i += 3) colours.push([out[i]!, out[i + 1]!, out[i + 2]!]);
+  return colours;
 }
 
 /** The streams and duration ffprobe finds in a file. */
