@@ -25,7 +25,7 @@ await room.join('boris', 'Борис', false, participantClip('0x2040e0', 660));
 const recorder = new RoomRecorder(room, store, join(dir, 'work'), log);
 room.speak('anna');
 const b = broadcasts.create('load', 'Нагрузочный тест');
-broadcasts.goLive(b, await recorder.startBroadcast());
+broadcasts.goLive(b, await recorder.startBroadcast(), recorder.broadcastRecording!.id);
 // Speakers take turns, as in a real event.
 let turn = 0;
 setInterval(() => room.speak(++turn % 2 ? 'boris' : 'anna'), 7000);

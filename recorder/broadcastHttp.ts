@@ -45,12 +45,11 @@ const ASSETS: Record<string, () => HttpReply> = {
 export class BroadcastHttp {
   private readonly assets = new Map<string, HttpReply>();
   private readonly page: Buffer;
-  /** Bad requests by kind, for metrics. */
-  readonly refused = new Map<string, number>();
-
   constructor(
     private readonly broadcasts: Broadcasts,
     private readonly store: RecordingStore,
+    /** Counts a refused request by its error code (metrics). */
+    private readonly onRefused: (code: string) => void = () => {},
   ) {
     this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
   }
@@ -148,7 +147,7 @@ export class BroadcastHttp {
   }
 
   private refuse(status: number, code: string, message: string): HttpReply {
-    this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
+    this.onRefused(code);
     return errorReply(status, code, message);
   }
 }

@@ -1,8 +1,12 @@
 // Public broadcasts by short code: whether each has started, is live or has
 // ended, who is watching (viewers report in every few seconds from the
 // viewer page, so the count also works behind a cache), the optional viewer
-// password, and which recording plays once it has ended.
+// password, and which recording plays once it has ended. Links outlive a
+// restart: they are kept in a small JSON file next to the recordings (a
+// broadcast that was live when the server stopped has ended; its recording
+// is finished by RecordingStore.recover()).
 import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { LiveWindow } from './liveWindow.js';
 
 export type BroadcastState = 'not-started' | 'live' | 'ended';
@@ -20,6 +24,23 @@ export interface Broadcast {
   viewers: Map<string, number>;
 }
 
+interface StoredBroadcast {
+  code: string;
+  roomId: string;
+  title: string;
+  state: BroadcastState;
+  recordingId: string | null;
+  passwordHash: string | null;
+  salt: string;
+}
+
+export interface BroadcastsOptions {
+  /** Where links are kept across restarts; memory only without. */
+  file?: string;
+  /** Key of the viewer-password cookies; a fixed one keeps them valid across restarts. */
+  secret?: Buffer;
+}
+
 /** Codes are 8 to 16 lowercase letters and digits. */
 export const BROADCAST_CODE = /^[a-z0-9]{8,16}$/;
 const VIEWER_ID = /^[A-Za-z0-9_-]{8,40}$/;
@@ -29,7 +50,12 @@ const MAX_VIEWERS_TRACKED = 200_000;
 
 export class Broadcasts {
   private readonly byCode = new Map<string, Broadcast>();
-  private readonly secret = randomBytes(32);
+  private readonly secret: Buffer;
+
+  constructor(private readonly options: BroadcastsOptions = {}) {
+    this.secret = options.secret ?? randomBytes(32);
+    if (options.file) this.load(options.file);
+  }
 
   /** A new broadcast link for a room (scheduled or started now). */
   create(roomId: string, title: string, password?: string): Broadcast {
@@ -49,6 +75,7 @@ export class Broadcasts {
       viewers: new Map(),
     };
     this.byCode.set(code, b);
+    this.save();
     return b;
   }
 
@@ -63,19 +90,36 @@ export class Broadcasts {
     return found;
   }
 
-  goLive(b: Broadcast, live: LiveWindow): void {
+  /** Live now; `recordingId` is the recording being made of it, which the link plays once it has ended. */
+  goLive(b: Broadcast, live: LiveWindow, recordingId: string | null): void {
     b.state = 'live';
     b.live = live;
-  }
-
-  end(b: Broadcast, recordingId: string | null): void {
-    b.state = 'ended';
     b.recordingId = recordingId;
+    this.save();
   }
 
-  /** Forgets broadcasts whose recording retention removed. */
+  end(b: Broadcast): void {
+    b.state = 'ended';
+    if (b.live) b.live.ended = true;
+    this.save();
+  }
+
+  /** Forgets a link that never went live (its start failed). */
+  discard(b: Broadcast): void {
+    if (b.state !== 'not-started') return;
+    this.byCode.delete(b.code);
+    this.save();
+  }
+
+  /** Forgets broadcasts whose recording retention (or a host) removed. */
   forgetRecording(recordingId: string): void {
-    for (const [code, b] of this.byCode) if (b.recordingId === recordingId) this.byCode.delete(code);
+    let changed = false;
+    for (const [code, b] of this.byCode) {
+      if (b.recordingId !== recordingId || b.state === 'live') continue;
+      this.byCode.delete(code);
+      changed = true;
+    }
+    if (changed) this.save();
   }
 
   /** Counts a viewer in and answers how many are watching. */
@@ -109,6 +153,43 @@ export class Broadcasts {
     const want = Buffer.from(this.accessToken(b));
     const got = Buffer.from(token);
     return got.length === want.length && timingSafeEqual(got, want);
+  }
+
+  private save(): void {
+    const file = this.options.file;
+    if (!file) return;
+    const stored: StoredBroadcast[] = [...this.byCode.values()].map((b) => ({
+      code: b.code,
+      roomId: b.roomId,
+      title: b.title,
+      state: b.state,
+      recordingId: b.recordingId,
+      passwordHash: b.passwordHash?.toString('hex') ?? null,
+      salt: b.salt.toString('hex'),
+    }));
+    writeFileSync(`${file}.tmp`, JSON.stringify(stored));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  private load(file: string): void {
+    let stored: StoredBroadcast[];
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as StoredBroadcast[];
+    } catch {
+      return; // none yet
+    }
+    for (const s of stored) {
+      if (!BROADCAST_CODE.test(s.code)) continue;
+      this.byCode.set(s.code, {
+        ...s,
+        // Live when the server stopped: it has ended.
+        state: s.state === 'live' ? 'ended' : s.state,
+        live: null,
+        passwordHash: s.passwordHash ? Buffer.from(s.passwordHash, 'hex') : null,
+        salt: Buffer.from(s.salt, 'hex'),
+        viewers: new Map(),
+      });
+    }
   }
 }
 

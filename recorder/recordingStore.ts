@@ -120,11 +120,17 @@ export class RecordingStore {
   async delete(id: string): Promise<boolean> {
     const meta = this.get(id);
     if (!meta || meta.status === 'recording' || meta.status === 'finalizing') return false;
+    await this.remove(id);
+    this.log.info({ recording: id, room: meta.roomId }, 'recording deleted');
+    return true;
+  }
+
+  /** Removes a recording's files whatever its state. */
+  async remove(id: string): Promise<void> {
+    if (!isRecordingId(id)) return;
     await rm(this.mediaPath(id), { force: true });
     await rm(this.partsDir(id), { recursive: true, force: true });
     await rm(this.metaPath(id), { force: true });
-    this.log.info({ recording: id, room: meta.roomId }, 'recording deleted');
-    return true;
   }
 
   /** Deletes finished recordings older than the retention period. */
@@ -333,6 +339,13 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
     this.recordedSeconds += durationSeconds;
     const path = this.piecePath();
     this.write(() => appendFile(path, bytes));
+  }
+
+  /** Forgets a recording that never got going (its pipeline could not start). */
+  async discard(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+    await this.store.remove(this.meta.id);
   }
 
   /** Stops writing and joins the pieces. */

@@ -22,7 +22,8 @@ export class RecorderError extends Error {
       | 'not-recording'
       | 'already-broadcasting'
       | 'not-broadcasting'
-      | 'disk-full',
+      | 'disk-full'
+      | 'unavailable',
     message: string,
   ) {
     super(message);
@@ -98,9 +99,12 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
 
   async startRecording(): Promise<RecordingMeta> {
     if (this.lesson) throw new RecorderError('already-recording', 'this room is already being recorded');
-    this.lesson = this.newWriter('lesson');
-    await this.ensurePipeline();
-    return this.lesson.meta;
+    const writer = this.newWriter('lesson');
+    this.lesson = writer;
+    await this.startOrUndo(writer, () => {
+      this.lesson = null;
+    });
+    return writer.meta;
   }
 
   async stopRecording(reason?: string): Promise<RecordingMeta> {
@@ -111,26 +115,39 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     return writer.finish(reason);
   }
 
+  /** Goes live; the recording of the broadcast (its link plays it once it has ended) is `broadcastRecording`. */
   async startBroadcast(): Promise<LiveWindow> {
     if (this.isBroadcasting)
       throw new RecorderError('already-broadcasting', 'this room is already broadcasting');
-    this.broadcastWriter = this.newWriter('broadcast');
-    this.liveWindow = new LiveWindow();
-    if (this.init) this.liveWindow.addInit(this.init);
-    await this.ensurePipeline();
-    return this.liveWindow;
+    const writer = this.newWriter('broadcast');
+    const live = new LiveWindow();
+    this.broadcastWriter = writer;
+    this.liveWindow = live;
+    if (this.init) live.addInit(this.init);
+    await this.startOrUndo(writer, () => {
+      this.broadcastWriter = null;
+      this.liveWindow = null;
+    });
+    return live;
   }
 
-  /** Ends the live stream; the answer is the recording its link plays from now on. */
-  async stopBroadcast(): Promise<RecordingMeta> {
+  /** The recording being made of the running broadcast. */
+  get broadcastRecording(): RecordingMeta | null {
+    return this.broadcastWriter?.meta ?? null;
+  }
+
+  /**
+   * Ends the live stream; the answer is the recording its link plays from
+   * now on (null if that recording had already stopped, e.g. disk full).
+   */
+  async stopBroadcast(): Promise<RecordingMeta | null> {
     const writer = this.broadcastWriter;
     const live = this.liveWindow;
-    if (!writer || !live || live.ended)
-      throw new RecorderError('not-broadcasting', 'this room is not broadcasting');
-    await this.finishPipelineUnlessNeeded(writer);
-    this.broadcastWriter = null;
+    if (!live || live.ended) throw new RecorderError('not-broadcasting', 'this room is not broadcasting');
     live.ended = true;
-    return writer.finish();
+    await this.finishPipelineUnlessNeeded(...(writer ? [writer] : []));
+    this.broadcastWriter = null;
+    return writer ? writer.finish() : null;
   }
 
   /** Stops everything (call ended, server stopping). */
@@ -142,6 +159,18 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     if (this.liveWindow) this.liveWindow.ended = true;
     this.feed.close();
     await Promise.all(writers.map((w) => w.finish(reason)));
+  }
+
+  /** Starts the pipeline for a new writer; if it cannot start, the writer and its files go again. */
+  private async startOrUndo(writer: RecordingWriter, undo: () => void): Promise<void> {
+    try {
+      await this.ensurePipeline();
+    } catch (err) {
+      undo();
+      await writer.discard();
+      this.log.error({ err, room: this.source.roomId }, 'program pipeline could not start');
+      throw new RecorderError('unavailable', 'the recording pipeline could not start on this server');
+    }
   }
 
   private newWriter(kind: RecordingKind): RecordingWriter {
@@ -167,7 +196,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
   }
 
   private needed(): boolean {
-    return this.writers().length > 0;
+    return this.writers().length > 0 || this.isBroadcasting;
   }
 
   private ensurePipeline(): Promise<void> {
@@ -244,7 +273,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
    * recording keeps its final second.
    */
   private async finishPipelineUnlessNeeded(...leaving: RecordingWriter[]): Promise<void> {
-    if (this.writers().some((w) => !leaving.includes(w))) return;
+    if (this.writers().some((w) => !leaving.includes(w)) || this.isBroadcasting) return;
     await this.starting?.catch(() => {});
     const pipeline = this.pipeline;
     if (!pipeline) return;

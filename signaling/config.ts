@@ -1,5 +1,6 @@
 // Server configuration from environment variables, with single-host defaults.
-import { cpus, hostname, networkInterfaces } from 'node:os';
+import { cpus, homedir, hostname, networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 
 export interface Config {
   host: string;
@@ -31,6 +32,12 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** Recordings, their pieces while they run, and broadcast links. */
+  recordingsDir: string;
+  /** Finished recordings older than this are deleted. */
+  recordingRetentionDays: number;
+  /** Below this much free disk space a recording stops (and none starts). */
+  recordingMinFreeBytes: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -87,5 +94,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    recordingsDir:
+      env.RECORDINGS_DIR ||
+      join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local/share'), 'school-call/recordings'),
+    recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
+    recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
   };
 }

@@ -10,6 +10,8 @@ export interface MeetingInput {
   timeZone: string;
   /** Number of weekly occurrences, 1 for a one-off meeting. */
   weeklyCount: number;
+  /** Scheduled as a broadcast: the public link viewers without an account watch at. */
+  broadcastUrl?: string;
 }
 
 export interface Meeting extends MeetingInput {
@@ -115,6 +117,7 @@ export function invitationText(
   const lines = [m.title, `${day}, ${from}–${to} (${m.timeZone})`];
   if (m.weeklyCount > 1) lines.push(`Every ${weekday}, ${m.weeklyCount} times`);
   lines.push('', `Join: ${join.shortLink}`, `Meeting code: ${join.code}`, `Password: ${join.password}`);
+  if (m.broadcastUrl) lines.push('', `Watch the broadcast (no account needed): ${m.broadcastUrl}`);
   return lines.join('\n');
 }
 

@@ -60,7 +60,7 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
 
     const recorder = new RoomRecorder(room, store, join(dir, 'work'), log);
     room.speak('anna');
-    broadcasts.goLive(b, await recorder.startBroadcast());
+    broadcasts.goLive(b, await recorder.startBroadcast(), recorder.broadcastRecording!.id);
     await page.reload();
     await page.waitForFunction(() => document.body.dataset.state === 'live');
 
@@ -113,8 +113,9 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
 
     // Ended: the same link plays the whole event from the recording.
     const recording = await recorder.stopBroadcast();
-    broadcasts.end(b, recording.id);
-    expect(recording.status).toBe('ready');
+    broadcasts.end(b);
+    expect(recording?.status).toBe('ready');
+    expect(b.recordingId).toBe(recording?.id);
     await page.waitForFunction(() => document.body.dataset.state === 'ended', null, { timeout: 15_000 });
     await page.waitForFunction(
       () => {

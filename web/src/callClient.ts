@@ -561,6 +561,9 @@ export class CallClient {
         case 'moved':
           await this.relocate(e.moved!);
           break;
+        case 'recordingState':
+          // The "being recorded" indicator comes with the new web client (#9).
+          break;
         default: {
           const unknown: never = type;
           console.warn('unknown event', unknown);
