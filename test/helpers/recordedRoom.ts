@@ -66,6 +66,61 @@ export function participantClip(colour: string, toneHz: number): string {
   return path;
 }
 
+/**
+ * A producer on a room's router fed by ffmpeg sending one stream of a clip
+ * (VP8 or Opus, copied, not re-encoded) over a plain transport.
+ */
+export async function sendClipInto(
+  media: RoomMedia,
+  kind: 'video' | 'audio',
+  clip: string,
+  ssrc: number,
+  appData: Record<string, unknown>,
+): Promise<{ producer: types.Producer; sender: ChildProcess; transport: types.PlainTransport }> {
+  const transport = await media.createPlainTransport('send', {
+    listenIp: '127.0.0.1',
+    comedia: true,
+    rtcpMux: false,
+  });
+  const payloadType = kind === 'video' ? 101 : 100;
+  const codec =
+    kind === 'video'
+      ? { mimeType: 'video/VP8', payloadType, clockRate: 90000 }
+      : { mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2 };
+  const producer = await transport.produce({
+    kind,
+    rtpParameters: { codecs: [codec], encodings: [{ ssrc }] },
+    appData,
+  });
+  const rtcpPort = transport.rtcpTuple?.localPort ?? transport.tuple.localPort;
+  const sender = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-stream_loop',
+      '-1',
+      '-i',
+      clip,
+      '-map',
+      `0:${kind === 'video' ? 'v' : 'a'}`,
+      '-c',
+      'copy',
+      '-f',
+      'rtp',
+      '-ssrc',
+      String(ssrc),
+      '-payload_type',
+      String(payloadType),
+      `rtp://127.0.0.1:${transport.tuple.localPort}?rtcpport=${rtcpPort}&pkt_size=1200`,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { producer, sender, transport };
+}
+
 interface TestParticipant extends RecordedParticipant {
   senders: ChildProcess[];
 }
@@ -108,54 +163,15 @@ export class RecordedRoom extends EventEmitter<RoomSourceEvents> implements Room
     const person: TestParticipant = { id, displayName, isHost, senders: [] };
     this.people.set(id, person);
     for (const kind of ['video', 'audio'] as const) {
-      const t = await this.media.createPlainTransport('send', {
-        listenIp: '127.0.0.1',
-        comedia: true,
-        rtcpMux: false,
+      const sent = await sendClipInto(this.media, kind, clip, 20_000 + this.produced.length, {
+        participantId: id,
       });
-      const ssrc = 20_000 + this.produced.length;
-      const payloadType = kind === 'video' ? 101 : 100;
-      const codec =
-        kind === 'video'
-          ? { mimeType: 'video/VP8', payloadType, clockRate: 90000 }
-          : { mimeType: 'audio/opus', payloadType, clockRate: 48000, channels: 2 };
-      const producer = await t.produce({
-        kind,
-        rtpParameters: { codecs: [codec], encodings: [{ ssrc }] },
-        appData: { participantId: id },
-      });
+      const { producer } = sent;
       this.produced.push({ producer, participantId: id, source: kind === 'video' ? 'camera' : 'microphone' });
       producer.observer.on('pause', () => this.emit('changed'));
       producer.observer.on('resume', () => this.emit('changed'));
       producer.observer.on('close', () => this.emit('changed'));
-      const rtcpPort = t.rtcpTuple?.localPort ?? t.tuple.localPort;
-      person.senders.push(
-        spawn(
-          'ffmpeg',
-          [
-            '-hide_banner',
-            '-loglevel',
-            'error',
-            '-re',
-            '-stream_loop',
-            '-1',
-            '-i',
-            clip,
-            '-map',
-            `0:${kind === 'video' ? 'v' : 'a'}`,
-            '-c',
-            'copy',
-            '-f',
-            'rtp',
-            '-ssrc',
-            String(ssrc),
-            '-payload_type',
-            String(payloadType),
-            `rtp://127.0.0.1:${t.tuple.localPort}?rtcpport=${rtcpPort}&pkt_size=1200`,
-          ],
-          { stdio: 'ignore' },
-        ),
-      );
+      person.senders.push(sent.sender);
     }
     this.emit('changed');
   }
