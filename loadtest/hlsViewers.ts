@@ -1,12 +1,14 @@
 // HLS viewer load: N simulated viewers each fetch the live playlist once per
-// target duration and every new segment in it, as hls.js does, against a
-// broadcast of a real call on this host (loadtest/broadcastServer.ts, its
-// own process). Reports segment and playlist time-to-first-byte, the
-// server's CPU, the program pipeline's CPU per minute, and the latency a
-// real hls.js player in headless Chromium sees (wall clock minus
-// hls.playingDate), sampled during the load.
+// target duration and every new segment in it, as hls.js does, against the
+// real server (uWS) broadcasting a real call on this host
+// (loadtest/broadcastServer.ts, its own process). Reports segment and
+// playlist time-to-first-byte, the CPU of the server, its mediasoup worker,
+// the program pipeline (per minute of broadcast) and of this generator, the
+// machine's load average, and the latency a real hls.js player in headless
+// Chromium sees (wall clock minus hls.playingDate), sampled during the load.
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
+import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../test/helpers/browser.js';
 import { cpuSeconds, percentile } from './processStats.js';
@@ -28,11 +30,22 @@ const server = spawn(
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
-const info = await new Promise<{ url: string; code: string; pids: { gst: number; ffmpeg: number } }>(
-  (resolve) => {
-    createInterface({ input: server.stdout! }).once('line', (l) => resolve(JSON.parse(l)));
-  },
-);
+const info = await new Promise<{
+  url: string;
+  code: string;
+  pids: { gst: number; ffmpeg: number };
+  workerPids: number[];
+}>((resolve) => {
+  const died = (code: number | null) => {
+    console.error(`the broadcast server exited (${code}) before it was live`);
+    process.exit(1);
+  };
+  server.once('exit', died);
+  createInterface({ input: server.stdout! }).once('line', (l) => {
+    server.off('exit', died);
+    resolve(JSON.parse(l));
+  });
+});
 const base = `${info.url}/b/${info.code}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -99,9 +112,12 @@ await sleep(3000);
 measuring = true;
 const cpu0 = {
   server: cpuSeconds(server.pid!),
+  worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
   gst: cpuSeconds(info.pids.gst),
   ffmpeg: cpuSeconds(info.pids.ffmpeg),
+  generator: cpuSeconds(process.pid),
 };
+const load0 = loadavg()[0]!;
 const latencies: number[] = [];
 const until = Date.now() + SECONDS * 1000;
 while (Date.now() < until) {
@@ -114,9 +130,12 @@ while (Date.now() < until) {
 }
 const cpu1 = {
   server: cpuSeconds(server.pid!),
+  worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
   gst: cpuSeconds(info.pids.gst),
   ffmpeg: cpuSeconds(info.pids.ffmpeg),
+  generator: cpuSeconds(process.pid),
 };
+const load1 = loadavg()[0]!;
 measuring = false;
 stopping = true;
 await Promise.all(viewers);
@@ -130,13 +149,15 @@ const stats = (xs: Timing[]) => {
 };
 const lat = [...latencies].sort((a, b) => a - b);
 const perMinute = (d: number) => ((d / SECONDS) * 60).toFixed(1);
+const pct = (d: number) => `${((d / SECONDS) * 100).toFixed(0)} %`;
 const lines = [
   `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s), window ${SECONDS} s`,
   `segment TTFB: ${stats(segTimes)}`,
   `playlist TTFB: ${stats(listTimes)}`,
-  `server process CPU (HTTP + room + recorder): ${(((cpu1.server - cpu0.server) / SECONDS) * 100).toFixed(0)} % of a core`,
+  `server process CPU (uWS HTTP + room + recorder feature): ${pct(cpu1.server - cpu0.server)} of a core; its mediasoup worker ${pct(cpu1.worker - cpu0.worker)}; this load generator ${pct(cpu1.generator - cpu0.generator)}`,
   `program pipeline CPU per minute of broadcast at 720p25: GStreamer ${perMinute(cpu1.gst - cpu0.gst)} s, ffmpeg segmenter ${perMinute(cpu1.ffmpeg - cpu0.ffmpeg)} s`,
   `hls.js latency in Chromium (wall clock minus playingDate): median ${percentile(lat, 50)} ms, min ${lat[0]} ms, max ${lat.at(-1)} ms over ${lat.length} samples`,
+  `machine load average (1 min) at the start and end of the window: ${load0.toFixed(1)}, ${load1.toFixed(1)} (2 cores, shared)`,
 ];
 for (const l of lines) console.log(l);
 appendResult('HLS viewers', `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS}`, lines);
