@@ -68,11 +68,11 @@ const live = await host.request({ startBroadcast: {} });
 const code = live.broadcast!.code!;
 // The screen share goes on and off, as in a real event.
 let sharing = true;
-setInterval(() => {
+const turns = setInterval(() => {
   sharing = !sharing;
-  void (sharing ? boris.video.resume() : boris.video.pause()).then(() =>
-    room.producerStateChanged(boris.peer, boris.video),
-  );
+  (sharing ? boris.video.resume() : boris.video.pause())
+    .then(() => room.producerStateChanged(boris.peer, boris.video))
+    .catch(() => clearInterval(turns)); // the server is stopping
 }, 7000);
 
 /** The program pipeline's processes: children of this one running pipeline_host.py and the segmenter. */
@@ -106,6 +106,7 @@ console.log(
   }),
 );
 process.on('SIGTERM', async () => {
+  clearInterval(turns);
   anna.leave();
   boris.leave();
   host.close();

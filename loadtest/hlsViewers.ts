@@ -46,6 +46,13 @@ const info = await new Promise<{
     resolve(JSON.parse(l));
   });
 });
+// Stopped from outside (a timeout, Ctrl-C): take the server process with us.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    server.kill('SIGTERM');
+    process.exit(1);
+  });
+}
 const base = `${info.url}/b/${info.code}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -58,18 +65,24 @@ const listTimes: Timing[] = [];
 let measuring = false;
 let stopping = false;
 
+/** A request that takes longer than this counts as failed (as a player would give up on it). */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 function get(agent: Agent, path: string): Promise<{ ttfb: number; status: number; body: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const req = request(`${base}/${path}`, { agent }, (res) => {
+    const failed = () => resolve({ ttfb: performance.now() - t0, status: 0, body: '' });
+    const req = request(`${base}/${path}`, { agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
       const ttfb = performance.now() - t0;
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
         resolve({ ttfb, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('latin1') }),
       );
+      res.on('aborted', failed);
     });
-    req.on('error', () => resolve({ ttfb: performance.now() - t0, status: 0, body: '' }));
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', failed);
     req.end();
   });
 }
@@ -100,14 +113,25 @@ async function viewer(): Promise<void> {
 
 // Wait for the first segments, then bring viewers in over the ramp.
 while (!(await get(new Agent(), 'live.m3u8')).body.includes('.m4s')) await sleep(500);
+console.error('live; opening a real player');
 const browser = await launchChromium();
 const page = await browser.newPage();
 await page.goto(base);
+console.error('bringing viewers in');
 const viewers: Promise<void>[] = [];
-for (let i = 0; i < VIEWERS; i++) {
-  viewers.push(viewer());
-  await sleep((RAMP_SECONDS * 1000) / VIEWERS);
+const rampStarted = Date.now();
+// In steps of 100 ms, on schedule even when timers fire late (a starved generator).
+const STEP_MS = 100;
+while (viewers.length < VIEWERS) {
+  const due = Math.min(
+    VIEWERS,
+    Math.ceil(((Date.now() - rampStarted) / (RAMP_SECONDS * 1000)) * VIEWERS) + 1,
+  );
+  while (viewers.length < due) viewers.push(viewer());
+  await sleep(STEP_MS);
 }
+const rampSeconds = (Date.now() - rampStarted) / 1000;
+console.error(`${VIEWERS} viewers in after ${rampSeconds.toFixed(0)} s; measuring for ${SECONDS} s`);
 await sleep(3000);
 measuring = true;
 const cpu0 = {
@@ -138,6 +162,7 @@ const cpu1 = {
 const load1 = loadavg()[0]!;
 measuring = false;
 stopping = true;
+console.error('measured; stopping the viewers');
 await Promise.all(viewers);
 await browser.close();
 server.kill('SIGTERM');
@@ -151,7 +176,8 @@ const lat = [...latencies].sort((a, b) => a - b);
 const perMinute = (d: number) => ((d / SECONDS) * 60).toFixed(1);
 const pct = (d: number) => `${((d / SECONDS) * 100).toFixed(0)} %`;
 const lines = [
-  `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s), window ${SECONDS} s`,
+  `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s, took ${rampSeconds.toFixed(0)} s), window ${SECONDS} s`,
+  `requests answered: ${((segTimes.length + listTimes.length) / SECONDS).toFixed(0)}/s of the ${2 * VIEWERS}/s these viewers would make if the generator kept up (one playlist and one segment a second each)`,
   `segment TTFB: ${stats(segTimes)}`,
   `playlist TTFB: ${stats(listTimes)}`,
   `server process CPU (uWS HTTP + room + recorder feature): ${pct(cpu1.server - cpu0.server)} of a core; its mediasoup worker ${pct(cpu1.worker - cpu0.worker)}; this load generator ${pct(cpu1.generator - cpu0.generator)}`,
