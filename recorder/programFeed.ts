@@ -43,6 +43,7 @@ export class ProgramFeed {
     private readonly log: Logger,
   ) {
     this.socket.unref();
+    this.activeSpeaker = source.currentSpeaker();
     this.listeners = [
       ['changed', () => this.update()],
       [

@@ -88,6 +88,10 @@ export class RoomEventSource extends EventEmitter<RoomSourceEvents> implements R
     return out;
   }
 
+  currentSpeaker(): string | null {
+    return this.room.activeSpeakers.get(MAIN) || null;
+  }
+
   /** Stops listening to the room. */
   close(): void {
     for (const off of this.unsubscribe) off();

@@ -41,4 +41,6 @@ export interface RoomSource extends EventEmitter<RoomSourceEvents> {
   participants(): RecordedParticipant[];
   /** Producers of the participants in the main room (not in breakout rooms). */
   producers(): RecordedProducer[];
+  /** Who is the active speaker now, if anyone: a recorder started mid-call begins from it. */
+  currentSpeaker(): string | null;
 }

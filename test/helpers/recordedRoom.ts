@@ -176,7 +176,14 @@ export class RecordedRoom extends EventEmitter<RoomSourceEvents> implements Room
     this.emit('changed');
   }
 
+  private speaker: string | null = null;
+
+  currentSpeaker(): string | null {
+    return this.speaker;
+  }
+
   speak(id: string): void {
+    this.speaker = id;
     this.emit('activeSpeaker', id);
     this.emit('speaking', [id]);
   }

@@ -28,6 +28,8 @@ export interface RtpParticipant {
   microphone: types.Producer;
   /** Pauses or resumes the microphone the way a client's request does (the room hears of it). */
   setMicPaused(paused: boolean): Promise<void>;
+  /** Sends again on the room's current router, as a client does when told its media moved (a worker died). */
+  republish(): Promise<void>;
   leave(): void;
 }
 
@@ -43,7 +45,7 @@ export async function seatRtpParticipant(
     videoSource?: 'camera' | 'screen';
   },
 ): Promise<RtpParticipant> {
-  const media = await room.ensureMedia(MAIN);
+  await room.ensureMedia(MAIN);
   const peer = new Peer(
     {
       participantId: person.id,
@@ -57,7 +59,12 @@ export async function seatRtpParticipant(
   room.enter(peer, false);
   const senders: ChildProcess[] = [];
   const transports: types.PlainTransport[] = [];
+  const stopSending = () => {
+    for (const s of senders.splice(0)) s.kill('SIGKILL');
+    for (const t of transports.splice(0)) t.close();
+  };
   const produce = async (kind: 'video' | 'audio') => {
+    const media = await room.ensureMedia(MAIN);
     const source = kind === 'video' ? (person.videoSource ?? 'camera') : 'microphone';
     const sent = await sendClipInto(media, kind, person.clip, nextSsrc++, {
       participantId: person.id,
@@ -70,21 +77,24 @@ export async function seatRtpParticipant(
     if (kind === 'audio') await media.watchSpeaker(sent.producer.id);
     return sent.producer;
   };
-  const video = await produce('video');
-  const microphone = await produce('audio');
-  return {
+  const seated: RtpParticipant = {
     peer,
-    video,
-    microphone,
+    video: await produce('video'),
+    microphone: await produce('audio'),
     async setMicPaused(paused) {
-      if (paused) await microphone.pause();
-      else await microphone.resume();
-      room.producerStateChanged(peer, microphone);
+      if (paused) await seated.microphone.pause();
+      else await seated.microphone.resume();
+      room.producerStateChanged(peer, seated.microphone);
+    },
+    async republish() {
+      stopSending();
+      seated.video = await produce('video');
+      seated.microphone = await produce('audio');
     },
     leave() {
-      for (const s of senders) s.kill('SIGKILL');
-      for (const t of transports) t.close();
+      stopSending();
       room.leave(peer);
     },
   };
+  return seated;
 }
