@@ -1,6 +1,6 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
-import { intFromEnv } from '../common/envValues.js';
+import { intFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 
@@ -40,6 +40,12 @@ export interface Config {
   transcriber: TranscriberConfig;
   /** The messenger's settings (CHAT_* variables). */
   messaging: MessagingConfig;
+  /** Recordings, their pieces while they run, and broadcast links. */
+  recordingsDir: string;
+  /** Finished recordings older than this are deleted. */
+  recordingRetentionDays: number;
+  /** Below this much free disk space a recording stops (and none starts). */
+  recordingMinFreeBytes: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -93,5 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
+    recordingsDir: recordingsDirFromEnv(env),
+    recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
+    recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
   };
 }

@@ -6,6 +6,7 @@ import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
+import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
@@ -20,7 +21,7 @@ import type { Room } from './domain/room.js';
 import { RoomRegistry } from './domain/roomRegistry.js';
 import { registerJoinRoutes } from './http/joinRoutes.js';
 import { JoinTokens } from './http/joinTokens.js';
-import { registerMeetingRoutes } from './http/meetingRoutes.js';
+import { type BroadcastScheduler, registerMeetingRoutes } from './http/meetingRoutes.js';
 import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
 import { registerRoomRoutes } from './http/roomRoutes.js';
 import { HttpRouter } from './http/router.js';
@@ -89,6 +90,22 @@ export async function startServer(
     maxFrameBytes: config.maxFrameBytes,
     log,
   });
+  // The public URL has its real port once the server listens (tests listen on port 0).
+  let publicUrl = config.publicUrl;
+  const recorder = createRecorderFeature({
+    storage: {
+      dir: config.recordingsDir,
+      retentionDays: config.recordingRetentionDays,
+      minFreeBytes: config.recordingMinFreeBytes,
+    },
+    publicUrl: () => publicUrl,
+    secret: config.tokenSecret,
+    adminSecret: config.adminSecret,
+    tokens: core.tokens,
+    out: ws,
+    metrics,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
   const viewing = createViewingFeature({
@@ -97,7 +114,14 @@ export async function startServer(
     registry: metrics.registry,
     log,
   });
-  const features = [call.feature, controls, viewing, subtitles.feature, messaging.feature] as const;
+  const features = [
+    call.feature,
+    controls,
+    viewing,
+    subtitles.feature,
+    messaging.feature,
+    recorder.feature,
+  ] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),
@@ -114,7 +138,16 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
-  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging);
+  registerHttp(
+    app,
+    core,
+    features,
+    call.membership,
+    meetings,
+    joinTokens,
+    messaging,
+    recorder.scheduleBroadcast,
+  );
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -124,6 +157,7 @@ export async function startServer(
   });
   const port = uWS.us_socket_local_port(listenSocket);
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
+  publicUrl = url;
   log.info({ port, url, workers: pool.size }, 'server listening');
 
   return {
@@ -239,6 +273,7 @@ function registerHttp(
   meetings: MeetingBook,
   joinTokens: JoinTokens,
   messaging: MessagingFeature,
+  scheduleBroadcast: BroadcastScheduler,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
@@ -257,7 +292,7 @@ function registerHttp(
     deleteRoom,
     listHosts: () => cluster.listHosts(),
   });
-  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom });
+  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom, scheduleBroadcast });
   registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {

@@ -69,6 +69,8 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** Whether the lesson is being recorded or broadcast (told to everyone present and waiting). */
+  recordingState?(state: pb.IRecordingState): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
   chatEvent?(e: pb.Event): void;
 }
@@ -674,6 +676,9 @@ export class CallClient {
       case 'commentPending':
         // The lesson's chat: the chat panel of the call view takes these (messaging/).
         return this.later(() => this.listener.chatEvent?.(e));
+      case 'recordingState':
+        // The "being recorded" indicator and the host's record and broadcast buttons.
+        return this.later(() => this.listener.recordingState?.(e.recordingState!));
       case 'videoSuppressed':
         // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
         return;
