@@ -26,6 +26,7 @@ import { StaticFiles } from './http/staticFiles.js';
 import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
+import { demoHostFeature } from './security/demoHost.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
 import { resyncSnapshot } from './wire/snapshots.js';
@@ -67,7 +68,7 @@ export async function startServer(
   const controls = createControlsFeature({ ...call, log });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls] as const;
+  const features = [call.feature, controls, demoHostFeature(config.demoRoomId)] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),

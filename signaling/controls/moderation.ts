@@ -12,7 +12,14 @@ import type { ClientFanout } from '../fanout/clientFanout.js';
 import { encodeEvent } from '../wire/frames.js';
 import { sourceFromWire, sourceToWire } from '../wire/mediaWire.js';
 import { roleFromWire } from '../wire/roomWire.js';
-import { ids, moderatedPeer, presentPeer, requireHost, requireModerator } from './guards.js';
+import {
+  ids,
+  moderatedPeer,
+  moderatedPeerOrWaiting,
+  presentPeer,
+  requireHost,
+  requireModerator,
+} from './guards.js';
 
 import pb = schoolcall.v1;
 
@@ -92,9 +99,10 @@ export class Moderation {
     target.channel.send(encodeEvent(attention(peer, message, false)));
   }
 
+  /** Removes someone present or waiting; with `ban`, they may not come back during this call. */
   removeParticipant({ room, peer }: JoinedPeer, req: pb.IRemoveParticipantRequest): void {
     requireModerator(peer);
-    const target = moderatedPeer(room, peer, req.participantId);
+    const target = moderatedPeerOrWaiting(room, peer, req.participantId);
     if (target === peer) throw invalid('use leave to leave');
     if (req.ban) room.bannedUserIds.add(target.identity.userId);
     this.membership.remove(room, target);

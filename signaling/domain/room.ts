@@ -36,6 +36,12 @@ export class Room {
   readonly admittedUserIds = new Set<string>();
   /** Users removed with a ban; refused until the call ends. */
   readonly bannedUserIds = new Set<string>();
+  /**
+   * Roles hosts gave or took during this call, by user. They outrank the role
+   * in any token (a demoted co-host reconnecting with an old token comes back
+   * demoted) and are forgotten when the call ends.
+   */
+  readonly roleGrants = new Map<string, RoleName>();
   settings: RoomSettings;
   /** Dominant speaker per location. */
   readonly activeSpeakers = new Map<RoomLocation, string>();
@@ -76,20 +82,20 @@ export class Room {
   addWaiting(peer: Peer): void {
     this.waiting.set(peer.id, peer);
     this.events.emit('participantWaiting', { peer });
-    this.events.emit('waitingRoomChanged', {});
+    this.events.emit('waitingRoomChanged', { added: [peer], removed: [] });
   }
 
   /** Takes a peer out of the waiting queue (it left, or was denied). */
   removeWaiting(peer: Peer): boolean {
     if (!this.isWaiting(peer)) return false;
     this.waiting.delete(peer.id);
-    this.events.emit('waitingRoomChanged', {});
+    this.events.emit('waitingRoomChanged', { added: [], removed: [peer.id] });
     return true;
   }
 
-  /** Tells listeners the waiting queue changed, after admitting several people at once. */
-  waitingRoomChanged(): void {
-    this.events.emit('waitingRoomChanged', {});
+  /** Tells listeners who left the waiting queue, after admitting several people at once. */
+  waitingRoomChanged(admitted: Peer[]): void {
+    this.events.emit('waitingRoomChanged', { added: [], removed: admitted.map((p) => p.id) });
   }
 
   /** Puts a peer into the room proper; `admitted` when a host let it in from the waiting room. */
@@ -117,8 +123,10 @@ export class Room {
     this.events.emit('participantUpdated', { peer });
   }
 
+  /** Changes a present peer's role for the rest of this call, rejoins included. */
   setRole(peer: Peer, role: RoleName): void {
     const from = peer.identity.role;
+    this.roleGrants.set(peer.identity.userId, role);
     if (from === role) return;
     peer.identity.role = role;
     this.events.emit('roleChanged', { peer, from });
@@ -160,6 +168,7 @@ export class Room {
     this.closeMedia();
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
+    this.roleGrants.clear();
     this.activeSpeakers.clear();
     this.breakouts.clear();
     this.events.emit('callEnded', {});

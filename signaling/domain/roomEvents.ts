@@ -21,8 +21,8 @@ export interface ProducerEvent {
 export interface RoomEventMap {
   /** Someone entered the waiting room. */
   participantWaiting: { peer: Peer };
-  /** The waiting queue changed (someone came, was admitted, denied or left). */
-  waitingRoomChanged: Record<string, never>;
+  /** The waiting queue changed: who came, and who left it (admitted, denied or gone). */
+  waitingRoomChanged: { added: Peer[]; removed: string[] };
   /** Someone entered the room proper: straight away, or admitted from the waiting room. */
   participantJoined: { peer: Peer; admitted: boolean };
   /** Someone present left (or was removed); their media is already closed. */

@@ -14,6 +14,11 @@ export interface RoomStore extends MeetingStore {
   deleteRoom(definition: RoomDefinition): Promise<void>;
   loadRoom(id: string): Promise<StoredRoom | null>;
   roomIdByCode(code: string): Promise<string | null>;
+  /**
+   * The room holding a code, in one read whether or not there is one, so
+   * that the time taken does not tell whether a code exists.
+   */
+  loadRoomByCode(code: string): Promise<StoredRoom | null>;
   /** Claims a code for a room unless another room holds it; false if taken. */
   claimCode(code: string, roomId: string): Promise<boolean>;
   loadAllRooms(): Promise<StoredRoom[]>;

@@ -29,6 +29,11 @@ export class MemoryRoomStore implements RoomStore {
     return this.codes.get(code) ?? null;
   }
 
+  async loadRoomByCode(code: string): Promise<StoredRoom | null> {
+    const id = this.codes.get(code);
+    return id ? this.loadRoom(id) : null;
+  }
+
   async claimCode(code: string, roomId: string): Promise<boolean> {
     const holder = this.codes.get(code);
     if (holder && holder !== roomId) return false;

@@ -13,6 +13,12 @@ const roomKey = (id: string) => `${PREFIX}:room:${id}`;
 const codeKey = (code: string) => `${PREFIX}:code:${code}`;
 const meetingKey = (id: string) => `${PREFIX}:meeting:${id}`;
 
+// One round trip for a code, known or not.
+const ROOM_BY_CODE = `
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('GET', ARGV[1] .. id)`;
+
 function parseRoom(json: string): StoredRoom {
   const raw = JSON.parse(json) as {
     definition: RoomDefinition & { createdAt: string };
@@ -52,6 +58,11 @@ export class RedisRoomStore implements RoomStore {
 
   async roomIdByCode(code: string): Promise<string | null> {
     return this.redis.get(codeKey(code));
+  }
+
+  async loadRoomByCode(code: string): Promise<StoredRoom | null> {
+    const json = (await this.redis.eval(ROOM_BY_CODE, 1, codeKey(code), roomKey(''))) as string | null;
+    return json ? parseRoom(json) : null;
   }
 
   /** Whether a code is taken anywhere in the deployment; claims it if not. */

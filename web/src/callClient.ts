@@ -85,6 +85,8 @@ export class CallClient {
   settings: pb.IRoomSettings = {};
   participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
+  /** Who waits to be let in, oldest first (for hosts and co-hosts). */
+  private readonly waiting = new Map<string, pb.IParticipant>();
   /** '' in the main room, else the breakout room's id. */
   location = '';
   breakouts: pb.IBreakoutsChanged = {};
@@ -108,7 +110,12 @@ export class CallClient {
     });
     this.signaling.onEvent = (e) => {
       // Admission and closing must not wait behind the setup they unblock.
-      if (e.event === 'admitted' || e.event === 'sessionClosed' || e.event === 'waitingRoomChanged') {
+      if (
+        e.event === 'admitted' ||
+        e.event === 'sessionClosed' ||
+        e.event === 'waitingRoomChanged' ||
+        e.event === 'waitingRoomDelta'
+      ) {
         this.onImmediateEvent(e);
       } else {
         this.eventChain = this.eventChain.then(() => this.onEvent(e));
@@ -446,7 +453,7 @@ export class CallClient {
       this.breakouts = state.breakouts;
       this.listener.breakoutsChanged(state.breakouts);
     }
-    if (this.isModerator) this.listener.waitingRoomChanged(state.waiting ?? []);
+    if (this.isModerator) this.replaceWaiting(state.waiting ?? []);
     const present = new Map((state.participants ?? []).map((p) => [p.participantId ?? '', p]));
     for (const id of [...this.participants.keys()]) {
       if (!present.has(id)) {
@@ -488,7 +495,19 @@ export class CallClient {
   private onImmediateEvent(e: pb.Event): void {
     if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
     else if (e.sessionClosed) this.onClosed(e.sessionClosed);
-    else if (e.waitingRoomChanged) this.listener.waitingRoomChanged(e.waitingRoomChanged.waiting ?? []);
+    else if (e.waitingRoomChanged) this.replaceWaiting(e.waitingRoomChanged.waiting ?? []);
+    else if (e.waitingRoomDelta) {
+      // The whole queue came once; changes come as deltas (small, however long the queue).
+      for (const id of e.waitingRoomDelta.removed ?? []) this.waiting.delete(id);
+      for (const p of e.waitingRoomDelta.added ?? []) this.waiting.set(p.participantId ?? '', p);
+      this.listener.waitingRoomChanged([...this.waiting.values()]);
+    }
+  }
+
+  private replaceWaiting(list: pb.IParticipant[]): void {
+    this.waiting.clear();
+    for (const p of list) this.waiting.set(p.participantId ?? '', p);
+    this.listener.waitingRoomChanged(list);
   }
 
   /** Every event the server pushes, in order; the compiler checks none is forgotten. */
@@ -500,6 +519,7 @@ export class CallClient {
         case 'admitted':
         case 'sessionClosed':
         case 'waitingRoomChanged':
+        case 'waitingRoomDelta':
           this.onImmediateEvent(e);
           break;
         case 'presenceChanged':

@@ -1,4 +1,5 @@
 // Demo page: asks for a name, gets a participant token for the demo room.
+import { deviceKey } from './deviceKey.js';
 const form = document.getElementById('demo-form') as HTMLFormElement;
 const errorLine = document.getElementById('error') as HTMLElement;
 
@@ -9,7 +10,7 @@ form.addEventListener('submit', async (ev) => {
   const res = await fetch('/api/demo/token', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName }),
+    body: JSON.stringify({ displayName, deviceKey: deviceKey() }),
   });
   const body = (await res.json()) as { joinUrl?: string; error?: string };
   if (!res.ok || !body.joinUrl) {

@@ -1,5 +1,6 @@
 // /j/<code>: a guest types the meeting code (pre-filled from the link), a
 // name and the password from the invitation, and gets a guest token.
+import { deviceKey } from './deviceKey.js';
 const form = document.getElementById('join-form') as HTMLFormElement;
 const errorLine = document.getElementById('error') as HTMLElement;
 const codeInput = document.getElementById('code') as HTMLInputElement;
@@ -15,7 +16,7 @@ form.addEventListener('submit', async (ev) => {
   const res = await fetch(`/api/join/${encodeURIComponent(code)}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ displayName, password }),
+    body: JSON.stringify({ displayName, password, deviceKey: deviceKey() }),
   });
   const body = (await res.json()) as { joinUrl?: string; error?: string };
   if (!res.ok || !body.joinUrl) {
