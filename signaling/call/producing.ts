@@ -4,7 +4,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { mediaKindFromWire, rtpParametersFromWire } from '../../common/protocol/mediaWire.js';
-import { mayProduce, moderatedSource } from '../domain/roles.js';
+import { mayProduce, silencedBy } from '../domain/roles.js';
 import type { JoinedPeer } from '../domain/room.js';
 import { ErrorCode, SignalingError, clientInput, forbidden, invalid, notFound } from '../errors.js';
 import { SOURCES } from '../wire/mediaWire.js';
@@ -27,7 +27,7 @@ export class Producing {
       throw forbidden(`role ${peer.identity.role} may not share ${source.name}`);
     }
     if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
-    const moderated = moderatedSource(source.name);
+    const moderated = silencedBy(source.name);
     if (moderated && peer.blocked[moderated] && !req.paused) {
       throw forbidden(`a host turned your ${moderated} off; start it paused and ask to speak`);
     }
@@ -69,7 +69,7 @@ export class Producing {
   async setPaused({ room, peer }: JoinedPeer, req: pb.ISetProducerPausedRequest): Promise<void> {
     const p = peer.producers.get(req.producerId ?? '');
     if (!p) throw notFound('producer');
-    const moderated = moderatedSource(p.source);
+    const moderated = silencedBy(p.source);
     if (!req.paused && moderated && peer.blocked[moderated]) {
       throw forbidden(`a host turned your ${moderated} off; ask to speak`);
     }

@@ -5,7 +5,7 @@ import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { Membership } from '../call/membership.js';
 import type { Peer } from '../domain/peer.js';
-import { type ModeratedSource, isModerator, moderatedSource } from '../domain/roles.js';
+import { type ModeratedSource, isModerator, moderatedSource, silencedBy } from '../domain/roles.js';
 import type { JoinedPeer, Room } from '../domain/room.js';
 import { forbidden, invalid } from '../errors.js';
 import type { ClientFanout } from '../fanout/clientFanout.js';
@@ -56,8 +56,9 @@ export class Moderation {
   }
 
   private async muteOne(room: Room, target: Peer, source: ModeratedSource, block: boolean): Promise<void> {
-    const p = target.producerFor(source);
-    if (p && !p.producer.paused) {
+    // The microphone and screen audio alike, for a microphone mute.
+    for (const p of [...target.producers.values()]) {
+      if (silencedBy(p.source) !== source || p.producer.paused) continue;
       await p.producer.pause();
       room.producerStateChanged(target, p.producer);
     }
