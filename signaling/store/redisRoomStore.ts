@@ -13,11 +13,10 @@ const roomKey = (id: string) => `${PREFIX}:room:${id}`;
 const codeKey = (code: string) => `${PREFIX}:code:${code}`;
 const meetingKey = (id: string) => `${PREFIX}:meeting:${id}`;
 
-// One round trip for a code, known or not.
+// One round trip and the same two reads for a code, known or not.
 const ROOM_BY_CODE = `
 local id = redis.call('GET', KEYS[1])
-if not id then return false end
-return redis.call('GET', ARGV[1] .. id)`;
+return redis.call('GET', ARGV[1] .. (id or ''))`;
 
 function parseRoom(json: string): StoredRoom {
   const raw = JSON.parse(json) as {
