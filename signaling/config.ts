@@ -1,4 +1,5 @@
 // Server configuration from environment variables, with single-host defaults.
+import { readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
 
 export interface Config {
@@ -31,6 +32,16 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** WebSocket connections this host holds at most; beyond, new ones get a 503. */
+  maxConnections: number;
+  /** Connections from one address that have not joined a room yet. */
+  maxPendingConnectionsPerAddress: number;
+  /** A connection that has not joined a room by then is closed. */
+  joinDeadlineSeconds: number;
+  /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
+  allowedOrigins: string[];
+  /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
+  publicUrlConfigured: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -60,6 +71,43 @@ export function defaultAnnouncedIp(): string {
   return '127.0.0.1';
 }
 
+/**
+ * Open files this process may hold (the soft limit), from /proc; each
+ * WebSocket is one. Null where /proc cannot tell.
+ */
+export function openFileLimit(): number | null {
+  try {
+    const line = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!line) return null;
+    return line[1] === 'unlimited' ? null : Number(line[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** By default, WebSockets may use four fifths of the open-file limit: the rest keeps HTTP, Redis and logs working. */
+function defaultMaxConnections(): number {
+  const limit = openFileLimit();
+  return limit ? Math.max(64, Math.floor(limit * 0.8) - 64) : 50_000;
+}
+
+function origins(list: string | undefined): string[] {
+  const out: string[] = [];
+  for (const raw of (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    let origin: string;
+    try {
+      origin = new URL(raw).origin;
+    } catch {
+      throw new Error(`ALLOWED_ORIGINS: ${JSON.stringify(raw)} is not a URL like https://school.example`);
+    }
+    out.push(origin);
+  }
+  return out;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST || '0.0.0.0';
@@ -87,5 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 10_000_000),
+    maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
+    joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    publicUrlConfigured: Boolean(env.PUBLIC_URL),
   };
 }

@@ -61,7 +61,9 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   const app = uWS.App();
-  const core = await startCore(app, config, log);
+  // Known once the port is (port 0 in tests).
+  const origins = { allowed: [] as string[] };
+  const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
   const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
@@ -95,6 +97,7 @@ export async function startServer(
   });
   const port = uWS.us_socket_local_port(listenSocket);
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
+  origins.allowed = allowedOrigins(config, url, port);
   log.info({ port, url, workers: pool.size }, 'server listening');
 
   return {
@@ -119,7 +122,12 @@ export async function startServer(
 }
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
-async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Promise<Core> {
+async function startCore(
+  app: uWS.TemplatedApp,
+  config: Config,
+  log: Logger,
+  origins: { allowed: string[] },
+): Promise<Core> {
   const mediaOptions = {
     speakingThresholdDbov: config.speakingThresholdDbov,
     recvTransportsPerRouter: config.recvTransportsPerRouter,
@@ -147,6 +155,12 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
       maxBackpressureBytes: config.maxBackpressureBytes,
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
+      joinDeadlineSeconds: config.joinDeadlineSeconds,
+      gate: {
+        maxConnections: config.maxConnections,
+        maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
+        allowedOrigins: () => origins.allowed,
+      },
     },
     metrics,
     log,
@@ -242,4 +256,15 @@ function registerHttp(
     }),
   });
   registerNotFound(router, metrics);
+}
+
+/**
+ * Pages that may open the WebSocket: the public URL's, those configured,
+ * and, when no public URL was set (a first run on one machine), this host
+ * opened as localhost.
+ */
+function allowedOrigins(config: Config, url: string, port: number): string[] {
+  const list = [new URL(url).origin, ...config.allowedOrigins];
+  if (!config.publicUrlConfigured) list.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`);
+  return [...new Set(list)];
 }
