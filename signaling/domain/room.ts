@@ -49,6 +49,9 @@ export class Room {
   readonly speaking = new Map<RoomLocation, string>();
   readonly breakouts = new Breakouts();
   readonly events: RoomEvents;
+  /** Live producers by id, and peers present or waiting by user id: joins and consumes look up here, not through everyone. */
+  private readonly producerIndex = new Map<string, ProducerEntry & { location: RoomLocation }>();
+  private readonly byUserId = new Map<string, Peer>();
   /** One router per location: the main room and each open breakout room. */
   private readonly media = new Map<RoomLocation, RoomMedia>();
   private readonly mediaPromises = new Map<RoomLocation, Promise<RoomMedia>>();
@@ -81,6 +84,7 @@ export class Room {
 
   addWaiting(peer: Peer): void {
     this.waiting.set(peer.id, peer);
+    this.byUserId.set(peer.identity.userId, peer);
     this.events.emit('participantWaiting', { peer });
     this.events.emit('waitingRoomChanged', { added: [peer], removed: [] });
   }
@@ -89,6 +93,7 @@ export class Room {
   removeWaiting(peer: Peer): boolean {
     if (!this.isWaiting(peer)) return false;
     this.waiting.delete(peer.id);
+    this.forgetUser(peer);
     this.events.emit('waitingRoomChanged', { added: [], removed: [peer.id] });
     return true;
   }
@@ -105,6 +110,7 @@ export class Room {
       this.admittedUserIds.add(peer.identity.userId);
     }
     this.peers.set(peer.id, peer);
+    this.byUserId.set(peer.identity.userId, peer);
     this.events.emit('participantJoined', { peer, admitted });
   }
 
@@ -112,6 +118,7 @@ export class Room {
   leave(peer: Peer): boolean {
     if (!this.isPresent(peer)) return false;
     this.peers.delete(peer.id);
+    this.forgetUser(peer);
     peer.closeMedia();
     if (this.activeSpeakers.get(peer.location) === peer.id) this.activeSpeakers.delete(peer.location);
     this.events.emit('participantLeft', { peer, location: peer.location });
@@ -143,9 +150,11 @@ export class Room {
 
   /** A peer of this user, present or waiting. */
   peerByUserId(userId: string): Peer | undefined {
-    for (const p of this.peers.values()) if (p.identity.userId === userId) return p;
-    for (const p of this.waiting.values()) if (p.identity.userId === userId) return p;
-    return undefined;
+    return this.byUserId.get(userId);
+  }
+
+  private forgetUser(peer: Peer): void {
+    if (this.byUserId.get(peer.identity.userId) === peer) this.byUserId.delete(peer.identity.userId);
   }
 
   *peersAt(location: RoomLocation): Iterable<Peer> {
@@ -180,8 +189,10 @@ export class Room {
   addProducer(peer: Peer, producer: types.Producer, source: MediaSourceName): void {
     const location = peer.location;
     peer.producers.set(producer.id, { producer, source });
+    this.producerIndex.set(producer.id, { producer, peer, source, location });
     producer.observer.once('close', () => {
       peer.producers.delete(producer.id);
+      this.producerIndex.delete(producer.id);
       this.mediaAt(location)?.forgetProducer(producer.id);
       this.events.emit('producerRemoved', { peer, producer, source, location });
     });
@@ -195,17 +206,17 @@ export class Room {
     this.events.emit('producerStateChanged', { peer, producer, source, location: peer.location });
   }
 
+  /** A live producer of someone present. */
   findProducer(producerId: string): ProducerEntry | undefined {
-    for (const peer of this.peers.values()) {
-      const p = peer.producers.get(producerId);
-      if (p) return { producer: p.producer, peer, source: p.source };
-    }
-    return undefined;
+    const entry = this.producerIndex.get(producerId);
+    return entry && this.isPresent(entry.peer) ? entry : undefined;
   }
 
+  /** Live producers of the people at a location. */
   *producers(location: RoomLocation): Iterable<ProducerEntry> {
-    for (const peer of this.peersAt(location)) {
-      for (const p of peer.producers.values()) yield { producer: p.producer, peer, source: p.source };
+    for (const entry of this.producerIndex.values()) {
+      if (entry.location === location && entry.peer.location === location && this.isPresent(entry.peer))
+        yield entry;
     }
   }
 
