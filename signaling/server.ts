@@ -7,6 +7,7 @@ import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from './adminAuth.js';
+import { CallStateKeeper } from './call/callStateKeeper.js';
 import { createCallFeature } from './call/feature.js';
 import type { Membership } from './call/membership.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -54,6 +55,8 @@ interface Core {
   ws: WsServer;
   cluster: Cluster;
   deployment: Deployment;
+  /** Several hosts: call state kept in Redis for a host that takes a room over. */
+  callState: CallStateKeeper | null;
 }
 
 export async function startServer(
@@ -66,7 +69,14 @@ export async function startServer(
   const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
-  const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
+  const call = createCallFeature({
+    registry,
+    tokens: core.tokens,
+    edges: cluster,
+    out: ws,
+    callState: core.callState,
+    log,
+  });
   const controls = createControlsFeature({ ...call, log });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
@@ -143,6 +153,7 @@ async function startCore(
   );
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
+  const callState = config.redisUrl ? new CallStateKeeper(deployment.store, log) : null;
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
@@ -181,13 +192,17 @@ async function startCore(
     fanout: ws,
     makeSession: (id, socket) => ws.makeSession(id, socket, false),
     activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
-    beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+    beforeServing: async (roomId) => {
+      await registry.reloadIfIdle(roomId);
+      const room = await registry.find(roomId);
+      if (room) await callState?.restoreIfIdle(room);
+    },
     heartbeatMs: config.hostHeartbeatMs,
     log,
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment };
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
@@ -211,6 +226,8 @@ function followOtherHosts(
       room,
       pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
       'the lesson moved to another server; rejoin',
+      undefined,
+      true,
     );
   });
 }

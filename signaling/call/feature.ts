@@ -6,6 +6,7 @@ import { ClientFanout } from '../fanout/clientFanout.js';
 import type { RoomFanout } from '../fanout/topics.js';
 import type { Feature } from '../requests/features.js';
 import type { TokenService } from '../tokens.js';
+import type { CallStateKeeper } from './callStateKeeper.js';
 import { Consuming } from './consuming.js';
 import { EmptyRooms } from './emptyRooms.js';
 import { type CallRequest, callHandlers } from './handlers.js';
@@ -23,6 +24,8 @@ export interface CallFeatureDeps {
   edges: EdgeTransportMaker;
   /** Where room events are published to clients. */
   out: RoomFanout;
+  /** Keeps call state where another host can take it over (several hosts only). */
+  callState: CallStateKeeper | null;
   log: Logger;
 }
 
@@ -33,7 +36,14 @@ export interface CallFeature {
   moves: Moves;
 }
 
-export function createCallFeature({ registry, tokens, edges, out, log }: CallFeatureDeps): CallFeature {
+export function createCallFeature({
+  registry,
+  tokens,
+  edges,
+  out,
+  callState,
+  log,
+}: CallFeatureDeps): CallFeature {
   const fanout = new ClientFanout(out);
   const sessionTokens = new SessionTokens(tokens);
   const membership = new Membership(registry, tokens, sessionTokens, log);
@@ -52,10 +62,12 @@ export function createCallFeature({ registry, tokens, edges, out, log }: CallFea
       fanout.attach(room);
       recovery.attach(room);
       emptyRooms.attach(room);
+      callState?.attach(room);
     },
     close: () => {
       fanout.dispose();
       emptyRooms.dispose();
+      callState?.dispose();
     },
   };
   return { feature, membership, fanout, moves: new Moves(log) };

@@ -162,13 +162,13 @@ export class Membership {
    * Ends the call for everyone present or waiting; the room stays for the next
    * call. The initiator's connection closes after its request is answered.
    */
-  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer): void {
+  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer, handedOver = false): void {
     for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
       this.remove(room, peer);
       if (peer === initiator) setImmediate(() => peer.channel.close(reason, message));
       else peer.channel.close(reason, message);
     }
-    room.endCall();
+    room.endCall(handedOver);
   }
 
   /** Ends a room for everyone (admin delete). */

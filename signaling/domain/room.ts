@@ -172,15 +172,29 @@ export class Room {
     this.events.emit('breakoutsChanged', {});
   }
 
-  /** Forgets per-call state when a call ends; the room itself stays for the next call. */
-  endCall(): void {
+  /** Tells listeners the call's saved state was put back after a takeover (callState.ts). */
+  callStateRestored(): void {
+    this.events.emit('callStateRestored', {});
+  }
+
+  /** Refuses this user for the rest of the call. */
+  ban(userId: string): void {
+    this.bannedUserIds.add(userId);
+    this.events.emit('userBanned', { userId });
+  }
+
+  /**
+   * Forgets per-call state when a call ends here; the room itself stays for
+   * the next call. `handedOver`: another host carries the call on.
+   */
+  endCall(handedOver = false): void {
     this.closeMedia();
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
     this.roleGrants.clear();
     this.activeSpeakers.clear();
     this.breakouts.clear();
-    this.events.emit('callEnded', {});
+    this.events.emit('callEnded', { handedOver });
   }
 
   // ---- producers and speakers ----------------------------------------------------
