@@ -192,6 +192,10 @@ async function startCore(
     fanout: ws,
     makeSession: (id, socket) => ws.makeSession(id, socket, false),
     activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
+    runsRoom: (roomId) => {
+      const room = registry.get(roomId);
+      return Boolean(room && room.peers.size + room.waiting.size > 0);
+    },
     beforeServing: async (roomId) => {
       await registry.reloadIfIdle(roomId);
       const room = await registry.find(roomId);

@@ -26,6 +26,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: '413 Payload Too Large',
   429: '429 Too Many Requests',
   500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
 };
 
 export interface Reply {

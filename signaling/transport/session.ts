@@ -180,10 +180,12 @@ export class Session implements SessionLifecycle {
       return true;
     } catch (err) {
       if (this.state === 'joining') this.state = 'connected';
-      this.ctx.log.error({ session: this.id, room: roomId, err }, 'cannot find the home host');
+      const typed = toSignalingError(err);
+      if (typed) this.ctx.log.warn({ session: this.id, room: roomId, err }, 'cannot find the home host');
+      else this.ctx.log.error({ session: this.id, room: roomId, err }, 'cannot find the home host');
       this.reject(
         requestId,
-        new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
+        typed ?? new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
       );
       return true;
     }
