@@ -42,6 +42,8 @@ export interface Config {
   allowedOrigins: string[];
   /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
   publicUrlConfigured: boolean;
+  /** On SIGTERM, the process exits within this, lessons handed over or not. */
+  shutdownTimeoutSeconds: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -140,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     publicUrlConfigured: Boolean(env.PUBLIC_URL),
+    shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
   };
 }

@@ -28,6 +28,7 @@ import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { demoHostFeature } from './security/demoHost.js';
+import { endOrHandOverCalls } from './shutdown.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
 import { resyncSnapshot } from './wire/snapshots.js';
@@ -119,9 +120,15 @@ export async function startServer(
     metrics,
     log,
     async close() {
-      uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) call.membership.closeRoom(room);
-      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      await endOrHandOverCalls({
+        stopListening: () => uWS.us_listen_socket_close(listenSocket),
+        registry,
+        membership: call.membership,
+        callState: core.callState,
+        cluster,
+        ws,
+        log,
+      });
       for (const f of features) await f.close?.();
       await cluster.stop();
       pool.close();

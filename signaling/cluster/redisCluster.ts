@@ -137,9 +137,19 @@ export class RedisCluster implements Cluster {
     this.timer.unref();
   }
 
+  readonly handsOver = true;
+
+  async leave(roomIds: string[]): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.homes.release(roomIds);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // What was published (sessions closed at shutdown) goes out before we leave.
+    await this.bus.flush().catch(() => undefined);
     this.bus.dispose();
     this.edgeMedia.close();
     await this.hosts.stop().catch((err) => this.parts.log.warn({ err }, 'cannot leave the host list'));

@@ -187,7 +187,10 @@ async function start(): Promise<void> {
     },
     disconnected: () => rejoinSoon('Connection lost. Reconnecting…'),
     closed: (reason, message) => {
-      if (reason === pb.CloseReason.CLOSE_REASON_MEDIA_RESTART) {
+      if (
+        reason === pb.CloseReason.CLOSE_REASON_MEDIA_RESTART ||
+        reason === pb.CloseReason.CLOSE_REASON_HOST_LEAVING
+      ) {
         rejoinSoon('The media server restarted. Reconnecting…');
         return;
       }
