@@ -22,10 +22,12 @@ if ((NODE_MAJOR < 20)); then
   exit 1
 fi
 
-# System packages: the worker's libraries and build tools; Chromium for the
-# browser tests.
+# System packages: the worker's libraries and build tools, coturn; Chromium
+# for the browser tests (openssl makes their test certificates).
 PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
-if ((WITH_TEST)); then PACKAGES+=(chromium redis-server); fi
+# coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
+PACKAGES+=(coturn)
+if ((WITH_TEST)); then PACKAGES+=(chromium redis-server openssl); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,7 @@
 // Server configuration from environment variables, with single-host defaults.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import type { TurnConfig } from './security/turnCredentials.js';
 
 export interface Config {
   host: string;
@@ -44,6 +45,10 @@ export interface Config {
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
   shutdownTimeoutSeconds: number;
+  /** TURN servers handed to clients with time-limited credentials; null without TURN. */
+  turn: TurnConfig | null;
+  /** Certificate and key (PEM files) to serve HTTPS and WSS; null for plain HTTP (e.g. behind nginx). */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -110,14 +115,43 @@ function origins(list: string | undefined): string[] {
   return out;
 }
 
+function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
+  const certFile = env.TLS_CERT_FILE ?? '';
+  const keyFile = env.TLS_KEY_FILE ?? '';
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  for (const f of [certFile, keyFile]) {
+    if (!existsSync(f)) throw new Error(`${f} does not exist (TLS_CERT_FILE / TLS_KEY_FILE)`);
+  }
+  return { certFile, keyFile };
+}
+
+function turn(env: NodeJS.ProcessEnv): TurnConfig | null {
+  const urls = (env.TURN_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) return null;
+  for (const u of urls) {
+    if (!/^turns?:[^\s]+$/.test(u))
+      throw new Error(`TURN_URLS: ${JSON.stringify(u)} is not a turn: or turns: URI`);
+  }
+  return {
+    urls,
+    secret: secret(env, 'TURN_SECRET'),
+    ttlSeconds: int(env, 'TURN_CREDENTIAL_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST || '0.0.0.0';
   const announced = env.MEDIA_ANNOUNCED_IP || defaultAnnouncedIp();
+  const tls = tlsFiles(env);
   return {
     host,
     port,
-    publicUrl: env.PUBLIC_URL || `http://${announced}:${port}`,
+    publicUrl: env.PUBLIC_URL || `${tls ? 'https' : 'http'}://${announced}:${port}`,
     adminSecret: secret(env, 'ADMIN_SECRET'),
     tokenSecret: secret(env, 'TOKEN_SECRET'),
     tokenIssuer: env.TOKEN_ISSUER || 'school-call',
@@ -143,5 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     publicUrlConfigured: Boolean(env.PUBLIC_URL),
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
+    turn: turn(env),
+    tls,
   };
 }

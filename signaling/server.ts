@@ -28,6 +28,7 @@ import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { demoHostFeature } from './security/demoHost.js';
+import { turnCredentials } from './security/turnCredentials.js';
 import { endOrHandOverCalls } from './shutdown.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
@@ -64,7 +65,10 @@ export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const app = uWS.App();
+  // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
+  const app = config.tls
+    ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
+    : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
   const core = await startCore(app, config, log, origins);
@@ -76,6 +80,7 @@ export async function startServer(
     edges: cluster,
     out: ws,
     callState: core.callState,
+    iceServers: (peer) => (config.turn ? [turnCredentials(config.turn, peer.identity.userId)] : []),
     log,
   });
   const controls = createControlsFeature({ ...call, log });

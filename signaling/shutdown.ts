@@ -46,4 +46,6 @@ export async function endOrHandOverCalls(p: ShutdownParts): Promise<void> {
     p.ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, message);
     p.log.info({ rooms: running.length }, 'lessons ended for shutdown');
   }
+  // Routers kept warm for rooms just emptied go before their workers do.
+  for (const room of p.registry.all()) room.closeMedia();
 }

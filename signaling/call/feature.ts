@@ -15,7 +15,7 @@ import { Membership } from './membership.js';
 import { Moves } from './moves.js';
 import { Producing } from './producing.js';
 import { SessionTokens } from './sessionTokens.js';
-import { type EdgeTransportMaker, Transports } from './transports.js';
+import { type EdgeTransportMaker, type IceServersFor, Transports } from './transports.js';
 
 export interface CallFeatureDeps {
   registry: RoomRegistry;
@@ -26,6 +26,8 @@ export interface CallFeatureDeps {
   out: RoomFanout;
   /** Keeps call state where another host can take it over (several hosts only). */
   callState: CallStateKeeper | null;
+  /** TURN servers for each transport. */
+  iceServers: IceServersFor;
   log: Logger;
 }
 
@@ -42,6 +44,7 @@ export function createCallFeature({
   edges,
   out,
   callState,
+  iceServers,
   log,
 }: CallFeatureDeps): CallFeature {
   const fanout = new ClientFanout(out);
@@ -54,7 +57,7 @@ export function createCallFeature({
     handlers: callHandlers({
       membership,
       sessionTokens,
-      transports: new Transports(edges, recovery, log),
+      transports: new Transports(edges, recovery, iceServers, log),
       producing: new Producing(log),
       consuming: new Consuming(),
     }),

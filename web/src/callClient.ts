@@ -18,6 +18,7 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from '../../common/protocol/mediaWire.js';
+import { restartIceWhenLost, transportIceOptions } from './networkResilience.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -340,6 +341,25 @@ export class CallClient {
     return out;
   }
 
+  /** Local candidate types of the ICE pairs in use ('host', 'srflx', 'relay'): the path media takes. */
+  async candidateTypes(): Promise<string[]> {
+    const types: string[] = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      const report = await t?.getStats();
+      if (!report) continue;
+      const byId = new Map<string, { candidateType?: string }>();
+      report.forEach((s: { id: string; candidateType?: string }) => byId.set(s.id, s));
+      report.forEach(
+        (s: { type: string; nominated?: boolean; state?: string; localCandidateId?: string }) => {
+          if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+          const local = byId.get(s.localCandidateId ?? '');
+          if (local?.candidateType) types.push(local.candidateType);
+        },
+      );
+    }
+    return types;
+  }
+
   // ---- transports and consumers ---------------------------------------------
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -356,11 +376,16 @@ export class CallClient {
       iceParameters: iceParametersFromWire(info.iceParameters),
       iceCandidates: iceCandidatesFromWire(info.iceCandidates) as types.IceCandidate[],
       dtlsParameters: dtlsParametersFromWire(info.dtlsParameters) as types.DtlsParameters,
+      ...transportIceOptions(info),
     };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
+    restartIceWhenLost(transport, async () => {
+      const r = await this.signaling.request({ restartIce: { transportId: transport.id } });
+      return r.iceParameters ?? {};
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request({
