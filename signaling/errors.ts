@@ -31,6 +31,11 @@ export function forbidden(message: string): SignalingError {
   return new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, message);
 }
 
+/** A host turned this source off and has not allowed it back. */
+export function blockedByHost(message: string): SignalingError {
+  return new SignalingError(ErrorCode.ERROR_CODE_BLOCKED_BY_HOST, message);
+}
+
 /** A call that failed only because of what the client sent (a bad RTP parameter, say). */
 class ClientInputError extends Error {}
 

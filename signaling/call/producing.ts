@@ -6,7 +6,15 @@ import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { mediaKindFromWire, rtpParametersFromWire } from '../../common/protocol/mediaWire.js';
 import { mayProduce, silencedBy } from '../domain/roles.js';
 import type { JoinedPeer } from '../domain/room.js';
-import { ErrorCode, SignalingError, clientInput, forbidden, invalid, notFound } from '../errors.js';
+import {
+  ErrorCode,
+  SignalingError,
+  blockedByHost,
+  clientInput,
+  forbidden,
+  invalid,
+  notFound,
+} from '../errors.js';
 import { SOURCES } from '../wire/mediaWire.js';
 import { roomMediaOf } from './roomMediaOf.js';
 import { ownTransport } from './transports.js';
@@ -29,7 +37,7 @@ export class Producing {
     if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
     const moderated = silencedBy(source.name);
     if (moderated && peer.blocked[moderated] && !req.paused) {
-      throw forbidden(`a host turned your ${moderated} off; start it paused and ask to speak`);
+      throw blockedByHost(`a host turned your ${moderated} off; start it paused and ask to speak`);
     }
     if (source.name === 'screen' && room.screenShareCount() >= room.settings.maxScreenShares) {
       throw forbidden(`at most ${room.settings.maxScreenShares} screen share(s) at once in this room`);
@@ -71,7 +79,7 @@ export class Producing {
     if (!p) throw notFound('producer');
     const moderated = silencedBy(p.source);
     if (!req.paused && moderated && peer.blocked[moderated]) {
-      throw forbidden(`a host turned your ${moderated} off; ask to speak`);
+      throw blockedByHost(`a host turned your ${moderated} off; ask to speak`);
     }
     if (req.paused) await p.producer.pause();
     else await p.producer.resume();

@@ -11,7 +11,7 @@ import { MAIN } from '../domain/roomDefinition.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
 import type { ClientFanout } from '../fanout/clientFanout.js';
 import { ids, presentPeer, requireModerator } from './guards.js';
-import { MAX_ATTENTION_MESSAGE, attention } from './moderation.js';
+import { MAX_ATTENTION_MESSAGE } from './moderation.js';
 
 import pb = schoolcall.v1;
 
@@ -41,9 +41,11 @@ export class BreakoutControl {
     const b = room.breakouts;
     if (b.rooms.size === 0) throw invalid('create breakout rooms first');
     if (req.auto) {
-      b.assignEvenly(
-        [...room.peers.values()].filter((p) => !isModerator(p.identity.role)).map((p) => p.identity.userId),
+      // Guests (parents) stay with the teacher unless asked for: their child is in a room of its own.
+      const spread = [...room.peers.values()].filter(
+        (p) => !isModerator(p.identity.role) && (req.includeGuests || p.identity.role !== 'guest'),
       );
+      b.assignEvenly(spread.map((p) => p.identity.userId));
     }
     const assignments = ids((req.assignments ?? []).map((a) => a.participantId ?? '')).map(
       (participantId, i) => {
@@ -86,7 +88,9 @@ export class BreakoutControl {
     if (!message || message.length > MAX_ATTENTION_MESSAGE) {
       throw invalid(`message is 1-${MAX_ATTENTION_MESSAGE} characters`);
     }
-    this.fanout.toRoomExcept(room, peer, attention(peer, message, true));
+    this.fanout.toRoomExcept(room, peer, {
+      breakoutMessage: { fromParticipantId: peer.id, fromDisplayName: peer.identity.displayName, message },
+    });
   }
 
   /** A host or co-host visits a breakout room, or returns to the main room. */

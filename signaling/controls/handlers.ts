@@ -58,7 +58,7 @@ export function controlHandlers(s: ControlServices): Handlers<ControlRequest> {
     removeParticipant: (ctx, req) => void s.moderation.removeParticipant(ctx.present(), req),
     endCall: (ctx) => void s.moderation.endCall(ctx.present()),
     listParticipants: (ctx, req) => {
-      const { room } = ctx.present();
+      const { room, peer } = ctx.present();
       const query = req.query ?? '';
       if (query.length > MAX_QUERY) throw invalid(`query is longer than ${MAX_QUERY}`);
       if ((req.limit ?? 0) > MAX_PAGE) throw invalid(`limit is at most ${MAX_PAGE}`);
@@ -67,6 +67,7 @@ export function controlHandlers(s: ControlServices): Handlers<ControlRequest> {
         limit: req.limit ?? 0,
         query,
         raisedHandsOnly: Boolean(req.raisedHandsOnly),
+        location: req.hereOnly ? peer.location : undefined,
       });
       return { participantPage: rosterPageToWire(page) };
     },

@@ -55,6 +55,7 @@ export class Moderation {
     this.log.info({ room: room.id, by: peer.id, source, block, count: targets.length }, 'muted');
   }
 
+  /** Mutes; a mute never lifts a block already there (only allowToSpeak does). */
   private async muteOne(room: Room, target: Peer, source: ModeratedSource, block: boolean): Promise<void> {
     // The microphone and screen audio alike, for a microphone mute.
     for (const p of [...target.producers.values()]) {
@@ -62,9 +63,10 @@ export class Moderation {
       await p.producer.pause();
       room.producerStateChanged(target, p.producer);
     }
-    target.channel.send(encodeEvent({ mutedByHost: { source: sourceToWire(source), blocked: block } }));
-    if (target.blocked[source] !== block) {
-      target.blocked[source] = block;
+    const blocked = block || target.blocked[source];
+    target.channel.send(encodeEvent({ mutedByHost: { source: sourceToWire(source), blocked } }));
+    if (target.blocked[source] !== blocked) {
+      target.blocked[source] = blocked;
       room.peerUpdated(target);
     }
   }
@@ -85,6 +87,12 @@ export class Moderation {
     target.blocked[source] = false;
     if (source === 'microphone') target.asksToSpeak = false;
     room.peerUpdated(target);
+    // The pupil's own cue: which source, and who allowed it.
+    target.channel.send(
+      encodeEvent({
+        allowedByHost: { source: sourceToWire(source), fromDisplayName: peer.identity.displayName },
+      }),
+    );
   }
 
   attractAttention({ room, peer }: JoinedPeer, req: pb.IAttractAttentionRequest): void {

@@ -2,6 +2,9 @@
 // duration and an optional weekly recurrence, with the invitation text a
 // teacher pastes into a chat. Times are computed per occurrence in the time
 // zone, so a weekly 09:00 lesson stays at 09:00 across daylight-saving changes.
+/** The language of a meeting's invitation (and of whoever reads it): Russian unless chosen. */
+export type MeetingLanguage = 'ru' | 'en';
+
 export interface MeetingInput {
   title: string;
   /** Local date and time in `timeZone`, "YYYY-MM-DDTHH:mm". */
@@ -10,6 +13,8 @@ export interface MeetingInput {
   timeZone: string;
   /** Number of weekly occurrences, 1 for a one-off meeting. */
   weeklyCount: number;
+  /** Absent in meetings stored before it existed: Russian. */
+  language?: MeetingLanguage;
 }
 
 export interface Meeting extends MeetingInput {
@@ -91,30 +96,84 @@ export function occurrences(m: MeetingInput): Date[] {
   return out;
 }
 
-function formatInZone(date: Date, tz: string, options: Intl.DateTimeFormatOptions): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: tz, ...options }).format(date);
+function formatInZone(date: Date, tz: string, locale: string, options: Intl.DateTimeFormatOptions): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: tz, ...options }).format(date);
 }
 
-/** Text to paste into a chat: what, when, and how to join from a phone or from paper. */
+// "Every Tuesday" in Russian depends on the weekday's gender; "on Tuesdays" does not.
+const RU_WEEKLY = [
+  'по воскресеньям',
+  'по понедельникам',
+  'по вторникам',
+  'по средам',
+  'по четвергам',
+  'по пятницам',
+  'по субботам',
+];
+
+function ruTimes(n: number): string {
+  const form = new Intl.PluralRules('ru').select(n);
+  return `${n} ${form === 'one' ? 'раз' : form === 'few' ? 'раза' : 'раз'}`;
+}
+
+interface InvitationWords {
+  locale: string;
+  weekly(weekday: string, weekdayIndex: number, count: number): string;
+  join: string;
+  code: string;
+  password: string;
+}
+
+const WORDS: Record<MeetingLanguage, InvitationWords> = {
+  ru: {
+    locale: 'ru-RU',
+    weekly: (_w, i, n) => {
+      const text = `${RU_WEEKLY[i] ?? ''}, ${ruTimes(n)}`;
+      return text.charAt(0).toLocaleUpperCase('ru') + text.slice(1);
+    },
+    join: 'Войти',
+    code: 'Код встречи',
+    password: 'Пароль (латинские буквы и цифры)',
+  },
+  en: {
+    locale: 'en-GB',
+    weekly: (weekday, _i, n) => `Every ${weekday}, ${n} times`,
+    join: 'Join',
+    code: 'Meeting code',
+    password: 'Password',
+  },
+};
+
+/** Text to paste into a chat, in the meeting's language: what, when, and how to join from a phone or from paper. */
 export function invitationText(
   m: MeetingInput,
   join: { shortLink: string; code: string; password: string },
 ): string {
   const [first] = occurrences(m);
   if (!first) return '';
+  const words = WORDS[m.language ?? 'ru'];
   const end = new Date(first.getTime() + m.durationMinutes * 60_000);
-  const day = formatInZone(first, m.timeZone, {
+  const day = formatInZone(first, m.timeZone, words.locale, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     year: 'numeric',
   });
-  const from = formatInZone(first, m.timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const to = formatInZone(end, m.timeZone, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const weekday = formatInZone(first, m.timeZone, { weekday: 'long' });
+  const time = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+  const from = formatInZone(first, m.timeZone, words.locale, time);
+  const to = formatInZone(end, m.timeZone, words.locale, time);
+  const weekday = formatInZone(first, m.timeZone, words.locale, { weekday: 'long' });
+  const weekdayIndex = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(
+    formatInZone(first, m.timeZone, 'en-US', { weekday: 'short' }),
+  );
   const lines = [m.title, `${day}, ${from}–${to} (${m.timeZone})`];
-  if (m.weeklyCount > 1) lines.push(`Every ${weekday}, ${m.weeklyCount} times`);
-  lines.push('', `Join: ${join.shortLink}`, `Meeting code: ${join.code}`, `Password: ${join.password}`);
+  if (m.weeklyCount > 1) lines.push(words.weekly(weekday, weekdayIndex, m.weeklyCount));
+  lines.push(
+    '',
+    `${words.join}: ${join.shortLink}`,
+    `${words.code}: ${join.code}`,
+    `${words.password}: ${join.password}`,
+  );
   return lines.join('\n');
 }
 

@@ -68,6 +68,8 @@ export interface RosterQuery {
   limit: number;
   query: string;
   raisedHandsOnly: boolean;
+  /** Only people at this location (the main room is ''); undefined for everyone. */
+  location?: string | undefined;
 }
 
 export interface RosterPage {
@@ -82,7 +84,8 @@ export function listParticipants(room: Room, q: RosterQuery): RosterPage {
   let matching = [...room.peers.values()].filter(
     (p) =>
       (!needle || p.identity.displayName.toLocaleLowerCase().includes(needle)) &&
-      (!q.raisedHandsOnly || p.handRaisedAt),
+      (!q.raisedHandsOnly || p.handRaisedAt) &&
+      (q.location === undefined || p.location === q.location),
   );
   // Raised hands are a queue: first up, first served. Everything else by surname.
   matching = q.raisedHandsOnly

@@ -44,6 +44,7 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
       timeZone: m.timeZone,
       durationMinutes: m.durationMinutes,
       weeklyCount: m.weeklyCount,
+      language: m.language ?? 'ru',
       occurrences: occurrences(m).map((d) => d.toISOString()),
       ...join,
       invitation: invitationText(m, join),
@@ -70,7 +71,9 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
       }
       weeklyCount = optionalInt(r, 'count', 1, 52) ?? 52;
     }
-    const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount };
+    const language = optionalString(body, 'language', 2) ?? 'ru';
+    if (language !== 'ru' && language !== 'en') throw new HttpError(400, 'language must be "ru" or "en"');
+    const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount, language } as const;
     const [first] = occurrences(input);
     if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
       throw new HttpError(400, 'the meeting would be over already');

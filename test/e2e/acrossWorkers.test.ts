@@ -2,9 +2,9 @@
 // router, the second browser's receive transport lands on the other worker and
 // gets the first browser's audio and video through pipeToRouter.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, enterCall, waitFor } from '../helpers/callPage.js';
+import { byteCounts, closePages, enterCall, waitFor } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -14,6 +14,8 @@ beforeAll(async () => {
   server = await startTestServer({ MEDIASOUP_WORKERS: '2', RECV_TRANSPORTS_PER_ROUTER: '1' });
   browser = await launchChromium();
 });
+
+afterEach(() => closePages());
 
 afterAll(async () => {
   await browser?.close();
@@ -64,7 +66,7 @@ describe('a call across two workers', () => {
       (window as unknown as { marker: number }).marker = 7;
     });
     process.kill(server.pool.slot(remoteWorker).worker.pid, 'SIGKILL');
-    await victim.getByText('Reconnected after a media server restart').waitFor({ timeout: 20_000 });
+    await victim.getByText('Связь восстановлена после перезапуска медиасервера').waitFor({ timeout: 20_000 });
     const mark = (await byteCounts(victim)).inbound.video;
     await waitFor(
       async () => (await byteCounts(victim)).inbound.video > mark + 20_000,

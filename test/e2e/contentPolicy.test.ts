@@ -2,15 +2,12 @@
 // issue #14): the home, demo, join and call pages load and a call works in
 // Chromium without a single policy violation, and the demo room makes the
 // first person in it its host (attack 1) while the second is a participant.
-// Screenshots of what each person sees land in test/artifacts/.
-import { mkdirSync } from 'node:fs';
+// Screenshots of what each person sees land in test-artifacts/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { passDeviceCheck, tileName, waitInCall } from '../helpers/callPage.js';
+import { passDeviceCheck, screenshot, tileName, waitInCall } from '../helpers/callPage.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
-
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 
 let server: TestServer;
 let browser: Browser;
@@ -18,7 +15,6 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startTestServer({ DEMO_ROOM: 'demo' });
   browser = await launchChromium();
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 afterAll(async () => {
@@ -76,8 +72,8 @@ describe('the web client under the content security policy', () => {
     await joinDemo(second, 'Boris Orlov');
     await tileName(first, 'Boris Orlov').waitFor({ timeout: 20_000 });
     await tileName(second, 'Anna Smirnova').waitFor({ timeout: 20_000 });
-    await first.screenshot({ path: `${ARTIFACTS}csp-demo-host.png` });
-    await second.screenshot({ path: `${ARTIFACTS}csp-demo-participant.png` });
+    await screenshot(first, `csp-demo-host`);
+    await screenshot(second, `csp-demo-participant`);
     expect(await violations(first)).toEqual([]);
     expect(await violations(second)).toEqual([]);
 

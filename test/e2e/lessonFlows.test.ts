@@ -2,13 +2,17 @@
 // short code and password through the waiting room, and a teacher mutes a
 // pupil whose browser then stops sending audio.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import {
   byteCounts,
+  closePages,
   enterCall,
+  isPublishing,
   openPage,
+  openPanel,
   passDeviceCheck,
+  personAction,
   tileName,
   waitFor,
   waitInCall,
@@ -22,6 +26,8 @@ beforeAll(async () => {
   server = await startTestServer();
   browser = await launchChromium();
 });
+
+afterEach(() => closePages());
 
 afterAll(async () => {
   await browser?.close();
@@ -52,7 +58,7 @@ describe('lesson flows in the browser', () => {
     await parent.fill('#name', 'Irina Petrova');
     await parent.fill('#password', 'wrong1');
     await parent.click('button[type=submit]');
-    await parent.getByText('The code or the password is wrong').waitFor();
+    await parent.getByText('Неверный код или пароль').waitFor();
     await parent.fill('#password', room.password);
     await parent.click('button[type=submit]');
     await parent.waitForURL(/\/room\/parents-meeting/);
@@ -60,9 +66,11 @@ describe('lesson flows in the browser', () => {
     await parent.locator('#waiting').waitFor({ state: 'visible' });
 
     // The teacher sees the parent in the waiting room and admits them.
+    await openPanel(host, 'people');
     const admit = host.locator('#waiting-list [data-admit]');
     await admit.waitFor();
-    expect(await host.locator('#waiting-list').textContent()).toContain('Irina Petrova (guest)');
+    const waitingRow = host.locator('#waiting-list li', { hasText: 'Irina Petrova' });
+    expect(await waitingRow.textContent()).toContain('гость');
     await admit.click();
     await waitInCall(parent);
     expect(await parent.locator('#waiting').isHidden()).toBe(true);
@@ -82,9 +90,8 @@ describe('lesson flows in the browser', () => {
     const sent = async () => (await byteCounts(child)).outbound.audio;
     await waitFor(async () => (await sent()) > 5_000, 30_000, 'pupil sends audio');
 
-    const muteButton = host.locator('#people-list li', { hasText: 'Pupil' }).locator('[data-mute]');
-    await muteButton.click();
-    await child.getByText('The teacher turned your microphone off').waitFor();
+    await personAction(host, 'Pupil', 'mute');
+    await child.getByText('Учитель выключил ваш микрофон').waitFor();
     expect(await child.locator('#ask').isVisible()).toBe(true);
 
     // Let packets in flight drain, then the counter must stand still.
@@ -95,11 +102,12 @@ describe('lesson flows in the browser', () => {
     console.log(`pupil outbound audio after mute: ${before} -> ${after} B over 2.5 s`);
     expect(after - before).toBeLessThan(500);
 
-    // Self-unmute is refused while blocked; asking to speak reaches the teacher.
+    // While blocked, the microphone button asks to speak instead of unmuting;
+    // the request reaches the teacher and the microphone stays off.
     await child.locator('#mic').click();
-    await child.getByText('a host turned your microphone off').waitFor();
-    await child.locator('#ask').click();
-    await host.locator('#people-list li', { hasText: 'asks to speak' }).waitFor();
+    await host.locator('#people-list li', { hasText: 'Просит слово' }).waitFor();
+    expect(await isPublishing(child, 'microphone')).toBe(false);
+    expect(await child.locator('#mic').getAttribute('aria-pressed')).toBe('true');
   });
 });
 
@@ -119,20 +127,21 @@ describe('breakout rooms in the browser', () => {
     await waitFor(async () => (await hostHears()) > 2_000, 30_000, 'teacher hears the pupil');
     await child.locator('#hand').click();
 
+    await openPanel(host, 'breakouts');
     await host.fill('#breakout-count', '1');
     await host.click('#breakout-create');
-    await host.locator('#breakout-list li', { hasText: 'Room 1' }).waitFor();
+    await host.locator('#breakout-list li', { hasText: 'Группа 1' }).waitFor();
     await host.click('#breakout-auto');
-    await host.locator('#breakout-list li', { hasText: 'Room 1: Pupil' }).waitFor();
+    await host.locator('#breakout-list li', { hasText: 'Pupil' }).waitFor();
     await host.fill('#breakout-minutes', '0');
     await host.click('#breakout-open');
-    await child.locator('#location', { hasText: 'Room 1' }).waitFor();
+    await child.locator('#location', { hasText: 'Группа 1' }).waitFor();
     // The pupil no longer sees the teacher's tile; the teacher is in the main room.
     await tileName(child, 'Teacher').waitFor({ state: 'hidden' });
 
     // The teacher visits and hears the pupil there.
     await host.locator('#breakout-list [data-visit]').click();
-    await host.locator('#location', { hasText: 'Room 1' }).waitFor();
+    await host.locator('#location', { hasText: 'Группа 1' }).waitFor();
     await tileName(host, 'Pupil').waitFor();
     let mark = await hostHears();
     await waitFor(
@@ -152,7 +161,7 @@ describe('breakout rooms in the browser', () => {
       'teacher hears the pupil back in main',
     );
     expect(await child.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
-    expect(await child.locator('#hand').textContent()).toBe('Lower hand');
+    expect(await child.locator('#hand').getAttribute('aria-pressed')).toBe('true');
   });
 });
 

@@ -3,26 +3,24 @@
 // servers with time-limited credentials, and two Chromium pages forced to
 // relay-only ICE (`?ice=relay`: no host candidates at all, so any media that
 // arrives went through TURN) hear and see each other through a real coturn,
-// over UDP, over TCP, and over TLS. Screenshots land in test/artifacts/.
+// over UDP, over TCP, and over TLS. Screenshots land in test-artifacts/screenshots/.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { byteCounts, enterCall, inboundGrowth, tileName, waitFor } from '../helpers/callPage.js';
+import { byteCounts, enterCall, inboundGrowth, screenshot, tileName, waitFor } from '../helpers/callPage.js';
 import { type TestCoturn, coturnAvailable, startCoturn } from '../helpers/coturn.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
-const ARTIFACTS = new URL('../artifacts/', import.meta.url).pathname;
 const secret = randomBytes(24).toString('base64url');
 let coturn: TestCoturn;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   // A self-signed certificate for coturn's TLS listener.
   const dir = mkdtempSync(join(tmpdir(), 'turn-tls-'));
   const cert = join(dir, 'cert.pem');
@@ -132,7 +130,7 @@ async function callThroughTurn(
     );
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(['relay']));
-    await pages[0]!.screenshot({ path: `${ARTIFACTS}turn-${name}.png` });
+    await screenshot(pages[0]!, `turn-${name}`);
     await afterwards?.(pages, server);
   } finally {
     for (const p of pages) await p.context().close();

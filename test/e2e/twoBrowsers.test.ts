@@ -2,9 +2,9 @@
 // each proves, from RTCPeerConnection stats, that the other's audio and video
 // arrive and keep arriving.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
-import { enterCall, inboundGrowth, tileName } from '../helpers/callPage.js';
+import { closePages, enterCall, inboundGrowth, tileName } from '../helpers/callPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 describe('two browsers in one room', () => {
@@ -16,6 +16,8 @@ describe('two browsers in one room', () => {
     server = await startTestServer({ SPEAKING_THRESHOLD_DBOV: '-80' });
     browser = await launchChromium();
   });
+
+  afterEach(() => closePages());
 
   afterAll(async () => {
     await browser?.close();

@@ -5,10 +5,18 @@
 // and when host B crashes the pupil leaves the teacher's call.
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerUnderTest, startServerProcess } from '../../loadtest/serverProcess.js';
 import { launchChromium } from '../helpers/browser.js';
-import { byteCounts, enterCall, inboundGrowth, tileName, waitFor } from '../helpers/callPage.js';
+import {
+  byteCounts,
+  closePages,
+  enterCall,
+  inboundGrowth,
+  personAction,
+  tileName,
+  waitFor,
+} from '../helpers/callPage.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -50,6 +58,8 @@ beforeAll(async () => {
   browser = await launchChromium();
 });
 
+afterEach(() => closePages());
+
 afterAll(async () => {
   await browser?.close();
   await a?.stop();
@@ -87,8 +97,8 @@ describe('one call over two server processes', () => {
 
     // A lesson control crosses hosts: the teacher on A mutes the pupil on B.
     const [host, child] = [pages[0]!, pages[1]!];
-    await host.locator('#people-list li', { hasText: 'Pupil' }).locator('[data-mute]').click();
-    await child.getByText('The teacher turned your microphone off').waitFor();
+    await personAction(host, 'Pupil', 'mute');
+    await child.getByText('Учитель выключил ваш микрофон').waitFor();
     await new Promise((r) => setTimeout(r, 1000));
     const heard = async () => (await byteCounts(host)).inbound.audio;
     const mutedBefore = await heard();

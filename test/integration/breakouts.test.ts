@@ -104,7 +104,7 @@ describe('breakout rooms', () => {
     // A broadcast reaches everyone, wherever they are.
     await host.c.request({ broadcastToBreakouts: { message: 'Two minutes left' } });
     for (const p of pupils) {
-      await p.c.waitForEvent((e) => e.attentionRequested?.message === 'Two minutes left');
+      await p.c.waitForEvent((e) => e.breakoutMessage?.message === 'Two minutes left');
     }
 
     // The hand raised before the move is still up.

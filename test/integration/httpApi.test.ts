@@ -234,6 +234,7 @@ describe('scheduled meetings', () => {
         durationMinutes: 45,
         recurrence: { weekly: true, count: 10 },
         settings: { waitingRoom: 'everyone' },
+        language: 'en',
       }),
     });
     expect(res.status).toBe(201);

@@ -361,7 +361,7 @@ describe('muting', () => {
     await host.c.waitForUpdated((p) => p.participantId === a.id && p.microphoneBlocked === true);
 
     expect(errorCode(await a.c.rawRequest({ setProducerPaused: { producerId, paused: false } }))).toBe(
-      pb.ErrorCode.ERROR_CODE_FORBIDDEN,
+      pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST,
     );
     expect(serverProducer().paused).toBe(true);
 
@@ -380,7 +380,7 @@ describe('muting', () => {
     await host.c.request({
       mute: { participantIds: [a.id], source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE, block: true },
     });
-    await expect(micProducer(a)).rejects.toThrow(/FORBIDDEN/);
+    await expect(micProducer(a)).rejects.toThrow(/BLOCKED_BY_HOST/);
     await micProducer(a, true);
   });
 

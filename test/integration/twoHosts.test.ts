@@ -180,7 +180,7 @@ describe('a room over two hosts', () => {
     expect([...home.peers.get(pupil.id)!.producers.values()][0]!.producer.paused).toBe(true);
     // ...and the pupil may not unmute themselves past the block.
     const refused = await pupil.c.rawRequest({ setProducerPaused: { producerId: pupilMic, paused: false } });
-    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST);
 
     // The teacher's mic pausing reaches the pupil's consumer on B.
     const paused = pupil.c.waitForEvent(

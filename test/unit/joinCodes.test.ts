@@ -4,6 +4,7 @@ import {
   generateCode,
   generatePassword,
   normalizeCode,
+  normalizePassword,
   passwordMatches,
 } from '../../signaling/domain/joinCodes.js';
 import { SlidingWindowLimiter } from '../../signaling/rateLimiter.js';
@@ -17,20 +18,34 @@ describe('short codes and passwords', () => {
     expect(normalizeCode('abc-def-g')).toBeNull();
   });
 
-  it('passwords avoid characters people confuse', () => {
-    for (const ch of '0Oo1lIi5S2Z8B') expect(PASSWORD_ALPHABET).not.toContain(ch);
-    for (let i = 0; i < 100; i++) {
+  it('passwords are 6 capitals and digits without characters people confuse', () => {
+    for (const ch of '0OQ1IL2Z5SG8Babcdefghijklmnopqrstuvwxyz') expect(PASSWORD_ALPHABET).not.toContain(ch);
+    for (let i = 0; i < 200; i++) {
       const p = generatePassword();
-      expect(p).toHaveLength(6);
+      expect(p).toMatch(/^[A-Z0-9]{6}$/);
       for (const ch of p) expect(PASSWORD_ALPHABET).toContain(ch);
     }
   });
 
-  it('passwords match exactly, forgiving surrounding spaces', () => {
-    expect(passwordMatches('MSDb3D', 'MSDb3D')).toBe(true);
-    expect(passwordMatches('MSDb3D', ' MSDb3D\n')).toBe(true);
-    expect(passwordMatches('MSDb3D', 'msdb3d')).toBe(false);
-    expect(passwordMatches('MSDb3D', 'MSDb3')).toBe(false);
+  it('passwords match whatever the case, forgiving surrounding spaces', () => {
+    expect(passwordMatches('MKD73H', 'MKD73H')).toBe(true);
+    expect(passwordMatches('MKD73H', ' mkd73h\n')).toBe(true);
+    expect(passwordMatches('MKD73H', 'Mkd73H')).toBe(true);
+    expect(passwordMatches('MKD73H', 'MKD73')).toBe(false);
+    expect(passwordMatches('MKD73H', 'MKD74H')).toBe(false);
+    // A room made before capitals-only passwords: its mixed-case password still opens it, in any case.
+    expect(passwordMatches('kuCeke', 'KUCEKE')).toBe(true);
+  });
+
+  it('passwords typed with Cyrillic look-alikes on a Russian keyboard match the Latin ones', () => {
+    // К, У, С, Е are Cyrillic here; T (Т), H (Н), M (М), X (Х), A (А), P (Р), 3 (З) too.
+    expect(passwordMatches('KYCEKE', 'КУСЕКЕ')).toBe(true);
+    expect(passwordMatches('KYCEKE', 'кусеке')).toBe(true);
+    expect(passwordMatches('THMXAP', 'тнмхар')).toBe(true);
+    expect(passwordMatches('MK3T4E', 'МКЗТ4Е')).toBe(true);
+    // A Cyrillic letter with no Latin twin is just wrong.
+    expect(passwordMatches('KYCEKE', 'КУСЕКЖ')).toBe(false);
+    expect(normalizePassword(' кУсЕкЕ ')).toBe('KYCEKE');
   });
 });
 

@@ -47,8 +47,9 @@ describe('scheduled meetings', () => {
         durationMinutes: 60,
         timeZone: 'Europe/Moscow',
         weeklyCount: 4,
+        language: 'en',
       },
-      { shortLink: 'https://school.example/j/148-118-3', code: '148-118-3', password: 'MKDb3D' },
+      { shortLink: 'https://school.example/j/148-118-3', code: '148-118-3', password: 'MKD73H' },
     );
     const lines = text.split('\n');
     expect(lines[0]).toBe('Parents’ meeting 7B');
@@ -59,7 +60,30 @@ describe('scheduled meetings', () => {
       '',
       'Join: https://school.example/j/148-118-3',
       'Meeting code: 148-118-3',
-      'Password: MKDb3D',
+      'Password: MKD73H',
     ]);
+  });
+
+  it('write the invitation in Russian unless the meeting says otherwise', () => {
+    const meeting = {
+      title: 'Родительское собрание 7Б',
+      startsAtLocal: '2026-12-02T18:30',
+      durationMinutes: 60,
+      timeZone: 'Europe/Moscow',
+      weeklyCount: 3,
+    };
+    const join = { shortLink: 'https://school.example/j/148-118-3', code: '148-118-3', password: 'MKD73H' };
+    const lines = invitationText(meeting, join).split('\n');
+    expect(lines[0]).toBe('Родительское собрание 7Б');
+    expect(lines[1]).toMatch(/^среда, 2 декабря 2026( г\.)?, 18:30–19:30 \(Europe\/Moscow\)$/);
+    expect(lines.slice(2)).toEqual([
+      'По средам, 3 раза',
+      '',
+      'Войти: https://school.example/j/148-118-3',
+      'Код встречи: 148-118-3',
+      'Пароль (латинские буквы и цифры): MKD73H',
+    ]);
+    expect(invitationText({ ...meeting, weeklyCount: 5 }, join)).toContain('По средам, 5 раз');
+    expect(invitationText({ ...meeting, weeklyCount: 1 }, join)).not.toContain('По средам');
   });
 });

@@ -4,6 +4,9 @@
 // participant's media through one receive transport, and exposes the lesson
 // controls. The server decides what this participant may do; refusals come
 // back as RequestError.
+// Longer than our usual file: transports, producers, consumers and the event
+// switch share one mediasoup Device and its transports, and splitting them
+// would only pass those around.
 import { Device, type types } from 'mediasoup-client';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {
@@ -32,6 +35,8 @@ export interface RemoteTrack {
   displayName: string;
   source: pb.MediaSource;
   track: MediaStreamTrack;
+  /** The sender has paused it (muted, camera off): nothing arrives, show it as off. */
+  producerPaused: boolean;
 }
 
 export interface CallListener {
@@ -42,11 +47,17 @@ export interface CallListener {
   presence(participantCount: number): void;
   trackAdded(t: RemoteTrack): void;
   trackRemoved(t: RemoteTrack): void;
+  /** The sender paused or resumed a track we receive. */
+  trackChanged(t: RemoteTrack): void;
   settingsChanged(s: pb.IRoomSettings): void;
   waitingRoomChanged(waiting: pb.IParticipant[]): void;
   reaction(participantId: string, reaction: pb.Reaction): void;
   attention(e: pb.IAttentionRequested): void;
   mutedByHost(source: 'microphone' | 'camera', blocked: boolean): void;
+  /** A host lifted the block of this source ("allow to speak", "allow camera"). */
+  allowedByHost(source: 'microphone' | 'camera', from: string): void;
+  /** A host's message to the breakout rooms. */
+  breakoutMessage(from: string, text: string): void;
   activeSpeaker(participantId: string): void;
   speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
@@ -81,6 +92,9 @@ export class CallClient {
   private recvTransport: types.Transport | null = null;
   private readonly producers = new Map<SendSource, types.Producer>();
   private readonly consumers = new Map<string, { consumer: types.Consumer; remote: RemoteTrack }>();
+  /** Video consumers the page shows; the rest stay paused on the server, so nothing is sent for them. */
+  private readonly wantedVideo = new Set<string>();
+  private readonly resumedVideo = new Set<string>();
   self: pb.IParticipant | null = null;
   roomTitle = '';
   settings: pb.IRoomSettings = {};
@@ -109,19 +123,7 @@ export class CallClient {
     this.eventChain = new Promise((resolve) => {
       this.markReady = resolve;
     });
-    this.signaling.onEvent = (e) => {
-      // Admission and closing must not wait behind the setup they unblock.
-      if (
-        e.event === 'admitted' ||
-        e.event === 'sessionClosed' ||
-        e.event === 'waitingRoomChanged' ||
-        e.event === 'waitingRoomDelta'
-      ) {
-        this.onImmediateEvent(e);
-      } else {
-        this.eventChain = this.eventChain.then(() => this.onEvent(e));
-      }
-    };
+    this.signaling.onEvent = (e) => this.route(e);
     this.signaling.onClose = () => {
       if (this.ended) return;
       this.ended = true;
@@ -260,8 +262,9 @@ export class CallClient {
   mute(participantIds: string[], source: 'microphone' | 'camera', block: boolean, all = false) {
     return this.signaling.request({ mute: { participantIds, all, source: SOURCE_WIRE[source], block } });
   }
-  allowToSpeak(participantId: string) {
-    return this.signaling.request({ allowToSpeak: { participantId } });
+  /** Lifts a host's block of the microphone ("allow to speak") or of the camera. */
+  allowToSpeak(participantId: string, source: 'microphone' | 'camera' = 'microphone') {
+    return this.signaling.request({ allowToSpeak: { participantId, source: SOURCE_WIRE[source] } });
   }
   setRole(participantId: string, role: pb.Role) {
     return this.signaling.request({ setRole: { participantId, role } });
@@ -284,8 +287,9 @@ export class CallClient {
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
-  assignBreakouts(assignments: pb.IBreakoutAssignment[], auto = false) {
-    return this.signaling.request({ assignBreakouts: { assignments, auto } });
+  /** `auto` spreads pupils evenly; guests (parents) only with `includeGuests`. */
+  assignBreakouts(assignments: pb.IBreakoutAssignment[], auto = false, includeGuests = false) {
+    return this.signaling.request({ assignBreakouts: { assignments, auto, includeGuests } });
   }
   openBreakouts(durationSeconds: number) {
     return this.signaling.request({ openBreakouts: { durationSeconds } });
@@ -358,6 +362,12 @@ export class CallClient {
       );
     }
     return types;
+  }
+
+  private replaceWaiting(list: pb.IParticipant[]): void {
+    this.waiting.clear();
+    for (const p of list) this.waiting.set(p.participantId ?? '', p);
+    this.listener.waitingRoomChanged(list);
   }
 
   // ---- transports and consumers ---------------------------------------------
@@ -439,17 +449,63 @@ export class CallClient {
       displayName: info.displayName ?? '',
       source: consume.source ?? pb.MediaSource.MEDIA_SOURCE_UNSPECIFIED,
       track: consumer.track,
+      producerPaused: Boolean(consume.producerPaused),
     };
     this.consumers.set(consumer.id, { consumer, remote });
     this.listener.trackAdded(remote);
-    // Created paused on the server so the first keyframe arrives after we are ready.
-    await this.signaling.request({ setConsumerPaused: { consumerId: consumer.id, paused: false } });
+    // Created paused on the server so the first keyframe arrives after we are
+    // ready. Audio plays at once; video only while a tile shows it.
+    if (consumer.kind === 'audio') {
+      await this.signaling.request({ setConsumerPaused: { consumerId: consumer.id, paused: false } });
+    } else {
+      await this.syncVideo(consumer.id);
+    }
+  }
+
+  /**
+   * The page says whether it shows this video consumer now. Off-screen tiles
+   * are paused on the server, so a large call receives only what is visible.
+   */
+  setVideoWanted(consumerId: string, wanted: boolean): void {
+    if (wanted) this.wantedVideo.add(consumerId);
+    else this.wantedVideo.delete(consumerId);
+    if (this.consumers.has(consumerId)) void this.syncVideo(consumerId).catch(() => {});
+  }
+
+  private async syncVideo(consumerId: string): Promise<void> {
+    const wanted = this.wantedVideo.has(consumerId);
+    if (wanted === this.resumedVideo.has(consumerId)) return;
+    if (wanted) this.resumedVideo.add(consumerId);
+    else this.resumedVideo.delete(consumerId);
+    try {
+      await this.signaling.request({ setConsumerPaused: { consumerId, paused: !wanted } });
+    } catch (err) {
+      // Undo, so the next change tries again; a closed consumer is simply gone.
+      if (wanted) this.resumedVideo.delete(consumerId);
+      else this.resumedVideo.add(consumerId);
+      if (this.consumers.has(consumerId)) throw err;
+    }
+  }
+
+  /** How many video consumers the server is sending now (for tests and diagnostics). */
+  get receivingVideoCount(): number {
+    return this.resumedVideo.size;
+  }
+
+  private setProducerPaused(match: (r: RemoteTrack) => boolean, paused: boolean): void {
+    for (const { remote } of this.consumers.values()) {
+      if (!match(remote) || remote.producerPaused === paused) continue;
+      remote.producerPaused = paused;
+      this.listener.trackChanged(remote);
+    }
   }
 
   private removeConsumer(consumerId: string): void {
     const entry = this.consumers.get(consumerId);
     if (!entry) return;
     this.consumers.delete(consumerId);
+    this.resumedVideo.delete(consumerId);
+    this.wantedVideo.delete(consumerId);
     entry.consumer.close();
     this.listener.trackRemoved(entry.remote);
   }
@@ -517,102 +573,121 @@ export class CallClient {
     this.listener.presence(this.participantCount);
   }
 
-  private onImmediateEvent(e: pb.Event): void {
-    if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
-    else if (e.sessionClosed) this.onClosed(e.sessionClosed);
-    else if (e.waitingRoomChanged) this.replaceWaiting(e.waitingRoomChanged.waiting ?? []);
-    else if (e.waitingRoomDelta) {
-      // The whole queue came once; changes come as deltas (small, however long the queue).
-      for (const id of e.waitingRoomDelta.removed ?? []) this.waiting.delete(id);
-      for (const p of e.waitingRoomDelta.added ?? []) this.waiting.set(p.participantId ?? '', p);
-      this.listener.waitingRoomChanged([...this.waiting.values()]);
-    }
+  /** Runs after the events before it, once the transports are set up. */
+  private later(work: () => unknown): undefined {
+    this.eventChain = this.eventChain.then(async () => {
+      try {
+        await work();
+      } catch (err) {
+        console.warn('event handling failed', err);
+      }
+    });
+    return undefined;
   }
 
-  private replaceWaiting(list: pb.IParticipant[]): void {
-    this.waiting.clear();
-    for (const p of list) this.waiting.set(p.participantId ?? '', p);
-    this.listener.waitingRoomChanged(list);
-  }
-
-  /** Every event the server pushes, in order; the compiler checks none is forgotten. */
-  private async onEvent(e: pb.Event): Promise<void> {
+  /** Every event type the protocol has, each handled or queued; a new one does not compile until handled. */
+  private route(e: pb.Event): undefined {
     const type = e.event;
-    if (!type) return;
-    try {
-      switch (type) {
-        case 'admitted':
-        case 'sessionClosed':
-        case 'waitingRoomChanged':
-        case 'waitingRoomDelta':
-          this.onImmediateEvent(e);
-          break;
-        case 'presenceChanged':
-          this.onPresence(e.presenceChanged!);
-          break;
-        case 'resync':
-          await this.reconcile(e.resync!);
-          break;
-        case 'participantUpdated':
+    switch (type) {
+      // Admission and closing must not wait behind the setup they unblock.
+      case 'admitted':
+        if (e.admitted?.join) this.admittedWith?.(e.admitted.join);
+        return;
+      case 'sessionClosed':
+        this.onClosed(e.sessionClosed ?? {});
+        return;
+      case 'waitingRoomChanged':
+        this.replaceWaiting(e.waitingRoomChanged?.waiting ?? []);
+        return;
+      case 'waitingRoomDelta': {
+        // The whole queue came once; changes come as deltas (small, however long the queue).
+        for (const id of e.waitingRoomDelta?.removed ?? []) this.waiting.delete(id);
+        for (const p of e.waitingRoomDelta?.added ?? []) this.waiting.set(p.participantId ?? '', p);
+        this.listener.waitingRoomChanged([...this.waiting.values()]);
+        return;
+      }
+      case 'presenceChanged':
+        return this.later(() => this.onPresence(e.presenceChanged!));
+      case 'resync':
+        return this.later(() => this.reconcile(e.resync!));
+      case 'participantUpdated':
+        return this.later(() => {
           // About ourselves.
-          if (!e.participantUpdated?.participant) break;
-          this.self = e.participantUpdated.participant;
-          this.listener.participantUpdated(this.self);
-          break;
-        case 'producerAdded':
-          if (e.producerAdded?.producer) await this.consume(e.producerAdded.producer);
-          break;
-        case 'producerRemoved':
+          const self = e.participantUpdated?.participant;
+          if (!self) return;
+          this.self = self;
+          this.listener.participantUpdated(self);
+        });
+      case 'producerAdded':
+        return this.later(() => e.producerAdded?.producer && this.consume(e.producerAdded.producer));
+      case 'producerRemoved':
+        return this.later(() => {
           for (const [cid, c] of this.consumers) {
             if (c.remote.producerId === e.producerRemoved?.producerId) this.removeConsumer(cid);
           }
-          break;
-        case 'producerStateChanged':
-        case 'consumerStateChanged':
-          // A paused stream simply stops; tiles do not show it yet.
-          break;
-        case 'consumerClosed':
-          this.removeConsumer(e.consumerClosed?.consumerId ?? '');
-          break;
-        case 'roomSettingsChanged':
-          if (!e.roomSettingsChanged?.settings) break;
-          this.settings = e.roomSettingsChanged.settings;
+        });
+      case 'producerStateChanged':
+        return this.later(() => {
+          const { producerId, paused } = e.producerStateChanged!;
+          this.setProducerPaused((r) => r.producerId === producerId, Boolean(paused));
+        });
+      case 'consumerClosed':
+        return this.later(() => this.removeConsumer(e.consumerClosed?.consumerId ?? ''));
+      case 'consumerStateChanged':
+        return this.later(() => {
+          const { consumerId, producerPaused } = e.consumerStateChanged!;
+          this.setProducerPaused((r) => r.consumerId === consumerId, Boolean(producerPaused));
+        });
+      case 'roomSettingsChanged':
+        return this.later(() => {
+          this.settings = e.roomSettingsChanged?.settings ?? this.settings;
           this.listener.settingsChanged(this.settings);
-          break;
-        case 'reactionSent':
-          this.listener.reaction(e.reactionSent?.participantId ?? '', e.reactionSent?.reaction ?? 0);
-          break;
-        case 'attentionRequested':
-          this.listener.attention(e.attentionRequested!);
-          break;
-        case 'mutedByHost': {
+        });
+      case 'reactionSent':
+        return this.later(() =>
+          this.listener.reaction(e.reactionSent?.participantId ?? '', e.reactionSent?.reaction ?? 0),
+        );
+      case 'attentionRequested':
+        return this.later(() => this.listener.attention(e.attentionRequested!));
+      case 'mutedByHost':
+        return this.later(() => {
           // The server already stopped forwarding; stop sending too.
-          const muted = e.mutedByHost!;
-          const source = muted.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
+          const source =
+            e.mutedByHost?.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
           this.producers.get(source)?.pause();
-          this.listener.mutedByHost(source, Boolean(muted.blocked));
-          break;
-        }
-        case 'activeSpeakerChanged':
-          this.listener.activeSpeaker(e.activeSpeakerChanged?.participantId ?? '');
-          break;
-        case 'speakingChanged':
-          this.listener.speaking(e.speakingChanged?.participantIds ?? []);
-          break;
-        case 'breakoutsChanged':
+          this.listener.mutedByHost(source, Boolean(e.mutedByHost?.blocked));
+        });
+      case 'allowedByHost':
+        return this.later(() => {
+          const source =
+            e.allowedByHost?.source === pb.MediaSource.MEDIA_SOURCE_CAMERA ? 'camera' : 'microphone';
+          this.listener.allowedByHost(source, e.allowedByHost?.fromDisplayName ?? '');
+        });
+      case 'breakoutMessage':
+        return this.later(() =>
+          this.listener.breakoutMessage(
+            e.breakoutMessage?.fromDisplayName ?? '',
+            e.breakoutMessage?.message ?? '',
+          ),
+        );
+      case 'activeSpeakerChanged':
+        return this.later(() => this.listener.activeSpeaker(e.activeSpeakerChanged?.participantId ?? ''));
+      case 'speakingChanged':
+        return this.later(() => this.listener.speaking(e.speakingChanged?.participantIds ?? []));
+      case 'breakoutsChanged':
+        return this.later(() => {
           this.breakouts = e.breakoutsChanged!;
           this.listener.breakoutsChanged(this.breakouts);
-          break;
-        case 'moved':
-          await this.relocate(e.moved!);
-          break;
-        default: {
-          const unknown: never = type;
-          console.warn('unknown event', unknown);
-        }
+        });
+      case 'moved':
+        return this.later(() => this.relocate(e.moved!));
+      case undefined:
+        // An event this client is too old to know: nothing to do.
+        return;
+      default: {
+        const unhandled: never = type;
+        console.warn('unhandled event', unhandled);
       }
-    } catch (err) {
-      console.warn('event handling failed', err);
     }
   }
 

@@ -1,0 +1,44 @@
+// The call page from start to end: device check, joining, waiting room, the
+// call, and the end screen.
+import { t } from '../i18n/index.js';
+import type { CallStore } from '../state/callStore.js';
+import { CallScreen } from './CallScreen.js';
+import { DeviceCheck } from './DeviceCheck.js';
+import { EndScreen } from './EndScreen.js';
+import { WaitingScreen } from './WaitingScreen.js';
+import { StoreContext } from './context.js';
+
+function Phase({ store }: { store: CallStore }) {
+  switch (store.phase.value) {
+    case 'check':
+      return <DeviceCheck title={store.roomTitle.value} onJoin={(choice) => void store.start(choice)} />;
+    case 'joining':
+      return (
+        <main class="page" aria-busy="true">
+          <output class="connecting">{t('join.connecting')}</output>
+        </main>
+      );
+    case 'waiting':
+      return <WaitingScreen />;
+    case 'call':
+    case 'reconnecting':
+      return <CallScreen />;
+    case 'ended':
+      return (
+        <EndScreen
+          kind={store.endKind.value ?? 'error'}
+          detail={store.endDetail.value}
+          roomTitle={store.roomTitle.value}
+          onAction={() => store.rejoin()}
+        />
+      );
+  }
+}
+
+export function App({ store }: { store: CallStore }) {
+  return (
+    <StoreContext.Provider value={store}>
+      <Phase store={store} />
+    </StoreContext.Provider>
+  );
+}

@@ -1,0 +1,41 @@
+// The call: header and control bar fixed on screen, the stage between them,
+// and the open panel beside the stage (over it on a phone).
+import { t } from '../i18n/index.js';
+import { ConfirmHost } from './Confirm.js';
+import { ControlBar } from './ControlBar.js';
+import { Header } from './Header.js';
+import { Notices, Reactions, Toasts } from './Overlays.js';
+import { useStore } from './context.js';
+import { PanelHost } from './panels/PanelHost.js';
+import { AudioSink } from './stage/AudioSink.js';
+import { Stage } from './stage/Stage.js';
+import { openPanel } from './viewState.js';
+
+export function CallScreen() {
+  const store = useStore();
+  store.onOpenPeople = () => {
+    openPanel.value = 'people';
+  };
+  return (
+    <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
+      <Header />
+      <div class="call-body">
+        <main class="stage-area">
+          <Stage />
+          <Notices />
+          <Reactions />
+        </main>
+        <PanelHost />
+      </div>
+      <ControlBar />
+      <Toasts />
+      <AudioSink />
+      <ConfirmHost />
+      {store.phase.value === 'reconnecting' ? (
+        <div class="reconnecting" role="alert">
+          {t('status.reconnecting')}
+        </div>
+      ) : null}
+    </div>
+  );
+}

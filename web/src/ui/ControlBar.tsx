@@ -1,0 +1,323 @@
+import type { pb } from '../callClient.js';
+// The control bar, always on screen: microphone, camera, screen, hand,
+// reactions, the panels, "more" and leave. On a phone the less frequent
+// buttons move into "more" so the bar fits 360 px.
+import { t } from '../i18n/index.js';
+import { confirmAction } from './Confirm.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { Menu, MenuItem } from './Menu.js';
+import { useStore } from './context.js';
+import {
+  Ellipsis,
+  Hand,
+  LayoutGrid,
+  Lock,
+  LockOpen,
+  LogOut,
+  Maximize,
+  Megaphone,
+  Mic,
+  MicOff,
+  MonitorUp,
+  PhoneOff,
+  Presentation,
+  SmilePlus,
+  Video,
+  VideoOff,
+} from './icons.js';
+import { panels } from './panels/registry.js';
+import { REACTION_ICONS, type ReactionId } from './reactions.js';
+import { layout, openPanel, togglePanel } from './viewState.js';
+
+const REACTIONS = Object.keys(REACTION_ICONS).map(Number) as ReactionId[];
+
+function ReactionItems({ close }: { close: () => void }) {
+  const store = useStore();
+  return (
+    <>
+      {REACTIONS.map((r) => {
+        const Icon = REACTION_ICONS[r];
+        return (
+          <MenuItem
+            key={r}
+            close={close}
+            data={{ 'data-reaction': String(r) }}
+            onSelect={() => void store.react(r as pb.Reaction)}
+          >
+            <Icon aria-hidden="true" /> {t(`reaction.${r}`)}
+          </MenuItem>
+        );
+      })}
+    </>
+  );
+}
+
+export function ControlBar() {
+  const store = useStore();
+  const self = store.self.value;
+  const micBlocked = Boolean(self?.microphoneBlocked);
+  const cameraBlocked = Boolean(self?.cameraBlocked);
+  const micOn = store.micOn.value;
+  const cameraOn = store.cameraOn.value;
+  const hand = Boolean(self?.handRaisedAt);
+  const moderator = store.isModerator;
+  const settings = store.settings.value;
+  const mayShare = moderator || Boolean(settings.participantsMayShareScreen);
+  const cue = store.allowedCue.value;
+
+  const micLabel = !store.hasMic.value
+    ? t('ctl.noDevice')
+    : micOn
+      ? t('ctl.micOff')
+      : micBlocked
+        ? `${t('ctl.micBlocked')}. ${self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}`
+        : t('ctl.micOn');
+  const cameraLabel = !store.hasCamera.value
+    ? t('ctl.noDevice')
+    : cameraOn
+      ? t('ctl.cameraOff')
+      : cameraBlocked
+        ? t('ctl.cameraBlocked')
+        : t('ctl.cameraOn');
+
+  const barPanels = panels.filter((p) => p.place === 'bar' && p.available(store));
+  const morePanels = panels.filter((p) => p.place === 'more' && p.available(store));
+
+  return (
+    <footer class="controls" id="controls" aria-label={t('ctl.bar')}>
+      <div class="controls-group">
+        <button
+          type="button"
+          id="mic"
+          class={`control ${micOn ? '' : 'off'} ${micBlocked ? 'blocked' : ''} ${cue === 'microphone' ? 'cue' : ''}`}
+          aria-label={micLabel}
+          title={micLabel}
+          aria-pressed={!micOn}
+          disabled={!store.hasMic.value}
+          data-blocked={micBlocked ? 'true' : undefined}
+          onClick={() => void store.toggleMic()}
+        >
+          {micOn ? <Mic aria-hidden="true" /> : <MicOff aria-hidden="true" />}
+          {micBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
+          <span class="label">{t('ctl.mic')}</span>
+        </button>
+        <button
+          type="button"
+          id="cam"
+          class={`control ${cameraOn ? '' : 'off'} ${cameraBlocked ? 'blocked' : ''} ${cue === 'camera' ? 'cue' : ''}`}
+          aria-label={cameraLabel}
+          title={cameraLabel}
+          aria-pressed={!cameraOn}
+          disabled={!store.hasCamera.value}
+          onClick={() => void store.toggleCamera()}
+        >
+          {cameraOn ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />}
+          {cameraBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
+          <span class="label">{t('ctl.camera')}</span>
+        </button>
+        {micBlocked ? (
+          <button
+            type="button"
+            id="ask"
+            class={`control wide-only ${self?.asksToSpeak ? 'active' : ''}`}
+            aria-pressed={Boolean(self?.asksToSpeak)}
+            aria-label={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}
+            title={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}
+            onClick={() => void store.askToSpeak(!self?.asksToSpeak)}
+          >
+            <Megaphone aria-hidden="true" />
+            <span class="label">{t('ctl.ask')}</span>
+          </button>
+        ) : null}
+        {mayShare ? (
+          <button
+            type="button"
+            id="share"
+            class={`control wide-only ${store.sharing.value ? 'active' : ''}`}
+            aria-pressed={store.sharing.value}
+            aria-label={store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+            title={store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+            onClick={() => void store.toggleShare()}
+          >
+            <MonitorUp aria-hidden="true" />
+            <span class="label">{t('ctl.share')}</span>
+          </button>
+        ) : null}
+        <button
+          type="button"
+          id="hand"
+          class={`control ${hand ? 'active' : ''}`}
+          aria-pressed={hand}
+          aria-label={hand ? t('ctl.handLower') : t('ctl.handRaise')}
+          title={hand ? t('ctl.handLower') : t('ctl.handRaise')}
+          onClick={() => void store.toggleHand()}
+        >
+          <Hand aria-hidden="true" />
+          <span class="label">{t('ctl.hand')}</span>
+        </button>
+        <div class="wide-only">
+          <Menu
+            label={t('ctl.reactions')}
+            class="control"
+            id="reactions-button"
+            button={
+              <>
+                <SmilePlus aria-hidden="true" />
+                <span class="label">{t('ctl.reactions')}</span>
+              </>
+            }
+          >
+            {(close) => <ReactionItems close={close} />}
+          </Menu>
+        </div>
+      </div>
+      <div class="controls-group">
+        {barPanels.map((p) => {
+          const badge = p.badge?.(store) ?? 0;
+          const open = openPanel.value === p.id;
+          return (
+            <button
+              key={p.id}
+              type="button"
+              id={`${p.id}-button`}
+              class={`control ${open ? 'active' : ''}`}
+              aria-pressed={open}
+              aria-label={badge ? `${t(p.title)} (${badge})` : t(p.title)}
+              title={t(p.title)}
+              onClick={() => togglePanel(p.id)}
+            >
+              <p.icon aria-hidden="true" />
+              {badge ? <span class="count-badge">{badge}</span> : null}
+              <span class="label">{t(p.short)}</span>
+            </button>
+          );
+        })}
+        <Menu
+          label={t('ctl.more')}
+          class="control"
+          id="more"
+          button={
+            <>
+              <Ellipsis aria-hidden="true" />
+              <span class="label">{t('ctl.more')}</span>
+            </>
+          }
+        >
+          {(close) => (
+            <>
+              {mayShare ? (
+                <div class="narrow-only">
+                  <MenuItem close={close} onSelect={() => void store.toggleShare()}>
+                    <MonitorUp aria-hidden="true" />{' '}
+                    {store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+                  </MenuItem>
+                </div>
+              ) : null}
+              {morePanels.map((p) => (
+                <MenuItem
+                  key={p.id}
+                  close={close}
+                  data={{ 'data-panel': p.id }}
+                  onSelect={() => togglePanel(p.id)}
+                >
+                  <p.icon aria-hidden="true" /> {t(p.title)}
+                </MenuItem>
+              ))}
+              {moderator ? (
+                <>
+                  <MenuItem
+                    close={close}
+                    data={{ id: 'mute-all' }}
+                    onSelect={() => void store.run(() => store.call.mute([], 'microphone', false, true))}
+                  >
+                    <MicOff aria-hidden="true" /> {t('ctl.muteAll')}
+                  </MenuItem>
+                  <MenuItem
+                    close={close}
+                    data={{ id: 'cameras-off-all' }}
+                    onSelect={() => void store.run(() => store.call.mute([], 'camera', false, true))}
+                  >
+                    <VideoOff aria-hidden="true" /> {t('ctl.camerasOffAll')}
+                  </MenuItem>
+                  <MenuItem
+                    close={close}
+                    data={{ id: 'lock' }}
+                    onSelect={() =>
+                      void store.run(() => store.call.updateSettings({ locked: !settings.locked }))
+                    }
+                  >
+                    {settings.locked ? <LockOpen aria-hidden="true" /> : <Lock aria-hidden="true" />}{' '}
+                    {settings.locked ? t('ctl.unlock') : t('ctl.lock')}
+                  </MenuItem>
+                  <MenuItem
+                    close={close}
+                    data={{ id: 'attention-all' }}
+                    onSelect={() => void store.run(() => store.call.attractAttention('', ''))}
+                  >
+                    <Megaphone aria-hidden="true" /> {t('ctl.attentionAll')}
+                  </MenuItem>
+                </>
+              ) : null}
+              <MenuItem
+                close={close}
+                data={{ id: 'layout-toggle' }}
+                onSelect={() => {
+                  layout.value = layout.value === 'speaker' ? 'gallery' : 'speaker';
+                }}
+              >
+                {layout.value === 'speaker' ? (
+                  <LayoutGrid aria-hidden="true" />
+                ) : (
+                  <Presentation aria-hidden="true" />
+                )}{' '}
+                {layout.value === 'speaker' ? t('ctl.gallery') : t('ctl.speaker')}
+              </MenuItem>
+              <MenuItem
+                close={close}
+                onSelect={() => {
+                  if (document.fullscreenElement) void document.exitFullscreen();
+                  else
+                    void document
+                      .getElementById('stage')
+                      ?.requestFullscreen?.()
+                      .catch(() => {});
+                }}
+              >
+                <Maximize aria-hidden="true" /> {t('ctl.fullscreen')}
+              </MenuItem>
+              <div class="narrow-only menu-reactions">
+                <ReactionItems close={close} />
+              </div>
+              <LanguageSwitch asMenuItem />
+              {store.isHost ? (
+                <MenuItem
+                  close={close}
+                  danger
+                  data={{ id: 'end-call' }}
+                  onSelect={async () => {
+                    if (await confirmAction(t('confirm.end'), t('confirm.endYes'))) {
+                      void store.run(() => store.call.endCall());
+                    }
+                  }}
+                >
+                  <PhoneOff aria-hidden="true" /> {t('ctl.endForAll')}
+                </MenuItem>
+              ) : null}
+            </>
+          )}
+        </Menu>
+        <button
+          type="button"
+          id="leave"
+          class="control danger"
+          aria-label={t('ctl.leaveLong')}
+          title={t('ctl.leaveLong')}
+          onClick={() => void store.leave()}
+        >
+          <LogOut aria-hidden="true" />
+          <span class="label">{t('ctl.leave')}</span>
+        </button>
+      </div>
+    </footer>
+  );
+}

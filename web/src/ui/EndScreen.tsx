@@ -1,0 +1,40 @@
+// Why the call is over (or never started), in words, with a way back where
+// there is one.
+import { t } from '../i18n/index.js';
+import { END_TEXT, type EndKind } from '../i18n/serverText.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { DoorOpen, RefreshCw, TriangleAlert } from './icons.js';
+
+const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
+
+export function EndScreen({
+  kind,
+  detail,
+  roomTitle,
+  onAction,
+}: {
+  kind: EndKind;
+  detail: string;
+  roomTitle: string;
+  onAction: () => void;
+}) {
+  const text = END_TEXT[kind];
+  const Icon = CALM.has(kind) ? DoorOpen : TriangleAlert;
+  return (
+    <main class="page end" id="end" data-end={kind} aria-labelledby="end-title">
+      <div class="page-top">
+        <p class="room-name">{roomTitle}</p>
+        <LanguageSwitch />
+      </div>
+      <Icon class="end-icon" aria-hidden="true" />
+      <h1 id="end-title">{t(text.title)}</h1>
+      {text.text ? <p>{t(text.text)}</p> : null}
+      {kind === 'error' && detail ? <p>{detail}</p> : null}
+      {text.action ? (
+        <button type="button" id="end-action" class="primary wide" onClick={onAction}>
+          <RefreshCw aria-hidden="true" /> {t(text.action)}
+        </button>
+      ) : null}
+    </main>
+  );
+}

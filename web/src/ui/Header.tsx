@@ -1,0 +1,68 @@
+// The header, always on screen: lesson title, how many are here, and the
+// states that concern everyone (locked, recording, breakout rooms and timer).
+import { clock, t } from '../i18n/index.js';
+import { useStore } from './context.js';
+import { CircleDot, Lock, MonitorUp, Split, Timer, Users } from './icons.js';
+
+export function Header() {
+  const store = useStore();
+  const count = Math.max(store.participantCount.value, 1);
+  const breakouts = store.breakouts.value;
+  const here = (breakouts.breakouts ?? []).find((b) => b.id === store.location.value);
+  const left = breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.now.value) / 1000 : 0;
+  const timer = left > 0 ? clock(left) : '';
+  return (
+    <header class="call-header">
+      <h1 class="room-title" id="room-title">
+        {store.roomTitle.value}
+      </h1>
+      <span class="count" id="count" title={t('header.people', { count })}>
+        <Users aria-hidden="true" />
+        <span class="wide-only">{t('header.people', { count })}</span>
+        <span class="narrow-only" aria-hidden="true">
+          {count}
+        </span>
+      </span>
+      {store.sharing.value ? (
+        <span class="badge sharing" id="sharing-badge" title={t('header.sharing')}>
+          <MonitorUp aria-hidden="true" /> <span class="wide-only">{t('header.sharing')}</span>
+        </span>
+      ) : null}
+      {store.recording.value ? (
+        <span class="badge recording" id="recording-badge">
+          <CircleDot aria-hidden="true" /> {t('header.recording')}
+        </span>
+      ) : null}
+      {store.settings.value.locked ? (
+        <span class="badge locked" id="locked-badge" title={t('header.locked')}>
+          <Lock aria-hidden="true" /> <span class="wide-only">{t('header.locked')}</span>
+        </span>
+      ) : null}
+      {here ? (
+        <span
+          class="badge info"
+          id="location"
+          title={timer ? `${here.name}, ${t('header.timeLeft', { time: timer })}` : (here.name ?? '')}
+        >
+          <Split aria-hidden="true" /> <span class="badge-text">{here.name}</span>
+          {timer ? (
+            <span class="timer">
+              <span class="wide-only"> · {t('header.timeLeft', { time: timer })}</span>
+              <span class="narrow-only"> {timer}</span>
+            </span>
+          ) : null}
+        </span>
+      ) : breakouts.open && store.isModerator ? (
+        <span class="badge info" id="breakout-timer">
+          <Timer aria-hidden="true" /> <span class="wide-only">{t('header.breakoutsOpen')}</span>
+          {timer ? (
+            <span class="timer">
+              <span class="wide-only"> · {t('header.timeLeft', { time: timer })}</span>
+              <span class="narrow-only"> {timer}</span>
+            </span>
+          ) : null}
+        </span>
+      ) : null}
+    </header>
+  );
+}

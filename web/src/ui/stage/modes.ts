@@ -1,0 +1,13 @@
+// Stage modes beyond the built-in gallery and speaker views (the whiteboard
+// will be one): the first active mode takes the stage, with people in the
+// strip beside it. A new mode is a component plus one line in `stageModes`.
+import type { FunctionComponent } from 'preact';
+import type { CallStore } from '../../state/callStore.js';
+
+export interface StageMode {
+  id: string;
+  active(store: CallStore): boolean;
+  component: FunctionComponent;
+}
+
+export const stageModes: StageMode[] = [];
