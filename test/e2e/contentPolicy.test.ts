@@ -72,8 +72,8 @@ describe('the web client under the content security policy', () => {
     await joinDemo(second, 'Boris Orlov');
     await tileName(first, 'Boris Orlov').waitFor({ timeout: 20_000 });
     await tileName(second, 'Anna Smirnova').waitFor({ timeout: 20_000 });
-    await screenshot(first, `csp-demo-host`);
-    await screenshot(second, `csp-demo-participant`);
+    await screenshot(first, 'csp-demo-host');
+    await screenshot(second, 'csp-demo-participant');
     expect(await violations(first)).toEqual([]);
     expect(await violations(second)).toEqual([]);
 
