@@ -74,13 +74,13 @@ describe('attack 8: screen audio past a blocked microphone', () => {
     await host.c.request({ mute: { participantIds: [pupil.id], source: mic, block: true } });
     const transportId = await sendTransport(pupil.c);
     const live = await produceScreenAudio(pupil.c, transportId);
-    expect(live.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(live.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST);
     const paused = await produceScreenAudio(pupil.c, transportId, true);
     expect(paused.error).toBeFalsy();
     const resumed = await pupil.c.rawRequest({
       setProducerPaused: { producerId: paused.produce!.producerId!, paused: false },
     });
-    expect(resumed.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(resumed.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST);
     // Allowed to speak again, the pupil may play the screen's sound.
     await host.c.request({ allowToSpeak: { participantId: pupil.id, source: mic } });
     const allowed = await pupil.c.rawRequest({
