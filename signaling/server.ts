@@ -10,6 +10,7 @@ import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
+import { CallStateKeeper } from './call/callStateKeeper.js';
 import { createCallFeature } from './call/feature.js';
 import type { Membership } from './call/membership.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -29,6 +30,9 @@ import { StaticFiles } from './http/staticFiles.js';
 import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
+import { demoHostFeature } from './security/demoHost.js';
+import { turnCredentials } from './security/turnCredentials.js';
+import { endOrHandOverCalls } from './shutdown.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
 import { createViewingFeature } from './viewing/feature.js';
@@ -57,17 +61,32 @@ interface Core {
   ws: WsServer;
   cluster: Cluster;
   deployment: Deployment;
+  /** Several hosts: call state kept in Redis for a host that takes a room over. */
+  callState: CallStateKeeper | null;
 }
 
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const app = uWS.App();
-  const core = await startCore(app, config, log);
+  // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
+  const app = config.tls
+    ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
+    : uWS.App();
+  // Known once the port is (port 0 in tests).
+  const origins = { allowed: [] as string[] };
+  const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
-  const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
+  const call = createCallFeature({
+    registry,
+    tokens: core.tokens,
+    edges: cluster,
+    out: ws,
+    callState: core.callState,
+    iceServers: (peer) => (config.turn ? [turnCredentials(config.turn, peer.identity.userId)] : []),
+    log,
+  });
   const controls = createControlsFeature({ ...call, log });
   const subtitles = createSubtitlesFeature({
     config: config.transcriber,
@@ -121,6 +140,7 @@ export async function startServer(
     subtitles.feature,
     messaging.feature,
     recorder.feature,
+    demoHostFeature(config.demoRoomId),
   ] as const;
 
   ws.attach('/ws', {
@@ -158,6 +178,7 @@ export async function startServer(
   const port = uWS.us_socket_local_port(listenSocket);
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
   publicUrl = url;
+  origins.allowed = allowedOrigins(config, url, port);
   log.info({ port, url, workers: pool.size }, 'server listening');
 
   return {
@@ -169,9 +190,15 @@ export async function startServer(
     metrics,
     log,
     async close() {
-      uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) call.membership.closeRoom(room);
-      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      await endOrHandOverCalls({
+        stopListening: () => uWS.us_listen_socket_close(listenSocket),
+        registry,
+        membership: call.membership,
+        callState: core.callState,
+        cluster,
+        ws,
+        log,
+      });
       for (const f of features) await f.close?.();
       await cluster.stop();
       pool.close();
@@ -182,7 +209,12 @@ export async function startServer(
 }
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
-async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Promise<Core> {
+async function startCore(
+  app: uWS.TemplatedApp,
+  config: Config,
+  log: Logger,
+  origins: { allowed: string[] },
+): Promise<Core> {
   const mediaOptions = {
     speakingThresholdDbov: config.speakingThresholdDbov,
     recvTransportsPerRouter: config.recvTransportsPerRouter,
@@ -198,6 +230,7 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
   );
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
+  const callState = config.redisUrl ? new CallStateKeeper(deployment.store, log) : null;
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
@@ -210,6 +243,12 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
       maxBackpressureBytes: config.maxBackpressureBytes,
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
+      joinDeadlineSeconds: config.joinDeadlineSeconds,
+      gate: {
+        maxConnections: config.maxConnections,
+        maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
+        allowedOrigins: () => origins.allowed,
+      },
     },
     metrics,
     log,
@@ -230,13 +269,21 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
     fanout: ws,
     makeSession: (id, socket) => ws.makeSession(id, socket, false),
     activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
-    beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+    runsRoom: (roomId) => {
+      const room = registry.get(roomId);
+      return Boolean(room && room.peers.size + room.waiting.size > 0);
+    },
+    beforeServing: async (roomId) => {
+      await registry.reloadIfIdle(roomId);
+      const room = await registry.find(roomId);
+      if (room) await callState?.restoreIfIdle(room);
+    },
     heartbeatMs: config.hostHeartbeatMs,
     log,
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment };
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
@@ -260,6 +307,8 @@ function followOtherHosts(
       room,
       pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
       'the lesson moved to another server; rejoin',
+      undefined,
+      true,
     );
   });
 }
@@ -308,4 +357,15 @@ function registerHttp(
     }),
   });
   registerNotFound(router, metrics);
+}
+
+/**
+ * Pages that may open the WebSocket: the public URL's, those configured,
+ * and, when no public URL was set (a first run on one machine), this host
+ * opened as localhost.
+ */
+function allowedOrigins(config: Config, url: string, port: number): string[] {
+  const list = [new URL(url).origin, ...config.allowedOrigins];
+  if (!config.publicUrlConfigured) list.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`);
+  return [...new Set(list)];
 }

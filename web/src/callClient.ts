@@ -21,6 +21,7 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from '../../common/protocol/mediaWire.js';
+import { restartIceWhenLost, transportIceOptions } from './networkResilience.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -107,6 +108,8 @@ export class CallClient {
   settings: pb.IRoomSettings = {};
   participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
+  /** Who waits to be let in, oldest first (for hosts and co-hosts). */
+  private readonly waiting = new Map<string, pb.IParticipant>();
   /** '' in the main room, else the breakout room's id. */
   location = '';
   breakouts: pb.IBreakoutsChanged = {};
@@ -364,6 +367,31 @@ export class CallClient {
     return out;
   }
 
+  /** Local candidate types of the ICE pairs in use ('host', 'srflx', 'relay'): the path media takes. */
+  async candidateTypes(): Promise<string[]> {
+    const types: string[] = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      const report = await t?.getStats();
+      if (!report) continue;
+      const byId = new Map<string, { candidateType?: string }>();
+      report.forEach((s: { id: string; candidateType?: string }) => byId.set(s.id, s));
+      report.forEach(
+        (s: { type: string; nominated?: boolean; state?: string; localCandidateId?: string }) => {
+          if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+          const local = byId.get(s.localCandidateId ?? '');
+          if (local?.candidateType) types.push(local.candidateType);
+        },
+      );
+    }
+    return types;
+  }
+
+  private replaceWaiting(list: pb.IParticipant[]): void {
+    this.waiting.clear();
+    for (const p of list) this.waiting.set(p.participantId ?? '', p);
+    this.listener.waitingRoomChanged(list);
+  }
+
   // ---- transports and consumers ---------------------------------------------
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -380,11 +408,16 @@ export class CallClient {
       iceParameters: iceParametersFromWire(info.iceParameters),
       iceCandidates: iceCandidatesFromWire(info.iceCandidates) as types.IceCandidate[],
       dtlsParameters: dtlsParametersFromWire(info.dtlsParameters) as types.DtlsParameters,
+      ...transportIceOptions(info),
     };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
+    restartIceWhenLost(transport, async () => {
+      const r = await this.signaling.request({ restartIce: { transportId: transport.id } });
+      return r.iceParameters ?? {};
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request({
@@ -523,7 +556,7 @@ export class CallClient {
       this.breakouts = state.breakouts;
       this.listener.breakoutsChanged(state.breakouts);
     }
-    if (this.isModerator) this.listener.waitingRoomChanged(state.waiting ?? []);
+    if (this.isModerator) this.replaceWaiting(state.waiting ?? []);
     const present = new Map((state.participants ?? []).map((p) => [p.participantId ?? '', p]));
     for (const id of [...this.participants.keys()]) {
       if (!present.has(id)) {
@@ -586,8 +619,15 @@ export class CallClient {
         this.onClosed(e.sessionClosed ?? {});
         return;
       case 'waitingRoomChanged':
-        this.listener.waitingRoomChanged(e.waitingRoomChanged?.waiting ?? []);
+        this.replaceWaiting(e.waitingRoomChanged?.waiting ?? []);
         return;
+      case 'waitingRoomDelta': {
+        // The whole queue came once; changes come as deltas (small, however long the queue).
+        for (const id of e.waitingRoomDelta?.removed ?? []) this.waiting.delete(id);
+        for (const p of e.waitingRoomDelta?.added ?? []) this.waiting.set(p.participantId ?? '', p);
+        this.listener.waitingRoomChanged([...this.waiting.values()]);
+        return;
+      }
       case 'presenceChanged':
         return this.later(() => this.onPresence(e.presenceChanged!));
       case 'resync':

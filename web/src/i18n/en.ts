@@ -23,10 +23,11 @@ export const en: Table = {
   'code.passwordHint': '6 characters: Latin letters and digits. Capital and small letters are the same.',
   'code.submit': 'Continue',
   'code.wrong': 'The code or the password is wrong. Check the invitation and try again.',
-  'code.tooMany': 'Too many attempts. Wait 10 minutes and try again.',
+  'code.tooMany': 'Too many attempts. Wait a minute and try again.',
   'code.badCode': 'The meeting code is 7 digits, e.g. 148‑118‑3.',
   'code.noName': 'Type your name: the teacher will see it.',
   'code.failed': 'Could not join. Please try again.',
+  'code.roleName': 'That name looks like a role (teacher, host…). Please write your own name.',
 
   'common.join': 'Join',
   'common.cancel': 'Cancel',
@@ -338,6 +339,8 @@ export const en: Table = {
   'error.39': 'This is not a poll.',
   'error.56': 'This video comes in one size only.',
   'error.57': 'This video has no such size.',
+  'error.40': 'Too many people are waiting to get in. Please try a little later.',
+  'error.41': 'The lesson server is briefly unavailable. Please try again in a minute.',
   'error.timeout': 'The server did not answer in time. Please try again.',
   // The messenger.
   'chat.title': 'Messages',
