@@ -53,6 +53,7 @@ export async function seatRtpParticipant(
       displayName: person.displayName,
       sortName: person.displayName,
       role: person.role,
+      tokenRole: person.role,
     },
     silent,
   );

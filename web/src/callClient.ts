@@ -306,6 +306,38 @@ export class CallClient {
     return (await this.signaling.request({ getSubtitles: {} })).subtitles ?? {};
   }
 
+  // ---- recording and broadcast (hosts) ----
+
+  async startRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ startRecording: {} })).recordingStarted ?? {};
+  }
+
+  async stopRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ stopRecording: {} })).recordingStopped ?? {};
+  }
+
+  /** Viewers without an account watch at the answer's url; a password keeps strangers out. */
+  async startBroadcast(viewerPassword = ''): Promise<pb.IBroadcastLink> {
+    return (await this.signaling.request({ startBroadcast: { viewerPassword } })).broadcast ?? {};
+  }
+
+  async stopBroadcast(): Promise<void> {
+    await this.signaling.request({ stopBroadcast: {} });
+  }
+
+  async listRecordings(): Promise<pb.IRecordingInfo[]> {
+    return (await this.signaling.request({ listRecordings: {} })).recordings?.recordings ?? [];
+  }
+
+  async deleteRecording(recordingId: string): Promise<void> {
+    await this.signaling.request({ deleteRecording: { recordingId } });
+  }
+
+  /** A short-lived link to download the recording's file. */
+  async recordingLink(recordingId: string): Promise<string> {
+    return (await this.signaling.request({ getRecordingLink: { recordingId } })).recordingLink?.url ?? '';
+  }
+
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
