@@ -36,6 +36,8 @@ interface RoomSubtitles {
   transcript: Transcript | null;
   /** Peers that asked for the lines (they receive them while in the main room). */
   subscribers: Set<string>;
+  /** What the room's listeners were last told (`subtitlesChanged`), as "on/language". */
+  told: string;
 }
 
 export interface SubtitlesControlDeps {
@@ -61,6 +63,7 @@ export class SubtitlesControl {
       translate: false,
       transcript: null,
       subscribers: new Set(),
+      told: 'off',
     };
     this.rooms.set(room, s);
     const on = room.events.on.bind(room.events);
@@ -105,6 +108,7 @@ export class SubtitlesControl {
     if (req.enabled && !s.running) this.start(s);
     else if (req.enabled) s.running?.setLanguage(language, translate);
     else if (s.running) this.stop(s);
+    this.tellRoom(s);
     if (changed) {
       this.deps.log.info(
         { room: room.id, by: peer.id, enabled: Boolean(req.enabled), language },
@@ -168,14 +172,30 @@ export class SubtitlesControl {
         subtitleTopic(s.room.id),
         encodeEvent({ subtitleLine: subtitleLineToWire(e) }),
       );
+      // Other features (the broadcast's subtitle track) hear final lines as a room event.
+      if (e.final && !e.dropped && e.text.trim()) {
+        const { participantId, speaker, text, startMs, endMs, language } = e;
+        s.room.events.emit('subtitleFinal', { participantId, speaker, text, startMs, endMs, language });
+      }
     });
     s.running = run;
+    this.tellRoom(s);
+  }
+
+  /** Tells the room's listeners when subtitles went on or off or changed language. */
+  private tellRoom(s: RoomSubtitles): void {
+    const language = s.translate ? 'en' : s.language;
+    const told = s.running ? `on/${language}` : 'off';
+    if (told === s.told) return;
+    s.told = told;
+    s.room.events.emit('subtitlesChanged', { enabled: s.running !== null, language });
   }
 
   /** Subtitles off: lines still being transcribed finish, the transcript waits for the call's end. */
   private stop(s: RoomSubtitles): void {
     const run = s.running;
     s.running = null;
+    this.tellRoom(s);
     void run
       ?.stop(true)
       .catch((err) => this.deps.log.error({ err, room: s.room.id }, 'stopping subtitles failed'));
@@ -186,6 +206,7 @@ export class SubtitlesControl {
     const transcript = s.transcript;
     s.running = null;
     s.transcript = null;
+    this.tellRoom(s);
     for (const id of s.subscribers) s.room.peers.get(id)?.channel.unsubscribe(subtitleTopic(s.room.id));
     s.subscribers.clear();
     if (!run && !transcript) return;

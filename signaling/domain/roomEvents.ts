@@ -18,6 +18,17 @@ export interface ProducerEvent {
   location: RoomLocation;
 }
 
+/** A final subtitle line: who said what, when (wall-clock ms since the epoch). */
+export interface SubtitleFinal {
+  participantId: string;
+  speaker: string;
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** What Whisper reported the line is in ('ru', 'en', ...). */
+  language: string;
+}
+
 export interface RoomEventMap {
   /** Someone entered the waiting room. */
   participantWaiting: { peer: Peer };
@@ -55,6 +66,13 @@ export interface RoomEventMap {
    * another host that carries it on); the room stays.
    */
   callEnded: { handedOver: boolean };
+  /**
+   * Subtitles were turned on or off (emitted by the subtitles feature, whose
+   * state this is). `language`: what the lines come in ('ru', 'en', 'auto').
+   */
+  subtitlesChanged: { enabled: boolean; language: string };
+  /** The subtitles feature transcribed a final line (not partials, not dropped audio). */
+  subtitleFinal: SubtitleFinal;
   /** This host took the room over and put back the call's saved state (bans, hands, breakouts…). */
   callStateRestored: Record<string, never>;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
+import type { RoomEventMap } from '../../signaling/domain/roomEvents.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { SpeechSender, speechClip, speechProducer } from '../helpers/speechRtp.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
@@ -65,6 +66,13 @@ describe('subtitles over the protocol', () => {
     );
     outsider.close();
 
+    // Other features (the broadcast) hear subtitles as room events.
+    const room = server.registry.get('subs')!;
+    const toggled: RoomEventMap['subtitlesChanged'][] = [];
+    const finals: RoomEventMap['subtitleFinal'][] = [];
+    room.events.on('subtitlesChanged', (e) => toggled.push(e));
+    room.events.on('subtitleFinal', (e) => finals.push(e));
+
     const subscribed = await anna.request({ subscribeSubtitles: { subscribe: true } });
     expect(subscribed.subtitles).toMatchObject({ subscribed: true, enabled: false });
     const on = await host.request({
@@ -78,8 +86,8 @@ describe('subtitles over the protocol', () => {
     // Everyone learns subtitles are on (so the toggle can show), opted in or not.
     await boris.waitForEvent((e) => e.subtitlesChanged?.state?.enabled === true);
 
+    expect(toggled).toEqual([{ enabled: true, language: 'ru' }]);
     // The host's microphone: real Opus RTP with audio levels, produced into the room's router.
-    const room = server.registry.get('subs')!;
     const hostPeer = room.peers.get(joined.join!.self!.participantId!)!;
     const mic = await speechProducer(room.mediaAt(MAIN)!.router, hostPeer.id, 7777);
     room.addProducer(hostPeer, mic.producer, 'microphone');
@@ -107,6 +115,14 @@ describe('subtitles over the protocol', () => {
     expect(line.subtitleLine!.text!.length).toBeGreaterThan(0);
     expect(line.subtitleLine!.startMs!).toBeGreaterThan(sentAt);
     expect(line.subtitleLine!.endMs!).toBeGreaterThan(line.subtitleLine!.startMs!);
+    expect(finals).toContainEqual({
+      participantId: hostPeer.id,
+      speaker: 'Мария Ивановна',
+      text: line.subtitleLine!.text,
+      startMs: Number(line.subtitleLine!.startMs),
+      endMs: Number(line.subtitleLine!.endMs),
+      language: line.subtitleLine!.language,
+    });
     // Boris and the host did not opt in: not one subtitle line reached them.
     await new Promise((r) => setTimeout(r, 300));
     expect(boris.events.some((e) => e.subtitleLine)).toBe(false);
@@ -114,6 +130,7 @@ describe('subtitles over the protocol', () => {
 
     // At the call's end the transcript is written and offered to the school's backend.
     await host.request({ endCall: {} });
+    expect(toggled.at(-1)).toEqual({ enabled: false, language: 'ru' });
     const list = await waitForTranscript('subs');
     expect(list.length).toBe(1);
     const res = await fetch(`${server.httpUrl}/api/rooms/subs/transcripts/${list[0]}`, {
