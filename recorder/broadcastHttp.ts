@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Broadcasts } from './broadcasts.js';
 import { type HttpReply, errorReply, fileReply, jsonReply } from './httpReply.js';
+import type { LiveWindow } from './liveWindow.js';
 import type { RecordingStore } from './recordingStore.js';
 
 export interface HttpRequestInfo {
@@ -33,14 +34,20 @@ function asset(path: string, type: string): HttpReply {
 }
 
 const ASSETS: Record<string, () => HttpReply> = {
-  // The light build: HLS playback without the subtitle and DRM code the page never uses.
-  'hls.min.js': () =>
-    asset(require.resolve('hls.js/dist/hls.light.min.js'), 'text/javascript; charset=utf-8'),
+  // The full build: the light one has no subtitle (WebVTT) support.
+  'hls.min.js': () => asset(require.resolve('hls.js/dist/hls.min.js'), 'text/javascript; charset=utf-8'),
   'viewer.js': () =>
     asset(new URL('./viewer/viewer.js', import.meta.url).pathname, 'text/javascript; charset=utf-8'),
   'viewer.css': () =>
     asset(new URL('./viewer/viewer.css', import.meta.url).pathname, 'text/css; charset=utf-8'),
 };
+
+/** The live playlists: the master (program + subtitles), the program's media playlist, the subtitles'. */
+const PLAYLISTS = new Map<string, (live: LiveWindow) => string>([
+  ['master.m3u8', (live) => live.master()],
+  ['live.m3u8', (live) => live.playlist()],
+  ['subtitles.m3u8', (live) => live.subtitles.playlist()],
+]);
 
 export class BroadcastHttp {
   private readonly assets = new Map<string, HttpReply>();
@@ -82,12 +89,17 @@ export class BroadcastHttp {
         passwordRequired: b.passwordHash !== null,
         mayWatch: this.broadcasts.mayWatch(b, req.header('cookie')),
         replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
+        // The room's subtitles are on: the page offers its toggle.
+        subtitles: b.state === 'live' && (b.live?.subtitles.state.enabled ?? false),
+        replaySubtitles:
+          b.state === 'ended' && b.recordingId !== null && this.store.captionsFile(b.recordingId) !== null,
       });
     }
     if (!this.broadcasts.mayWatch(b, req.header('cookie'))) {
       return this.refuse(401, 'password-required', 'this broadcast needs its viewer password');
     }
-    if (rest.length === 1 && rest[0] === 'live.m3u8') {
+    const playlist = rest.length === 1 ? PLAYLISTS.get(rest[0]!) : undefined;
+    if (playlist) {
       if (!b.live) return this.refuse(404, 'not-live', 'the broadcast has not started');
       return {
         status: 200,
@@ -95,7 +107,7 @@ export class BroadcastHttp {
           'content-type': 'application/vnd.apple.mpegurl',
           'cache-control': b.live.ended ? 'no-cache' : PLAYLIST_CACHE,
         },
-        body: b.live.playlist(),
+        body: playlist(b.live),
       };
     }
     if (rest.length === 2 && b.live) {
@@ -103,10 +115,7 @@ export class BroadcastHttp {
       if (!found) return this.refuse(404, 'no-such-segment', 'that segment is not (or no longer) here');
       return {
         status: 200,
-        headers: {
-          'content-type': found.init ? 'video/mp4' : 'video/iso.segment',
-          'cache-control': IMMUTABLE,
-        },
+        headers: { 'content-type': found.contentType, 'cache-control': IMMUTABLE },
         body: found.bytes,
       };
     }
@@ -115,6 +124,15 @@ export class BroadcastHttp {
       if (!path) return this.refuse(404, 'no-replay', 'there is no recording of this broadcast');
       return fileReply(path, req.header('range'), {
         'content-type': 'video/mp4',
+        'cache-control': 'public, max-age=3600',
+      });
+    }
+    if (rest.length === 1 && rest[0] === 'replay.vtt') {
+      const path = b.recordingId ? this.store.captionsFile(b.recordingId) : null;
+      if (!path)
+        return this.refuse(404, 'no-replay-subtitles', 'the recording of this broadcast has no subtitles');
+      return fileReply(path, req.header('range'), {
+        'content-type': 'text/vtt; charset=utf-8',
         'cache-control': 'public, max-age=3600',
       });
     }
@@ -139,7 +157,7 @@ export class BroadcastHttp {
   private asset(name: string): HttpReply {
     const cached = this.assets.get(name);
     if (cached) return cached;
-    const make = ASSETS[name];
+    const make = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (!make) return this.refuse(404, 'not-found', 'no such asset');
     const reply = make();
     this.assets.set(name, reply);

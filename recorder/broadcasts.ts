@@ -100,7 +100,7 @@ export class Broadcasts {
 
   end(b: Broadcast): void {
     b.state = 'ended';
-    if (b.live) b.live.ended = true;
+    b.live?.end();
     this.save();
   }
 

@@ -121,6 +121,9 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       room.events.on('callEnded', () => {
         void service.stopAll(room, 'call-ended');
       });
+      // Subtitles (transcriber/) reach the broadcast's subtitle track and the recordings' captions.
+      room.events.on('subtitlesChanged', (state) => service.subtitlesChanged(room.id, state));
+      room.events.on('subtitleFinal', (line) => service.subtitleLine(room.id, line));
     },
     routes(router) {
       registerRecordingRoutes(router, {

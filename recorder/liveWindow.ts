@@ -3,7 +3,12 @@
 // A pipeline restart starts a new piece, announced to players with
 // EXT-X-DISCONTINUITY and a new EXT-X-MAP. Names carry the session id, so a
 // segment's URL always means the same bytes and can be cached for good.
+// The master playlist offers the live subtitles as a WebVTT rendition
+// (liveSubtitles.ts), whose segments live under the same session.
 import { randomBytes } from 'node:crypto';
+import { LiveSubtitles } from './liveSubtitles.js';
+import { avcCodec } from './mp4Time.js';
+import { PROGRAM } from './programPipeline.js';
 import type { Segment } from './segmentTail.js';
 
 interface LiveSegment {
@@ -21,6 +26,13 @@ interface LiveSegment {
 const LISTED = 6;
 /** Segments kept for players a little behind. */
 const KEPT = 30;
+/** Peak bits per second of the program, for the master playlist. */
+const BANDWIDTH = Math.round((PROGRAM.videoKbps * 1000 + PROGRAM.audioBps) * 1.25);
+
+export interface LiveFile {
+  bytes: Buffer | string;
+  contentType: string;
+}
 
 export class LiveWindow {
   readonly sessionId = randomBytes(6).toString('hex');
@@ -30,8 +42,19 @@ export class LiveWindow {
   private nextSeq = 0;
   private discontinuities = 0;
   private pieceHasSegments = false;
-  ended = false;
+  private isEnded = false;
   readonly startedAt = Date.now();
+  readonly subtitles = new LiveSubtitles(`${this.sessionId}/`, PROGRAM.segmentSeconds);
+
+  get ended(): boolean {
+    return this.isEnded;
+  }
+
+  /** The broadcast is over: playlists get EXT-X-ENDLIST. */
+  end(): void {
+    this.isEnded = true;
+    this.subtitles.end();
+  }
 
   /** A pipeline run began: its segments follow this init segment. */
   addInit(init: Buffer): void {
@@ -58,6 +81,25 @@ export class LiveWindow {
       discontinuity,
     });
     while (this.segments.length > KEPT) this.segments.shift();
+    const init = this.inits.get(this.piece);
+    if (init) this.subtitles.videoSegment(init, segment.bytes, segment.programDateTime);
+  }
+
+  /** The master playlist: the program and its subtitle rendition. */
+  master(): string {
+    const init = this.inits.get(this.piece);
+    const video = init ? avcCodec(init) : null;
+    // The pipeline's audio is AAC-LC (voaacenc).
+    const codecs = video ? `,CODECS="${video},mp4a.40.2"` : '';
+    const { width, height, fps } = PROGRAM;
+    return `${[
+      '#EXTM3U',
+      '#EXT-X-VERSION:7',
+      '#EXT-X-INDEPENDENT-SEGMENTS',
+      this.subtitles.mediaTag('subtitles.m3u8'),
+      `#EXT-X-STREAM-INF:BANDWIDTH=${BANDWIDTH}${codecs},RESOLUTION=${width}x${height},FRAME-RATE=${fps.toFixed(3)},SUBTITLES="subs"`,
+      'live.m3u8',
+    ].join('\n')}\n`;
   }
 
   get segmentCount(): number {
@@ -84,22 +126,26 @@ export class LiveWindow {
       lines.push(`#EXTINF:${s.durationSeconds.toFixed(3)},`);
       lines.push(`${this.sessionId}/${s.seq}.m4s`);
     }
-    if (this.ended) lines.push('#EXT-X-ENDLIST');
+    if (this.isEnded) lines.push('#EXT-X-ENDLIST');
     return `${lines.join('\n')}\n`;
   }
 
-  /** Bytes of `<session>/<n>.m4s` or `<session>/init-<n>.mp4`, if still kept. */
-  file(sessionId: string, name: string): { bytes: Buffer; init: boolean } | null {
+  /** `<session>/<n>.m4s`, `<session>/init-<n>.mp4` or `<session>/<n>.vtt`, if still kept. */
+  file(sessionId: string, name: string): LiveFile | null {
     if (sessionId !== this.sessionId) return null;
     const init = /^init-(\d{1,6})\.mp4$/.exec(name);
     if (init) {
       const bytes = this.inits.get(Number(init[1]));
-      return bytes ? { bytes, init: true } : null;
+      return bytes ? { bytes, contentType: 'video/mp4' } : null;
+    }
+    if (name.endsWith('.vtt')) {
+      const vtt = this.subtitles.segment(name);
+      return vtt === null ? null : { bytes: vtt, contentType: 'text/vtt; charset=utf-8' };
     }
     const seg = /^(\d{1,9})\.m4s$/.exec(name);
     if (!seg) return null;
     const n = Number(seg[1]);
     const found = this.segments.find((s) => s.seq === n);
-    return found ? { bytes: found.bytes, init: false } : null;
+    return found ? { bytes: found.bytes, contentType: 'video/iso.segment' } : null;
   }
 }

@@ -5,7 +5,9 @@
 // Refusals are checked before anything changes.
 import type { Logger } from '../common/log.js';
 import type { Room } from '../signaling/domain/room.js';
+import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
 import type { Broadcast, Broadcasts } from './broadcasts.js';
+import type { SubtitlesState } from './liveSubtitles.js';
 import type { RecordingMeta, RecordingStore } from './recordingStore.js';
 import { RoomEventSource } from './roomEventSource.js';
 import { RecorderError, RoomRecorder } from './roomRecorder.js';
@@ -42,6 +44,8 @@ export class RecordingService {
   private readonly running = new Map<string, Running>();
   /** Recorders finishing their recordings after their call ended. */
   private readonly stopping = new Set<Promise<void>>();
+  /** Rooms whose subtitles are on (a recorder started later learns it). */
+  private readonly subtitlesOn = new Map<string, SubtitlesState>();
 
   constructor(private readonly deps: RecordingServiceDeps) {}
 
@@ -68,6 +72,18 @@ export class RecordingService {
   /** Rooms with a recorder running here, for metrics. */
   get activeRooms(): number {
     return this.running.size;
+  }
+
+  /** The room's subtitles went on or off. */
+  subtitlesChanged(roomId: string, state: SubtitlesState): void {
+    if (state.enabled) this.subtitlesOn.set(roomId, state);
+    else this.subtitlesOn.delete(roomId);
+    this.running.get(roomId)?.recorder.setSubtitles(state);
+  }
+
+  /** A final subtitle line of the room: to its broadcast and recordings, if any. */
+  subtitleLine(roomId: string, line: SubtitleFinal): void {
+    this.running.get(roomId)?.recorder.addSubtitle(line);
   }
 
   async startRecording(room: Room): Promise<RecordingMeta> {
@@ -140,6 +156,7 @@ export class RecordingService {
   /** The call ended (or the server is stopping): recordings are finished, the broadcast ends. */
   stopAll(room: Room | string, reason: string): Promise<void> {
     const roomId = typeof room === 'string' ? room : room.id;
+    this.subtitlesOn.delete(roomId);
     const r = this.running.get(roomId);
     if (!r) return Promise.resolve();
     this.running.delete(roomId);
@@ -167,6 +184,8 @@ export class RecordingService {
     if (r) return r;
     const source = new RoomEventSource(room);
     const recorder = new RoomRecorder(source, this.deps.store, this.deps.workDir, this.deps.log);
+    const subtitles = this.subtitlesOn.get(room.id);
+    if (subtitles) recorder.setSubtitles(subtitles);
     const created: Running = { room, source, recorder, broadcast: null };
     recorder.on('recordingStopped', (meta, reason) => {
       this.deps.log.warn({ room: room.id, recording: meta.id, reason }, 'recording stopped by itself');

@@ -4,7 +4,7 @@
 // the fragment in progress. When the recording stops, the pieces are joined
 // with ffmpeg's concat demuxer into one MP4 with its index at the front
 // (faststart). Layout: <dir>/<id>.json (metadata), <id>.parts/ while it
-// runs, <id>.mp4 when ready.
+// runs, <id>.mp4 when ready, <id>.vtt (captions) if subtitles were on.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -18,7 +18,7 @@ import {
   statfsSync,
   writeFileSync,
 } from 'node:fs';
-import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../common/log.js';
@@ -117,6 +117,19 @@ export class RecordingStore {
     return meta?.status === 'ready' ? this.mediaPath(id) : null;
   }
 
+  /** The captions (WebVTT) of a ready recording, if it has any. */
+  captionsFile(id: string): string | null {
+    return this.filePath(id) !== null && existsSync(this.captionsPath(id)) ? this.captionsPath(id) : null;
+  }
+
+  /** Writes a recording's captions next to its file. */
+  async writeCaptions(id: string, vtt: string): Promise<void> {
+    if (!isRecordingId(id)) return;
+    const path = this.captionsPath(id);
+    await writeFile(`${path}.tmp`, vtt);
+    await rename(`${path}.tmp`, path);
+  }
+
   async delete(id: string): Promise<boolean> {
     const meta = this.get(id);
     if (!meta || meta.status === 'recording' || meta.status === 'finalizing') return false;
@@ -129,6 +142,7 @@ export class RecordingStore {
   async remove(id: string): Promise<void> {
     if (!isRecordingId(id)) return;
     await rm(this.mediaPath(id), { force: true });
+    await rm(this.captionsPath(id), { force: true });
     await rm(this.partsDir(id), { recursive: true, force: true });
     await rm(this.metaPath(id), { force: true });
   }
@@ -168,6 +182,10 @@ export class RecordingStore {
 
   mediaPath(id: string): string {
     return join(this.options.dir, `${id}.mp4`);
+  }
+
+  private captionsPath(id: string): string {
+    return join(this.options.dir, `${id}.vtt`);
   }
 
   private metaPath(id: string): string {

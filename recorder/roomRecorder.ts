@@ -8,9 +8,12 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../common/log.js';
+import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
+import type { SubtitlesState } from './liveSubtitles.js';
 import { LiveWindow } from './liveWindow.js';
 import { ProgramFeed } from './programFeed.js';
 import { ProgramProcess } from './programPipeline.js';
+import { RecordingCaptions } from './recordingCaptions.js';
 import type { RecordingKind, RecordingMeta, RecordingStore, RecordingWriter } from './recordingStore.js';
 import type { RoomSource } from './roomSource.js';
 import { SegmentTail } from './segmentTail.js';
@@ -55,6 +58,9 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
   private liveWindow: LiveWindow | null = null;
   private init: Buffer | null = null;
   private run = 0;
+  private subtitles: SubtitlesState = { enabled: false, language: 'ru' };
+  /** Each running recording's captions, from the room's final subtitle lines. */
+  private readonly captions = new Map<RecordingWriter, RecordingCaptions>();
   restarts = 0;
 
   constructor(
@@ -97,6 +103,18 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     return this.feed.current;
   }
 
+  /** The room's subtitles went on or off (the broadcast's viewers are offered them while on). */
+  setSubtitles(state: SubtitlesState): void {
+    this.subtitles = state;
+    if (this.liveWindow) this.liveWindow.subtitles.state = state;
+  }
+
+  /** A final subtitle line: to the live subtitle track, and to each recording's captions. */
+  addSubtitle(line: SubtitleFinal): void {
+    if (this.isBroadcasting) this.liveWindow?.subtitles.add(line);
+    for (const c of this.captions.values()) c.add(line);
+  }
+
   async startRecording(): Promise<RecordingMeta> {
     if (this.lesson) throw new RecorderError('already-recording', 'this room is already being recorded');
     const writer = this.newWriter('lesson');
@@ -112,7 +130,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     if (!writer) throw new RecorderError('not-recording', 'this room is not being recorded');
     await this.finishPipelineUnlessNeeded(writer);
     this.lesson = null;
-    return writer.finish(reason);
+    return this.finishWriter(writer, reason);
   }
 
   /** Goes live; the recording of the broadcast (its link plays it once it has ended) is `broadcastRecording`. */
@@ -121,6 +139,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
       throw new RecorderError('already-broadcasting', 'this room is already broadcasting');
     const writer = this.newWriter('broadcast');
     const live = new LiveWindow();
+    live.subtitles.state = this.subtitles;
     this.broadcastWriter = writer;
     this.liveWindow = live;
     if (this.init) live.addInit(this.init);
@@ -144,10 +163,10 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     const writer = this.broadcastWriter;
     const live = this.liveWindow;
     if (!live || live.ended) throw new RecorderError('not-broadcasting', 'this room is not broadcasting');
-    live.ended = true;
+    live.end();
     await this.finishPipelineUnlessNeeded(...(writer ? [writer] : []));
     this.broadcastWriter = null;
-    return writer ? writer.finish() : null;
+    return writer ? this.finishWriter(writer) : null;
   }
 
   /** Stops everything (call ended, server stopping). */
@@ -156,9 +175,9 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     await this.finishPipelineUnlessNeeded(...writers);
     this.lesson = null;
     this.broadcastWriter = null;
-    if (this.liveWindow) this.liveWindow.ended = true;
+    this.liveWindow?.end();
     this.feed.close();
-    await Promise.all(writers.map((w) => w.finish(reason)));
+    await Promise.all(writers.map((w) => this.finishWriter(w, reason)));
   }
 
   /** Starts the pipeline for a new writer; if it cannot start, the writer and its files go again. */
@@ -167,6 +186,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
       await this.ensurePipeline();
     } catch (err) {
       undo();
+      this.captions.delete(writer);
       await writer.discard();
       this.log.error({ err, room: this.source.roomId }, 'program pipeline could not start');
       throw new RecorderError('unavailable', 'the recording pipeline could not start on this server');
@@ -178,7 +198,22 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     const writer = this.store.create(this.source.roomId, this.source.title, kind);
     if (this.init) writer.startPiece(this.init);
     writer.once('mustStop', () => void this.writerStopped(writer));
+    this.captions.set(writer, new RecordingCaptions());
     return writer;
+  }
+
+  /** Joins a recording's pieces; its captions (if any line was said) go next to it. */
+  private async finishWriter(writer: RecordingWriter, reason?: string): Promise<RecordingMeta> {
+    const captions = this.captions.get(writer);
+    this.captions.delete(writer);
+    const meta = await writer.finish(reason);
+    const vtt = captions?.toVtt();
+    if (vtt && meta.status === 'ready') {
+      await this.store
+        .writeCaptions(meta.id, vtt)
+        .catch((err) => this.log.error({ err, recording: meta.id }, 'could not write the captions'));
+    }
+    return meta;
   }
 
   private async writerStopped(writer: RecordingWriter): Promise<void> {
@@ -187,7 +222,7 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
     if (this.lesson === writer) this.lesson = null;
     if (this.broadcastWriter === writer) this.broadcastWriter = null;
     await this.finishPipelineUnlessNeeded();
-    const meta = await writer.finish(reason);
+    const meta = await this.finishWriter(writer, reason);
     this.emit('recordingStopped', meta, reason);
   }
 
@@ -232,7 +267,10 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
         anchor ??= Date.now() - segment.durationSeconds * 1000 - PIPELINE_DELAY_MS;
         segment.programDateTime = anchor + elapsed * 1000;
         elapsed += segment.durationSeconds;
-        for (const w of this.writers()) w.append(segment.bytes, segment.durationSeconds);
+        for (const w of this.writers()) {
+          this.captions.get(w)?.segment(segment.programDateTime, w.seconds);
+          w.append(segment.bytes, segment.durationSeconds);
+        }
         if (this.broadcastWriter) this.liveWindow?.addSegment(segment);
       },
     );

@@ -5,9 +5,12 @@
 // instant, and every segment carries EXT-X-PROGRAM-DATE-TIME as well.
 //
 // A segment is published only once its last moment is `holdbackMs` in the
-// past: a final line arrives up to a couple of seconds after its words, and
-// viewers play several seconds behind the live edge anyway. A cue that spans
-// segments is repeated in each (players drop the duplicates).
+// past, and never changes after: a final line arrives a couple of seconds
+// after its words. A line too late for its segments is shown late, from the
+// first open segment and for its whole length (late subtitles help; lost
+// ones do not). A cue that spans segments is repeated in each (players drop
+// the duplicates). The speaker's name is part of the cue text: players do
+// not show WebVTT voice names.
 import { vttCue, vttTimestamp } from './webvtt.js';
 
 export interface LiveSubtitleTrackOptions {
@@ -23,9 +26,26 @@ export interface LiveSubtitleTrackOptions {
   listed: number;
   /** Segments kept for players a little behind. */
   kept: number;
+  /** Put before each segment's name in the playlist (e.g. a session directory). */
+  segmentPrefix?: string;
 }
 
-export const DEFAULT_LIVE_SUBTITLE_OPTIONS = { holdbackMs: 3000, listed: 6, kept: 30 } as const;
+/**
+ * hls.js plays about 1.5 s behind the newest video segment, itself about
+ * 1.3 s behind the room, and reads the subtitle playlist up to a second
+ * late: a subtitle segment must be listed within ~4 s of its start, so
+ * (1 s segment + 2 s holdback + 1 s) it is.
+ */
+export const DEFAULT_LIVE_SUBTITLE_OPTIONS = { holdbackMs: 2000, listed: 6, kept: 30 } as const;
+
+/**
+ * The timestamp map names a point half a second after the origin rather
+ * than the origin itself: hls.js (1.6) misplaces every cue when the map's
+ * MPEGTS equals the stream's initial PTS exactly, which it does for a viewer
+ * who starts at the first segment. Half a second is neither a 1 s segment
+ * boundary nor one of AAC's 1024-sample frames, so they do not meet.
+ */
+const MAP_OFFSET_MS = 500;
 
 interface Line {
   startMs: number;
@@ -44,28 +64,30 @@ export class LiveSubtitleTrack {
   constructor(private readonly options: LiveSubtitleTrackOptions) {}
 
   /** The `#EXT-X-MEDIA` line for the master playlist; the video's `EXT-X-STREAM-INF` adds `SUBTITLES="subs"`. */
-  static mediaTag(uri: string, language: string, name: string, groupId = 'subs'): string {
+  static mediaTag(uri: string, language: string, name: string, groupId = 'subs', isDefault = true): string {
     const quoted = (v: string): string => `"${v.replace(/["\r\n]/g, '')}"`;
+    const yes = isDefault ? 'YES' : 'NO';
     return (
       `#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID=${quoted(groupId)},NAME=${quoted(name)},` +
-      `LANGUAGE=${quoted(language)},DEFAULT=YES,AUTOSELECT=YES,FORCED=NO,URI=${quoted(uri)}`
+      `LANGUAGE=${quoted(language)},DEFAULT=${yes},AUTOSELECT=YES,FORCED=NO,URI=${quoted(uri)}`
     );
   }
 
   /** A final subtitle line. */
   add(line: Line): void {
     if (this.ended || !line.text.trim()) return;
-    // A segment already published cannot change; a line that late is shown from the next one.
-    const firstOpenMs = this.segmentStartMs(this.published + 1);
-    const startMs = Math.max(line.startMs, firstOpenMs);
-    if (line.endMs <= startMs) return;
-    this.lines.push({ ...line, startMs });
+    // A segment already published cannot change; a line that late is shown from the next one, as long as it was.
+    const lateMs = this.segmentStartMs(this.published + 1) - line.startMs;
+    if (lateMs <= 0) this.lines.push(line);
+    else this.lines.push({ ...line, startMs: line.startMs + lateMs, endMs: line.endMs + lateMs });
   }
 
   /** Publishes every segment whose time has come (call on a timer, or before serving). */
   advance(nowMs = Date.now()): void {
     const segMs = this.options.segmentSeconds * 1000;
     const ready = Math.floor((nowMs - this.options.holdbackMs - this.options.originWallMs) / segMs) - 1;
+    // Far behind (a clock jump): only the segments still kept are worth making.
+    if (ready - this.published > this.options.kept) this.published = ready - this.options.kept;
     while (this.published < ready) {
       const n = ++this.published;
       this.segments.set(n, this.render(n));
@@ -94,7 +116,7 @@ export class LiveSubtitleTrack {
     for (let n = first; n <= this.published; n++) {
       lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(this.segmentStartMs(n)).toISOString()}`);
       lines.push(`#EXTINF:${this.options.segmentSeconds.toFixed(3)},`);
-      lines.push(`${n}.vtt`);
+      lines.push(`${this.options.segmentPrefix ?? ''}${n}.vtt`);
     }
     if (this.ended) lines.push('#EXT-X-ENDLIST');
     return `${lines.join('\n')}\n`;
@@ -117,8 +139,16 @@ export class LiveSubtitleTrack {
     const cues = this.lines
       .filter((l) => l.startMs < end && l.endMs > start)
       .sort((a, b) => a.startMs - b.startMs)
-      .map((l) => vttCue({ ...l, startMs: l.startMs - origin, endMs: l.endMs - origin }));
-    const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${this.options.originPts90k},LOCAL:${vttTimestamp(0)}`;
+      .map((l) =>
+        vttCue({
+          ...l,
+          text: `${l.speaker}: ${l.text}`,
+          startMs: l.startMs - origin,
+          endMs: l.endMs - origin,
+        }),
+      );
+    const mpegts = this.options.originPts90k + MAP_OFFSET_MS * 90;
+    const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${mpegts},LOCAL:${vttTimestamp(MAP_OFFSET_MS)}`;
     return `${[header, ...cues].join('\n\n')}\n`;
   }
 }

@@ -1,6 +1,11 @@
 // The public broadcast page: polls the broadcast's status (which also counts
 // this viewer), plays the live stream with hls.js tuned for low latency, or
 // the recording once the broadcast has ended. Russian first; ?lang=en.
+// Subtitles: while the room's subtitles are on (or the recording has them)
+// a "Субтитры" button shows them over the picture. Off until the viewer
+// turns them on (remembered for next time): then every viewer fetches a
+// second playlist and a WebVTT file each second, so only those who want
+// them pay for them, and the text is machine-made, not checked by anyone.
 (() => {
   const TEXT = {
     ru: {
@@ -15,6 +20,7 @@
       unknown: 'Такой трансляции нет.',
       noPlayer: 'Браузер не может показать эту трансляцию.',
       other: 'English',
+      subtitles: 'Субтитры',
     },
     en: {
       live: 'Live',
@@ -28,6 +34,7 @@
       unknown: 'There is no such broadcast.',
       noPlayer: 'This browser cannot play the broadcast.',
       other: 'Русский',
+      subtitles: 'Subtitles',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -58,10 +65,38 @@
   };
   let hls = null;
 
+  const subtitlesButton = document.getElementById('subtitles-button');
+  let subtitlesWanted = localStorage.getItem('broadcast-subtitles') === 'on';
+
+  /** Shows or hides the subtitles of what plays now (hls.js, Safari's own HLS, or the replay's track). */
+  function applySubtitles() {
+    subtitlesButton.setAttribute('aria-pressed', String(subtitlesWanted));
+    if (hls) {
+      if (hls.subtitleTracks.length === 0) return; // applied again once the master playlist is read
+      hls.subtitleDisplay = subtitlesWanted;
+      hls.subtitleTrack = subtitlesWanted ? 0 : -1;
+      return;
+    }
+    // The replay: our own <track>; Safari's HLS: the tracks it made from the master playlist.
+    const tracks =
+      playing === 'replay' ? Array.from(video.querySelectorAll('track'), (e) => e.track) : video.textTracks;
+    for (const track of tracks) {
+      if (track.kind === 'subtitles' || track.kind === 'captions')
+        track.mode = subtitlesWanted ? 'showing' : 'disabled';
+    }
+  }
+
+  subtitlesButton.addEventListener('click', () => {
+    subtitlesWanted = !subtitlesWanted;
+    localStorage.setItem('broadcast-subtitles', subtitlesWanted ? 'on' : 'off');
+    applySubtitles();
+  });
+
   function playLive() {
     if (playing === 'live') return;
     playing = 'live';
-    const src = `${base}/live.m3u8`;
+    // The master playlist: the program and its subtitle rendition.
+    const src = `${base}/master.m3u8`;
     if (window.Hls?.isSupported()) {
       // One-second segments: stay about a second and a half behind the newest
       // one, and catch up by playing slightly faster rather than jumping.
@@ -73,10 +108,12 @@
         backBufferLength: 10,
       });
       window.__hls = hls;
+      hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, applySubtitles);
       hls.loadSource(src);
       hls.attachMedia(video);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
       video.src = src; // Safari plays HLS itself
+      video.textTracks.addEventListener('addtrack', applySubtitles);
     } else {
       notice.textContent = t.noPlayer;
       return;
@@ -90,6 +127,18 @@
     hls = null;
     playing = 'replay';
     video.src = `${base}/replay.mp4`;
+  }
+
+  /** The recording's subtitles, as the video's own text track. */
+  function addReplaySubtitles() {
+    if (video.querySelector('track')) return;
+    const track = document.createElement('track');
+    track.kind = 'subtitles';
+    track.label = t.subtitles;
+    track.srclang = lang;
+    track.src = `${base}/replay.vtt`;
+    video.append(track);
+    applySubtitles();
   }
 
   async function poll() {
@@ -112,6 +161,8 @@
     document.getElementById('live-badge').hidden = s.state !== 'live';
     document.body.dataset.state = s.state;
     form.hidden = s.mayWatch;
+    const subtitles = s.mayWatch && (s.state === 'live' ? s.subtitles : s.replaySubtitles);
+    subtitlesButton.hidden = !subtitles;
     if (!s.mayWatch) notice.textContent = '';
     else if (s.state === 'not-started') notice.textContent = t.notStarted;
     else if (s.state === 'live') {
@@ -120,6 +171,7 @@
     } else {
       notice.textContent = s.replay ? t.endedReplay : t.ended;
       if (s.replay) playReplay();
+      if (s.replay && s.replaySubtitles) addReplaySubtitles();
       else {
         hls?.destroy();
         video.hidden = true;

@@ -144,7 +144,7 @@ describe('live window', () => {
     expect(text).toContain('#EXT-X-PROGRAM-DATE-TIME:2026-01-01T09:00:03.000Z');
     expect(text).toContain(`#EXT-X-DISCONTINUITY\n#EXT-X-MAP:URI="${w.sessionId}/init-1.mp4"`);
     expect(w.file(w.sessionId, '8.m4s')?.bytes).toEqual(Buffer.from([10]));
-    expect(w.file(w.sessionId, 'init-1.mp4')?.init).toBe(true);
+    expect(w.file(w.sessionId, 'init-1.mp4')?.contentType).toBe('video/mp4');
     expect(w.file('other', '8.m4s')).toBeNull();
     expect(w.file(w.sessionId, '../8.m4s')).toBeNull();
   });

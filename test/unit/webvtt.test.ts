@@ -28,6 +28,7 @@ describe('live subtitle track for HLS', () => {
   const track = (): LiveSubtitleTrack =>
     new LiveSubtitleTrack({
       ...DEFAULT_LIVE_SUBTITLE_OPTIONS,
+      holdbackMs: 3000,
       originWallMs: origin,
       originPts90k: 126000,
       segmentSeconds: 2,
@@ -44,27 +45,46 @@ describe('live subtitle track for HLS', () => {
     expect(playlist).toContain(
       `#EXT-X-PROGRAM-DATE-TIME:${new Date(origin).toISOString()}\n#EXTINF:2.000,\n0.vtt`,
     );
+    // The map names origin + 0.5 s on both clocks (see MAP_OFFSET_MS); the speaker is in the text too.
     expect(t.segment('0.vtt')).toBe(
-      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n\n00:00:00.500 --> 00:00:03.000\n<v Учитель>Доброе утро\n',
+      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:171000,LOCAL:00:00:00.500\n\n00:00:00.500 --> 00:00:03.000\n<v Учитель>Учитель: Доброе утро\n',
     );
     // The cue runs into segment 1 and is repeated there.
     t.playlist(origin + 7000);
     expect(t.segment('1.vtt')).toContain('00:00:00.500 --> 00:00:03.000');
     expect(t.segment('2.vtt')).toBeNull();
     t.playlist(origin + 9000);
-    expect(t.segment('2.vtt')).toBe('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:126000,LOCAL:00:00:00.000\n');
+    expect(t.segment('2.vtt')).toBe('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:171000,LOCAL:00:00:00.500\n');
     expect(t.segment('../0.vtt')).toBeNull();
   });
 
-  it('shows a line that comes too late for its segment from the next open one, and closes at the end', () => {
+  it('shows a line too late for its segment from the next open one, for as long as it was said, and closes at the end', () => {
     const t = track();
     t.playlist(origin + 5000); // segment 0 published
     t.add({ startMs: origin + 1000, endMs: origin + 2600, speaker: 'A', text: 'поздно' });
-    t.add({ startMs: origin + 100, endMs: origin + 900, speaker: 'A', text: 'слишком поздно' });
+    t.add({ startMs: origin + 100, endMs: origin + 900, speaker: 'A', text: 'совсем поздно' });
     t.end(origin + 5000);
-    expect(t.segment('1.vtt')).toContain('00:00:02.000 --> 00:00:02.600\n<v A>поздно');
-    expect(t.segment('1.vtt')).not.toContain('слишком');
+    expect(t.segment('1.vtt')).toContain('00:00:02.000 --> 00:00:03.600\n<v A>A: поздно');
+    expect(t.segment('1.vtt')).toContain('00:00:02.000 --> 00:00:02.800\n<v A>A: совсем поздно');
+    expect(t.segment('0.vtt')).not.toContain('поздно');
     expect(t.playlist()).toMatch(/#EXT-X-ENDLIST\n$/);
+  });
+
+  it('names segments under a prefix and offers a rendition that is not on by default', () => {
+    const t = new LiveSubtitleTrack({
+      ...DEFAULT_LIVE_SUBTITLE_OPTIONS,
+      originWallMs: origin,
+      originPts90k: 0,
+      segmentSeconds: 1,
+      segmentPrefix: 'abc123/',
+    });
+    // 1 s segments, 2 s holdback: segment 0 is listed at 3 s.
+    expect(t.playlist(origin + 2999)).not.toContain('.vtt');
+    expect(t.playlist(origin + 3000)).toContain('\nabc123/0.vtt\n');
+    expect(t.segment('0.vtt')).not.toBeNull();
+    expect(LiveSubtitleTrack.mediaTag('subtitles.m3u8', 'ru', 'Русский', 'subs', false)).toContain(
+      'DEFAULT=NO,AUTOSELECT=YES',
+    );
   });
 
   it('lists the last segments only and forgets old ones', () => {
