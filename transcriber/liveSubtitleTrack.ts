@@ -31,12 +31,14 @@ export interface LiveSubtitleTrackOptions {
 }
 
 /**
- * hls.js plays about 1.5 s behind the newest video segment, itself about
- * 1.3 s behind the room, and reads the subtitle playlist up to a second
- * late: a subtitle segment must be listed within ~4 s of its start, so
- * (1 s segment + 2 s holdback + 1 s) it is.
+ * A line is final only after its words (an utterance of 2-4 s, then about
+ * a second of inference): with 4 s of holdback most lines make it into
+ * their own segments. Players showing subtitles stay far enough behind for
+ * that (the viewer page: 6.5 s behind the newest segment, ~8 s behind the
+ * room, where a segment is listed 1 s + 4 s + up to 1 s after its start);
+ * a line later than that is shown late, never lost.
  */
-export const DEFAULT_LIVE_SUBTITLE_OPTIONS = { holdbackMs: 2000, listed: 6, kept: 30 } as const;
+export const DEFAULT_LIVE_SUBTITLE_OPTIONS = { holdbackMs: 4000, listed: 6, kept: 30 } as const;
 
 /**
  * The timestamp map names a point half a second after the origin rather

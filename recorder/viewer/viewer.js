@@ -6,6 +6,10 @@
 // turns them on (remembered for next time): then every viewer fetches a
 // second playlist and a WebVTT file each second, so only those who want
 // them pay for them, and the text is machine-made, not checked by anyone.
+// With subtitles on, the player stays further behind the room: a line is
+// final only after its words, so a subtitle segment is published seconds
+// after the video's, and a player that waits for it shows each line with
+// its words instead of after them.
 (() => {
   const TEXT = {
     ru: {
@@ -65,6 +69,11 @@
   };
   let hls = null;
 
+  /** Seconds behind the newest segment, and the most before jumping ahead (plain; with subtitles). */
+  const LATENCY = {
+    plain: { sync: 1.5, max: 6 },
+    subtitles: { sync: 6.5, max: 12 },
+  };
   const subtitlesButton = document.getElementById('subtitles-button');
   let subtitlesWanted = localStorage.getItem('broadcast-subtitles') === 'on';
 
@@ -72,6 +81,7 @@
   function applySubtitles() {
     subtitlesButton.setAttribute('aria-pressed', String(subtitlesWanted));
     if (hls) {
+      setLatency();
       if (hls.subtitleTracks.length === 0) return; // applied again once the master playlist is read
       hls.subtitleDisplay = subtitlesWanted;
       hls.subtitleTrack = subtitlesWanted ? 0 : -1;
@@ -84,6 +94,21 @@
       if (track.kind === 'subtitles' || track.kind === 'captions')
         track.mode = subtitlesWanted ? 'showing' : 'disabled';
     }
+  }
+
+  /** How far behind to play: further with subtitles on; off, hls.js catches up by playing a little faster. */
+  function setLatency() {
+    const target = subtitlesWanted ? LATENCY.subtitles : LATENCY.plain;
+    hls.config.liveMaxLatencyDuration = target.max;
+    hls.targetLatency = target.sync;
+    keepBehind();
+  }
+
+  /** hls.js never falls back by itself: with subtitles on, step back to the target. */
+  function keepBehind() {
+    if (!subtitlesWanted || !hls || !(hls.latency > 0)) return;
+    const short = LATENCY.subtitles.sync - hls.latency;
+    if (short > 1) video.currentTime -= short;
   }
 
   subtitlesButton.addEventListener('click', () => {
@@ -100,15 +125,17 @@
     if (window.Hls?.isSupported()) {
       // One-second segments: stay about a second and a half behind the newest
       // one, and catch up by playing slightly faster rather than jumping.
+      const latency = subtitlesWanted ? LATENCY.subtitles : LATENCY.plain;
       hls = new Hls({
         lowLatencyMode: true,
-        liveSyncDuration: 1.5,
-        liveMaxLatencyDuration: 6,
+        liveSyncDuration: latency.sync,
+        liveMaxLatencyDuration: latency.max,
         maxLiveSyncPlaybackRate: 1.15,
         backBufferLength: 10,
       });
       window.__hls = hls;
       hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, applySubtitles);
+      hls.on(Hls.Events.FRAG_BUFFERED, keepBehind);
       hls.loadSource(src);
       hls.attachMedia(video);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {

@@ -175,7 +175,7 @@ describe.runIf(chromiumAvailable())('WebVTT in Chromium', () => {
       (src) => (window as unknown as { cuesOf(s: string): Promise<unknown> }).cuesOf(src),
       '/1.vtt',
     );
-    expect(cues).toEqual([{ start: 2.5, end: 3.5, text: '<v Учитель>Тише, пожалуйста' }]);
+    expect(cues).toEqual([{ start: 2.5, end: 3.5, text: '<v Учитель>Учитель: Тише, пожалуйста' }]);
     await page.close();
   });
 });

@@ -78,9 +78,9 @@ describe('live subtitle track for HLS', () => {
       segmentSeconds: 1,
       segmentPrefix: 'abc123/',
     });
-    // 1 s segments, 2 s holdback: segment 0 is listed at 3 s.
-    expect(t.playlist(origin + 2999)).not.toContain('.vtt');
-    expect(t.playlist(origin + 3000)).toContain('\nabc123/0.vtt\n');
+    // 1 s segments, 4 s holdback: segment 0 is listed at 5 s.
+    expect(t.playlist(origin + 4999)).not.toContain('.vtt');
+    expect(t.playlist(origin + 5000)).toContain('\nabc123/0.vtt\n');
     expect(t.segment('0.vtt')).not.toBeNull();
     expect(LiveSubtitleTrack.mediaTag('subtitles.m3u8', 'ru', 'Русский', 'subs', false)).toContain(
       'DEFAULT=NO,AUTOSELECT=YES',
