@@ -3,7 +3,8 @@
 // of final lines (transcriber/liveSubtitleTrack.ts) on the video's own grid:
 // its origin is the first live segment, whose wall-clock time the recorder
 // knows (EXT-X-PROGRAM-DATE-TIME) and whose start PTS the segment itself
-// says (tfdt). Lines that come before that segment wait for it.
+// says (tfdt); after a pipeline restart, the first segment of the new run
+// gives a new origin. Lines that come before the first segment wait for it.
 import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
 import { DEFAULT_LIVE_SUBTITLE_OPTIONS, LiveSubtitleTrack } from '../transcriber/liveSubtitleTrack.js';
 import { segmentStart90k, trackTimescales } from './mp4Time.js';
@@ -31,14 +32,23 @@ export class LiveSubtitles {
     private readonly segmentSeconds: number,
   ) {}
 
-  /** A video segment went live: the first sets the track's origin; each publishes what is due. */
-  videoSegment(init: Buffer, bytes: Buffer, programDateTime: number): void {
-    if (this.track) {
+  /**
+   * A video segment went live: the first sets the track's origin, the first
+   * after a discontinuity (the pipeline restarted) a new one; each publishes what is due.
+   */
+  videoSegment(init: Buffer, bytes: Buffer, programDateTime: number, discontinuity: boolean): void {
+    if (this.ended) return;
+    if (this.track && !discontinuity) {
       this.track.advance();
       return;
     }
-    if (this.ended) return;
     const originPts90k = segmentStart90k(trackTimescales(init), bytes);
+    if (this.track) {
+      // Unreadable (never seen): a new run of ffmpeg's muxer starts at PTS 0.
+      this.track.restart(programDateTime, originPts90k ?? 0);
+      this.track.advance();
+      return;
+    }
     if (originPts90k === null) return; // unreadable: the next segment will do
     this.track = new LiveSubtitleTrack({
       ...DEFAULT_LIVE_SUBTITLE_OPTIONS,

@@ -82,7 +82,7 @@ export class LiveWindow {
     });
     while (this.segments.length > KEPT) this.segments.shift();
     const init = this.inits.get(this.piece);
-    if (init) this.subtitles.videoSegment(init, segment.bytes, segment.programDateTime);
+    if (init) this.subtitles.videoSegment(init, segment.bytes, segment.programDateTime, discontinuity);
   }
 
   /** The master playlist: the program and its subtitle rendition. */

@@ -56,14 +56,41 @@ interface Line {
   text: string;
 }
 
+/** A run of the video between discontinuities: its first segment here, and its own origin. */
+interface Epoch {
+  first: number;
+  originWallMs: number;
+  originPts90k: number;
+}
+
 export class LiveSubtitleTrack {
   private readonly lines: Line[] = [];
   /** Segment number published last (-1: none yet). */
   private published = -1;
   private readonly segments = new Map<number, string>();
   private ended = false;
+  private readonly epochs: Epoch[];
 
-  constructor(private readonly options: LiveSubtitleTrackOptions) {}
+  constructor(private readonly options: LiveSubtitleTrackOptions) {
+    this.epochs = [{ first: 0, originWallMs: options.originWallMs, originPts90k: options.originPts90k }];
+  }
+
+  /**
+   * The video restarted with a discontinuity (a new run of the encoder, its
+   * PTS from a new origin): from the next segment on, the track follows the
+   * new origin, behind an EXT-X-DISCONTINUITY of its own, so a player's
+   * count of discontinuities (and the PTS it maps cues with) matches the video's.
+   */
+  restart(originWallMs: number, originPts90k: number): void {
+    if (this.ended) return;
+    const last = this.epochs.at(-1)!;
+    const segMs = this.options.segmentSeconds * 1000;
+    // Its first segment: where the new run begins on the old grid; never one already
+    // published, never sharing one with the previous run (each run has a segment).
+    const onOldGrid = last.first + Math.ceil((originWallMs - last.originWallMs) / segMs);
+    const first = Math.max(onOldGrid, this.published + 1, last.first + 1);
+    this.epochs.push({ first, originWallMs, originPts90k });
+  }
 
   /** The `#EXT-X-MEDIA` line for the master playlist; the video's `EXT-X-STREAM-INF` adds `SUBTITLES="subs"`. */
   static mediaTag(uri: string, language: string, name: string, groupId = 'subs', isDefault = true): string {
@@ -86,18 +113,30 @@ export class LiveSubtitleTrack {
 
   /** Publishes every segment whose time has come (call on a timer, or before serving). */
   advance(nowMs = Date.now()): void {
-    const segMs = this.options.segmentSeconds * 1000;
-    const ready = Math.floor((nowMs - this.options.holdbackMs - this.options.originWallMs) / segMs) - 1;
+    const ready = this.lastEndedBy(nowMs - this.options.holdbackMs);
     // Far behind (a clock jump): only the segments still kept are worth making.
     if (ready - this.published > this.options.kept) this.published = ready - this.options.kept;
     while (this.published < ready) {
       const n = ++this.published;
       this.segments.set(n, this.render(n));
       this.segments.delete(n - this.options.kept);
-      const endMs = this.segmentStartMs(n + 1);
+      const endMs = this.segmentStartMs(n) + this.options.segmentSeconds * 1000;
       for (let i = this.lines.length - 1; i >= 0; i--)
         if (this.lines[i]!.endMs <= endMs) this.lines.splice(i, 1);
     }
+  }
+
+  /** The last segment that ends by `wallMs`. */
+  private lastEndedBy(wallMs: number): number {
+    const segMs = this.options.segmentSeconds * 1000;
+    for (let i = this.epochs.length - 1; i >= 0; i--) {
+      const e = this.epochs[i]!;
+      const n = e.first + Math.floor((wallMs - e.originWallMs) / segMs) - 1;
+      const next = this.epochs[i + 1];
+      // Not even this run's first segment has ended: the answer is in the run before.
+      if (n >= e.first || i === 0) return next ? Math.min(n, next.first - 1) : n;
+    }
+    return -1;
   }
 
   /** The broadcast ended: publish what is left and close the playlist. */
@@ -109,13 +148,18 @@ export class LiveSubtitleTrack {
   playlist(nowMs = Date.now()): string {
     if (!this.ended) this.advance(nowMs);
     const first = Math.max(0, this.published - this.options.listed + 1);
+    // Discontinuities before the first listed segment (its own tag, if it starts a run, is listed).
+    const run = this.epochIndex(first);
+    const startsRun = run > 0 && this.epochs[run]!.first === first;
     const lines = [
       '#EXTM3U',
       '#EXT-X-VERSION:6',
       `#EXT-X-TARGETDURATION:${Math.ceil(this.options.segmentSeconds)}`,
       `#EXT-X-MEDIA-SEQUENCE:${first}`,
+      `#EXT-X-DISCONTINUITY-SEQUENCE:${startsRun ? run - 1 : run}`,
     ];
     for (let n = first; n <= this.published; n++) {
+      if (this.epochs.some((e, i) => i > 0 && e.first === n)) lines.push('#EXT-X-DISCONTINUITY');
       lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(this.segmentStartMs(n)).toISOString()}`);
       lines.push(`#EXTINF:${this.options.segmentSeconds.toFixed(3)},`);
       lines.push(`${this.options.segmentPrefix ?? ''}${n}.vtt`);
@@ -130,14 +174,22 @@ export class LiveSubtitleTrack {
     return m ? (this.segments.get(Number(m[1])) ?? null) : null;
   }
 
+  private epochIndex(n: number): number {
+    let i = this.epochs.length - 1;
+    while (i > 0 && this.epochs[i]!.first > n) i--;
+    return i;
+  }
+
   private segmentStartMs(n: number): number {
-    return this.options.originWallMs + n * this.options.segmentSeconds * 1000;
+    const e = this.epochs[this.epochIndex(n)]!;
+    return e.originWallMs + (n - e.first) * this.options.segmentSeconds * 1000;
   }
 
   private render(n: number): string {
+    const epoch = this.epochs[this.epochIndex(n)]!;
     const start = this.segmentStartMs(n);
-    const end = this.segmentStartMs(n + 1);
-    const origin = this.options.originWallMs;
+    const end = start + this.options.segmentSeconds * 1000;
+    const origin = epoch.originWallMs;
     const cues = this.lines
       .filter((l) => l.startMs < end && l.endMs > start)
       .sort((a, b) => a.startMs - b.startMs)
@@ -149,7 +201,7 @@ export class LiveSubtitleTrack {
           endMs: l.endMs - origin,
         }),
       );
-    const mpegts = this.options.originPts90k + MAP_OFFSET_MS * 90;
+    const mpegts = epoch.originPts90k + MAP_OFFSET_MS * 90;
     const header = `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${mpegts},LOCAL:${vttTimestamp(MAP_OFFSET_MS)}`;
     return `${[header, ...cues].join('\n\n')}\n`;
   }

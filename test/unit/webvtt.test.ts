@@ -87,6 +87,33 @@ describe('live subtitle track for HLS', () => {
     );
   });
 
+  it('follows the video across a restart: a discontinuity, then cues on the new run’s origin', () => {
+    const t = new LiveSubtitleTrack({
+      ...DEFAULT_LIVE_SUBTITLE_OPTIONS,
+      originWallMs: origin,
+      originPts90k: 900_000,
+      segmentSeconds: 1,
+    });
+    t.playlist(origin + 7000); // segments 0-2 published (4 s holdback)
+    // The pipeline died; its new run starts at 4.3 s with PTS from (about) zero.
+    t.restart(origin + 4300, 5000);
+    t.add({ startMs: origin + 4500, endMs: origin + 5500, speaker: 'A', text: 'снова' });
+    const playlist = t.playlist(origin + 9300);
+    expect(playlist).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:0\n');
+    expect(playlist).toContain(
+      `\n4.vtt\n#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:${new Date(origin + 4300).toISOString()}\n#EXTINF:1.000,\n5.vtt\n`,
+    );
+    expect(t.segment('4.vtt')).toMatch(/^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:945000,/);
+    expect(t.segment('5.vtt')).toBe(
+      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:50000,LOCAL:00:00:00.500\n\n00:00:00.200 --> 00:00:01.200\n<v A>A: снова\n',
+    );
+    // Once the tag has scrolled out of the playlist, the count carries it.
+    const later = t.playlist(origin + 4300 + 14_000);
+    expect(later).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1\n');
+    expect(later).not.toContain('#EXT-X-DISCONTINUITY\n');
+    expect(later).toContain(`#EXT-X-PROGRAM-DATE-TIME:${new Date(origin + 4300 + 5000).toISOString()}`);
+  });
+
   it('lists the last segments only and forgets old ones', () => {
     const t = track();
     t.playlist(origin + 200_000);
