@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { BroadcastHttp } from '../../recorder/broadcastHttp.js';
 import { Broadcasts } from '../../recorder/broadcasts.js';
@@ -132,6 +132,96 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
     expect(range.status).toBe(206);
     expect(range.body.length).toBe(100);
     expect(range.headers.get('content-range')).toMatch(/^bytes 0-99\/\d+$/);
+    await recorder.close();
+    await page.close();
+  });
+
+  it('keeps subtitle cues on their words across a pipeline restart', async () => {
+    const b = broadcasts.create('assembly', 'Концерт');
+    const recorder = new RoomRecorder(room, store, join(dir, 'work'), log);
+    room.speak('anna');
+    recorder.setSubtitles({ enabled: true, language: 'ru' });
+    broadcasts.goLive(b, await recorder.startBroadcast(), recorder.broadcastRecording!.id);
+    const page = await browser.newPage();
+    await page.addInitScript(() => localStorage.setItem('broadcast-subtitles', 'on'));
+    await page.goto(`${http.url}/b/${b.code}`);
+    await page.waitForFunction(
+      () => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5,
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    // Where each wall-clock moment is on the player's timeline, from the video playlist's own
+    // segments (date-time, start): the reference the cues must match, across discontinuities.
+    await page.evaluate(() => {
+      const w = window as unknown as {
+        __hls: { on(e: string, f: (e: string, d: unknown) => void): void };
+        __frags: Record<number, { pdt: number; start: number; duration: number }>;
+        Hls: { Events: { LEVEL_UPDATED: string } };
+      };
+      w.__frags = {};
+      w.__hls.on(w.Hls.Events.LEVEL_UPDATED, (_e, data) => {
+        const { details } = data as {
+          details: { fragments: { sn: number; programDateTime: number; start: number; duration: number }[] };
+        };
+        for (const f of details.fragments)
+          w.__frags[f.sn] = { pdt: f.programDateTime, start: f.start, duration: f.duration };
+      });
+    });
+    /** A line said from 1.5 s to 0.3 s ago. */
+    const say = (text: string) => {
+      const now = Date.now();
+      const line = {
+        participantId: 'anna',
+        speaker: 'Анна Петрова',
+        text,
+        startMs: now - 1500,
+        endMs: now - 300,
+      };
+      recorder.addSubtitle({ ...line, language: 'ru' });
+      return line;
+    };
+    /** How far (ms) the line's cue is from where its words are in the video, once the player has it. */
+    const offsetOf = async (line: { text: string; startMs: number }) => {
+      const handle = await page.waitForFunction(
+        ({ text, startMs }) => {
+          const w = window as unknown as {
+            __frags: Record<number, { pdt: number; start: number; duration: number }>;
+          };
+          const video = document.querySelector('video') as HTMLVideoElement;
+          const cue = [...video.textTracks]
+            .flatMap((t) => [...(t.cues ?? [])])
+            .find((c) => (c as VTTCue).text.endsWith(`Анна Петрова: ${text}`));
+          const frag = Object.values(w.__frags).find(
+            (f) => f.pdt <= startMs && startMs < f.pdt + f.duration * 1000,
+          );
+          if (!cue || !frag) return null;
+          return { ms: (cue.startTime - (frag.start + (startMs - frag.pdt) / 1000)) * 1000 };
+        },
+        line,
+        { timeout: 30_000 },
+      );
+      return ((await handle.jsonValue()) as { ms: number }).ms;
+    };
+
+    const before = say('до перезапуска');
+    const offsetBefore = await offsetOf(before);
+    recorder.programProcess!.kill('SIGKILL');
+    // The new run is on air for a couple of seconds before the next line is said.
+    const live = recorder.live!;
+    await vi.waitFor(() => expect(live.playlist()).toMatch(/#EXT-X-DISCONTINUITY\n(?:.*\n){6,}/), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    const after = say('после перезапуска');
+    const offsetAfter = await offsetOf(after);
+    console.log(
+      `broadcast subtitles: cue offsets ${offsetBefore.toFixed(0)} ms before, ${offsetAfter.toFixed(0)} ms after a restart`,
+    );
+    expect(recorder.restarts).toBe(1);
+    expect(Math.abs(offsetBefore)).toBeLessThan(250);
+    expect(Math.abs(offsetAfter)).toBeLessThan(250);
     await recorder.close();
     await page.close();
   });
