@@ -6,6 +6,10 @@
 // the program pipeline (per minute of broadcast) and of this generator, the
 // machine's load average, and the latency a real hls.js player in headless
 // Chromium sees (wall clock minus hls.playingDate), sampled during the load.
+// `--subtitles <share>`: that share of the viewers also has subtitles on, as
+// hls.js does then: the subtitle playlist each second and every new WebVTT
+// segment in it (the track exists for every broadcast; without a
+// transcriber its segments are just empty, which costs the server the same).
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { loadavg } from 'node:os';
@@ -22,6 +26,7 @@ const arg = (name: string, dflt: number) => {
 const VIEWERS = arg('viewers', 2000);
 const SECONDS = arg('seconds', 60);
 const RAMP_SECONDS = arg('ramp', 20);
+const SUBTITLE_SHARE = Math.min(1, Math.max(0, arg('subtitles', 0)));
 
 const server = spawn(
   process.execPath,
@@ -62,6 +67,8 @@ interface Timing {
 }
 const segTimes: Timing[] = [];
 const listTimes: Timing[] = [];
+const vttTimes: Timing[] = [];
+const subListTimes: Timing[] = [];
 let measuring = false;
 let stopping = false;
 
@@ -87,25 +94,34 @@ function get(agent: Agent, path: string): Promise<{ ttfb: number; status: number
   });
 }
 
-async function viewer(): Promise<void> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** One media playlist followed as a player does: the playlist, then each new segment in it. */
+function follower(playlist: string, ext: string, lists: Timing[], segs: Timing[]) {
   const seen = new Set<string>();
   let first = true;
-  while (!stopping) {
-    const started = performance.now();
-    const list = await get(agent, 'live.m3u8');
-    if (measuring) listTimes.push({ ttfb: list.ttfb, ok: list.status === 200 });
-    const uris = list.body.split('\n').filter((l) => l.endsWith('.m4s') || l.startsWith('#EXT-X-MAP'));
+  return async (agent: Agent) => {
+    const list = await get(agent, playlist);
+    if (measuring) lists.push({ ttfb: list.ttfb, ok: list.status === 200 });
+    const segments = list.body.split('\n').filter((l) => l.endsWith(ext));
     // A player joining starts near the live edge; afterwards it takes every new segment.
-    const segments = uris.filter((l) => l.endsWith('.m4s'));
     const fresh = first ? segments.slice(-2) : segments.filter((s) => !seen.has(s));
     for (const s of segments) if (first) seen.add(s);
     first = false;
     for (const s of fresh) {
       seen.add(s);
       const r = await get(agent, s);
-      if (measuring) segTimes.push({ ttfb: r.ttfb, ok: r.status === 200 });
+      if (measuring) segs.push({ ttfb: r.ttfb, ok: r.status === 200 });
     }
+  };
+}
+
+async function viewer(withSubtitles: boolean): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const video = follower('live.m3u8', '.m4s', listTimes, segTimes);
+  const subtitles = withSubtitles ? follower('subtitles.m3u8', '.vtt', subListTimes, vttTimes) : null;
+  while (!stopping) {
+    const started = performance.now();
+    await video(agent);
+    await subtitles?.(agent);
     await sleep(Math.max(0, 1000 - (performance.now() - started)));
   }
   agent.destroy();
@@ -127,7 +143,11 @@ while (viewers.length < VIEWERS) {
     VIEWERS,
     Math.ceil(((Date.now() - rampStarted) / (RAMP_SECONDS * 1000)) * VIEWERS) + 1,
   );
-  while (viewers.length < due) viewers.push(viewer());
+  // Every viewer whose place in line crosses the next whole share has subtitles on.
+  while (viewers.length < due) {
+    const n = viewers.length;
+    viewers.push(viewer(Math.floor((n + 1) * SUBTITLE_SHARE) > Math.floor(n * SUBTITLE_SHARE)));
+  }
   await sleep(STEP_MS);
 }
 const rampSeconds = (Date.now() - rampStarted) / 1000;
@@ -175,16 +195,22 @@ const stats = (xs: Timing[]) => {
 const lat = [...latencies].sort((a, b) => a - b);
 const perMinute = (d: number) => ((d / SECONDS) * 60).toFixed(1);
 const pct = (d: number) => `${((d / SECONDS) * 100).toFixed(0)} %`;
+const withSubtitles = Math.floor(VIEWERS * SUBTITLE_SHARE);
+const answered = segTimes.length + listTimes.length + vttTimes.length + subListTimes.length;
 const lines = [
-  `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s, took ${rampSeconds.toFixed(0)} s), window ${SECONDS} s`,
-  `requests answered: ${((segTimes.length + listTimes.length) / SECONDS).toFixed(0)}/s of the ${2 * VIEWERS}/s these viewers would make if the generator kept up (one playlist and one segment a second each)`,
+  `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s, took ${rampSeconds.toFixed(0)} s), window ${SECONDS} s, ${withSubtitles} of them with subtitles on`,
+  `requests answered: ${(answered / SECONDS).toFixed(0)}/s of the ${2 * VIEWERS + 2 * withSubtitles}/s these viewers would make if the generator kept up (one playlist and one segment a second each, twice with subtitles)`,
   `segment TTFB: ${stats(segTimes)}`,
   `playlist TTFB: ${stats(listTimes)}`,
+  ...(withSubtitles > 0
+    ? [`subtitle segment TTFB: ${stats(vttTimes)}`, `subtitle playlist TTFB: ${stats(subListTimes)}`]
+    : []),
   `server process CPU (uWS HTTP + room + recorder feature): ${pct(cpu1.server - cpu0.server)} of a core; its mediasoup worker ${pct(cpu1.worker - cpu0.worker)}; this load generator ${pct(cpu1.generator - cpu0.generator)}`,
   `program pipeline CPU per minute of broadcast at 720p25: GStreamer ${perMinute(cpu1.gst - cpu0.gst)} s, ffmpeg segmenter ${perMinute(cpu1.ffmpeg - cpu0.ffmpeg)} s`,
   `hls.js latency in Chromium (wall clock minus playingDate): median ${percentile(lat, 50)} ms, min ${lat[0]} ms, max ${lat.at(-1)} ms over ${lat.length} samples`,
   `machine load average (1 min) at the start and end of the window: ${load0.toFixed(1)}, ${load1.toFixed(1)} (2 cores, shared)`,
 ];
 for (const l of lines) console.log(l);
-appendResult('HLS viewers', `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS}`, lines);
+const command = `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS} --ramp ${RAMP_SECONDS}${SUBTITLE_SHARE > 0 ? ` --subtitles ${SUBTITLE_SHARE}` : ''}`;
+appendResult('HLS viewers', command, lines);
 process.exit(0);
