@@ -111,6 +111,7 @@ process.on('SIGTERM', async () => {
   boris.leave();
   host.close();
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  // A pipeline still finishing may write one more file while the tree goes.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   process.exit(0);
 });

@@ -76,6 +76,9 @@
   };
   const subtitlesButton = document.getElementById('subtitles-button');
   let subtitlesWanted = localStorage.getItem('broadcast-subtitles') === 'on';
+  /** The broadcast has subtitles now (the room's are on, or the recording has them). */
+  let subtitlesOffered = false;
+  const showSubtitles = () => subtitlesWanted && subtitlesOffered;
 
   /** Shows or hides the subtitles of what plays now (hls.js, Safari's own HLS, or the replay's track). */
   function applySubtitles() {
@@ -83,8 +86,8 @@
     if (hls) {
       setLatency();
       if (hls.subtitleTracks.length === 0) return; // applied again once the master playlist is read
-      hls.subtitleDisplay = subtitlesWanted;
-      hls.subtitleTrack = subtitlesWanted ? 0 : -1;
+      hls.subtitleDisplay = showSubtitles();
+      hls.subtitleTrack = showSubtitles() ? 0 : -1;
       return;
     }
     // The replay: our own <track>; Safari's HLS: the tracks it made from the master playlist.
@@ -92,13 +95,13 @@
       playing === 'replay' ? Array.from(video.querySelectorAll('track'), (e) => e.track) : video.textTracks;
     for (const track of tracks) {
       if (track.kind === 'subtitles' || track.kind === 'captions')
-        track.mode = subtitlesWanted ? 'showing' : 'disabled';
+        track.mode = showSubtitles() ? 'showing' : 'disabled';
     }
   }
 
-  /** How far behind to play: further with subtitles on; off, hls.js catches up by playing a little faster. */
+  /** How far behind to play: further with subtitles shown; without, hls.js jumps back near the live edge. */
   function setLatency() {
-    const target = subtitlesWanted ? LATENCY.subtitles : LATENCY.plain;
+    const target = showSubtitles() ? LATENCY.subtitles : LATENCY.plain;
     hls.config.liveMaxLatencyDuration = target.max;
     hls.targetLatency = target.sync;
     keepBehind();
@@ -106,7 +109,7 @@
 
   /** hls.js never falls back by itself: with subtitles on, step back to the target. */
   function keepBehind() {
-    if (!subtitlesWanted || !hls || !(hls.latency > 0)) return;
+    if (!showSubtitles() || !hls || !(hls.latency > 0)) return;
     const short = LATENCY.subtitles.sync - hls.latency;
     if (short > 1) video.currentTime -= short;
   }
@@ -125,7 +128,7 @@
     if (window.Hls?.isSupported()) {
       // One-second segments: stay about a second and a half behind the newest
       // one, and catch up by playing slightly faster rather than jumping.
-      const latency = subtitlesWanted ? LATENCY.subtitles : LATENCY.plain;
+      const latency = showSubtitles() ? LATENCY.subtitles : LATENCY.plain;
       hls = new Hls({
         lowLatencyMode: true,
         liveSyncDuration: latency.sync,
@@ -188,8 +191,12 @@
     document.getElementById('live-badge').hidden = s.state !== 'live';
     document.body.dataset.state = s.state;
     form.hidden = s.mayWatch;
-    const subtitles = s.mayWatch && (s.state === 'live' ? s.subtitles : s.replaySubtitles);
-    subtitlesButton.hidden = !subtitles;
+    const offered = Boolean(s.mayWatch && (s.state === 'live' ? s.subtitles : s.replaySubtitles));
+    subtitlesButton.hidden = !offered;
+    if (offered !== subtitlesOffered) {
+      subtitlesOffered = offered;
+      applySubtitles();
+    }
     if (!s.mayWatch) notice.textContent = '';
     else if (s.state === 'not-started') notice.textContent = t.notStarted;
     else if (s.state === 'live') {
