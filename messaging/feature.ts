@@ -25,6 +25,7 @@ import { type CallChatRequest, callChatHandlers } from './lesson/callChatHandler
 import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
 import { deliverLessonChats } from './lesson/lessonDelivery.js';
+import { UploadGrants } from './lesson/uploadGrants.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import { UserTokens } from './userTokens.js';
@@ -117,6 +118,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     () => messenger?.chats ?? null,
     files,
   );
+  const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
   const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
   endpoint = new ChatEndpoint(
     deps.app,
@@ -136,6 +138,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     handlers: callChatHandlers(
       () => messenger,
       () => lessons,
+      { grants: uploadGrants, links: fileLinks },
     ),
     attach(room) {
       if (!lessons) return;
@@ -158,6 +161,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         tokens,
         metrics,
         log,
+        uploadGrants,
       ).register(router.app);
       new Downloads(
         deps.config.uploadDir,
