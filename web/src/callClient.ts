@@ -71,6 +71,8 @@ export interface CallListener {
   disconnected(): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
   chatEvent?(e: pb.Event): void;
+  /** The client fell behind and took the server's state again: events may have been dropped. */
+  resynced?(): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -541,6 +543,7 @@ export class CallClient {
       if (!consumed.has(producer.producerId ?? '')) await this.consume(producer);
     }
     this.listener.presence(this.participantCount);
+    this.listener.resynced?.();
   }
 
   private onPresence(change: pb.IPresenceChanged): void {

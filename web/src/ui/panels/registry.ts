@@ -2,10 +2,11 @@
 // in `panels`: the control bar shows its button (or a "more" menu item), and
 // PanelHost shows it beside the stage or, on a phone, over it.
 import { breakoutsPanel } from './BreakoutsPanel.js';
+import { chatPanel } from './ChatPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
 import { settingsPanel } from './SettingsPanel.js';
 import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel];
+export const panels: PanelDef[] = [peoplePanel, chatPanel, settingsPanel, breakoutsPanel];
