@@ -21,6 +21,7 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from '../../common/protocol/mediaWire.js';
+import { restartIceWhenLost, transportIceOptions } from './networkResilience.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -69,6 +70,8 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** Whether the lesson is being recorded or broadcast (told to everyone present and waiting). */
+  recordingState?(state: pb.IRecordingState): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
   chatEvent?(e: pb.Event): void;
   /** The client fell behind and took the server's state again: events may have been dropped. */
@@ -107,6 +110,8 @@ export class CallClient {
   settings: pb.IRoomSettings = {};
   participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
+  /** Who waits to be let in, oldest first (for hosts and co-hosts). */
+  private readonly waiting = new Map<string, pb.IParticipant>();
   /** '' in the main room, else the breakout room's id. */
   location = '';
   breakouts: pb.IBreakoutsChanged = {};
@@ -303,6 +308,38 @@ export class CallClient {
     return (await this.signaling.request({ getSubtitles: {} })).subtitles ?? {};
   }
 
+  // ---- recording and broadcast (hosts) ----
+
+  async startRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ startRecording: {} })).recordingStarted ?? {};
+  }
+
+  async stopRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ stopRecording: {} })).recordingStopped ?? {};
+  }
+
+  /** Viewers without an account watch at the answer's url; a password keeps strangers out. */
+  async startBroadcast(viewerPassword = ''): Promise<pb.IBroadcastLink> {
+    return (await this.signaling.request({ startBroadcast: { viewerPassword } })).broadcast ?? {};
+  }
+
+  async stopBroadcast(): Promise<void> {
+    await this.signaling.request({ stopBroadcast: {} });
+  }
+
+  async listRecordings(): Promise<pb.IRecordingInfo[]> {
+    return (await this.signaling.request({ listRecordings: {} })).recordings?.recordings ?? [];
+  }
+
+  async deleteRecording(recordingId: string): Promise<void> {
+    await this.signaling.request({ deleteRecording: { recordingId } });
+  }
+
+  /** A short-lived link to download the recording's file. */
+  async recordingLink(recordingId: string): Promise<string> {
+    return (await this.signaling.request({ getRecordingLink: { recordingId } })).recordingLink?.url ?? '';
+  }
+
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
@@ -364,6 +401,31 @@ export class CallClient {
     return out;
   }
 
+  /** Local candidate types of the ICE pairs in use ('host', 'srflx', 'relay'): the path media takes. */
+  async candidateTypes(): Promise<string[]> {
+    const types: string[] = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      const report = await t?.getStats();
+      if (!report) continue;
+      const byId = new Map<string, { candidateType?: string }>();
+      report.forEach((s: { id: string; candidateType?: string }) => byId.set(s.id, s));
+      report.forEach(
+        (s: { type: string; nominated?: boolean; state?: string; localCandidateId?: string }) => {
+          if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+          const local = byId.get(s.localCandidateId ?? '');
+          if (local?.candidateType) types.push(local.candidateType);
+        },
+      );
+    }
+    return types;
+  }
+
+  private replaceWaiting(list: pb.IParticipant[]): void {
+    this.waiting.clear();
+    for (const p of list) this.waiting.set(p.participantId ?? '', p);
+    this.listener.waitingRoomChanged(list);
+  }
+
   // ---- transports and consumers ---------------------------------------------
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -380,11 +442,16 @@ export class CallClient {
       iceParameters: iceParametersFromWire(info.iceParameters),
       iceCandidates: iceCandidatesFromWire(info.iceCandidates) as types.IceCandidate[],
       dtlsParameters: dtlsParametersFromWire(info.dtlsParameters) as types.DtlsParameters,
+      ...transportIceOptions(info),
     };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
+    restartIceWhenLost(transport, async () => {
+      const r = await this.signaling.request({ restartIce: { transportId: transport.id } });
+      return r.iceParameters ?? {};
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request({
@@ -523,7 +590,7 @@ export class CallClient {
       this.breakouts = state.breakouts;
       this.listener.breakoutsChanged(state.breakouts);
     }
-    if (this.isModerator) this.listener.waitingRoomChanged(state.waiting ?? []);
+    if (this.isModerator) this.replaceWaiting(state.waiting ?? []);
     const present = new Map((state.participants ?? []).map((p) => [p.participantId ?? '', p]));
     for (const id of [...this.participants.keys()]) {
       if (!present.has(id)) {
@@ -587,8 +654,15 @@ export class CallClient {
         this.onClosed(e.sessionClosed ?? {});
         return;
       case 'waitingRoomChanged':
-        this.listener.waitingRoomChanged(e.waitingRoomChanged?.waiting ?? []);
+        this.replaceWaiting(e.waitingRoomChanged?.waiting ?? []);
         return;
+      case 'waitingRoomDelta': {
+        // The whole queue came once; changes come as deltas (small, however long the queue).
+        for (const id of e.waitingRoomDelta?.removed ?? []) this.waiting.delete(id);
+        for (const p of e.waitingRoomDelta?.added ?? []) this.waiting.set(p.participantId ?? '', p);
+        this.listener.waitingRoomChanged([...this.waiting.values()]);
+        return;
+      }
       case 'presenceChanged':
         return this.later(() => this.onPresence(e.presenceChanged!));
       case 'resync':
@@ -677,6 +751,9 @@ export class CallClient {
       case 'commentPending':
         // The lesson's chat: the chat panel of the call view takes these (messaging/).
         return this.later(() => this.listener.chatEvent?.(e));
+      case 'recordingState':
+        // The "being recorded" indicator and the host's record and broadcast buttons.
+        return this.later(() => this.listener.recordingState?.(e.recordingState!));
       case 'videoSuppressed':
         // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
         return;

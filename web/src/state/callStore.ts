@@ -12,6 +12,7 @@ import { RequestError } from '../signalingClient.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
 import { LessonChat } from './lessonChat.js';
+import { RecordingStore } from './recording.js';
 import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
@@ -92,8 +93,8 @@ export class CallStore implements CallListener {
   readonly chat: LessonChat;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
-  // Seam for a part that lands later: recording sets `recording`.
-  readonly recording = signal(false);
+  /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
+  readonly recording: RecordingStore;
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
   onOpenPeople: () => void = () => {};
@@ -118,6 +119,7 @@ export class CallStore implements CallListener {
       () => this.chatShown(),
       () => this.toast('chat.uploadFailed', {}, 'warn'),
     );
+    this.recording = new RecordingStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
     (window as unknown as { schoolChat: LessonChat }).schoolChat = this.chat;
   }
@@ -555,6 +557,13 @@ export class CallStore implements CallListener {
 
   subtitleLine(line: pb.ISubtitleLine): void {
     this.subtitles.line(line);
+  }
+
+  recordingState(state: pb.IRecordingState): void {
+    const was = this.recording.state.value;
+    this.recording.changed(state);
+    if (state.stopReason === 'disk-full') this.toast('rec.diskFull', {}, 'warn');
+    else if (state.recording && !was.recording && !this.isHost) this.toast('rec.startedNotice');
   }
 
   subtitlesChanged(state: pb.ISubtitlesState): void {

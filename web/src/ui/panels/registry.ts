@@ -4,9 +4,10 @@
 import { breakoutsPanel } from './BreakoutsPanel.js';
 import { chatPanel } from './ChatPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
+import { recordingPanel } from './RecordingPanel.js';
 import { settingsPanel } from './SettingsPanel.js';
 import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, chatPanel, settingsPanel, breakoutsPanel];
+export const panels: PanelDef[] = [peoplePanel, chatPanel, settingsPanel, breakoutsPanel, recordingPanel];
