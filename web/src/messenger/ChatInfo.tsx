@@ -44,6 +44,8 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
   const [adding, setAdding] = useState<cpb.IUser[] | null>(null);
   const [title, setTitle] = useState(c?.title ?? '');
   const [leaving, setLeaving] = useState(false);
+  // Read again after a change of ours (version) or of the member count (someone else's).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version and the count trigger a reload on purpose
   useEffect(() => {
     let current = true;
     void store

@@ -70,12 +70,11 @@ export function NewChat({ store }: { store: MessengerStore }) {
           if (ready && !busy) void create();
         }}
       >
-        <div class="segmented" role="radiogroup" aria-label={t('msgr.kind')}>
+        <fieldset class="segmented" aria-label={t('msgr.kind')}>
           <button
             type="button"
-            role="radio"
             id="kind-group"
-            aria-checked={kind === 'group'}
+            aria-pressed={kind === 'group'}
             class={kind === 'group' ? 'active' : ''}
             onClick={() => setKind('group')}
           >
@@ -83,9 +82,8 @@ export function NewChat({ store }: { store: MessengerStore }) {
           </button>
           <button
             type="button"
-            role="radio"
             id="kind-direct"
-            aria-checked={kind === 'direct'}
+            aria-pressed={kind === 'direct'}
             class={kind === 'direct' ? 'active' : ''}
             onClick={() => {
               setKind('direct');
@@ -94,7 +92,7 @@ export function NewChat({ store }: { store: MessengerStore }) {
           >
             <MessageSquarePlus aria-hidden="true" /> {t('msgr.direct')}
           </button>
-        </div>
+        </fieldset>
         {kind === 'group' ? (
           <label class="field">
             {t('msgr.title')}

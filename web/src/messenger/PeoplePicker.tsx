@@ -27,14 +27,15 @@ export function PeoplePicker({
     let current = true;
     const timer = setTimeout(() => {
       void searchPeople(store, query).then((list) => {
-        if (current) setFound(list.filter((u) => !exclude.includes(u.userId ?? '')));
+        if (current) setFound(list);
       });
     }, 200);
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [store, query, exclude.join('\n')]);
+  }, [store, query]);
+  const offered = found?.filter((u) => !exclude.includes(u.userId ?? '')) ?? null;
   const has = (u: cpb.IUser) => chosen.some((c) => c.userId === u.userId);
   const toggle = (u: cpb.IUser) => {
     if (has(u)) onChange(chosen.filter((c) => c.userId !== u.userId));
@@ -70,9 +71,9 @@ export function PeoplePicker({
         />
       </label>
       <ul class="people-found" aria-live="polite">
-        {found === null ? <li class="muted">{t('chat.connecting')}</li> : null}
-        {found?.length === 0 ? <li class="muted">{t('people.nobody')}</li> : null}
-        {(found ?? []).map((u) => (
+        {offered === null ? <li class="muted">{t('chat.connecting')}</li> : null}
+        {offered?.length === 0 ? <li class="muted">{t('people.nobody')}</li> : null}
+        {(offered ?? []).map((u) => (
           <li key={u.userId}>
             <button
               type="button"
