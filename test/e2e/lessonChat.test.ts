@@ -199,6 +199,25 @@ describe.skipIf(!chromiumAvailable())('the lesson chat in the call', () => {
     await guest.context().close();
   });
 
+  it('a newcomer sees the latest page and pages back to the start of the lesson', async () => {
+    // The teacher's messenger account writes in the same chat (she is its admin).
+    const api = await s.client(TEACHER);
+    for (let i = 1; i <= 55; i++) await api.send(`room.${ROOM}`, `Вопрос ${i} к параграфу`);
+    api.close();
+    const late = await enterCall(
+      browser,
+      await joinUrl('Вова Ким', 'participant', 'lc-late', 'Ким Вова'),
+      'phone',
+    );
+    await openChat(late);
+    await bubble(late, 'Вопрос 55 к параграфу').waitFor();
+    expect(await bubble(late, 'Почему у растительной клетки есть стенка?').count()).toBe(0);
+    await late.click('#chat-older');
+    await bubble(late, 'Почему у растительной клетки есть стенка?').waitFor();
+    await expect.poll(() => late.locator('#chat-older').count()).toBe(0);
+    await late.context().close();
+  });
+
   it('after the call the end screen leads to the lesson chat in the messenger', async () => {
     const host = await TestClient.connect(s.server.wsUrl);
     const token = new URL(await joinUrl(TEACHER.displayName, 'host', TEACHER.userId)).hash.slice(7);
@@ -215,7 +234,7 @@ describe.skipIf(!chromiumAvailable())('the lesson chat in the call', () => {
       `${s.httpUrl}/messenger#token=${await s.token(PUPIL)}&chat=room.${ROOM}`,
       'phone',
     );
-    await messenger.locator('.msg-text', { hasText: 'Запишите в тетрадь.' }).waitFor();
+    await messenger.locator('.msg-text', { hasText: 'Вопрос 55 к параграфу' }).waitFor();
     await screenshot(messenger, 'phone-lesson-chat-in-messenger');
   });
 });

@@ -12,7 +12,8 @@ import type { ThreadActions } from './thread.js';
 
 import cpb = schoolcall.chat.v1;
 
-function Poll({ m, actions }: { m: Msg; actions: ThreadActions }) {
+/** A poll or quiz: options to vote for, then the results (and a quiz's right answer). */
+export function PollView({ m, vote }: { m: Msg; vote: (option: number) => void }) {
   const p = m.poll!;
   const voted = (m.myVotes ?? []).length > 0;
   const closed = p.closed || ((p.closesAt ?? 0) > 0 && (p.closesAt ?? 0) < Date.now());
@@ -26,7 +27,7 @@ function Poll({ m, actions }: { m: Msg; actions: ThreadActions }) {
           key={o.text}
           class={`poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`}
           disabled={voted || closed}
-          onClick={() => actions.vote(m, i)}
+          onClick={() => vote(i)}
         >
           <span>{o.text}</span>
           {(voted || closed) && <span class="poll-count">{Math.round(((o.votes ?? 0) * 100) / total)}%</span>}
@@ -195,7 +196,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       ) : (
         <>
           {m.text && <p class="msg-text">{m.text}</p>}
-          {m.poll && <Poll m={m} actions={actions} />}
+          {m.poll && <PollView m={m} vote={(i) => actions.vote(m, i)} />}
           {(m.attachments ?? []).length > 0 && <Files m={m} actions={actions} />}
         </>
       )}

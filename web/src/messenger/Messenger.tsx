@@ -4,6 +4,7 @@
 // time.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Upload } from 'tus-js-client';
+import { PollView } from '../chat/MessageItem.js';
 import { preview, systemText, time } from '../chat/format.js';
 import { CHAT_REACTIONS, ReactionGlyph, reactionName } from '../chat/reactions.js';
 import { t } from '../i18n/index.js';
@@ -56,37 +57,13 @@ function ChatList({ store }: { store: MessengerStore }) {
 }
 
 function Poll({ store, m }: { store: MessengerStore; m: Msg }) {
-  const p = m.poll!;
-  const voted = (m.myVotes ?? []).length > 0;
-  const closed = p.closed || ((p.closesAt ?? 0) > 0 && (p.closesAt ?? 0) < Date.now());
-  const total = Math.max(1, p.voters ?? 0);
   const vote = (i: number) =>
     void store
       .run(() => store.chat.request({ vote: { chatId: m.chatId, seq: m.seq, options: [i] } }))
       .then((r) => {
         if (r?.voted?.message) store.upsert([r.voted.message], true);
       });
-  return (
-    <div class="poll">
-      <strong>{p.question}</strong>
-      {(p.options ?? []).map((o, i) => (
-        <button
-          type="button"
-          key={o.text}
-          class={`poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`}
-          disabled={voted || closed}
-          onClick={() => vote(i)}
-        >
-          <span>{o.text}</span>
-          {(voted || closed) && <span class="poll-count">{Math.round(((o.votes ?? 0) * 100) / total)}%</span>}
-        </button>
-      ))}
-      <small>
-        {t('chat.poll.voters', { count: p.voters ?? 0 })}
-        {closed ? ` · ${t('chat.poll.closed')}` : ''}
-      </small>
-    </div>
-  );
+  return <PollView m={m} vote={vote} />;
 }
 
 function Attachments({ store, m }: { store: MessengerStore; m: Msg }) {
