@@ -2,7 +2,8 @@
 // chats it was posted in (downloads are for their members), and the messages
 // holding it. A file becomes an attachment only once its upload finished;
 // when the last message holding it is deleted for everyone (a forward is a
-// message too), the file, its preview and its records are removed.
+// message too), the file, its preview and its records are removed, and so
+// is an upload that never made it into a message (swept when old).
 import { rm } from 'node:fs/promises';
 import { FileStore } from '@tus/file-store';
 import type { Redis } from 'ioredis';
@@ -69,6 +70,7 @@ export class FileRecords implements AttachmentSource {
   }
 
   async create(f: Omit<FileRecord, 'state' | 'preview' | 'width' | 'height' | 'createdAt'>): Promise<void> {
+    await this.redis.zadd(keys.unsentFiles(), Date.now(), f.id);
     await this.redis.hset(keys.file(f.id), {
       id: f.id,
       owner: f.owner,
@@ -106,8 +108,27 @@ export class FileRecords implements AttachmentSource {
     for (const f of files) {
       multi.sadd(keys.fileChats(f.id), chatId);
       multi.sadd(keys.fileRefs(f.id), ref(chatId, seq));
+      multi.zrem(keys.unsentFiles(), f.id);
     }
     await multi.exec();
+  }
+
+  /**
+   * Removes uploads that began before `olderThan` (ms since the epoch) and
+   * are in no message: abandoned halfway, or finished and never sent.
+   * Idempotent, so every host may sweep. Resolves with how many went.
+   */
+  async sweepUnsent(olderThan: number, batch = 100): Promise<number> {
+    const ids = await this.redis.zrangebyscore(keys.unsentFiles(), 0, olderThan, 'LIMIT', 0, batch);
+    let removed = 0;
+    for (const id of ids) {
+      if ((await this.redis.scard(keys.fileRefs(id))) === 0) {
+        await this.removeFile(id);
+        removed++;
+      }
+      await this.redis.zrem(keys.unsentFiles(), id);
+    }
+    return removed;
   }
 
   /**

@@ -41,6 +41,8 @@ export const keys = {
   fileChats: (id: string) => `${P}:file:${id}:chats`,
   /** Set: "chat\nseq" of the messages holding a file; when the last goes, so does the file. */
   fileRefs: (id: string) => `${P}:file:${id}:refs`,
+  /** Sorted set: uploads not yet in any message, scored by when they began (swept when old). */
+  unsentFiles: () => `${P}:files:unsent`,
 };
 
 /** The pub/sub channel every host listens on for chat events. */

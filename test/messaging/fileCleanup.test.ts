@@ -1,7 +1,8 @@
 // A file goes when the last message holding it is deleted for everyone: its
 // bytes, its preview and its records, so a deleted message's attachment
 // neither takes disk space nor stays downloadable. A forwarded copy holds
-// the file too: deleting the original keeps it for the copy.
+// the file too: deleting the original keeps it for the copy. Uploads that
+// never make it into a message are swept once old (5 s here).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -42,7 +43,7 @@ async function downloadStatus(chatId: string, fileId: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  s = await startChatServer();
+  s = await startChatServer({ CHAT_UNSENT_UPLOAD_SECONDS: '5' });
   token = await s.token(person);
   redis = new Redis(s.redis!.url);
   teacher = await s.client(person);
@@ -105,5 +106,29 @@ describe('files of deleted messages', () => {
     expect(onDisk(gone)).toEqual([]);
     expect(onDisk(keep).length).toBe(2);
     expect(await downloadStatus(classChat, keep)).toBe(200);
+  });
+
+  it('uploads never sent (finished or abandoned) are swept when old; sent ones stay', async () => {
+    const unsent = await upload(Buffer.from('черновик'), 'черновик.txt', 'text/plain', classChat);
+    // An upload begun and abandoned: created, no bytes.
+    const created = await fetch(`${s.httpUrl}/api/chat/uploads`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'tus-resumable': '1.0.0',
+        'upload-length': '1000',
+        'upload-metadata': `chatId ${Buffer.from(classChat).toString('base64')},filename ${Buffer.from('big.bin').toString('base64')}`,
+      },
+    });
+    expect(created.status).toBe(201);
+    const abandoned = created.headers.get('location')!.split('/').pop()!;
+    const kept = await upload(Buffer.from('домашнее задание'), 'дз.txt', 'text/plain', classChat);
+    await teacher.send(classChat, 'Домашнее задание', { fileIds: [kept] });
+    expect(onDisk(unsent).length).toBeGreaterThan(0);
+    expect(onDisk(abandoned).length).toBeGreaterThan(0);
+    await expect.poll(() => onDisk(unsent).length + onDisk(abandoned).length, { timeout: 30_000 }).toBe(0);
+    expect(await redis.exists(`school-call:file:${unsent}`, `school-call:file:${abandoned}`)).toBe(0);
+    expect(onDisk(kept).length).toBe(2);
+    expect(await downloadStatus(classChat, kept)).toBe(200);
   });
 });
