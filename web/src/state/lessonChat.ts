@@ -31,6 +31,8 @@ export class LessonChat {
   private rev: number | null = null;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
+  /** Whether the latest page of history was fetched (when the panel first opened). */
+  private pageLoaded = false;
   /** How many chat_sync requests a gap or an opening caused (tests and diagnostics). */
   syncCount = 0;
 
@@ -65,12 +67,16 @@ export class LessonChat {
     return [...this.messages.value.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   }
 
-  /** Loads the chat and its latest page (once the call is entered). */
+  /**
+   * Once the call is entered: the chat (its rules, rev and unread count) and
+   * its last message only. The page of history waits until the panel opens,
+   * so a lesson of 2000 does not fetch 2000 pages as everyone joins.
+   */
   async open(): Promise<void> {
     if (this.state.value === 'loading' || this.state.value === 'ready') return;
     this.state.value = 'loading';
     try {
-      const r = await this.call.signaling.request({ chatOpen: { limit: PAGE } });
+      const r = await this.call.signaling.request({ chatOpen: { limit: 1 } });
       const opened = r.chatOpened ?? {};
       batch(() => {
         this.chat.value = opened.chat ?? null;
@@ -80,17 +86,28 @@ export class LessonChat {
         this.state.value = 'ready';
       });
       this.rev = Math.max(this.rev ?? 0, opened.chat?.rev ?? 0, this.highestRev());
-      if (this.looking()) void this.markRead();
+      if (this.looking()) await this.shown();
     } catch {
       this.state.value = 'unavailable';
     }
   }
 
-  /** The panel opened: catch up on anything missed and count it read. */
+  /** The panel opened: the latest page the first time, anything missed since, all counted read. */
   async shown(): Promise<void> {
     if (this.state.value !== 'ready') {
       await this.open();
       return;
+    }
+    if (!this.pageLoaded) {
+      this.pageLoaded = true;
+      const ok = await this.run(async () => {
+        const r = await this.call.signaling.request({ chatHistory: { limit: PAGE } });
+        batch(() => {
+          this.upsert(r.chatPage?.messages ?? [], true);
+          this.atStart.value = Boolean(r.chatPage?.atStart);
+        });
+      });
+      if (!ok) this.pageLoaded = false;
     }
     await this.sync();
     await this.markRead();
