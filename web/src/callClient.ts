@@ -70,6 +70,8 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** The cameras of these participants are not forwarded now (last-N); the set replaces the last one. */
+  videoSuppressed?(participantIds: string[]): void;
   /** Whether the lesson is being recorded or broadcast (told to everyone present and waiting). */
   recordingState?(state: pb.IRecordingState): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
@@ -105,6 +107,8 @@ export class CallClient {
   /** Video consumers the page shows; the rest stay paused on the server, so nothing is sent for them. */
   private readonly wantedVideo = new Set<string>();
   private readonly resumedVideo = new Set<string>();
+  /** The simulcast layer asked for each video consumer (by its tile's size). */
+  private readonly videoLayers = new Map<string, number>();
   self: pb.IParticipant | null = null;
   roomTitle = '';
   settings: pb.IRoomSettings = {};
@@ -528,6 +532,24 @@ export class CallClient {
     if (this.consumers.has(consumerId)) void this.syncVideo(consumerId).catch(() => {});
   }
 
+  /**
+   * The tile's height on screen picks the simulcast layer: a small tile gets
+   * the quarter-size stream, so a gallery of 25 costs what a few large ones do.
+   */
+  setVideoHeight(consumerId: string, cssHeight: number): void {
+    const pixels = cssHeight * (globalThis.devicePixelRatio || 1);
+    const layer = pixels <= 200 ? 0 : pixels <= 400 ? 1 : 2;
+    const entry = this.consumers.get(consumerId);
+    if (!entry || entry.remote.source !== pb.MediaSource.MEDIA_SOURCE_CAMERA) return;
+    if (this.videoLayers.get(consumerId) === layer) return;
+    this.videoLayers.set(consumerId, layer);
+    void this.signaling
+      .request({ setConsumerPreferredLayers: { consumerId, spatialLayer: layer } })
+      .catch(() => {
+        // A camera without simulcast (NOT_LAYERED) or a consumer just closed: nothing to choose.
+      });
+  }
+
   private async syncVideo(consumerId: string): Promise<void> {
     const wanted = this.wantedVideo.has(consumerId);
     if (wanted === this.resumedVideo.has(consumerId)) return;
@@ -561,6 +583,7 @@ export class CallClient {
     if (!entry) return;
     this.consumers.delete(consumerId);
     this.resumedVideo.delete(consumerId);
+    this.videoLayers.delete(consumerId);
     this.wantedVideo.delete(consumerId);
     entry.consumer.close();
     this.listener.trackRemoved(entry.remote);
@@ -755,7 +778,8 @@ export class CallClient {
         // The "being recorded" indicator and the host's record and broadcast buttons.
         return this.later(() => this.listener.recordingState?.(e.recordingState!));
       case 'videoSuppressed':
-        // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
+        // Last-N: the server holds these cameras back; their tiles show initials.
+        this.listener.videoSuppressed?.(e.videoSuppressed?.participantIds ?? []);
         return;
       case undefined:
         // An event this client is too old to know: nothing to do.

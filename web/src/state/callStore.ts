@@ -93,6 +93,8 @@ export class CallStore implements CallListener {
   readonly chat: LessonChat;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
+  /** Participants whose cameras the server does not forward now (last-N in a large lesson). */
+  readonly suppressedVideo = signal<ReadonlySet<string>>(new Set());
   /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
   readonly recording: RecordingStore;
 
@@ -557,6 +559,10 @@ export class CallStore implements CallListener {
 
   subtitleLine(line: pb.ISubtitleLine): void {
     this.subtitles.line(line);
+  }
+
+  videoSuppressed(participantIds: string[]): void {
+    this.suppressedVideo.value = new Set(participantIds);
   }
 
   recordingState(state: pb.IRecordingState): void {
