@@ -18,6 +18,8 @@ export interface MessagingConfig {
   fileUrlTtlSeconds: number;
   /** Largest chat a person may create or fill through the protocol. */
   maxMembersPerChat: number;
+  /** An upload that is in no message this long after it began is removed. */
+  unsentUploadMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -43,5 +45,6 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     maxForwardTargets: 12,
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
     maxMembersPerChat: int(env, 'CHAT_MAX_MEMBERS', 5000, 2, 100000),
+    unsentUploadMs: int(env, 'CHAT_UNSENT_UPLOAD_SECONDS', 24 * 3600, 1, 30 * 24 * 3600) * 1000,
   };
 }

@@ -20,11 +20,13 @@ import type { MessagingConfig } from './config.js';
 import { CHAT_PATH, ChatEndpoint } from './endpoint.js';
 import { FileLinks } from './fileLinks.js';
 import { Downloads } from './files/downloads.js';
+import { startUnsentSweep } from './files/unsentSweep.js';
 import { Uploads } from './files/uploads.js';
 import { type CallChatRequest, callChatHandlers } from './lesson/callChatHandlers.js';
 import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
 import { deliverLessonChats } from './lesson/lessonDelivery.js';
+import { UploadGrants } from './lesson/uploadGrants.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import { UserTokens } from './userTokens.js';
@@ -81,6 +83,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   let messenger: Messenger | null = null;
   let lessons: LessonChats | null = null;
   const connections: Redis[] = [];
+  let stopSweep = () => {};
   if (deps.redisUrl) {
     // Requests fail fast while Redis is away (typed UNAVAILABLE) instead of queueing.
     const redis = new Redis(deps.redisUrl, {
@@ -106,6 +109,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     );
     lessons = new LessonChats(messenger);
     deliverLessonChats(messenger, deps.registry, deps.out);
+    stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
   } else {
     log.info('REDIS_URL is not set: the messenger is unavailable');
@@ -117,6 +121,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     () => messenger?.chats ?? null,
     files,
   );
+  const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
   const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
   endpoint = new ChatEndpoint(
     deps.app,
@@ -136,6 +141,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     handlers: callChatHandlers(
       () => messenger,
       () => lessons,
+      { grants: uploadGrants, links: fileLinks },
     ),
     attach(room) {
       if (!lessons) return;
@@ -158,6 +164,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         tokens,
         metrics,
         log,
+        uploadGrants,
       ).register(router.app);
       new Downloads(
         deps.config.uploadDir,
@@ -173,6 +180,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       log.info({ path: CHAT_PATH, store: deps.redisUrl ? 'redis' : 'none' }, 'messenger ready');
     },
     close() {
+      stopSweep();
       chatEndpoint.closeAll('the server is shutting down');
       for (const r of connections) r.disconnect();
     },

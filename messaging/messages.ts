@@ -33,8 +33,10 @@ const CAS_ATTEMPTS = 10;
 export interface AttachmentSource {
   /** The caller's finished uploads for this chat; typed errors otherwise. */
   resolve(caller: Caller, chatId: string, fileIds: string[]): Promise<StoredAttachment[]>;
-  /** The files now appear in this chat too (its members may download them). */
-  postedIn(chatId: string, files: StoredAttachment[]): Promise<void>;
+  /** The files now appear in this message of this chat (its members may download them). */
+  postedIn(chatId: string, seq: number, files: StoredAttachment[]): Promise<void>;
+  /** This message no longer holds the files (deleted for everyone); a file nothing holds is removed. */
+  released(chatId: string, seq: number, files: StoredAttachment[]): Promise<void>;
 }
 
 export function notFound(): ChatError {
@@ -98,7 +100,7 @@ export class MessageService {
       }
     }
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
-    if (files.length) await this.attachments.postedIn(chatId, files);
+    if (files.length) await this.attachments.postedIn(chatId, stored.seq, files);
     return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
   }
 
@@ -161,7 +163,10 @@ export class MessageService {
   async delete(caller: Caller, req: cpb.IDeleteMessageRequest): Promise<void> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
+    // The files of the version that was deleted (a retry after a conflict reads it again).
+    let files: StoredAttachment[] = [];
     await this.mutate(chat.id, seq, member, (m) => {
+      files = [];
       if (m.deleted) return null;
       if (m.kind === 'system') throw invalid('notes of the chat are not deleted');
       if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
@@ -180,8 +185,10 @@ export class MessageService {
         text: '',
         deleted: true,
       };
+      files = list(m.files);
       return { next, flag: 'deleted' };
     });
+    if (files.length) await this.attachments.released(chat.id, seq, files);
   }
 
   async forward(caller: Caller, req: cpb.IForwardMessagesRequest): Promise<cpb.IForwardResult> {
@@ -225,7 +232,7 @@ export class MessageService {
           .digest('base64url')
           .slice(0, 32);
         const { message } = await this.store.append(chat.id, caller.user.id, `fw-${id}`, copy, caller.guest);
-        if (files.length) await this.attachments.postedIn(chat.id, files);
+        if (files.length) await this.attachments.postedIn(chat.id, message.seq, files);
         out.push(messageToWire(chat.id, message));
       }
     }

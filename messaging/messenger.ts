@@ -35,7 +35,7 @@ export class Messenger {
     this.chatStore = new ChatStore(redis);
     this.messageStore = new MessageStore(redis);
     this.chats = new ChatService(this.chatStore, this.messageStore, config);
-    this.files = new FileRecords(redis);
+    this.files = new FileRecords(redis, config.uploadDir, log);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);

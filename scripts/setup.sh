@@ -35,6 +35,10 @@ PACKAGES+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-goo
 # coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
 PACKAGES+=(coturn)
 if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl); fi
+# A colour emoji font, for the tests' screenshots only: emoji people type in
+# messages are otherwise empty boxes there (the interface draws its states
+# and reactions as SVG and needs no emoji font).
+if ((WITH_TEST)); then PACKAGES+=(fonts-noto-color-emoji); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,9 +6,10 @@
 // request body is streamed to disk with backpressure (uWS pause/resume), so
 // a 4 GB file is never held in memory.
 //
-// Every request carries the uploader's user token (Authorization: Bearer);
-// an upload is created only for a chat the uploader may write in, and only
-// its uploader may continue it.
+// Every request carries the uploader's user token (Authorization: Bearer),
+// or in a call a lesson chat's upload grant (lesson/uploadGrants.ts); an
+// upload is created only for a chat the uploader may write in, and only its
+// uploader may continue it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { FileStore } from '@tus/file-store';
@@ -16,9 +17,10 @@ import { Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
+import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
 import type { Messenger } from '../messenger.js';
 import type { ChatMetrics } from '../metrics.js';
-import { requireWrite } from '../permissions.js';
+import { type Caller, requireWrite } from '../permissions.js';
 import type { UserTokens } from '../userTokens.js';
 import type { FileRecords } from './fileRecords.js';
 import { makePreview } from './previews.js';
@@ -52,6 +54,7 @@ export class Uploads {
     private readonly tokens: UserTokens,
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
+    private readonly grants: UploadGrants | null = null,
   ) {
     mkdirSync(uploadDir, { recursive: true });
     this.tus = new Server({
@@ -89,10 +92,24 @@ export class Uploads {
     return { status_code: HTTP_STATUS[error.code] ?? 403, body: `${error.message}\n` };
   }
 
-  private async userOf(req: Request) {
-    const auth = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '');
+  /** Who uploads: a user token, or a lesson chat's upload grant (then only for its chat). */
+  private async callerOf(req: Request): Promise<{ caller: Caller; onlyChat: string | null }> {
+    const token = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '')?.[1] ?? '';
     try {
-      return await this.tokens.verify(auth?.[1] ?? '');
+      const grant = this.grants && isUploadGrant(token) ? await this.grants.verify(token) : null;
+      if (grant) return { caller: grant.caller, onlyChat: grant.chatId };
+      const user = await this.tokens.verify(token);
+      const caller = {
+        user: {
+          id: user.userId,
+          name: user.displayName,
+          sort: user.sortName,
+          role: user.role,
+          school: user.schoolId,
+        },
+        guest: false,
+      };
+      return { caller, onlyChat: null };
     } catch (err) {
       throw err instanceof ChatError ? this.fail(err) : err;
     }
@@ -100,13 +117,13 @@ export class Uploads {
 
   /** Every request: a valid user token; an existing upload only by its uploader. */
   private async authorize(req: Request, uploadId: string): Promise<void> {
-    const user = await this.userOf(req);
+    const { caller } = await this.callerOf(req);
     if (req.method === 'POST' || req.method === 'OPTIONS') return;
     const files = this.files();
     if (!files)
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'uploads are unavailable'));
     const record = await files.get(uploadId);
-    if (!record || record.owner !== user.userId) {
+    if (!record || record.owner !== caller.user.id) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'no such upload'));
     }
   }
@@ -117,7 +134,7 @@ export class Uploads {
     if (!messenger || !files) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'uploads are unavailable'));
     }
-    const user = await this.userOf(req);
+    const { caller, onlyChat } = await this.callerOf(req);
     const meta = upload.metadata ?? {};
     const size = upload.size;
     if (size === undefined) {
@@ -132,20 +149,13 @@ export class Uploads {
     const type = /^[\w.+-]+\/[\w.+-]+$/.test(meta.filetype ?? '')
       ? meta.filetype!
       : 'application/octet-stream';
-    const caller = {
-      user: {
-        id: user.userId,
-        name: user.displayName,
-        sort: user.sortName,
-        role: user.role,
-        school: user.schoolId,
-      },
-      guest: false,
-    };
+    if (onlyChat !== null && meta.chatId !== onlyChat) {
+      throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FORBIDDEN, 'the grant is for another chat'));
+    }
     try {
       const { chat, member } = await messenger.chats.access(meta.chatId ?? '', caller);
       requireWrite(chat, member, caller);
-      await files.create({ id: upload.id, owner: user.userId, chat: chat.id, name, type, size });
+      await files.create({ id: upload.id, owner: caller.user.id, chat: chat.id, name, type, size });
     } catch (err) {
       throw err instanceof ChatError ? this.fail(err) : err;
     }

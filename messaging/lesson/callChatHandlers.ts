@@ -10,11 +10,13 @@ import { ErrorCode, SignalingError } from '../../signaling/errors.js';
 import type { Handlers, RequestContext } from '../../signaling/requests/handlerTable.js';
 import { mergeSettings } from '../chats.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
+import type { FileLinks } from '../fileLinks.js';
 import type { Messenger } from '../messenger.js';
-import type { Caller } from '../permissions.js';
+import { type Caller, requireWrite } from '../permissions.js';
 import { messageToWire } from '../records.js';
 import type { LessonChats } from './lessonChats.js';
 import { callerOf, commentsChatId, lessonChatId } from './lessonChats.js';
+import type { UploadGrants } from './uploadGrants.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -32,7 +34,9 @@ export type CallChatRequest =
   | 'chatSettings'
   | 'chatSync'
   | 'commentModerate'
-  | 'commentHistory';
+  | 'commentHistory'
+  | 'chatUploadGrant'
+  | 'chatFileUrl';
 
 const CHAT_TO_CALL: Partial<Record<ChatErrorCode, ErrorCode>> = {
   [ChatErrorCode.CHAT_ERROR_READ_ONLY]: ErrorCode.ERROR_CODE_CHAT_READ_ONLY,
@@ -72,9 +76,16 @@ export function toCallError(err: unknown, available: boolean): unknown {
 
 type Op<T> = (m: Messenger, caller: Caller, chatId: string, joined: JoinedPeer) => Promise<T>;
 
+/** Attachments in the call: grants for uploads, signed links for downloads. */
+export interface CallChatFiles {
+  grants: UploadGrants;
+  links: FileLinks;
+}
+
 export function callChatHandlers(
   messenger: () => Messenger | null,
   lessons: () => LessonChats | null,
+  files: CallChatFiles,
 ): Handlers<CallChatRequest> {
   /** Runs an operation on the caller's lesson chat (or its comments) with their identity. */
   const on = async <T>(ctx: RequestContext, comments: boolean, op: Op<T>): Promise<T> => {
@@ -176,6 +187,18 @@ export function callChatHandlers(
         }
         return undefined;
       }),
+    chatUploadGrant: (ctx) =>
+      on(ctx, false, async (m, caller, chatId) => {
+        // Refused like a send (read-only, guests), before any byte is stored.
+        const { chat, member } = await m.chats.access(chatId, caller);
+        requireWrite(chat, member, caller);
+        const grant = await files.grants.mint({ caller, chatId });
+        return { chatUploadGrant: { ...grant, chatId } };
+      }),
+    chatFileUrl: (ctx, req) =>
+      on(ctx, false, async (_m, caller, chatId) => ({
+        chatFileUrl: await files.links.urlFor(caller, { ...req, chatId }),
+      })),
     commentHistory: (ctx, req) =>
       on(ctx, true, async (m, _caller, chatId, joined) => {
         moderator(joined);

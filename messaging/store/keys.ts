@@ -39,6 +39,10 @@ export const keys = {
   file: (id: string) => `${P}:file:${id}`,
   /** Set: chats a file was posted in (downloads are for their members). */
   fileChats: (id: string) => `${P}:file:${id}:chats`,
+  /** Set: "chat\nseq" of the messages holding a file; when the last goes, so does the file. */
+  fileRefs: (id: string) => `${P}:file:${id}:refs`,
+  /** Sorted set: uploads not yet in any message, scored by when they began (swept when old). */
+  unsentFiles: () => `${P}:files:unsent`,
 };
 
 /** The pub/sub channel every host listens on for chat events. */

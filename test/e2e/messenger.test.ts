@@ -86,14 +86,14 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.click('#composer-send');
     await page.locator('.msg-reply', { hasText: 'Спасибо, я смогу!' }).waitFor();
     await answer.getByRole('button', { name: 'Действия с сообщением' }).click();
-    await page.locator('.reaction-pick button', { hasText: '👍' }).click();
-    await answer.locator('.reaction', { hasText: '👍 1' }).waitFor();
+    await page.locator('.reaction-pick [data-emoji="👍"]').click();
+    await answer.locator('.msg-reaction[data-emoji="👍"] .reaction-count', { hasText: '1' }).waitFor();
     await screenshot(page, 'laptop-messenger-chat');
     await parent.locator('.msg-text', { hasText: 'Отлично, встречаемся в 9:00 у школы.' }).waitFor();
     await parent
       .locator('.msg')
       .filter({ has: parent.locator('.msg-text', { hasText: /^Спасибо, я смогу!$/ }) })
-      .locator('.reaction', { hasText: '👍 1' })
+      .locator('.msg-reaction[data-emoji="👍"] .reaction-count', { hasText: '1' })
       .waitFor();
     await screenshot(parent, 'phone-messenger-live');
     await page.locator('[data-lang-switch]').click();

@@ -76,6 +76,8 @@ export interface CallListener {
   recordingState?(state: pb.IRecordingState): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
   chatEvent?(e: pb.Event): void;
+  /** The client fell behind and took the server's state again: events may have been dropped. */
+  resynced?(): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -631,6 +633,7 @@ export class CallClient {
       if (!consumed.has(producer.producerId ?? '')) await this.consume(producer);
     }
     this.listener.presence(this.participantCount);
+    this.listener.resynced?.();
   }
 
   private onPresence(change: pb.IPresenceChanged): void {

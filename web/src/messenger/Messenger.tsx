@@ -4,49 +4,28 @@
 // time.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Upload } from 'tus-js-client';
-import { lang, t } from '../i18n/index.js';
+import { PollView } from '../chat/MessageItem.js';
+import { preview, systemText, time } from '../chat/format.js';
+import { CHAT_REACTIONS, ReactionGlyph, reactionName } from '../chat/reactions.js';
+import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { ArrowLeft, ChartColumn, Ellipsis, Paperclip, Pin, Star } from '../ui/icons.js';
+import {
+  ArrowLeft,
+  ChartColumn,
+  Ellipsis,
+  MessageSquarePlus,
+  Paperclip,
+  Pin,
+  Send,
+  Star,
+  Users,
+} from '../ui/icons.js';
+import { ChatInfo } from './ChatInfo.js';
+import { NewChat } from './NewChat.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
-
-const REACTIONS = ['👍', '❤️', '😂', '😮', '🙏'];
-
-function time(ms: number | null | undefined): string {
-  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
-  return ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
-}
 
 function chatTitle(c: cpb.IChat): string {
   return c.kind === cpb.ChatKind.CHAT_KIND_DIRECT ? (c.peer?.displayName ?? '') : (c.title ?? '');
-}
-
-function systemText(m: Msg): string {
-  const s = m.system;
-  const who = s?.actorName ?? '';
-  switch (s?.type) {
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_CREATED:
-      return t('chat.sys.created', { who, title: s.title ?? '' });
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_ADDED:
-      return t('chat.sys.added', { who, names: (s.userNames ?? []).join(', ') });
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_REMOVED:
-      return t('chat.sys.removed', { who, names: (s.userNames ?? []).join(', ') });
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_JOINED:
-      return t('chat.sys.joined', { who });
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_LEFT:
-      return t('chat.sys.left', { who });
-    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RENAMED:
-      return t('chat.sys.renamed', { who, title: s.title ?? '' });
-    default:
-      return '';
-  }
-}
-
-function preview(m: Msg | null | undefined): string {
-  if (!m) return '';
-  if (m.deleted) return t('chat.deleted');
-  if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) return systemText(m);
-  if (m.poll) return m.poll.question ?? '';
-  return m.text || (m.attachments?.[0]?.name ?? '');
 }
 
 function ChatList({ store }: { store: MessengerStore }) {
@@ -78,35 +57,13 @@ function ChatList({ store }: { store: MessengerStore }) {
 }
 
 function Poll({ store, m }: { store: MessengerStore; m: Msg }) {
-  const p = m.poll!;
-  const voted = (m.myVotes ?? []).length > 0;
-  const closed = p.closed || ((p.closesAt ?? 0) > 0 && (p.closesAt ?? 0) < Date.now());
-  const total = Math.max(1, p.voters ?? 0);
   const vote = (i: number) =>
-    void store.chat.request({ vote: { chatId: m.chatId, seq: m.seq, options: [i] } }).then((r) => {
-      if (r.voted?.message) store.upsert([r.voted.message], true);
-    });
-  return (
-    <div class="poll">
-      <strong>{p.question}</strong>
-      {(p.options ?? []).map((o, i) => (
-        <button
-          type="button"
-          key={o.text}
-          class={`poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`}
-          disabled={voted || closed}
-          onClick={() => vote(i)}
-        >
-          <span>{o.text}</span>
-          {(voted || closed) && <span class="poll-count">{Math.round(((o.votes ?? 0) * 100) / total)}%</span>}
-        </button>
-      ))}
-      <small>
-        {t('chat.poll.voters', { count: p.voters ?? 0 })}
-        {closed ? ` · ${t('chat.poll.closed')}` : ''}
-      </small>
-    </div>
-  );
+    void store
+      .run(() => store.chat.request({ vote: { chatId: m.chatId, seq: m.seq, options: [i] } }))
+      .then((r) => {
+        if (r?.voted?.message) store.upsert([r.voted.message], true);
+      });
+  return <PollView m={m} vote={vote} />;
 }
 
 function Attachments({ store, m }: { store: MessengerStore; m: Msg }) {
@@ -118,13 +75,16 @@ function Attachments({ store, m }: { store: MessengerStore; m: Msg }) {
       if (!a.hasPreview || urls[a.fileId ?? '']) continue;
       void store.chat
         .request({ getFileUrl: { chatId: m.chatId, fileId: a.fileId, preview: true } })
-        .then((r) => setUrls((u) => ({ ...u, [a.fileId ?? '']: r.fileUrl?.url ?? '' })));
+        .then((r) => setUrls((u) => ({ ...u, [a.fileId ?? '']: r.fileUrl?.url ?? '' })))
+        .catch(() => undefined);
     }
   }, [m.attachments]);
   const download = (fileId: string) =>
-    void store.chat.request({ getFileUrl: { chatId: m.chatId, fileId } }).then((r) => {
-      if (r.fileUrl?.url) window.open(r.fileUrl.url, '_blank', 'noopener');
-    });
+    void store
+      .run(() => store.chat.request({ getFileUrl: { chatId: m.chatId, fileId } }))
+      .then((r) => {
+        if (r?.fileUrl?.url) window.open(r.fileUrl.url, '_blank', 'noopener');
+      });
   return (
     <div class="attachments">
       {(m.attachments ?? []).map((a) =>
@@ -156,25 +116,31 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
   const req = store.chat;
   const chatId = m.chatId ?? '';
   const react = (emoji: string) =>
-    void req
-      .request({ react: { chatId, seq: m.seq, emoji, add: !(m.myReactions ?? []).includes(emoji) } })
+    void store
+      .run(() =>
+        req.request({ react: { chatId, seq: m.seq, emoji, add: !(m.myReactions ?? []).includes(emoji) } }),
+      )
       .then((r) => {
-        if (r.message) store.upsert([r.message], true);
+        if (r?.message) store.upsert([r.message], true);
       });
   const act = (body: Parameters<typeof req.request>[0]) => {
     setMenu(false);
-    void req.request(body).then((r) => {
-      if (r.message) store.upsert([r.message], true);
-    });
+    void store
+      .run(() => req.request(body))
+      .then((r) => {
+        if (r?.message) store.upsert([r.message], true);
+      });
   };
   const readBy = () =>
-    void req
-      .request({ getReadBy: { chatId, seq: m.seq } })
-      .then((r) =>
-        setReaders(
-          `${t('chat.readBy', { count: r.readBy?.readCount ?? 0 })}: ${(r.readBy?.read ?? []).map((u) => u.displayName).join(', ')}\n` +
-            `${t('chat.notReadBy', { count: r.readBy?.unreadCount ?? 0 })}: ${(r.readBy?.unread ?? []).map((u) => u.displayName).join(', ')}`,
-        ),
+    void store
+      .run(() => req.request({ getReadBy: { chatId, seq: m.seq } }))
+      .then(
+        (r) =>
+          r &&
+          setReaders(
+            `${t('chat.readBy', { count: r.readBy?.readCount ?? 0 })}: ${(r.readBy?.read ?? []).map((u) => u.displayName).join(', ')}\n` +
+              `${t('chat.notReadBy', { count: r.readBy?.unreadCount ?? 0 })}: ${(r.readBy?.unread ?? []).map((u) => u.displayName).join(', ')}`,
+          ),
       );
   return (
     <li class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}`} data-seq={m.seq}>
@@ -201,10 +167,12 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
               type="button"
               class="primary"
               onClick={() =>
-                void req.request({ joinCall: { chatId, seq: m.seq } }).then((r) => {
-                  if (r.call?.joinUrl)
-                    location.assign(new URL(r.call.joinUrl).pathname + new URL(r.call.joinUrl).hash);
-                })
+                void store
+                  .run(() => req.request({ joinCall: { chatId, seq: m.seq } }))
+                  .then((r) => {
+                    if (r?.call?.joinUrl)
+                      location.assign(new URL(r.call.joinUrl).pathname + new URL(r.call.joinUrl).hash);
+                  })
               }
             >
               {t('chat.joinCall', { title: m.call.title ?? '' })}
@@ -219,15 +187,18 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
         {time(m.sentAt)}
       </span>
       {(m.reactions ?? []).length > 0 && (
-        <span class="reactions">
+        <span class="msg-reactions">
           {(m.reactions ?? []).map((r) => (
             <button
               type="button"
               key={r.emoji}
-              class={`reaction${(m.myReactions ?? []).includes(r.emoji ?? '') ? ' mine' : ''}`}
+              class={`msg-reaction${(m.myReactions ?? []).includes(r.emoji ?? '') ? ' mine' : ''}`}
+              data-emoji={r.emoji}
+              aria-label={`${reactionName(r.emoji ?? '')}: ${r.count ?? 0}`}
               onClick={() => react(r.emoji ?? '')}
             >
-              {r.emoji} {r.count}
+              <ReactionGlyph emoji={r.emoji ?? ''} />
+              <span class="reaction-count">{r.count}</span>
             </button>
           ))}
         </span>
@@ -245,16 +216,19 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
       {menu && (
         <div class="msg-menu" role="menu">
           <div class="reaction-pick">
-            {REACTIONS.map((e) => (
+            {CHAT_REACTIONS.map((r) => (
               <button
                 type="button"
-                key={e}
+                key={r.emoji}
+                data-emoji={r.emoji}
+                aria-label={t(r.name)}
+                title={t(r.name)}
                 onClick={() => {
                   setMenu(false);
-                  react(e);
+                  react(r.emoji);
                 }}
               >
-                {e}
+                <r.icon aria-hidden="true" />
               </button>
             ))}
           </div>
@@ -337,14 +311,16 @@ function ForwardButton({ store, m, done }: { store: MessengerStore; m: Msg; done
     );
   }
   const send = () => {
-    void store.chat.request({
-      forwardMessages: {
-        fromChatId: m.chatId,
-        seqs: [m.seq ?? 0],
-        toChatIds: chosen,
-        clientMessageId: crypto.randomUUID(),
-      },
-    });
+    void store.run(() =>
+      store.chat.request({
+        forwardMessages: {
+          fromChatId: m.chatId,
+          seqs: [m.seq ?? 0],
+          toChatIds: chosen,
+          clientMessageId: crypto.randomUUID(),
+        },
+      }),
+    );
     done();
   };
   return (
@@ -381,30 +357,40 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
   const replyTo = store.replyTo.value;
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => setText(editing?.text ?? ''), [editing]);
+  // A refusal keeps the text in the box and says why (store.run).
   const send = async (fileIds: string[] = []) => {
     const body = text.trim();
     if (editing) {
-      await store.chat.request({ editMessage: { chatId, seq: editing.seq, text: body } });
+      const r = await store.run(() =>
+        store.chat.request({ editMessage: { chatId, seq: editing.seq, text: body } }),
+      );
+      if (!r) return;
       store.editing.value = null;
     } else if (pollMode) {
       const [question, ...options] = body
         .split('\n')
         .map((x) => x.trim())
         .filter(Boolean);
-      await store.chat.request({
-        sendMessage: { chatId, clientMessageId: crypto.randomUUID(), poll: { question, options } },
-      });
+      const r = await store.run(() =>
+        store.chat.request({
+          sendMessage: { chatId, clientMessageId: crypto.randomUUID(), poll: { question, options } },
+        }),
+      );
+      if (!r) return;
       setPollMode(false);
     } else if (body || fileIds.length) {
-      const r = await store.chat.request({
-        sendMessage: {
-          chatId,
-          text: body,
-          clientMessageId: crypto.randomUUID(),
-          replyTo: replyTo?.seq ?? 0,
-          fileIds,
-        },
-      });
+      const r = await store.run(() =>
+        store.chat.request({
+          sendMessage: {
+            chatId,
+            text: body,
+            clientMessageId: crypto.randomUUID(),
+            replyTo: replyTo?.seq ?? 0,
+            fileIds,
+          },
+        }),
+      );
+      if (!r) return;
       if (r.message) store.upsert([r.message], true);
       store.replyTo.value = null;
     }
@@ -424,7 +410,10 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
         setProgress(null);
         void send([u.url?.split('/').pop() ?? '']);
       },
-      onError: () => setProgress(null),
+      onError: () => {
+        setProgress(null);
+        store.say(t('chat.uploadFailed'));
+      },
     });
     u.start();
   };
@@ -491,8 +480,9 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
             }
           }}
         />
-        <button type="submit" class="primary" id="composer-send">
-          {t('common.send')}
+        <button type="submit" class="primary send-button" id="composer-send" aria-label={t('common.send')}>
+          <Send aria-hidden="true" />
+          <span class="wide-only">{t('common.send')}</span>
         </button>
       </div>
     </form>
@@ -525,7 +515,18 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
           <ArrowLeft aria-hidden="true" />
         </button>
         <h2>{chatTitle(c)}</h2>
-        <small>{t('chat.members', { count: c.memberCount ?? 0 })}</small>
+        <button
+          type="button"
+          class="ghost chat-info-button"
+          id="chat-info-button"
+          aria-label={`${t('msgr.about')}: ${t('chat.members', { count: c.memberCount ?? 0 })}`}
+          onClick={() => {
+            store.sheet.value = 'info';
+          }}
+        >
+          <Users aria-hidden="true" />
+          <small>{t('chat.members', { count: c.memberCount ?? 0 })}</small>
+        </button>
       </header>
       <ol class="messages">
         {more && list.length > 0 && (list[0]?.seq ?? 0) > 1 && (
@@ -545,20 +546,48 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
   );
 }
 
-export function Messenger({ store }: { store: MessengerStore }) {
+/** The right side (the whole screen on a phone): a new chat, a chat's people and rules, or the chat. */
+function Side({ store }: { store: MessengerStore }) {
   const selected = store.selected.value;
+  const sheet = store.sheet.value;
+  if (sheet === 'new') return <NewChat store={store} />;
+  if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
+  if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
+  return <ChatView store={store} chatId={selected} />;
+}
+
+export function Messenger({ store }: { store: MessengerStore }) {
+  const open = Boolean(store.selected.value || store.sheet.value);
   return (
-    <main class={`messenger${selected ? ' has-chat' : ''}`}>
+    <main class={`messenger${open ? ' has-chat' : ''}`}>
       <header class="messenger-head">
         <h1>{t('chat.title')}</h1>
-        <span class="me">{store.me.value?.displayName}</span>
+        <span class="me wide-only">{store.me.value?.displayName}</span>
+        <button
+          type="button"
+          class="ghost new-chat-button"
+          id="new-chat-button"
+          aria-label={t('msgr.newChat')}
+          title={t('msgr.newChat')}
+          onClick={() => {
+            store.sheet.value = 'new';
+          }}
+        >
+          <MessageSquarePlus aria-hidden="true" />
+          <span class="wide-only">{t('msgr.newChat')}</span>
+        </button>
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
       <div class="messenger-body">
         <ChatList store={store} />
-        {selected ? <ChatView store={store} chatId={selected} /> : <p class="no-chat">{t('chat.choose')}</p>}
+        <Side store={store} />
       </div>
+      {store.notice.value ? (
+        <div class="msgr-notice" role="alert" id="msgr-notice">
+          {store.notice.value}
+        </div>
+      ) : null}
     </main>
   );
 }

@@ -5,6 +5,7 @@
 import { signal } from '@preact/signals';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { ChatClient } from '../../../messaging/client/chatClient.js';
+import { chatErrorText } from './chatErrors.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -23,6 +24,11 @@ export class MessengerStore {
   readonly editing = signal<Msg | null>(null);
   readonly connected = signal(false);
   readonly error = signal<string | null>(null);
+  /** A sentence shown for a moment (a refusal, a lost connection), in the person's language. */
+  readonly notice = signal<string | null>(null);
+  /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
+  readonly sheet = signal<'new' | 'info' | null>(null);
+  private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private client: ChatClient | null = null;
   private readonly cursors = new Map<string, number>();
 
@@ -53,6 +59,31 @@ export class MessengerStore {
     this.connected.value = true;
   }
 
+  /** Runs a request; a refusal becomes a translated sentence on screen. Null when it failed. */
+  async run<T>(action: () => Promise<T>): Promise<T | null> {
+    try {
+      return await action();
+    } catch (err) {
+      this.say(chatErrorText(err));
+      return null;
+    }
+  }
+
+  say(text: string): void {
+    this.notice.value = text;
+    if (this.noticeTimer) clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => {
+      this.notice.value = null;
+    }, 6000);
+  }
+
+  /** Takes a chat as the server answered it (created, changed by us). */
+  putChat(c: cpb.IChat): void {
+    const next = new Map(this.chats.value);
+    next.set(c.chatId ?? '', { ...next.get(c.chatId ?? ''), ...c });
+    this.chats.value = next;
+  }
+
   sortedChats(): cpb.IChat[] {
     const at = (c: cpb.IChat) => c.lastMessage?.sentAt || c.createdAt || 0;
     return [...this.chats.value.values()].sort((a, b) => at(b) - at(a));
@@ -65,6 +96,7 @@ export class MessengerStore {
   /** Opens a chat: its latest page, then everything in it counts as read. */
   async open(chatId: string): Promise<void> {
     this.selected.value = chatId;
+    this.sheet.value = null;
     this.replyTo.value = null;
     this.editing.value = null;
     if (!this.messages.value.get(chatId)?.size) {

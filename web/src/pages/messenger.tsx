@@ -31,7 +31,14 @@ if (root && !userToken) {
     userToken,
   );
   render(<Messenger store={store} />, root);
-  store.connect().catch(() => {
-    store.error.value = t('common.networkError');
-  });
+  // #chat=<id>: open that chat (the end screen of a call links to its lesson chat).
+  const wanted = new URLSearchParams(location.hash.slice(1)).get('chat');
+  store
+    .connect()
+    .then(() => {
+      if (wanted && store.chats.value.has(wanted)) void store.open(wanted);
+    })
+    .catch(() => {
+      store.error.value = t('common.networkError');
+    });
 }

@@ -11,6 +11,7 @@ import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18
 import { RequestError } from '../signalingClient.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
+import { LessonChat } from './lessonChat.js';
 import { RecordingStore } from './recording.js';
 import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
@@ -88,6 +89,8 @@ export class CallStore implements CallListener {
   readonly toasts = new Toasts();
   /** Subtitles: availability, this person's choice, the captions on screen. */
   readonly subtitles: SubtitlesStore;
+  /** The lesson's chat (its panel, the unread badge, the end screen's link). */
+  readonly chat: LessonChat;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
   /** Participants whose cameras the server does not forward now (last-N in a large lesson). */
@@ -97,6 +100,8 @@ export class CallStore implements CallListener {
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
   onOpenPeople: () => void = () => {};
+  /** Whether the person sees the chat now (set by the UI), so arriving messages count as read. */
+  chatShown: () => boolean = () => false;
   private intent: Rejoin = { cameraOn: true, micOn: true };
   private nextId = 1;
   private knownWaiting = new Set<string>();
@@ -110,8 +115,15 @@ export class CallStore implements CallListener {
   ) {
     this.call = new CallClient(wsUrl, this);
     this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
+    this.chat = new LessonChat(
+      this.call,
+      (action) => this.run(action),
+      () => this.chatShown(),
+      () => this.toast('chat.uploadFailed', {}, 'warn'),
+    );
     this.recording = new RecordingStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
+    (window as unknown as { schoolChat: LessonChat }).schoolChat = this.chat;
   }
 
   get isModerator(): boolean {
@@ -164,6 +176,7 @@ export class CallStore implements CallListener {
       this.phase.value = 'call';
     });
     void this.subtitles.load();
+    void this.chat.open();
     await this.publishLocal(choice);
   }
 
@@ -534,6 +547,14 @@ export class CallStore implements CallListener {
       this.speakingNow.value = new Set(participantIds);
       this.lastSpoke.value = spoke;
     });
+  }
+
+  chatEvent(e: pb.Event): void {
+    this.chat.onEvent(e);
+  }
+
+  resynced(): void {
+    this.chat.resynced();
   }
 
   subtitleLine(line: pb.ISubtitleLine): void {

@@ -5,6 +5,7 @@ import type { CallStore } from '../state/callStore.js';
 import { CallScreen } from './CallScreen.js';
 import { DeviceCheck } from './DeviceCheck.js';
 import { EndScreen } from './EndScreen.js';
+import { LessonChatAfter } from './LessonChatAfter.js';
 import { WaitingScreen } from './WaitingScreen.js';
 import { StoreContext } from './context.js';
 
@@ -30,7 +31,9 @@ function Phase({ store }: { store: CallStore }) {
           detail={store.endDetail.value}
           roomTitle={store.roomTitle.value}
           onAction={() => store.rejoin()}
-        />
+        >
+          <LessonChatAfter store={store} />
+        </EndScreen>
       );
   }
 }

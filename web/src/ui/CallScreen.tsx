@@ -16,6 +16,7 @@ export function CallScreen() {
   store.onOpenPeople = () => {
     openPanel.value = 'people';
   };
+  store.chatShown = () => openPanel.value === 'chat' && document.visibilityState === 'visible';
   return (
     <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
       <Header />

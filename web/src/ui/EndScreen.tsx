@@ -1,5 +1,6 @@
 // Why the call is over (or never started), in words, with a way back where
 // there is one.
+import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -12,11 +13,14 @@ export function EndScreen({
   detail,
   roomTitle,
   onAction,
+  children,
 }: {
   kind: EndKind;
   detail: string;
   roomTitle: string;
   onAction: () => void;
+  /** More below the reason (the lesson chat's link). */
+  children?: ComponentChildren;
 }) {
   const text = END_TEXT[kind];
   const Icon = CALM.has(kind) ? DoorOpen : TriangleAlert;
@@ -35,6 +39,7 @@ export function EndScreen({
           <RefreshCw aria-hidden="true" /> {t(text.action)}
         </button>
       ) : null}
+      {children}
     </main>
   );
 }

@@ -56,4 +56,17 @@ export {
   Video,
   VideoOff,
   X,
+  // The chat (in the call and the messenger).
+  CircleCheck,
+  CircleQuestionMark,
+  Crown,
+  ExternalLink,
+  MessageSquare,
+  MessageSquarePlus,
+  Pencil,
+  Plus,
+  Reply,
+  ShieldCheck,
+  UserMinus,
+  UserPlus,
 } from 'lucide-preact';

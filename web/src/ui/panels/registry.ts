@@ -2,6 +2,7 @@
 // in `panels`: the control bar shows its button (or a "more" menu item), and
 // PanelHost shows it beside the stage or, on a phone, over it.
 import { breakoutsPanel } from './BreakoutsPanel.js';
+import { chatPanel } from './ChatPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
 import { recordingPanel } from './RecordingPanel.js';
 import { settingsPanel } from './SettingsPanel.js';
@@ -9,4 +10,4 @@ import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel, recordingPanel];
+export const panels: PanelDef[] = [peoplePanel, chatPanel, settingsPanel, breakoutsPanel, recordingPanel];

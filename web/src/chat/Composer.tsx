@@ -1,0 +1,153 @@
+// Writing in a chat: text (Enter sends, Shift+Enter a new line), a reply or
+// an edit in progress shown above with a way to cancel, and a file attached
+// with its upload progress (resumable uploads; the message is sent when the
+// file is in).
+import type { Signal } from '@preact/signals';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { Paperclip, Send, X } from '../ui/icons.js';
+import type { Msg } from './format.js';
+import type { ComposerActions } from './thread.js';
+
+export interface ComposerState {
+  replyTo: Signal<Msg | null>;
+  editing: Signal<Msg | null>;
+}
+
+export function Composer({
+  actions,
+  state,
+  idPrefix,
+}: {
+  actions: ComposerActions;
+  state: ComposerState;
+  /** Ids of the text box and the send button (tests, labels): `${idPrefix}-text`. */
+  idPrefix: string;
+}) {
+  const [text, setText] = useState('');
+  const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const editing = state.editing.value;
+  const replyTo = state.replyTo.value;
+  useEffect(() => {
+    setText(editing?.text ?? '');
+    if (editing) box.current?.focus();
+  }, [editing]);
+  useEffect(() => {
+    if (replyTo) box.current?.focus();
+  }, [replyTo]);
+
+  const cancel = () => {
+    state.replyTo.value = null;
+    state.editing.value = null;
+  };
+  const submit = async () => {
+    const body = text.trim();
+    if (editing) {
+      if (body && (await actions.saveEdit(editing, body))) {
+        state.editing.value = null;
+        setText('');
+      }
+      return;
+    }
+    if (!body) return;
+    setText('');
+    const ok = await actions.send(body, replyTo, []);
+    if (ok) state.replyTo.value = null;
+    else setText(body);
+  };
+  const attach = async (file: File) => {
+    setUpload({ name: file.name, percent: 0 });
+    const fileId = await actions.upload(file, (percent) => setUpload({ name: file.name, percent }));
+    setUpload(null);
+    if (!fileId) return;
+    const body = text.trim();
+    if (await actions.send(body, replyTo, [fileId])) {
+      setText('');
+      state.replyTo.value = null;
+    }
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {replyTo || editing ? (
+        <div class="composer-context">
+          <span>
+            {editing ? t('chat.editing') : t('chat.replyingTo', { name: replyTo?.senderName ?? '' })}
+            {replyTo && !editing ? <q>{replyTo.text}</q> : null}
+          </span>
+          <button type="button" class="ghost icon-only" aria-label={t('common.cancel')} onClick={cancel}>
+            <X aria-hidden="true" />
+          </button>
+        </div>
+      ) : null}
+      {upload ? (
+        <div class="upload-progress">
+          <span>
+            {t('chat.uploadingFile', { name: upload.name })} {upload.percent}%
+          </span>
+          <progress max={100} value={upload.percent} aria-label={t('chat.uploading')} />
+        </div>
+      ) : null}
+      <div class="composer-row">
+        <button
+          type="button"
+          class="ghost icon-only"
+          id={`${idPrefix}-attach`}
+          aria-label={t('chat.attach')}
+          title={t('chat.attach')}
+          disabled={Boolean(upload) || Boolean(editing)}
+          onClick={() => fileInput.current?.click()}
+        >
+          <Paperclip aria-hidden="true" />
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          id={`${idPrefix}-file`}
+          hidden
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            const f = input.files?.[0];
+            input.value = '';
+            if (f) void attach(f);
+          }}
+        />
+        <textarea
+          ref={box}
+          id={`${idPrefix}-text`}
+          rows={1}
+          value={text}
+          aria-label={t('chat.placeholder')}
+          placeholder={t('chat.placeholder')}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              void submit();
+            } else if (e.key === 'Escape' && (replyTo || editing)) {
+              e.preventDefault();
+              cancel();
+            }
+          }}
+        />
+        <button
+          type="submit"
+          class="primary icon-only"
+          id={`${idPrefix}-send`}
+          aria-label={editing ? t('chat.save') : t('common.send')}
+          title={editing ? t('chat.save') : t('common.send')}
+        >
+          <Send aria-hidden="true" />
+        </button>
+      </div>
+    </form>
+  );
+}

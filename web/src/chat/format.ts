@@ -1,0 +1,55 @@
+// How chat messages read in a list: times in the interface's language,
+// system notes worded here (the server sends what happened, not words),
+// and a one-line preview. Shared by the messenger and the call's chat.
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { lang, t } from '../i18n/index.js';
+
+import cpb = schoolcall.chat.v1;
+
+export { cpb };
+
+export type Msg = cpb.IChatMessage;
+
+export function time(ms: number | null | undefined): string {
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  return ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
+}
+
+export function systemText(m: Msg): string {
+  const s = m.system;
+  const who = s?.actorName ?? '';
+  switch (s?.type) {
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_CREATED:
+      return t('chat.sys.created', { who, title: s.title ?? '' });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_ADDED:
+      return t('chat.sys.added', { who, names: (s.userNames ?? []).join(', ') });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_REMOVED:
+      return t('chat.sys.removed', { who, names: (s.userNames ?? []).join(', ') });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_JOINED:
+      return t('chat.sys.joined', { who });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_LEFT:
+      return t('chat.sys.left', { who });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RENAMED:
+      return t('chat.sys.renamed', { who, title: s.title ?? '' });
+    default:
+      return '';
+  }
+}
+
+export function preview(m: Msg | null | undefined): string {
+  if (!m) return '';
+  if (m.deleted) return t('chat.deleted');
+  if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) return systemText(m);
+  if (m.poll) return m.poll.question ?? '';
+  return m.text || (m.attachments?.[0]?.name ?? '');
+}
+
+/** A file size a person reads: 12 KB, 3.4 MB. */
+export function fileSize(bytes: number | null | undefined): string {
+  const b = bytes ?? 0;
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  const n = (x: number) => x.toLocaleString(locale, { maximumFractionDigits: 1 });
+  if (b < 1024 * 1024) return t('chat.kb', { n: n(Math.max(1, Math.ceil(b / 1024))) });
+  if (b < 1024 * 1024 * 1024) return t('chat.mb', { n: n(b / (1024 * 1024)) });
+  return t('chat.gb', { n: n(b / (1024 * 1024 * 1024)) });
+}

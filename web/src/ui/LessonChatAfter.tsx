@@ -1,0 +1,38 @@
+// On the end screen: the lesson's chat stays readable after the call, in the
+// school messenger (its members are everyone who was in the call), and the
+// messages this page holds can be saved as a text file right away (guests
+// have no messenger account).
+import { t } from '../i18n/index.js';
+import type { CallStore } from '../state/callStore.js';
+import { Download, MessageSquare } from './icons.js';
+
+export function LessonChatAfter({ store }: { store: CallStore }) {
+  const chat = store.chat.chat.value;
+  if (!chat?.chatId || store.chat.state.value !== 'ready') return null;
+  const save = () => {
+    const blob = new Blob([store.chat.transcript()], { type: 'text/plain;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${chat.title || t('chat.lessonTitle')}.txt`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  };
+  return (
+    <section class="chat-after" id="chat-after" aria-labelledby="chat-after-title">
+      <h2 id="chat-after-title">
+        <MessageSquare aria-hidden="true" /> {t('chat.afterTitle')}
+      </h2>
+      <p>{t('chat.afterText')}</p>
+      <div class="chat-after-actions">
+        <a class="button" id="chat-after-open" href={`/messenger#chat=${encodeURIComponent(chat.chatId)}`}>
+          {t('chat.openInMessenger')}
+        </a>
+        {store.chat.messages.value.size > 0 ? (
+          <button type="button" id="chat-after-download" onClick={save}>
+            <Download aria-hidden="true" /> {t('chat.download')}
+          </button>
+        ) : null}
+      </div>
+    </section>
+  );
+}
