@@ -120,7 +120,8 @@ export class LiveSubtitleTrack {
       const n = ++this.published;
       this.segments.set(n, this.render(n));
       this.segments.delete(n - this.options.kept);
-      const endMs = this.segmentStartMs(n) + this.options.segmentSeconds * 1000;
+      // Done with the lines over before the next segment (which may be a new run's, earlier).
+      const endMs = this.segmentStartMs(n + 1);
       for (let i = this.lines.length - 1; i >= 0; i--)
         if (this.lines[i]!.endMs <= endMs) this.lines.splice(i, 1);
     }
@@ -186,9 +187,15 @@ export class LiveSubtitleTrack {
   }
 
   private render(n: number): string {
-    const epoch = this.epochs[this.epochIndex(n)]!;
+    const index = this.epochIndex(n);
+    const epoch = this.epochs[index]!;
     const start = this.segmentStartMs(n);
-    const end = start + this.options.segmentSeconds * 1000;
+    // The last segment of a run may reach past the next run's origin: what was said from
+    // then on is the next run's (its own PTS), not mapped through this one's.
+    const end = Math.min(
+      start + this.options.segmentSeconds * 1000,
+      this.epochs[index + 1]?.originWallMs ?? Number.POSITIVE_INFINITY,
+    );
     const origin = epoch.originWallMs;
     const cues = this.lines
       .filter((l) => l.startMs < end && l.endMs > start)

@@ -98,14 +98,17 @@ describe('live subtitle track for HLS', () => {
     // The pipeline died; its new run starts at 4.3 s with PTS from (about) zero.
     t.restart(origin + 4300, 5000);
     t.add({ startMs: origin + 4500, endMs: origin + 5500, speaker: 'A', text: 'снова' });
+    // Said after the new origin but within the old run's last segment (4-5 s): the new run's.
+    t.add({ startMs: origin + 4400, endMs: origin + 4450, speaker: 'A', text: 'сразу' });
     const playlist = t.playlist(origin + 9300);
     expect(playlist).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:0\n');
     expect(playlist).toContain(
       `\n4.vtt\n#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:${new Date(origin + 4300).toISOString()}\n#EXTINF:1.000,\n5.vtt\n`,
     );
-    expect(t.segment('4.vtt')).toMatch(/^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:945000,/);
+    expect(t.segment('4.vtt')).toBe('WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:945000,LOCAL:00:00:00.500\n');
     expect(t.segment('5.vtt')).toBe(
-      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:50000,LOCAL:00:00:00.500\n\n00:00:00.200 --> 00:00:01.200\n<v A>A: снова\n',
+      'WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:50000,LOCAL:00:00:00.500\n\n' +
+        '00:00:00.100 --> 00:00:00.150\n<v A>A: сразу\n\n00:00:00.200 --> 00:00:01.200\n<v A>A: снова\n',
     );
     // Once the tag has scrolled out of the playlist, the count carries it.
     const later = t.playlist(origin + 4300 + 14_000);
