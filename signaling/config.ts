@@ -1,5 +1,6 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { type WhiteboardConfig, loadWhiteboardConfig } from './whiteboard/config.js';
 
 export interface Config {
   host: string;
@@ -31,6 +32,8 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** The whiteboard's limits (WHITEBOARD_* variables). */
+  whiteboard: WhiteboardConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -87,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    whiteboard: loadWhiteboardConfig(env),
   };
 }

@@ -28,6 +28,7 @@ import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
+import { createWhiteboardFeature } from './whiteboard/feature.js';
 import { resyncSnapshot } from './wire/snapshots.js';
 
 import pb = schoolcall.v1;
@@ -65,9 +66,18 @@ export async function startServer(
 
   const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
   const controls = createControlsFeature({ ...call, log });
+  const whiteboard = createWhiteboardFeature({
+    config: config.whiteboard,
+    redisUrl: config.redisUrl,
+    out: ws,
+    tokens: core.tokens,
+    admin: new AdminAuth(config.adminSecret),
+    registry: metrics.registry,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls] as const;
+  const features = [call.feature, controls, whiteboard] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),
@@ -106,6 +116,7 @@ export async function startServer(
     log,
     async close() {
       uWS.us_listen_socket_close(listenSocket);
+      for (const f of features) f.shutdown?.();
       for (const room of [...registry.all()]) call.membership.closeRoom(room);
       ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
       for (const f of features) await f.close?.();

@@ -111,6 +111,8 @@ export class CallClient {
   private admittedWith: ((join: pb.IJoinResponse) => void) | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private ended = false;
+  /** The whiteboard's events, and `resync` (its updates may have been dropped too); set by the board's module. */
+  onBoardEvent: (e: pb.Event) => void = () => {};
 
   constructor(
     wsUrl: string,
@@ -395,6 +397,8 @@ export class CallClient {
   private async consume(info: pb.IProducerInfo): Promise<void> {
     const transport = this.recvTransport;
     if (!transport || !info.producerId) return;
+    // The board as video is for recordings and broadcasts; here the board itself is live.
+    if (info.source === pb.MediaSource.MEDIA_SOURCE_WHITEBOARD) return;
     const { consume } = await this.signaling.request({
       consume: {
         transportId: transport.id,
@@ -569,7 +573,14 @@ export class CallClient {
       case 'presenceChanged':
         return this.later(() => this.onPresence(e.presenceChanged!));
       case 'resync':
+        this.onBoardEvent(e);
         return this.later(() => this.reconcile(e.resync!));
+      // The board needs no media: its events go straight to it, in order.
+      case 'whiteboardState':
+      case 'whiteboardUpdate':
+      case 'whiteboardPointer':
+        this.onBoardEvent(e);
+        return;
       case 'participantUpdated':
         return this.later(() => {
           // About ourselves.

@@ -312,5 +312,8 @@ export const en: Table = {
   'error.16': 'The teacher removed you from this lesson.',
   'error.17': 'Wait until the teacher lets you in.',
   'error.18': 'The teacher turned this off for you. You can turn it on once the teacher allows.',
+  'error.45': 'The board is closed now.',
+  'error.46': 'You can draw on the board when the teacher calls you to it.',
+  'error.47': 'The board is full: erase something or use a smaller picture.',
   'error.timeout': 'The server did not answer in time. Please try again.',
 };

@@ -29,6 +29,9 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_BANNED]: 'error.16',
   [pb.ErrorCode.ERROR_CODE_WAITING]: 'error.17',
   [pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST]: 'error.18',
+  [pb.ErrorCode.ERROR_CODE_WHITEBOARD_CLOSED]: 'error.45',
+  [pb.ErrorCode.ERROR_CODE_WHITEBOARD_NO_RIGHTS]: 'error.46',
+  [pb.ErrorCode.ERROR_CODE_WHITEBOARD_FULL]: 'error.47',
 };
 
 /** A sentence for any failure: a server error code, a timeout or a lost connection. */
