@@ -1,6 +1,9 @@
 // Bundles the browser client with esbuild into web/dist (served at /static,
 // pages at /, /demo, /j/<code> and /room/<id>). Everything the pages need is
-// in the bundle: no fonts, icons or scripts are fetched from elsewhere.
+// in the bundle: no fonts, icons or scripts are fetched from elsewhere. The
+// whiteboard's drawing part (React, Excalidraw, Yjs, pdf.js, jsPDF) lands in
+// chunks loaded only when a board is shown; its fonts, style sheet and the
+// pdf.js worker are copied here so the board too loads nothing from outside.
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +14,27 @@ const out = join(root, 'web/dist');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, 'web/public'), out, { recursive: true });
+const excalidraw = join(root, 'node_modules/@excalidraw/excalidraw/dist/prod');
+cpSync(join(excalidraw, 'index.css'), join(out, 'excalidraw/excalidraw.css'));
+// Xiaolai (13 MB) covers Chinese and Japanese only; those characters fall back to local fonts.
+cpSync(join(excalidraw, 'fonts'), join(out, 'excalidraw/fonts'), {
+  recursive: true,
+  filter: (src) => !src.includes('Xiaolai'),
+});
+cpSync(
+  join(root, 'node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs'),
+  join(out, 'pdf.worker.min.mjs'),
+);
+
+/** Mermaid is several megabytes; Excalidraw imports it only for diagrams-from-text. */
+const noMermaid = {
+  name: 'no-mermaid',
+  setup(b) {
+    b.onResolve({ filter: /^@excalidraw\/mermaid-to-excalidraw$/ }, () => ({
+      path: join(root, 'web/src/whiteboard/lazy/noMermaid.ts'),
+    }));
+  },
+};
 await build({
   entryPoints: {
     call: join(root, 'web/src/pages/call.tsx'),
@@ -32,5 +56,6 @@ await build({
   logLevel: 'warning',
   // mediasoup-client's debug logging reads this at load time.
   define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [noMermaid],
 });
 console.log('web client built into web/dist');

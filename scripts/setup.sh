@@ -25,7 +25,8 @@ fi
 # System packages: the worker's libraries and build tools; Chromium for the
 # browser tests.
 PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
-if ((WITH_TEST)); then PACKAGES+=(chromium redis-server); fi
+# poppler-utils and netpbm: the whiteboard tests check exported PDFs and PNGs with them.
+if ((WITH_TEST)); then PACKAGES+=(chromium redis-server poppler-utils netpbm); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

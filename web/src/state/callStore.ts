@@ -9,6 +9,7 @@ import { CallClient, type CallListener, type RemoteTrack, type SendSource, pb } 
 import { type Key, type Params, t } from '../i18n/index.js';
 import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18n/serverText.js';
 import { RequestError } from '../signalingClient.js';
+import { BoardSession } from '../whiteboard/boardSession.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
 import { Toasts } from './toasts.js';
@@ -89,6 +90,8 @@ export class CallStore implements CallListener {
   // Seams for parts that land later: subtitles fill `caption`, recording sets `recording`.
   readonly caption = signal('');
   readonly recording = signal(false);
+  /** The whiteboard where this person is (its drawing part loads when it is shown). */
+  readonly board: BoardSession;
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
   onOpenPeople: () => void = () => {};
@@ -104,6 +107,9 @@ export class CallStore implements CallListener {
     private readonly token: string,
   ) {
     this.call = new CallClient(wsUrl, this);
+    this.board = new BoardSession(this.call, this.self, (key, params) =>
+      this.toast(key, params, 'info', 8000, 'board'),
+    );
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
   }
 

@@ -47,4 +47,11 @@ export {
   Video,
   VideoOff,
   X,
+  // The whiteboard.
+  FileDown,
+  ImageDown,
+  ImageUp,
+  PencilLine,
+  Plus,
+  Scan,
 } from 'lucide-preact';
