@@ -3,6 +3,7 @@
 // the same document and a drawn canvas, cannot draw until called to the
 // board, then draws and the teacher sees it; a late joiner gets the board at
 // once. Nothing is fetched from outside the server.
+import { isDeepStrictEqual } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,6 +12,7 @@ import {
   inkedPixels,
   openBoardPanel,
   sceneCount,
+  waitForAllInView,
   waitForBoard,
   waitForElementIds,
 } from '../helpers/boardPage.js';
@@ -74,6 +76,8 @@ describe('whiteboard in the browser', () => {
         .sort(),
     ).toEqual(['ellipse', 'rectangle']);
     await waitFor(async () => (await sceneCount(kid)) === 2, 10_000, 'two shapes in the pupil’s scene');
+    // The pupil only watches: their view follows the drawing onto the small screen.
+    await waitForAllInView(kid);
     await waitFor(async () => (await inkedPixels(kid)) > 200, 10_000, 'ink on the pupil’s canvas');
 
     // Without rights the pupil's board has no drawing tools, and dragging changes nothing.
@@ -100,7 +104,12 @@ describe('whiteboard in the browser', () => {
       10_000,
       'the pupil’s stroke',
     );
-    expect(await boardElements(host)).toEqual(await boardElements(kid));
+    // A stroke arrives as several updates (it grows while drawn): wait for the last.
+    await waitFor(
+      async () => isDeepStrictEqual(await boardElements(host), await boardElements(kid)),
+      10_000,
+      'the same stroke on both boards',
+    );
     await screenshot(kid, 'whiteboard-pupil-phone-drawing');
     const report = await layoutReport(kid, ['Excalidraw']);
     expect(report.overflowX).toBe(0);

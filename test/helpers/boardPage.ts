@@ -9,6 +9,7 @@ interface BoardWindow {
     elements(): Record<string, { page: string; el: { type: string } }>;
     sceneCount(): number;
     page(): string;
+    allInView(): boolean;
   };
 }
 
@@ -87,5 +88,16 @@ export async function waitForElementIds(page: Page, ids: string[], timeoutMs = 1
         .join(',') === want,
     timeoutMs,
     `board elements [${want}]`,
+  );
+}
+
+/** Waits until the whole drawing is in view (a watcher's view follows it). */
+export async function waitForAllInView(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => (window as unknown as BoardWindow).schoolBoard?.allInView() === true,
+    undefined,
+    {
+      timeout: 10_000,
+    },
   );
 }

@@ -55,6 +55,15 @@ function useSignal<T>(read: () => T): T {
   return value;
 }
 
+/** Whether the whole drawing is inside the view. */
+function allInView(api: ExcalidrawImperativeAPI): boolean {
+  const elements = api.getSceneElements();
+  if (elements.length === 0) return true;
+  const [x1, y1, x2, y2] = getCommonBounds(elements);
+  const [vx1, vy1, vx2, vy2] = getVisibleSceneBounds(api.getAppState());
+  return x1 >= vx1 && y1 >= vy1 && x2 <= vx2 && y2 <= vy2;
+}
+
 export function mountBoard(el: HTMLElement, session: BoardSession, options: MountOptions): BoardHandle {
   const sync = docSyncOf(session);
   let api: ExcalidrawImperativeAPI | null = null;
@@ -100,13 +109,7 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
     if (session.mayDraw.value || followTimer) return;
     followTimer = setTimeout(() => {
       followTimer = null;
-      const elements = api?.getSceneElements() ?? [];
-      if (!api || elements.length === 0) return;
-      const [x1, y1, x2, y2] = getCommonBounds(elements);
-      const [vx1, vy1, vx2, vy2] = getVisibleSceneBounds(api.getAppState());
-      if (x1 < vx1 || y1 < vy1 || x2 > vx2 || y2 > vy2) {
-        api.scrollToContent(undefined, { fitToContent: true, animate: true });
-      }
+      if (api && !allInView(api)) api.scrollToContent(undefined, { fitToContent: true, animate: true });
     }, FOLLOW_AFTER_MS);
   };
 
@@ -206,6 +209,7 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
     elements: () => sync.doc.getMap('elements').toJSON(),
     sceneCount: () => api?.getSceneElements().length ?? 0,
     page: () => binding?.currentPage ?? '',
+    allInView: () => (api ? allInView(api) : false),
   };
 
   return {
