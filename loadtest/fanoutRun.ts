@@ -3,12 +3,13 @@
 // rules, publishers from the clip, receivers on SRTP (or plain) transports,
 // then a measured window.
 import type { ChildProcess } from 'node:child_process';
+import type { types } from 'mediasoup';
 import { createLogger } from '../common/log.js';
 import { RoomMedia } from '../sfu/roomMedia.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import type { RtpSink } from './rtpSink.js';
-import { addReceiver, measure, startPublishers, workerCpu } from './rtpSources.js';
+import { addReceiver, measure, producerInput, startPublishers, workerCpu } from './rtpSources.js';
 
 export interface FanoutOptions {
   clipPath: string;
@@ -17,7 +18,8 @@ export interface FanoutOptions {
   receivers: number;
   seconds: number;
   warmupSeconds: number;
-  srtp: boolean;
+  /** The receivers' SRTP suite, or null for plain RTP. */
+  srtp: types.SrtpCryptoSuite | null;
 }
 
 export interface FanoutFigures {
@@ -26,18 +28,34 @@ export interface FanoutFigures {
   received: number;
   expected: number;
   perWorker: number[];
+  /** UDP datagrams the kernel dropped at full socket buffers during the window (any socket here). */
+  socketDrops: number;
+  /** Loss on the way into the worker during the window, % of what the publishers sent. */
+  inputLossPct: number;
+}
+
+/** A worker pool on free ports; another process on this shared machine may take a port first, so retry. */
+export async function startPool(workers: number, name: string): Promise<WorkerPool> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await WorkerPool.create(
+        {
+          numWorkers: workers,
+          listenIp: '127.0.0.1',
+          announcedIp: '127.0.0.1',
+          rtcBasePort: await freeTcpUdpPort(),
+        },
+        createLogger('warn', { loadtest: name }),
+      );
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      console.log(`worker pool did not start (${(err as Error).message}); trying other ports`);
+    }
+  }
 }
 
 export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
-  const pool = await WorkerPool.create(
-    {
-      numWorkers: o.workers,
-      listenIp: '127.0.0.1',
-      announcedIp: '127.0.0.1',
-      rtcBasePort: await freeTcpUdpPort(),
-    },
-    createLogger('warn', { loadtest: 'media' }),
-  );
+  const pool = await startPool(o.workers, 'media');
   const media = await RoomMedia.create(pool, {
     speakingThresholdDbov: -60,
     recvTransportsPerRouter: Math.ceil(o.receivers / o.workers),
@@ -50,11 +68,16 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
     console.log(
       `${o.publishers} publishers (${producers.length} streams) -> ${o.receivers} receivers = ` +
         `${o.receivers * producers.length} consumers on ${media.workerIndices.length} workers, ` +
-        `SRTP ${o.srtp ? 'on' : 'off'}; warming up…`,
+        `SRTP ${o.srtp ?? 'off'}; warming up…`,
     );
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
+    const in0 = await producerInput(producers);
     const m = await measure(sinks, () => workerCpu(pool), o.seconds);
-    return { ...m, streams: producers.length, workersUsed: media.workerIndices.length };
+    const in1 = await producerInput(producers);
+    const lost = in1.lost - in0.lost;
+    const sent = in1.packets - in0.packets + lost;
+    const inputLossPct = sent ? (100 * lost) / sent : 0;
+    return { ...m, inputLossPct, streams: producers.length, workersUsed: media.workerIndices.length };
   } finally {
     for (const e of encoders) e.kill('SIGKILL');
     for (const s of sinks) s.close();

@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     const cpuBoth = async () => [...(await workerCpu(poolA)), ...(await workerCpu(poolB))];
 
     // One host: everyone on the publishers' worker.
-    for (let r = 0; r < RECEIVERS; r++) sinks.push(await addReceiver(home, producers, true));
+    for (let r = 0; r < RECEIVERS; r++)
+      sinks.push(await addReceiver(home, producers, 'AES_CM_128_HMAC_SHA1_80'));
     console.log(`${streams} streams -> ${RECEIVERS} receivers on one host; warming up…`);
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
     const one = await measure(sinks, cpuBoth, SECONDS);
@@ -85,7 +86,8 @@ async function main(): Promise<void> {
     encoders.length = 0;
     const { producers: producers2 } = await startPublishers(home2, PUBLISHERS, clipPath, encoders);
     await pipeAcross(home2, edge, producers2);
-    for (let r = 0; r < RECEIVERS; r++) sinks.push(await addReceiver(edge, producers2, true));
+    for (let r = 0; r < RECEIVERS; r++)
+      sinks.push(await addReceiver(edge, producers2, 'AES_CM_128_HMAC_SHA1_80'));
     console.log(`${streams} streams -> pipe -> ${RECEIVERS} receivers on a second host; warming up…`);
     await new Promise((r) => setTimeout(r, WARMUP_SECONDS * 1000));
     const two = await measure(sinks, cpuBoth, SECONDS);

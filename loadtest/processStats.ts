@@ -25,3 +25,17 @@ export function percentile(sorted: number[], p: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[i]!;
 }
+
+/**
+ * UDP datagrams the kernel dropped so far because a socket's receive buffer
+ * was full (RcvbufErrors in /proc/net/snmp, for this network namespace): tells
+ * loss in the load generator's own sinks from loss in the server.
+ */
+export function udpReceiveBufferDrops(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const names = lines[0]?.split(/\s+/) ?? [];
+  const values = lines[1]?.split(/\s+/) ?? [];
+  return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}

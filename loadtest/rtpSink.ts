@@ -13,9 +13,12 @@ export class RtpSink {
   readonly socket: Socket;
   private readonly streams = new Map<number, StreamCount>();
   private counting = false;
+  private bytes = 0;
 
   constructor() {
-    this.socket = createSocket('udp4');
+    // A large buffer rides out the load generator's own stalls on a busy
+    // machine (the kernel caps it at net.core.rmem_max).
+    this.socket = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
     this.socket.on('message', (msg) => this.onPacket(msg));
   }
 
@@ -27,10 +30,12 @@ export class RtpSink {
   /** Starts a fresh measurement window. */
   start(): void {
     this.streams.clear();
+    this.bytes = 0;
     this.counting = true;
   }
 
-  stop(): { received: number; expected: number } {
+  /** Packets received and expected (by sequence numbers), and UDP payload bytes, since start(). */
+  stop(): { received: number; expected: number; bytes: number } {
     this.counting = false;
     let received = 0;
     let expected = 0;
@@ -38,7 +43,7 @@ export class RtpSink {
       received += s.packets;
       expected += s.lastExtSeq - s.firstSeq + 1;
     }
-    return { received, expected };
+    return { received, expected, bytes: this.bytes };
   }
 
   close(): void {
@@ -50,6 +55,7 @@ export class RtpSink {
     const payloadType = msg[1]! & 0x7f;
     // RTCP (multiplexed) uses packet types 200-206, i.e. 72-78 here.
     if (payloadType >= 72 && payloadType <= 78) return;
+    this.bytes += msg.length;
     const seq = msg.readUInt16BE(2);
     const ssrc = msg.readUInt32BE(8);
     const s = this.streams.get(ssrc);

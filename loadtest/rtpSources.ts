@@ -3,12 +3,13 @@
 // little CPU and the bitrates are realistic.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { RoomMedia } from '../sfu/roomMedia.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
+import { udpReceiveBufferDrops } from './processStats.js';
 import { RtpSink } from './rtpSink.js';
 
 export function requireFfmpeg(): void {
@@ -60,6 +61,50 @@ export function clip(): string {
     '2',
     path,
   ]);
+  return path;
+}
+
+export interface VideoClipSpec {
+  width: number;
+  height: number;
+  fps: number;
+  kbps: number;
+  /** testsrc2 moves everywhere like a camera; testsrc changes little, like a slide. */
+  source: 'testsrc2' | 'testsrc';
+}
+
+/** A 20 s VP8-only clip (keyframe every 2 s) for one simulcast layer or a screen share, made once. */
+export function videoClip(spec: VideoClipSpec): string {
+  const dir = join(process.env.SCHOOL_CALL_CACHE ?? join(homedir(), '.cache/school-call'), 'loadtest');
+  const name = `vp8-${spec.source}-${spec.width}x${spec.height}-${spec.fps}fps-${spec.kbps}k-v1.webm`;
+  const path = join(dir, name);
+  if (existsSync(path)) return path;
+  mkdirSync(dir, { recursive: true });
+  console.log(`encoding ${name} once…`);
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `${spec.source}=size=${spec.width}x${spec.height}:rate=${spec.fps}`,
+    '-t',
+    '20',
+    '-c:v',
+    'libvpx',
+    '-b:v',
+    `${spec.kbps}k`,
+    '-deadline',
+    'realtime',
+    '-cpu-used',
+    '8',
+    '-g',
+    String(2 * spec.fps),
+    `${path}.tmp.webm`,
+  ]);
+  renameSync(`${path}.tmp.webm`, path);
   return path;
 }
 
@@ -130,23 +175,42 @@ export async function startPublishers(
   return { producers };
 }
 
-/** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP). */
+/** SRTP suites a load test can ask for, and their master key + salt lengths (RFC 3711, RFC 7714). */
+export const SRTP_KEY_BYTES: Record<types.SrtpCryptoSuite, number> = {
+  AES_CM_128_HMAC_SHA1_80: 30,
+  AES_CM_128_HMAC_SHA1_32: 30,
+  AEAD_AES_128_GCM: 28,
+  AEAD_AES_256_GCM: 44,
+};
+
+export function parseSrtpSuite(name: string): types.SrtpCryptoSuite {
+  if (!(name in SRTP_KEY_BYTES)) {
+    throw new Error(`unknown SRTP suite ${name}; one of ${Object.keys(SRTP_KEY_BYTES).join(', ')}`);
+  }
+  return name as types.SrtpCryptoSuite;
+}
+
+/** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP; null = plain RTP). */
 export async function addReceiver(
   media: RoomMedia,
   producers: types.Producer[],
-  srtp: boolean,
+  srtp: types.SrtpCryptoSuite | null,
 ): Promise<RtpSink> {
   const sink = new RtpSink();
   const port = await sink.bind();
-  const t = await media.createPlainTransport('recv', { listenIp: '127.0.0.1', enableSrtp: srtp });
+  const t = await media.createPlainTransport('recv', {
+    listenIp: '127.0.0.1',
+    enableSrtp: srtp !== null,
+    ...(srtp ? { srtpCryptoSuite: srtp } : {}),
+  });
   await t.connect({
     ip: '127.0.0.1',
     port,
     ...(srtp
       ? {
           srtpParameters: {
-            cryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
-            keyBase64: randomBytes(30).toString('base64'),
+            cryptoSuite: srtp,
+            keyBase64: randomBytes(SRTP_KEY_BYTES[srtp]).toString('base64'),
           },
         }
       : {}),
@@ -159,6 +223,23 @@ export async function addReceiver(
   return sink;
 }
 
+/**
+ * Packets the producers received and the ones their senders' sequence numbers
+ * say went missing before the worker (ffmpeg starved, or the worker's socket
+ * full), so far: tells loss on the way in from loss on the way out.
+ */
+export async function producerInput(producers: types.Producer[]): Promise<{ packets: number; lost: number }> {
+  let packets = 0;
+  let lost = 0;
+  for (const p of producers) {
+    for (const s of await p.getStats()) {
+      packets += s.packetCount;
+      lost += s.packetsLost;
+    }
+  }
+  return { packets, lost };
+}
+
 export async function workerCpu(pool: WorkerPool): Promise<number[]> {
   return (await pool.usage()).map((u) => u.userSeconds + u.systemSeconds);
 }
@@ -168,17 +249,21 @@ export async function measure(
   sinks: RtpSink[],
   cpu: () => Promise<number[]>,
   seconds: number,
-): Promise<{ received: number; expected: number; perWorker: number[] }> {
+): Promise<{ received: number; expected: number; bytes: number; perWorker: number[]; socketDrops: number }> {
   for (const s of sinks) s.start();
+  const drops0 = udpReceiveBufferDrops();
   const cpu0 = await cpu();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const cpu1 = await cpu();
+  const socketDrops = udpReceiveBufferDrops() - drops0;
   let received = 0;
   let expected = 0;
+  let bytes = 0;
   for (const s of sinks) {
     const c = s.stop();
     received += c.received;
     expected += c.expected;
+    bytes += c.bytes;
   }
-  return { received, expected, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)) };
+  return { received, expected, bytes, perWorker: cpu1.map((c, i) => c - (cpu0[i] ?? 0)), socketDrops };
 }

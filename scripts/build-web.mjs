@@ -41,6 +41,7 @@ await build({
     demo: join(root, 'web/src/pages/demo.tsx'),
     join: join(root, 'web/src/pages/join.tsx'),
     home: join(root, 'web/src/pages/home.tsx'),
+    messenger: join(root, 'web/src/pages/messenger.tsx'),
   },
   outdir: out,
   bundle: true,

@@ -28,4 +28,28 @@ set +a
 export ADMIN_SECRET TOKEN_SECRET
 export DEMO_ROOM="${DEMO_ROOM-demo}"
 
+# Without a REDIS_URL, a private Redis of this host keeps rooms and chats:
+# append-only persistence in its own data directory (scripts/redis.conf),
+# reachable only through a unix socket there. It keeps running when the
+# server stops (stop it with: redis-cli -s "$REDIS_DIR/redis.sock" shutdown).
+DATA_DIR="${XDG_DATA_HOME:-$HOME/.local/share}/school-call"
+if [[ -z "${REDIS_URL:-}" ]]; then
+  REDIS_DIR="$DATA_DIR/redis"
+  REDIS_SOCKET="$REDIS_DIR/redis.sock"
+  mkdir -p "$REDIS_DIR"
+  chmod 700 "$REDIS_DIR"
+  if ! redis-cli -s "$REDIS_SOCKET" ping >/dev/null 2>&1; then
+    redis-server "$PWD/scripts/redis.conf" --dir "$REDIS_DIR" --unixsocket "$REDIS_SOCKET" \
+      --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" --daemonize yes
+    for _ in $(seq 100); do
+      redis-cli -s "$REDIS_SOCKET" ping >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    redis-cli -s "$REDIS_SOCKET" ping >/dev/null || { echo "[run] redis-server did not start; see $REDIS_DIR/redis.log" >&2; exit 1; }
+    echo "[run] started a private redis-server with append-only persistence in $REDIS_DIR"
+  fi
+  export REDIS_URL="$REDIS_SOCKET"
+fi
+export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
+
 exec node --import tsx signaling/main.ts

@@ -22,11 +22,14 @@ if ((NODE_MAJOR < 20)); then
   exit 1
 fi
 
-# System packages: the worker's libraries and build tools; Chromium for the
-# browser tests.
-PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make python3 python3-venv python3-pip)
-# poppler-utils and netpbm: the whiteboard tests check exported PDFs and PNGs with them.
-if ((WITH_TEST)); then PACKAGES+=(chromium redis-server poppler-utils netpbm); fi
+# System packages: the worker's libraries and build tools (also for the
+# whisper.cpp addon; libsrtp is built from source with OpenSSL, see the
+# worker build); ffmpeg decodes voice messages for the transcriber; Redis is
+# the store of rooms and chats. Chromium for the browser tests, espeak-ng
+# speaks for the subtitle tests, poppler-utils and netpbm check the
+# whiteboard's exported PDFs and PNGs.
+PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ffmpeg redis-server)
+if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng poppler-utils netpbm); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -61,6 +64,9 @@ fi
 
 log "mediasoup worker"
 bash sfu/worker-build/build-mediasoup-worker.sh
+
+log "whisper.cpp addon (transcriber)"
+bash transcriber/build/build-smart-whisper.sh
 
 log "protocol and web client"
 npm run --silent build >/dev/null

@@ -121,7 +121,13 @@ export class EdgeSideMedia {
       case 'consumerControl': {
         const consumer = this.consumers.get(req.consumerControl?.consumerId ?? '');
         if (!consumer) throw new ClientError('consumer not found');
-        await control(consumer, req.consumerControl?.control);
+        const cc = req.consumerControl!;
+        if (cc.control === pb.EdgeControl.EDGE_CONTROL_SET_PREFERRED_LAYERS) {
+          await consumer.setPreferredLayers({
+            spatialLayer: cc.spatialLayer ?? 0,
+            ...(cc.temporalLayer != null ? { temporalLayer: cc.temporalLayer } : {}),
+          });
+        } else await control(consumer, cc.control);
         return {};
       }
       default:

@@ -23,6 +23,10 @@ export interface MediaConsumer extends EventEmitter<ConsumerEvents> {
   readonly producerPaused: boolean;
   pause(): Promise<void>;
   resume(): Promise<void>;
+  /** For simulcast/SVC video: the layers to forward (or the nearest lower ones sent). */
+  setPreferredLayers(layers: types.ConsumerLayers): Promise<void>;
+  /** What setPreferredLayers last set (mediasoup's default: the highest). */
+  readonly preferredLayers: types.ConsumerLayers | undefined;
   close(): void;
 }
 
@@ -93,6 +97,12 @@ class LocalConsumer extends EventEmitter<ConsumerEvents> implements MediaConsume
   }
   resume() {
     return this.consumer.resume();
+  }
+  setPreferredLayers(layers: types.ConsumerLayers) {
+    return this.consumer.setPreferredLayers(layers);
+  }
+  get preferredLayers() {
+    return this.consumer.preferredLayers;
   }
   close() {
     this.consumer.close();

@@ -193,6 +193,7 @@ export class RemoteConsumer extends EventEmitter<ConsumerEvents> implements Medi
   readonly rtpParameters: types.RtpParameters;
   paused: boolean;
   producerPaused: boolean;
+  preferredLayers: types.ConsumerLayers | undefined;
   private isClosed = false;
 
   constructor(
@@ -216,6 +217,19 @@ export class RemoteConsumer extends EventEmitter<ConsumerEvents> implements Medi
   async resume(): Promise<void> {
     await this.control(CONTROL.resume);
     this.paused = false;
+  }
+
+  async setPreferredLayers(layers: types.ConsumerLayers): Promise<void> {
+    if (this.isClosed) throw new Error('consumer closed');
+    await this.link.bus.request(this.link.host, {
+      consumerControl: {
+        consumerId: this.id,
+        control: pb.EdgeControl.EDGE_CONTROL_SET_PREFERRED_LAYERS,
+        spatialLayer: layers.spatialLayer,
+        ...(layers.temporalLayer !== undefined ? { temporalLayer: layers.temporalLayer } : {}),
+      },
+    });
+    this.preferredLayers = layers;
   }
 
   close(): void {

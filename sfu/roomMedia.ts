@@ -155,6 +155,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       /** False for senders such as ffmpeg that send RTCP from a separate port. */
       rtcpMux?: boolean;
       enableSrtp?: boolean;
+      /** SRTP suite when enableSrtp; mediasoup's default is AES_CM_128_HMAC_SHA1_80. */
+      srtpCryptoSuite?: types.SrtpCryptoSuite;
       appData?: Record<string, unknown>;
     },
   ): Promise<types.PlainTransport> {
@@ -164,6 +166,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       rtcpMux: options.rtcpMux ?? true,
       comedia: options.comedia ?? false,
       enableSrtp: options.enableSrtp ?? false,
+      ...(options.srtpCryptoSuite ? { srtpCryptoSuite: options.srtpCryptoSuite } : {}),
       appData: { ...options.appData, direction, worker: placement.slot.index },
     });
     this.track(transport, placement, direction);

@@ -1,5 +1,8 @@
 // Server configuration from environment variables, with single-host defaults.
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { intFromEnv } from '../common/envValues.js';
+import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
+import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 import { type WhiteboardConfig, loadWhiteboardConfig } from './whiteboard/config.js';
 
 export interface Config {
@@ -23,6 +26,8 @@ export interface Config {
   speakingThresholdDbov: number;
   /** Receive transports per router before a room grows onto another worker. */
   recvTransportsPerRouter: number;
+  /** Cameras forwarded to each receiver (the last N active speakers') unless a room sets its own; 0: all. */
+  lastN: number;
   demoRoomId: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
@@ -34,16 +39,14 @@ export interface Config {
   webRoot: string;
   /** The whiteboard's limits (WHITEBOARD_* variables). */
   whiteboard: WhiteboardConfig;
+  /** Subtitles and transcripts (transcriber/config.ts). */
+  transcriber: TranscriberConfig;
+  /** The messenger's settings (CHAT_* variables). */
+  messaging: MessagingConfig;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
+  return intFromEnv(env, name, fallback, min, max);
 }
 
 function secret(env: NodeJS.ProcessEnv, name: string): string {
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBackpressureBytes: int(env, 'MAX_BACKPRESSURE_BYTES', 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
     speakingThresholdDbov: int(env, 'SPEAKING_THRESHOLD_DBOV', -60, -127, 0),
     recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
+    lastN: int(env, 'LAST_N', 25, 0, 100),
     demoRoomId: env.DEMO_ROOM || null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     redisUrl: env.REDIS_URL || null,
@@ -91,5 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
     whiteboard: loadWhiteboardConfig(env),
+    transcriber: loadTranscriberConfig(env),
+    messaging: loadMessagingConfig(env),
   };
 }

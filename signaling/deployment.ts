@@ -27,7 +27,11 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
   const redisSub = new Redis(redisUrl, { lazyConnect: true });
   await redis.connect();
   await redisSub.connect();
-  log.info({ redis: new URL(redisUrl).host }, 'sharing rooms through redis');
+  // A unix socket path (run.sh's private Redis) is not a URL; never log a password.
+  log.info(
+    { redis: redisUrl.startsWith('/') ? redisUrl : new URL(redisUrl).host },
+    'sharing rooms through redis',
+  );
   return {
     store: new RedisRoomStore(redis),
     createCluster: (parts) => new RedisCluster(redis, redisSub, parts),

@@ -5,7 +5,9 @@
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
+import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
 import { createCallFeature } from './call/feature.js';
 import type { Membership } from './call/membership.js';
@@ -28,6 +30,7 @@ import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
+import { createViewingFeature } from './viewing/feature.js';
 import { createWhiteboardFeature } from './whiteboard/feature.js';
 import { resyncSnapshot } from './wire/snapshots.js';
 
@@ -66,6 +69,27 @@ export async function startServer(
 
   const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
   const controls = createControlsFeature({ ...call, log });
+  const subtitles = createSubtitlesFeature({
+    config: config.transcriber,
+    out: ws,
+    metrics,
+    speakingThresholdDbov: config.speakingThresholdDbov,
+    log,
+  });
+  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  const messaging = createMessagingFeature({
+    app,
+    config: config.messaging,
+    redisUrl: config.redisUrl,
+    tokenSecret: config.tokenSecret,
+    tokenIssuer: config.tokenIssuer,
+    metricsRegistry: metrics.registry,
+    registry,
+    joinTokens,
+    out: ws,
+    maxFrameBytes: config.maxFrameBytes,
+    log,
+  });
   const whiteboard = createWhiteboardFeature({
     config: config.whiteboard,
     redisUrl: config.redisUrl,
@@ -77,7 +101,20 @@ export async function startServer(
   });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
-  const features = [call.feature, controls, whiteboard] as const;
+  const viewing = createViewingFeature({
+    out: ws,
+    defaultLastN: config.lastN,
+    registry: metrics.registry,
+    log,
+  });
+  const features = [
+    call.feature,
+    controls,
+    viewing,
+    subtitles.feature,
+    messaging.feature,
+    whiteboard,
+  ] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),
@@ -94,7 +131,7 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
-  registerHttp(app, core, features, call.membership, meetings);
+  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -218,10 +255,11 @@ function registerHttp(
   features: readonly Feature<never>[],
   membership: Membership,
   meetings: MeetingBook,
+  joinTokens: JoinTokens,
+  messaging: MessagingFeature,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
-  const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
   const deleteRoom = async (room: Room): Promise<void> => {
     membership.closeRoom(room);
@@ -249,6 +287,7 @@ function registerHttp(
       workers: pool.size,
       rooms: registry.size,
       connections: ws.connectionCount,
+      messenger: messaging.health(),
     }),
   });
   registerNotFound(router, metrics);

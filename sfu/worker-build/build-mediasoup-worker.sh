@@ -2,8 +2,18 @@
 # Builds the mediasoup worker from the npm package's own C++ sources against
 # Debian 12's system libraries. mediasoup's own install step would download a
 # prebuilt binary or meson subproject sources; neither is reachable here.
-# The binary is cached outside the clone, keyed by mediasoup version, and
-# copied to where mediasoup looks by default. A second run takes seconds.
+#
+# SRTP is the exception: Debian's libsrtp2 does its AES and HMAC through NSS's
+# PKCS#11 layer, which costs the worker most of a forwarded packet. We build
+# libsrtp with its OpenSSL backends (AES-NI, AES-GCM) from the sources that
+# the npm tarball of mediasoup 3.8.4 carries (libsrtp 2.3.0, the newest copy on
+# the registry), with upstream's later fixes as patches (libsrtp-patches/, see
+# the README), and link it statically into the worker.
+#
+# The binary is cached outside the clone, keyed by mediasoup version and by a
+# hash of this script and the patches (so a changed recipe never reuses an old
+# worker), and copied to where mediasoup looks by default. A second run takes
+# seconds.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -13,8 +23,16 @@ if [[ ! -f "$PKG/package.json" ]]; then
   exit 1
 fi
 VERSION="$(node -p "require('$PKG/package.json').version")"
+HERE="$ROOT/sfu/worker-build"
+# libsrtp's source: an npm package fetched by exact version and checked
+# against this integrity, like every other dependency.
+LIBSRTP_PACKAGE="mediasoup@3.8.4"
+LIBSRTP_INTEGRITY="sha512-l6rQwjcWN5VJ85yg8darZyPjSQVlE1GqrR1mIjUVa0F8MX6jOxsscXNzFisxTly4ngB2DTjnI8HEabmD5a5Vog=="
+LIBSRTP_PATH_IN_PACKAGE="package/worker/deps/libsrtp/srtp"
+RECIPE="$(cat "$HERE/build-mediasoup-worker.sh" "$HERE"/libsrtp-patches/*.patch | sha256sum | cut -c1-12)"
+VARIANT="libsrtp-2.3.0-openssl-$RECIPE"
 CACHE_ROOT="${SCHOOL_CALL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/school-call}"
-CACHE_DIR="$CACHE_ROOT/mediasoup-worker/$VERSION"
+CACHE_DIR="$CACHE_ROOT/mediasoup-worker/$VERSION-$VARIANT"
 CACHED_BIN="$CACHE_DIR/mediasoup-worker"
 TARGET_DIR="$PKG/worker/out/Release"
 
@@ -22,7 +40,8 @@ install_into_package() {
   mkdir -p "$TARGET_DIR"
   cp -f "$CACHED_BIN" "$TARGET_DIR/mediasoup-worker"
   chmod +x "$TARGET_DIR/mediasoup-worker"
-  echo "mediasoup-worker $VERSION: $TARGET_DIR/mediasoup-worker (cached at $CACHED_BIN)"
+  echo "$VERSION-$VARIANT" >"$TARGET_DIR/mediasoup-worker.variant"
+  echo "mediasoup-worker $VERSION ($VARIANT): $TARGET_DIR/mediasoup-worker (cached at $CACHED_BIN)"
 }
 
 if [[ -x "$CACHED_BIN" ]]; then
@@ -31,7 +50,7 @@ if [[ -x "$CACHED_BIN" ]]; then
 fi
 
 # System libraries the worker links against, and the build tools.
-APT_PACKAGES=(libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ python3-pip)
+APT_PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3-pip)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -57,6 +76,39 @@ fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
+start=$(date +%s)
+
+# libsrtp with OpenSSL crypto, as a static library.
+SOURCES="$CACHE_ROOT/sources"
+TARBALL="$SOURCES/${LIBSRTP_PACKAGE/@/-}.tgz"
+mkdir -p "$SOURCES"
+if [[ ! -f "$TARBALL" ]]; then
+  (cd "$WORK" && npm pack "$LIBSRTP_PACKAGE" --silent --ignore-scripts >/dev/null)
+  mv "$WORK/${LIBSRTP_PACKAGE/@/-}.tgz" "$TARBALL"
+fi
+actual="sha512-$(node -e "process.stdout.write(require('crypto').createHash('sha512').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$TARBALL")"
+if [[ "$actual" != "$LIBSRTP_INTEGRITY" ]]; then
+  rm -f "$TARBALL"
+  echo "$LIBSRTP_PACKAGE: integrity mismatch (got $actual, want $LIBSRTP_INTEGRITY)" >&2
+  exit 1
+fi
+LIBSRTP="$WORK/libsrtp"
+mkdir -p "$LIBSRTP"
+tar -xzf "$TARBALL" -C "$LIBSRTP" --strip-components=5 "$LIBSRTP_PATH_IN_PACKAGE"
+for p in "$HERE"/libsrtp-patches/*.patch; do
+  patch -d "$LIBSRTP" -p1 --quiet --forward <"$p"
+done
+# GCC 12 defaults to -fno-common; libsrtp 2.3.0 has tentative definitions.
+(cd "$LIBSRTP" &&
+  CFLAGS="-O2 -fPIC -fcommon -Wno-deprecated-declarations" ./configure --enable-openssl --disable-pcap >"$WORK/libsrtp-configure.log" 2>&1 &&
+  make -j "$(nproc)" libsrtp2.a >"$WORK/libsrtp-make.log" 2>&1) || {
+  cat "$WORK/libsrtp-configure.log" "$WORK/libsrtp-make.log" >&2
+  exit 1
+}
+grep -q '^#define OPENSSL 1' "$LIBSRTP/crypto/include/config.h" || {
+  echo "libsrtp was configured without OpenSSL" >&2
+  exit 1
+}
 cp -r "$PKG/worker" "$WORK/worker"
 SRC="$WORK/worker"
 rm -f "$SRC"/subprojects/*.wrap
@@ -84,9 +136,9 @@ libuv_dep = dependency('libuv')
 libuv = empty_lib" "option('build_tests', type: 'boolean', value: false)
 option('build_benchmarks', type: 'boolean', value: false)"
 
-# libsrtp2.pc does not add /usr/include/srtp2, where the worker's includes expect it.
+# Our static libsrtp (built above), not Debian's shared one; it needs libcrypto after it.
 write_subproject libsrtp2 "
-libsrtp2_dep = declare_dependency(dependencies: dependency('libsrtp2'), include_directories: include_directories('/usr/include/srtp2'))
+libsrtp2_dep = declare_dependency(include_directories: include_directories('$LIBSRTP/include'), link_args: ['$LIBSRTP/libsrtp2.a'], dependencies: dependency('openssl', version: '>=3.0'))
 libsrtp2 = empty_lib" "option('crypto-library', type: 'string', value: 'openssl')
 option('crypto-library-kdf', type: 'string', value: 'disabled')
 option('tests', type: 'string', value: 'disabled')"
@@ -104,7 +156,6 @@ absl_container_lib = empty_lib"
 write_subproject catch2 "
 catch2_dep = dependency('catch2')"
 
-start=$(date +%s)
 (cd "$SRC" && meson setup --buildtype release -Db_ndebug=true BUILD >"$WORK/setup.log" 2>&1) || { cat "$WORK/setup.log" >&2; exit 1; }
 ninja -C "$SRC/BUILD" -j "$(nproc)" mediasoup-worker
 mkdir -p "$CACHE_DIR"

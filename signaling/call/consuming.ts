@@ -1,6 +1,6 @@
 // A participant's incoming media: consuming another participant's producer
-// at the same location (paused until the client is ready for it), and
-// pausing or resuming what it receives.
+// at the same location (paused until the client is ready for it). Pausing and
+// resuming what it receives is the viewing feature's (signaling/viewing/).
 import type { types } from 'mediasoup';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import {
@@ -71,12 +71,5 @@ export class Consuming {
       paused: consumer.paused,
       producerPaused: consumer.producerPaused,
     };
-  }
-
-  async setPaused({ peer }: JoinedPeer, req: pb.ISetConsumerPausedRequest): Promise<void> {
-    const c = peer.consumers.get(req.consumerId ?? '');
-    if (!c) throw notFound('consumer');
-    if (req.paused) await c.pause();
-    else await c.resume();
   }
 }

@@ -18,8 +18,7 @@ export type CallRequest =
   | 'produce'
   | 'closeProducer'
   | 'setProducerPaused'
-  | 'consume'
-  | 'setConsumerPaused';
+  | 'consume';
 
 export interface CallServices {
   membership: Membership;
@@ -63,9 +62,5 @@ export function callHandlers(s: CallServices): Handlers<CallRequest> {
       return undefined;
     },
     consume: async (ctx, req) => ({ consume: await s.consuming.consume(ctx.present(), req) }),
-    setConsumerPaused: async (ctx, req) => {
-      await s.consuming.setPaused(ctx.present(), req);
-      return undefined;
-    },
   };
 }

@@ -3,6 +3,7 @@
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { JoinedPeer } from '../domain/room.js';
+import { MAX_LAST_N } from '../domain/roomDefinition.js';
 import { invalid } from '../errors.js';
 import { waitingModeFromWire } from '../wire/roomWire.js';
 import { requireModerator } from './guards.js';
@@ -26,6 +27,10 @@ export class SettingsControl {
       if (req.maxScreenShares > MAX_SCREEN_SHARES)
         throw invalid(`maxScreenShares is at most ${MAX_SCREEN_SHARES}`);
       next.maxScreenShares = req.maxScreenShares;
+    }
+    if (req.lastN != null) {
+      if (req.lastN > MAX_LAST_N) throw invalid(`lastN is at most ${MAX_LAST_N}`);
+      next.lastN = req.lastN;
     }
     if (req.locked != null) next.locked = req.locked;
     if (req.guestsAllowed != null) next.guestsAllowed = req.guestsAllowed;

@@ -20,7 +20,12 @@ export interface RoomSettings {
   selfUnmuteAllowed: boolean;
   participantsMayShareScreen: boolean;
   maxScreenShares: number;
+  /** Cameras forwarded per receiver (last-N); 0: the server's default. */
+  lastN: number;
 }
+
+/** More cameras than a grid shows at once is no limit worth setting. */
+export const MAX_LAST_N = 100;
 
 export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
   waitingRoom: 'guests',
@@ -29,6 +34,7 @@ export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
   selfUnmuteAllowed: true,
   participantsMayShareScreen: false,
   maxScreenShares: 1,
+  lastN: 0,
 };
 
 /** Where in a room a peer is: the main room (MAIN) or a breakout room's id. */

@@ -1,6 +1,6 @@
 // Checks on JSON request bodies of the admin API: each bad field is a 400
 // with a sentence saying what was expected.
-import type { RoomSettings } from '../domain/roomDefinition.js';
+import { MAX_LAST_N, type RoomSettings } from '../domain/roomDefinition.js';
 import { HttpError } from './httpUtil.js';
 
 const WAITING_MODES = ['off', 'guests', 'everyone'] as const;
@@ -48,5 +48,7 @@ export function parseSettings(value: unknown): Partial<RoomSettings> {
   }
   const shares = optionalInt(v, 'maxScreenShares', 0, 16);
   if (shares !== undefined) out.maxScreenShares = shares;
+  const lastN = optionalInt(v, 'lastN', 0, MAX_LAST_N);
+  if (lastN !== undefined) out.lastN = lastN;
   return out;
 }

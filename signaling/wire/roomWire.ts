@@ -97,5 +97,6 @@ export function settingsToWire(s: RoomSettings): pb.IRoomSettings {
     selfUnmuteAllowed: s.selfUnmuteAllowed,
     participantsMayShareScreen: s.participantsMayShareScreen,
     maxScreenShares: s.maxScreenShares,
+    lastN: s.lastN ?? 0,
   };
 }

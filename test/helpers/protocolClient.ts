@@ -122,6 +122,24 @@ export function opusRtpParameters(ssrc: number): pb.IRtpParameters {
   };
 }
 
+/** VP8 as a browser sends it; several ssrcs make it simulcast (L1T3 each, like Chromium's). */
+export function vp8RtpParameters(ssrcs: number[]): pb.IRtpParameters {
+  return {
+    mid: '1',
+    codecs: [
+      {
+        mimeType: 'video/VP8',
+        payloadType: 96,
+        clockRate: 90000,
+        rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'transport-cc' }],
+      },
+    ],
+    headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
+    encodings: ssrcs.map((ssrc) => (ssrcs.length > 1 ? { ssrc, scalabilityMode: 'L1T3' } : { ssrc })),
+    rtcp: { cname: `cname-${ssrcs[0]}`, reducedSize: true },
+  };
+}
+
 export const FAKE_DTLS: pb.IDtlsParameters = {
   role: 'client',
   fingerprints: [

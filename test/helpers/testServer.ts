@@ -7,10 +7,27 @@ import { createLogger } from '../../common/log.js';
 import { type Config, loadConfig } from '../../signaling/config.js';
 import { type RunningServer, startServer } from '../../signaling/server.js';
 
-/** A port free for both TCP and UDP right now (WebRtcServer listens on both). */
-export async function freeTcpUdpPort(): Promise<number> {
+async function portIsFree(port: number): Promise<boolean> {
+  const tcpFree = await new Promise<boolean>((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+  if (!tcpFree) return false;
+  return new Promise<boolean>((resolve) => {
+    const sock = createSocket('udp4');
+    sock.once('error', () => resolve(false));
+    sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive ports free for both TCP and UDP right now
+ * (worker i's WebRtcServer listens on base + i, both protocols).
+ */
+export async function freeTcpUdpPort(count = 1): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
+    const base = await new Promise<number>((resolve, reject) => {
       const srv = createServer();
       srv.once('error', reject);
       srv.listen(0, '127.0.0.1', () => {
@@ -18,12 +35,10 @@ export async function freeTcpUdpPort(): Promise<number> {
         srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
       });
     });
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const sock = createSocket('udp4');
-      sock.once('error', () => resolve(false));
-      sock.bind(port, '127.0.0.1', () => sock.close(() => resolve(true)));
-    });
-    if (udpFree && port >= 1024) return port;
+    if (base < 1024 || base + count > 65535) continue;
+    let free = true;
+    for (let i = 0; i < count && free; i++) free = await portIsFree(base + i);
+    if (free) return base;
   }
   throw new Error('no free port');
 }
@@ -36,6 +51,19 @@ export interface TestServer extends RunningServer {
 }
 
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  // Other processes on a busy machine may take a port between our check and
+  // the workers' bind; a fresh set of ports fixes that.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(overrides);
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).cause ?? err).includes('address already in use')) throw err;
+    }
+  }
+}
+
+async function startOnFreePorts(overrides: Record<string, string>): Promise<TestServer> {
+  const workers = Number(overrides.MEDIASOUP_WORKERS ?? '1');
   const env = {
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
@@ -44,7 +72,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
     MEDIA_LISTEN_IP: '127.0.0.1',
     MEDIA_ANNOUNCED_IP: '127.0.0.1',
     MEDIASOUP_WORKERS: '1',
-    RTC_BASE_PORT: String(await freeTcpUdpPort()),
+    RTC_BASE_PORT: String(await freeTcpUdpPort(workers)),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     WEB_ROOT: fileURLToPath(new URL('../../web/dist', import.meta.url)),
     ...overrides,

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_DTLS, TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { FAKE_DTLS, TestClient, pb, produceMic, vp8RtpParameters } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
@@ -169,6 +169,32 @@ describe('a room over two hosts', () => {
     expect((await pupilAdded).producerAdded?.producer?.participantId).toBe(pupil.id);
     const teacherConsumed = await consume(teacher, teacherRecv.transportId, pupilMic);
     expect(teacherConsumed.consume?.consumerId).toBeTruthy();
+
+    // The teacher's simulcast camera reaches the pupil on B; the pupil's small
+    // tile asks for the smallest layer, which the edge's consumer takes.
+    const sendT = await teacher.c.request({
+      createWebrtcTransport: { direction: pb.TransportDirection.TRANSPORT_DIRECTION_SEND },
+    });
+    const sendId = sendT.webrtcTransport!.transportId!;
+    await teacher.c.request({ connectWebrtcTransport: { transportId: sendId, dtlsParameters: FAKE_DTLS } });
+    const camera = await teacher.c.request({
+      produce: {
+        transportId: sendId,
+        kind: pb.MediaKind.MEDIA_KIND_VIDEO,
+        source: pb.MediaSource.MEDIA_SOURCE_CAMERA,
+        rtpParameters: vp8RtpParameters([7001, 7002, 7003]),
+      },
+    });
+    const cameraConsumer = (await consume(pupil, pupilRecv.transportId, camera.produce!.producerId!)).consume!
+      .consumerId!;
+    await pupil.c.request({ setConsumerPreferredLayers: { consumerId: cameraConsumer, spatialLayer: 0 } });
+    const atHome = a.registry.get('assembly')!.peers.get(pupil.id)!.consumers.get(cameraConsumer)!;
+    expect(atHome.constructor.name).toBe('RemoteConsumer');
+    expect(atHome.preferredLayers).toEqual({ spatialLayer: 0 });
+    const tooBig = await pupil.c.rawRequest({
+      setConsumerPreferredLayers: { consumerId: cameraConsumer, spatialLayer: 3 },
+    });
+    expect(tooBig.error?.code).toBe(pb.ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE);
 
     // A lesson control from A reaches the pupil on B: the teacher mutes them.
     const muted = pupil.c.waitForEvent((e) => Boolean(e.mutedByHost));

@@ -60,11 +60,17 @@ export interface CallListener {
   activeSpeaker(participantId: string): void;
   speaking(participantIds: string[]): void;
   breakoutsChanged(state: pb.IBreakoutsChanged): void;
+  /** A subtitle line (only after subscribeSubtitles): a partial, or the final that replaces it. */
+  subtitleLine(line: pb.ISubtitleLine): void;
+  /** A host turned subtitles on or off or changed their language. */
+  subtitlesChanged(state: pb.ISubtitlesState): void;
   /** This participant was moved (or its media rebuilt after a server fault); media is set up again. */
   moved(location: string, locationName: string, mediaRestart: boolean): void;
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
+  chatEvent?(e: pb.Event): void;
 }
 
 export type SendSource = 'microphone' | 'camera' | 'screen';
@@ -283,6 +289,20 @@ export class CallClient {
   endCall() {
     return this.signaling.request({ endCall: {} });
   }
+
+  /** Subtitles: receive the lines or not (anyone), turn them on or off for the room (hosts). */
+  async subscribeSubtitles(subscribe: boolean): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ subscribeSubtitles: { subscribe } })).subtitles ?? {};
+  }
+
+  async setSubtitles(enabled: boolean, language?: pb.SubtitleLanguage): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ setSubtitles: { enabled, language } })).subtitles ?? {};
+  }
+
+  async getSubtitles(): Promise<pb.ISubtitlesState> {
+    return (await this.signaling.request({ getSubtitles: {} })).subtitles ?? {};
+  }
+
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
@@ -652,6 +672,22 @@ export class CallClient {
         });
       case 'moved':
         return this.later(() => this.relocate(e.moved!));
+      case 'subtitleLine':
+        // Straight away: a caption waits for no media set-up.
+        this.listener.subtitleLine(e.subtitleLine!);
+        return;
+      case 'subtitlesChanged':
+        this.listener.subtitlesChanged(e.subtitlesChanged?.state ?? {});
+        return;
+      case 'chatMessage':
+      case 'chatChanged':
+      case 'chatMyFlags':
+      case 'commentPending':
+        // The lesson's chat: the chat panel of the call view takes these (messaging/).
+        return this.later(() => this.listener.chatEvent?.(e));
+      case 'videoSuppressed':
+        // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
+        return;
       case undefined:
         // An event this client is too old to know: nothing to do.
         return;

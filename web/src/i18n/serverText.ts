@@ -32,6 +32,21 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_WHITEBOARD_CLOSED]: 'error.45',
   [pb.ErrorCode.ERROR_CODE_WHITEBOARD_NO_RIGHTS]: 'error.46',
   [pb.ErrorCode.ERROR_CODE_WHITEBOARD_FULL]: 'error.47',
+  [pb.ErrorCode.ERROR_CODE_SUBTITLES_UNAVAILABLE]: 'error.25',
+  [pb.ErrorCode.ERROR_CODE_CHAT_READ_ONLY]: 'error.28',
+  [pb.ErrorCode.ERROR_CODE_CHAT_GUESTS_MAY_NOT_WRITE]: 'error.29',
+  [pb.ErrorCode.ERROR_CODE_CHAT_MESSAGE_TOO_LONG]: 'error.30',
+  [pb.ErrorCode.ERROR_CODE_CHAT_MESSAGE_NOT_FOUND]: 'error.31',
+  [pb.ErrorCode.ERROR_CODE_CHAT_NOT_YOUR_MESSAGE]: 'error.32',
+  [pb.ErrorCode.ERROR_CODE_CHAT_EDIT_WINDOW_PASSED]: 'error.33',
+  [pb.ErrorCode.ERROR_CODE_CHAT_UNAVAILABLE]: 'error.34',
+  [pb.ErrorCode.ERROR_CODE_CHAT_ALREADY_VOTED]: 'error.35',
+  [pb.ErrorCode.ERROR_CODE_CHAT_POLL_CLOSED]: 'error.36',
+  [pb.ErrorCode.ERROR_CODE_CHAT_COMMENTS_OFF]: 'error.37',
+  [pb.ErrorCode.ERROR_CODE_CHAT_MESSAGE_DELETED]: 'error.38',
+  [pb.ErrorCode.ERROR_CODE_CHAT_NOT_A_POLL]: 'error.39',
+  [pb.ErrorCode.ERROR_CODE_NOT_LAYERED]: 'error.56',
+  [pb.ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE]: 'error.57',
 };
 
 /** A sentence for any failure: a server error code, a timeout or a lost connection. */

@@ -12,6 +12,7 @@ import { RequestError } from '../signalingClient.js';
 import { BoardSession } from '../whiteboard/boardSession.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
+import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
 export type Phase = 'check' | 'joining' | 'waiting' | 'call' | 'reconnecting' | 'ended';
@@ -85,10 +86,11 @@ export class CallStore implements CallListener {
   readonly notices = signal<Notice[]>([]);
   readonly reactions = signal<ShownReaction[]>([]);
   readonly toasts = new Toasts();
+  /** Subtitles: availability, this person's choice, the captions on screen. */
+  readonly subtitles: SubtitlesStore;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
-  // Seams for parts that land later: subtitles fill `caption`, recording sets `recording`.
-  readonly caption = signal('');
+  // Seam for a part that lands later: recording sets `recording`.
   readonly recording = signal(false);
   /** The whiteboard where this person is (its drawing part loads when it is shown). */
   readonly board: BoardSession;
@@ -110,6 +112,7 @@ export class CallStore implements CallListener {
     this.board = new BoardSession(this.call, this.self, (key, params) =>
       this.toast(key, params, 'info', 8000, 'board'),
     );
+    this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
   }
 
@@ -162,6 +165,7 @@ export class CallStore implements CallListener {
       this.participantCount.value = this.call.participantCount;
       this.phase.value = 'call';
     });
+    void this.subtitles.load();
     await this.publishLocal(choice);
   }
 
@@ -532,6 +536,14 @@ export class CallStore implements CallListener {
       this.speakingNow.value = new Set(participantIds);
       this.lastSpoke.value = spoke;
     });
+  }
+
+  subtitleLine(line: pb.ISubtitleLine): void {
+    this.subtitles.line(line);
+  }
+
+  subtitlesChanged(state: pb.ISubtitlesState): void {
+    this.subtitles.changed(state);
   }
 
   breakoutsChanged(state: pb.IBreakoutsChanged): void {

@@ -8,6 +8,8 @@ import { LanguageSwitch } from './LanguageSwitch.js';
 import { Menu, MenuItem } from './Menu.js';
 import { useStore } from './context.js';
 import {
+  Captions,
+  CaptionsOff,
   Ellipsis,
   Hand,
   LayoutGrid,
@@ -64,6 +66,9 @@ export function ControlBar() {
   const settings = store.settings.value;
   const mayShare = moderator || Boolean(settings.participantsMayShareScreen);
   const cue = store.allowedCue.value;
+  const subtitles = store.subtitles.state.value;
+  const subtitlesOn = Boolean(subtitles.enabled);
+  const captionsShown = Boolean(subtitles.subscribed);
 
   const micLabel = !store.hasMic.value
     ? t('ctl.noDevice')
@@ -155,6 +160,20 @@ export function ControlBar() {
           <Hand aria-hidden="true" />
           <span class="label">{t('ctl.hand')}</span>
         </button>
+        {subtitlesOn ? (
+          <button
+            type="button"
+            id="captions-button"
+            class={`control wide-only ${captionsShown ? 'active' : ''}`}
+            aria-pressed={captionsShown}
+            aria-label={captionsShown ? t('ctl.captionsHide') : t('ctl.captionsShow')}
+            title={captionsShown ? t('ctl.captionsHide') : t('ctl.captionsShow')}
+            onClick={() => void store.subtitles.toggleCaptions()}
+          >
+            {captionsShown ? <Captions aria-hidden="true" /> : <CaptionsOff aria-hidden="true" />}
+            <span class="label">{t('ctl.captions')}</span>
+          </button>
+        ) : null}
         <div class="wide-only">
           <Menu
             label={t('ctl.reactions')}
@@ -213,6 +232,14 @@ export function ControlBar() {
                   </MenuItem>
                 </div>
               ) : null}
+              {subtitlesOn ? (
+                <div class="narrow-only">
+                  <MenuItem close={close} onSelect={() => void store.subtitles.toggleCaptions()}>
+                    <Captions aria-hidden="true" />{' '}
+                    {captionsShown ? t('ctl.captionsHide') : t('ctl.captionsShow')}
+                  </MenuItem>
+                </div>
+              ) : null}
               {morePanels.map((p) => (
                 <MenuItem
                   key={p.id}
@@ -248,6 +275,19 @@ export function ControlBar() {
                   >
                     {settings.locked ? <LockOpen aria-hidden="true" /> : <Lock aria-hidden="true" />}{' '}
                     {settings.locked ? t('ctl.unlock') : t('ctl.lock')}
+                  </MenuItem>
+                  <MenuItem
+                    close={close}
+                    data={{ id: 'subtitles-room' }}
+                    disabled={!subtitles.available && !subtitlesOn}
+                    onSelect={() => void store.subtitles.toggleForRoom()}
+                  >
+                    {subtitlesOn ? <CaptionsOff aria-hidden="true" /> : <Captions aria-hidden="true" />}{' '}
+                    {subtitlesOn
+                      ? t('ctl.subtitlesOff')
+                      : subtitles.available
+                        ? t('ctl.subtitlesOn')
+                        : t('ctl.subtitlesUnavailable')}
                   </MenuItem>
                   <MenuItem
                     close={close}

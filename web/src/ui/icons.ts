@@ -2,7 +2,12 @@
 // look the same on every machine, with or without a colour emoji font.
 export {
   ArrowLeft,
+  ChartColumn,
+  Paperclip,
+  Star,
   Ban,
+  Captions,
+  CaptionsOff,
   Brain,
   Check,
   ChevronLeft,

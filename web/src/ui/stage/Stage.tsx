@@ -161,13 +161,19 @@ export function Stage() {
   );
 }
 
-/** One line of subtitles over the stage, when there are any. */
+/** The subtitle lines over the stage (each speaker's latest), when this person shows them. */
 function Caption() {
   const store = useStore();
-  const text = store.caption.value;
-  return text ? (
-    <p class="caption-line" aria-live="polite">
-      {text}
-    </p>
-  ) : null;
+  const captions = store.subtitles.captions.value;
+  if (!store.subtitles.state.value.subscribed || captions.length === 0) return null;
+  return (
+    <div class="caption-line" id="captions" aria-live="polite">
+      {captions.map((c) => (
+        <p key={c.participantId} class={c.final ? 'caption final' : 'caption partial'}>
+          <span class="caption-speaker">{c.name}: </span>
+          {c.text}
+        </p>
+      ))}
+    </div>
+  );
 }

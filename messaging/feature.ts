@@ -1,0 +1,188 @@
+// The messenger as a feature of the server: its own WebSocket endpoint
+// (/chat) and HTTP routes (uploads, downloads, the admin API for people and
+// chats, viewers' comments), the lesson chat of every room answered from the
+// call's own socket (requests 90-119), and calls started from a chat. It
+// keeps its own two Redis connections (commands, and events). Without
+// REDIS_URL everything answers "unavailable" and nothing else changes; a
+// Redis that goes away makes requests fail with a typed UNAVAILABLE until it
+// is back.
+import { Redis } from 'ioredis';
+import type client from 'prom-client';
+import type uWS from 'uWebSockets.js';
+import type { Logger } from '../common/log.js';
+import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import type { RoomFanout } from '../signaling/fanout/topics.js';
+import type { JoinTokens } from '../signaling/http/joinTokens.js';
+import type { Feature } from '../signaling/requests/features.js';
+import { registerAdminRoutes } from './adminRoutes.js';
+import { type CallRooms, CallStarter } from './calls.js';
+import type { MessagingConfig } from './config.js';
+import { CHAT_PATH, ChatEndpoint } from './endpoint.js';
+import { FileLinks } from './fileLinks.js';
+import { Downloads } from './files/downloads.js';
+import { Uploads } from './files/uploads.js';
+import { type CallChatRequest, callChatHandlers } from './lesson/callChatHandlers.js';
+import { registerCommentRoutes } from './lesson/commentRoutes.js';
+import { LessonChats } from './lesson/lessonChats.js';
+import { deliverLessonChats } from './lesson/lessonDelivery.js';
+import { Messenger } from './messenger.js';
+import { ChatMetrics } from './metrics.js';
+import { UserTokens } from './userTokens.js';
+
+export interface MessagingDeps {
+  app: uWS.TemplatedApp;
+  config: MessagingConfig;
+  redisUrl: string | null;
+  tokenSecret: string;
+  tokenIssuer: string;
+  /** The server's metrics registry. */
+  metricsRegistry: client.Registry;
+  /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
+  registry: RoomRegistry;
+  joinTokens: JoinTokens;
+  /** Where the call's room events go (the in-call chat's live changes). */
+  out: RoomFanout;
+  maxFrameBytes: number;
+  log: Logger;
+}
+
+export interface MessagingFeature {
+  feature: Feature<CallChatRequest>;
+  messenger: Messenger | null;
+  health(): { status: 'ok' | 'unavailable' | 'off'; connections: number };
+}
+
+export const CHAT_MAX_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
+
+/** Rooms for calls started from a chat, and each member's own join link. */
+function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
+  return {
+    async createRoom(title) {
+      return (await registry.createStored({ title })).id;
+    },
+    async joinUrl(roomId, user, role) {
+      const room = await registry.find(roomId);
+      if (!room) throw new Error(`room ${roomId} is gone`);
+      const minted = await joinTokens.mint(
+        room,
+        { displayName: user.name, userId: user.id, sortName: user.sort },
+        role,
+      );
+      return minted.joinUrl;
+    },
+  };
+}
+
+export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
+  const log = deps.log.child({ part: 'messaging' });
+  const tokens = new UserTokens(deps.tokenSecret, deps.tokenIssuer);
+  let endpoint: ChatEndpoint | null = null;
+  const metrics = new ChatMetrics(deps.metricsRegistry, () => endpoint?.connectionCount ?? 0);
+  let messenger: Messenger | null = null;
+  let lessons: LessonChats | null = null;
+  const connections: Redis[] = [];
+  if (deps.redisUrl) {
+    // Requests fail fast while Redis is away (typed UNAVAILABLE) instead of queueing.
+    const redis = new Redis(deps.redisUrl, {
+      enableAutoPipelining: true,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 10_000,
+    });
+    const sub = new Redis(deps.redisUrl);
+    for (const [name, r] of [
+      ['commands', redis],
+      ['events', sub],
+    ] as const) {
+      r.on('error', (err) => log.warn({ err, connection: name }, 'chat store connection error'));
+      connections.push(r);
+    }
+    messenger = new Messenger(
+      redis,
+      sub,
+      deps.config,
+      (topic, bytes) => deps.app.publish(topic, bytes, true),
+      metrics,
+      log,
+    );
+    lessons = new LessonChats(messenger);
+    deliverLessonChats(messenger, deps.registry, deps.out);
+    void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
+  } else {
+    log.info('REDIS_URL is not set: the messenger is unavailable');
+  }
+  const files = () => messenger?.files ?? null;
+  const fileLinks = new FileLinks(
+    deps.tokenSecret,
+    deps.config.fileUrlTtlSeconds,
+    () => messenger?.chats ?? null,
+    files,
+  );
+  const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
+  endpoint = new ChatEndpoint(
+    deps.app,
+    {
+      maxFrameBytes: deps.maxFrameBytes,
+      maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
+      idleTimeoutSeconds: 60,
+    },
+    { messenger, tokens, calls, fileLinks, metrics, log, maxFrameBytes: deps.maxFrameBytes },
+    metrics,
+    log,
+  );
+  const chatEndpoint = endpoint;
+
+  const feature: Feature<CallChatRequest> = {
+    name: 'messaging',
+    handlers: callChatHandlers(
+      () => messenger,
+      () => lessons,
+    ),
+    attach(room) {
+      if (!lessons) return;
+      const l = lessons;
+      const admit = (peer: Parameters<LessonChats['admit']>[1]) =>
+        void l
+          .admit(room, peer)
+          .catch((err: unknown) => log.warn({ err, room: room.id }, 'cannot add someone to the lesson chat'));
+      room.events.on('participantJoined', ({ peer }) => admit(peer));
+      room.events.on('roleChanged', ({ peer }) => admit(peer));
+      room.events.on('callEnded', () => l.forget(room.id));
+    },
+    routes(router) {
+      chatEndpoint.attach();
+      new Uploads(
+        deps.config.uploadDir,
+        deps.config.maxUploadBytes,
+        () => messenger,
+        files,
+        tokens,
+        metrics,
+        log,
+      ).register(router.app);
+      new Downloads(
+        deps.config.uploadDir,
+        fileLinks,
+        tokens,
+        files,
+        () => messenger?.chatStore ?? null,
+        metrics,
+        log,
+      ).register(router.app);
+      registerAdminRoutes(router, { tokens, messenger });
+      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
+      log.info({ path: CHAT_PATH, store: deps.redisUrl ? 'redis' : 'none' }, 'messenger ready');
+    },
+    close() {
+      chatEndpoint.closeAll('the server is shutting down');
+      for (const r of connections) r.disconnect();
+    },
+  };
+  return {
+    feature,
+    messenger,
+    health: () => ({
+      status: !messenger ? 'off' : messenger.available ? 'ok' : 'unavailable',
+      connections: chatEndpoint.connectionCount,
+    }),
+  };
+}

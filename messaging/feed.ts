@@ -1,0 +1,298 @@
+// Live delivery on one host. Every host hears every chat event on one Redis
+// channel (published by the store in the order the changes happened) and
+// hands it to its own connections: a message is encoded once and published
+// on the chat's uWS topic, so a 2000-member chat costs one encode and one
+// native fan-out.
+//
+// A connection joins a chat's topic only once it has caught up: until then
+// events for that chat are buffered for it, the catch-up is read from Redis
+// and sent, and the buffer is replayed without what the catch-up already
+// held, all before the connection subscribes. So it gets every change after
+// its cursor, in order, exactly once. Members who may not see a chat's older
+// messages stay off the topic and get only the messages they may see.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { type ChatService, sharedChatToWire } from './chats.js';
+import type { ChatMetrics } from './metrics.js';
+import { type StoredMessage, messageToWire } from './records.js';
+import type { ChatStore } from './store/chatStore.js';
+import { EVENTS_CHANNEL } from './store/keys.js';
+import { encodeChatEvent } from './wire.js';
+
+import cpb = schoolcall.chat.v1;
+
+export interface ChatSocket {
+  readonly id: string;
+  readonly closed: boolean;
+  send(bytes: Uint8Array): void;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  close(reason: string): void;
+}
+
+interface Buffered {
+  /** 0 for events outside the rev order (chat info). */
+  rev: number;
+  seq: number;
+  bytes: Uint8Array;
+}
+
+type Follow =
+  | { mode: 'syncing'; buffer: Buffered[] }
+  | { mode: 'live' }
+  | { mode: 'restricted'; visibleFrom: number };
+
+/** What a catch-up sent, so the buffered events it already covered are skipped. */
+export interface CaughtUp {
+  rev: number;
+  sent: Map<number, number>;
+  visibleFrom: number;
+}
+
+/** A connection's buffered events past this many: it is closed and resumes from its cursor. */
+const MAX_BUFFERED = 10_000;
+
+export class ChatConnection {
+  readonly follows = new Map<string, Follow>();
+
+  constructor(
+    readonly socket: ChatSocket,
+    readonly userId: string,
+  ) {}
+}
+
+export const chatTopic = (chatId: string) => `c/${chatId}`;
+
+/** A chat event as published by the store (see store/lua and chatStore.ts). */
+export type FeedEvent =
+  | { t: 'm'; c: string; r: StoredMessage }
+  | {
+      t: 'my';
+      c: string;
+      u: string;
+      s: number;
+      f: { rx: string[] | object; v: number[] | object; imp: boolean };
+    }
+  | { t: 'rd'; c: string; u: string; s: number; n: number; d: boolean }
+  | { t: 'ca'; c: string; u: string[] }
+  | { t: 'cr'; c: string; u: string[]; why: string }
+  | { t: 'cc'; c: string }
+  | { t: 'ru'; c: string; u: string };
+
+const arr = <T>(v: T[] | object): T[] => (Array.isArray(v) ? v : []);
+
+export class ChatFeed {
+  /** Others on this host that act on chat events too (the call's in-call chat). */
+  private readonly listeners: ((e: FeedEvent) => void)[] = [];
+  private readonly byUser = new Map<string, Set<ChatConnection>>();
+  /** Connections following a chat outside its topic: catching up, or restricted. */
+  private readonly watchers = new Map<string, Set<ChatConnection>>();
+
+  constructor(
+    private readonly sub: Redis,
+    private readonly publish: (topic: string, bytes: Uint8Array) => void,
+    private readonly chats: ChatStore,
+    private readonly chatService: ChatService,
+    private readonly metrics: ChatMetrics,
+    private readonly log: Logger,
+  ) {}
+
+  private subscribedOnce = false;
+
+  /** Whether this host hears chat events now (nobody is served before). */
+  get listening(): boolean {
+    return this.subscribedOnce && this.sub.status === 'ready';
+  }
+
+  async start(): Promise<void> {
+    this.sub.on('message', (_channel: string, payload: string) => this.onEvent(payload));
+    this.sub.on('ready', () => {
+      // Events published while we were not subscribed are lost to this host:
+      // its connections reconnect and resume from their cursors.
+      if (this.subscribedOnce) this.dropAll('the server lost its link to the store; reconnect');
+    });
+    await this.sub.subscribe(EVENTS_CHANNEL);
+    this.subscribedOnce = true;
+  }
+
+  listen(listener: (e: FeedEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  add(conn: ChatConnection): void {
+    const set = this.byUser.get(conn.userId) ?? new Set();
+    this.byUser.set(conn.userId, set);
+    set.add(conn);
+  }
+
+  remove(conn: ChatConnection): void {
+    const set = this.byUser.get(conn.userId);
+    set?.delete(conn);
+    if (set?.size === 0) this.byUser.delete(conn.userId);
+    for (const chatId of conn.follows.keys()) this.unwatch(chatId, conn);
+    conn.follows.clear();
+  }
+
+  /** Starts following a chat: its events are held for this connection until finish(). */
+  begin(conn: ChatConnection, chatId: string): void {
+    if (conn.follows.get(chatId)?.mode === 'live') conn.socket.unsubscribe(chatTopic(chatId));
+    conn.follows.set(chatId, { mode: 'syncing', buffer: [] });
+    const set = this.watchers.get(chatId) ?? new Set();
+    this.watchers.set(chatId, set);
+    set.add(conn);
+  }
+
+  /** The catch-up is sent: replay what it did not cover, then go live. */
+  finish(conn: ChatConnection, chatId: string, caught: CaughtUp): void {
+    const follow = conn.follows.get(chatId);
+    if (follow?.mode !== 'syncing' || conn.socket.closed) return;
+    for (const b of follow.buffer) {
+      if (b.rev !== 0 && (b.rev <= caught.rev || (caught.sent.get(b.seq) ?? 0) >= b.rev)) continue;
+      if (b.seq !== 0 && b.seq < caught.visibleFrom) continue;
+      conn.socket.send(b.bytes);
+    }
+    if (caught.visibleFrom > 1) {
+      conn.follows.set(chatId, { mode: 'restricted', visibleFrom: caught.visibleFrom });
+      return;
+    }
+    this.unwatch(chatId, conn);
+    conn.follows.set(chatId, { mode: 'live' });
+    conn.socket.subscribe(chatTopic(chatId));
+  }
+
+  /** Stops following a chat (left, removed, or the catch-up failed). */
+  stop(conn: ChatConnection, chatId: string): void {
+    if (conn.follows.get(chatId)?.mode === 'live') conn.socket.unsubscribe(chatTopic(chatId));
+    conn.follows.delete(chatId);
+    this.unwatch(chatId, conn);
+  }
+
+  private unwatch(chatId: string, conn: ChatConnection): void {
+    const set = this.watchers.get(chatId);
+    set?.delete(conn);
+    if (set?.size === 0) this.watchers.delete(chatId);
+  }
+
+  private onEvent(payload: string): void {
+    let e: FeedEvent;
+    try {
+      e = JSON.parse(payload) as FeedEvent;
+    } catch (err) {
+      this.log.error({ err }, 'unreadable chat event');
+      return;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(e);
+      } catch (err) {
+        this.log.error({ err, event: e.t }, 'a chat event listener failed');
+      }
+    }
+    switch (e.t) {
+      case 'm':
+        this.toChat(e.c, encodeChatEvent({ message: messageToWire(e.c, e.r) }), e.r.rev, e.r.seq);
+        this.metrics.eventsFannedOut.inc();
+        return;
+      case 'my':
+        this.toUser(
+          e.u,
+          encodeChatEvent({
+            myFlags: {
+              chatId: e.c,
+              seq: e.s,
+              myReactions: arr(e.f.rx),
+              myVotes: arr(e.f.v),
+              important: e.f.imp,
+            },
+          }),
+        );
+        return;
+      case 'rd': {
+        const bytes = encodeChatEvent({ read: { chatId: e.c, userId: e.u, seq: e.s, unread: e.n } });
+        // In a direct chat the other person sees it too; their topic has both.
+        if (e.d) this.toChat(e.c, bytes, 0, 0);
+        else this.toUser(e.u, bytes);
+        return;
+      }
+      case 'ca':
+        for (const u of e.u) for (const conn of this.byUser.get(u) ?? []) void this.added(conn, e.c);
+        return;
+      case 'cr':
+        for (const u of e.u) {
+          for (const conn of this.byUser.get(u) ?? []) {
+            this.stop(conn, e.c);
+            conn.socket.send(encodeChatEvent({ chatRemoved: { chatId: e.c, reason: e.why } }));
+          }
+        }
+        return;
+      case 'cc':
+        void this.chatChanged(e.c);
+        return;
+      case 'ru':
+        for (const conn of this.byUser.get(e.u) ?? []) void this.roleChanged(conn, e.c);
+        return;
+    }
+  }
+
+  private toChat(chatId: string, bytes: Uint8Array, rev: number, seq: number): void {
+    this.publish(chatTopic(chatId), bytes);
+    for (const conn of this.watchers.get(chatId) ?? []) {
+      const follow = conn.follows.get(chatId);
+      if (follow?.mode === 'syncing') {
+        follow.buffer.push({ rev, seq, bytes });
+        if (follow.buffer.length > MAX_BUFFERED)
+          conn.socket.close('fell behind while catching up; reconnect');
+      } else if (follow?.mode === 'restricted' && (seq === 0 || seq >= follow.visibleFrom)) {
+        conn.socket.send(bytes);
+      }
+    }
+  }
+
+  private toUser(userId: string, bytes: Uint8Array): void {
+    for (const conn of this.byUser.get(userId) ?? []) conn.socket.send(bytes);
+  }
+
+  /** Someone here was added to a chat: announce it, then follow it live. */
+  private async added(conn: ChatConnection, chatId: string): Promise<void> {
+    this.begin(conn, chatId);
+    try {
+      const chat = await this.chatService.summaryFor(chatId, conn.userId);
+      if (conn.socket.closed || conn.follows.get(chatId)?.mode !== 'syncing') return;
+      conn.socket.send(encodeChatEvent({ chatAdded: chat }));
+      this.finish(conn, chatId, { rev: chat.rev ?? 0, sent: new Map(), visibleFrom: chat.visibleFrom ?? 1 });
+    } catch (err) {
+      this.stop(conn, chatId);
+      this.log.warn({ err, chat: chatId }, 'cannot follow a chat someone was added to');
+    }
+  }
+
+  private async chatChanged(chatId: string): Promise<void> {
+    try {
+      const [chat, pins] = await Promise.all([this.chats.chat(chatId), this.chats.pins(chatId)]);
+      if (!chat) return;
+      this.toChat(chatId, encodeChatEvent({ chatChanged: sharedChatToWire(chat, pins) }), 0, 0);
+    } catch (err) {
+      this.log.warn({ err, chat: chatId }, 'cannot announce a chat change');
+    }
+  }
+
+  private async roleChanged(conn: ChatConnection, chatId: string): Promise<void> {
+    try {
+      const chat: cpb.IChat = await this.chatService.summaryFor(chatId, conn.userId);
+      if (!conn.socket.closed) conn.socket.send(encodeChatEvent({ chatChanged: chat }));
+    } catch (err) {
+      this.log.warn({ err, chat: chatId }, 'cannot announce a role change');
+    }
+  }
+
+  dropAll(reason: string): void {
+    for (const set of [...this.byUser.values()]) for (const conn of [...set]) conn.socket.close(reason);
+  }
+}

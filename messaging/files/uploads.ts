@@ -1,0 +1,176 @@
+// Resumable attachment uploads over the tus protocol (tus.io), served by the
+// maintained @tus/server with its file store, on our uWebSockets.js listener
+// through the server's web-standard handler (handleWeb): one port for
+// everything, and standard tus clients (tus-js-client in the web client)
+// resume an interrupted upload from the last byte the server has. The
+// request body is streamed to disk with backpressure (uWS pause/resume), so
+// a 4 GB file is never held in memory.
+//
+// Every request carries the uploader's user token (Authorization: Bearer);
+// an upload is created only for a chat the uploader may write in, and only
+// its uploader may continue it.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { FileStore } from '@tus/file-store';
+import { Server, type Upload } from '@tus/server';
+import type uWS from 'uWebSockets.js';
+import type { Logger } from '../../common/log.js';
+import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
+import type { Messenger } from '../messenger.js';
+import type { ChatMetrics } from '../metrics.js';
+import { requireWrite } from '../permissions.js';
+import type { UserTokens } from '../userTokens.js';
+import type { FileRecords } from './fileRecords.js';
+import { makePreview } from './previews.js';
+import { toWebRequest, writeWebResponse } from './uwsWeb.js';
+
+export const UPLOADS_PATH = '/api/chat/uploads';
+const FILE_NAME_MAX = 255;
+
+interface TusError {
+  status_code: number;
+  body: string;
+}
+
+const HTTP_STATUS: Partial<Record<ChatErrorCode, number>> = {
+  [ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED]: 401,
+  [ChatErrorCode.CHAT_ERROR_TOKEN_EXPIRED]: 401,
+  [ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND]: 404,
+  [ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND]: 404,
+  [ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT]: 400,
+  [ChatErrorCode.CHAT_ERROR_UNAVAILABLE]: 503,
+};
+
+export class Uploads {
+  private readonly tus: Server;
+
+  constructor(
+    private readonly uploadDir: string,
+    private readonly maxBytes: number,
+    private readonly messenger: () => Messenger | null,
+    private readonly files: () => FileRecords | null,
+    private readonly tokens: UserTokens,
+    private readonly metrics: ChatMetrics,
+    private readonly log: Logger,
+  ) {
+    mkdirSync(uploadDir, { recursive: true });
+    this.tus = new Server({
+      path: UPLOADS_PATH,
+      datastore: new FileStore({ directory: uploadDir }),
+      maxSize: maxBytes,
+      relativeLocation: true,
+      // Same origin only: nothing else needs to upload here from a browser.
+      allowedOrigins: () => false,
+      namingFunction: () => randomBytes(18).toString('base64url'),
+      onIncomingRequest: (req, uploadId) => this.authorize(req, uploadId),
+      onUploadCreate: (req, upload) => this.created(req, upload),
+      onUploadFinish: (_req, upload) => this.finished(upload),
+      onResponseError: (_req, err) => this.countError(err),
+    });
+  }
+
+  register(app: uWS.TemplatedApp): void {
+    const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
+      const request = toWebRequest(res, req);
+      void this.tus
+        .handleWeb(request.request)
+        .then((response) => writeWebResponse(request, response))
+        .catch((err: unknown) => {
+          this.log.error({ err }, 'upload request failed');
+          writeWebResponse(request, new Response('internal error\n', { status: 500 }));
+        });
+    };
+    app.any(UPLOADS_PATH, handle);
+    app.any(`${UPLOADS_PATH}/*`, handle);
+  }
+
+  private fail(error: ChatError): TusError {
+    this.metrics.rejected.inc({ reason: `upload_${chatErrorLabel(error.code)}` });
+    return { status_code: HTTP_STATUS[error.code] ?? 403, body: `${error.message}\n` };
+  }
+
+  private async userOf(req: Request) {
+    const auth = /^Bearer (.+)$/.exec(req.headers.get('authorization') ?? '');
+    try {
+      return await this.tokens.verify(auth?.[1] ?? '');
+    } catch (err) {
+      throw err instanceof ChatError ? this.fail(err) : err;
+    }
+  }
+
+  /** Every request: a valid user token; an existing upload only by its uploader. */
+  private async authorize(req: Request, uploadId: string): Promise<void> {
+    const user = await this.userOf(req);
+    if (req.method === 'POST' || req.method === 'OPTIONS') return;
+    const files = this.files();
+    if (!files)
+      throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'uploads are unavailable'));
+    const record = await files.get(uploadId);
+    if (!record || record.owner !== user.userId) {
+      throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'no such upload'));
+    }
+  }
+
+  private async created(req: Request, upload: Upload): Promise<{ metadata?: Upload['metadata'] }> {
+    const messenger = this.messenger();
+    const files = this.files();
+    if (!messenger || !files) {
+      throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'uploads are unavailable'));
+    }
+    const user = await this.userOf(req);
+    const meta = upload.metadata ?? {};
+    const size = upload.size;
+    if (size === undefined) {
+      throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, 'Upload-Length is required'));
+    }
+    if (size > this.maxBytes) {
+      throw this.fail(
+        new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, `files are at most ${this.maxBytes} bytes`),
+      );
+    }
+    const name = (meta.filename ?? '').slice(0, FILE_NAME_MAX) || 'file';
+    const type = /^[\w.+-]+\/[\w.+-]+$/.test(meta.filetype ?? '')
+      ? meta.filetype!
+      : 'application/octet-stream';
+    const caller = {
+      user: {
+        id: user.userId,
+        name: user.displayName,
+        sort: user.sortName,
+        role: user.role,
+        school: user.schoolId,
+      },
+      guest: false,
+    };
+    try {
+      const { chat, member } = await messenger.chats.access(meta.chatId ?? '', caller);
+      requireWrite(chat, member, caller);
+      await files.create({ id: upload.id, owner: user.userId, chat: chat.id, name, type, size });
+    } catch (err) {
+      throw err instanceof ChatError ? this.fail(err) : err;
+    }
+    return {};
+  }
+
+  private async finished(upload: Upload): Promise<Record<string, never>> {
+    const files = this.files();
+    const record = await files?.get(upload.id);
+    if (!files || !record) return {};
+    const preview = record.type.startsWith('image/')
+      ? await makePreview(this.uploadDir, upload.id).catch((err: unknown) => {
+          this.log.warn({ err, file: upload.id }, 'no preview for an image');
+          return null;
+        })
+      : null;
+    await files.finish(upload.id, preview);
+    this.metrics.uploads.inc({ result: 'finished' });
+    this.metrics.uploadedBytes.inc(record.size);
+    return {};
+  }
+
+  private countError(err: Error | TusError): TusError | undefined {
+    if ('status_code' in err && err.status_code === 413)
+      this.metrics.rejected.inc({ reason: 'upload_too_large' });
+    return undefined;
+  }
+}

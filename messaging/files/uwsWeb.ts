@@ -1,0 +1,121 @@
+// A uWebSockets.js request as a web-standard Request (streamed body with
+// backpressure: uWS is paused while the consumer is not reading), and a
+// web-standard Response written back to uWS.
+import type uWS from 'uWebSockets.js';
+
+export interface BridgedRequest {
+  request: Request;
+  res: uWS.HttpResponse;
+  aborted: boolean;
+  method: string;
+  /** The whole body was read (or there was none). */
+  bodyDone: boolean;
+}
+
+/** Bytes the body stream holds before uWS is paused. */
+const BODY_HIGH_WATER = 1024 * 1024;
+
+/** Must be called synchronously inside the uWS handler. */
+export function toWebRequest(res: uWS.HttpResponse, req: uWS.HttpRequest): BridgedRequest {
+  const method = req.getMethod().toUpperCase();
+  const query = req.getQuery();
+  const headers = new Headers();
+  req.forEach((k, v) => headers.append(k, v));
+  const url = `http://${headers.get('host') ?? 'localhost'}${req.getUrl()}${query ? `?${query}` : ''}`;
+  const hasBody = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+  const bridged: BridgedRequest = {
+    request: null as unknown as Request,
+    res,
+    aborted: false,
+    method,
+    bodyDone: !hasBody,
+  };
+  let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
+  let paused = false;
+  let finished = false;
+  res.onAborted(() => {
+    bridged.aborted = true;
+    if (!finished) {
+      finished = true;
+      controller?.error(new Error('the client went away'));
+    }
+  });
+  let body: ReadableStream<Uint8Array> | null = null;
+  if (hasBody) {
+    body = new ReadableStream<Uint8Array>(
+      {
+        start(c) {
+          controller = c;
+        },
+        pull() {
+          if (paused && !bridged.aborted) {
+            paused = false;
+            res.resume();
+          }
+        },
+        cancel() {
+          finished = true;
+        },
+      },
+      new ByteLengthQueuingStrategy({ highWaterMark: BODY_HIGH_WATER }),
+    );
+    res.onData((chunk, isLast) => {
+      if (finished || !controller) return;
+      // uWS reuses the chunk's memory after this callback: copy it.
+      if (chunk.byteLength > 0) controller.enqueue(new Uint8Array(chunk.slice(0)));
+      if (isLast) {
+        finished = true;
+        bridged.bodyDone = true;
+        controller.close();
+      } else if ((controller.desiredSize ?? 1) <= 0 && !paused) {
+        paused = true;
+        res.pause();
+      }
+    });
+  }
+  bridged.request = new Request(url, {
+    method,
+    headers,
+    body,
+    ...(body ? { duplex: 'half' } : {}),
+  } as RequestInit);
+  return bridged;
+}
+
+const SKIPPED_HEADERS = new Set(['content-length', 'connection', 'transfer-encoding']);
+
+const REASONS: Record<number, string> = {
+  200: 'OK',
+  201: 'Created',
+  204: 'No Content',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  460: 'Checksum Mismatch',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Writes a (small) web Response back; the tus protocol's bodies are short texts. */
+export function writeWebResponse(bridged: BridgedRequest, response: Response): void {
+  void response.arrayBuffer().then((body) => {
+    if (bridged.aborted) return;
+    bridged.res.cork(() => {
+      bridged.res.writeStatus(`${response.status} ${REASONS[response.status] ?? 'Status'}`);
+      response.headers.forEach((v, k) => {
+        if (!SKIPPED_HEADERS.has(k)) bridged.res.writeHeader(k, v);
+      });
+      // An answer before the whole body arrived (a refusal) ends the connection,
+      // so the rest of an unwanted upload is not read.
+      const close = !bridged.bodyDone;
+      if (bridged.method === 'HEAD' || response.status === 204) bridged.res.endWithoutBody(0, close);
+      else bridged.res.end(new Uint8Array(body), close);
+    });
+  });
+}

@@ -1,0 +1,144 @@
+// The messenger's request table: one entry per request type, each a small
+// function from the request to its result. Authentication is the session's
+// own (it changes the connection); everything else is here.
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { CallStarter } from './calls.js';
+import type { ChatConnection } from './feed.js';
+import type { FileLinks } from './fileLinks.js';
+import type { Messenger } from './messenger.js';
+import type { Caller } from './permissions.js';
+import * as check from './validate.js';
+import type { ChatRequestType } from './wire.js';
+import { encodeChatEvent } from './wire.js';
+
+import cpb = schoolcall.chat.v1;
+
+export interface HandlerContext {
+  caller: Caller;
+  conn: ChatConnection;
+  messenger: Messenger;
+  calls: CallStarter | null;
+  fileLinks: FileLinks;
+}
+
+/** A result, and optionally what to do right after it is sent (in the same tick). */
+export type HandlerResult = Omit<cpb.IChatResponse, 'requestId'> & { after?: () => void };
+
+type Handler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
+
+const ok = { ok: {} };
+
+export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
+  listChats: async ({ caller, messenger }) => ({
+    chats: { chats: await messenger.chats.list(caller.user.id) },
+  }),
+
+  syncChat: async ({ caller, conn, messenger }, m) => {
+    const cursor = m.syncChat?.cursor;
+    const chatId = check.chatId(cursor?.chatId);
+    await messenger.chats.access(chatId, caller);
+    const { caughtUp, finish } = await messenger.resume.followAll(
+      conn,
+      [chatId],
+      new Map([[chatId, cursor?.rev ?? 0]]),
+    );
+    const c = caughtUp[0];
+    if (!c?.batch) return { synced: { chatId, rev: 0 }, after: finish };
+    conn.socket.send(encodeChatEvent({ batch: c.batch }));
+    return { synced: { chatId, rev: c.batch.rev ?? 0, reset: c.batch.reset ?? false }, after: finish };
+  },
+
+  getHistory: async ({ caller, messenger }, m) => ({
+    page: await messenger.messages.history(caller, m.getHistory!),
+  }),
+
+  createChat: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chats.createGroup(caller, m.createChat!),
+  }),
+  openDirectChat: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chats.openDirect(caller, m.openDirectChat?.userId ?? ''),
+  }),
+  updateChatInfo: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chats.updateInfo(caller, m.updateChatInfo!),
+  }),
+  updateChatSettings: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chats.updateSettings(caller, m.updateChatSettings!),
+  }),
+  addMembers: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chats.addMembers(caller, m.addMembers!),
+  }),
+  removeMember: async ({ caller, messenger }, m) => {
+    await messenger.chats.removeMember(caller, m.removeMember!);
+    return ok;
+  },
+  leaveChat: async ({ caller, messenger }, m) => {
+    await messenger.chats.leave(caller, m.leaveChat!);
+    return ok;
+  },
+  setMemberRole: async ({ caller, messenger }, m) => {
+    await messenger.chats.setRole(caller, m.setMemberRole!);
+    return ok;
+  },
+  listMembers: async ({ caller, messenger }, m) => ({
+    members: await messenger.chats.listMembers(caller, m.listMembers!),
+  }),
+
+  sendMessage: async ({ caller, messenger }, m) => ({
+    message: await messenger.messages.send(caller, m.sendMessage!),
+  }),
+  editMessage: async ({ caller, messenger }, m) => ({
+    message: await messenger.messages.edit(caller, m.editMessage!),
+  }),
+  deleteMessage: async ({ caller, messenger }, m) => {
+    await messenger.messages.delete(caller, m.deleteMessage!);
+    return ok;
+  },
+  forwardMessages: async ({ caller, messenger }, m) => ({
+    forwarded: await messenger.messages.forward(caller, m.forwardMessages!),
+  }),
+
+  react: async ({ caller, messenger }, m) => ({ message: await messenger.marks.react(caller, m.react!) }),
+  getReactions: async ({ caller, messenger }, m) => ({
+    reactions: await messenger.marks.reactions(caller, m.getReactions!),
+  }),
+  pinMessage: async ({ caller, messenger }, m) => ({
+    message: await messenger.marks.pin(caller, m.pinMessage!),
+  }),
+  listPinned: async ({ caller, messenger }, m) => ({
+    page: await messenger.marks.listPinned(caller, m.listPinned!),
+  }),
+  markImportant: async ({ caller, messenger }, m) => ({
+    message: await messenger.marks.markImportant(caller, m.markImportant!),
+  }),
+  listImportant: async ({ caller, messenger }, m) => ({
+    page: await messenger.marks.listImportant(caller, m.listImportant!),
+  }),
+  markRead: async ({ caller, messenger }, m) => ({
+    read: await messenger.marks.markRead(caller, m.markRead!),
+  }),
+  getReadBy: async ({ caller, messenger }, m) => ({
+    readBy: await messenger.marks.readBy(caller, m.getReadBy!),
+  }),
+
+  vote: async ({ caller, messenger }, m) => ({ voted: await messenger.marks.vote(caller, m.vote!) }),
+  closePoll: async ({ caller, messenger }, m) => ({
+    message: await messenger.marks.closePoll(caller, m.closePoll!),
+  }),
+  getPollVoters: async ({ caller, messenger }, m) => ({
+    pollVoters: await messenger.marks.pollVoters(caller, m.getPollVoters!),
+  }),
+
+  getFileUrl: async ({ caller, fileLinks }, m) => ({
+    fileUrl: await fileLinks.urlFor(caller, m.getFileUrl!),
+  }),
+
+  startCall: async ({ caller, calls }, m) => ({
+    call: await requireCalls(calls).start(caller, m.startCall!),
+  }),
+  joinCall: async ({ caller, calls }, m) => ({ call: await requireCalls(calls).join(caller, m.joinCall!) }),
+};
+
+function requireCalls(calls: CallStarter | null): CallStarter {
+  if (!calls) throw new Error('calls are not connected to the messenger');
+  return calls;
+}

@@ -1,0 +1,91 @@
+// Viewers of a broadcast comment without an account, over plain HTTP for the
+// viewer page: read the published comments after the last one seen (polled;
+// cheap and cacheable), and post one with a name. The organiser's setting
+// decides: off (refused), on (published at once) or moderated (waits for a
+// host or co-host, who approves or deletes it from the call). Posting is
+// limited per address.
+import { randomBytes } from 'node:crypto';
+import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
+import { HttpError, readJson, sendJson } from '../../signaling/http/httpUtil.js';
+import type { HttpRouter } from '../../signaling/http/router.js';
+import { SlidingWindowLimiter } from '../../signaling/rateLimiter.js';
+import { ChatError, ChatErrorCode } from '../errors.js';
+import type { Messenger } from '../messenger.js';
+import type { ChatMetrics } from '../metrics.js';
+import * as check from '../validate.js';
+import { commentsChatId } from './lessonChats.js';
+
+const open = { admin: false };
+const COMMENTS_PER_WINDOW = 5;
+const COMMENT_WINDOW_MS = 30_000;
+const PAGE = 100;
+const COMMENT_MAX_CHARS = 500;
+
+export function registerCommentRoutes(
+  router: HttpRouter,
+  deps: { messenger: Messenger | null; registry: RoomRegistry; metrics: ChatMetrics },
+): void {
+  const limiter = new SlidingWindowLimiter(COMMENTS_PER_WINDOW, COMMENT_WINDOW_MS);
+  const context = async (roomId: string) => {
+    const m = deps.messenger;
+    if (!m) throw new HttpError(503, 'comments need REDIS_URL on this server');
+    if (!(await deps.registry.find(roomId))) throw new HttpError(404, 'no such broadcast');
+    const chatId = commentsChatId(roomId);
+    return { m, chatId, chat: await m.chatStore.chat(chatId) };
+  };
+  const refuse = (status: number, reason: string, message: string) => {
+    deps.metrics.rejected.inc({ reason: `comment_${reason}` });
+    return new HttpError(status, message);
+  };
+
+  router.route('get', '/api/rooms/:id/comments', 'list_comments', open, async (reply, req) => {
+    const { m, chatId, chat } = await context(req.params[0] ?? '');
+    const after = Number(new URLSearchParams(req.query).get('after') ?? 0) || 0;
+    const last = chat?.seq ?? 0;
+    const seqs: number[] = [];
+    for (let s = Math.max(after + 1, last - PAGE + 1, 1); s <= last; s++) seqs.push(s);
+    const messages = (await m.messageStore.getMany(chatId, seqs)).flatMap((x) =>
+      x && !x.deleted && !x.pending && x.kind === 'text'
+        ? [{ seq: x.seq, name: x.name, text: x.text, at: x.at }]
+        : [],
+    );
+    sendJson(reply, 200, { mode: chat?.settings.comments ?? 'off', last, comments: messages });
+  });
+
+  router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
+    // uWS hands the body only to a reader attached before the first await.
+    const reading = readJson(reply.res);
+    const { m, chatId, chat } = await context(req.params[0] ?? '');
+    const mode = chat?.settings.comments ?? 'off';
+    if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
+    if (limiter.isLimited(req.ip)) throw refuse(429, 'rate_limited', 'too many comments; wait a little');
+    const body = await reading;
+    let name: string;
+    let text: string;
+    try {
+      name = check.shortText(typeof body.name === 'string' ? body.name : '', 'name', 64, true);
+      text = check.messageText(typeof body.text === 'string' ? body.text : '', COMMENT_MAX_CHARS, false);
+    } catch (err) {
+      if (err instanceof ChatError) {
+        const reason = err.code === ChatErrorCode.CHAT_ERROR_MESSAGE_TOO_LONG ? 'too_long' : 'invalid';
+        throw refuse(400, reason, err.message);
+      }
+      throw err;
+    }
+    limiter.record(req.ip);
+    const pending = mode === 'moderated';
+    const { message } = await m.messageStore.append(
+      chatId,
+      '',
+      `viewer-${randomBytes(9).toString('base64url')}`,
+      {
+        kind: 'text',
+        from: 'viewer',
+        name,
+        text,
+        ...(pending ? { pending: true } : {}),
+      },
+    );
+    sendJson(reply, 201, { seq: message.seq, pending });
+  });
+}

@@ -1,0 +1,171 @@
+// Everything people put on messages besides text: reactions and who reacted,
+// pins, one's own "important" marks, read marks, read receipts, and polls.
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { ChatService } from './chats.js';
+import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
+import type { MessageService } from './messages.js';
+import { type Caller, isChatAdmin, requirePermission } from './permissions.js';
+import { type StoredUser, list, messageToWire, userToWire } from './records.js';
+import type { ChatStore } from './store/chatStore.js';
+import * as check from './validate.js';
+
+import cpb = schoolcall.chat.v1;
+
+const REACTIONS_PER_PERSON = 3;
+const LIST_MAX = 100;
+
+function byName(a: StoredUser, b: StoredUser): number {
+  return a.sort.localeCompare(b.sort, 'ru') || a.id.localeCompare(b.id);
+}
+
+export class MessageMarks {
+  constructor(
+    private readonly chats: ChatService,
+    private readonly chatStore: ChatStore,
+    private readonly messages: MessageService,
+  ) {}
+
+  private get store() {
+    return this.messages.store;
+  }
+
+  async react(caller: Caller, req: cpb.IReactRequest): Promise<cpb.IChatMessage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    const emoji = check.emoji(req.emoji);
+    await this.messages.visible(chat.id, seq, member);
+    const { message, mine } = await this.store.react(
+      chat.id,
+      seq,
+      caller.user.id,
+      emoji,
+      req.add ?? false,
+      REACTIONS_PER_PERSON,
+    );
+    return messageToWire(chat.id, message, mine);
+  }
+
+  async reactions(caller: Caller, req: cpb.IGetReactionsRequest): Promise<cpb.IReactionsResult> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    await this.messages.visible(chat.id, seq, member);
+    const byUser = await this.store.reactionsOf(chat.id, seq);
+    const users = await this.chatStore.users([...byUser.keys()]);
+    return {
+      reactions: [...users.values()]
+        .sort(byName)
+        .map((u) => ({ user: userToWire(u), emojis: byUser.get(u.id) ?? [] })),
+    };
+  }
+
+  async pin(caller: Caller, req: cpb.IPinMessageRequest): Promise<cpb.IChatMessage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    requirePermission(chat.settings.pin, member, 'pin messages');
+    const pin = req.pin ?? false;
+    const saved = await this.messages.mutate(chat.id, check.seq(req.seq), member, (m) => {
+      if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
+      if ((m.pinned ?? false) === pin) return null;
+      return { next: { ...m, pinned: pin }, flag: pin ? 'pinned' : 'unpinned' };
+    });
+    return messageToWire(chat.id, saved);
+  }
+
+  async listPinned(caller: Caller, req: cpb.IListPinnedRequest): Promise<cpb.IMessagePage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seqs = (await this.chatStore.pins(chat.id, LIST_MAX)).filter((s) => s >= member.visibleFrom);
+    return { chatId: chat.id, messages: await this.messages.withFlags(chat.id, caller.user.id, seqs) };
+  }
+
+  async markImportant(caller: Caller, req: cpb.IMarkImportantRequest): Promise<cpb.IChatMessage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    const m = await this.messages.visible(chat.id, seq, member);
+    const mine = await this.store.setImportant(chat.id, seq, caller.user.id, req.important ?? false);
+    return messageToWire(chat.id, m, mine);
+  }
+
+  async listImportant(caller: Caller, req: cpb.IListImportantRequest): Promise<cpb.IMessagePage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seqs = (await this.store.importantSeqs(chat.id, caller.user.id, LIST_MAX)).filter(
+      (s) => s >= member.visibleFrom,
+    );
+    return { chatId: chat.id, messages: await this.messages.withFlags(chat.id, caller.user.id, seqs) };
+  }
+
+  async markRead(caller: Caller, req: cpb.IMarkReadRequest): Promise<cpb.IReadMark> {
+    const { chat } = await this.chats.access(req.chatId ?? '', caller);
+    const { readSeq, unread } = await this.chatStore.markRead(chat.id, caller.user.id, check.seq(req.seq));
+    return { chatId: chat.id, userId: caller.user.id, seq: readSeq, unread };
+  }
+
+  /** Who has read a message and who has not: for its sender and the chat's admins. */
+  async readBy(caller: Caller, req: cpb.IGetReadByRequest): Promise<cpb.IReadByResult> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const m = await this.messages.visible(chat.id, check.seq(req.seq), member);
+    if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+      throw forbidden('read receipts are for the sender and the chat admins');
+    }
+    const [ids, marks, members] = await Promise.all([
+      this.chatStore.memberIdsByName(chat.id),
+      this.chatStore.readMarks(chat.id),
+      this.chatStore.allMembers(chat.id),
+    ]);
+    // People who joined after the message cannot read it; the sender is not counted.
+    const eligible = ids.filter((id) => id !== m.from && (members.get(id)?.visibleFrom ?? 1) <= m.seq);
+    const read = eligible.filter((id) => (marks.get(id) ?? 0) >= m.seq);
+    const unread = eligible.filter((id) => (marks.get(id) ?? 0) < m.seq);
+    const offset = req.offset ?? 0;
+    const limit = check.limit(req.limit, 50, 500);
+    const pageIds = [...read.slice(offset, offset + limit), ...unread.slice(offset, offset + limit)];
+    const users = await this.chatStore.users(pageIds);
+    const toUsers = (list: string[]) =>
+      list.slice(offset, offset + limit).flatMap((id) => {
+        const u = users.get(id);
+        return u ? [userToWire(u)] : [];
+      });
+    return {
+      read: toUsers(read),
+      unread: toUsers(unread),
+      readCount: read.length,
+      unreadCount: unread.length,
+    };
+  }
+
+  async vote(caller: Caller, req: cpb.IVoteRequest): Promise<cpb.IVoteResult> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    const options = req.options ?? [];
+    if (options.length === 0 || options.length > 16) throw invalid('choose at least one option');
+    await this.messages.visible(chat.id, seq, member);
+    const { message, mine } = await this.store.vote(chat.id, seq, caller.user.id, options);
+    return { message: messageToWire(chat.id, message, mine) };
+  }
+
+  async closePoll(caller: Caller, req: cpb.IClosePollRequest): Promise<cpb.IChatMessage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const saved = await this.messages.mutate(chat.id, check.seq(req.seq), member, (m) => {
+      if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
+      if (!m.poll) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_POLL, 'the message is not a poll');
+      if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+        throw forbidden("a poll is closed by its author or the chat's admins");
+      }
+      if (m.poll.closed)
+        throw new ChatError(ChatErrorCode.CHAT_ERROR_POLL_CLOSED, 'the poll is already closed');
+      return { next: { ...m, poll: { ...m.poll, opts: list(m.poll.opts), closed: true } }, flag: '' };
+    });
+    return messageToWire(chat.id, saved);
+  }
+
+  async pollVoters(caller: Caller, req: cpb.IGetPollVotersRequest): Promise<cpb.IPollVotersResult> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const m = await this.messages.visible(chat.id, check.seq(req.seq), member);
+    if (!m.poll) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_POLL, 'the message is not a poll');
+    if (m.poll.anon) throw forbidden('the poll is anonymous');
+    const option = req.option ?? 0;
+    if (option >= list(m.poll.opts).length) throw invalid('no such option');
+    const votes = await this.store.votesOf(chat.id, m.seq);
+    const ids = [...votes].filter(([, opts]) => opts.includes(option)).map(([id]) => id);
+    const users = await this.chatStore.users(ids);
+    return { voters: [...users.values()].sort(byName).map(userToWire) };
+  }
+}

@@ -1,0 +1,296 @@
+// Writing and reading messages: send (text, replies, mentions, attachments,
+// polls), edit within the window, delete for everyone, forward, history.
+import { createHash } from 'node:crypto';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { ChatService } from './chats.js';
+import type { MessagingConfig } from './config.js';
+import { ChatError, ChatErrorCode, invalid } from './errors.js';
+import { type Caller, isChatAdmin, requireWrite } from './permissions.js';
+import {
+  type NewMessage,
+  type StoredAttachment,
+  type StoredMember,
+  type StoredMessage,
+  type StoredPoll,
+  list,
+  messageToWire,
+} from './records.js';
+import type { ChatStore } from './store/chatStore.js';
+import type { CommitFlag, MessageStore } from './store/messageStore.js';
+import * as check from './validate.js';
+
+import cpb = schoolcall.chat.v1;
+
+const MENTIONS_MAX = 50;
+const FILES_MAX = 10;
+const FORWARD_MESSAGES_MAX = 20;
+const REPLY_PREVIEW_CHARS = 120;
+const HISTORY_PAGE_MAX = 100;
+const POLL_OPTIONS_MAX = 10;
+const CAS_ATTEMPTS = 10;
+
+/** Finished uploads become attachments of a message (see uploads.ts). */
+export interface AttachmentSource {
+  /** The caller's finished uploads for this chat; typed errors otherwise. */
+  resolve(caller: Caller, chatId: string, fileIds: string[]): Promise<StoredAttachment[]>;
+  /** The files now appear in this chat too (its members may download them). */
+  postedIn(chatId: string, files: StoredAttachment[]): Promise<void>;
+}
+
+export function notFound(): ChatError {
+  return new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such message');
+}
+
+function preview(m: StoredMessage): string {
+  const text = m.text || list(m.files)[0]?.name || m.poll?.q || '';
+  return [...text].slice(0, REPLY_PREVIEW_CHARS).join('');
+}
+
+export class MessageService {
+  constructor(
+    private readonly chats: ChatService,
+    private readonly chatStore: ChatStore,
+    readonly store: MessageStore,
+    private readonly config: MessagingConfig,
+    private readonly attachments: AttachmentSource,
+  ) {}
+
+  /** A message this member may see; typed errors otherwise. */
+  async visible(chatId: string, seq: number, member: StoredMember): Promise<StoredMessage> {
+    const m = await this.store.get(chatId, seq);
+    if (!m || m.seq < member.visibleFrom) throw notFound();
+    return m;
+  }
+
+  async send(caller: Caller, req: cpb.ISendMessageRequest): Promise<cpb.IChatMessage> {
+    const chatId = check.chatId(req.chatId);
+    const cmid = check.clientMessageId(req.clientMessageId);
+    const fileIds = req.fileIds ?? [];
+    if (fileIds.length > FILES_MAX) throw invalid(`at most ${FILES_MAX} attachments`);
+    const text = check.messageText(req.text, this.config.maxMessageChars, fileIds.length > 0 || !!req.poll);
+    const message: NewMessage = {
+      kind: req.poll ? 'poll' : 'text',
+      from: caller.user.id,
+      name: caller.user.name,
+      text,
+      cmid,
+    };
+    if (req.poll) message.poll = newPoll(req.poll);
+    if (req.readConfirmation) message.confirm = true;
+    const wanted = check.userIds(req.mentions, MENTIONS_MAX);
+    let files: StoredAttachment[] = [];
+    // A plain message is checked and stored in one round trip (the store checks
+    // who may write); replies, mentions and files need the chat read first.
+    if (req.replyTo || wanted.length || fileIds.length) {
+      const { chat, member } = await this.chats.access(chatId, caller);
+      requireWrite(chat, member, caller);
+      if (req.replyTo) {
+        const replied = await this.visible(chat.id, check.seq(req.replyTo, 'reply_to'), member);
+        if (replied.deleted)
+          throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
+        message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
+      }
+      const mentions = await this.mentions(chat.id, wanted);
+      if (mentions.length) message.mentions = mentions;
+      if (fileIds.length) {
+        files = await this.attachments.resolve(caller, chat.id, fileIds);
+        message.files = files;
+      }
+    }
+    const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
+    if (files.length) await this.attachments.postedIn(chatId, files);
+    return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
+  }
+
+  private async mentions(chatId: string, wanted: string[]): Promise<string[]> {
+    if (wanted.length === 0) return [];
+    const members = await Promise.all(wanted.map((id) => this.chatStore.member(chatId, id)));
+    const missing = wanted.find((_, i) => !members[i]);
+    if (missing) throw invalid(`mentioned ${missing} is not in this chat`);
+    return wanted;
+  }
+
+  /**
+   * Changes one message with compare-and-set, retrying when someone else
+   * changed it in between; `change` returns null when there is nothing to do.
+   */
+  async mutate(
+    chatId: string,
+    seq: number,
+    member: StoredMember,
+    change: (m: StoredMessage) => { next: StoredMessage; flag: CommitFlag } | null,
+  ): Promise<StoredMessage> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const current = await this.visible(chatId, seq, member);
+      const planned = change(current);
+      if (!planned) return current;
+      const saved = await this.store.commit(chatId, current, planned.next, planned.flag);
+      if (saved) return saved;
+    }
+    throw new ChatError(ChatErrorCode.CHAT_ERROR_RATE_LIMITED, 'the message is changing too fast; try again');
+  }
+
+  async edit(caller: Caller, req: cpb.IEditMessageRequest): Promise<cpb.IChatMessage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    const mentions = await this.mentions(chat.id, check.userIds(req.mentions, MENTIONS_MAX));
+    const saved = await this.mutate(chat.id, seq, member, (m) => {
+      if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
+      if (m.from !== caller.user.id) {
+        throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_YOUR_MESSAGE, 'you edit only your own messages');
+      }
+      if (m.kind !== 'text') throw invalid('only text messages are edited');
+      if (Date.now() - m.at > this.config.editWindowMs) {
+        throw new ChatError(
+          ChatErrorCode.CHAT_ERROR_EDIT_WINDOW_PASSED,
+          'messages are edited within 24 hours',
+        );
+      }
+      const text = check.messageText(req.text, this.config.maxMessageChars, list(m.files).length > 0);
+      const next: StoredMessage = {
+        ...m,
+        text,
+        edited: Date.now(),
+        mentions: mentions.length ? mentions : undefined,
+      };
+      return { next, flag: '' };
+    });
+    return messageToWire(chat.id, saved);
+  }
+
+  async delete(caller: Caller, req: cpb.IDeleteMessageRequest): Promise<void> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const seq = check.seq(req.seq);
+    await this.mutate(chat.id, seq, member, (m) => {
+      if (m.deleted) return null;
+      if (m.kind === 'system') throw invalid('notes of the chat are not deleted');
+      if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+        throw new ChatError(
+          ChatErrorCode.CHAT_ERROR_NOT_YOUR_MESSAGE,
+          "only the chat's admins delete others' messages",
+        );
+      }
+      const next: StoredMessage = {
+        seq: m.seq,
+        rev: m.rev,
+        at: m.at,
+        kind: m.kind,
+        from: m.from,
+        name: m.name,
+        text: '',
+        deleted: true,
+      };
+      return { next, flag: 'deleted' };
+    });
+  }
+
+  async forward(caller: Caller, req: cpb.IForwardMessagesRequest): Promise<cpb.IForwardResult> {
+    const targets = [...new Set((req.toChatIds ?? []).map((id) => check.chatId(id)))];
+    if (targets.length === 0) throw invalid('name at least one chat to forward to');
+    if (targets.length > this.config.maxForwardTargets) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_TOO_MANY_TARGETS,
+        `a message is forwarded to at most ${this.config.maxForwardTargets} chats at once`,
+      );
+    }
+    const seqs = [...new Set((req.seqs ?? []).map((s) => check.seq(s)))].sort((a, b) => a - b);
+    if (seqs.length === 0 || seqs.length > FORWARD_MESSAGES_MAX) {
+      throw invalid(`forward 1-${FORWARD_MESSAGES_MAX} messages at once`);
+    }
+    const cmid = check.clientMessageId(req.clientMessageId);
+    const { chat: from, member } = await this.chats.access(req.fromChatId ?? '', caller);
+    const originals = await Promise.all(seqs.map((s) => this.visible(from.id, s, member)));
+    for (const m of originals) {
+      if (m.deleted)
+        throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'a deleted message is not forwarded');
+      if (m.kind !== 'text') throw invalid('only text messages and files are forwarded');
+    }
+    // Every target is checked before anything is written: a refusal changes nothing.
+    const access = await Promise.all(targets.map((id) => this.chats.access(id, caller)));
+    for (const a of access) requireWrite(a.chat, a.member, caller);
+    const out: cpb.IChatMessage[] = [];
+    for (const { chat } of access) {
+      for (const m of originals) {
+        const copy: NewMessage = {
+          kind: 'text',
+          from: caller.user.id,
+          name: caller.user.name,
+          text: m.text,
+          fwd: m.fwd ?? { chat: from.id, seq: m.seq, name: m.name, at: m.at },
+        };
+        const files = list(m.files);
+        if (files.length) copy.files = files;
+        const id = createHash('sha256')
+          .update(`${cmid}\n${chat.id}\n${m.seq}`)
+          .digest('base64url')
+          .slice(0, 32);
+        const { message } = await this.store.append(chat.id, caller.user.id, `fw-${id}`, copy, caller.guest);
+        if (files.length) await this.attachments.postedIn(chat.id, files);
+        out.push(messageToWire(chat.id, message));
+      }
+    }
+    return { messages: out };
+  }
+
+  async history(caller: Caller, req: cpb.IGetHistoryRequest): Promise<cpb.IMessagePage> {
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    const limit = check.limit(req.limit, 50, HISTORY_PAGE_MAX);
+    const first = member.visibleFrom;
+    let lo: number;
+    let hi: number;
+    if (req.fromSeq) {
+      lo = Math.max(first, req.fromSeq);
+      hi = Math.min(chat.seq, lo + limit - 1);
+    } else {
+      hi = Math.min(chat.seq, (req.beforeSeq || chat.seq + 1) - 1);
+      lo = Math.max(first, hi - limit + 1);
+    }
+    const seqs: number[] = [];
+    for (let s = lo; s <= hi; s++) seqs.push(s);
+    return {
+      chatId: chat.id,
+      messages: await this.withFlags(chat.id, caller.user.id, seqs),
+      atStart: lo <= first,
+    };
+  }
+
+  /** Messages as one person sees them, with their own flags. */
+  async withFlags(chatId: string, userId: string, seqs: number[]): Promise<cpb.IChatMessage[]> {
+    const [messages, flags] = await Promise.all([
+      this.store.getMany(chatId, seqs),
+      this.store.flags(chatId, userId, seqs),
+    ]);
+    return messages.flatMap((m, i) => (m ? [messageToWire(chatId, m, flags[i]!)] : []));
+  }
+}
+
+function newPoll(p: cpb.INewPoll): StoredPoll {
+  const q = check.shortText(p.question, 'poll question', 300, true);
+  const options = (p.options ?? []).map((o) => check.shortText(o, 'poll option', 100, true));
+  if (options.length < 2 || options.length > POLL_OPTIONS_MAX) {
+    throw invalid(`a poll has 2-${POLL_OPTIONS_MAX} options`);
+  }
+  const quiz = p.quiz ?? false;
+  const correct = p.correctOption ?? -1;
+  if (quiz && (p.multiple || !Number.isInteger(correct) || correct < 0 || correct >= options.length)) {
+    throw invalid('a quiz has one right option among its options and single choice');
+  }
+  const closesAt = p.closesAt ?? 0;
+  if (
+    closesAt !== 0 &&
+    (!Number.isFinite(closesAt) || closesAt <= Date.now() || closesAt > Date.now() + 366 * 86400_000)
+  ) {
+    throw invalid('closes_at must be a time within the next year');
+  }
+  return {
+    q,
+    opts: options.map((t) => ({ t, n: 0 })),
+    anon: p.anonymous ?? false,
+    multi: p.multiple ?? false,
+    closesAt,
+    closed: false,
+    quiz,
+    correct: quiz ? correct : -1,
+    voters: 0,
+  };
+}

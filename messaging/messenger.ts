@@ -1,0 +1,49 @@
+// The messenger's parts put together over one Redis: stores, services and
+// this host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
+// in-call chat) reach everything through this.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../common/log.js';
+import { ChatService } from './chats.js';
+import type { MessagingConfig } from './config.js';
+import { ChatFeed } from './feed.js';
+import { FileRecords } from './files/fileRecords.js';
+import { MessageMarks } from './marks.js';
+import { MessageService } from './messages.js';
+import type { ChatMetrics } from './metrics.js';
+import { Resume } from './resume.js';
+import { ChatStore } from './store/chatStore.js';
+import { MessageStore } from './store/messageStore.js';
+
+export class Messenger {
+  readonly chatStore: ChatStore;
+  readonly messageStore: MessageStore;
+  readonly chats: ChatService;
+  readonly messages: MessageService;
+  readonly marks: MessageMarks;
+  readonly feed: ChatFeed;
+  readonly resume: Resume;
+  readonly files: FileRecords;
+
+  constructor(
+    readonly redis: Redis,
+    sub: Redis,
+    readonly config: MessagingConfig,
+    publish: (topic: string, bytes: Uint8Array) => void,
+    readonly metrics: ChatMetrics,
+    readonly log: Logger,
+  ) {
+    this.chatStore = new ChatStore(redis);
+    this.messageStore = new MessageStore(redis);
+    this.chats = new ChatService(this.chatStore, this.messageStore, config);
+    this.files = new FileRecords(redis);
+    this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
+    this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
+    this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
+    this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
+  }
+
+  /** Whether the store answers and this host hears its events right now. */
+  get available(): boolean {
+    return this.redis.status === 'ready' && this.feed.listening;
+  }
+}

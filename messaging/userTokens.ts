@@ -1,0 +1,93 @@
+// User tokens for the messenger: JWTs (HS256) signed with the deployment's
+// TOKEN_SECRET, minted by the school's systems or by the admin API. They name
+// a person, not a room: claims `sub`, `name`, `sort`, `role` (admin, teacher,
+// student, parent) and `school`, with `typ: "user"` so a room's join token is
+// never taken for one.
+import { randomUUID } from 'node:crypto';
+import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { ChatError, ChatErrorCode } from './errors.js';
+
+export const USER_ROLES = ['admin', 'teacher', 'student', 'parent'] as const;
+export type UserRoleName = (typeof USER_ROLES)[number];
+
+export function isUserRole(value: unknown): value is UserRoleName {
+  return typeof value === 'string' && (USER_ROLES as readonly string[]).includes(value);
+}
+
+export interface UserIdentity {
+  userId: string;
+  displayName: string;
+  /** What lists sort by, e.g. "Иванова Мария"; the display name when absent. */
+  sortName: string;
+  role: UserRoleName;
+  schoolId: string;
+}
+
+export const MAX_USER_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
+const USER_TOKEN_TYPE = 'user';
+
+export class UserTokens {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string,
+    private readonly issuer: string,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async mint(user: UserIdentity, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + ttlSeconds;
+    const token = await new SignJWT({
+      typ: USER_TOKEN_TYPE,
+      name: user.displayName,
+      sort: user.sortName,
+      role: user.role,
+      school: user.schoolId,
+    })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(this.issuer)
+      .setSubject(user.userId)
+      .setIssuedAt(now)
+      .setExpirationTime(exp)
+      .setJti(randomUUID())
+      .sign(this.key);
+    return { token, expiresAt: new Date(exp * 1000) };
+  }
+
+  /** Verifies signature, issuer, expiry and claims; throws a typed ChatError otherwise. */
+  async verify(token: string): Promise<UserIdentity & { expiresAt: Date }> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) {
+        throw new ChatError(ChatErrorCode.CHAT_ERROR_TOKEN_EXPIRED, 'token has expired');
+      }
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token is not valid');
+    }
+    const { typ, sub, name, sort, role, school, exp } = payload;
+    if (
+      typ !== USER_TOKEN_TYPE ||
+      typeof sub !== 'string' ||
+      !sub ||
+      sub.length > 128 ||
+      typeof name !== 'string' ||
+      !name ||
+      !isUserRole(role) ||
+      typeof school !== 'string' ||
+      typeof exp !== 'number'
+    ) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'not a user token');
+    }
+    return {
+      userId: sub,
+      displayName: name,
+      sortName: typeof sort === 'string' && sort ? sort : name,
+      role,
+      schoolId: school,
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+}

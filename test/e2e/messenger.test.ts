@@ -1,0 +1,103 @@
+// The messenger in the browser, at laptop and phone size, through the real
+// web client and the real server: the chat list with unread counts, a chat
+// with its history, sending, a reply, a reaction and a poll vote from the
+// page, live delivery to another person, and the English switch. Screenshots
+// go to test-artifacts/screenshots/ (laptop-messenger-*, phone-messenger-*).
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { closePages, openPage, screenshot } from '../helpers/callPage.js';
+import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+
+let s: ChatTestServer;
+let browser: Browser;
+let teacherApi: TestChatClient;
+let chatId: string;
+const teacher = { userId: 'mt', displayName: 'Мария Ивановна Соколова', sortName: 'Соколова Мария' };
+const mother = {
+  userId: 'mm',
+  displayName: 'Ольга Андреева',
+  sortName: 'Андреева Ольга',
+  role: 'parent' as const,
+};
+
+describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
+  beforeAll(async () => {
+    s = await startChatServer();
+    await s.token(mother);
+    teacherApi = await s.client(teacher);
+    chatId = (await teacherApi.request({ createChat: { title: 'Родители 5Б', members: ['mm'] } })).chat!
+      .chatId!;
+    await teacherApi.request({ createChat: { title: 'Учительская' } });
+    await teacherApi.send(chatId, 'Здравствуйте! Завтра экскурсия в музей.');
+    await teacherApi.send(chatId, '', {
+      poll: { question: 'Кто сможет сопровождать класс?', options: ['Смогу', 'Не смогу'] },
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await closePages();
+    await browser?.close();
+    teacherApi?.close();
+    await s?.stop();
+  });
+
+  const open = async (person: typeof teacher, device: 'laptop' | 'phone'): Promise<Page> => {
+    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
+    await page.waitForSelector(`[data-chat="${chatId}"]`);
+    return page;
+  };
+
+  it('a parent on a phone sees the unread chat, opens it, answers, votes and reacts', async () => {
+    const page = await open(mother, 'phone');
+    const item = page.locator(`[data-chat="${chatId}"]`);
+    await expect.poll(() => item.locator('.badge').textContent()).toBe('3');
+    await screenshot(page, 'phone-messenger-list');
+    await item.click();
+    await page.getByText('Завтра экскурсия в музей', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Смогу', exact: true }).click();
+    await page.getByText('100%').waitFor();
+    await page.fill('#composer-text', 'Спасибо, я смогу!');
+    await page.click('#composer-send');
+    await page.locator('.msg-text', { hasText: 'Спасибо, я смогу!' }).waitFor();
+    await screenshot(page, 'phone-messenger-chat');
+    // The teacher's account sees it, stored and live.
+    await teacherApi.waitFor((e) => e.message?.chatId === chatId && e.message.text === 'Спасибо, я смогу!');
+    const page1 = await teacherApi.request({ getHistory: { chatId } });
+    const poll = page1.page!.messages!.find((m) => m.kind === cpb.MessageKind.MESSAGE_KIND_POLL)!;
+    expect(poll.poll!.options![0]!.votes).toBe(1);
+    // The list no longer counts them as unread.
+    const list = await teacherApi.request({ listChats: {} });
+    expect(list.chats!.chats!.find((c) => c.chatId === chatId)!.lastMessage!.text).toBe('Спасибо, я смогу!');
+  });
+
+  it('a teacher on a laptop replies, reacts, and the parent sees it live; English on request', async () => {
+    const parent = await open(mother, 'phone');
+    await parent.locator(`[data-chat="${chatId}"]`).click();
+    const page = await open(teacher, 'laptop');
+    await page.locator(`[data-chat="${chatId}"]`).click();
+    const answer = page
+      .locator('.msg')
+      .filter({ has: page.locator('.msg-text', { hasText: /^Спасибо, я смогу!$/ }) });
+    await answer.waitFor();
+    await answer.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await page.getByRole('menuitem', { name: 'Ответить' }).click();
+    await page.fill('#composer-text', 'Отлично, встречаемся в 9:00 у школы.');
+    await page.click('#composer-send');
+    await page.locator('.msg-reply', { hasText: 'Спасибо, я смогу!' }).waitFor();
+    await answer.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await page.locator('.reaction-pick button', { hasText: '👍' }).click();
+    await answer.locator('.reaction', { hasText: '👍 1' }).waitFor();
+    await screenshot(page, 'laptop-messenger-chat');
+    await parent.locator('.msg-text', { hasText: 'Отлично, встречаемся в 9:00 у школы.' }).waitFor();
+    await parent
+      .locator('.msg')
+      .filter({ has: parent.locator('.msg-text', { hasText: /^Спасибо, я смогу!$/ }) })
+      .locator('.reaction', { hasText: '👍 1' })
+      .waitFor();
+    await screenshot(parent, 'phone-messenger-live');
+    await page.locator('[data-lang-switch]').click();
+    await page.getByRole('heading', { name: 'Messages' }).waitFor();
+    await screenshot(page, 'laptop-messenger-english');
+  });
+});

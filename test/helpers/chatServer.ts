@@ -1,0 +1,156 @@
+// A real messenger for tests: the real server (with one mediasoup worker) on
+// its own Redis, in this process; people registered and given tokens through
+// the admin API, and clients that log what the server pushes.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
+import { type TestRedis, startRedis } from './redis.js';
+import { type TestServer, startTestServer } from './testServer.js';
+
+import cpb = schoolcall.chat.v1;
+
+export { cpb };
+
+export interface TestPerson {
+  userId: string;
+  displayName: string;
+  sortName?: string;
+  role?: 'admin' | 'teacher' | 'student' | 'parent';
+  schoolId?: string;
+}
+
+export interface ChatTestServer {
+  redis: TestRedis | null;
+  server: TestServer;
+  env: Record<string, string>;
+  httpUrl: string;
+  wsUrl: string;
+  adminHeaders: Record<string, string>;
+  /** Registers a person and returns a user token for them. */
+  token(p: TestPerson): Promise<string>;
+  /** A connected, authenticated client for a person. */
+  client(p: TestPerson): Promise<TestChatClient>;
+  rejected(reason: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export async function startChatServer(
+  overrides: Record<string, string> = {},
+  opts: { redis?: boolean } = {},
+): Promise<ChatTestServer> {
+  const redis = opts.redis === false ? null : await startRedis();
+  const env: Record<string, string> = {
+    TOKEN_SECRET: randomBytes(24).toString('base64url'),
+    ADMIN_SECRET: randomBytes(24).toString('base64url'),
+    CHAT_UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'chat-uploads-')),
+    ...(redis ? { REDIS_URL: redis.url } : {}),
+    ...overrides,
+  };
+  const server = await startTestServer(env);
+  const httpUrl = server.httpUrl;
+  const adminHeaders = { authorization: `Bearer ${env.ADMIN_SECRET}`, 'content-type': 'application/json' };
+  const s: ChatTestServer = {
+    redis,
+    server,
+    env,
+    httpUrl,
+    wsUrl: `ws://127.0.0.1:${server.port}/chat`,
+    adminHeaders,
+    async token(p) {
+      const res = await fetch(`${httpUrl}/api/users/tokens`, {
+        method: 'POST',
+        headers: adminHeaders,
+        body: JSON.stringify({ role: 'teacher', schoolId: 'school-1', ...p }),
+      });
+      if (res.status !== 201) throw new Error(`token: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+    async client(p) {
+      const c = await TestChatClient.connect(s.wsUrl);
+      await c.authenticate(await s.token(p));
+      return c;
+    },
+    async rejected(reason) {
+      const metric = await server.metrics.registry.getSingleMetric('school_call_chat_rejected_total')?.get();
+      return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+    },
+    async stop() {
+      await server.close();
+      await redis?.stop();
+    },
+  };
+  return s;
+}
+
+const factory: ChatSocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<ChatSocketFactory>;
+
+export class TestChatClient extends ChatClient {
+  readonly events: cpb.ChatEvent[] = [];
+  closedWith: { code: number; reason: string } | null = null;
+  private waiters: (() => void)[] = [];
+
+  constructor(url: string) {
+    super(url, factory);
+    this.onEvent = (e) => {
+      this.events.push(e);
+      this.wake();
+    };
+    this.onClose = (code, reason) => {
+      this.closedWith = { code, reason };
+      this.wake();
+    };
+  }
+
+  static async connect(url: string): Promise<TestChatClient> {
+    const c = new TestChatClient(url);
+    await c.connect();
+    return c;
+  }
+
+  /** Resolves with the first logged event that matches, waiting up to timeoutMs. */
+  async waitFor(match: (e: cpb.ChatEvent) => boolean, timeoutMs = 5000): Promise<cpb.ChatEvent> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.find(match);
+      if (found) return found;
+      if (Date.now() > end) throw new Error('event did not arrive');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, end - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Messages of one chat received live or in batches, in arrival order. */
+  messagesOf(chatId: string): cpb.IChatMessage[] {
+    return this.events.flatMap((e) => {
+      if (e.message?.chatId === chatId) return [e.message];
+      if (e.batch?.chatId === chatId) return e.batch.messages ?? [];
+      return [];
+    });
+  }
+
+  async send(
+    chatId: string,
+    text: string,
+    extra: Partial<cpb.ISendMessageRequest> = {},
+  ): Promise<cpb.IChatMessage> {
+    const r = await this.request({
+      sendMessage: { chatId, text, clientMessageId: randomBytes(8).toString('hex'), ...extra },
+    });
+    return r.message!;
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+}

@@ -1,0 +1,74 @@
+// The server (with its messenger) as its own process, so a test can crash it
+// with SIGKILL and start it again on the same Redis.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freeTcpUdpPort } from './testServer.js';
+
+export class MessengerProcess {
+  private child: ChildProcess | null = null;
+  port = 0;
+  private rtcPort = 0;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  get pid(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/chat`;
+  }
+
+  async start(): Promise<void> {
+    this.port = this.port || (await freeTcpUdpPort());
+    this.rtcPort = this.rtcPort || (await freeTcpUdpPort());
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        MEDIASOUP_WORKERS: '1',
+        MEDIA_LISTEN_IP: '127.0.0.1',
+        MEDIA_ANNOUNCED_IP: '127.0.0.1',
+        RTC_BASE_PORT: String(this.rtcPort),
+        ...this.env,
+        HOST: '127.0.0.1',
+        PORT: String(this.port),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    await this.ready();
+  }
+
+  /** Waits until the messenger answers and hears its store. */
+  async ready(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const health = (await (await fetch(`${this.httpUrl}/healthz`)).json()) as {
+          messenger: { status: string };
+        };
+        if (health.messenger.status === 'ok') return;
+      } catch {
+        // Not listening yet.
+      }
+      if (Date.now() > deadline || this.child?.exitCode !== null)
+        throw new Error('messenger did not become ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  }
+}

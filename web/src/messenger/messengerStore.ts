@@ -1,0 +1,175 @@
+// The messenger page's state: chats and their messages as signals, kept
+// current from the server's events. Messages are stored by seq and replaced
+// only by a newer rev; each chat's cursor (the highest rev seen) lets a
+// reconnect resume where the connection stopped.
+import { signal } from '@preact/signals';
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { ChatClient } from '../../../messaging/client/chatClient.js';
+
+import cpb = schoolcall.chat.v1;
+
+export { cpb };
+
+export type Msg = cpb.IChatMessage;
+
+const RECONNECT_MS = 2000;
+
+export class MessengerStore {
+  readonly chats = signal<Map<string, cpb.IChat>>(new Map());
+  readonly messages = signal<Map<string, Map<number, Msg>>>(new Map());
+  readonly selected = signal<string | null>(null);
+  readonly me = signal<cpb.IUser | null>(null);
+  readonly replyTo = signal<Msg | null>(null);
+  readonly editing = signal<Msg | null>(null);
+  readonly connected = signal(false);
+  readonly error = signal<string | null>(null);
+  private client: ChatClient | null = null;
+  private readonly cursors = new Map<string, number>();
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  get chat(): ChatClient {
+    if (!this.client) throw new Error('not connected');
+    return this.client;
+  }
+
+  async connect(): Promise<void> {
+    const client = new ChatClient(this.url);
+    for (const [k, v] of this.cursors) client.cursors.set(k, v);
+    client.onEvent = (e) => this.onEvent(e);
+    client.onClose = () => {
+      this.connected.value = false;
+      for (const [k, v] of client.cursors) this.cursors.set(k, v);
+      setTimeout(() => void this.connect().catch(() => undefined), RECONNECT_MS);
+    };
+    await client.connect();
+    this.client = client;
+    const auth = await client.authenticate(this.token);
+    this.me.value = auth.user ?? null;
+    this.chats.value = new Map((auth.chats ?? []).map((c) => [c.chatId ?? '', c]));
+    this.connected.value = true;
+  }
+
+  sortedChats(): cpb.IChat[] {
+    const at = (c: cpb.IChat) => c.lastMessage?.sentAt || c.createdAt || 0;
+    return [...this.chats.value.values()].sort((a, b) => at(b) - at(a));
+  }
+
+  list(chatId: string): Msg[] {
+    return [...(this.messages.value.get(chatId)?.values() ?? [])].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  }
+
+  /** Opens a chat: its latest page, then everything in it counts as read. */
+  async open(chatId: string): Promise<void> {
+    this.selected.value = chatId;
+    this.replyTo.value = null;
+    this.editing.value = null;
+    if (!this.messages.value.get(chatId)?.size) {
+      const r = await this.chat.request({ getHistory: { chatId, limit: 50 } });
+      this.upsert(r.page?.messages ?? []);
+    }
+    await this.markRead(chatId);
+  }
+
+  async older(chatId: string): Promise<boolean> {
+    const first = this.list(chatId)[0]?.seq ?? 0;
+    if (first <= 1) return false;
+    const r = await this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } });
+    this.upsert(r.page?.messages ?? []);
+    return !r.page?.atStart;
+  }
+
+  async markRead(chatId: string): Promise<void> {
+    const last = this.list(chatId).at(-1)?.seq ?? 0;
+    const c = this.chats.value.get(chatId);
+    if (!last || !c || (c.readSeq ?? 0) >= last) return;
+    const r = await this.chat.request({ markRead: { chatId, seq: last } });
+    this.patchChat(chatId, { readSeq: r.read?.seq ?? last, unread: r.read?.unread ?? 0 });
+  }
+
+  private patchChat(chatId: string, patch: Partial<cpb.IChat>): void {
+    const c = this.chats.value.get(chatId);
+    if (!c) return;
+    const next = new Map(this.chats.value);
+    next.set(chatId, { ...c, ...patch });
+    this.chats.value = next;
+  }
+
+  /** Takes messages in, each replacing what we hold only if it is newer. */
+  upsert(list: Msg[], mine = false): void {
+    if (!list.length) return;
+    const next = new Map(this.messages.value);
+    for (const m of list) {
+      const chatId = m.chatId ?? '';
+      const inChat = new Map(next.get(chatId) ?? []);
+      const had = inChat.get(m.seq ?? 0);
+      if (had && (had.rev ?? 0) > (m.rev ?? 0)) continue;
+      // Events to everyone carry no personal flags: keep ours.
+      const keep =
+        had && !mine ? { myReactions: had.myReactions, myVotes: had.myVotes, important: had.important } : {};
+      inChat.set(m.seq ?? 0, { ...m, ...keep });
+      next.set(chatId, inChat);
+    }
+    this.messages.value = next;
+  }
+
+  private onEvent(e: cpb.ChatEvent): void {
+    if (e.message) {
+      const m = e.message;
+      this.upsert([m]);
+      const c = this.chats.value.get(m.chatId ?? '');
+      if (c && (m.seq ?? 0) > (c.lastSeq ?? 0)) {
+        const fromMe = m.senderId === this.me.value?.userId;
+        const open = this.selected.value === m.chatId && document.visibilityState === 'visible';
+        this.patchChat(m.chatId ?? '', {
+          lastSeq: m.seq,
+          lastMessage: m,
+          unread: fromMe || open ? c.unread : (c.unread ?? 0) + 1,
+        });
+        if (open && !fromMe) void this.markRead(m.chatId ?? '');
+      } else if (c?.lastMessage?.seq === m.seq) {
+        this.patchChat(m.chatId ?? '', { lastMessage: m });
+      }
+    } else if (e.batch) {
+      if (e.batch.reset) {
+        const next = new Map(this.messages.value);
+        next.delete(e.batch.chatId ?? '');
+        this.messages.value = next;
+      }
+      this.upsert(e.batch.messages ?? [], true);
+    } else if (e.chatAdded) {
+      const next = new Map(this.chats.value);
+      next.set(e.chatAdded.chatId ?? '', e.chatAdded);
+      this.chats.value = next;
+    } else if (e.chatChanged) {
+      const id = e.chatChanged.chatId ?? '';
+      const c = this.chats.value.get(id);
+      // A change to everyone has no personal fields: keep ours unless it has them.
+      const personal = e.chatChanged.myRole
+        ? {}
+        : { myRole: c?.myRole, readSeq: c?.readSeq, unread: c?.unread, peer: c?.peer };
+      this.patchChat(id, { ...e.chatChanged, ...personal });
+    } else if (e.chatRemoved) {
+      const next = new Map(this.chats.value);
+      next.delete(e.chatRemoved.chatId ?? '');
+      this.chats.value = next;
+      if (this.selected.value === e.chatRemoved.chatId) this.selected.value = null;
+    } else if (e.read) {
+      if (e.read.userId === this.me.value?.userId) {
+        this.patchChat(e.read.chatId ?? '', { readSeq: e.read.seq, unread: e.read.unread });
+      }
+    } else if (e.myFlags) {
+      const f = e.myFlags;
+      const held = this.messages.value.get(f.chatId ?? '')?.get(f.seq ?? 0);
+      if (held) {
+        this.upsert(
+          [{ ...held, myReactions: f.myReactions, myVotes: f.myVotes, important: f.important }],
+          true,
+        );
+      }
+    }
+  }
+}

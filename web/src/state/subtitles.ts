@@ -1,0 +1,91 @@
+// Subtitles as the interface sees them: whether the server can make them and
+// a host turned them on, whether this person shows them, and the caption
+// lines on screen (each speaker's latest line: growing text, then the final
+// one, which fades after a while).
+import { signal } from '@preact/signals';
+import type { CallClient, pb } from '../callClient.js';
+
+export interface Caption {
+  participantId: string;
+  name: string;
+  text: string;
+  final: boolean;
+}
+
+/** A final line stays this long, unless the same speaker goes on. */
+const CAPTION_MS = 6000;
+/** At most this many speakers' lines at once. */
+const MAX_CAPTIONS = 2;
+
+export class SubtitlesStore {
+  readonly state = signal<pb.ISubtitlesState>({});
+  readonly captions = signal<readonly Caption[]>([]);
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly call: CallClient,
+    /** Runs an action, turning a refusal into a translated toast; false if it failed. */
+    private readonly run: (action: () => Promise<unknown>) => Promise<boolean>,
+  ) {}
+
+  /** After joining: what the server offers, and the choice this person made before. */
+  async load(): Promise<void> {
+    try {
+      this.state.value = await this.call.getSubtitles();
+    } catch {
+      // An older server without subtitles: the controls stay hidden.
+    }
+  }
+
+  /** Show or hide captions for oneself. */
+  toggleCaptions(): Promise<boolean> {
+    const subscribe = !this.state.value.subscribed;
+    if (!subscribe) this.clear();
+    return this.run(async () => {
+      this.state.value = await this.call.subscribeSubtitles(subscribe);
+    });
+  }
+
+  /** Hosts: subtitles on or off for everyone. */
+  toggleForRoom(): Promise<boolean> {
+    const enabled = !this.state.value.enabled;
+    return this.run(async () => {
+      this.state.value = await this.call.setSubtitles(enabled);
+      // Whoever turns them on wants to see them too.
+      if (enabled && !this.state.value.subscribed)
+        this.state.value = await this.call.subscribeSubtitles(true);
+    });
+  }
+
+  changed(state: pb.ISubtitlesState): void {
+    this.state.value = { ...state, subscribed: this.state.value.subscribed };
+    if (!state.enabled) this.clear();
+  }
+
+  line(line: pb.ISubtitleLine): void {
+    const id = line.participantId ?? '';
+    const text = line.dropped ? '' : (line.text ?? '').trim();
+    const others = this.captions.value.filter((c) => c.participantId !== id);
+    clearTimeout(this.timers.get(id));
+    if (!text) {
+      this.captions.value = others;
+      return;
+    }
+    const caption = { participantId: id, name: line.speakerName ?? '', text, final: Boolean(line.final) };
+    this.captions.value = [...others, caption].slice(-MAX_CAPTIONS);
+    if (caption.final) {
+      this.timers.set(
+        id,
+        setTimeout(() => {
+          this.captions.value = this.captions.value.filter((c) => c !== caption);
+        }, CAPTION_MS),
+      );
+    }
+  }
+
+  clear(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.captions.value = [];
+  }
+}
