@@ -4,7 +4,7 @@
 // whiteboard's drawing part (React, Excalidraw, Yjs, pdf.js, jsPDF) lands in
 // chunks loaded only when a board is shown; its fonts, style sheet and the
 // pdf.js worker are copied here so the board too loads nothing from outside.
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -35,6 +35,47 @@ const noMermaid = {
     }));
   },
 };
+/**
+ * Excalidraw's Russian leaves about ninety phrases in English (hints a
+ * teacher sees while drawing among them, and two labels say the same); ours
+ * fill them in. A locale module ends with `export{x as labels,...}`: the
+ * plugin merges our phrases into those objects and exports the sections it
+ * lacks.
+ */
+const russianBoard = {
+  name: 'excalidraw-ru',
+  setup(b) {
+    const extra = readFileSync(join(root, 'web/src/whiteboard/locale/excalidraw-ru.json'), 'utf8');
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/].*[\\/]locales[\\/]ru-RU-[^\\/]*\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      const exported = /export\s*\{([^}]*)\}\s*;?\s*$/.exec(code);
+      if (!exported) throw new Error(`unexpected Excalidraw locale module ${args.path}`);
+      const sections = Object.fromEntries(
+        exported[1].split(',').map((pair) => {
+          const [local, name] = pair.trim().split(/\s+as\s+/);
+          return [name ?? local, local];
+        }),
+      );
+      const merge =
+        'function __mergeRu(t,s){for(const k in s){if(typeof s[k]==="object"&&t[k]&&typeof t[k]==="object")__mergeRu(t[k],s[k]);else t[k]=s[k];}}' +
+        `const __ru=${extra};` +
+        Object.entries(sections)
+          .map(
+            ([name, local]) =>
+              `if(__ru[${JSON.stringify(name)}])__mergeRu(${local},__ru[${JSON.stringify(name)}]);`,
+          )
+          .join('');
+      // Sections Excalidraw's Russian lacks altogether become exports of their own.
+      const added = Object.keys(JSON.parse(extra)).filter((k) => !sections[k]);
+      const declared = added.map((k) => `const __ru_${k}=__ru[${JSON.stringify(k)}];`).join('');
+      const exports = exported[0].replace(
+        /\}\s*;?\s*$/,
+        `${added.map((k) => `,__ru_${k} as ${k}`).join('')}};`,
+      );
+      return { contents: code.replace(exported[0], `${merge}${declared}${exports}`), loader: 'js' };
+    });
+  },
+};
 await build({
   entryPoints: {
     call: join(root, 'web/src/pages/call.tsx'),
@@ -57,6 +98,6 @@ await build({
   logLevel: 'warning',
   // mediasoup-client's debug logging reads this at load time.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [noMermaid],
+  plugins: [noMermaid, russianBoard],
 });
 console.log('web client built into web/dist');

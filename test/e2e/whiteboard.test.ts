@@ -79,6 +79,8 @@ describe('whiteboard in the browser', () => {
     // The pupil only watches: their view follows the drawing onto the small screen.
     await waitForAllInView(kid);
     await waitFor(async () => (await inkedPixels(kid)) > 200, 10_000, 'ink on the pupil’s canvas');
+    await screenshot(host, 'whiteboard-teacher-laptop');
+    await screenshot(kid, 'whiteboard-pupil-phone-watching');
 
     // Without rights the pupil's board has no drawing tools, and dragging changes nothing.
     expect(await kid.locator('#board [data-testid="toolbar-rectangle"]').count()).toBe(0);
@@ -88,8 +90,6 @@ describe('whiteboard in the browser', () => {
     await kid.mouse.move(canvas!.x + 140, canvas!.y + 140);
     await kid.mouse.up();
     expect(Object.keys(await boardElements(kid)).sort()).toEqual(Object.keys(drawn).sort());
-    await screenshot(host, 'whiteboard-teacher-laptop');
-    await screenshot(kid, 'whiteboard-pupil-phone-watching');
 
     // "To the board, Petrov."
     await host

@@ -55,6 +55,11 @@ function useSignal<T>(read: () => T): T {
   return value;
 }
 
+/** The whole drawing in view with a margin, never magnified past its real size. */
+function showAll(api: ExcalidrawImperativeAPI): void {
+  api.scrollToContent(undefined, { fitToViewport: true, viewportZoomFactor: 0.9, maxZoom: 1, animate: true });
+}
+
 /** Whether the whole drawing is inside the view. */
 function allInView(api: ExcalidrawImperativeAPI): boolean {
   const elements = api.getSceneElements();
@@ -109,7 +114,7 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
     if (session.mayDraw.value || followTimer) return;
     followTimer = setTimeout(() => {
       followTimer = null;
-      if (api && !allInView(api)) api.scrollToContent(undefined, { fitToContent: true, animate: true });
+      if (api && !allInView(api)) showAll(api);
     }, FOLLOW_AFTER_MS);
   };
 
@@ -220,7 +225,9 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
       while (pages.some((p) => p.id === `p${n}`)) n++;
       binding?.goTo(`p${n}`);
     },
-    fit: () => api?.scrollToContent(undefined, { fitToContent: true, animate: true }),
+    fit: () => {
+      if (api) showAll(api);
+    },
     api: () => api,
     binding: () => binding,
     pictures: () => pictures,
