@@ -83,6 +83,7 @@ await build({
     join: join(root, 'web/src/pages/join.tsx'),
     home: join(root, 'web/src/pages/home.tsx'),
     messenger: join(root, 'web/src/pages/messenger.tsx'),
+    boards: join(root, 'web/src/pages/boards.tsx'),
   },
   outdir: out,
   bundle: true,

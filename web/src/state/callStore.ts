@@ -312,6 +312,12 @@ export class CallStore implements CallListener {
     return this.leave();
   }
 
+  /** A host's way to the room's saved boards once the call is over (null for pupils, or if no board was opened). */
+  boardsUrl(): string | null {
+    if (!this.isModerator || !this.board.used.peek()) return null;
+    return `/boards/${encodeURIComponent(this.roomId)}#token=${this.call.sessionToken || this.token}`;
+  }
+
   /** Starts again from the device check in a fresh page, with the freshest token we were given. */
   rejoin(): void {
     if (this.call.sessionToken) location.hash = `token=${this.call.sessionToken}`;

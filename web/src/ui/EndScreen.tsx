@@ -3,7 +3,7 @@
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
-import { DoorOpen, RefreshCw, TriangleAlert } from './icons.js';
+import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from './icons.js';
 
 const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
 
@@ -11,11 +11,14 @@ export function EndScreen({
   kind,
   detail,
   roomTitle,
+  boardsUrl = null,
   onAction,
 }: {
   kind: EndKind;
   detail: string;
   roomTitle: string;
+  /** For a host after a lesson with a board: where its boards are downloaded. */
+  boardsUrl?: string | null;
   onAction: () => void;
 }) {
   const text = END_TEXT[kind];
@@ -34,6 +37,11 @@ export function EndScreen({
         <button type="button" id="end-action" class="primary wide" onClick={onAction}>
           <RefreshCw aria-hidden="true" /> {t(text.action)}
         </button>
+      ) : null}
+      {boardsUrl && CALM.has(kind) ? (
+        <a class="button wide" id="end-boards" href={boardsUrl} target="_blank" rel="noreferrer noopener">
+          <FileDown aria-hidden="true" /> {t('wb.savedLink')}
+        </a>
       ) : null}
     </main>
   );

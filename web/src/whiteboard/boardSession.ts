@@ -26,6 +26,8 @@ export class BoardSession {
   /** Filled in by the loaded part: the board's pages and the one shown. */
   readonly pages = signal<PageInfo[]>([]);
   readonly page = signal('');
+  /** A board was open here during this call (a host then has boards to download afterwards). */
+  readonly used = signal(false);
   /** This person may draw on the board where they are (the server checks again). */
   readonly mayDraw: ReadonlySignal<boolean>;
   /** This person is a host or co-host: opens the board, decides who draws, turns pages. */
@@ -93,6 +95,7 @@ export class BoardSession {
     const before = this.mayDraw.value;
     const wasOpen = Boolean(this.state.value.open);
     this.state.value = next;
+    if (next.open) this.used.value = true;
     if (this.isModerator.value || !wasOpen || !next.open) return;
     if (!before && this.mayDraw.value) this.notify('wb.calledToast');
     if (before && !this.mayDraw.value) this.notify('wb.dismissedToast');

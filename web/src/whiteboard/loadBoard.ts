@@ -17,9 +17,13 @@ function styleSheet(href: string): Promise<void> {
   });
 }
 
+function useOurAssets(): void {
+  (window as unknown as { EXCALIDRAW_ASSET_PATH: string }).EXCALIDRAW_ASSET_PATH = ASSETS;
+}
+
 export function loadBoardPart(): Promise<BoardPart> {
   if (!loading) {
-    (window as unknown as { EXCALIDRAW_ASSET_PATH: string }).EXCALIDRAW_ASSET_PATH = ASSETS;
+    useOurAssets();
     loading = Promise.all([
       styleSheet(`${ASSETS}excalidraw.css`).then(() => styleSheet('/static/board.css')),
       import('./lazy/board.js'),
@@ -29,4 +33,10 @@ export function loadBoardPart(): Promise<BoardPart> {
     });
   }
   return loading;
+}
+
+/** Only the export (Excalidraw's drawing of a scene, jsPDF, Yjs), for the saved boards' page. */
+export function loadExporter(): Promise<typeof import('./lazy/exporter.js')> {
+  useOurAssets();
+  return import('./lazy/exporter.js');
 }

@@ -123,6 +123,24 @@ export async function downloadPdf(handle: BoardHandle, title: string): Promise<v
   saveFile(await boardPdf(liveContent(handle)), fileName(title, `${t('wb.title')}.pdf`));
 }
 
+/** A saved board (after the lesson): every page as a PNG of its own, or all of them as one PDF. */
+export async function downloadSaved(
+  board: pb.ISavedWhiteboard,
+  name: string,
+  kind: 'png' | 'pdf',
+): Promise<void> {
+  const content = savedContent(board);
+  if (kind === 'pdf') {
+    saveFile(await boardPdf(content), fileName(name, `${t('wb.title')}.pdf`));
+    return;
+  }
+  const pages = content.pages;
+  for (const [i, page] of pages.entries()) {
+    const png = await pagePng(content, page.id);
+    if (png) saveFile(png, fileName(name, `${t('wb.page', { page: i + 1, pages: pages.length })}.png`));
+  }
+}
+
 /** A white picture for an empty page. */
 async function boardPdfBlank(): Promise<Blob> {
   const canvas = document.createElement('canvas');
