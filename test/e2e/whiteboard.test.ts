@@ -2,10 +2,14 @@
 // opens the board and draws with Excalidraw's tools; a pupil on a phone sees
 // the same document and a drawn canvas, cannot draw until called to the
 // board, then draws and the teacher sees it; a late joiner gets the board at
-// once. Nothing is fetched from outside the server.
+// once; the teacher's board goes out as video for recordings. Nothing is
+// fetched from outside the server.
+import { createSocket } from 'node:dgram';
 import { isDeepStrictEqual } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Room } from '../../signaling/domain/room.js';
+import { MAIN } from '../../signaling/domain/roomDefinition.js';
 import {
   boardElements,
   drawWith,
@@ -37,6 +41,24 @@ async function join(url: string, device: 'laptop' | 'phone' = 'laptop'): Promise
   const page = await enterCall(browser, url.replace(server.config.publicUrl, server.httpUrl), device);
   watchRequests(page);
   return page;
+}
+
+function boardVideo(room: Room) {
+  return [...room.producers(MAIN)].find((p) => p.source === 'whiteboard');
+}
+
+/** Counts RTP bytes and frames (distinct timestamps) sent to a local UDP port. */
+async function rtpCounter() {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const seen = { bytes: 0, frames: new Set<number>() };
+  socket.on('message', (m) => {
+    const type = m[1]! & 0x7f;
+    if (m.length < 12 || (type >= 72 && type <= 76)) return; // RTCP
+    seen.bytes += m.length;
+    seen.frames.add(m.readUInt32BE(4));
+  });
+  return { port: socket.address().port, seen, close: () => socket.close() };
 }
 
 beforeAll(async () => {
@@ -144,5 +166,52 @@ describe('whiteboard in the browser', () => {
     await waitFor(async () => (await inkedPixels(late)) > 200, 10_000, 'ink on the late joiner’s canvas');
     await screenshot(late, 'whiteboard-late-joiner-laptop');
     expect(outside).toEqual([]);
+  });
+
+  it('the teacher’s open board goes out as video, as a recording takes it', async () => {
+    const [teacher] = await createRoomWithToken(server, 'wb-e2e-3', [
+      { displayName: 'Анна Петровна', role: 'host', userId: 'teacher-3' },
+    ]);
+    const host = await join(teacher!.joinUrl);
+    await openBoardPanel(host);
+    await host.locator('#board-toggle').click();
+    await waitForBoard(host);
+    const room = (await server.registry.find('wb-e2e-3'))!;
+    await waitFor(async () => boardVideo(room) !== undefined, 15_000, 'the board’s video producer');
+    const entry = boardVideo(room)!;
+    expect(entry.peer.identity.userId).toBe('teacher-3');
+    expect(entry.producer.kind).toBe('video');
+
+    // As a recorder does: plain RTP out of the room's router.
+    const media = room.mediaAt(MAIN)!;
+    const rtp = await rtpCounter();
+    const transport = await media.createPlainTransport('recv', { listenIp: '127.0.0.1' });
+    try {
+      await transport.connect({ ip: '127.0.0.1', port: rtp.port });
+      const caps = media.router.rtpCapabilities;
+      expect(await media.prepareConsume(transport.id, entry.producer.id, caps)).toBe(true);
+      await transport.consume({ producerId: entry.producer.id, rtpCapabilities: caps });
+      await drawWith(host, 'rectangle', { x: 300, y: 200 }, { x: 470, y: 320 });
+      await drawWith(host, 'ellipse', { x: 520, y: 200 }, { x: 640, y: 300 });
+      await waitFor(
+        async () => rtp.seen.bytes > 20_000 && rtp.seen.frames.size > 10,
+        20_000,
+        'frames of the board on the recorder’s port',
+      );
+      const before = rtp.seen.frames.size;
+      await drawWith(host, 'freedraw', { x: 100, y: 100 }, { x: 250, y: 180 });
+      await waitFor(
+        async () => rtp.seen.frames.size > before + 5,
+        10_000,
+        'more frames as the teacher draws',
+      );
+
+      // Closing the board stops the video.
+      await host.locator('#board-toggle').click();
+      await waitFor(async () => boardVideo(room) === undefined, 10_000, 'the board’s video gone');
+    } finally {
+      transport.close();
+      rtp.close();
+    }
   });
 });

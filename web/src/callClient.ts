@@ -73,12 +73,14 @@ export interface CallListener {
   chatEvent?(e: pb.Event): void;
 }
 
-export type SendSource = 'microphone' | 'camera' | 'screen';
+/** `whiteboard`: a host's board as video, for recordings and broadcasts. */
+export type SendSource = 'microphone' | 'camera' | 'screen' | 'whiteboard';
 
 const SOURCE_WIRE: Record<SendSource, pb.MediaSource> = {
   microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
   camera: pb.MediaSource.MEDIA_SOURCE_CAMERA,
   screen: pb.MediaSource.MEDIA_SOURCE_SCREEN,
+  whiteboard: pb.MediaSource.MEDIA_SOURCE_WHITEBOARD,
 };
 
 // Three simulcast layers so large rooms can send small layers to most viewers.
@@ -87,6 +89,9 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
+
+// Lines and text on white: one layer, sharp rather than smooth.
+const BOARD_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: 1_000_000, maxFramerate: 15 }];
 
 const SESSION_REFRESH_MS = 60 * 60_000;
 
@@ -196,7 +201,8 @@ export class CallClient {
     }
     const producer = await this.sendTransport.produce({
       track,
-      encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
+      encodings:
+        source === 'camera' ? CAMERA_ENCODINGS : source === 'whiteboard' ? BOARD_ENCODINGS : undefined,
       codecOptions: source === 'microphone' ? { opusStereo: false, opusDtx: true, opusFec: true } : undefined,
       appData: { source, paused },
       // Tracks outlive producers: a move to a breakout room re-sends them.

@@ -1,7 +1,8 @@
 // The drawing part of the board, loaded only when a board is shown: React
 // and Excalidraw mounted into the element the stage gives, bound to the
 // board's Yjs document. Pupils without rights see the board in Excalidraw's
-// view mode; the teacher's laser pointer shows as a trail for everyone. Its
+// view mode; the teacher's laser pointer shows as a trail for everyone; the
+// host who opened the board also sends it as video (boardVideo.ts). Its
 // fonts and translations are served by our server (EXCALIDRAW_ASSET_PATH is
 // set before this module loads), nothing comes from the internet.
 import { Excalidraw, MainMenu, getCommonBounds, getVisibleSceneBounds } from '@excalidraw/excalidraw';
@@ -11,6 +12,7 @@ import { createElement, useEffect, useState } from 'react';
 import { type Root, createRoot } from 'react-dom/client';
 import { lang } from '../../i18n/index.js';
 import type { BoardSession } from '../boardSession.js';
+import { BoardVideo } from './boardVideo.js';
 import { DocSync, type pb } from './docSync.js';
 import { Pictures } from './pictures.js';
 import { SceneBinding } from './sceneBinding.js';
@@ -209,12 +211,21 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
 
   const root: Root = createRoot(el);
   root.render(createElement(BoardView));
+  // The host who opened the board sends it as video while it is open.
+  const video = new BoardVideo(el, session.call, options.onError);
+  const stopVideo = effect(() => {
+    const state = session.state.value;
+    const me = session.self.value?.participantId;
+    if (state.open && me && state.openedBy === me) video.start();
+    else video.stop();
+  });
   // For tests and diagnostics, as window.schoolCall is for the call.
   (window as unknown as { schoolBoard: unknown }).schoolBoard = {
     elements: () => sync.doc.getMap('elements').toJSON(),
     sceneCount: () => api?.getSceneElements().length ?? 0,
     page: () => binding?.currentPage ?? '',
     allInView: () => (api ? allInView(api) : false),
+    sendsVideo: () => video.publishing,
   };
 
   return {
@@ -233,6 +244,8 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
     pictures: () => pictures,
     unmount() {
       if (followTimer) clearTimeout(followTimer);
+      stopVideo();
+      video.stop();
       sync.listeners = null;
       binding?.dispose();
       root.unmount();
