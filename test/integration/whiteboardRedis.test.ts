@@ -108,7 +108,15 @@ describe('whiteboards in Redis', () => {
     const host = await enter(server, 'algebra-8', 'Teacher', 'host');
     await host.board.waitForElements([...back.board.elementIds()]);
     await host.c.request({ endCall: {} });
-    await new Promise((r) => setTimeout(r, 300));
+    // Saving happens after the call ended: wait until this server lists it, then restart.
+    const listed = async () =>
+      (
+        (await (
+          await fetch(`${server.httpUrl}/api/rooms/algebra-8/whiteboards`, { headers: server.adminHeaders })
+        ).json()) as { lessons: unknown[] }
+      ).lessons.length;
+    const saveBy = Date.now() + 10_000;
+    while ((await listed()) === 0 && Date.now() < saveBy) await new Promise((r) => setTimeout(r, 20));
     await stop(server);
     server = await start();
     const res = await fetch(`${server.httpUrl}/api/rooms/algebra-8/whiteboards`, {
