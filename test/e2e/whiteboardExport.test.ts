@@ -1,7 +1,9 @@
 // The board as files, in a real browser, read back with real tools: during
 // the lesson the teacher downloads the page shown as a PNG and the whole
-// board (two pages) as a PDF; after ending the lesson the end screen leads
-// to the lesson's saved boards, which download as a PDF and PNGs too. A
+// board (two pages) as a PDF, and puts that PDF back as a worksheet (pdf.js
+// draws its pages as pictures under the drawing); after ending the lesson
+// the end screen leads to the lesson's saved boards, which download as a PDF
+// and PNGs too. A
 // pupil's token does not open them. Nothing is fetched from outside.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -120,6 +122,16 @@ describe('whiteboard export', () => {
     const [pdf] = await downloads(host, () => host.locator('#board-pdf').click());
     await expectPdfWithPages(pdf!, 2);
 
+    // That PDF as a worksheet: pdf.js draws its pages, the first under page 2, the next on a new page 3.
+    await host.locator('#board-background').setInputFiles(pdf!);
+    await host.locator('#board-page', { hasText: '3' }).waitFor({ timeout: 20_000 });
+    await waitFor(
+      async () => Object.values(await boardElements(host)).filter((e) => e.el.type === 'image').length === 2,
+      20_000,
+      'two worksheet pages on the board',
+    );
+    await screenshot(host, 'whiteboard-worksheet-laptop');
+
     // The teacher ends the lesson; the end screen leads to its saved boards.
     await moreAction(host, 'end-call');
     await host.locator('dialog.confirm #confirm-yes').click();
@@ -133,8 +145,8 @@ describe('whiteboard export', () => {
     await saved.locator('#saved-lessons .saved-lesson').first().waitFor({ timeout: 15_000 });
     await screenshot(saved, 'whiteboard-saved-boards-laptop');
     const [savedPdf] = await downloads(saved, () => saved.locator('.saved-pdf').first().click());
-    await expectPdfWithPages(savedPdf!, 2);
-    const pngs = await downloads(saved, () => saved.locator('.saved-png').first().click(), 2);
+    await expectPdfWithPages(savedPdf!, 3);
+    const pngs = await downloads(saved, () => saved.locator('.saved-png').first().click(), 3);
     for (const file of pngs) expect((await measurePng(file)).inked).toBeGreaterThan(200);
 
     // The same page on a phone, in Russian, fits the screen.

@@ -90,6 +90,9 @@ export class SceneBinding {
 
   /** Hosts: shows a page to everyone (making it if new). */
   goTo(pageId: string, name?: string): void {
+    // Excalidraw reports changes after it renders: what changed on this page just now
+    // (a worksheet page put in place, say) goes into the document before the page turns.
+    this.onChange(this.api.getSceneElementsIncludingDeleted(), this.api.getAppState());
     this.doc.transact(() => {
       const pages = this.doc.getMap<PageEntry>(ROOT.pages);
       if (!pages.has(FIRST_PAGE)) pages.set(FIRST_PAGE, { name: '', order: 0 });
