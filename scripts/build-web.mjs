@@ -76,6 +76,28 @@ const russianBoard = {
     });
   },
 };
+/**
+ * Excalidraw lists esm.sh after EXCALIDRAW_ASSET_PATH for every font; under
+ * our Content-Security-Policy Chromium then reports (and tries) the esm.sh
+ * address too. Its fallback becomes our own copy, so no font address points
+ * outside the server.
+ */
+const ownAssets = {
+  name: 'excalidraw-own-assets',
+  setup(b) {
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (!code.includes('esm.sh')) return undefined;
+      const fallback = /`https:\/\/esm\.sh\/.*?\/dist\/prod\/`/g;
+      const found = code.match(fallback)?.length ?? 0;
+      if (found !== 1) throw new Error(`expected one esm.sh fallback in ${args.path}, found ${found}`);
+      return {
+        contents: code.replace(fallback, '(globalThis.location?.origin ?? "") + "/static/excalidraw/"'),
+        loader: 'js',
+      };
+    });
+  },
+};
 await build({
   entryPoints: {
     call: join(root, 'web/src/pages/call.tsx'),
@@ -99,6 +121,6 @@ await build({
   logLevel: 'warning',
   // mediasoup-client's debug logging reads this at load time.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [noMermaid, russianBoard],
+  plugins: [noMermaid, russianBoard, ownAssets],
 });
 console.log('web client built into web/dist');

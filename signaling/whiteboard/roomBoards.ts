@@ -90,8 +90,10 @@ export class RoomBoards {
     events.on('breakoutsChanged', () => {
       if (!this.room.breakouts.open) this.archiveBreakoutBoards();
     });
-    events.on('callEnded', () => {
-      if (!this.deps.shuttingDown()) void this.finishLesson();
+    events.on('callEnded', ({ handedOver }) => {
+      // Another host carries the lesson on from the store: only this host's copy goes.
+      if (handedOver) this.forget();
+      else if (!this.deps.shuttingDown()) void this.finishLesson();
     });
   }
 
@@ -210,6 +212,12 @@ export class RoomBoards {
     } catch (err) {
       log.error({ room: roomId, err }, 'cannot save the lesson whiteboards');
     }
+  }
+
+  /** Lets go of the boards in memory, keeping them in the store; they load again if the room comes back. */
+  private forget(): void {
+    for (const board of [...this.boards.values()]) this.drop(board);
+    this.loading = null;
   }
 
   private drop(board: Board): void {

@@ -12,6 +12,7 @@ import { RequestError } from '../signalingClient.js';
 import { BoardSession } from '../whiteboard/boardSession.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
+import { RecordingStore } from './recording.js';
 import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
@@ -90,8 +91,10 @@ export class CallStore implements CallListener {
   readonly subtitles: SubtitlesStore;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
-  // Seam for a part that lands later: recording sets `recording`.
-  readonly recording = signal(false);
+  /** Participants whose cameras the server does not forward now (last-N in a large lesson). */
+  readonly suppressedVideo = signal<ReadonlySet<string>>(new Set());
+  /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
+  readonly recording: RecordingStore;
   /** The whiteboard where this person is (its drawing part loads when it is shown). */
   readonly board: BoardSession;
 
@@ -113,6 +116,7 @@ export class CallStore implements CallListener {
       this.toast(key, params, 'info', 8000, 'board'),
     );
     this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
+    this.recording = new RecordingStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
   }
 
@@ -546,6 +550,17 @@ export class CallStore implements CallListener {
 
   subtitleLine(line: pb.ISubtitleLine): void {
     this.subtitles.line(line);
+  }
+
+  videoSuppressed(participantIds: string[]): void {
+    this.suppressedVideo.value = new Set(participantIds);
+  }
+
+  recordingState(state: pb.IRecordingState): void {
+    const was = this.recording.state.value;
+    this.recording.changed(state);
+    if (state.stopReason === 'disk-full') this.toast('rec.diskFull', {}, 'warn');
+    else if (state.recording && !was.recording && !this.isHost) this.toast('rec.startedNotice');
   }
 
   subtitlesChanged(state: pb.ISubtitlesState): void {

@@ -2,6 +2,7 @@
 // there is one.
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
+import { FORMATS } from '../whiteboard/formats.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from './icons.js';
 
@@ -40,7 +41,7 @@ export function EndScreen({
       ) : null}
       {boardsUrl && CALM.has(kind) ? (
         <a class="button wide" id="end-boards" href={boardsUrl} target="_blank" rel="noreferrer noopener">
-          <FileDown aria-hidden="true" /> {t('wb.savedLink')}
+          <FileDown aria-hidden="true" /> {t('wb.savedLink', FORMATS)}
         </a>
       ) : null}
     </main>

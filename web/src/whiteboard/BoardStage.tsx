@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { useStore } from '../ui/context.js';
 import { ChevronLeft, ChevronRight, FileDown, ImageDown, ImageUp, Plus, Scan } from '../ui/icons.js';
+import { FORMATS } from './formats.js';
 import type { BoardHandle } from './lazy/board.js';
 import { loadBoardPart } from './loadBoard.js';
 
@@ -117,9 +118,9 @@ export function BoardStage() {
           </button>
           {moderator ? (
             <>
-              <label class="button icon-only small board-file" title={t('wb.background')}>
+              <label class="button icon-only small board-file" title={t('wb.background', FORMATS)}>
                 <ImageUp aria-hidden="true" />
-                <span class="visually-hidden">{t('wb.background')}</span>
+                <span class="visually-hidden">{t('wb.background', FORMATS)}</span>
                 <input
                   type="file"
                   id="board-background"
@@ -141,8 +142,8 @@ export function BoardStage() {
                 type="button"
                 class="icon-only small"
                 id="board-png"
-                aria-label={t('wb.png')}
-                title={t('wb.png')}
+                aria-label={t('wb.png', FORMATS)}
+                title={t('wb.png', FORMATS)}
                 disabled={busy}
                 onClick={() =>
                   void run(async () => {
@@ -157,8 +158,8 @@ export function BoardStage() {
                 type="button"
                 class="icon-only small"
                 id="board-pdf"
-                aria-label={t('wb.pdf')}
-                title={t('wb.pdf')}
+                aria-label={t('wb.pdf', FORMATS)}
+                title={t('wb.pdf', FORMATS)}
                 disabled={busy}
                 onClick={() =>
                   void run(async () => {

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { lang, t } from '../i18n/index.js';
 import { FileDown, ImageDown } from '../ui/icons.js';
+import { FORMATS } from './formats.js';
 import { loadExporter } from './loadBoard.js';
 
 import pb = schoolcall.v1;
@@ -89,19 +90,19 @@ function LessonItem({ api, lesson }: { api: SavedBoardsApi; lesson: LessonSummar
                 type="button"
                 class="saved-pdf"
                 disabled={busy}
-                aria-label={`${t('wb.pdf')}: ${b.name || t('wb.mainRoom')}`}
+                aria-label={`${t('wb.pdf', FORMATS)}: ${b.name || t('wb.mainRoom')}`}
                 onClick={() => void download(i, 'pdf')}
               >
-                <FileDown aria-hidden="true" /> PDF
+                <FileDown aria-hidden="true" /> {FORMATS.pdf}
               </button>
               <button
                 type="button"
                 class="saved-png"
                 disabled={busy}
-                aria-label={`${t('wb.pngAll')}: ${b.name || t('wb.mainRoom')}`}
+                aria-label={`${t('wb.pngAll', FORMATS)}: ${b.name || t('wb.mainRoom')}`}
                 onClick={() => void download(i, 'png')}
               >
-                <ImageDown aria-hidden="true" /> PNG
+                <ImageDown aria-hidden="true" /> {FORMATS.png}
               </button>
             </span>
           </li>

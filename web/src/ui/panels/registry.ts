@@ -4,9 +4,10 @@
 import { boardPanel } from '../../whiteboard/BoardPanel.js';
 import { breakoutsPanel } from './BreakoutsPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
+import { recordingPanel } from './RecordingPanel.js';
 import { settingsPanel } from './SettingsPanel.js';
 import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel, boardPanel];
+export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel, recordingPanel, boardPanel];

@@ -7,6 +7,7 @@ import type { ExcalidrawElement, FileId } from '@excalidraw/excalidraw/element/t
 import type { BinaryFileData, DataURL } from '@excalidraw/excalidraw/types';
 import { generateKeyBetween } from 'fractional-indexing';
 import type { BoardSession } from '../boardSession.js';
+import { FORMATS } from '../formats.js';
 import type { BoardHandle } from './board.js';
 
 /** Pictures larger than this are re-encoded smaller before they go up. */
@@ -147,9 +148,11 @@ export async function addBackground(handle: BoardHandle, session: BoardSession, 
   const room = MAX_PDF_PAGES;
   let pictures: Picture[];
   try {
-    pictures = await pdfPictures(file, room, (count) => session.notify('wb.pdfTooBig', { count }));
+    pictures = await pdfPictures(file, room, (count) =>
+      session.notify('wb.pdfTooBig', { count, ...FORMATS }),
+    );
   } catch (err) {
-    session.notify('wb.pdfFailed');
+    session.notify('wb.pdfFailed', FORMATS);
     throw err;
   }
   const start = session.page.value;
