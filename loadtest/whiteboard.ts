@@ -69,6 +69,8 @@ class Drawer {
     readonly index: number,
   ) {
     ws.on('message', (data: Buffer) => {
+      // Only responses matter here (0x0a: field 1, the response); the board's events are for the watchers.
+      if (data[0] !== 0x0a) return;
       const m = pb.ServerMessage.decode(data);
       const r = m.response;
       if (r?.requestId) this.waiting.get(r.requestId)?.(r);
@@ -313,7 +315,7 @@ async function main(): Promise<void> {
       `updates  ${updatesSent} made, ${last.size} seen by watchers (merged while one was in flight: ${updatesSent - last.size}), ${everyone.length} reached all ${WATCHERS}; ${refused} refused by the server`,
       `update to every watcher  p50 ${percentile(toEveryone, 50).toFixed(1)} ms, p99 ${percentile(toEveryone, 99).toFixed(1)} ms, max ${percentile(toEveryone, 100).toFixed(1)} ms`,
       `each delivery  p50 ${histogramPercentile(histogram, deliveries, 50).toFixed(1)} ms, p99 ${histogramPercentile(histogram, deliveries, 99).toFixed(1)} ms (${deliveries} deliveries, ${(deliveries / wall).toFixed(0)}/s)`,
-      `bytes per stroke  ${(sent / strokes).toFixed(0)} sent by the drawer, ${(bytes / WATCHERS / strokes).toFixed(0)} received by each watcher (whole frames, ${UPDATES_PER_STROKE} updates)`,
+      `bytes per stroke  ${(sent / strokes).toFixed(0)} sent by the drawer, ${(bytes / WATCHERS / strokes).toFixed(0)} received by each watcher (frame payloads, ${UPDATES_PER_STROKE} updates)`,
       `server CPU  ${(cpu / wall).toFixed(2)} cores while drawing`,
       `machine load average  ${loadavg()
         .map((x) => x.toFixed(1))

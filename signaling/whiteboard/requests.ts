@@ -79,7 +79,7 @@ export class WhiteboardRequests {
     if (!sender.updates.take()) throw rateLimited('too many board updates; slow down');
     if (!sender.bytes.take(update.byteLength)) throw rateLimited('too much drawing at once; slow down');
     board.doc.applyFromClient(update, board.rootsFor(peer));
-    boards.relay(board.location, peer, { whiteboardUpdate: { update, location: board.location } });
+    boards.relayUpdate(board.location, peer, update);
     boards.stored(board, update);
     this.counters.applied(update.byteLength);
   }
@@ -136,7 +136,7 @@ export class WhiteboardRequests {
     const update = board.doc.change(() =>
       board.doc.files.set(fileId, { mimeType: file.mimeType, size: file.data.byteLength }),
     );
-    boards.relay(board.location, null, { whiteboardUpdate: { update, location: board.location } });
+    boards.relayUpdate(board.location, null, update);
     boards.stored(board, update);
   }
 

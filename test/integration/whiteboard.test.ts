@@ -178,6 +178,22 @@ describe('whiteboard', () => {
     ).toBe(E.ERROR_CODE_INVALID_ARGUMENT);
   });
 
+  it('a burst of drawing reaches watchers merged into fewer frames, with the same document', async () => {
+    const roomId = await newRoom();
+    const teacher = await enter(roomId, 'Teacher', 'host');
+    const watcher = await enter(roomId, 'Watcher', 'participant');
+    await teacher.c.request({ openWhiteboard: { open: true } });
+    await watcher.board.waitForState((s) => Boolean(s.open));
+    const before = watcher.board.received;
+    const ids = Array.from({ length: 10 }, (_, i) => `burst-${i}`);
+    const answers = await Promise.all(ids.map((id) => teacher.board.draw(id)));
+    expect(answers.map(code)).toEqual(ids.map(() => null));
+    await watcher.board.waitForElements(ids);
+    expect(watcher.board.json()).toEqual(teacher.board.json());
+    // The first goes at once; the rest of that moment go together.
+    expect(watcher.board.received - before).toBeLessThan(ids.length);
+  });
+
   it('refuses malformed, out-of-place and out-of-order updates without changing the board', async () => {
     const roomId = await newRoom();
     const teacher = await enter(roomId, 'Teacher', 'host');
