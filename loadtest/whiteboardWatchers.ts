@@ -23,6 +23,8 @@ const now = () => performance.timeOrigin + performance.now();
 
 const sockets: Socket[] = [];
 let measuring = false;
+let cpuAtStart = process.cpuUsage();
+const disconnected = 0;
 let deliveries = 0;
 let bytes = 0;
 /** Delivery latency in 0.1 ms buckets. */
@@ -158,6 +160,7 @@ process.on('message', (cmd: Command) => {
       send({ type: 'connected' });
     } else if (cmd.type === 'measure') {
       measuring = true;
+      cpuAtStart = process.cpuUsage();
       send({ type: 'measuring' });
     } else if (cmd.type === 'report') {
       measuring = false;
@@ -167,6 +170,11 @@ process.on('message', (cmd: Command) => {
           type: 'report',
           deliveries,
           bytes,
+          cpuSeconds: (() => {
+            const u = process.cpuUsage(cpuAtStart);
+            return (u.user + u.system) / 1e6;
+          })(),
+          disconnected,
           histogram: [...histogram],
           arrivals: [...arrivals].map(([stamp, a]) => [stamp, a.last, a.count]),
         },
