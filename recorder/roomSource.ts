@@ -5,7 +5,8 @@
 import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 
-export type RecordedSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio';
+/** `whiteboard`: the board its host's client sends as video while it is open. */
+export type RecordedSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio' | 'whiteboard';
 
 export interface RecordedParticipant {
   id: string;

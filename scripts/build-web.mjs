@@ -1,7 +1,10 @@
 // Bundles the browser client with esbuild into web/dist (served at /static,
 // pages at /, /demo, /j/<code> and /room/<id>). Everything the pages need is
-// in the bundle: no fonts, icons or scripts are fetched from elsewhere.
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+// in the bundle: no fonts, icons or scripts are fetched from elsewhere. The
+// whiteboard's drawing part (React, Excalidraw, Yjs, pdf.js, jsPDF) lands in
+// chunks loaded only when a board is shown; its fonts, style sheet and the
+// pdf.js worker are copied here so the board too loads nothing from outside.
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -11,6 +14,90 @@ const out = join(root, 'web/dist');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, 'web/public'), out, { recursive: true });
+const excalidraw = join(root, 'node_modules/@excalidraw/excalidraw/dist/prod');
+cpSync(join(excalidraw, 'index.css'), join(out, 'excalidraw/excalidraw.css'));
+// Xiaolai (13 MB) covers Chinese and Japanese only; those characters fall back to local fonts.
+cpSync(join(excalidraw, 'fonts'), join(out, 'excalidraw/fonts'), {
+  recursive: true,
+  filter: (src) => !src.includes('Xiaolai'),
+});
+cpSync(
+  join(root, 'node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs'),
+  join(out, 'pdf.worker.min.mjs'),
+);
+
+/** Mermaid is several megabytes; Excalidraw imports it only for diagrams-from-text. */
+const noMermaid = {
+  name: 'no-mermaid',
+  setup(b) {
+    b.onResolve({ filter: /^@excalidraw\/mermaid-to-excalidraw$/ }, () => ({
+      path: join(root, 'web/src/whiteboard/lazy/noMermaid.ts'),
+    }));
+  },
+};
+/**
+ * Excalidraw's Russian leaves about ninety phrases in English (hints a
+ * teacher sees while drawing among them, and two labels say the same); ours
+ * fill them in. A locale module ends with `export{x as labels,...}`: the
+ * plugin merges our phrases into those objects and exports the sections it
+ * lacks.
+ */
+const russianBoard = {
+  name: 'excalidraw-ru',
+  setup(b) {
+    const extra = readFileSync(join(root, 'web/src/whiteboard/locale/excalidraw-ru.json'), 'utf8');
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/].*[\\/]locales[\\/]ru-RU-[^\\/]*\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      const exported = /export\s*\{([^}]*)\}\s*;?\s*$/.exec(code);
+      if (!exported) throw new Error(`unexpected Excalidraw locale module ${args.path}`);
+      const sections = Object.fromEntries(
+        exported[1].split(',').map((pair) => {
+          const [local, name] = pair.trim().split(/\s+as\s+/);
+          return [name ?? local, local];
+        }),
+      );
+      const merge =
+        'function __mergeRu(t,s){for(const k in s){if(typeof s[k]==="object"&&t[k]&&typeof t[k]==="object")__mergeRu(t[k],s[k]);else t[k]=s[k];}}' +
+        `const __ru=${extra};` +
+        Object.entries(sections)
+          .map(
+            ([name, local]) =>
+              `if(__ru[${JSON.stringify(name)}])__mergeRu(${local},__ru[${JSON.stringify(name)}]);`,
+          )
+          .join('');
+      // Sections Excalidraw's Russian lacks altogether become exports of their own.
+      const added = Object.keys(JSON.parse(extra)).filter((k) => !sections[k]);
+      const declared = added.map((k) => `const __ru_${k}=__ru[${JSON.stringify(k)}];`).join('');
+      const exports = exported[0].replace(
+        /\}\s*;?\s*$/,
+        `${added.map((k) => `,__ru_${k} as ${k}`).join('')}};`,
+      );
+      return { contents: code.replace(exported[0], `${merge}${declared}${exports}`), loader: 'js' };
+    });
+  },
+};
+/**
+ * Excalidraw lists esm.sh after EXCALIDRAW_ASSET_PATH for every font; under
+ * our Content-Security-Policy Chromium then reports (and tries) the esm.sh
+ * address too. Its fallback becomes our own copy, so no font address points
+ * outside the server.
+ */
+const ownAssets = {
+  name: 'excalidraw-own-assets',
+  setup(b) {
+    b.onLoad({ filter: /@excalidraw[\\/]excalidraw[\\/]dist[\\/].*\.js$/ }, (args) => {
+      const code = readFileSync(args.path, 'utf8');
+      if (!code.includes('esm.sh')) return undefined;
+      const fallback = /`https:\/\/esm\.sh\/.*?\/dist\/prod\/`/g;
+      const found = code.match(fallback)?.length ?? 0;
+      if (found !== 1) throw new Error(`expected one esm.sh fallback in ${args.path}, found ${found}`);
+      return {
+        contents: code.replace(fallback, '(globalThis.location?.origin ?? "") + "/static/excalidraw/"'),
+        loader: 'js',
+      };
+    });
+  },
+};
 await build({
   entryPoints: {
     call: join(root, 'web/src/pages/call.tsx'),
@@ -18,6 +105,7 @@ await build({
     join: join(root, 'web/src/pages/join.tsx'),
     home: join(root, 'web/src/pages/home.tsx'),
     messenger: join(root, 'web/src/pages/messenger.tsx'),
+    boards: join(root, 'web/src/pages/boards.tsx'),
   },
   outdir: out,
   bundle: true,
@@ -33,5 +121,6 @@ await build({
   logLevel: 'warning',
   // mediasoup-client's debug logging reads this at load time.
   define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [noMermaid, russianBoard, ownAssets],
 });
 console.log('web client built into web/dist');

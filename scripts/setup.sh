@@ -27,14 +27,15 @@ fi
 # worker build); ffmpeg decodes voice messages for the transcriber, cuts HLS
 # segments and joins recordings; Redis is the store of rooms and chats.
 # Chromium for the browser tests (openssl makes their test certificates),
-# espeak-ng speaks for the subtitle tests.
+# espeak-ng speaks for the subtitle tests, poppler-utils and netpbm check
+# the whiteboard's exported PDFs and PNGs.
 PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ffmpeg redis-server)
 # Recording and broadcast: GStreamer composes and encodes (driven through its
 # own Python bindings).
 PACKAGES+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 fonts-dejavu-core)
 # coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
 PACKAGES+=(coturn)
-if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl); fi
+if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl poppler-utils netpbm); fi
 # A colour emoji font, for the tests' screenshots only: emoji people type in
 # messages are otherwise empty boxes there (the interface draws its states
 # and reactions as SVG and needs no emoji font).

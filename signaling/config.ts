@@ -5,6 +5,7 @@ import { intFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
 import type { TurnConfig } from './security/turnCredentials.js';
+import { type WhiteboardConfig, loadWhiteboardConfig } from './whiteboard/config.js';
 
 export interface Config {
   host: string;
@@ -38,6 +39,8 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** The whiteboard's limits (WHITEBOARD_* variables). */
+  whiteboard: WhiteboardConfig;
   /** Subtitles and transcripts (transcriber/config.ts). */
   transcriber: TranscriberConfig;
   /** The messenger's settings (CHAT_* variables). */
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
     recordingsDir: recordingsDirFromEnv(env),

@@ -36,6 +36,7 @@ import { endOrHandOverCalls } from './shutdown.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
 import { createViewingFeature } from './viewing/feature.js';
+import { createWhiteboardFeature } from './whiteboard/feature.js';
 import { resyncSnapshot } from './wire/snapshots.js';
 
 import pb = schoolcall.v1;
@@ -125,6 +126,15 @@ export async function startServer(
     metrics,
     log,
   });
+  const whiteboard = createWhiteboardFeature({
+    config: config.whiteboard,
+    redisUrl: config.redisUrl,
+    out: ws,
+    tokens: core.tokens,
+    admin: new AdminAuth(config.adminSecret),
+    registry: metrics.registry,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
   const viewing = createViewingFeature({
@@ -141,6 +151,7 @@ export async function startServer(
     messaging.feature,
     recorder.feature,
     demoHostFeature(config.demoRoomId),
+    whiteboard,
   ] as const;
 
   ws.attach('/ws', {
@@ -190,6 +201,8 @@ export async function startServer(
     metrics,
     log,
     async close() {
+      // Calls end now, lessons do not: features keep what the lesson still needs.
+      for (const f of features) f.shutdown?.();
       await endOrHandOverCalls({
         stopListening: () => uWS.us_listen_socket_close(listenSocket),
         registry,

@@ -14,6 +14,8 @@ export interface Feature<K extends RequestType = RequestType> {
   attach?(room: Room): void;
   /** Adds the feature's HTTP routes. */
   routes?(router: HttpRouter): void;
+  /** At shutdown, before the rooms' calls end: a call ending now is not the end of a lesson. */
+  shutdown?(): void;
   /** At shutdown, after the rooms' calls have ended. */
   close?(): void | Promise<void>;
 }

@@ -31,5 +31,10 @@ describe('roles', () => {
     expect(mayProduce('co-host', 'screen')).toBe(true);
     expect(mayProduce('participant', 'screen')).toBe(false);
     expect(mayProduce('guest', 'screen-audio')).toBe(false);
+    // The board as video comes from a host's client.
+    expect(mayProduce('host', 'whiteboard')).toBe(true);
+    expect(mayProduce('co-host', 'whiteboard')).toBe(true);
+    expect(mayProduce('participant', 'whiteboard')).toBe(false);
+    expect(mayProduce('guest', 'whiteboard')).toBe(false);
   });
 });

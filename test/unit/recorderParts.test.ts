@@ -54,6 +54,18 @@ describe('program director', () => {
     });
   });
 
+  it('shows the open whiteboard with its host in the corner, unless someone shares a screen', () => {
+    const sources = [src('host', 'camera'), src('host', 'whiteboard'), src('p1', 'camera')];
+    expect(directProgram({ ...base, sources, activeSpeaker: 'p1' })).toMatchObject({
+      main: 'host-whiteboard',
+      corner: 'host-camera',
+      label: 'Учитель',
+    });
+    expect(
+      directProgram({ ...base, sources: [...sources, src('p1', 'screen')], activeSpeaker: 'p1' }),
+    ).toMatchObject({ main: 'p1-screen', corner: 'p1-camera' });
+  });
+
   it('mixes every unmuted microphone that fits, else the loudest; slots stay put', () => {
     const mics = ['host', 'p1', 'p2', 'a', 'b', 'c'].map((id) => src(id, 'microphone', id === 'p2'));
     const first = directProgram({ ...base, sources: mics.slice(0, 3), activeSpeaker: null });

@@ -80,12 +80,14 @@ export interface CallListener {
   resynced?(): void;
 }
 
-export type SendSource = 'microphone' | 'camera' | 'screen';
+/** `whiteboard`: a host's board as video, for recordings and broadcasts. */
+export type SendSource = 'microphone' | 'camera' | 'screen' | 'whiteboard';
 
 const SOURCE_WIRE: Record<SendSource, pb.MediaSource> = {
   microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
   camera: pb.MediaSource.MEDIA_SOURCE_CAMERA,
   screen: pb.MediaSource.MEDIA_SOURCE_SCREEN,
+  whiteboard: pb.MediaSource.MEDIA_SOURCE_WHITEBOARD,
 };
 
 // Three simulcast layers so large rooms can send small layers to most viewers.
@@ -94,6 +96,9 @@ const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
   { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
 ];
+
+// Lines and text on white: one layer, sharp rather than smooth.
+const BOARD_ENCODINGS: types.RtpEncodingParameters[] = [{ maxBitrate: 1_000_000, maxFramerate: 15 }];
 
 const SESSION_REFRESH_MS = 60 * 60_000;
 
@@ -128,6 +133,8 @@ export class CallClient {
   private admittedWith: ((join: pb.IJoinResponse) => void) | null = null;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private ended = false;
+  /** The whiteboard's events, and `resync` (its updates may have been dropped too); set by the board's module. */
+  onBoardEvent: (e: pb.Event) => void = () => {};
 
   constructor(
     wsUrl: string,
@@ -205,7 +212,8 @@ export class CallClient {
     }
     const producer = await this.sendTransport.produce({
       track,
-      encodings: source === 'camera' ? CAMERA_ENCODINGS : undefined,
+      encodings:
+        source === 'camera' ? CAMERA_ENCODINGS : source === 'whiteboard' ? BOARD_ENCODINGS : undefined,
       codecOptions: source === 'microphone' ? { opusStereo: false, opusDtx: true, opusFec: true } : undefined,
       appData: { source, paused },
       // Tracks outlive producers: a move to a breakout room re-sends them.
@@ -488,6 +496,8 @@ export class CallClient {
   private async consume(info: pb.IProducerInfo): Promise<void> {
     const transport = this.recvTransport;
     if (!transport || !info.producerId) return;
+    // The board as video is for recordings and broadcasts; here the board itself is live.
+    if (info.source === pb.MediaSource.MEDIA_SOURCE_WHITEBOARD) return;
     const { consume } = await this.signaling.request({
       consume: {
         transportId: transport.id,
@@ -689,7 +699,14 @@ export class CallClient {
       case 'presenceChanged':
         return this.later(() => this.onPresence(e.presenceChanged!));
       case 'resync':
+        this.onBoardEvent(e);
         return this.later(() => this.reconcile(e.resync!));
+      // The board needs no media: its events go straight to it, in order.
+      case 'whiteboardState':
+      case 'whiteboardUpdate':
+      case 'whiteboardPointer':
+        this.onBoardEvent(e);
+        return;
       case 'participantUpdated':
         return this.later(() => {
           // About ourselves.

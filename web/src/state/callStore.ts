@@ -9,6 +9,7 @@ import { CallClient, type CallListener, type RemoteTrack, type SendSource, pb } 
 import { type Key, type Params, t } from '../i18n/index.js';
 import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18n/serverText.js';
 import { RequestError } from '../signalingClient.js';
+import { BoardSession } from '../whiteboard/boardSession.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
 import { LessonChat } from './lessonChat.js';
@@ -97,6 +98,8 @@ export class CallStore implements CallListener {
   readonly suppressedVideo = signal<ReadonlySet<string>>(new Set());
   /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
   readonly recording: RecordingStore;
+  /** The whiteboard where this person is (its drawing part loads when it is shown). */
+  readonly board: BoardSession;
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
   onOpenPeople: () => void = () => {};
@@ -114,6 +117,9 @@ export class CallStore implements CallListener {
     private readonly token: string,
   ) {
     this.call = new CallClient(wsUrl, this);
+    this.board = new BoardSession(this.call, this.self, (key, params) =>
+      this.toast(key, params, 'info', 8000, 'board'),
+    );
     this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
     this.chat = new LessonChat(
       this.call,
@@ -321,6 +327,12 @@ export class CallStore implements CallListener {
   /** Leaving from the waiting room. */
   cancelWaiting(): Promise<void> {
     return this.leave();
+  }
+
+  /** A host's way to the room's saved boards once the call is over (null for pupils, or if no board was opened). */
+  boardsUrl(): string | null {
+    if (!this.isModerator || !this.board.used.peek()) return null;
+    return `/boards/${encodeURIComponent(this.roomId)}#token=${this.call.sessionToken || this.token}`;
   }
 
   /** Starts again from the device check in a fresh page, with the freshest token we were given. */

@@ -30,6 +30,7 @@ function Phase({ store }: { store: CallStore }) {
           kind={store.endKind.value ?? 'error'}
           detail={store.endDetail.value}
           roomTitle={store.roomTitle.value}
+          boardsUrl={store.boardsUrl()}
           onAction={() => store.rejoin()}
         >
           <LessonChatAfter store={store} />

@@ -3,8 +3,9 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
+import { FORMATS } from '../whiteboard/formats.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
-import { DoorOpen, RefreshCw, TriangleAlert } from './icons.js';
+import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from './icons.js';
 
 const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
 
@@ -12,12 +13,15 @@ export function EndScreen({
   kind,
   detail,
   roomTitle,
+  boardsUrl = null,
   onAction,
   children,
 }: {
   kind: EndKind;
   detail: string;
   roomTitle: string;
+  /** For a host after a lesson with a board: where its boards are downloaded. */
+  boardsUrl?: string | null;
   onAction: () => void;
   /** More below the reason (the lesson chat's link). */
   children?: ComponentChildren;
@@ -38,6 +42,11 @@ export function EndScreen({
         <button type="button" id="end-action" class="primary wide" onClick={onAction}>
           <RefreshCw aria-hidden="true" /> {t(text.action)}
         </button>
+      ) : null}
+      {boardsUrl && CALM.has(kind) ? (
+        <a class="button wide" id="end-boards" href={boardsUrl} target="_blank" rel="noreferrer noopener">
+          <FileDown aria-hidden="true" /> {t('wb.savedLink', FORMATS)}
+        </a>
       ) : null}
       {children}
     </main>

@@ -69,4 +69,10 @@ export {
   ShieldCheck,
   UserMinus,
   UserPlus,
+  // The whiteboard.
+  FileDown,
+  ImageDown,
+  ImageUp,
+  PencilLine,
+  Scan,
 } from 'lucide-preact';

@@ -1,6 +1,7 @@
 // The side panels. A new panel (chat, for one) is its component plus one line
 // in `panels`: the control bar shows its button (or a "more" menu item), and
 // PanelHost shows it beside the stage or, on a phone, over it.
+import { boardPanel } from '../../whiteboard/BoardPanel.js';
 import { breakoutsPanel } from './BreakoutsPanel.js';
 import { chatPanel } from './ChatPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
@@ -10,4 +11,11 @@ import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, chatPanel, settingsPanel, breakoutsPanel, recordingPanel];
+export const panels: PanelDef[] = [
+  peoplePanel,
+  chatPanel,
+  settingsPanel,
+  breakoutsPanel,
+  recordingPanel,
+  boardPanel,
+];

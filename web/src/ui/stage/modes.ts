@@ -3,6 +3,7 @@
 // strip beside it. A new mode is a component plus one line in `stageModes`.
 import type { FunctionComponent } from 'preact';
 import type { CallStore } from '../../state/callStore.js';
+import { BoardStage } from '../../whiteboard/BoardStage.js';
 
 export interface StageMode {
   id: string;
@@ -10,4 +11,6 @@ export interface StageMode {
   component: FunctionComponent;
 }
 
-export const stageModes: StageMode[] = [];
+export const stageModes: StageMode[] = [
+  { id: 'whiteboard', active: (store) => Boolean(store.board.state.value.open), component: BoardStage },
+];

@@ -1,0 +1,30 @@
+// /boards/<room id>#token=<host token>: a room's saved boards for its hosts
+// (the end screen links here with the host's session token; a school's
+// system can link here with a host token it mints). The token travels in
+// the fragment, which browsers never send to servers, and is kept for this
+// tab's session.
+import { render } from 'preact';
+import { lang, t } from '../i18n/index.js';
+import { FormPage } from '../ui/FormPage.js';
+import { SavedBoards, SavedBoardsApi } from '../whiteboard/SavedBoards.js';
+
+const TOKEN_KEY = 'boards-token';
+
+function token(): string {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
+  if (fromLink) sessionStorage.setItem(TOKEN_KEY, fromLink);
+  return fromLink ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+document.documentElement.lang = lang.value;
+document.title = t('wb.savedTitle');
+const roomId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+const api = new SavedBoardsApi(roomId, token());
+const root = document.getElementById('app');
+if (root)
+  render(
+    <FormPage title={t('wb.savedTitle')}>
+      <SavedBoards api={api} />
+    </FormPage>,
+    root,
+  );

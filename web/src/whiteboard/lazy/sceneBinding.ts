@@ -1,0 +1,209 @@
+// Excalidraw's scene and the board's Yjs document, kept in step. Local
+// changes (an element whose version moved) go into the document as JSON
+// copies, keyed by element id, with the page they are on; an element being
+// drawn goes at most every IN_PROGRESS_MS until it is finished. Remote
+// changes redraw the current page from the document, keeping local edits
+// not yet sent, and never enter the local undo history. Elements from the
+// document pass through Excalidraw's own restore, so a malformed element
+// cannot break the scene.
+import { CaptureUpdateAction, restoreElements } from '@excalidraw/excalidraw';
+import type { ExcalidrawElement, OrderedExcalidrawElement } from '@excalidraw/excalidraw/element/types';
+import type { AppState, ExcalidrawImperativeAPI } from '@excalidraw/excalidraw/types';
+import type * as Y from 'yjs';
+import { type ElementEntry, FIRST_PAGE, type PageEntry, ROOT } from '../../../../common/whiteboard/model.js';
+import type { PageInfo } from '../boardSession.js';
+import { type DocSync, REMOTE } from './docSync.js';
+
+const IN_PROGRESS_MS = 120;
+
+export interface BindingEvents {
+  pages(pages: PageInfo[], current: string): void;
+}
+
+export class SceneBinding {
+  /** Version of each element as last written to or read from the document. */
+  private readonly synced = new Map<string, number>();
+  /** Restored elements from the document, by id, reused while their version holds. */
+  private readonly restored = new Map<string, ExcalidrawElement>();
+  private page = FIRST_PAGE;
+  private redrawQueued = false;
+  private applying = false;
+  private lastInProgressAt = 0;
+  private detachDoc: (() => void) | null = null;
+
+  constructor(
+    private readonly api: ExcalidrawImperativeAPI,
+    private readonly sync: DocSync,
+    private readonly events: BindingEvents,
+  ) {
+    this.bindDoc();
+  }
+
+  get currentPage(): string {
+    return this.page;
+  }
+
+  get doc(): Y.Doc {
+    return this.sync.doc;
+  }
+
+  /** The document was replaced: start over from it. */
+  reset(): void {
+    this.synced.clear();
+    this.restored.clear();
+    this.bindDoc();
+    this.redraw(true);
+  }
+
+  /** Excalidraw's onChange: writes what changed locally into the document. */
+  onChange(elements: readonly OrderedExcalidrawElement[], appState: AppState): void {
+    if (this.applying) return;
+    const drawing = appState.newElement?.id ?? appState.multiElement?.id ?? null;
+    const now = Date.now();
+    const changed: ExcalidrawElement[] = [];
+    let held = false;
+    for (const el of elements) {
+      if (this.synced.get(el.id) === el.version) continue;
+      if (el.id === drawing && now - this.lastInProgressAt < IN_PROGRESS_MS) {
+        held = true;
+        continue;
+      }
+      changed.push(el);
+    }
+    if (held) this.redrawSoon();
+    if (changed.length === 0) return;
+    if (changed.some((el) => el.id === drawing)) this.lastInProgressAt = now;
+    const map = this.doc.getMap<ElementEntry>(ROOT.elements);
+    const page = this.page;
+    this.doc.transact(() => {
+      for (const el of changed) {
+        this.synced.set(el.id, el.version);
+        if (el.isDeleted) {
+          if (map.has(el.id)) map.delete(el.id);
+        } else {
+          // A copy: Excalidraw changes its elements in place, the document must not change with them.
+          map.set(el.id, { page, el: JSON.parse(JSON.stringify(el)) as ElementEntry['el'] });
+        }
+      }
+    });
+  }
+
+  /** Hosts: shows a page to everyone (making it if new). */
+  goTo(pageId: string, name?: string): void {
+    // Excalidraw reports changes after it renders: what changed on this page just now
+    // (a worksheet page put in place, say) goes into the document before the page turns.
+    this.onChange(this.api.getSceneElementsIncludingDeleted(), this.api.getAppState());
+    this.doc.transact(() => {
+      const pages = this.doc.getMap<PageEntry>(ROOT.pages);
+      if (!pages.has(FIRST_PAGE)) pages.set(FIRST_PAGE, { name: '', order: 0 });
+      if (!pages.has(pageId)) pages.set(pageId, { name: name ?? '', order: pages.size });
+      this.doc.getMap<string>(ROOT.board).set('page', pageId);
+    });
+    this.redraw(true);
+  }
+
+  pageList(): PageInfo[] {
+    const pages = this.doc.getMap<PageEntry>(ROOT.pages);
+    const list = [...pages.entries()]
+      .map(([id, p]) => ({ id, name: p.name, order: p.order }))
+      .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
+    if (!list.some((p) => p.id === FIRST_PAGE)) list.unshift({ id: FIRST_PAGE, name: '', order: -1 });
+    return list.map(({ id, name }) => ({ id, name }));
+  }
+
+  /** Non-deleted elements of a page, restored, in z-order. */
+  elementsOf(pageId: string): ExcalidrawElement[] {
+    const out: ExcalidrawElement[] = [];
+    for (const [id, entry] of this.doc.getMap<ElementEntry>(ROOT.elements)) {
+      if (entry.page === pageId) out.push(this.restore(id, entry));
+    }
+    return out.sort(byIndex);
+  }
+
+  dispose(): void {
+    this.detachDoc?.();
+  }
+
+  private bindDoc(): void {
+    this.detachDoc?.();
+    const doc = this.sync.doc;
+    const onUpdate = (_u: Uint8Array, origin: unknown) => {
+      if (origin === REMOTE) this.redrawSoon();
+    };
+    doc.on('update', onUpdate);
+    this.detachDoc = () => doc.off('update', onUpdate);
+  }
+
+  private redrawSoon(): void {
+    if (this.redrawQueued) return;
+    this.redrawQueued = true;
+    requestAnimationFrame(() => {
+      this.redrawQueued = false;
+      this.redraw(false);
+    });
+  }
+
+  /** Draws the current page from the document, keeping local edits it does not have yet. */
+  private redraw(pageChanged: boolean): void {
+    const shown = this.doc.getMap<string>(ROOT.board).get('page') ?? FIRST_PAGE;
+    const newPage = shown !== this.page;
+    this.page = shown;
+    const fromDoc = new Map(this.elementsOf(shown).map((el) => [el.id, el]));
+    const next: ExcalidrawElement[] = [];
+    const agreed: ExcalidrawElement[] = [];
+    if (!newPage && !pageChanged) {
+      for (const local of this.api.getSceneElementsIncludingDeleted()) {
+        const remote = fromDoc.get(local.id);
+        const known = this.synced.get(local.id);
+        if (remote) {
+          fromDoc.delete(local.id);
+          // Ours and not sent yet: keep ours; otherwise the document's is the agreed one.
+          if (known !== undefined && local.version > known) next.push(local);
+          else {
+            next.push(remote);
+            agreed.push(remote);
+          }
+        } else if (local.isDeleted || known === undefined) {
+          // Deleted here (kept for undo), or new here and not sent yet.
+          next.push(local);
+        } else {
+          // Erased by someone else.
+          const gone = { ...local, isDeleted: true, version: local.version + 1 } as ExcalidrawElement;
+          this.synced.set(gone.id, gone.version);
+          next.push(gone);
+        }
+      }
+    }
+    for (const el of fromDoc.values()) {
+      next.push(el);
+      agreed.push(el);
+    }
+    for (const el of agreed) this.synced.set(el.id, el.version);
+    this.applying = true;
+    try {
+      this.api.updateScene({ elements: next.sort(byIndex), captureUpdate: CaptureUpdateAction.NEVER });
+    } finally {
+      this.applying = false;
+    }
+    if (newPage || pageChanged) this.api.history.clear();
+    this.events.pages(this.pageList(), this.page);
+  }
+
+  private restore(id: string, entry: ElementEntry): ExcalidrawElement {
+    const cached = this.restored.get(id);
+    if (cached && cached.version === entry.el.version && !cached.isDeleted) return cached;
+    const [el] = restoreElements([entry.el as unknown as ExcalidrawElement], null, {
+      refreshDimensions: false,
+      repairBindings: false,
+    });
+    const restored = (el ?? { ...entry.el, isDeleted: true }) as ExcalidrawElement;
+    this.restored.set(id, restored);
+    return restored;
+  }
+}
+
+function byIndex(a: ExcalidrawElement, b: ExcalidrawElement): number {
+  const x = a.index ?? '';
+  const y = b.index ?? '';
+  return x < y ? -1 : x > y ? 1 : 0;
+}
