@@ -6,6 +6,7 @@ import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import {
   type Caller,
+  type SchoolPolicy,
   isChatAdmin,
   requireMember,
   requirePermission,
@@ -67,6 +68,9 @@ export function mergeSettings(
 }
 
 export class ChatService {
+  /** The school's rules (the directory's), when a school has one. */
+  policy: SchoolPolicy | null = null;
+
   constructor(
     private readonly chats: ChatStore,
     private readonly messages: MessageStore,
@@ -83,16 +87,19 @@ export class ChatService {
   /** Profiles of people the caller names, who must exist in the caller's school. */
   private async knownUsers(caller: Caller, ids: string[]): Promise<StoredUser[]> {
     const found = await this.chats.users(ids);
-    return ids.map((id) => {
+    const users = ids.map((id) => {
       const u = found.get(id);
       if (!u) throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, `no such user ${id}`);
       requireSameSchool(caller, u);
       return u;
     });
+    await this.policy?.mayReach(caller, users);
+    return users;
   }
 
   async createGroup(caller: Caller, req: cpb.ICreateChatRequest): Promise<cpb.IChat> {
     if (caller.guest) throw forbidden('guests do not create chats');
+    await this.policy?.mayCreate(caller, 'group');
     const title = check.shortText(req.title, 'title', TITLE_MAX, true);
     const about = check.shortText(req.about, 'about', ABOUT_MAX, false);
     const ids = check
@@ -202,6 +209,7 @@ export class ChatService {
       throw invalid(`a chat holds at most ${this.config.maxMembersPerChat} people`);
     }
     const users = await this.knownUsers(caller, ids);
+    await this.policy?.mayEnter(chat.id, users);
     await this.addPeople(chat, users, 'invited', caller);
     return this.summaryFor(chat.id, caller.user.id);
   }

@@ -58,3 +58,14 @@ export function requireSameSchool(caller: Caller, other: StoredUser): void {
     throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, `no such user ${other.id}`);
   }
 }
+
+/**
+ * The school's own rules on top of the chat's (the directory implements it):
+ * who may reach whom, create what, and be in which chat. Each throws a typed
+ * ChatError to refuse; without a policy only the same-school rule applies.
+ */
+export interface SchoolPolicy {
+  mayReach(caller: Caller, others: StoredUser[]): Promise<void>;
+  mayCreate(caller: Caller, kind: 'group' | 'channel'): Promise<void>;
+  mayEnter(chatId: string, users: StoredUser[]): Promise<void>;
+}

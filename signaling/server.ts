@@ -5,6 +5,7 @@
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
@@ -97,7 +98,19 @@ export async function startServer(
     registry: metrics.registry,
     log,
   });
-  const features = [call.feature, controls, viewing, subtitles.feature, messaging.feature] as const;
+  const directory = createDirectoryFeature({
+    messenger: messaging.messenger,
+    metricsRegistry: metrics.registry,
+    log,
+  });
+  const features = [
+    call.feature,
+    controls,
+    viewing,
+    subtitles.feature,
+    messaging.feature,
+    directory.feature,
+  ] as const;
 
   ws.attach('/ws', {
     handlers: handlerTable(features),

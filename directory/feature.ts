@@ -1,0 +1,55 @@
+// The school directory as a feature of the server: its admin API, and the
+// school's rules (DirectoryPolicy) given to the messenger. It keeps no Redis
+// connection of its own: it works on the messenger's. Without REDIS_URL its
+// routes answer 503.
+import type client from 'prom-client';
+import type { Logger } from '../common/log.js';
+import type { Messenger } from '../messaging/messenger.js';
+import { HttpError } from '../signaling/http/httpUtil.js';
+import type { Feature } from '../signaling/requests/features.js';
+import { DirectoryImporter } from './importer.js';
+import { DirectoryMetrics } from './metrics.js';
+import { DirectoryPolicy } from './policy.js';
+import { registerDirectoryRoutes } from './routes.js';
+import { DirectoryStore } from './store.js';
+
+export interface DirectoryDeps {
+  messenger: Messenger | null;
+  metricsRegistry: client.Registry;
+  log: Logger;
+}
+
+export interface DirectoryFeature {
+  feature: Feature<never>;
+  store: DirectoryStore | null;
+  importer: DirectoryImporter | null;
+}
+
+export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
+  const log = deps.log.child({ part: 'directory' });
+  const metrics = new DirectoryMetrics(deps.metricsRegistry);
+  const m = deps.messenger;
+  const store = m ? new DirectoryStore(m.redis) : null;
+  const importer =
+    m && store ? new DirectoryImporter({ store, chats: m.chats, chatStore: m.chatStore, log }) : null;
+  if (m && store) m.chats.policy = new DirectoryPolicy(store);
+  const need = <T>(x: T | null): T => {
+    if (!x) throw new HttpError(503, 'the directory needs REDIS_URL');
+    return x;
+  };
+  return {
+    store,
+    importer,
+    feature: {
+      name: 'directory',
+      handlers: {},
+      routes(router) {
+        registerDirectoryRoutes(router, {
+          importer: () => need(importer),
+          store: () => need(store),
+          metrics,
+        });
+      },
+    },
+  };
+}
