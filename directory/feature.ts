@@ -5,8 +5,11 @@
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { Messenger } from '../messaging/messenger.js';
+import type { Peer } from '../signaling/domain/peer.js';
+import type { Room } from '../signaling/domain/room.js';
 import { HttpError } from '../signaling/http/httpUtil.js';
 import type { Feature } from '../signaling/requests/features.js';
+import { ClassMeetings } from './classMeetings.js';
 import { DirectoryImporter } from './importer.js';
 import { DirectoryMetrics } from './metrics.js';
 import { DirectoryPolicy } from './policy.js';
@@ -16,6 +19,8 @@ import { DirectoryStore } from './store.js';
 export interface DirectoryDeps {
   messenger: Messenger | null;
   metricsRegistry: client.Registry;
+  /** Lets a waiting peer into a room (the call's membership). */
+  admit(room: Room, peer: Peer): Promise<void>;
   log: Logger;
 }
 
@@ -23,6 +28,8 @@ export interface DirectoryFeature {
   feature: Feature<never>;
   store: DirectoryStore | null;
   importer: DirectoryImporter | null;
+  /** Meetings for a class (POST /api/meetings with "class"). */
+  meetings: ClassMeetings;
 }
 
 export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
@@ -37,12 +44,15 @@ export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
     if (!x) throw new HttpError(503, 'the directory needs REDIS_URL');
     return x;
   };
+  const meetings = new ClassMeetings(store, m, deps.admit, log);
   return {
     store,
     importer,
+    meetings,
     feature: {
       name: 'directory',
       handlers: {},
+      attach: (room) => meetings.attach(room),
       routes(router) {
         registerDirectoryRoutes(router, {
           importer: () => need(importer),

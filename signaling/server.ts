@@ -21,7 +21,7 @@ import type { Room } from './domain/room.js';
 import { RoomRegistry } from './domain/roomRegistry.js';
 import { registerJoinRoutes } from './http/joinRoutes.js';
 import { JoinTokens } from './http/joinTokens.js';
-import { registerMeetingRoutes } from './http/meetingRoutes.js';
+import { type MeetingAudience, registerMeetingRoutes } from './http/meetingRoutes.js';
 import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
 import { registerRoomRoutes } from './http/roomRoutes.js';
 import { HttpRouter } from './http/router.js';
@@ -101,6 +101,7 @@ export async function startServer(
   const directory = createDirectoryFeature({
     messenger: messaging.messenger,
     metricsRegistry: metrics.registry,
+    admit: (room, peer) => call.membership.admit(room, peer),
     log,
   });
   const features = [
@@ -127,7 +128,7 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
-  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging);
+  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging, directory.meetings);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -252,6 +253,7 @@ function registerHttp(
   meetings: MeetingBook,
   joinTokens: JoinTokens,
   messaging: MessagingFeature,
+  meetingAudience: MeetingAudience,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
@@ -270,7 +272,14 @@ function registerHttp(
     deleteRoom,
     listHosts: () => cluster.listHosts(),
   });
-  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom });
+  registerMeetingRoutes(router, {
+    registry,
+    meetings,
+    publicUrl,
+    log,
+    deleteRoom,
+    audience: meetingAudience,
+  });
   registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {

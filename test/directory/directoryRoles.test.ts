@@ -13,6 +13,7 @@ import { sampleSchool } from '../../directory/sampleSchool.js';
 import { DirectoryStore } from '../../directory/store.js';
 import { ChatStore } from '../../messaging/store/chatStore.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { TestClient } from '../helpers/protocolClient.js';
 
 let s: ChatTestServer;
 let r: Redis;
@@ -165,5 +166,89 @@ describe('role rules', () => {
     expect(await s.rejected('outside_audience')).toBeGreaterThanOrEqual(1);
     c.close();
     teacherB.close();
+  });
+});
+
+describe('a meeting for a class', () => {
+  async function schedule(audience: 'class' | 'parents') {
+    const startsAt = new Date(Date.now() + 3600_000).toISOString().slice(0, 16);
+    const res = await fetch(`${s.httpUrl}/api/meetings`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({
+        title: audience === 'class' ? 'Математика, 5А' : 'Родительское собрание 5А',
+        startsAt,
+        timeZone: 'UTC',
+        durationMinutes: 45,
+        settings: { waitingRoom: 'everyone' },
+        class: { schoolId: 'school-1', classId: '5a', audience },
+      }),
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { roomId: string; class: { chatId: string; seq: number } };
+  }
+
+  async function invitationIn(c: TestChatClient, chatId: string, roomId: string) {
+    const { page } = await c.request({ getHistory: { chatId } });
+    const found = page!.messages!.find((x) => x.call?.roomId === roomId);
+    if (!found) throw new Error('no invitation in the chat');
+    return found;
+  }
+
+  async function joinFromChat(c: TestChatClient, chatId: string, seq: number, roomId: string) {
+    const link = await c.request({ joinCall: { chatId, seq } });
+    const token = link.call!.joinUrl!.split('#token=')[1]!;
+    const call = await TestClient.connect(s.server.wsUrl);
+    const joined = await call.request({ join: { roomId, token } });
+    return { call, joined: joined.join! };
+  }
+
+  it('posts the invitation in the class chat; the class skips the waiting room, others wait', async () => {
+    const m = await schedule('class');
+    const pupil = await s.client(personOf(pupilA.id));
+    const posted = await invitationIn(pupil, m.class.chatId, m.roomId);
+    expect(posted.text).toContain('Математика, 5А');
+    expect(posted.seq).toBe(m.class.seq);
+    const { call, joined } = await joinFromChat(pupil, m.class.chatId, m.class.seq, m.roomId);
+    expect(joined.waiting).toBeFalsy();
+    expect(joined.self?.userId).toBe(pupilA.id);
+    // Someone with a link to the room but not of the class waits for the teacher.
+    const other = await fetch(`${s.httpUrl}/api/rooms/${m.roomId}/tokens`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({ displayName: 'Посторонний', userId: pupilB.id, role: 'participant' }),
+    });
+    const { token } = (await other.json()) as { token: string };
+    const outsider = await TestClient.connect(s.server.wsUrl);
+    const waited = await outsider.request({ join: { roomId: m.roomId, token } });
+    expect(waited.join!.waiting).toBe(true);
+    for (const x of [call, outsider]) x.close();
+    pupil.close();
+  });
+
+  it("a parents' meeting goes to the parents' chat only, and names an existing class", async () => {
+    const m = await schedule('parents');
+    const parent = await s.client(personOf(parentOf(pupilA.id).id));
+    expect((await invitationIn(parent, m.class.chatId, m.roomId)).text).toContain('Родительское собрание');
+    const { call, joined } = await joinFromChat(parent, m.class.chatId, m.class.seq, m.roomId);
+    expect(joined.waiting).toBeFalsy();
+    const classChat = (await store.slots('school-1')).get('class:5a')!;
+    const pupilInClassChat = (await chatStore.userChatIds(pupilA.id)).includes(classChat);
+    expect(pupilInClassChat).toBe(true);
+    expect(m.class.chatId).not.toBe(classChat);
+    const bad = await fetch(`${s.httpUrl}/api/meetings`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({
+        title: 'Нет такого класса',
+        startsAt: new Date(Date.now() + 3600_000).toISOString().slice(0, 16),
+        timeZone: 'UTC',
+        durationMinutes: 45,
+        class: { schoolId: 'school-1', classId: '11z' },
+      }),
+    });
+    expect(bad.status).toBe(404);
+    call.close();
+    parent.close();
   });
 });
