@@ -50,7 +50,8 @@ const LAST = [
 const MIDDLE_M = ['Александрович', 'Сергеевич', 'Петрович', 'Иванович', 'Андреевич'];
 const MIDDLE_F = ['Александровна', 'Сергеевна', 'Петровна', 'Ивановна', 'Андреевна'];
 const SUBJECTS = ['Математика', 'Русский язык', 'Литература', 'История', 'Английский язык', 'Биология'];
-const LETTERS = ['А', 'Б', 'В', 'Г'];
+const LETTERS = ['А', 'Б', 'В', 'Г', 'Д', 'Е', 'Ж', 'З', 'И', 'К'];
+const LETTER_IDS = 'abcdefghik';
 
 function person(i: number, female: boolean, withMiddle: boolean) {
   const first = (female ? FIRST_F : FIRST_M)[i % 10]!;
@@ -66,8 +67,9 @@ function person(i: number, female: boolean, withMiddle: boolean) {
 export interface SchoolSize {
   schoolId: string;
   schoolName: string;
-  /** Grades from 5 upwards, each with `lettersPerGrade` classes. */
+  /** Grades from `firstGrade` (5 unless given) upwards, each with `lettersPerGrade` classes (up to 10). */
   grades: number;
+  firstGrade?: number;
   lettersPerGrade: number;
   pupilsPerClass: number;
   /** Parents per pupil (1 or 2). */
@@ -83,9 +85,10 @@ export function sampleSchool(size: SchoolSize): Directory {
   for (let g = 0; g < size.grades; g++) {
     for (let l = 0; l < size.lettersPerGrade; l++) {
       const n = classes.length;
-      const id = `${g + 5}${'abcd'[l]}`;
+      const grade = g + (size.firstGrade ?? 5);
+      const id = `${grade}${LETTER_IDS[l]}`;
       const teacherId = `${s}-t${n + 1}`;
-      classes.push({ id, name: `${g + 5}${LETTERS[l]}`, teacher: teacherId });
+      classes.push({ id, name: `${grade}${LETTERS[l]}`, teacher: teacherId });
       teachers.push({
         id: teacherId,
         ...person(n * 7 + 3, n % 3 !== 0, true),
