@@ -5,11 +5,16 @@
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { Messenger } from '../messaging/messenger.js';
+import type { UserTokens } from '../messaging/userTokens.js';
+import type { MeetingBook } from '../signaling/domain/meetings.js';
 import type { Peer } from '../signaling/domain/peer.js';
 import type { Room } from '../signaling/domain/room.js';
+import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import { HttpError } from '../signaling/http/httpUtil.js';
 import type { Feature } from '../signaling/requests/features.js';
 import { ClassMeetings } from './classMeetings.js';
+import { classMeetingScheduler, loadDemoSchool } from './demo.js';
+import { registerDemoRoutes } from './demoRoutes.js';
 import { DirectoryImporter } from './importer.js';
 import { DirectoryMetrics } from './metrics.js';
 import { DirectoryPolicy } from './policy.js';
@@ -21,6 +26,8 @@ export interface DirectoryDeps {
   metricsRegistry: client.Registry;
   /** Lets a waiting peer into a room (the call's membership). */
   admit(room: Room, peer: Peer): Promise<void>;
+  /** With DEMO_SCHOOL: tokens for the demo school's people. */
+  demoTokens: UserTokens | null;
   log: Logger;
 }
 
@@ -30,6 +37,8 @@ export interface DirectoryFeature {
   importer: DirectoryImporter | null;
   /** Meetings for a class (POST /api/meetings with "class"). */
   meetings: ClassMeetings;
+  /** Loads the demo school if no school has a directory yet (DEMO_SCHOOL). */
+  loadDemo(deps: { registry: RoomRegistry; meetings: MeetingBook; publicUrl: string }): Promise<void>;
 }
 
 export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
@@ -49,6 +58,13 @@ export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
     store,
     importer,
     meetings,
+    async loadDemo(d) {
+      if (!importer || !store) return;
+      await loadDemoSchool(
+        { importer, store, log, page: `${d.publicUrl}/school-demo` },
+        classMeetingScheduler({ ...d, classMeetings: meetings }),
+      );
+    },
     feature: {
       name: 'directory',
       handlers: {},
@@ -59,6 +75,8 @@ export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
           store: () => need(store),
           metrics,
         });
+        if (deps.demoTokens)
+          registerDemoRoutes(router, { store: () => need(store), tokens: deps.demoTokens });
       },
     },
   };

@@ -55,7 +55,7 @@ const LETTER_IDS = 'abcdefghik';
 
 function person(i: number, female: boolean, withMiddle: boolean) {
   const first = (female ? FIRST_F : FIRST_M)[i % 10]!;
-  const lastBase = LAST[Math.floor(i / 10) % LAST.length]!;
+  const lastBase = LAST[(i * 7 + Math.floor(i / 10)) % LAST.length]!;
   const last = female ? (lastBase.endsWith('ой') ? `${lastBase.slice(0, -2)}ая` : `${lastBase}а`) : lastBase;
   const middle = withMiddle ? (female ? MIDDLE_F : MIDDLE_M)[i % 5]! : '';
   return {

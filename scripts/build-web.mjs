@@ -18,6 +18,7 @@ await build({
     join: join(root, 'web/src/pages/join.tsx'),
     home: join(root, 'web/src/pages/home.tsx'),
     messenger: join(root, 'web/src/pages/messenger.tsx'),
+    schoolDemo: join(root, 'web/src/pages/schoolDemo.tsx'),
   },
   outdir: out,
   bundle: true,

@@ -7,6 +7,7 @@ import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
+import { UserTokens } from '../messaging/userTokens.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
@@ -102,6 +103,7 @@ export async function startServer(
     messenger: messaging.messenger,
     metricsRegistry: metrics.registry,
     admit: (room, peer) => call.membership.admit(room, peer),
+    demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
     log,
   });
   const features = [
@@ -128,6 +130,7 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
+  if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
   registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging, directory.meetings);
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {

@@ -15,6 +15,16 @@ export const en: Table = {
   'demo.text': 'Type your name to join. The first person in runs the lesson.',
   'demo.none': 'This server has no demo lesson.',
 
+  'schoolDemo.title': 'Demo school',
+  'schoolDemo.text':
+    "Choose who to be: a teacher, a pupil or a parent. Their messenger opens: the class's chats, the parents' chat, the teachers' room and the lesson invitation.",
+  'schoolDemo.none': 'This server has no demo school.',
+  'schoolDemo.failed': 'Could not sign in. Please try again.',
+  'schoolDemo.teachers': 'Teachers',
+  'schoolDemo.class': 'Class {name}',
+  'schoolDemo.pupils': 'Pupils',
+  'schoolDemo.parents': 'Parents',
+
   'code.title': 'Join with a meeting code',
   'code.code': 'Meeting code',
   'code.codeHint': '7 digits from the invitation, e.g. 148‑118‑3',
