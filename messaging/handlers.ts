@@ -136,6 +136,26 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     call: await requireCalls(calls).start(caller, m.startCall!),
   }),
   joinCall: async ({ caller, calls }, m) => ({ call: await requireCalls(calls).join(caller, m.joinCall!) }),
+
+  createChannel: async ({ caller, messenger }, m) => ({
+    chat: await messenger.channels.create(caller, m.createChannel!),
+  }),
+  searchChannels: async ({ caller, messenger }, m) => ({
+    channels: await messenger.channels.search(caller, m.searchChannels!),
+  }),
+  subscribe: async ({ caller, messenger }, m) => ({
+    chat: await messenger.channels.subscribe(caller, m.subscribe!),
+  }),
+  createInvite: async ({ caller, messenger }, m) => ({
+    invite: await messenger.invites.create(caller, m.createInvite!),
+  }),
+  revokeInvite: async ({ caller, messenger }, m) => {
+    await messenger.invites.revoke(caller, m.revokeInvite!);
+    return ok;
+  },
+  joinByInvite: async ({ caller, messenger }, m) => ({
+    chat: await messenger.invites.join(caller, m.joinByInvite!),
+  }),
 };
 
 function requireCalls(calls: CallStarter | null): CallStarter {

@@ -3,10 +3,12 @@
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
+import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatFeed } from './feed.js';
 import { FileRecords } from './files/fileRecords.js';
+import { InviteService } from './invites.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
@@ -23,6 +25,8 @@ export class Messenger {
   readonly feed: ChatFeed;
   readonly resume: Resume;
   readonly files: FileRecords;
+  readonly channels: ChannelService;
+  readonly invites: InviteService;
 
   constructor(
     readonly redis: Redis,
@@ -40,6 +44,8 @@ export class Messenger {
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
+    this.channels = new ChannelService(redis, this.chats, this.chatStore);
+    this.invites = new InviteService(redis, this.chats, this.chatStore);
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -6,7 +6,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 
 import cpb = schoolcall.chat.v1;
 
-export type ChatKindName = 'group' | 'direct' | 'lesson' | 'comments';
+export type ChatKindName = 'group' | 'direct' | 'lesson' | 'comments' | 'channel';
 export type MemberRoleName = 'member' | 'admin' | 'creator';
 export type MemberSourceName = 'creator' | 'invited' | 'self' | 'directory';
 export type PermissionName = 'everyone' | 'admins' | 'creator';
@@ -175,6 +175,7 @@ const KINDS: Record<ChatKindName, cpb.ChatKind> = {
   direct: cpb.ChatKind.CHAT_KIND_DIRECT,
   lesson: cpb.ChatKind.CHAT_KIND_LESSON,
   comments: cpb.ChatKind.CHAT_KIND_COMMENTS,
+  channel: cpb.ChatKind.CHAT_KIND_CHANNEL,
 };
 const MEMBER_ROLES: Record<MemberRoleName, cpb.MemberRole> = {
   member: cpb.MemberRole.MEMBER_ROLE_MEMBER,

@@ -1,0 +1,156 @@
+// Channels and invitation links against a real server and Redis, with a
+// school directory: who may create a channel, search and subscribe, that
+// subscribers read but do not post, and that a revoked link stops working.
+// Refusals are typed, counted, and change nothing.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Directory } from '../../directory/model.js';
+import { sampleSchool } from '../../directory/sampleSchool.js';
+import { DirectoryStore } from '../../directory/store.js';
+import { ChatStore } from '../../messaging/store/chatStore.js';
+import { keys } from '../../messaging/store/keys.js';
+import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+
+let s: ChatTestServer;
+let r: Redis;
+let chatStore: ChatStore;
+const d: Directory = sampleSchool({
+  schoolId: 'school-1',
+  schoolName: 'Школа № 5',
+  grades: 1,
+  lettersPerGrade: 2,
+  pupilsPerClass: 2,
+  parentsPerPupil: 1,
+});
+const pupil = d.pupils.find((p) => p.classId === '5a')!;
+const parentA = d.parents.find((p) => p.children.includes(pupil.id))!;
+const parentB = d.parents.find((p) => d.pupils.find((x) => x.id === p.children[0])!.classId === '5b')!;
+const teacher = d.teachers.find((t) => t.id === d.classes[0]!.teacher)!;
+
+function as(id: string, role: 'teacher' | 'student' | 'parent', schoolId = 'school-1') {
+  const p = [...d.teachers, ...d.pupils, ...d.parents].find((x) => x.id === id)!;
+  return { userId: p.id, displayName: p.name, sortName: p.sort, role, schoolId };
+}
+
+async function refused(c: TestChatClient, req: cpb.IChatClientMessage, code: cpb.ChatErrorCode) {
+  await expect(c.request(req)).rejects.toMatchObject({ code });
+}
+
+beforeAll(async () => {
+  s = await startChatServer();
+  r = new Redis(s.redis!.url);
+  chatStore = new ChatStore(r);
+  const res = await fetch(`${s.httpUrl}/api/directory/import`, {
+    method: 'POST',
+    headers: s.adminHeaders,
+    body: JSON.stringify(d),
+  });
+  expect(res.status).toBe(200);
+});
+afterAll(async () => {
+  r.disconnect();
+  await s.stop();
+});
+
+describe('channels', () => {
+  it('a pupil cannot create a channel: typed, counted, nothing created', async () => {
+    const c = await s.client(as(pupil.id, 'student'));
+    const before = await s.rejected('role_not_allowed');
+    const chats = await chatStore.userChatIds(pupil.id);
+    await refused(
+      c,
+      { createChannel: { title: 'Мой канал', listed: true } },
+      cpb.ChatErrorCode.CHAT_ERROR_ROLE_NOT_ALLOWED,
+    );
+    expect(await s.rejected('role_not_allowed')).toBe(before + 1);
+    expect(await chatStore.userChatIds(pupil.id)).toEqual(chats);
+    expect(await r.scard(keys.schoolChannels('school-1'))).toBe(0);
+    c.close();
+  });
+
+  it('a teacher posts in a listed channel; a parent finds it, subscribes, reads and cannot post', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({
+      createChannel: { title: 'Новости школы', about: 'Объявления для родителей', listed: true },
+    });
+    expect(chat!.kind).toBe(cpb.ChatKind.CHAT_KIND_CHANNEL);
+    const hidden = await t.request({ createChannel: { title: 'Новости кружка' } });
+    const p = await s.client(as(parentA.id, 'parent'));
+    const found = await p.request({ searchChannels: { query: 'новости' } });
+    expect(found.channels!.channels!.map((c) => c.chatId)).toEqual([chat!.chatId]);
+    expect(found.channels!.channels!.map((c) => c.chatId)).not.toContain(hidden.chat!.chatId);
+    await refused(
+      p,
+      { subscribe: { chatId: hidden.chat!.chatId } },
+      cpb.ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND,
+    );
+    const sub = await p.request({ subscribe: { chatId: chat!.chatId } });
+    expect(sub.chat!.myRole).toBe(cpb.MemberRole.MEMBER_ROLE_MEMBER);
+    await t.send(chat!.chatId!, 'Завтра собрание в 18:00');
+    await p.waitFor((e) => e.message?.text === 'Завтра собрание в 18:00');
+    await refused(
+      p,
+      { sendMessage: { chatId: chat!.chatId, text: 'А можно?', clientMessageId: 'x1' } },
+      cpb.ChatErrorCode.CHAT_ERROR_READ_ONLY,
+    );
+    // Unsubscribing is leaving.
+    await p.request({ leaveChat: { chatId: chat!.chatId } });
+    expect(await chatStore.member(chat!.chatId!, parentA.id)).toBeNull();
+    t.close();
+    p.close();
+  });
+});
+
+describe('invitation links', () => {
+  it('a link lets someone of the school join; once revoked it stops working and changes nothing', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({ createChat: { title: 'Кружок робототехники' } });
+    const { invite } = await t.request({ createInvite: { chatId: chat!.chatId } });
+    expect(invite!.path).toBe(`/messenger#invite=${invite!.code}`);
+    const p = await s.client(as(pupil.id, 'student'));
+    const joined = await p.request({ joinByInvite: { code: invite!.code } });
+    expect(joined.chat!.chatId).toBe(chat!.chatId);
+    expect(await chatStore.member(chat!.chatId!, pupil.id)).toMatchObject({ source: 'self' });
+
+    await t.request({ revokeInvite: { chatId: chat!.chatId, code: invite!.code } });
+    const late = await s.client(as(d.pupils[1]!.id, 'student'));
+    const before = await s.rejected('invite_not_found');
+    const members = await chatStore.allMembers(chat!.chatId!);
+    await refused(
+      late,
+      { joinByInvite: { code: invite!.code } },
+      cpb.ChatErrorCode.CHAT_ERROR_INVITE_NOT_FOUND,
+    );
+    expect(await s.rejected('invite_not_found')).toBe(before + 1);
+    expect(await chatStore.allMembers(chat!.chatId!)).toEqual(members);
+    // Only admins create or revoke links (the chat's default).
+    await refused(p, { createInvite: { chatId: chat!.chatId } }, cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+    for (const c of [t, p, late]) c.close();
+  });
+
+  it("a link to 5А's parents' chat does not let a parent of 5Б in, nor anyone of another school", async () => {
+    const slots = await new DirectoryStore(r).slots('school-1');
+    const parents5a = slots.get('parents:5a')!;
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { invite } = await t.request({ createInvite: { chatId: parents5a } });
+    const other = await s.client(as(parentB.id, 'parent'));
+    await refused(
+      other,
+      { joinByInvite: { code: invite!.code } },
+      cpb.ChatErrorCode.CHAT_ERROR_OUTSIDE_AUDIENCE,
+    );
+    expect(await chatStore.member(parents5a, parentB.id)).toBeNull();
+    const stranger = await s.client({
+      userId: 'far-away',
+      displayName: 'Чужой',
+      role: 'parent',
+      schoolId: 'school-2',
+    });
+    await refused(
+      stranger,
+      { joinByInvite: { code: invite!.code } },
+      cpb.ChatErrorCode.CHAT_ERROR_INVITE_NOT_FOUND,
+    );
+    for (const c of [t, other, stranger]) c.close();
+  });
+});
