@@ -1,5 +1,7 @@
 // Reading typed settings from environment variables, with a clear error
 // naming the variable when a value is out of range.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 export function intFromEnv(
   env: NodeJS.ProcessEnv,
@@ -29,4 +31,12 @@ export function oneOfFromEnv<T extends string>(
     throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(raw)}`);
   }
   return raw as T;
+}
+
+/** Where recordings (and, unless told otherwise, transcripts) are kept: RECORDINGS_DIR, else the user's data directory. */
+export function recordingsDirFromEnv(env: NodeJS.ProcessEnv): string {
+  return (
+    env.RECORDINGS_DIR ||
+    join(env.XDG_DATA_HOME || join(env.HOME || homedir(), '.local/share'), 'school-call/recordings')
+  );
 }

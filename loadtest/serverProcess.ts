@@ -24,7 +24,12 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   const root = fileURLToPath(new URL('..', import.meta.url));
   // SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server under load.
   const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'], {
+  // SERVER_NOFILE caps the server's open files (prlimit), e.g. to reach that limit in a load run.
+  const nofile = env.SERVER_NOFILE;
+  const command = nofile ? 'prlimit' : process.execPath;
+  const commandArgs = [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'];
+  if (nofile) commandArgs.unshift(`--nofile=${nofile}:${nofile}`, '--', process.execPath);
+  const child = spawn(command, commandArgs, {
     cwd: root,
     env: {
       ...process.env,

@@ -59,4 +59,48 @@ export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
 if [[ "$DEMO_SCHOOL" == 1 ]]; then
   echo "[run] the demo school: open /school-demo on this server to try it as any teacher, pupil or parent"
 fi
+# TURN, for pupils behind school networks that let no UDP out: unless an
+# external TURN is configured (TURN_URLS and TURN_SECRET), start Debian's
+# coturn on this host with time-limited credentials (TURN REST,
+# use-auth-secret), relaying only to this host's media address. It stops
+# when the server does. Open UDP+TCP $TURN_PORT and UDP 49160-49999.
+start_turn() {
+  [[ -n "${TURN_URLS:-}" ]] && return 0
+  if ! command -v turnserver >/dev/null 2>&1; then
+    echo "[run] coturn is not installed: no TURN relay (apt-get install coturn)"
+    return 0
+  fi
+  if [[ -z "${TURN_SECRET:-}" ]]; then
+    TURN_SECRET="$(head -c 32 /dev/urandom | base64 | tr -d '=+/')"
+    (umask 077 && echo "TURN_SECRET=$TURN_SECRET" >>"$SECRETS")
+  fi
+  local ip="${MEDIA_ANNOUNCED_IP:-$(hostname -I | awk '{print $1}')}"
+  local port="${TURN_PORT:-3478}"
+  local args=(
+    --use-auth-secret "--static-auth-secret=$TURN_SECRET" --realm=school-call
+    "--listening-port=$port" --min-port=49160 --max-port=49999
+    --fingerprint --no-cli --no-multicast-peers --no-dtls --pidfile=
+    --denied-peer-ip=0.0.0.0-0.255.255.255 --denied-peer-ip=10.0.0.0-10.255.255.255
+    --denied-peer-ip=100.64.0.0-100.127.255.255 --denied-peer-ip=169.254.0.0-169.254.255.255
+    --denied-peer-ip=172.16.0.0-172.31.255.255 --denied-peer-ip=192.168.0.0-192.168.255.255
+    "--allowed-peer-ip=$ip" --log-file=stdout --simple-log
+  )
+  TURN_URLS="turn:$ip:$port?transport=udp,turn:$ip:$port?transport=tcp"
+  if [[ -n "${TLS_CERT_FILE:-}" && -n "${TLS_KEY_FILE:-}" ]]; then
+    local tls_port="${TURN_TLS_PORT:-5349}" name
+    name="$(node -e 'console.log(new URL(process.argv[1]).hostname)' "${PUBLIC_URL:-https://$ip}")"
+    args+=("--tls-listening-port=$tls_port" "--cert=$TLS_CERT_FILE" "--pkey=$TLS_KEY_FILE")
+    TURN_URLS="$TURN_URLS,turns:$name:$tls_port?transport=tcp"
+  else
+    args+=(--no-tls)
+  fi
+  turnserver "${args[@]}" >"$CONFIG_DIR/turnserver.log" 2>&1 &
+  local turn_pid=$!
+  # exec below keeps this shell's PID for the server: stop coturn once it is gone.
+  (while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$turn_pid" 2>/dev/null) &
+  export TURN_URLS TURN_SECRET
+  echo "[run] TURN relay (coturn) on $ip:$port; log in $CONFIG_DIR/turnserver.log"
+}
+start_turn
+
 exec node --import tsx signaling/main.ts

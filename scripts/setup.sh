@@ -24,11 +24,17 @@ fi
 
 # System packages: the worker's libraries and build tools (also for the
 # whisper.cpp addon; libsrtp is built from source with OpenSSL, see the
-# worker build); ffmpeg decodes voice messages for the transcriber; Redis is
-# the store of rooms and chats. Chromium for the browser tests, espeak-ng
-# speaks for the subtitle tests.
+# worker build); ffmpeg decodes voice messages for the transcriber, cuts HLS
+# segments and joins recordings; Redis is the store of rooms and chats.
+# Chromium for the browser tests (openssl makes their test certificates),
+# espeak-ng speaks for the subtitle tests.
 PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ffmpeg redis-server)
-if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng); fi
+# Recording and broadcast: GStreamer composes and encodes (driven through its
+# own Python bindings).
+PACKAGES+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 fonts-dejavu-core)
+# coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
+PACKAGES+=(coturn)
+if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

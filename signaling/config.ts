@@ -1,8 +1,10 @@
 // Server configuration from environment variables, with single-host defaults.
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
-import { intFromEnv } from '../common/envValues.js';
+import { intFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
+import type { TurnConfig } from './security/turnCredentials.js';
 
 export interface Config {
   host: string;
@@ -42,6 +44,28 @@ export interface Config {
   transcriber: TranscriberConfig;
   /** The messenger's settings (CHAT_* variables). */
   messaging: MessagingConfig;
+  /** Recordings, their pieces while they run, and broadcast links. */
+  recordingsDir: string;
+  /** Finished recordings older than this are deleted. */
+  recordingRetentionDays: number;
+  /** Below this much free disk space a recording stops (and none starts). */
+  recordingMinFreeBytes: number;
+  /** WebSocket connections this host holds at most; beyond, new ones get a 503. */
+  maxConnections: number;
+  /** Connections from one address that have not joined a room yet. */
+  maxPendingConnectionsPerAddress: number;
+  /** A connection that has not joined a room by then is closed. */
+  joinDeadlineSeconds: number;
+  /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
+  allowedOrigins: string[];
+  /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
+  publicUrlConfigured: boolean;
+  /** On SIGTERM, the process exits within this, lessons handed over or not. */
+  shutdownTimeoutSeconds: number;
+  /** TURN servers handed to clients with time-limited credentials; null without TURN. */
+  turn: TurnConfig | null;
+  /** Certificate and key (PEM files) to serve HTTPS and WSS; null for plain HTTP (e.g. behind nginx). */
+  tls: { certFile: string; keyFile: string } | null;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
@@ -65,14 +89,80 @@ export function defaultAnnouncedIp(): string {
   return '127.0.0.1';
 }
 
+/**
+ * Open files this process may hold (the soft limit), from /proc; each
+ * WebSocket is one. Null where /proc cannot tell.
+ */
+export function openFileLimit(): number | null {
+  try {
+    const line = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!line) return null;
+    return line[1] === 'unlimited' ? null : Number(line[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** By default, WebSockets may use four fifths of the open-file limit: the rest keeps HTTP, Redis and logs working. */
+function defaultMaxConnections(): number {
+  const limit = openFileLimit();
+  return limit ? Math.max(64, Math.floor(limit * 0.8) - 64) : 50_000;
+}
+
+function origins(list: string | undefined): string[] {
+  const out: string[] = [];
+  for (const raw of (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    let origin: string;
+    try {
+      origin = new URL(raw).origin;
+    } catch {
+      throw new Error(`ALLOWED_ORIGINS: ${JSON.stringify(raw)} is not a URL like https://school.example`);
+    }
+    out.push(origin);
+  }
+  return out;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
+  const certFile = env.TLS_CERT_FILE ?? '';
+  const keyFile = env.TLS_KEY_FILE ?? '';
+  if (!certFile && !keyFile) return null;
+  if (!certFile || !keyFile) throw new Error('TLS_CERT_FILE and TLS_KEY_FILE go together');
+  for (const f of [certFile, keyFile]) {
+    if (!existsSync(f)) throw new Error(`${f} does not exist (TLS_CERT_FILE / TLS_KEY_FILE)`);
+  }
+  return { certFile, keyFile };
+}
+
+function turn(env: NodeJS.ProcessEnv): TurnConfig | null {
+  const urls = (env.TURN_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (urls.length === 0) return null;
+  for (const u of urls) {
+    if (!/^turns?:[^\s]+$/.test(u))
+      throw new Error(`TURN_URLS: ${JSON.stringify(u)} is not a turn: or turns: URI`);
+  }
+  return {
+    urls,
+    secret: secret(env, 'TURN_SECRET'),
+    ttlSeconds: int(env, 'TURN_CREDENTIAL_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
   const host = env.HOST || '0.0.0.0';
   const announced = env.MEDIA_ANNOUNCED_IP || defaultAnnouncedIp();
+  const tls = tlsFiles(env);
   return {
     host,
     port,
-    publicUrl: env.PUBLIC_URL || `http://${announced}:${port}`,
+    publicUrl: env.PUBLIC_URL || `${tls ? 'https' : 'http'}://${announced}:${port}`,
     adminSecret: secret(env, 'ADMIN_SECRET'),
     tokenSecret: secret(env, 'TOKEN_SECRET'),
     tokenIssuer: env.TOKEN_ISSUER || 'school-call',
@@ -96,5 +186,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
+    recordingsDir: recordingsDirFromEnv(env),
+    recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
+    recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
+    maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 10_000_000),
+    maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
+    joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    publicUrlConfigured: Boolean(env.PUBLIC_URL),
+    shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
+    turn: turn(env),
+    tls,
   };
 }

@@ -23,8 +23,19 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
       close: async () => undefined,
     };
   }
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  const redisSub = new Redis(redisUrl, { lazyConnect: true });
+  // While Redis is away, commands fail at once (no queue) so that what needs
+  // it answers "try again" without hanging; both connections keep trying to
+  // reconnect, at least once a second, and the subscriber resubscribes.
+  const retryStrategy = (times: number) => Math.min(times * 100, 1000);
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy,
+  });
+  const redisSub = new Redis(redisUrl, { lazyConnect: true, retryStrategy });
+  watchConnection(redis, 'redis', log);
+  watchConnection(redisSub, 'redis subscriber', log);
   await redis.connect();
   await redisSub.connect();
   // A unix socket path (run.sh's private Redis) is not a URL; never log a password.
@@ -40,4 +51,22 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
       redisSub.disconnect();
     },
   };
+}
+
+/** Logs each outage once, and the recovery: ioredis reports every failed reconnect. */
+function watchConnection(redis: Redis, name: string, log: Logger): void {
+  let down = false;
+  redis.on('error', (err) => {
+    if (down) return;
+    down = true;
+    log.warn(
+      { err, connection: name },
+      'redis unreachable; lessons running here go on, joins needing it are refused',
+    );
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({ connection: name }, 'redis reachable again');
+  });
 }

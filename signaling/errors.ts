@@ -1,9 +1,11 @@
 // Typed protocol errors, and the one place that turns anything a request
 // handler throws into one: refusals keep their code, what only bad client
-// input can cause becomes INVALID_ARGUMENT, everything else is INTERNAL.
+// input can cause becomes INVALID_ARGUMENT, an unreachable store becomes
+// UNAVAILABLE, everything else is INTERNAL.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { WireValidationError } from '../common/protocol/mediaWire.js';
 import { EdgeRequestError } from '../sfu/edgeProtocol.js';
+import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from './storeErrors.js';
 
 export const ErrorCode = schoolcall.v1.ErrorCode;
 export type ErrorCode = schoolcall.v1.ErrorCode;
@@ -60,6 +62,8 @@ export async function clientInput<T>(call: () => Promise<T>): Promise<T> {
 /** The typed error a request answers with; null means an internal fault the caller must log. */
 export function toSignalingError(err: unknown): SignalingError | null {
   if (err instanceof SignalingError) return err;
+  if (isStoreUnavailable(err))
+    return new SignalingError(ErrorCode.ERROR_CODE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE);
   if (err instanceof WireValidationError || err instanceof ClientInputError) return invalid(err.message);
   return null;
 }

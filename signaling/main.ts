@@ -19,6 +19,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    void server.close().then(() => process.exit(0));
+    // Bounded: whatever hangs (an unreachable Redis, say), the process exits.
+    setTimeout(() => {
+      log.error({ seconds: config.shutdownTimeoutSeconds }, 'shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutSeconds * 1000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   });
 }

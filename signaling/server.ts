@@ -8,9 +8,11 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
 import { UserTokens } from '../messaging/userTokens.js';
+import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { AdminAuth } from './adminAuth.js';
+import { CallStateKeeper } from './call/callStateKeeper.js';
 import { createCallFeature } from './call/feature.js';
 import type { Membership } from './call/membership.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -22,7 +24,11 @@ import type { Room } from './domain/room.js';
 import { RoomRegistry } from './domain/roomRegistry.js';
 import { registerJoinRoutes } from './http/joinRoutes.js';
 import { JoinTokens } from './http/joinTokens.js';
-import { type MeetingAudience, registerMeetingRoutes } from './http/meetingRoutes.js';
+import {
+  type BroadcastScheduler,
+  type MeetingAudience,
+  registerMeetingRoutes,
+} from './http/meetingRoutes.js';
 import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
 import { registerRoomRoutes } from './http/roomRoutes.js';
 import { HttpRouter } from './http/router.js';
@@ -30,6 +36,9 @@ import { StaticFiles } from './http/staticFiles.js';
 import { liveCounts } from './liveCounts.js';
 import { type LiveCounts, Metrics } from './metrics.js';
 import { type Feature, handlerTable } from './requests/features.js';
+import { demoHostFeature } from './security/demoHost.js';
+import { turnCredentials } from './security/turnCredentials.js';
+import { endOrHandOverCalls } from './shutdown.js';
 import { TokenService } from './tokens.js';
 import { WsServer } from './transport/wsServer.js';
 import { createViewingFeature } from './viewing/feature.js';
@@ -58,17 +67,32 @@ interface Core {
   ws: WsServer;
   cluster: Cluster;
   deployment: Deployment;
+  /** Several hosts: call state kept in Redis for a host that takes a room over. */
+  callState: CallStateKeeper | null;
 }
 
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
-  const app = uWS.App();
-  const core = await startCore(app, config, log);
+  // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
+  const app = config.tls
+    ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
+    : uWS.App();
+  // Known once the port is (port 0 in tests).
+  const origins = { allowed: [] as string[] };
+  const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
-  const call = createCallFeature({ registry, tokens: core.tokens, edges: cluster, out: ws, log });
+  const call = createCallFeature({
+    registry,
+    tokens: core.tokens,
+    edges: cluster,
+    out: ws,
+    callState: core.callState,
+    iceServers: (peer) => (config.turn ? [turnCredentials(config.turn, peer.identity.userId)] : []),
+    log,
+  });
   const controls = createControlsFeature({ ...call, log });
   const subtitles = createSubtitlesFeature({
     config: config.transcriber,
@@ -91,6 +115,22 @@ export async function startServer(
     maxFrameBytes: config.maxFrameBytes,
     log,
   });
+  // The public URL has its real port once the server listens (tests listen on port 0).
+  let publicUrl = config.publicUrl;
+  const recorder = createRecorderFeature({
+    storage: {
+      dir: config.recordingsDir,
+      retentionDays: config.recordingRetentionDays,
+      minFreeBytes: config.recordingMinFreeBytes,
+    },
+    publicUrl: () => publicUrl,
+    secret: config.tokenSecret,
+    adminSecret: config.adminSecret,
+    tokens: core.tokens,
+    out: ws,
+    metrics,
+    log,
+  });
   followOtherHosts(cluster, registry, call.membership, log);
   // Every feature of the server; a new service adds itself here.
   const viewing = createViewingFeature({
@@ -102,7 +142,9 @@ export async function startServer(
   const directory = createDirectoryFeature({
     messenger: messaging.messenger,
     metricsRegistry: metrics.registry,
-    admit: (room, peer) => call.membership.admit(room, peer),
+    admit: async (room, peer) => {
+      await call.membership.admit(room, peer);
+    },
     demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
     log,
   });
@@ -113,6 +155,8 @@ export async function startServer(
     subtitles.feature,
     messaging.feature,
     directory.feature,
+    recorder.feature,
+    demoHostFeature(config.demoRoomId),
   ] as const;
 
   ws.attach('/ws', {
@@ -131,7 +175,17 @@ export async function startServer(
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
-  registerHttp(app, core, features, call.membership, meetings, joinTokens, messaging, directory.meetings);
+  registerHttp(
+    app,
+    core,
+    features,
+    call.membership,
+    meetings,
+    joinTokens,
+    messaging,
+    recorder.scheduleBroadcast,
+    directory.meetings,
+  );
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -141,6 +195,8 @@ export async function startServer(
   });
   const port = uWS.us_socket_local_port(listenSocket);
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
+  publicUrl = url;
+  origins.allowed = allowedOrigins(config, url, port);
   log.info({ port, url, workers: pool.size }, 'server listening');
 
   return {
@@ -152,9 +208,15 @@ export async function startServer(
     metrics,
     log,
     async close() {
-      uWS.us_listen_socket_close(listenSocket);
-      for (const room of [...registry.all()]) call.membership.closeRoom(room);
-      ws.closeAll(pb.CloseReason.CLOSE_REASON_SERVER_SHUTDOWN, 'server is shutting down');
+      await endOrHandOverCalls({
+        stopListening: () => uWS.us_listen_socket_close(listenSocket),
+        registry,
+        membership: call.membership,
+        callState: core.callState,
+        cluster,
+        ws,
+        log,
+      });
       for (const f of features) await f.close?.();
       await cluster.stop();
       pool.close();
@@ -165,7 +227,12 @@ export async function startServer(
 }
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
-async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Promise<Core> {
+async function startCore(
+  app: uWS.TemplatedApp,
+  config: Config,
+  log: Logger,
+  origins: { allowed: string[] },
+): Promise<Core> {
   const mediaOptions = {
     speakingThresholdDbov: config.speakingThresholdDbov,
     recvTransportsPerRouter: config.recvTransportsPerRouter,
@@ -181,6 +248,7 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
   );
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
+  const callState = config.redisUrl ? new CallStateKeeper(deployment.store, log) : null;
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
@@ -193,6 +261,12 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
       maxBackpressureBytes: config.maxBackpressureBytes,
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
+      joinDeadlineSeconds: config.joinDeadlineSeconds,
+      gate: {
+        maxConnections: config.maxConnections,
+        maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
+        allowedOrigins: () => origins.allowed,
+      },
     },
     metrics,
     log,
@@ -213,13 +287,21 @@ async function startCore(app: uWS.TemplatedApp, config: Config, log: Logger): Pr
     fanout: ws,
     makeSession: (id, socket) => ws.makeSession(id, socket, false),
     activeRooms: () => [...registry.all()].filter((r) => r.peers.size + r.waiting.size > 0).map((r) => r.id),
-    beforeServing: (roomId) => registry.reloadIfIdle(roomId),
+    runsRoom: (roomId) => {
+      const room = registry.get(roomId);
+      return Boolean(room && room.peers.size + room.waiting.size > 0);
+    },
+    beforeServing: async (roomId) => {
+      await registry.reloadIfIdle(roomId);
+      const room = await registry.find(roomId);
+      if (room) await callState?.restoreIfIdle(room);
+    },
     heartbeatMs: config.hostHeartbeatMs,
     log,
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment };
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
@@ -243,6 +325,8 @@ function followOtherHosts(
       room,
       pb.CloseReason.CLOSE_REASON_MEDIA_RESTART,
       'the lesson moved to another server; rejoin',
+      undefined,
+      true,
     );
   });
 }
@@ -256,6 +340,7 @@ function registerHttp(
   meetings: MeetingBook,
   joinTokens: JoinTokens,
   messaging: MessagingFeature,
+  scheduleBroadcast: BroadcastScheduler,
   meetingAudience: MeetingAudience,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
@@ -281,6 +366,7 @@ function registerHttp(
     publicUrl,
     log,
     deleteRoom,
+    scheduleBroadcast,
     audience: meetingAudience,
   });
   registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
@@ -298,4 +384,15 @@ function registerHttp(
     }),
   });
   registerNotFound(router, metrics);
+}
+
+/**
+ * Pages that may open the WebSocket: the public URL's, those configured,
+ * and, when no public URL was set (a first run on one machine), this host
+ * opened as localhost.
+ */
+function allowedOrigins(config: Config, url: string, port: number): string[] {
+  const list = [new URL(url).origin, ...config.allowedOrigins];
+  if (!config.publicUrlConfigured) list.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`);
+  return [...new Set(list)];
 }

@@ -13,7 +13,12 @@ export interface TokenClaims {
   roomId: string;
   /** Optional roster sort key, e.g. the family name. */
   sortName?: string;
+  /** The room instance the token was minted for (claim `ri`); absent in tokens other systems mint. */
+  roomInstance?: string;
 }
+
+/** How far another system's clock may lag ours when it mints a token right after creating a room. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 5;
 
 export const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -36,6 +41,7 @@ export class TokenService {
       room: claims.roomId,
     };
     if (claims.sortName) payload.sort = claims.sortName;
+    if (claims.roomInstance) payload.ri = claims.roomInstance;
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.issuer)
@@ -48,7 +54,7 @@ export class TokenService {
   }
 
   /** Verifies signature, issuer and expiry; throws a SignalingError otherwise. */
-  async verify(token: string): Promise<TokenClaims & { expiresAt: Date }> {
+  async verify(token: string): Promise<VerifiedClaims> {
     let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
       ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
@@ -58,7 +64,7 @@ export class TokenService {
       }
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not valid');
     }
-    const { sub, name, role, room, exp, sort } = payload as Record<string, unknown>;
+    const { sub, name, role, room, exp, sort, iat, ri } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       !sub ||
@@ -69,14 +75,33 @@ export class TokenService {
     ) {
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token lacks required claims');
     }
-    const claims: TokenClaims & { expiresAt: Date } = {
+    const claims: VerifiedClaims = {
       userId: sub,
       displayName: name,
       role,
       roomId: room,
       expiresAt: new Date(exp * 1000),
+      issuedAt: typeof iat === 'number' ? new Date(iat * 1000) : null,
     };
     if (typeof sort === 'string' && sort) claims.sortName = sort;
+    if (typeof ri === 'string' && ri) claims.roomInstance = ri;
     return claims;
   }
+}
+
+export interface VerifiedClaims extends TokenClaims {
+  expiresAt: Date;
+  issuedAt: Date | null;
+}
+
+/**
+ * Whether a token was meant for this instance of its room: ours name the
+ * instance; a token another system minted must at least be younger than the
+ * room (a room deleted and created again with the same id is a new room).
+ * A foreign token without `iat` cannot be told apart and is taken as it is.
+ */
+export function tokenFitsRoom(claims: VerifiedClaims, room: { instance: string; createdAt: Date }): boolean {
+  if (claims.roomInstance) return claims.roomInstance === room.instance;
+  if (!claims.issuedAt) return true;
+  return claims.issuedAt.getTime() >= room.createdAt.getTime() - TOKEN_CLOCK_SKEW_SECONDS * 1000;
 }

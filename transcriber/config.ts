@@ -1,7 +1,7 @@
 // Transcriber settings from environment variables. Without WHISPER_MODEL the
 // server runs and subtitles are reported unavailable.
 import { cpus } from 'node:os';
-import { intFromEnv, oneOfFromEnv } from '../common/envValues.js';
+import { intFromEnv, oneOfFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
 
 export type SubtitleLanguage = 'ru' | 'en' | 'auto';
 
@@ -51,8 +51,7 @@ export function loadTranscriberConfig(env: NodeJS.ProcessEnv = process.env): Tra
     maxTokensPerSecond: intFromEnv(env, 'WHISPER_MAX_TOKENS_PER_SECOND', 10, 1, 50),
     encoderWindow: oneOfFromEnv(env, 'WHISPER_ENCODER_WINDOW', ['fit', 'full'] as const, 'fit'),
     defaultLanguage: oneOfFromEnv(env, 'SUBTITLES_LANGUAGE', ['ru', 'en', 'auto'] as const, 'ru'),
-    transcriptDir:
-      env.TRANSCRIPT_DIR || env.RECORDINGS_DIR || new URL('../data/recordings', import.meta.url).pathname,
+    transcriptDir: env.TRANSCRIPT_DIR || recordingsDirFromEnv(env),
     niceness: intFromEnv(env, 'WHISPER_NICENESS', 10, 0, 19),
     autoStart: env.SUBTITLES_AUTO_START === '1' || env.SUBTITLES_AUTO_START === 'true',
     partials: env.WHISPER_PARTIALS !== '0' && env.WHISPER_PARTIALS !== 'false',

@@ -6,6 +6,7 @@ import { ClientFanout } from '../fanout/clientFanout.js';
 import type { RoomFanout } from '../fanout/topics.js';
 import type { Feature } from '../requests/features.js';
 import type { TokenService } from '../tokens.js';
+import type { CallStateKeeper } from './callStateKeeper.js';
 import { Consuming } from './consuming.js';
 import { EmptyRooms } from './emptyRooms.js';
 import { type CallRequest, callHandlers } from './handlers.js';
@@ -14,7 +15,7 @@ import { Membership } from './membership.js';
 import { Moves } from './moves.js';
 import { Producing } from './producing.js';
 import { SessionTokens } from './sessionTokens.js';
-import { type EdgeTransportMaker, Transports } from './transports.js';
+import { type EdgeTransportMaker, type IceServersFor, Transports } from './transports.js';
 
 export interface CallFeatureDeps {
   registry: RoomRegistry;
@@ -23,6 +24,10 @@ export interface CallFeatureDeps {
   edges: EdgeTransportMaker;
   /** Where room events are published to clients. */
   out: RoomFanout;
+  /** Keeps call state where another host can take it over (several hosts only). */
+  callState: CallStateKeeper | null;
+  /** TURN servers for each transport. */
+  iceServers: IceServersFor;
   log: Logger;
 }
 
@@ -33,7 +38,15 @@ export interface CallFeature {
   moves: Moves;
 }
 
-export function createCallFeature({ registry, tokens, edges, out, log }: CallFeatureDeps): CallFeature {
+export function createCallFeature({
+  registry,
+  tokens,
+  edges,
+  out,
+  callState,
+  iceServers,
+  log,
+}: CallFeatureDeps): CallFeature {
   const fanout = new ClientFanout(out);
   const sessionTokens = new SessionTokens(tokens);
   const membership = new Membership(registry, tokens, sessionTokens, log);
@@ -44,7 +57,7 @@ export function createCallFeature({ registry, tokens, edges, out, log }: CallFea
     handlers: callHandlers({
       membership,
       sessionTokens,
-      transports: new Transports(edges, recovery, log),
+      transports: new Transports(edges, recovery, iceServers, log),
       producing: new Producing(log),
       consuming: new Consuming(),
     }),
@@ -52,10 +65,12 @@ export function createCallFeature({ registry, tokens, edges, out, log }: CallFea
       fanout.attach(room);
       recovery.attach(room);
       emptyRooms.attach(room);
+      callState?.attach(room);
     },
     close: () => {
       fanout.dispose();
       emptyRooms.dispose();
+      callState?.dispose();
     },
   };
   return { feature, membership, fanout, moves: new Moves(log) };

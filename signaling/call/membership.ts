@@ -5,12 +5,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { Peer, type PeerChannel, type PeerIdentity } from '../domain/peer.js';
-import { isModerator } from '../domain/roles.js';
+import { type RoleName, isModerator } from '../domain/roles.js';
 import type { JoinedPeer, Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import { defaultSortName } from '../domain/roster.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
-import type { TokenService } from '../tokens.js';
+import { type TokenService, tokenFitsRoom } from '../tokens.js';
 import { encodeEvent } from '../wire/frames.js';
 import { joinResponse, waitingResponse } from '../wire/snapshots.js';
 import type { SessionTokens } from './sessionTokens.js';
@@ -42,25 +42,29 @@ export class Membership {
     }
     const room = await this.registry.find(roomId);
     if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
-    const moderator = isModerator(claims.role);
+    if (!tokenFitsRoom(claims, room.definition)) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_UNAUTHENTICATED,
+        'token is for an earlier room of this name',
+      );
+    }
+    const role = roleInCall(room, claims.userId, claims.role);
+    const moderator = isModerator(role);
     if (room.bannedUserIds.has(claims.userId)) {
       throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
     }
     if (room.settings.locked && !moderator) {
       throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_LOCKED, 'the lesson is locked by the teacher');
     }
-    if (claims.role === 'guest' && !room.settings.guestsAllowed) {
+    if (role === 'guest' && !room.settings.guestsAllowed) {
       throw new SignalingError(ErrorCode.ERROR_CODE_FORBIDDEN, 'this lesson does not admit guests');
-    }
-    const previous = room.peerByUserId(claims.userId);
-    if (!previous && room.peers.size + room.waiting.size >= room.definition.maxParticipants) {
-      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_FULL, 'room is full');
     }
     const mode = room.settings.waitingRoom;
     const mustWait =
       !moderator &&
       !room.admittedUserIds.has(claims.userId) &&
-      (mode === 'everyone' || (mode === 'guests' && claims.role === 'guest'));
+      (mode === 'everyone' || (mode === 'guests' && role === 'guest'));
+    if (!room.peerByUserId(claims.userId)) this.checkRoomForOneMore(room, mustWait);
     const location = room.breakouts.locationOf(claims.userId);
     if (!mustWait) await room.ensureMedia(location);
     // The connection may have gone, or the room been deleted, while we awaited.
@@ -79,7 +83,8 @@ export class Membership {
       userId: claims.userId,
       displayName: claims.displayName.slice(0, 128),
       sortName: (claims.sortName ?? defaultSortName(claims.displayName)).slice(0, 128),
-      role: claims.role,
+      role,
+      tokenRole: claims.role,
     };
     const peer = new Peer(identity, channel);
     peer.location = location;
@@ -93,14 +98,32 @@ export class Membership {
     return { joined: { room, peer }, response: { ...response, session } };
   }
 
-  /** Lets a waiting participant in; tells them with an Admitted event. */
-  async admit(room: Room, peer: Peer): Promise<void> {
-    if (!room.isWaiting(peer)) return;
+  /**
+   * Seats are for people in the room; the waiting room has as many places
+   * again, so a queue of strangers cannot keep the class out.
+   */
+  private checkRoomForOneMore(room: Room, waiting: boolean): void {
+    const max = room.definition.maxParticipants;
+    if (waiting && room.waiting.size >= max) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_WAITING_ROOM_FULL,
+        'too many people are waiting; try again later',
+      );
+    }
+    if (!waiting && room.peers.size >= max) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_FULL, 'room is full');
+    }
+  }
+
+  /** Lets a waiting participant in (false if they left meanwhile); tells them with an Admitted event. */
+  async admit(room: Room, peer: Peer): Promise<boolean> {
+    if (!room.isWaiting(peer)) return false;
     peer.location = room.breakouts.locationOf(peer.identity.userId);
     await room.ensureMedia(peer.location);
-    if (!room.isWaiting(peer)) return;
+    if (!room.isWaiting(peer)) return false;
     const join = this.enter(room, peer, true);
     peer.channel.send(encodeEvent({ admitted: { join } }));
+    return true;
   }
 
   /** Puts a peer into the room proper and returns what it needs to start. */
@@ -139,17 +162,23 @@ export class Membership {
    * Ends the call for everyone present or waiting; the room stays for the next
    * call. The initiator's connection closes after its request is answered.
    */
-  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer): void {
+  endCall(room: Room, reason: pb.CloseReason, message: string, initiator?: Peer, handedOver = false): void {
     for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
       this.remove(room, peer);
       if (peer === initiator) setImmediate(() => peer.channel.close(reason, message));
       else peer.channel.close(reason, message);
     }
-    room.endCall();
+    room.endCall(handedOver);
   }
 
   /** Ends a room for everyone (admin delete). */
   closeRoom(room: Room): void {
     this.endCall(room, pb.CloseReason.CLOSE_REASON_ROOM_CLOSED, 'the room was closed');
   }
+}
+
+/** A user's role in this call: what a host made of it here, else the token's (a host stays host). */
+function roleInCall(room: Room, userId: string, tokenRole: RoleName): RoleName {
+  if (tokenRole === 'host') return tokenRole;
+  return room.roleGrants.get(userId) ?? tokenRole;
 }

@@ -4,7 +4,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { mediaKindFromWire, rtpParametersFromWire } from '../../common/protocol/mediaWire.js';
-import { mayProduce, moderatedSource } from '../domain/roles.js';
+import { mayProduce, silencedBy } from '../domain/roles.js';
 import type { JoinedPeer } from '../domain/room.js';
 import {
   ErrorCode,
@@ -35,7 +35,7 @@ export class Producing {
       throw forbidden(`role ${peer.identity.role} may not share ${source.name}`);
     }
     if (peer.producerFor(source.name)) throw invalid(`already producing ${source.name}`);
-    const moderated = moderatedSource(source.name);
+    const moderated = silencedBy(source.name);
     if (moderated && peer.blocked[moderated] && !req.paused) {
       throw blockedByHost(`a host turned your ${moderated} off; start it paused and ask to speak`);
     }
@@ -77,7 +77,7 @@ export class Producing {
   async setPaused({ room, peer }: JoinedPeer, req: pb.ISetProducerPausedRequest): Promise<void> {
     const p = peer.producers.get(req.producerId ?? '');
     if (!p) throw notFound('producer');
-    const moderated = moderatedSource(p.source);
+    const moderated = silencedBy(p.source);
     if (!req.paused && moderated && peer.blocked[moderated]) {
       throw blockedByHost(`a host turned your ${moderated} off; ask to speak`);
     }

@@ -1,6 +1,8 @@
 // Reconnect tokens: a joined peer gets one at once and refreshes it hourly,
 // so a call never ends because a token expired and a dropped connection
-// rejoins as the same person without the device check.
+// rejoins as the same person without the device check. They carry the role
+// the peer's own token gave, never one granted during the call: the room
+// remembers those (Room.roleGrants) for as long as the call lasts.
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { Peer } from '../domain/peer.js';
 import type { Room } from '../domain/room.js';
@@ -15,9 +17,16 @@ export class SessionTokens {
   constructor(private readonly tokens: TokenService) {}
 
   async mint(room: Room, peer: Peer): Promise<pb.ISessionToken> {
-    const { userId, displayName, role, sortName } = peer.identity;
+    const { userId, displayName, tokenRole, sortName } = peer.identity;
     const { token, expiresAt } = await this.tokens.mint(
-      { userId, displayName, role, roomId: room.id, sortName },
+      {
+        userId,
+        displayName,
+        role: tokenRole,
+        roomId: room.id,
+        sortName,
+        roomInstance: room.definition.instance,
+      },
       SESSION_TOKEN_TTL_SECONDS,
     );
     return { token, expiresAt: expiresAt.getTime() };

@@ -1,6 +1,7 @@
 // A participant's WebRTC transports: created on this host, or on the edge
-// host its connection is on; connected with the client's DTLS parameters;
-// ICE restarted when its network changes.
+// host its connection is on, handed over with the TURN servers the client may
+// relay through; connected with the client's DTLS parameters; ICE restarted
+// when its network changes.
 import type { types } from 'mediasoup';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
@@ -41,10 +42,14 @@ export function ownTransport(peer: Peer, transportId: string | null | undefined)
   return t;
 }
 
+/** TURN servers for a participant's transport, with fresh credentials; none without TURN. */
+export type IceServersFor = (peer: Peer) => pb.IIceServer[];
+
 export class Transports {
   constructor(
     private readonly edges: EdgeTransportMaker,
     private readonly recovery: MediaRecovery,
+    private readonly iceServers: IceServersFor,
     private readonly log: Logger,
   ) {}
 
@@ -88,6 +93,7 @@ export class Transports {
       iceParameters: iceParametersToWire(info.iceParameters),
       iceCandidates: iceCandidatesToWire(info.iceCandidates),
       dtlsParameters: dtlsParametersToWire(info.dtlsParameters),
+      iceServers: this.iceServers(peer),
     };
   }
 

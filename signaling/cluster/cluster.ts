@@ -35,6 +35,10 @@ export interface Cluster extends EdgeTransportMaker, ClusterLink {
   listHosts(): Promise<HostInfo[]>;
   counts(): ClusterCounts;
   on(event: ClusterRoomEvent, listener: (roomId: string) => void): void;
+  /** Whether another host can carry on this host's rooms when it stops (their state is shared). */
+  readonly handsOver: boolean;
+  /** Shutting down: stop claiming rooms, and give up the claim on these so another host may take them. */
+  leave(roomIds: string[]): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -42,6 +46,7 @@ export interface Cluster extends EdgeTransportMaker, ClusterLink {
 /** Every room runs here; there is nobody to forward to. */
 export class SingleHostCluster implements Cluster {
   readonly routeJoin = null;
+  readonly handsOver = false;
   private readonly startedAt = new Date().toISOString();
 
   constructor(
@@ -73,6 +78,8 @@ export class SingleHostCluster implements Cluster {
   createEdgeTransport(): Promise<MediaTransport> {
     throw new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'no inter-host media here');
   }
+
+  async leave(): Promise<void> {}
 
   async start(): Promise<void> {}
 

@@ -72,6 +72,11 @@ export class HostBus extends EventEmitter<BusEvents> implements EdgeRequester {
   }
 
   /** Fails every request waiting on answers, e.g. at shutdown. */
+  /** Resolves once everything sent so far has reached Redis (commands keep their order). */
+  async flush(): Promise<void> {
+    await this.pub.ping();
+  }
+
   dispose(): void {
     this.stopped = true;
     for (const p of this.pending.values()) {

@@ -37,6 +37,8 @@ export interface ClusterParts {
   makeSession(connectionId: string, socket: SessionSocket): ServedConnection;
   /** Rooms this host is running now (it keeps their home claim fresh). */
   activeRooms(): Iterable<string>;
+  /** Whether this host is running the room now (people in it here). */
+  runsRoom(roomId: string): boolean;
   /** This host is about to run a room: make sure its copy is the stored one. */
   beforeServing(roomId: string): Promise<void>;
   heartbeatMs: number;
@@ -55,6 +57,8 @@ export class RedisCluster implements Cluster {
   /** Hosts we exchanged messages with, and when each started (a restart forgets everything). */
   private readonly known = new Map<string, string>();
   private live = new Map<string, HostInfo>();
+  /** When Redis last failed us: hosts' heartbeats need time to come back after it does. */
+  private troubleAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly roomEvents = new EventEmitter<Record<ClusterRoomEvent, [roomId: string]>>();
 
@@ -125,14 +129,27 @@ export class RedisCluster implements Cluster {
     await this.bus.start();
     await this.tick();
     this.timer = setInterval(() => {
-      this.tick().catch((err) => this.parts.log.warn({ err }, 'cluster check failed'));
+      this.tick().catch((err) => {
+        this.troubleAt = Date.now();
+        this.parts.log.warn({ err }, 'cluster check failed');
+      });
     }, this.parts.heartbeatMs);
     this.timer.unref();
+  }
+
+  readonly handsOver = true;
+
+  async leave(roomIds: string[]): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.homes.release(roomIds);
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // What was published (sessions closed at shutdown) goes out before we leave.
+    await this.bus.flush().catch(() => undefined);
     this.bus.dispose();
     this.edgeMedia.close();
     await this.hosts.stop().catch((err) => this.parts.log.warn({ err }, 'cannot leave the host list'));
@@ -153,6 +170,9 @@ export class RedisCluster implements Cluster {
     // else is answered here with the usual typed error.
     const claims = await this.parts.tokens.verify(token).catch(() => null);
     if (!roomId || claims?.roomId !== roomId) return null;
+    // A room running here is ours (the tick notices if another host took it):
+    // its people reconnect without asking Redis, which may be away.
+    if (this.parts.runsRoom(roomId)) return null;
     let home = await this.homes.homeOf(roomId);
     if (home !== this.selfId && !this.live.has(home)) {
       // Its heartbeat lapsed before its claim did: take the room over.
@@ -180,6 +200,8 @@ export class RedisCluster implements Cluster {
       this.parts.log.warn({ room: roomId }, 'another host took this room over; sending its people there');
       this.roomEvents.emit('roomTakenOver', roomId);
     }
+    // Just after Redis was away, a missing heartbeat says nothing about its host.
+    if (Date.now() - this.troubleAt < this.hosts.ttlMs * 2) return;
     for (const [host, startedAt] of [...this.known]) {
       const info = this.live.get(host);
       if (info && (startedAt === '' || info.startedAt === startedAt)) {

@@ -70,15 +70,7 @@ export class BreakoutControl {
     if (seconds > MAX_BREAKOUT_SECONDS)
       throw invalid(`breakouts last at most ${MAX_BREAKOUT_SECONDS} seconds`);
     b.open = true;
-    if (b.timer) clearTimeout(b.timer);
-    b.timer = null;
-    b.endsAt = seconds ? Date.now() + seconds * 1000 : 0;
-    if (seconds) {
-      b.timer = setTimeout(() => {
-        void this.recall(room).catch((err) => this.log.error({ room: room.id, err }, 'recall failed'));
-      }, seconds * 1000);
-      b.timer.unref();
-    }
+    this.startTimer(room, seconds ? Date.now() + seconds * 1000 : 0);
     this.log.info({ room: room.id, by: peer.id, seconds, rooms: b.rooms.size }, 'breakouts opened');
     await this.placeEveryone(room);
     room.breakoutsChanged();
@@ -110,6 +102,27 @@ export class BreakoutControl {
     }
     if (target && !room.breakouts.open) throw invalid('breakout rooms are not open');
     await this.moves.moveTo(room, peer, target);
+  }
+
+  /** After a takeover: open breakout rooms with a timer end when they were due to. */
+  resumeTimer(room: Room): void {
+    if (room.breakouts.open && room.breakouts.endsAt) this.startTimer(room, room.breakouts.endsAt);
+  }
+
+  /** Brings everyone back at `endsAt` (0: no timer). */
+  private startTimer(room: Room, endsAt: number): void {
+    const b = room.breakouts;
+    if (b.timer) clearTimeout(b.timer);
+    b.timer = null;
+    b.endsAt = endsAt;
+    if (!endsAt) return;
+    b.timer = setTimeout(
+      () => {
+        void this.recall(room).catch((err) => this.log.error({ room: room.id, err }, 'recall failed'));
+      },
+      Math.max(0, endsAt - Date.now()),
+    );
+    b.timer.unref();
   }
 
   /** Everyone back to the main room; the breakout rooms and their routers go. */

@@ -25,6 +25,7 @@ export function createControlsFeature({
   fanout,
   log,
 }: ControlsDeps): Feature<ControlRequest> {
+  const breakouts = new BreakoutControl(moves, fanout, log);
   return {
     name: 'controls',
     handlers: controlHandlers({
@@ -32,7 +33,10 @@ export function createControlsFeature({
       waitingRoom: new WaitingRoomControl(membership, log),
       moderation: new Moderation(membership, fanout, log),
       hands: new Hands(fanout),
-      breakouts: new BreakoutControl(moves, fanout, log),
+      breakouts,
     }),
+    attach(room) {
+      room.events.on('callStateRestored', () => breakouts.resumeTimer(room));
+    },
   };
 }

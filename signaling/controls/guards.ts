@@ -37,3 +37,14 @@ export function moderatedPeer(room: Room, actor: Peer, participantId: string | n
   }
   return target;
 }
+
+/** A participant present or waiting whom this actor may moderate; NOT_FOUND or FORBIDDEN otherwise. */
+export function moderatedPeerOrWaiting(
+  room: Room,
+  actor: Peer,
+  participantId: string | null | undefined,
+): Peer {
+  const waiting = room.waiting.get(participantId ?? '');
+  if (waiting) return waiting;
+  return moderatedPeer(room, actor, participantId);
+}

@@ -5,14 +5,21 @@ import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { Membership } from '../call/membership.js';
 import type { Peer } from '../domain/peer.js';
-import { type ModeratedSource, isModerator, moderatedSource } from '../domain/roles.js';
+import { type ModeratedSource, isModerator, moderatedSource, silencedBy } from '../domain/roles.js';
 import type { JoinedPeer, Room } from '../domain/room.js';
 import { forbidden, invalid } from '../errors.js';
 import type { ClientFanout } from '../fanout/clientFanout.js';
 import { encodeEvent } from '../wire/frames.js';
 import { sourceFromWire, sourceToWire } from '../wire/mediaWire.js';
 import { roleFromWire } from '../wire/roomWire.js';
-import { ids, moderatedPeer, presentPeer, requireHost, requireModerator } from './guards.js';
+import {
+  ids,
+  moderatedPeer,
+  moderatedPeerOrWaiting,
+  presentPeer,
+  requireHost,
+  requireModerator,
+} from './guards.js';
 
 import pb = schoolcall.v1;
 
@@ -50,8 +57,9 @@ export class Moderation {
 
   /** Mutes; a mute never lifts a block already there (only allowToSpeak does). */
   private async muteOne(room: Room, target: Peer, source: ModeratedSource, block: boolean): Promise<void> {
-    const p = target.producerFor(source);
-    if (p && !p.producer.paused) {
+    // The microphone and screen audio alike, for a microphone mute.
+    for (const p of [...target.producers.values()]) {
+      if (silencedBy(p.source) !== source || p.producer.paused) continue;
       await p.producer.pause();
       room.producerStateChanged(target, p.producer);
     }
@@ -100,11 +108,12 @@ export class Moderation {
     target.channel.send(encodeEvent(attention(peer, message, false)));
   }
 
+  /** Removes someone present or waiting; with `ban`, they may not come back during this call. */
   removeParticipant({ room, peer }: JoinedPeer, req: pb.IRemoveParticipantRequest): void {
     requireModerator(peer);
-    const target = moderatedPeer(room, peer, req.participantId);
+    const target = moderatedPeerOrWaiting(room, peer, req.participantId);
     if (target === peer) throw invalid('use leave to leave');
-    if (req.ban) room.bannedUserIds.add(target.identity.userId);
+    if (req.ban) room.ban(target.identity.userId);
     this.membership.remove(room, target);
     target.channel.close(
       req.ban ? pb.CloseReason.CLOSE_REASON_BANNED : pb.CloseReason.CLOSE_REASON_REMOVED,

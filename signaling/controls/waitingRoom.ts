@@ -18,17 +18,31 @@ export class WaitingRoomControl {
   async admit({ room, peer }: JoinedPeer, req: pb.IAdmitRequest): Promise<void> {
     requireModerator(peer);
     const chosen = req.all ? [...room.waiting.values()] : waitingPeers(room, ids(req.participantIds));
-    for (const w of chosen) await this.membership.admit(room, w);
-    if (chosen.length) room.waitingRoomChanged();
-    this.log.info({ room: room.id, by: peer.id, admitted: chosen.length }, 'admitted');
+    // Waiting does not take a seat; entering does.
+    if (room.peers.size + chosen.length > room.definition.maxParticipants) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_ROOM_FULL,
+        `only ${Math.max(0, room.definition.maxParticipants - room.peers.size)} seat(s) left`,
+      );
+    }
+    const admitted: Peer[] = [];
+    for (const w of chosen) if (await this.membership.admit(room, w)) admitted.push(w);
+    if (admitted.length) room.waitingRoomChanged(admitted);
+    this.log.info({ room: room.id, by: peer.id, admitted: admitted.length }, 'admitted');
   }
 
+  /** Sends waiting people away; with `ban`, they may not come back during this call. */
   deny({ room, peer }: JoinedPeer, req: pb.IDenyRequest): void {
     requireModerator(peer);
     for (const w of waitingPeers(room, ids(req.participantIds))) {
+      if (req.ban) room.ban(w.identity.userId);
       this.membership.remove(room, w);
-      w.channel.close(pb.CloseReason.CLOSE_REASON_DENIED, 'the teacher did not let you in');
+      w.channel.close(
+        req.ban ? pb.CloseReason.CLOSE_REASON_BANNED : pb.CloseReason.CLOSE_REASON_DENIED,
+        req.ban ? 'the teacher removed you from this lesson' : 'the teacher did not let you in',
+      );
     }
+    if (req.ban) this.log.info({ room: room.id, by: peer.id }, 'waiting people banned');
   }
 }
 

@@ -15,6 +15,8 @@ export interface MeetingInput {
   weeklyCount: number;
   /** Absent in meetings stored before it existed: Russian. */
   language?: MeetingLanguage;
+  /** Scheduled as a broadcast: the public link viewers without an account watch at. */
+  broadcastUrl?: string;
 }
 
 export interface Meeting extends MeetingInput {
@@ -122,6 +124,7 @@ interface InvitationWords {
   join: string;
   code: string;
   password: string;
+  broadcast: string;
 }
 
 const WORDS: Record<MeetingLanguage, InvitationWords> = {
@@ -134,6 +137,7 @@ const WORDS: Record<MeetingLanguage, InvitationWords> = {
     join: 'Войти',
     code: 'Код встречи',
     password: 'Пароль (латинские буквы и цифры)',
+    broadcast: 'Трансляция (без входа и регистрации)',
   },
   en: {
     locale: 'en-GB',
@@ -141,6 +145,7 @@ const WORDS: Record<MeetingLanguage, InvitationWords> = {
     join: 'Join',
     code: 'Meeting code',
     password: 'Password',
+    broadcast: 'Watch the broadcast (no account needed)',
   },
 };
 
@@ -174,6 +179,7 @@ export function invitationText(
     `${words.code}: ${join.code}`,
     `${words.password}: ${join.password}`,
   );
+  if (m.broadcastUrl) lines.push('', `${words.broadcast}: ${m.broadcastUrl}`);
   return lines.join('\n');
 }
 

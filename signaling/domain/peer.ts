@@ -38,7 +38,10 @@ export interface PeerIdentity {
   displayName: string;
   /** The key the roster sorts by: the surname where the school sent one. */
   sortName: string;
+  /** The role now: the token's, or what a host made of it during the call. */
   role: RoleName;
+  /** The role the token gave; reconnect tokens carry this one, never a role granted in the call. */
+  tokenRole: RoleName;
 }
 
 export class Peer {

@@ -16,6 +16,14 @@ export function moderatedSource(source: MediaSourceName): ModeratedSource | null
   return source === 'microphone' || source === 'camera' ? source : null;
 }
 
+/**
+ * The host control that silences a source: screen audio is the participant's
+ * voice in the room too, so a blocked or muted microphone holds it as well.
+ */
+export function silencedBy(source: MediaSourceName): ModeratedSource | null {
+  return source === 'screen-audio' ? 'microphone' : moderatedSource(source);
+}
+
 export function isModerator(role: RoleName): boolean {
   return role === 'host' || role === 'co-host';
 }

@@ -36,6 +36,12 @@ export class Room {
   readonly admittedUserIds = new Set<string>();
   /** Users removed with a ban; refused until the call ends. */
   readonly bannedUserIds = new Set<string>();
+  /**
+   * Roles hosts gave or took during this call, by user. They outrank the role
+   * in any token (a demoted co-host reconnecting with an old token comes back
+   * demoted) and are forgotten when the call ends.
+   */
+  readonly roleGrants = new Map<string, RoleName>();
   settings: RoomSettings;
   /** Dominant speaker per location. */
   readonly activeSpeakers = new Map<RoomLocation, string>();
@@ -80,7 +86,7 @@ export class Room {
     this.waiting.set(peer.id, peer);
     this.byUserId.set(peer.identity.userId, peer);
     this.events.emit('participantWaiting', { peer });
-    this.events.emit('waitingRoomChanged', {});
+    this.events.emit('waitingRoomChanged', { added: [peer], removed: [] });
   }
 
   /** Takes a peer out of the waiting queue (it left, or was denied). */
@@ -88,13 +94,13 @@ export class Room {
     if (!this.isWaiting(peer)) return false;
     this.waiting.delete(peer.id);
     this.forgetUser(peer);
-    this.events.emit('waitingRoomChanged', {});
+    this.events.emit('waitingRoomChanged', { added: [], removed: [peer.id] });
     return true;
   }
 
-  /** Tells listeners the waiting queue changed, after admitting several people at once. */
-  waitingRoomChanged(): void {
-    this.events.emit('waitingRoomChanged', {});
+  /** Tells listeners who left the waiting queue, after admitting several people at once. */
+  waitingRoomChanged(admitted: Peer[]): void {
+    this.events.emit('waitingRoomChanged', { added: [], removed: admitted.map((p) => p.id) });
   }
 
   /** Puts a peer into the room proper; `admitted` when a host let it in from the waiting room. */
@@ -124,8 +130,10 @@ export class Room {
     this.events.emit('participantUpdated', { peer });
   }
 
+  /** Changes a present peer's role for the rest of this call, rejoins included. */
   setRole(peer: Peer, role: RoleName): void {
     const from = peer.identity.role;
+    this.roleGrants.set(peer.identity.userId, role);
     if (from === role) return;
     peer.identity.role = role;
     this.events.emit('roleChanged', { peer, from });
@@ -164,14 +172,29 @@ export class Room {
     this.events.emit('breakoutsChanged', {});
   }
 
-  /** Forgets per-call state when a call ends; the room itself stays for the next call. */
-  endCall(): void {
+  /** Tells listeners the call's saved state was put back after a takeover (callState.ts). */
+  callStateRestored(): void {
+    this.events.emit('callStateRestored', {});
+  }
+
+  /** Refuses this user for the rest of the call. */
+  ban(userId: string): void {
+    this.bannedUserIds.add(userId);
+    this.events.emit('userBanned', { userId });
+  }
+
+  /**
+   * Forgets per-call state when a call ends here; the room itself stays for
+   * the next call. `handedOver`: another host carries the call on.
+   */
+  endCall(handedOver = false): void {
     this.closeMedia();
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
+    this.roleGrants.clear();
     this.activeSpeakers.clear();
     this.breakouts.clear();
-    this.events.emit('callEnded', {});
+    this.events.emit('callEnded', { handedOver });
   }
 
   // ---- producers and speakers ----------------------------------------------------

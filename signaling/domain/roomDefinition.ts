@@ -9,6 +9,12 @@ export interface RoomDefinition {
   code: string;
   /** Password guests type from paper. */
   password: string;
+  /**
+   * This room's identity beyond its id: a room deleted and created again
+   * with the same id is another instance, and tokens of the old one do not
+   * open it.
+   */
+  instance: string;
 }
 
 export type WaitingRoomMode = 'off' | 'guests' | 'everyone';

@@ -21,8 +21,8 @@ export interface ProducerEvent {
 export interface RoomEventMap {
   /** Someone entered the waiting room. */
   participantWaiting: { peer: Peer };
-  /** The waiting queue changed (someone came, was admitted, denied or left). */
-  waitingRoomChanged: Record<string, never>;
+  /** The waiting queue changed: who came, and who left it (admitted, denied or gone). */
+  waitingRoomChanged: { added: Peer[]; removed: string[] };
   /** Someone entered the room proper: straight away, or admitted from the waiting room. */
   participantJoined: { peer: Peer; admitted: boolean };
   /** Someone present left (or was removed); their media is already closed. */
@@ -48,8 +48,15 @@ export interface RoomEventMap {
   mediaLost: { location: RoomLocation; media: RoomMedia };
   /** A worker serving only receivers died; these receive transports are gone. */
   receiversLost: { location: RoomLocation; transportIds: string[] };
-  /** The call is over (ended by a host, deleted, handed to another host); the room stays. */
-  callEnded: Record<string, never>;
+  /** A host banned this user for the rest of the call. */
+  userBanned: { userId: string };
+  /**
+   * The call is over here (ended by a host, deleted, or `handedOver` to
+   * another host that carries it on); the room stays.
+   */
+  callEnded: { handedOver: boolean };
+  /** This host took the room over and put back the call's saved state (bans, hands, breakouts…). */
+  callStateRestored: Record<string, never>;
 }
 
 export type RoomEventType = keyof RoomEventMap;

@@ -67,6 +67,7 @@ export class RoomRegistry {
       ),
       code,
       password: generatePassword(),
+      instance: randomBytes(9).toString('base64url'),
     };
     if (this.rooms.has(id)) throw new RoomExistsError(`room ${id} already exists`);
     const room = this.adopt({ definition, settings: { ...DEFAULT_ROOM_SETTINGS, ...input.settings } });
@@ -109,6 +110,17 @@ export class RoomRegistry {
     if (local || !code) return local;
     const id = await this.store.roomIdByCode(code);
     return id ? this.find(id) : undefined;
+  }
+
+  /**
+   * A room by its (normalised) code for someone typing a password: always
+   * exactly one store read, found or not, and the room held here if it is
+   * the one stored, so known and unknown codes take the same time.
+   */
+  async findByCodeForGuest(code: string): Promise<Room | undefined> {
+    const stored = await this.store.loadRoomByCode(code);
+    if (!stored) return undefined;
+    return this.rooms.get(stored.definition.id) ?? this.adopt(stored);
   }
 
   /**
@@ -164,6 +176,8 @@ export class RoomRegistry {
   }
 
   private adopt(stored: StoredRoom): Room {
+    // Rooms stored before instances existed: their creation time tells them apart.
+    stored.definition.instance ??= `t${stored.definition.createdAt.getTime()}`;
     const room = new Room(stored.definition, this.pool, stored.settings, this.mediaOptions, (type, err) =>
       this.log.error({ room: stored.definition.id, event: type, err }, 'room event listener failed'),
     );

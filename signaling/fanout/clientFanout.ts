@@ -11,7 +11,13 @@ import type { RoomLocation } from '../domain/roomDefinition.js';
 import type { ProducerEvent } from '../domain/roomEvents.js';
 import { encodeEvent } from '../wire/frames.js';
 import { movedEvent, producerToWire } from '../wire/mediaWire.js';
-import { breakoutsToWire, participantToWire, settingsToWire, waitingRoomEvent } from '../wire/roomWire.js';
+import {
+  breakoutsToWire,
+  participantToWire,
+  settingsToWire,
+  waitingRoomDeltaEvent,
+  waitingRoomEvent,
+} from '../wire/roomWire.js';
 import { PresenceBatcher } from './presence.js';
 import { type RoomFanout, mediaTopic, moderatorTopic, roomTopic } from './topics.js';
 
@@ -38,8 +44,11 @@ export class ClientFanout {
       this.syncModeratorTopic(room, peer);
       if (isModerator(peer.identity.role)) this.sendWaiting(room, peer);
     });
-    on('waitingRoomChanged', () =>
-      this.out.publishTopic(moderatorTopic(room.id), encodeEvent(waitingRoomEvent(room))),
+    on('waitingRoomChanged', ({ added, removed }) =>
+      this.out.publishTopic(
+        moderatorTopic(room.id),
+        encodeEvent(waitingRoomDeltaEvent(room, added, removed)),
+      ),
     );
     on('participantMoved', ({ peer, from, to }) => this.moved(room, peer, from, to));
     on('producerAdded', (e) =>
@@ -112,8 +121,8 @@ export class ClientFanout {
     else peer.channel.unsubscribe(moderatorTopic(room.id));
   }
 
+  /** The whole queue to someone who starts moderating (even empty: theirs may be stale); deltas follow. */
   private sendWaiting(room: Room, peer: Peer): void {
-    if (room.waiting.size === 0) return;
     peer.channel.send(encodeEvent(waitingRoomEvent(room)));
   }
 

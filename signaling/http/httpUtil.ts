@@ -1,6 +1,8 @@
 // Small helpers for uWebSockets.js HTTP handlers: JSON bodies with a size
-// limit, and replies that respect aborted requests.
+// limit, and replies that respect aborted requests and carry the security
+// headers.
 import type uWS from 'uWebSockets.js';
+import { SECURITY_HEADERS } from './securityHeaders.js';
 
 export class HttpError extends Error {
   constructor(
@@ -24,6 +26,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: '413 Payload Too Large',
   429: '429 Too Many Requests',
   500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
 };
 
 export interface Reply {
@@ -48,6 +51,7 @@ export function send(
   if (reply.aborted) return;
   reply.res.cork(() => {
     reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.res.writeHeader(k, v);
     for (const [k, v] of Object.entries(headers)) reply.res.writeHeader(k, v);
     reply.res.end(body);
   });

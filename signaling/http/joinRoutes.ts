@@ -1,21 +1,38 @@
-// Joining without an account: a guest token for a short code and password
-// (wrong passwords limited per code and per address; unknown codes and wrong
-// passwords get the same answer, so the reply does not tell whether a code
-// exists), and self-service tokens for the demo room.
+// Joining without an account: a guest token for a short code and password,
+// and self-service tokens for the demo room. Unknown codes and wrong
+// passwords get the same answer in the same time (one store read either
+// way), so the reply does not tell whether a code exists. Wrong passwords
+// slow the guessing address on that code (security/passwordBackoff.ts);
+// guest tokens are limited per address and per code, so nobody fills a
+// room with made-up guests; guests keep one user id per device
+// (security/guestIds.ts), so a ban sticks; and a name that imitates a role
+// is refused (security/displayNames.ts).
 import type { Logger } from '../../common/log.js';
 import { normalizeCode, passwordMatches } from '../domain/joinCodes.js';
+import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import type { Metrics } from '../metrics.js';
-import { SlidingWindowLimiter } from '../rateLimiter.js';
+import { imitatesRole } from '../security/displayNames.js';
+import { guestUserId, isDeviceKey } from '../security/guestIds.js';
+import { KeyedBuckets } from '../security/keyedBuckets.js';
+import { PasswordBackoff } from '../security/passwordBackoff.js';
 import { HttpError, readJson, sendJson } from './httpUtil.js';
-import type { JoinTokens } from './joinTokens.js';
+import type { JoinTokens, MintedToken } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
 
 const GUEST_TOKEN_TTL_SECONDS = 4 * 3600;
-const PASSWORD_FAILURES_PER_CODE = 10;
-const PASSWORD_FAILURES_PER_ADDRESS = 20;
-const PASSWORD_WINDOW_MS = 10 * 60_000;
-const DEMO_TOKENS_PER_MINUTE = 20;
+/** Long enough to open the link; the call hands out its own reconnect tokens. */
+const DEMO_TOKEN_TTL_SECONDS = 10 * 60;
+// Guest tokens one address may take: a family or a classroom at once, then one every 6 s.
+const GUESTS_PER_ADDRESS_BURST = 10;
+const GUESTS_PER_ADDRESS_PER_SECOND = 1 / 6;
+// Guest tokens for one code: a parents' meeting arriving together, then two a second.
+const GUESTS_PER_CODE_BURST = 50;
+const GUESTS_PER_CODE_PER_SECOND = 2;
+const DEMO_TOKENS_BURST = 20;
+const DEMO_TOKENS_PER_SECOND = 1 / 3;
+const MAX_TYPED_CODE = 32;
+const UNKNOWN_ROOM_PASSWORD = 'no-such-room-password';
 
 export interface JoinRoutesDeps {
   registry: RoomRegistry;
@@ -26,52 +43,104 @@ export interface JoinRoutesDeps {
 }
 
 export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): void {
-  const { registry, joinTokens, metrics, log } = deps;
+  const { registry, metrics, log } = deps;
   const open = { admin: false };
+  const backoff = new PasswordBackoff();
+  const guestsPerAddress = new KeyedBuckets(GUESTS_PER_ADDRESS_BURST, GUESTS_PER_ADDRESS_PER_SECOND);
+  const guestsPerCode = new KeyedBuckets(GUESTS_PER_CODE_BURST, GUESTS_PER_CODE_PER_SECOND);
 
-  const failuresPerCode = new SlidingWindowLimiter(PASSWORD_FAILURES_PER_CODE, PASSWORD_WINDOW_MS);
-  const failuresPerAddress = new SlidingWindowLimiter(PASSWORD_FAILURES_PER_ADDRESS, PASSWORD_WINDOW_MS);
   router.route(
     'post',
     '/api/join/:code',
     'join_by_code',
     open,
     async (reply, { params: [typedCode], ip }) => {
+      // Checked before the body is read or anything is looked up.
+      const code = codeFromPath(typedCode ?? '');
       const body = await readJson(reply.res, 4096);
-      const code = normalizeCode(decodeURIComponent(typedCode ?? '')) ?? 'invalid';
-      if (failuresPerCode.isLimited(code) || failuresPerAddress.isLimited(ip)) {
-        throw new HttpError(429, 'too many wrong attempts; try again in a few minutes');
-      }
+      const person = chosenIdentity(body);
       const password = typeof body.password === 'string' ? body.password : '';
-      const room = await registry.findByCode(code);
-      const ok =
-        passwordMatches(room?.definition.password ?? 'no-such-room-password', password) && Boolean(room);
+      const turn = await backoff.turn(ip, code);
+      if (!turn) {
+        metrics.rejected.inc({ reason: 'password_backoff' });
+        throw new HttpError(429, 'too many wrong attempts; try again in a minute');
+      }
+      let room: Room | undefined;
+      try {
+        room = await registry.findByCodeForGuest(code);
+      } catch (err) {
+        turn(null);
+        throw err;
+      }
+      const ok = passwordMatches(room?.definition.password ?? UNKNOWN_ROOM_PASSWORD, password) && !!room;
+      turn(ok);
       if (!room || !ok) {
-        failuresPerCode.record(code);
-        failuresPerAddress.record(ip);
         metrics.rejected.inc({ reason: 'wrong_password' });
         throw new HttpError(401, 'wrong code or password');
       }
-      const minted = await joinTokens.mint(
-        room,
-        { displayName: body.displayName, ttlSeconds: GUEST_TOKEN_TTL_SECONDS },
-        'guest',
-      );
+      if (!guestsPerAddress.take(ip) || !guestsPerCode.take(code)) {
+        metrics.rejected.inc({ reason: 'guest_tokens_limited' });
+        throw new HttpError(429, 'too many people are joining at once; try again in a minute');
+      }
+      const minted = await mintGuest(deps.joinTokens, room, person, 'guest', GUEST_TOKEN_TTL_SECONDS);
       log.info({ room: room.id, user: minted.userId }, 'guest joined by code');
       sendJson(reply, 201, { ...minted, roomId: room.id, title: room.definition.title });
     },
   );
 
-  // Demo room: anyone may take a participant token, rate-limited per address.
-  const demoLimiter = new SlidingWindowLimiter(DEMO_TOKENS_PER_MINUTE, 60_000);
+  // Demo room: anyone may take a participant token, rate-limited per address;
+  // who hosts it is decided as people enter (security/demoHost.ts).
+  const demoTokens = new KeyedBuckets(DEMO_TOKENS_BURST, DEMO_TOKENS_PER_SECOND);
   router.route('post', '/api/demo/token', 'demo_token', open, async (reply, { ip }) => {
-    const body = await readJson(reply.res);
+    const body = await readJson(reply.res, 4096);
     const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
     if (!room) throw new HttpError(404, 'no demo room on this server');
-    if (demoLimiter.isLimited(ip)) throw new HttpError(429, 'too many requests; wait a minute');
-    demoLimiter.record(ip);
-    // The first person in an empty demo room runs it.
-    const role = room.peers.size === 0 ? 'host' : 'participant';
-    sendJson(reply, 201, await joinTokens.mint(room, { displayName: body.displayName }, role));
+    const person = chosenIdentity(body);
+    if (!demoTokens.take(ip)) throw new HttpError(429, 'too many requests; wait a minute');
+    sendJson(
+      reply,
+      201,
+      await mintGuest(deps.joinTokens, room, person, 'participant', DEMO_TOKEN_TTL_SECONDS),
+    );
   });
+}
+
+/** The code in the path, normalised; 400 for anything that cannot be one. */
+function codeFromPath(raw: string): string {
+  let typed: string;
+  try {
+    typed = raw.length <= MAX_TYPED_CODE * 3 ? decodeURIComponent(raw) : '';
+  } catch {
+    typed = '';
+  }
+  const code = typed.length <= MAX_TYPED_CODE ? normalizeCode(typed) : null;
+  if (!code) throw new HttpError(400, 'a meeting code has 7 digits, like 148-118-3');
+  return code;
+}
+
+interface ChosenIdentity {
+  displayName: unknown;
+  deviceKey?: string;
+}
+
+/** The name and device key a person sent; names that imitate a role are refused. */
+function chosenIdentity(body: Record<string, unknown>): ChosenIdentity {
+  if (typeof body.displayName === 'string' && imitatesRole(body.displayName)) {
+    throw new HttpError(400, 'this name looks like a role; please use your own name');
+  }
+  if (body.deviceKey !== undefined && !isDeviceKey(body.deviceKey)) {
+    throw new HttpError(400, 'deviceKey must be 16-128 letters, digits, - or _');
+  }
+  return { displayName: body.displayName, deviceKey: body.deviceKey };
+}
+
+function mintGuest(
+  joinTokens: JoinTokens,
+  room: Room,
+  person: ChosenIdentity,
+  role: 'guest' | 'participant',
+  ttlSeconds: number,
+): Promise<MintedToken> {
+  const userId = guestUserId(room.definition.instance, person.deviceKey);
+  return joinTokens.mint(room, { displayName: person.displayName, userId, ttlSeconds }, role);
 }

@@ -32,7 +32,7 @@ export class JoinTokens {
     const ttl = optionalInt(body, 'ttlSeconds', 60, MAX_TOKEN_TTL_SECONDS) ?? DEFAULT_TOKEN_TTL_SECONDS;
     const sortName = optionalString(body, 'sortName', 128);
     const { token, expiresAt } = await this.tokens.mint(
-      { userId, displayName, role, roomId: room.id, sortName },
+      { userId, displayName, role, roomId: room.id, sortName, roomInstance: room.definition.instance },
       ttl,
     );
     return {

@@ -30,6 +30,8 @@ export interface MeetingAudience {
     invitation: string,
   ): Promise<Record<string, unknown>>;
 }
+/** Makes the public broadcast link of a meeting scheduled as a broadcast (the recorder feature). */
+export type BroadcastScheduler = (roomId: string, title: string) => { url: string };
 
 export interface MeetingRoutesDeps {
   audience?: MeetingAudience | null;
@@ -38,6 +40,7 @@ export interface MeetingRoutesDeps {
   publicUrl: string;
   log: Logger;
   deleteRoom(room: Room): Promise<void>;
+  scheduleBroadcast: BroadcastScheduler;
 }
 
 export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDeps): void {
@@ -64,6 +67,7 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
       language: m.language ?? 'ru',
       occurrences: occurrences(m).map((d) => d.toISOString()),
       ...join,
+      broadcastUrl: m.broadcastUrl ?? null,
       invitation: invitationText(m, join),
     };
   };
@@ -90,6 +94,9 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     }
     const language = optionalString(body, 'language', 2) ?? 'ru';
     if (language !== 'ru' && language !== 'en') throw new HttpError(400, 'language must be "ru" or "en"');
+    if (body.broadcast !== undefined && typeof body.broadcast !== 'boolean') {
+      throw new HttpError(400, 'broadcast must be true or false');
+    }
     const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount, language } as const;
     const [first] = occurrences(input);
     if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
@@ -98,6 +105,8 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     const target = (await deps.audience?.resolve(body)) ?? null;
     const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
     const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
+    // Viewers without an account watch at this link; it goes live when the host joins.
+    if (body.broadcast === true) meeting.broadcastUrl = deps.scheduleBroadcast(room.id, title).url;
     await meetings.add(meeting);
     log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
     const json = meetingJson(meeting);

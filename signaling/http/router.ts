@@ -1,11 +1,12 @@
 // Registers HTTP routes on the uWebSockets.js app with what every route
 // needs: the admin secret where required, the client's address, metrics by
 // route and status, and errors mapped to JSON replies (HttpError keeps its
-// status; anything else is a logged 500).
+// status; an unreachable store is a 503; anything else is a logged 500).
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import type { AdminAuth } from '../adminAuth.js';
 import type { Metrics } from '../metrics.js';
+import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../storeErrors.js';
 import { clientAddress } from './clientAddress.js';
 import { HttpError, type Reply, sendJson, track } from './httpUtil.js';
 
@@ -69,7 +70,10 @@ export class HttpRouter {
         .then(() => this.metrics.httpRequests.inc({ route: name, status: '2xx' }))
         .catch((err) => {
           if (err instanceof HttpError) finish(err.status, { error: err.message });
-          else {
+          else if (isStoreUnavailable(err)) {
+            this.log.warn({ route: name, err }, 'store unreachable');
+            finish(503, { error: STORE_UNAVAILABLE_MESSAGE });
+          } else {
             this.log.error({ route: name, err }, 'http handler failed');
             finish(500, { error: 'internal error' });
           }

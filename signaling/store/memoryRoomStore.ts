@@ -1,6 +1,7 @@
 // Room definitions and meetings kept in this process: the single-host
 // store. Copies go in and out, so a caller changing a live room does not
 // change what is stored until it saves.
+import type { CallStateSnapshot } from '../domain/callState.js';
 import type { Meeting } from '../domain/meetings.js';
 import type { RoomDefinition } from '../domain/roomDefinition.js';
 import type { RoomStore, StoredRoom } from '../domain/roomStore.js';
@@ -9,6 +10,7 @@ export class MemoryRoomStore implements RoomStore {
   private readonly rooms = new Map<string, StoredRoom>();
   private readonly codes = new Map<string, string>();
   private readonly meetings = new Map<string, Meeting>();
+  private readonly calls = new Map<string, CallStateSnapshot>();
 
   async saveRoom(room: StoredRoom): Promise<void> {
     this.rooms.set(room.definition.id, structuredClone(room));
@@ -29,6 +31,11 @@ export class MemoryRoomStore implements RoomStore {
     return this.codes.get(code) ?? null;
   }
 
+  async loadRoomByCode(code: string): Promise<StoredRoom | null> {
+    const id = this.codes.get(code);
+    return id ? this.loadRoom(id) : null;
+  }
+
   async claimCode(code: string, roomId: string): Promise<boolean> {
     const holder = this.codes.get(code);
     if (holder && holder !== roomId) return false;
@@ -38,6 +45,19 @@ export class MemoryRoomStore implements RoomStore {
 
   async loadAllRooms(): Promise<StoredRoom[]> {
     return [...this.rooms.values()].map((r) => structuredClone(r));
+  }
+
+  async saveCallState(roomId: string, state: CallStateSnapshot): Promise<void> {
+    this.calls.set(roomId, structuredClone(state));
+  }
+
+  async loadCallState(roomId: string): Promise<CallStateSnapshot | null> {
+    const state = this.calls.get(roomId);
+    return state ? structuredClone(state) : null;
+  }
+
+  async deleteCallState(roomId: string): Promise<void> {
+    this.calls.delete(roomId);
   }
 
   async saveMeeting(m: Meeting): Promise<void> {

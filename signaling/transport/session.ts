@@ -14,6 +14,7 @@ import {
 } from '../requests/handlerTable.js';
 import { decodeClientFrame, encodeError, encodeEvent, encodeResponse } from '../wire/frames.js';
 import type { Forwarder, JoinRouter, SessionSocket } from './connection.js';
+import { FloodGuard } from './floodGuard.js';
 
 import pb = schoolcall.v1;
 
@@ -27,21 +28,22 @@ export interface SessionContext {
   log: Logger;
   maxFrameBytes: number;
   onLeft(session: Session, joined: JoinedPeer): void;
+  /** The connection joined a room (or was handed to its home host). */
+  onJoined?(session: Session): void;
+  /** The connection was closed for flooding or garbage. */
+  onAbuse?(session: Session): void;
   /** Multi-host: where a join for this room goes; absent when every room runs here. */
   routeJoin?: JoinRouter;
 }
 
 type State = 'connected' | 'joining' | 'joined' | 'forwarded' | 'closed';
 
-// Token bucket: a browser sends a few dozen requests when joining, then few.
-const RATE_BURST = 200;
-const RATE_PER_SECOND = 50;
-
 export class Session implements SessionLifecycle {
   private state: State = 'connected';
   private joined: JoinedPeer | null = null;
-  private tokens = RATE_BURST;
-  private lastRefill = Date.now();
+  private readonly flood = new FloodGuard();
+  /** Closed for abuse; frames still in flight are ignored. */
+  private cutOff = false;
   private forwarder: Forwarder | null = null;
   private readonly requestContext: RequestContext = {
     present: () => this.requirePresent(),
@@ -66,17 +68,33 @@ export class Session implements SessionLifecycle {
     return this.state !== 'closed';
   }
 
+  /** In a room (here or forwarded to its home), or on the way into one. */
+  get isInRoom(): boolean {
+    return this.state === 'joined' || this.state === 'forwarded' || this.state === 'joining';
+  }
+
   async onFrame(data: Uint8Array, isBinary: boolean): Promise<void> {
-    const frame = decodeClientFrame(data, isBinary, this.ctx.maxFrameBytes);
-    if (!frame.ok) {
-      this.reject(frame.requestId, frame.error);
+    if (this.cutOff || !this.isOpen) return;
+    // Every frame pays, valid or not, before it is decoded.
+    const verdict = this.flood.frame();
+    if (verdict === 'close') {
+      this.cutOffFor(pb.CloseReason.CLOSE_REASON_FLOODING, 'too many requests', 'flooding');
       return;
     }
-    if (!this.takeToken()) {
+    const frame = decodeClientFrame(data, isBinary, this.ctx.maxFrameBytes);
+    if (verdict === 'refuse') {
       this.reject(
         frame.requestId,
         new SignalingError(ErrorCode.ERROR_CODE_RATE_LIMITED, 'too many requests'),
       );
+      return;
+    }
+    if (!frame.ok) {
+      if (this.flood.malformed()) {
+        this.cutOffFor(pb.CloseReason.CLOSE_REASON_PROTOCOL_ERROR, 'too many malformed frames', 'malformed');
+        return;
+      }
+      this.reject(frame.requestId, frame.error);
       return;
     }
     const { requestId, type, message } = frame;
@@ -116,6 +134,7 @@ export class Session implements SessionLifecycle {
       const { joined, response } = await run(() => this.state !== 'closed');
       this.joined = joined;
       this.state = 'joined';
+      this.ctx.onJoined?.(this);
       return response;
     } catch (err) {
       if (this.state === 'joining') this.state = 'connected';
@@ -155,15 +174,18 @@ export class Session implements SessionLifecycle {
       }
       this.forwarder = forwarder;
       this.state = 'forwarded';
+      this.ctx.onJoined?.(this);
       this.ctx.log.debug({ session: this.id, room: roomId, home: forwarder.home }, 'forwarding to home host');
       forwarder.frame(frame);
       return true;
     } catch (err) {
       if (this.state === 'joining') this.state = 'connected';
-      this.ctx.log.error({ session: this.id, room: roomId, err }, 'cannot find the home host');
+      const typed = toSignalingError(err);
+      if (typed) this.ctx.log.warn({ session: this.id, room: roomId, err }, 'cannot find the home host');
+      else this.ctx.log.error({ session: this.id, room: roomId, err }, 'cannot find the home host');
       this.reject(
         requestId,
-        new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
+        typed ?? new SignalingError(ErrorCode.ERROR_CODE_INTERNAL, 'cannot reach the lesson right now'),
       );
       return true;
     }
@@ -202,13 +224,16 @@ export class Session implements SessionLifecycle {
     if (this.state !== 'closed') this.socket.send(encodeError(requestId, error));
   }
 
-  private takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(RATE_BURST, this.tokens + ((now - this.lastRefill) / 1000) * RATE_PER_SECOND);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  /** Closes an abusive connection once; frames already on their way are ignored. */
+  private cutOffFor(reason: pb.CloseReason, message: string, label: string): void {
+    this.cutOff = true;
+    this.ctx.metrics.rejected.inc({ reason: `closed_${label}` });
+    this.ctx.log.info(
+      { session: this.id, address: this.socket.remoteAddress, reason: label },
+      'connection cut off',
+    );
+    this.ctx.onAbuse?.(this);
+    this.socket.close(reason, message);
   }
 
   /** The joined peer, admitted into the room (not waiting). */

@@ -10,6 +10,7 @@ import { clientAddress } from '../http/clientAddress.js';
 import type { Metrics } from '../metrics.js';
 import { encodeEvent } from '../wire/frames.js';
 import type { ClusterLink, SessionSocket } from './connection.js';
+import { ConnectionGate, type GateOptions } from './connectionGate.js';
 import { Session, type SessionContext } from './session.js';
 
 import pb = schoolcall.v1;
@@ -19,6 +20,9 @@ interface SocketData {
   remoteAddress: string;
   session?: Session;
   closed?: boolean;
+  /** Not in a room yet: counts against its address, and must join before the deadline. */
+  pending: boolean;
+  joinTimer?: NodeJS.Timeout;
   /** Topics this connection belongs to, kept while it is out of fan-out. */
   topics: Set<string>;
   /** Fell behind: out of fan-out until its buffer drains, then resynchronised. */
@@ -35,7 +39,16 @@ export interface WsServerOptions {
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
   trustProxy: boolean;
+  /** A connection that has not joined a room by then is closed. */
+  joinDeadlineSeconds: number;
+  gate: GateOptions;
 }
+
+const REFUSAL_STATUS = {
+  403: '403 Forbidden',
+  429: '429 Too Many Requests',
+  503: '503 Service Unavailable',
+} as const;
 
 /** Frames this many times over the soft limit are cut off by uWS itself. */
 const HARD_FRAME_FACTOR = 4;
@@ -50,13 +63,16 @@ export class WsServer implements RoomFanout, LocalFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
   private services!: SessionServices;
   private cluster: ClusterLink | null = null;
+  private readonly gate: ConnectionGate;
 
   constructor(
     private readonly app: uWS.TemplatedApp,
     private readonly options: WsServerOptions,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.gate = new ConnectionGate(options.gate);
+  }
 
   private sweepTimer: NodeJS.Timeout | null = null;
 
@@ -85,9 +101,18 @@ export class WsServer implements RoomFanout, LocalFanout {
   }
 
   /** A session for a connection; `routed` sessions may hand their room to its home host. */
-  makeSession(id: string, socket: SessionSocket, routed: boolean): Session {
+  makeSession(id: string, socket: SessionSocket, routed: boolean, local?: SocketData): Session {
     const routeJoin = routed ? (this.cluster?.routeJoin ?? undefined) : undefined;
     return new Session(id, socket, {
+      onJoined: () => {
+        if (!local?.pending) return;
+        local.pending = false;
+        clearTimeout(local.joinTimer);
+        this.gate.joined(local.remoteAddress);
+      },
+      onAbuse: () => {
+        if (local) this.gate.abused(local.remoteAddress);
+      },
       ...this.services,
       metrics: this.metrics,
       log: this.log,
@@ -115,8 +140,19 @@ export class WsServer implements RoomFanout, LocalFanout {
       sendPingsAutomatically: true,
       upgrade: (res, req, context) => {
         const remoteAddress = clientAddress(res, req, this.options.trustProxy);
+        const refusal = this.gate.check(remoteAddress, req.getHeader('origin'));
+        if (refusal) {
+          this.metrics.rejected.inc({ reason: refusal.reason });
+          res.cork(() => {
+            res
+              .writeStatus(REFUSAL_STATUS[refusal.status])
+              .writeHeader('content-type', 'application/json; charset=utf-8')
+              .end(JSON.stringify({ error: refusal.error }));
+          });
+          return;
+        }
         res.upgrade<SocketData>(
-          { id: randomUUID(), remoteAddress, topics: new Set(), lagging: false },
+          { id: randomUUID(), remoteAddress, topics: new Set(), lagging: false, pending: true },
           req.getHeader('sec-websocket-key'),
           req.getHeader('sec-websocket-protocol'),
           req.getHeader('sec-websocket-extensions'),
@@ -137,6 +173,8 @@ export class WsServer implements RoomFanout, LocalFanout {
         const data = ws.getUserData();
         data.closed = true;
         this.sockets.delete(data.id);
+        clearTimeout(data.joinTimer);
+        this.gate.closed(data.remoteAddress, data.pending);
         // uWS cuts frames over maxPayloadLength itself and reports it only this way.
         if (code === 1006 && Buffer.from(message).toString() === 'Received too big message') {
           this.metrics.rejected.inc({ reason: 'frame_too_large' });
@@ -156,6 +194,14 @@ export class WsServer implements RoomFanout, LocalFanout {
   private onOpen(ws: uWS.WebSocket<SocketData>): void {
     const data = ws.getUserData();
     this.sockets.set(data.id, ws);
+    this.gate.opened(data.remoteAddress);
+    // A connection must join a room in time; an idle one only holds a descriptor.
+    data.joinTimer = setTimeout(() => {
+      if (!data.pending || data.closed) return;
+      this.metrics.rejected.inc({ reason: 'join_timeout' });
+      this.closeWith(ws, pb.CloseReason.CLOSE_REASON_JOIN_TIMEOUT, 'join a room first');
+    }, this.options.joinDeadlineSeconds * 1000);
+    data.joinTimer.unref();
     const socket: SessionSocket = {
       remoteAddress: data.remoteAddress,
       send: (bytes) => {
@@ -182,7 +228,7 @@ export class WsServer implements RoomFanout, LocalFanout {
         return true;
       },
     };
-    data.session = this.makeSession(data.id, socket, true);
+    data.session = this.makeSession(data.id, socket, true, data);
   }
 
   /** Takes a backed-up connection out of fan-out; its memory stays bounded. */

@@ -23,11 +23,26 @@ function ownConsumer(peer: Peer, consumerId: string | null | undefined): MediaCo
   return c;
 }
 
+/**
+ * Runs a worker request on a consumer. A consumer closed meanwhile (its
+ * producer left while the request was on its way) is NOT_FOUND, as if the
+ * request had come a moment later, not an internal error.
+ */
+async function onOpenConsumer(peer: Peer, c: MediaConsumer, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (peer.consumers.get(c.id) !== c) throw notFound('consumer');
+    throw err;
+  }
+}
+
 export function viewingHandlers(gate: ConsumerGate, count: ViewingCounters): Handlers<ViewingRequest> {
   return {
     setConsumerPaused: async (ctx, req) => {
-      const c = ownConsumer(ctx.present().peer, req.consumerId);
-      await gate.setClientPaused(c, Boolean(req.paused));
+      const { peer } = ctx.present();
+      const c = ownConsumer(peer, req.consumerId);
+      await onOpenConsumer(peer, c, () => gate.setClientPaused(c, Boolean(req.paused)));
       count.paused('client', Boolean(req.paused), 1);
       return undefined;
     },
@@ -39,12 +54,15 @@ export function viewingHandlers(gate: ConsumerGate, count: ViewingCounters): Han
         throw invalid(`at most ${MAX_CONSUMERS_PER_REQUEST} consumers per request`);
       // All or nothing: find every one before touching any.
       const consumers = [...new Set(ids)].map((id) => ownConsumer(peer, id));
-      await Promise.all(consumers.map((c) => gate.setClientPaused(c, Boolean(req.paused))));
+      await Promise.all(
+        consumers.map((c) => onOpenConsumer(peer, c, () => gate.setClientPaused(c, Boolean(req.paused)))),
+      );
       count.paused('client', Boolean(req.paused), consumers.length);
       return undefined;
     },
     setConsumerPreferredLayers: async (ctx, req) => {
-      const c = ownConsumer(ctx.present().peer, req.consumerId);
+      const { peer } = ctx.present();
+      const c = ownConsumer(peer, req.consumerId);
       const layers = layersOf(c.kind, c.rtpParameters);
       if (!layers) throw new SignalingError(ErrorCode.ERROR_CODE_NOT_LAYERED, 'this consumer has no layers');
       const spatialLayer = req.spatialLayer ?? 0;
@@ -59,7 +77,9 @@ export function viewingHandlers(gate: ConsumerGate, count: ViewingCounters): Han
           ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE,
           `temporal layer ${temporalLayer} of ${layers.temporal}`,
         );
-      await c.setPreferredLayers({ spatialLayer, ...(temporalLayer !== undefined ? { temporalLayer } : {}) });
+      await onOpenConsumer(peer, c, () =>
+        c.setPreferredLayers({ spatialLayer, ...(temporalLayer !== undefined ? { temporalLayer } : {}) }),
+      );
       count.layers(spatialLayer);
       return undefined;
     },

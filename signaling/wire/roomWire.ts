@@ -45,9 +45,14 @@ export function waitingListToWire(room: Room): pb.IParticipant[] {
   return [...room.waiting.values()].map(participantToWire);
 }
 
-/** The waiting queue, oldest first, as hosts and co-hosts receive it. */
+/** The waiting queue, oldest first, as hosts and co-hosts receive it when they start moderating. */
 export function waitingRoomEvent(room: Room): pb.IEvent {
   return { waitingRoomChanged: { waiting: waitingListToWire(room) } };
+}
+
+/** A change of the waiting queue: small however long the queue is. */
+export function waitingRoomDeltaEvent(room: Room, added: Peer[], removed: string[]): pb.IEvent {
+  return { waitingRoomDelta: { added: added.map(participantToWire), removed, total: room.waiting.size } };
 }
 
 export function countsToWire(room: Room): pb.IRoleCounts {

@@ -333,6 +333,12 @@ describe('the call interface', () => {
     const pupilPeer = [...room.peers.values()].find((p) => p.identity.userId === 'class-pupil')!;
     const teacherVideo = () => [...pupilPeer.consumers.values()].find((c) => c.kind === 'video')!;
     await waitFor(async () => !teacherVideo().paused, 15_000, 'the teacher’s video resumed on page 1');
+    // A small tile asks for the smallest simulcast layer.
+    await waitFor(
+      async () => teacherVideo().preferredLayers?.spatialLayer === 0,
+      10_000,
+      'the small tile asked for the small layer',
+    );
     // On page 2 the teacher's tile is off screen: its video is paused on the server.
     await pupil.locator('#stage-next').click();
     await pupil.locator('.pager', { hasText: 'Страница 2 из 5' }).waitFor();

@@ -121,7 +121,10 @@ export function tileName(page: Page, name: string) {
 }
 
 /** Opens a side panel (people from the bar; settings and breakouts from "more"). */
-export async function openPanel(page: Page, id: 'people' | 'settings' | 'breakouts'): Promise<void> {
+export async function openPanel(
+  page: Page,
+  id: 'people' | 'settings' | 'breakouts' | 'recording',
+): Promise<void> {
   if (await page.locator(`#panel-${id}`).isVisible()) return;
   const inBar = page.locator(`#${id}-button`);
   if (await inBar.isVisible()) await inBar.click();

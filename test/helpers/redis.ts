@@ -1,7 +1,9 @@
 // A real Redis server for a test file, on a free port, with nothing on disk.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freeTcpUdpPort } from './testServer.js';
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
@@ -13,33 +15,50 @@ export function redisAvailable(): boolean {
 export interface TestRedis {
   url: string;
   stop(): Promise<void>;
+  /** Starts it again on the same port (after stop), with what it kept on disk if `persistent`. */
+  start(): Promise<void>;
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * A redis-server on a free port. `persistent`: it keeps its data in an
+ * append-only file in a temporary directory, so a stop and start (a Redis
+ * restart) keeps it, as a deployment's Redis would.
+ */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<TestRedis> {
   const port = await freeTcpUdpPort();
-  const child: ChildProcess = spawn(
-    REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = createConnection(port, '127.0.0.1', () => {
-        s.end();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
+  const disk = options.persistent
+    ? ['--dir', mkdtempSync(join(tmpdir(), 'redis-')), '--appendonly', 'yes', '--appendfsync', 'always']
+    : ['--appendonly', 'no'];
+  let child: ChildProcess | null = null;
+  const start = async () => {
+    const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...disk], {
+      stdio: 'ignore',
     });
-    if (up) break;
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    child = proc;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const up = await new Promise<boolean>((resolve) => {
+        const s = createConnection(port, '127.0.0.1', () => {
+          s.end();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      });
+      if (up) break;
+      if (Date.now() > deadline || proc.exitCode !== null) throw new Error('redis-server did not start');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await start();
   return {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      const proc = child;
+      child = null;
+      if (!proc || proc.exitCode !== null) return;
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
     },
+    start,
   };
 }

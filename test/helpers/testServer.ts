@@ -1,7 +1,10 @@
 // Starts the real server in-process on free ports with one mediasoup worker.
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../common/log.js';
 import { type Config, loadConfig } from '../../signaling/config.js';
@@ -75,6 +78,9 @@ async function startOnFreePorts(overrides: Record<string, string>): Promise<Test
     RTC_BASE_PORT: String(await freeTcpUdpPort(workers)),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     WEB_ROOT: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+    // Each test server records into a directory of its own, removed when it closes.
+    RECORDINGS_DIR: mkdtempSync(join(tmpdir(), 'test-recordings-')),
+    RECORDING_MIN_FREE_MB: '1',
     ...overrides,
   };
   const config = loadConfig(env);
@@ -82,6 +88,10 @@ async function startOnFreePorts(overrides: Record<string, string>): Promise<Test
   const httpUrl = `http://127.0.0.1:${server.port}`;
   return {
     ...server,
+    async close() {
+      await server.close();
+      if (!overrides.RECORDINGS_DIR) rmSync(env.RECORDINGS_DIR, { recursive: true, force: true });
+    },
     config,
     httpUrl,
     wsUrl: `ws://127.0.0.1:${server.port}/ws`,

@@ -184,10 +184,13 @@ describe('waiting room', () => {
     expect(parent.join.routerRtpCapabilities).toBeFalsy();
     expect(parent.join.participants ?? []).toHaveLength(0);
 
-    const queue = await host.c.waitForEvent((e) => (e.waitingRoomChanged?.waiting?.length ?? 0) > 0);
-    expect(queue.waitingRoomChanged?.waiting?.[0]?.displayName).toBe('Parent Petrova');
+    const queue = await host.c.waitForEvent((e) => (e.waitingRoomDelta?.added?.length ?? 0) > 0);
+    expect(queue.waitingRoomDelta?.added?.[0]?.displayName).toBe('Parent Petrova');
+    expect(queue.waitingRoomDelta?.total).toBe(1);
     // Pupils do not see the queue.
-    await expect(pupil.c.waitForEvent((e) => Boolean(e.waitingRoomChanged), 200)).rejects.toThrow();
+    await expect(
+      pupil.c.waitForEvent((e) => Boolean(e.waitingRoomChanged || e.waitingRoomDelta), 200),
+    ).rejects.toThrow();
     // Waiting people cannot do anything but leave.
     expect(errorCode(await parent.c.rawRequest({ createWebrtcTransport: { direction: 2 } }))).toBe(
       pb.ErrorCode.ERROR_CODE_WAITING,
@@ -204,7 +207,9 @@ describe('waiting room', () => {
       'Teacher',
     ]);
     await pupil.c.waitForJoined((p) => p.displayName === 'Parent Petrova');
-    await host.c.waitForEvent((e) => e.waitingRoomChanged?.waiting?.length === 0);
+    await host.c.waitForEvent(
+      (e) => e.waitingRoomDelta?.total === 0 && e.waitingRoomDelta.removed?.[0] === parent.id,
+    );
     const t = await parent.c.rawRequest({ createWebrtcTransport: { direction: 2 } });
     expect(t.error).toBeFalsy();
 
@@ -219,7 +224,7 @@ describe('waiting room', () => {
     const host = await enter(roomId, 'Teacher', 'host');
     const pupil = await enter(roomId, 'Pupil', 'participant');
     expect(pupil.join.waiting).toBe(true);
-    await host.c.waitForEvent((e) => (e.waitingRoomChanged?.waiting?.length ?? 0) > 0);
+    await host.c.waitForEvent((e) => (e.waitingRoomDelta?.added?.length ?? 0) > 0);
     await host.c.request({ deny: { participantIds: [pupil.id] } });
     const closed = await pupil.c.waitForEvent((e) => Boolean(e.sessionClosed));
     expect(closed.sessionClosed?.reason).toBe(pb.CloseReason.CLOSE_REASON_DENIED);
@@ -231,7 +236,7 @@ describe('waiting room', () => {
     const host = await enter(roomId, 'Teacher', 'host');
     const a = await enter(roomId, 'A', 'participant');
     const b = await enter(roomId, 'B', 'guest');
-    await host.c.waitForEvent((e) => e.waitingRoomChanged?.waiting?.length === 2);
+    await host.c.waitForEvent((e) => e.waitingRoomDelta?.total === 2);
     await host.c.request({ admit: { all: true } });
     await a.c.waitForEvent((e) => Boolean(e.admitted));
     await b.c.waitForEvent((e) => Boolean(e.admitted));
@@ -244,7 +249,7 @@ describe('waiting room', () => {
     const host = await enter(roomId, 'Teacher', 'host');
     await host.c.waitForEvent((e) => e.waitingRoomChanged?.waiting?.[0]?.participantId === pupil.id);
     await pupil.c.request({ leave: {} });
-    await host.c.waitForEvent((e) => e.waitingRoomChanged?.waiting?.length === 0);
+    await host.c.waitForEvent((e) => e.waitingRoomDelta?.total === 0);
   });
 
   it('refuses non-moderators when locked, guests when not allowed, and banned users', async () => {
@@ -515,7 +520,7 @@ describe('participants list and sessions', () => {
     );
   });
 
-  it('refreshes the session token without touching media, keeping the current role', async () => {
+  it('refreshes the session token without touching media; a rejoin keeps the role granted in the call', async () => {
     const roomId = await newRoom({ waitingRoom: 'off' });
     const host = await enter(roomId, 'Teacher', 'host');
     const a = await enter(roomId, 'Anna', 'participant');
@@ -523,11 +528,17 @@ describe('participants list and sessions', () => {
     const producerId = await micProducer(a);
     await host.c.request({ setRole: { participantId: a.id, role: pb.Role.ROLE_CO_HOST } });
     const r = await a.c.request({ refreshSession: {} });
+    // The token carries the role Anna's own token gave; the room remembers the grant.
     const claims = await server.tokens.verify(r.session!.token!);
-    expect(claims).toMatchObject({ userId: 'Anna', role: 'co-host', roomId });
+    expect(claims).toMatchObject({ userId: 'Anna', role: 'participant', roomId });
     expect(Number(r.session!.expiresAt)).toBeGreaterThan(Date.now() + 3600_000);
     expect(server.registry.get(roomId)!.peers.get(a.id)!.producers.get(producerId)!.producer.closed).toBe(
       false,
     );
+    a.c.close();
+    const back = await TestClient.connect(server.wsUrl);
+    clients.push(back);
+    const rejoined = await back.request({ join: { roomId, token: r.session!.token! } });
+    expect(rejoined.join?.self?.role).toBe(pb.Role.ROLE_CO_HOST);
   });
 });

@@ -72,6 +72,23 @@ describe('tiles', () => {
     expect(tiles.find((t) => t.key === 't')!.teacher).toBe(true);
   });
 
+  it('a camera the server holds back (last-N) shows initials; its screen share still shows', () => {
+    const cam = track('v', 'video', pb.MediaSource.MEDIA_SOURCE_CAMERA);
+    const screen = track('v', 'video', pb.MediaSource.MEDIA_SOURCE_SCREEN);
+    const input = {
+      self: null,
+      selfCameraOn: false,
+      selfMicOn: false,
+      location: '',
+      participants: new Map([['v', person('v', 'Вера')]]),
+      media: new Map([['v', { name: 'Вера', camera: cam, screen }]]),
+    };
+    expect(buildTiles(input).find((t) => t.key === 'v')!.video).toBe(cam);
+    const held = buildTiles({ ...input, suppressed: new Set(['v']) });
+    expect(held.find((t) => t.key === 'v')!.video).toBeNull();
+    expect(held.find((t) => t.key === 'v:screen')!.video).toBe(screen);
+  });
+
   it('orders teacher, self, recent speakers, cameras on, then the rest by name', () => {
     const tile = (key: string, name: string, extra: Record<string, unknown> = {}) => ({
       key,

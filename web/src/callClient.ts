@@ -21,6 +21,7 @@ import {
   rtpParametersFromWire,
   rtpParametersToWire,
 } from '../../common/protocol/mediaWire.js';
+import { restartIceWhenLost, transportIceOptions } from './networkResilience.js';
 import { SignalingClient } from './signalingClient.js';
 
 import pb = schoolcall.v1;
@@ -69,6 +70,10 @@ export interface CallListener {
   closed(reason: pb.CloseReason, message: string): void;
   /** The connection dropped without the server saying why (network); rejoin with sessionToken. */
   disconnected(): void;
+  /** The cameras of these participants are not forwarded now (last-N); the set replaces the last one. */
+  videoSuppressed?(participantIds: string[]): void;
+  /** Whether the lesson is being recorded or broadcast (told to everyone present and waiting). */
+  recordingState?(state: pb.IRecordingState): void;
   /** An event of the lesson's chat (chat_message, chat_changed, chat_my_flags, comment_pending). */
   chatEvent?(e: pb.Event): void;
 }
@@ -100,11 +105,15 @@ export class CallClient {
   /** Video consumers the page shows; the rest stay paused on the server, so nothing is sent for them. */
   private readonly wantedVideo = new Set<string>();
   private readonly resumedVideo = new Set<string>();
+  /** The simulcast layer asked for each video consumer (by its tile's size). */
+  private readonly videoLayers = new Map<string, number>();
   self: pb.IParticipant | null = null;
   roomTitle = '';
   settings: pb.IRoomSettings = {};
   participantCount = 0;
   readonly participants = new Map<string, pb.IParticipant>();
+  /** Who waits to be let in, oldest first (for hosts and co-hosts). */
+  private readonly waiting = new Map<string, pb.IParticipant>();
   /** '' in the main room, else the breakout room's id. */
   location = '';
   breakouts: pb.IBreakoutsChanged = {};
@@ -301,6 +310,38 @@ export class CallClient {
     return (await this.signaling.request({ getSubtitles: {} })).subtitles ?? {};
   }
 
+  // ---- recording and broadcast (hosts) ----
+
+  async startRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ startRecording: {} })).recordingStarted ?? {};
+  }
+
+  async stopRecording(): Promise<pb.IRecordingInfo> {
+    return (await this.signaling.request({ stopRecording: {} })).recordingStopped ?? {};
+  }
+
+  /** Viewers without an account watch at the answer's url; a password keeps strangers out. */
+  async startBroadcast(viewerPassword = ''): Promise<pb.IBroadcastLink> {
+    return (await this.signaling.request({ startBroadcast: { viewerPassword } })).broadcast ?? {};
+  }
+
+  async stopBroadcast(): Promise<void> {
+    await this.signaling.request({ stopBroadcast: {} });
+  }
+
+  async listRecordings(): Promise<pb.IRecordingInfo[]> {
+    return (await this.signaling.request({ listRecordings: {} })).recordings?.recordings ?? [];
+  }
+
+  async deleteRecording(recordingId: string): Promise<void> {
+    await this.signaling.request({ deleteRecording: { recordingId } });
+  }
+
+  /** A short-lived link to download the recording's file. */
+  async recordingLink(recordingId: string): Promise<string> {
+    return (await this.signaling.request({ getRecordingLink: { recordingId } })).recordingLink?.url ?? '';
+  }
+
   createBreakouts(count: number, names: string[] = []) {
     return this.signaling.request({ createBreakouts: { count, names } });
   }
@@ -362,6 +403,31 @@ export class CallClient {
     return out;
   }
 
+  /** Local candidate types of the ICE pairs in use ('host', 'srflx', 'relay'): the path media takes. */
+  async candidateTypes(): Promise<string[]> {
+    const types: string[] = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      const report = await t?.getStats();
+      if (!report) continue;
+      const byId = new Map<string, { candidateType?: string }>();
+      report.forEach((s: { id: string; candidateType?: string }) => byId.set(s.id, s));
+      report.forEach(
+        (s: { type: string; nominated?: boolean; state?: string; localCandidateId?: string }) => {
+          if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+          const local = byId.get(s.localCandidateId ?? '');
+          if (local?.candidateType) types.push(local.candidateType);
+        },
+      );
+    }
+    return types;
+  }
+
+  private replaceWaiting(list: pb.IParticipant[]): void {
+    this.waiting.clear();
+    for (const p of list) this.waiting.set(p.participantId ?? '', p);
+    this.listener.waitingRoomChanged(list);
+  }
+
   // ---- transports and consumers ---------------------------------------------
 
   private async createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
@@ -378,11 +444,16 @@ export class CallClient {
       iceParameters: iceParametersFromWire(info.iceParameters),
       iceCandidates: iceCandidatesFromWire(info.iceCandidates) as types.IceCandidate[],
       dtlsParameters: dtlsParametersFromWire(info.dtlsParameters) as types.DtlsParameters,
+      ...transportIceOptions(info),
     };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
+    restartIceWhenLost(transport, async () => {
+      const r = await this.signaling.request({ restartIce: { transportId: transport.id } });
+      return r.iceParameters ?? {};
+    });
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request({
@@ -459,6 +530,24 @@ export class CallClient {
     if (this.consumers.has(consumerId)) void this.syncVideo(consumerId).catch(() => {});
   }
 
+  /**
+   * The tile's height on screen picks the simulcast layer: a small tile gets
+   * the quarter-size stream, so a gallery of 25 costs what a few large ones do.
+   */
+  setVideoHeight(consumerId: string, cssHeight: number): void {
+    const pixels = cssHeight * (globalThis.devicePixelRatio || 1);
+    const layer = pixels <= 200 ? 0 : pixels <= 400 ? 1 : 2;
+    const entry = this.consumers.get(consumerId);
+    if (!entry || entry.remote.source !== pb.MediaSource.MEDIA_SOURCE_CAMERA) return;
+    if (this.videoLayers.get(consumerId) === layer) return;
+    this.videoLayers.set(consumerId, layer);
+    void this.signaling
+      .request({ setConsumerPreferredLayers: { consumerId, spatialLayer: layer } })
+      .catch(() => {
+        // A camera without simulcast (NOT_LAYERED) or a consumer just closed: nothing to choose.
+      });
+  }
+
   private async syncVideo(consumerId: string): Promise<void> {
     const wanted = this.wantedVideo.has(consumerId);
     if (wanted === this.resumedVideo.has(consumerId)) return;
@@ -492,6 +581,7 @@ export class CallClient {
     if (!entry) return;
     this.consumers.delete(consumerId);
     this.resumedVideo.delete(consumerId);
+    this.videoLayers.delete(consumerId);
     this.wantedVideo.delete(consumerId);
     entry.consumer.close();
     this.listener.trackRemoved(entry.remote);
@@ -521,7 +611,7 @@ export class CallClient {
       this.breakouts = state.breakouts;
       this.listener.breakoutsChanged(state.breakouts);
     }
-    if (this.isModerator) this.listener.waitingRoomChanged(state.waiting ?? []);
+    if (this.isModerator) this.replaceWaiting(state.waiting ?? []);
     const present = new Map((state.participants ?? []).map((p) => [p.participantId ?? '', p]));
     for (const id of [...this.participants.keys()]) {
       if (!present.has(id)) {
@@ -584,8 +674,15 @@ export class CallClient {
         this.onClosed(e.sessionClosed ?? {});
         return;
       case 'waitingRoomChanged':
-        this.listener.waitingRoomChanged(e.waitingRoomChanged?.waiting ?? []);
+        this.replaceWaiting(e.waitingRoomChanged?.waiting ?? []);
         return;
+      case 'waitingRoomDelta': {
+        // The whole queue came once; changes come as deltas (small, however long the queue).
+        for (const id of e.waitingRoomDelta?.removed ?? []) this.waiting.delete(id);
+        for (const p of e.waitingRoomDelta?.added ?? []) this.waiting.set(p.participantId ?? '', p);
+        this.listener.waitingRoomChanged([...this.waiting.values()]);
+        return;
+      }
       case 'presenceChanged':
         return this.later(() => this.onPresence(e.presenceChanged!));
       case 'resync':
@@ -674,8 +771,12 @@ export class CallClient {
       case 'commentPending':
         // The lesson's chat: the chat panel of the call view takes these (messaging/).
         return this.later(() => this.listener.chatEvent?.(e));
+      case 'recordingState':
+        // The "being recorded" indicator and the host's record and broadcast buttons.
+        return this.later(() => this.listener.recordingState?.(e.recordingState!));
       case 'videoSuppressed':
-        // Last-N: the server holds these cameras; drawing their avatars is the web client's part (#9).
+        // Last-N: the server holds these cameras back; their tiles show initials.
+        this.listener.videoSuppressed?.(e.videoSuppressed?.participantIds ?? []);
         return;
       case undefined:
         // An event this client is too old to know: nothing to do.

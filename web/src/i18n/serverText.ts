@@ -29,6 +29,11 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_BANNED]: 'error.16',
   [pb.ErrorCode.ERROR_CODE_WAITING]: 'error.17',
   [pb.ErrorCode.ERROR_CODE_BLOCKED_BY_HOST]: 'error.18',
+  [pb.ErrorCode.ERROR_CODE_ALREADY_RECORDING]: 'error.20',
+  [pb.ErrorCode.ERROR_CODE_NOT_RECORDING]: 'error.21',
+  [pb.ErrorCode.ERROR_CODE_DISK_FULL]: 'error.22',
+  [pb.ErrorCode.ERROR_CODE_RECORDER_UNAVAILABLE]: 'error.23',
+  [pb.ErrorCode.ERROR_CODE_RECORDING_BUSY]: 'error.24',
   [pb.ErrorCode.ERROR_CODE_SUBTITLES_UNAVAILABLE]: 'error.25',
   [pb.ErrorCode.ERROR_CODE_CHAT_READ_ONLY]: 'error.28',
   [pb.ErrorCode.ERROR_CODE_CHAT_GUESTS_MAY_NOT_WRITE]: 'error.29',
@@ -44,6 +49,8 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_CHAT_NOT_A_POLL]: 'error.39',
   [pb.ErrorCode.ERROR_CODE_NOT_LAYERED]: 'error.56',
   [pb.ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE]: 'error.57',
+  [pb.ErrorCode.ERROR_CODE_WAITING_ROOM_FULL]: 'error.40',
+  [pb.ErrorCode.ERROR_CODE_UNAVAILABLE]: 'error.41',
 };
 
 /** A sentence for any failure: a server error code, a timeout or a lost connection. */
@@ -91,6 +98,11 @@ export const CLOSE_OUTCOME: Record<pb.CloseReason, CloseOutcome> = {
   [pb.CloseReason.CLOSE_REASON_BANNED]: 'banned',
   [pb.CloseReason.CLOSE_REASON_CALL_ENDED]: 'ended',
   [pb.CloseReason.CLOSE_REASON_DENIED]: 'denied',
+  // A page left open without joining: joining again is the fix.
+  [pb.CloseReason.CLOSE_REASON_JOIN_TIMEOUT]: 'rejoin',
+  [pb.CloseReason.CLOSE_REASON_FLOODING]: 'error',
+  // This server is stopping and another carries the lesson on.
+  [pb.CloseReason.CLOSE_REASON_HOST_LEAVING]: 'rejoin',
 };
 
 /** The end screen for a join the server refused. */
@@ -108,6 +120,7 @@ export function joinErrorOutcome(err: unknown): EndKind {
     case pb.ErrorCode.ERROR_CODE_BANNED:
       return 'banned';
     case pb.ErrorCode.ERROR_CODE_ROOM_FULL:
+    case pb.ErrorCode.ERROR_CODE_WAITING_ROOM_FULL:
       return 'full';
     case pb.ErrorCode.ERROR_CODE_FORBIDDEN:
       // The only refusal of a join by role: guests in a room that admits none.

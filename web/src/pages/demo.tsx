@@ -1,6 +1,7 @@
 // /demo: type a name, get a participant token for the demo room.
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
+import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
 import { FormPage, goToJoinUrl } from '../ui/FormPage.js';
 
@@ -15,11 +16,19 @@ function Demo() {
       const res = await fetch('/api/demo/token', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: name.trim() }),
+        body: JSON.stringify({ displayName: name.trim(), deviceKey: deviceKey() }),
       });
       const body = (await res.json().catch(() => ({}))) as { joinUrl?: string };
       if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      setError(res.status === 404 ? 'demo.none' : res.status === 429 ? 'error.12' : 'code.failed');
+      setError(
+        res.status === 404
+          ? 'demo.none'
+          : res.status === 429
+            ? 'error.12'
+            : res.status === 400
+              ? 'code.roleName'
+              : 'code.failed',
+      );
     } catch {
       setError('common.networkError');
     }

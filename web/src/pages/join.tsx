@@ -2,6 +2,7 @@
 // link), a name and the password from the invitation, and gets a guest token.
 import { render } from 'preact';
 import { useRef, useState } from 'preact/hooks';
+import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
 import { FormPage, goToJoinUrl } from '../ui/FormPage.js';
 
@@ -25,11 +26,19 @@ function JoinByCode() {
       const res = await fetch(`/api/join/${encodeURIComponent(code.trim())}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: name.trim(), password }),
+        body: JSON.stringify({ displayName: name.trim(), password, deviceKey: deviceKey() }),
       });
       const body = (await res.json().catch(() => ({}))) as { joinUrl?: string };
       if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      setError(res.status === 401 ? 'code.wrong' : res.status === 429 ? 'code.tooMany' : 'code.failed');
+      setError(
+        res.status === 401
+          ? 'code.wrong'
+          : res.status === 429
+            ? 'code.tooMany'
+            : res.status === 400
+              ? 'code.roleName'
+              : 'code.failed',
+      );
     } catch {
       setError('common.networkError');
     } finally {

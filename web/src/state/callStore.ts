@@ -11,6 +11,7 @@ import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18
 import { RequestError } from '../signalingClient.js';
 import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
+import { RecordingStore } from './recording.js';
 import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
@@ -89,8 +90,10 @@ export class CallStore implements CallListener {
   readonly subtitles: SubtitlesStore;
   /** Seconds ticking while a breakout timer runs. */
   readonly now = signal(Date.now());
-  // Seam for a part that lands later: recording sets `recording`.
-  readonly recording = signal(false);
+  /** Participants whose cameras the server does not forward now (last-N in a large lesson). */
+  readonly suppressedVideo = signal<ReadonlySet<string>>(new Set());
+  /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
+  readonly recording: RecordingStore;
 
   /** The interface opens the people panel (set by the UI; the store knows no panels). */
   onOpenPeople: () => void = () => {};
@@ -107,6 +110,7 @@ export class CallStore implements CallListener {
   ) {
     this.call = new CallClient(wsUrl, this);
     this.subtitles = new SubtitlesStore(this.call, (action) => this.run(action));
+    this.recording = new RecordingStore(this.call, (action) => this.run(action));
     (window as unknown as { schoolCall: CallClient }).schoolCall = this.call;
   }
 
@@ -534,6 +538,17 @@ export class CallStore implements CallListener {
 
   subtitleLine(line: pb.ISubtitleLine): void {
     this.subtitles.line(line);
+  }
+
+  videoSuppressed(participantIds: string[]): void {
+    this.suppressedVideo.value = new Set(participantIds);
+  }
+
+  recordingState(state: pb.IRecordingState): void {
+    const was = this.recording.state.value;
+    this.recording.changed(state);
+    if (state.stopReason === 'disk-full') this.toast('rec.diskFull', {}, 'warn');
+    else if (state.recording && !was.recording && !this.isHost) this.toast('rec.startedNotice');
   }
 
   subtitlesChanged(state: pb.ISubtitlesState): void {

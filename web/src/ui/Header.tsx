@@ -2,12 +2,13 @@
 // states that concern everyone (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
 import { useStore } from './context.js';
-import { CircleDot, Lock, MonitorUp, Split, Timer, Users } from './icons.js';
+import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from './icons.js';
 
 export function Header() {
   const store = useStore();
   const count = Math.max(store.participantCount.value, 1);
   const breakouts = store.breakouts.value;
+  const rec = store.recording.state.value;
   const here = (breakouts.breakouts ?? []).find((b) => b.id === store.location.value);
   const left = breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.now.value) / 1000 : 0;
   const timer = left > 0 ? clock(left) : '';
@@ -28,9 +29,14 @@ export function Header() {
           <MonitorUp aria-hidden="true" /> <span class="wide-only">{t('header.sharing')}</span>
         </span>
       ) : null}
-      {store.recording.value ? (
-        <span class="badge recording" id="recording-badge">
-          <CircleDot aria-hidden="true" /> {t('header.recording')}
+      {rec.recording ? (
+        <span class="badge recording" id="recording-badge" title={t('header.recording')}>
+          <CircleDot aria-hidden="true" /> <span class="wide-only">{t('header.recording')}</span>
+        </span>
+      ) : null}
+      {rec.broadcasting ? (
+        <span class="badge recording" id="broadcast-badge" title={t('header.broadcasting')}>
+          <Radio aria-hidden="true" /> <span class="wide-only">{t('header.broadcasting')}</span>
         </span>
       ) : null}
       {store.settings.value.locked ? (

@@ -3,9 +3,10 @@
 // PanelHost shows it beside the stage or, on a phone, over it.
 import { breakoutsPanel } from './BreakoutsPanel.js';
 import { peoplePanel } from './PeoplePanel.js';
+import { recordingPanel } from './RecordingPanel.js';
 import { settingsPanel } from './SettingsPanel.js';
 import type { PanelDef } from './panelDef.js';
 
 export type { PanelDef } from './panelDef.js';
 
-export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel];
+export const panels: PanelDef[] = [peoplePanel, settingsPanel, breakoutsPanel, recordingPanel];

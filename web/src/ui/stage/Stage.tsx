@@ -44,6 +44,7 @@ export function Stage() {
     location: store.location.value,
     participants: store.participants.value,
     media: store.media.value,
+    suppressed: store.suppressedVideo.value,
   });
   const people = orderTiles(tiles, store.lastSpoke.value, Date.now());
   const screens = tiles.filter((x) => x.screen);

@@ -29,9 +29,13 @@ export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' |
       { threshold: 0.01 },
     );
     observer.observe(video);
+    // The tile's size picks the simulcast layer (small tiles, small stream).
+    const sizes = new ResizeObserver(() => call.setVideoHeight(remote.consumerId, video.clientHeight));
+    sizes.observe(video);
     document.addEventListener('visibilitychange', update);
     return () => {
       observer.disconnect();
+      sizes.disconnect();
       document.removeEventListener('visibilitychange', update);
       call.setVideoWanted(remote.consumerId, false);
     };

@@ -39,6 +39,8 @@ export interface TileInput {
     string,
     { name: string; camera?: RemoteTrack; screen?: RemoteTrack; audio?: RemoteTrack }
   >;
+  /** Whose cameras the server holds back now (last-N): they show initials, not a frozen frame. */
+  suppressed?: ReadonlySet<string>;
 }
 
 function isTeacher(role: pb.Role | null | undefined): boolean {
@@ -83,7 +85,8 @@ export function buildTiles(input: TileInput): TileModel[] {
       hand: Boolean(p?.handRaisedAt),
       asks: Boolean(p?.asksToSpeak),
     };
-    const camera = m?.camera && !m.camera.producerPaused ? m.camera : null;
+    const held = input.suppressed?.has(id) ?? false;
+    const camera = m?.camera && !m.camera.producerPaused && !held ? m.camera : null;
     tiles.push({ ...base, key: id, screen: false, video: camera });
     if (m?.screen && !m.screen.producerPaused) {
       tiles.push({ ...base, key: `${id}:screen`, screen: true, video: m.screen });

@@ -1,0 +1,153 @@
+// The public side of broadcasts under /b/: the viewer page, its status
+// (state and viewer count), the viewer password, the live HLS playlist and
+// segments from memory, and the recording once the broadcast has ended.
+// Cache headers let nginx or a CDN carry the audience: the playlist may be
+// reused for at most a second (HTTP's smallest non-zero max-age, about half
+// of the 1-2 s between playlist updates players see), segments and init
+// segments never change under their URL (the broadcast session is in it).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Broadcasts } from './broadcasts.js';
+import { type HttpReply, errorReply, fileReply, jsonReply } from './httpReply.js';
+import type { RecordingStore } from './recordingStore.js';
+
+export interface HttpRequestInfo {
+  method: string;
+  /** Path without the query, e.g. /b/abc/live.m3u8 */
+  path: string;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+  body?: Buffer;
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const PLAYLIST_CACHE = 'public, max-age=1';
+const require = createRequire(import.meta.url);
+
+function asset(path: string, type: string): HttpReply {
+  return {
+    status: 200,
+    headers: { 'content-type': type, 'cache-control': 'public, max-age=3600' },
+    body: readFileSync(path),
+  };
+}
+
+const ASSETS: Record<string, () => HttpReply> = {
+  // The light build: HLS playback without the subtitle and DRM code the page never uses.
+  'hls.min.js': () =>
+    asset(require.resolve('hls.js/dist/hls.light.min.js'), 'text/javascript; charset=utf-8'),
+  'viewer.js': () =>
+    asset(new URL('./viewer/viewer.js', import.meta.url).pathname, 'text/javascript; charset=utf-8'),
+  'viewer.css': () =>
+    asset(new URL('./viewer/viewer.css', import.meta.url).pathname, 'text/css; charset=utf-8'),
+};
+
+export class BroadcastHttp {
+  private readonly assets = new Map<string, HttpReply>();
+  private readonly page: Buffer;
+  constructor(
+    private readonly broadcasts: Broadcasts,
+    private readonly store: RecordingStore,
+    /** Counts a refused request by its error code (metrics). */
+    private readonly onRefused: (code: string) => void = () => {},
+  ) {
+    this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
+  }
+
+  /** Answers a request under /b/, or null when the path is not ours. */
+  handle(req: HttpRequestInfo): HttpReply | null {
+    const parts = req.path.split('/');
+    if (parts[1] !== 'b' || parts.length < 3) return null;
+    if (parts[2] === 'assets' && parts.length === 4) return this.asset(parts[3]!);
+    const b = this.broadcasts.get(parts[2]!);
+    if (!b) return this.refuse(404, 'unknown-broadcast', 'no broadcast has this code');
+    const rest = parts.slice(3);
+    if (rest.length === 0) {
+      if (req.method !== 'GET') return this.refuse(405, 'method-not-allowed', 'GET only');
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' },
+        body: this.page,
+      };
+    }
+    if (rest.length === 1 && rest[0] === 'auth' && req.method === 'POST') return this.auth(b.code, req);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return this.refuse(405, 'method-not-allowed', 'GET only');
+    if (rest.length === 1 && rest[0] === 'status') {
+      const viewers = this.broadcasts.seen(b, req.query.get('viewer'));
+      return jsonReply(200, {
+        title: b.title,
+        state: b.state,
+        viewers,
+        passwordRequired: b.passwordHash !== null,
+        mayWatch: this.broadcasts.mayWatch(b, req.header('cookie')),
+        replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
+      });
+    }
+    if (!this.broadcasts.mayWatch(b, req.header('cookie'))) {
+      return this.refuse(401, 'password-required', 'this broadcast needs its viewer password');
+    }
+    if (rest.length === 1 && rest[0] === 'live.m3u8') {
+      if (!b.live) return this.refuse(404, 'not-live', 'the broadcast has not started');
+      return {
+        status: 200,
+        headers: {
+          'content-type': 'application/vnd.apple.mpegurl',
+          'cache-control': b.live.ended ? 'no-cache' : PLAYLIST_CACHE,
+        },
+        body: b.live.playlist(),
+      };
+    }
+    if (rest.length === 2 && b.live) {
+      const found = b.live.file(rest[0]!, rest[1]!);
+      if (!found) return this.refuse(404, 'no-such-segment', 'that segment is not (or no longer) here');
+      return {
+        status: 200,
+        headers: {
+          'content-type': found.init ? 'video/mp4' : 'video/iso.segment',
+          'cache-control': IMMUTABLE,
+        },
+        body: found.bytes,
+      };
+    }
+    if (rest.length === 1 && rest[0] === 'replay.mp4') {
+      const path = b.recordingId ? this.store.filePath(b.recordingId) : null;
+      if (!path) return this.refuse(404, 'no-replay', 'there is no recording of this broadcast');
+      return fileReply(path, req.header('range'), {
+        'content-type': 'video/mp4',
+        'cache-control': 'public, max-age=3600',
+      });
+    }
+    return this.refuse(404, 'not-found', 'no such resource');
+  }
+
+  private auth(code: string, req: HttpRequestInfo): HttpReply {
+    const b = this.broadcasts.get(code)!;
+    let password = '';
+    try {
+      const parsed = JSON.parse((req.body ?? Buffer.alloc(0)).toString('utf8')) as { password?: unknown };
+      if (typeof parsed.password === 'string') password = parsed.password;
+    } catch {
+      return this.refuse(400, 'bad-request', 'send {"password": "..."}');
+    }
+    if (!this.broadcasts.checkPassword(b, password))
+      return this.refuse(403, 'wrong-password', 'wrong viewer password');
+    const cookie = `b_${b.code}=${this.broadcasts.accessToken(b)}; Path=/b/${b.code}; HttpOnly; SameSite=Lax; Max-Age=86400`;
+    return { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } };
+  }
+
+  private asset(name: string): HttpReply {
+    const cached = this.assets.get(name);
+    if (cached) return cached;
+    const make = ASSETS[name];
+    if (!make) return this.refuse(404, 'not-found', 'no such asset');
+    const reply = make();
+    this.assets.set(name, reply);
+    return reply;
+  }
+
+  private refuse(status: number, code: string, message: string): HttpReply {
+    this.onRefused(code);
+    return errorReply(status, code, message);
+  }
+}

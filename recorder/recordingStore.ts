@@ -1,0 +1,378 @@
+// Recordings on disk. While a recording runs, each pipeline run ("piece")
+// is one fragmented MP4 (init segment, then every 1 s fragment appended as it
+// is made), so a crash of the pipeline or of the whole server loses at most
+// the fragment in progress. When the recording stops, the pieces are joined
+// with ffmpeg's concat demuxer into one MP4 with its index at the front
+// (faststart). Layout: <dir>/<id>.json (metadata), <id>.parts/ while it
+// runs, <id>.mp4 when ready.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  statSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Logger } from '../common/log.js';
+
+const run = promisify(execFile);
+
+export type RecordingKind = 'lesson' | 'broadcast';
+export type RecordingStatus = 'recording' | 'finalizing' | 'ready' | 'failed';
+
+export interface RecordingMeta {
+  id: string;
+  roomId: string;
+  title: string;
+  kind: RecordingKind;
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number;
+  sizeBytes: number;
+  status: RecordingStatus;
+  /** Why it stopped when nobody asked it to ('disk-full', 'call-ended'). */
+  stopReason?: string;
+}
+
+/** Recording ids are 20 lowercase letters and digits: never a path. */
+export const RECORDING_ID = /^[a-z0-9]{20}$/;
+
+export function isRecordingId(value: unknown): value is string {
+  return typeof value === 'string' && RECORDING_ID.test(value);
+}
+
+export interface RecordingStoreOptions {
+  dir: string;
+  retentionDays: number;
+  /** Below this much free space a running recording stops rather than fill the disk. */
+  minFreeBytes: number;
+}
+
+export class RecordingStore {
+  constructor(
+    readonly options: RecordingStoreOptions,
+    private readonly log: Logger,
+  ) {
+    mkdirSync(options.dir, { recursive: true });
+  }
+
+  freeBytes(): number {
+    const s = statfsSync(this.options.dir);
+    return s.bavail * s.bsize;
+  }
+
+  hasRoom(): boolean {
+    return this.freeBytes() >= this.options.minFreeBytes;
+  }
+
+  create(roomId: string, title: string, kind: RecordingKind): RecordingWriter {
+    const id = newId();
+    const meta: RecordingMeta = {
+      id,
+      roomId,
+      title,
+      kind,
+      startedAt: new Date().toISOString(),
+      endedAt: null,
+      durationSeconds: 0,
+      sizeBytes: 0,
+      status: 'recording',
+    };
+    mkdirSync(this.partsDir(id), { recursive: true });
+    this.save(meta);
+    return new RecordingWriter(this, meta, this.log);
+  }
+
+  get(id: string): RecordingMeta | null {
+    if (!isRecordingId(id)) return null;
+    try {
+      return JSON.parse(readFileSync(this.metaPath(id), 'utf8')) as RecordingMeta;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Newest first; one room's when `roomId` is given. */
+  list(roomId?: string): RecordingMeta[] {
+    const out: RecordingMeta[] = [];
+    for (const name of readdirSync(this.options.dir)) {
+      const id = name.endsWith('.json') ? name.slice(0, -5) : '';
+      const meta = this.get(id);
+      if (meta && (roomId === undefined || meta.roomId === roomId)) out.push(meta);
+    }
+    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** The finished file of a ready recording. */
+  filePath(id: string): string | null {
+    const meta = this.get(id);
+    return meta?.status === 'ready' ? this.mediaPath(id) : null;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const meta = this.get(id);
+    if (!meta || meta.status === 'recording' || meta.status === 'finalizing') return false;
+    await this.remove(id);
+    this.log.info({ recording: id, room: meta.roomId }, 'recording deleted');
+    return true;
+  }
+
+  /** Removes a recording's files whatever its state. */
+  async remove(id: string): Promise<void> {
+    if (!isRecordingId(id)) return;
+    await rm(this.mediaPath(id), { force: true });
+    await rm(this.partsDir(id), { recursive: true, force: true });
+    await rm(this.metaPath(id), { force: true });
+  }
+
+  /** Deletes finished recordings older than the retention period. */
+  async sweep(now = Date.now()): Promise<string[]> {
+    const cutoff = now - this.options.retentionDays * 86_400_000;
+    const gone: string[] = [];
+    for (const meta of this.list()) {
+      const ended = Date.parse(meta.endedAt ?? meta.startedAt);
+      if (
+        (meta.status === 'ready' || meta.status === 'failed') &&
+        ended < cutoff &&
+        (await this.delete(meta.id))
+      ) {
+        gone.push(meta.id);
+      }
+    }
+    return gone;
+  }
+
+  /** Joins the pieces of recordings a crash left unfinished. */
+  async recover(): Promise<string[]> {
+    const done: string[] = [];
+    for (const meta of this.list()) {
+      if (meta.status !== 'recording' && meta.status !== 'finalizing') continue;
+      this.log.warn({ recording: meta.id }, 'finishing a recording left by a previous run');
+      await this.finalize({ ...meta, stopReason: meta.stopReason ?? 'server-restarted' });
+      done.push(meta.id);
+    }
+    return done;
+  }
+
+  partsDir(id: string): string {
+    return join(this.options.dir, `${id}.parts`);
+  }
+
+  mediaPath(id: string): string {
+    return join(this.options.dir, `${id}.mp4`);
+  }
+
+  private metaPath(id: string): string {
+    return join(this.options.dir, `${id}.json`);
+  }
+
+  save(meta: RecordingMeta): void {
+    const tmp = `${this.metaPath(meta.id)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(meta, null, 1));
+    renameSync(tmp, this.metaPath(meta.id));
+  }
+
+  /**
+   * The pieces the concat demuxer can join: a piece with other streams (one
+   * the pipeline wrote with only audio, say) would be paired by index with
+   * the others' video and garble the whole file, so it is left out and logged.
+   */
+  private async joinable(meta: RecordingMeta, pieces: string[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const piece of pieces) {
+      const streams = await streamTypes(piece).catch(() => 'unreadable');
+      if (streams === PIECE_STREAMS) out.push(piece);
+      else this.log.warn({ recording: meta.id, piece, streams }, 'piece left out of the recording');
+    }
+    return out;
+  }
+
+  /** Pieces into one faststart MP4; the metadata gets its duration and size. */
+  async finalize(meta: RecordingMeta): Promise<RecordingMeta> {
+    meta.status = 'finalizing';
+    meta.endedAt ??= new Date().toISOString();
+    this.save(meta);
+    const parts = this.partsDir(meta.id);
+    const found = existsSync(parts)
+      ? readdirSync(parts)
+          .filter((n) => /^piece-\d+\.mp4$/.test(n))
+          .sort()
+          .map((n) => join(parts, n))
+          .filter((p) => hasMedia(p))
+      : [];
+    const out = this.mediaPath(meta.id);
+    try {
+      const pieces = await this.joinable(meta, found);
+      if (pieces.length === 0) throw new Error('nothing was recorded');
+      const list = join(parts, 'pieces.txt');
+      await writeFile(list, pieces.map((p) => `file '${p.replaceAll("'", "'\\''")}'\n`).join(''));
+      await run('ffmpeg', [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'concat',
+        '-safe',
+        '0',
+        '-i',
+        list,
+        '-c',
+        'copy',
+        '-movflags',
+        '+faststart',
+        '-f',
+        'mp4',
+        `${out}.tmp`,
+      ]);
+      renameSync(`${out}.tmp`, out);
+      meta.durationSeconds = await probeDuration(out);
+      meta.sizeBytes = statSync(out).size;
+      meta.status = 'ready';
+      await rm(parts, { recursive: true, force: true });
+    } catch (err) {
+      this.log.error({ err, recording: meta.id }, 'recording could not be finished');
+      await rm(`${out}.tmp`, { force: true });
+      meta.status = 'failed';
+    }
+    this.save(meta);
+    return meta;
+  }
+}
+
+/** The streams every piece must have, in this order: ffmpeg's concat demuxer pairs streams by index. */
+const PIECE_STREAMS = 'video,audio';
+
+function newId(): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(20), (b) => alphabet[b % 36]).join('');
+}
+
+/** A piece with more than its init segment. */
+function hasMedia(path: string): boolean {
+  try {
+    return statSync(path).size > 4096;
+  } catch {
+    return false;
+  }
+}
+
+/** The types of a file's streams in order, e.g. 'video,audio'. */
+async function streamTypes(path: string): Promise<string> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'stream=codec_type',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
+  return stdout.trim().split('\n').join(',');
+}
+
+export async function probeDuration(path: string): Promise<number> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'csv=p=0',
+    path,
+  ]);
+  return Math.round(Number.parseFloat(stdout) * 10) / 10 || 0;
+}
+
+interface WriterEvents {
+  /** Writing failed or space ran out; the recording must stop. */
+  mustStop: [];
+}
+
+const SPACE_CHECK_MS = 5000;
+
+/** Appends one recording's pieces as segments arrive. */
+export class RecordingWriter extends EventEmitter<WriterEvents> {
+  private piece = -1;
+  private queue: Promise<void> = Promise.resolve();
+  private lastSpaceCheck = 0;
+  private stopped = false;
+  private recordedSeconds = 0;
+
+  constructor(
+    private readonly store: RecordingStore,
+    readonly meta: RecordingMeta,
+    private readonly log: Logger,
+  ) {
+    super();
+  }
+
+  get seconds(): number {
+    return this.recordedSeconds;
+  }
+
+  /** A pipeline run began: a new piece starts with its init segment. */
+  startPiece(init: Buffer): void {
+    this.piece++;
+    const path = this.piecePath();
+    this.write(() => writeFile(path, init));
+  }
+
+  append(bytes: Buffer, durationSeconds: number): void {
+    if (this.piece < 0) return;
+    const now = Date.now();
+    if (now - this.lastSpaceCheck > SPACE_CHECK_MS) {
+      this.lastSpaceCheck = now;
+      if (!this.store.hasRoom()) {
+        this.fail('disk-full');
+        return;
+      }
+    }
+    this.recordedSeconds += durationSeconds;
+    const path = this.piecePath();
+    this.write(() => appendFile(path, bytes));
+  }
+
+  /** Forgets a recording that never got going (its pipeline could not start). */
+  async discard(): Promise<void> {
+    this.stopped = true;
+    await this.queue;
+    await this.store.remove(this.meta.id);
+  }
+
+  /** Stops writing and joins the pieces. */
+  async finish(stopReason?: string): Promise<RecordingMeta> {
+    this.stopped = true;
+    await this.queue;
+    if (stopReason) this.meta.stopReason ??= stopReason;
+    this.meta.endedAt = new Date().toISOString();
+    return this.store.finalize(this.meta);
+  }
+
+  private piecePath(): string {
+    return join(this.store.partsDir(this.meta.id), `piece-${String(this.piece).padStart(3, '0')}.mp4`);
+  }
+
+  private write(op: () => Promise<void>): void {
+    if (this.stopped) return;
+    this.queue = this.queue.then(op).catch((err: NodeJS.ErrnoException) => {
+      this.log.error({ err, recording: this.meta.id }, 'recording write failed');
+      this.fail(err.code === 'ENOSPC' ? 'disk-full' : 'write-failed');
+    });
+  }
+
+  private fail(reason: string): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.meta.stopReason = reason;
+    this.emit('mustStop');
+  }
+}

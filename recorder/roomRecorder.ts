@@ -1,0 +1,283 @@
+// One room's recording and broadcast. A single program pipeline runs while
+// either is on; its 1 s segments go to the live window (broadcast) and to
+// each running recording's file. A pipeline that dies is started again by
+// itself (a new piece: a few seconds are lost, never the recording); a
+// broadcast is always recorded too, so that its link plays the whole event
+// once it has ended.
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../common/log.js';
+import { LiveWindow } from './liveWindow.js';
+import { ProgramFeed } from './programFeed.js';
+import { ProgramProcess } from './programPipeline.js';
+import type { RecordingKind, RecordingMeta, RecordingStore, RecordingWriter } from './recordingStore.js';
+import type { RoomSource } from './roomSource.js';
+import { SegmentTail } from './segmentTail.js';
+
+export class RecorderError extends Error {
+  constructor(
+    readonly code:
+      | 'already-recording'
+      | 'not-recording'
+      | 'already-broadcasting'
+      | 'not-broadcasting'
+      | 'disk-full'
+      | 'unavailable',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface RoomRecorderEvents {
+  /** A recording stopped without being asked to (disk full, write failure). */
+  recordingStopped: [meta: RecordingMeta, reason: string];
+  /** The pipeline died and was started again. */
+  pipelineRestarted: [attempt: number];
+}
+
+const RESTART_DELAY_MS = 500;
+/**
+ * From a frame reaching the pipeline to its segment being on disk, apart
+ * from the segment's own length: the jitter buffer, the compositor's and
+ * mixer's wait, and encoding (measured at 0.2-0.4 s here).
+ */
+const PIPELINE_DELAY_MS = 300;
+
+export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
+  private pipeline: ProgramProcess | null = null;
+  private tail: SegmentTail | null = null;
+  private starting: Promise<void> | null = null;
+  private readonly feed: ProgramFeed;
+  private lesson: RecordingWriter | null = null;
+  private broadcastWriter: RecordingWriter | null = null;
+  private liveWindow: LiveWindow | null = null;
+  private init: Buffer | null = null;
+  private run = 0;
+  restarts = 0;
+
+  constructor(
+    private readonly source: RoomSource,
+    private readonly store: RecordingStore,
+    private readonly workDir: string,
+    private readonly log: Logger,
+  ) {
+    super();
+    this.feed = new ProgramFeed(source, log);
+  }
+
+  get isRecording(): boolean {
+    return this.lesson !== null;
+  }
+
+  get isBroadcasting(): boolean {
+    return this.liveWindow !== null && !this.liveWindow.ended;
+  }
+
+  /** Seconds of media the running lesson recording holds so far. */
+  get recordedSeconds(): number {
+    return this.lesson?.seconds ?? 0;
+  }
+
+  get recording(): RecordingMeta | null {
+    return this.lesson?.meta ?? null;
+  }
+
+  /** The live window while broadcasting. */
+  get live(): LiveWindow | null {
+    return this.liveWindow;
+  }
+
+  get programProcess(): ProgramProcess | null {
+    return this.pipeline;
+  }
+
+  get program() {
+    return this.feed.current;
+  }
+
+  async startRecording(): Promise<RecordingMeta> {
+    if (this.lesson) throw new RecorderError('already-recording', 'this room is already being recorded');
+    const writer = this.newWriter('lesson');
+    this.lesson = writer;
+    await this.startOrUndo(writer, () => {
+      this.lesson = null;
+    });
+    return writer.meta;
+  }
+
+  async stopRecording(reason?: string): Promise<RecordingMeta> {
+    const writer = this.lesson;
+    if (!writer) throw new RecorderError('not-recording', 'this room is not being recorded');
+    await this.finishPipelineUnlessNeeded(writer);
+    this.lesson = null;
+    return writer.finish(reason);
+  }
+
+  /** Goes live; the recording of the broadcast (its link plays it once it has ended) is `broadcastRecording`. */
+  async startBroadcast(): Promise<LiveWindow> {
+    if (this.isBroadcasting)
+      throw new RecorderError('already-broadcasting', 'this room is already broadcasting');
+    const writer = this.newWriter('broadcast');
+    const live = new LiveWindow();
+    this.broadcastWriter = writer;
+    this.liveWindow = live;
+    if (this.init) live.addInit(this.init);
+    await this.startOrUndo(writer, () => {
+      this.broadcastWriter = null;
+      this.liveWindow = null;
+    });
+    return live;
+  }
+
+  /** The recording being made of the running broadcast. */
+  get broadcastRecording(): RecordingMeta | null {
+    return this.broadcastWriter?.meta ?? null;
+  }
+
+  /**
+   * Ends the live stream; the answer is the recording its link plays from
+   * now on (null if that recording had already stopped, e.g. disk full).
+   */
+  async stopBroadcast(): Promise<RecordingMeta | null> {
+    const writer = this.broadcastWriter;
+    const live = this.liveWindow;
+    if (!live || live.ended) throw new RecorderError('not-broadcasting', 'this room is not broadcasting');
+    live.ended = true;
+    await this.finishPipelineUnlessNeeded(...(writer ? [writer] : []));
+    this.broadcastWriter = null;
+    return writer ? writer.finish() : null;
+  }
+
+  /** Stops everything (call ended, server stopping). */
+  async close(reason = 'call-ended'): Promise<void> {
+    const writers = this.writers();
+    await this.finishPipelineUnlessNeeded(...writers);
+    this.lesson = null;
+    this.broadcastWriter = null;
+    if (this.liveWindow) this.liveWindow.ended = true;
+    this.feed.close();
+    await Promise.all(writers.map((w) => w.finish(reason)));
+  }
+
+  /** Starts the pipeline for a new writer; if it cannot start, the writer and its files go again. */
+  private async startOrUndo(writer: RecordingWriter, undo: () => void): Promise<void> {
+    try {
+      await this.ensurePipeline();
+    } catch (err) {
+      undo();
+      await writer.discard();
+      this.log.error({ err, room: this.source.roomId }, 'program pipeline could not start');
+      throw new RecorderError('unavailable', 'the recording pipeline could not start on this server');
+    }
+  }
+
+  private newWriter(kind: RecordingKind): RecordingWriter {
+    if (!this.store.hasRoom()) throw new RecorderError('disk-full', 'not enough free disk space to record');
+    const writer = this.store.create(this.source.roomId, this.source.title, kind);
+    if (this.init) writer.startPiece(this.init);
+    writer.once('mustStop', () => void this.writerStopped(writer));
+    return writer;
+  }
+
+  private async writerStopped(writer: RecordingWriter): Promise<void> {
+    const reason = writer.meta.stopReason ?? 'write-failed';
+    this.log.error({ recording: writer.meta.id, reason }, 'recording stopped');
+    if (this.lesson === writer) this.lesson = null;
+    if (this.broadcastWriter === writer) this.broadcastWriter = null;
+    await this.finishPipelineUnlessNeeded();
+    const meta = await writer.finish(reason);
+    this.emit('recordingStopped', meta, reason);
+  }
+
+  private writers(): RecordingWriter[] {
+    return [this.lesson, this.broadcastWriter].filter((w): w is RecordingWriter => w !== null);
+  }
+
+  private needed(): boolean {
+    return this.writers().length > 0 || this.isBroadcasting;
+  }
+
+  private ensurePipeline(): Promise<void> {
+    if (this.pipeline) return Promise.resolve();
+    this.starting ??= this.startPipeline().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async startPipeline(): Promise<void> {
+    const dir = join(
+      this.workDir,
+      `${this.source.roomId.replace(/[^A-Za-z0-9_-]/g, '_')}-${Date.now()}-${this.run++}`,
+    );
+    const pipeline = await ProgramProcess.start(dir, this.log);
+    this.pipeline = pipeline;
+    this.init = null;
+    let anchor: number | undefined;
+    let elapsed = 0;
+    const tail = new SegmentTail(
+      dir,
+      (init) => {
+        this.init = init;
+        for (const w of this.writers()) w.startPiece(init);
+        this.liveWindow?.addInit(init);
+      },
+      (segment) => {
+        // ffmpeg dates segments from when its muxer started, ahead of the
+        // media by the pipeline's start-up; date them from when the first
+        // one was ready instead, so wall clock minus a player's
+        // EXT-X-PROGRAM-DATE-TIME is the real delay behind the room.
+        anchor ??= Date.now() - segment.durationSeconds * 1000 - PIPELINE_DELAY_MS;
+        segment.programDateTime = anchor + elapsed * 1000;
+        elapsed += segment.durationSeconds;
+        for (const w of this.writers()) w.append(segment.bytes, segment.durationSeconds);
+        if (this.broadcastWriter) this.liveWindow?.addSegment(segment);
+      },
+    );
+    this.tail = tail;
+    tail.start();
+    this.feed.attach(pipeline);
+    pipeline.once('exit', ({ finished }) => void this.pipelineExited(pipeline, tail, dir, finished));
+    this.log.info({ room: this.source.roomId, pids: pipeline.pids }, 'program pipeline started');
+  }
+
+  private async pipelineExited(pipeline: ProgramProcess, tail: SegmentTail, dir: string, finished: boolean) {
+    await tail.stop();
+    await rm(dir, { recursive: true, force: true });
+    if (this.pipeline !== pipeline) return;
+    this.pipeline = null;
+    this.tail = null;
+    this.init = null;
+    this.feed.detach();
+    if (finished || !this.needed()) return;
+    this.restarts++;
+    this.log.warn(
+      { room: this.source.roomId, restarts: this.restarts },
+      'program pipeline died; starting it again',
+    );
+    await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
+    if (!this.needed() || this.pipeline) return;
+    try {
+      await this.ensurePipeline();
+      this.emit('pipelineRestarted', this.restarts);
+    } catch (err) {
+      this.log.error({ err, room: this.source.roomId }, 'program pipeline could not be started again');
+    }
+  }
+
+  /**
+   * Finishes the pipeline when nobody but `leaving` needs it. The leaving
+   * writers stay attached until the last segments are drained, so a
+   * recording keeps its final second.
+   */
+  private async finishPipelineUnlessNeeded(...leaving: RecordingWriter[]): Promise<void> {
+    if (this.writers().some((w) => !leaving.includes(w)) || this.isBroadcasting) return;
+    await this.starting?.catch(() => {});
+    const pipeline = this.pipeline;
+    if (!pipeline) return;
+    await pipeline.finish();
+    await this.tail?.stop();
+  }
+}

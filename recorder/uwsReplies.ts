@@ -1,0 +1,106 @@
+// Sends the recorder's HttpReply over uWebSockets.js: bodies from memory
+// (playlists, segments: one write), and files (recordings, replays) streamed
+// from disk a chunk at a time with back-pressure, so a download of a large
+// recording holds neither the file in memory nor the event loop.
+import { createReadStream } from 'node:fs';
+import type uWS from 'uWebSockets.js';
+import type { HttpReply } from './httpReply.js';
+
+const STATUS_LINES: Record<number, string> = {
+  200: '200 OK',
+  204: '204 No Content',
+  206: '206 Partial Content',
+  400: '400 Bad Request',
+  401: '401 Unauthorized',
+  403: '403 Forbidden',
+  404: '404 Not Found',
+  405: '405 Method Not Allowed',
+  413: '413 Payload Too Large',
+  416: '416 Range Not Satisfiable',
+  500: '500 Internal Server Error',
+};
+
+const CHUNK_BYTES = 256 * 1024;
+
+/** A response and whether its client has gone (the shape of signaling's http Reply). */
+export interface ReplySink {
+  res: uWS.HttpResponse;
+  aborted: boolean;
+}
+
+function writeHead(res: uWS.HttpResponse, reply: HttpReply): void {
+  res.writeStatus(STATUS_LINES[reply.status] ?? `${reply.status} Status`);
+  // uWS writes Content-Length itself from what is sent.
+  for (const [k, v] of Object.entries(reply.headers))
+    if (k.toLowerCase() !== 'content-length') res.writeHeader(k, v);
+}
+
+/** Sends a reply; `head` sends only the head (with the length the body would have). */
+export function sendReply(sink: ReplySink, reply: HttpReply, head = false): void {
+  if (sink.aborted) return;
+  const { res } = sink;
+  if (reply.file && !head) {
+    streamFile(sink, reply);
+    return;
+  }
+  res.cork(() => {
+    writeHead(res, reply);
+    if (!head) res.end(reply.body ?? '');
+    else
+      res.endWithoutBody(
+        reply.file ? reply.file.end - reply.file.start + 1 : Buffer.byteLength(reply.body ?? ''),
+      );
+  });
+}
+
+function streamFile(sink: ReplySink, reply: HttpReply): void {
+  const { res } = sink;
+  const { path, start, end } = reply.file!;
+  const total = end - start + 1;
+  if (total <= 0) {
+    res.cork(() => {
+      writeHead(res, reply);
+      res.end('');
+    });
+    return;
+  }
+  const stream = createReadStream(path, { start, end, highWaterMark: CHUNK_BYTES });
+  // Replaces the router's abort handler: this one also stops reading the file.
+  res.onAborted(() => {
+    sink.aborted = true;
+    stream.destroy();
+  });
+  let headSent = false;
+  stream.on('data', (data) => {
+    if (sink.aborted) return;
+    const chunk = data as Buffer;
+    const ab = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.byteLength) as ArrayBuffer;
+    const offset = res.getWriteOffset();
+    let ok = false;
+    let done = false;
+    res.cork(() => {
+      if (!headSent) writeHead(res, reply);
+      headSent = true;
+      [ok, done] = res.tryEnd(ab, total);
+    });
+    if (done) {
+      stream.destroy();
+      return;
+    }
+    if (ok) return;
+    // The socket is full: wait until it drains, then send the rest of this chunk.
+    stream.pause();
+    res.onWritable((written) => {
+      if (sink.aborted) return true;
+      const [sent, finished] = res.tryEnd(ab.slice(written - offset), total);
+      if (finished) stream.destroy();
+      else if (sent) stream.resume();
+      return sent;
+    });
+  });
+  stream.on('error', () => {
+    if (sink.aborted) return;
+    sink.aborted = true;
+    res.close();
+  });
+}

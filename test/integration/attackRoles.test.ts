@@ -1,0 +1,178 @@
+// Attacks on roles, each refused: taking the demo room's host role by asking
+// for a token first, coming back as co-host after a demotion, a host token of
+// a deleted room working for a new room with the same id, and names that
+// imitate role labels. (Issue #14, attacks 1, 2, 9 and 12.)
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { TestClient, pb } from '../helpers/protocolClient.js';
+import { type TestServer, startTestServer } from '../helpers/testServer.js';
+
+let server: TestServer;
+const clients: TestClient[] = [];
+let roomCounter = 0;
+
+beforeAll(async () => {
+  server = await startTestServer({ DEMO_ROOM: 'demo' });
+});
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+async function connect(): Promise<TestClient> {
+  const c = await TestClient.connect(server.wsUrl);
+  clients.push(c);
+  return c;
+}
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${server.httpUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+async function newRoom(id = `roles-${++roomCounter}`, settings: Record<string, unknown> = {}) {
+  const res = await post('/api/rooms', { id, title: 'Roles', settings }, server.adminHeaders);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; code: string; password: string };
+}
+
+async function adminToken(roomId: string, displayName: string, role: string): Promise<string> {
+  const res = await post(
+    `/api/rooms/${roomId}/tokens`,
+    { displayName, role, userId: displayName },
+    server.adminHeaders,
+  );
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function join(roomId: string, token: string): Promise<{ c: TestClient; r: pb.Response }> {
+  const c = await connect();
+  return { c, r: await c.rawRequest({ join: { roomId, token } }) };
+}
+
+describe('attack 1: the demo room has one host, decided at join', () => {
+  it('hands out participant tokens only, short-lived; the first to join an empty demo room hosts it', async () => {
+    const minted = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => post('/api/demo/token', { displayName: `Visitor ${i}` })),
+    );
+    const tokens: { token: string; role: string; expiresAt: string }[] = [];
+    for (const res of minted) {
+      expect(res.status).toBe(201);
+      tokens.push((await res.json()) as { token: string; role: string; expiresAt: string });
+    }
+    for (const t of tokens) {
+      expect(t.role).toBe('participant');
+      expect((await server.tokens.verify(t.token)).role).toBe('participant');
+      expect(new Date(t.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
+    }
+    const joined = await Promise.all(tokens.map((t) => join('demo', t.token)));
+    const roles = joined.map(({ r }) => r.join?.self?.role);
+    expect(roles.filter((r) => r === pb.Role.ROLE_HOST)).toHaveLength(1);
+    expect(roles.filter((r) => r === pb.Role.ROLE_PARTICIPANT)).toHaveLength(7);
+    // A participant of the demo room cannot end the call.
+    const pupil = joined.find(({ r }) => r.join?.self?.role === pb.Role.ROLE_PARTICIPANT)!;
+    const refused = await pupil.c.rawRequest({ endCall: {} });
+    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    for (const { c } of joined) c.close();
+  });
+});
+
+describe('attack 2: roles changed during a call bind later tokens and rejoins', () => {
+  it('a demoted co-host comes back as a participant, with the refreshed or the original token', async () => {
+    const { id: roomId } = await newRoom(undefined, { waitingRoom: 'off' });
+    const host = await join(roomId, await adminToken(roomId, 'Teacher', 'host'));
+    const original = await adminToken(roomId, 'Pupil', 'participant');
+    const pupil = await join(roomId, original);
+    const pupilId = pupil.r.join!.self!.participantId!;
+    await host.c.request({ setRole: { participantId: pupilId, role: pb.Role.ROLE_CO_HOST } });
+    const refreshed = (await pupil.c.request({ refreshSession: {} })).session!.token!;
+    // Promoted, the pupil reconnects and stays co-host for this call.
+    pupil.c.close();
+    const again = await join(roomId, refreshed);
+    expect(again.r.join?.self?.role).toBe(pb.Role.ROLE_CO_HOST);
+    await host.c.request({
+      setRole: { participantId: again.r.join!.self!.participantId!, role: pb.Role.ROLE_PARTICIPANT },
+    });
+    again.c.close();
+    for (const token of [refreshed, original]) {
+      const back = await join(roomId, token);
+      expect(back.r.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
+      const r = await back.c.rawRequest({
+        mute: { all: true, source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE },
+      });
+      expect(r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+      back.c.close();
+    }
+  });
+
+  it('a session token does not carry a role granted in the call past that call', async () => {
+    const { id: roomId } = await newRoom(undefined, { waitingRoom: 'off' });
+    const host = await join(roomId, await adminToken(roomId, 'Teacher', 'host'));
+    const pupil = await join(roomId, await adminToken(roomId, 'Pupil', 'participant'));
+    await host.c.request({
+      setRole: { participantId: pupil.r.join!.self!.participantId!, role: pb.Role.ROLE_CO_HOST },
+    });
+    const refreshed = (await pupil.c.request({ refreshSession: {} })).session!.token!;
+    expect((await server.tokens.verify(refreshed)).role).toBe('participant');
+    await host.c.request({ endCall: {} });
+    await pupil.c.waitForClose();
+    const host2 = await join(roomId, await adminToken(roomId, 'Teacher', 'host'));
+    expect(host2.r.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+    const back = await join(roomId, refreshed);
+    expect(back.r.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
+  });
+});
+
+describe('attack 9: tokens are bound to the room instance', () => {
+  it('a host token of a deleted room does not work for a new room with the same id', async () => {
+    const { id: roomId } = await newRoom();
+    const oldHostToken = await adminToken(roomId, 'Teacher', 'host');
+    const deleted = await fetch(`${server.httpUrl}/api/rooms/${roomId}`, {
+      method: 'DELETE',
+      headers: server.adminHeaders,
+    });
+    expect(deleted.status).toBeLessThan(300);
+    await newRoom(roomId);
+    const { r } = await join(roomId, oldHostToken);
+    expect(r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_UNAUTHENTICATED);
+    expect(server.registry.get(roomId)?.peers.size).toBe(0);
+    // A token minted for the new room works.
+    const fresh = await join(roomId, await adminToken(roomId, 'Teacher', 'host'));
+    expect(fresh.r.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+  });
+});
+
+describe('attack 12: names that imitate role labels', () => {
+  it('are refused for names people choose themselves (by code, in the demo room)', async () => {
+    const room = await newRoom();
+    const fakes = [
+      'Teacher (host)',
+      'Иван (организатор)',
+      'Учитель',
+      'Мария Ивановна — преподаватель',
+      'co-host Petya',
+      'Модератор',
+      'ＨＯＳＴ',
+    ];
+    for (const displayName of fakes) {
+      const byCode = await post(`/api/join/${room.code}`, { displayName, password: room.password });
+      expect(byCode.status, displayName).toBe(400);
+      const demo = await post('/api/demo/token', { displayName });
+      expect(demo.status, displayName).toBe(400);
+    }
+    for (const displayName of ['Иван Петров', 'Hostova Anna', 'Мама Пети']) {
+      const ok = await post(`/api/join/${room.code}`, {
+        displayName,
+        password: room.password,
+      });
+      expect(ok.status, displayName).toBe(201);
+    }
+  });
+});

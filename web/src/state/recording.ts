@@ -1,0 +1,101 @@
+// Recording and broadcast as the interface sees them: whether the lesson is
+// being recorded or broadcast (everyone is told), and for the host the
+// controls, the public link, and this room's recordings to download.
+import { signal } from '@preact/signals';
+import { type CallClient, pb } from '../callClient.js';
+
+/** While a recording is being saved, the list is read again this often. */
+const REFRESH_MS = 3000;
+
+export class RecordingStore {
+  readonly state = signal<pb.IRecordingState>({});
+  readonly recordings = signal<readonly pb.IRecordingInfo[]>([]);
+  /** True while a start or stop is on its way: the buttons wait. */
+  readonly busy = signal(false);
+  private refresh: ReturnType<typeof setTimeout> | null = null;
+  /** The panel shows the list: keep it current. */
+  private watching = false;
+
+  constructor(
+    private readonly call: CallClient,
+    /** Runs an action, turning a refusal into a translated toast; false if it failed. */
+    private readonly run: (action: () => Promise<unknown>) => Promise<boolean>,
+  ) {}
+
+  changed(state: pb.IRecordingState): void {
+    this.state.value = state;
+    if (this.watching) void this.load();
+  }
+
+  toggleRecording(): Promise<boolean> {
+    const on = Boolean(this.state.value.recording);
+    return this.act(async () => {
+      if (on) await this.call.stopRecording();
+      else await this.call.startRecording();
+      this.state.value = { ...this.state.value, recording: !on };
+    });
+  }
+
+  toggleBroadcast(viewerPassword = ''): Promise<boolean> {
+    const on = Boolean(this.state.value.broadcasting);
+    return this.act(async () => {
+      if (on) {
+        await this.call.stopBroadcast();
+        this.state.value = { ...this.state.value, broadcasting: false };
+      } else {
+        const link = await this.call.startBroadcast(viewerPassword);
+        this.state.value = { ...this.state.value, broadcasting: true, broadcastUrl: link.url ?? '' };
+      }
+    });
+  }
+
+  /** Reads this room's recordings; again shortly while one is still being saved. */
+  async load(): Promise<void> {
+    this.watching = true;
+    if (this.refresh) clearTimeout(this.refresh);
+    this.refresh = null;
+    const ok = await this.run(async () => {
+      this.recordings.value = await this.call.listRecordings();
+    });
+    if (!this.watching) return;
+    const saving = this.recordings.value.some(
+      (r) =>
+        r.status === pb.RecordingStatus.RECORDING_STATUS_RECORDING ||
+        r.status === pb.RecordingStatus.RECORDING_STATUS_FINALIZING,
+    );
+    if (ok && (saving || this.state.value.recording || this.state.value.broadcasting)) {
+      this.refresh = setTimeout(() => void this.load(), REFRESH_MS);
+    }
+  }
+
+  /** Stops re-reading the list (the panel closed). */
+  stopLoading(): void {
+    this.watching = false;
+    if (this.refresh) clearTimeout(this.refresh);
+    this.refresh = null;
+  }
+
+  async download(recordingId: string): Promise<void> {
+    await this.run(async () => {
+      const url = await this.call.recordingLink(recordingId);
+      if (url) window.location.assign(url);
+    });
+  }
+
+  async remove(recordingId: string): Promise<void> {
+    if (await this.run(() => this.call.deleteRecording(recordingId))) {
+      this.recordings.value = this.recordings.value.filter((r) => r.recordingId !== recordingId);
+    }
+  }
+
+  private async act(action: () => Promise<void>): Promise<boolean> {
+    if (this.busy.value) return false;
+    this.busy.value = true;
+    try {
+      return await this.run(action);
+    } finally {
+      this.busy.value = false;
+      if (this.watching) void this.load();
+    }
+  }
+}
