@@ -1,12 +1,14 @@
 // Channels: a teacher or an admin creates one (the school's rules decide who
 // may); its admins post and subscribers read. Listed channels are found by
 // search within the school and subscribed to directly; others by invitation.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type ChatService, newChatId, sharedChatToWire } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden } from './errors.js';
+import { QUESTION_PREFIX } from './messages.js';
 import type { Caller } from './permissions.js';
-import { DEFAULT_SETTINGS } from './records.js';
+import { DEFAULT_SETTINGS, type StoredUser } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import { keys } from './store/keys.js';
 import * as check from './validate.js';
@@ -58,11 +60,44 @@ export class ChannelService {
     const ids = await this.redis.smembers(keys.schoolChannels(caller.user.school));
     const found = await Promise.all(ids.map((id) => this.chatStore.chat(id)));
     const channels = found
-      .filter((c) => c !== null && (!query || fold(c.title).includes(query)))
+      .filter((c) => c !== null && !c.settings.archived && (!query || fold(c.title).includes(query)))
       .sort((a, b) => a!.title.localeCompare(b!.title, 'ru'))
       .slice(0, SEARCH_MAX)
       .map((c) => sharedChatToWire(c!, []));
     return { channels };
+  }
+
+  /**
+   * A subscriber's question to the channel's admins: one chat per subscriber
+   * and channel with its admins, who answer in the channel's name.
+   */
+  async ask(caller: Caller, req: cpb.IAskChannelRequest): Promise<string> {
+    const { chat } = await this.chats.access(req.chatId ?? '', caller);
+    if (chat.kind !== 'channel') throw forbidden('questions go to channels');
+    const id = `${QUESTION_PREFIX}${createHash('sha256').update(`${chat.id}\n${caller.user.id}`).digest('base64url').slice(0, 24)}`;
+    const members = await this.chatStore.allMembers(chat.id);
+    const adminIds = [...members]
+      .filter(([, m]) => m.role === 'admin' || m.role === 'creator')
+      .map(([uid]) => uid);
+    const admins = await this.chatStore.users(adminIds);
+    const created = await this.chatStore.create(
+      {
+        id,
+        kind: 'group',
+        title: `${chat.title}: ${caller.user.name}`,
+        about: `Вопрос администраторам канала «${chat.title}»`,
+        createdBy: caller.user.id,
+        settings: { ...DEFAULT_SETTINGS, invite: 'creator', editInfo: 'creator' },
+      },
+      [
+        { user: caller.user, role: 'member', source: 'self' },
+        ...[...admins.values()]
+          .filter((u) => u.id !== caller.user.id)
+          .map((user: StoredUser) => ({ user, role: 'admin' as const, source: 'invited' as const })),
+      ],
+    );
+    if (created) await this.chatStore.setField(id, 'behalf', chat.title);
+    return id;
   }
 
   /** Subscribing to a listed channel of one's own school. */

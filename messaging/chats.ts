@@ -64,6 +64,7 @@ export function mergeSettings(
     history: u.newMembersSeeHistory ?? base.history,
     guestsWrite: u.guestsMayWrite ?? base.guestsWrite,
     comments: commentsFromWire(u.comments) ?? base.comments,
+    archived: u.archived ?? base.archived ?? false,
   };
 }
 

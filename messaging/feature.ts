@@ -21,6 +21,7 @@ import { CHAT_PATH, ChatEndpoint } from './endpoint.js';
 import { FileLinks } from './fileLinks.js';
 import { Downloads } from './files/downloads.js';
 import { Uploads } from './files/uploads.js';
+import { registerInviteQr } from './inviteQr.js';
 import { type CallChatRequest, callChatHandlers } from './lesson/callChatHandlers.js';
 import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
@@ -43,6 +44,8 @@ export interface MessagingDeps {
   /** Where the call's room events go (the in-call chat's live changes). */
   out: RoomFanout;
   maxFrameBytes: number;
+  /** Base of links the messenger hands out (invitation QR codes). */
+  publicUrl: string;
   log: Logger;
 }
 
@@ -107,6 +110,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     lessons = new LessonChats(messenger);
     deliverLessonChats(messenger, deps.registry, deps.out);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
+    messenger.scheduled.start();
   } else {
     log.info('REDIS_URL is not set: the messenger is unavailable');
   }
@@ -170,9 +174,11 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
       registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
+      registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: deps.redisUrl ? 'redis' : 'none' }, 'messenger ready');
     },
     close() {
+      messenger?.scheduled.stop();
       chatEndpoint.closeAll('the server is shutting down');
       for (const r of connections) r.disconnect();
     },

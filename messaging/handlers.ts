@@ -153,6 +153,22 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     await messenger.invites.revoke(caller, m.revokeInvite!);
     return ok;
   },
+  schedulePost: async ({ caller, messenger }, m) => ({
+    scheduled: await messenger.scheduled.schedule(caller, m.schedulePost!),
+  }),
+  listScheduled: async ({ caller, messenger }, m) => ({
+    scheduledList: await messenger.scheduled.list(caller, m.listScheduled!),
+  }),
+  cancelScheduled: async ({ caller, messenger }, m) => {
+    await messenger.scheduled.cancel(caller, m.cancelScheduled!);
+    return ok;
+  },
+  askChannel: async ({ caller, messenger }, m) => {
+    const req = m.askChannel!;
+    const chatId = await messenger.channels.ask(caller, req);
+    await messenger.messages.send(caller, { chatId, text: req.text, clientMessageId: req.clientMessageId });
+    return { chat: await messenger.chats.summaryFor(chatId, caller.user.id) };
+  },
   joinByInvite: async ({ caller, messenger }, m) => ({
     chat: await messenger.invites.join(caller, m.joinByInvite!),
   }),

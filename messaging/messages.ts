@@ -21,6 +21,8 @@ import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
 
+/** Chats of a subscriber's questions to a channel's admins (see channels.ts). */
+export const QUESTION_PREFIX = 'q.';
 const MENTIONS_MAX = 50;
 const FILES_MAX = 10;
 const FORWARD_MESSAGES_MAX = 20;
@@ -83,7 +85,7 @@ export class MessageService {
     // who may write); replies, mentions and files need the chat read first.
     if (req.replyTo || wanted.length || fileIds.length) {
       const { chat, member } = await this.chats.access(chatId, caller);
-      requireWrite(chat, member, caller);
+      requireWrite(chat, member, caller, !!req.replyTo);
       if (req.replyTo) {
         const replied = await this.visible(chat.id, check.seq(req.replyTo, 'reply_to'), member);
         if (replied.deleted)
@@ -97,9 +99,19 @@ export class MessageService {
         message.files = files;
       }
     }
+    // A channel's admins answer a subscriber's question in the channel's name.
+    if (chatId.startsWith(QUESTION_PREFIX)) message.name = await this.questionSenderName(chatId, caller);
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
     if (files.length) await this.attachments.postedIn(chatId, files);
     return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
+  }
+
+  private async questionSenderName(chatId: string, caller: Caller): Promise<string> {
+    const [behalf, member] = await Promise.all([
+      this.chatStore.field(chatId, 'behalf'),
+      this.chatStore.member(chatId, caller.user.id),
+    ]);
+    return behalf && member && isChatAdmin(member.role) ? behalf : caller.user.name;
   }
 
   private async mentions(chatId: string, wanted: string[]): Promise<string[]> {

@@ -13,6 +13,7 @@ import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
 import { Resume } from './resume.js';
+import { ScheduledPosts } from './scheduledPosts.js';
 import { ChatStore } from './store/chatStore.js';
 import { MessageStore } from './store/messageStore.js';
 
@@ -27,6 +28,7 @@ export class Messenger {
   readonly files: FileRecords;
   readonly channels: ChannelService;
   readonly invites: InviteService;
+  readonly scheduled: ScheduledPosts;
 
   constructor(
     readonly redis: Redis,
@@ -46,6 +48,7 @@ export class Messenger {
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.channels = new ChannelService(redis, this.chats, this.chatStore);
     this.invites = new InviteService(redis, this.chats, this.chatStore);
+    this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }
 
   /** Whether the store answers and this host hears its events right now. */

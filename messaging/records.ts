@@ -21,6 +21,8 @@ export interface StoredSettings {
   history: boolean;
   guestsWrite: boolean;
   comments: CommentsModeName;
+  /** Channels: closed for posting and left out of search. */
+  archived?: boolean;
 }
 
 export const DEFAULT_SETTINGS: StoredSettings = {
@@ -237,6 +239,7 @@ export function settingsToWire(s: StoredSettings): cpb.IChatSettings {
     newMembersSeeHistory: s.history,
     guestsMayWrite: s.guestsWrite,
     comments: COMMENTS[s.comments],
+    archived: s.archived ?? false,
   };
 }
 

@@ -113,6 +113,7 @@ export async function startServer(
     joinTokens,
     out: ws,
     maxFrameBytes: config.maxFrameBytes,
+    publicUrl: config.publicUrl,
     log,
   });
   // The public URL has its real port once the server listens (tests listen on port 0).

@@ -101,6 +101,82 @@ describe('channels', () => {
   });
 });
 
+describe('channel comments, archive, scheduled posts, questions', () => {
+  it('with comments on, subscribers answer posts but do not post; archived, nobody posts and search forgets it', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({ createChannel: { title: 'Олимпиады', listed: true, comments: true } });
+    const chatId = chat!.chatId!;
+    const p = await s.client(as(parentA.id, 'parent'));
+    await p.request({ subscribe: { chatId } });
+    const post = await t.send(chatId, 'Регистрация на олимпиаду открыта');
+    const comment = await p.send(chatId, 'Спасибо!', { replyTo: post.seq });
+    expect(comment.replyTo!.seq).toBe(post.seq);
+    await refused(
+      p,
+      { sendMessage: { chatId, text: 'Свой пост', clientMessageId: 'own-1' } },
+      cpb.ChatErrorCode.CHAT_ERROR_READ_ONLY,
+    );
+    await t.request({ updateChatSettings: { chatId, settings: { archived: true } } });
+    await refused(
+      t,
+      { sendMessage: { chatId, text: 'Ещё пост', clientMessageId: 'late-1' } },
+      cpb.ChatErrorCode.CHAT_ERROR_READ_ONLY,
+    );
+    const found = await p.request({ searchChannels: { query: 'олимпиады' } });
+    expect(found.channels!.channels).toHaveLength(0);
+    t.close();
+    p.close();
+  });
+
+  it('a scheduled post goes out at its time, once; a time in the past is refused', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({ createChannel: { title: 'Расписание звонков' } });
+    const chatId = chat!.chatId!;
+    const { scheduled } = await t.request({
+      schedulePost: { chatId, text: 'Уроки начинаются в 8:30', sendAt: Date.now() + 400 },
+    });
+    const listed = await t.request({ listScheduled: { chatId } });
+    expect(listed.scheduledList!.posts!.map((x) => x.id)).toEqual([scheduled!.id]);
+    await t.waitFor((e) => e.message?.chatId === chatId && e.message.text === 'Уроки начинаются в 8:30');
+    const history = await t.request({ getHistory: { chatId } });
+    expect(history.page!.messages!.filter((m) => m.text === 'Уроки начинаются в 8:30')).toHaveLength(1);
+    expect((await t.request({ listScheduled: { chatId } })).scheduledList!.posts ?? []).toHaveLength(0);
+    await refused(
+      t,
+      { schedulePost: { chatId, text: 'Вчера', sendAt: Date.now() - 1000 } },
+      cpb.ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE,
+    );
+    const { scheduled: later } = await t.request({
+      schedulePost: { chatId, text: 'Отменю', sendAt: Date.now() + 3600_000 },
+    });
+    await t.request({ cancelScheduled: { chatId, id: later!.id } });
+    expect((await t.request({ listScheduled: { chatId } })).scheduledList!.posts ?? []).toHaveLength(0);
+    t.close();
+  });
+
+  it("a subscriber asks the channel's admins privately and is answered in the channel's name", async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({ createChannel: { title: 'Библиотека', listed: true } });
+    const p = await s.client(as(parentA.id, 'parent'));
+    await p.request({ subscribe: { chatId: chat!.chatId } });
+    const asked = await p.request({
+      askChannel: { chatId: chat!.chatId, text: 'Когда вернуть учебники?', clientMessageId: 'q-1' },
+    });
+    const threadId = asked.chat!.chatId!;
+    expect(threadId).not.toBe(chat!.chatId);
+    await t.waitFor((e) => e.chatAdded?.chatId === threadId);
+    const answer = await t.send(threadId, 'До 25 мая.');
+    expect(answer.senderName).toBe('Библиотека');
+    const got = await p.waitFor((e) => e.message?.chatId === threadId && e.message.text === 'До 25 мая.');
+    expect(got.message!.senderName).toBe('Библиотека');
+    // Other subscribers do not see the question.
+    const members = await chatStore.allMembers(threadId);
+    expect([...members.keys()].sort()).toEqual([parentA.id, teacher.id].sort());
+    t.close();
+    p.close();
+  });
+});
+
 describe('invitation links', () => {
   it('a link lets someone of the school join; once revoked it stops working and changes nothing', async () => {
     const t = await s.client(as(teacher.id, 'teacher'));
@@ -112,7 +188,11 @@ describe('invitation links', () => {
     expect(joined.chat!.chatId).toBe(chat!.chatId);
     expect(await chatStore.member(chat!.chatId!, pupil.id)).toMatchObject({ source: 'self' });
 
+    const qr = await fetch(`${s.httpUrl}/api/chat/invites/${invite!.code}/qr.svg`);
+    expect(qr.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await qr.text()).toMatch(/^<svg/);
     await t.request({ revokeInvite: { chatId: chat!.chatId, code: invite!.code } });
+    expect((await fetch(`${s.httpUrl}/api/chat/invites/${invite!.code}/qr.svg`)).status).toBe(404);
     const late = await s.client(as(d.pupils[1]!.id, 'student'));
     const before = await s.rejected('invite_not_found');
     const members = await chatStore.allMembers(chat!.chatId!);
