@@ -2,7 +2,7 @@
 // adds the people the directory puts in (marked "directory"), takes out those
 // it put in and no longer wants, adjusts admins and titles. People who joined
 // a chat by themselves or were invited stay whatever the directory says.
-import type { ChatService } from '../messaging/chats.js';
+import { type ChatService, visibleFromFor } from '../messaging/chats.js';
 import type { StoredUser } from '../messaging/records.js';
 import type { ChatStore } from '../messaging/store/chatStore.js';
 import type { PlannedChat } from './chatPlan.js';
@@ -111,7 +111,7 @@ async function reconcile(
   report.rolesChanged += roleChanges.length;
   if (!apply) return;
   if (toAdd.length) {
-    await deps.chatStore.addMembers(chatId, toAdd, chat.settings.history ? 1 : chat.seq + 1, chat.seq);
+    await deps.chatStore.addMembers(chatId, toAdd, visibleFromFor(chat), chat.seq);
   }
   for (const [uid, role] of roleChanges) {
     await deps.chatStore.setMemberRole(chatId, uid, members.get(uid)!, role);

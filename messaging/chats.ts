@@ -16,6 +16,7 @@ import {
   DEFAULT_SETTINGS,
   type MemberRoleName,
   type MemberSourceName,
+  RECENT_HISTORY,
   type StoredChat,
   type StoredSettings,
   type StoredUser,
@@ -65,7 +66,16 @@ export function mergeSettings(
     guestsWrite: u.guestsMayWrite ?? base.guestsWrite,
     comments: commentsFromWire(u.comments) ?? base.comments,
     archived: u.archived ?? base.archived ?? false,
+    recent: u.newcomersSeeRecent ?? base.recent ?? false,
+    approval: u.joinApproval ?? base.approval ?? false,
   };
+}
+
+/** The first message a newcomer sees: all, the last RECENT_HISTORY, or from now on. */
+export function visibleFromFor(chat: StoredChat): number {
+  if (chat.settings.history) return 1;
+  if (chat.settings.recent) return Math.max(1, chat.seq - RECENT_HISTORY + 1);
+  return chat.seq + 1;
 }
 
 export class ChatService {
@@ -217,7 +227,7 @@ export class ChatService {
 
   /** Adds people as members (new ones only) and notes it in the chat. */
   async addPeople(chat: StoredChat, users: StoredUser[], source: MemberSourceName, actor: Caller | null) {
-    const visibleFrom = chat.settings.history ? 1 : chat.seq + 1;
+    const visibleFrom = visibleFromFor(chat);
     const added = await this.chats.addMembers(
       chat.id,
       users.map((user) => ({ user, role: 'member' as const, source })),

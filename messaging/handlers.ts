@@ -3,6 +3,7 @@
 // own (it changes the connection); everything else is here.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { CallStarter } from './calls.js';
+import { copyChat } from './chatCopy.js';
 import type { ChatConnection } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
 import type { Messenger } from './messenger.js';
@@ -169,8 +170,16 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     await messenger.messages.send(caller, { chatId, text: req.text, clientMessageId: req.clientMessageId });
     return { chat: await messenger.chats.summaryFor(chatId, caller.user.id) };
   },
-  joinByInvite: async ({ caller, messenger }, m) => ({
-    chat: await messenger.invites.join(caller, m.joinByInvite!),
+  joinByInvite: async ({ caller, messenger }, m) => messenger.invites.join(caller, m.joinByInvite!),
+  listJoinRequests: async ({ caller, messenger }, m) => ({
+    joinRequests: await messenger.joinRequests.list(caller, m.listJoinRequests!),
+  }),
+  decideJoinRequest: async ({ caller, messenger }, m) => {
+    await messenger.joinRequests.decide(caller, m.decideJoinRequest!);
+    return ok;
+  },
+  copyChat: async ({ caller, messenger }, m) => ({
+    chat: await copyChat(messenger, caller, m.copyChat!),
   }),
 };
 

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
+import type { JoinRequests } from './joinRequests.js';
 import { type Caller, isChatAdmin, requirePermission } from './permissions.js';
 import type { ChatStore } from './store/chatStore.js';
 import { keys } from './store/keys.js';
@@ -34,6 +35,7 @@ export class InviteService {
     private readonly redis: Redis,
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
+    private readonly requests: JoinRequests,
   ) {}
 
   async create(caller: Caller, req: cpb.ICreateInviteRequest): Promise<cpb.IInvite> {
@@ -73,13 +75,19 @@ export class InviteService {
     return invite;
   }
 
-  async join(caller: Caller, req: cpb.IJoinByInviteRequest): Promise<cpb.IChat> {
+  /** Joins, or with join_approval (and not yet in) asks the admins. */
+  async join(
+    caller: Caller,
+    req: cpb.IJoinByInviteRequest,
+  ): Promise<{ chat: cpb.IChat } | { joinRequest: cpb.IJoinRequest }> {
     if (caller.guest) throw forbidden('guests do not join by invitation');
     const invite = await this.resolve(caller, req.code ?? '');
     const chat = await this.chatStore.chat(check.chatId(invite.chat));
     if (!chat) throw notFound();
+    const already = await this.chatStore.member(chat.id, caller.user.id);
+    if (chat.settings.approval && !already) return { joinRequest: await this.requests.ask(caller, chat) };
     await this.chats.policy?.mayEnter(chat.id, [caller.user]);
     await this.chats.addPeople(chat, [caller.user], 'self', caller);
-    return this.chats.summaryFor(chat.id, caller.user.id);
+    return { chat: await this.chats.summaryFor(chat.id, caller.user.id) };
   }
 }

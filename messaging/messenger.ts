@@ -9,6 +9,7 @@ import type { MessagingConfig } from './config.js';
 import { ChatFeed } from './feed.js';
 import { FileRecords } from './files/fileRecords.js';
 import { InviteService } from './invites.js';
+import { JoinRequests } from './joinRequests.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
@@ -29,6 +30,7 @@ export class Messenger {
   readonly channels: ChannelService;
   readonly invites: InviteService;
   readonly scheduled: ScheduledPosts;
+  readonly joinRequests: JoinRequests;
 
   constructor(
     readonly redis: Redis,
@@ -47,7 +49,8 @@ export class Messenger {
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.channels = new ChannelService(redis, this.chats, this.chatStore);
-    this.invites = new InviteService(redis, this.chats, this.chatStore);
+    this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
+    this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }
 

@@ -23,7 +23,14 @@ export interface StoredSettings {
   comments: CommentsModeName;
   /** Channels: closed for posting and left out of search. */
   archived?: boolean;
+  /** Without `history`: newcomers still see the last RECENT_HISTORY messages. */
+  recent?: boolean;
+  /** Invitation links and subscriptions wait for an admin's approval. */
+  approval?: boolean;
 }
+
+/** How many earlier messages newcomers see with `recent`. */
+export const RECENT_HISTORY = 250;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   write: 'everyone',
@@ -240,6 +247,8 @@ export function settingsToWire(s: StoredSettings): cpb.IChatSettings {
     guestsMayWrite: s.guestsWrite,
     comments: COMMENTS[s.comments],
     archived: s.archived ?? false,
+    newcomersSeeRecent: s.recent ?? false,
+    joinApproval: s.approval ?? false,
   };
 }
 

@@ -9,6 +9,7 @@ import { sampleSchool } from '../../directory/sampleSchool.js';
 import { DirectoryStore } from '../../directory/store.js';
 import { ChatStore } from '../../messaging/store/chatStore.js';
 import { keys } from '../../messaging/store/keys.js';
+import { MessageStore } from '../../messaging/store/messageStore.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
@@ -232,5 +233,74 @@ describe('invitation links', () => {
       cpb.ChatErrorCode.CHAT_ERROR_INVITE_NOT_FOUND,
     );
     for (const c of [t, other, stranger]) c.close();
+  });
+
+  it('join after approval: the link makes a request; an admin accepts one and declines another', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({
+      createChat: { title: 'Театральная студия', settings: { joinApproval: true } },
+    });
+    const chatId = chat!.chatId!;
+    const { invite } = await t.request({ createInvite: { chatId } });
+    const a = await s.client(as(pupil.id, 'student'));
+    const b = await s.client(as(d.pupils[1]!.id, 'student'));
+    const asked = await a.request({ joinByInvite: { code: invite!.code } });
+    expect(asked.joinRequest!.user!.userId).toBe(pupil.id);
+    expect(asked.chat).toBeFalsy();
+    await b.request({ joinByInvite: { code: invite!.code } });
+    expect(await chatStore.member(chatId, pupil.id)).toBeNull();
+    await refused(a, { listJoinRequests: { chatId } }, cpb.ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER);
+    const list = await t.request({ listJoinRequests: { chatId } });
+    expect(list.joinRequests!.requests!.map((r) => r.user!.userId)).toEqual([pupil.id, d.pupils[1]!.id]);
+    await t.request({ decideJoinRequest: { chatId, userId: pupil.id, accept: true } });
+    await t.request({ decideJoinRequest: { chatId, userId: d.pupils[1]!.id, accept: false } });
+    await a.waitFor((e) => e.chatAdded?.chatId === chatId);
+    expect(await chatStore.member(chatId, pupil.id)).toMatchObject({ source: 'self' });
+    expect(await chatStore.member(chatId, d.pupils[1]!.id)).toBeNull();
+    expect((await t.request({ listJoinRequests: { chatId } })).joinRequests!.requests ?? []).toHaveLength(0);
+    await refused(
+      t,
+      { decideJoinRequest: { chatId, userId: d.pupils[1]!.id, accept: true } },
+      cpb.ChatErrorCode.CHAT_ERROR_NO_JOIN_REQUEST,
+    );
+    for (const c of [t, a, b]) c.close();
+  });
+
+  it('newcomers see the last 250 messages when the chat says so; a chat based on another copies members', async () => {
+    const t = await s.client(as(teacher.id, 'teacher'));
+    const { chat } = await t.request({
+      createChat: {
+        title: 'Длинная история',
+        members: [d.pupils[1]!.id],
+        settings: { newMembersSeeHistory: false, newcomersSeeRecent: true },
+      },
+    });
+    const chatId = chat!.chatId!;
+    const before = (await chatStore.chat(chatId))!.seq;
+    // Written straight into the store: a client would be rate-limited.
+    const store = new MessageStore(r);
+    for (let i = 1; i <= 260; i++) {
+      await store.append(chatId, teacher.id, `m-${i}`, {
+        kind: 'text',
+        from: teacher.id,
+        name: teacher.name,
+        text: `сообщение ${i}`,
+      });
+    }
+    const { invite } = await t.request({ createInvite: { chatId } });
+    const p = await s.client(as(pupil.id, 'student'));
+    const joined = await p.request({ joinByInvite: { code: invite!.code } });
+    const seq = before + 260;
+    expect(joined.chat!.visibleFrom).toBe(seq - 250 + 1);
+    const first = await p.request({ getHistory: { chatId, fromSeq: 1, limit: 5 } });
+    expect(first.page!.messages![0]!.seq).toBeGreaterThanOrEqual(seq - 250 + 1);
+
+    const copy = await t.request({ copyChat: { chatId, title: 'Длинная история, 2-я четверть' } });
+    const copied = await chatStore.allMembers(copy.chat!.chatId!);
+    expect([...copied.keys()].sort()).toEqual([teacher.id, d.pupils[1]!.id, pupil.id].sort());
+    expect(copy.chat!.settings!.newcomersSeeRecent).toBe(true);
+    await refused(p, { copyChat: { chatId } }, cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+    t.close();
+    p.close();
   });
 });
