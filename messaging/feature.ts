@@ -29,6 +29,7 @@ import { deliverLessonChats } from './lesson/lessonDelivery.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import { UserTokens } from './userTokens.js';
+import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
 export interface MessagingDeps {
   app: uWS.TemplatedApp;
@@ -44,6 +45,8 @@ export interface MessagingDeps {
   /** Where the call's room events go (the in-call chat's live changes). */
   out: RoomFanout;
   maxFrameBytes: number;
+  /** Voice messages' text (the transcriber), when a model is configured. */
+  speech: SpeechToText | null;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
   log: Logger;
@@ -108,6 +111,9 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       log,
     );
     lessons = new LessonChats(messenger);
+    if (deps.speech) {
+      messenger.messages.voice = new VoiceNotes(messenger.messages, deps.config.uploadDir, deps.speech, log);
+    }
     deliverLessonChats(messenger, deps.registry, deps.out);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
     messenger.scheduled.start();

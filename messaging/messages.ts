@@ -31,6 +31,21 @@ const HISTORY_PAGE_MAX = 100;
 const POLL_OPTIONS_MAX = 10;
 const CAS_ATTEMPTS = 10;
 
+/** Voice messages' text (voiceNotes.ts): started after the message is stored. */
+export interface VoiceTranscriber {
+  usable(): boolean;
+  transcribe(chatId: string, seq: number, file: StoredAttachment): void;
+}
+
+function voiceKind(kind: cpb.VoiceKind, files: StoredAttachment[]): 'audio' | 'video' {
+  const [file] = files;
+  const type = kind === cpb.VoiceKind.VOICE_KIND_AUDIO ? 'audio' : 'video';
+  if (files.length !== 1 || !file || !file.type.startsWith(`${type}/`)) {
+    throw invalid(`a ${type} message has exactly one ${type} attachment`);
+  }
+  return type;
+}
+
 /** Finished uploads become attachments of a message (see uploads.ts). */
 export interface AttachmentSource {
   /** The caller's finished uploads for this chat; typed errors otherwise. */
@@ -49,6 +64,9 @@ function preview(m: StoredMessage): string {
 }
 
 export class MessageService {
+  /** Transcribes voice messages when a model is configured. */
+  voice: VoiceTranscriber | null = null;
+
   constructor(
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
@@ -99,10 +117,15 @@ export class MessageService {
         message.files = files;
       }
     }
+    if (req.voice) {
+      message.voice = voiceKind(req.voice, files);
+      if (this.voice?.usable()) message.transcribing = true;
+    }
     // A channel's admins answer a subscriber's question in the channel's name.
     if (chatId.startsWith(QUESTION_PREFIX)) message.name = await this.questionSenderName(chatId, caller);
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
     if (files.length) await this.attachments.postedIn(chatId, files);
+    if (stored.transcribing && files[0]) this.voice?.transcribe(chatId, stored.seq, files[0]);
     return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
   }
 

@@ -122,6 +122,10 @@ export interface StoredMessage {
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
+  /** A voice or round video message; its transcript once made ('' while pending). */
+  voice?: 'audio' | 'video';
+  transcript?: string;
+  transcribing?: boolean;
 }
 
 export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed';
@@ -332,6 +336,11 @@ export function messageToWire(
       .map(([emoji, count]) => ({ emoji, count }));
   }
   if (m.call) out.call = { roomId: m.call.room, title: m.call.title };
+  if (m.voice) {
+    out.voice = m.voice === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
+    out.transcript = m.transcript ?? '';
+    out.transcriptPending = m.transcribing ?? false;
+  }
   if (m.sys) {
     out.system = {
       type: SYSTEM_NOTES[m.sys.type],

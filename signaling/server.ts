@@ -11,6 +11,7 @@ import { UserTokens } from '../messaging/userTokens.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
+import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { AdminAuth } from './adminAuth.js';
 import { CallStateKeeper } from './call/callStateKeeper.js';
 import { createCallFeature } from './call/feature.js';
@@ -113,6 +114,11 @@ export async function startServer(
     joinTokens,
     out: ws,
     maxFrameBytes: config.maxFrameBytes,
+    speech: {
+      usable: () => subtitles.service.usable,
+      text: async (path) =>
+        (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
+    },
     publicUrl: config.publicUrl,
     log,
   });
