@@ -178,6 +178,17 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     await messenger.joinRequests.decide(caller, m.decideJoinRequest!);
     return ok;
   },
+  getPrefs: async ({ caller, messenger }) => ({ prefs: await messenger.prefs.get(caller) }),
+  setFolders: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.setFolders(caller, m.setFolders!),
+  }),
+  pinChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.pin(caller, m.pinChat!) }),
+  setQuietHours: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.setQuietHours(caller, m.setQuietHours!),
+  }),
+  openSavedMessages: async ({ caller, messenger }) => ({
+    chat: await messenger.prefs.savedMessages(caller),
+  }),
   copyChat: async ({ caller, messenger }, m) => ({
     chat: await copyChat(messenger, caller, m.copyChat!),
   }),

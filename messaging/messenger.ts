@@ -13,6 +13,7 @@ import { JoinRequests } from './joinRequests.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
+import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
 import { ScheduledPosts } from './scheduledPosts.js';
 import { ChatStore } from './store/chatStore.js';
@@ -31,6 +32,7 @@ export class Messenger {
   readonly invites: InviteService;
   readonly scheduled: ScheduledPosts;
   readonly joinRequests: JoinRequests;
+  readonly prefs: PrefsService;
 
   constructor(
     readonly redis: Redis,
@@ -50,6 +52,7 @@ export class Messenger {
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.channels = new ChannelService(redis, this.chats, this.chatStore);
     this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
+    this.prefs = new PrefsService(redis, this.chats, this.chatStore);
     this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }
