@@ -8,6 +8,17 @@ import { lang, t } from '../i18n/index.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { ArrowLeft, ChartColumn, Ellipsis, Paperclip, Pin, Star } from '../ui/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+import {
+  ChannelSearch,
+  ChatExtras,
+  FolderTabs,
+  PinMark,
+  VoiceNote,
+  VoiceRecorder,
+  notice,
+  organisedChats,
+  voicePreview,
+} from './schoolParts.js';
 
 const REACTIONS = ['👍', '❤️', '😂', '😮', '🙏'];
 
@@ -46,6 +57,7 @@ function preview(m: Msg | null | undefined): string {
   if (m.deleted) return t('chat.deleted');
   if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) return systemText(m);
   if (m.poll) return m.poll.question ?? '';
+  if (m.voice) return voicePreview(m);
   return m.text || (m.attachments?.[0]?.name ?? '');
 }
 
@@ -53,8 +65,9 @@ function ChatList({ store }: { store: MessengerStore }) {
   const selected = store.selected.value;
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
+      <FolderTabs />
       <ul>
-        {store.sortedChats().map((c) => (
+        {organisedChats(store).map((c) => (
           <li key={c.chatId}>
             <button
               type="button"
@@ -62,7 +75,10 @@ function ChatList({ store }: { store: MessengerStore }) {
               data-chat={c.chatId}
               onClick={() => void store.open(c.chatId ?? '')}
             >
-              <span class="chat-item-title">{chatTitle(c)}</span>
+              <span class="chat-item-title">
+                <PinMark chatId={c.chatId} />
+                {chatTitle(c)}
+              </span>
               <span class="chat-item-last">{preview(c.lastMessage)}</span>
               {(c.unread ?? 0) > 0 && (
                 <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
@@ -73,6 +89,7 @@ function ChatList({ store }: { store: MessengerStore }) {
           </li>
         ))}
       </ul>
+      <ChannelSearch store={store} />
     </nav>
   );
 }
@@ -195,7 +212,11 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
         <>
           {m.text && <p class="msg-text">{m.text}</p>}
           {m.poll && <Poll store={store} m={m} />}
-          {(m.attachments ?? []).length > 0 && <Attachments store={store} m={m} />}
+          {m.voice ? (
+            <VoiceNote store={store} m={m} />
+          ) : (
+            (m.attachments ?? []).length > 0 && <Attachments store={store} m={m} />
+          )}
           {m.call && (
             <button
               type="button"
@@ -470,6 +491,7 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
             if (f) upload(f);
           }}
         />
+        <VoiceRecorder store={store} chatId={chatId} />
         <button
           type="button"
           class={`ghost${pollMode ? ' active' : ''}`}
@@ -525,8 +547,13 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
           <ArrowLeft aria-hidden="true" />
         </button>
         <h2>{chatTitle(c)}</h2>
-        <small>{t('chat.members', { count: c.memberCount ?? 0 })}</small>
+        <small>
+          {c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL
+            ? t('school.subscribers', { count: c.memberCount ?? 0 })
+            : t('chat.members', { count: c.memberCount ?? 0 })}
+        </small>
       </header>
+      <ChatExtras store={store} chat={c} />
       <ol class="messages">
         {more && list.length > 0 && (list[0]?.seq ?? 0) > 1 && (
           <li class="older">
@@ -555,6 +582,11 @@ export function Messenger({ store }: { store: MessengerStore }) {
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
+      {notice.value && (
+        <p class="notice" role="status">
+          {notice.value}
+        </p>
+      )}
       <div class="messenger-body">
         <ChatList store={store} />
         {selected ? <ChatView store={store} chatId={selected} /> : <p class="no-chat">{t('chat.choose')}</p>}

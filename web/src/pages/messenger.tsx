@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { lang, t } from '../i18n/index.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
+import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
 import { FormPage } from '../ui/FormPage.js';
 
 const TOKEN_KEY = 'chat-token';
@@ -31,7 +32,10 @@ if (root && !userToken) {
     userToken,
   );
   render(<Messenger store={store} />, root);
-  store.connect().catch(() => {
-    store.error.value = t('common.networkError');
-  });
+  store
+    .connect()
+    .then(() => Promise.all([loadPrefs(store), followInvite(store)]))
+    .catch(() => {
+      store.error.value = t('common.networkError');
+    });
 }

@@ -1,0 +1,423 @@
+// The messenger's school parts, kept apart from the chat screens they plug
+// into: folders and pinned chats over the list, the school's channels,
+// invitation links with their QR code, join requests, a subscriber's
+// question to a channel's admins, and voice and round video messages
+// (recorded here with MediaRecorder, uploaded through tus, played inline
+// with their text).
+import { signal } from '@preact/signals';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { Upload } from 'tus-js-client';
+import { t } from '../i18n/index.js';
+import { Mic, Pin, Search, Users, Video } from '../ui/icons.js';
+import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+
+/** The person's folders, pins, quiet hours and saved chat. */
+export const prefs = signal<cpb.IPrefs>({});
+/** The folder shown ('' for all chats). */
+export const folder = signal('');
+/** A line for the person after following a link ("request sent"). */
+export const notice = signal<string | null>(null);
+
+/**
+ * Shows a chat the person just joined without waiting for the server's event,
+ * and forgets the live notes that came first, so opening it loads its history.
+ */
+function addChat(store: MessengerStore, chat: cpb.IChat | null | undefined): string {
+  const id = chat?.chatId ?? '';
+  if (!id) return id;
+  if (!store.chats.value.has(id)) store.chats.value = new Map(store.chats.value).set(id, chat!);
+  const messages = new Map(store.messages.value);
+  messages.delete(id);
+  store.messages.value = messages;
+  return id;
+}
+
+export async function loadPrefs(store: MessengerStore): Promise<void> {
+  prefs.value = (await store.chat.request({ getPrefs: {} })).prefs ?? {};
+}
+
+/** The chats to list: the open folder's, pinned ones first in their order. */
+export function organisedChats(store: MessengerStore): cpb.IChat[] {
+  const all = store.sortedChats();
+  const f = (prefs.value.folders ?? []).find((x) => x.id === folder.value);
+  const shown = f ? all.filter((c) => (f.chatIds ?? []).includes(c.chatId ?? '')) : all;
+  const pinned = prefs.value.pinnedChats ?? [];
+  const rank = (c: cpb.IChat) => {
+    const i = pinned.indexOf(c.chatId ?? '');
+    return i < 0 ? pinned.length : i;
+  };
+  return [...shown].sort((a, b) => rank(a) - rank(b));
+}
+
+export const isPinned = (chatId: string | null | undefined) =>
+  (prefs.value.pinnedChats ?? []).includes(chatId ?? '');
+
+export function PinMark({ chatId }: { chatId: string | null | undefined }) {
+  return isPinned(chatId) ? <Pin class="meta-icon pin-mark" aria-label={t('school.pinned')} /> : null;
+}
+
+export function FolderTabs() {
+  const folders = prefs.value.folders ?? [];
+  if (!folders.length) return null;
+  const tab = (id: string, name: string) => (
+    <button
+      type="button"
+      role="tab"
+      key={id}
+      aria-selected={folder.value === id}
+      class={`folder-tab${folder.value === id ? ' active' : ''}`}
+      data-folder={id}
+      onClick={() => {
+        folder.value = id;
+      }}
+    >
+      {name}
+    </button>
+  );
+  return (
+    <div class="folder-tabs" role="tablist" aria-label={t('school.folders')}>
+      {tab('', t('school.allChats'))}
+      {folders.map((f) => tab(f.id ?? '', f.name ?? ''))}
+    </div>
+  );
+}
+
+/** The school's listed channels: search and subscribe. */
+export function ChannelSearch({ store }: { store: MessengerStore }) {
+  const [open, setOpen] = useState(false);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<cpb.IChat[]>([]);
+  // Searching as the person types; the server folds case and ё.
+  useEffect(() => {
+    if (!open) return;
+    void store.chat
+      .request({ searchChannels: { query } })
+      .then((r) => setFound(r.channels?.channels ?? []))
+      .catch(() => setFound([]));
+  }, [open, query, store]);
+  if (!open) {
+    return (
+      <button type="button" class="ghost channel-search-open" onClick={() => setOpen(true)}>
+        <Search aria-hidden="true" /> {t('school.findChannels')}
+      </button>
+    );
+  }
+  return (
+    <div class="channel-search">
+      <input
+        type="search"
+        value={query}
+        placeholder={t('school.channelQuery')}
+        aria-label={t('school.findChannels')}
+        onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+      />
+      <ul>
+        {found.map((c) => {
+          const mine = store.chats.value.has(c.chatId ?? '');
+          return (
+            <li key={c.chatId} data-channel={c.chatId}>
+              <span>{c.title}</span>
+              <small>{t('school.subscribers', { count: c.memberCount ?? 0 })}</small>
+              <button
+                type="button"
+                class="primary"
+                disabled={mine}
+                onClick={() =>
+                  void store.chat.request({ subscribe: { chatId: c.chatId } }).then((r) => {
+                    void store.open(addChat(store, r.chat));
+                  })
+                }
+              >
+                {mine ? t('school.subscribed') : t('school.subscribe')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** Follows /messenger#invite=<code>: joins, or says the request went to the admins. */
+export async function followInvite(store: MessengerStore): Promise<void> {
+  const code = new URLSearchParams(location.hash.slice(1)).get('invite');
+  if (!code) return;
+  history.replaceState(null, '', location.pathname);
+  try {
+    const r = await store.chat.request({ joinByInvite: { code } });
+    if (r.chat?.chatId) await store.open(addChat(store, r.chat));
+    else if (r.joinRequest) notice.value = t('school.requestSent');
+  } catch {
+    notice.value = t('school.inviteInvalid');
+  }
+}
+
+const isAdmin = (c: cpb.IChat) =>
+  c.myRole === cpb.MemberRole.MEMBER_ROLE_ADMIN || c.myRole === cpb.MemberRole.MEMBER_ROLE_CREATOR;
+
+function InvitePanel({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+  const [invite, setInvite] = useState<cpb.IInvite | null>(null);
+  if (!invite) {
+    return (
+      <button
+        type="button"
+        class="ghost"
+        onClick={() =>
+          void store.chat
+            .request({ createInvite: { chatId: chat.chatId } })
+            .then((r) => setInvite(r.invite ?? null))
+        }
+      >
+        {t('school.inviteLink')}
+      </button>
+    );
+  }
+  const url = `${location.origin}${invite.path}`;
+  return (
+    <div class="invite-panel">
+      <img src={`/api/chat/invites/${invite.code}/qr.svg`} alt={t('school.qr')} width={132} height={132} />
+      <input readOnly value={url} aria-label={t('school.inviteLink')} />
+      <button
+        type="button"
+        class="ghost danger"
+        onClick={() =>
+          void store.chat
+            .request({ revokeInvite: { chatId: chat.chatId, code: invite.code } })
+            .then(() => setInvite(null))
+        }
+      >
+        {t('school.revoke')}
+      </button>
+    </div>
+  );
+}
+
+function JoinRequestsPanel({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+  const [list, setList] = useState<cpb.IJoinRequest[]>([]);
+  const load = () =>
+    void store.chat
+      .request({ listJoinRequests: { chatId: chat.chatId } })
+      .then((r) => setList(r.joinRequests?.requests ?? []))
+      .catch(() => setList([]));
+  // Asked again whenever another chat opens.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the chat
+  useEffect(load, [chat.chatId]);
+  if (!list.length) return null;
+  const decide = (userId: string, accept: boolean) =>
+    void store.chat.request({ decideJoinRequest: { chatId: chat.chatId, userId, accept } }).then(load);
+  return (
+    <section class="join-requests" aria-label={t('school.joinRequests')}>
+      <h3>{t('school.joinRequestsCount', { count: list.length })}</h3>
+      <ul>
+        {list.map((r) => (
+          <li key={r.user?.userId} data-request={r.user?.userId}>
+            <span>{r.user?.displayName}</span>
+            <button type="button" class="primary" onClick={() => decide(r.user?.userId ?? '', true)}>
+              {t('school.accept')}
+            </button>
+            <button type="button" class="ghost" onClick={() => decide(r.user?.userId ?? '', false)}>
+              {t('school.decline')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Under a chat's title: what kind of chat it is and what one may do there. */
+export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+  const channel = chat.kind === cpb.ChatKind.CHAT_KIND_CHANNEL;
+  const admin = isAdmin(chat);
+  const [asking, setAsking] = useState(false);
+  const [question, setQuestion] = useState('');
+  const pinned = isPinned(chat.chatId);
+  const togglePin = () =>
+    void store.chat.request({ pinChat: { chatId: chat.chatId, pinned: !pinned } }).then((r) => {
+      prefs.value = r.prefs ?? prefs.value;
+    });
+  const ask = () =>
+    void store.chat
+      .request({ askChannel: { chatId: chat.chatId, text: question, clientMessageId: crypto.randomUUID() } })
+      .then((r) => {
+        setAsking(false);
+        setQuestion('');
+        if (r.chat?.chatId) void store.open(addChat(store, r.chat));
+      });
+  return (
+    <div class="chat-extras">
+      <div class="chat-extras-row">
+        {channel && (
+          <span class="kind-badge">
+            <Users aria-hidden="true" /> {t('school.channel')}
+            {chat.settings?.archived ? ` · ${t('school.archived')}` : ''}
+          </span>
+        )}
+        <button type="button" class="ghost" onClick={togglePin}>
+          {pinned ? t('school.unpin') : t('school.pin')}
+        </button>
+        {channel && !admin && (
+          <button type="button" class="ghost" onClick={() => setAsking(!asking)}>
+            {t('school.askAdmins')}
+          </button>
+        )}
+        {admin && (chat.kind === cpb.ChatKind.CHAT_KIND_GROUP || channel) && (
+          <InvitePanel store={store} chat={chat} />
+        )}
+      </div>
+      {asking && (
+        <form
+          class="ask-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (question.trim()) ask();
+          }}
+        >
+          <input
+            value={question}
+            placeholder={t('school.questionHint')}
+            aria-label={t('school.askAdmins')}
+            onInput={(e) => setQuestion((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary">
+            {t('common.send')}
+          </button>
+        </form>
+      )}
+      {admin && <JoinRequestsPanel store={store} chat={chat} />}
+    </div>
+  );
+}
+
+/** A voice message in the chat list: what it is, and its text when there is one. */
+export function voicePreview(m: Msg): string {
+  const what =
+    m.voice === cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO ? t('school.videoMessage') : t('school.voiceMessage');
+  return m.transcript ? `${what}: ${m.transcript}` : what;
+}
+
+/** A voice or round video message: played inline, its text below when there is one. */
+export function VoiceNote({ store, m }: { store: MessengerStore; m: Msg }) {
+  const [url, setUrl] = useState('');
+  const file = m.attachments?.[0];
+  // The file's signed link is asked once per message.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed by the recording
+  useEffect(() => {
+    if (!file?.fileId) return;
+    void store.chat
+      .request({ getFileUrl: { chatId: m.chatId, fileId: file.fileId } })
+      .then((r) => setUrl(r.fileUrl?.url ?? ''));
+  }, [file?.fileId]);
+  const video = m.voice === cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
+  return (
+    <div class={`voice-note${video ? ' round' : ''}`}>
+      {url &&
+        (video ? <video src={url} controls playsInline class="round-video" /> : <audio src={url} controls />)}
+      <p class="voice-text" data-transcript={m.transcriptPending ? 'pending' : 'done'}>
+        {m.transcriptPending
+          ? t('school.transcribing')
+          : m.transcript
+            ? m.transcript
+            : t('school.noTranscript')}
+      </p>
+    </div>
+  );
+}
+
+function uploadToken(): string {
+  return (
+    new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('chat-token') ?? ''
+  );
+}
+
+const ROUND_VIDEO_MAX_MS = 60_000;
+
+/** Records a voice message (or a round video), uploads it and sends it. */
+export function VoiceRecorder({ store, chatId }: { store: MessengerStore; chatId: string }) {
+  const [recording, setRecording] = useState<'audio' | 'video' | null>(null);
+  const [busy, setBusy] = useState(false);
+  const recorder = useRef<MediaRecorder | null>(null);
+  const preview = useRef<HTMLVideoElement>(null);
+  const start = async (kind: 'audio' | 'video') => {
+    const stream = await navigator.mediaDevices.getUserMedia(
+      kind === 'audio' ? { audio: true } : { audio: true, video: { width: 320, height: 320 } },
+    );
+    const type = kind === 'audio' ? 'audio/webm;codecs=opus' : 'video/webm;codecs=vp8,opus';
+    const rec = new MediaRecorder(stream, MediaRecorder.isTypeSupported(type) ? { mimeType: type } : {});
+    const chunks: Blob[] = [];
+    rec.ondataavailable = (e) => chunks.push(e.data);
+    rec.onstop = () => {
+      for (const track of stream.getTracks()) track.stop();
+      setRecording(null);
+      const blob = new Blob(chunks, { type: kind === 'audio' ? 'audio/webm' : 'video/webm' });
+      send(kind, blob);
+    };
+    recorder.current = rec;
+    rec.start();
+    setRecording(kind);
+    if (kind === 'video') {
+      if (preview.current) preview.current.srcObject = stream;
+      setTimeout(() => rec.state === 'recording' && rec.stop(), ROUND_VIDEO_MAX_MS);
+    }
+  };
+  const send = (kind: 'audio' | 'video', blob: Blob) => {
+    setBusy(true);
+    const u = new Upload(blob, {
+      endpoint: '/api/chat/uploads',
+      headers: { authorization: `Bearer ${uploadToken()}` },
+      metadata: { chatId, filename: kind === 'audio' ? 'voice.webm' : 'video.webm', filetype: blob.type },
+      onSuccess: () => {
+        const fileId = u.url?.split('/').pop() ?? '';
+        void store.chat
+          .request({
+            sendMessage: {
+              chatId,
+              clientMessageId: crypto.randomUUID(),
+              fileIds: [fileId],
+              voice: kind === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO,
+            },
+          })
+          .then((r) => {
+            if (r.message) store.upsert([r.message], true);
+          })
+          .finally(() => setBusy(false));
+      },
+      onError: () => setBusy(false),
+    });
+    u.start();
+  };
+  if (recording) {
+    return (
+      <span class="voice-recording">
+        {recording === 'video' && <video ref={preview} autoPlay muted playsInline class="round-video" />}
+        <button type="button" class="primary" id="voice-stop" onClick={() => recorder.current?.stop()}>
+          {t('school.stopAndSend')}
+        </button>
+      </span>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        class="ghost"
+        id="voice-record"
+        disabled={busy}
+        aria-label={t('school.recordVoice')}
+        onClick={() => void start('audio')}
+      >
+        <Mic aria-hidden="true" />
+      </button>
+      <button
+        type="button"
+        class="ghost"
+        id="video-record"
+        disabled={busy}
+        aria-label={t('school.recordVideo')}
+        onClick={() => void start('video')}
+      >
+        <Video aria-hidden="true" />
+      </button>
+    </>
+  );
+}
