@@ -8,17 +8,8 @@ import { lang, t } from '../i18n/index.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { ArrowLeft, ChartColumn, Ellipsis, Paperclip, Pin, Star } from '../ui/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
-import {
-  ChannelSearch,
-  ChatExtras,
-  FolderTabs,
-  PinMark,
-  VoiceNote,
-  VoiceRecorder,
-  notice,
-  organisedChats,
-  voicePreview,
-} from './schoolParts.js';
+import { ChannelSearch, ChatExtras, FolderTabs, PinMark, notice, organisedChats } from './schoolParts.js';
+import { VoiceNote, VoiceRecorder, voicePreview } from './voiceParts.js';
 
 const REACTIONS = ['👍', '❤️', '😂', '😮', '🙏'];
 
@@ -582,11 +573,7 @@ export function Messenger({ store }: { store: MessengerStore }) {
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
-      {notice.value && (
-        <p class="notice" role="status">
-          {notice.value}
-        </p>
-      )}
+      {notice.value && <output class="notice">{notice.value}</output>}
       <div class="messenger-body">
         <ChatList store={store} />
         {selected ? <ChatView store={store} chatId={selected} /> : <p class="no-chat">{t('chat.choose')}</p>}
