@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { isValidTimeZone } from '../signaling/domain/meetings.js';
 import type { ChatService } from './chats.js';
 import { forbidden, invalid } from './errors.js';
 import type { Caller } from './permissions.js';
@@ -57,15 +58,6 @@ export function isQuiet(quiet: StoredPrefs['quiet'], now = Date.now()): boolean 
   const from = toMinutes(quiet.from);
   const to = toMinutes(quiet.to);
   return from <= to ? m >= from && m < to : m >= from || m < to;
-}
-
-function validZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export class PrefsService {
@@ -138,7 +130,7 @@ export class PrefsService {
       if (!TIME.test(q.from ?? '') || !TIME.test(q.to ?? '') || q.from === q.to) {
         throw invalid('quiet hours are two different times like "21:00" and "08:00"');
       }
-      if (!validZone(tz)) throw invalid('time_zone must be an IANA zone like Europe/Moscow');
+      if (!isValidTimeZone(tz)) throw invalid('time_zone must be an IANA zone like Europe/Moscow');
       quiet = { from: q.from!, to: q.to!, tz };
     }
     const prefs = await this.load(caller.user.id);
