@@ -92,9 +92,29 @@ describe.skipIf(!chromiumAvailable())('the school messenger in the browser', () 
     await screenshot(phone, 'phone-messenger-folders');
   });
 
+  it('a teacher makes a folder, sets quiet hours and opens Saved messages from the list', async () => {
+    const page = await messenger(teacher, 'laptop');
+    await page.getByRole('button', { name: 'Новая папка' }).click();
+    await page.fill('#folder-name', 'Кружки');
+    const { chats } = await api.request({ listChats: {} });
+    const subject = chats!.chats!.find((c) => c.title?.startsWith('Математика'))!.chatId!;
+    await page.locator(`[data-pick="${subject}"]`).check();
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.locator('.folder-tab', { hasText: 'Кружки' }).waitFor();
+    await expect.poll(() => page.locator('[data-chat]').count()).toBe(1);
+    await page.getByRole('button', { name: 'Тихие часы' }).click();
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await expect
+      .poll(async () => (await api.request({ getPrefs: {} })).prefs!.quietHours?.from)
+      .toBe('21:00');
+    await page.getByRole('button', { name: 'Избранное' }).click();
+    await page.locator('.chat-view h2', { hasText: 'Избранное' }).waitFor();
+    await screenshot(page, 'laptop-messenger-organise');
+  });
+
   it('a parent finds the school channel, subscribes, reads and may only ask the admins', async () => {
     const { chat } = await api.request({
-      createChannel: { title: 'Новости школы', about: 'Объявления', listed: true },
+      createChannel: { title: 'Новости школы', about: 'Объявления', listed: true, comments: true },
     });
     await api.send(chat!.chatId!, 'В пятницу короткий день: уроки до 12:30.');
     const page = await messenger(parent, 'phone');
@@ -104,6 +124,14 @@ describe.skipIf(!chromiumAvailable())('the school messenger in the browser', () 
     await page.getByText('В этом чате пишут только администраторы.').waitFor();
     await page.getByRole('button', { name: 'Задать вопрос администраторам' }).waitFor();
     await screenshot(page, 'phone-channel');
+    // Comments are on: a reply to the post is a comment.
+    await page.locator('.msg', { hasText: 'В пятницу короткий день' }).locator('.msg-menu-button').click();
+    await page.getByRole('menuitem', { name: 'Ответить' }).click();
+    await page.fill('#composer-text', 'Спасибо, заберу ребёнка в 12:30.');
+    await page.click('#composer-send');
+    await api.waitFor(
+      (e) => e.message?.chatId === chat!.chatId && e.message.text === 'Спасибо, заберу ребёнка в 12:30.',
+    );
   });
 
   it('a join request sent by link is accepted by the chat admin', async () => {

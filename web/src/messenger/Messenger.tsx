@@ -8,6 +8,7 @@ import { lang, t } from '../i18n/index.js';
 import { LanguageSwitch } from '../ui/LanguageSwitch.js';
 import { ArrowLeft, ChartColumn, Ellipsis, Paperclip, Pin, Star } from '../ui/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+import { Organise } from './organise.js';
 import { ChannelSearch, ChatExtras, FolderTabs, PinMark, notice, organisedChats } from './schoolParts.js';
 import { VoiceNote, VoiceRecorder, voicePreview } from './voiceParts.js';
 
@@ -81,6 +82,7 @@ function ChatList({ store }: { store: MessengerStore }) {
         ))}
       </ul>
       <ChannelSearch store={store} />
+      <Organise store={store} />
     </nav>
   );
 }
@@ -521,9 +523,16 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on these changes on purpose
   useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [list.length, chatId]);
   if (!c) return null;
+  // A channel with comments on takes its subscribers' replies to posts.
+  const commenting =
+    c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL &&
+    c.settings?.comments === cpb.CommentsMode.COMMENTS_MODE_ON &&
+    !!store.replyTo.value;
   const readOnly =
-    c.settings?.whoMayWrite === cpb.Permission.PERMISSION_ADMINS &&
-    c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER;
+    (c.settings?.whoMayWrite === cpb.Permission.PERMISSION_ADMINS &&
+      c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER &&
+      !commenting) ||
+    !!c.settings?.archived;
   return (
     <section class="chat-view" aria-label={chatTitle(c)}>
       <header class="chat-head">

@@ -149,6 +149,9 @@ export async function followInvite(store: MessengerStore): Promise<void> {
   }
 }
 
+/** Saved messages (s.) and a question to a channel (q.) take nobody else in. */
+const ownChat = (c: cpb.IChat) => /^[sq]\./.test(c.chatId ?? '');
+
 const isAdmin = (c: cpb.IChat) =>
   c.myRole === cpb.MemberRole.MEMBER_ROLE_ADMIN || c.myRole === cpb.MemberRole.MEMBER_ROLE_CREATOR;
 
@@ -258,7 +261,7 @@ export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.I
             {t('school.askAdmins')}
           </button>
         )}
-        {admin && (chat.kind === cpb.ChatKind.CHAT_KIND_GROUP || channel) && (
+        {admin && !ownChat(chat) && (chat.kind === cpb.ChatKind.CHAT_KIND_GROUP || channel) && (
           <InvitePanel store={store} chat={chat} />
         )}
       </div>
