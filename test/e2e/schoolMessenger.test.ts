@@ -130,7 +130,7 @@ describe.skipIf(!chromiumAvailable())('the school messenger in the browser', () 
     await page.fill('#composer-text', 'Спасибо, заберу ребёнка в 12:30.');
     await page.click('#composer-send');
     await api.waitFor(
-      (e) => e.message?.chatId === chat!.chatId && e.message.text === 'Спасибо, заберу ребёнка в 12:30.',
+      (e) => e.message?.chatId === chat!.chatId && e.message?.text === 'Спасибо, заберу ребёнка в 12:30.',
     );
   });
 
