@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type ChatService, newChatId, sharedChatToWire } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden } from './errors.js';
+import type { JoinRequests } from './joinRequests.js';
 import { QUESTION_PREFIX } from './messages.js';
 import type { Caller } from './permissions.js';
 import { DEFAULT_SETTINGS, type StoredUser } from './records.js';
@@ -24,6 +25,7 @@ export class ChannelService {
     private readonly redis: Redis,
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
+    private readonly requests: JoinRequests,
   ) {}
 
   async create(caller: Caller, req: cpb.ICreateChannelRequest): Promise<cpb.IChat> {
@@ -100,8 +102,11 @@ export class ChannelService {
     return id;
   }
 
-  /** Subscribing to a listed channel of one's own school. */
-  async subscribe(caller: Caller, req: cpb.ISubscribeRequest): Promise<cpb.IChat> {
+  /** Subscribing to a listed channel of one's own school (with join_approval: asking its admins). */
+  async subscribe(
+    caller: Caller,
+    req: cpb.ISubscribeRequest,
+  ): Promise<{ chat: cpb.IChat } | { joinRequest: cpb.IJoinRequest }> {
     if (caller.guest) throw forbidden('guests do not subscribe');
     const chatId = check.chatId(req.chatId);
     const listed = await this.redis.sismember(keys.schoolChannels(caller.user.school), chatId);
@@ -109,7 +114,9 @@ export class ChannelService {
     if (!chat || chat.kind !== 'channel') {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND, 'no such channel in your school');
     }
+    const already = await this.chatStore.member(chat.id, caller.user.id);
+    if (chat.settings.approval && !already) return { joinRequest: await this.requests.ask(caller, chat) };
     await this.chats.addPeople(chat, [caller.user], 'self', caller);
-    return this.chats.summaryFor(chat.id, caller.user.id);
+    return { chat: await this.chats.summaryFor(chat.id, caller.user.id) };
   }
 }

@@ -144,9 +144,7 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
   searchChannels: async ({ caller, messenger }, m) => ({
     channels: await messenger.channels.search(caller, m.searchChannels!),
   }),
-  subscribe: async ({ caller, messenger }, m) => ({
-    chat: await messenger.channels.subscribe(caller, m.subscribe!),
-  }),
+  subscribe: async ({ caller, messenger }, m) => messenger.channels.subscribe(caller, m.subscribe!),
   createInvite: async ({ caller, messenger }, m) => ({
     invite: await messenger.invites.create(caller, m.createInvite!),
   }),

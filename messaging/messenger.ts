@@ -50,9 +50,9 @@ export class Messenger {
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
-    this.channels = new ChannelService(redis, this.chats, this.chatStore);
     this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
     this.prefs = new PrefsService(redis, this.chats, this.chatStore);
+    this.channels = new ChannelService(redis, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }

@@ -94,6 +94,14 @@ describe('channels', () => {
       { sendMessage: { chatId: chat!.chatId, text: 'А можно?', clientMessageId: 'x1' } },
       cpb.ChatErrorCode.CHAT_ERROR_READ_ONLY,
     );
+    // A channel that asks for approval takes a request instead.
+    const { chat: closed } = await t.request({
+      createChannel: { title: 'Новости попечительского совета', listed: true },
+    });
+    await t.request({ updateChatSettings: { chatId: closed!.chatId, settings: { joinApproval: true } } });
+    const asked = await p.request({ subscribe: { chatId: closed!.chatId } });
+    expect(asked.joinRequest!.chatId).toBe(closed!.chatId);
+    expect(await chatStore.member(closed!.chatId!, parentA.id)).toBeNull();
     // Unsubscribing is leaving.
     await p.request({ leaveChat: { chatId: chat!.chatId } });
     expect(await chatStore.member(chat!.chatId!, parentA.id)).toBeNull();

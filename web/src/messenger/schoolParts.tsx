@@ -121,7 +121,8 @@ export function ChannelSearch({ store }: { store: MessengerStore }) {
                 disabled={mine}
                 onClick={() =>
                   void store.chat.request({ subscribe: { chatId: c.chatId } }).then((r) => {
-                    void store.open(addChat(store, r.chat));
+                    if (r.joinRequest) notice.value = t('school.requestSent');
+                    else void store.open(addChat(store, r.chat));
                   })
                 }
               >
