@@ -194,11 +194,26 @@ const TYPES: Record<string, 'school' | 'classes' | 'teachers' | 'pupils' | 'pare
   родитель: 'parents',
 };
 
+// Column names in English or as a Russian spreadsheet has them.
 const COLUMN_KEYS: Record<string, string> = {
   last_name: 'lastName',
   first_name: 'firstName',
   middle_name: 'middleName',
   sort_name: 'sortName',
+  тип: 'type',
+  ид: 'id',
+  код: 'id',
+  фамилия: 'lastName',
+  имя: 'firstName',
+  отчество: 'middleName',
+  фио: 'name',
+  название: 'name',
+  класс: 'class',
+  'классный руководитель': 'teacher',
+  предметы: 'lessons',
+  группы: 'groups',
+  дети: 'children',
+  администратор: 'admin',
 };
 
 /**
@@ -210,7 +225,11 @@ export function parseCsv(text: string): Directory {
   let rows: Record<string, string>[];
   try {
     rows = parseCsvText(text.replace(/^\uFEFF/, ''), {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (header: string[]) =>
+        header.map((h) => {
+          const k = h.trim().toLocaleLowerCase('ru').replace(/ё/g, 'е');
+          return COLUMN_KEYS[k] ?? k;
+        }),
       delimiter: [',', ';'],
       skip_empty_lines: true,
       trim: true,
@@ -228,13 +247,13 @@ export function parseCsv(text: string): Directory {
   const rowOf = new Map<string, number>();
   const problems: string[] = [];
   rows.forEach((row, i) => {
-    const type = TYPES[(row.type ?? '').toLowerCase()];
+    const type = TYPES[(row.type ?? '').toLocaleLowerCase('ru')];
     if (!type) {
       problems.push(`row ${i + 2}: type must be school, class, teacher, pupil or parent`);
       return;
     }
     const record: Raw = {};
-    for (const [k, v] of Object.entries(row)) if (v !== '') record[COLUMN_KEYS[k] ?? k] = v;
+    for (const [k, v] of Object.entries(row)) if (v !== '') record[k] = v;
     if (type === 'school') {
       raw.school = record;
       return;

@@ -200,6 +200,19 @@ describe('school files', () => {
     expect(parseJson(JSON.stringify(json))).toEqual(fromCsv);
   });
 
+  it('reads a Russian spreadsheet: Russian column names and types', () => {
+    const ru = [
+      'Тип;Ид;Фамилия;Имя;Отчество;Название;Класс;Классный руководитель;Предметы;Группы;Дети;Администратор',
+      'школа;s2;;;;Гимназия № 2;;;;;;',
+      'класс;7a;;;;7А;;t1;;;;',
+      'учитель;t1;Орлова;Нина;Павловна;;;;"Английский язык: 7a/англ-1 | Математика: 7a";;;да',
+      'ученик;p1;Зайцев;Олег;;;7a;;;англ-1;;',
+      'ученик;p2;Титова;Вера;;;7a;;;;;',
+      'родитель;m1;Зайцева;Ирина;Олеговна;;;;;;p1;',
+    ].join('\n');
+    expect(parseSchoolFile(ru)).toEqual(parseSchoolFile(csv));
+  });
+
   it('lists every problem of a bad file with its row', () => {
     const bad = `${csv}\npupil;p1;Дубль;Пётр;;;9z;;;;;\nparent;m2;Кто;То;;;;;;;nobody;\nkid;x;;;;;;;;;;`;
     let problems: string[] = [];
