@@ -44,6 +44,7 @@ const toWire = (p: StoredPost): cpb.IScheduledPost => ({
 export class ScheduledPosts {
   private timer: ReturnType<typeof setInterval> | null = null;
   private ticking = false;
+  private lastComplaint = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -144,7 +145,11 @@ export class ScheduledPosts {
         await this.redis.multi().del(post(id)).srem(ofChat(p.chat), id).exec();
       }
     } catch (err) {
-      this.log.warn({ err }, 'scheduled posts: cannot read what is due');
+      // Said once a minute while the store is away, not twice a second.
+      if (now - this.lastComplaint > 60_000) {
+        this.lastComplaint = now;
+        this.log.warn({ err }, 'scheduled posts: cannot read what is due');
+      }
     } finally {
       this.ticking = false;
     }
