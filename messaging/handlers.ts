@@ -184,6 +184,9 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
   setQuietHours: async ({ caller, messenger }, m) => ({
     prefs: await messenger.prefs.setQuietHours(caller, m.setQuietHours!),
   }),
+  getQuiet: async ({ caller, messenger }, m) => ({
+    quiet: await messenger.prefs.quietOf(caller, m.getQuiet!),
+  }),
   openSavedMessages: async ({ caller, messenger }) => ({
     chat: await messenger.prefs.savedMessages(caller),
   }),

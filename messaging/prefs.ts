@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { isValidTimeZone } from '../signaling/domain/meetings.js';
 import type { ChatService } from './chats.js';
-import { forbidden, invalid } from './errors.js';
+import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { Caller } from './permissions.js';
 import { DEFAULT_SETTINGS } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
@@ -135,6 +135,22 @@ export class PrefsService {
     }
     const prefs = await this.load(caller.user.id);
     return this.save(caller.user.id, { ...prefs, quiet });
+  }
+
+  /** Whether someone the caller shares a chat with is in their quiet hours (others: not found). */
+  async quietOf(caller: Caller, req: cpb.IGetQuietRequest): Promise<cpb.IQuietState> {
+    const userId = check.userId(req.userId);
+    const [mine, theirs] = await Promise.all([
+      this.chatStore.userChatIds(caller.user.id),
+      this.chatStore.userChatIds(userId),
+    ]);
+    const shared = new Set(mine);
+    if (!theirs.some((id) => shared.has(id))) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, 'no such person among your chats');
+    }
+    const { quiet } = await this.load(userId);
+    if (!quiet || !isQuiet(quiet)) return { quietNow: false };
+    return { quietNow: true, until: quiet.to, timeZone: quiet.tz };
   }
 
   /** The caller's chat with themselves, made on first use. */

@@ -82,6 +82,18 @@ describe('folders, pins, saved messages, quiet hours', () => {
     await expect(
       t.request({ setQuietHours: { quietHours: { from: '25:00', to: '08:00' } } }),
     ).rejects.toMatchObject({ code: cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT });
+    // Someone who shares a chat with the teacher is told; a stranger is not.
+    await t.request({ setQuietHours: { quietHours: { from: hh(h), to: hh(h + 1), timeZone: 'UTC' } } });
+    await t.request({ openDirectChat: { userId: other.userId } });
+    const o = await s.client(other);
+    const told = await o.request({ getQuiet: { userId: teacher.userId } });
+    expect(told.quiet).toMatchObject({ quietNow: true, until: hh(h + 1), timeZone: 'UTC' });
+    const stranger = await s.client({ userId: 'os', displayName: 'Посторонний' });
+    await expect(stranger.request({ getQuiet: { userId: teacher.userId } })).rejects.toMatchObject({
+      code: cpb.ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND,
+    });
+    o.close();
+    stranger.close();
     const none = await t.request({ setQuietHours: { quietHours: {} } });
     expect(none.prefs!.quietHours).toBeFalsy();
     expect(none.prefs!.quietNow).toBe(false);

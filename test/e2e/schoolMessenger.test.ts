@@ -172,9 +172,15 @@ describe.skipIf(!chromiumAvailable())('the school messenger in the browser', () 
     const voice = history!.messages!.find((m) => m.voice === cpb.VoiceKind.VOICE_KIND_AUDIO)!;
     expect(voice.attachments![0]!.mimeType).toBe('audio/webm');
     expect(voice.transcriptPending).toBe(false);
+    // The teacher's quiet hours now: the parent is told before answering.
+    const h = new Date().getUTCHours();
+    const hh = (x: number) => `${String((x + 24) % 24).padStart(2, '0')}:00`;
+    await api.request({ setQuietHours: { quietHours: { from: hh(h), to: hh(h + 1), timeZone: 'UTC' } } });
     const phone = await messenger(parent, 'phone');
     await phone.locator(`[data-chat="${chatId}"]`).click();
     await phone.locator('.voice-note audio').waitFor();
+    await phone.locator('.peer-quiet').waitFor();
     await screenshot(phone, 'phone-voice-message');
+    await api.request({ setQuietHours: { quietHours: {} } });
   });
 });

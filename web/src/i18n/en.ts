@@ -79,6 +79,7 @@ export const en: Table = {
   'school.channelListed': "Found in the school's search",
   'school.channelComments': 'Posts may be commented on',
   'school.create': 'Create',
+  'school.peerQuiet': '{name}: quiet hours until {until}, expect an answer later.',
   'school.voiceMessage': 'Voice message',
   'school.videoMessage': 'Video message',
 

@@ -79,6 +79,7 @@ export const ru = {
   'school.channelListed': 'Канал виден в поиске школы',
   'school.channelComments': 'Можно комментировать записи',
   'school.create': 'Создать',
+  'school.peerQuiet': '{name}: тихие часы до {until}, ответ, скорее всего, придёт позже.',
   'school.voiceMessage': 'Голосовое сообщение',
   'school.videoMessage': 'Видеосообщение',
 

@@ -226,6 +226,23 @@ function JoinRequestsPanel({ store, chat }: { store: MessengerStore; chat: cpb.I
   );
 }
 
+/** In a direct chat: the other person's quiet hours, if now. */
+function PeerQuiet({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+  const [until, setUntil] = useState('');
+  const peer = chat.peer?.userId ?? '';
+  useEffect(() => {
+    setUntil('');
+    if (!peer) return;
+    void store.chat
+      .request({ getQuiet: { userId: peer } })
+      .then((r) => setUntil(r.quiet?.quietNow ? (r.quiet.until ?? '') : ''))
+      .catch(() => setUntil(''));
+  }, [peer, store]);
+  return until ? (
+    <p class="peer-quiet">{t('school.peerQuiet', { name: chat.peer?.displayName ?? '', until })}</p>
+  ) : null;
+}
+
 /** Under a chat's title: what kind of chat it is and what one may do there. */
 export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
   const channel = chat.kind === cpb.ChatKind.CHAT_KIND_CHANNEL;
@@ -286,6 +303,7 @@ export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.I
         </form>
       )}
       {admin && <JoinRequestsPanel store={store} chat={chat} />}
+      {chat.kind === cpb.ChatKind.CHAT_KIND_DIRECT && <PeerQuiet store={store} chat={chat} />}
     </div>
   );
 }
