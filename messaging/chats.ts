@@ -6,6 +6,7 @@ import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import {
   type Caller,
+  type SchoolPolicy,
   isChatAdmin,
   requireMember,
   requirePermission,
@@ -15,6 +16,7 @@ import {
   DEFAULT_SETTINGS,
   type MemberRoleName,
   type MemberSourceName,
+  RECENT_HISTORY,
   type StoredChat,
   type StoredSettings,
   type StoredUser,
@@ -63,10 +65,23 @@ export function mergeSettings(
     history: u.newMembersSeeHistory ?? base.history,
     guestsWrite: u.guestsMayWrite ?? base.guestsWrite,
     comments: commentsFromWire(u.comments) ?? base.comments,
+    archived: u.archived ?? base.archived ?? false,
+    recent: u.newcomersSeeRecent ?? base.recent ?? false,
+    approval: u.joinApproval ?? base.approval ?? false,
   };
 }
 
+/** The first message a newcomer sees: all, the last RECENT_HISTORY, or from now on. */
+export function visibleFromFor(chat: StoredChat): number {
+  if (chat.settings.history) return 1;
+  if (chat.settings.recent) return Math.max(1, chat.seq - RECENT_HISTORY + 1);
+  return chat.seq + 1;
+}
+
 export class ChatService {
+  /** The school's rules (the directory's), when a school has one. */
+  policy: SchoolPolicy | null = null;
+
   constructor(
     private readonly chats: ChatStore,
     private readonly messages: MessageStore,
@@ -83,16 +98,19 @@ export class ChatService {
   /** Profiles of people the caller names, who must exist in the caller's school. */
   private async knownUsers(caller: Caller, ids: string[]): Promise<StoredUser[]> {
     const found = await this.chats.users(ids);
-    return ids.map((id) => {
+    const users = ids.map((id) => {
       const u = found.get(id);
       if (!u) throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, `no such user ${id}`);
       requireSameSchool(caller, u);
       return u;
     });
+    await this.policy?.mayReach(caller, users);
+    return users;
   }
 
   async createGroup(caller: Caller, req: cpb.ICreateChatRequest): Promise<cpb.IChat> {
     if (caller.guest) throw forbidden('guests do not create chats');
+    await this.policy?.mayCreate(caller, 'group');
     const title = check.shortText(req.title, 'title', TITLE_MAX, true);
     const about = check.shortText(req.about, 'about', ABOUT_MAX, false);
     const ids = check
@@ -202,13 +220,14 @@ export class ChatService {
       throw invalid(`a chat holds at most ${this.config.maxMembersPerChat} people`);
     }
     const users = await this.knownUsers(caller, ids);
+    await this.policy?.mayEnter(chat.id, users);
     await this.addPeople(chat, users, 'invited', caller);
     return this.summaryFor(chat.id, caller.user.id);
   }
 
   /** Adds people as members (new ones only) and notes it in the chat. */
   async addPeople(chat: StoredChat, users: StoredUser[], source: MemberSourceName, actor: Caller | null) {
-    const visibleFrom = chat.settings.history ? 1 : chat.seq + 1;
+    const visibleFrom = visibleFromFor(chat);
     const added = await this.chats.addMembers(
       chat.id,
       users.map((user) => ({ user, role: 'member' as const, source })),

@@ -22,6 +22,7 @@ import { FileLinks } from './fileLinks.js';
 import { Downloads } from './files/downloads.js';
 import { startUnsentSweep } from './files/unsentSweep.js';
 import { Uploads } from './files/uploads.js';
+import { registerInviteQr } from './inviteQr.js';
 import { type CallChatRequest, callChatHandlers } from './lesson/callChatHandlers.js';
 import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
@@ -30,6 +31,7 @@ import { UploadGrants } from './lesson/uploadGrants.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import { UserTokens } from './userTokens.js';
+import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
 export interface MessagingDeps {
   app: uWS.TemplatedApp;
@@ -45,6 +47,10 @@ export interface MessagingDeps {
   /** Where the call's room events go (the in-call chat's live changes). */
   out: RoomFanout;
   maxFrameBytes: number;
+  /** Voice messages' text (the transcriber), when a model is configured. */
+  speech: SpeechToText | null;
+  /** Base of links the messenger hands out (invitation QR codes). */
+  publicUrl: string;
   log: Logger;
 }
 
@@ -108,9 +114,13 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       log,
     );
     lessons = new LessonChats(messenger);
+    if (deps.speech) {
+      messenger.messages.voice = new VoiceNotes(messenger.messages, deps.config.uploadDir, deps.speech, log);
+    }
     deliverLessonChats(messenger, deps.registry, deps.out);
     stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
+    messenger.scheduled.start();
   } else {
     log.info('REDIS_URL is not set: the messenger is unavailable');
   }
@@ -177,10 +187,12 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
       registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
+      registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: deps.redisUrl ? 'redis' : 'none' }, 'messenger ready');
     },
     close() {
       stopSweep();
+      messenger?.scheduled.stop();
       chatEndpoint.closeAll('the server is shutting down');
       for (const r of connections) r.disconnect();
     },

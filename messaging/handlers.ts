@@ -3,6 +3,7 @@
 // own (it changes the connection); everything else is here.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { CallStarter } from './calls.js';
+import { copyChat } from './chatCopy.js';
 import type { ChatConnection } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
 import type { Messenger } from './messenger.js';
@@ -136,6 +137,62 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     call: await requireCalls(calls).start(caller, m.startCall!),
   }),
   joinCall: async ({ caller, calls }, m) => ({ call: await requireCalls(calls).join(caller, m.joinCall!) }),
+
+  createChannel: async ({ caller, messenger }, m) => ({
+    chat: await messenger.channels.create(caller, m.createChannel!),
+  }),
+  searchChannels: async ({ caller, messenger }, m) => ({
+    channels: await messenger.channels.search(caller, m.searchChannels!),
+  }),
+  subscribe: async ({ caller, messenger }, m) => messenger.channels.subscribe(caller, m.subscribe!),
+  createInvite: async ({ caller, messenger }, m) => ({
+    invite: await messenger.invites.create(caller, m.createInvite!),
+  }),
+  revokeInvite: async ({ caller, messenger }, m) => {
+    await messenger.invites.revoke(caller, m.revokeInvite!);
+    return ok;
+  },
+  schedulePost: async ({ caller, messenger }, m) => ({
+    scheduled: await messenger.scheduled.schedule(caller, m.schedulePost!),
+  }),
+  listScheduled: async ({ caller, messenger }, m) => ({
+    scheduledList: await messenger.scheduled.list(caller, m.listScheduled!),
+  }),
+  cancelScheduled: async ({ caller, messenger }, m) => {
+    await messenger.scheduled.cancel(caller, m.cancelScheduled!);
+    return ok;
+  },
+  askChannel: async ({ caller, messenger }, m) => {
+    const req = m.askChannel!;
+    const chatId = await messenger.channels.ask(caller, req);
+    await messenger.messages.send(caller, { chatId, text: req.text, clientMessageId: req.clientMessageId });
+    return { chat: await messenger.chats.summaryFor(chatId, caller.user.id) };
+  },
+  joinByInvite: async ({ caller, messenger }, m) => messenger.invites.join(caller, m.joinByInvite!),
+  listJoinRequests: async ({ caller, messenger }, m) => ({
+    joinRequests: await messenger.joinRequests.list(caller, m.listJoinRequests!),
+  }),
+  decideJoinRequest: async ({ caller, messenger }, m) => {
+    await messenger.joinRequests.decide(caller, m.decideJoinRequest!);
+    return ok;
+  },
+  getPrefs: async ({ caller, messenger }) => ({ prefs: await messenger.prefs.get(caller) }),
+  setFolders: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.setFolders(caller, m.setFolders!),
+  }),
+  pinChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.pin(caller, m.pinChat!) }),
+  setQuietHours: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.setQuietHours(caller, m.setQuietHours!),
+  }),
+  getQuiet: async ({ caller, messenger }, m) => ({
+    quiet: await messenger.prefs.quietOf(caller, m.getQuiet!),
+  }),
+  openSavedMessages: async ({ caller, messenger }) => ({
+    chat: await messenger.prefs.savedMessages(caller),
+  }),
+  copyChat: async ({ caller, messenger }, m) => ({
+    chat: await copyChat(messenger, caller, m.copyChat!),
+  }),
 };
 
 function requireCalls(calls: CallStarter | null): CallStarter {

@@ -21,6 +21,8 @@ import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
 
+/** Chats of a subscriber's questions to a channel's admins (see channels.ts). */
+export const QUESTION_PREFIX = 'q.';
 const MENTIONS_MAX = 50;
 const FILES_MAX = 10;
 const FORWARD_MESSAGES_MAX = 20;
@@ -28,6 +30,21 @@ const REPLY_PREVIEW_CHARS = 120;
 const HISTORY_PAGE_MAX = 100;
 const POLL_OPTIONS_MAX = 10;
 const CAS_ATTEMPTS = 10;
+
+/** Voice messages' text (voiceNotes.ts): started after the message is stored. */
+export interface VoiceTranscriber {
+  usable(): boolean;
+  transcribe(chatId: string, seq: number, file: StoredAttachment): void;
+}
+
+function voiceKind(kind: cpb.VoiceKind, files: StoredAttachment[]): 'audio' | 'video' {
+  const [file] = files;
+  const type = kind === cpb.VoiceKind.VOICE_KIND_AUDIO ? 'audio' : 'video';
+  if (files.length !== 1 || !file || !file.type.startsWith(`${type}/`)) {
+    throw invalid(`a ${type} message has exactly one ${type} attachment`);
+  }
+  return type;
+}
 
 /** Finished uploads become attachments of a message (see uploads.ts). */
 export interface AttachmentSource {
@@ -49,6 +66,9 @@ function preview(m: StoredMessage): string {
 }
 
 export class MessageService {
+  /** Transcribes voice messages when a model is configured. */
+  voice: VoiceTranscriber | null = null;
+
   constructor(
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
@@ -85,7 +105,7 @@ export class MessageService {
     // who may write); replies, mentions and files need the chat read first.
     if (req.replyTo || wanted.length || fileIds.length) {
       const { chat, member } = await this.chats.access(chatId, caller);
-      requireWrite(chat, member, caller);
+      requireWrite(chat, member, caller, !!req.replyTo);
       if (req.replyTo) {
         const replied = await this.visible(chat.id, check.seq(req.replyTo, 'reply_to'), member);
         if (replied.deleted)
@@ -99,9 +119,24 @@ export class MessageService {
         message.files = files;
       }
     }
+    if (req.voice) {
+      message.voice = voiceKind(req.voice, files);
+      if (this.voice?.usable()) message.transcribing = true;
+    }
+    // A channel's admins answer a subscriber's question in the channel's name.
+    if (chatId.startsWith(QUESTION_PREFIX)) message.name = await this.questionSenderName(chatId, caller);
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
     if (files.length) await this.attachments.postedIn(chatId, stored.seq, files);
+    if (stored.transcribing && files[0]) this.voice?.transcribe(chatId, stored.seq, files[0]);
     return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
+  }
+
+  private async questionSenderName(chatId: string, caller: Caller): Promise<string> {
+    const [behalf, member] = await Promise.all([
+      this.chatStore.field(chatId, 'behalf'),
+      this.chatStore.member(chatId, caller.user.id),
+    ]);
+    return behalf && member && isChatAdmin(member.role) ? behalf : caller.user.name;
   }
 
   private async mentions(chatId: string, wanted: string[]): Promise<string[]> {

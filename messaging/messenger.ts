@@ -3,14 +3,19 @@
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
+import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatFeed } from './feed.js';
 import { FileRecords } from './files/fileRecords.js';
+import { InviteService } from './invites.js';
+import { JoinRequests } from './joinRequests.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
+import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
+import { ScheduledPosts } from './scheduledPosts.js';
 import { ChatStore } from './store/chatStore.js';
 import { MessageStore } from './store/messageStore.js';
 
@@ -23,6 +28,11 @@ export class Messenger {
   readonly feed: ChatFeed;
   readonly resume: Resume;
   readonly files: FileRecords;
+  readonly channels: ChannelService;
+  readonly invites: InviteService;
+  readonly scheduled: ScheduledPosts;
+  readonly joinRequests: JoinRequests;
+  readonly prefs: PrefsService;
 
   constructor(
     readonly redis: Redis,
@@ -40,6 +50,11 @@ export class Messenger {
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
+    this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
+    this.prefs = new PrefsService(redis, this.chats, this.chatStore);
+    this.channels = new ChannelService(redis, this.chats, this.chatStore, this.joinRequests);
+    this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
+    this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -33,7 +33,12 @@ export function requireMember(
   if (!member) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
 }
 
-export function requireWrite(chat: StoredChat, member: StoredMember, caller: Caller): void {
+/** The same rules as send.lua; `reply`: the message answers another (a channel's comments). */
+export function requireWrite(chat: StoredChat, member: StoredMember, caller: Caller, reply = false): void {
+  if (chat.settings.archived) {
+    throw new ChatError(ChatErrorCode.CHAT_ERROR_READ_ONLY, 'the channel is archived');
+  }
+  if (chat.kind === 'channel' && chat.settings.comments === 'on' && reply) return;
   if (chat.kind === 'lesson' && caller.guest && !chat.settings.guestsWrite && !isChatAdmin(member.role)) {
     throw new ChatError(
       ChatErrorCode.CHAT_ERROR_GUESTS_MAY_NOT_WRITE,
@@ -57,4 +62,15 @@ export function requireSameSchool(caller: Caller, other: StoredUser): void {
   if (caller.user.school !== other.school) {
     throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, `no such user ${other.id}`);
   }
+}
+
+/**
+ * The school's own rules on top of the chat's (the directory implements it):
+ * who may reach whom, create what, and be in which chat. Each throws a typed
+ * ChatError to refuse; without a policy only the same-school rule applies.
+ */
+export interface SchoolPolicy {
+  mayReach(caller: Caller, others: StoredUser[]): Promise<void>;
+  mayCreate(caller: Caller, kind: 'group' | 'channel'): Promise<void>;
+  mayEnter(chatId: string, users: StoredUser[]): Promise<void>;
 }

@@ -6,7 +6,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 
 import cpb = schoolcall.chat.v1;
 
-export type ChatKindName = 'group' | 'direct' | 'lesson' | 'comments';
+export type ChatKindName = 'group' | 'direct' | 'lesson' | 'comments' | 'channel';
 export type MemberRoleName = 'member' | 'admin' | 'creator';
 export type MemberSourceName = 'creator' | 'invited' | 'self' | 'directory';
 export type PermissionName = 'everyone' | 'admins' | 'creator';
@@ -21,7 +21,16 @@ export interface StoredSettings {
   history: boolean;
   guestsWrite: boolean;
   comments: CommentsModeName;
+  /** Channels: closed for posting and left out of search. */
+  archived?: boolean;
+  /** Without `history`: newcomers still see the last RECENT_HISTORY messages. */
+  recent?: boolean;
+  /** Invitation links and subscriptions wait for an admin's approval. */
+  approval?: boolean;
 }
+
+/** How many earlier messages newcomers see with `recent`. */
+export const RECENT_HISTORY = 250;
 
 export const DEFAULT_SETTINGS: StoredSettings = {
   write: 'everyone',
@@ -113,6 +122,10 @@ export interface StoredMessage {
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
+  /** A voice or round video message; its transcript once made ('' while pending). */
+  voice?: 'audio' | 'video';
+  transcript?: string;
+  transcribing?: boolean;
 }
 
 export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed';
@@ -175,6 +188,7 @@ const KINDS: Record<ChatKindName, cpb.ChatKind> = {
   direct: cpb.ChatKind.CHAT_KIND_DIRECT,
   lesson: cpb.ChatKind.CHAT_KIND_LESSON,
   comments: cpb.ChatKind.CHAT_KIND_COMMENTS,
+  channel: cpb.ChatKind.CHAT_KIND_CHANNEL,
 };
 const MEMBER_ROLES: Record<MemberRoleName, cpb.MemberRole> = {
   member: cpb.MemberRole.MEMBER_ROLE_MEMBER,
@@ -236,6 +250,9 @@ export function settingsToWire(s: StoredSettings): cpb.IChatSettings {
     newMembersSeeHistory: s.history,
     guestsMayWrite: s.guestsWrite,
     comments: COMMENTS[s.comments],
+    archived: s.archived ?? false,
+    newcomersSeeRecent: s.recent ?? false,
+    joinApproval: s.approval ?? false,
   };
 }
 
@@ -319,6 +336,11 @@ export function messageToWire(
       .map(([emoji, count]) => ({ emoji, count }));
   }
   if (m.call) out.call = { roomId: m.call.room, title: m.call.title };
+  if (m.voice) {
+    out.voice = m.voice === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
+    out.transcript = m.transcript ?? '';
+    out.transcriptPending = m.transcribing ?? false;
+  }
   if (m.sys) {
     out.system = {
       type: SYSTEM_NOTES[m.sys.type],

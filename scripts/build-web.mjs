@@ -106,6 +106,7 @@ await build({
     home: join(root, 'web/src/pages/home.tsx'),
     messenger: join(root, 'web/src/pages/messenger.tsx'),
     boards: join(root, 'web/src/pages/boards.tsx'),
+    schoolDemo: join(root, 'web/src/pages/schoolDemo.tsx'),
   },
   outdir: out,
   bundle: true,

@@ -27,6 +27,10 @@ source "$SECRETS"
 set +a
 export ADMIN_SECRET TOKEN_SECRET
 export DEMO_ROOM="${DEMO_ROOM-demo}"
+# The demo school (classes, teachers, pupils, parents) is loaded when no school
+# has a directory yet; /school-demo lets anyone try it as any of its people.
+# A school's own server turns it off: DEMO_SCHOOL=0.
+export DEMO_SCHOOL="${DEMO_SCHOOL-1}"
 
 # Without a REDIS_URL, a private Redis of this host keeps rooms and chats:
 # append-only persistence in its own data directory (scripts/redis.conf),
@@ -52,6 +56,9 @@ if [[ -z "${REDIS_URL:-}" ]]; then
 fi
 export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
 
+if [[ "$DEMO_SCHOOL" == 1 ]]; then
+  echo "[run] the demo school: open /school-demo on this server to try it as any teacher, pupil or parent"
+fi
 # TURN, for pupils behind school networks that let no UDP out: unless an
 # external TURN is configured (TURN_URLS and TURN_SECRET), start Debian's
 # coturn on this host with time-limited credentials (TURN REST,

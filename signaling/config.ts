@@ -31,6 +31,8 @@ export interface Config {
   /** Cameras forwarded to each receiver (the last N active speakers') unless a room sets its own; 0: all. */
   lastN: number;
   demoRoomId: string | null;
+  /** Load the demo school when no directory exists, and let anyone try it as its people (/school-demo). */
+  demoSchool: boolean;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
   /** Shared Redis of a multi-host deployment; null on a single host. */
@@ -179,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
     lastN: int(env, 'LAST_N', 25, 0, 100),
     demoRoomId: env.DEMO_ROOM || null,
+    demoSchool: env.DEMO_SCHOOL === '1' || env.DEMO_SCHOOL === 'true',
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     redisUrl: env.REDIS_URL || null,
     hostId: env.HOST_ID || `${hostname()}-${port}`,

@@ -5,10 +5,13 @@
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
+import { UserTokens } from '../messaging/userTokens.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
+import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { AdminAuth } from './adminAuth.js';
 import { CallStateKeeper } from './call/callStateKeeper.js';
 import { createCallFeature } from './call/feature.js';
@@ -22,7 +25,11 @@ import type { Room } from './domain/room.js';
 import { RoomRegistry } from './domain/roomRegistry.js';
 import { registerJoinRoutes } from './http/joinRoutes.js';
 import { JoinTokens } from './http/joinTokens.js';
-import { type BroadcastScheduler, registerMeetingRoutes } from './http/meetingRoutes.js';
+import {
+  type BroadcastScheduler,
+  type MeetingAudience,
+  registerMeetingRoutes,
+} from './http/meetingRoutes.js';
 import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
 import { registerRoomRoutes } from './http/roomRoutes.js';
 import { HttpRouter } from './http/router.js';
@@ -108,6 +115,12 @@ export async function startServer(
     joinTokens,
     out: ws,
     maxFrameBytes: config.maxFrameBytes,
+    speech: {
+      usable: () => subtitles.service.usable,
+      text: async (path) =>
+        (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
+    },
+    publicUrl: config.publicUrl,
     log,
   });
   // The public URL has its real port once the server listens (tests listen on port 0).
@@ -143,12 +156,22 @@ export async function startServer(
     registry: metrics.registry,
     log,
   });
+  const directory = createDirectoryFeature({
+    messenger: messaging.messenger,
+    metricsRegistry: metrics.registry,
+    admit: async (room, peer) => {
+      await call.membership.admit(room, peer);
+    },
+    demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
+    log,
+  });
   const features = [
     call.feature,
     controls,
     viewing,
     subtitles.feature,
     messaging.feature,
+    directory.feature,
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
@@ -169,6 +192,7 @@ export async function startServer(
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
+  if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
   registerHttp(
     app,
     core,
@@ -178,6 +202,7 @@ export async function startServer(
     joinTokens,
     messaging,
     recorder.scheduleBroadcast,
+    directory.meetings,
   );
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
@@ -336,6 +361,7 @@ function registerHttp(
   joinTokens: JoinTokens,
   messaging: MessagingFeature,
   scheduleBroadcast: BroadcastScheduler,
+  meetingAudience: MeetingAudience,
 ): void {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
@@ -354,7 +380,15 @@ function registerHttp(
     deleteRoom,
     listHosts: () => cluster.listHosts(),
   });
-  registerMeetingRoutes(router, { registry, meetings, publicUrl, log, deleteRoom, scheduleBroadcast });
+  registerMeetingRoutes(router, {
+    registry,
+    meetings,
+    publicUrl,
+    log,
+    deleteRoom,
+    scheduleBroadcast,
+    audience: meetingAudience,
+  });
   registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {

@@ -116,6 +116,15 @@ export class ChatStore {
     return { chat: parseChat(hash ?? {}), member: parseMember(member) };
   }
 
+  /** One field of a chat's hash that parseChat does not read (e.g. `behalf`). */
+  async field(chatId: string, name: string): Promise<string | null> {
+    return this.redis.hget(keys.chat(chatId), name);
+  }
+
+  async setField(chatId: string, name: string, value: string): Promise<void> {
+    await this.redis.hset(keys.chat(chatId), name, value);
+  }
+
   async chat(chatId: string): Promise<StoredChat | null> {
     return parseChat(await this.redis.hgetall(keys.chat(chatId)));
   }

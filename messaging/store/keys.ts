@@ -37,6 +37,12 @@ export const keys = {
   userChats: (u: string) => `${P}:user:${u}:chats`,
   /** Hash: an uploaded file's record. */
   file: (id: string) => `${P}:file:${id}`,
+  /** Set: a school's listed channels. */
+  schoolChannels: (s: string) => `${P}:school:${s}:channels`,
+  /** String: an invitation link's JSON {chat, school, by}. */
+  invite: (code: string) => `${P}:invite:${code}`,
+  /** Set: a chat's live invitation codes. */
+  chatInvites: (c: string) => `${P}:chat:{${c}}:inv`,
   /** Set: chats a file was posted in (downloads are for their members). */
   fileChats: (id: string) => `${P}:file:${id}:chats`,
   /** Set: "chat\nseq" of the messages holding a file; when the last goes, so does the file. */

@@ -15,10 +15,26 @@ import { HttpError, readJson, sendJson } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
 import { optionalInt, optionalString, parseSettings } from './validate.js';
 
+/**
+ * Who a meeting is for, when the request names one (the directory: a class or
+ * its parents). `resolve` checks the body's field before anything is created
+ * (HttpError to refuse; null when absent); `announce` runs once the meeting
+ * exists (posts the invitation, lets those people skip the waiting room).
+ */
+export interface MeetingAudience {
+  resolve(body: Record<string, unknown>): Promise<unknown | null>;
+  announce(
+    target: unknown,
+    meeting: Meeting,
+    room: Room,
+    invitation: string,
+  ): Promise<Record<string, unknown>>;
+}
 /** Makes the public broadcast link of a meeting scheduled as a broadcast (the recorder feature). */
 export type BroadcastScheduler = (roomId: string, title: string) => { url: string };
 
 export interface MeetingRoutesDeps {
+  audience?: MeetingAudience | null;
   registry: RoomRegistry;
   meetings: MeetingBook;
   publicUrl: string;
@@ -86,13 +102,16 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
       throw new HttpError(400, 'the meeting would be over already');
     }
+    const target = (await deps.audience?.resolve(body)) ?? null;
     const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
     const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
     // Viewers without an account watch at this link; it goes live when the host joins.
     if (body.broadcast === true) meeting.broadcastUrl = deps.scheduleBroadcast(room.id, title).url;
     await meetings.add(meeting);
     log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
-    sendJson(reply, 201, meetingJson(meeting));
+    const json = meetingJson(meeting);
+    const announced = target ? await deps.audience!.announce(target, meeting, room, json.invitation) : {};
+    sendJson(reply, 201, { ...json, ...announced });
   });
 
   router.route('get', '/api/meetings', 'list_meetings', admin, (reply) => {

@@ -24,7 +24,10 @@ if ARGV[2] ~= '' then
     return redis.error_reply('GUESTS_MAY_NOT_WRITE')
   end
   if fields[1] == 'comments' and s.comments == 'off' and not admin then return redis.error_reply('COMMENTS_OFF') end
-  if (s.write == 'admins' and not admin) or (s.write == 'creator' and role ~= 'creator') then
+  if s.archived then return redis.error_reply('READ_ONLY') end
+  -- A channel with comments on takes replies from its subscribers.
+  local comment = fields[1] == 'channel' and s.comments == 'on' and cjson.decode(ARGV[1]).reply ~= nil
+  if not comment and ((s.write == 'admins' and not admin) or (s.write == 'creator' and role ~= 'creator')) then
     return redis.error_reply('READ_ONLY')
   end
 end

@@ -36,11 +36,19 @@ export function systemText(m: Msg): string {
   }
 }
 
+/** A voice message in a list: what it is, and its text when there is one. */
+export function voicePreview(m: Msg): string {
+  const what =
+    m.voice === cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO ? t('school.videoMessage') : t('school.voiceMessage');
+  return m.transcript ? `${what}: ${m.transcript}` : what;
+}
+
 export function preview(m: Msg | null | undefined): string {
   if (!m) return '';
   if (m.deleted) return t('chat.deleted');
   if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) return systemText(m);
   if (m.poll) return m.poll.question ?? '';
+  if (m.voice) return voicePreview(m);
   return m.text || (m.attachments?.[0]?.name ?? '');
 }
 

@@ -23,6 +23,9 @@ import {
 import { ChatInfo } from './ChatInfo.js';
 import { NewChat } from './NewChat.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+import { Organise } from './organise.js';
+import { ChannelSearch, ChatExtras, FolderTabs, PinMark, notice, organisedChats } from './schoolParts.js';
+import { VoiceNote, VoiceRecorder } from './voiceParts.js';
 
 function chatTitle(c: cpb.IChat): string {
   return c.kind === cpb.ChatKind.CHAT_KIND_DIRECT ? (c.peer?.displayName ?? '') : (c.title ?? '');
@@ -32,8 +35,9 @@ function ChatList({ store }: { store: MessengerStore }) {
   const selected = store.selected.value;
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
+      <FolderTabs />
       <ul>
-        {store.sortedChats().map((c) => (
+        {organisedChats(store).map((c) => (
           <li key={c.chatId}>
             <button
               type="button"
@@ -41,7 +45,10 @@ function ChatList({ store }: { store: MessengerStore }) {
               data-chat={c.chatId}
               onClick={() => void store.open(c.chatId ?? '')}
             >
-              <span class="chat-item-title">{chatTitle(c)}</span>
+              <span class="chat-item-title">
+                <PinMark chatId={c.chatId} />
+                {chatTitle(c)}
+              </span>
               <span class="chat-item-last">{preview(c.lastMessage)}</span>
               {(c.unread ?? 0) > 0 && (
                 <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
@@ -52,6 +59,8 @@ function ChatList({ store }: { store: MessengerStore }) {
           </li>
         ))}
       </ul>
+      <ChannelSearch store={store} />
+      <Organise store={store} />
     </nav>
   );
 }
@@ -161,7 +170,11 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
         <>
           {m.text && <p class="msg-text">{m.text}</p>}
           {m.poll && <Poll store={store} m={m} />}
-          {(m.attachments ?? []).length > 0 && <Attachments store={store} m={m} />}
+          {m.voice ? (
+            <VoiceNote store={store} m={m} />
+          ) : (
+            (m.attachments ?? []).length > 0 && <Attachments store={store} m={m} />
+          )}
           {m.call && (
             <button
               type="button"
@@ -459,6 +472,7 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
             if (f) upload(f);
           }}
         />
+        <VoiceRecorder store={store} chatId={chatId} />
         <button
           type="button"
           class={`ghost${pollMode ? ' active' : ''}`}
@@ -498,9 +512,16 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-run on these changes on purpose
   useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [list.length, chatId]);
   if (!c) return null;
+  // A channel with comments on takes its subscribers' replies to posts.
+  const commenting =
+    c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL &&
+    c.settings?.comments === cpb.CommentsMode.COMMENTS_MODE_ON &&
+    !!store.replyTo.value;
   const readOnly =
-    c.settings?.whoMayWrite === cpb.Permission.PERMISSION_ADMINS &&
-    c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER;
+    (c.settings?.whoMayWrite === cpb.Permission.PERMISSION_ADMINS &&
+      c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER &&
+      !commenting) ||
+    !!c.settings?.archived;
   return (
     <section class="chat-view" aria-label={chatTitle(c)}>
       <header class="chat-head">
@@ -525,9 +546,14 @@ function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) 
           }}
         >
           <Users aria-hidden="true" />
-          <small>{t('chat.members', { count: c.memberCount ?? 0 })}</small>
+          <small>
+            {c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL
+              ? t('school.subscribers', { count: c.memberCount ?? 0 })
+              : t('chat.members', { count: c.memberCount ?? 0 })}
+          </small>
         </button>
       </header>
+      <ChatExtras store={store} chat={c} />
       <ol class="messages">
         {more && list.length > 0 && (list[0]?.seq ?? 0) > 1 && (
           <li class="older">
@@ -579,6 +605,7 @@ export function Messenger({ store }: { store: MessengerStore }) {
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
+      {notice.value && <output class="notice">{notice.value}</output>}
       <div class="messenger-body">
         <ChatList store={store} />
         <Side store={store} />

@@ -40,6 +40,12 @@ const CHAT_ERROR_KEYS: Record<cpb.ChatErrorCode, Key> = {
   [C.CHAT_ERROR_USER_NOT_FOUND]: 'chatError.26',
   [C.CHAT_ERROR_FILE_NOT_FOUND]: 'chatError.27',
   [C.CHAT_ERROR_COMMENTS_OFF]: 'chatError.28',
+  [C.CHAT_ERROR_ROLE_NOT_ALLOWED]: 'chatError.29',
+  [C.CHAT_ERROR_PUPIL_PROTECTED]: 'chatError.30',
+  [C.CHAT_ERROR_OUTSIDE_AUDIENCE]: 'chatError.31',
+  [C.CHAT_ERROR_INVITE_NOT_FOUND]: 'chatError.32',
+  [C.CHAT_ERROR_BAD_SCHEDULE]: 'chatError.33',
+  [C.CHAT_ERROR_NO_JOIN_REQUEST]: 'chatError.34',
 };
 
 /** A sentence for any failure of a messenger request. */

@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { lang, t } from '../i18n/index.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
+import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
 import { FormPage } from '../ui/FormPage.js';
 
 const TOKEN_KEY = 'chat-token';
@@ -37,6 +38,7 @@ if (root && !userToken) {
     .connect()
     .then(() => {
       if (wanted && store.chats.value.has(wanted)) void store.open(wanted);
+      return Promise.all([loadPrefs(store), followInvite(store)]);
     })
     .catch(() => {
       store.error.value = t('common.networkError');

@@ -1,0 +1,142 @@
+// One import of a school's structure: compare with what is stored, report
+// what would change (a dry run stops there), then update people's profiles,
+// the directory's chats and the stored structure. Importing the same file
+// again reads but writes nothing.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../common/log.js';
+import type { ChatService } from '../messaging/chats.js';
+import type { StoredUser } from '../messaging/records.js';
+import { type ChatStore, nameKey } from '../messaging/store/chatStore.js';
+import { keys } from '../messaging/store/keys.js';
+import { planChats } from './chatPlan.js';
+import { type ChatSyncReport, syncChats } from './chatSync.js';
+import { type DirectoryDiff, diffDirectories, isEmptyDiff } from './diff.js';
+import { type Directory, placements } from './model.js';
+import { DirectoryFileError } from './parse.js';
+import type { DirectoryStore } from './store.js';
+
+export interface ImportReport {
+  school: string;
+  dryRun: boolean;
+  /** Whether anything changed (or would, in a dry run). */
+  changed: boolean;
+  people: { teachers: number; pupils: number; parents: number };
+  classes: number;
+  diff: DirectoryDiff;
+  chats: ChatSyncReport;
+  ms: number;
+}
+
+export class ImportBusyError extends Error {}
+
+export interface ImporterDeps {
+  store: DirectoryStore;
+  chats: ChatService;
+  chatStore: ChatStore;
+  log?: Logger;
+}
+
+/** Every person of the directory as the messenger's profile. */
+export function usersOf(d: Directory): Map<string, StoredUser> {
+  const roles = placements(d);
+  const out = new Map<string, StoredUser>();
+  for (const p of [...d.teachers, ...d.pupils, ...d.parents]) {
+    out.set(p.id, { id: p.id, name: p.name, sort: p.sort, role: roles.get(p.id)!.role, school: d.school.id });
+  }
+  return out;
+}
+
+export class DirectoryImporter {
+  constructor(private readonly deps: ImporterDeps) {}
+
+  async import(d: Directory, opts: { dryRun: boolean }): Promise<ImportReport> {
+    const started = performance.now();
+    const { store } = this.deps;
+    const school = d.school.id;
+    const owner = randomUUID();
+    if (!opts.dryRun && !(await store.lock(school, owner))) {
+      throw new ImportBusyError(`another import of ${school} is running`);
+    }
+    try {
+      const before = await store.load(school);
+      const diff = diffDirectories(before, d);
+      const users = usersOf(d);
+      await this.refuseOtherSchools(
+        school,
+        diff.added.map((p) => p.id),
+      );
+      const apply = !opts.dryRun;
+      if (apply) await this.saveProfiles(users, diff);
+      const chats = await syncChats(this.deps, school, planChats(d), users, apply);
+      const schoolRenamed = before?.school.name !== d.school.name;
+      const chatsChanged = Object.values(chats).some((n) => n > 0);
+      const changed = !isEmptyDiff(diff, schoolRenamed) || chatsChanged;
+      if (apply && (changed || !before)) {
+        await store.save(
+          d,
+          placements(d),
+          diff.removed.map((p) => p.id),
+        );
+      }
+      const report: ImportReport = {
+        school,
+        dryRun: opts.dryRun,
+        changed,
+        people: { teachers: d.teachers.length, pupils: d.pupils.length, parents: d.parents.length },
+        classes: d.classes.length,
+        diff,
+        chats,
+        ms: Math.round(performance.now() - started),
+      };
+      this.deps.log?.info(
+        {
+          school,
+          dryRun: opts.dryRun,
+          added: diff.added.length,
+          removed: diff.removed.length,
+          moved: diff.moved.length,
+          chats,
+        },
+        'directory import',
+      );
+      return report;
+    } finally {
+      if (!opts.dryRun) await store.unlock(school, owner);
+    }
+  }
+
+  /** A person id another school's directory already has would merge two people. */
+  private async refuseOtherSchools(school: string, ids: string[]): Promise<void> {
+    const existing = await this.deps.chatStore.users(ids);
+    const clashes = [...existing.values()].filter((u) => u.school && u.school !== school);
+    if (clashes.length) {
+      throw new DirectoryFileError(
+        clashes.slice(0, 20).map((u) => `person ${u.id} already belongs to school ${u.school}`),
+      );
+    }
+  }
+
+  /** New and changed people's profiles; a new name also moves them in each chat's list by surname. */
+  private async saveProfiles(users: Map<string, StoredUser>, diff: DirectoryDiff): Promise<void> {
+    const { chatStore } = this.deps;
+    const renamed = diff.changed.filter((c) => c.what?.includes('name')).map((c) => c.id);
+    const old = await chatStore.users(renamed);
+    const redis = this.deps.store.redis;
+    await Promise.all(
+      renamed.map(async (id) => {
+        const before = old.get(id);
+        const after = users.get(id)!;
+        if (!before || nameKey(before) === nameKey(after)) return;
+        const chatIds = await redis.smembers(keys.userChats(id));
+        const multi = redis.multi();
+        for (const c of chatIds) {
+          multi.zrem(keys.names(c), nameKey(before));
+          multi.zadd(keys.names(c), 0, nameKey(after));
+        }
+        await multi.exec();
+      }),
+    );
+    const touched = [...diff.added, ...diff.changed].map((p) => users.get(p.id)!);
+    await Promise.all(touched.map((u) => chatStore.saveUser(u)));
+  }
+}

@@ -1,0 +1,175 @@
+// One's own organisation of the messenger, kept per person in Redis: folders
+// of chats, pinned chats, quiet hours (the clients stay silent then; a
+// teacher's evening stays theirs) and "Saved messages", a chat with oneself.
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { isValidTimeZone } from '../signaling/domain/meetings.js';
+import type { ChatService } from './chats.js';
+import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
+import type { Caller } from './permissions.js';
+import { DEFAULT_SETTINGS } from './records.js';
+import type { ChatStore } from './store/chatStore.js';
+import { keys } from './store/keys.js';
+import * as check from './validate.js';
+
+import cpb = schoolcall.chat.v1;
+
+const FOLDERS_MAX = 20;
+const FOLDER_CHATS_MAX = 500;
+const PINNED_MAX = 10;
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+const prefsKey = (userId: string) => `${keys.user(userId)}:prefs`;
+
+interface StoredPrefs {
+  folders: { id: string; name: string; chats: string[] }[];
+  pinned: string[];
+  quiet: { from: string; to: string; tz: string } | null;
+  saved: string;
+}
+
+const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '' };
+
+export function savedChatId(userId: string): string {
+  return `s.${createHash('sha256').update(userId).digest('base64url').slice(0, 24)}`;
+}
+
+/** Minutes since midnight in a time zone. */
+function minutesIn(tz: string, now: number): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(new Date(now))
+    .split(':')
+    .map(Number);
+  return (parts[0] ?? 0) * 60 + (parts[1] ?? 0);
+}
+
+const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Whether `now` falls within daily quiet hours (which may pass midnight). */
+export function isQuiet(quiet: StoredPrefs['quiet'], now = Date.now()): boolean {
+  if (!quiet) return false;
+  const m = minutesIn(quiet.tz, now);
+  const from = toMinutes(quiet.from);
+  const to = toMinutes(quiet.to);
+  return from <= to ? m >= from && m < to : m >= from || m < to;
+}
+
+export class PrefsService {
+  constructor(
+    private readonly redis: Redis,
+    private readonly chats: ChatService,
+    private readonly chatStore: ChatStore,
+  ) {}
+
+  private async load(userId: string): Promise<StoredPrefs> {
+    const json = await this.redis.get(prefsKey(userId));
+    return json ? { ...EMPTY, ...(JSON.parse(json) as Partial<StoredPrefs>) } : { ...EMPTY };
+  }
+
+  private async save(userId: string, prefs: StoredPrefs): Promise<cpb.IPrefs> {
+    await this.redis.set(prefsKey(userId), JSON.stringify(prefs));
+    return this.toWire(prefs);
+  }
+
+  private toWire(p: StoredPrefs): cpb.IPrefs {
+    return {
+      folders: p.folders.map((f) => ({ id: f.id, name: f.name, chatIds: f.chats })),
+      pinnedChats: p.pinned,
+      quietHours: p.quiet ? { from: p.quiet.from, to: p.quiet.to, timeZone: p.quiet.tz } : null,
+      quietNow: isQuiet(p.quiet),
+      savedChatId: p.saved,
+    };
+  }
+
+  async get(caller: Caller): Promise<cpb.IPrefs> {
+    return this.toWire(await this.load(caller.user.id));
+  }
+
+  /** The caller's chats among these ids, refusing any other. */
+  private async ownChats(caller: Caller, ids: string[]): Promise<string[]> {
+    const mine = new Set(await this.chatStore.userChatIds(caller.user.id));
+    for (const id of ids) if (!mine.has(check.chatId(id))) throw invalid(`chat ${id} is not one of yours`);
+    return [...new Set(ids)];
+  }
+
+  async setFolders(caller: Caller, req: cpb.ISetFoldersRequest): Promise<cpb.IPrefs> {
+    const list = req.folders ?? [];
+    if (list.length > FOLDERS_MAX) throw invalid(`at most ${FOLDERS_MAX} folders`);
+    const folders = [];
+    for (const [i, f] of list.entries()) {
+      const name = check.shortText(f.name, 'name', 64, true);
+      const ids = f.chatIds ?? [];
+      if (ids.length > FOLDER_CHATS_MAX) throw invalid(`a folder holds at most ${FOLDER_CHATS_MAX} chats`);
+      const id = f.id && /^[A-Za-z0-9_-]{1,32}$/.test(f.id) ? f.id : `f${i + 1}`;
+      folders.push({ id, name, chats: await this.ownChats(caller, ids) });
+    }
+    const prefs = await this.load(caller.user.id);
+    return this.save(caller.user.id, { ...prefs, folders });
+  }
+
+  async pin(caller: Caller, req: cpb.IPinChatRequest): Promise<cpb.IPrefs> {
+    const [chatId] = await this.ownChats(caller, [req.chatId ?? '']);
+    const prefs = await this.load(caller.user.id);
+    const rest = prefs.pinned.filter((id) => id !== chatId);
+    if (req.pinned && rest.length >= PINNED_MAX) throw invalid(`at most ${PINNED_MAX} pinned chats`);
+    return this.save(caller.user.id, { ...prefs, pinned: req.pinned ? [chatId!, ...rest] : rest });
+  }
+
+  async setQuietHours(caller: Caller, req: cpb.ISetQuietHoursRequest): Promise<cpb.IPrefs> {
+    if (caller.guest) throw forbidden('guests have no settings');
+    const q = req.quietHours;
+    let quiet: StoredPrefs['quiet'] = null;
+    if (q?.from || q?.to) {
+      const tz = q.timeZone || 'Europe/Moscow';
+      if (!TIME.test(q.from ?? '') || !TIME.test(q.to ?? '') || q.from === q.to) {
+        throw invalid('quiet hours are two different times like "21:00" and "08:00"');
+      }
+      if (!isValidTimeZone(tz)) throw invalid('time_zone must be an IANA zone like Europe/Moscow');
+      quiet = { from: q.from!, to: q.to!, tz };
+    }
+    const prefs = await this.load(caller.user.id);
+    return this.save(caller.user.id, { ...prefs, quiet });
+  }
+
+  /** Whether someone the caller shares a chat with is in their quiet hours (others: not found). */
+  async quietOf(caller: Caller, req: cpb.IGetQuietRequest): Promise<cpb.IQuietState> {
+    const userId = check.userId(req.userId);
+    const [mine, theirs] = await Promise.all([
+      this.chatStore.userChatIds(caller.user.id),
+      this.chatStore.userChatIds(userId),
+    ]);
+    const shared = new Set(mine);
+    if (!theirs.some((id) => shared.has(id))) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, 'no such person among your chats');
+    }
+    const { quiet } = await this.load(userId);
+    if (!quiet || !isQuiet(quiet)) return { quietNow: false };
+    return { quietNow: true, until: quiet.to, timeZone: quiet.tz };
+  }
+
+  /** The caller's chat with themselves, made on first use. */
+  async savedMessages(caller: Caller): Promise<cpb.IChat> {
+    if (caller.guest) throw forbidden('guests have no saved messages');
+    const id = savedChatId(caller.user.id);
+    await this.chatStore.create(
+      {
+        id,
+        kind: 'group',
+        title: 'Избранное',
+        about: '',
+        createdBy: caller.user.id,
+        settings: { ...DEFAULT_SETTINGS, invite: 'creator', editInfo: 'creator', appoint: 'creator' },
+      },
+      [{ user: caller.user, role: 'creator', source: 'creator' }],
+    );
+    const prefs = await this.load(caller.user.id);
+    if (prefs.saved !== id) await this.save(caller.user.id, { ...prefs, saved: id });
+    return this.chats.summaryFor(id, caller.user.id);
+  }
+}

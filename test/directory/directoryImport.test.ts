@@ -1,0 +1,245 @@
+// Directory imports against a real Redis: the first import builds the chats,
+// the same file again changes nothing (not one write), a changed file adds,
+// moves and removes people, a dry run reports without writing, and people
+// who joined a chat by themselves are never taken out by the directory.
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openImporter } from '../../directory/cli.js';
+import type { DirectoryImporter } from '../../directory/importer.js';
+import type { Directory } from '../../directory/model.js';
+import { type DirectoryFileError, parseCsv, parseJson, parseSchoolFile } from '../../directory/parse.js';
+import { sampleSchool } from '../../directory/sampleSchool.js';
+import type { DirectoryStore } from '../../directory/store.js';
+import { ChatStore } from '../../messaging/store/chatStore.js';
+import { type TestRedis, startRedis } from '../helpers/redis.js';
+
+let redis: TestRedis;
+let r: Redis;
+let importer: DirectoryImporter;
+let store: DirectoryStore;
+let chatStore: ChatStore;
+
+const school = () =>
+  sampleSchool({
+    schoolId: 'sch',
+    schoolName: 'Школа № 7',
+    grades: 2,
+    lettersPerGrade: 2,
+    pupilsPerClass: 3,
+    parentsPerPupil: 1,
+  });
+
+/** Commands Redis ran that change data (from INFO commandstats). */
+async function writeCount(): Promise<number> {
+  const info = await r.info('commandstats');
+  const reads = new Set([
+    'get',
+    'hget',
+    'hgetall',
+    'hmget',
+    'smembers',
+    'sismember',
+    'info',
+    'zrange',
+    'exists',
+  ]);
+  let n = 0;
+  for (const m of info.matchAll(/cmdstat_(\w+):calls=(\d+)/g)) if (!reads.has(m[1]!)) n += Number(m[2]);
+  return n;
+}
+
+async function chatOf(slot: string): Promise<string> {
+  const id = (await store.slots('sch')).get(slot);
+  if (!id) throw new Error(`no chat for ${slot}`);
+  return id;
+}
+
+async function membersOf(slot: string) {
+  return chatStore.allMembers(await chatOf(slot));
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  r = new Redis(redis.url, { enableAutoPipelining: true });
+  ({ importer, store } = openImporter(r));
+  chatStore = new ChatStore(r);
+});
+afterAll(async () => {
+  r.disconnect();
+  await redis.stop();
+});
+
+describe('directory import', () => {
+  it('builds class, parents, teachers and subject chats with the right admins', async () => {
+    const d = school();
+    const report = await importer.import(d, { dryRun: false });
+    expect(report.changed).toBe(true);
+    expect(report.diff.added).toHaveLength(4 + 12 + 12);
+    // 4 classes x (class + parents) + teachers' room + 8 subject chats.
+    expect(report.chats.created).toBe(4 * 2 + 1 + 8);
+    const cls = await membersOf('class:5a');
+    const pupils5a = d.pupils.filter((p) => p.classId === '5a').map((p) => p.id);
+    expect([...cls.keys()].sort()).toEqual([...pupils5a, d.classes[0]!.teacher].sort());
+    expect(cls.get(d.classes[0]!.teacher)!.role).toBe('admin');
+    expect(cls.get(pupils5a[0]!)!).toMatchObject({ role: 'member', source: 'directory' });
+    const parents = await membersOf('parents:5a');
+    const parents5a = d.parents.filter((p) => pupils5a.includes(p.children[0]!)).map((p) => p.id);
+    expect([...parents.keys()].sort()).toEqual([...parents5a, d.classes[0]!.teacher].sort());
+    const room = await membersOf('teachers');
+    expect([...room.values()].every((m) => m.role === 'admin')).toBe(true);
+    expect(room.size).toBe(4);
+    const users = await chatStore.users([pupils5a[0]!]);
+    expect(users.get(pupils5a[0]!)).toMatchObject({ role: 'student', school: 'sch' });
+  });
+
+  it('the same file again changes nothing: no write reaches Redis', async () => {
+    const before = await writeCount();
+    const report = await importer.import(school(), { dryRun: false });
+    expect(report.changed).toBe(false);
+    expect(report.chats).toEqual({
+      created: 0,
+      renamed: 0,
+      membersAdded: 0,
+      membersRemoved: 0,
+      rolesChanged: 0,
+      retired: 0,
+    });
+    // The import lock (SET NX, DEL) is all it writes.
+    expect((await writeCount()) - before).toBeLessThanOrEqual(2);
+  });
+
+  it('a dry run of a changed file reports the change and writes nothing', async () => {
+    const d = school();
+    d.pupils.find((p) => p.id === 'sch-p1')!.classId = '5b';
+    const snapshot = await store.load('sch');
+    const before = await writeCount();
+    const report = await importer.import(d, { dryRun: true });
+    expect(report.dryRun).toBe(true);
+    expect(report.diff.moved).toEqual([expect.objectContaining({ id: 'sch-p1', from: '5a', to: '5b' })]);
+    expect(report.chats.membersAdded).toBeGreaterThan(0);
+    expect(await writeCount()).toBe(before);
+    expect(await store.load('sch')).toEqual(snapshot);
+    expect((await membersOf('class:5a')).has('sch-p1')).toBe(true);
+  });
+
+  it('a moved pupil leaves the old class chats and joins the new ones; a self-joined member stays', async () => {
+    const d = school();
+    // sch-p2 also joined 5b's class chat on their own (say by an invitation link).
+    const chat5b = await chatOf('class:5b');
+    const p2 = (await chatStore.users(['sch-p2'])).get('sch-p2')!;
+    await chatStore.addMembers(chat5b, [{ user: p2, role: 'member', source: 'self' }], 1, 0);
+    d.pupils.find((p) => p.id === 'sch-p1')!.classId = '5b';
+    d.pupils.find((p) => p.id === 'sch-p2')!.classId = '6a';
+    const report = await importer.import(d, { dryRun: false });
+    expect(report.diff.moved.map((m) => m.id).sort()).toEqual(['sch-p1', 'sch-p2']);
+    const in5a = await membersOf('class:5a');
+    const in5b = await membersOf('class:5b');
+    const in6a = await membersOf('class:6a');
+    expect(in5a.has('sch-p1')).toBe(false);
+    expect(in5b.get('sch-p1')).toMatchObject({ source: 'directory' });
+    expect(in6a.has('sch-p2')).toBe(true);
+    // Joined 5b by themselves: still there although the directory has them in 6a.
+    expect(in5b.get('sch-p2')).toMatchObject({ source: 'self' });
+    // Subject chats follow: 5a's maths lesson no longer has sch-p1.
+    const subjects = [...(await store.slots('sch')).keys()].filter(
+      (s) => s.startsWith('subject:') && s.includes(':5a:'),
+    );
+    for (const s of subjects) expect((await membersOf(s)).has('sch-p1')).toBe(false);
+    // The parent of sch-p1 moved along to 5b's parents' chat.
+    const parent = d.parents.find((p) => p.children.includes('sch-p1'))!;
+    expect((await membersOf('parents:5a')).has(parent.id)).toBe(false);
+    expect((await membersOf('parents:5b')).has(parent.id)).toBe(true);
+    expect(await chatStore.userChatIds('sch-p1')).not.toContain(await chatOf('class:5a'));
+  });
+
+  it('removes and adds people, renames, and re-importing that file is again a no-op', async () => {
+    const d = school();
+    d.pupils.find((p) => p.id === 'sch-p1')!.classId = '5b';
+    d.pupils.find((p) => p.id === 'sch-p2')!.classId = '6a';
+    d.pupils = d.pupils.filter((p) => p.id !== 'sch-p3');
+    d.parents = d.parents.filter((p) => !p.children.includes('sch-p3'));
+    d.pupils.push({ id: 'sch-new', name: 'Ева Новикова', sort: 'Новикова Ева', classId: '5a', groups: [] });
+    d.classes[0]!.name = '5А (профильный)';
+    const report = await importer.import(d, { dryRun: false });
+    expect(report.diff.added.map((p) => p.id)).toEqual(['sch-new']);
+    expect(report.diff.removed.map((p) => p.id).sort()).toEqual(['sch-p3', 'sch-r3-1']);
+    expect(report.diff.classes.renamed).toEqual(['5a']);
+    const in5a = await membersOf('class:5a');
+    expect(in5a.has('sch-p3')).toBe(false);
+    expect(in5a.get('sch-new')).toMatchObject({ source: 'directory' });
+    expect((await chatStore.chat(await chatOf('class:5a')))!.title).toBe('5А (профильный)');
+    const again = await importer.import(d, { dryRun: false });
+    expect(again.changed).toBe(false);
+  });
+});
+
+describe('school files', () => {
+  const csv = [
+    'type;id;last_name;first_name;middle_name;name;class;teacher;lessons;groups;children;admin',
+    'school;s2;;;;Гимназия № 2;;;;;;',
+    'class;7a;;;;7А;;t1;;;;',
+    'teacher;t1;Орлова;Нина;Павловна;;;;"Английский язык: 7a/англ-1 | Математика: 7a";;;да',
+    'pupil;p1;Зайцев;Олег;;;7a;;;англ-1;;',
+    'pupil;p2;Титова;Вера;;;7a;;;;;',
+    'parent;m1;Зайцева;Ирина;Олеговна;;;;;;p1;',
+  ].join('\n');
+
+  it('reads CSV (semicolons, Russian names, groups) into the same shape as JSON', () => {
+    const fromCsv = parseSchoolFile(csv);
+    expect(fromCsv.teachers[0]).toMatchObject({
+      name: 'Нина Павловна Орлова',
+      sort: 'Орлова Нина Павловна',
+      admin: true,
+      lessons: [
+        { subject: 'Английский язык', classId: '7a', group: 'англ-1' },
+        { subject: 'Математика', classId: '7a', group: '' },
+      ],
+    });
+    const json: Directory = JSON.parse(JSON.stringify(fromCsv));
+    // What the API gives back imports again as it is.
+    expect(parseJson(JSON.stringify(json))).toEqual(fromCsv);
+  });
+
+  it('reads a Russian spreadsheet: Russian column names and types', () => {
+    const ru = [
+      'Тип;Ид;Фамилия;Имя;Отчество;Название;Класс;Классный руководитель;Предметы;Группы;Дети;Администратор',
+      'школа;s2;;;;Гимназия № 2;;;;;;',
+      'класс;7a;;;;7А;;t1;;;;',
+      'учитель;t1;Орлова;Нина;Павловна;;;;"Английский язык: 7a/англ-1 | Математика: 7a";;;да',
+      'ученик;p1;Зайцев;Олег;;;7a;;;англ-1;;',
+      'ученик;p2;Титова;Вера;;;7a;;;;;',
+      'родитель;m1;Зайцева;Ирина;Олеговна;;;;;;p1;',
+    ].join('\n');
+    expect(parseSchoolFile(ru)).toEqual(parseSchoolFile(csv));
+  });
+
+  it('lists every problem of a bad file with its row', () => {
+    const bad = `${csv}\npupil;p1;Дубль;Пётр;;;9z;;;;;\nparent;m2;Кто;То;;;;;;;nobody;\nkid;x;;;;;;;;;;`;
+    let problems: string[] = [];
+    try {
+      parseCsv(bad.replace('\nkid;x;;;;;;;;;;', ''));
+    } catch (err) {
+      problems = (err as DirectoryFileError).problems;
+    }
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'person p1 is listed twice',
+        'pupil p1: unknown class 9z',
+        'parent m2: child nobody is not among the pupils',
+      ]),
+    );
+    expect(() => parseCsv(bad)).toThrow(/row 10: type must be/);
+  });
+
+  it('refuses a person id that belongs to another school, changing nothing', async () => {
+    const other = parseSchoolFile(csv);
+    other.pupils[0]!.id = 'sch-p5';
+    other.parents[0]!.children = ['sch-p5'];
+    const before = await writeCount();
+    await expect(importer.import(other, { dryRun: false })).rejects.toThrow(
+      /sch-p5 already belongs to school sch/,
+    );
+    expect((await writeCount()) - before).toBeLessThanOrEqual(2);
+    expect(await store.load('s2')).toBeNull();
+  });
+});

@@ -1,0 +1,188 @@
+// One's own organisation from the chat list: Saved messages, a new folder,
+// quiet hours, and for teachers and admins a new channel.
+import { useState } from 'preact/hooks';
+import { t } from '../i18n/index.js';
+import { type MessengerStore, cpb } from './messengerStore.js';
+import { folder, prefs } from './schoolParts.js';
+
+type Panel = 'folder' | 'quiet' | 'channel' | null;
+
+function NewFolder({ store, done }: { store: MessengerStore; done: () => void }) {
+  const [name, setName] = useState('');
+  const [chosen, setChosen] = useState<string[]>([]);
+  const save = async () => {
+    const folders = [...(prefs.value.folders ?? []), { name: name.trim(), chatIds: chosen }];
+    const r = await store.chat.request({ setFolders: { folders } });
+    prefs.value = r.prefs ?? prefs.value;
+    folder.value = r.prefs?.folders?.at(-1)?.id ?? '';
+    done();
+  };
+  return (
+    <form
+      class="organise-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name.trim()) void save();
+      }}
+    >
+      <input
+        id="folder-name"
+        value={name}
+        placeholder={t('school.folderName')}
+        aria-label={t('school.folderName')}
+        onInput={(e) => setName((e.target as HTMLInputElement).value)}
+      />
+      <fieldset>
+        <legend>{t('school.folderChats')}</legend>
+        {store.sortedChats().map((c) => (
+          <label key={c.chatId}>
+            <input
+              type="checkbox"
+              data-pick={c.chatId}
+              onChange={(e) =>
+                setChosen(
+                  (e.target as HTMLInputElement).checked
+                    ? [...chosen, c.chatId ?? '']
+                    : chosen.filter((x) => x !== c.chatId),
+                )
+              }
+            />
+            {c.title || c.peer?.displayName}
+          </label>
+        ))}
+      </fieldset>
+      <button type="submit" class="primary">
+        {t('school.save')}
+      </button>
+    </form>
+  );
+}
+
+function QuietHours({ store, done }: { store: MessengerStore; done: () => void }) {
+  const q = prefs.value.quietHours;
+  const [from, setFrom] = useState(q?.from || '21:00');
+  const [to, setTo] = useState(q?.to || '08:00');
+  const save = async (on: boolean) => {
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const r = await store.chat.request({ setQuietHours: { quietHours: on ? { from, to, timeZone } : {} } });
+    prefs.value = r.prefs ?? prefs.value;
+    done();
+  };
+  return (
+    <form
+      class="organise-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(true);
+      }}
+    >
+      <p>{t('school.quietHint')}</p>
+      <label>
+        {t('school.quietFrom')}
+        <input type="time" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        {t('school.quietTo')}
+        <input type="time" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" class="primary">
+        {t('school.save')}
+      </button>
+      {q && (
+        <button type="button" class="ghost" onClick={() => void save(false)}>
+          {t('school.quietOff')}
+        </button>
+      )}
+    </form>
+  );
+}
+
+function NewChannel({ store, done }: { store: MessengerStore; done: () => void }) {
+  const [title, setTitle] = useState('');
+  const [listed, setListed] = useState(true);
+  const [comments, setComments] = useState(false);
+  const create = async () => {
+    const r = await store.chat.request({ createChannel: { title: title.trim(), listed, comments } });
+    done();
+    if (r.chat?.chatId) {
+      store.chats.value = new Map(store.chats.value).set(r.chat.chatId, r.chat);
+      await store.open(r.chat.chatId);
+    }
+  };
+  return (
+    <form
+      class="organise-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (title.trim()) void create();
+      }}
+    >
+      <input
+        id="channel-title"
+        value={title}
+        placeholder={t('school.channelTitle')}
+        aria-label={t('school.channelTitle')}
+        onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
+      />
+      <label>
+        <input
+          type="checkbox"
+          checked={listed}
+          onChange={(e) => setListed((e.target as HTMLInputElement).checked)}
+        />
+        {t('school.channelListed')}
+      </label>
+      <label>
+        <input
+          type="checkbox"
+          checked={comments}
+          onChange={(e) => setComments((e.target as HTMLInputElement).checked)}
+        />
+        {t('school.channelComments')}
+      </label>
+      <button type="submit" class="primary">
+        {t('school.create')}
+      </button>
+    </form>
+  );
+}
+
+export function Organise({ store }: { store: MessengerStore }) {
+  const [panel, setPanel] = useState<Panel>(null);
+  const role = store.me.value?.role;
+  const staff = role === cpb.UserRole.USER_ROLE_TEACHER || role === cpb.UserRole.USER_ROLE_ADMIN;
+  const saved = async () => {
+    const r = await store.chat.request({ openSavedMessages: {} });
+    const id = r.chat?.chatId ?? '';
+    if (!id) return;
+    store.chats.value = new Map(store.chats.value).set(id, r.chat!);
+    prefs.value = { ...prefs.value, savedChatId: id };
+    folder.value = '';
+    await store.open(id);
+  };
+  const toggle = (p: Panel) => setPanel(panel === p ? null : p);
+  const done = () => setPanel(null);
+  return (
+    <div class="organise">
+      <div class="organise-row">
+        <button type="button" class="ghost" onClick={() => void saved()}>
+          {t('school.saved')}
+        </button>
+        <button type="button" class="ghost" onClick={() => toggle('folder')}>
+          {t('school.newFolder')}
+        </button>
+        <button type="button" class="ghost" onClick={() => toggle('quiet')}>
+          {prefs.value.quietNow ? t('school.quietNow') : t('school.quietHours')}
+        </button>
+        {staff && (
+          <button type="button" class="ghost" onClick={() => toggle('channel')}>
+            {t('school.newChannel')}
+          </button>
+        )}
+      </div>
+      {panel === 'folder' && <NewFolder store={store} done={done} />}
+      {panel === 'quiet' && <QuietHours store={store} done={done} />}
+      {panel === 'channel' && <NewChannel store={store} done={done} />}
+    </div>
+  );
+}
