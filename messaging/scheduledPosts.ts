@@ -120,7 +120,8 @@ export class ScheduledPosts {
 
   /** Sends what is due; each post by the one host whose ZREM took it. */
   async tick(now = Date.now()): Promise<number> {
-    if (this.ticking) return 0;
+    // Nothing is sent while the store is away (or closing); the next tick after it is back sends.
+    if (this.ticking || this.redis.status !== 'ready') return 0;
     this.ticking = true;
     let sent = 0;
     try {
