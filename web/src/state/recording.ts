@@ -94,8 +94,8 @@ export class RecordingStore {
     try {
       return await this.run(action);
     } finally {
+      // No reload here: the recording_state event every change brings reloads the list.
       this.busy.value = false;
-      if (this.watching) void this.load();
     }
   }
 }
