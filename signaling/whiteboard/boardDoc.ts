@@ -2,10 +2,18 @@
 // client passes before it is applied: it decodes, it builds on what the
 // server has (no gaps, which Yjs would keep pending forever), it touches only
 // the top-level maps the sender may change (common/whiteboard/model.ts) with
-// plain JSON values, and the board stays within its element, page and byte
-// limits. An update that fails changes nothing.
+// plain JSON values, every chunk of ink is well formed and belongs to an
+// element on the board (or in the same update), and the board stays within
+// its element, page and byte limits. An update that fails changes nothing.
 import * as Y from 'yjs';
-import { type ElementEntry, type FileEntry, ROOT } from '../../common/whiteboard/model.js';
+import { inkChunkProblem, parseInkKey } from '../../common/whiteboard/ink.js';
+import {
+  type ElementEntry,
+  type FileEntry,
+  INK_MAX_CHUNKS,
+  type InkChunk,
+  ROOT,
+} from '../../common/whiteboard/model.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
 
 export interface DocLimits {
@@ -15,6 +23,9 @@ export interface DocLimits {
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip;
+interface DeleteSet {
+  clients: Map<number, { clock: number; len: number }[]>;
+}
 interface Place {
   root: string;
   key: string | null;
@@ -24,11 +35,19 @@ export function boardFull(message: string): SignalingError {
   return new SignalingError(ErrorCode.ERROR_CODE_WHITEBOARD_FULL, message);
 }
 
+function noRights(root: string): SignalingError {
+  return new SignalingError(
+    ErrorCode.ERROR_CODE_WHITEBOARD_NO_RIGHTS,
+    `you may not change "${root}" on this board`,
+  );
+}
+
 export class BoardDoc {
   readonly doc = new Y.Doc({ gc: true });
   readonly elements = this.doc.getMap<ElementEntry>(ROOT.elements);
   readonly pages = this.doc.getMap<unknown>(ROOT.pages);
   readonly files = this.doc.getMap<FileEntry>(ROOT.files);
+  readonly ink = this.doc.getMap<InkChunk>(ROOT.ink);
   /** Encoded size when last measured, plus what was applied since (an upper bound). */
   private measuredBytes = 0;
   private appliedSince = 0;
@@ -49,34 +68,49 @@ export class BoardDoc {
 
   /** Checks an update from a client and applies it; throws a SignalingError and changes nothing if it fails. */
   applyFromClient(update: Uint8Array, allowedRoots: ReadonlySet<string>): void {
-    let decoded: { structs: Struct[] };
+    let decoded: { structs: Struct[]; ds: DeleteSet };
     try {
-      decoded = Y.decodeUpdate(update) as { structs: Struct[] };
+      decoded = Y.decodeUpdate(update) as { structs: Struct[]; ds: DeleteSet };
     } catch {
       throw invalid('not a Yjs update');
     }
     const { structs } = decoded;
     this.checkContinuity(structs);
+    this.checkDeletions(decoded.ds, allowedRoots);
     const items = structs.filter((s): s is Y.Item => s instanceof Y.Item);
     const places = this.placesOf(items);
     const newElements = new Set<string>();
     const newPages = new Set<string>();
+    const setElements = new Set<string>();
+    const ink: { key: string; values: unknown[] }[] = [];
     for (const [i, item] of items.entries()) {
       const place = places[i];
       if (!place) throw invalid('update changes something that is not part of a board');
-      if (!allowedRoots.has(place.root))
-        throw new SignalingError(
-          ErrorCode.ERROR_CODE_WHITEBOARD_NO_RIGHTS,
-          `you may not change "${place.root}" on this board`,
-        );
+      if (!allowedRoots.has(place.root)) throw noRights(place.root);
       const content = item.content;
       if (!(content instanceof Y.ContentAny) && !(content instanceof Y.ContentDeleted)) {
         throw invalid('board values are plain JSON');
       }
       if (place.key === null) throw invalid('board values live under a key');
       if (content instanceof Y.ContentDeleted) continue;
-      if (place.root === ROOT.elements && !this.elements.has(place.key)) newElements.add(place.key);
+      if (place.root === ROOT.elements) {
+        setElements.add(place.key);
+        if (!this.elements.has(place.key)) newElements.add(place.key);
+      }
       if (place.root === ROOT.pages && !this.pages.has(place.key)) newPages.add(place.key);
+      if (place.root === ROOT.ink) ink.push({ key: place.key, values: content.arr });
+    }
+    for (const { key, values } of ink) {
+      const at = parseInkKey(key);
+      if (!at) throw invalid('ink is keyed <element id>:<chunk number>');
+      if (at.n >= INK_MAX_CHUNKS) throw boardFull(`a stroke has at most ${INK_MAX_CHUNKS} chunks of ink`);
+      if (!this.elements.has(at.elementId) && !setElements.has(at.elementId)) {
+        throw invalid('ink for an element that is not on the board');
+      }
+      for (const value of values) {
+        const problem = inkChunkProblem(value);
+        if (problem) throw invalid(problem);
+      }
     }
     if (this.elements.size + newElements.size > this.limits.maxElements) {
       throw boardFull(`a board holds at most ${this.limits.maxElements} elements`);
@@ -156,6 +190,28 @@ export class BoardDoc {
     for (const [client, clock] of first) {
       if (Y.getState(this.doc.store, client) < clock) {
         throw invalid('update builds on changes the server does not have; sync the board again');
+      }
+    }
+  }
+
+  /** What an update deletes of the server's document must lie in maps the sender may change too. */
+  private checkDeletions(ds: DeleteSet, allowedRoots: ReadonlySet<string>): void {
+    for (const [client, ranges] of ds.clients) {
+      const structs = this.doc.store.clients.get(client);
+      if (!structs) continue; // only the update's own items, checked as items
+      const known = Y.getState(this.doc.store, client);
+      for (const { clock, len } of ranges) {
+        const end = Math.min(clock + len, known);
+        if (clock >= end) continue;
+        for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+          const struct = structs[i]!;
+          if (struct.id.clock >= end) break;
+          if (!(struct instanceof Y.Item) || struct.deleted) continue;
+          const parent = struct.parent;
+          const root =
+            parent instanceof Y.AbstractType && parent._item === null ? Y.findRootTypeKey(parent) : '';
+          if (!allowedRoots.has(root)) throw noRights(root);
+        }
       }
     }
   }

@@ -222,6 +222,12 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
   // For tests and diagnostics, as window.schoolCall is for the call.
   (window as unknown as { schoolBoard: unknown }).schoolBoard = {
     elements: () => sync.doc.getMap('elements').toJSON(),
+    ink: () => sync.doc.getMap('ink').toJSON(),
+    scenePoints: (id: string) => {
+      const el: unknown = api?.getSceneElements().find((e: { id: string }) => e.id === id);
+      const points = (el as { points?: unknown[] } | undefined)?.points;
+      return points ? points.length : -1;
+    },
     sceneCount: () => api?.getSceneElements().length ?? 0,
     page: () => binding?.currentPage ?? '',
     allInView: () => (api ? allInView(api) : false),

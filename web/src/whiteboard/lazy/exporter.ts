@@ -8,7 +8,14 @@ import type { BinaryFileData, BinaryFiles, DataURL } from '@excalidraw/excalidra
 import { jsPDF } from 'jspdf';
 import * as Y from 'yjs';
 import { schoolcall } from '../../../../common/protocol/generated/protocol.js';
-import { type ElementEntry, FIRST_PAGE, type PageEntry, ROOT } from '../../../../common/whiteboard/model.js';
+import { readInk, withInk } from '../../../../common/whiteboard/ink.js';
+import {
+  type ElementEntry,
+  FIRST_PAGE,
+  type InkChunk,
+  type PageEntry,
+  ROOT,
+} from '../../../../common/whiteboard/model.js';
 import { t } from '../../i18n/index.js';
 import type { PageInfo } from '../boardSession.js';
 import type { BoardHandle } from './board.js';
@@ -53,8 +60,9 @@ export function savedContent(board: pb.ISavedWhiteboard): BoardContent {
   }
   const elementsOf = (pageId: string) => {
     const raw: ElementEntry['el'][] = [];
-    for (const entry of doc.getMap<ElementEntry>(ROOT.elements).values())
-      if (entry.page === pageId) raw.push(entry.el);
+    const ink = doc.getMap<InkChunk>(ROOT.ink);
+    for (const [id, entry] of doc.getMap<ElementEntry>(ROOT.elements))
+      if (entry.page === pageId) raw.push(withInk(entry.el, readInk(ink, id)));
     return restoreElements(raw as unknown as ExcalidrawElement[], null, { refreshDimensions: false });
   };
   return { pages, elementsOf, files };
