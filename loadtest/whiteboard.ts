@@ -1,15 +1,18 @@
 // Whiteboard load: a class of 30 drawing at once (the teacher, who opens the
 // board for everyone, and 29 pupils) and 2000 watching, all protocol clients
 // over real WebSockets against the server in its own process with Redis (as
-// run.sh ships it). Each drawer draws strokes as the web client sends them:
-// a freehand element whose points grow, one Yjs update every 120 ms, 8
-// updates a stroke. The watchers receive in child processes. Prints the time
-// from an update's send to its arrival at every watcher (p50/p99 of the last
-// arrival per update, and of all deliveries), bytes per stroke sent and
-// received per watcher, and the CPU of the server and of the load generator;
-// appends them to loadtest/RESULTS.md. Each stroke's bytes reach every
-// watcher: 30 drawing and 2000 watching move about 450 MB/s, which a shared
-// 2-core machine cannot carry between processes (see README).
+// run.sh ships it). Each drawer draws strokes as the web client sends them,
+// with the client's own writer (common/whiteboard/ink.ts): a freehand
+// element whose points grow, one Yjs update every 120 ms, 8 updates a
+// stroke; the first carries the element's base and its first points, each
+// next one only the new points as the next chunk of ink. The watchers
+// receive in child processes; each update is known by its chunk's key
+// (drawer, stroke, chunk), whose send time the drawers tell them. Prints the
+// time from an update's send to its arrival at every watcher (p50/p99 of
+// the last arrival per update, and of all deliveries), bytes per stroke sent
+// and received per watcher, and the CPU of the server and of the load
+// generator; appends them to loadtest/RESULTS.md. Each stroke's bytes reach
+// every watcher (see README, "The whiteboard").
 //
 //   npm run loadtest:whiteboard -- [--drawers 30] [--watchers 2000] [--seconds 20] [--processes 2] [--priority]
 //
@@ -23,7 +26,8 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
-import { ROOT } from '../common/whiteboard/model.js';
+import { type BoardMaps, writeElement } from '../common/whiteboard/ink.js';
+import { type ElementEntry, type InkChunk, ROOT } from '../common/whiteboard/model.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { cpuSeconds, percentile } from './processStats.js';
 import { RESULTS_PATH, appendResult } from './results.js';
@@ -60,15 +64,26 @@ function mint(secret: string, i: number, role: 'host' | 'participant'): Promise<
     .sign(new TextEncoder().encode(secret));
 }
 
+/** Send times of chunks, by stamp ('<drawer>.<stroke>:<chunk>'), for the watchers. */
+type SentLog = (stamp: string, at: number) => void;
+
 /** One person drawing: their own Yjs document, one request in flight at a time as the web client does. */
 class Drawer {
   private readonly doc = new Y.Doc();
+  private readonly maps: BoardMaps = {
+    elements: this.doc.getMap<ElementEntry>(ROOT.elements),
+    ink: this.doc.getMap<InkChunk>(ROOT.ink),
+  };
+  /** Told the send time of every chunk this drawer makes. */
+  onSent: SentLog = () => undefined;
   private nextId = 2;
   private readonly waiting = new Map<number, (m: pb.IResponse) => void>();
   private pending: Uint8Array[] = [];
   private inFlight = false;
   sentBytes = 0;
   refused = 0;
+  /** Updates that went together with another because one was in flight. */
+  merged = 0;
   strokes = 0;
 
   private constructor(
@@ -105,19 +120,26 @@ class Drawer {
     return new Promise((resolve) => this.waiting.set(requestId, resolve));
   }
 
-  /** One step of the current stroke: the element with more points, stamped with its send time. */
+  /**
+   * One step of the current stroke: the element with more points, written as
+   * the web client writes it. Its id, '~WB<drawer>.<stroke>~', makes each
+   * chunk's key ('~WB3.5~:2') findable in the bytes a watcher receives.
+   */
   step(n: number): void {
     const inStroke = n % UPDATES_PER_STROKE;
     if (inStroke === 0) this.strokes++;
-    const id = `d${this.index}-s${this.strokes}`;
+    const id = `~WB${this.index}.${this.strokes}~`;
     const points: [number, number][] = [];
-    for (let i = 0; i < (inStroke + 1) * POINTS_PER_UPDATE; i++) points.push([i * 3.5, Math.sin(i / 4) * 20]);
+    for (let i = 0; i < (inStroke + 1) * POINTS_PER_UPDATE; i++) {
+      // Pointer positions at a zoom that is not 1: fractions of a pixel, as Excalidraw has them.
+      points.push([i * 3.37, Math.sin(i / 4) * 20.3]);
+    }
     const before = Y.encodeStateVector(this.doc);
-    this.doc.getMap(ROOT.elements).set(id, {
-      page: 'p1',
-      el: {
+    this.doc.transact(() =>
+      writeElement(this.maps, 'p1', {
         id,
         type: 'freedraw',
+        index: `a${this.index}`,
         x: 40 + (this.index % 6) * 180,
         y: 40 + Math.floor(this.index / 6) * 120,
         width: points.length * 3.5,
@@ -133,8 +155,8 @@ class Drawer {
         groupIds: [],
         frameId: null,
         roundness: null,
-        seed: 1000 + n,
-        version: inStroke + 1,
+        seed: 1000 + this.strokes,
+        version: points.length,
         versionNonce: n,
         isDeleted: false,
         boundElements: null,
@@ -144,10 +166,10 @@ class Drawer {
         points,
         pressures: [],
         simulatePressure: true,
-        lastCommittedPoint: null,
-        customData: { stamp: `~WB${this.index}.${n}@${now().toFixed(3)}~` },
-      },
-    });
+        lastCommittedPoint: inStroke === UPDATES_PER_STROKE - 1 ? points.at(-1) : null,
+      }),
+    );
+    this.onSent(`${this.index}.${this.strokes}:${inStroke}`, now());
     this.pending.push(Y.encodeStateAsUpdate(this.doc, before));
     void this.flush();
   }
@@ -156,6 +178,7 @@ class Drawer {
     if (this.inFlight || this.pending.length === 0) return;
     this.inFlight = true;
     const update = this.pending.length === 1 ? this.pending[0]! : Y.mergeUpdates(this.pending);
+    this.merged += this.pending.length - 1;
     this.pending = [];
     const r = await this.request({ whiteboardUpdate: { update } });
     if (r.error) this.refused++;
@@ -223,6 +246,12 @@ class Watchers {
     );
   }
 
+  /** Tells every watcher process when chunks were sent (batched: one message per process per call). */
+  tellSent(sent: [string, number][]): void {
+    if (sent.length === 0) return;
+    for (const c of this.children) c.send({ type: 'sent', sent });
+  }
+
   get pids(): number[] {
     return this.children.map((c) => c.pid ?? 0).filter(Boolean);
   }
@@ -286,6 +315,18 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
 
     await watchers.measure();
+    const sentAt = new Map<string, number>();
+    let toTell: [string, number][] = [];
+    const tell = setInterval(() => {
+      watchers?.tellSent(toTell);
+      toTell = [];
+    }, 20);
+    for (const d of drawers) {
+      d.onSent = (stamp, at) => {
+        sentAt.set(stamp, at);
+        toTell.push([stamp, at]);
+      };
+    }
     const cpu0 = cpuSeconds(server.pid);
     const own0 = process.cpuUsage();
     const started = performance.now();
@@ -297,6 +338,8 @@ async function main(): Promise<void> {
       for (const d of drawers) setTimeout(() => d.step(n), (d.index * UPDATE_EVERY_MS) / DRAWERS);
     }
     await new Promise((r) => setTimeout(r, 3000));
+    clearInterval(tell);
+    watchers.tellSent(toTell);
     const wall = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(server.pid) - cpu0;
     const ownUsage = process.cpuUsage(own0);
@@ -322,14 +365,14 @@ async function main(): Promise<void> {
     const updatesSent = drawers.length * ticks;
     const everyone = [...last].filter(([, a]) => a.count === WATCHERS);
     const toEveryone = everyone
-      .map(([stamp, a]) => a.at - Number(stamp.slice(stamp.indexOf('@') + 1)))
+      .map(([stamp, a]) => a.at - (sentAt.get(stamp) ?? Number.NaN))
       .sort((a, b) => a - b);
     const strokes = drawers.reduce((n, d) => n + d.strokes, 0);
     const sent = drawers.reduce((n, d) => n + d.sentBytes, 0);
     const refused = drawers.reduce((n, d) => n + d.refused, 0);
     const lines = [
-      `${DRAWERS} drawing (one update every ${UPDATE_EVERY_MS} ms, ${UPDATES_PER_STROKE} a stroke) and ${WATCHERS} watching for ${SECONDS} s; watchers in ${PROCESSES} processes; Redis keeps the board${args.priority ? '; server and generator at nice -10' : ''}`,
-      `updates  ${updatesSent} made, ${last.size} seen by watchers (merged while one was in flight: ${updatesSent - last.size}), ${everyone.length} reached all ${WATCHERS}; ${refused} refused by the server`,
+      `${DRAWERS} drawing (one update every ${UPDATE_EVERY_MS} ms, ${UPDATES_PER_STROKE} a stroke: base and first points, then new points only) and ${WATCHERS} watching for ${SECONDS} s; watchers in ${PROCESSES} processes; Redis keeps the board${args.priority ? '; server and generator at nice -10' : ''}`,
+      `updates  ${updatesSent} made, ${last.size} seen by watchers (merged while one was in flight: ${drawers.reduce((n, d) => n + d.merged, 0)}), ${everyone.length} reached all ${WATCHERS}; ${refused} refused by the server`,
       `update to every watcher  p50 ${percentile(toEveryone, 50).toFixed(1)} ms, p99 ${percentile(toEveryone, 99).toFixed(1)} ms, max ${percentile(toEveryone, 100).toFixed(1)} ms`,
       `each delivery  p50 ${histogramPercentile(histogram, deliveries, 50).toFixed(1)} ms, p99 ${histogramPercentile(histogram, deliveries, 99).toFixed(1)} ms (${deliveries} deliveries, ${(deliveries / wall).toFixed(0)}/s)`,
       `bytes per stroke  ${(sent / strokes).toFixed(0)} sent by the drawer, ${(bytes / WATCHERS / strokes).toFixed(0)} received by each watcher (frame payloads, ${UPDATES_PER_STROKE} updates)`,

@@ -1,8 +1,9 @@
 // Watching slice of the whiteboard load test, in its own process (forked by
 // whiteboard.ts): joins its share of the class, then for every board update
-// that reaches a watcher notes the stroke's stamp (sender, number and send
-// time, found in the frame's bytes without decoding it) and when it arrived
-// on the clock all processes of this machine share. The watchers speak
+// that reaches a watcher notes its stamp (the chunk of ink's key: drawer,
+// stroke and chunk, found in the frame's bytes without decoding it) and when
+// it arrived on the clock all processes of this machine share; the parent
+// tells it when each chunk was sent. The watchers speak
 // WebSocket over plain TCP sockets with a frame reader of a few lines: a
 // general WebSocket library spends more per message than the server does,
 // and with 2000 watchers the load generator, not the server, was measured.
@@ -15,10 +16,14 @@ import pb = schoolcall.v1;
 type Command =
   | { type: 'connect'; url: string; roomId: string; tokens: string[] }
   | { type: 'measure' }
+  | { type: 'sent'; sent: [string, number][] }
   | { type: 'report' };
 
+/** A chunk's key in the frame: '~WB<drawer>.<stroke>~:<chunk>' (the element's own id has no ':<chunk>'). */
 const MARK = Buffer.from('~WB');
 const END = '~'.charCodeAt(0);
+const COLON = ':'.charCodeAt(0);
+const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
 const now = () => performance.timeOrigin + performance.now();
 
 const sockets: Socket[] = [];
@@ -31,6 +36,15 @@ let bytes = 0;
 const histogram = new Map<number, number>();
 /** Per stamp: the last arrival at any watcher here, and how many watchers here got it. */
 const arrivals = new Map<string, { last: number; count: number }>();
+/** Send time of each stamp, as the parent told; arrivals before word of their sending wait. */
+const sentAt = new Map<string, number>();
+const early = new Map<string, number[]>();
+
+function delivered(sent: number, t: number): void {
+  deliveries++;
+  const bucket = Math.round((t - sent) * 10);
+  histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+}
 
 /** Notes every stamp in one binary frame's payload. */
 function onFrame(frame: Buffer): void {
@@ -44,12 +58,19 @@ function onFrame(frame: Buffer): void {
     const end = frame.indexOf(END, at + MARK.length);
     if (end < 0) break;
     from = end + 1;
+    if (frame[end + 1] !== COLON || !isDigit(frame[end + 2])) continue;
+    let digitsEnd = end + 2;
+    while (isDigit(frame[digitsEnd])) digitsEnd++;
+    from = digitsEnd;
     any = true;
-    const stamp = frame.toString('latin1', at + MARK.length, end);
-    const sentAt = Number(stamp.slice(stamp.indexOf('@') + 1));
-    deliveries++;
-    const bucket = Math.round((t - sentAt) * 10);
-    histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+    const stamp = `${frame.toString('latin1', at + MARK.length, end)}:${frame.toString('latin1', end + 2, digitsEnd)}`;
+    const sent = sentAt.get(stamp);
+    if (sent !== undefined) delivered(sent, t);
+    else {
+      const waiting = early.get(stamp);
+      if (waiting) waiting.push(t);
+      else early.set(stamp, [t]);
+    }
     const a = arrivals.get(stamp);
     if (a) {
       a.count++;
@@ -162,6 +183,12 @@ process.on('message', (cmd: Command) => {
       measuring = true;
       cpuAtStart = process.cpuUsage();
       send({ type: 'measuring' });
+    } else if (cmd.type === 'sent') {
+      for (const [stamp, at] of cmd.sent) {
+        sentAt.set(stamp, at);
+        for (const t of early.get(stamp) ?? []) delivered(at, t);
+        early.delete(stamp);
+      }
     } else if (cmd.type === 'report') {
       measuring = false;
       for (const socket of sockets) socket.destroy();
