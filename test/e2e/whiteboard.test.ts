@@ -12,10 +12,14 @@ import type { Room } from '../../signaling/domain/room.js';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
 import {
   boardElements,
+  boardInk,
   drawWith,
+  inkPoints,
   inkedPixels,
   openBoardPanel,
+  penDown,
   sceneCount,
+  scenePoints,
   waitForAllInView,
   waitForBoard,
   waitForElementIds,
@@ -120,17 +124,56 @@ describe('whiteboard in the browser', () => {
       .click();
     await kid.locator('#board-who.may-draw').waitFor({ timeout: 10_000 });
     await kid.locator('#board [data-testid="toolbar-freedraw"]').first().waitFor({ timeout: 10_000 });
-    await drawWith(kid, 'freedraw', { x: 60, y: 120 }, { x: 200, y: 220 });
+    // The pupil draws slowly; the teacher sees the stroke grow before the pen is lifted.
+    const pen = await penDown(kid, 'freedraw', { x: 60, y: 120 });
+    let at = 0;
+    const drawOn = async (moves: number) => {
+      for (let i = 0; i < moves; i++, at++) {
+        await pen.to({ x: 60 + at * 8, y: 120 + at * 5 + (at % 3) * 4 });
+        await kid.waitForTimeout(40);
+      }
+    };
+    await drawOn(8);
     await waitFor(
       async () => Object.keys(await boardElements(host)).length === 3,
       10_000,
-      'the pupil’s stroke',
+      'the pupil’s stroke while it is drawn',
     );
+    const strokeId = Object.keys(await boardElements(host)).find((id) => !(id in drawn))!;
+    await waitFor(
+      async () => (await scenePoints(host, strokeId)) > 1,
+      10_000,
+      'the stroke on the teacher’s canvas',
+    );
+    const midway = await scenePoints(host, strokeId);
+    await drawOn(8);
+    await waitFor(
+      async () => (await scenePoints(host, strokeId)) > midway,
+      10_000,
+      'the stroke growing on the teacher’s canvas, the pen still down',
+    );
+    await screenshot(host, 'whiteboard-teacher-sees-stroke-being-drawn');
+    await pen.up();
     // A stroke arrives as several updates (it grows while drawn): wait for the last.
     await waitFor(
       async () => isDeepStrictEqual(await boardElements(host), await boardElements(kid)),
       10_000,
       'the same stroke on both boards',
+    );
+    // Its points are in the document once: the chunks of ink add up to the stroke, on both sides.
+    const drawnPoints = await scenePoints(kid, strokeId);
+    expect(drawnPoints).toBeGreaterThan(10);
+    await waitFor(
+      async () => inkPoints(await boardInk(host), strokeId) === drawnPoints,
+      10_000,
+      'every point of the stroke in the teacher’s document',
+    );
+    expect(inkPoints(await boardInk(kid), strokeId)).toBe(drawnPoints);
+    expect(await boardInk(host)).toEqual(await boardInk(kid));
+    await waitFor(
+      async () => (await scenePoints(host, strokeId)) === drawnPoints,
+      10_000,
+      'the whole stroke drawn',
     );
     await screenshot(kid, 'whiteboard-pupil-phone-drawing');
     const report = await layoutReport(kid, ['Excalidraw']);

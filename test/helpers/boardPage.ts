@@ -7,6 +7,8 @@ import { waitFor } from './callPage.js';
 interface BoardWindow {
   schoolBoard?: {
     elements(): Record<string, { page: string; el: { type: string } }>;
+    ink(): Record<string, { xy: number[] }>;
+    scenePoints(id: string): number;
     sceneCount(): number;
     page(): string;
     allInView(): boolean;
@@ -33,6 +35,45 @@ export async function waitForBoard(page: Page): Promise<void> {
 /** The board's elements as this page's Yjs document holds them. */
 export function boardElements(page: Page): Promise<Record<string, { page: string; el: { type: string } }>> {
   return page.evaluate(() => (window as unknown as BoardWindow).schoolBoard?.elements() ?? {});
+}
+
+/** The board's chunks of freehand points as this page's Yjs document holds them. */
+export function boardInk(page: Page): Promise<Record<string, { xy: number[] }>> {
+  return page.evaluate(() => (window as unknown as BoardWindow).schoolBoard?.ink() ?? {});
+}
+
+/** Points of an element in this page's drawing (Excalidraw's scene), or -1 when it is not there. */
+export function scenePoints(page: Page, id: string): Promise<number> {
+  return page.evaluate(
+    (elementId) => (window as unknown as BoardWindow).schoolBoard?.scenePoints(elementId) ?? -1,
+    id,
+  );
+}
+
+/** Points of an element in the document's ink: the sum over its chunks. */
+export function inkPoints(ink: Record<string, { xy: number[] }>, id: string): number {
+  let n = 0;
+  for (const [key, chunk] of Object.entries(ink)) {
+    if (key.slice(0, key.lastIndexOf(':')) === id) n += chunk.xy.length / 2;
+  }
+  return n;
+}
+
+/** Picks a tool and puts the pen down on the canvas; the stroke goes on with `to` until `up`. */
+export async function penDown(
+  page: Page,
+  tool: 'freedraw',
+  from: { x: number; y: number },
+): Promise<{ to(p: { x: number; y: number }): Promise<void>; up(): Promise<void> }> {
+  await page.locator(`#board label:has([data-testid="toolbar-${tool}"])`).first().click();
+  const box = await page.locator('#board canvas.excalidraw__canvas.interactive').boundingBox();
+  if (!box) throw new Error('no canvas');
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  return {
+    to: (p) => page.mouse.move(box.x + p.x, box.y + p.y),
+    up: () => page.mouse.up(),
+  };
 }
 
 export function sceneCount(page: Page): Promise<number> {
