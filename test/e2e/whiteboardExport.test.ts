@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Download, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { boardElements, drawWith, openBoardPanel, waitForBoard } from '../helpers/boardPage.js';
+import {
+  boardElements,
+  boardInk,
+  drawWith,
+  inkPoints,
+  openBoardPanel,
+  waitForBoard,
+} from '../helpers/boardPage.js';
 import { launchChromium } from '../helpers/browser.js';
 import {
   closePages,
@@ -102,15 +109,21 @@ describe('whiteboard export', () => {
     await openBoardPanel(host);
     await host.locator('#board-toggle').click();
     await waitForBoard(host);
-    await drawWith(host, 'rectangle', { x: 300, y: 200 }, { x: 470, y: 320 });
+    // Page 1 holds only a freehand stroke, whose points are in the document's ink:
+    // its pictures below are inked only if the exports put it back together
+    // (page 2 gets a worksheet under its rectangle, page 3 is one).
+    await drawWith(host, 'freedraw', { x: 250, y: 150 }, { x: 560, y: 360 });
     await host.locator('#board-add-page').click();
     await host.locator('#board-page', { hasText: '2' }).waitFor();
-    await drawWith(host, 'ellipse', { x: 320, y: 180 }, { x: 480, y: 330 });
+    await drawWith(host, 'rectangle', { x: 300, y: 200 }, { x: 470, y: 320 });
     await waitFor(
       async () => Object.keys(await boardElements(host)).length === 2,
       10_000,
-      'a shape on each page',
+      'a drawing on each page',
     );
+    const stroke = Object.entries(await boardElements(host)).find(([, e]) => e.el.type === 'freedraw')!;
+    expect((stroke[1].el as { points?: unknown[] }).points).toEqual([]);
+    expect(inkPoints(await boardInk(host), stroke[0])).toBeGreaterThan(5);
 
     // During the lesson: the page shown as a picture, the whole board as a PDF.
     const [png] = await downloads(host, () => host.locator('#board-png').click());
