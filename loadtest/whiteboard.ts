@@ -14,8 +14,10 @@
 // generator; appends them to loadtest/RESULTS.md. Each stroke's bytes reach
 // every watcher (see README, "The whiteboard").
 //
-//   npm run loadtest:whiteboard -- [--drawers 30] [--watchers 2000] [--seconds 20] [--processes 2] [--priority]
+//   npm run loadtest:whiteboard -- [--drawers 30] [--watchers 2000] [--seconds 20] [--processes 2] [--priority] [--relay-max-ms 100]
 //
+// --relay-max-ms lets the server's merge window grow with the people at the
+// board up to that many ms (WHITEBOARD_RELAY_WINDOW_MAX_MS; 40 by default).
 // --priority runs the server and the load generator at nice -10 (as root), so
 // on a machine shared with other work they are not the ones kept waiting.
 import { type ChildProcess, fork } from 'node:child_process';
@@ -42,6 +44,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     processes: { type: 'string', default: '2' },
     priority: { type: 'boolean', default: false },
+    'relay-max-ms': { type: 'string' },
     results: { type: 'string', default: RESULTS_PATH },
   },
 });
@@ -232,6 +235,7 @@ class Watchers {
     type Report = {
       deliveries: number;
       bytes: number;
+      frames: number;
       cpuSeconds: number;
       disconnected: number;
       histogram: [number, number][];
@@ -278,6 +282,7 @@ async function main(): Promise<void> {
     REDIS_URL: redis.url,
     MEDIASOUP_WORKERS: '1',
     MAX_PARTICIPANTS_PER_ROOM: String(DRAWERS + WATCHERS + 10),
+    ...(args['relay-max-ms'] ? { WHITEBOARD_RELAY_WINDOW_MAX_MS: args['relay-max-ms'] } : {}),
   });
   const drawers: Drawer[] = [];
   let watchers: Watchers | null = null;
@@ -350,9 +355,11 @@ async function main(): Promise<void> {
     const last = new Map<string, { at: number; count: number }>();
     let deliveries = 0;
     let bytes = 0;
+    let frames = 0;
     for (const r of reports) {
       deliveries += r.deliveries;
       bytes += r.bytes;
+      frames += r.frames;
       for (const [b, n] of r.histogram) histogram.set(b, (histogram.get(b) ?? 0) + n);
       for (const [stamp, at, count] of r.arrivals) {
         const a = last.get(stamp);
@@ -371,11 +378,11 @@ async function main(): Promise<void> {
     const sent = drawers.reduce((n, d) => n + d.sentBytes, 0);
     const refused = drawers.reduce((n, d) => n + d.refused, 0);
     const lines = [
-      `${DRAWERS} drawing (one update every ${UPDATE_EVERY_MS} ms, ${UPDATES_PER_STROKE} a stroke: base and first points, then new points only) and ${WATCHERS} watching for ${SECONDS} s; watchers in ${PROCESSES} processes; Redis keeps the board${args.priority ? '; server and generator at nice -10' : ''}`,
+      `${DRAWERS} drawing (one update every ${UPDATE_EVERY_MS} ms, ${UPDATES_PER_STROKE} a stroke: base and first points, then new points only) and ${WATCHERS} watching for ${SECONDS} s; watchers in ${PROCESSES} processes; Redis keeps the board${args.priority ? '; server and generator at nice -10' : ''}${args['relay-max-ms'] ? `; relay window up to ${args['relay-max-ms']} ms` : ''}`,
       `updates  ${updatesSent} made, ${last.size} seen by watchers (merged while one was in flight: ${drawers.reduce((n, d) => n + d.merged, 0)}), ${everyone.length} reached all ${WATCHERS}; ${refused} refused by the server`,
       `update to every watcher  p50 ${percentile(toEveryone, 50).toFixed(1)} ms, p99 ${percentile(toEveryone, 99).toFixed(1)} ms, max ${percentile(toEveryone, 100).toFixed(1)} ms`,
       `each delivery  p50 ${histogramPercentile(histogram, deliveries, 50).toFixed(1)} ms, p99 ${histogramPercentile(histogram, deliveries, 99).toFixed(1)} ms (${deliveries} deliveries, ${(deliveries / wall).toFixed(0)}/s)`,
-      `bytes per stroke  ${(sent / strokes).toFixed(0)} sent by the drawer, ${(bytes / WATCHERS / strokes).toFixed(0)} received by each watcher (frame payloads, ${UPDATES_PER_STROKE} updates)`,
+      `bytes per stroke  ${(sent / strokes).toFixed(0)} sent by the drawer, ${(bytes / WATCHERS / strokes).toFixed(0)} received by each watcher (frame payloads, ${UPDATES_PER_STROKE} updates); each watcher got ${(frames / WATCHERS / wall).toFixed(1)} frames/s, ${(bytes / WATCHERS / wall / 1024).toFixed(1)} KiB/s`,
       `CPU while drawing  server ${(cpu / wall).toFixed(2)} cores; load generator: drawers ${(drawersCpu / wall).toFixed(2)}, watchers ${reports.map((r) => (r.cpuSeconds / wall).toFixed(2)).join(' + ')} cores; ${reports.reduce((n, r) => n + r.disconnected, 0)} watchers cut off by the server as too slow`,
       `machine load average  ${loadavg()
         .map((x) => x.toFixed(1))
@@ -384,7 +391,7 @@ async function main(): Promise<void> {
     console.log(lines.join('\n'));
     appendResult(
       `Whiteboard: ${DRAWERS} drawing, ${WATCHERS} watching`,
-      `npm run loadtest:whiteboard -- --drawers ${DRAWERS} --watchers ${WATCHERS} --seconds ${SECONDS}${args.priority ? ' --priority' : ''}`,
+      `npm run loadtest:whiteboard -- --drawers ${DRAWERS} --watchers ${WATCHERS} --seconds ${SECONDS}${args.priority ? ' --priority' : ''}${args['relay-max-ms'] ? ` --relay-max-ms ${args['relay-max-ms']}` : ''}`,
       lines,
       args.results,
     );

@@ -32,6 +32,7 @@ let cpuAtStart = process.cpuUsage();
 const disconnected = 0;
 let deliveries = 0;
 let bytes = 0;
+let frames = 0;
 /** Delivery latency in 0.1 ms buckets. */
 const histogram = new Map<number, number>();
 /** Per stamp: the last arrival at any watcher here, and how many watchers here got it. */
@@ -77,7 +78,10 @@ function onFrame(frame: Buffer): void {
       if (t > a.last) a.last = t;
     } else arrivals.set(stamp, { last: t, count: 1 });
   }
-  if (any) bytes += frame.length;
+  if (any) {
+    bytes += frame.length;
+    frames++;
+  }
 }
 
 /** A client frame (always masked). */
@@ -197,6 +201,7 @@ process.on('message', (cmd: Command) => {
           type: 'report',
           deliveries,
           bytes,
+          frames,
           cpuSeconds: (() => {
             const u = process.cpuUsage(cpuAtStart);
             return (u.user + u.system) / 1e6;

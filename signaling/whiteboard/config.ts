@@ -23,6 +23,10 @@ export interface WhiteboardConfig {
   savedLessons: number;
   /** How long a saved lesson's boards are kept (Redis only). */
   savedDays: number;
+  /** Updates to a place while people draw go out merged, once per this window... */
+  relayWindowMs: number;
+  /** ...which grows with the people at the place up to this (fewer, larger frames for each of many watchers). */
+  relayWindowMaxMs: number;
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -49,5 +53,7 @@ export function loadWhiteboardConfig(env: NodeJS.ProcessEnv = process.env): Whit
     maxFilesBytes: int(env, 'WHITEBOARD_MAX_FILES_BYTES', 16 * MB, 1024, 1024 * MB),
     savedLessons: int(env, 'WHITEBOARD_SAVED_LESSONS', 20, 0, 10_000),
     savedDays: int(env, 'WHITEBOARD_SAVED_DAYS', 60, 1, 3650),
+    relayWindowMs: int(env, 'WHITEBOARD_RELAY_WINDOW_MS', 40, 1, 1000),
+    relayWindowMaxMs: int(env, 'WHITEBOARD_RELAY_WINDOW_MAX_MS', 40, 1, 1000),
   };
 }

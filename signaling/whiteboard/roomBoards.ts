@@ -5,9 +5,10 @@
 // the end of a lesson saves every board for download and starts afresh.
 // Boards are loaded from the store on first use, so a restarted server goes
 // on with the boards it had. Updates to a place go out at once when it was
-// quiet; while people draw, those of the next RELAY_WINDOW_MS go out as one
-// merged update (a class of 30 drawing sends each watcher 25 frames a second,
-// not hundreds).
+// quiet; while people draw, those of the next window (relayWindowMs, 40 ms)
+// go out as one merged update (a class of 30 drawing sends each watcher 25
+// frames a second, not hundreds); with WHITEBOARD_RELAY_WINDOW_MAX_MS above
+// it, the window grows with the people at the place.
 import * as Y from 'yjs';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
@@ -27,7 +28,9 @@ import pb = schoolcall.v1;
 /** Stored updates are folded into a snapshot after this many, or this many bytes. */
 const COMPACT_AFTER_UPDATES = 500;
 const COMPACT_AFTER_BYTES = 1024 * 1024;
-const RELAY_WINDOW_MS = 40;
+/** The relay window grows from its base at this many people at a place to its maximum at GROW_TO. */
+const GROW_FROM = 200;
+const GROW_TO = 1000;
 
 interface Outbox {
   updates: Uint8Array[];
@@ -134,7 +137,7 @@ export class RoomBoards {
     }
     if (!box.timer) {
       this.relay(location, from, { whiteboardUpdate: { update, location } });
-      box.timer = setTimeout(() => this.flush(location), RELAY_WINDOW_MS);
+      box.timer = setTimeout(() => this.flush(location), this.windowAt(location));
       return;
     }
     box.from = box.updates.length === 0 || box.from === from ? from : null;
@@ -155,7 +158,17 @@ export class RoomBoards {
     box.updates = [];
     box.from = null;
     this.relay(location, from, { whiteboardUpdate: { update, location } });
-    box.timer = setTimeout(() => this.flush(location), RELAY_WINDOW_MS);
+    box.timer = setTimeout(() => this.flush(location), this.windowAt(location));
+  }
+
+  /** The merge window at a place: the base one, longer for many people there if so configured. */
+  private windowAt(location: RoomLocation): number {
+    const { relayWindowMs: base, relayWindowMaxMs: max } = this.deps.config;
+    if (max <= base) return base;
+    let people = 0;
+    for (const _ of this.room.peersAt(location)) people++;
+    const grown = Math.min(1, Math.max(0, (people - GROW_FROM) / (GROW_TO - GROW_FROM)));
+    return Math.round(base + (max - base) * grown);
   }
 
   saveMeta(board: Board): void {
