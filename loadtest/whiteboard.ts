@@ -16,8 +16,9 @@
 //
 //   npm run loadtest:whiteboard -- [--drawers 30] [--watchers 2000] [--seconds 20] [--processes 2] [--priority] [--relay-max-ms 100]
 //
-// --relay-max-ms lets the server's merge window grow with the people at the
-// board up to that many ms (WHITEBOARD_RELAY_WINDOW_MAX_MS; 40 by default).
+// --relay-max-ms sets how far the server's merge window grows with the
+// people at the board (WHITEBOARD_RELAY_WINDOW_MAX_MS, 100 ms by default; 40
+// keeps it at 40 ms).
 // --priority runs the server and the load generator at nice -10 (as root), so
 // on a machine shared with other work they are not the ones kept waiting.
 import { type ChildProcess, fork } from 'node:child_process';

@@ -54,6 +54,6 @@ export function loadWhiteboardConfig(env: NodeJS.ProcessEnv = process.env): Whit
     savedLessons: int(env, 'WHITEBOARD_SAVED_LESSONS', 20, 0, 10_000),
     savedDays: int(env, 'WHITEBOARD_SAVED_DAYS', 60, 1, 3650),
     relayWindowMs: int(env, 'WHITEBOARD_RELAY_WINDOW_MS', 40, 1, 1000),
-    relayWindowMaxMs: int(env, 'WHITEBOARD_RELAY_WINDOW_MAX_MS', 40, 1, 1000),
+    relayWindowMaxMs: int(env, 'WHITEBOARD_RELAY_WINDOW_MAX_MS', 100, 1, 1000),
   };
 }
