@@ -13,6 +13,11 @@
 // with SRTP and then without, and the result is the median of the per-round
 // ratios with their range.
 //
+// Our receivers announce what they implement: no transport-wide congestion
+// control, since they never send its feedback (as Janus's forwarders do no
+// congestion control). `--transport-cc` announces it anyway, which fills the
+// worker's send-time history for 60 s (see sinkCapabilities in rtpSources.ts).
+//
 //   npm run loadtest:janus -- --publishers 3 --receivers 100 --seconds 20 --pairs 3
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +38,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     pairs: { type: 'string', default: '3' },
     'no-plain': { type: 'boolean', default: false },
+    'transport-cc': { type: 'boolean', default: false },
   },
 });
 const PUBLISHERS = Number(args.publishers);
@@ -62,6 +68,7 @@ async function runOurs(clipPath: string, srtp: boolean): Promise<Figures> {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     srtp: srtp ? 'AES_CM_128_HMAC_SHA1_80' : null,
+    transportCc: args['transport-cc'],
   });
   return {
     received: m.received,
@@ -190,7 +197,7 @@ async function main(): Promise<void> {
   console.log(lines.slice(-(PLAIN ? 6 : 3)).join('\n'));
   appendResult(
     `Side by side with Janus, interleaved: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
-    `npm run loadtest:janus -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --pairs ${PAIRS}${PLAIN ? '' : ' --no-plain'}`,
+    `npm run loadtest:janus -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --pairs ${PAIRS}${PLAIN ? '' : ' --no-plain'}${args['transport-cc'] ? ' --transport-cc' : ''}`,
     lines,
   );
 }
