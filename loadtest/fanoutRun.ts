@@ -20,6 +20,8 @@ export interface FanoutOptions {
   warmupSeconds: number;
   /** The receivers' SRTP suite, or null for plain RTP. */
   srtp: types.SrtpCryptoSuite | null;
+  /** Receivers announce transport-cc although they never send its feedback (see sinkCapabilities). */
+  transportCc?: boolean;
 }
 
 export interface FanoutFigures {
@@ -64,11 +66,12 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutFigures> {
   const sinks: RtpSink[] = [];
   try {
     const { producers } = await startPublishers(media, o.publishers, o.clipPath, encoders);
-    for (let r = 0; r < o.receivers; r++) sinks.push(await addReceiver(media, producers, o.srtp));
+    for (let r = 0; r < o.receivers; r++)
+      sinks.push(await addReceiver(media, producers, o.srtp, { transportCc: o.transportCc ?? false }));
     console.log(
       `${o.publishers} publishers (${producers.length} streams) -> ${o.receivers} receivers = ` +
         `${o.receivers * producers.length} consumers on ${media.workerIndices.length} workers, ` +
-        `SRTP ${o.srtp ?? 'off'}; warming up…`,
+        `SRTP ${o.srtp ?? 'off'}${o.transportCc ? ', transport-cc announced without feedback' : ''}; warming up…`,
     );
     await new Promise((r) => setTimeout(r, o.warmupSeconds * 1000));
     const in0 = await producerInput(producers);

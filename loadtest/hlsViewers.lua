@@ -1,10 +1,14 @@
--- HLS viewers for wrk (loadtest/hlsViewers.ts --generator wrk): every
--- connection is a viewer at the live edge, asking in turn for the live
--- playlist and the newest segment it lists, one of each a second (500 ms
--- between requests), as hls.js does with one-second segments.
--- The script's argument is the share of viewers with subtitles on: they
--- also ask for the subtitle playlist and its newest .vtt each second, so
--- that share of requests more is made (sooner, over the same connections).
+-- HLS viewers for wrk (loadtest/hlsViewers.ts --generator wrk). Every
+-- connection is a viewer's connection at the live edge. The script's
+-- arguments: the mode, the share of viewers with subtitles on, and a file
+-- naming the newest segments.
+--   lists:    the connection asks for the live playlist once a second (and,
+--             for the share with subtitles, the subtitle playlist);
+--   segments: it asks for the newest segment once a second (and the newest
+--             .vtt), named in the file that hlsViewers.ts keeps current, so
+--             that playlists and segments are timed by separate wrk runs;
+--   both:     playlist and newest segment in turn on one connection, the
+--             segment's name taken from the playlist just read.
 -- Counters are globals so that done() can read them from every thread.
 local threads = {}
 function setup(thread)
@@ -12,20 +16,44 @@ function setup(thread)
 end
 
 lists, segments, sublists, vtts, bad = 0, 0, 0, 0, 0
-local base, latest, latestVtt, turn, videoTurn, subTurn, share, subtitleFraction
+local base, latest, latestVtt, turn, videoTurn, subTurn, share, subtitleFraction, mode, newestFile
+
+local function readNewest()
+  local f = io.open(newestFile, "r")
+  if not f then return end
+  local m4s = f:read("*l")
+  local vtt = f:read("*l")
+  f:close()
+  if m4s and m4s ~= "" then latest = m4s end
+  if vtt and vtt ~= "" then latestVtt = vtt end
+end
 
 function init(args)
   base = wrk.path:gsub("/live%.m3u8$", "")
   turn, videoTurn, subTurn = 0, 0, 0
-  share = tonumber(args[1] or "0") or 0
+  mode = args[1] or "both"
+  share = tonumber(args[2] or "0") or 0
+  newestFile = args[3]
   -- Of all requests, this fraction is for subtitles.
   subtitleFraction = share / (1 + share)
+  if mode == "segments" then readNewest() end
 end
 
 function request()
   turn = turn + 1
+  -- A thread makes about a thousand requests a second: the file is read about ten times a second.
+  if mode == "segments" and turn % 100 == 0 then readNewest() end
   -- Spread the subtitle requests evenly among the video's.
-  if math.floor(turn * subtitleFraction) > math.floor((turn - 1) * subtitleFraction) then
+  local subtitle = math.floor(turn * subtitleFraction) > math.floor((turn - 1) * subtitleFraction)
+  if mode == "lists" then
+    if subtitle then return wrk.format("GET", base .. "/subtitles.m3u8") end
+    return wrk.format("GET", base .. "/live.m3u8")
+  end
+  if mode == "segments" then
+    if subtitle and latestVtt then return wrk.format("GET", base .. "/" .. latestVtt) end
+    return wrk.format("GET", base .. "/" .. latest)
+  end
+  if subtitle then
     subTurn = subTurn + 1
     if latestVtt == nil or subTurn % 2 == 1 then
       return wrk.format("GET", base .. "/subtitles.m3u8")
@@ -40,8 +68,9 @@ function request()
 end
 
 function delay()
-  -- Two requests a second per viewer, and as many again per viewer with subtitles.
-  return 500 / (1 + share)
+  -- One request a second per viewer and kind (two in turn in "both"), more with subtitles.
+  local every = mode == "both" and 500 or 1000
+  return every / (1 + share)
 end
 
 function response(status, headers, body)

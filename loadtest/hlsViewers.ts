@@ -11,19 +11,27 @@
 // installed) keeps 2000 viewers' connections with little CPU, so the figure
 // is the server's; `--generator node` simulates each viewer in this Node
 // process (it falls behind at a few hundred viewers on 2 shared cores, and
-// says so). wrk measures the whole response, not only the first byte.
+// says so). wrk measures the whole response, not only the first byte, and
+// cannot tell which request a time belongs to; so each viewer gets two
+// connections, as a browser's pool gives hls.js, and two wrk runs time them
+// apart: one asks for playlists, the other for the newest segment (named in
+// a file this process keeps current). `--mixed` runs one wrk with both kinds
+// in turn on one connection per viewer, timed together.
 //
 // `--subtitles <share>`: that share of the viewers also has subtitles on, as
 // hls.js does then: the subtitle playlist each second and every new WebVTT
 // segment in it (the track exists for every broadcast; without a
 // transcriber its segments are just empty, which costs the server the same).
 import { execFileSync, spawn } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { loadavg } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../test/helpers/browser.js';
 import { cpuSeconds, percentile } from './processStats.js';
 import { appendResult } from './results.js';
+import { SegmentProbes } from './segmentProbes.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) => {
@@ -47,6 +55,9 @@ const hasWrk = (() => {
 })();
 /** On a shared machine: run the measured processes ahead of everything else (needs root). */
 const PRIORITY = args.includes('--priority');
+const MIXED = args.includes('--mixed');
+/** Of the viewers, this many time their segments' first byte themselves (wrk times whole responses only). */
+const PROBES = Math.min(arg('probes', 100), VIEWERS - 1);
 const GENERATOR = generatorArg ?? (hasWrk ? 'wrk' : 'node');
 if (GENERATOR !== 'wrk' && GENERATOR !== 'node') throw new Error('--generator is wrk or node');
 if (GENERATOR === 'wrk' && !hasWrk) throw new Error('wrk is not installed: apt-get install wrk');
@@ -159,12 +170,47 @@ await page.goto(base);
 console.error('bringing viewers in');
 const viewers: Promise<void>[] = [];
 const rampStarted = Date.now();
-/** wrk's run, when it is the generator: its process and its JSON summary line. */
-let wrk: { pid: number; result: Promise<WrkSummary> } | null = null;
+/** wrk's runs, when it is the generator: their processes and JSON summary lines (playlists, then segments). */
+const wrks: WrkRun[] = [];
 // Longer than the window, so that wrk still runs when its CPU is read at the end.
 const WRK_SECONDS = SECONDS + 8;
+let newestWatch: ReturnType<typeof setInterval> | null = null;
+let probes: SegmentProbes | null = null;
 if (GENERATOR === 'wrk') {
-  wrk = startWrk(`${base}/live.m3u8`, VIEWERS, WRK_SECONDS, SUBTITLE_SHARE);
+  const url = `${base}/live.m3u8`;
+  if (MIXED) wrks.push(startWrk(url, VIEWERS, WRK_SECONDS, 'both', SUBTITLE_SHARE, '', 2));
+  else {
+    const newestFile = join(tmpdir(), `hls-newest-${process.pid}.txt`);
+    const newest = async () => {
+      const agent = new Agent();
+      const [video, subs] = await Promise.all([get(agent, 'live.m3u8'), get(agent, 'subtitles.m3u8')]);
+      agent.destroy();
+      const last = (body: string, ext: string) =>
+        body
+          .split('\n')
+          .filter((l) => l.endsWith(ext))
+          .at(-1) ?? '';
+      const m4s = last(video.body, '.m4s');
+      if (!m4s) return;
+      newestM4s = m4s;
+      writeFileSync(`${newestFile}.tmp`, `${m4s}\n${last(subs.body, '.vtt')}\n`);
+      renameSync(`${newestFile}.tmp`, newestFile);
+    };
+    let newestM4s = '';
+    await newest();
+    // A player learns of a new segment from a playlist it fetched up to a second ago: every 250 ms is sooner.
+    newestWatch = setInterval(() => void newest(), 250);
+    wrks.push(startWrk(url, VIEWERS, WRK_SECONDS, 'lists', SUBTITLE_SHARE, '', 1));
+    wrks.push(startWrk(url, VIEWERS - PROBES, WRK_SECONDS, 'segments', SUBTITLE_SHARE, newestFile, 1));
+    const { hostname, port, pathname } = new URL(base);
+    probes = new SegmentProbes(
+      hostname,
+      Number(port),
+      (s) => `${pathname}/${s}`,
+      () => newestM4s,
+    );
+    probes.start(PROBES);
+  }
 } else {
   // In steps of 100 ms, on schedule even when timers fire late (a starved generator).
   const STEP_MS = 100;
@@ -183,20 +229,27 @@ if (GENERATOR === 'wrk') {
 }
 if (PRIORITY) {
   // The server, its worker, the program pipeline and wrk at nice -10: other work on a shared machine gets what is left.
-  const pids = [server.pid!, ...info.workerPids, info.pids.gst, info.pids.ffmpeg, wrk?.pid ?? process.pid];
+  const pids = [
+    server.pid!,
+    ...info.workerPids,
+    info.pids.gst,
+    info.pids.ffmpeg,
+    ...(wrks.length ? wrks.map((w) => w.pid) : [process.pid]),
+  ];
   execFileSync('renice', ['-n', '-10', '-p', ...pids.map(String)], { stdio: 'ignore' });
 }
 const rampSeconds = (Date.now() - rampStarted) / 1000;
 console.error(`${VIEWERS} viewers in after ${rampSeconds.toFixed(0)} s; measuring for ${SECONDS} s`);
 await sleep(3000);
 measuring = true;
-const generatorPid = wrk?.pid ?? process.pid;
+if (probes) probes.measuring = true;
+const generatorPids = wrks.length ? wrks.map((w) => w.pid) : [process.pid];
 const cpu0 = {
   server: cpuSeconds(server.pid!),
   worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
   gst: cpuSeconds(info.pids.gst),
   ffmpeg: cpuSeconds(info.pids.ffmpeg),
-  generator: cpuSeconds(generatorPid),
+  generator: generatorPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
 };
 const load0 = loadavg()[0]!;
 const latencies: number[] = [];
@@ -214,14 +267,16 @@ const cpu1 = {
   worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
   gst: cpuSeconds(info.pids.gst),
   ffmpeg: cpuSeconds(info.pids.ffmpeg),
-  generator: cpuSeconds(generatorPid),
+  generator: generatorPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
 };
 const load1 = loadavg()[0]!;
 measuring = false;
 stopping = true;
+probes?.stop();
 console.error('measured; stopping the viewers');
 await Promise.all(viewers);
-const wrkSummary = wrk ? await wrk.result : null;
+const wrkSummaries = await Promise.all(wrks.map((w) => w.result));
+if (newestWatch) clearInterval(newestWatch);
 await browser.close();
 server.kill('SIGTERM');
 
@@ -233,12 +288,34 @@ const stats = (xs: Timing[]) => {
 const lat = [...latencies].sort((a, b) => a - b);
 const perMinute = (d: number) => ((d / SECONDS) * 60).toFixed(1);
 const pct = (d: number) => `${((d / SECONDS) * 100).toFixed(0)} %`;
-const viewerLines = wrkSummary
-  ? [
-      `viewers: ${VIEWERS} connections of wrk (2 threads), each asking for the playlist and the newest segment in turn, one of each a second, for ${WRK_SECONDS} s (CPU read over the middle ${SECONDS} s)${WITH_SUBTITLES ? `; ${WITH_SUBTITLES} viewers' worth of subtitle requests too (the subtitle playlist and newest .vtt, one of each a second), spread over the connections` : ''}`,
-      `requests answered: ${(wrkSummary.requests / WRK_SECONDS).toFixed(0)}/s (${wrkSummary.lists} playlists, ${wrkSummary.segments} segments, ${wrkSummary.sublists} subtitle playlists, ${wrkSummary.vtts} subtitle segments) of the ${2 * (VIEWERS + WITH_SUBTITLES)}/s these viewers make; not 200: ${wrkSummary.bad}; socket errors: connect ${wrkSummary.connect}, read ${wrkSummary.read}, timeout ${wrkSummary.timeout}`,
-      `response time (whole response, playlists and segments together): p50=${wrkSummary.p50.toFixed(1)} ms p90=${wrkSummary.p90.toFixed(1)} ms p99=${wrkSummary.p99.toFixed(1)} ms max=${wrkSummary.max.toFixed(1)} ms`,
-    ]
+const answered = (w: WrkSummary) =>
+  `${(w.requests / WRK_SECONDS).toFixed(0)}/s (${w.lists} playlists, ${w.segments} segments, ${w.sublists} subtitle playlists, ${w.vtts} subtitle segments); not 200: ${w.bad}; socket errors: connect ${w.connect}, read ${w.read}, timeout ${w.timeout}`;
+const times = (w: WrkSummary) =>
+  `p50=${w.p50.toFixed(1)} ms p90=${w.p90.toFixed(1)} ms p99=${w.p99.toFixed(1)} ms max=${w.max.toFixed(1)} ms`;
+const subtitleNote = WITH_SUBTITLES
+  ? `; ${WITH_SUBTITLES} viewers' worth of subtitle requests too (the subtitle playlist and newest .vtt, one of each a second), spread over the connections`
+  : '';
+const [listRun, segmentRun] = wrkSummaries;
+const probeTimes = (kind: 'ttfb' | 'whole') => {
+  const xs = [...(probes?.times[kind] ?? [])].sort((a, b) => a - b);
+  return `n=${xs.length} failed=${probes?.times.failed ?? 0} p50=${percentile(xs, 50).toFixed(1)} ms p90=${percentile(xs, 90).toFixed(1)} ms p99=${percentile(xs, 99).toFixed(1)} ms max=${(xs.at(-1) ?? 0).toFixed(1)} ms`;
+};
+const viewerLines = listRun
+  ? MIXED || !segmentRun
+    ? [
+        `viewers: ${VIEWERS} connections of wrk (2 threads), each asking for the playlist and the newest segment in turn, one of each a second, for ${WRK_SECONDS} s (CPU read over the middle ${SECONDS} s)${subtitleNote}`,
+        `requests answered: ${answered(listRun)} of the ${2 * (VIEWERS + WITH_SUBTITLES)}/s these viewers make`,
+        `response time (whole response, playlists and segments together): ${times(listRun)}`,
+      ]
+    : [
+        `viewers: ${VIEWERS}, each with two connections (two wrk runs of one thread): one asks for the live playlist once a second, the other for the newest segment once a second, for ${WRK_SECONDS} s (CPU read over the middle ${SECONDS} s)${subtitleNote}`,
+        `playlists answered: ${answered(listRun)} of the ${VIEWERS + WITH_SUBTITLES}/s asked for`,
+        `segments answered by wrk: ${answered(segmentRun)} of the ${VIEWERS - PROBES + WITH_SUBTITLES}/s its connections ask for`,
+        `segment time to first byte (${PROBES} of the viewers time it themselves): ${probeTimes('ttfb')}`,
+        `segment whole response, the same ${PROBES} viewers: ${probeTimes('whole')}`,
+        `segment whole response, the other ${VIEWERS - PROBES} (wrk): ${times(segmentRun)}`,
+        `playlist response time (whole response): ${times(listRun)}`,
+      ]
   : [
       `viewers: ${VIEWERS} (ramp ${RAMP_SECONDS} s, took ${rampSeconds.toFixed(0)} s), window ${SECONDS} s, ${WITH_SUBTITLES} of them with subtitles on`,
       `requests answered: ${((segTimes.length + listTimes.length + vttTimes.length + subListTimes.length) / SECONDS).toFixed(0)}/s of the ${2 * (VIEWERS + WITH_SUBTITLES)}/s these viewers would make if the generator kept up (one playlist and one segment a second each, twice with subtitles)`,
@@ -258,7 +335,7 @@ const lines = [
 for (const l of lines) console.log(l);
 appendResult(
   'HLS viewers',
-  `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS} --generator ${GENERATOR}${PRIORITY ? ' --priority' : ''}${SUBTITLE_SHARE > 0 ? ` --subtitles ${SUBTITLE_SHARE}` : ''}`,
+  `npm run loadtest:hls -- --viewers ${VIEWERS} --seconds ${SECONDS} --generator ${GENERATOR}${MIXED ? ' --mixed' : ''}${PRIORITY ? ' --priority' : ''}${SUBTITLE_SHARE > 0 ? ` --subtitles ${SUBTITLE_SHARE}` : ''}`,
   lines,
 );
 process.exit(0);
@@ -279,19 +356,39 @@ interface WrkSummary {
   max: number;
 }
 
+interface WrkRun {
+  pid: number;
+  result: Promise<WrkSummary>;
+}
+
 /** Runs wrk with the viewer script (loadtest/hlsViewers.lua) for `seconds`; its summary is one JSON line. */
 function startWrk(
   url: string,
   connections: number,
   seconds: number,
+  mode: 'both' | 'lists' | 'segments',
   subtitleShare: number,
-): { pid: number; result: Promise<WrkSummary> } {
+  newestFile: string,
+  threads: number,
+): WrkRun {
   const script = new URL('./hlsViewers.lua', import.meta.url).pathname;
   const child = spawn(
     'wrk',
     [
-      ...['-t', '2', '-c', String(connections), '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url],
-      ...['--', String(subtitleShare)],
+      ...[
+        '-t',
+        String(threads),
+        '-c',
+        String(connections),
+        '-d',
+        `${seconds}s`,
+        '--timeout',
+        '10s',
+        '-s',
+        script,
+        url,
+      ],
+      ...['--', mode, String(subtitleShare), newestFile],
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

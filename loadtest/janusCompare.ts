@@ -13,9 +13,15 @@
 // with SRTP and then without, and the result is the median of the per-round
 // ratios with their range.
 //
-//   npm run loadtest:janus -- --publishers 3 --receivers 100 --seconds 20 --pairs 3
+// Our receivers announce what they implement: no transport-wide congestion
+// control, since they never send its feedback (as Janus's forwarders do no
+// congestion control). `--transport-cc` announces it anyway, which fills the
+// worker's send-time history for 60 s (see sinkCapabilities in rtpSources.ts).
+//
+//   npm run loadtest:janus -- --publishers 3 --receivers 100 --seconds 20 --pairs 3 [--priority]
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freeTcpUdpPort } from '../test/helpers/testServer.js';
 import { runFanout } from './fanoutRun.js';
@@ -33,6 +39,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     pairs: { type: 'string', default: '3' },
     'no-plain': { type: 'boolean', default: false },
+    'transport-cc': { type: 'boolean', default: false },
+    priority: { type: 'boolean', default: false },
   },
 });
 const PUBLISHERS = Number(args.publishers);
@@ -40,6 +48,9 @@ const RECEIVERS = Number(args.receivers);
 const SECONDS = Number(args.seconds);
 const PAIRS = Number(args.pairs);
 const PLAIN = !args['no-plain'];
+// On a shared machine: this process and everything it starts (workers, Janus, ffmpeg publishers)
+// at nice -10, so other work does not starve either server; both get the same. Needs root.
+if (args.priority) setPriority(0, -10);
 const WARMUP_SECONDS = 4;
 // Janus demultiplexes a remote publisher's streams by SSRC: base + 10 × mindex.
 const JANUS_REMOTE_SSRC_BASE = 1000;
@@ -62,6 +73,7 @@ async function runOurs(clipPath: string, srtp: boolean): Promise<Figures> {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     srtp: srtp ? 'AES_CM_128_HMAC_SHA1_80' : null,
+    transportCc: args['transport-cc'],
   });
   return {
     received: m.received,
@@ -190,7 +202,7 @@ async function main(): Promise<void> {
   console.log(lines.slice(-(PLAIN ? 6 : 3)).join('\n'));
   appendResult(
     `Side by side with Janus, interleaved: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
-    `npm run loadtest:janus -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --pairs ${PAIRS}${PLAIN ? '' : ' --no-plain'}`,
+    `npm run loadtest:janus -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --pairs ${PAIRS}${PLAIN ? '' : ' --no-plain'}${args['transport-cc'] ? ' --transport-cc' : ''}${args.priority ? ' --priority' : ''}`,
     lines,
   );
 }

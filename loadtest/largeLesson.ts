@@ -11,6 +11,9 @@
 // 2-core machine more than the worker does, so only a sample of receivers
 // (spread over the steps) send to counting sockets; the others send to a
 // closed local port, which costs the worker the same encryption and send.
+// Receivers do not announce transport-cc: they never send its feedback (see
+// sinkCapabilities in rtpSources.ts); a browser's feedback costs the worker
+// an RTCP packet per receiver every ~100 ms, which this model leaves out.
 //
 //   npm run loadtest:lesson -- --steps 150,300,450,600 --sample 40 --seconds 15
 import type { ChildProcess } from 'node:child_process';
@@ -31,6 +34,7 @@ import {
   producerInput,
   requireFfmpeg,
   sendRtp,
+  sinkCapabilities,
   videoClip,
   workerCpu,
 } from './rtpSources.js';
@@ -130,7 +134,7 @@ async function addReceiver(media: RoomMedia, teacher: Teacher, port: number): Pr
     port,
     srtpParameters: { cryptoSuite: SUITE, keyBase64: randomBytes(SRTP_KEY_BYTES[SUITE]).toString('base64') },
   });
-  const caps = media.rtpCapabilities;
+  const caps = sinkCapabilities(media.rtpCapabilities, { transportCc: false });
   for (const p of [teacher.camera, teacher.audio, teacher.screen]) {
     await media.prepareConsume(t.id, p.id, caps);
     await t.consume({

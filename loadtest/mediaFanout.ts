@@ -6,7 +6,9 @@
 // AEAD_AES_256_GCM as browsers negotiate over DTLS; --no-srtp for plain RTP).
 // The room spreads receivers over workers as in production (pipeToRouter).
 // Prints packets forwarded per CPU-second of the mediasoup workers and
-// receiver loss, and appends them to loadtest/RESULTS.md.
+// receiver loss, and appends them to loadtest/RESULTS.md. The receivers do
+// not announce transport-cc, whose feedback they never send (--transport-cc
+// announces it anyway; see sinkCapabilities in rtpSources.ts).
 //
 //   npm run loadtest:media -- --publishers 3 --receivers 100 --seconds 20
 //   npm run loadtest:media -- --srtp-suite AEAD_AES_128_GCM
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     workers: { type: 'string', default: '2' },
     'srtp-suite': { type: 'string', default: 'AES_CM_128_HMAC_SHA1_80' },
     'no-srtp': { type: 'boolean', default: false },
+    'transport-cc': { type: 'boolean', default: false },
   },
 });
 const PUBLISHERS = Number(args.publishers);
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     srtp: SRTP,
+    transportCc: args['transport-cc'],
   });
   const consumers = RECEIVERS * streams;
   const cpu = perWorker.reduce((a, b) => a + b, 0);
@@ -58,7 +62,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
   appendResult(
     `Media fan-out: ${PUBLISHERS} publishers to ${RECEIVERS} receivers`,
-    `npm run loadtest:media -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --workers ${WORKERS}${SRTP ? ` --srtp-suite ${SRTP}` : ' --no-srtp'}`,
+    `npm run loadtest:media -- --publishers ${PUBLISHERS} --receivers ${RECEIVERS} --seconds ${SECONDS} --workers ${WORKERS}${SRTP ? ` --srtp-suite ${SRTP}` : ' --no-srtp'}${args['transport-cc'] ? ' --transport-cc' : ''}`,
     lines,
   );
 }

@@ -190,11 +190,38 @@ export function parseSrtpSuite(name: string): types.SrtpCryptoSuite {
   return name as types.SrtpCryptoSuite;
 }
 
+const TRANSPORT_CC_URI = 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01';
+
+/**
+ * What a UDP sink receiver can honestly announce: the router's capabilities
+ * without transport-wide congestion control, since the sink never sends its
+ * feedback. Announced anyway, the worker keeps every sent packet in its
+ * send-time history for 60 s waiting for feedback that a browser would send
+ * every ~100 ms (which empties it): a std::map of ~23,000 packets per
+ * receiver, costing ~10 % of the worker's time, that no real call pays.
+ * `transportCc: true` keeps it, to measure that case.
+ */
+export function sinkCapabilities(
+  caps: types.RtpCapabilities,
+  { transportCc }: { transportCc: boolean },
+): types.RtpCapabilities {
+  if (transportCc) return caps;
+  return {
+    ...caps,
+    codecs: (caps.codecs ?? []).map((c) => ({
+      ...c,
+      rtcpFeedback: (c.rtcpFeedback ?? []).filter((f) => f.type !== 'transport-cc'),
+    })),
+    headerExtensions: (caps.headerExtensions ?? []).filter((h) => h.uri !== TRANSPORT_CC_URI),
+  };
+}
+
 /** A receiver consuming every producer over a plain transport (SRTP like a browser's DTLS-SRTP; null = plain RTP). */
 export async function addReceiver(
   media: RoomMedia,
   producers: types.Producer[],
   srtp: types.SrtpCryptoSuite | null,
+  { transportCc = false }: { transportCc?: boolean } = {},
 ): Promise<RtpSink> {
   const sink = new RtpSink();
   const port = await sink.bind();
@@ -215,7 +242,7 @@ export async function addReceiver(
         }
       : {}),
   });
-  const caps = media.rtpCapabilities;
+  const caps = sinkCapabilities(media.rtpCapabilities, { transportCc });
   for (const p of producers) {
     await media.prepareConsume(t.id, p.id, caps);
     await t.consume({ producerId: p.id, rtpCapabilities: caps });

@@ -162,8 +162,9 @@ export class WsServer implements RoomFanout, LocalFanout {
       open: (ws) => this.onOpen(ws),
       message: (ws, message, isBinary) => {
         const session = ws.getUserData().session;
-        // protobufjs copies what it decodes, so the transient buffer is safe to use synchronously.
-        void session?.onFrame(new Uint8Array(message), isBinary);
+        // uWS detaches `message` when this callback returns, and the bytes fields protobufjs
+        // decodes are views of it: handlers that await real I/O would read an empty buffer.
+        void session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
       },
       drain: (ws) => {
         const data = ws.getUserData();
