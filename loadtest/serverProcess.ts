@@ -27,7 +27,7 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
   // SERVER_NOFILE caps the server's open files (prlimit), e.g. to reach that limit in a load run.
   const nofile = env.SERVER_NOFILE;
   const command = nofile ? 'prlimit' : process.execPath;
-  const commandArgs = [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'];
+  const commandArgs = [...nodeArgs, '--import', 'tsx', 'app/main.ts'];
   if (nofile) commandArgs.unshift(`--nofile=${nofile}:${nofile}`, '--', process.execPath);
   const child = spawn(command, commandArgs, {
     cwd: root,

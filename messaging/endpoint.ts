@@ -80,8 +80,8 @@ export class ChatEndpoint {
         data.session = new ChatSession(socket, this.context);
       },
       message: (ws, message, isBinary) => {
-        // protobufjs copies what it decodes, so the transient buffer is safe to use synchronously.
-        void ws.getUserData().session?.onFrame(new Uint8Array(message), isBinary);
+        // uWS detaches `message` when this callback returns; decoded bytes fields would be views of it.
+        void ws.getUserData().session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
       },
       close: (ws, code, message) => {
         const data = ws.getUserData();

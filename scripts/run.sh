@@ -103,4 +103,4 @@ start_turn() {
 }
 start_turn
 
-exec node --import tsx signaling/main.ts
+exec node --import tsx app/main.ts

@@ -28,7 +28,7 @@ export class MessengerProcess {
     this.rtcPort = this.rtcPort || (await freeTcpUdpPort());
     const root = fileURLToPath(new URL('../..', import.meta.url));
     const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'signaling/main.ts'], {
+    this.child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'app/main.ts'], {
       cwd: root,
       env: {
         ...process.env,

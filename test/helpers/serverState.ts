@@ -1,6 +1,6 @@
 // A snapshot of everything a request could change, to prove a refused
 // request changed nothing.
-import type { RunningServer } from '../../signaling/server.js';
+import type { RunningServer } from '../../app/server.js';
 
 export function snapshot(server: RunningServer) {
   const rooms = [...server.registry.all()];

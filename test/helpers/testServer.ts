@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Config, loadConfig } from '../../app/config.js';
+import { type RunningServer, startServer } from '../../app/server.js';
 import { createLogger } from '../../common/log.js';
-import { type Config, loadConfig } from '../../signaling/config.js';
-import { type RunningServer, startServer } from '../../signaling/server.js';
 
 async function portIsFree(port: number): Promise<boolean> {
   const tcpFree = await new Promise<boolean>((resolve) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../signaling/config.js';
+import { loadConfig } from '../../app/config.js';
 import { mayProduce } from '../../signaling/domain/roles.js';
 
 const secrets = { ADMIN_SECRET: 'a'.repeat(32), TOKEN_SECRET: 'b'.repeat(32) };

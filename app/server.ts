@@ -10,41 +10,41 @@ import { type MessagingFeature, createMessagingFeature } from '../messaging/feat
 import { UserTokens } from '../messaging/userTokens.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import { WorkerPool } from '../sfu/workerPool.js';
-import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
-import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
-import { AdminAuth } from './adminAuth.js';
-import { CallStateKeeper } from './call/callStateKeeper.js';
-import { createCallFeature } from './call/feature.js';
-import type { Membership } from './call/membership.js';
-import type { Cluster } from './cluster/cluster.js';
-import type { Config } from './config.js';
-import { createControlsFeature } from './controls/feature.js';
-import { type Deployment, openDeployment } from './deployment.js';
-import { MeetingBook } from './domain/meetings.js';
-import type { Room } from './domain/room.js';
-import { RoomRegistry } from './domain/roomRegistry.js';
-import { registerJoinRoutes } from './http/joinRoutes.js';
-import { JoinTokens } from './http/joinTokens.js';
+import { AdminAuth } from '../signaling/adminAuth.js';
+import { CallStateKeeper } from '../signaling/call/callStateKeeper.js';
+import { createCallFeature } from '../signaling/call/feature.js';
+import type { Membership } from '../signaling/call/membership.js';
+import type { Cluster } from '../signaling/cluster/cluster.js';
+import { createControlsFeature } from '../signaling/controls/feature.js';
+import { type Deployment, openDeployment } from '../signaling/deployment.js';
+import { MeetingBook } from '../signaling/domain/meetings.js';
+import type { Room } from '../signaling/domain/room.js';
+import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import { registerJoinRoutes } from '../signaling/http/joinRoutes.js';
+import { JoinTokens } from '../signaling/http/joinTokens.js';
 import {
   type BroadcastScheduler,
   type MeetingAudience,
   registerMeetingRoutes,
-} from './http/meetingRoutes.js';
-import { registerNotFound, registerPageRoutes } from './http/pageRoutes.js';
-import { registerRoomRoutes } from './http/roomRoutes.js';
-import { HttpRouter } from './http/router.js';
-import { StaticFiles } from './http/staticFiles.js';
-import { liveCounts } from './liveCounts.js';
-import { type LiveCounts, Metrics } from './metrics.js';
-import { type Feature, handlerTable } from './requests/features.js';
-import { demoHostFeature } from './security/demoHost.js';
-import { turnCredentials } from './security/turnCredentials.js';
-import { endOrHandOverCalls } from './shutdown.js';
-import { TokenService } from './tokens.js';
-import { WsServer } from './transport/wsServer.js';
-import { createViewingFeature } from './viewing/feature.js';
-import { createWhiteboardFeature } from './whiteboard/feature.js';
-import { resyncSnapshot } from './wire/snapshots.js';
+} from '../signaling/http/meetingRoutes.js';
+import { registerNotFound, registerPageRoutes } from '../signaling/http/pageRoutes.js';
+import { registerRoomRoutes } from '../signaling/http/roomRoutes.js';
+import { HttpRouter } from '../signaling/http/router.js';
+import { StaticFiles } from '../signaling/http/staticFiles.js';
+import { liveCounts } from '../signaling/liveCounts.js';
+import { type LiveCounts, Metrics } from '../signaling/metrics.js';
+import { type Feature, handlerTable } from '../signaling/requests/features.js';
+import { demoHostFeature } from '../signaling/security/demoHost.js';
+import { turnCredentials } from '../signaling/security/turnCredentials.js';
+import { endOrHandOverCalls } from '../signaling/shutdown.js';
+import { TokenService } from '../signaling/tokens.js';
+import { WsServer } from '../signaling/transport/wsServer.js';
+import { createViewingFeature } from '../signaling/viewing/feature.js';
+import { createWhiteboardFeature } from '../signaling/whiteboard/feature.js';
+import { resyncSnapshot } from '../signaling/wire/snapshots.js';
+import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
+import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
+import type { Config } from './config.js';
 
 import pb = schoolcall.v1;
 
