@@ -52,7 +52,7 @@ describe('frames and uWS buffers', () => {
         return undefined;
       },
     } as unknown as HandlerTable;
-    ws.attach('/ws', { handlers, leaveRoom: () => {}, resyncSnapshot: () => {} });
+    ws.attach('/ws', { handlers, leaveRoom: () => {}, resyncSnapshot: () => ({}) });
     listen = await new Promise<uWS.us_listen_socket>((resolve, reject) =>
       app.listen('127.0.0.1', 0, (token) => (token ? resolve(token) : reject(new Error('cannot listen')))),
     );
