@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
+import { EventLog } from './eventLog.js';
 import { type TestRedis, startRedis } from './redis.js';
 import { type TestServer, startTestServer } from './testServer.js';
 
@@ -89,20 +90,12 @@ export async function startChatServer(
 const factory: ChatSocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<ChatSocketFactory>;
 
 export class TestChatClient extends ChatClient {
-  readonly events: cpb.ChatEvent[] = [];
-  closedWith: { code: number; reason: string } | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly log = new EventLog<cpb.ChatEvent>();
 
   constructor(url: string) {
     super(url, factory);
-    this.onEvent = (e) => {
-      this.events.push(e);
-      this.wake();
-    };
-    this.onClose = (code, reason) => {
-      this.closedWith = { code, reason };
-      this.wake();
-    };
+    this.onEvent = (e) => this.log.push(e);
+    this.onClose = (code, reason) => this.log.closed(code, reason);
   }
 
   static async connect(url: string): Promise<TestChatClient> {
@@ -111,21 +104,17 @@ export class TestChatClient extends ChatClient {
     return c;
   }
 
+  get events(): cpb.ChatEvent[] {
+    return this.log.events;
+  }
+
+  get closedWith(): { code: number; reason: string } | null {
+    return this.log.closedWith;
+  }
+
   /** Resolves with the first logged event that matches, waiting up to timeoutMs. */
-  async waitFor(match: (e: cpb.ChatEvent) => boolean, timeoutMs = 5000): Promise<cpb.ChatEvent> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(match);
-      if (found) return found;
-      if (Date.now() > end) throw new Error('event did not arrive');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(0, end - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  waitFor(match: (e: cpb.ChatEvent) => boolean, timeoutMs = 5000): Promise<cpb.ChatEvent> {
+    return this.log.waitFor(match, timeoutMs);
   }
 
   /** Messages of one chat received live or in batches, in arrival order. */
@@ -146,11 +135,5 @@ export class TestChatClient extends ChatClient {
       sendMessage: { chatId, text, clientMessageId: randomBytes(8).toString('hex'), ...extra },
     });
     return r.message!;
-  }
-
-  private wake(): void {
-    const w = this.waiters;
-    this.waiters = [];
-    for (const f of w) f();
   }
 }

@@ -3,6 +3,7 @@
 import WebSocket from 'ws';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { SignalingClient, type WebSocketFactory } from '../../web/src/signalingClient.js';
+import { EventLog } from './eventLog.js';
 
 import pb = schoolcall.v1;
 
@@ -11,20 +12,12 @@ export { pb };
 const factory: WebSocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<WebSocketFactory>;
 
 export class TestClient extends SignalingClient {
-  readonly events: pb.Event[] = [];
-  closedWith: { code: number; reason: string } | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly log = new EventLog<pb.Event>();
 
   constructor(url: string) {
     super(url, factory);
-    this.onEvent = (e) => {
-      this.events.push(e);
-      this.wake();
-    };
-    this.onClose = (code, reason) => {
-      this.closedWith = { code, reason };
-      this.wake();
-    };
+    this.onEvent = (e) => this.log.push(e);
+    this.onClose = (code, reason) => this.log.closed(code, reason);
   }
 
   static async connect(url: string): Promise<TestClient> {
@@ -33,21 +26,17 @@ export class TestClient extends SignalingClient {
     return c;
   }
 
+  get events(): pb.Event[] {
+    return this.log.events;
+  }
+
+  get closedWith(): { code: number; reason: string } | null {
+    return this.log.closedWith;
+  }
+
   /** Resolves with the first logged event that matches, waiting up to timeoutMs. */
-  async waitForEvent(match: (e: pb.Event) => boolean, timeoutMs = 5000): Promise<pb.Event> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(match);
-      if (found) return found;
-      if (Date.now() > end) throw new Error('event did not arrive');
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.max(0, end - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  waitForEvent(match: (e: pb.Event) => boolean, timeoutMs = 5000): Promise<pb.Event> {
+    return this.log.waitFor(match, timeoutMs);
   }
 
   /** Waits for a presence batch listing someone as joined who matches. */
@@ -73,13 +62,8 @@ export class TestClient extends SignalingClient {
     return listed(e).find(match)!;
   }
 
-  async waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
-    const end = Date.now() + timeoutMs;
-    while (!this.closedWith) {
-      if (Date.now() > end) throw new Error('connection did not close');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return this.closedWith;
+  waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    return this.log.waitForClose(timeoutMs);
   }
 
   /** Sends a frame that is not a normal request and resolves with the server's reply. */
@@ -93,12 +77,6 @@ export class TestClient extends SignalingClient {
       };
       this.sendRaw(bytes);
     });
-  }
-
-  private wake(): void {
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w();
   }
 }
 

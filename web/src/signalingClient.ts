@@ -1,7 +1,8 @@
-// Client side of the signaling protocol: binary protobuf frames over a
-// WebSocket, requests matched to responses by id, events to a listener.
-// Works with the browser's WebSocket and with the `ws` package in tests.
+// Client side of the signaling protocol: the call's messages over our
+// request socket (common/protocol/requestSocket.ts). Works with the
+// browser's WebSocket and with the `ws` package in tests.
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import { RequestSocket, type WebSocketFactory } from '../../common/protocol/requestSocket.js';
 
 import pb = schoolcall.v1;
 
@@ -16,125 +17,33 @@ export class RequestError extends Error {
   }
 }
 
-interface MinimalWebSocket {
-  binaryType: string;
-  readyState: number;
-  send(data: Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((ev: unknown) => void) | null;
-  onclose: ((ev: { code: number; reason: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-}
+export type { WebSocketFactory } from '../../common/protocol/requestSocket.js';
 
-export type WebSocketFactory = (url: string) => MinimalWebSocket;
+const codec = {
+  encode: (body: RequestBody, requestId: number) => pb.ClientMessage.encode({ ...body, requestId }).finish(),
+  // Decoded messages are full instances: scalar fields carry their defaults.
+  decode: (bytes: Uint8Array) =>
+    pb.ServerMessage.decode(bytes) as { response?: pb.Response; event?: pb.Event },
+};
 
-interface Pending {
-  resolve(r: pb.Response): void;
-  reject(e: Error): void;
-  timer: ReturnType<typeof setTimeout>;
-}
+export class SignalingClient extends RequestSocket<RequestBody, pb.Response, pb.Event> {
+  /** Resolves with the next Response, matched or not (for frames without a usable id). */
+  nextUnmatched: ((r: pb.Response) => void) | null = null;
 
-const REQUEST_TIMEOUT_MS = 15_000;
-
-export class SignalingClient {
-  private socket: MinimalWebSocket | null = null;
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  onEvent: (event: pb.Event) => void = () => {};
-  onClose: (code: number, reason: string) => void = () => {};
-
-  constructor(
-    private readonly url: string,
-    private readonly factory: WebSocketFactory = (u) => new WebSocket(u) as unknown as MinimalWebSocket,
-  ) {}
-
-  connect(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const socket = this.factory(this.url);
-      socket.binaryType = 'arraybuffer';
-      this.socket = socket;
-      socket.onopen = () => resolve();
-      socket.onerror = () => reject(new Error(`cannot connect to ${this.url}`));
-      socket.onclose = (ev) => {
-        for (const p of this.pending.values()) {
-          clearTimeout(p.timer);
-          p.reject(new Error('connection closed'));
-        }
-        this.pending.clear();
-        this.onClose(ev.code, ev.reason);
-      };
-      socket.onmessage = (ev) => this.onMessage(ev.data);
-    });
-  }
-
-  get isOpen(): boolean {
-    return this.socket?.readyState === 1;
+  constructor(url: string, factory?: WebSocketFactory) {
+    super(url, codec, factory);
+    this.onUnmatched = (r) => this.nextUnmatched?.(r);
   }
 
   /** Sends a request and resolves with the whole Response (error or not). */
-  async rawRequest(body: RequestBody): Promise<pb.Response> {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== 1) throw new Error('not connected');
-    const requestId = this.nextId++;
-    const bytes = pb.ClientMessage.encode({ ...body, requestId }).finish();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(requestId);
-        reject(new Error('request timed out'));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(requestId, { resolve, reject, timer });
-      socket.send(bytes);
-    });
+  rawRequest(body: RequestBody): Promise<pb.Response> {
+    return this.exchange(body);
   }
 
   /** Sends a request; rejects with RequestError if the server answers with an error. */
   async request(body: RequestBody): Promise<pb.Response> {
-    const response = await this.rawRequest(body);
+    const response = await this.exchange(body);
     if (response.error) throw new RequestError(response.error.code ?? 0, response.error.message ?? '');
     return response;
-  }
-
-  /** Fails every unanswered request, e.g. when the server says it dropped what we missed. */
-  failPending(message: string): void {
-    for (const p of this.pending.values()) {
-      clearTimeout(p.timer);
-      p.reject(new Error(message));
-    }
-    this.pending.clear();
-  }
-
-  /** Sends raw bytes, for tests of the server's handling of bad frames. */
-  sendRaw(bytes: Uint8Array | string): void {
-    (this.socket as unknown as { send(d: Uint8Array | string): void }).send(bytes);
-  }
-
-  /** Resolves with the next Response, matched or not (for frames without a usable id). */
-  nextUnmatched: ((r: pb.Response) => void) | null = null;
-
-  close(): void {
-    this.socket?.close(1000, 'bye');
-  }
-
-  private onMessage(data: unknown): void {
-    let bytes: Uint8Array;
-    if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
-    else if (data instanceof Uint8Array) bytes = data;
-    else return;
-    const message = pb.ServerMessage.decode(bytes);
-    if (message.response) {
-      // Decoded messages are full instances: scalar fields carry their defaults.
-      const response = message.response as pb.Response;
-      const p = this.pending.get(response.requestId);
-      if (p) {
-        clearTimeout(p.timer);
-        this.pending.delete(response.requestId);
-        p.resolve(response);
-      } else {
-        this.nextUnmatched?.(response);
-      }
-    } else if (message.event) {
-      this.onEvent(message.event as pb.Event);
-    }
   }
 }
