@@ -238,7 +238,8 @@ describe('the call interface', () => {
     await teacher.locator('#hands-list [data-give-floor]').click();
     await pupil.getByText('Учитель разрешил вам говорить').waitFor();
     await pupil.locator('#mic.cue').waitFor();
-    expect(await pupil.locator('#hand').getAttribute('aria-pressed')).toBe('false');
+    // The lowered hand comes with the room's next presence batch, a moment after the cue.
+    await pupil.locator('#hand[aria-pressed="false"]').waitFor({ timeout: 5_000 });
     await check(pupil, 'allowed-to-speak', 'phone', { inCall: true });
     await pupil.locator('#mic').click();
     await waitFor(() => isPublishing(pupil, 'microphone'), 5_000, 'the pupil speaks again');
