@@ -3,7 +3,8 @@
 // sends them (one Yjs update per request).
 import * as Y from 'yjs';
 import { ROOT } from '../../common/whiteboard/model.js';
-import type { TestClient, pb } from './protocolClient.js';
+import { TestClient, type pb } from './protocolClient.js';
+import type { TestServer } from './testServer.js';
 
 export class BoardPeer {
   doc = new Y.Doc();
@@ -101,4 +102,35 @@ export class BoardPeer {
     }
     return this.state;
   }
+}
+
+/** Someone joins a room with a board: their client (kept in `clients` to close), board, token and id. */
+export async function joinWithBoard(
+  server: TestServer,
+  clients: TestClient[],
+  roomId: string,
+  name: string,
+  role: string,
+): Promise<{ c: TestClient; board: BoardPeer; token: string; id: string }> {
+  const c = await TestClient.connect(server.wsUrl);
+  clients.push(c);
+  const board = new BoardPeer(c);
+  const token = (
+    await server.tokens.mint({ userId: name, displayName: name, role: role as never, roomId }, 600)
+  ).token;
+  const r = await c.request({ join: { roomId, token } });
+  return { c, board, token, id: r.join!.self!.participantId! };
+}
+
+/** The server's board as a third party sees it: its state vector and content. */
+export async function serverBoard(c: TestClient) {
+  const r = await c.request({ whiteboardSync: { stateVector: new Uint8Array() } });
+  const doc = new Y.Doc();
+  if (r.whiteboardSync?.update?.byteLength) Y.applyUpdate(doc, r.whiteboardSync.update);
+  return {
+    sv: Buffer.from(Y.encodeStateVector(doc)).toString('hex'),
+    elements: doc.getMap(ROOT.elements).toJSON(),
+    ink: doc.getMap(ROOT.ink).toJSON(),
+    pages: doc.getMap(ROOT.pages).toJSON(),
+  };
 }

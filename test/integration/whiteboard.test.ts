@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // for its hosts when it ends.
 import * as Y from 'yjs';
 import { ROOT } from '../../common/whiteboard/model.js';
-import { BoardPeer } from '../helpers/boardPeer.js';
-import { FAKE_DTLS, TestClient, pb } from '../helpers/protocolClient.js';
+import { joinWithBoard, serverBoard } from '../helpers/boardPeer.js';
+import { FAKE_DTLS, type TestClient, pb } from '../helpers/protocolClient.js';
 import { rejectedCount } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -18,12 +18,7 @@ let server: TestServer;
 const clients: TestClient[] = [];
 let roomCounter = 0;
 
-interface Person {
-  board: BoardPeer;
-  c: TestClient;
-  id: string;
-  token: string;
-}
+type Person = Awaited<ReturnType<typeof joinWithBoard>>;
 
 beforeAll(async () => {
   server = await startTestServer({
@@ -52,29 +47,11 @@ async function newRoom(): Promise<string> {
   return id;
 }
 
-async function enter(roomId: string, name: string, role: string): Promise<Person> {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const board = new BoardPeer(c);
-  const token = (
-    await server.tokens.mint({ userId: name, displayName: name, role: role as never, roomId }, 600)
-  ).token;
-  const r = await c.request({ join: { roomId, token } });
-  return { board, c, id: r.join!.self!.participantId!, token };
+function enter(roomId: string, name: string, role: string): Promise<Person> {
+  return joinWithBoard(server, clients, roomId, name, role);
 }
 
 const code = (r: pb.Response) => r.error?.code ?? null;
-
-/** The server's board as a third party sees it: its state vector and content. */
-async function serverBoard(p: Person): Promise<{ sv: string; json: unknown }> {
-  const r = await p.c.request({ whiteboardSync: { stateVector: new Uint8Array() } });
-  const doc = new Y.Doc();
-  if (r.whiteboardSync?.update?.byteLength) Y.applyUpdate(doc, r.whiteboardSync.update);
-  return {
-    sv: Buffer.from(Y.encodeStateVector(doc)).toString('hex'),
-    json: doc.getMap(ROOT.elements).toJSON(),
-  };
-}
 
 describe('whiteboard', () => {
   it('a host draws, everyone sees the same board; a pupil without rights changes nothing', async () => {
@@ -101,13 +78,13 @@ describe('whiteboard', () => {
     expect(pupil.board.json()).toEqual(teacher.board.json());
 
     // The pupil was not called to the board.
-    const before = await serverBoard(teacher);
+    const before = await serverBoard(teacher.c);
     const refusedBefore = await rejectedCount(server, 'whiteboard_no_rights');
     const seenBefore = other.board.received;
     expect(code(await pupil.board.draw('scribble'))).toBe(E.ERROR_CODE_WHITEBOARD_NO_RIGHTS);
     expect(code(await pupil.board.erase('r1'))).toBe(E.ERROR_CODE_WHITEBOARD_NO_RIGHTS);
     expect(await rejectedCount(server, 'whiteboard_no_rights')).toBe(refusedBefore + 2);
-    expect(await serverBoard(teacher)).toEqual(before);
+    expect(await serverBoard(teacher.c)).toEqual(before);
     await pupil.board.resync();
     expect(pupil.board.elementIds()).toEqual(['r1', 'r2']);
     // Nothing of it reached anyone (a later update of the teacher's arrives after anything relayed before it).
@@ -202,7 +179,7 @@ describe('whiteboard', () => {
     await teacher.c.request({ setWhiteboardAccess: { grant: [pupil.id] } });
     expect(code(await teacher.board.draw('keep'))).toBeNull();
     await pupil.board.waitForElements(['keep']);
-    const before = await serverBoard(teacher);
+    const before = await serverBoard(teacher.c);
 
     const fresh = (run: (d: Y.Doc) => void) => {
       const d = new Y.Doc();
@@ -249,7 +226,7 @@ describe('whiteboard', () => {
       d.getMap(ROOT.elements).set('dependent', { page: 'p1', el: { id: 'dependent' } }),
     );
     expect(code(await pupil.board.send(dependent))).toBe(E.ERROR_CODE_INVALID_ARGUMENT);
-    expect(await serverBoard(teacher)).toEqual(before);
+    expect(await serverBoard(teacher.c)).toEqual(before);
     // The board still works for everyone.
     await pupil.board.resync();
     expect(code(await pupil.board.draw('fine'))).toBeNull();
@@ -284,11 +261,11 @@ describe('whiteboard', () => {
       expect(code(await teacher.board.draw(`fill-${i}`))).toBeNull();
       await pupil.board.waitForElements([...teacher.board.elementIds()]);
     }
-    const before = await serverBoard(teacher);
+    const before = await serverBoard(teacher.c);
     const refused = await rejectedCount(server, 'whiteboard_full');
     expect(code(await teacher.board.draw('one-too-many'))).toBe(E.ERROR_CODE_WHITEBOARD_FULL);
     expect(await rejectedCount(server, 'whiteboard_full')).toBe(refused + 1);
-    expect(await serverBoard(teacher)).toEqual(before);
+    expect(await serverBoard(teacher.c)).toEqual(before);
     await teacher.board.resync();
     const [first] = teacher.board.elementIds();
     expect(code(await teacher.board.erase(first!))).toBeNull();
@@ -483,6 +460,6 @@ describe('whiteboard', () => {
     // The next lesson starts with a clean board.
     const again = await enter(roomId, 'Teacher', 'host');
     await again.c.request({ openWhiteboard: { open: true } });
-    expect((await serverBoard(again)).json).toEqual({});
+    expect((await serverBoard(again.c)).elements).toEqual({});
   });
 });

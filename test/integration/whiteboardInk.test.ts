@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 // too many, malformed, or come from a pupil without rights are refused with
 // typed errors, counted, and change nothing; what an update deletes must lie
 // where its sender may change things.
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { type BoardMaps, eraseElement, readInk, withInk, writeElement } from '../../common/whiteboard/ink.js';
 import {
   type ElementEntry,
@@ -14,8 +14,8 @@ import {
   type InkChunk,
   ROOT,
 } from '../../common/whiteboard/model.js';
-import { BoardPeer } from '../helpers/boardPeer.js';
-import { TestClient, pb } from '../helpers/protocolClient.js';
+import { joinWithBoard, serverBoard } from '../helpers/boardPeer.js';
+import { type TestClient, pb } from '../helpers/protocolClient.js';
 import { rejectedCount } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -47,15 +47,8 @@ async function newRoom(): Promise<string> {
   return id;
 }
 
-async function enter(roomId: string, name: string, role: string) {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const board = new BoardPeer(c);
-  const token = (
-    await server.tokens.mint({ userId: name, displayName: name, role: role as never, roomId }, 600)
-  ).token;
-  const r = await c.request({ join: { roomId, token } });
-  return { board, c, id: r.join!.self!.participantId! };
+function enter(roomId: string, name: string, role: string) {
+  return joinWithBoard(server, clients, roomId, name, role);
 }
 
 type Person = Awaited<ReturnType<typeof enter>>;
@@ -94,19 +87,6 @@ function strokeIn(doc: Y.Doc, id: string) {
 
 function pointsIn(doc: Y.Doc, id: string): number {
   return (strokeIn(doc, id)?.points as unknown[] | undefined)?.length ?? -1;
-}
-
-/** The server's board as a third party sees it. */
-async function serverBoard(p: Person) {
-  const r = await p.c.request({ whiteboardSync: { stateVector: new Uint8Array() } });
-  const doc = new Y.Doc();
-  if (r.whiteboardSync?.update?.byteLength) Y.applyUpdate(doc, r.whiteboardSync.update);
-  return {
-    sv: Buffer.from(Y.encodeStateVector(doc)).toString('hex'),
-    elements: doc.getMap(ROOT.elements).toJSON(),
-    ink: doc.getMap(ROOT.ink).toJSON(),
-    pages: doc.getMap(ROOT.pages).toJSON(),
-  };
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -152,7 +132,7 @@ describe('whiteboard ink', () => {
       code(await teacher.board.send(teacher.board.change((d) => eraseElement(maps(d), 's1')))),
     ).toBeNull();
     await watcher.board.waitForElements([]);
-    expect(await serverBoard(teacher)).toMatchObject({ elements: {}, ink: {} });
+    expect(await serverBoard(teacher.c)).toMatchObject({ elements: {}, ink: {} });
   });
 
   it('refuses chunks of no element, too big, too many, malformed, or without rights; counted, nothing changes', async () => {
@@ -171,12 +151,12 @@ describe('whiteboard ink', () => {
     await pupil.board.waitForElements(['s']);
 
     // Without rights: the pupil was not called to the board.
-    const before = await serverBoard(teacher);
+    const before = await serverBoard(teacher.c);
     const noRights = await rejectedCount(server, 'whiteboard_no_rights');
     const chunk = pupil.board.change((d) => maps(d).ink.set('s:1', { xy: [100, 200] }));
     expect(code(await pupil.board.send(chunk))).toBe(E.ERROR_CODE_WHITEBOARD_NO_RIGHTS);
     expect(await rejectedCount(server, 'whiteboard_no_rights')).toBe(noRights + 1);
-    expect(await serverBoard(teacher)).toEqual(before);
+    expect(await serverBoard(teacher.c)).toEqual(before);
     await pupil.board.resync();
 
     await teacher.c.request({ setWhiteboardAccess: { grant: [pupil.id] } });
@@ -229,7 +209,7 @@ describe('whiteboard ink', () => {
     const page = teacher.board.change((d) => d.getMap(ROOT.pages).set('p2', { name: '', order: 1 }));
     expect(code(await teacher.board.send(page))).toBeNull();
     await pupil.board.resync();
-    const after = await serverBoard(teacher);
+    const after = await serverBoard(teacher.c);
     for (const [what, run, expected, reason] of bad) {
       await pupil.board.resync();
       const counted = await rejectedCount(server, reason);
@@ -238,7 +218,7 @@ describe('whiteboard ink', () => {
         : pupil.board.change(run);
       expect(code(await pupil.board.send(update)), what).toBe(expected);
       expect(await rejectedCount(server, reason), what).toBe(counted + 1);
-      expect(await serverBoard(teacher), what).toEqual(after);
+      expect(await serverBoard(teacher.c), what).toEqual(after);
     }
 
     // A good chunk from the pupil at the board, with its element in the same update or already there.
@@ -252,6 +232,6 @@ describe('whiteboard ink', () => {
     // And the pupil may erase strokes (element and chunks), which deletes ink.
     expect(code(await pupil.board.send(pupil.board.change((d) => eraseElement(maps(d), 'mine'))))).toBeNull();
     await teacher.board.waitForElements(['s']);
-    expect(Object.keys((await serverBoard(teacher)).ink).sort()).toEqual(['s:0', 's:1']);
+    expect(Object.keys((await serverBoard(teacher.c)).ink).sort()).toEqual(['s:0', 's:1']);
   });
 });

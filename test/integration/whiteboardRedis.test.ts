@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // a lesson's saved boards can be downloaded from any host afterwards.
 import * as Y from 'yjs';
 import { ROOT } from '../../common/whiteboard/model.js';
-import { BoardPeer } from '../helpers/boardPeer.js';
-import { TestClient, pb } from '../helpers/protocolClient.js';
+import { joinWithBoard } from '../helpers/boardPeer.js';
+import { type TestClient, pb } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -40,14 +40,8 @@ async function stop(s: TestServer): Promise<void> {
   servers.splice(servers.indexOf(s), 1);
 }
 
-async function enter(s: TestServer, roomId: string, name: string, role: string) {
-  const c = await TestClient.connect(s.wsUrl);
-  clients.push(c);
-  const board = new BoardPeer(c);
-  const token = (await s.tokens.mint({ userId: name, displayName: name, role: role as never, roomId }, 600))
-    .token;
-  const r = await c.request({ join: { roomId, token } });
-  return { c, board, token, id: r.join!.self!.participantId! };
+function enter(s: TestServer, roomId: string, name: string, role: string) {
+  return joinWithBoard(s, clients, roomId, name, role);
 }
 
 describe('whiteboards in Redis', () => {
