@@ -23,7 +23,7 @@
 // segment in it (the track exists for every broadcast; without a
 // transcriber its segments are just empty, which costs the server the same).
 import { execFileSync, spawn } from 'node:child_process';
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -175,28 +175,29 @@ const wrks: WrkRun[] = [];
 // Longer than the window, so that wrk still runs when its CPU is read at the end.
 const WRK_SECONDS = SECONDS + 8;
 let newestWatch: ReturnType<typeof setInterval> | null = null;
+let newestFile: string | null = null;
 let probes: SegmentProbes | null = null;
 if (GENERATOR === 'wrk') {
   const url = `${base}/live.m3u8`;
   if (MIXED) wrks.push(startWrk(url, VIEWERS, WRK_SECONDS, 'both', SUBTITLE_SHARE, '', 2));
   else {
-    const newestFile = join(tmpdir(), `hls-newest-${process.pid}.txt`);
+    newestFile = join(tmpdir(), `hls-newest-${process.pid}.txt`);
+    const file = newestFile;
+    let newestM4s = '';
+    const agent = new Agent({ keepAlive: true });
+    const last = (body: string, ext: string) =>
+      body
+        .split('\n')
+        .filter((l) => l.endsWith(ext))
+        .at(-1) ?? '';
     const newest = async () => {
-      const agent = new Agent();
       const [video, subs] = await Promise.all([get(agent, 'live.m3u8'), get(agent, 'subtitles.m3u8')]);
-      agent.destroy();
-      const last = (body: string, ext: string) =>
-        body
-          .split('\n')
-          .filter((l) => l.endsWith(ext))
-          .at(-1) ?? '';
       const m4s = last(video.body, '.m4s');
       if (!m4s) return;
       newestM4s = m4s;
-      writeFileSync(`${newestFile}.tmp`, `${m4s}\n${last(subs.body, '.vtt')}\n`);
-      renameSync(`${newestFile}.tmp`, newestFile);
+      writeFileSync(`${file}.tmp`, `${m4s}\n${last(subs.body, '.vtt')}\n`);
+      renameSync(`${file}.tmp`, file);
     };
-    let newestM4s = '';
     await newest();
     // A player learns of a new segment from a playlist it fetched up to a second ago: every 250 ms is sooner.
     newestWatch = setInterval(() => void newest(), 250);
@@ -244,13 +245,14 @@ await sleep(3000);
 measuring = true;
 if (probes) probes.measuring = true;
 const generatorPids = wrks.length ? wrks.map((w) => w.pid) : [process.pid];
-const cpu0 = {
+const cpuNow = () => ({
   server: cpuSeconds(server.pid!),
   worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
   gst: cpuSeconds(info.pids.gst),
   ffmpeg: cpuSeconds(info.pids.ffmpeg),
   generator: generatorPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
-};
+});
+const cpu0 = cpuNow();
 const load0 = loadavg()[0]!;
 const latencies: number[] = [];
 const until = Date.now() + SECONDS * 1000;
@@ -262,13 +264,7 @@ while (Date.now() < until) {
   if (l !== null) latencies.push(l);
   await sleep(2000);
 }
-const cpu1 = {
-  server: cpuSeconds(server.pid!),
-  worker: info.workerPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
-  gst: cpuSeconds(info.pids.gst),
-  ffmpeg: cpuSeconds(info.pids.ffmpeg),
-  generator: generatorPids.reduce((n, pid) => n + cpuSeconds(pid), 0),
-};
+const cpu1 = cpuNow();
 const load1 = loadavg()[0]!;
 measuring = false;
 stopping = true;
@@ -277,6 +273,7 @@ console.error('measured; stopping the viewers');
 await Promise.all(viewers);
 const wrkSummaries = await Promise.all(wrks.map((w) => w.result));
 if (newestWatch) clearInterval(newestWatch);
+if (newestFile) rmSync(newestFile, { force: true });
 await browser.close();
 server.kill('SIGTERM');
 

@@ -28,7 +28,8 @@ export class SegmentProbes {
   measuring = false;
   private stopped = false;
   private readonly sockets: Socket[] = [];
-  private readonly timers: ReturnType<typeof setTimeout>[] = [];
+  /** Each viewer's next request, waiting. */
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
   /** `path(segment)` is the request path; `newest()` names the newest segment. */
   constructor(
@@ -41,7 +42,7 @@ export class SegmentProbes {
   start(count: number): void {
     for (let i = 0; i < count; i++) {
       // Spread over the second, as independent viewers are.
-      this.timers.push(setTimeout(() => this.viewer(), (i * 1000) / count));
+      this.after((i * 1000) / count, () => this.viewer());
     }
   }
 
@@ -49,6 +50,17 @@ export class SegmentProbes {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     for (const s of this.sockets) s.destroy();
+  }
+
+  private after(ms: number, run: () => void): void {
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        run();
+      },
+      Math.max(0, ms),
+    );
+    this.timers.add(t);
   }
 
   private viewer(): void {
@@ -63,12 +75,7 @@ export class SegmentProbes {
         `GET ${this.path(segment)} HTTP/1.1\r\nHost: ${this.host}\r\nConnection: keep-alive\r\n\r\n`,
       );
     };
-    const next = () => {
-      const p = pending!;
-      const t = setTimeout(ask, Math.max(0, 1000 - (performance.now() - p.t0)));
-      this.timers.push(t);
-      if (this.timers.length > 10_000) this.timers.splice(0, 5_000);
-    };
+    const next = () => this.after(1000 - (performance.now() - pending!.t0), ask);
     socket.on('connect', ask);
     socket.on('data', (chunk: Buffer) => {
       const p = pending;
