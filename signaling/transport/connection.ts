@@ -25,6 +25,7 @@ export type JoinRouter = (
 
 /** A connection's session as the multi-host code drives it. */
 export interface ServedConnection {
+  /** `data` stays valid after the call: handlers may keep views of it (wsServer copies uWS's frames). */
   onFrame(data: Uint8Array, isBinary: boolean): Promise<void>;
   resync(): void;
   onClose(): void;

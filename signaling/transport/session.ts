@@ -105,8 +105,7 @@ export class Session implements SessionLifecycle {
       return;
     }
     if (type === 'join' && this.state === 'connected' && this.ctx.routeJoin) {
-      // The socket's buffer is only valid until we yield, hence the copy.
-      if (await this.routeToHome(requestId, message.join ?? {}, data.slice())) return;
+      if (await this.routeToHome(requestId, message.join ?? {}, data)) return;
     }
     const stop = this.ctx.metrics.requestDuration.startTimer({ type });
     try {

@@ -143,8 +143,7 @@ export class RoomBoards {
       return;
     }
     box.from = box.updates.length === 0 || box.from === from ? from : null;
-    // A copy: the request's bytes are a view of the socket's buffer, gone after this message.
-    box.updates.push(update.slice());
+    box.updates.push(update);
   }
 
   private flush(location: RoomLocation): void {
