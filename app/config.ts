@@ -5,8 +5,8 @@ import { intFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
 import { parseDatabaseUrl } from '../common/postgres/connect.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import type { TurnConfig } from '../signaling/security/turnCredentials.js';
-import { type WhiteboardConfig, loadWhiteboardConfig } from '../signaling/whiteboard/config.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
+import { type WhiteboardConfig, loadWhiteboardConfig } from '../whiteboard/config.js';
 
 export interface Config {
   host: string;

@@ -41,10 +41,10 @@ import { endOrHandOverCalls } from '../signaling/shutdown.js';
 import { TokenService } from '../signaling/tokens.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
-import { createWhiteboardFeature } from '../signaling/whiteboard/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
+import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
 

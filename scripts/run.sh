@@ -2,7 +2,7 @@
 # Quick start: sets up whatever is missing, then runs the server on this host
 # with single-host defaults and a demo room. Secrets are generated once and
 # kept in ~/.config/school-call/secrets.env; environment variables override
-# every setting (see README).
+# every setting (see docs/operators.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
