@@ -16,6 +16,7 @@ import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
+import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
 import type { Messenger } from '../messenger.js';
@@ -72,7 +73,7 @@ export class Uploads {
     });
   }
 
-  register(app: uWS.TemplatedApp): void {
+  register(app: GuardedApp): void {
     const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
       const request = toWebRequest(res, req);
       void this.tus
