@@ -4,7 +4,7 @@
 // reconnect resume where the connection stopped.
 import { signal } from '@preact/signals';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { ChatClient } from '../../../messaging/client/chatClient.js';
+import { ChatClient } from '../protocol/chatClient.js';
 import { chatErrorText } from './chatErrors.js';
 
 import cpb = schoolcall.chat.v1;

@@ -12,7 +12,9 @@ import { StoreContext } from './context.js';
 function Phase({ store }: { store: CallStore }) {
   switch (store.phase.value) {
     case 'check':
-      return <DeviceCheck title={store.roomTitle.value} onJoin={(choice) => void store.start(choice)} />;
+      return (
+        <DeviceCheck title={store.roster.roomTitle.value} onJoin={(choice) => void store.start(choice)} />
+      );
     case 'joining':
       return (
         <main class="page" aria-busy="true">
@@ -29,7 +31,7 @@ function Phase({ store }: { store: CallStore }) {
         <EndScreen
           kind={store.endKind.value ?? 'error'}
           detail={store.endDetail.value}
-          roomTitle={store.roomTitle.value}
+          roomTitle={store.roster.roomTitle.value}
           boardsUrl={store.boardsUrl()}
           onAction={() => store.rejoin()}
         >

@@ -13,10 +13,10 @@ import { openPanel } from './viewState.js';
 
 export function CallScreen() {
   const store = useStore();
-  store.onOpenPeople = () => {
+  store.waitingRoom.onOpenPeople = () => {
     openPanel.value = 'people';
   };
-  store.chatShown = () => openPanel.value === 'chat' && document.visibilityState === 'visible';
+  store.chat.looking = () => openPanel.value === 'chat' && document.visibilityState === 'visible';
   return (
     <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
       <Header />

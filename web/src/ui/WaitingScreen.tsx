@@ -9,12 +9,12 @@ import { Hourglass } from './icons.js';
 
 export function WaitingScreen() {
   const store = useStore();
-  const stream = store.localStream.value;
-  const name = store.self.value?.displayName ?? '';
+  const stream = store.local.localStream.value;
+  const name = store.roster.self.value?.displayName ?? '';
   return (
     <main class="page waiting" id="waiting" aria-labelledby="waiting-title">
       <div class="page-top">
-        <p class="room-name">{store.roomTitle.value}</p>
+        <p class="room-name">{store.roster.roomTitle.value}</p>
         <LanguageSwitch />
       </div>
       <div class="preview">

@@ -148,7 +148,7 @@ export function BoardStage() {
                 onClick={() =>
                   void run(async () => {
                     const { downloadPng } = await import('./lazy/exporter.js');
-                    await downloadPng(handle, store.roomTitle.value);
+                    await downloadPng(handle, store.roster.roomTitle.value);
                   })
                 }
               >
@@ -164,7 +164,7 @@ export function BoardStage() {
                 onClick={() =>
                   void run(async () => {
                     const { downloadPdf } = await import('./lazy/exporter.js');
-                    await downloadPdf(handle, store.roomTitle.value);
+                    await downloadPdf(handle, store.roster.roomTitle.value);
                   })
                 }
               >

@@ -4,8 +4,10 @@
 // part (Yjs, Excalidraw) takes them. Nothing here is large: the page's first
 // bundle does not grow with the drawing component.
 import { type ReadonlySignal, computed, signal } from '@preact/signals';
-import { type CallClient, pb } from '../callClient.js';
+import type { CallLink } from '../call/callClient.js';
+import type { CallMedia } from '../call/media/callMedia.js';
 import type { Key, Params } from '../i18n/index.js';
+import { pb } from '../protocol/wire.js';
 
 /** What the lazily loaded part does with the board's events. */
 export interface BoardSink {
@@ -36,7 +38,9 @@ export class BoardSession {
   private kept: pb.Event[] = [];
 
   constructor(
-    readonly call: CallClient,
+    readonly call: CallLink,
+    /** The host who opens a board sends it as video too (for recordings and broadcasts). */
+    readonly media: Pick<CallMedia, 'publish' | 'unpublish'>,
     readonly self: ReadonlySignal<pb.IParticipant | null>,
     /** Tells the person something about the board (called to it, sent back). */
     readonly notify: (key: Key, params?: Params) => void = () => {},
@@ -52,7 +56,11 @@ export class BoardSession {
         (s.named ?? []).includes(self.value?.participantId ?? '')
       );
     });
-    call.onBoardEvent = (e) => this.onEvent(e);
+    // The board needs no media: its events, and a resync (its updates may have been dropped too), come at once.
+    for (const type of ['whiteboardState', 'whiteboardUpdate', 'whiteboardPointer'] as const) {
+      call.on(type, (_, e) => this.onEvent(e));
+    }
+    call.on('resync', (_, e) => this.onEvent(e), 'direct');
   }
 
   /** The loaded part takes over the board's events, starting with those kept for it. */
@@ -64,11 +72,11 @@ export class BoardSession {
   }
 
   open(open: boolean) {
-    return this.call.signaling.request({ openWhiteboard: { open } });
+    return this.call.request({ openWhiteboard: { open } });
   }
 
   setAccess(change: pb.ISetWhiteboardAccessRequest) {
-    return this.call.signaling.request({ setWhiteboardAccess: change });
+    return this.call.request({ setWhiteboardAccess: change });
   }
 
   private onEvent(e: pb.Event): void {

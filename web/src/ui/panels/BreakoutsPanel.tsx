@@ -2,37 +2,36 @@
 // staying in the main room unless chosen, or one by one), open them with a
 // timer, write to all rooms, visit one, and bring everyone back.
 import { useState } from 'preact/hooks';
-import { pb } from '../../callClient.js';
 import { clock, t } from '../../i18n/index.js';
+import { pb } from '../../protocol/wire.js';
 import { useStore } from '../context.js';
 import { ArrowLeft, DoorOpen, Send, Shuffle, Split, Timer, Users } from '../icons.js';
 import type { PanelDef } from './panelDef.js';
 
 function BreakoutsPanelBody() {
   const store = useStore();
-  const state = store.breakouts.value;
+  const state = store.breakouts.state.value;
   const rooms = state.breakouts ?? [];
   const [count, setCount] = useState('2');
   const [minutes, setMinutes] = useState('10');
   const [message, setMessage] = useState('');
   const [withGuests, setWithGuests] = useState(false);
-  const call = store.call;
-  const run = store.run.bind(store);
+  const breakouts = store.breakouts;
   const nameOf = (id: string) =>
-    id === store.self.value?.participantId
-      ? (store.self.value?.displayName ?? '')
-      : (store.participants.value.get(id)?.displayName ?? '…');
+    id === store.roster.self.value?.participantId
+      ? (store.roster.self.value?.displayName ?? '')
+      : (store.roster.participants.value.get(id)?.displayName ?? '…');
   const assigned = new Set(rooms.flatMap((b) => b.participantIds ?? []));
-  const pupils = [...store.participants.value.values()].filter(
+  const pupils = [...store.roster.participants.value.values()].filter(
     (p) => p.role === pb.Role.ROLE_PARTICIPANT || p.role === pb.Role.ROLE_GUEST,
   );
   const unassigned = pupils.filter((p) => !assigned.has(p.participantId ?? ''));
-  const left = state.open && state.endsAt ? (Number(state.endsAt) - store.now.value) / 1000 : 0;
+  const left = state.open && state.endsAt ? (Number(state.endsAt) - store.breakouts.now.value) / 1000 : 0;
 
   const create = () => {
     const n = Math.max(1, Math.min(50, Number(count) || 1));
     const names = Array.from({ length: n }, (_, i) => t('breakouts.name', { n: i + 1 }));
-    void run(() => call.createBreakouts(n, names));
+    void breakouts.create(n, names);
   };
 
   return (
@@ -68,7 +67,7 @@ function BreakoutsPanelBody() {
               <button
                 type="button"
                 id="breakout-auto"
-                onClick={() => void run(() => call.assignBreakouts([], true, withGuests))}
+                onClick={() => void breakouts.assign([], true, withGuests)}
               >
                 <Shuffle aria-hidden="true" /> {t('breakouts.auto')}
               </button>
@@ -88,7 +87,7 @@ function BreakoutsPanelBody() {
         <ul id="breakout-list" class="rooms">
           {rooms.map((b) => {
             const members = (b.participantIds ?? []).map(nameOf);
-            const here = store.location.value === b.id;
+            const here = store.roster.location.value === b.id;
             return (
               <li key={b.id} data-breakout={b.id}>
                 <div class="room-head">
@@ -101,7 +100,7 @@ function BreakoutsPanelBody() {
                       type="button"
                       class="small"
                       data-visit={b.id}
-                      onClick={() => void run(() => call.moveTo(b.id ?? ''))}
+                      onClick={() => void breakouts.moveTo(b.id ?? '')}
                     >
                       <DoorOpen aria-hidden="true" /> {t('breakouts.visit')}
                     </button>
@@ -131,11 +130,9 @@ function BreakoutsPanelBody() {
                       aria-label={t('breakouts.assign', { name: p.displayName ?? '' })}
                       value=""
                       onChange={(e) =>
-                        void run(() =>
-                          call.assignBreakouts([
-                            { participantId: id, breakoutId: (e.target as HTMLSelectElement).value },
-                          ]),
-                        )
+                        void breakouts.assign([
+                          { participantId: id, breakoutId: (e.target as HTMLSelectElement).value },
+                        ])
                       }
                     >
                       <option value="">{t('breakouts.main')}</option>
@@ -162,7 +159,7 @@ function BreakoutsPanelBody() {
                   e.preventDefault();
                   const text = message.trim();
                   if (!text) return;
-                  void run(() => call.broadcastToBreakouts(text)).then((ok) => ok && setMessage(''));
+                  void breakouts.messageAll(text).then((ok) => ok && setMessage(''));
                 }}
               >
                 <label class="grow">
@@ -183,12 +180,12 @@ function BreakoutsPanelBody() {
                   <Send aria-hidden="true" />
                 </button>
               </form>
-              {store.location.value ? (
+              {store.roster.location.value ? (
                 <button
                   type="button"
                   id="back-to-main"
                   class="wide"
-                  onClick={() => void run(() => call.moveTo(''))}
+                  onClick={() => void breakouts.moveTo('')}
                 >
                   <ArrowLeft aria-hidden="true" /> {t('breakouts.back')}
                 </button>
@@ -197,7 +194,7 @@ function BreakoutsPanelBody() {
                 type="button"
                 id="breakout-close"
                 class="wide danger"
-                onClick={() => void run(() => call.closeBreakouts())}
+                onClick={() => void breakouts.close()}
               >
                 {t('breakouts.close')}
               </button>
@@ -219,7 +216,7 @@ function BreakoutsPanelBody() {
                 type="button"
                 id="breakout-open"
                 class="primary"
-                onClick={() => void run(() => call.openBreakouts(Math.round((Number(minutes) || 0) * 60)))}
+                onClick={() => void breakouts.open(Math.round((Number(minutes) || 0) * 60))}
               >
                 {t('breakouts.open')}
               </button>
@@ -238,5 +235,5 @@ export const breakoutsPanel: PanelDef = {
   icon: Split,
   component: BreakoutsPanelBody,
   place: 'more',
-  available: (store) => store.isModerator,
+  available: (store) => store.roster.isModerator,
 };

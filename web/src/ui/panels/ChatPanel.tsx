@@ -104,7 +104,7 @@ function ChatPanelBody() {
   };
   return (
     <div class="chat-panel">
-      {store.isModerator ? <WritingSwitches /> : null}
+      {store.roster.isModerator ? <WritingSwitches /> : null}
       <PinnedBar />
       <ol
         class="messages"

@@ -28,12 +28,7 @@ export function HandsQueue() {
                 type="button"
                 class="small primary"
                 data-give-floor={id}
-                onClick={() =>
-                  void store.run(async () => {
-                    if (p.microphoneBlocked || p.asksToSpeak) await store.call.allowToSpeak(id, 'microphone');
-                    await store.call.lowerHands([id]);
-                  })
-                }
+                onClick={() => void store.moderation.giveFloor(p)}
               >
                 <Mic aria-hidden="true" /> {t('hands.allow')}
               </button>
@@ -43,7 +38,7 @@ export function HandsQueue() {
                 data-lower={id}
                 aria-label={`${t('hands.lower')}: ${p.displayName}`}
                 title={t('hands.lower')}
-                onClick={() => void store.run(() => store.call.lowerHands([id]))}
+                onClick={() => void store.moderation.lowerHands([id])}
               >
                 <X aria-hidden="true" />
               </button>
@@ -56,7 +51,7 @@ export function HandsQueue() {
           type="button"
           id="lower-all"
           class="small"
-          onClick={() => void store.run(() => store.call.lowerHands([], true))}
+          onClick={() => void store.moderation.lowerHands([], true)}
         >
           {t('hands.lowerAll')}
         </button>

@@ -3,8 +3,8 @@
 // server (so it works at 2000), each with their microphone, camera and hand,
 // and for teachers one menu of actions per person.
 import { useEffect, useState } from 'preact/hooks';
-import { pb } from '../../callClient.js';
 import { t } from '../../i18n/index.js';
+import { pb } from '../../protocol/wire.js';
 import { useStore } from '../context.js';
 import { GraduationCap, Hand, Mic, MicOff, Search, Users, Video, VideoOff } from '../icons.js';
 import { HandsQueue } from './HandsQueue.js';
@@ -25,10 +25,10 @@ function roleTag(role: pb.Role | null | undefined): string {
 function PersonRow({ p }: { p: pb.IParticipant }) {
   const store = useStore();
   const id = p.participantId ?? '';
-  const self = id === store.self.value?.participantId;
+  const self = id === store.roster.self.value?.participantId;
   const { mic, camera } = mediaState(store, p);
-  const here = (p.location ?? '') === store.location.value;
-  const breakout = (store.breakouts.value.breakouts ?? []).find((b) => b.id === p.location);
+  const here = (p.location ?? '') === store.roster.location.value;
+  const breakout = (store.breakouts.state.value.breakouts ?? []).find((b) => b.id === p.location);
   const tags = [
     roleTag(p.role),
     self ? t('people.you') : '',
@@ -40,13 +40,13 @@ function PersonRow({ p }: { p: pb.IParticipant }) {
     : camera.on
       ? t('people.cameraOn')
       : t('people.cameraOff');
-  const talking = store.speakingNow.value.has(id);
-  const moderator = store.isModerator;
+  const talking = store.stage.speakingNow.value.has(id);
+  const moderator = store.roster.isModerator;
   const targetIsHost = p.role === pb.Role.ROLE_HOST;
   return (
     <li
       data-participant={id}
-      class={`${talking ? 'talking' : ''} ${store.activeSpeakerId.value === id ? 'speaking' : ''}`}
+      class={`${talking ? 'talking' : ''} ${store.stage.activeSpeakerId.value === id ? 'speaking' : ''}`}
     >
       <div class="who">
         <span class="person-name">
@@ -81,7 +81,7 @@ function PersonRow({ p }: { p: pb.IParticipant }) {
           {camera.on ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />}
         </span>
       </span>
-      {moderator && !self && (!targetIsHost || store.isHost) ? (
+      {moderator && !self && (!targetIsHost || store.roster.isHost) ? (
         <PersonMenu p={p} mic={mic} camera={camera} />
       ) : null}
     </li>
@@ -93,9 +93,9 @@ function PeoplePanelBody() {
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
   const [allRooms, setAllRooms] = useState(false);
-  const rooms = store.breakouts.value.breakouts ?? [];
+  const rooms = store.breakouts.state.value.breakouts ?? [];
   // Inside breakout rooms each list shows its own room; teachers may ask for all.
-  const hereOnly = rooms.length > 0 && !(store.isModerator && allRooms);
+  const hereOnly = rooms.length > 0 && !(store.roster.isModerator && allRooms);
   const page = useRosterPage({ offset, limit: PAGE_SIZE, query, hereOnly });
   const total = page?.total ?? 0;
   useEffect(() => {
@@ -104,14 +104,14 @@ function PeoplePanelBody() {
   const list = page?.participants ?? [];
   // In a breakout room (or the main room while rooms are open), the list is of that room.
   const hereRoom = hereOnly
-    ? (rooms.find((b) => b.id === store.location.value) ?? { name: t('breakouts.main') })
+    ? (rooms.find((b) => b.id === store.roster.location.value) ?? { name: t('breakouts.main') })
     : null;
   const c = page?.counts ?? {};
   const size = PAGE_SIZE;
 
   return (
     <>
-      {store.isModerator ? (
+      {store.roster.isModerator ? (
         <>
           <WaitingList />
           <HandsQueue />
@@ -144,7 +144,7 @@ function PeoplePanelBody() {
             }}
           />
         </label>
-        {store.isModerator && rooms.length > 0 ? (
+        {store.roster.isModerator && rooms.length > 0 ? (
           <label class="check">
             <input
               type="checkbox"
@@ -196,5 +196,5 @@ export const peoplePanel: PanelDef = {
   component: PeoplePanelBody,
   place: 'bar',
   available: () => true,
-  badge: (store) => (store.isModerator ? store.waiting.value.length : 0),
+  badge: (store) => (store.roster.isModerator ? store.waitingRoom.waiting.value.length : 0),
 };

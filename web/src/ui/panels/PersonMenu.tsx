@@ -1,7 +1,7 @@
+import { t } from '../../i18n/index.js';
 // A teacher's actions on one person, in one menu that first says the
 // person's state: microphone and camera (on, off, turned off by the teacher).
-import { pb } from '../../callClient.js';
-import { t } from '../../i18n/index.js';
+import { pb } from '../../protocol/wire.js';
 import { confirmAction } from '../Confirm.js';
 import { Menu, MenuItem } from '../Menu.js';
 import { useStore } from '../context.js';
@@ -25,11 +25,10 @@ export function PersonMenu({
   camera,
 }: { p: pb.IParticipant; mic: SourceState; camera: SourceState }) {
   const store = useStore();
-  const call = store.call;
+  const moderation = store.moderation;
   const id = p.participantId ?? '';
   const name = p.displayName ?? '';
-  const run = store.run.bind(store);
-  const rooms = store.breakouts.value.breakouts ?? [];
+  const rooms = store.breakouts.state.value.breakouts ?? [];
   const currentRoom = rooms.find((b) => b.participantIds?.includes(id))?.id ?? '';
   const pupil = p.role === pb.Role.ROLE_PARTICIPANT || p.role === pb.Role.ROLE_GUEST;
   return (
@@ -56,7 +55,7 @@ export function PersonMenu({
             <MenuItem
               close={close}
               data={{ 'data-action': 'allow-mic' }}
-              onSelect={() => void run(() => call.allowToSpeak(id, 'microphone'))}
+              onSelect={() => void moderation.allow(id, 'microphone')}
             >
               <Mic aria-hidden="true" /> {t('menu.allowSpeak')}
             </MenuItem>
@@ -64,7 +63,7 @@ export function PersonMenu({
             <MenuItem
               close={close}
               data={{ 'data-action': 'mute' }}
-              onSelect={() => void run(() => call.mute([id], 'microphone', true))}
+              onSelect={() => void moderation.mute([id], 'microphone', true)}
             >
               <MicOff aria-hidden="true" /> {mic.on ? t('menu.mute') : t('menu.blockMic')}
             </MenuItem>
@@ -73,7 +72,7 @@ export function PersonMenu({
             <MenuItem
               close={close}
               data={{ 'data-action': 'allow-camera' }}
-              onSelect={() => void run(() => call.allowToSpeak(id, 'camera'))}
+              onSelect={() => void moderation.allow(id, 'camera')}
             >
               <Video aria-hidden="true" /> {t('menu.allowCamera')}
             </MenuItem>
@@ -81,7 +80,7 @@ export function PersonMenu({
             <MenuItem
               close={close}
               data={{ 'data-action': 'camera-off' }}
-              onSelect={() => void run(() => call.mute([id], 'camera', true))}
+              onSelect={() => void moderation.mute([id], 'camera', true)}
             >
               <VideoOff aria-hidden="true" /> {camera.on ? t('menu.cameraOff') : t('menu.blockCamera')}
             </MenuItem>
@@ -90,7 +89,7 @@ export function PersonMenu({
             <MenuItem
               close={close}
               data={{ 'data-action': 'lower' }}
-              onSelect={() => void run(() => call.lowerHands([id]))}
+              onSelect={() => void moderation.lowerHands([id])}
             >
               <Hand aria-hidden="true" /> {t('menu.lowerHand')}
             </MenuItem>
@@ -98,20 +97,18 @@ export function PersonMenu({
           <MenuItem
             close={close}
             data={{ 'data-action': 'attention' }}
-            onSelect={() => void run(() => call.attractAttention(id, ''))}
+            onSelect={() => void moderation.attention(id)}
           >
             <Megaphone aria-hidden="true" /> {t('menu.attention')}
           </MenuItem>
-          {store.isHost && p.role !== pb.Role.ROLE_HOST ? (
+          {store.roster.isHost && p.role !== pb.Role.ROLE_HOST ? (
             <MenuItem
               close={close}
               data={{ 'data-action': 'role' }}
               onSelect={() =>
-                void run(() =>
-                  call.setRole(
-                    id,
-                    p.role === pb.Role.ROLE_CO_HOST ? pb.Role.ROLE_PARTICIPANT : pb.Role.ROLE_CO_HOST,
-                  ),
+                void moderation.setRole(
+                  id,
+                  p.role === pb.Role.ROLE_CO_HOST ? pb.Role.ROLE_PARTICIPANT : pb.Role.ROLE_CO_HOST,
                 )
               }
             >
@@ -127,7 +124,7 @@ export function PersonMenu({
                 value={currentRoom}
                 onChange={(e) => {
                   const breakoutId = (e.target as HTMLSelectElement).value;
-                  void run(() => call.assignBreakouts([{ participantId: id, breakoutId }]));
+                  void store.breakouts.assign([{ participantId: id, breakoutId }]);
                 }}
               >
                 <option value="">{t('breakouts.main')}</option>
@@ -145,7 +142,7 @@ export function PersonMenu({
             data={{ 'data-action': 'remove' }}
             onSelect={async () => {
               if (await confirmAction(t('confirm.remove', { name }), t('confirm.removeYes'))) {
-                void run(() => call.remove(id, false));
+                void moderation.remove(id, false);
               }
             }}
           >
@@ -157,7 +154,7 @@ export function PersonMenu({
             data={{ 'data-action': 'ban' }}
             onSelect={async () => {
               if (await confirmAction(t('confirm.ban', { name }), t('confirm.banYes'))) {
-                void run(() => call.remove(id, true));
+                void moderation.remove(id, true);
               }
             }}
           >

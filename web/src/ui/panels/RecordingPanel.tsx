@@ -2,8 +2,8 @@
 // account (with the link to hand out), and this room's recordings to
 // download or delete afterwards.
 import { useEffect, useState } from 'preact/hooks';
-import { pb } from '../../callClient.js';
 import { type Key, t } from '../../i18n/index.js';
+import { pb } from '../../protocol/wire.js';
 import { useStore } from '../context.js';
 import { CircleDot, Copy, Download, Radio, Trash2 } from '../icons.js';
 import type { PanelDef } from './panelDef.js';
@@ -178,5 +178,5 @@ export const recordingPanel: PanelDef = {
   icon: CircleDot,
   component: RecordingPanelBody,
   place: 'more',
-  available: (store) => store.isHost,
+  available: (store) => store.roster.isHost,
 };

@@ -1,6 +1,6 @@
-// For teachers: the lesson's settings, changed for everyone at once.
-import { pb } from '../../callClient.js';
 import { t } from '../../i18n/index.js';
+// For teachers: the lesson's settings, changed for everyone at once.
+import { pb } from '../../protocol/wire.js';
 import { useStore } from '../context.js';
 import { Settings } from '../icons.js';
 import type { PanelDef } from './panelDef.js';
@@ -20,9 +20,8 @@ const FLAGS: {
 
 function SettingsPanelBody() {
   const store = useStore();
-  const s = store.settings.value;
-  const update = (change: pb.IUpdateRoomSettingsRequest) =>
-    void store.run(() => store.call.updateSettings(change));
+  const s = store.roster.settings.value;
+  const update = (change: pb.IUpdateRoomSettingsRequest) => void store.moderation.updateSettings(change);
   return (
     <section class="panel-section" id="settings-section">
       <label>
@@ -63,5 +62,5 @@ export const settingsPanel: PanelDef = {
   icon: Settings,
   component: SettingsPanelBody,
   place: 'more',
-  available: (store) => store.isModerator,
+  available: (store) => store.roster.isModerator,
 };

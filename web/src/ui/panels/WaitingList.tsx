@@ -1,12 +1,12 @@
-import { pb } from '../../callClient.js';
 // For teachers: who waits to be let in, with admit, deny and admit all.
 import { t } from '../../i18n/index.js';
+import { pb } from '../../protocol/wire.js';
 import { useStore } from '../context.js';
 import { Check, DoorOpen, X } from '../icons.js';
 
 export function WaitingList() {
   const store = useStore();
-  const waiting = store.waiting.value;
+  const waiting = store.waitingRoom.waiting.value;
   if (waiting.length === 0) return null;
   return (
     <section class="panel-section attention-section" id="waiting-section" aria-labelledby="waiting-heading">
@@ -27,7 +27,7 @@ export function WaitingList() {
                 type="button"
                 class="small primary"
                 data-admit={id}
-                onClick={() => void store.run(() => store.call.admit([id]))}
+                onClick={() => void store.waitingRoom.admit([id])}
               >
                 <Check aria-hidden="true" /> {t('waitingRoom.admit')}
               </button>
@@ -37,7 +37,7 @@ export function WaitingList() {
                 data-deny={id}
                 aria-label={`${t('waitingRoom.deny')}: ${p.displayName}`}
                 title={t('waitingRoom.deny')}
-                onClick={() => void store.run(() => store.call.deny([id]))}
+                onClick={() => void store.waitingRoom.deny([id])}
               >
                 <X aria-hidden="true" />
               </button>
@@ -50,7 +50,7 @@ export function WaitingList() {
           type="button"
           id="admit-all"
           class="small"
-          onClick={() => void store.run(() => store.call.admit([], true))}
+          onClick={() => void store.waitingRoom.admit([], true)}
         >
           {t('waitingRoom.admitAll')}
         </button>

@@ -1,7 +1,7 @@
 // Reading the roster for panels: a server page that follows the room's
 // changes, and what this browser knows of a person's microphone and camera.
 import { useEffect, useState } from 'preact/hooks';
-import type { pb } from '../../callClient.js';
+import type { pb } from '../../protocol/wire.js';
 import type { CallStore } from '../../state/callStore.js';
 import { useStore } from '../context.js';
 
@@ -12,14 +12,14 @@ export function useRosterPage(
 ): pb.IParticipantPage | null {
   const store = useStore();
   const [page, setPage] = useState<pb.IParticipantPage | null>(null);
-  const version = store.rosterVersion.value;
+  const version = store.roster.rosterVersion.value;
   const key = JSON.stringify(query);
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read when the roster changes (version) or the query does (key).
   useEffect(() => {
     if (!enabled) return;
     let cancelled = false;
     const timer = setTimeout(() => {
-      store.call.listParticipants(query).then(
+      store.roster.page(query).then(
         (p) => {
           if (!cancelled) setPage(p);
         },
@@ -42,13 +42,13 @@ export interface SourceState {
 /** Microphone and camera of a person as this browser knows them. */
 export function mediaState(store: CallStore, p: pb.IParticipant): { mic: SourceState; camera: SourceState } {
   const id = p.participantId ?? '';
-  if (id === store.self.value?.participantId) {
+  if (id === store.roster.self.value?.participantId) {
     return {
-      mic: { on: store.micOn.value, blocked: Boolean(p.microphoneBlocked) },
-      camera: { on: store.cameraOn.value, blocked: Boolean(p.cameraBlocked) },
+      mic: { on: store.local.micOn.value, blocked: Boolean(p.microphoneBlocked) },
+      camera: { on: store.local.cameraOn.value, blocked: Boolean(p.cameraBlocked) },
     };
   }
-  const m = store.media.value.get(id);
+  const m = store.stage.people.value.get(id);
   return {
     mic: { on: Boolean(m?.audio && !m.audio.producerPaused), blocked: Boolean(p.microphoneBlocked) },
     camera: { on: Boolean(m?.camera && !m.camera.producerPaused), blocked: Boolean(p.cameraBlocked) },

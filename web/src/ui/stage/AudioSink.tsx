@@ -1,7 +1,7 @@
 // Everyone's sound plays whatever the stage shows: audio is not tied to tiles,
 // which come and go with paging.
 import { useEffect, useRef } from 'preact/hooks';
-import type { RemoteTrack } from '../../callClient.js';
+import type { RemoteTrack } from '../../call/media/tracks.js';
 import { useStore } from '../context.js';
 
 function RemoteAudio({ remote }: { remote: RemoteTrack }) {
@@ -15,7 +15,7 @@ function RemoteAudio({ remote }: { remote: RemoteTrack }) {
 
 export function AudioSink() {
   const store = useStore();
-  const tracks = [...store.media.value.values()].flatMap((m) => (m.audio ? [m.audio] : []));
+  const tracks = [...store.stage.people.value.values()].flatMap((m) => (m.audio ? [m.audio] : []));
   return (
     <div class="audio-sink" hidden>
       {tracks.map((remote) => (

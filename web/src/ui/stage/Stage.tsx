@@ -38,15 +38,15 @@ export function Stage() {
   const [page, setPage] = useState(0);
 
   const tiles = buildTiles({
-    self: store.self.value,
-    selfCameraOn: store.cameraOn.value,
-    selfMicOn: store.micOn.value,
-    location: store.location.value,
-    participants: store.participants.value,
-    media: store.media.value,
-    suppressed: store.suppressedVideo.value,
+    self: store.roster.self.value,
+    selfCameraOn: store.local.cameraOn.value,
+    selfMicOn: store.local.micOn.value,
+    location: store.roster.location.value,
+    participants: store.roster.participants.value,
+    media: store.stage.people.value,
+    suppressed: store.stage.suppressedVideo.value,
   });
-  const people = orderTiles(tiles, store.lastSpoke.value, Date.now());
+  const people = orderTiles(tiles, store.stage.lastSpoke.value, Date.now());
   const screens = tiles.filter((x) => x.screen);
   const pinnedTile = tiles.find((x) => x.key === pinned.value) ?? null;
   const mode = stageModes.find((m) => m.active(store)) ?? null;
@@ -60,7 +60,7 @@ export function Stage() {
   };
 
   if (useStageView) {
-    const speaker = people.find((x) => x.participantId === store.activeSpeakerId.value && !x.self);
+    const speaker = people.find((x) => x.participantId === store.stage.activeSpeakerId.value && !x.self);
     const main: TileModel | null = mode
       ? null
       : (pinnedTile ?? screens[0] ?? speaker ?? people.find((x) => !x.self) ?? people[0] ?? null);

@@ -19,8 +19,8 @@ interface TileProps {
 
 export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
   const store = useStore();
-  const talking = store.speakingNow.value.has(tile.participantId);
-  const speaking = store.activeSpeakerId.value === tile.participantId;
+  const talking = store.stage.speakingNow.value.has(tile.participantId);
+  const speaking = store.stage.activeSpeakerId.value === tile.participantId;
   const label = tile.screen
     ? t('tile.screen', { name: tile.name })
     : tile.self
@@ -49,7 +49,7 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
     // biome-ignore lint/a11y/useSemanticElements: a tile is a labelled group of a video and its states, not a form fieldset.
     <div class={classes} data-participant={tile.key} role="group" aria-label={[label, ...states].join(', ')}>
       {tile.video === 'local' ? (
-        <LocalVideo stream={store.localStream.value} mirror />
+        <LocalVideo stream={store.local.localStream.value} mirror />
       ) : tile.video ? (
         <>
           {tile.screen ? null : <Initials name={tile.name} size={size === 'strip' ? 'small' : 'large'} />}

@@ -1,7 +1,7 @@
 // A received video, asked for only while it is on screen: the tile tells the
 // call client whether it is visible, and the server pauses what is not.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RemoteTrack } from '../../callClient.js';
+import type { RemoteTrack } from '../../call/media/tracks.js';
 import { useStore } from '../context.js';
 
 export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' | 'contain' }) {
@@ -18,9 +18,9 @@ export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' |
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
-    const call = store.call;
+    const receiving = store.stage.media.receiving;
     let onScreen = false;
-    const update = () => call.setVideoWanted(remote.consumerId, onScreen && !document.hidden);
+    const update = () => receiving.setVideoWanted(remote.consumerId, onScreen && !document.hidden);
     const observer = new IntersectionObserver(
       (entries) => {
         onScreen = entries.some((e) => e.isIntersecting);
@@ -30,16 +30,16 @@ export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' |
     );
     observer.observe(video);
     // The tile's size picks the simulcast layer (small tiles, small stream).
-    const sizes = new ResizeObserver(() => call.setVideoHeight(remote.consumerId, video.clientHeight));
+    const sizes = new ResizeObserver(() => receiving.setVideoHeight(remote.consumerId, video.clientHeight));
     sizes.observe(video);
     document.addEventListener('visibilitychange', update);
     return () => {
       observer.disconnect();
       sizes.disconnect();
       document.removeEventListener('visibilitychange', update);
-      call.setVideoWanted(remote.consumerId, false);
+      receiving.setVideoWanted(remote.consumerId, false);
     };
-  }, [remote.consumerId, store.call]);
+  }, [remote.consumerId, store.stage]);
 
   return (
     <video

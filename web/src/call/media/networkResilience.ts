@@ -1,6 +1,6 @@
 // How a call's WebRTC transports get through school networks and survive a
-// network change. A small module the call client calls when it creates a
-// transport; it knows nothing else about the call.
+// network change. A small module the call's transports use when one is
+// created; it knows nothing else about the call.
 //
 // - TURN: the server hands each transport the TURN servers it may relay
 //   through (with time-limited credentials). `?ice=relay` in the page's
@@ -10,8 +10,8 @@
 //   and restarts ICE on the same transport, without leaving the call or
 //   renegotiating its media.
 import type { types } from 'mediasoup-client';
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { iceParametersFromWire } from '../../common/protocol/mediaWire.js';
+import { schoolcall } from '../../../../common/protocol/generated/protocol.js';
+import { iceParametersFromWire } from '../../../../common/protocol/mediaWire.js';
 
 import pb = schoolcall.v1;
 

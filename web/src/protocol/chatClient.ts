@@ -3,8 +3,8 @@
 // and with the `ws` package (tests, load tests). It keeps each chat's cursor
 // (the highest rev received) so a reconnect resumes exactly where the
 // connection stopped.
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { RequestSocket, type WebSocketFactory } from '../../common/protocol/requestSocket.js';
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { RequestSocket, type WebSocketFactory } from '../../../common/protocol/requestSocket.js';
 
 import cpb = schoolcall.chat.v1;
 

@@ -1,8 +1,8 @@
 // Client side of the signaling protocol: the call's messages over our
 // request socket (common/protocol/requestSocket.ts). Works with the
 // browser's WebSocket and with the `ws` package in tests.
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { RequestSocket, type WebSocketFactory } from '../../common/protocol/requestSocket.js';
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { RequestSocket, type WebSocketFactory } from '../../../common/protocol/requestSocket.js';
 
 import pb = schoolcall.v1;
 
@@ -17,7 +17,7 @@ export class RequestError extends Error {
   }
 }
 
-export type { WebSocketFactory } from '../../common/protocol/requestSocket.js';
+export type { WebSocketFactory } from '../../../common/protocol/requestSocket.js';
 
 const codec = {
   encode: (body: RequestBody, requestId: number) => pb.ClientMessage.encode({ ...body, requestId }).finish(),
