@@ -18,16 +18,10 @@ import {
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
+import { permits } from './rules.js';
 
 const R = cpb.MemberRole;
 const PAGE = 50;
-
-function permits(rule: cpb.Permission | null | undefined, role: cpb.MemberRole | null | undefined): boolean {
-  const admin = role === R.MEMBER_ROLE_ADMIN || role === R.MEMBER_ROLE_CREATOR;
-  if (rule === cpb.Permission.PERMISSION_EVERYONE) return true;
-  if (rule === cpb.Permission.PERMISSION_CREATOR) return role === R.MEMBER_ROLE_CREATOR;
-  return admin;
-}
 
 function roleLabel(role: cpb.MemberRole | null | undefined): string {
   if (role === R.MEMBER_ROLE_CREATOR) return t('msgr.roleCreator');

@@ -7,8 +7,8 @@
 // also syncs whenever the panel opens, which catches a lost last change.
 import { batch, signal } from '@preact/signals';
 import type { CallLink } from '../call/callClient.js';
+import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { type Msg, cpb } from '../chat/format.js';
-import type { ComposerActions, ThreadActions } from '../chat/thread.js';
 import { uploadFile } from '../chat/upload.js';
 import { pb } from '../protocol/wire.js';
 import type { CallContext } from './callContext.js';

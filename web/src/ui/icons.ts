@@ -57,8 +57,12 @@ export {
   VideoOff,
   X,
   // The chat (in the call and the messenger).
+  CheckCheck,
   CircleCheck,
   CircleQuestionMark,
+  Forward,
+  PhoneCall,
+  StarOff,
   Crown,
   ExternalLink,
   MessageSquare,

@@ -3,9 +3,9 @@
 // deletes, reactions and files, and the composer, or the reason the person
 // cannot write now. Hosts choose whether guests write and whether the chat
 // is read-only. Opening the panel catches up and counts everything read.
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { Composer } from '../../chat/Composer.js';
-import { MessageItem } from '../../chat/MessageItem.js';
+import { Thread } from '../../chat/Thread.js';
 import { cpb, preview } from '../../chat/format.js';
 import { t } from '../../i18n/index.js';
 import { useStore } from '../context.js';
@@ -65,20 +65,9 @@ function PinnedBar() {
 function ChatPanelBody() {
   const store = useStore();
   const chat = store.chat;
-  const list = chat.list();
-  const scroller = useRef<HTMLOListElement>(null);
-  const stick = useRef(true);
-  const lastSeq = list.at(-1)?.seq ?? 0;
-
   useEffect(() => {
     void chat.shown();
   }, [chat]);
-  // Follow new messages while the person is at the bottom; stay put while they read older ones.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest message changes
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lastSeq]);
 
   if (chat.state.value === 'unavailable') {
     return (
@@ -92,42 +81,21 @@ function ChatPanelBody() {
   }
   if (chat.state.value !== 'ready') return <p class="chat-empty">{t('chat.connecting')}</p>;
 
+  const list = chat.list();
   const block = chat.writeBlock;
-  const actions = chat.actions();
-  const older = async () => {
-    const el = scroller.current;
-    const before = el ? el.scrollHeight - el.scrollTop : 0;
-    await chat.older();
-    requestAnimationFrame(() => {
-      if (el) el.scrollTop = el.scrollHeight - before;
-    });
-  };
   return (
     <div class="chat-panel">
       {store.roster.isModerator ? <WritingSwitches /> : null}
       <PinnedBar />
-      <ol
-        class="messages"
-        ref={scroller}
-        aria-live="polite"
-        aria-label={t('chat.lessonTitle')}
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-        }}
-      >
-        {!chat.atStart.value && (list[0]?.seq ?? 0) > 1 ? (
-          <li class="older">
-            <button type="button" class="ghost" id="chat-older" onClick={() => void older()}>
-              {t('chat.older')}
-            </button>
-          </li>
-        ) : null}
-        {list.length === 0 ? <li class="msg system">{t('chat.empty')}</li> : null}
-        {list.map((m) => (
-          <MessageItem key={m.seq} m={m} actions={actions} />
-        ))}
-      </ol>
+      <Thread
+        messages={list}
+        actions={chat.actions()}
+        label={t('chat.lessonTitle')}
+        hasOlder={!chat.atStart.value && (list[0]?.seq ?? 0) > 1}
+        older={() => chat.older()}
+        olderId="chat-older"
+        empty={t('chat.empty')}
+      />
       {block ? (
         <p class="read-only" id="chat-blocked">
           <Lock aria-hidden="true" />{' '}
