@@ -4,6 +4,7 @@
 // main.ts and the integration tests call.
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
@@ -40,11 +41,12 @@ import { endOrHandOverCalls } from '../signaling/shutdown.js';
 import { TokenService } from '../signaling/tokens.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
-import { createWhiteboardFeature } from '../signaling/whiteboard/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
+import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import type { Config } from './config.js';
+import { openDatabase } from './database.js';
 
 import pb = schoolcall.v1;
 
@@ -56,6 +58,8 @@ export interface RunningServer {
   pool: WorkerPool;
   metrics: Metrics;
   log: Logger;
+  /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
+  database: Postgres | null;
   close(): Promise<void>;
 }
 
@@ -83,6 +87,8 @@ export async function startServer(
     : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
+  // First: a database that is away or newer than this code stops the start here.
+  const database = await openDatabase(config, log);
   const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
@@ -225,6 +231,7 @@ export async function startServer(
     pool,
     metrics,
     log,
+    database,
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.
       for (const f of features) f.shutdown?.();
@@ -241,6 +248,7 @@ export async function startServer(
       await cluster.stop();
       pool.close();
       await deployment.close();
+      await database?.end();
       app.close?.();
     },
   };

@@ -1,8 +1,8 @@
 // Pictures on one board (images and rendered PDF pages): uploaded in chunks
 // in order, complete when the last chunk arrives, bounded per picture and per
 // board. Partial uploads are per uploader, so two people cannot interleave.
-import { FILE_CHUNK_BYTES, FILE_ID, FILE_TYPES } from '../../common/whiteboard/model.js';
-import { invalid, notFound } from '../errors.js';
+import { FILE_CHUNK_BYTES, FILE_ID, FILE_TYPES } from '../common/whiteboard/model.js';
+import { invalid, notFound } from '../signaling/errors.js';
 import { boardFull } from './boardDoc.js';
 
 export interface BoardFile {

@@ -2,11 +2,11 @@
 // it and decide who draws; whoever may draw sends Yjs updates and pictures;
 // a host's pointer is relayed as a laser; anyone present syncs and fetches
 // pictures. Every refusal happens before anything changes.
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { ids, requireModerator } from '../controls/guards.js';
-import type { Peer } from '../domain/peer.js';
-import type { JoinedPeer } from '../domain/room.js';
-import { ErrorCode, SignalingError, invalid } from '../errors.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { ids, requireModerator } from '../signaling/controls/guards.js';
+import type { Peer } from '../signaling/domain/peer.js';
+import type { JoinedPeer } from '../signaling/domain/room.js';
+import { ErrorCode, SignalingError, invalid } from '../signaling/errors.js';
 import type { Board } from './board.js';
 import type { WhiteboardConfig } from './config.js';
 import { SenderBuckets } from './rate.js';
