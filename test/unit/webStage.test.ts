@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { RemoteTrack } from '../../web/src/call/media/tracks.js';
-import { buildTiles, galleryGrid, orderTiles } from '../../web/src/ui/stage/tiles.js';
+import { buildTiles, galleryGrid, orderTiles } from '../../web/src/stage/tiles.js';
 
 import pb = schoolcall.v1;
 

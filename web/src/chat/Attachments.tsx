@@ -1,7 +1,7 @@
 // The files of a message: a picture's preview (asked once per file), and a
 // button per file that opens its download link in a new tab.
 import { useEffect, useState } from 'preact/hooks';
-import { Download, Paperclip } from '../ui/icons.js';
+import { Download, Paperclip } from '../kit/icons.js';
 import type { ThreadActions } from './actions.js';
 import { type Msg, fileSize } from './format.js';
 

@@ -6,7 +6,7 @@
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ChartColumn, Paperclip, Send, X } from '../ui/icons.js';
+import { ChartColumn, Paperclip, Send, X } from '../kit/icons.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import type { ComposerActions } from './actions.js';
 import type { Msg } from './format.js';

@@ -4,7 +4,7 @@
 // (MessageMenu). Deleted messages keep their place.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Pin, Star } from '../ui/icons.js';
+import { Pin, Star } from '../kit/icons.js';
 import { Attachments } from './Attachments.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';

@@ -2,7 +2,7 @@
 // edit (one's own text), pin, delete (one's own, or anyone's for an admin),
 // and those the chat's holder offers besides (important, forward, who read).
 import { t } from '../i18n/index.js';
-import { Menu, MenuItem } from '../ui/Menu.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   CheckCheck,
   Ellipsis,
@@ -14,7 +14,7 @@ import {
   Star,
   StarOff,
   Trash2,
-} from '../ui/icons.js';
+} from '../kit/icons.js';
 import type { ThreadActions } from './actions.js';
 import { type Msg, cpb } from './format.js';
 import { CHAT_REACTIONS } from './reactions.js';

@@ -3,7 +3,7 @@
 // and sends it (ComposerActions.voice).
 import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Mic, Video } from '../ui/icons.js';
+import { Mic, Video } from '../kit/icons.js';
 
 const ROUND_VIDEO_MAX_MS = 60_000;
 

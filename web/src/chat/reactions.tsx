@@ -5,7 +5,7 @@
 import type { LucideIcon } from 'lucide-preact';
 import type { Key } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
-import { CircleCheck, CircleQuestionMark, FaceGrinning, Heart, PartyPopper, ThumbsUp } from '../ui/icons.js';
+import { CircleCheck, CircleQuestionMark, FaceGrinning, Heart, PartyPopper, ThumbsUp } from '../kit/icons.js';
 import type { ThreadActions } from './actions.js';
 import type { Msg } from './format.js';
 

@@ -4,7 +4,7 @@
 // decides every one of these; a refusal reads as a translated sentence.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Menu, MenuItem } from '../ui/Menu.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   ArrowLeft,
   Crown,
@@ -14,7 +14,7 @@ import {
   ShieldCheck,
   UserMinus,
   UserPlus,
-} from '../ui/icons.js';
+} from '../kit/icons.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';

@@ -5,7 +5,7 @@
 import { Composer } from '../chat/Composer.js';
 import { Thread } from '../chat/Thread.js';
 import { t } from '../i18n/index.js';
-import { ArrowLeft, Users } from '../ui/icons.js';
+import { ArrowLeft, Users } from '../kit/icons.js';
 import { composerActions, threadActions } from './chatActions.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';

@@ -2,8 +2,8 @@
 // (ChatView), a new chat or a chat's people and rules. On a phone one of
 // the two shows at a time.
 import { t } from '../i18n/index.js';
-import { LanguageSwitch } from '../ui/LanguageSwitch.js';
-import { MessageSquarePlus } from '../ui/icons.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { MessageSquarePlus } from '../kit/icons.js';
 import { ChatInfo } from './ChatInfo.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';

@@ -8,7 +8,7 @@ import { batch, signal } from '@preact/signals';
 import { CallClient } from '../call/callClient.js';
 import { type Key, type Params, t } from '../i18n/index.js';
 import { CLOSE_OUTCOME, type EndKind, errorText, joinErrorOutcome } from '../i18n/serverText.js';
-import { BoardSession } from '../whiteboard/boardSession.js';
+import { BoardSession } from './boardSession.js';
 import { Breakouts } from './breakouts.js';
 import type { CallContext } from './callContext.js';
 import type { DeviceChoice } from './devices.js';

@@ -2,12 +2,12 @@
 // call, and the end screen.
 import { t } from '../i18n/index.js';
 import type { CallStore } from '../state/callStore.js';
+import { StoreContext } from '../state/storeContext.js';
 import { CallScreen } from './CallScreen.js';
 import { DeviceCheck } from './DeviceCheck.js';
 import { EndScreen } from './EndScreen.js';
 import { LessonChatAfter } from './LessonChatAfter.js';
 import { WaitingScreen } from './WaitingScreen.js';
-import { StoreContext } from './context.js';
 
 function Phase({ store }: { store: CallStore }) {
   switch (store.phase.value) {

@@ -2,11 +2,9 @@
 // reactions, the panels, "more" and leave. On a phone the less frequent
 // buttons move into "more" so the bar fits 360 px.
 import { t } from '../i18n/index.js';
-import type { pb } from '../protocol/wire.js';
-import { confirmAction } from './Confirm.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import { Menu, MenuItem } from './Menu.js';
-import { useStore } from './context.js';
+import { confirmAction } from '../kit/Confirm.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   Captions,
   CaptionsOff,
@@ -26,10 +24,12 @@ import {
   SmilePlus,
   Video,
   VideoOff,
-} from './icons.js';
-import { panels } from './panels/registry.js';
+} from '../kit/icons.js';
+import type { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
+import { layout, openPanel, togglePanel } from '../state/viewState.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
-import { layout, openPanel, togglePanel } from './viewState.js';
+import { panels } from './registry.js';
 
 const REACTIONS = Object.keys(REACTION_ICONS).map(Number) as ReactionId[];
 

@@ -1,8 +1,8 @@
 // The header, always on screen: lesson title, how many are here, and the
 // states that concern everyone (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
-import { useStore } from './context.js';
-import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from './icons.js';
+import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 
 export function Header() {
   const store = useStore();

@@ -1,7 +1,7 @@
 // What floats over the call: toasts, notices from the teacher, and reactions.
 import { t } from '../i18n/index.js';
-import { useStore } from './context.js';
-import { Megaphone, ThumbsUp, X } from './icons.js';
+import { Megaphone, ThumbsUp, X } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 
 export function Toasts() {

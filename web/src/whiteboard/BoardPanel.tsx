@@ -3,11 +3,11 @@
 // call pupils to the board or send them back, found by name in the roster.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { PencilLine, Search } from '../kit/icons.js';
+import type { PanelDef } from '../panels/panelDef.js';
+import { useRosterPage } from '../panels/roster.js';
 import { pb } from '../protocol/wire.js';
-import { useStore } from '../ui/context.js';
-import { PencilLine, Search } from '../ui/icons.js';
-import type { PanelDef } from '../ui/panels/panelDef.js';
-import { useRosterPage } from '../ui/panels/roster.js';
+import { useStore } from '../state/storeContext.js';
 
 const A = pb.WhiteboardAccess;
 const ACCESS: {

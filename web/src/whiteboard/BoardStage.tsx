@@ -4,8 +4,8 @@
 // hosts, "show everything", and who may draw now.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { useStore } from '../ui/context.js';
-import { ChevronLeft, ChevronRight, FileDown, ImageDown, ImageUp, Plus, Scan } from '../ui/icons.js';
+import { ChevronLeft, ChevronRight, FileDown, ImageDown, ImageUp, Plus, Scan } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import { FORMATS } from './formats.js';
 import type { BoardHandle } from './lazy/board.js';
 import { loadBoardPart } from './loadBoard.js';

@@ -11,7 +11,7 @@ import { effect } from '@preact/signals';
 import { createElement, useEffect, useState } from 'react';
 import { type Root, createRoot } from 'react-dom/client';
 import { lang } from '../../i18n/index.js';
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 import { BoardVideo } from './boardVideo.js';
 import { DocSync, type pb } from './docSync.js';
 import { Pictures } from './pictures.js';

@@ -3,7 +3,7 @@
 // publishes what their Excalidraw draws (its static canvas with the drawing,
 // and over it the interactive one with the laser and pointers), copied onto
 // one canvas a few times a second and captured with canvas.captureStream.
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 
 const FPS = 10;
 /** The video is at most this wide (the board's own canvas follows the screen and its pixel ratio). */

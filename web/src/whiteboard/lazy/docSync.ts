@@ -6,7 +6,7 @@
 // rebuilt from the server's, so what people see is what the server holds.
 import * as Y from 'yjs';
 import { pb } from '../../protocol/wire.js';
-import type { BoardSession, BoardSink } from '../boardSession.js';
+import type { BoardSession, BoardSink } from '../../state/boardSession.js';
 
 /** Transactions that came from the server; everything else is ours to send. */
 export const REMOTE = Symbol('remote');

@@ -11,7 +11,7 @@ import type {
   ExcalidrawImperativeAPI,
 } from '@excalidraw/excalidraw/types';
 import { FILE_CHUNK_BYTES, type FileEntry, ROOT } from '../../../../common/whiteboard/model.js';
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 import type { DocSync } from './docSync.js';
 
 function dataUrlBytes(dataURL: string): Uint8Array {

@@ -2,10 +2,10 @@
 // account (with the link to hand out), and this room's recordings to
 // download or delete afterwards.
 import { useEffect, useState } from 'preact/hooks';
-import { type Key, t } from '../../i18n/index.js';
-import { pb } from '../../protocol/wire.js';
-import { useStore } from '../context.js';
-import { CircleDot, Copy, Download, Radio, Trash2 } from '../icons.js';
+import { type Key, t } from '../i18n/index.js';
+import { CircleDot, Copy, Download, Radio, Trash2 } from '../kit/icons.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
 
 const STATUS: Record<pb.RecordingStatus, Key> = {

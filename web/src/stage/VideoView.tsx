@@ -1,8 +1,8 @@
 // A received video, asked for only while it is on screen: the tile tells the
 // call client whether it is visible, and the server pauses what is not.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { RemoteTrack } from '../../call/media/tracks.js';
-import { useStore } from '../context.js';
+import type { RemoteTrack } from '../call/media/tracks.js';
+import { useStore } from '../state/storeContext.js';
 
 export function VideoView({ remote, fit }: { remote: RemoteTrack; fit: 'cover' | 'contain' }) {
   const store = useStore();

@@ -1,8 +1,8 @@
 // Everyone's sound plays whatever the stage shows: audio is not tied to tiles,
 // which come and go with paging.
 import { useEffect, useRef } from 'preact/hooks';
-import type { RemoteTrack } from '../../call/media/tracks.js';
-import { useStore } from '../context.js';
+import type { RemoteTrack } from '../call/media/tracks.js';
+import { useStore } from '../state/storeContext.js';
 
 function RemoteAudio({ remote }: { remote: RemoteTrack }) {
   const ref = useRef<HTMLAudioElement>(null);

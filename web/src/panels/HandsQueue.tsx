@@ -1,8 +1,8 @@
 // For teachers: raised hands in the order they went up, numbered, with
 // "give the floor" (lets a blocked pupil speak and lowers the hand) and "lower".
-import { t } from '../../i18n/index.js';
-import { useStore } from '../context.js';
-import { Hand, Mic, X } from '../icons.js';
+import { t } from '../i18n/index.js';
+import { Hand, Mic, X } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import { useRosterPage } from './roster.js';
 
 export function HandsQueue() {

@@ -1,7 +1,7 @@
 // The call store, handed to every component of the call page.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { CallStore } from '../state/callStore.js';
+import type { CallStore } from './callStore.js';
 
 export const StoreContext = createContext<CallStore | null>(null);
 

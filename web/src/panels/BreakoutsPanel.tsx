@@ -2,10 +2,10 @@
 // staying in the main room unless chosen, or one by one), open them with a
 // timer, write to all rooms, visit one, and bring everyone back.
 import { useState } from 'preact/hooks';
-import { clock, t } from '../../i18n/index.js';
-import { pb } from '../../protocol/wire.js';
-import { useStore } from '../context.js';
-import { ArrowLeft, DoorOpen, Send, Shuffle, Split, Timer, Users } from '../icons.js';
+import { clock, t } from '../i18n/index.js';
+import { ArrowLeft, DoorOpen, Send, Shuffle, Split, Timer, Users } from '../kit/icons.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
 
 function BreakoutsPanelBody() {

@@ -2,8 +2,8 @@
 // will be one): the first active mode takes the stage, with people in the
 // strip beside it. A new mode is a component plus one line in `stageModes`.
 import type { FunctionComponent } from 'preact';
-import type { CallStore } from '../../state/callStore.js';
-import { BoardStage } from '../../whiteboard/BoardStage.js';
+import type { CallStore } from '../state/callStore.js';
+import { BoardStage } from '../whiteboard/BoardStage.js';
 
 export interface StageMode {
   id: string;

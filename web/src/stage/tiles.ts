@@ -1,7 +1,7 @@
-import { schoolcall } from '../../../../common/protocol/generated/protocol.js';
+import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 // Who gets a tile, in what order, and how many fit: pure functions of the
 // call's state, so they are tested without a browser.
-import type { RemoteTrack } from '../../call/media/tracks.js';
+import type { RemoteTrack } from '../call/media/tracks.js';
 
 import pb = schoolcall.v1;
 

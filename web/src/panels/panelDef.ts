@@ -1,8 +1,8 @@
 // What a side panel declares about itself (see registry.ts).
 import type { LucideIcon } from 'lucide-preact';
 import type { FunctionComponent } from 'preact';
-import type { Key } from '../../i18n/index.js';
-import type { CallStore } from '../../state/callStore.js';
+import type { Key } from '../i18n/index.js';
+import type { CallStore } from '../state/callStore.js';
 
 export interface PanelDef {
   id: string;

@@ -1,8 +1,8 @@
-import { t } from '../../i18n/index.js';
+import { t } from '../i18n/index.js';
+import { Settings } from '../kit/icons.js';
 // For teachers: the lesson's settings, changed for everyone at once.
-import { pb } from '../../protocol/wire.js';
-import { useStore } from '../context.js';
-import { Settings } from '../icons.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
 
 type Flag = 'guestsAllowed' | 'selfUnmuteAllowed' | 'participantsMayShareScreen' | 'locked';

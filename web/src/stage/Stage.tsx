@@ -2,10 +2,10 @@
 // big tile (a screen share, a pinned person, the speaker) with the others in
 // a strip beside it (below it on a phone held upright).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../../i18n/index.js';
-import { useStore } from '../context.js';
-import { ChevronLeft, ChevronRight } from '../icons.js';
-import { layout, pinned } from '../viewState.js';
+import { t } from '../i18n/index.js';
+import { ChevronLeft, ChevronRight } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
+import { layout, pinned } from '../state/viewState.js';
 import { Tile } from './Tile.js';
 import { stageModes } from './modes.js';
 import { type TileModel, buildTiles, galleryGrid, orderTiles } from './tiles.js';

@@ -1,10 +1,6 @@
-import { t } from '../../i18n/index.js';
-// A teacher's actions on one person, in one menu that first says the
-// person's state: microphone and camera (on, off, turned off by the teacher).
-import { pb } from '../../protocol/wire.js';
-import { confirmAction } from '../Confirm.js';
-import { Menu, MenuItem } from '../Menu.js';
-import { useStore } from '../context.js';
+import { t } from '../i18n/index.js';
+import { confirmAction } from '../kit/Confirm.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   Ban,
   EllipsisVertical,
@@ -16,7 +12,11 @@ import {
   UserRoundX,
   Video,
   VideoOff,
-} from '../icons.js';
+} from '../kit/icons.js';
+// A teacher's actions on one person, in one menu that first says the
+// person's state: microphone and camera (on, off, turned off by the teacher).
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 import type { SourceState } from './roster.js';
 
 export function PersonMenu({

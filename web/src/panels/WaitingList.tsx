@@ -1,8 +1,8 @@
 // For teachers: who waits to be let in, with admit, deny and admit all.
-import { t } from '../../i18n/index.js';
-import { pb } from '../../protocol/wire.js';
-import { useStore } from '../context.js';
-import { Check, DoorOpen, X } from '../icons.js';
+import { t } from '../i18n/index.js';
+import { Check, DoorOpen, X } from '../kit/icons.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 
 export function WaitingList() {
   const store = useStore();

@@ -1,10 +1,10 @@
 // One person (or one screen share) on the stage: video or initials, name,
 // microphone state, teacher mark, raised hand, speaking outline, pin.
-import { t } from '../../i18n/index.js';
-import { Initials } from '../Initials.js';
-import { LocalVideo } from '../LocalVideo.js';
-import { useStore } from '../context.js';
-import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff } from '../icons.js';
+import { t } from '../i18n/index.js';
+import { Initials } from '../kit/Initials.js';
+import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
+import { LocalVideo } from './LocalVideo.js';
 import { VideoView } from './VideoView.js';
 import type { TileModel } from './tiles.js';
 

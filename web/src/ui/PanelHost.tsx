@@ -1,8 +1,8 @@
 // Shows the open panel: beside the stage on a wide screen, over it on a phone.
-import { t } from '../../i18n/index.js';
-import { useStore } from '../context.js';
-import { X } from '../icons.js';
-import { openPanel } from '../viewState.js';
+import { t } from '../i18n/index.js';
+import { X } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
+import { openPanel } from '../state/viewState.js';
 import { panels } from './registry.js';
 
 export function PanelHost() {

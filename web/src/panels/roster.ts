@@ -1,9 +1,9 @@
 // Reading the roster for panels: a server page that follows the room's
 // changes, and what this browser knows of a person's microphone and camera.
 import { useEffect, useState } from 'preact/hooks';
-import type { pb } from '../../protocol/wire.js';
-import type { CallStore } from '../../state/callStore.js';
-import { useStore } from '../context.js';
+import type { pb } from '../protocol/wire.js';
+import type { CallStore } from '../state/callStore.js';
+import { useStore } from '../state/storeContext.js';
 
 /** Re-reads a roster page when the roster changes; bursts collapse into one request. */
 export function useRosterPage(

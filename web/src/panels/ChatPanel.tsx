@@ -4,12 +4,12 @@
 // cannot write now. Hosts choose whether guests write and whether the chat
 // is read-only. Opening the panel catches up and counts everything read.
 import { useEffect } from 'preact/hooks';
-import { Composer } from '../../chat/Composer.js';
-import { Thread } from '../../chat/Thread.js';
-import { cpb, preview } from '../../chat/format.js';
-import { t } from '../../i18n/index.js';
-import { useStore } from '../context.js';
-import { Lock, MessageSquare, Pin, RefreshCw } from '../icons.js';
+import { Composer } from '../chat/Composer.js';
+import { Thread } from '../chat/Thread.js';
+import { cpb, preview } from '../chat/format.js';
+import { t } from '../i18n/index.js';
+import { Lock, MessageSquare, Pin, RefreshCw } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
 
 function WritingSwitches() {

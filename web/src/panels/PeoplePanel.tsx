@@ -3,10 +3,10 @@
 // server (so it works at 2000), each with their microphone, camera and hand,
 // and for teachers one menu of actions per person.
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '../../i18n/index.js';
-import { pb } from '../../protocol/wire.js';
-import { useStore } from '../context.js';
-import { GraduationCap, Hand, Mic, MicOff, Search, Users, Video, VideoOff } from '../icons.js';
+import { t } from '../i18n/index.js';
+import { GraduationCap, Hand, Mic, MicOff, Search, Users, Video, VideoOff } from '../kit/icons.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 import { HandsQueue } from './HandsQueue.js';
 import { PersonMenu } from './PersonMenu.js';
 import { WaitingList } from './WaitingList.js';
