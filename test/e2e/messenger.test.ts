@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, openPage, screenshot } from '../helpers/callPage.js';
+import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
@@ -149,5 +149,19 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.locator(`[data-chat="${staffRoom}"]`).click();
     await page.locator('.msg-forwarded', { hasText: 'Переслано от Мария Ивановна Соколова' }).waitFor();
     await screenshot(page, 'laptop-messenger-forwarded');
+    // The parent's phone: the same message menu, placed on the screen, with the messenger's actions.
+    const phone = await open(mother, 'phone');
+    await phone.locator(`[data-chat="${chatId}"]`).click();
+    const poll2 = phone
+      .locator('.msg')
+      .filter({ has: phone.locator('.poll strong', { hasText: 'собрание' }) });
+    await poll2.getByRole('button', { name: '18:00', exact: true }).click();
+    await poll2.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await phone.getByRole('menuitem', { name: 'Переслать' }).waitFor();
+    await screenshot(phone, 'phone-messenger-menu');
+    const layout = await layoutReport(phone, []);
+    expect(layout.overflowX).toBe(0);
+    expect(layout.englishWords).toEqual([]);
+    await phone.keyboard.press('Escape');
   });
 });

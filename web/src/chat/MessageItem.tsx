@@ -15,10 +15,8 @@ import { type Msg, cpb, systemText, time } from './format.js';
 import { MessageReactions } from './reactions.js';
 
 function readersText(r: Readers): string {
-  return (
-    `${t('chat.readBy', { count: r.readCount })}: ${r.read.join(', ')}\n` +
-    `${t('chat.notReadBy', { count: r.unreadCount })}: ${r.unread.join(', ')}`
-  );
+  const line = (label: string, names: string[]) => (names.length ? `${label}: ${names.join(', ')}` : label);
+  return `${line(t('chat.readBy', { count: r.readCount }), r.read)}\n${line(t('chat.notReadBy', { count: r.unreadCount }), r.unread)}`;
 }
 
 export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) {
