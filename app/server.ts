@@ -5,6 +5,7 @@
 // the integration tests call.
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import { UserTokens } from '../messaging/userTokens.js';
@@ -29,6 +30,7 @@ import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
+import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
 
 export interface RunningServer {
@@ -39,6 +41,8 @@ export interface RunningServer {
   pool: WorkerPool;
   metrics: Metrics;
   log: Logger;
+  /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
+  database: Postgres | null;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export async function startServer(
     : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
+  // First: a database that is away or newer than this code stops the start here.
+  const database = await openDatabase(config, log);
   const core = await startCore(app, config, log, origins);
   const { registry, ws, cluster, metrics, pool, deployment } = core;
 
@@ -194,6 +200,7 @@ export async function startServer(
     pool,
     metrics,
     log,
+    database,
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.
       for (const f of features) f.shutdown?.();
@@ -210,6 +217,7 @@ export async function startServer(
       await cluster.stop();
       pool.close();
       await deployment.close();
+      await database?.end();
       app.close?.();
     },
   };

@@ -54,6 +54,12 @@ if [[ -z "${REDIS_URL:-}" ]]; then
   fi
   export REDIS_URL="$REDIS_SOCKET"
 fi
+# Without a DATABASE_URL, a private PostgreSQL of this host (scripts/private-postgres.sh):
+# its own data directory, a unix socket only, synchronous_commit on.
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  DATABASE_URL="$(bash scripts/private-postgres.sh)"
+  export DATABASE_URL
+fi
 export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
 
 if [[ "$DEMO_SCHOOL" == 1 ]]; then
