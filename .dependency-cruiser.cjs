@@ -16,11 +16,12 @@
 // rewrites it); anything not listed there fails the build.
 
 const {
-  CHECKED,
+  NOT_CHECKED,
+  BROWSER,
+  SHARED,
   LAYERS,
   FEATURES,
   FEATURE_ARROWS,
-  SERVER,
   any,
   place,
 } = require('./scripts/import-layers.cjs');
@@ -65,30 +66,46 @@ module.exports = {
       name: 'unplaced-module',
       comment: 'this module belongs to no part of LAYERS in .dependency-cruiser.cjs: add it where it sits',
       severity: 'error',
-      from: { path: `^(${any(CHECKED)})/`, pathNot: any(LAYERS.flatMap((l) => l.path)) },
+      from: { pathNot: any(LAYERS.flatMap((l) => l.path)) },
       to: {},
+    },
+    {
+      name: 'unplaced-module',
+      comment: 'this module imports one that belongs to no part of LAYERS: give it its place',
+      severity: 'error',
+      from: {},
+      to: {
+        path: '^[^/]+/',
+        pathNot: `${any(LAYERS.flatMap((l) => l.path))}|${NOT_CHECKED}|^node_modules/`,
+        dependencyTypesNot: ['core'],
+        couldNotResolve: false,
+      },
     },
     {
       name: 'web-imports-server',
       comment: 'the browser imports nothing of the server but common/',
       severity: 'error',
-      from: { path: '^web/src/' },
-      to: { path: `^(${any(SERVER)})/`, pathNot: '^messaging/client/' },
+      from: { path: BROWSER },
+      to: {
+        path: '^[^/]+/',
+        pathNot: `${BROWSER}|${SHARED}|^node_modules/`,
+        dependencyTypesNot: ['core'],
+        couldNotResolve: false,
+      },
     },
     {
       name: 'server-imports-web',
       comment: 'the server imports nothing of the browser',
       severity: 'error',
-      from: { path: `^(${any(SERVER)}|common)/`, pathNot: '^messaging/client/' },
-      to: { path: '^(web/|messaging/client/)' },
+      from: { pathNot: BROWSER },
+      to: { path: BROWSER },
     },
     ...siblings,
     ...upward,
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    // Generated protobuf code (not committed) sits below everything.
-    exclude: { path: '^(node_modules|common/protocol/generated/)' },
+    exclude: { path: NOT_CHECKED },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {
