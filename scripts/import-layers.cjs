@@ -20,15 +20,14 @@ const LAYERS = [
   { name: 'signaling base', path: ['^signaling/[^/]+\\.ts$'], rest: true },
   { name: 'signaling/wire', path: ['^signaling/wire/'] },
   { name: 'signaling/store', path: ['^signaling/store/'] },
-  // The policies the edges use; the demo host is a feature (below).
-  { name: 'signaling/security', path: ['^signaling/security/'], rest: true },
+  // The policies the edges use.
+  { name: 'signaling/security', path: ['^signaling/security/'] },
   { name: 'signaling/fanout', path: ['^signaling/fanout/'] },
   { name: 'signaling/http', path: ['^signaling/http/'] },
   // The Feature and Handlers types and the handler table the features fill.
   { name: 'signaling/requests', path: ['^signaling/requests/'] },
   { name: 'signaling/call', path: ['^signaling/call/'] },
   { name: 'signaling/viewing', path: ['^signaling/viewing/'] },
-  { name: 'signaling/security demo host', path: ['^signaling/security/demoHost\\.ts$'] },
   { name: 'signaling/controls', path: ['^signaling/controls/'] },
   { name: 'signaling/transport', path: ['^signaling/transport/'] },
   { name: 'signaling/cluster', path: ['^signaling/cluster/'] },
