@@ -1,6 +1,7 @@
 // What every feature builds on: the worker pool, the deployment (one host or
-// Redis), rooms, tokens, metrics, the WebSocket endpoint and the cluster;
-// and how this host follows rooms other hosts deleted or took over.
+// Redis), rooms, tokens, metrics, the guarded uWS app, the WebSocket endpoint
+// and the cluster; and how this host follows rooms other hosts deleted or
+// took over.
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -10,6 +11,7 @@ import type { Membership } from '../signaling/call/membership.js';
 import type { Cluster } from '../signaling/cluster/cluster.js';
 import { type Deployment, openDeployment } from '../signaling/deployment.js';
 import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { liveCounts } from '../signaling/liveCounts.js';
 import { type LiveCounts, Metrics } from '../signaling/metrics.js';
 import { TokenService } from '../signaling/tokens.js';
@@ -19,6 +21,8 @@ import type { Config } from './config.js';
 import pb = schoolcall.v1;
 
 export interface Core {
+  /** The uWS app with every route and socket callback guarded (guardedApp.ts). */
+  app: GuardedApp;
   config: Config;
   log: Logger;
   pool: WorkerPool;
@@ -34,7 +38,7 @@ export interface Core {
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
 export async function startCore(
-  app: uWS.TemplatedApp,
+  bareApp: uWS.TemplatedApp,
   config: Config,
   log: Logger,
   origins: { allowed: string[] },
@@ -49,6 +53,7 @@ export async function startCore(
       listenIp: config.mediaListenIp,
       announcedIp: config.mediaAnnouncedIp,
       rtcBasePort: config.rtcBasePort,
+      portRange: config.mediaPorts,
     },
     log,
   );
@@ -59,6 +64,13 @@ export async function startCore(
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
+  const app = guardApp(bareApp, (where, err, status) => {
+    metrics.faults.inc({ where, status: String(status ?? 'closed') });
+    if (status !== undefined && status < 500)
+      log.warn({ where, err }, 'request refused: it could not be parsed');
+    else
+      log.error({ where, err }, 'handler failed; the request or socket was answered and the server goes on');
+  });
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
   const ws = new WsServer(
     app,
@@ -107,7 +119,7 @@ export async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return { app, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */

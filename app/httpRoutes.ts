@@ -1,11 +1,11 @@
 // The server's HTTP side: the admin API, joining by code, every feature's
 // routes, the pages, and which pages may open the WebSocket.
-import type uWS from 'uWebSockets.js';
 import type { MessagingFeature } from '../messaging/feature.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
 import type { Membership } from '../signaling/call/membership.js';
 import type { MeetingBook } from '../signaling/domain/meetings.js';
 import type { Room } from '../signaling/domain/room.js';
+import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import { registerJoinRoutes } from '../signaling/http/joinRoutes.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import {
@@ -13,7 +13,7 @@ import {
   type MeetingAudience,
   registerMeetingRoutes,
 } from '../signaling/http/meetingRoutes.js';
-import { registerNotFound, registerPageRoutes } from '../signaling/http/pageRoutes.js';
+import { registerPageRoutes } from '../signaling/http/pageRoutes.js';
 import { registerRoomRoutes } from '../signaling/http/roomRoutes.js';
 import { HttpRouter } from '../signaling/http/router.js';
 import { StaticFiles } from '../signaling/http/staticFiles.js';
@@ -23,7 +23,7 @@ import type { Core } from './core.js';
 
 /** The admin API, joining by code, every feature's routes, and the pages. */
 export function registerHttp(
-  app: uWS.TemplatedApp,
+  app: GuardedApp,
   core: Core,
   features: readonly Feature<never>[],
   membership: Membership,
@@ -32,7 +32,7 @@ export function registerHttp(
   messaging: MessagingFeature,
   scheduleBroadcast: BroadcastScheduler,
   meetingAudience: MeetingAudience,
-): void {
+): HttpRouter {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
@@ -65,15 +65,8 @@ export function registerHttp(
     metrics,
     staticFiles: new StaticFiles(config.webRoot),
     demoRoomId: config.demoRoomId,
-    health: () => ({
-      status: 'ok',
-      workers: pool.size,
-      rooms: registry.size,
-      connections: ws.connectionCount,
-      messenger: messaging.health(),
-    }),
   });
-  registerNotFound(router, metrics);
+  return router;
 }
 
 /**

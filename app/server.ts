@@ -1,8 +1,8 @@
 // Wires the parts together: the core (core.ts: worker pool, deployment,
-// rooms, metrics, the WebSocket endpoint, the cluster), the features (each
-// its handlers, room listeners and HTTP routes), the HTTP side
-// (httpRoutes.ts), listening and closing. startServer() is what main.ts and
-// the integration tests call.
+// rooms, metrics, the guarded app, the WebSocket endpoint, the cluster), the
+// features (each its handlers, room listeners and HTTP routes), the HTTP side
+// (httpRoutes.ts, probes.ts), listening, draining and closing. startServer()
+// is what main.ts and the integration tests call.
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
@@ -17,7 +17,10 @@ import { demoHostFeature } from '../signaling/controls/demoHost.js';
 import { createControlsFeature } from '../signaling/controls/feature.js';
 import { MeetingBook } from '../signaling/domain/meetings.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import { Drain } from '../signaling/drain.js';
 import { JoinTokens } from '../signaling/http/joinTokens.js';
+import { registerNotFound } from '../signaling/http/pageRoutes.js';
+import { registerProbeRoutes } from '../signaling/http/probeRoutes.js';
 import type { Metrics } from '../signaling/metrics.js';
 import { handlerTable } from '../signaling/requests/features.js';
 import { turnCredentials } from '../signaling/security/turnCredentials.js';
@@ -32,10 +35,13 @@ import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
+import { listenForMetrics, probeDeps } from './probes.js';
 
 export interface RunningServer {
   port: number;
   url: string;
+  /** The separate metrics listener's port (METRICS_PORT), or null. */
+  metricsPort: number | null;
   registry: RoomRegistry;
   tokens: TokenService;
   pool: WorkerPool;
@@ -43,6 +49,8 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
+  drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,15 +59,16 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
-  const app = config.tls
+  const bareApp = config.tls
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
     : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
   // First: a database that is away or newer than this code stops the start here.
   const database = await openDatabase(config, log);
-  const core = await startCore(app, config, log, origins);
-  const { registry, ws, cluster, metrics, pool, deployment } = core;
+  const core = await startCore(bareApp, config, log, origins);
+  // Every part registers its routes and sockets on the guarded app only.
+  const { app, registry, ws, cluster, metrics, pool, deployment } = core;
 
   const call = createCallFeature({
     registry,
@@ -71,6 +80,13 @@ export async function startServer(
     log,
   });
   const controls = createControlsFeature({ ...call, log });
+  const drain = new Drain({
+    registry,
+    membership: call.membership,
+    toRoom: (room, event) => call.fanout.toRoom(room, event),
+    resumes: cluster.handsOver,
+    log,
+  });
   const subtitles = createSubtitlesFeature({
     config: config.transcriber,
     out: ws,
@@ -168,7 +184,7 @@ export async function startServer(
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
-  registerHttp(
+  const router = registerHttp(
     app,
     core,
     features,
@@ -179,6 +195,10 @@ export async function startServer(
     recorder.scheduleBroadcast,
     directory.meetings,
   );
+  const probes = probeDeps(core, messaging, drain);
+  registerProbeRoutes(router, probes.main);
+  registerNotFound(router, metrics);
+  const metricsListener = probes.separate ? await listenForMetrics(config, core, probes.separate) : null;
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -190,17 +210,22 @@ export async function startServer(
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
   publicUrl = url;
   origins.allowed = allowedOrigins(config, url, port);
-  log.info({ port, url, workers: pool.size }, 'server listening');
+  log.info({ port, url, workers: pool.size, metricsPort: metricsListener?.port ?? null }, 'server listening');
+  if (config.metrics.kind === 'open') {
+    log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
+  }
 
   return {
     port,
     url,
+    metricsPort: metricsListener?.port ?? null,
     registry,
     tokens: core.tokens,
     pool,
     metrics,
     log,
     database,
+    drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.
       for (const f of features) f.shutdown?.();
@@ -215,6 +240,7 @@ export async function startServer(
       });
       for (const f of features) await f.close?.();
       await cluster.stop();
+      metricsListener?.close();
       pool.close();
       await deployment.close();
       await database?.end();

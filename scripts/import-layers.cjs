@@ -31,7 +31,7 @@ const LAYERS = [
   { name: 'signaling/controls', path: ['^signaling/controls/'] },
   { name: 'signaling/transport', path: ['^signaling/transport/'] },
   { name: 'signaling/cluster', path: ['^signaling/cluster/'] },
-  { name: 'signaling assembly', path: ['^signaling/(deployment|liveCounts|shutdown)\\.ts$'] },
+  { name: 'signaling assembly', path: ['^signaling/(deployment|liveCounts|shutdown|drain)\\.ts$'] },
   // The messenger, bottom up: records and rules, storage, chat operations,
   // the Messenger facade, the services over it (endpoint, lesson chat, files),
   // the feature.
