@@ -30,6 +30,7 @@ import { deliverLessonChats } from './lesson/lessonDelivery.js';
 import { UploadGrants } from './lesson/uploadGrants.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
+import type { StoredUser } from './records.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
@@ -51,6 +52,13 @@ export interface MessagingDeps {
   speech: SpeechToText | null;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
+  /** Told of every call started in a chat (the lessons part keeps which chat a room's lesson belongs to). */
+  callStarted?: (call: {
+    roomId: string;
+    chatId: string;
+    title: string;
+    starter: StoredUser;
+  }) => Promise<void>;
   log: Logger;
 }
 
@@ -63,10 +71,16 @@ export interface MessagingFeature {
 export const CHAT_MAX_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 
 /** Rooms for calls started from a chat, and each member's own join link. */
-function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
+function callRooms(
+  registry: RoomRegistry,
+  joinTokens: JoinTokens,
+  callStarted: MessagingDeps['callStarted'],
+): CallRooms {
   return {
-    async createRoom(title) {
-      return (await registry.createStored({ title })).id;
+    async createRoom(title, chatId, starter) {
+      const roomId = (await registry.createStored({ title })).id;
+      await callStarted?.({ roomId, chatId, title, starter });
+      return roomId;
     },
     async joinUrl(roomId, user, role) {
       const room = await registry.find(roomId);
@@ -132,7 +146,9 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     files,
   );
   const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
-  const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
+  const calls = messenger
+    ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
+    : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {
