@@ -1,16 +1,22 @@
-// Directory imports against a real Redis: the first import builds the chats,
+// Directory imports against a real Redis and PostgreSQL: the first import builds the chats,
 // the same file again changes nothing (not one write), a changed file adds,
 // moves and removes people, a dry run reports without writing, and people
 // who joined a chat by themselves are never taken out by the directory.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
+import { type Postgres, openPostgres } from '../../common/postgres/connect.js';
+import { migrate } from '../../common/postgres/migrations.js';
 import { openImporter } from '../../directory/cli.js';
 import type { DirectoryImporter } from '../../directory/importer.js';
 import type { Directory } from '../../directory/model.js';
 import { type DirectoryFileError, parseCsv, parseJson, parseSchoolFile } from '../../directory/parse.js';
 import { sampleSchool } from '../../directory/sampleSchool.js';
 import type { DirectoryStore } from '../../directory/store.js';
-import { ChatStore } from '../../messaging/store/chatStore.js';
+import { messagingSchema } from '../../messaging/schema.js';
+import type { ChatStore } from '../../messaging/store/chatStore.js';
+import { messagingStores } from '../helpers/chatServer.js';
+import { type TestDatabase, startPostgres } from '../helpers/postgres.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -18,6 +24,8 @@ let r: Redis;
 let importer: DirectoryImporter;
 let store: DirectoryStore;
 let chatStore: ChatStore;
+let pg: TestDatabase;
+let db: Postgres;
 
 const school = () =>
   sampleSchool({
@@ -61,11 +69,16 @@ async function membersOf(slot: string) {
 beforeAll(async () => {
   redis = await startRedis();
   r = new Redis(redis.url, { enableAutoPipelining: true });
-  ({ importer, store } = openImporter(r));
-  chatStore = new ChatStore(r);
+  pg = await startPostgres();
+  db = openPostgres(pg.url, 'test', createLogger('warn'));
+  await migrate(db, [messagingSchema], createLogger('warn'));
+  ({ importer, store } = openImporter(r, db));
+  chatStore = messagingStores(db, r).chatStore;
 });
 afterAll(async () => {
   r.disconnect();
+  await db.end();
+  await pg.stop();
   await redis.stop();
 });
 
