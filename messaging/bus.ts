@@ -91,13 +91,17 @@ export class ChatBus {
 
   /**
    * Publishes the events in order (one connection keeps its commands in
-   * order). Called right after COMMIT; never throws: the change is stored.
+   * order) and resolves once Redis has passed them on, so a request is
+   * answered after its event went out, as before. Called right after
+   * COMMIT; never rejects: the change is stored either way.
    */
-  publish(...events: FeedEvent[]): void {
-    for (const e of events) {
-      this.redis.publish(BUS_CHANNEL, Buffer.from(encodeBusEvent(e))).catch((err: unknown) => {
-        this.log.warn({ err, chat: e.c, event: e.t }, 'a chat event was not published (it is stored)');
-      });
-    }
+  async publish(...events: FeedEvent[]): Promise<void> {
+    await Promise.all(
+      events.map((e) =>
+        this.redis.publish(BUS_CHANNEL, Buffer.from(encodeBusEvent(e))).catch((err: unknown) => {
+          this.log.warn({ err, chat: e.c, event: e.t }, 'a chat event was not published (it is stored)');
+        }),
+      ),
+    );
   }
 }

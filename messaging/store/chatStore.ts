@@ -230,7 +230,7 @@ export class ChatStore {
       return true;
     });
     if (created && members.length)
-      this.bus.publish({ t: 'ca', c: chat.id, u: members.map((m) => m.user.id) });
+      await this.bus.publish({ t: 'ca', c: chat.id, u: members.map((m) => m.user.id) });
     return created;
   }
 
@@ -250,7 +250,7 @@ export class ChatStore {
       if (lock.rowCount !== 1) return [];
       return this.insertMembers(client, chatId, visibleFrom, readSeq, members, Date.now());
     });
-    if (fresh.length) this.bus.publish({ t: 'ca', c: chatId, u: fresh.map((u) => u.id) });
+    if (fresh.length) await this.bus.publish({ t: 'ca', c: chatId, u: fresh.map((u) => u.id) });
     return fresh;
   }
 
@@ -298,7 +298,7 @@ export class ChatStore {
       await client.query('UPDATE messaging.chat SET members = members - 1 WHERE id = $1', [chatId]);
       return true;
     });
-    if (removed) this.bus.publish({ t: 'cr', c: chatId, u: [user.id], why: reason }, { t: 'cc', c: chatId });
+    if (removed) await this.bus.publish({ t: 'cr', c: chatId, u: [user.id], why: reason }, { t: 'cc', c: chatId });
     return removed;
   }
 
@@ -316,7 +316,7 @@ export class ChatStore {
         role,
       ]);
     });
-    this.bus.publish({ t: 'ru', c: chatId, u: userId });
+    await this.bus.publish({ t: 'ru', c: chatId, u: userId });
   }
 
   async updateChat(chatId: string, fields: { title?: string; about?: string; settings?: StoredSettings }) {
@@ -330,7 +330,7 @@ export class ChatStore {
         fields.settings ? JSON.stringify(fields.settings) : null,
       ],
     );
-    this.bus.publish({ t: 'cc', c: chatId });
+    await this.bus.publish({ t: 'cc', c: chatId });
   }
 
   async summary(chatId: string, userId: string): Promise<ChatSummary | null> {
@@ -426,7 +426,7 @@ export class ChatStore {
     if (!row) return { readSeq: 0, unread: 0 };
     const unread = Math.max(0, row.unread);
     if (row.moved) {
-      this.bus.publish({
+      await this.bus.publish({
         t: 'rd',
         c: chatId,
         u: userId,

@@ -110,7 +110,7 @@ export class MessageStore {
       const n = added.rows[0]!;
       return { fresh: true, message: { ...message, seq: n.seq, rev: n.rev, at: n.at } as StoredMessage };
     });
-    if (result.fresh) this.bus.publish({ t: 'm', c: chatId, r: result.message });
+    if (result.fresh) await this.bus.publish({ t: 'm', c: chatId, r: result.message });
     return result;
   }
 
@@ -183,7 +183,7 @@ export class MessageStore {
     if (!done) return null;
     const events: FeedEvent[] = [{ t: 'm', c: chatId, r: done.saved }];
     if (done.pinsChanged) events.push({ t: 'cc', c: chatId });
-    this.bus.publish(...events);
+    await this.bus.publish(...events);
     return done.saved;
   }
 
@@ -228,7 +228,7 @@ export class MessageStore {
       return { changed: true, message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
     });
     if (done.changed)
-      this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
+      await this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
     return { message: done.message, mine: done.mine };
   }
 
@@ -262,7 +262,7 @@ export class MessageStore {
       const saved = await this.store(client, chatId, next);
       return { message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
     });
-    this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
+    await this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
     return done;
   }
 
@@ -284,7 +284,7 @@ export class MessageStore {
           );
       return { changed: r.rowCount === 1, mine: await this.flagsIn(client, chatId, userId, seq) };
     });
-    if (done.changed) this.bus.publish(flagsEvent(chatId, userId, seq, done.mine));
+    if (done.changed) await this.bus.publish(flagsEvent(chatId, userId, seq, done.mine));
     return done.mine;
   }
 
