@@ -298,7 +298,8 @@ export class ChatStore {
       await client.query('UPDATE messaging.chat SET members = members - 1 WHERE id = $1', [chatId]);
       return true;
     });
-    if (removed) await this.bus.publish({ t: 'cr', c: chatId, u: [user.id], why: reason }, { t: 'cc', c: chatId });
+    if (removed)
+      await this.bus.publish({ t: 'cr', c: chatId, u: [user.id], why: reason }, { t: 'cc', c: chatId });
     return removed;
   }
 

@@ -228,7 +228,10 @@ export class MessageStore {
       return { changed: true, message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
     });
     if (done.changed)
-      await this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
+      await this.bus.publish(
+        { t: 'm', c: chatId, r: done.message },
+        flagsEvent(chatId, userId, seq, done.mine),
+      );
     return { message: done.message, mine: done.mine };
   }
 
@@ -262,7 +265,10 @@ export class MessageStore {
       const saved = await this.store(client, chatId, next);
       return { message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
     });
-    await this.bus.publish({ t: 'm', c: chatId, r: done.message }, flagsEvent(chatId, userId, seq, done.mine));
+    await this.bus.publish(
+      { t: 'm', c: chatId, r: done.message },
+      flagsEvent(chatId, userId, seq, done.mine),
+    );
     return done;
   }
 

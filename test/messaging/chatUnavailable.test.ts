@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import type { ChatTestServer } from '../helpers/chatServer.js';
-import { TestClient, pb } from '../helpers/protocolClient.js';
 import { PostgresCluster } from '../helpers/postgres.js';
+import { TestClient, pb } from '../helpers/protocolClient.js';
 import { createRoomWithToken } from '../helpers/testServer.js';
 
 describe('no REDIS_URL', () => {
