@@ -79,7 +79,7 @@ describe('importing through the admin API and the CLI', () => {
     writeFileSync(file, JSON.stringify(d));
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn('npx', ['tsx', 'directory/cli.ts', 'import', file, '--dry-run'], {
-        env: { ...process.env, REDIS_URL: s.redis!.url },
+        env: { ...process.env, REDIS_URL: s.redis!.url, DATABASE_URL: s.server.config.databaseUrl! },
       });
       let stdout = '';
       child.stdout.on('data', (b) => {
