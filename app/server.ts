@@ -21,6 +21,7 @@ import { type Deployment, openDeployment } from '../signaling/deployment.js';
 import { MeetingBook } from '../signaling/domain/meetings.js';
 import type { Room } from '../signaling/domain/room.js';
 import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { registerJoinRoutes } from '../signaling/http/joinRoutes.js';
 import { JoinTokens } from '../signaling/http/joinTokens.js';
 import {
@@ -64,6 +65,8 @@ export interface RunningServer {
 }
 
 interface Core {
+  /** The uWS app with every route and socket callback guarded (guardedApp.ts). */
+  app: GuardedApp;
   config: Config;
   log: Logger;
   pool: WorkerPool;
@@ -82,15 +85,16 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
-  const app = config.tls
+  const bareApp = config.tls
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
     : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
   // First: a database that is away or newer than this code stops the start here.
   const database = await openDatabase(config, log);
-  const core = await startCore(app, config, log, origins);
-  const { registry, ws, cluster, metrics, pool, deployment } = core;
+  const core = await startCore(bareApp, config, log, origins);
+  // Every part registers its routes and sockets on the guarded app only.
+  const { app, registry, ws, cluster, metrics, pool, deployment } = core;
 
   const call = createCallFeature({
     registry,
@@ -257,7 +261,7 @@ export async function startServer(
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
 async function startCore(
-  app: uWS.TemplatedApp,
+  bareApp: uWS.TemplatedApp,
   config: Config,
   log: Logger,
   origins: { allowed: string[] },
@@ -282,6 +286,13 @@ async function startCore(
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
+  const app = guardApp(bareApp, (where, err, status) => {
+    metrics.faults.inc({ where, status: String(status ?? 'closed') });
+    if (status !== undefined && status < 500)
+      log.warn({ where, err }, 'request refused: it could not be parsed');
+    else
+      log.error({ where, err }, 'handler failed; the request or socket was answered and the server goes on');
+  });
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
   const ws = new WsServer(
     app,
@@ -330,7 +341,7 @@ async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return { app, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
@@ -362,7 +373,7 @@ function followOtherHosts(
 
 /** The admin API, joining by code, every feature's routes, and the pages. */
 function registerHttp(
-  app: uWS.TemplatedApp,
+  app: GuardedApp,
   core: Core,
   features: readonly Feature<never>[],
   membership: Membership,

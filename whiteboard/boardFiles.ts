@@ -44,8 +44,9 @@ export class BoardFiles {
   }
 
   /**
-   * Takes one chunk from `uploader`; returns the finished file when this was
-   * its last chunk. A file the board already has is accepted at once.
+   * Takes one chunk from `uploader`; returns the uploaded bytes when this was
+   * its last chunk (not yet on the board: they are checked and encoded anew
+   * first, then `load`ed). A file the board already has is accepted at once.
    */
   put(
     uploader: string,
@@ -93,9 +94,7 @@ export class BoardFiles {
     upload.received += chunk.byteLength;
     if (upload.received < total) return null;
     this.uploads.delete(uploader);
-    const file = { mimeType, data: upload.data };
-    this.load(fileId, file);
-    return { fileId, file };
+    return { fileId, file: { mimeType, data: upload.data } };
   }
 
   /** One chunk of a file, from `offset`. */
