@@ -1,7 +1,6 @@
 // The messenger's parts put together: the stores on PostgreSQL, the chat
-// bus and the services still kept in Redis (invitations, join requests,
-// folders, scheduled posts, file records: moving to PostgreSQL), and this
-// host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
+// bus and the services still kept in Redis (folders, scheduled posts, file
+// records: moving to PostgreSQL), and this host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
@@ -57,10 +56,10 @@ export class Messenger {
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
-    this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
+    this.joinRequests = new JoinRequests(db, this.chats, this.chatStore);
     this.prefs = new PrefsService(redis, this.chats, this.chatStore);
-    this.channels = new ChannelService(redis, this.chats, this.chatStore, this.joinRequests);
-    this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
+    this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
+    this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
   }
 

@@ -8,7 +8,6 @@ import type { Directory } from '../../directory/model.js';
 import { sampleSchool } from '../../directory/sampleSchool.js';
 import { DirectoryStore } from '../../directory/store.js';
 import type { ChatStore } from '../../messaging/store/chatStore.js';
-import { keys } from '../../messaging/store/keys.js';
 import {
   type ChatTestServer,
   type TestChatClient,
@@ -70,7 +69,10 @@ describe('channels', () => {
     );
     expect(await s.rejected('role_not_allowed')).toBe(before + 1);
     expect(await chatStore.userChatIds(pupil.id)).toEqual(chats);
-    expect(await r.scard(keys.schoolChannels('school-1'))).toBe(0);
+    const listed = await s.server.database!.query(
+      "SELECT 1 FROM messaging.listed_channel WHERE school = 'school-1'",
+    );
+    expect(listed.rowCount).toBe(0);
     c.close();
   });
 
