@@ -60,7 +60,7 @@ export class Messenger {
     this.prefs = new PrefsService(redis, this.chats, this.chatStore);
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
-    this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
+    this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
   }
 
   /** Whether the store answers and this host hears its events right now. */
