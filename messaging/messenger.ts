@@ -1,6 +1,6 @@
 // The messenger's parts put together: the stores on PostgreSQL, the chat
-// bus and the services still kept in Redis (folders, scheduled posts, file
-// records: moving to PostgreSQL), and this host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
+// bus, file records (still in Redis: moving to PostgreSQL), and this host's
+// live feed. Endpoints (the /chat socket, HTTP routes, the call's
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
@@ -57,7 +57,7 @@ export class Messenger {
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.joinRequests = new JoinRequests(db, this.chats, this.chatStore);
-    this.prefs = new PrefsService(redis, this.chats, this.chatStore);
+    this.prefs = new PrefsService(db, this.chats, this.chatStore);
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);

@@ -1,12 +1,9 @@
 // Redis key names of what the messenger still keeps in Redis (moving to
-// PostgreSQL, issue #26): one's folders and preferences, and file records
-// (scheduled posts keep their own keys in scheduledPosts.ts).
+// PostgreSQL, issue #26): file records.
 // Chats and their history are in PostgreSQL (messaging/migrations).
 const P = 'school-call';
 
 export const keys = {
-  /** Prefix of a person's keys (their preferences: `${keys.user(id)}:prefs`). */
-  user: (u: string) => `${P}:user:${u}`,
   /** Hash: an uploaded file's record. */
   file: (id: string) => `${P}:file:${id}`,
   /** Set: chats a file was posted in (downloads are for their members). */
