@@ -21,6 +21,7 @@ import { type Deployment, openDeployment } from '../signaling/deployment.js';
 import { MeetingBook } from '../signaling/domain/meetings.js';
 import type { Room } from '../signaling/domain/room.js';
 import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import { Drain } from '../signaling/drain.js';
 import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { registerJoinRoutes } from '../signaling/http/joinRoutes.js';
 import { JoinTokens } from '../signaling/http/joinTokens.js';
@@ -30,6 +31,7 @@ import {
   registerMeetingRoutes,
 } from '../signaling/http/meetingRoutes.js';
 import { registerNotFound, registerPageRoutes } from '../signaling/http/pageRoutes.js';
+import { registerProbeRoutes } from '../signaling/http/probeRoutes.js';
 import { registerRoomRoutes } from '../signaling/http/roomRoutes.js';
 import { HttpRouter } from '../signaling/http/router.js';
 import { StaticFiles } from '../signaling/http/staticFiles.js';
@@ -48,12 +50,15 @@ import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import type { Config } from './config.js';
 import { openDatabase } from './database.js';
+import { listenForMetrics, probeDeps } from './probes.js';
 
 import pb = schoolcall.v1;
 
 export interface RunningServer {
   port: number;
   url: string;
+  /** The separate metrics listener's port (METRICS_PORT), or null. */
+  metricsPort: number | null;
   registry: RoomRegistry;
   tokens: TokenService;
   pool: WorkerPool;
@@ -61,6 +66,8 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
+  drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -106,6 +113,13 @@ export async function startServer(
     log,
   });
   const controls = createControlsFeature({ ...call, log });
+  const drain = new Drain({
+    registry,
+    membership: call.membership,
+    toRoom: (room, event) => call.fanout.toRoom(room, event),
+    resumes: cluster.handsOver,
+    log,
+  });
   const subtitles = createSubtitlesFeature({
     config: config.transcriber,
     out: ws,
@@ -204,7 +218,7 @@ export async function startServer(
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
-  registerHttp(
+  const router = registerHttp(
     app,
     core,
     features,
@@ -215,6 +229,10 @@ export async function startServer(
     recorder.scheduleBroadcast,
     directory.meetings,
   );
+  const probes = probeDeps(core, messaging, drain);
+  registerProbeRoutes(router, probes.main);
+  registerNotFound(router, metrics);
+  const metricsListener = probes.separate ? await listenForMetrics(config, core, probes.separate) : null;
 
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen(config.host, config.port, (token) => {
@@ -226,17 +244,22 @@ export async function startServer(
   const url = config.port === port ? config.publicUrl : config.publicUrl.replace(/:\d+$/, `:${port}`);
   publicUrl = url;
   origins.allowed = allowedOrigins(config, url, port);
-  log.info({ port, url, workers: pool.size }, 'server listening');
+  log.info({ port, url, workers: pool.size, metricsPort: metricsListener?.port ?? null }, 'server listening');
+  if (config.metrics.kind === 'open') {
+    log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
+  }
 
   return {
     port,
     url,
+    metricsPort: metricsListener?.port ?? null,
     registry,
     tokens: core.tokens,
     pool,
     metrics,
     log,
     database,
+    drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.
       for (const f of features) f.shutdown?.();
@@ -251,6 +274,7 @@ export async function startServer(
       });
       for (const f of features) await f.close?.();
       await cluster.stop();
+      metricsListener?.close();
       pool.close();
       await deployment.close();
       await database?.end();
@@ -276,6 +300,7 @@ async function startCore(
       listenIp: config.mediaListenIp,
       announcedIp: config.mediaAnnouncedIp,
       rtcBasePort: config.rtcBasePort,
+      portRange: config.mediaPorts,
     },
     log,
   );
@@ -382,7 +407,7 @@ function registerHttp(
   messaging: MessagingFeature,
   scheduleBroadcast: BroadcastScheduler,
   meetingAudience: MeetingAudience,
-): void {
+): HttpRouter {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
@@ -415,15 +440,8 @@ function registerHttp(
     metrics,
     staticFiles: new StaticFiles(config.webRoot),
     demoRoomId: config.demoRoomId,
-    health: () => ({
-      status: 'ok',
-      workers: pool.size,
-      rooms: registry.size,
-      connections: ws.connectionCount,
-      messenger: messaging.health(),
-    }),
   });
-  registerNotFound(router, metrics);
+  return router;
 }
 
 /**

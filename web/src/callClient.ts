@@ -78,6 +78,8 @@ export interface CallListener {
   chatEvent?(e: pb.Event): void;
   /** The client fell behind and took the server's state again: events may have been dropped. */
   resynced?(): void;
+  /** The server stops at closesAt (ms); `resumes`: the lesson goes on after its restart. */
+  serverStopping?(closesAt: number, resumes: boolean): void;
 }
 
 /** `whiteboard`: a host's board as video, for recordings and broadcasts. */
@@ -794,6 +796,10 @@ export class CallClient {
       case 'recordingState':
         // The "being recorded" indicator and the host's record and broadcast buttons.
         return this.later(() => this.listener.recordingState?.(e.recordingState!));
+      case 'serverStopping':
+        return this.later(() =>
+          this.listener.serverStopping?.(e.serverStopping?.closesAt ?? 0, Boolean(e.serverStopping?.resumes)),
+        );
       case 'videoSuppressed':
         // Last-N: the server holds these cameras back; their tiles show initials.
         this.listener.videoSuppressed?.(e.videoSuppressed?.participantIds ?? []);

@@ -14,6 +14,7 @@ import { chime } from './chime.js';
 import type { DeviceChoice } from './devices.js';
 import { LessonChat } from './lessonChat.js';
 import { RecordingStore } from './recording.js';
+import { serverStoppingNotice, untilServerAnswers } from './serverRestart.js';
 import { SubtitlesStore } from './subtitles.js';
 import { Toasts } from './toasts.js';
 
@@ -366,8 +367,10 @@ export class CallStore implements CallListener {
     this.phase.value = 'reconnecting';
     sessionStorage.setItem(REJOIN_KEY, JSON.stringify(this.intent));
     setTimeout(() => {
-      location.hash = `token=${this.call.sessionToken || this.token}`;
-      location.reload();
+      void untilServerAnswers().then(() => {
+        location.hash = `token=${this.call.sessionToken || this.token}`;
+        location.reload();
+      });
     }, RECONNECT_DELAY_MS);
   }
 
@@ -629,8 +632,16 @@ export class CallStore implements CallListener {
     ];
   }
 
+  serverStopping(closesAt: number, resumes: boolean): void {
+    const { key, params } = serverStoppingNotice(closesAt, resumes);
+    this.toast(key, params, 'warn', Math.max(10_000, closesAt - Date.now()), 'server');
+  }
+
   closed(reason: pb.CloseReason): void {
     const outcome = CLOSE_OUTCOME[reason] ?? 'error';
+    if (reason === pb.CloseReason.CLOSE_REASON_HOST_LEAVING) {
+      this.toast('status.serverRestarting', {}, 'warn', 600_000, 'server');
+    }
     if (outcome === 'rejoin') {
       this.rejoinSoon();
       return;
