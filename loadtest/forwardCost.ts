@@ -23,6 +23,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -234,11 +235,25 @@ interface Figures {
   instructions?: number;
   syscalls?: number;
   socketDrops: number;
+  /** Whether the worker holds an io_uring (the send-batching worker patch). */
+  ioUring: boolean;
 }
 
 const debug = (m: string) =>
   process.env.FC_DEBUG && console.error(`${(performance.now() / 1000).toFixed(1)} ${m}`);
+/** Exits with the apt package to install when a tool asked for is missing. */
+function requireTool(tool: string, pkg: string): void {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' });
+  } catch {
+    console.error(`${tool} is needed: apt-get install -y ${pkg}`);
+    process.exit(1);
+  }
+}
+
 async function runOnce(): Promise<Figures> {
+  if (args.callgrind) requireTool('valgrind', 'valgrind');
+  if (args.syscalls || args['perf-record']) requireTool('perf', 'linux-perf');
   const captured = await capture();
   debug(`captured ${captured.length}`);
   let cgDir: string | null = null;
@@ -324,6 +339,7 @@ async function runOnce(): Promise<Figures> {
     };
     const sent0 = await sentByWorker();
     const pid = worker.pid;
+    const ioUring = usesIoUring(pid);
     const tools: ChildProcess[] = [];
     if (cgDir) execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
     let syscallOut = '';
@@ -386,6 +402,7 @@ async function runOnce(): Promise<Figures> {
       ...(instructions !== undefined ? { instructions: instructions / sent } : {}),
       ...(syscalls !== undefined ? { syscalls: syscalls / sent } : {}),
       socketDrops,
+      ioUring,
     };
   } finally {
     for (const s of senders) s.close();
@@ -398,6 +415,20 @@ async function runOnce(): Promise<Figures> {
   }
 }
 
+function usesIoUring(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).includes('io_uring');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
 function defaultWorkerBin(): string {
   return new URL('../node_modules/mediasoup/worker/out/Release/mediasoup-worker', import.meta.url).pathname;
 }
@@ -406,6 +437,7 @@ function describe(f: Figures): string[] {
   const lossPct = f.expected ? (100 * (f.expected - f.forwarded)) / f.expected : 100;
   return [
     `forwarded             ${f.sent} packets sent by the worker (${f.inputPackets} in × ${RECEIVERS} receivers), ${f.forwarded} received of ${f.expected} by sequence numbers (loss ${lossPct.toFixed(3)}%, out of order ${f.reordered}, socket drops ${f.socketDrops})`,
+    `worker sends          ${f.ioUring ? 'through io_uring, batched' : 'one sendmsg() per packet'}`,
     `worker CPU            ${(f.userUs + f.systemUs).toFixed(2)} µs per packet sent (user ${f.userUs.toFixed(2)}, kernel ${f.systemUs.toFixed(2)})`,
     ...(f.instructions !== undefined
       ? [`instructions          ${f.instructions.toFixed(0)} per packet sent (callgrind, user space)`]
@@ -458,6 +490,7 @@ async function compare(bins: string[], rounds: number): Promise<void> {
     let line = `${label(bin, i).padEnd(22)}CPU median ${median(total).toFixed(2)} µs per forwarded packet (${Math.min(...total).toFixed(2)}–${Math.max(...total).toFixed(2)} over ${fs.length}), user ${median(fs.map((f) => f.userUs)).toFixed(2)}, kernel ${median(fs.map((f) => f.systemUs)).toFixed(2)}; worst loss ${lossWorst.toFixed(3)}%`;
     const ins = fs.map((f) => f.instructions).filter((x): x is number => x !== undefined);
     if (ins.length) line += `; ${median(ins).toFixed(0)} instructions`;
+    if (fs.some((f) => f.ioUring)) line += '; sends batched through io_uring';
     const sc = fs.map((f) => f.syscalls).filter((x): x is number => x !== undefined);
     if (sc.length) line += `; ${median(sc).toFixed(3)} system calls`;
     lines.push(line);
