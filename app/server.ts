@@ -35,6 +35,7 @@ import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
+import { meetingLessonBook } from './lessonBook.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 export interface RunningServer {
@@ -95,6 +96,9 @@ export async function startServer(
     log,
   });
   const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  const meetings = new MeetingBook(deployment.store);
+  // The public URL has its real port once the server listens (tests listen on port 0).
+  let publicUrl = config.publicUrl;
   const messaging = createMessagingFeature({
     app,
     config: config.messaging,
@@ -113,10 +117,9 @@ export async function startServer(
         (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
     },
     publicUrl: config.publicUrl,
+    lessonBook: meetingLessonBook(registry, meetings, () => publicUrl),
     log,
   });
-  // The public URL has its real port once the server listens (tests listen on port 0).
-  let publicUrl = config.publicUrl;
   const recorder = createRecorderFeature({
     storage: {
       dir: config.recordingsDir,
@@ -179,7 +182,6 @@ export async function startServer(
   });
   log.info({ rooms: await registry.restore() }, 'rooms restored');
   await cluster.start();
-  const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });

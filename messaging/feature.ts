@@ -30,6 +30,7 @@ import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
 import { deliverLessonChats } from './lesson/lessonDelivery.js';
 import { UploadGrants } from './lesson/uploadGrants.js';
+import { type LessonBook, LessonScheduler } from './lessonSchedule.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import type { StoredUser } from './records.js';
@@ -56,6 +57,8 @@ export interface MessagingDeps {
   speech: SpeechToText | null;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
+  /** The call server's meetings, for lessons teachers schedule from a chat. */
+  lessonBook?: LessonBook;
   /** Told of every call started in a chat (the lessons part keeps which chat a room's lesson belongs to). */
   callStarted?: (call: {
     roomId: string;
@@ -154,6 +157,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const calls = messenger
     ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
     : null;
+  const scheduler = messenger && deps.lessonBook ? new LessonScheduler(messenger, deps.lessonBook) : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {
@@ -161,7 +165,16 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
       idleTimeoutSeconds: 60,
     },
-    { messenger, tokens, calls, fileLinks, metrics, log, maxFrameBytes: deps.maxFrameBytes },
+    {
+      messenger,
+      tokens,
+      calls,
+      lessons: scheduler,
+      fileLinks,
+      metrics,
+      log,
+      maxFrameBytes: deps.maxFrameBytes,
+    },
     metrics,
     log,
   );

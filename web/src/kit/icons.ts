@@ -79,4 +79,6 @@ export {
   ImageUp,
   PencilLine,
   Scan,
+  CalendarPlus,
+  Phone,
 } from 'lucide-preact';

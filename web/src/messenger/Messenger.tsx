@@ -4,6 +4,8 @@
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { MessageSquarePlus } from '../kit/icons.js';
+import { Ringing } from '../lessons/Ringing.js';
+import { ScheduleLesson } from '../lessons/ScheduleLesson.js';
 import { ChatInfo } from './ChatInfo.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
@@ -18,6 +20,8 @@ function Side({ store }: { store: MessengerStore }) {
   if (sheet === 'new') return <NewChat store={store} />;
   if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
+  const chat = store.chats.value.get(selected);
+  if (sheet === 'schedule' && chat) return <ScheduleLesson key={selected} store={store} chat={chat} />;
   return <ChatView store={store} chatId={selected} />;
 }
 
@@ -44,6 +48,7 @@ export function Messenger({ store }: { store: MessengerStore }) {
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
+      <Ringing store={store} />
       {notice.value && <output class="notice">{notice.value}</output>}
       <div class="messenger-body">
         <ChatList store={store} />
