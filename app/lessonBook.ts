@@ -34,6 +34,7 @@ export function meetingLessonBook(
       startsAt: first.getTime(),
       durationMinutes: m.durationMinutes,
       weeklyCount: m.weeklyCount,
+      timeZone: m.timeZone,
       timeZoneText: zoneText(m.timeZone, m.language ?? 'ru', first.getTime()),
       ...join,
       invitation: invitationText(m, join),

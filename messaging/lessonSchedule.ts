@@ -29,6 +29,7 @@ export interface BookedLesson {
   startsAt: number;
   durationMinutes: number;
   weeklyCount: number;
+  timeZone: string;
   timeZoneText: string;
   shortLink: string;
   code: string;

@@ -80,5 +80,6 @@ export {
   PencilLine,
   Scan,
   CalendarPlus,
+  CalendarClock,
   Phone,
 } from 'lucide-preact';
