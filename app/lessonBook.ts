@@ -11,10 +11,12 @@ import {
   occurrences,
 } from '../signaling/domain/meetings.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
+import type { JoinTokens } from '../signaling/http/joinTokens.js';
 
 export function meetingLessonBook(
   registry: RoomRegistry,
   meetings: MeetingBook,
+  joinTokens: JoinTokens,
   publicUrl: () => string,
 ): LessonBook {
   /** The lesson at its next occurrence not over at `now` (its first when booking); null when all are over. */
@@ -64,6 +66,19 @@ export function meetingLessonBook(
       const lesson = booked(meeting);
       if (!lesson) throw new Error(`room ${room.id} of a new lesson is gone`);
       return lesson;
+    },
+    async linkCall(title, organiser) {
+      const room = await registry.createStored({ title });
+      const host = { displayName: organiser.name, userId: organiser.id, sortName: organiser.sort };
+      const { joinUrl } = await joinTokens.mint(room, host, 'host');
+      return {
+        roomId: room.id,
+        title,
+        shortLink: `${publicUrl()}/j/${room.definition.code}`,
+        code: room.definition.code,
+        password: room.definition.password,
+        joinUrl,
+      };
     },
     of(organiserId) {
       const now = Date.now();

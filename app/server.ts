@@ -117,7 +117,7 @@ export async function startServer(
         (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
     },
     publicUrl: config.publicUrl,
-    lessonBook: meetingLessonBook(registry, meetings, () => publicUrl),
+    lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
     log,
   });
   const recorder = createRecorderFeature({

@@ -143,6 +143,9 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     lesson: await requireLessons(lessons).schedule(caller, m.scheduleLesson!),
   }),
   listMyLessons: async ({ caller, lessons }) => ({ lessons: requireLessons(lessons).list(caller) }),
+  createLinkCall: async ({ caller, lessons }, m) => ({
+    linkCall: await requireLessons(lessons).linkCall(caller, m.createLinkCall!),
+  }),
 
   createChannel: async ({ caller, messenger }, m) => ({
     chat: await messenger.channels.create(caller, m.createChannel!),

@@ -42,6 +42,8 @@ export interface LessonBook {
   /** Refuses (with a sentence) a start that is not a time in the zone, or over already. */
   check(input: LessonInput): string | null;
   book(input: LessonInput, chatId: string, organiser: StoredUser): Promise<BookedLesson>;
+  /** A room of its own for a call by link, and the organiser's host link into it. */
+  linkCall(title: string, organiser: StoredUser): Promise<Required<cpb.ILinkCall>>;
   /** The organiser's lessons not over yet, soonest first. */
   of(organiserId: string): BookedLesson[];
 }
@@ -58,10 +60,7 @@ export class LessonScheduler {
   async schedule(caller: Caller, req: cpb.IScheduleLessonRequest): Promise<cpb.IScheduledLesson> {
     const { chat, member } = await this.messenger.chats.access(req.chatId ?? '', caller);
     requireWrite(chat, member, caller);
-    const role = caller.user.role;
-    if (caller.guest || (role !== 'teacher' && role !== 'admin')) {
-      throw new ChatError(ChatErrorCode.CHAT_ERROR_FORBIDDEN, 'only teachers schedule lessons');
-    }
+    requireTeacher(caller);
     const input: LessonInput = {
       title: check.shortText(req.title, 'title', 128, true),
       startsAtLocal: check.shortText(req.startsAt, 'starts_at', 16, true),
@@ -93,8 +92,24 @@ export class LessonScheduler {
     return { ...lesson, seq: message.seq };
   }
 
+  async linkCall(caller: Caller, req: cpb.ICreateLinkCallRequest): Promise<cpb.ILinkCall> {
+    requireTeacher(caller);
+    const title = check.shortText(req.title, 'title', 128, false) || caller.user.name;
+    return this.book.linkCall(title, caller.user);
+  }
+
   list(caller: Caller): cpb.ILessonList {
     if (caller.guest) return { lessons: [] };
     return { lessons: this.book.of(caller.user.id) };
+  }
+}
+
+function requireTeacher(caller: Caller): void {
+  const role = caller.user.role;
+  if (caller.guest || (role !== 'teacher' && role !== 'admin')) {
+    throw new ChatError(
+      ChatErrorCode.CHAT_ERROR_FORBIDDEN,
+      'only teachers schedule lessons and calls by link',
+    );
   }
 }

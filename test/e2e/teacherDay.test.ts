@@ -165,6 +165,19 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
       await page.locator('.lesson-item', { hasText: 'Математика: дроби' }).waitFor();
       expect((await layoutReport(page, ['UTC'])).overflowX).toBe(0);
       await screenshot(page, 'phone-teacherday-my-lessons');
+      // "Создать звонок по ссылке": link, code and password to copy, and the way in as host.
+      await page.getByRole('button', { name: 'Создать звонок по ссылке' }).click();
+      const code = (await page.locator('#link-call-code').textContent()) ?? '';
+      expect(code).toMatch(/^\d{3}-\d{3}-\d+$/);
+      expect(await page.locator('#link-call-link').textContent()).toMatch(
+        new RegExp(`^https?://[^/]+/j/${code}$`),
+      );
+      expect((await page.locator('#link-call-password').textContent())?.length).toBeGreaterThan(3);
+      await page.getByRole('button', { name: 'Скопировать: Код' }).waitFor();
+      expect((await layoutReport(page, ['UTC'])).overflowX).toBe(0);
+      await screenshot(page, 'phone-teacherday-link-call');
+      await page.getByRole('button', { name: 'Войти в звонок', exact: true }).click();
+      await page.waitForURL(/\/room\/[^#]+#token=/);
 
       const parent = await open(mother, 'phone');
       expect(await parent.getByRole('button', { name: 'Мои уроки' }).count()).toBe(0);
@@ -188,6 +201,11 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
             (err: { code?: number }) => err.code,
           );
         expect(refused).toBe(cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+        const noLink = await parentApi.request({ createLinkCall: {} }).then(
+          () => null,
+          (err: { code?: number }) => err.code,
+        );
+        expect(noLink).toBe(cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
         // Bad input is refused with a typed error and books nothing.
         const bad = await teacherApi
           .request({

@@ -81,5 +81,6 @@ export {
   Scan,
   CalendarPlus,
   CalendarClock,
+  Link,
   Phone,
 } from 'lucide-preact';

@@ -5,6 +5,7 @@ import { lang, t } from '../i18n/index.js';
 import { ArrowLeft, CalendarClock, Copy } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { chatTitle } from '../messenger/rules.js';
+import { LinkCall } from './LinkCall.js';
 import { maySchedule } from './callActions.js';
 
 function when(l: cpb.IScheduledLesson): string {
@@ -41,6 +42,8 @@ export function MyLessons({ store }: { store: MessengerStore }) {
         <h2 id="my-lessons-title">{t('lesson.mine')}</h2>
       </header>
       <div class="sheet-body">
+        <LinkCall store={store} />
+        <h3>{t('lesson.upcoming')}</h3>
         {lessons === null ? null : lessons.length === 0 ? (
           <p class="lesson-for">{t('lesson.none')}</p>
         ) : (
@@ -67,7 +70,7 @@ export function MyLessons({ store }: { store: MessengerStore }) {
                           onClick={() => void store.open(chat.chatId ?? '')}
                           aria-label={`${t('lesson.openChat')}: ${chatTitle(chat)}`}
                         >
-                          {chatTitle(chat)}
+                          {t('lesson.chatNamed', { chat: chatTitle(chat) })}
                         </button>
                       )}
                       <button

@@ -53,7 +53,7 @@ export function Ringing({ store }: { store: MessengerStore }) {
         title={t('call.dismiss')}
       >
         <PhoneOff aria-hidden="true" />
-        <span class="wide-only">{t('call.dismiss')}</span>
+        <span>{t('call.dismiss')}</span>
       </button>
       <button
         type="button"
