@@ -45,23 +45,25 @@ export function Ringing({ store }: { store: MessengerStore }) {
           {m.call?.audioOnly ? t('call.ringingAudio') : t('call.ringingVideo')} · {chatTitle(ringing)}
         </span>
       </p>
-      <button
-        type="button"
-        class="ghost"
-        onClick={() => setDismissed(new Set(dismissed).add(key))}
-        aria-label={t('call.dismiss')}
-        title={t('call.dismiss')}
-      >
-        <PhoneOff aria-hidden="true" />
-        <span>{t('call.dismiss')}</span>
-      </button>
-      <button
-        type="button"
-        class="primary"
-        onClick={() => void joinCall(store, ringing.chatId ?? '', m.seq ?? 0)}
-      >
-        {t('call.answer')}
-      </button>
+      <div class="ringing-actions">
+        <button
+          type="button"
+          class="ghost"
+          onClick={() => setDismissed(new Set(dismissed).add(key))}
+          aria-label={t('call.dismiss')}
+          title={t('call.dismiss')}
+        >
+          <PhoneOff aria-hidden="true" />
+          <span>{t('call.dismiss')}</span>
+        </button>
+        <button
+          type="button"
+          class="primary"
+          onClick={() => void joinCall(store, ringing.chatId ?? '', m.seq ?? 0)}
+        >
+          {t('call.answer')}
+        </button>
+      </div>
     </div>
   );
 }
