@@ -91,13 +91,17 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
 
     // On a phone the player takes the width, and a viewer is told how to hear the muted start.
     await page.setViewportSize({ width: 360, height: 740 });
-    const videoWidth = await page.evaluate(() => document.querySelector('video')!.getBoundingClientRect().width);
+    const videoWidth = await page.evaluate(
+      () => document.querySelector('video')!.getBoundingClientRect().width,
+    );
     expect(videoWidth).toBeGreaterThanOrEqual(350);
     const unmute = page.getByRole('button', { name: 'Включить звук' });
     await unmute.waitFor({ state: 'visible', timeout: 10_000 });
     await page.screenshot({ path: join(SHOTS, 'broadcast-live-phone.png') });
     await unmute.click();
-    expect(await page.evaluate(() => (document.querySelector('video') as HTMLVideoElement).muted)).toBe(false);
+    expect(await page.evaluate(() => (document.querySelector('video') as HTMLVideoElement).muted)).toBe(
+      false,
+    );
     await unmute.waitFor({ state: 'hidden', timeout: 5_000 });
     await page.setViewportSize({ width: 1366, height: 768 });
     const status = JSON.parse((await get(`/b/${b.code}/status?viewer=test-viewer-1`)).body.toString());
@@ -154,9 +158,13 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
       v.muted = true;
       await v.play();
     });
-    await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5, null, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
     await page.screenshot({ path: join(SHOTS, 'broadcast-ended-replay.png') });
     const range = await get(`/b/${b.code}/replay.mp4`, { range: 'bytes=0-99' });
     expect(range.status).toBe(206);
