@@ -31,6 +31,8 @@ export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): vo
     page('/demo.html')(reply);
   });
   router.route('get', '/', 'home', open, page('/home.html'));
+  // The messenger's service worker, at the root so that its scope covers the messenger page.
+  router.route('get', '/sw.js', 'service_worker', open, page('/sw.js'));
 
   router.app.get('/static/*', (res, req) => {
     const file = staticFiles.get(req.getUrl().slice('/static'.length));

@@ -6,6 +6,7 @@ import { lang, t } from '../i18n/index.js';
 import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
+import { readPushState } from '../messenger/notifications.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
 
 const TOKEN_KEY = 'chat-token';
@@ -38,6 +39,12 @@ if (root && !userToken) {
     .connect()
     .then(() => {
       if (wanted && store.chats.value.has(wanted)) void store.open(wanted);
+      // A tapped notification, while this page is open: the service worker asks it to open the chat.
+      navigator.serviceWorker?.addEventListener('message', (e: MessageEvent<{ openChat?: string }>) => {
+        const chat = e.data?.openChat;
+        if (chat && store.chats.value.has(chat)) void store.open(chat);
+      });
+      void readPushState();
       return Promise.all([loadPrefs(store), followInvite(store)]);
     })
     .catch(() => {
