@@ -37,6 +37,7 @@ import { type Feature, handlerTable } from '../signaling/requests/features.js';
 import { demoHostFeature } from '../signaling/security/demoHost.js';
 import { turnCredentials } from '../signaling/security/turnCredentials.js';
 import { endOrHandOverCalls } from '../signaling/shutdown.js';
+import { RevocationHook } from '../signaling/tokenRevocation.js';
 import { TokenService } from '../signaling/tokens.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
@@ -44,6 +45,7 @@ import { createWhiteboardFeature } from '../signaling/whiteboard/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
+import { assembleAccounts } from './accounts.js';
 import type { Config } from './config.js';
 
 import pb = schoolcall.v1;
@@ -71,6 +73,8 @@ interface Core {
   deployment: Deployment;
   /** Several hosts: call state kept in Redis for a host that takes a room over. */
   callState: CallStateKeeper | null;
+  /** Token checks ask it whether the person or session was cut off (accounts plug in the answer). */
+  revocation: RevocationHook;
 }
 
 export async function startServer(
@@ -110,6 +114,7 @@ export async function startServer(
     redisUrl: config.redisUrl,
     tokenSecret: config.tokenSecret,
     tokenIssuer: config.tokenIssuer,
+    revocation: core.revocation,
     metricsRegistry: metrics.registry,
     registry,
     joinTokens,
@@ -162,9 +167,27 @@ export async function startServer(
     admit: async (room, peer) => {
       await call.membership.admit(room, peer);
     },
-    demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
+    demoTokens: config.demoSchool
+      ? new UserTokens(config.tokenSecret, config.tokenIssuer, core.revocation)
+      : null,
     log,
   });
+  let meetings: MeetingBook | null = null;
+  const accounts = assembleAccounts({
+    config,
+    messaging,
+    directory,
+    registry,
+    tokens: core.tokens,
+    revocation: core.revocation,
+    membership: call.membership,
+    meetings: () => meetings,
+    publicUrl: () => publicUrl,
+    allowedOrigins: () => origins.allowed,
+    metricsRegistry: metrics.registry,
+    log,
+  });
+  core.revocation.use(accounts.revocation);
   const features = [
     call.feature,
     controls,
@@ -172,6 +195,7 @@ export async function startServer(
     subtitles.feature,
     messaging.feature,
     directory.feature,
+    accounts.feature,
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
@@ -187,7 +211,7 @@ export async function startServer(
   });
   log.info({ rooms: await registry.restore() }, 'rooms restored');
   await cluster.start();
-  const meetings = new MeetingBook(deployment.store);
+  meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
@@ -216,6 +240,7 @@ export async function startServer(
   publicUrl = url;
   origins.allowed = allowedOrigins(config, url, port);
   log.info({ port, url, workers: pool.size }, 'server listening');
+  await accounts.start();
 
   return {
     port,
@@ -269,7 +294,8 @@ async function startCore(
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
   const callState = config.redisUrl ? new CallStateKeeper(deployment.store, log) : null;
-  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
+  const revocation = new RevocationHook();
+  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer, revocation);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
@@ -321,7 +347,7 @@ async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState, revocation };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
