@@ -13,6 +13,8 @@
 // the schools whose people may use it ("*": every school on this server).
 import { existsSync, readFileSync } from 'node:fs';
 import { intFromEnv } from '../common/envValues.js';
+import { PASSWORD_ALPHABET } from '../signaling/domain/joinCodes.js';
+import { CODE_LENGTH, formatCode, normalizeCode } from './codes.js';
 
 export type MatchField = 'id' | 'email' | 'phone' | 'document';
 
@@ -37,6 +39,8 @@ export interface AccountsConfig {
   codeDays: number;
   backoff: { perAccount: number; perAddress: number; maxDelaySeconds: number };
   sso: SsoProvider[];
+  /** The new server's setup code, when the installer chose it (SETUP_CODE); otherwise a random one is logged. */
+  setupCode: string | null;
 }
 
 const DEFAULT_CLAIM: Record<MatchField, string> = {
@@ -64,7 +68,17 @@ export function loadAccountsConfig(env: NodeJS.ProcessEnv): AccountsConfig {
       maxDelaySeconds: int('SIGNIN_MAX_DELAY_SECONDS', 300, 1, 86400),
     },
     sso: ssoProviders(env.SSO_PROVIDERS_FILE),
+    setupCode: setupCode(env.SETUP_CODE),
   };
+}
+
+function setupCode(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const normal = normalizeCode(raw);
+  if (!normal) {
+    throw new Error(`SETUP_CODE must be ${CODE_LENGTH} characters of ${PASSWORD_ALPHABET} (dashes allowed)`);
+  }
+  return formatCode(normal);
 }
 
 export function ssoProviders(file: string | undefined): SsoProvider[] {
@@ -88,7 +102,9 @@ export function ssoProviders(file: string | undefined): SsoProvider[] {
       return v.trim();
     };
     const id = text('id');
-    if (!/^[a-z0-9-]{1,40}$/.test(id)) throw new Error(`${at}: "id" must be 1-40 of a-z, 0-9, -`);
+    if (!/^[a-z0-9-]{1,40}$/.test(id) || id === 'callback') {
+      throw new Error(`${at}: "id" must be 1-40 of a-z, 0-9, - (and not "callback")`);
+    }
     if (seen.has(id)) throw new Error(`${at}: "id" ${id} is listed twice`);
     seen.add(id);
     const issuer = text('issuer');

@@ -30,7 +30,7 @@ import { People } from './people.js';
 import { type CutOffListener, Revocations } from './revocation.js';
 import { registerAccountRoutes } from './routes.js';
 import { SchoolAdmin } from './schoolAdmin.js';
-import { registerSchoolRoutes } from './schoolRoutes.js';
+import { registerMachineRoutes, registerSchoolRoutes } from './schoolRoutes.js';
 import { Sessions } from './sessions.js';
 import { SETUP_PERSON, SignIn } from './signIn.js';
 import { registerSsoRoutes } from './ssoRoutes.js';
@@ -210,6 +210,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           demo: deps.demoSchoolId !== null,
         });
         registerSchoolRoutes({ http, admin: () => need().admin });
+        registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });
         registerSsoRoutes({
           http,
           sso: () => need().sso,
@@ -225,7 +226,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
 
   /** A new server's one way in: a code for the first school administrator, in the log. */
   async function printSetupCode(): Promise<void> {
-    const code = generateCode();
+    const code = deps.config.setupCode ?? generateCode();
     const issuedAt = new Date();
     await deps.store.issueCode({
       codeHash: hasher.hash(normalizeCode(code)!),

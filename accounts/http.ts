@@ -8,7 +8,7 @@
 // and `{ error: <code> }`.
 import { timingSafeEqual } from 'node:crypto';
 import type { Reply } from '../signaling/http/httpUtil.js';
-import { HttpError } from '../signaling/http/httpUtil.js';
+import { HttpError, readBody } from '../signaling/http/httpUtil.js';
 import type { HttpMethod, HttpRouter, RouteRequest } from '../signaling/http/router.js';
 import { AccountError, type AccountMetrics } from './errors.js';
 import type { People, SignedInPerson } from './people.js';
@@ -24,6 +24,8 @@ export type Access = 'open' | 'person' | 'staff' | 'admin';
 
 export interface AccountRequest extends RouteRequest {
   agent: string;
+  /** The request's body, read from the first moment (uWS drops data nobody listens for). */
+  body: Promise<Buffer>;
   /** The signed-in session, when there is one (always for access other than 'open'). */
   session: Session | null;
   person: SignedInPerson | null;
@@ -36,6 +38,8 @@ export interface SignedInRequest extends AccountRequest {
 }
 
 const HEADERS = ['cookie', 'origin', 'sec-fetch-site', 'x-csrf-token', 'user-agent', 'content-type'];
+/** A JSON body's limit; routes that take files say theirs. */
+const JSON_LIMIT = 64 * 1024;
 const CHANGES: HttpMethod[] = ['post', 'put', 'patch', 'del'];
 
 export function parseCookies(header: string): Record<string, string> {
@@ -90,6 +94,7 @@ export class AccountHttp {
     name: string,
     access: 'open',
     handler: (reply: Reply, req: AccountRequest) => Promise<void> | void,
+    bodyLimit?: number,
   ): void;
   route(
     method: HttpMethod,
@@ -97,6 +102,7 @@ export class AccountHttp {
     name: string,
     access: Exclude<Access, 'open'>,
     handler: (reply: Reply, req: SignedInRequest) => Promise<void> | void,
+    bodyLimit?: number,
   ): void;
   route(
     method: HttpMethod,
@@ -104,10 +110,16 @@ export class AccountHttp {
     name: string,
     access: Access,
     handler: (reply: Reply, req: SignedInRequest) => Promise<void> | void,
+    bodyLimit = JSON_LIMIT,
   ): void {
     this.router.route(method, pattern, name, { admin: false, headers: HEADERS }, async (reply, raw) => {
+      const body = CHANGES.includes(method)
+        ? readBody(reply.res, bodyLimit)
+        : Promise.resolve(Buffer.alloc(0));
+      // Answered by the handler when it reads it; a refusal before that leaves it unread.
+      body.catch(() => undefined);
       try {
-        const req = await this.check(method, access, raw);
+        const req = await this.check(method, access, raw, body);
         await handler(reply, req as SignedInRequest);
       } catch (err) {
         if (err instanceof AccountError) {
@@ -127,7 +139,12 @@ export class AccountHttp {
     this.deps.metrics.refusals.inc({ reason: err.code });
   }
 
-  private async check(method: HttpMethod, access: Access, raw: RouteRequest): Promise<AccountRequest> {
+  private async check(
+    method: HttpMethod,
+    access: Access,
+    raw: RouteRequest,
+    body: Promise<Buffer>,
+  ): Promise<AccountRequest> {
     const h = raw.headers;
     const cookies = parseCookies(h.cookie ?? '');
     const changes = CHANGES.includes(method);
@@ -135,6 +152,7 @@ export class AccountHttp {
     const req: AccountRequest = {
       ...raw,
       agent: h['user-agent'] ?? '',
+      body,
       session: null,
       person: null,
       cookies,

@@ -4,7 +4,7 @@
 // mark, and the short-lived tokens the messenger and the call use. Every
 // route goes through AccountHttp (session, same-site, CSRF).
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { type Reply, readBody, sendJson } from '../signaling/http/httpUtil.js';
+import { type Reply, sendJson } from '../signaling/http/httpUtil.js';
 import { AccountError } from './errors.js';
 import type { Home } from './home.js';
 import type { AccountHttp, AccountRequest, SignedInRequest } from './http.js';
@@ -16,8 +16,6 @@ import type { SchoolAdmin } from './schoolAdmin.js';
 import type { Session, Sessions } from './sessions.js';
 import type { Client, SignIn } from './signIn.js';
 import type { AccountTokens } from './tokens.js';
-
-const JSON_LIMIT = 64 * 1024;
 
 export interface AccountRouteDeps {
   http: AccountHttp;
@@ -35,8 +33,8 @@ export interface AccountRouteDeps {
 }
 
 /** A JSON object body (typed reading, or `bad_request`). */
-export async function jsonBody(reply: Reply): Promise<Record<string, unknown>> {
-  const body = await readBody(reply.res, JSON_LIMIT);
+export async function jsonBody(req: AccountRequest): Promise<Record<string, unknown>> {
+  const body = await req.body;
   if (body.length === 0) return {};
   try {
     const parsed = JSON.parse(body.toString('utf8')) as unknown;
@@ -73,7 +71,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   });
 
   http.route('post', '/api/account/login', 'account_login', 'open', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const started = await d
       .signIn()
       .password(text(body, 'login'), text(body, 'password', 1024), client(req, http.sessionCookie));
@@ -81,7 +79,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   });
 
   http.route('post', '/api/account/code', 'account_code', 'open', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const owner = await d.signIn().codeOwner(text(body, 'code', 64), req.ip);
     const p = owner.person;
     sendJson(reply, 200, {
@@ -98,7 +96,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   });
 
   http.route('post', '/api/account/activate', 'account_activate', 'open', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const started = await d
       .signIn()
       .activate(
@@ -110,7 +108,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   });
 
   http.route('post', '/api/account/setup', 'account_setup', 'open', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const started = await d.signIn().setup(
       text(body, 'code', 64),
       {
@@ -137,7 +135,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   );
 
   http.route('post', '/api/account/passkey-login', 'account_passkey_login', 'open', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const { personId } = await d.passkeys().signIn(body.response as AuthenticationResponseJSON);
     const account = await d.store().account(personId);
     if (!account) throw new AccountError('passkey_failed');
@@ -194,7 +192,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
     'account_sessions_end_all',
     'person',
     async (reply, req) => {
-      const body = await jsonBody(reply);
+      const body = await jsonBody(req);
       const keepThis = body.keepThis === true;
       await d.signIn().endEverywhere(req.person.id, keepThis ? req.session.id : undefined);
       sendJson(reply, 200, { ok: true }, keepThis ? {} : { 'set-cookie': http.sessionSetCookie('') });
@@ -212,7 +210,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   );
 
   http.route('post', '/api/account/passkeys', 'account_passkey_add', 'person', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     await d.passkeys().add(req.person, body.response as RegistrationResponseJSON, deviceLabel(req.agent));
     sendJson(reply, 200, { ok: true });
   });
@@ -230,7 +228,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   );
 
   http.route('post', '/api/account/verification', 'account_verification', 'person', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const r = await d.admin().applyForVerification(req.person, text(body, 'invitation', 64), req.ip);
     sendJson(reply, 200, { status: r.status });
   });
@@ -240,7 +238,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
   });
 
   http.route('post', '/api/account/tokens/call', 'account_call_token', 'person', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const seq = body.seq;
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) {
       throw new AccountError('bad_request', 'seq must be a message number');

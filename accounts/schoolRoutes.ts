@@ -2,9 +2,11 @@
 // person's own school only: the school admin role for everything, a class
 // teacher ('staff') for their own classes' view and code sheets. Roles are
 // checked here, on the server, from the directory, never from the client.
-import { readBody, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import type { HttpRouter } from '../signaling/http/router.js';
 import { AccountError } from './errors.js';
 import type { AccountHttp } from './http.js';
+import type { People } from './people.js';
 import { jsonBody, text } from './routes.js';
 import type { SchoolAdmin } from './schoolAdmin.js';
 
@@ -31,15 +33,22 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
     sendJson(reply, 200, view);
   });
 
-  http.route('post', '/api/school/import', 'school_import', 'admin', async (reply, req) => {
-    const body = await readBody(reply.res, FILE_LIMIT);
-    if (body.length === 0) throw new AccountError('bad_request', 'the file is empty');
-    const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
-    sendJson(reply, 200, await d.admin().importFile(req.person, body, dryRun));
-  });
+  http.route(
+    'post',
+    '/api/school/import',
+    'school_import',
+    'admin',
+    async (reply, req) => {
+      const body = await req.body;
+      if (body.length === 0) throw new AccountError('bad_request', 'the file is empty');
+      const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
+      sendJson(reply, 200, await d.admin().importFile(req.person, body, dryRun));
+    },
+    FILE_LIMIT,
+  );
 
   http.route('post', '/api/school/codes', 'school_codes', 'staff', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const ids = body.personIds;
     if (
       !Array.isArray(ids) ||
@@ -53,7 +62,7 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
   });
 
   http.route('post', '/api/school/classes/:id/codes', 'school_class_codes', 'staff', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const who = body.who ?? 'all';
     if (who !== 'pupils' && who !== 'parents' && who !== 'all') {
       throw new AccountError('bad_request', 'who must be pupils, parents or all');
@@ -76,7 +85,7 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
   }
 
   http.route('post', '/api/school/teachers', 'school_add_teacher', 'admin', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const added = await d.admin().addTeacher(req.person, {
       lastName: text(body, 'lastName', 64),
       firstName: text(body, 'firstName', 64),
@@ -89,7 +98,7 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
   });
 
   http.route('post', '/api/school/pupils/:id/move', 'school_move_pupil', 'admin', async (reply, req) => {
-    const body = await jsonBody(reply);
+    const body = await jsonBody(req);
     const report = await d.admin().movePupil(req.person, req.params[0] ?? '', text(body, 'classId', 128));
     sendJson(reply, 200, { changed: report.changed });
   });
@@ -113,4 +122,45 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
       },
     );
   }
+}
+
+/**
+ * For the school's own systems (ADMIN_SECRET): activation codes for people
+ * of a school, e.g. to print them from the e-journal. People never need it.
+ */
+export function registerMachineRoutes(
+  router: HttpRouter,
+  d: { admin: () => SchoolAdmin; people: () => People },
+): void {
+  router.route('post', '/api/accounts/codes', 'accounts_codes', { admin: true }, async (reply) => {
+    const body = await readJson(reply.res);
+    const { schoolId, personIds } = body;
+    if (
+      typeof schoolId !== 'string' ||
+      !Array.isArray(personIds) ||
+      personIds.length === 0 ||
+      personIds.length > 1000
+    ) {
+      throw new HttpError(400, 'schoolId and personIds (1-1000) are required');
+    }
+    const machine = {
+      id: 'admin-api',
+      schoolId,
+      schoolName: '',
+      name: 'admin API',
+      sort: '',
+      role: 'admin' as const,
+      classes: [],
+      leads: [],
+      children: [],
+      verified: false,
+      demo: false,
+    };
+    try {
+      sendJson(reply, 200, { codes: await d.admin().issue(machine, personIds.map(String)) });
+    } catch (err) {
+      if (err instanceof AccountError) throw new HttpError(err.status, err.code);
+      throw err;
+    }
+  });
 }

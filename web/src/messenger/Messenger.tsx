@@ -4,6 +4,7 @@
 // time.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Upload } from 'tus-js-client';
+import { callHref, currentChatToken, onSession } from '../account/sessionTokens.js';
 import { PollView } from '../chat/MessageItem.js';
 import { preview, systemText, time } from '../chat/format.js';
 import { CHAT_REACTIONS, ReactionGlyph, reactionName } from '../chat/reactions.js';
@@ -180,12 +181,14 @@ function Message({ store, m }: { store: MessengerStore; m: Msg }) {
               type="button"
               class="primary"
               onClick={() =>
-                void store
-                  .run(() => req.request({ joinCall: { chatId, seq: m.seq } }))
-                  .then((r) => {
-                    if (r?.call?.joinUrl)
-                      location.assign(new URL(r.call.joinUrl).pathname + new URL(r.call.joinUrl).hash);
-                  })
+                onSession()
+                  ? location.assign(callHref(m.call?.roomId ?? '', chatId, m.seq ?? 0))
+                  : void store
+                      .run(() => req.request({ joinCall: { chatId, seq: m.seq } }))
+                      .then((r) => {
+                        if (r?.call?.joinUrl)
+                          location.assign(new URL(r.call.joinUrl).pathname + new URL(r.call.joinUrl).hash);
+                      })
               }
             >
               {t('chat.joinCall', { title: m.call.title ?? '' })}
@@ -411,8 +414,7 @@ function Composer({ store, chatId }: { store: MessengerStore; chatId: string }) 
   };
   const upload = (file: File) => {
     setProgress(0);
-    const token =
-      new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('chat-token') ?? '';
+    const token = currentChatToken();
     const u = new Upload(file, {
       endpoint: '/api/chat/uploads',
       headers: { authorization: `Bearer ${token}` },

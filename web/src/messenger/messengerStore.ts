@@ -34,7 +34,8 @@ export class MessengerStore {
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    /** A link's token, or (signed in) a way to get a fresh one for each connection. */
+    private readonly token: string | (() => Promise<string>),
   ) {}
 
   get chat(): ChatClient {
@@ -53,7 +54,7 @@ export class MessengerStore {
     };
     await client.connect();
     this.client = client;
-    const auth = await client.authenticate(this.token);
+    const auth = await client.authenticate(typeof this.token === 'string' ? this.token : await this.token());
     this.me.value = auth.user ?? null;
     this.chats.value = new Map((auth.chats ?? []).map((c) => [c.chatId ?? '', c]));
     this.connected.value = true;

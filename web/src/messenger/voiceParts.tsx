@@ -3,6 +3,7 @@
 // message, and played inline with the text the transcriber made of them.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Upload } from 'tus-js-client';
+import { currentChatToken } from '../account/sessionTokens.js';
 import { t } from '../i18n/index.js';
 import { Mic, Video } from '../ui/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
@@ -42,9 +43,7 @@ export function VoiceNote({ store, m }: { store: MessengerStore; m: Msg }) {
 }
 
 function uploadToken(): string {
-  return (
-    new URLSearchParams(location.hash.slice(1)).get('token') ?? sessionStorage.getItem('chat-token') ?? ''
-  );
+  return currentChatToken();
 }
 
 const ROUND_VIDEO_MAX_MS = 60_000;

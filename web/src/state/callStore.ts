@@ -115,6 +115,8 @@ export class CallStore implements CallListener {
     wsUrl: string,
     private readonly roomId: string,
     private readonly token: string,
+    /** Signed in, the page asks its session for tokens again: none is written into the address. */
+    private readonly options: { tokenInUrl: boolean } = { tokenInUrl: true },
   ) {
     this.call = new CallClient(wsUrl, this);
     this.board = new BoardSession(this.call, this.self, (key, params) =>
@@ -332,12 +334,13 @@ export class CallStore implements CallListener {
   /** A host's way to the room's saved boards once the call is over (null for pupils, or if no board was opened). */
   boardsUrl(): string | null {
     if (!this.isModerator || !this.board.used.peek()) return null;
+    if (!this.options.tokenInUrl) return `/boards/${encodeURIComponent(this.roomId)}${location.hash}`;
     return `/boards/${encodeURIComponent(this.roomId)}#token=${this.call.sessionToken || this.token}`;
   }
 
   /** Starts again from the device check in a fresh page, with the freshest token we were given. */
   rejoin(): void {
-    if (this.call.sessionToken) location.hash = `token=${this.call.sessionToken}`;
+    if (this.call.sessionToken && this.options.tokenInUrl) location.hash = `token=${this.call.sessionToken}`;
     location.reload();
   }
 
@@ -366,7 +369,7 @@ export class CallStore implements CallListener {
     this.phase.value = 'reconnecting';
     sessionStorage.setItem(REJOIN_KEY, JSON.stringify(this.intent));
     setTimeout(() => {
-      location.hash = `token=${this.call.sessionToken || this.token}`;
+      if (this.options.tokenInUrl) location.hash = `token=${this.call.sessionToken || this.token}`;
       location.reload();
     }, RECONNECT_DELAY_MS);
   }
