@@ -4,32 +4,17 @@
 // children), the home's chats and lessons, and the short-lived tokens the
 // messenger and the call take from the session.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountClient, type AccountSchool, SETUP_CODE, startAccountSchool } from '../helpers/accounts.js';
+import {
+  AccountClient,
+  type AccountSchool,
+  SETUP_CODE,
+  asTyped,
+  startAccountSchool,
+} from '../helpers/accounts.js';
 import type { cpb } from '../helpers/chatServer.js';
 import { TestChatClient } from '../helpers/chatServer.js';
 
 let school: AccountSchool;
-
-/** How a parent types a code off paper: small letters, Cyrillic where a letter looks Latin. */
-export function asTyped(code: string): string {
-  const cyr: Record<string, string> = {
-    A: 'а',
-    C: 'с',
-    E: 'е',
-    H: 'н',
-    K: 'к',
-    M: 'м',
-    P: 'р',
-    T: 'т',
-    X: 'х',
-    Y: 'у',
-    '3': 'з',
-  };
-  return [...code]
-    .map((ch) => cyr[ch] ?? ch.toLowerCase())
-    .join('')
-    .replace(/-/g, ' ');
-}
 
 describe('accounts: signing in', () => {
   beforeAll(async () => {

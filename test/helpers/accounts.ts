@@ -20,6 +20,31 @@ export const SCHOOL_CSV = [
   'родитель;f-petrov;Петров;Сергей;;;;;;p-petr;;;',
 ].join('\n');
 
+/** Answers are read loosely: each test says what it expects in them. */
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers of many shapes, checked by the tests' expectations.
+type Body = Record<string, any>;
+
+/** How a person types a code off paper: small letters, Cyrillic where a letter looks Latin, spaces. */
+export function asTyped(code: string): string {
+  const cyr: Record<string, string> = {
+    A: 'а',
+    C: 'с',
+    E: 'е',
+    H: 'н',
+    K: 'к',
+    M: 'м',
+    P: 'р',
+    T: 'т',
+    X: 'х',
+    Y: 'у',
+    '3': 'з',
+  };
+  return [...code]
+    .map((ch) => cyr[ch] ?? ch.toLowerCase())
+    .join('')
+    .replace(/-/g, ' ');
+}
+
 export class AccountClient {
   cookie = '';
   csrf = '';
@@ -45,17 +70,17 @@ export class AccountClient {
     }
   }
 
-  async get(path: string): Promise<{ status: number; body: Record<string, any> }> {
+  async get(path: string): Promise<{ status: number; body: Body }> {
     const res = await fetch(this.base + path, { headers: this.headers(), redirect: 'manual' });
     this.keep(res);
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, any> };
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Body };
   }
 
   async post(
     path: string,
     body: unknown = {},
     extra: Record<string, string> = {},
-  ): Promise<{ status: number; body: Record<string, any>; setCookie: string[] }> {
+  ): Promise<{ status: number; body: Body; setCookie: string[] }> {
     const raw = body instanceof Uint8Array || typeof body === 'string';
     const res = await fetch(this.base + path, {
       method: 'POST',
@@ -69,13 +94,13 @@ export class AccountClient {
     this.keep(res);
     return {
       status: res.status,
-      body: (await res.json().catch(() => ({}))) as Record<string, any>,
+      body: (await res.json().catch(() => ({}))) as Body,
       setCookie: res.headers.getSetCookie(),
     };
   }
 
   /** Reads the CSRF token of the session (what the web client does on load). */
-  async me(): Promise<Record<string, any> | null> {
+  async me(): Promise<Body | null> {
     const r = await this.get('/api/account/me');
     if (r.status !== 200) return null;
     this.csrf = r.body.csrf;
