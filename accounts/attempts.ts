@@ -2,7 +2,7 @@
 // host sees the same counts. An attempt is counted before it is checked (so
 // a hundred sent at once gain nothing over one at a time) and forgiven when
 // it was right. After the free failures of a key, its next attempt must wait
-// 1 s, then 2 s, 4 s ... up to a ceiling; an attempt that comes too early is
+// 1 s (by default), then 2 s, 4 s ... up to a ceiling; an attempt that comes too early is
 // refused without being checked and without moving the wait further. Keys
 // are per account (the login typed) and per client address; a school's
 // shared address gets many more free failures than one account does.
@@ -10,13 +10,14 @@ import type { Redis } from 'ioredis';
 import { AccountError } from './errors.js';
 
 const P = 'school-call:acct:attempts';
-const FIRST_DELAY_MS = 1000;
 
 export interface BackoffLimits {
   /** Wrong attempts per account before waits begin. */
   perAccount: number;
   /** Wrong attempts per address before waits begin. */
   perAddress: number;
+  /** The first wait, in seconds; each further wrong attempt doubles it. */
+  firstDelaySeconds: number;
   /** The longest wait, in seconds. */
   maxDelaySeconds: number;
 }
@@ -83,7 +84,7 @@ export class Attempts {
       ...resolved.map(([k]) => k),
       Date.now(),
       ...resolved.map(([, free]) => free),
-      FIRST_DELAY_MS,
+      this.limits.firstDelaySeconds * 1000,
       this.limits.maxDelaySeconds * 1000,
     )) as [number, number];
     if (!ok) {

@@ -37,7 +37,7 @@ export interface AccountsConfig {
   sessionDays: number;
   /** Printed activation codes stop working after this. */
   codeDays: number;
-  backoff: { perAccount: number; perAddress: number; maxDelaySeconds: number };
+  backoff: { perAccount: number; perAddress: number; firstDelaySeconds: number; maxDelaySeconds: number };
   sso: SsoProvider[];
   /** The new server's setup code, when the installer chose it (SETUP_CODE); otherwise a random one is logged. */
   setupCode: string | null;
@@ -65,6 +65,7 @@ export function loadAccountsConfig(env: NodeJS.ProcessEnv): AccountsConfig {
     backoff: {
       perAccount: int('SIGNIN_FREE_FAILURES', 5, 1, 1000),
       perAddress: int('SIGNIN_FREE_FAILURES_PER_ADDRESS', 50, 1, 100000),
+      firstDelaySeconds: int('SIGNIN_FIRST_DELAY_SECONDS', 1, 1, 3600),
       maxDelaySeconds: int('SIGNIN_MAX_DELAY_SECONDS', 300, 1, 86400),
     },
     sso: ssoProviders(env.SSO_PROVIDERS_FILE),

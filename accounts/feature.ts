@@ -178,11 +178,13 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
       ]);
       // The store is the record of who is deactivated; Redis's set is rebuilt from it.
       const deactivated: string[] = [];
+      const active: string[] = [];
       for (const schoolId of known) {
-        for (const a of await deps.store.accounts(schoolId))
-          if (a.deactivatedAt) deactivated.push(a.personId);
+        for (const a of await deps.store.accounts(schoolId)) {
+          (a.deactivatedAt ? deactivated : active).push(a.personId);
+        }
       }
-      await parts.revocations.rebuild(deactivated);
+      await parts.revocations.rebuild(deactivated, active);
       if (known.size === 0 && deps.demoSchoolId === null) await printSetupCode();
     },
     feature: {

@@ -149,8 +149,16 @@ export class AccountHttp {
     const cookies = parseCookies(h.cookie ?? '');
     const changes = CHANGES.includes(method);
     if (changes) this.sameSite(h);
+    let params: string[];
+    try {
+      // Ids may be Cyrillic ("6А"): the path carries them percent-encoded.
+      params = raw.params.map((p) => decodeURIComponent(p));
+    } catch {
+      throw new AccountError('bad_request', 'a malformed path');
+    }
     const req: AccountRequest = {
       ...raw,
+      params,
       agent: h['user-agent'] ?? '',
       body,
       session: null,

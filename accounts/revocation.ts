@@ -44,10 +44,11 @@ export class Revocations implements TokenRevocation {
     else await this.redis.srem(DEACTIVATED, personId);
   }
 
-  /** The set again from the store's list (at start: the store is the record). */
-  async rebuild(deactivated: string[]): Promise<void> {
-    const multi = this.redis.multi().del(DEACTIVATED);
+  /** The set brought in line with the store (at start: the store is the record) for the people it knows. */
+  async rebuild(deactivated: string[], active: string[]): Promise<void> {
+    const multi = this.redis.multi();
     if (deactivated.length) multi.sadd(DEACTIVATED, ...deactivated);
+    if (active.length) multi.srem(DEACTIVATED, ...active);
     await multi.exec();
   }
 

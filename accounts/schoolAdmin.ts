@@ -199,12 +199,12 @@ export class SchoolAdmin {
     who: 'pupils' | 'parents' | 'all',
     everyone: boolean,
   ): Promise<{ className: string; codes: IssuedCode[] }> {
-    const view = await this.view(actor.schoolId);
-    const c = view.classes.find((x) => x.id === classId);
-    if (!c) throw new AccountError('not_found', 'no such class');
     if (actor.role !== 'admin' && !actor.leads.includes(classId)) {
       throw new AccountError('forbidden', 'codes are printed by the school’s admin or the class teacher');
     }
+    const view = await this.view(actor.schoolId);
+    const c = view.classes.find((x) => x.id === classId);
+    if (!c) throw new AccountError('not_found', 'no such class');
     const rows = [...(who !== 'parents' ? c.pupils : []), ...(who !== 'pupils' ? c.parents : [])];
     const wanted = rows.filter((r) => r.status !== 'deactivated' && (everyone || r.status !== 'active'));
     return {
