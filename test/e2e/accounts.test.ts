@@ -111,9 +111,9 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await admin.getByRole('button', { name: 'Проверить, что изменится' }).click();
     const problems = admin.locator('.problems');
     await problems.waitFor();
-    expect(await problems.textContent()).toContain('строка 11 (Ник Новиков): класса 7Б в файле нет');
+    expect(await problems.textContent()).toContain('строка 12 (Ник Новиков): класса 7Б в файле нет');
     expect(await problems.textContent()).toContain(
-      'строка 12 (То Кто): ребёнок с ид p-nobody не найден среди учеников',
+      'строка 13 (То Кто): ребёнок с ид p-nobody не найден среди учеников',
     );
   });
 
@@ -216,7 +216,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     const typed = asTyped(codes.codes[0]!.code);
 
     const parent = watch(await openPage(browser, `${s.httpUrl}/`, 'phone'));
-    await parent.getByRole('link', { name: 'Войти' }).click();
+    await parent.getByRole('link', { name: 'Войти', exact: true }).click();
     await parent.getByRole('button', { name: 'У меня есть код из школы' }).click();
     await parent.getByLabel('Код с листка').fill(typed);
     await screenshot(parent, 'phone-activate-code');

@@ -31,11 +31,14 @@ export function PersonLine({
   actions,
   admin,
   classes,
+  self,
 }: {
   p: PersonRow;
   actions: PersonActions;
   admin: boolean;
   classes?: ClassRow[];
+  /** The signed-in admin's own line: nobody closes their own sign-in. */
+  self?: boolean;
 }) {
   const [moving, setMoving] = useState(false);
   return (
@@ -91,7 +94,7 @@ export function PersonLine({
             </select>
           </label>
         )}
-        {admin && (
+        {admin && !self && (
           <button
             type="button"
             class="small ghost"

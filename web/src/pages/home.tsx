@@ -91,7 +91,7 @@ function SignedInHome({ person }: { person: Person }) {
                 </div>
                 {l.chatId && l.seq !== undefined ? (
                   <a class="button primary small" href={lessonHref(l.roomId, l.chatId, l.seq)}>
-                    {ta('home.join')}
+                    {l.audience === 'parents' ? ta('home.joinMeeting') : ta('home.join')}
                   </a>
                 ) : (
                   <span class="hint">{ta('home.childLesson')}</span>

@@ -71,7 +71,9 @@ function TeachersPanel({
   actions,
   say,
   reload,
+  selfId,
 }: {
+  selfId: string;
   view: SchoolView;
   actions: PersonActions;
   say: Say;
@@ -160,7 +162,7 @@ function TeachersPanel({
         <h2 id="teachers-title">{ta('admin.teachers')}</h2>
         <ul class="rows">
           {[...view.staff, ...view.teachers].map((p) => (
-            <PersonLine key={p.id} p={p} actions={actions} admin />
+            <PersonLine key={p.id} p={p} actions={actions} admin self={p.id === selfId} />
           ))}
         </ul>
       </section>
@@ -304,7 +306,7 @@ function SchoolPage({ person }: { person: Person }) {
       )}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'teachers' && admin && view && (
-        <TeachersPanel view={view} actions={actions} say={say} reload={reload} />
+        <TeachersPanel view={view} actions={actions} say={say} reload={reload} selfId={person.id} />
       )}
     </AccountPage>
   );
