@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
+import { ChatClient, type ChatSocketFactory } from '../../web/src/protocol/chatClient.js';
 import { EventLog } from './eventLog.js';
 import { type TestRedis, startRedis } from './redis.js';
 import { type TestServer, startTestServer } from './testServer.js';

@@ -4,7 +4,7 @@
 // reconnect resume where the connection stopped.
 import { signal } from '@preact/signals';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { ChatClient } from '../../../messaging/client/chatClient.js';
+import { ChatClient } from '../protocol/chatClient.js';
 import { chatErrorText } from './chatErrors.js';
 
 import cpb = schoolcall.chat.v1;
@@ -28,15 +28,22 @@ export class MessengerStore {
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<'new' | 'info' | null>(null);
+  /** Chats whose history is loaded back to its start. */
+  private readonly atStart = signal<ReadonlySet<string>>(new Set());
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private client: ChatClient | null = null;
   private readonly cursors = new Map<string, number>();
 
   constructor(
     private readonly url: string,
-    /** A link's token, or (signed in) a way to get a fresh one for each connection. */
-    private readonly token: string | (() => Promise<string>),
-  ) {}
+    /** A link's token, or (signed in) a way to get a fresh one for each connection (kept in memory only). */
+    private readonly tokenSource: string | (() => Promise<string>),
+  ) {
+    this.token = typeof tokenSource === 'string' ? tokenSource : '';
+  }
+
+  /** The person's user token now: authenticates the socket and the chat's file uploads. */
+  token: string;
 
   get chat(): ChatClient {
     if (!this.client) throw new Error('not connected');
@@ -54,7 +61,8 @@ export class MessengerStore {
     };
     await client.connect();
     this.client = client;
-    const auth = await client.authenticate(typeof this.token === 'string' ? this.token : await this.token());
+    if (typeof this.tokenSource !== 'string') this.token = await this.tokenSource();
+    const auth = await client.authenticate(this.token);
     this.me.value = auth.user ?? null;
     this.chats.value = new Map((auth.chats ?? []).map((c) => [c.chatId ?? '', c]));
     this.connected.value = true;
@@ -103,16 +111,29 @@ export class MessengerStore {
     if (!this.messages.value.get(chatId)?.size) {
       const r = await this.chat.request({ getHistory: { chatId, limit: 50 } });
       this.upsert(r.page?.messages ?? []);
+      if (r.page?.atStart) this.reachedStart(chatId);
     }
     await this.markRead(chatId);
   }
 
-  async older(chatId: string): Promise<boolean> {
+  /** Whether the chat has older messages than those loaded. */
+  hasOlder(chatId: string): boolean {
     const first = this.list(chatId)[0]?.seq ?? 0;
-    if (first <= 1) return false;
-    const r = await this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } });
-    this.upsert(r.page?.messages ?? []);
-    return !r.page?.atStart;
+    return first > 1 && !this.atStart.value.has(chatId);
+  }
+
+  async older(chatId: string): Promise<void> {
+    const first = this.list(chatId)[0]?.seq ?? 0;
+    if (first <= 1) return;
+    const r = await this.run(() =>
+      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } }),
+    );
+    this.upsert(r?.page?.messages ?? []);
+    if (r?.page?.atStart) this.reachedStart(chatId);
+  }
+
+  private reachedStart(chatId: string): void {
+    this.atStart.value = new Set(this.atStart.value).add(chatId);
   }
 
   async markRead(chatId: string): Promise<void> {
@@ -171,6 +192,9 @@ export class MessengerStore {
         const next = new Map(this.messages.value);
         next.delete(e.batch.chatId ?? '');
         this.messages.value = next;
+        const start = new Set(this.atStart.value);
+        start.delete(e.batch.chatId ?? '');
+        this.atStart.value = start;
       }
       this.upsert(e.batch.messages ?? [], true);
     } else if (e.chatAdded) {

@@ -6,10 +6,10 @@ import { render } from 'preact';
 import { toLogin, whoAmI } from '../account/api.js';
 import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
+import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
-import { FormPage } from '../ui/FormPage.js';
 
 document.documentElement.lang = lang.value;
 const root = document.getElementById('app');
