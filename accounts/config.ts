@@ -57,16 +57,14 @@ const DEFAULT_SCOPE: Record<MatchField, string> = {
 };
 
 export function loadAccountsConfig(env: NodeJS.ProcessEnv): AccountsConfig {
-  const int = (name: string, fallback: number, min: number, max: number) =>
-    intFromEnv(env, name, fallback, min, max);
   return {
-    sessionDays: int('SESSION_DAYS', 30, 1, 365),
-    codeDays: int('ACTIVATION_CODE_DAYS', 30, 1, 365),
+    sessionDays: intFromEnv(env, 'SESSION_DAYS', 30, 1, 365),
+    codeDays: intFromEnv(env, 'ACTIVATION_CODE_DAYS', 30, 1, 365),
     backoff: {
-      perAccount: int('SIGNIN_FREE_FAILURES', 5, 1, 1000),
-      perAddress: int('SIGNIN_FREE_FAILURES_PER_ADDRESS', 50, 1, 100000),
-      firstDelaySeconds: int('SIGNIN_FIRST_DELAY_SECONDS', 1, 1, 3600),
-      maxDelaySeconds: int('SIGNIN_MAX_DELAY_SECONDS', 300, 1, 86400),
+      perAccount: intFromEnv(env, 'SIGNIN_FREE_FAILURES', 5, 1, 1000),
+      perAddress: intFromEnv(env, 'SIGNIN_FREE_FAILURES_PER_ADDRESS', 50, 1, 100000),
+      firstDelaySeconds: intFromEnv(env, 'SIGNIN_FIRST_DELAY_SECONDS', 1, 1, 3600),
+      maxDelaySeconds: intFromEnv(env, 'SIGNIN_MAX_DELAY_SECONDS', 300, 1, 86400),
     },
     sso: ssoProviders(env.SSO_PROVIDERS_FILE),
     setupCode: setupCode(env.SETUP_CODE),

@@ -64,8 +64,8 @@ export interface AccountsFeature {
   revocation: TokenRevocation;
   /** Where this host's connections of someone signed out or deactivated are closed. */
   onCutOff(listener: CutOffListener): void;
-  /** Starts listening for cut-offs and, on a new server without a school, prints the setup code. */
-  start(): Promise<void>;
+  /** Starts listening for cut-offs; on a new server without a school, issues (and logs) the setup code. */
+  start(): Promise<string | null>;
 }
 
 interface Parts {
@@ -169,7 +169,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
     async start() {
       if (!parts) {
         log.info('REDIS_URL is not set: nobody can sign in');
-        return;
+        return null;
       }
       await parts.revocations.listen();
       const known = new Set([
@@ -185,7 +185,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
         }
       }
       await parts.revocations.rebuild(deactivated, active);
-      if (known.size === 0 && deps.demoSchoolId === null) await printSetupCode();
+      return known.size === 0 && deps.demoSchoolId === null ? await issueSetupCode() : null;
     },
     feature: {
       name: 'accounts',
@@ -227,7 +227,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
   };
 
   /** A new server's one way in: a code for the first school administrator, in the log. */
-  async function printSetupCode(): Promise<void> {
+  async function issueSetupCode(): Promise<string> {
     const code = deps.config.setupCode ?? generateCode();
     const issuedAt = new Date();
     await deps.store.issueCode({
@@ -241,7 +241,8 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
     });
     log.warn(
       { setupCode: code, url: `${deps.publicUrl()}/login` },
-      `No school on this server yet. Open ${deps.publicUrl()}/login, choose «У меня есть код» and type ${code} to create the school and its administrator.`,
+      'no school on this server yet: the setup code creates it and its administrator at /login',
     );
+    return code;
   }
 }

@@ -50,6 +50,8 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** A new server's one-time code for its first school administrator (null once a school exists). */
+  setupCode: string | null;
   /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
   drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
@@ -235,7 +237,7 @@ export async function startServer(
   if (config.metrics.kind === 'open') {
     log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
   }
-  await accounts.start();
+  const setupCode = await accounts.start();
 
   return {
     port,
@@ -247,6 +249,7 @@ export async function startServer(
     metrics,
     log,
     database,
+    setupCode,
     drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.

@@ -1,7 +1,7 @@
 // The frame of the sign-in, home, devices and school pages: the title, the
 // language switch, and on a demo server a plain "Демо" mark on every page.
 import type { ComponentChildren } from 'preact';
-import { LanguageSwitch } from '../ui/LanguageSwitch.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { ta } from './text.js';
 
 export function DemoMark() {
