@@ -102,6 +102,7 @@ export async function startServer(
     app,
     config: config.messaging,
     redisUrl: config.redisUrl,
+    database,
     tokenSecret: config.tokenSecret,
     tokenIssuer: config.tokenIssuer,
     revocation: core.revocation,
