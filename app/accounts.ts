@@ -4,8 +4,10 @@
 import type { AccountsFeature } from '../accounts/feature.js';
 import { createAccountsFeature } from '../accounts/feature.js';
 import { MemoryAccountStore } from '../accounts/memoryStore.js';
+import { PgAccountStore } from '../accounts/pgStore.js';
 import { isCutOff } from '../accounts/revocation.js';
 import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { DEMO_SCHOOL_ID } from '../directory/demo.js';
 import type { DirectoryFeature } from '../directory/feature.js';
@@ -22,6 +24,8 @@ import pb = schoolcall.v1;
 
 export function assembleAccounts(d: {
   config: Config;
+  /** Where accounts are kept; without one (tests, no DATABASE_URL) they live in memory. */
+  database: Postgres | null;
   messaging: MessagingFeature;
   directory: DirectoryFeature;
   registry: RoomRegistry;
@@ -35,9 +39,11 @@ export function assembleAccounts(d: {
   log: Logger;
 }): AccountsFeature {
   const { config } = d;
+  if (!d.database)
+    d.log.warn('DATABASE_URL is not set: accounts are kept in memory and forgotten at restart');
   const accounts = createAccountsFeature({
     config: config.accounts,
-    store: new MemoryAccountStore(),
+    store: d.database ? new PgAccountStore(d.database) : new MemoryAccountStore(),
     messenger: d.messaging.messenger,
     directory: { store: d.directory.store, importer: d.directory.importer, meetings: d.directory.meetings },
     calls: d.messaging.calls,

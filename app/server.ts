@@ -166,6 +166,7 @@ export async function startServer(
   let meetings: MeetingBook | null = null;
   const accounts = assembleAccounts({
     config,
+    database,
     messaging,
     directory,
     registry,
