@@ -7,11 +7,16 @@
 // letters with Cyrillic look-alikes, chooses a password, signs out and in,
 // and finds their child's parents' chat and the next meeting; no token is
 // ever in an address or in the browser's storage. A pupil and a teacher
-// cannot reach the admin screens (the server refuses them).
+// cannot reach the admin screens (the server refuses them). The admin signs
+// in with a password on both screens and reaches the admin screens from home;
+// a pupil signs out another device, then all others; closing the pupil's
+// sign-in ends their session at once.
 // Screenshots: laptop-setup, laptop-import-dry-run, laptop-import-applied,
 // laptop-school-people, code-sheet-5A (the PDF's first page), laptop-teacher-apply,
 // laptop-admin-approve, phone-activate-code, phone-activate-who, phone-parent-home,
-// phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin.
+// phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin,
+// laptop-/phone-admin-home, laptop-/phone-admin-school, laptop-/phone-pupil-home,
+// phone-devices-three, phone-devices-one, phone-pupil-deactivated.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -161,6 +166,10 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     const invitation = /Приглашение: (\S+)/.exec(shown ?? '')![1]!;
     // The class teacher of 5А gets a code from the admin and signs in with it.
     await admin.getByRole('button', { name: 'Новый код: Нина Павловна Орлова' }).click();
+    // The line still shows the pupil's code of the test before until the answer comes.
+    await expect
+      .poll(() => admin.locator('#message').textContent())
+      .toMatch(/^Новый код для Нина Павловна Орлова: /);
     const msg = await admin.locator('#message').textContent();
     const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(msg ?? '')![1]!;
     teacher = watch(await openPage(browser, `${s.httpUrl}/login#code`, 'laptop'));
@@ -261,7 +270,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await parent.waitForURL(/\/messenger#chat=/);
     await parent.getByRole('button', { name: /^Войти в звонок: Родительское собрание 5А/ }).waitFor();
     await parent.goBack();
-    await lesson.getByRole('link', { name: 'Войти в урок' }).click();
+    await lesson.getByRole('link', { name: 'Войти на встречу' }).click();
     await parent.waitForURL(/\/room\/.+#chat=.+&seq=\d+$/);
     await parent.locator('#join-button:not([disabled])').waitFor({ timeout: 20_000 });
     await parent.locator('#join-button').click();
@@ -331,6 +340,76 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     );
     expect(teacherImport).toBe(403);
     // Nothing any page visited carried a token in its address.
+    const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
+    expect(withToken).toEqual([]);
+  });
+
+  it('the admin signs in with a password and reaches the admin screens from home (laptop and phone); a pupil signs out another device, then all others; closing the pupil’s sign-in ends their session at once', async () => {
+    const signIn = async (page: Page, login: string, password: string) => {
+      if (!login.startsWith('+')) {
+        await page.getByRole('button', { name: 'Войти по логину или эл. почте' }).click();
+        await page.getByLabel('Логин или эл. почта').fill(login);
+      } else {
+        await page.getByLabel('Номер телефона').fill(login);
+      }
+      await page.getByLabel('Пароль').fill(password);
+      await page.getByRole('button', { name: 'Войти', exact: true }).click();
+    };
+    for (const device of ['laptop', 'phone'] as const) {
+      const page = watch(await openPage(browser, `${s.httpUrl}/login`, device));
+      await signIn(page, '+7 900 000-00-00', 'пароль директора');
+      await page.getByRole('heading', { name: /^Здравствуйте, .*Ольга/ }).waitFor();
+      await screenshot(page, `${device}-admin-home`);
+      await page.getByRole('link', { name: 'Управление школой' }).click();
+      await page.getByRole('heading', { name: 'Управление школой' }).waitFor();
+      await page.getByRole('heading', { name: 'Класс 5А' }).waitFor();
+      // Every tab is on the screen, the phone's too (none hidden past its right edge).
+      for (const name of ['Люди и классы', 'Импорт из журнала', 'Учителя']) {
+        const box = (await page.getByRole('tab', { name }).boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+      }
+      await screenshot(page, `${device}-admin-school`);
+    }
+
+    const pupilLaptop = watch(await openPage(browser, `${s.httpUrl}/login`, 'laptop'));
+    await signIn(pupilLaptop, 'ivan5a', 'пароль ивана');
+    await pupilLaptop.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    await pupilLaptop.locator('[data-chat]').first().waitFor();
+    await screenshot(pupilLaptop, 'laptop-pupil-home');
+    const pupilPhone = watch(await openPage(browser, `${s.httpUrl}/login`, 'phone'));
+    await signIn(pupilPhone, 'ivan5a', 'пароль ивана');
+    await pupilPhone.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    await screenshot(pupilPhone, 'phone-pupil-home');
+    await pupilPhone.getByRole('link', { name: 'Мои устройства' }).click();
+    const devices = pupilPhone.locator('.device');
+    // This phone, the laptop just now, and the laptop of the activation before.
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(3);
+    await screenshot(pupilPhone, 'phone-devices-three');
+    await pupilPhone
+      .locator('.device[data-current="no"]')
+      .first()
+      .getByRole('button', { name: 'Выйти на нём' })
+      .click();
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(2);
+    await pupilPhone.getByRole('button', { name: 'Выйти на всех, кроме этого' }).click();
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(1);
+    await screenshot(pupilPhone, 'phone-devices-one');
+    // The laptop's session is gone: its home is the front door again.
+    await pupilLaptop.goto(`${s.httpUrl}/account`);
+    await pupilLaptop.waitForURL(/\/login\?next=/);
+
+    // The admin closes the pupil's sign-in: the phone's session ends at once, and the password no longer works.
+    await admin.goto(`${s.httpUrl}/school`);
+    admin.once('dialog', (d) => void d.accept());
+    await admin.getByRole('button', { name: 'Закрыть вход: Иван Иванов' }).click();
+    await admin.getByRole('button', { name: 'Открыть вход: Иван Иванов' }).waitFor();
+    await pupilPhone.reload();
+    await pupilPhone.waitForURL(/\/login\?next=/);
+    await signIn(pupilPhone, 'ivan5a', 'пароль ивана');
+    await expect
+      .poll(() => pupilPhone.getByRole('alert').first().textContent(), { timeout: 20_000 })
+      .toContain('Школа закрыла вход для этого человека');
+    await screenshot(pupilPhone, 'phone-pupil-deactivated');
     const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
     expect(withToken).toEqual([]);
   });

@@ -137,7 +137,7 @@ function DevicesPage({ person }: { person: Person }) {
               </span>
             </div>
             <button type="button" class="small" onClick={() => end(s.id, s.current)}>
-              {ta('devices.end')}
+              {s.current ? ta('devices.end') : ta('devices.endThat')}
             </button>
           </li>
         ))}
