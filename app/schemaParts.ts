@@ -5,5 +5,6 @@ import { accountsSchema } from '../accounts/pgStore.js';
 // part's tables".
 import type { SchemaPart } from '../common/postgres/migrations.js';
 import { messagingSchema } from '../messaging/schema.js';
+import { notificationsSchema } from '../notifications/schema.js';
 
-export const schemaParts: SchemaPart[] = [messagingSchema, accountsSchema];
+export const schemaParts: SchemaPart[] = [messagingSchema, notificationsSchema, accountsSchema];
