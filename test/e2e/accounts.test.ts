@@ -16,7 +16,7 @@
 // laptop-admin-approve, phone-activate-code, phone-activate-who, phone-parent-home,
 // phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin,
 // laptop-/phone-admin-home, laptop-/phone-admin-school, laptop-/phone-pupil-home,
-// phone-devices-three, phone-devices-one, phone-pupil-deactivated.
+// phone-login-english, phone-devices-three, phone-devices-one, phone-pupil-deactivated.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -377,6 +377,13 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await pupilLaptop.locator('[data-chat]').first().waitFor();
     await screenshot(pupilLaptop, 'laptop-pupil-home');
     const pupilPhone = watch(await openPage(browser, `${s.httpUrl}/login`, 'phone'));
+    // Russian first, English a click away, and back.
+    await pupilPhone.getByRole('heading', { name: 'Вход' }).waitFor();
+    await pupilPhone.locator('[data-lang-switch]').click();
+    await pupilPhone.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(pupilPhone, 'phone-login-english');
+    await pupilPhone.locator('[data-lang-switch]').click();
+    await pupilPhone.getByRole('heading', { name: 'Вход' }).waitFor();
     await signIn(pupilPhone, 'ivan5a', 'пароль ивана');
     await pupilPhone.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
     await screenshot(pupilPhone, 'phone-pupil-home');
