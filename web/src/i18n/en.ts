@@ -393,6 +393,9 @@ export const en: Table = {
   'end.lockedText': 'Nobody can join right now. Try again a little later.',
   'end.invalidLink': 'This link does not work',
   'end.invalidLinkText': 'The link is incomplete or wrong. Ask the teacher for a new one.',
+  'end.signedOut': 'You were signed out',
+  'end.signedOutText':
+    'You signed out on this device, or the school closed your account. Sign in again to go on.',
   'end.expiredLink': 'This link has expired',
   'end.expiredLinkText': 'Ask the teacher for a new link.',
   'end.notFound': 'Lesson not found',

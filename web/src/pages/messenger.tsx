@@ -1,7 +1,10 @@
-// /messenger#token=<user token>: the school messenger. The token (minted by
-// the school's systems or the admin API) travels in the fragment, which
-// browsers never send to servers; it is kept for this tab's session.
+// /messenger: the school messenger. Signed in, it asks the session for its
+// token (account/sessionTokens.ts: memory only). A link from the school's
+// systems (#token=<user token>, minted by them or the admin API) works as
+// before: the fragment is never sent to servers, and is kept for this tab.
 import { render } from 'preact';
+import { toLogin, whoAmI } from '../account/api.js';
+import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
 import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
@@ -9,17 +12,10 @@ import { MessengerStore } from '../messenger/messengerStore.js';
 import { readPushState } from '../messenger/notifications.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
 
-const TOKEN_KEY = 'chat-token';
-
-function token(): string {
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromLink) sessionStorage.setItem(TOKEN_KEY, fromLink);
-  return fromLink ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
 document.documentElement.lang = lang.value;
 const root = document.getElementById('app');
-const userToken = token();
+const userToken = messengerLinkToken() ?? ((await whoAmI().catch(() => null)) ? sessionChatToken : null);
+if (!userToken) toLogin();
 if (root && !userToken) {
   render(
     <FormPage title={t('chat.title')}>
@@ -27,7 +23,7 @@ if (root && !userToken) {
     </FormPage>,
     root,
   );
-} else if (root) {
+} else if (root && userToken) {
   const store = new MessengerStore(
     `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`,
     userToken,
