@@ -56,11 +56,7 @@ export function Ringing({ store }: { store: MessengerStore }) {
           <PhoneOff aria-hidden="true" />
           <span>{t('call.dismiss')}</span>
         </button>
-        <button
-          type="button"
-          class="primary"
-          onClick={() => void joinCall(store, ringing.chatId ?? '', m.seq ?? 0)}
-        >
+        <button type="button" class="primary" onClick={() => void joinCall(store, ringing.chatId ?? '', m)}>
           {t('call.answer')}
         </button>
       </div>

@@ -1,7 +1,7 @@
 // Calls from the messenger (#24): start one in a chat (video or audio only)
 // and go to the call page with one's own join link.
-import type { MessengerStore } from '../messenger/messengerStore.js';
-import { cpb } from '../messenger/messengerStore.js';
+import { callHref, onSession } from '../account/sessionTokens.js';
+import { type MessengerStore, type Msg, cpb } from '../messenger/messengerStore.js';
 
 /** Opens the call page at a join link (same site: its path and fragment). */
 export function goToCall(joinUrl: string | null | undefined): void {
@@ -15,8 +15,16 @@ export async function startCall(store: MessengerStore, chatId: string, audioOnly
   goToCall(r?.call?.joinUrl);
 }
 
-export async function joinCall(store: MessengerStore, chatId: string, seq: number): Promise<void> {
-  const r = await store.run(() => store.chat.request({ joinCall: { chatId, seq } }));
+/** Joins the call a chat message announces (an audio call opens with the camera off). */
+export async function joinCall(store: MessengerStore, chatId: string, m: Msg): Promise<void> {
+  // Signed in, the call page asks the session for its token: none goes into the address.
+  if (onSession()) {
+    location.assign(
+      `${callHref(m.call?.roomId ?? '', chatId, m.seq ?? 0)}${m.call?.audioOnly ? '&audio=1' : ''}`,
+    );
+    return;
+  }
+  const r = await store.run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }));
   goToCall(r?.call?.joinUrl);
 }
 

@@ -75,7 +75,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
           }),
         ),
     },
-    joinCall: (m: Msg) => void joinCall(store, chatId, m.seq ?? 0),
+    joinCall: (m: Msg) => void joinCall(store, chatId, m),
   };
 }
 
