@@ -1,7 +1,7 @@
-// The messenger's parts put together: the stores on PostgreSQL, the chat
-// bus, file records (still in Redis: moving to PostgreSQL), and this host's
-// live feed. Endpoints (the /chat socket, HTTP routes, the call's
-// in-call chat) reach everything through this.
+// The messenger's parts put together: the stores on PostgreSQL (file records
+// too), the chat bus on Redis, and this host's live feed. Endpoints (the
+// /chat socket, HTTP routes, the call's in-call chat) reach everything
+// through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
@@ -51,7 +51,8 @@ export class Messenger {
     this.chatStore = new ChatStore(db, this.bus);
     this.messageStore = new MessageStore(db, this.bus);
     this.chats = new ChatService(this.chatStore, this.messageStore, config);
-    this.files = new FileRecords(redis, config.uploadDir, log);
+    this.files = new FileRecords(db, config.uploadDir, log);
+    this.messageStore.filesReleased = (ids) => this.files.released(ids);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);

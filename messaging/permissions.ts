@@ -33,6 +33,15 @@ export function requireMember(
   if (!member) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
 }
 
+/**
+ * The member may read the message numbered `seq`: history before they joined
+ * is hidden when the chat says so (`visibleFrom`). Messages, their files and
+ * search all ask this.
+ */
+export function mayReadSeq(member: StoredMember, seq: number): boolean {
+  return seq >= member.visibleFrom;
+}
+
 /** The same rules as send.lua; `reply`: the message answers another (a channel's comments). */
 export function requireWrite(chat: StoredChat, member: StoredMember, caller: Caller, reply = false): void {
   if (chat.settings.archived) {
