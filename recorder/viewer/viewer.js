@@ -123,6 +123,7 @@
   function playLive() {
     if (playing === 'live') return;
     playing = 'live';
+    video.hidden = false;
     // The master playlist: the program and its subtitle rendition.
     const src = `${base}/master.m3u8`;
     if (window.Hls?.isSupported()) {
@@ -156,6 +157,7 @@
     hls?.destroy();
     hls = null;
     playing = 'replay';
+    video.hidden = false;
     video.src = `${base}/replay.mp4`;
   }
 
@@ -204,10 +206,12 @@
       playLive();
     } else {
       notice.textContent = s.replay ? t.endedReplay : t.ended;
-      if (s.replay) playReplay();
-      if (s.replay && s.replaySubtitles) addReplaySubtitles();
-      else {
+      if (s.replay) {
+        playReplay();
+        if (s.replaySubtitles) addReplaySubtitles();
+      } else {
         hls?.destroy();
+        hls = null;
         video.hidden = true;
       }
     }

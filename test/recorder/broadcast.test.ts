@@ -127,6 +127,24 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
       null,
       { timeout: 15_000 },
     );
+    // A viewer sees it and can play it (a replay without subtitles used to be hidden).
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector('video') as HTMLVideoElement;
+        const box = v.getBoundingClientRect();
+        return !v.hidden && box.width > 100 && box.height > 50;
+      },
+      null,
+      { timeout: 5_000 },
+    );
+    await page.evaluate(async () => {
+      const v = document.querySelector('video') as HTMLVideoElement;
+      v.muted = true;
+      await v.play();
+    });
+    await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5, null, {
+      timeout: 10_000,
+    });
     await page.screenshot({ path: join(SHOTS, 'broadcast-ended-replay.png') });
     const range = await get(`/b/${b.code}/replay.mp4`, { range: 'bytes=0-99' });
     expect(range.status).toBe(206);
