@@ -19,6 +19,7 @@ import type { ChatMetrics } from './metrics.js';
 import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
 import { ScheduledPosts } from './scheduledPosts.js';
+import { MessageSearch } from './search.js';
 import { ChatStore } from './store/chatStore.js';
 import { MessageStore } from './store/messageStore.js';
 
@@ -34,6 +35,7 @@ export class Messenger {
   readonly channels: ChannelService;
   readonly invites: InviteService;
   readonly scheduled: ScheduledPosts;
+  readonly search: MessageSearch;
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
   readonly bus: ChatBus;
@@ -62,6 +64,7 @@ export class Messenger {
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
+    this.search = new MessageSearch(this.chats, this.chatStore, db);
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -34,12 +34,17 @@ export function requireMember(
 }
 
 /**
- * The member may read the message numbered `seq`: history before they joined
- * is hidden when the chat says so (`visibleFrom`). Messages, their files and
- * search all ask this.
+ * The first message a member may read: history before they joined is hidden
+ * when the chat says so (`visibleFrom`). The read rule for messages, their
+ * files and search (which searches from here on in each of one's chats).
  */
+export function firstReadableSeq(member: StoredMember): number {
+  return Math.max(1, member.visibleFrom);
+}
+
+/** The member may read the message numbered `seq` (see firstReadableSeq). */
 export function mayReadSeq(member: StoredMember, seq: number): boolean {
-  return seq >= member.visibleFrom;
+  return seq >= firstReadableSeq(member);
 }
 
 /** The same rules as send.lua; `reply`: the message answers another (a channel's comments). */

@@ -142,9 +142,13 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
       v.muted = true;
       await v.play();
     });
-    await page.waitForFunction(() => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5, null, {
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
     await page.screenshot({ path: join(SHOTS, 'broadcast-ended-replay.png') });
     const range = await get(`/b/${b.code}/replay.mp4`, { range: 'bytes=0-99' });
     expect(range.status).toBe(206);
