@@ -121,4 +121,19 @@ describe('message search', () => {
     expect(bad.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
     expect(await search(pupil, 'уроки', { limit: 1 })).toHaveLength(1);
   });
+
+  it('a person searching in a loop is refused cheaply after 20 searches in 10 s', async () => {
+    const looper = await s.client({ userId: 'ms-l', displayName: 'Петя', sortName: 'Петя' });
+    try {
+      const answers = [];
+      for (let i = 0; i < 21; i++)
+        answers.push(await looper.rawRequest({ searchMessages: { query: `слово${i}` } }));
+      expect(answers.slice(0, 20).every((a) => !a.error)).toBe(true);
+      expect(answers[20]!.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_RATE_LIMITED);
+      // Someone else is not held back by it.
+      expect(await search(pupil, 'уроки')).not.toEqual([]);
+    } finally {
+      looper.close();
+    }
+  });
 });
