@@ -25,6 +25,7 @@
       noPlayer: 'Браузер не может показать эту трансляцию.',
       other: 'English',
       subtitles: 'Субтитры',
+      unmute: 'Включить звук',
     },
     en: {
       live: 'Live',
@@ -39,6 +40,7 @@
       noPlayer: 'This browser cannot play the broadcast.',
       other: 'Русский',
       subtitles: 'Subtitles',
+      unmute: 'Turn sound on',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -61,6 +63,16 @@
     ).join('');
     sessionStorage.setItem('viewer-id', viewerId);
   }
+  // Browsers start a video by itself only muted: while it plays muted, a button says how to hear it.
+  const unmuteButton = document.getElementById('unmute-button');
+  const showUnmute = () => {
+    unmuteButton.hidden = !(video.muted && !video.hidden && video.readyState >= 2);
+  };
+  for (const e of ['volumechange', 'playing', 'loadeddata', 'emptied']) video.addEventListener(e, showUnmute);
+  unmuteButton.addEventListener('click', () => {
+    video.muted = false;
+    video.play().catch(() => {});
+  });
   let playing = null; // 'live' | 'replay'
   let timer = 0;
   const schedule = (ms) => {
@@ -215,6 +227,7 @@
         video.hidden = true;
       }
     }
+    showUnmute();
     schedule(s.state === 'live' ? 10000 : 4000);
   }
 
