@@ -26,6 +26,11 @@ export const en: Table = {
   'schoolDemo.pupils': 'Pupils',
   'schoolDemo.parents': 'Parents',
 
+  'search.label': 'Search messages',
+  'search.placeholder': 'Search messages',
+  'search.results': 'Messages found',
+  'search.nothing': 'Nothing found',
+
   'school.folders': 'Folders',
   'school.allChats': 'All chats',
   'school.pinned': 'Pinned',

@@ -27,6 +27,11 @@ export const ru = {
   'schoolDemo.pupils': 'Ученики',
   'schoolDemo.parents': 'Родители',
 
+  'search.label': 'Поиск по сообщениям',
+  'search.placeholder': 'Поиск по сообщениям',
+  'search.results': 'Найденные сообщения',
+  'search.nothing': 'Ничего не найдено',
+
   'school.folders': 'Папки',
   'school.allChats': 'Все чаты',
   'school.pinned': 'Закреплён',
