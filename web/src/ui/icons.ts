@@ -75,4 +75,8 @@ export {
   ImageUp,
   PencilLine,
   Scan,
+  // Background and noise effects.
+  AudioLines,
+  AudioLinesOff,
+  ImagePlus,
 } from 'lucide-preact';
