@@ -248,14 +248,10 @@ describe('noise suppression', () => {
     const teacher = await openPage(teacherBrowser, teacherUrl, 'laptop');
     await passDeviceCheck(teacher);
     await waitInCall(teacher);
-    const pupilId = await pupil.evaluate(
-      () =>
-        (window as unknown as { schoolCall: { self: { participantId: string } } }).schoolCall.self
-          .participantId,
-    );
-    await teacher
-      .locator(`audio[data-participant="${pupilId}"]`)
-      .waitFor({ state: 'attached', timeout: 20_000 });
+    // The pupil is the only other person: the teacher's one audio element is theirs.
+    const pupilAudio = teacher.locator('audio[data-participant]');
+    await pupilAudio.waitFor({ state: 'attached', timeout: 20_000 });
+    const pupilId = (await pupilAudio.getAttribute('data-participant')) ?? '';
     await teacher.waitForTimeout(1000);
 
     const record = async (name: string) => {

@@ -1,29 +1,29 @@
-// Connects the local effects to a call: a changed track replaces the
-// producer's track (replaceTrack, no renegotiation; the camera's simulcast
-// layers stay), the self view follows, a muted source stops costing CPU,
-// the role picks the noise default, problems become toasts, and leaving
-// releases the camera and microphone.
+// Connects the local effects to a call: a changed track goes to the call's
+// local media (store.local.useStream: the self view follows and the
+// producer's track is replaced, no renegotiation), a muted source stops
+// costing CPU, the role picks the noise default, problems become toasts, and
+// leaving releases the camera and microphone.
 import { effect } from '@preact/signals';
-import { pb } from '../callClient.js';
+import { pb } from '../protocol/wire.js';
 import type { CallStore } from '../state/callStore.js';
-import { type TrackKind, localEffects } from './localEffects.js';
+import { localEffects } from './localEffects.js';
 import { problemText } from './ui/effectMessages.js';
 
 export function bindEffects(store: CallStore): void {
   // For tests and the benchmark, as the call itself is (window.schoolCall).
   (window as unknown as { schoolEffects: typeof localEffects }).schoolEffects = localEffects;
-  localEffects.onTrack((kind, track) => {
-    store.localStream.value = localEffects.stream.peek();
-    send(kind, track);
+  const local = store.local;
+  localEffects.onTrack(() => {
+    if (store.phase.peek() !== 'ended') void local.useStream(localEffects.stream.peek());
   });
   // A background that stops by itself would show the room: the camera goes off first.
   localEffects.beforeFallback = () => {
-    if (store.cameraOn.peek()) void store.toggleCamera();
+    if (local.cameraOn.peek()) void local.toggleCamera();
   };
-  effect(() => localEffects.setActive('video', store.cameraOn.value));
-  effect(() => localEffects.setActive('audio', store.micOn.value));
+  effect(() => localEffects.setActive('video', local.cameraOn.value));
+  effect(() => localEffects.setActive('audio', local.micOn.value));
   effect(() => {
-    const role = store.self.value?.role;
+    const role = store.roster.self.value?.role;
     if (role !== undefined && role !== null) localEffects.setRole(roleName(role));
   });
   let shown = localEffects.problem.peek()?.at ?? 0;
@@ -36,23 +36,7 @@ export function bindEffects(store: CallStore): void {
   effect(() => {
     if (store.phase.value === 'ended') localEffects.release();
   });
-
-  /**
-   * Swaps the producer's track. A track that changes before the producer
-   * exists (the suppressor got ready while joining, or in the waiting room)
-   * is sent as soon as it does, since joining sends the tracks it was given.
-   */
-  function send(kind: TrackKind, track: MediaStreamTrack): void {
-    if (localEffects.current(kind) !== track || store.phase.peek() === 'ended') return;
-    const source = kind === 'video' ? 'camera' : 'microphone';
-    if (store.call.hasProducer(source)) {
-      store.localStream.value = localEffects.stream.peek();
-      void store.run(() => store.call.publish(source, track));
-    } else setTimeout(() => send(kind, track), PRODUCER_CHECK_MS);
-  }
 }
-
-const PRODUCER_CHECK_MS = 300;
 
 /** The wire role as the token names it. */
 function roleName(role: pb.Role): string {

@@ -308,11 +308,6 @@ export class LocalEffects {
 
   // ---- tracks out ---------------------------------------------------------------
 
-  /** The track to send for `kind` now. */
-  current(kind: TrackKind): MediaStreamTrack | undefined {
-    return this.track(kind);
-  }
-
   private track(kind: TrackKind): MediaStreamTrack | undefined {
     if (kind === 'video') return this.video?.output ?? this.raw?.getVideoTracks()[0];
     return this.audio?.output ?? this.raw?.getAudioTracks()[0];

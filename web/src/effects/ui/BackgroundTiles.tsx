@@ -4,7 +4,7 @@
 // items, so a phone reaches any background in two taps).
 import type { JSX } from 'preact';
 import { t } from '../../i18n/index.js';
-import { Ban, ImagePlus, Sparkles } from '../../ui/icons.js';
+import { Ban, ImagePlus, Sparkles } from '../../kit/icons.js';
 import { localEffects } from '../localEffects.js';
 import { pickImage } from '../pickImage.js';
 import { PICTURES, thumbUrl } from '../pictures.js';

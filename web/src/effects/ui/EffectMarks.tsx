@@ -1,7 +1,7 @@
 // Small marks on the control bar's camera and microphone buttons, so the
 // effects' state shows even on a phone, where the buttons have no text.
 import { t } from '../../i18n/index.js';
-import { AudioLines, Sparkles } from '../../ui/icons.js';
+import { AudioLines, Sparkles } from '../../kit/icons.js';
 import { localEffects } from '../localEffects.js';
 import { PICTURES } from '../pictures.js';
 import type { BackgroundChoice } from '../preferences.js';

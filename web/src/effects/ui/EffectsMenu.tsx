@@ -1,7 +1,7 @@
 // The effects in the call's "more" menu: the background tiles and the noise
 // switch, each one tap away once the menu is open.
 import { t } from '../../i18n/index.js';
-import { AudioLines, AudioLinesOff } from '../../ui/icons.js';
+import { AudioLines, AudioLinesOff } from '../../kit/icons.js';
 import { localEffects } from '../localEffects.js';
 import { BackgroundTiles } from './BackgroundTiles.js';
 
