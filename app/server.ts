@@ -182,7 +182,7 @@ export async function startServer(
   const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
-    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
+    await registry.createStored({ id: config.demoRoomId, title: 'Пробный урок' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
   const router = registerHttp(
