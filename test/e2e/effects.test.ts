@@ -85,6 +85,8 @@ afterAll(async () => {
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts', import.meta.url));
 
 let roomCount = 0;
+/** The test rooms' titles ("Room fx-1"), which the header shows. */
+const ROOM_WORDS = ['Room', 'fx-'];
 
 async function lesson(): Promise<{ pupilUrl: string; teacherUrl: string }> {
   const [teacher, pupil] = await createRoomWithToken(server, `fx-${++roomCount}`, [
@@ -316,7 +318,7 @@ describe('the controls', () => {
       await waitForBackground(pupil);
       await pupil.locator('#noise-on').uncheck();
       await screenshot(pupil, `effects-check-${device}`);
-      expect((await layoutReport(pupil)).overflowX).toBe(0);
+      expect((await layoutReport(pupil, ROOM_WORDS)).overflowX).toBe(0);
       await passDeviceCheck(pupil);
       await waitInCall(pupil);
 
@@ -329,7 +331,7 @@ describe('the controls', () => {
       // Two taps: "more", then blur.
       await pupil.locator('#more').click();
       await screenshot(pupil, `effects-menu-${device}`);
-      const report = await layoutReport(pupil);
+      const report = await layoutReport(pupil, ROOM_WORDS);
       expect(report.overflowX).toBe(0);
       expect(report.controlsInView).toBe(true);
       expect(report.englishWords).toEqual([]);

@@ -35,9 +35,20 @@ function workerBackground(choice: BackgroundChoice): WorkerBackground {
 }
 
 async function decode(url: string): Promise<ImageBitmap> {
+  // The own picture is kept as a data: URL, which the page may not fetch (CSP connect-src 'self').
+  if (url.startsWith('data:')) return createImageBitmap(dataUrlBlob(url));
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return createImageBitmap(await response.blob());
+}
+
+function dataUrlBlob(url: string): Blob {
+  const comma = url.indexOf(',');
+  const type = url.slice('data:'.length, comma).split(';')[0] ?? '';
+  const binary = atob(url.slice(comma + 1));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return new Blob([bytes], { type });
 }
 
 /** Largest own picture kept: the camera's frame is at most this big. */
