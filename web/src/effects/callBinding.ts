@@ -20,8 +20,10 @@ export function bindEffects(store: CallStore): void {
   localEffects.beforeFallback = () => {
     if (local.cameraOn.peek()) void local.toggleCamera();
   };
-  effect(() => localEffects.setActive('video', local.cameraOn.value));
-  effect(() => localEffects.setActive('audio', local.micOn.value));
+  // Before the call (the device check, joining, the waiting room) the preview shows the effects at work.
+  const inCall = () => store.phase.value === 'call';
+  effect(() => localEffects.setActive('video', !inCall() || local.cameraOn.value));
+  effect(() => localEffects.setActive('audio', !inCall() || local.micOn.value));
   effect(() => {
     const role = store.roster.self.value?.role;
     if (role !== undefined && role !== null) localEffects.setRole(roleName(role));

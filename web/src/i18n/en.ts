@@ -133,6 +133,8 @@ export const en: Table = {
   'fx.picture.calm': 'Calm colour',
   'fx.own': 'Your picture',
   'fx.upload': 'Upload your picture',
+  'fx.offShort': 'None',
+  'fx.blurStrongShort': 'Stronger',
   'fx.uploadShort': 'Upload',
   'fx.ownHint': 'Your picture stays on this device and is sent nowhere.',
   'fx.noise': 'Suppress noise',

@@ -134,6 +134,8 @@ export const ru = {
   'fx.picture.calm': 'Спокойный цвет',
   'fx.own': 'Своя картинка',
   'fx.upload': 'Загрузить свою картинку',
+  'fx.offShort': 'Нет',
+  'fx.blurStrongShort': 'Сильнее',
   'fx.uploadShort': 'Загрузить',
   'fx.ownHint': 'Своя картинка остаётся на этом устройстве и никуда не отправляется.',
   'fx.noise': 'Подавлять шум',

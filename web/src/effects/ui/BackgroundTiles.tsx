@@ -39,11 +39,11 @@ function tiles(): Tile[] {
   return list;
 }
 
-/** Text under the icon tiles; pictures show only their image (their name is the tile's label). */
+/** Short text under the icon tiles (the full name is the tile's label); pictures show only their image. */
 function caption(tile: Tile): string | null {
-  if (tile.choice === 'off') return t('fx.off');
+  if (tile.choice === 'off') return t('fx.offShort');
   if (tile.choice === 'blur-light') return t('fx.blurLight');
-  if (tile.choice === 'blur-strong') return t('fx.blurStrong');
+  if (tile.choice === 'blur-strong') return t('fx.blurStrongShort');
   if (tile.choice === 'upload') return t('fx.uploadShort');
   return null;
 }
