@@ -309,7 +309,7 @@ describe('the call interface', () => {
     await pupil.locator('#more').click();
     await check(pupil, 'more-menu', 'phone', { inCall: true });
     await pupil.locator('.menu [data-lang-switch]').click();
-    await pupil.locator('#mic[aria-label="Turn microphone off"]').waitFor();
+    await pupil.locator('#mic[aria-label^="Turn microphone off"]').waitFor();
     await screenshot(pupil, 'phone-english');
     expect(await pupil.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await pupil.evaluate(() => localStorage.getItem('school-call-lang'))).toBe('en');
