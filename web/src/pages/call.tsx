@@ -1,5 +1,8 @@
-// /room/<id>#token=<token>: the call page.
+// /room/<id>#token=<token>: the call page, from a link another system minted.
+// /room/<id>#chat=<chat>&seq=<n>: the call announced in one of the signed-in
+// person's chats; the token comes from the session and stays in memory.
 import { render } from 'preact';
+import { callSource, sessionCallToken } from '../account/sessionTokens.js';
 import { bindEffects } from '../effects/callBinding.js';
 import { localEffects } from '../effects/localEffects.js';
 import { roleFromToken } from '../effects/preferences.js';
@@ -10,9 +13,12 @@ import { App } from '../ui/App.js';
 
 document.documentElement.lang = lang.value;
 const roomId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
-const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+const source = callSource();
+const token =
+  new URLSearchParams(location.hash.slice(1)).get('token') ??
+  (source ? await sessionCallToken(source).catch(() => '') : '');
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-const store = new CallStore(wsUrl, roomId, token);
+const store = new CallStore(wsUrl, roomId, token, { tokenInUrl: !source });
 localEffects.setRole(roleFromToken(token));
 bindEffects(store);
 // After a dropped connection the page reloads itself with a fresh token; the
