@@ -4,10 +4,12 @@
 // whiteboard's drawing part (React, Excalidraw, Yjs, pdf.js, jsPDF) lands in
 // chunks loaded only when a board is shown; its fonts, style sheet and the
 // pdf.js worker are copied here so the board too loads nothing from outside.
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { renderBackgroundPictures } from './background-pictures.mjs';
+import { imageInputMetadata, withMetadata } from './segmentation-model.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'web/dist');
@@ -133,5 +135,49 @@ await build({
   // mediasoup-client's debug logging reads this at load time.
   define: { 'process.env.NODE_ENV': '"production"' },
   plugins: [noMermaid, russianBoard, ownAssets],
+});
+
+// Background and noise effects (web/src/effects/): the background worker and
+// the noise suppressor's audio worklet are bundled on their own (a worker or
+// worklet loads one file), with what they run: MediaPipe Tasks' WebAssembly,
+// the selfie segmentation model with its input metadata added, RNNoise's
+// WebAssembly, and the background pictures drawn at build time.
+const effects = join(out, 'effects');
+mkdirSync(join(effects, 'backgrounds'), { recursive: true });
+const tasksWasm = join(root, 'node_modules/@mediapipe/tasks-vision/wasm');
+for (const file of ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm']) {
+  cpSync(join(tasksWasm, file), join(effects, file));
+}
+const selfieModel = readFileSync(
+  join(root, 'node_modules/@mediapipe/selfie_segmentation/selfie_segmentation_landscape.tflite'),
+);
+const selfieMetadata = imageInputMetadata({
+  name: 'Selfie segmentation (landscape)',
+  description: 'MediaPipe selfie segmentation, 256x144 RGB in [0, 1]; one channel: person confidence.',
+  author: 'Google (MediaPipe)',
+  license: 'Apache-2.0',
+  width: 256,
+  height: 144,
+  mean: [0],
+  std: [255],
+});
+writeFileSync(
+  join(effects, 'selfie_segmentation_landscape.tflite'),
+  withMetadata(new Uint8Array(selfieModel), selfieMetadata),
+);
+cpSync(join(root, 'node_modules/@jitsi/rnnoise-wasm/dist/rnnoise.wasm'), join(effects, 'rnnoise.wasm'));
+await renderBackgroundPictures(join(effects, 'backgrounds'));
+await build({
+  entryPoints: {
+    'background-worker': join(root, 'web/src/effects/worker/backgroundWorker.ts'),
+    'rnnoise-worklet': join(root, 'web/src/effects/worklet/rnnoiseProcessor.ts'),
+  },
+  outdir: effects,
+  bundle: true,
+  format: 'esm',
+  target: ['chrome100'],
+  minify: true,
+  sourcemap: true,
+  logLevel: 'warning',
 });
 console.log('web client built into web/dist');

@@ -95,6 +95,8 @@ const LAYERS = [
       '^web/src/chat/[^/]+\\.tsx$',
       '^web/src/(whiteboard|messenger|admin|lessons)/',
       '^web/src/account/[^/]+\\.tsx$',
+      // The background and noise effects: their own media, chooser and call binding.
+      '^web/src/effects/',
       '^web/src/ui/(EndScreen|WaitingScreen|DeviceCheck|LessonChatAfter|Header|Overlays)\\.tsx$',
       '^web/src/(ui/)?panels/(?!(registry\\.ts|PanelHost\\.tsx)$)',
       '^web/src/(ui/)?stage/(?!(modes\\.ts|Stage\\.tsx)$)',

@@ -39,6 +39,9 @@ PACKAGES+=(postgresql-15)
 # coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
 PACKAGES+=(coturn)
 if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl poppler-utils netpbm); fi
+# sox makes the noise (fan, typing, chatter) the noise-suppression test and
+# benchmark mix under speech, and measures the received sound's levels.
+if ((WITH_TEST)); then PACKAGES+=(sox); fi
 # A colour emoji font, for the tests' screenshots only: emoji people type in
 # messages are otherwise empty boxes there (the interface draws its states
 # and reactions as SVG and needs no emoji font).

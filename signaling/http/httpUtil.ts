@@ -21,6 +21,7 @@ const STATUS_TEXT: Record<number, string> = {
   204: '204 No Content',
   302: '302 Found',
   303: '303 See Other',
+  304: '304 Not Modified',
   403: '403 Forbidden',
   400: '400 Bad Request',
   401: '401 Unauthorized',
@@ -56,7 +57,8 @@ export function send(
   if (reply.aborted) return;
   reply.res.cork(() => {
     reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.res.writeHeader(k, v);
+    // A route may replace a default (the call page's wider script policy); a header is never sent twice.
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!(k in headers)) reply.res.writeHeader(k, v);
     for (const [k, v] of Object.entries(headers)) {
       for (const one of Array.isArray(v) ? v : [v]) reply.res.writeHeader(k, one);
     }

@@ -3,6 +3,7 @@
 import type { Metrics } from '../metrics.js';
 import { HttpError, type Reply, send, sendJson, track } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
+import { WASM_CONTENT_SECURITY_POLICY } from './securityHeaders.js';
 import type { StaticFiles } from './staticFiles.js';
 
 export interface PageRoutesDeps {
@@ -15,12 +16,16 @@ export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): vo
   const { metrics, staticFiles } = deps;
   const open = { admin: false };
 
-  const page = (name: string) => (reply: Reply) => {
-    const file = staticFiles.get(name);
-    if (!file) throw new HttpError(404, 'web client is not built; run npm run build');
-    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
-  };
-  router.route('get', '/room/:id', 'room_page', open, page('/index.html'));
+  const page =
+    (name: string, policy: Record<string, string> = {}) =>
+    (reply: Reply) => {
+      const file = staticFiles.get(name);
+      if (!file) throw new HttpError(404, 'web client is not built; run npm run build');
+      send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache', ...policy });
+    };
+  // The call page runs the background and noise effects in WebAssembly.
+  const wasm = { 'content-security-policy': WASM_CONTENT_SECURITY_POLICY };
+  router.route('get', '/room/:id', 'room_page', open, page('/index.html', wasm));
   router.route('get', '/j/:code', 'join_page', open, page('/join.html'));
   router.route('get', '/j', 'join_page', open, page('/join.html'));
   router.route('get', '/messenger', 'messenger_page', open, page('/messenger.html'));
@@ -38,14 +43,27 @@ export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): vo
   router.route('get', '/sw.js', 'service_worker', open, page('/sw.js'));
 
   router.app.get('/static/*', (res, req) => {
-    const file = staticFiles.get(req.getUrl().slice('/static'.length));
+    const path = req.getUrl().slice('/static'.length);
+    const file = staticFiles.get(path);
     const reply = track(res);
     if (!file) {
       metrics.httpRequests.inc({ route: 'static', status: '4xx' });
       sendJson(reply, 404, { error: 'not found' });
       return;
     }
-    send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache' });
+    const headers: Record<string, string> = {
+      'content-type': file.type,
+      'cache-control': 'no-cache',
+      etag: file.etag,
+      // The background worker's own policy (a worker does not take the page's).
+      ...(path.startsWith('/effects/') ? wasm : {}),
+    };
+    if (req.getHeader('if-none-match') === file.etag) {
+      metrics.httpRequests.inc({ route: 'static', status: '3xx' });
+      send(reply, 304, '', headers);
+      return;
+    }
+    send(reply, 200, file.body, headers);
   });
 }
 

@@ -1,5 +1,6 @@
 // Serves the built web client from memory. The bundle is small and changes
 // only with a deploy, so it is read once at start.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, relative } from 'node:path';
 
@@ -14,12 +15,16 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.ico': 'image/x-icon',
+  '.jpg': 'image/jpeg',
+  '.wasm': 'application/wasm',
   '.webmanifest': 'application/manifest+json',
 };
 
 export interface StaticFile {
   body: Buffer;
   type: string;
+  /** A strong validator, so a browser revalidates a large file (the 13 MB WebAssembly) instead of fetching it again. */
+  etag: string;
 }
 
 export class StaticFiles {
@@ -32,9 +37,11 @@ export class StaticFiles {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
         else {
+          const body = readFileSync(path);
           this.files.set(`/${relative(root, path).split('\\').join('/')}`, {
-            body: readFileSync(path),
+            body,
             type: TYPES[extname(name)] ?? 'application/octet-stream',
+            etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`,
           });
         }
       }

@@ -288,9 +288,10 @@ describe('the call interface', () => {
     await teacher.locator('.menu').waitFor();
     const focused = () =>
       teacher.evaluate(() => document.activeElement?.getAttribute('role') ?? document.activeElement?.id);
-    expect(await focused()).toBe('menuitem');
+    // (The first items are the background tiles, radio items of the menu.)
+    expect(await focused()).toMatch(/^menuitem/);
     await teacher.keyboard.press('ArrowDown');
-    expect(await focused()).toBe('menuitem');
+    expect(await focused()).toMatch(/^menuitem/);
     await teacher.keyboard.press('Escape');
     await teacher.locator('.menu').waitFor({ state: 'detached' });
     expect(await focused()).toBe('more');
@@ -308,7 +309,7 @@ describe('the call interface', () => {
     await pupil.locator('#more').click();
     await check(pupil, 'more-menu', 'phone', { inCall: true });
     await pupil.locator('.menu [data-lang-switch]').click();
-    await pupil.locator('#mic[aria-label="Turn microphone off"]').waitFor();
+    await pupil.locator('#mic[aria-label^="Turn microphone off"]').waitFor();
     await screenshot(pupil, 'phone-english');
     expect(await pupil.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await pupil.evaluate(() => localStorage.getItem('school-call-lang'))).toBe('en');

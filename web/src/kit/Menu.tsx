@@ -16,9 +16,8 @@ interface MenuProps {
 
 /** Items a person can reach now: enabled and not hidden by the layout (phone-only items on a laptop). */
 function visibleItems(list: HTMLElement | null): HTMLElement[] {
-  return [...(list?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled]), select') ?? [])].filter(
-    (el) => el.offsetParent !== null,
-  );
+  const items = '[role^=menuitem]:not([disabled]), select';
+  return [...(list?.querySelectorAll<HTMLElement>(items) ?? [])].filter((el) => el.offsetParent !== null);
 }
 
 export function Menu({ label, button, class: className, id, data, children }: MenuProps) {

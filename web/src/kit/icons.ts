@@ -83,4 +83,8 @@ export {
   CalendarClock,
   Link,
   Phone,
+  // Background and noise effects.
+  AudioLines,
+  AudioLinesOff,
+  ImagePlus,
 } from 'lucide-preact';

@@ -3,6 +3,9 @@
 // person's chats; the token comes from the session and stays in memory.
 import { render } from 'preact';
 import { callSource, sessionCallToken } from '../account/sessionTokens.js';
+import { bindEffects } from '../effects/callBinding.js';
+import { localEffects } from '../effects/localEffects.js';
+import { roleFromToken } from '../effects/preferences.js';
 import { lang } from '../i18n/index.js';
 import { CallStore } from '../state/callStore.js';
 import { openDevices } from '../state/devices.js';
@@ -16,6 +19,8 @@ const token =
   (source ? await sessionCallToken(source).catch(() => '') : '');
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 const store = new CallStore(wsUrl, roomId, token, { tokenInUrl: !source });
+localEffects.setRole(roleFromToken(token));
+bindEffects(store);
 // After a dropped connection the page reloads itself with a fresh token; the
 // person already chose their devices, so the check is skipped.
 const rejoin = CallStore.takeRejoin();
@@ -24,4 +29,8 @@ const root = document.getElementById('app');
 if (root) render(<App store={store} />, root);
 
 if (!roomId || !token) void store.start({ stream: null, cameraOn: false, micOn: false });
-else if (rejoin) void openDevices().then((opened) => store.start({ stream: opened.stream, ...rejoin }));
+else if (rejoin)
+  void openDevices().then((opened) => {
+    localEffects.attach(opened.stream);
+    return store.start({ stream: localEffects.stream.peek(), ...rejoin });
+  });

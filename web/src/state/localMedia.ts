@@ -31,6 +31,8 @@ export class LocalMedia {
   /** What the person wants on, kept for a rejoin. */
   intent: Rejoin = { cameraOn: true, micOn: true };
   private cueTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Track swaps run one after another, so the last stream given is the one sent. */
+  private swaps: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: CallContext,
@@ -58,7 +60,8 @@ export class LocalMedia {
 
   /** Once in the call: sends the chosen camera and microphone, muted if the person or the teacher wants. */
   async publish(choice: DeviceChoice): Promise<void> {
-    const stream = choice.stream;
+    // The stream may have changed since the choice (an effect got ready while joining).
+    const stream = this.localStream.peek() ?? choice.stream;
     const [audio] = stream?.getAudioTracks() ?? [];
     const [video] = stream?.getVideoTracks() ?? [];
     this.hasMic.value = Boolean(audio);
@@ -73,7 +76,36 @@ export class LocalMedia {
         await this.media.publish('microphone', audio, !choice.micOn || Boolean(self?.microphoneBlocked));
       if (video) await this.media.publish('camera', video, !choice.cameraOn || Boolean(self?.cameraBlocked));
     });
+    // A swap that came while the producers were being made finds them now.
+    await this.useStream(this.localStream.peek());
     this.sync();
+  }
+
+  /**
+   * The tracks to show and send changed (a background or noise effect started
+   * or stopped): the self view shows the new stream, and a source already sent
+   * gets its new track by replaceTrack: no renegotiation, the camera's
+   * simulcast layers stay, a muted source stays muted. A source not sent yet
+   * sends the stream's track when publish() reaches it.
+   */
+  useStream(stream: MediaStream | null): Promise<void> {
+    this.localStream.value = stream;
+    this.swaps = this.swaps.then(() => this.sendCurrent());
+    return this.swaps;
+  }
+
+  private async sendCurrent(): Promise<void> {
+    const stream = this.localStream.peek();
+    const sent = this.media.sending.current();
+    const wanted = [
+      ['microphone', stream?.getAudioTracks()[0]],
+      ['camera', stream?.getVideoTracks()[0]],
+    ] as const;
+    for (const [source, track] of wanted) {
+      const producer = sent.find((s) => s.source === source);
+      if (!track || !producer || producer.track === track || track.readyState === 'ended') continue;
+      await this.ctx.run(() => this.media.publish(source, track));
+    }
   }
 
   async toggleMic(): Promise<void> {

@@ -1,6 +1,8 @@
 // The control bar, always on screen: microphone, camera, screen, hand,
 // reactions, the panels, "more" and leave. On a phone the less frequent
 // buttons move into "more" so the bar fits 360 px.
+import { EffectMark, effectLabel } from '../effects/ui/EffectMarks.js';
+import { EffectsMenu } from '../effects/ui/EffectsMenu.js';
 import { t } from '../i18n/index.js';
 import { confirmAction } from '../kit/Confirm.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
@@ -85,6 +87,10 @@ export function ControlBar() {
         ? t('ctl.cameraBlocked')
         : t('ctl.cameraOn');
 
+  // The effects' state is part of each button's name (the mark is only seen).
+  const withEffect = (label: string, source: 'camera' | 'microphone') =>
+    [label, effectLabel(source)].filter(Boolean).join('. ');
+
   const barPanels = panels.filter((p) => p.place === 'bar' && p.available(store));
   const morePanels = panels.filter((p) => p.place === 'more' && p.available(store));
 
@@ -95,29 +101,29 @@ export function ControlBar() {
           type="button"
           id="mic"
           class={`control ${micOn ? '' : 'off'} ${micBlocked ? 'blocked' : ''} ${cue === 'microphone' ? 'cue' : ''}`}
-          aria-label={micLabel}
-          title={micLabel}
+          aria-label={withEffect(micLabel, 'microphone')}
+          title={withEffect(micLabel, 'microphone')}
           aria-pressed={!micOn}
           disabled={!store.local.hasMic.value}
           data-blocked={micBlocked ? 'true' : undefined}
           onClick={() => void store.local.toggleMic()}
         >
           {micOn ? <Mic aria-hidden="true" /> : <MicOff aria-hidden="true" />}
-          {micBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
+          {micBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : <EffectMark source="microphone" />}
           <span class="label">{t('ctl.mic')}</span>
         </button>
         <button
           type="button"
           id="cam"
           class={`control ${cameraOn ? '' : 'off'} ${cameraBlocked ? 'blocked' : ''} ${cue === 'camera' ? 'cue' : ''}`}
-          aria-label={cameraLabel}
-          title={cameraLabel}
+          aria-label={withEffect(cameraLabel, 'camera')}
+          title={withEffect(cameraLabel, 'camera')}
           aria-pressed={!cameraOn}
           disabled={!store.local.hasCamera.value}
           onClick={() => void store.local.toggleCamera()}
         >
           {cameraOn ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />}
-          {cameraBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
+          {cameraBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : <EffectMark source="camera" />}
           <span class="label">{t('ctl.camera')}</span>
         </button>
         {micBlocked ? (
@@ -224,6 +230,11 @@ export function ControlBar() {
         >
           {(close) => (
             <>
+              <EffectsMenu
+                close={close}
+                camera={store.local.hasCamera.value}
+                microphone={store.local.hasMic.value}
+              />
               {mayShare ? (
                 <div class="narrow-only">
                   <MenuItem close={close} onSelect={() => void store.local.toggleShare()}>

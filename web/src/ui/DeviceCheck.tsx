@@ -1,6 +1,8 @@
 // Before joining: camera preview, microphone level meter, device choice and
 // whether to join with camera or microphone off.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { localEffects } from '../effects/localEffects.js';
+import { EffectsCheck } from '../effects/ui/EffectsCheck.js';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { Mic, MicOff, Video, VideoOff } from '../kit/icons.js';
@@ -35,6 +37,8 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
         return;
       }
       streamRef.current = opened.stream;
+      // The preview and the call get the tracks with the chosen effects.
+      localEffects.attach(opened.stream);
       setStream(opened.stream);
       setProblem(opened.stream ? null : opened.denied ? 'denied' : 'unavailable');
       setCameras(await listDevices('videoinput'));
@@ -53,7 +57,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
   // Leaving the page without joining releases the camera.
   useEffect(
     () => () => {
-      if (!joined.current) for (const track of streamRef.current?.getTracks() ?? []) track.stop();
+      if (!joined.current) localEffects.release();
     },
     [],
   );
@@ -62,6 +66,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
   const hasAudio = Boolean(stream?.getAudioTracks().length);
   const currentCamera = stream?.getVideoTracks()[0]?.getSettings().deviceId ?? '';
   const currentMic = stream?.getAudioTracks()[0]?.getSettings().deviceId ?? '';
+  const shown = localEffects.stream.value;
 
   return (
     <main class="page prejoin" id="prejoin" aria-labelledby="prejoin-title">
@@ -72,7 +77,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
       <h1 id="prejoin-title">{t('check.title')}</h1>
       <div class="preview" aria-label={t('check.preview')}>
         {hasVideo && cameraOn ? (
-          <LocalVideo stream={stream} id="preview" mirror />
+          <LocalVideo stream={shown} id="preview" mirror />
         ) : (
           <div class="preview-off">
             <VideoOff aria-hidden="true" />
@@ -104,7 +109,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
           </button>
         </div>
       </div>
-      <MicLevel stream={hasAudio && micOn ? stream : null} />
+      <MicLevel stream={hasAudio && micOn ? shown : null} />
       <p class="hint">{t('check.speak')}</p>
       <div class="device-selects">
         <label>
@@ -158,6 +163,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
         />
         {t('check.micOn')}
       </label>
+      <EffectsCheck hasVideo={hasVideo} hasAudio={hasAudio} />
       <p id="prejoin-error" class="error" role="alert">
         {problem === 'denied' ? t('check.denied') : problem === 'unavailable' ? t('check.unavailable') : ''}
       </p>
@@ -169,7 +175,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
         disabled={!ready}
         onClick={() => {
           joined.current = true;
-          onJoin({ stream, cameraOn: cameraOn && hasVideo, micOn: micOn && hasAudio });
+          onJoin({ stream: shown, cameraOn: cameraOn && hasVideo, micOn: micOn && hasAudio });
         }}
       >
         {ready ? t('check.join') : t('check.starting')}
