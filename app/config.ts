@@ -11,10 +11,11 @@ import {
   pathFromEnv,
   recordingsDirFromEnv,
 } from '../common/envValues.js';
+import { parseDatabaseUrl } from '../common/postgres/connect.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import type { TurnConfig } from '../signaling/security/turnCredentials.js';
-import { type WhiteboardConfig, loadWhiteboardConfig } from '../signaling/whiteboard/config.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
+import { type WhiteboardConfig, loadWhiteboardConfig } from '../whiteboard/config.js';
 
 export interface Config {
   host: string;
@@ -48,6 +49,10 @@ export interface Config {
   trustProxy: boolean;
   /** Shared Redis of a multi-host deployment; null on a single host. */
   redisUrl: string | null;
+  /** PostgreSQL, the system of record (DATABASE_URL); null: none (scripts/run.sh always gives one). */
+  databaseUrl: string | null;
+  /** Connections this host opens to PostgreSQL at most. */
+  databasePoolSize: number;
   /** This host's name among the hosts sharing the Redis. */
   hostId: string;
   hostHeartbeatMs: number;
@@ -160,6 +165,35 @@ function tlsFiles(env: NodeJS.ProcessEnv): Config['tls'] {
   return { certFile, keyFile };
 }
 
+/**
+ * DATABASE_URL, checked: a postgresql:// URL naming a database, e.g.
+ * postgresql://app:secret@db.school.example:5432/school_call, or for a unix
+ * socket postgresql://school_call@/school_call?host=/var/run/postgresql.
+ */
+export function databaseUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.DATABASE_URL;
+  if (!raw) return null;
+  const example =
+    'e.g. postgresql://user:password@db.example:5432/school_call or postgresql://user@/school_call?host=/run/postgresql';
+  let parsed: ReturnType<typeof parseDatabaseUrl>;
+  try {
+    parsed = parseDatabaseUrl(raw);
+  } catch {
+    throw new Error(`DATABASE_URL is not a URL (${example})`);
+  }
+  const { url, host, socket } = parsed;
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
+    throw new Error(`DATABASE_URL must start with postgresql:// (${example})`);
+  }
+  if (url.pathname.replace(/^\//, '') === '')
+    throw new Error(`DATABASE_URL must name a database (${example})`);
+  if (!host && !socket) throw new Error(`DATABASE_URL needs a host, or ?host=/socket/directory (${example})`);
+  if (socket && !host && !socket.startsWith('/')) {
+    throw new Error('DATABASE_URL: ?host= must be the absolute path of the socket directory');
+  }
+  return raw;
+}
+
 function turn(env: NodeJS.ProcessEnv): TurnConfig | null {
   const urls = (env.TURN_URLS ?? '')
     .split(',')
@@ -257,6 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoSchool: boolFromEnv(env, 'DEMO_SCHOOL', false),
     trustProxy: boolFromEnv(env, 'TRUST_PROXY', false),
     redisUrl: redisUrl(env),
+    databaseUrl: databaseUrl(env),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000),
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: pathFromEnv(env, 'WEB_ROOT', new URL('../web/dist', import.meta.url).pathname),

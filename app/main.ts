@@ -44,10 +44,22 @@ if (config.redisUrl) {
 // Imported only now: loading it loads the uWebSockets.js binary checked above.
 const { startServer } = await import('./server.js');
 
+let faults: ((kind: string) => void) | null = null;
+// The last resort. Every route and socket callback is guarded where it is
+// registered (signaling/http/guardedApp.ts); whatever still escapes (a timer,
+// an event emitter) is logged with its stack and counted
+// (school_call_faults_total{where="process ..."}), and the lessons go on.
+for (const kind of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(kind, (err: unknown) => {
+    faults?.(kind);
+    log.error({ err, kind }, 'a fault escaped every handler; counted, and the server goes on');
+  });
+}
 const server = await startServer(config, log).catch((err: unknown) => {
   log.fatal({ err }, 'server failed to start');
   process.exit(1);
 });
+faults = (kind) => server.metrics.faults.inc({ where: `process ${kind}`, status: 'none' });
 if (config.demoRoomId) {
   log.info({ url: `${server.url}/demo` }, 'demo room ready');
   process.stdout.write(`\nDemo room: open ${server.url}/demo in two browser tabs or on two devices.\n\n`);

@@ -9,6 +9,7 @@ import { AdminAuth } from '../signaling/adminAuth.js';
 import type { Deployment } from '../signaling/deployment.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { Drain } from '../signaling/drain.js';
+import { guardApp } from '../signaling/http/guardedApp.js';
 import { registerNotFound } from '../signaling/http/pageRoutes.js';
 import { type ProbeRoutesDeps, type Readiness, registerProbeRoutes } from '../signaling/http/probeRoutes.js';
 import { HttpRouter } from '../signaling/http/router.js';
@@ -74,7 +75,10 @@ export async function listenForMetrics(
 ): Promise<{ port: number; close(): void }> {
   if (config.metrics.kind !== 'listener') throw new Error('no metrics listener configured');
   const { host, port } = config.metrics;
-  const app = uWS.App();
+  const app = guardApp(uWS.App(), (where, err, status) => {
+    core.metrics.faults.inc({ where: `metrics listener ${where}`, status: String(status ?? 'closed') });
+    core.log.error({ where, err }, 'metrics listener: handler failed');
+  });
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), core.metrics, core.log, false);
   registerProbeRoutes(router, deps);
   registerNotFound(router, core.metrics);

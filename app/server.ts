@@ -4,6 +4,7 @@
 // main.ts and the integration tests call.
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { type MessagingFeature, createMessagingFeature } from '../messaging/feature.js';
@@ -21,6 +22,7 @@ import { MeetingBook } from '../signaling/domain/meetings.js';
 import type { Room } from '../signaling/domain/room.js';
 import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import { Drain } from '../signaling/drain.js';
+import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { registerJoinRoutes } from '../signaling/http/joinRoutes.js';
 import { JoinTokens } from '../signaling/http/joinTokens.js';
 import {
@@ -42,11 +44,12 @@ import { endOrHandOverCalls } from '../signaling/shutdown.js';
 import { TokenService } from '../signaling/tokens.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
-import { createWhiteboardFeature } from '../signaling/whiteboard/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
+import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import type { Config } from './config.js';
+import { openDatabase } from './database.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 import pb = schoolcall.v1;
@@ -63,10 +66,14 @@ export interface RunningServer {
   log: Logger;
   /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
   drain(seconds: number, cut: Promise<unknown>): Promise<void>;
+  /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
+  database: Postgres | null;
   close(): Promise<void>;
 }
 
 interface Core {
+  /** The uWS app with every route and socket callback guarded (guardedApp.ts). */
+  app: GuardedApp;
   config: Config;
   log: Logger;
   pool: WorkerPool;
@@ -85,13 +92,16 @@ export async function startServer(
   log: Logger = createLogger(config.logLevel),
 ): Promise<RunningServer> {
   // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
-  const app = config.tls
+  const bareApp = config.tls
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile })
     : uWS.App();
   // Known once the port is (port 0 in tests).
   const origins = { allowed: [] as string[] };
-  const core = await startCore(app, config, log, origins);
-  const { registry, ws, cluster, metrics, pool, deployment } = core;
+  // First: a database that is away or newer than this code stops the start here.
+  const database = await openDatabase(config, log);
+  const core = await startCore(bareApp, config, log, origins);
+  // Every part registers its routes and sockets on the guarded app only.
+  const { app, registry, ws, cluster, metrics, pool, deployment } = core;
 
   const call = createCallFeature({
     registry,
@@ -248,6 +258,7 @@ export async function startServer(
     metrics,
     log,
     drain: (seconds, cut) => drain.run(seconds, cut),
+    database,
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.
       for (const f of features) f.shutdown?.();
@@ -265,6 +276,7 @@ export async function startServer(
       metricsListener?.close();
       pool.close();
       await deployment.close();
+      await database?.end();
       app.close?.();
     },
   };
@@ -272,7 +284,7 @@ export async function startServer(
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
 async function startCore(
-  app: uWS.TemplatedApp,
+  bareApp: uWS.TemplatedApp,
   config: Config,
   log: Logger,
   origins: { allowed: string[] },
@@ -298,6 +310,13 @@ async function startCore(
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
+  const app = guardApp(bareApp, (where, err, status) => {
+    metrics.faults.inc({ where, status: String(status ?? 'closed') });
+    if (status !== undefined && status < 500)
+      log.warn({ where, err }, 'request refused: it could not be parsed');
+    else
+      log.error({ where, err }, 'handler failed; the request or socket was answered and the server goes on');
+  });
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
   const ws = new WsServer(
     app,
@@ -346,7 +365,7 @@ async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return { app, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */
@@ -378,7 +397,7 @@ function followOtherHosts(
 
 /** The admin API, joining by code, every feature's routes, and the pages. */
 function registerHttp(
-  app: uWS.TemplatedApp,
+  app: GuardedApp,
   core: Core,
   features: readonly Feature<never>[],
   membership: Membership,

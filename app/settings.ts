@@ -218,6 +218,22 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: 'redis:// URL or unix socket path of the Redis keeping rooms, meetings and chats',
       },
       {
+        name: 'DATABASE_URL',
+        default: '(none; run.sh and install: a private PostgreSQL on a unix socket)',
+        about: 'postgresql:// URL of the PostgreSQL keeping what has moved out of Redis',
+      },
+      {
+        name: 'DATABASE_POOL_SIZE',
+        default: '20',
+        about: 'PostgreSQL connections this host keeps open at most',
+      },
+      {
+        name: 'SCHOOL_CALL_PG_DIR',
+        default: '~/.local/share/school-call/postgres (as root: /var/lib/school-call/postgres)',
+        about: "run.sh's private PostgreSQL folder",
+        scriptsOnly: true,
+      },
+      {
         name: 'HOST_ID',
         default: '<hostname>-<port>',
         about: "this host's name among hosts sharing the Redis",

@@ -12,7 +12,7 @@
 // the last arrival per update, and of all deliveries), bytes per stroke sent
 // and received per watcher, and the CPU of the server and of the load
 // generator; appends them to loadtest/RESULTS.md. Each stroke's bytes reach
-// every watcher (see README, "The whiteboard").
+// every watcher (see docs/whiteboard.md).
 //
 //   npm run loadtest:whiteboard -- [--drawers 30] [--watchers 2000] [--seconds 20] [--processes 2] [--priority] [--relay-max-ms 100]
 //

@@ -1,5 +1,5 @@
-// The messenger's settings from environment variables (see README,
-// "Configuration"), with defaults for one host.
+// The messenger's settings from environment variables (see
+// docs/operators.md, "Configuration"), with defaults for one host.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { intFromEnv as int, pathFromEnv } from '../common/envValues.js';

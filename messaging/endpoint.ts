@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
+import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import { ChatSession, type ChatSessionContext } from './chatSession.js';
 import type { ChatSocket } from './feed.js';
 import type { ChatMetrics } from './metrics.js';
@@ -30,7 +31,7 @@ export class ChatEndpoint {
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
 
   constructor(
-    private readonly app: uWS.TemplatedApp,
+    private readonly app: GuardedApp,
     private readonly options: ChatEndpointOptions,
     private readonly context: ChatSessionContext,
     private readonly metrics: ChatMetrics,
@@ -81,7 +82,7 @@ export class ChatEndpoint {
       },
       message: (ws, message, isBinary) => {
         // uWS detaches `message` when this callback returns; decoded bytes fields would be views of it.
-        void ws.getUserData().session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
+        return ws.getUserData().session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
       },
       close: (ws, code, message) => {
         const data = ws.getUserData();

@@ -8,10 +8,10 @@
 // is back.
 import { Redis } from 'ioredis';
 import type client from 'prom-client';
-import type uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
+import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import type { Feature } from '../signaling/requests/features.js';
 import { registerAdminRoutes } from './adminRoutes.js';
@@ -34,7 +34,7 @@ import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
 export interface MessagingDeps {
-  app: uWS.TemplatedApp;
+  app: GuardedApp;
   config: MessagingConfig;
   redisUrl: string | null;
   tokenSecret: string;

@@ -1,12 +1,12 @@
 // The subtitles of one live broadcast: whether the room's subtitles are on
 // (the viewer page offers its "Субтитры" toggle then), and the WebVTT track
-// of final lines (transcriber/liveSubtitleTrack.ts) on the video's own grid:
+// of final lines (recorder/liveSubtitleTrack.ts) on the video's own grid:
 // its origin is the first live segment, whose wall-clock time the recorder
 // knows (EXT-X-PROGRAM-DATE-TIME) and whose start PTS the segment itself
 // says (tfdt); after a pipeline restart, the first segment of the new run
 // gives a new origin. Lines that come before the first segment wait for it.
 import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
-import { DEFAULT_LIVE_SUBTITLE_OPTIONS, LiveSubtitleTrack } from '../transcriber/liveSubtitleTrack.js';
+import { DEFAULT_LIVE_SUBTITLE_OPTIONS, LiveSubtitleTrack } from './liveSubtitleTrack.js';
 import { segmentStart90k, trackTimescales } from './mp4Time.js';
 
 export interface SubtitlesState {

@@ -31,18 +31,22 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const outRoot = process.argv[2] ?? join(root, 'build/release');
 const out = join(outRoot, `school-call-${pkg.version}`);
 
-/** The server's folders: everything but the browser client, tests and load tests. */
-const SERVER = ['app', 'common', 'signaling', 'sfu', 'recorder', 'transcriber', 'messaging', 'directory'];
-/** Files the server reads beside its code at run time. */
+/** The server's folders: every top-level folder but the browser client, tests, load tests and tools. */
+const NOT_SERVER = new Set(['web', 'test', 'loadtest', 'node_modules', 'scripts', 'docs', 'deploy', 'build']);
+const SERVER = readdirSync(root, { withFileTypes: true })
+  .filter(
+    (d) =>
+      d.isDirectory() && !d.name.startsWith('.') && !NOT_SERVER.has(d.name) && !d.name.includes('artifacts'),
+  )
+  .map((d) => d.name);
+/** Besides every non-TypeScript file in the server's folders (Lua, SQL migrations, Python, the viewer, pins). */
 const ASSETS = [
-  'app/platform/uws-binaries.sha256',
-  'messaging/store/lua',
-  'recorder/gst',
-  'recorder/viewer',
   'web/dist',
   'scripts/redis.conf',
+  'scripts/postgresql.conf',
   'scripts/ops',
   'deploy',
+  'docs',
   'CHANGELOG.md',
   'package.json',
 ];
@@ -80,12 +84,13 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-cpSync(
-  join(root, 'common/protocol/generated/protocol.js'),
-  join(out, 'common/protocol/generated/protocol.js'),
-);
 
-// 2. What it reads at run time.
+// 2. What it reads at run time: the files beside the code, the web client, the operations files.
+for (const d of SERVER) {
+  for (const f of files(join(root, d), (p) => !p.endsWith('.ts') && !p.endsWith('.md'))) {
+    cpSync(f, join(out, relative(root, f)));
+  }
+}
 for (const a of ASSETS) cpSync(join(root, a), join(out, a), { recursive: true });
 
 // 3. Production dependencies, as installed here (npm's own list of them).

@@ -5,9 +5,9 @@
 #     /opt/school-call/current pointing at it (an upgrade switches the link);
 #   - settings in /etc/school-call/school-call.env (generated once, with new
 #     secrets; never overwritten), Redis's and nginx's files beside it;
-#   - data in /var/lib/school-call (Redis, uploads, recordings, backups);
+#   - data in /var/lib/school-call (Redis, PostgreSQL, uploads, recordings, backups);
 #   - systemd units: school-call (the server), school-call-redis,
-#     school-call-turn (coturn), a daily backup timer; a dedicated user
+#     school-call-postgres, school-call-turn (coturn), a daily backup timer; a dedicated user
 #     school-call; the media ports reserved from the ephemeral range;
 #   - the commands school-call-backup and school-call-restore.
 #
@@ -65,7 +65,7 @@ NODE="${NODE:-/usr/bin/node}"
 [[ -x "$NODE" ]] || die "Node.js $ENGINES is needed at /usr/bin/node (docs/platform.md says where to get it)"
 "$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a===20&&b>=12?0:1)' ||
   die "Node.js $("$NODE" --version) does not run this release; it needs $ENGINES (docs/platform.md)"
-RUNTIME_PACKAGES=(redis-server coturn ffmpeg libuv1 libssl3 libusrsctp2 libabsl20220623 python3 python3-gi python3-gst-1.0
+RUNTIME_PACKAGES=(redis-server postgresql-15 coturn ffmpeg libuv1 libssl3 libusrsctp2 libabsl20220623 python3 python3-gi python3-gst-1.0
   gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x fonts-dejavu-core)
 missing=()
@@ -110,8 +110,9 @@ mapfile -t old < <(ls -1t "$OPT/releases" | grep -v '\.new$' | tail -n +4)
 for r in "${old[@]}"; do rm -rf "${OPT:?}/releases/$r"; done
 
 # 5. Data and runtime folders.
-mkdir -p "$DATA"/{redis,uploads,recordings,backups} "$RUN"
+mkdir -p "$DATA"/{redis,postgres,uploads,recordings,backups} "$RUN"
 chmod 0750 "$DATA" "$DATA"/{redis,uploads,recordings,backups}
+chmod 0700 "$DATA/postgres"
 own -R school-call:school-call "$DATA"
 
 # 6. Settings: generated once, never overwritten; the full template beside it.
@@ -127,7 +128,8 @@ if [[ ! -f "$ETC/school-call.env" ]]; then
     "ADMIN_SECRET=$(secret 32)" "TOKEN_SECRET=$(secret 48)" "TURN_SECRET=$(secret 32)"
     "HOST=127.0.0.1" "PORT=8080" "TRUST_PROXY=1" "METRICS_PORT=9464"
     "MEDIA_ANNOUNCED_IP=$ip"
-    "REDIS_URL=$RUN/redis.sock" "CHAT_UPLOAD_DIR=$DATA/uploads" "RECORDINGS_DIR=$DATA/recordings"
+    "REDIS_URL=$RUN/redis.sock" "DATABASE_URL=postgresql://school_call@/school_call?host=$RUN"
+    "CHAT_UPLOAD_DIR=$DATA/uploads" "RECORDINGS_DIR=$DATA/recordings"
     "DEMO_SCHOOL=0"
   )
   [[ -n "$PUBLIC_URL" ]] && values+=("PUBLIC_URL=$PUBLIC_URL")
@@ -184,8 +186,10 @@ fi
 # 8. Start (or restart onto the new release), and wait until ready.
 if ((SYSTEM && START)) && [[ -d /run/systemd/system ]]; then
   systemctl daemon-reload
-  systemctl enable --quiet school-call-redis.service school-call-turn.service school-call.service school-call-backup.timer
-  systemctl start school-call-redis.service school-call-turn.service school-call-backup.timer
+  # Debian's own PostgreSQL cluster (postgresql@15-main) is not used: the server has its own.
+  systemctl enable --quiet school-call-redis.service school-call-postgres.service school-call-turn.service \
+    school-call.service school-call-backup.timer
+  systemctl start school-call-redis.service school-call-postgres.service school-call-turn.service school-call-backup.timer
   systemctl restart school-call.service
   log "running: systemctl status school-call; ready at http://127.0.0.1:8080/readyz (METRICS_PORT 9464)"
 elif ((SYSTEM && START)); then

@@ -3,7 +3,7 @@
 # with single-host defaults and a demo room, under a supervisor that starts it
 # again if it crashes (scripts/ops/supervise.mjs). Secrets are generated once
 # and kept in ~/.config/school-call/secrets.env; environment variables
-# override every setting (see docs/). A school's server is installed with
+# override every setting (see docs/operators.md). A school's server is installed with
 # scripts/install.sh instead (docs/operations.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -71,6 +71,12 @@ if [[ -z "${REDIS_URL:-}" ]]; then
     echo "[run] started a private redis-server with append-only persistence in $REDIS_DIR"
   fi
   export REDIS_URL="$REDIS_SOCKET"
+fi
+# Without a DATABASE_URL, a private PostgreSQL of this host (scripts/private-postgres.sh):
+# its own data directory, a unix socket only, synchronous_commit on.
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  DATABASE_URL="$(bash scripts/private-postgres.sh)"
+  export DATABASE_URL
 fi
 export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
 

@@ -25,7 +25,8 @@ fi
 # System packages: the worker's libraries and build tools (also for the
 # whisper.cpp addon; libsrtp is built from source with OpenSSL, see the
 # worker build); ffmpeg decodes voice messages for the transcriber, cuts HLS
-# segments and joins recordings; Redis is the store of rooms and chats.
+# segments and joins recordings; Redis carries rooms' live state and the
+# messages between hosts.
 # Chromium for the browser tests (openssl makes their test certificates),
 # espeak-ng speaks for the subtitle tests, poppler-utils and netpbm check
 # the whiteboard's exported PDFs and PNGs.
@@ -33,6 +34,8 @@ PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev ca
 # Recording and broadcast: GStreamer composes and encodes (driven through its
 # own Python bindings).
 PACKAGES+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 fonts-dejavu-core)
+# PostgreSQL: the system of record (run.sh starts a private one without DATABASE_URL).
+PACKAGES+=(postgresql-15)
 # coturn: the TURN server run.sh starts for pupils behind networks that block UDP.
 PACKAGES+=(coturn)
 if ((WITH_TEST)); then PACKAGES+=(chromium espeak-ng openssl poppler-utils netpbm); fi

@@ -39,6 +39,7 @@ export class Metrics {
   readonly resyncs: client.Counter;
   readonly hostMessages: client.Counter<'direction' | 'kind'>;
   readonly edgeRequestDuration: client.Histogram;
+  readonly faults: client.Counter<'where' | 'status'>;
 
   constructor(countLive: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
     // Every live gauge reads the same counts; walk the rooms once per scrape, not once per gauge.
@@ -100,6 +101,12 @@ export class Metrics {
       name: 'school_call_http_requests_total',
       help: 'HTTP requests, by route and status',
       labelNames: ['route', 'status'],
+      registers,
+    });
+    this.faults = new client.Counter({
+      name: 'school_call_faults_total',
+      help: 'Handlers that threw or rejected (answered 4xx/5xx or the socket closed), and process-level last-resort catches, by where',
+      labelNames: ['where', 'status'],
       registers,
     });
     const gauge = (name: string, help: string, read: (c: LiveCounts) => number) =>

@@ -13,6 +13,8 @@ const SAMPLE_RATE = 16000;
 /** Voice messages longer than this are cut off (chat messages are short). */
 export const MAX_VOICE_MESSAGE_SECONDS = 600;
 const PIECE_MAX_MS = 28_000;
+/** ffmpeg demuxers a recorded voice message may need (WebM, Ogg, MP4/M4A, WAV, MP3, AAC, FLAC). */
+const VOICE_CONTAINERS = 'matroska,webm,ogg,mov,mp4,m4a,wav,mp3,aac,flac';
 
 /** 16 kHz mono samples of an audio file, decoded by ffmpeg. */
 export function decodeAudioFile(path: string, maxSeconds = MAX_VOICE_MESSAGE_SECONDS): Promise<Float32Array> {
@@ -23,6 +25,12 @@ export function decodeAudioFile(path: string, maxSeconds = MAX_VOICE_MESSAGE_SEC
         '-v',
         'error',
         '-nostdin',
+        // Only containers a browser records into: never a playlist or concat
+        // list (an upload that names other uploads would be transcribed as its own).
+        '-format_whitelist',
+        VOICE_CONTAINERS,
+        '-protocol_whitelist',
+        'file',
         '-i',
         path,
         '-t',

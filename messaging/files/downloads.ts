@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
+import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import type { FileLinks } from '../fileLinks.js';
 import { FILE_ID_PATTERN } from '../fileLinks.js';
 import type { ChatMetrics } from '../metrics.js';
@@ -61,7 +62,7 @@ export class Downloads {
     private readonly log: Logger,
   ) {}
 
-  register(app: uWS.TemplatedApp): void {
+  register(app: GuardedApp): void {
     app.get(`${FILES_PATH}/:id`, (res, req) => {
       const id = req.getParameter(0) ?? '';
       const query = new URLSearchParams(req.getQuery() ?? '');

@@ -83,8 +83,9 @@ export class FileRecords implements AttachmentSource {
     });
   }
 
-  async finish(id: string, preview: { width: number; height: number } | null): Promise<void> {
-    const fields: Record<string, string | number> = { state: 'ready' };
+  /** The upload is complete; `type` is what its bytes turned out to be (uploads.ts). */
+  async finish(id: string, preview: { width: number; height: number } | null, type: string): Promise<void> {
+    const fields: Record<string, string | number> = { state: 'ready', type };
     if (preview) Object.assign(fields, { preview: '1', width: preview.width, height: preview.height });
     await this.redis.hset(keys.file(id), fields);
   }

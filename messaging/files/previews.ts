@@ -1,23 +1,51 @@
-// Image previews with sharp (libvips): decoded from disk, turned upright by
-// its EXIF orientation, scaled to fit 480 px and saved as JPEG beside the
-// upload. sharp never holds more than it needs, and refuses images over
-// 100 megapixels (decompression bombs).
+// Image previews: the upload's pixels decoded and encoded anew as a JPEG
+// that fits 480 px, beside the upload (common/pictures.ts: raster formats
+// only, told from the bytes; bounded dimensions; nothing an SVG or another
+// loader could pull in from elsewhere). What the bytes really are also
+// decides how the original is served (uploads.ts).
+import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { RASTER_TYPES, type RasterFormat, SNIFF_BYTES, reencodePicture } from '../../common/pictures.js';
 
 const PREVIEW_PX = 480;
-const MAX_INPUT_PIXELS = 100_000_000;
 
 export function previewPath(dir: string, fileId: string): string {
   return join(dir, `${fileId}.preview.jpg`);
 }
 
+/** The first bytes of an upload, for telling its real format. */
+export async function readHead(path: string): Promise<Uint8Array> {
+  const file = await open(path, 'r');
+  try {
+    const head = new Uint8Array(SNIFF_BYTES);
+    const { bytesRead } = await file.read(head, 0, SNIFF_BYTES, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+const HEIF_TYPES = new Set(['image/avif', 'image/heic', 'image/heif']);
+
+/**
+ * The type an upload is served as: a declared picture must really be a
+ * raster picture (then it keeps the real format's type); one that is not
+ * (SVG declared PNG, HTML...) becomes a plain download.
+ */
+export function servedType(declared: string, real: RasterFormat | null): string {
+  if (!declared.startsWith('image/')) return declared;
+  if (!real) return 'application/octet-stream';
+  if (real === 'heif') return HEIF_TYPES.has(declared) ? declared : 'image/heif';
+  return RASTER_TYPES[real];
+}
+
 /** Writes the preview; resolves with its size, which has the image's proportions. */
-export async function makePreview(dir: string, fileId: string): Promise<{ width: number; height: number }> {
-  const info = await sharp(join(dir, fileId), { limitInputPixels: MAX_INPUT_PIXELS })
-    .rotate()
-    .resize(PREVIEW_PX, PREVIEW_PX, { fit: 'inside', withoutEnlargement: true })
-    .jpeg({ quality: 78, mozjpeg: true })
-    .toFile(previewPath(dir, fileId));
-  return { width: info.width, height: info.height };
+export async function makePreview(
+  dir: string,
+  fileId: string,
+  head: Uint8Array,
+): Promise<{ width: number; height: number }> {
+  const picture = await reencodePicture(join(dir, fileId), head, { fit: PREVIEW_PX, output: 'jpeg' });
+  await writeFile(previewPath(dir, fileId), picture.data);
+  return { width: picture.width, height: picture.height };
 }

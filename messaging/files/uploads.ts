@@ -12,10 +12,13 @@
 // uploader may continue it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
+import { sniffRaster } from '../../common/pictures.js';
+import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
 import type { Messenger } from '../messenger.js';
@@ -23,7 +26,7 @@ import type { ChatMetrics } from '../metrics.js';
 import { type Caller, requireWrite } from '../permissions.js';
 import type { UserTokens } from '../userTokens.js';
 import type { FileRecords } from './fileRecords.js';
-import { makePreview } from './previews.js';
+import { makePreview, readHead, servedType } from './previews.js';
 import { toWebRequest, writeWebResponse } from './uwsWeb.js';
 
 export const UPLOADS_PATH = '/api/chat/uploads';
@@ -72,7 +75,7 @@ export class Uploads {
     });
   }
 
-  register(app: uWS.TemplatedApp): void {
+  register(app: GuardedApp): void {
     const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
       const request = toWebRequest(res, req);
       void this.tus
@@ -166,13 +169,21 @@ export class Uploads {
     const files = this.files();
     const record = await files?.get(upload.id);
     if (!files || !record) return {};
-    const preview = record.type.startsWith('image/')
-      ? await makePreview(this.uploadDir, upload.id).catch((err: unknown) => {
+    // What the bytes are, not what the uploader declared, decides how the file is shown.
+    const head = await readHead(join(this.uploadDir, upload.id));
+    const real = sniffRaster(head);
+    const type = servedType(record.type, real);
+    if (type !== record.type) {
+      this.metrics.rejected.inc({ reason: 'upload_not_what_it_says' });
+      this.log.info({ file: upload.id, declared: record.type, type }, 'an upload is not what its type says');
+    }
+    const preview = real
+      ? await makePreview(this.uploadDir, upload.id, head).catch((err: unknown) => {
           this.log.warn({ err, file: upload.id }, 'no preview for an image');
           return null;
         })
       : null;
-    await files.finish(upload.id, preview);
+    await files.finish(upload.id, preview, type);
     this.metrics.uploads.inc({ result: 'finished' });
     this.metrics.uploadedBytes.inc(record.size);
     return {};

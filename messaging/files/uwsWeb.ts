@@ -2,6 +2,7 @@
 // backpressure: uWS is paused while the consumer is not reading), and a
 // web-standard Response written back to uWS.
 import type uWS from 'uWebSockets.js';
+import { HttpError } from '../../signaling/http/httpUtil.js';
 
 export interface BridgedRequest {
   request: Request;
@@ -15,13 +16,39 @@ export interface BridgedRequest {
 /** Bytes the body stream holds before uWS is paused. */
 const BODY_HIGH_WATER = 1024 * 1024;
 
+/**
+ * The URL of a request, from its path alone. The Host header is the
+ * client's to write ("a b", "["...): it never goes into a URL we parse
+ * (tus answers with relative locations, so nothing needs it).
+ */
+export function requestUrl(path: string, query: string): URL {
+  try {
+    return new URL(`${path}${query ? `?${query}` : ''}`, 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'the request line is not a valid URL');
+  }
+}
+
+/** The request's headers; one a web Headers object refuses (non-Latin-1 bytes, say) is a 400. */
+function requestHeaders(req: uWS.HttpRequest): Headers {
+  const headers = new Headers();
+  let bad = false;
+  req.forEach((k, v) => {
+    try {
+      headers.append(k, v);
+    } catch {
+      bad = true;
+    }
+  });
+  if (bad) throw new HttpError(400, 'a request header is not valid');
+  return headers;
+}
+
 /** Must be called synchronously inside the uWS handler. */
 export function toWebRequest(res: uWS.HttpResponse, req: uWS.HttpRequest): BridgedRequest {
   const method = req.getMethod().toUpperCase();
-  const query = req.getQuery();
-  const headers = new Headers();
-  req.forEach((k, v) => headers.append(k, v));
-  const url = `http://${headers.get('host') ?? 'localhost'}${req.getUrl()}${query ? `?${query}` : ''}`;
+  const url = requestUrl(req.getUrl(), req.getQuery());
+  const headers = requestHeaders(req);
   const hasBody = method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
   const bridged: BridgedRequest = {
     request: null as unknown as Request,

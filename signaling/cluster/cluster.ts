@@ -1,11 +1,11 @@
-// One seam between running every room on this host and sharing rooms with
-// other hosts through Redis. The server picks an implementation once, at
-// start (openDeployment in deployment.ts); nothing else asks which it is.
-import type { HostInfo } from '../../sfu/hostRegistry.js';
 import type { MediaTransport } from '../../sfu/mediaTransport.js';
 import type { EdgeTransportMaker } from '../call/transports.js';
 import { ErrorCode, SignalingError } from '../errors.js';
 import type { ClusterLink, JoinRouter } from '../transport/connection.js';
+// One seam between running every room on this host and sharing rooms with
+// other hosts through Redis. The server picks an implementation once, at
+// start (openDeployment in deployment.ts); nothing else asks which it is.
+import type { HostInfo } from './hostRegistry.js';
 
 export interface ClusterCounts {
   /** Connections here whose room runs on another host. */

@@ -8,7 +8,6 @@ import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { EdgeSideMedia } from '../../sfu/edgeSideMedia.js';
 import { HomeSideLinks } from '../../sfu/homeSideLinks.js';
-import { type HostInfo, type HostLoad, HostRegistry } from '../../sfu/hostRegistry.js';
 import type { MediaTransport } from '../../sfu/mediaTransport.js';
 import type { RoomMedia, RoomMediaOptions, TransportDirection } from '../../sfu/roomMedia.js';
 import type { WorkerPool } from '../../sfu/workerPool.js';
@@ -20,6 +19,7 @@ import type { Cluster, ClusterCounts, ClusterRoomEvent } from './cluster.js';
 import { EdgeSideConnections } from './edgeSideConnections.js';
 import { HomeSideSessions } from './homeSideSessions.js';
 import { HostBus } from './hostBus.js';
+import { type HostInfo, type HostLoad, HostRegistry } from './hostRegistry.js';
 import { RoomHomes } from './roomHomes.js';
 
 import pb = schoolcall.v1;

@@ -8,6 +8,7 @@ import type { AdminAuth } from '../adminAuth.js';
 import type { Metrics } from '../metrics.js';
 import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../storeErrors.js';
 import { clientAddress } from './clientAddress.js';
+import type { GuardedApp } from './guardedApp.js';
 import { HttpError, type Reply, sendJson, track } from './httpUtil.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';
@@ -36,7 +37,7 @@ const MAX_PARAMS = 4;
 
 export class HttpRouter {
   constructor(
-    readonly app: uWS.TemplatedApp,
+    readonly app: GuardedApp,
     private readonly auth: AdminAuth,
     private readonly metrics: Metrics,
     private readonly log: Logger,

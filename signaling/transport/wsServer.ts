@@ -7,6 +7,7 @@ import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { type LocalFanout, type RoomFanout, moderatorTopic, roomTopic } from '../fanout/topics.js';
 import { clientAddress } from '../http/clientAddress.js';
+import type { GuardedApp } from '../http/guardedApp.js';
 import type { Metrics } from '../metrics.js';
 import { encodeEvent } from '../wire/frames.js';
 import type { ClusterLink, SessionSocket } from './connection.js';
@@ -66,7 +67,7 @@ export class WsServer implements RoomFanout, LocalFanout {
   private readonly gate: ConnectionGate;
 
   constructor(
-    private readonly app: uWS.TemplatedApp,
+    private readonly app: GuardedApp,
     private readonly options: WsServerOptions,
     private readonly metrics: Metrics,
     private readonly log: Logger,
@@ -164,7 +165,8 @@ export class WsServer implements RoomFanout, LocalFanout {
         const session = ws.getUserData().session;
         // uWS detaches `message` when this callback returns, and the bytes fields protobufjs
         // decodes are views of it: handlers that await real I/O would read an empty buffer.
-        void session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
+        // A rejection reaches the app's guard (guardedApp.ts): logged, counted, this socket closed.
+        return session?.onFrame(new Uint8Array(message.slice(0)), isBinary);
       },
       drain: (ws) => {
         const data = ws.getUserData();

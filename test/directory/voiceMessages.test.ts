@@ -8,9 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, cpb, startChatServer } from '../helpers/chatServer.js';
+import { tusUpload } from '../helpers/tusUpload.js';
 import { ensureTestModel } from '../helpers/whisperModel.js';
 
 let withModel: ChatTestServer;
@@ -24,24 +24,15 @@ const mother = {
   role: 'parent' as const,
 };
 
-function upload(
+async function upload(
   s: ChatTestServer,
   token: string,
   chatId: string,
   data: Buffer,
   type: string,
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const u = new Upload(data, {
-      endpoint: `${s.httpUrl}/api/chat/uploads`,
-      headers: { authorization: `Bearer ${token}` },
-      metadata: { chatId, filename: 'голосовое.webm', filetype: type },
-      retryDelays: [],
-      onSuccess: () => resolve(u.url!.split('/').pop()!),
-      onError: reject,
-    });
-    u.start();
-  });
+  return (await tusUpload(s.httpUrl, data, { chatId, filename: 'голосовое.webm', filetype: type }, token))
+    .fileId;
 }
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSubtitleTrack } from '../../transcriber/liveSubtitleTrack.js';
+import { LiveSubtitleTrack } from '../../recorder/liveSubtitleTrack.js';
 import { Transcript } from '../../transcriber/transcript.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 

@@ -9,10 +9,19 @@ export class MessengerProcess {
   port = 0;
   private rtcPort = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  /** `messenger`: ready when the messenger hears its store; `listening`: when /healthz answers. */
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly readyWhen: 'messenger' | 'listening' = 'messenger',
+  ) {}
 
   get pid(): number {
     return this.child?.pid ?? 0;
+  }
+
+  /** Still running (not exited, not killed). */
+  get alive(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
   }
 
   get httpUrl(): string {
@@ -54,7 +63,7 @@ export class MessengerProcess {
         const health = (await (await fetch(`${this.httpUrl}/healthz`)).json()) as {
           messenger: { status: string };
         };
-        if (health.messenger.status === 'ok') return;
+        if (this.readyWhen === 'listening' || health.messenger.status === 'ok') return;
       } catch {
         // Not listening yet.
       }

@@ -33,7 +33,9 @@ export function readUnit(path: string): Unit {
     const at = line.indexOf('=');
     if (!current || at < 0) throw new Error(`${path}: cannot read "${line}"`);
     const key = line.slice(0, at);
-    (current[key] ??= []).push(line.slice(at + 1));
+    const values = current[key] ?? [];
+    values.push(line.slice(at + 1));
+    current[key] = values;
   }
   return { path, sections };
 }
@@ -79,7 +81,7 @@ export function effectiveNofile(unit: Unit): number | null {
  */
 export function runUnit(
   unit: Unit,
-  opts: { env?: Record<string, string>; prefix?: string } = {},
+  opts: { env?: Record<string, string>; prefix?: string; user?: string } = {},
 ): SupervisedUnit {
   const s = (key: string) => unitValue(unit, 'Service', key);
   const u = (key: string) => unitValue(unit, 'Unit', key);
@@ -94,6 +96,8 @@ export function runUnit(
   let command = words(s('ExecStart') ?? '');
   const nofile = effectiveNofile(unit);
   if (nofile) command = ['prlimit', `--nofile=${nofile}:${nofile}`, '--', ...command];
+  // `user`: run as this user (User= names school-call, which a test machine does not have).
+  if (opts.user) command = ['runuser', '-u', opts.user, '--', ...command];
   const args = [
     SUPERVISE,
     '--restart',

@@ -6,6 +6,7 @@
 import uWS from 'uWebSockets.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
+import { guardApp } from '../../signaling/http/guardedApp.js';
 import { Metrics } from '../../signaling/metrics.js';
 import type { HandlerTable } from '../../signaling/requests/handlerTable.js';
 import { WsServer } from '../../signaling/transport/wsServer.js';
@@ -17,7 +18,9 @@ describe('frames and uWS buffers', () => {
   const seen: number[][] = [];
 
   beforeAll(async () => {
-    const app = uWS.App();
+    const app = guardApp(uWS.App(), (_where, err) => {
+      throw err;
+    });
     const counts = {
       roomsDefined: 0,
       roomsLive: 0,

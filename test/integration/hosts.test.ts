@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
-import { HostRegistry } from '../../sfu/hostRegistry.js';
+import { HostRegistry } from '../../signaling/cluster/hostRegistry.js';
 import { TestClient } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';

@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { type TusOptions, tusUpload as upload } from '../helpers/tusUpload.js';
 
 let s: ChatTestServer;
 let teacher: TestChatClient;
@@ -38,41 +38,9 @@ afterAll(async () => {
   await s.stop();
 });
 
-interface Uploaded {
-  url: string;
-  fileId: string;
-}
-
 /** Uploads with tus-js-client; `stopAfter` aborts once that many bytes are in. */
-function tusUpload(
-  data: Buffer,
-  meta: Record<string, string>,
-  token: string,
-  opts: { uploadUrl?: string; stopAfter?: number; chunkSize?: number } = {},
-): Promise<Uploaded & { progress: number[] }> {
-  return new Promise((resolve, reject) => {
-    const progress: number[] = [];
-    const upload = new Upload(data, {
-      endpoint: `${s.httpUrl}/api/chat/uploads`,
-      uploadUrl: opts.uploadUrl ?? null,
-      headers: { authorization: `Bearer ${token}` },
-      metadata: meta,
-      chunkSize: opts.chunkSize ?? 256 * 1024,
-      retryDelays: [],
-      onProgress: (sent) => {
-        progress.push(sent);
-        if (opts.stopAfter && sent >= opts.stopAfter) {
-          void upload
-            .abort()
-            .then(() => resolve({ url: upload.url!, fileId: upload.url!.split('/').pop()!, progress }));
-        }
-      },
-      onSuccess: () => resolve({ url: upload.url!, fileId: upload.url!.split('/').pop()!, progress }),
-      onError: reject,
-    });
-    upload.start();
-  });
-}
+const tusUpload = (data: Buffer, meta: Record<string, string>, token: string, opts: TusOptions = {}) =>
+  upload(s.httpUrl, data, meta, token, opts);
 
 async function uploadOffset(url: string, token: string): Promise<number> {
   const res = await fetch(url.startsWith('http') ? url : `${s.httpUrl}${url}`, {

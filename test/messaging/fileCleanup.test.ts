@@ -7,9 +7,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
-import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import { tusUpload } from '../helpers/tusUpload.js';
 
 let s: ChatTestServer;
 let teacher: TestChatClient;
@@ -19,18 +19,8 @@ let classChat: string;
 let parentsChat: string;
 const person = { userId: 'fc-t', displayName: 'Учитель', sortName: 'Учитель' };
 
-function upload(data: Buffer, filename: string, filetype: string, chatId: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const u = new Upload(data, {
-      endpoint: `${s.httpUrl}/api/chat/uploads`,
-      headers: { authorization: `Bearer ${token}` },
-      metadata: { chatId, filename, filetype },
-      retryDelays: [],
-      onSuccess: () => resolve(u.url!.split('/').pop()!),
-      onError: reject,
-    });
-    u.start();
-  });
+async function upload(data: Buffer, filename: string, filetype: string, chatId: string): Promise<string> {
+  return (await tusUpload(s.httpUrl, data, { chatId, filename, filetype }, token)).fileId;
 }
 
 /** Files in the upload directory that belong to this upload (bytes, tus metadata, preview). */

@@ -4,11 +4,11 @@
 // and a member gets a signed download link through the call. A guest gets no
 // grant until the host lets guests write; a grant never opens another chat.
 import { randomBytes } from 'node:crypto';
-import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { rejectedCount } from '../helpers/serverState.js';
+import { tusUpload as upload } from '../helpers/tusUpload.js';
 
 let s: ChatTestServer;
 let host: TestClient;
@@ -28,19 +28,8 @@ async function joinCall(displayName: string, role: string, userId?: string): Pro
   return c;
 }
 
-function tusUpload(data: Buffer, meta: Record<string, string>, token: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const upload = new Upload(data, {
-      endpoint: `${s.httpUrl}/api/chat/uploads`,
-      headers: { authorization: `Bearer ${token}` },
-      metadata: meta,
-      chunkSize: 64 * 1024,
-      retryDelays: [],
-      onSuccess: () => resolve(upload.url!.split('/').pop()!),
-      onError: reject,
-    });
-    upload.start();
-  });
+async function tusUpload(data: Buffer, meta: Record<string, string>, token: string): Promise<string> {
+  return (await upload(s.httpUrl, data, meta, token, { chunkSize: 64 * 1024 })).fileId;
 }
 
 const statusOf = (err: unknown) =>

@@ -19,6 +19,29 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...secrets, PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ ...secrets, MEDIASOUP_WORKERS: '0' })).toThrow(/MEDIASOUP_WORKERS/);
   });
+
+  it('takes a PostgreSQL URL over TCP or a unix socket, and refuses what pg would misread', () => {
+    expect(loadConfig({ ...secrets }).databaseUrl).toBeNull();
+    for (const url of [
+      'postgresql://app:secret@db.school.example:5432/school_call',
+      'postgres://app@10.0.0.5/chats?sslmode=require',
+      'postgresql://school_call@/school_call?host=%2Fvar%2Flib%2Fschool-call%2Fpostgres',
+      'postgresql://school_call@/school_call?host=/var/lib/school-call/postgres',
+    ]) {
+      expect(loadConfig({ ...secrets, DATABASE_URL: url }).databaseUrl).toBe(url);
+    }
+    const bad: [string, RegExp][] = [
+      ['db.school.example:5432/school_call', /start with postgresql/],
+      ['mysql://app@db/school_call', /start with postgresql/],
+      ['postgresql://app@db.school.example:5432', /name a database/],
+      ['postgresql:///school_call', /needs a host/],
+      ['postgresql://app@/school_call?host=run/postgresql', /absolute path/],
+      ['not a url', /not a URL/],
+    ];
+    for (const [url, err] of bad)
+      expect(() => loadConfig({ ...secrets, DATABASE_URL: url }), url).toThrow(err);
+    expect(() => loadConfig({ ...secrets, DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
 });
 
 describe('roles', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIVE_SUBTITLE_OPTIONS, LiveSubtitleTrack } from '../../transcriber/liveSubtitleTrack.js';
+import { DEFAULT_LIVE_SUBTITLE_OPTIONS, LiveSubtitleTrack } from '../../recorder/liveSubtitleTrack.js';
 import { escapeCueText, vttCue, vttDocument, vttTimestamp } from '../../transcriber/webvtt.js';
 
 describe('WebVTT text', () => {

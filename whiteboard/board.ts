@@ -3,10 +3,10 @@
 // and co-hosts always may; pupils when the board is open to everyone, or
 // when a host called them to it by name (kept by user id, so a pupil who
 // reconnects stays at the board until a host sends them back).
-import { DRAWER_ROOTS, HOST_ROOTS } from '../../common/whiteboard/model.js';
-import type { Peer } from '../domain/peer.js';
-import { isModerator } from '../domain/roles.js';
-import type { RoomLocation } from '../domain/roomDefinition.js';
+import { DRAWER_ROOTS, HOST_ROOTS } from '../common/whiteboard/model.js';
+import type { Peer } from '../signaling/domain/peer.js';
+import { isModerator } from '../signaling/domain/roles.js';
+import type { RoomLocation } from '../signaling/domain/roomDefinition.js';
 import { BoardDoc } from './boardDoc.js';
 import { BoardFiles } from './boardFiles.js';
 import type { WhiteboardConfig } from './config.js';

@@ -1,6 +1,6 @@
 // The whiteboard's requests (120-129 in signaling.proto), each answered for
 // the caller present in its room.
-import type { Handlers } from '../requests/handlerTable.js';
+import type { Handlers } from '../signaling/requests/handlerTable.js';
 import type { WhiteboardRequests } from './requests.js';
 
 export type WhiteboardRequest =

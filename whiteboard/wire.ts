@@ -1,8 +1,8 @@
 // The whiteboard in its wire form: a board's state as its place sees it,
 // and the topic its events travel on.
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import type { Room } from '../domain/room.js';
-import type { RoomLocation } from '../domain/roomDefinition.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { Room } from '../signaling/domain/room.js';
+import type { RoomLocation } from '../signaling/domain/roomDefinition.js';
 import type { Access, Board } from './board.js';
 
 import pb = schoolcall.v1;

@@ -11,7 +11,7 @@
 // ones do not). A cue that spans segments is repeated in each (players drop
 // the duplicates). The speaker's name is part of the cue text: players do
 // not show WebVTT voice names.
-import { vttCue, vttTimestamp } from './webvtt.js';
+import { vttCue, vttTimestamp } from '../transcriber/webvtt.js';
 
 export interface LiveSubtitleTrackOptions {
   /** Wall-clock time (ms since the epoch) of media time zero. */

@@ -2,12 +2,12 @@
 // this host holds, the store (Redis with REDIS_URL, else memory), metrics,
 // and the download routes.
 import client from 'prom-client';
-import type { Logger } from '../../common/log.js';
-import type { AdminAuth } from '../adminAuth.js';
-import type { Room } from '../domain/room.js';
-import type { RoomFanout } from '../fanout/topics.js';
-import type { Feature } from '../requests/features.js';
-import type { TokenService } from '../tokens.js';
+import type { Logger } from '../common/log.js';
+import type { AdminAuth } from '../signaling/adminAuth.js';
+import type { Room } from '../signaling/domain/room.js';
+import type { RoomFanout } from '../signaling/fanout/topics.js';
+import type { Feature } from '../signaling/requests/features.js';
+import type { TokenService } from '../signaling/tokens.js';
 import { type BoardStore, MemoryBoardStore } from './boardStore.js';
 import type { WhiteboardConfig } from './config.js';
 import { type WhiteboardRequest, whiteboardHandlers } from './handlers.js';

@@ -1,8 +1,8 @@
 // Pictures on one board (images and rendered PDF pages): uploaded in chunks
 // in order, complete when the last chunk arrives, bounded per picture and per
 // board. Partial uploads are per uploader, so two people cannot interleave.
-import { FILE_CHUNK_BYTES, FILE_ID, FILE_TYPES } from '../../common/whiteboard/model.js';
-import { invalid, notFound } from '../errors.js';
+import { FILE_CHUNK_BYTES, FILE_ID, FILE_TYPES } from '../common/whiteboard/model.js';
+import { invalid, notFound } from '../signaling/errors.js';
 import { boardFull } from './boardDoc.js';
 
 export interface BoardFile {
@@ -44,8 +44,9 @@ export class BoardFiles {
   }
 
   /**
-   * Takes one chunk from `uploader`; returns the finished file when this was
-   * its last chunk. A file the board already has is accepted at once.
+   * Takes one chunk from `uploader`; returns the uploaded bytes when this was
+   * its last chunk (not yet on the board: they are checked and encoded anew
+   * first, then `load`ed). A file the board already has is accepted at once.
    */
   put(
     uploader: string,
@@ -93,9 +94,7 @@ export class BoardFiles {
     upload.received += chunk.byteLength;
     if (upload.received < total) return null;
     this.uploads.delete(uploader);
-    const file = { mimeType, data: upload.data };
-    this.load(fileId, file);
-    return { fileId, file };
+    return { fileId, file: { mimeType, data: upload.data } };
   }
 
   /** One chunk of a file, from `offset`. */

@@ -3,7 +3,7 @@
 // heartbeat, and a sorted set orders hosts by when that key lapses. A host
 // that stops (or dies) drops out of the list within one TTL.
 import type { Redis } from 'ioredis';
-import type { Logger } from '../common/log.js';
+import type { Logger } from '../../common/log.js';
 
 export interface HostLoad {
   rooms: number;

@@ -12,13 +12,13 @@
 // of many watchers (measured: loadtest/RESULTS.md, 30 drawing and 2000
 // watching).
 import * as Y from 'yjs';
-import type { Logger } from '../../common/log.js';
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import type { Peer } from '../domain/peer.js';
-import type { Room } from '../domain/room.js';
-import { MAIN, type RoomLocation } from '../domain/roomDefinition.js';
-import type { RoomFanout } from '../fanout/topics.js';
-import { encodeEvent } from '../wire/frames.js';
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { Peer } from '../signaling/domain/peer.js';
+import type { Room } from '../signaling/domain/room.js';
+import { MAIN, type RoomLocation } from '../signaling/domain/roomDefinition.js';
+import type { RoomFanout } from '../signaling/fanout/topics.js';
+import { encodeEvent } from '../signaling/wire/frames.js';
 import { Board } from './board.js';
 import type { BoardFile } from './boardFiles.js';
 import type { BoardStore } from './boardStore.js';

@@ -2,11 +2,11 @@
 // room and one lesson's boards (a SavedLesson protobuf, which the host's
 // browser renders to PNG and PDF). For the room's hosts and co-hosts (their
 // join or session token) and for the admin secret.
-import type { AdminAuth } from '../adminAuth.js';
-import { isModerator } from '../domain/roles.js';
-import { HttpError, send, sendJson } from '../http/httpUtil.js';
-import type { HttpRouter } from '../http/router.js';
-import type { TokenService } from '../tokens.js';
+import type { AdminAuth } from '../signaling/adminAuth.js';
+import { isModerator } from '../signaling/domain/roles.js';
+import { HttpError, send, sendJson } from '../signaling/http/httpUtil.js';
+import type { HttpRouter } from '../signaling/http/router.js';
+import type { TokenService } from '../signaling/tokens.js';
 import type { BoardStore } from './boardStore.js';
 
 export interface BoardRoutesDeps {

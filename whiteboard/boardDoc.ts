@@ -6,15 +6,15 @@
 // element on the board (or in the same update), and the board stays within
 // its element, page and byte limits. An update that fails changes nothing.
 import * as Y from 'yjs';
-import { inkChunkProblem, parseInkKey } from '../../common/whiteboard/ink.js';
+import { inkChunkProblem, parseInkKey } from '../common/whiteboard/ink.js';
 import {
   type ElementEntry,
   type FileEntry,
   INK_MAX_CHUNKS,
   type InkChunk,
   ROOT,
-} from '../../common/whiteboard/model.js';
-import { ErrorCode, SignalingError, invalid } from '../errors.js';
+} from '../common/whiteboard/model.js';
+import { ErrorCode, SignalingError, invalid } from '../signaling/errors.js';
 
 export interface DocLimits {
   maxBoardBytes: number;

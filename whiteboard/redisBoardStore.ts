@@ -4,8 +4,8 @@
 // kept, newest first, for a number of days. Writes go out in order on one
 // connection and are not awaited by the drawing path; failures are logged.
 import { Redis } from 'ioredis';
-import type { Logger } from '../../common/log.js';
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { BoardMeta } from './board.js';
 import type { BoardFile } from './boardFiles.js';
 import type { BoardStore, LessonSummary, StoredBoard } from './boardStore.js';

@@ -2,12 +2,15 @@
 // it and decide who draws; whoever may draw sends Yjs updates and pictures;
 // a host's pointer is relayed as a laser; anyone present syncs and fetches
 // pictures. Every refusal happens before anything changes.
-import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { ids, requireModerator } from '../controls/guards.js';
-import type { Peer } from '../domain/peer.js';
-import type { JoinedPeer } from '../domain/room.js';
-import { ErrorCode, SignalingError, invalid } from '../errors.js';
+import { NotAPicture, SNIFF_BYTES, reencodePicture } from '../common/pictures.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { ids, requireModerator } from '../signaling/controls/guards.js';
+import type { Peer } from '../signaling/domain/peer.js';
+import type { JoinedPeer } from '../signaling/domain/room.js';
+import { ErrorCode, SignalingError, invalid } from '../signaling/errors.js';
 import type { Board } from './board.js';
+import { boardFull } from './boardDoc.js';
+import type { BoardFile } from './boardFiles.js';
 import type { WhiteboardConfig } from './config.js';
 import { SenderBuckets } from './rate.js';
 import type { RoomBoards } from './roomBoards.js';
@@ -28,6 +31,29 @@ function closed(): SignalingError {
 
 function rateLimited(message: string): SignalingError {
   return new SignalingError(ErrorCode.ERROR_CODE_RATE_LIMITED, message);
+}
+
+/** Pictures on a board fit this square: every browser in the lesson decodes them. */
+const BOARD_PICTURE_PX = 4096;
+
+/**
+ * What the board keeps of an uploaded picture: its pixels encoded anew
+ * (common/pictures.ts), never the bytes as sent (an SVG named PNG, a
+ * 256-megapixel PNG). A re-encoding bigger than the limit is tried as JPEG.
+ */
+async function boardPicture(data: Uint8Array, maxBytes: number): Promise<BoardFile> {
+  const head = data.subarray(0, SNIFF_BYTES);
+  try {
+    let picture = await reencodePicture(data, head, { fit: BOARD_PICTURE_PX, output: 'same' });
+    if (picture.data.byteLength > maxBytes && picture.format !== 'jpeg') {
+      picture = await reencodePicture(data, head, { fit: BOARD_PICTURE_PX, output: 'jpeg' });
+    }
+    if (picture.data.byteLength > maxBytes) throw boardFull(`a picture may have at most ${maxBytes} bytes`);
+    return { mimeType: picture.mimeType, data: picture.data };
+  } catch (err) {
+    if (err instanceof NotAPicture) throw invalid(`not a picture the board takes: ${err.message}`);
+    throw err;
+  }
 }
 
 export class WhiteboardRequests {
@@ -131,7 +157,11 @@ export class WhiteboardRequests {
     const board = this.drawable(boards, peer);
     const done = board.files.put(peer.id, req);
     if (done === null || done === 'exists') return;
-    const { fileId, file } = done;
+    const fileId = done.fileId;
+    const file = await boardPicture(done.file.data, this.config.maxFileBytes);
+    // Someone else's copy of the same picture may have arrived meanwhile.
+    if (board.files.files.has(fileId)) return;
+    board.files.load(fileId, file);
     boards.storeFile(board, fileId, file);
     const update = board.doc.change(() =>
       board.doc.files.set(fileId, { mimeType: file.mimeType, size: file.data.byteLength }),

@@ -1,0 +1,7 @@
+// Every part that keeps tables in PostgreSQL, in the order their migrations
+// run (a part whose tables refer to another's comes after it). A part adds
+// itself here with its own folder of migrations; see ARCHITECTURE.md, "A
+// part's tables".
+import type { SchemaPart } from '../common/postgres/migrations.js';
+
+export const schemaParts: SchemaPart[] = [];
