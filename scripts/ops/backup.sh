@@ -49,7 +49,14 @@ redis_cli --rdb "$OUT/redis/dump.rdb" >/dev/null 2>"$OUT/redis/redis-cli.log" ||
   echo "school-call-backup: cannot take a snapshot from Redis at $REDIS_URL" >&2
   exit 1
 }
-keys="$(redis_cli dbsize)"
+# Checked whole (its checksum) and counted, as the restore will count it.
+check="$(redis-check-rdb "$OUT/redis/dump.rdb" 2>&1)" || {
+  echo "$check" >&2
+  echo "school-call-backup: the Redis snapshot does not check out" >&2
+  exit 1
+}
+keys="$(sed -n 's/^\[info\] \([0-9]*\) keys read$/\1/p' <<<"$check")"
+expires="$(sed -n 's/^\[info\] \([0-9]*\) expires$/\1/p' <<<"$check")"
 data_version="$(redis_cli get school-call:data-version)"
 
 # 2. PostgreSQL (when configured).
@@ -82,6 +89,7 @@ cat >"$OUT/backup.json" <<JSON
   "release": $(cat "$release/release.json" 2>/dev/null || echo null),
   "dataVersion": "${data_version:-0}",
   "redisKeys": $keys,
+  "redisKeysExpiring": $expires,
   "files": $files,
   "fileBytes": $bytes,
   "postgres": $([[ -n "$DATABASE_URL" ]] && echo true || echo false),

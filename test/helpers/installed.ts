@@ -1,7 +1,7 @@
 // An install of a built release into a folder (scripts/install.sh --prefix),
 // as a school's server would have it under /, with its units run by the unit
 // runner: what the install, backup and upgrade tests start from.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +12,30 @@ import { type SupervisedUnit, readUnit, runUnit } from './unitRunner.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** A command's output; rejects with its output when it fails. (Never a sync call: it would stall the test worker.) */
+export function run(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      command,
+      args,
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts },
+      (err, stdout, stderr) => {
+        if (err)
+          reject(new Error(`${command} ${args.join(' ')} failed (${err.code}):\n${stdout}\n${stderr}`));
+        else resolve({ stdout, stderr });
+      },
+    );
+  });
+}
+
 /** Builds a release of this checkout (scripts/build-release.mjs) into a temporary folder. */
-export function buildRelease(): string {
+export async function buildRelease(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'school-call-release-'));
-  return execFileSync(process.execPath, [join(ROOT, 'scripts/build-release.mjs'), out], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
+  return (await run(process.execPath, [join(ROOT, 'scripts/build-release.mjs'), out])).stdout.trim();
 }
 
 export interface Installed {
@@ -68,8 +85,7 @@ export async function install(
     '127.0.0.1',
   ];
   for (const [k, v] of Object.entries(values)) args.push('--set', `${k}=${v}`);
-  const r = spawnSync('bash', args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`install.sh failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const r = await run('bash', args);
   const env = parseEnv(readFileSync(join(root, 'etc/school-call/school-call.env'), 'utf8')) as Record<
     string,
     string

@@ -6,7 +6,7 @@
 // of a crash and a restart tests what the unit says. User= and the sandboxing
 // lines are not applied here (the tests run as whoever runs them), and a
 // stopped unit is not restarted, as with `systemctl stop`.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -54,10 +54,12 @@ export interface SupervisedUnit {
   supervisor: ChildProcess;
   /** PIDs of the service's main process, one per start. */
   pids: number[];
+  /** What the service and its supervisor printed so far (stdout and stderr). */
+  output(): string;
   /** Resolves when the service has been started `count` times in all. */
   started(count: number, timeoutMs?: number): Promise<number>;
   /** Runs the unit's ExecStartPost= commands (e.g. the readiness wait); rejects when one fails. */
-  startPost(): void;
+  startPost(): Promise<void>;
   /** Like `systemctl stop`: SIGTERM, nothing restarted; resolves with the supervisor's exit code. */
   stop(): Promise<number | null>;
 }
@@ -118,13 +120,19 @@ export function runUnit(
   const supervisor = spawn(process.execPath, args, {
     env,
     cwd: s('WorkingDirectory') ?? process.cwd(),
-    stdio: ['ignore', 'inherit', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  supervisor.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    process.stdout.write(chunk);
   });
   const pids: number[] = [];
   const waiters: (() => void)[] = [];
   let buffered = '';
   supervisor.stderr!.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
+    output += chunk.toString();
     let nl = buffered.indexOf('\n');
     while (nl >= 0) {
       const line = buffered.slice(0, nl);
@@ -141,6 +149,7 @@ export function runUnit(
   const handle: SupervisedUnit = {
     supervisor,
     pids,
+    output: () => output,
     started: async (count, timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       while (pids.length < count) {
@@ -154,11 +163,15 @@ export function runUnit(
       }
       return pids[count - 1]!;
     },
-    startPost: () => {
+    startPost: async () => {
       for (const post of unit.sections.Service?.ExecStartPost ?? []) {
         const [cmd, ...rest] = words(post);
-        const r = spawnSync(cmd!, rest, { env, encoding: 'utf8' });
-        if (r.status !== 0) throw new Error(`${post} failed (${r.status}): ${r.stderr}`);
+        await new Promise<void>((resolve, reject) => {
+          execFile(cmd!, rest, { env, encoding: 'utf8' }, (err, _out, stderr) => {
+            if (err) reject(new Error(`${post} failed (${err.code}): ${stderr}`));
+            else resolve();
+          });
+        });
       }
     },
     stop: async () => {

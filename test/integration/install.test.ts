@@ -7,28 +7,31 @@
 // Redis stops and 200 when it is back; a SIGKILLed server is started again by
 // its supervisor; coturn gets its secret from a 0600 file, not its command line.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../app/settings.js';
 import { type Installed, buildRelease, install, until } from '../helpers/installed.js';
+import { postgresUnit } from '../helpers/installedChat.js';
 import { TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
 import { redisAvailable } from '../helpers/redis.js';
 import { type SupervisedUnit, effectiveNofile, hardNofile, readUnit } from '../helpers/unitRunner.js';
 
 let root: Installed;
 let redis: SupervisedUnit;
+let postgres: SupervisedUnit;
 let server: SupervisedUnit;
 const clients: TestClient[] = [];
 
 beforeAll(async () => {
-  root = await install(buildRelease());
+  root = await install(await buildRelease());
 }, 240_000);
 
 afterAll(async () => {
   for (const c of clients) c.close();
   await server?.stop();
   await redis?.stop();
+  await postgres?.stop();
 });
 
 const ready = async (base = root.metricsUrl) => (await fetch(`${base}/readyz`)).status;
@@ -74,6 +77,10 @@ describe.skipIf(!redisAvailable())('an install', () => {
     expect(unit).toMatch(/^User=school-call$/m);
     expect(unit).toContain(`ExecStart=/usr/bin/node --enable-source-maps ${current}/app/main.js`);
     expect(readFileSync(root.unit('school-call-redis.service'), 'utf8')).toMatch(/^Restart=always$/m);
+    expect(readFileSync(root.unit('school-call-postgres.service'), 'utf8')).toMatch(/^Restart=on-failure$/m);
+    expect(root.env.DATABASE_URL).toBe(
+      `postgresql://school_call@/school_call?host=${join(root.prefix, 'run/school-call')}`,
+    );
     expect(readFileSync(join(root.prefix, 'etc/sysctl.d/60-school-call.conf'), 'utf8')).toContain(
       'net.ipv4.ip_local_reserved_ports = 20000-32767',
     );
@@ -82,10 +89,14 @@ describe.skipIf(!redisAvailable())('an install', () => {
   it('starts from its units and serves a call', async () => {
     redis = root.run('school-call-redis.service');
     await redis.started(1);
+    chmodSync(root.prefix, 0o755);
+    postgres = postgresUnit(root);
+    await postgres.started(1);
+    await postgres.startPost();
     server = root.run('school-call.service');
     await server.started(1);
     // ExecStartPost: "started" means /readyz said 200.
-    server.startPost();
+    await server.startPost();
     expect(await ready()).toBe(200);
     // The open-file limit of the unit (65536), as the server process has it; a
     // sandbox that caps every process lower (this one: 20000, even for root)

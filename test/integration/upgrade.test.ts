@@ -1,0 +1,112 @@
+// An upgrade: the data set release 0.1.0 made (test/fixtures/data-0.1.0/,
+// made by that release's own server with make.sh: its Redis files as run.sh
+// kept them, its uploads) under an install of this release, whose server
+// starts from its unit, migrates the data to this release's version, and
+// shows the old room, meeting, messages and file. Then data marked newer than
+// this release stops the start with a sentence saying so, and the supervisor
+// does not restart it (exit status 78, RestartPreventExitStatus).
+import { cpSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CODE_DATA_VERSION } from '../../app/dataMigrations.js';
+import { type Installed, buildRelease, install, run, until } from '../helpers/installed.js';
+import { connectChat, postgresUnit } from '../helpers/installedChat.js';
+import { redisAvailable } from '../helpers/redis.js';
+import type { SupervisedUnit } from '../helpers/unitRunner.js';
+
+const FIXTURE = join(import.meta.dirname, '../fixtures/data-0.1.0');
+const expected = JSON.parse(readFileSync(join(FIXTURE, 'expected.json'), 'utf8')) as {
+  adminSecret: string;
+  tokenSecret: string;
+  room: { id: string; code: string };
+  meetingId: string;
+  chatId: string;
+  messages: { seq: number; text: string }[];
+  file: { id: string; sha256: string };
+};
+
+let host: Installed;
+const units: SupervisedUnit[] = [];
+let redis: SupervisedUnit;
+
+beforeAll(async () => {
+  host = await install(await buildRelease(), {
+    ADMIN_SECRET: expected.adminSecret,
+    TOKEN_SECRET: expected.tokenSecret,
+  });
+  // The previous release's files where this release keeps them.
+  cpSync(join(FIXTURE, 'appendonlydir'), join(host.prefix, 'var/lib/school-call/redis/appendonlydir'), {
+    recursive: true,
+  });
+  cpSync(join(FIXTURE, 'uploads'), host.env.CHAT_UPLOAD_DIR!, { recursive: true });
+  redis = host.run('school-call-redis.service');
+  units.push(redis, postgresUnit(host));
+  await Promise.all(units.map((u) => u.started(1)));
+  for (const u of units) await u.startPost();
+}, 300_000);
+
+afterAll(async () => {
+  for (const u of units.reverse()) await u.stop();
+});
+
+const redisCli = async (...args: string[]) =>
+  (await run('redis-cli', ['-s', host.env.REDIS_URL!, ...args])).stdout.trim();
+
+describe.skipIf(!redisAvailable())('an upgrade from release 0.1.0', () => {
+  it("migrates the previous release's data and shows all of it", async () => {
+    expect(await redisCli('get', 'school-call:data-version')).toBe('');
+    const server = host.run('school-call.service');
+    units.push(server);
+    await server.started(1);
+    await server.startPost();
+    expect(await redisCli('get', 'school-call:data-version')).toBe(String(CODE_DATA_VERSION));
+
+    const admin = { authorization: `Bearer ${expected.adminSecret}` };
+    const room = (await (
+      await fetch(`${host.httpUrl}/api/rooms/${expected.room.id}`, { headers: admin })
+    ).json()) as {
+      code: string;
+    };
+    expect(room.code).toBe(expected.room.code);
+    expect(
+      (await fetch(`${host.httpUrl}/api/meetings/${expected.meetingId}`, { headers: admin })).status,
+    ).toBe(200);
+
+    const pupil = await connectChat(host.httpUrl, expected.adminSecret, {
+      userId: 'u-pupil',
+      displayName: 'Коля Смирнов',
+      role: 'student',
+    });
+    const page = await pupil.client.request({ getHistory: { chatId: expected.chatId, limit: 50 } });
+    const texts = new Map((page.page?.messages ?? []).map((m) => [m.seq!, m.text]));
+    for (const m of expected.messages) expect(texts.get(m.seq)).toBe(m.text);
+    const link = await pupil.client.request({
+      getFileUrl: { chatId: expected.chatId, fileId: expected.file.id },
+    });
+    const body = Buffer.from(await (await fetch(`${host.httpUrl}${link.fileUrl!.url}`)).arrayBuffer());
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(body).digest('hex')).toBe(expected.file.sha256);
+    pupil.client.close();
+
+    // Started again on migrated data: nothing more to do.
+    await server.stop();
+    const again = host.run('school-call.service');
+    units.push(again);
+    await again.started(1);
+    await again.startPost();
+    await again.stop();
+  });
+
+  it('refuses data newer than itself, and is not restarted', async () => {
+    await redisCli('set', 'school-call:data-version', String(CODE_DATA_VERSION + 1));
+    const server = host.run('school-call.service');
+    units.push(server);
+    const exited = await new Promise<number | null>((r) => server.supervisor.once('exit', r));
+    expect(exited).toBe(78);
+    expect(server.pids).toHaveLength(1);
+    expect(server.output()).toContain(
+      `data: the data in Redis is version ${CODE_DATA_VERSION + 1}, written by a newer release; this release reads version ${CODE_DATA_VERSION} at most`,
+    );
+    await until(async () => (await redisCli('ping')) === 'PONG', 'Redis untouched');
+  });
+});
