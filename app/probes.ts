@@ -75,9 +75,10 @@ export async function listenForMetrics(
 ): Promise<{ port: number; close(): void }> {
   if (config.metrics.kind !== 'listener') throw new Error('no metrics listener configured');
   const { host, port } = config.metrics;
+  // The same guard as the main listener: a handler that throws answers 500 and is counted.
   const app = guardApp(uWS.App(), (where, err, status) => {
-    core.metrics.faults.inc({ where: `metrics listener ${where}`, status: String(status ?? 'closed') });
-    core.log.error({ where, err }, 'metrics listener: handler failed');
+    core.metrics.faults.inc({ where, status: String(status ?? 'closed') });
+    core.log.error({ where, err }, 'metrics listener handler failed');
   });
   const router = new HttpRouter(app, new AdminAuth(config.adminSecret), core.metrics, core.log, false);
   registerProbeRoutes(router, deps);

@@ -219,20 +219,17 @@ export const SETTING_GROUPS: SettingGroup[] = [
       },
       {
         name: 'DATABASE_URL',
-        default: '(none; run.sh and install: a private PostgreSQL on a unix socket)',
-        about: 'postgresql:// URL of the PostgreSQL keeping what has moved out of Redis',
-      },
-      {
-        name: 'DATABASE_POOL_SIZE',
-        default: '20',
-        about: 'PostgreSQL connections this host keeps open at most',
+        default: '(none; run.sh and the install: a private PostgreSQL on a unix socket)',
+        about:
+          'postgresql:// URL of the PostgreSQL keeping the messenger and accounts (postgresql://user@/db?host=/socket/dir for a socket)',
       },
       {
         name: 'SCHOOL_CALL_PG_DIR',
-        default: '~/.local/share/school-call/postgres (as root: /var/lib/school-call/postgres)',
-        about: "run.sh's private PostgreSQL folder",
+        default: '~/.local/share/school-call/postgres (root: /var/lib/school-call/postgres)',
+        about: "where run.sh's private PostgreSQL keeps its data and socket",
         scriptsOnly: true,
       },
+      { name: 'DATABASE_POOL_SIZE', default: '20', about: 'connections this host keeps to PostgreSQL' },
       {
         name: 'HOST_ID',
         default: '<hostname>-<port>',

@@ -1,9 +1,10 @@
+import type { Logger } from '../common/log.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 // One messenger connection: decodes frames, refuses floods cheaply, requires
 // authentication first, then answers every request from the handler table
 // with a response of the same id. Failures become typed errors and are
 // counted; an unreachable store is CHAT_ERROR_UNAVAILABLE, never a crash.
-import type { Logger } from '../common/log.js';
-import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { isStoreUnavailable } from '../signaling/storeErrors.js';
 import type { CallStarter } from './calls.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';
@@ -79,7 +80,7 @@ export class ChatSession {
   private asChatError(err: unknown, type: string): ChatError {
     if (err instanceof ChatError) return err;
     const messenger = this.ctx.messenger;
-    if (!messenger?.available) {
+    if (!messenger?.available || isStoreUnavailable(err)) {
       this.ctx.log.warn({ err, type }, 'chat store unavailable');
       return new ChatError(
         ChatErrorCode.CHAT_ERROR_UNAVAILABLE,
@@ -94,6 +95,13 @@ export class ChatSession {
     const messenger = this.ctx.messenger;
     if (!messenger)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'the messenger is not set up on this server');
+    // Without the chat bus nobody would see a change live: refuse rather than store it unseen.
+    if (!messenger.available) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_UNAVAILABLE,
+        'the messenger is unavailable; try again soon',
+      );
+    }
     if (type === 'authenticate') return this.authenticate(messenger, m.authenticate!);
     if (this.state !== 'ready' || !this.caller || !this.conn) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_AUTHENTICATED, 'authenticate first');

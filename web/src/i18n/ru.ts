@@ -2,6 +2,8 @@
 // every other language must translate every key here (the compiler checks).
 // A plural entry has the forms Intl.PluralRules names for Russian: one (1, 21),
 // few (2-4, 22-24), many (5-20, 25-30) and other (fractions).
+// Longer than our usual file: one table of every phrase, kept whole so a
+// translator reads it in one place (split by screen, keys would drift).
 export const ru = {
   'lang.switchTo': 'English',
   'lang.switch': 'Сменить язык интерфейса',
