@@ -24,9 +24,33 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     to: 1,
     about: 'the data records its version (release 0.1.0 kept none); nothing else changes',
-    run: async () => undefined,
+    run: async (redis, log) => {
+      // 0.1.0 kept chats in Redis; this release reads them from PostgreSQL and
+      // cannot move them yet (#26). They are left exactly as they were, and said.
+      const chats = await countKeys(redis, LEGACY_CHAT_PATTERN);
+      if (chats > 0) {
+        log.warn(
+          { chats, pattern: LEGACY_CHAT_PATTERN },
+          `release 0.1.0's chat history (${chats} chats) stays in Redis untouched and is not shown by this release, which keeps chats in PostgreSQL; keep the backup taken before the upgrade (docs/operators.md#upgrading)`,
+        );
+      }
+    },
   },
 ];
+
+/** A chat of release 0.1.0: its record's key (hash-tagged by chat id, no suffix). */
+export const LEGACY_CHAT_PATTERN = 'school-call:chat:{*}';
+
+async function countKeys(redis: Redis, pattern: string): Promise<number> {
+  let n = 0;
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    n += found.filter((k) => k.endsWith('}')).length;
+    cursor = next;
+  } while (cursor !== '0');
+  return n;
+}
 
 /** The data version this release reads and writes. */
 export const CODE_DATA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.to;
@@ -55,7 +79,7 @@ export async function migrateData(
     const from = await dataVersion(redis);
     if (from > CODE_DATA_VERSION) {
       throw new DataTooNewError(
-        `the data in Redis is version ${from}, written by a newer release; this release reads version ${CODE_DATA_VERSION} at most. Start the newer release again, or restore the backup taken before the upgrade (docs/upgrades.md)`,
+        `the data in Redis is version ${from}, written by a newer release; this release reads version ${CODE_DATA_VERSION} at most. Start the newer release again, or restore the backup taken before the upgrade (docs/operators.md#upgrading)`,
       );
     }
     if (from === CODE_DATA_VERSION) return { from, to: from };

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the school call server as a service on Debian 12 (docs/operations.md):
+# Installs the school call server as a service on Debian 12 (docs/operators.md#installing-as-a-service):
 #   - a built release (compiled JavaScript, the built web client, production
 #     dependencies only) in /opt/school-call/releases/<version>, with
 #     /opt/school-call/current pointing at it (an upgrade switches the link);
@@ -18,7 +18,7 @@
 #
 # Without --release it builds one from this checkout (scripts/build-release.mjs;
 # run scripts/setup.sh first). Running it again with a newer release is the
-# upgrade (docs/upgrades.md): data migrations run when the server starts.
+# upgrade (docs/operators.md#upgrading): data migrations run when the server starts.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -62,9 +62,9 @@ ENGINES="$(node -p "require('$RELEASE/release.json').node")"
 # 2. What it runs on: Node within engines (the server checks its uWebSockets.js binary again at start).
 NODE="${NODE:-/usr/bin/node}"
 [[ -x "$NODE" ]] || NODE="$(command -v node || true)"
-[[ -x "$NODE" ]] || die "Node.js $ENGINES is needed at /usr/bin/node (docs/platform.md says where to get it)"
+[[ -x "$NODE" ]] || die "Node.js $ENGINES is needed at /usr/bin/node (docs/operators.md#node-and-uwebsocketsjs says where to get it)"
 "$NODE" -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a===20&&b>=12?0:1)' ||
-  die "Node.js $("$NODE" --version) does not run this release; it needs $ENGINES (docs/platform.md)"
+  die "Node.js $("$NODE" --version) does not run this release; it needs $ENGINES (docs/operators.md#node-and-uwebsocketsjs)"
 RUNTIME_PACKAGES=(redis-server postgresql-15 coturn ffmpeg libuv1 libssl3 libusrsctp2 libabsl20220623 python3 python3-gi python3-gst-1.0
   gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x fonts-dejavu-core)
@@ -105,7 +105,7 @@ PREVIOUS="$(readlink "$OPT/current" 2>/dev/null || true)"
 ln -sfn "releases/$VERSION" "$OPT/current.new"
 mv -T "$OPT/current.new" "$OPT/current"
 [[ -n "$PREVIOUS" && "$PREVIOUS" != "releases/$VERSION" ]] && log "current: $PREVIOUS -> releases/$VERSION"
-# Keep the three newest releases (the one before is the way back: docs/upgrades.md).
+# Keep the three newest releases (the one before is the way back: docs/operators.md#upgrading).
 mapfile -t old < <(ls -1t "$OPT/releases" | grep -v '\.new$' | tail -n +4)
 for r in "${old[@]}"; do rm -rf "${OPT:?}/releases/$r"; done
 

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # school-call-backup: one archive of everything a school would miss, taken
-# while the server runs (docs/backups.md):
-#   - Redis: rooms, meetings, call state, every chat message, whiteboards,
-#     the directory: a point-in-time snapshot streamed from the running Redis
+# while the server runs (docs/operators.md#backups):
+#   - Redis: rooms, meetings, call state, whiteboards, the directory, file
+#     records: a point-in-time snapshot streamed from the running Redis
 #     (redis-cli --rdb), so it is consistent in itself;
-#   - PostgreSQL, when the deployment has one (pg_dump, also a snapshot);
+#   - PostgreSQL (chats and their history, accounts), when DATABASE_URL is
+#     set (pg_dump: one snapshot, taken after Redis's);
 #   - files: uploads, recordings and transcripts, linked into a staging folder
 #     right after the snapshot (hard links: instant, and unaffected by later
 #     deletions), so every file an acknowledged message names is in it;
 #   - settings and secrets: /etc/school-call.
 # The archive holds secrets: it is written 0600; encrypt copies that leave
-# the host (docs/backups.md).
+# the host (docs/operators.md#backups).
 #
 #   school-call-backup [--config /etc/school-call/school-call.env] [--keep N] [DEST_DIR]
 #

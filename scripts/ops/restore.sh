@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # school-call-restore: puts a backup (school-call-backup) back, on this
-# machine or on a fresh one where scripts/install.sh has run (docs/backups.md).
+# machine or on a fresh one where scripts/install.sh --no-start has run
+# (docs/operators.md#restoring).
 # It stops the server and its Redis, moves what is there aside (nothing is
 # deleted), restores Redis, PostgreSQL (when the backup has it), uploads,
 # recordings, transcripts and the settings with their secrets, and starts
@@ -53,6 +54,8 @@ log "backup $(node -p "require('$SRC/backup.json').name"), taken $(node -p "requ
 # 1. Stop what uses the data.
 if ((SYSTEMD)); then
   systemctl stop school-call.service school-call-redis.service
+  # PostgreSQL stays up: the dump is loaded through it.
+  systemctl start school-call-postgres.service
 elif redis-cli -s "$REDIS_URL" ping >/dev/null 2>&1; then
   echo "school-call-restore: Redis still answers at $REDIS_URL: stop the server and its Redis first" >&2
   exit 1
@@ -138,9 +141,9 @@ if id school-call >/dev/null 2>&1 && [[ "$(id -u)" == 0 ]]; then
   chmod 0640 "$CONFIG"
 fi
 
-# 6. Start again (data migrations run as the server starts: docs/upgrades.md).
+# 6. Start again (data migrations run as the server starts: docs/operators.md#upgrading).
 if ((SYSTEMD)); then
-  systemctl start school-call-redis.service school-call.service
+  systemctl start school-call-redis.service school-call-turn.service school-call.service
   log "started; systemctl status school-call"
 else
   log "restored; start the server's Redis and the server now"

@@ -44,6 +44,8 @@ export function postgresUnit(host: Installed): SupervisedUnit {
   const root = process.getuid?.() === 0;
   if (root) {
     const { uid, gid } = postgresIds();
+    // Its scripts and folders must be reachable by that user (a temporary folder is 0700).
+    chmodSync(host.prefix, 0o755);
     const data = join(host.prefix, 'var/lib/school-call');
     chmodSync(data, 0o755);
     for (const dir of [join(data, 'postgres'), join(host.prefix, 'run/school-call')])

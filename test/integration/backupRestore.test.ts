@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 // participant sending real RTP). The new host is a second install, restored
 // with school-call-restore, whose server starts from its unit.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,8 +33,6 @@ let anna: RtpParticipant | undefined;
 beforeAll(async () => {
   release = await buildRelease();
   oldHost = await install(release);
-  // The data folders must be reachable by PostgreSQL's own user when the tests run as root.
-  chmodSync(oldHost.prefix, 0o755);
   units.push(oldHost.run('school-call-redis.service'), postgresUnit(oldHost));
   await Promise.all(units.map((u) => u.started(1)));
   for (const u of units) await u.startPost();
@@ -181,7 +179,6 @@ describe.skipIf(!redisAvailable())('backup and restore', () => {
 
     // A fresh machine: install, restore, start from the units.
     newHost = await install(release);
-    chmodSync(newHost.prefix, 0o755);
     const pg = postgresUnit(newHost);
     units.push(pg);
     await pg.started(1);

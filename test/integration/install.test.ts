@@ -7,7 +7,7 @@
 // Redis stops and 200 when it is back; a SIGKILLed server is started again by
 // its supervisor; coturn gets its secret from a 0600 file, not its command line.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../app/settings.js';
@@ -89,7 +89,6 @@ describe.skipIf(!redisAvailable())('an install', () => {
   it('starts from its units and serves a call', async () => {
     redis = root.run('school-call-redis.service');
     await redis.started(1);
-    chmodSync(root.prefix, 0o755);
     postgres = postgresUnit(root);
     await postgres.started(1);
     await postgres.startPost();
