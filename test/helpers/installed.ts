@@ -2,7 +2,7 @@
 // as a school's server would have it under /, with its units run by the unit
 // runner: what the install, backup and upgrade tests start from.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,9 +32,18 @@ export function run(
   });
 }
 
+/** Folders this file made (a release is ~200 MB, an install as much again). */
+const made: string[] = [];
+
+/** Removes every release and install this file made; after their units have stopped. */
+export function removeInstalls(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** Builds a release of this checkout (scripts/build-release.mjs) into a temporary folder. */
 export async function buildRelease(): Promise<string> {
   const out = mkdtempSync(join(tmpdir(), 'school-call-release-'));
+  made.push(out);
   return (await run(process.execPath, [join(ROOT, 'scripts/build-release.mjs'), out])).stdout.trim();
 }
 
@@ -67,6 +76,7 @@ export async function install(
   prefix?: string,
 ): Promise<Installed> {
   const root = prefix ?? mkdtempSync(join(tmpdir(), 'school-call-root-'));
+  if (!prefix) made.push(root);
   const values = {
     ...(await ports()),
     MEDIASOUP_WORKERS: '1',

@@ -14,7 +14,7 @@ import { Upload } from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
 import type { TestChatClient, cpb } from '../helpers/chatServer.js';
-import { type Installed, buildRelease, install, run, until } from '../helpers/installed.js';
+import { type Installed, buildRelease, install, removeInstalls, run, until } from '../helpers/installed.js';
 import { connectChat, postgresUnit } from '../helpers/installedChat.js';
 import { TestClient } from '../helpers/protocolClient.js';
 import { participantClip } from '../helpers/recordedRoom.js';
@@ -42,6 +42,7 @@ afterAll(async () => {
   anna?.leave();
   await server?.close();
   for (const u of units.reverse()) await u.stop();
+  removeInstalls();
 });
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');

@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../app/settings.js';
-import { type Installed, buildRelease, install, until } from '../helpers/installed.js';
+import { type Installed, buildRelease, install, removeInstalls, until } from '../helpers/installed.js';
 import { postgresUnit } from '../helpers/installedChat.js';
 import { TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
 import { redisAvailable } from '../helpers/redis.js';
@@ -32,6 +32,7 @@ afterAll(async () => {
   await server?.stop();
   await redis?.stop();
   await postgres?.stop();
+  removeInstalls();
 });
 
 const ready = async (base = root.metricsUrl) => (await fetch(`${base}/readyz`)).status;

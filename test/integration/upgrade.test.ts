@@ -11,7 +11,7 @@ import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_DATA_VERSION } from '../../app/dataMigrations.js';
-import { type Installed, buildRelease, install, run, until } from '../helpers/installed.js';
+import { type Installed, buildRelease, install, removeInstalls, run, until } from '../helpers/installed.js';
 import { postgresUnit } from '../helpers/installedChat.js';
 import { redisAvailable } from '../helpers/redis.js';
 import type { SupervisedUnit } from '../helpers/unitRunner.js';
@@ -49,6 +49,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const u of units.reverse()) await u.stop();
+  removeInstalls();
 });
 
 const redisCli = async (...args: string[]) =>
@@ -60,7 +61,7 @@ const legacyChatKeys = async () => {
 };
 
 describe.skipIf(!redisAvailable())('an upgrade from release 0.1.0', () => {
-  it("migrates the previous release's data and shows all of it", async () => {
+  it("migrates the previous release's data: its room, meeting and file are there, its Redis chats untouched", async () => {
     expect(await redisCli('get', 'school-call:data-version')).toBe('');
     const legacyBefore = await legacyChatKeys();
     expect(legacyBefore.length).toBeGreaterThan(10);
