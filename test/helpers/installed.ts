@@ -2,7 +2,8 @@
 // as a school's server would have it under /, with its units run by the unit
 // runner: what the install, backup and upgrade tests start from.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,8 +37,8 @@ export function run(
 const made: string[] = [];
 
 /** Removes every release and install this file made; after their units have stopped. */
-export function removeInstalls(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+export async function removeInstalls(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Builds a release of this checkout (scripts/build-release.mjs) into a temporary folder. */

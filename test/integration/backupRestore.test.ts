@@ -42,8 +42,8 @@ afterAll(async () => {
   anna?.leave();
   await server?.close();
   for (const u of units.reverse()) await u.stop();
-  removeInstalls();
-});
+  await removeInstalls();
+}, 180_000);
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -32,8 +32,8 @@ afterAll(async () => {
   await server?.stop();
   await redis?.stop();
   await postgres?.stop();
-  removeInstalls();
-});
+  await removeInstalls();
+}, 180_000);
 
 const ready = async (base = root.metricsUrl) => (await fetch(`${base}/readyz`)).status;
 

@@ -49,8 +49,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const u of units.reverse()) await u.stop();
-  removeInstalls();
-});
+  await removeInstalls();
+}, 180_000);
 
 const redisCli = async (...args: string[]) =>
   (await run('redis-cli', ['-s', host.env.REDIS_URL!, ...args])).stdout.trim();
