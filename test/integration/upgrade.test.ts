@@ -99,7 +99,8 @@ describe.skipIf(!redisAvailable())('an upgrade from release 0.1.0', () => {
     await again.started(1);
     await again.startPost();
     await again.stop();
-  });
+    // Two starts and a stop of the server from its unit: 50 s at a load of 18 on 2 cores.
+  }, 180_000);
 
   it('refuses data newer than itself, and is not restarted', async () => {
     await redisCli('set', 'school-call:data-version', String(CODE_DATA_VERSION + 1));
