@@ -41,6 +41,7 @@ export class ChatSession {
   private conn: ChatConnection | null = null;
   private tokens = RATE_BURST;
   private lastRefill = Date.now();
+  private identity: { userId: string; sessionId?: string } | null = null;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -75,6 +76,11 @@ export class ChatSession {
     this.state = 'closed';
     if (this.conn) this.ctx.messenger?.feed.remove(this.conn);
     this.conn = null;
+  }
+
+  /** Who this connection signed in as (and from which session), once authenticated. */
+  get who(): { userId: string; sessionId?: string } | null {
+    return this.state === 'ready' ? this.identity : null;
   }
 
   private asChatError(err: unknown, type: string): ChatError {
@@ -129,6 +135,7 @@ export class ChatSession {
     this.state = 'authenticating';
     try {
       const id = await this.ctx.tokens.verify(req.token ?? '');
+      this.identity = { userId: id.userId, ...(id.sessionId ? { sessionId: id.sessionId } : {}) };
       const user: StoredUser = {
         id: id.userId,
         name: id.displayName,

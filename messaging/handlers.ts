@@ -145,6 +145,9 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
   searchChannels: async ({ caller, messenger }, m) => ({
     channels: await messenger.channels.search(caller, m.searchChannels!),
   }),
+  searchMessages: async ({ caller, messenger }, m) => ({
+    searchResults: await messenger.search.search(caller, m.searchMessages!),
+  }),
   subscribe: async ({ caller, messenger }, m) => messenger.channels.subscribe(caller, m.subscribe!),
   createInvite: async ({ caller, messenger }, m) => ({
     invite: await messenger.invites.create(caller, m.createInvite!),
