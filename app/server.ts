@@ -38,6 +38,7 @@ import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
+import { meetingLessonBook } from './lessonBook.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 export interface RunningServer {
@@ -107,6 +108,9 @@ export async function startServer(
     log,
   });
   const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  const meetings = new MeetingBook(deployment.store);
+  // The public URL has its real port once the server listens (tests listen on port 0).
+  let publicUrl = config.publicUrl;
   const messaging = createMessagingFeature({
     app,
     config: config.messaging,
@@ -126,6 +130,7 @@ export async function startServer(
         (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
     },
     publicUrl: config.publicUrl,
+    lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
     log,
   });
   if (messaging.messenger && database) {
@@ -138,8 +143,6 @@ export async function startServer(
       ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
     });
   }
-  // The public URL has its real port once the server listens (tests listen on port 0).
-  let publicUrl = config.publicUrl;
   const recorder = createRecorderFeature({
     storage: {
       dir: config.recordingsDir,
@@ -182,7 +185,6 @@ export async function startServer(
       : null,
     log,
   });
-  let meetings: MeetingBook | null = null;
   const accounts = assembleAccounts({
     config,
     database,
@@ -222,7 +224,6 @@ export async function startServer(
   });
   log.info({ rooms: await registry.restore() }, 'rooms restored');
   await cluster.start();
-  meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Пробный урок' });

@@ -10,6 +10,7 @@ import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
 import { CHAT_HANDLERS, type HandlerResult } from './handlers.js';
+import type { LessonScheduler } from './lessonSchedule.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { Caller } from './permissions.js';
@@ -24,6 +25,8 @@ export interface ChatSessionContext {
   messenger: Messenger | null;
   tokens: UserTokens;
   calls: CallStarter | null;
+  /** Teachers' scheduled lessons (null without a call server's meetings book). */
+  lessons: LessonScheduler | null;
   fileLinks: FileLinks;
   metrics: ChatMetrics;
   log: Logger;
@@ -120,6 +123,7 @@ export class ChatSession {
         conn: this.conn,
         messenger,
         calls: this.ctx.calls,
+        lessons: this.ctx.lessons,
         fileLinks: this.ctx.fileLinks,
       },
       m,

@@ -31,8 +31,10 @@ import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
 import { deliverLessonChats } from './lesson/lessonDelivery.js';
 import { UploadGrants } from './lesson/uploadGrants.js';
+import { type LessonBook, LessonScheduler } from './lessonSchedule.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
+import type { StoredUser } from './records.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
@@ -58,6 +60,15 @@ export interface MessagingDeps {
   speech: SpeechToText | null;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
+  /** The call server's meetings, for lessons teachers schedule from a chat. */
+  lessonBook?: LessonBook;
+  /** Told of every call started in a chat (the lessons part keeps which chat a room's lesson belongs to). */
+  callStarted?: (call: {
+    roomId: string;
+    chatId: string;
+    title: string;
+    starter: StoredUser;
+  }) => Promise<void>;
   log: Logger;
 }
 
@@ -74,10 +85,16 @@ export interface MessagingFeature {
 export const CHAT_MAX_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 
 /** Rooms for calls started from a chat, and each member's own join link. */
-function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
+function callRooms(
+  registry: RoomRegistry,
+  joinTokens: JoinTokens,
+  callStarted: MessagingDeps['callStarted'],
+): CallRooms {
   return {
-    async createRoom(title) {
-      return (await registry.createStored({ title })).id;
+    async createRoom(title, chatId, starter) {
+      const roomId = (await registry.createStored({ title })).id;
+      await callStarted?.({ roomId, chatId, title, starter });
+      return roomId;
     },
     async joinUrl(roomId, user, role) {
       const room = await registry.find(roomId);
@@ -144,7 +161,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     files,
   );
   const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
-  const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
+  const calls = messenger
+    ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
+    : null;
+  const scheduler = messenger && deps.lessonBook ? new LessonScheduler(messenger, deps.lessonBook) : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {
@@ -152,7 +172,16 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
       idleTimeoutSeconds: 60,
     },
-    { messenger, tokens, calls, fileLinks, metrics, log, maxFrameBytes: deps.maxFrameBytes },
+    {
+      messenger,
+      tokens,
+      calls,
+      lessons: scheduler,
+      fileLinks,
+      metrics,
+      log,
+      maxFrameBytes: deps.maxFrameBytes,
+    },
     metrics,
     log,
   );

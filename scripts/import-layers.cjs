@@ -56,7 +56,7 @@ const LAYERS = [
   {
     name: 'messaging services',
     path: [
-      '^messaging/(calls|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
+      '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
       '^messaging/lesson/(?!uploadGrants\\.ts$)',
       '^messaging/files/(?!(previews|uwsWeb|fileRecords)\\.ts$)',
     ],
@@ -93,7 +93,7 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger|admin)/',
+      '^web/src/(whiteboard|messenger|admin|lessons)/',
       '^web/src/account/[^/]+\\.tsx$',
       '^web/src/ui/(EndScreen|WaitingScreen|DeviceCheck|LessonChatAfter|Header|Overlays)\\.tsx$',
       '^web/src/(ui/)?panels/(?!(registry\\.ts|PanelHost\\.tsx)$)',

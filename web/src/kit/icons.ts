@@ -79,4 +79,8 @@ export {
   ImageUp,
   PencilLine,
   Scan,
+  CalendarPlus,
+  CalendarClock,
+  Link,
+  Phone,
 } from 'lucide-preact';

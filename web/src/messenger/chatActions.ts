@@ -4,10 +4,10 @@
 // forwards, shows who read, marks important, joins calls started from a
 // chat, sends polls and records voice messages. A refusal reads as a
 // translated sentence (store.run); an answer's message replaces ours.
-import { callHref, onSession } from '../account/sessionTokens.js';
 import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { uploadFile } from '../chat/upload.js';
 import { t } from '../i18n/index.js';
+import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
@@ -75,16 +75,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
           }),
         ),
     },
-    joinCall: (m: Msg) =>
-      // Signed in, the call page asks the session for its token: none goes into the address.
-      onSession()
-        ? location.assign(callHref(m.call?.roomId ?? '', chatId, m.seq ?? 0))
-        : void store
-            .run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }))
-            .then((r) => {
-              const url = r?.call?.joinUrl;
-              if (url) location.assign(new URL(url).pathname + new URL(url).hash);
-            }),
+    joinCall: (m: Msg) => void joinCall(store, chatId, m),
   };
 }
 

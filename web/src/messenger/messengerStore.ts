@@ -27,7 +27,7 @@ export class MessengerStore {
   /** A sentence shown for a moment (a refusal, a lost connection), in the person's language. */
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
-  readonly sheet = signal<'new' | 'info' | null>(null);
+  readonly sheet = signal<'new' | 'info' | 'schedule' | 'lessons' | null>(null);
   /** Chats whose history is loaded back to its start. */
   private readonly atStart = signal<ReadonlySet<string>>(new Set());
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
