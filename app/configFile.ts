@@ -47,7 +47,7 @@ export function readConfigFile(path: string): Record<string, string> {
     if (SETTINGS.has(name)) continue;
     const guess = closest(name);
     throw new Error(
-      `${path}: ${name} is not a setting${guess ? ` (did you mean ${guess}?)` : ''}; every setting is listed in docs/configuration.md`,
+      `${path}: ${name} is not a setting${guess ? ` (did you mean ${guess}?)` : ''}; every setting is listed in docs/operators.md#configuration`,
     );
   }
   return values;

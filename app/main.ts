@@ -5,6 +5,7 @@
 import { createLogger } from '../common/log.js';
 import { loadConfig } from './config.js';
 import { withConfigFile } from './configFile.js';
+import { DataTooNewError, migrateAtStart } from './dataMigrations.js';
 import { PlatformError, checkUwsBinary } from './platform/uwsBinary.js';
 
 /** sysexits' EX_CONFIG: a mistake a restart does not fix (the unit has RestartPreventExitStatus=78). */
@@ -29,10 +30,20 @@ try {
   if (err instanceof PlatformError) refuse('platform', err);
   throw err;
 }
+const log = createLogger(config.logLevel);
+if (config.redisUrl) {
+  // Before anything reads the store: older data is brought up to date, newer data refused.
+  try {
+    await migrateAtStart(config.redisUrl, config.hostId, log);
+  } catch (err) {
+    if (err instanceof DataTooNewError) refuse('data', err);
+    log.fatal({ err }, 'cannot check the data version');
+    process.exit(1);
+  }
+}
 // Imported only now: loading it loads the uWebSockets.js binary checked above.
 const { startServer } = await import('./server.js');
 
-const log = createLogger(config.logLevel);
 let faults: ((kind: string) => void) | null = null;
 // The last resort. Every route and socket callback is guarded where it is
 // registered (signaling/http/guardedApp.ts); whatever still escapes (a timer,

@@ -229,7 +229,7 @@ export const SETTING_GROUPS: SettingGroup[] = [
       },
       {
         name: 'DATABASE_URL',
-        default: '(none; run.sh: a private PostgreSQL on a unix socket)',
+        default: '(none; run.sh and the install: a private PostgreSQL on a unix socket)',
         about:
           'postgresql:// URL of the PostgreSQL keeping the messenger and accounts (postgresql://user@/db?host=/socket/dir for a socket)',
       },

@@ -12,13 +12,13 @@ WITH_TEST=0
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 # Node.js 20.12 or a later 20.x: package.json's engines, the versions the
-# release is checked on (docs/platform.md says why not 22 yet on Debian 12).
+# release is checked on (docs/operators.md#node-and-uwebsocketsjs says why not 22 yet on Debian 12).
 if ! command -v node >/dev/null 2>&1; then
   echo "Node.js 20 (20.12 or later) is required (node not found)." >&2
   exit 1
 fi
 if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a === 20 && b >= 12 ? 0 : 1)'; then
-  echo "Node.js 20 (20.12 or later) is required, found $(node --version): see docs/platform.md." >&2
+  echo "Node.js 20 (20.12 or later) is required, found $(node --version): see docs/operators.md#node-and-uwebsocketsjs." >&2
   exit 1
 fi
 

@@ -1,6 +1,6 @@
 // Before anything imports uWebSockets.js: is there a binary for this Node, is
 // it the one pinned in uws-binaries.sha256 (the npm package is a third-party
-// republish of upstream's builds, see docs/platform.md), and does it load
+// republish of upstream's builds, see docs/operators.md#node-and-uwebsocketsjs), and does it load
 // here? Each failure is one sentence saying why and what to do, instead of
 // the loader's stack.
 import { createHash } from 'node:crypto';
@@ -71,7 +71,7 @@ export function checkUwsBinary(pinsFile = PINS, abi = process.versions.modules):
   const sha256 = createHash('sha256').update(readFileSync(file)).digest('hex');
   if (sha256 !== want) {
     throw new PlatformError(
-      `${file} has SHA-256 ${sha256}, not the pinned ${want}: the uWebSockets.js binary was changed or republished; reinstall the release, or check the new binary and update app/platform/uws-binaries.sha256 (docs/platform.md).`,
+      `${file} has SHA-256 ${sha256}, not the pinned ${want}: the uWebSockets.js binary was changed or republished; reinstall the release, or check the new binary and update app/platform/uws-binaries.sha256 (docs/operators.md#node-and-uwebsocketsjs).`,
     );
   }
   try {
@@ -81,7 +81,7 @@ export function checkUwsBinary(pinsFile = PINS, abi = process.versions.modules):
     const needs = /GLIBC_(\d+\.\d+)' not found/.exec(message)?.[1];
     if (needs) {
       throw new PlatformError(
-        `The uWebSockets.js binary for ${node} needs glibc ${needs} but this system has ${glibcVersion() ?? 'an older one'} (Debian 12 has 2.36): run it on Node 20, or on a system with glibc ${needs} or newer such as Debian 13 (docs/platform.md).`,
+        `The uWebSockets.js binary for ${node} needs glibc ${needs} but this system has ${glibcVersion() ?? 'an older one'} (Debian 12 has 2.36): run it on Node 20, or on a system with glibc ${needs} or newer such as Debian 13 (docs/operators.md#node-and-uwebsocketsjs).`,
       );
     }
     throw new PlatformError(

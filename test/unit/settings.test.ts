@@ -10,17 +10,14 @@ import { readConfigFile, withConfigFile } from '../../app/configFile.js';
 import { SETTINGS, settingsTemplate } from '../../app/settings.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const SERVER_FOLDERS = [
-  'app',
-  'common',
-  'signaling',
-  'sfu',
-  'recorder',
-  'transcriber',
-  'messaging',
-  'directory',
-  'accounts',
-];
+/** Every top-level folder of server code: all but the browser client, tests, load tests and tools. */
+const NOT_SERVER = new Set(['web', 'test', 'loadtest', 'node_modules', 'scripts', 'docs', 'deploy', 'build']);
+const SERVER_FOLDERS = readdirSync(ROOT, { withFileTypes: true })
+  .filter(
+    (d) =>
+      d.isDirectory() && !d.name.startsWith('.') && !NOT_SERVER.has(d.name) && !d.name.includes('artifacts'),
+  )
+  .map((d) => d.name);
 /** Read from the environment but not settings: the process's own surroundings, and the file's name. */
 const NOT_SETTINGS = new Set([
   'HOME',
