@@ -40,6 +40,7 @@ import { demoHostFeature } from '../signaling/security/demoHost.js';
 import { turnCredentials } from '../signaling/security/turnCredentials.js';
 import { endOrHandOverCalls } from '../signaling/shutdown.js';
 import { TokenService } from '../signaling/tokens.js';
+import { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
@@ -67,6 +68,8 @@ export interface RunningServer {
 interface Core {
   /** The uWS app with every route and socket callback guarded (guardedApp.ts). */
   app: GuardedApp;
+  /** Who may open a WebSocket, on any path. */
+  gate: ConnectionGate;
   config: Config;
   log: Logger;
   pool: WorkerPool;
@@ -116,6 +119,9 @@ export async function startServer(
   const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
   const messaging = createMessagingFeature({
     app,
+    gate: core.gate,
+    trustProxy: config.trustProxy,
+    authDeadlineSeconds: config.joinDeadlineSeconds,
     config: config.messaging,
     redisUrl: config.redisUrl,
     tokenSecret: config.tokenSecret,
@@ -293,6 +299,12 @@ async function startCore(
       log.error({ where, err }, 'handler failed; the request or socket was answered and the server goes on');
   });
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+  // One gate for every WebSocket path (/ws, /chat): descriptors are the process's.
+  const gate = new ConnectionGate({
+    maxConnections: config.maxConnections,
+    maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
+    allowedOrigins: () => origins.allowed,
+  });
   const ws = new WsServer(
     app,
     {
@@ -301,12 +313,8 @@ async function startCore(
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
       joinDeadlineSeconds: config.joinDeadlineSeconds,
-      gate: {
-        maxConnections: config.maxConnections,
-        maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
-        allowedOrigins: () => origins.allowed,
-      },
     },
+    gate,
     metrics,
     log,
   );
@@ -340,7 +348,7 @@ async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { app, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return { app, gate, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
 }
 
 /** Ends the call here of a room another host deleted or took over. */

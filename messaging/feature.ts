@@ -14,6 +14,7 @@ import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
 import type { MessagingConfig } from './config.js';
@@ -35,6 +36,11 @@ import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
 export interface MessagingDeps {
   app: GuardedApp;
+  /** The process's one WebSocket gate (shared with /ws). */
+  gate: ConnectionGate;
+  trustProxy: boolean;
+  /** A /chat connection that has not authenticated by then is closed. */
+  authDeadlineSeconds: number;
   config: MessagingConfig;
   redisUrl: string | null;
   tokenSecret: string;
@@ -139,7 +145,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       maxFrameBytes: deps.maxFrameBytes,
       maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
       idleTimeoutSeconds: 60,
+      trustProxy: deps.trustProxy,
+      authDeadlineSeconds: deps.authDeadlineSeconds,
     },
+    deps.gate,
     { messenger, tokens, calls, fileLinks, metrics, log, maxFrameBytes: deps.maxFrameBytes },
     metrics,
     log,

@@ -25,11 +25,18 @@ export interface HandlerContext {
 /** A result, and optionally what to do right after it is sent (in the same tick). */
 export type HandlerResult = Omit<cpb.IChatResponse, 'requestId'> & { after?: () => void };
 
-type Handler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
+export type ChatHandler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
+
+/**
+ * One handler for every request of ChatClientMessage's oneof but
+ * `authenticate` (the session's own): a request added to the .proto without
+ * a handler does not compile, as with the call's handler table.
+ */
+export type ChatHandlerTable = { readonly [K in Exclude<ChatRequestType, 'authenticate'>]: ChatHandler };
 
 const ok = { ok: {} };
 
-export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
+export const CHAT_HANDLERS: ChatHandlerTable = {
   listChats: async ({ caller, messenger }) => ({
     chats: { chats: await messenger.chats.list(caller.user.id) },
   }),
