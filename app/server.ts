@@ -35,6 +35,7 @@ import { HttpRouter } from '../signaling/http/router.js';
 import { StaticFiles } from '../signaling/http/staticFiles.js';
 import { liveCounts } from '../signaling/liveCounts.js';
 import { type LiveCounts, Metrics } from '../signaling/metrics.js';
+import { redisHealth } from '../signaling/redisClients.js';
 import { type Feature, handlerTable } from '../signaling/requests/features.js';
 import { demoHostFeature } from '../signaling/security/demoHost.js';
 import { turnCredentials } from '../signaling/security/turnCredentials.js';
@@ -423,7 +424,9 @@ function registerHttp(
     staticFiles: new StaticFiles(config.webRoot),
     demoRoomId: config.demoRoomId,
     health: () => ({
-      status: 'ok',
+      // Up, but its store is away or frozen: not "ok" (redisClients.ts watches every connection).
+      status: config.redisUrl && redisHealth().state !== 'ok' ? 'degraded' : 'ok',
+      redis: config.redisUrl ? redisHealth() : null,
       workers: pool.size,
       rooms: registry.size,
       connections: ws.connectionCount,

@@ -8,6 +8,7 @@
 // never a crash.
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { isStoreUnavailable } from '../signaling/storeErrors.js';
 import { FloodGuard, type FloodLimits } from '../signaling/transport/floodGuard.js';
 import type { CallStarter } from './calls.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
@@ -110,7 +111,7 @@ export class ChatSession {
   private asChatError(err: unknown, type: string): ChatError {
     if (err instanceof ChatError) return err;
     const messenger = this.ctx.messenger;
-    if (!messenger?.available) {
+    if (!messenger?.available || isStoreUnavailable(err)) {
       this.ctx.log.warn({ err, type }, 'chat store unavailable');
       return new ChatError(
         ChatErrorCode.CHAT_ERROR_UNAVAILABLE,

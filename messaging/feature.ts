@@ -6,13 +6,14 @@
 // REDIS_URL everything answers "unavailable" and nothing else changes; a
 // Redis that goes away makes requests fail with a typed UNAVAILABLE until it
 // is back.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
+import { openRedis } from '../signaling/redisClients.js';
 import type { Feature } from '../signaling/requests/features.js';
 import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
@@ -97,20 +98,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const connections: Redis[] = [];
   let stopSweep = () => {};
   if (deps.redisUrl) {
-    // Requests fail fast while Redis is away (typed UNAVAILABLE) instead of queueing.
-    const redis = new Redis(deps.redisUrl, {
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 10_000,
-    });
-    const sub = new Redis(deps.redisUrl);
-    for (const [name, r] of [
-      ['commands', redis],
-      ['events', sub],
-    ] as const) {
-      r.on('error', (err) => log.warn({ err, connection: name }, 'chat store connection error'));
-      connections.push(r);
-    }
+    // The server's one failure policy: requests fail fast (typed UNAVAILABLE) while Redis is away or frozen.
+    const redis = openRedis(deps.redisUrl, 'chat', log);
+    const sub = openRedis(deps.redisUrl, 'chat-events', log, { subscriber: true });
+    connections.push(redis, sub);
     messenger = new Messenger(
       redis,
       sub,

@@ -3,7 +3,7 @@
 // a typed "try again" (UNAVAILABLE, HTTP 503) and are not logged as errors.
 // The client (ioredis) reconnects by itself; nothing needs a restart.
 const UNREACHABLE =
-  /max retries per request|connection is closed|stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE/i;
+  /max retries per request|connection is closed|stream isn't writeable|command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE/i;
 
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
