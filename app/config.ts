@@ -1,7 +1,16 @@
 // Server configuration from environment variables, with single-host defaults.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
-import { intFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
+import {
+  baseUrlFromEnv,
+  boolFromEnv,
+  hostFromEnv,
+  intFromEnv,
+  ipFromEnv,
+  oneOfFromEnv,
+  pathFromEnv,
+  recordingsDirFromEnv,
+} from '../common/envValues.js';
 import { parseDatabaseUrl } from '../common/postgres/connect.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import type { TurnConfig } from '../signaling/security/turnCredentials.js';
@@ -21,6 +30,8 @@ export interface Config {
   mediaAnnouncedIp: string;
   /** First UDP/TCP port of the per-worker WebRTC servers (worker i uses base + i). */
   rtcBasePort: number;
+  /** Ports of the other transports (between hosts, to the recorder and transcriber). */
+  mediaPorts: { min: number; max: number };
   maxParticipantsPerRoom: number;
   maxFrameBytes: number;
   /** Unsent bytes a slow client may hold before it is taken out of fan-out. */
@@ -70,11 +81,20 @@ export interface Config {
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
   shutdownTimeoutSeconds: number;
+  /** On SIGTERM, running lessons may go on this long before they are closed. */
+  shutdownDrainSeconds: number;
+  /** Where /metrics is served: its own listener, behind a secret on the main one, or open there. */
+  metrics: MetricsExposure;
   /** TURN servers handed to clients with time-limited credentials; null without TURN. */
   turn: TurnConfig | null;
   /** Certificate and key (PEM files) to serve HTTPS and WSS; null for plain HTTP (e.g. behind nginx). */
   tls: { certFile: string; keyFile: string } | null;
 }
+
+export type MetricsExposure =
+  | { kind: 'listener'; host: string; port: number }
+  | { kind: 'secret'; secret: string }
+  | { kind: 'open' };
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, max = 65535 * 1000): number {
   return intFromEnv(env, name, fallback, min, max);
@@ -83,7 +103,7 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0, ma
 function secret(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is required (at least 32 characters); scripts/run.sh generates one`);
-  if (value.length < 32) throw new Error(`${name} must be at least 32 characters`);
+  if (value.length < 32) throw new Error(`${name} must be at least 32 characters, got ${value.length}`);
   return value;
 }
 
@@ -191,23 +211,76 @@ function turn(env: NodeJS.ProcessEnv): TurnConfig | null {
   };
 }
 
+/** /metrics on METRICS_PORT, or behind METRICS_SECRET on the main listener, or (neither set) open there. */
+function metricsExposure(env: NodeJS.ProcessEnv, mainPort: number): MetricsExposure {
+  const port = int(env, 'METRICS_PORT', 0, 1, 65535);
+  const secretValue = env.METRICS_SECRET ?? '';
+  if (port && secretValue) throw new Error('METRICS_PORT and METRICS_SECRET: set one of them, not both');
+  if (port) {
+    if (port === mainPort) throw new Error(`METRICS_PORT must differ from PORT (both ${port})`);
+    return { kind: 'listener', host: ipFromEnv(env, 'METRICS_HOST', '127.0.0.1'), port };
+  }
+  if (secretValue) return { kind: 'secret', secret: secret(env, 'METRICS_SECRET') };
+  return { kind: 'open' };
+}
+
+/** The other transports' port range, clear of the WebRTC servers' ports. */
+function mediaPorts(env: NodeJS.ProcessEnv, rtcBasePort: number, workers: number): Config['mediaPorts'] {
+  const min = int(env, 'MEDIA_MIN_PORT', 21000, 1024, 65535);
+  const max = int(env, 'MEDIA_MAX_PORT', 29999, 1024, 65535);
+  if (max - min < 99)
+    throw new Error(`MEDIA_MIN_PORT..MEDIA_MAX_PORT must span at least 100 ports, got ${min}..${max}`);
+  const rtcLast = rtcBasePort + workers - 1;
+  if (rtcBasePort <= max && rtcLast >= min) {
+    throw new Error(
+      `RTC_BASE_PORT..+MEDIASOUP_WORKERS (${rtcBasePort}..${rtcLast}) overlaps MEDIA_MIN_PORT..MEDIA_MAX_PORT (${min}..${max})`,
+    );
+  }
+  return { min, max };
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function redisUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REDIS_URL;
+  if (!raw) return null;
+  if (raw.startsWith('/')) return raw;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error('REDIS_URL must be redis://[:password@]host:port, rediss://… or a unix socket path');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new Error(
+      `REDIS_URL must start with redis:// or rediss:// (or be a socket path), got ${url.protocol}`,
+    );
+  }
+  return raw;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
-  const host = env.HOST || '0.0.0.0';
-  const announced = env.MEDIA_ANNOUNCED_IP || defaultAnnouncedIp();
+  const host = ipFromEnv(env, 'HOST', '0.0.0.0');
+  const announced = hostFromEnv(env, 'MEDIA_ANNOUNCED_IP') ?? defaultAnnouncedIp();
   const tls = tlsFiles(env);
+  const publicUrl = baseUrlFromEnv(env, 'PUBLIC_URL');
+  const numWorkers = int(env, 'MEDIASOUP_WORKERS', cpus().length, 1, 256);
+  // Outside Linux's ephemeral range (32768-60999), so an outgoing connection never holds it at a restart.
+  const rtcBasePort = int(env, 'RTC_BASE_PORT', 20000, 1024, 65535 - numWorkers + 1);
   return {
     host,
     port,
-    publicUrl: env.PUBLIC_URL || `${tls ? 'https' : 'http'}://${announced}:${port}`,
+    publicUrl: publicUrl ?? `${tls ? 'https' : 'http'}://${announced}:${port}`,
     adminSecret: secret(env, 'ADMIN_SECRET'),
     tokenSecret: secret(env, 'TOKEN_SECRET'),
     tokenIssuer: env.TOKEN_ISSUER || 'school-call',
-    logLevel: env.LOG_LEVEL || 'info',
-    numWorkers: int(env, 'MEDIASOUP_WORKERS', cpus().length, 1, 256),
-    mediaListenIp: env.MEDIA_LISTEN_IP || '0.0.0.0',
+    logLevel: oneOfFromEnv(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    numWorkers,
+    mediaListenIp: ipFromEnv(env, 'MEDIA_LISTEN_IP', '0.0.0.0'),
     mediaAnnouncedIp: announced,
-    rtcBasePort: int(env, 'RTC_BASE_PORT', 40000, 1024, 65000),
+    rtcBasePort,
+    mediaPorts: mediaPorts(env, rtcBasePort, numWorkers),
     maxParticipantsPerRoom: int(env, 'MAX_PARTICIPANTS_PER_ROOM', 2000, 1, 100000),
     maxFrameBytes: int(env, 'MAX_FRAME_BYTES', 64 * 1024, 1024, 1024 * 1024),
     maxBackpressureBytes: int(env, 'MAX_BACKPRESSURE_BYTES', 1024 * 1024, 16 * 1024, 64 * 1024 * 1024),
@@ -215,14 +288,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recvTransportsPerRouter: int(env, 'RECV_TRANSPORTS_PER_ROUTER', 250, 1, 100000),
     lastN: int(env, 'LAST_N', 25, 0, 100),
     demoRoomId: env.DEMO_ROOM || null,
-    demoSchool: env.DEMO_SCHOOL === '1' || env.DEMO_SCHOOL === 'true',
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
-    redisUrl: env.REDIS_URL || null,
+    demoSchool: boolFromEnv(env, 'DEMO_SCHOOL', false),
+    trustProxy: boolFromEnv(env, 'TRUST_PROXY', false),
+    redisUrl: redisUrl(env),
     databaseUrl: databaseUrl(env),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 1000),
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
-    webRoot: env.WEB_ROOT || new URL('../web/dist', import.meta.url).pathname,
+    webRoot: pathFromEnv(env, 'WEB_ROOT', new URL('../web/dist', import.meta.url).pathname),
     whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
@@ -233,8 +306,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
-    publicUrlConfigured: Boolean(env.PUBLIC_URL),
+    publicUrlConfigured: publicUrl !== null,
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
+    shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 0, 0, 24 * 3600),
+    metrics: metricsExposure(env, port),
     turn: turn(env),
     tls,
   };

@@ -1,9 +1,37 @@
+// Entry point: read the configuration (the file SCHOOL_CALL_CONFIG names, with
+// the environment over it), check that this Node can run the release, start
+// the server, and on SIGTERM/SIGINT drain and stop (a second signal cuts the
+// drain short).
 import { createLogger } from '../common/log.js';
-// Entry point: load configuration, start the server, stop cleanly on signals.
 import { loadConfig } from './config.js';
-import { startServer } from './server.js';
+import { withConfigFile } from './configFile.js';
+import { PlatformError, checkUwsBinary } from './platform/uwsBinary.js';
 
-const config = loadConfig();
+/** sysexits' EX_CONFIG: a mistake a restart does not fix (the unit has RestartPreventExitStatus=78). */
+const EX_CONFIG = 78;
+
+function refuse(what: string, err: Error): never {
+  createLogger('info').fatal({ err }, `${what}: ${err.message}`);
+  process.exit(EX_CONFIG);
+}
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  // Children (the transcriber, recorder pipelines) see the file's settings too.
+  Object.assign(process.env, withConfigFile(process.env));
+  config = loadConfig();
+} catch (err) {
+  refuse('configuration', err as Error);
+}
+try {
+  checkUwsBinary();
+} catch (err) {
+  if (err instanceof PlatformError) refuse('platform', err);
+  throw err;
+}
+// Imported only now: loading it loads the uWebSockets.js binary checked above.
+const { startServer } = await import('./server.js');
+
 const log = createLogger(config.logLevel);
 let faults: ((kind: string) => void) | null = null;
 // The last resort. Every route and socket callback is guarded where it is
@@ -25,23 +53,42 @@ if (config.demoRoomId) {
   log.info({ url: `${server.url}/demo` }, 'demo room ready');
   process.stdout.write(`\nDemo room: open ${server.url}/demo in two browser tabs or on two devices.\n\n`);
 }
-let stopping = false;
+
+let phase: 'serving' | 'draining' | 'stopping' = 'serving';
+let cutDrain = () => {};
+const drainCut = new Promise<void>((resolve) => {
+  cutDrain = resolve;
+});
+
+function stop(): void {
+  phase = 'stopping';
+  // Bounded: whatever hangs (an unreachable Redis, say), the process exits.
+  setTimeout(() => {
+    log.error({ seconds: config.shutdownTimeoutSeconds }, 'shutdown took too long; exiting');
+    process.exit(1);
+  }, config.shutdownTimeoutSeconds * 1000).unref();
+  server.close().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    // Bounded: whatever hangs (an unreachable Redis, say), the process exits.
-    setTimeout(() => {
-      log.error({ seconds: config.shutdownTimeoutSeconds }, 'shutdown took too long; exiting');
-      process.exit(1);
-    }, config.shutdownTimeoutSeconds * 1000).unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    if (phase === 'draining') {
+      log.info({ signal }, 'second signal: lessons are closed now');
+      cutDrain();
+      return;
+    }
+    if (phase === 'stopping') return;
+    phase = 'draining';
+    log.info({ signal, drainSeconds: config.shutdownDrainSeconds }, 'shutting down');
+    server.drain(config.shutdownDrainSeconds, drainCut).then(stop, (err: unknown) => {
+      log.error({ err }, 'drain failed');
+      stop();
+    });
   });
 }

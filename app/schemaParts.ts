@@ -3,5 +3,6 @@
 // itself here with its own folder of migrations; see ARCHITECTURE.md, "A
 // part's tables".
 import type { SchemaPart } from '../common/postgres/migrations.js';
+import { messagingSchema } from '../messaging/schema.js';
 
-export const schemaParts: SchemaPart[] = [];
+export const schemaParts: SchemaPart[] = [messagingSchema];

@@ -1,11 +1,17 @@
 // The directory's command line, for a school's IT person:
 //   npm run directory -- import school.json|school.csv [--dry-run] [--json]
-// It works on the same Redis as the server (REDIS_URL, or the private Redis
-// that scripts/run.sh starts), so a running server sees the changes at once.
+// It works on the same Redis and PostgreSQL as the server (REDIS_URL and
+// DATABASE_URL, or the private ones that scripts/run.sh starts; the server
+// must have run once to create the tables), so a running server sees the
+// changes at once.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { createLogger } from '../common/log.js';
+import { type Postgres, openPostgres } from '../common/postgres/connect.js';
+import { defaultDatabaseUrl } from '../common/postgres/privateServer.js';
+import { ChatBus } from '../messaging/bus.js';
 import { ChatService } from '../messaging/chats.js';
 import { loadMessagingConfig } from '../messaging/config.js';
 import { ChatStore } from '../messaging/store/chatStore.js';
@@ -23,10 +29,14 @@ export function defaultRedisUrl(env: NodeJS.ProcessEnv = process.env): string {
   return join(data, 'school-call/redis/redis.sock');
 }
 
-/** Opens the directory's parts on one Redis connection. */
-export function openImporter(redis: Redis): { importer: DirectoryImporter; store: DirectoryStore } {
-  const chatStore = new ChatStore(redis);
-  const chats = new ChatService(chatStore, new MessageStore(redis), loadMessagingConfig());
+/** Opens the directory's parts on one Redis connection and the messenger's PostgreSQL. */
+export function openImporter(
+  redis: Redis,
+  db: Postgres,
+): { importer: DirectoryImporter; store: DirectoryStore } {
+  const bus = new ChatBus(redis, createLogger(process.env.LOG_LEVEL || 'warn'));
+  const chatStore = new ChatStore(db, bus);
+  const chats = new ChatService(chatStore, new MessageStore(db, bus), loadMessagingConfig());
   const store = new DirectoryStore(redis);
   return { importer: new DirectoryImporter({ store, chats, chatStore }), store };
 }
@@ -47,8 +57,9 @@ async function main(argv: string[]): Promise<number> {
     return 66;
   }
   const redis = new Redis(defaultRedisUrl(), { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+  const db = openPostgres(defaultDatabaseUrl(), 'directory-cli', createLogger('warn'), { max: 4 });
   try {
-    const { importer } = openImporter(redis);
+    const { importer } = openImporter(redis, db);
     const report = await importer.import(parseSchoolFile(text), { dryRun });
     console.log(asJson ? JSON.stringify(report, null, 2) : reportText(report));
     return 0;
@@ -65,6 +76,7 @@ async function main(argv: string[]): Promise<number> {
     throw err;
   } finally {
     redis.disconnect();
+    await db.end();
   }
 }
 

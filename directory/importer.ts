@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { ChatService } from '../messaging/chats.js';
 import type { StoredUser } from '../messaging/records.js';
-import { type ChatStore, nameKey } from '../messaging/store/chatStore.js';
-import { keys } from '../messaging/store/keys.js';
+import type { ChatStore } from '../messaging/store/chatStore.js';
 import { planChats } from './chatPlan.js';
 import { type ChatSyncReport, syncChats } from './chatSync.js';
 import { type DirectoryDiff, diffDirectories, isEmptyDiff } from './diff.js';
@@ -116,26 +115,9 @@ export class DirectoryImporter {
     }
   }
 
-  /** New and changed people's profiles; a new name also moves them in each chat's list by surname. */
+  /** New and changed people's profiles (chats list members by the profile's sort name, so a new name moves them). */
   private async saveProfiles(users: Map<string, StoredUser>, diff: DirectoryDiff): Promise<void> {
     const { chatStore } = this.deps;
-    const renamed = diff.changed.filter((c) => c.what?.includes('name')).map((c) => c.id);
-    const old = await chatStore.users(renamed);
-    const redis = this.deps.store.redis;
-    await Promise.all(
-      renamed.map(async (id) => {
-        const before = old.get(id);
-        const after = users.get(id)!;
-        if (!before || nameKey(before) === nameKey(after)) return;
-        const chatIds = await redis.smembers(keys.userChats(id));
-        const multi = redis.multi();
-        for (const c of chatIds) {
-          multi.zrem(keys.names(c), nameKey(before));
-          multi.zadd(keys.names(c), 0, nameKey(after));
-        }
-        await multi.exec();
-      }),
-    );
     const touched = [...diff.added, ...diff.changed].map((p) => users.get(p.id)!);
     await Promise.all(touched.map((u) => chatStore.saveUser(u)));
   }

@@ -1,5 +1,6 @@
-// What the messenger load tests share: Redis as shipped (scripts/redis.conf)
-// and the messenger in their own processes, people and tokens, and a lean
+// What the messenger load tests share: PostgreSQL and Redis as shipped
+// (scripts/postgresql.conf, synchronous_commit on; scripts/redis.conf) and
+// the messenger in their own processes, people and tokens, and a lean
 // chat client. Receivers do not decode every frame: a load message's text
 // carries its send time ("t:<ms>"), found in the raw frame, so the load
 // generator can take 100,000 deliveries a second on a shared machine.
@@ -11,11 +12,13 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { UserTokens } from '../messaging/userTokens.js';
 import { DurableRedis } from '../test/helpers/durableRedis.js';
 import { MessengerProcess } from '../test/helpers/messengerProcess.js';
+import { PostgresCluster } from '../test/helpers/postgres.js';
 
 import cpb = schoolcall.chat.v1;
 
 export interface ChatStack {
   redis: DurableRedis;
+  postgres: PostgresCluster;
   server: MessengerProcess;
   env: Record<string, string>;
   tokens: UserTokens;
@@ -28,8 +31,11 @@ export interface ChatStack {
 export async function startChatStack(redisArgs: string[] = []): Promise<ChatStack> {
   const redis = new DurableRedis(redisArgs);
   await redis.start();
+  const postgres = new PostgresCluster();
+  await postgres.start();
   const env = {
     REDIS_URL: redis.url,
+    DATABASE_URL: postgres.url(),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
     // Every simulated person connects from 127.0.0.1, many at once, before authenticating.
@@ -39,6 +45,7 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
   await server.start();
   return {
     redis,
+    postgres,
     server,
     env,
     tokens: new UserTokens(env.TOKEN_SECRET, 'school-call'),
@@ -56,6 +63,7 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
     async stop() {
       await server.kill('SIGTERM');
       await redis.kill('SIGTERM');
+      await postgres.stop();
     },
   };
 }

@@ -7,10 +7,15 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
+import { createLogger } from '../common/log.js';
+import { type Postgres, openPostgres } from '../common/postgres/connect.js';
+import { migrate } from '../common/postgres/migrations.js';
 import { openImporter } from '../directory/cli.js';
 import type { ImportReport } from '../directory/importer.js';
 import type { Directory } from '../directory/model.js';
 import { sampleSchool } from '../directory/sampleSchool.js';
+import { messagingSchema } from '../messaging/schema.js';
+import { startPostgres } from '../test/helpers/postgres.js';
 import { startRedis } from '../test/helpers/redis.js';
 import { RESULTS_PATH, appendResult } from './results.js';
 
@@ -72,8 +77,11 @@ interface Measured {
   report: ImportReport;
 }
 
+// The messenger's PostgreSQL (the chats and profiles the import writes).
+let db: Postgres;
+
 async function measure(r: Redis, d: Directory, dryRun: boolean): Promise<Measured> {
-  const { importer } = openImporter(r);
+  const { importer } = openImporter(r, db);
   const before = await commands(r);
   const t0 = performance.now();
   const report = await importer.import(d, { dryRun });
@@ -87,6 +95,9 @@ const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}-${Math.max(...xs
 
 async function main(): Promise<void> {
   const redis = await startRedis();
+  const pg = await startPostgres();
+  db = openPostgres(pg.url, 'loadtest', createLogger('warn'));
+  await migrate(db, [messagingSchema], createLogger('warn'));
   const r = new Redis(redis.url, { enableAutoPipelining: true });
   try {
     const d = school();
@@ -134,6 +145,8 @@ async function main(): Promise<void> {
   } finally {
     r.disconnect();
     await redis.stop();
+    await db.end();
+    await pg.stop();
   }
 }
 

@@ -17,7 +17,8 @@ export interface ServerUnderTest {
 }
 
 export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerUnderTest> {
-  const port = await freeTcpUdpPort();
+  // A given PORT: the same server started again where its clients expect it.
+  const port = env.PORT ? Number(env.PORT) : await freeTcpUdpPort();
   // Hosts of one deployment share their secrets; pass them in env for that.
   const adminSecret = env.ADMIN_SECRET ?? randomBytes(24).toString('base64url');
   const tokenSecret = env.TOKEN_SECRET ?? randomBytes(24).toString('base64url');

@@ -2,7 +2,7 @@
 // may); its admins post and subscribers read. Listed channels are found by
 // search within the school and subscribed to directly; others by invitation.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type ChatService, newChatId, sharedChatToWire } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden } from './errors.js';
@@ -11,7 +11,6 @@ import { QUESTION_PREFIX } from './messages.js';
 import type { Caller } from './permissions.js';
 import { DEFAULT_SETTINGS, type StoredUser } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
-import { keys } from './store/keys.js';
 import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
@@ -22,7 +21,7 @@ const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
 
 export class ChannelService {
   constructor(
-    private readonly redis: Redis,
+    private readonly db: Postgres,
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
     private readonly requests: JoinRequests,
@@ -52,15 +51,23 @@ export class ChannelService {
       },
       [{ user: caller.user, role: 'creator', source: 'creator' }],
     );
-    if (req.listed) await this.redis.sadd(keys.schoolChannels(caller.user.school), id);
+    if (req.listed) {
+      await this.db.query(
+        'INSERT INTO messaging.listed_channel (school, chat_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+        [caller.user.school, id],
+      );
+    }
     await this.chats.note(id, caller, 'created', [], title);
     return this.chats.summaryFor(id, caller.user.id);
   }
 
   async search(caller: Caller, req: cpb.ISearchChannelsRequest): Promise<cpb.IChannelList> {
     const query = fold(check.shortText(req.query, 'query', 64, false));
-    const ids = await this.redis.smembers(keys.schoolChannels(caller.user.school));
-    const found = await Promise.all(ids.map((id) => this.chatStore.chat(id)));
+    const listed = await this.db.query<{ chat_id: string }>(
+      'SELECT chat_id FROM messaging.listed_channel WHERE school = $1',
+      [caller.user.school],
+    );
+    const found = await Promise.all(listed.rows.map((r) => this.chatStore.chat(r.chat_id)));
     const channels = found
       .filter((c) => c !== null && !c.settings.archived && (!query || fold(c.title).includes(query)))
       .sort((a, b) => a!.title.localeCompare(b!.title, 'ru'))
@@ -109,8 +116,11 @@ export class ChannelService {
   ): Promise<{ chat: cpb.IChat } | { joinRequest: cpb.IJoinRequest }> {
     if (caller.guest) throw forbidden('guests do not subscribe');
     const chatId = check.chatId(req.chatId);
-    const listed = await this.redis.sismember(keys.schoolChannels(caller.user.school), chatId);
-    const chat = listed ? await this.chatStore.chat(chatId) : null;
+    const listed = await this.db.query(
+      'SELECT 1 FROM messaging.listed_channel WHERE school = $1 AND chat_id = $2',
+      [caller.user.school, chatId],
+    );
+    const chat = listed.rowCount ? await this.chatStore.chat(chatId) : null;
     if (!chat || chat.kind !== 'channel') {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND, 'no such channel in your school');
     }

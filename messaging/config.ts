@@ -2,6 +2,7 @@
 // docs/operators.md, "Configuration"), with defaults for one host.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { intFromEnv as int, pathFromEnv } from '../common/envValues.js';
 
 export interface MessagingConfig {
   /** Longest message text, in characters. */
@@ -22,25 +23,17 @@ export interface MessagingConfig {
   unsentUploadMs: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
 export const GIB = 1024 ** 3;
 
 export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): MessagingConfig {
   return {
     maxMessageChars: int(env, 'CHAT_MAX_MESSAGE_CHARS', 4096, 16, 65536),
     maxUploadBytes: int(env, 'CHAT_MAX_UPLOAD_BYTES', 4 * GIB, 1, 64 * GIB),
-    uploadDir:
-      env.CHAT_UPLOAD_DIR ||
+    uploadDir: pathFromEnv(
+      env,
+      'CHAT_UPLOAD_DIR',
       join(env.XDG_DATA_HOME || join(homedir(), '.local/share'), 'school-call/uploads'),
+    ),
     editWindowMs: int(env, 'CHAT_EDIT_WINDOW_SECONDS', 24 * 3600, 0, 365 * 24 * 3600) * 1000,
     maxForwardTargets: 12,
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),

@@ -2,13 +2,15 @@
 // (/chat) and HTTP routes (uploads, downloads, the admin API for people and
 // chats, viewers' comments), the lesson chat of every room answered from the
 // call's own socket (requests 90-119), and calls started from a chat. It
-// keeps its own two Redis connections (commands, and events). Without
+// keeps its history in the server's PostgreSQL and its own two Redis
+// connections (commands, and the chat bus). Without DATABASE_URL or
 // REDIS_URL everything answers "unavailable" and nothing else changes; a
-// Redis that goes away makes requests fail with a typed UNAVAILABLE until it
+// store that goes away makes requests fail with a typed UNAVAILABLE until it
 // is back.
 import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
@@ -44,6 +46,8 @@ export interface MessagingDeps {
   authDeadlineSeconds: number;
   config: MessagingConfig;
   redisUrl: string | null;
+  /** The server's PostgreSQL (schema migrated), the messenger's system of record. */
+  database: Postgres | null;
   tokenSecret: string;
   tokenIssuer: string;
   /** The server's metrics registry. */
@@ -97,12 +101,13 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   let lessons: LessonChats | null = null;
   const connections: Redis[] = [];
   let stopSweep = () => {};
-  if (deps.redisUrl) {
+  if (deps.redisUrl && deps.database) {
     // The server's one failure policy: requests fail fast (typed UNAVAILABLE) while Redis is away or frozen.
     const redis = openRedis(deps.redisUrl, 'chat', log);
     const sub = openRedis(deps.redisUrl, 'chat-events', log, { subscriber: true });
     connections.push(redis, sub);
     messenger = new Messenger(
+      deps.database,
       redis,
       sub,
       deps.config,
@@ -119,7 +124,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
     messenger.scheduled.start();
   } else {
-    log.info('REDIS_URL is not set: the messenger is unavailable');
+    log.info('DATABASE_URL or REDIS_URL is not set: the messenger is unavailable');
   }
   const files = () => messenger?.files ?? null;
   const fileLinks = new FileLinks(
@@ -188,7 +193,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       registerAdminRoutes(router, { tokens, messenger });
       registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
-      log.info({ path: CHAT_PATH, store: deps.redisUrl ? 'redis' : 'none' }, 'messenger ready');
+      log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');
     },
     close() {
       stopSweep();

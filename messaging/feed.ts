@@ -1,11 +1,11 @@
-// Live delivery on one host. Every host hears every chat event on one Redis
-// channel (published by the store in the order the changes happened) and
-// hands it to its own connections: a message is encoded once and published
+// Live delivery on one host. Every host hears every chat event on the chat
+// bus (bus.ts; published after each commit, and put back in each chat's rev
+// order by revOrder.ts) and hands it to its own connections: a message is encoded once and published
 // on the chat's uWS topic, so a 2000-member chat costs one encode and one
 // native fan-out.
 //
 // A connection joins a chat's topic only once it has caught up: until then
-// events for that chat are buffered for it, the catch-up is read from Redis
+// events for that chat are buffered for it, the catch-up is read from the store
 // and sent, and the buffer is replayed without what the catch-up already
 // held, all before the connection subscribes. So it gets every change after
 // its cursor, in order, exactly once. Members who may not see a chat's older
@@ -13,12 +13,16 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { BUS_CHANNEL, type FeedEvent, decodeBusEvent } from './bus.js';
 import { type ChatService, sharedChatToWire } from './chats.js';
 import type { ChatMetrics } from './metrics.js';
-import { type StoredMessage, messageToWire } from './records.js';
+import { messageToWire } from './records.js';
+import { RevOrder } from './revOrder.js';
 import type { ChatStore } from './store/chatStore.js';
-import { EVENTS_CHANNEL } from './store/keys.js';
+import type { MessageStore } from './store/messageStore.js';
 import { encodeChatEvent } from './wire.js';
+
+export type { FeedEvent } from './bus.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -64,23 +68,8 @@ export class ChatConnection {
 
 export const chatTopic = (chatId: string) => `c/${chatId}`;
 
-/** A chat event as published by the store (see store/lua and chatStore.ts). */
-export type FeedEvent =
-  | { t: 'm'; c: string; r: StoredMessage }
-  | {
-      t: 'my';
-      c: string;
-      u: string;
-      s: number;
-      f: { rx: string[] | object; v: number[] | object; imp: boolean };
-    }
-  | { t: 'rd'; c: string; u: string; s: number; n: number; d: boolean }
-  | { t: 'ca'; c: string; u: string[] }
-  | { t: 'cr'; c: string; u: string[]; why: string }
-  | { t: 'cc'; c: string }
-  | { t: 'ru'; c: string; u: string };
-
-const arr = <T>(v: T[] | object): T[] => (Array.isArray(v) ? v : []);
+/** Past this many changes behind, a gap is not replayed (clients resume from their cursors). */
+const GAP_PAGE = 500;
 
 export class ChatFeed {
   /** Others on this host that act on chat events too (the call's in-call chat). */
@@ -88,15 +77,23 @@ export class ChatFeed {
   private readonly byUser = new Map<string, Set<ChatConnection>>();
   /** Connections following a chat outside its topic: catching up, or restricted. */
   private readonly watchers = new Map<string, Set<ChatConnection>>();
+  private readonly order: RevOrder;
 
   constructor(
     private readonly sub: Redis,
     private readonly publish: (topic: string, bytes: Uint8Array) => void,
     private readonly chats: ChatStore,
+    messages: MessageStore,
     private readonly chatService: ChatService,
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.order = new RevOrder(
+      (e) => this.onEvent(e),
+      async (chatId, afterRev) => (await messages.changesAfter(chatId, afterRev, GAP_PAGE, 1)).messages,
+      log,
+    );
+  }
 
   private subscribedOnce = false;
 
@@ -106,13 +103,16 @@ export class ChatFeed {
   }
 
   async start(): Promise<void> {
-    this.sub.on('message', (_channel: string, payload: string) => this.onEvent(payload));
+    this.sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.onBus(payload));
     this.sub.on('ready', () => {
       // Events published while we were not subscribed are lost to this host:
       // its connections reconnect and resume from their cursors.
-      if (this.subscribedOnce) this.dropAll('the server lost its link to the store; reconnect');
+      if (this.subscribedOnce) {
+        this.order.reset();
+        this.dropAll('the server lost its link to the store; reconnect');
+      }
     });
-    await this.sub.subscribe(EVENTS_CHANNEL);
+    await this.sub.subscribe(BUS_CHANNEL);
     this.subscribedOnce = true;
   }
 
@@ -180,14 +180,20 @@ export class ChatFeed {
     if (set?.size === 0) this.watchers.delete(chatId);
   }
 
-  private onEvent(payload: string): void {
-    let e: FeedEvent;
+  private onBus(payload: Buffer): void {
+    let e: FeedEvent | null;
     try {
-      e = JSON.parse(payload) as FeedEvent;
+      e = decodeBusEvent(payload);
     } catch (err) {
       this.log.error({ err }, 'unreadable chat event');
       return;
     }
+    if (!e) return;
+    if (e.t === 'm') this.order.push(e);
+    else this.onEvent(e);
+  }
+
+  private onEvent(e: FeedEvent): void {
     for (const listener of this.listeners) {
       try {
         listener(e);
@@ -207,8 +213,8 @@ export class ChatFeed {
             myFlags: {
               chatId: e.c,
               seq: e.s,
-              myReactions: arr(e.f.rx),
-              myVotes: arr(e.f.v),
+              myReactions: e.f.rx,
+              myVotes: e.f.v,
               important: e.f.imp,
             },
           }),

@@ -4,14 +4,13 @@
 // themselves. The school's rules still apply (a directory chat admits its
 // own class only).
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { JoinRequests } from './joinRequests.js';
 import { type Caller, isChatAdmin, requirePermission } from './permissions.js';
 import type { ChatStore } from './store/chatStore.js';
-import { keys } from './store/keys.js';
 import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
@@ -32,7 +31,7 @@ export const invitePath = (code: string) => `/messenger#invite=${code}`;
 
 export class InviteService {
   constructor(
-    private readonly redis: Redis,
+    private readonly db: Postgres,
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
     private readonly requests: JoinRequests,
@@ -43,16 +42,16 @@ export class InviteService {
     if (chat.kind !== 'group' && chat.kind !== 'channel')
       throw forbidden('only group chats and channels have invitations');
     requirePermission(chat.settings.invite, member, 'invite people');
-    if ((await this.redis.scard(keys.chatInvites(chat.id))) >= INVITES_PER_CHAT_MAX) {
+    const code = randomBytes(12).toString('base64url');
+    // The cap guards against abuse; two links made at the same instant may both pass it.
+    const r = await this.db.query(
+      `INSERT INTO messaging.invite (code, chat_id, school, created_by, created_at)
+       SELECT $1, $2, $3, $4, $5 WHERE (SELECT count(*) FROM messaging.invite WHERE chat_id = $2) < $6`,
+      [code, chat.id, caller.user.school, caller.user.id, Date.now(), INVITES_PER_CHAT_MAX],
+    );
+    if (r.rowCount !== 1) {
       throw invalid(`a chat has at most ${INVITES_PER_CHAT_MAX} invitation links; revoke one`);
     }
-    const code = randomBytes(12).toString('base64url');
-    const record: StoredInvite = { chat: chat.id, school: caller.user.school, by: caller.user.id };
-    await this.redis
-      .multi()
-      .set(keys.invite(code), JSON.stringify(record))
-      .sadd(keys.chatInvites(chat.id), code)
-      .exec();
     return { code, chatId: chat.id, path: invitePath(code) };
   }
 
@@ -60,17 +59,23 @@ export class InviteService {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     if (!isChatAdmin(member.role)) throw forbidden("only the chat's admins revoke invitations");
     const code = req.code ?? '';
-    if (!CODE_PATTERN.test(code) || !(await this.redis.sismember(keys.chatInvites(chat.id), code)))
-      throw notFound();
-    await this.redis.multi().del(keys.invite(code)).srem(keys.chatInvites(chat.id), code).exec();
+    if (!CODE_PATTERN.test(code)) throw notFound();
+    const r = await this.db.query('DELETE FROM messaging.invite WHERE code = $1 AND chat_id = $2', [
+      code,
+      chat.id,
+    ]);
+    if (r.rowCount !== 1) throw notFound();
   }
 
   /** The chat an invitation leads to, or INVITE_NOT_FOUND (unknown, revoked, or another school's). */
   async resolve(caller: Caller | null, code: string): Promise<StoredInvite> {
     if (!CODE_PATTERN.test(code)) throw notFound();
-    const json = await this.redis.get(keys.invite(code));
-    if (!json) throw notFound();
-    const invite = JSON.parse(json) as StoredInvite;
+    const r = await this.db.query<StoredInvite>(
+      'SELECT chat_id AS chat, school, created_by AS by FROM messaging.invite WHERE code = $1',
+      [code],
+    );
+    const invite = r.rows[0];
+    if (!invite) throw notFound();
     if (caller && caller.user.school !== invite.school) throw notFound();
     return invite;
   }

@@ -1,8 +1,11 @@
-// The messenger's parts put together over one Redis: stores, services and
-// this host's live feed. Endpoints (the /chat socket, HTTP routes, the call's
+// The messenger's parts put together: the stores on PostgreSQL, the chat
+// bus, file records (still in Redis: moving to PostgreSQL), and this host's
+// live feed. Endpoints (the /chat socket, HTTP routes, the call's
 // in-call chat) reach everything through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
+import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
@@ -33,8 +36,10 @@ export class Messenger {
   readonly scheduled: ScheduledPosts;
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
+  readonly bus: ChatBus;
 
   constructor(
+    readonly db: Postgres,
     readonly redis: Redis,
     sub: Redis,
     readonly config: MessagingConfig,
@@ -42,19 +47,20 @@ export class Messenger {
     readonly metrics: ChatMetrics,
     readonly log: Logger,
   ) {
-    this.chatStore = new ChatStore(redis);
-    this.messageStore = new MessageStore(redis);
+    this.bus = new ChatBus(redis, log);
+    this.chatStore = new ChatStore(db, this.bus);
+    this.messageStore = new MessageStore(db, this.bus);
     this.chats = new ChatService(this.chatStore, this.messageStore, config);
     this.files = new FileRecords(redis, config.uploadDir, log);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
-    this.feed = new ChatFeed(sub, publish, this.chatStore, this.chats, metrics, log);
+    this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
-    this.joinRequests = new JoinRequests(redis, this.chats, this.chatStore);
-    this.prefs = new PrefsService(redis, this.chats, this.chatStore);
-    this.channels = new ChannelService(redis, this.chats, this.chatStore, this.joinRequests);
-    this.invites = new InviteService(redis, this.chats, this.chatStore, this.joinRequests);
-    this.scheduled = new ScheduledPosts(redis, this.chats, this.messageStore, config, log);
+    this.joinRequests = new JoinRequests(db, this.chats, this.chatStore);
+    this.prefs = new PrefsService(db, this.chats, this.chatStore);
+    this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
+    this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
+    this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
   }
 
   /** Whether the store answers and this host hears its events right now. */

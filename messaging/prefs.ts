@@ -1,8 +1,8 @@
-// One's own organisation of the messenger, kept per person in Redis: folders
+// One's own organisation of the messenger, kept per person in PostgreSQL: folders
 // of chats, pinned chats, quiet hours (the clients stay silent then; a
 // teacher's evening stays theirs) and "Saved messages", a chat with oneself.
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { isValidTimeZone } from '../signaling/domain/meetings.js';
 import type { ChatService } from './chats.js';
@@ -10,7 +10,6 @@ import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { Caller } from './permissions.js';
 import { DEFAULT_SETTINGS } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
-import { keys } from './store/keys.js';
 import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
@@ -19,8 +18,6 @@ const FOLDERS_MAX = 20;
 const FOLDER_CHATS_MAX = 500;
 const PINNED_MAX = 10;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-const prefsKey = (userId: string) => `${keys.user(userId)}:prefs`;
 
 interface StoredPrefs {
   folders: { id: string; name: string; chats: string[] }[];
@@ -62,18 +59,25 @@ export function isQuiet(quiet: StoredPrefs['quiet'], now = Date.now()): boolean 
 
 export class PrefsService {
   constructor(
-    private readonly redis: Redis,
+    private readonly db: Postgres,
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
   ) {}
 
   private async load(userId: string): Promise<StoredPrefs> {
-    const json = await this.redis.get(prefsKey(userId));
-    return json ? { ...EMPTY, ...(JSON.parse(json) as Partial<StoredPrefs>) } : { ...EMPTY };
+    const r = await this.db.query<{ prefs: Partial<StoredPrefs> }>(
+      'SELECT prefs FROM messaging.prefs WHERE user_id = $1',
+      [userId],
+    );
+    return { ...EMPTY, ...(r.rows[0]?.prefs ?? {}) };
   }
 
   private async save(userId: string, prefs: StoredPrefs): Promise<cpb.IPrefs> {
-    await this.redis.set(prefsKey(userId), JSON.stringify(prefs));
+    await this.db.query(
+      `INSERT INTO messaging.prefs (user_id, prefs) VALUES ($1, $2)
+       ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs`,
+      [userId, JSON.stringify(prefs)],
+    );
     return this.toWire(prefs);
   }
 

@@ -1,10 +1,12 @@
-// Posts sent later: stored in Redis (a sorted set by time, one JSON record
-// each), sent by whichever host's timer takes a due one first (ZREM decides,
-// so each goes out once), in the author's name and only if they may still
-// write in the chat then (the send script checks, as for any message).
+// Posts sent later: stored in PostgreSQL, sent by whichever host's timer
+// locks a due one first (FOR UPDATE SKIP LOCKED), in the author's name and
+// only if they may still write in the chat then (the send checks, as for any
+// message). The send's client message id is the post's, so a host that dies
+// between sending and removing the post leaves no duplicate: the next tick's
+// send is recognised as a resend.
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
+import { type Postgres, inTransaction } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
@@ -15,10 +17,7 @@ import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
 
-const P = 'school-call:scheduled';
-const DUE = P;
-const post = (id: string) => `${P}:post:${id}`;
-const ofChat = (chatId: string) => `${P}:chat:{${chatId}}`;
+const POST_COLUMNS = 'id, chat_id AS chat, sender AS "from", name, text, send_at AS at';
 
 const AHEAD_MAX_MS = 90 * 24 * 3600 * 1000;
 const PER_CHAT_MAX = 100;
@@ -47,7 +46,7 @@ export class ScheduledPosts {
   private lastComplaint = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly db: Postgres,
     private readonly chats: ChatService,
     private readonly messages: MessageStore,
     private readonly config: MessagingConfig,
@@ -63,12 +62,6 @@ export class ScheduledPosts {
     if (!Number.isFinite(at) || at <= now || at > now + AHEAD_MAX_MS) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE, 'send_at must be in the next 90 days');
     }
-    if ((await this.redis.scard(ofChat(chat.id))) >= PER_CHAT_MAX) {
-      throw new ChatError(
-        ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE,
-        `at most ${PER_CHAT_MAX} scheduled posts a chat`,
-      );
-    }
     const p: StoredPost = {
       id: randomBytes(9).toString('base64url'),
       chat: chat.id,
@@ -77,35 +70,42 @@ export class ScheduledPosts {
       text,
       at,
     };
-    await this.redis
-      .multi()
-      .set(post(p.id), JSON.stringify(p))
-      .sadd(ofChat(chat.id), p.id)
-      .zadd(DUE, at, p.id)
-      .exec();
+    const r = await this.db.query(
+      `INSERT INTO messaging.scheduled_post (id, chat_id, sender, name, text, send_at)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE (SELECT count(*) FROM messaging.scheduled_post WHERE chat_id = $2) < $7`,
+      [p.id, p.chat, p.from, p.name, p.text, p.at, PER_CHAT_MAX],
+    );
+    if (r.rowCount !== 1) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE,
+        `at most ${PER_CHAT_MAX} scheduled posts a chat`,
+      );
+    }
     return toWire(p);
   }
 
   async list(caller: Caller, req: cpb.IListScheduledRequest): Promise<cpb.IScheduledList> {
     const { chat } = await this.chats.access(req.chatId ?? '', caller);
-    const ids = await this.redis.smembers(ofChat(chat.id));
-    const found = ids.length ? await this.redis.mget(...ids.map(post)) : [];
-    const posts = found
-      .flatMap((j) => (j ? [JSON.parse(j) as StoredPost] : []))
-      .filter((p) => p.from === caller.user.id)
-      .sort((a, b) => a.at - b.at);
-    return { posts: posts.map(toWire) };
+    const r = await this.db.query<StoredPost>(
+      `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post WHERE chat_id = $1 AND sender = $2 ORDER BY send_at, id`,
+      [chat.id, caller.user.id],
+    );
+    return { posts: r.rows.map(toWire) };
   }
 
   async cancel(caller: Caller, req: cpb.ICancelScheduledRequest): Promise<void> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const id = req.id ?? '';
-    const json = /^[A-Za-z0-9_-]{1,32}$/.test(id) ? await this.redis.get(post(id)) : null;
-    const p = json ? (JSON.parse(json) as StoredPost) : null;
-    if (!p || p.chat !== chat.id)
-      throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such post');
+    const found = /^[A-Za-z0-9_-]{1,32}$/.test(id)
+      ? await this.db.query<StoredPost>(
+          `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post WHERE id = $1 AND chat_id = $2`,
+          [id, chat.id],
+        )
+      : null;
+    const p = found?.rows[0];
+    if (!p) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such post');
     if (p.from !== caller.user.id && !isChatAdmin(member.role)) throw forbidden('not your post');
-    await this.redis.multi().zrem(DUE, id).del(post(id)).srem(ofChat(chat.id), id).exec();
+    await this.db.query('DELETE FROM messaging.scheduled_post WHERE id = $1', [id]);
   }
 
   start(intervalMs = 500): void {
@@ -118,33 +118,37 @@ export class ScheduledPosts {
     this.timer = null;
   }
 
-  /** Sends what is due; each post by the one host whose ZREM took it. */
+  /** Sends what is due; each post by the one host that locked it. */
   async tick(now = Date.now()): Promise<number> {
     // Nothing is sent while the store is away (or closing); the next tick after it is back sends.
-    if (this.ticking || this.redis.status !== 'ready') return 0;
+    if (this.ticking) return 0;
     this.ticking = true;
     let sent = 0;
     try {
-      const due = await this.redis.zrangebyscore(DUE, 0, now, 'LIMIT', 0, BATCH);
-      for (const id of due) {
-        if ((await this.redis.zrem(DUE, id)) !== 1) continue;
-        const json = await this.redis.get(post(id));
-        if (!json) continue;
-        const p = JSON.parse(json) as StoredPost;
-        try {
-          await this.messages.append(p.chat, p.from, `sched-${p.id}`, {
-            kind: 'text',
-            from: p.from,
-            name: p.name,
-            text: p.text,
-            cmid: `sched-${p.id}`,
-          });
-          sent++;
-        } catch (err) {
-          this.log.warn({ err, chat: p.chat, post: p.id }, 'scheduled post not sent');
+      sent = await inTransaction(this.db, async (client) => {
+        const due = await client.query<StoredPost>(
+          `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post WHERE send_at <= $1
+           ORDER BY send_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [now, BATCH],
+        );
+        let n = 0;
+        for (const p of due.rows) {
+          try {
+            await this.messages.append(p.chat, p.from, `sched-${p.id}`, {
+              kind: 'text',
+              from: p.from,
+              name: p.name,
+              text: p.text,
+              cmid: `sched-${p.id}`,
+            });
+            n++;
+          } catch (err) {
+            this.log.warn({ err, chat: p.chat, post: p.id }, 'scheduled post not sent');
+          }
+          await client.query('DELETE FROM messaging.scheduled_post WHERE id = $1', [p.id]);
         }
-        await this.redis.multi().del(post(id)).srem(ofChat(p.chat), id).exec();
-      }
+        return n;
+      });
     } catch (err) {
       // Said once a minute while the store is away, not twice a second.
       if (now - this.lastComplaint > 60_000) {

@@ -1,15 +1,15 @@
 // This host's recorders: a RoomRecorder per room while that room records or
-// broadcasts (fed by the room's own events through RoomEventSource), the
+// broadcasts (fed by the room's own events through MainRoomTap), the
 // state everyone in the call is told, the broadcast links, and the end of a
 // call. Requests, room listeners and HTTP routes all go through here.
 // Refusals are checked before anything changes.
 import type { Logger } from '../common/log.js';
+import { MainRoomTap } from '../signaling/domain/mainRoomTap.js';
 import type { Room } from '../signaling/domain/room.js';
 import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
 import type { Broadcast, Broadcasts } from './broadcasts.js';
 import type { SubtitlesState } from './liveSubtitles.js';
 import type { RecordingMeta, RecordingStore } from './recordingStore.js';
-import { RoomEventSource } from './roomEventSource.js';
 import { RecorderError, RoomRecorder } from './roomRecorder.js';
 
 export interface RecordingStateView {
@@ -35,7 +35,7 @@ export interface RecordingServiceDeps {
 
 interface Running {
   room: Room;
-  source: RoomEventSource;
+  source: MainRoomTap;
   recorder: RoomRecorder;
   broadcast: Broadcast | null;
 }
@@ -182,7 +182,7 @@ export class RecordingService {
   private runningFor(room: Room): Running {
     let r = this.running.get(room.id);
     if (r) return r;
-    const source = new RoomEventSource(room);
+    const source = new MainRoomTap(room);
     const recorder = new RoomRecorder(source, this.deps.store, this.deps.workDir, this.deps.log);
     const subtitles = this.subtitlesOn.get(room.id);
     if (subtitles) recorder.setSubtitles(subtitles);

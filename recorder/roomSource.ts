@@ -4,6 +4,7 @@
 // only listens, so it is not code inside the room service.
 import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import type { MainRoomTapEvents } from '../signaling/domain/mainRoomTap.js';
 
 /** `whiteboard`: the board its host's client sends as video while it is open. */
 export type RecordedSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio' | 'whiteboard';
@@ -21,18 +22,8 @@ export interface RecordedProducer {
   source: RecordedSourceName;
 }
 
-export interface RoomSourceEvents {
-  /** Someone joined, left, moved, or a producer was added, closed, paused or resumed. */
-  changed: [];
-  /** The loudest sustained speaker changed. */
-  activeSpeaker: [participantId: string];
-  /** Everyone audible right now, loudest first. */
-  speaking: [participantIds: string[]];
-  /** The main room's router was replaced (its worker died); producers come back on the new one. */
-  routerReplaced: [];
-  /** The call ended for everyone. */
-  ended: [];
-}
+/** The main room tap's events (signaling/domain/mainRoomTap.ts). */
+export type RoomSourceEvents = MainRoomTapEvents;
 
 export interface RoomSource extends EventEmitter<RoomSourceEvents> {
   readonly roomId: string;

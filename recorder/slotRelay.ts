@@ -6,7 +6,7 @@
 // the new source's keyframe and keeps forwarding the old source until then,
 // so the picture never breaks up.
 import type { Socket } from 'node:dgram';
-import { isVp8KeyframeStart, rewriteRtp, rtpSeq, rtpTimestamp } from './rtpPacket.js';
+import { isVp8KeyframeStart, rewriteRtp, rtpSeq, rtpTimestamp } from '../common/rtpPacket.js';
 
 export interface SlotRelayOptions {
   kind: 'audio' | 'video';

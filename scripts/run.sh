@@ -1,12 +1,26 @@
 #!/usr/bin/env bash
 # Quick start: sets up whatever is missing, then runs the server on this host
-# with single-host defaults and a demo room. Secrets are generated once and
-# kept in ~/.config/school-call/secrets.env; environment variables override
-# every setting (see docs/operators.md).
+# with single-host defaults and a demo room, under a supervisor that starts it
+# again if it crashes (scripts/ops/supervise.mjs). Secrets are generated once
+# and kept in ~/.config/school-call/secrets.env; environment variables
+# override every setting (see docs/operators.md). A school's server is installed with
+# scripts/install.sh instead (docs/operations.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/setup.sh
+# The setup runs again only when something it builds from has changed since
+# it last finished (a fingerprint of those files' names, sizes and times).
+setup_inputs() {
+  find package-lock.json scripts/setup.sh scripts/build-proto.mjs scripts/build-web.mjs \
+    signaling/proto web/src sfu/worker-build transcriber/build -type f -printf '%p %s %T@\n' 2>/dev/null | sort | sha256sum | cut -d' ' -f1
+}
+SETUP_STAMP=node_modules/.setup-stamp
+if [[ -f "$SETUP_STAMP" && "$(cat "$SETUP_STAMP")" == "$(setup_inputs)" && -x node_modules/mediasoup/worker/out/Release/mediasoup-worker ]]; then
+  echo "[run] set up already (nothing changed since); scripts/setup.sh runs it again"
+else
+  bash scripts/setup.sh
+  setup_inputs >"$SETUP_STAMP"
+fi
 
 CONFIG_DIR="${XDG_CONFIG_HOME:-$HOME/.config}/school-call"
 SECRETS="$CONFIG_DIR/secrets.env"
@@ -21,11 +35,15 @@ if [[ ! -f "$SECRETS" ]]; then
   )
   echo "[run] generated secrets in $SECRETS (the admin API needs ADMIN_SECRET from there)"
 fi
+# /metrics needs its own secret (Authorization: Bearer …); older secrets files get one added.
+if ! grep -q '^METRICS_SECRET=' "$SECRETS"; then
+  (umask 077 && echo "METRICS_SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '=+/')" >>"$SECRETS")
+fi
 set -a
 # shellcheck disable=SC1090
 source "$SECRETS"
 set +a
-export ADMIN_SECRET TOKEN_SECRET
+export ADMIN_SECRET TOKEN_SECRET METRICS_SECRET
 export DEMO_ROOM="${DEMO_ROOM-demo}"
 # The demo school (classes, teachers, pupils, parents) is loaded when no school
 # has a directory yet; /school-demo lets anyone try it as any of its people.
@@ -68,8 +86,10 @@ fi
 # TURN, for pupils behind school networks that let no UDP out: unless an
 # external TURN is configured (TURN_URLS and TURN_SECRET), start Debian's
 # coturn on this host with time-limited credentials (TURN REST,
-# use-auth-secret), relaying only to this host's media address. It stops
-# when the server does. Open UDP+TCP $TURN_PORT and UDP 49160-49999.
+# use-auth-secret), relaying only to this host's media address. Its settings,
+# the shared secret among them, go in a 0600 file, not on its command line
+# (where `ps` shows them to every user). It stops when the server does. Open
+# UDP+TCP $TURN_PORT and UDP $TURN_MIN_PORT-$TURN_MAX_PORT (docs/operations.md).
 start_turn() {
   [[ -n "${TURN_URLS:-}" ]] && return 0
   if ! command -v turnserver >/dev/null 2>&1; then
@@ -81,32 +101,31 @@ start_turn() {
     (umask 077 && echo "TURN_SECRET=$TURN_SECRET" >>"$SECRETS")
   fi
   local ip="${MEDIA_ANNOUNCED_IP:-$(hostname -I | awk '{print $1}')}"
-  local port="${TURN_PORT:-3478}"
-  local args=(
-    --use-auth-secret "--static-auth-secret=$TURN_SECRET" --realm=school-call
-    "--listening-port=$port" --min-port=49160 --max-port=49999
-    --fingerprint --no-cli --no-multicast-peers --no-dtls --pidfile=
-    --denied-peer-ip=0.0.0.0-0.255.255.255 --denied-peer-ip=10.0.0.0-10.255.255.255
-    --denied-peer-ip=100.64.0.0-100.127.255.255 --denied-peer-ip=169.254.0.0-169.254.255.255
-    --denied-peer-ip=172.16.0.0-172.31.255.255 --denied-peer-ip=192.168.0.0-192.168.255.255
-    "--allowed-peer-ip=$ip" --log-file=stdout --simple-log
-  )
+  local port="${TURN_PORT:-3478}" conf="$CONFIG_DIR/turnserver.conf" tls=()
   TURN_URLS="turn:$ip:$port?transport=udp,turn:$ip:$port?transport=tcp"
   if [[ -n "${TLS_CERT_FILE:-}" && -n "${TLS_KEY_FILE:-}" ]]; then
     local tls_port="${TURN_TLS_PORT:-5349}" name
     name="$(node -e 'console.log(new URL(process.argv[1]).hostname)' "${PUBLIC_URL:-https://$ip}")"
-    args+=("--tls-listening-port=$tls_port" "--cert=$TLS_CERT_FILE" "--pkey=$TLS_KEY_FILE")
+    tls=("tls-listening-port=$tls_port" "cert=$TLS_CERT_FILE" "pkey=$TLS_KEY_FILE")
     TURN_URLS="$TURN_URLS,turns:$name:$tls_port?transport=tcp"
   else
-    args+=(--no-tls)
+    tls=(no-tls)
   fi
-  turnserver "${args[@]}" >"$CONFIG_DIR/turnserver.log" 2>&1 &
+  (
+    umask 077
+    bash scripts/ops/turnserver-conf.sh "$TURN_SECRET" "$ip" "$port" "${TURN_MIN_PORT:-30000}" "${TURN_MAX_PORT:-32767}" "${tls[@]}" >"$conf"
+  )
+  turnserver -c "$conf" >"$CONFIG_DIR/turnserver.log" 2>&1 &
   local turn_pid=$!
-  # exec below keeps this shell's PID for the server: stop coturn once it is gone.
+  # exec below keeps this shell's PID for the supervisor: stop coturn once it is gone.
   (while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$turn_pid" 2>/dev/null) &
   export TURN_URLS TURN_SECRET
   echo "[run] TURN relay (coturn) on $ip:$port; log in $CONFIG_DIR/turnserver.log"
 }
 start_turn
 
-exec node --import tsx app/main.ts
+# The supervisor starts the server again if it crashes (not after a bad
+# configuration: exit status 78), like the installed unit's Restart=on-failure.
+exec node scripts/ops/supervise.mjs --restart on-failure --restart-sec 2 --prevent-exit-status 78 \
+  --timeout-stop-sec $((${SHUTDOWN_DRAIN_SECONDS:-0} + ${SHUTDOWN_TIMEOUT_SECONDS:-10} + 5)) \
+  -- node --import tsx app/main.ts

@@ -11,14 +11,14 @@ WITH_TEST=0
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# Node.js 20 or newer.
+# Node.js 20.12 or a later 20.x: package.json's engines, the versions the
+# release is checked on (docs/platform.md says why not 22 yet on Debian 12).
 if ! command -v node >/dev/null 2>&1; then
-  echo "Node.js 20 or newer is required (node not found)." >&2
+  echo "Node.js 20 (20.12 or later) is required (node not found)." >&2
   exit 1
 fi
-NODE_MAJOR="$(node -p 'process.versions.node.split(".")[0]')"
-if ((NODE_MAJOR < 20)); then
-  echo "Node.js 20 or newer is required (found $(node --version))." >&2
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a === 20 && b >= 12 ? 0 : 1)'; then
+  echo "Node.js 20 (20.12 or later) is required, found $(node --version): see docs/platform.md." >&2
   exit 1
 fi
 

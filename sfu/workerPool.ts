@@ -11,6 +11,8 @@ export interface WorkerPoolOptions {
   announcedIp: string;
   /** Worker i serves WebRTC on UDP and TCP port rtcBasePort + i. */
   rtcBasePort: number;
+  /** Ports of the other transports (pipes between hosts, recorder, transcriber); mediasoup's own default otherwise. */
+  portRange?: { min: number; max: number };
   logLevel?: types.WorkerLogLevel;
 }
 
@@ -50,6 +52,11 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Workers running now (a dead one counts again once its replacement is up). */
+  get alive(): number {
+    return this.slots.filter((s) => !s.worker.closed).length;
   }
 
   slot(index: number): WorkerSlot {
@@ -120,8 +127,12 @@ export class WorkerPool extends EventEmitter<PoolEvents> {
   }
 
   private async startSlot(index: number): Promise<WorkerSlot> {
-    const { listenIp, announcedIp, rtcBasePort, logLevel } = this.options;
-    const worker = await mediasoup.createWorker({ logLevel: logLevel ?? 'warn', appData: { index } });
+    const { listenIp, announcedIp, rtcBasePort, portRange, logLevel } = this.options;
+    const worker = await mediasoup.createWorker({
+      logLevel: logLevel ?? 'warn',
+      appData: { index },
+      ...(portRange ? { rtcMinPort: portRange.min, rtcMaxPort: portRange.max } : {}),
+    });
     const port = rtcBasePort + index;
     let webRtcServer: types.WebRtcServer;
     try {

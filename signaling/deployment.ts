@@ -11,6 +11,8 @@ import { RedisRoomStore } from './store/redisRoomStore.js';
 
 export interface Deployment {
   readonly store: RoomStore;
+  /** 'memory' on one host without Redis; otherwise whether Redis answers a PING within the time (a frozen one does not). */
+  storeState(timeoutMs: number): Promise<'memory' | 'reachable' | 'unreachable'>;
   createCluster(parts: ClusterParts): Cluster;
   close(): Promise<void>;
 }
@@ -19,6 +21,7 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
   if (!redisUrl) {
     return {
       store: new MemoryRoomStore(),
+      storeState: async () => 'memory',
       createCluster: (parts) => new SingleHostCluster(parts.self, parts.hostLoad),
       close: async () => undefined,
     };
@@ -35,6 +38,18 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
   );
   return {
     store: new RedisRoomStore(redis),
+    storeState: async (timeoutMs) => {
+      if (redis.status !== 'ready' || redisSub.status !== 'ready') return 'unreachable';
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'unreachable'>((resolve) => {
+        timer = setTimeout(() => resolve('unreachable'), timeoutMs);
+      });
+      const answer = redis.ping().then(
+        () => 'reachable' as const,
+        () => 'unreachable' as const,
+      );
+      return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+    },
     createCluster: (parts) => new RedisCluster(redis, redisSub, parts),
     close: async () => {
       redis.disconnect();

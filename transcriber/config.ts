@@ -1,7 +1,13 @@
 // Transcriber settings from environment variables. Without WHISPER_MODEL the
 // server runs and subtitles are reported unavailable.
 import { cpus } from 'node:os';
-import { intFromEnv, oneOfFromEnv, recordingsDirFromEnv } from '../common/envValues.js';
+import {
+  boolFromEnv,
+  intFromEnv,
+  oneOfFromEnv,
+  pathFromEnv,
+  recordingsDirFromEnv,
+} from '../common/envValues.js';
 
 export type SubtitleLanguage = 'ru' | 'en' | 'auto';
 
@@ -43,7 +49,7 @@ export interface TranscriberConfig {
 export function loadTranscriberConfig(env: NodeJS.ProcessEnv = process.env): TranscriberConfig {
   const cores = cpus().length;
   return {
-    modelPath: env.WHISPER_MODEL || null,
+    modelPath: pathFromEnv(env, 'WHISPER_MODEL', null),
     // One core stays with the SFU and signaling.
     parallelJobs: intFromEnv(env, 'WHISPER_PARALLEL_JOBS', Math.max(1, cores - 1), 1, 64),
     threadsPerJob: intFromEnv(env, 'WHISPER_THREADS_PER_JOB', 1, 1, 64),
@@ -51,10 +57,10 @@ export function loadTranscriberConfig(env: NodeJS.ProcessEnv = process.env): Tra
     maxTokensPerSecond: intFromEnv(env, 'WHISPER_MAX_TOKENS_PER_SECOND', 10, 1, 50),
     encoderWindow: oneOfFromEnv(env, 'WHISPER_ENCODER_WINDOW', ['fit', 'full'] as const, 'fit'),
     defaultLanguage: oneOfFromEnv(env, 'SUBTITLES_LANGUAGE', ['ru', 'en', 'auto'] as const, 'ru'),
-    transcriptDir: env.TRANSCRIPT_DIR || recordingsDirFromEnv(env),
+    transcriptDir: pathFromEnv(env, 'TRANSCRIPT_DIR', recordingsDirFromEnv(env)),
     niceness: intFromEnv(env, 'WHISPER_NICENESS', 10, 0, 19),
-    autoStart: env.SUBTITLES_AUTO_START === '1' || env.SUBTITLES_AUTO_START === 'true',
-    partials: env.WHISPER_PARTIALS !== '0' && env.WHISPER_PARTIALS !== 'false',
+    autoStart: boolFromEnv(env, 'SUBTITLES_AUTO_START', false),
+    partials: boolFromEnv(env, 'WHISPER_PARTIALS', true),
     speakerIdleMs: intFromEnv(env, 'TRANSCRIBER_SPEAKER_IDLE_MS', 15_000, 1000, 600_000),
   };
 }

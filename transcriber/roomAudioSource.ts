@@ -4,6 +4,7 @@
 // listens, so it is not code inside the room service.
 import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import type { MainRoomTapEvents } from '../signaling/domain/mainRoomTap.js';
 
 export interface Microphone {
   participantId: string;
@@ -11,14 +12,12 @@ export interface Microphone {
   producer: types.Producer;
 }
 
-export interface RoomAudioSourceEvents {
-  /** A microphone was added, closed, paused or resumed, or someone was renamed. */
-  changed: [];
-  /** The router was replaced (its worker died); microphones come back on the new one. */
-  routerReplaced: [];
-  /** The call ended for everyone. */
-  ended: [];
-}
+/**
+ * The main room tap's events (signaling/domain/mainRoomTap.ts): `changed`
+ * (microphones and people), `routerReplaced` (drop what was consumed; the
+ * microphones come back on the new router), `ended`. Speakers are not used here.
+ */
+export type RoomAudioSourceEvents = MainRoomTapEvents;
 
 export interface RoomAudioSource extends EventEmitter<RoomAudioSourceEvents> {
   readonly roomId: string;

@@ -4,7 +4,7 @@
 // ones are dropped, and a long gap (muted, or the consumer was paused)
 // is reported so the utterance in progress can end.
 import { OpusDecoder } from 'opus-decoder';
-import type { RtpPacket } from './rtpPacket.js';
+import type { RtpPacket } from '../common/rtpPacket.js';
 
 const RTP_CLOCK = 48000;
 const OUT_RATE = 16000;

@@ -5,6 +5,7 @@
 // nobody else receives a byte of them.
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { MainRoomTap } from '../signaling/domain/mainRoomTap.js';
 import { isModerator } from '../signaling/domain/roles.js';
 import type { JoinedPeer, Room } from '../signaling/domain/room.js';
 import { MAIN } from '../signaling/domain/roomDefinition.js';
@@ -12,7 +13,6 @@ import { ErrorCode, SignalingError, forbidden, invalid } from '../signaling/erro
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import { encodeEvent } from '../signaling/wire/frames.js';
 import type { TranscriberConfig } from './config.js';
-import { RoomAudioOfRoom } from './roomAudioOfRoom.js';
 import { RoomTranscription } from './roomTranscription.js';
 import { languageFromWire, languageToWire, subtitleLineToWire } from './subtitlesWire.js';
 import type { TranscriberService } from './transcriberService.js';
@@ -28,8 +28,9 @@ export function subtitleTopic(roomId: string): string {
 
 interface RoomSubtitles {
   room: Room;
-  audio: RoomAudioOfRoom;
   running: RoomTranscription | null;
+  /** The main room's microphones, tapped while subtitles run. */
+  tap: MainRoomTap | null;
   language: WhisperLanguage;
   translate: boolean;
   /** This call's transcript, kept while subtitles are turned off and on again. */
@@ -57,8 +58,8 @@ export class SubtitlesControl {
   attach(room: Room): void {
     const s: RoomSubtitles = {
       room,
-      audio: new RoomAudioOfRoom(room),
       running: null,
+      tap: null,
       language: this.deps.config.defaultLanguage,
       translate: false,
       transcript: null,
@@ -154,8 +155,9 @@ export class SubtitlesControl {
   }
 
   private start(s: RoomSubtitles): void {
+    const tap = new MainRoomTap(s.room);
     const run = new RoomTranscription(
-      s.audio,
+      tap,
       this.deps.service,
       {
         language: s.language,
@@ -179,6 +181,7 @@ export class SubtitlesControl {
       }
     });
     s.running = run;
+    s.tap = tap;
     this.tellRoom(s);
   }
 
@@ -194,24 +197,29 @@ export class SubtitlesControl {
   /** Subtitles off: lines still being transcribed finish, the transcript waits for the call's end. */
   private stop(s: RoomSubtitles): void {
     const run = s.running;
+    const tap = s.tap;
     s.running = null;
+    s.tap = null;
     this.tellRoom(s);
     void run
       ?.stop(true)
-      .catch((err) => this.deps.log.error({ err, room: s.room.id }, 'stopping subtitles failed'));
+      .catch((err) => this.deps.log.error({ err, room: s.room.id }, 'stopping subtitles failed'))
+      .finally(() => tap?.close());
   }
 
   private endCall(s: RoomSubtitles): void {
     const run = s.running;
+    const tap = s.tap;
     const transcript = s.transcript;
     s.running = null;
+    s.tap = null;
     s.transcript = null;
     this.tellRoom(s);
     for (const id of s.subscribers) s.room.peers.get(id)?.channel.unsubscribe(subtitleTopic(s.room.id));
     s.subscribers.clear();
     if (!run && !transcript) return;
     const write = (async () => {
-      await run?.stop(true);
+      await run?.stop(true).finally(() => tap?.close());
       if (!transcript || transcript.length === 0) return;
       const name = new Date(transcript.startedAtMs)
         .toISOString()

@@ -5,9 +5,9 @@
 // in native code takes only this process down; the server restarts it.
 import { createSocket } from 'node:dgram';
 import { createLogger } from '../common/log.js';
+import { parseRtp } from '../common/rtpPacket.js';
 import { type FileJob, InferenceQueue, type LiveJob } from './inferenceQueue.js';
 import type { FromTranscriber, StreamSpec, ToTranscriber, TranscriberProcessOptions } from './ipcMessages.js';
-import { parseRtp } from './rtpPacket.js';
 import { SpeakerAudio } from './speakerAudio.js';
 import { DEFAULT_CUTTER_OPTIONS, UtteranceCutter } from './utteranceCutter.js';
 import { Vad } from './vad.js';

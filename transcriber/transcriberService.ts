@@ -28,7 +28,12 @@ interface ServiceEvents {
   availability: [state: Availability];
 }
 
-const PROCESS_PATH = new URL('./transcriberProcess.ts', import.meta.url).pathname;
+// From the sources (.ts, run through tsx) or from a built release (.js, plain node).
+const COMPILED = import.meta.url.endsWith('.js');
+const PROCESS_PATH = new URL(
+  COMPILED ? './transcriberProcess.js' : './transcriberProcess.ts',
+  import.meta.url,
+).pathname;
 const REPO_ROOT = new URL('..', import.meta.url).pathname;
 const RESTART_MIN_MS = 1000;
 const RESTART_MAX_MS = 30_000;
@@ -159,7 +164,7 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
     this.setState('starting');
     const child = fork(PROCESS_PATH, [JSON.stringify(options)], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: COMPILED ? [] : ['--import', 'tsx'],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
       env: {

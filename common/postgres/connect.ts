@@ -59,6 +59,11 @@ export function openPostgres(
   // An idle connection that the server closes (a restart, a failover) is
   // dropped from the pool; without a listener it would crash the process.
   pool.on('error', (err) => log.warn({ err, purpose }, 'an idle PostgreSQL connection failed'));
+  // A connection checked out for a transaction that the server drops errors
+  // there (its query fails too); the listener keeps it from crashing the process.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => log.warn({ err, purpose }, 'a PostgreSQL connection in use failed'));
+  });
   return pool;
 }
 

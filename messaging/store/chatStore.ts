@@ -1,19 +1,21 @@
-// Chats, their members and people's profiles in Redis. Changes that others
-// must see are published on the events channel inside the same MULTI as the
-// change, so every host hears of them in the order they happened.
-import type { Redis } from 'ioredis';
-import {
-  type ChatKindName,
-  type MemberRoleName,
-  type MemberSourceName,
-  type StoredChat,
-  type StoredMember,
-  type StoredSettings,
-  type StoredUser,
-  parseChat,
+// Chats, their members (with read marks) and people's profiles in
+// PostgreSQL (messaging/migrations). A change others must see is published
+// on the chat bus after it committed (bus.ts); changes to one chat's
+// membership and settings take the chat row's lock, as a send does, so a
+// send sees either the old or the new state, never half of it.
+import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
+import { inTransaction } from '../../common/postgres/connect.js';
+import type { ChatBus } from '../bus.js';
+import type {
+  ChatKindName,
+  MemberRoleName,
+  MemberSourceName,
+  StoredChat,
+  StoredMember,
+  StoredSettings,
+  StoredUser,
 } from '../records.js';
-import { EVENTS_CHANNEL, keys } from './keys.js';
-import { scripts } from './scripts.js';
+import { DEFAULT_SETTINGS } from '../records.js';
 
 export interface NewChat {
   id: string;
@@ -38,6 +40,7 @@ export interface ChatSummary {
   member: StoredMember | null;
   readSeq: number;
   unread: number;
+  /** The last message's record as JSON, if any. */
   lastMessage: string | null;
   pins: number[];
 }
@@ -54,53 +57,107 @@ export function userIdOfNameKey(key: string): string {
   return key.slice(key.indexOf('\u0000') + 1);
 }
 
-function parseMember(json: string | null | undefined): StoredMember | null {
-  return json ? (JSON.parse(json) as StoredMember) : null;
+/** The chat table's columns as a StoredChat (qualified by `c.`). */
+export const CHAT_COLUMNS =
+  'c.id, c.kind, c.title, c.about, c.created_at, c.created_by, c.settings, c.seq, c.rev, c.members, c.room_id, c.pair';
+
+interface ChatRow {
+  id: string;
+  kind: ChatKindName;
+  title: string;
+  about: string;
+  created_at: number;
+  created_by: string;
+  settings: Partial<StoredSettings>;
+  seq: number;
+  rev: number;
+  members: number;
+  room_id: string;
+  pair: string[];
 }
 
+export function chatOfRow(r: ChatRow): StoredChat {
+  return {
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    about: r.about,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    seq: r.seq,
+    rev: r.rev,
+    members: r.members,
+    settings: { ...DEFAULT_SETTINGS, ...r.settings },
+    roomId: r.room_id,
+    pair: r.pair,
+  };
+}
+
+interface MemberRow {
+  role: MemberRoleName;
+  source: MemberSourceName;
+  joined_at: number;
+  visible_from: number;
+}
+
+export const MEMBER_COLUMNS = 'm.role, m.source, m.joined_at, m.visible_from';
+
+export function memberOfRow(r: MemberRow | undefined | null): StoredMember | null {
+  if (!r?.role) return null;
+  return { role: r.role, source: r.source, joinedAt: r.joined_at, visibleFrom: r.visible_from };
+}
+
+type Joining = { user: StoredUser; role: MemberRoleName; source: MemberSourceName };
+
 export class ChatStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    readonly db: Postgres,
+    private readonly bus: ChatBus,
+  ) {}
 
   // ---- people ----
 
   async saveUser(u: StoredUser): Promise<void> {
-    await this.redis.hset(keys.user(u.id), {
-      id: u.id,
-      name: u.name,
-      sort: u.sort,
-      role: u.role,
-      school: u.school,
-    });
+    await this.db.query(
+      `INSERT INTO messaging.person (id, name, sort, role, school) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET name = $2, sort = $3, role = $4, school = $5`,
+      [u.id, u.name, u.sort, u.role, u.school],
+    );
   }
 
   /** Keeps a profile the school's systems or the person's own token gave; adds one only if none. */
   async saveUserIfNew(u: StoredUser): Promise<void> {
-    if (await this.redis.hsetnx(keys.user(u.id), 'id', u.id)) {
-      await this.redis.hset(keys.user(u.id), { name: u.name, sort: u.sort, role: u.role, school: u.school });
-    }
+    await this.db.query(
+      `INSERT INTO messaging.person (id, name, sort, role, school) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [u.id, u.name, u.sort, u.role, u.school],
+    );
   }
 
   async users(ids: string[]): Promise<Map<string, StoredUser>> {
     const out = new Map<string, StoredUser>();
     if (ids.length === 0) return out;
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.hgetall(keys.user(id));
-    const results = (await pipe.exec()) ?? [];
-    results.forEach(([err, hash], i) => {
-      const h = hash as Record<string, string> | null;
-      if (!err && h?.id) out.set(ids[i]!, h as unknown as StoredUser);
-    });
+    const r = await this.db.query<StoredUser>(
+      'SELECT id, name, sort, role, school FROM messaging.person WHERE id = ANY($1)',
+      [ids],
+    );
+    for (const u of r.rows) out.set(u.id, u);
     return out;
   }
 
   async userChatIds(userId: string): Promise<string[]> {
-    return this.redis.smembers(keys.userChats(userId));
+    const r = await this.db.query<{ chat_id: string }>(
+      'SELECT chat_id FROM messaging.member WHERE user_id = $1',
+      [userId],
+    );
+    return r.rows.map((x) => x.chat_id);
   }
 
   // ---- chats ----
 
   async exists(chatId: string): Promise<boolean> {
-    return (await this.redis.exists(keys.chat(chatId))) === 1;
+    const r = await this.db.query('SELECT 1 FROM messaging.chat WHERE id = $1', [chatId]);
+    return r.rowCount === 1;
   }
 
   /** The chat and one person's membership of it, in one round trip. */
@@ -108,61 +165,73 @@ export class ChatStore {
     chatId: string,
     userId: string,
   ): Promise<{ chat: StoredChat | null; member: StoredMember | null }> {
-    const [[, hash], [, member]] = (await this.redis
-      .pipeline()
-      .hgetall(keys.chat(chatId))
-      .hget(keys.members(chatId), userId)
-      .exec()) as [[unknown, Record<string, string>], [unknown, string | null]];
-    return { chat: parseChat(hash ?? {}), member: parseMember(member) };
+    const r = await this.db.query(
+      `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS} FROM messaging.chat c
+       LEFT JOIN messaging.member m ON m.chat_id = c.id AND m.user_id = $2 WHERE c.id = $1`,
+      [chatId, userId],
+    );
+    const row = r.rows[0];
+    return { chat: row ? chatOfRow(row) : null, member: memberOfRow(row) };
   }
 
-  /** One field of a chat's hash that parseChat does not read (e.g. `behalf`). */
+  /** One field the chat record does not model (e.g. `behalf`). */
   async field(chatId: string, name: string): Promise<string | null> {
-    return this.redis.hget(keys.chat(chatId), name);
+    const r = await this.db.query<{ v: string | null }>(
+      'SELECT extra ->> $2 AS v FROM messaging.chat WHERE id = $1',
+      [chatId, name],
+    );
+    return r.rows[0]?.v ?? null;
   }
 
   async setField(chatId: string, name: string, value: string): Promise<void> {
-    await this.redis.hset(keys.chat(chatId), name, value);
+    await this.db.query(
+      'UPDATE messaging.chat SET extra = extra || jsonb_build_object($2::text, $3::text) WHERE id = $1',
+      [chatId, name, value],
+    );
   }
 
   async chat(chatId: string): Promise<StoredChat | null> {
-    return parseChat(await this.redis.hgetall(keys.chat(chatId)));
+    const r = await this.db.query(`SELECT ${CHAT_COLUMNS} FROM messaging.chat c WHERE c.id = $1`, [chatId]);
+    return r.rows[0] ? chatOfRow(r.rows[0]) : null;
   }
 
   async pins(chatId: string, count = 10): Promise<number[]> {
-    return (await this.redis.zrevrange(keys.pins(chatId), 0, count - 1)).map(Number);
+    const r = await this.db.query<{ seq: number }>(
+      'SELECT seq FROM messaging.pin WHERE chat_id = $1 ORDER BY pinned_at DESC, seq DESC LIMIT $2',
+      [chatId, count],
+    );
+    return r.rows.map((x) => x.seq);
   }
 
   /**
    * Creates a chat with its first members. Fails (false) if the id is taken,
    * which makes creating a direct chat or a room's chat idempotent.
    */
-  async create(
-    chat: NewChat,
-    members: { user: StoredUser; role: MemberRoleName; source: MemberSourceName }[],
-  ) {
+  async create(chat: NewChat, members: Joining[]): Promise<boolean> {
     const now = Date.now();
-    const created = await this.redis.hsetnx(keys.chat(chat.id), 'id', chat.id);
-    // A creator that died between the two steps left only the id: finish its work.
-    if (!created && (await this.redis.hexists(keys.chat(chat.id), 'kind'))) return false;
-    const multi = this.redis.multi();
-    multi.hset(keys.chat(chat.id), {
-      kind: chat.kind,
-      title: chat.title,
-      about: chat.about,
-      createdAt: now,
-      createdBy: chat.createdBy,
-      settings: JSON.stringify(chat.settings),
-      seq: 0,
-      rev: 0,
-      members: 0,
-      lastAt: now,
-      roomId: chat.roomId ?? '',
-      pair: (chat.pair ?? []).join('\n'),
+    const created = await inTransaction(this.db, async (client) => {
+      const r = await client.query(
+        `INSERT INTO messaging.chat (id, kind, title, about, created_at, created_by, settings, last_at, room_id, pair)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $5, $8, $9) ON CONFLICT (id) DO NOTHING`,
+        [
+          chat.id,
+          chat.kind,
+          chat.title,
+          chat.about,
+          now,
+          chat.createdBy,
+          JSON.stringify(chat.settings),
+          chat.roomId ?? '',
+          chat.pair ?? [],
+        ],
+      );
+      if (r.rowCount !== 1) return false;
+      await this.insertMembers(client, chat.id, 1, 0, members, now);
+      return true;
     });
-    this.addMembersTo(multi, chat.id, 1, 0, members, now);
-    await multi.exec();
-    return true;
+    if (created && members.length)
+      await this.bus.publish({ t: 'ca', c: chat.id, u: members.map((m) => m.user.id) });
+    return created;
   }
 
   /**
@@ -171,143 +240,202 @@ export class ChatStore {
    */
   async addMembers(
     chatId: string,
-    members: { user: StoredUser; role: MemberRoleName; source: MemberSourceName }[],
+    members: Joining[],
     visibleFrom: number,
     readSeq: number,
   ): Promise<StoredUser[]> {
-    const existing = await this.redis.hmget(keys.members(chatId), ...members.map((m) => m.user.id));
-    const fresh = members.filter((_, i) => existing[i] === null);
-    if (fresh.length === 0) return [];
-    const multi = this.redis.multi();
-    this.addMembersTo(multi, chatId, visibleFrom, readSeq, fresh, Date.now());
-    await multi.exec();
-    return fresh.map((m) => m.user);
+    if (members.length === 0) return [];
+    const fresh = await inTransaction(this.db, async (client) => {
+      const lock = await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
+      if (lock.rowCount !== 1) return [];
+      return this.insertMembers(client, chatId, visibleFrom, readSeq, members, Date.now());
+    });
+    if (fresh.length) await this.bus.publish({ t: 'ca', c: chatId, u: fresh.map((u) => u.id) });
+    return fresh;
   }
 
-  private addMembersTo(
-    multi: ReturnType<Redis['multi']>,
+  private async insertMembers(
+    client: PostgresClient,
     chatId: string,
     visibleFrom: number,
     readSeq: number,
-    members: { user: StoredUser; role: MemberRoleName; source: MemberSourceName }[],
+    members: Joining[],
     now: number,
-  ): void {
-    if (members.length === 0) return;
-    const entries: Record<string, string> = {};
-    const names: (string | number)[] = [];
-    for (const m of members) {
-      const record: StoredMember = { role: m.role, source: m.source, joinedAt: now, visibleFrom };
-      entries[m.user.id] = JSON.stringify(record);
-      names.push(0, nameKey(m.user));
-      multi.sadd(keys.userChats(m.user.id), chatId);
-      multi.hset(keys.read(chatId), m.user.id, readSeq);
+  ): Promise<StoredUser[]> {
+    if (members.length === 0) return [];
+    const r = await client.query<{ user_id: string }>(
+      `INSERT INTO messaging.member (chat_id, user_id, role, source, joined_at, visible_from, read_seq)
+       SELECT $1, u, r, s, $5, $6, $7 FROM unnest($2::text[], $3::text[], $4::text[]) AS x(u, r, s)
+       ON CONFLICT DO NOTHING RETURNING user_id`,
+      [
+        chatId,
+        members.map((m) => m.user.id),
+        members.map((m) => m.role),
+        members.map((m) => m.source),
+        now,
+        visibleFrom,
+        readSeq,
+      ],
+    );
+    if (r.rowCount) {
+      await client.query('UPDATE messaging.chat SET members = members + $2 WHERE id = $1', [
+        chatId,
+        r.rowCount,
+      ]);
     }
-    multi.hset(keys.members(chatId), entries);
-    multi.zadd(keys.names(chatId), ...names);
-    multi.hincrby(keys.chat(chatId), 'members', members.length);
-    multi.publish(EVENTS_CHANNEL, JSON.stringify({ t: 'ca', c: chatId, u: members.map((m) => m.user.id) }));
+    const added = new Set(r.rows.map((x) => x.user_id));
+    return members.filter((m) => added.has(m.user.id)).map((m) => m.user);
   }
 
   async removeMember(chatId: string, user: StoredUser, reason: string): Promise<boolean> {
-    const removed = await this.redis.hdel(keys.members(chatId), user.id);
-    if (!removed) return false;
-    await this.redis
-      .multi()
-      .zrem(keys.names(chatId), nameKey(user))
-      .srem(keys.userChats(user.id), chatId)
-      .hdel(keys.read(chatId), user.id)
-      .hincrby(keys.chat(chatId), 'members', -1)
-      .publish(EVENTS_CHANNEL, JSON.stringify({ t: 'cr', c: chatId, u: [user.id], why: reason }))
-      .publish(EVENTS_CHANNEL, JSON.stringify({ t: 'cc', c: chatId }))
-      .exec();
-    return true;
+    const removed = await inTransaction(this.db, async (client) => {
+      await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
+      const r = await client.query('DELETE FROM messaging.member WHERE chat_id = $1 AND user_id = $2', [
+        chatId,
+        user.id,
+      ]);
+      if (r.rowCount !== 1) return false;
+      await client.query('UPDATE messaging.chat SET members = members - 1 WHERE id = $1', [chatId]);
+      return true;
+    });
+    if (removed)
+      await this.bus.publish({ t: 'cr', c: chatId, u: [user.id], why: reason }, { t: 'cc', c: chatId });
+    return removed;
   }
 
   async setMemberRole(
     chatId: string,
     userId: string,
-    member: StoredMember,
+    _member: StoredMember,
     role: MemberRoleName,
   ): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(keys.members(chatId), userId, JSON.stringify({ ...member, role }))
-      .publish(EVENTS_CHANNEL, JSON.stringify({ t: 'ru', c: chatId, u: userId }))
-      .exec();
+    await inTransaction(this.db, async (client) => {
+      await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
+      await client.query('UPDATE messaging.member SET role = $3 WHERE chat_id = $1 AND user_id = $2', [
+        chatId,
+        userId,
+        role,
+      ]);
+    });
+    await this.bus.publish({ t: 'ru', c: chatId, u: userId });
   }
 
   async updateChat(chatId: string, fields: { title?: string; about?: string; settings?: StoredSettings }) {
-    const hash: Record<string, string> = {};
-    if (fields.title !== undefined) hash.title = fields.title;
-    if (fields.about !== undefined) hash.about = fields.about;
-    if (fields.settings) hash.settings = JSON.stringify(fields.settings);
-    await this.redis
-      .multi()
-      .hset(keys.chat(chatId), hash)
-      .publish(EVENTS_CHANNEL, JSON.stringify({ t: 'cc', c: chatId }))
-      .exec();
+    await this.db.query(
+      `UPDATE messaging.chat SET title = coalesce($2, title), about = coalesce($3, about),
+         settings = coalesce($4::jsonb, settings) WHERE id = $1`,
+      [
+        chatId,
+        fields.title ?? null,
+        fields.about ?? null,
+        fields.settings ? JSON.stringify(fields.settings) : null,
+      ],
+    );
+    await this.bus.publish({ t: 'cc', c: chatId });
   }
 
   async summary(chatId: string, userId: string): Promise<ChatSummary | null> {
-    const r = (await scripts.summary.run(
-      this.redis,
-      [
-        keys.chat(chatId),
-        keys.members(chatId),
-        keys.read(chatId),
-        keys.deleted(chatId),
-        keys.messages(chatId),
-        keys.pins(chatId),
-      ],
-      [userId],
-    )) as [string[], string, number, number, string, string[]] | null;
-    if (!r) return null;
-    const [flat, member, readSeq, unread, lastMessage, pins] = r;
-    const hash: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-    const chat = parseChat(hash);
-    if (!chat) return null;
-    return {
-      chat,
-      member: parseMember(member),
-      readSeq: Number(readSeq),
-      unread: Math.max(0, Number(unread)),
-      lastMessage: lastMessage || null,
-      pins: pins.map(Number),
-    };
+    return (await this.summaries([chatId], userId))[0] ?? null;
   }
 
-  /** Summaries of many chats for one person (auto-pipelined into few round trips). */
+  /** Summaries of many chats for one person, in one query. */
   async summaries(chatIds: string[], userId: string): Promise<ChatSummary[]> {
-    const all = await Promise.all(chatIds.map((id) => this.summary(id, userId)));
-    return all.filter((s): s is ChatSummary => s !== null);
+    if (chatIds.length === 0) return [];
+    const r = await this.db.query(
+      `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS}, coalesce(m.read_seq, 0) AS read_seq,
+         c.seq - coalesce(m.read_seq, 0) - (SELECT count(*) FROM messaging.message d
+           WHERE d.chat_id = c.id AND d.deleted AND d.seq > coalesce(m.read_seq, 0)) AS unread,
+         (SELECT l.body || jsonb_build_object('seq', l.seq, 'rev', l.rev, 'at', l.at)
+           FROM messaging.message l WHERE l.chat_id = c.id AND l.seq = c.seq) AS last,
+         ARRAY(SELECT p.seq FROM messaging.pin p WHERE p.chat_id = c.id
+           ORDER BY p.pinned_at DESC, p.seq DESC LIMIT 10) AS pins
+       FROM messaging.chat c LEFT JOIN messaging.member m ON m.chat_id = c.id AND m.user_id = $2
+       WHERE c.id = ANY($1)`,
+      [chatIds, userId],
+    );
+    const byId = new Map(
+      r.rows.map((row) => [
+        row.id as string,
+        {
+          chat: chatOfRow(row),
+          member: memberOfRow(row),
+          readSeq: row.read_seq as number,
+          unread: Math.max(0, row.unread as number),
+          lastMessage: row.last ? JSON.stringify(row.last) : null,
+          pins: row.pins as number[],
+        },
+      ]),
+    );
+    return chatIds.flatMap((id) => byId.get(id) ?? []);
   }
 
   async member(chatId: string, userId: string): Promise<StoredMember | null> {
-    return parseMember(await this.redis.hget(keys.members(chatId), userId));
+    const r = await this.db.query(
+      `SELECT ${MEMBER_COLUMNS} FROM messaging.member m WHERE m.chat_id = $1 AND m.user_id = $2`,
+      [chatId, userId],
+    );
+    return memberOfRow(r.rows[0]);
   }
 
   async allMembers(chatId: string): Promise<Map<string, StoredMember>> {
-    const hash = await this.redis.hgetall(keys.members(chatId));
-    return new Map(Object.entries(hash).map(([id, json]) => [id, JSON.parse(json) as StoredMember]));
+    const r = await this.db.query(
+      `SELECT m.user_id, ${MEMBER_COLUMNS} FROM messaging.member m WHERE m.chat_id = $1`,
+      [chatId],
+    );
+    return new Map(r.rows.map((row) => [row.user_id as string, memberOfRow(row)!]));
   }
 
-  /** Member ids sorted by sort name; all of them (chats are bounded by CHAT_MAX_MEMBERS). */
+  /** Member ids sorted by sort name (nameKey); all of them (chats are bounded by CHAT_MAX_MEMBERS). */
   async memberIdsByName(chatId: string): Promise<string[]> {
-    return (await this.redis.zrange(keys.names(chatId), 0, -1)).map(userIdOfNameKey);
+    const r = await this.db.query<{ id: string; sort: string | null }>(
+      `SELECT m.user_id AS id, p.sort FROM messaging.member m
+       LEFT JOIN messaging.person p ON p.id = m.user_id WHERE m.chat_id = $1`,
+      [chatId],
+    );
+    return r.rows
+      .map((row) => nameKey({ id: row.id, sort: row.sort ?? '', name: '', role: '', school: '' }))
+      .sort()
+      .map(userIdOfNameKey);
   }
 
   async readMarks(chatId: string): Promise<Map<string, number>> {
-    const hash = await this.redis.hgetall(keys.read(chatId));
-    return new Map(Object.entries(hash).map(([id, seq]) => [id, Number(seq)]));
+    const r = await this.db.query<{ user_id: string; read_seq: number }>(
+      'SELECT user_id, read_seq FROM messaging.member WHERE chat_id = $1',
+      [chatId],
+    );
+    return new Map(r.rows.map((row) => [row.user_id, row.read_seq]));
   }
 
+  /** Moves one person's read mark forward (never back) and tells them (in a direct chat, both). */
   async markRead(chatId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number }> {
-    const [readSeq, unread] = (await scripts.markRead.run(
-      this.redis,
-      [keys.chat(chatId), keys.read(chatId), keys.deleted(chatId)],
-      [userId, seq, EVENTS_CHANNEL, chatId],
-    )) as [number, number];
-    return { readSeq: Number(readSeq), unread: Math.max(0, Number(unread)) };
+    const r = await this.db.query<{ read_seq: number; moved: boolean; unread: number; kind: string }>(
+      `WITH cur AS (
+         SELECT m.read_seq AS before, least($3::bigint, c.seq) AS want, c.seq AS last, c.kind
+         FROM messaging.member m JOIN messaging.chat c ON c.id = m.chat_id
+         WHERE m.chat_id = $1 AND m.user_id = $2),
+       up AS (
+         UPDATE messaging.member m SET read_seq = cur.want FROM cur
+         WHERE m.chat_id = $1 AND m.user_id = $2 AND cur.want > cur.before RETURNING m.read_seq)
+       SELECT coalesce((SELECT read_seq FROM up), cur.before) AS read_seq,
+         EXISTS (SELECT 1 FROM up) AS moved, cur.kind,
+         cur.last - coalesce((SELECT read_seq FROM up), cur.before) - (SELECT count(*) FROM messaging.message d
+           WHERE d.chat_id = $1 AND d.deleted AND d.seq > coalesce((SELECT read_seq FROM up), cur.before)) AS unread
+       FROM cur`,
+      [chatId, userId, seq],
+    );
+    const row = r.rows[0];
+    if (!row) return { readSeq: 0, unread: 0 };
+    const unread = Math.max(0, row.unread);
+    if (row.moved) {
+      await this.bus.publish({
+        t: 'rd',
+        c: chatId,
+        u: userId,
+        s: row.read_seq,
+        n: unread,
+        d: row.kind === 'direct',
+      });
+    }
+    return { readSeq: row.read_seq, unread };
   }
 }

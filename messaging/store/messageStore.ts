@@ -1,29 +1,71 @@
-// Messages in Redis: appended and changed only through the Lua scripts, which
-// number, store and publish in one atomic step. A send resolves only once
-// Redis has answered, and with the shipped configuration (appendfsync
-// always) Redis answers only after the write is on disk.
-import type { Redis } from 'ioredis';
-import { type MyFlags, type NewMessage, type StoredMessage, list, parseMessage } from '../records.js';
-import { CLIENT_ID_TTL_SECONDS, EVENTS_CHANNEL, keys } from './keys.js';
-import { scripts } from './scripts.js';
+// Messages in PostgreSQL. Every change is one transaction that takes the
+// chat row's lock to number it (seq for a new message, rev for every change),
+// so one chat's changes are numbered in the order they commit; the method
+// resolves only after COMMIT (with synchronous_commit on: on disk), and the
+// change is then published on the chat bus. A send checks, under the same
+// lock, that the sender may write (permissions.ts requireWrite) and whether
+// this client message id was stored before (a resend after a lost answer).
+import { inTransaction } from '../../common/postgres/connect.js';
+import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
+import type { ChatBus, FeedEvent } from '../bus.js';
+import { ChatError, ChatErrorCode } from '../errors.js';
+import { requireWrite } from '../permissions.js';
+import { type MyFlags, type NewMessage, type StoredMessage, type StoredUser, list } from '../records.js';
+import { CHAT_COLUMNS, MEMBER_COLUMNS, chatOfRow, memberOfRow } from './chatStore.js';
 
 export type CommitFlag = 'deleted' | 'pinned' | 'unpinned' | '';
 
-function parseFlags(json: string): MyFlags {
-  const raw = JSON.parse(json) as { rx: unknown; v: unknown; imp: boolean };
-  return {
-    reactions: list(raw.rx as string[]),
-    votes: list(raw.v as number[]),
-    important: raw.imp,
-  };
+const FAILURES = {
+  CHAT_NOT_FOUND: [ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND, 'no such chat'],
+  NOT_A_MEMBER: [ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat'],
+  MESSAGE_NOT_FOUND: [ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such message'],
+  MESSAGE_DELETED: [ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted'],
+  NOT_A_POLL: [ChatErrorCode.CHAT_ERROR_NOT_A_POLL, 'the message is not a poll'],
+  POLL_CLOSED: [ChatErrorCode.CHAT_ERROR_POLL_CLOSED, 'the poll is closed'],
+  ALREADY_VOTED: [ChatErrorCode.CHAT_ERROR_ALREADY_VOTED, 'you have already voted in this poll'],
+  INVALID_OPTIONS: [
+    ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT,
+    'choose existing options (one, unless multiple)',
+  ],
+  TOO_MANY_REACTIONS: [ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, 'too many reactions on one message'],
+} as const;
+
+function fail(what: keyof typeof FAILURES): ChatError {
+  const [code, message] = FAILURES[what];
+  return new ChatError(code, message);
+}
+
+/** The database's clock in ms: one clock for every host's messages. */
+const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
+
+interface MessageRow {
+  seq: number;
+  rev: number;
+  at: number;
+  body: NewMessage;
+}
+
+const MESSAGE_COLUMNS = 'seq, rev, at, body';
+
+function recordOf(r: MessageRow): StoredMessage {
+  return { ...r.body, seq: r.seq, rev: r.rev, at: r.at };
+}
+
+/** The record as kept in `body`: without the numbers the row has as columns. */
+function bodyOf(m: StoredMessage | NewMessage): string {
+  const { seq: _s, rev: _r, at: _a, ...body } = m as StoredMessage;
+  return JSON.stringify(body);
 }
 
 export class MessageStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    readonly db: Postgres,
+    private readonly bus: ChatBus,
+  ) {}
 
   /**
-   * Appends a message if the sender may write in the chat (checked in the
-   * same atomic step); `fresh` is false when this client message id was sent
+   * Appends a message if the sender may write in the chat (checked under the
+   * chat's lock); `fresh` is false when this client message id was sent
    * before, and the earlier message is returned instead of a new one. An
    * empty sender is the chat's own note.
    */
@@ -34,50 +76,115 @@ export class MessageStore {
     message: NewMessage,
     guest = false,
   ): Promise<{ fresh: boolean; message: StoredMessage }> {
-    const [fresh, json] = (await scripts.send.run(
-      this.redis,
-      [
-        keys.chat(chatId),
-        keys.messages(chatId),
-        keys.changes(chatId),
-        keys.clientId(chatId, senderId, clientMessageId),
-        keys.read(chatId),
-        keys.members(chatId),
-      ],
-      [JSON.stringify(message), senderId, CLIENT_ID_TTL_SECONDS, EVENTS_CHANNEL, chatId, guest ? '1' : '0'],
-    )) as [number, string];
-    return { fresh: fresh === 1, message: parseMessage(json) };
+    const result = await inTransaction(this.db, async (client) => {
+      const r = await client.query(
+        `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS},
+           (SELECT to_jsonb(p) FROM (SELECT ${MESSAGE_COLUMNS} FROM messaging.message
+             WHERE chat_id = $1 AND sender = $2 AND cmid = $3) p) AS earlier
+         FROM messaging.chat c LEFT JOIN messaging.member m ON m.chat_id = c.id AND m.user_id = $2
+         WHERE c.id = $1 FOR UPDATE OF c`,
+        [chatId, senderId, clientMessageId],
+      );
+      const row = r.rows[0];
+      if (!row) throw fail('CHAT_NOT_FOUND');
+      if (row.earlier) return { fresh: false, message: recordOf(row.earlier as MessageRow) };
+      if (senderId !== '') {
+        const member = memberOfRow(row);
+        if (!member) throw fail('NOT_A_MEMBER');
+        const caller = { user: { id: senderId } as StoredUser, guest };
+        requireWrite(chatOfRow(row), member, caller, message.reply !== undefined);
+      }
+      const added = await client.query<{ seq: number; rev: number; at: number }>(
+        `WITH n AS (
+           UPDATE messaging.chat SET seq = seq + 1, rev = rev + 1, last_at = ${NOW_MS}
+           WHERE id = $1 RETURNING seq, rev, last_at),
+         ins AS (
+           INSERT INTO messaging.message (chat_id, seq, rev, at, sender, cmid, body)
+           SELECT $1, n.seq, n.rev, n.last_at, $2, $3, $4 FROM n RETURNING seq, rev, at),
+         rd AS (
+           UPDATE messaging.member SET read_seq = (SELECT seq FROM n)
+           WHERE chat_id = $1 AND user_id = $2 AND $2 <> '')
+         SELECT seq, rev, at FROM ins`,
+        [chatId, senderId, clientMessageId, bodyOf(message)],
+      );
+      const n = added.rows[0]!;
+      return { fresh: true, message: { ...message, seq: n.seq, rev: n.rev, at: n.at } as StoredMessage };
+    });
+    if (result.fresh) await this.bus.publish({ t: 'm', c: chatId, r: result.message });
+    return result;
   }
 
   async get(chatId: string, seq: number): Promise<StoredMessage | null> {
-    const json = await this.redis.hget(keys.messages(chatId), String(seq));
-    return json ? parseMessage(json) : null;
+    return (await this.getMany(chatId, [seq]))[0] ?? null;
   }
 
   async getMany(chatId: string, seqs: number[]): Promise<(StoredMessage | null)[]> {
     if (seqs.length === 0) return [];
-    const values = await this.redis.hmget(keys.messages(chatId), ...seqs.map(String));
-    return values.map((v) => (v ? parseMessage(v) : null));
+    const r = await this.db.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messaging.message WHERE chat_id = $1 AND seq = ANY($2::bigint[])`,
+      [chatId, seqs],
+    );
+    const bySeq = new Map(r.rows.map((row) => [row.seq, recordOf(row)]));
+    return seqs.map((s) => bySeq.get(s) ?? null);
+  }
+
+  /** Locks one message for a change; its record. */
+  private async lockMessage(client: PostgresClient, chatId: string, seq: number): Promise<StoredMessage> {
+    const r = await client.query<MessageRow>(
+      `SELECT ${MESSAGE_COLUMNS} FROM messaging.message WHERE chat_id = $1 AND seq = $2 FOR UPDATE`,
+      [chatId, seq],
+    );
+    if (!r.rows[0]) throw fail('MESSAGE_NOT_FOUND');
+    return recordOf(r.rows[0]);
+  }
+
+  /** Stores a message's new version under the chat's next rev. */
+  private async store(client: PostgresClient, chatId: string, rec: StoredMessage): Promise<StoredMessage> {
+    const r = await client.query<{ rev: number }>(
+      `WITH n AS (UPDATE messaging.chat SET rev = rev + 1 WHERE id = $1 RETURNING rev)
+       UPDATE messaging.message SET rev = n.rev, body = $3, deleted = $4 FROM n
+       WHERE chat_id = $1 AND seq = $2 RETURNING n.rev`,
+      [chatId, rec.seq, bodyOf(rec), rec.deleted === true],
+    );
+    return { ...rec, rev: r.rows[0]!.rev };
   }
 
   /**
    * Replaces a message if its rev is still `expected.rev`; null on a
    * conflict (someone changed it meanwhile: read again and retry).
    */
-  async commit(chatId: string, expected: StoredMessage, next: StoredMessage, flag: CommitFlag) {
-    const { rev: _rev, ...rest } = next;
-    const json = (await scripts.commit.run(
-      this.redis,
-      [
-        keys.chat(chatId),
-        keys.messages(chatId),
-        keys.changes(chatId),
-        keys.deleted(chatId),
-        keys.pins(chatId),
-      ],
-      [next.seq, expected.rev, JSON.stringify(rest), EVENTS_CHANNEL, chatId, flag],
-    )) as string | 0;
-    return json === 0 ? null : parseMessage(json);
+  async commit(
+    chatId: string,
+    expected: StoredMessage,
+    next: StoredMessage,
+    flag: CommitFlag,
+  ): Promise<StoredMessage | null> {
+    const done = await inTransaction(this.db, async (client) => {
+      const current = await this.lockMessage(client, chatId, next.seq);
+      if (current.rev !== expected.rev) return null;
+      const saved = await this.store(client, chatId, next);
+      let pinsChanged = false;
+      if (flag === 'deleted' || flag === 'unpinned') {
+        const d = await client.query('DELETE FROM messaging.pin WHERE chat_id = $1 AND seq = $2', [
+          chatId,
+          next.seq,
+        ]);
+        pinsChanged = d.rowCount === 1;
+      } else if (flag === 'pinned') {
+        await client.query(
+          `INSERT INTO messaging.pin (chat_id, seq, pinned_at) VALUES ($1, $2, ${NOW_MS})
+           ON CONFLICT (chat_id, seq) DO UPDATE SET pinned_at = excluded.pinned_at`,
+          [chatId, next.seq],
+        );
+        pinsChanged = true;
+      }
+      return { saved, pinsChanged };
+    });
+    if (!done) return null;
+    const events: FeedEvent[] = [{ t: 'm', c: chatId, r: done.saved }];
+    if (done.pinsChanged) events.push({ t: 'cc', c: chatId });
+    await this.bus.publish(...events);
+    return done.saved;
   }
 
   async react(
@@ -87,74 +194,119 @@ export class MessageStore {
     emoji: string,
     add: boolean,
     maxPerPerson: number,
-  ) {
-    const r = (await scripts.react.run(
-      this.redis,
-      [
-        keys.chat(chatId),
-        keys.messages(chatId),
-        keys.changes(chatId),
-        keys.reactions(chatId, seq),
-        keys.myReactions(chatId, userId),
-        keys.myVotes(chatId, userId),
-        keys.important(chatId, userId),
-      ],
-      [seq, userId, emoji, add ? '1' : '0', maxPerPerson, EVENTS_CHANNEL, chatId],
-    )) as [number, string, string];
-    return { message: parseMessage(r[1]), mine: parseFlags(r[2]) };
+  ): Promise<{ message: StoredMessage; mine: MyFlags }> {
+    const done = await inTransaction(this.db, async (client) => {
+      const rec = await this.lockMessage(client, chatId, seq);
+      if (rec.deleted) throw fail('MESSAGE_DELETED');
+      const r = await client.query<{ emojis: string[] }>(
+        'SELECT emojis FROM messaging.reaction WHERE chat_id = $1 AND seq = $2 AND user_id = $3',
+        [chatId, seq, userId],
+      );
+      const mine = r.rows[0]?.emojis ?? [];
+      const has = mine.includes(emoji);
+      if (add === has)
+        return { changed: false, message: rec, mine: await this.flagsIn(client, chatId, userId, seq) };
+      if (add && mine.length >= maxPerPerson) throw fail('TOO_MANY_REACTIONS');
+      const next = add ? [...mine, emoji] : mine.filter((e) => e !== emoji);
+      const rx = { ...(rec.rx && !Array.isArray(rec.rx) ? rec.rx : {}) };
+      const n = (rx[emoji] ?? 0) + (add ? 1 : -1);
+      if (n > 0) rx[emoji] = n;
+      else delete rx[emoji];
+      if (next.length) {
+        await client.query(
+          `INSERT INTO messaging.reaction (chat_id, seq, user_id, emojis) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (chat_id, seq, user_id) DO UPDATE SET emojis = excluded.emojis`,
+          [chatId, seq, userId, next],
+        );
+      } else {
+        await client.query(
+          'DELETE FROM messaging.reaction WHERE chat_id = $1 AND seq = $2 AND user_id = $3',
+          [chatId, seq, userId],
+        );
+      }
+      const saved = await this.store(client, chatId, { ...rec, rx });
+      return { changed: true, message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
+    });
+    if (done.changed)
+      await this.bus.publish(
+        { t: 'm', c: chatId, r: done.message },
+        flagsEvent(chatId, userId, seq, done.mine),
+      );
+    return { message: done.message, mine: done.mine };
   }
 
-  async vote(chatId: string, seq: number, userId: string, options: number[]) {
-    const r = (await scripts.vote.run(
-      this.redis,
-      [
-        keys.chat(chatId),
-        keys.messages(chatId),
-        keys.changes(chatId),
-        keys.votes(chatId, seq),
-        keys.myVotes(chatId, userId),
-        keys.myReactions(chatId, userId),
-        keys.important(chatId, userId),
-      ],
-      [seq, userId, JSON.stringify(options), EVENTS_CHANNEL, chatId],
-    )) as [string, string];
-    return { message: parseMessage(r[0]), mine: parseFlags(r[1]) };
+  async vote(
+    chatId: string,
+    seq: number,
+    userId: string,
+    options: number[],
+  ): Promise<{ message: StoredMessage; mine: MyFlags }> {
+    const done = await inTransaction(this.db, async (client) => {
+      const rec = await this.lockMessage(client, chatId, seq);
+      if (rec.deleted) throw fail('MESSAGE_DELETED');
+      const poll = rec.poll;
+      if (!poll || typeof poll !== 'object') throw fail('NOT_A_POLL');
+      if (poll.closed || (poll.closesAt > 0 && Date.now() >= poll.closesAt)) throw fail('POLL_CLOSED');
+      const voted = await client.query(
+        'SELECT 1 FROM messaging.vote WHERE chat_id = $1 AND seq = $2 AND user_id = $3',
+        [chatId, seq, userId],
+      );
+      if (voted.rowCount) throw fail('ALREADY_VOTED');
+      const opts = list(poll.opts);
+      if (options.length === 0 || (options.length > 1 && !poll.multi)) throw fail('INVALID_OPTIONS');
+      if (new Set(options).size !== options.length || options.some((i) => !opts[i]))
+        throw fail('INVALID_OPTIONS');
+      const nextOpts = opts.map((o, i) => (options.includes(i) ? { ...o, n: (o.n ?? 0) + 1 } : o));
+      const next = { ...rec, poll: { ...poll, opts: nextOpts, voters: (poll.voters ?? 0) + 1 } };
+      await client.query(
+        'INSERT INTO messaging.vote (chat_id, seq, user_id, options) VALUES ($1, $2, $3, $4)',
+        [chatId, seq, userId, options],
+      );
+      const saved = await this.store(client, chatId, next);
+      return { message: saved, mine: await this.flagsIn(client, chatId, userId, seq) };
+    });
+    await this.bus.publish(
+      { t: 'm', c: chatId, r: done.message },
+      flagsEvent(chatId, userId, seq, done.mine),
+    );
+    return done;
   }
 
   async setImportant(chatId: string, seq: number, userId: string, important: boolean): Promise<MyFlags> {
-    const json = (await scripts.important.run(
-      this.redis,
-      [
-        keys.messages(chatId),
-        keys.important(chatId, userId),
-        keys.myReactions(chatId, userId),
-        keys.myVotes(chatId, userId),
-      ],
-      [seq, important ? '1' : '0', EVENTS_CHANNEL, chatId, userId],
-    )) as string;
-    return parseFlags(json);
+    const done = await inTransaction(this.db, async (client) => {
+      const exists = await client.query('SELECT 1 FROM messaging.message WHERE chat_id = $1 AND seq = $2', [
+        chatId,
+        seq,
+      ]);
+      if (!exists.rowCount) throw fail('MESSAGE_NOT_FOUND');
+      const r = important
+        ? await client.query(
+            'INSERT INTO messaging.important (chat_id, user_id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+            [chatId, userId, seq],
+          )
+        : await client.query(
+            'DELETE FROM messaging.important WHERE chat_id = $1 AND user_id = $2 AND seq = $3',
+            [chatId, userId, seq],
+          );
+      return { changed: r.rowCount === 1, mine: await this.flagsIn(client, chatId, userId, seq) };
+    });
+    if (done.changed) await this.bus.publish(flagsEvent(chatId, userId, seq, done.mine));
+    return done.mine;
   }
 
-  /** One person's flags on several messages, in one round trip. */
+  private async flagsIn(
+    client: PostgresClient,
+    chatId: string,
+    userId: string,
+    seq: number,
+  ): Promise<MyFlags> {
+    return (await flagsOf(client, chatId, userId, [seq]))[0]!;
+  }
+
+  /** One person's flags on several messages, in one query. */
   async flags(chatId: string, userId: string, seqs: number[]): Promise<MyFlags[]> {
     if (seqs.length === 0) return [];
-    const fields = seqs.map(String);
-    const results = (await this.redis
-      .pipeline()
-      .hmget(keys.myReactions(chatId, userId), ...fields)
-      .hmget(keys.myVotes(chatId, userId), ...fields)
-      .zmscore(keys.important(chatId, userId), ...fields)
-      .exec()) as [[unknown, (string | null)[]], [unknown, (string | null)[]], [unknown, (string | null)[]]];
-    const [rx, votes, important] = results.map((r) => r[1]) as [
-      (string | null)[],
-      (string | null)[],
-      (string | null)[],
-    ];
-    return seqs.map((_, i) => ({
-      reactions: rx[i] ? (JSON.parse(rx[i]!) as string[]) : [],
-      votes: votes[i] ? (JSON.parse(votes[i]!) as number[]) : [],
-      important: important[i] !== null,
-    }));
+    return flagsOf(this.db, chatId, userId, seqs);
   }
 
   /** Changes after `afterRev` (messages from `visibleFrom` on), or 'reset' past `limit`. */
@@ -164,26 +316,65 @@ export class MessageStore {
     limit: number,
     visibleFrom: number,
   ): Promise<{ reset: boolean; rev: number; messages: StoredMessage[] }> {
-    const r = (await scripts.changes.run(
-      this.redis,
-      [keys.chat(chatId), keys.changes(chatId), keys.messages(chatId)],
-      [afterRev, limit, visibleFrom],
-    )) as [string, number, ...string[]];
-    const [status, rev, ...rest] = r;
-    return { reset: status === 'reset', rev: Number(rev), messages: rest.map(parseMessage) };
+    const r = await this.db.query<MessageRow & { chat_rev: number }>(
+      `SELECT c.rev AS chat_rev, m.seq, m.rev, m.at, m.body FROM messaging.chat c
+       LEFT JOIN LATERAL (SELECT seq, rev, at, body FROM messaging.message
+         WHERE chat_id = c.id AND rev > $2 ORDER BY rev LIMIT $3) m ON true
+       WHERE c.id = $1`,
+      [chatId, afterRev, limit + 1],
+    );
+    const rev = r.rows[0]?.chat_rev ?? 0;
+    const rows = r.rows.filter((row) => row.seq !== null);
+    if (rows.length > limit) return { reset: true, rev, messages: [] };
+    return { reset: false, rev, messages: rows.filter((row) => row.seq >= visibleFrom).map(recordOf) };
   }
 
   async reactionsOf(chatId: string, seq: number): Promise<Map<string, string[]>> {
-    const hash = await this.redis.hgetall(keys.reactions(chatId, seq));
-    return new Map(Object.entries(hash).map(([u, json]) => [u, list(JSON.parse(json) as string[])]));
+    const r = await this.db.query<{ user_id: string; emojis: string[] }>(
+      'SELECT user_id, emojis FROM messaging.reaction WHERE chat_id = $1 AND seq = $2',
+      [chatId, seq],
+    );
+    return new Map(r.rows.map((row) => [row.user_id, row.emojis]));
   }
 
   async votesOf(chatId: string, seq: number): Promise<Map<string, number[]>> {
-    const hash = await this.redis.hgetall(keys.votes(chatId, seq));
-    return new Map(Object.entries(hash).map(([u, json]) => [u, list(JSON.parse(json) as number[])]));
+    const r = await this.db.query<{ user_id: string; options: number[] }>(
+      'SELECT user_id, options FROM messaging.vote WHERE chat_id = $1 AND seq = $2',
+      [chatId, seq],
+    );
+    return new Map(r.rows.map((row) => [row.user_id, row.options]));
   }
 
   async importantSeqs(chatId: string, userId: string, limit: number): Promise<number[]> {
-    return (await this.redis.zrevrange(keys.important(chatId, userId), 0, limit - 1)).map(Number).reverse();
+    const r = await this.db.query<{ seq: number }>(
+      'SELECT seq FROM messaging.important WHERE chat_id = $1 AND user_id = $2 ORDER BY seq DESC LIMIT $3',
+      [chatId, userId, limit],
+    );
+    return r.rows.map((row) => row.seq).reverse();
   }
+}
+
+function flagsEvent(chatId: string, userId: string, seq: number, f: MyFlags): FeedEvent {
+  return { t: 'my', c: chatId, u: userId, s: seq, f: { rx: f.reactions, v: f.votes, imp: f.important } };
+}
+
+async function flagsOf(
+  q: Pick<Postgres, 'query'>,
+  chatId: string,
+  userId: string,
+  seqs: number[],
+): Promise<MyFlags[]> {
+  const r = await q.query<{ seq: number; emojis: string[] | null; options: number[] | null; imp: boolean }>(
+    `SELECT s.seq, r.emojis, v.options, i.seq IS NOT NULL AS imp
+     FROM unnest($3::bigint[]) AS s(seq)
+     LEFT JOIN messaging.reaction r ON r.chat_id = $1 AND r.seq = s.seq AND r.user_id = $2
+     LEFT JOIN messaging.vote v ON v.chat_id = $1 AND v.seq = s.seq AND v.user_id = $2
+     LEFT JOIN messaging.important i ON i.chat_id = $1 AND i.seq = s.seq AND i.user_id = $2`,
+    [chatId, userId, seqs],
+  );
+  const bySeq = new Map(r.rows.map((row) => [row.seq, row]));
+  return seqs.map((s) => {
+    const row = bySeq.get(s);
+    return { reactions: row?.emojis ?? [], votes: row?.options ?? [], important: row?.imp ?? false };
+  });
 }

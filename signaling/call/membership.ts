@@ -20,6 +20,9 @@ import pb = schoolcall.v1;
 const MAX_TOKEN_LENGTH = 4096;
 
 export class Membership {
+  /** Set while the server drains: lessons running here go on, none starts. */
+  private newLessonsStopped = false;
+
   constructor(
     private readonly registry: RoomRegistry,
     private readonly tokens: TokenService,
@@ -42,6 +45,12 @@ export class Membership {
     }
     const room = await this.registry.find(roomId);
     if (!room) throw new SignalingError(ErrorCode.ERROR_CODE_ROOM_NOT_FOUND, 'room not found');
+    if (this.newLessonsStopped && room.peers.size + room.waiting.size === 0) {
+      throw new SignalingError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        'this server is restarting; try again in a minute',
+      );
+    }
     if (!tokenFitsRoom(claims, room.definition)) {
       throw new SignalingError(
         ErrorCode.ERROR_CODE_UNAUTHENTICATED,
@@ -169,6 +178,11 @@ export class Membership {
       else peer.channel.close(reason, message);
     }
     room.endCall(handedOver);
+  }
+
+  /** From now on only lessons already running here are joined (the server is draining). */
+  stopNewLessons(): void {
+    this.newLessonsStopped = true;
   }
 
   /** Ends a room for everyone (admin delete). */

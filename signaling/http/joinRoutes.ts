@@ -89,7 +89,7 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
   );
 
   // Demo room: anyone may take a participant token, rate-limited per address;
-  // who hosts it is decided as people enter (security/demoHost.ts).
+  // who hosts it is decided as people enter (controls/demoHost.ts).
   const demoTokens = new KeyedBuckets(DEMO_TOKENS_BURST, DEMO_TOKENS_PER_SECOND);
   router.route('post', '/api/demo/token', 'demo_token', open, async (reply, { ip }) => {
     const body = await readJson(reply.res, 4096);

@@ -1,4 +1,5 @@
-// Health, metrics, the web client's pages and static files, and 404 for the rest.
+// The web client's pages and static files, and 404 for the rest (probes and
+// metrics: probeRoutes.ts).
 import type { Metrics } from '../metrics.js';
 import { HttpError, type Reply, send, sendJson, track } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
@@ -8,19 +9,11 @@ export interface PageRoutesDeps {
   metrics: Metrics;
   staticFiles: StaticFiles;
   demoRoomId: string | null;
-  health(): Record<string, unknown>;
 }
 
 export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): void {
   const { metrics, staticFiles } = deps;
   const open = { admin: false };
-
-  router.route('get', '/healthz', 'healthz', open, (reply) => sendJson(reply, 200, deps.health()));
-
-  router.route('get', '/metrics', 'metrics', open, async (reply) => {
-    const body = await metrics.registry.metrics();
-    send(reply, 200, body, { 'content-type': metrics.registry.contentType });
-  });
 
   const page = (name: string) => (reply: Reply) => {
     const file = staticFiles.get(name);

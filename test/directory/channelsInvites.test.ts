@@ -7,10 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '../../directory/model.js';
 import { sampleSchool } from '../../directory/sampleSchool.js';
 import { DirectoryStore } from '../../directory/store.js';
-import { ChatStore } from '../../messaging/store/chatStore.js';
-import { keys } from '../../messaging/store/keys.js';
-import { MessageStore } from '../../messaging/store/messageStore.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import type { ChatStore } from '../../messaging/store/chatStore.js';
+import {
+  type ChatTestServer,
+  type TestChatClient,
+  cpb,
+  messagingStores,
+  startChatServer,
+} from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
 let r: Redis;
@@ -40,7 +44,7 @@ async function refused(c: TestChatClient, req: cpb.IChatClientMessage, code: cpb
 beforeAll(async () => {
   s = await startChatServer();
   r = new Redis(s.redis!.url);
-  chatStore = new ChatStore(r);
+  chatStore = messagingStores(s.server.database!, r).chatStore;
   const res = await fetch(`${s.httpUrl}/api/directory/import`, {
     method: 'POST',
     headers: s.adminHeaders,
@@ -65,7 +69,10 @@ describe('channels', () => {
     );
     expect(await s.rejected('role_not_allowed')).toBe(before + 1);
     expect(await chatStore.userChatIds(pupil.id)).toEqual(chats);
-    expect(await r.scard(keys.schoolChannels('school-1'))).toBe(0);
+    const listed = await s.server.database!.query(
+      "SELECT 1 FROM messaging.listed_channel WHERE school = 'school-1'",
+    );
+    expect(listed.rowCount).toBe(0);
     c.close();
   });
 
@@ -286,7 +293,7 @@ describe('invitation links', () => {
     const chatId = chat!.chatId!;
     const before = (await chatStore.chat(chatId))!.seq;
     // Written straight into the store: a client would be rate-limited.
-    const store = new MessageStore(r);
+    const store = messagingStores(s.server.database!, r).messageStore;
     for (let i = 1; i <= 260; i++) {
       await store.append(chatId, teacher.id, `m-${i}`, {
         kind: 'text',

@@ -1,16 +1,22 @@
-// Directory imports against a real Redis: the first import builds the chats,
+// Directory imports against a real Redis and PostgreSQL: the first import builds the chats,
 // the same file again changes nothing (not one write), a changed file adds,
 // moves and removes people, a dry run reports without writing, and people
 // who joined a chat by themselves are never taken out by the directory.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
+import { type Postgres, openPostgres } from '../../common/postgres/connect.js';
+import { migrate } from '../../common/postgres/migrations.js';
 import { openImporter } from '../../directory/cli.js';
 import type { DirectoryImporter } from '../../directory/importer.js';
 import type { Directory } from '../../directory/model.js';
 import { type DirectoryFileError, parseCsv, parseJson, parseSchoolFile } from '../../directory/parse.js';
 import { sampleSchool } from '../../directory/sampleSchool.js';
 import type { DirectoryStore } from '../../directory/store.js';
-import { ChatStore } from '../../messaging/store/chatStore.js';
+import { messagingSchema } from '../../messaging/schema.js';
+import type { ChatStore } from '../../messaging/store/chatStore.js';
+import { messagingStores } from '../helpers/chatServer.js';
+import { type TestDatabase, startPostgres } from '../helpers/postgres.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 
 let redis: TestRedis;
@@ -18,6 +24,8 @@ let r: Redis;
 let importer: DirectoryImporter;
 let store: DirectoryStore;
 let chatStore: ChatStore;
+let pg: TestDatabase;
+let db: Postgres;
 
 const school = () =>
   sampleSchool({
@@ -48,6 +56,21 @@ async function writeCount(): Promise<number> {
   return n;
 }
 
+/**
+ * The messenger's tables as they stand: every row with its xmin, so an
+ * UPDATE that writes the same values still changes it.
+ */
+async function pgFingerprint(): Promise<string> {
+  const r = await db.query(
+    `SELECT md5(string_agg(x, ',' ORDER BY x)) AS f FROM (
+       SELECT 'c' || c.xmin::text || c::text AS x FROM messaging.chat c
+       UNION ALL SELECT 'm' || m.xmin::text || m::text FROM messaging.member m
+       UNION ALL SELECT 'p' || p.xmin::text || p::text FROM messaging.person p
+       UNION ALL SELECT 'g' || g.xmin::text || g.chat_id || g.seq FROM messaging.message g) t`,
+  );
+  return r.rows[0].f as string;
+}
+
 async function chatOf(slot: string): Promise<string> {
   const id = (await store.slots('sch')).get(slot);
   if (!id) throw new Error(`no chat for ${slot}`);
@@ -61,11 +84,16 @@ async function membersOf(slot: string) {
 beforeAll(async () => {
   redis = await startRedis();
   r = new Redis(redis.url, { enableAutoPipelining: true });
-  ({ importer, store } = openImporter(r));
-  chatStore = new ChatStore(r);
+  pg = await startPostgres();
+  db = openPostgres(pg.url, 'test', createLogger('warn'));
+  await migrate(db, [messagingSchema], createLogger('warn'));
+  ({ importer, store } = openImporter(r, db));
+  chatStore = messagingStores(db, r).chatStore;
 });
 afterAll(async () => {
   r.disconnect();
+  await db.end();
+  await pg.stop();
   await redis.stop();
 });
 
@@ -92,8 +120,9 @@ describe('directory import', () => {
     expect(users.get(pupils5a[0]!)).toMatchObject({ role: 'student', school: 'sch' });
   });
 
-  it('the same file again changes nothing: no write reaches Redis', async () => {
+  it('the same file again changes nothing: no write reaches Redis or PostgreSQL', async () => {
     const before = await writeCount();
+    const tables = await pgFingerprint();
     const report = await importer.import(school(), { dryRun: false });
     expect(report.changed).toBe(false);
     expect(report.chats).toEqual({
@@ -106,6 +135,7 @@ describe('directory import', () => {
     });
     // The import lock (SET NX, DEL) is all it writes.
     expect((await writeCount()) - before).toBeLessThanOrEqual(2);
+    expect(await pgFingerprint()).toBe(tables);
   });
 
   it('a dry run of a changed file reports the change and writes nothing', async () => {
@@ -113,11 +143,13 @@ describe('directory import', () => {
     d.pupils.find((p) => p.id === 'sch-p1')!.classId = '5b';
     const snapshot = await store.load('sch');
     const before = await writeCount();
+    const tables = await pgFingerprint();
     const report = await importer.import(d, { dryRun: true });
     expect(report.dryRun).toBe(true);
     expect(report.diff.moved).toEqual([expect.objectContaining({ id: 'sch-p1', from: '5a', to: '5b' })]);
     expect(report.chats.membersAdded).toBeGreaterThan(0);
     expect(await writeCount()).toBe(before);
+    expect(await pgFingerprint()).toBe(tables);
     expect(await store.load('sch')).toEqual(snapshot);
     expect((await membersOf('class:5a')).has('sch-p1')).toBe(true);
   });
@@ -236,10 +268,12 @@ describe('school files', () => {
     other.pupils[0]!.id = 'sch-p5';
     other.parents[0]!.children = ['sch-p5'];
     const before = await writeCount();
+    const tables = await pgFingerprint();
     await expect(importer.import(other, { dryRun: false })).rejects.toThrow(
       /sch-p5 already belongs to school sch/,
     );
     expect((await writeCount()) - before).toBeLessThanOrEqual(2);
+    expect(await pgFingerprint()).toBe(tables);
     expect(await store.load('s2')).toBeNull();
   });
 });

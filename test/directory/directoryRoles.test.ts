@@ -11,8 +11,14 @@ import type { ImportReport } from '../../directory/importer.js';
 import type { Directory } from '../../directory/model.js';
 import { sampleSchool } from '../../directory/sampleSchool.js';
 import { DirectoryStore } from '../../directory/store.js';
-import { ChatStore } from '../../messaging/store/chatStore.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import type { ChatStore } from '../../messaging/store/chatStore.js';
+import {
+  type ChatTestServer,
+  type TestChatClient,
+  cpb,
+  messagingStores,
+  startChatServer,
+} from '../helpers/chatServer.js';
 import { TestClient } from '../helpers/protocolClient.js';
 
 let s: ChatTestServer;
@@ -59,7 +65,7 @@ beforeAll(async () => {
   s = await startChatServer();
   r = new Redis(s.redis!.url);
   store = new DirectoryStore(r);
-  chatStore = new ChatStore(r);
+  chatStore = messagingStores(s.server.database!, r).chatStore;
 });
 afterAll(async () => {
   r.disconnect();
@@ -73,7 +79,7 @@ describe('importing through the admin API and the CLI', () => {
     writeFileSync(file, JSON.stringify(d));
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       const child = spawn('npx', ['tsx', 'directory/cli.ts', 'import', file, '--dry-run'], {
-        env: { ...process.env, REDIS_URL: s.redis!.url },
+        env: { ...process.env, REDIS_URL: s.redis!.url, DATABASE_URL: s.server.config.databaseUrl! },
       });
       let stdout = '';
       child.stdout.on('data', (b) => {

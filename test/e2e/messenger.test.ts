@@ -1,12 +1,15 @@
 // The messenger in the browser, at laptop and phone size, through the real
 // web client and the real server: the chat list with unread counts, a chat
 // with its history, sending, a reply, a reaction and a poll vote from the
-// page, live delivery to another person, and the English switch. Screenshots
-// go to test-artifacts/screenshots/ (laptop-messenger-*, phone-messenger-*).
+// page, live delivery to another person, and the English switch; the
+// messenger's own actions on the shared chat components: a poll written in
+// the composer, a message marked important, forwarded, and who read it.
+// Screenshots go to test-artifacts/screenshots/ (laptop-messenger-*,
+// phone-messenger-*).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, openPage, screenshot } from '../helpers/callPage.js';
+import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
@@ -99,5 +102,66 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.locator('[data-lang-switch]').click();
     await page.getByRole('heading', { name: 'Messages' }).waitFor();
     await screenshot(page, 'laptop-messenger-english');
+  });
+
+  it('a teacher writes a poll, marks a message important, forwards it and sees who read it', async () => {
+    const { chats } = await teacherApi.request({ listChats: {} });
+    const staffRoom = chats!.chats!.find((c) => c.title === 'Учительская')!.chatId!;
+    const page = await open(teacher, 'laptop');
+    await page.locator(`[data-chat="${chatId}"]`).click();
+    // A poll: the question on the first line, an option on each next one.
+    await page.getByRole('button', { name: 'Опрос', exact: true }).click();
+    await page.fill('#composer-text', 'Во сколько удобно собрание?\n18:00\n19:00');
+    await page.click('#composer-send');
+    await page.locator('.poll strong', { hasText: 'Во сколько удобно собрание?' }).waitFor();
+    const { page: history } = await teacherApi.request({ getHistory: { chatId } });
+    const poll = history!.messages!.find((m) => m.poll?.question === 'Во сколько удобно собрание?')!;
+    expect(poll.poll!.options!.map((o) => o.text)).toEqual(['18:00', '19:00']);
+    // Important, for herself: a star on the message.
+    const mine = page
+      .locator('.msg')
+      .filter({ has: page.locator('.msg-text', { hasText: /^Отлично, встречаемся в 9:00 у школы\.$/ }) });
+    await mine.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await page.getByRole('menuitem', { name: 'Отметить как важное' }).click();
+    await mine.locator('.msg-meta [aria-label="Важное"]').waitFor();
+    await expect
+      .poll(async () => {
+        const h = await teacherApi.request({ getHistory: { chatId } });
+        return h.page!.messages!.find((m) => m.text === 'Отлично, встречаемся в 9:00 у школы.')?.important;
+      })
+      .toBe(true);
+    // Forwarded to the staff room.
+    await mine.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await page.getByRole('menuitem', { name: 'Переслать' }).click();
+    await mine.locator(`[data-forward-to="${staffRoom}"]`).check();
+    await page.click('#forward-send');
+    await expect
+      .poll(async () => {
+        const h = await teacherApi.request({ getHistory: { chatId: staffRoom } });
+        return h.page!.messages!.find((m) => m.forwardedFrom)?.text;
+      })
+      .toBe('Отлично, встречаемся в 9:00 у школы.');
+    // Who read it: the parent is named, read or not yet.
+    await mine.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await page.getByRole('menuitem', { name: 'Кто прочитал' }).click();
+    await mine.locator('.read-by', { hasText: 'Ольга Андреева' }).waitFor();
+    await screenshot(page, 'laptop-messenger-actions');
+    await page.locator(`[data-chat="${staffRoom}"]`).click();
+    await page.locator('.msg-forwarded', { hasText: 'Переслано от Мария Ивановна Соколова' }).waitFor();
+    await screenshot(page, 'laptop-messenger-forwarded');
+    // The parent's phone: the same message menu, placed on the screen, with the messenger's actions.
+    const phone = await open(mother, 'phone');
+    await phone.locator(`[data-chat="${chatId}"]`).click();
+    const poll2 = phone
+      .locator('.msg')
+      .filter({ has: phone.locator('.poll strong', { hasText: 'собрание' }) });
+    await poll2.getByRole('button', { name: '18:00', exact: true }).click();
+    await poll2.getByRole('button', { name: 'Действия с сообщением' }).click();
+    await phone.getByRole('menuitem', { name: 'Переслать' }).waitFor();
+    await screenshot(phone, 'phone-messenger-menu');
+    const layout = await layoutReport(phone, []);
+    expect(layout.overflowX).toBe(0);
+    expect(layout.englishWords).toEqual([]);
+    await phone.keyboard.press('Escape');
   });
 });

@@ -5,9 +5,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import { createLogger } from '../../common/log.js';
+import type { Postgres } from '../../common/postgres/connect.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { ChatClient, type ChatSocketFactory } from '../../messaging/client/chatClient.js';
+import { ChatBus } from '../../messaging/bus.js';
+import { ChatStore } from '../../messaging/store/chatStore.js';
+import { MessageStore } from '../../messaging/store/messageStore.js';
+import { ChatClient, type ChatSocketFactory } from '../../web/src/protocol/chatClient.js';
 import { EventLog } from './eventLog.js';
 import { type TestRedis, startRedis } from './redis.js';
 import { type TestServer, startTestServer } from './testServer.js';
@@ -15,6 +21,15 @@ import { type TestServer, startTestServer } from './testServer.js';
 import cpb = schoolcall.chat.v1;
 
 export { cpb };
+
+/** The messenger's stores on a test deployment's PostgreSQL, publishing on its Redis. */
+export function messagingStores(
+  db: Postgres,
+  redis: Redis,
+): { chatStore: ChatStore; messageStore: MessageStore } {
+  const bus = new ChatBus(redis, createLogger('warn'));
+  return { chatStore: new ChatStore(db, bus), messageStore: new MessageStore(db, bus) };
+}
 
 export interface TestPerson {
   userId: string;

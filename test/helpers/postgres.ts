@@ -28,6 +28,8 @@ import pg from 'pg';
 export const SHIPPED_POSTGRES_CONF = fileURLToPath(new URL('../../scripts/postgresql.conf', import.meta.url));
 /** Set by postgresGlobal.ts: the directory of the run's shared cluster. */
 export const SHARED_DIR_ENV = 'SCHOOL_CALL_TEST_PG_DIR';
+/** Set by postgresGlobal.ts: the vitest process that owns the shared cluster. */
+export const SHARED_OWNER_ENV = 'SCHOOL_CALL_TEST_PG_OWNER';
 const SUPERUSER = 'school_call';
 
 /** Debian's binaries: PG_BIN_DIR, else the newest /usr/lib/postgresql/N/bin. */
@@ -221,7 +223,16 @@ async function sharedCluster(dir: string): Promise<void> {
     return;
   }
   // Outlives this test file's process; postgresGlobal.ts stops it after the run.
-  await new PostgresCluster(dir, SHARED_SETTINGS).start({ detached: true });
+  const cluster = new PostgresCluster(dir, SHARED_SETTINGS);
+  await cluster.start({ detached: true });
+  // A run that is killed (a timeout) never tears down: a watchdog stops the cluster once its owner is gone.
+  const owner = Number(process.env[SHARED_OWNER_ENV]);
+  if (owner > 0 && cluster.pid) {
+    spawn('sh', ['-c', `while kill -0 ${owner} 2>/dev/null; do sleep 5; done; kill -QUIT ${cluster.pid}`], {
+      stdio: 'ignore',
+      detached: true,
+    }).unref();
+  }
   appendFileSync(ready, `${Date.now()}\n`);
 }
 

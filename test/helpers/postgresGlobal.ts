@@ -4,11 +4,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHARED_DIR_ENV, own, stopSharedCluster } from './postgres.js';
+import { SHARED_DIR_ENV, SHARED_OWNER_ENV, own, stopSharedCluster } from './postgres.js';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'school-call-pg-'));
   own(dir);
   process.env[SHARED_DIR_ENV] = dir;
+  process.env[SHARED_OWNER_ENV] = String(process.pid);
   return () => stopSharedCluster(dir);
 }

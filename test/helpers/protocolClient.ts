@@ -2,7 +2,7 @@
 // `ws` package, with an event log to wait on.
 import WebSocket from 'ws';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import { SignalingClient, type WebSocketFactory } from '../../web/src/signalingClient.js';
+import { SignalingClient, type WebSocketFactory } from '../../web/src/protocol/signalingClient.js';
 import { EventLog } from './eventLog.js';
 
 import pb = schoolcall.v1;

@@ -9,6 +9,22 @@ import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../../app/config.js';
 import { type RunningServer, startServer } from '../../app/server.js';
 import { createLogger } from '../../common/log.js';
+import { type TestDatabase, startPostgres } from './postgres.js';
+
+// A deployment is a Redis and a PostgreSQL: servers given the same REDIS_URL
+// (several hosts, or one restarted) share one test database, kept until the
+// run's cluster stops, unless the test names its own DATABASE_URL.
+const databases = new Map<string, Promise<TestDatabase>>();
+
+/** The test database of the deployment whose Redis is `redisUrl`. */
+export function databaseFor(redisUrl: string): Promise<TestDatabase> {
+  let db = databases.get(redisUrl);
+  if (!db) {
+    db = startPostgres();
+    databases.set(redisUrl, db);
+  }
+  return db;
+}
 
 async function portIsFree(port: number): Promise<boolean> {
   const tcpFree = await new Promise<boolean>((resolve) => {
@@ -67,7 +83,7 @@ export async function startTestServer(overrides: Record<string, string> = {}): P
 
 async function startOnFreePorts(overrides: Record<string, string>): Promise<TestServer> {
   const workers = Number(overrides.MEDIASOUP_WORKERS ?? '1');
-  const env = {
+  const env: Record<string, string> = {
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     PORT: '0',
@@ -83,6 +99,8 @@ async function startOnFreePorts(overrides: Record<string, string>): Promise<Test
     RECORDING_MIN_FREE_MB: '1',
     ...overrides,
   };
+  if (env.REDIS_URL && env.DATABASE_URL === undefined)
+    env.DATABASE_URL = (await databaseFor(env.REDIS_URL)).url;
   const config = loadConfig(env);
   const server = await startServer(config, createLogger(config.logLevel, { test: true }));
   const httpUrl = `http://127.0.0.1:${server.port}`;
@@ -90,7 +108,7 @@ async function startOnFreePorts(overrides: Record<string, string>): Promise<Test
     ...server,
     async close() {
       await server.close();
-      if (!overrides.RECORDINGS_DIR) rmSync(env.RECORDINGS_DIR, { recursive: true, force: true });
+      if (!overrides.RECORDINGS_DIR) rmSync(env.RECORDINGS_DIR!, { recursive: true, force: true });
     },
     config,
     httpUrl,

@@ -1,8 +1,11 @@
 // Fault: a server is stopped with SIGTERM (an update, a reboot) during a
 // lesson. With another host on the same Redis, it hands the lesson over:
 // everyone is told to rejoin, rejoins through the other host, and finds the
-// same call (bans, hands). Alone, it ends the lesson cleanly, saying why.
-// Either way the process exits, soon, with status 0.
+// same call (bans, hands). Alone with Redis (as run.sh and the install run
+// it) it drains: no new lesson starts, the people in the running one are told
+// when it stops and that the lesson resumes, and once it is started again
+// they rejoin the same call. Alone without Redis, it ends the lesson cleanly,
+// saying why. Either way the process exits, soon, with status 0.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerUnderTest, startServerProcess } from '../../loadtest/serverProcess.js';
@@ -100,6 +103,59 @@ describe.skipIf(!redisAvailable())('SIGTERM during a lesson', () => {
     expect(pupil2.r.join?.self?.handRaisedAt).toBeGreaterThan(0);
     const stranger2 = await join(b!, 'physics', 'Stranger', 'guest');
     expect(stranger2.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BANNED);
+  });
+
+  it('alone with Redis: it drains, says the lesson resumes, and the lesson carries on after its restart', async () => {
+    const env = { REDIS_URL: redis.url, HOST_ID: 'solo', SHUTDOWN_DRAIN_SECONDS: '3' };
+    const first = await start(env);
+    await createRoom(first, 'biology');
+    await createRoom(first, 'music');
+    const teacher = await join(first, 'biology', 'Teacher', 'host');
+    const pupil = await join(first, 'biology', 'Pupil', 'participant');
+    await pupil.c.request({ raiseHand: { raised: true } });
+
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) =>
+      first.process.once('exit', (code) => resolve(code)),
+    );
+    first.process.kill('SIGTERM');
+    const told = (await pupil.c.waitForEvent((e) => Boolean(e.serverStopping), 5000)).serverStopping!;
+    expect(told.resumes).toBe(true);
+    expect(told.closesAt).toBeGreaterThan(started + 2000);
+    expect(told.closesAt).toBeLessThan(started + 4000);
+    // Draining: not ready for new people, no new lesson, but the running one goes on.
+    const ready = await fetch(`${first.httpUrl}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(((await ready.json()) as { draining: boolean }).draining).toBe(true);
+    const newcomer = await join(first, 'music', 'Late', 'host');
+    expect(newcomer.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_UNAVAILABLE);
+    await teacher.c.request({ raiseHand: { raised: true } });
+
+    expect(await closeReason(pupil.c)).toBe(pb.CloseReason.CLOSE_REASON_HOST_LEAVING);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2500);
+    expect(await exited).toBe(0);
+
+    // Its supervisor starts it again on the same port; the pupil comes back to the same call.
+    const port = new URL(first.httpUrl).port;
+    const second = await start({ ...env, PORT: port });
+    const back = await joinWith(second, 'biology', pupil.session);
+    expect(back.r.join?.self?.handRaisedAt).toBeGreaterThan(0);
+    await second.stop('SIGTERM');
+  });
+
+  it('alone with Redis: the drain ends as soon as the last lesson does', async () => {
+    const solo = await start({ REDIS_URL: redis.url, HOST_ID: 'solo2', SHUTDOWN_DRAIN_SECONDS: '60' });
+    await createRoom(solo, 'art');
+    const teacher = await join(solo, 'art', 'Teacher', 'host');
+    const started = Date.now();
+    const exited = new Promise<number | null>((resolve) =>
+      solo.process.once('exit', (code) => resolve(code)),
+    );
+    solo.process.kill('SIGTERM');
+    await teacher.c.waitForEvent((e) => Boolean(e.serverStopping), 5000);
+    await teacher.c.request({ leave: {} });
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('alone: the lesson ends cleanly, saying why, and the process exits', async () => {

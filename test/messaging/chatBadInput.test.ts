@@ -1,15 +1,12 @@
 // Bad input at the messenger's edge: each case gets a typed error, is
 // counted in metrics, and changes nothing (the chats' counters in Redis stay
 // where they were and a watching member receives nothing).
-import { Redis } from 'ioredis';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../messaging/store/keys.js';
 import { type ChatTestServer, TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 const E = cpb.ChatErrorCode;
 let s: ChatTestServer;
-let redis: Redis;
 let owner: TestChatClient;
 let member: TestChatClient;
 let outsider: TestChatClient;
@@ -29,15 +26,15 @@ const people = {
 /** Every chat's counters and member counts: what any accepted change would move. */
 async function state(): Promise<string> {
   const ids = [chatId, readOnlyId, ...targets];
-  const rows = await Promise.all(
-    ids.map((id) => redis.hmget(keys.chat(id), 'seq', 'rev', 'members', 'settings', 'title')),
+  const rows = await s.server.database!.query(
+    'SELECT id, seq, rev, members, settings, title FROM messaging.chat WHERE id = ANY($1) ORDER BY id',
+    [ids],
   );
-  return JSON.stringify(rows);
+  return JSON.stringify(rows.rows);
 }
 
 beforeAll(async () => {
   s = await startChatServer({ CHAT_MAX_MESSAGE_CHARS: '100', CHAT_EDIT_WINDOW_SECONDS: '1' });
-  redis = new Redis(s.redis!.url);
   for (const p of Object.values(people)) await s.token(p);
   owner = await s.client(people.owner);
   member = await s.client(people.member);
@@ -65,7 +62,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of [owner, member, outsider, watcher]) c?.close();
-  redis?.disconnect();
   await s.stop();
 });
 

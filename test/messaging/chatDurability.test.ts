@@ -1,18 +1,22 @@
 // No acknowledged message is ever lost, with real processes: the messenger
 // is killed with SIGKILL in the middle of a burst of sends and started again;
-// then redis-server (run with the shipped scripts/redis.conf) is killed the
-// same way. Every acknowledged message is there afterwards, in order,
-// exactly once, and resending what was not acknowledged duplicates nothing.
+// then redis-server (the chat bus, run with the shipped scripts/redis.conf)
+// and PostgreSQL (the system of record, with the shipped
+// scripts/postgresql.conf: synchronous_commit on) are killed the same way.
+// Every acknowledged message is there afterwards, in order, exactly once,
+// and resending what was not acknowledged duplicates nothing.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestChatClient, type cpb } from '../helpers/chatServer.js';
 import { DurableRedis } from '../helpers/durableRedis.js';
 import { MessengerProcess } from '../helpers/messengerProcess.js';
+import { PostgresCluster } from '../helpers/postgres.js';
 
 const SENDERS = 4;
 const IN_FLIGHT = 8;
 
 let redis: DurableRedis;
+let postgres: PostgresCluster;
 let messenger: MessengerProcess;
 let env: Record<string, string>;
 let chatId: string;
@@ -37,8 +41,11 @@ async function admin(path: string, body: unknown): Promise<Record<string, unknow
 beforeAll(async () => {
   redis = new DurableRedis();
   await redis.start();
+  postgres = new PostgresCluster();
+  await postgres.start();
   env = {
     REDIS_URL: redis.url,
+    DATABASE_URL: postgres.url(),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
   };
@@ -64,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await messenger?.kill();
   await redis?.kill();
+  await postgres?.stop();
 });
 
 /** Sends continuously from every sender, IN_FLIGHT at a time, until stopped by a crash. */
@@ -178,6 +186,19 @@ describe('durability with real processes', () => {
     const before = (await history()).length;
     const sent = await burst('redis', () => redis.kill('SIGKILL'), 150);
     await redis.start();
+    await messenger.ready();
+    const stored = await history();
+    expect(stored.length).toBeGreaterThanOrEqual(before + 150);
+    const n = expectIntact(stored, sent);
+    expect(n).toBeGreaterThanOrEqual(150);
+    await resend(sent);
+    expectIntact(await history(), sent);
+  });
+
+  it('SIGKILL of PostgreSQL under the shipped configuration loses no acknowledged message', async () => {
+    const before = (await history()).length;
+    const sent = await burst('postgres', () => postgres.kill('SIGKILL'), 150);
+    await postgres.start();
     await messenger.ready();
     const stored = await history();
     expect(stored.length).toBeGreaterThanOrEqual(before + 150);

@@ -1,10 +1,12 @@
 // Without Redis the messenger reports itself unavailable, cleanly: typed
 // errors on its socket and on the call's, "off" in the health check, and
 // the call itself works as before. When Redis goes away under a running
-// server, requests get UNAVAILABLE (the durability test brings it back).
+// server, requests get UNAVAILABLE (the durability test brings it back);
+// so do they when PostgreSQL goes away, and they work again once it is back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import type { ChatTestServer } from '../helpers/chatServer.js';
+import { PostgresCluster } from '../helpers/postgres.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { createRoomWithToken } from '../helpers/testServer.js';
 
@@ -58,5 +60,29 @@ describe('Redis goes away under a running server', () => {
     expect(health.messenger.status).toBe('unavailable');
     c.close();
     await s.server.close();
+  });
+});
+
+describe('PostgreSQL goes away under a running server', () => {
+  it('requests get UNAVAILABLE, nothing crashes, and they work again once it is back', async () => {
+    const pg = new PostgresCluster();
+    await pg.start();
+    const s = await startChatServer({ DATABASE_URL: pg.url() });
+    try {
+      const person = { userId: 'u1', displayName: 'Ученик', sortName: 'Ученик' };
+      const c = await s.client(person);
+      const chatId = (await c.request({ createChat: { title: 'Тест' } })).chat!.chatId!;
+      await pg.kill('SIGKILL');
+      const r = await c.rawRequest({ sendMessage: { chatId, text: 'где база?', clientMessageId: 'p-1' } });
+      expect(r.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_UNAVAILABLE);
+      await pg.start();
+      const again = await c.request({ sendMessage: { chatId, text: 'снова тут', clientMessageId: 'p-2' } });
+      expect(again.message?.text).toBe('снова тут');
+      c.close();
+    } finally {
+      await s.server.close();
+      await s.redis?.stop();
+      await pg.stop();
+    }
   });
 });

@@ -1,7 +1,6 @@
 // Utterances cut from real speech (espeak-ng) by the real VAD (libfvad).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseRtp } from '../../transcriber/rtpPacket.js';
 import {
   DEFAULT_CUTTER_OPTIONS,
   type UtteranceAudio,
@@ -101,23 +100,5 @@ describe('utterance cutter', () => {
     const pieces = await speechPieces(concat(parts));
     expect(pieces.length).toBeGreaterThanOrEqual(2);
     expect(pieces.every((p) => p.length <= 28 * RATE)).toBe(true);
-  });
-});
-
-describe('RTP parsing', () => {
-  it('finds the payload after CSRCs, a header extension and padding, and skips RTCP', () => {
-    const packet = Buffer.from([
-      0xb1, 0x64, 0x00, 0x07, 0, 0, 0x03, 0xc0, 0, 0, 0x04, 0x57, 0, 0, 0, 9, 0xbe, 0xde, 0, 1, 0x10, 0x85, 0,
-      0, 0xaa, 0xbb, 0, 2,
-    ]);
-    expect(parseRtp(packet)).toMatchObject({
-      payloadType: 100,
-      sequenceNumber: 7,
-      timestamp: 960,
-      ssrc: 1111,
-    });
-    expect([...parseRtp(packet)!.payload]).toEqual([0xaa, 0xbb]);
-    expect(parseRtp(Buffer.from([0x80, 0xc8, 0, 6, 0, 0, 0, 1, 0, 0, 0, 0]))).toBeNull();
-    expect(parseRtp(Buffer.from([0x80, 0x64]))).toBeNull();
   });
 });

@@ -2,8 +2,8 @@
 // on a laptop and on a phone.
 import { describe, expect, it } from 'vitest';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
-import type { RemoteTrack } from '../../web/src/callClient.js';
-import { buildTiles, galleryGrid, orderTiles } from '../../web/src/ui/stage/tiles.js';
+import type { RemoteTrack } from '../../web/src/call/media/tracks.js';
+import { buildTiles, galleryGrid, orderTiles } from '../../web/src/stage/tiles.js';
 
 import pb = schoolcall.v1;
 

@@ -7,7 +7,7 @@ import { en } from '../../web/src/i18n/en.js';
 import { lang, setLang, translate } from '../../web/src/i18n/index.js';
 import { ru } from '../../web/src/i18n/ru.js';
 import { CLOSE_OUTCOME, END_TEXT, errorText, joinErrorOutcome } from '../../web/src/i18n/serverText.js';
-import { RequestError } from '../../web/src/signalingClient.js';
+import { RequestError } from '../../web/src/protocol/signalingClient.js';
 
 import pb = schoolcall.v1;
 

@@ -1,13 +1,15 @@
 // Writing in a chat: text (Enter sends, Shift+Enter a new line), a reply or
 // an edit in progress shown above with a way to cancel, and a file attached
 // with its upload progress (resumable uploads; the message is sent when the
-// file is in).
+// file is in). Where the chat's holder offers them: a voice message or
+// round video, and a poll (its question and options, one per line).
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Paperclip, Send, X } from '../ui/icons.js';
+import { ChartColumn, Paperclip, Send, X } from '../kit/icons.js';
+import { VoiceRecorder } from './VoiceRecorder.js';
+import type { ComposerActions } from './actions.js';
 import type { Msg } from './format.js';
-import type { ComposerActions } from './thread.js';
 
 export interface ComposerState {
   replyTo: Signal<Msg | null>;
@@ -18,14 +20,18 @@ export function Composer({
   actions,
   state,
   idPrefix,
+  labelledSend = false,
 }: {
   actions: ComposerActions;
   state: ComposerState;
   /** Ids of the text box and the send button (tests, labels): `${idPrefix}-text`. */
   idPrefix: string;
+  /** The send button says "Send" beside its icon on a wide screen (a full-page chat). */
+  labelledSend?: boolean;
 }) {
   const [text, setText] = useState('');
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
+  const [pollMode, setPollMode] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = state.editing.value;
@@ -52,6 +58,17 @@ export function Composer({
       return;
     }
     if (!body) return;
+    if (pollMode && actions.poll) {
+      const [question = '', ...options] = body
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      if (await actions.poll(question, options)) {
+        setPollMode(false);
+        setText('');
+      }
+      return;
+    }
     setText('');
     const ok = await actions.send(body, replyTo, []);
     if (ok) state.replyTo.value = null;
@@ -120,16 +137,30 @@ export function Composer({
             if (f) void attach(f);
           }}
         />
+        {actions.voice && !editing ? <VoiceRecorder send={actions.voice} /> : null}
+        {actions.poll && !editing ? (
+          <button
+            type="button"
+            class={`ghost icon-only${pollMode ? ' active' : ''}`}
+            id={`${idPrefix}-poll`}
+            aria-label={t('chat.poll.new')}
+            title={t('chat.poll.new')}
+            aria-pressed={pollMode}
+            onClick={() => setPollMode(!pollMode)}
+          >
+            <ChartColumn aria-hidden="true" />
+          </button>
+        ) : null}
         <textarea
           ref={box}
           id={`${idPrefix}-text`}
-          rows={1}
+          rows={pollMode ? 4 : 1}
           value={text}
-          aria-label={t('chat.placeholder')}
-          placeholder={t('chat.placeholder')}
+          aria-label={pollMode ? t('chat.poll.hint') : t('chat.placeholder')}
+          placeholder={pollMode ? t('chat.poll.hint') : t('chat.placeholder')}
           onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
+            if (e.key === 'Enter' && !e.shiftKey && !pollMode) {
               e.preventDefault();
               void submit();
             } else if (e.key === 'Escape' && (replyTo || editing)) {
@@ -140,12 +171,13 @@ export function Composer({
         />
         <button
           type="submit"
-          class="primary icon-only"
+          class={`primary send-button${labelledSend ? '' : ' icon-only'}`}
           id={`${idPrefix}-send`}
           aria-label={editing ? t('chat.save') : t('common.send')}
           title={editing ? t('chat.save') : t('common.send')}
         >
           <Send aria-hidden="true" />
+          {labelledSend ? <span class="wide-only">{editing ? t('chat.save') : t('common.send')}</span> : null}
         </button>
       </div>
     </form>

@@ -5,7 +5,9 @@
 import type { LucideIcon } from 'lucide-preact';
 import type { Key } from '../i18n/index.js';
 import { t } from '../i18n/index.js';
-import { CircleCheck, CircleQuestionMark, FaceGrinning, Heart, PartyPopper, ThumbsUp } from '../ui/icons.js';
+import { CircleCheck, CircleQuestionMark, FaceGrinning, Heart, PartyPopper, ThumbsUp } from '../kit/icons.js';
+import type { ThreadActions } from './actions.js';
+import type { Msg } from './format.js';
 
 export interface ChatReaction {
   emoji: string;
@@ -35,4 +37,33 @@ export function ReactionGlyph({ emoji }: { emoji: string }) {
 export function reactionName(emoji: string): string {
   const known = BY_EMOJI.get(emoji);
   return known ? t(known.name) : emoji;
+}
+
+/** A message's reactions with their counts; one's own are marked, and a click adds or takes back one's own. */
+export function MessageReactions({ m, actions }: { m: Msg; actions: ThreadActions }) {
+  const mine = m.myReactions ?? [];
+  if (!(m.reactions ?? []).length) return null;
+  return (
+    <span class="msg-reactions">
+      {(m.reactions ?? []).map((r) => {
+        const emoji = r.emoji ?? '';
+        const label = `${reactionName(emoji)}: ${r.count ?? 0}`;
+        return (
+          <button
+            type="button"
+            key={emoji}
+            class={`msg-reaction${mine.includes(emoji) ? ' mine' : ''}`}
+            data-emoji={emoji}
+            aria-label={label}
+            aria-pressed={mine.includes(emoji)}
+            title={label}
+            onClick={() => actions.react(m, emoji)}
+          >
+            <ReactionGlyph emoji={emoji} />
+            <span class="reaction-count">{r.count}</span>
+          </button>
+        );
+      })}
+    </span>
+  );
 }

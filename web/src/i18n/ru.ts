@@ -2,6 +2,8 @@
 // every other language must translate every key here (the compiler checks).
 // A plural entry has the forms Intl.PluralRules names for Russian: one (1, 21),
 // few (2-4, 22-24), many (5-20, 25-30) and other (fractions).
+// Longer than our usual file: one table of every phrase, kept whole so a
+// translator reads it in one place (split by screen, keys would drift).
 export const ru = {
   'lang.switchTo': 'English',
   'lang.switch': 'Сменить язык интерфейса',
@@ -357,6 +359,9 @@ export const ru = {
   'status.movedMain': 'Вы вернулись в основной зал',
   'status.mediaRestart': 'Связь восстановлена после перезапуска медиасервера.',
   'status.reconnecting': 'Связь потеряна. Переподключаемся…',
+  'status.serverRestarts': 'В {time} сервер перезапустится. Урок продолжится: связь восстановится сама.',
+  'status.serverStops': 'В {time} сервер остановится, и урок закончится.',
+  'status.serverRestarting': 'Сервер перезапускается. Урок продолжится, как только он снова заработает.',
   'status.noDevices': 'Камеры и микрофона нет: вы можете смотреть и слушать.',
   'status.becameCoHost': 'Вы теперь помощник учителя.',
   'status.noLongerCoHost': 'Вы больше не помощник учителя.',

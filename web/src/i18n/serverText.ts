@@ -3,7 +3,7 @@
 // for logs and never shown. Both tables are total over the proto enums, so a
 // new code does not compile until it is translated here.
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { RequestError } from '../signalingClient.js';
+import { RequestError } from '../protocol/signalingClient.js';
 import type { Key } from './index.js';
 import { t } from './index.js';
 

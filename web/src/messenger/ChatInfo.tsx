@@ -4,7 +4,7 @@
 // decides every one of these; a refusal reads as a translated sentence.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Menu, MenuItem } from '../ui/Menu.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   ArrowLeft,
   Crown,
@@ -14,20 +14,14 @@ import {
   ShieldCheck,
   UserMinus,
   UserPlus,
-} from '../ui/icons.js';
+} from '../kit/icons.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
+import { permits } from './rules.js';
 
 const R = cpb.MemberRole;
 const PAGE = 50;
-
-function permits(rule: cpb.Permission | null | undefined, role: cpb.MemberRole | null | undefined): boolean {
-  const admin = role === R.MEMBER_ROLE_ADMIN || role === R.MEMBER_ROLE_CREATOR;
-  if (rule === cpb.Permission.PERMISSION_EVERYONE) return true;
-  if (rule === cpb.Permission.PERMISSION_CREATOR) return role === R.MEMBER_ROLE_CREATOR;
-  return admin;
-}
 
 function roleLabel(role: cpb.MemberRole | null | undefined): string {
   if (role === R.MEMBER_ROLE_CREATOR) return t('msgr.roleCreator');

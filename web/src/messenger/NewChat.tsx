@@ -2,7 +2,7 @@
 // person. Refusals come back as translated sentences.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ArrowLeft, MessageSquarePlus, Users } from '../ui/icons.js';
+import { ArrowLeft, MessageSquarePlus, Users } from '../kit/icons.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';

@@ -3,7 +3,7 @@
 // chat.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Check, Search, X } from '../ui/icons.js';
+import { Check, Search, X } from '../kit/icons.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 import { searchPeople } from './people.js';
 

@@ -3,8 +3,8 @@
 // new code does not compile until it is translated); the server's English
 // message is for logs only.
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { ChatRequestError } from '../../../messaging/client/chatClient.js';
 import { type Key, t } from '../i18n/index.js';
+import { ChatRequestError } from '../protocol/chatClient.js';
 
 import cpb = schoolcall.chat.v1;
 

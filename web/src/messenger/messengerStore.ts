@@ -4,7 +4,7 @@
 // reconnect resume where the connection stopped.
 import { signal } from '@preact/signals';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { ChatClient } from '../../../messaging/client/chatClient.js';
+import { ChatClient } from '../protocol/chatClient.js';
 import { chatErrorText } from './chatErrors.js';
 
 import cpb = schoolcall.chat.v1;
@@ -28,13 +28,16 @@ export class MessengerStore {
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<'new' | 'info' | null>(null);
+  /** Chats whose history is loaded back to its start. */
+  private readonly atStart = signal<ReadonlySet<string>>(new Set());
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private client: ChatClient | null = null;
   private readonly cursors = new Map<string, number>();
 
   constructor(
     private readonly url: string,
-    private readonly token: string,
+    /** The person's user token: authenticates the socket and the chat's file uploads. */
+    readonly token: string,
   ) {}
 
   get chat(): ChatClient {
@@ -102,16 +105,29 @@ export class MessengerStore {
     if (!this.messages.value.get(chatId)?.size) {
       const r = await this.chat.request({ getHistory: { chatId, limit: 50 } });
       this.upsert(r.page?.messages ?? []);
+      if (r.page?.atStart) this.reachedStart(chatId);
     }
     await this.markRead(chatId);
   }
 
-  async older(chatId: string): Promise<boolean> {
+  /** Whether the chat has older messages than those loaded. */
+  hasOlder(chatId: string): boolean {
     const first = this.list(chatId)[0]?.seq ?? 0;
-    if (first <= 1) return false;
-    const r = await this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } });
-    this.upsert(r.page?.messages ?? []);
-    return !r.page?.atStart;
+    return first > 1 && !this.atStart.value.has(chatId);
+  }
+
+  async older(chatId: string): Promise<void> {
+    const first = this.list(chatId)[0]?.seq ?? 0;
+    if (first <= 1) return;
+    const r = await this.run(() =>
+      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } }),
+    );
+    this.upsert(r?.page?.messages ?? []);
+    if (r?.page?.atStart) this.reachedStart(chatId);
+  }
+
+  private reachedStart(chatId: string): void {
+    this.atStart.value = new Set(this.atStart.value).add(chatId);
   }
 
   async markRead(chatId: string): Promise<void> {
@@ -170,6 +186,9 @@ export class MessengerStore {
         const next = new Map(this.messages.value);
         next.delete(e.batch.chatId ?? '');
         this.messages.value = next;
+        const start = new Set(this.atStart.value);
+        start.delete(e.batch.chatId ?? '');
+        this.atStart.value = start;
       }
       this.upsert(e.batch.messages ?? [], true);
     } else if (e.chatAdded) {

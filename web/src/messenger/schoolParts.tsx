@@ -5,7 +5,7 @@
 import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { Pin, Search, Users } from '../ui/icons.js';
+import { Pin, Search, Users } from '../kit/icons.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
 
 /** The person's folders, pins, quiet hours and saved chat. */

@@ -5,7 +5,7 @@
 // tab's session.
 import { render } from 'preact';
 import { lang, t } from '../i18n/index.js';
-import { FormPage } from '../ui/FormPage.js';
+import { FormPage } from '../kit/FormPage.js';
 import { SavedBoards, SavedBoardsApi } from '../whiteboard/SavedBoards.js';
 
 const TOKEN_KEY = 'boards-token';

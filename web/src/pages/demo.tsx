@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
-import { FormPage, goToJoinUrl } from '../ui/FormPage.js';
+import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
 
 function Demo() {
   const [name, setName] = useState('');

@@ -1,7 +1,7 @@
 // /: where lessons come from, and the two ways in without a link.
 import { render } from 'preact';
 import { lang, t } from '../i18n/index.js';
-import { FormPage } from '../ui/FormPage.js';
+import { FormPage } from '../kit/FormPage.js';
 
 function Home() {
   return (

@@ -4,7 +4,7 @@ import { render } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
-import { FormPage, goToJoinUrl } from '../ui/FormPage.js';
+import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
 
 const CODE_DIGITS = 7;
 

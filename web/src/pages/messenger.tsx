@@ -3,10 +3,10 @@
 // browsers never send to servers; it is kept for this tab's session.
 import { render } from 'preact';
 import { lang, t } from '../i18n/index.js';
+import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
-import { FormPage } from '../ui/FormPage.js';
 
 const TOKEN_KEY = 'chat-token';
 

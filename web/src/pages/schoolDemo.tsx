@@ -4,7 +4,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Key, lang, t } from '../i18n/index.js';
-import { LanguageSwitch } from '../ui/LanguageSwitch.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 
 interface DemoPerson {
   id: string;

@@ -6,15 +6,17 @@
 // store then asks chat_sync for everything after the last rev it has. It
 // also syncs whenever the panel opens, which catches a lost last change.
 import { batch, signal } from '@preact/signals';
-import { Upload } from 'tus-js-client';
-import { type CallClient, pb } from '../callClient.js';
+import type { CallLink } from '../call/callClient.js';
+import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { type Msg, cpb } from '../chat/format.js';
-import type { ComposerActions, ThreadActions } from '../chat/thread.js';
+import { uploadFile } from '../chat/upload.js';
+import { pb } from '../protocol/wire.js';
+import type { CallContext } from './callContext.js';
+import type { Roster } from './roster.js';
 
 export type ChatState = 'idle' | 'loading' | 'ready' | 'unavailable';
 
 const PAGE = 50;
-const UPLOAD_CHUNK = 8 * 1024 * 1024;
 
 /** Why this person cannot write now, or null if they can. */
 export type WriteBlock = 'readOnly' | 'guests' | null;
@@ -36,17 +38,27 @@ export class LessonChat {
   /** How many chat_sync requests a gap or an opening caused (tests and diagnostics). */
   syncCount = 0;
 
+  /** Whether the person is looking at the chat now (panel open, page visible): set by the interface. */
+  looking: () => boolean = () => false;
+  private readonly call: CallLink;
+  private readonly run: CallContext['run'];
+
   constructor(
-    private readonly call: CallClient,
-    /** Runs a request; a refusal becomes a translated toast. */
-    private readonly run: (action: () => Promise<unknown>) => Promise<boolean>,
-    /** Whether the person is looking at the chat now (panel open, page visible). */
-    private readonly looking: () => boolean,
-    private readonly uploadFailed: () => void,
-  ) {}
+    private readonly ctx: CallContext,
+    private readonly roster: Roster,
+  ) {
+    this.call = ctx.call;
+    this.run = (action) => ctx.run(action);
+    // None of these waits for media; onEvent is looked up at each event (tests drop one on purpose).
+    for (const type of ['chatMessage', 'chatChanged', 'chatMyFlags'] as const) {
+      this.call.on(type, (_, e) => this.onEvent(e));
+    }
+    this.call.on('resync', () => this.resynced(), 'direct');
+    ctx.inCall(() => void this.open());
+  }
 
   private get meId(): string {
-    return this.call.self?.userId ?? '';
+    return this.roster.self.value?.userId ?? '';
   }
 
   get isAdmin(): boolean {
@@ -58,7 +70,7 @@ export class LessonChat {
   get writeBlock(): WriteBlock {
     const settings = this.chat.value?.settings;
     if (this.isAdmin || !settings) return null;
-    if (this.call.self?.role === pb.Role.ROLE_GUEST && !settings.guestsMayWrite) return 'guests';
+    if (this.roster.self.value?.role === pb.Role.ROLE_GUEST && !settings.guestsMayWrite) return 'guests';
     if (settings.whoMayWrite === cpb.Permission.PERMISSION_ADMINS) return 'readOnly';
     return null;
   }
@@ -76,7 +88,7 @@ export class LessonChat {
     if (this.state.value === 'loading' || this.state.value === 'ready') return;
     this.state.value = 'loading';
     try {
-      const r = await this.call.signaling.request({ chatOpen: { limit: 1 } });
+      const r = await this.call.request({ chatOpen: { limit: 1 } });
       const opened = r.chatOpened ?? {};
       batch(() => {
         this.chat.value = opened.chat ?? null;
@@ -101,7 +113,7 @@ export class LessonChat {
     if (!this.pageLoaded) {
       this.pageLoaded = true;
       const ok = await this.run(async () => {
-        const r = await this.call.signaling.request({ chatHistory: { limit: PAGE } });
+        const r = await this.call.request({ chatHistory: { limit: PAGE } });
         batch(() => {
           this.upsert(r.chatPage?.messages ?? [], true);
           this.atStart.value = Boolean(r.chatPage?.atStart);
@@ -117,7 +129,7 @@ export class LessonChat {
     const first = this.list()[0]?.seq ?? 0;
     if (first <= 1 || this.atStart.value) return;
     await this.run(async () => {
-      const r = await this.call.signaling.request({ chatHistory: { beforeSeq: first, limit: PAGE } });
+      const r = await this.call.request({ chatHistory: { beforeSeq: first, limit: PAGE } });
       batch(() => {
         this.upsert(r.chatPage?.messages ?? [], true);
         this.atStart.value = Boolean(r.chatPage?.atStart);
@@ -132,7 +144,7 @@ export class LessonChat {
     this.unread.value = 0;
     if ((chat.readSeq ?? 0) >= last) return;
     this.chat.value = { ...chat, readSeq: last };
-    await this.call.signaling.request({ chatMarkRead: { seq: last } }).catch(() => undefined);
+    await this.call.request({ chatMarkRead: { seq: last } }).catch(() => undefined);
   }
 
   // ---- events from the call's socket --------------------------------------------
@@ -144,7 +156,7 @@ export class LessonChat {
   }
 
   /** The call resynchronised after falling behind: events may have been dropped. */
-  resynced(): void {
+  private resynced(): void {
     if (this.state.value === 'ready') void this.sync();
   }
 
@@ -208,7 +220,7 @@ export class LessonChat {
         this.syncCount++;
         const from = this.rev ?? 0;
         try {
-          const r = await this.call.signaling.request({ chatSync: { rev: from } });
+          const r = await this.call.request({ chatSync: { rev: from } });
           const got = r.chatPage?.messages ?? [];
           this.upsert(got, true);
           const top = Math.max(from, ...got.map((m) => m.rev ?? 0));
@@ -266,14 +278,14 @@ export class LessonChat {
 
   private readonly react = (m: Msg, emoji: string) =>
     void this.answer(() =>
-      this.call.signaling.request({
+      this.call.request({
         chatReact: { seq: m.seq, emoji, add: !(m.myReactions ?? []).includes(emoji) },
       }),
     );
 
   private readonly fileUrl = async (_m: Msg, fileId: string, preview: boolean): Promise<string> => {
     try {
-      const r = await this.call.signaling.request({ chatFileUrl: { fileId, preview } });
+      const r = await this.call.request({ chatFileUrl: { fileId, preview } });
       return r.chatFileUrl?.url ?? '';
     } catch {
       return '';
@@ -284,7 +296,7 @@ export class LessonChat {
   actions(): ThreadActions {
     const isAdmin = this.isAdmin;
     const canPin = isAdmin || this.chat.value?.settings?.whoMayPin === cpb.Permission.PERMISSION_EVERYONE;
-    const request = this.call.signaling;
+    const request = this.call;
     return {
       meId: this.meId,
       isAdmin,
@@ -311,38 +323,21 @@ export class LessonChat {
   readonly composer: ComposerActions = {
     send: (text, replyTo, fileIds) =>
       this.answer(() =>
-        this.call.signaling.request({
+        this.call.request({
           chatSend: { text, replyTo: replyTo?.seq ?? 0, fileIds, clientMessageId: crypto.randomUUID() },
         }),
       ),
-    saveEdit: (m, text) => this.answer(() => this.call.signaling.request({ chatEdit: { seq: m.seq, text } })),
+    saveEdit: (m, text) => this.answer(() => this.call.request({ chatEdit: { seq: m.seq, text } })),
     upload: async (file, progress) => {
       let grant: pb.IChatUploadGrant | null = null;
       const ok = await this.run(async () => {
-        grant = (await this.call.signaling.request({ chatUploadGrant: {} })).chatUploadGrant ?? null;
+        grant = (await this.call.request({ chatUploadGrant: {} })).chatUploadGrant ?? null;
       });
       const g = grant as pb.IChatUploadGrant | null;
       if (!ok || !g?.token) return null;
-      return new Promise<string | null>((resolve) => {
-        const upload = new Upload(file, {
-          endpoint: '/api/chat/uploads',
-          headers: { authorization: `Bearer ${g.token}` },
-          metadata: {
-            chatId: g.chatId ?? '',
-            filename: file.name,
-            filetype: file.type || 'application/octet-stream',
-          },
-          chunkSize: UPLOAD_CHUNK,
-          retryDelays: [0, 1000, 3000, 5000],
-          onProgress: (sent, total) => progress(Math.floor((sent * 100) / Math.max(1, total))),
-          onSuccess: () => resolve(upload.url?.split('/').pop() ?? null),
-          onError: () => {
-            this.uploadFailed();
-            resolve(null);
-          },
-        });
-        upload.start();
-      });
+      const fileId = await uploadFile(file, file.name, { token: g.token, chatId: g.chatId ?? '' }, progress);
+      if (!fileId) this.ctx.toast('chat.uploadFailed', {}, 'warn');
+      return fileId;
     },
   };
 
@@ -355,7 +350,7 @@ export class LessonChat {
         ? cpb.Permission.PERMISSION_ADMINS
         : cpb.Permission.PERMISSION_EVERYONE;
     }
-    return this.run(() => this.call.signaling.request({ chatSettings: { settings } }));
+    return this.run(() => this.call.request({ chatSettings: { settings } }));
   }
 
   /** The chat as plain text, for keeping after the call. */

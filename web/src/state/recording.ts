@@ -2,7 +2,10 @@
 // being recorded or broadcast (everyone is told), and for the host the
 // controls, the public link, and this room's recordings to download.
 import { signal } from '@preact/signals';
-import { type CallClient, pb } from '../callClient.js';
+import type { CallLink } from '../call/callClient.js';
+import { pb } from '../protocol/wire.js';
+import type { CallContext } from './callContext.js';
+import type { Roster } from './roster.js';
 
 /** While a recording is being saved, the list is read again this often. */
 const REFRESH_MS = 3000;
@@ -16,22 +19,28 @@ export class RecordingStore {
   /** The panel shows the list: keep it current. */
   private watching = false;
 
-  constructor(
-    private readonly call: CallClient,
-    /** Runs an action, turning a refusal into a translated toast; false if it failed. */
-    private readonly run: (action: () => Promise<unknown>) => Promise<boolean>,
-  ) {}
+  private readonly call: CallLink;
 
-  changed(state: pb.IRecordingState): void {
+  constructor(
+    private readonly ctx: CallContext,
+    private readonly roster: Roster,
+  ) {
+    this.call = ctx.call;
+    this.call.on('recordingState', (state) => this.changed(state));
+  }
+
+  private changed(state: pb.IRecordingState): void {
+    const was = this.state.value;
     this.state.value = state;
     if (this.watching) void this.load();
+    if (state.stopReason === 'disk-full') this.ctx.toast('rec.diskFull', {}, 'warn');
+    else if (state.recording && !was.recording && !this.roster.isHost) this.ctx.toast('rec.startedNotice');
   }
 
   toggleRecording(): Promise<boolean> {
     const on = Boolean(this.state.value.recording);
     return this.act(async () => {
-      if (on) await this.call.stopRecording();
-      else await this.call.startRecording();
+      await this.call.request(on ? { stopRecording: {} } : { startRecording: {} });
       this.state.value = { ...this.state.value, recording: !on };
     });
   }
@@ -40,10 +49,11 @@ export class RecordingStore {
     const on = Boolean(this.state.value.broadcasting);
     return this.act(async () => {
       if (on) {
-        await this.call.stopBroadcast();
+        await this.call.request({ stopBroadcast: {} });
         this.state.value = { ...this.state.value, broadcasting: false };
       } else {
-        const link = await this.call.startBroadcast(viewerPassword);
+        // Viewers without an account watch at the answer's url; a password keeps strangers out.
+        const link = (await this.call.request({ startBroadcast: { viewerPassword } })).broadcast ?? {};
         this.state.value = { ...this.state.value, broadcasting: true, broadcastUrl: link.url ?? '' };
       }
     });
@@ -54,8 +64,9 @@ export class RecordingStore {
     this.watching = true;
     if (this.refresh) clearTimeout(this.refresh);
     this.refresh = null;
-    const ok = await this.run(async () => {
-      this.recordings.value = await this.call.listRecordings();
+    const ok = await this.ctx.run(async () => {
+      const r = await this.call.request({ listRecordings: {} });
+      this.recordings.value = r.recordings?.recordings ?? [];
     });
     if (!this.watching) return;
     const saving = this.recordings.value.some(
@@ -76,14 +87,15 @@ export class RecordingStore {
   }
 
   async download(recordingId: string): Promise<void> {
-    await this.run(async () => {
-      const url = await this.call.recordingLink(recordingId);
+    await this.ctx.run(async () => {
+      // A short-lived link to download the recording's file.
+      const url = (await this.call.request({ getRecordingLink: { recordingId } })).recordingLink?.url ?? '';
       if (url) window.location.assign(url);
     });
   }
 
   async remove(recordingId: string): Promise<void> {
-    if (await this.run(() => this.call.deleteRecording(recordingId))) {
+    if (await this.ctx.run(() => this.call.request({ deleteRecording: { recordingId } }))) {
       this.recordings.value = this.recordings.value.filter((r) => r.recordingId !== recordingId);
     }
   }
@@ -92,7 +104,7 @@ export class RecordingStore {
     if (this.busy.value) return false;
     this.busy.value = true;
     try {
-      return await this.run(action);
+      return await this.ctx.run(action);
     } finally {
       // No reload here: the recording_state event every change brings reloads the list.
       this.busy.value = false;

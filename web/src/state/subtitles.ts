@@ -3,7 +3,9 @@
 // lines on screen (each speaker's latest line: growing text, then the final
 // one, which fades after a while).
 import { signal } from '@preact/signals';
-import type { CallClient, pb } from '../callClient.js';
+import type { CallLink } from '../call/callClient.js';
+import type { pb } from '../protocol/wire.js';
+import type { CallContext } from './callContext.js';
 
 export interface Caption {
   participantId: string;
@@ -22,16 +24,19 @@ export class SubtitlesStore {
   readonly captions = signal<readonly Caption[]>([]);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
 
-  constructor(
-    private readonly call: CallClient,
-    /** Runs an action, turning a refusal into a translated toast; false if it failed. */
-    private readonly run: (action: () => Promise<unknown>) => Promise<boolean>,
-  ) {}
+  private readonly call: CallLink;
+
+  constructor(private readonly ctx: CallContext) {
+    this.call = ctx.call;
+    this.call.on('subtitleLine', (line) => this.line(line));
+    this.call.on('subtitlesChanged', (e) => this.changed(e.state ?? {}));
+    ctx.inCall(() => void this.load());
+  }
 
   /** After joining: what the server offers, and the choice this person made before. */
   async load(): Promise<void> {
     try {
-      this.state.value = await this.call.getSubtitles();
+      this.state.value = (await this.call.request({ getSubtitles: {} })).subtitles ?? {};
     } catch {
       // An older server without subtitles: the controls stay hidden.
     }
@@ -41,28 +46,32 @@ export class SubtitlesStore {
   toggleCaptions(): Promise<boolean> {
     const subscribe = !this.state.value.subscribed;
     if (!subscribe) this.clear();
-    return this.run(async () => {
-      this.state.value = await this.call.subscribeSubtitles(subscribe);
+    return this.ctx.run(async () => {
+      this.state.value = await this.subscribe(subscribe);
     });
   }
 
   /** Hosts: subtitles on or off for everyone. */
   toggleForRoom(): Promise<boolean> {
     const enabled = !this.state.value.enabled;
-    return this.run(async () => {
-      this.state.value = await this.call.setSubtitles(enabled);
+    return this.ctx.run(async () => {
+      this.state.value = (await this.call.request({ setSubtitles: { enabled } })).subtitles ?? {};
       // Whoever turns them on wants to see them too.
-      if (enabled && !this.state.value.subscribed)
-        this.state.value = await this.call.subscribeSubtitles(true);
+      if (enabled && !this.state.value.subscribed) this.state.value = await this.subscribe(true);
     });
   }
 
-  changed(state: pb.ISubtitlesState): void {
+  private async subscribe(subscribe: boolean): Promise<pb.ISubtitlesState> {
+    return (await this.call.request({ subscribeSubtitles: { subscribe } })).subtitles ?? {};
+  }
+
+  private changed(state: pb.ISubtitlesState): void {
     this.state.value = { ...state, subscribed: this.state.value.subscribed };
     if (!state.enabled) this.clear();
   }
 
-  line(line: pb.ISubtitleLine): void {
+  /** A subtitle line (only after subscribing): a partial, or the final that replaces it. */
+  private line(line: pb.ISubtitleLine): void {
     const id = line.participantId ?? '';
     const text = line.dropped ? '' : (line.text ?? '').trim();
     const others = this.captions.value.filter((c) => c.participantId !== id);

@@ -2,17 +2,19 @@
 // call, and the end screen.
 import { t } from '../i18n/index.js';
 import type { CallStore } from '../state/callStore.js';
+import { StoreContext } from '../state/storeContext.js';
 import { CallScreen } from './CallScreen.js';
 import { DeviceCheck } from './DeviceCheck.js';
 import { EndScreen } from './EndScreen.js';
 import { LessonChatAfter } from './LessonChatAfter.js';
 import { WaitingScreen } from './WaitingScreen.js';
-import { StoreContext } from './context.js';
 
 function Phase({ store }: { store: CallStore }) {
   switch (store.phase.value) {
     case 'check':
-      return <DeviceCheck title={store.roomTitle.value} onJoin={(choice) => void store.start(choice)} />;
+      return (
+        <DeviceCheck title={store.roster.roomTitle.value} onJoin={(choice) => void store.start(choice)} />
+      );
     case 'joining':
       return (
         <main class="page" aria-busy="true">
@@ -29,7 +31,7 @@ function Phase({ store }: { store: CallStore }) {
         <EndScreen
           kind={store.endKind.value ?? 'error'}
           detail={store.endDetail.value}
-          roomTitle={store.roomTitle.value}
+          roomTitle={store.roster.roomTitle.value}
           boardsUrl={store.boardsUrl()}
           onAction={() => store.rejoin()}
         >

@@ -1,22 +1,22 @@
 // The call: header and control bar fixed on screen, the stage between them,
 // and the open panel beside the stage (over it on a phone).
 import { t } from '../i18n/index.js';
-import { ConfirmHost } from './Confirm.js';
+import { ConfirmHost } from '../kit/Confirm.js';
+import { AudioSink } from '../stage/AudioSink.js';
+import { Stage } from '../stage/Stage.js';
+import { useStore } from '../state/storeContext.js';
+import { openPanel } from '../state/viewState.js';
 import { ControlBar } from './ControlBar.js';
 import { Header } from './Header.js';
 import { Notices, Reactions, Toasts } from './Overlays.js';
-import { useStore } from './context.js';
-import { PanelHost } from './panels/PanelHost.js';
-import { AudioSink } from './stage/AudioSink.js';
-import { Stage } from './stage/Stage.js';
-import { openPanel } from './viewState.js';
+import { PanelHost } from './PanelHost.js';
 
 export function CallScreen() {
   const store = useStore();
-  store.onOpenPeople = () => {
+  store.waitingRoom.onOpenPeople = () => {
     openPanel.value = 'people';
   };
-  store.chatShown = () => openPanel.value === 'chat' && document.visibilityState === 'visible';
+  store.chat.looking = () => openPanel.value === 'chat' && document.visibilityState === 'visible';
   return (
     <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
       <Header />

@@ -1,12 +1,10 @@
-import type { pb } from '../callClient.js';
 // The control bar, always on screen: microphone, camera, screen, hand,
 // reactions, the panels, "more" and leave. On a phone the less frequent
 // buttons move into "more" so the bar fits 360 px.
 import { t } from '../i18n/index.js';
-import { confirmAction } from './Confirm.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import { Menu, MenuItem } from './Menu.js';
-import { useStore } from './context.js';
+import { confirmAction } from '../kit/Confirm.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { Menu, MenuItem } from '../kit/Menu.js';
 import {
   Captions,
   CaptionsOff,
@@ -26,10 +24,12 @@ import {
   SmilePlus,
   Video,
   VideoOff,
-} from './icons.js';
-import { panels } from './panels/registry.js';
+} from '../kit/icons.js';
+import type { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
+import { layout, openPanel, togglePanel } from '../state/viewState.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
-import { layout, openPanel, togglePanel } from './viewState.js';
+import { panels } from './registry.js';
 
 const REACTIONS = Object.keys(REACTION_ICONS).map(Number) as ReactionId[];
 
@@ -44,7 +44,7 @@ function ReactionItems({ close }: { close: () => void }) {
             key={r}
             close={close}
             data={{ 'data-reaction': String(r) }}
-            onSelect={() => void store.react(r as pb.Reaction)}
+            onSelect={() => void store.gestures.react(r as pb.Reaction)}
           >
             <Icon aria-hidden="true" /> {t(`reaction.${r}`)}
           </MenuItem>
@@ -56,28 +56,28 @@ function ReactionItems({ close }: { close: () => void }) {
 
 export function ControlBar() {
   const store = useStore();
-  const self = store.self.value;
+  const self = store.roster.self.value;
   const micBlocked = Boolean(self?.microphoneBlocked);
   const cameraBlocked = Boolean(self?.cameraBlocked);
-  const micOn = store.micOn.value;
-  const cameraOn = store.cameraOn.value;
+  const micOn = store.local.micOn.value;
+  const cameraOn = store.local.cameraOn.value;
   const hand = Boolean(self?.handRaisedAt);
-  const moderator = store.isModerator;
-  const settings = store.settings.value;
+  const moderator = store.roster.isModerator;
+  const settings = store.roster.settings.value;
   const mayShare = moderator || Boolean(settings.participantsMayShareScreen);
-  const cue = store.allowedCue.value;
+  const cue = store.local.allowedCue.value;
   const subtitles = store.subtitles.state.value;
   const subtitlesOn = Boolean(subtitles.enabled);
   const captionsShown = Boolean(subtitles.subscribed);
 
-  const micLabel = !store.hasMic.value
+  const micLabel = !store.local.hasMic.value
     ? t('ctl.noDevice')
     : micOn
       ? t('ctl.micOff')
       : micBlocked
         ? `${t('ctl.micBlocked')}. ${self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}`
         : t('ctl.micOn');
-  const cameraLabel = !store.hasCamera.value
+  const cameraLabel = !store.local.hasCamera.value
     ? t('ctl.noDevice')
     : cameraOn
       ? t('ctl.cameraOff')
@@ -98,9 +98,9 @@ export function ControlBar() {
           aria-label={micLabel}
           title={micLabel}
           aria-pressed={!micOn}
-          disabled={!store.hasMic.value}
+          disabled={!store.local.hasMic.value}
           data-blocked={micBlocked ? 'true' : undefined}
-          onClick={() => void store.toggleMic()}
+          onClick={() => void store.local.toggleMic()}
         >
           {micOn ? <Mic aria-hidden="true" /> : <MicOff aria-hidden="true" />}
           {micBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
@@ -113,8 +113,8 @@ export function ControlBar() {
           aria-label={cameraLabel}
           title={cameraLabel}
           aria-pressed={!cameraOn}
-          disabled={!store.hasCamera.value}
-          onClick={() => void store.toggleCamera()}
+          disabled={!store.local.hasCamera.value}
+          onClick={() => void store.local.toggleCamera()}
         >
           {cameraOn ? <Video aria-hidden="true" /> : <VideoOff aria-hidden="true" />}
           {cameraBlocked ? <Lock aria-hidden="true" class="lock-mark" /> : null}
@@ -128,7 +128,7 @@ export function ControlBar() {
             aria-pressed={Boolean(self?.asksToSpeak)}
             aria-label={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}
             title={self?.asksToSpeak ? t('ctl.askStop') : t('ctl.ask')}
-            onClick={() => void store.askToSpeak(!self?.asksToSpeak)}
+            onClick={() => void store.local.askToSpeak(!self?.asksToSpeak)}
           >
             <Megaphone aria-hidden="true" />
             <span class="label">{t('ctl.ask')}</span>
@@ -138,11 +138,11 @@ export function ControlBar() {
           <button
             type="button"
             id="share"
-            class={`control wide-only ${store.sharing.value ? 'active' : ''}`}
-            aria-pressed={store.sharing.value}
-            aria-label={store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
-            title={store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
-            onClick={() => void store.toggleShare()}
+            class={`control wide-only ${store.local.sharing.value ? 'active' : ''}`}
+            aria-pressed={store.local.sharing.value}
+            aria-label={store.local.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+            title={store.local.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+            onClick={() => void store.local.toggleShare()}
           >
             <MonitorUp aria-hidden="true" />
             <span class="label">{t('ctl.share')}</span>
@@ -155,7 +155,7 @@ export function ControlBar() {
           aria-pressed={hand}
           aria-label={hand ? t('ctl.handLower') : t('ctl.handRaise')}
           title={hand ? t('ctl.handLower') : t('ctl.handRaise')}
-          onClick={() => void store.toggleHand()}
+          onClick={() => void store.gestures.toggleHand()}
         >
           <Hand aria-hidden="true" />
           <span class="label">{t('ctl.hand')}</span>
@@ -226,9 +226,9 @@ export function ControlBar() {
             <>
               {mayShare ? (
                 <div class="narrow-only">
-                  <MenuItem close={close} onSelect={() => void store.toggleShare()}>
+                  <MenuItem close={close} onSelect={() => void store.local.toggleShare()}>
                     <MonitorUp aria-hidden="true" />{' '}
-                    {store.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+                    {store.local.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
                   </MenuItem>
                 </div>
               ) : null}
@@ -255,23 +255,21 @@ export function ControlBar() {
                   <MenuItem
                     close={close}
                     data={{ id: 'mute-all' }}
-                    onSelect={() => void store.run(() => store.call.mute([], 'microphone', false, true))}
+                    onSelect={() => void store.moderation.mute([], 'microphone', false, true)}
                   >
                     <MicOff aria-hidden="true" /> {t('ctl.muteAll')}
                   </MenuItem>
                   <MenuItem
                     close={close}
                     data={{ id: 'cameras-off-all' }}
-                    onSelect={() => void store.run(() => store.call.mute([], 'camera', false, true))}
+                    onSelect={() => void store.moderation.mute([], 'camera', false, true)}
                   >
                     <VideoOff aria-hidden="true" /> {t('ctl.camerasOffAll')}
                   </MenuItem>
                   <MenuItem
                     close={close}
                     data={{ id: 'lock' }}
-                    onSelect={() =>
-                      void store.run(() => store.call.updateSettings({ locked: !settings.locked }))
-                    }
+                    onSelect={() => void store.moderation.updateSettings({ locked: !settings.locked })}
                   >
                     {settings.locked ? <LockOpen aria-hidden="true" /> : <Lock aria-hidden="true" />}{' '}
                     {settings.locked ? t('ctl.unlock') : t('ctl.lock')}
@@ -292,7 +290,7 @@ export function ControlBar() {
                   <MenuItem
                     close={close}
                     data={{ id: 'attention-all' }}
-                    onSelect={() => void store.run(() => store.call.attractAttention('', ''))}
+                    onSelect={() => void store.moderation.attention('')}
                   >
                     <Megaphone aria-hidden="true" /> {t('ctl.attentionAll')}
                   </MenuItem>
@@ -329,14 +327,14 @@ export function ControlBar() {
                 <ReactionItems close={close} />
               </div>
               <LanguageSwitch asMenuItem />
-              {store.isHost ? (
+              {store.roster.isHost ? (
                 <MenuItem
                   close={close}
                   danger
                   data={{ id: 'end-call' }}
                   onSelect={async () => {
                     if (await confirmAction(t('confirm.end'), t('confirm.endYes'))) {
-                      void store.run(() => store.call.endCall());
+                      void store.moderation.endCall();
                     }
                   }}
                 >

@@ -2,11 +2,11 @@
 // whether to join with camera or microphone off.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { Mic, MicOff, Video, VideoOff } from '../kit/icons.js';
+import { LocalVideo } from '../stage/LocalVideo.js';
 import { type DeviceChoice, type DeviceOption, listDevices, openDevices } from '../state/devices.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import { LocalVideo } from './LocalVideo.js';
 import { MicLevel } from './MicLevel.js';
-import { Mic, MicOff, Video, VideoOff } from './icons.js';
 
 export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice: DeviceChoice) => void }) {
   const [stream, setStream] = useState<MediaStream | null>(null);

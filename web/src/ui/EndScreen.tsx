@@ -3,9 +3,9 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from '../kit/icons.js';
 import { FORMATS } from '../whiteboard/formats.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from './icons.js';
 
 const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
 

@@ -1,21 +1,22 @@
 // The header, always on screen: lesson title, how many are here, and the
 // states that concern everyone (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
-import { useStore } from './context.js';
-import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from './icons.js';
+import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 
 export function Header() {
   const store = useStore();
-  const count = Math.max(store.participantCount.value, 1);
-  const breakouts = store.breakouts.value;
+  const count = Math.max(store.roster.participantCount.value, 1);
+  const breakouts = store.breakouts.state.value;
   const rec = store.recording.state.value;
-  const here = (breakouts.breakouts ?? []).find((b) => b.id === store.location.value);
-  const left = breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.now.value) / 1000 : 0;
+  const here = (breakouts.breakouts ?? []).find((b) => b.id === store.roster.location.value);
+  const left =
+    breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.breakouts.now.value) / 1000 : 0;
   const timer = left > 0 ? clock(left) : '';
   return (
     <header class="call-header">
       <h1 class="room-title" id="room-title">
-        {store.roomTitle.value}
+        {store.roster.roomTitle.value}
       </h1>
       <span class="count" id="count" title={t('header.people', { count })}>
         <Users aria-hidden="true" />
@@ -24,7 +25,7 @@ export function Header() {
           {count}
         </span>
       </span>
-      {store.sharing.value ? (
+      {store.local.sharing.value ? (
         <span class="badge sharing" id="sharing-badge" title={t('header.sharing')}>
           <MonitorUp aria-hidden="true" /> <span class="wide-only">{t('header.sharing')}</span>
         </span>
@@ -39,7 +40,7 @@ export function Header() {
           <Radio aria-hidden="true" /> <span class="wide-only">{t('header.broadcasting')}</span>
         </span>
       ) : null}
-      {store.settings.value.locked ? (
+      {store.roster.settings.value.locked ? (
         <span class="badge locked" id="locked-badge" title={t('header.locked')}>
           <Lock aria-hidden="true" /> <span class="wide-only">{t('header.locked')}</span>
         </span>
@@ -58,7 +59,7 @@ export function Header() {
             </span>
           ) : null}
         </span>
-      ) : breakouts.open && store.isModerator ? (
+      ) : breakouts.open && store.roster.isModerator ? (
         <span class="badge info" id="breakout-timer">
           <Timer aria-hidden="true" /> <span class="wide-only">{t('header.breakoutsOpen')}</span>
           {timer ? (

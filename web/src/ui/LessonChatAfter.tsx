@@ -3,8 +3,8 @@
 // messages this page holds can be saved as a text file right away (guests
 // have no messenger account).
 import { t } from '../i18n/index.js';
+import { Download, MessageSquare } from '../kit/icons.js';
 import type { CallStore } from '../state/callStore.js';
-import { Download, MessageSquare } from './icons.js';
 
 export function LessonChatAfter({ store }: { store: CallStore }) {
   const chat = store.chat.chat.value;

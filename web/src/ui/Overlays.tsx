@@ -1,7 +1,7 @@
 // What floats over the call: toasts, notices from the teacher, and reactions.
 import { t } from '../i18n/index.js';
-import { useStore } from './context.js';
-import { Megaphone, ThumbsUp, X } from './icons.js';
+import { Megaphone, ThumbsUp, X } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 
 export function Toasts() {
@@ -40,7 +40,7 @@ export function Toasts() {
 
 export function Notices() {
   const store = useStore();
-  const notices = store.notices.value;
+  const notices = store.notices.list.value;
   if (notices.length === 0) return null;
   return (
     <div class="notices">
@@ -63,7 +63,7 @@ export function Notices() {
             )}
             {n.text ? <p class="notice-text">{n.text}</p> : null}
           </div>
-          <button type="button" id="notice-close" onClick={() => store.dismissNotice(n.id)}>
+          <button type="button" id="notice-close" onClick={() => store.notices.dismiss(n.id)}>
             {t('common.ok')}
           </button>
         </div>
@@ -76,7 +76,7 @@ export function Reactions() {
   const store = useStore();
   return (
     <div class="reactions" aria-live="polite">
-      {store.reactions.value.map((r) => {
+      {store.gestures.reactions.value.map((r) => {
         const Icon = REACTION_ICONS[r.reaction as ReactionId] ?? ThumbsUp;
         return (
           <span key={r.id} class="reaction">

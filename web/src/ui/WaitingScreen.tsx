@@ -1,20 +1,20 @@
 // In the waiting room: the person sees themselves, knows what happens next,
 // and can stop waiting.
 import { t } from '../i18n/index.js';
-import { Initials } from './Initials.js';
-import { LanguageSwitch } from './LanguageSwitch.js';
-import { LocalVideo } from './LocalVideo.js';
-import { useStore } from './context.js';
-import { Hourglass } from './icons.js';
+import { Initials } from '../kit/Initials.js';
+import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { Hourglass } from '../kit/icons.js';
+import { LocalVideo } from '../stage/LocalVideo.js';
+import { useStore } from '../state/storeContext.js';
 
 export function WaitingScreen() {
   const store = useStore();
-  const stream = store.localStream.value;
-  const name = store.self.value?.displayName ?? '';
+  const stream = store.local.localStream.value;
+  const name = store.roster.self.value?.displayName ?? '';
   return (
     <main class="page waiting" id="waiting" aria-labelledby="waiting-title">
       <div class="page-top">
-        <p class="room-name">{store.roomTitle.value}</p>
+        <p class="room-name">{store.roster.roomTitle.value}</p>
         <LanguageSwitch />
       </div>
       <div class="preview">

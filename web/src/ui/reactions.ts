@@ -1,5 +1,5 @@
 // Reactions as icons (the same on every machine) with their names in t('reaction.N').
-import { Brain, FaceGrinning, Heart, PartyPopper, Sparkles, ThumbsUp } from './icons.js';
+import { Brain, FaceGrinning, Heart, PartyPopper, Sparkles, ThumbsUp } from '../kit/icons.js';
 
 export const REACTION_ICONS = {
   1: ThumbsUp,

@@ -2,12 +2,12 @@
 // choose who draws (teachers, pupils called to the board, everyone), and
 // call pupils to the board or send them back, found by name in the roster.
 import { useState } from 'preact/hooks';
-import { pb } from '../callClient.js';
 import { t } from '../i18n/index.js';
-import { useStore } from '../ui/context.js';
-import { PencilLine, Search } from '../ui/icons.js';
-import type { PanelDef } from '../ui/panels/panelDef.js';
-import { useRosterPage } from '../ui/panels/roster.js';
+import { PencilLine, Search } from '../kit/icons.js';
+import type { PanelDef } from '../panels/panelDef.js';
+import { useRosterPage } from '../panels/roster.js';
+import { pb } from '../protocol/wire.js';
+import { useStore } from '../state/storeContext.js';
 
 const A = pb.WhiteboardAccess;
 const ACCESS: {
@@ -104,5 +104,5 @@ export const boardPanel: PanelDef = {
   icon: PencilLine,
   component: BoardPanelBody,
   place: 'more',
-  available: (store) => store.isModerator,
+  available: (store) => store.roster.isModerator,
 };

@@ -4,8 +4,8 @@
 // hosts, "show everything", and who may draw now.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { useStore } from '../ui/context.js';
-import { ChevronLeft, ChevronRight, FileDown, ImageDown, ImageUp, Plus, Scan } from '../ui/icons.js';
+import { ChevronLeft, ChevronRight, FileDown, ImageDown, ImageUp, Plus, Scan } from '../kit/icons.js';
+import { useStore } from '../state/storeContext.js';
 import { FORMATS } from './formats.js';
 import type { BoardHandle } from './lazy/board.js';
 import { loadBoardPart } from './loadBoard.js';
@@ -148,7 +148,7 @@ export function BoardStage() {
                 onClick={() =>
                   void run(async () => {
                     const { downloadPng } = await import('./lazy/exporter.js');
-                    await downloadPng(handle, store.roomTitle.value);
+                    await downloadPng(handle, store.roster.roomTitle.value);
                   })
                 }
               >
@@ -164,7 +164,7 @@ export function BoardStage() {
                 onClick={() =>
                   void run(async () => {
                     const { downloadPdf } = await import('./lazy/exporter.js');
-                    await downloadPdf(handle, store.roomTitle.value);
+                    await downloadPdf(handle, store.roster.roomTitle.value);
                   })
                 }
               >

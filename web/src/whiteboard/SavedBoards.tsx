@@ -6,7 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { lang, t } from '../i18n/index.js';
-import { FileDown, ImageDown } from '../ui/icons.js';
+import { FileDown, ImageDown } from '../kit/icons.js';
 import { FORMATS } from './formats.js';
 import { loadExporter } from './loadBoard.js';
 

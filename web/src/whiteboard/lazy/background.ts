@@ -6,7 +6,7 @@ import { convertToExcalidrawElements } from '@excalidraw/excalidraw';
 import type { ExcalidrawElement, FileId } from '@excalidraw/excalidraw/element/types';
 import type { BinaryFileData, DataURL } from '@excalidraw/excalidraw/types';
 import { generateKeyBetween } from 'fractional-indexing';
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 import { FORMATS } from '../formats.js';
 import type { BoardHandle } from './board.js';
 

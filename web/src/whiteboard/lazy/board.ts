@@ -11,7 +11,7 @@ import { effect } from '@preact/signals';
 import { createElement, useEffect, useState } from 'react';
 import { type Root, createRoot } from 'react-dom/client';
 import { lang } from '../../i18n/index.js';
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 import { BoardVideo } from './boardVideo.js';
 import { DocSync, type pb } from './docSync.js';
 import { Pictures } from './pictures.js';
@@ -146,7 +146,7 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
     if (laser && now - lastPointerAt < POINTER_EVERY_MS && payload.button === 'down') return;
     lastPointerAt = now;
     laserOn = laser;
-    void session.call.signaling
+    void session.call
       .request({
         whiteboardPointer: {
           x: payload.pointer.x,
@@ -212,7 +212,7 @@ export function mountBoard(el: HTMLElement, session: BoardSession, options: Moun
   const root: Root = createRoot(el);
   root.render(createElement(BoardView));
   // The host who opened the board sends it as video while it is open.
-  const video = new BoardVideo(el, session.call, options.onError);
+  const video = new BoardVideo(el, session.media, options.onError);
   const stopVideo = effect(() => {
     const state = session.state.value;
     const me = session.self.value?.participantId;

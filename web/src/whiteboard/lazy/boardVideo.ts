@@ -3,7 +3,7 @@
 // publishes what their Excalidraw draws (its static canvas with the drawing,
 // and over it the interactive one with the laser and pointers), copied onto
 // one canvas a few times a second and captured with canvas.captureStream.
-import type { CallClient } from '../../callClient.js';
+import type { BoardSession } from '../../state/boardSession.js';
 
 const FPS = 10;
 /** The video is at most this wide (the board's own canvas follows the screen and its pixel ratio). */
@@ -17,7 +17,7 @@ export class BoardVideo {
 
   constructor(
     private readonly frame: HTMLElement,
-    private readonly call: CallClient,
+    private readonly media: BoardSession['media'],
     private readonly onError: (err: unknown) => void,
   ) {
     const ctx = this.out.getContext('2d', { alpha: false });
@@ -39,7 +39,7 @@ export class BoardVideo {
     this.track = track;
     // Timers keep running in a background tab (animation frames would stop).
     this.timer = setInterval(() => this.copy(), 1000 / FPS);
-    this.call.publish('whiteboard', track).catch((err) => {
+    this.media.publish('whiteboard', track).catch((err) => {
       this.stop();
       this.onError(err);
     });
@@ -51,7 +51,7 @@ export class BoardVideo {
     if (!this.track) return;
     this.track.stop();
     this.track = null;
-    this.call.unpublish('whiteboard').catch(() => undefined);
+    this.media.unpublish('whiteboard').catch(() => undefined);
   }
 
   private copy(): void {

@@ -5,8 +5,8 @@
 // update (no rights, a limit, a gap) or we fell behind, the document is
 // rebuilt from the server's, so what people see is what the server holds.
 import * as Y from 'yjs';
-import { pb } from '../../callClient.js';
-import type { BoardSession, BoardSink } from '../boardSession.js';
+import { pb } from '../../protocol/wire.js';
+import type { BoardSession, BoardSink } from '../../state/boardSession.js';
 
 /** Transactions that came from the server; everything else is ours to send. */
 export const REMOTE = Symbol('remote');
@@ -54,7 +54,7 @@ export class DocSync implements BoardSink {
   resync(): Promise<void> {
     this.syncing ??= (async () => {
       try {
-        const r = await this.session.call.signaling.request({
+        const r = await this.session.call.request({
           whiteboardSync: { stateVector: new Uint8Array() },
         });
         const state = r.whiteboardSync?.state;
@@ -112,7 +112,7 @@ export class DocSync implements BoardSink {
     this.inFlight = true;
     this.lastSentAt = Date.now();
     try {
-      await this.session.call.signaling.request({ whiteboardUpdate: { update: Y.mergeUpdates(batch) } });
+      await this.session.call.request({ whiteboardUpdate: { update: Y.mergeUpdates(batch) } });
     } catch (err) {
       if (doc === this.doc) {
         this.listeners?.refused(err);

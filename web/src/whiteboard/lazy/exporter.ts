@@ -17,7 +17,7 @@ import {
   ROOT,
 } from '../../../../common/whiteboard/model.js';
 import { t } from '../../i18n/index.js';
-import type { PageInfo } from '../boardSession.js';
+import type { PageInfo } from '../../state/boardSession.js';
 import type { BoardHandle } from './board.js';
 
 import pb = schoolcall.v1;

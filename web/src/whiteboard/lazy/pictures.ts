@@ -11,7 +11,7 @@ import type {
   ExcalidrawImperativeAPI,
 } from '@excalidraw/excalidraw/types';
 import { FILE_CHUNK_BYTES, type FileEntry, ROOT } from '../../../../common/whiteboard/model.js';
-import type { BoardSession } from '../boardSession.js';
+import type { BoardSession } from '../../state/boardSession.js';
 import type { DocSync } from './docSync.js';
 
 function dataUrlBytes(dataURL: string): Uint8Array {
@@ -77,9 +77,9 @@ export class Pictures {
   }
 
   async upload(fileId: string, mimeType: string, bytes: Uint8Array): Promise<void> {
-    const signaling = this.session.call.signaling;
+    const call = this.session.call;
     for (let offset = 0; offset < bytes.byteLength; offset += FILE_CHUNK_BYTES) {
-      await signaling.request({
+      await call.request({
         putWhiteboardFile: {
           fileId,
           mimeType,
@@ -92,10 +92,10 @@ export class Pictures {
   }
 
   private async download(fileId: string): Promise<Uint8Array> {
-    const signaling = this.session.call.signaling;
+    const call = this.session.call;
     let out: Uint8Array | null = null;
     for (let offset = 0; out === null || offset < out.byteLength; ) {
-      const r = await signaling.request({ getWhiteboardFile: { fileId, offset } });
+      const r = await call.request({ getWhiteboardFile: { fileId, offset } });
       const part = r.whiteboardFile;
       const chunk = part?.chunk;
       if (!part || !chunk?.byteLength) throw new Error('picture ended early');

@@ -25,7 +25,7 @@ import {
   type PageEntry,
   ROOT,
 } from '../../../../common/whiteboard/model.js';
-import type { PageInfo } from '../boardSession.js';
+import type { PageInfo } from '../../state/boardSession.js';
 import { type DocSync, REMOTE } from './docSync.js';
 
 const IN_PROGRESS_MS = 120;

@@ -1,0 +1,43 @@
+// The messenger's list of chats: folder tabs, pinned chats first, each with
+// its last message and unread count; below, the school's channels and one's
+// own organisation (folders, quiet hours, saved messages).
+import { preview } from '../chat/format.js';
+import { t } from '../i18n/index.js';
+import type { MessengerStore } from './messengerStore.js';
+import { Organise } from './organise.js';
+import { chatTitle } from './rules.js';
+import { ChannelSearch, FolderTabs, PinMark, organisedChats } from './schoolParts.js';
+
+export function ChatList({ store }: { store: MessengerStore }) {
+  const selected = store.selected.value;
+  return (
+    <nav class="chat-list" aria-label={t('chat.list')}>
+      <FolderTabs />
+      <ul>
+        {organisedChats(store).map((c) => (
+          <li key={c.chatId}>
+            <button
+              type="button"
+              class={`chat-item${c.chatId === selected ? ' active' : ''}`}
+              data-chat={c.chatId}
+              onClick={() => void store.open(c.chatId ?? '')}
+            >
+              <span class="chat-item-title">
+                <PinMark chatId={c.chatId} />
+                {chatTitle(c)}
+              </span>
+              <span class="chat-item-last">{preview(c.lastMessage)}</span>
+              {(c.unread ?? 0) > 0 && (
+                <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
+                  {c.unread}
+                </span>
+              )}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <ChannelSearch store={store} />
+      <Organise store={store} />
+    </nav>
+  );
+}

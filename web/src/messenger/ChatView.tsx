@@ -1,0 +1,75 @@
+// One chat in the messenger: its title and members (the way to its people
+// and rules), what kind of chat it is, its messages and the composer, both
+// the shared chat components (web/src/chat/) given this chat's actions; or
+// why the person cannot write here.
+import { Composer } from '../chat/Composer.js';
+import { Thread } from '../chat/Thread.js';
+import { t } from '../i18n/index.js';
+import { ArrowLeft, Users } from '../kit/icons.js';
+import { composerActions, threadActions } from './chatActions.js';
+import { type MessengerStore, cpb } from './messengerStore.js';
+import { chatTitle } from './rules.js';
+import { ChatExtras } from './schoolParts.js';
+
+export function ChatView({ store, chatId }: { store: MessengerStore; chatId: string }) {
+  const c = store.chats.value.get(chatId);
+  if (!c) return null;
+  const list = store.list(chatId);
+  // A channel with comments on takes its subscribers' replies to posts.
+  const commenting =
+    c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL &&
+    c.settings?.comments === cpb.CommentsMode.COMMENTS_MODE_ON &&
+    !!store.replyTo.value;
+  const readOnly =
+    (c.settings?.whoMayWrite === cpb.Permission.PERMISSION_ADMINS &&
+      c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER &&
+      !commenting) ||
+    !!c.settings?.archived;
+  return (
+    <section class="chat-view" aria-label={chatTitle(c)}>
+      <header class="chat-head">
+        <button
+          type="button"
+          class="ghost back"
+          aria-label={t('chat.back')}
+          onClick={() => {
+            store.selected.value = null;
+          }}
+        >
+          <ArrowLeft aria-hidden="true" />
+        </button>
+        <h2>{chatTitle(c)}</h2>
+        <button
+          type="button"
+          class="ghost chat-info-button"
+          id="chat-info-button"
+          aria-label={`${t('msgr.about')}: ${t('chat.members', { count: c.memberCount ?? 0 })}`}
+          onClick={() => {
+            store.sheet.value = 'info';
+          }}
+        >
+          <Users aria-hidden="true" />
+          <small>
+            {c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL
+              ? t('school.subscribers', { count: c.memberCount ?? 0 })
+              : t('chat.members', { count: c.memberCount ?? 0 })}
+          </small>
+        </button>
+      </header>
+      <ChatExtras store={store} chat={c} />
+      <Thread
+        key={chatId}
+        messages={list}
+        actions={threadActions(store, chatId)}
+        label={chatTitle(c)}
+        hasOlder={store.hasOlder(chatId)}
+        older={() => store.older(chatId)}
+      />
+      {readOnly ? (
+        <p class="read-only">{t('chat.readOnly')}</p>
+      ) : (
+        <Composer actions={composerActions(store, chatId)} state={store} idPrefix="composer" labelledSend />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,110 @@
+// What the shared chat components (web/src/chat/) may do in one of the
+// messenger's chats: the thread's actions and the composer's, over the
+// messenger's socket. Besides what the call's chat offers, the messenger
+// forwards, shows who read, marks important, joins calls started from a
+// chat, sends polls and records voice messages. A refusal reads as a
+// translated sentence (store.run); an answer's message replaces ours.
+import type { ComposerActions, ThreadActions } from '../chat/actions.js';
+import { uploadFile } from '../chat/upload.js';
+import { t } from '../i18n/index.js';
+import type { ChatRequestBody } from '../protocol/chatClient.js';
+import { cpb } from '../protocol/wire.js';
+import type { MessengerStore, Msg } from './messengerStore.js';
+import { chatTitle, isChatAdmin, permits } from './rules.js';
+
+/** Sends a request about a message; the message in the answer replaces ours. */
+async function act(store: MessengerStore, body: ChatRequestBody): Promise<boolean> {
+  const r = await store.run(() => store.chat.request(body));
+  const m = r?.message ?? r?.voted?.message;
+  if (m) store.upsert([m], true);
+  return r !== null;
+}
+
+export function threadActions(store: MessengerStore, chatId: string): ThreadActions {
+  const chat = store.chats.value.get(chatId);
+  const isAdmin = isChatAdmin(chat?.myRole);
+  return {
+    meId: store.me.value?.userId ?? '',
+    isAdmin,
+    canPin: permits(chat?.settings?.whoMayPin, chat?.myRole),
+    react: (m, emoji) =>
+      void act(store, { react: { chatId, seq: m.seq, emoji, add: !(m.myReactions ?? []).includes(emoji) } }),
+    pin: (m, pin) => void act(store, { pinMessage: { chatId, seq: m.seq, pin } }),
+    remove: (m) => void act(store, { deleteMessage: { chatId, seq: m.seq } }),
+    reply: (m) => {
+      store.editing.value = null;
+      store.replyTo.value = m;
+    },
+    edit: (m) => {
+      store.replyTo.value = null;
+      store.editing.value = m;
+    },
+    vote: (m, option) => void act(store, { vote: { chatId, seq: m.seq, options: [option] } }),
+    fileUrl: async (_m, fileId, preview) => {
+      try {
+        const r = await store.chat.request({ getFileUrl: { chatId, fileId, preview } });
+        return r.fileUrl?.url ?? '';
+      } catch {
+        return '';
+      }
+    },
+    markImportant: (m, important) => void act(store, { markImportant: { chatId, seq: m.seq, important } }),
+    readers: async (m) => {
+      const r = await store.run(() => store.chat.request({ getReadBy: { chatId, seq: m.seq } }));
+      if (!r?.readBy) return null;
+      const names = (list: cpb.IUser[] | null | undefined) => (list ?? []).map((u) => u.displayName ?? '');
+      return {
+        read: names(r.readBy.read),
+        readCount: r.readBy.readCount ?? 0,
+        unread: names(r.readBy.unread),
+        unreadCount: r.readBy.unreadCount ?? 0,
+      };
+    },
+    forward: {
+      targets: () => store.sortedChats().map((c) => ({ chatId: c.chatId ?? '', title: chatTitle(c) })),
+      send: (m, toChatIds) =>
+        void store.run(() =>
+          store.chat.request({
+            forwardMessages: {
+              fromChatId: chatId,
+              seqs: [m.seq ?? 0],
+              toChatIds,
+              clientMessageId: crypto.randomUUID(),
+            },
+          }),
+        ),
+    },
+    joinCall: (m: Msg) =>
+      void store
+        .run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }))
+        .then((r) => {
+          const url = r?.call?.joinUrl;
+          if (url) location.assign(new URL(url).pathname + new URL(url).hash);
+        }),
+  };
+}
+
+export function composerActions(store: MessengerStore, chatId: string): ComposerActions {
+  const send = (body: ChatRequestBody['sendMessage']) =>
+    act(store, { sendMessage: { chatId, clientMessageId: crypto.randomUUID(), ...body } });
+  return {
+    send: (text, replyTo, fileIds) => send({ text, replyTo: replyTo?.seq ?? 0, fileIds }),
+    saveEdit: (m, text) => act(store, { editMessage: { chatId, seq: m.seq, text } }),
+    upload: async (file, progress) => {
+      const fileId = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
+      if (!fileId) store.say(t('chat.uploadFailed'));
+      return fileId;
+    },
+    poll: (question, options) => send({ poll: { question, options } }),
+    voice: async (recording, kind) => {
+      const name = kind === 'audio' ? 'voice.webm' : 'video.webm';
+      const fileId = await uploadFile(recording, name, { token: store.token, chatId });
+      if (!fileId) {
+        store.say(t('chat.uploadFailed'));
+        return false;
+      }
+      const voice = kind === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
+      return send({ fileIds: [fileId], voice });
+    },
+  };
+}
