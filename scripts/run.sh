@@ -44,11 +44,9 @@ set -a
 source "$SECRETS"
 set +a
 export ADMIN_SECRET TOKEN_SECRET METRICS_SECRET
-export DEMO_ROOM="${DEMO_ROOM-demo}"
-# The demo school (classes, teachers, pupils, parents) is loaded when no school
-# has a directory yet; /school-demo lets anyone try it as any of its people.
-# A school's own server turns it off: DEMO_SCHOOL=0.
-export DEMO_SCHOOL="${DEMO_SCHOOL-1}"
+# The quick start's defaults (the demo room on, the demo school off).
+# shellcheck source=scripts/run-defaults.sh
+source scripts/run-defaults.sh
 
 # Without a REDIS_URL, a private Redis of this host keeps rooms and chats:
 # append-only persistence in its own data directory (scripts/redis.conf),
