@@ -10,6 +10,7 @@ import type { JoinedPeer, Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import { defaultSortName } from '../domain/roster.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
+import { readsAsAnother } from '../security/displayNames.js';
 import { type TokenService, tokenFitsRoom } from '../tokens.js';
 import { encodeEvent } from '../wire/frames.js';
 import { joinResponse, waitingResponse } from '../wire/snapshots.js';
@@ -58,6 +59,9 @@ export class Membership {
       );
     }
     const role = roleInCall(room, claims.userId, claims.role);
+    if (claims.role === 'guest' && readsAsAnother(claims.displayName, ownPeoplesNames(room, claims.userId))) {
+      throw invalid('someone in this lesson already has this name; add something to yours');
+    }
     const moderator = isModerator(role);
     if (room.bannedUserIds.has(claims.userId)) {
       throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
@@ -195,4 +199,11 @@ export class Membership {
 function roleInCall(room: Room, userId: string, tokenRole: RoleName): RoleName {
   if (tokenRole === 'host') return tokenRole;
   return room.roleGrants.get(userId) ?? tokenRole;
+}
+
+/** Names of the people in a room (present or waiting) who are not guests, but for `userId` itself. */
+export function* ownPeoplesNames(room: Room, userId: string): Iterable<string> {
+  for (const p of [...room.peers.values(), ...room.waiting.values()]) {
+    if (p.identity.tokenRole !== 'guest' && p.identity.userId !== userId) yield p.identity.displayName;
+  }
 }
