@@ -59,7 +59,7 @@ export class Membership {
       );
     }
     const role = roleInCall(room, claims.userId, claims.role);
-    if (claims.role === 'guest' && readsAsAnother(claims.displayName, ownPeoplesNames(room, claims.userId))) {
+    if (claims.role === 'guest' && readsAsAnother(claims.displayName, room.ownPeoplesNames(claims.userId))) {
       throw invalid('someone in this lesson already has this name; add something to yours');
     }
     const moderator = isModerator(role);
@@ -199,11 +199,4 @@ export class Membership {
 function roleInCall(room: Room, userId: string, tokenRole: RoleName): RoleName {
   if (tokenRole === 'host') return tokenRole;
   return room.roleGrants.get(userId) ?? tokenRole;
-}
-
-/** Names of the people in a room (present or waiting) who are not guests, but for `userId` itself. */
-export function* ownPeoplesNames(room: Room, userId: string): Iterable<string> {
-  for (const p of [...room.peers.values(), ...room.waiting.values()]) {
-    if (p.identity.tokenRole !== 'guest' && p.identity.userId !== userId) yield p.identity.displayName;
-  }
 }
