@@ -1,6 +1,7 @@
 // Server configuration from environment variables, with single-host defaults.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { type AccountsConfig, loadAccountsConfig } from '../accounts/config.js';
 import {
   baseUrlFromEnv,
   boolFromEnv,
@@ -63,6 +64,8 @@ export interface Config {
   transcriber: TranscriberConfig;
   /** The messenger's settings (CHAT_* variables). */
   messaging: MessagingConfig;
+  /** Sign-in, sessions, activation codes, schools' single sign-on (accounts/config.ts). */
+  accounts: AccountsConfig;
   /** Recordings, their pieces while they run, and broadcast links. */
   recordingsDir: string;
   /** Finished recordings older than this are deleted. */
@@ -77,6 +80,8 @@ export interface Config {
   joinDeadlineSeconds: number;
   /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
   allowedOrigins: string[];
+  /** Web Push: the push services' hosts the server may post to, and who runs it (VAPID subject). */
+  push: { serviceHosts: string[]; contact: string };
   /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
@@ -136,6 +141,10 @@ function defaultMaxConnections(): number {
   const limit = openFileLimit();
   return limit ? Math.max(64, Math.floor(limit * 0.8) - 64) : 50_000;
 }
+
+/** The browsers' own push services (Chrome/Edge/Yandex, Firefox, Safari, Windows). */
+const DEFAULT_PUSH_SERVICES =
+  'fcm.googleapis.com,*.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com';
 
 function origins(list: string | undefined): string[] {
   const out: string[] = [];
@@ -299,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
+    accounts: loadAccountsConfig(env),
     recordingsDir: recordingsDirFromEnv(env),
     recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
     recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
@@ -306,6 +316,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    push: {
+      serviceHosts: (env.PUSH_SERVICE_HOSTS ?? DEFAULT_PUSH_SERVICES)
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      contact: env.PUSH_CONTACT || `mailto:admin@${publicUrl ? new URL(publicUrl).hostname : announced}`,
+    },
     publicUrlConfigured: publicUrl !== null,
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 0, 0, 24 * 3600),

@@ -3,12 +3,14 @@
 // features (each its handlers, room listeners and HTTP routes), the HTTP side
 // (httpRoutes.ts, probes.ts), listening, draining and closing. startServer()
 // is what main.ts and the integration tests call.
+import type { Agent } from 'node:https';
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import { UserTokens } from '../messaging/userTokens.js';
+import { startNotifications } from '../notifications/feature.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
@@ -31,6 +33,7 @@ import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { createWhiteboardFeature } from '../whiteboard/feature.js';
+import { assembleAccounts } from './accounts.js';
 import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
@@ -49,14 +52,23 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** A new server's one-time code for its first school administrator (null once a school exists). */
+  setupCode: string | null;
   /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
   drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
+/** What tests hand the server besides its settings. */
+export interface ServerExtras {
+  /** TLS settings for reaching push services (a test trusts its local one). */
+  pushAgent?: Agent;
+}
+
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  extras: ServerExtras = {},
 ): Promise<RunningServer> {
   // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
   const bareApp = config.tls
@@ -105,6 +117,7 @@ export async function startServer(
     database,
     tokenSecret: config.tokenSecret,
     tokenIssuer: config.tokenIssuer,
+    revocation: core.revocation,
     metricsRegistry: metrics.registry,
     registry,
     joinTokens,
@@ -118,6 +131,16 @@ export async function startServer(
     publicUrl: config.publicUrl,
     log,
   });
+  if (messaging.messenger && database) {
+    await startNotifications({
+      messenger: messaging.messenger,
+      db: database,
+      metricsRegistry: metrics.registry,
+      log,
+      push: config.push,
+      ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
+    });
+  }
   // The public URL has its real port once the server listens (tests listen on port 0).
   let publicUrl = config.publicUrl;
   const recorder = createRecorderFeature({
@@ -157,9 +180,28 @@ export async function startServer(
     admit: async (room, peer) => {
       await call.membership.admit(room, peer);
     },
-    demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
+    demoTokens: config.demoSchool
+      ? new UserTokens(config.tokenSecret, config.tokenIssuer, core.revocation)
+      : null,
     log,
   });
+  let meetings: MeetingBook | null = null;
+  const accounts = assembleAccounts({
+    config,
+    database,
+    messaging,
+    directory,
+    registry,
+    tokens: core.tokens,
+    revocation: core.revocation,
+    membership: call.membership,
+    meetings: () => meetings,
+    publicUrl: () => publicUrl,
+    allowedOrigins: () => origins.allowed,
+    metricsRegistry: metrics.registry,
+    log,
+  });
+  core.revocation.use(accounts.revocation);
   const features = [
     call.feature,
     controls,
@@ -167,6 +209,7 @@ export async function startServer(
     subtitles.feature,
     messaging.feature,
     directory.feature,
+    accounts.feature,
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
@@ -182,10 +225,10 @@ export async function startServer(
   });
   log.info({ rooms: await registry.restore() }, 'rooms restored');
   await cluster.start();
-  const meetings = new MeetingBook(deployment.store);
+  meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
-    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
+    await registry.createStored({ id: config.demoRoomId, title: 'Пробный урок' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
   const router = registerHttp(
@@ -218,6 +261,7 @@ export async function startServer(
   if (config.metrics.kind === 'open') {
     log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
   }
+  const setupCode = await accounts.start();
 
   return {
     port,
@@ -229,6 +273,7 @@ export async function startServer(
     metrics,
     log,
     database,
+    setupCode,
     drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.

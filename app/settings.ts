@@ -66,6 +66,16 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: "comma-separated origins, besides PUBLIC_URL's, whose pages may open the WebSocket",
       },
       {
+        name: 'PUSH_SERVICE_HOSTS',
+        default: 'fcm.googleapis.com,*.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com',
+        about: 'push services (hosts, *.suffix allowed) the server may send notifications to; nothing else',
+      },
+      {
+        name: 'PUSH_CONTACT',
+        default: "mailto:admin@<PUBLIC_URL's host>",
+        about: 'who runs this server, told to push services with each notification (mailto: or https:)',
+      },
+      {
         name: 'TLS_CERT_FILE',
         default: '(none)',
         about: 'PEM certificate chain: the server itself speaks HTTPS (prefer nginx in front)',
@@ -329,6 +339,45 @@ export const SETTING_GROUPS: SettingGroup[] = [
         name: 'TRANSCRIBER_SPEAKER_IDLE_MS',
         default: '15000',
         about: 'silence after which a microphone stops flowing to it',
+      },
+    ],
+  },
+  {
+    title: 'Accounts and sign-in (docs/accounts.md)',
+    settings: [
+      { name: 'SESSION_DAYS', default: '30', about: 'a signed-in session unused this long ends' },
+      {
+        name: 'ACTIVATION_CODE_DAYS',
+        default: '30',
+        about: 'printed activation codes stop working after this',
+      },
+      {
+        name: 'SIGNIN_FREE_FAILURES',
+        default: '5',
+        about: 'wrong passwords per account before each further try must wait',
+      },
+      {
+        name: 'SIGNIN_FREE_FAILURES_PER_ADDRESS',
+        default: '50',
+        about: 'wrong passwords and codes per client address before waits begin',
+      },
+      {
+        name: 'SIGNIN_FIRST_DELAY_SECONDS',
+        default: '1',
+        about: 'the first wait; each wrong try doubles it',
+      },
+      { name: 'SIGNIN_MAX_DELAY_SECONDS', default: '300', about: 'the longest wait' },
+      {
+        name: 'SSO_PROVIDERS_FILE',
+        default: '(none)',
+        about:
+          "JSON file of the schools' OpenID Connect providers (issuer, client, which claim matches whom)",
+      },
+      {
+        name: 'SETUP_CODE',
+        default: '(random, in the log)',
+        about: "a new server's one-time code for its first school administrator",
+        secret: true,
       },
     ],
   },

@@ -45,15 +45,29 @@ export class CallStarter {
   }
 
   async join(caller: Caller, req: cpb.IJoinCallRequest): Promise<cpb.ICallLink> {
+    const t = await this.ticket(caller, req);
+    return {
+      roomId: t.roomId,
+      title: t.title,
+      joinUrl: await this.rooms.joinUrl(t.roomId, caller.user, t.role),
+    };
+  }
+
+  /**
+   * Whether the caller may join the call announced in a chat message, and
+   * as whom: its starter and the chat's admins lead it, other members take
+   * part. The join link above and the signed-in web client's call token
+   * (accounts/) both come from this.
+   */
+  async ticket(
+    caller: Caller,
+    req: cpb.IJoinCallRequest,
+  ): Promise<{ roomId: string; title: string; role: 'host' | 'participant' }> {
     const { chat, member } = await this.messenger.chats.access(req.chatId ?? '', caller);
     const m = await this.messenger.messages.visible(chat.id, check.seq(req.seq), member);
     if (m.deleted || !m.call)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no call in that message');
     const role = m.from === caller.user.id || isChatAdmin(member.role) ? 'host' : 'participant';
-    return {
-      roomId: m.call.room,
-      title: m.call.title,
-      joinUrl: await this.rooms.joinUrl(m.call.room, caller.user, role),
-    };
+    return { roomId: m.call.room, title: m.call.title ?? '', role };
   }
 }

@@ -14,7 +14,7 @@ import type { CallStarter } from './calls.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
-import { CHAT_HANDLERS, type HandlerResult } from './handlers.js';
+import { type HandlerResult, chatHandlerFor } from './handlers.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { Caller } from './permissions.js';
@@ -60,6 +60,7 @@ export class ChatSession {
   private readonly flood = new FloodGuard(CHAT_FLOOD_LIMITS);
   /** Closed for abuse; frames still in flight are ignored. */
   private cutOff = false;
+  private identity: { userId: string; sessionId?: string } | null = null;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -108,6 +109,11 @@ export class ChatSession {
     this.conn = null;
   }
 
+  /** Who this connection signed in as (and from which session), once authenticated. */
+  get who(): { userId: string; sessionId?: string } | null {
+    return this.state === 'ready' ? this.identity : null;
+  }
+
   private asChatError(err: unknown, type: string): ChatError {
     if (err instanceof ChatError) return err;
     const messenger = this.ctx.messenger;
@@ -137,7 +143,9 @@ export class ChatSession {
     if (this.state !== 'ready' || !this.caller || !this.conn) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_AUTHENTICATED, 'authenticate first');
     }
-    return CHAT_HANDLERS[type](
+    const handler = chatHandlerFor(type);
+    if (!handler) throw new ChatError(ChatErrorCode.CHAT_ERROR_UNKNOWN_MESSAGE, `unknown request ${type}`);
+    return handler(
       {
         caller: this.caller,
         conn: this.conn,
@@ -158,6 +166,7 @@ export class ChatSession {
     this.state = 'authenticating';
     try {
       const id = await this.ctx.tokens.verify(req.token ?? '');
+      this.identity = { userId: id.userId, ...(id.sessionId ? { sessionId: id.sessionId } : {}) };
       const user: StoredUser = {
         id: id.userId,
         name: id.displayName,

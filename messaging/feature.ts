@@ -17,6 +17,7 @@ import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import { openRedis } from '../signaling/redisClients.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
@@ -50,6 +51,8 @@ export interface MessagingDeps {
   database: Postgres | null;
   tokenSecret: string;
   tokenIssuer: string;
+  /** Whether a token's person or session was cut off since it was minted (accounts). */
+  revocation: TokenRevocation | null;
   /** The server's metrics registry. */
   metricsRegistry: client.Registry;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
@@ -68,6 +71,10 @@ export interface MessagingDeps {
 export interface MessagingFeature {
   feature: Feature<CallChatRequest>;
   messenger: Messenger | null;
+  /** Calls started from chats (null without Redis). */
+  calls: CallStarter | null;
+  /** Closes this host's chat connections of a person (or of some of their sessions) at once. */
+  closeConnections(match: (who: { userId: string; sessionId?: string }) => boolean, reason: string): void;
   health(): { status: 'ok' | 'unavailable' | 'off'; connections: number };
 }
 
@@ -94,7 +101,7 @@ function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
 
 export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const log = deps.log.child({ part: 'messaging' });
-  const tokens = new UserTokens(deps.tokenSecret, deps.tokenIssuer);
+  const tokens = new UserTokens(deps.tokenSecret, deps.tokenIssuer, deps.revocation);
   let endpoint: ChatEndpoint | null = null;
   const metrics = new ChatMetrics(deps.metricsRegistry, () => endpoint?.connectionCount ?? 0);
   let messenger: Messenger | null = null;
@@ -205,6 +212,8 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   return {
     feature,
     messenger,
+    calls,
+    closeConnections: (match, reason) => chatEndpoint.closeWhere(match, reason),
     health: () => ({
       status: !messenger ? 'off' : messenger.available ? 'ok' : 'unavailable',
       connections: chatEndpoint.connectionCount,

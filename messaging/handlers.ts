@@ -32,7 +32,14 @@ export type ChatHandler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Pro
  * `authenticate` (the session's own): a request added to the .proto without
  * a handler does not compile, as with the call's handler table.
  */
-export type ChatHandlerTable = { readonly [K in Exclude<ChatRequestType, 'authenticate'>]: ChatHandler };
+export type ChatHandlerTable = {
+  readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
+};
+
+/** Requests a part above the messenger answers (notifications/), through registerChatHandlers. */
+export type RegisteredChatRequest = 'getPushKey' | 'savePushSubscription' | 'removePushSubscription';
+
+const registered = new Map<ChatRequestType, ChatHandler>();
 
 const ok = { ok: {} };
 
@@ -151,6 +158,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   searchChannels: async ({ caller, messenger }, m) => ({
     channels: await messenger.channels.search(caller, m.searchChannels!),
   }),
+  searchMessages: async ({ caller, messenger }, m) => ({
+    searchResults: await messenger.search.search(caller, m.searchMessages!),
+  }),
   subscribe: async ({ caller, messenger }, m) => messenger.channels.subscribe(caller, m.subscribe!),
   createInvite: async ({ caller, messenger }, m) => ({
     invite: await messenger.invites.create(caller, m.createInvite!),
@@ -205,4 +215,22 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
 function requireCalls(calls: CallStarter | null): CallStarter {
   if (!calls) throw new Error('calls are not connected to the messenger');
   return calls;
+}
+
+/**
+ * A part above the messenger (notifications/) answers requests of its own on
+ * the same socket, through the same gate, validation and metrics. Registered
+ * once per process; per-server state is found from the handler's context.
+ */
+export function registerChatHandlers(extra: Partial<Record<RegisteredChatRequest, ChatHandler>>): void {
+  for (const [type, handler] of Object.entries(extra) as [RegisteredChatRequest, ChatHandler][]) {
+    const known = registered.get(type);
+    if (known && known !== handler) throw new Error(`two handlers for the chat request ${type}`);
+    registered.set(type, handler);
+  }
+}
+
+/** The handler of a request: the messenger's table, else a registered part's (none: not on this server). */
+export function chatHandlerFor(type: Exclude<ChatRequestType, 'authenticate'>): ChatHandler | undefined {
+  return (CHAT_HANDLERS as Partial<Record<ChatRequestType, ChatHandler>>)[type] ?? registered.get(type);
 }

@@ -68,6 +68,8 @@ const LAYERS = [
   { name: 'directory', path: ['^directory/'] },
   // Sign-in: people with their messenger account and their place in the school's directory.
   { name: 'accounts', path: ['^accounts/'] },
+  // Web Push: the messenger's news on people's browsers.
+  { name: 'notifications', path: ['^notifications/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -80,6 +82,8 @@ const LAYERS = [
     path: ['^web/src/protocol/', '^web/src/[^/]+\\.tsx?$', '^messaging/client/'],
   },
   { name: 'web i18n', path: ['^web/src/i18n/'] },
+  // The signed-in client's plain modules: its API calls, words, and where tokens come from.
+  { name: 'web account model', path: ['^web/src/account/[^/]+\\.ts$'] },
   { name: 'web call', path: ['^web/src/call/'] },
   // The chat's plain modules (actions, formatting, uploads), which the stores use.
   { name: 'web chat model', path: ['^web/src/chat/[^/]+\\.ts$'] },
@@ -89,7 +93,8 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger)/',
+      '^web/src/(whiteboard|messenger|admin)/',
+      '^web/src/account/[^/]+\\.tsx$',
       '^web/src/ui/(EndScreen|WaitingScreen|DeviceCheck|LessonChatAfter|Header|Overlays)\\.tsx$',
       '^web/src/(ui/)?panels/(?!(registry\\.ts|PanelHost\\.tsx)$)',
       '^web/src/(ui/)?stage/(?!(modes\\.ts|Stage\\.tsx)$)',
@@ -108,12 +113,21 @@ const LAYERS = [
 ];
 
 /** Features know nothing of each other but along these arrows. */
-const FEATURES = ['messaging', 'whiteboard', 'transcriber', 'recorder', 'directory', 'accounts'];
+const FEATURES = [
+  'messaging',
+  'whiteboard',
+  'transcriber',
+  'recorder',
+  'directory',
+  'accounts',
+  'notifications',
+];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
   ['directory', 'messaging'], // the chats built from the school's structure
   ['accounts', 'messaging'], // a signed-in person's messenger account and calls
   ['accounts', 'directory'], // and their place in the school
+  ['notifications', 'messaging'], // the chat feed it tells people of, the socket it answers on
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

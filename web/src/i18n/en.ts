@@ -26,6 +26,11 @@ export const en: Table = {
   'schoolDemo.pupils': 'Pupils',
   'schoolDemo.parents': 'Parents',
 
+  'search.label': 'Search messages',
+  'search.placeholder': 'Search messages',
+  'search.results': 'Messages found',
+  'search.nothing': 'Nothing found',
+
   'school.folders': 'Folders',
   'school.allChats': 'All chats',
   'school.pinned': 'Pinned',
@@ -69,6 +74,19 @@ export const en: Table = {
   'school.folderName': 'Folder name',
   'school.folderChats': 'Chats in the folder',
   'school.save': 'Save',
+  'push.title': 'Notifications',
+  'push.enable': 'Turn on notifications on this device',
+  'push.disable': 'Turn off notifications on this device',
+  'push.state.on': 'New messages and calls are announced on this device, even when the messenger is closed.',
+  'push.state.off':
+    'Notifications are off on this device: you see new messages only when you open the messenger.',
+  'push.state.busy': 'Turning on…',
+  'push.state.denied':
+    'Notifications for this site are blocked in the browser settings. Allow them there, then come back here.',
+  'push.state.unsupported':
+    'This browser does not show notifications. On an iPhone, add the messenger to the Home Screen (Share → Add to Home Screen) and open it from there.',
+  'push.failed': 'The browser could not reach its notification service. Check the connection or open the messenger in another browser.',
+  'push.quietToo': 'No notifications come during your quiet hours.',
   'school.quietHours': 'Quiet hours',
   'school.quietNow': 'Quiet hours now',
   'school.quietHint': 'During these hours the messenger does not disturb you with notifications.',
@@ -382,6 +400,9 @@ export const en: Table = {
   'end.lockedText': 'Nobody can join right now. Try again a little later.',
   'end.invalidLink': 'This link does not work',
   'end.invalidLinkText': 'The link is incomplete or wrong. Ask the teacher for a new one.',
+  'end.signedOut': 'You were signed out',
+  'end.signedOutText':
+    'You signed out on this device, or the school closed your account. Sign in again to go on.',
   'end.expiredLink': 'This link has expired',
   'end.expiredLinkText': 'Ask the teacher for a new link.',
   'end.notFound': 'Lesson not found',

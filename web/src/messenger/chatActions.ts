@@ -4,6 +4,7 @@
 // forwards, shows who read, marks important, joins calls started from a
 // chat, sends polls and records voice messages. A refusal reads as a
 // translated sentence (store.run); an answer's message replaces ours.
+import { callHref, onSession } from '../account/sessionTokens.js';
 import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { uploadFile } from '../chat/upload.js';
 import { t } from '../i18n/index.js';
@@ -75,12 +76,15 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         ),
     },
     joinCall: (m: Msg) =>
-      void store
-        .run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }))
-        .then((r) => {
-          const url = r?.call?.joinUrl;
-          if (url) location.assign(new URL(url).pathname + new URL(url).hash);
-        }),
+      // Signed in, the call page asks the session for its token: none goes into the address.
+      onSession()
+        ? location.assign(callHref(m.call?.roomId ?? '', chatId, m.seq ?? 0))
+        : void store
+            .run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }))
+            .then((r) => {
+              const url = r?.call?.joinUrl;
+              if (url) location.assign(new URL(url).pathname + new URL(url).hash);
+            }),
   };
 }
 

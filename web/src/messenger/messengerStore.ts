@@ -36,9 +36,14 @@ export class MessengerStore {
 
   constructor(
     private readonly url: string,
-    /** The person's user token: authenticates the socket and the chat's file uploads. */
-    readonly token: string,
-  ) {}
+    /** A link's token, or (signed in) a way to get a fresh one for each connection (kept in memory only). */
+    private readonly tokenSource: string | (() => Promise<string>),
+  ) {
+    this.token = typeof tokenSource === 'string' ? tokenSource : '';
+  }
+
+  /** The person's user token now: authenticates the socket and the chat's file uploads. */
+  token: string;
 
   get chat(): ChatClient {
     if (!this.client) throw new Error('not connected');
@@ -56,6 +61,7 @@ export class MessengerStore {
     };
     await client.connect();
     this.client = client;
+    if (typeof this.tokenSource !== 'string') this.token = await this.tokenSource();
     const auth = await client.authenticate(this.token);
     this.me.value = auth.user ?? null;
     this.chats.value = new Map((auth.chats ?? []).map((c) => [c.chatId ?? '', c]));
