@@ -76,7 +76,9 @@ describe.skipIf(!chromiumAvailable())('notifications in the browser', () => {
       },
     );
     // Here the browser cannot reach its push service: the page says it could not, in words.
-    await page.getByText('Браузер не смог подключиться к своей службе уведомлений').waitFor({ timeout: 30_000 });
+    await page
+      .getByText('Браузер не смог подключиться к своей службе уведомлений')
+      .waitFor({ timeout: 30_000 });
     await screenshot(page, 'phone-notifications-panel');
 
     // What the server sends the parent's browsers (a browser subscribed at the local push service).

@@ -85,7 +85,8 @@ export const en: Table = {
     'Notifications for this site are blocked in the browser settings. Allow them there, then come back here.',
   'push.state.unsupported':
     'This browser does not show notifications. On an iPhone, add the messenger to the Home Screen (Share → Add to Home Screen) and open it from there.',
-  'push.failed': 'The browser could not reach its notification service. Check the connection or open the messenger in another browser.',
+  'push.failed':
+    'The browser could not reach its notification service. Check the connection or open the messenger in another browser.',
   'push.quietToo': 'No notifications come during your quiet hours.',
   'school.quietHours': 'Quiet hours',
   'school.quietNow': 'Quiet hours now',
