@@ -62,6 +62,21 @@ export function openRedis(url: string, purpose: string, log: Logger, opts: OpenR
   return redis;
 }
 
+/** A SUBSCRIBE connection to the Redis `redis` talks to, for parts handed a connection rather than a URL. */
+export function openSubscriberLike(redis: Redis, purpose: string, log: Logger): Redis {
+  // duplicate() would copy the command policy (no offline queue, a timeout): a subscriber needs neither.
+  const sub = redis.duplicate({
+    lazyConnect: true,
+    enableOfflineQueue: true,
+    enableAutoPipelining: false,
+    commandTimeout: undefined,
+    maxRetriesPerRequest: null,
+  });
+  watchConnection(sub, { purpose, state: 'ok' }, log);
+  sub.connect().catch(() => undefined);
+  return sub;
+}
+
 /** Logs each outage once, and the recovery: ioredis reports every failed reconnect. */
 function watchConnection(redis: Redis, w: Watched, log: Logger): void {
   watched.add(w);
