@@ -6,6 +6,7 @@
 // or session.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
+import { openSubscriberLike } from '../signaling/redisClients.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import type { Sessions } from './sessions.js';
 
@@ -62,9 +63,9 @@ export class Revocations implements TokenRevocation {
   }
 
   async listen(): Promise<void> {
-    const sub = this.redis.duplicate();
+    // Opened like every Redis connection of the server (redisClients.ts); outages are logged there.
+    const sub = openSubscriberLike(this.redis, 'accounts-cut-offs', this.log);
     this.sub = sub;
-    sub.on('error', (err) => this.log.warn({ err }, 'cut-off subscription error'));
     sub.on('message', (_channel: string, payload: string) => {
       let c: CutOff;
       try {

@@ -16,6 +16,7 @@ import { liveCounts } from '../signaling/liveCounts.js';
 import { type LiveCounts, Metrics } from '../signaling/metrics.js';
 import { RevocationHook } from '../signaling/tokenRevocation.js';
 import { TokenService } from '../signaling/tokens.js';
+import { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import type { Config } from './config.js';
 
@@ -24,6 +25,8 @@ import pb = schoolcall.v1;
 export interface Core {
   /** The uWS app with every route and socket callback guarded (guardedApp.ts). */
   app: GuardedApp;
+  /** Who may open a WebSocket, on any path. */
+  gate: ConnectionGate;
   config: Config;
   log: Logger;
   pool: WorkerPool;
@@ -76,6 +79,12 @@ export async function startCore(
       log.error({ where, err }, 'handler failed; the request or socket was answered and the server goes on');
   });
   pool.on('workerReplaced', () => metrics.workerRestarts.inc());
+  // One gate for every WebSocket path (/ws, /chat): descriptors are the process's.
+  const gate = new ConnectionGate({
+    maxConnections: config.maxConnections,
+    maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
+    allowedOrigins: () => origins.allowed,
+  });
   const ws = new WsServer(
     app,
     {
@@ -84,12 +93,8 @@ export async function startCore(
       idleTimeoutSeconds: 60,
       trustProxy: config.trustProxy,
       joinDeadlineSeconds: config.joinDeadlineSeconds,
-      gate: {
-        maxConnections: config.maxConnections,
-        maxPendingPerAddress: config.maxPendingConnectionsPerAddress,
-        allowedOrigins: () => origins.allowed,
-      },
     },
+    gate,
     metrics,
     log,
   );
@@ -125,6 +130,7 @@ export async function startCore(
   ws.useCluster(cluster);
   return {
     app,
+    gate,
     config,
     log,
     pool,

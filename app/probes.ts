@@ -14,6 +14,7 @@ import { registerNotFound } from '../signaling/http/pageRoutes.js';
 import { type ProbeRoutesDeps, type Readiness, registerProbeRoutes } from '../signaling/http/probeRoutes.js';
 import { HttpRouter } from '../signaling/http/router.js';
 import type { Metrics } from '../signaling/metrics.js';
+import { redisHealth } from '../signaling/redisClients.js';
 import type { WsServer } from '../signaling/transport/wsServer.js';
 import type { Config } from './config.js';
 
@@ -38,7 +39,9 @@ export function probeDeps(
 ): { main: ProbeRoutesDeps; separate: ProbeRoutesDeps | null } {
   const { config, registry, metrics, pool, ws, deployment } = core;
   const health = () => ({
-    status: 'ok',
+    // Up (always 200), but its store is away or frozen: says so (redisClients.ts watches every connection).
+    status: config.redisUrl && redisHealth().state !== 'ok' ? 'degraded' : 'ok',
+    redis: config.redisUrl ? redisHealth() : null,
     workers: pool.size,
     rooms: registry.size,
     connections: ws.connectionCount,

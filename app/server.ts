@@ -113,6 +113,9 @@ export async function startServer(
   let publicUrl = config.publicUrl;
   const messaging = createMessagingFeature({
     app,
+    gate: core.gate,
+    trustProxy: config.trustProxy,
+    authDeadlineSeconds: config.joinDeadlineSeconds,
     config: config.messaging,
     redisUrl: config.redisUrl,
     database,

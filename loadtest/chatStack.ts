@@ -38,6 +38,8 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
     DATABASE_URL: postgres.url(),
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
+    // Every simulated person connects from 127.0.0.1, many at once, before authenticating.
+    MAX_PENDING_CONNECTIONS_PER_ADDRESS: '1000000',
   };
   const server = new MessengerProcess(env);
   await server.start();

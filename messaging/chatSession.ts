@@ -1,22 +1,33 @@
+// One messenger connection: every frame pays the same FloodGuard as the
+// call's sockets before it is decoded (past the limit a request is refused,
+// a client that goes on is closed, and so is one that keeps sending
+// garbage), authentication comes first (the endpoint closes a connection
+// that does not authenticate in time), then every request is answered from
+// the handler table with a response of the same id. Failures become typed
+// errors and are counted; an unreachable store is CHAT_ERROR_UNAVAILABLE,
+// never a crash.
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
-// One messenger connection: decodes frames, refuses floods cheaply, requires
-// authentication first, then answers every request from the handler table
-// with a response of the same id. Failures become typed errors and are
-// counted; an unreachable store is CHAT_ERROR_UNAVAILABLE, never a crash.
 import { isStoreUnavailable } from '../signaling/storeErrors.js';
+import { FloodGuard, type FloodLimits } from '../signaling/transport/floodGuard.js';
 import type { CallStarter } from './calls.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
-import { CHAT_HANDLERS, type HandlerResult } from './handlers.js';
+import { type HandlerResult, chatHandlerFor } from './handlers.js';
 import type { LessonScheduler } from './lessonSchedule.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { Caller } from './permissions.js';
 import { type StoredUser, userToWire } from './records.js';
 import type { UserTokens } from './userTokens.js';
-import { decodeChatFrame, encodeChatError, encodeChatEvent, encodeChatResponse } from './wire.js';
+import {
+  type ChatRequestType,
+  decodeChatFrame,
+  encodeChatError,
+  encodeChatEvent,
+  encodeChatResponse,
+} from './wire.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -33,45 +44,65 @@ export interface ChatSessionContext {
   maxFrameBytes: number;
 }
 
-// Token bucket: a client sends a burst on connecting (history pages), then little.
-const RATE_BURST = 100;
-const RATE_PER_SECOND = 30;
+/** What the session tells its endpoint. */
+export interface ChatSessionEvents {
+  /** Authenticated: the connection no longer counts as pending against its address. */
+  authenticated(): void;
+  /** Closed for flooding or garbage: counts against its address. */
+  abused(): void;
+}
+
+// A client sends a burst on connecting (history pages), then little.
+const CHAT_FLOOD_LIMITS: FloodLimits = { burst: 100, perSecond: 30, floodFrames: 300, malformedBurst: 20 };
 const CURSORS_MAX = 5000;
 
 export class ChatSession {
   private state: 'connected' | 'authenticating' | 'ready' | 'closed' = 'connected';
   private caller: Caller | null = null;
   private conn: ChatConnection | null = null;
-  private tokens = RATE_BURST;
-  private lastRefill = Date.now();
+  private readonly flood = new FloodGuard(CHAT_FLOOD_LIMITS);
+  /** Closed for abuse; frames still in flight are ignored. */
+  private cutOff = false;
   private identity: { userId: string; sessionId?: string } | null = null;
 
   constructor(
     private readonly socket: ChatSocket,
     private readonly ctx: ChatSessionContext,
+    private readonly events: ChatSessionEvents,
   ) {}
 
   async onFrame(data: Uint8Array, isBinary: boolean): Promise<void> {
+    if (this.cutOff || this.state === 'closed') return;
+    // Every frame pays, valid or not, before it is decoded.
+    const verdict = this.flood.frame();
+    if (verdict === 'close') return this.cutOffFor('flooding', 'too many requests');
     const frame = decodeChatFrame(data, isBinary, this.ctx.maxFrameBytes);
-    if (!frame.ok) return this.reject(frame.requestId, frame.error);
-    if (!this.takeToken()) {
+    if (verdict === 'refuse') {
       return this.reject(
         frame.requestId,
         new ChatError(ChatErrorCode.CHAT_ERROR_RATE_LIMITED, 'too many requests'),
       );
+    }
+    if (!frame.ok) {
+      if (this.flood.malformed()) return this.cutOffFor('malformed', 'too many malformed frames');
+      return this.reject(frame.requestId, frame.error);
     }
     const { requestId, type, message } = frame;
     this.ctx.metrics.requests.inc({ type });
     const stop = this.ctx.metrics.requestDuration.startTimer({ type });
     try {
       const { after, ...result } = await this.dispatch(type, message);
-      if (this.state !== 'closed') this.socket.send(encodeChatResponse({ requestId, ...result }));
+      if (this.isOpen) this.socket.send(encodeChatResponse({ requestId, ...result }));
       after?.();
     } catch (err) {
       this.reject(requestId, this.asChatError(err, type));
     } finally {
       stop();
     }
+  }
+
+  private get isOpen(): boolean {
+    return this.state !== 'closed';
   }
 
   onClose(): void {
@@ -100,7 +131,7 @@ export class ChatSession {
     return new ChatError(ChatErrorCode.CHAT_ERROR_INTERNAL, 'internal error');
   }
 
-  private async dispatch(type: string, m: cpb.ChatClientMessage): Promise<HandlerResult> {
+  private async dispatch(type: ChatRequestType, m: cpb.ChatClientMessage): Promise<HandlerResult> {
     const messenger = this.ctx.messenger;
     if (!messenger)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'the messenger is not set up on this server');
@@ -115,7 +146,7 @@ export class ChatSession {
     if (this.state !== 'ready' || !this.caller || !this.conn) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_AUTHENTICATED, 'authenticate first');
     }
-    const handler = CHAT_HANDLERS[type as keyof typeof CHAT_HANDLERS];
+    const handler = chatHandlerFor(type);
     if (!handler) throw new ChatError(ChatErrorCode.CHAT_ERROR_UNKNOWN_MESSAGE, `unknown request ${type}`);
     return handler(
       {
@@ -160,6 +191,7 @@ export class ChatSession {
       const chats = caughtUp.map((c) => c.chat).sort((a, b) => activity(b) - activity(a));
       this.caller = { user, guest: false };
       this.state = 'ready';
+      this.events.authenticated();
       return {
         authenticated: {
           user: userToWire(user),
@@ -186,13 +218,13 @@ export class ChatSession {
     if (this.state !== 'closed') this.socket.send(encodeChatError(requestId, error));
   }
 
-  private takeToken(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(RATE_BURST, this.tokens + ((now - this.lastRefill) / 1000) * RATE_PER_SECOND);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+  /** Closes an abusive connection once; frames already on their way are ignored. */
+  private cutOffFor(label: string, reason: string): void {
+    this.cutOff = true;
+    this.ctx.metrics.rejected.inc({ reason: `closed_${label}` });
+    this.ctx.log.info({ socket: this.socket.id, reason: label }, 'chat connection cut off');
+    this.events.abused();
+    this.socket.close(reason);
   }
 }
 

@@ -1,10 +1,14 @@
-// The messenger's WebSocket endpoint (/chat) on uWebSockets.js. A client
-// that falls too far behind is disconnected rather than silently skipped: it
-// reconnects with its cursors and loses nothing.
-import { randomUUID } from 'node:crypto';
+// The messenger's WebSocket endpoint (/chat) on uWebSockets.js, with the
+// call's defences (signaling/transport): the process's one ConnectionGate at
+// the upgrade (Origin, not-yet-authenticated connections per address, the
+// global cap), a deadline to authenticate, and the FloodGuard in each
+// session. A client that falls too far behind is disconnected rather than
+// silently skipped: it reconnects with its cursors and loses nothing.
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
+import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
+import { type AdmissionData, SocketAdmission } from '../signaling/transport/socketAdmission.js';
 import { ChatSession, type ChatSessionContext } from './chatSession.js';
 import type { ChatSocket } from './feed.js';
 import type { ChatMetrics } from './metrics.js';
@@ -12,9 +16,7 @@ import { encodeChatEvent } from './wire.js';
 
 export const CHAT_PATH = '/chat';
 
-interface SocketData {
-  id: string;
-  closed: boolean;
+interface SocketData extends AdmissionData {
   session?: ChatSession;
 }
 
@@ -22,6 +24,9 @@ export interface ChatEndpointOptions {
   maxFrameBytes: number;
   maxBackpressureBytes: number;
   idleTimeoutSeconds: number;
+  trustProxy: boolean;
+  /** A connection that has not authenticated by then is closed. */
+  authDeadlineSeconds: number;
 }
 
 /** Frames this many times over the limit are cut off by uWS itself. */
@@ -29,14 +34,24 @@ const HARD_FRAME_FACTOR = 4;
 
 export class ChatEndpoint {
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
+  private readonly admission: SocketAdmission;
 
+  /** `gate` is the process's one ConnectionGate, shared with the call's /ws. */
   constructor(
     private readonly app: GuardedApp,
     private readonly options: ChatEndpointOptions,
+    gate: ConnectionGate,
     private readonly context: ChatSessionContext,
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.admission = new SocketAdmission(gate, {
+      trustProxy: options.trustProxy,
+      deadlineSeconds: options.authDeadlineSeconds,
+      timeoutReason: 'auth_timeout',
+      count: (reason) => this.metrics.rejected.inc({ reason }),
+    });
+  }
 
   get connectionCount(): number {
     return this.sockets.size;
@@ -50,18 +65,11 @@ export class ChatEndpoint {
       closeOnBackpressureLimit: 1,
       idleTimeout: this.options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
-      upgrade: (res, req, context) => {
-        res.upgrade<SocketData>(
-          { id: randomUUID(), closed: false },
-          req.getHeader('sec-websocket-key'),
-          req.getHeader('sec-websocket-protocol'),
-          req.getHeader('sec-websocket-extensions'),
-          context,
-        );
-      },
+      upgrade: (res, req, context) => this.admission.upgrade(res, req, context, {}),
       open: (ws) => {
         const data = ws.getUserData();
         this.sockets.add(ws);
+        this.admission.opened(data, () => this.closeWith(ws, 'authenticate first'));
         const socket: ChatSocket = {
           id: data.id,
           get closed() {
@@ -78,7 +86,10 @@ export class ChatEndpoint {
           },
           close: (reason) => this.closeWith(ws, reason),
         };
-        data.session = new ChatSession(socket, this.context);
+        data.session = new ChatSession(socket, this.context, {
+          authenticated: () => this.admission.admitted(data),
+          abused: () => this.admission.abused(data),
+        });
       },
       message: (ws, message, isBinary) => {
         // uWS detaches `message` when this callback returns; decoded bytes fields would be views of it.
@@ -86,7 +97,7 @@ export class ChatEndpoint {
       },
       close: (ws, code, message) => {
         const data = ws.getUserData();
-        data.closed = true;
+        this.admission.closed(data);
         this.sockets.delete(ws);
         if (code === 1006 && Buffer.from(message).toString() === 'Received too big message') {
           this.metrics.rejected.inc({ reason: 'frame_too_large' });

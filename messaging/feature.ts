@@ -7,7 +7,7 @@
 // REDIS_URL everything answers "unavailable" and nothing else changes; a
 // store that goes away makes requests fail with a typed UNAVAILABLE until it
 // is back.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
@@ -15,8 +15,10 @@ import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
+import { openRedis } from '../signaling/redisClients.js';
 import type { Feature } from '../signaling/requests/features.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
+import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
 import type { MessagingConfig } from './config.js';
@@ -40,6 +42,11 @@ import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
 export interface MessagingDeps {
   app: GuardedApp;
+  /** The process's one WebSocket gate (shared with /ws). */
+  gate: ConnectionGate;
+  trustProxy: boolean;
+  /** A /chat connection that has not authenticated by then is closed. */
+  authDeadlineSeconds: number;
   config: MessagingConfig;
   redisUrl: string | null;
   /** The server's PostgreSQL (schema migrated), the messenger's system of record. */
@@ -119,20 +126,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const connections: Redis[] = [];
   let stopSweep = () => {};
   if (deps.redisUrl && deps.database) {
-    // Requests fail fast while Redis is away (typed UNAVAILABLE) instead of queueing.
-    const redis = new Redis(deps.redisUrl, {
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 10_000,
-    });
-    const sub = new Redis(deps.redisUrl);
-    for (const [name, r] of [
-      ['commands', redis],
-      ['events', sub],
-    ] as const) {
-      r.on('error', (err) => log.warn({ err, connection: name }, 'chat store connection error'));
-      connections.push(r);
-    }
+    // The server's one failure policy: requests fail fast (typed UNAVAILABLE) while Redis is away or frozen.
+    const redis = openRedis(deps.redisUrl, 'chat', log);
+    const sub = openRedis(deps.redisUrl, 'chat-events', log, { subscriber: true });
+    connections.push(redis, sub);
     messenger = new Messenger(
       deps.database,
       redis,
@@ -171,7 +168,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       maxFrameBytes: deps.maxFrameBytes,
       maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
       idleTimeoutSeconds: 60,
+      trustProxy: deps.trustProxy,
+      authDeadlineSeconds: deps.authDeadlineSeconds,
     },
+    deps.gate,
     {
       messenger,
       tokens,

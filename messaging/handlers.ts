@@ -28,11 +28,24 @@ export interface HandlerContext {
 export type HandlerResult = Omit<cpb.IChatResponse, 'requestId'> & { after?: () => void };
 
 export type ChatHandler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
-type Handler = ChatHandler;
+
+/**
+ * One handler for every request of ChatClientMessage's oneof but
+ * `authenticate` (the session's own): a request added to the .proto without
+ * a handler does not compile, as with the call's handler table.
+ */
+export type ChatHandlerTable = {
+  readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
+};
+
+/** Requests a part above the messenger answers (notifications/), through registerChatHandlers. */
+export type RegisteredChatRequest = 'getPushKey' | 'savePushSubscription' | 'removePushSubscription';
+
+const registered = new Map<ChatRequestType, ChatHandler>();
 
 const ok = { ok: {} };
 
-export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
+export const CHAT_HANDLERS: ChatHandlerTable = {
   listChats: async ({ caller, messenger }) => ({
     chats: { chats: await messenger.chats.list(caller.user.id) },
   }),
@@ -223,10 +236,15 @@ function requireCalls(calls: CallStarter | null): CallStarter {
  * the same socket, through the same gate, validation and metrics. Registered
  * once per process; per-server state is found from the handler's context.
  */
-export function registerChatHandlers(extra: Partial<Record<ChatRequestType, Handler>>): void {
-  for (const [type, handler] of Object.entries(extra) as [ChatRequestType, Handler][]) {
-    const known = CHAT_HANDLERS[type];
+export function registerChatHandlers(extra: Partial<Record<RegisteredChatRequest, ChatHandler>>): void {
+  for (const [type, handler] of Object.entries(extra) as [RegisteredChatRequest, ChatHandler][]) {
+    const known = registered.get(type);
     if (known && known !== handler) throw new Error(`two handlers for the chat request ${type}`);
-    CHAT_HANDLERS[type] = handler;
+    registered.set(type, handler);
   }
+}
+
+/** The handler of a request: the messenger's table, else a registered part's (none: not on this server). */
+export function chatHandlerFor(type: Exclude<ChatRequestType, 'authenticate'>): ChatHandler | undefined {
+  return (CHAT_HANDLERS as Partial<Record<ChatRequestType, ChatHandler>>)[type] ?? registered.get(type);
 }

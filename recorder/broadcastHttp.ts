@@ -7,6 +7,7 @@
 // segments never change under their URL (the broadcast session is in it).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { PasswordBackoff } from '../signaling/security/passwordBackoff.js';
 import type { Broadcasts } from './broadcasts.js';
 import { type HttpReply, errorReply, fileReply, jsonReply } from './httpReply.js';
 import type { LiveWindow } from './liveWindow.js';
@@ -19,6 +20,8 @@ export interface HttpRequestInfo {
   query: URLSearchParams;
   header(name: string): string | undefined;
   body?: Buffer;
+  /** The client's address (wrong viewer passwords are slowed per address and broadcast). */
+  address: string;
 }
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -52,6 +55,8 @@ const PLAYLISTS = new Map<string, (live: LiveWindow) => string>([
 export class BroadcastHttp {
   private readonly assets = new Map<string, HttpReply>();
   private readonly page: Buffer;
+  /** Guessing a viewer password is slowed like guessing a room's (join by code): one mechanism. */
+  private readonly backoff = new PasswordBackoff();
   constructor(
     private readonly broadcasts: Broadcasts,
     private readonly store: RecordingStore,
@@ -61,8 +66,8 @@ export class BroadcastHttp {
     this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
   }
 
-  /** Answers a request under /b/, or null when the path is not ours. */
-  handle(req: HttpRequestInfo): HttpReply | null {
+  /** Answers a request under /b/ (the password check later), or null when the path is not ours. */
+  handle(req: HttpRequestInfo): HttpReply | Promise<HttpReply> | null {
     const parts = req.path.split('/');
     if (parts[1] !== 'b' || parts.length < 3) return null;
     if (parts[2] === 'assets' && parts.length === 4) return this.asset(parts[3]!);
@@ -139,7 +144,7 @@ export class BroadcastHttp {
     return this.refuse(404, 'not-found', 'no such resource');
   }
 
-  private auth(code: string, req: HttpRequestInfo): HttpReply {
+  private async auth(code: string, req: HttpRequestInfo): Promise<HttpReply> {
     const b = this.broadcasts.get(code)!;
     let password = '';
     try {
@@ -148,8 +153,15 @@ export class BroadcastHttp {
     } catch {
       return this.refuse(400, 'bad-request', 'send {"password": "..."}');
     }
-    if (!this.broadcasts.checkPassword(b, password))
-      return this.refuse(403, 'wrong-password', 'wrong viewer password');
+    const turn = await this.backoff.turn(req.address, `broadcast:${b.code}`);
+    if (!turn) return this.refuse(429, 'too-many-attempts', 'too many wrong attempts; try again in a minute');
+    let right: boolean | null = null;
+    try {
+      right = await this.broadcasts.checkPassword(b, password);
+    } finally {
+      turn(right);
+    }
+    if (!right) return this.refuse(403, 'wrong-password', 'wrong viewer password');
     const cookie = `b_${b.code}=${this.broadcasts.accessToken(b)}; Path=/b/${b.code}; HttpOnly; SameSite=Lax; Max-Age=86400`;
     return { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } };
   }

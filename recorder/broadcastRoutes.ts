@@ -28,18 +28,24 @@ export function registerBroadcastRoutes(router: HttpRouter, http: BroadcastHttp,
       path: req.getUrl(),
       query: new URLSearchParams(req.getQuery() ?? ''),
       header: (name) => headers[name.toLowerCase()] || undefined,
+      address: router.addressOf(res, req),
     };
     const answer = (reply: HttpReply) => {
       metrics.httpRequests.inc({ route: 'broadcast', status: `${Math.floor(reply.status / 100)}xx` });
       sendReply(sink, reply, method === 'HEAD');
     };
+    const notFound = errorReply(404, 'not-found', 'no such resource');
     if (method !== 'POST') {
-      answer(http.handle(info) ?? errorReply(404, 'not-found', 'no such resource'));
+      const reply = http.handle(info) ?? notFound;
+      if (!(reply instanceof Promise)) answer(reply);
+      else reply.then(answer, () => answer(errorReply(500, 'internal', 'internal error')));
       return;
     }
-    readBody(res, MAX_BODY_BYTES).then(
-      (body) => answer(http.handle({ ...info, body }) ?? errorReply(404, 'not-found', 'no such resource')),
-      () => answer(errorReply(413, 'too-large', `at most ${MAX_BODY_BYTES} bytes`)),
-    );
+    readBody(res, MAX_BODY_BYTES)
+      .then(
+        async (body) => answer((await http.handle({ ...info, body })) ?? notFound),
+        () => answer(errorReply(413, 'too-large', `at most ${MAX_BODY_BYTES} bytes`)),
+      )
+      .catch(() => answer(errorReply(500, 'internal', 'internal error')));
   });
 }

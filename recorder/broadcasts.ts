@@ -5,7 +5,7 @@
 // restart: they are kept in a small JSON file next to the recordings (a
 // broadcast that was live when the server stopped has ended; its recording
 // is finished by RecordingStore.recover()).
-import { createHmac, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { LiveWindow } from './liveWindow.js';
 
@@ -135,10 +135,14 @@ export class Broadcasts {
     return b.viewers.size;
   }
 
-  checkPassword(b: Broadcast, password: string): boolean {
-    if (!b.passwordHash) return true;
-    const given = scryptSync(password.slice(0, 256), b.salt, 32);
-    return timingSafeEqual(given, b.passwordHash);
+  /** Whether `password` is the viewer password; scrypt runs on libuv's pool, never on the event loop. */
+  async checkPassword(b: Broadcast, password: string): Promise<boolean> {
+    const hash = b.passwordHash;
+    if (!hash) return true;
+    const given = await new Promise<Buffer>((resolve, reject) =>
+      scrypt(password.slice(0, 256), b.salt, 32, (err, key) => (err ? reject(err) : resolve(key))),
+    );
+    return timingSafeEqual(given, hash);
   }
 
   /** The cookie value that proves the password was given for this broadcast. */

@@ -1,11 +1,11 @@
 // Single host or several: decided once, at start, from REDIS_URL. A
 // deployment gives the store rooms and meetings are kept in, and makes the
 // cluster that shares rooms with other hosts (or the single-host one).
-import { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { type Cluster, SingleHostCluster } from './cluster/cluster.js';
 import { type ClusterParts, RedisCluster } from './cluster/redisCluster.js';
 import type { RoomStore } from './domain/roomStore.js';
+import { openRedis } from './redisClients.js';
 import { MemoryRoomStore } from './store/memoryRoomStore.js';
 import { RedisRoomStore } from './store/redisRoomStore.js';
 
@@ -26,19 +26,9 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
       close: async () => undefined,
     };
   }
-  // While Redis is away, commands fail at once (no queue) so that what needs
-  // it answers "try again" without hanging; both connections keep trying to
-  // reconnect, at least once a second, and the subscriber resubscribes.
-  const retryStrategy = (times: number) => Math.min(times * 100, 1000);
-  const redis = new Redis(redisUrl, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    enableOfflineQueue: false,
-    retryStrategy,
-  });
-  const redisSub = new Redis(redisUrl, { lazyConnect: true, retryStrategy });
-  watchConnection(redis, 'redis', log);
-  watchConnection(redisSub, 'redis subscriber', log);
+  // One failure policy for every connection (redisClients.ts): fail fast while away or frozen.
+  const redis = openRedis(redisUrl, 'rooms', log, { connectLater: true });
+  const redisSub = openRedis(redisUrl, 'rooms-events', log, { subscriber: true, connectLater: true });
   await redis.connect();
   await redisSub.connect();
   // A unix socket path (run.sh's private Redis) is not a URL; never log a password.
@@ -66,22 +56,4 @@ export async function openDeployment(redisUrl: string | null, log: Logger): Prom
       redisSub.disconnect();
     },
   };
-}
-
-/** Logs each outage once, and the recovery: ioredis reports every failed reconnect. */
-function watchConnection(redis: Redis, name: string, log: Logger): void {
-  let down = false;
-  redis.on('error', (err) => {
-    if (down) return;
-    down = true;
-    log.warn(
-      { err, connection: name },
-      'redis unreachable; lessons running here go on, joins needing it are refused',
-    );
-  });
-  redis.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log.info({ connection: name }, 'redis reachable again');
-  });
 }

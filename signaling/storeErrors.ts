@@ -5,7 +5,7 @@
 import { isPostgresUnavailable } from '../common/postgres/connect.js';
 
 const UNREACHABLE =
-  /max retries per request|connection is closed|stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE/i;
+  /max retries per request|connection is closed|stream isn't writeable|command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|EPIPE/i;
 
 export function isStoreUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

@@ -3,9 +3,10 @@
 // snapshot from time to time; its pictures are a hash. Finished lessons are
 // kept, newest first, for a number of days. Writes go out in order on one
 // connection and are not awaited by the drawing path; failures are logged.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { openRedis } from '../signaling/redisClients.js';
 import type { BoardMeta } from './board.js';
 import type { BoardFile } from './boardFiles.js';
 import type { BoardStore, LessonSummary, StoredBoard } from './boardStore.js';
@@ -33,8 +34,7 @@ export class RedisBoardStore implements BoardStore {
     private readonly keepDays: number,
     private readonly log: Logger,
   ) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-    this.redis.on('error', (err) => this.log.warn({ err }, 'whiteboard redis error'));
+    this.redis = openRedis(redisUrl, 'whiteboard', log);
   }
 
   async loadLive(roomId: string): Promise<StoredBoard[]> {

@@ -25,6 +25,7 @@ import type { Messenger } from '../messenger.js';
 import type { ChatMetrics } from '../metrics.js';
 import { type Caller, requireWrite } from '../permissions.js';
 import type { UserTokens } from '../userTokens.js';
+import { FILES_PATH } from './downloads.js';
 import type { FileRecords } from './fileRecords.js';
 import { makePreview, readHead, servedType } from './previews.js';
 import { toWebRequest, writeWebResponse } from './uwsWeb.js';
@@ -77,6 +78,19 @@ export class Uploads {
 
   register(app: GuardedApp): void {
     const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
+      // tus would answer GET with the whole upload read into memory (4 downloads
+      // of 160 MiB: 1.5 GiB); files are read from FILES_PATH, streamed.
+      if (req.getMethod().toLowerCase() === 'get') {
+        this.metrics.rejected.inc({ reason: 'upload_get' });
+        res.cork(() =>
+          res
+            .writeStatus('405 Method Not Allowed')
+            .writeHeader('allow', 'POST, HEAD, PATCH, OPTIONS, DELETE')
+            .writeHeader('content-type', 'text/plain; charset=utf-8')
+            .end(`download files from ${FILES_PATH}/<id>\n`),
+        );
+        return;
+      }
       const request = toWebRequest(res, req);
       void this.tus
         .handleWeb(request.request)

@@ -129,10 +129,36 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Writes a (small) web Response back; the tus protocol's bodies are short texts. */
+/** A tus answer is a short text; one with more is not ours to buffer (never a file's content). */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+/** Reads a response body up to `max` bytes; null (and the rest cancelled) past that. */
+async function smallBody(response: Response, max: number): Promise<Uint8Array | null> {
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** Writes a small web Response back (tus answers); a large body is refused, never held in memory. */
 export function writeWebResponse(bridged: BridgedRequest, response: Response): void {
-  void response.arrayBuffer().then((body) => {
+  void smallBody(response, MAX_ANSWER_BYTES).then((body) => {
     if (bridged.aborted) return;
+    if (body === null) {
+      writeWebResponse(bridged, new Response('the answer is too large to send here\n', { status: 500 }));
+      return;
+    }
     bridged.res.cork(() => {
       bridged.res.writeStatus(`${response.status} ${REASONS[response.status] ?? 'Status'}`);
       response.headers.forEach((v, k) => {
@@ -142,7 +168,7 @@ export function writeWebResponse(bridged: BridgedRequest, response: Response): v
       // so the rest of an unwanted upload is not read.
       const close = !bridged.bodyDone;
       if (bridged.method === 'HEAD' || response.status === 204) bridged.res.endWithoutBody(0, close);
-      else bridged.res.end(new Uint8Array(body), close);
+      else bridged.res.end(body, close);
     });
   });
 }

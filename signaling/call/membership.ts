@@ -10,6 +10,7 @@ import type { JoinedPeer, Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import { defaultSortName } from '../domain/roster.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
+import { readsAsAnother } from '../security/displayNames.js';
 import { type TokenService, tokenFitsRoom } from '../tokens.js';
 import { encodeEvent } from '../wire/frames.js';
 import { joinResponse, waitingResponse } from '../wire/snapshots.js';
@@ -58,6 +59,9 @@ export class Membership {
       );
     }
     const role = roleInCall(room, claims.userId, claims.role);
+    if (claims.role === 'guest' && readsAsAnother(claims.displayName, room.ownPeoplesNames(claims.userId))) {
+      throw invalid('someone in this lesson already has this name; add something to yours');
+    }
     const moderator = isModerator(role);
     if (room.bannedUserIds.has(claims.userId)) {
       throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');

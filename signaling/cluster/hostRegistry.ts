@@ -42,8 +42,18 @@ export class HostRegistry {
 
   async start(): Promise<void> {
     await this.beat();
+    let failing = false;
     this.timer = setInterval(() => {
-      this.beat().catch((err) => this.log.warn({ err }, 'host heartbeat failed'));
+      this.beat().then(
+        () => {
+          failing = false;
+        },
+        (err) => {
+          // Once per outage: redisClients.ts already says Redis is away.
+          if (!failing) this.log.warn({ err }, 'host heartbeat failed');
+          failing = true;
+        },
+      );
     }, this.heartbeatMs);
     this.timer.unref();
     this.log.info({ host: this.self.id, heartbeatMs: this.heartbeatMs }, 'host registered');

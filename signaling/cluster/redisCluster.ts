@@ -59,6 +59,9 @@ export class RedisCluster implements Cluster {
   private live = new Map<string, HostInfo>();
   /** When Redis last failed us: hosts' heartbeats need time to come back after it does. */
   private troubleAt = 0;
+  /** A check is running (they never overlap) / the last one failed. */
+  private ticking = false;
+  private failing = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly roomEvents = new EventEmitter<Record<ClusterRoomEvent, [roomId: string]>>();
 
@@ -129,10 +132,24 @@ export class RedisCluster implements Cluster {
     await this.bus.start();
     await this.tick();
     this.timer = setInterval(() => {
-      this.tick().catch((err) => {
-        this.troubleAt = Date.now();
-        this.parts.log.warn({ err }, 'cluster check failed');
-      });
+      // One check at a time: while Redis is frozen they would pile up and all land at once.
+      if (this.ticking) return;
+      this.ticking = true;
+      this.tick()
+        .then(
+          () => {
+            this.failing = false;
+          },
+          (err) => {
+            // Logged once per outage; troubleAt holds hosts' verdicts back until heartbeats return.
+            if (!this.failing) this.parts.log.warn({ err }, 'cluster check failed');
+            this.failing = true;
+            this.troubleAt = Date.now();
+          },
+        )
+        .finally(() => {
+          this.ticking = false;
+        });
     }, this.parts.heartbeatMs);
     this.timer.unref();
   }

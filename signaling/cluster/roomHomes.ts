@@ -5,10 +5,17 @@ import type { Redis } from 'ioredis';
 
 const homeKey = (roomId: string) => `school-call:room-home:${roomId}`;
 
-// Refresh only our own claim: another host may have taken over after a lapse.
-const REFRESH_IF_MINE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+// Keep our claim, or claim it back if it lapsed and nobody took it; 0 only
+// when another host holds it. One script: after a frozen Redis resumes,
+// refreshes queued meanwhile must not mistake our own re-claim for another's.
+const KEEP_OR_RECLAIM = `
+local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+if cur == false then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
 end
 return 0`;
 
@@ -58,17 +65,13 @@ return cur`,
     const ids = [...roomIds];
     if (ids.length === 0) return [];
     const multi = this.redis.multi();
-    for (const id of ids) multi.eval(REFRESH_IF_MINE, 1, homeKey(id), this.selfId, String(this.ttlMs));
+    for (const id of ids) multi.eval(KEEP_OR_RECLAIM, 1, homeKey(id), this.selfId, String(this.ttlMs));
     const results = (await multi.exec()) ?? [];
-    const lost: string[] = [];
-    for (const [i, id] of ids.entries()) {
-      const [err, kept] = results[i] ?? [null, 0];
-      if (err || kept === 1) continue;
-      // Lapsed and nobody took it: claim it back; someone else has it: lost.
-      const claimed = await this.redis.set(homeKey(id), this.selfId, 'PX', this.ttlMs, 'NX');
-      if (claimed !== 'OK') lost.push(id);
-    }
-    return lost;
+    // Lost: another host holds the claim (an error says nothing either way).
+    return ids.filter((_, i) => {
+      const [err, kept] = results[i] ?? [null, 1];
+      return !err && kept === 0;
+    });
   }
 
   /** Gives up a room, e.g. when it is deleted or this host stops. */

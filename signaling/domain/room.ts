@@ -153,6 +153,14 @@ export class Room {
     return this.byUserId.get(userId);
   }
 
+  /** Names of the people present or waiting who are not guests (the school's own), but `userId`'s. */
+  *ownPeoplesNames(exceptUserId = ''): Iterable<string> {
+    for (const p of [...this.peers.values(), ...this.waiting.values()]) {
+      if (p.identity.tokenRole !== 'guest' && p.identity.userId !== exceptUserId)
+        yield p.identity.displayName;
+    }
+  }
+
   private forgetUser(peer: Peer): void {
     if (this.byUserId.get(peer.identity.userId) === peer) this.byUserId.delete(peer.identity.userId);
   }

@@ -12,7 +12,7 @@ import { normalizeCode, passwordMatches } from '../domain/joinCodes.js';
 import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import type { Metrics } from '../metrics.js';
-import { imitatesRole } from '../security/displayNames.js';
+import { imitatesRole, readsAsAnother } from '../security/displayNames.js';
 import { guestUserId, isDeviceKey } from '../security/guestIds.js';
 import { KeyedBuckets } from '../security/keyedBuckets.js';
 import { PasswordBackoff } from '../security/passwordBackoff.js';
@@ -77,6 +77,14 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
       if (!room || !ok) {
         metrics.rejected.inc({ reason: 'wrong_password' });
         throw new HttpError(401, 'wrong code or password');
+      }
+      // Said here so the page can tell the guest; Membership.join checks it again at the room's home.
+      if (
+        typeof person.displayName === 'string' &&
+        readsAsAnother(person.displayName, room.ownPeoplesNames())
+      ) {
+        metrics.rejected.inc({ reason: 'name_of_another' });
+        throw new HttpError(409, 'someone in this lesson already has this name; add something to yours');
       }
       if (!guestsPerAddress.take(ip) || !guestsPerCode.take(code)) {
         metrics.rejected.inc({ reason: 'guest_tokens_limited' });

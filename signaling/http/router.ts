@@ -44,6 +44,11 @@ export class HttpRouter {
     private readonly trustProxy: boolean,
   ) {}
 
+  /** The client's address, for routes registered on `app` directly (as `RouteRequest.ip`). */
+  addressOf(res: uWS.HttpResponse, req: uWS.HttpRequest): string {
+    return clientAddress(res, req, this.trustProxy);
+  }
+
   route(method: HttpMethod, pattern: string, name: string, opts: RouteOptions, handler: RouteHandler): void {
     this.app[method](pattern, (res, req) => {
       const reply = track(res);

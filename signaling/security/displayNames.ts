@@ -59,14 +59,35 @@ function words(text: string, map: Record<string, string>): string[] {
   return mapped.split(/[^\p{L}]+/u).filter(Boolean);
 }
 
-/** Whether a self-chosen name contains a word that names a role. */
-export function imitatesRole(name: string): boolean {
-  // NFKC folds full-width and styled letters; invisible format characters go.
-  const plain = name
+/** NFKC folds full-width and styled letters; invisible format characters go. */
+function plainText(name: string): string {
+  return name
     .normalize('NFKC')
     .replace(/\p{Cf}/gu, '')
     .toLowerCase();
+}
+
+/** Whether a self-chosen name contains a word that names a role. */
+export function imitatesRole(name: string): boolean {
+  const plain = plainText(name);
   return [{}, LATIN_TO_CYRILLIC, CYRILLIC_TO_LATIN].some((map) =>
     words(plain, map).some((w) => WORDS.has(w)),
   );
+}
+
+/** A name as the eye reads it: case, look-alike letters, styled forms, spacing and punctuation folded. */
+function nameAsSeen(name: string): string {
+  return words(plainText(name), LATIN_TO_CYRILLIC).join(' ');
+}
+
+/**
+ * Whether a self-chosen name reads as one of `others` (the names of the
+ * school's own people in the lesson): a guest may not appear as the teacher,
+ * since tiles and the lesson chat show only the name.
+ */
+export function readsAsAnother(name: string, others: Iterable<string>): boolean {
+  const seen = nameAsSeen(name);
+  if (!seen) return false;
+  for (const other of others) if (nameAsSeen(other) === seen) return true;
+  return false;
 }

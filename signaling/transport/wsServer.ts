@@ -1,29 +1,22 @@
 // The signaling WebSocket endpoint on uWebSockets.js. Room events fan out via
 // uWS topics (one per room), so each event is encoded once however many
 // members the room has.
-import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import { type LocalFanout, type RoomFanout, moderatorTopic, roomTopic } from '../fanout/topics.js';
-import { clientAddress } from '../http/clientAddress.js';
 import type { GuardedApp } from '../http/guardedApp.js';
 import type { Metrics } from '../metrics.js';
 import { encodeEvent } from '../wire/frames.js';
 import type { ClusterLink, SessionSocket } from './connection.js';
-import { ConnectionGate, type GateOptions } from './connectionGate.js';
+import type { ConnectionGate } from './connectionGate.js';
 import { Session, type SessionContext } from './session.js';
+import { type AdmissionData, SocketAdmission } from './socketAdmission.js';
 
 import pb = schoolcall.v1;
 
-interface SocketData {
-  id: string;
-  remoteAddress: string;
+interface SocketData extends AdmissionData {
   session?: Session;
-  closed?: boolean;
-  /** Not in a room yet: counts against its address, and must join before the deadline. */
-  pending: boolean;
-  joinTimer?: NodeJS.Timeout;
   /** Topics this connection belongs to, kept while it is out of fan-out. */
   topics: Set<string>;
   /** Fell behind: out of fan-out until its buffer drains, then resynchronised. */
@@ -42,14 +35,7 @@ export interface WsServerOptions {
   trustProxy: boolean;
   /** A connection that has not joined a room by then is closed. */
   joinDeadlineSeconds: number;
-  gate: GateOptions;
 }
-
-const REFUSAL_STATUS = {
-  403: '403 Forbidden',
-  429: '429 Too Many Requests',
-  503: '503 Service Unavailable',
-} as const;
 
 /** Frames this many times over the soft limit are cut off by uWS itself. */
 const HARD_FRAME_FACTOR = 4;
@@ -64,15 +50,22 @@ export class WsServer implements RoomFanout, LocalFanout {
   private readonly sockets = new Map<string, uWS.WebSocket<SocketData>>();
   private services!: SessionServices;
   private cluster: ClusterLink | null = null;
-  private readonly gate: ConnectionGate;
+  private readonly admission: SocketAdmission;
 
+  /** `gate` is the process's one ConnectionGate, shared with the messenger's /chat. */
   constructor(
     private readonly app: GuardedApp,
     private readonly options: WsServerOptions,
+    gate: ConnectionGate,
     private readonly metrics: Metrics,
     private readonly log: Logger,
   ) {
-    this.gate = new ConnectionGate(options.gate);
+    this.admission = new SocketAdmission(gate, {
+      trustProxy: options.trustProxy,
+      deadlineSeconds: options.joinDeadlineSeconds,
+      timeoutReason: 'join_timeout',
+      count: (reason) => this.metrics.rejected.inc({ reason }),
+    });
   }
 
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -106,13 +99,10 @@ export class WsServer implements RoomFanout, LocalFanout {
     const routeJoin = routed ? (this.cluster?.routeJoin ?? undefined) : undefined;
     return new Session(id, socket, {
       onJoined: () => {
-        if (!local?.pending) return;
-        local.pending = false;
-        clearTimeout(local.joinTimer);
-        this.gate.joined(local.remoteAddress);
+        if (local) this.admission.admitted(local);
       },
       onAbuse: () => {
-        if (local) this.gate.abused(local.remoteAddress);
+        if (local) this.admission.abused(local);
       },
       ...this.services,
       metrics: this.metrics,
@@ -139,27 +129,8 @@ export class WsServer implements RoomFanout, LocalFanout {
       closeOnBackpressureLimit: 0,
       idleTimeout: this.options.idleTimeoutSeconds,
       sendPingsAutomatically: true,
-      upgrade: (res, req, context) => {
-        const remoteAddress = clientAddress(res, req, this.options.trustProxy);
-        const refusal = this.gate.check(remoteAddress, req.getHeader('origin'));
-        if (refusal) {
-          this.metrics.rejected.inc({ reason: refusal.reason });
-          res.cork(() => {
-            res
-              .writeStatus(REFUSAL_STATUS[refusal.status])
-              .writeHeader('content-type', 'application/json; charset=utf-8')
-              .end(JSON.stringify({ error: refusal.error }));
-          });
-          return;
-        }
-        res.upgrade<SocketData>(
-          { id: randomUUID(), remoteAddress, topics: new Set(), lagging: false, pending: true },
-          req.getHeader('sec-websocket-key'),
-          req.getHeader('sec-websocket-protocol'),
-          req.getHeader('sec-websocket-extensions'),
-          context,
-        );
-      },
+      upgrade: (res, req, context) =>
+        this.admission.upgrade(res, req, context, { topics: new Set<string>(), lagging: false }),
       open: (ws) => this.onOpen(ws),
       message: (ws, message, isBinary) => {
         const session = ws.getUserData().session;
@@ -174,10 +145,8 @@ export class WsServer implements RoomFanout, LocalFanout {
       },
       close: (ws, code, message) => {
         const data = ws.getUserData();
-        data.closed = true;
+        this.admission.closed(data);
         this.sockets.delete(data.id);
-        clearTimeout(data.joinTimer);
-        this.gate.closed(data.remoteAddress, data.pending);
         // uWS cuts frames over maxPayloadLength itself and reports it only this way.
         if (code === 1006 && Buffer.from(message).toString() === 'Received too big message') {
           this.metrics.rejected.inc({ reason: 'frame_too_large' });
@@ -197,14 +166,10 @@ export class WsServer implements RoomFanout, LocalFanout {
   private onOpen(ws: uWS.WebSocket<SocketData>): void {
     const data = ws.getUserData();
     this.sockets.set(data.id, ws);
-    this.gate.opened(data.remoteAddress);
     // A connection must join a room in time; an idle one only holds a descriptor.
-    data.joinTimer = setTimeout(() => {
-      if (!data.pending || data.closed) return;
-      this.metrics.rejected.inc({ reason: 'join_timeout' });
-      this.closeWith(ws, pb.CloseReason.CLOSE_REASON_JOIN_TIMEOUT, 'join a room first');
-    }, this.options.joinDeadlineSeconds * 1000);
-    data.joinTimer.unref();
+    this.admission.opened(data, () =>
+      this.closeWith(ws, pb.CloseReason.CLOSE_REASON_JOIN_TIMEOUT, 'join a room first'),
+    );
     const socket: SessionSocket = {
       remoteAddress: data.remoteAddress,
       send: (bytes) => {

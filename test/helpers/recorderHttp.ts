@@ -7,14 +7,14 @@ import type { HttpRequestInfo } from '../../recorder/broadcastHttp.js';
 import type { HttpReply } from '../../recorder/httpReply.js';
 
 export async function serveReplies(
-  handle: (req: HttpRequestInfo) => HttpReply | null,
+  handle: (req: HttpRequestInfo) => HttpReply | Promise<HttpReply> | null,
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      const reply = handle({
+      const reply = (await handle({
         method: req.method ?? 'GET',
         path: url.pathname,
         query: url.searchParams,
@@ -23,7 +23,8 @@ export async function serveReplies(
           return Array.isArray(v) ? v.join(', ') : v;
         },
         body: Buffer.concat(chunks),
-      }) ?? { status: 404, headers: {}, body: 'not found' };
+        address: req.socket.remoteAddress ?? '',
+      })) ?? { status: 404, headers: {}, body: 'not found' };
       res.writeHead(reply.status, reply.headers);
       if (reply.file && req.method !== 'HEAD') {
         createReadStream(reply.file.path, { start: reply.file.start, end: reply.file.end }).pipe(res);

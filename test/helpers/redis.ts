@@ -17,6 +17,8 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port (after stop), with what it kept on disk if `persistent`. */
   start(): Promise<void>;
+  /** Sends the process a signal: SIGSTOP freezes it (connections stay open, nothing answers), SIGCONT resumes. */
+  signal(sig: NodeJS.Signals): void;
 }
 
 /**
@@ -52,6 +54,9 @@ export async function startRedis(options: { persistent?: boolean } = {}): Promis
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    signal(sig) {
+      (child as ChildProcess | null)?.kill(sig);
+    },
     async stop() {
       const proc = child;
       child = null;

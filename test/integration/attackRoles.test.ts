@@ -176,3 +176,44 @@ describe('attack 12: names that imitate role labels', () => {
     }
   });
 });
+
+describe("#21: a guest under the teacher's exact name", () => {
+  it("is refused while the teacher is in the lesson, however the name is spelled; other names and the school's own people are not", async () => {
+    const room = await newRoom(undefined, { waitingRoom: 'off' });
+    const teacher = await join(room.id, await adminToken(room.id, 'Мария Ивановна Петрова', 'host'));
+    expect(teacher.r.error ?? null).toBeNull();
+    // The same name as the eye reads it: case, Latin look-alike letters, extra spaces, punctuation.
+    let fakeNo = 0;
+    for (const fake of [
+      'Мария Ивановна Петрова',
+      'мария  ивановна петрова',
+      'Мaрия Ивановна Пeтрова',
+      'Мария Ивановна Петрова.',
+    ]) {
+      // The join page is told (409)...
+      const byCode = await post(`/api/join/${room.code}`, { displayName: fake, password: room.password });
+      expect(byCode.status, fake).toBe(409);
+      // ...and a guest token with the name, however it was got, is refused at the room.
+      const { token } = await server.tokens.mint(
+        { userId: `g-${fakeNo++}`, displayName: fake, role: 'guest', roomId: room.id },
+        600,
+      );
+      const { r } = await join(room.id, token);
+      expect(r.error?.code, fake).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    }
+    const byCode = await post(`/api/join/${room.code}`, {
+      displayName: 'Мария Петрова',
+      password: room.password,
+    });
+    const { r: other } = await join(room.id, ((await byCode.json()) as { token: string }).token);
+    expect(other.error ?? null).toBeNull();
+    // A pupil of the school who shares a name with someone is the school's to name.
+    const minted = await post(
+      `/api/rooms/${room.id}/tokens`,
+      { displayName: 'Мария Ивановна Петрова', role: 'participant', userId: 'pupil-namesake' },
+      server.adminHeaders,
+    );
+    const namesake = await join(room.id, ((await minted.json()) as { token: string }).token);
+    expect(namesake.r.error ?? null).toBeNull();
+  });
+});

@@ -9,6 +9,7 @@ import { createLogger } from '../../common/log.js';
 import { guardApp } from '../../signaling/http/guardedApp.js';
 import { Metrics } from '../../signaling/metrics.js';
 import type { HandlerTable } from '../../signaling/requests/handlerTable.js';
+import { ConnectionGate } from '../../signaling/transport/connectionGate.js';
 import { WsServer } from '../../signaling/transport/wsServer.js';
 import { TestClient } from '../helpers/protocolClient.js';
 
@@ -42,8 +43,8 @@ describe('frames and uWS buffers', () => {
         idleTimeoutSeconds: 60,
         trustProxy: false,
         joinDeadlineSeconds: 30,
-        gate: { maxConnections: 10, maxPendingPerAddress: 10, allowedOrigins: () => [] },
       },
+      new ConnectionGate({ maxConnections: 10, maxPendingPerAddress: 10, allowedOrigins: () => [] }),
       metrics,
       createLogger('silent'),
     );

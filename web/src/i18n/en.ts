@@ -115,6 +115,8 @@ export const en: Table = {
   'code.badCode': 'The meeting code is 7 digits, e.g. 148‑118‑3.',
   'code.noName': 'Type your name: the teacher will see it.',
   'code.failed': 'Could not join. Please try again.',
+  'code.nameTaken':
+    'Someone in this lesson already has this name. Add something to yours so nobody mixes you up.',
   'code.roleName': 'That name looks like a role (teacher, host…). Please write your own name.',
 
   'common.join': 'Join',

@@ -37,7 +37,9 @@ function JoinByCode() {
             ? 'code.tooMany'
             : res.status === 400
               ? 'code.roleName'
-              : 'code.failed',
+              : res.status === 409
+                ? 'code.nameTaken'
+                : 'code.failed',
       );
     } catch {
       setError('common.networkError');
