@@ -147,7 +147,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await mine.locator('.read-by', { hasText: 'Ольга Андреева' }).waitFor();
     await screenshot(page, 'laptop-messenger-actions');
     await page.locator(`[data-chat="${staffRoom}"]`).click();
-    await page.locator('.msg-forwarded', { hasText: 'Переслано от Мария Ивановна Соколова' }).waitFor();
+    await page.locator('.msg-forwarded', { hasText: 'Переслано · Мария Ивановна Соколова' }).waitFor();
     await screenshot(page, 'laptop-messenger-forwarded');
     // The parent's phone: the same message menu, placed on the screen, with the messenger's actions.
     const phone = await open(mother, 'phone');

@@ -63,7 +63,16 @@ export function Composer({
         .split('\n')
         .map((x) => x.trim())
         .filter(Boolean);
-      if (await actions.poll(question, options)) {
+      const draft = {
+        question,
+        options,
+        anonymous: false,
+        multiple: false,
+        quiz: false,
+        correctOption: -1,
+        closesAt: 0,
+      };
+      if (await actions.poll(draft)) {
         setPollMode(false);
         setText('');
       }

@@ -70,7 +70,7 @@ export function MessageMenu({
               <Pencil aria-hidden="true" /> {t('chat.edit')}
             </MenuItem>
           ) : null}
-          {actions.canPin ? (
+          {actions.rights.pin ? (
             <MenuItem
               close={close}
               data={{ 'data-action': 'pin' }}
@@ -100,7 +100,7 @@ export function MessageMenu({
               <CheckCheck aria-hidden="true" /> {t('chat.whoRead')}
             </MenuItem>
           ) : null}
-          {mine || actions.isAdmin ? (
+          {mine || actions.rights.moderate ? (
             <MenuItem
               close={close}
               danger

@@ -3,7 +3,7 @@
 import { t } from '../i18n/index.js';
 import type { Msg } from './format.js';
 
-export function PollView({ m, vote }: { m: Msg; vote: (option: number) => void }) {
+export function PollView({ m, vote }: { m: Msg; vote: (options: number[]) => void }) {
   const p = m.poll!;
   const voted = (m.myVotes ?? []).length > 0;
   const closed = p.closed || ((p.closesAt ?? 0) > 0 && (p.closesAt ?? 0) < Date.now());
@@ -17,7 +17,7 @@ export function PollView({ m, vote }: { m: Msg; vote: (option: number) => void }
           key={o.text}
           class={`poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`}
           disabled={voted || closed}
-          onClick={() => vote(i)}
+          onClick={() => vote([i])}
         >
           <span>{o.text}</span>
           {(voted || closed) && <span class="poll-count">{Math.round(((o.votes ?? 0) * 100) / total)}%</span>}

@@ -1,5 +1,7 @@
 // A voice message or round video in a message: played inline, with the
 // text the transcriber made of it below (or that it is still being made).
+// Without a text (no model on this server, or nothing was recognised)
+// nothing is said about it.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import type { ThreadActions } from './actions.js';
@@ -26,11 +28,7 @@ export function VoiceNote({ m, actions }: { m: Msg; actions: ThreadActions }) {
           <audio src={url} controls />
         ))}
       <p class="voice-text" data-transcript={m.transcriptPending ? 'pending' : 'done'}>
-        {m.transcriptPending
-          ? t('school.transcribing')
-          : m.transcript
-            ? m.transcript
-            : t('school.noTranscript')}
+        {m.transcriptPending ? t('school.transcribing') : (m.transcript ?? '')}
       </p>
     </div>
   );

@@ -14,6 +14,8 @@ export { cpb };
 export type Msg = cpb.IChatMessage;
 
 const RECONNECT_MS = 2000;
+/** Messages in one page of history. */
+const PAGE = 50;
 
 export class MessengerStore {
   readonly chats = signal<Map<string, cpb.IChat>>(new Map());
@@ -30,6 +32,13 @@ export class MessengerStore {
   readonly sheet = signal<'new' | 'info' | null>(null);
   /** Chats whose history is loaded back to its start. */
   private readonly atStart = signal<ReadonlySet<string>>(new Set());
+  /**
+   * Chats whose latest page was fetched: from then on every change reaches
+   * us live (or in the catch-up after a reconnect), so what we hold has no
+   * gap. A chat we only heard live messages of is not in here: opening it
+   * fetches its latest page and merges the live ones in.
+   */
+  private readonly loaded = new Set<string>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private client: ChatClient | null = null;
   private readonly cursors = new Map<string, number>();
@@ -102,12 +111,24 @@ export class MessengerStore {
     this.sheet.value = null;
     this.replyTo.value = null;
     this.editing.value = null;
-    if (!this.messages.value.get(chatId)?.size) {
-      const r = await this.chat.request({ getHistory: { chatId, limit: 50 } });
-      this.upsert(r.page?.messages ?? []);
+    if (!this.loaded.has(chatId)) {
+      const r = await this.chat.request({ getHistory: { chatId, limit: PAGE } });
+      this.upsert(r.page?.messages ?? [], true);
+      this.loaded.add(chatId);
       if (r.page?.atStart) this.reachedStart(chatId);
     }
     await this.markRead(chatId);
+  }
+
+  /** Forgets what we hold of a chat (joined again, history reset): opening it loads its latest page. */
+  forget(chatId: string): void {
+    this.loaded.delete(chatId);
+    const next = new Map(this.messages.value);
+    next.delete(chatId);
+    this.messages.value = next;
+    const start = new Set(this.atStart.value);
+    start.delete(chatId);
+    this.atStart.value = start;
   }
 
   /** Whether the chat has older messages than those loaded. */
@@ -120,7 +141,7 @@ export class MessengerStore {
     const first = this.list(chatId)[0]?.seq ?? 0;
     if (first <= 1) return;
     const r = await this.run(() =>
-      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } }),
+      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: PAGE } }),
     );
     this.upsert(r?.page?.messages ?? []);
     if (r?.page?.atStart) this.reachedStart(chatId);
@@ -182,15 +203,10 @@ export class MessengerStore {
         this.patchChat(m.chatId ?? '', { lastMessage: m });
       }
     } else if (e.batch) {
-      if (e.batch.reset) {
-        const next = new Map(this.messages.value);
-        next.delete(e.batch.chatId ?? '');
-        this.messages.value = next;
-        const start = new Set(this.atStart.value);
-        start.delete(e.batch.chatId ?? '');
-        this.atStart.value = start;
-      }
+      // A reset carries the latest page: what it brings is the chat's loaded page.
+      if (e.batch.reset) this.forget(e.batch.chatId ?? '');
       this.upsert(e.batch.messages ?? [], true);
+      if (e.batch.reset) this.loaded.add(e.batch.chatId ?? '');
     } else if (e.chatAdded) {
       const next = new Map(this.chats.value);
       next.set(e.chatAdded.chatId ?? '', e.chatAdded);
@@ -207,6 +223,7 @@ export class MessengerStore {
       const next = new Map(this.chats.value);
       next.delete(e.chatRemoved.chatId ?? '');
       this.chats.value = next;
+      this.forget(e.chatRemoved.chatId ?? '');
       if (this.selected.value === e.chatRemoved.chatId) this.selected.value = null;
     } else if (e.read) {
       if (e.read.userId === this.me.value?.userId) {
