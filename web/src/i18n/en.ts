@@ -651,4 +651,6 @@ export const en: Table = {
   'school.recordingFor': 'Recording',
   'school.cancelRecording': 'Discard the recording',
   'chat.findChat': 'Find a chat',
+  'chat.pinnedOf': 'Pinned · {n} of {count}',
+  'chat.pinsAll': 'All pinned messages',
 };

@@ -649,4 +649,6 @@ export const ru = {
   'school.recordingFor': 'Идёт запись',
   'school.cancelRecording': 'Удалить запись',
   'chat.findChat': 'Найти чат',
+  'chat.pinnedOf': 'Закреплено · {n} из {count}',
+  'chat.pinsAll': 'Все закреплённые сообщения',
 } as const;

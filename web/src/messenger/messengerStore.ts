@@ -30,6 +30,8 @@ export class MessengerStore {
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<'new' | 'info' | null>(null);
+  /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
+  readonly pinnedFetched = signal<Map<string, Map<number, Msg>>>(new Map());
   /** Chats whose history is loaded back to its start. */
   private readonly atStart = signal<ReadonlySet<string>>(new Set());
   /**
@@ -145,6 +147,29 @@ export class MessengerStore {
     );
     this.upsert(r?.page?.messages ?? []);
     if (r?.page?.atStart) this.reachedStart(chatId);
+  }
+
+  /** Fetches a chat's pinned messages (the bar names them even when they are far back). */
+  async loadPins(chatId: string): Promise<void> {
+    const r = await this.run(() => this.chat.request({ listPinned: { chatId } }));
+    if (!r?.page) return;
+    const next = new Map(this.pinnedFetched.value);
+    next.set(chatId, new Map((r.page.messages ?? []).map((m) => [m.seq ?? 0, m])));
+    this.pinnedFetched.value = next;
+  }
+
+  /** A message of a chat as we hold it: loaded, or fetched as a pin. */
+  held(chatId: string, seq: number): Msg | undefined {
+    return this.messages.value.get(chatId)?.get(seq) ?? this.pinnedFetched.value.get(chatId)?.get(seq);
+  }
+
+  /** Loads older pages until the message with this seq is among the loaded ones. */
+  async reveal(chatId: string, seq: number): Promise<void> {
+    while (!this.messages.value.get(chatId)?.has(seq) && this.hasOlder(chatId)) {
+      const before = this.list(chatId)[0]?.seq ?? 0;
+      await this.older(chatId);
+      if ((this.list(chatId)[0]?.seq ?? 0) === before) return;
+    }
   }
 
   private reachedStart(chatId: string): void {
