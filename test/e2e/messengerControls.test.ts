@@ -100,5 +100,72 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     await expect.poll(() => announcement.evaluate(inList)).toBe(true);
     const pinned = (await teacherApi.request({ listPinned: { chatId } })).page!.messages!.map((m) => m.text);
     expect(pinned).toEqual(['Вопрос 60', ANNOUNCEMENT]);
-  });
+  }, 180_000);
+
+  it('a teacher writes a public multiple-choice poll and a quiz with a deadline; results, voters and closing', async () => {
+    const page = await open(teacher, 'laptop');
+    await page.getByRole('button', { name: 'Опрос', exact: true }).click();
+    await page.getByLabel('Вопрос', { exact: true }).fill('Какие кружки интересны ребёнку?');
+    await page.getByLabel('Вариант 1', { exact: true }).fill('Шахматы');
+    await page.getByLabel('Вариант 2', { exact: true }).fill('Робототехника');
+    await page.getByRole('button', { name: 'Добавить вариант' }).click();
+    await page.getByLabel('Вариант 3', { exact: true }).fill('Хор');
+    await page.getByLabel('Анонимное голосование').uncheck();
+    await page.getByLabel('Можно выбрать несколько ответов').check();
+    await screenshot(page, 'laptop-messenger-poll-editor');
+    await page.getByRole('button', { name: 'Отправить опрос' }).click();
+    const poll = page.locator('.msg', { has: page.locator('.poll strong', { hasText: 'Какие кружки' }) });
+    await poll.locator('.poll-kind', { hasText: 'Открытый опрос · несколько ответов' }).waitFor();
+    // Its author sees the results before anyone votes, and may close it.
+    await poll.locator('.poll-count', { hasText: '0% · 0' }).first().waitFor();
+    await poll.getByRole('button', { name: 'Закрыть опрос' }).waitFor();
+
+    const phone = await open(mother, 'phone');
+    const pollThere = phone.locator('.msg', {
+      has: phone.locator('.poll strong', { hasText: 'Какие кружки' }),
+    });
+    await pollThere.getByLabel('Шахматы').check();
+    await pollThere.getByLabel('Хор').check();
+    await pollThere.getByRole('button', { name: 'Проголосовать' }).click();
+    await pollThere.locator('.poll-count', { hasText: '100% · 1' }).first().waitFor();
+    expect(await pollThere.locator('.poll-count', { hasText: '100% · 1' }).count()).toBe(2);
+    await screenshot(phone, 'phone-messenger-poll-results');
+    // A public poll: the teacher sees who chose what.
+    await poll.getByRole('button', { name: 'Кто выбрал «Хор»' }).click();
+    await page.getByRole('dialog', { name: 'Кто выбрал «Хор»' }).getByText('Ольга Андреева').waitFor();
+    await screenshot(page, 'laptop-messenger-poll-voters');
+    await page.keyboard.press('Escape');
+    await poll.getByRole('button', { name: 'Закрыть опрос' }).click();
+    await pollThere.getByText('опрос закрыт').waitFor();
+
+    // A quiz with a deadline, written on a phone.
+    const teacherPhone = await open(teacher, 'phone');
+    await teacherPhone.getByRole('button', { name: 'Опрос', exact: true }).click();
+    await teacherPhone.getByLabel('Викторина (один правильный ответ)').check();
+    await teacherPhone.getByLabel('Вопрос', { exact: true }).fill('Сколько будет 7 × 8?');
+    await teacherPhone.getByLabel('Вариант 1', { exact: true }).fill('54');
+    await teacherPhone.getByLabel('Вариант 2', { exact: true }).fill('56');
+    await teacherPhone.getByLabel('Вариант 2 — правильный').check();
+    const tomorrow = new Date(Date.now() + 86400_000);
+    const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000)
+      .toISOString()
+      .slice(0, 16);
+    await teacherPhone.getByLabel('Закрыть автоматически (необязательно)').fill(local);
+    await screenshot(teacherPhone, 'phone-messenger-poll-editor');
+    expect((await layoutReport(teacherPhone, [])).overflowX).toBe(0);
+    await teacherPhone.getByRole('button', { name: 'Отправить викторину' }).click();
+    const quiz = phone.locator('.msg', { has: phone.locator('.poll strong', { hasText: '7 × 8' }) });
+    await quiz.locator('.poll-kind', { hasText: /Викторина · до/ }).waitFor();
+    await quiz.getByRole('button', { name: '54', exact: true }).click();
+    await quiz.locator('.poll-option.correct', { hasText: '56' }).waitFor();
+    await screenshot(phone, 'phone-messenger-quiz');
+    const h = await teacherApi.request({ getHistory: { chatId } });
+    const stored = h.page!.messages!.find((m) => m.poll?.question === 'Сколько будет 7 × 8?')!.poll!;
+    expect(stored.quiz).toBe(true);
+    expect(Math.abs((stored.closesAt ?? 0) - tomorrow.getTime())).toBeLessThan(120_000);
+    const first = h.page!.messages!.find((m) => m.poll?.question === 'Какие кружки интересны ребёнку?')!
+      .poll!;
+    expect([first.anonymous, first.multiple, first.closed]).toEqual([false, true, true]);
+    expect(first.options!.map((o) => o.votes)).toEqual([1, 0, 1]);
+  }, 180_000);
 });

@@ -52,7 +52,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       ) : (
         <>
           {m.text && <p class="msg-text">{m.text}</p>}
-          {m.poll && <PollView m={m} vote={(options) => actions.vote(m, options)} />}
+          {m.poll && <PollView m={m} actions={actions} />}
           {m.voice ? (
             <VoiceNote m={m} actions={actions} />
           ) : (

@@ -59,6 +59,11 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         unreadCount: r.readBy.unreadCount ?? 0,
       };
     },
+    closePoll: (m) => void act(store, { closePoll: { chatId, seq: m.seq } }),
+    voters: async (m, option) => {
+      const r = await store.run(() => store.chat.request({ getPollVoters: { chatId, seq: m.seq, option } }));
+      return r?.pollVoters ? (r.pollVoters.voters ?? []).map((u) => u.displayName ?? '') : null;
+    },
     forward: {
       targets: () => store.sortedChats().map((c) => ({ chatId: c.chatId ?? '', title: chatTitle(c) })),
       send: (m, toChatIds) =>
