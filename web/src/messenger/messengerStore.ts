@@ -201,10 +201,17 @@ export class MessengerStore {
       const inChat = new Map(next.get(chatId) ?? []);
       const had = inChat.get(m.seq ?? 0);
       if (had && (had.rev ?? 0) > (m.rev ?? 0)) continue;
-      // Events to everyone carry no personal flags: keep ours.
+      // The same revision sent to everyone adds nothing to the one answered to us.
+      if (had && !mine && (had.rev ?? 0) === (m.rev ?? 0)) continue;
+      // Events to everyone carry no personal flags: keep ours (a quiz's answer, once shown, stays).
       const keep =
         had && !mine ? { myReactions: had.myReactions, myVotes: had.myVotes, important: had.important } : {};
-      inChat.set(m.seq ?? 0, { ...m, ...keep });
+      const answer = had?.poll?.correctOption ?? -1;
+      const poll =
+        !mine && m.poll && answer >= 0 && (m.poll.correctOption ?? -1) < 0
+          ? { poll: { ...m.poll, correctOption: answer } }
+          : {};
+      inChat.set(m.seq ?? 0, { ...m, ...keep, ...poll });
       next.set(chatId, inChat);
     }
     this.messages.value = next;
