@@ -77,6 +77,8 @@ export interface Config {
   joinDeadlineSeconds: number;
   /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
   allowedOrigins: string[];
+  /** Web Push: the push services' hosts the server may post to, and who runs it (VAPID subject). */
+  push: { serviceHosts: string[]; contact: string };
   /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
@@ -136,6 +138,10 @@ function defaultMaxConnections(): number {
   const limit = openFileLimit();
   return limit ? Math.max(64, Math.floor(limit * 0.8) - 64) : 50_000;
 }
+
+/** The browsers' own push services (Chrome/Edge/Yandex, Firefox, Safari, Windows). */
+const DEFAULT_PUSH_SERVICES =
+  'fcm.googleapis.com,*.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com';
 
 function origins(list: string | undefined): string[] {
   const out: string[] = [];
@@ -306,6 +312,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    push: {
+      serviceHosts: (env.PUSH_SERVICE_HOSTS ?? DEFAULT_PUSH_SERVICES)
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+      contact: env.PUSH_CONTACT || `mailto:admin@${publicUrl ? new URL(publicUrl).hostname : announced}`,
+    },
     publicUrlConfigured: publicUrl !== null,
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),
     shutdownDrainSeconds: int(env, 'SHUTDOWN_DRAIN_SECONDS', 0, 0, 24 * 3600),

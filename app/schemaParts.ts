@@ -4,5 +4,6 @@
 // part's tables".
 import type { SchemaPart } from '../common/postgres/migrations.js';
 import { messagingSchema } from '../messaging/schema.js';
+import { notificationsSchema } from '../notifications/schema.js';
 
-export const schemaParts: SchemaPart[] = [messagingSchema];
+export const schemaParts: SchemaPart[] = [messagingSchema, notificationsSchema];

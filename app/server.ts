@@ -3,12 +3,14 @@
 // features (each its handlers, room listeners and HTTP routes), the HTTP side
 // (httpRoutes.ts, probes.ts), listening, draining and closing. startServer()
 // is what main.ts and the integration tests call.
+import type { Agent } from 'node:https';
 import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import { UserTokens } from '../messaging/userTokens.js';
+import { startNotifications } from '../notifications/feature.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
@@ -54,9 +56,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** What tests hand the server besides its settings. */
+export interface ServerExtras {
+  /** TLS settings for reaching push services (a test trusts its local one). */
+  pushAgent?: Agent;
+}
+
 export async function startServer(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  extras: ServerExtras = {},
 ): Promise<RunningServer> {
   // HTTPS and WSS when certificate files are configured; otherwise plain (behind nginx, say).
   const bareApp = config.tls
@@ -115,6 +124,16 @@ export async function startServer(
     publicUrl: config.publicUrl,
     log,
   });
+  if (messaging.messenger && database) {
+    await startNotifications({
+      messenger: messaging.messenger,
+      db: database,
+      metricsRegistry: metrics.registry,
+      log,
+      push: config.push,
+      ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
+    });
+  }
   // The public URL has its real port once the server listens (tests listen on port 0).
   let publicUrl = config.publicUrl;
   const recorder = createRecorderFeature({
@@ -182,7 +201,7 @@ export async function startServer(
   const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
-    await registry.createStored({ id: config.demoRoomId, title: 'Demo lesson' });
+    await registry.createStored({ id: config.demoRoomId, title: 'Пробный урок' });
   }
   if (config.demoSchool) await directory.loadDemo({ registry, meetings, publicUrl: config.publicUrl });
   const router = registerHttp(

@@ -66,6 +66,16 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: "comma-separated origins, besides PUBLIC_URL's, whose pages may open the WebSocket",
       },
       {
+        name: 'PUSH_SERVICE_HOSTS',
+        default: 'fcm.googleapis.com,*.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com',
+        about: 'push services (hosts, *.suffix allowed) the server may send notifications to; nothing else',
+      },
+      {
+        name: 'PUSH_CONTACT',
+        default: "mailto:admin@<PUBLIC_URL's host>",
+        about: 'who runs this server, told to push services with each notification (mailto: or https:)',
+      },
+      {
         name: 'TLS_CERT_FILE',
         default: '(none)',
         about: 'PEM certificate chain: the server itself speaks HTTPS (prefer nginx in front)',

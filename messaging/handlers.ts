@@ -25,7 +25,8 @@ export interface HandlerContext {
 /** A result, and optionally what to do right after it is sent (in the same tick). */
 export type HandlerResult = Omit<cpb.IChatResponse, 'requestId'> & { after?: () => void };
 
-type Handler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
+export type ChatHandler = (ctx: HandlerContext, m: cpb.ChatClientMessage) => Promise<HandlerResult>;
+type Handler = ChatHandler;
 
 const ok = { ok: {} };
 
@@ -198,4 +199,17 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
 function requireCalls(calls: CallStarter | null): CallStarter {
   if (!calls) throw new Error('calls are not connected to the messenger');
   return calls;
+}
+
+/**
+ * A part above the messenger (notifications/) answers requests of its own on
+ * the same socket, through the same gate, validation and metrics. Registered
+ * once per process; per-server state is found from the handler's context.
+ */
+export function registerChatHandlers(extra: Partial<Record<ChatRequestType, Handler>>): void {
+  for (const [type, handler] of Object.entries(extra) as [ChatRequestType, Handler][]) {
+    const known = CHAT_HANDLERS[type];
+    if (known && known !== handler) throw new Error(`two handlers for the chat request ${type}`);
+    CHAT_HANDLERS[type] = handler;
+  }
 }

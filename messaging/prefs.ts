@@ -157,6 +157,11 @@ export class PrefsService {
     return { quietNow: true, until: quiet.to, timeZone: quiet.tz };
   }
 
+  /** Whether a person is in their quiet hours now (notifications stay silent then). */
+  async quietNow(userId: string, now = Date.now()): Promise<boolean> {
+    return isQuiet((await this.load(userId)).quiet, now);
+  }
+
   /** The caller's chat with themselves, made on first use. */
   async savedMessages(caller: Caller): Promise<cpb.IChat> {
     if (caller.guest) throw forbidden('guests have no saved messages');

@@ -68,6 +68,8 @@ const LAYERS = [
   { name: 'directory', path: ['^directory/'] },
   // Sign-in: people with their messenger account and their place in the school's directory.
   { name: 'accounts', path: ['^accounts/'] },
+  // Web Push: the messenger's news on people's browsers.
+  { name: 'notifications', path: ['^notifications/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -108,12 +110,21 @@ const LAYERS = [
 ];
 
 /** Features know nothing of each other but along these arrows. */
-const FEATURES = ['messaging', 'whiteboard', 'transcriber', 'recorder', 'directory', 'accounts'];
+const FEATURES = [
+  'messaging',
+  'whiteboard',
+  'transcriber',
+  'recorder',
+  'directory',
+  'accounts',
+  'notifications',
+];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
   ['directory', 'messaging'], // the chats built from the school's structure
   ['accounts', 'messaging'], // a signed-in person's messenger account and calls
   ['accounts', 'directory'], // and their place in the school
+  ['notifications', 'messaging'], // the chat feed it tells people of, the socket it answers on
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

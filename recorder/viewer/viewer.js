@@ -25,6 +25,7 @@
       noPlayer: 'Браузер не может показать эту трансляцию.',
       other: 'English',
       subtitles: 'Субтитры',
+      unmute: 'Включить звук',
     },
     en: {
       live: 'Live',
@@ -39,6 +40,7 @@
       noPlayer: 'This browser cannot play the broadcast.',
       other: 'Русский',
       subtitles: 'Subtitles',
+      unmute: 'Turn sound on',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -61,6 +63,16 @@
     ).join('');
     sessionStorage.setItem('viewer-id', viewerId);
   }
+  // Browsers start a video by itself only muted: while it plays muted, a button says how to hear it.
+  const unmuteButton = document.getElementById('unmute-button');
+  const showUnmute = () => {
+    unmuteButton.hidden = !(video.muted && !video.hidden && video.readyState >= 2);
+  };
+  for (const e of ['volumechange', 'playing', 'loadeddata', 'emptied']) video.addEventListener(e, showUnmute);
+  unmuteButton.addEventListener('click', () => {
+    video.muted = false;
+    video.play().catch(() => {});
+  });
   let playing = null; // 'live' | 'replay'
   let timer = 0;
   const schedule = (ms) => {
@@ -123,6 +135,7 @@
   function playLive() {
     if (playing === 'live') return;
     playing = 'live';
+    video.hidden = false;
     // The master playlist: the program and its subtitle rendition.
     const src = `${base}/master.m3u8`;
     if (window.Hls?.isSupported()) {
@@ -156,6 +169,7 @@
     hls?.destroy();
     hls = null;
     playing = 'replay';
+    video.hidden = false;
     video.src = `${base}/replay.mp4`;
   }
 
@@ -204,13 +218,16 @@
       playLive();
     } else {
       notice.textContent = s.replay ? t.endedReplay : t.ended;
-      if (s.replay) playReplay();
-      if (s.replay && s.replaySubtitles) addReplaySubtitles();
-      else {
+      if (s.replay) {
+        playReplay();
+        if (s.replaySubtitles) addReplaySubtitles();
+      } else {
         hls?.destroy();
+        hls = null;
         video.hidden = true;
       }
     }
+    showUnmute();
     schedule(s.state === 'live' ? 10000 : 4000);
   }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import type { ServerExtras } from '../../app/server.js';
 import { createLogger } from '../../common/log.js';
 import type { Postgres } from '../../common/postgres/connect.js';
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
@@ -56,7 +57,7 @@ export interface ChatTestServer {
 
 export async function startChatServer(
   overrides: Record<string, string> = {},
-  opts: { redis?: boolean } = {},
+  opts: { redis?: boolean; extras?: ServerExtras } = {},
 ): Promise<ChatTestServer> {
   const redis = opts.redis === false ? null : await startRedis();
   const env: Record<string, string> = {
@@ -66,7 +67,7 @@ export async function startChatServer(
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...overrides,
   };
-  const server = await startTestServer(env);
+  const server = await startTestServer(env, opts.extras);
   const httpUrl = server.httpUrl;
   const adminHeaders = { authorization: `Bearer ${env.ADMIN_SECRET}`, 'content-type': 'application/json' };
   const s: ChatTestServer = {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../../app/config.js';
-import { type RunningServer, startServer } from '../../app/server.js';
+import { type RunningServer, type ServerExtras, startServer } from '../../app/server.js';
 import { createLogger } from '../../common/log.js';
 import { type TestDatabase, startPostgres } from './postgres.js';
 
@@ -69,19 +69,25 @@ export interface TestServer extends RunningServer {
   adminHeaders: Record<string, string>;
 }
 
-export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Record<string, string> = {},
+  extras: ServerExtras = {},
+): Promise<TestServer> {
   // Other processes on a busy machine may take a port between our check and
   // the workers' bind; a fresh set of ports fixes that.
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOnFreePorts(overrides);
+      return await startOnFreePorts(overrides, extras);
     } catch (err) {
       if (attempt >= 3 || !String((err as Error).cause ?? err).includes('address already in use')) throw err;
     }
   }
 }
 
-async function startOnFreePorts(overrides: Record<string, string>): Promise<TestServer> {
+async function startOnFreePorts(
+  overrides: Record<string, string>,
+  extras: ServerExtras,
+): Promise<TestServer> {
   const workers = Number(overrides.MEDIASOUP_WORKERS ?? '1');
   const env: Record<string, string> = {
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
@@ -102,7 +108,7 @@ async function startOnFreePorts(overrides: Record<string, string>): Promise<Test
   if (env.REDIS_URL && env.DATABASE_URL === undefined)
     env.DATABASE_URL = (await databaseFor(env.REDIS_URL)).url;
   const config = loadConfig(env);
-  const server = await startServer(config, createLogger(config.logLevel, { test: true }));
+  const server = await startServer(config, createLogger(config.logLevel, { test: true }), extras);
   const httpUrl = `http://127.0.0.1:${server.port}`;
   return {
     ...server,

@@ -53,7 +53,7 @@ async function get(path: string, headers: Record<string, string> = {}) {
 describe.skipIf(!chromiumAvailable())('broadcast', () => {
   it('plays live in hls.js with its latency measured, then the same link plays the recording', async () => {
     const b = broadcasts.create('assembly', 'Линейка 1 сентября');
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${http.url}/b/${b.code}`);
     await page.waitForFunction(() => document.body.dataset.state === 'not-started');
     await page.screenshot({ path: join(SHOTS, 'broadcast-not-started.png') });
@@ -88,6 +88,22 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
     console.log(`broadcast latency (wall clock minus hls.playingDate): ${latency} ms`);
     expect(latency!).toBeLessThan(10_000);
     await page.screenshot({ path: join(SHOTS, 'broadcast-live.png') });
+
+    // On a phone the player takes the width, and a viewer is told how to hear the muted start.
+    await page.setViewportSize({ width: 360, height: 740 });
+    const videoWidth = await page.evaluate(
+      () => document.querySelector('video')!.getBoundingClientRect().width,
+    );
+    expect(videoWidth).toBeGreaterThanOrEqual(350);
+    const unmute = page.getByRole('button', { name: 'Включить звук' });
+    await unmute.waitFor({ state: 'visible', timeout: 10_000 });
+    await page.screenshot({ path: join(SHOTS, 'broadcast-live-phone.png') });
+    await unmute.click();
+    expect(await page.evaluate(() => (document.querySelector('video') as HTMLVideoElement).muted)).toBe(
+      false,
+    );
+    await unmute.waitFor({ state: 'hidden', timeout: 5_000 });
+    await page.setViewportSize({ width: 1366, height: 768 });
     const status = JSON.parse((await get(`/b/${b.code}/status?viewer=test-viewer-1`)).body.toString());
     expect(status).toMatchObject({ state: 'live', title: 'Линейка 1 сентября', mayWatch: true });
     expect(status.viewers).toBe(2); // the page and this request
@@ -126,6 +142,28 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
       },
       null,
       { timeout: 15_000 },
+    );
+    // A viewer sees it and can play it (a replay without subtitles used to be hidden).
+    await page.waitForFunction(
+      () => {
+        const v = document.querySelector('video') as HTMLVideoElement;
+        const box = v.getBoundingClientRect();
+        return !v.hidden && box.width > 100 && box.height > 50;
+      },
+      null,
+      { timeout: 5_000 },
+    );
+    await page.evaluate(async () => {
+      const v = document.querySelector('video') as HTMLVideoElement;
+      v.muted = true;
+      await v.play();
+    });
+    await page.waitForFunction(
+      () => (document.querySelector('video') as HTMLVideoElement).currentTime > 0.5,
+      null,
+      {
+        timeout: 10_000,
+      },
     );
     await page.screenshot({ path: join(SHOTS, 'broadcast-ended-replay.png') });
     const range = await get(`/b/${b.code}/replay.mp4`, { range: 'bytes=0-99' });

@@ -205,7 +205,7 @@ export const ru = {
   'ctl.speaker': 'Показать выступающего',
   'ctl.fullscreen': 'Во весь экран',
 
-  'reaction.1': 'Класс',
+  'reaction.1': 'Отлично',
   'reaction.2': 'Аплодисменты',
   'reaction.3': 'Смешно',
   'reaction.4': 'Ого!',

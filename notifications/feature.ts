@@ -1,0 +1,128 @@
+// Notifications on people's phones and computers (Web Push): a browser turns
+// them on through the messenger socket (the server's public key, then the
+// subscription saved or removed), and every new chat message reaches its
+// readers' browsers through notifier.ts. A part above the messenger: it
+// registers its requests on the messenger's socket and listens to its feed.
+import type { Agent } from 'node:https';
+import type client from 'prom-client';
+import promClient from 'prom-client';
+import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
+import { forbidden, invalid } from '../messaging/errors.js';
+import { type ChatHandler, registerChatHandlers } from '../messaging/handlers.js';
+import type { Messenger } from '../messaging/messenger.js';
+import { Notifier } from './notifier.js';
+import { PushSender } from './pushSender.js';
+import { PushSubscriptions } from './subscriptions.js';
+import { loadVapidKeys } from './vapidKeys.js';
+
+export interface NotificationsDeps {
+  messenger: Messenger;
+  db: Postgres;
+  metricsRegistry: client.Registry;
+  log: Logger;
+  push: { serviceHosts: string[]; contact: string };
+  /** TLS settings for reaching push services (tests trust their local one). */
+  agent?: Agent;
+}
+
+export interface Notifications {
+  readonly publicKey: string;
+  readonly notifier: Notifier;
+  readonly subscriptions: PushSubscriptions;
+}
+
+/** Each server's notifications, found from the messenger a request came through. */
+const byMessenger = new WeakMap<Messenger, Notifications>();
+
+export async function startNotifications(deps: NotificationsDeps): Promise<Notifications> {
+  const log = deps.log.child({ part: 'notifications' });
+  const keys = await loadVapidKeys(deps.db);
+  const subscriptions = new PushSubscriptions(deps.db);
+  const pushes = pushCounter(deps.metricsRegistry);
+  const notifier = new Notifier({
+    redis: deps.messenger.redis,
+    chats: deps.messenger.chatStore,
+    prefs: deps.messenger.prefs,
+    subscriptions,
+    sender: new PushSender(keys, deps.push.contact, deps.agent),
+    pushes,
+    log,
+  });
+  deps.messenger.feed.listen((e) => notifier.onEvent(e));
+  const n: Notifications = { publicKey: keys.publicKey, notifier, subscriptions };
+  byMessenger.set(deps.messenger, n);
+  allowedHosts.set(n, deps.push.serviceHosts);
+  registerChatHandlers(HANDLERS);
+  return n;
+}
+
+const allowedHosts = new WeakMap<Notifications, string[]>();
+
+function pushCounter(registry: client.Registry): client.Counter<'result'> {
+  const name = 'school_call_push_notifications_total';
+  const known = registry.getSingleMetric(name);
+  if (known) return known as client.Counter<'result'>;
+  return new promClient.Counter({
+    name,
+    help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+}
+
+function of(messenger: Messenger): Notifications {
+  const n = byMessenger.get(messenger);
+  if (!n) throw invalid('notifications are not set up on this server');
+  return n;
+}
+
+const KEY = /^[A-Za-z0-9_-]+={0,2}$/;
+
+/** A push service's address: https, on a host the operator allows (the server posts there). */
+function endpointOf(n: Notifications, raw: string | null | undefined): string {
+  const text = raw ?? '';
+  if (text.length === 0 || text.length > 1024) throw invalid('endpoint is a push service URL');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalid('endpoint is a push service URL');
+  }
+  if (url.protocol !== 'https:' || url.username || url.password) throw invalid('endpoint must be https');
+  const host = url.hostname.toLowerCase();
+  const hosts = allowedHosts.get(n) ?? [];
+  const ok = hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
+  if (!ok) throw invalid(`push service ${host} is not one this server sends to`);
+  return url.href;
+}
+
+/** A key of the browser's subscription: URL-safe base64 of `bytes` bytes. */
+function keyOf(raw: string | null | undefined, bytes: number, what: string): string {
+  const text = raw ?? '';
+  if (!KEY.test(text) || Buffer.from(text, 'base64url').length !== bytes) {
+    throw invalid(`${what} is ${bytes} bytes in URL-safe base64`);
+  }
+  return text;
+}
+
+const HANDLERS: Record<'getPushKey' | 'savePushSubscription' | 'removePushSubscription', ChatHandler> = {
+  getPushKey: async ({ messenger }) => ({ pushKey: { publicKey: of(messenger).publicKey } }),
+  savePushSubscription: async ({ caller, messenger }, m) => {
+    const n = of(messenger);
+    if (caller.guest) throw forbidden('guests get no notifications');
+    const req = m.savePushSubscription!;
+    await n.subscriptions.save({
+      endpoint: endpointOf(n, req.endpoint),
+      userId: caller.user.id,
+      p256dh: keyOf(req.p256dh, 65, 'p256dh'),
+      auth: keyOf(req.auth, 16, 'auth'),
+    });
+    return { ok: {} };
+  },
+  removePushSubscription: async ({ caller, messenger }, m) => {
+    const n = of(messenger);
+    await n.subscriptions.remove(caller.user.id, m.removePushSubscription?.endpoint ?? '');
+    return { ok: {} };
+  },
+};

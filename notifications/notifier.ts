@@ -1,0 +1,134 @@
+// Who is told of a new chat message: every member who may read it (the
+// chat's read rule: from their first visible message on), except its author
+// and those in their quiet hours, on each browser they turned notifications
+// on in. Every host hears every chat event; the first to claim a message in
+// Redis sends it, so a message is pushed once however many hosts run.
+// The browser shows it only when none of its windows has the messenger in
+// front (web/public/sw.js).
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type client from 'prom-client';
+import type { Logger } from '../common/log.js';
+import type { FeedEvent } from '../messaging/bus.js';
+import type { PrefsService } from '../messaging/prefs.js';
+import type { StoredMessage } from '../messaging/records.js';
+import type { ChatStore } from '../messaging/store/chatStore.js';
+import type { PushMessage, PushOutcome, PushSender } from './pushSender.js';
+import type { PushSubscriptionRecord, PushSubscriptions } from './subscriptions.js';
+
+/** What the service worker gets (JSON): it writes the words in the browser's language. */
+export interface PushPayload {
+  v: 1;
+  kind: 'message' | 'call';
+  chat: string;
+  seq: number;
+  chatTitle: string;
+  direct: boolean;
+  author: string;
+  text: string;
+  /** Attachments, when the message is only files. */
+  files: number;
+  poll: string;
+  url: string;
+}
+
+/** An event this old is a replay (a host catching up), not news. */
+const TOO_OLD_MS = 10 * 60_000;
+const CLAIM_SECONDS = 24 * 3600;
+const TEXT_MAX = 140;
+const PARALLEL = 8;
+
+export interface NotifierDeps {
+  redis: Redis;
+  chats: ChatStore;
+  prefs: PrefsService;
+  subscriptions: PushSubscriptions;
+  sender: PushSender;
+  pushes: client.Counter<'result'>;
+  log: Logger;
+}
+
+export class Notifier {
+  private pending = Promise.resolve();
+
+  constructor(private readonly deps: NotifierDeps) {}
+
+  /** A chat event from the feed (called on every host). */
+  onEvent(e: FeedEvent): void {
+    if (e.t !== 'm' || !worthTelling(e.r)) return;
+    // One after another: a burst of messages does not open hundreds of requests at once.
+    this.pending = this.pending
+      .then(() => this.tell(e.c, e.r))
+      .catch((err: unknown) =>
+        this.deps.log.warn({ err, chat: e.c, seq: e.r.seq }, 'notifications not sent'),
+      );
+  }
+
+  /** Resolves when what was heard so far has been sent (tests, shutdown). */
+  idle(): Promise<void> {
+    return this.pending;
+  }
+
+  private async tell(chatId: string, r: StoredMessage): Promise<void> {
+    const { redis, chats, prefs, subscriptions } = this.deps;
+    const claimed = await redis.set(`push:claim:${chatId}:${r.seq}`, '1', 'EX', CLAIM_SECONDS, 'NX');
+    if (claimed !== 'OK') return;
+    const chat = await chats.chat(chatId);
+    if (!chat) return;
+    const members = await chats.allMembers(chatId);
+    const readers = [...members]
+      .filter(([id, m]) => id !== r.from && r.seq >= m.visibleFrom)
+      .map(([id]) => id);
+    const subs = await subscriptions.forUsers(readers);
+    if (subs.length === 0) return;
+    const quiet = new Map<string, boolean>();
+    for (const id of new Set(subs.map((s) => s.userId))) quiet.set(id, await prefs.quietNow(id));
+    const payload: PushPayload = {
+      v: 1,
+      kind: r.kind === 'call' ? 'call' : 'message',
+      chat: chatId,
+      seq: r.seq,
+      chatTitle: chat.title,
+      direct: chat.kind === 'direct',
+      author: r.name,
+      text: r.text.length > TEXT_MAX ? `${r.text.slice(0, TEXT_MAX - 1)}…` : r.text,
+      files: r.files?.length ?? 0,
+      poll: r.poll?.q ?? '',
+      url: `/messenger#chat=${encodeURIComponent(chatId)}`,
+    };
+    const message: PushMessage = {
+      // A call is news for a minute; a message for a day.
+      ttlSeconds: r.kind === 'call' ? 60 : 24 * 3600,
+      urgency: r.kind === 'call' ? 'high' : 'normal',
+      topic: topicOf(chatId),
+      payload: JSON.stringify(payload),
+    };
+    const to = subs.filter((s) => !quiet.get(s.userId));
+    this.deps.pushes.inc({ result: 'quiet' }, subs.length - to.length);
+    for (let i = 0; i < to.length; i += PARALLEL) {
+      await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, message)));
+    }
+  }
+
+  private async sendOne(to: PushSubscriptionRecord, m: PushMessage): Promise<void> {
+    let outcome: PushOutcome;
+    try {
+      outcome = await this.deps.sender.send(to, m);
+    } catch (err) {
+      outcome = 'failed';
+      this.deps.log.warn({ err, user: to.userId }, 'a push service refused a notification');
+    }
+    this.deps.pushes.inc({ result: outcome });
+    if (outcome === 'gone') await this.deps.subscriptions.drop(to.endpoint);
+  }
+}
+
+function worthTelling(r: StoredMessage): boolean {
+  if (r.deleted || r.pending || r.edited || r.kind === 'system') return false;
+  return Date.now() - r.at < TOO_OLD_MS;
+}
+
+/** RFC 8030 topics are at most 32 URL-safe base64 characters. */
+function topicOf(chatId: string): string {
+  return createHash('sha256').update(chatId).digest('base64url').slice(0, 32);
+}
