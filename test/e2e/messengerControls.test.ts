@@ -168,4 +168,25 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     expect([first.anonymous, first.multiple, first.closed]).toEqual([false, true, true]);
     expect(first.options!.map((o) => o.votes)).toEqual([1, 0, 1]);
   }, 180_000);
+
+  it('who reacted: the parent reacts on a phone, the teacher sees her name on a laptop', async () => {
+    const phone = await open(mother, 'phone');
+    await menuOf(phone, ANNOUNCEMENT).click();
+    await phone.locator('.reaction-pick [data-emoji="👍"]').click();
+    const there = phone.locator('.msg', { has: phone.locator('.msg-text', { hasText: ANNOUNCEMENT }) });
+    await there.locator('.msg-reaction[data-emoji="👍"] .reaction-count', { hasText: '1' }).waitFor();
+    await menuOf(phone, ANNOUNCEMENT).click();
+    await phone.getByRole('menuitem', { name: 'Кто отреагировал' }).click();
+    await phone.getByRole('dialog', { name: 'Кто отреагировал' }).getByText('Ольга Андреева').waitFor();
+    await screenshot(phone, 'phone-messenger-reacted');
+    expect((await layoutReport(phone, [])).overflowX).toBe(0);
+
+    const page = await open(teacher, 'laptop');
+    await menuOf(page, ANNOUNCEMENT).click();
+    await page.getByRole('menuitem', { name: 'Кто отреагировал' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Кто отреагировал' });
+    await dialog.locator('.reacted-person', { hasText: 'Ольга Андреева' }).waitFor();
+    expect(await dialog.locator('.reacted-person').count()).toBe(1);
+    await screenshot(page, 'laptop-messenger-reacted');
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import {
   Pin,
   PinOff,
   Reply,
+  SmilePlus,
   Star,
   StarOff,
   Trash2,
@@ -24,6 +25,7 @@ export function MessageMenu({
   actions,
   onForward,
   onReaders,
+  onReacted,
 }: {
   m: Msg;
   actions: ThreadActions;
@@ -31,6 +33,8 @@ export function MessageMenu({
   onForward: () => void;
   /** Shows who read this message. */
   onReaders: () => void;
+  /** Shows who reacted to this message. */
+  onReacted: () => void;
 }) {
   const mine = m.senderId === actions.meId;
   const text = m.kind === cpb.MessageKind.MESSAGE_KIND_TEXT;
@@ -98,6 +102,11 @@ export function MessageMenu({
           {mine && actions.readers ? (
             <MenuItem close={close} data={{ 'data-action': 'readers' }} onSelect={onReaders}>
               <CheckCheck aria-hidden="true" /> {t('chat.whoRead')}
+            </MenuItem>
+          ) : null}
+          {actions.reacted && (m.reactions ?? []).length > 0 ? (
+            <MenuItem close={close} data={{ 'data-action': 'reacted' }} onSelect={onReacted}>
+              <SmilePlus aria-hidden="true" /> {t('chat.whoReacted')}
             </MenuItem>
           ) : null}
           {mine || actions.rights.moderate ? (

@@ -680,4 +680,5 @@ export const en: Table = {
   'poll.voters': 'Who chose it',
   'poll.whoChose': 'Who chose “{option}”',
   'poll.close': 'Close the poll',
+  'chat.whoReacted': 'Who reacted',
 };

@@ -678,4 +678,5 @@ export const ru = {
   'poll.voters': 'Кто выбрал',
   'poll.whoChose': 'Кто выбрал «{option}»',
   'poll.close': 'Закрыть опрос',
+  'chat.whoReacted': 'Кто отреагировал',
 } as const;

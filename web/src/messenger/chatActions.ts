@@ -59,6 +59,14 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         unreadCount: r.readBy.unreadCount ?? 0,
       };
     },
+    reacted: async (m) => {
+      const r = await store.run(() => store.chat.request({ getReactions: { chatId, seq: m.seq } }));
+      if (!r?.reactions) return null;
+      return (r.reactions.reactions ?? []).map((x) => ({
+        name: x.user?.displayName ?? '',
+        emojis: x.emojis ?? [],
+      }));
+    },
     closePoll: (m) => void act(store, { closePoll: { chatId, seq: m.seq } }),
     voters: async (m, option) => {
       const r = await store.run(() => store.chat.request({ getPollVoters: { chatId, seq: m.seq, option } }));
