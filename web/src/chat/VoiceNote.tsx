@@ -18,7 +18,10 @@ export function VoiceNote({ m, actions }: { m: Msg; actions: ThreadActions }) {
   }, [file?.fileId]);
   const video = m.voice === cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
   return (
-    <div class={`voice-note${video ? ' round' : ''}`}>
+    <div
+      class={`voice-note${video ? ' round' : ''}`}
+      data-transcript={m.transcriptPending ? 'pending' : 'done'}
+    >
       {url &&
         (video ? (
           // biome-ignore lint/a11y/useMediaCaption: the message's text is shown right below
@@ -27,9 +30,9 @@ export function VoiceNote({ m, actions }: { m: Msg; actions: ThreadActions }) {
           // biome-ignore lint/a11y/useMediaCaption: the message's text is shown right below
           <audio src={url} controls />
         ))}
-      <p class="voice-text" data-transcript={m.transcriptPending ? 'pending' : 'done'}>
-        {m.transcriptPending ? t('school.transcribing') : (m.transcript ?? '')}
-      </p>
+      {m.transcriptPending || m.transcript ? (
+        <p class="voice-text">{m.transcriptPending ? t('school.transcribing') : m.transcript}</p>
+      ) : null}
     </div>
   );
 }
