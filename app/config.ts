@@ -1,6 +1,7 @@
 // Server configuration from environment variables, with single-host defaults.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces } from 'node:os';
+import { type AccountsConfig, loadAccountsConfig } from '../accounts/config.js';
 import {
   baseUrlFromEnv,
   boolFromEnv,
@@ -63,6 +64,8 @@ export interface Config {
   transcriber: TranscriberConfig;
   /** The messenger's settings (CHAT_* variables). */
   messaging: MessagingConfig;
+  /** Sign-in, sessions, activation codes, schools' single sign-on (accounts/config.ts). */
+  accounts: AccountsConfig;
   /** Recordings, their pieces while they run, and broadcast links. */
   recordingsDir: string;
   /** Finished recordings older than this are deleted. */
@@ -305,6 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
+    accounts: loadAccountsConfig(env),
     recordingsDir: recordingsDirFromEnv(env),
     recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
     recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,

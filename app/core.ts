@@ -14,6 +14,7 @@ import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { liveCounts } from '../signaling/liveCounts.js';
 import { type LiveCounts, Metrics } from '../signaling/metrics.js';
+import { RevocationHook } from '../signaling/tokenRevocation.js';
 import { TokenService } from '../signaling/tokens.js';
 import { WsServer } from '../signaling/transport/wsServer.js';
 import type { Config } from './config.js';
@@ -28,6 +29,8 @@ export interface Core {
   pool: WorkerPool;
   registry: RoomRegistry;
   tokens: TokenService;
+  /** Token checks ask it whether the person or session was cut off (accounts plug in the answer). */
+  revocation: RevocationHook;
   metrics: Metrics;
   ws: WsServer;
   cluster: Cluster;
@@ -60,7 +63,8 @@ export async function startCore(
   const deployment = await openDeployment(config.redisUrl, log);
   const registry = new RoomRegistry(pool, deployment.store, config.maxParticipantsPerRoom, log, mediaOptions);
   const callState = config.redisUrl ? new CallStateKeeper(deployment.store, log) : null;
-  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer);
+  const revocation = new RevocationHook();
+  const tokens = new TokenService(config.tokenSecret, config.tokenIssuer, revocation);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
@@ -119,7 +123,20 @@ export async function startCore(
     metrics,
   });
   ws.useCluster(cluster);
-  return { app, config, log, pool, registry, tokens, metrics, ws, cluster, deployment, callState };
+  return {
+    app,
+    config,
+    log,
+    pool,
+    registry,
+    tokens,
+    metrics,
+    ws,
+    cluster,
+    deployment,
+    callState,
+    revocation,
+  };
 }
 
 /** Ends the call here of a room another host deleted or took over. */

@@ -49,6 +49,12 @@ const server = await startServer(config, log).catch((err: unknown) => {
   process.exit(1);
 });
 faults = (kind) => server.metrics.faults.inc({ where: `process ${kind}`, status: 'none' });
+if (server.setupCode) {
+  process.stdout.write(
+    `\nNo school on this server yet. Open ${server.url}/login, choose «У меня есть код из школы»\n` +
+      `and type ${server.setupCode} to create the school and become its administrator.\n\n`,
+  );
+}
 if (config.demoRoomId) {
   log.info({ url: `${server.url}/demo` }, 'demo room ready');
   process.stdout.write(`\nDemo room: open ${server.url}/demo in two browser tabs or on two devices.\n\n`);

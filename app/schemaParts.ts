@@ -1,3 +1,4 @@
+import { accountsSchema } from '../accounts/pgStore.js';
 // Every part that keeps tables in PostgreSQL, in the order their migrations
 // run (a part whose tables refer to another's comes after it). A part adds
 // itself here with its own folder of migrations; see ARCHITECTURE.md, "A
@@ -6,4 +7,4 @@ import type { SchemaPart } from '../common/postgres/migrations.js';
 import { messagingSchema } from '../messaging/schema.js';
 import { notificationsSchema } from '../notifications/schema.js';
 
-export const schemaParts: SchemaPart[] = [messagingSchema, notificationsSchema];
+export const schemaParts: SchemaPart[] = [messagingSchema, notificationsSchema, accountsSchema];

@@ -33,10 +33,12 @@ import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { createWhiteboardFeature } from '../whiteboard/feature.js';
+import { assembleAccounts } from './accounts.js';
 import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
+import { meetingLessonBook } from './lessonBook.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 export interface RunningServer {
@@ -51,6 +53,8 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** A new server's one-time code for its first school administrator (null once a school exists). */
+  setupCode: string | null;
   /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
   drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
@@ -104,6 +108,9 @@ export async function startServer(
     log,
   });
   const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
+  const meetings = new MeetingBook(deployment.store);
+  // The public URL has its real port once the server listens (tests listen on port 0).
+  let publicUrl = config.publicUrl;
   const messaging = createMessagingFeature({
     app,
     config: config.messaging,
@@ -111,6 +118,7 @@ export async function startServer(
     database,
     tokenSecret: config.tokenSecret,
     tokenIssuer: config.tokenIssuer,
+    revocation: core.revocation,
     metricsRegistry: metrics.registry,
     registry,
     joinTokens,
@@ -122,6 +130,7 @@ export async function startServer(
         (await transcribeVoiceMessage(subtitles.service, path, config.transcriber.defaultLanguage)).text,
     },
     publicUrl: config.publicUrl,
+    lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
     log,
   });
   if (messaging.messenger && database) {
@@ -134,8 +143,6 @@ export async function startServer(
       ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
     });
   }
-  // The public URL has its real port once the server listens (tests listen on port 0).
-  let publicUrl = config.publicUrl;
   const recorder = createRecorderFeature({
     storage: {
       dir: config.recordingsDir,
@@ -173,9 +180,27 @@ export async function startServer(
     admit: async (room, peer) => {
       await call.membership.admit(room, peer);
     },
-    demoTokens: config.demoSchool ? new UserTokens(config.tokenSecret, config.tokenIssuer) : null,
+    demoTokens: config.demoSchool
+      ? new UserTokens(config.tokenSecret, config.tokenIssuer, core.revocation)
+      : null,
     log,
   });
+  const accounts = assembleAccounts({
+    config,
+    database,
+    messaging,
+    directory,
+    registry,
+    tokens: core.tokens,
+    revocation: core.revocation,
+    membership: call.membership,
+    meetings: () => meetings,
+    publicUrl: () => publicUrl,
+    allowedOrigins: () => origins.allowed,
+    metricsRegistry: metrics.registry,
+    log,
+  });
+  core.revocation.use(accounts.revocation);
   const features = [
     call.feature,
     controls,
@@ -183,6 +208,7 @@ export async function startServer(
     subtitles.feature,
     messaging.feature,
     directory.feature,
+    accounts.feature,
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
@@ -198,7 +224,6 @@ export async function startServer(
   });
   log.info({ rooms: await registry.restore() }, 'rooms restored');
   await cluster.start();
-  const meetings = new MeetingBook(deployment.store);
   await meetings.restore();
   if (config.demoRoomId && !(await registry.find(config.demoRoomId))) {
     await registry.createStored({ id: config.demoRoomId, title: 'Пробный урок' });
@@ -234,6 +259,7 @@ export async function startServer(
   if (config.metrics.kind === 'open') {
     log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
   }
+  const setupCode = await accounts.start();
 
   return {
     port,
@@ -245,6 +271,7 @@ export async function startServer(
     metrics,
     log,
     database,
+    setupCode,
     drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.

@@ -343,6 +343,45 @@ export const SETTING_GROUPS: SettingGroup[] = [
     ],
   },
   {
+    title: 'Accounts and sign-in (docs/accounts.md)',
+    settings: [
+      { name: 'SESSION_DAYS', default: '30', about: 'a signed-in session unused this long ends' },
+      {
+        name: 'ACTIVATION_CODE_DAYS',
+        default: '30',
+        about: 'printed activation codes stop working after this',
+      },
+      {
+        name: 'SIGNIN_FREE_FAILURES',
+        default: '5',
+        about: 'wrong passwords per account before each further try must wait',
+      },
+      {
+        name: 'SIGNIN_FREE_FAILURES_PER_ADDRESS',
+        default: '50',
+        about: 'wrong passwords and codes per client address before waits begin',
+      },
+      {
+        name: 'SIGNIN_FIRST_DELAY_SECONDS',
+        default: '1',
+        about: 'the first wait; each wrong try doubles it',
+      },
+      { name: 'SIGNIN_MAX_DELAY_SECONDS', default: '300', about: 'the longest wait' },
+      {
+        name: 'SSO_PROVIDERS_FILE',
+        default: '(none)',
+        about:
+          "JSON file of the schools' OpenID Connect providers (issuer, client, which claim matches whom)",
+      },
+      {
+        name: 'SETUP_CODE',
+        default: '(random, in the log)',
+        about: "a new server's one-time code for its first school administrator",
+        secret: true,
+      },
+    ],
+  },
+  {
     title: 'Trying it out (off on a school server)',
     settings: [
       { name: 'DEMO_ROOM', default: '(none; run.sh: demo)', about: 'a room anyone may join from /demo' },

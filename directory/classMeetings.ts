@@ -20,6 +20,8 @@ export interface ClassTarget {
   classId: string;
   audience: 'class' | 'parents';
   chatId: string;
+  /** The invitation's message in the chat (absent for meetings announced before it was kept). */
+  seq?: number;
 }
 
 const meetingKey = (roomId: string) => `school-call:dir:meeting:${roomId}`;
@@ -65,8 +67,17 @@ export class ClassMeetings implements MeetingAudience {
       text: invitation,
       call: { room: room.id, title: meeting.title },
     });
+    await m.redis.set(meetingKey(room.id), JSON.stringify({ ...t, seq: message.seq }));
     await this.letIn(room, t);
     return { class: { ...t, seq: message.seq } };
+  }
+
+  /** The class (and chat message) a meeting's room was announced to, or null for other rooms. */
+  async targetOf(roomIds: string[]): Promise<(ClassTarget | null)[]> {
+    const redis = this.messenger?.redis;
+    if (!redis || roomIds.length === 0) return roomIds.map(() => null);
+    const found = await redis.mget(...roomIds.map(meetingKey));
+    return found.map((j) => (j ? (JSON.parse(j) as ClassTarget) : null));
   }
 
   /** For every room this host holds: a class meeting's members skip its waiting room. */

@@ -84,6 +84,7 @@ export function diffDirectories(before: Directory | null, after: Directory): Dir
     const what: string[] = [];
     if (o.person.name !== n.person.name || o.person.sort !== n.person.sort) what.push('name');
     if (o.role !== n.role) what.push('role');
+    if (contacts(o.person) !== contacts(n.person)) what.push('contacts');
     for (const k of Object.keys(n.links)) if (o.links[k] !== n.links[k]) what.push(k);
     if (what.length) diff.changed.push({ ...brief(n), what });
   }
@@ -102,6 +103,8 @@ export function diffDirectories(before: Directory | null, after: Directory): Dir
   for (const id of oldClasses.keys()) if (!newClasses.has(id)) diff.classes.removed.push(id);
   return diff;
 }
+
+const contacts = (p: Person) => `${p.email ?? ''} ${p.phone ?? ''} ${p.document ?? ''}`;
 
 export function isEmptyDiff(d: DirectoryDiff, schoolRenamed: boolean): boolean {
   return (

@@ -22,6 +22,8 @@ export interface ImportReport {
   people: { teachers: number; pupils: number; parents: number };
   classes: number;
   diff: DirectoryDiff;
+  /** Class id -> name as the school writes it ("6А"), for the file's classes and those it removes. */
+  classNames: Record<string, string>;
   chats: ChatSyncReport;
   ms: number;
 }
@@ -84,6 +86,7 @@ export class DirectoryImporter {
         people: { teachers: d.teachers.length, pupils: d.pupils.length, parents: d.parents.length },
         classes: d.classes.length,
         diff,
+        classNames: Object.fromEntries([...(before?.classes ?? []), ...d.classes].map((c) => [c.id, c.name])),
         chats,
         ms: Math.round(performance.now() - started),
       };
@@ -110,7 +113,9 @@ export class DirectoryImporter {
     const clashes = [...existing.values()].filter((u) => u.school && u.school !== school);
     if (clashes.length) {
       throw new DirectoryFileError(
-        clashes.slice(0, 20).map((u) => `person ${u.id} already belongs to school ${u.school}`),
+        clashes
+          .slice(0, 20)
+          .map((u) => `${u.name}: ид ${u.id} уже занят человеком другой школы (${u.school})`),
       );
     }
   }

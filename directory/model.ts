@@ -26,6 +26,10 @@ export interface Person {
   name: string;
   /** What lists sort by: "Иванова Мария Петровна". */
   sort: string;
+  /** What the school's single sign-on may match: e-mail (lower case), phone (+7...), a document number's hash. */
+  email?: string;
+  phone?: string;
+  document?: string;
 }
 
 export interface Teacher extends Person {

@@ -13,7 +13,8 @@ import cpb = schoolcall.chat.v1;
 
 /** The call server's side: rooms and personal join links. */
 export interface CallRooms {
-  createRoom(title: string): Promise<string>;
+  /** A new room for a call started in `chatId` by `starter`. */
+  createRoom(title: string, chatId: string, starter: StoredUser): Promise<string>;
   joinUrl(roomId: string, user: StoredUser, role: 'host' | 'participant'): Promise<string>;
 }
 
@@ -28,7 +29,7 @@ export class CallStarter {
     requireWrite(chat, member, caller);
     if (caller.guest) throw new ChatError(ChatErrorCode.CHAT_ERROR_FORBIDDEN, 'guests do not start calls');
     const title = check.shortText(req.title, 'title', 128, false) || chat.title || caller.user.name;
-    const roomId = await this.rooms.createRoom(title);
+    const roomId = await this.rooms.createRoom(title, chat.id, caller.user);
     await this.messenger.messageStore.append(
       chat.id,
       caller.user.id,
@@ -38,22 +39,45 @@ export class CallStarter {
         from: caller.user.id,
         name: caller.user.name,
         text: '',
-        call: { room: roomId, title },
+        call: { room: roomId, title, ...(req.audioOnly ? { audio: true } : {}) },
       },
     );
-    return { roomId, title, joinUrl: await this.rooms.joinUrl(roomId, caller.user, 'host') };
+    const joinUrl = await this.rooms.joinUrl(roomId, caller.user, 'host');
+    const audioOnly = Boolean(req.audioOnly);
+    return { roomId, title, audioOnly, joinUrl: audioOnly ? withAudioOnly(joinUrl) : joinUrl };
   }
 
   async join(caller: Caller, req: cpb.IJoinCallRequest): Promise<cpb.ICallLink> {
+    const t = await this.ticket(caller, req);
+    const joinUrl = await this.rooms.joinUrl(t.roomId, caller.user, t.role);
+    return {
+      roomId: t.roomId,
+      title: t.title,
+      audioOnly: t.audioOnly,
+      joinUrl: t.audioOnly ? withAudioOnly(joinUrl) : joinUrl,
+    };
+  }
+
+  /**
+   * Whether the caller may join the call announced in a chat message, and
+   * as whom: its starter and the chat's admins lead it, other members take
+   * part. The join link above and the signed-in web client's call token
+   * (accounts/) both come from this.
+   */
+  async ticket(
+    caller: Caller,
+    req: cpb.IJoinCallRequest,
+  ): Promise<{ roomId: string; title: string; role: 'host' | 'participant'; audioOnly: boolean }> {
     const { chat, member } = await this.messenger.chats.access(req.chatId ?? '', caller);
     const m = await this.messenger.messages.visible(chat.id, check.seq(req.seq), member);
     if (m.deleted || !m.call)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no call in that message');
     const role = m.from === caller.user.id || isChatAdmin(member.role) ? 'host' : 'participant';
-    return {
-      roomId: m.call.room,
-      title: m.call.title,
-      joinUrl: await this.rooms.joinUrl(m.call.room, caller.user, role),
-    };
+    return { roomId: m.call.room, title: m.call.title ?? '', role, audioOnly: m.call.audio ?? false };
   }
+}
+
+/** The call page opens with the camera off (`#…&audio=1`; the page reads it, the server does not). */
+function withAudioOnly(joinUrl: string): string {
+  return `${joinUrl}&audio=1`;
 }

@@ -1,6 +1,5 @@
 // "A new chat based on this one": its members and settings, the caller as
 // creator, the admins still admins; only an admin of the original may copy.
-import type { Redis } from 'ioredis';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { type ChatService, newChatId } from './chats.js';
 import { forbidden } from './errors.js';
@@ -11,7 +10,7 @@ import * as check from './validate.js';
 import cpb = schoolcall.chat.v1;
 
 export async function copyChat(
-  deps: { chats: ChatService; chatStore: ChatStore; redis: Redis },
+  deps: { chats: ChatService; chatStore: ChatStore },
   caller: Caller,
   req: cpb.ICopyChatRequest,
 ): Promise<cpb.IChat> {

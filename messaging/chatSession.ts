@@ -10,6 +10,7 @@ import { ChatError, ChatErrorCode, chatErrorLabel } from './errors.js';
 import { ChatConnection, type ChatSocket } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
 import { CHAT_HANDLERS, type HandlerResult } from './handlers.js';
+import type { LessonScheduler } from './lessonSchedule.js';
 import type { Messenger } from './messenger.js';
 import type { ChatMetrics } from './metrics.js';
 import type { Caller } from './permissions.js';
@@ -24,6 +25,8 @@ export interface ChatSessionContext {
   messenger: Messenger | null;
   tokens: UserTokens;
   calls: CallStarter | null;
+  /** Teachers' scheduled lessons (null without a call server's meetings book). */
+  lessons: LessonScheduler | null;
   fileLinks: FileLinks;
   metrics: ChatMetrics;
   log: Logger;
@@ -41,6 +44,7 @@ export class ChatSession {
   private conn: ChatConnection | null = null;
   private tokens = RATE_BURST;
   private lastRefill = Date.now();
+  private identity: { userId: string; sessionId?: string } | null = null;
 
   constructor(
     private readonly socket: ChatSocket,
@@ -75,6 +79,11 @@ export class ChatSession {
     this.state = 'closed';
     if (this.conn) this.ctx.messenger?.feed.remove(this.conn);
     this.conn = null;
+  }
+
+  /** Who this connection signed in as (and from which session), once authenticated. */
+  get who(): { userId: string; sessionId?: string } | null {
+    return this.state === 'ready' ? this.identity : null;
   }
 
   private asChatError(err: unknown, type: string): ChatError {
@@ -114,6 +123,7 @@ export class ChatSession {
         conn: this.conn,
         messenger,
         calls: this.ctx.calls,
+        lessons: this.ctx.lessons,
         fileLinks: this.ctx.fileLinks,
       },
       m,
@@ -129,6 +139,7 @@ export class ChatSession {
     this.state = 'authenticating';
     try {
       const id = await this.ctx.tokens.verify(req.token ?? '');
+      this.identity = { userId: id.userId, ...(id.sessionId ? { sessionId: id.sessionId } : {}) };
       const user: StoredUser = {
         id: id.userId,
         name: id.displayName,

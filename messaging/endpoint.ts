@@ -100,6 +100,14 @@ export class ChatEndpoint {
     for (const ws of [...this.sockets]) this.closeWith(ws, reason);
   }
 
+  /** Closes the connections whose signed-in person (and session) match. */
+  closeWhere(match: (who: { userId: string; sessionId?: string }) => boolean, reason: string): void {
+    for (const ws of [...this.sockets]) {
+      const who = ws.getUserData().session?.who;
+      if (who && match(who)) this.closeWith(ws, reason);
+    }
+  }
+
   private closeWith(ws: uWS.WebSocket<SocketData>, reason: string): void {
     const data = ws.getUserData();
     if (data.closed) return;

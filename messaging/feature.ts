@@ -16,6 +16,7 @@ import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import { registerAdminRoutes } from './adminRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
 import type { MessagingConfig } from './config.js';
@@ -30,8 +31,10 @@ import { registerCommentRoutes } from './lesson/commentRoutes.js';
 import { LessonChats } from './lesson/lessonChats.js';
 import { deliverLessonChats } from './lesson/lessonDelivery.js';
 import { UploadGrants } from './lesson/uploadGrants.js';
+import { type LessonBook, LessonScheduler } from './lessonSchedule.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
+import type { StoredUser } from './records.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
@@ -43,6 +46,8 @@ export interface MessagingDeps {
   database: Postgres | null;
   tokenSecret: string;
   tokenIssuer: string;
+  /** Whether a token's person or session was cut off since it was minted (accounts). */
+  revocation: TokenRevocation | null;
   /** The server's metrics registry. */
   metricsRegistry: client.Registry;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
@@ -55,22 +60,41 @@ export interface MessagingDeps {
   speech: SpeechToText | null;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
+  /** The call server's meetings, for lessons teachers schedule from a chat. */
+  lessonBook?: LessonBook;
+  /** Told of every call started in a chat (the lessons part keeps which chat a room's lesson belongs to). */
+  callStarted?: (call: {
+    roomId: string;
+    chatId: string;
+    title: string;
+    starter: StoredUser;
+  }) => Promise<void>;
   log: Logger;
 }
 
 export interface MessagingFeature {
   feature: Feature<CallChatRequest>;
   messenger: Messenger | null;
+  /** Calls started from chats (null without Redis). */
+  calls: CallStarter | null;
+  /** Closes this host's chat connections of a person (or of some of their sessions) at once. */
+  closeConnections(match: (who: { userId: string; sessionId?: string }) => boolean, reason: string): void;
   health(): { status: 'ok' | 'unavailable' | 'off'; connections: number };
 }
 
 export const CHAT_MAX_BACKPRESSURE_BYTES = 4 * 1024 * 1024;
 
 /** Rooms for calls started from a chat, and each member's own join link. */
-function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
+function callRooms(
+  registry: RoomRegistry,
+  joinTokens: JoinTokens,
+  callStarted: MessagingDeps['callStarted'],
+): CallRooms {
   return {
-    async createRoom(title) {
-      return (await registry.createStored({ title })).id;
+    async createRoom(title, chatId, starter) {
+      const roomId = (await registry.createStored({ title })).id;
+      await callStarted?.({ roomId, chatId, title, starter });
+      return roomId;
     },
     async joinUrl(roomId, user, role) {
       const room = await registry.find(roomId);
@@ -87,7 +111,7 @@ function callRooms(registry: RoomRegistry, joinTokens: JoinTokens): CallRooms {
 
 export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const log = deps.log.child({ part: 'messaging' });
-  const tokens = new UserTokens(deps.tokenSecret, deps.tokenIssuer);
+  const tokens = new UserTokens(deps.tokenSecret, deps.tokenIssuer, deps.revocation);
   let endpoint: ChatEndpoint | null = null;
   const metrics = new ChatMetrics(deps.metricsRegistry, () => endpoint?.connectionCount ?? 0);
   let messenger: Messenger | null = null;
@@ -137,7 +161,10 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     files,
   );
   const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
-  const calls = messenger ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens)) : null;
+  const calls = messenger
+    ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
+    : null;
+  const scheduler = messenger && deps.lessonBook ? new LessonScheduler(messenger, deps.lessonBook) : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {
@@ -145,7 +172,16 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       maxBackpressureBytes: CHAT_MAX_BACKPRESSURE_BYTES,
       idleTimeoutSeconds: 60,
     },
-    { messenger, tokens, calls, fileLinks, metrics, log, maxFrameBytes: deps.maxFrameBytes },
+    {
+      messenger,
+      tokens,
+      calls,
+      lessons: scheduler,
+      fileLinks,
+      metrics,
+      log,
+      maxFrameBytes: deps.maxFrameBytes,
+    },
     metrics,
     log,
   );
@@ -205,6 +241,8 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   return {
     feature,
     messenger,
+    calls,
+    closeConnections: (match, reason) => chatEndpoint.closeWhere(match, reason),
     health: () => ({
       status: !messenger ? 'off' : messenger.available ? 'ok' : 'unavailable',
       connections: chatEndpoint.connectionCount,

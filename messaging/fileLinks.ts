@@ -7,7 +7,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 import type { FileRecords } from './files/fileRecords.js';
-import type { Caller } from './permissions.js';
+import { type Caller, mayReadSeq } from './permissions.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -36,9 +36,11 @@ export class FileLinks {
     const chats = this.chats();
     const files = this.files();
     if (!chats || !files) throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'files are unavailable');
-    const { chat } = await chats.access(req.chatId ?? '', caller);
+    const { chat, member } = await chats.access(req.chatId ?? '', caller);
     const fileId = req.fileId ?? '';
-    if (!FILE_ID_PATTERN.test(fileId) || !(await files.isIn(fileId, chat.id))) {
+    // A message of this chat that the caller may see holds it.
+    const seqs = FILE_ID_PATTERN.test(fileId) ? await files.holdersIn(fileId, chat.id) : [];
+    if (!seqs.some((seq) => mayReadSeq(member, seq))) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'no such file in this chat');
     }
     const f = await files.get(fileId);

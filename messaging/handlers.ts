@@ -6,6 +6,7 @@ import type { CallStarter } from './calls.js';
 import { copyChat } from './chatCopy.js';
 import type { ChatConnection } from './feed.js';
 import type { FileLinks } from './fileLinks.js';
+import type { LessonScheduler } from './lessonSchedule.js';
 import type { Messenger } from './messenger.js';
 import type { Caller } from './permissions.js';
 import * as check from './validate.js';
@@ -19,6 +20,7 @@ export interface HandlerContext {
   conn: ChatConnection;
   messenger: Messenger;
   calls: CallStarter | null;
+  lessons: LessonScheduler | null;
   fileLinks: FileLinks;
 }
 
@@ -138,12 +140,22 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     call: await requireCalls(calls).start(caller, m.startCall!),
   }),
   joinCall: async ({ caller, calls }, m) => ({ call: await requireCalls(calls).join(caller, m.joinCall!) }),
+  scheduleLesson: async ({ caller, lessons }, m) => ({
+    lesson: await requireLessons(lessons).schedule(caller, m.scheduleLesson!),
+  }),
+  listMyLessons: async ({ caller, lessons }) => ({ lessons: requireLessons(lessons).list(caller) }),
+  createLinkCall: async ({ caller, lessons }, m) => ({
+    linkCall: await requireLessons(lessons).linkCall(caller, m.createLinkCall!),
+  }),
 
   createChannel: async ({ caller, messenger }, m) => ({
     chat: await messenger.channels.create(caller, m.createChannel!),
   }),
   searchChannels: async ({ caller, messenger }, m) => ({
     channels: await messenger.channels.search(caller, m.searchChannels!),
+  }),
+  searchMessages: async ({ caller, messenger }, m) => ({
+    searchResults: await messenger.search.search(caller, m.searchMessages!),
   }),
   subscribe: async ({ caller, messenger }, m) => messenger.channels.subscribe(caller, m.subscribe!),
   createInvite: async ({ caller, messenger }, m) => ({
@@ -195,6 +207,11 @@ export const CHAT_HANDLERS: Partial<Record<ChatRequestType, Handler>> = {
     chat: await copyChat(messenger, caller, m.copyChat!),
   }),
 };
+
+function requireLessons(lessons: LessonScheduler | null): LessonScheduler {
+  if (!lessons) throw new Error('lessons are not connected to the messenger');
+  return lessons;
+}
 
 function requireCalls(calls: CallStarter | null): CallStarter {
   if (!calls) throw new Error('calls are not connected to the messenger');

@@ -5,7 +5,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
-import { type Caller, isChatAdmin, requireWrite, rightsOf } from './permissions.js';
+import { type Caller, isChatAdmin, mayReadSeq, requireWrite, rightsOf } from './permissions.js';
 import {
   type NewMessage,
   type StoredAttachment,
@@ -46,14 +46,14 @@ function voiceKind(kind: cpb.VoiceKind, files: StoredAttachment[]): 'audio' | 'v
   return type;
 }
 
-/** Finished uploads become attachments of a message (see uploads.ts). */
+/**
+ * Finished uploads become attachments of a message (see uploads.ts). The
+ * store records which messages hold each file in the send's transaction and
+ * releases them with the message (store/fileStore.ts).
+ */
 export interface AttachmentSource {
   /** The caller's finished uploads for this chat; typed errors otherwise. */
   resolve(caller: Caller, chatId: string, fileIds: string[]): Promise<StoredAttachment[]>;
-  /** The files now appear in this message of this chat (its members may download them). */
-  postedIn(chatId: string, seq: number, files: StoredAttachment[]): Promise<void>;
-  /** This message no longer holds the files (deleted for everyone); a file nothing holds is removed. */
-  released(chatId: string, seq: number, files: StoredAttachment[]): Promise<void>;
 }
 
 export function notFound(): ChatError {
@@ -80,7 +80,7 @@ export class MessageService {
   /** A message this member may see; typed errors otherwise. */
   async visible(chatId: string, seq: number, member: StoredMember): Promise<StoredMessage> {
     const m = await this.store.get(chatId, seq);
-    if (!m || m.seq < member.visibleFrom) throw notFound();
+    if (!m || !mayReadSeq(member, m.seq)) throw notFound();
     return m;
   }
 
@@ -126,7 +126,6 @@ export class MessageService {
     // A channel's admins answer a subscriber's question in the channel's name.
     if (chatId.startsWith(QUESTION_PREFIX)) message.name = await this.questionSenderName(chatId, caller);
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
-    if (files.length) await this.attachments.postedIn(chatId, stored.seq, files);
     if (stored.transcribing && files[0]) this.voice?.transcribe(chatId, stored.seq, files[0]);
     return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
   }
@@ -198,10 +197,8 @@ export class MessageService {
   async delete(caller: Caller, req: cpb.IDeleteMessageRequest): Promise<void> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
-    // The files of the version that was deleted (a retry after a conflict reads it again).
-    let files: StoredAttachment[] = [];
+    // Its files are released in the same transaction (store/fileStore.ts).
     await this.mutate(chat.id, seq, member, (m) => {
-      files = [];
       if (m.deleted) return null;
       if (m.kind === 'system') throw invalid('notes of the chat are not deleted');
       if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
@@ -220,10 +217,8 @@ export class MessageService {
         text: '',
         deleted: true,
       };
-      files = list(m.files);
       return { next, flag: 'deleted' };
     });
-    if (files.length) await this.attachments.released(chat.id, seq, files);
   }
 
   async forward(caller: Caller, req: cpb.IForwardMessagesRequest): Promise<cpb.IForwardResult> {
@@ -267,7 +262,6 @@ export class MessageService {
           .digest('base64url')
           .slice(0, 32);
         const { message } = await this.store.append(chat.id, caller.user.id, `fw-${id}`, copy, caller.guest);
-        if (files.length) await this.attachments.postedIn(chat.id, message.seq, files);
         out.push(messageToWire(chat.id, message));
       }
     }

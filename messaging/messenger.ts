@@ -1,7 +1,7 @@
-// The messenger's parts put together: the stores on PostgreSQL, the chat
-// bus, file records (still in Redis: moving to PostgreSQL), and this host's
-// live feed. Endpoints (the /chat socket, HTTP routes, the call's
-// in-call chat) reach everything through this.
+// The messenger's parts put together: the stores on PostgreSQL (file records
+// too), the chat bus on Redis, and this host's live feed. Endpoints (the
+// /chat socket, HTTP routes, the call's in-call chat) reach everything
+// through this.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
@@ -19,6 +19,7 @@ import type { ChatMetrics } from './metrics.js';
 import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
 import { ScheduledPosts } from './scheduledPosts.js';
+import { MessageSearch } from './search.js';
 import { ChatStore } from './store/chatStore.js';
 import { MessageStore } from './store/messageStore.js';
 
@@ -34,6 +35,7 @@ export class Messenger {
   readonly channels: ChannelService;
   readonly invites: InviteService;
   readonly scheduled: ScheduledPosts;
+  readonly search: MessageSearch;
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
   readonly bus: ChatBus;
@@ -51,7 +53,8 @@ export class Messenger {
     this.chatStore = new ChatStore(db, this.bus);
     this.messageStore = new MessageStore(db, this.bus);
     this.chats = new ChatService(this.chatStore, this.messageStore, config);
-    this.files = new FileRecords(redis, config.uploadDir, log);
+    this.files = new FileRecords(db, config.uploadDir, log);
+    this.messageStore.filesReleased = (ids) => this.files.released(ids);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
     this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
@@ -61,6 +64,7 @@ export class Messenger {
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
+    this.search = new MessageSearch(this.chats, this.chatStore, db);
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -33,6 +33,20 @@ export function requireMember(
   if (!member) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
 }
 
+/**
+ * The first message a member may read: history before they joined is hidden
+ * when the chat says so (`visibleFrom`). The read rule for messages, their
+ * files and search (which searches from here on in each of one's chats).
+ */
+export function firstReadableSeq(member: StoredMember): number {
+  return Math.max(1, member.visibleFrom);
+}
+
+/** The member may read the message numbered `seq` (see firstReadableSeq). */
+export function mayReadSeq(member: StoredMember, seq: number): boolean {
+  return seq >= firstReadableSeq(member);
+}
+
 /** What a member may do in a chat: the one table of the chat's rules (see rightsOf). */
 export interface ChatRights {
   /** Post a message (not counting comments under a channel's posts). */

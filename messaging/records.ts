@@ -118,7 +118,10 @@ export interface StoredMessage {
   rx?: Record<string, number>;
   pinned?: boolean;
   confirm?: boolean;
-  call?: { room: string; title: string };
+  /** A call to join; `audio`: started as an audio call. */
+  call?: { room: string; title: string; audio?: boolean };
+  /** The page of a lesson that ended (its id in the lessons part). */
+  recap?: { lesson: string; title: string; from: number; to: number };
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
@@ -335,7 +338,11 @@ export function messageToWire(
       .filter(([, n]) => n > 0)
       .map(([emoji, count]) => ({ emoji, count }));
   }
-  if (m.call) out.call = { roomId: m.call.room, title: m.call.title };
+  if (m.call) out.call = { roomId: m.call.room, title: m.call.title, audioOnly: m.call.audio ?? false };
+  if (m.recap) {
+    const r = m.recap;
+    out.recap = { lessonId: r.lesson, title: r.title, startedAt: r.from, endedAt: r.to };
+  }
   if (m.voice) {
     out.voice = m.voice === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
     out.transcript = m.transcript ?? '';

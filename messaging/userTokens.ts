@@ -5,6 +5,7 @@
 // never taken for one.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 
 export const USER_ROLES = ['admin', 'teacher', 'student', 'parent'] as const;
@@ -21,6 +22,8 @@ export interface UserIdentity {
   sortName: string;
   role: UserRoleName;
   schoolId: string;
+  /** The signed-in session it was minted from (claim `sid`): signing out ends the token too. */
+  sessionId?: string;
 }
 
 export const MAX_USER_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
@@ -32,6 +35,8 @@ export class UserTokens {
   constructor(
     secret: string,
     private readonly issuer: string,
+    /** Asked on every check whether the person or session was cut off (sign-out, deactivation). */
+    private readonly revocation: TokenRevocation | null = null,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -45,6 +50,7 @@ export class UserTokens {
       sort: user.sortName,
       role: user.role,
       school: user.schoolId,
+      ...(user.sessionId ? { sid: user.sessionId } : {}),
     })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.issuer)
@@ -67,7 +73,7 @@ export class UserTokens {
       }
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token is not valid');
     }
-    const { typ, sub, name, sort, role, school, exp } = payload;
+    const { typ, sub, name, sort, role, school, exp, sid } = payload;
     if (
       typ !== USER_TOKEN_TYPE ||
       typeof sub !== 'string' ||
@@ -81,6 +87,10 @@ export class UserTokens {
     ) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'not a user token');
     }
+    const sessionId = typeof sid === 'string' && sid ? sid : undefined;
+    if (await this.revocation?.revoked(sub, sessionId ?? null)) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token was revoked');
+    }
     return {
       userId: sub,
       displayName: name,
@@ -88,6 +98,7 @@ export class UserTokens {
       role,
       schoolId: school,
       expiresAt: new Date(exp * 1000),
+      ...(sessionId ? { sessionId } : {}),
     };
   }
 }

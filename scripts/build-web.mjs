@@ -25,6 +25,13 @@ cpSync(
   join(root, 'node_modules/pdfjs-dist/legacy/build/pdf.worker.min.mjs'),
   join(out, 'pdf.worker.min.mjs'),
 );
+// Liberation Sans (with Cyrillic, shipped inside pdfjs-dist) for the printed code sheets' PDF.
+for (const face of ['Regular', 'Bold']) {
+  cpSync(
+    join(root, `node_modules/pdfjs-dist/standard_fonts/LiberationSans-${face}.ttf`),
+    join(out, `fonts/LiberationSans-${face}.ttf`),
+  );
+}
 
 /** Mermaid is several megabytes; Excalidraw imports it only for diagrams-from-text. */
 const noMermaid = {
@@ -107,6 +114,9 @@ await build({
     messenger: join(root, 'web/src/pages/messenger.tsx'),
     boards: join(root, 'web/src/pages/boards.tsx'),
     schoolDemo: join(root, 'web/src/pages/schoolDemo.tsx'),
+    login: join(root, 'web/src/pages/login.tsx'),
+    account: join(root, 'web/src/pages/account.tsx'),
+    school: join(root, 'web/src/pages/school.tsx'),
   },
   outdir: out,
   bundle: true,

@@ -56,7 +56,7 @@ const LAYERS = [
   {
     name: 'messaging services',
     path: [
-      '^messaging/(calls|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
+      '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
       '^messaging/lesson/(?!uploadGrants\\.ts$)',
       '^messaging/files/(?!(previews|uwsWeb|fileRecords)\\.ts$)',
     ],
@@ -82,6 +82,8 @@ const LAYERS = [
     path: ['^web/src/protocol/', '^web/src/[^/]+\\.tsx?$', '^messaging/client/'],
   },
   { name: 'web i18n', path: ['^web/src/i18n/'] },
+  // The signed-in client's plain modules: its API calls, words, and where tokens come from.
+  { name: 'web account model', path: ['^web/src/account/[^/]+\\.ts$'] },
   { name: 'web call', path: ['^web/src/call/'] },
   // The chat's plain modules (actions, formatting, uploads), which the stores use.
   { name: 'web chat model', path: ['^web/src/chat/[^/]+\\.ts$'] },
@@ -91,7 +93,8 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger)/',
+      '^web/src/(whiteboard|messenger|admin|lessons)/',
+      '^web/src/account/[^/]+\\.tsx$',
       '^web/src/ui/(EndScreen|WaitingScreen|DeviceCheck|LessonChatAfter|Header|Overlays)\\.tsx$',
       '^web/src/(ui/)?panels/(?!(registry\\.ts|PanelHost\\.tsx)$)',
       '^web/src/(ui/)?stage/(?!(modes\\.ts|Stage\\.tsx)$)',

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Quick start: sets up whatever is missing, then runs the server on this host
-# with single-host defaults and a demo room, under a supervisor that starts it
+# with single-host defaults (and, with --demo, a demo school and room), under
+# a supervisor that starts it
 # again if it crashes (scripts/ops/supervise.mjs). Secrets are generated once
 # and kept in ~/.config/school-call/secrets.env; environment variables
 # override every setting (see docs/operators.md). A school's server is installed with
 # scripts/install.sh instead (docs/operations.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# --demo: a made-up school and a demo room anyone may enter, to try it out.
+# Without it the server is a school's: nobody gets in without the school.
+WITH_DEMO=0
+[[ "${1:-}" == "--demo" ]] && WITH_DEMO=1
 
 # The setup runs again only when something it builds from has changed since
 # it last finished (a fingerprint of those files' names, sizes and times).
@@ -44,11 +50,15 @@ set -a
 source "$SECRETS"
 set +a
 export ADMIN_SECRET TOKEN_SECRET METRICS_SECRET
-export DEMO_ROOM="${DEMO_ROOM-demo}"
-# The demo school (classes, teachers, pupils, parents) is loaded when no school
-# has a directory yet; /school-demo lets anyone try it as any of its people.
-# A school's own server turns it off: DEMO_SCHOOL=0.
-export DEMO_SCHOOL="${DEMO_SCHOOL-1}"
+# The demo (run.sh --demo): a demo room at /demo, and a demo school (classes,
+# teachers, pupils, parents) loaded when no school exists yet, which anyone
+# may try as any of its people at /school-demo. Never beside a real school.
+if ((WITH_DEMO)); then
+  export DEMO_ROOM="${DEMO_ROOM-demo}"
+  export DEMO_SCHOOL="${DEMO_SCHOOL-1}"
+else
+  export DEMO_SCHOOL="${DEMO_SCHOOL-0}"
+fi
 
 # Without a REDIS_URL, a private Redis of this host keeps rooms and chats:
 # append-only persistence in its own data directory (scripts/redis.conf),
@@ -81,7 +91,11 @@ fi
 export CHAT_UPLOAD_DIR="${CHAT_UPLOAD_DIR:-$DATA_DIR/uploads}"
 
 if [[ "$DEMO_SCHOOL" == 1 ]]; then
-  echo "[run] the demo school: open /school-demo on this server to try it as any teacher, pupil or parent"
+  echo "[run] Демо: open /school-demo on this server to try it as any teacher, pupil or parent, or /demo for a demo lesson"
+else
+  echo "[run] a school's server (./scripts/run.sh --demo to try a made-up school instead)."
+  echo "[run] first start: the server logs a setup code (\"No school on this server yet\"): open /login,"
+  echo "[run] choose «У меня есть код из школы» and type it to create the school and its administrator"
 fi
 # TURN, for pupils behind school networks that let no UDP out: unless an
 # external TURN is configured (TURN_URLS and TURN_SECRET), start Debian's

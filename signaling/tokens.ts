@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { type RoleName, isRoleName } from './domain/roles.js';
 import { ErrorCode, SignalingError } from './errors.js';
+import type { TokenRevocation } from './tokenRevocation.js';
 
 export interface TokenClaims {
   userId: string;
@@ -15,6 +16,8 @@ export interface TokenClaims {
   sortName?: string;
   /** The room instance the token was minted for (claim `ri`); absent in tokens other systems mint. */
   roomInstance?: string;
+  /** The signed-in session it was minted from (claim `sid`): signing out ends the token too. */
+  sessionId?: string;
 }
 
 /** How far another system's clock may lag ours when it mints a token right after creating a room. */
@@ -28,6 +31,8 @@ export class TokenService {
   constructor(
     secret: string,
     private readonly issuer: string,
+    /** Asked on every check whether the person or session was cut off (sign-out, deactivation). */
+    private readonly revocation: TokenRevocation | null = null,
   ) {
     this.key = new TextEncoder().encode(secret);
   }
@@ -42,6 +47,7 @@ export class TokenService {
     };
     if (claims.sortName) payload.sort = claims.sortName;
     if (claims.roomInstance) payload.ri = claims.roomInstance;
+    if (claims.sessionId) payload.sid = claims.sessionId;
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.issuer)
@@ -64,7 +70,7 @@ export class TokenService {
       }
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not valid');
     }
-    const { sub, name, role, room, exp, sort, iat, ri } = payload as Record<string, unknown>;
+    const { sub, name, role, room, exp, sort, iat, ri, sid } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       !sub ||
@@ -85,6 +91,10 @@ export class TokenService {
     };
     if (typeof sort === 'string' && sort) claims.sortName = sort;
     if (typeof ri === 'string' && ri) claims.roomInstance = ri;
+    if (typeof sid === 'string' && sid) claims.sessionId = sid;
+    if (await this.revocation?.revoked(sub, claims.sessionId ?? null)) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token was revoked');
+    }
     return claims;
   }
 }

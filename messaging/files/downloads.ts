@@ -11,6 +11,7 @@ import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import type { FileLinks } from '../fileLinks.js';
 import { FILE_ID_PATTERN } from '../fileLinks.js';
 import type { ChatMetrics } from '../metrics.js';
+import { mayReadSeq } from '../permissions.js';
 import type { ChatStore } from '../store/chatStore.js';
 import type { UserTokens } from '../userTokens.js';
 import type { FileRecord, FileRecords } from './fileRecords.js';
@@ -109,10 +110,11 @@ export class Downloads {
     const user = await this.tokens.verify(token).catch(() => null);
     if (!user) return null;
     if (record.owner === user.userId) return { preview: query.get('p') === '1' };
-    const chats = await this.files()!.chatsOf(id);
+    // A member of a chat where a message they may see holds it.
     const store = this.chats();
-    for (const chatId of chats) {
-      if (await store?.member(chatId, user.userId)) return { preview: query.get('p') === '1' };
+    for (const { chatId, seq } of await this.files()!.holders(id)) {
+      const member = await store?.member(chatId, user.userId);
+      if (member && mayReadSeq(member, seq)) return { preview: query.get('p') === '1' };
     }
     return null;
   }

@@ -131,9 +131,12 @@ export function callChatHandlers(
         return { chatPage: { chatId, messages: await m.messages.withFlags(chatId, caller.user.id, seqs) } };
       }),
     chatSend: (ctx, req) =>
-      on(ctx, false, async (m, caller, chatId) => ({
-        chatMessage: await m.messages.send(caller, { ...req, chatId }),
-      })),
+      on(ctx, false, async (m, caller, chatId, { room, peer }) => {
+        const sent = await m.messages.send(caller, { ...req, chatId });
+        // Attendance counts what each person wrote (a resend has the same seq).
+        room.events.emit('chatMessageSent', { peer, seq: sent.seq ?? 0 });
+        return { chatMessage: sent };
+      }),
     chatEdit: (ctx, req) =>
       on(ctx, false, async (m, caller, chatId) => ({
         chatMessage: await m.messages.edit(caller, { ...req, chatId }),
@@ -157,9 +160,11 @@ export function callChatHandlers(
         return undefined;
       }),
     chatVote: (ctx, req) =>
-      on(ctx, false, async (m, caller, chatId) => ({
-        chatMessage: (await m.marks.vote(caller, { ...req, chatId })).message,
-      })),
+      on(ctx, false, async (m, caller, chatId, { room, peer }) => {
+        const { message } = await m.marks.vote(caller, { ...req, chatId });
+        room.events.emit('pollAnswered', { peer, seq: req.seq ?? 0 });
+        return { chatMessage: message };
+      }),
     chatClosePoll: (ctx, req) =>
       on(ctx, false, async (m, caller, chatId) => ({
         chatMessage: await m.marks.closePoll(caller, { ...req, chatId }),

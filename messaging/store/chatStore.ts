@@ -145,6 +145,15 @@ export class ChatStore {
     return out;
   }
 
+  /** One person's membership of each of their chats. */
+  async memberships(userId: string): Promise<Map<string, StoredMember>> {
+    const r = await this.db.query(
+      `SELECT m.chat_id, ${MEMBER_COLUMNS} FROM messaging.member m WHERE m.user_id = $1`,
+      [userId],
+    );
+    return new Map(r.rows.map((row) => [row.chat_id as string, memberOfRow(row)!]));
+  }
+
   async userChatIds(userId: string): Promise<string[]> {
     const r = await this.db.query<{ chat_id: string }>(
       'SELECT chat_id FROM messaging.member WHERE user_id = $1',

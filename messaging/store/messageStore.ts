@@ -12,6 +12,7 @@ import { ChatError, ChatErrorCode } from '../errors.js';
 import { requireWrite } from '../permissions.js';
 import { type MyFlags, type NewMessage, type StoredMessage, type StoredUser, list } from '../records.js';
 import { CHAT_COLUMNS, MEMBER_COLUMNS, chatOfRow, memberOfRow } from './chatStore.js';
+import { holdFiles, releaseFiles } from './fileStore.js';
 
 export type CommitFlag = 'deleted' | 'pinned' | 'unpinned' | '';
 
@@ -58,6 +59,12 @@ function bodyOf(m: StoredMessage | NewMessage): string {
 }
 
 export class MessageStore {
+  /**
+   * Called after a commit that released files (their last hold may have
+   * gone): removes the bytes of those marked for removal (Messenger wires it).
+   */
+  filesReleased: ((fileIds: string[]) => Promise<void>) | null = null;
+
   constructor(
     readonly db: Postgres,
     private readonly bus: ChatBus,
@@ -108,6 +115,12 @@ export class MessageStore {
         [chatId, senderId, clientMessageId, bodyOf(message)],
       );
       const n = added.rows[0]!;
+      await holdFiles(
+        client,
+        chatId,
+        n.seq,
+        list(message.files).map((f) => f.id),
+      );
       return { fresh: true, message: { ...message, seq: n.seq, rev: n.rev, at: n.at } as StoredMessage };
     });
     if (result.fresh) await this.bus.publish({ t: 'm', c: chatId, r: result.message });
@@ -163,6 +176,7 @@ export class MessageStore {
       const current = await this.lockMessage(client, chatId, next.seq);
       if (current.rev !== expected.rev) return null;
       const saved = await this.store(client, chatId, next);
+      const released = flag === 'deleted' ? await releaseFiles(client, chatId, next.seq) : [];
       let pinsChanged = false;
       if (flag === 'deleted' || flag === 'unpinned') {
         const d = await client.query('DELETE FROM messaging.pin WHERE chat_id = $1 AND seq = $2', [
@@ -178,12 +192,13 @@ export class MessageStore {
         );
         pinsChanged = true;
       }
-      return { saved, pinsChanged };
+      return { saved, pinsChanged, released };
     });
     if (!done) return null;
     const events: FeedEvent[] = [{ t: 'm', c: chatId, r: done.saved }];
     if (done.pinsChanged) events.push({ t: 'cc', c: chatId });
     await this.bus.publish(...events);
+    if (done.released.length) await this.filesReleased?.(done.released);
     return done.saved;
   }
 

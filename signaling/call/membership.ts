@@ -94,6 +94,7 @@ export class Membership {
       sortName: (claims.sortName ?? defaultSortName(claims.displayName)).slice(0, 128),
       role,
       tokenRole: claims.role,
+      ...(claims.sessionId ? { sessionId: claims.sessionId } : {}),
     };
     const peer = new Peer(identity, channel);
     peer.location = location;
@@ -178,6 +179,23 @@ export class Membership {
       else peer.channel.close(reason, message);
     }
     room.endCall(handedOver);
+  }
+
+  /**
+   * Takes out, in every room of this host, the peers whose identity matches
+   * (a person signed out or deactivated), closing their connections.
+   */
+  removeWhere(match: (identity: PeerIdentity) => boolean, reason: pb.CloseReason, message: string): number {
+    let removed = 0;
+    for (const room of this.registry.all()) {
+      for (const peer of [...room.waiting.values(), ...room.peers.values()]) {
+        if (!match(peer.identity)) continue;
+        this.remove(room, peer);
+        peer.channel.close(reason, message);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** From now on only lessons already running here are joined (the server is draining). */

@@ -17,7 +17,7 @@ export class SessionTokens {
   constructor(private readonly tokens: TokenService) {}
 
   async mint(room: Room, peer: Peer): Promise<pb.ISessionToken> {
-    const { userId, displayName, tokenRole, sortName } = peer.identity;
+    const { userId, displayName, tokenRole, sortName, sessionId } = peer.identity;
     const { token, expiresAt } = await this.tokens.mint(
       {
         userId,
@@ -26,6 +26,7 @@ export class SessionTokens {
         roomId: room.id,
         sortName,
         roomInstance: room.definition.instance,
+        sessionId,
       },
       SESSION_TOKEN_TTL_SECONDS,
     );

@@ -5,6 +5,7 @@ import { invalid } from '../errors.js';
 import type { Handlers } from '../requests/handlerTable.js';
 import { rosterPageToWire } from '../wire/roomWire.js';
 import type { BreakoutControl } from './breakouts.js';
+import { requireModerator } from './guards.js';
 import type { Hands } from './hands.js';
 import type { Moderation } from './moderation.js';
 import type { SettingsControl } from './settings.js';
@@ -32,7 +33,8 @@ export type ControlRequest =
   | 'openBreakouts'
   | 'closeBreakouts'
   | 'broadcastToBreakouts'
-  | 'moveTo';
+  | 'moveTo'
+  | 'getInvitation';
 
 export interface ControlServices {
   settings: SettingsControl;
@@ -77,5 +79,12 @@ export function controlHandlers(s: ControlServices): Handlers<ControlRequest> {
     closeBreakouts: async (ctx) => void (await s.breakouts.close(ctx.present())),
     broadcastToBreakouts: (ctx, req) => void s.breakouts.broadcast(ctx.present(), req),
     moveTo: async (ctx, req) => void (await s.breakouts.visit(ctx.present(), req)),
+    // The code and password are the room's own; only those who run the lesson hand them out.
+    getInvitation: (ctx) => {
+      const { room, peer } = ctx.present();
+      requireModerator(peer);
+      const { code, password, title } = room.definition;
+      return { invitation: { code, password, title } };
+    },
   };
 }

@@ -2,6 +2,8 @@
 // duration and an optional weekly recurrence, with the invitation text a
 // teacher pastes into a chat. Times are computed per occurrence in the time
 // zone, so a weekly 09:00 lesson stays at 09:00 across daylight-saving changes.
+import { zoneOffsetMs, zoneText } from '../../common/timeZones.js';
+
 /** The language of a meeting's invitation (and of whoever reads it): Russian unless chosen. */
 export type MeetingLanguage = 'ru' | 'en';
 
@@ -23,6 +25,10 @@ export interface Meeting extends MeetingInput {
   id: string;
   roomId: string;
   createdAt: Date;
+  /** Scheduled by a teacher from the interface (absent: the admin API). */
+  organiser?: { id: string; name: string; schoolId: string };
+  /** The chat its invitation was posted to (the class's, or the people's). */
+  chatId?: string;
 }
 
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
@@ -34,30 +40,6 @@ export function isValidTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Offset of `tz` from UTC at instant `utcMs`, in ms (positive east of Greenwich). */
-function zoneOffsetMs(utcMs: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - Math.floor(utcMs / 1000) * 1000;
 }
 
 /** The UTC instant of a wall-clock time in a time zone (the later one in a DST overlap). */
@@ -171,7 +153,10 @@ export function invitationText(
   const weekdayIndex = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(
     formatInZone(first, m.timeZone, 'en-US', { weekday: 'short' }),
   );
-  const lines = [m.title, `${day}, ${from}–${to} (${m.timeZone})`];
+  const lines = [
+    m.title,
+    `${day}, ${from}–${to} (${zoneText(m.timeZone, m.language ?? 'ru', first.getTime())})`,
+  ];
   if (m.weeklyCount > 1) lines.push(words.weekly(weekday, weekdayIndex, m.weeklyCount));
   lines.push(
     '',

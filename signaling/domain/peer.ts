@@ -42,6 +42,8 @@ export interface PeerIdentity {
   role: RoleName;
   /** The role the token gave; reconnect tokens carry this one, never a role granted in the call. */
   tokenRole: RoleName;
+  /** The signed-in session the token came from, if any: signing it out takes the peer out. */
+  sessionId?: string;
 }
 
 export class Peer {

@@ -73,6 +73,10 @@ export interface RoomEventMap {
   subtitlesChanged: { enabled: boolean; language: string };
   /** The subtitles feature transcribed a final line (not partials, not dropped audio). */
   subtitleFinal: SubtitleFinal;
+  /** Someone present wrote in the lesson's chat from the call (the messaging feature emits it). */
+  chatMessageSent: { peer: Peer; seq: number };
+  /** Someone present answered a poll in the lesson's chat (the messaging feature emits it). */
+  pollAnswered: { peer: Peer; seq: number };
   /** This host took the room over and put back the call's saved state (bans, hands, breakouts…). */
   callStateRestored: Record<string, never>;
 }

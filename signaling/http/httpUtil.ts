@@ -8,6 +8,8 @@ export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** More fields of the JSON answer (a list of problems, a reason's code). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -18,6 +20,8 @@ const STATUS_TEXT: Record<number, string> = {
   201: '201 Created',
   204: '204 No Content',
   302: '302 Found',
+  303: '303 See Other',
+  403: '403 Forbidden',
   400: '400 Bad Request',
   401: '401 Unauthorized',
   404: '404 Not Found',
@@ -46,21 +50,30 @@ export function send(
   reply: Reply,
   status: number,
   body: string | Uint8Array,
-  headers: Record<string, string> = {},
+  /** A list writes the header once per value (several Set-Cookie). */
+  headers: Record<string, string | string[]> = {},
 ): void {
   if (reply.aborted) return;
   reply.res.cork(() => {
     reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.res.writeHeader(k, v);
-    for (const [k, v] of Object.entries(headers)) reply.res.writeHeader(k, v);
+    for (const [k, v] of Object.entries(headers)) {
+      for (const one of Array.isArray(v) ? v : [v]) reply.res.writeHeader(k, one);
+    }
     reply.res.end(body);
   });
 }
 
-export function sendJson(reply: Reply, status: number, body: unknown): void {
+export function sendJson(
+  reply: Reply,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | string[]> = {},
+): void {
   send(reply, status, JSON.stringify(body), {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
+    ...headers,
   });
 }
 

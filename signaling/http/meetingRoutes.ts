@@ -4,6 +4,7 @@ import type { Logger } from '../../common/log.js';
 import {
   type Meeting,
   type MeetingBook,
+  type MeetingInput,
   invitationText,
   isValidTimeZone,
   occurrences,
@@ -43,6 +44,43 @@ export interface MeetingRoutesDeps {
   scheduleBroadcast: BroadcastScheduler;
 }
 
+/**
+ * A meeting's fields from a request body (the admin API and a teacher's
+ * request alike), refused with a 400 naming the field; also that it is not
+ * over already.
+ */
+export function readMeetingInput(body: Record<string, unknown>): { input: MeetingInput; broadcast: boolean } {
+  const title = optionalString(body, 'title', 200);
+  if (!title) throw new HttpError(400, 'title is required');
+  const startsAtLocal = optionalString(body, 'startsAt', 16) ?? '';
+  if (!parseLocal(startsAtLocal))
+    throw new HttpError(400, 'startsAt must be a local time like 2026-12-01T09:00');
+  const timeZone = optionalString(body, 'timeZone', 64) ?? '';
+  if (!isValidTimeZone(timeZone))
+    throw new HttpError(400, 'timeZone must be an IANA zone like Europe/Moscow');
+  const durationMinutes = optionalInt(body, 'durationMinutes', 5, 24 * 60);
+  if (durationMinutes === undefined) throw new HttpError(400, 'durationMinutes is required');
+  let weeklyCount = 1;
+  if (body.recurrence !== undefined) {
+    const r = body.recurrence as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || r.weekly !== true) {
+      throw new HttpError(400, 'recurrence must be {"weekly": true, "count": N}');
+    }
+    weeklyCount = optionalInt(r, 'count', 1, 52) ?? 52;
+  }
+  const language = optionalString(body, 'language', 2) ?? 'ru';
+  if (language !== 'ru' && language !== 'en') throw new HttpError(400, 'language must be "ru" or "en"');
+  if (body.broadcast !== undefined && typeof body.broadcast !== 'boolean') {
+    throw new HttpError(400, 'broadcast must be true or false');
+  }
+  const input: MeetingInput = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount, language };
+  const [first] = occurrences(input);
+  if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
+    throw new HttpError(400, 'the meeting would be over already');
+  }
+  return { input, broadcast: body.broadcast === true };
+}
+
 export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDeps): void {
   const { registry, meetings, log } = deps;
   const admin = { admin: true };
@@ -74,41 +112,16 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
 
   router.route('post', '/api/meetings', 'create_meeting', admin, async (reply) => {
     const body = await readJson(reply.res);
-    const title = optionalString(body, 'title', 200);
-    if (!title) throw new HttpError(400, 'title is required');
-    const startsAtLocal = optionalString(body, 'startsAt', 16) ?? '';
-    if (!parseLocal(startsAtLocal))
-      throw new HttpError(400, 'startsAt must be a local time like 2026-12-01T09:00');
-    const timeZone = optionalString(body, 'timeZone', 64) ?? '';
-    if (!isValidTimeZone(timeZone))
-      throw new HttpError(400, 'timeZone must be an IANA zone like Europe/Moscow');
-    const durationMinutes = optionalInt(body, 'durationMinutes', 5, 24 * 60);
-    if (durationMinutes === undefined) throw new HttpError(400, 'durationMinutes is required');
-    let weeklyCount = 1;
-    if (body.recurrence !== undefined) {
-      const r = body.recurrence as Record<string, unknown>;
-      if (typeof r !== 'object' || r === null || r.weekly !== true) {
-        throw new HttpError(400, 'recurrence must be {"weekly": true, "count": N}');
-      }
-      weeklyCount = optionalInt(r, 'count', 1, 52) ?? 52;
-    }
-    const language = optionalString(body, 'language', 2) ?? 'ru';
-    if (language !== 'ru' && language !== 'en') throw new HttpError(400, 'language must be "ru" or "en"');
-    if (body.broadcast !== undefined && typeof body.broadcast !== 'boolean') {
-      throw new HttpError(400, 'broadcast must be true or false');
-    }
-    const input = { title, startsAtLocal, durationMinutes, timeZone, weeklyCount, language } as const;
+    const { input, broadcast } = readMeetingInput(body);
+    const { title, weeklyCount } = input;
     const [first] = occurrences(input);
-    if (!first || first.getTime() + durationMinutes * 60_000 < Date.now()) {
-      throw new HttpError(400, 'the meeting would be over already');
-    }
     const target = (await deps.audience?.resolve(body)) ?? null;
     const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
     const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
     // Viewers without an account watch at this link; it goes live when the host joins.
-    if (body.broadcast === true) meeting.broadcastUrl = deps.scheduleBroadcast(room.id, title).url;
+    if (broadcast) meeting.broadcastUrl = deps.scheduleBroadcast(room.id, title).url;
     await meetings.add(meeting);
-    log.info({ meeting: meeting.id, startsAt: first.toISOString(), weeklyCount }, 'meeting scheduled');
+    log.info({ meeting: meeting.id, startsAt: first!.toISOString(), weeklyCount }, 'meeting scheduled');
     const json = meetingJson(meeting);
     const announced = target ? await deps.audience!.announce(target, meeting, room, json.invitation) : {};
     sendJson(reply, 201, { ...json, ...announced });

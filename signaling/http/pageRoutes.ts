@@ -26,11 +26,16 @@ export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): vo
   router.route('get', '/messenger', 'messenger_page', open, page('/messenger.html'));
   router.route('get', '/boards/:id', 'boards_page', open, page('/boards.html'));
   router.route('get', '/school-demo', 'school_demo_page', open, page('/school-demo.html'));
+  router.route('get', '/login', 'login_page', open, page('/login.html'));
+  router.route('get', '/account', 'account_page', open, page('/account.html'));
+  router.route('get', '/school', 'school_page', open, page('/school.html'));
   router.route('get', '/demo', 'demo_page', open, (reply) => {
     if (!deps.demoRoomId) throw new HttpError(404, 'no demo room on this server');
     page('/demo.html')(reply);
   });
   router.route('get', '/', 'home', open, page('/home.html'));
+  // The messenger's service worker, at the root so that its scope covers the messenger page.
+  router.route('get', '/sw.js', 'service_worker', open, page('/sw.js'));
 
   router.app.get('/static/*', (res, req) => {
     const file = staticFiles.get(req.getUrl().slice('/static'.length));

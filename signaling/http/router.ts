@@ -70,7 +70,7 @@ export class HttpRouter {
         .then(() => handler(reply, request))
         .then(() => this.metrics.httpRequests.inc({ route: name, status: '2xx' }))
         .catch((err) => {
-          if (err instanceof HttpError) finish(err.status, { error: err.message });
+          if (err instanceof HttpError) finish(err.status, { error: err.message, ...err.details });
           else if (isStoreUnavailable(err)) {
             this.log.warn({ route: name, err }, 'store unreachable');
             finish(503, { error: STORE_UNAVAILABLE_MESSAGE });

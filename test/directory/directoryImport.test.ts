@@ -255,12 +255,12 @@ describe('school files', () => {
     }
     expect(problems).toEqual(
       expect.arrayContaining([
-        'person p1 is listed twice',
-        'pupil p1: unknown class 9z',
-        'parent m2: child nobody is not among the pupils',
+        expect.stringMatching(/^строка 8 \(Пётр Дубль\): ид p1 уже есть у Олег Зайцев \(строка \d+\)$/),
+        'строка 8 (Пётр Дубль): класса 9z в файле нет',
+        'строка 9 (То Кто): ребёнок с ид nobody не найден среди учеников',
       ]),
     );
-    expect(() => parseCsv(bad)).toThrow(/row 10: type must be/);
+    expect(() => parseCsv(bad)).toThrow(/строка 10: тип «kid» не понятен/);
   });
 
   it('refuses a person id that belongs to another school, changing nothing', async () => {
@@ -270,7 +270,7 @@ describe('school files', () => {
     const before = await writeCount();
     const tables = await pgFingerprint();
     await expect(importer.import(other, { dryRun: false })).rejects.toThrow(
-      /sch-p5 already belongs to school sch/,
+      /ид sch-p5 уже занят человеком другой школы \(sch\)/,
     );
     expect((await writeCount()) - before).toBeLessThanOrEqual(2);
     expect(await pgFingerprint()).toBe(tables);

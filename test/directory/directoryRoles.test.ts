@@ -105,7 +105,7 @@ describe('importing through the admin API and the CLI', () => {
     const res = await importFile(JSON.stringify(bad));
     expect(res.status).toBe(400);
     expect((res.json as unknown as { problems: string[] }).problems).toContain(
-      `pupil ${bad.pupils[0]!.id}: unknown class 11z`,
+      `ученик №1 (${bad.pupils[0]!.name}): класса 11z в файле нет`,
     );
     expect((await store.load('school-1'))!.pupils[0]!.classId).toBe(pupilA.classId);
   });

@@ -251,7 +251,8 @@ describe('scheduled meetings', () => {
     expect(m.occurrences[0]).toBe('2031-09-02T06:00:00.000Z');
     expect(m.occurrences[1]).toBe('2031-09-09T06:00:00.000Z');
     expect(m.invitation).toContain('Maths 5B');
-    expect(m.invitation).toContain('09:00–09:45 (Europe/Moscow)');
+    expect(m.invitation).toContain('09:00–09:45 (Moscow, UTC+3)');
+    expect(m.invitation).not.toContain('Europe/Moscow');
     expect(m.invitation).toContain('Every Tuesday, 10 times');
     expect(m.invitation).toContain(`Join: ${m.shortLink}`);
     expect(m.invitation).toContain(`Password: ${m.password}`);

@@ -183,4 +183,41 @@ describe('refusals', () => {
     });
     expect(head.status).toBe(404);
   });
+
+  it('a newcomer who may not see earlier history gets neither a link nor the file of an earlier message', async () => {
+    const late = { userId: 'fl', displayName: 'Новенький', sortName: 'Новенький', role: 'student' as const };
+    const lateToken = await s.token(late);
+    const hidden = (
+      await teacher.request({
+        createChat: { title: 'Без истории', settings: { newMembersSeeHistory: false } },
+      })
+    ).chat!.chatId!;
+    const up = await tusUpload(
+      Buffer.from('до прихода'),
+      { chatId: hidden, filename: 'before.txt', filetype: 'text/plain' },
+      tokens.teacher!,
+    );
+    await teacher.send(hidden, 'Раньше', { fileIds: [up.fileId] });
+    await teacher.request({ addMembers: { chatId: hidden, userIds: [late.userId] } });
+    const newcomer = await s.client(late);
+    try {
+      const link = await newcomer.rawRequest({ getFileUrl: { chatId: hidden, fileId: up.fileId } });
+      expect(link.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND);
+      const direct = await fetch(`${s.httpUrl}/api/chat/files/${up.fileId}`, {
+        headers: { authorization: `Bearer ${lateToken}` },
+      });
+      expect(direct.status).toBe(404);
+      // Attached again after they joined, it is theirs to see.
+      const again = await tusUpload(
+        Buffer.from('после прихода'),
+        { chatId: hidden, filename: 'after.txt', filetype: 'text/plain' },
+        tokens.teacher!,
+      );
+      await teacher.send(hidden, 'Теперь', { fileIds: [again.fileId] });
+      const ok = await newcomer.request({ getFileUrl: { chatId: hidden, fileId: again.fileId } });
+      expect((await fetch(`${s.httpUrl}${ok.fileUrl!.url}`)).status).toBe(200);
+    } finally {
+      newcomer.close();
+    }
+  });
 });

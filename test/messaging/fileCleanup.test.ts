@@ -5,7 +5,6 @@
 // never make it into a message are swept once old (5 s here).
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
@@ -14,7 +13,6 @@ import { tusUpload } from '../helpers/tusUpload.js';
 let s: ChatTestServer;
 let teacher: TestChatClient;
 let token: string;
-let redis: Redis;
 let classChat: string;
 let parentsChat: string;
 const person = { userId: 'fc-t', displayName: 'Учитель', sortName: 'Учитель' };
@@ -26,6 +24,15 @@ async function upload(data: Buffer, filename: string, filetype: string, chatId: 
 /** Files in the upload directory that belong to this upload (bytes, tus metadata, preview). */
 const onDisk = (fileId: string) => readdirSync(s.env.CHAT_UPLOAD_DIR!).filter((n) => n.startsWith(fileId));
 
+/** How many of these files still have a record (PostgreSQL). */
+async function records(...ids: string[]): Promise<number> {
+  const r = await s.server.database!.query(
+    'SELECT count(*)::int AS n FROM messaging.file WHERE id = ANY($1)',
+    [ids],
+  );
+  return r.rows[0].n as number;
+}
+
 async function downloadStatus(chatId: string, fileId: string): Promise<number> {
   const r = await teacher.rawRequest({ getFileUrl: { chatId, fileId } });
   if (r.error) return 404;
@@ -35,14 +42,12 @@ async function downloadStatus(chatId: string, fileId: string): Promise<number> {
 beforeAll(async () => {
   s = await startChatServer({ CHAT_UNSENT_UPLOAD_SECONDS: '5' });
   token = await s.token(person);
-  redis = new Redis(s.redis!.url);
   teacher = await s.client(person);
   classChat = (await teacher.request({ createChat: { title: '7А' } })).chat!.chatId!;
   parentsChat = (await teacher.request({ createChat: { title: 'Родители 7А' } })).chat!.chatId!;
 });
 afterAll(async () => {
   teacher?.close();
-  redis?.disconnect();
   await s.stop();
 });
 
@@ -60,7 +65,7 @@ describe('files of deleted messages', () => {
     expect(await downloadStatus(classChat, fileId)).toBe(200);
     await teacher.request({ deleteMessage: { chatId: classChat, seq: sent.seq } });
     expect(onDisk(fileId)).toEqual([]);
-    expect(await redis.exists(`school-call:file:${fileId}`)).toBe(0);
+    expect(await records(fileId)).toBe(0);
     expect(await downloadStatus(classChat, fileId)).toBe(404);
   });
 
@@ -117,7 +122,7 @@ describe('files of deleted messages', () => {
     expect(onDisk(unsent).length).toBeGreaterThan(0);
     expect(onDisk(abandoned).length).toBeGreaterThan(0);
     await expect.poll(() => onDisk(unsent).length + onDisk(abandoned).length, { timeout: 30_000 }).toBe(0);
-    expect(await redis.exists(`school-call:file:${unsent}`, `school-call:file:${abandoned}`)).toBe(0);
+    expect(await records(unsent, abandoned)).toBe(0);
     expect(onDisk(kept).length).toBe(2);
     expect(await downloadStatus(classChat, kept)).toBe(200);
   });

@@ -54,7 +54,7 @@ describe('scheduled meetings', () => {
     const lines = text.split('\n');
     expect(lines[0]).toBe('Parents’ meeting 7B');
     // The date's punctuation follows the platform's locale data.
-    expect(lines[1]).toMatch(/^Tuesday,? 1 December 2026, 18:30–19:30 \(Europe\/Moscow\)$/);
+    expect(lines[1]).toMatch(/^Tuesday,? 1 December 2026, 18:30–19:30 \(Moscow, UTC\+3\)$/);
     expect(lines.slice(2)).toEqual([
       'Every Tuesday, 4 times',
       '',
@@ -75,7 +75,7 @@ describe('scheduled meetings', () => {
     const join = { shortLink: 'https://school.example/j/148-118-3', code: '148-118-3', password: 'MKD73H' };
     const lines = invitationText(meeting, join).split('\n');
     expect(lines[0]).toBe('Родительское собрание 7Б');
-    expect(lines[1]).toMatch(/^среда, 2 декабря 2026( г\.)?, 18:30–19:30 \(Europe\/Moscow\)$/);
+    expect(lines[1]).toMatch(/^среда, 2 декабря 2026( г\.)?, 18:30–19:30 \(Москва, UTC\+3\)$/);
     expect(lines.slice(2)).toEqual([
       'По средам, 3 раза',
       '',
@@ -85,5 +85,18 @@ describe('scheduled meetings', () => {
     ]);
     expect(invitationText({ ...meeting, weeklyCount: 5 }, join)).toContain('По средам, 5 раз');
     expect(invitationText({ ...meeting, weeklyCount: 1 }, join)).not.toContain('По средам');
+  });
+});
+
+describe('time zones in words', () => {
+  it('name the zone and its offset on the day, never the IANA id', async () => {
+    const { zoneText, utcOffsetText } = await import('../../common/timeZones.js');
+    expect(zoneText('Europe/Moscow', 'ru')).toBe('Москва, UTC+3');
+    expect(zoneText('Asia/Vladivostok', 'en')).toBe('Vladivostok, UTC+10');
+    expect(zoneText('Asia/Kolkata', 'ru')).toBe('UTC+5:30');
+    // Berlin in winter and in summer: the offset of that day.
+    expect(utcOffsetText('Europe/Berlin', Date.UTC(2026, 0, 15))).toBe('UTC+1');
+    expect(utcOffsetText('Europe/Berlin', Date.UTC(2026, 6, 15))).toBe('UTC+2');
+    expect(utcOffsetText('America/New_York', Date.UTC(2026, 0, 15))).toBe('UTC\u22125');
   });
 });

@@ -19,6 +19,7 @@ const SERVER_FOLDERS = [
   'transcriber',
   'messaging',
   'directory',
+  'accounts',
 ];
 /** Read from the environment but not settings: the process's own surroundings, and the file's name. */
 const NOT_SETTINGS = new Set([

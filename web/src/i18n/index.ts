@@ -52,11 +52,26 @@ export type Params = Record<string, string | number>;
 
 /** The text for `key` in `language` with {placeholders} filled; plural keys need `count`. */
 export function translate(language: Lang, key: Key, params: Params = {}): string {
-  const entry = TABLES[language][key] as string | PluralForms;
+  return fill(language, TABLES[language][key] as string | PluralForms, params);
+}
+
+function fill(language: Lang, entry: string | PluralForms, params: Params): string {
   const text = typeof entry === 'string' ? entry : entry[pluralForm(language, Number(params.count ?? 0))];
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     params[name] === undefined ? whole : String(params[name]),
   );
+}
+
+/**
+ * A t() for a part's own table (Russian first, English the same keys), so a
+ * part with many screens keeps its words beside them; same language switch,
+ * same plural rules.
+ */
+export function translator<T extends Record<string, string | PluralForms>>(tables: {
+  ru: T;
+  en: { [K in keyof T]: T[K] extends string ? string : PluralForms };
+}): (key: keyof T & string, params?: Params) => string {
+  return (key, params = {}) => fill(lang.value, tables[lang.value][key] as string | PluralForms, params);
 }
 
 export function t(key: Key, params?: Params): string {

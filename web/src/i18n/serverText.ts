@@ -77,6 +77,7 @@ export type EndKind =
   | 'locked'
   | 'invalidLink'
   | 'expiredLink'
+  | 'signedOut'
   | 'notFound'
   | 'replaced'
   | 'left'
@@ -101,6 +102,7 @@ export const CLOSE_OUTCOME: Record<pb.CloseReason, CloseOutcome> = {
   [pb.CloseReason.CLOSE_REASON_BANNED]: 'banned',
   [pb.CloseReason.CLOSE_REASON_CALL_ENDED]: 'ended',
   [pb.CloseReason.CLOSE_REASON_DENIED]: 'denied',
+  [pb.CloseReason.CLOSE_REASON_SIGNED_OUT]: 'signedOut',
   // A page left open without joining: joining again is the fix.
   [pb.CloseReason.CLOSE_REASON_JOIN_TIMEOUT]: 'rejoin',
   [pb.CloseReason.CLOSE_REASON_FLOODING]: 'error',
@@ -149,6 +151,7 @@ export const END_TEXT: Record<EndKind, EndText> = {
   locked: { title: 'end.locked', text: 'end.lockedText', action: 'end.retry' },
   invalidLink: { title: 'end.invalidLink', text: 'end.invalidLinkText', action: null },
   expiredLink: { title: 'end.expiredLink', text: 'end.expiredLinkText', action: null },
+  signedOut: { title: 'end.signedOut', text: 'end.signedOutText', action: null },
   notFound: { title: 'end.notFound', text: 'end.notFoundText', action: null },
   replaced: { title: 'end.replaced', text: 'end.replacedText', action: 'end.continueHere' },
   left: { title: 'end.left', text: 'end.leftText', action: 'end.rejoin' },

@@ -80,4 +80,8 @@ export {
   ImageUp,
   PencilLine,
   Scan,
+  CalendarPlus,
+  CalendarClock,
+  Link,
+  Phone,
 } from 'lucide-preact';

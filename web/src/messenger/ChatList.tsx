@@ -1,8 +1,9 @@
-// The messenger's list of chats: folder tabs, pinned chats first, each with
+// The messenger's list of chats: a search of one's messages, folder tabs, pinned chats first, each with
 // its last message and unread count; below, the school's channels and one's
 // own organisation (folders, quiet hours, saved messages).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
+import { MessageSearch } from './MessageSearch.js';
 import type { MessengerStore } from './messengerStore.js';
 import { Organise } from './organise.js';
 import { chatTitle } from './rules.js';
@@ -12,6 +13,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
   const selected = store.selected.value;
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
+      <MessageSearch store={store} />
       <FolderTabs />
       <ul>
         {organisedChats(store).map((c) => (

@@ -8,6 +8,7 @@ import { PinnedBar, showMessage } from '../chat/PinnedBar.js';
 import { Thread } from '../chat/Thread.js';
 import { t } from '../i18n/index.js';
 import { ArrowLeft, Users } from '../kit/icons.js';
+import { ChatCallButtons } from '../lessons/ChatCallButtons.js';
 import { composerActions, threadActions } from './chatActions.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -41,6 +42,7 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
           <ArrowLeft aria-hidden="true" />
         </button>
         <h2>{chatTitle(c)}</h2>
+        <ChatCallButtons store={store} chat={c} readOnly={readOnly} />
         <button
           type="button"
           class="ghost chat-info-button"

@@ -4,6 +4,9 @@
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { MessageSquarePlus } from '../kit/icons.js';
+import { MyLessons, MyLessonsButton } from '../lessons/MyLessons.js';
+import { Ringing } from '../lessons/Ringing.js';
+import { ScheduleLesson } from '../lessons/ScheduleLesson.js';
 import { ChatInfo } from './ChatInfo.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
@@ -16,8 +19,11 @@ function Side({ store }: { store: MessengerStore }) {
   const selected = store.selected.value;
   const sheet = store.sheet.value;
   if (sheet === 'new') return <NewChat store={store} />;
+  if (sheet === 'lessons') return <MyLessons store={store} />;
   if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
+  const chat = store.chats.value.get(selected);
+  if (sheet === 'schedule' && chat) return <ScheduleLesson key={selected} store={store} chat={chat} />;
   return <ChatView store={store} chatId={selected} />;
 }
 
@@ -41,9 +47,11 @@ export function Messenger({ store }: { store: MessengerStore }) {
           <MessageSquarePlus aria-hidden="true" />
           <span class="wide-only">{t('msgr.newChat')}</span>
         </button>
+        <MyLessonsButton store={store} />
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
+      <Ringing store={store} />
       {notice.value && <output class="notice">{notice.value}</output>}
       <div class="messenger-body">
         <ChatList store={store} />

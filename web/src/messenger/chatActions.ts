@@ -8,6 +8,7 @@ import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { myRights } from '../chat/rights.js';
 import { uploadFile } from '../chat/upload.js';
 import { t } from '../i18n/index.js';
+import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
@@ -86,13 +87,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
           }),
         ),
     },
-    joinCall: (m: Msg) =>
-      void store
-        .run(() => store.chat.request({ joinCall: { chatId, seq: m.seq } }))
-        .then((r) => {
-          const url = r?.call?.joinUrl;
-          if (url) location.assign(new URL(url).pathname + new URL(url).hash);
-        }),
+    joinCall: (m: Msg) => void joinCall(store, chatId, m),
   };
 }
 

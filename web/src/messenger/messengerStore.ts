@@ -29,7 +29,7 @@ export class MessengerStore {
   /** A sentence shown for a moment (a refusal, a lost connection), in the person's language. */
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
-  readonly sheet = signal<'new' | 'info' | null>(null);
+  readonly sheet = signal<'new' | 'info' | 'schedule' | 'lessons' | null>(null);
   /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
   readonly pinnedFetched = signal<Map<string, Map<number, Msg>>>(new Map());
   /** Chats whose history is loaded back to its start. */
@@ -47,9 +47,14 @@ export class MessengerStore {
 
   constructor(
     private readonly url: string,
-    /** The person's user token: authenticates the socket and the chat's file uploads. */
-    readonly token: string,
-  ) {}
+    /** A link's token, or (signed in) a way to get a fresh one for each connection (kept in memory only). */
+    private readonly tokenSource: string | (() => Promise<string>),
+  ) {
+    this.token = typeof tokenSource === 'string' ? tokenSource : '';
+  }
+
+  /** The person's user token now: authenticates the socket and the chat's file uploads. */
+  token: string;
 
   get chat(): ChatClient {
     if (!this.client) throw new Error('not connected');
@@ -67,6 +72,7 @@ export class MessengerStore {
     };
     await client.connect();
     this.client = client;
+    if (typeof this.tokenSource !== 'string') this.token = await this.tokenSource();
     const auth = await client.authenticate(this.token);
     this.me.value = auth.user ?? null;
     this.chats.value = new Map((auth.chats ?? []).map((c) => [c.chatId ?? '', c]));

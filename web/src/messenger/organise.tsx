@@ -3,9 +3,10 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
+import { disablePush, enablePush, pushError, pushState } from './notifications.js';
 import { folder, prefs } from './schoolParts.js';
 
-type Panel = 'folder' | 'quiet' | 'channel' | null;
+type Panel = 'folder' | 'quiet' | 'channel' | 'push' | null;
 
 function NewFolder({ store, done }: { store: MessengerStore; done: () => void }) {
   const [name, setName] = useState('');
@@ -97,6 +98,32 @@ function QuietHours({ store, done }: { store: MessengerStore; done: () => void }
   );
 }
 
+/** Notifications on this device: on, off, or why they cannot be. */
+function DeviceNotifications({ store }: { store: MessengerStore }) {
+  const state = pushState.value;
+  return (
+    <section class="organise-form" aria-label={t('push.title')}>
+      <p>{t(`push.state.${state}`)}</p>
+      {state === 'off' && (
+        <button type="button" class="primary" onClick={() => void enablePush(store)}>
+          {t('push.enable')}
+        </button>
+      )}
+      {state === 'on' && (
+        <button type="button" class="ghost" onClick={() => void disablePush(store)}>
+          {t('push.disable')}
+        </button>
+      )}
+      {pushError.value && (
+        <p class="form-error" role="alert">
+          {t('push.failed')} ({pushError.value})
+        </p>
+      )}
+      {prefs.value.quietHours && <p>{t('push.quietToo')}</p>}
+    </section>
+  );
+}
+
 function NewChannel({ store, done }: { store: MessengerStore; done: () => void }) {
   const [title, setTitle] = useState('');
   const [listed, setListed] = useState(true);
@@ -174,6 +201,9 @@ export function Organise({ store }: { store: MessengerStore }) {
         <button type="button" class="ghost" onClick={() => toggle('quiet')}>
           {prefs.value.quietNow ? t('school.quietNow') : t('school.quietHours')}
         </button>
+        <button type="button" class="ghost" aria-expanded={panel === 'push'} onClick={() => toggle('push')}>
+          {t('push.title')}
+        </button>
         {staff && (
           <button type="button" class="ghost" onClick={() => toggle('channel')}>
             {t('school.newChannel')}
@@ -183,6 +213,7 @@ export function Organise({ store }: { store: MessengerStore }) {
       {panel === 'folder' && <NewFolder store={store} done={done} />}
       {panel === 'quiet' && <QuietHours store={store} done={done} />}
       {panel === 'channel' && <NewChannel store={store} done={done} />}
+      {panel === 'push' && <DeviceNotifications store={store} />}
     </div>
   );
 }

@@ -1,24 +1,21 @@
-// /messenger#token=<user token>: the school messenger. The token (minted by
-// the school's systems or the admin API) travels in the fragment, which
-// browsers never send to servers; it is kept for this tab's session.
+// /messenger: the school messenger. Signed in, it asks the session for its
+// token (account/sessionTokens.ts: memory only). A link from the school's
+// systems (#token=<user token>, minted by them or the admin API) works as
+// before: the fragment is never sent to servers, and is kept for this tab.
 import { render } from 'preact';
+import { toLogin, whoAmI } from '../account/api.js';
+import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
 import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
+import { readPushState } from '../messenger/notifications.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
-
-const TOKEN_KEY = 'chat-token';
-
-function token(): string {
-  const fromLink = new URLSearchParams(location.hash.slice(1)).get('token');
-  if (fromLink) sessionStorage.setItem(TOKEN_KEY, fromLink);
-  return fromLink ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
 
 document.documentElement.lang = lang.value;
 const root = document.getElementById('app');
-const userToken = token();
+const userToken = messengerLinkToken() ?? ((await whoAmI().catch(() => null)) ? sessionChatToken : null);
+if (!userToken) toLogin();
 if (root && !userToken) {
   render(
     <FormPage title={t('chat.title')}>
@@ -26,7 +23,7 @@ if (root && !userToken) {
     </FormPage>,
     root,
   );
-} else if (root) {
+} else if (root && userToken) {
   const store = new MessengerStore(
     `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`,
     userToken,
@@ -38,6 +35,12 @@ if (root && !userToken) {
     .connect()
     .then(() => {
       if (wanted && store.chats.value.has(wanted)) void store.open(wanted);
+      // A tapped notification, while this page is open: the service worker asks it to open the chat.
+      navigator.serviceWorker?.addEventListener('message', (e: MessageEvent<{ openChat?: string }>) => {
+        const chat = e.data?.openChat;
+        if (chat && store.chats.value.has(chat)) void store.open(chat);
+      });
+      void readPushState();
       return Promise.all([loadPrefs(store), followInvite(store)]);
     })
     .catch(() => {

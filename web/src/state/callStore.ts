@@ -61,6 +61,8 @@ export class CallStore {
     wsUrl: string,
     private readonly roomId: string,
     private readonly token: string,
+    /** Signed in, the page asks its session for tokens again: none is written into the address. */
+    private readonly options: { tokenInUrl: boolean } = { tokenInUrl: true },
   ) {
     const call = new CallClient(wsUrl);
     this.call = call;
@@ -172,12 +174,13 @@ export class CallStore {
   /** A host's way to the room's saved boards once the call is over (null for pupils, or if no board was opened). */
   boardsUrl(): string | null {
     if (!this.roster.isModerator || !this.board.used.peek()) return null;
+    if (!this.options.tokenInUrl) return `/boards/${encodeURIComponent(this.roomId)}${location.hash}`;
     return `/boards/${encodeURIComponent(this.roomId)}#token=${this.call.sessionToken || this.token}`;
   }
 
   /** Starts again from the device check in a fresh page, with the freshest token we were given. */
   rejoin(): void {
-    if (this.call.sessionToken) location.hash = `token=${this.call.sessionToken}`;
+    if (this.call.sessionToken && this.options.tokenInUrl) location.hash = `token=${this.call.sessionToken}`;
     location.reload();
   }
 
@@ -200,7 +203,7 @@ export class CallStore {
     setTimeout(() => {
       // A restarting server: wait on this screen until it answers, never on the browser's error page.
       void untilServerAnswers().then(() => {
-        location.hash = `token=${this.call.sessionToken || this.token}`;
+        if (this.options.tokenInUrl) location.hash = `token=${this.call.sessionToken || this.token}`;
         location.reload();
       });
     }, RECONNECT_DELAY_MS);

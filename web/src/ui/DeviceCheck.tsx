@@ -16,7 +16,10 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
   const [mics, setMics] = useState<DeviceOption[]>([]);
   const [cameraId, setCameraId] = useState('');
   const [micId, setMicId] = useState('');
-  const [cameraOn, setCameraOn] = useState(true);
+  // A call started as an audio call opens with the camera off (`#…&audio=1`).
+  const [cameraOn, setCameraOn] = useState(
+    () => new URLSearchParams(location.hash.slice(1)).get('audio') !== '1',
+  );
   const [micOn, setMicOn] = useState(true);
   const joinButton = useRef<HTMLButtonElement>(null);
   const streamRef = useRef<MediaStream | null>(null);

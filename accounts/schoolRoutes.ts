@@ -1,0 +1,166 @@
+// The school's admin screens' API (`/api/school/...`), for the signed-in
+// person's own school only: the school admin role for everything, a class
+// teacher ('staff') for their own classes' view and code sheets. Roles are
+// checked here, on the server, from the directory, never from the client.
+import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import type { HttpRouter } from '../signaling/http/router.js';
+import { AccountError } from './errors.js';
+import type { AccountHttp } from './http.js';
+import type { People } from './people.js';
+import { jsonBody, text } from './routes.js';
+import type { SchoolAdmin } from './schoolAdmin.js';
+
+// A school of a few thousand people as CSV is well under a megabyte.
+const FILE_LIMIT = 32 * 1024 * 1024;
+
+export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => SchoolAdmin }): void {
+  const { http } = d;
+
+  http.route('get', '/api/school', 'school_view', 'staff', async (reply, req) => {
+    const view = await d.admin().view(req.person.schoolId);
+    if (req.person.role !== 'admin') {
+      // A class teacher sees their own classes, nothing else of the school.
+      const own = new Set(req.person.leads);
+      sendJson(reply, 200, {
+        ...view,
+        classes: view.classes.filter((c) => own.has(c.id)),
+        teachers: [],
+        staff: [],
+        verifications: [],
+      });
+      return;
+    }
+    sendJson(reply, 200, view);
+  });
+
+  http.route(
+    'post',
+    '/api/school/import',
+    'school_import',
+    'admin',
+    async (reply, req) => {
+      const body = await req.body;
+      if (body.length === 0) throw new AccountError('bad_request', 'the file is empty');
+      const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
+      sendJson(reply, 200, await d.admin().importFile(req.person, body, dryRun));
+    },
+    FILE_LIMIT,
+  );
+
+  http.route('post', '/api/school/codes', 'school_codes', 'staff', async (reply, req) => {
+    const body = await jsonBody(req);
+    const ids = body.personIds;
+    if (
+      !Array.isArray(ids) ||
+      ids.length === 0 ||
+      ids.length > 100 ||
+      !ids.every((x) => typeof x === 'string')
+    ) {
+      throw new AccountError('bad_request', 'personIds must list 1-100 people');
+    }
+    sendJson(reply, 200, { codes: await d.admin().issue(req.person, ids as string[]) });
+  });
+
+  http.route('post', '/api/school/classes/:id/codes', 'school_class_codes', 'staff', async (reply, req) => {
+    const body = await jsonBody(req);
+    const who = body.who ?? 'all';
+    if (who !== 'pupils' && who !== 'parents' && who !== 'all') {
+      throw new AccountError('bad_request', 'who must be pupils, parents or all');
+    }
+    sendJson(
+      reply,
+      200,
+      await d.admin().classSheet(req.person, req.params[0] ?? '', who, body.everyone === true),
+    );
+  });
+
+  for (const [path, on] of [
+    ['deactivate', true],
+    ['reactivate', false],
+  ] as const) {
+    http.route('post', `/api/school/people/:id/${path}`, `school_${path}`, 'admin', async (reply, req) => {
+      await d.admin().setDeactivated(req.person, req.params[0] ?? '', on);
+      sendJson(reply, 200, { ok: true });
+    });
+  }
+
+  http.route('post', '/api/school/teachers', 'school_add_teacher', 'admin', async (reply, req) => {
+    const body = await jsonBody(req);
+    const added = await d.admin().addTeacher(req.person, {
+      lastName: text(body, 'lastName', 64),
+      firstName: text(body, 'firstName', 64),
+      middleName: text(body, 'middleName', 64, false),
+      phone: text(body, 'phone', 32, false),
+      email: text(body, 'email', 254, false),
+      admin: body.admin === true,
+    });
+    sendJson(reply, 200, { id: added.id });
+  });
+
+  http.route('post', '/api/school/pupils/:id/move', 'school_move_pupil', 'admin', async (reply, req) => {
+    const body = await jsonBody(req);
+    const report = await d.admin().movePupil(req.person, req.params[0] ?? '', text(body, 'classId', 128));
+    sendJson(reply, 200, { changed: report.changed });
+  });
+
+  http.route('post', '/api/school/invitation', 'school_invitation', 'admin', async (reply, req) => {
+    sendJson(reply, 200, await d.admin().newInvitation(req.person));
+  });
+
+  for (const [path, approve] of [
+    ['approve', true],
+    ['reject', false],
+  ] as const) {
+    http.route(
+      'post',
+      `/api/school/verifications/:id/${path}`,
+      `school_${path}`,
+      'admin',
+      async (reply, req) => {
+        const r = await d.admin().decide(req.person, req.params[0] ?? '', approve);
+        sendJson(reply, 200, { status: r.status });
+      },
+    );
+  }
+}
+
+/**
+ * For the school's own systems (ADMIN_SECRET): activation codes for people
+ * of a school, e.g. to print them from the e-journal. People never need it.
+ */
+export function registerMachineRoutes(
+  router: HttpRouter,
+  d: { admin: () => SchoolAdmin; people: () => People },
+): void {
+  router.route('post', '/api/accounts/codes', 'accounts_codes', { admin: true }, async (reply) => {
+    const body = await readJson(reply.res);
+    const { schoolId, personIds } = body;
+    if (
+      typeof schoolId !== 'string' ||
+      !Array.isArray(personIds) ||
+      personIds.length === 0 ||
+      personIds.length > 1000
+    ) {
+      throw new HttpError(400, 'schoolId and personIds (1-1000) are required');
+    }
+    const machine = {
+      id: 'admin-api',
+      schoolId,
+      schoolName: '',
+      name: 'admin API',
+      sort: '',
+      role: 'admin' as const,
+      classes: [],
+      leads: [],
+      children: [],
+      verified: false,
+      demo: false,
+    };
+    try {
+      sendJson(reply, 200, { codes: await d.admin().issue(machine, personIds.map(String)) });
+    } catch (err) {
+      if (err instanceof AccountError) throw new HttpError(err.status, err.code);
+      throw err;
+    }
+  });
+}

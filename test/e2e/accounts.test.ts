@@ -1,0 +1,423 @@
+// A school gets in by itself, in Chromium, as its people do it: a fresh
+// server's setup code makes the school's administrator, who imports the
+// e-journal's CSV (saved by Russian Excel in Windows-1251) from the admin
+// screen with a dry run first, prints a class's code sheet, gives a new
+// code, and approves a teacher who applied with the school's invitation
+// (1366×768). A parent on a phone (360×740) types their code in small
+// letters with Cyrillic look-alikes, chooses a password, signs out and in,
+// and finds their child's parents' chat and the next meeting; no token is
+// ever in an address or in the browser's storage. A pupil and a teacher
+// cannot reach the admin screens (the server refuses them). The admin signs
+// in with a password on both screens and reaches the admin screens from home;
+// a pupil signs out another device, then all others; closing the pupil's
+// sign-in ends their session at once.
+// Screenshots: laptop-setup, laptop-import-dry-run, laptop-import-applied,
+// laptop-school-people, code-sheet-5A (the PDF's first page), laptop-teacher-apply,
+// laptop-admin-approve, phone-activate-code, phone-activate-who, phone-parent-home,
+// phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin,
+// laptop-/phone-admin-home, laptop-/phone-admin-school, laptop-/phone-pupil-home,
+// phone-login-english, phone-devices-three, phone-devices-one, phone-pupil-deactivated.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHOOL_CSV, SETUP_CODE, asTyped } from '../helpers/accounts.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { SCREENSHOT_DIR, closePages, openPage, screenshot } from '../helpers/callPage.js';
+import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+
+let s: ChatTestServer;
+let browser: Browser;
+let admin: Page;
+let teacher: Page;
+/** Every address any page of the test visited, and what pages kept in storage. */
+const visited: string[] = [];
+
+function watch(page: Page): Page {
+  page.on('framenavigated', (f) => visited.push(f.url()));
+  page.on('request', (r) => visited.push(r.url()));
+  return page;
+}
+
+async function storageOf(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const all: string[] = [];
+    for (const store of [localStorage, sessionStorage]) {
+      for (let i = 0; i < store.length; i++) {
+        const k = store.key(i)!;
+        all.push(`${k}=${store.getItem(k)}`);
+      }
+    }
+    return all.join('\n');
+  });
+}
+
+/** A JWT (header "eyJ...") anywhere: what a token in an address or in storage looks like. */
+const TOKEN = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+
+async function tab(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name }).click();
+}
+
+describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in by itself', () => {
+  beforeAll(async () => {
+    s = await startChatServer({ SETUP_CODE });
+    browser = await launchChromium();
+  }, 90_000);
+  afterAll(async () => {
+    await closePages();
+    await browser?.close();
+    await s?.stop();
+  });
+
+  it('the setup code makes the school’s admin, who imports the journal’s Windows-1251 CSV with a dry run first', async () => {
+    admin = watch(await openPage(browser, `${s.httpUrl}/login`, 'laptop'));
+    await admin.getByRole('button', { name: 'У меня есть код из школы' }).click();
+    await admin.getByLabel('Код с листка').fill(SETUP_CODE.toLowerCase());
+    await admin.getByRole('button', { name: 'Дальше' }).click();
+    await admin.getByLabel('Название школы').fill('Школа № 7');
+    await admin.getByLabel('Фамилия').fill('Директорова');
+    await admin.getByLabel('Имя', { exact: true }).fill('Ольга');
+    await admin.getByLabel('Отчество').fill('Ивановна');
+    await admin.getByLabel('Номер телефона (или логин)').fill('+7 900 000-00-00');
+    await admin.getByLabel('Новый пароль').fill('пароль директора');
+    await admin.getByLabel('Пароль ещё раз').fill('пароль директора');
+    await screenshot(admin, 'laptop-setup');
+    await admin.getByRole('button', { name: 'Создать школу' }).click();
+    await admin.getByRole('heading', { name: 'Управление школой' }).waitFor();
+
+    await tab(admin, 'Импорт из журнала');
+    const cp1251 = iconv.encode(SCHOOL_CSV.replace(/\n/g, '\r\n'), 'win1251');
+    await admin
+      .getByLabel('Выбрать файл')
+      .setInputFiles({ name: 'школа.csv', mimeType: 'text/csv', buffer: cp1251 });
+    await admin.getByRole('button', { name: 'Проверить, что изменится' }).click();
+    const report = admin.locator('.report');
+    await report.getByRole('heading', { name: 'Что изменится (пока ничего не изменено)' }).waitFor();
+    await expect.poll(() => report.textContent()).toContain('Кодировка файла: windows-1251');
+    expect(await report.textContent()).toContain('Добавятся: 8');
+    expect(await report.textContent()).toContain('Иван Иванов (ученик, 5А)');
+    expect(await report.textContent()).toContain('Новые классы: 5А, 6А');
+    await screenshot(admin, 'laptop-import-dry-run');
+    await admin.getByRole('button', { name: 'Применить' }).click();
+    await admin.getByText('Готово: изменения применены.').waitFor();
+    await screenshot(admin, 'laptop-import-applied');
+  });
+
+  it('a file with mistakes gets every row’s problem in Russian, with the class', async () => {
+    const bad = `${SCHOOL_CSV}\nученик;p-new;Новиков;Ник;;;7Б;;;;;;\nродитель;m-x;Кто;То;;;;;;p-nobody;;;`;
+    await admin.getByLabel('Выбрать файл').setInputFiles({
+      name: 'ошибки.csv',
+      mimeType: 'text/csv',
+      buffer: iconv.encode(bad, 'win1251'),
+    });
+    await admin.getByRole('button', { name: 'Проверить, что изменится' }).click();
+    const problems = admin.locator('.problems');
+    await problems.waitFor();
+    expect(await problems.textContent()).toContain('строка 12 (Ник Новиков): класса 7Б в файле нет');
+    expect(await problems.textContent()).toContain(
+      'строка 13 (То Кто): ребёнок с ид p-nobody не найден среди учеников',
+    );
+  });
+
+  it('the admin prints the parents’ code sheet of 5А as a PDF and gives a pupil a new code', async () => {
+    await tab(admin, 'Люди и классы');
+    const fiveA = admin.locator('[data-class="5А"]');
+    await fiveA.getByRole('heading', { name: 'Класс 5А' }).waitFor();
+    const download = admin.waitForEvent('download');
+    await fiveA.getByRole('button', { name: 'Коды родителей (PDF)' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('Коды 5А.pdf');
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const pdf = join(SCREENSHOT_DIR, 'code-sheet-5A.pdf');
+    await file.saveAs(pdf);
+    if (existsSync('/usr/bin/pdftotext')) {
+      const text = execFileSync('pdftotext', [pdf, '-']).toString();
+      expect(text).toContain('Елена Петровна Иванова');
+      expect(text).toMatch(
+        /[ACDEFHJKMNPRTUWXY34679]{4}-[ACDEFHJKMNPRTUWXY34679]{4}-[ACDEFHJKMNPRTUWXY34679]{4}/,
+      );
+      execFileSync('pdftoppm', [
+        '-png',
+        '-r',
+        '60',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        pdf,
+        join(SCREENSHOT_DIR, 'code-sheet-5A'),
+      ]);
+    }
+    await expect
+      .poll(() => fiveA.locator('[data-person="m-ivanova"]').getAttribute('data-status'))
+      .toBe('code');
+    await fiveA.getByRole('button', { name: 'Новый код: Иван Иванов' }).click();
+    await expect.poll(() => admin.locator('#message').textContent()).toMatch(/^Новый код для Иван Иванов: /);
+    await screenshot(admin, 'laptop-school-people');
+  });
+
+  it('a teacher applies with the school’s invitation and the admin approves: pupils’ parents see the mark', async () => {
+    await tab(admin, 'Учителя');
+    await admin.getByRole('button', { name: 'Создать приглашение' }).click();
+    const shown = await admin.locator('.code-shown').textContent();
+    const invitation = /Приглашение: (\S+)/.exec(shown ?? '')![1]!;
+    // The class teacher of 5А gets a code from the admin and signs in with it.
+    await admin.getByRole('button', { name: 'Новый код: Нина Павловна Орлова' }).click();
+    // The line still shows the pupil's code of the test before until the answer comes.
+    await expect
+      .poll(() => admin.locator('#message').textContent())
+      .toMatch(/^Новый код для Нина Павловна Орлова: /);
+    const msg = await admin.locator('#message').textContent();
+    const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(msg ?? '')![1]!;
+    teacher = watch(await openPage(browser, `${s.httpUrl}/login#code`, 'laptop'));
+    await teacher.getByLabel('Код с листка').fill(code);
+    await teacher.getByRole('button', { name: 'Дальше' }).click();
+    await teacher.getByText('Нина Павловна Орлова').waitFor();
+    await teacher.getByLabel('Номер телефона (или логин)').fill('orlova.nina');
+    await teacher.getByLabel('Новый пароль').fill('пароль учителя');
+    await teacher.getByLabel('Пароль ещё раз').fill('пароль учителя');
+    await teacher.getByRole('button', { name: 'Сохранить и войти' }).click();
+    await teacher.getByRole('heading', { name: 'Здравствуйте, Нина Павловна Орлова' }).waitFor();
+    await teacher.getByRole('link', { name: 'Мои устройства' }).click();
+    await teacher.getByLabel('Приглашение школы').fill(invitation.toLowerCase());
+    await teacher.getByRole('button', { name: 'Отправить заявку' }).click();
+    await teacher.getByText('Заявка отправлена').waitFor();
+    await screenshot(teacher, 'laptop-teacher-apply');
+
+    await admin.reload();
+    await tab(admin, 'Учителя');
+    const request = admin.locator('[data-request="t-orlova"]');
+    await request.getByRole('button', { name: 'Подтвердить' }).click();
+    await admin.getByText('Нина Павловна Орлова: подтверждён(а).').waitFor();
+    await screenshot(admin, 'laptop-admin-approve');
+  });
+
+  it('a parent on a phone activates with a code typed in small Cyrillic look-alikes, signs out and back in, and finds the parents’ chat and the meeting', async () => {
+    // The class's parents' meeting, scheduled by the school's system.
+    const view = await admin.evaluate(async () => (await fetch('/api/account/me')).json());
+    const schoolId = (view as { person: { schoolId: string } }).person.schoolId;
+    const start = new Date(Date.now() + 2 * 3600_000).toLocaleString('sv-SE', { timeZone: 'Europe/Moscow' });
+    const meeting = await fetch(`${s.httpUrl}/api/meetings`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({
+        title: 'Родительское собрание 5А',
+        startsAt: start.slice(0, 16).replace(' ', 'T'),
+        timeZone: 'Europe/Moscow',
+        durationMinutes: 45,
+        class: { schoolId, classId: '5А', audience: 'parents' },
+      }),
+    });
+    expect(meeting.status).toBe(201);
+    // The code from the sheet the admin printed.
+    const codes = await admin.evaluate(async () => {
+      const me = (await (await fetch('/api/account/me')).json()) as { csrf: string };
+      const r = await fetch('/api/school/codes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf },
+        body: JSON.stringify({ personIds: ['m-ivanova'] }),
+      });
+      return (await r.json()) as { codes: { code: string }[] };
+    });
+    const typed = asTyped(codes.codes[0]!.code);
+
+    const parent = watch(await openPage(browser, `${s.httpUrl}/`, 'phone'));
+    await parent.getByRole('link', { name: 'Войти', exact: true }).click();
+    await parent.getByRole('button', { name: 'У меня есть код из школы' }).click();
+    await parent.getByLabel('Код с листка').fill(typed);
+    await screenshot(parent, 'phone-activate-code');
+    await parent.getByRole('button', { name: 'Дальше' }).click();
+    await parent.getByRole('heading', { name: 'Это вы?' }).waitFor();
+    await expect
+      .poll(() => parent.locator('.who').textContent())
+      .toContain('Иван Иванов (5А), Мария Иванова (6А)');
+    await parent.getByLabel('Номер телефона (или логин)').fill('8 916 111 22 33');
+    await parent.getByLabel('Новый пароль').fill('мамин пароль');
+    await parent.getByLabel('Пароль ещё раз').fill('мамин пароль');
+    await screenshot(parent, 'phone-activate-who');
+    await parent.getByRole('button', { name: 'Сохранить и войти' }).click();
+    await parent.getByRole('heading', { name: 'Здравствуйте, Елена Петровна Иванова' }).waitFor();
+    await expect
+      .poll(() => parent.locator('[data-chat]').allTextContents())
+      .toEqual(expect.arrayContaining(['5А · родители', '6А · родители']));
+    await parent.locator('.lesson', { hasText: 'Родительское собрание 5А' }).waitFor();
+    await screenshot(parent, 'phone-parent-home');
+
+    await parent.getByRole('button', { name: 'Выйти' }).click();
+    await parent.waitForURL(/\/login$/);
+    await parent.getByLabel('Номер телефона').fill('+7 (916) 111-22-33');
+    await parent.getByLabel('Пароль').fill('мамин пароль');
+    await screenshot(parent, 'phone-login');
+    await parent.getByRole('button', { name: 'Войти', exact: true }).click();
+    await parent.getByRole('heading', { name: 'Здравствуйте, Елена Петровна Иванова' }).waitFor();
+    const lesson = parent.locator('.lesson', { hasText: 'Родительское собрание 5А' });
+    await lesson.waitFor();
+    expect(await lesson.textContent()).toContain('45 мин');
+    // The verified class teacher, as parents see her.
+    await expect
+      .poll(() => parent.locator('.card', { hasText: 'Классные руководители' }).textContent())
+      .toContain('Нина Павловна Орлова');
+    expect(await parent.locator('.card', { hasText: 'Классные руководители' }).textContent()).toContain(
+      'Подтверждённый учитель',
+    );
+    await screenshot(parent, 'phone-parent-home-again');
+
+    // The parents' chat opens in the messenger, and the meeting's call takes its token from the session.
+    await parent.locator('[data-chat]', { hasText: '5А · родители' }).click();
+    await parent.waitForURL(/\/messenger#chat=/);
+    await parent.getByRole('button', { name: /^Войти в звонок: Родительское собрание 5А/ }).waitFor();
+    await parent.goBack();
+    await lesson.getByRole('link', { name: 'Войти на встречу' }).click();
+    await parent.waitForURL(/\/room\/.+#chat=.+&seq=\d+$/);
+    await parent.locator('#join-button:not([disabled])').waitFor({ timeout: 20_000 });
+    await parent.locator('#join-button').click();
+    await parent.locator('#controls').waitFor({ timeout: 20_000 });
+    expect(await storageOf(parent)).not.toMatch(TOKEN);
+
+    await parent.goto(`${s.httpUrl}/account`);
+    await parent.locator('.device[data-current="yes"]').waitFor();
+    await screenshot(parent, 'phone-devices');
+    expect(await storageOf(parent)).not.toMatch(TOKEN);
+  });
+
+  it('a pupil and a teacher cannot reach the admin screens: the server refuses them', async () => {
+    const pupil = watch(await openPage(browser, `${s.httpUrl}/login`, 'laptop'));
+    const code = await admin.evaluate(async () => {
+      const me = (await (await fetch('/api/account/me')).json()) as { csrf: string };
+      const r = await fetch('/api/school/codes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf },
+        body: JSON.stringify({ personIds: ['p-ivan'] }),
+      });
+      return ((await r.json()) as { codes: { code: string }[] }).codes[0]!.code;
+    });
+    await pupil.getByRole('button', { name: 'У меня есть код из школы' }).click();
+    await pupil.getByLabel('Код с листка').fill(code);
+    await pupil.getByRole('button', { name: 'Дальше' }).click();
+    await pupil.getByLabel('Номер телефона (или логин)').fill('ivan5a');
+    await pupil.getByLabel('Новый пароль').fill('пароль ивана');
+    await pupil.getByLabel('Пароль ещё раз').fill('пароль ивана');
+    await pupil.getByRole('button', { name: 'Сохранить и войти' }).click();
+    await pupil.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    expect(await pupil.getByRole('link', { name: 'Управление школой' }).count()).toBe(0);
+    await pupil.goto(`${s.httpUrl}/school`);
+    await expect
+      .poll(() => pupil.locator('#message').textContent())
+      .toContain('Это доступно только администратору школы');
+    await screenshot(pupil, 'laptop-pupil-no-admin');
+    const csrf = await pupil.evaluate(
+      async () => ((await (await fetch('/api/account/me')).json()) as { csrf: string }).csrf,
+    );
+    for (const path of [
+      '/api/school/import?dryRun=1',
+      '/api/school/invitation',
+      '/api/school/people/p-maria/deactivate',
+    ]) {
+      const status = await pupil.evaluate(
+        async ([p, t]) =>
+          (await fetch(p!, { method: 'POST', headers: { 'x-csrf-token': t! }, body: 'x' })).status,
+        [path, csrf],
+      );
+      expect(status).toBe(403);
+    }
+    // The class teacher of 5А (not an admin) gets her own class's code sheets, nothing else.
+    await teacher.goto(`${s.httpUrl}/school`);
+    await teacher.getByRole('heading', { name: 'Коды для моего класса' }).waitFor();
+    await teacher.locator('[data-class="5А"]').waitFor();
+    expect(await teacher.locator('[data-class="6А"]').count()).toBe(0);
+    expect(await teacher.getByRole('tab').count()).toBe(0);
+    const teacherCsrf = await teacher.evaluate(
+      async () => ((await (await fetch('/api/account/me')).json()) as { csrf: string }).csrf,
+    );
+    const teacherImport = await teacher.evaluate(
+      async (t) =>
+        (await fetch('/api/school/import', { method: 'POST', headers: { 'x-csrf-token': t }, body: 'x' }))
+          .status,
+      teacherCsrf,
+    );
+    expect(teacherImport).toBe(403);
+    // Nothing any page visited carried a token in its address.
+    const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
+    expect(withToken).toEqual([]);
+  });
+
+  it('the admin signs in with a password and reaches the admin screens from home (laptop and phone); a pupil signs out another device, then all others; closing the pupil’s sign-in ends their session at once', async () => {
+    const signIn = async (page: Page, login: string, password: string) => {
+      if (!login.startsWith('+')) {
+        await page.getByRole('button', { name: 'Войти по логину или эл. почте' }).click();
+        await page.getByLabel('Логин или эл. почта').fill(login);
+      } else {
+        await page.getByLabel('Номер телефона').fill(login);
+      }
+      await page.getByLabel('Пароль').fill(password);
+      await page.getByRole('button', { name: 'Войти', exact: true }).click();
+    };
+    for (const device of ['laptop', 'phone'] as const) {
+      const page = watch(await openPage(browser, `${s.httpUrl}/login`, device));
+      await signIn(page, '+7 900 000-00-00', 'пароль директора');
+      await page.getByRole('heading', { name: /^Здравствуйте, .*Ольга/ }).waitFor();
+      await screenshot(page, `${device}-admin-home`);
+      await page.getByRole('link', { name: 'Управление школой' }).click();
+      await page.getByRole('heading', { name: 'Управление школой' }).waitFor();
+      await page.getByRole('heading', { name: 'Класс 5А' }).waitFor();
+      // Every tab is on the screen, the phone's too (none hidden past its right edge).
+      for (const name of ['Люди и классы', 'Импорт из журнала', 'Учителя']) {
+        const box = (await page.getByRole('tab', { name }).boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(page.viewportSize()!.width);
+      }
+      await screenshot(page, `${device}-admin-school`);
+    }
+
+    const pupilLaptop = watch(await openPage(browser, `${s.httpUrl}/login`, 'laptop'));
+    await signIn(pupilLaptop, 'ivan5a', 'пароль ивана');
+    await pupilLaptop.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    await pupilLaptop.locator('[data-chat]').first().waitFor();
+    await screenshot(pupilLaptop, 'laptop-pupil-home');
+    const pupilPhone = watch(await openPage(browser, `${s.httpUrl}/login`, 'phone'));
+    // Russian first, English a click away, and back.
+    await pupilPhone.getByRole('heading', { name: 'Вход' }).waitFor();
+    await pupilPhone.locator('[data-lang-switch]').click();
+    await pupilPhone.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await screenshot(pupilPhone, 'phone-login-english');
+    await pupilPhone.locator('[data-lang-switch]').click();
+    await pupilPhone.getByRole('heading', { name: 'Вход' }).waitFor();
+    await signIn(pupilPhone, 'ivan5a', 'пароль ивана');
+    await pupilPhone.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    await screenshot(pupilPhone, 'phone-pupil-home');
+    await pupilPhone.getByRole('link', { name: 'Мои устройства' }).click();
+    const devices = pupilPhone.locator('.device');
+    // This phone, the laptop just now, and the laptop of the activation before.
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(3);
+    await screenshot(pupilPhone, 'phone-devices-three');
+    await pupilPhone
+      .locator('.device[data-current="no"]')
+      .first()
+      .getByRole('button', { name: 'Выйти на нём' })
+      .click();
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(2);
+    await pupilPhone.getByRole('button', { name: 'Выйти на всех, кроме этого' }).click();
+    await expect.poll(() => devices.count(), { timeout: 20_000 }).toBe(1);
+    await screenshot(pupilPhone, 'phone-devices-one');
+    // The laptop's session is gone: its home is the front door again.
+    await pupilLaptop.goto(`${s.httpUrl}/account`);
+    await pupilLaptop.waitForURL(/\/login\?next=/);
+
+    // The admin closes the pupil's sign-in: the phone's session ends at once, and the password no longer works.
+    await admin.goto(`${s.httpUrl}/school`);
+    admin.once('dialog', (d) => void d.accept());
+    await admin.getByRole('button', { name: 'Закрыть вход: Иван Иванов' }).click();
+    await admin.getByRole('button', { name: 'Открыть вход: Иван Иванов' }).waitFor();
+    await pupilPhone.reload();
+    await pupilPhone.waitForURL(/\/login\?next=/);
+    await signIn(pupilPhone, 'ivan5a', 'пароль ивана');
+    await expect
+      .poll(() => pupilPhone.getByRole('alert').first().textContent(), { timeout: 20_000 })
+      .toContain('Школа закрыла вход для этого человека');
+    await screenshot(pupilPhone, 'phone-pupil-deactivated');
+    const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
+    expect(withToken).toEqual([]);
+  });
+});

@@ -1,0 +1,327 @@
+// /school: the school's admin screens (the school admin role), or a class
+// teacher's own classes' code sheets. People and classes with how each one
+// signs in; codes one by one or as a class's PDF sheet; moving a pupil;
+// closing someone's sign-in; the e-journal import; teachers, adding one,
+// and approving those who applied for the verified mark. The server checks
+// every right again: this page only hides what the person may not do.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { AccountPage } from '../account/AccountPage.js';
+import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
+import { type AccountKey, ta } from '../account/text.js';
+import { ImportPanel } from '../admin/ImportPanel.js';
+import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
+import { downloadCodeSheet } from '../admin/codeSheet.js';
+import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../admin/types.js';
+import { lang } from '../i18n/index.js';
+
+type Tab = 'people' | 'import' | 'teachers';
+
+type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
+
+function ClassCard({
+  c,
+  classes,
+  admin,
+  actions,
+  print,
+}: {
+  c: ClassRow;
+  classes: ClassRow[];
+  admin: boolean;
+  actions: PersonActions;
+  print: (c: ClassRow, who: 'pupils' | 'parents') => void;
+}) {
+  return (
+    <section class="card class-card" aria-labelledby={`class-${c.id}`} data-class={c.id}>
+      <h2 id={`class-${c.id}`}>{ta('admin.class', { name: c.name })}</h2>
+      {c.teacher && <p class="hint">{ta('admin.classTeacher', { name: c.teacher.name })}</p>}
+      <div class="button-row">
+        <button type="button" class="small" onClick={() => print(c, 'pupils')}>
+          {ta('admin.printPupils')}
+        </button>
+        <button type="button" class="small" onClick={() => print(c, 'parents')}>
+          {ta('admin.printParents')}
+        </button>
+      </div>
+      <h3>{ta('admin.pupils')}</h3>
+      <ul class="rows">
+        {c.pupils.map((p) => (
+          <PersonLine
+            key={p.id}
+            p={p}
+            actions={actions}
+            admin={admin}
+            classes={classes.filter((x) => x.id !== c.id)}
+          />
+        ))}
+      </ul>
+      <h3>{ta('admin.parents')}</h3>
+      <ul class="rows">
+        {c.parents.map((p) => (
+          <PersonLine key={p.id} p={p} actions={{ ...actions, move: undefined }} admin={admin} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function TeachersPanel({
+  view,
+  actions,
+  say,
+  reload,
+  selfId,
+}: {
+  selfId: string;
+  view: SchoolView;
+  actions: PersonActions;
+  say: Say;
+  reload: () => Promise<void>;
+}) {
+  const [form, setForm] = useState({
+    lastName: '',
+    firstName: '',
+    middleName: '',
+    phone: '',
+    email: '',
+    admin: false,
+  });
+  const [invitation, setInvitation] = useState<{ code: string; expiresAt: string } | null>(null);
+  const field = (k: 'lastName' | 'firstName' | 'middleName' | 'phone' | 'email', label: string) => (
+    <label>
+      {label}
+      <input
+        value={form[k]}
+        onInput={(e) => setForm({ ...form, [k]: (e.target as HTMLInputElement).value })}
+      />
+    </label>
+  );
+  const add = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await post('/api/school/teachers', form);
+      setForm({ lastName: '', firstName: '', middleName: '', phone: '', email: '', admin: false });
+      say('admin.added');
+      await reload();
+    } catch (err) {
+      say(errorKey(err));
+    }
+  };
+  const decide = async (id: string, name: string, approve: boolean) => {
+    try {
+      await post(`/api/school/verifications/${encodeURIComponent(id)}/${approve ? 'approve' : 'reject'}`);
+      if (approve) say('admin.approved', { name });
+      await reload();
+    } catch (err) {
+      say(errorKey(err));
+    }
+  };
+  return (
+    <>
+      <section class="card" aria-labelledby="verifications-title">
+        <h2 id="verifications-title">{ta('admin.verifications')}</h2>
+        {view.verifications.length === 0 && <p class="muted">{ta('admin.noVerifications')}</p>}
+        <ul class="rows">
+          {view.verifications.map((v) => (
+            <li key={v.id} class="row" data-request={v.personId}>
+              <span class="row-main">
+                {v.name} <span class="hint">{dateText(v.createdAt)}</span>
+              </span>
+              <div class="row-actions">
+                <button type="button" class="small primary" onClick={() => void decide(v.id, v.name, true)}>
+                  {ta('admin.approve')}
+                </button>
+                <button type="button" class="small" onClick={() => void decide(v.id, v.name, false)}>
+                  {ta('admin.reject')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+        <h3>{ta('admin.invitation')}</h3>
+        <p class="hint">{ta('admin.invitationText')}</p>
+        {invitation && (
+          <p class="code-shown">
+            {ta('admin.invitationIs', { code: invitation.code, date: dateText(invitation.expiresAt) })}
+          </p>
+        )}
+        <button
+          type="button"
+          class="small"
+          onClick={() =>
+            void post<{ code: string; expiresAt: string }>('/api/school/invitation')
+              .then(setInvitation)
+              .catch((err: unknown) => say(errorKey(err)))
+          }
+        >
+          {ta('admin.newInvitation')}
+        </button>
+      </section>
+      <section class="card" aria-labelledby="teachers-title">
+        <h2 id="teachers-title">{ta('admin.teachers')}</h2>
+        <ul class="rows">
+          {[...view.staff, ...view.teachers].map((p) => (
+            <PersonLine key={p.id} p={p} actions={actions} admin self={p.id === selfId} />
+          ))}
+        </ul>
+      </section>
+      <section class="card" aria-labelledby="add-teacher-title">
+        <h2 id="add-teacher-title">{ta('admin.addTeacher')}</h2>
+        <form onSubmit={add} class="add-teacher">
+          {field('lastName', ta('setup.lastName'))}
+          {field('firstName', ta('setup.firstName'))}
+          {field('middleName', ta('setup.middleName'))}
+          {field('phone', ta('admin.phone'))}
+          {field('email', ta('admin.email'))}
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={form.admin}
+              onChange={(e) => setForm({ ...form, admin: (e.target as HTMLInputElement).checked })}
+            />
+            {ta('admin.isAdmin')}
+          </label>
+          <button type="submit" class="primary" disabled={!form.lastName.trim() || !form.firstName.trim()}>
+            {ta('admin.add')}
+          </button>
+        </form>
+      </section>
+    </>
+  );
+}
+
+function SchoolPage({ person }: { person: Person }) {
+  const admin = person.role === 'admin';
+  const [tab, setTab] = useState<Tab>('people');
+  const [view, setView] = useState<SchoolView | null>(null);
+  const [message, setMessage] = useState<string>('');
+  const [isError, setIsError] = useState(false);
+  const say: Say = (key, params) => {
+    setIsError(Boolean(key?.startsWith('error.')));
+    setMessage(key ? ta(key, params) : '');
+  };
+  const reload = () =>
+    get<SchoolView>('/api/school')
+      .then(setView)
+      .catch((err: unknown) => say(errorKey(err)));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once; actions reload it themselves.
+  useEffect(() => void reload(), []);
+
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  const actions: PersonActions = {
+    newCode: (p) =>
+      void post<{ codes: IssuedCode[] }>('/api/school/codes', { personIds: [p.id] })
+        .then(({ codes }) => {
+          const c = codes[0]!;
+          say(null);
+          setMessage(ta('admin.codeFor', { name: c.name, code: c.code, date: dateText(c.expiresAt) }));
+          return reload();
+        })
+        .catch((err: unknown) => say(errorKey(err))),
+    setClosed: (p, closed) => {
+      if (closed && !confirm(ta('admin.deactivateConfirm', { name: p.name }))) return;
+      void post(`/api/school/people/${encodeURIComponent(p.id)}/${closed ? 'deactivate' : 'reactivate'}`)
+        .then(() => reload())
+        .catch((err: unknown) => say(errorKey(err)));
+    },
+    move: (p: PersonRow, classId: string) =>
+      void post(`/api/school/pupils/${encodeURIComponent(p.id)}/move`, { classId })
+        .then(() => {
+          say('admin.moved', {
+            name: p.name,
+            className: view?.classes.find((c) => c.id === classId)?.name ?? '',
+          });
+          return reload();
+        })
+        .catch((err: unknown) => say(errorKey(err))),
+  };
+  const print = (c: ClassRow, who: 'pupils' | 'parents') =>
+    void post<{ className: string; codes: IssuedCode[] }>(
+      `/api/school/classes/${encodeURIComponent(c.id)}/codes`,
+      {
+        who,
+      },
+    )
+      .then(async (sheet) => {
+        if (sheet.codes.length === 0) return say('admin.sheetNone');
+        const file = await downloadCodeSheet(view?.school.name ?? '', sheet.className, sheet.codes, locale);
+        say('admin.sheetDone', { file });
+        await reload();
+      })
+      .catch((err: unknown) => say(errorKey(err)));
+
+  const tabs: [Tab, AccountKey][] = admin
+    ? [
+        ['people', 'admin.tabPeople'],
+        ['import', 'admin.tabImport'],
+        ['teachers', 'admin.tabTeachers'],
+      ]
+    : [];
+  return (
+    <AccountPage
+      title={admin ? ta('admin.title') : ta('home.classCodes')}
+      demo={person.demo}
+      wide
+      top={
+        <a class="button ghost small" href="/">
+          {ta('admin.back')}
+        </a>
+      }
+    >
+      <p class="muted">{view?.school.name ?? person.schoolName}</p>
+      {tabs.length > 0 && (
+        <div class="tabs" role="tablist">
+          {tabs.map(([id, key]) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              aria-selected={tab === id}
+              class={tab === id ? 'tab selected' : 'tab'}
+              onClick={() => setTab(id)}
+            >
+              {ta(key)}
+            </button>
+          ))}
+        </div>
+      )}
+      <p class={isError ? 'error' : 'note'} role={isError ? 'alert' : 'status'} id="message">
+        {message}
+      </p>
+      {tab === 'people' && view && (
+        <div class="class-grid">
+          {view.classes.length === 0 && <p class="muted">{ta('admin.noClasses')}</p>}
+          {view.classes.map((c) => (
+            <ClassCard
+              key={c.id}
+              c={c}
+              classes={view.classes}
+              admin={admin}
+              actions={actions}
+              print={print}
+            />
+          ))}
+        </div>
+      )}
+      {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
+      {tab === 'teachers' && admin && view && (
+        <TeachersPanel view={view} actions={actions} say={say} reload={reload} selfId={person.id} />
+      )}
+    </AccountPage>
+  );
+}
+
+function School() {
+  const [person, setPerson] = useState<Person | null>(null);
+  useEffect(() => {
+    whoAmI()
+      .then((me) => (me ? setPerson(me.person) : toLogin()))
+      .catch(() => toLogin());
+  }, []);
+  return person ? <SchoolPage person={person} /> : null;
+}
+
+document.documentElement.lang = lang.value;
+const root = document.getElementById('app');
+if (root) render(<School />, root);
