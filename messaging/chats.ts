@@ -6,11 +6,12 @@ import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import {
   type Caller,
+  type ChatRights,
   type SchoolPolicy,
-  isChatAdmin,
   requireMember,
-  requirePermission,
+  requireRight,
   requireSameSchool,
+  rightsOf,
 } from './permissions.js';
 import {
   DEFAULT_SETTINGS,
@@ -189,7 +190,7 @@ export class ChatService {
   async updateInfo(caller: Caller, req: cpb.IUpdateChatInfoRequest): Promise<cpb.IChat> {
     const { chat, member } = await this.access(req.chatId ?? '', caller);
     if (chat.kind === 'direct') throw forbidden('a direct chat has no title to edit');
-    requirePermission(chat.settings.editInfo, member, "edit the chat's info");
+    requireRight(chat, member, 'editInfo', "edit the chat's info");
     const title = req.title == null ? undefined : check.shortText(req.title, 'title', TITLE_MAX, true);
     const about = req.about == null ? undefined : check.shortText(req.about, 'about', ABOUT_MAX, false);
     await this.chats.updateChat(chat.id, { title, about });
@@ -200,7 +201,7 @@ export class ChatService {
   async updateSettings(caller: Caller, req: cpb.IUpdateChatSettingsRequest): Promise<cpb.IChat> {
     const { chat, member } = await this.access(req.chatId ?? '', caller);
     if (chat.kind === 'direct') throw forbidden('a direct chat has no settings');
-    if (!isChatAdmin(member.role)) throw forbidden("only the chat's admins change its settings");
+    requireRight(chat, member, 'changeSettings', "change the chat's settings");
     const next = mergeSettings(chat.settings, req.settings);
     // Who appoints admins is the creator's decision alone.
     if (next.appoint !== chat.settings.appoint && member.role !== 'creator') {
@@ -213,7 +214,7 @@ export class ChatService {
   async addMembers(caller: Caller, req: cpb.IAddMembersRequest): Promise<cpb.IChat> {
     const { chat, member } = await this.access(req.chatId ?? '', caller);
     if (chat.kind !== 'group') throw forbidden('people are added to group chats only');
-    requirePermission(chat.settings.invite, member, 'add people');
+    requireRight(chat, member, 'invite', 'add people');
     const ids = check.userIds(req.userIds, ADD_AT_ONCE_MAX);
     if (ids.length === 0) throw invalid('name at least one person');
     if (chat.members + ids.length > this.config.maxMembersPerChat) {
@@ -243,13 +244,15 @@ export class ChatService {
 
   async removeMember(caller: Caller, req: cpb.IRemoveMemberRequest): Promise<void> {
     const { chat, member } = await this.access(req.chatId ?? '', caller);
-    if (chat.kind !== 'group') throw forbidden('people are removed from group chats only');
+    if (chat.kind !== 'group' && chat.kind !== 'channel') {
+      throw forbidden('people are removed from group chats and channels only');
+    }
     const targetId = check.userId(req.userId);
     if (targetId === caller.user.id) throw invalid('to leave a chat, use leave_chat');
     const target = await this.chats.member(chat.id, targetId);
     if (!target)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'that person is not in this chat');
-    if (!isChatAdmin(member.role)) throw forbidden("only the chat's admins remove people");
+    requireRight(chat, member, 'moderate', 'remove people');
     if (target.role === 'creator' || (target.role === 'admin' && member.role !== 'creator')) {
       throw forbidden('an admin is removed by the creator only');
     }
@@ -269,8 +272,9 @@ export class ChatService {
 
   async setRole(caller: Caller, req: cpb.ISetMemberRoleRequest): Promise<void> {
     const { chat, member } = await this.access(req.chatId ?? '', caller);
-    if (chat.kind !== 'group') throw forbidden('only group chats have admins');
-    requirePermission(chat.settings.appoint, member, 'appoint admins');
+    if (chat.kind !== 'group' && chat.kind !== 'channel')
+      throw forbidden('only groups and channels have admins');
+    requireRight(chat, member, 'appointAdmins', 'appoint admins');
     const role =
       req.role === cpb.MemberRole.MEMBER_ROLE_ADMIN
         ? 'admin'
@@ -354,6 +358,26 @@ export function sharedChatToWire(chat: StoredChat, pins: number[]): cpb.IChat {
     createdBy: chat.createdBy,
     pinned: pins,
     roomId: chat.roomId,
+    rights: {
+      member: rightsToWire(rightsOf(chat, 'member')),
+      admin: rightsToWire(rightsOf(chat, 'admin')),
+      creator: rightsToWire(rightsOf(chat, 'creator')),
+      guest: rightsToWire(rightsOf(chat, 'member', true)),
+    },
+  };
+}
+
+function rightsToWire(r: ChatRights): cpb.IChatRights {
+  return {
+    write: r.write,
+    comment: r.comment,
+    pin: r.pin,
+    moderate: r.moderate,
+    invite: r.invite,
+    editInfo: r.editInfo,
+    appointAdmins: r.appointAdmins,
+    changeSettings: r.changeSettings,
+    transfer: r.transfer,
   };
 }
 

@@ -9,7 +9,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { JoinRequests } from './joinRequests.js';
-import { type Caller, isChatAdmin, requirePermission } from './permissions.js';
+import { type Caller, isChatAdmin, requireRight } from './permissions.js';
 import type { ChatStore } from './store/chatStore.js';
 import * as check from './validate.js';
 
@@ -41,7 +41,7 @@ export class InviteService {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     if (chat.kind !== 'group' && chat.kind !== 'channel')
       throw forbidden('only group chats and channels have invitations');
-    requirePermission(chat.settings.invite, member, 'invite people');
+    requireRight(chat, member, 'invite', 'invite people');
     const code = randomBytes(12).toString('base64url');
     // The cap guards against abuse; two links made at the same instant may both pass it.
     const r = await this.db.query(

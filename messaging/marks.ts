@@ -4,7 +4,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
-import { type Caller, isChatAdmin, requirePermission } from './permissions.js';
+import { type Caller, requireRight, rightsOf } from './permissions.js';
 import { type StoredUser, list, messageToWire, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import * as check from './validate.js';
@@ -60,7 +60,7 @@ export class MessageMarks {
 
   async pin(caller: Caller, req: cpb.IPinMessageRequest): Promise<cpb.IChatMessage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
-    requirePermission(chat.settings.pin, member, 'pin messages');
+    requireRight(chat, member, 'pin', 'pin messages');
     const pin = req.pin ?? false;
     const saved = await this.messages.mutate(chat.id, check.seq(req.seq), member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
@@ -102,7 +102,7 @@ export class MessageMarks {
   async readBy(caller: Caller, req: cpb.IGetReadByRequest): Promise<cpb.IReadByResult> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const m = await this.messages.visible(chat.id, check.seq(req.seq), member);
-    if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+    if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
       throw forbidden('read receipts are for the sender and the chat admins');
     }
     const [ids, marks, members] = await Promise.all([
@@ -146,7 +146,7 @@ export class MessageMarks {
     const saved = await this.messages.mutate(chat.id, check.seq(req.seq), member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
       if (!m.poll) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_POLL, 'the message is not a poll');
-      if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+      if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
         throw forbidden("a poll is closed by its author or the chat's admins");
       }
       if (m.poll.closed)

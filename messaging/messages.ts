@@ -5,7 +5,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
-import { type Caller, isChatAdmin, mayReadSeq, requireWrite } from './permissions.js';
+import { type Caller, isChatAdmin, mayReadSeq, requireWrite, rightsOf } from './permissions.js';
 import {
   type NewMessage,
   type StoredAttachment,
@@ -201,7 +201,7 @@ export class MessageService {
     await this.mutate(chat.id, seq, member, (m) => {
       if (m.deleted) return null;
       if (m.kind === 'system') throw invalid('notes of the chat are not deleted');
-      if (m.from !== caller.user.id && !isChatAdmin(member.role)) {
+      if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
         throw new ChatError(
           ChatErrorCode.CHAT_ERROR_NOT_YOUR_MESSAGE,
           "only the chat's admins delete others' messages",

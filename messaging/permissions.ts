@@ -47,28 +47,90 @@ export function mayReadSeq(member: StoredMember, seq: number): boolean {
   return seq >= firstReadableSeq(member);
 }
 
-/** The same rules as send.lua; `reply`: the message answers another (a channel's comments). */
-export function requireWrite(chat: StoredChat, member: StoredMember, caller: Caller, reply = false): void {
+/** What a member may do in a chat: the one table of the chat's rules (see rightsOf). */
+export interface ChatRights {
+  /** Post a message (not counting comments under a channel's posts). */
+  write: boolean;
+  /** Reply to a channel's posts (its comments). */
+  comment: boolean;
+  pin: boolean;
+  /** Delete anyone's message for everyone, close anyone's poll, see who read anyone's message. */
+  moderate: boolean;
+  invite: boolean;
+  editInfo: boolean;
+  appointAdmins: boolean;
+  changeSettings: boolean;
+  /** Hand the chat over to another member (its creator only). */
+  transfer: boolean;
+}
+
+/**
+ * Why `role` (a guest of a lesson, if `guest`) may not post in `chat` (a
+ * reply, if `reply`), or null if they may. The write rule, used by every
+ * path that posts and by rightsOf.
+ */
+export function writeRefusal(
+  chat: StoredChat,
+  role: MemberRoleName,
+  guest: boolean,
+  reply: boolean,
+): ChatError | null {
   if (chat.settings.archived) {
-    throw new ChatError(ChatErrorCode.CHAT_ERROR_READ_ONLY, 'the channel is archived');
+    return new ChatError(ChatErrorCode.CHAT_ERROR_READ_ONLY, 'the channel is archived');
   }
-  if (chat.kind === 'channel' && chat.settings.comments === 'on' && reply) return;
-  if (chat.kind === 'lesson' && caller.guest && !chat.settings.guestsWrite && !isChatAdmin(member.role)) {
-    throw new ChatError(
+  if (chat.kind === 'channel' && chat.settings.comments === 'on' && reply) return null;
+  if (chat.kind === 'lesson' && guest && !chat.settings.guestsWrite && !isChatAdmin(role)) {
+    return new ChatError(
       ChatErrorCode.CHAT_ERROR_GUESTS_MAY_NOT_WRITE,
       'the teacher has not let guests write',
     );
   }
-  if (chat.kind === 'comments' && chat.settings.comments === 'off' && !isChatAdmin(member.role)) {
-    throw new ChatError(ChatErrorCode.CHAT_ERROR_COMMENTS_OFF, 'comments are off');
+  if (chat.kind === 'comments' && chat.settings.comments === 'off' && !isChatAdmin(role)) {
+    return new ChatError(ChatErrorCode.CHAT_ERROR_COMMENTS_OFF, 'comments are off');
   }
-  if (!permits(chat.settings.write, member.role)) {
-    throw new ChatError(ChatErrorCode.CHAT_ERROR_READ_ONLY, 'only the chat admins write here');
+  if (!permits(chat.settings.write, role)) {
+    return new ChatError(ChatErrorCode.CHAT_ERROR_READ_ONLY, 'only the chat admins write here');
   }
+  return null;
 }
 
-export function requirePermission(permission: PermissionName, member: StoredMember, what: string): void {
-  if (!permits(permission, member.role)) throw forbidden(`you may not ${what} in this chat`);
+/** `reply`: the message answers another (a channel's comments). */
+export function requireWrite(chat: StoredChat, member: StoredMember, caller: Caller, reply = false): void {
+  const refusal = writeRefusal(chat, member.role, caller.guest, reply);
+  if (refusal) throw refusal;
+}
+
+/**
+ * Everything a member of `role` may do in `chat`: what the handlers check
+ * (through requireRight and requireWrite) and what clients are told, so a
+ * client offers only what the server would allow.
+ */
+export function rightsOf(chat: StoredChat, role: MemberRoleName, guest = false): ChatRights {
+  const group = chat.kind === 'group';
+  const channel = chat.kind === 'channel';
+  const direct = chat.kind === 'direct';
+  const admin = isChatAdmin(role);
+  return {
+    write: writeRefusal(chat, role, guest, false) === null,
+    comment: writeRefusal(chat, role, guest, true) === null,
+    pin: permits(chat.settings.pin, role),
+    moderate: admin,
+    invite: (group || channel) && permits(chat.settings.invite, role),
+    editInfo: !direct && permits(chat.settings.editInfo, role),
+    appointAdmins: (group || channel) && permits(chat.settings.appoint, role),
+    changeSettings: !direct && admin,
+    transfer: (group || channel) && role === 'creator',
+  };
+}
+
+/** Refuses unless a member of this role may do `right` in the chat. */
+export function requireRight(
+  chat: StoredChat,
+  member: StoredMember,
+  right: keyof ChatRights,
+  what: string,
+): void {
+  if (!rightsOf(chat, member.role)[right]) throw forbidden(`you may not ${what} in this chat`);
 }
 
 /** People of one school see and add each other; the directory refines this per role. */

@@ -109,10 +109,12 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     const staffRoom = chats!.chats!.find((c) => c.title === 'Учительская')!.chatId!;
     const page = await open(teacher, 'laptop');
     await page.locator(`[data-chat="${chatId}"]`).click();
-    // A poll: the question on the first line, an option on each next one.
+    // A poll, written in its window.
     await page.getByRole('button', { name: 'Опрос', exact: true }).click();
-    await page.fill('#composer-text', 'Во сколько удобно собрание?\n18:00\n19:00');
-    await page.click('#composer-send');
+    await page.getByLabel('Вопрос', { exact: true }).fill('Во сколько удобно собрание?');
+    await page.getByLabel('Вариант 1', { exact: true }).fill('18:00');
+    await page.getByLabel('Вариант 2', { exact: true }).fill('19:00');
+    await page.getByRole('button', { name: 'Отправить опрос' }).click();
     await page.locator('.poll strong', { hasText: 'Во сколько удобно собрание?' }).waitFor();
     const { page: history } = await teacherApi.request({ getHistory: { chatId } });
     const poll = history!.messages!.find((m) => m.poll?.question === 'Во сколько удобно собрание?')!;
@@ -147,7 +149,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await mine.locator('.read-by', { hasText: 'Ольга Андреева' }).waitFor();
     await screenshot(page, 'laptop-messenger-actions');
     await page.locator(`[data-chat="${staffRoom}"]`).click();
-    await page.locator('.msg-forwarded', { hasText: 'Переслано от Мария Ивановна Соколова' }).waitFor();
+    await page.locator('.msg-forwarded', { hasText: 'Переслано · Мария Ивановна Соколова' }).waitFor();
     await screenshot(page, 'laptop-messenger-forwarded');
     // The parent's phone: the same message menu, placed on the screen, with the messenger's actions.
     const phone = await open(mother, 'phone');

@@ -166,7 +166,7 @@ describe.skipIf(!chromiumAvailable())('the school messenger in the browser', () 
     await page.waitForFunction(() => (document.querySelector('#voice-stop') as HTMLElement | null) !== null);
     await page.locator('#voice-stop').click();
     await page.locator('.voice-note audio').waitFor();
-    await page.locator('.voice-text[data-transcript="done"]').waitFor({ timeout: 60_000 });
+    await page.locator('.voice-note[data-transcript="done"]').waitFor({ timeout: 60_000 });
     await screenshot(page, 'laptop-voice-message');
     const { page: history } = await api.request({ getHistory: { chatId } });
     const voice = history!.messages!.find((m) => m.voice === cpb.VoiceKind.VOICE_KIND_AUDIO)!;

@@ -318,3 +318,22 @@ describe('admins, settings and members', () => {
     expect(father.messagesOf(id).some((m) => m.text === 'уже без него')).toBe(false);
   });
 });
+
+describe('rights on the wire', () => {
+  it('a chat carries what each role may do, the same rules the server checks', async () => {
+    const { chats } = await mother.request({ listChats: {} });
+    const chat = chats!.chats!.find((c) => c.chatId === chatId)!;
+    expect(chat.rights!.member!.pin ?? false).toBe(false);
+    expect(chat.rights!.member!.moderate ?? false).toBe(false);
+    expect(chat.rights!.creator).toMatchObject({
+      pin: true,
+      moderate: true,
+      changeSettings: true,
+      transfer: true,
+    });
+    // What the member row says is refused is refused.
+    const m = await teacher.send(chatId, 'Закрепить нельзя');
+    await expect(mother.request({ pinMessage: { chatId, seq: m.seq, pin: true } })).rejects.toThrow();
+    await expect(teacher.request({ pinMessage: { chatId, seq: m.seq, pin: true } })).resolves.toBeTruthy();
+  });
+});

@@ -1,9 +1,10 @@
 // The files of a message: a picture's preview (asked once per file), and a
 // button per file that opens its download link in a new tab.
 import { useEffect, useState } from 'preact/hooks';
+import { fileSize } from '../i18n/units.js';
 import { Download, Paperclip } from '../kit/icons.js';
 import type { ThreadActions } from './actions.js';
-import { type Msg, fileSize } from './format.js';
+import type { Msg } from './format.js';
 
 export function Attachments({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const [previews, setPreviews] = useState<Record<string, string>>({});

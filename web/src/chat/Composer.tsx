@@ -2,11 +2,12 @@
 // an edit in progress shown above with a way to cancel, and a file attached
 // with its upload progress (resumable uploads; the message is sent when the
 // file is in). Where the chat's holder offers them: a voice message or
-// round video, and a poll (its question and options, one per line).
+// round video, and a poll or quiz (written in its own window, PollEditor).
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { ChartColumn, Paperclip, Send, X } from '../kit/icons.js';
+import { PollEditor } from './PollEditor.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import type { ComposerActions } from './actions.js';
 import type { Msg } from './format.js';
@@ -58,17 +59,6 @@ export function Composer({
       return;
     }
     if (!body) return;
-    if (pollMode && actions.poll) {
-      const [question = '', ...options] = body
-        .split('\n')
-        .map((x) => x.trim())
-        .filter(Boolean);
-      if (await actions.poll(question, options)) {
-        setPollMode(false);
-        setText('');
-      }
-      return;
-    }
     setText('');
     const ok = await actions.send(body, replyTo, []);
     if (ok) state.replyTo.value = null;
@@ -87,99 +77,103 @@ export function Composer({
   };
 
   return (
-    <form
-      class="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      {replyTo || editing ? (
-        <div class="composer-context">
-          <span>
-            {editing ? t('chat.editing') : t('chat.replyingTo', { name: replyTo?.senderName ?? '' })}
-            {replyTo && !editing ? <q>{replyTo.text}</q> : null}
-          </span>
-          <button type="button" class="ghost icon-only" aria-label={t('common.cancel')} onClick={cancel}>
-            <X aria-hidden="true" />
-          </button>
-        </div>
-      ) : null}
-      {upload ? (
-        <div class="upload-progress">
-          <span>
-            {t('chat.uploadingFile', { name: upload.name })} {upload.percent}%
-          </span>
-          <progress max={100} value={upload.percent} aria-label={t('chat.uploading')} />
-        </div>
-      ) : null}
-      <div class="composer-row">
-        <button
-          type="button"
-          class="ghost icon-only"
-          id={`${idPrefix}-attach`}
-          aria-label={t('chat.attach')}
-          title={t('chat.attach')}
-          disabled={Boolean(upload) || Boolean(editing)}
-          onClick={() => fileInput.current?.click()}
-        >
-          <Paperclip aria-hidden="true" />
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          id={`${idPrefix}-file`}
-          hidden
-          onChange={(e) => {
-            const input = e.target as HTMLInputElement;
-            const f = input.files?.[0];
-            input.value = '';
-            if (f) void attach(f);
-          }}
-        />
-        {actions.voice && !editing ? <VoiceRecorder send={actions.voice} /> : null}
-        {actions.poll && !editing ? (
+    <>
+      <form
+        class="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {replyTo || editing ? (
+          <div class="composer-context">
+            <span>
+              {editing ? t('chat.editing') : t('chat.replyingTo', { name: replyTo?.senderName ?? '' })}
+              {replyTo && !editing ? <q>{replyTo.text}</q> : null}
+            </span>
+            <button type="button" class="ghost icon-only" aria-label={t('common.cancel')} onClick={cancel}>
+              <X aria-hidden="true" />
+            </button>
+          </div>
+        ) : null}
+        {upload ? (
+          <div class="upload-progress">
+            <span>
+              {t('chat.uploadingFile', { name: upload.name })} {upload.percent}%
+            </span>
+            <progress max={100} value={upload.percent} aria-label={t('chat.uploading')} />
+          </div>
+        ) : null}
+        <div class="composer-row">
           <button
             type="button"
-            class={`ghost icon-only${pollMode ? ' active' : ''}`}
-            id={`${idPrefix}-poll`}
-            aria-label={t('chat.poll.new')}
-            title={t('chat.poll.new')}
-            aria-pressed={pollMode}
-            onClick={() => setPollMode(!pollMode)}
+            class="ghost icon-only"
+            id={`${idPrefix}-attach`}
+            aria-label={t('chat.attach')}
+            title={t('chat.attach')}
+            disabled={Boolean(upload) || Boolean(editing)}
+            onClick={() => fileInput.current?.click()}
           >
-            <ChartColumn aria-hidden="true" />
+            <Paperclip aria-hidden="true" />
           </button>
-        ) : null}
-        <textarea
-          ref={box}
-          id={`${idPrefix}-text`}
-          rows={pollMode ? 4 : 1}
-          value={text}
-          aria-label={pollMode ? t('chat.poll.hint') : t('chat.placeholder')}
-          placeholder={pollMode ? t('chat.poll.hint') : t('chat.placeholder')}
-          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !pollMode) {
-              e.preventDefault();
-              void submit();
-            } else if (e.key === 'Escape' && (replyTo || editing)) {
-              e.preventDefault();
-              cancel();
-            }
-          }}
-        />
-        <button
-          type="submit"
-          class={`primary send-button${labelledSend ? '' : ' icon-only'}`}
-          id={`${idPrefix}-send`}
-          aria-label={editing ? t('chat.save') : t('common.send')}
-          title={editing ? t('chat.save') : t('common.send')}
-        >
-          <Send aria-hidden="true" />
-          {labelledSend ? <span class="wide-only">{editing ? t('chat.save') : t('common.send')}</span> : null}
-        </button>
-      </div>
-    </form>
+          <input
+            ref={fileInput}
+            type="file"
+            id={`${idPrefix}-file`}
+            hidden
+            onChange={(e) => {
+              const input = e.target as HTMLInputElement;
+              const f = input.files?.[0];
+              input.value = '';
+              if (f) void attach(f);
+            }}
+          />
+          {actions.voice && !editing ? <VoiceRecorder send={actions.voice} /> : null}
+          {actions.poll && !editing ? (
+            <button
+              type="button"
+              class="ghost icon-only"
+              id={`${idPrefix}-poll`}
+              aria-label={t('chat.poll.new')}
+              title={t('chat.poll.new')}
+              onClick={() => setPollMode(true)}
+            >
+              <ChartColumn aria-hidden="true" />
+            </button>
+          ) : null}
+          <textarea
+            ref={box}
+            id={`${idPrefix}-text`}
+            rows={1}
+            value={text}
+            aria-label={t('chat.placeholder')}
+            placeholder={t('chat.placeholder')}
+            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey) {
+                e.preventDefault();
+                void submit();
+              } else if (e.key === 'Escape' && (replyTo || editing)) {
+                e.preventDefault();
+                cancel();
+              }
+            }}
+          />
+          <button
+            type="submit"
+            class={`primary send-button${labelledSend ? '' : ' icon-only'}`}
+            id={`${idPrefix}-send`}
+            aria-label={editing ? t('chat.save') : t('common.send')}
+            title={editing ? t('chat.save') : t('common.send')}
+          >
+            <Send aria-hidden="true" />
+            {labelledSend ? (
+              <span class="wide-only">{editing ? t('chat.save') : t('common.send')}</span>
+            ) : null}
+          </button>
+        </div>
+      </form>
+      {pollMode && actions.poll ? <PollEditor send={actions.poll} done={() => setPollMode(false)} /> : null}
+    </>
   );
 }

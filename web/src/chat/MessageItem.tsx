@@ -4,15 +4,16 @@
 // (MessageMenu). Deleted messages keep their place.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { Dialog } from '../kit/Dialog.js';
 import { Pin, Star } from '../kit/icons.js';
 import { Attachments } from './Attachments.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';
 import { PollView } from './PollView.js';
 import { VoiceNote } from './VoiceNote.js';
-import type { Readers, ThreadActions } from './actions.js';
+import type { Reacted, Readers, ThreadActions } from './actions.js';
 import { type Msg, cpb, systemText, time } from './format.js';
-import { MessageReactions } from './reactions.js';
+import { CHAT_REACTIONS, MessageReactions } from './reactions.js';
 
 function readersText(r: Readers): string {
   const line = (label: string, names: string[]) => (names.length ? `${label}: ${names.join(', ')}` : label);
@@ -22,6 +23,7 @@ function readersText(r: Readers): string {
 export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const [forwarding, setForwarding] = useState(false);
   const [readers, setReaders] = useState<string | null>(null);
+  const [reacted, setReacted] = useState<Reacted[] | null>(null);
   if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) {
     return (
       <li class="msg system" data-seq={m.seq}>
@@ -52,7 +54,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       ) : (
         <>
           {m.text && <p class="msg-text">{m.text}</p>}
-          {m.poll && <PollView m={m} vote={(i) => actions.vote(m, i)} />}
+          {m.poll && <PollView m={m} actions={actions} />}
           {m.voice ? (
             <VoiceNote m={m} actions={actions} />
           ) : (
@@ -73,10 +75,37 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       </span>
       {!m.deleted && <MessageReactions m={m} actions={actions} />}
       {!m.deleted && (
-        <MessageMenu m={m} actions={actions} onForward={() => setForwarding(true)} onReaders={showReaders} />
+        <MessageMenu
+          m={m}
+          actions={actions}
+          onForward={() => setForwarding(true)}
+          onReaders={showReaders}
+          onReacted={() => void actions.reacted?.(m).then((r) => r && setReacted(r))}
+        />
       )}
       {forwarding && actions.forward && (
         <ForwardPicker m={m} forward={actions.forward} done={() => setForwarding(false)} />
+      )}
+      {reacted && (
+        <Dialog title={t('chat.whoReacted')} onClose={() => setReacted(null)} id="reacted-dialog">
+          <ul class="people-list">
+            {reacted.map((r) => (
+              <li key={r.name} class="reacted-person">
+                <span>{r.name}</span>
+                <span class="reacted-emojis">
+                  {r.emojis.map((e) => {
+                    const known = CHAT_REACTIONS.find((x) => x.emoji === e);
+                    return known ? (
+                      <known.icon key={e} aria-label={t(known.name)} />
+                    ) : (
+                      <span key={e}>{e}</span>
+                    );
+                  })}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Dialog>
       )}
       {readers && (
         <button type="button" class="read-by ghost" onClick={() => setReaders(null)}>

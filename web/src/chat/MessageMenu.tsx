@@ -11,6 +11,7 @@ import {
   Pin,
   PinOff,
   Reply,
+  SmilePlus,
   Star,
   StarOff,
   Trash2,
@@ -24,6 +25,7 @@ export function MessageMenu({
   actions,
   onForward,
   onReaders,
+  onReacted,
 }: {
   m: Msg;
   actions: ThreadActions;
@@ -31,6 +33,8 @@ export function MessageMenu({
   onForward: () => void;
   /** Shows who read this message. */
   onReaders: () => void;
+  /** Shows who reacted to this message. */
+  onReacted: () => void;
 }) {
   const mine = m.senderId === actions.meId;
   const text = m.kind === cpb.MessageKind.MESSAGE_KIND_TEXT;
@@ -70,7 +74,7 @@ export function MessageMenu({
               <Pencil aria-hidden="true" /> {t('chat.edit')}
             </MenuItem>
           ) : null}
-          {actions.canPin ? (
+          {actions.rights.pin ? (
             <MenuItem
               close={close}
               data={{ 'data-action': 'pin' }}
@@ -100,7 +104,12 @@ export function MessageMenu({
               <CheckCheck aria-hidden="true" /> {t('chat.whoRead')}
             </MenuItem>
           ) : null}
-          {mine || actions.isAdmin ? (
+          {actions.reacted && (m.reactions ?? []).length > 0 ? (
+            <MenuItem close={close} data={{ 'data-action': 'reacted' }} onSelect={onReacted}>
+              <SmilePlus aria-hidden="true" /> {t('chat.whoReacted')}
+            </MenuItem>
+          ) : null}
+          {mine || actions.rights.moderate ? (
             <MenuItem
               close={close}
               danger

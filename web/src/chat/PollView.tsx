@@ -1,32 +1,120 @@
-// A poll or quiz in a message: options to vote for, then the results (and
-// a quiz's right answer).
-import { t } from '../i18n/index.js';
-import type { Msg } from './format.js';
+// A poll or quiz in a message: its kind (anonymous or public, several
+// answers, quiz, closing time), options to vote for (checkboxes and a vote
+// button when several answers are allowed), then the results, which its
+// author sees before voting too, a quiz's right answer, who chose each
+// option of a public poll, and a way for its author or a moderator to close it.
+import { useState } from 'preact/hooks';
+import { lang, t } from '../i18n/index.js';
+import { Dialog } from '../kit/Dialog.js';
+import type { ThreadActions } from './actions.js';
+import { type Msg, time } from './format.js';
 
-export function PollView({ m, vote }: { m: Msg; vote: (option: number) => void }) {
+function dateTime(ms: number): string {
+  const d = new Date(ms);
+  const day = d.toLocaleDateString(lang.value === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+  });
+  return `${day} ${time(ms)}`;
+}
+
+export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const p = m.poll!;
+  const [chosen, setChosen] = useState<number[]>([]);
+  const [voters, setVoters] = useState<{ option: string; names: string[] } | null>(null);
   const voted = (m.myVotes ?? []).length > 0;
-  const closed = p.closed || ((p.closesAt ?? 0) > 0 && (p.closesAt ?? 0) < Date.now());
+  const closesAt = p.closesAt ?? 0;
+  const closed = p.closed || (closesAt > 0 && closesAt < Date.now());
+  const mine = m.senderId === actions.meId;
+  const showResults = voted || closed || mine;
+  const canVote = !voted && !closed;
   const total = Math.max(1, p.voters ?? 0);
+  const kind = [
+    p.quiz ? t('poll.kindQuiz') : p.anonymous ? t('poll.kindAnonymous') : t('poll.kindPublic'),
+    p.multiple ? t('poll.kindMultiple') : '',
+    closesAt > 0 && !p.closed ? t('poll.until', { at: dateTime(closesAt) }) : '',
+  ].filter(Boolean);
+  const showVoters = async (i: number) => {
+    const names = await actions.voters?.(m, i);
+    if (names) setVoters({ option: p.options?.[i]?.text ?? '', names });
+  };
   return (
     <div class="poll">
+      <small class="poll-kind">{kind.join(' · ')}</small>
       <strong>{p.question}</strong>
-      {(p.options ?? []).map((o, i) => (
+      {(p.options ?? []).map((o, i) => {
+        const percent = Math.round(((o.votes ?? 0) * 100) / total);
+        const cls = `poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`;
+        const result = showResults ? (
+          <span class="poll-count">
+            {percent}% · {o.votes ?? 0}
+          </span>
+        ) : null;
+        return (
+          <div class="poll-row" key={o.text}>
+            {p.multiple && canVote ? (
+              <label class={`check ${cls}`}>
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(i)}
+                  onChange={() =>
+                    setChosen(chosen.includes(i) ? chosen.filter((x) => x !== i) : [...chosen, i])
+                  }
+                />
+                <span>{o.text}</span>
+                {result}
+              </label>
+            ) : (
+              <button type="button" class={cls} disabled={!canVote} onClick={() => actions.vote(m, [i])}>
+                <span>{o.text}</span>
+                {result}
+              </button>
+            )}
+            {showResults && !p.anonymous && actions.voters && (o.votes ?? 0) > 0 ? (
+              <button
+                type="button"
+                class="ghost poll-voters"
+                aria-label={t('poll.whoChose', { option: o.text ?? '' })}
+                onClick={() => void showVoters(i)}
+              >
+                {t('poll.voters')}
+              </button>
+            ) : null}
+          </div>
+        );
+      })}
+      {p.multiple && canVote ? (
         <button
           type="button"
-          key={o.text}
-          class={`poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`}
-          disabled={voted || closed}
-          onClick={() => vote(i)}
+          class="primary"
+          disabled={chosen.length === 0}
+          onClick={() => actions.vote(m, chosen)}
         >
-          <span>{o.text}</span>
-          {(voted || closed) && <span class="poll-count">{Math.round(((o.votes ?? 0) * 100) / total)}%</span>}
+          {t('poll.vote')}
         </button>
-      ))}
+      ) : null}
       <small>
         {t('chat.poll.voters', { count: p.voters ?? 0 })}
         {closed ? ` · ${t('chat.poll.closed')}` : ''}
       </small>
+      {!closed && actions.closePoll && (mine || actions.rights.moderate) ? (
+        <button type="button" class="ghost poll-close" onClick={() => actions.closePoll?.(m)}>
+          {t('poll.close')}
+        </button>
+      ) : null}
+      {voters ? (
+        <Dialog
+          title={t('poll.whoChose', { option: voters.option })}
+          onClose={() => setVoters(null)}
+          id="voters-dialog"
+        >
+          <ul class="people-list">
+            {voters.names.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </Dialog>
+      ) : null}
     </div>
   );
 }

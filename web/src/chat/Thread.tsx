@@ -32,12 +32,13 @@ export function Thread({
   const scroller = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
   const lastSeq = messages.at(-1)?.seq ?? 0;
-  // Follow new messages while the person is at the bottom.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest message changes
+  // Follow new messages while the person is at the bottom, also when a page
+  // arrives under a message that came live (the newest stays in view).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the newest message or the count changes
   useLayoutEffect(() => {
     const el = scroller.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [lastSeq]);
+  }, [lastSeq, messages.length]);
   const loadOlder = async () => {
     const el = scroller.current;
     const before = el ? el.scrollHeight - el.scrollTop : 0;

@@ -1,5 +1,7 @@
 // A voice message or round video in a message: played inline, with the
 // text the transcriber made of it below (or that it is still being made).
+// Without a text (no model on this server, or nothing was recognised)
+// nothing is said about it.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import type { ThreadActions } from './actions.js';
@@ -16,7 +18,10 @@ export function VoiceNote({ m, actions }: { m: Msg; actions: ThreadActions }) {
   }, [file?.fileId]);
   const video = m.voice === cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
   return (
-    <div class={`voice-note${video ? ' round' : ''}`}>
+    <div
+      class={`voice-note${video ? ' round' : ''}`}
+      data-transcript={m.transcriptPending ? 'pending' : 'done'}
+    >
       {url &&
         (video ? (
           // biome-ignore lint/a11y/useMediaCaption: the message's text is shown right below
@@ -25,13 +30,9 @@ export function VoiceNote({ m, actions }: { m: Msg; actions: ThreadActions }) {
           // biome-ignore lint/a11y/useMediaCaption: the message's text is shown right below
           <audio src={url} controls />
         ))}
-      <p class="voice-text" data-transcript={m.transcriptPending ? 'pending' : 'done'}>
-        {m.transcriptPending
-          ? t('school.transcribing')
-          : m.transcript
-            ? m.transcript
-            : t('school.noTranscript')}
-      </p>
+      {m.transcriptPending || m.transcript ? (
+        <p class="voice-text">{m.transcriptPending ? t('school.transcribing') : m.transcript}</p>
+      ) : null}
     </div>
   );
 }

@@ -51,13 +51,3 @@ export function preview(m: Msg | null | undefined): string {
   if (m.voice) return voicePreview(m);
   return m.text || (m.attachments?.[0]?.name ?? '');
 }
-
-/** A file size a person reads: 12 KB, 3.4 MB. */
-export function fileSize(bytes: number | null | undefined): string {
-  const b = bytes ?? 0;
-  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
-  const n = (x: number) => x.toLocaleString(locale, { maximumFractionDigits: 1 });
-  if (b < 1024 * 1024) return t('chat.kb', { n: n(Math.max(1, Math.ceil(b / 1024))) });
-  if (b < 1024 * 1024 * 1024) return t('chat.mb', { n: n(b / (1024 * 1024)) });
-  return t('chat.gb', { n: n(b / (1024 * 1024 * 1024)) });
-}

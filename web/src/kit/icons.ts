@@ -58,6 +58,7 @@ export {
   X,
   // The chat (in the call and the messenger).
   CheckCheck,
+  List,
   CircleCheck,
   CircleQuestionMark,
   Forward,

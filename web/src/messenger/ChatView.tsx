@@ -1,8 +1,10 @@
+import { useEffect } from 'preact/hooks';
 // One chat in the messenger: its title and members (the way to its people
 // and rules), what kind of chat it is, its messages and the composer, both
 // the shared chat components (web/src/chat/) given this chat's actions; or
 // why the person cannot write here.
 import { Composer } from '../chat/Composer.js';
+import { PinnedBar, showMessage } from '../chat/PinnedBar.js';
 import { Thread } from '../chat/Thread.js';
 import { t } from '../i18n/index.js';
 import { ArrowLeft, Users } from '../kit/icons.js';
@@ -59,6 +61,7 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         </button>
       </header>
       <ChatExtras store={store} chat={c} />
+      <ChatPins store={store} chat={c} />
       <Thread
         key={chatId}
         messages={list}
@@ -73,5 +76,22 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         <Composer actions={composerActions(store, chatId)} state={store} idPrefix="composer" labelledSend />
       )}
     </section>
+  );
+}
+
+/** The chat's pinned bar: its pins as the chat lists them, named from what we hold or fetched. */
+function ChatPins({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+  const chatId = chat.chatId ?? '';
+  const seqs = chat.pinned ?? [];
+  const key = seqs.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fetched again when the pins change
+  useEffect(() => {
+    if (seqs.length) void store.loadPins(chatId);
+  }, [chatId, key]);
+  return (
+    <PinnedBar
+      pins={seqs.map((seq) => ({ seq, m: store.held(chatId, seq) }))}
+      jump={(seq) => void store.reveal(chatId, seq).then(() => requestAnimationFrame(() => showMessage(seq)))}
+    />
   );
 }

@@ -5,13 +5,14 @@
 // chat, sends polls and records voice messages. A refusal reads as a
 // translated sentence (store.run); an answer's message replaces ours.
 import type { ComposerActions, ThreadActions } from '../chat/actions.js';
+import { myRights } from '../chat/rights.js';
 import { uploadFile } from '../chat/upload.js';
 import { t } from '../i18n/index.js';
 import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
-import { chatTitle, isChatAdmin, permits } from './rules.js';
+import { chatTitle } from './rules.js';
 
 /** Sends a request about a message; the message in the answer replaces ours. */
 async function act(store: MessengerStore, body: ChatRequestBody): Promise<boolean> {
@@ -23,11 +24,9 @@ async function act(store: MessengerStore, body: ChatRequestBody): Promise<boolea
 
 export function threadActions(store: MessengerStore, chatId: string): ThreadActions {
   const chat = store.chats.value.get(chatId);
-  const isAdmin = isChatAdmin(chat?.myRole);
   return {
     meId: store.me.value?.userId ?? '',
-    isAdmin,
-    canPin: permits(chat?.settings?.whoMayPin, chat?.myRole),
+    rights: myRights(chat),
     react: (m, emoji) =>
       void act(store, { react: { chatId, seq: m.seq, emoji, add: !(m.myReactions ?? []).includes(emoji) } }),
     pin: (m, pin) => void act(store, { pinMessage: { chatId, seq: m.seq, pin } }),
@@ -40,7 +39,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
       store.replyTo.value = null;
       store.editing.value = m;
     },
-    vote: (m, option) => void act(store, { vote: { chatId, seq: m.seq, options: [option] } }),
+    vote: (m, options) => void act(store, { vote: { chatId, seq: m.seq, options } }),
     fileUrl: async (_m, fileId, preview) => {
       try {
         const r = await store.chat.request({ getFileUrl: { chatId, fileId, preview } });
@@ -60,6 +59,19 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         unread: names(r.readBy.unread),
         unreadCount: r.readBy.unreadCount ?? 0,
       };
+    },
+    reacted: async (m) => {
+      const r = await store.run(() => store.chat.request({ getReactions: { chatId, seq: m.seq } }));
+      if (!r?.reactions) return null;
+      return (r.reactions.reactions ?? []).map((x) => ({
+        name: x.user?.displayName ?? '',
+        emojis: x.emojis ?? [],
+      }));
+    },
+    closePoll: (m) => void act(store, { closePoll: { chatId, seq: m.seq } }),
+    voters: async (m, option) => {
+      const r = await store.run(() => store.chat.request({ getPollVoters: { chatId, seq: m.seq, option } }));
+      return r?.pollVoters ? (r.pollVoters.voters ?? []).map((u) => u.displayName ?? '') : null;
     },
     forward: {
       targets: () => store.sortedChats().map((c) => ({ chatId: c.chatId ?? '', title: chatTitle(c) })),
@@ -90,7 +102,7 @@ export function composerActions(store: MessengerStore, chatId: string): Composer
       if (!fileId) store.say(t('chat.uploadFailed'));
       return fileId;
     },
-    poll: (question, options) => send({ poll: { question, options } }),
+    poll: (poll) => send({ poll }),
     voice: async (recording, kind) => {
       const name = kind === 'audio' ? 'voice.webm' : 'video.webm';
       const fileId = await uploadFile(recording, name, { token: store.token, chatId });

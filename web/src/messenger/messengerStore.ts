@@ -14,6 +14,8 @@ export { cpb };
 export type Msg = cpb.IChatMessage;
 
 const RECONNECT_MS = 2000;
+/** Messages in one page of history. */
+const PAGE = 50;
 
 export class MessengerStore {
   readonly chats = signal<Map<string, cpb.IChat>>(new Map());
@@ -28,8 +30,17 @@ export class MessengerStore {
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<'new' | 'info' | 'schedule' | 'lessons' | null>(null);
+  /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
+  readonly pinnedFetched = signal<Map<string, Map<number, Msg>>>(new Map());
   /** Chats whose history is loaded back to its start. */
   private readonly atStart = signal<ReadonlySet<string>>(new Set());
+  /**
+   * Chats whose latest page was fetched: from then on every change reaches
+   * us live (or in the catch-up after a reconnect), so what we hold has no
+   * gap. A chat we only heard live messages of is not in here: opening it
+   * fetches its latest page and merges the live ones in.
+   */
+  private readonly loaded = new Set<string>();
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   private client: ChatClient | null = null;
   private readonly cursors = new Map<string, number>();
@@ -108,12 +119,24 @@ export class MessengerStore {
     this.sheet.value = null;
     this.replyTo.value = null;
     this.editing.value = null;
-    if (!this.messages.value.get(chatId)?.size) {
-      const r = await this.chat.request({ getHistory: { chatId, limit: 50 } });
-      this.upsert(r.page?.messages ?? []);
+    if (!this.loaded.has(chatId)) {
+      const r = await this.chat.request({ getHistory: { chatId, limit: PAGE } });
+      this.upsert(r.page?.messages ?? [], true);
+      this.loaded.add(chatId);
       if (r.page?.atStart) this.reachedStart(chatId);
     }
     await this.markRead(chatId);
+  }
+
+  /** Forgets what we hold of a chat (joined again, history reset): opening it loads its latest page. */
+  forget(chatId: string): void {
+    this.loaded.delete(chatId);
+    const next = new Map(this.messages.value);
+    next.delete(chatId);
+    this.messages.value = next;
+    const start = new Set(this.atStart.value);
+    start.delete(chatId);
+    this.atStart.value = start;
   }
 
   /** Whether the chat has older messages than those loaded. */
@@ -126,10 +149,33 @@ export class MessengerStore {
     const first = this.list(chatId)[0]?.seq ?? 0;
     if (first <= 1) return;
     const r = await this.run(() =>
-      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: 50 } }),
+      this.chat.request({ getHistory: { chatId, beforeSeq: first, limit: PAGE } }),
     );
     this.upsert(r?.page?.messages ?? []);
     if (r?.page?.atStart) this.reachedStart(chatId);
+  }
+
+  /** Fetches a chat's pinned messages (the bar names them even when they are far back). */
+  async loadPins(chatId: string): Promise<void> {
+    const r = await this.run(() => this.chat.request({ listPinned: { chatId } }));
+    if (!r?.page) return;
+    const next = new Map(this.pinnedFetched.value);
+    next.set(chatId, new Map((r.page.messages ?? []).map((m) => [m.seq ?? 0, m])));
+    this.pinnedFetched.value = next;
+  }
+
+  /** A message of a chat as we hold it: loaded, or fetched as a pin. */
+  held(chatId: string, seq: number): Msg | undefined {
+    return this.messages.value.get(chatId)?.get(seq) ?? this.pinnedFetched.value.get(chatId)?.get(seq);
+  }
+
+  /** Loads older pages until the message with this seq is among the loaded ones. */
+  async reveal(chatId: string, seq: number): Promise<void> {
+    while (!this.messages.value.get(chatId)?.has(seq) && this.hasOlder(chatId)) {
+      const before = this.list(chatId)[0]?.seq ?? 0;
+      await this.older(chatId);
+      if ((this.list(chatId)[0]?.seq ?? 0) === before) return;
+    }
   }
 
   private reachedStart(chatId: string): void {
@@ -161,10 +207,17 @@ export class MessengerStore {
       const inChat = new Map(next.get(chatId) ?? []);
       const had = inChat.get(m.seq ?? 0);
       if (had && (had.rev ?? 0) > (m.rev ?? 0)) continue;
-      // Events to everyone carry no personal flags: keep ours.
+      // The same revision sent to everyone adds nothing to the one answered to us.
+      if (had && !mine && (had.rev ?? 0) === (m.rev ?? 0)) continue;
+      // Events to everyone carry no personal flags: keep ours (a quiz's answer, once shown, stays).
       const keep =
         had && !mine ? { myReactions: had.myReactions, myVotes: had.myVotes, important: had.important } : {};
-      inChat.set(m.seq ?? 0, { ...m, ...keep });
+      const answer = had?.poll?.correctOption ?? -1;
+      const poll =
+        !mine && m.poll && answer >= 0 && (m.poll.correctOption ?? -1) < 0
+          ? { poll: { ...m.poll, correctOption: answer } }
+          : {};
+      inChat.set(m.seq ?? 0, { ...m, ...keep, ...poll });
       next.set(chatId, inChat);
     }
     this.messages.value = next;
@@ -188,15 +241,10 @@ export class MessengerStore {
         this.patchChat(m.chatId ?? '', { lastMessage: m });
       }
     } else if (e.batch) {
-      if (e.batch.reset) {
-        const next = new Map(this.messages.value);
-        next.delete(e.batch.chatId ?? '');
-        this.messages.value = next;
-        const start = new Set(this.atStart.value);
-        start.delete(e.batch.chatId ?? '');
-        this.atStart.value = start;
-      }
+      // A reset carries the latest page: what it brings is the chat's loaded page.
+      if (e.batch.reset) this.forget(e.batch.chatId ?? '');
       this.upsert(e.batch.messages ?? [], true);
+      if (e.batch.reset) this.loaded.add(e.batch.chatId ?? '');
     } else if (e.chatAdded) {
       const next = new Map(this.chats.value);
       next.set(e.chatAdded.chatId ?? '', e.chatAdded);
@@ -213,6 +261,7 @@ export class MessengerStore {
       const next = new Map(this.chats.value);
       next.delete(e.chatRemoved.chatId ?? '');
       this.chats.value = next;
+      this.forget(e.chatRemoved.chatId ?? '');
       if (this.selected.value === e.chatRemoved.chatId) this.selected.value = null;
     } else if (e.read) {
       if (e.read.userId === this.me.value?.userId) {

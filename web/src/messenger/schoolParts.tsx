@@ -15,17 +15,11 @@ export const folder = signal('');
 /** A line for the person after following a link ("request sent"). */
 export const notice = signal<string | null>(null);
 
-/**
- * Shows a chat the person just joined without waiting for the server's event,
- * and forgets the live notes that came first, so opening it loads its history.
- */
+/** Shows a chat the person just joined without waiting for the server's event. */
 function addChat(store: MessengerStore, chat: cpb.IChat | null | undefined): string {
   const id = chat?.chatId ?? '';
   if (!id) return id;
   if (!store.chats.value.has(id)) store.chats.value = new Map(store.chats.value).set(id, chat!);
-  const messages = new Map(store.messages.value);
-  messages.delete(id);
-  store.messages.value = messages;
   return id;
 }
 

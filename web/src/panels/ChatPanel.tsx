@@ -5,6 +5,7 @@
 // is read-only. Opening the panel catches up and counts everything read.
 import { useEffect } from 'preact/hooks';
 import { Composer } from '../chat/Composer.js';
+import { PinnedBar, showMessage } from '../chat/PinnedBar.js';
 import { Thread } from '../chat/Thread.js';
 import { cpb, preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
@@ -42,23 +43,14 @@ function WritingSwitches() {
   );
 }
 
-function PinnedBar() {
+function CallPins() {
   const chat = useStore().chat;
-  const seq = chat.chat.value?.pinned?.[0];
-  const m = seq ? chat.messages.value.get(seq) : undefined;
-  if (!seq) return null;
+  const seqs = chat.chat.value?.pinned ?? [];
   return (
-    <button
-      type="button"
-      class="pinned-bar ghost"
-      id="chat-pinned"
-      onClick={() => document.getElementById(`msg-${seq}`)?.scrollIntoView({ block: 'center' })}
-    >
-      <Pin aria-hidden="true" />
-      <span>
-        <strong>{t('chat.pinned')}</strong> {m ? preview(m) : `#${seq}`}
-      </span>
-    </button>
+    <PinnedBar
+      pins={seqs.map((seq) => ({ seq, m: chat.messages.value.get(seq) }))}
+      jump={(seq) => showMessage(seq)}
+    />
   );
 }
 
@@ -86,7 +78,7 @@ function ChatPanelBody() {
   return (
     <div class="chat-panel">
       {store.roster.isModerator ? <WritingSwitches /> : null}
-      <PinnedBar />
+      <CallPins />
       <Thread
         messages={list}
         actions={chat.actions()}

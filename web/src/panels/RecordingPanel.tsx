@@ -3,6 +3,7 @@
 // download or delete afterwards.
 import { useEffect, useState } from 'preact/hooks';
 import { type Key, t } from '../i18n/index.js';
+import { duration, fileSize } from '../i18n/units.js';
 import { CircleDot, Copy, Download, Radio, Trash2 } from '../kit/icons.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
@@ -15,16 +16,6 @@ const STATUS: Record<pb.RecordingStatus, Key> = {
   [pb.RecordingStatus.RECORDING_STATUS_READY]: 'rec.status.ready',
   [pb.RecordingStatus.RECORDING_STATUS_FAILED]: 'rec.status.failed',
 };
-
-function minutes(seconds: number): string {
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return `${m}:${String(s).padStart(2, '0')}`;
-}
-
-function megabytes(bytes: number): string {
-  return (bytes / 1024 / 1024).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
-}
 
 function RecordingPanelBody() {
   const store = useStore();
@@ -134,8 +125,8 @@ function RecordingPanelBody() {
                   <span class="recording-meta">
                     {ready
                       ? t('rec.meta', {
-                          time: minutes(r.durationSeconds ?? 0),
-                          size: megabytes(r.sizeBytes ?? 0),
+                          time: duration((r.durationSeconds ?? 0) * 1000),
+                          size: fileSize(r.sizeBytes ?? 0),
                         })
                       : t(STATUS[status])}
                   </span>

@@ -9,6 +9,7 @@ import { batch, signal } from '@preact/signals';
 import type { CallLink } from '../call/callClient.js';
 import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { type Msg, cpb } from '../chat/format.js';
+import { myRights } from '../chat/rights.js';
 import { uploadFile } from '../chat/upload.js';
 import { pb } from '../protocol/wire.js';
 import type { CallContext } from './callContext.js';
@@ -294,13 +295,10 @@ export class LessonChat {
 
   /** What the chat view may do, for who is looking now. */
   actions(): ThreadActions {
-    const isAdmin = this.isAdmin;
-    const canPin = isAdmin || this.chat.value?.settings?.whoMayPin === cpb.Permission.PERMISSION_EVERYONE;
     const request = this.call;
     return {
       meId: this.meId,
-      isAdmin,
-      canPin,
+      rights: myRights(this.chat.value, this.roster.self.value?.role === pb.Role.ROLE_GUEST),
       react: this.react,
       pin: (m, pin) => void this.answer(() => request.request({ chatPin: { seq: m.seq, pin } })),
       remove: (m) => void this.answer(() => request.request({ chatDelete: { seq: m.seq } })),
@@ -314,8 +312,7 @@ export class LessonChat {
           this.replyTo.value = null;
           this.editing.value = m;
         }),
-      vote: (m, option) =>
-        void this.answer(() => request.request({ chatVote: { seq: m.seq, options: [option] } })),
+      vote: (m, options) => void this.answer(() => request.request({ chatVote: { seq: m.seq, options } })),
       fileUrl: this.fileUrl,
     };
   }
