@@ -32,21 +32,45 @@ export class Revocations implements TokenRevocation {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * What this host last knew, for when Redis does not answer: a lesson running
+   * here goes on through a Redis outage (a reconnect checks its token too), so
+   * the check falls back to the people deactivated and the sessions cut off
+   * that this host has heard of, instead of refusing everyone.
+   */
+  private readonly knownDeactivated = new Set<string>();
+  private readonly knownCutSessions = new Set<string>();
+  private lastFallbackLog = 0;
+
   async revoked(subject: string, sessionId: string | null): Promise<boolean> {
-    const [deactivated, alive] = await Promise.all([
-      this.redis.sismember(DEACTIVATED, subject),
-      sessionId ? this.sessions.alive([sessionId]) : Promise.resolve([true]),
-    ]);
-    return deactivated === 1 || !alive[0];
+    try {
+      const [deactivated, alive] = await Promise.all([
+        this.redis.sismember(DEACTIVATED, subject),
+        sessionId ? this.sessions.alive([sessionId]) : Promise.resolve([true]),
+      ]);
+      return deactivated === 1 || !alive[0];
+    } catch (err) {
+      if (Date.now() - this.lastFallbackLog > 10_000) {
+        this.lastFallbackLog = Date.now();
+        this.log.warn({ err }, 'token revocation answered from what this host knows (Redis does not answer)');
+      }
+      return (
+        this.knownDeactivated.has(subject) || (sessionId !== null && this.knownCutSessions.has(sessionId))
+      );
+    }
   }
 
   async setDeactivated(personId: string, deactivated: boolean): Promise<void> {
+    if (deactivated) this.knownDeactivated.add(personId);
+    else this.knownDeactivated.delete(personId);
     if (deactivated) await this.redis.sadd(DEACTIVATED, personId);
     else await this.redis.srem(DEACTIVATED, personId);
   }
 
   /** The set brought in line with the store (at start: the store is the record) for the people it knows. */
   async rebuild(deactivated: string[], active: string[]): Promise<void> {
+    for (const id of deactivated) this.knownDeactivated.add(id);
+    for (const id of active) this.knownDeactivated.delete(id);
     const multi = this.redis.multi();
     if (deactivated.length) multi.sadd(DEACTIVATED, ...deactivated);
     if (active.length) multi.srem(DEACTIVATED, ...active);
@@ -74,6 +98,12 @@ export class Revocations implements TokenRevocation {
         return;
       }
       if (typeof c?.personId !== 'string') return;
+      for (const id of Array.isArray(c.sessionIds) ? c.sessionIds : []) {
+        this.knownCutSessions.add(String(id));
+        // Sessions end within days anyway: keep the newest, a bounded number.
+        if (this.knownCutSessions.size > 50_000)
+          this.knownCutSessions.delete(this.knownCutSessions.values().next().value!);
+      }
       for (const l of this.listeners) {
         try {
           l(c);

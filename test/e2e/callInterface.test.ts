@@ -140,7 +140,7 @@ describe('pages before a call', () => {
     const home = await openPage(browser, `${server.httpUrl}/`, 'phone');
     await home.locator('h1', { hasText: 'Школьная видеосвязь' }).waitFor();
     await check(home, 'home', 'phone');
-    await home.locator('a', { hasText: 'Войти по коду встречи' }).click();
+    await home.locator('a', { hasText: 'Войти в урок по коду встречи' }).click();
     await home.locator('#join-form').waitFor();
     await home.click('button[type=submit]');
     await home.getByText('Код встречи — 7 цифр').waitFor();

@@ -169,8 +169,19 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     expect(first.options!.map((o) => o.votes)).toEqual([1, 0, 1]);
   }, 180_000);
 
+  /** The announcement is far back in the history (the first test): brought into view from the pinned list. */
+  const reveal = async (page: Page) => {
+    await page.getByRole('button', { name: 'Все закреплённые сообщения' }).click();
+    await page
+      .getByRole('dialog', { name: 'Все закреплённые сообщения' })
+      .getByRole('button', { name: new RegExp(ANNOUNCEMENT) })
+      .click();
+    await page.locator('.msg', { hasText: ANNOUNCEMENT }).waitFor();
+  };
+
   it('who reacted: the parent reacts on a phone, the teacher sees her name on a laptop', async () => {
     const phone = await open(mother, 'phone');
+    await reveal(phone);
     await menuOf(phone, ANNOUNCEMENT).click();
     await phone.locator('.reaction-pick [data-emoji="👍"]').click();
     const there = phone.locator('.msg', { has: phone.locator('.msg-text', { hasText: ANNOUNCEMENT }) });
@@ -182,6 +193,7 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     expect((await layoutReport(phone, [])).overflowX).toBe(0);
 
     const page = await open(teacher, 'laptop');
+    await reveal(page);
     await menuOf(page, ANNOUNCEMENT).click();
     await page.getByRole('menuitem', { name: 'Кто отреагировал' }).click();
     const dialog = page.getByRole('dialog', { name: 'Кто отреагировал' });

@@ -71,6 +71,7 @@ describe.skipIf(!redisAvailable())('Redis stops during a lesson and comes back',
     expect(Date.now() - started).toBeLessThan(2000);
     pupil.c.close();
     const back = await join('maths', 'Pupil', 'participant');
+    expect(back.r.error ?? null).toBeNull();
     expect(back.r.join?.self?.displayName).toBe('Pupil');
     expect(producer.closed).toBe(true);
     const newProducer = await produceMic(back.c);
