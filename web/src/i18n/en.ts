@@ -187,6 +187,18 @@ export const en: Table = {
   'header.locked': 'Locked',
   'header.recording': 'Recording',
   'header.broadcasting': 'Broadcasting',
+  'invite.title': 'Invite',
+  'invite.explain':
+    'People outside the school messenger (a guest, a parent, a colleague from another school) join by the link, or type the meeting code and the password on the join page.',
+  'invite.link': 'Link',
+  'invite.code': 'Meeting code',
+  'invite.password': 'Password',
+  'invite.all': 'All together',
+  'invite.text': '{title}\nLink: {link}\nMeeting code: {code}\nPassword: {password}',
+  'invite.copy': 'Copy',
+  'invite.copied': 'Copied',
+  'invite.loading': 'Getting the invitation…',
+  'invite.failed': 'Could not get the invitation. Try again.',
   'rec.title': 'Recording and broadcast',
   'rec.explain':
     'The lesson is recorded on the school’s server: it shows whoever speaks, or the shared screen. Everyone in the call sees that it is being recorded.',
