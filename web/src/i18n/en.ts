@@ -194,6 +194,9 @@ export const en: Table = {
   'rec.stop': 'Stop recording',
   'rec.startedNotice': 'The teacher started recording the lesson.',
   'rec.diskFull': 'Recording stopped: the server ran out of disk space.',
+  'rec.interrupted':
+    'Recording interrupted: the server is starting it again. Until then the lesson is not recorded.',
+  'rec.resumed': 'Recording again. The gap is noted in the recording.',
   'rec.broadcastExplain':
     'A broadcast is watched by a link with no account, e.g. by parents at a school concert. It is recorded too.',
   'rec.viewerPassword': 'Password for viewers (optional)',
