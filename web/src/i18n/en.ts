@@ -415,7 +415,7 @@ export const en: Table = {
   'status.serverRestarts':
     'The server restarts at {time}. The lesson goes on: you will be reconnected by yourself.',
   'status.serverStops': 'The server stops at {time}, and the lesson ends then.',
-  'status.serverRestarting': 'The server is restarting. The lesson resumes as soon as it is back.',
+  'status.serverRestarting': 'The server is restarting… The lesson resumes as soon as it is back.',
   'status.noDevices': 'No camera or microphone: you can watch and listen.',
   'status.becameCoHost': 'You are now an assistant teacher.',
   'status.noLongerCoHost': 'You are no longer an assistant teacher.',
