@@ -206,6 +206,9 @@ export const en: Table = {
   'rec.stop': 'Stop recording',
   'rec.startedNotice': 'The teacher started recording the lesson.',
   'rec.diskFull': 'Recording stopped: the server ran out of disk space.',
+  'rec.interrupted':
+    'Recording interrupted: the server is starting it again. Until then the lesson is not recorded.',
+  'rec.resumed': 'Recording again. The gap is noted in the recording.',
   'rec.broadcastExplain':
     'A broadcast is watched by a link with no account, e.g. by parents at a school concert. It is recorded too.',
   'rec.viewerPassword': 'Password for viewers (optional)',
@@ -424,7 +427,7 @@ export const en: Table = {
   'status.serverRestarts':
     'The server restarts at {time}. The lesson goes on: you will be reconnected by yourself.',
   'status.serverStops': 'The server stops at {time}, and the lesson ends then.',
-  'status.serverRestarting': 'The server is restarting. The lesson resumes as soon as it is back.',
+  'status.serverRestarting': 'The server is restarting… The lesson resumes as soon as it is back.',
   'status.noDevices': 'No camera or microphone: you can watch and listen.',
   'status.becameCoHost': 'You are now an assistant teacher.',
   'status.noLongerCoHost': 'You are no longer an assistant teacher.',
