@@ -8,6 +8,7 @@ import {
   type Caller,
   type ChatRights,
   type SchoolPolicy,
+  messageFor,
   requireMember,
   requireRight,
   requireSameSchool,
@@ -383,12 +384,14 @@ function rightsToWire(r: ChatRights): cpb.IChatRights {
 
 export function summaryToWire(s: ChatSummary, userId: string, peers: Map<string, StoredUser>): cpb.IChat {
   const out = sharedChatToWire(s.chat, s.pins);
-  if (s.lastMessage) out.lastMessage = messageToWire(s.chat.id, parseMessage(s.lastMessage));
   if (s.member) {
     out.myRole = memberRoleToWire(s.member.role);
     out.visibleFrom = s.member.visibleFrom;
     // A message before what this member may see is not shown in the list either.
-    if (out.lastMessage && (out.lastMessage.seq ?? 0) < s.member.visibleFrom) out.lastMessage = undefined;
+    const last = s.lastMessage ? messageFor(s.chat.id, s.member, parseMessage(s.lastMessage)) : null;
+    if (last) out.lastMessage = last;
+  } else if (s.lastMessage) {
+    out.lastMessage = messageToWire(s.chat.id, parseMessage(s.lastMessage));
   }
   out.readSeq = s.readSeq;
   out.unread = s.unread;
