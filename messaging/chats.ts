@@ -227,9 +227,18 @@ export class ChatService {
     return this.summaryFor(chat.id, caller.user.id);
   }
 
-  /** Adds people as members (new ones only) and notes it in the chat. */
-  async addPeople(chat: StoredChat, users: StoredUser[], source: MemberSourceName, actor: Caller | null) {
-    const visibleFrom = visibleFromFor(chat);
+  /**
+   * Adds people as members (new ones only) and notes it in the chat.
+   * `visibleFrom`: the first message they may read (the chat's rule unless
+   * something stricter applies, as for a lesson's guests).
+   */
+  async addPeople(
+    chat: StoredChat,
+    users: StoredUser[],
+    source: MemberSourceName,
+    actor: Caller | null,
+    visibleFrom = visibleFromFor(chat),
+  ) {
     const added = await this.chats.addMembers(
       chat.id,
       users.map((user) => ({ user, role: 'member' as const, source })),

@@ -3,8 +3,10 @@
 // pins, search, the chat list, replies' previews, downloads by link, and the
 // call's lesson chat (issue #21). Against the real server, Redis and
 // PostgreSQL.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { TestClient, pb } from '../helpers/protocolClient.js';
 import { tusUpload } from '../helpers/tusUpload.js';
 
 let s: ChatTestServer;
@@ -95,6 +97,143 @@ describe('a removed member', () => {
       expect((await fetch(`${s.httpUrl}${own.fileUrl!.url}`)).status).toBe(200);
     } finally {
       pupil.close();
+    }
+  });
+});
+
+describe("the lesson chat across a room's lessons", () => {
+  const ROOM = 'rr-algebra';
+  const grantStatus = (err: unknown) =>
+    (err as { originalResponse?: { getStatus(): number } } | null)?.originalResponse?.getStatus();
+
+  async function joinCall(displayName: string, role: string, userId?: string): Promise<TestClient> {
+    const res = await fetch(`${s.httpUrl}/api/rooms/${ROOM}/tokens`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({ displayName, role, userId, sortName: displayName }),
+    });
+    const { token } = (await res.json()) as { token: string };
+    const c = await TestClient.connect(s.server.wsUrl);
+    await c.request({ join: { roomId: ROOM, token } });
+    return c;
+  }
+  const send = async (c: TestClient, text: string, extra: Record<string, unknown> = {}) =>
+    (await c.request({ chatSend: { text, clientMessageId: randomBytes(6).toString('hex'), ...extra } }))
+      .chatMessage!;
+
+  let earlier: cpb.IChatMessage;
+  let earlierFile: string;
+
+  beforeAll(async () => {
+    const created = await fetch(`${s.httpUrl}/api/rooms`, {
+      method: 'POST',
+      headers: s.adminHeaders,
+      body: JSON.stringify({ id: ROOM, title: 'Алгебра 7А', settings: { waitingRoom: 'off' } }),
+    });
+    expect(created.status).toBe(201);
+    // The first lesson: the teacher and a pupil write, a file is posted; then the call ends.
+    const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
+    earlier = await send(pupil, 'Можно я перескажу, что у меня дома');
+    const grant = (await host.request({ chatUploadGrant: {} })).chatUploadGrant!;
+    earlierFile = (
+      await tusUpload(
+        s.httpUrl,
+        Buffer.from('оценки первого урока'),
+        { chatId: grant.chatId!, filename: 'оценки.txt', filetype: 'text/plain' },
+        grant.token!,
+      )
+    ).fileId;
+    await send(host, 'Оценки', { fileIds: [earlierFile] });
+    await host.request({ endCall: {} });
+    host.close();
+    pupil.close();
+  });
+
+  it('a guest of a later lesson reads that lesson only: history, sync, edits and replies of earlier ones, files', async () => {
+    const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const now = await send(host, 'Второй урок: тема «Дроби»');
+    const guest = await joinCall('Бабушка Коли', 'guest');
+    try {
+      const opened = (await guest.request({ chatOpen: {} })).chatOpened!;
+      const texts = opened.page!.messages!.map((m) => m.text);
+      expect(texts).toContain('Второй урок: тема «Дроби»');
+      expect(texts).not.toContain('Можно я перескажу, что у меня дома');
+      expect(opened.page!.atStart).toBe(true);
+      const older = await guest.request({ chatHistory: { beforeSeq: now.seq } });
+      expect(older.chatPage!.messages ?? []).toEqual([]);
+      const synced = await guest.request({ chatSync: { rev: 0 } });
+      expect(synced.chatPage!.messages!.map((m) => m.text)).not.toContain('Оценки');
+      const link = await guest.rawRequest({ chatFileUrl: { fileId: earlierFile } });
+      expect(link.error?.code).toBe(pb.ErrorCode.ERROR_CODE_NOT_FOUND);
+      // An edit of an earlier lesson's message and a reply to it reach the guest as they may see them.
+      await host.request({ chatPin: { seq: earlier.seq, pin: true } });
+      const reply = await send(host, 'Перескажи в пятницу', { replyTo: earlier.seq });
+      const live = await guest.waitForEvent((e) => e.chatMessage?.seq === reply.seq);
+      expect(live.chatMessage!.replyTo ?? null).toBeNull();
+      const hostLive = await host.waitForEvent((e) => e.chatMessage?.seq === reply.seq);
+      expect(hostLive.chatMessage!.replyTo?.text).toContain('перескажу');
+      expect(JSON.stringify(guest.events)).not.toContain('перескажу');
+    } finally {
+      guest.close();
+      await host.request({ endCall: {} });
+      host.close();
+    }
+  });
+
+  it('a pupil banned from the call leaves its chat: no reading or writing from the messenger, no uploads with the grant', async () => {
+    const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
+    const messenger = await s.client(people.pupil);
+    const chatId = `room.${ROOM}`;
+    try {
+      await send(pupil, 'Я тут');
+      const grant = (await pupil.request({ chatUploadGrant: {} })).chatUploadGrant!;
+      const started = await tusUpload(
+        s.httpUrl,
+        randomBytes(600 * 1024),
+        { chatId, filename: 'big.bin', filetype: 'application/octet-stream' },
+        grant.token!,
+        { chunkSize: 64 * 1024, stopAfter: 128 * 1024 },
+      );
+      expect((await messenger.request({ getHistory: { chatId } })).page!.messages!.length).toBeGreaterThan(0);
+      const pupilId = (await host.waitForJoined((p) => p.displayName === 'Коля Смирнов')).participantId!;
+      await host.request({ removeParticipant: { participantId: pupilId, ban: true } });
+      await pupil.waitForClose();
+      await messenger.waitFor((e) => e.chatRemoved?.chatId === chatId);
+      const read = await messenger.rawRequest({ getHistory: { chatId } });
+      expect(read.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER);
+      const write = await messenger.rawRequest({
+        sendMessage: { chatId, text: 'а я всё равно пишу', clientMessageId: 'rr-banned' },
+      });
+      expect(write.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER);
+      // The grant (12 h) neither starts a new upload nor finishes the one begun.
+      const fresh = await tusUpload(
+        s.httpUrl,
+        Buffer.from('x'),
+        { chatId, filename: 'x.txt' },
+        grant.token!,
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(grantStatus(fresh)).toBe(403);
+      const resumed = await tusUpload(
+        s.httpUrl,
+        randomBytes(600 * 1024),
+        { chatId, filename: 'big.bin', filetype: 'application/octet-stream' },
+        grant.token!,
+        { uploadUrl: started.url, chunkSize: 64 * 1024 },
+      ).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(grantStatus(resumed)).toBe(403);
+    } finally {
+      messenger.close();
+      pupil.close();
+      await host.request({ endCall: {} });
+      host.close();
     }
   });
 });
