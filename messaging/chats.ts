@@ -13,6 +13,7 @@ import {
   requireRight,
   requireSameSchool,
   rightsOf,
+  seesPeopleOf,
 } from './permissions.js';
 import {
   DEFAULT_SETTINGS,
@@ -301,12 +302,13 @@ export class ChatService {
   }
 
   async listMembers(caller: Caller, req: cpb.IListMembersRequest): Promise<cpb.IMemberPage> {
-    const { chat } = await this.access(req.chatId ?? '', caller);
+    const { chat, member } = await this.access(req.chatId ?? '', caller);
     const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
     const query = fold(check.shortText(req.query, 'query', 64, false));
     const limit = check.limit(req.limit, 50, 200);
     const offset = req.offset ?? 0;
-    const ids = await this.chats.memberIdsByName(chat.id);
+    const ids =
+      seesPeopleOf(chat, member) === 'self' ? [caller.user.id] : await this.chats.memberIdsByName(chat.id);
     const [users, members] = await Promise.all([this.chats.users(ids), this.chats.allMembers(chat.id)]);
     const matching = ids.filter((id) => {
       if (!query) return true;

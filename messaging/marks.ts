@@ -4,7 +4,7 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
-import { type Caller, requireRight, rightsOf } from './permissions.js';
+import { type Caller, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
 import { type StoredUser, list, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import * as check from './validate.js';
@@ -50,6 +50,9 @@ export class MessageMarks {
     const seq = check.seq(req.seq);
     await this.messages.visible(chat.id, seq, member);
     const byUser = await this.store.reactionsOf(chat.id, seq);
+    if (seesPeopleOf(chat, member) === 'self') {
+      for (const id of [...byUser.keys()]) if (id !== caller.user.id) byUser.delete(id);
+    }
     const users = await this.chatStore.users([...byUser.keys()]);
     return {
       reactions: [...users.values()]
@@ -108,7 +111,10 @@ export class MessageMarks {
   async readBy(caller: Caller, req: cpb.IGetReadByRequest): Promise<cpb.IReadByResult> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const m = await this.messages.visible(chat.id, check.seq(req.seq), member);
-    if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
+    if (
+      (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) ||
+      seesPeopleOf(chat, member) === 'self'
+    ) {
       throw forbidden('read receipts are for the sender and the chat admins');
     }
     const [ids, marks, members] = await Promise.all([
@@ -170,7 +176,10 @@ export class MessageMarks {
     const option = req.option ?? 0;
     if (option >= list(m.poll.opts).length) throw invalid('no such option');
     const votes = await this.store.votesOf(chat.id, m.seq);
-    const ids = [...votes].filter(([, opts]) => opts.includes(option)).map(([id]) => id);
+    const self = seesPeopleOf(chat, member) === 'self';
+    const ids = [...votes]
+      .filter(([id, opts]) => opts.includes(option) && (!self || id === caller.user.id))
+      .map(([id]) => id);
     const users = await this.chatStore.users(ids);
     return { voters: [...users.values()].sort(byName).map(userToWire) };
   }

@@ -90,6 +90,17 @@ export function messageFor(
   return view ? messageToWire(chatId, view, mine) : null;
 }
 
+/**
+ * Whose membership and marks (reactions, poll votes, reads) a member may see
+ * by name: everyone's, except in a channel, whose subscribers (a school's
+ * pupils and parents) are listed to its admins only; a subscriber sees
+ * themselves. Members lists, who reacted, who voted and read receipts all
+ * ask this.
+ */
+export function seesPeopleOf(chat: StoredChat, member: StoredMember): 'all' | 'self' {
+  return chat.kind === 'channel' && !isChatAdmin(member.role) ? 'self' : 'all';
+}
+
 /** What a member may do in a chat: the one table of the chat's rules (see rightsOf). */
 export interface ChatRights {
   /** Post a message (not counting comments under a channel's posts). */

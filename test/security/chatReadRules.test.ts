@@ -237,3 +237,61 @@ describe("the lesson chat across a room's lessons", () => {
     }
   });
 });
+
+describe("a school channel's subscribers", () => {
+  it('are listed by name to its admins only: members, who reacted, who voted, who read; a subscriber sees themselves', async () => {
+    const a = {
+      userId: 'rr-sub-a',
+      displayName: 'Маша Иванова',
+      sortName: 'Иванова Маша',
+      role: 'student' as const,
+    };
+    const b = {
+      userId: 'rr-sub-b',
+      displayName: 'Петя Сидоров',
+      sortName: 'Сидоров Петя',
+      role: 'student' as const,
+    };
+    const { chat } = await teacher.request({
+      createChannel: { title: 'Новости школы', comments: true, listed: true },
+    });
+    const id = chat!.chatId!;
+    const subA = await s.client(a);
+    const subB = await s.client(b);
+    try {
+      await subA.request({ subscribe: { chatId: id } });
+      await subB.request({ subscribe: { chatId: id } });
+      const post = await teacher.send(id, 'Завтра субботник');
+      const poll = await teacher.send(id, '', {
+        poll: { question: 'Придёте?', options: ['Да', 'Нет'], anonymous: false },
+      });
+      for (const c of [subA, subB]) {
+        await c.request({ react: { chatId: id, seq: post.seq, emoji: '👍', add: true } });
+        await c.request({ vote: { chatId: id, seq: poll.seq, options: [0] } });
+      }
+      const comment = await subB.send(id, 'Я приду', { replyTo: post.seq });
+
+      const members = await subB.request({ listMembers: { chatId: id } });
+      expect(members.members!.members!.map((m) => m.user!.userId)).toEqual([b.userId]);
+      const reactions = await subB.request({ getReactions: { chatId: id, seq: post.seq } });
+      expect(reactions.reactions!.reactions!.map((r) => r.user!.userId)).toEqual([b.userId]);
+      const voters = await subB.request({ getPollVoters: { chatId: id, seq: poll.seq, option: 0 } });
+      expect(voters.pollVoters!.voters!.map((u) => u.userId)).toEqual([b.userId]);
+      const readBy = await subB.rawRequest({ getReadBy: { chatId: id, seq: comment.seq } });
+      expect(readBy.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+
+      // The channel's admins see everyone.
+      const all = await teacher.request({ listMembers: { chatId: id } });
+      expect(all.members!.members!.map((m) => m.user!.userId).sort()).toEqual(
+        [a.userId, b.userId, people.teacher.userId].sort(),
+      );
+      const allReactions = await teacher.request({ getReactions: { chatId: id, seq: post.seq } });
+      expect(allReactions.reactions!.reactions!.length).toBe(2);
+      const allVoters = await teacher.request({ getPollVoters: { chatId: id, seq: poll.seq, option: 0 } });
+      expect(allVoters.pollVoters!.voters!.length).toBe(2);
+    } finally {
+      subA.close();
+      subB.close();
+    }
+  });
+});
