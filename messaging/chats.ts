@@ -229,6 +229,27 @@ export class ChatService {
   }
 
   /**
+   * The school's rules for people entering a chat on someone's word (an
+   * invitation link, an accepted join request): the chat admits them, and
+   * whoever let them in and the chat's creator may reach them, as if they had
+   * added them (the pupil protection covers every way into a chat).
+   */
+  async mayJoin(chat: StoredChat, users: StoredUser[], letIn: string): Promise<void> {
+    if (!this.policy) return;
+    await this.policy.mayEnter(chat.id, users);
+    const ids = [...new Set([letIn, chat.createdBy].filter((id) => id))];
+    const vouching = await this.chats.users(ids);
+    // Someone no longer known lets nobody in; a chat made by the system (the directory) has no creator to ask.
+    if (!vouching.has(letIn)) throw forbidden('the invitation is no longer valid');
+    for (const user of vouching.values()) {
+      await this.policy.mayReach(
+        { user, guest: false },
+        users.filter((u) => u.id !== user.id),
+      );
+    }
+  }
+
+  /**
    * Adds people as members (new ones only) and notes it in the chat.
    * `visibleFrom`: the first message they may read (the chat's rule unless
    * something stricter applies, as for a lesson's guests).
