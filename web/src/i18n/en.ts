@@ -640,6 +640,7 @@ export const en: Table = {
   'chat.lessonTitle': 'Lesson chat',
   'chat.short': 'Chat',
   'chat.empty': 'No messages yet. Be the first to write.',
+  'chat.emptyReadOnly': 'No messages yet.',
   'chat.unavailable': 'The chat is unavailable right now.',
   'chat.whoWrites': 'Who writes in the chat',
   'chat.guestsMayWrite': 'Guests (parents) write too',
@@ -660,6 +661,8 @@ export const en: Table = {
   'chat.react.question': 'I have a question',
   'chat.afterTitle': 'Lesson chat',
   'chat.afterText': 'The lesson’s messages stay in the school messenger.',
+  'chat.afterTextGuest':
+    'Guests have no school messenger: save the lesson’s messages as a file while this page is open.',
   'chat.openInMessenger': 'Open in the messenger',
   'chat.download': 'Download the messages',
   'chatError.0': 'Something went wrong. Please try again.',

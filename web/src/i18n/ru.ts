@@ -638,6 +638,7 @@ export const ru = {
   'chat.lessonTitle': 'Чат урока',
   'chat.short': 'Чат',
   'chat.empty': 'Пока нет сообщений. Напишите первым.',
+  'chat.emptyReadOnly': 'Пока нет сообщений.',
   'chat.unavailable': 'Чат сейчас недоступен.',
   'chat.whoWrites': 'Кто пишет в чате',
   'chat.guestsMayWrite': 'Гости (родители) тоже пишут',
@@ -658,6 +659,8 @@ export const ru = {
   'chat.react.question': 'Есть вопрос',
   'chat.afterTitle': 'Чат урока',
   'chat.afterText': 'Переписка урока остаётся в школьном мессенджере.',
+  'chat.afterTextGuest':
+    'У гостей нет школьного мессенджера: сохраните переписку урока файлом, пока эта страница открыта.',
   'chat.openInMessenger': 'Открыть в мессенджере',
   'chat.download': 'Скачать переписку',
   'chatError.0': 'Что-то пошло не так. Попробуйте ещё раз.',
