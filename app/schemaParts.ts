@@ -4,7 +4,13 @@ import { accountsSchema } from '../accounts/pgStore.js';
 // itself here with its own folder of migrations; see ARCHITECTURE.md, "A
 // part's tables".
 import type { SchemaPart } from '../common/postgres/migrations.js';
+import { homeworkSchema } from '../homework/schema.js';
 import { messagingSchema } from '../messaging/schema.js';
 import { notificationsSchema } from '../notifications/schema.js';
 
-export const schemaParts: SchemaPart[] = [messagingSchema, notificationsSchema, accountsSchema];
+export const schemaParts: SchemaPart[] = [
+  messagingSchema,
+  notificationsSchema,
+  accountsSchema,
+  homeworkSchema,
+];

@@ -8,6 +8,7 @@ import uWS from 'uWebSockets.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { createDirectoryFeature } from '../directory/feature.js';
+import { createHomeworkFeature } from '../homework/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import { UserTokens } from '../messaging/userTokens.js';
 import { startNotifications } from '../notifications/feature.js';
@@ -204,6 +205,17 @@ export async function startServer(
     log,
   });
   core.revocation.use(accounts.revocation);
+  const homework =
+    messaging.messenger && database
+      ? createHomeworkFeature({
+          messenger: messaging.messenger,
+          db: database,
+          tokenSecret: config.tokenSecret,
+          childrenOf: async (caller) =>
+            (await directory.store?.placements(caller.user.school, [caller.user.id]))?.[0]?.children ?? [],
+          log,
+        })
+      : null;
   const features = [
     call.feature,
     controls,
@@ -215,6 +227,7 @@ export async function startServer(
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
+    ...(homework ? [homework] : []),
   ] as const;
 
   ws.attach('/ws', {

@@ -70,6 +70,8 @@ const LAYERS = [
   { name: 'accounts', path: ['^accounts/'] },
   // Web Push: the messenger's news on people's browsers.
   { name: 'notifications', path: ['^notifications/'] },
+  // Homework collections: pupils' files handed in through the messenger's uploads.
+  { name: 'homework', path: ['^homework/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -123,6 +125,7 @@ const FEATURES = [
   'directory',
   'accounts',
   'notifications',
+  'homework',
 ];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
@@ -130,6 +133,7 @@ const FEATURE_ARROWS = [
   ['accounts', 'messaging'], // a signed-in person's messenger account and calls
   ['accounts', 'directory'], // and their place in the school
   ['notifications', 'messaging'], // the chat feed it tells people of, the socket it answers on
+  ['homework', 'messaging'], // the socket it answers on, the uploads and file links it reuses
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

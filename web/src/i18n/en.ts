@@ -680,6 +680,8 @@ export const en: Table = {
   'chatError.32': 'The invitation was not found or was revoked.',
   'chatError.33': 'The scheduled time is in the past or too far ahead.',
   'chatError.34': 'There is no request from this person.',
+  'chatError.35': 'The deadline has passed: the files can no longer be replaced.',
+  'chatError.36': 'This collection does not take such a file: check the allowed types and size.',
   'msgr.newChat': 'New chat',
   'msgr.kind': 'Kind of chat',
   'msgr.group': 'Group',
