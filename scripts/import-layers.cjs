@@ -95,7 +95,7 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger|admin|lessons)/',
+      '^web/src/(whiteboard|messenger|admin|lessons|homework)/',
       '^web/src/account/[^/]+\\.tsx$',
       // The background and noise effects: their own media, chooser and call binding.
       '^web/src/effects/',
