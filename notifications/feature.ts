@@ -30,6 +30,8 @@ export interface Notifications {
   readonly publicKey: string;
   readonly notifier: Notifier;
   readonly subscriptions: PushSubscriptions;
+  /** Push services' hosts the operator lets this server post to (`*.` for a domain). */
+  readonly serviceHosts: readonly string[];
 }
 
 /** Each server's notifications, found from the messenger a request came through. */
@@ -50,14 +52,16 @@ export async function startNotifications(deps: NotificationsDeps): Promise<Notif
     log,
   });
   deps.messenger.feed.listen((e) => notifier.onEvent(e));
-  const n: Notifications = { publicKey: keys.publicKey, notifier, subscriptions };
+  const n: Notifications = {
+    publicKey: keys.publicKey,
+    notifier,
+    subscriptions,
+    serviceHosts: deps.push.serviceHosts,
+  };
   byMessenger.set(deps.messenger, n);
-  allowedHosts.set(n, deps.push.serviceHosts);
   registerChatHandlers(HANDLERS);
   return n;
 }
-
-const allowedHosts = new WeakMap<Notifications, string[]>();
 
 function pushCounter(registry: client.Registry): client.Counter<'result'> {
   const name = 'school_call_push_notifications_total';
@@ -91,8 +95,7 @@ function endpointOf(n: Notifications, raw: string | null | undefined): string {
   }
   if (url.protocol !== 'https:' || url.username || url.password) throw invalid('endpoint must be https');
   const host = url.hostname.toLowerCase();
-  const hosts = allowedHosts.get(n) ?? [];
-  const ok = hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
+  const ok = n.serviceHosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
   if (!ok) throw invalid(`push service ${host} is not one this server sends to`);
   return url.href;
 }

@@ -81,8 +81,7 @@ export class Notifier {
       .map(([id]) => id);
     const subs = await subscriptions.forUsers(readers);
     if (subs.length === 0) return;
-    const quiet = new Map<string, boolean>();
-    for (const id of new Set(subs.map((s) => s.userId))) quiet.set(id, await prefs.quietNow(id));
+    const quiet = await prefs.quietAmong([...new Set(subs.map((s) => s.userId))]);
     const payload: PushPayload = {
       v: 1,
       kind: r.kind === 'call' ? 'call' : 'message',
@@ -103,7 +102,7 @@ export class Notifier {
       topic: topicOf(chatId),
       payload: JSON.stringify(payload),
     };
-    const to = subs.filter((s) => !quiet.get(s.userId));
+    const to = subs.filter((s) => !quiet.has(s.userId));
     this.deps.pushes.inc({ result: 'quiet' }, subs.length - to.length);
     for (let i = 0; i < to.length; i += PARALLEL) {
       await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, message)));
