@@ -1,4 +1,5 @@
 import { accountsSchema } from '../accounts/pgStore.js';
+import { awardsSchema } from '../awards/schema.js';
 // Every part that keeps tables in PostgreSQL, in the order their migrations
 // run (a part whose tables refer to another's comes after it). A part adds
 // itself here with its own folder of migrations; see ARCHITECTURE.md, "A
@@ -13,4 +14,5 @@ export const schemaParts: SchemaPart[] = [
   notificationsSchema,
   accountsSchema,
   homeworkSchema,
+  awardsSchema,
 ];

@@ -38,7 +38,7 @@ export type ChatHandlerTable = {
   readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
 };
 
-/** Requests a part above the messenger answers (notifications/, homework/), through registerChatHandlers. */
+/** Requests a part above the messenger answers (notifications/, homework/, awards/), through registerChatHandlers. */
 export type RegisteredChatRequest =
   | 'getPushKey'
   | 'savePushSubscription'
@@ -50,7 +50,12 @@ export type RegisteredChatRequest =
   | 'reviewSubmission'
   | 'remindMissing'
   | 'getSubmissionFileUrl'
-  | 'getCollectionZipUrl';
+  | 'getCollectionZipUrl'
+  | 'listAwardKinds'
+  | 'addAwardKind'
+  | 'giveAward'
+  | 'withdrawAward'
+  | 'getAwardBoard';
 
 const registered = new Map<ChatRequestType, ChatHandler>();
 
@@ -243,7 +248,7 @@ function requireCalls(calls: CallStarter | null): CallStarter {
 }
 
 /**
- * A part above the messenger (notifications/, homework/) answers requests of its own on
+ * A part above the messenger (notifications/, homework/, awards/) answers requests of its own on
  * the same socket, through the same gate, validation and metrics. Registered
  * once per process; per-server state is found from the handler's context.
  */

@@ -682,6 +682,8 @@ export const en: Table = {
   'chatError.34': 'There is no request from this person.',
   'chatError.35': 'The deadline has passed: the files can no longer be replaced.',
   'chatError.36': 'This collection does not take such a file: check the allowed types and size.',
+  'chatError.37':
+    'Awards are given by teachers the school has confirmed: ask the administrator to confirm your status.',
   'msgr.newChat': 'New chat',
   'msgr.kind': 'Kind of chat',
   'msgr.group': 'Group',
