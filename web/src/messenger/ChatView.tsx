@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { ChatAwardButton } from '../awards/AwardButtons.js';
 // One chat in the messenger: its title and members (the way to its people
 // and rules), what kind of chat it is, its messages and the composer, both
 // the shared chat components (web/src/chat/) given this chat's actions; or
@@ -45,6 +46,7 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         <h2>{chatTitle(c)}</h2>
         <ChatCallButtons store={store} chat={c} readOnly={readOnly} />
         <ChatHomeworkButton store={store} chat={c} />
+        <ChatAwardButton store={store} chat={c} />
         <button
           type="button"
           class="ghost chat-info-button"
