@@ -64,6 +64,8 @@ export interface AccountsFeature {
   revocation: TokenRevocation;
   /** Where this host's connections of someone signed out or deactivated are closed. */
   onCutOff(listener: CutOffListener): void;
+  /** Teachers a school has confirmed («Подтверждённый учитель»). */
+  verified(schoolId: string): Promise<Set<string>>;
   /** Starts listening for cut-offs; on a new server without a school, issues (and logs) the setup code. */
   start(): Promise<string | null>;
 }
@@ -166,6 +168,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
     onCutOff(listener) {
       parts?.revocations.onCutOff(listener);
     },
+    verified: (schoolId) => deps.store.verified(schoolId),
     async start() {
       if (!parts) {
         log.info('REDIS_URL is not set: nobody can sign in');

@@ -5,10 +5,13 @@
 // is what main.ts and the integration tests call.
 import type { Agent } from 'node:https';
 import uWS from 'uWebSockets.js';
+import { startAwards } from '../awards/feature.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { createDirectoryFeature } from '../directory/feature.js';
+import { createHomeworkFeature } from '../homework/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
+import type { Caller } from '../messaging/permissions.js';
 import { UserTokens } from '../messaging/userTokens.js';
 import { startNotifications } from '../notifications/feature.js';
 import { createRecorderFeature } from '../recorder/feature.js';
@@ -216,6 +219,26 @@ export async function startServer(
     log,
   });
   core.revocation.use(accounts.revocation);
+  const childrenOf = async (caller: Caller) =>
+    (await directory.store?.placements(caller.user.school, [caller.user.id]))?.[0]?.children ?? [];
+  const homework =
+    messaging.messenger && database
+      ? createHomeworkFeature({
+          messenger: messaging.messenger,
+          db: database,
+          tokenSecret: config.tokenSecret,
+          childrenOf,
+          log,
+        })
+      : null;
+  if (messaging.messenger && database) {
+    startAwards({
+      messenger: messaging.messenger,
+      db: database,
+      verified: (schoolId) => accounts.verified(schoolId),
+      childrenOf,
+    });
+  }
   const features = [
     call.feature,
     controls,
@@ -227,6 +250,7 @@ export async function startServer(
     recorder.feature,
     demoHostFeature(config.demoRoomId),
     whiteboard,
+    ...(homework ? [homework] : []),
   ] as const;
 
   ws.attach('/ws', {

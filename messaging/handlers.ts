@@ -38,8 +38,24 @@ export type ChatHandlerTable = {
   readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
 };
 
-/** Requests a part above the messenger answers (notifications/), through registerChatHandlers. */
-export type RegisteredChatRequest = 'getPushKey' | 'savePushSubscription' | 'removePushSubscription';
+/** Requests a part above the messenger answers (notifications/, homework/, awards/), through registerChatHandlers. */
+export type RegisteredChatRequest =
+  | 'getPushKey'
+  | 'savePushSubscription'
+  | 'removePushSubscription'
+  | 'createCollection'
+  | 'listCollections'
+  | 'getCollection'
+  | 'submitFiles'
+  | 'reviewSubmission'
+  | 'remindMissing'
+  | 'getSubmissionFileUrl'
+  | 'getCollectionZipUrl'
+  | 'listAwardKinds'
+  | 'addAwardKind'
+  | 'giveAward'
+  | 'withdrawAward'
+  | 'getAwardBoard';
 
 const registered = new Map<ChatRequestType, ChatHandler>();
 
@@ -232,7 +248,7 @@ function requireCalls(calls: CallStarter | null): CallStarter {
 }
 
 /**
- * A part above the messenger (notifications/) answers requests of its own on
+ * A part above the messenger (notifications/, homework/, awards/) answers requests of its own on
  * the same socket, through the same gate, validation and metrics. Registered
  * once per process; per-server state is found from the handler's context.
  */

@@ -70,6 +70,10 @@ const LAYERS = [
   { name: 'accounts', path: ['^accounts/'] },
   // Web Push: the messenger's news on people's browsers.
   { name: 'notifications', path: ['^notifications/'] },
+  // Homework collections: pupils' files handed in through the messenger's uploads.
+  { name: 'homework', path: ['^homework/'] },
+  // Awards: badges verified teachers give pupils.
+  { name: 'awards', path: ['^awards/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -93,7 +97,7 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger|admin|lessons)/',
+      '^web/src/(whiteboard|messenger|admin|lessons|homework|awards)/',
       '^web/src/account/[^/]+\\.tsx$',
       // The background and noise effects: their own media, chooser and call binding.
       '^web/src/effects/',
@@ -123,6 +127,8 @@ const FEATURES = [
   'directory',
   'accounts',
   'notifications',
+  'homework',
+  'awards',
 ];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
@@ -130,6 +136,8 @@ const FEATURE_ARROWS = [
   ['accounts', 'messaging'], // a signed-in person's messenger account and calls
   ['accounts', 'directory'], // and their place in the school
   ['notifications', 'messaging'], // the chat feed it tells people of, the socket it answers on
+  ['homework', 'messaging'], // the socket it answers on, the uploads and file links it reuses
+  ['awards', 'messaging'], // the socket it answers on, people, announcements in a chat
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

@@ -104,6 +104,17 @@ export class FileRecords implements AttachmentSource {
     }
   }
 
+  /** Finished uploads another part keeps (homework/): see FileStore.keep. */
+  keep(ids: string[], owner: string, chatId: string): Promise<FileRecord[]> {
+    return this.store.keep([...new Set(ids)], owner, chatId);
+  }
+
+  /** Files another part lets go: removed now unless a message holds them. */
+  async discard(ids: string[]): Promise<void> {
+    await this.store.discard(ids);
+    await this.released(ids);
+  }
+
   /** Seqs of the messages of one chat that hold the file. */
   holdersIn(fileId: string, chatId: string): Promise<number[]> {
     return this.store.holdersIn(fileId, chatId);

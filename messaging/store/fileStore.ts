@@ -168,6 +168,33 @@ export class FileStore {
     return r.rows.map((row) => row.id);
   }
 
+  /**
+   * Another part (homework/) keeps these finished uploads of `owner` for
+   * `chatId`: they are never swept as unsent. Resolves with the records of
+   * those kept; a file not ready, not the owner's or not for that chat is not.
+   */
+  async keep(ids: string[], owner: string, chatId: string): Promise<FileRecord[]> {
+    if (ids.length === 0) return [];
+    const r = await this.db.query<FileRow>(
+      `UPDATE messaging.file SET posted = true
+       WHERE id = ANY($1) AND owner = $2 AND chat_id = $3 AND state = 'ready'
+       RETURNING ${FILE_COLUMNS}`,
+      [ids, owner, chatId],
+    );
+    return r.rows.map(fileOfRow);
+  }
+
+  /** Files another part no longer keeps: marked for removal unless a message holds them. */
+  async discard(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE messaging.file f SET state = 'removing'
+       WHERE f.id = ANY($1) AND f.state <> 'removing'
+         AND NOT EXISTS (SELECT 1 FROM messaging.file_hold h WHERE h.file_id = f.id)`,
+      [ids],
+    );
+  }
+
   /** The row of a file whose bytes are gone. */
   async forget(id: string): Promise<void> {
     await this.db.query(`DELETE FROM messaging.file WHERE id = $1 AND state = 'removing'`, [id]);

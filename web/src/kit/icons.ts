@@ -88,4 +88,9 @@ export {
   AudioLines,
   AudioLinesOff,
   ImagePlus,
+  // Homework collection.
+  ClipboardList,
+  Camera,
+  BellRing,
+  Upload,
 } from 'lucide-preact';

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { ChatAwardButton } from '../awards/AwardButtons.js';
 // One chat in the messenger: its title and members (the way to its people
 // and rules), what kind of chat it is, its messages and the composer, both
 // the shared chat components (web/src/chat/) given this chat's actions; or
@@ -6,6 +7,7 @@ import { useEffect } from 'preact/hooks';
 import { Composer } from '../chat/Composer.js';
 import { PinnedBar, showMessage } from '../chat/PinnedBar.js';
 import { Thread } from '../chat/Thread.js';
+import { ChatHomeworkButton } from '../homework/HomeworkButtons.js';
 import { t } from '../i18n/index.js';
 import { ArrowLeft, Users } from '../kit/icons.js';
 import { ChatCallButtons } from '../lessons/ChatCallButtons.js';
@@ -43,6 +45,8 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         </button>
         <h2>{chatTitle(c)}</h2>
         <ChatCallButtons store={store} chat={c} readOnly={readOnly} />
+        <ChatHomeworkButton store={store} chat={c} />
+        <ChatAwardButton store={store} chat={c} />
         <button
           type="button"
           class="ghost chat-info-button"

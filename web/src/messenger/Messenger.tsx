@@ -1,6 +1,11 @@
 // The messenger page: the list of chats (ChatList) and, beside it, a chat
 // (ChatView), a new chat or a chat's people and rules. On a phone one of
 // the two shows at a time.
+import { AwardBoardSheet } from '../awards/AwardBoard.js';
+import { MyAwardsButton } from '../awards/AwardButtons.js';
+import { GiveAward } from '../awards/GiveAward.js';
+import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
+import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { MessageSquarePlus } from '../kit/icons.js';
@@ -20,10 +25,14 @@ function Side({ store }: { store: MessengerStore }) {
   const sheet = store.sheet.value;
   if (sheet === 'new') return <NewChat store={store} />;
   if (sheet === 'lessons') return <MyLessons store={store} />;
+  if (sheet === 'homework-all') return <HomeworkSheet store={store} chatId={null} />;
+  if (sheet === 'awards') return <AwardBoardSheet store={store} />;
   if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
   const chat = store.chats.value.get(selected);
   if (sheet === 'schedule' && chat) return <ScheduleLesson key={selected} store={store} chat={chat} />;
+  if (sheet === 'award-give' && chat) return <GiveAward key={selected} store={store} chat={chat} />;
+  if (sheet === 'homework' && chat) return <HomeworkSheet key={selected} store={store} chatId={selected} />;
   return <ChatView store={store} chatId={selected} />;
 }
 
@@ -48,6 +57,8 @@ export function Messenger({ store }: { store: MessengerStore }) {
           <span class="wide-only">{t('msgr.newChat')}</span>
         </button>
         <MyLessonsButton store={store} />
+        <MyHomeworkButton store={store} />
+        <MyAwardsButton store={store} />
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}

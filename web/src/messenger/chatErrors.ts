@@ -46,6 +46,9 @@ const CHAT_ERROR_KEYS: Record<cpb.ChatErrorCode, Key> = {
   [C.CHAT_ERROR_INVITE_NOT_FOUND]: 'chatError.32',
   [C.CHAT_ERROR_BAD_SCHEDULE]: 'chatError.33',
   [C.CHAT_ERROR_NO_JOIN_REQUEST]: 'chatError.34',
+  [C.CHAT_ERROR_DEADLINE_PASSED]: 'chatError.35',
+  [C.CHAT_ERROR_FILE_NOT_ALLOWED]: 'chatError.36',
+  [C.CHAT_ERROR_NOT_VERIFIED]: 'chatError.37',
 };
 
 /** A sentence for any failure of a messenger request. */

@@ -29,7 +29,9 @@ export class MessengerStore {
   /** A sentence shown for a moment (a refusal, a lost connection), in the person's language. */
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
-  readonly sheet = signal<'new' | 'info' | 'schedule' | 'lessons' | null>(null);
+  readonly sheet = signal<
+    'new' | 'info' | 'schedule' | 'lessons' | 'homework' | 'homework-all' | 'award-give' | 'awards' | null
+  >(null);
   /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
   readonly pinnedFetched = signal<Map<string, Map<number, Msg>>>(new Map());
   /** Chats whose history is loaded back to its start. */

@@ -1,0 +1,224 @@
+// The rules of awards: verified teachers (and the school's administrator)
+// give them to pupils of their school, several at once, with an optional
+// comment and announcement in a chat they are in; the giver or the school's
+// administrator withdraws one; a pupil's board is shown to the pupil, their
+// parents and the school's teachers. Anyone else is told "not found".
+import { randomBytes } from 'node:crypto';
+import type { Postgres } from '../common/postgres/connect.js';
+import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { ChatError, ChatErrorCode, forbidden, invalid } from '../messaging/errors.js';
+import type { Messenger } from '../messaging/messenger.js';
+import type { Caller } from '../messaging/permissions.js';
+import * as check from '../messaging/validate.js';
+import { BADGES, CATALOGUE } from './catalogue.js';
+
+import cpb = schoolcall.chat.v1;
+
+const NAME_MAX = 80;
+const COMMENT_MAX = 500;
+const PUPILS_MAX = 60;
+
+const notFound = () => new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, 'no such pupil');
+
+export interface AwardsDeps {
+  messenger: Messenger;
+  db: Postgres;
+  /** Teachers the school has confirmed (accounts). */
+  verified: (schoolId: string) => Promise<Set<string>>;
+  /** A parent's children (the school's directory). */
+  childrenOf: (caller: Caller) => Promise<string[]>;
+}
+
+interface KindRow {
+  id: string;
+  name: string;
+  badge: string;
+}
+
+export class AwardsService {
+  constructor(private readonly d: AwardsDeps) {}
+
+  private isStaff(caller: Caller): boolean {
+    return !caller.guest && (caller.user.role === 'teacher' || caller.user.role === 'admin');
+  }
+
+  async mayGive(caller: Caller): Promise<boolean> {
+    if (!this.isStaff(caller)) return false;
+    if (caller.user.role === 'admin') return true;
+    return (await this.d.verified(caller.user.school)).has(caller.user.id);
+  }
+
+  async kinds(caller: Caller): Promise<cpb.IAwardKindList> {
+    const own = await this.d.db.query<KindRow>(
+      'SELECT id, name, badge FROM awards.kind WHERE school = $1 ORDER BY created_at',
+      [caller.user.school],
+    );
+    return {
+      kinds: [
+        ...CATALOGUE.map((k) => ({ kindId: k.id, name: k.name, badge: k.badge, school: false })),
+        ...own.rows.map((k) => ({ kindId: k.id, name: k.name, badge: k.badge, school: true })),
+      ],
+      mayGive: await this.mayGive(caller),
+    };
+  }
+
+  async addKind(caller: Caller, req: cpb.IAddAwardKindRequest): Promise<cpb.IAwardKindList> {
+    if (caller.guest || caller.user.role !== 'admin')
+      throw forbidden("only the school's administrator adds awards");
+    const name = check.shortText(req.name, 'name', NAME_MAX, true);
+    const badge = req.badge ?? '';
+    if (!(BADGES as readonly string[]).includes(badge)) throw invalid('no such badge');
+    await this.d.db.query(
+      'INSERT INTO awards.kind (id, school, name, badge, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)',
+      [
+        `k_${randomBytes(9).toString('base64url')}`,
+        caller.user.school,
+        name,
+        badge,
+        caller.user.id,
+        Date.now(),
+      ],
+    );
+    return this.kinds(caller);
+  }
+
+  private async kind(school: string, id: string): Promise<KindRow | null> {
+    const built = CATALOGUE.find((k) => k.id === id);
+    if (built) return built;
+    const r = await this.d.db.query<KindRow>(
+      'SELECT id, name, badge FROM awards.kind WHERE id = $1 AND school = $2',
+      [id, school],
+    );
+    return r.rows[0] ?? null;
+  }
+
+  async give(caller: Caller, req: cpb.IGiveAwardRequest): Promise<cpb.IAwardBoards> {
+    if (!this.isStaff(caller)) throw forbidden('only teachers give awards');
+    if (!(await this.mayGive(caller))) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_VERIFIED, 'the school has not confirmed this teacher');
+    }
+    const kind = await this.kind(caller.user.school, req.kindId ?? '');
+    if (!kind) throw invalid('no such award');
+    const comment = check.shortText(req.comment, 'comment', COMMENT_MAX, false);
+    const ids = check.userIds(req.pupilIds, PUPILS_MAX);
+    if (ids.length === 0) throw invalid('name at least one pupil');
+    const people = await this.d.messenger.chatStore.users(ids);
+    const pupils = ids.map((id) => {
+      const u = people.get(id);
+      if (!u || u.role !== 'student' || u.school !== caller.user.school) throw notFound();
+      return u;
+    });
+    const announce = req.announceChatId
+      ? await this.d.messenger.chats.access(req.announceChatId, caller)
+      : null;
+    const at = Date.now();
+    await this.d.db.query(
+      `INSERT INTO awards.award (id, school, kind_id, pupil_id, giver_id, giver_name, comment, given_at)
+       SELECT unnest($1::text[]), $2, $3, unnest($4::text[]), $5, $6, $7, $8`,
+      [
+        pupils.map(() => `a_${randomBytes(12).toString('base64url')}`),
+        caller.user.school,
+        kind.id,
+        pupils.map((p) => p.id),
+        caller.user.id,
+        caller.user.name,
+        comment,
+        at,
+      ],
+    );
+    if (announce) {
+      const names = pupils.map((p) => p.name).join(', ');
+      await this.d.messenger.messages.send(caller, {
+        chatId: announce.chat.id,
+        clientMessageId: `award-${at}-${randomBytes(4).toString('hex')}`,
+        text: `Награда «${kind.name}»: ${names}.${comment ? ` ${comment}` : ''}`,
+      });
+    }
+    return this.boards(
+      caller,
+      pupils.map((p) => p.id),
+    );
+  }
+
+  async withdraw(caller: Caller, req: cpb.IWithdrawAwardRequest): Promise<cpb.IAwardBoards> {
+    const r = await this.d.db.query<{ pupil_id: string; giver_id: string; school: string }>(
+      'SELECT pupil_id, giver_id, school FROM awards.award WHERE id = $1 AND withdrawn_at IS NULL',
+      [req.awardId ?? ''],
+    );
+    const a = r.rows[0];
+    const allowed =
+      a &&
+      !caller.guest &&
+      a.school === caller.user.school &&
+      (a.giver_id === caller.user.id || caller.user.role === 'admin');
+    if (!a || !allowed) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such award');
+    await this.d.db.query('UPDATE awards.award SET withdrawn_at = $2, withdrawn_by = $3 WHERE id = $1', [
+      req.awardId,
+      Date.now(),
+      caller.user.id,
+    ]);
+    return this.boards(caller, [a.pupil_id]);
+  }
+
+  /** A pupil's board (or one's own / one's children's), if the caller may see it. */
+  async board(caller: Caller, req: cpb.IGetAwardBoardRequest): Promise<cpb.IAwardBoards> {
+    if (caller.guest) throw notFound();
+    if (!req.pupilId) {
+      if (caller.user.role === 'student') return this.boards(caller, [caller.user.id]);
+      if (caller.user.role === 'parent') return this.boards(caller, await this.d.childrenOf(caller));
+      return { boards: [] };
+    }
+    const pupilId = check.userId(req.pupilId, 'pupil_id');
+    const allowed =
+      pupilId === caller.user.id ||
+      this.isStaff(caller) ||
+      (caller.user.role === 'parent' && (await this.d.childrenOf(caller)).includes(pupilId));
+    const pupil = (await this.d.messenger.chatStore.users([pupilId])).get(pupilId);
+    // The check that keeps a pupil's board to the pupil, their parents and the school's teachers.
+    if (!allowed || !pupil || pupil.school !== caller.user.school || pupil.role !== 'student')
+      throw notFound();
+    return this.boards(caller, [pupilId]);
+  }
+
+  private async boards(caller: Caller, pupilIds: string[]): Promise<cpb.IAwardBoards> {
+    if (pupilIds.length === 0) return { boards: [] };
+    const people = await this.d.messenger.chatStore.users(pupilIds);
+    const r = await this.d.db.query<{
+      id: string;
+      kind_id: string;
+      pupil_id: string;
+      giver_id: string;
+      giver_name: string;
+      comment: string;
+      given_at: string;
+    }>(
+      `SELECT id, kind_id, pupil_id, giver_id, giver_name, comment, given_at FROM awards.award
+       WHERE pupil_id = ANY($1) AND school = $2 AND withdrawn_at IS NULL ORDER BY given_at DESC, id`,
+      [pupilIds, caller.user.school],
+    );
+    const kinds = new Map<string, cpb.IAwardKind>();
+    for (const row of r.rows) {
+      if (kinds.has(row.kind_id)) continue;
+      const k = await this.kind(caller.user.school, row.kind_id);
+      kinds.set(row.kind_id, k ? { kindId: k.id, name: k.name, badge: k.badge } : { kindId: row.kind_id });
+    }
+    return {
+      boards: pupilIds.map((id) => ({
+        pupilId: id,
+        pupilName: people.get(id)?.name ?? '',
+        awards: r.rows
+          .filter((row) => row.pupil_id === id)
+          .map((row) => ({
+            awardId: row.id,
+            kind: kinds.get(row.kind_id) ?? null,
+            pupilId: row.pupil_id,
+            giverId: row.giver_id,
+            giverName: row.giver_name,
+            comment: row.comment,
+            givenAt: Number(row.given_at),
+            mayWithdraw: row.giver_id === caller.user.id || caller.user.role === 'admin',
+          })),
+      })),
+    };
+  }
+}

@@ -1,0 +1,130 @@
+import { Redis } from 'ioredis';
+import pg from 'pg';
+// Awards («Награды», #27) through the real server: a teacher the school has
+// not confirmed cannot give one; a confirmed teacher gives one to three
+// pupils at once and announces it in the class chat; the pupils' boards
+// show it to the pupil, her parent and the school's teachers, and to nobody
+// else (a classmate, another parent); the giver withdraws it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dirKeys } from '../../directory/store.js';
+import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+
+let s: ChatTestServer;
+let db: pg.Pool;
+const verifiedTeacher = { userId: 'aw-t', displayName: 'Мария Ивановна', role: 'teacher' as const };
+const newTeacher = { userId: 'aw-n', displayName: 'Пётр Сергеевич', role: 'teacher' as const };
+const pupils = [
+  { userId: 'aw-a', displayName: 'Анна Белова', role: 'student' as const },
+  { userId: 'aw-b', displayName: 'Борис Волков', role: 'student' as const },
+  { userId: 'aw-v', displayName: 'Вера Громова', role: 'student' as const },
+];
+const outsider = { userId: 'aw-g', displayName: 'Глеб Дымов', role: 'student' as const };
+const mother = { userId: 'aw-m', displayName: 'Ольга Белова', role: 'parent' as const };
+const otherParent = { userId: 'aw-o', displayName: 'Ирина Орлова', role: 'parent' as const };
+const E = cpb.ChatErrorCode;
+
+async function refusal(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+  } catch (err) {
+    return (err as { code: number }).code;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('awards', () => {
+  let t: TestChatClient;
+  let n: TestChatClient;
+  let a: TestChatClient;
+  let g: TestChatClient;
+  let m: TestChatClient;
+  let o: TestChatClient;
+  let chatId: string;
+  beforeAll(async () => {
+    s = await startChatServer();
+    db = new pg.Pool({ connectionString: s.server.config.databaseUrl! });
+    await db.query(
+      `INSERT INTO accounts.verifications (id, school_id, person_id, status, created_at)
+       VALUES ('v-aw', 'school-1', $1, 'approved', now())`,
+      [verifiedTeacher.userId],
+    );
+    for (const p of pupils.slice(1)) await s.token(p);
+    t = await s.client(verifiedTeacher);
+    n = await s.client(newTeacher);
+    a = await s.client(pupils[0]!);
+    g = await s.client(outsider);
+    m = await s.client(mother);
+    o = await s.client(otherParent);
+    chatId = (await t.request({ createChat: { title: '5А класс', members: pupils.map((p) => p.userId) } }))
+      .chat!.chatId!;
+    const redis = new Redis(s.redis!.url);
+    await redis.hset(
+      dirKeys.placements('school-1'),
+      mother.userId,
+      JSON.stringify({ role: 'parent', classes: ['5А'], children: ['aw-a'] }),
+    );
+    await redis.hset(
+      dirKeys.placements('school-1'),
+      otherParent.userId,
+      JSON.stringify({ role: 'parent', classes: ['5Б'], children: ['aw-g'] }),
+    );
+    redis.disconnect();
+  });
+  afterAll(async () => {
+    for (const c of [t, n, a, g, m, o]) c?.close();
+    await db?.end();
+    await s?.stop();
+  });
+
+  it('only a confirmed teacher gives; the board is for the pupil, her parents and teachers', async () => {
+    const ids = pupils.map((p) => p.userId);
+    // The catalogue says who may give.
+    expect((await n.request({ listAwardKinds: {} })).awardKinds!.mayGive).toBe(false);
+    const kinds = await t.request({ listAwardKinds: {} });
+    expect(kinds.awardKinds!.mayGive).toBe(true);
+    expect(kinds.awardKinds!.kinds!.map((k) => k.name)).toContain('Звезда урока');
+    // Not confirmed: refused, nothing stored. A pupil: refused.
+    expect(await refusal(n.request({ giveAward: { kindId: 'star', pupilIds: ids } }))).toBe(
+      E.CHAT_ERROR_NOT_VERIFIED,
+    );
+    expect(await refusal(a.request({ giveAward: { kindId: 'star', pupilIds: ids } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect((await db.query('SELECT 1 FROM awards.award')).rowCount).toBe(0);
+    // Confirmed: three pupils at once, announced in the class chat.
+    const given = await t.request({
+      giveAward: { kindId: 'star', pupilIds: ids, comment: 'За проект о лете', announceChatId: chatId },
+    });
+    expect(given.awardBoards!.boards!.map((b) => [b.pupilName, b.awards!.map((x) => x.kind?.name)])).toEqual([
+      ['Анна Белова', ['Звезда урока']],
+      ['Борис Волков', ['Звезда урока']],
+      ['Вера Громова', ['Звезда урока']],
+    ]);
+    await a.waitFor(
+      (e) =>
+        !!e.message?.text?.startsWith('Награда «Звезда урока»: Анна Белова, Борис Волков, Вера Громова.'),
+    );
+    // The pupil, her mother (her own board and by id) and another teacher see it.
+    expect((await a.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(1);
+    const hers = await m.request({ getAwardBoard: {} });
+    expect(hers.awardBoards!.boards!.map((b) => [b.pupilId, b.awards![0]!.comment])).toEqual([
+      ['aw-a', 'За проект о лете'],
+    ]);
+    expect((await m.request({ getAwardBoard: { pupilId: 'aw-a' } })).awardBoards!.boards!.length).toBe(1);
+    expect(
+      (await n.request({ getAwardBoard: { pupilId: 'aw-a' } })).awardBoards!.boards![0]!.awards!.length,
+    ).toBe(1);
+    // A classmate of another class and another parent do not.
+    expect(await refusal(g.request({ getAwardBoard: { pupilId: 'aw-a' } }))).toBe(
+      E.CHAT_ERROR_USER_NOT_FOUND,
+    );
+    expect(await refusal(o.request({ getAwardBoard: { pupilId: 'aw-a' } }))).toBe(
+      E.CHAT_ERROR_USER_NOT_FOUND,
+    );
+    // Only the giver (or the school's admin) withdraws.
+    const awardId = hers.awardBoards!.boards![0]!.awards![0]!.awardId!;
+    expect(await refusal(n.request({ withdrawAward: { awardId } }))).toBe(E.CHAT_ERROR_MESSAGE_NOT_FOUND);
+    await t.request({ withdrawAward: { awardId } });
+    expect((await m.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+// A pupil's board of awards (or a parent's children's): the badges with
+// their names, who gave them and when, the comment; the giver (or the
+// school's administrator) withdraws one here.
+import { useEffect, useState } from 'preact/hooks';
+import { lang, t } from '../i18n/index.js';
+import { ArrowLeft } from '../kit/icons.js';
+import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
+
+function when(ms: number | null | undefined): string {
+  return new Date(ms ?? 0).toLocaleDateString(lang.value === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+}
+
+export function Boards({
+  store,
+  boards,
+  changed,
+}: { store: MessengerStore; boards: cpb.IAwardBoard[]; changed: (b: cpb.IAwardBoard[]) => void }) {
+  const withdraw = async (awardId: string) => {
+    const r = await store.run(() => store.chat.request({ withdrawAward: { awardId } }));
+    const fresh = r?.awardBoards?.boards ?? [];
+    if (r) changed(boards.map((b) => fresh.find((f) => f.pupilId === b.pupilId) ?? b));
+  };
+  return (
+    <>
+      {boards.map((b) => (
+        <section class="aw-board" key={b.pupilId} aria-label={t('aw.boardOf', { name: b.pupilName ?? '' })}>
+          <h3>{t('aw.boardOf', { name: b.pupilName ?? '' })}</h3>
+          {(b.awards ?? []).length === 0 ? (
+            <p class="hw-none">{t('aw.none')}</p>
+          ) : (
+            <ul class="aw-list">
+              {(b.awards ?? []).map((a) => (
+                <li key={a.awardId} class="aw-item">
+                  <img src={`/static/awards/${a.kind?.badge ?? 'star'}.svg`} alt="" width={64} height={64} />
+                  <div>
+                    <strong>{a.kind?.name}</strong>
+                    <small>{t('aw.by', { teacher: a.giverName ?? '', time: when(a.givenAt) })}</small>
+                    {a.comment ? <p>{a.comment}</p> : null}
+                    {a.mayWithdraw && (
+                      <button
+                        type="button"
+                        class="ghost small"
+                        onClick={() => void withdraw(a.awardId ?? '')}
+                      >
+                        {t('aw.withdraw')}
+                      </button>
+                    )}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}
+
+/** «Награды» from the messenger's header: one's own board, or one's children's. */
+export function AwardBoardSheet({ store }: { store: MessengerStore }) {
+  const [boards, setBoards] = useState<cpb.IAwardBoard[] | null>(null);
+  useEffect(() => {
+    void store
+      .run(() => store.chat.request({ getAwardBoard: {} }))
+      .then((r) => setBoards(r?.awardBoards?.boards ?? []));
+  }, [store]);
+  return (
+    <section class="chat-view sheet" id="awards" aria-labelledby="awards-title">
+      <header class="chat-head">
+        <button
+          type="button"
+          class="ghost icon-only back-always"
+          aria-label={t('hw.back')}
+          onClick={() => {
+            store.sheet.value = null;
+          }}
+        >
+          <ArrowLeft aria-hidden="true" />
+        </button>
+        <h2 id="awards-title">{t('aw.title')}</h2>
+      </header>
+      <div class="sheet-body">{boards && <Boards store={store} boards={boards} changed={setBoards} />}</div>
+    </section>
+  );
+}
