@@ -129,7 +129,9 @@ export function callChatHandlers(
         const changes = await m.messageStore.changesAfter(chatId, req.rev ?? 0, 500, member.visibleFrom);
         if (changes.reset) return { chatPage: await m.messages.history(caller, { chatId }) };
         const seqs = changes.messages.map((x) => x.seq);
-        return { chatPage: { chatId, messages: await m.messages.withFlags(chatId, caller.user.id, seqs) } };
+        return {
+          chatPage: { chatId, messages: await m.messages.withFlags(chatId, caller.user.id, member, seqs) },
+        };
       }),
     chatSend: (ctx, req) =>
       on(ctx, false, async (m, caller, chatId, { room, peer }) => {
