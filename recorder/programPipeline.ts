@@ -161,7 +161,15 @@ export class ProgramProcess extends EventEmitter<ProgramEvents> {
     this.gst.once('exit', (code, signal) => {
       // Without its source the segmenter finishes the open segment and stops.
       if (!this.finishing) this.log.warn({ code, signal }, 'program pipeline stopped');
+      if (this.lastExit.code === null && this.lastExit.signal === null) this.lastExit = { code, signal };
+    });
+    this.ffmpeg.once('exit', (code, signal) => {
+      // Without its segmenter GStreamer would block on a full pipe and never exit (this
+      // process holds the pipe's other end): end it, so the pipeline is seen dead and replaced.
+      if (this.finishing || this.gst.exitCode !== null || this.gst.signalCode !== null) return;
+      this.log.warn({ code, signal }, 'the segmenter stopped; ending the program pipeline');
       this.lastExit = { code, signal };
+      this.gst.kill('SIGKILL');
     });
     this.exits = Promise.all([gstExit, ffExit]).then(() => {
       this.exited = true;

@@ -12,6 +12,7 @@
 // uploader may continue it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
@@ -45,6 +46,15 @@ const HTTP_STATUS: Partial<Record<ChatErrorCode, number>> = {
   [ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND]: 404,
   [ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT]: 400,
   [ChatErrorCode.CHAT_ERROR_UNAVAILABLE]: 503,
+};
+
+/** Space kept free on the uploads disk: an upload that would leave less is refused. */
+const DISK_RESERVE_BYTES = 1024 * 1024;
+
+/** The answer to an upload that does not fit on the disk: a typed 507, never a 500. */
+const DISK_FULL: TusError = {
+  status_code: 507,
+  body: 'disk-full: the server has no room for this file now\n',
 };
 
 export class Uploads {
@@ -173,6 +183,11 @@ export class Uploads {
         new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, `files are at most ${this.maxBytes} bytes`),
       );
     }
+    // Refused before a byte is stored when it cannot fit (writes that fail later answer the same).
+    if (size + DISK_RESERVE_BYTES > (await this.freeBytes())) {
+      this.metrics.rejected.inc({ reason: 'upload_disk_full' });
+      throw DISK_FULL;
+    }
     const name = (meta.filename ?? '').slice(0, FILE_NAME_MAX) || 'file';
     const type = /^[\w.+-]+\/[\w.+-]+$/.test(meta.filetype ?? '')
       ? meta.filetype!
@@ -214,9 +229,19 @@ export class Uploads {
     return {};
   }
 
-  private countError(err: Error | TusError): TusError | undefined {
+  private async countError(err: Error | TusError): Promise<TusError | undefined> {
     if ('status_code' in err && err.status_code === 413)
       this.metrics.rejected.inc({ reason: 'upload_too_large' });
+    // The file store reports any failed write as a 500 without its cause: a full disk is said as such.
+    if ('status_code' in err && err.status_code === 500 && (await this.freeBytes()) < DISK_RESERVE_BYTES) {
+      this.metrics.rejected.inc({ reason: 'upload_disk_full' });
+      return DISK_FULL;
+    }
     return undefined;
+  }
+
+  private async freeBytes(): Promise<number> {
+    const fs = await statfs(this.uploadDir).catch(() => null);
+    return fs ? fs.bavail * fs.bsize : Number.POSITIVE_INFINITY;
   }
 }

@@ -650,6 +650,8 @@ export const en: Table = {
   'chat.save': 'Save',
   'chat.uploadingFile': 'Uploading “{name}”:',
   'chat.uploadFailed': 'The file could not be uploaded. Check your connection and try again.',
+  'chat.uploadNoRoom':
+    'The file could not be uploaded: the server is out of disk space. Tell the school administrator.',
   'units.kb': '{n} KB',
   'units.mb': '{n} MB',
   'units.gb': '{n} GB',

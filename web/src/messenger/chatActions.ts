@@ -98,16 +98,17 @@ export function composerActions(store: MessengerStore, chatId: string): Composer
     send: (text, replyTo, fileIds) => send({ text, replyTo: replyTo?.seq ?? 0, fileIds }),
     saveEdit: (m, text) => act(store, { editMessage: { chatId, seq: m.seq, text } }),
     upload: async (file, progress) => {
-      const fileId = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
-      if (!fileId) store.say(t('chat.uploadFailed'));
-      return fileId;
+      const up = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
+      if (up.failure) store.say(t(up.failure));
+      return up.fileId;
     },
     poll: (poll) => send({ poll }),
     voice: async (recording, kind) => {
       const name = kind === 'audio' ? 'voice.webm' : 'video.webm';
-      const fileId = await uploadFile(recording, name, { token: store.token, chatId });
+      const up = await uploadFile(recording, name, { token: store.token, chatId });
+      const fileId = up.fileId;
       if (!fileId) {
-        store.say(t('chat.uploadFailed'));
+        store.say(t(up.failure ?? 'chat.uploadFailed'));
         return false;
       }
       const voice = kind === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;

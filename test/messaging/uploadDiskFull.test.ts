@@ -1,0 +1,102 @@
+// Untried fault of #21: the disk that holds uploads is full. A real small
+// filesystem (a 4 MiB tmpfs, mounted for this test: it needs root and is
+// skipped without) holds CHAT_UPLOAD_DIR. An upload that does not fit gets a
+// clear typed answer, leaves no file anyone can attach, and the server stays
+// up; once there is room again uploads work.
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import { tusUpload } from '../helpers/tusUpload.js';
+
+function mountSmallDisk(): string | null {
+  if (process.getuid?.() !== 0) return null;
+  const dir = mkdtempSync(join(tmpdir(), 'uploads-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+    return dir;
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+}
+
+const disk = mountSmallDisk();
+let s: ChatTestServer;
+let teacher: TestChatClient;
+let token: string;
+let chatId: string;
+
+beforeAll(async () => {
+  if (!disk) return;
+  s = await startChatServer({ CHAT_UPLOAD_DIR: disk });
+  const person = { userId: 'full-1', displayName: 'Учитель', sortName: 'Учитель' };
+  token = await s.token(person);
+  teacher = await s.client(person);
+  chatId = (await teacher.request({ createChat: { title: 'Класс', members: [] } })).chat!.chatId!;
+}, 60_000);
+
+afterAll(async () => {
+  teacher?.close();
+  await s?.stop();
+  if (disk) {
+    execFileSync('umount', [disk]);
+    rmSync(disk, { recursive: true, force: true });
+  }
+});
+
+describe.skipIf(!disk)('the uploads disk is full', () => {
+  it('a clear typed answer, no file to attach, the server stays up; uploads work once there is room', async () => {
+    const meta = { chatId, filename: 'видео.bin', filetype: 'application/octet-stream' };
+    // Bigger than the disk: refused when it is announced, before a byte is stored.
+    const refused = await tusUpload(s.httpUrl, Buffer.alloc(8 * 1024 * 1024, 7), meta, token).then(
+      () => null,
+      (err: Error) => err,
+    );
+    expect(refused?.message).toMatch(/response code: 507/);
+    expect(refused?.message).toMatch(/disk-full/);
+
+    // It fitted when it began, but the disk filled up meanwhile: the next chunk is refused the same way.
+    const data = randomBytes(2 * 1024 * 1024);
+    const begun = await tusUpload(s.httpUrl, data, meta, token, {
+      stopAfter: 256 * 1024,
+      chunkSize: 256 * 1024,
+    });
+    const fs = statfsSync(disk!);
+    writeFileSync(join(disk!, 'filler'), Buffer.alloc(fs.bavail * fs.bsize - 100 * 1024));
+    const cut = await tusUpload(s.httpUrl, data, meta, token, {
+      uploadUrl: begun.url,
+      chunkSize: 256 * 1024,
+    }).then(
+      () => null,
+      (err: Error) => err,
+    );
+    console.log(`upload onto a full disk: ${cut?.message.split('\n')[0]}`);
+    expect(cut?.message).toMatch(/response code: 507/);
+    expect(cut?.message).toMatch(/disk-full/);
+    // The half-written file cannot be attached.
+    const half = await teacher.rawRequest({
+      sendMessage: { chatId, text: 'вот', clientMessageId: 'half', fileIds: [begun.fileId] },
+    });
+    expect(half.error?.code).toBeTruthy();
+    // The server is up and answers.
+    expect((await fetch(`${s.httpUrl}/healthz`)).status).toBe(200);
+    const hello = await teacher.request({
+      sendMessage: { chatId, text: 'работаем', clientMessageId: 'ok-1' },
+    });
+    expect(hello.message?.seq).toBeGreaterThan(0);
+
+    // Room again: the upload resumes and arrives whole.
+    rmSync(join(disk!, 'filler'));
+    const done = await tusUpload(s.httpUrl, data, meta, token, { uploadUrl: begun.url });
+    expect(done.fileId).toBe(begun.fileId);
+    expect(readFileSync(join(disk!, begun.fileId)).equals(data)).toBe(true);
+    const m = await teacher.request({
+      sendMessage: { chatId, text: 'видео', clientMessageId: 'ok-2', fileIds: [begun.fileId] },
+    });
+    expect(m.message?.attachments?.[0]?.size).toBe(data.length);
+  }, 120_000);
+});
