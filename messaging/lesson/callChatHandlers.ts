@@ -98,6 +98,7 @@ export function callChatHandlers(
         'the chat needs REDIS_URL on this server',
       );
     try {
+      m.requireAvailable();
       await l.admit(joined.room, joined.peer);
       const chatId = comments ? commentsChatId(joined.room.id) : lessonChatId(joined.room.id);
       return await op(m, callerOf(joined.peer), chatId, joined);
