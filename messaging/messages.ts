@@ -114,6 +114,7 @@ export class MessageService {
       cmid,
     };
     if (req.poll) message.poll = newPoll(req.poll);
+    if (caller.guest) message.guest = true;
     if (req.readConfirmation) message.confirm = true;
     const wanted = check.userIds(req.mentions, MENTIONS_MAX);
     let files: StoredAttachment[] = [];
@@ -271,6 +272,7 @@ export class MessageService {
           text: m.text,
           fwd: m.fwd ?? { chat: from.id, seq: m.seq, name: m.name, at: m.at },
         };
+        if (caller.guest) copy.guest = true;
         const files = list(m.files);
         if (files.length) copy.files = files;
         const id = createHash('sha256')

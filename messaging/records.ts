@@ -129,6 +129,8 @@ export interface StoredMessage {
   voice?: 'audio' | 'video';
   transcript?: string;
   transcribing?: boolean;
+  /** Written by a guest of a lesson (shown with a mark). */
+  guest?: boolean;
 }
 
 export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed';
@@ -303,6 +305,7 @@ export function messageToWire(
     readConfirmation: m.confirm ?? false,
     clientMessageId: m.cmid ?? '',
     pending: m.pending ?? false,
+    fromGuest: m.guest ?? false,
   };
   if (m.reply) out.replyTo = { seq: m.reply.seq, senderName: m.reply.name, text: m.reply.text };
   if (m.fwd)

@@ -95,6 +95,7 @@ describe('tiles', () => {
       participantId: key,
       name,
       teacher: false,
+      guest: false,
       self: false,
       screen: false,
       video: null,

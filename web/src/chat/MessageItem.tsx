@@ -38,7 +38,12 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
     });
   return (
     <li class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}`} data-seq={m.seq} id={`msg-${m.seq}`}>
-      {!mine && <span class="msg-sender">{m.senderName}</span>}
+      {!mine && (
+        <span class="msg-sender">
+          {m.senderName}
+          {m.fromGuest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
+        </span>
+      )}
       {m.forwardedFrom && (
         <span class="msg-forwarded">
           {t('chat.forwardedFrom', { name: m.forwardedFrom.senderName ?? '' })}

@@ -1,5 +1,5 @@
 // One person (or one screen share) on the stage: video or initials, name,
-// microphone state, teacher mark, raised hand, speaking outline, pin.
+// microphone state, teacher mark, guest mark, raised hand, speaking outline, pin.
 import { t } from '../i18n/index.js';
 import { Initials } from '../kit/Initials.js';
 import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff } from '../kit/icons.js';
@@ -28,6 +28,7 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
       : tile.name;
   const states = [
     tile.teacher && !tile.screen ? t('tile.teacher') : '',
+    tile.guest ? t('people.roleGuest') : '',
     !tile.screen && !tile.micOn ? t(tile.micBlocked ? 'tile.micBlocked' : 'tile.micOff') : '',
     !tile.screen && !tile.video ? t('tile.cameraOff') : '',
     tile.hand ? t('tile.hand') : '',
@@ -102,6 +103,7 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
         )}
         {tile.teacher && !tile.screen ? <GraduationCap aria-hidden="true" class="teacher-mark" /> : null}
         <span class="name">{label}</span>
+        {tile.guest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
       </div>
     </div>
   );

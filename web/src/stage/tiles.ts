@@ -11,6 +11,8 @@ export interface TileModel {
   participantId: string;
   name: string;
   teacher: boolean;
+  /** In by code and password, without an account: marked so nobody takes them for a school person. */
+  guest: boolean;
   self: boolean;
   screen: boolean;
   /** A remote video to show, or 'local' for this browser's camera; null shows initials. */
@@ -57,6 +59,7 @@ export function buildTiles(input: TileInput): TileModel[] {
       participantId: selfId,
       name: input.self.displayName ?? '',
       teacher: isTeacher(input.self.role),
+      guest: input.self.role === pb.Role.ROLE_GUEST,
       self: true,
       screen: false,
       video: input.selfCameraOn ? 'local' : null,
@@ -79,6 +82,7 @@ export function buildTiles(input: TileInput): TileModel[] {
       participantId: id,
       name,
       teacher: isTeacher(p?.role),
+      guest: p?.role === pb.Role.ROLE_GUEST,
       self: false,
       micOn: Boolean(m?.audio && !m.audio.producerPaused),
       micBlocked: Boolean(p?.microphoneBlocked),
