@@ -61,14 +61,14 @@ export async function handIn(
 ): Promise<View | null> {
   const ids: string[] = [];
   for (const [i, file] of files.entries()) {
-    const id = await uploadFile(file, file.name, { token: store.token, chatId: c.chatId ?? '' }, (p) =>
+    const up = await uploadFile(file, file.name, { token: store.token, chatId: c.chatId ?? '' }, (p) =>
       progress(Math.floor((i * 100 + p) / files.length)),
     );
-    if (!id) {
-      store.say(t('chat.uploadFailed'));
+    if (up.fileId === null) {
+      store.say(t(up.failure));
       return null;
     }
-    ids.push(id);
+    ids.push(up.fileId);
   }
   const r = await store.run(() =>
     store.chat.request({ submitFiles: { collectionId: c.collectionId, fileIds: ids } }),
