@@ -8,10 +8,12 @@ import {
   type Caller,
   type ChatRights,
   type SchoolPolicy,
+  isChatAdmin,
   requireMember,
   requireRight,
   requireSameSchool,
   rightsOf,
+  seesAllMembers,
 } from './permissions.js';
 import {
   DEFAULT_SETTINGS,
@@ -19,6 +21,7 @@ import {
   type MemberSourceName,
   RECENT_HISTORY,
   type StoredChat,
+  type StoredMember,
   type StoredSettings,
   type StoredUser,
   type SystemNoteName,
@@ -94,6 +97,16 @@ export class ChatService {
     const { chat, member } = await this.chats.access(check.chatId(chatId), caller.user.id);
     requireMember(chat, member);
     return { chat, member: member! };
+  }
+
+  /** Of these people, those the member may see by name in the chat (permissions.ts seesAllMembers). */
+  async visibleIds(chat: StoredChat, viewer: StoredMember, ids: string[]): Promise<string[]> {
+    if (seesAllMembers(chat, viewer)) return ids;
+    const members = await this.chats.allMembers(chat.id);
+    return ids.filter((id) => {
+      const m = members.get(id);
+      return !!m && isChatAdmin(m.role);
+    });
   }
 
   /** Profiles of people the caller names, who must exist in the caller's school. */
@@ -291,12 +304,12 @@ export class ChatService {
   }
 
   async listMembers(caller: Caller, req: cpb.IListMembersRequest): Promise<cpb.IMemberPage> {
-    const { chat } = await this.access(req.chatId ?? '', caller);
+    const { chat, member } = await this.access(req.chatId ?? '', caller);
     const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
     const query = fold(check.shortText(req.query, 'query', 64, false));
     const limit = check.limit(req.limit, 50, 200);
     const offset = req.offset ?? 0;
-    const ids = await this.chats.memberIdsByName(chat.id);
+    const ids = await this.visibleIds(chat, member, await this.chats.memberIdsByName(chat.id));
     const [users, members] = await Promise.all([this.chats.users(ids), this.chats.allMembers(chat.id)]);
     const matching = ids.filter((id) => {
       if (!query) return true;
@@ -392,6 +405,7 @@ export function summaryToWire(s: ChatSummary, userId: string, peers: Map<string,
   }
   out.readSeq = s.readSeq;
   out.unread = s.unread;
+  out.unreadMentions = s.unreadMentions;
   const peerId = s.chat.pair.find((id) => id !== userId);
   const peer = peerId ? peers.get(peerId) : undefined;
   if (peer) out.peer = userToWire(peer);

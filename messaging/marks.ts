@@ -50,7 +50,7 @@ export class MessageMarks {
     const seq = check.seq(req.seq);
     await this.messages.visible(chat.id, seq, member);
     const byUser = await this.store.reactionsOf(chat.id, seq);
-    const users = await this.chatStore.users([...byUser.keys()]);
+    const users = await this.chatStore.users(await this.chats.visibleIds(chat, member, [...byUser.keys()]));
     return {
       reactions: [...users.values()]
         .sort(byName)
@@ -165,7 +165,7 @@ export class MessageMarks {
     if (option >= list(m.poll.opts).length) throw invalid('no such option');
     const votes = await this.store.votesOf(chat.id, m.seq);
     const ids = [...votes].filter(([, opts]) => opts.includes(option)).map(([id]) => id);
-    const users = await this.chatStore.users(ids);
+    const users = await this.chatStore.users(await this.chats.visibleIds(chat, member, ids));
     return { voters: [...users.values()].sort(byName).map(userToWire) };
   }
 }

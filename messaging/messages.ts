@@ -9,6 +9,7 @@ import { type Caller, isChatAdmin, mayReadSeq, requireWrite, rightsOf } from './
 import {
   type NewMessage,
   type StoredAttachment,
+  type StoredChat,
   type StoredMember,
   type StoredMessage,
   type StoredPoll,
@@ -112,7 +113,7 @@ export class MessageService {
           throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
         message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
       }
-      const mentions = await this.mentions(chat.id, wanted);
+      const mentions = await this.mentions(chat, member, wanted);
       if (mentions.length) message.mentions = mentions;
       if (fileIds.length) {
         files = await this.attachments.resolve(caller, chat.id, fileIds);
@@ -138,10 +139,13 @@ export class MessageService {
     return behalf && member && isChatAdmin(member.role) ? behalf : caller.user.name;
   }
 
-  private async mentions(chatId: string, wanted: string[]): Promise<string[]> {
+  /** Only members the writer may see by name are mentioned (a subscriber cannot reach other subscribers). */
+  private async mentions(chat: StoredChat, member: StoredMember, wanted: string[]): Promise<string[]> {
     if (wanted.length === 0) return [];
-    const members = await Promise.all(wanted.map((id) => this.chatStore.member(chatId, id)));
-    const missing = wanted.find((_, i) => !members[i]);
+    const members = await Promise.all(wanted.map((id) => this.chatStore.member(chat.id, id)));
+    const present = wanted.filter((_, i) => members[i]);
+    const visible = new Set(await this.chats.visibleIds(chat, member, present));
+    const missing = wanted.find((id) => !visible.has(id));
     if (missing) throw invalid(`mentioned ${missing} is not in this chat`);
     return wanted;
   }
@@ -169,7 +173,7 @@ export class MessageService {
   async edit(caller: Caller, req: cpb.IEditMessageRequest): Promise<cpb.IChatMessage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
-    const mentions = await this.mentions(chat.id, check.userIds(req.mentions, MENTIONS_MAX));
+    const mentions = await this.mentions(chat, member, check.userIds(req.mentions, MENTIONS_MAX));
     const saved = await this.mutate(chat.id, seq, member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
       if (m.from !== caller.user.id) {

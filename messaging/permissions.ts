@@ -123,6 +123,15 @@ export function rightsOf(chat: StoredChat, role: MemberRoleName, guest = false):
   };
 }
 
+/**
+ * Whether a member sees every other member by name. In a channel a subscriber
+ * sees only its admins: a school's channel has children of many classes.
+ * Member lists, mentions, who reacted and a public poll's voters all ask it.
+ */
+export function seesAllMembers(chat: StoredChat, viewer: StoredMember): boolean {
+  return chat.kind !== 'channel' || isChatAdmin(viewer.role);
+}
+
 /** Refuses unless a member of this role may do `right` in the chat. */
 export function requireRight(
   chat: StoredChat,

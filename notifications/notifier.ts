@@ -30,6 +30,8 @@ export interface PushPayload {
   files: number;
   poll: string;
   url: string;
+  /** The message mentions this recipient (the one field that differs between recipients). */
+  mention: boolean;
 }
 
 /** An event this old is a replay (a host catching up), not news. */
@@ -83,7 +85,7 @@ export class Notifier {
     if (subs.length === 0) return;
     const quiet = new Map<string, boolean>();
     for (const id of new Set(subs.map((s) => s.userId))) quiet.set(id, await prefs.quietNow(id));
-    const payload: PushPayload = {
+    const payload: Omit<PushPayload, 'mention'> = {
       v: 1,
       kind: r.kind === 'call' ? 'call' : 'message',
       chat: chatId,
@@ -96,17 +98,21 @@ export class Notifier {
       poll: r.poll?.q ?? '',
       url: `/messenger#chat=${encodeURIComponent(chatId)}`,
     };
-    const message: PushMessage = {
+    const message: Omit<PushMessage, 'payload'> = {
       // A call is news for a minute; a message for a day.
       ttlSeconds: r.kind === 'call' ? 60 : 24 * 3600,
       urgency: r.kind === 'call' ? 'high' : 'normal',
       topic: topicOf(chatId),
-      payload: JSON.stringify(payload),
     };
+    const mentioned = new Set(r.mentions ?? []);
+    const toOne = (s: PushSubscriptionRecord): PushMessage => ({
+      ...message,
+      payload: JSON.stringify({ ...payload, mention: mentioned.has(s.userId) } satisfies PushPayload),
+    });
     const to = subs.filter((s) => !quiet.get(s.userId));
     this.deps.pushes.inc({ result: 'quiet' }, subs.length - to.length);
     for (let i = 0; i < to.length; i += PARALLEL) {
-      await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, message)));
+      await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, toOne(s))));
     }
   }
 

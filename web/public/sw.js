@@ -3,8 +3,20 @@
 // messenger is in front on this device, and opens the chat when tapped.
 // Words are written here, in the browser's language (Russian unless English).
 const WORDS = {
-  ru: { file: 'Файл', poll: 'Опрос', call: 'Звонок', calling: (who, where) => `${who} звонит · ${where}` },
-  en: { file: 'File', poll: 'Poll', call: 'Call', calling: (who, where) => `${who} is calling · ${where}` },
+  ru: {
+    file: 'Файл',
+    poll: 'Опрос',
+    call: 'Звонок',
+    calling: (who, where) => `${who} звонит · ${where}`,
+    mentioned: (who) => `${who} упоминает вас`,
+  },
+  en: {
+    file: 'File',
+    poll: 'Poll',
+    call: 'Call',
+    calling: (who, where) => `${who} is calling · ${where}`,
+    mentioned: (who) => `${who} mentioned you`,
+  },
 };
 const words = () => (String(self.navigator.language || '').startsWith('en') ? WORDS.en : WORDS.ru);
 
@@ -30,7 +42,13 @@ self.addEventListener('push', (event) => {
       if (!what && p.files) what = `📎 ${w.file}`;
       const title = p.kind === 'call' ? w.call : p.direct ? p.author : p.chatTitle;
       const body =
-        p.kind === 'call' ? w.calling(p.author, p.chatTitle) : p.direct ? what : `${p.author}: ${what}`;
+        p.kind === 'call'
+          ? w.calling(p.author, p.chatTitle)
+          : p.mention
+            ? `${w.mentioned(p.author)}: ${what}`
+            : p.direct
+              ? what
+              : `${p.author}: ${what}`;
       await self.registration.showNotification(title, {
         body,
         tag: `chat-${p.chat}`,
