@@ -9,6 +9,7 @@ import { Pin, Star } from '../kit/icons.js';
 import { Attachments } from './Attachments.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';
+import { MessageText } from './MessageText.js';
 import { PollView } from './PollView.js';
 import { VoiceNote } from './VoiceNote.js';
 import type { Reacted, Readers, ThreadActions } from './actions.js';
@@ -32,13 +33,23 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
     );
   }
   const mine = m.senderId === actions.meId;
+  const mentionsMe = !mine && (m.mentions ?? []).includes(actions.meId);
   const showReaders = () =>
     void actions.readers?.(m).then((r) => {
       if (r) setReaders(readersText(r));
     });
   return (
-    <li class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}`} data-seq={m.seq} id={`msg-${m.seq}`}>
-      {!mine && <span class="msg-sender">{m.senderName}</span>}
+    <li
+      class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}${mentionsMe ? ' mentions-me' : ''}`}
+      data-seq={m.seq}
+      id={`msg-${m.seq}`}
+    >
+      {!mine && (
+        <span class="msg-sender">
+          {m.senderName}
+          {mentionsMe && <span class="mention-mark"> · {t('chat.mentionsYou')}</span>}
+        </span>
+      )}
       {m.forwardedFrom && (
         <span class="msg-forwarded">
           {t('chat.forwardedFrom', { name: m.forwardedFrom.senderName ?? '' })}
@@ -53,7 +64,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
         <p class="msg-text deleted">{t('chat.deleted')}</p>
       ) : (
         <>
-          {m.text && <p class="msg-text">{m.text}</p>}
+          {m.text && <MessageText m={m} />}
           {m.poll && <PollView m={m} actions={actions} />}
           {m.voice ? (
             <VoiceNote m={m} actions={actions} />

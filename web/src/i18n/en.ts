@@ -778,4 +778,6 @@ export const en: Table = {
   'poll.whoChose': 'Who chose “{option}”',
   'poll.close': 'Close the poll',
   'chat.whoReacted': 'Who reacted',
+  'chat.mention.pick': 'Mention',
+  'chat.mentionsYou': 'You were mentioned',
 };

@@ -776,4 +776,6 @@ export const ru = {
   'poll.whoChose': 'Кто выбрал «{option}»',
   'poll.close': 'Закрыть опрос',
   'chat.whoReacted': 'Кто отреагировал',
+  'chat.mention.pick': 'Упомянуть',
+  'chat.mentionsYou': 'Вас упомянули',
 } as const;

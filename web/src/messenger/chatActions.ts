@@ -95,8 +95,17 @@ export function composerActions(store: MessengerStore, chatId: string): Composer
   const send = (body: ChatRequestBody['sendMessage']) =>
     act(store, { sendMessage: { chatId, clientMessageId: crypto.randomUUID(), ...body } });
   return {
-    send: (text, replyTo, fileIds) => send({ text, replyTo: replyTo?.seq ?? 0, fileIds }),
-    saveEdit: (m, text) => act(store, { editMessage: { chatId, seq: m.seq, text } }),
+    send: (text, replyTo, fileIds, options) =>
+      send({ text, replyTo: replyTo?.seq ?? 0, fileIds, mentions: options?.mentions ?? [] }),
+    saveEdit: (m, text, mentions) => act(store, { editMessage: { chatId, seq: m.seq, text, mentions } }),
+    mentionable: async (query) => {
+      // The server lists only the people this person may see (in a channel, its admins).
+      const r = await store.run(() => store.chat.request({ listMembers: { chatId, query, limit: 8 } }));
+      const me = store.me.value?.userId;
+      return (r?.members?.members ?? [])
+        .filter((x) => x.user?.userId && x.user.userId !== me)
+        .map((x) => ({ userId: x.user?.userId ?? '', name: x.user?.displayName ?? '' }));
+    },
     upload: async (file, progress) => {
       const fileId = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
       if (!fileId) store.say(t('chat.uploadFailed'));
