@@ -61,6 +61,8 @@ export interface ThreadActions {
     targets(): ForwardTarget[];
     send(m: Msg, chatIds: string[]): void;
   };
+  /** Copies a link that opens the chat at this message (for those who may read it). */
+  copyLink?(m: Msg): void;
   /** Joins the call a message announces. */
   joinCall?(m: Msg): void;
 }

@@ -780,4 +780,7 @@ export const en: Table = {
   'chat.whoReacted': 'Who reacted',
   'chat.mention.pick': 'Mention',
   'chat.mentionsYou': 'You were mentioned',
+  'chat.link.copy': 'Copy link',
+  'chat.link.copied': 'Link to the message copied',
+  'chat.link.unavailable': 'This message is not available to you',
 };

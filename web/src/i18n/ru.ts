@@ -778,4 +778,7 @@ export const ru = {
   'chat.whoReacted': 'Кто отреагировал',
   'chat.mention.pick': 'Упомянуть',
   'chat.mentionsYou': 'Вас упомянули',
+  'chat.link.copy': 'Скопировать ссылку',
+  'chat.link.copied': 'Ссылка на сообщение скопирована',
+  'chat.link.unavailable': 'Это сообщение вам недоступно',
 } as const;

@@ -11,6 +11,7 @@ import { t } from '../i18n/index.js';
 import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
+import { copyMessageLink } from './messageLinks.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
 import { chatTitle } from './rules.js';
 
@@ -88,6 +89,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         ),
     },
     joinCall: (m: Msg) => void joinCall(store, chatId, m),
+    copyLink: (m) => void copyMessageLink(store, chatId, m.seq ?? 0),
   };
 }
 
