@@ -406,6 +406,7 @@ export function summaryToWire(s: ChatSummary, userId: string, peers: Map<string,
   out.readSeq = s.readSeq;
   out.unread = s.unread;
   out.unreadMentions = s.unreadMentions;
+  if (s.peerReadSeq) out.peerReadSeq = s.peerReadSeq;
   const peerId = s.chat.pair.find((id) => id !== userId);
   const peer = peerId ? peers.get(peerId) : undefined;
   if (peer) out.peer = userToWire(peer);

@@ -42,6 +42,8 @@ export interface ChatSummary {
   unread: number;
   /** Unread messages that mention this person (not deleted). */
   unreadMentions: number;
+  /** A direct chat: the other person's read mark. */
+  peerReadSeq: number;
   /** The last message's record as JSON, if any. */
   lastMessage: string | null;
   pins: number[];
@@ -359,6 +361,8 @@ export class ChatStore {
          (SELECT count(*) FROM messaging.message x WHERE x.chat_id = c.id AND NOT x.deleted
            AND x.seq > greatest(coalesce(m.read_seq, 0), coalesce(m.visible_from, 0) - 1)
            AND x.body->'mentions' ? $2::text) AS unread_mentions,
+         CASE WHEN c.kind = 'direct' THEN (SELECT max(o.read_seq) FROM messaging.member o
+           WHERE o.chat_id = c.id AND o.user_id <> $2) END AS peer_read_seq,
          (SELECT l.body || jsonb_build_object('seq', l.seq, 'rev', l.rev, 'at', l.at)
            FROM messaging.message l WHERE l.chat_id = c.id AND l.seq = c.seq) AS last,
          ARRAY(SELECT p.seq FROM messaging.pin p WHERE p.chat_id = c.id
@@ -376,6 +380,7 @@ export class ChatStore {
           readSeq: row.read_seq as number,
           unread: Math.max(0, row.unread as number),
           unreadMentions: Number(row.unread_mentions),
+          peerReadSeq: Number(row.peer_read_seq ?? 0),
           lastMessage: row.last ? JSON.stringify(row.last) : null,
           pins: row.pins as number[],
         },

@@ -7,7 +7,7 @@
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ChartColumn, Paperclip, Send, X } from '../kit/icons.js';
+import { ChartColumn, CheckCheck, Paperclip, Send, X } from '../kit/icons.js';
 import { useMentionPicker } from './MentionPicker.js';
 import { PollEditor } from './PollEditor.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
@@ -36,6 +36,8 @@ export function Composer({
   const [text, setText] = useState('');
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
   const [pollMode, setPollMode] = useState(false);
+  /** The next message goes with read confirmation (where the holder offers it). */
+  const [confirm, setConfirm] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = state.editing.value;
@@ -68,10 +70,14 @@ export function Composer({
     }
     if (!body) return;
     setText('');
-    const ok = await actions.send(body, replyTo, [], { mentions: mentioned(body) });
+    const ok = await actions.send(body, replyTo, [], {
+      mentions: mentioned(body),
+      readConfirmation: confirm,
+    });
     if (ok) {
       state.replyTo.value = null;
       mentions.reset();
+      setConfirm(false);
     } else setText(body);
   };
   const attach = async (file: File) => {
@@ -80,7 +86,10 @@ export function Composer({
     setUpload(null);
     if (!fileId) return;
     const body = text.trim();
-    if (await actions.send(body, replyTo, [fileId], { mentions: mentioned(body) })) {
+    if (
+      await actions.send(body, replyTo, [fileId], { mentions: mentioned(body), readConfirmation: confirm })
+    ) {
+      setConfirm(false);
       setText('');
       state.replyTo.value = null;
     }
@@ -107,6 +116,21 @@ export function Composer({
           </div>
         ) : null}
         {mentions.view}
+        {confirm && !editing ? (
+          <div class="composer-context confirm-on">
+            <span>
+              <CheckCheck aria-hidden="true" class="meta-icon" /> {t('chat.confirm.on')}
+            </span>
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={`${t('common.cancel')}: ${t('chat.confirm.toggle')}`}
+              onClick={() => setConfirm(false)}
+            >
+              <X aria-hidden="true" />
+            </button>
+          </div>
+        ) : null}
         {upload ? (
           <div class="upload-progress">
             <span>
@@ -150,6 +174,19 @@ export function Composer({
               onClick={() => setPollMode(true)}
             >
               <ChartColumn aria-hidden="true" />
+            </button>
+          ) : null}
+          {actions.readConfirmation && !editing ? (
+            <button
+              type="button"
+              class={`ghost icon-only${confirm ? ' toggled' : ''}`}
+              id={`${idPrefix}-confirm`}
+              aria-label={t('chat.confirm.toggle')}
+              title={t('chat.confirm.toggle')}
+              aria-pressed={confirm}
+              onClick={() => setConfirm(!confirm)}
+            >
+              <CheckCheck aria-hidden="true" />
             </button>
           ) : null}
           <textarea

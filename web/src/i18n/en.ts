@@ -783,4 +783,21 @@ export const en: Table = {
   'chat.link.copy': 'Copy link',
   'chat.link.copied': 'Link to the message copied',
   'chat.link.unavailable': 'This message is not available to you',
+  'chat.tick.sent': 'Sent',
+  'chat.tick.read': 'Read',
+  'chat.confirm.toggle': 'With read confirmation',
+  'chat.confirm.on': 'The sender will see who has read it',
+  'chat.confirm.note': 'The sender sees who has read it',
+  'chat.readOf': {
+    one: '{count} of {total} read',
+    few: '{count} of {total} read',
+    many: '{count} of {total} read',
+    other: '{count} of {total} read',
+  },
+  'chat.readers.more': {
+    one: 'and {count} more',
+    few: 'and {count} more',
+    many: 'and {count} more',
+    other: 'and {count} more',
+  },
 };

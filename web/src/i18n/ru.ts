@@ -781,4 +781,21 @@ export const ru = {
   'chat.link.copy': 'Скопировать ссылку',
   'chat.link.copied': 'Ссылка на сообщение скопирована',
   'chat.link.unavailable': 'Это сообщение вам недоступно',
+  'chat.tick.sent': 'Отправлено',
+  'chat.tick.read': 'Прочитано',
+  'chat.confirm.toggle': 'С подтверждением прочтения',
+  'chat.confirm.on': 'Отправитель увидит, кто прочитал',
+  'chat.confirm.note': 'Отправитель видит, кто прочитал',
+  'chat.readOf': {
+    one: 'Прочитал {count} из {total}',
+    few: 'Прочитали {count} из {total}',
+    many: 'Прочитали {count} из {total}',
+    other: 'Прочитали {count} из {total}',
+  },
+  'chat.readers.more': {
+    one: 'и ещё {count}',
+    few: 'и ещё {count}',
+    many: 'и ещё {count}',
+    other: 'и ещё {count}',
+  },
 } as const;

@@ -90,15 +90,29 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
     },
     joinCall: (m: Msg) => void joinCall(store, chatId, m),
     copyLink: (m) => void copyMessageLink(store, chatId, m.seq ?? 0),
+    // Read ticks where the server tells how far the other person read: a direct chat.
+    delivery:
+      chat?.kind === cpb.ChatKind.CHAT_KIND_DIRECT
+        ? (m) => ((store.chats.value.get(chatId)?.peerReadSeq ?? 0) >= (m.seq ?? 0) ? 'read' : 'sent')
+        : undefined,
   };
 }
 
 export function composerActions(store: MessengerStore, chatId: string): ComposerActions {
+  const chat = store.chats.value.get(chatId);
   const send = (body: ChatRequestBody['sendMessage']) =>
     act(store, { sendMessage: { chatId, clientMessageId: crypto.randomUUID(), ...body } });
   return {
     send: (text, replyTo, fileIds, options) =>
-      send({ text, replyTo: replyTo?.seq ?? 0, fileIds, mentions: options?.mentions ?? [] }),
+      send({
+        text,
+        replyTo: replyTo?.seq ?? 0,
+        fileIds,
+        mentions: options?.mentions ?? [],
+        readConfirmation: options?.readConfirmation ?? false,
+      }),
+    // An announcement to a group or a channel; a direct chat has its ticks.
+    readConfirmation: chat?.kind !== cpb.ChatKind.CHAT_KIND_DIRECT,
     saveEdit: (m, text, mentions) => act(store, { editMessage: { chatId, seq: m.seq, text, mentions } }),
     mentionable: async (query) => {
       // The server lists only the people this person may see (in a channel, its admins).

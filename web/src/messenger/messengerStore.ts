@@ -264,6 +264,7 @@ export class MessengerStore {
             readSeq: c?.readSeq,
             unread: c?.unread,
             unreadMentions: c?.unreadMentions,
+            peerReadSeq: c?.peerReadSeq,
             peer: c?.peer,
           };
       this.patchChat(id, { ...e.chatChanged, ...personal });
@@ -274,7 +275,12 @@ export class MessengerStore {
       this.forget(e.chatRemoved.chatId ?? '');
       if (this.selected.value === e.chatRemoved.chatId) this.selected.value = null;
     } else if (e.read) {
-      if (e.read.userId === this.me.value?.userId) {
+      if (e.read.userId !== this.me.value?.userId) {
+        // The other person of a direct chat read on: the sender's ticks turn.
+        const c = this.chats.value.get(e.read.chatId ?? '');
+        if (c && (e.read.seq ?? 0) > (c.peerReadSeq ?? 0))
+          this.patchChat(c.chatId ?? '', { peerReadSeq: e.read.seq });
+      } else {
         const c = this.chats.value.get(e.read.chatId ?? '');
         this.patchChat(e.read.chatId ?? '', {
           readSeq: e.read.seq,
