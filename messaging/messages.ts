@@ -5,8 +5,17 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
-import { type Caller, isChatAdmin, mayReadSeq, requireWrite, rightsOf } from './permissions.js';
 import {
+  type Caller,
+  type Reader,
+  isChatAdmin,
+  mayReadSeq,
+  messageFor,
+  requireWrite,
+  rightsOf,
+} from './permissions.js';
+import {
+  type MyFlags,
   type NewMessage,
   type StoredAttachment,
   type StoredChat,
@@ -85,6 +94,13 @@ export class MessageService {
     return m;
   }
 
+  /** A message in one reader's view (permissions.ts readerView); not found if they may not see it. */
+  forReader(chatId: string, reader: Reader, m: StoredMessage, mine: MyFlags | null = null): cpb.IChatMessage {
+    const out = messageFor(chatId, reader, m, mine);
+    if (!out) throw notFound();
+    return out;
+  }
+
   async send(caller: Caller, req: cpb.ISendMessageRequest): Promise<cpb.IChatMessage> {
     const chatId = check.chatId(req.chatId);
     const cmid = check.clientMessageId(req.clientMessageId);
@@ -113,7 +129,7 @@ export class MessageService {
           throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
         message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
       }
-      const mentions = await this.mentions(chat, member, wanted);
+      const mentions = await this.mentions(chat, member, wanted, caller.user.id);
       if (mentions.length) message.mentions = mentions;
       if (fileIds.length) {
         files = await this.attachments.resolve(caller, chat.id, fileIds);
@@ -140,11 +156,16 @@ export class MessageService {
   }
 
   /** Only members the writer may see by name are mentioned (a subscriber cannot reach other subscribers). */
-  private async mentions(chat: StoredChat, member: StoredMember, wanted: string[]): Promise<string[]> {
+  private async mentions(
+    chat: StoredChat,
+    member: StoredMember,
+    wanted: string[],
+    writer: string,
+  ): Promise<string[]> {
     if (wanted.length === 0) return [];
     const members = await Promise.all(wanted.map((id) => this.chatStore.member(chat.id, id)));
     const present = wanted.filter((_, i) => members[i]);
-    const visible = new Set(await this.chats.visibleIds(chat, member, present));
+    const visible = new Set(this.chats.visibleIds(chat, member, writer, present));
     const missing = wanted.find((id) => !visible.has(id));
     if (missing) throw invalid(`mentioned ${missing} is not in this chat`);
     return wanted;
@@ -173,7 +194,12 @@ export class MessageService {
   async edit(caller: Caller, req: cpb.IEditMessageRequest): Promise<cpb.IChatMessage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
-    const mentions = await this.mentions(chat, member, check.userIds(req.mentions, MENTIONS_MAX));
+    const mentions = await this.mentions(
+      chat,
+      member,
+      check.userIds(req.mentions, MENTIONS_MAX),
+      caller.user.id,
+    );
     const saved = await this.mutate(chat.id, seq, member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
       if (m.from !== caller.user.id) {
@@ -195,7 +221,7 @@ export class MessageService {
       };
       return { next, flag: '' };
     });
-    return messageToWire(chat.id, saved);
+    return this.forReader(chat.id, member, saved);
   }
 
   async delete(caller: Caller, req: cpb.IDeleteMessageRequest): Promise<void> {
@@ -289,18 +315,26 @@ export class MessageService {
     for (let s = lo; s <= hi; s++) seqs.push(s);
     return {
       chatId: chat.id,
-      messages: await this.withFlags(chat.id, caller.user.id, seqs),
+      messages: await this.withFlags(chat.id, caller.user.id, member, seqs),
       atStart: lo <= first,
     };
   }
 
-  /** Messages as one person sees them, with their own flags. */
-  async withFlags(chatId: string, userId: string, seqs: number[]): Promise<cpb.IChatMessage[]> {
+  /** Messages as one person sees them (permissions.ts readerView), with their own flags. */
+  async withFlags(
+    chatId: string,
+    userId: string,
+    reader: Reader,
+    seqs: number[],
+  ): Promise<cpb.IChatMessage[]> {
     const [messages, flags] = await Promise.all([
       this.store.getMany(chatId, seqs),
       this.store.flags(chatId, userId, seqs),
     ]);
-    return messages.flatMap((m, i) => (m ? [messageToWire(chatId, m, flags[i]!)] : []));
+    return messages.flatMap((m, i) => {
+      const out = m ? messageFor(chatId, reader, m, flags[i]!) : null;
+      return out ? [out] : [];
+    });
   }
 }
 
