@@ -21,6 +21,7 @@ import {
   type MemberSourceName,
   RECENT_HISTORY,
   type StoredChat,
+  type StoredMember,
   type StoredSettings,
   type StoredUser,
   type SystemNoteName,
@@ -96,6 +97,11 @@ export class ChatService {
     const { chat, member } = await this.chats.access(check.chatId(chatId), caller.user.id);
     requireMember(chat, member);
     return { chat, member: member! };
+  }
+
+  /** Of these people, those the member may see by name (permissions.ts seesPeopleOf). */
+  visibleIds(chat: StoredChat, viewer: StoredMember, viewerId: string, ids: string[]): string[] {
+    return seesPeopleOf(chat, viewer) === 'self' ? ids.filter((id) => id === viewerId) : ids;
   }
 
   /** Profiles of people the caller names, who must exist in the caller's school. */
@@ -427,6 +433,8 @@ export function summaryToWire(s: ChatSummary, userId: string, peers: Map<string,
   }
   out.readSeq = s.readSeq;
   out.unread = s.unread;
+  out.unreadMentions = s.unreadMentions;
+  if (s.peerReadSeq) out.peerReadSeq = s.peerReadSeq;
   const peerId = s.chat.pair.find((id) => id !== userId);
   const peer = peerId ? peers.get(peerId) : undefined;
   if (peer) out.peer = userToWire(peer);

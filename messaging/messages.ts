@@ -18,6 +18,7 @@ import {
   type MyFlags,
   type NewMessage,
   type StoredAttachment,
+  type StoredChat,
   type StoredMember,
   type StoredMessage,
   type StoredPoll,
@@ -129,7 +130,7 @@ export class MessageService {
           throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the replied message was deleted');
         message.reply = { seq: replied.seq, name: replied.name, text: preview(replied) };
       }
-      const mentions = await this.mentions(chat.id, wanted);
+      const mentions = await this.mentions(chat, member, wanted, caller.user.id);
       if (mentions.length) message.mentions = mentions;
       if (fileIds.length) {
         files = await this.attachments.resolve(caller, chat.id, fileIds);
@@ -155,10 +156,18 @@ export class MessageService {
     return behalf && member && isChatAdmin(member.role) ? behalf : caller.user.name;
   }
 
-  private async mentions(chatId: string, wanted: string[]): Promise<string[]> {
+  /** Only members the writer may see by name are mentioned (a subscriber cannot reach other subscribers). */
+  private async mentions(
+    chat: StoredChat,
+    member: StoredMember,
+    wanted: string[],
+    writer: string,
+  ): Promise<string[]> {
     if (wanted.length === 0) return [];
-    const members = await Promise.all(wanted.map((id) => this.chatStore.member(chatId, id)));
-    const missing = wanted.find((_, i) => !members[i]);
+    const members = await Promise.all(wanted.map((id) => this.chatStore.member(chat.id, id)));
+    const present = wanted.filter((_, i) => members[i]);
+    const visible = new Set(this.chats.visibleIds(chat, member, writer, present));
+    const missing = wanted.find((id) => !visible.has(id));
     if (missing) throw invalid(`mentioned ${missing} is not in this chat`);
     return wanted;
   }
@@ -186,7 +195,12 @@ export class MessageService {
   async edit(caller: Caller, req: cpb.IEditMessageRequest): Promise<cpb.IChatMessage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seq = check.seq(req.seq);
-    const mentions = await this.mentions(chat.id, check.userIds(req.mentions, MENTIONS_MAX));
+    const mentions = await this.mentions(
+      chat,
+      member,
+      check.userIds(req.mentions, MENTIONS_MAX),
+      caller.user.id,
+    );
     const saved = await this.mutate(chat.id, seq, member, (m) => {
       if (m.deleted) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_DELETED, 'the message was deleted');
       if (m.from !== caller.user.id) {

@@ -38,6 +38,7 @@ const toWire = (p: StoredPost): cpb.IScheduledPost => ({
   sendAt: p.at,
   text: p.text,
   senderId: p.from,
+  senderName: p.name,
 });
 
 export class ScheduledPosts {
@@ -85,10 +86,13 @@ export class ScheduledPosts {
   }
 
   async list(caller: Caller, req: cpb.IListScheduledRequest): Promise<cpb.IScheduledList> {
-    const { chat } = await this.chats.access(req.chatId ?? '', caller);
+    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
+    // An admin sees everyone's (and cancels them: a member could fill the chat's limit).
+    const everyone = isChatAdmin(member.role);
     const r = await this.db.query<StoredPost>(
-      `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post WHERE chat_id = $1 AND sender = $2 ORDER BY send_at, id`,
-      [chat.id, caller.user.id],
+      `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post
+       WHERE chat_id = $1 AND ($3 OR sender = $2) ORDER BY send_at, id`,
+      [chat.id, caller.user.id, everyone],
     );
     return { posts: r.rows.map(toWire) };
   }

@@ -32,6 +32,8 @@ export interface PushPayload {
   url: string;
   /** A lesson reminder: when it starts (ms since 1970). */
   startsAt?: number;
+  /** The message mentions this recipient. */
+  mention?: boolean;
 }
 
 /** An event this old is a replay (a host catching up), not news. */
@@ -94,13 +96,19 @@ export class Notifier {
       poll: r.poll?.q ?? '',
       url: chatUrl(chatId),
     };
-    await this.deliver(readers, {
-      // A call is news for a minute; a message for a day.
-      ttlSeconds: r.kind === 'call' ? 60 : 24 * 3600,
-      urgency: r.kind === 'call' ? 'high' : 'normal',
-      topic: topicOf(chatId),
-      payload: JSON.stringify(payload),
-    });
+    // Those it mentions are told so in their own notification.
+    const mentioned = new Set(r.mentions ?? []);
+    for (const mention of [true, false]) {
+      const to = readers.filter((id) => mentioned.has(id) === mention);
+      if (to.length === 0) continue;
+      await this.deliver(to, {
+        // A call is news for a minute; a message for a day.
+        ttlSeconds: r.kind === 'call' ? 60 : 24 * 3600,
+        urgency: r.kind === 'call' ? 'high' : 'normal',
+        topic: topicOf(chatId),
+        payload: JSON.stringify({ ...payload, mention }),
+      });
+    }
   }
 
   /** Sends one notification to every browser of these people, except those in their quiet hours. */

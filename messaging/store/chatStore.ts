@@ -40,6 +40,10 @@ export interface ChatSummary {
   member: StoredMember | null;
   readSeq: number;
   unread: number;
+  /** Unread messages that mention this person (not deleted). */
+  unreadMentions: number;
+  /** A direct chat: the other person's read mark. */
+  peerReadSeq: number;
   /** The last message's record as JSON, if any. */
   lastMessage: string | null;
   pins: number[];
@@ -354,6 +358,11 @@ export class ChatStore {
       `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS}, coalesce(m.read_seq, 0) AS read_seq,
          c.seq - coalesce(m.read_seq, 0) - (SELECT count(*) FROM messaging.message d
            WHERE d.chat_id = c.id AND d.deleted AND d.seq > coalesce(m.read_seq, 0)) AS unread,
+         (SELECT count(*) FROM messaging.message x WHERE x.chat_id = c.id AND NOT x.deleted
+           AND x.seq > greatest(coalesce(m.read_seq, 0), coalesce(m.visible_from, 0) - 1)
+           AND x.body->'mentions' ? $2::text) AS unread_mentions,
+         CASE WHEN c.kind = 'direct' THEN (SELECT max(o.read_seq) FROM messaging.member o
+           WHERE o.chat_id = c.id AND o.user_id <> $2) END AS peer_read_seq,
          (SELECT l.body || jsonb_build_object('seq', l.seq, 'rev', l.rev, 'at', l.at)
            FROM messaging.message l WHERE l.chat_id = c.id AND l.seq = c.seq) AS last,
          ARRAY(SELECT p.seq FROM messaging.pin p WHERE p.chat_id = c.id
@@ -370,6 +379,8 @@ export class ChatStore {
           member: memberOfRow(row),
           readSeq: row.read_seq as number,
           unread: Math.max(0, row.unread as number),
+          unreadMentions: Number(row.unread_mentions),
+          peerReadSeq: Number(row.peer_read_seq ?? 0),
           lastMessage: row.last ? JSON.stringify(row.last) : null,
           pins: row.pins as number[],
         },

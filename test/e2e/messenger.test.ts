@@ -133,6 +133,8 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.getByRole('menuitem', { name: 'Кто прочитал' }).click();
     await mine.locator('.read-by', { hasText: 'Ольга Андреева' }).waitFor();
     await screenshot(page, 'laptop-messenger-actions');
+    // The lists are a window over the page (chat/ReadReceipt.tsx): closed before going on.
+    await page.getByRole('dialog', { name: 'Кто прочитал' }).getByRole('button', { name: 'Закрыть' }).click();
     await page.locator(`[data-chat="${staffRoom}"]`).click();
     await page.locator('.msg-forwarded', { hasText: 'Переслано · Мария Ивановна Соколова' }).waitFor();
     await screenshot(page, 'laptop-messenger-forwarded');

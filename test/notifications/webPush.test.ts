@@ -66,6 +66,7 @@ describe('notifications (Web Push)', () => {
       author: 'Анна Сергеевна',
       text: 'Собрание в четверг в 18:00, кабинет 12',
       url: `/messenger#chat=${encodeURIComponent(chatId)}`,
+      mention: false,
     });
     // Signed with the key the browser subscribed with; kept a day; a chat's newer news replaces older.
     expect(got.headers.authorization).toContain(`k=${key}`);
@@ -78,6 +79,17 @@ describe('notifications (Web Push)', () => {
     await until(() => phone.received().length === 2, 'the second notification');
     expect((phone.received()[1]!.payload as { text: string }).text).toBe('Не забудьте сменную обувь');
     expect(laptop.received()).toEqual([]);
+    // A message that mentions her says so (only in her own notification).
+    await teacher.request({
+      sendMessage: {
+        chatId,
+        clientMessageId: 'mention-1',
+        text: '@Вера Смирнова, подпишите',
+        mentions: ['vera'],
+      },
+    });
+    await until(() => phone.received().length === 3, 'the mention');
+    expect(phone.received()[2]!.payload).toMatchObject({ text: '@Вера Смирнова, подпишите', mention: true });
   });
 
   it('keeps quiet in the person’s quiet hours, and drops a browser its push service says is gone', async () => {

@@ -8,6 +8,7 @@ const WORDS = {
     poll: 'Опрос',
     call: 'Звонок',
     calling: (who, where) => `${who} звонит · ${where}`,
+    mentioned: (who) => `${who} упоминает вас`,
     lessonIn: (min) => (min <= 1 ? 'Урок начинается' : `Урок через ${min} ${minutesRu(min)}`),
   },
   en: {
@@ -15,6 +16,7 @@ const WORDS = {
     poll: 'Poll',
     call: 'Call',
     calling: (who, where) => `${who} is calling · ${where}`,
+    mentioned: (who) => `${who} mentioned you`,
     lessonIn: (min) => (min <= 1 ? 'The lesson is starting' : `Lesson in ${min} minutes`),
   },
 };
@@ -72,7 +74,13 @@ self.addEventListener('push', (event) => {
       if (!what && p.files) what = `📎 ${w.file}`;
       const title = p.kind === 'call' ? w.call : p.direct ? p.author : p.chatTitle;
       const body =
-        p.kind === 'call' ? w.calling(p.author, p.chatTitle) : p.direct ? what : `${p.author}: ${what}`;
+        p.kind === 'call'
+          ? w.calling(p.author, p.chatTitle)
+          : p.mention
+            ? `${w.mentioned(p.author)}: ${what}`
+            : p.direct
+              ? what
+              : `${p.author}: ${what}`;
       await self.registration.showNotification(title, {
         body,
         tag: `chat-${p.chat}`,

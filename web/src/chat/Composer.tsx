@@ -2,15 +2,18 @@
 // an edit in progress shown above with a way to cancel, and a file attached
 // with its upload progress (resumable uploads; the message is sent when the
 // file is in). Where the chat's holder offers them: a voice message or
-// round video, and a poll or quiz (written in its own window, PollEditor).
+// round video, a poll or quiz (written in its own window, PollEditor), and
+// mentions picked after "@" (MentionPicker).
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ChartColumn, Paperclip, Send, X } from '../kit/icons.js';
+import { ChartColumn, CheckCheck, Paperclip, Send, X } from '../kit/icons.js';
+import { useMentionPicker } from './MentionPicker.js';
 import { PollEditor } from './PollEditor.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import type { ComposerActions } from './actions.js';
 import type { Msg } from './format.js';
+import { mentionedIds } from './mentions.js';
 
 export interface ComposerState {
   replyTo: Signal<Msg | null>;
@@ -33,10 +36,13 @@ export function Composer({
   const [text, setText] = useState('');
   const [upload, setUpload] = useState<{ name: string; percent: number } | null>(null);
   const [pollMode, setPollMode] = useState(false);
+  /** The next message goes with read confirmation (where the holder offers it). */
+  const [confirm, setConfirm] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = state.editing.value;
   const replyTo = state.replyTo.value;
+  const mentions = useMentionPicker(actions.mentionable, text, setText, box, idPrefix);
   useEffect(() => {
     setText(editing?.text ?? '');
     if (editing) box.current?.focus();
@@ -49,10 +55,14 @@ export function Composer({
     state.replyTo.value = null;
     state.editing.value = null;
   };
+  /** Who the text mentions: those picked now, and (when editing) those the message had. */
+  const mentioned = (body: string, had: string[] = []) => [
+    ...new Set([...had, ...mentionedIds(body, mentions.chosen)]),
+  ];
   const submit = async () => {
     const body = text.trim();
     if (editing) {
-      if (body && (await actions.saveEdit(editing, body))) {
+      if (body && (await actions.saveEdit(editing, body, mentioned(body, editing.mentions ?? [])))) {
         state.editing.value = null;
         setText('');
       }
@@ -60,9 +70,15 @@ export function Composer({
     }
     if (!body) return;
     setText('');
-    const ok = await actions.send(body, replyTo, []);
-    if (ok) state.replyTo.value = null;
-    else setText(body);
+    const ok = await actions.send(body, replyTo, [], {
+      mentions: mentioned(body),
+      readConfirmation: confirm,
+    });
+    if (ok) {
+      state.replyTo.value = null;
+      mentions.reset();
+      setConfirm(false);
+    } else setText(body);
   };
   const attach = async (file: File) => {
     setUpload({ name: file.name, percent: 0 });
@@ -70,7 +86,10 @@ export function Composer({
     setUpload(null);
     if (!fileId) return;
     const body = text.trim();
-    if (await actions.send(body, replyTo, [fileId])) {
+    if (
+      await actions.send(body, replyTo, [fileId], { mentions: mentioned(body), readConfirmation: confirm })
+    ) {
+      setConfirm(false);
       setText('');
       state.replyTo.value = null;
     }
@@ -92,6 +111,22 @@ export function Composer({
               {replyTo && !editing ? <q>{replyTo.text}</q> : null}
             </span>
             <button type="button" class="ghost icon-only" aria-label={t('common.cancel')} onClick={cancel}>
+              <X aria-hidden="true" />
+            </button>
+          </div>
+        ) : null}
+        {mentions.view}
+        {confirm && !editing ? (
+          <div class="composer-context confirm-on">
+            <span>
+              <CheckCheck aria-hidden="true" class="meta-icon" /> {t('chat.confirm.on')}
+            </span>
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={`${t('common.cancel')}: ${t('chat.confirm.toggle')}`}
+              onClick={() => setConfirm(false)}
+            >
               <X aria-hidden="true" />
             </button>
           </div>
@@ -141,6 +176,19 @@ export function Composer({
               <ChartColumn aria-hidden="true" />
             </button>
           ) : null}
+          {actions.readConfirmation && !editing ? (
+            <button
+              type="button"
+              class={`ghost icon-only${confirm ? ' toggled' : ''}`}
+              id={`${idPrefix}-confirm`}
+              aria-label={t('chat.confirm.toggle')}
+              title={t('chat.confirm.toggle')}
+              aria-pressed={confirm}
+              onClick={() => setConfirm(!confirm)}
+            >
+              <CheckCheck aria-hidden="true" />
+            </button>
+          ) : null}
           <textarea
             ref={box}
             id={`${idPrefix}-text`}
@@ -148,8 +196,13 @@ export function Composer({
             value={text}
             aria-label={t('chat.placeholder')}
             placeholder={t('chat.placeholder')}
-            onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+            onInput={(e) => {
+              const el = e.target as HTMLTextAreaElement;
+              setText(el.value);
+              mentions.update(el.value, el.selectionStart);
+            }}
             onKeyDown={(e) => {
+              if (mentions.key(e)) return;
               if (e.key === 'Enter' && !e.shiftKey) {
                 e.preventDefault();
                 void submit();

@@ -5,24 +5,21 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
-import { Pin, Star } from '../kit/icons.js';
+import { Check, CheckCheck, Pin, Star } from '../kit/icons.js';
 import { Attachments } from './Attachments.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';
+import { MessageText } from './MessageText.js';
 import { PollView } from './PollView.js';
+import { ReadReceipt, ReadersDialog } from './ReadReceipt.js';
 import { VoiceNote } from './VoiceNote.js';
 import type { Reacted, Readers, ThreadActions } from './actions.js';
 import { type Msg, cpb, systemText, time } from './format.js';
 import { CHAT_REACTIONS, MessageReactions } from './reactions.js';
 
-function readersText(r: Readers): string {
-  const line = (label: string, names: string[]) => (names.length ? `${label}: ${names.join(', ')}` : label);
-  return `${line(t('chat.readBy', { count: r.readCount }), r.read)}\n${line(t('chat.notReadBy', { count: r.unreadCount }), r.unread)}`;
-}
-
 export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const [forwarding, setForwarding] = useState(false);
-  const [readers, setReaders] = useState<string | null>(null);
+  const [readers, setReaders] = useState<Readers | null>(null);
   const [reacted, setReacted] = useState<Reacted[] | null>(null);
   if (m.kind === cpb.MessageKind.MESSAGE_KIND_SYSTEM) {
     return (
@@ -32,16 +29,25 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
     );
   }
   const mine = m.senderId === actions.meId;
+  const mentionsMe = !mine && (m.mentions ?? []).includes(actions.meId);
   const showReaders = () =>
     void actions.readers?.(m).then((r) => {
-      if (r) setReaders(readersText(r));
+      if (r) setReaders(r);
     });
+  const delivery = mine ? actions.delivery?.(m) : undefined;
+  // Its sender and the chat's admins follow who has read a message sent with read confirmation.
+  const receipt = m.readConfirmation && !m.deleted && actions.readers && (mine || actions.rights.moderate);
   return (
-    <li class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}`} data-seq={m.seq} id={`msg-${m.seq}`}>
+    <li
+      class={`msg${mine ? ' mine' : ''}${m.pinned ? ' pinned' : ''}${mentionsMe ? ' mentions-me' : ''}`}
+      data-seq={m.seq}
+      id={`msg-${m.seq}`}
+    >
       {!mine && (
         <span class="msg-sender">
           {m.senderName}
           {m.fromGuest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
+          {mentionsMe && <span class="mention-mark"> · {t('chat.mentionsYou')}</span>}
         </span>
       )}
       {m.forwardedFrom && (
@@ -58,7 +64,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
         <p class="msg-text deleted">{t('chat.deleted')}</p>
       ) : (
         <>
-          {m.text && <p class="msg-text">{m.text}</p>}
+          {m.text && <MessageText m={m} />}
           {m.poll && <PollView m={m} actions={actions} />}
           {m.voice ? (
             <VoiceNote m={m} actions={actions} />
@@ -77,7 +83,19 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
         {m.pinned && <Pin class="meta-icon" aria-label={t('chat.pinned')} />}
         {(m.editedAt ?? 0) > 0 && !m.deleted && `${t('chat.edited')} · `}
         {time(m.sentAt)}
+        {delivery === 'read' && <CheckCheck class="meta-icon tick read" aria-label={t('chat.tick.read')} />}
+        {delivery === 'sent' && <Check class="meta-icon tick" aria-label={t('chat.tick.sent')} />}
       </span>
+      {m.readConfirmation && !m.deleted && !receipt && (
+        <span class="confirm-note">{t('chat.confirm.note')}</span>
+      )}
+      {receipt && actions.readers ? (
+        <ReadReceipt
+          key={m.rev}
+          ask={() => actions.readers?.(m) ?? Promise.resolve(null)}
+          show={setReaders}
+        />
+      ) : null}
       {!m.deleted && <MessageReactions m={m} actions={actions} />}
       {!m.deleted && (
         <MessageMenu
@@ -112,11 +130,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
           </ul>
         </Dialog>
       )}
-      {readers && (
-        <button type="button" class="read-by ghost" onClick={() => setReaders(null)}>
-          {readers}
-        </button>
-      )}
+      {readers && <ReadersDialog readers={readers} onClose={() => setReaders(null)} />}
     </li>
   );
 }

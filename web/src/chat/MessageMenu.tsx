@@ -7,6 +7,7 @@ import {
   CheckCheck,
   Ellipsis,
   Forward,
+  Link,
   Pencil,
   Pin,
   PinOff,
@@ -97,6 +98,11 @@ export function MessageMenu({
           {actions.forward ? (
             <MenuItem close={close} data={{ 'data-action': 'forward' }} onSelect={onForward}>
               <Forward aria-hidden="true" /> {t('chat.forward')}
+            </MenuItem>
+          ) : null}
+          {actions.copyLink ? (
+            <MenuItem close={close} data={{ 'data-action': 'link' }} onSelect={() => actions.copyLink?.(m)}>
+              <Link aria-hidden="true" /> {t('chat.link.copy')}
             </MenuItem>
           ) : null}
           {mine && actions.readers ? (

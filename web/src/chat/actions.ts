@@ -61,6 +61,8 @@ export interface ThreadActions {
     targets(): ForwardTarget[];
     send(m: Msg, chatIds: string[]): void;
   };
+  /** Copies a link that opens the chat at this message (for those who may read it). */
+  copyLink?(m: Msg): void;
   /** Joins the call a message announces. */
   joinCall?(m: Msg): void;
 }
@@ -97,7 +99,8 @@ export interface Mentionable {
 export interface ComposerActions {
   /** Sends text (a reply when replyTo is set) with finished uploads. */
   send(text: string, replyTo: Msg | null, fileIds: string[], options?: SendOptions): Promise<boolean>;
-  saveEdit(m: Msg, text: string): Promise<boolean>;
+  /** Saves an edit; `mentions`: who the new text mentions (the server replaces the old list). */
+  saveEdit(m: Msg, text: string, mentions?: string[]): Promise<boolean>;
   /** Uploads a file with progress (0-100); resolves with its file id, or null on failure. */
   upload(file: File, progress: (percent: number) => void): Promise<string | null>;
   /** Sends a poll or a quiz. */

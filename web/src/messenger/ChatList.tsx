@@ -29,11 +29,22 @@ export function ChatList({ store }: { store: MessengerStore }) {
                 {chatTitle(c)}
               </span>
               <span class="chat-item-last">{preview(c.lastMessage)}</span>
-              {(c.unread ?? 0) > 0 && (
-                <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
-                  {c.unread}
-                </span>
-              )}
+              <span class="chat-item-badges">
+                {(c.unreadMentions ?? 0) > 0 && (
+                  <span
+                    class="badge mention-badge"
+                    title={t('chat.mentionsYou')}
+                    aria-label={t('chat.mentionsYou')}
+                  >
+                    @
+                  </span>
+                )}
+                {(c.unread ?? 0) > 0 && (
+                  <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
+                    {c.unread}
+                  </span>
+                )}
+              </span>
             </button>
           </li>
         ))}

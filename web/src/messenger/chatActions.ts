@@ -11,6 +11,7 @@ import { t } from '../i18n/index.js';
 import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
+import { copyMessageLink } from './messageLinks.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
 import { chatTitle } from './rules.js';
 
@@ -88,15 +89,39 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
         ),
     },
     joinCall: (m: Msg) => void joinCall(store, chatId, m),
+    copyLink: (m) => void copyMessageLink(store, chatId, m.seq ?? 0),
+    // Read ticks where the server tells how far the other person read: a direct chat.
+    delivery:
+      chat?.kind === cpb.ChatKind.CHAT_KIND_DIRECT
+        ? (m) => ((store.chats.value.get(chatId)?.peerReadSeq ?? 0) >= (m.seq ?? 0) ? 'read' : 'sent')
+        : undefined,
   };
 }
 
 export function composerActions(store: MessengerStore, chatId: string): ComposerActions {
+  const chat = store.chats.value.get(chatId);
   const send = (body: ChatRequestBody['sendMessage']) =>
     act(store, { sendMessage: { chatId, clientMessageId: crypto.randomUUID(), ...body } });
   return {
-    send: (text, replyTo, fileIds) => send({ text, replyTo: replyTo?.seq ?? 0, fileIds }),
-    saveEdit: (m, text) => act(store, { editMessage: { chatId, seq: m.seq, text } }),
+    send: (text, replyTo, fileIds, options) =>
+      send({
+        text,
+        replyTo: replyTo?.seq ?? 0,
+        fileIds,
+        mentions: options?.mentions ?? [],
+        readConfirmation: options?.readConfirmation ?? false,
+      }),
+    // An announcement to a group or a channel; a direct chat has its ticks.
+    readConfirmation: chat?.kind !== cpb.ChatKind.CHAT_KIND_DIRECT,
+    saveEdit: (m, text, mentions) => act(store, { editMessage: { chatId, seq: m.seq, text, mentions } }),
+    mentionable: async (query) => {
+      // The server lists only the people this person may see (in a channel, its admins).
+      const r = await store.run(() => store.chat.request({ listMembers: { chatId, query, limit: 8 } }));
+      const me = store.me.value?.userId;
+      return (r?.members?.members ?? [])
+        .filter((x) => x.user?.userId && x.user.userId !== me)
+        .map((x) => ({ userId: x.user?.userId ?? '', name: x.user?.displayName ?? '' }));
+    },
     upload: async (file, progress) => {
       const up = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
       if (up.failure) store.say(t(up.failure));

@@ -189,7 +189,8 @@ export class MessengerStore {
     const c = this.chats.value.get(chatId);
     if (!last || !c || (c.readSeq ?? 0) >= last) return;
     const r = await this.chat.request({ markRead: { chatId, seq: last } });
-    this.patchChat(chatId, { readSeq: r.read?.seq ?? last, unread: r.read?.unread ?? 0 });
+    // Read to the end: no mention is left unread (the server counts them again on the next list).
+    this.patchChat(chatId, { readSeq: r.read?.seq ?? last, unread: r.read?.unread ?? 0, unreadMentions: 0 });
   }
 
   private patchChat(chatId: string, patch: Partial<cpb.IChat>): void {
@@ -233,10 +234,13 @@ export class MessengerStore {
       if (c && (m.seq ?? 0) > (c.lastSeq ?? 0)) {
         const fromMe = m.senderId === this.me.value?.userId;
         const open = this.selected.value === m.chatId && document.visibilityState === 'visible';
+        const news = !fromMe && !open;
+        const mentionsMe = (m.mentions ?? []).includes(this.me.value?.userId ?? '');
         this.patchChat(m.chatId ?? '', {
           lastSeq: m.seq,
           lastMessage: m,
-          unread: fromMe || open ? c.unread : (c.unread ?? 0) + 1,
+          unread: news ? (c.unread ?? 0) + 1 : c.unread,
+          unreadMentions: news && mentionsMe ? (c.unreadMentions ?? 0) + 1 : c.unreadMentions,
         });
         if (open && !fromMe) void this.markRead(m.chatId ?? '');
       } else if (c?.lastMessage?.seq === m.seq) {
@@ -257,7 +261,14 @@ export class MessengerStore {
       // A change to everyone has no personal fields: keep ours unless it has them.
       const personal = e.chatChanged.myRole
         ? {}
-        : { myRole: c?.myRole, readSeq: c?.readSeq, unread: c?.unread, peer: c?.peer };
+        : {
+            myRole: c?.myRole,
+            readSeq: c?.readSeq,
+            unread: c?.unread,
+            unreadMentions: c?.unreadMentions,
+            peerReadSeq: c?.peerReadSeq,
+            peer: c?.peer,
+          };
       this.patchChat(id, { ...e.chatChanged, ...personal });
     } else if (e.chatRemoved) {
       const next = new Map(this.chats.value);
@@ -266,8 +277,19 @@ export class MessengerStore {
       this.forget(e.chatRemoved.chatId ?? '');
       if (this.selected.value === e.chatRemoved.chatId) this.selected.value = null;
     } else if (e.read) {
-      if (e.read.userId === this.me.value?.userId) {
-        this.patchChat(e.read.chatId ?? '', { readSeq: e.read.seq, unread: e.read.unread });
+      if (e.read.userId !== this.me.value?.userId) {
+        // The other person of a direct chat read on: the sender's ticks turn.
+        const c = this.chats.value.get(e.read.chatId ?? '');
+        if (c && (e.read.seq ?? 0) > (c.peerReadSeq ?? 0))
+          this.patchChat(c.chatId ?? '', { peerReadSeq: e.read.seq });
+      } else {
+        const c = this.chats.value.get(e.read.chatId ?? '');
+        this.patchChat(e.read.chatId ?? '', {
+          readSeq: e.read.seq,
+          unread: e.read.unread,
+          // Read elsewhere to the end: no mention left.
+          unreadMentions: e.read.unread ? c?.unreadMentions : 0,
+        });
       }
     } else if (e.myFlags) {
       const f = e.myFlags;

@@ -8,6 +8,7 @@ import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.j
 import { lang, t } from '../i18n/index.js';
 import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
+import { followLink, linkTarget } from '../messenger/messageLinks.js';
 import { MessengerStore } from '../messenger/messengerStore.js';
 import { readPushState } from '../messenger/notifications.js';
 import { followInvite, loadPrefs } from '../messenger/schoolParts.js';
@@ -29,12 +30,18 @@ if (root && !userToken) {
     userToken,
   );
   render(<Messenger store={store} />, root);
-  // #chat=<id>: open that chat (the end screen of a call links to its lesson chat).
-  const wanted = new URLSearchParams(location.hash.slice(1)).get('chat');
+  // #chat=<id>: open that chat (the end screen of a call links to its lesson chat);
+  // #chat=<id>&msg=<seq>: a link to a message (messenger/messageLinks.ts).
+  const wanted = linkTarget(location.hash);
   store
     .connect()
     .then(() => {
-      if (wanted && store.chats.value.has(wanted)) void store.open(wanted);
+      if (wanted) void followLink(store, wanted);
+      // A message's link opened in this tab while the messenger is open.
+      addEventListener('hashchange', () => {
+        const target = linkTarget(location.hash);
+        if (target) void followLink(store, target);
+      });
       // A tapped notification, while this page is open: the service worker asks it to open the chat.
       navigator.serviceWorker?.addEventListener('message', (e: MessageEvent<{ openChat?: string }>) => {
         const chat = e.data?.openChat;
