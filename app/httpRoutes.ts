@@ -59,7 +59,14 @@ export function registerHttp(
     scheduleBroadcast,
     audience: meetingAudience,
   });
-  registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
+  registerJoinRoutes(router, {
+    registry,
+    joinTokens,
+    metrics,
+    log,
+    demoRoomId: config.demoRoomId,
+    limits: core.limits,
+  });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {
     metrics,

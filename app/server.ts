@@ -123,6 +123,7 @@ export async function startServer(
     tokenIssuer: config.tokenIssuer,
     revocation: core.revocation,
     metricsRegistry: metrics.registry,
+    limits: core.limits,
     registry,
     joinTokens,
     out: ws,
@@ -158,6 +159,7 @@ export async function startServer(
     tokens: core.tokens,
     out: ws,
     metrics,
+    limits: core.limits,
     log,
   });
   const whiteboard = createWhiteboardFeature({
@@ -180,6 +182,7 @@ export async function startServer(
   const directory = createDirectoryFeature({
     messenger: messaging.messenger,
     metricsRegistry: metrics.registry,
+    limits: core.limits,
     admit: async (room, peer) => {
       await call.membership.admit(room, peer);
     },
@@ -293,6 +296,7 @@ export async function startServer(
       metricsListener?.close();
       pool.close();
       await deployment.close();
+      core.limits.close();
       await database?.end();
       app.close?.();
     },

@@ -17,6 +17,7 @@ import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import { openRedis } from '../signaling/redisClients.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
@@ -57,6 +58,8 @@ export interface MessagingDeps {
   revocation: TokenRevocation | null;
   /** The server's metrics registry. */
   metricsRegistry: client.Registry;
+  /** Limits shared by every host (security/sharedLimits.ts). */
+  limits: SharedLimits;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
   registry: RoomRegistry;
   joinTokens: JoinTokens;
@@ -138,6 +141,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       (topic, bytes) => deps.app.publish(topic, bytes, true),
       metrics,
       log,
+      deps.limits,
     );
     lessons = new LessonChats(messenger);
     if (deps.speech) {
@@ -227,7 +231,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         log,
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
-      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
+      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics, limits: deps.limits });
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');
     },

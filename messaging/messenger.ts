@@ -1,10 +1,11 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 // The messenger's parts put together: the stores on PostgreSQL (file records
 // too), the chat bus on Redis, and this host's live feed. Endpoints (the
 // /chat socket, HTTP routes, the call's in-call chat) reach everything
 // through this.
-import type { Redis } from 'ioredis';
-import type { Logger } from '../common/log.js';
-import type { Postgres } from '../common/postgres/connect.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
@@ -48,6 +49,8 @@ export class Messenger {
     publish: (topic: string, bytes: Uint8Array) => void,
     readonly metrics: ChatMetrics,
     readonly log: Logger,
+    /** Limits shared by every host (searches, reactions, uploads). */
+    readonly limits: SharedLimits,
   ) {
     this.bus = new ChatBus(redis, log);
     this.chatStore = new ChatStore(db, this.bus);
@@ -64,7 +67,7 @@ export class Messenger {
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
-    this.search = new MessageSearch(this.chats, this.chatStore, db);
+    this.search = new MessageSearch(this.chats, this.chatStore, db, limits);
   }
 
   /** Whether the store answers and this host hears its events right now. */
