@@ -279,8 +279,24 @@ export const SETTING_GROUPS: SettingGroup[] = [
       { name: 'CHAT_MAX_MEMBERS', default: '5000', about: 'largest chat' },
       {
         name: 'CHAT_UNSENT_UPLOAD_SECONDS',
-        default: '86400',
+        default: '21600',
         about: 'an upload in no message this long is removed',
+      },
+      {
+        name: 'ROOMS_PER_PERSON_PER_HOUR',
+        default: '30',
+        about: 'calls, lessons and calls by link one person creates in an hour (all hosts together)',
+      },
+      {
+        name: 'CHAT_REACTIONS_PER_MINUTE',
+        default: '60',
+        about: 'reactions one person adds or removes in one chat in a minute',
+      },
+      { name: 'CHAT_UPLOADS_AT_ONCE', default: '5', about: "one person's uploads begun and not finished" },
+      {
+        name: 'CHAT_UPLOAD_BYTES_PER_DAY',
+        default: '4294967296',
+        about: 'bytes one person may upload in a day',
       },
     ],
   },

@@ -37,6 +37,7 @@ import { UploadGrants } from './lesson/uploadGrants.js';
 import { type LessonBook, LessonScheduler } from './lessonSchedule.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
+import type { PersonLimits } from './personLimits.js';
 import type { StoredUser } from './records.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
@@ -99,9 +100,11 @@ function callRooms(
   registry: RoomRegistry,
   joinTokens: JoinTokens,
   callStarted: MessagingDeps['callStarted'],
+  perPerson: PersonLimits,
 ): CallRooms {
   return {
     async createRoom(title, chatId, starter) {
+      await perPerson.room(starter.id);
       const roomId = (await registry.createStored({ title })).id;
       await callStarted?.({ roomId, chatId, title, starter });
       return roomId;
@@ -115,6 +118,22 @@ function callRooms(
         role,
       );
       return minted.joinUrl;
+    },
+  };
+}
+
+/** The lesson book with every room it makes counted against its organiser (personLimits.ts). */
+function roomsCounted(book: LessonBook, perPerson: PersonLimits): LessonBook {
+  return {
+    check: (input) => book.check(input),
+    of: (organiserId) => book.of(organiserId),
+    async book(input, chatId, organiser) {
+      await perPerson.room(organiser.id);
+      return book.book(input, chatId, organiser);
+    },
+    async linkCall(title, organiser) {
+      await perPerson.room(organiser.id);
+      return book.linkCall(title, organiser);
     },
   };
 }
@@ -163,9 +182,15 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   );
   const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
   const calls = messenger
-    ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
+    ? new CallStarter(
+        messenger,
+        callRooms(deps.registry, deps.joinTokens, deps.callStarted, messenger.perPerson),
+      )
     : null;
-  const scheduler = messenger && deps.lessonBook ? new LessonScheduler(messenger, deps.lessonBook) : null;
+  const scheduler =
+    messenger && deps.lessonBook
+      ? new LessonScheduler(messenger, roomsCounted(deps.lessonBook, messenger.perPerson))
+      : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {

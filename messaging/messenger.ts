@@ -17,6 +17,7 @@ import { JoinRequests } from './joinRequests.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
+import { PersonLimits } from './personLimits.js';
 import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
 import { ScheduledPosts } from './scheduledPosts.js';
@@ -40,6 +41,8 @@ export class Messenger {
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
   readonly bus: ChatBus;
+  /** What one person may make or send (rooms, reactions, uploads), counted on every host. */
+  readonly perPerson: PersonLimits;
 
   constructor(
     readonly db: Postgres,
@@ -59,7 +62,8 @@ export class Messenger {
     this.files = new FileRecords(db, config.uploadDir, log);
     this.messageStore.filesReleased = (ids) => this.files.released(ids);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
-    this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
+    this.perPerson = new PersonLimits(limits, config.perPerson, config.unsentUploadMs);
+    this.marks = new MessageMarks(this.chats, this.chatStore, this.messages, this.perPerson);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.joinRequests = new JoinRequests(db, this.chats, this.chatStore);

@@ -376,6 +376,11 @@ export class Slots {
     };
   }
 
+  /** Gives back what `holder` holds under `keys` (from another host too: the holder names it). */
+  async release(holder: string, keys: string[]): Promise<void> {
+    for (const key of keys) await this.releaseOne(key, holder);
+  }
+
   private async holdOne(key: string, holder: string, max: number): Promise<boolean> {
     const now = Date.now();
     if (this.redis) {

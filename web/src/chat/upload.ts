@@ -3,7 +3,8 @@
 // token that lets it write (the messenger's user token, or the grant the
 // call hands out for its lesson chat); the answer is the new file's id, to
 // send in a message.
-import { Upload } from 'tus-js-client';
+import { type DetailedError, Upload } from 'tus-js-client';
+import type { Key } from '../i18n/index.js';
 
 const ENDPOINT = '/api/chat/uploads';
 const CHUNK = 8 * 1024 * 1024;
@@ -14,13 +15,23 @@ export interface UploadTarget {
   chatId: string;
 }
 
-/** Uploads `file` as `name`; resolves with its file id, or null if it failed. */
+/** The file's id, or the sentence saying why it was not uploaded (the server's quota, or anything else). */
+export type UploadResult = { fileId: string } | { failed: Key };
+
+/** Why the server refused an upload, from its answer (429: the person's quota, messaging/personLimits.ts). */
+function failureOf(err: Error): Key {
+  const res = (err as DetailedError).originalResponse;
+  if (res?.getStatus() !== 429) return 'chat.uploadFailed';
+  return /unfinished/.test(res.getBody() ?? '') ? 'chat.uploadTooManyAtOnce' : 'chat.uploadTooMuchToday';
+}
+
+/** Uploads `file` as `name`; resolves with its file id, or why it failed. */
 export function uploadFile(
   file: Blob,
   name: string,
   target: UploadTarget,
   progress: (percent: number) => void = () => {},
-): Promise<string | null> {
+): Promise<UploadResult> {
   return new Promise((resolve) => {
     const upload = new Upload(file, {
       endpoint: ENDPOINT,
@@ -29,8 +40,11 @@ export function uploadFile(
       chunkSize: CHUNK,
       retryDelays: [0, 1000, 3000, 5000],
       onProgress: (sent, total) => progress(Math.floor((sent * 100) / Math.max(1, total))),
-      onSuccess: () => resolve(upload.url?.split('/').pop() || null),
-      onError: () => resolve(null),
+      onSuccess: () => {
+        const fileId = upload.url?.split('/').pop();
+        resolve(fileId ? { fileId } : { failed: 'chat.uploadFailed' });
+      },
+      onError: (err) => resolve({ failed: failureOf(err) }),
     });
     upload.start();
   });

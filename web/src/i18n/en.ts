@@ -634,6 +634,8 @@ export const en: Table = {
   'chat.save': 'Save',
   'chat.uploadingFile': 'Uploading “{name}”:',
   'chat.uploadFailed': 'The file could not be uploaded. Check your connection and try again.',
+  'chat.uploadTooManyAtOnce': 'Too many unfinished uploads. Wait for those you started to finish.',
+  'chat.uploadTooMuchToday': 'You have uploaded too much today. Try again tomorrow.',
   'units.kb': '{n} KB',
   'units.mb': '{n} MB',
   'units.gb': '{n} GB',

@@ -633,6 +633,8 @@ export const ru = {
   'chat.save': 'Сохранить',
   'chat.uploadingFile': 'Загружается «{name}»:',
   'chat.uploadFailed': 'Не удалось загрузить файл. Проверьте связь и попробуйте снова.',
+  'chat.uploadTooManyAtOnce': 'Слишком много незаконченных загрузок. Дождитесь, пока закончатся начатые.',
+  'chat.uploadTooMuchToday': 'Вы загрузили слишком много файлов за сегодня. Попробуйте завтра.',
   'units.kb': '{n} КБ',
   'units.mb': '{n} МБ',
   'units.gb': '{n} ГБ',

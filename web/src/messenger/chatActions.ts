@@ -98,18 +98,19 @@ export function composerActions(store: MessengerStore, chatId: string): Composer
     send: (text, replyTo, fileIds) => send({ text, replyTo: replyTo?.seq ?? 0, fileIds }),
     saveEdit: (m, text) => act(store, { editMessage: { chatId, seq: m.seq, text } }),
     upload: async (file, progress) => {
-      const fileId = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
-      if (!fileId) store.say(t('chat.uploadFailed'));
-      return fileId;
+      const r = await uploadFile(file, file.name, { token: store.token, chatId }, progress);
+      if ('failed' in r) store.say(t(r.failed));
+      return 'fileId' in r ? r.fileId : null;
     },
     poll: (poll) => send({ poll }),
     voice: async (recording, kind) => {
       const name = kind === 'audio' ? 'voice.webm' : 'video.webm';
-      const fileId = await uploadFile(recording, name, { token: store.token, chatId });
-      if (!fileId) {
-        store.say(t('chat.uploadFailed'));
+      const r = await uploadFile(recording, name, { token: store.token, chatId });
+      if ('failed' in r) {
+        store.say(t(r.failed));
         return false;
       }
+      const fileId = r.fileId;
       const voice = kind === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
       return send({ fileIds: [fileId], voice });
     },

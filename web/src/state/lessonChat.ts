@@ -332,9 +332,9 @@ export class LessonChat {
       });
       const g = grant as pb.IChatUploadGrant | null;
       if (!ok || !g?.token) return null;
-      const fileId = await uploadFile(file, file.name, { token: g.token, chatId: g.chatId ?? '' }, progress);
-      if (!fileId) this.ctx.toast('chat.uploadFailed', {}, 'warn');
-      return fileId;
+      const r = await uploadFile(file, file.name, { token: g.token, chatId: g.chatId ?? '' }, progress);
+      if ('failed' in r) this.ctx.toast(r.failed, {}, 'warn');
+      return 'fileId' in r ? r.fileId : null;
     },
   };
 
