@@ -153,6 +153,7 @@ export async function startServer(
       retentionDays: config.recordingRetentionDays,
       minFreeBytes: config.recordingMinFreeBytes,
     },
+    recordingsAtOnce: config.recordingsAtOnce,
     publicUrl: () => publicUrl,
     secret: config.tokenSecret,
     adminSecret: config.adminSecret,

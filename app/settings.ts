@@ -263,6 +263,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: 'finished recordings older than this are deleted',
       },
       {
+        name: 'RECORDINGS_AT_ONCE',
+        default: '2 per CPU core',
+        about:
+          'lessons recorded or broadcast at once on this server (each takes about a fifth of a core); beyond, refused',
+      },
+      {
         name: 'RECORDING_MIN_FREE_MB',
         default: '1024',
         about: 'below this free space no recording starts and a running one stops',

@@ -29,6 +29,8 @@ const SWEEP_INTERVAL_MS = 3600_000;
 
 export interface RecorderFeatureDeps {
   storage: RecordingStoreOptions;
+  /** Lessons recorded or broadcast at once on this host (RECORDINGS_AT_ONCE). */
+  recordingsAtOnce: number;
   /** The server's public base URL (known once it listens). */
   publicUrl: () => string;
   /** Signs hosts' download links and viewer-password cookies (keys derived from it). */
@@ -69,6 +71,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     publicUrl: deps.publicUrl,
     log,
     announce,
+    maxAtOnce: deps.recordingsAtOnce,
   });
   const refused = new client.Counter({
     name: 'school_call_broadcast_refused_total',
