@@ -4,6 +4,7 @@
 // mark, and the short-lived tokens the messenger and the call use. Every
 // route goes through AccountHttp (session, same-site, CSRF).
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { deviceLabel } from '../common/deviceLabel.js';
 import { type Reply, sendJson } from '../signaling/http/httpUtil.js';
 import { AccountError } from './errors.js';
 import type { Home } from './home.js';
@@ -211,7 +212,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
 
   http.route('post', '/api/account/passkeys', 'account_passkey_add', 'person', async (reply, req) => {
     const body = await jsonBody(req);
-    await d.passkeys().add(req.person, body.response as RegistrationResponseJSON, deviceLabel(req.agent));
+    await d.passkeys().add(req.person, body.response as RegistrationResponseJSON, passkeyLabel(req.agent));
     sendJson(reply, 200, { ok: true });
   });
 
@@ -254,28 +255,6 @@ async function endSessions(d: AccountRouteDeps, req: SignedInRequest, ids: strin
 }
 
 /** "Chrome, Android" from a User-Agent, for the person's list of passkeys. */
-export function deviceLabel(agent: string): string {
-  const browser = /Edg\//.test(agent)
-    ? 'Edge'
-    : /YaBrowser/.test(agent)
-      ? 'Яндекс Браузер'
-      : /Firefox\//.test(agent)
-        ? 'Firefox'
-        : /Chrom(e|ium)\//.test(agent)
-          ? 'Chrome'
-          : /Safari\//.test(agent)
-            ? 'Safari'
-            : '';
-  const os = /Android/.test(agent)
-    ? 'Android'
-    : /iPhone|iPad/.test(agent)
-      ? 'iOS'
-      : /Windows/.test(agent)
-        ? 'Windows'
-        : /Mac OS X/.test(agent)
-          ? 'macOS'
-          : /Linux/.test(agent)
-            ? 'Linux'
-            : '';
-  return [browser, os].filter(Boolean).join(', ') || 'Устройство';
+function passkeyLabel(agent: string): string {
+  return deviceLabel(agent) || 'Устройство';
 }

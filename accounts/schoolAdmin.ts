@@ -7,6 +7,7 @@
 // directory's importer, so chats follow them the same way as after a file.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
+import type { AccountStatus, ClassRow, IssuedCode, PersonRow, SchoolView } from '../common/schoolView.js';
 import { decodeSchoolFile } from '../directory/fileText.js';
 import type { DirectoryImporter, ImportReport } from '../directory/importer.js';
 import { ImportBusyError } from '../directory/importer.js';
@@ -19,49 +20,6 @@ import type { AccountStore, VerificationRequest } from './model.js';
 import type { People, SignedInPerson } from './people.js';
 import type { Revocations } from './revocation.js';
 import type { SignIn } from './signIn.js';
-
-export type AccountStatus = 'active' | 'code' | 'expired' | 'none' | 'deactivated';
-
-export interface PersonRow {
-  id: string;
-  name: string;
-  sort: string;
-  role: 'admin' | 'teacher' | 'student' | 'parent';
-  status: AccountStatus;
-  /** When the newest unused code stops working (status 'code'). */
-  codeExpiresAt?: string;
-  verified?: boolean;
-  /** Parents: their children's names. */
-  children?: string[];
-}
-
-export interface ClassRow {
-  id: string;
-  name: string;
-  teacher: { id: string; name: string } | null;
-  pupils: PersonRow[];
-  parents: PersonRow[];
-}
-
-export interface SchoolView {
-  school: { id: string; name: string };
-  classes: ClassRow[];
-  teachers: PersonRow[];
-  /** Administrators kept outside the school's file (the first one). */
-  staff: PersonRow[];
-  verifications: (VerificationRequest & { name: string })[];
-}
-
-export interface IssuedCode {
-  personId: string;
-  name: string;
-  role: PersonRow['role'];
-  className: string;
-  /** Parents: whose parent ("мама/папа" is not known: the children's names). */
-  children: string[];
-  code: string;
-  expiresAt: string;
-}
 
 export interface ImportResult {
   report: ImportReport;
@@ -144,7 +102,12 @@ export class SchoolAdmin {
       staff: staff.map((s) => row({ id: s.personId, name: s.name, sort: s.sort }, 'admin')),
       verifications: requests
         .filter((r) => r.status === 'pending')
-        .map((r) => ({ ...r, name: names.get(r.personId) ?? r.personId })),
+        .map((r) => ({
+          id: r.id,
+          personId: r.personId,
+          name: names.get(r.personId) ?? r.personId,
+          createdAt: r.createdAt.toISOString(),
+        })),
     };
   }
 

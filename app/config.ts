@@ -83,7 +83,7 @@ export interface Config {
   /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
   allowedOrigins: string[];
   /** Web Push: the push services' hosts the server may post to, and who runs it (VAPID subject). */
-  push: { serviceHosts: string[]; contact: string };
+  push: { serviceHosts: string[]; contact: string; lessonReminderMinutes: number };
   /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
@@ -325,6 +325,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
       contact: env.PUSH_CONTACT || `mailto:admin@${publicUrl ? new URL(publicUrl).hostname : announced}`,
+      lessonReminderMinutes: int(env, 'LESSON_REMINDER_MINUTES', 15, 0, 24 * 60),
     },
     publicUrlConfigured: publicUrl !== null,
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),

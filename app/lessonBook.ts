@@ -3,6 +3,7 @@
 // organiser and its chat, worded in Russian with the zone in words.
 import { zoneText } from '../common/timeZones.js';
 import type { BookedLesson, LessonBook, LessonInput } from '../messaging/lessonSchedule.js';
+import type { UpcomingLesson, UpcomingLessons } from '../notifications/lessonReminders.js';
 import {
   type Meeting,
   type MeetingBook,
@@ -88,6 +89,32 @@ export function meetingLessonBook(
         .map((m) => booked(m, now))
         .filter((l): l is BookedLesson => l !== null)
         .sort((a, b) => a.startsAt - b.startsAt);
+    },
+  };
+}
+
+/** Every lesson scheduled into a chat, as occurrences for the reminders (notifications/lessonReminders.ts). */
+export function upcomingLessons(meetings: MeetingBook): UpcomingLessons {
+  // A meeting is replaced, not changed, when edited: its start instants are worked out once.
+  const starts = new WeakMap<Meeting, number[]>();
+  const startsOf = (m: Meeting) => {
+    let list = starts.get(m);
+    if (!list) {
+      list = occurrences(m).map((d) => d.getTime());
+      starts.set(m, list);
+    }
+    return list;
+  };
+  return {
+    startingBetween(from, to) {
+      const out: UpcomingLesson[] = [];
+      for (const m of meetings.all()) {
+        if (!m.chatId) continue;
+        for (const t of startsOf(m)) {
+          if (t > from && t <= to) out.push({ id: m.id, title: m.title, chatId: m.chatId, startsAt: t });
+        }
+      }
+      return out;
     },
   };
 }

@@ -38,7 +38,7 @@ import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
-import { meetingLessonBook } from './lessonBook.js';
+import { meetingLessonBook, upcomingLessons } from './lessonBook.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 export interface RunningServer {
@@ -64,6 +64,8 @@ export interface RunningServer {
 export interface ServerExtras {
   /** TLS settings for reaching push services (a test trusts its local one). */
   pushAgent?: Agent;
+  /** How often lesson reminders are looked for (tests: less than the half minute). */
+  reminderEveryMs?: number;
 }
 
 export async function startServer(
@@ -137,16 +139,26 @@ export async function startServer(
     lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
     log,
   });
-  if (messaging.messenger && database) {
-    await startNotifications({
-      messenger: messaging.messenger,
-      db: database,
-      metricsRegistry: metrics.registry,
-      log,
-      push: config.push,
-      ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
-    });
-  }
+  const notifications =
+    messaging.messenger && database
+      ? await startNotifications({
+          messenger: messaging.messenger,
+          db: database,
+          metricsRegistry: metrics.registry,
+          log,
+          push: config.push,
+          ...(extras.pushAgent ? { agent: extras.pushAgent } : {}),
+          ...(config.push.lessonReminderMinutes > 0
+            ? {
+                reminders: {
+                  lessons: upcomingLessons(meetings),
+                  leadMinutes: config.push.lessonReminderMinutes,
+                  everyMs: extras.reminderEveryMs,
+                },
+              }
+            : {}),
+        })
+      : null;
   const recorder = createRecorderFeature({
     storage: {
       dir: config.recordingsDir,
@@ -292,6 +304,7 @@ export async function startServer(
         ws,
         log,
       });
+      await notifications?.reminders?.stop();
       for (const f of features) await f.close?.();
       await cluster.stop();
       metricsListener?.close();

@@ -76,6 +76,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: 'who runs this server, told to push services with each notification (mailto: or https:)',
       },
       {
+        name: 'LESSON_REMINDER_MINUTES',
+        default: '15',
+        about:
+          "minutes before a scheduled lesson its chat's members are reminded on their phones; 0: no reminders",
+      },
+      {
         name: 'TLS_CERT_FILE',
         default: '(none)',
         about: 'PEM certificate chain: the server itself speaks HTTPS (prefer nginx in front)',

@@ -157,9 +157,15 @@ export class PrefsService {
     return { quietNow: true, until: quiet.to, timeZone: quiet.tz };
   }
 
-  /** Whether a person is in their quiet hours now (notifications stay silent then). */
-  async quietNow(userId: string, now = Date.now()): Promise<boolean> {
-    return isQuiet((await this.load(userId)).quiet, now);
+  /** Those of these people in their quiet hours now (notifications stay silent then): one query per message. */
+  async quietAmong(userIds: string[], now = Date.now()): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const r = await this.db.query<{ user_id: string; quiet: StoredPrefs['quiet'] }>(
+      `SELECT user_id, prefs->'quiet' AS quiet FROM messaging.prefs
+        WHERE user_id = ANY($1) AND jsonb_typeof(prefs->'quiet') = 'object'`,
+      [userIds],
+    );
+    return new Set(r.rows.filter((row) => isQuiet(row.quiet, now)).map((row) => row.user_id));
   }
 
   /** The caller's chat with themselves, made on first use. */

@@ -2,7 +2,8 @@
 // them on through the messenger socket (the server's public key, then the
 // subscription saved or removed), and every new chat message reaches its
 // readers' browsers through notifier.ts. A part above the messenger: it
-// registers its requests on the messenger's socket and listens to its feed.
+// registers its requests on the messenger's socket and listens to its feed;
+// lessonReminders.ts reminds a lesson's chat shortly before it starts.
 import type { Agent } from 'node:https';
 import type client from 'prom-client';
 import promClient from 'prom-client';
@@ -11,6 +12,7 @@ import type { Postgres } from '../common/postgres/connect.js';
 import { forbidden, invalid } from '../messaging/errors.js';
 import { type ChatHandler, registerChatHandlers } from '../messaging/handlers.js';
 import type { Messenger } from '../messaging/messenger.js';
+import { LessonReminders, type UpcomingLessons } from './lessonReminders.js';
 import { Notifier } from './notifier.js';
 import { PushSender } from './pushSender.js';
 import { PushSubscriptions } from './subscriptions.js';
@@ -24,12 +26,17 @@ export interface NotificationsDeps {
   push: { serviceHosts: string[]; contact: string };
   /** TLS settings for reaching push services (tests trust their local one). */
   agent?: Agent;
+  /** Scheduled lessons to remind people of, and how long before they start. */
+  reminders?: { lessons: UpcomingLessons; leadMinutes: number; everyMs?: number };
 }
 
 export interface Notifications {
   readonly publicKey: string;
   readonly notifier: Notifier;
   readonly subscriptions: PushSubscriptions;
+  readonly reminders: LessonReminders | null;
+  /** Push services' hosts the operator lets this server post to (`*.` for a domain). */
+  readonly serviceHosts: readonly string[];
 }
 
 /** Each server's notifications, found from the messenger a request came through. */
@@ -50,14 +57,27 @@ export async function startNotifications(deps: NotificationsDeps): Promise<Notif
     log,
   });
   deps.messenger.feed.listen((e) => notifier.onEvent(e));
-  const n: Notifications = { publicKey: keys.publicKey, notifier, subscriptions };
+  const reminders = deps.reminders
+    ? new LessonReminders({
+        ...deps.reminders,
+        notifier,
+        redis: deps.messenger.redis,
+        chats: deps.messenger.chatStore,
+        log,
+      })
+    : null;
+  reminders?.start();
+  const n: Notifications = {
+    publicKey: keys.publicKey,
+    notifier,
+    subscriptions,
+    reminders,
+    serviceHosts: deps.push.serviceHosts,
+  };
   byMessenger.set(deps.messenger, n);
-  allowedHosts.set(n, deps.push.serviceHosts);
   registerChatHandlers(HANDLERS);
   return n;
 }
-
-const allowedHosts = new WeakMap<Notifications, string[]>();
 
 function pushCounter(registry: client.Registry): client.Counter<'result'> {
   const name = 'school_call_push_notifications_total';
@@ -91,8 +111,7 @@ function endpointOf(n: Notifications, raw: string | null | undefined): string {
   }
   if (url.protocol !== 'https:' || url.username || url.password) throw invalid('endpoint must be https');
   const host = url.hostname.toLowerCase();
-  const hosts = allowedHosts.get(n) ?? [];
-  const ok = hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
+  const ok = n.serviceHosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
   if (!ok) throw invalid(`push service ${host} is not one this server sends to`);
   return url.href;
 }

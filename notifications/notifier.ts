@@ -19,7 +19,7 @@ import type { PushSubscriptionRecord, PushSubscriptions } from './subscriptions.
 /** What the service worker gets (JSON): it writes the words in the browser's language. */
 export interface PushPayload {
   v: 1;
-  kind: 'message' | 'call';
+  kind: 'message' | 'call' | 'lesson';
   chat: string;
   seq: number;
   chatTitle: string;
@@ -30,6 +30,8 @@ export interface PushPayload {
   files: number;
   poll: string;
   url: string;
+  /** A lesson reminder: when it starts (ms since 1970). */
+  startsAt?: number;
 }
 
 /** An event this old is a replay (a host catching up), not news. */
@@ -70,7 +72,7 @@ export class Notifier {
   }
 
   private async tell(chatId: string, r: StoredMessage): Promise<void> {
-    const { redis, chats, prefs, subscriptions } = this.deps;
+    const { redis, chats } = this.deps;
     const claimed = await redis.set(`push:claim:${chatId}:${r.seq}`, '1', 'EX', CLAIM_SECONDS, 'NX');
     if (claimed !== 'OK') return;
     const chat = await chats.chat(chatId);
@@ -79,10 +81,6 @@ export class Notifier {
     const readers = [...members]
       .filter(([id, m]) => id !== r.from && r.seq >= m.visibleFrom)
       .map(([id]) => id);
-    const subs = await subscriptions.forUsers(readers);
-    if (subs.length === 0) return;
-    const quiet = new Map<string, boolean>();
-    for (const id of new Set(subs.map((s) => s.userId))) quiet.set(id, await prefs.quietNow(id));
     const payload: PushPayload = {
       v: 1,
       kind: r.kind === 'call' ? 'call' : 'message',
@@ -94,16 +92,23 @@ export class Notifier {
       text: r.text.length > TEXT_MAX ? `${r.text.slice(0, TEXT_MAX - 1)}…` : r.text,
       files: r.files?.length ?? 0,
       poll: r.poll?.q ?? '',
-      url: `/messenger#chat=${encodeURIComponent(chatId)}`,
+      url: chatUrl(chatId),
     };
-    const message: PushMessage = {
+    await this.deliver(readers, {
       // A call is news for a minute; a message for a day.
       ttlSeconds: r.kind === 'call' ? 60 : 24 * 3600,
       urgency: r.kind === 'call' ? 'high' : 'normal',
       topic: topicOf(chatId),
       payload: JSON.stringify(payload),
-    };
-    const to = subs.filter((s) => !quiet.get(s.userId));
+    });
+  }
+
+  /** Sends one notification to every browser of these people, except those in their quiet hours. */
+  async deliver(userIds: string[], message: PushMessage): Promise<void> {
+    const subs = await this.deps.subscriptions.forUsers(userIds);
+    if (subs.length === 0) return;
+    const quiet = await this.deps.prefs.quietAmong([...new Set(subs.map((s) => s.userId))]);
+    const to = subs.filter((s) => !quiet.has(s.userId));
     this.deps.pushes.inc({ result: 'quiet' }, subs.length - to.length);
     for (let i = 0; i < to.length; i += PARALLEL) {
       await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, message)));
@@ -128,7 +133,12 @@ function worthTelling(r: StoredMessage): boolean {
   return Date.now() - r.at < TOO_OLD_MS;
 }
 
+/** Where tapping a notification of a chat leads. */
+export function chatUrl(chatId: string): string {
+  return `/messenger#chat=${encodeURIComponent(chatId)}`;
+}
+
 /** RFC 8030 topics are at most 32 URL-safe base64 characters. */
-function topicOf(chatId: string): string {
+export function topicOf(chatId: string): string {
   return createHash('sha256').update(chatId).digest('base64url').slice(0, 32);
 }

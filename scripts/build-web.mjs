@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { renderBackgroundPictures } from './background-pictures.mjs';
 import { imageInputMetadata, withMetadata } from './segmentation-model.mjs';
+import { PAGES, pageHtml } from './web-pages.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'web/dist');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 cpSync(join(root, 'web/public'), out, { recursive: true });
+for (const page of PAGES) writeFileSync(join(out, `${page.html}.html`), pageHtml(page));
 const excalidraw = join(root, 'node_modules/@excalidraw/excalidraw/dist/prod');
 cpSync(join(excalidraw, 'index.css'), join(out, 'excalidraw/excalidraw.css'));
 // Xiaolai (13 MB) covers Chinese and Japanese only; those characters fall back to local fonts.
@@ -108,18 +110,7 @@ const ownAssets = {
   },
 };
 await build({
-  entryPoints: {
-    call: join(root, 'web/src/pages/call.tsx'),
-    demo: join(root, 'web/src/pages/demo.tsx'),
-    join: join(root, 'web/src/pages/join.tsx'),
-    home: join(root, 'web/src/pages/home.tsx'),
-    messenger: join(root, 'web/src/pages/messenger.tsx'),
-    boards: join(root, 'web/src/pages/boards.tsx'),
-    schoolDemo: join(root, 'web/src/pages/schoolDemo.tsx'),
-    login: join(root, 'web/src/pages/login.tsx'),
-    account: join(root, 'web/src/pages/account.tsx'),
-    school: join(root, 'web/src/pages/school.tsx'),
-  },
+  entryPoints: Object.fromEntries(PAGES.map((p) => [p.script, join(root, 'web/src/pages', p.source)])),
   outdir: out,
   bundle: true,
   format: 'esm',

@@ -4,50 +4,34 @@
 // the pupil is not in, nor those before the pupil joined a chat that hides
 // its history), and opens the chat from a hit; English on request.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-search-*.png
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
+import { type Device, layoutReport, screenshot } from '../helpers/callPage.js';
+import type { TestPerson } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
-let s: ChatTestServer;
-let browser: Browser;
-let teacherApi: TestChatClient;
 let classChat: string;
 const teacher = { userId: 'st', displayName: 'Анна Петровна Смирнова', sortName: 'Смирнова Анна' };
 const pupil = { userId: 'sp', displayName: 'Ваня Котов', sortName: 'Котов Ваня', role: 'student' as const };
 
 describe.skipIf(!chromiumAvailable())('message search in the browser', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    await s.token(pupil);
-    teacherApi = await s.client(teacher);
-    classChat = (await teacherApi.request({ createChat: { title: '5Б класс', members: [pupil.userId] } }))
-      .chat!.chatId!;
-    const staff = (await teacherApi.request({ createChat: { title: 'Учительская' } })).chat!.chatId!;
+  const scene = messengerScene(teacher, [pupil], async (api) => {
+    classChat = (await api.request({ createChat: { title: '5Б класс', members: [pupil.userId] } })).chat!
+      .chatId!;
+    const staff = (await api.request({ createChat: { title: 'Учительская' } })).chat!.chatId!;
     const circle = (
-      await teacherApi.request({ createChat: { title: 'Кружок', settings: { newMembersSeeHistory: false } } })
+      await api.request({ createChat: { title: 'Кружок', settings: { newMembersSeeHistory: false } } })
     ).chat!.chatId!;
-    await teacherApi.send(classChat, 'Завтра уроки начинаются в девять');
-    await teacherApi.send(classChat, 'Расписание уроков на неделю висит у кабинета');
-    await teacherApi.send(classChat, 'Не забудьте сменную обувь');
-    await teacherApi.send(staff, 'Педсовет после уроков');
-    await teacherApi.send(circle, 'Старые уроки кружка');
-    await teacherApi.request({ addMembers: { chatId: circle, userIds: [pupil.userId] } });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
+    await api.send(classChat, 'Завтра уроки начинаются в девять');
+    await api.send(classChat, 'Расписание уроков на неделю висит у кабинета');
+    await api.send(classChat, 'Не забудьте сменную обувь');
+    await api.send(staff, 'Педсовет после уроков');
+    await api.send(circle, 'Старые уроки кружка');
+    await api.request({ addMembers: { chatId: circle, userIds: [pupil.userId] } });
   });
 
-  const open = async (person: typeof teacher, device: 'laptop' | 'phone'): Promise<Page> => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    await page.waitForSelector(`[data-chat="${classChat}"]`);
-    return page;
-  };
+  const open = (person: TestPerson, device: Device): Promise<Page> => scene.open(person, device, classChat);
 
   it('a pupil on a phone finds "урок" in every form, only where they may read, and opens the chat', async () => {
     const page = await open(pupil, 'phone');

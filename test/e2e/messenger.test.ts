@@ -6,15 +6,13 @@
 // the composer, a message marked important, forwarded, and who read it.
 // Screenshots go to test-artifacts/screenshots/ (laptop-messenger-*,
 // phone-messenger-*).
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
+import { type Device, layoutReport, screenshot } from '../helpers/callPage.js';
+import { type TestPerson, cpb } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
-let s: ChatTestServer;
-let browser: Browser;
-let teacherApi: TestChatClient;
 let chatId: string;
 const teacher = { userId: 'mt', displayName: 'Мария Ивановна Соколова', sortName: 'Соколова Мария' };
 const mother = {
@@ -25,31 +23,16 @@ const mother = {
 };
 
 describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    await s.token(mother);
-    teacherApi = await s.client(teacher);
-    chatId = (await teacherApi.request({ createChat: { title: 'Родители 5Б', members: ['mm'] } })).chat!
-      .chatId!;
-    await teacherApi.request({ createChat: { title: 'Учительская' } });
-    await teacherApi.send(chatId, 'Здравствуйте! Завтра экскурсия в музей.');
-    await teacherApi.send(chatId, '', {
+  const scene = messengerScene(teacher, [mother], async (api) => {
+    chatId = (await api.request({ createChat: { title: 'Родители 5Б', members: ['mm'] } })).chat!.chatId!;
+    await api.request({ createChat: { title: 'Учительская' } });
+    await api.send(chatId, 'Здравствуйте! Завтра экскурсия в музей.');
+    await api.send(chatId, '', {
       poll: { question: 'Кто сможет сопровождать класс?', options: ['Смогу', 'Не смогу'] },
     });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
   });
 
-  const open = async (person: typeof teacher, device: 'laptop' | 'phone'): Promise<Page> => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    await page.waitForSelector(`[data-chat="${chatId}"]`);
-    return page;
-  };
+  const open = (person: TestPerson, device: Device): Promise<Page> => scene.open(person, device, chatId);
 
   it('a parent on a phone sees the unread chat, opens it, answers, votes and reacts', async () => {
     const page = await open(mother, 'phone');
@@ -65,12 +48,14 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.locator('.msg-text', { hasText: 'Спасибо, я смогу!' }).waitFor();
     await screenshot(page, 'phone-messenger-chat');
     // The teacher's account sees it, stored and live.
-    await teacherApi.waitFor((e) => e.message?.chatId === chatId && e.message.text === 'Спасибо, я смогу!');
-    const page1 = await teacherApi.request({ getHistory: { chatId } });
+    await scene.teacherApi.waitFor(
+      (e) => e.message?.chatId === chatId && e.message.text === 'Спасибо, я смогу!',
+    );
+    const page1 = await scene.teacherApi.request({ getHistory: { chatId } });
     const poll = page1.page!.messages!.find((m) => m.kind === cpb.MessageKind.MESSAGE_KIND_POLL)!;
     expect(poll.poll!.options![0]!.votes).toBe(1);
     // The list no longer counts them as unread.
-    const list = await teacherApi.request({ listChats: {} });
+    const list = await scene.teacherApi.request({ listChats: {} });
     expect(list.chats!.chats!.find((c) => c.chatId === chatId)!.lastMessage!.text).toBe('Спасибо, я смогу!');
   });
 
@@ -105,7 +90,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
   });
 
   it('a teacher writes a poll, marks a message important, forwards it and sees who read it', async () => {
-    const { chats } = await teacherApi.request({ listChats: {} });
+    const { chats } = await scene.teacherApi.request({ listChats: {} });
     const staffRoom = chats!.chats!.find((c) => c.title === 'Учительская')!.chatId!;
     const page = await open(teacher, 'laptop');
     await page.locator(`[data-chat="${chatId}"]`).click();
@@ -116,7 +101,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.getByLabel('Вариант 2', { exact: true }).fill('19:00');
     await page.getByRole('button', { name: 'Отправить опрос' }).click();
     await page.locator('.poll strong', { hasText: 'Во сколько удобно собрание?' }).waitFor();
-    const { page: history } = await teacherApi.request({ getHistory: { chatId } });
+    const { page: history } = await scene.teacherApi.request({ getHistory: { chatId } });
     const poll = history!.messages!.find((m) => m.poll?.question === 'Во сколько удобно собрание?')!;
     expect(poll.poll!.options!.map((o) => o.text)).toEqual(['18:00', '19:00']);
     // Important, for herself: a star on the message.
@@ -128,7 +113,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await mine.locator('.msg-meta [aria-label="Важное"]').waitFor();
     await expect
       .poll(async () => {
-        const h = await teacherApi.request({ getHistory: { chatId } });
+        const h = await scene.teacherApi.request({ getHistory: { chatId } });
         return h.page!.messages!.find((m) => m.text === 'Отлично, встречаемся в 9:00 у школы.')?.important;
       })
       .toBe(true);
@@ -139,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('the messenger in the browser', () => {
     await page.click('#forward-send');
     await expect
       .poll(async () => {
-        const h = await teacherApi.request({ getHistory: { chatId: staffRoom } });
+        const h = await scene.teacherApi.request({ getHistory: { chatId: staffRoom } });
         return h.page!.messages!.find((m) => m.forwardedFrom)?.text;
       })
       .toBe('Отлично, встречаемся в 9:00 у школы.');

@@ -3,15 +3,12 @@
 // Before the fix, opening such a chat showed only the live message and
 // "Показать более ранние" (the parent missed the meeting invitation).
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-messenger-history.png.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
-let s: ChatTestServer;
-let browser: Browser;
-let teacherApi: TestChatClient;
 const teacher = { userId: 'hs-t', displayName: 'Анна Сергеевна Белова', sortName: 'Белова Анна' };
 const mother = {
   userId: 'hs-m',
@@ -23,18 +20,7 @@ const mother = {
 const EARLIER = 55;
 
 describe.skipIf(!chromiumAvailable())('a chat opened after a live message shows its history', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    await s.token(mother);
-    teacherApi = await s.client(teacher);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
-  });
+  const scene = messengerScene(teacher, [mother]);
 
   /** Whether an element is wholly inside its scrolling list and the window. */
   const inView = (el: Element) => {
@@ -48,22 +34,24 @@ describe.skipIf(!chromiumAvailable())('a chat opened after a live message shows 
   for (const device of ['phone', 'laptop'] as const) {
     it(`on a ${device}: the invitation sent before the live message is there when the chat is opened`, async () => {
       const title = device === 'phone' ? 'Родители 5Б' : 'Родители 6А';
-      const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
-        .chatId!;
+      const chatId = (await scene.teacherApi.request({ createChat: { title, members: [mother.userId] } }))
+        .chat!.chatId!;
       const other = (
-        await teacherApi.request({ createChat: { title: `Кружок ${device}`, members: [mother.userId] } })
+        await scene.teacherApi.request({
+          createChat: { title: `Кружок ${device}`, members: [mother.userId] },
+        })
       ).chat!.chatId!;
-      await teacherApi.send(chatId, 'Приглашаю на родительское собрание в четверг в 18:00.');
-      for (let i = 1; i <= EARLIER; i++) await teacherApi.send(chatId, `Сообщение ${i}`);
-      await teacherApi.send(other, 'Занятие переносится на пятницу.');
+      await scene.teacherApi.send(chatId, 'Приглашаю на родительское собрание в четверг в 18:00.');
+      for (let i = 1; i <= EARLIER; i++) await scene.teacherApi.send(chatId, `Сообщение ${i}`);
+      await scene.teacherApi.send(other, 'Занятие переносится на пятницу.');
 
-      const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(mother)}`, device);
+      const page = await scene.open(mother, device);
       // She reads another chat first; the class chat stays closed.
       await page.locator(`[data-chat="${other}"]`).click();
       await page.locator('.msg-text', { hasText: 'Занятие переносится на пятницу.' }).waitFor();
       if (device === 'phone') await page.getByRole('button', { name: 'К списку чатов' }).click();
       // The teacher writes while the class chat is closed: it reaches the page live.
-      await teacherApi.send(chatId, 'Не забудьте сменную обувь.');
+      await scene.teacherApi.send(chatId, 'Не забудьте сменную обувь.');
       const item = page.locator(`[data-chat="${chatId}"]`);
       await item.locator('.chat-item-last', { hasText: 'Не забудьте сменную обувь.' }).waitFor();
       await item.click();

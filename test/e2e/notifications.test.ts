@@ -9,6 +9,7 @@
 // Screenshots: phone-notifications-panel, laptop-notifications-panel.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushPayload } from '../../notifications/notifier.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestPerson, startChatServer } from '../helpers/chatServer.js';
@@ -122,9 +123,35 @@ describe.skipIf(!chromiumAvailable())('notifications in the browser', () => {
       null,
       { timeout: 10_000 },
     );
-    expect(await shown()).toEqual([
-      { title: 'Родители 5А', body: 'Анна Сергеевна: Собрание в четверг в 18:00' },
-    ]);
+    await expect
+      .poll(shown)
+      .toEqual([{ title: 'Родители 5А', body: 'Анна Сергеевна: Собрание в четверг в 18:00' }]);
+    // A lesson reminder (what notifications/lessonReminders.ts sends; its server side:
+    // test/notifications/lessonReminder.test.ts) says how soon, in words.
+    const reminder: PushPayload = {
+      v: 1,
+      kind: 'lesson',
+      chat: chatId,
+      seq: 0,
+      chatTitle: 'Родители 5А',
+      direct: false,
+      author: '',
+      text: 'Родительское собрание',
+      files: 0,
+      poll: '',
+      url: `/messenger#chat=${encodeURIComponent(chatId)}`,
+      startsAt: Date.now() + 15 * 60_000 + 20_000,
+    };
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: s.httpUrl,
+      registrationId,
+      data: JSON.stringify(reminder),
+    });
+    // Chromium's list of shown notifications is briefly empty while one is added: ask until it settles.
+    await expect.poll(shown, { timeout: 10_000 }).toContainEqual({
+      title: 'Урок через 15 минут',
+      body: 'Родительское собрание · Родители 5А',
+    });
   });
 
   it('a teacher on a laptop sees the same control, and that quiet hours hold notifications', async () => {

@@ -6,15 +6,13 @@
 // words) lands in the class chat with a join button; a parent is offered no
 // scheduling and the server refuses it. Screenshots: test-artifacts/
 // screenshots/{laptop,phone}-teacherday-*.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
+import { type Device, layoutReport, screenshot } from '../helpers/callPage.js';
+import { type TestPerson, cpb } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
-let s: ChatTestServer;
-let browser: Browser;
-let teacherApi: TestChatClient;
 let chatId: string;
 const teacher = { userId: 'td-t', displayName: 'Мария Ивановна Соколова', sortName: 'Соколова Мария' };
 const mother = {
@@ -25,27 +23,13 @@ const mother = {
 };
 
 describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    await s.token(mother);
-    teacherApi = await s.client(teacher);
-    chatId = (await teacherApi.request({ createChat: { title: '5А класс', members: [mother.userId] } })).chat!
+  const scene = messengerScene(teacher, [mother], async (api) => {
+    chatId = (await api.request({ createChat: { title: '5А класс', members: [mother.userId] } })).chat!
       .chatId!;
-    await teacherApi.send(chatId, 'Добрый день! Завтра контрольная.');
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
+    await api.send(chatId, 'Добрый день! Завтра контрольная.');
   });
 
-  const open = async (person: typeof teacher, device: 'laptop' | 'phone'): Promise<Page> => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    await page.waitForSelector(`[data-chat="${chatId}"]`);
-    return page;
-  };
+  const open = (person: TestPerson, device: Device): Promise<Page> => scene.open(person, device, chatId);
 
   it(
     'a teacher starts an audio call from the chat; the parent’s phone rings and she joins with one tap',
@@ -81,7 +65,7 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
   );
 
   it('the ringing stops when put off, and the chat keeps the join button', { timeout: 120_000 }, async () => {
-    await teacherApi.request({ startCall: { chatId, title: 'Консультация', audioOnly: false } });
+    await scene.teacherApi.request({ startCall: { chatId, title: 'Консультация', audioOnly: false } });
     const parent = await open(mother, 'phone');
     const ringing = parent.getByRole('alertdialog');
     await ringing.getByText('Видеозвонок', { exact: false }).waitFor();
@@ -120,10 +104,10 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
       await page.getByRole('button', { name: 'Вернуться в чат' }).click();
       await page.getByRole('button', { name: 'Войти в звонок: Математика: дроби' }).waitFor();
       // Stored as a message of the chat, with the lesson's own room; in "my lessons".
-      const history = await teacherApi.request({ getHistory: { chatId } });
+      const history = await scene.teacherApi.request({ getHistory: { chatId } });
       const posted = history.page!.messages!.find((m) => m.call?.title === 'Математика: дроби')!;
       expect(posted.text).toBe(text);
-      const { lessons } = await teacherApi.request({ listMyLessons: {} });
+      const { lessons } = await scene.teacherApi.request({ listMyLessons: {} });
       expect(lessons!.lessons!.map((l) => [l.title, l.roomId, l.weeklyCount])).toEqual([
         ['Математика: дроби', posted.call!.roomId, 8],
       ]);
@@ -184,7 +168,7 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
       await parent.locator(`[data-chat="${chatId}"]`).click();
       await parent.getByRole('button', { name: 'Аудиозвонок' }).waitFor();
       expect(await parent.getByRole('button', { name: 'Запланировать урок' }).count()).toBe(0);
-      const parentApi = await s.client(mother);
+      const parentApi = await scene.s.client(mother);
       try {
         const refused = await parentApi
           .request({
@@ -207,7 +191,7 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
         );
         expect(noLink).toBe(cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
         // Bad input is refused with a typed error and books nothing.
-        const bad = await teacherApi
+        const bad = await scene.teacherApi
           .request({
             scheduleLesson: {
               chatId,
@@ -222,7 +206,7 @@ describe.skipIf(!chromiumAvailable())("the teacher's day in the messenger", () =
             (err: { code?: number }) => err.code,
           );
         expect(bad).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
-        const { lessons } = await teacherApi.request({ listMyLessons: {} });
+        const { lessons } = await scene.teacherApi.request({ listMyLessons: {} });
         expect(lessons!.lessons!.length).toBe(1);
       } finally {
         parentApi.close();

@@ -65,6 +65,14 @@ describe('message search', () => {
     expect(hits[0]!.message!.senderName).toBe('Анна Петровна');
   });
 
+  it('е finds ё and ё finds е, as Russians type both', async () => {
+    const hits = await search(pupil, 'перенесен');
+    expect(texts(hits)).toEqual(['Расписание уроков на неделю: урок физики перенесён, урок химии тоже']);
+    expect(marked(hits[0]!)).toEqual(['перенесён']);
+    expect(texts(await search(pupil, 'ЗАВТРА Начинаются'))).toEqual(['Завтра уроки начинаются в девять']);
+    expect(texts(await search(teacher, 'перенесён'))).toHaveLength(1);
+  });
+
   it('shows nothing from chats one is not in, nor history hidden before one joined', async () => {
     const all = texts(await search(pupil, 'уроки'));
     expect(all).not.toContain('Педсовет после уроков, не говорите детям');

@@ -3,10 +3,41 @@
 // messenger is in front on this device, and opens the chat when tapped.
 // Words are written here, in the browser's language (Russian unless English).
 const WORDS = {
-  ru: { file: 'Файл', poll: 'Опрос', call: 'Звонок', calling: (who, where) => `${who} звонит · ${where}` },
-  en: { file: 'File', poll: 'Poll', call: 'Call', calling: (who, where) => `${who} is calling · ${where}` },
+  ru: {
+    file: 'Файл',
+    poll: 'Опрос',
+    call: 'Звонок',
+    calling: (who, where) => `${who} звонит · ${where}`,
+    lessonIn: (min) => (min <= 1 ? 'Урок начинается' : `Урок через ${min} ${minutesRu(min)}`),
+  },
+  en: {
+    file: 'File',
+    poll: 'Poll',
+    call: 'Call',
+    calling: (who, where) => `${who} is calling · ${where}`,
+    lessonIn: (min) => (min <= 1 ? 'The lesson is starting' : `Lesson in ${min} minutes`),
+  },
 };
-const words = () => (String(self.navigator.language || '').startsWith('en') ? WORDS.en : WORDS.ru);
+/** минута, минуты, минут */
+function minutesRu(n) {
+  const d = n % 10;
+  const dd = n % 100;
+  if (d === 1 && dd !== 11) return 'минуту';
+  if (d >= 2 && d <= 4 && (dd < 12 || dd > 14)) return 'минуты';
+  return 'минут';
+}
+// The messenger page tells the language its person chose (Russian unless English); kept in Cache Storage,
+// the one store a service worker shares with nothing else and keeps across restarts.
+const SETTINGS = 'school-call-settings';
+self.addEventListener('message', (event) => {
+  const chosen = event.data?.lang;
+  if (chosen !== 'ru' && chosen !== 'en') return;
+  event.waitUntil(caches.open(SETTINGS).then((c) => c.put('/sw-lang', new Response(chosen))));
+});
+async function words() {
+  const saved = await (await caches.open(SETTINGS)).match('/sw-lang');
+  return saved && (await saved.text()) === 'en' ? WORDS.en : WORDS.ru;
+}
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -20,11 +51,22 @@ self.addEventListener('push', (event) => {
       } catch {
         return;
       }
-      const w = words();
+      const w = await words();
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      // The person is reading the messenger now: its own list shows the news.
-      if (p.kind !== 'call' && windows.some((c) => c.focused && new URL(c.url).pathname === '/messenger'))
+      // The person is reading the messenger now: its own list shows a message (not a call or a lesson).
+      if (p.kind === 'message' && windows.some((c) => c.focused && new URL(c.url).pathname === '/messenger'))
         return;
+      if (p.kind === 'lesson') {
+        const minutes = Math.max(0, Math.round((p.startsAt - Date.now()) / 60_000));
+        await self.registration.showNotification(w.lessonIn(minutes), {
+          body: `${p.text} · ${p.chatTitle}`,
+          tag: `lesson-${p.chat}-${p.startsAt}`,
+          icon: '/static/icon-192.png',
+          badge: '/static/icon-192.png',
+          data: { url: p.url, chat: p.chat },
+        });
+        return;
+      }
       let what = p.text;
       if (!what && p.poll) what = `${w.poll}: ${p.poll}`;
       if (!what && p.files) what = `📎 ${w.file}`;

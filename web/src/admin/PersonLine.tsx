@@ -2,10 +2,10 @@
 // admin (or class teacher) may do: a new code, move to another class,
 // close or open sign-in.
 import { useState } from 'preact/hooks';
+import type { ClassRow, PersonRow } from '../../../common/schoolView.js';
 import type { AccountKey } from '../account/text.js';
 import { ta } from '../account/text.js';
 import { lang } from '../i18n/index.js';
-import type { ClassRow, PersonRow } from './types.js';
 
 export interface PersonActions {
   newCode(p: PersonRow): void;

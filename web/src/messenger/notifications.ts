@@ -3,7 +3,8 @@
 // subscription is saved on the server over the messenger socket. Whether
 // they are on is the browser's own state (its push subscription), so each
 // device is turned on and off by itself.
-import { signal } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
+import { lang } from '../i18n/index.js';
 import type { MessengerStore } from './messengerStore.js';
 
 export type PushState = 'unsupported' | 'denied' | 'off' | 'on' | 'busy';
@@ -37,6 +38,15 @@ export async function readPushState(): Promise<void> {
   const reg = await navigator.serviceWorker.getRegistration('/');
   const sub = await reg?.pushManager.getSubscription();
   pushState.value = sub ? 'on' : 'off';
+  if (reg) tellLanguage(reg);
+}
+
+/** The service worker writes notifications' words in the language chosen here (it cannot read the page's storage). */
+function tellLanguage(reg: ServiceWorkerRegistration): void {
+  effect(() => {
+    const chosen = lang.value;
+    (reg.active ?? reg.waiting ?? reg.installing)?.postMessage({ lang: chosen });
+  });
 }
 
 export async function enablePush(store: MessengerStore): Promise<void> {
@@ -52,6 +62,7 @@ export async function enablePush(store: MessengerStore): Promise<void> {
       return;
     }
     const reg = await registration();
+    tellLanguage(reg);
     const key = (await store.chat.request({ getPushKey: {} })).pushKey?.publicKey ?? '';
     const sub =
       (await reg.pushManager.getSubscription()) ??

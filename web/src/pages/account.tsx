@@ -5,6 +5,7 @@
 import { startRegistration } from '@simplewebauthn/browser';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { deviceLabel } from '../../../common/deviceLabel.js';
 import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
 import { type AccountKey, hasKey, ta } from '../account/text.js';
@@ -33,29 +34,7 @@ function stamp(iso: string): string {
 }
 
 function browserOf(agent: string): string {
-  const b = /YaBrowser/.test(agent)
-    ? 'Яндекс Браузер'
-    : /Edg\//.test(agent)
-      ? 'Edge'
-      : /Firefox\//.test(agent)
-        ? 'Firefox'
-        : /Chrom(e|ium)\//.test(agent)
-          ? 'Chrome'
-          : /Safari\//.test(agent)
-            ? 'Safari'
-            : '';
-  const os = /Android/.test(agent)
-    ? 'Android'
-    : /iPhone|iPad/.test(agent)
-      ? 'iOS'
-      : /Windows/.test(agent)
-        ? 'Windows'
-        : /Mac OS X/.test(agent)
-          ? 'macOS'
-          : /Linux/.test(agent)
-            ? 'Linux'
-            : '';
-  return [b, os].filter(Boolean).join(', ') || agent.slice(0, 40) || '—';
+  return deviceLabel(agent) || agent.slice(0, 40) || '—';
 }
 
 function methodText(method: string): string {

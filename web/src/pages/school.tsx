@@ -6,13 +6,13 @@
 // every right again: this page only hides what the person may not do.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../../../common/schoolView.js';
 import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
-import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../admin/types.js';
 import { lang } from '../i18n/index.js';
 
 type Tab = 'people' | 'import' | 'teachers';

@@ -1,0 +1,71 @@
+// A messenger browser test's scene: a chat server, Chromium and the
+// teacher's API client (which sets up chats and messages), started before a
+// file's tests and stopped after them; pages open the messenger signed in as
+// a person at phone or laptop size. One setup instead of a copy per file.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './browser.js';
+import { type Device, closePages, openPage } from './callPage.js';
+import { type ChatTestServer, type TestChatClient, type TestPerson, startChatServer } from './chatServer.js';
+
+export interface MessengerScene {
+  readonly s: ChatTestServer;
+  readonly browser: Browser;
+  /** The teacher's connected client. */
+  readonly teacherApi: TestChatClient;
+  /** The messenger as `person`; waits until `chatId` is in their list when given. */
+  open(person: TestPerson, device: Device, chatId?: string): Promise<Page>;
+}
+
+/**
+ * Starts the scene in `beforeAll`: the server, the `others` registered, the
+ * teacher's client, then `seed` (chats and messages), then the browser.
+ */
+export function messengerScene(
+  teacher: TestPerson,
+  others: TestPerson[],
+  seed: (teacherApi: TestChatClient, s: ChatTestServer) => Promise<void> = async () => {},
+  opts: { env?: Record<string, string>; redis?: boolean } = {},
+): MessengerScene {
+  let s: ChatTestServer | undefined;
+  let browser: Browser | undefined;
+  let teacherApi: TestChatClient | undefined;
+  const ready = <T>(v: T | undefined): T => {
+    if (v === undefined) throw new Error('the messenger scene starts in beforeAll');
+    return v;
+  };
+  beforeAll(async () => {
+    s = await startChatServer(opts.env ?? {}, { redis: opts.redis });
+    for (const p of others) await s.token(p);
+    teacherApi = await s.client(teacher);
+    await seed(teacherApi, s);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await closePages();
+    await browser?.close();
+    teacherApi?.close();
+    await s?.stop();
+  });
+  return {
+    get s() {
+      return ready(s);
+    },
+    get browser() {
+      return ready(browser);
+    },
+    get teacherApi() {
+      return ready(teacherApi);
+    },
+    async open(person, device, chatId) {
+      const server = ready(s);
+      const page = await openPage(
+        ready(browser),
+        `${server.httpUrl}/messenger#token=${await server.token(person)}`,
+        device,
+      );
+      if (chatId) await page.waitForSelector(`[data-chat="${chatId}"]`);
+      return page;
+    },
+  };
+}
