@@ -58,6 +58,8 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** Serve the web client's source maps (a developer's machine; off in production: they show the whole source). */
+  webSourceMaps: boolean;
   /** The whiteboard's limits (WHITEBOARD_* variables). */
   whiteboard: WhiteboardConfig;
   /** Subtitles and transcripts (transcriber/config.ts). */
@@ -307,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: pathFromEnv(env, 'WEB_ROOT', new URL('../web/dist', import.meta.url).pathname),
+    webSourceMaps: boolFromEnv(env, 'WEB_SOURCE_MAPS', false),
     whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),

@@ -70,7 +70,7 @@ export function registerHttp(
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {
     metrics,
-    staticFiles: new StaticFiles(config.webRoot),
+    staticFiles: new StaticFiles(config.webRoot, { sourceMaps: config.webSourceMaps }),
     demoRoomId: config.demoRoomId,
   });
   return router;

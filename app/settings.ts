@@ -88,6 +88,11 @@ export const SETTING_GROUPS: SettingGroup[] = [
       },
       { name: 'TLS_KEY_FILE', default: '(none)', about: 'PEM key going with TLS_CERT_FILE' },
       { name: 'WEB_ROOT', default: '<release>/web/dist', about: 'the built web client' },
+      {
+        name: 'WEB_SOURCE_MAPS',
+        default: '0',
+        about: "1 serves the web client's source maps (a developer's machine); off, they answer 404",
+      },
     ],
   },
   {
