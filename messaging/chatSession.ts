@@ -135,13 +135,7 @@ export class ChatSession {
     const messenger = this.ctx.messenger;
     if (!messenger)
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'the messenger is not set up on this server');
-    // Without the chat bus nobody would see a change live: refuse rather than store it unseen.
-    if (!messenger.available) {
-      throw new ChatError(
-        ChatErrorCode.CHAT_ERROR_UNAVAILABLE,
-        'the messenger is unavailable; try again soon',
-      );
-    }
+    messenger.requireAvailable();
     if (type === 'authenticate') return this.authenticate(messenger, m.authenticate!);
     if (this.state !== 'ready' || !this.caller || !this.conn) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_AUTHENTICATED, 'authenticate first');

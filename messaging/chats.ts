@@ -8,10 +8,12 @@ import {
   type Caller,
   type ChatRights,
   type SchoolPolicy,
+  messageFor,
   requireMember,
   requireRight,
   requireSameSchool,
   rightsOf,
+  seesPeopleOf,
 } from './permissions.js';
 import {
   DEFAULT_SETTINGS,
@@ -226,9 +228,39 @@ export class ChatService {
     return this.summaryFor(chat.id, caller.user.id);
   }
 
-  /** Adds people as members (new ones only) and notes it in the chat. */
-  async addPeople(chat: StoredChat, users: StoredUser[], source: MemberSourceName, actor: Caller | null) {
-    const visibleFrom = visibleFromFor(chat);
+  /**
+   * The school's rules for people entering a chat on someone's word (an
+   * invitation link, an accepted join request): the chat admits them, and
+   * whoever let them in and the chat's creator may reach them, as if they had
+   * added them (the pupil protection covers every way into a chat).
+   */
+  async mayJoin(chat: StoredChat, users: StoredUser[], letIn: string): Promise<void> {
+    if (!this.policy) return;
+    await this.policy.mayEnter(chat.id, users);
+    const ids = [...new Set([letIn, chat.createdBy].filter((id) => id))];
+    const vouching = await this.chats.users(ids);
+    // Someone no longer known lets nobody in; a chat made by the system (the directory) has no creator to ask.
+    if (!vouching.has(letIn)) throw forbidden('the invitation is no longer valid');
+    for (const user of vouching.values()) {
+      await this.policy.mayReach(
+        { user, guest: false },
+        users.filter((u) => u.id !== user.id),
+      );
+    }
+  }
+
+  /**
+   * Adds people as members (new ones only) and notes it in the chat.
+   * `visibleFrom`: the first message they may read (the chat's rule unless
+   * something stricter applies, as for a lesson's guests).
+   */
+  async addPeople(
+    chat: StoredChat,
+    users: StoredUser[],
+    source: MemberSourceName,
+    actor: Caller | null,
+    visibleFrom = visibleFromFor(chat),
+  ) {
     const added = await this.chats.addMembers(
       chat.id,
       users.map((user) => ({ user, role: 'member' as const, source })),
@@ -291,12 +323,13 @@ export class ChatService {
   }
 
   async listMembers(caller: Caller, req: cpb.IListMembersRequest): Promise<cpb.IMemberPage> {
-    const { chat } = await this.access(req.chatId ?? '', caller);
+    const { chat, member } = await this.access(req.chatId ?? '', caller);
     const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
     const query = fold(check.shortText(req.query, 'query', 64, false));
     const limit = check.limit(req.limit, 50, 200);
     const offset = req.offset ?? 0;
-    const ids = await this.chats.memberIdsByName(chat.id);
+    const ids =
+      seesPeopleOf(chat, member) === 'self' ? [caller.user.id] : await this.chats.memberIdsByName(chat.id);
     const [users, members] = await Promise.all([this.chats.users(ids), this.chats.allMembers(chat.id)]);
     const matching = ids.filter((id) => {
       if (!query) return true;
@@ -383,12 +416,14 @@ function rightsToWire(r: ChatRights): cpb.IChatRights {
 
 export function summaryToWire(s: ChatSummary, userId: string, peers: Map<string, StoredUser>): cpb.IChat {
   const out = sharedChatToWire(s.chat, s.pins);
-  if (s.lastMessage) out.lastMessage = messageToWire(s.chat.id, parseMessage(s.lastMessage));
   if (s.member) {
     out.myRole = memberRoleToWire(s.member.role);
     out.visibleFrom = s.member.visibleFrom;
     // A message before what this member may see is not shown in the list either.
-    if (out.lastMessage && (out.lastMessage.seq ?? 0) < s.member.visibleFrom) out.lastMessage = undefined;
+    const last = s.lastMessage ? messageFor(s.chat.id, s.member, parseMessage(s.lastMessage)) : null;
+    if (last) out.lastMessage = last;
+  } else if (s.lastMessage) {
+    out.lastMessage = messageToWire(s.chat.id, parseMessage(s.lastMessage));
   }
   out.readSeq = s.readSeq;
   out.unread = s.unread;

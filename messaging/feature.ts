@@ -166,7 +166,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     if (deps.speech) {
       messenger.messages.voice = new VoiceNotes(messenger.messages, deps.config.uploadDir, deps.speech, log);
     }
-    deliverLessonChats(messenger, deps.registry, deps.out);
+    deliverLessonChats(messenger, lessons, deps.registry, deps.out);
     stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
     messenger.scheduled.start();
@@ -232,6 +232,13 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
           .catch((err: unknown) => log.warn({ err, room: room.id }, 'cannot add someone to the lesson chat'));
       room.events.on('participantJoined', ({ peer }) => admit(peer));
       room.events.on('roleChanged', ({ peer }) => admit(peer));
+      room.events.on('userBanned', ({ userId }) => {
+        void l
+          .banned(room, userId)
+          .catch((err: unknown) =>
+            log.warn({ err, room: room.id }, 'cannot take a banned person out of the lesson chat'),
+          );
+      });
       room.events.on('callEnded', () => l.forget(room.id));
     },
     routes(router) {

@@ -16,7 +16,8 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { BUS_CHANNEL, type FeedEvent, decodeBusEvent } from './bus.js';
 import { type ChatService, sharedChatToWire } from './chats.js';
 import type { ChatMetrics } from './metrics.js';
-import { messageToWire } from './records.js';
+import { readerView } from './permissions.js';
+import { type StoredMessage, messageToWire } from './records.js';
 import { RevOrder } from './revOrder.js';
 import type { ChatStore } from './store/chatStore.js';
 import type { MessageStore } from './store/messageStore.js';
@@ -40,6 +41,8 @@ interface Buffered {
   rev: number;
   seq: number;
   bytes: Uint8Array;
+  /** The message the bytes carry, for members who see it differently (permissions.ts readerView). */
+  message?: StoredMessage;
 }
 
 type Follow =
@@ -155,8 +158,7 @@ export class ChatFeed {
     if (follow?.mode !== 'syncing' || conn.socket.closed) return;
     for (const b of follow.buffer) {
       if (b.rev !== 0 && (b.rev <= caught.rev || (caught.sent.get(b.seq) ?? 0) >= b.rev)) continue;
-      if (b.seq !== 0 && b.seq < caught.visibleFrom) continue;
-      conn.socket.send(b.bytes);
+      this.sendAsSeen(conn, chatId, caught.visibleFrom, b);
     }
     if (caught.visibleFrom > 1) {
       conn.follows.set(chatId, { mode: 'restricted', visibleFrom: caught.visibleFrom });
@@ -203,7 +205,7 @@ export class ChatFeed {
     }
     switch (e.t) {
       case 'm':
-        this.toChat(e.c, encodeChatEvent({ message: messageToWire(e.c, e.r) }), e.r.rev, e.r.seq);
+        this.toChat(e.c, encodeChatEvent({ message: messageToWire(e.c, e.r) }), e.r.rev, e.r.seq, e.r);
         this.metrics.eventsFannedOut.inc();
         return;
       case 'my':
@@ -247,18 +249,31 @@ export class ChatFeed {
     }
   }
 
-  private toChat(chatId: string, bytes: Uint8Array, rev: number, seq: number): void {
+  private toChat(chatId: string, bytes: Uint8Array, rev: number, seq: number, message?: StoredMessage): void {
     this.publish(chatTopic(chatId), bytes);
     for (const conn of this.watchers.get(chatId) ?? []) {
       const follow = conn.follows.get(chatId);
       if (follow?.mode === 'syncing') {
-        follow.buffer.push({ rev, seq, bytes });
+        follow.buffer.push({ rev, seq, bytes, message });
         if (follow.buffer.length > MAX_BUFFERED)
           conn.socket.close('fell behind while catching up; reconnect');
-      } else if (follow?.mode === 'restricted' && (seq === 0 || seq >= follow.visibleFrom)) {
-        conn.socket.send(bytes);
+      } else if (follow?.mode === 'restricted') {
+        this.sendAsSeen(conn, chatId, follow.visibleFrom, { rev, seq, bytes, message });
       }
     }
+  }
+
+  /** An event to a member who may not see all of the chat: as they see it, or not at all. */
+  private sendAsSeen(conn: ChatConnection, chatId: string, visibleFrom: number, b: Buffered): void {
+    if (!b.message) {
+      if (b.seq === 0 || b.seq >= visibleFrom) conn.socket.send(b.bytes);
+      return;
+    }
+    const view = readerView({ visibleFrom }, b.message);
+    if (!view) return;
+    conn.socket.send(
+      view === b.message ? b.bytes : encodeChatEvent({ message: messageToWire(chatId, view) }),
+    );
   }
 
   private toUser(userId: string, bytes: Uint8Array): void {

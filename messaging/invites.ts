@@ -91,7 +91,7 @@ export class InviteService {
     if (!chat) throw notFound();
     const already = await this.chatStore.member(chat.id, caller.user.id);
     if (chat.settings.approval && !already) return { joinRequest: await this.requests.ask(caller, chat) };
-    await this.chats.policy?.mayEnter(chat.id, [caller.user]);
+    await this.chats.mayJoin(chat, [caller.user], invite.by);
     await this.chats.addPeople(chat, [caller.user], 'self', caller);
     return { chat: await this.chats.summaryFor(chat.id, caller.user.id) };
   }

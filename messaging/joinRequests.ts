@@ -69,7 +69,7 @@ export class JoinRequests {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NO_JOIN_REQUEST, 'no request from that person');
     }
     if (req.accept) {
-      await this.chats.policy?.mayEnter(chat.id, [user]);
+      await this.chats.mayJoin(chat, [user], caller.user.id);
       await this.chats.addPeople(chat, [user], 'self', { user, guest: false });
     }
     await this.db.query('DELETE FROM messaging.join_request WHERE chat_id = $1 AND user_id = $2', [

@@ -4,9 +4,9 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
-import { type Caller, requireRight, rightsOf } from './permissions.js';
+import { type Caller, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
 import type { PersonLimits } from './personLimits.js';
-import { type StoredUser, list, messageToWire, userToWire } from './records.js';
+import { type StoredUser, list, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import * as check from './validate.js';
 
@@ -46,7 +46,7 @@ export class MessageMarks {
       req.add ?? false,
       REACTIONS_PER_PERSON,
     );
-    return messageToWire(chat.id, message, mine);
+    return this.messages.forReader(chat.id, member, message, mine);
   }
 
   async reactions(caller: Caller, req: cpb.IGetReactionsRequest): Promise<cpb.IReactionsResult> {
@@ -54,6 +54,9 @@ export class MessageMarks {
     const seq = check.seq(req.seq);
     await this.messages.visible(chat.id, seq, member);
     const byUser = await this.store.reactionsOf(chat.id, seq);
+    if (seesPeopleOf(chat, member) === 'self') {
+      for (const id of [...byUser.keys()]) if (id !== caller.user.id) byUser.delete(id);
+    }
     const users = await this.chatStore.users([...byUser.keys()]);
     return {
       reactions: [...users.values()]
@@ -71,13 +74,16 @@ export class MessageMarks {
       if ((m.pinned ?? false) === pin) return null;
       return { next: { ...m, pinned: pin }, flag: pin ? 'pinned' : 'unpinned' };
     });
-    return messageToWire(chat.id, saved);
+    return this.messages.forReader(chat.id, member, saved);
   }
 
   async listPinned(caller: Caller, req: cpb.IListPinnedRequest): Promise<cpb.IMessagePage> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const seqs = (await this.chatStore.pins(chat.id, LIST_MAX)).filter((s) => s >= member.visibleFrom);
-    return { chatId: chat.id, messages: await this.messages.withFlags(chat.id, caller.user.id, seqs) };
+    return {
+      chatId: chat.id,
+      messages: await this.messages.withFlags(chat.id, caller.user.id, member, seqs),
+    };
   }
 
   async markImportant(caller: Caller, req: cpb.IMarkImportantRequest): Promise<cpb.IChatMessage> {
@@ -85,7 +91,7 @@ export class MessageMarks {
     const seq = check.seq(req.seq);
     const m = await this.messages.visible(chat.id, seq, member);
     const mine = await this.store.setImportant(chat.id, seq, caller.user.id, req.important ?? false);
-    return messageToWire(chat.id, m, mine);
+    return this.messages.forReader(chat.id, member, m, mine);
   }
 
   async listImportant(caller: Caller, req: cpb.IListImportantRequest): Promise<cpb.IMessagePage> {
@@ -93,7 +99,10 @@ export class MessageMarks {
     const seqs = (await this.store.importantSeqs(chat.id, caller.user.id, LIST_MAX)).filter(
       (s) => s >= member.visibleFrom,
     );
-    return { chatId: chat.id, messages: await this.messages.withFlags(chat.id, caller.user.id, seqs) };
+    return {
+      chatId: chat.id,
+      messages: await this.messages.withFlags(chat.id, caller.user.id, member, seqs),
+    };
   }
 
   async markRead(caller: Caller, req: cpb.IMarkReadRequest): Promise<cpb.IReadMark> {
@@ -106,7 +115,10 @@ export class MessageMarks {
   async readBy(caller: Caller, req: cpb.IGetReadByRequest): Promise<cpb.IReadByResult> {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     const m = await this.messages.visible(chat.id, check.seq(req.seq), member);
-    if (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) {
+    if (
+      (m.from !== caller.user.id && !rightsOf(chat, member.role).moderate) ||
+      seesPeopleOf(chat, member) === 'self'
+    ) {
       throw forbidden('read receipts are for the sender and the chat admins');
     }
     const [ids, marks, members] = await Promise.all([
@@ -142,7 +154,7 @@ export class MessageMarks {
     if (options.length === 0 || options.length > 16) throw invalid('choose at least one option');
     await this.messages.visible(chat.id, seq, member);
     const { message, mine } = await this.store.vote(chat.id, seq, caller.user.id, options);
-    return { message: messageToWire(chat.id, message, mine) };
+    return { message: this.messages.forReader(chat.id, member, message, mine) };
   }
 
   async closePoll(caller: Caller, req: cpb.IClosePollRequest): Promise<cpb.IChatMessage> {
@@ -157,7 +169,7 @@ export class MessageMarks {
         throw new ChatError(ChatErrorCode.CHAT_ERROR_POLL_CLOSED, 'the poll is already closed');
       return { next: { ...m, poll: { ...m.poll, opts: list(m.poll.opts), closed: true } }, flag: '' };
     });
-    return messageToWire(chat.id, saved);
+    return this.messages.forReader(chat.id, member, saved);
   }
 
   async pollVoters(caller: Caller, req: cpb.IGetPollVotersRequest): Promise<cpb.IPollVotersResult> {
@@ -168,7 +180,10 @@ export class MessageMarks {
     const option = req.option ?? 0;
     if (option >= list(m.poll.opts).length) throw invalid('no such option');
     const votes = await this.store.votesOf(chat.id, m.seq);
-    const ids = [...votes].filter(([, opts]) => opts.includes(option)).map(([id]) => id);
+    const self = seesPeopleOf(chat, member) === 'self';
+    const ids = [...votes]
+      .filter(([id, opts]) => opts.includes(option) && (!self || id === caller.user.id))
+      .map(([id]) => id);
     const users = await this.chatStore.users(ids);
     return { voters: [...users.values()].sort(byName).map(userToWire) };
   }

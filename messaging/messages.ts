@@ -5,8 +5,17 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
-import { type Caller, isChatAdmin, mayReadSeq, requireWrite, rightsOf } from './permissions.js';
 import {
+  type Caller,
+  type Reader,
+  isChatAdmin,
+  mayReadSeq,
+  messageFor,
+  requireWrite,
+  rightsOf,
+} from './permissions.js';
+import {
+  type MyFlags,
   type NewMessage,
   type StoredAttachment,
   type StoredMember,
@@ -82,6 +91,13 @@ export class MessageService {
     const m = await this.store.get(chatId, seq);
     if (!m || !mayReadSeq(member, m.seq)) throw notFound();
     return m;
+  }
+
+  /** A message in one reader's view (permissions.ts readerView); not found if they may not see it. */
+  forReader(chatId: string, reader: Reader, m: StoredMessage, mine: MyFlags | null = null): cpb.IChatMessage {
+    const out = messageFor(chatId, reader, m, mine);
+    if (!out) throw notFound();
+    return out;
   }
 
   async send(caller: Caller, req: cpb.ISendMessageRequest): Promise<cpb.IChatMessage> {
@@ -191,7 +207,7 @@ export class MessageService {
       };
       return { next, flag: '' };
     });
-    return messageToWire(chat.id, saved);
+    return this.forReader(chat.id, member, saved);
   }
 
   async delete(caller: Caller, req: cpb.IDeleteMessageRequest): Promise<void> {
@@ -285,18 +301,26 @@ export class MessageService {
     for (let s = lo; s <= hi; s++) seqs.push(s);
     return {
       chatId: chat.id,
-      messages: await this.withFlags(chat.id, caller.user.id, seqs),
+      messages: await this.withFlags(chat.id, caller.user.id, member, seqs),
       atStart: lo <= first,
     };
   }
 
-  /** Messages as one person sees them, with their own flags. */
-  async withFlags(chatId: string, userId: string, seqs: number[]): Promise<cpb.IChatMessage[]> {
+  /** Messages as one person sees them (permissions.ts readerView), with their own flags. */
+  async withFlags(
+    chatId: string,
+    userId: string,
+    reader: Reader,
+    seqs: number[],
+  ): Promise<cpb.IChatMessage[]> {
     const [messages, flags] = await Promise.all([
       this.store.getMany(chatId, seqs),
       this.store.flags(chatId, userId, seqs),
     ]);
-    return messages.flatMap((m, i) => (m ? [messageToWire(chatId, m, flags[i]!)] : []));
+    return messages.flatMap((m, i) => {
+      const out = m ? messageFor(chatId, reader, m, flags[i]!) : null;
+      return out ? [out] : [];
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
+import { ChatError, ChatErrorCode } from './errors.js';
 import { ChatFeed } from './feed.js';
 import { FileRecords } from './files/fileRecords.js';
 import { InviteService } from './invites.js';
@@ -77,5 +78,20 @@ export class Messenger {
   /** Whether the store answers and this host hears its events right now. */
   get available(): boolean {
     return this.redis.status === 'ready' && this.feed.listening;
+  }
+
+  /**
+   * Refuses "try again" at once while the bus is known to be away: without it
+   * nobody would see a change live, and nothing should wait for a timeout.
+   * Every chat endpoint (the /chat socket, the call's lesson chat) asks this
+   * before doing anything.
+   */
+  requireAvailable(): void {
+    if (!this.available) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_UNAVAILABLE,
+        'the messenger is unavailable; try again soon',
+      );
+    }
   }
 }

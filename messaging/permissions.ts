@@ -1,7 +1,19 @@
 // Who may do what in a chat. The server decides from the stored membership;
 // nothing the client says about roles is trusted.
+import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { ChatError, ChatErrorCode, forbidden } from './errors.js';
-import type { MemberRoleName, PermissionName, StoredChat, StoredMember, StoredUser } from './records.js';
+import {
+  type MemberRoleName,
+  type MyFlags,
+  type PermissionName,
+  type StoredChat,
+  type StoredMember,
+  type StoredMessage,
+  type StoredUser,
+  messageToWire,
+} from './records.js';
+
+import cpb = schoolcall.chat.v1;
 
 export function isChatAdmin(role: MemberRoleName): boolean {
   return role === 'admin' || role === 'creator';
@@ -33,18 +45,60 @@ export function requireMember(
   if (!member) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
 }
 
+/** Who reads a chat: from which message on (a member's `visibleFrom`). */
+export type Reader = Pick<StoredMember, 'visibleFrom'>;
+
 /**
  * The first message a member may read: history before they joined is hidden
- * when the chat says so (`visibleFrom`). The read rule for messages, their
- * files and search (which searches from here on in each of one's chats).
+ * when the chat says so (`visibleFrom`; a guest of a lesson sees that
+ * lesson's only). The read rule for messages, their files and search (which
+ * searches from here on in each of one's chats).
  */
-export function firstReadableSeq(member: StoredMember): number {
+export function firstReadableSeq(member: Reader): number {
   return Math.max(1, member.visibleFrom);
 }
 
 /** The member may read the message numbered `seq` (see firstReadableSeq). */
-export function mayReadSeq(member: StoredMember, seq: number): boolean {
+export function mayReadSeq(member: Reader, seq: number): boolean {
   return seq >= firstReadableSeq(member);
+}
+
+/**
+ * A message as `reader` may see it, or null if they may not see it at all:
+ * a reply keeps its preview of the replied message only if the reader may
+ * read that one too (a newcomer would get earlier history through replies).
+ * Every path that hands a message to someone goes through this (messageFor):
+ * history, live events, catch-up, pins, search, the call's lesson chat.
+ */
+export function readerView(reader: Reader, m: StoredMessage): StoredMessage | null {
+  if (!mayReadSeq(reader, m.seq)) return null;
+  if (m.reply && !mayReadSeq(reader, m.reply.seq)) {
+    const { reply: _hidden, ...rest } = m;
+    return rest;
+  }
+  return m;
+}
+
+/** The wire form of a message for one reader (readerView), or null. */
+export function messageFor(
+  chatId: string,
+  reader: Reader,
+  m: StoredMessage,
+  mine: MyFlags | null = null,
+): cpb.IChatMessage | null {
+  const view = readerView(reader, m);
+  return view ? messageToWire(chatId, view, mine) : null;
+}
+
+/**
+ * Whose membership and marks (reactions, poll votes, reads) a member may see
+ * by name: everyone's, except in a channel, whose subscribers (a school's
+ * pupils and parents) are listed to its admins only; a subscriber sees
+ * themselves. Members lists, who reacted, who voted and read receipts all
+ * ask this.
+ */
+export function seesPeopleOf(chat: StoredChat, member: StoredMember): 'all' | 'self' {
+  return chat.kind === 'channel' && !isChatAdmin(member.role) ? 'self' : 'all';
 }
 
 /** What a member may do in a chat: the one table of the chat's rules (see rightsOf). */

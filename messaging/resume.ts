@@ -76,7 +76,7 @@ export class Resume {
     } else {
       seqs = changes.messages.map((m) => m.seq);
     }
-    const messages = await this.messages.withFlags(chatId, userId, seqs);
+    const messages = await this.messages.withFlags(chatId, userId, { visibleFrom }, seqs);
     if (!changes.reset) messages.sort((a, b) => (a.rev ?? 0) - (b.rev ?? 0));
     const sent = new Map(messages.map((m) => [m.seq ?? 0, m.rev ?? 0]));
     return {

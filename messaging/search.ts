@@ -7,8 +7,8 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { SharedLimits, WindowLimit } from '../signaling/security/sharedLimits.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
-import { type Caller, firstReadableSeq } from './permissions.js';
-import { type StoredMember, messageToWire } from './records.js';
+import { type Caller, firstReadableSeq, messageFor } from './permissions.js';
+import type { StoredMember } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import { searchMessages } from './store/messageSearch.js';
 import * as check from './validate.js';
@@ -53,11 +53,11 @@ export class MessageSearch {
     const ranges = [...members].map(([chatId, member]) => ({ chatId, from: firstReadableSeq(member) }));
     const found = await searchMessages(this.db, query, ranges, limit);
     return {
-      hits: found.map((f) => ({
-        message: messageToWire(f.chatId, f.message),
-        snippet: f.snippet,
-        marks: f.marks,
-      })),
+      hits: found.flatMap((f) => {
+        const member = members.get(f.chatId);
+        const message = member ? messageFor(f.chatId, member, f.message) : null;
+        return message ? [{ message, snippet: f.snippet, marks: f.marks }] : [];
+      }),
     };
   }
 }

@@ -64,6 +64,7 @@ export function recordingToWire(meta: RecordingMeta): pb.IRecordingInfo {
     durationSeconds: meta.durationSeconds,
     sizeBytes: meta.sizeBytes,
     stopReason: meta.stopReason ?? '',
+    gaps: meta.gaps ?? [],
   };
 }
 

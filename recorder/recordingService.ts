@@ -19,6 +19,8 @@ export interface RecordingStateView {
   broadcastUrl: string;
   /** Why something stopped without a host asking ('disk-full', ...), else ''. */
   stopReason: string;
+  /** The pipeline died and is being replaced: nothing is recorded meanwhile. */
+  interrupted: boolean;
 }
 
 export interface RecordingServiceDeps {
@@ -59,6 +61,7 @@ export class RecordingService {
       broadcasting,
       broadcastUrl: broadcasting && r?.broadcast ? this.broadcastUrl(r.broadcast) : '',
       stopReason,
+      interrupted: r?.recorder.interrupted ?? false,
     };
   }
 
@@ -202,6 +205,9 @@ export class RecordingService {
       this.announce(created, reason);
       this.releaseIfIdle(created);
     });
+    // Everyone is told the recording is interrupted, and when it goes on (hosts get a notice).
+    recorder.on('pipelineDown', () => this.announce(created));
+    recorder.on('pipelineBack', () => this.announce(created));
     r = created;
     this.running.set(room.id, r);
     return r;

@@ -40,6 +40,16 @@ export interface RecordingMeta {
   status: RecordingStatus;
   /** Why it stopped when nobody asked it to ('disk-full', 'call-ended'). */
   stopReason?: string;
+  /**
+   * Where the recording lacks part of the lesson (its pipeline died and was
+   * replaced): `atSeconds` into the file, `missingSeconds` of the lesson not recorded.
+   */
+  gaps?: RecordingGap[];
+}
+
+export interface RecordingGap {
+  atSeconds: number;
+  missingSeconds: number;
 }
 
 /** Recording ids are 20 lowercase letters and digits: never a path. */
@@ -317,6 +327,8 @@ interface WriterEvents {
 
 const SPACE_CHECK_MS = 5000;
 
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
 /** Appends one recording's pieces as segments arrive. */
 export class RecordingWriter extends EventEmitter<WriterEvents> {
   private piece = -1;
@@ -357,6 +369,13 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
     this.recordedSeconds += durationSeconds;
     const path = this.piecePath();
     this.write(() => appendFile(path, bytes));
+  }
+
+  /** Notes that `missingSeconds` of the lesson are missing here; kept in the metadata on disk at once. */
+  noteGap(missingSeconds: number): void {
+    const gap = { atSeconds: round1(this.recordedSeconds), missingSeconds: round1(missingSeconds) };
+    this.meta.gaps = [...(this.meta.gaps ?? []), gap];
+    this.write(async () => this.store.save(this.meta));
   }
 
   /** Forgets a recording that never got going (its pipeline could not start). */

@@ -1,7 +1,10 @@
 // One room's recording and broadcast. A single program pipeline runs while
 // either is on; its 1 s segments go to the live window (broadcast) and to
-// each running recording's file. A pipeline that dies is started again by
-// itself (a new piece: a few seconds are lost, never the recording); a
+// each running recording's file. A pipeline that dies is replaced, again and
+// again with back-off if replacements die too, for as long as something
+// needs it (a new piece: seconds are lost, never the recording); meanwhile
+// the room is told the recording is interrupted, and each recording keeps
+// where and how long the gap was in its metadata (`gaps`); a
 // broadcast is always recorded too, so that its link plays the whole event
 // once it has ended.
 import { EventEmitter } from 'node:events';
@@ -39,9 +42,17 @@ interface RoomRecorderEvents {
   recordingStopped: [meta: RecordingMeta, reason: string];
   /** The pipeline died and was started again. */
   pipelineRestarted: [attempt: number];
+  /** The pipeline died: nothing is recorded until a replacement runs. */
+  pipelineDown: [];
+  /** A replacement's first second is recorded; `missingSeconds` of the lesson are not. */
+  pipelineBack: [missingSeconds: number];
 }
 
+/** Replacing a dead pipeline: first after this long, doubling up to RESTART_MAX_MS while replacements fail. */
 const RESTART_DELAY_MS = 500;
+const RESTART_MAX_MS = 10_000;
+/** A shorter break between pipelines is not noted as a gap. */
+const GAP_MIN_SECONDS = 0.5;
 /**
  * From a frame reaching the pipeline to its segment being on disk, apart
  * from the segment's own length: the jitter buffer, the compositor's and
@@ -63,6 +74,10 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
   /** Each running recording's captions, from the room's final subtitle lines. */
   private readonly captions = new Map<RecordingWriter, RecordingCaptions>();
   restarts = 0;
+  /** Wall-clock end of the last recorded segment (ms). */
+  private recordedUntil: number | null = null;
+  /** Set while no pipeline runs though one is needed: when the recorded media stopped (ms). */
+  private downSince: number | null = null;
 
   constructor(
     private readonly source: RoomSource,
@@ -76,6 +91,11 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
 
   get isRecording(): boolean {
     return this.lesson !== null;
+  }
+
+  /** The pipeline died and no replacement records yet. */
+  get interrupted(): boolean {
+    return this.downSince !== null && this.needed();
   }
 
   get isBroadcasting(): boolean {
@@ -268,6 +288,8 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
         anchor ??= Date.now() - segment.durationSeconds * 1000 - PIPELINE_DELAY_MS;
         segment.programDateTime = anchor + elapsed * 1000;
         elapsed += segment.durationSeconds;
+        if (this.downSince !== null) this.cameBack(segment.programDateTime);
+        this.recordedUntil = segment.programDateTime + segment.durationSeconds * 1000;
         for (const w of this.writers()) {
           this.captions.get(w)?.segment(segment.programDateTime, w.seconds);
           w.append(segment.bytes, segment.durationSeconds);
@@ -296,14 +318,44 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
       { room: this.source.roomId, restarts: this.restarts },
       'program pipeline died; starting it again',
     );
-    await new Promise((r) => setTimeout(r, RESTART_DELAY_MS));
-    if (!this.needed() || this.pipeline) return;
-    try {
-      await this.ensurePipeline();
-      this.emit('pipelineRestarted', this.restarts);
-    } catch (err) {
-      this.log.error({ err, room: this.source.roomId }, 'program pipeline could not be started again');
+    if (this.downSince === null) {
+      this.downSince = this.recordedUntil ?? Date.now();
+      this.emit('pipelineDown');
     }
+    await this.replace();
+  }
+
+  /** Starts pipelines until one runs or nothing needs one, waiting longer after each that fails. */
+  private async replace(): Promise<void> {
+    for (let delay = RESTART_DELAY_MS; ; delay = Math.min(RESTART_MAX_MS, delay * 2)) {
+      await new Promise((r) => setTimeout(r, delay));
+      if (!this.needed() || this.pipeline) return;
+      try {
+        await this.ensurePipeline();
+        this.emit('pipelineRestarted', this.restarts);
+        return;
+      } catch (err) {
+        this.restarts++;
+        this.log.error(
+          {
+            err,
+            room: this.source.roomId,
+            restarts: this.restarts,
+            retryInMs: Math.min(RESTART_MAX_MS, delay * 2),
+          },
+          'program pipeline could not be started again; trying again',
+        );
+      }
+    }
+  }
+
+  /** A replacement recorded its first second: the gap goes into each recording's metadata. */
+  private cameBack(firstSegmentAt: number): void {
+    const missing = Math.max(0, (firstSegmentAt - (this.downSince ?? firstSegmentAt)) / 1000);
+    this.downSince = null;
+    if (missing >= GAP_MIN_SECONDS) for (const w of this.writers()) w.noteGap(missing);
+    this.log.warn({ room: this.source.roomId, missingSeconds: missing }, 'recording again after a gap');
+    this.emit('pipelineBack', missing);
   }
 
   /**

@@ -21,13 +21,17 @@ export interface LessonSummary {
 }
 
 export interface BoardStore {
+  /** False while the store is known to be away: drawing is refused "try again" before anything changes. */
+  available(): boolean;
   /** Live boards of a room, as they were last written. */
   loadLive(roomId: string): Promise<StoredBoard[]>;
   saveMeta(roomId: string, location: string, meta: BoardMeta): void;
-  appendUpdate(roomId: string, location: string, update: Uint8Array): void;
+  /** Resolves once the update is stored (it is acknowledged only then); rejects if it was not. */
+  appendUpdate(roomId: string, location: string, update: Uint8Array): Promise<void>;
   /** Replaces a board's stored updates with one snapshot. */
   compact(roomId: string, location: string, snapshot: Uint8Array): void;
-  putFile(roomId: string, location: string, fileId: string, file: BoardFile): void;
+  /** Resolves once the picture is stored; rejects if it was not. */
+  putFile(roomId: string, location: string, fileId: string, file: BoardFile): Promise<void>;
   /** Forgets one live board (its breakout round closed and it was archived). */
   dropBoard(roomId: string, location: string): void;
   /** Forgets a room's live boards (the lesson ended). */
@@ -52,10 +56,13 @@ export class MemoryBoardStore implements BoardStore {
   async loadLive(): Promise<StoredBoard[]> {
     return [];
   }
+  available(): boolean {
+    return true;
+  }
   saveMeta(): void {}
-  appendUpdate(): void {}
+  async appendUpdate(): Promise<void> {}
   compact(): void {}
-  putFile(): void {}
+  async putFile(): Promise<void> {}
   dropBoard(): void {}
   dropLive(): void {}
 

@@ -2,7 +2,9 @@
 // applied after it (appending a stroke costs one RPUSH), compacted into a new
 // snapshot from time to time; its pictures are a hash. Finished lessons are
 // kept, newest first, for a number of days. Writes go out in order on one
-// connection and are not awaited by the drawing path; failures are logged.
+// connection. An update or a picture is acknowledged only once Redis has it
+// (the drawing path awaits it, and the client resends what was refused);
+// the other writes (state, compaction) are not awaited and failures are logged.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -35,6 +37,10 @@ export class RedisBoardStore implements BoardStore {
     private readonly log: Logger,
   ) {
     this.redis = openRedis(redisUrl, 'whiteboard', log);
+  }
+
+  available(): boolean {
+    return this.redis.status === 'ready';
   }
 
   async loadLive(roomId: string): Promise<StoredBoard[]> {
@@ -74,8 +80,8 @@ export class RedisBoardStore implements BoardStore {
     );
   }
 
-  appendUpdate(roomId: string, location: string, update: Uint8Array): void {
-    this.run(this.redis.rpush(logKey(roomId, location), Buffer.from(update)));
+  async appendUpdate(roomId: string, location: string, update: Uint8Array): Promise<void> {
+    await this.redis.rpush(logKey(roomId, location), Buffer.from(update));
   }
 
   compact(roomId: string, location: string, snapshot: Uint8Array): void {
@@ -88,13 +94,13 @@ export class RedisBoardStore implements BoardStore {
     );
   }
 
-  putFile(roomId: string, location: string, fileId: string, file: BoardFile): void {
+  async putFile(roomId: string, location: string, fileId: string, file: BoardFile): Promise<void> {
     const bytes = pb.SavedWhiteboardFile.encode({
       fileId,
       mimeType: file.mimeType,
       data: file.data,
     }).finish();
-    this.run(this.redis.hset(filesKey(roomId, location), fileId, Buffer.from(bytes)));
+    await this.redis.hset(filesKey(roomId, location), fileId, Buffer.from(bytes));
   }
 
   dropBoard(roomId: string, location: string): void {

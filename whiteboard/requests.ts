@@ -101,12 +101,13 @@ export class WhiteboardRequests {
     if (update.byteLength > this.config.maxUpdateBytes) {
       throw invalid(`an update may have at most ${this.config.maxUpdateBytes} bytes`);
     }
+    boards.requireStore();
     const sender = this.sender(peer);
     if (!sender.updates.take()) throw rateLimited('too many board updates; slow down');
     if (!sender.bytes.take(update.byteLength)) throw rateLimited('too much drawing at once; slow down');
     board.doc.applyFromClient(update, board.rootsFor(peer));
     boards.relayUpdate(board.location, peer, update);
-    boards.stored(board, update);
+    await boards.stored(board, update);
     this.counters.applied(update.byteLength);
   }
 
@@ -155,19 +156,21 @@ export class WhiteboardRequests {
     const { peer } = joined;
     const boards = await this.ready(joined);
     const board = this.drawable(boards, peer);
+    boards.requireStore();
     const done = board.files.put(peer.id, req);
     if (done === null || done === 'exists') return;
     const fileId = done.fileId;
     const file = await boardPicture(done.file.data, this.config.maxFileBytes);
     // Someone else's copy of the same picture may have arrived meanwhile.
     if (board.files.files.has(fileId)) return;
+    // Stored before anyone is told of it: a picture the board names is one the store has.
+    await boards.storeFile(board, fileId, file);
     board.files.load(fileId, file);
-    boards.storeFile(board, fileId, file);
     const update = board.doc.change(() =>
       board.doc.files.set(fileId, { mimeType: file.mimeType, size: file.data.byteLength }),
     );
     boards.relayUpdate(board.location, null, update);
-    boards.stored(board, update);
+    await boards.stored(board, update);
   }
 
   async getFile(joined: JoinedPeer, req: pb.IGetWhiteboardFileRequest): Promise<pb.IResponse> {

@@ -17,7 +17,9 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { Peer } from '../signaling/domain/peer.js';
 import type { Room } from '../signaling/domain/room.js';
 import { MAIN, type RoomLocation } from '../signaling/domain/roomDefinition.js';
+import { ErrorCode, SignalingError } from '../signaling/errors.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
+import { STORE_UNAVAILABLE_MESSAGE } from '../signaling/storeErrors.js';
 import { encodeEvent } from '../signaling/wire/frames.js';
 import { Board } from './board.js';
 import type { BoardFile } from './boardFiles.js';
@@ -176,14 +178,26 @@ export class RoomBoards {
     this.deps.store.saveMeta(this.room.id, board.location, board.meta);
   }
 
-  storeFile(board: Board, fileId: string, file: BoardFile): void {
-    this.deps.store.putFile(this.room.id, board.location, fileId, file);
+  storeFile(board: Board, fileId: string, file: BoardFile): Promise<void> {
+    return this.deps.store.putFile(this.room.id, board.location, fileId, file);
   }
 
-  /** Records an applied update in the store, folding the log into a snapshot now and then. */
-  stored(board: Board, update: Uint8Array): void {
+  /** Refuses "try again" while the store is known to be away, before anything changes. */
+  requireStore(): void {
+    if (!this.deps.store.available()) {
+      throw new SignalingError(ErrorCode.ERROR_CODE_UNAVAILABLE, STORE_UNAVAILABLE_MESSAGE);
+    }
+  }
+
+  /**
+   * Records an applied update in the store, folding the log into a snapshot
+   * now and then. Resolves once it is stored: the request is acknowledged only
+   * then; if it rejects, the sender is told "try again" and sends it again
+   * (applying it twice changes nothing).
+   */
+  async stored(board: Board, update: Uint8Array): Promise<void> {
     const { store } = this.deps;
-    store.appendUpdate(this.room.id, board.location, update);
+    await store.appendUpdate(this.room.id, board.location, update);
     const since = this.sinceCompact.get(board) ?? { updates: 0, bytes: 0 };
     since.updates += 1;
     since.bytes += update.byteLength;

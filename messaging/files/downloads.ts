@@ -99,22 +99,27 @@ export class Downloads {
     );
   }
 
-  /** Who may have the file: a valid signed link, or a member of a chat it is in. */
+  /**
+   * Who may have the file: someone named by a valid signed link or a user
+   * token, who is still its uploader or a member of a chat where a message
+   * they may see holds it (checked at every download: a link outlives no
+   * membership).
+   */
   private async allowed(record: FileRecord, id: string, query: URLSearchParams, authorization: string) {
+    let who: { userId: string; preview: boolean } | null;
     if (query.has('s')) {
-      const signed = this.links.verify(id, query);
-      return signed ? { preview: signed.preview } : null;
+      who = this.links.verify(id, query);
+    } else {
+      const token = /^Bearer (.+)$/.exec(authorization)?.[1];
+      const user = token ? await this.tokens.verify(token).catch(() => null) : null;
+      who = user ? { userId: user.userId, preview: query.get('p') === '1' } : null;
     }
-    const token = /^Bearer (.+)$/.exec(authorization)?.[1];
-    if (!token) return null;
-    const user = await this.tokens.verify(token).catch(() => null);
-    if (!user) return null;
-    if (record.owner === user.userId) return { preview: query.get('p') === '1' };
-    // A member of a chat where a message they may see holds it.
+    if (!who) return null;
+    if (record.owner === who.userId) return { preview: who.preview };
     const store = this.chats();
     for (const { chatId, seq } of await this.files()!.holders(id)) {
-      const member = await store?.member(chatId, user.userId);
-      if (member && mayReadSeq(member, seq)) return { preview: query.get('p') === '1' };
+      const member = await store?.member(chatId, who.userId);
+      if (member && mayReadSeq(member, seq)) return { preview: who.preview };
     }
     return null;
   }

@@ -133,16 +133,27 @@ export class Uploads {
     }
   }
 
-  /** Every request: a valid user token; an existing upload only by its uploader. */
+  /**
+   * Every request: a valid user token or grant; an existing upload only by
+   * its uploader while they may still write in its chat (someone removed or
+   * banned meanwhile stops there, whatever their grant's lifetime).
+   */
   private async authorize(req: Request, uploadId: string): Promise<void> {
     const { caller } = await this.callerOf(req);
     if (req.method === 'POST' || req.method === 'OPTIONS') return;
     const files = this.files();
-    if (!files)
+    const messenger = this.messenger();
+    if (!files || !messenger)
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'uploads are unavailable'));
     const record = await files.get(uploadId);
     if (!record || record.owner !== caller.user.id) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'no such upload'));
+    }
+    try {
+      const { chat, member } = await messenger.chats.access(record.chat, caller);
+      requireWrite(chat, member, caller);
+    } catch (err) {
+      throw err instanceof ChatError ? this.fail(err) : err;
     }
   }
 

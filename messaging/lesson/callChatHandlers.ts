@@ -98,6 +98,7 @@ export function callChatHandlers(
         'the chat needs REDIS_URL on this server',
       );
     try {
+      m.requireAvailable();
       await l.admit(joined.room, joined.peer);
       const chatId = comments ? commentsChatId(joined.room.id) : lessonChatId(joined.room.id);
       return await op(m, callerOf(joined.peer), chatId, joined);
@@ -128,7 +129,9 @@ export function callChatHandlers(
         const changes = await m.messageStore.changesAfter(chatId, req.rev ?? 0, 500, member.visibleFrom);
         if (changes.reset) return { chatPage: await m.messages.history(caller, { chatId }) };
         const seqs = changes.messages.map((x) => x.seq);
-        return { chatPage: { chatId, messages: await m.messages.withFlags(chatId, caller.user.id, seqs) } };
+        return {
+          chatPage: { chatId, messages: await m.messages.withFlags(chatId, caller.user.id, member, seqs) },
+        };
       }),
     chatSend: (ctx, req) =>
       on(ctx, false, async (m, caller, chatId, { room, peer }) => {

@@ -1,13 +1,16 @@
 // Every room has a chat ("room.<room id>"): made when someone first enters
 // the call, with everyone who was in the call as a member, so it stays
 // readable in the messenger after the call. Hosts and co-hosts are its
-// admins. A broadcast's viewers comment in a second chat
-// ("comments.<room id>") that the organiser sets off, on or moderated.
+// admins. A guest reads it from the lesson they came to on (not the room's
+// earlier lessons); someone banned from the call leaves it. A broadcast's
+// viewers comment in a second chat ("comments.<room id>") that the organiser
+// sets off, on or moderated.
 import type { Peer } from '../../signaling/domain/peer.js';
 import type { RoleName } from '../../signaling/domain/roles.js';
 import type { Room } from '../../signaling/domain/room.js';
+import { visibleFromFor } from '../chats.js';
 import type { Messenger } from '../messenger.js';
-import type { Caller } from '../permissions.js';
+import type { Caller, Reader } from '../permissions.js';
 import { DEFAULT_SETTINGS, type MemberRoleName, type StoredUser } from '../records.js';
 
 export const lessonChatId = (roomId: string) => `room.${roomId}`;
@@ -37,9 +40,20 @@ export function callerOf(peer: Peer): Caller {
   };
 }
 
+interface Known {
+  role: MemberRoleName;
+  visibleFrom: number;
+}
+
 export class LessonChats {
   /** "chat\nuser" pairs known to be members with their current role, so a request checks nothing twice. */
-  private readonly known = new Map<string, MemberRoleName>();
+  private readonly known = new Map<string, Known>();
+  /**
+   * Per room: the first message of the call running here (the chat's next
+   * seq when this host first admitted someone to it). After a takeover the
+   * new home starts counting at its first admission, which hides more, not less.
+   */
+  private readonly lessonStart = new Map<string, number>();
 
   constructor(private readonly messenger: Messenger) {}
 
@@ -47,10 +61,38 @@ export class LessonChats {
   forget(roomId: string): void {
     const prefix = `${lessonChatId(roomId)}\n`;
     for (const key of this.known.keys()) if (key.startsWith(prefix)) this.known.delete(key);
+    this.lessonStart.delete(roomId);
+  }
+
+  /**
+   * From which message a participant reads the lesson chat, as far as this
+   * host knows; someone not yet admitted reads this lesson's only.
+   */
+  readerOf(roomId: string, userId: string): Reader {
+    const known = this.known.get(`${lessonChatId(roomId)}\n${userId}`);
+    return { visibleFrom: known?.visibleFrom ?? this.lessonStart.get(roomId) ?? Number.MAX_SAFE_INTEGER };
+  }
+
+  /**
+   * A host banned someone from the call: they leave its chat too (the
+   * messenger and the call's upload grant stop working for them); the next
+   * call admits them again.
+   */
+  async banned(room: Room, userId: string): Promise<void> {
+    const chatId = lessonChatId(room.id);
+    this.known.delete(`${chatId}\n${userId}`);
+    const store = this.messenger.chatStore;
+    const user = (await store.users([userId])).get(userId);
+    if (user) await store.removeMember(chatId, user, 'banned');
   }
 
   /** Makes the room's chats if they do not exist yet (idempotent, also across hosts). */
   async ensure(room: Room): Promise<void> {
+    if (!this.lessonStart.has(room.id)) {
+      // The first admission of this call here: the lesson's messages start after what is there.
+      const seq = (await this.messenger.chatStore.chat(lessonChatId(room.id)))?.seq ?? 0;
+      if (!this.lessonStart.has(room.id)) this.lessonStart.set(room.id, seq + 1);
+    }
     const title = room.definition.title || room.id;
     const base = { about: '', createdBy: '', roomId: room.id };
     await this.messenger.chatStore.create(
@@ -84,23 +126,30 @@ export class LessonChats {
     const chatId = lessonChatId(room.id);
     const role = chatRole(peer.identity.role);
     const key = `${chatId}\n${peer.identity.userId}`;
-    if (this.known.get(key) === role) return;
+    if (this.known.get(key)?.role === role) return;
     await this.ensure(room);
     const caller = callerOf(peer);
     const store = this.messenger.chatStore;
     await store.saveUserIfNew(caller.user);
     const user: StoredUser = (await store.users([caller.user.id])).get(caller.user.id) ?? caller.user;
-    const member = await store.member(chatId, user.id);
+    let member = await store.member(chatId, user.id);
     if (!member) {
       const chat = await store.chat(chatId);
-      if (chat) await this.messenger.chats.addPeople(chat, [user], 'self', null);
-      if (role === 'admin') {
-        const added = await store.member(chatId, user.id);
-        if (added && added.role !== 'admin') await store.setMemberRole(chatId, user.id, added, 'admin');
+      if (chat) {
+        // A guest does not read the room's earlier lessons.
+        const start = this.lessonStart.get(room.id) ?? chat.seq + 1;
+        const visibleFrom = callerOf(peer).guest
+          ? Math.max(start, visibleFromFor(chat))
+          : visibleFromFor(chat);
+        await this.messenger.chats.addPeople(chat, [user], 'self', null, visibleFrom);
+      }
+      member = await store.member(chatId, user.id);
+      if (role === 'admin' && member && member.role !== 'admin') {
+        await store.setMemberRole(chatId, user.id, member, 'admin');
       }
     } else if (member.role !== role && member.role !== 'creator') {
       await store.setMemberRole(chatId, user.id, member, role);
     }
-    this.known.set(key, role);
+    this.known.set(key, { role, visibleFrom: member?.visibleFrom ?? 1 });
   }
 }

@@ -3,24 +3,48 @@
 // change once as a call event and publishes it to the room, and other hosts
 // pass it on to their participants as they do every room event. A viewer's
 // comment waiting for approval goes to the hosts and co-hosts only. One's own
-// flags (reactions, votes, important) go to that participant alone.
+// flags (reactions, votes, important) go to that participant alone. A change
+// not everyone may see as it is (an edit of an earlier lesson's message, a
+// reply to one: guests read their own lesson only) goes to each participant
+// as they may see it (permissions.ts readerView).
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
+import type { Room } from '../../signaling/domain/room.js';
 import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
 import { type RoomFanout, moderatorTopic } from '../../signaling/fanout/topics.js';
 import { encodeEvent } from '../../signaling/wire/frames.js';
 import { sharedChatToWire } from '../chats.js';
 import type { FeedEvent } from '../feed.js';
 import type { Messenger } from '../messenger.js';
-import { list, messageToWire } from '../records.js';
-import { roomOfChat } from './lessonChats.js';
+import { readerView } from '../permissions.js';
+import { type StoredMessage, list, messageToWire } from '../records.js';
+import { type LessonChats, roomOfChat } from './lessonChats.js';
 
 import pb = schoolcall.v1;
+import cpb = schoolcall.chat.v1;
 
-export function deliverLessonChats(messenger: Messenger, registry: RoomRegistry, out: RoomFanout): void {
+export function deliverLessonChats(
+  messenger: Messenger,
+  lessons: LessonChats,
+  registry: RoomRegistry,
+  out: RoomFanout,
+): void {
   /** The room, if this host runs it now (someone is in its call here). */
   const live = (roomId: string) => {
     const room = registry.get(roomId);
     return room && room.peers.size + room.waiting.size > 0 ? room : null;
+  };
+  /** Once to the room when everyone sees it as it is, else to each as they see it. */
+  const toReaders = (room: Room, chatId: string, r: StoredMessage, message: cpb.IChatMessage) => {
+    const views = [...room.peers.values()].map(
+      (peer) => [peer, readerView(lessons.readerOf(room.id, peer.identity.userId), r)] as const,
+    );
+    if (views.every(([, view]) => view === r)) {
+      out.publish(room.id, encodeEvent({ chatMessage: message }));
+      return;
+    }
+    for (const [peer, view] of views) {
+      if (view) peer.channel.send(encodeEvent({ chatMessage: messageToWire(chatId, view) }));
+    }
   };
   messenger.feed.listen((e: FeedEvent) => {
     const of = roomOfChat(e.c);
@@ -34,7 +58,7 @@ export function deliverLessonChats(messenger: Messenger, registry: RoomRegistry,
           const event: pb.IEvent = e.r.pending ? { commentPending: message } : { chatMessage: message };
           out.publishTopic(moderatorTopic(room.id), encodeEvent(event));
         } else {
-          out.publish(room.id, encodeEvent({ chatMessage: message }));
+          toReaders(room, e.c, e.r, message);
         }
         return;
       }

@@ -18,6 +18,7 @@ let s: ChatTestServer;
 let browser: Browser;
 let teacher: Page;
 let pupil: Page;
+let guestPage: Page | undefined;
 const ROOM = 'bio-6a';
 const TEACHER = { userId: 'lc-t', displayName: 'Ирина Сергеевна', sortName: 'Кузнецова Ирина' };
 const PUPIL = {
@@ -196,27 +197,33 @@ describe.skipIf(!chromiumAvailable())('the lesson chat in the call', () => {
     await screenshot(teacher, 'laptop-lesson-chat-switches');
     await teacher.locator('#chat-read-only').uncheck();
     await pupil.locator('#chat-text').waitFor();
-    await guest.context().close();
+    // Kept open to see the end screen a guest gets.
+    guestPage = guest;
   });
 
-  it('a newcomer sees the latest page and pages back to the start of the lesson', async () => {
-    // The teacher's messenger account writes in the same chat (she is its admin).
-    const api = await s.client(TEACHER);
-    for (let i = 1; i <= 55; i++) await api.send(`room.${ROOM}`, `Вопрос ${i} к параграфу`);
-    api.close();
-    const late = await enterCall(
-      browser,
-      await joinUrl('Вова Ким', 'participant', 'lc-late', 'Ким Вова'),
-      'phone',
-    );
-    await openChat(late);
-    await bubble(late, 'Вопрос 55 к параграфу').waitFor();
-    expect(await bubble(late, 'Почему у растительной клетки есть стенка?').count()).toBe(0);
-    await late.click('#chat-older');
-    await bubble(late, 'Почему у растительной клетки есть стенка?').waitFor();
-    await expect.poll(() => late.locator('#chat-older').count()).toBe(0);
-    await late.context().close();
-  });
+  // 55 messages and a call to enter: slower than the default minute on a loaded machine.
+  it(
+    'a newcomer sees the latest page and pages back to the start of the lesson',
+    { timeout: 120_000 },
+    async () => {
+      // The teacher's messenger account writes in the same chat (she is its admin).
+      const api = await s.client(TEACHER);
+      for (let i = 1; i <= 55; i++) await api.send(`room.${ROOM}`, `Вопрос ${i} к параграфу`);
+      api.close();
+      const late = await enterCall(
+        browser,
+        await joinUrl('Вова Ким', 'participant', 'lc-late', 'Ким Вова'),
+        'phone',
+      );
+      await openChat(late);
+      await bubble(late, 'Вопрос 55 к параграфу').waitFor();
+      expect(await bubble(late, 'Почему у растительной клетки есть стенка?').count()).toBe(0);
+      await late.click('#chat-older');
+      await bubble(late, 'Почему у растительной клетки есть стенка?').waitFor();
+      await expect.poll(() => late.locator('#chat-older').count()).toBe(0);
+      await late.context().close();
+    },
+  );
 
   it('after the call the end screen leads to the lesson chat in the messenger', async () => {
     const host = await TestClient.connect(s.server.wsUrl);
@@ -228,6 +235,12 @@ describe.skipIf(!chromiumAvailable())('the lesson chat in the call', () => {
     await link.waitFor();
     expect(await link.getAttribute('href')).toBe(`/messenger#chat=room.${ROOM}`);
     await screenshot(pupil, 'phone-lesson-chat-after-call');
+    // A guest has no messenger: the end screen offers only to save the messages.
+    const guest = guestPage!;
+    await guest.locator('#chat-after-download').waitFor();
+    await guest.getByText('У гостей нет школьного мессенджера', { exact: false }).waitFor();
+    expect(await guest.locator('#chat-after-open').count()).toBe(0);
+    await screenshot(guest, 'phone-lesson-chat-after-call-guest');
     // The pupil's messenger account (same user id) has the lesson chat with its history.
     const messenger = await openPage(
       browser,

@@ -55,11 +55,11 @@ async function joinUrl(s: ServerUnderTest, name: string, role: string): Promise<
   return ((await res.json()) as { joinUrl: string }).joinUrl;
 }
 
-/** The page shows its own reconnecting screen, in Russian, and is not the browser's error page. */
+/** The page shows its own screen saying the server restarts, in Russian, and is not the browser's error page. */
 async function expectReconnecting(page: Page): Promise<void> {
   expect(page.url()).not.toMatch(/^chrome-error:/);
   await page.locator('.reconnecting').waitFor({ state: 'visible', timeout: 5000 });
-  expect(await page.locator('.reconnecting').innerText()).toContain('Переподключаемся');
+  expect(await page.locator('.reconnecting').innerText()).toContain('Сервер перезапускается…');
 }
 
 describe.skipIf(!chromiumAvailable() || !redisAvailable())('the server restarts during a lesson', () => {

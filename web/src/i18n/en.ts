@@ -187,6 +187,18 @@ export const en: Table = {
   'header.locked': 'Locked',
   'header.recording': 'Recording',
   'header.broadcasting': 'Broadcasting',
+  'invite.title': 'Invite',
+  'invite.explain':
+    'People outside the school messenger (a guest, a parent, a colleague from another school) join by the link, or type the meeting code and the password on the join page.',
+  'invite.link': 'Link',
+  'invite.code': 'Meeting code',
+  'invite.password': 'Password',
+  'invite.all': 'All together',
+  'invite.text': '{title}\nLink: {link}\nMeeting code: {code}\nPassword: {password}',
+  'invite.copy': 'Copy',
+  'invite.copied': 'Copied',
+  'invite.loading': 'Getting the invitation…',
+  'invite.failed': 'Could not get the invitation. Try again.',
   'rec.title': 'Recording and broadcast',
   'rec.explain':
     'The lesson is recorded on the school’s server: it shows whoever speaks, or the shared screen. Everyone in the call sees that it is being recorded.',
@@ -194,6 +206,9 @@ export const en: Table = {
   'rec.stop': 'Stop recording',
   'rec.startedNotice': 'The teacher started recording the lesson.',
   'rec.diskFull': 'Recording stopped: the server ran out of disk space.',
+  'rec.interrupted':
+    'Recording interrupted: the server is starting it again. Until then the lesson is not recorded.',
+  'rec.resumed': 'Recording again. The gap is noted in the recording.',
   'rec.broadcastExplain':
     'A broadcast is watched by a link with no account, e.g. by parents at a school concert. It is recorded too.',
   'rec.viewerPassword': 'Password for viewers (optional)',
@@ -412,7 +427,7 @@ export const en: Table = {
   'status.serverRestarts':
     'The server restarts at {time}. The lesson goes on: you will be reconnected by yourself.',
   'status.serverStops': 'The server stops at {time}, and the lesson ends then.',
-  'status.serverRestarting': 'The server is restarting. The lesson resumes as soon as it is back.',
+  'status.serverRestarting': 'The server is restarting… The lesson resumes as soon as it is back.',
   'status.noDevices': 'No camera or microphone: you can watch and listen.',
   'status.becameCoHost': 'You are now an assistant teacher.',
   'status.noLongerCoHost': 'You are no longer an assistant teacher.',
@@ -626,6 +641,7 @@ export const en: Table = {
   'chat.lessonTitle': 'Lesson chat',
   'chat.short': 'Chat',
   'chat.empty': 'No messages yet. Be the first to write.',
+  'chat.emptyReadOnly': 'No messages yet.',
   'chat.unavailable': 'The chat is unavailable right now.',
   'chat.whoWrites': 'Who writes in the chat',
   'chat.guestsMayWrite': 'Guests (parents) write too',
@@ -648,6 +664,8 @@ export const en: Table = {
   'chat.react.question': 'I have a question',
   'chat.afterTitle': 'Lesson chat',
   'chat.afterText': 'The lesson’s messages stay in the school messenger.',
+  'chat.afterTextGuest':
+    'Guests have no school messenger: save the lesson’s messages as a file while this page is open.',
   'chat.openInMessenger': 'Open in the messenger',
   'chat.download': 'Download the messages',
   'chatError.0': 'Something went wrong. Please try again.',

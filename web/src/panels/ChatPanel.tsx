@@ -86,7 +86,7 @@ function ChatPanelBody() {
         hasOlder={!chat.atStart.value && (list[0]?.seq ?? 0) > 1}
         older={() => chat.older()}
         olderId="chat-older"
-        empty={t('chat.empty')}
+        empty={block ? t('chat.emptyReadOnly') : t('chat.empty')}
       />
       {block ? (
         <p class="read-only" id="chat-blocked">

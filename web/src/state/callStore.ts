@@ -35,6 +35,8 @@ export class CallStore {
   readonly call: CallClient;
   readonly phase = signal<Phase>('check');
   readonly endKind = signal<EndKind | null>(null);
+  /** While reconnecting: the server said it is restarting (the screen says so, not "connection lost"). */
+  readonly serverRestarting = signal(false);
   /** A translated sentence for the 'error' end screen. */
   readonly endDetail = signal('');
   readonly toasts = new Toasts();
@@ -211,9 +213,8 @@ export class CallStore {
 
   private closed(reason: number): void {
     const outcome = CLOSE_OUTCOME[reason as keyof typeof CLOSE_OUTCOME] ?? 'error';
-    if (reason === pb.CloseReason.CLOSE_REASON_HOST_LEAVING) {
-      this.toast('status.serverRestarting', {}, 'warn', 600_000, 'server');
-    }
+    // The page stays on its reconnecting screen, saying the server restarts, until it answers again.
+    if (reason === pb.CloseReason.CLOSE_REASON_HOST_LEAVING) this.serverRestarting.value = true;
     if (outcome === 'rejoin') {
       this.rejoinSoon();
       return;

@@ -33,7 +33,12 @@ export class RecordingStore {
     const was = this.state.value;
     this.state.value = state;
     if (this.watching) void this.load();
+    const host = this.roster.isHost;
     if (state.stopReason === 'disk-full') this.ctx.toast('rec.diskFull', {}, 'warn');
+    // The recording pipeline died: the host hears it, and again when it records once more.
+    else if (state.interrupted && !was.interrupted && host) this.ctx.toast('rec.interrupted', {}, 'warn');
+    else if (was.interrupted && !state.interrupted && (state.recording || state.broadcasting) && host)
+      this.ctx.toast('rec.resumed');
     else if (state.recording && !was.recording && !this.roster.isHost) this.ctx.toast('rec.startedNotice');
   }
 

@@ -34,7 +34,7 @@ export function CallScreen() {
       <ConfirmHost />
       {store.phase.value === 'reconnecting' ? (
         <div class="reconnecting" role="alert">
-          {t('status.reconnecting')}
+          {t(store.serverRestarting.value ? 'status.serverRestarting' : 'status.reconnecting')}
         </div>
       ) : null}
     </div>

@@ -4,11 +4,14 @@
 // have no messenger account).
 import { t } from '../i18n/index.js';
 import { Download, MessageSquare } from '../kit/icons.js';
+import { pb } from '../protocol/wire.js';
 import type { CallStore } from '../state/callStore.js';
 
 export function LessonChatAfter({ store }: { store: CallStore }) {
   const chat = store.chat.chat.value;
   if (!chat?.chatId || store.chat.state.value !== 'ready') return null;
+  // A guest has no messenger to open: only the text file is theirs to keep.
+  const guest = store.roster.self.value?.role === pb.Role.ROLE_GUEST;
   const save = () => {
     const blob = new Blob([store.chat.transcript()], { type: 'text/plain;charset=utf-8' });
     const a = document.createElement('a');
@@ -22,11 +25,13 @@ export function LessonChatAfter({ store }: { store: CallStore }) {
       <h2 id="chat-after-title">
         <MessageSquare aria-hidden="true" /> {t('chat.afterTitle')}
       </h2>
-      <p>{t('chat.afterText')}</p>
+      <p>{guest ? t('chat.afterTextGuest') : t('chat.afterText')}</p>
       <div class="chat-after-actions">
-        <a class="button" id="chat-after-open" href={`/messenger#chat=${encodeURIComponent(chat.chatId)}`}>
-          {t('chat.openInMessenger')}
-        </a>
+        {guest ? null : (
+          <a class="button" id="chat-after-open" href={`/messenger#chat=${encodeURIComponent(chat.chatId)}`}>
+            {t('chat.openInMessenger')}
+          </a>
+        )}
         {store.chat.messages.value.size > 0 ? (
           <button type="button" id="chat-after-download" onClick={save}>
             <Download aria-hidden="true" /> {t('chat.download')}

@@ -1,5 +1,6 @@
 import { breakoutsPanel } from '../panels/BreakoutsPanel.js';
 import { chatPanel } from '../panels/ChatPanel.js';
+import { invitePanel } from '../panels/InvitePanel.js';
 import { peoplePanel } from '../panels/PeoplePanel.js';
 import { recordingPanel } from '../panels/RecordingPanel.js';
 import { settingsPanel } from '../panels/SettingsPanel.js';
@@ -17,5 +18,6 @@ export const panels: PanelDef[] = [
   settingsPanel,
   breakoutsPanel,
   recordingPanel,
+  invitePanel,
   boardPanel,
 ];

@@ -1,10 +1,15 @@
 // The board's Yjs document in the browser, kept in step with the server's:
 // remote updates are applied as they come (a `full` one or a move to another
 // place starts a new document), local changes are merged and sent one
-// request at a time, at most every SEND_EVERY_MS. If the server refuses an
-// update (no rights, a limit, a gap) or we fell behind, the document is
-// rebuilt from the server's, so what people see is what the server holds.
+// request at a time, at most every SEND_EVERY_MS. The server acknowledges an
+// update once it is stored; one it could not store ("try again": its store is
+// away) is kept, in order before anything drawn since, and sent again with
+// back-off until it is acknowledged, so nothing drawn during an outage is lost.
+// If the server refuses an update for any other reason (no rights, a limit, a
+// gap) or we fell behind, the document is rebuilt from the server's, so what
+// people see is what the server holds.
 import * as Y from 'yjs';
+import { RequestError } from '../../protocol/signalingClient.js';
 import { pb } from '../../protocol/wire.js';
 import type { BoardSession, BoardSink } from '../../state/boardSession.js';
 
@@ -14,6 +19,14 @@ export const REMOTE = Symbol('remote');
 const SEND_EVERY_MS = 50;
 /** Merged updates are sent in pieces below the server's limit where they can be. */
 const MAX_BATCH_BYTES = 40 * 1024;
+/** Resending what the server could not store: first after this long, doubling up to RETRY_MAX_MS. */
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 5000;
+
+/** The server could not store it now and said "try again": nothing of it was refused. */
+function notStoredYet(err: unknown): boolean {
+  return err instanceof RequestError && err.code === pb.ErrorCode.ERROR_CODE_UNAVAILABLE;
+}
 
 export interface DocEvents {
   /** The document was replaced (new place, full state, resync): redraw everything. */
@@ -30,6 +43,8 @@ export class DocSync implements BoardSink {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight = false;
   private lastSentAt = 0;
+  /** How long to wait before resending what was not stored (0: nothing waits). */
+  private retryMs = 0;
   private syncing: Promise<void> | null = null;
   listeners: DocEvents | null = null;
 
@@ -80,7 +95,7 @@ export class DocSync implements BoardSink {
   /** Sends what is pending no sooner than SEND_EVERY_MS after the last send (the server limits the rate). */
   private schedule(): void {
     if (this.timer || this.pending.length === 0) return;
-    const wait = Math.max(0, this.lastSentAt + SEND_EVERY_MS - Date.now());
+    const wait = Math.max(0, this.lastSentAt + Math.max(SEND_EVERY_MS, this.retryMs) - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
@@ -111,10 +126,16 @@ export class DocSync implements BoardSink {
     const doc = this.doc;
     this.inFlight = true;
     this.lastSentAt = Date.now();
+    const update = Y.mergeUpdates(batch);
     try {
-      await this.session.call.request({ whiteboardUpdate: { update: Y.mergeUpdates(batch) } });
+      await this.session.call.request({ whiteboardUpdate: { update } });
+      this.retryMs = 0;
     } catch (err) {
-      if (doc === this.doc) {
+      if (doc === this.doc && notStoredYet(err)) {
+        // Kept first, so what was drawn since still builds on it.
+        this.pending.unshift(update);
+        this.retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, this.retryMs * 2));
+      } else if (doc === this.doc) {
         this.listeners?.refused(err);
         await this.resync().catch(() => undefined);
       }
