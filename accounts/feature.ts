@@ -102,7 +102,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
     const sessions = new Sessions(redis, deps.config.sessionDays * 86400);
     const people = new People(directory, store, deps.demoSchoolId);
     const revocations = new Revocations(redis, sessions, log);
-    const attempts = new Attempts(redis, deps.config.backoff);
+    const attempts = new Attempts(messenger.limits, deps.config.backoff);
     const signIn = new SignIn({
       store,
       sessions,

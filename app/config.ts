@@ -58,6 +58,8 @@ export interface Config {
   hostId: string;
   hostHeartbeatMs: number;
   webRoot: string;
+  /** Serve the web client's source maps (a developer's machine; off in production: they show the whole source). */
+  webSourceMaps: boolean;
   /** The whiteboard's limits (WHITEBOARD_* variables). */
   whiteboard: WhiteboardConfig;
   /** Subtitles and transcripts (transcriber/config.ts). */
@@ -72,6 +74,8 @@ export interface Config {
   recordingRetentionDays: number;
   /** Below this much free disk space a recording stops (and none starts). */
   recordingMinFreeBytes: number;
+  /** Lessons recorded or broadcast at once on this server (each pipeline costs about a fifth of a core). */
+  recordingsAtOnce: number;
   /** WebSocket connections this host holds at most; beyond, new ones get a 503. */
   maxConnections: number;
   /** Connections from one address that have not joined a room yet. */
@@ -305,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hostId: env.HOST_ID || `${hostname()}-${port}`,
     hostHeartbeatMs: int(env, 'HOST_HEARTBEAT_MS', 2000, 50, 60_000),
     webRoot: pathFromEnv(env, 'WEB_ROOT', new URL('../web/dist', import.meta.url).pathname),
+    webSourceMaps: boolFromEnv(env, 'WEB_SOURCE_MAPS', false),
     whiteboard: loadWhiteboardConfig(env),
     transcriber: loadTranscriberConfig(env),
     messaging: loadMessagingConfig(env),
@@ -312,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingsDir: recordingsDirFromEnv(env),
     recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
     recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
+    recordingsAtOnce: int(env, 'RECORDINGS_AT_ONCE', 2 * Math.max(1, cpus().length), 1, 10_000),
     maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 10_000_000),
     maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),

@@ -14,6 +14,8 @@ import { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import { type GuardedApp, guardApp } from '../signaling/http/guardedApp.js';
 import { liveCounts } from '../signaling/liveCounts.js';
 import { type LiveCounts, Metrics } from '../signaling/metrics.js';
+import { openRedis } from '../signaling/redisClients.js';
+import { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { RevocationHook } from '../signaling/tokenRevocation.js';
 import { TokenService } from '../signaling/tokens.js';
 import { ConnectionGate } from '../signaling/transport/connectionGate.js';
@@ -40,6 +42,8 @@ export interface Core {
   deployment: Deployment;
   /** Several hosts: call state kept in Redis for a host that takes a room over. */
   callState: CallStateKeeper | null;
+  /** Every limit protecting something shared, counted in Redis when there is one (every host sees it). */
+  limits: SharedLimits;
 }
 
 /** Workers, store, rooms, metrics, the WebSocket endpoint and the cluster: what every feature builds on. */
@@ -71,6 +75,10 @@ export async function startCore(
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
   const metrics = new Metrics(live, () => pool.usage());
+  const limits = new SharedLimits(
+    config.redisUrl ? openRedis(config.redisUrl, 'limits', log) : null,
+    metrics.registry,
+  );
   const app = guardApp(bareApp, (where, err, status) => {
     metrics.faults.inc({ where, status: String(status ?? 'closed') });
     if (status !== undefined && status < 500)
@@ -142,6 +150,7 @@ export async function startCore(
     deployment,
     callState,
     revocation,
+    limits,
   };
 }
 

@@ -59,11 +59,18 @@ export function registerHttp(
     scheduleBroadcast,
     audience: meetingAudience,
   });
-  registerJoinRoutes(router, { registry, joinTokens, metrics, log, demoRoomId: config.demoRoomId });
+  registerJoinRoutes(router, {
+    registry,
+    joinTokens,
+    metrics,
+    log,
+    demoRoomId: config.demoRoomId,
+    limits: core.limits,
+  });
   for (const f of features) f.routes?.(router);
   registerPageRoutes(router, {
     metrics,
-    staticFiles: new StaticFiles(config.webRoot),
+    staticFiles: new StaticFiles(config.webRoot, { sourceMaps: config.webSourceMaps }),
     demoRoomId: config.demoRoomId,
   });
   return router;

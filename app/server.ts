@@ -128,6 +128,7 @@ export async function startServer(
     tokenIssuer: config.tokenIssuer,
     revocation: core.revocation,
     metricsRegistry: metrics.registry,
+    limits: core.limits,
     registry,
     joinTokens,
     out: ws,
@@ -167,12 +168,14 @@ export async function startServer(
       retentionDays: config.recordingRetentionDays,
       minFreeBytes: config.recordingMinFreeBytes,
     },
+    recordingsAtOnce: config.recordingsAtOnce,
     publicUrl: () => publicUrl,
     secret: config.tokenSecret,
     adminSecret: config.adminSecret,
     tokens: core.tokens,
     out: ws,
     metrics,
+    limits: core.limits,
     log,
   });
   const whiteboard = createWhiteboardFeature({
@@ -195,6 +198,7 @@ export async function startServer(
   const directory = createDirectoryFeature({
     messenger: messaging.messenger,
     metricsRegistry: metrics.registry,
+    limits: core.limits,
     admit: async (room, peer) => {
       await call.membership.admit(room, peer);
     },
@@ -330,6 +334,7 @@ export async function startServer(
       metricsListener?.close();
       pool.close();
       await deployment.close();
+      core.limits.close();
       await database?.end();
       app.close?.();
     },

@@ -88,6 +88,11 @@ export const SETTING_GROUPS: SettingGroup[] = [
       },
       { name: 'TLS_KEY_FILE', default: '(none)', about: 'PEM key going with TLS_CERT_FILE' },
       { name: 'WEB_ROOT', default: '<release>/web/dist', about: 'the built web client' },
+      {
+        name: 'WEB_SOURCE_MAPS',
+        default: '0',
+        about: "1 serves the web client's source maps (a developer's machine); off, they answer 404",
+      },
     ],
   },
   {
@@ -269,6 +274,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: 'finished recordings older than this are deleted',
       },
       {
+        name: 'RECORDINGS_AT_ONCE',
+        default: '2 per CPU core',
+        about:
+          'lessons recorded or broadcast at once on this server (each takes about a fifth of a core); beyond, refused',
+      },
+      {
         name: 'RECORDING_MIN_FREE_MB',
         default: '1024',
         about: 'below this free space no recording starts and a running one stops',
@@ -285,8 +296,24 @@ export const SETTING_GROUPS: SettingGroup[] = [
       { name: 'CHAT_MAX_MEMBERS', default: '5000', about: 'largest chat' },
       {
         name: 'CHAT_UNSENT_UPLOAD_SECONDS',
-        default: '86400',
+        default: '21600',
         about: 'an upload in no message this long is removed',
+      },
+      {
+        name: 'ROOMS_PER_PERSON_PER_HOUR',
+        default: '30',
+        about: 'calls, lessons and calls by link one person creates in an hour (all hosts together)',
+      },
+      {
+        name: 'CHAT_REACTIONS_PER_MINUTE',
+        default: '60',
+        about: 'reactions one person adds or removes in one chat in a minute',
+      },
+      { name: 'CHAT_UPLOADS_AT_ONCE', default: '5', about: "one person's uploads begun and not finished" },
+      {
+        name: 'CHAT_UPLOAD_BYTES_PER_DAY',
+        default: '4294967296',
+        about: 'bytes one person may upload in a day',
       },
     ],
   },

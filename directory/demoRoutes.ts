@@ -4,19 +4,19 @@
 import type { UserTokens } from '../messaging/userTokens.js';
 import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
-import { SlidingWindowLimiter } from '../signaling/rateLimiter.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { DEMO_SCHOOL_ID, demoPeople } from './demo.js';
 import type { DirectoryStore } from './store.js';
 
-const LOGINS_PER_MINUTE = 60;
+const LOGINS = { name: 'demo_school_logins', limit: 60, windowMs: 60_000 };
 const TOKEN_TTL_SECONDS = 12 * 3600;
 const open = { admin: false };
 
 export function registerDemoRoutes(
   router: HttpRouter,
-  deps: { store: () => DirectoryStore; tokens: UserTokens },
+  deps: { store: () => DirectoryStore; tokens: UserTokens; limits: SharedLimits },
 ): void {
-  const limiter = new SlidingWindowLimiter(LOGINS_PER_MINUTE, 60_000);
+  const limiter = deps.limits.window(LOGINS);
   const load = async () => {
     const d = await deps.store().load(DEMO_SCHOOL_ID);
     if (!d) throw new HttpError(404, 'no demo school on this server');
@@ -33,8 +33,7 @@ export function registerDemoRoutes(
   });
 
   router.route('post', '/api/demo/school/login', 'demo_school_login', open, async (reply, { ip }) => {
-    if (limiter.isLimited(ip)) throw new HttpError(429, 'too many requests; wait a minute');
-    limiter.record(ip);
+    if (!(await limiter.take(ip)).ok) throw new HttpError(429, 'too many requests; wait a minute');
     const body = await readJson(reply.res);
     const d = await load();
     const person = demoPeople(d).find((p) => p.id === body.userId);

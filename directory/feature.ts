@@ -1,7 +1,3 @@
-// The school directory as a feature of the server: its admin API, and the
-// school's rules (DirectoryPolicy) given to the messenger. It keeps no Redis
-// connection of its own: it works on the messenger's. Without REDIS_URL its
-// routes answer 503.
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { Messenger } from '../messaging/messenger.js';
@@ -12,6 +8,11 @@ import type { Room } from '../signaling/domain/room.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import { HttpError } from '../signaling/http/httpUtil.js';
 import type { Feature } from '../signaling/requests/features.js';
+// The school directory as a feature of the server: its admin API, and the
+// school's rules (DirectoryPolicy) given to the messenger. It keeps no Redis
+// connection of its own: it works on the messenger's. Without REDIS_URL its
+// routes answer 503.
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { ClassMeetings } from './classMeetings.js';
 import { classMeetingScheduler, loadDemoSchool } from './demo.js';
 import { registerDemoRoutes } from './demoRoutes.js';
@@ -24,6 +25,8 @@ import { DirectoryStore } from './store.js';
 export interface DirectoryDeps {
   messenger: Messenger | null;
   metricsRegistry: client.Registry;
+  /** Limits shared by every host (security/sharedLimits.ts). */
+  limits: SharedLimits;
   /** Lets a waiting peer into a room (the call's membership). */
   admit(room: Room, peer: Peer): Promise<void>;
   /** With DEMO_SCHOOL: tokens for the demo school's people. */
@@ -76,7 +79,11 @@ export function createDirectoryFeature(deps: DirectoryDeps): DirectoryFeature {
           metrics,
         });
         if (deps.demoTokens)
-          registerDemoRoutes(router, { store: () => need(store), tokens: deps.demoTokens });
+          registerDemoRoutes(router, {
+            store: () => need(store),
+            tokens: deps.demoTokens,
+            limits: deps.limits,
+          });
       },
     },
   };

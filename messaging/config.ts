@@ -21,6 +21,19 @@ export interface MessagingConfig {
   maxMembersPerChat: number;
   /** An upload that is in no message this long after it began is removed. */
   unsentUploadMs: number;
+  /** What one person may make or send, counted on every host (personLimits.ts). */
+  perPerson: PerPersonLimits;
+}
+
+export interface PerPersonLimits {
+  /** Rooms (calls, lessons, calls by link) one person creates in an hour. */
+  roomsPerHour: number;
+  /** Reactions one person adds or removes in one chat in a minute. */
+  reactionsPerMinute: number;
+  /** Uploads of one person begun and not yet finished. */
+  uploadsAtOnce: number;
+  /** Bytes one person may upload in a day (declared when an upload begins). */
+  uploadBytesPerDay: number;
 }
 
 export const GIB = 1024 ** 3;
@@ -38,6 +51,12 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     maxForwardTargets: 12,
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
     maxMembersPerChat: int(env, 'CHAT_MAX_MEMBERS', 5000, 2, 100000),
-    unsentUploadMs: int(env, 'CHAT_UNSENT_UPLOAD_SECONDS', 24 * 3600, 1, 30 * 24 * 3600) * 1000,
+    unsentUploadMs: int(env, 'CHAT_UNSENT_UPLOAD_SECONDS', 6 * 3600, 1, 30 * 24 * 3600) * 1000,
+    perPerson: {
+      roomsPerHour: int(env, 'ROOMS_PER_PERSON_PER_HOUR', 30, 1, 100_000),
+      reactionsPerMinute: int(env, 'CHAT_REACTIONS_PER_MINUTE', 60, 1, 100_000),
+      uploadsAtOnce: int(env, 'CHAT_UPLOADS_AT_ONCE', 5, 1, 1000),
+      uploadBytesPerDay: int(env, 'CHAT_UPLOAD_BYTES_PER_DAY', 4 * GIB, 1, 1024 * GIB),
+    },
   };
 }

@@ -17,6 +17,7 @@ import type { GuardedApp } from '../signaling/http/guardedApp.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 import { openRedis } from '../signaling/redisClients.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
@@ -36,6 +37,7 @@ import { UploadGrants } from './lesson/uploadGrants.js';
 import { type LessonBook, LessonScheduler } from './lessonSchedule.js';
 import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
+import type { PersonLimits } from './personLimits.js';
 import type { StoredUser } from './records.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
@@ -57,6 +59,8 @@ export interface MessagingDeps {
   revocation: TokenRevocation | null;
   /** The server's metrics registry. */
   metricsRegistry: client.Registry;
+  /** Limits shared by every host (security/sharedLimits.ts). */
+  limits: SharedLimits;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
   registry: RoomRegistry;
   joinTokens: JoinTokens;
@@ -96,9 +100,11 @@ function callRooms(
   registry: RoomRegistry,
   joinTokens: JoinTokens,
   callStarted: MessagingDeps['callStarted'],
+  perPerson: PersonLimits,
 ): CallRooms {
   return {
     async createRoom(title, chatId, starter) {
+      await perPerson.room(starter.id);
       const roomId = (await registry.createStored({ title })).id;
       await callStarted?.({ roomId, chatId, title, starter });
       return roomId;
@@ -112,6 +118,22 @@ function callRooms(
         role,
       );
       return minted.joinUrl;
+    },
+  };
+}
+
+/** The lesson book with every room it makes counted against its organiser (personLimits.ts). */
+function roomsCounted(book: LessonBook, perPerson: PersonLimits): LessonBook {
+  return {
+    check: (input) => book.check(input),
+    of: (organiserId) => book.of(organiserId),
+    async book(input, chatId, organiser) {
+      await perPerson.room(organiser.id);
+      return book.book(input, chatId, organiser);
+    },
+    async linkCall(title, organiser) {
+      await perPerson.room(organiser.id);
+      return book.linkCall(title, organiser);
     },
   };
 }
@@ -138,6 +160,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       (topic, bytes) => deps.app.publish(topic, bytes, true),
       metrics,
       log,
+      deps.limits,
     );
     lessons = new LessonChats(messenger);
     if (deps.speech) {
@@ -159,9 +182,15 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   );
   const uploadGrants = new UploadGrants(deps.tokenSecret, deps.tokenIssuer);
   const calls = messenger
-    ? new CallStarter(messenger, callRooms(deps.registry, deps.joinTokens, deps.callStarted))
+    ? new CallStarter(
+        messenger,
+        callRooms(deps.registry, deps.joinTokens, deps.callStarted, messenger.perPerson),
+      )
     : null;
-  const scheduler = messenger && deps.lessonBook ? new LessonScheduler(messenger, deps.lessonBook) : null;
+  const scheduler =
+    messenger && deps.lessonBook
+      ? new LessonScheduler(messenger, roomsCounted(deps.lessonBook, messenger.perPerson))
+      : null;
   endpoint = new ChatEndpoint(
     deps.app,
     {
@@ -234,7 +263,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         log,
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
-      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics });
+      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics, limits: deps.limits });
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');
     },

@@ -5,6 +5,7 @@ import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
 import { type Caller, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
+import type { PersonLimits } from './personLimits.js';
 import { type StoredUser, list, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import * as check from './validate.js';
@@ -23,6 +24,7 @@ export class MessageMarks {
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
     private readonly messages: MessageService,
+    private readonly perPerson: PersonLimits,
   ) {}
 
   private get store() {
@@ -34,6 +36,8 @@ export class MessageMarks {
     const seq = check.seq(req.seq);
     const emoji = check.emoji(req.emoji);
     await this.messages.visible(chat.id, seq, member);
+    // Each reaction is an update to every member: counted per person and chat, on every host.
+    await this.perPerson.reaction(caller.user.id, chat.id);
     const { message, mine } = await this.store.react(
       chat.id,
       seq,

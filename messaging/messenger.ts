@@ -1,10 +1,11 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
 // The messenger's parts put together: the stores on PostgreSQL (file records
 // too), the chat bus on Redis, and this host's live feed. Endpoints (the
 // /chat socket, HTTP routes, the call's in-call chat) reach everything
 // through this.
-import type { Redis } from 'ioredis';
-import type { Logger } from '../common/log.js';
-import type { Postgres } from '../common/postgres/connect.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
 import { ChatService } from './chats.js';
@@ -17,6 +18,7 @@ import { JoinRequests } from './joinRequests.js';
 import { MessageMarks } from './marks.js';
 import { MessageService } from './messages.js';
 import type { ChatMetrics } from './metrics.js';
+import { PersonLimits } from './personLimits.js';
 import { PrefsService } from './prefs.js';
 import { Resume } from './resume.js';
 import { ScheduledPosts } from './scheduledPosts.js';
@@ -40,6 +42,8 @@ export class Messenger {
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
   readonly bus: ChatBus;
+  /** What one person may make or send (rooms, reactions, uploads), counted on every host. */
+  readonly perPerson: PersonLimits;
 
   constructor(
     readonly db: Postgres,
@@ -49,6 +53,8 @@ export class Messenger {
     publish: (topic: string, bytes: Uint8Array) => void,
     readonly metrics: ChatMetrics,
     readonly log: Logger,
+    /** Limits shared by every host (searches, reactions, uploads). */
+    readonly limits: SharedLimits,
   ) {
     this.bus = new ChatBus(redis, log);
     this.chatStore = new ChatStore(db, this.bus);
@@ -57,7 +63,8 @@ export class Messenger {
     this.files = new FileRecords(db, config.uploadDir, log);
     this.messageStore.filesReleased = (ids) => this.files.released(ids);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
-    this.marks = new MessageMarks(this.chats, this.chatStore, this.messages);
+    this.perPerson = new PersonLimits(limits, config.perPerson, config.unsentUploadMs);
+    this.marks = new MessageMarks(this.chats, this.chatStore, this.messages, this.perPerson);
     this.feed = new ChatFeed(sub, publish, this.chatStore, this.messageStore, this.chats, metrics, log);
     this.resume = new Resume(this.feed, this.chats, this.messages, this.messageStore);
     this.joinRequests = new JoinRequests(db, this.chats, this.chatStore);
@@ -65,7 +72,7 @@ export class Messenger {
     this.channels = new ChannelService(db, this.chats, this.chatStore, this.joinRequests);
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
-    this.search = new MessageSearch(this.chats, this.chatStore, db);
+    this.search = new MessageSearch(this.chats, this.chatStore, db, limits);
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -4,7 +4,7 @@ import type { Postgres } from '../common/postgres/connect.js';
 // applied to the caller's memberships; the store finds and ranks
 // (store/messageSearch.ts).
 import { schoolcall } from '../common/protocol/generated/protocol.js';
-import { SlidingWindowLimiter } from '../signaling/rateLimiter.js';
+import type { SharedLimits, WindowLimit } from '../signaling/security/sharedLimits.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, invalid } from './errors.js';
 import { type Caller, firstReadableSeq, messageFor } from './permissions.js';
@@ -21,26 +21,28 @@ const LIMIT_DEFAULT = 20;
 const LIMIT_MAX = 50;
 // A search reads far more than a send: a person typing (the web client waits
 // 300 ms between words) stays well under this, a loop does not.
-const SEARCHES_PER_WINDOW = 20;
-const SEARCH_WINDOW_MS = 10_000;
+// Counted for the person on every host (sharedLimits.ts).
+const SEARCHES = { name: 'chat_search', limit: 20, windowMs: 10_000 };
 
 export class MessageSearch {
-  private readonly limiter = new SlidingWindowLimiter(SEARCHES_PER_WINDOW, SEARCH_WINDOW_MS);
+  private readonly limiter: WindowLimit;
 
   constructor(
     private readonly chats: ChatService,
     private readonly chatStore: ChatStore,
     private readonly db: Postgres,
-  ) {}
+    limits: SharedLimits,
+  ) {
+    this.limiter = limits.window(SEARCHES);
+  }
 
   async search(caller: Caller, req: cpb.ISearchMessagesRequest): Promise<cpb.ISearchResult> {
     const query = check.shortText(req.query, 'query', QUERY_MAX, true);
     if ([...query].length < QUERY_MIN) throw invalid(`query holds at least ${QUERY_MIN} characters`);
     const limit = check.limit(req.limit, LIMIT_DEFAULT, LIMIT_MAX);
-    if (this.limiter.isLimited(caller.user.id)) {
+    if (!(await this.limiter.take(caller.user.id)).ok) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_RATE_LIMITED, 'too many searches; wait a little');
     }
-    this.limiter.record(caller.user.id);
     let members: Map<string, StoredMember>;
     if (req.chatId) {
       const { chat, member } = await this.chats.access(req.chatId, caller);

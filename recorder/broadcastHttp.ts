@@ -7,7 +7,8 @@
 // segments never change under their URL (the broadcast session is in it).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { PasswordBackoff } from '../signaling/security/passwordBackoff.js';
+import { PasswordBackoff, isRefused } from '../signaling/security/passwordBackoff.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import type { Broadcasts } from './broadcasts.js';
 import { type HttpReply, errorReply, fileReply, jsonReply } from './httpReply.js';
 import type { LiveWindow } from './liveWindow.js';
@@ -55,14 +56,16 @@ const PLAYLISTS = new Map<string, (live: LiveWindow) => string>([
 export class BroadcastHttp {
   private readonly assets = new Map<string, HttpReply>();
   private readonly page: Buffer;
-  /** Guessing a viewer password is slowed like guessing a room's (join by code): one mechanism. */
-  private readonly backoff = new PasswordBackoff();
+  /** Guessing a viewer password is slowed like guessing a room's (join by code): one mechanism, shared by hosts. */
+  private readonly backoff: PasswordBackoff;
   constructor(
     private readonly broadcasts: Broadcasts,
     private readonly store: RecordingStore,
+    limits: SharedLimits,
     /** Counts a refused request by its error code (metrics). */
     private readonly onRefused: (code: string) => void = () => {},
   ) {
+    this.backoff = new PasswordBackoff(limits, 'broadcast_password');
     this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
   }
 
@@ -153,8 +156,16 @@ export class BroadcastHttp {
     } catch {
       return this.refuse(400, 'bad-request', 'send {"password": "..."}');
     }
-    const turn = await this.backoff.turn(req.address, `broadcast:${b.code}`);
-    if (!turn) return this.refuse(429, 'too-many-attempts', 'too many wrong attempts; try again in a minute');
+    const turn = await this.backoff.turn(req.address, b.code);
+    if (isRefused(turn)) {
+      return turn.status === 429
+        ? this.refuse(
+            429,
+            'too-many-attempts',
+            `too many wrong attempts; try again in ${turn.retryAfterSeconds} s`,
+          )
+        : this.refuse(503, 'try-again', 'the password cannot be checked now; try again in a moment');
+    }
     let right: boolean | null = null;
     try {
       right = await this.broadcasts.checkPassword(b, password);

@@ -13,6 +13,7 @@ import type { Room } from '../signaling/domain/room.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { Metrics } from '../signaling/metrics.js';
 import type { Feature } from '../signaling/requests/features.js';
+import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import type { TokenService } from '../signaling/tokens.js';
 import { encodeEvent } from '../signaling/wire/frames.js';
 import { BroadcastHttp } from './broadcastHttp.js';
@@ -28,6 +29,8 @@ const SWEEP_INTERVAL_MS = 3600_000;
 
 export interface RecorderFeatureDeps {
   storage: RecordingStoreOptions;
+  /** Lessons recorded or broadcast at once on this host (RECORDINGS_AT_ONCE). */
+  recordingsAtOnce: number;
   /** The server's public base URL (known once it listens). */
   publicUrl: () => string;
   /** Signs hosts' download links and viewer-password cookies (keys derived from it). */
@@ -37,6 +40,8 @@ export interface RecorderFeatureDeps {
   /** Where room events go to clients. */
   out: RoomFanout;
   metrics: Metrics;
+  /** Limits shared by every host (viewer passwords, recordings at once). */
+  limits: SharedLimits;
   log: Logger;
 }
 
@@ -66,6 +71,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     publicUrl: deps.publicUrl,
     log,
     announce,
+    maxAtOnce: deps.recordingsAtOnce,
   });
   const refused = new client.Counter({
     name: 'school_call_broadcast_refused_total',
@@ -134,7 +140,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
         adminAuth: new AdminAuth(deps.adminSecret),
         tokens: deps.tokens,
       });
-      const http = new BroadcastHttp(broadcasts, store, (reason) => refused.inc({ reason }));
+      const http = new BroadcastHttp(broadcasts, store, deps.limits, (reason) => refused.inc({ reason }));
       registerBroadcastRoutes(router, http, deps.metrics);
     },
     async close() {

@@ -31,6 +31,7 @@ const RECORDER_ERRORS: Record<RecorderError['code'], ErrorCode> = {
   'not-recording': ErrorCode.ERROR_CODE_NOT_RECORDING,
   'not-broadcasting': ErrorCode.ERROR_CODE_NOT_RECORDING,
   'disk-full': ErrorCode.ERROR_CODE_DISK_FULL,
+  'too-many': ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS,
   unavailable: ErrorCode.ERROR_CODE_RECORDER_UNAVAILABLE,
 };
 

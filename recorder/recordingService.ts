@@ -33,6 +33,8 @@ export interface RecordingServiceDeps {
   log: Logger;
   /** Tells everyone in the room, present and waiting, the new state. */
   announce(room: Room, state: RecordingStateView): void;
+  /** Rooms recording or broadcasting at once on this host: each pipeline takes about a fifth of a core. */
+  maxAtOnce: number;
 }
 
 interface Running {
@@ -122,9 +124,9 @@ export class RecordingService {
     }
     if (!this.deps.store.hasRoom())
       throw new RecorderError('disk-full', 'not enough free disk space to record');
+    const r = this.runningFor(room);
     const scheduled = this.deps.broadcasts.forRoom(room.id);
     const b = scheduled ?? this.deps.broadcasts.create(room.id, room.definition.title, password);
-    const r = this.runningFor(room);
     try {
       const live = await r.recorder.startBroadcast();
       this.deps.broadcasts.goLive(b, live, r.recorder.broadcastRecording?.id ?? null);
@@ -185,6 +187,14 @@ export class RecordingService {
   private runningFor(room: Room): Running {
     let r = this.running.get(room.id);
     if (r) return r;
+    // Per host: what it protects is this host's CPU.
+    if (this.running.size >= this.deps.maxAtOnce) {
+      // Counted by the session, as every typed refusal (school_call_signaling_rejected_total).
+      throw new RecorderError(
+        'too-many',
+        `this server records ${this.deps.maxAtOnce} lessons at once already`,
+      );
+    }
     const source = new MainRoomTap(room);
     const recorder = new RoomRecorder(source, this.deps.store, this.deps.workDir, this.deps.log);
     const subtitles = this.subtitlesOn.get(room.id);

@@ -29,6 +29,7 @@ export class RecorderError extends Error {
       | 'already-broadcasting'
       | 'not-broadcasting'
       | 'disk-full'
+      | 'too-many'
       | 'unavailable',
     message: string,
   ) {

@@ -15,7 +15,7 @@ const LAYERS = [
   { name: 'common', path: ['^common/'] },
   { name: 'sfu', path: ['^sfu/'] },
   { name: 'signaling/domain', path: ['^signaling/domain/'] },
-  // errors, tokens, metrics, adminAuth, rateLimiter, storeErrors; a new file at
+  // errors, tokens, metrics, adminAuth, redisClients, storeErrors; a new file at
   // signaling/'s root lands here unless it is one of the assembly's (below).
   { name: 'signaling base', path: ['^signaling/[^/]+\\.ts$'], rest: true },
   { name: 'signaling/wire', path: ['^signaling/wire/'] },

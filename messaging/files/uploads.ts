@@ -46,6 +46,7 @@ const HTTP_STATUS: Partial<Record<ChatErrorCode, number>> = {
   [ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND]: 404,
   [ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT]: 400,
   [ChatErrorCode.CHAT_ERROR_UNAVAILABLE]: 503,
+  [ChatErrorCode.CHAT_ERROR_RATE_LIMITED]: 429,
 };
 
 /** Space kept free on the uploads disk: an upload that would leave less is refused. */
@@ -198,7 +199,22 @@ export class Uploads {
     try {
       const { chat, member } = await messenger.chats.access(meta.chatId ?? '', caller);
       requireWrite(chat, member, caller);
-      await files.create({ id: upload.id, owner: caller.user.id, chat: chat.id, name, type, size });
+      // The quota: uploads at once and bytes a day, per person on every host (personLimits.ts).
+      const refused = await messenger.perPerson.uploadBegins(caller.user.id, upload.id, size);
+      if (refused) {
+        throw new ChatError(
+          ChatErrorCode.CHAT_ERROR_RATE_LIMITED,
+          refused === 'uploads_at_once'
+            ? 'too many unfinished uploads; finish or cancel one'
+            : 'too many bytes uploaded today; wait until tomorrow',
+        );
+      }
+      try {
+        await files.create({ id: upload.id, owner: caller.user.id, chat: chat.id, name, type, size });
+      } catch (err) {
+        await messenger.perPerson.uploadEnds(caller.user.id, upload.id);
+        throw err;
+      }
     } catch (err) {
       throw err instanceof ChatError ? this.fail(err) : err;
     }
@@ -224,6 +240,7 @@ export class Uploads {
         })
       : null;
     await files.finish(upload.id, preview, type);
+    await this.messenger()?.perPerson.uploadEnds(record.owner, upload.id);
     this.metrics.uploads.inc({ result: 'finished' });
     this.metrics.uploadedBytes.inc(record.size);
     return {};

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
 import { HttpError, readJson, sendJson } from '../../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../../signaling/http/router.js';
-import { SlidingWindowLimiter } from '../../signaling/rateLimiter.js';
+import type { SharedLimits } from '../../signaling/security/sharedLimits.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
 import type { Messenger } from '../messenger.js';
 import type { ChatMetrics } from '../metrics.js';
@@ -16,16 +16,16 @@ import * as check from '../validate.js';
 import { commentsChatId } from './lessonChats.js';
 
 const open = { admin: false };
-const COMMENTS_PER_WINDOW = 5;
-const COMMENT_WINDOW_MS = 30_000;
+// Per address, on every host.
+const COMMENTS = { name: 'broadcast_comments', limit: 5, windowMs: 30_000 };
 const PAGE = 100;
 const COMMENT_MAX_CHARS = 500;
 
 export function registerCommentRoutes(
   router: HttpRouter,
-  deps: { messenger: Messenger | null; registry: RoomRegistry; metrics: ChatMetrics },
+  deps: { messenger: Messenger | null; registry: RoomRegistry; metrics: ChatMetrics; limits: SharedLimits },
 ): void {
-  const limiter = new SlidingWindowLimiter(COMMENTS_PER_WINDOW, COMMENT_WINDOW_MS);
+  const limiter = deps.limits.window(COMMENTS);
   const context = async (roomId: string) => {
     const m = deps.messenger;
     if (!m) throw new HttpError(503, 'comments need REDIS_URL on this server');
@@ -58,7 +58,6 @@ export function registerCommentRoutes(
     const { m, chatId, chat } = await context(req.params[0] ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
-    if (limiter.isLimited(req.ip)) throw refuse(429, 'rate_limited', 'too many comments; wait a little');
     const body = await reading;
     let name: string;
     let text: string;
@@ -72,7 +71,8 @@ export function registerCommentRoutes(
       }
       throw err;
     }
-    limiter.record(req.ip);
+    if (!(await limiter.take(req.ip)).ok)
+      throw refuse(429, 'rate_limited', 'too many comments; wait a little');
     const pending = mode === 'moderated';
     const { message } = await m.messageStore.append(
       chatId,

@@ -7,6 +7,10 @@
 // the route runs: uWS terminates the process when a handler returns without
 // answering or attaching one. Handlers' own `onAborted` calls are chained
 // to it (uWS keeps only one), so each part that tracks an abort still hears it.
+// And every answer of every route carries the security headers
+// (securityHeaders.ts), written just before its body unless the route wrote
+// its own value of one (the call page's wider script policy): pages, tus
+// answers, downloads, /b/ and 404s alike, with no route having to remember.
 //
 // server.ts wraps the app once, before any part sees it: nothing registers a
 // route on the bare app.
@@ -82,7 +86,6 @@ function answerFault(res: uWS.HttpResponse, state: { aborted: boolean }, status:
   try {
     res.cork(() => {
       res.writeStatus(STATUS_LINE[status] ?? `${status} Error`);
-      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.writeHeader(k, v);
       res
         .writeHeader('content-type', 'application/json; charset=utf-8')
         .writeHeader('cache-control', 'no-store')
@@ -123,9 +126,33 @@ function guardRequest(where: string, fault: FaultSink, run: (res: uWS.HttpRespon
   };
 }
 
+/** Makes `res` write the security headers the route did not write itself, before the first byte of its body. */
+export function withSecurityHeaders(res: uWS.HttpResponse): uWS.HttpResponse {
+  const written = new Set<string>();
+  const writeHeader = res.writeHeader.bind(res);
+  res.writeHeader = (key, value) => {
+    if (typeof key === 'string') written.add(key.toLowerCase());
+    return writeHeader(key, value);
+  };
+  let flushed = false;
+  const flush = () => {
+    if (flushed) return;
+    flushed = true;
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!written.has(k)) writeHeader(k, v);
+  };
+  for (const name of ['write', 'end', 'tryEnd', 'endWithoutBody'] as const) {
+    const method = (res[name] as (...args: unknown[]) => unknown).bind(res);
+    (res as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      flush();
+      return method(...args);
+    };
+  }
+  return res;
+}
+
 function guardRoute(pattern: string, handler: RouteHandler, fault: FaultSink): RouteHandler {
   const where = `http ${pattern}`;
-  return (res, req) => guardRequest(where, fault, (r) => handler(r, req))(res);
+  return (res, req) => guardRequest(where, fault, (r) => handler(withSecurityHeaders(r), req))(res);
 }
 
 function guardBehavior<T>(

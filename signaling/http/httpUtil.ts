@@ -1,8 +1,6 @@
 // Small helpers for uWebSockets.js HTTP handlers: JSON bodies with a size
-// limit, and replies that respect aborted requests and carry the security
-// headers.
+// limit, and replies that respect aborted requests.
 import type uWS from 'uWebSockets.js';
-import { SECURITY_HEADERS } from './securityHeaders.js';
 
 export class HttpError extends Error {
   constructor(
@@ -57,8 +55,7 @@ export function send(
   if (reply.aborted) return;
   reply.res.cork(() => {
     reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
-    // A route may replace a default (the call page's wider script policy); a header is never sent twice.
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!(k in headers)) reply.res.writeHeader(k, v);
+    // The security headers are written by the guard (guardedApp.ts); a route may replace one.
     for (const [k, v] of Object.entries(headers)) {
       for (const one of Array.isArray(v) ? v : [v]) reply.res.writeHeader(k, one);
     }

@@ -3,7 +3,8 @@
 // passwords get the same answer in the same time (one store read either
 // way), so the reply does not tell whether a code exists. Wrong passwords
 // slow the guessing address on that code (security/passwordBackoff.ts);
-// guest tokens are limited per address and per code, so nobody fills a
+// guest tokens are limited per address and per code (shared by every host:
+// security/sharedLimits.ts), so nobody fills a
 // room with made-up guests; guests keep one user id per device
 // (security/guestIds.ts), so a ban sticks; and a name that imitates a role
 // is refused (security/displayNames.ts).
@@ -14,8 +15,8 @@ import type { RoomRegistry } from '../domain/roomRegistry.js';
 import type { Metrics } from '../metrics.js';
 import { imitatesRole, readsAsAnother } from '../security/displayNames.js';
 import { guestUserId, isDeviceKey } from '../security/guestIds.js';
-import { KeyedBuckets } from '../security/keyedBuckets.js';
-import { PasswordBackoff } from '../security/passwordBackoff.js';
+import { PasswordBackoff, isRefused } from '../security/passwordBackoff.js';
+import { type SharedLimits, retryAfterSeconds } from '../security/sharedLimits.js';
 import { HttpError, readJson, sendJson } from './httpUtil.js';
 import type { JoinTokens, MintedToken } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
@@ -23,14 +24,11 @@ import type { HttpRouter } from './router.js';
 const GUEST_TOKEN_TTL_SECONDS = 4 * 3600;
 /** Long enough to open the link; the call hands out its own reconnect tokens. */
 const DEMO_TOKEN_TTL_SECONDS = 10 * 60;
-// Guest tokens one address may take: a family or a classroom at once, then one every 6 s.
-const GUESTS_PER_ADDRESS_BURST = 10;
-const GUESTS_PER_ADDRESS_PER_SECOND = 1 / 6;
-// Guest tokens for one code: a parents' meeting arriving together, then two a second.
-const GUESTS_PER_CODE_BURST = 50;
-const GUESTS_PER_CODE_PER_SECOND = 2;
-const DEMO_TOKENS_BURST = 20;
-const DEMO_TOKENS_PER_SECOND = 1 / 3;
+// Guest tokens one address may take a minute: a family or a classroom at once.
+const GUESTS_PER_ADDRESS = { name: 'guests_per_address', limit: 10, windowMs: 60_000 };
+// Guest tokens for one code in 30 s: a parents' meeting arriving together.
+const GUESTS_PER_CODE = { name: 'guests_per_code', limit: 50, windowMs: 30_000 };
+const DEMO_TOKENS = { name: 'demo_tokens', limit: 20, windowMs: 60_000 };
 const MAX_TYPED_CODE = 32;
 const UNKNOWN_ROOM_PASSWORD = 'no-such-room-password';
 
@@ -40,14 +38,16 @@ export interface JoinRoutesDeps {
   metrics: Metrics;
   log: Logger;
   demoRoomId: string | null;
+  /** Limits shared by every host (security/sharedLimits.ts). */
+  limits: SharedLimits;
 }
 
 export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): void {
   const { registry, metrics, log } = deps;
   const open = { admin: false };
-  const backoff = new PasswordBackoff();
-  const guestsPerAddress = new KeyedBuckets(GUESTS_PER_ADDRESS_BURST, GUESTS_PER_ADDRESS_PER_SECOND);
-  const guestsPerCode = new KeyedBuckets(GUESTS_PER_CODE_BURST, GUESTS_PER_CODE_PER_SECOND);
+  const backoff = new PasswordBackoff(deps.limits, 'join_code_password');
+  const guestsPerAddress = deps.limits.window(GUESTS_PER_ADDRESS);
+  const guestsPerCode = deps.limits.window(GUESTS_PER_CODE);
 
   router.route(
     'post',
@@ -61,9 +61,13 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
       const person = chosenIdentity(body);
       const password = typeof body.password === 'string' ? body.password : '';
       const turn = await backoff.turn(ip, code);
-      if (!turn) {
-        metrics.rejected.inc({ reason: 'password_backoff' });
-        throw new HttpError(429, 'too many wrong attempts; try again in a minute');
+      if (isRefused(turn)) {
+        metrics.rejected.inc({ reason: turn.status === 429 ? 'password_backoff' : 'limits_unavailable' });
+        throw turn.status === 429
+          ? new HttpError(429, `too many wrong attempts; try again in ${turn.retryAfterSeconds} s`, {
+              retryAfterSeconds: turn.retryAfterSeconds,
+            })
+          : new HttpError(503, 'cannot check passwords now; try again in a moment');
       }
       let room: Room | undefined;
       try {
@@ -86,9 +90,13 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
         metrics.rejected.inc({ reason: 'name_of_another' });
         throw new HttpError(409, 'someone in this lesson already has this name; add something to yours');
       }
-      if (!guestsPerAddress.take(ip) || !guestsPerCode.take(code)) {
+      const allowed = await guestsPerAddress.take(ip);
+      const verdict = allowed.ok ? await guestsPerCode.take(code) : allowed;
+      if (!verdict.ok) {
         metrics.rejected.inc({ reason: 'guest_tokens_limited' });
-        throw new HttpError(429, 'too many people are joining at once; try again in a minute');
+        throw new HttpError(429, 'too many people are joining at once; try again in a minute', {
+          retryAfterSeconds: retryAfterSeconds(verdict),
+        });
       }
       const minted = await mintGuest(deps.joinTokens, room, person, 'guest', GUEST_TOKEN_TTL_SECONDS);
       log.info({ room: room.id, user: minted.userId }, 'guest joined by code');
@@ -98,13 +106,18 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
 
   // Demo room: anyone may take a participant token, rate-limited per address;
   // who hosts it is decided as people enter (controls/demoHost.ts).
-  const demoTokens = new KeyedBuckets(DEMO_TOKENS_BURST, DEMO_TOKENS_PER_SECOND);
+  const demoTokens = deps.limits.window(DEMO_TOKENS);
   router.route('post', '/api/demo/token', 'demo_token', open, async (reply, { ip }) => {
     const body = await readJson(reply.res, 4096);
     const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
     if (!room) throw new HttpError(404, 'no demo room on this server');
     const person = chosenIdentity(body);
-    if (!demoTokens.take(ip)) throw new HttpError(429, 'too many requests; wait a minute');
+    const verdict = await demoTokens.take(ip);
+    if (!verdict.ok) {
+      throw new HttpError(429, 'too many requests; wait a minute', {
+        retryAfterSeconds: retryAfterSeconds(verdict),
+      });
+    }
     sendJson(
       reply,
       201,

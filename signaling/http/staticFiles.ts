@@ -30,12 +30,14 @@ export interface StaticFile {
 export class StaticFiles {
   private readonly files = new Map<string, StaticFile>();
 
-  constructor(root: string) {
+  /** `sourceMaps`: serve the `.map` files too (a developer's machine); in production they are not public. */
+  constructor(root: string, opts: { sourceMaps?: boolean } = {}) {
     if (!existsSync(root)) return;
     const walk = (dir: string) => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
+        else if (extname(name) === '.map' && !opts.sourceMaps) continue;
         else {
           const body = readFileSync(path);
           this.files.set(`/${relative(root, path).split('\\').join('/')}`, {

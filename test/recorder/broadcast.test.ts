@@ -1,17 +1,19 @@
-// A broadcast end to end with real components: real RTP into a real router,
-// the real program pipeline, the /b/ endpoints over HTTP, and hls.js in
-// headless Chromium playing the live stream, then the recording.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+// A broadcast end to end with real components: real RTP into a real router,
+// the real program pipeline, the /b/ endpoints over HTTP, and hls.js in
+// headless Chromium playing the live stream, then the recording.
+import client from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { BroadcastHttp } from '../../recorder/broadcastHttp.js';
 import { Broadcasts } from '../../recorder/broadcasts.js';
 import { RecordingStore } from '../../recorder/recordingStore.js';
 import { RoomRecorder } from '../../recorder/roomRecorder.js';
+import { SharedLimits } from '../../signaling/security/sharedLimits.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { RecordedRoom, participantClip } from '../helpers/recordedRoom.js';
 import { serveReplies } from '../helpers/recorderHttp.js';
@@ -20,6 +22,8 @@ const log = createLogger('warn', { test: 'broadcast' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHOTS = join(process.cwd(), 'test-artifacts', 'recorder');
 
+/** One host without Redis: the limits are counted here. */
+const limits = new SharedLimits(null, new client.Registry());
 let room: RecordedRoom;
 let dir: string;
 let store: RecordingStore;
@@ -32,7 +36,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'broadcast-test-'));
   store = new RecordingStore({ dir: join(dir, 'recordings'), retentionDays: 30, minFreeBytes: 1 }, log);
   broadcasts = new Broadcasts();
-  http = await serveReplies((req) => new BroadcastHttp(broadcasts, store).handle(req));
+  http = await serveReplies((req) => new BroadcastHttp(broadcasts, store, limits).handle(req));
   room = await RecordedRoom.create('assembly');
   await room.join('anna', 'Анна Петрова', true, participantClip('0xd02020', 440));
   browser = await launchChromium();

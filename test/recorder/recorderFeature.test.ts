@@ -75,7 +75,8 @@ async function expectRefused(code: pb.ErrorCode, act: () => Promise<pb.Response>
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'recorder-feature-'));
-  server = await startTestServer();
+  // One at a time: a second room's recording is refused while the lesson records.
+  server = await startTestServer({ RECORDINGS_AT_ONCE: '1' });
   const [h, p] = await createRoomWithToken(server, 'lesson', [
     { displayName: 'Учитель', role: 'host', userId: 'teacher' },
     { displayName: 'Ученик', userId: 'pupil' },
@@ -184,6 +185,13 @@ describe('recording through the server', () => {
     await expectRefused(pb.ErrorCode.ERROR_CODE_FORBIDDEN, () => pupil.rawRequest({ listRecordings: {} }));
     await expectRefused(pb.ErrorCode.ERROR_CODE_NOT_RECORDING, () =>
       otherHost.rawRequest({ stopRecording: {} }),
+    );
+    // This server records one lesson at a time (RECORDINGS_AT_ONCE): each costs a fifth of a core.
+    await expectRefused(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS, () =>
+      otherHost.rawRequest({ startRecording: {} }),
+    );
+    await expectRefused(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS, () =>
+      otherHost.rawRequest({ startBroadcast: {} }),
     );
     // Another room's recording does not exist for this host; a path is not an id.
     await expectRefused(pb.ErrorCode.ERROR_CODE_NOT_FOUND, () =>

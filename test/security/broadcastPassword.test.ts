@@ -1,19 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // High item of #21: a broadcast's viewer password could be guessed 26 times a
 // second, never refused, and every guess ran scrypt on the event loop, so
 // /healthz took ~1 s for everyone. Now a guess is slowed and then refused per
 // (address, broadcast) by the same PasswordBackoff as joining by code, and
 // scrypt runs on libuv's thread pool. Real BroadcastHttp over real HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import client from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { BroadcastHttp } from '../../recorder/broadcastHttp.js';
 import { Broadcasts } from '../../recorder/broadcasts.js';
 import { RecordingStore } from '../../recorder/recordingStore.js';
+import { SharedLimits } from '../../signaling/security/sharedLimits.js';
 import { serveReplies } from '../helpers/recorderHttp.js';
 
+/** One host without Redis: the limits are counted here. */
+const limits = new SharedLimits(null, new client.Registry());
 let broadcasts: Broadcasts;
 let http: { url: string; server: Server };
 const dir = mkdtempSync(join(tmpdir(), 'broadcast-password-'));
@@ -24,7 +28,7 @@ beforeAll(async () => {
     createLogger('warn', { test: 'broadcastPassword' }),
   );
   broadcasts = new Broadcasts();
-  const handler = new BroadcastHttp(broadcasts, store);
+  const handler = new BroadcastHttp(broadcasts, store, limits);
   http = await serveReplies((req) => handler.handle(req));
 });
 

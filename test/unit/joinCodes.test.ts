@@ -7,7 +7,6 @@ import {
   normalizePassword,
   passwordMatches,
 } from '../../signaling/domain/joinCodes.js';
-import { SlidingWindowLimiter } from '../../signaling/rateLimiter.js';
 
 describe('short codes and passwords', () => {
   it('codes read as 3-3-1 digits and accept spaces or no separators', () => {
@@ -46,17 +45,5 @@ describe('short codes and passwords', () => {
     // A Cyrillic letter with no Latin twin is just wrong.
     expect(passwordMatches('KYCEKE', 'КУСЕКЖ')).toBe(false);
     expect(normalizePassword(' кУсЕкЕ ')).toBe('KYCEKE');
-  });
-});
-
-describe('sliding window limiter', () => {
-  it('limits within the window and forgets after it', () => {
-    const l = new SlidingWindowLimiter(2, 1000);
-    l.record('k', 0);
-    expect(l.isLimited('k', 10)).toBe(false);
-    l.record('k', 20);
-    expect(l.isLimited('k', 30)).toBe(true);
-    expect(l.isLimited('other', 30)).toBe(false);
-    expect(l.isLimited('k', 1025)).toBe(false);
   });
 });

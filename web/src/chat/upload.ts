@@ -3,8 +3,9 @@
 // token that lets it write (the messenger's user token, or the grant the
 // call hands out for its lesson chat); the answer is the new file's id, to
 // send in a message, or the sentence that says why it failed (a full disk
-// on the server, 507 "disk-full", is said as such).
+// on the server, 507 "disk-full", and the person's quota, 429, are said as such).
 import { type DetailedError, Upload } from 'tus-js-client';
+import type { Key } from '../i18n/index.js';
 
 const ENDPOINT = '/api/chat/uploads';
 const CHUNK = 8 * 1024 * 1024;
@@ -15,9 +16,16 @@ export interface UploadTarget {
   chatId: string;
 }
 
-export type Uploaded =
-  | { fileId: string; failure?: undefined }
-  | { fileId: null; failure: 'chat.uploadFailed' | 'chat.uploadNoRoom' };
+/** The file's id, or the sentence saying why it was not uploaded. */
+export type Uploaded = { fileId: string; failure?: undefined } | { fileId: null; failure: Key };
+
+/** Why the server refused an upload, from its answer (507: its disk is full; 429: the person's quota, messaging/personLimits.ts). */
+function failureOf(err: Error): Key {
+  const res = (err as DetailedError).originalResponse;
+  if (res?.getStatus() === 507) return 'chat.uploadNoRoom';
+  if (res?.getStatus() !== 429) return 'chat.uploadFailed';
+  return /unfinished/.test(res.getBody() ?? '') ? 'chat.uploadTooManyAtOnce' : 'chat.uploadTooMuchToday';
+}
 
 /** Uploads `file` as `name`; resolves with its file id, or why it failed. */
 export function uploadFile(
@@ -38,10 +46,7 @@ export function uploadFile(
         const fileId = upload.url?.split('/').pop();
         resolve(fileId ? { fileId } : { fileId: null, failure: 'chat.uploadFailed' });
       },
-      onError: (err) => {
-        const noRoom = (err as DetailedError).originalResponse?.getStatus() === 507;
-        resolve({ fileId: null, failure: noRoom ? 'chat.uploadNoRoom' : 'chat.uploadFailed' });
-      },
+      onError: (err) => resolve({ fileId: null, failure: failureOf(err) }),
     });
     upload.start();
   });

@@ -555,6 +555,7 @@ export const en: Table = {
   'error.57': 'This video has no such size.',
   'error.40': 'Too many people are waiting to get in. Please try a little later.',
   'error.41': 'The lesson server is briefly unavailable. Please try again in a minute.',
+  'error.42': 'This server is recording too many lessons right now. Please try again later.',
   'error.timeout': 'The server did not answer in time. Please try again.',
   // The messenger.
   'chat.title': 'Messages',
@@ -652,6 +653,8 @@ export const en: Table = {
   'chat.uploadFailed': 'The file could not be uploaded. Check your connection and try again.',
   'chat.uploadNoRoom':
     'The file could not be uploaded: the server is out of disk space. Tell the school administrator.',
+  'chat.uploadTooManyAtOnce': 'Too many unfinished uploads. Wait for those you started to finish.',
+  'chat.uploadTooMuchToday': 'You have uploaded too much today. Try again tomorrow.',
   'units.kb': '{n} KB',
   'units.mb': '{n} MB',
   'units.gb': '{n} GB',

@@ -54,6 +54,7 @@ const ERROR_KEYS: Record<pb.ErrorCode, Key> = {
   [pb.ErrorCode.ERROR_CODE_LAYER_UNAVAILABLE]: 'error.57',
   [pb.ErrorCode.ERROR_CODE_WAITING_ROOM_FULL]: 'error.40',
   [pb.ErrorCode.ERROR_CODE_UNAVAILABLE]: 'error.41',
+  [pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS]: 'error.42',
 };
 
 /** A sentence for any failure: a server error code, a timeout or a lost connection. */
