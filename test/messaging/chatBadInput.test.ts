@@ -263,6 +263,10 @@ describe('polls', () => {
     await member.request({ vote: { chatId, seq: p.seq, options: [0] } });
     const closed = await owner.send(chatId, '', { poll: { question: 'Поздно?', options: ['да', 'нет'] } });
     await owner.request({ closePoll: { chatId, seq: closed.seq } });
+    // The watcher's copy of the closing (and, before it in the chat's order, of the vote) is not a change the refusals made.
+    await watcher.waitFor(
+      (e) => e.message?.chatId === chatId && e.message.seq === closed.seq && !!e.message.poll?.closed,
+    );
     before = await state();
     watcher.events.length = 0;
     await expectRejected('already_voted', E.CHAT_ERROR_ALREADY_VOTED, () =>
