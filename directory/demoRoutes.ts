@@ -33,8 +33,9 @@ export function registerDemoRoutes(
   });
 
   router.route('post', '/api/demo/school/login', 'demo_school_login', open, async (reply, { ip }) => {
-    if (!(await limiter.take(ip)).ok) throw new HttpError(429, 'too many requests; wait a minute');
+    // The body first: uWS hands it only to a reader attached before the handler's first await.
     const body = await readJson(reply.res);
+    if (!(await limiter.take(ip)).ok) throw new HttpError(429, 'too many requests; wait a minute');
     const d = await load();
     const person = demoPeople(d).find((p) => p.id === body.userId);
     if (!person) throw new HttpError(404, 'no such person in the demo school');
