@@ -26,6 +26,8 @@ import { RecordingService, type RecordingStateView } from './recordingService.js
 import { RecordingStore, type RecordingStoreOptions } from './recordingStore.js';
 
 const SWEEP_INTERVAL_MS = 3600_000;
+/** How often recordings waiting for room to be joined are tried again. */
+const WAITING_RETRY_MS = 15_000;
 
 export interface RecorderFeatureDeps {
   storage: RecordingStoreOptions;
@@ -100,6 +102,18 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     SWEEP_INTERVAL_MS,
   );
   sweeper.unref();
+  // A recording the full disk had no room to join is joined once there is room.
+  const joiner = setInterval(
+    () =>
+      void store
+        .finishWaiting()
+        .then(
+          (ids) => ids.length > 0 && log.warn({ recordings: ids }, 'recordings joined once there was room'),
+        )
+        .catch((err) => log.error({ err }, 'joining waiting recordings failed')),
+    WAITING_RETRY_MS,
+  );
+  joiner.unref();
 
   /** Newcomers hear it only when something is on (off is what a client assumes). */
   const tellNewcomer = (room: Room, send: (bytes: Uint8Array) => void) => {
@@ -145,6 +159,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     },
     async close() {
       clearInterval(sweeper);
+      clearInterval(joiner);
       await service.closeAll('server-stopping');
     },
   };

@@ -67,7 +67,13 @@ export interface RecordingStoreOptions {
   minFreeBytes: number;
 }
 
+/** A recording of several pieces with no room on the disk to join them. */
+class NoRoomToJoin extends Error {}
+
 export class RecordingStore {
+  /** Recordings left 'finalizing' because the disk had no room to join them. */
+  private readonly waitingForRoom = new Set<string>();
+
   constructor(
     readonly options: RecordingStoreOptions,
     private readonly log: Logger,
@@ -257,12 +263,30 @@ export class RecordingStore {
       meta.status = 'ready';
       await rm(parts, { recursive: true, force: true });
     } catch (err) {
-      this.log.error({ err, recording: meta.id }, 'recording could not be finished');
       await rm(`${out}.tmp`, { force: true });
-      meta.status = 'failed';
+      if (err instanceof NoRoomToJoin) {
+        // Its pieces stay; it is joined once there is room (finishWaiting), not lost.
+        this.log.warn({ recording: meta.id }, 'no room to join the recording; it waits for room');
+        this.waitingForRoom.add(meta.id);
+      } else {
+        this.log.error({ err, recording: meta.id }, 'recording could not be finished');
+        meta.status = 'failed';
+      }
     }
     this.save(meta);
     return meta;
+  }
+
+  /** Joins the recordings that waited for room, where there is room now; their ids. */
+  async finishWaiting(): Promise<string[]> {
+    const done: string[] = [];
+    for (const id of [...this.waitingForRoom]) {
+      this.waitingForRoom.delete(id);
+      const meta = this.get(id);
+      if (meta?.status !== 'finalizing') continue;
+      if ((await this.finalize(meta)).status === 'ready') done.push(id);
+    }
+    return done;
   }
 
   /**
@@ -295,7 +319,9 @@ export class RecordingStore {
       renameSync(`${out}.tmp`, out);
     } catch (err) {
       await rm(`${out}.tmp`, { force: true });
-      if (pieces.length !== 1 || this.hasRoom(statSync(pieces[0]!).size)) throw err;
+      const size = pieces.reduce((n, p) => n + statSync(p).size, 0);
+      if (this.hasRoom(size)) throw err;
+      if (pieces.length !== 1) throw new NoRoomToJoin();
       this.log.warn(
         { err, recording: meta.id, freeBytes: this.freeBytes() },
         'no room to join the recording: its one piece is kept as it is',

@@ -6,7 +6,17 @@
 // "disk-full", which the host's page says in Russian), and the file must be
 // there and playable (ffprobe) although the disk is still full.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +70,23 @@ afterAll(async () => {
     rmSync(disk, { recursive: true, force: true });
   }
 });
+
+/** The recorder's GStreamer processes: children of this test process, which runs the server. */
+function pipelinePids(): number[] {
+  const pids: number[] = [];
+  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+    let children = '';
+    try {
+      children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8');
+    } catch {}
+    for (const pid of children.split(' ').filter(Boolean).map(Number)) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pipeline_host.py')) pids.push(pid);
+      } catch {}
+    }
+  }
+  return pids;
+}
 
 /** Bytes under a folder (the recording's pieces so far). */
 function bytesUnder(dir: string): number {
@@ -148,5 +175,53 @@ describe.skipIf(!disk)('the recordings disk fills up during a lesson', () => {
     await until(() => (bytesUnder(againParts) > 100_000 ? true : undefined), 90_000, 'recorded segments');
     const stopped = await host.request({ stopRecording: {} });
     expect(stopped.recordingStopped?.status).toBe(pb.RecordingStatus.RECORDING_STATUS_READY);
+  }, 400_000);
+
+  it('a recording of several pieces (its pipeline was replaced) waits for room to be joined instead of failing', async () => {
+    const started = await host.request({ startRecording: {} });
+    const id = started.recordingStarted!.recordingId!;
+    const parts = join(disk!, `${id}.parts`);
+    await until(() => (bytesUnder(parts) > 200_000 ? true : undefined), 90_000, 'recorded segments');
+    const first = pipelinePids();
+    expect(first.length).toBeGreaterThan(0);
+    for (const pid of first) process.kill(pid, 'SIGKILL');
+    // A replacement records a second piece.
+    await until(
+      () => {
+        const second = join(parts, 'piece-001.mp4');
+        return existsSync(second) && statSync(second).size > 100_000 ? true : undefined;
+      },
+      120_000,
+      'a second piece',
+    );
+
+    fillDisk(join(disk!, 'other-files.bin'));
+    await host.waitForEvent(
+      (e) =>
+        e.recordingState?.recording === false &&
+        e.recordingState.stopReason === 'disk-full' &&
+        host.events.filter((x) => x.recordingState?.stopReason === 'disk-full').length === 2,
+      120_000,
+    );
+    const status = async () =>
+      (await host.request({ listRecordings: {} })).recordings?.recordings?.find((r) => r.recordingId === id)
+        ?.status;
+    // No room to join its pieces: it is still being saved, not failed.
+    const deadline = Date.now() + 60_000;
+    while ((await status()) === pb.RecordingStatus.RECORDING_STATUS_RECORDING && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(await status()).toBe(pb.RecordingStatus.RECORDING_STATUS_FINALIZING);
+
+    // Room again: it is joined, whole and playable.
+    rmSync(join(disk!, 'other-files.bin'));
+    const ready = Date.now() + 120_000;
+    while ((await status()) !== pb.RecordingStatus.RECORDING_STATUS_READY && Date.now() < ready) {
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(await status()).toBe(pb.RecordingStatus.RECORDING_STATUS_READY);
+    const { duration, codecs } = probe(join(disk!, `${id}.mp4`));
+    expect(codecs.sort()).toEqual(['aac', 'h264']);
+    expect(duration).toBeGreaterThan(1);
   }, 400_000);
 });
