@@ -209,8 +209,14 @@ describe.skipIf(!ready)('fault notices in the web client', () => {
     ] as const) {
       if (!(await page.locator('#panel-chat').isVisible())) await page.locator('#chat-button').click();
       await page.locator('#panel-chat .chat-panel').waitFor();
+      let refusals = 0;
+      page.on('response', (r) => {
+        if (r.status() === 507) refusals++;
+      });
       await page.setInputFiles('#chat-file', file);
       await page.getByText(noRoom).first().waitFor({ timeout: 30_000 });
+      // Said at the first refusal: a full disk is not asked again and again.
+      expect(refusals).toBe(1);
       await lookRussian(page, name);
     }
   }, 120_000);
