@@ -102,6 +102,8 @@ const ru = {
   'devices.passkeyAdded': 'Ключ доступа добавлен.',
   'devices.removePasskey': 'Удалить ключ',
   'devices.noPasskeySupport': 'Этот браузер не умеет ключи доступа.',
+  'devices.passkeyNeedsHttps':
+    'Ключи доступа работают, только когда сервер открыт по защищённому адресу (со значком замка). Спросите администратора школы.',
   'devices.method.password': 'по паролю',
   'devices.method.code': 'по коду',
   'devices.method.passkey': 'с ключом доступа',
@@ -314,6 +316,8 @@ const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (ty
   'devices.passkeyAdded': 'Passkey added.',
   'devices.removePasskey': 'Remove the passkey',
   'devices.noPasskeySupport': 'This browser does not support passkeys.',
+  'devices.passkeyNeedsHttps':
+    'Passkeys work only when the server is opened at a secure address (with the padlock). Ask the school’s administrator.',
   'devices.method.password': 'with a password',
   'devices.method.code': 'with a code',
   'devices.method.passkey': 'with a passkey',
