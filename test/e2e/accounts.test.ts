@@ -327,7 +327,10 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await parent.waitForURL(/\/messenger#chat=/);
     await parent.getByRole('button', { name: /^Войти в звонок: Родительское собрание 5А/ }).waitFor();
     await expectNoTokenKept(parent, 'messenger');
-    await parent.goBack();
+    await screenshot(parent, 'phone-parent-messenger');
+    // Home is a tap away from the messenger.
+    await parent.getByRole('link', { name: 'На главную' }).click();
+    await parent.getByRole('heading', { name: 'Здравствуйте, Елена Петровна Иванова' }).waitFor();
     await expectNoTokenKept(parent, 'home');
     await lesson.getByRole('link', { name: 'Войти на встречу' }).click();
     await parent.waitForURL(/\/room\/.+#chat=.+&seq=\d+$/);
