@@ -12,7 +12,7 @@ import {
 } from '../domain/meetings.js';
 import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
-import { HttpError, readJson, sendJson } from './httpUtil.js';
+import { HttpError, sendJson } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
 import { optionalInt, optionalString, parseSettings } from './validate.js';
 
@@ -110,8 +110,8 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     };
   };
 
-  router.route('post', '/api/meetings', 'create_meeting', admin, async (reply) => {
-    const body = await readJson(reply.res);
+  router.route('post', '/api/meetings', 'create_meeting', admin, async (reply, req) => {
+    const body = await req.json();
     const { input, broadcast } = readMeetingInput(body);
     const { title, weeklyCount } = input;
     const [first] = occurrences(input);
