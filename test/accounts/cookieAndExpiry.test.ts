@@ -3,7 +3,8 @@
 // (a first run on one machine): HttpOnly and SameSite, not Secure (the browser
 // would drop it). Behind a TLS proxy (TRUST_PROXY=1): Secure and the
 // __Host- name too. A code past its date is refused with its own reason and
-// nothing changes; a new code works.
+// nothing changes; a new code works. Without DEMO_SCHOOL there is no demo
+// school to enter as.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
 import { openPostgres } from '../../common/postgres/connect.js';
@@ -87,5 +88,17 @@ describe('accounts: the session cookie and a code that ran out', () => {
     expect(c.cookie).toBe('');
     // The class teacher gives a new code; it works.
     expect(await c.activate(await school.code('f-petrov'), 'petrov.s', 'пароль отца 1')).toBe(200);
+  });
+  it('a school’s server started without the demo flag has no open door: no demo school, no demo sign-in, no «Демо»', async () => {
+    const base = school.s.httpUrl;
+    expect((await fetch(`${base}/api/demo/school`)).status).toBe(404);
+    const enter = await fetch(`${base}/api/demo/school/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: base },
+      body: JSON.stringify({ userId: 'demo-p1' }),
+    });
+    expect(enter.status).toBe(404);
+    const page = await new AccountClient(base).get('/api/account/sign-in');
+    expect(page.body).toMatchObject({ demo: false, signedIn: false });
   });
 });
