@@ -181,6 +181,40 @@ describe("the lesson chat across a room's lessons", () => {
     }
   });
 
+  it('a lesson that ended by everyone leaving is an earlier lesson too: a guest of the next one reads none of it', async () => {
+    const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
+    const secret = await send(pupil, 'Ушли все: секрет прошлого урока');
+    pupil.close();
+    host.close();
+    // No "end for all": the room just empties.
+    const room = s.server.registry.get(ROOM);
+    for (let i = 0; i < 200 && (room?.peers.size ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(room?.peers.size ?? 0).toBe(0);
+    const next = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const guest = await joinCall('Тётя Коли', 'guest');
+    try {
+      const now = await send(next, 'Новый урок');
+      const opened = (await guest.request({ chatOpen: {} })).chatOpened!;
+      expect(opened.page!.messages!.map((m) => m.text)).toEqual(['Новый урок']);
+      const older = await guest.request({ chatHistory: { beforeSeq: now.seq } });
+      expect(older.chatPage!.messages ?? []).toEqual([]);
+      const synced = await guest.request({ chatSync: { rev: 0 } });
+      expect(synced.chatPage!.messages!.map((m) => m.text)).not.toContain(secret.text);
+      const reply = await send(next, 'Ответ на старое', { replyTo: secret.seq });
+      const live = await guest.waitForEvent((e) => e.chatMessage?.seq === reply.seq);
+      expect(live.chatMessage!.replyTo ?? null).toBeNull();
+      expect(JSON.stringify(guest.events)).not.toContain('секрет прошлого');
+      // The class's own teacher still reads the whole chat.
+      const hostView = (await next.request({ chatHistory: { beforeSeq: now.seq } })).chatPage!.messages!;
+      expect(hostView.map((m) => m.text)).toContain(secret.text);
+    } finally {
+      guest.close();
+      await next.request({ endCall: {} });
+      next.close();
+    }
+  });
+
   it('a pupil banned from the call leaves its chat: no reading or writing from the messenger, no uploads with the grant', async () => {
     const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
     const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
