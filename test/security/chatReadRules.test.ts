@@ -329,3 +329,33 @@ describe("a school channel's subscribers", () => {
     }
   });
 });
+
+describe("people's names in the messenger", () => {
+  it('carry no invisible characters, whoever gave them (token, admin API)', async () => {
+    const masked = {
+      userId: 'rr-masked',
+      displayName: 'Ма\u034fша\u200b Пе\u17b4трова\u202e',
+      sortName: 'Петрова\u2060 Маша',
+      role: 'student' as const,
+    };
+    const c = await s.client(masked);
+    try {
+      const { chat } = await teacher.request({ createChat: { title: 'Имена', members: [masked.userId] } });
+      const members = await teacher.request({ listMembers: { chatId: chat!.chatId! } });
+      const shown = members.members!.members!.find((m) => m.user!.userId === masked.userId)!.user!;
+      expect(shown.displayName).toBe('Маша Петрова');
+      expect(shown.sortName).toBe('Петрова Маша');
+      const put = await fetch(`${s.httpUrl}/api/users/rr-masked2`, {
+        method: 'PUT',
+        headers: s.adminHeaders,
+        body: JSON.stringify({ displayName: 'Ко\u034fля', role: 'student', schoolId: 'school-1' }),
+      });
+      expect(((await put.json()) as { user?: unknown }).user).toBeTruthy();
+      await teacher.request({ addMembers: { chatId: chat!.chatId!, userIds: ['rr-masked2'] } });
+      const again = await teacher.request({ listMembers: { chatId: chat!.chatId! } });
+      expect(again.members!.members!.map((m) => m.user!.displayName)).toContain('Коля');
+    } finally {
+      c.close();
+    }
+  });
+});
