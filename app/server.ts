@@ -69,6 +69,8 @@ export interface ServerExtras {
   pushAgent?: Agent;
   /** How often lesson reminders are looked for (tests: less than the half minute). */
   reminderEveryMs?: number;
+  /** The messenger's clock (tests move it forward instead of waiting out a window). */
+  clock?: () => number;
 }
 
 export async function startServer(
@@ -140,6 +142,7 @@ export async function startServer(
     },
     publicUrl: config.publicUrl,
     lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
+    clock: extras.clock,
     log,
   });
   const notifications =
