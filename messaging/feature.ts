@@ -242,7 +242,14 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
             log.warn({ err, room: room.id }, 'cannot take a banned person out of the lesson chat'),
           );
       });
-      room.events.on('callEnded', () => l.forget(room.id));
+      room.events.on('callEnded', ({ handedOver }) => l.forget(room.id, handedOver));
+      // The last person left: that lesson is over (a guest of the next one does not read it).
+      room.events.on('participantLeft', () => {
+        if (room.peers.size > 0) return;
+        void l
+          .lessonOver(room.id)
+          .catch((err: unknown) => log.error({ err, room: room.id }, "cannot end the lesson chat's lesson"));
+      });
     },
     routes(router) {
       chatEndpoint.attach();

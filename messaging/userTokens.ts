@@ -5,6 +5,7 @@
 // never taken for one.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { visibleName } from '../common/nameLook.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 
@@ -80,7 +81,7 @@ export class UserTokens {
       !sub ||
       sub.length > 128 ||
       typeof name !== 'string' ||
-      !name ||
+      !visibleName(name) ||
       !isUserRole(role) ||
       typeof school !== 'string' ||
       typeof exp !== 'number'
@@ -93,8 +94,9 @@ export class UserTokens {
     }
     return {
       userId: sub,
-      displayName: name,
-      sortName: typeof sort === 'string' && sort ? sort : name,
+      // Names enter the messenger here and in ChatStore.saveUser: nothing invisible in them.
+      displayName: visibleName(name),
+      sortName: visibleName(typeof sort === 'string' && visibleName(sort) ? sort : name),
       role,
       schoolId: school,
       expiresAt: new Date(exp * 1000),

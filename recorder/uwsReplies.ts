@@ -4,21 +4,8 @@
 // recording holds neither the file in memory nor the event loop.
 import { createReadStream } from 'node:fs';
 import type uWS from 'uWebSockets.js';
+import { statusLine } from '../signaling/http/statusLine.js';
 import type { HttpReply } from './httpReply.js';
-
-const STATUS_LINES: Record<number, string> = {
-  200: '200 OK',
-  204: '204 No Content',
-  206: '206 Partial Content',
-  400: '400 Bad Request',
-  401: '401 Unauthorized',
-  403: '403 Forbidden',
-  404: '404 Not Found',
-  405: '405 Method Not Allowed',
-  413: '413 Payload Too Large',
-  416: '416 Range Not Satisfiable',
-  500: '500 Internal Server Error',
-};
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -29,7 +16,7 @@ export interface ReplySink {
 }
 
 function writeHead(res: uWS.HttpResponse, reply: HttpReply): void {
-  res.writeStatus(STATUS_LINES[reply.status] ?? `${reply.status} Status`);
+  res.writeStatus(statusLine(reply.status));
   // uWS writes Content-Length itself from what is sent.
   for (const [k, v] of Object.entries(reply.headers))
     if (k.toLowerCase() !== 'content-length') res.writeHeader(k, v);

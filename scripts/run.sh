@@ -127,7 +127,7 @@ start_turn() {
   fi
   (
     umask 077
-    bash scripts/ops/turnserver-conf.sh "$TURN_SECRET" "$ip" "$port" "${TURN_MIN_PORT:-30000}" "${TURN_MAX_PORT:-32767}" "${tls[@]}" >"$conf"
+    TURN_SECRET="$TURN_SECRET" bash scripts/ops/turnserver-conf.sh "$ip" "$port" "${TURN_MIN_PORT:-30000}" "${TURN_MAX_PORT:-32767}" "${tls[@]}" >"$conf"
   )
   turnserver -c "$conf" >"$CONFIG_DIR/turnserver.log" 2>&1 &
   local turn_pid=$!

@@ -3,6 +3,7 @@
 // shared secret.
 import { randomUUID } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
+import { visibleName } from '../common/nameLook.js';
 import { type RoleName, isRoleName } from './domain/roles.js';
 import { ErrorCode, SignalingError } from './errors.js';
 import type { TokenRevocation } from './tokenRevocation.js';
@@ -75,6 +76,7 @@ export class TokenService {
       typeof sub !== 'string' ||
       !sub ||
       typeof name !== 'string' ||
+      !visibleName(name) ||
       !isRoleName(role) ||
       typeof room !== 'string' ||
       typeof exp !== 'number'
@@ -83,13 +85,14 @@ export class TokenService {
     }
     const claims: VerifiedClaims = {
       userId: sub,
-      displayName: name,
+      // Names enter the call here, from whoever minted the token: nothing invisible in them.
+      displayName: visibleName(name),
       role,
       roomId: room,
       expiresAt: new Date(exp * 1000),
       issuedAt: typeof iat === 'number' ? new Date(iat * 1000) : null,
     };
-    if (typeof sort === 'string' && sort) claims.sortName = sort;
+    if (typeof sort === 'string' && visibleName(sort)) claims.sortName = visibleName(sort);
     if (typeof ri === 'string' && ri) claims.roomInstance = ri;
     if (typeof sid === 'string' && sid) claims.sessionId = sid;
     if (await this.revocation?.revoked(sub, claims.sessionId ?? null)) {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import type { GuardedApp } from '../../signaling/http/guardedApp.js';
+import { statusLine } from '../../signaling/http/statusLine.js';
 import type { FileLinks } from '../fileLinks.js';
 import { FILE_ID_PATTERN } from '../fileLinks.js';
 import type { ChatMetrics } from '../metrics.js';
@@ -84,16 +85,9 @@ export class Downloads {
     this.metrics.downloads.inc({ status: String(status) });
     if (status === 403 || status === 404) this.metrics.rejected.inc({ reason: `download_${status}` });
     if (state.aborted) return;
-    const reason: Record<number, string> = {
-      403: 'Forbidden',
-      404: 'Not Found',
-      416: 'Range Not Satisfiable',
-      500: 'Internal Server Error',
-      503: 'Service Unavailable',
-    };
     res.cork(() =>
       res
-        .writeStatus(`${status} ${reason[status] ?? ''}`)
+        .writeStatus(statusLine(status))
         .writeHeader('content-type', 'text/plain; charset=utf-8')
         .end(`${text}\n`),
     );

@@ -12,7 +12,7 @@
 // uploader may continue it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
@@ -58,6 +58,20 @@ const DISK_FULL: TusError = {
   body: 'disk-full: the server has no room for this file now\n',
 };
 
+/** Any other failure: said plainly, its cause (paths, system errors) only in the log. */
+const UPLOAD_FAILED: TusError = { status_code: 500, body: 'internal error: try again later\n' };
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+
+/** A write refused by the filesystem for want of space or quota (also when wrapped). */
+function isDiskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+    if (DISK_FULL_CODES.has(String((e as { code?: unknown }).code))) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export class Uploads {
   private readonly tus: Server;
 
@@ -83,7 +97,7 @@ export class Uploads {
       onIncomingRequest: (req, uploadId) => this.authorize(req, uploadId),
       onUploadCreate: (req, upload) => this.created(req, upload),
       onUploadFinish: (_req, upload) => this.finished(upload),
-      onResponseError: (_req, err) => this.countError(err),
+      onResponseError: (req, err) => this.countError(req, err),
     });
   }
 
@@ -246,15 +260,36 @@ export class Uploads {
     return {};
   }
 
-  private async countError(err: Error | TusError): Promise<TusError | undefined> {
-    if ('status_code' in err && err.status_code === 413)
-      this.metrics.rejected.inc({ reason: 'upload_too_large' });
-    // The file store reports any failed write as a 500 without its cause: a full disk is said as such.
-    if ('status_code' in err && err.status_code === 500 && (await this.freeBytes()) < DISK_RESERVE_BYTES) {
+  /**
+   * Every failed tus request's answer: a full disk (however the write failed:
+   * ENOSPC/EDQUOT as it is, or the file store's own 500) is the typed 507,
+   * and its half-written upload gives its space back at once (emptied: the
+   * client resumes it from the start); any other error that is not one of
+   * ours or tus's (which tus would answer with its message appended) is a
+   * plain 500 with its cause only in the log.
+   */
+  private async countError(req: Request, err: Error | TusError): Promise<TusError | undefined> {
+    const status = 'status_code' in err ? err.status_code : undefined;
+    if (status === 413) this.metrics.rejected.inc({ reason: 'upload_too_large' });
+    if (isDiskFull(err) || (status === 500 && (await this.freeBytes()) < DISK_RESERVE_BYTES)) {
       this.metrics.rejected.inc({ reason: 'upload_disk_full' });
+      await this.empty(req);
       return DISK_FULL;
     }
+    if (status === undefined) {
+      this.log.error({ err }, 'upload request failed');
+      return UPLOAD_FAILED;
+    }
     return undefined;
+  }
+
+  /** Empties the upload a PATCH was writing (its offset goes back to 0). */
+  private async empty(req: Request): Promise<void> {
+    const id = new URL(req.url).pathname.slice(UPLOADS_PATH.length + 1);
+    if (req.method !== 'PATCH' || !/^[\w-]{8,64}$/.test(id)) return;
+    await truncate(join(this.uploadDir, id), 0).catch((err: unknown) =>
+      this.log.warn({ err, file: id }, 'cannot empty an upload the full disk cut'),
+    );
   }
 
   private async freeBytes(): Promise<number> {

@@ -3,6 +3,7 @@
 // web-standard Response written back to uWS.
 import type uWS from 'uWebSockets.js';
 import { HttpError } from '../../signaling/http/httpUtil.js';
+import { statusLine } from '../../signaling/http/statusLine.js';
 
 export interface BridgedRequest {
   request: Request;
@@ -111,24 +112,6 @@ export function toWebRequest(res: uWS.HttpResponse, req: uWS.HttpRequest): Bridg
 
 const SKIPPED_HEADERS = new Set(['content-length', 'connection', 'transfer-encoding']);
 
-const REASONS: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  409: 'Conflict',
-  410: 'Gone',
-  412: 'Precondition Failed',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  460: 'Checksum Mismatch',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 /** A tus answer is a short text; one with more is not ours to buffer (never a file's content). */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
@@ -160,7 +143,7 @@ export function writeWebResponse(bridged: BridgedRequest, response: Response): v
       return;
     }
     bridged.res.cork(() => {
-      bridged.res.writeStatus(`${response.status} ${REASONS[response.status] ?? 'Status'}`);
+      bridged.res.writeStatus(statusLine(response.status));
       response.headers.forEach((v, k) => {
         if (!SKIPPED_HEADERS.has(k)) bridged.res.writeHeader(k, v);
       });

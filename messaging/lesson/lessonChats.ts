@@ -2,7 +2,8 @@
 // the call, with everyone who was in the call as a member, so it stays
 // readable in the messenger after the call. Hosts and co-hosts are its
 // admins. A guest reads it from the lesson they came to on (not the room's
-// earlier lessons); someone banned from the call leaves it. A broadcast's
+// earlier lessons: a lesson ends when a host ends it or the last person
+// leaves, and the next arrival starts a new one); someone banned from the call leaves it. A broadcast's
 // viewers comment in a second chat ("comments.<room id>") that the organiser
 // sets off, on or moderated.
 import type { Peer } from '../../signaling/domain/peer.js';
@@ -22,6 +23,10 @@ export function roomOfChat(chatId: string): { roomId: string; comments: boolean 
   if (chatId.startsWith('comments.')) return { roomId: chatId.slice(9), comments: true };
   return null;
 }
+
+/** Redis key of a room's current lesson start (a lesson lasts less than a day). */
+const lessonStartKey = (roomId: string) => `lesson-start:${roomId}`;
+const LESSON_START_TTL_S = 24 * 3600;
 
 const chatRole = (role: RoleName): MemberRoleName =>
   role === 'host' || role === 'co-host' ? 'admin' : 'member';
@@ -49,19 +54,33 @@ export class LessonChats {
   /** "chat\nuser" pairs known to be members with their current role, so a request checks nothing twice. */
   private readonly known = new Map<string, Known>();
   /**
-   * Per room: the first message of the call running here (the chat's next
-   * seq when this host first admitted someone to it). After a takeover the
-   * new home starts counting at its first admission, which hides more, not less.
+   * Per room: the first message of the lesson running now (the chat's next
+   * seq at the lesson's first admission). Kept in Redis too, so a host that
+   * takes the room over carries on the same lesson.
    */
   private readonly lessonStart = new Map<string, number>();
 
   constructor(private readonly messenger: Messenger) {}
 
-  /** The call ended: forget what this host knew of its members (they stay members). */
-  forget(roomId: string): void {
+  /**
+   * The call ended here: forget what this host knew of its members (they stay
+   * members). Unless it was `handedOver` to another host, the lesson is over.
+   */
+  forget(roomId: string, handedOver = false): void {
     const prefix = `${lessonChatId(roomId)}\n`;
     for (const key of this.known.keys()) if (key.startsWith(prefix)) this.known.delete(key);
     this.lessonStart.delete(roomId);
+    if (!handedOver) this.lessonOver(roomId);
+  }
+
+  /**
+   * The lesson is over (ended, or the last person left): the next arrival
+   * starts a new one, and a guest admitted to it reads from there on.
+   * Issued before any later admission's read, on the same connection.
+   */
+  lessonOver(roomId: string): Promise<void> {
+    this.lessonStart.delete(roomId);
+    return this.messenger.redis.del(lessonStartKey(roomId)).then(() => undefined);
   }
 
   /**
@@ -89,9 +108,16 @@ export class LessonChats {
   /** Makes the room's chats if they do not exist yet (idempotent, also across hosts). */
   async ensure(room: Room): Promise<void> {
     if (!this.lessonStart.has(room.id)) {
-      // The first admission of this call here: the lesson's messages start after what is there.
-      const seq = (await this.messenger.chatStore.chat(lessonChatId(room.id)))?.seq ?? 0;
-      if (!this.lessonStart.has(room.id)) this.lessonStart.set(room.id, seq + 1);
+      // The first admission of this lesson here: it starts after what is there,
+      // unless the lesson began on a host this room was taken over from.
+      const key = lessonStartKey(room.id);
+      const redis = this.messenger.redis;
+      if ((await redis.get(key)) === null) {
+        const seq = (await this.messenger.chatStore.chat(lessonChatId(room.id)))?.seq ?? 0;
+        await redis.set(key, String(seq + 1), 'EX', LESSON_START_TTL_S, 'NX');
+      }
+      const start = Number(await redis.get(key));
+      if (!this.lessonStart.has(room.id) && start > 0) this.lessonStart.set(room.id, start);
     }
     const title = room.definition.title || room.id;
     const base = { about: '', createdBy: '', roomId: room.id };

@@ -1,3 +1,4 @@
+import { visibleName } from '../../common/nameLook.js';
 // Chats, their members (with read marks) and people's profiles in
 // PostgreSQL (messaging/migrations). A change others must see is published
 // on the chat bus after it committed (bus.ts); changes to one chat's
@@ -123,11 +124,12 @@ export class ChatStore {
 
   // ---- people ----
 
+  /** A person's profile (from a token, the admin API or the directory), names without invisible characters. */
   async saveUser(u: StoredUser): Promise<void> {
     await this.db.query(
       `INSERT INTO messaging.person (id, name, sort, role, school) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET name = $2, sort = $3, role = $4, school = $5`,
-      [u.id, u.name, u.sort, u.role, u.school],
+      [u.id, visibleName(u.name), visibleName(u.sort), u.role, u.school],
     );
   }
 
@@ -136,7 +138,7 @@ export class ChatStore {
     await this.db.query(
       `INSERT INTO messaging.person (id, name, sort, role, school) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO NOTHING`,
-      [u.id, u.name, u.sort, u.role, u.school],
+      [u.id, visibleName(u.name), visibleName(u.sort), u.role, u.school],
     );
   }
 

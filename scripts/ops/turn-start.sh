@@ -17,5 +17,5 @@ if [[ -n "$TLS_CERT_FILE" && -n "$TLS_KEY_FILE" ]]; then
   tls=("tls-listening-port=${TURN_TLS_PORT:-5349}" "cert=$TLS_CERT_FILE" "pkey=$TLS_KEY_FILE")
 fi
 umask 077
-bash "$here/turnserver-conf.sh" "$TURN_SECRET" "$ip" "${TURN_PORT:-3478}" "${TURN_MIN_PORT:-30000}" "${TURN_MAX_PORT:-32767}" "${tls[@]}" >"$conf"
+TURN_SECRET="$TURN_SECRET" bash "$here/turnserver-conf.sh" "$ip" "${TURN_PORT:-3478}" "${TURN_MIN_PORT:-30000}" "${TURN_MAX_PORT:-32767}" "${tls[@]}" >"$conf"
 exec turnserver -c "$conf"

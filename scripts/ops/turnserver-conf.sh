@@ -3,11 +3,14 @@
 # (use-auth-secret with the shared secret), relaying only to this host's
 # media address and never to other private addresses. Written to a 0600 file
 # by run.sh, and by the school-call-turn unit at each start (from
-# /etc/school-call/school-call.env), so the secret is never on a command line.
-#   turnserver-conf.sh SECRET MEDIA_IP PORT MIN_PORT MAX_PORT [extra option lines…]
+# /etc/school-call/school-call.env), so the secret is never on a command line:
+# not coturn's, and not this script's either (it comes in the environment,
+# which only its user can read, unlike /proc/<pid>/cmdline).
+#   TURN_SECRET=… turnserver-conf.sh MEDIA_IP PORT MIN_PORT MAX_PORT [extra option lines…]
 set -euo pipefail
-secret="$1" ip="$2" port="$3" min="$4" max="$5"
-shift 5
+secret="${TURN_SECRET:?TURN_SECRET must be set in the environment}"
+ip="$1" port="$2" min="$3" max="$4"
+shift 4
 cat <<CONF
 use-auth-secret
 static-auth-secret=$secret

@@ -17,6 +17,7 @@
 import type uWS from 'uWebSockets.js';
 import { HttpError } from './httpUtil.js';
 import { SECURITY_HEADERS } from './securityHeaders.js';
+import { statusLine } from './statusLine.js';
 
 declare const guardedBrand: unique symbol;
 /**
@@ -65,12 +66,6 @@ const WS_CALLBACKS = [
   'subscription',
 ] as const;
 
-const STATUS_LINE: Record<number, string> = {
-  400: '400 Bad Request',
-  413: '413 Payload Too Large',
-  500: '500 Internal Server Error',
-};
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
@@ -85,7 +80,7 @@ function answerFault(res: uWS.HttpResponse, state: { aborted: boolean }, status:
   if (state.aborted) return;
   try {
     res.cork(() => {
-      res.writeStatus(STATUS_LINE[status] ?? `${status} Error`);
+      res.writeStatus(statusLine(status));
       res
         .writeHeader('content-type', 'application/json; charset=utf-8')
         .writeHeader('cache-control', 'no-store')

@@ -1,6 +1,7 @@
 // Small helpers for uWebSockets.js HTTP handlers: JSON bodies with a size
 // limit, and replies that respect aborted requests.
 import type uWS from 'uWebSockets.js';
+import { statusLine } from './statusLine.js';
 
 export class HttpError extends Error {
   constructor(
@@ -12,25 +13,6 @@ export class HttpError extends Error {
     super(message);
   }
 }
-
-const STATUS_TEXT: Record<number, string> = {
-  200: '200 OK',
-  201: '201 Created',
-  204: '204 No Content',
-  302: '302 Found',
-  303: '303 See Other',
-  304: '304 Not Modified',
-  403: '403 Forbidden',
-  400: '400 Bad Request',
-  401: '401 Unauthorized',
-  404: '404 Not Found',
-  405: '405 Method Not Allowed',
-  409: '409 Conflict',
-  413: '413 Payload Too Large',
-  429: '429 Too Many Requests',
-  500: '500 Internal Server Error',
-  503: '503 Service Unavailable',
-};
 
 export interface Reply {
   aborted: boolean;
@@ -54,7 +36,7 @@ export function send(
 ): void {
   if (reply.aborted) return;
   reply.res.cork(() => {
-    reply.res.writeStatus(STATUS_TEXT[status] ?? `${status} Status`);
+    reply.res.writeStatus(statusLine(status));
     // The security headers are written by the guard (guardedApp.ts); a route may replace one.
     for (const [k, v] of Object.entries(headers)) {
       for (const one of Array.isArray(v) ? v : [v]) reply.res.writeHeader(k, one);

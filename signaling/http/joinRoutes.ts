@@ -9,6 +9,7 @@
 // (security/guestIds.ts), so a ban sticks; and a name that imitates a role
 // is refused (security/displayNames.ts).
 import type { Logger } from '../../common/log.js';
+import { visibleName } from '../../common/nameLook.js';
 import { normalizeCode, passwordMatches } from '../domain/joinCodes.js';
 import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
@@ -149,6 +150,9 @@ interface ChosenIdentity {
 function chosenIdentity(body: Record<string, unknown>): ChosenIdentity {
   if (typeof body.displayName === 'string' && imitatesRole(body.displayName)) {
     throw new HttpError(400, 'this name looks like a role; please use your own name');
+  }
+  if (typeof body.displayName === 'string' && !visibleName(body.displayName)) {
+    throw new HttpError(400, 'displayName is required');
   }
   if (body.deviceKey !== undefined && !isDeviceKey(body.deviceKey)) {
     throw new HttpError(400, 'deviceKey must be 16-128 letters, digits, - or _');

@@ -3,6 +3,8 @@
 // teacher to a class. Roles come from the server; a name that imitates one
 // is refused. Names a school's own system sends are trusted as they are.
 
+import { readsAs, visibleName } from '../../common/nameLook.js';
+
 // Whole words, in both interface languages; plural and feminine forms too.
 const ROLE_WORDS = [
   'host',
@@ -59,12 +61,9 @@ function words(text: string, map: Record<string, string>): string[] {
   return mapped.split(/[^\p{L}]+/u).filter(Boolean);
 }
 
-/** NFKC folds full-width and styled letters; invisible format characters go. */
+/** NFKC folds full-width and styled letters; invisible characters go. */
 function plainText(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/\p{Cf}/gu, '')
-    .toLowerCase();
+  return visibleName(name.normalize('NFKC')).toLowerCase();
 }
 
 /** Whether a self-chosen name contains a word that names a role. */
@@ -75,19 +74,14 @@ export function imitatesRole(name: string): boolean {
   );
 }
 
-/** A name as the eye reads it: case, look-alike letters, styled forms, spacing and punctuation folded. */
-function nameAsSeen(name: string): string {
-  return words(plainText(name), LATIN_TO_CYRILLIC).join(' ');
-}
-
 /**
  * Whether a self-chosen name reads as one of `others` (the names of the
  * school's own people in the lesson): a guest may not appear as the teacher,
- * since tiles and the lesson chat show only the name.
+ * since tiles and the lesson chat show only the name. How names are compared
+ * (invisible characters, look-alike letters, word order, initials) is
+ * `common/nameLook.ts`.
  */
 export function readsAsAnother(name: string, others: Iterable<string>): boolean {
-  const seen = nameAsSeen(name);
-  if (!seen) return false;
-  for (const other of others) if (nameAsSeen(other) === seen) return true;
+  for (const other of others) if (readsAs(name, other)) return true;
   return false;
 }

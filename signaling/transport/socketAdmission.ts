@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type uWS from 'uWebSockets.js';
 import { clientAddress } from '../http/clientAddress.js';
+import { statusLine } from '../http/statusLine.js';
 import type { ConnectionGate } from './connectionGate.js';
 
 /** What every admitted-or-not connection carries in its uWS user data. */
@@ -31,12 +32,6 @@ export interface AdmissionOptions {
   count(reason: string): void;
 }
 
-const REFUSAL_STATUS = {
-  403: '403 Forbidden',
-  429: '429 Too Many Requests',
-  503: '503 Service Unavailable',
-} as const;
-
 export class SocketAdmission {
   constructor(
     private readonly gate: ConnectionGate,
@@ -56,7 +51,7 @@ export class SocketAdmission {
       this.options.count(refusal.reason);
       res.cork(() => {
         res
-          .writeStatus(REFUSAL_STATUS[refusal.status])
+          .writeStatus(statusLine(refusal.status))
           .writeHeader('content-type', 'application/json; charset=utf-8')
           .end(JSON.stringify({ error: refusal.error }));
       });

@@ -189,6 +189,14 @@ describe("#21: a guest under the teacher's exact name", () => {
       'мария  ивановна петрова',
       'Мaрия Ивановна Пeтрова',
       'Мария Ивановна Петрова.',
+      // #21 re-run: invisible characters Unicode ignores, accents, the other word order, initials.
+      'Ма\u034fрия Ивановна Петрова',
+      'Мар\u17b4ия Ивановна Петрова',
+      'Мари\u0301я Ивановна Петрова\u2064',
+      'Петрова Мария Ивановна',
+      'Петрова Мaрия Ивановна',
+      'Петрова М. И.',
+      'М.И. Петрова',
     ]) {
       // The join page is told (409)...
       const byCode = await post(`/api/join/${room.code}`, { displayName: fake, password: room.password });
@@ -202,11 +210,21 @@ describe("#21: a guest under the teacher's exact name", () => {
       expect(r.error?.code, fake).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
     }
     const byCode = await post(`/api/join/${room.code}`, {
-      displayName: 'Мария Петрова',
+      // Another name; the invisible characters in it are dropped for everyone who sees it.
+      displayName: 'Мария\u034f\u00ad Петрова\u202e',
       password: room.password,
     });
     const { r: other } = await join(room.id, ((await byCode.json()) as { token: string }).token);
     expect(other.error ?? null).toBeNull();
+    const seen = await teacher.c.waitForJoined(
+      (p) => /Петрова/.test(p.displayName ?? '') && !/Ивановна/.test(p.displayName ?? ''),
+    );
+    expect(seen.displayName).toBe('Мария Петрова');
+    const invisibleOnly = await post(`/api/join/${room.code}`, {
+      displayName: '\u200b\u034f',
+      password: room.password,
+    });
+    expect(invisibleOnly.status).toBe(400);
     // A pupil of the school who shares a name with someone is the school's to name.
     const minted = await post(
       `/api/rooms/${room.id}/tokens`,

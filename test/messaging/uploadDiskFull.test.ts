@@ -5,7 +5,7 @@
 // up; once there is room again uploads work.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,49 @@ afterAll(async () => {
 });
 
 describe.skipIf(!disk)('the uploads disk is full', () => {
+  it('fills during two uploads at once: both cut ones get the typed 507, no system error text, and give their space back at once', async () => {
+    const tus = { 'tus-resumable': '1.0.0', authorization: `Bearer ${token}` };
+    const size = Math.floor(2.5 * 1024 * 1024);
+    const metadata = `chatId ${Buffer.from(chatId).toString('base64')},filename ${Buffer.from('a.bin').toString('base64')}`;
+    // Each fits when it is announced; together they do not.
+    const urls: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const created = await fetch(`${s.httpUrl}/api/chat/uploads`, {
+        method: 'POST',
+        headers: { ...tus, 'upload-length': String(size), 'upload-metadata': metadata },
+      });
+      expect(created.status).toBe(201);
+      urls.push(new URL(created.headers.get('location')!, s.httpUrl).href);
+    }
+    const answers = await Promise.all(
+      urls.map(async (url) => {
+        const r = await fetch(url, {
+          method: 'PATCH',
+          headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+          body: randomBytes(size),
+        });
+        return { url, status: r.status, statusText: r.statusText, body: await r.text() };
+      }),
+    );
+    console.log(
+      `two uploads onto a filling disk: ${answers.map((a) => `${a.status} ${a.body.trim()}`).join(' | ')}`,
+    );
+    const cut = answers.filter((a) => a.status !== 204);
+    expect(cut.length).toBeGreaterThan(0);
+    for (const a of cut) {
+      expect(a.status).toBe(507);
+      expect(a.statusText).toBe('Insufficient Storage');
+      expect(a.body).toMatch(/^disk-full/);
+      expect(a.body).not.toMatch(/ENOSPC|EDQUOT|no space/i);
+      // Its half-written bytes are gone already (not in 6 h, at the sweep), and it resumes from the start.
+      expect(statSync(join(disk!, a.url.split('/').pop()!)).size).toBe(0);
+      const head = await fetch(a.url, { method: 'HEAD', headers: tus });
+      expect(head.headers.get('upload-offset')).toBe('0');
+    }
+    for (const a of answers) await fetch(a.url, { method: 'DELETE', headers: tus });
+    expect(statfsSync(disk!).bavail * statfsSync(disk!).bsize).toBeGreaterThan(3.5 * 1024 * 1024);
+  }, 60_000);
+
   it('a clear typed answer, no file to attach, the server stays up; uploads work once there is room', async () => {
     const meta = { chatId, filename: 'видео.bin', filetype: 'application/octet-stream' };
     // Bigger than the disk: refused when it is announced, before a byte is stored.

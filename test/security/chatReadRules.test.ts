@@ -181,6 +181,40 @@ describe("the lesson chat across a room's lessons", () => {
     }
   });
 
+  it('a lesson that ended by everyone leaving is an earlier lesson too: a guest of the next one reads none of it', async () => {
+    const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
+    const secret = await send(pupil, 'Ушли все: секрет прошлого урока');
+    pupil.close();
+    host.close();
+    // No "end for all": the room just empties.
+    const room = s.server.registry.get(ROOM);
+    for (let i = 0; i < 200 && (room?.peers.size ?? 0) > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(room?.peers.size ?? 0).toBe(0);
+    const next = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
+    const guest = await joinCall('Тётя Коли', 'guest');
+    try {
+      const now = await send(next, 'Новый урок');
+      const opened = (await guest.request({ chatOpen: {} })).chatOpened!;
+      expect(opened.page!.messages!.map((m) => m.text)).toEqual(['Новый урок']);
+      const older = await guest.request({ chatHistory: { beforeSeq: now.seq } });
+      expect(older.chatPage!.messages ?? []).toEqual([]);
+      const synced = await guest.request({ chatSync: { rev: 0 } });
+      expect(synced.chatPage!.messages!.map((m) => m.text)).not.toContain(secret.text);
+      const reply = await send(next, 'Ответ на старое', { replyTo: secret.seq });
+      const live = await guest.waitForEvent((e) => e.chatMessage?.seq === reply.seq);
+      expect(live.chatMessage!.replyTo ?? null).toBeNull();
+      expect(JSON.stringify(guest.events)).not.toContain('секрет прошлого');
+      // The class's own teacher still reads the whole chat.
+      const hostView = (await next.request({ chatHistory: { beforeSeq: now.seq } })).chatPage!.messages!;
+      expect(hostView.map((m) => m.text)).toContain(secret.text);
+    } finally {
+      guest.close();
+      await next.request({ endCall: {} });
+      next.close();
+    }
+  });
+
   it('a pupil banned from the call leaves its chat: no reading or writing from the messenger, no uploads with the grant', async () => {
     const host = await joinCall('Анна Петровна Волкова', 'host', people.teacher.userId);
     const pupil = await joinCall('Коля Смирнов', 'participant', people.pupil.userId);
@@ -292,6 +326,36 @@ describe("a school channel's subscribers", () => {
     } finally {
       subA.close();
       subB.close();
+    }
+  });
+});
+
+describe("people's names in the messenger", () => {
+  it('carry no invisible characters, whoever gave them (token, admin API)', async () => {
+    const masked = {
+      userId: 'rr-masked',
+      displayName: 'Ма\u034fша\u200b Пе\u17b4трова\u202e',
+      sortName: 'Петрова\u2060 Маша',
+      role: 'student' as const,
+    };
+    const c = await s.client(masked);
+    try {
+      const { chat } = await teacher.request({ createChat: { title: 'Имена', members: [masked.userId] } });
+      const members = await teacher.request({ listMembers: { chatId: chat!.chatId! } });
+      const shown = members.members!.members!.find((m) => m.user!.userId === masked.userId)!.user!;
+      expect(shown.displayName).toBe('Маша Петрова');
+      expect(shown.sortName).toBe('Петрова Маша');
+      const put = await fetch(`${s.httpUrl}/api/users/rr-masked2`, {
+        method: 'PUT',
+        headers: s.adminHeaders,
+        body: JSON.stringify({ displayName: 'Ко\u034fля', role: 'student', schoolId: 'school-1' }),
+      });
+      expect(((await put.json()) as { user?: unknown }).user).toBeTruthy();
+      await teacher.request({ addMembers: { chatId: chat!.chatId!, userIds: ['rr-masked2'] } });
+      const again = await teacher.request({ listMembers: { chatId: chat!.chatId! } });
+      expect(again.members!.members!.map((m) => m.user!.displayName)).toContain('Коля');
+    } finally {
+      c.close();
     }
   });
 });
