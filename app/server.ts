@@ -176,6 +176,7 @@ export async function startServer(
       minFreeBytes: config.recordingMinFreeBytes,
     },
     recordingsAtOnce: config.recordingsAtOnce,
+    recordingsPerSchool: config.recordingsPerSchool,
     publicUrl: () => publicUrl,
     secret: config.tokenSecret,
     adminSecret: config.adminSecret,

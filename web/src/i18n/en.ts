@@ -557,7 +557,8 @@ export const en: Table = {
   'error.57': 'This video has no such size.',
   'error.40': 'Too many people are waiting to get in. Please try a little later.',
   'error.41': 'The lesson server is briefly unavailable. Please try again in a minute.',
-  'error.42': 'This server is recording too many lessons right now. Please try again later.',
+  'error.42':
+    'Too many lessons are being recorded right now, on this server or in your school. Please try again later.',
   'error.timeout': 'The server did not answer in time. Please try again.',
   // The messenger.
   'chat.title': 'Messages',
