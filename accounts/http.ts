@@ -8,7 +8,7 @@
 // and `{ error: <code> }`.
 import { timingSafeEqual } from 'node:crypto';
 import type { Reply } from '../signaling/http/httpUtil.js';
-import { HttpError, readBody } from '../signaling/http/httpUtil.js';
+import { HttpError } from '../signaling/http/httpUtil.js';
 import type { HttpMethod, HttpRouter, RouteRequest } from '../signaling/http/router.js';
 import { AccountError, type AccountMetrics } from './errors.js';
 import type { People, SignedInPerson } from './people.js';
@@ -24,8 +24,6 @@ export type Access = 'open' | 'person' | 'staff' | 'admin';
 
 export interface AccountRequest extends RouteRequest {
   agent: string;
-  /** The request's body, read from the first moment (uWS drops data nobody listens for). */
-  body: Promise<Buffer>;
   /** The signed-in session, when there is one (always for access other than 'open'). */
   session: Session | null;
   person: SignedInPerson | null;
@@ -112,14 +110,10 @@ export class AccountHttp {
     handler: (reply: Reply, req: SignedInRequest) => Promise<void> | void,
     bodyLimit = JSON_LIMIT,
   ): void {
-    this.router.route(method, pattern, name, { admin: false, headers: HEADERS }, async (reply, raw) => {
-      const body = CHANGES.includes(method)
-        ? readBody(reply.res, bodyLimit)
-        : Promise.resolve(Buffer.alloc(0));
-      // Answered by the handler when it reads it; a refusal before that leaves it unread.
-      body.catch(() => undefined);
+    const opts = { admin: false, headers: HEADERS, maxBody: bodyLimit };
+    this.router.route(method, pattern, name, opts, async (reply, raw) => {
       try {
-        const req = await this.check(method, access, raw, body);
+        const req = await this.check(method, access, raw);
         await handler(reply, req as SignedInRequest);
       } catch (err) {
         if (err instanceof AccountError) {
@@ -139,12 +133,7 @@ export class AccountHttp {
     this.deps.metrics.refusals.inc({ reason: err.code });
   }
 
-  private async check(
-    method: HttpMethod,
-    access: Access,
-    raw: RouteRequest,
-    body: Promise<Buffer>,
-  ): Promise<AccountRequest> {
+  private async check(method: HttpMethod, access: Access, raw: RouteRequest): Promise<AccountRequest> {
     const h = raw.headers;
     const cookies = parseCookies(h.cookie ?? '');
     const changes = CHANGES.includes(method);
@@ -160,7 +149,6 @@ export class AccountHttp {
       ...raw,
       params,
       agent: h['user-agent'] ?? '',
-      body,
       session: null,
       person: null,
       cookies,

@@ -35,7 +35,7 @@ export interface AccountRouteDeps {
 
 /** A JSON object body (typed reading, or `bad_request`). */
 export async function jsonBody(req: AccountRequest): Promise<Record<string, unknown>> {
-  const body = await req.body;
+  const body = await req.body();
   if (body.length === 0) return {};
   try {
     const parsed = JSON.parse(body.toString('utf8')) as unknown;

@@ -2,7 +2,7 @@
 // person's own school only: the school admin role for everything, a class
 // teacher ('staff') for their own classes' view and code sheets. Roles are
 // checked here, on the server, from the directory, never from the client.
-import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
 import { AccountError } from './errors.js';
 import type { AccountHttp } from './http.js';
@@ -39,7 +39,7 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
     'school_import',
     'admin',
     async (reply, req) => {
-      const body = await req.body;
+      const body = await req.body();
       if (body.length === 0) throw new AccountError('bad_request', 'the file is empty');
       const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
       sendJson(reply, 200, await d.admin().importFile(req.person, body, dryRun));
@@ -132,8 +132,8 @@ export function registerMachineRoutes(
   router: HttpRouter,
   d: { admin: () => SchoolAdmin; people: () => People },
 ): void {
-  router.route('post', '/api/accounts/codes', 'accounts_codes', { admin: true }, async (reply) => {
-    const body = await readJson(reply.res);
+  router.route('post', '/api/accounts/codes', 'accounts_codes', { admin: true }, async (reply, req) => {
+    const body = await req.json();
     const { schoolId, personIds } = body;
     if (
       typeof schoolId !== 'string' ||

@@ -2,7 +2,7 @@
 // user token for any of them (the demo page's "enter as"). Limited per
 // address; people of real schools are never given out.
 import type { UserTokens } from '../messaging/userTokens.js';
-import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
 import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { DEMO_SCHOOL_ID, demoPeople } from './demo.js';
@@ -32,9 +32,8 @@ export function registerDemoRoutes(
     });
   });
 
-  router.route('post', '/api/demo/school/login', 'demo_school_login', open, async (reply, { ip }) => {
-    // The body first: uWS hands it only to a reader attached before the handler's first await.
-    const body = await readJson(reply.res);
+  router.route('post', '/api/demo/school/login', 'demo_school_login', open, async (reply, { ip, json }) => {
+    const body = await json();
     if (!(await limiter.take(ip)).ok) throw new HttpError(429, 'too many requests; wait a minute');
     const d = await load();
     const person = demoPeople(d).find((p) => p.id === body.userId);

@@ -1,6 +1,6 @@
 // The directory's admin API (ADMIN_SECRET): import the school's structure
 // (JSON or CSV body, `?dryRun=1` to only see the report) and read it back.
-import { HttpError, readBody, send, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, send, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
 import type { DirectoryImporter } from './importer.js';
 import { ImportBusyError } from './importer.js';
@@ -19,28 +19,34 @@ export interface DirectoryRouteDeps {
 }
 
 export function registerDirectoryRoutes(router: HttpRouter, deps: DirectoryRouteDeps): void {
-  router.route('post', '/api/directory/import', 'directory_import', admin, async (reply, req) => {
-    const body = await readBody(reply.res, BODY_LIMIT);
-    const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
-    const importer = deps.importer();
-    try {
-      const report = await importer.import(parseSchoolFile(body.toString('utf8')), { dryRun });
-      deps.metrics.imports.inc({ result: dryRun ? 'dry_run' : report.changed ? 'changed' : 'unchanged' });
-      sendJson(reply, 200, report);
-    } catch (err) {
-      if (err instanceof DirectoryFileError) {
-        deps.metrics.imports.inc({ result: 'bad_file' });
-        deps.metrics.problems.inc(err.problems.length);
-        sendJson(reply, 400, { error: 'the school file has problems', problems: err.problems });
-        return;
+  router.route(
+    'post',
+    '/api/directory/import',
+    'directory_import',
+    { ...admin, maxBody: BODY_LIMIT },
+    async (reply, req) => {
+      const body = await req.body();
+      const dryRun = /(^|&)dryRun=(1|true)(&|$)/.test(req.query);
+      const importer = deps.importer();
+      try {
+        const report = await importer.import(parseSchoolFile(body.toString('utf8')), { dryRun });
+        deps.metrics.imports.inc({ result: dryRun ? 'dry_run' : report.changed ? 'changed' : 'unchanged' });
+        sendJson(reply, 200, report);
+      } catch (err) {
+        if (err instanceof DirectoryFileError) {
+          deps.metrics.imports.inc({ result: 'bad_file' });
+          deps.metrics.problems.inc(err.problems.length);
+          sendJson(reply, 400, { error: 'the school file has problems', problems: err.problems });
+          return;
+        }
+        if (err instanceof ImportBusyError) {
+          deps.metrics.imports.inc({ result: 'busy' });
+          throw new HttpError(409, err.message);
+        }
+        throw err;
       }
-      if (err instanceof ImportBusyError) {
-        deps.metrics.imports.inc({ result: 'busy' });
-        throw new HttpError(409, err.message);
-      }
-      throw err;
-    }
-  });
+    },
+  );
 
   router.route('get', '/api/directory/:school', 'directory_get', admin, async (reply, req) => {
     const school = req.params[0] ?? '';

@@ -1,6 +1,6 @@
 // The messenger's part of the admin API (ADMIN_SECRET): the school's systems
 // register people, mint their user tokens and create chats with members.
-import { HttpError, readJson, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
 import type { Messenger } from './messenger.js';
 import type { MemberRoleName, StoredUser } from './records.js';
@@ -9,7 +9,7 @@ import { MAX_USER_TOKEN_TTL_SECONDS, type UserTokens, isUserRole } from './userT
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 // A chat of a few thousand members named in one request.
 const BODY_LIMIT = 1024 * 1024;
-const admin = { admin: true };
+const admin = { admin: true, maxBody: BODY_LIMIT };
 
 function str(body: Record<string, unknown>, key: string, max: number, required = true): string {
   const v = body[key];
@@ -44,13 +44,13 @@ export function registerAdminRoutes(
   };
 
   router.route('put', '/api/users/:id', 'put_user', admin, async (reply, req) => {
-    const user = userFrom(await readJson(reply.res, BODY_LIMIT), req.params[0]);
+    const user = userFrom(await req.json(), req.params[0]);
     await messenger().chatStore.saveUser(user);
     sendJson(reply, 200, { user });
   });
 
-  router.route('post', '/api/users/tokens', 'mint_user_token', admin, async (reply) => {
-    const body = await readJson(reply.res, BODY_LIMIT);
+  router.route('post', '/api/users/tokens', 'mint_user_token', admin, async (reply, req) => {
+    const body = await req.json();
     const user = userFrom(body);
     const ttl = body.ttlSeconds === undefined ? DEFAULT_TTL_SECONDS : body.ttlSeconds;
     if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 60 || ttl > MAX_USER_TOKEN_TTL_SECONDS) {
@@ -70,8 +70,8 @@ export function registerAdminRoutes(
     sendJson(reply, 201, { token, expiresAt: expiresAt.toISOString(), userId: user.id });
   });
 
-  router.route('post', '/api/chats', 'create_chat', admin, async (reply) => {
-    const body = await readJson(reply.res, BODY_LIMIT);
+  router.route('post', '/api/chats', 'create_chat', admin, async (reply, req) => {
+    const body = await req.json();
     const m = messenger();
     const title = str(body, 'title', 128);
     const about = str(body, 'about', 1024, false);

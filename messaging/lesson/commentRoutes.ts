@@ -6,7 +6,7 @@
 // limited per address.
 import { randomBytes } from 'node:crypto';
 import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
-import { HttpError, readJson, sendJson } from '../../signaling/http/httpUtil.js';
+import { HttpError, sendJson } from '../../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../../signaling/http/router.js';
 import type { SharedLimits } from '../../signaling/security/sharedLimits.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
@@ -53,12 +53,10 @@ export function registerCommentRoutes(
   });
 
   router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
-    // uWS hands the body only to a reader attached before the first await.
-    const reading = readJson(reply.res);
     const { m, chatId, chat } = await context(req.params[0] ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
-    const body = await reading;
+    const body = await req.json();
     let name: string;
     let text: string;
     try {

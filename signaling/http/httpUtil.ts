@@ -98,8 +98,8 @@ export function readBody(res: uWS.HttpResponse, limit: number): Promise<Buffer> 
   });
 }
 
-export async function readJson(res: uWS.HttpResponse, limit = 16 * 1024): Promise<Record<string, unknown>> {
-  const body = await readBody(res, limit);
+/** A body as a JSON object ({} when empty); 400 when it is not one. */
+export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
   try {

@@ -19,7 +19,7 @@ import { admissionOf } from '../security/guestAdmissions.js';
 import { guestUserId, isDeviceKey } from '../security/guestIds.js';
 import { PasswordBackoff, isRefused } from '../security/passwordBackoff.js';
 import { type SharedLimits, retryAfterSeconds } from '../security/sharedLimits.js';
-import { HttpError, readJson, sendJson } from './httpUtil.js';
+import { HttpError, sendJson } from './httpUtil.js';
 import type { JoinTokens, MintedToken } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
 
@@ -47,6 +47,7 @@ export interface JoinRoutesDeps {
 export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): void {
   const { registry, metrics, log } = deps;
   const open = { admin: false };
+  const small = { admin: false, maxBody: 4096 };
   const backoff = new PasswordBackoff(deps.limits, 'join_code_password');
   const guestsPerAddress = deps.limits.window(GUESTS_PER_ADDRESS);
   const guestsPerCode = deps.limits.window(GUESTS_PER_CODE);
@@ -55,11 +56,11 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
     'post',
     '/api/join/:code',
     'join_by_code',
-    open,
-    async (reply, { params: [typedCode], ip }) => {
+    small,
+    async (reply, { params: [typedCode], ip, json }) => {
       // Checked before the body is read or anything is looked up.
       const code = codeFromPath(typedCode ?? '');
-      const body = await readJson(reply.res, 4096);
+      const body = await json();
       const person = chosenIdentity(body);
       const password = typeof body.password === 'string' ? body.password : '';
       const turn = await backoff.turn(ip, code);
@@ -109,8 +110,8 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
   // Demo room: anyone may take a participant token, rate-limited per address;
   // it is hosted only from its owner's link (RunningServer.demoHostLink), never by arriving first.
   const demoTokens = deps.limits.window(DEMO_TOKENS);
-  router.route('post', '/api/demo/token', 'demo_token', open, async (reply, { ip }) => {
-    const body = await readJson(reply.res, 4096);
+  router.route('post', '/api/demo/token', 'demo_token', small, async (reply, { ip, json }) => {
+    const body = await json();
     const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
     if (!room) throw new HttpError(404, 'no demo room on this server');
     const person = chosenIdentity(body);

@@ -13,7 +13,7 @@ import {
 import type { Room } from '../domain/room.js';
 import type { RoomOwner } from '../domain/roomDefinition.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
-import { HttpError, readJson, sendJson } from './httpUtil.js';
+import { HttpError, sendJson } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
 import { optionalInt, optionalString, parseOwner, parseSettings } from './validate.js';
 
@@ -113,8 +113,8 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     };
   };
 
-  router.route('post', '/api/meetings', 'create_meeting', admin, async (reply) => {
-    const body = await readJson(reply.res);
+  router.route('post', '/api/meetings', 'create_meeting', admin, async (reply, req) => {
+    const body = await req.json();
     const { input, broadcast } = readMeetingInput(body);
     const { title, weeklyCount } = input;
     const [first] = occurrences(input);

@@ -3,7 +3,7 @@
 import type { Logger } from '../../common/log.js';
 import type { Room } from '../domain/room.js';
 import { InvalidRoomIdError, RoomExistsError, type RoomRegistry } from '../domain/roomRegistry.js';
-import { HttpError, readJson, sendJson } from './httpUtil.js';
+import { HttpError, sendJson } from './httpUtil.js';
 import type { JoinTokens } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
 import { optionalInt, optionalString, parseOwner, parseSettings } from './validate.js';
@@ -39,8 +39,8 @@ export function registerRoomRoutes(router: HttpRouter, deps: RoomRoutesDeps): vo
   const { registry, log } = deps;
   const admin = { admin: true };
 
-  router.route('post', '/api/rooms', 'create_room', admin, async (reply) => {
-    const body = await readJson(reply.res);
+  router.route('post', '/api/rooms', 'create_room', admin, async (reply, req) => {
+    const body = await req.json();
     const id = optionalString(body, 'id', 64);
     const title = optionalString(body, 'title', 200);
     const maxParticipants = optionalInt(body, 'maxParticipants', 1, 100000);
@@ -80,11 +80,17 @@ export function registerRoomRoutes(router: HttpRouter, deps: RoomRoutesDeps): vo
     sendJson(reply, 200, { deleted: room.id });
   });
 
-  router.route('post', '/api/rooms/:id/tokens', 'mint_token', admin, async (reply, { params: [id] }) => {
-    const body = await readJson(reply.res);
-    const room = await registry.find(id ?? '');
-    if (!room) throw new HttpError(404, 'room not found');
-    const role = body.role === undefined ? 'participant' : body.role;
-    sendJson(reply, 201, await deps.joinTokens.mint(room, body, String(role)));
-  });
+  router.route(
+    'post',
+    '/api/rooms/:id/tokens',
+    'mint_token',
+    admin,
+    async (reply, { params: [id], json }) => {
+      const body = await json();
+      const room = await registry.find(id ?? '');
+      if (!room) throw new HttpError(404, 'room not found');
+      const role = body.role === undefined ? 'participant' : body.role;
+      sendJson(reply, 201, await deps.joinTokens.mint(room, body, String(role)));
+    },
+  );
 }

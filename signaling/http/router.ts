@@ -1,7 +1,9 @@
 // Registers HTTP routes on the uWebSockets.js app with what every route
-// needs: the admin secret where required, the client's address, metrics by
-// route and status, and errors mapped to JSON replies (HttpError keeps its
-// status; an unreachable store is a 503; anything else is a logged 500).
+// needs: the admin secret where required, the client's address, the body
+// (read from the first moment: uWS hands it only to a reader attached before
+// the handler's first await), metrics by route and status, and errors mapped
+// to JSON replies (HttpError keeps its status; an unreachable store is a 503;
+// anything else is a logged 500).
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import type { AdminAuth } from '../adminAuth.js';
@@ -9,7 +11,7 @@ import type { Metrics } from '../metrics.js';
 import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../storeErrors.js';
 import { clientAddress } from './clientAddress.js';
 import type { GuardedApp } from './guardedApp.js';
-import { HttpError, type Reply, sendJson, track } from './httpUtil.js';
+import { HttpError, type Reply, parseJsonObject, readBody, sendJson, track } from './httpUtil.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';
 
@@ -22,6 +24,10 @@ export interface RouteRequest {
   headers: Record<string, string>;
   /** The query string, without '?'. */
   query: string;
+  /** The request body (empty for GET, HEAD and OPTIONS); 413 past the route's limit. */
+  body(): Promise<Buffer>;
+  /** The body as a JSON object ({} when empty); 400 when it is not one. */
+  json(): Promise<Record<string, unknown>>;
 }
 
 export interface RouteOptions {
@@ -29,7 +35,13 @@ export interface RouteOptions {
   admin: boolean;
   /** Request headers the handler reads (uWS gives them only before the first await). */
   headers?: string[];
+  /** Largest body accepted, in bytes (default 16 KiB). */
+  maxBody?: number;
 }
+
+const DEFAULT_MAX_BODY = 16 * 1024;
+const WITH_BODY: HttpMethod[] = ['post', 'put', 'patch', 'del'];
+const NO_BODY = Promise.resolve(Buffer.alloc(0));
 
 export type RouteHandler = (reply: Reply, req: RouteRequest) => Promise<void> | void;
 
@@ -57,11 +69,16 @@ export class HttpRouter {
       const headers: Record<string, string> = {};
       for (const h of opts.headers ?? []) headers[h] = req.getHeader(h);
       const authorization = req.getHeader('authorization');
+      const body = WITH_BODY.includes(method) ? readBody(res, opts.maxBody ?? DEFAULT_MAX_BODY) : NO_BODY;
+      // A refusal before the handler reads the body leaves it unread: not an unhandled rejection.
+      body.catch(() => undefined);
       const request: RouteRequest = {
         params,
         ip: clientAddress(res, req, this.trustProxy),
         headers,
         query: req.getQuery() ?? '',
+        body: () => body,
+        json: async () => parseJsonObject(await body),
       };
       const finish = (status: number, body: unknown) => {
         this.metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
