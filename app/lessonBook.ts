@@ -106,7 +106,9 @@ export function upcomingLessons(meetings: MeetingBook): UpcomingLessons {
   const startsOf = (m: Meeting) => {
     let list = starts.get(m);
     if (!list) {
-      list = occurrences(m).map((d) => d.getTime());
+      list = occurrences(m)
+        .map((d) => d.getTime())
+        .sort((x, y) => x - y);
       starts.set(m, list);
     }
     return list;
@@ -116,11 +118,25 @@ export function upcomingLessons(meetings: MeetingBook): UpcomingLessons {
       const out: UpcomingLesson[] = [];
       for (const m of meetings.all()) {
         if (!m.chatId) continue;
-        for (const t of startsOf(m)) {
-          if (t > from && t <= to) out.push({ id: m.id, title: m.title, chatId: m.chatId, startsAt: t });
+        const list = startsOf(m);
+        // A term of weekly lessons is a few hundred starts: find the window, do not walk them all.
+        for (let i = firstAfter(list, from); i < list.length && list[i]! <= to; i++) {
+          out.push({ id: m.id, title: m.title, chatId: m.chatId, startsAt: list[i]! });
         }
       }
       return out;
     },
   };
+}
+
+/** The index of the first value greater than `t` in an ascending list. */
+function firstAfter(list: number[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -76,6 +76,8 @@ export interface ServerExtras {
   pushAgent?: Agent;
   /** How often lesson reminders are looked for (tests: less than the half minute). */
   reminderEveryMs?: number;
+  /** The messenger's clock (tests move it forward instead of waiting out a window). */
+  clock?: () => number;
 }
 
 export async function startServer(
@@ -147,6 +149,7 @@ export async function startServer(
     },
     publicUrl: config.publicUrl,
     lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
+    clock: extras.clock,
     log,
   });
   const notifications =

@@ -35,7 +35,14 @@ import { ROUTER_MEDIA_CODECS } from '../sfu/mediaCodecs.js';
 import { udpReceiveBufferDrops } from './processStats.js';
 import { appendResult } from './results.js';
 import { RtpSink } from './rtpSink.js';
-import { SRTP_KEY_BYTES, clip, parseSrtpSuite, requireFfmpeg, sinkCapabilities } from './rtpSources.js';
+import {
+  SRTP_KEY_BYTES,
+  clip,
+  parseSrtpSuite,
+  requireFfmpeg,
+  rtpOutputArgs,
+  sinkCapabilities,
+} from './rtpSources.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -90,19 +97,8 @@ async function capture(): Promise<Captured[]> {
         return s;
       }),
     );
-    const out = (stream: 'v' | 'a', socket: Socket, ssrc: number, pt: number) => [
-      '-map',
-      `0:${stream}`,
-      '-c',
-      'copy',
-      '-f',
-      'rtp',
-      '-ssrc',
-      String(ssrc),
-      '-payload_type',
-      String(pt),
-      `rtp://127.0.0.1:${socket.address().port}?pkt_size=1200`,
-    ];
+    const out = (stream: 'v' | 'a', socket: Socket, ssrc: number, pt: number) =>
+      rtpOutputArgs(stream, ssrc, pt, `rtp://127.0.0.1:${socket.address().port}?pkt_size=1200`);
     // Twice real time: fast, and slow enough that no packet is dropped on the way.
     const ffmpeg = spawn(
       'ffmpeg',

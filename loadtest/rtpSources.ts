@@ -108,6 +108,23 @@ export function videoClip(spec: VideoClipSpec): string {
   return path;
 }
 
+/** ffmpeg's output arguments that send one stream of its input, copied, as RTP to `url`. */
+export function rtpOutputArgs(stream: 'v' | 'a', ssrc: number, payloadType: number, url: string): string[] {
+  return [
+    '-map',
+    `0:${stream}`,
+    '-c',
+    'copy',
+    '-f',
+    'rtp',
+    '-ssrc',
+    String(ssrc),
+    '-payload_type',
+    String(payloadType),
+    url,
+  ];
+}
+
 export function sendRtp(
   clipPath: string,
   stream: 'v' | 'a',
@@ -127,17 +144,12 @@ export function sendRtp(
       '-1',
       '-i',
       clipPath,
-      '-map',
-      `0:${stream}`,
-      '-c',
-      'copy',
-      '-f',
-      'rtp',
-      '-ssrc',
-      String(ssrc),
-      '-payload_type',
-      String(payloadType),
-      `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
+      ...rtpOutputArgs(
+        stream,
+        ssrc,
+        payloadType,
+        `rtp://127.0.0.1:${port}?rtcpport=${rtcpPort}&pkt_size=1200`,
+      ),
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );

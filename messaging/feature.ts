@@ -69,6 +69,8 @@ export interface MessagingDeps {
   maxFrameBytes: number;
   /** Voice messages' text (the transcriber), when a model is configured. */
   speech: SpeechToText | null;
+  /** The time, when a test moves it (the edit window). */
+  clock?: () => number;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
   /** The call server's meetings, for lessons teachers schedule from a chat. */
@@ -164,6 +166,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       deps.limits,
     );
     lessons = new LessonChats(messenger);
+    if (deps.clock) messenger.messages.now = deps.clock;
     if (deps.speech) {
       messenger.messages.voice = new VoiceNotes(messenger.messages, deps.config.uploadDir, deps.speech, log);
     }

@@ -78,6 +78,8 @@ function preview(m: StoredMessage): string {
 export class MessageService {
   /** Transcribes voice messages when a model is configured. */
   voice: VoiceTranscriber | null = null;
+  /** The time (tests move it forward instead of waiting out the edit window). */
+  now: () => number = Date.now;
 
   constructor(
     private readonly chats: ChatService,
@@ -207,7 +209,7 @@ export class MessageService {
         throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_YOUR_MESSAGE, 'you edit only your own messages');
       }
       if (m.kind !== 'text') throw invalid('only text messages are edited');
-      if (Date.now() - m.at > this.config.editWindowMs) {
+      if (this.now() - m.at > this.config.editWindowMs) {
         throw new ChatError(
           ChatErrorCode.CHAT_ERROR_EDIT_WINDOW_PASSED,
           'messages are edited within 24 hours',
@@ -217,7 +219,7 @@ export class MessageService {
       const next: StoredMessage = {
         ...m,
         text,
-        edited: Date.now(),
+        edited: this.now(),
         mentions: mentions.length ? mentions : undefined,
       };
       return { next, flag: '' };

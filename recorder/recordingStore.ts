@@ -5,6 +5,8 @@
 // with ffmpeg's concat demuxer into one MP4 with its index at the front
 // (faststart). Layout: <dir>/<id>.json (metadata), <id>.parts/ while it
 // runs, <id>.mp4 when ready, <id>.vtt (captions) if subtitles were on.
+// Over 400 lines: a recording's life on disk (pieces, join, retention, the
+// restart's recovery) is one sequence, read best in one file.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';

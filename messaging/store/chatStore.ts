@@ -3,6 +3,8 @@
 // on the chat bus after it committed (bus.ts); changes to one chat's
 // membership and settings take the chat row's lock, as a send does, so a
 // send sees either the old or the new state, never half of it.
+// Over 400 lines: one statement per change, each under the lock rule above,
+// kept in one file so the rule is seen where it is kept.
 import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
 import { inTransaction } from '../../common/postgres/connect.js';
 import type { ChatBus } from '../bus.js';

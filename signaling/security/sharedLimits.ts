@@ -14,6 +14,8 @@
 // count on this host alone until Redis is back. Without REDIS_URL (one host)
 // everything is counted here. The per-connection flood guard stays local
 // (transport/floodGuard.ts): a connection lives on one host.
+// Over 400 lines: the three Redis scripts and their one-host twins side by
+// side, so the two countings cannot drift apart.
 import type { Redis } from 'ioredis';
 import client from 'prom-client';
 

@@ -3,7 +3,8 @@
 // sends them (one Yjs update per request).
 import * as Y from 'yjs';
 import { ROOT } from '../../common/whiteboard/model.js';
-import { TestClient, type pb } from './protocolClient.js';
+import type { TestClient, pb } from './protocolClient.js';
+import { enterRoom } from './rooms.js';
 import type { TestServer } from './testServer.js';
 
 export class BoardPeer {
@@ -112,14 +113,14 @@ export async function joinWithBoard(
   name: string,
   role: string,
 ): Promise<{ c: TestClient; board: BoardPeer; token: string; id: string }> {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const board = new BoardPeer(c);
-  const token = (
-    await server.tokens.mint({ userId: name, displayName: name, role: role as never, roomId }, 600)
-  ).token;
-  const r = await c.request({ join: { roomId, token } });
-  return { c, board, token, id: r.join!.self!.participantId! };
+  let board: BoardPeer | undefined;
+  const { c, token, id } = await enterRoom(server, roomId, name, role, {
+    clients,
+    beforeJoin: (connected) => {
+      board = new BoardPeer(connected);
+    },
+  });
+  return { c, board: board!, token, id };
 }
 
 /** The server's board as a third party sees it: its state vector and content. */

@@ -3,6 +3,7 @@
 // there, and losing a receive-only worker costs only its own participants.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { createRoom, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -16,23 +17,13 @@ afterAll(async () => {
   await server.close();
 });
 
-async function enter(name: string, role = 'participant') {
-  const { token } = await server.tokens.mint(
-    { userId: name, displayName: name, role: role as never, roomId: 'big' },
-    600,
-  );
-  const c = await TestClient.connect(server.wsUrl);
-  const r = await c.request({ join: { roomId: 'big', token } });
-  return { c, caps: r.join!.routerRtpCapabilities!, id: r.join!.self!.participantId! };
+function enter(name: string, role = 'participant') {
+  return enterRoom(server, 'big', name, role);
 }
 
 describe('a room across workers', () => {
   it('places receivers on a second worker and pipes producers to them', async () => {
-    await fetch(`${server.httpUrl}/api/rooms`, {
-      method: 'POST',
-      headers: server.adminHeaders,
-      body: JSON.stringify({ id: 'big', settings: { waitingRoom: 'off' } }),
-    });
+    await createRoom(server, 'big', { settings: { waitingRoom: 'off' } });
     const teacher = await enter('Teacher', 'host');
     const t = await teacher.c.request({ createWebrtcTransport: { direction: 1 } });
     const sendId = t.webrtcTransport!.transportId!;

@@ -2,7 +2,8 @@
 // blocked could still be heard by sharing screen audio, and "mute all" did
 // not pause it. Screen audio is the participant's voice in the room too.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { FAKE_DTLS, type TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { createRoom, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -23,24 +24,12 @@ afterAll(async () => {
 
 async function newRoom(): Promise<string> {
   const id = `screen-audio-${++roomCounter}`;
-  const res = await fetch(`${server.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: server.adminHeaders,
-    body: JSON.stringify({ id, settings: { waitingRoom: 'off', participantsMayShareScreen: true } }),
-  });
-  expect(res.status).toBe(201);
+  await createRoom(server, id, { settings: { waitingRoom: 'off', participantsMayShareScreen: true } });
   return id;
 }
 
-async function enter(roomId: string, name: string, role: string) {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const { token } = await server.tokens.mint(
-    { userId: name, displayName: name, role: role as never, roomId },
-    600,
-  );
-  const r = await c.request({ join: { roomId, token } });
-  return { c, id: r.join!.self!.participantId! };
+function enter(roomId: string, name: string, role: string) {
+  return enterRoom(server, roomId, name, role, { clients });
 }
 
 async function sendTransport(c: TestClient): Promise<string> {

@@ -3,6 +3,7 @@
 import { SignJWT } from 'jose';
 import protobuf from 'protobufjs/minimal.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { callEventsSoFar } from '../helpers/barriers.js';
 import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
@@ -10,6 +11,7 @@ import { type TestServer, createRoomWithToken, startTestServer } from '../helper
 let server: TestServer;
 let hostToken: string;
 let watcher: TestClient;
+let watcherId: string;
 let before: ReturnType<typeof snapshot>;
 
 beforeAll(async () => {
@@ -21,12 +23,11 @@ beforeAll(async () => {
   hostToken = host!.token;
   // Someone already in the room, whose view must not change.
   watcher = await TestClient.connect(server.wsUrl);
-  await watcher.request({ join: { roomId: 'lesson', token: other!.token } });
-  // Let the watcher's own presence batch go out before tests count events.
-  await new Promise((r) => setTimeout(r, PRESENCE_SETTLE_MS));
+  watcherId = (await watcher.request({ join: { roomId: 'lesson', token: other!.token } })).join!.self!
+    .participantId!;
+  // The watcher's own arrival is out of the way before tests count events.
+  await callEventsSoFar(watcher, watcherId);
 });
-
-const PRESENCE_SETTLE_MS = 300;
 
 afterAll(async () => {
   watcher.close();
@@ -50,8 +51,7 @@ async function expectRejected(reason: string, code: pb.ErrorCode, act: () => Pro
   expect(response.error?.message).toBeTruthy();
   expect(await rejectedCount(server, reason)).toBe(counted + 1);
   expect(snapshot(server)).toEqual(before);
-  await new Promise((r) => setTimeout(r, 50));
-  expect(watcher.events).toEqual([]);
+  expect(await callEventsSoFar(watcher, watcherId)).toEqual([]);
   return response;
 }
 
@@ -219,7 +219,7 @@ describe('invalid arguments after join', () => {
     const t = await c.request({ createWebrtcTransport: { direction: 1 } });
     sendId = t.webrtcTransport!.transportId!;
     await c.request({ connectWebrtcTransport: { transportId: sendId, dtlsParameters: FAKE_DTLS } });
-    await new Promise((r) => setTimeout(r, PRESENCE_SETTLE_MS));
+    await callEventsSoFar(watcher, watcherId);
   });
 
   afterAll(() => c.close());

@@ -2,17 +2,12 @@
 // inside it, people move without rejoining and keep their hand, hosts visit
 // and broadcast, and a timer or the host brings everyone back.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type Person, createRoom as createRoomBy, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
 const clients: TestClient[] = [];
-
-interface Person {
-  c: TestClient;
-  id: string;
-  caps: pb.IRtpCapabilities;
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -26,24 +21,12 @@ afterAll(async () => {
   await server.close();
 });
 
-async function enter(roomId: string, name: string, role: string): Promise<Person> {
-  const { token } = await server.tokens.mint(
-    { userId: name, displayName: name, role: role as never, roomId },
-    600,
-  );
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const r = await c.request({ join: { roomId, token } });
-  return { c, id: r.join!.self!.participantId!, caps: r.join!.routerRtpCapabilities! };
+function enter(roomId: string, name: string, role: string): Promise<Person> {
+  return enterRoom(server, roomId, name, role, { clients });
 }
 
 async function createRoom(id: string): Promise<void> {
-  const res = await fetch(`${server.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: server.adminHeaders,
-    body: JSON.stringify({ id, settings: { waitingRoom: 'off' } }),
-  });
-  expect(res.status).toBe(201);
+  await createRoomBy(server, id, { settings: { waitingRoom: 'off' } });
 }
 
 describe('breakout rooms', () => {

@@ -3,18 +3,13 @@
 // and each control does what a teacher expects when the role allows it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DTLS, TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type Person, createRoom, enterRoom } from '../helpers/rooms.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
 const clients: TestClient[] = [];
 let roomCounter = 0;
-
-interface Person {
-  c: TestClient;
-  join: pb.IJoinResponse;
-  id: string;
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -30,12 +25,7 @@ afterAll(async () => {
 
 async function newRoom(settings: Record<string, unknown> = {}): Promise<string> {
   const id = `lesson-${++roomCounter}`;
-  const res = await fetch(`${server.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: server.adminHeaders,
-    body: JSON.stringify({ id, title: 'Physics 9', settings }),
-  });
-  expect(res.status).toBe(201);
+  await createRoom(server, id, { title: 'Physics 9', settings });
   return id;
 }
 
@@ -48,16 +38,8 @@ async function tokenFor(
   return (await server.tokens.mint({ userId, displayName, role: role as never, roomId }, 600)).token;
 }
 
-async function enter(
-  roomId: string,
-  displayName: string,
-  role: string,
-  userId = displayName,
-): Promise<Person> {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const r = await c.request({ join: { roomId, token: await tokenFor(roomId, displayName, role, userId) } });
-  return { c, join: r.join!, id: r.join!.self!.participantId! };
+function enter(roomId: string, displayName: string, role: string, userId = displayName): Promise<Person> {
+  return enterRoom(server, roomId, displayName, role, { userId, clients });
 }
 
 function micProducer(p: Person, paused = false): Promise<string> {

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // past MAX_BACKPRESSURE_BYTES it is taken out of fan-out, and when it catches
 // up it gets the current state (Resync) instead of what it missed.
 import type WebSocket from 'ws';
-import { FAKE_DTLS, TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { FAKE_DTLS, type TestClient, opusRtpParameters, pb } from '../helpers/protocolClient.js';
+import { type Person, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -16,14 +17,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function enter(name: string, role: string): Promise<{ c: TestClient; id: string }> {
-  const { token } = await server.tokens.mint(
-    { userId: name, displayName: name, role: role as never, roomId: 'slow' },
-    600,
-  );
-  const c = await TestClient.connect(server.wsUrl);
-  const r = await c.request({ join: { roomId: 'slow', token } });
-  return { c, id: r.join!.self!.participantId! };
+function enter(name: string, role: string): Promise<Person> {
+  return enterRoom(server, 'slow', name, role);
 }
 
 function rawSocket(c: TestClient): { pause(): void; resume(): void } {

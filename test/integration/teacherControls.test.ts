@@ -5,18 +5,14 @@
 // the breakout rooms is a message, not "attention"; and the roster can list
 // just the caller's own room.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type TestClient, pb, produceMic } from '../helpers/protocolClient.js';
+import { type Person, createRoom, enterRoom } from '../helpers/rooms.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
 const clients: TestClient[] = [];
 let roomCounter = 0;
-
-interface Person {
-  c: TestClient;
-  id: string;
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -32,23 +28,12 @@ afterAll(async () => {
 
 async function newRoom(settings: Record<string, unknown> = {}): Promise<string> {
   const id = `controls-${++roomCounter}`;
-  const res = await fetch(`${server.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: server.adminHeaders,
-    body: JSON.stringify({ id, title: 'Физика 9', settings: { waitingRoom: 'off', ...settings } }),
-  });
-  expect(res.status).toBe(201);
+  await createRoom(server, id, { title: 'Физика 9', settings: { waitingRoom: 'off', ...settings } });
   return id;
 }
 
-async function enter(roomId: string, displayName: string, role: string): Promise<Person> {
-  const token = (
-    await server.tokens.mint({ userId: displayName, displayName, role: role as never, roomId }, 600)
-  ).token;
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  const r = await c.request({ join: { roomId, token } });
-  return { c, id: r.join!.self!.participantId! };
+function enter(roomId: string, displayName: string, role: string): Promise<Person> {
+  return enterRoom(server, roomId, displayName, role, { clients });
 }
 
 const MIC = pb.MediaSource.MEDIA_SOURCE_MICROPHONE;

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_DTLS, TestClient, pb, produceMic, vp8RtpParameters } from '../helpers/protocolClient.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
+import { type Person, enterRoom } from '../helpers/rooms.js';
 import { rejectedCount, snapshot } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -40,17 +41,9 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-async function enter(server: TestServer, name: string, role: 'host' | 'participant') {
-  const { token } = await server.tokens.mint(
-    { userId: name, displayName: name, role, roomId: 'assembly' },
-    600,
-  );
-  const c = await TestClient.connect(server.wsUrl);
-  const r = await c.request({ join: { roomId: 'assembly', token } });
-  return { c, join: r.join!, id: r.join!.self!.participantId! };
+function enter(server: TestServer, name: string, role: 'host' | 'participant'): Promise<Person> {
+  return enterRoom(server, 'assembly', name, role);
 }
-
-type Person = Awaited<ReturnType<typeof enter>>;
 
 /** Consumes a producer on a receive transport, with the person's device capabilities. */
 function consume(person: Person, transportId: string | null | undefined, producerId: string) {

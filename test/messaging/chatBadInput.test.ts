@@ -3,7 +3,9 @@
 // where they were and a watching member receives nothing).
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chatEventsSoFar } from '../helpers/barriers.js';
 import { type ChatTestServer, TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { TestClock } from '../helpers/clock.js';
 
 const E = cpb.ChatErrorCode;
 let s: ChatTestServer;
@@ -15,6 +17,11 @@ let chatId: string;
 let readOnlyId: string;
 let targets: string[];
 let before: string;
+// The messenger's clock: the edit window (a day) passes without waiting a day.
+const clock = new TestClock();
+const DAY = 24 * 3600 * 1000;
+/** A chat of the watcher's own, for its event barrier. */
+let ownChatId: string;
 
 const people = {
   owner: { userId: 'owner', displayName: 'Учитель', sortName: 'Учитель' },
@@ -34,7 +41,7 @@ async function state(): Promise<string> {
 }
 
 beforeAll(async () => {
-  s = await startChatServer({ CHAT_MAX_MESSAGE_CHARS: '100', CHAT_EDIT_WINDOW_SECONDS: '1' });
+  s = await startChatServer({ CHAT_MAX_MESSAGE_CHARS: '100' }, { extras: { clock: clock.now } });
   for (const p of Object.values(people)) await s.token(p);
   owner = await s.client(people.owner);
   member = await s.client(people.member);
@@ -57,7 +64,8 @@ beforeAll(async () => {
       (await owner.request({ createChat: { title: `Цель ${i}`, members: ['watcher'] } })).chat!.chatId!,
     );
   await watcher.waitFor((e) => e.chatAdded?.chatId === targets[12]);
-  await new Promise((r) => setTimeout(r, 200));
+  ownChatId = (await watcher.request({ createChat: { title: 'Заметки', members: [] } })).chat!.chatId!;
+  await chatEventsSoFar(watcher, ownChatId);
 });
 
 afterAll(async () => {
@@ -77,8 +85,7 @@ async function expectRejected(reason: string, code: cpb.ChatErrorCode, act: () =
   expect(response.error?.message).toBeTruthy();
   expect(await s.rejected(reason)).toBe(counted + 1);
   expect(await state()).toBe(before);
-  await new Promise((r) => setTimeout(r, 50));
-  expect(watcher.events).toEqual([]);
+  expect(await chatEventsSoFar(watcher, ownChatId)).toEqual([]);
   return response;
 }
 
@@ -215,7 +222,7 @@ describe('messages', () => {
   it("editing someone else's message, or one's own after the window", async () => {
     const theirs = await owner.send(chatId, 'моё');
     const mine = await member.send(chatId, 'старое');
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(DAY + 1000);
     before = await state();
     watcher.events.length = 0;
     await expectRejected('not_your_message', E.CHAT_ERROR_NOT_YOUR_MESSAGE, () =>

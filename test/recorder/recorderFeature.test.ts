@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Room } from '../../signaling/domain/room.js';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
+import { callEventsSoFar } from '../helpers/barriers.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { frameColours, participantClip, probe } from '../helpers/recordedRoom.js';
 import { type RtpParticipant, seatRtpParticipant } from '../helpers/rtpParticipant.js';
@@ -26,6 +27,7 @@ let server: TestServer;
 let dir: string;
 let host: TestClient;
 let pupil: TestClient;
+let pupilId: string;
 let otherHost: TestClient;
 let room: Room;
 let anna: RtpParticipant;
@@ -33,9 +35,14 @@ let boris: RtpParticipant | undefined;
 /** The lesson's finished recording, made by the first test. */
 let recordingId = '';
 
-async function joined(roomId: string, token: string): Promise<TestClient> {
+async function joined(
+  roomId: string,
+  token: string,
+  id?: (participantId: string) => void,
+): Promise<TestClient> {
   const c = await TestClient.connect(server.wsUrl);
-  await c.request({ join: { roomId, token } });
+  const r = await c.request({ join: { roomId, token } });
+  id?.(r.join!.self!.participantId!);
   return c;
 }
 
@@ -68,8 +75,7 @@ async function expectRefused(code: pb.ErrorCode, act: () => Promise<pb.Response>
   expect(response.error?.message).toBeTruthy();
   expect(await rejectedCount(server, reason)).toBe(counted + 1);
   expect({ state: snapshot(server), recordings: await recordings() }).toEqual(before);
-  await sleep(50);
-  expect(stateEvents(pupil)).toEqual([]);
+  expect((await callEventsSoFar(pupil, pupilId)).filter((e) => e.recordingState)).toEqual([]);
   return response;
 }
 
@@ -85,7 +91,9 @@ beforeAll(async () => {
     { displayName: 'Другой учитель', role: 'host', userId: 'other-teacher' },
   ]);
   host = await joined('lesson', h!.token);
-  pupil = await joined('lesson', p!.token);
+  pupil = await joined('lesson', p!.token, (id) => {
+    pupilId = id;
+  });
   otherHost = await joined('other', oh!.token);
   room = server.registry.get('lesson')!;
   anna = await seatRtpParticipant(room, {

@@ -128,10 +128,16 @@ describe.skipIf(!redisAvailable())('the shared limits module', () => {
     const monitor = await new Redis(redis.url).monitor();
     const seen: string[] = [];
     monitor.on('monitor', (_t: string, args: string[]) => seen.push(args.join(' ')));
-    await new Promise((r) => setTimeout(r, 50));
     expect((await one.take('pupil-1')).ok).toBe(false);
-    await new Promise((r) => setTimeout(r, 50));
+    // A barrier: MONITOR lists commands in the order Redis ran them, so once this
+    // one is seen, any command the refusal had sent (and awaited) was seen too.
+    const other = new Redis(redis.url);
+    await other.echo('limits-barrier');
+    for (let i = 0; i < 500 && !seen.some((c) => c.includes('limits-barrier')); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    other.disconnect();
     monitor.disconnect();
+    expect(seen.some((c) => c.includes('limits-barrier'))).toBe(true);
     expect(seen.filter((c) => c.includes('test_window'))).toEqual([]);
     expect(await refusals(hosts.length - 2, 'local')).toBe(1);
     // Bytes: a large cost that does not fit is refused, a small one still fits.

@@ -2,6 +2,7 @@
 // and the school's administrators, «Награды» in the messenger's header for
 // pupils and parents (their own board, their children's).
 import { t } from '../i18n/index.js';
+import { SheetButton } from '../kit/SheetButton.js';
 import { Star } from '../kit/icons.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 
@@ -10,18 +11,15 @@ export function ChatAwardButton({ store, chat }: { store: MessengerStore; chat: 
   if (chat.kind !== cpb.ChatKind.CHAT_KIND_GROUP) return null;
   if (role !== cpb.UserRole.USER_ROLE_TEACHER && role !== cpb.UserRole.USER_ROLE_ADMIN) return null;
   return (
-    <button
-      type="button"
-      class="ghost icon-only hw-button"
+    <SheetButton
       id="chat-award"
-      aria-label={t('aw.give')}
-      title={t('aw.give')}
-      onClick={() => {
+      label={t('aw.give')}
+      icon={Star}
+      place="chat"
+      onOpen={() => {
         store.sheet.value = 'award-give';
       }}
-    >
-      <Star aria-hidden="true" />
-    </button>
+    />
   );
 }
 
@@ -29,19 +27,15 @@ export function MyAwardsButton({ store }: { store: MessengerStore }) {
   const role = store.me.value?.role;
   if (role !== cpb.UserRole.USER_ROLE_PARENT && role !== cpb.UserRole.USER_ROLE_STUDENT) return null;
   return (
-    <button
-      type="button"
-      class="ghost my-homework-button"
+    <SheetButton
       id="my-awards-button"
-      aria-label={t('aw.title')}
-      title={t('aw.title')}
-      onClick={() => {
+      label={t('aw.title')}
+      icon={Star}
+      place="messenger"
+      onOpen={() => {
         store.selected.value = null;
         store.sheet.value = 'awards';
       }}
-    >
-      <Star aria-hidden="true" />
-      <span class="wide-only">{t('aw.title')}</span>
-    </button>
+    />
   );
 }

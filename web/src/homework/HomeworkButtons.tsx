@@ -2,6 +2,7 @@
 // teacher creates one there), and the messenger's header for parents and
 // pupils (the collections that concern them or their children).
 import { t } from '../i18n/index.js';
+import { SheetButton } from '../kit/SheetButton.js';
 import { ClipboardList } from '../kit/icons.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { homeworkScreen } from './homeworkActions.js';
@@ -9,19 +10,16 @@ import { homeworkScreen } from './homeworkActions.js';
 export function ChatHomeworkButton({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
   if (chat.kind !== cpb.ChatKind.CHAT_KIND_GROUP) return null;
   return (
-    <button
-      type="button"
-      class="ghost icon-only hw-button"
+    <SheetButton
       id="chat-homework"
-      aria-label={t('hw.ofChat')}
-      title={t('hw.ofChat')}
-      onClick={() => {
+      label={t('hw.ofChat')}
+      icon={ClipboardList}
+      place="chat"
+      onOpen={() => {
         homeworkScreen.value = { kind: 'list' };
         store.sheet.value = 'homework';
       }}
-    >
-      <ClipboardList aria-hidden="true" />
-    </button>
+    />
   );
 }
 
@@ -29,20 +27,16 @@ export function MyHomeworkButton({ store }: { store: MessengerStore }) {
   const role = store.me.value?.role;
   if (role !== cpb.UserRole.USER_ROLE_PARENT && role !== cpb.UserRole.USER_ROLE_STUDENT) return null;
   return (
-    <button
-      type="button"
-      class="ghost my-homework-button"
+    <SheetButton
       id="my-homework-button"
-      aria-label={t('hw.title')}
-      title={t('hw.title')}
-      onClick={() => {
+      label={t('hw.title')}
+      icon={ClipboardList}
+      place="messenger"
+      onOpen={() => {
         homeworkScreen.value = { kind: 'list' };
         store.selected.value = null;
         store.sheet.value = 'homework-all';
       }}
-    >
-      <ClipboardList aria-hidden="true" />
-      <span class="wide-only">{t('hw.title')}</span>
-    </button>
+    />
   );
 }
