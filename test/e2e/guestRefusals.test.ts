@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { TestClient } from '../helpers/protocolClient.js';
+import { createRoom, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 const TEACHER = 'Анна Петровна Волкова';
@@ -18,27 +19,12 @@ let server: TestServer;
 let browser: Browser;
 const clients: TestClient[] = [];
 
-async function newRoom(id: string): Promise<{ id: string; code: string; password: string }> {
-  const res = await fetch(`${server.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: server.adminHeaders,
-    body: JSON.stringify({
-      id,
-      title: 'Физика 7А',
-      settings: { waitingRoom: 'off' },
-      owner: { school: 'school-1', staff: [TEACHER] },
-    }),
+const newRoom = (id: string) =>
+  createRoom(server, id, {
+    title: 'Физика 7А',
+    settings: { waitingRoom: 'off' },
+    owner: { school: 'school-1', staff: [TEACHER] },
   });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; code: string; password: string };
-}
-
-async function enter(roomId: string, token: string): Promise<TestClient> {
-  const c = await TestClient.connect(server.wsUrl);
-  clients.push(c);
-  await c.request({ join: { roomId, token } });
-  return c;
-}
 
 describe.skipIf(!chromiumAvailable())('the join page when a guest may not come in', () => {
   beforeAll(async () => {
@@ -71,12 +57,10 @@ describe.skipIf(!chromiumAvailable())('the join page when a guest may not come i
       expect((await layoutReport(page, [])).overflowX).toBe(0);
 
       // The teacher comes and bans a guest who came from this computer.
-      const host = await fetch(`${server.httpUrl}/api/rooms/${room.id}/tokens`, {
-        method: 'POST',
-        headers: server.adminHeaders,
-        body: JSON.stringify({ displayName: TEACHER, role: 'host', userId: `teacher-${device}` }),
+      const { c: teacher } = await enterRoom(server, room.id, TEACHER, 'host', {
+        userId: `teacher-${device}`,
+        clients,
       });
-      const teacher = await enter(room.id, ((await host.json()) as { token: string }).token);
       const asked = await fetch(`${server.httpUrl}/api/join/${room.code}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -87,7 +71,11 @@ describe.skipIf(!chromiumAvailable())('the join page when a guest may not come i
         }),
       });
       expect(asked.status).toBe(201);
-      const joker = await enter(room.id, ((await asked.json()) as { token: string }).token);
+      const joker = await TestClient.connect(server.wsUrl);
+      clients.push(joker);
+      await joker.request({
+        join: { roomId: room.id, token: ((await asked.json()) as { token: string }).token },
+      });
       const jokerPeer = [...server.registry.get(room.id)!.peers.values()].find(
         (p) => p.identity.displayName === 'Шутник',
       )!;

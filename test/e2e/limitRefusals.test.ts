@@ -15,30 +15,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, enterCall, layoutReport, openPanel, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
-import { TestClient } from '../helpers/protocolClient.js';
+import type { TestClient } from '../helpers/protocolClient.js';
+import { createRoom, enterRoom } from '../helpers/rooms.js';
+import { createRoomWithToken } from '../helpers/testServer.js';
 
 let s: ChatTestServer;
 let browser: Browser;
 let busy: TestClient;
 const dir = mkdtempSync(join(tmpdir(), 'limit-refusals-'));
 
+/** A lesson with its people's join links. */
 async function room(id: string, people: { displayName: string; role: string; userId: string }[]) {
-  const made = await fetch(`${s.httpUrl}/api/rooms`, {
-    method: 'POST',
-    headers: s.adminHeaders,
-    body: JSON.stringify({ id, title: 'Биология 6Б', settings: { waitingRoom: 'off' } }),
-  });
-  expect(made.status).toBe(201);
-  const out: { token: string; joinUrl: string }[] = [];
-  for (const p of people) {
-    const res = await fetch(`${s.httpUrl}/api/rooms/${id}/tokens`, {
-      method: 'POST',
-      headers: s.adminHeaders,
-      body: JSON.stringify(p),
-    });
-    out.push((await res.json()) as { token: string; joinUrl: string });
-  }
-  return out;
+  await createRoom(s, id, { title: 'Биология 6Б', settings: { waitingRoom: 'off' } });
+  return createRoomWithToken(s.server, id, people);
 }
 
 const local = (url: string) => url.replace(s.server.config.publicUrl, s.httpUrl);
@@ -52,11 +41,8 @@ describe.skipIf(!chromiumAvailable())('refusals of the limits, in Russian', () =
       CHAT_UPLOAD_BYTES_PER_DAY: '1000',
     });
     // Another lesson records: it holds the server's only place.
-    const [other] = await room('other-lesson', [
-      { displayName: 'Ирина Белова', role: 'host', userId: 'busy-t' },
-    ]);
-    busy = await TestClient.connect(s.server.wsUrl);
-    await busy.request({ join: { roomId: 'other-lesson', token: other!.token } });
+    await createRoom(s, 'other-lesson', { title: 'Химия 9А' });
+    busy = (await enterRoom(s.server, 'other-lesson', 'Ирина Белова', 'host', { userId: 'busy-t' })).c;
     await busy.request({ startRecording: {} });
     browser = await launchChromium();
   });

@@ -7,7 +7,8 @@
 // are not held up. The real server, real recorder pipelines, the host's own
 // requests over the WebSocket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestClient, pb } from '../helpers/protocolClient.js';
+import { type TestClient, pb } from '../helpers/protocolClient.js';
+import { createRoom, enterRoom } from '../helpers/rooms.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -21,20 +22,8 @@ beforeAll(async () => {
     ['school2-a', 'school-2'],
     ['no-school', null],
   ] as const) {
-    const made = await fetch(`${server.httpUrl}/api/rooms`, {
-      method: 'POST',
-      headers: server.adminHeaders,
-      body: JSON.stringify({ id, title: id, ...(school ? { owner: { school, staff: [] } } : {}) }),
-    });
-    expect(made.status).toBe(201);
-    const minted = await fetch(`${server.httpUrl}/api/rooms/${id}/tokens`, {
-      method: 'POST',
-      headers: server.adminHeaders,
-      body: JSON.stringify({ displayName: `Учитель ${id}`, role: 'host', userId: `t-${id}` }),
-    });
-    const c = await TestClient.connect(server.wsUrl);
-    await c.request({ join: { roomId: id, token: ((await minted.json()) as { token: string }).token } });
-    hosts.set(id, c);
+    await createRoom(server, id, { title: id, ...(school ? { owner: { school, staff: [] } } : {}) });
+    hosts.set(id, (await enterRoom(server, id, `Учитель ${id}`, 'host', { userId: `t-${id}` })).c);
   }
 });
 
@@ -46,18 +35,22 @@ afterAll(async () => {
 const host = (id: string) => hosts.get(id)!;
 
 describe('recordings per school', () => {
-  it("one school's second lesson waits for its first; other schools and rooms of no school go on", async () => {
-    expect((await host('school1-a').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
-    const refused = await host('school1-b').rawRequest({ startRecording: {} });
-    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS);
-    expect(refused.error?.message).toContain('school');
-    const broadcast = await host('school1-b').rawRequest({ startBroadcast: {} });
-    expect(broadcast.error?.code).toBe(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS);
-    expect((await host('school2-a').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
-    expect((await host('no-school').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
-    // The first lesson stops: its place is free for the school's next.
-    await host('school1-a').request({ stopRecording: {} });
-    expect((await host('school1-b').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
-    for (const id of ['school1-b', 'school2-a', 'no-school']) await host(id).request({ stopRecording: {} });
-  });
+  it(
+    "one school's second lesson waits for its first; other schools and rooms of no school go on",
+    { timeout: 180_000 },
+    async () => {
+      expect((await host('school1-a').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
+      const refused = await host('school1-b').rawRequest({ startRecording: {} });
+      expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS);
+      expect(refused.error?.message).toContain('school');
+      const broadcast = await host('school1-b').rawRequest({ startBroadcast: {} });
+      expect(broadcast.error?.code).toBe(pb.ErrorCode.ERROR_CODE_TOO_MANY_RECORDINGS);
+      expect((await host('school2-a').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
+      expect((await host('no-school').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
+      // The first lesson stops: its place is free for the school's next.
+      await host('school1-a').request({ stopRecording: {} });
+      expect((await host('school1-b').rawRequest({ startRecording: {} })).error ?? null).toBeNull();
+      for (const id of ['school1-b', 'school2-a', 'no-school']) await host(id).request({ stopRecording: {} });
+    },
+  );
 });
