@@ -5,6 +5,7 @@
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { ProducerLoss } from '../sfu/producerLoss.js';
 import { WorkerPool } from '../sfu/workerPool.js';
 import { CallStateKeeper } from '../signaling/call/callStateKeeper.js';
 import type { Membership } from '../signaling/call/membership.js';
@@ -74,7 +75,12 @@ export async function startCore(
   const tokens = new TokenService(config.tokenSecret, config.tokenIssuer, revocation);
   // Gauges are read at scrape time, after the WebSocket server and cluster below exist.
   const live = (): LiveCounts => liveCounts(registry, ws.connectionCount, cluster.counts());
-  const metrics = new Metrics(live, () => pool.usage());
+  const producerLoss = ProducerLoss.watch(pool);
+  const metrics = new Metrics(
+    live,
+    () => pool.usage(),
+    () => producerLoss.take(),
+  );
   const limits = new SharedLimits(
     config.redisUrl ? openRedis(config.redisUrl, 'limits', log) : null,
     metrics.registry,

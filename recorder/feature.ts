@@ -68,6 +68,12 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     deps.out.publish(room.id, bytes);
     for (const peer of room.waiting.values()) peer.channel.send(bytes);
   };
+  const interrupted = new client.Counter({
+    name: 'school_call_recordings_interrupted_total',
+    help: 'Recordings and broadcasts that stopped without a host asking, or whose pipeline went down, by reason',
+    labelNames: ['reason'],
+    registers: [deps.metrics.registry],
+  });
   const service = new RecordingService({
     store,
     broadcasts,
@@ -77,6 +83,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     announce,
     maxAtOnce: deps.recordingsAtOnce,
     perSchool: { places: deps.limits.slots(SCHOOL_RECORDINGS), max: deps.recordingsPerSchool },
+    interrupted: (reason) => interrupted.inc({ reason }),
   });
   const refused = new client.Counter({
     name: 'school_call_broadcast_refused_total',

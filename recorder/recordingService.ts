@@ -41,6 +41,8 @@ export interface RecordingServiceDeps {
   maxAtOnce: number;
   /** Rooms of one school (RoomDefinition.owner) recording or broadcasting at once, on every host together. */
   perSchool: { places: Slots; max: number };
+  /** A recording stopped without a host asking ('disk-full', ...), or its pipeline went down ('pipeline-down'). */
+  interrupted?(reason: string): void;
 }
 
 interface Running {
@@ -231,11 +233,15 @@ export class RecordingService {
     const created: Running = { room, source, recorder, broadcast: null, place };
     recorder.on('recordingStopped', (meta, reason) => {
       this.deps.log.warn({ room: room.id, recording: meta.id, reason }, 'recording stopped by itself');
+      this.deps.interrupted?.(reason || 'unknown');
       this.announce(created, reason);
       this.releaseIfIdle(created);
     });
     // Everyone is told the recording is interrupted, and when it goes on (hosts get a notice).
-    recorder.on('pipelineDown', () => this.announce(created));
+    recorder.on('pipelineDown', () => {
+      this.deps.interrupted?.('pipeline-down');
+      this.announce(created);
+    });
     recorder.on('pipelineBack', () => this.announce(created));
     r = created;
     this.running.set(room.id, r);

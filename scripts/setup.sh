@@ -30,7 +30,7 @@ fi
 # Chromium for the browser tests (openssl makes their test certificates),
 # espeak-ng speaks for the subtitle tests, poppler-utils and netpbm check
 # the whiteboard's exported PDFs and PNGs.
-PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ffmpeg redis-server)
+PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3 python3-venv python3-pip ninja-build ffmpeg redis-server)
 # Recording and broadcast: GStreamer composes and encodes (driven through its
 # own Python bindings).
 PACKAGES+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-x python3-gi python3-gst-1.0 gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0 fonts-dejavu-core)
@@ -46,6 +46,9 @@ if ((WITH_TEST)); then PACKAGES+=(sox); fi
 # messages are otherwise empty boxes there (the interface draws its states
 # and reactions as SVG and needs no emoji font).
 if ((WITH_TEST)); then PACKAGES+=(fonts-noto-color-emoji); fi
+# nginx for the test of the TLS snippet (deploy/nginx), prometheus for its
+# promtool, which checks the alert rules (deploy/monitoring).
+if ((WITH_TEST)); then PACKAGES+=(nginx prometheus); fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,7 @@
 // Prometheus metrics. Gauges of live state are read at scrape time from the
 // state itself, so they cannot drift from it.
 import client from 'prom-client';
+import type { MediaKindName, PacketCounts } from '../sfu/producerLoss.js';
 
 export interface LiveCounts {
   roomsDefined: number;
@@ -41,7 +42,15 @@ export class Metrics {
   readonly edgeRequestDuration: client.Histogram;
   readonly faults: client.Counter<'where' | 'status'>;
 
-  constructor(countLive: () => LiveCounts, workers: () => Promise<WorkerUsage[]>) {
+  /**
+   * `producerPackets`: packets the producers received and lost since its last
+   * call (sfu/producerLoss.ts), read once per scrape.
+   */
+  constructor(
+    countLive: () => LiveCounts,
+    workers: () => Promise<WorkerUsage[]>,
+    producerPackets?: () => Promise<Record<MediaKindName, PacketCounts>>,
+  ) {
     // Every live gauge reads the same counts; walk the rooms once per scrape, not once per gauge.
     let counted: { at: number; counts: LiveCounts } | null = null;
     const live = (): LiveCounts => {
@@ -166,5 +175,35 @@ export class Metrics {
         }
       },
     });
+    if (producerPackets) {
+      // Both counters advance from one read per scrape (prom-client collects them at once).
+      let taken: { at: number; counts: ReturnType<typeof producerPackets> } | null = null;
+      const take = () => {
+        const now = Date.now();
+        if (!taken || now - taken.at > SCRAPE_WINDOW_MS) taken = { at: now, counts: producerPackets() };
+        return taken.counts;
+      };
+      const packets = (name: string, help: string, read: (c: PacketCounts) => number) =>
+        new client.Counter({
+          name,
+          help,
+          labelNames: ['kind'],
+          registers,
+          async collect() {
+            const counts = await take();
+            for (const kind of ['audio', 'video'] as const) this.inc({ kind }, read(counts[kind]));
+          },
+        });
+      packets(
+        'school_call_producer_packets_total',
+        'RTP packets received from the people sending media, by kind',
+        (c) => c.received,
+      );
+      packets(
+        'school_call_producer_packets_lost_total',
+        'RTP packets lost on the way from the people sending media to this host (missing by sequence number), by kind',
+        (c) => c.lost,
+      );
+    }
   }
 }

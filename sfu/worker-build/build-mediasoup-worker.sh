@@ -29,7 +29,7 @@ HERE="$ROOT/sfu/worker-build"
 LIBSRTP_PACKAGE="mediasoup@3.8.4"
 LIBSRTP_INTEGRITY="sha512-l6rQwjcWN5VJ85yg8darZyPjSQVlE1GqrR1mIjUVa0F8MX6jOxsscXNzFisxTly4ngB2DTjnI8HEabmD5a5Vog=="
 LIBSRTP_PATH_IN_PACKAGE="package/worker/deps/libsrtp/srtp"
-RECIPE="$(cat "$HERE/build-mediasoup-worker.sh" "$HERE"/libsrtp-patches/*.patch | sha256sum | cut -c1-12)"
+RECIPE="$(cat "$HERE/build-mediasoup-worker.sh" "$HERE/meson-requirements.txt" "$HERE"/libsrtp-patches/*.patch | sha256sum | cut -c1-12)"
 VARIANT="libsrtp-2.3.0-openssl-$RECIPE"
 CACHE_ROOT="${SCHOOL_CALL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/school-call}"
 CACHE_DIR="$CACHE_ROOT/mediasoup-worker/$VERSION-$VARIANT"
@@ -50,7 +50,7 @@ if [[ -x "$CACHED_BIN" ]]; then
 fi
 
 # System libraries the worker links against, and the build tools.
-APT_PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch python3-pip)
+APT_PACKAGES=(libuv1-dev libssl-dev libusrsctp-dev libabsl-dev nlohmann-json3-dev catch2 pkg-config g++ make patch ninja-build python3-venv)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -64,15 +64,26 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-# Debian's meson 1.0 is too old for the worker's meson.build (>= 1.1).
-MESON_VENV="$CACHE_ROOT/meson-venv"
+# Debian's meson 1.0 is too old for the worker's meson.build (>= 1.1): one exact
+# meson wheel, checked against its sha256 (meson-requirements.txt), in a venv
+# keyed by that file. ninja is Debian's (ninja-build).
+MESON_REQUIREMENTS="$HERE/meson-requirements.txt"
+MESON_VENV="$CACHE_ROOT/meson-venv-$(sha256sum "$MESON_REQUIREMENTS" | cut -c1-12)"
 if [[ ! -x "$MESON_VENV/bin/meson" ]]; then
-  python3 -m venv "$MESON_VENV" 2>/dev/null || { rm -rf "$MESON_VENV"; python3 -m pip install --user --quiet 'meson>=1.1' ninja; }
-  [[ -x "$MESON_VENV/bin/pip" ]] && "$MESON_VENV/bin/pip" install --quiet 'meson>=1.1' ninja
+  rm -rf "$MESON_VENV"
+  python3 -m venv "$MESON_VENV"
+  "$MESON_VENV/bin/pip" install --quiet --require-hashes --only-binary :all: --no-deps -r "$MESON_REQUIREMENTS" || {
+    rm -rf "$MESON_VENV"
+    echo "could not install the pinned meson (sfu/worker-build/meson-requirements.txt)" >&2
+    exit 1
+  }
 fi
-if [[ -x "$MESON_VENV/bin/meson" ]]; then
-  export PATH="$MESON_VENV/bin:$PATH"
-fi
+export PATH="$MESON_VENV/bin:$PATH"
+want_meson="$(sed -n 's/^meson==\([^ ]*\).*/\1/p' "$MESON_REQUIREMENTS")"
+[[ "$(meson --version)" == "$want_meson" ]] || {
+  echo "meson $(meson --version) is not the pinned $want_meson" >&2
+  exit 1
+}
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/mediasoup-worker-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT

@@ -6,10 +6,11 @@
 // answer, a deadline; the author sees results and voters, and closes it).
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-messenger-{pins,pins-list,poll-editor,poll-results}.png.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { type ChatTestServer, type TestChatClient, cpb } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -32,20 +33,13 @@ const inList = (el: Element) => {
 };
 
 describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    await s.token(mother);
-    teacherApi = await s.client(teacher);
-    chatId = (await teacherApi.request({ createChat: { title: 'Родители 3В', members: [mother.userId] } }))
-      .chat!.chatId!;
-    await teacherApi.send(chatId, ANNOUNCEMENT);
-    browser = await launchChromium();
+  const scene = messengerScene(teacher, [mother], async (api) => {
+    chatId = (await api.request({ createChat: { title: 'Родители 3В', members: [mother.userId] } })).chat!
+      .chatId!;
+    await api.send(chatId, ANNOUNCEMENT);
   });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
+  beforeAll(() => {
+    ({ s, browser, teacherApi: teacherApi } = scene);
   });
 
   const open = async (person: typeof teacher, device: 'laptop' | 'phone'): Promise<Page> => {

@@ -5,10 +5,11 @@
 // вам недоступно" and nothing of it. English: "Copy link".
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-link-{copied,opened,refused}.png.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -38,17 +39,9 @@ const inList = (el: Element) => {
 };
 
 describe.skipIf(!chromiumAvailable())('links to a message', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    for (const p of [mother, stranger]) await s.token(p);
-    teacherApi = await s.client(teacher);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
+  const scene = messengerScene(teacher, [mother, stranger]);
+  beforeAll(() => {
+    ({ s, browser, teacherApi: teacherApi } = scene);
   });
 
   const open = async (person: typeof teacher, device: 'laptop' | 'phone', hash = ''): Promise<Page> => {

@@ -5,10 +5,11 @@
 // упомянули". In English the picker and the mark are in English.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-mention-{picker,list,message}.png, laptop-mention-en.png.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -28,17 +29,9 @@ const father = {
 };
 
 describe.skipIf(!chromiumAvailable())('mentions in the messenger', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    for (const p of [mother, father]) await s.token(p);
-    teacherApi = await s.client(teacher);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    teacherApi?.close();
-    await s?.stop();
+  const scene = messengerScene(teacher, [mother, father]);
+  beforeAll(() => {
+    ({ s, browser, teacherApi: teacherApi } = scene);
   });
 
   const open = async (person: typeof teacher, device: 'laptop' | 'phone', english = false): Promise<Page> => {

@@ -5,10 +5,11 @@
 // turns from "Отправлено" to "Прочитано" when the mother reads it.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-receipt-{composer,note,dialog,ticks}.png.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -39,17 +40,9 @@ const granny = {
 };
 
 describe.skipIf(!chromiumAvailable())('read confirmation and read ticks', () => {
-  beforeAll(async () => {
-    s = await startChatServer();
-    for (const p of [teacher, father, granny]) await s.token(p);
-    motherApi = await s.client(mother);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await closePages();
-    await browser?.close();
-    motherApi?.close();
-    await s?.stop();
+  const scene = messengerScene(mother, [teacher, father, granny]);
+  beforeAll(() => {
+    ({ s, browser, teacherApi: motherApi } = scene);
   });
 
   const open = async (
