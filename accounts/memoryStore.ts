@@ -62,11 +62,15 @@ export class MemoryAccountStore implements AccountStore {
     this.byPerson.get(personId)!.deactivatedAt = at;
   }
 
-  async issueCode(code: ActivationCode) {
-    for (const c of this.codes.values()) {
-      if (c.personId === code.personId && c.schoolId === code.schoolId && !c.usedAt) c.usedAt = code.issuedAt;
-    }
+  async issueCode(code: ActivationCode, keepEarlier = false) {
+    if (!keepEarlier) this.endCodes(code.personId, code.schoolId, code.issuedAt);
     this.codes.set(code.codeHash, { ...code });
+  }
+
+  private endCodes(personId: string, schoolId: string, at: Date): void {
+    for (const c of this.codes.values()) {
+      if (c.personId === personId && c.schoolId === schoolId && !c.usedAt) c.usedAt = at;
+    }
   }
 
   async code(codeHash: string) {
@@ -76,7 +80,7 @@ export class MemoryAccountStore implements AccountStore {
   async useCode(codeHash: string, at: Date) {
     const c = this.codes.get(codeHash);
     if (!c || c.usedAt) return false;
-    c.usedAt = at;
+    this.endCodes(c.personId, c.schoolId, at);
     return true;
   }
 

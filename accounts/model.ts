@@ -96,10 +96,14 @@ export interface AccountStore {
   ): Promise<boolean>;
   setDeactivated(personId: string, schoolId: string, at: Date | null): Promise<void>;
 
-  /** Stores a new code for a person; their earlier unused codes stop working. */
-  issueCode(code: ActivationCode): Promise<void>;
+  /**
+   * Stores a new code for a person; their earlier unused codes stop working,
+   * unless `keepEarlier` (a printed sheet: a parent on the sheets of two
+   * classes keeps both papers working until one of them is used).
+   */
+  issueCode(code: ActivationCode, keepEarlier?: boolean): Promise<void>;
   code(codeHash: string): Promise<ActivationCode | null>;
-  /** Marks the code used; false if it was used already (two tabs racing). */
+  /** Marks the code used, and the person's other unused codes with it; false if it was used already (two tabs racing). */
   useCode(codeHash: string, at: Date): Promise<boolean>;
   /** The newest code of each person of a school (what the admin's list shows). */
   latestCodes(schoolId: string): Promise<ActivationCode[]>;

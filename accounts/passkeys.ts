@@ -2,7 +2,11 @@
 // one from "Мои устройства" (or right after typing their code, instead of a
 // password), and signs in with it from then on without typing anything.
 // Keys are discoverable, so sign-in needs no login first. Each challenge is
-// kept in Redis for a few minutes and used once.
+// kept in Redis for a few minutes and used once, with the site it was made
+// for: the page's own origin (the HTTP edge has already refused any origin
+// that is not this server's), so a server reached as https://school.example
+// and, on its first run, as http://localhost makes keys for the name the
+// browser shows, whatever PUBLIC_URL says.
 import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
@@ -19,6 +23,12 @@ import type { SignedInPerson } from './people.js';
 const CHALLENGE_TTL_SECONDS = 300;
 const key = (kind: 'add' | 'in', challenge: string) => `school-call:acct:passkey:${kind}:${challenge}`;
 
+/** Where a passkey belongs: its relying party id (a host name) and the page origin that uses it. */
+interface Site {
+  rpID: string;
+  origin: string;
+}
+
 export class Passkeys {
   constructor(
     private readonly d: {
@@ -30,16 +40,30 @@ export class Passkeys {
     },
   ) {}
 
-  private get site(): { rpID: string; origin: string } {
-    const u = new URL(this.d.publicUrl());
+  /** The site of a request from `origin` (an allowed origin, checked at the edge), else the public URL's. */
+  private site(origin: string | undefined): Site {
+    const u = new URL(origin || this.d.publicUrl());
     return { rpID: u.hostname, origin: u.origin };
   }
 
-  async addOptions(person: SignedInPerson) {
+  /** The challenge's record, used once: whose it is and the site it was made for. */
+  private async take(
+    kind: 'add' | 'in',
+    clientDataJSON: unknown,
+  ): Promise<{ challenge: string } & Site & { who: string }> {
+    const challenge = challengeOf(clientDataJSON);
+    const raw = challenge ? await this.d.redis.getdel(key(kind, challenge)) : null;
+    if (!challenge || !raw) throw new AccountError('passkey_failed', 'no such challenge');
+    const kept = JSON.parse(raw) as { who: string } & Site;
+    return { challenge, ...kept };
+  }
+
+  async addOptions(person: SignedInPerson, origin?: string) {
     const existing = await this.d.store.passkeys(person.id);
+    const site = this.site(origin);
     const options = await generateRegistrationOptions({
       rpName: this.d.rpName,
-      rpID: this.site.rpID,
+      rpID: site.rpID,
       userName: person.name,
       userDisplayName: person.name,
       userID: new TextEncoder().encode(person.id),
@@ -47,21 +71,25 @@ export class Passkeys {
       excludeCredentials: existing.map((k) => ({ id: k.credentialId, transports: k.transports })),
       authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
     });
-    await this.d.redis.set(key('add', options.challenge), person.id, 'EX', CHALLENGE_TTL_SECONDS);
+    await this.d.redis.set(
+      key('add', options.challenge),
+      JSON.stringify({ who: person.id, ...site }),
+      'EX',
+      CHALLENGE_TTL_SECONDS,
+    );
     return options;
   }
 
   async add(person: SignedInPerson, response: RegistrationResponseJSON, label: string): Promise<void> {
-    const challenge = challengeOf(response?.response?.clientDataJSON);
-    const owner = challenge ? await this.d.redis.getdel(key('add', challenge)) : null;
-    if (!owner || owner !== person.id) throw new AccountError('passkey_failed', 'no such challenge');
+    const kept = await this.take('add', response?.response?.clientDataJSON);
+    if (kept.who !== person.id) throw new AccountError('passkey_failed', 'not this person’s challenge');
     let result: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
       result = await verifyRegistrationResponse({
         response,
-        expectedChallenge: challenge!,
-        expectedOrigin: this.site.origin,
-        expectedRPID: this.site.rpID,
+        expectedChallenge: kept.challenge,
+        expectedOrigin: kept.origin,
+        expectedRPID: kept.rpID,
         requireUserVerification: false,
       });
     } catch (err) {
@@ -80,30 +108,30 @@ export class Passkeys {
     });
   }
 
-  async signInOptions() {
-    const options = await generateAuthenticationOptions({
-      rpID: this.site.rpID,
-      userVerification: 'preferred',
-    });
-    await this.d.redis.set(key('in', options.challenge), '1', 'EX', CHALLENGE_TTL_SECONDS);
+  async signInOptions(origin?: string) {
+    const site = this.site(origin);
+    const options = await generateAuthenticationOptions({ rpID: site.rpID, userVerification: 'preferred' });
+    await this.d.redis.set(
+      key('in', options.challenge),
+      JSON.stringify({ who: '', ...site }),
+      'EX',
+      CHALLENGE_TTL_SECONDS,
+    );
     return options;
   }
 
   /** The person a passkey's answer proves, or a refusal. */
   async signIn(response: AuthenticationResponseJSON): Promise<{ personId: string }> {
-    const challenge = challengeOf(response?.response?.clientDataJSON);
-    if (!challenge || !(await this.d.redis.getdel(key('in', challenge)))) {
-      throw new AccountError('passkey_failed', 'no such challenge');
-    }
+    const kept = await this.take('in', response?.response?.clientDataJSON);
     const stored = typeof response.id === 'string' ? await this.d.store.passkey(response.id) : null;
     if (!stored) throw new AccountError('passkey_failed', 'unknown passkey');
     let result: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
     try {
       result = await verifyAuthenticationResponse({
         response,
-        expectedChallenge: challenge,
-        expectedOrigin: this.site.origin,
-        expectedRPID: this.site.rpID,
+        expectedChallenge: kept.challenge,
+        expectedOrigin: kept.origin,
+        expectedRPID: kept.rpID,
         credential: {
           id: stored.credentialId,
           publicKey: new Uint8Array(stored.publicKey),

@@ -138,13 +138,15 @@ export class PgAccountStore implements AccountStore {
     );
   }
 
-  async issueCode(c: ActivationCode) {
+  async issueCode(c: ActivationCode, keepEarlier = false) {
     await inTransaction(this.db, async (client) => {
-      await client.query(
-        `UPDATE accounts.codes SET used_at = $3
-         WHERE person_id = $1 AND school_id = $2 AND used_at IS NULL`,
-        [c.personId, c.schoolId, c.issuedAt],
-      );
+      if (!keepEarlier) {
+        await client.query(
+          `UPDATE accounts.codes SET used_at = $3
+           WHERE person_id = $1 AND school_id = $2 AND used_at IS NULL`,
+          [c.personId, c.schoolId, c.issuedAt],
+        );
+      }
       await client.query(
         `INSERT INTO accounts.codes (code_hash, person_id, school_id, issued_by, issued_at, expires_at, used_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -161,11 +163,20 @@ export class PgAccountStore implements AccountStore {
   }
 
   async useCode(codeHash: string, at: Date) {
-    const r = await this.db.query(
-      'UPDATE accounts.codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL',
-      [codeHash, at],
-    );
-    return r.rowCount === 1;
+    return inTransaction(this.db, async (client) => {
+      const r = await client.query<{ person_id: string; school_id: string }>(
+        'UPDATE accounts.codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL RETURNING person_id, school_id',
+        [codeHash, at],
+      );
+      const used = r.rows[0];
+      if (!used) return false;
+      // The person's other papers (another class's sheet) end with it.
+      await client.query(
+        'UPDATE accounts.codes SET used_at = $3 WHERE person_id = $1 AND school_id = $2 AND used_at IS NULL',
+        [used.person_id, used.school_id, at],
+      );
+      return true;
+    });
   }
 
   async latestCodes(schoolId: string) {

@@ -130,8 +130,8 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
     '/api/account/passkey-login/options',
     'account_passkey_options',
     'open',
-    async (reply) => {
-      sendJson(reply, 200, await d.passkeys().signInOptions());
+    async (reply, req) => {
+      sendJson(reply, 200, await d.passkeys().signInOptions(req.headers.origin));
     },
   );
 
@@ -206,7 +206,7 @@ export function registerAccountRoutes(d: AccountRouteDeps): void {
     'account_passkey_add_options',
     'person',
     async (reply, req) => {
-      sendJson(reply, 200, await d.passkeys().addOptions(req.person));
+      sendJson(reply, 200, await d.passkeys().addOptions(req.person, req.headers.origin));
     },
   );
 

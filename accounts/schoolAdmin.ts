@@ -123,8 +123,8 @@ export class SchoolAdmin {
     throw new AccountError('forbidden', 'codes are printed by the school’s admin or the class teacher');
   }
 
-  /** New codes for some people (their earlier codes stop working). */
-  async issue(actor: SignedInPerson, personIds: string[]): Promise<IssuedCode[]> {
+  /** New codes for some people (their earlier codes stop working, unless `keepEarlier`: a printed sheet). */
+  async issue(actor: SignedInPerson, personIds: string[], keepEarlier = false): Promise<IssuedCode[]> {
     const targets = [];
     for (const id of personIds) targets.push(await this.mayIssue(actor, id));
     const out: IssuedCode[] = [];
@@ -132,15 +132,18 @@ export class SchoolAdmin {
     const expiresAt = new Date(issuedAt.getTime() + this.d.codeDays * 86400_000);
     for (const t of targets) {
       const code = generateCode();
-      await this.d.store.issueCode({
-        codeHash: this.d.hasher.hash(normalizeCode(code)!),
-        personId: t.id,
-        schoolId: t.schoolId,
-        issuedBy: actor.id,
-        issuedAt,
-        expiresAt,
-        usedAt: null,
-      });
+      await this.d.store.issueCode(
+        {
+          codeHash: this.d.hasher.hash(normalizeCode(code)!),
+          personId: t.id,
+          schoolId: t.schoolId,
+          issuedBy: actor.id,
+          issuedAt,
+          expiresAt,
+          usedAt: null,
+        },
+        keepEarlier,
+      );
       out.push({
         personId: t.id,
         name: t.name,
@@ -175,6 +178,24 @@ export class SchoolAdmin {
       codes: await this.issue(
         actor,
         wanted.map((r) => r.id),
+        true,
+      ),
+    };
+  }
+
+  /** The teachers' sheet (the admin's): codes for every teacher and admin not signed up yet, but the admin printing it. */
+  async teacherSheet(actor: SignedInPerson): Promise<{ codes: IssuedCode[] }> {
+    if (actor.role !== 'admin')
+      throw new AccountError('forbidden', 'the teachers’ sheet is the school admin’s');
+    const view = await this.view(actor.schoolId);
+    const wanted = [...view.staff, ...view.teachers].filter(
+      (r) => r.id !== actor.id && r.status !== 'deactivated' && r.status !== 'active',
+    );
+    return {
+      codes: await this.issue(
+        actor,
+        wanted.map((r) => r.id),
+        true,
       ),
     };
   }

@@ -74,6 +74,10 @@ export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => School
     );
   });
 
+  http.route('post', '/api/school/teachers/codes', 'school_teacher_codes', 'admin', async (reply, req) => {
+    sendJson(reply, 200, await d.admin().teacherSheet(req.person));
+  });
+
   for (const [path, on] of [
     ['deactivate', true],
     ['reactivate', false],

@@ -63,7 +63,10 @@ faults = (kind) => server.metrics.faults.inc({ where: `process ${kind}`, status:
 if (server.setupCode) {
   process.stdout.write(
     `\nNo school on this server yet. Open ${server.url}/login, choose «У меня есть код из школы»\n` +
-      `and type ${server.setupCode} to create the school and become its administrator.\n\n`,
+      `and type ${server.setupCode} to create the school and become its administrator.\n` +
+      // Whoever installs it for a Russian school reads this too.
+      `На сервере ещё нет школы. Откройте ${server.url}/login, нажмите «У меня есть код из школы»\n` +
+      `и введите ${server.setupCode}: так создаётся школа и её администратор (код действует 7 дней).\n\n`,
   );
 }
 if (config.demoRoomId) {

@@ -28,6 +28,8 @@ import { RecordingStore, type RecordingStoreOptions } from './recordingStore.js'
 const SWEEP_INTERVAL_MS = 3600_000;
 /** A school's recording places: held by room, renewed while it records, free a minute after a host died. */
 const SCHOOL_RECORDINGS = { name: 'recordings_per_school', leaseMs: 60_000 };
+/** How often recordings waiting for room to be joined are tried again. */
+const WAITING_RETRY_MS = 15_000;
 
 export interface RecorderFeatureDeps {
   storage: RecordingStoreOptions;
@@ -112,6 +114,18 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     SWEEP_INTERVAL_MS,
   );
   sweeper.unref();
+  // A recording the full disk had no room to join is joined once there is room.
+  const joiner = setInterval(
+    () =>
+      void store
+        .finishWaiting()
+        .then(
+          (ids) => ids.length > 0 && log.warn({ recordings: ids }, 'recordings joined once there was room'),
+        )
+        .catch((err) => log.error({ err }, 'joining waiting recordings failed')),
+    WAITING_RETRY_MS,
+  );
+  joiner.unref();
 
   /** Newcomers hear it only when something is on (off is what a client assumes). */
   const tellNewcomer = (room: Room, send: (bytes: Uint8Array) => void) => {
@@ -157,6 +171,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     },
     async close() {
       clearInterval(sweeper);
+      clearInterval(joiner);
       await service.closeAll('server-stopping');
     },
   };

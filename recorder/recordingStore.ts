@@ -16,6 +16,7 @@ import {
   readFileSync,
   readdirSync,
   renameSync,
+  rmSync,
   statSync,
   statfsSync,
   writeFileSync,
@@ -68,7 +69,13 @@ export interface RecordingStoreOptions {
   minFreeBytes: number;
 }
 
+/** A recording of several pieces with no room on the disk to join them. */
+class NoRoomToJoin extends Error {}
+
 export class RecordingStore {
+  /** Recordings left 'finalizing' because the disk had no room to join them. */
+  private readonly waitingForRoom = new Set<string>();
+
   constructor(
     readonly options: RecordingStoreOptions,
     private readonly log: Logger,
@@ -81,8 +88,9 @@ export class RecordingStore {
     return s.bavail * s.bsize;
   }
 
-  hasRoom(): boolean {
-    return this.freeBytes() >= this.options.minFreeBytes;
+  /** Free space above the minimum, and `reserve` more (a running recording keeps room to be joined). */
+  hasRoom(reserve = 0): boolean {
+    return this.freeBytes() >= this.options.minFreeBytes + reserve;
   }
 
   create(roomId: string, title: string, kind: RecordingKind): RecordingWriter {
@@ -205,9 +213,18 @@ export class RecordingStore {
   }
 
   save(meta: RecordingMeta): void {
-    const tmp = `${this.metaPath(meta.id)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(meta, null, 1));
-    renameSync(tmp, this.metaPath(meta.id));
+    const path = this.metaPath(meta.id);
+    const text = JSON.stringify(meta, null, 1);
+    try {
+      writeFileSync(`${path}.tmp`, text);
+      renameSync(`${path}.tmp`, path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOSPC' || !existsSync(path)) throw err;
+      // A full disk has no room for a second copy: rewrite the file in place
+      // (truncating it gives its blocks back first), not atomic but not lost.
+      rmSync(`${path}.tmp`, { force: true });
+      writeFileSync(path, text);
+    }
   }
 
   /**
@@ -242,6 +259,44 @@ export class RecordingStore {
     try {
       const pieces = await this.joinable(meta, found);
       if (pieces.length === 0) throw new Error('nothing was recorded');
+      await this.join(meta, parts, pieces, out);
+      meta.durationSeconds = await probeDuration(out);
+      meta.sizeBytes = statSync(out).size;
+      meta.status = 'ready';
+      await rm(parts, { recursive: true, force: true });
+    } catch (err) {
+      await rm(`${out}.tmp`, { force: true });
+      if (err instanceof NoRoomToJoin) {
+        // Its pieces stay; it is joined once there is room (finishWaiting), not lost.
+        this.log.warn({ recording: meta.id }, 'no room to join the recording; it waits for room');
+        this.waitingForRoom.add(meta.id);
+      } else {
+        this.log.error({ err, recording: meta.id }, 'recording could not be finished');
+        meta.status = 'failed';
+      }
+    }
+    this.save(meta);
+    return meta;
+  }
+
+  /** Joins the recordings that waited for room, where there is room now; their ids. */
+  async finishWaiting(): Promise<string[]> {
+    const done: string[] = [];
+    for (const id of [...this.waitingForRoom]) {
+      this.waitingForRoom.delete(id);
+      const meta = this.get(id);
+      if (meta?.status !== 'finalizing') continue;
+      if ((await this.finalize(meta)).status === 'ready') done.push(id);
+    }
+    return done;
+  }
+
+  /**
+   * Joins the pieces into `out`. On a disk too full for the joined copy, a
+   * lone piece (a fragmented MP4 that plays as it is) becomes the file.
+   */
+  private async join(meta: RecordingMeta, parts: string, pieces: string[], out: string): Promise<void> {
+    try {
       const list = join(parts, 'pieces.txt');
       await writeFile(list, pieces.map((p) => `file '${p.replaceAll("'", "'\\''")}'\n`).join(''));
       await run('ffmpeg', [
@@ -264,17 +319,17 @@ export class RecordingStore {
         `${out}.tmp`,
       ]);
       renameSync(`${out}.tmp`, out);
-      meta.durationSeconds = await probeDuration(out);
-      meta.sizeBytes = statSync(out).size;
-      meta.status = 'ready';
-      await rm(parts, { recursive: true, force: true });
     } catch (err) {
-      this.log.error({ err, recording: meta.id }, 'recording could not be finished');
       await rm(`${out}.tmp`, { force: true });
-      meta.status = 'failed';
+      const size = pieces.reduce((n, p) => n + statSync(p).size, 0);
+      if (this.hasRoom(size)) throw err;
+      if (pieces.length !== 1) throw new NoRoomToJoin();
+      this.log.warn(
+        { err, recording: meta.id, freeBytes: this.freeBytes() },
+        'no room to join the recording: its one piece is kept as it is',
+      );
+      renameSync(pieces[0]!, out);
     }
-    this.save(meta);
-    return meta;
   }
 }
 
@@ -338,6 +393,9 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
   private lastSpaceCheck = 0;
   private stopped = false;
   private recordedSeconds = 0;
+  private recordedBytes = 0;
+  /** Looks at the disk even when no segment comes (a writer that filled the disk may stall the pipeline). */
+  private readonly spaceTimer: NodeJS.Timeout;
 
   constructor(
     private readonly store: RecordingStore,
@@ -345,6 +403,8 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
     private readonly log: Logger,
   ) {
     super();
+    this.spaceTimer = setInterval(() => this.checkSpace(), SPACE_CHECK_MS);
+    this.spaceTimer.unref();
   }
 
   get seconds(): number {
@@ -355,22 +415,34 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
   startPiece(init: Buffer): void {
     this.piece++;
     const path = this.piecePath();
+    this.recordedBytes += init.length;
     this.write(() => writeFile(path, init));
   }
 
   append(bytes: Buffer, durationSeconds: number): void {
     if (this.piece < 0) return;
-    const now = Date.now();
-    if (now - this.lastSpaceCheck > SPACE_CHECK_MS) {
-      this.lastSpaceCheck = now;
-      if (!this.store.hasRoom()) {
-        this.fail('disk-full');
-        return;
-      }
-    }
+    if (Date.now() - this.lastSpaceCheck > SPACE_CHECK_MS && !this.checkSpace()) return;
     this.recordedSeconds += durationSeconds;
+    this.recordedBytes += bytes.length;
     const path = this.piecePath();
     this.write(() => appendFile(path, bytes));
+  }
+
+  /**
+   * Stops the recording (disk-full) when free space falls below the minimum
+   * plus what it has recorded: joining its pieces at the end needs that much.
+   */
+  private checkSpace(): boolean {
+    this.lastSpaceCheck = Date.now();
+    if (this.stopped) return false;
+    let room = true;
+    try {
+      room = this.store.hasRoom(this.recordedBytes);
+    } catch (err) {
+      this.log.warn({ err, recording: this.meta.id }, 'could not read the free disk space');
+    }
+    if (!room) this.fail('disk-full');
+    return room;
   }
 
   /** Notes that `missingSeconds` of the lesson are missing here; kept in the metadata on disk at once. */
@@ -383,6 +455,7 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
   /** Forgets a recording that never got going (its pipeline could not start). */
   async discard(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.spaceTimer);
     await this.queue;
     await this.store.remove(this.meta.id);
   }
@@ -390,6 +463,7 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
   /** Stops writing and joins the pieces. */
   async finish(stopReason?: string): Promise<RecordingMeta> {
     this.stopped = true;
+    clearInterval(this.spaceTimer);
     await this.queue;
     if (stopReason) this.meta.stopReason ??= stopReason;
     this.meta.endedAt = new Date().toISOString();
@@ -411,6 +485,7 @@ export class RecordingWriter extends EventEmitter<WriterEvents> {
   private fail(reason: string): void {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.spaceTimer);
     this.meta.stopReason = reason;
     this.emit('mustStop');
   }

@@ -10,7 +10,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../common/log.js';
 import type { SubtitleLine } from './ipcMessages.js';
 import type { Microphone, RoomAudioSource } from './roomAudioSource.js';
-import type { TranscriberService } from './transcriberService.js';
+import type { Availability, TranscriberService } from './transcriberService.js';
 import { Transcript } from './transcript.js';
 import type { WhisperLanguage } from './whisperEngine.js';
 
@@ -86,6 +86,15 @@ export class RoomTranscription extends EventEmitter<Events> {
     this.closeMedia();
     this.resync();
   };
+  // A restarted transcriber process listens on a new port: this room's RTP went
+  // to the dead one, so the plain transport is made again towards the new one.
+  private readonly onAvailability = (state: Availability): void => {
+    if (state !== 'available' || !this.transport || this.transport.closed) return;
+    if (this.transport.tuple.remotePort === this.service.rtpPortNow) return;
+    this.log.warn({ roomId: this.source.roomId }, 'subtitles: transcriber restarted; tapping audio again');
+    this.closeMedia();
+    this.resync();
+  };
 
   constructor(
     private readonly source: RoomAudioSource,
@@ -101,6 +110,7 @@ export class RoomTranscription extends EventEmitter<Events> {
     service.on('dropped', this.onDropped);
     source.on('changed', this.onChanged);
     source.on('routerReplaced', this.onRouterReplaced);
+    service.on('availability', this.onAvailability);
     this.sweep = setInterval(() => this.pauseQuiet(), SWEEP_EVERY_MS);
     this.resync();
   }
@@ -141,6 +151,7 @@ export class RoomTranscription extends EventEmitter<Events> {
     if (this.sweep) clearInterval(this.sweep);
     this.source.off('changed', this.onChanged);
     this.source.off('routerReplaced', this.onRouterReplaced);
+    this.service.off('availability', this.onAvailability);
     await this.syncing.catch(() => {});
     const keys = [...this.tapOfKey.keys()];
     // Removing a stream ends the utterance in progress: it is queued as a final.

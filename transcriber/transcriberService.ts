@@ -90,6 +90,11 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
     return this.rtpIp;
   }
 
+  /** The port the running transcriber process listens on (0 before it is first ready). */
+  get rtpPortNow(): number {
+    return this.rtpPortValue;
+  }
+
   /** The transcriber's RTP port once it is ready. */
   async rtpPort(): Promise<number> {
     if (this.state === 'available') return this.rtpPortValue;

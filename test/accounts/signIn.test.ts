@@ -39,6 +39,42 @@ describe('accounts: signing in', () => {
     expect(again.body.error).toBe('code_used');
   });
 
+  it('printed sheets keep each other working: a parent on two classes’ sheets has two live papers until one is used or a new code is given; the teachers’ sheet has every teacher not signed in', async () => {
+    const sheet = async (classId: string, who: 'pupils' | 'parents') => {
+      const r = await school.admin.post(`/api/school/classes/${encodeURIComponent(classId)}/codes`, { who });
+      expect(r.status).toBe(200);
+      return new Map<string, string>(
+        r.body.codes.map((c: { personId: string; code: string }) => [c.personId, c.code]),
+      );
+    };
+    const owner = async (code: string) =>
+      (await new AccountClient(school.s.httpUrl).post('/api/account/code', { code })).body;
+    // The 5А and the 6А class teachers print their parents' sheets: the mother of both children is on each.
+    const fromFive = (await sheet('5А', 'parents')).get('m-ivanova')!;
+    const fromSix = (await sheet('6А', 'parents')).get('m-ivanova')!;
+    expect((await owner(fromFive)).person.name).toBe('Елена Петровна Иванова');
+    expect((await owner(fromSix)).person.name).toBe('Елена Петровна Иванова');
+    // A code given one by one (a lost paper) replaces every paper.
+    await school.code('m-ivanova');
+    expect((await owner(fromFive)).error).toBe('code_used');
+    expect((await owner(fromSix)).error).toBe('code_used');
+    // A sheet printed twice: either paper works, and using one ends the other.
+    const first = (await sheet('5А', 'pupils')).get('p-ivan')!;
+    const second = (await sheet('5А', 'pupils')).get('p-ivan')!;
+    const pupil = new AccountClient(school.s.httpUrl);
+    expect(await pupil.activate(second, 'ivan.ivanov', 'пароль ученика')).toBe(200);
+    expect((await owner(first)).error).toBe('code_used');
+    // The admin's teachers' sheet: every teacher and admin not signed in yet, not the admin printing it.
+    const teachers = await school.admin.post('/api/school/teachers/codes');
+    expect(teachers.status).toBe(200);
+    expect(teachers.body.codes.map((c: { personId: string }) => c.personId).sort()).toEqual([
+      't-belov',
+      't-orlova',
+      't-zav',
+    ]);
+    expect((await pupil.post('/api/school/teachers/codes')).status).toBe(403);
+  });
+
   it('a parent activates with a code typed in small Cyrillic look-alikes, then signs in with the password', async () => {
     const code = await school.code('m-ivanova');
     const typed = asTyped(code);

@@ -10,13 +10,18 @@
 // cannot reach the admin screens (the server refuses them). The admin signs
 // in with a password on both screens and reaches the admin screens from home;
 // a pupil signs out another device, then all others; closing the pupil's
-// sign-in ends their session at once.
+// sign-in ends their session at once. The admin adds a teacher and moves a
+// pupil from the screen, and prints the teachers' code sheet. The signed-in
+// parent's pages (home, messenger, call, devices) keep no token anywhere a
+// script reads (both storages, cookies, IndexedDB, Cache Storage) nor in any
+// address, and the session cookie is HttpOnly.
 // Screenshots: laptop-setup, laptop-import-dry-run, laptop-import-applied,
 // laptop-school-people, code-sheet-5A (the PDF's first page), laptop-teacher-apply,
 // laptop-admin-approve, phone-activate-code, phone-activate-who, phone-parent-home,
 // phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin,
 // laptop-/phone-admin-home, laptop-/phone-admin-school, laptop-/phone-pupil-home,
-// phone-login-english, phone-devices-three, phone-devices-one, phone-pupil-deactivated.
+// phone-login-english, phone-devices-three, phone-devices-one, phone-pupil-deactivated,
+// laptop-admin-added-teacher, laptop-admin-moved-pupil.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,23 +37,51 @@ let s: ChatTestServer;
 let browser: Browser;
 let admin: Page;
 let teacher: Page;
-/** Every address any page of the test visited, and what pages kept in storage. */
+/** Every address any page of the test visited, and every token the session handed out. */
 const visited: string[] = [];
+const handedOut = new Set<string>();
 
 function watch(page: Page): Page {
   page.on('framenavigated', (f) => visited.push(f.url()));
   page.on('request', (r) => visited.push(r.url()));
+  page.on('response', (r) => {
+    if (!r.url().includes('/api/account/tokens/')) return;
+    void r
+      .json()
+      .then((b: { token?: string }) => b.token && handedOut.add(b.token))
+      .catch(() => undefined);
+  });
   return page;
 }
 
+/** Everything the page keeps where a script can read it: both storages, script-visible cookies, IndexedDB, Cache Storage. */
 async function storageOf(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const all: string[] = [];
+  return page.evaluate(async () => {
+    const all: string[] = [`cookie:${document.cookie}`];
     for (const store of [localStorage, sessionStorage]) {
       for (let i = 0; i < store.length; i++) {
         const k = store.key(i)!;
         all.push(`${k}=${store.getItem(k)}`);
       }
+    }
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise<IDBDatabase>((ok, fail) => {
+        const r = indexedDB.open(info.name!);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => fail(r.error);
+      });
+      for (const name of db.objectStoreNames) {
+        const rows = await new Promise<unknown[]>((ok) => {
+          const r = db.transaction(name).objectStore(name).getAll();
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => ok([]);
+        });
+        all.push(`idb:${info.name}/${name}=${JSON.stringify(rows)}`);
+      }
+      db.close();
+    }
+    for (const name of await caches.keys()) {
+      for (const req of await (await caches.open(name)).keys()) all.push(`cache:${name}=${req.url}`);
     }
     return all.join('\n');
   });
@@ -56,6 +89,24 @@ async function storageOf(page: Page): Promise<string> {
 
 /** A JWT (header "eyJ...") anywhere: what a token in an address or in storage looks like. */
 const TOKEN = /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/;
+
+/**
+ * The signed-in page keeps no token where a script or an address could leak
+ * it: not any the session handed out, nothing token-shaped, not the session
+ * cookie (HttpOnly, so no script reads it).
+ */
+async function expectNoTokenKept(page: Page, where: string): Promise<void> {
+  const kept = await storageOf(page);
+  expect(kept, where).not.toMatch(TOKEN);
+  expect(TOKEN.test(decodeURIComponent(page.url())), `${where}: ${page.url()}`).toBe(false);
+  for (const token of handedOut) {
+    expect(kept.includes(token), `${where}: a handed-out token in storage`).toBe(false);
+    expect(page.url().includes(token), `${where}: a handed-out token in the address`).toBe(false);
+  }
+  const session = (await page.context().cookies()).find((c) => c.name.endsWith('sc_session'));
+  expect(session, where).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+  expect(kept.includes(session!.value), `${where}: the session id readable by scripts`).toBe(false);
+}
 
 async function tab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name }).click();
@@ -129,7 +180,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     const download = admin.waitForEvent('download');
     await fiveA.getByRole('button', { name: 'Коды родителей (PDF)' }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toBe('Коды 5А.pdf');
+    expect(file.suggestedFilename()).toBe('Коды родителей 5А.pdf');
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     const pdf = join(SCREENSHOT_DIR, 'code-sheet-5A.pdf');
     await file.saveAs(pdf);
@@ -155,7 +206,10 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
       .poll(() => fiveA.locator('[data-person="m-ivanova"]').getAttribute('data-status'))
       .toBe('code');
     await fiveA.getByRole('button', { name: 'Новый код: Иван Иванов' }).click();
-    await expect.poll(() => admin.locator('#message').textContent()).toMatch(/^Новый код для Иван Иванов: /);
+    // The code shows in the pupil's own line, where the admin pressed.
+    await expect
+      .poll(() => fiveA.locator('[data-person="p-ivan"] .issued-code').textContent())
+      .toMatch(/^Новый код: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4} \(действует до /);
     await screenshot(admin, 'laptop-school-people');
   });
 
@@ -164,13 +218,15 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await admin.getByRole('button', { name: 'Создать приглашение' }).click();
     const shown = await admin.locator('.code-shown').textContent();
     const invitation = /Приглашение: (\S+)/.exec(shown ?? '')![1]!;
+    // The teachers' sheet: every teacher not signed in yet, on paper.
+    const sheet = admin.waitForEvent('download');
+    await admin.getByRole('button', { name: 'Коды учителей (PDF)' }).click();
+    expect((await sheet).suggestedFilename()).toBe('Коды учителей.pdf');
     // The class teacher of 5А gets a code from the admin and signs in with it.
     await admin.getByRole('button', { name: 'Новый код: Нина Павловна Орлова' }).click();
-    // The line still shows the pupil's code of the test before until the answer comes.
-    await expect
-      .poll(() => admin.locator('#message').textContent())
-      .toMatch(/^Новый код для Нина Павловна Орлова: /);
-    const msg = await admin.locator('#message').textContent();
+    const line = admin.locator('[data-person="t-orlova"] .issued-code');
+    await expect.poll(() => line.textContent()).toMatch(/^Новый код: /);
+    const msg = await line.textContent();
     const code = /: ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec(msg ?? '')![1]!;
     teacher = watch(await openPage(browser, `${s.httpUrl}/login#code`, 'laptop'));
     await teacher.getByLabel('Код с листка').fill(code);
@@ -245,6 +301,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
       .toEqual(expect.arrayContaining(['5А · родители', '6А · родители']));
     await parent.locator('.lesson', { hasText: 'Родительское собрание 5А' }).waitFor();
     await screenshot(parent, 'phone-parent-home');
+    await expectNoTokenKept(parent, 'home after activation');
 
     await parent.getByRole('button', { name: 'Выйти' }).click();
     await parent.waitForURL(/\/login$/);
@@ -269,18 +326,25 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await parent.locator('[data-chat]', { hasText: '5А · родители' }).click();
     await parent.waitForURL(/\/messenger#chat=/);
     await parent.getByRole('button', { name: /^Войти в звонок: Родительское собрание 5А/ }).waitFor();
-    await parent.goBack();
+    await expectNoTokenKept(parent, 'messenger');
+    await screenshot(parent, 'phone-parent-messenger');
+    // Home is a tap away from the messenger.
+    await parent.getByRole('link', { name: 'На главную' }).click();
+    await parent.getByRole('heading', { name: 'Здравствуйте, Елена Петровна Иванова' }).waitFor();
+    await expectNoTokenKept(parent, 'home');
     await lesson.getByRole('link', { name: 'Войти на встречу' }).click();
     await parent.waitForURL(/\/room\/.+#chat=.+&seq=\d+$/);
     await parent.locator('#join-button:not([disabled])').waitFor({ timeout: 20_000 });
     await parent.locator('#join-button').click();
     await parent.locator('#controls').waitFor({ timeout: 20_000 });
-    expect(await storageOf(parent)).not.toMatch(TOKEN);
+    await expectNoTokenKept(parent, 'call');
+    // The page is on the session: the messenger and the call each got their tokens from it.
+    expect(handedOut.size).toBeGreaterThanOrEqual(2);
 
     await parent.goto(`${s.httpUrl}/account`);
     await parent.locator('.device[data-current="yes"]').waitFor();
     await screenshot(parent, 'phone-devices');
-    expect(await storageOf(parent)).not.toMatch(TOKEN);
+    await expectNoTokenKept(parent, 'devices');
   });
 
   it('a pupil and a teacher cannot reach the admin screens: the server refuses them', async () => {
@@ -340,7 +404,9 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     );
     expect(teacherImport).toBe(403);
     // Nothing any page visited carried a token in its address.
-    const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
+    const withToken = visited.filter(
+      (u) => TOKEN.test(decodeURIComponent(u)) || [...handedOut].some((t) => u.includes(t)),
+    );
     expect(withToken).toEqual([]);
   });
 
@@ -417,7 +483,43 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
       .poll(() => pupilPhone.getByRole('alert').first().textContent(), { timeout: 20_000 })
       .toContain('Школа закрыла вход для этого человека');
     await screenshot(pupilPhone, 'phone-pupil-deactivated');
-    const withToken = visited.filter((u) => TOKEN.test(decodeURIComponent(u)));
+    const withToken = visited.filter(
+      (u) => TOKEN.test(decodeURIComponent(u)) || [...handedOut].some((t) => u.includes(t)),
+    );
     expect(withToken).toEqual([]);
+  });
+  it('the admin adds a teacher the journal has not brought, and moves a pupil to another class, from the screen (1366×768)', async () => {
+    await admin.goto(`${s.httpUrl}/school`);
+    await tab(admin, 'Учителя');
+    const form = admin.locator('form.add-teacher');
+    await form.getByLabel('Фамилия').fill('Новикова');
+    await form.getByLabel('Имя', { exact: true }).fill('Дарья');
+    await form.getByLabel('Отчество').fill('Андреевна');
+    await form.getByLabel('Телефон').fill('+7 916 555-44-33');
+    await form.getByRole('button', { name: 'Добавить' }).click();
+    await admin.getByText('Учитель добавлен. Выдайте ему код.').waitFor();
+    await admin.getByRole('button', { name: 'Новый код: Дарья Андреевна Новикова' }).click();
+    await expect
+      .poll(() => admin.locator('.person-row', { hasText: 'Дарья Андреевна Новикова' }).textContent())
+      .toMatch(/Новый код: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    await screenshot(admin, 'laptop-admin-added-teacher');
+
+    await tab(admin, 'Люди и классы');
+    const sixA = admin.locator('[data-class="6А"]');
+    await sixA.getByRole('button', { name: 'Перевести: Пётр Петров' }).click();
+    await sixA.getByLabel('В класс: Пётр Петров').selectOption({ label: '5А' });
+    await admin.getByText('Пётр Петров переведён(а) в 5А.').waitFor();
+    await admin.locator('[data-class="5А"] [data-person="p-petr"]').waitFor();
+    expect(await sixA.locator('[data-person="p-petr"]').count()).toBe(0);
+    await screenshot(admin, 'laptop-admin-moved-pupil');
+    // The school's directory, as the server keeps it, says so too.
+    const me = await admin.evaluate(async () => (await fetch('/api/account/me')).json());
+    const schoolId = (me as { person: { schoolId: string } }).person.schoolId;
+    const dir = await fetch(`${s.httpUrl}/api/directory/${encodeURIComponent(schoolId)}`, {
+      headers: s.adminHeaders,
+    });
+    const pupils = ((await dir.json()) as { directory: { pupils: { id: string; classId: string }[] } })
+      .directory.pupils;
+    expect(pupils.find((p) => p.id === 'p-petr')?.classId).toBe('5А');
   });
 });

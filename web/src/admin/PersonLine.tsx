@@ -9,6 +9,8 @@ import { lang } from '../i18n/index.js';
 
 export interface PersonActions {
   newCode(p: PersonRow): void;
+  /** The code just given to this person, to show in their line. */
+  issued(p: PersonRow): string | null;
   setClosed(p: PersonRow, closed: boolean): void;
   move?(p: PersonRow, classId: string): void;
 }
@@ -52,6 +54,7 @@ export function PersonLine({
           {statusText(p)}
           {p.children?.length ? ` · ${p.children.join(', ')}` : ''}
         </span>
+        {actions.issued(p) && <output class="issued-code">{actions.issued(p)}</output>}
       </div>
       <div class="row-actions">
         {p.status !== 'deactivated' && (

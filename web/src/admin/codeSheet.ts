@@ -28,7 +28,8 @@ function date(iso: string, locale: string): string {
 /** Builds the sheet and has the browser save it; returns the file name. */
 export async function downloadCodeSheet(
   school: string,
-  className: string,
+  /** Whose codes, as the sheet's title and file name say it: "учеников 6А". */
+  list: string,
   codes: SheetCode[],
   locale: string,
 ): Promise<string> {
@@ -56,7 +57,7 @@ export async function downloadCodeSheet(
     if (slot === 0) {
       doc.setFont('Liberation', 'normal');
       doc.setFontSize(9);
-      doc.text(ta('admin.sheetTitle', { school, className }), margin, margin + 3);
+      doc.text(ta('admin.sheetTitle', { school, list }), margin, margin + 3);
     }
     doc.setLineDashPattern([1.5, 1.5], 0);
     doc.setDrawColor(150);
@@ -78,10 +79,11 @@ export async function downloadCodeSheet(
     doc.text(c.code, inner, y + 28, { charSpace: 0.8 });
     doc.setFont('Liberation', 'normal');
     doc.setFontSize(8);
-    const how = ta('admin.sheetHow', { url, date: date(c.expiresAt, locale) });
+    // "до 6 января 2027 г." ends the sentence itself.
+    const how = ta('admin.sheetHow', { url, date: date(c.expiresAt, locale) }).replace(/\.\.$/, '.');
     doc.text(doc.splitTextToSize(how, cardW - 10).slice(0, 4) as string[], inner, y + 36);
   });
-  const file = `${ta('admin.sheetFile', { className })}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
+  const file = `${ta('admin.sheetFile', { list })}.pdf`.replace(/[\\/:*?"<>|]/g, '-');
   doc.save(file);
   return file;
 }

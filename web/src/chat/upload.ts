@@ -4,7 +4,7 @@
 // call hands out for its lesson chat); the answer is the new file's id, to
 // send in a message, or the sentence that says why it failed (a full disk
 // on the server, 507 "disk-full", and the person's quota, 429, are said as such).
-import { type DetailedError, Upload } from 'tus-js-client';
+import { type DetailedError, Upload, defaultOptions } from 'tus-js-client';
 import type { Key } from '../i18n/index.js';
 
 const ENDPOINT = '/api/chat/uploads';
@@ -41,6 +41,10 @@ export function uploadFile(
       metadata: { chatId: target.chatId, filename: name, filetype: file.type || 'application/octet-stream' },
       chunkSize: CHUNK,
       retryDelays: [0, 1000, 3000, 5000],
+      // A full disk does not empty in seconds: say so at once instead of after every retry.
+      onShouldRetry: (err, attempt, options) =>
+        err.originalResponse?.getStatus() !== 507 &&
+        (defaultOptions.onShouldRetry?.(err, attempt, options) ?? true),
       onProgress: (sent, total) => progress(Math.floor((sent * 100) / Math.max(1, total))),
       onSuccess: () => {
         const fileId = upload.url?.split('/').pop();

@@ -711,6 +711,7 @@ export const en: Table = {
   'chatError.37':
     'Awards are given by teachers the school has confirmed: ask the administrator to confirm your status.',
   'msgr.newChat': 'New chat',
+  'msgr.home': 'Home',
   'msgr.kind': 'Kind of chat',
   'msgr.group': 'Group',
   'msgr.direct': 'Direct',

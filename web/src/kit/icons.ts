@@ -93,4 +93,5 @@ export {
   Camera,
   BellRing,
   Upload,
+  House,
 } from 'lucide-preact';

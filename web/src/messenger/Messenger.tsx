@@ -8,7 +8,7 @@ import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
 import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
-import { MessageSquarePlus } from '../kit/icons.js';
+import { House, MessageSquarePlus } from '../kit/icons.js';
 import { MyLessons, MyLessonsButton } from '../lessons/MyLessons.js';
 import { Ringing } from '../lessons/Ringing.js';
 import { ScheduleLesson } from '../lessons/ScheduleLesson.js';
@@ -36,11 +36,17 @@ function Side({ store }: { store: MessengerStore }) {
   return <ChatView store={store} chatId={selected} />;
 }
 
-export function Messenger({ store }: { store: MessengerStore }) {
+/** `home`: the page runs on a signed-in session, whose home (lessons, devices, signing out) is a tap away. */
+export function Messenger({ store, home = false }: { store: MessengerStore; home?: boolean }) {
   const open = Boolean(store.selected.value || store.sheet.value);
   return (
     <main class={`messenger${open ? ' has-chat' : ''}`}>
       <header class="messenger-head">
+        {home && (
+          <a class="button ghost home-link" href="/" aria-label={t('msgr.home')} title={t('msgr.home')}>
+            <House aria-hidden="true" />
+          </a>
+        )}
         <h1>{t('chat.title')}</h1>
         <span class="me wide-only">{store.me.value?.displayName}</span>
         <button

@@ -155,7 +155,10 @@ function DevicesPage({ person }: { person: Person }) {
             {ta('devices.addPasskey')}
           </button>
         ) : (
-          <p class="hint">{ta('devices.noPasskeySupport')}</p>
+          // Browsers offer passkeys only to secure pages: a server opened as http://<address> has none.
+          <p class="hint">
+            {ta(window.isSecureContext ? 'devices.noPasskeySupport' : 'devices.passkeyNeedsHttps')}
+          </p>
         )}
       </section>
       {teacher && (

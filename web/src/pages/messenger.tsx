@@ -4,7 +4,7 @@
 // before: the fragment is never sent to servers, and is kept for this tab.
 import { render } from 'preact';
 import { toLogin, whoAmI } from '../account/api.js';
-import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
+import { messengerLinkToken, onSession, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
 import { FormPage } from '../kit/FormPage.js';
 import { Messenger } from '../messenger/Messenger.js';
@@ -29,7 +29,7 @@ if (root && !userToken) {
     `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`,
     userToken,
   );
-  render(<Messenger store={store} />, root);
+  render(<Messenger store={store} home={onSession()} />, root);
   // #chat=<id>: open that chat (the end screen of a call links to its lesson chat);
   // #chat=<id>&msg=<seq>: a link to a message (messenger/messageLinks.ts).
   const wanted = linkTarget(location.hash);

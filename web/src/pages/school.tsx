@@ -72,8 +72,10 @@ function TeachersPanel({
   say,
   reload,
   selfId,
+  printTeachers,
 }: {
   selfId: string;
+  printTeachers: () => void;
   view: SchoolView;
   actions: PersonActions;
   say: Say;
@@ -160,6 +162,12 @@ function TeachersPanel({
       </section>
       <section class="card" aria-labelledby="teachers-title">
         <h2 id="teachers-title">{ta('admin.teachers')}</h2>
+        <p class="hint">{ta('admin.printTeachersText')}</p>
+        <div class="button-row">
+          <button type="button" class="small" onClick={printTeachers}>
+            {ta('admin.printTeachers')}
+          </button>
+        </div>
         <ul class="rows">
           {[...view.staff, ...view.teachers].map((p) => (
             <PersonLine key={p.id} p={p} actions={actions} admin self={p.id === selfId} />
@@ -209,13 +217,19 @@ function SchoolPage({ person }: { person: Person }) {
   useEffect(() => void reload(), []);
 
   const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  // A code given one by one shows in the person's own line, where the admin pressed (a long list on a phone).
+  const [issued, setIssued] = useState<{ personId: string; text: string } | null>(null);
   const actions: PersonActions = {
+    issued: (p) => (issued?.personId === p.id ? issued.text : null),
     newCode: (p) =>
       void post<{ codes: IssuedCode[] }>('/api/school/codes', { personIds: [p.id] })
         .then(({ codes }) => {
           const c = codes[0]!;
           say(null);
-          setMessage(ta('admin.codeFor', { name: c.name, code: c.code, date: dateText(c.expiresAt) }));
+          setIssued({
+            personId: p.id,
+            text: ta('admin.codeFor', { code: c.code, date: dateText(c.expiresAt) }),
+          });
           return reload();
         })
         .catch((err: unknown) => say(errorKey(err))),
@@ -236,6 +250,20 @@ function SchoolPage({ person }: { person: Person }) {
         })
         .catch((err: unknown) => say(errorKey(err))),
   };
+  const printTeachers = () =>
+    void post<{ codes: IssuedCode[] }>('/api/school/teachers/codes')
+      .then(async ({ codes }) => {
+        if (codes.length === 0) return say('admin.sheetNone');
+        const file = await downloadCodeSheet(
+          view?.school.name ?? '',
+          ta('admin.sheetTeachers'),
+          codes,
+          locale,
+        );
+        say('admin.sheetDone', { file });
+        await reload();
+      })
+      .catch((err: unknown) => say(errorKey(err)));
   const print = (c: ClassRow, who: 'pupils' | 'parents') =>
     void post<{ className: string; codes: IssuedCode[] }>(
       `/api/school/classes/${encodeURIComponent(c.id)}/codes`,
@@ -245,7 +273,10 @@ function SchoolPage({ person }: { person: Person }) {
     )
       .then(async (sheet) => {
         if (sheet.codes.length === 0) return say('admin.sheetNone');
-        const file = await downloadCodeSheet(view?.school.name ?? '', sheet.className, sheet.codes, locale);
+        const list = ta(who === 'pupils' ? 'admin.sheetPupils' : 'admin.sheetParents', {
+          className: sheet.className,
+        });
+        const file = await downloadCodeSheet(view?.school.name ?? '', list, sheet.codes, locale);
         say('admin.sheetDone', { file });
         await reload();
       })
@@ -306,7 +337,14 @@ function SchoolPage({ person }: { person: Person }) {
       )}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'teachers' && admin && view && (
-        <TeachersPanel view={view} actions={actions} say={say} reload={reload} selfId={person.id} />
+        <TeachersPanel
+          view={view}
+          actions={actions}
+          say={say}
+          reload={reload}
+          selfId={person.id}
+          printTeachers={printTeachers}
+        />
       )}
     </AccountPage>
   );

@@ -7,6 +7,10 @@ import { pb } from '../protocol/wire.js';
 import type { CallContext } from './callContext.js';
 import type { Roster } from './roster.js';
 
+/** A recording fault's notices replace each other (interrupted, back again, disk full). */
+const FAULT_TAG = 'recording-fault';
+/** "Interrupted" stays on screen while it is true (the next notice replaces it). */
+const INTERRUPTED_SHOWN_MS = 15 * 60_000;
 /** While a recording is being saved, the list is read again this often. */
 const REFRESH_MS = 3000;
 
@@ -34,11 +38,13 @@ export class RecordingStore {
     this.state.value = state;
     if (this.watching) void this.load();
     const host = this.roster.isHost;
-    if (state.stopReason === 'disk-full') this.ctx.toast('rec.diskFull', {}, 'warn');
-    // The recording pipeline died: the host hears it, and again when it records once more.
-    else if (state.interrupted && !was.interrupted && host) this.ctx.toast('rec.interrupted', {}, 'warn');
+    if (state.stopReason === 'disk-full') this.ctx.toast('rec.diskFull', {}, 'warn', undefined, FAULT_TAG);
+    // The recording pipeline died: the host hears it, and it stays said until it records once more.
+    else if (state.interrupted && !was.interrupted && host)
+      this.ctx.toast('rec.interrupted', {}, 'warn', INTERRUPTED_SHOWN_MS, FAULT_TAG);
     else if (was.interrupted && !state.interrupted && (state.recording || state.broadcasting) && host)
-      this.ctx.toast('rec.resumed');
+      this.ctx.toast('rec.resumed', {}, 'info', undefined, FAULT_TAG);
+    else if (was.interrupted && !state.interrupted) this.ctx.toasts.dismissWhere((tag) => tag === FAULT_TAG);
     else if (state.recording && !was.recording && !this.roster.isHost) this.ctx.toast('rec.startedNotice');
   }
 
