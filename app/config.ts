@@ -76,6 +76,8 @@ export interface Config {
   recordingMinFreeBytes: number;
   /** Lessons recorded or broadcast at once on this server (each pipeline costs about a fifth of a core). */
   recordingsAtOnce: number;
+  /** ... of one school, on all hosts together (RECORDINGS_PER_SCHOOL). */
+  recordingsPerSchool: number;
   /** WebSocket connections this host holds at most; beyond, new ones get a 503. */
   maxConnections: number;
   /** Connections from one address that have not joined a room yet. */
@@ -318,6 +320,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
     recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
     recordingsAtOnce: int(env, 'RECORDINGS_AT_ONCE', 2 * Math.max(1, cpus().length), 1, 10_000),
+    recordingsPerSchool: int(
+      env,
+      'RECORDINGS_PER_SCHOOL',
+      int(env, 'RECORDINGS_AT_ONCE', 2 * Math.max(1, cpus().length), 1, 10_000),
+      1,
+      10_000,
+    ),
     maxConnections: int(env, 'MAX_CONNECTIONS', defaultMaxConnections(), 1, 10_000_000),
     maxPendingConnectionsPerAddress: int(env, 'MAX_PENDING_CONNECTIONS_PER_ADDRESS', 200, 1, 1_000_000),
     joinDeadlineSeconds: int(env, 'JOIN_DEADLINE_SECONDS', 15, 1, 3600),

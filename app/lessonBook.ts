@@ -11,6 +11,7 @@ import {
   isValidTimeZone,
   occurrences,
 } from '../signaling/domain/meetings.js';
+import type { RoomOwner } from '../signaling/domain/roomDefinition.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { JoinTokens } from '../signaling/http/joinTokens.js';
 
@@ -53,7 +54,7 @@ export function meetingLessonBook(
       return null;
     },
     async book(input: LessonInput, chatId, organiser) {
-      const room = await registry.createStored({ title: input.title });
+      const room = await registry.createStored({ title: input.title, owner: ownerOf(organiser) });
       const meeting: Meeting = {
         ...input,
         language: 'ru',
@@ -69,7 +70,7 @@ export function meetingLessonBook(
       return lesson;
     },
     async linkCall(title, organiser) {
-      const room = await registry.createStored({ title });
+      const room = await registry.createStored({ title, owner: ownerOf(organiser) });
       const host = { displayName: organiser.name, userId: organiser.id, sortName: organiser.sort };
       const { joinUrl } = await joinTokens.mint(room, host, 'host');
       return {
@@ -91,6 +92,11 @@ export function meetingLessonBook(
         .sort((a, b) => a.startsAt - b.startsAt);
     },
   };
+}
+
+/** A room a teacher makes is their school's, and they are expected in it. */
+function ownerOf(organiser: { name: string; school: string }): RoomOwner {
+  return { school: organiser.school, staff: [organiser.name] };
 }
 
 /** Every lesson scheduled into a chat, as occurrences for the reminders (notifications/lessonReminders.ts). */

@@ -71,7 +71,10 @@ if (server.setupCode) {
 }
 if (config.demoRoomId) {
   log.info({ url: `${server.url}/demo` }, 'demo room ready');
-  process.stdout.write(`\nDemo room: open ${server.url}/demo in two browser tabs or on two devices.\n\n`);
+  process.stdout.write(
+    `\nDemo room: you host it from ${server.demoHostLink} (keep this link to yourself);\n` +
+      `others join at ${server.url}/demo, in another browser tab or on another device.\n\n`,
+  );
 }
 
 let phase: 'serving' | 'draining' | 'stopping' = 'serving';

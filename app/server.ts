@@ -18,7 +18,6 @@ import { createRecorderFeature } from '../recorder/feature.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
 import { createCallFeature } from '../signaling/call/feature.js';
-import { demoHostFeature } from '../signaling/controls/demoHost.js';
 import { createControlsFeature } from '../signaling/controls/feature.js';
 import { MeetingBook } from '../signaling/domain/meetings.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
@@ -30,7 +29,7 @@ import type { Metrics } from '../signaling/metrics.js';
 import { handlerTable } from '../signaling/requests/features.js';
 import { turnCredentials } from '../signaling/security/turnCredentials.js';
 import { endOrHandOverCalls } from '../signaling/shutdown.js';
-import type { TokenService } from '../signaling/tokens.js';
+import { MAX_TOKEN_TTL_SECONDS, type TokenService } from '../signaling/tokens.js';
 import { createViewingFeature } from '../signaling/viewing/feature.js';
 import { resyncSnapshot } from '../signaling/wire/snapshots.js';
 import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
@@ -43,6 +42,9 @@ import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
 import { meetingLessonBook, upcomingLessons } from './lessonBook.js';
 import { listenForMetrics, probeDeps } from './probes.js';
+
+/** Who the demo room's host link names: the person running the server, for up to a week. */
+const DEMO_OWNER = { displayName: 'Учитель', userId: 'demo-owner', ttlSeconds: MAX_TOKEN_TTL_SECONDS };
 
 export interface RunningServer {
   port: number;
@@ -58,6 +60,11 @@ export interface RunningServer {
   database: Postgres | null;
   /** A new server's one-time code for its first school administrator (null once a school exists). */
   setupCode: string | null;
+  /**
+   * The demo room's host link (DEMO_ROOM), for whoever runs the server: the
+   * demo room's one owner. Visitors from /demo are participants, never hosts.
+   */
+  demoHostLink: string | null;
   /** SIGTERM's first half: no new lessons, /readyz 503, running ones told and awaited (drain.ts). */
   drain(seconds: number, cut: Promise<unknown>): Promise<void>;
   close(): Promise<void>;
@@ -172,6 +179,7 @@ export async function startServer(
       minFreeBytes: config.recordingMinFreeBytes,
     },
     recordingsAtOnce: config.recordingsAtOnce,
+    recordingsPerSchool: config.recordingsPerSchool,
     publicUrl: () => publicUrl,
     secret: config.tokenSecret,
     adminSecret: config.adminSecret,
@@ -255,7 +263,6 @@ export async function startServer(
     directory.feature,
     accounts.feature,
     recorder.feature,
-    demoHostFeature(config.demoRoomId),
     whiteboard,
     ...(homework ? [homework] : []),
   ] as const;
@@ -306,6 +313,10 @@ export async function startServer(
     log.warn('/metrics is open to anyone who reaches this port: set METRICS_PORT or METRICS_SECRET');
   }
   const setupCode = await accounts.start();
+  const demoRoom = config.demoRoomId ? registry.get(config.demoRoomId) : undefined;
+  const demoHostLink = demoRoom
+    ? (await joinTokens.mint(demoRoom, DEMO_OWNER, 'host')).joinUrl.replace(config.publicUrl, url)
+    : null;
 
   return {
     port,
@@ -318,6 +329,7 @@ export async function startServer(
     log,
     database,
     setupCode,
+    demoHostLink,
     drain: (seconds, cut) => drain.run(seconds, cut),
     async close() {
       // Calls end now, lessons do not: features keep what the lesson still needs.

@@ -280,6 +280,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
           'lessons recorded or broadcast at once on this server (each takes about a fifth of a core); beyond, refused',
       },
       {
+        name: 'RECORDINGS_PER_SCHOOL',
+        default: 'RECORDINGS_AT_ONCE',
+        about:
+          "lessons of one school recorded or broadcast at once on all hosts together (a room is its school's when a teacher of it made it); beyond, refused",
+      },
+      {
         name: 'RECORDING_MIN_FREE_MB',
         default: '1024',
         about: 'below this free space no recording starts and a running one stops',

@@ -9,6 +9,7 @@ import type { Messenger } from '../messaging/messenger.js';
 import type { Meeting } from '../signaling/domain/meetings.js';
 import type { Peer } from '../signaling/domain/peer.js';
 import type { Room } from '../signaling/domain/room.js';
+import type { RoomOwner } from '../signaling/domain/roomDefinition.js';
 import { HttpError } from '../signaling/http/httpUtil.js';
 import type { MeetingAudience } from '../signaling/http/meetingRoutes.js';
 import { classSlot, parentsSlot } from './chatPlan.js';
@@ -54,6 +55,17 @@ export class ClassMeetings implements MeetingAudience {
     const chatId = slots.get(audience === 'parents' ? parentsSlot(classId) : classSlot(classId));
     if (!chatId) throw new HttpError(404, `the directory has no class ${classId} in school ${schoolId}`);
     return { schoolId, classId, audience, chatId };
+  }
+
+  /** A class's meeting is its school's; its class teacher and the teachers who teach the class are expected. */
+  async ownerOf(target: unknown): Promise<RoomOwner> {
+    const t = target as ClassTarget;
+    const d = await this.store?.load(t.schoolId);
+    const classTeacher = d?.classes.find((c) => c.id === t.classId)?.teacher ?? '';
+    const staff = (d?.teachers ?? [])
+      .filter((p) => p.id === classTeacher || p.lessons.some((l) => l.classId === t.classId))
+      .map((p) => p.name);
+    return { school: t.schoolId, staff };
   }
 
   async announce(target: unknown, meeting: Meeting, room: Room, invitation: string) {

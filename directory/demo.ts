@@ -61,7 +61,7 @@ export function classMeetingScheduler(deps: {
     const target = await deps.classMeetings.resolve({
       class: { schoolId: DEMO_SCHOOL_ID, classId, audience },
     });
-    const room = await deps.registry.createStored({ title });
+    const room = await deps.registry.createStored({ title, owner: await deps.classMeetings.ownerOf(target) });
     const meeting: Meeting = {
       id: room.id,
       roomId: room.id,

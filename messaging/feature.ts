@@ -107,7 +107,8 @@ function callRooms(
   return {
     async createRoom(title, chatId, starter) {
       await perPerson.room(starter.id);
-      const roomId = (await registry.createStored({ title })).id;
+      const owner = { school: starter.school, staff: [starter.name] };
+      const roomId = (await registry.createStored({ title, owner })).id;
       await callStarted?.({ roomId, chatId, title, starter });
       return roomId;
     },

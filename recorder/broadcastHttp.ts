@@ -8,9 +8,18 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PasswordBackoff, isRefused } from '../signaling/security/passwordBackoff.js';
-import type { SharedLimits } from '../signaling/security/sharedLimits.js';
-import type { Broadcasts } from './broadcasts.js';
+import type { SharedLimits, Slots } from '../signaling/security/sharedLimits.js';
+import { type Broadcast, type Broadcasts, isViewerId } from './broadcasts.js';
 import { type HttpReply, errorReply, fileReply, jsonReply } from './httpReply.js';
+
+/**
+ * Viewers one address may add to a broadcast's count at once: a class
+ * watching on its own devices behind the school's one address (Russian
+ * classes are at most about 30 pupils), not a script inventing viewer ids.
+ */
+export const VIEWERS_PER_ADDRESS = 40;
+/** A viewer reports every few seconds; one silent this long has left (as `Broadcasts`' own count). */
+const VIEWER_LEASE_MS = 30_000;
 import type { LiveWindow } from './liveWindow.js';
 import type { RecordingStore } from './recordingStore.js';
 
@@ -58,6 +67,8 @@ export class BroadcastHttp {
   private readonly page: Buffer;
   /** Guessing a viewer password is slowed like guessing a room's (join by code): one mechanism, shared by hosts. */
   private readonly backoff: PasswordBackoff;
+  /** Viewers counted per (broadcast, address), shared by hosts like every limit. */
+  private readonly viewerPlaces: Slots;
   constructor(
     private readonly broadcasts: Broadcasts,
     private readonly store: RecordingStore,
@@ -66,6 +77,7 @@ export class BroadcastHttp {
     private readonly onRefused: (code: string) => void = () => {},
   ) {
     this.backoff = new PasswordBackoff(limits, 'broadcast_password');
+    this.viewerPlaces = limits.slots({ name: 'broadcast_viewers_per_address', leaseMs: VIEWER_LEASE_MS });
     this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
   }
 
@@ -88,24 +100,40 @@ export class BroadcastHttp {
     if (rest.length === 1 && rest[0] === 'auth' && req.method === 'POST') return this.auth(b.code, req);
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return this.refuse(405, 'method-not-allowed', 'GET only');
-    if (rest.length === 1 && rest[0] === 'status') {
-      const viewers = this.broadcasts.seen(b, req.query.get('viewer'));
-      return jsonReply(200, {
-        title: b.title,
-        state: b.state,
-        viewers,
-        passwordRequired: b.passwordHash !== null,
-        mayWatch: this.broadcasts.mayWatch(b, req.header('cookie')),
-        replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
-        // The room's subtitles are on: the page offers its toggle.
-        subtitles: b.state === 'live' && (b.live?.subtitles.state.enabled ?? false),
-        replaySubtitles:
-          b.state === 'ended' && b.recordingId !== null && this.store.captionsFile(b.recordingId) !== null,
-      });
-    }
+    if (rest.length === 1 && rest[0] === 'status') return this.status(b, req);
     if (!this.broadcasts.mayWatch(b, req.header('cookie'))) {
       return this.refuse(401, 'password-required', 'this broadcast needs its viewer password');
     }
+    return this.media(b, rest, req);
+  }
+
+  /** State and viewer count; a viewer id is counted only while its address has a place for it. */
+  private async status(b: Broadcast, req: HttpRequestInfo): Promise<HttpReply> {
+    const id = req.query.get('viewer');
+    let counted: string | null = null;
+    if (id && isViewerId(id)) {
+      const place = await this.viewerPlaces.hold(`${b.code}:${id}`, [
+        { key: `${b.code}:${req.address}`, max: VIEWERS_PER_ADDRESS },
+      ]);
+      if ('renew' in place) counted = id;
+    }
+    const viewers = this.broadcasts.seen(b, counted);
+    return jsonReply(200, {
+      title: b.title,
+      state: b.state,
+      viewers,
+      passwordRequired: b.passwordHash !== null,
+      mayWatch: this.broadcasts.mayWatch(b, req.header('cookie')),
+      replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
+      // The room's subtitles are on: the page offers its toggle.
+      subtitles: b.state === 'live' && (b.live?.subtitles.state.enabled ?? false),
+      replaySubtitles:
+        b.state === 'ended' && b.recordingId !== null && this.store.captionsFile(b.recordingId) !== null,
+    });
+  }
+
+  /** The playlists, segments and replay of a broadcast the request may watch. */
+  private media(b: Broadcast, rest: string[], req: HttpRequestInfo): HttpReply | Promise<HttpReply> {
     const playlist = rest.length === 1 ? PLAYLISTS.get(rest[0]!) : undefined;
     if (playlist) {
       if (!b.live) return this.refuse(404, 'not-live', 'the broadcast has not started');

@@ -44,6 +44,10 @@ export interface BroadcastsOptions {
 /** Codes are 8 to 16 lowercase letters and digits. */
 export const BROADCAST_CODE = /^[a-z0-9]{8,16}$/;
 const VIEWER_ID = /^[A-Za-z0-9_-]{8,40}$/;
+
+export function isViewerId(id: string): boolean {
+  return VIEWER_ID.test(id);
+}
 /** A viewer who has not reported for this long has left. */
 const VIEWER_TTL_MS = 30_000;
 const MAX_VIEWERS_TRACKED = 200_000;

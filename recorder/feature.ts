@@ -26,6 +26,8 @@ import { RecordingService, type RecordingStateView } from './recordingService.js
 import { RecordingStore, type RecordingStoreOptions } from './recordingStore.js';
 
 const SWEEP_INTERVAL_MS = 3600_000;
+/** A school's recording places: held by room, renewed while it records, free a minute after a host died. */
+const SCHOOL_RECORDINGS = { name: 'recordings_per_school', leaseMs: 60_000 };
 /** How often recordings waiting for room to be joined are tried again. */
 const WAITING_RETRY_MS = 15_000;
 
@@ -33,6 +35,8 @@ export interface RecorderFeatureDeps {
   storage: RecordingStoreOptions;
   /** Lessons recorded or broadcast at once on this host (RECORDINGS_AT_ONCE). */
   recordingsAtOnce: number;
+  /** ... of one school on all hosts together (RECORDINGS_PER_SCHOOL). */
+  recordingsPerSchool: number;
   /** The server's public base URL (known once it listens). */
   publicUrl: () => string;
   /** Signs hosts' download links and viewer-password cookies (keys derived from it). */
@@ -80,6 +84,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
     log,
     announce,
     maxAtOnce: deps.recordingsAtOnce,
+    perSchool: { places: deps.limits.slots(SCHOOL_RECORDINGS), max: deps.recordingsPerSchool },
     interrupted: (reason) => interrupted.inc({ reason }),
   });
   const refused = new client.Counter({

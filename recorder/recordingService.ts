@@ -7,10 +7,14 @@ import type { Logger } from '../common/log.js';
 import { MainRoomTap } from '../signaling/domain/mainRoomTap.js';
 import type { Room } from '../signaling/domain/room.js';
 import type { SubtitleFinal } from '../signaling/domain/roomEvents.js';
+import type { Slot, Slots } from '../signaling/security/sharedLimits.js';
 import type { Broadcast, Broadcasts } from './broadcasts.js';
 import type { SubtitlesState } from './liveSubtitles.js';
 import type { RecordingMeta, RecordingStore } from './recordingStore.js';
 import { RecorderError, RoomRecorder } from './roomRecorder.js';
+
+/** A school's place is renewed well within its lease (a minute: recorder/feature.ts). */
+const SCHOOL_PLACE_RENEW_MS = 20_000;
 
 export interface RecordingStateView {
   recording: boolean;
@@ -35,6 +39,8 @@ export interface RecordingServiceDeps {
   announce(room: Room, state: RecordingStateView): void;
   /** Rooms recording or broadcasting at once on this host: each pipeline takes about a fifth of a core. */
   maxAtOnce: number;
+  /** Rooms of one school (RoomDefinition.owner) recording or broadcasting at once, on every host together. */
+  perSchool: { places: Slots; max: number };
   /** A recording stopped without a host asking ('disk-full', ...), or its pipeline went down ('pipeline-down'). */
   interrupted?(reason: string): void;
 }
@@ -44,6 +50,8 @@ interface Running {
   source: MainRoomTap;
   recorder: RoomRecorder;
   broadcast: Broadcast | null;
+  /** The school's place this room holds (null: the room has no school), renewed while it runs. */
+  place: { slot: Slot; renewal: NodeJS.Timeout } | null;
 }
 
 export class RecordingService {
@@ -94,7 +102,7 @@ export class RecordingService {
   }
 
   async startRecording(room: Room): Promise<RecordingMeta> {
-    const r = this.runningFor(room);
+    const r = await this.runningFor(room);
     try {
       const meta = await r.recorder.startRecording();
       this.announce(r);
@@ -126,7 +134,7 @@ export class RecordingService {
     }
     if (!this.deps.store.hasRoom())
       throw new RecorderError('disk-full', 'not enough free disk space to record');
-    const r = this.runningFor(room);
+    const r = await this.runningFor(room);
     const scheduled = this.deps.broadcasts.forRoom(room.id);
     const b = scheduled ?? this.deps.broadcasts.create(room.id, room.definition.title, password);
     try {
@@ -167,6 +175,7 @@ export class RecordingService {
     const r = this.running.get(roomId);
     if (!r) return Promise.resolve();
     this.running.delete(roomId);
+    this.freePlace(r);
     r.source.close();
     const stopped = r.recorder
       .close(reason)
@@ -186,7 +195,7 @@ export class RecordingService {
     await Promise.all([...this.stopping]);
   }
 
-  private runningFor(room: Room): Running {
+  private async runningFor(room: Room): Promise<Running> {
     let r = this.running.get(room.id);
     if (r) return r;
     // Per host: what it protects is this host's CPU.
@@ -197,11 +206,31 @@ export class RecordingService {
         `this server records ${this.deps.maxAtOnce} lessons at once already`,
       );
     }
+    // Per school, on every host together (sharedLimits.ts); a room with no school has the host's cap only.
+    const school = room.definition.owner?.school;
+    let place: Running['place'] = null;
+    if (school) {
+      const { places, max } = this.deps.perSchool;
+      const held = await places.hold(room.id, [{ key: school, max }]);
+      if (!('renew' in held)) {
+        throw new RecorderError('too-many', `this school records ${max} lessons at once already`);
+      }
+      const renewal = setInterval(() => void held.renew().catch(() => undefined), SCHOOL_PLACE_RENEW_MS);
+      renewal.unref();
+      place = { slot: held, renewal };
+    }
+    // Someone else started it while the place was asked for: theirs holds the same place (by room).
+    r = this.running.get(room.id);
+    if (r) {
+      if (place && !r.place) r.place = place;
+      else if (place) clearInterval(place.renewal);
+      return r;
+    }
     const source = new MainRoomTap(room);
     const recorder = new RoomRecorder(source, this.deps.store, this.deps.workDir, this.deps.log);
     const subtitles = this.subtitlesOn.get(room.id);
     if (subtitles) recorder.setSubtitles(subtitles);
-    const created: Running = { room, source, recorder, broadcast: null };
+    const created: Running = { room, source, recorder, broadcast: null, place };
     recorder.on('recordingStopped', (meta, reason) => {
       this.deps.log.warn({ room: room.id, recording: meta.id, reason }, 'recording stopped by itself');
       this.deps.interrupted?.(reason || 'unknown');
@@ -223,8 +252,18 @@ export class RecordingService {
   private releaseIfIdle(r: Running): void {
     if (r.recorder.isRecording || r.recorder.isBroadcasting || this.running.get(r.room.id) !== r) return;
     this.running.delete(r.room.id);
+    this.freePlace(r);
     r.source.close();
     void r.recorder.close('idle').catch((err) => this.deps.log.warn({ err }, 'idle recorder close failed'));
+  }
+
+  private freePlace(r: Running): void {
+    if (!r.place) return;
+    clearInterval(r.place.renewal);
+    void r.place.slot
+      .release()
+      .catch((err) => this.deps.log.warn({ err }, 'cannot free a school recording place'));
+    r.place = null;
   }
 
   private announce(r: Running, stopReason = ''): void {

@@ -19,6 +19,8 @@ export interface TokenClaims {
   roomInstance?: string;
   /** The signed-in session it was minted from (claim `sid`): signing out ends the token too. */
   sessionId?: string;
+  /** Where a self-service token (guest by code, demo) was asked from (claim `adm`, security/guestAdmissions.ts). */
+  admission?: string;
 }
 
 /** How far another system's clock may lag ours when it mints a token right after creating a room. */
@@ -49,6 +51,7 @@ export class TokenService {
     if (claims.sortName) payload.sort = claims.sortName;
     if (claims.roomInstance) payload.ri = claims.roomInstance;
     if (claims.sessionId) payload.sid = claims.sessionId;
+    if (claims.admission) payload.adm = claims.admission;
     const token = await new SignJWT(payload)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(this.issuer)
@@ -71,7 +74,7 @@ export class TokenService {
       }
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token is not valid');
     }
-    const { sub, name, role, room, exp, sort, iat, ri, sid } = payload as Record<string, unknown>;
+    const { sub, name, role, room, exp, sort, iat, ri, sid, adm } = payload as Record<string, unknown>;
     if (
       typeof sub !== 'string' ||
       !sub ||
@@ -95,6 +98,7 @@ export class TokenService {
     if (typeof sort === 'string' && visibleName(sort)) claims.sortName = visibleName(sort);
     if (typeof ri === 'string' && ri) claims.roomInstance = ri;
     if (typeof sid === 'string' && sid) claims.sessionId = sid;
+    if (typeof adm === 'string' && adm) claims.admission = adm;
     if (await this.revocation?.revoked(sub, claims.sessionId ?? null)) {
       throw new SignalingError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'token was revoked');
     }

@@ -63,7 +63,7 @@ export class Membership {
       throw invalid('someone in this lesson already has this name; add something to yours');
     }
     const moderator = isModerator(role);
-    if (room.bannedUserIds.has(claims.userId)) {
+    if (room.bannedUserIds.has(claims.userId) || room.admissionBanned(claims.admission, claims.userId)) {
       throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
     }
     if (room.settings.locked && !moderator) {
@@ -99,6 +99,7 @@ export class Membership {
       role,
       tokenRole: claims.role,
       ...(claims.sessionId ? { sessionId: claims.sessionId } : {}),
+      ...(claims.admission ? { admission: claims.admission } : {}),
     };
     const peer = new Peer(identity, channel);
     peer.location = location;

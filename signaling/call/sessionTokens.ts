@@ -17,7 +17,7 @@ export class SessionTokens {
   constructor(private readonly tokens: TokenService) {}
 
   async mint(room: Room, peer: Peer): Promise<pb.ISessionToken> {
-    const { userId, displayName, tokenRole, sortName, sessionId } = peer.identity;
+    const { userId, displayName, tokenRole, sortName, sessionId, admission } = peer.identity;
     const { token, expiresAt } = await this.tokens.mint(
       {
         userId,
@@ -27,6 +27,7 @@ export class SessionTokens {
         sortName,
         roomInstance: room.definition.instance,
         sessionId,
+        admission,
       },
       SESSION_TOKEN_TTL_SECONDS,
     );

@@ -113,7 +113,7 @@ export class Moderation {
     requireModerator(peer);
     const target = moderatedPeerOrWaiting(room, peer, req.participantId);
     if (target === peer) throw invalid('use leave to leave');
-    if (req.ban) room.ban(target.identity.userId);
+    if (req.ban) room.ban(target.identity);
     this.membership.remove(room, target);
     target.channel.close(
       req.ban ? pb.CloseReason.CLOSE_REASON_BANNED : pb.CloseReason.CLOSE_REASON_REMOVED,

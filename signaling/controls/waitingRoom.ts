@@ -35,7 +35,7 @@ export class WaitingRoomControl {
   deny({ room, peer }: JoinedPeer, req: pb.IDenyRequest): void {
     requireModerator(peer);
     for (const w of waitingPeers(room, ids(req.participantIds))) {
-      if (req.ban) room.ban(w.identity.userId);
+      if (req.ban) room.ban(w.identity);
       this.membership.remove(room, w);
       w.channel.close(
         req.ban ? pb.CloseReason.CLOSE_REASON_BANNED : pb.CloseReason.CLOSE_REASON_DENIED,

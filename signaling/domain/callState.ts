@@ -21,6 +21,8 @@ export interface CallStateSnapshot {
   savedAt: number;
   admitted: string[];
   banned: string[];
+  /** Room.bannedAdmissions: admission, spared user ids (absent in states saved before it). */
+  bannedAdmissions?: [string, string[]][];
   roleGrants: [string, RoleName][];
   /** By user id; only people with something to give back. */
   people: Record<string, PersonalState>;
@@ -60,6 +62,7 @@ export function snapshotCall(room: Room, notBack: ReadonlyMap<string, PersonalSt
     savedAt: Date.now(),
     admitted: [...room.admittedUserIds],
     banned: [...room.bannedUserIds],
+    bannedAdmissions: [...room.bannedAdmissions].map(([a, spared]) => [a, [...spared]]),
     roleGrants: [...room.roleGrants],
     people,
     breakouts: {
@@ -79,9 +82,11 @@ export function restoreCall(room: Room, saved: CallStateSnapshot): Map<string, P
   // What this host still remembers of the room is older than what was saved.
   room.admittedUserIds.clear();
   room.bannedUserIds.clear();
+  room.bannedAdmissions.clear();
   room.roleGrants.clear();
   for (const id of saved.admitted) room.admittedUserIds.add(id);
   for (const id of saved.banned) room.bannedUserIds.add(id);
+  for (const [a, spared] of saved.bannedAdmissions ?? []) room.bannedAdmissions.set(a, new Set(spared));
   for (const [id, role] of saved.roleGrants) room.roleGrants.set(id, role);
   const b = room.breakouts;
   b.clear();

@@ -44,6 +44,8 @@ export interface PeerIdentity {
   tokenRole: RoleName;
   /** The signed-in session the token came from, if any: signing it out takes the peer out. */
   sessionId?: string;
+  /** Where a self-service (guest, demo) token was asked from: a ban holds against new tokens from there. */
+  admission?: string;
 }
 
 export class Peer {

@@ -37,6 +37,13 @@ export class Room {
   /** Users removed with a ban; refused until the call ends. */
   readonly bannedUserIds = new Set<string>();
   /**
+   * Admissions (where a self-service token was asked from) of people banned
+   * in this call, each with the users of that admission who were in the
+   * call when the ban came (a second parent at the same home): nobody else
+   * gets in through it until the call ends.
+   */
+  readonly bannedAdmissions = new Map<string, Set<string>>();
+  /**
    * Roles hosts gave or took during this call, by user. They outrank the role
    * in any token (a demoted co-host reconnecting with an old token comes back
    * demoted) and are forgotten when the call ends.
@@ -153,12 +160,14 @@ export class Room {
     return this.byUserId.get(userId);
   }
 
-  /** Names of the people present or waiting who are not guests (the school's own), but `userId`'s. */
+  /** Names of the people present or waiting who are not guests (the school's own), but `userId`'s, and the staff expected. */
   *ownPeoplesNames(exceptUserId = ''): Iterable<string> {
     for (const p of [...this.peers.values(), ...this.waiting.values()]) {
       if (p.identity.tokenRole !== 'guest' && p.identity.userId !== exceptUserId)
         yield p.identity.displayName;
     }
+    // The staff expected in the lesson, before they come too (#21).
+    yield* this.definition.owner?.staff ?? [];
   }
 
   private forgetUser(peer: Peer): void {
@@ -185,10 +194,25 @@ export class Room {
     this.events.emit('callStateRestored', {});
   }
 
-  /** Refuses this user for the rest of the call. */
-  ban(userId: string): void {
+  /** Refuses this person for the rest of the call: their user id, and new people through their admission. */
+  ban(identity: { userId: string; admission?: string }): void {
+    const { userId, admission } = identity;
     this.bannedUserIds.add(userId);
+    if (admission) {
+      const spared = this.bannedAdmissions.get(admission) ?? new Set<string>();
+      for (const p of this.peers.values()) {
+        if (p.identity.admission === admission && p.identity.userId !== userId) spared.add(p.identity.userId);
+      }
+      spared.delete(userId);
+      this.bannedAdmissions.set(admission, spared);
+    }
     this.events.emit('userBanned', { userId });
+  }
+
+  /** Whether this user may not come in through this admission (someone else from it was banned). */
+  admissionBanned(admission: string | undefined, userId: string): boolean {
+    const spared = admission ? this.bannedAdmissions.get(admission) : undefined;
+    return !!spared && !spared.has(userId) && !this.admittedUserIds.has(userId);
   }
 
   /**
@@ -199,6 +223,7 @@ export class Room {
     this.closeMedia();
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
+    this.bannedAdmissions.clear();
     this.roleGrants.clear();
     this.activeSpeakers.clear();
     this.breakouts.clear();

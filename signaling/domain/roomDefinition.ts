@@ -15,6 +15,19 @@ export interface RoomDefinition {
    * open it.
    */
   instance: string;
+  /**
+   * Whose the room is, from whoever made it (a lesson's organiser, a call
+   * started in a chat, a class meeting): absent for rooms made through the
+   * admin API without it and for rooms made before it was kept.
+   */
+  owner?: RoomOwner;
+}
+
+export interface RoomOwner {
+  /** The school the room belongs to: its limits (recordings at once) count per school. */
+  school: string;
+  /** Display names of the staff expected to teach in it: no guest may take one, even before they come. */
+  staff: string[];
 }
 
 export type WaitingRoomMode = 'off' | 'guests' | 'everyone';

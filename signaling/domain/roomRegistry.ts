@@ -10,7 +10,12 @@ import { DEFAULT_ROOM_MEDIA_OPTIONS, type RoomMediaOptions } from '../../sfu/roo
 import type { WorkerPool } from '../../sfu/workerPool.js';
 import { generateCode, generatePassword, normalizeCode } from './joinCodes.js';
 import { Room } from './room.js';
-import { DEFAULT_ROOM_SETTINGS, type RoomDefinition, type RoomSettings } from './roomDefinition.js';
+import {
+  DEFAULT_ROOM_SETTINGS,
+  type RoomDefinition,
+  type RoomOwner,
+  type RoomSettings,
+} from './roomDefinition.js';
 import type { RoomStore, StoredRoom } from './roomStore.js';
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -25,6 +30,7 @@ export interface CreateRoomInput {
   title?: string;
   maxParticipants?: number;
   settings?: Partial<RoomSettings>;
+  owner?: RoomOwner;
 }
 
 export class RoomRegistry {
@@ -68,6 +74,7 @@ export class RoomRegistry {
       code,
       password: generatePassword(),
       instance: randomBytes(9).toString('base64url'),
+      ...(input.owner ? { owner: input.owner } : {}),
     };
     if (this.rooms.has(id)) throw new RoomExistsError(`room ${id} already exists`);
     const room = this.adopt({ definition, settings: { ...DEFAULT_ROOM_SETTINGS, ...input.settings } });
@@ -92,6 +99,19 @@ export class RoomRegistry {
     const stored = await this.store.loadAllRooms();
     for (const s of stored) if (!this.rooms.has(s.definition.id)) this.adopt(s);
     return stored.length;
+  }
+
+  /**
+   * Whether `userId` may not come in through `admission` (Room.admissionBanned):
+   * asked of the room here while its call runs here, else of the call state
+   * its home saved (the call may run on another host).
+   */
+  async admissionBanned(room: Room, admission: string, userId: string): Promise<boolean> {
+    if (room.peers.size + room.waiting.size > 0) return room.admissionBanned(admission, userId);
+    const saved = await this.store.loadCallState(room.id);
+    if (!saved || saved.instance !== room.definition.instance) return room.admissionBanned(admission, userId);
+    const spared = saved.bannedAdmissions?.find(([a]) => a === admission)?.[1];
+    return !!spared && !spared.includes(userId) && !saved.admitted.includes(userId);
   }
 
   /** A room by id, from memory or, failing that, the store. */

@@ -6,8 +6,9 @@
 // guest tokens are limited per address and per code (shared by every host:
 // security/sharedLimits.ts), so nobody fills a
 // room with made-up guests; guests keep one user id per device
-// (security/guestIds.ts), so a ban sticks; and a name that imitates a role
-// is refused (security/displayNames.ts).
+// (security/guestIds.ts), and their tokens name where they were asked from
+// (security/guestAdmissions.ts), so a ban sticks without the device key
+// too; and a name that imitates a role is refused (security/displayNames.ts).
 import type { Logger } from '../../common/log.js';
 import { visibleName } from '../../common/nameLook.js';
 import { normalizeCode, passwordMatches } from '../domain/joinCodes.js';
@@ -15,6 +16,7 @@ import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import type { Metrics } from '../metrics.js';
 import { imitatesRole, readsAsAnother } from '../security/displayNames.js';
+import { admissionOf } from '../security/guestAdmissions.js';
 import { guestUserId, isDeviceKey } from '../security/guestIds.js';
 import { PasswordBackoff, isRefused } from '../security/passwordBackoff.js';
 import { type SharedLimits, retryAfterSeconds } from '../security/sharedLimits.js';
@@ -100,14 +102,14 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
           retryAfterSeconds: retryAfterSeconds(verdict),
         });
       }
-      const minted = await mintGuest(deps.joinTokens, room, person, 'guest', GUEST_TOKEN_TTL_SECONDS);
+      const minted = await mintGuest(deps, room, person, ip, 'guest', GUEST_TOKEN_TTL_SECONDS);
       log.info({ room: room.id, user: minted.userId }, 'guest joined by code');
       sendJson(reply, 201, { ...minted, roomId: room.id, title: room.definition.title });
     },
   );
 
   // Demo room: anyone may take a participant token, rate-limited per address;
-  // who hosts it is decided as people enter (controls/demoHost.ts).
+  // it is hosted only from its owner's link (RunningServer.demoHostLink), never by arriving first.
   const demoTokens = deps.limits.window(DEMO_TOKENS);
   router.route('post', '/api/demo/token', 'demo_token', small, async (reply, { ip, json }) => {
     const body = await json();
@@ -120,11 +122,7 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
         retryAfterSeconds: retryAfterSeconds(verdict),
       });
     }
-    sendJson(
-      reply,
-      201,
-      await mintGuest(deps.joinTokens, room, person, 'participant', DEMO_TOKEN_TTL_SECONDS),
-    );
+    sendJson(reply, 201, await mintGuest(deps, room, person, ip, 'participant', DEMO_TOKEN_TTL_SECONDS));
   });
 }
 
@@ -160,13 +158,24 @@ function chosenIdentity(body: Record<string, unknown>): ChosenIdentity {
   return { displayName: body.displayName, deviceKey: body.deviceKey };
 }
 
-function mintGuest(
-  joinTokens: JoinTokens,
+/**
+ * The one place self-service tokens are made: the user id from the device
+ * key, the admission from the address; someone banned in the call (by user
+ * id, or anyone new through a banned admission) gets no new token.
+ */
+async function mintGuest(
+  deps: JoinRoutesDeps,
   room: Room,
   person: ChosenIdentity,
+  ip: string,
   role: 'guest' | 'participant',
   ttlSeconds: number,
 ): Promise<MintedToken> {
   const userId = guestUserId(room.definition.instance, person.deviceKey);
-  return joinTokens.mint(room, { displayName: person.displayName, userId, ttlSeconds }, role);
+  const admission = admissionOf(room.definition.instance, ip);
+  if (room.bannedUserIds.has(userId) || (await deps.registry.admissionBanned(room, admission, userId))) {
+    deps.metrics.rejected.inc({ reason: 'banned_admission' });
+    throw new HttpError(403, 'you may not join this lesson from here until it ends', { reason: 'banned' });
+  }
+  return deps.joinTokens.mint(room, { displayName: person.displayName, userId, ttlSeconds }, role, admission);
 }

@@ -23,8 +23,16 @@ export class JoinTokens {
     private readonly publicUrl: string,
   ) {}
 
-  /** A token for `room` from a request body ({displayName, userId?, sortName?, ttlSeconds?}). */
-  async mint(room: Room, body: Record<string, unknown>, role: string): Promise<MintedToken> {
+  /**
+   * A token for `room` from a request body ({displayName, userId?, sortName?, ttlSeconds?});
+   * `admission` only from the self-service routes (security/guestAdmissions.ts).
+   */
+  async mint(
+    room: Room,
+    body: Record<string, unknown>,
+    role: string,
+    admission?: string,
+  ): Promise<MintedToken> {
     const displayName = optionalString(body, 'displayName', 128);
     if (!displayName) throw new HttpError(400, 'displayName is required');
     if (!isRoleName(role)) throw new HttpError(400, 'role must be host, co-host, participant or guest');
@@ -32,7 +40,15 @@ export class JoinTokens {
     const ttl = optionalInt(body, 'ttlSeconds', 60, MAX_TOKEN_TTL_SECONDS) ?? DEFAULT_TOKEN_TTL_SECONDS;
     const sortName = optionalString(body, 'sortName', 128);
     const { token, expiresAt } = await this.tokens.mint(
-      { userId, displayName, role, roomId: room.id, sortName, roomInstance: room.definition.instance },
+      {
+        userId,
+        displayName,
+        role,
+        roomId: room.id,
+        sortName,
+        roomInstance: room.definition.instance,
+        admission,
+      },
       ttl,
     );
     return {

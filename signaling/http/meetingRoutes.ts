@@ -11,10 +11,11 @@ import {
   parseLocal,
 } from '../domain/meetings.js';
 import type { Room } from '../domain/room.js';
+import type { RoomOwner } from '../domain/roomDefinition.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import { HttpError, sendJson } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
-import { optionalInt, optionalString, parseSettings } from './validate.js';
+import { optionalInt, optionalString, parseOwner, parseSettings } from './validate.js';
 
 /**
  * Who a meeting is for, when the request names one (the directory: a class or
@@ -24,6 +25,8 @@ import { optionalInt, optionalString, parseSettings } from './validate.js';
  */
 export interface MeetingAudience {
   resolve(body: Record<string, unknown>): Promise<unknown | null>;
+  /** Whose a meeting for this audience is: the school, and the staff expected (the class's teachers). */
+  ownerOf(target: unknown): Promise<RoomOwner | undefined>;
   announce(
     target: unknown,
     meeting: Meeting,
@@ -116,7 +119,8 @@ export function registerMeetingRoutes(router: HttpRouter, deps: MeetingRoutesDep
     const { title, weeklyCount } = input;
     const [first] = occurrences(input);
     const target = (await deps.audience?.resolve(body)) ?? null;
-    const room = await registry.createStored({ title, settings: parseSettings(body.settings) });
+    const owner = parseOwner(body.owner) ?? (target ? await deps.audience!.ownerOf(target) : undefined);
+    const room = await registry.createStored({ title, settings: parseSettings(body.settings), owner });
     const meeting: Meeting = { ...input, id: room.id, roomId: room.id, createdAt: new Date() };
     // Viewers without an account watch at this link; it goes live when the host joins.
     if (broadcast) meeting.broadcastUrl = deps.scheduleBroadcast(room.id, title).url;

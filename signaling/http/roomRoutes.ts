@@ -6,7 +6,7 @@ import { InvalidRoomIdError, RoomExistsError, type RoomRegistry } from '../domai
 import { HttpError, sendJson } from './httpUtil.js';
 import type { JoinTokens } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
-import { optionalInt, optionalString, parseSettings } from './validate.js';
+import { optionalInt, optionalString, parseOwner, parseSettings } from './validate.js';
 
 export interface RoomRoutesDeps {
   registry: RoomRegistry;
@@ -45,9 +45,10 @@ export function registerRoomRoutes(router: HttpRouter, deps: RoomRoutesDeps): vo
     const title = optionalString(body, 'title', 200);
     const maxParticipants = optionalInt(body, 'maxParticipants', 1, 100000);
     const settings = parseSettings(body.settings);
+    const owner = parseOwner(body.owner);
     let room: Room;
     try {
-      room = await registry.createStored({ id, title, maxParticipants, settings });
+      room = await registry.createStored({ id, title, maxParticipants, settings, owner });
     } catch (err) {
       if (err instanceof RoomExistsError) throw new HttpError(409, err.message);
       if (err instanceof InvalidRoomIdError) throw new HttpError(400, err.message);

@@ -1,6 +1,6 @@
 // Checks on JSON request bodies of the admin API: each bad field is a 400
 // with a sentence saying what was expected.
-import { MAX_LAST_N, type RoomSettings } from '../domain/roomDefinition.js';
+import { MAX_LAST_N, type RoomOwner, type RoomSettings } from '../domain/roomDefinition.js';
 import { HttpError } from './httpUtil.js';
 
 const WAITING_MODES = ['off', 'guests', 'everyone'] as const;
@@ -26,6 +26,26 @@ export function optionalInt(
     throw new HttpError(400, `${key} must be an integer from ${min} to ${max}`);
   }
   return v;
+}
+
+/** `owner: {school, staff: [names]}`: whose the room is (its school's limits; names no guest may take). */
+export function parseOwner(value: unknown): RoomOwner | undefined {
+  if (value === undefined) return undefined;
+  const v = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const staff = v.staff ?? [];
+  if (
+    typeof v.school !== 'string' ||
+    !/^[A-Za-z0-9_-]{1,64}$/.test(v.school) ||
+    !Array.isArray(staff) ||
+    staff.length > 20 ||
+    !staff.every((n) => typeof n === 'string' && n.length > 0 && n.length <= 128)
+  ) {
+    throw new HttpError(
+      400,
+      'owner must be {"school": "<id>", "staff": ["<teacher name>", ...]} (up to 20 names)',
+    );
+  }
+  return { school: v.school, staff: staff as string[] };
 }
 
 export function parseSettings(value: unknown): Partial<RoomSettings> {

@@ -1,7 +1,7 @@
 // The web client under the server's Content-Security-Policy (attack 13 of
 // issue #14): the home, demo, join and call pages load and a call works in
-// Chromium without a single policy violation, and the demo room makes the
-// first person in it its host (attack 1) while the second is a participant.
+// Chromium without a single policy violation, and the demo room is hosted
+// from its owner's link (attack 1, #21 F1) while a visitor is a participant.
 // Screenshots of what each person sees land in test-artifacts/screenshots/.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,18 +60,20 @@ async function joinDemo(page: Page, name: string): Promise<void> {
 }
 
 describe('the web client under the content security policy', () => {
-  it('loads every page and runs a call without a violation; the first in the demo room hosts it', async () => {
+  it("loads every page and runs a call without a violation; the demo room is hosted from its owner's link", async () => {
     const first = await watchedPage();
     await first.goto(`${server.httpUrl}/`);
     expect(await violations(first)).toEqual([]);
     await first.goto(`${server.httpUrl}/j/123-456-7`);
     expect(await violations(first)).toEqual([]);
 
-    await joinDemo(first, 'Anna Smirnova');
+    await first.goto(server.demoHostLink!);
+    await passDeviceCheck(first);
+    await waitInCall(first);
     const second = await watchedPage();
     await joinDemo(second, 'Boris Orlov');
     await tileName(first, 'Boris Orlov').waitFor({ timeout: 20_000 });
-    await tileName(second, 'Anna Smirnova').waitFor({ timeout: 20_000 });
+    await tileName(second, 'Учитель').waitFor({ timeout: 20_000 });
     await screenshot(first, 'csp-demo-host');
     await screenshot(second, 'csp-demo-participant');
     expect(await violations(first)).toEqual([]);
@@ -79,6 +81,6 @@ describe('the web client under the content security policy', () => {
 
     const room = server.registry.get('demo')!;
     const roles = [...room.peers.values()].map((p) => `${p.identity.displayName}:${p.identity.role}`).sort();
-    expect(roles).toEqual(['Anna Smirnova:host', 'Boris Orlov:participant']);
+    expect(roles).toEqual(['Boris Orlov:participant', 'Учитель:host']);
   });
 });

@@ -14,12 +14,22 @@ export interface CreatedRoom {
 export async function createRoom(
   server: { httpUrl: string; adminHeaders: Record<string, string> },
   id: string,
-  opts: { title?: string; settings?: Record<string, unknown> } = {},
+  opts: {
+    title?: string;
+    settings?: Record<string, unknown>;
+    /** Whose the room is (RoomDefinition.owner): its school, and the staff expected. */
+    owner?: { school: string; staff: string[] };
+  } = {},
 ): Promise<CreatedRoom> {
   const res = await fetch(`${server.httpUrl}/api/rooms`, {
     method: 'POST',
     headers: server.adminHeaders,
-    body: JSON.stringify({ id, ...(opts.title ? { title: opts.title } : {}), settings: opts.settings ?? {} }),
+    body: JSON.stringify({
+      id,
+      ...(opts.title ? { title: opts.title } : {}),
+      settings: opts.settings ?? {},
+      ...(opts.owner ? { owner: opts.owner } : {}),
+    }),
   });
   if (res.status !== 201) throw new Error(`create room ${id}: ${res.status} ${await res.text()}`);
   return (await res.json()) as CreatedRoom;

@@ -1,9 +1,9 @@
 // Attacks through joining by code and password, each refused: minting guest
 // tokens in a loop to fill a room, a waiting room that floods the teacher,
 // locking the parents out with wrong passwords, a banned guest coming back
-// with a fresh token, and a malformed code that cost a 500. (Issue #14,
-// attacks 5, 6, 7 and 11.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// with a fresh token (with or without the old device key: #21 F7), and a
+// malformed code that cost a 500. (Issue #14, attacks 5, 6, 7 and 11.)
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -198,8 +198,9 @@ describe('attack 7: bans stick for the call', () => {
       removeParticipant: { participantId: guest.r.join!.self!.participantId!, ban: true },
     });
     await guest.c.waitForClose();
-    const back = await enterWith(room.id, await guestToken(room, device));
-    expect(back.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BANNED);
+    const back = await joinByCode(room.code, { password: room.password, deviceKey: device }, freshAddress());
+    expect(back.status).toBe(403);
+    expect(((await back.json()) as { reason?: string }).reason).toBe('banned');
   });
 
   it('a waiting guest can be banned, by deny or by remove', async () => {
@@ -218,8 +219,12 @@ describe('attack 7: bans stick for the call', () => {
     expect(removed.error).toBeFalsy();
     for (const [i, g] of [first, second].entries()) {
       await g.c.waitForClose();
-      const back = await enterWith(room.id, await guestToken(room, devices[i]!));
-      expect(back.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BANNED);
+      const back = await joinByCode(
+        room.code,
+        { password: room.password, deviceKey: devices[i] },
+        freshAddress(),
+      );
+      expect(back.status).toBe(403);
     }
     // Deny without a ban only sends the guest away: they may knock again.
     const third = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004'));
@@ -227,6 +232,58 @@ describe('attack 7: bans stick for the call', () => {
     await third.c.waitForClose();
     const again = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004'));
     expect(again.r.join?.waiting).toBe(true);
+  });
+});
+
+describe('#21 F7: a banned guest asks for a new token without the old device key', () => {
+  const tokenFrom = async (room: RoomInfo, ip: string, deviceKey?: string) =>
+    joinByCode(room.code, { password: room.password, ...(deviceKey ? { deviceKey } : {}) }, ip);
+  const tokenOf = async (res: Response) => {
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  it('gets none from the same address, and a token taken before the ban does not let them in', async () => {
+    const room = await newRoom({ settings: { waitingRoom: 'off' } });
+    const teacher = await enterAs(room.id, 'teacher', 'host');
+    const home = freshAddress();
+    // A second parent at the same home, in the lesson before the ban, and a spare token the guest took.
+    const partner = await enterWith(
+      room.id,
+      await tokenOf(await tokenFrom(room, home, 'device-of-the-partner-01')),
+    );
+    const spare = await tokenOf(await tokenFrom(room, home, 'a-second-browser-key-001'));
+    const guest = await enterWith(
+      room.id,
+      await tokenOf(await tokenFrom(room, home, 'device-of-the-guest-0001')),
+    );
+    expect(guest.r.join?.self).toBeTruthy();
+    await teacher.c.request({
+      removeParticipant: { participantId: guest.r.join!.self!.participantId!, ban: true },
+    });
+    await guest.c.waitForClose();
+
+    // No device key, a new device key: no token from that address for this lesson.
+    for (const key of [undefined, 'a-brand-new-device-key-01']) {
+      const res = await tokenFrom(room, home, key);
+      expect(res.status, String(key)).toBe(403);
+      expect(((await res.json()) as { reason?: string }).reason).toBe('banned');
+    }
+    // The token taken before the ban, under another device key, is refused at the door.
+    const early = await enterWith(room.id, spare);
+    expect(early.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BANNED);
+
+    // The partner, in the call when the ban came, reconnects and may take a new token on their device.
+    const reconnect = partner.r.join!.session!.token!;
+    partner.c.close();
+    const again = await enterWith(room.id, reconnect);
+    expect(again.r.join?.self).toBeTruthy();
+    await tokenOf(await tokenFrom(room, home, 'device-of-the-partner-01'));
+    // Someone elsewhere is not touched; the next lesson (a new call) lets the address in again.
+    await tokenOf(await tokenFrom(room, freshAddress()));
+    await teacher.c.request({ endCall: {} });
+    await vi.waitFor(() => expect(server.registry.get(room.id)!.peers.size).toBe(0));
+    await tokenOf(await tokenFrom(room, home));
   });
 });
 

@@ -1,8 +1,10 @@
 // Attacks on roles, each refused: taking the demo room's host role by asking
-// for a token first, coming back as co-host after a demotion, a host token of
+// for a token first or by arriving while its owner is away (#21 F1), coming back as co-host after a demotion, a host token of
 // a deleted room working for a new room with the same id, and names that
 // imitate role labels. (Issue #14, attacks 1, 2, 9 and 12.)
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { meetingLessonBook } from '../../app/lessonBook.js';
+import { JoinTokens } from '../../signaling/http/joinTokens.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
@@ -57,8 +59,8 @@ async function join(roomId: string, token: string): Promise<{ c: TestClient; r: 
   return { c, r: await c.rawRequest({ join: { roomId, token } }) };
 }
 
-describe('attack 1: the demo room has one host, decided at join', () => {
-  it('hands out participant tokens only, short-lived; the first to join an empty demo room hosts it', async () => {
+describe('attack 1 and F1: the demo room is hosted by its owner, never by whoever arrives first', () => {
+  it('hands out participant tokens only, short-lived; nobody who asks for them hosts the room', async () => {
     const minted = await Promise.all(
       Array.from({ length: 8 }, (_, i) => post('/api/demo/token', { displayName: `Visitor ${i}` })),
     );
@@ -72,17 +74,51 @@ describe('attack 1: the demo room has one host, decided at join', () => {
       expect((await server.tokens.verify(t.token)).role).toBe('participant');
       expect(new Date(t.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 15 * 60_000);
     }
+    // The first in an empty demo room does not become its host (was: it did).
     const joined = await Promise.all(tokens.map((t) => join('demo', t.token)));
     const roles = joined.map(({ r }) => r.join?.self?.role);
-    expect(roles.filter((r) => r === pb.Role.ROLE_HOST)).toHaveLength(1);
-    expect(roles.filter((r) => r === pb.Role.ROLE_PARTICIPANT)).toHaveLength(7);
+    expect(roles.filter((r) => r === pb.Role.ROLE_PARTICIPANT)).toHaveLength(8);
     // A participant of the demo room cannot end the call.
-    const pupil = joined.find(({ r }) => r.join?.self?.role === pb.Role.ROLE_PARTICIPANT)!;
-    const refused = await pupil.c.rawRequest({ endCall: {} });
+    const refused = await joined[0]!.c.rawRequest({ endCall: {} });
     expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
     for (const { c } of joined) c.close();
   });
+
+  it('F1: when the owner drops, a newcomer does not take the room; the owner comes back as its host', async () => {
+    const ownerToken = new URL(server.demoHostLink!).hash.replace('#token=', '');
+    const owner = await join('demo', ownerToken);
+    expect(owner.r.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+    const reconnect = owner.r.join?.session?.token ?? '';
+    owner.c.close();
+    await vi.waitFor(() => expect(server.registry.get('demo')!.peers.size).toBe(0));
+
+    // The next newcomers, one after another and at once: none hosts.
+    const first = await join('demo', await demoToken('Незнакомец'));
+    expect(first.r.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
+    const others = await Promise.all([1, 2, 3].map(async (i) => join('demo', await demoToken(`Гость ${i}`))));
+    for (const o of others) expect(o.r.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
+
+    // The owner returns with the reconnect token, hosts again, and cannot be banned by them.
+    const back = await join('demo', reconnect);
+    expect(back.r.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+    const ownerId = back.r.join?.self?.participantId ?? '';
+    const ban = await first.c.rawRequest({ removeParticipant: { participantId: ownerId, ban: true } });
+    expect(ban.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    const end = await first.c.rawRequest({ endCall: {} });
+    expect(end.error?.code).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(server.registry.get('demo')!.peers.size).toBe(5);
+    for (const x of [first, back, ...others]) x.c.close();
+  });
 });
+
+async function demoToken(displayName: string): Promise<string> {
+  const res = await post('/api/demo/token', {
+    displayName,
+    deviceKey: `demo-device-${displayName.length}-${Math.random().toString(36).slice(2)}`,
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
 
 describe('attack 2: roles changed during a call bind later tokens and rejoins', () => {
   it('a demoted co-host comes back as a participant, with the refreshed or the original token', async () => {
@@ -233,5 +269,63 @@ describe("#21: a guest under the teacher's exact name", () => {
     );
     const namesake = await join(room.id, ((await minted.json()) as { token: string }).token);
     expect(namesake.r.error ?? null).toBeNull();
+  });
+
+  it('is refused before the teacher comes when the room names the staff expected (a lesson, a call by link, the admin API)', async () => {
+    const organiser = {
+      id: 't-volkova',
+      name: 'Анна Петровна Волкова',
+      sort: 'Волкова Анна',
+      role: 'teacher',
+      school: 's1',
+    };
+    const book = meetingLessonBook(
+      server.registry,
+      null as never,
+      new JoinTokens(server.tokens, server.httpUrl),
+      () => server.httpUrl,
+    );
+    const linked = await book.linkCall('Физика 7А', organiser);
+    const byLink = {
+      roomId: linked.roomId!,
+      code: linked.code!,
+      password: linked.password!,
+      joinUrl: linked.joinUrl!,
+    };
+    const res = await post(
+      '/api/rooms',
+      { title: 'Собрание', owner: { school: 's1', staff: ['Ирина Олеговна Белова'] } },
+      server.adminHeaders,
+    );
+    expect(res.status).toBe(201);
+    const admin = (await res.json()) as { id: string; code: string; password: string };
+    for (const [room, name] of [
+      [{ id: byLink.roomId, code: byLink.code, password: byLink.password }, 'анна петровна  волкова'],
+      [admin, 'Ирина Олеговна Белова'],
+    ] as const) {
+      expect(server.registry.get(room.id)!.peers.size).toBe(0);
+      const byCode = await post(`/api/join/${room.code}`, { displayName: name, password: room.password });
+      expect(byCode.status, name).toBe(409);
+      const { token } = await server.tokens.mint(
+        { userId: `g-early-${room.id}`, displayName: name, role: 'guest', roomId: room.id },
+        600,
+      );
+      const { r } = await join(room.id, token);
+      expect(r.error?.code, name).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+      const other = await post(`/api/join/${room.code}`, {
+        displayName: 'Ольга Белова',
+        password: room.password,
+      });
+      expect(other.status).toBe(201);
+    }
+    // The teacher is expected, not kept out: they come in under their own name.
+    const host = await join(byLink.roomId, new URL(byLink.joinUrl).hash.replace('#token=', ''));
+    expect(host.r.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+    const bad = await post(
+      '/api/rooms',
+      { title: 'x', owner: { school: 's1', staff: 'Анна' } },
+      server.adminHeaders,
+    );
+    expect(bad.status).toBe(400);
   });
 });

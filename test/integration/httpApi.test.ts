@@ -122,7 +122,7 @@ describe('admin API', () => {
 });
 
 describe('demo room', () => {
-  it('hands out participant tokens; the first to enter the empty room hosts it', async () => {
+  it("hands out participant tokens; the owner's link hosts it, the first to enter does not", async () => {
     const mint = async (displayName: string) =>
       (await (
         await api('/api/demo/token', { method: 'POST', body: JSON.stringify({ displayName }) }, false)
@@ -132,12 +132,18 @@ describe('demo room', () => {
     const second = await mint('Bob');
     const c = await TestClient.connect(server.wsUrl);
     const ann = await c.request({ join: { roomId: 'demo', token: first.token } });
-    expect(ann.join?.self?.role).toBe(pb.Role.ROLE_HOST);
+    expect(ann.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
     const d = await TestClient.connect(server.wsUrl);
     const bob = await d.request({ join: { roomId: 'demo', token: second.token } });
     expect(bob.join?.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
+    const e = await TestClient.connect(server.wsUrl);
+    const owner = await e.request({
+      join: { roomId: 'demo', token: new URL(server.demoHostLink!).hash.replace('#token=', '') },
+    });
+    expect(owner.join?.self?.role).toBe(pb.Role.ROLE_HOST);
     c.close();
     d.close();
+    e.close();
   });
 });
 

@@ -13,7 +13,7 @@ export const en: Table = {
   'home.demo': 'Open the demo lesson',
 
   'demo.title': 'Demo lesson',
-  'demo.text': 'Type your name to join. The first person in runs the lesson.',
+  'demo.text': 'Type your name to join. The teacher runs the lesson from their own link.',
   'demo.none': 'This server has no demo lesson.',
 
   'schoolDemo.title': 'Demo school',
@@ -115,7 +115,9 @@ export const en: Table = {
   'code.noName': 'Type your name: the teacher will see it.',
   'code.failed': 'Could not join. Please try again.',
   'code.nameTaken':
-    'Someone in this lesson already has this name. Add something to yours so nobody mixes you up.',
+    'Someone in this lesson or its teacher already has this name. Add something to yours so nobody mixes you up.',
+  'code.banned':
+    'You cannot join this lesson from here: the teacher removed a guest who joined from this device or network. Wait for the next lesson.',
   'code.roleName': 'That name looks like a role (teacher, host…). Please write your own name.',
 
   'common.join': 'Join',
@@ -555,7 +557,8 @@ export const en: Table = {
   'error.57': 'This video has no such size.',
   'error.40': 'Too many people are waiting to get in. Please try a little later.',
   'error.41': 'The lesson server is briefly unavailable. Please try again in a minute.',
-  'error.42': 'This server is recording too many lessons right now. Please try again later.',
+  'error.42':
+    'Too many lessons are being recorded right now, on this server or in your school. Please try again later.',
   'error.timeout': 'The server did not answer in time. Please try again.',
   // The messenger.
   'chat.title': 'Messages',

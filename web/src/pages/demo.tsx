@@ -1,4 +1,4 @@
-// /demo: type a name, get a participant token for the demo room.
+// /demo: type a name, get a participant token for the demo room (its owner hosts it from their link).
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
@@ -27,7 +27,9 @@ function Demo() {
             ? 'error.12'
             : res.status === 400
               ? 'code.roleName'
-              : 'code.failed',
+              : res.status === 403
+                ? 'code.banned'
+                : 'code.failed',
       );
     } catch {
       setError('common.networkError');

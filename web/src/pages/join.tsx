@@ -39,7 +39,9 @@ function JoinByCode() {
               ? 'code.roleName'
               : res.status === 409
                 ? 'code.nameTaken'
-                : 'code.failed',
+                : res.status === 403
+                  ? 'code.banned'
+                  : 'code.failed',
       );
     } catch {
       setError('common.networkError');
