@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
-import { Server, type Upload } from '@tus/server';
+import { EVENTS, Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import { sniffRaster } from '../../common/pictures.js';
@@ -98,7 +98,20 @@ export class Uploads {
       onUploadCreate: (req, upload) => this.created(req, upload),
       onUploadFinish: (_req, upload) => this.finished(upload),
       onResponseError: (req, err) => this.countError(req, err),
+      // A finished upload may be in a message: its bytes are not the uploader's to pull away.
+      disableTerminationForFinishedUploads: true,
     });
+    // A cancelled upload gives its place among the person's unfinished ones back at once.
+    this.tus.on(EVENTS.POST_TERMINATE, (_req, _res, id) => {
+      void this.cancelled(id).catch((err: unknown) =>
+        this.log.warn({ err, file: id }, 'upload slot not freed'),
+      );
+    });
+  }
+
+  private async cancelled(uploadId: string): Promise<void> {
+    const record = await this.files()?.get(uploadId);
+    if (record) await this.messenger()?.perPerson.uploadEnds(record.owner, uploadId);
   }
 
   register(app: GuardedApp): void {

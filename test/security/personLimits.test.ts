@@ -42,7 +42,7 @@ const refusals = async (limit: string) =>
     .reduce((n, v) => n + v.value, 0);
 
 /** Begins an upload (the tus creation request) and sends none of its bytes. */
-async function beginUpload(bytes: number): Promise<{ status: number; body: string }> {
+async function beginUpload(bytes: number): Promise<{ status: number; body: string; location: string }> {
   const b64 = (v: string) => Buffer.from(v).toString('base64');
   const res = await fetch(`${s.httpUrl}/api/chat/uploads`, {
     method: 'POST',
@@ -53,7 +53,7 @@ async function beginUpload(bytes: number): Promise<{ status: number; body: strin
       'upload-metadata': `chatId ${b64(chatId)},filename ${b64('a.bin')},filetype ${b64('application/octet-stream')}`,
     },
   });
-  return { status: res.status, body: await res.text() };
+  return { status: res.status, body: await res.text(), location: res.headers.get('location') ?? '' };
 }
 
 describe.skipIf(!redisAvailable())('caps per person', () => {
@@ -83,13 +83,27 @@ describe.skipIf(!redisAvailable())('caps per person', () => {
   it('uploads: two unfinished at once; a finished one gives its place back', async () => {
     const meta = { chatId, filename: 'a.bin', filetype: 'application/octet-stream' };
     // Held while it uploads, given back when it finishes: else the second begun below is refused.
-    await tusUpload(s.httpUrl, Buffer.alloc(100), meta, teacherToken);
-    expect((await beginUpload(100)).status).toBe(201);
+    const finished = await tusUpload(s.httpUrl, Buffer.alloc(100), meta, teacherToken);
+    const first = await beginUpload(100);
+    expect(first.status).toBe(201);
     expect((await beginUpload(100)).status).toBe(201);
     const third = await beginUpload(100);
     expect(third.status).toBe(429);
     expect(third.body).toContain('unfinished');
     expect(await refusals('uploads_at_once')).toBe(1);
+    // Cancelling one (tus DELETE) gives its place back at once, not after the unsent uploads' 6 h.
+    const cancelled = await fetch(new URL(first.location, `${s.httpUrl}/api/chat/uploads/`), {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${teacherToken}`, 'tus-resumable': '1.0.0' },
+    });
+    expect(cancelled.status).toBe(204);
+    await expect.poll(async () => (await beginUpload(100)).status).toBe(201);
+    // A finished upload may be in a message: it cannot be pulled from under it.
+    const pulled = await fetch(finished.url, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${teacherToken}`, 'tus-resumable': '1.0.0' },
+    });
+    expect(pulled.status).toBe(400);
   });
 
   it('uploads: bytes a day per person', async () => {

@@ -50,7 +50,12 @@ export function uploadFile(
         const fileId = upload.url?.split('/').pop();
         resolve(fileId ? { fileId } : { fileId: null, failure: 'chat.uploadFailed' });
       },
-      onError: (err) => resolve({ fileId: null, failure: failureOf(err) }),
+      onError: (err) => {
+        // This page does not resume a failed upload: remove what reached the server, so its
+        // place among the person's unfinished uploads (and its disk space) comes free now.
+        if (upload.url) void upload.abort(true).catch(() => undefined);
+        resolve({ fileId: null, failure: failureOf(err) });
+      },
     });
     upload.start();
   });
