@@ -202,6 +202,45 @@ export async function connectAll(
   return out;
 }
 
+/**
+ * The sends of a run: each acknowledgement's time, and each refusal counted
+ * by its reason. A refused send is a result to print (a store that cannot
+ * keep up answers "unavailable"), not a crash that leaves the server and the
+ * receivers running.
+ */
+export class SendTally {
+  private readonly pending: Promise<void>[] = [];
+  private readonly acks: number[] = [];
+  private readonly refusals = new Map<string, number>();
+
+  add(send: Promise<number>): void {
+    this.pending.push(
+      send.then(
+        (ms) => {
+          this.acks.push(ms);
+        },
+        (err: unknown) => {
+          const reason = err instanceof Error ? err.message : String(err);
+          this.refusals.set(reason, (this.refusals.get(reason) ?? 0) + 1);
+        },
+      ),
+    );
+  }
+
+  /** Once every send is answered: acknowledgement times (sorted) and the refusals. */
+  async settled(): Promise<{ ackTimes: Float64Array; refused: number; summary: string }> {
+    await Promise.all(this.pending);
+    const ackTimes = Float64Array.from(this.acks).sort();
+    let refused = 0;
+    for (const n of this.refusals.values()) refused += n;
+    const reasons = [...this.refusals].map(([reason, n]) => `${n}× ${reason}`).join('; ');
+    const summary =
+      `send acknowledged        p50 ${pct(ackTimes, 50).toFixed(1)} ms, p99 ${pct(ackTimes, 99).toFixed(1)} ms; ` +
+      `refused ${refused} of ${this.pending.length}${reasons ? ` (${reasons})` : ''}`;
+    return { ackTimes, refused, summary };
+  }
+}
+
 /** A growable list of latency samples in ms. */
 export class Samples {
   private data = new Float64Array(1 << 16);
@@ -253,13 +292,20 @@ export class Receivers {
     const per = Math.ceil(tokens.length / processes);
     // Listen before asking: a child may report at once.
     r.following_ = Promise.all(children.map((c) => r.next(c, 'following')));
-    await Promise.all(
-      children.map((c, i) => {
-        const done = r.next(c, 'connected');
-        c.send({ type: 'connect', url, tokens: tokens.slice(i * per, (i + 1) * per) });
-        return done;
-      }),
-    );
+    r.following_.catch(() => undefined);
+    try {
+      await Promise.all(
+        children.map((c, i) => {
+          const done = r.next(c, 'connected');
+          c.send({ type: 'connect', url, tokens: tokens.slice(i * per, (i + 1) * per) });
+          return done;
+        }),
+      );
+    } catch (err) {
+      // The caller holds no Receivers yet: the children still connecting would outlive the run.
+      r.kill();
+      throw err;
+    }
     return r;
   }
 
@@ -275,9 +321,24 @@ export class Receivers {
     });
   }
 
-  /** Resolves once every receiver has been told of its chat. */
-  async following(): Promise<void> {
-    await this.following_;
+  /**
+   * Resolves once every receiver has been told of its chat; fails after
+   * `timeoutMs` instead of waiting for ever on a member the server never
+   * told (its log says why).
+   */
+  async following(timeoutMs = 120_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`not every member follows the chat after ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.following_, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   measure(): void {
