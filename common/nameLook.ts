@@ -15,14 +15,14 @@ export function visibleName(name: string): string {
   return name.replace(INVISIBLE, '').replace(/\s+/gu, ' ').trim();
 }
 
-// Latin letters that look like Cyrillic ones (after folding case).
-const LATIN_LOOKALIKES: Record<string, string> = {
+// Latin letters that look like Russian ones (after folding case); the role
+// words check (signaling/security/displayNames.ts) maps both ways with it.
+export const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
   a: 'а',
   b: 'в',
   c: 'с',
   e: 'е',
   h: 'н',
-  i: 'і',
   k: 'к',
   m: 'м',
   o: 'о',
@@ -31,6 +31,9 @@ const LATIN_LOOKALIKES: Record<string, string> = {
   x: 'х',
   y: 'у',
 };
+
+// For names also the Latin i, which looks like the Ukrainian і.
+const LATIN_LOOKALIKES: Record<string, string> = { ...LATIN_TO_CYRILLIC, i: 'і' };
 
 /** A name's words as the eye reads them: one key per word, in the order written. */
 export function lookWords(name: string): string[] {

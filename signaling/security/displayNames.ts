@@ -3,7 +3,7 @@
 // teacher to a class. Roles come from the server; a name that imitates one
 // is refused. Names a school's own system sends are trusted as they are.
 
-import { readsAs, visibleName } from '../../common/nameLook.js';
+import { LATIN_TO_CYRILLIC, readsAs, visibleName } from '../../common/nameLook.js';
 
 // Whole words, in both interface languages; plural and feminine forms too.
 const ROLE_WORDS = [
@@ -34,22 +34,8 @@ const ROLE_WORDS = [
   'директор',
 ];
 
-// Letters that look alike across the two alphabets, so "Учитeль" with a Latin
-// e and "hоst" with a Cyrillic о are caught.
-const LATIN_TO_CYRILLIC: Record<string, string> = {
-  a: 'а',
-  b: 'в',
-  c: 'с',
-  e: 'е',
-  h: 'н',
-  k: 'к',
-  m: 'м',
-  o: 'о',
-  p: 'р',
-  t: 'т',
-  x: 'х',
-  y: 'у',
-};
+// Letters that look alike across the two alphabets (common/nameLook.ts), so
+// "Учитeль" with a Latin e and "hоst" with a Cyrillic о are caught.
 const CYRILLIC_TO_LATIN: Record<string, string> = Object.fromEntries(
   Object.entries(LATIN_TO_CYRILLIC).map(([latin, cyrillic]) => [cyrillic, latin]),
 );
