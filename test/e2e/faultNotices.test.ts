@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, enterCall, layoutReport, openPanel, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+import { pipelinePids } from '../helpers/recorderPipelines.js';
 
 const ROOM = 'faults-6b';
 const TEACHER = { userId: 'fn-t', displayName: 'Ирина Сергеевна', sortName: 'Кузнецова Ирина' };
@@ -60,27 +61,6 @@ async function joinUrl(p: { displayName: string; userId: string; sortName: strin
   });
   const { joinUrl: url } = (await res.json()) as { joinUrl: string };
   return `${s.httpUrl}${new URL(url).pathname}${new URL(url).hash}`;
-}
-
-/**
- * The recorder's GStreamer processes (children of this test process, which
- * runs the server), read from /proc: cheap enough to look every 50 ms
- * without starving the server's event loop.
- */
-function pipelinePids(): number[] {
-  const pids: number[] = [];
-  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-    let children = '';
-    try {
-      children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8');
-    } catch {}
-    for (const pid of children.split(' ').filter(Boolean).map(Number)) {
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pipeline_host.py')) pids.push(pid);
-      } catch {}
-    }
-  }
-  return pids;
 }
 
 function bytesUnder(dir: string): number {

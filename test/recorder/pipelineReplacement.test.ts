@@ -15,6 +15,7 @@ import { createLogger } from '../../common/log.js';
 import { RecordingStore } from '../../recorder/recordingStore.js';
 import { RoomRecorder } from '../../recorder/roomRecorder.js';
 import { RecordedRoom, participantClip, probe } from '../helpers/recordedRoom.js';
+import { pipelinePids } from '../helpers/recorderPipelines.js';
 
 const log = createLogger('warn', { test: 'recorder-replacement' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,15 +30,6 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-/** This process's program pipelines (the GStreamer host script), by pid. */
-function pipelinePids(): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((l) => l.includes('pipeline_host.py'))
-    .map((l) => Number.parseInt(l.trim(), 10));
 }
 
 beforeAll(async () => {

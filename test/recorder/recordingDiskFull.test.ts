@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { participantClip, probe } from '../helpers/recordedRoom.js';
+import { pipelinePids } from '../helpers/recorderPipelines.js';
 import { type RtpParticipant, seatRtpParticipant } from '../helpers/rtpParticipant.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
@@ -70,23 +71,6 @@ afterAll(async () => {
     rmSync(disk, { recursive: true, force: true });
   }
 });
-
-/** The recorder's GStreamer processes: children of this test process, which runs the server. */
-function pipelinePids(): number[] {
-  const pids: number[] = [];
-  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-    let children = '';
-    try {
-      children = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8');
-    } catch {}
-    for (const pid of children.split(' ').filter(Boolean).map(Number)) {
-      try {
-        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('pipeline_host.py')) pids.push(pid);
-      } catch {}
-    }
-  }
-  return pids;
-}
 
 /** Bytes under a folder (the recording's pieces so far). */
 function bytesUnder(dir: string): number {
