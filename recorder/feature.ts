@@ -48,6 +48,8 @@ export interface RecorderFeatureDeps {
   metrics: Metrics;
   /** Limits shared by every host (viewer passwords, recordings at once). */
   limits: SharedLimits;
+  /** The server runs the demo school: the viewer page says «Демо» too. */
+  demo?: boolean;
   log: Logger;
 }
 
@@ -170,7 +172,13 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
         adminAuth: new AdminAuth(deps.adminSecret),
         tokens: deps.tokens,
       });
-      const http = new BroadcastHttp(broadcasts, store, deps.limits, (reason) => refused.inc({ reason }));
+      const http = new BroadcastHttp(
+        broadcasts,
+        store,
+        deps.limits,
+        (reason) => refused.inc({ reason }),
+        deps.demo ?? false,
+      );
       registerBroadcastRoutes(router, http, deps.metrics);
     },
     async close() {
