@@ -155,6 +155,10 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       room.events.on('callEnded', () => {
         void service.stopAll(room, 'call-ended');
       });
+      // Everyone left and nobody came back within the grace: no pipeline runs on for an empty room.
+      room.events.on('leftEmpty', () => {
+        void service.stopAll(room, 'room-empty');
+      });
       // Subtitles (transcriber/) reach the broadcast's subtitle track and the recordings' captions.
       room.events.on('subtitlesChanged', (state) => service.subtitlesChanged(room.id, state));
       room.events.on('subtitleFinal', (line) => service.subtitleLine(room.id, line));
