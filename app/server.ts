@@ -181,6 +181,7 @@ export async function startServer(
                   lessons: upcomingLessons(meetings),
                   leadMinutes: config.push.lessonReminderMinutes,
                   everyMs: extras.reminderEveryMs,
+                  now: extras.clock,
                 },
               }
             : {}),

@@ -5,8 +5,10 @@
 // the class chat gets the «Итоги урока» card, the teacher opens it and sees
 // both people in the attendance table and downloads the CSV (UTF-8 with BOM,
 // semicolons, Russian column names); the pupil opening the same card sees the
-// page without any attendance. Screenshots: test-artifacts/screenshots/
-// {laptop,phone}-recap-*.
+// page without any attendance. A lesson scheduled into the class chat is
+// announced in both messengers by the reminder banner, which opens the chat
+// with the lesson's join button. Screenshots: test-artifacts/screenshots/
+// {laptop,phone}-recap-*, {laptop,phone}-reminder.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -126,6 +128,40 @@ describe.skipIf(!chromiumAvailable())('«Итоги урока» after a lesson'
       expect(await kid.getByText('Посещаемость').count()).toBe(0);
       expect((await layoutReport(kid, [])).overflowX).toBe(0);
       await screenshot(kid, 'phone-recap-page-pupil');
+    },
+  );
+
+  it(
+    'a lesson scheduled in ten minutes shows the reminder banner to the class and the teacher',
+    { timeout: 120_000 },
+    async () => {
+      // Moscow wall-clock time ten minutes from now, as the form sends it (Moscow has no DST).
+      const startsAt = new Date(Date.now() + 10 * 60_000 + 3 * 3600_000).toISOString().slice(0, 16);
+      await scene.teacherApi.request({
+        scheduleLesson: {
+          chatId,
+          title: 'Литература',
+          startsAt,
+          timeZone: 'Europe/Moscow',
+          durationMinutes: 45,
+        },
+      });
+      const kid = await scene.open(pupil, 'phone', chatId);
+      const page = await scene.open(teacher, 'laptop', chatId);
+      // The hosts look at the lessons every half minute.
+      const banner = kid.getByRole('status').filter({ hasText: /Урок «Литература» через (9|10) минут/ });
+      await banner.waitFor({ timeout: 60_000 });
+      expect((await layoutReport(kid, [])).overflowX).toBe(0);
+      await screenshot(kid, 'phone-reminder');
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Урок «Литература» через (9|10) минут/ })
+        .waitFor();
+      await screenshot(page, 'laptop-reminder');
+      await banner.getByRole('button', { name: 'Открыть чат' }).click();
+      await kid.getByRole('button', { name: 'Войти в звонок: Литература' }).waitFor();
+      await kid.getByRole('button', { name: 'Скрыть напоминание' }).click();
+      await expect.poll(() => kid.locator('#lesson-reminder').count()).toBe(0);
     },
   );
 });
