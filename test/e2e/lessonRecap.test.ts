@@ -52,6 +52,11 @@ describe.skipIf(!chromiumAvailable())('«Итоги урока» after a lesson'
       await kid.waitForURL(/\/room\//);
       await enterLesson(kid);
       await page.locator('.tile .name', { hasText: pupil.displayName }).waitFor({ timeout: 20_000 });
+      // The teacher writes in the lesson's chat: it is counted, and the page's chat log has it.
+      await page.locator('#chat-button').click();
+      await page.getByRole('textbox', { name: 'Сообщение' }).fill('Откройте учебник на с. 42');
+      await page.getByRole('button', { name: 'Отправить' }).click();
+      await page.locator('#panel-chat .msg-text', { hasText: 'Откройте учебник на с. 42' }).waitFor();
 
       // «Завершить урок для всех» from "Ещё", confirmed.
       await page.getByRole('button', { name: 'Ещё' }).click();
@@ -100,6 +105,9 @@ describe.skipIf(!chromiumAvailable())('«Итоги урока» after a lesson'
       expect(csv.get(teacher.displayName)?.slice(1, 3)).toEqual(['учитель', 'нет']);
       expect(csv.get(pupil.displayName)?.slice(1, 3)).toEqual(['участник', 'нет']);
       expect(csv.get(pupil.displayName)?.[6]).toBe('1');
+      expect(csv.get(teacher.displayName)?.[8]).toBe('1');
+      expect(csv.get(pupil.displayName)?.[8]).toBe('0');
+      await page.locator('#recap-chat').getByText('Откройте учебник на с. 42').waitFor();
       for (const row of csv.values()) {
         expect(row[3]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
         expect(row[4]).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$/);
@@ -121,9 +129,14 @@ describe.skipIf(!chromiumAvailable())('«Итоги урока» after a lesson'
       // The pupil opens the card in the class chat: the page, and no attendance anywhere in it.
       await kid.goto(kid.url().replace(/\/room\/.*$/, '/messenger'));
       await kid.locator(`[data-chat="${chatId}"]`).click();
-      await kid.getByRole('link', { name: 'Итоги урока: 5А класс' }).click();
+      const kidCard = kid.getByRole('link', { name: 'Итоги урока: 5А класс' });
+      await kidCard.waitFor();
+      await screenshot(kid, 'phone-recap-card');
+      await kidCard.click();
       await kid.getByRole('heading', { name: '5А класс' }).waitFor();
       await kid.getByRole('heading', { name: 'Чат урока' }).waitFor();
+      // The lesson chat's log, which the pupil was in.
+      await kid.locator('#recap-chat').getByText('Откройте учебник на с. 42').waitFor();
       expect(await kid.locator('#recap-attendance').count()).toBe(0);
       expect(await kid.getByText('Посещаемость').count()).toBe(0);
       expect((await layoutReport(kid, [])).overflowX).toBe(0);

@@ -13,7 +13,8 @@ const locale = () => (lang.value === 'ru' ? 'ru-RU' : 'en-GB');
 export function lessonWhen(startedAt: number, endedAt: number): string {
   const from = new Date(startedAt);
   const day = from.toLocaleDateString(locale(), { day: 'numeric', month: 'long', year: 'numeric' });
-  return endedAt ? `${day}, ${hhmm(startedAt)}–${hhmm(endedAt)}` : `${day}, ${hhmm(startedAt)}`;
+  // Word joiners: the range never breaks at its dash.
+  return endedAt ? `${day}, ${hhmm(startedAt)}\u2060–\u2060${hhmm(endedAt)}` : `${day}, ${hhmm(startedAt)}`;
 }
 
 export function hhmm(ms: number): string {
