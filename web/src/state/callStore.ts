@@ -14,6 +14,7 @@ import { Breakouts } from './breakouts.js';
 import type { CallContext } from './callContext.js';
 import type { DeviceChoice } from './devices.js';
 import { Gestures } from './gestures.js';
+import { HandAlerts } from './handAlerts.js';
 import { LessonChat } from './lessonChat.js';
 import { LocalMedia, type Rejoin } from './localMedia.js';
 import { Moderation } from './moderation.js';
@@ -50,6 +51,8 @@ export class CallStore {
   readonly notices: Notices;
   readonly breakouts: Breakouts;
   readonly moderation: Moderation;
+  /** Raised hands announced to hosts; their count for the «Люди» badge. */
+  readonly hands: HandAlerts;
   readonly subtitles: SubtitlesStore;
   /** The lesson's chat (its panel, the unread badge, the end screen's link). */
   readonly chat: LessonChat;
@@ -84,6 +87,7 @@ export class CallStore {
     this.notices = new Notices(ctx);
     this.breakouts = new Breakouts(ctx);
     this.moderation = new Moderation(ctx);
+    this.hands = new HandAlerts(ctx, this.roster, this.moderation);
     this.subtitles = new SubtitlesStore(ctx);
     this.chat = new LessonChat(ctx, this.roster);
     this.recording = new RecordingStore(ctx, this.roster);
