@@ -12,6 +12,7 @@ import { pb } from '../protocol/wire.js';
 import { BoardSession } from './boardSession.js';
 import { Breakouts } from './breakouts.js';
 import type { CallContext } from './callContext.js';
+import { CommentsStore } from './comments.js';
 import type { DeviceChoice } from './devices.js';
 import { Gestures } from './gestures.js';
 import { HandAlerts } from './handAlerts.js';
@@ -56,6 +57,8 @@ export class CallStore {
   readonly subtitles: SubtitlesStore;
   /** The lesson's chat (its panel, the unread badge, the end screen's link). */
   readonly chat: LessonChat;
+  /** For hosts: the broadcast viewers' comments and their moderation. */
+  readonly comments: CommentsStore;
   /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
   readonly recording: RecordingStore;
   /** The whiteboard where this person is (its drawing part loads when it is shown). */
@@ -90,6 +93,7 @@ export class CallStore {
     this.hands = new HandAlerts(ctx, this.roster, this.moderation);
     this.subtitles = new SubtitlesStore(ctx);
     this.chat = new LessonChat(ctx, this.roster);
+    this.comments = new CommentsStore(ctx, this.roster, roomId);
     this.recording = new RecordingStore(ctx, this.roster);
     this.board = new BoardSession(call, call.media, this.roster.self, (key, params) =>
       this.toast(key, params, 'info', 8000, 'board'),

@@ -93,6 +93,8 @@ export function ControlBar() {
 
   const barPanels = panels.filter((p) => p.place === 'bar' && p.available(store));
   const morePanels = panels.filter((p) => p.place === 'more' && p.available(store));
+  // A panel in «Ещё» that wants attention (comments waiting) shows its count on «Ещё» too.
+  const moreBadge = morePanels.reduce((n, p) => n + (p.badge?.(store) ?? 0), 0);
 
   return (
     <footer class="controls" id="controls" aria-label={t('ctl.bar')}>
@@ -224,6 +226,7 @@ export function ControlBar() {
           button={
             <>
               <Ellipsis aria-hidden="true" />
+              {moreBadge ? <span class="count-badge">{moreBadge}</span> : null}
               <span class="label">{t('ctl.more')}</span>
             </>
           }
@@ -251,16 +254,20 @@ export function ControlBar() {
                   </MenuItem>
                 </div>
               ) : null}
-              {morePanels.map((p) => (
-                <MenuItem
-                  key={p.id}
-                  close={close}
-                  data={{ 'data-panel': p.id }}
-                  onSelect={() => togglePanel(p.id)}
-                >
-                  <p.icon aria-hidden="true" /> {t(p.title)}
-                </MenuItem>
-              ))}
+              {morePanels.map((p) => {
+                const badge = p.badge?.(store) ?? 0;
+                return (
+                  <MenuItem
+                    key={p.id}
+                    close={close}
+                    data={{ 'data-panel': p.id }}
+                    onSelect={() => togglePanel(p.id)}
+                  >
+                    <p.icon aria-hidden="true" /> {t(p.title)}
+                    {badge ? <span class="menu-count">{badge}</span> : null}
+                  </MenuItem>
+                );
+              })}
               {moderator ? (
                 <>
                   <MenuItem
