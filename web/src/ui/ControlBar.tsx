@@ -30,6 +30,7 @@ import {
 import type { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import { layout, openPanel, togglePanel } from '../state/viewState.js';
+import { SubtitlesMenu } from './SubtitlesMenu.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 import { panels } from './registry.js';
 
@@ -292,19 +293,7 @@ export function ControlBar() {
                     {settings.locked ? <LockOpen aria-hidden="true" /> : <Lock aria-hidden="true" />}{' '}
                     {settings.locked ? t('ctl.unlock') : t('ctl.lock')}
                   </MenuItem>
-                  <MenuItem
-                    close={close}
-                    data={{ id: 'subtitles-room' }}
-                    disabled={!subtitles.available && !subtitlesOn}
-                    onSelect={() => void store.subtitles.toggleForRoom()}
-                  >
-                    {subtitlesOn ? <CaptionsOff aria-hidden="true" /> : <Captions aria-hidden="true" />}{' '}
-                    {subtitlesOn
-                      ? t('ctl.subtitlesOff')
-                      : subtitles.available
-                        ? t('ctl.subtitlesOn')
-                        : t('ctl.subtitlesUnavailable')}
-                  </MenuItem>
+                  <SubtitlesMenu close={close} />
                   <MenuItem
                     close={close}
                     data={{ id: 'attention-all' }}
