@@ -6,7 +6,8 @@
 // publishes one and deletes the other; the viewer sees only the published
 // one, and the lesson's own chat never shows a viewer's comment. Then the
 // sizes swap (teacher 360, viewer 1366) and comments go straight through,
-// then off. Real server, Redis, recorder and Chromium.
+// then off. The teacher sees the viewer count in «Запись и трансляция».
+// Real server, Redis, recorder and Chromium.
 // Screenshots: {laptop,phone}-comments-*.png.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -38,9 +39,9 @@ afterAll(async () => {
 
 const local = (url: string) => url.replace(s.server.config.publicUrl, s.httpUrl);
 
-async function look(page: Page, device: Device, name: string): Promise<void> {
+async function look(page: Page, device: Device, name: string, allow: string[] = []): Promise<void> {
   await screenshot(page, `${device}-comments-${name}`);
-  const report = await layoutReport(page, ['Room', 'comments-ui']);
+  const report = await layoutReport(page, ['Room', 'comments-ui', ...allow]);
   expect(report.overflowX, `${name}: horizontal overflow`).toBe(0);
   expect(report.englishWords, `${name}: English words`).toEqual([]);
 }
@@ -74,6 +75,8 @@ describe.skipIf(!chromiumAvailable() || !redisAvailable())('viewers comment unde
     const link = teacher.locator('#broadcast-url');
     await link.waitFor({ timeout: 60_000 });
     const url = local((await link.getAttribute('href')) ?? '');
+    // The public link is on the teacher's screen: its Latin words are an address.
+    const linkWords = ['http', ...(url.split('/').pop() ?? '').split(/[^a-z]+/i)];
 
     await openComments(teacher);
     const mode = teacher.getByLabel('Зрители трансляции могут писать');
@@ -105,6 +108,13 @@ describe.skipIf(!chromiumAvailable() || !redisAvailable())('viewers comment unde
       .click();
     await comment(teacher, 'Реклама: купите слона').waitFor({ state: 'detached' });
 
+    // The teacher sees how many watch (the viewer's page counts itself; the teacher is not counted).
+    await teacher.getByRole('button', { name: 'Ещё' }).click();
+    await teacher.getByRole('menuitem', { name: 'Запись и трансляция' }).click();
+    await teacher.getByText('Смотрят трансляцию: 1').waitFor({ timeout: 20_000 });
+    await look(teacher, 'laptop', 'viewer-count', linkWords);
+    await openComments(teacher);
+
     const shown = viewer.locator('#comments-list li');
     await shown.filter({ hasText: 'Молодцы, ребята!' }).waitFor({ timeout: 15_000 });
     expect(await shown.allTextContents()).toEqual(['Бабушка ВераМолодцы, ребята!']);
@@ -119,6 +129,10 @@ describe.skipIf(!chromiumAvailable() || !redisAvailable())('viewers comment unde
     // Sizes swap: the teacher on a phone lets comments straight through, the viewer on a laptop.
     await teacher.setViewportSize({ width: 360, height: 740 });
     await viewer.setViewportSize({ width: 1366, height: 768 });
+    await teacher.getByRole('button', { name: 'Ещё' }).click();
+    await teacher.getByRole('menuitem', { name: 'Запись и трансляция' }).click();
+    await teacher.getByText('Смотрят трансляцию: 1').waitFor({ timeout: 20_000 });
+    await look(teacher, 'phone', 'viewer-count', linkWords);
     await openComments(teacher);
     await teacher
       .getByLabel('Зрители трансляции могут писать')

@@ -216,6 +216,7 @@ export const en: Table = {
   'rec.viewerPassword': 'Password for viewers (optional)',
   'rec.viewerPasswordNone': 'no password',
   'rec.broadcastStart': 'Start broadcast',
+  'rec.viewers': 'Watching the broadcast: {count}',
   'rec.broadcastStop': 'Stop broadcast',
   'rec.copy': 'Copy link',
   'rec.copied': 'Link copied',

@@ -216,6 +216,7 @@ export const ru = {
   'rec.viewerPassword': 'Пароль для зрителей (необязательно)',
   'rec.viewerPasswordNone': 'без пароля',
   'rec.broadcastStart': 'Начать трансляцию',
+  'rec.viewers': 'Смотрят трансляцию: {count}',
   'rec.broadcastStop': 'Остановить трансляцию',
   'rec.copy': 'Скопировать ссылку',
   'rec.copied': 'Ссылка скопирована',
