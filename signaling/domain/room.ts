@@ -197,6 +197,12 @@ export class Room {
     this.events.emit('breakoutsChanged', {});
   }
 
+  /** Nobody came back within the grace: tells listeners, then closes the room's media (call/emptyRooms.ts). */
+  leftEmpty(): void {
+    this.events.emit('leftEmpty', {});
+    this.closeMedia();
+  }
+
   /** Tells listeners the call's saved state was put back after a takeover (callState.ts). */
   callStateRestored(): void {
     this.events.emit('callStateRestored', {});
