@@ -6,7 +6,7 @@
 // stores the message only if what its write check read (permissions.ts
 // requireWrite) is unchanged, and a resend of a stored client message id
 // (after a lost answer) gets the stored message back (see append).
-import { inTransaction } from '../../common/postgres/connect.js';
+import { inTransaction, lostRace } from '../../common/postgres/connect.js';
 import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
 import type { ChatBus, FeedEvent } from '../bus.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
@@ -199,6 +199,9 @@ export class MessageStore {
     } catch (err) {
       // A resend of the same message stored meanwhile: read again to answer with it.
       if ((err as { constraint?: string }).constraint === 'message_by_client_id') return null;
+      // A deadlock (this statement locks the files before the chat; a delete
+      // that releases a file's last hold locks them the other way) did nothing.
+      if (lostRace(err)) return null;
       throw err;
     }
     const n = r.rows[0]!;
