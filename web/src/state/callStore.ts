@@ -61,7 +61,7 @@ export class CallStore {
 
   constructor(
     wsUrl: string,
-    private readonly roomId: string,
+    readonly roomId: string,
     private readonly token: string,
     /** Signed in, the page asks its session for tokens again: none is written into the address. */
     private readonly options: { tokenInUrl: boolean } = { tokenInUrl: true },
