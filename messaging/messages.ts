@@ -121,8 +121,8 @@ export class MessageService {
     if (req.readConfirmation) message.confirm = true;
     const wanted = check.userIds(req.mentions, MENTIONS_MAX);
     let files: StoredAttachment[] = [];
-    // A plain message is checked and stored in one round trip (the store checks
-    // who may write); replies, mentions and files need the chat read first.
+    // A plain message is checked and stored by the store alone (it checks who
+    // may write); replies, mentions and files need the chat read first.
     if (req.replyTo || wanted.length || fileIds.length) {
       const { chat, member } = await this.chats.access(chatId, caller);
       requireWrite(chat, member, caller, !!req.replyTo);

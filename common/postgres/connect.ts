@@ -112,6 +112,12 @@ export function isPostgresUnavailable(err: unknown): boolean {
 // deadlock) did nothing and may simply run again.
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/** Whether a statement or transaction failed by losing such a race (it did nothing; run it again). */
+export function lostRace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
 /**
  * Runs `fn` in one transaction on one connection: committed when it
  * resolves, rolled back when it throws. Resolves only after COMMIT has
@@ -139,8 +145,7 @@ export async function inTransaction<T>(
         // The connection is unusable: the pool must not hand it out again.
         broken = rollbackErr as Error;
       }
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && RETRYABLE.has(code) && attempt < retries) continue;
+      if (lostRace(err) && attempt < retries) continue;
       throw err;
     } finally {
       client.release(broken);

@@ -1,7 +1,8 @@
 // Uploaded files' records in PostgreSQL (migrations/0005_files.sql): who
 // uploaded what for which chat, and which messages hold it. A message's holds
-// are written in the send's own transaction (`holdFiles`), so a message is
-// never stored without them; the last hold going marks the file 'removing'
+// are written by the send's own statement (`MessageStore.append`: each file a
+// finished upload, locked FOR SHARE so its last hold cannot be released
+// meanwhile), so a message is never stored without them; the last hold going marks the file 'removing'
 // (a trigger, whatever removed the hold), and `files/fileRecords.ts` removes
 // the bytes after the commit.
 import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
@@ -53,35 +54,6 @@ function fileOfRow(r: FileRow): FileRecord {
     height: r.height,
     createdAt: r.created_at,
   };
-}
-
-/**
- * Inside a send's transaction: the message (chat, seq) holds these files.
- * Each must be a finished upload not being removed (locked FOR SHARE until
- * the commit, so its last hold cannot be released meanwhile); otherwise the
- * send fails and stores nothing.
- */
-export async function holdFiles(
-  client: PostgresClient,
-  chatId: string,
-  seq: number,
-  fileIds: string[],
-): Promise<void> {
-  const ids = [...new Set(fileIds)];
-  if (ids.length === 0) return;
-  const r = await client.query<{ id: string }>(
-    `SELECT id FROM messaging.file WHERE id = ANY($1) AND state = 'ready' ORDER BY id FOR SHARE`,
-    [ids],
-  );
-  if (r.rowCount !== ids.length) {
-    throw new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'an attached file is gone');
-  }
-  await client.query(
-    `INSERT INTO messaging.file_hold (chat_id, seq, file_id) SELECT $1, $2, unnest($3::text[])
-     ON CONFLICT DO NOTHING`,
-    [chatId, seq, ids],
-  );
-  await client.query('UPDATE messaging.file SET posted = true WHERE id = ANY($1) AND NOT posted', [ids]);
 }
 
 /** Inside a delete's transaction: the message no longer holds its files; their ids. */

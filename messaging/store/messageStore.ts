@@ -2,18 +2,19 @@
 // chat row's lock to number it (seq for a new message, rev for every change),
 // so one chat's changes are numbered in the order they commit; the method
 // resolves only after COMMIT (with synchronous_commit on: on disk), and the
-// change is then published on the chat bus. A send checks, under the same
-// lock, that the sender may write (permissions.ts requireWrite) and whether
-// this client message id was stored before (a resend after a lost answer).
-import { inTransaction } from '../../common/postgres/connect.js';
+// change is then published on the chat bus. A send is one statement that
+// stores the message only if what its write check read (permissions.ts
+// requireWrite) is unchanged, and a resend of a stored client message id
+// (after a lost answer) gets the stored message back (see append).
+import { inTransaction, lostRace } from '../../common/postgres/connect.js';
 import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
 import type { ChatBus, FeedEvent } from '../bus.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
 import { requireWrite } from '../permissions.js';
 import { type MyFlags, type NewMessage, type StoredMessage, type StoredUser, list } from '../records.js';
 import { CHAT_COLUMNS, MEMBER_COLUMNS, chatOfRow, memberOfRow } from './chatStore.js';
-import { inChatTransaction } from './chatTransaction.js';
-import { holdFiles, releaseFiles } from './fileStore.js';
+import { inChatQueue, inChatTransaction } from './chatTransaction.js';
+import { releaseFiles } from './fileStore.js';
 
 export type CommitFlag = 'deleted' | 'pinned' | 'unpinned' | '';
 
@@ -36,6 +37,9 @@ function fail(what: keyof typeof FAILURES): ChatError {
   const [code, message] = FAILURES[what];
   return new ChatError(code, message);
 }
+
+/** Reads and compare-and-set tries of one append before it is refused (see append). */
+const APPEND_ATTEMPTS = 5;
 
 /** The database's clock in ms: one clock for every host's messages. */
 const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -72,10 +76,18 @@ export class MessageStore {
   ) {}
 
   /**
-   * Appends a message if the sender may write in the chat (checked under the
-   * chat's lock); `fresh` is false when this client message id was sent
-   * before, and the earlier message is returned instead of a new one. An
-   * empty sender is the chat's own note.
+   * Appends a message if the sender may write in the chat; `fresh` is false
+   * when this client message id was sent before, and the earlier message is
+   * returned instead of a new one. An empty sender is the chat's own note.
+   *
+   * The write rule is decided here in TypeScript (permissions.ts) on a read
+   * without a lock, then the message is stored by one statement that takes
+   * the chat's row lock itself and stores nothing unless what the decision
+   * read is unchanged (the chat's kind and settings, the sender's role, every
+   * attached file still a finished upload): compare-and-set, read again on a
+   * conflict. So the row lock is held inside PostgreSQL for one statement
+   * and its commit, never across a round trip to this process (it was held
+   * across three, which bounded one chat's send rate by the event loop).
    */
   async append(
     chatId: string,
@@ -84,48 +96,119 @@ export class MessageStore {
     message: NewMessage,
     guest = false,
   ): Promise<{ fresh: boolean; message: StoredMessage }> {
-    const result = await inChatTransaction(this.db, chatId, async (client) => {
-      const r = await client.query(
-        `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS},
-           (SELECT to_jsonb(p) FROM (SELECT ${MESSAGE_COLUMNS} FROM messaging.message
-             WHERE chat_id = $1 AND sender = $2 AND cmid = $3) p) AS earlier
-         FROM messaging.chat c LEFT JOIN messaging.member m ON m.chat_id = c.id AND m.user_id = $2
-         WHERE c.id = $1 FOR UPDATE OF c`,
-        [chatId, senderId, clientMessageId],
-      );
-      const row = r.rows[0];
-      if (!row) throw fail('CHAT_NOT_FOUND');
-      if (row.earlier) return { fresh: false, message: recordOf(row.earlier as MessageRow) };
-      if (senderId !== '') {
+    const fileIds = [...new Set(list(message.files).map((f) => f.id))];
+    for (let attempt = 1; ; attempt++) {
+      // The read starts now, beside the queue; the send keeps its place in
+      // the chat's queue from its arrival, so one person's sends keep their order.
+      const reading = this.readForAppend(chatId, senderId, clientMessageId);
+      reading.catch(() => undefined);
+      const done = await inChatQueue(this.db, chatId, async () => {
+        const row = await reading;
+        if (!row) throw fail('CHAT_NOT_FOUND');
+        if (row.earlier) return { fresh: false, message: recordOf(row.earlier as MessageRow) };
         const member = memberOfRow(row);
-        if (!member) throw fail('NOT_A_MEMBER');
-        const caller = { user: { id: senderId } as StoredUser, guest };
-        requireWrite(chatOfRow(row), member, caller, message.reply !== undefined);
+        if (senderId !== '') {
+          if (!member) throw fail('NOT_A_MEMBER');
+          const caller = { user: { id: senderId } as StoredUser, guest };
+          requireWrite(chatOfRow(row), member, caller, message.reply !== undefined);
+        }
+        const stored = await this.storeIfUnchanged(chatId, senderId, clientMessageId, message, fileIds, {
+          kind: row.kind as string,
+          settings: row.settings,
+          role: member?.role ?? '',
+        });
+        return stored && { fresh: true, message: stored };
+      });
+      if (done) {
+        if (done.fresh) await this.bus.publish({ t: 'm', c: chatId, r: done.message });
+        return done;
       }
-      const added = await client.query<{ seq: number; rev: number; at: number }>(
-        `WITH n AS (
-           UPDATE messaging.chat SET seq = seq + 1, rev = rev + 1, last_at = ${NOW_MS}
-           WHERE id = $1 RETURNING seq, rev, last_at),
-         ins AS (
-           INSERT INTO messaging.message (chat_id, seq, rev, at, sender, cmid, body)
-           SELECT $1, n.seq, n.rev, n.last_at, $2, $3, $4 FROM n RETURNING seq, rev, at),
-         rd AS (
-           UPDATE messaging.member SET read_seq = (SELECT seq FROM n)
-           WHERE chat_id = $1 AND user_id = $2 AND $2 <> '')
-         SELECT seq, rev, at FROM ins`,
-        [chatId, senderId, clientMessageId, bodyOf(message)],
+      if (attempt >= APPEND_ATTEMPTS)
+        throw new ChatError(
+          ChatErrorCode.CHAT_ERROR_RATE_LIMITED,
+          'the chat is changing too fast; try again',
+        );
+    }
+  }
+
+  /** What append() decides on: the chat, the sender's membership, an earlier message with this client id. */
+  private async readForAppend(chatId: string, senderId: string, clientMessageId: string) {
+    const r = await this.db.query(
+      `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS},
+         (SELECT to_jsonb(p) FROM (SELECT ${MESSAGE_COLUMNS} FROM messaging.message
+           WHERE chat_id = $1 AND sender = $2 AND cmid = $3) p) AS earlier
+       FROM messaging.chat c LEFT JOIN messaging.member m ON m.chat_id = c.id AND m.user_id = $2
+       WHERE c.id = $1`,
+      [chatId, senderId, clientMessageId],
+    );
+    return r.rows[0];
+  }
+
+  /**
+   * append()'s one statement, run in the chat's queue on this host
+   * (chatTransaction.ts); null when what the decision read has changed (or a
+   * resend of the same client message id was stored meanwhile).
+   */
+  private async storeIfUnchanged(
+    chatId: string,
+    senderId: string,
+    clientMessageId: string,
+    message: NewMessage,
+    fileIds: string[],
+    read: { kind: string; settings: unknown; role: string },
+  ): Promise<StoredMessage | null> {
+    let r: { rows: { ready: number; seq: number | null; rev: number; at: number }[] };
+    try {
+      r = await this.db.query(
+        // held: the attached files that are finished uploads, locked FOR SHARE
+        // so their last hold cannot be released meanwhile (fileStore.ts).
+        `WITH held AS (
+             SELECT id FROM messaging.file WHERE id = ANY($5::text[]) AND state = 'ready' ORDER BY id FOR SHARE),
+           n AS (
+             UPDATE messaging.chat c SET seq = seq + 1, rev = rev + 1, last_at = ${NOW_MS}
+             WHERE c.id = $1 AND c.kind = $6 AND c.settings = $7::jsonb
+               AND ($2 = '' OR EXISTS (SELECT 1 FROM messaging.member m
+                 WHERE m.chat_id = $1 AND m.user_id = $2 AND m.role = $8))
+               AND (SELECT count(*) FROM held) = cardinality($5::text[])
+             RETURNING seq, rev, last_at),
+           ins AS (
+             INSERT INTO messaging.message (chat_id, seq, rev, at, sender, cmid, body)
+             SELECT $1, n.seq, n.rev, n.last_at, $2, $3, $4 FROM n RETURNING seq, rev, at),
+           rd AS (
+             UPDATE messaging.member SET read_seq = n.seq FROM n
+             WHERE chat_id = $1 AND user_id = $2 AND $2 <> ''),
+           hold AS (
+             INSERT INTO messaging.file_hold (chat_id, seq, file_id)
+             SELECT $1, ins.seq, held.id FROM ins, held ON CONFLICT DO NOTHING),
+           posted AS (
+             UPDATE messaging.file f SET posted = true FROM n
+             WHERE f.id IN (SELECT id FROM held) AND NOT f.posted)
+           SELECT (SELECT count(*) FROM held)::int AS ready, ins.seq, ins.rev, ins.at
+           FROM (SELECT 1) one LEFT JOIN ins ON true`,
+        [
+          chatId,
+          senderId,
+          clientMessageId,
+          bodyOf(message),
+          fileIds,
+          read.kind,
+          JSON.stringify(read.settings),
+          read.role,
+        ],
       );
-      const n = added.rows[0]!;
-      await holdFiles(
-        client,
-        chatId,
-        n.seq,
-        list(message.files).map((f) => f.id),
-      );
-      return { fresh: true, message: { ...message, seq: n.seq, rev: n.rev, at: n.at } as StoredMessage };
-    });
-    if (result.fresh) await this.bus.publish({ t: 'm', c: chatId, r: result.message });
-    return result;
+    } catch (err) {
+      // A resend of the same message stored meanwhile: read again to answer with it.
+      if ((err as { constraint?: string }).constraint === 'message_by_client_id') return null;
+      // A deadlock (this statement locks the files before the chat; a delete
+      // that releases a file's last hold locks them the other way) did nothing.
+      if (lostRace(err)) return null;
+      throw err;
+    }
+    const n = r.rows[0]!;
+    if (n.seq !== null) return { ...message, seq: n.seq, rev: n.rev, at: n.at } as StoredMessage;
+    if (n.ready !== fileIds.length)
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'an attached file is gone');
+    return null;
   }
 
   async get(chatId: string, seq: number): Promise<StoredMessage | null> {

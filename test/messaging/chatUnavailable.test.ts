@@ -72,6 +72,9 @@ describe('PostgreSQL goes away under a running server', () => {
       const person = { userId: 'u1', displayName: 'Ученик', sortName: 'Ученик' };
       const c = await s.client(person);
       const chatId = (await c.request({ createChat: { title: 'Тест' } })).chat!.chatId!;
+      // The feed follows the new chat for this connection with a read of its own;
+      // killed under that read, the connection is closed to resume (feed.ts).
+      await c.waitFor((e) => e.chatAdded?.chatId === chatId);
       await pg.kill('SIGKILL');
       const r = await c.rawRequest({ sendMessage: { chatId, text: 'где база?', clientMessageId: 'p-1' } });
       expect(r.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_UNAVAILABLE);
