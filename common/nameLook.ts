@@ -32,8 +32,29 @@ export const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
   y: 'у',
 };
 
+// Greek letters that look like Russian ones (a capital's look, after folding case).
+const GREEK_TO_CYRILLIC: Readonly<Record<string, string>> = {
+  α: 'а',
+  β: 'в',
+  γ: 'г',
+  ε: 'е',
+  η: 'н',
+  ι: 'і',
+  κ: 'к',
+  λ: 'л',
+  μ: 'м',
+  ο: 'о',
+  π: 'п',
+  ρ: 'р',
+  τ: 'т',
+  υ: 'у',
+  φ: 'ф',
+  χ: 'х',
+  ϲ: 'с',
+};
+
 // For names also the Latin i, which looks like the Ukrainian і.
-const LATIN_LOOKALIKES: Record<string, string> = { ...LATIN_TO_CYRILLIC, i: 'і' };
+const LATIN_LOOKALIKES: Record<string, string> = { ...LATIN_TO_CYRILLIC, ...GREEK_TO_CYRILLIC, i: 'і' };
 
 // Characters that draw a blank but are not spaces to a regular expression:
 // the Braille blank (U+2800) and the blank musical symbols.

@@ -27,6 +27,9 @@ describe('readsAs', () => {
       'Ivan Ivanovich Popov',
       'POPOV Ivan Ivanovich',
       'Popov I. I.',
+      // #21 report 3: Greek letters that look Russian.
+      'Иван Иванович Пοпοв',
+      'Иван Иванович ΠΟΠΟΒ',
     ]) {
       expect(readsAs(fake, TEACHER), fake).toBe(true);
     }
