@@ -129,6 +129,8 @@ export async function startServer(
   const attendanceRows = database ? attendanceStore(database) : null;
   const messaging = createMessagingFeature({
     app,
+    // The recorder is made below; comments are asked for only once the server runs.
+    mayComment: (roomId, cookie) => recorder.mayComment(roomId, cookie),
     gate: core.gate,
     trustProxy: config.trustProxy,
     authDeadlineSeconds: config.joinDeadlineSeconds,

@@ -61,6 +61,8 @@ export interface MessagingDeps {
   metricsRegistry: client.Registry;
   /** Limits shared by every host (security/sharedLimits.ts). */
   limits: SharedLimits;
+  /** Whether a viewer (by its cookies) may read and post a room's viewers' comments (its broadcast's password given). */
+  mayComment: (roomId: string, cookie: string) => boolean;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
   registry: RoomRegistry;
   joinTokens: JoinTokens;
@@ -274,7 +276,13 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         log,
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
-      registerCommentRoutes(router, { messenger, registry: deps.registry, metrics, limits: deps.limits });
+      registerCommentRoutes(router, {
+        messenger,
+        registry: deps.registry,
+        metrics,
+        limits: deps.limits,
+        mayComment: deps.mayComment,
+      });
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');
     },

@@ -208,7 +208,7 @@ export class BroadcastHttp {
       turn(right);
     }
     if (!right) return this.refuse(403, 'wrong-password', 'wrong viewer password');
-    const cookie = `b_${b.code}=${this.broadcasts.accessToken(b)}; Path=/b/${b.code}; HttpOnly; SameSite=Lax; Max-Age=86400`;
+    const cookie = `b_${b.code}=${this.broadcasts.accessToken(b)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=86400`;
     return { status: 204, headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } };
   }
 

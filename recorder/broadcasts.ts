@@ -154,6 +154,20 @@ export class Broadcasts {
     return createHmac('sha256', this.secret).update(b.code).digest('base64url');
   }
 
+  /**
+   * Whether this viewer may read and post a room's viewers' comments: where a
+   * broadcast of the room has a viewer password, only after it was given.
+   */
+  mayComment(roomId: string, cookieHeader: string | undefined): boolean {
+    let guarded = false;
+    for (const b of this.byCode.values()) {
+      if (b.roomId !== roomId || !b.passwordHash) continue;
+      if (this.mayWatch(b, cookieHeader)) return true;
+      guarded = true;
+    }
+    return !guarded;
+  }
+
   mayWatch(b: Broadcast, cookieHeader: string | undefined): boolean {
     if (!b.passwordHash) return true;
     const token = cookieValue(cookieHeader, `b_${b.code}`);

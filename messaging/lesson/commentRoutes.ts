@@ -15,7 +15,7 @@ import type { ChatMetrics } from '../metrics.js';
 import * as check from '../validate.js';
 import { commentsChatId } from './lessonChats.js';
 
-const open = { admin: false };
+const open = { admin: false, headers: ['cookie'] };
 // Per address, on every host.
 const COMMENTS = { name: 'broadcast_comments', limit: 5, windowMs: 30_000 };
 const PAGE = 100;
@@ -23,13 +23,24 @@ const COMMENT_MAX_CHARS = 500;
 
 export function registerCommentRoutes(
   router: HttpRouter,
-  deps: { messenger: Messenger | null; registry: RoomRegistry; metrics: ChatMetrics; limits: SharedLimits },
+  deps: {
+    messenger: Messenger | null;
+    registry: RoomRegistry;
+    metrics: ChatMetrics;
+    limits: SharedLimits;
+    /** Whether the viewer (by its cookies) may see the room's broadcast: its password given. */
+    mayComment: (roomId: string, cookie: string) => boolean;
+  },
 ): void {
   const limiter = deps.limits.window(COMMENTS);
-  const context = async (roomId: string) => {
+  const context = async (roomId: string, cookie: string) => {
     const m = deps.messenger;
     if (!m) throw new HttpError(503, 'comments need REDIS_URL on this server');
     if (!(await deps.registry.find(roomId))) throw new HttpError(404, 'no such broadcast');
+    if (!deps.mayComment(roomId, cookie)) {
+      deps.metrics.rejected.inc({ reason: 'comment_password' });
+      throw new HttpError(401, 'this broadcast needs its viewer password');
+    }
     const chatId = commentsChatId(roomId);
     return { m, chatId, chat: await m.chatStore.chat(chatId) };
   };
@@ -39,7 +50,7 @@ export function registerCommentRoutes(
   };
 
   router.route('get', '/api/rooms/:id/comments', 'list_comments', open, async (reply, req) => {
-    const { m, chatId, chat } = await context(req.params[0] ?? '');
+    const { m, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
     const after = Number(new URLSearchParams(req.query).get('after') ?? 0) || 0;
     const last = chat?.seq ?? 0;
     const seqs: number[] = [];
@@ -53,7 +64,7 @@ export function registerCommentRoutes(
   });
 
   router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
-    const { m, chatId, chat } = await context(req.params[0] ?? '');
+    const { m, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
     const body = await req.json();

@@ -1,0 +1,72 @@
+// Viewers' comments of a broadcast with a viewer password (#24 incall's note):
+// the comment routes (/api/rooms/:id/comments) answered anyone who knew the
+// room's id, so the password kept the video but not the comments. Now they
+// ask the broadcast's own proof (the cookie /b/<code>/auth sets) wherever a
+// broadcast of the room has a password; a broadcast without one stays open.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+import { TestClient } from '../helpers/protocolClient.js';
+import { redisAvailable } from '../helpers/redis.js';
+import { createRoomWithToken } from '../helpers/testServer.js';
+
+let s: ChatTestServer;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  s = await startChatServer();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await s?.stop();
+});
+
+async function broadcast(roomId: string, viewerPassword: string): Promise<string> {
+  const [h] = await createRoomWithToken(s.server, roomId, [
+    { displayName: 'Учитель', role: 'host', userId: `${roomId}-teacher` },
+  ]);
+  const host = await TestClient.connect(s.server.wsUrl);
+  clients.push(host);
+  await host.request({ join: { roomId, token: h!.token } });
+  const started = await host.request({ startBroadcast: { viewerPassword } });
+  return started.broadcast!.code!;
+}
+
+const comments = (roomId: string, cookie?: string) =>
+  fetch(`${s.httpUrl}/api/rooms/${roomId}/comments`, { headers: cookie ? { cookie } : {} });
+const post = (roomId: string, cookie?: string) =>
+  fetch(`${s.httpUrl}/api/rooms/${roomId}/comments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+    body: JSON.stringify({ name: 'Зритель', text: 'Здравствуйте' }),
+  });
+
+describe.skipIf(!redisAvailable())('comments of a broadcast with a viewer password', () => {
+  it('are read and posted only after the password', async () => {
+    const code = await broadcast('cm-locked', 'Secret-42');
+    const before = await s.rejected('comment_password');
+    expect((await comments('cm-locked')).status).toBe(401);
+    expect((await post('cm-locked')).status).toBe(401);
+    expect(await s.rejected('comment_password')).toBe(before + 2);
+
+    const right = await fetch(`${s.httpUrl}/b/${code}/auth`, {
+      method: 'POST',
+      body: '{"password":"Secret-42"}',
+    });
+    expect(right.status).toBe(204);
+    const setCookie = right.headers.get('set-cookie') ?? '';
+    // Sent with the comment requests too, not only under /b/<code>.
+    expect(setCookie).toMatch(/Path=\/;/);
+    const cookie = setCookie.split(';')[0]!;
+    const listed = await comments('cm-locked', cookie);
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toMatchObject({ comments: [] });
+    // A wrong proof is no proof.
+    expect((await comments('cm-locked', `b_${code}=forged`)).status).toBe(401);
+  });
+
+  it('stay open for a broadcast without a password', async () => {
+    await broadcast('cm-open', '');
+    expect((await comments('cm-open')).status).toBe(200);
+  });
+});
