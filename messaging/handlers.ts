@@ -200,6 +200,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   listScheduled: async ({ caller, messenger }, m) => ({
     scheduledList: await messenger.scheduled.list(caller, m.listScheduled!),
   }),
+  updateScheduled: async ({ caller, messenger }, m) => ({
+    scheduled: await messenger.scheduled.update(caller, m.updateScheduled!),
+  }),
   cancelScheduled: async ({ caller, messenger }, m) => {
     await messenger.scheduled.cancel(caller, m.cancelScheduled!);
     return ok;
