@@ -94,4 +94,7 @@ export {
   BellRing,
   Upload,
   House,
+  // Muting a chat (the messenger).
+  Bell,
+  BellOff,
 } from 'lucide-preact';

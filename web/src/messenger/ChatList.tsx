@@ -3,6 +3,7 @@
 // own organisation (folders, quiet hours, saved messages).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
+import { MuteMark, mutedUntil } from './ChatMute.js';
 import { MessageSearch } from './MessageSearch.js';
 import type { MessengerStore } from './messengerStore.js';
 import { Organise } from './organise.js';
@@ -27,6 +28,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
               <span class="chat-item-title">
                 <PinMark chatId={c.chatId} />
                 {chatTitle(c)}
+                <MuteMark chatId={c.chatId} />
               </span>
               <span class="chat-item-last">{preview(c.lastMessage)}</span>
               <span class="chat-item-badges">
@@ -40,7 +42,10 @@ export function ChatList({ store }: { store: MessengerStore }) {
                   </span>
                 )}
                 {(c.unread ?? 0) > 0 && (
-                  <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
+                  <span
+                    class={`badge${mutedUntil(c.chatId) === null ? '' : ' muted'}`}
+                    aria-label={t('chat.unread', { count: c.unread ?? 0 })}
+                  >
                     {c.unread}
                   </span>
                 )}

@@ -6,6 +6,7 @@ import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Pin, Search, Users } from '../kit/icons.js';
+import { MuteButton } from './ChatMute.js';
 import { ScheduledButton } from './ScheduledPosts.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
 
@@ -269,6 +270,7 @@ export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.I
         <button type="button" class="ghost" onClick={togglePin}>
           {pinned ? t('school.unpin') : t('school.pin')}
         </button>
+        <MuteButton store={store} chat={chat} />
         <ScheduledButton store={store} chat={chat} />
         {channel && !admin && (
           <button type="button" class="ghost" onClick={() => setAsking(!asking)}>
