@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { Menu, MenuItem } from '../kit/Menu.js';
 import { Bell, BellOff } from '../kit/icons.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
-import { prefs } from './schoolParts.js';
+import { prefs } from './prefsState.js';
 
 const HOUR = 3600_000;
 const CHOICES = [

@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
 import { disablePush, enablePush, pushError, pushState } from './notifications.js';
-import { folder, prefs } from './schoolParts.js';
+import { folder, prefs } from './prefsState.js';
 
 type Panel = 'folder' | 'quiet' | 'channel' | 'push' | null;
 

@@ -9,11 +9,8 @@ import { Pin, Search, Users } from '../kit/icons.js';
 import { MuteButton } from './ChatMute.js';
 import { ScheduledButton } from './ScheduledPosts.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+import { folder, prefs } from './prefsState.js';
 
-/** The person's folders, pins, quiet hours and saved chat. */
-export const prefs = signal<cpb.IPrefs>({});
-/** The folder shown ('' for all chats). */
-export const folder = signal('');
 /** A line for the person after following a link ("request sent"). */
 export const notice = signal<string | null>(null);
 
