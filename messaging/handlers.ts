@@ -225,6 +225,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   setFolders: async ({ caller, messenger }, m) => ({
     prefs: await messenger.prefs.setFolders(caller, m.setFolders!),
   }),
+  archiveChat: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.archive(caller, m.archiveChat!),
+  }),
   muteChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.mute(caller, m.muteChat!) }),
   pinChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.pin(caller, m.pinChat!) }),
   setQuietHours: async ({ caller, messenger }, m) => ({

@@ -1,7 +1,7 @@
 // One's own organisation of the messenger, kept per person in PostgreSQL: folders
 // of chats, pinned chats, quiet hours (the clients stay silent then; a
-// teacher's evening stays theirs), muted chats (nothing pushed from them)
-// and "Saved messages", a chat with oneself.
+// teacher's evening stays theirs), muted chats (nothing pushed from them),
+// one's archive (chats listed apart) and "Saved messages", a chat with oneself.
 import { createHash } from 'node:crypto';
 import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -28,9 +28,10 @@ interface StoredPrefs {
   saved: string;
   /** Muted chats: until (ms), 0 for good. */
   muted: { chat: string; until: number }[];
+  archived: string[];
 }
 
-const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '', muted: [] };
+const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '', muted: [], archived: [] };
 
 const mutedNow = (m: StoredPrefs['muted'][number], now: number) => m.until === 0 || m.until > now;
 
@@ -94,6 +95,7 @@ export class PrefsService {
       quietHours: p.quiet ? { from: p.quiet.from, to: p.quiet.to, timeZone: p.quiet.tz } : null,
       quietNow: isQuiet(p.quiet),
       savedChatId: p.saved,
+      archivedChats: p.archived,
       mutedChats: p.muted
         .filter((m) => mutedNow(m, Date.now()))
         .map((m) => ({ chatId: m.chat, until: m.until })),
@@ -151,6 +153,21 @@ export class PrefsService {
     const rest = prefs.muted.filter((m) => m.chat !== chatId && mutedNow(m, now));
     const muted = req.muted ? [...rest, { chat: chatId!, until }] : rest;
     return this.save(caller.user.id, { ...prefs, muted });
+  }
+
+  async archive(caller: Caller, req: cpb.IArchiveChatRequest): Promise<cpb.IPrefs> {
+    if (caller.guest) throw forbidden('guests have no settings');
+    const [chatId] = await this.ownChats(caller, [req.chatId ?? '']);
+    const prefs = await this.load(caller.user.id);
+    // Chats one has left since drop out as we go (the list is of one's chats, so it stays bounded).
+    const mine = new Set(await this.chatStore.userChatIds(caller.user.id));
+    const kept = prefs.archived.filter((id) => mine.has(id));
+    const archived = !req.archived
+      ? kept.filter((id) => id !== chatId)
+      : kept.includes(chatId!)
+        ? kept
+        : [...kept, chatId!];
+    return this.save(caller.user.id, { ...prefs, archived });
   }
 
   async setQuietHours(caller: Caller, req: cpb.ISetQuietHoursRequest): Promise<cpb.IPrefs> {

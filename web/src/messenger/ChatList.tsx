@@ -3,6 +3,7 @@
 // own organisation (folders, quiet hours, saved messages).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
+import { ArchiveToggle, archiveOpen } from './ChatArchive.js';
 import { MuteMark, mutedUntil } from './ChatMute.js';
 import { MessageSearch } from './MessageSearch.js';
 import type { MessengerStore } from './messengerStore.js';
@@ -15,7 +16,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
       <MessageSearch store={store} />
-      <FolderTabs />
+      {archiveOpen.value ? <h2 class="archive-title">{t('archive.title')}</h2> : <FolderTabs />}
       <ul>
         {organisedChats(store).map((c) => (
           <li key={c.chatId}>
@@ -54,6 +55,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
           </li>
         ))}
       </ul>
+      <ArchiveToggle store={store} />
       <ChannelSearch store={store} />
       <Organise store={store} />
     </nav>
