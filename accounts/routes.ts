@@ -64,7 +64,14 @@ function client(req: AccountRequest, cookieName: string): Client {
 export function registerAccountRoutes(d: AccountRouteDeps): void {
   const { http } = d;
   const signedIn = (reply: Reply, started: { cookie: string; session: Session }, next = '/') => {
-    sendJson(reply, 200, { ok: true, next }, { 'set-cookie': http.sessionSetCookie(started.cookie) });
+    // The new session's CSRF token too: the page that signed in may change
+    // something next without loading again (a passkey right after activation).
+    sendJson(
+      reply,
+      200,
+      { ok: true, next, csrf: started.session.csrf },
+      { 'set-cookie': http.sessionSetCookie(started.cookie) },
+    );
   };
 
   http.route('get', '/api/account/sign-in', 'account_sign_in_page', 'open', (reply, req) => {

@@ -72,6 +72,7 @@ export function registerHttp(
     metrics,
     staticFiles: new StaticFiles(config.webRoot, { sourceMaps: config.webSourceMaps }),
     demoRoomId: config.demoRoomId,
+    demo: config.demoSchool,
   });
   return router;
 }

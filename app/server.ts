@@ -187,6 +187,7 @@ export async function startServer(
     out: ws,
     metrics,
     limits: core.limits,
+    demo: config.demoSchool,
     log,
   });
   const whiteboard = createWhiteboardFeature({

@@ -35,16 +35,114 @@ export const LATIN_TO_CYRILLIC: Readonly<Record<string, string>> = {
 // For names also the Latin i, which looks like the Ukrainian і.
 const LATIN_LOOKALIKES: Record<string, string> = { ...LATIN_TO_CYRILLIC, i: 'і' };
 
-/** A name's words as the eye reads them: one key per word, in the order written. */
-export function lookWords(name: string): string[] {
+// Characters that draw a blank but are not spaces to a regular expression:
+// the Braille blank (U+2800) and the blank musical symbols.
+const BLANK = /[\u2800\u{1D159}\u{1D1A5}]/gu;
+
+// Latin to Cyrillic as names are transliterated (Ivan Ivanovich Popov), for
+// words written wholly in Latin; longest spellings first.
+const TRANSLITERATION: Readonly<Record<string, string>> = {
+  shch: 'щ',
+  sch: 'щ',
+  zh: 'ж',
+  kh: 'х',
+  ts: 'ц',
+  tz: 'ц',
+  ch: 'ч',
+  sh: 'ш',
+  yu: 'ю',
+  iu: 'ю',
+  ya: 'я',
+  ia: 'я',
+  yo: 'е',
+  ye: 'е',
+  a: 'а',
+  b: 'б',
+  c: 'к',
+  d: 'д',
+  e: 'е',
+  f: 'ф',
+  g: 'г',
+  h: 'х',
+  i: 'и',
+  j: 'й',
+  k: 'к',
+  l: 'л',
+  m: 'м',
+  n: 'н',
+  o: 'о',
+  p: 'п',
+  q: 'к',
+  r: 'р',
+  s: 'с',
+  t: 'т',
+  u: 'у',
+  v: 'в',
+  w: 'в',
+  x: 'кс',
+  y: 'и',
+  z: 'з',
+};
+// One pass, longest spellings first, so "sh" is not read as "s" then "h".
+const TRANSLITERATE = new RegExp(Object.keys(TRANSLITERATION).join('|'), 'g');
+const LATIN_WORD = /^[a-z]+$/;
+
+function transliterated(word: string): string {
+  return LATIN_WORD.test(word) ? word.replace(TRANSLITERATE, (m) => TRANSLITERATION[m] ?? m) : word;
+}
+
+/**
+ * A name's words as the eye reads them: one key per word, in the order
+ * written. `separators`: invisible and blank characters stand between words
+ * (a zero-width space in place of the space) rather than inside one.
+ */
+export function lookWords(name: string, separators = false): string[] {
   const folded = name
     .normalize('NFKC')
-    .replace(INVISIBLE, '')
+    .replace(INVISIBLE, separators ? ' ' : '')
+    .replace(BLANK, separators ? ' ' : '')
     .normalize('NFD')
     .replace(/\p{M}/gu, '') // accents; also ё → е and й → и, which look nearly the same
+    .replace(/[ьъ]/gu, '') // soft and hard signs, which a transliteration drops
     .toLowerCase();
   const mapped = [...folded].map((ch) => LATIN_LOOKALIKES[ch] ?? ch).join('');
   return mapped.split(/[^\p{L}]+/u).filter(Boolean);
+}
+
+/**
+ * The ways a name may read: invisible and blank characters dropped or taken
+ * for spaces, and words wholly in Latin letters as they look or transliterated.
+ */
+function lookVariants(name: string): string[][] {
+  const out: string[][] = [];
+  const seen = new Set<string>();
+  for (const separators of [false, true]) {
+    const folded = name.normalize('NFKC').toLowerCase();
+    // Transliterate before the look-alike map turns some Latin letters Cyrillic.
+    const latinWords = folded
+      .replace(INVISIBLE, separators ? ' ' : '')
+      .replace(BLANK, separators ? ' ' : '')
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .split(/[^\p{L}]+/u)
+      .filter(Boolean);
+    for (const words of [
+      lookWords(name, separators),
+      lookWords(latinWords.map(transliterated).join(' '), separators),
+    ]) {
+      const key = words.join(' ');
+      if (words.length && !seen.has(key)) {
+        seen.add(key);
+        out.push(words);
+      }
+    }
+  }
+  return out;
+}
+
+/** A name as the eye reads it, in each way it may read (a ban holds these instead of the name). */
+export function lookKeys(name: string): string[] {
+  return lookVariants(name).map((w) => w.join(' '));
 }
 
 const firstLetter = (w: string) => [...w][0] ?? '';
@@ -53,11 +151,21 @@ const isInitial = (w: string) => [...w].length === 1;
 /**
  * Whether `name` reads as `other`: word for word the same, in any order,
  * where a word may be an initial of the other's, and at least one whole word
- * is the same. "Попов Иван Иванович", "Попов И. И." and "И. И. Попов" read
- * as "Иван Иванович Попов"; "Иван Попов" and "Иван Попов, папа Коли" do not.
+ * is the same; in any of the ways either may read (lookVariants). "Попов Иван
+ * Иванович", "Попов И. И.", "И. И. Попов", "Ivan Ivanovich Popov" and
+ * "Иван\u200bИванович Попов" read as "Иван Иванович Попов"; "Иван Попов"
+ * (the patronymic dropped: a different person may well be called so) and
+ * "Иван Попов, папа Коли" do not.
  */
 export function readsAs(name: string, other: string): boolean {
-  return sameWords(lookWords(name), lookWords(other));
+  const theirs = lookVariants(other);
+  return lookVariants(name).some((mine) => theirs.some((t) => sameWords(mine, t)));
+}
+
+/** Whether `name` reads as a name one of whose `lookKeys` is `key`. */
+export function readsAsKey(name: string, key: string): boolean {
+  const theirs = key.split(' ').filter(Boolean);
+  return lookVariants(name).some((mine) => sameWords(mine, theirs));
 }
 
 function sameWords(mine: string[], theirs: string[]): boolean {

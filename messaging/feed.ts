@@ -10,6 +10,9 @@
 // held, all before the connection subscribes. So it gets every change after
 // its cursor, in order, exactly once. Members who may not see a chat's older
 // messages stay off the topic and get only the messages they may see.
+// A connection that falls behind (too much buffered, or a read it needed to
+// follow a change failed) is closed: the client reconnects and resumes from
+// its cursor, instead of staying open and missing that chat in silence.
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -255,8 +258,7 @@ export class ChatFeed {
       const follow = conn.follows.get(chatId);
       if (follow?.mode === 'syncing') {
         follow.buffer.push({ rev, seq, bytes, message });
-        if (follow.buffer.length > MAX_BUFFERED)
-          conn.socket.close('fell behind while catching up; reconnect');
+        if (follow.buffer.length > MAX_BUFFERED) this.fellBehind(conn, chatId, 'too much to buffer');
       } else if (follow?.mode === 'restricted') {
         this.sendAsSeen(conn, chatId, follow.visibleFrom, { rev, seq, bytes, message });
       }
@@ -289,8 +291,7 @@ export class ChatFeed {
       conn.socket.send(encodeChatEvent({ chatAdded: chat }));
       this.finish(conn, chatId, { rev: chat.rev ?? 0, sent: new Map(), visibleFrom: chat.visibleFrom ?? 1 });
     } catch (err) {
-      this.stop(conn, chatId);
-      this.log.warn({ err, chat: chatId }, 'cannot follow a chat someone was added to');
+      this.fellBehind(conn, chatId, 'cannot follow a chat someone was added to', err);
     }
   }
 
@@ -300,7 +301,10 @@ export class ChatFeed {
       if (!chat) return;
       this.toChat(chatId, encodeChatEvent({ chatChanged: sharedChatToWire(chat, pins) }), 0, 0);
     } catch (err) {
-      this.log.warn({ err, chat: chatId }, 'cannot announce a chat change');
+      // Every connection here that follows the chat missed the change.
+      for (const set of [...this.byUser.values()])
+        for (const conn of [...set])
+          if (conn.follows.has(chatId)) this.fellBehind(conn, chatId, 'cannot announce a chat change', err);
     }
   }
 
@@ -309,8 +313,20 @@ export class ChatFeed {
       const chat: cpb.IChat = await this.chatService.summaryFor(chatId, conn.userId);
       if (!conn.socket.closed) conn.socket.send(encodeChatEvent({ chatChanged: chat }));
     } catch (err) {
-      this.log.warn({ err, chat: chatId }, 'cannot announce a role change');
+      this.fellBehind(conn, chatId, 'cannot announce a role change', err);
     }
+  }
+
+  /**
+   * The feed's one rule for a connection that missed a change of a chat it
+   * follows: close it, so the client reconnects and resumes from its cursor
+   * (a reconnect reads the chat list and the changes after each cursor).
+   */
+  private fellBehind(conn: ChatConnection, chatId: string, what: string, err?: unknown): void {
+    this.log.warn({ err, chat: chatId, socket: conn.socket.id }, `${what}: closing the connection to resume`);
+    this.metrics.fellBehind.inc();
+    this.stop(conn, chatId);
+    if (!conn.socket.closed) conn.socket.close('fell behind; reconnect to resume');
   }
 
   dropAll(reason: string): void {

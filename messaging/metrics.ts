@@ -6,6 +6,7 @@ export class ChatMetrics {
   readonly rejected: client.Counter<'reason'>;
   readonly requestDuration: client.Histogram<'type'>;
   readonly eventsFannedOut: client.Counter;
+  readonly fellBehind: client.Counter;
   readonly uploads: client.Counter<'result'>;
   readonly uploadedBytes: client.Counter;
   readonly downloads: client.Counter<'status'>;
@@ -26,7 +27,7 @@ export class ChatMetrics {
     });
     this.requestDuration = new client.Histogram({
       name: 'school_call_chat_request_duration_seconds',
-      help: 'Time to answer a messenger request (a send: until it is durable in Redis)',
+      help: 'Time to answer a messenger request (a send: until it is durable in PostgreSQL)',
       labelNames: ['type'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
@@ -34,6 +35,11 @@ export class ChatMetrics {
     this.eventsFannedOut = new client.Counter({
       name: 'school_call_chat_events_total',
       help: 'Message events this host encoded once and published to its connections',
+      registers,
+    });
+    this.fellBehind = new client.Counter({
+      name: 'school_call_chat_fell_behind_total',
+      help: 'Connections closed to resume from their cursors: they missed a change of a chat they follow',
       registers,
     });
     this.uploads = new client.Counter({

@@ -7,6 +7,7 @@
 // segments never change under their URL (the broadcast session is in it).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { withDemoMark } from '../common/demoMark.js';
 import { PasswordBackoff, isRefused } from '../signaling/security/passwordBackoff.js';
 import type { SharedLimits, Slots } from '../signaling/security/sharedLimits.js';
 import { type Broadcast, type Broadcasts, isViewerId } from './broadcasts.js';
@@ -75,10 +76,13 @@ export class BroadcastHttp {
     limits: SharedLimits,
     /** Counts a refused request by its error code (metrics). */
     private readonly onRefused: (code: string) => void = () => {},
+    /** The server runs the demo school: the page says «Демо» like every other. */
+    demo = false,
   ) {
     this.backoff = new PasswordBackoff(limits, 'broadcast_password');
     this.viewerPlaces = limits.slots({ name: 'broadcast_viewers_per_address', leaseMs: VIEWER_LEASE_MS });
-    this.page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
+    const page = readFileSync(new URL('./viewer/index.html', import.meta.url).pathname);
+    this.page = demo ? withDemoMark(page) : page;
   }
 
   /** Answers a request under /b/ (the password check later), or null when the path is not ours. */

@@ -48,6 +48,8 @@ export interface RecorderFeatureDeps {
   metrics: Metrics;
   /** Limits shared by every host (viewer passwords, recordings at once). */
   limits: SharedLimits;
+  /** The server runs the demo school: the viewer page says «Демо» too. */
+  demo?: boolean;
   log: Logger;
 }
 
@@ -153,6 +155,10 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       room.events.on('callEnded', () => {
         void service.stopAll(room, 'call-ended');
       });
+      // Everyone left and nobody came back within the grace: no pipeline runs on for an empty room.
+      room.events.on('leftEmpty', () => {
+        void service.stopAll(room, 'room-empty');
+      });
       // Subtitles (transcriber/) reach the broadcast's subtitle track and the recordings' captions.
       room.events.on('subtitlesChanged', (state) => service.subtitlesChanged(room.id, state));
       room.events.on('subtitleFinal', (line) => service.subtitleLine(room.id, line));
@@ -166,7 +172,13 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
         adminAuth: new AdminAuth(deps.adminSecret),
         tokens: deps.tokens,
       });
-      const http = new BroadcastHttp(broadcasts, store, deps.limits, (reason) => refused.inc({ reason }));
+      const http = new BroadcastHttp(
+        broadcasts,
+        store,
+        deps.limits,
+        (reason) => refused.inc({ reason }),
+        deps.demo ?? false,
+      );
       registerBroadcastRoutes(router, http, deps.metrics);
     },
     async close() {

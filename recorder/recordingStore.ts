@@ -299,7 +299,7 @@ export class RecordingStore {
     try {
       const list = join(parts, 'pieces.txt');
       await writeFile(list, pieces.map((p) => `file '${p.replaceAll("'", "'\\''")}'\n`).join(''));
-      await run('ffmpeg', [
+      const { stderr } = await run('ffmpeg', [
         '-hide_banner',
         '-loglevel',
         'error',
@@ -318,6 +318,12 @@ export class RecordingStore {
         'mp4',
         `${out}.tmp`,
       ]);
+      // ffmpeg (5.1) exits 0 when the disk fills while it writes the trailer
+      // ("Error writing trailer"), leaving a file with no index: only a file
+      // written without errors that reads back is the recording.
+      if (/error/i.test(stderr)) throw new Error(`joining failed: ${stderr.trim().slice(0, 300)}`);
+      const streams = await streamTypes(`${out}.tmp`).catch(() => 'unreadable');
+      if (streams !== PIECE_STREAMS) throw new Error(`the joined file does not read back (${streams})`);
       renameSync(`${out}.tmp`, out);
     } catch (err) {
       await rm(`${out}.tmp`, { force: true });

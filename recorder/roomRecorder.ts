@@ -193,10 +193,11 @@ export class RoomRecorder extends EventEmitter<RoomRecorderEvents> {
   /** Stops everything (call ended, server stopping). */
   async close(reason = 'call-ended'): Promise<void> {
     const writers = this.writers();
+    // The live stream ends first: a broadcast still live kept the pipeline running after the close.
+    this.liveWindow?.end();
     await this.finishPipelineUnlessNeeded(...writers);
     this.lesson = null;
     this.broadcastWriter = null;
-    this.liveWindow?.end();
     this.feed.close();
     await Promise.all(writers.map((w) => this.finishWriter(w, reason)));
   }

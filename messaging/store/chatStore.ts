@@ -19,6 +19,7 @@ import type {
   StoredUser,
 } from '../records.js';
 import { DEFAULT_SETTINGS } from '../records.js';
+import { inChatTransaction } from './chatTransaction.js';
 
 export interface NewChat {
   id: string;
@@ -262,7 +263,7 @@ export class ChatStore {
     readSeq: number,
   ): Promise<StoredUser[]> {
     if (members.length === 0) return [];
-    const fresh = await inTransaction(this.db, async (client) => {
+    const fresh = await inChatTransaction(this.db, chatId, async (client) => {
       const lock = await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
       if (lock.rowCount !== 1) return [];
       return this.insertMembers(client, chatId, visibleFrom, readSeq, members, Date.now());
@@ -305,7 +306,7 @@ export class ChatStore {
   }
 
   async removeMember(chatId: string, user: StoredUser, reason: string): Promise<boolean> {
-    const removed = await inTransaction(this.db, async (client) => {
+    const removed = await inChatTransaction(this.db, chatId, async (client) => {
       await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
       const r = await client.query('DELETE FROM messaging.member WHERE chat_id = $1 AND user_id = $2', [
         chatId,
@@ -326,7 +327,7 @@ export class ChatStore {
     _member: StoredMember,
     role: MemberRoleName,
   ): Promise<void> {
-    await inTransaction(this.db, async (client) => {
+    await inChatTransaction(this.db, chatId, async (client) => {
       await client.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
       await client.query('UPDATE messaging.member SET role = $3 WHERE chat_id = $1 AND user_id = $2', [
         chatId,

@@ -12,6 +12,7 @@ import { ChatError, ChatErrorCode } from '../errors.js';
 import { requireWrite } from '../permissions.js';
 import { type MyFlags, type NewMessage, type StoredMessage, type StoredUser, list } from '../records.js';
 import { CHAT_COLUMNS, MEMBER_COLUMNS, chatOfRow, memberOfRow } from './chatStore.js';
+import { inChatTransaction } from './chatTransaction.js';
 import { holdFiles, releaseFiles } from './fileStore.js';
 
 export type CommitFlag = 'deleted' | 'pinned' | 'unpinned' | '';
@@ -83,7 +84,7 @@ export class MessageStore {
     message: NewMessage,
     guest = false,
   ): Promise<{ fresh: boolean; message: StoredMessage }> {
-    const result = await inTransaction(this.db, async (client) => {
+    const result = await inChatTransaction(this.db, chatId, async (client) => {
       const r = await client.query(
         `SELECT ${CHAT_COLUMNS}, ${MEMBER_COLUMNS},
            (SELECT to_jsonb(p) FROM (SELECT ${MESSAGE_COLUMNS} FROM messaging.message
@@ -172,7 +173,7 @@ export class MessageStore {
     next: StoredMessage,
     flag: CommitFlag,
   ): Promise<StoredMessage | null> {
-    const done = await inTransaction(this.db, async (client) => {
+    const done = await inChatTransaction(this.db, chatId, async (client) => {
       const current = await this.lockMessage(client, chatId, next.seq);
       if (current.rev !== expected.rev) return null;
       const saved = await this.store(client, chatId, next);
@@ -210,7 +211,7 @@ export class MessageStore {
     add: boolean,
     maxPerPerson: number,
   ): Promise<{ message: StoredMessage; mine: MyFlags }> {
-    const done = await inTransaction(this.db, async (client) => {
+    const done = await inChatTransaction(this.db, chatId, async (client) => {
       const rec = await this.lockMessage(client, chatId, seq);
       if (rec.deleted) throw fail('MESSAGE_DELETED');
       const r = await client.query<{ emojis: string[] }>(
@@ -256,7 +257,7 @@ export class MessageStore {
     userId: string,
     options: number[],
   ): Promise<{ message: StoredMessage; mine: MyFlags }> {
-    const done = await inTransaction(this.db, async (client) => {
+    const done = await inChatTransaction(this.db, chatId, async (client) => {
       const rec = await this.lockMessage(client, chatId, seq);
       if (rec.deleted) throw fail('MESSAGE_DELETED');
       const poll = rec.poll;

@@ -1,5 +1,6 @@
 // A room nobody is in keeps its routers for a short grace period (a teacher
-// reloading the page comes back to warm media), then closes them.
+// reloading the page comes back to warm media), then closes them; what runs
+// on for the room (a recording, a broadcast) stops then too (`leftEmpty`).
 import type { Room } from '../domain/room.js';
 
 const EMPTY_ROOM_MEDIA_GRACE_MS = 15_000;
@@ -26,7 +27,7 @@ export class EmptyRooms {
     this.cancel(room.id);
     const timer = setTimeout(() => {
       this.timers.delete(room.id);
-      if (room.peers.size === 0) room.closeMedia();
+      if (room.peers.size === 0) room.leftEmpty();
     }, this.graceMs);
     timer.unref();
     this.timers.set(room.id, timer);

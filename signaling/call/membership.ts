@@ -63,7 +63,11 @@ export class Membership {
       throw invalid('someone in this lesson already has this name; add something to yours');
     }
     const moderator = isModerator(role);
-    if (room.bannedUserIds.has(claims.userId) || room.admissionBanned(claims.admission, claims.userId)) {
+    if (
+      room.bannedUserIds.has(claims.userId) ||
+      room.admissionBanned(claims.admission, claims.userId) ||
+      (claims.admission !== undefined && room.nameBanned(claims.displayName, claims.userId))
+    ) {
       throw new SignalingError(ErrorCode.ERROR_CODE_BANNED, 'you were removed from this lesson');
     }
     if (room.settings.locked && !moderator) {

@@ -23,6 +23,8 @@ export interface CallStateSnapshot {
   banned: string[];
   /** Room.bannedAdmissions: admission, spared user ids (absent in states saved before it). */
   bannedAdmissions?: [string, string[]][];
+  /** Room.bannedNames: look key, spared user ids (absent in states saved before it). */
+  bannedNames?: [string, string[]][];
   roleGrants: [string, RoleName][];
   /** By user id; only people with something to give back. */
   people: Record<string, PersonalState>;
@@ -63,6 +65,7 @@ export function snapshotCall(room: Room, notBack: ReadonlyMap<string, PersonalSt
     admitted: [...room.admittedUserIds],
     banned: [...room.bannedUserIds],
     bannedAdmissions: [...room.bannedAdmissions].map(([a, spared]) => [a, [...spared]]),
+    bannedNames: [...room.bannedNames].map(([k, spared]) => [k, [...spared]]),
     roleGrants: [...room.roleGrants],
     people,
     breakouts: {
@@ -83,10 +86,12 @@ export function restoreCall(room: Room, saved: CallStateSnapshot): Map<string, P
   room.admittedUserIds.clear();
   room.bannedUserIds.clear();
   room.bannedAdmissions.clear();
+  room.bannedNames.clear();
   room.roleGrants.clear();
   for (const id of saved.admitted) room.admittedUserIds.add(id);
   for (const id of saved.banned) room.bannedUserIds.add(id);
   for (const [a, spared] of saved.bannedAdmissions ?? []) room.bannedAdmissions.set(a, new Set(spared));
+  for (const [k, spared] of saved.bannedNames ?? []) room.bannedNames.set(k, new Set(spared));
   for (const [id, role] of saved.roleGrants) room.roleGrants.set(id, role);
   const b = room.breakouts;
   b.clear();

@@ -3,6 +3,7 @@
 // where, to producers, speakers and settings goes through a method here that
 // tells the room's listeners (roomEvents.ts) once the state has changed.
 import type { types } from 'mediasoup';
+import { lookKeys, readsAsKey } from '../../common/nameLook.js';
 import { DEFAULT_ROOM_MEDIA_OPTIONS, RoomMedia, type RoomMediaOptions } from '../../sfu/roomMedia.js';
 import type { WorkerPool } from '../../sfu/workerPool.js';
 import { Breakouts } from './breakouts.js';
@@ -43,6 +44,13 @@ export class Room {
    * gets in through it until the call ends.
    */
   readonly bannedAdmissions = new Map<string, Set<string>>();
+  /**
+   * The self-chosen names (their `lookKeys`) of guests banned in this call,
+   * each with the users present under a name that reads the same when the
+   * ban came: nobody else gets in under such a name, from any address, until
+   * the call ends.
+   */
+  readonly bannedNames = new Map<string, Set<string>>();
   /**
    * Roles hosts gave or took during this call, by user. They outrank the role
    * in any token (a demoted co-host reconnecting with an old token comes back
@@ -189,14 +197,20 @@ export class Room {
     this.events.emit('breakoutsChanged', {});
   }
 
+  /** Nobody came back within the grace: tells listeners, then closes the room's media (call/emptyRooms.ts). */
+  leftEmpty(): void {
+    this.events.emit('leftEmpty', {});
+    this.closeMedia();
+  }
+
   /** Tells listeners the call's saved state was put back after a takeover (callState.ts). */
   callStateRestored(): void {
     this.events.emit('callStateRestored', {});
   }
 
   /** Refuses this person for the rest of the call: their user id, and new people through their admission. */
-  ban(identity: { userId: string; admission?: string }): void {
-    const { userId, admission } = identity;
+  ban(identity: { userId: string; admission?: string; displayName?: string }): void {
+    const { userId, admission, displayName } = identity;
     this.bannedUserIds.add(userId);
     if (admission) {
       const spared = this.bannedAdmissions.get(admission) ?? new Set<string>();
@@ -206,6 +220,16 @@ export class Room {
       spared.delete(userId);
       this.bannedAdmissions.set(admission, spared);
     }
+    // A self-chosen name (a self-service token) is banned too, as it looks.
+    for (const key of admission && displayName ? lookKeys(displayName) : []) {
+      const spared = this.bannedNames.get(key) ?? new Set<string>();
+      for (const p of [...this.peers.values(), ...this.waiting.values()]) {
+        if (p.identity.userId !== userId && readsAsKey(p.identity.displayName, key))
+          spared.add(p.identity.userId);
+      }
+      spared.delete(userId);
+      this.bannedNames.set(key, spared);
+    }
     this.events.emit('userBanned', { userId });
   }
 
@@ -213,6 +237,11 @@ export class Room {
   admissionBanned(admission: string | undefined, userId: string): boolean {
     const spared = admission ? this.bannedAdmissions.get(admission) : undefined;
     return !!spared && !spared.has(userId) && !this.admittedUserIds.has(userId);
+  }
+
+  /** Whether this user may not come in under this self-chosen name (a guest banned under it). */
+  nameBanned(displayName: string, userId: string): boolean {
+    return nameRefused(this.bannedNames, displayName, userId, this.admittedUserIds);
   }
 
   /**
@@ -224,6 +253,7 @@ export class Room {
     this.admittedUserIds.clear();
     this.bannedUserIds.clear();
     this.bannedAdmissions.clear();
+    this.bannedNames.clear();
     this.roleGrants.clear();
     this.activeSpeakers.clear();
     this.breakouts.clear();
@@ -334,4 +364,18 @@ export class Room {
       this.speaking.delete(loc);
     }
   }
+}
+
+/** Whether `displayName` reads as a banned name whose spared users do not include `userId`. */
+export function nameRefused(
+  bannedNames: Iterable<[string, Iterable<string>]>,
+  displayName: string,
+  userId: string,
+  admitted: { has(id: string): boolean },
+): boolean {
+  if (admitted.has(userId)) return false;
+  for (const [key, spared] of bannedNames) {
+    if (readsAsKey(displayName, key) && ![...spared].includes(userId)) return true;
+  }
+  return false;
 }

@@ -62,6 +62,12 @@ export interface RoomEventMap {
   /** A host banned this user for the rest of the call. */
   userBanned: { userId: string };
   /**
+   * Nobody came back within the grace after the last person left: the room's
+   * media is closed (call/emptyRooms.ts); what runs on for the room (a
+   * recording, a broadcast) stops.
+   */
+  leftEmpty: Record<string, never>;
+  /**
    * The call is over here (ended by a host, deleted, or `handedOver` to
    * another host that carries it on); the room stays.
    */

@@ -9,7 +9,7 @@ import type { Logger } from '../../common/log.js';
 import { DEFAULT_ROOM_MEDIA_OPTIONS, type RoomMediaOptions } from '../../sfu/roomMedia.js';
 import type { WorkerPool } from '../../sfu/workerPool.js';
 import { generateCode, generatePassword, normalizeCode } from './joinCodes.js';
-import { Room } from './room.js';
+import { Room, nameRefused } from './room.js';
 import {
   DEFAULT_ROOM_SETTINGS,
   type RoomDefinition,
@@ -102,16 +102,25 @@ export class RoomRegistry {
   }
 
   /**
-   * Whether `userId` may not come in through `admission` (Room.admissionBanned):
-   * asked of the room here while its call runs here, else of the call state
-   * its home saved (the call may run on another host).
+   * Whether `userId` may not come in through `admission` (Room.admissionBanned)
+   * or under the self-chosen `displayName` (Room.nameBanned): asked of the
+   * room here while its call runs here, else of the call state its home
+   * saved (the call may run on another host).
    */
-  async admissionBanned(room: Room, admission: string, userId: string): Promise<boolean> {
-    if (room.peers.size + room.waiting.size > 0) return room.admissionBanned(admission, userId);
+  async admissionBanned(
+    room: Room,
+    admission: string,
+    userId: string,
+    displayName: string,
+  ): Promise<boolean> {
+    const here = () => room.admissionBanned(admission, userId) || room.nameBanned(displayName, userId);
+    if (room.peers.size + room.waiting.size > 0) return here();
     const saved = await this.store.loadCallState(room.id);
-    if (!saved || saved.instance !== room.definition.instance) return room.admissionBanned(admission, userId);
+    if (!saved || saved.instance !== room.definition.instance) return here();
+    const admitted = new Set(saved.admitted);
     const spared = saved.bannedAdmissions?.find(([a]) => a === admission)?.[1];
-    return !!spared && !spared.includes(userId) && !saved.admitted.includes(userId);
+    if (spared && !spared.includes(userId) && !admitted.has(userId)) return true;
+    return nameRefused(saved.bannedNames ?? [], displayName, userId, admitted);
   }
 
   /** A room by id, from memory or, failing that, the store. */

@@ -161,7 +161,8 @@ function chosenIdentity(body: Record<string, unknown>): ChosenIdentity {
 /**
  * The one place self-service tokens are made: the user id from the device
  * key, the admission from the address; someone banned in the call (by user
- * id, or anyone new through a banned admission) gets no new token.
+ * id, or anyone new through a banned admission or under a name that reads as
+ * a banned guest's) gets no new token.
  */
 async function mintGuest(
   deps: JoinRoutesDeps,
@@ -173,7 +174,11 @@ async function mintGuest(
 ): Promise<MintedToken> {
   const userId = guestUserId(room.definition.instance, person.deviceKey);
   const admission = admissionOf(room.definition.instance, ip);
-  if (room.bannedUserIds.has(userId) || (await deps.registry.admissionBanned(room, admission, userId))) {
+  const name = typeof person.displayName === 'string' ? person.displayName : '';
+  if (
+    room.bannedUserIds.has(userId) ||
+    (await deps.registry.admissionBanned(room, admission, userId, name))
+  ) {
     deps.metrics.rejected.inc({ reason: 'banned_admission' });
     throw new HttpError(403, 'you may not join this lesson from here until it ends', { reason: 'banned' });
   }

@@ -1,5 +1,6 @@
 // The web client's pages and static files, and 404 for the rest (probes and
 // metrics: probeRoutes.ts).
+import { withDemoMark } from '../../common/demoMark.js';
 import type { Metrics } from '../metrics.js';
 import { HttpError, type Reply, send, sendJson, track } from './httpUtil.js';
 import type { HttpRouter } from './router.js';
@@ -10,18 +11,33 @@ export interface PageRoutesDeps {
   metrics: Metrics;
   staticFiles: StaticFiles;
   demoRoomId: string | null;
+  /** The server runs the demo school: every page says «Демо». */
+  demo: boolean;
 }
 
 export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): void {
   const { metrics, staticFiles } = deps;
   const open = { admin: false };
+  const marked = new Map<string, Buffer>();
+  const bodyOf = (name: string, body: Buffer): Buffer => {
+    if (!deps.demo || !name.endsWith('.html')) return body;
+    const known = marked.get(name);
+    if (known) return known;
+    const b = withDemoMark(body);
+    marked.set(name, b);
+    return b;
+  };
 
   const page =
     (name: string, policy: Record<string, string> = {}) =>
     (reply: Reply) => {
       const file = staticFiles.get(name);
       if (!file) throw new HttpError(404, 'web client is not built; run npm run build');
-      send(reply, 200, file.body, { 'content-type': file.type, 'cache-control': 'no-cache', ...policy });
+      send(reply, 200, bodyOf(name, file.body), {
+        'content-type': file.type,
+        'cache-control': 'no-cache',
+        ...policy,
+      });
     };
   // The call page runs the background and noise effects in WebAssembly.
   const wasm = { 'content-security-policy': WASM_CONTENT_SECURITY_POLICY };

@@ -100,5 +100,11 @@ describe('accounts: the session cookie and a code that ran out', () => {
     expect(enter.status).toBe(404);
     const page = await new AccountClient(base).get('/api/account/sign-in');
     expect(page.body).toMatchObject({ demo: false, signedIn: false });
+    // No page says «Демо» (a demo server's pages do: test/e2e/demoMark.test.ts).
+    for (const path of ['/', '/login', '/messenger', '/room/any', '/j', '/school-demo']) {
+      const html = await (await fetch(`${base}${path}`)).text();
+      expect(html, path).toContain('<div id="app">');
+      expect(html, path).not.toContain('data-demo-mark');
+    }
   });
 });

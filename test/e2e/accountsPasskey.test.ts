@@ -6,11 +6,14 @@
 // typing nothing. A passkey the person removed no longer lets anyone in. The
 // server is opened as http://localhost (what a first run on one machine
 // offers) while its public URL says 127.0.0.1: the key belongs to the name
-// the browser shows. Screenshots: <device>-passkey-added,
-// <device>-passkey-login, <device>-passkey-home, phone-passkey-removed.
+// the browser shows. A pupil who has only the code from the sheet takes the
+// passkey at activation instead of a password («Войти без пароля, с ключом
+// доступа этого устройства»), signs out and comes back with it. Screenshots:
+// <device>-passkey-added, <device>-passkey-login, <device>-passkey-home,
+// phone-passkey-removed, phone-passkey-activate, phone-passkey-activated-home.
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountSchool, startAccountSchool } from '../helpers/accounts.js';
+import { type AccountSchool, asTyped, startAccountSchool } from '../helpers/accounts.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, openPage, screenshot } from '../helpers/callPage.js';
 
@@ -114,5 +117,41 @@ describe.skipIf(!chromiumAvailable())('passkeys: add one under «Мои устр
       .toContain('Ключ доступа не подошёл. Войдите с паролем.');
     expect((await page.request.get(`${base}/api/account/me`)).status()).toBe(401);
     await screenshot(page, 'phone-passkey-removed');
+  });
+
+  it('phone: a pupil types the code from the sheet, takes a passkey instead of a password, signs out and back in with it', async () => {
+    const code = await school.code('p-ivan');
+    const page = await openPage(browser, `${base}/login`, 'phone');
+    const auth = await withAuthenticator(page);
+    await page.getByRole('button', { name: 'У меня есть код из школы' }).click();
+    await page.getByLabel('Код с листка').fill(asTyped(code));
+    await page.getByRole('button', { name: 'Дальше' }).click();
+    await page.getByRole('heading', { name: 'Это вы?' }).waitFor();
+    await page.getByText('Иван Иванов').first().waitFor();
+    await page.getByLabel('Номер телефона (или логин)').fill('ivan.ivanov');
+    await screenshot(page, 'phone-passkey-activate');
+    await page.getByRole('button', { name: 'Войти без пароля, с ключом доступа этого устройства' }).click();
+    await page.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    const { credentials } = await auth.cdp.send('WebAuthn.getCredentials', { authenticatorId: auth.id });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.rpId).toBe('localhost');
+    // The code is spent: it does not open the account a second time.
+    const again = await page.request.post(`${base}/api/account/code`, {
+      data: { code },
+      headers: { origin: base },
+    });
+    expect(await again.json()).toMatchObject({ error: 'code_used' });
+
+    await page.getByRole('button', { name: 'Выйти', exact: true }).click();
+    await page.waitForURL(/\/login$/);
+    expect((await page.request.get(`${base}/api/account/me`)).status()).toBe(401);
+    await page.getByRole('button', { name: 'Войти с ключом доступа' }).click();
+    await page.getByRole('heading', { name: 'Здравствуйте, Иван Иванов' }).waitFor();
+    await expect.poll(() => page.locator('[data-chat]').allTextContents()).toContain('5А');
+    await screenshot(page, 'phone-passkey-activated-home');
+    await page.getByRole('link', { name: 'Мои устройства' }).click();
+    await expect
+      .poll(() => page.locator('.device[data-current="yes"]').textContent())
+      .toContain('с ключом доступа');
   });
 });

@@ -130,8 +130,11 @@ export interface AccountSchool {
   person(personId: string, login: string, password?: string): Promise<AccountClient>;
 }
 
-/** The server, its first admin made with the setup code, and SCHOOL_CSV imported from the admin screen's API. */
-export async function startAccountSchool(overrides: Record<string, string> = {}): Promise<AccountSchool> {
+/** The server, its first admin made with the setup code, and SCHOOL_CSV (or `csv`) imported from the admin screen's API. */
+export async function startAccountSchool(
+  overrides: Record<string, string> = {},
+  csv: string = SCHOOL_CSV,
+): Promise<AccountSchool> {
   const s = await startChatServer({ SETUP_CODE, ...overrides });
   const admin = new AccountClient(s.httpUrl);
   const setup = await admin.post('/api/account/setup', {
@@ -145,7 +148,7 @@ export async function startAccountSchool(overrides: Record<string, string> = {})
   });
   if (setup.status !== 200) throw new Error(`setup: ${setup.status} ${JSON.stringify(setup.body)}`);
   const me = await admin.me();
-  const imported = await admin.post('/api/school/import', new TextEncoder().encode(SCHOOL_CSV));
+  const imported = await admin.post('/api/school/import', new TextEncoder().encode(csv));
   if (imported.status !== 200) throw new Error(`import: ${imported.status} ${JSON.stringify(imported.body)}`);
   const school: AccountSchool = {
     s,

@@ -133,6 +133,11 @@ export class TestChatClient extends ChatClient {
     return this.log.waitFor(match, timeoutMs);
   }
 
+  /** Resolves when the server closes this connection, waiting up to timeoutMs. */
+  waitForClose(timeoutMs = 5000): Promise<{ code: number; reason: string }> {
+    return this.log.waitForClose(timeoutMs);
+  }
+
   /** Messages of one chat received live or in batches, in arrival order. */
   messagesOf(chatId: string): cpb.IChatMessage[] {
     return this.events.flatMap((e) => {

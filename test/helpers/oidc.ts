@@ -14,8 +14,17 @@ export interface TestProvider {
   clientId: string;
   clientSecret: string;
   /** A providers file for the server (SSO_PROVIDERS_FILE). */
-  providersFile(entry: { schools: string[] | '*'; match: string; claim?: string; label?: string }): string;
+  providersFile(entry: ProviderEntry | ProviderEntry[]): string;
   stop(): Promise<void>;
+}
+
+/** One entry of the providers file; several entries may share this provider (ids region, region-2, ...). */
+export interface ProviderEntry {
+  schools: string[] | '*';
+  match: string;
+  claim?: string;
+  label?: string;
+  id?: string;
 }
 
 export async function startOidcProvider(
@@ -67,13 +76,13 @@ export async function startOidcProvider(
     issuer,
     clientId,
     clientSecret,
-    providersFile(entry) {
+    providersFile(entries) {
       const file = join(dir, 'sso.json');
       writeFileSync(
         file,
-        JSON.stringify([
-          {
-            id: 'region',
+        JSON.stringify(
+          (Array.isArray(entries) ? entries : [entries]).map((entry) => ({
+            id: entry.id ?? 'region',
             label: entry.label ?? 'Госуслуги',
             schools: entry.schools,
             issuer,
@@ -81,8 +90,8 @@ export async function startOidcProvider(
             clientSecret,
             match: entry.match,
             ...(entry.claim ? { claim: entry.claim } : {}),
-          },
-        ]),
+          })),
+        ),
       );
       return file;
     },

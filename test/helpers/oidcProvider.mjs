@@ -13,7 +13,8 @@ const accounts = JSON.parse(process.env.OIDC_ACCOUNTS ?? '{}');
 const provider = new Provider(issuer, {
   clients: JSON.parse(process.env.OIDC_CLIENTS ?? '[]'),
   claims: {
-    openid: ['sub'],
+    // A regional gateway's hashed-document claim (what `match: "document"` reads).
+    openid: ['sub', 'document_number'],
     email: ['email', 'email_verified'],
     phone: ['phone_number', 'phone_number_verified'],
   },

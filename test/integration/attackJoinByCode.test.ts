@@ -180,8 +180,12 @@ describe('attack 6: wrong passwords lock out the guesser, not the parents', () =
 });
 
 describe('attack 7: bans stick for the call', () => {
-  async function guestToken(room: RoomInfo, deviceKey: string): Promise<string> {
-    const res = await joinByCode(room.code, { password: room.password, deviceKey }, freshAddress());
+  async function guestToken(room: RoomInfo, deviceKey: string, displayName = 'Parent'): Promise<string> {
+    const res = await joinByCode(
+      room.code,
+      { password: room.password, deviceKey, displayName },
+      freshAddress(),
+    );
     expect(res.status).toBe(201);
     return ((await res.json()) as { token: string }).token;
   }
@@ -226,11 +230,11 @@ describe('attack 7: bans stick for the call', () => {
       );
       expect(back.status).toBe(403);
     }
-    // Deny without a ban only sends the guest away: they may knock again.
-    const third = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004'));
+    // Deny without a ban only sends the guest away: they may knock again (under a name not banned).
+    const third = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004', 'Bob'));
     await teacher.c.request({ deny: { participantIds: [third.r.join!.self!.participantId!] } });
     await third.c.waitForClose();
-    const again = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004'));
+    const again = await enterWith(room.id, await guestToken(room, 'device-key-of-a-parent-0004', 'Bob'));
     expect(again.r.join?.waiting).toBe(true);
   });
 });
@@ -279,11 +283,61 @@ describe('#21 F7: a banned guest asks for a new token without the old device key
     const again = await enterWith(room.id, reconnect);
     expect(again.r.join?.self).toBeTruthy();
     await tokenOf(await tokenFrom(room, home, 'device-of-the-partner-01'));
-    // Someone elsewhere is not touched; the next lesson (a new call) lets the address in again.
-    await tokenOf(await tokenFrom(room, freshAddress()));
+    // Someone elsewhere under another name is not touched; the next lesson (a new call) lets the address in again.
+    await tokenOf(
+      await joinByCode(room.code, { password: room.password, displayName: 'Папа Оли' }, freshAddress()),
+    );
     await teacher.c.request({ endCall: {} });
     await vi.waitFor(() => expect(server.registry.get(room.id)!.peers.size).toBe(0));
     await tokenOf(await tokenFrom(room, home));
+  });
+});
+
+describe('#21 O4: a banned guest comes back from another address under the same name', () => {
+  const asGuest = (room: RoomInfo, displayName: string, ip: string, deviceKey?: string) =>
+    joinByCode(room.code, { password: room.password, displayName, ...(deviceKey ? { deviceKey } : {}) }, ip);
+  const tokenOf = async (res: Response) => {
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  it('gets no token and cannot join under a name that looks the same, from anywhere; other names can', async () => {
+    const room = await newRoom({ settings: { waitingRoom: 'off' } });
+    const teacher = await enterAs(room.id, 'teacher', 'host');
+    // A token the guest took from a third address before the ban, under the same name.
+    const spare = await tokenOf(await asGuest(room, 'Мама Пети', freshAddress(), 'a-spare-browser-key-0001'));
+    const guest = await enterWith(room.id, await tokenOf(await asGuest(room, 'Мама Пети', freshAddress())));
+    expect(guest.r.join?.self).toBeTruthy();
+    await teacher.c.request({
+      removeParticipant: { participantId: guest.r.join!.self!.participantId!, ban: true },
+    });
+    await guest.c.waitForClose();
+
+    // Another address, no device key or a new one, the name as typed or disguised: refused as banned.
+    for (const [name, key] of [
+      ['Мама Пети', undefined],
+      ['Мама Пети', 'a-brand-new-device-key-02'],
+      ['  мама   ПЕТИ ', undefined],
+      ['Пети Мама', undefined],
+      ['Mама Пeти', undefined], // Latin M and e
+      ['Мама\u200bПети', undefined],
+    ] as const) {
+      const res = await asGuest(room, name, freshAddress(), key);
+      expect(res.status, name).toBe(403);
+      expect(((await res.json()) as { reason?: string }).reason).toBe('banned');
+    }
+    // The token taken before the ban, from another address, is refused at the door.
+    const early = await enterWith(room.id, spare);
+    expect(early.r.error?.code).toBe(pb.ErrorCode.ERROR_CODE_BANNED);
+    // Other names are not banned.
+    for (const name of ['Мама Коли', 'Папа Пети', 'Мама Пети Иванова']) {
+      const other = await enterWith(room.id, await tokenOf(await asGuest(room, name, freshAddress())));
+      expect(other.r.join?.self, name).toBeTruthy();
+    }
+    // The next lesson (a new call) lets the name in again.
+    await teacher.c.request({ endCall: {} });
+    await vi.waitFor(() => expect(server.registry.get(room.id)!.peers.size).toBe(0));
+    await tokenOf(await asGuest(room, 'Мама Пети', freshAddress()));
   });
 });
 

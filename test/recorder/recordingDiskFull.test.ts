@@ -20,6 +20,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
+import { RecordingStore } from '../../recorder/recordingStore.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
 import { participantClip, probe } from '../helpers/recordedRoom.js';
 import { pipelinePids } from '../helpers/recorderPipelines.js';
@@ -28,11 +30,11 @@ import { type TestServer, createRoomWithToken, startTestServer } from '../helper
 
 const DISK_MB = 48;
 
-function mountSmallDisk(): string | null {
+function mountSmallDisk(mb = DISK_MB): string | null {
   if (process.getuid?.() !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), 'recordings-full-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m`, 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', dir], { stdio: 'ignore' });
     return dir;
   } catch {
     rmSync(dir, { recursive: true, force: true });
@@ -41,6 +43,8 @@ function mountSmallDisk(): string | null {
 }
 
 const disk = mountSmallDisk();
+// A second, smaller disk for the store alone (its join on a disk left with a few pages).
+const smallDisk = disk ? mountSmallDisk(4) : null;
 if (!disk) console.warn('recordingDiskFull: skipped: mounting a small tmpfs needs root');
 let server: TestServer;
 let host: TestClient;
@@ -66,9 +70,10 @@ afterAll(async () => {
   anna?.leave();
   host?.close();
   await server?.close();
-  if (disk) {
-    execFileSync('umount', [disk]);
-    rmSync(disk, { recursive: true, force: true });
+  for (const d of [disk, smallDisk]) {
+    if (!d) continue;
+    execFileSync('umount', [d]);
+    rmSync(d, { recursive: true, force: true });
   }
 });
 
@@ -208,4 +213,48 @@ describe.skipIf(!disk)('the recordings disk fills up during a lesson', () => {
     expect(codecs.sort()).toEqual(['aac', 'h264']);
     expect(duration).toBeGreaterThan(1);
   }, 400_000);
+});
+
+// The attack pass (#21, report 2): the disk filled to the last byte during a
+// recording's first piece; joining it then left a few KiB, ffmpeg 5.1 wrote a
+// file with no index into them and exited 0, and the recording became
+// "failed", size 0, its playable piece left in <id>.parts. Here the store
+// joins a real one-piece recording (H.264 + AAC, fragmented, as the pipeline
+// writes it) on a disk left with 0, 4, 8, 16 and 64 KiB.
+describe.skipIf(!smallDisk)('a one-piece recording on a disk filled to its last pages', () => {
+  it('is kept whole and playable whatever few bytes are left', async () => {
+    const dir = smallDisk!;
+    const piece = join(tmpdir(), `one-piece-${process.pid}.mp4`);
+    execFileSync('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-y'],
+      ...['-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440'],
+      ...['-t', '3', '-c:v', 'libx264', '-c:a', 'aac'],
+      ...['-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4', piece],
+    ]);
+    const bytes = readFileSync(piece);
+    rmSync(piece);
+    const store = new RecordingStore({ dir, retentionDays: 1, minFreeBytes: 2 << 20 }, createLogger('error'));
+    const filler = join(dir, 'other-files.bin');
+    for (const freeKiB of [0, 4, 8, 16, 64]) {
+      const writer = store.create('full', 'Урок', 'lesson');
+      writer.startPiece(bytes);
+      const first = join(store.partsDir(writer.meta.id), 'piece-000.mp4');
+      await until(
+        () => (existsSync(first) && statSync(first).size === bytes.length ? true : undefined),
+        10_000,
+        'the piece',
+      );
+      fillDisk(filler);
+      if (freeKiB > 0) execFileSync('truncate', ['-s', `-${freeKiB * 1024}`, filler]);
+      const meta = await writer.finish('disk-full');
+      expect({ freeKiB, status: meta.status }).toEqual({ freeKiB, status: 'ready' });
+      expect(meta.sizeBytes).toBeGreaterThan(4096);
+      const { duration, codecs } = probe(store.mediaPath(meta.id));
+      expect(codecs.sort()).toEqual(['aac', 'h264']);
+      expect(duration).toBeGreaterThan(2);
+      expect(existsSync(store.partsDir(meta.id))).toBe(false);
+      rmSync(filler);
+      await store.remove(meta.id);
+    }
+  }, 120_000);
 });

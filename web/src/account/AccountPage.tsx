@@ -1,5 +1,6 @@
 // The frame of the sign-in, home, devices and school pages: the title, the
-// language switch, and on a demo server a plain "Демо" mark on every page.
+// language switch, and on a demo server what the demo is (the «Демо» mark
+// itself is on every page of a demo server: common/demoMark.ts).
 import type { ComponentChildren } from 'preact';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { ta } from './text.js';
@@ -7,7 +8,7 @@ import { ta } from './text.js';
 export function DemoMark() {
   return (
     <p class="demo-mark" role="note">
-      <strong>{ta('demo.badge')}</strong> {ta('demo.note')}
+      {ta('demo.note')}
     </p>
   );
 }

@@ -95,7 +95,14 @@ export async function post<T>(path: string, body: unknown = {}, raw?: Blob | Arr
     throw new ApiError(0, 'network');
   }
   if (!res.ok) throw await asError(res);
-  return (await res.json()) as T;
+  const answer = (await res.json()) as T;
+  // A sign-in started a new session: its token from now on, and who it is asked again.
+  const fresh = (answer as { csrf?: unknown } | null)?.csrf;
+  if (typeof fresh === 'string' && fresh) {
+    csrf = fresh;
+    me = null;
+  }
+  return answer;
 }
 
 /** The sentence key for any failure. */

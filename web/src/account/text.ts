@@ -4,7 +4,6 @@ import { translator } from '../i18n/index.js';
 
 const ru = {
   'app.title': 'Школьная видеосвязь',
-  'demo.badge': 'Демо',
   'demo.note': 'Это демо-сервер: школа, люди и уроки здесь выдуманы.',
 
   'login.title': 'Вход',
@@ -229,7 +228,6 @@ const ru = {
 
 const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (typeof ru)[K] } = {
   'app.title': 'School video calls',
-  'demo.badge': 'Demo',
   'demo.note': 'This is a demo server: its school, people and lessons are made up.',
 
   'login.title': 'Sign in',
