@@ -97,4 +97,7 @@ export {
   // Muting a chat (the messenger).
   Bell,
   BellOff,
+  // Reordering one's folders.
+  ChevronUp,
+  ChevronDown,
 } from 'lucide-preact';
