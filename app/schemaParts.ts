@@ -1,4 +1,5 @@
 import { accountsSchema } from '../accounts/pgStore.js';
+import { attendanceSchema } from '../attendance/schema.js';
 import { awardsSchema } from '../awards/schema.js';
 // Every part that keeps tables in PostgreSQL, in the order their migrations
 // run (a part whose tables refer to another's comes after it). A part adds
@@ -15,4 +16,5 @@ export const schemaParts: SchemaPart[] = [
   accountsSchema,
   homeworkSchema,
   awardsSchema,
+  attendanceSchema,
 ];

@@ -5,6 +5,7 @@
 // is what main.ts and the integration tests call.
 import type { Agent } from 'node:https';
 import uWS from 'uWebSockets.js';
+import { attendanceStore, createAttendance } from '../attendance/feature.js';
 import { startAwards } from '../awards/feature.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
@@ -125,6 +126,7 @@ export async function startServer(
   const meetings = new MeetingBook(deployment.store);
   // The public URL has its real port once the server listens (tests listen on port 0).
   let publicUrl = config.publicUrl;
+  const attendanceRows = database ? attendanceStore(database) : null;
   const messaging = createMessagingFeature({
     app,
     gate: core.gate,
@@ -149,9 +151,21 @@ export async function startServer(
     },
     publicUrl: config.publicUrl,
     lessonBook: meetingLessonBook(registry, meetings, joinTokens, () => publicUrl),
+    // A call started in a chat hands its lessons back there («Итоги урока»).
+    callStarted: async ({ roomId, chatId }) => attendanceRows?.rememberChat(roomId, chatId),
     clock: extras.clock,
     log,
   });
+  const attendance =
+    messaging.messenger && attendanceRows
+      ? createAttendance({
+          messenger: messaging.messenger,
+          store: attendanceRows,
+          scheduledChatOf: (roomId) => meetings.all().find((m) => m.roomId === roomId)?.chatId ?? null,
+          now: extras.clock,
+          log,
+        })
+      : null;
   const notifications =
     messaging.messenger && database
       ? await startNotifications({
@@ -167,6 +181,7 @@ export async function startServer(
                   lessons: upcomingLessons(meetings),
                   leadMinutes: config.push.lessonReminderMinutes,
                   everyMs: extras.reminderEveryMs,
+                  now: extras.clock,
                 },
               }
             : {}),
@@ -260,6 +275,8 @@ export async function startServer(
     controls,
     viewing,
     subtitles.feature,
+    // Before the messenger: a lesson ending at shutdown still posts its recap before the chat's Redis closes.
+    ...(attendance ? [attendance.feature] : []),
     messaging.feature,
     directory.feature,
     accounts.feature,

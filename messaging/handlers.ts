@@ -38,7 +38,7 @@ export type ChatHandlerTable = {
   readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
 };
 
-/** Requests a part above the messenger answers (notifications/, homework/, awards/), through registerChatHandlers. */
+/** Requests a part above the messenger answers (notifications/, homework/, awards/, attendance/), through registerChatHandlers. */
 export type RegisteredChatRequest =
   | 'getPushKey'
   | 'savePushSubscription'
@@ -55,7 +55,8 @@ export type RegisteredChatRequest =
   | 'addAwardKind'
   | 'giveAward'
   | 'withdrawAward'
-  | 'getAwardBoard';
+  | 'getAwardBoard'
+  | 'getLessonRecap';
 
 const registered = new Map<ChatRequestType, ChatHandler>();
 

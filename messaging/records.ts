@@ -122,6 +122,8 @@ export interface StoredMessage {
   call?: { room: string; title: string; audio?: boolean };
   /** The page of a lesson that ended (its id in the lessons part). */
   recap?: { lesson: string; title: string; from: number; to: number };
+  /** A scheduled lesson is near: its title, start, and how many minutes before it this was posted (0: at it). */
+  remind?: { title: string; at: number; before: number };
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
@@ -346,6 +348,8 @@ export function messageToWire(
     const r = m.recap;
     out.recap = { lessonId: r.lesson, title: r.title, startedAt: r.from, endedAt: r.to };
   }
+  if (m.remind)
+    out.reminder = { title: m.remind.title, startsAt: m.remind.at, minutesBefore: m.remind.before };
   if (m.voice) {
     out.voice = m.voice === 'audio' ? cpb.VoiceKind.VOICE_KIND_AUDIO : cpb.VoiceKind.VOICE_KIND_ROUND_VIDEO;
     out.transcript = m.transcript ?? '';

@@ -3,7 +3,7 @@
 // subscription saved or removed), and every new chat message reaches its
 // readers' browsers through notifier.ts. A part above the messenger: it
 // registers its requests on the messenger's socket and listens to its feed;
-// lessonReminders.ts reminds a lesson's chat shortly before it starts.
+// lessonReminders.ts reminds a lesson's chat shortly before it starts and at its start.
 import type { Agent } from 'node:https';
 import type client from 'prom-client';
 import promClient from 'prom-client';
@@ -27,7 +27,7 @@ export interface NotificationsDeps {
   /** TLS settings for reaching push services (tests trust their local one). */
   agent?: Agent;
   /** Scheduled lessons to remind people of, and how long before they start. */
-  reminders?: { lessons: UpcomingLessons; leadMinutes: number; everyMs?: number };
+  reminders?: { lessons: UpcomingLessons; leadMinutes: number; everyMs?: number; now?: () => number };
 }
 
 export interface Notifications {
@@ -63,6 +63,7 @@ export async function startNotifications(deps: NotificationsDeps): Promise<Notif
         notifier,
         redis: deps.messenger.redis,
         chats: deps.messenger.chatStore,
+        messages: deps.messenger.messageStore,
         log,
       })
     : null;

@@ -1,11 +1,16 @@
-// "Урок через 15 минут": a reminder on the phones of a scheduled lesson's
-// chat members shortly before each occurrence starts (#24, #25). Every host
-// looks at the lessons it knows every half minute; the first to claim an
-// occurrence in Redis sends its reminder, so it goes out once however many
-// hosts run and whichever of them booked the lesson.
+// "Урок через 15 минут" and "Урок начинается": reminders of a scheduled
+// lesson to its chat's members (the teacher and the class) shortly before
+// each occurrence starts and at its start (#24, #25): a note in the chat,
+// which the messenger shows as a banner, and a push on their phones (quiet
+// hours respected, Notifier.deliver). Every host looks at the lessons every
+// half minute; the first to claim a moment of an occurrence in Redis sends
+// it, so it goes out once however many hosts run, and a host that was down
+// sends what is still due when it is back (the note's client message id
+// is the moment's, so a host dying between the two sends no second note).
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import type { ChatStore } from '../messaging/store/chatStore.js';
+import type { MessageStore } from '../messaging/store/messageStore.js';
 import { type Notifier, type PushPayload, chatUrl, topicOf } from './notifier.js';
 
 /** One occurrence of a lesson scheduled into a chat. */
@@ -28,14 +33,22 @@ export interface ReminderDeps {
   notifier: Notifier;
   redis: Redis;
   chats: ChatStore;
+  messages: MessageStore;
   log: Logger;
   /** How long before the start people are reminded. */
   leadMinutes: number;
   /** How often the lessons are looked at. */
   everyMs?: number;
+  /** The time (tests move it forward: test/helpers/clock.ts). */
+  now?: () => number;
 }
 
 const EVERY_MS = 30_000;
+/** A host back from a restart still says a lesson started up to this late. */
+const START_GRACE_MS = 10 * 60_000;
+
+/** Which reminder of an occurrence: before it, or at its start. */
+type Moment = 'soon' | 'start';
 
 export class LessonReminders {
   private timer: NodeJS.Timeout | null = null;
@@ -47,7 +60,7 @@ export class LessonReminders {
     if (this.timer) return;
     this.timer = setInterval(() => {
       this.running = this.running
-        .then(() => this.tick())
+        .then(() => this.tick(this.d.now?.() ?? Date.now()))
         .catch((err: unknown) => {
           this.d.log.warn({ err }, 'lesson reminders not sent');
         });
@@ -61,20 +74,33 @@ export class LessonReminders {
     await this.running;
   }
 
-  /** Reminds of every occurrence starting within the lead time not reminded of yet. */
+  /** Reminds of every occurrence starting within the lead time, and of every one starting now, not reminded of yet. */
   async tick(now = Date.now()): Promise<void> {
     const soon = this.d.lessons.startingBetween(now, now + this.d.leadMinutes * 60_000);
-    for (const lesson of soon) await this.remind(lesson, now);
+    for (const lesson of soon) await this.remind(lesson, now, 'soon');
+    for (const lesson of this.d.lessons.startingBetween(now - START_GRACE_MS, now)) {
+      await this.remind(lesson, now, 'start');
+    }
   }
 
-  private async remind(lesson: UpcomingLesson, now: number): Promise<void> {
+  private async remind(lesson: UpcomingLesson, now: number, moment: Moment): Promise<void> {
     const { redis, chats } = this.d;
-    const key = `push:lesson:${lesson.id}:${lesson.startsAt}`;
-    const untilStart = Math.max(1, Math.ceil((lesson.startsAt - now) / 1000));
+    // The key of the first reminder is the one hosts already claimed before the second existed.
+    const key = `push:lesson:${lesson.id}:${lesson.startsAt}${moment === 'start' ? ':start' : ''}`;
+    const untilStart = Math.max(0, Math.ceil((lesson.startsAt - now) / 1000));
     const claimed = await redis.set(key, '1', 'EX', untilStart + 24 * 3600, 'NX');
     if (claimed !== 'OK') return;
     const chat = await chats.chat(lesson.chatId);
     if (!chat) return;
+    const before = moment === 'start' ? 0 : Math.max(1, Math.ceil(untilStart / 60));
+    await this.d.messages.append(lesson.chatId, '', `remind-${lesson.id}-${lesson.startsAt}-${moment}`, {
+      kind: 'text',
+      from: '',
+      name: '',
+      // What a client that does not know the banner shows.
+      text: before ? `Урок «${lesson.title}» через ${before} мин` : `Урок «${lesson.title}» начинается`,
+      remind: { title: lesson.title, at: lesson.startsAt, before },
+    });
     const members = [...(await chats.allMembers(lesson.chatId)).keys()];
     const payload: PushPayload = {
       v: 1,
@@ -91,12 +117,12 @@ export class LessonReminders {
       startsAt: lesson.startsAt,
     };
     this.d.log.info(
-      { lesson: lesson.id, startsAt: lesson.startsAt, people: members.length },
+      { lesson: lesson.id, startsAt: lesson.startsAt, moment, people: members.length },
       'lesson reminder',
     );
     await this.d.notifier.deliver(members, {
-      // News until the lesson starts; then it is the call's own business.
-      ttlSeconds: untilStart,
+      // News until the lesson starts (the one at the start: for its first minutes).
+      ttlSeconds: moment === 'start' ? 600 : Math.max(1, untilStart),
       urgency: 'high',
       topic: topicOf(`lesson:${lesson.id}`),
       payload: JSON.stringify(payload),

@@ -138,7 +138,8 @@ export class Notifier {
 }
 
 function worthTelling(r: StoredMessage): boolean {
-  if (r.deleted || r.pending || r.edited || r.kind === 'system') return false;
+  // A lesson reminder brings its own notification (lessonReminders.ts).
+  if (r.deleted || r.pending || r.edited || r.kind === 'system' || r.remind) return false;
   return Date.now() - r.at < TOO_OLD_MS;
 }
 

@@ -122,12 +122,15 @@ export class BroadcastHttp {
       if ('renew' in place) counted = id;
     }
     const viewers = this.broadcasts.seen(b, counted);
+    const mayWatch = this.broadcasts.mayWatch(b, req.header('cookie'));
     return jsonReply(200, {
       title: b.title,
       state: b.state,
       viewers,
       passwordRequired: b.passwordHash !== null,
-      mayWatch: this.broadcasts.mayWatch(b, req.header('cookie')),
+      mayWatch,
+      // Where the page reads and posts viewers' comments (messaging's /api/rooms/:id/comments).
+      commentsRoom: mayWatch ? b.roomId : null,
       replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
       // The room's subtitles are on: the page offers its toggle.
       subtitles: b.state === 'live' && (b.live?.subtitles.state.enabled ?? false),

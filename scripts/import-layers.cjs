@@ -74,6 +74,8 @@ const LAYERS = [
   { name: 'homework', path: ['^homework/'] },
   // Awards: badges verified teachers give pupils.
   { name: 'awards', path: ['^awards/'] },
+  // Attendance and «Итоги урока»: who came to each lesson, its page, the recap in the class chat.
+  { name: 'attendance', path: ['^attendance/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -97,7 +99,7 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger|admin|lessons|homework|awards)/',
+      '^web/src/(whiteboard|messenger|admin|lessons|homework|awards|recap)/',
       '^web/src/account/[^/]+\\.tsx$',
       // The background and noise effects: their own media, chooser and call binding.
       '^web/src/effects/',
@@ -129,6 +131,7 @@ const FEATURES = [
   'notifications',
   'homework',
   'awards',
+  'attendance',
 ];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
@@ -138,6 +141,7 @@ const FEATURE_ARROWS = [
   ['notifications', 'messaging'], // the chat feed it tells people of, the socket it answers on
   ['homework', 'messaging'], // the socket it answers on, the uploads and file links it reuses
   ['awards', 'messaging'], // the socket it answers on, people, announcements in a chat
+  ['attendance', 'messaging'], // the socket it answers on, the lesson chat's log, the recap card
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

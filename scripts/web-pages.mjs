@@ -13,7 +13,7 @@ export const PAGES = [
     html: 'messenger',
     script: 'messenger',
     source: 'messenger.tsx',
-    styles: ['chat', 'messenger-school', 'lessons', 'homework'],
+    styles: ['chat', 'messenger-school', 'lessons', 'homework', 'recap'],
   },
   { html: 'boards', script: 'boards', source: 'boards.tsx', styles: [] },
   {
@@ -26,6 +26,7 @@ export const PAGES = [
   { html: 'login', script: 'login', source: 'login.tsx', styles: ['account'] },
   { html: 'account', script: 'account', source: 'account.tsx', styles: ['account'] },
   { html: 'school', script: 'school', source: 'school.tsx', styles: ['account'] },
+  { html: 'lesson', script: 'lesson', source: 'lesson.tsx', styles: ['recap'] },
 ];
 
 /** A page's HTML shell; the script fills #app and sets the title in the person's language. */

@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { statfs, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
@@ -29,6 +28,7 @@ import type { UserTokens } from '../userTokens.js';
 import { FILES_PATH } from './downloads.js';
 import type { FileRecords } from './fileRecords.js';
 import { makePreview, readHead, servedType } from './previews.js';
+import { UploadStore, isDiskFull } from './uploadStore.js';
 import { toWebRequest, writeWebResponse } from './uwsWeb.js';
 
 export const UPLOADS_PATH = '/api/chat/uploads';
@@ -61,17 +61,6 @@ const DISK_FULL: TusError = {
 /** Any other failure: said plainly, its cause (paths, system errors) only in the log. */
 const UPLOAD_FAILED: TusError = { status_code: 500, body: 'internal error: try again later\n' };
 
-const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
-
-/** A write refused by the filesystem for want of space or quota (also when wrapped). */
-function isDiskFull(err: unknown): boolean {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    if (DISK_FULL_CODES.has(String((e as { code?: unknown }).code))) return true;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return false;
-}
-
 export class Uploads {
   private readonly tus: Server;
 
@@ -88,7 +77,7 @@ export class Uploads {
     mkdirSync(uploadDir, { recursive: true });
     this.tus = new Server({
       path: UPLOADS_PATH,
-      datastore: new FileStore({ directory: uploadDir }),
+      datastore: new UploadStore({ directory: uploadDir }),
       maxSize: maxBytes,
       relativeLocation: true,
       // Same origin only: nothing else needs to upload here from a browser.

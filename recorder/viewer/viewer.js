@@ -26,6 +26,19 @@
       other: 'English',
       subtitles: 'Субтитры',
       unmute: 'Включить звук',
+      comments: 'Комментарии',
+      commentsOff: 'Комментарии к этой трансляции выключены.',
+      commentsEmpty: 'Комментариев пока нет.',
+      yourName: 'Ваше имя',
+      yourComment: 'Комментарий',
+      send: 'Отправить',
+      rename: 'Изменить имя',
+      as: (name) => `Вы пишете как ${name}.`,
+      noName: 'Напишите своё имя: его увидят под комментарием.',
+      sent: 'Комментарий опубликован.',
+      pending: 'Спасибо! Комментарий появится, когда его проверит учитель.',
+      tooMany: 'Слишком много комментариев подряд. Подождите полминуты.',
+      failed: 'Не удалось отправить. Попробуйте ещё раз.',
     },
     en: {
       live: 'Live',
@@ -41,6 +54,19 @@
       other: 'Русский',
       subtitles: 'Subtitles',
       unmute: 'Turn sound on',
+      comments: 'Comments',
+      commentsOff: 'Comments are off for this broadcast.',
+      commentsEmpty: 'No comments yet.',
+      yourName: 'Your name',
+      yourComment: 'Comment',
+      send: 'Send',
+      rename: 'Change the name',
+      as: (name) => `You write as ${name}.`,
+      noName: 'Write your name: it is shown with your comment.',
+      sent: 'Comment published.',
+      pending: 'Thank you! The comment appears once the teacher has checked it.',
+      tooMany: 'Too many comments in a row. Wait half a minute.',
+      failed: 'Could not send. Please try again.',
     },
   };
   const params = new URLSearchParams(location.search);
@@ -228,8 +254,108 @@
       }
     }
     showUnmute();
+    comments.room = s.commentsRoom || null;
+    comments.refresh();
     schedule(s.state === 'live' ? 10000 : 4000);
   }
+
+  /**
+   * Viewers' comments: the published ones (re-read every few seconds, so an
+   * approval or a deletion shows), and the box while comments are on. The
+   * name is asked once and remembered on this device.
+   */
+  const comments = (() => {
+    const $ = (id) => document.getElementById(id);
+    const box = $('viewer-comments');
+    const list = $('comments-list');
+    const cform = $('comment-form');
+    const nameInput = $('comment-name');
+    const status = $('comment-status');
+    const self = { room: null, refresh, timer: 0 };
+    let name = localStorage.getItem('comment-name') || '';
+    const showName = () => {
+      $('comment-as').hidden = !name;
+      $('comment-as-text').textContent = name ? t.as(name) : '';
+      $('comment-name-label').hidden = Boolean(name);
+      nameInput.hidden = Boolean(name);
+    };
+    showName();
+    $('comment-rename').addEventListener('click', () => {
+      nameInput.value = name;
+      name = '';
+      showName();
+      nameInput.focus();
+    });
+    async function refresh() {
+      clearTimeout(self.timer);
+      if (!self.room) {
+        box.hidden = true;
+        return;
+      }
+      try {
+        const res = await fetch(`/api/rooms/${encodeURIComponent(self.room)}/comments`, {
+          cache: 'no-store',
+        });
+        // No comments on this server (no messaging part): no box.
+        box.hidden = !res.ok;
+        if (!res.ok) return;
+        const c = await res.json();
+        $('comments-off').hidden = c.mode !== 'off';
+        cform.hidden = c.mode === 'off';
+        $('comments-empty').hidden = c.comments.length > 0 || c.mode === 'off';
+        list.replaceChildren(
+          ...c.comments.map((m) => {
+            const li = document.createElement('li');
+            const who = document.createElement('b');
+            who.textContent = m.name;
+            const text = document.createElement('p');
+            text.textContent = m.text;
+            li.append(who, text);
+            return li;
+          }),
+        );
+      } catch {
+        // Offline for a moment: the next status poll tries again.
+      } finally {
+        self.timer = setTimeout(refresh, 4000);
+      }
+    }
+    cform.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const typed = name || nameInput.value.trim();
+      if (!typed) {
+        status.textContent = t.noName;
+        nameInput.focus();
+        return;
+      }
+      const text = $('comment-text').value.trim();
+      if (!text || !self.room) return;
+      let res;
+      try {
+        res = await fetch(`/api/rooms/${encodeURIComponent(self.room)}/comments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name: typed, text }),
+        });
+      } catch {
+        status.textContent = t.failed;
+        return;
+      }
+      if (res.status === 429) status.textContent = t.tooMany;
+      else if (res.status === 403) status.textContent = t.commentsOff;
+      else if (!res.ok) status.textContent = t.failed;
+      else {
+        const answer = await res.json();
+        status.textContent = answer.pending ? t.pending : t.sent;
+        $('comment-text').value = '';
+        name = typed;
+        localStorage.setItem('comment-name', name);
+        showName();
+        refresh();
+      }
+    });
+    return self;
+  })();
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

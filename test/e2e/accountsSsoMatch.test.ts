@@ -6,7 +6,8 @@
 // three providers on the sign-in page, all backed by the same real OpenID
 // Connect provider process; the e-mail match is accountsSso.test.ts's.
 // For each field, someone whose claim is not in the directory is refused
-// with the Russian sentence saying whom to ask, and is not signed in.
+// with the Russian sentence saying whom to ask, and is not signed in. The
+// pupil also sees his class teacher's «Подтверждённый учитель» mark.
 // Screenshots: laptop-sso-by-id-home, phone-sso-by-phone-home,
 // laptop-sso-by-document-home, phone-sso-by-document-unknown.
 import type { Browser, Page } from 'playwright-core';
@@ -85,6 +86,18 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
       },
       CSV_WITH_DOCUMENTS,
     );
+    // Белов, 6А's class teacher, applies with the school's invitation and the
+    // admin confirms him: his pupils see the mark (the pupil by document below).
+    const invitation = await school.admin.post('/api/school/invitation');
+    const belov = await school.person('t-belov', 'belov.oleg', 'пароль учителя');
+    const applied = await belov.post('/api/account/verification', { invitation: invitation.body.code });
+    expect(applied.status).toBe(200);
+    const pending = (await school.admin.get('/api/school')).body.verifications as {
+      id: string;
+      personId: string;
+    }[];
+    const request = pending.find((r) => r.personId === 't-belov')!;
+    expect((await school.admin.post(`/api/school/verifications/${request.id}/approve`)).status).toBe(200);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
@@ -129,6 +142,10 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
     await throughProvider(page, BY_DOCUMENT, 'petr');
     await signedInAs(page, 'Пётр Петров');
     await expect.poll(() => page.locator('[data-chat]').allTextContents()).toContain('6А');
+    // The confirmed class teacher, as his pupil sees him (#23: "a verified mark that pupils and parents see").
+    const teachers = page.locator('.card', { hasText: 'Классные руководители' });
+    await expect.poll(() => teachers.textContent()).toContain('Олег Ильич Белов');
+    expect(await teachers.textContent()).toContain('Подтверждённый учитель');
     await screenshot(page, 'laptop-sso-by-document-home');
   });
 

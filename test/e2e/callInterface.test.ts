@@ -226,8 +226,8 @@ describe('the call interface', () => {
 
     // The teacher turns the pupil's microphone off (blocked): the pupil reads
     // why and the button shows the lock; the list shows it too.
-    await personAction(teacher, 'Петя Иванов', 'mute');
-    await pupil.getByText('Учитель выключил ваш микрофон').waitFor();
+    await personAction(teacher, 'Петя Иванов', 'block-mic');
+    await pupil.getByText('Учитель запретил вам включать микрофон').waitFor();
     await pupil.locator('#mic[data-blocked="true"]').waitFor();
     expect(await isPublishing(pupil, 'microphone')).toBe(false);
     await teacher.locator('#people-list li', { hasText: 'Петя Иванов' }).locator('.state.blocked').waitFor();
@@ -245,8 +245,8 @@ describe('the call interface', () => {
     await waitFor(() => isPublishing(pupil, 'microphone'), 5_000, 'the pupil speaks again');
 
     // Camera off by the teacher: initials on the teacher's screen, no frozen frame.
-    await personAction(teacher, 'Петя Иванов', 'camera-off');
-    await pupil.getByText('Учитель выключил вашу камеру').waitFor();
+    await personAction(teacher, 'Петя Иванов', 'block-camera');
+    await pupil.getByText('Учитель запретил вам включать камеру').waitFor();
     await teacher.locator('.tile.no-video', { hasText: 'Петя Иванов' }).locator('.initials').waitFor();
     await check(teacher, 'camera-off-initials', 'laptop', { inCall: true });
     await personAction(teacher, 'Петя Иванов', 'allow-camera');

@@ -26,22 +26,11 @@ import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, enterCall, layoutReport, openPanel, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
 import { pipelinePids } from '../helpers/recorderPipelines.js';
+import { mountSmallDisk, unmountSmallDisk } from '../helpers/smallDisk.js';
 
 const ROOM = 'faults-6b';
 const TEACHER = { userId: 'fn-t', displayName: 'Ирина Сергеевна', sortName: 'Кузнецова Ирина' };
 const SECOND = { userId: 'fn-t2', displayName: 'Олег Петрович', sortName: 'Смирнов Олег' };
-
-function mountSmallDisk(name: string, mb: number): string | null {
-  if (process.getuid?.() !== 0) return null;
-  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
 
 const recordings = mountSmallDisk('notice-recordings', 48);
 const uploads = recordings ? mountSmallDisk('notice-uploads', 4) : null;
@@ -124,11 +113,7 @@ describe.skipIf(!ready)('fault notices in the web client', () => {
     await closePages();
     await browser?.close();
     await s?.stop();
-    for (const disk of [recordings, uploads]) {
-      if (!disk) continue;
-      execFileSync('umount', [disk]);
-      rmSync(disk, { recursive: true, force: true });
-    }
+    for (const disk of [recordings, uploads]) unmountSmallDisk(disk);
   });
 
   it('the recording is interrupted and comes back: both teachers are told', async () => {

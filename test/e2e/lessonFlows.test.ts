@@ -90,8 +90,8 @@ describe('lesson flows in the browser', () => {
     const sent = async () => (await byteCounts(child)).outbound.audio;
     await waitFor(async () => (await sent()) > 5_000, 30_000, 'pupil sends audio');
 
-    await personAction(host, 'Pupil', 'mute');
-    await child.getByText('Учитель выключил ваш микрофон').waitFor();
+    await personAction(host, 'Pupil', 'block-mic');
+    await child.getByText('Учитель запретил вам включать микрофон').waitFor();
     expect(await child.locator('#ask').isVisible()).toBe(true);
 
     // Let packets in flight drain, then the counter must stand still.

@@ -277,7 +277,8 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
   it('asks for the viewer password before it serves anything', async () => {
     const b = broadcasts.create('assembly', 'Родительское собрание', 'Secret-42');
     const status = JSON.parse((await get(`/b/${b.code}/status`)).body.toString());
-    expect(status).toMatchObject({ passwordRequired: true, mayWatch: false });
+    // Nor where its comments are, until the password is given.
+    expect(status).toMatchObject({ passwordRequired: true, mayWatch: false, commentsRoom: null });
     const denied = await get(`/b/${b.code}/live.m3u8`);
     expect(denied.status).toBe(401);
     expect(JSON.parse(denied.body.toString()).error).toBe('password-required');
@@ -293,6 +294,8 @@ describe.skipIf(!chromiumAvailable())('broadcast', () => {
     expect(right.status).toBe(204);
     const cookie = right.headers.get('set-cookie')!.split(';')[0]!;
     expect((await get(`/b/${b.code}/live.m3u8`, { cookie })).status).toBe(404); // allowed, just not live yet
+    const allowed = JSON.parse((await get(`/b/${b.code}/status`, { cookie })).body.toString());
+    expect(allowed).toMatchObject({ mayWatch: true, commentsRoom: 'assembly' });
 
     const page = await browser.newPage();
     await page.goto(`${http.url}/b/${b.code}`);

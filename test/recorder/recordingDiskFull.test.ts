@@ -26,25 +26,14 @@ import { TestClient, pb } from '../helpers/protocolClient.js';
 import { participantClip, probe } from '../helpers/recordedRoom.js';
 import { pipelinePids } from '../helpers/recorderPipelines.js';
 import { type RtpParticipant, seatRtpParticipant } from '../helpers/rtpParticipant.js';
+import { mountSmallDisk, unmountSmallDisk } from '../helpers/smallDisk.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 const DISK_MB = 48;
 
-function mountSmallDisk(mb = DISK_MB): string | null {
-  if (process.getuid?.() !== 0) return null;
-  const dir = mkdtempSync(join(tmpdir(), 'recordings-full-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${mb}m`, 'tmpfs', dir], { stdio: 'ignore' });
-    return dir;
-  } catch {
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-}
-
-const disk = mountSmallDisk();
+const disk = mountSmallDisk('recordings-full', DISK_MB);
 // A second, smaller disk for the store alone (its join on a disk left with a few pages).
-const smallDisk = disk ? mountSmallDisk(4) : null;
+const smallDisk = disk ? mountSmallDisk('recordings-full', 4) : null;
 if (!disk) console.warn('recordingDiskFull: skipped: mounting a small tmpfs needs root');
 let server: TestServer;
 let host: TestClient;
@@ -70,11 +59,7 @@ afterAll(async () => {
   anna?.leave();
   host?.close();
   await server?.close();
-  for (const d of [disk, smallDisk]) {
-    if (!d) continue;
-    execFileSync('umount', [d]);
-    rmSync(d, { recursive: true, force: true });
-  }
+  for (const d of [disk, smallDisk]) unmountSmallDisk(d);
 });
 
 /** Bytes under a folder (the recording's pieces so far). */

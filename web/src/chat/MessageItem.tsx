@@ -1,5 +1,6 @@
 // One message in a chat view: sender, where it was forwarded from, the reply
-// it answers, its text, poll, voice or files, a call to join, the marks
+// it answers, its text, poll, voice or files, a call to join, a lesson's
+// recap card, the marks
 // (important, pinned, edited) and time, reactions, and its actions
 // (MessageMenu). Deleted messages keep their place.
 import { useState } from 'preact/hooks';
@@ -12,6 +13,7 @@ import { MessageMenu } from './MessageMenu.js';
 import { MessageText } from './MessageText.js';
 import { PollView } from './PollView.js';
 import { ReadReceipt, ReadersDialog } from './ReadReceipt.js';
+import { RecapCard } from './RecapCard.js';
 import { VoiceNote } from './VoiceNote.js';
 import type { Reacted, Readers, ThreadActions } from './actions.js';
 import { type Msg, cpb, systemText, time } from './format.js';
@@ -43,7 +45,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       data-seq={m.seq}
       id={`msg-${m.seq}`}
     >
-      {!mine && (
+      {!mine && m.senderName && (
         <span class="msg-sender">
           {m.senderName}
           {m.fromGuest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
@@ -64,7 +66,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
         <p class="msg-text deleted">{t('chat.deleted')}</p>
       ) : (
         <>
-          {m.text && <MessageText m={m} />}
+          {m.recap ? <RecapCard m={m} /> : m.text && <MessageText m={m} />}
           {m.poll && <PollView m={m} actions={actions} />}
           {m.voice ? (
             <VoiceNote m={m} actions={actions} />

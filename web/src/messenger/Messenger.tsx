@@ -9,6 +9,7 @@ import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { House, MessageSquarePlus } from '../kit/icons.js';
+import { LessonReminder } from '../lessons/LessonReminder.js';
 import { MyLessons, MyLessonsButton } from '../lessons/MyLessons.js';
 import { Ringing } from '../lessons/Ringing.js';
 import { ScheduleLesson } from '../lessons/ScheduleLesson.js';
@@ -69,6 +70,7 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}
       <Ringing store={store} />
+      <LessonReminder store={store} />
       {notice.value && <output class="notice">{notice.value}</output>}
       <div class="messenger-body">
         <ChatList store={store} />

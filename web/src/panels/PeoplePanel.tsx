@@ -196,5 +196,7 @@ export const peoplePanel: PanelDef = {
   component: PeoplePanelBody,
   place: 'bar',
   available: () => true,
-  badge: (store) => (store.roster.isModerator ? store.waitingRoom.waiting.value.length : 0),
+  // For teachers: who waits to be let in and who wants the floor.
+  badge: (store) =>
+    store.roster.isModerator ? store.waitingRoom.waiting.value.length + store.hands.raised.value : 0,
 };

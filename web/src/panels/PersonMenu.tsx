@@ -6,6 +6,7 @@ import {
   EllipsisVertical,
   GraduationCap,
   Hand,
+  Lock,
   Megaphone,
   Mic,
   MicOff,
@@ -15,6 +16,10 @@ import {
 } from '../kit/icons.js';
 // A teacher's actions on one person, in one menu that first says the
 // person's state: microphone and camera (on, off, turned off by the teacher).
+// «Выключить» turns a source off and the person may turn it on again;
+// «Запретить включать» keeps it off until «Разрешить» (the room's setting
+// "may turn the microphone on themselves" off: every mute is a block, so
+// only the second is offered).
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import type { SourceState } from './roster.js';
@@ -31,6 +36,7 @@ export function PersonMenu({
   const rooms = store.breakouts.state.value.breakouts ?? [];
   const currentRoom = rooms.find((b) => b.participantIds?.includes(id))?.id ?? '';
   const pupil = p.role === pb.Role.ROLE_PARTICIPANT || p.role === pb.Role.ROLE_GUEST;
+  const selfUnmute = store.roster.settings.value.selfUnmuteAllowed !== false;
   return (
     <Menu
       label={t('people.actions', { name })}
@@ -60,13 +66,24 @@ export function PersonMenu({
               <Mic aria-hidden="true" /> {t('menu.allowSpeak')}
             </MenuItem>
           ) : (
-            <MenuItem
-              close={close}
-              data={{ 'data-action': 'mute' }}
-              onSelect={() => void moderation.mute([id], 'microphone', true)}
-            >
-              <MicOff aria-hidden="true" /> {mic.on ? t('menu.mute') : t('menu.blockMic')}
-            </MenuItem>
+            <>
+              {mic.on && selfUnmute ? (
+                <MenuItem
+                  close={close}
+                  data={{ 'data-action': 'mute' }}
+                  onSelect={() => void moderation.mute([id], 'microphone', false)}
+                >
+                  <MicOff aria-hidden="true" /> {t('menu.mute')}
+                </MenuItem>
+              ) : null}
+              <MenuItem
+                close={close}
+                data={{ 'data-action': 'block-mic' }}
+                onSelect={() => void moderation.mute([id], 'microphone', true)}
+              >
+                <Lock aria-hidden="true" /> {t('menu.blockMic')}
+              </MenuItem>
+            </>
           )}
           {camera.blocked ? (
             <MenuItem
@@ -77,13 +94,24 @@ export function PersonMenu({
               <Video aria-hidden="true" /> {t('menu.allowCamera')}
             </MenuItem>
           ) : (
-            <MenuItem
-              close={close}
-              data={{ 'data-action': 'camera-off' }}
-              onSelect={() => void moderation.mute([id], 'camera', true)}
-            >
-              <VideoOff aria-hidden="true" /> {camera.on ? t('menu.cameraOff') : t('menu.blockCamera')}
-            </MenuItem>
+            <>
+              {camera.on && selfUnmute ? (
+                <MenuItem
+                  close={close}
+                  data={{ 'data-action': 'camera-off' }}
+                  onSelect={() => void moderation.mute([id], 'camera', false)}
+                >
+                  <VideoOff aria-hidden="true" /> {t('menu.cameraOff')}
+                </MenuItem>
+              ) : null}
+              <MenuItem
+                close={close}
+                data={{ 'data-action': 'block-camera' }}
+                onSelect={() => void moderation.mute([id], 'camera', true)}
+              >
+                <Lock aria-hidden="true" /> {t('menu.blockCamera')}
+              </MenuItem>
+            </>
           )}
           {p.handRaisedAt ? (
             <MenuItem

@@ -66,6 +66,9 @@ function RecordingPanelBody() {
                 </button>
               </div>
             ) : null}
+            {rec.viewers.value !== null ? (
+              <p id="broadcast-viewers">{t('rec.viewers', { count: rec.viewers.value })}</p>
+            ) : null}
             <button
               type="button"
               id="broadcast-toggle"

@@ -12,8 +12,10 @@ import { pb } from '../protocol/wire.js';
 import { BoardSession } from './boardSession.js';
 import { Breakouts } from './breakouts.js';
 import type { CallContext } from './callContext.js';
+import { CommentsStore } from './comments.js';
 import type { DeviceChoice } from './devices.js';
 import { Gestures } from './gestures.js';
+import { HandAlerts } from './handAlerts.js';
 import { LessonChat } from './lessonChat.js';
 import { LocalMedia, type Rejoin } from './localMedia.js';
 import { Moderation } from './moderation.js';
@@ -50,9 +52,13 @@ export class CallStore {
   readonly notices: Notices;
   readonly breakouts: Breakouts;
   readonly moderation: Moderation;
+  /** Raised hands announced to hosts; their count for the «Люди» badge. */
+  readonly hands: HandAlerts;
   readonly subtitles: SubtitlesStore;
   /** The lesson's chat (its panel, the unread badge, the end screen's link). */
   readonly chat: LessonChat;
+  /** For hosts: the broadcast viewers' comments and their moderation. */
+  readonly comments: CommentsStore;
   /** Whether the lesson is recorded or broadcast; the host's controls and recordings. */
   readonly recording: RecordingStore;
   /** The whiteboard where this person is (its drawing part loads when it is shown). */
@@ -61,7 +67,7 @@ export class CallStore {
 
   constructor(
     wsUrl: string,
-    private readonly roomId: string,
+    readonly roomId: string,
     private readonly token: string,
     /** Signed in, the page asks its session for tokens again: none is written into the address. */
     private readonly options: { tokenInUrl: boolean } = { tokenInUrl: true },
@@ -84,8 +90,10 @@ export class CallStore {
     this.notices = new Notices(ctx);
     this.breakouts = new Breakouts(ctx);
     this.moderation = new Moderation(ctx);
+    this.hands = new HandAlerts(ctx, this.roster, this.moderation);
     this.subtitles = new SubtitlesStore(ctx);
     this.chat = new LessonChat(ctx, this.roster);
+    this.comments = new CommentsStore(ctx, this.roster, roomId);
     this.recording = new RecordingStore(ctx, this.roster);
     this.board = new BoardSession(call, call.media, this.roster.self, (key, params) =>
       this.toast(key, params, 'info', 8000, 'board'),

@@ -13,6 +13,7 @@ import { myRights } from '../chat/rights.js';
 import { uploadFile } from '../chat/upload.js';
 import { pb } from '../protocol/wire.js';
 import type { CallContext } from './callContext.js';
+import { isCommentsChat } from './comments.js';
 import type { Roster } from './roster.js';
 
 export type ChatState = 'idle' | 'loading' | 'ready' | 'unavailable';
@@ -151,9 +152,12 @@ export class LessonChat {
   // ---- events from the call's socket --------------------------------------------
 
   onEvent(e: pb.Event): void {
-    if (e.chatMessage) this.onMessage(e.chatMessage);
-    else if (e.chatChanged) this.onChatChanged(e.chatChanged);
-    else if (e.chatMyFlags) this.onMyFlags(e.chatMyFlags);
+    // Hosts also hear the broadcast's comments chat on this socket: that is CommentsStore's.
+    if (e.chatMessage) {
+      if (!isCommentsChat(e.chatMessage.chatId)) this.onMessage(e.chatMessage);
+    } else if (e.chatChanged) {
+      if (!isCommentsChat(e.chatChanged.chatId)) this.onChatChanged(e.chatChanged);
+    } else if (e.chatMyFlags) this.onMyFlags(e.chatMyFlags);
   }
 
   /** The call resynchronised after falling behind: events may have been dropped. */

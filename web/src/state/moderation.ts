@@ -26,17 +26,18 @@ export class Moderation {
     return this.send({ allowToSpeak: { participantId, source: SOURCE[source] } });
   }
 
-  /** A raised hand answered: the microphone allowed if it was blocked, then the hand lowered. */
+  /**
+   * A raised hand answered: the microphone allowed (which lifts a block and,
+   * blocked or not, gives the pupil the cue on their microphone button), then the hand lowered.
+   */
   giveFloor(p: pb.IParticipant): Promise<boolean> {
     const participantId = p.participantId ?? '';
     const call = this.ctx.call;
     return this.ctx.run(async () => {
-      if (p.microphoneBlocked || p.asksToSpeak) {
-        await call.request({
-          allowToSpeak: { participantId, source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE },
-        });
-      }
-      await call.request({ lowerHands: { participantIds: [participantId], all: false } });
+      await call.request({
+        allowToSpeak: { participantId, source: pb.MediaSource.MEDIA_SOURCE_MICROPHONE },
+      });
+      if (p.handRaisedAt) await call.request({ lowerHands: { participantIds: [participantId], all: false } });
     });
   }
 

@@ -19,6 +19,8 @@ export class RecordingStore {
   readonly recordings = signal<readonly pb.IRecordingInfo[]>([]);
   /** True while a start or stop is on its way: the buttons wait. */
   readonly busy = signal(false);
+  /** How many watch the live broadcast (read with the list while the panel is open); null before it is known. */
+  readonly viewers = signal<number | null>(null);
   private refresh: ReturnType<typeof setTimeout> | null = null;
   /** The panel shows the list: keep it current. */
   private watching = false;
@@ -79,6 +81,7 @@ export class RecordingStore {
       const r = await this.call.request({ listRecordings: {} });
       this.recordings.value = r.recordings?.recordings ?? [];
     });
+    await this.readViewers();
     if (!this.watching) return;
     const saving = this.recordings.value.some(
       (r) =>
@@ -87,6 +90,25 @@ export class RecordingStore {
     );
     if (ok && (saving || this.state.value.recording || this.state.value.broadcasting)) {
       this.refresh = setTimeout(() => void this.load(), REFRESH_MS);
+    }
+  }
+
+  /**
+   * The broadcast page's own status (on this server, whatever address the
+   * link names), which counts viewers; asked without a viewer id, so the
+   * teacher is not counted.
+   */
+  private async readViewers(): Promise<void> {
+    const { broadcasting, broadcastUrl } = this.state.value;
+    if (!broadcasting || !broadcastUrl) {
+      this.viewers.value = null;
+      return;
+    }
+    try {
+      const res = await fetch(`${new URL(broadcastUrl).pathname}/status`, { cache: 'no-store' });
+      if (res.ok) this.viewers.value = Number(((await res.json()) as { viewers?: number }).viewers ?? 0);
+    } catch {
+      // The count waits for the next read.
     }
   }
 

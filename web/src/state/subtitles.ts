@@ -51,13 +51,24 @@ export class SubtitlesStore {
     });
   }
 
-  /** Hosts: subtitles on or off for everyone. */
+  /** Hosts: subtitles on or off for everyone, in the language and translation chosen. */
   toggleForRoom(): Promise<boolean> {
-    const enabled = !this.state.value.enabled;
+    const { enabled: was, language, translateToEnglish } = this.state.value;
+    const enabled = !was;
     return this.ctx.run(async () => {
-      this.state.value = (await this.call.request({ setSubtitles: { enabled } })).subtitles ?? {};
+      const set = { enabled, language: language ?? 0, translateToEnglish: Boolean(translateToEnglish) };
+      this.state.value = (await this.call.request({ setSubtitles: set })).subtitles ?? {};
       // Whoever turns them on wants to see them too.
       if (enabled && !this.state.value.subscribed) this.state.value = await this.subscribe(true);
+    });
+  }
+
+  /** Hosts: the language subtitles are made in, and translation into English (on or off alike). */
+  choose(language: pb.SubtitleLanguage, translateToEnglish: boolean): Promise<boolean> {
+    const enabled = Boolean(this.state.value.enabled);
+    return this.ctx.run(async () => {
+      const set = { enabled, language, translateToEnglish };
+      this.state.value = (await this.call.request({ setSubtitles: set })).subtitles ?? {};
     });
   }
 

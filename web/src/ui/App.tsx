@@ -1,6 +1,7 @@
 // The call page from start to end: device check, joining, waiting room, the
 // call, and the end screen.
 import { t } from '../i18n/index.js';
+import { RecapLink } from '../recap/RecapLink.js';
 import type { CallStore } from '../state/callStore.js';
 import { StoreContext } from '../state/storeContext.js';
 import { CallScreen } from './CallScreen.js';
@@ -35,6 +36,7 @@ function Phase({ store }: { store: CallStore }) {
           boardsUrl={store.boardsUrl()}
           onAction={() => store.rejoin()}
         >
+          {store.roster.isModerator ? <RecapLink roomId={store.roomId} /> : null}
           <LessonChatAfter store={store} />
         </EndScreen>
       );

@@ -30,6 +30,7 @@ import {
 import type { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import { layout, openPanel, togglePanel } from '../state/viewState.js';
+import { SubtitlesMenu } from './SubtitlesMenu.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 import { panels } from './registry.js';
 
@@ -93,6 +94,8 @@ export function ControlBar() {
 
   const barPanels = panels.filter((p) => p.place === 'bar' && p.available(store));
   const morePanels = panels.filter((p) => p.place === 'more' && p.available(store));
+  // A panel in «Ещё» that wants attention (comments waiting) shows its count on «Ещё» too.
+  const moreBadge = morePanels.reduce((n, p) => n + (p.badge?.(store) ?? 0), 0);
 
   return (
     <footer class="controls" id="controls" aria-label={t('ctl.bar')}>
@@ -224,6 +227,7 @@ export function ControlBar() {
           button={
             <>
               <Ellipsis aria-hidden="true" />
+              {moreBadge ? <span class="count-badge">{moreBadge}</span> : null}
               <span class="label">{t('ctl.more')}</span>
             </>
           }
@@ -251,16 +255,20 @@ export function ControlBar() {
                   </MenuItem>
                 </div>
               ) : null}
-              {morePanels.map((p) => (
-                <MenuItem
-                  key={p.id}
-                  close={close}
-                  data={{ 'data-panel': p.id }}
-                  onSelect={() => togglePanel(p.id)}
-                >
-                  <p.icon aria-hidden="true" /> {t(p.title)}
-                </MenuItem>
-              ))}
+              {morePanels.map((p) => {
+                const badge = p.badge?.(store) ?? 0;
+                return (
+                  <MenuItem
+                    key={p.id}
+                    close={close}
+                    data={{ 'data-panel': p.id }}
+                    onSelect={() => togglePanel(p.id)}
+                  >
+                    <p.icon aria-hidden="true" /> {t(p.title)}
+                    {badge ? <span class="menu-count">{badge}</span> : null}
+                  </MenuItem>
+                );
+              })}
               {moderator ? (
                 <>
                   <MenuItem
@@ -285,19 +293,7 @@ export function ControlBar() {
                     {settings.locked ? <LockOpen aria-hidden="true" /> : <Lock aria-hidden="true" />}{' '}
                     {settings.locked ? t('ctl.unlock') : t('ctl.lock')}
                   </MenuItem>
-                  <MenuItem
-                    close={close}
-                    data={{ id: 'subtitles-room' }}
-                    disabled={!subtitles.available && !subtitlesOn}
-                    onSelect={() => void store.subtitles.toggleForRoom()}
-                  >
-                    {subtitlesOn ? <CaptionsOff aria-hidden="true" /> : <Captions aria-hidden="true" />}{' '}
-                    {subtitlesOn
-                      ? t('ctl.subtitlesOff')
-                      : subtitles.available
-                        ? t('ctl.subtitlesOn')
-                        : t('ctl.subtitlesUnavailable')}
-                  </MenuItem>
+                  <SubtitlesMenu close={close} />
                   <MenuItem
                     close={close}
                     data={{ id: 'attention-all' }}

@@ -1,5 +1,6 @@
 import { breakoutsPanel } from '../panels/BreakoutsPanel.js';
 import { chatPanel } from '../panels/ChatPanel.js';
+import { commentsPanel } from '../panels/CommentsPanel.js';
 import { invitePanel } from '../panels/InvitePanel.js';
 import { peoplePanel } from '../panels/PeoplePanel.js';
 import { recordingPanel } from '../panels/RecordingPanel.js';
@@ -18,6 +19,7 @@ export const panels: PanelDef[] = [
   settingsPanel,
   breakoutsPanel,
   recordingPanel,
+  commentsPanel,
   invitePanel,
   boardPanel,
 ];

@@ -1,0 +1,72 @@
+// Attendance and «Итоги урока» (#24): a part above the messenger. It listens
+// to every room (tracker.ts) and keeps, per lesson, who came, when, for how
+// long, hands raised, chat messages and poll answers (schema `attendance`);
+// when a lesson ends it posts the recap card to the class chat (recap.ts);
+// the lesson's page is one request on the messenger's socket
+// (get_lesson_recap, registered like notifications/ and homework/).
+import type { Logger } from '../common/log.js';
+import type { Postgres } from '../common/postgres/connect.js';
+import { invalid } from '../messaging/errors.js';
+import { type ChatHandler, registerChatHandlers } from '../messaging/handlers.js';
+import { lessonChatId } from '../messaging/lesson/lessonChats.js';
+import type { Messenger } from '../messaging/messenger.js';
+import type { Feature } from '../signaling/requests/features.js';
+import { RecapPages, postRecap } from './recap.js';
+import { AttendanceStore } from './store.js';
+import { AttendanceTracker } from './tracker.js';
+
+export interface AttendanceDeps {
+  messenger: Messenger;
+  store: AttendanceStore;
+  /** The chat a scheduled lesson's room belongs to (the meetings book), if any. */
+  scheduledChatOf(roomId: string): string | null;
+  now?: () => number;
+  log: Logger;
+}
+
+export interface Attendance {
+  feature: Feature<never>;
+  tracker: AttendanceTracker;
+}
+
+/** The part's store, made before the messenger so it can hear which chat a call was started in. */
+export function attendanceStore(db: Postgres): AttendanceStore {
+  return new AttendanceStore(db);
+}
+
+const byMessenger = new WeakMap<Messenger, RecapPages>();
+
+export function createAttendance(deps: AttendanceDeps): Attendance {
+  const log = deps.log.child({ part: 'attendance' });
+  const { messenger, store } = deps;
+  const tracker = new AttendanceTracker({
+    store,
+    classChatOf: async (roomId) => deps.scheduledChatOf(roomId) ?? (await store.chatOfRoom(roomId)) ?? '',
+    lessonChatSeq: async (roomId) => (await messenger.chatStore.chat(lessonChatId(roomId)))?.seq ?? 0,
+    ended: async (lesson) => {
+      log.info({ lesson: lesson.id, room: lesson.roomId, chat: lesson.classChat }, 'lesson ended');
+      await postRecap(messenger, lesson);
+    },
+    now: deps.now ?? Date.now,
+    log,
+  });
+  byMessenger.set(messenger, new RecapPages(store, messenger));
+  registerChatHandlers(HANDLERS);
+  return {
+    tracker,
+    feature: {
+      name: 'attendance',
+      handlers: {},
+      attach: (room) => tracker.attach(room),
+      close: () => tracker.idle(),
+    },
+  };
+}
+
+const HANDLERS: Record<'getLessonRecap', ChatHandler> = {
+  getLessonRecap: async ({ caller, messenger }, m) => {
+    const pages = byMessenger.get(messenger);
+    if (!pages) throw invalid('lesson pages are not set up on this server');
+    return { lessonRecap: await pages.view(caller, m.getLessonRecap!) };
+  },
+};
