@@ -201,6 +201,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   listScheduled: async ({ caller, messenger }, m) => ({
     scheduledList: await messenger.scheduled.list(caller, m.listScheduled!),
   }),
+  updateScheduled: async ({ caller, messenger }, m) => ({
+    scheduled: await messenger.scheduled.update(caller, m.updateScheduled!),
+  }),
   cancelScheduled: async ({ caller, messenger }, m) => {
     await messenger.scheduled.cancel(caller, m.cancelScheduled!);
     return ok;
@@ -223,6 +226,10 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   setFolders: async ({ caller, messenger }, m) => ({
     prefs: await messenger.prefs.setFolders(caller, m.setFolders!),
   }),
+  archiveChat: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.archive(caller, m.archiveChat!),
+  }),
+  muteChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.mute(caller, m.muteChat!) }),
   pinChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.pin(caller, m.pinChat!) }),
   setQuietHours: async ({ caller, messenger }, m) => ({
     prefs: await messenger.prefs.setQuietHours(caller, m.setQuietHours!),

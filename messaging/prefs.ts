@@ -1,6 +1,7 @@
 // One's own organisation of the messenger, kept per person in PostgreSQL: folders
 // of chats, pinned chats, quiet hours (the clients stay silent then; a
-// teacher's evening stays theirs) and "Saved messages", a chat with oneself.
+// teacher's evening stays theirs), muted chats (nothing pushed from them),
+// one's archive (chats listed apart) and "Saved messages", a chat with oneself.
 import { createHash } from 'node:crypto';
 import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -17,6 +18,7 @@ import cpb = schoolcall.chat.v1;
 const FOLDERS_MAX = 20;
 const FOLDER_CHATS_MAX = 500;
 const PINNED_MAX = 10;
+const MUTE_AHEAD_MAX_MS = 366 * 24 * 3600 * 1000;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 interface StoredPrefs {
@@ -24,9 +26,14 @@ interface StoredPrefs {
   pinned: string[];
   quiet: { from: string; to: string; tz: string } | null;
   saved: string;
+  /** Muted chats: until (ms), 0 for good. */
+  muted: { chat: string; until: number }[];
+  archived: string[];
 }
 
-const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '' };
+const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '', muted: [], archived: [] };
+
+const mutedNow = (m: StoredPrefs['muted'][number], now: number) => m.until === 0 || m.until > now;
 
 export function savedChatId(userId: string): string {
   return `s.${createHash('sha256').update(userId).digest('base64url').slice(0, 24)}`;
@@ -88,6 +95,10 @@ export class PrefsService {
       quietHours: p.quiet ? { from: p.quiet.from, to: p.quiet.to, timeZone: p.quiet.tz } : null,
       quietNow: isQuiet(p.quiet),
       savedChatId: p.saved,
+      archivedChats: p.archived,
+      mutedChats: p.muted
+        .filter((m) => mutedNow(m, Date.now()))
+        .map((m) => ({ chatId: m.chat, until: m.until })),
     };
   }
 
@@ -123,6 +134,40 @@ export class PrefsService {
     const rest = prefs.pinned.filter((id) => id !== chatId);
     if (req.pinned && rest.length >= PINNED_MAX) throw invalid(`at most ${PINNED_MAX} pinned chats`);
     return this.save(caller.user.id, { ...prefs, pinned: req.pinned ? [chatId!, ...rest] : rest });
+  }
+
+  async mute(caller: Caller, req: cpb.IMuteChatRequest): Promise<cpb.IPrefs> {
+    if (caller.guest) throw forbidden('guests have no settings');
+    const [chatId] = await this.ownChats(caller, [req.chatId ?? '']);
+    const until = req.until ?? 0;
+    const now = Date.now();
+    if (
+      req.muted &&
+      until !== 0 &&
+      !(Number.isFinite(until) && until > now && until <= now + MUTE_AHEAD_MAX_MS)
+    ) {
+      throw invalid('until is 0 (for good) or a time within a year');
+    }
+    const prefs = await this.load(caller.user.id);
+    // Those whose time ran out are dropped as we go.
+    const rest = prefs.muted.filter((m) => m.chat !== chatId && mutedNow(m, now));
+    const muted = req.muted ? [...rest, { chat: chatId!, until }] : rest;
+    return this.save(caller.user.id, { ...prefs, muted });
+  }
+
+  async archive(caller: Caller, req: cpb.IArchiveChatRequest): Promise<cpb.IPrefs> {
+    if (caller.guest) throw forbidden('guests have no settings');
+    const [chatId] = await this.ownChats(caller, [req.chatId ?? '']);
+    const prefs = await this.load(caller.user.id);
+    // Chats one has left since drop out as we go (the list is of one's chats, so it stays bounded).
+    const mine = new Set(await this.chatStore.userChatIds(caller.user.id));
+    const kept = prefs.archived.filter((id) => mine.has(id));
+    const archived = !req.archived
+      ? kept.filter((id) => id !== chatId)
+      : kept.includes(chatId!)
+        ? kept
+        : [...kept, chatId!];
+    return this.save(caller.user.id, { ...prefs, archived });
   }
 
   async setQuietHours(caller: Caller, req: cpb.ISetQuietHoursRequest): Promise<cpb.IPrefs> {
@@ -166,6 +211,21 @@ export class PrefsService {
       [userIds],
     );
     return new Set(r.rows.filter((row) => isQuiet(row.quiet, now)).map((row) => row.user_id));
+  }
+
+  /** Those of these people who muted this chat (nothing is pushed to them from it): one query per message. */
+  async mutedAmong(userIds: string[], chatId: string, now = Date.now()): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const r = await this.db.query<{ user_id: string; muted: StoredPrefs['muted'] }>(
+      `SELECT user_id, prefs->'muted' AS muted FROM messaging.prefs
+        WHERE user_id = ANY($1) AND prefs->'muted' @> jsonb_build_array(jsonb_build_object('chat', $2::text))`,
+      [userIds, chatId],
+    );
+    return new Set(
+      r.rows
+        .filter((row) => row.muted.some((m) => m.chat === chatId && mutedNow(m, now)))
+        .map((row) => row.user_id),
+    );
   }
 
   /** The caller's chat with themselves, made on first use. */

@@ -41,6 +41,15 @@ const toWire = (p: StoredPost): cpb.IScheduledPost => ({
   senderName: p.name,
 });
 
+/** A post's time: in the next 90 days. */
+function sendTime(at: number | null | undefined): number {
+  const now = Date.now();
+  if (typeof at !== 'number' || !Number.isFinite(at) || at <= now || at > now + AHEAD_MAX_MS) {
+    throw new ChatError(ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE, 'send_at must be in the next 90 days');
+  }
+  return at;
+}
+
 export class ScheduledPosts {
   private timer: ReturnType<typeof setInterval> | null = null;
   private ticking = false;
@@ -58,11 +67,7 @@ export class ScheduledPosts {
     const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
     requireWrite(chat, member, caller);
     const text = check.messageText(req.text, this.config.maxMessageChars, false);
-    const at = req.sendAt ?? 0;
-    const now = Date.now();
-    if (!Number.isFinite(at) || at <= now || at > now + AHEAD_MAX_MS) {
-      throw new ChatError(ChatErrorCode.CHAT_ERROR_BAD_SCHEDULE, 'send_at must be in the next 90 days');
-    }
+    const at = sendTime(req.sendAt);
     const p: StoredPost = {
       id: randomBytes(9).toString('base64url'),
       chat: chat.id,
@@ -98,8 +103,35 @@ export class ScheduledPosts {
   }
 
   async cancel(caller: Caller, req: cpb.ICancelScheduledRequest): Promise<void> {
-    const { chat, member } = await this.chats.access(req.chatId ?? '', caller);
-    const id = req.id ?? '';
+    const { p, admin } = await this.find(caller, req.chatId, req.id);
+    if (p.from !== caller.user.id && !admin) throw forbidden('not your post');
+    await this.db.query('DELETE FROM messaging.scheduled_post WHERE id = $1', [p.id]);
+  }
+
+  /** A new time (the author or an admin) and text (the author only: it goes out in their name). */
+  async update(caller: Caller, req: cpb.IUpdateScheduledRequest): Promise<cpb.IScheduledPost> {
+    const { p, admin, chat, member } = await this.find(caller, req.chatId, req.id);
+    const mine = p.from === caller.user.id;
+    if (!mine && !admin) throw forbidden('not your post');
+    if (!mine && req.text != null) throw forbidden("only its author changes a post's words");
+    // The author must still be allowed to write here (as when scheduling).
+    if (mine) requireWrite(chat, member, caller);
+    const text = req.text != null ? check.messageText(req.text, this.config.maxMessageChars, false) : p.text;
+    const at = req.sendAt != null ? sendTime(req.sendAt) : p.at;
+    // Gone meanwhile (sent by the timer, which holds the row while sending, or cancelled): not found.
+    const r = await this.db.query<StoredPost>(
+      `UPDATE messaging.scheduled_post SET text = $2, send_at = $3 WHERE id = $1 RETURNING ${POST_COLUMNS}`,
+      [p.id, text, at],
+    );
+    const updated = r.rows[0];
+    if (!updated) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such post');
+    return toWire(updated);
+  }
+
+  /** A post of the chat, for a member of it; whether the caller is one of its admins. */
+  private async find(caller: Caller, chatId: string | null | undefined, postId: string | null | undefined) {
+    const { chat, member } = await this.chats.access(chatId ?? '', caller);
+    const id = postId ?? '';
     const found = /^[A-Za-z0-9_-]{1,32}$/.test(id)
       ? await this.db.query<StoredPost>(
           `SELECT ${POST_COLUMNS} FROM messaging.scheduled_post WHERE id = $1 AND chat_id = $2`,
@@ -108,8 +140,7 @@ export class ScheduledPosts {
       : null;
     const p = found?.rows[0];
     if (!p) throw new ChatError(ChatErrorCode.CHAT_ERROR_MESSAGE_NOT_FOUND, 'no such post');
-    if (p.from !== caller.user.id && !isChatAdmin(member.role)) throw forbidden('not your post');
-    await this.db.query('DELETE FROM messaging.scheduled_post WHERE id = $1', [id]);
+    return { p, chat, member, admin: isChatAdmin(member.role) };
   }
 
   start(intervalMs = 500): void {

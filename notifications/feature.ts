@@ -86,7 +86,7 @@ function pushCounter(registry: client.Registry): client.Counter<'result'> {
   if (known) return known as client.Counter<'result'>;
   return new promClient.Counter({
     name,
-    help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours)',
+    help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours), muted (recipients who muted the chat)',
     labelNames: ['result'],
     registers: [registry],
   });

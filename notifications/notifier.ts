@@ -1,6 +1,6 @@
 // Who is told of a new chat message: every member who may read it (the
 // chat's read rule: from their first visible message on), except its author
-// and those in their quiet hours, on each browser they turned notifications
+// those who muted the chat and those in their quiet hours, on each browser they turned notifications
 // on in. Every host hears every chat event; the first to claim a message in
 // Redis sends it, so a message is pushed once however many hosts run.
 // The browser shows it only when none of its windows has the messenger in
@@ -80,9 +80,10 @@ export class Notifier {
     const chat = await chats.chat(chatId);
     if (!chat) return;
     const members = await chats.allMembers(chatId);
-    const readers = [...members]
-      .filter(([id, m]) => id !== r.from && r.seq >= m.visibleFrom)
-      .map(([id]) => id);
+    const all = [...members].filter(([id, m]) => id !== r.from && r.seq >= m.visibleFrom).map(([id]) => id);
+    const muted = await this.deps.prefs.mutedAmong(all, chatId);
+    this.deps.pushes.inc({ result: 'muted' }, muted.size);
+    const readers = all.filter((id) => !muted.has(id));
     const payload: PushPayload = {
       v: 1,
       kind: r.kind === 'call' ? 'call' : 'message',

@@ -52,6 +52,31 @@ describe('folders, pins, saved messages, quiet hours', () => {
     o.close();
   });
 
+  it('one’s archive holds one’s own chats only, survives a reconnect, and lets them back', async () => {
+    const t = await s.client(teacher);
+    const a = (await t.request({ createChat: { title: 'Кружок 2023', members: [other.userId] } })).chat!
+      .chatId!;
+    const b = (await t.request({ createChat: { title: 'Экскурсия', members: [other.userId] } })).chat!
+      .chatId!;
+    const o = await s.client(other);
+    const foreign = (await o.request({ createChat: { title: 'Чужой' } })).chat!.chatId!;
+    await expect(t.request({ archiveChat: { chatId: foreign, archived: true } })).rejects.toMatchObject({
+      code: cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT,
+    });
+    await t.request({ archiveChat: { chatId: a, archived: true } });
+    await t.request({ archiveChat: { chatId: b, archived: true } });
+    await t.request({ archiveChat: { chatId: a, archived: true } });
+    t.close();
+    const again = await s.client(teacher);
+    expect((await again.request({ getPrefs: {} })).prefs!.archivedChats).toEqual([a, b]);
+    // Only hers: the other member's list is untouched.
+    expect((await o.request({ getPrefs: {} })).prefs!.archivedChats ?? []).toEqual([]);
+    const back = await again.request({ archiveChat: { chatId: a, archived: false } });
+    expect(back.prefs!.archivedChats).toEqual([b]);
+    again.close();
+    o.close();
+  });
+
   it('"Saved messages" is a chat with oneself, the same one every time', async () => {
     const t = await s.client(teacher);
     const first = await t.request({ openSavedMessages: {} });

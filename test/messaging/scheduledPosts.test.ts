@@ -2,7 +2,9 @@
 // and to the chat's admins, who see every member's (with the sender's name)
 // and cancel them; another member sees none of them. Before, the admin's
 // list held only the admin's own posts, so a member could fill the chat's
-// 100 scheduled posts unseen.
+// 100 scheduled posts unseen. A post's author changes its time and words,
+// an admin only its time (it goes out in the author's name), nobody else
+// either, and a post that is gone cannot be changed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
 
@@ -49,5 +51,40 @@ describe('scheduled posts in a group', () => {
 
     await teacher.request({ cancelScheduled: { chatId, id: a.id } });
     expect((await list(mother)).map((p) => p.text)).toEqual(['Напоминание 2']);
+  });
+
+  it('the author changes time and words; an admin only the time; another member nothing', async () => {
+    const chatId = (await teacher.request({ createChat: { title: '6Б', members: ['sp-m', 'sp-f'] } })).chat!
+      .chatId!;
+    const at = Date.now() + 3600_000;
+    const post = (await mother.request({ schedulePost: { chatId, text: 'Собрание в 18:00', sendAt: at } }))
+      .scheduled!;
+    const changed = (
+      await mother.request({
+        updateScheduled: { chatId, id: post.id, text: 'Собрание в 19:00', sendAt: at + 600_000 },
+      })
+    ).scheduled!;
+    expect([changed.text, changed.sendAt, changed.senderName]).toEqual([
+      'Собрание в 19:00',
+      at + 600_000,
+      'Ольга Андреева',
+    ]);
+    const refused = async (c: TestChatClient, body: Record<string, unknown>) => {
+      const err = await c.request({ updateScheduled: { chatId, id: post.id, ...body } }).catch((e) => e);
+      expect(err).toBeInstanceOf(Error);
+      return String((err as Error).message);
+    };
+    // The admin moves it, but may not put words in the mother's mouth.
+    const moved = (await teacher.request({ updateScheduled: { chatId, id: post.id, sendAt: at + 1200_000 } }))
+      .scheduled!;
+    expect([moved.text, moved.sendAt]).toEqual(['Собрание в 19:00', at + 1200_000]);
+    await refused(teacher, { text: 'Собрание отменяется' });
+    await refused(father, { sendAt: at });
+    await refused(mother, { sendAt: Date.now() - 1000 });
+    const list = (await teacher.request({ listScheduled: { chatId } })).scheduledList!.posts ?? [];
+    expect(list.map((p) => [p.text, p.sendAt])).toEqual([['Собрание в 19:00', at + 1200_000]]);
+
+    await mother.request({ cancelScheduled: { chatId, id: post.id } });
+    await refused(mother, { text: 'Поздно' });
   });
 });

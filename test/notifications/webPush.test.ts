@@ -1,8 +1,8 @@
 // Notifications through a real push service on loopback: a parent's browser
 // subscribes over the messenger socket, the teacher writes, and the push
 // service receives a VAPID-signed, aes128gcm-encrypted notification that the
-// browser's keys decrypt to the message. Authors, quiet hours, gone browsers,
-// and subscriptions a server must refuse.
+// browser's keys decrypt to the message. Authors, quiet hours, muted chats,
+// gone browsers, and subscriptions a server must refuse.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, cpb, startChatServer } from '../helpers/chatServer.js';
 import { type LocalPushService, startPushService } from '../helpers/pushService.js';
@@ -126,6 +126,40 @@ describe('notifications (Web Push)', () => {
     await parent.request({ setQuietHours: { quietHours: {} } });
     await teacher.send(chatId, 'Сбор в 9:00');
     await until(() => phone.received().length === 1, 'the notification after quiet hours');
+  });
+
+  it('pushes nothing from a chat the person muted, until they turn its sound back on', async () => {
+    const teacher = await s.client(anna);
+    const parent = await s.client(vera);
+    const phone = push.browser('vera-phone-mute');
+    await parent.request({
+      savePushSubscription: { endpoint: phone.endpoint, p256dh: phone.p256dh, auth: phone.auth },
+    });
+    const chatId = (await teacher.request({ createChat: { title: '7В', members: ['vera'] } })).chat!.chatId!;
+    const other = (await teacher.request({ createChat: { title: '7Г', members: ['vera'] } })).chat!.chatId!;
+    const prefs = (
+      await parent.request({ muteChat: { chatId, muted: true, until: Date.now() + 8 * 3600_000 } })
+    ).prefs!;
+    expect(prefs.mutedChats?.map((m) => m.chatId)).toEqual([chatId]);
+    const mutedBefore = await pushCount('muted');
+    await teacher.send(chatId, 'Фото с праздника в папке');
+    await until(async () => (await pushCount('muted')) === mutedBefore + 1, 'the muted chat held back');
+    // The other chat still reaches her, and it is the only one that did.
+    await teacher.send(other, 'Родительское собрание завтра');
+    await until(() => phone.received().length === 1, 'the other chat’s notification');
+    expect((phone.received()[0]!.payload as { chat: string }).chat).toBe(other);
+    // For good, then sound on again: the next message arrives.
+    await parent.request({ muteChat: { chatId, muted: true, until: 0 } });
+    expect((await parent.request({ getPrefs: {} })).prefs!.mutedChats).toEqual([{ chatId, until: 0 }]);
+    await parent.request({ muteChat: { chatId, muted: false } });
+    await teacher.send(chatId, 'Сбор у школы в 8:30');
+    await until(() => phone.received().length === 2, 'the notification after unmuting');
+    expect((phone.received()[1]!.payload as { chat: string }).chat).toBe(chatId);
+    // A time in the past, or a chat not hers, is refused and changes nothing.
+    const refused = (body: Record<string, unknown>) => parent.request({ muteChat: body }).catch((e) => e);
+    expect(await refused({ chatId, muted: true, until: Date.now() - 1000 })).toBeInstanceOf(Error);
+    expect(await refused({ chatId: 'g.nosuchchat', muted: true })).toBeInstanceOf(Error);
+    expect((await parent.request({ getPrefs: {} })).prefs!.mutedChats ?? []).toEqual([]);
   });
 
   it('refuses subscriptions the server must not post to, with typed errors, saving nothing', async () => {

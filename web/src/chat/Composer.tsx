@@ -2,17 +2,18 @@
 // an edit in progress shown above with a way to cancel, and a file attached
 // with its upload progress (resumable uploads; the message is sent when the
 // file is in). Where the chat's holder offers them: a voice message or
-// round video, a poll or quiz (written in its own window, PollEditor), and
-// mentions picked after "@" (MentionPicker).
+// round video, a poll or quiz (written in its own window, PollEditor),
+// mentions picked after "@" (MentionPicker), and «Отправить позже»: the text
+// is posted by the server at the chosen time.
 import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ChartColumn, CheckCheck, Paperclip, Send, X } from '../kit/icons.js';
+import { CalendarClock, ChartColumn, CheckCheck, Paperclip, Send, X } from '../kit/icons.js';
 import { useMentionPicker } from './MentionPicker.js';
 import { PollEditor } from './PollEditor.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import type { ComposerActions } from './actions.js';
-import type { Msg } from './format.js';
+import { type Msg, dayTime, localInput } from './format.js';
 import { mentionedIds } from './mentions.js';
 
 export interface ComposerState {
@@ -38,6 +39,9 @@ export function Composer({
   const [pollMode, setPollMode] = useState(false);
   /** The next message goes with read confirmation (where the holder offers it). */
   const [confirm, setConfirm] = useState(false);
+  /** «Отправить позже»: when (a datetime-local value), or null to send now. */
+  const [later, setLater] = useState<string | null>(null);
+  const [laterProblem, setLaterProblem] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const editing = state.editing.value;
@@ -69,6 +73,19 @@ export function Composer({
       return;
     }
     if (!body) return;
+    if (later !== null && actions.schedule) {
+      const at = new Date(later).getTime();
+      if (!(at > Date.now())) {
+        setLaterProblem(t('chat.later.past'));
+        return;
+      }
+      if (await actions.schedule(body, at)) {
+        setText('');
+        setLater(null);
+        setLaterProblem('');
+      }
+      return;
+    }
     setText('');
     const ok = await actions.send(body, replyTo, [], {
       mentions: mentioned(body),
@@ -95,6 +112,7 @@ export function Composer({
     }
   };
 
+  const sendLabel = editing ? t('chat.save') : later !== null ? t('chat.later.submit') : t('common.send');
   return (
     <>
       <form
@@ -131,6 +149,44 @@ export function Composer({
             </button>
           </div>
         ) : null}
+        {later !== null && !editing ? (
+          <div class="composer-context later-on">
+            <label class="later-when">
+              <CalendarClock aria-hidden="true" class="meta-icon" />
+              <span>{t('chat.later.when')}</span>
+              <input
+                type="datetime-local"
+                id={`${idPrefix}-later`}
+                value={later}
+                min={localInput(Date.now())}
+                onInput={(e) => {
+                  setLater((e.target as HTMLInputElement).value);
+                  setLaterProblem('');
+                }}
+              />
+            </label>
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={`${t('common.cancel')}: ${t('chat.later')}`}
+              onClick={() => {
+                setLater(null);
+                setLaterProblem('');
+              }}
+            >
+              <X aria-hidden="true" />
+            </button>
+            {laterProblem ? (
+              <p class="form-problem" role="alert">
+                {laterProblem}
+              </p>
+            ) : (
+              <small class="later-note">
+                {t('chat.later.note', { when: dayTime(new Date(later).getTime()) })}
+              </small>
+            )}
+          </div>
+        ) : null}
         {upload ? (
           <div class="upload-progress">
             <span>
@@ -146,7 +202,7 @@ export function Composer({
             id={`${idPrefix}-attach`}
             aria-label={t('chat.attach')}
             title={t('chat.attach')}
-            disabled={Boolean(upload) || Boolean(editing)}
+            disabled={Boolean(upload) || Boolean(editing) || later !== null}
             onClick={() => fileInput.current?.click()}
           >
             <Paperclip aria-hidden="true" />
@@ -189,6 +245,25 @@ export function Composer({
               <CheckCheck aria-hidden="true" />
             </button>
           ) : null}
+          {actions.schedule && !editing ? (
+            <button
+              type="button"
+              class={`ghost icon-only${later !== null ? ' toggled' : ''}`}
+              id={`${idPrefix}-later-toggle`}
+              aria-label={t('chat.later')}
+              title={t('chat.later')}
+              aria-pressed={later !== null}
+              onClick={() => {
+                // An hour from now, on the minute, to start from.
+                setLater(
+                  later === null ? localInput(Math.ceil((Date.now() + 3600_000) / 60_000) * 60_000) : null,
+                );
+                setLaterProblem('');
+              }}
+            >
+              <CalendarClock aria-hidden="true" />
+            </button>
+          ) : null}
           <textarea
             ref={box}
             id={`${idPrefix}-text`}
@@ -216,13 +291,11 @@ export function Composer({
             type="submit"
             class={`primary send-button${labelledSend ? '' : ' icon-only'}`}
             id={`${idPrefix}-send`}
-            aria-label={editing ? t('chat.save') : t('common.send')}
-            title={editing ? t('chat.save') : t('common.send')}
+            aria-label={sendLabel}
+            title={sendLabel}
           >
-            <Send aria-hidden="true" />
-            {labelledSend ? (
-              <span class="wide-only">{editing ? t('chat.save') : t('common.send')}</span>
-            ) : null}
+            {later !== null && !editing ? <CalendarClock aria-hidden="true" /> : <Send aria-hidden="true" />}
+            {labelledSend ? <span class="wide-only">{sendLabel}</span> : null}
           </button>
         </div>
       </form>

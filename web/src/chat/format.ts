@@ -15,6 +15,24 @@ export function time(ms: number | null | undefined): string {
   return ms ? new Date(ms).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) : '';
 }
 
+/** A day and a time: "7 декабря, 18:00" / "7 December, 18:00". */
+export function dayTime(ms: number | null | undefined): string {
+  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
+  return new Date(ms ?? 0).toLocaleString(locale, {
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** A moment as a datetime-local input holds it (this device's time zone): "2026-12-07T18:00". */
+export function localInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 export function systemText(m: Msg): string {
   const s = m.system;
   const who = s?.actorName ?? '';

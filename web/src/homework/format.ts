@@ -1,17 +1,10 @@
 // How a collection's times, sizes and states read.
-import { type Key, lang, t } from '../i18n/index.js';
+import { dayTime } from '../chat/format.js';
+import { type Key, t } from '../i18n/index.js';
 import { fileSize } from '../i18n/units.js';
 import { cpb } from '../messenger/messengerStore.js';
 
-export function when(ms: number | null | undefined): string {
-  const locale = lang.value === 'ru' ? 'ru-RU' : 'en-GB';
-  return new Date(ms ?? 0).toLocaleString(locale, {
-    day: 'numeric',
-    month: 'long',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
+export const when = dayTime;
 
 const S = cpb.SubmissionState;
 

@@ -94,4 +94,10 @@ export {
   BellRing,
   Upload,
   House,
+  // Muting a chat (the messenger).
+  Bell,
+  BellOff,
+  // Reordering one's folders.
+  ChevronUp,
+  ChevronDown,
 } from 'lucide-preact';

@@ -3,6 +3,8 @@
 // own organisation (folders, quiet hours, saved messages).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
+import { ArchiveToggle, archiveOpen } from './ChatArchive.js';
+import { MuteMark, mutedUntil } from './ChatMute.js';
 import { MessageSearch } from './MessageSearch.js';
 import type { MessengerStore } from './messengerStore.js';
 import { Organise } from './organise.js';
@@ -14,7 +16,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
       <MessageSearch store={store} />
-      <FolderTabs />
+      {archiveOpen.value ? <h2 class="archive-title">{t('archive.title')}</h2> : <FolderTabs />}
       <ul>
         {organisedChats(store).map((c) => (
           <li key={c.chatId}>
@@ -27,6 +29,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
               <span class="chat-item-title">
                 <PinMark chatId={c.chatId} />
                 {chatTitle(c)}
+                <MuteMark chatId={c.chatId} />
               </span>
               <span class="chat-item-last">{preview(c.lastMessage)}</span>
               <span class="chat-item-badges">
@@ -40,7 +43,10 @@ export function ChatList({ store }: { store: MessengerStore }) {
                   </span>
                 )}
                 {(c.unread ?? 0) > 0 && (
-                  <span class="badge" aria-label={t('chat.unread', { count: c.unread ?? 0 })}>
+                  <span
+                    class={`badge${mutedUntil(c.chatId) === null ? '' : ' muted'}`}
+                    aria-label={t('chat.unread', { count: c.unread ?? 0 })}
+                  >
                     {c.unread}
                   </span>
                 )}
@@ -49,6 +55,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
           </li>
         ))}
       </ul>
+      <ArchiveToggle store={store} />
       <ChannelSearch store={store} />
       <Organise store={store} />
     </nav>

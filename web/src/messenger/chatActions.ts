@@ -11,6 +11,7 @@ import { t } from '../i18n/index.js';
 import { joinCall } from '../lessons/callActions.js';
 import type { ChatRequestBody } from '../protocol/chatClient.js';
 import { cpb } from '../protocol/wire.js';
+import { schedulePost } from './ScheduledPosts.js';
 import { copyMessageLink } from './messageLinks.js';
 import type { MessengerStore, Msg } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -128,6 +129,7 @@ export function composerActions(store: MessengerStore, chatId: string): Composer
       return up.fileId;
     },
     poll: (poll) => send({ poll }),
+    schedule: (text, at) => schedulePost(store, chatId, text, at),
     voice: async (recording, kind) => {
       const name = kind === 'audio' ? 'voice.webm' : 'video.webm';
       const up = await uploadFile(recording, name, { token: store.token, chatId });

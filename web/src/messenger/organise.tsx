@@ -1,12 +1,89 @@
 // One's own organisation from the chat list: Saved messages, a new folder,
-// quiet hours, and for teachers and admins a new channel.
+// one's folders renamed, reordered or deleted, quiet hours, and for teachers
+// and admins a new channel.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { ChevronDown, ChevronUp, Trash2 } from '../kit/icons.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
 import { disablePush, enablePush, pushError, pushState } from './notifications.js';
-import { folder, prefs } from './schoolParts.js';
+import { folder, prefs } from './prefsState.js';
 
-type Panel = 'folder' | 'quiet' | 'channel' | 'push' | null;
+type Panel = 'folder' | 'folders' | 'quiet' | 'channel' | 'push' | null;
+
+/** «Папки»: each folder's name, its place (up, down) and deleting it; saved at once (set_folders). */
+function EditFolders({ store, done }: { store: MessengerStore; done: () => void }) {
+  const [list, setList] = useState(() => (prefs.value.folders ?? []).map((f) => ({ ...f })));
+  const move = (i: number, by: number) => {
+    const next = [...list];
+    const [f] = next.splice(i, 1);
+    next.splice(i + by, 0, f!);
+    setList(next);
+  };
+  const save = async () => {
+    const folders = list.map((f) => ({ id: f.id, name: (f.name ?? '').trim(), chatIds: f.chatIds ?? [] }));
+    const r = await store.run(() => store.chat.request({ setFolders: { folders } }));
+    if (!r?.prefs) return;
+    prefs.value = r.prefs;
+    if (!(r.prefs.folders ?? []).some((f) => f.id === folder.value)) folder.value = '';
+    done();
+  };
+  return (
+    <form
+      class="organise-form folder-editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      {list.length === 0 ? <p>{t('folders.none')}</p> : null}
+      <ol>
+        {list.map((f, i) => (
+          <li key={f.id} data-folder-edit={f.id}>
+            <input
+              value={f.name ?? ''}
+              maxLength={64}
+              aria-label={t('folders.name', { n: i + 1 })}
+              onInput={(e) =>
+                setList(
+                  list.map((x, j) => (j === i ? { ...x, name: (e.target as HTMLInputElement).value } : x)),
+                )
+              }
+            />
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={t('folders.up', { name: f.name ?? '' })}
+              disabled={i === 0}
+              onClick={() => move(i, -1)}
+            >
+              <ChevronUp aria-hidden="true" />
+            </button>
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={t('folders.down', { name: f.name ?? '' })}
+              disabled={i === list.length - 1}
+              onClick={() => move(i, 1)}
+            >
+              <ChevronDown aria-hidden="true" />
+            </button>
+            <button
+              type="button"
+              class="ghost icon-only"
+              aria-label={t('folders.delete', { name: f.name ?? '' })}
+              onClick={() => setList(list.filter((_, j) => j !== i))}
+            >
+              <Trash2 aria-hidden="true" />
+            </button>
+          </li>
+        ))}
+      </ol>
+      <button type="submit" class="primary" disabled={list.some((f) => !(f.name ?? '').trim())}>
+        {t('school.save')}
+      </button>
+    </form>
+  );
+}
 
 function NewFolder({ store, done }: { store: MessengerStore; done: () => void }) {
   const [name, setName] = useState('');
@@ -198,6 +275,16 @@ export function Organise({ store }: { store: MessengerStore }) {
         <button type="button" class="ghost" onClick={() => toggle('folder')}>
           {t('school.newFolder')}
         </button>
+        {(prefs.value.folders ?? []).length > 0 && (
+          <button
+            type="button"
+            class="ghost"
+            aria-expanded={panel === 'folders'}
+            onClick={() => toggle('folders')}
+          >
+            {t('folders.edit')}
+          </button>
+        )}
         <button type="button" class="ghost" onClick={() => toggle('quiet')}>
           {prefs.value.quietNow ? t('school.quietNow') : t('school.quietHours')}
         </button>
@@ -211,6 +298,7 @@ export function Organise({ store }: { store: MessengerStore }) {
         )}
       </div>
       {panel === 'folder' && <NewFolder store={store} done={done} />}
+      {panel === 'folders' && <EditFolders store={store} done={done} />}
       {panel === 'quiet' && <QuietHours store={store} done={done} />}
       {panel === 'channel' && <NewChannel store={store} done={done} />}
       {panel === 'push' && <DeviceNotifications store={store} />}

@@ -6,12 +6,12 @@ import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Pin, Search, Users } from '../kit/icons.js';
+import { ArchiveButton, archiveOpen, isArchived } from './ChatArchive.js';
+import { MuteButton } from './ChatMute.js';
+import { ScheduledButton } from './ScheduledPosts.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
+import { folder, prefs } from './prefsState.js';
 
-/** The person's folders, pins, quiet hours and saved chat. */
-export const prefs = signal<cpb.IPrefs>({});
-/** The folder shown ('' for all chats). */
-export const folder = signal('');
 /** A line for the person after following a link ("request sent"). */
 export const notice = signal<string | null>(null);
 
@@ -27,9 +27,9 @@ export async function loadPrefs(store: MessengerStore): Promise<void> {
   prefs.value = (await store.chat.request({ getPrefs: {} })).prefs ?? {};
 }
 
-/** The chats to list: the open folder's, pinned ones first in their order. */
+/** The chats to list: the open folder's (or the archive's), pinned ones first in their order. */
 export function organisedChats(store: MessengerStore): cpb.IChat[] {
-  const all = store.sortedChats();
+  const all = store.sortedChats().filter((c) => isArchived(c.chatId) === archiveOpen.value);
   const f = (prefs.value.folders ?? []).find((x) => x.id === folder.value);
   const shown = f ? all.filter((c) => (f.chatIds ?? []).includes(c.chatId ?? '')) : all;
   const pinned = prefs.value.pinnedChats ?? [];
@@ -268,6 +268,9 @@ export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.I
         <button type="button" class="ghost" onClick={togglePin}>
           {pinned ? t('school.unpin') : t('school.pin')}
         </button>
+        <MuteButton store={store} chat={chat} />
+        <ArchiveButton store={store} chat={chat} />
+        <ScheduledButton store={store} chat={chat} />
         {channel && !admin && (
           <button type="button" class="ghost" onClick={() => setAsking(!asking)}>
             {t('school.askAdmins')}
