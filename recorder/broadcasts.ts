@@ -155,17 +155,15 @@ export class Broadcasts {
   }
 
   /**
-   * Whether this viewer may read and post a room's viewers' comments: where a
-   * broadcast of the room has a viewer password, only after it was given.
+   * Whether this viewer may read and post a room's viewers' comments: only
+   * while the room has a broadcast (comments turned on before it starts are
+   * nobody's to read), and with its viewer password given where it has one.
+   * The room's latest broadcast decides: an earlier one's password no longer opens them.
    */
   mayComment(roomId: string, cookieHeader: string | undefined): boolean {
-    let guarded = false;
-    for (const b of this.byCode.values()) {
-      if (b.roomId !== roomId || !b.passwordHash) continue;
-      if (this.mayWatch(b, cookieHeader)) return true;
-      guarded = true;
-    }
-    return !guarded;
+    let latest: Broadcast | null = null;
+    for (const b of this.byCode.values()) if (b.roomId === roomId) latest = b;
+    return latest !== null && this.mayWatch(latest, cookieHeader);
   }
 
   mayWatch(b: Broadcast, cookieHeader: string | undefined): boolean {

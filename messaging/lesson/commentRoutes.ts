@@ -39,7 +39,7 @@ export function registerCommentRoutes(
     if (!(await deps.registry.find(roomId))) throw new HttpError(404, 'no such broadcast');
     if (!deps.mayComment(roomId, cookie)) {
       deps.metrics.rejected.inc({ reason: 'comment_password' });
-      throw new HttpError(401, 'this broadcast needs its viewer password');
+      throw new HttpError(401, 'comments need the broadcast and its viewer password');
     }
     const chatId = commentsChatId(roomId);
     return { m, chatId, chat: await m.chatStore.chat(chatId) };

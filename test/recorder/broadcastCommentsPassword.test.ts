@@ -21,15 +21,28 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function broadcast(roomId: string, viewerPassword: string): Promise<string> {
+async function hostOf(roomId: string): Promise<TestClient> {
   const [h] = await createRoomWithToken(s.server, roomId, [
     { displayName: 'Учитель', role: 'host', userId: `${roomId}-teacher` },
   ]);
   const host = await TestClient.connect(s.server.wsUrl);
   clients.push(host);
   await host.request({ join: { roomId, token: h!.token } });
-  const started = await host.request({ startBroadcast: { viewerPassword } });
+  return host;
+}
+
+async function broadcast(roomId: string, viewerPassword: string, host?: TestClient): Promise<string> {
+  const started = await (host ?? (await hostOf(roomId))).request({ startBroadcast: { viewerPassword } });
   return started.broadcast!.code!;
+}
+
+async function viewerCookie(code: string, password: string): Promise<string> {
+  const right = await fetch(`${s.httpUrl}/b/${code}/auth`, {
+    method: 'POST',
+    body: JSON.stringify({ password }),
+  });
+  expect(right.status).toBe(204);
+  return (right.headers.get('set-cookie') ?? '').split(';')[0]!;
 }
 
 const comments = (roomId: string, cookie?: string) =>
@@ -63,6 +76,23 @@ describe.skipIf(!redisAvailable())('comments of a broadcast with a viewer passwo
     expect(await listed.json()).toMatchObject({ comments: [] });
     // A wrong proof is no proof.
     expect((await comments('cm-locked', `b_${code}=forged`)).status).toBe(401);
+  });
+
+  it("are nobody's before the room's broadcast, and the next broadcast's password replaces the last one's", async () => {
+    const host = await hostOf('cm-next');
+    // No broadcast yet: nobody reads or posts (report 4 of #21: comments turned on early were open).
+    expect((await comments('cm-next')).status).toBe(401);
+    expect((await post('cm-next')).status).toBe(401);
+    const first = await broadcast('cm-next', 'First-4242', host);
+    const firstCookie = await viewerCookie(first, 'First-4242');
+    expect((await comments('cm-next', firstCookie)).status).toBe(200);
+    await host.request({ stopBroadcast: {} });
+    const second = await broadcast('cm-next', 'Second-4242', host);
+    expect(second).not.toBe(first);
+    // The first broadcast's viewer may not read or post under the second.
+    expect((await comments('cm-next', firstCookie)).status).toBe(401);
+    expect((await post('cm-next', firstCookie)).status).toBe(401);
+    expect((await comments('cm-next', await viewerCookie(second, 'Second-4242'))).status).toBe(200);
   });
 
   it('stay open for a broadcast without a password', async () => {

@@ -27,9 +27,16 @@ describe('readsAs', () => {
       'Ivan Ivanovich Popov',
       'POPOV Ivan Ivanovich',
       'Popov I. I.',
-      // #21 report 3: Greek letters that look Russian.
+      // #21 report 3: Greek letters that look Russian; report 4: other scripts
+      // (Armenian, Coptic, small capitals) and look-alikes inside the Latin spelling.
       'Иван Иванович Пοпοв',
       'Иван Иванович ΠΟΠΟΒ',
+      'Иван Иванович Пօпօв',
+      'Иван Иванович Пⲟпⲟв',
+      'Иван Иванович Пᴏпᴏв',
+      'Ivan Ivanovich Pοpοv',
+      'IVAN IVANOVICH ΡΟΡΟV',
+      'Іvаn Іvаnоviсh Рорov',
     ]) {
       expect(readsAs(fake, TEACHER), fake).toBe(true);
     }
