@@ -4,15 +4,13 @@
 // «Из архива» brings it back. The teacher's list is untouched. In English
 // the labels are English.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-archive-{list,open}.png, laptop-archive-en.png.
-import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
-import { layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import type { ChatTestServer, TestChatClient, TestPerson } from '../helpers/chatServer.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
 import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
-let browser: Browser;
 let teacherApi: TestChatClient;
 const teacher = {
   userId: 'ar-t',
@@ -30,17 +28,8 @@ const mother = {
 describe.skipIf(!chromiumAvailable())('one’s archive in the messenger', () => {
   const scene = messengerScene(teacher, [mother]);
   beforeAll(() => {
-    ({ s, browser, teacherApi } = scene);
+    ({ s, teacherApi } = scene);
   });
-
-  const open = async (person: TestPerson, device: 'laptop' | 'phone', english = false) => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    if (english) {
-      await page.evaluate(() => localStorage.setItem('school-call-lang', 'en'));
-      await page.reload();
-    }
-    return page;
-  };
 
   for (const device of ['phone', 'laptop'] as const) {
     it(`on a ${device}: a chat goes into the archive, is found there, and comes back`, async () => {
@@ -54,7 +43,7 @@ describe.skipIf(!chromiumAvailable())('one’s archive in the messenger', () => 
       await teacherApi.send(club, 'Итоги года');
       await teacherApi.send(cls, 'Расписание на неделю');
 
-      const m = await open(mother, device);
+      const m = await scene.open(mother, device);
       const clubItem = m.locator(`[data-chat="${club}"]`);
       await clubItem.click();
       await m.getByRole('button', { name: 'В архив', exact: true }).click();
@@ -98,7 +87,7 @@ describe.skipIf(!chromiumAvailable())('one’s archive in the messenger', () => 
   it('in English the labels are English', async () => {
     const chatId = (await teacherApi.request({ createChat: { title: 'Old club', members: [mother.userId] } }))
       .chat!.chatId!;
-    const m = await open(mother, 'laptop', true);
+    const m = await scene.open(mother, 'laptop', undefined, { english: true });
     await m.locator(`[data-chat="${chatId}"]`).click();
     await m.getByRole('button', { name: 'Archive', exact: true }).click();
     await m.getByRole('button', { name: 'Unarchive' }).waitFor();

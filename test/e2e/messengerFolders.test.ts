@@ -3,15 +3,13 @@
 // «Работа» and saves; the tabs over her list follow, a reload keeps them
 // (the server holds them). In English the labels are English.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-folders-{edit,tabs}.png, laptop-folders-en.png.
-import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
-import { layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import type { ChatTestServer, TestChatClient, TestPerson } from '../helpers/chatServer.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
 import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
-let browser: Browser;
 let teacherApi: TestChatClient;
 const teacher = {
   userId: 'fo-t',
@@ -29,17 +27,8 @@ const mother = {
 describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => {
   const scene = messengerScene(teacher, [mother]);
   beforeAll(() => {
-    ({ s, browser, teacherApi } = scene);
+    ({ s, teacherApi } = scene);
   });
-
-  const open = async (person: TestPerson, device: 'laptop' | 'phone', english = false) => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    if (english) {
-      await page.evaluate(() => localStorage.setItem('school-call-lang', 'en'));
-      await page.reload();
-    }
-    return page;
-  };
 
   const seed = async () => {
     const ids: string[] = [];
@@ -62,7 +51,7 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
   for (const device of ['phone', 'laptop'] as const) {
     it(`on a ${device}: rename, move up and delete folders`, async () => {
       const api = await seed();
-      const m = await open(mother, device);
+      const m = await scene.open(mother, device);
       const tabs = m.getByRole('tablist', { name: 'Папки' });
       await expect
         .poll(() => tabs.getByRole('tab').allTextContents())
@@ -95,7 +84,7 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
 
   it('in English the labels are English', async () => {
     const api = await seed();
-    const m = await open(mother, 'laptop', true);
+    const m = await scene.open(mother, 'laptop', undefined, { english: true });
     await m.getByRole('button', { name: 'Folders', exact: true }).click();
     await m.getByRole('button', { name: 'Delete folder Работа' }).waitFor();
     await screenshot(m, 'laptop-folders-en');

@@ -5,15 +5,13 @@
 // test/notifications/webPush.test.ts), and «Включить звук» ends it. In
 // English the choices are English.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-mute-{menu,chat,list}.png, laptop-mute-en.png.
-import type { Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
-import { layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import type { ChatTestServer, TestChatClient, TestPerson } from '../helpers/chatServer.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
 import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
-let browser: Browser;
 let teacherApi: TestChatClient;
 const teacher = {
   userId: 'mu-t',
@@ -31,17 +29,8 @@ const mother = {
 describe.skipIf(!chromiumAvailable())('muting a chat in the messenger', () => {
   const scene = messengerScene(teacher, [mother]);
   beforeAll(() => {
-    ({ s, browser, teacherApi } = scene);
+    ({ s, teacherApi } = scene);
   });
-
-  const open = async (person: TestPerson, device: 'laptop' | 'phone', english = false) => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    if (english) {
-      await page.evaluate(() => localStorage.setItem('school-call-lang', 'en'));
-      await page.reload();
-    }
-    return page;
-  };
 
   for (const device of ['phone', 'laptop'] as const) {
     it(`on a ${device}: mute for 8 hours, the list shows it, a reload keeps it, and the sound comes back`, async () => {
@@ -50,7 +39,7 @@ describe.skipIf(!chromiumAvailable())('muting a chat in the messenger', () => {
         .chatId!;
       await teacherApi.send(chatId, 'Добрый день!');
 
-      const m = await open(mother, device);
+      const m = await scene.open(mother, device);
       const item = m.locator(`[data-chat="${chatId}"]`);
       await item.click();
       await m.getByRole('button', { name: 'Без звука' }).click();
@@ -88,7 +77,7 @@ describe.skipIf(!chromiumAvailable())('muting a chat in the messenger', () => {
   it('in English the choices are English', async () => {
     const chatId = (await teacherApi.request({ createChat: { title: 'Class 1A', members: [mother.userId] } }))
       .chat!.chatId!;
-    const m = await open(mother, 'laptop', true);
+    const m = await scene.open(mother, 'laptop', undefined, { english: true });
     await m.locator(`[data-chat="${chatId}"]`).click();
     await m.getByRole('button', { name: 'Muted' }).click();
     await m.getByRole('menuitem', { name: 'For good' }).click();

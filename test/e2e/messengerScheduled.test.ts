@@ -6,15 +6,14 @@
 // comes it appears in the chat and leaves the list. In English the labels
 // are English. Screenshots: test-artifacts/screenshots/{phone,laptop}-sched-{composer,list,edit,admin}.png,
 // laptop-sched-en.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
-import { layoutReport, openPage, screenshot } from '../helpers/callPage.js';
-import type { ChatTestServer, TestChatClient, TestPerson } from '../helpers/chatServer.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
 import { messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
-let browser: Browser;
 let teacherApi: TestChatClient;
 const teacher = {
   userId: 'sc-t',
@@ -40,17 +39,8 @@ const tomorrowAt = (page: Page, hhmm: string) =>
 describe.skipIf(!chromiumAvailable())('scheduled posts in the messenger', () => {
   const scene = messengerScene(teacher, [mother]);
   beforeAll(() => {
-    ({ s, browser, teacherApi } = scene);
+    ({ s, teacherApi } = scene);
   });
-
-  const open = async (person: TestPerson, device: 'laptop' | 'phone', english = false) => {
-    const page = await openPage(browser, `${s.httpUrl}/messenger#token=${await s.token(person)}`, device);
-    if (english) {
-      await page.evaluate(() => localStorage.setItem('school-call-lang', 'en'));
-      await page.reload();
-    }
-    return page;
-  };
 
   for (const device of ['phone', 'laptop'] as const) {
     it(`on a ${device}: the author schedules and edits a post; the admin moves and cancels; a due post is sent`, async () => {
@@ -58,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('scheduled posts in the messenger', () => 
       const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
         .chatId!;
 
-      const m = await open(mother, device);
+      const m = await scene.open(mother, device);
       await m.locator(`[data-chat="${chatId}"]`).click();
       const box = m.getByRole('textbox', { name: 'Сообщение' });
       await box.click();
@@ -98,7 +88,7 @@ describe.skipIf(!chromiumAvailable())('scheduled posts in the messenger', () => 
       await motherApi.request({
         schedulePost: { chatId, text: 'Напоминание про сменку', sendAt: Date.now() + 7200_000 },
       });
-      const t = await open(teacher, device);
+      const t = await scene.open(teacher, device);
       await t.locator(`[data-chat="${chatId}"]`).click();
       await t.getByRole('button', { name: 'Запланированные: 2' }).click();
       const list = t.getByRole('dialog', { name: 'Запланированные' });
@@ -137,7 +127,7 @@ describe.skipIf(!chromiumAvailable())('scheduled posts in the messenger', () => 
     const chatId = (
       await teacherApi.request({ createChat: { title: 'Parents 1A', members: [mother.userId] } })
     ).chat!.chatId!;
-    const m = await open(mother, 'laptop', true);
+    const m = await scene.open(mother, 'laptop', undefined, { english: true });
     await m.locator(`[data-chat="${chatId}"]`).click();
     const box = m.getByRole('textbox', { name: 'Message' });
     await box.click();

@@ -13,8 +13,8 @@ export interface MessengerScene {
   readonly browser: Browser;
   /** The teacher's connected client. */
   readonly teacherApi: TestChatClient;
-  /** The messenger as `person`; waits until `chatId` is in their list when given. */
-  open(person: TestPerson, device: Device, chatId?: string): Promise<Page>;
+  /** The messenger as `person`; waits until `chatId` is in their list when given; `english`: in English. */
+  open(person: TestPerson, device: Device, chatId?: string, opts?: { english?: boolean }): Promise<Page>;
 }
 
 /**
@@ -57,13 +57,17 @@ export function messengerScene(
     get teacherApi() {
       return ready(teacherApi);
     },
-    async open(person, device, chatId) {
+    async open(person, device, chatId, opts = {}) {
       const server = ready(s);
       const page = await openPage(
         ready(browser),
         `${server.httpUrl}/messenger#token=${await server.token(person)}`,
         device,
       );
+      if (opts.english) {
+        await page.evaluate(() => localStorage.setItem('school-call-lang', 'en'));
+        await page.reload();
+      }
       if (chatId) await page.waitForSelector(`[data-chat="${chatId}"]`);
       return page;
     },
