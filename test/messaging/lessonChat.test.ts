@@ -127,6 +127,8 @@ describe('viewers comment on a broadcast', () => {
 
   beforeAll(async () => {
     moderator = await joinCall('Мария Ивановна', 'host', 'teacher-1');
+    // Comments belong to a broadcast: none before the room's first one (#21 report 4).
+    await moderator.request({ startBroadcast: { viewerPassword: '' } });
   });
   afterAll(() => moderator?.close());
 
