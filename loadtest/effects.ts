@@ -8,15 +8,28 @@
 // per second the teacher's tile showed, and the CPU the pupil's whole
 // browser used (its processes summed from /proc), with the machine's load.
 //
-//   npm run loadtest:effects -- [--seconds 20] [--sizes 640x360,1280x720] [--record]
-import { readFileSync, readdirSync } from 'node:fs';
-import { loadavg } from 'node:os';
+// Then the noise suppressor: the pupil's microphone is speech over a fan and
+// typing (the tests' clip); the teacher records what arrives in windows of
+// 10 s, suppression on and off interleaved, and sox-style levels give the
+// noise between the words and the words themselves, with the pupil
+// browser's CPU in each window.
+//
+//   npm run loadtest:effects -- [--seconds 20] [--sizes 640x360,1280x720] [--noise-rounds 3] [--record]
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../test/helpers/browser.js';
 import { closePages, openPage, passDeviceCheck, waitInCall } from '../test/helpers/callPage.js';
-import { personClip } from '../test/helpers/effectsMedia.js';
-import { chooseBackgroundBeforeJoining, effectStates, effectStats } from '../test/helpers/effectsPage.js';
+import { levels, noisySpeech, personClip } from '../test/helpers/effectsMedia.js';
+import {
+  chooseBackgroundBeforeJoining,
+  effectStates,
+  effectStats,
+  recordRemoteAudio,
+  toggleNoiseInCall,
+} from '../test/helpers/effectsPage.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../test/helpers/testServer.js';
 import { appendResult } from './results.js';
 
@@ -25,6 +38,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '20' },
     sizes: { type: 'string', default: '640x360,1280x720' },
     record: { type: 'boolean', default: false },
+    'noise-rounds': { type: 'string', default: '3' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -135,6 +149,66 @@ async function measure(
   ].join(' ');
 }
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Noise and speech levels the teacher receives, suppression on and off interleaved, and the CPU of each. */
+async function measureNoise(server: TestServer, teacherBrowser: Browser, rounds: number): Promise<string[]> {
+  const speech = noisySpeech(['fan', 'keys']);
+  const pupilBrowser = await launchChromium([`--use-file-for-fake-audio-capture=${speech.mixed}`]);
+  const work = mkdtempSync(join(tmpdir(), 'fx-noise-'));
+  try {
+    const [teacherLink, pupilLink] = await createRoomWithToken(server, `fx-noise-${++rooms}`, [
+      { displayName: 'Учитель', role: 'host', userId: `t-${rooms}` },
+      { displayName: 'Ученица', role: 'participant', userId: `p-${rooms}` },
+    ]);
+    const local = (url: string) => url.replace(server.config.publicUrl, server.httpUrl);
+    const pupil = await openPage(pupilBrowser, local(pupilLink!.joinUrl), 'laptop');
+    await passDeviceCheck(pupil);
+    await waitInCall(pupil);
+    await until('noise suppression', async () => (await effectStates(pupil)).audio === 'on');
+    const teacher = await openPage(teacherBrowser, local(teacherLink!.joinUrl), 'laptop');
+    await passDeviceCheck(teacher);
+    await waitInCall(teacher);
+    const audio = teacher.locator('audio[data-participant]');
+    await audio.waitFor({ state: 'attached', timeout: 30_000 });
+    const pupilId = (await audio.getAttribute('data-participant')) ?? '';
+    await recordRemoteAudio(teacher, pupilId, 5000); // the browser's own filters settle
+    const marker = speech.mixed;
+    const results: Record<'on' | 'off', { noise: number[]; speech: number[]; cpu: number[] }> = {
+      on: { noise: [], speech: [], cpu: [] },
+      off: { noise: [], speech: [], cpu: [] },
+    };
+    let state: 'on' | 'off' = 'on';
+    for (let i = 0; i < rounds * 2; i++) {
+      const cpu0 = cpuSeconds(marker);
+      const t0 = performance.now();
+      const file = join(work, `${i}-${state}.webm`);
+      writeFileSync(file, await recordRemoteAudio(teacher, pupilId, 10_000));
+      const cpu = (cpuSeconds(marker) - cpu0) / ((performance.now() - t0) / 1000);
+      const l = levels(file, speech.speech);
+      results[state].noise.push(l.noiseDb);
+      results[state].speech.push(l.speechDb);
+      results[state].cpu.push(cpu);
+      const next: 'on' | 'off' = state === 'on' ? 'off' : 'on';
+      await toggleNoiseInCall(pupil);
+      await until(`suppression ${next}`, async () => (await effectStates(pupil)).audio === next, 20_000);
+      state = next;
+    }
+    await closePages();
+    const row = (k: 'on' | 'off') =>
+      `${k === 'on' ? 'on ' : 'off'}   noise ${median(results[k].noise).toFixed(1)} dBFS  speech ${median(results[k].speech).toFixed(1)} dBFS  pupil CPU ${(median(results[k].cpu) * 100).toFixed(0)} %   (windows: ${results[k].noise.map((n) => n.toFixed(1)).join(', ')})`;
+    return [
+      '',
+      `noise suppression: ${rounds} windows of 10 s each way, interleaved, medians; load1 ${loadavg()[0]!.toFixed(1)}`,
+      row('off'),
+      row('on'),
+    ];
+  } finally {
+    await pupilBrowser.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const server = await startTestServer();
 const teacherBrowser = await launchChromium();
 const lines: string[] = [
@@ -156,6 +230,9 @@ try {
       await pupilBrowser.close();
     }
   }
+  const noise = await measureNoise(server, teacherBrowser, Number(args['noise-rounds']));
+  lines.push(...noise);
+  console.log(noise.join('\n'));
 } finally {
   await teacherBrowser.close();
   await server.close();
