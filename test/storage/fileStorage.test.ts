@@ -91,3 +91,26 @@ describe('s3 storage', () => {
     expect((await buffer(await places.s3!().read(id))).toString()).toBe('тайна');
   });
 });
+
+describe('S3_* settings', () => {
+  it('no bucket keeps files in the directory; a bucket without keys or with a bad endpoint stops the start', () => {
+    expect(objectStoreFromEnv({})).toBeNull();
+    expect(() => objectStoreFromEnv({ S3_BUCKET: 'b' })).toThrow(/S3_ACCESS_KEY_ID/);
+    expect(() =>
+      objectStoreFromEnv({
+        S3_BUCKET: 'b',
+        S3_ACCESS_KEY_ID: 'k',
+        S3_SECRET_ACCESS_KEY: 's',
+        S3_ENDPOINT: 'minio:9000',
+      }),
+    ).toThrow(/S3_ENDPOINT/);
+    expect(
+      objectStoreFromEnv({
+        S3_BUCKET: 'b',
+        S3_ACCESS_KEY_ID: 'k',
+        S3_SECRET_ACCESS_KEY: 's',
+        S3_FORCE_PATH_STYLE: '0',
+      }),
+    ).toMatchObject({ bucket: 'b', region: 'us-east-1', forcePathStyle: false, endpoint: '' });
+  });
+});

@@ -4,15 +4,17 @@
 // resumed after host A restarted, downloads byte for byte through host B
 // (whole, and a Range), and so does an image's preview; nothing of the
 // finished upload stays on A's disk; deleting the message removes the
-// objects from the bucket.
+// objects from the bucket, and so does the sweep of uploads never sent.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../common/log.js';
 import { objectStoreFromEnv } from '../../common/storage/fileStorage.js';
 import { S3Storage } from '../../common/storage/s3Storage.js';
+import { FileRecords } from '../../messaging/files/fileRecords.js';
 import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
 import { type TestRedis, startRedis } from '../helpers/redis.js';
 import { type TestS3, startS3 } from '../helpers/s3.js';
@@ -156,5 +158,25 @@ describe('files on a bucket every host shares', () => {
       headers: { authorization: `Bearer ${teacherToken}` },
     });
     expect(Buffer.from(await original.arrayBuffer()).equals(png)).toBe(true);
+  });
+
+  it('uploads never sent go from the bucket (finished) and from the receiving disk (abandoned) at the sweep', async () => {
+    const teacherToken = await a.token(teacher);
+    const onA = await client(a, teacher);
+    const chatId = (await onA.request({ createChat: { title: 'Черновики' } })).chat!.chatId!;
+    const meta = { chatId, filename: 'черновик.bin', filetype: 'application/octet-stream' };
+    const finished = await tusUpload(a.httpUrl, randomBytes(5000), meta, teacherToken);
+    const abandoned = await tusUpload(a.httpUrl, randomBytes(600 * 1024), meta, teacherToken, {
+      stopAfter: 256 * 1024,
+    });
+    const uploadDirA = a.env.CHAT_UPLOAD_DIR!;
+    expect(await bucket.size(finished.fileId)).toBe(5000);
+    expect(readdirSync(uploadDirA).filter((n) => n.startsWith(abandoned.fileId)).length).toBe(2);
+    // The sweep every host runs, here at once and for everything begun until now.
+    const files = new FileRecords(a.server.database!, bucket, uploadDirA, createLogger('warn'));
+    expect(await files.sweepUnsent(Date.now() + 1000)).toBeGreaterThanOrEqual(2);
+    expect(await bucket.size(finished.fileId)).toBeNull();
+    expect(readdirSync(uploadDirA).filter((n) => n.startsWith(abandoned.fileId))).toEqual([]);
+    expect(await files.get(finished.fileId)).toBeNull();
   });
 });
