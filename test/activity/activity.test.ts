@@ -14,7 +14,7 @@ import { createLogger } from '../../common/log.js';
 import { migrate } from '../../common/postgres/migrations.js';
 import type { StoredMessage } from '../../messaging/records.js';
 import { type AccountClient, type AccountSchool, startAccountSchool } from '../helpers/accounts.js';
-import type { TestChatClient } from '../helpers/chatServer.js';
+import type { TestChatClient, TestPerson } from '../helpers/chatServer.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { TestClient } from '../helpers/protocolClient.js';
 
@@ -35,7 +35,7 @@ afterAll(async () => {
   await school?.s.stop();
 });
 
-async function chat(p: typeof orlova | typeof ivan): Promise<TestChatClient> {
+async function chat(p: TestPerson): Promise<TestChatClient> {
   const c = await school.s.client({ ...p, schoolId: school.schoolId });
   clients.push(c);
   return c;
@@ -66,11 +66,13 @@ describe('activity figures', () => {
     const i = await chat(ivan);
     const m = await chat(maria);
     // Orlova: 12 messages in her class's group chat (>= 10); Ivan 2 there.
-    const fifth = (await o.request({ createChat: { title: '5А класс', members: [ivan.userId] } })).chat!.chatId!;
+    const fifth = (await o.request({ createChat: { title: '5А класс', members: [ivan.userId] } })).chat!
+      .chatId!;
     await send(o, fifth, 12, 'o');
     await send(i, fifth, 2, 'i');
     // Belov: 3 in another group chat, 20 in a direct chat with the deputy (direct: not counted).
-    const sixth = (await b.request({ createChat: { title: '6А класс', members: [maria.userId] } })).chat!.chatId!;
+    const sixth = (await b.request({ createChat: { title: '6А класс', members: [maria.userId] } })).chat!
+      .chatId!;
     await send(b, sixth, 3, 'b');
     const direct = (await b.request({ openDirectChat: { userId: zav.userId } })).chat!.chatId!;
     await send(b, direct, 20, 'd');
@@ -142,7 +144,11 @@ describe('activity figures', () => {
       }),
     });
     expect(region.status).toBe(200);
-    const regionAdmin: AccountClient = await school.person('t-belov', 'belov@school.example', 'пароль-учителя');
+    const regionAdmin: AccountClient = await school.person(
+      't-belov',
+      'belov@school.example',
+      'пароль-учителя',
+    );
     const seen = await regionAdmin.get('/api/activity/region?weeks=2');
     expect(seen.status).toBe(200);
     expect(seen.body.regions).toHaveLength(1);
