@@ -991,6 +991,7 @@ export const en: Table = {
   'recap.attachment': 'file',
   'recap.materials': 'Recording and materials',
   'recap.recording': 'Lesson recording',
+  'recap.recordingLength': 'Length: {time}',
   'recap.recordingN': 'Lesson recording, part {n}',
   'recap.downloadRecording': 'Download the recording ({size})',
   'recap.transcript': 'Transcript',

@@ -985,6 +985,7 @@ export const ru = {
   'recap.attachment': 'файл',
   'recap.materials': 'Запись и материалы урока',
   'recap.recording': 'Запись урока',
+  'recap.recordingLength': 'Длительность: {time}',
   'recap.recordingN': 'Запись урока, часть {n}',
   'recap.downloadRecording': 'Скачать запись ({size})',
   'recap.transcript': 'Расшифровка',

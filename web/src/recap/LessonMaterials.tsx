@@ -120,7 +120,7 @@ export function LessonMaterials({
             aria-label={recordings.length > 1 ? t('recap.recordingN', { n: i + 1 }) : t('recap.recording')}
           />
           <figcaption>
-            <span>{duration(r.durationSeconds ?? 0)}</span>
+            <span>{t('recap.recordingLength', { time: duration(r.durationSeconds ?? 0) })}</span>
             <a class="button" href={r.url ?? ''} download>
               <Download aria-hidden="true" />{' '}
               {t('recap.downloadRecording', { size: fileSize(r.sizeBytes ?? 0) })}
