@@ -43,6 +43,7 @@ import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
 import { allowedOrigins, registerHttp } from './httpRoutes.js';
 import { meetingLessonBook, upcomingLessons } from './lessonBook.js';
+import { lessonFiles } from './lessonFiles.js';
 import { listenForMetrics, probeDeps } from './probes.js';
 
 /** Who the demo room's host link names: the person running the server, for up to a week. */
@@ -167,6 +168,12 @@ export async function startServer(
           scheduledChatOf: (roomId) => meetings.all().find((m) => m.roomId === roomId)?.chatId ?? null,
           // The activity figures are made below (they need the accounts' edge); lessons end later.
           lessonEnded: async (lesson, people) => activity?.lessonEnded(lessonHeld(lesson, people)),
+          // The recorder and the whiteboard are made below; files are asked for only once the server runs.
+          files: lessonFiles({
+            recorder: () => recorder,
+            whiteboard: () => whiteboard,
+            transcriptDir: config.transcriber.transcriptDir,
+          }),
           now: extras.clock,
           log,
         })

@@ -3,7 +3,9 @@
 // long, hands raised, chat messages and poll answers (schema `attendance`);
 // when a lesson ends it posts the recap card to the class chat (recap.ts);
 // the lesson's page is one request on the messenger's socket
-// (get_lesson_recap, registered like notifications/ and homework/).
+// (get_lesson_recap, registered like notifications/ and homework/), with
+// its files (get_lesson_file) and the teacher's share switch
+// (share_lesson_recording).
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { invalid } from '../messaging/errors.js';
@@ -11,6 +13,7 @@ import { type ChatHandler, registerChatHandlers } from '../messaging/handlers.js
 import { lessonChatId } from '../messaging/lesson/lessonChats.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { Feature } from '../signaling/requests/features.js';
+import { type LessonFiles, NO_LESSON_FILES } from './lessonFiles.js';
 import { RecapPages, postRecap } from './recap.js';
 import { AttendanceStore, type AttendeeRow, type LessonRow } from './store.js';
 import { AttendanceTracker } from './tracker.js';
@@ -22,6 +25,8 @@ export interface AttendanceDeps {
   scheduledChatOf(roomId: string): string | null;
   /** Told of each lesson that ended, with who came (the activity figures count it). */
   lessonEnded?(lesson: LessonRow, attendees: AttendeeRow[]): Promise<void>;
+  /** The recordings, transcripts and boards the lesson's page offers (app/lessonFiles.ts). */
+  files?: LessonFiles;
   now?: () => number;
   log: Logger;
 }
@@ -55,7 +60,7 @@ export function createAttendance(deps: AttendanceDeps): Attendance {
     now: deps.now ?? Date.now,
     log,
   });
-  byMessenger.set(messenger, new RecapPages(store, messenger));
+  byMessenger.set(messenger, new RecapPages(store, messenger, deps.files ?? NO_LESSON_FILES, deps.now));
   registerChatHandlers(HANDLERS);
   return {
     tracker,
@@ -68,10 +73,20 @@ export function createAttendance(deps: AttendanceDeps): Attendance {
   };
 }
 
-const HANDLERS: Record<'getLessonRecap', ChatHandler> = {
-  getLessonRecap: async ({ caller, messenger }, m) => {
-    const pages = byMessenger.get(messenger);
-    if (!pages) throw invalid('lesson pages are not set up on this server');
-    return { lessonRecap: await pages.view(caller, m.getLessonRecap!) };
-  },
+const pagesOf = (messenger: Messenger): RecapPages => {
+  const pages = byMessenger.get(messenger);
+  if (!pages) throw invalid('lesson pages are not set up on this server');
+  return pages;
+};
+
+const HANDLERS: Record<'getLessonRecap' | 'getLessonFile' | 'shareLessonRecording', ChatHandler> = {
+  getLessonRecap: async ({ caller, messenger }, m) => ({
+    lessonRecap: await pagesOf(messenger).view(caller, m.getLessonRecap!),
+  }),
+  getLessonFile: async ({ caller, messenger }, m) => ({
+    lessonFile: await pagesOf(messenger).file(caller, m.getLessonFile!),
+  }),
+  shareLessonRecording: async ({ caller, messenger }, m) => ({
+    lessonRecap: await pagesOf(messenger).share(caller, m.shareLessonRecording!),
+  }),
 };

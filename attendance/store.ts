@@ -15,6 +15,8 @@ export interface LessonRow {
   lastSeq: number | null;
   startedAt: number;
   endedAt: number | null;
+  /** The teacher shared the recording (and the lesson's other files) with the class. */
+  recordingShared: boolean;
 }
 
 export interface AttendeeRow {
@@ -35,7 +37,8 @@ export interface AttendeeRow {
 export type Counter = 'hands' | 'messages' | 'poll_answers';
 
 const LESSON_COLUMNS = `id, room_id AS "roomId", school, title, class_chat AS "classChat",
-  first_seq AS "firstSeq", last_seq AS "lastSeq", started_at::float8 AS "startedAt", ended_at::float8 AS "endedAt"`;
+  first_seq AS "firstSeq", last_seq AS "lastSeq", started_at::float8 AS "startedAt", ended_at::float8 AS "endedAt",
+  recording_shared AS "recordingShared"`;
 
 const ATTENDEE_COLUMNS = `user_id AS "userId", name, role, guest, first_joined_at::float8 AS "firstJoinedAt",
   last_left_at::float8 AS "lastLeftAt", seconds, visits, hands, messages, poll_answers AS "pollAnswers"`;
@@ -48,7 +51,7 @@ export class AttendanceStore {
 
   /** The room's running lesson, started now unless one runs already (on this host or another). */
   async running(
-    start: Omit<LessonRow, 'id' | 'lastSeq' | 'endedAt'>,
+    start: Omit<LessonRow, 'id' | 'lastSeq' | 'endedAt' | 'recordingShared'>,
     onStale: (stale: LessonRow) => Promise<void>,
   ): Promise<LessonRow> {
     for (let attempt = 0; attempt < 3; attempt++) {
@@ -184,6 +187,15 @@ export class AttendanceStore {
       [lessonId, userId],
     );
     return r.rows[0] ?? null;
+  }
+
+  /** Sets whether the class may see the recording; false if there is no such lesson. */
+  async shareRecording(lessonId: string, shared: boolean): Promise<boolean> {
+    const r = await this.db.query('UPDATE attendance.lesson SET recording_shared = $2 WHERE id = $1', [
+      lessonId,
+      shared,
+    ]);
+    return (r.rowCount ?? 0) > 0;
   }
 
   /** A call was started in this chat: its lessons are handed back there. */

@@ -56,7 +56,9 @@ export type RegisteredChatRequest =
   | 'giveAward'
   | 'withdrawAward'
   | 'getAwardBoard'
-  | 'getLessonRecap';
+  | 'getLessonRecap'
+  | 'getLessonFile'
+  | 'shareLessonRecording';
 
 const registered = new Map<ChatRequestType, ChatHandler>();
 

@@ -120,8 +120,8 @@ export interface StoredMessage {
   confirm?: boolean;
   /** A call to join; `audio`: started as an audio call. */
   call?: { room: string; title: string; audio?: boolean };
-  /** The page of a lesson that ended (its id in the lessons part). */
-  recap?: { lesson: string; title: string; from: number; to: number };
+  /** The page of a lesson that ended (its id in the lessons part); `rec`: its recording was shared. */
+  recap?: { lesson: string; title: string; from: number; to: number; rec?: boolean };
   /** A scheduled lesson is near: its title, start, and how many minutes before it this was posted (0: at it). */
   remind?: { title: string; at: number; before: number };
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
@@ -346,7 +346,13 @@ export function messageToWire(
   if (m.call) out.call = { roomId: m.call.room, title: m.call.title, audioOnly: m.call.audio ?? false };
   if (m.recap) {
     const r = m.recap;
-    out.recap = { lessonId: r.lesson, title: r.title, startedAt: r.from, endedAt: r.to };
+    out.recap = {
+      lessonId: r.lesson,
+      title: r.title,
+      startedAt: r.from,
+      endedAt: r.to,
+      recording: r.rec ?? false,
+    };
   }
   if (m.remind)
     out.reminder = { title: m.remind.title, startsAt: m.remind.at, minutesBefore: m.remind.before };

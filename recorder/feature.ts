@@ -59,6 +59,17 @@ export interface RecorderFeature {
   scheduleBroadcast(roomId: string, title: string): { code: string; url: string };
   /** Where a broadcast of the room has a viewer password, only a viewer who gave it comments. */
   mayComment(roomId: string, cookie: string): boolean;
+  /** Finished recordings of a room started between `from` and `to` (ms), each with a fresh signed link. */
+  recordingsBetween(roomId: string, from: number, to: number): RecordingLink[];
+}
+
+export interface RecordingLink {
+  id: string;
+  url: string;
+  durationSeconds: number;
+  sizeBytes: number;
+  startedAt: number;
+  linkExpiresAt: number;
 }
 
 export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeature {
@@ -196,5 +207,24 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       return { code: b.code, url: service.broadcastUrl(b) };
     },
     mayComment: (roomId, cookie) => broadcasts.mayComment(roomId, cookie),
+    recordingsBetween(roomId, from, to) {
+      return store
+        .list(roomId)
+        .filter((m) => m.status === 'ready' && store.filePath(m.id) !== null)
+        .map((m) => ({ meta: m, at: Date.parse(m.startedAt) }))
+        .filter(({ at }) => at >= from && at <= to)
+        .sort((a, b) => a.at - b.at)
+        .map(({ meta, at }) => {
+          const link = links.make(meta.id);
+          return {
+            id: meta.id,
+            url: link.url,
+            durationSeconds: Math.round(meta.durationSeconds),
+            sizeBytes: meta.sizeBytes,
+            startedAt: at,
+            linkExpiresAt: link.expiresAt,
+          };
+        });
+    },
   };
 }

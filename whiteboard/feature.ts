@@ -26,7 +26,12 @@ export interface WhiteboardDeps {
   log: Logger;
 }
 
-export function createWhiteboardFeature(deps: WhiteboardDeps): Feature<WhiteboardRequest> {
+export interface WhiteboardFeature extends Feature<WhiteboardRequest> {
+  /** The saved lessons' boards (for the lesson's page, app/lessonFiles.ts). */
+  saved: Pick<BoardStore, 'listLessons' | 'getLesson'>;
+}
+
+export function createWhiteboardFeature(deps: WhiteboardDeps): WhiteboardFeature {
   const { config, log } = deps;
   const store: BoardStore = deps.redisUrl
     ? new RedisBoardStore(deps.redisUrl, config.savedLessons, config.savedDays, log)
@@ -72,6 +77,10 @@ export function createWhiteboardFeature(deps: WhiteboardDeps): Feature<Whiteboar
   });
   return {
     name: 'whiteboard',
+    saved: {
+      listLessons: (roomId) => store.listLessons(roomId),
+      getLesson: (roomId, id) => store.getLesson(roomId, id),
+    },
     handlers: whiteboardHandlers(requests),
     attach(room) {
       boardsOf(room).attach();

@@ -1,5 +1,6 @@
 // «Итоги урока»: the card a lesson leaves in its class chat when it ends,
-// a link to the lesson's page (recording, chat log, attendance).
+// a link to the lesson's page (recording, chat log, attendance); «Запись
+// урока» when the teacher shares the lesson's recording with the class.
 import { t } from '../i18n/index.js';
 import { ClipboardList } from '../kit/icons.js';
 import { lessonWhen } from '../recap/recapWords.js';
@@ -14,11 +15,11 @@ export function RecapCard({ m }: { m: Msg }) {
     <a
       class="recap-card"
       href={recapHref(r.lessonId)}
-      aria-label={t('recap.cardLabel', { title: r.title ?? '' })}
+      aria-label={t(r.recording ? 'recap.cardRecordingLabel' : 'recap.cardLabel', { title: r.title ?? '' })}
     >
       <ClipboardList aria-hidden="true" />
       <span class="recap-card-text">
-        <strong>{t('recap.title')}</strong>
+        <strong>{t(r.recording ? 'recap.cardRecording' : 'recap.title')}</strong>
         <span class="recap-card-title">{r.title}</span>
         <span class="recap-card-when">{lessonWhen(r.startedAt ?? 0, r.endedAt ?? 0)}</span>
       </span>

@@ -7,6 +7,7 @@ import { toLogin, whoAmI } from '../account/api.js';
 import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
 import { ChatClient, ChatRequestError } from '../protocol/chatClient.js';
+import type { RecapApi } from '../recap/LessonMaterials.js';
 import { RecapPage } from '../recap/RecapPage.js';
 import { cpb } from '../recap/recapWords.js';
 
@@ -15,31 +16,50 @@ document.title = t('recap.title');
 const root = document.getElementById('app');
 const token = messengerLinkToken() ?? ((await whoAmI().catch(() => null)) ? sessionChatToken : null);
 
-async function load(): Promise<cpb.ILessonRecapPage> {
+const failure = (err: unknown) => {
+  const notFound =
+    err instanceof ChatRequestError &&
+    (err.code === cpb.ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND ||
+      err.code === cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+  return new Error(notFound ? t('recap.notFound') : t('common.networkError'));
+};
+
+/** One request on a short-lived messenger connection with this person's token. */
+async function ask(request: cpb.IChatClientMessage): Promise<cpb.IChatResponse> {
   const client = new ChatClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`);
   try {
     await client.connect();
     await client.authenticate(typeof token === 'string' ? token : await (token ?? sessionChatToken)());
-    const id = decodeURIComponent(location.pathname.split('/')[2] ?? '');
-    const room = new URLSearchParams(location.search).get('room') ?? '';
-    const r = await client.request({ getLessonRecap: id === 'latest' ? { roomId: room } : { lessonId: id } });
-    const page = r.lessonRecap ?? {};
-    const lessonId = page.lesson?.lessonId;
-    // The end screen's link becomes the lesson's own address, to keep or send.
-    if (id === 'latest' && lessonId)
-      history.replaceState(null, '', `/lessons/${encodeURIComponent(lessonId)}`);
-    if (page.lesson?.title) document.title = `${t('recap.title')}: ${page.lesson.title}`;
-    return page;
+    return await client.request(request);
   } catch (err) {
-    const notFound =
-      err instanceof ChatRequestError &&
-      (err.code === cpb.ChatErrorCode.CHAT_ERROR_CHAT_NOT_FOUND ||
-        err.code === cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
-    throw new Error(notFound ? t('recap.notFound') : t('common.networkError'));
+    throw failure(err);
   } finally {
     client.close();
   }
 }
 
+let lessonId = decodeURIComponent(location.pathname.split('/')[2] ?? '');
+
+const api: RecapApi = {
+  async page() {
+    const room = new URLSearchParams(location.search).get('room') ?? '';
+    const r = await ask({ getLessonRecap: lessonId === 'latest' ? { roomId: room } : { lessonId } });
+    const page = r.lessonRecap ?? {};
+    // The end screen's link becomes the lesson's own address, to keep or send.
+    if (lessonId === 'latest' && page.lesson?.lessonId) {
+      lessonId = page.lesson.lessonId;
+      history.replaceState(null, '', `/lessons/${encodeURIComponent(lessonId)}`);
+    }
+    if (page.lesson?.title) document.title = `${t('recap.title')}: ${page.lesson.title}`;
+    return page;
+  },
+  async share(shared) {
+    return (await ask({ shareLessonRecording: { lessonId, shared } })).lessonRecap ?? {};
+  },
+  async file(kind, name) {
+    return (await ask({ getLessonFile: { lessonId, kind, name } })).lessonFile?.data ?? new Uint8Array();
+  },
+};
+
 if (!token) toLogin();
-else if (root) render(<RecapPage load={load} />, root);
+else if (root) render(<RecapPage api={api} />, root);

@@ -1,5 +1,6 @@
-// «Итоги урока», /lessons/<id>: the lesson's title and times, its chat log,
-// and for its teachers the attendance table with «Скачать CSV». What the
+// «Итоги урока», /lessons/<id>: the lesson's title and times, what it left
+// (recording, transcript, board: LessonMaterials.tsx), its chat log, and for
+// its teachers the attendance table with «Скачать CSV». What the
 // page holds comes from the server as this person may see it
 // (attendance/recap.ts): a pupil's page has no attendance in it at all.
 import { useEffect, useState } from 'preact/hooks';
@@ -7,19 +8,20 @@ import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { downloadCsv } from '../kit/csv.js';
 import { ArrowLeft, Download } from '../kit/icons.js';
+import { LessonMaterials, type RecapApi } from './LessonMaterials.js';
 import { attendanceCsv } from './attendanceCsv.js';
 import { type cpb, duration, hhmm, lessonWhen, roleWord } from './recapWords.js';
 
 type Loaded = { page: cpb.ILessonRecapPage } | { error: string } | null;
 
-export function RecapPage({ load }: { load: () => Promise<cpb.ILessonRecapPage> }) {
+export function RecapPage({ api }: { api: RecapApi }) {
   const [state, setState] = useState<Loaded>(null);
   useEffect(() => {
-    load().then(
+    api.page().then(
       (page) => setState({ page }),
       (err: unknown) => setState({ error: err instanceof Error ? err.message : String(err) }),
     );
-  }, [load]);
+  }, [api]);
   if (!state) {
     return (
       <main class="page recap-page" aria-busy="true">
@@ -62,6 +64,9 @@ export function RecapPage({ load }: { load: () => Promise<cpb.ILessonRecapPage> 
         {page.ended && ended > started ? ` · ${duration((ended - started) / 1000)}` : null}
         {page.ended ? null : ` · ${t('recap.running')}`}
       </p>
+      {page.ended ? (
+        <LessonMaterials page={page} api={api} onPage={(next) => setState({ page: next })} />
+      ) : null}
       {page.attendanceShown ? <Attendance page={page} /> : null}
       <ChatLog messages={page.chatLog ?? []} />
     </main>
