@@ -39,7 +39,7 @@ const LAYERS = [
     name: 'messaging base',
     path: [
       '^messaging/(errors|records|config|metrics|validate|permissions|userTokens|wire|bus|revOrder|schema)\\.ts$',
-      '^messaging/files/(previews|uwsWeb)\\.ts$',
+      '^messaging/files/(previews|staging|uwsWeb)\\.ts$',
     ],
   },
   { name: 'messaging/store', path: ['^messaging/store/'] },
@@ -58,7 +58,7 @@ const LAYERS = [
     path: [
       '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
       '^messaging/lesson/(?!uploadGrants\\.ts$)',
-      '^messaging/files/(?!(previews|uwsWeb|fileRecords)\\.ts$)',
+      '^messaging/files/(?!(previews|staging|uwsWeb|fileRecords)\\.ts$)',
     ],
   },
   { name: 'messaging feature', path: ['^messaging/feature\\.ts$'] },
