@@ -132,7 +132,7 @@ export async function startServer(
   const messaging = createMessagingFeature({
     app,
     // The recorder is made below; comments are asked for only once the server runs.
-    mayComment: (roomId, cookie) => recorder.mayComment(roomId, cookie),
+    commentsOf: (roomId, cookie) => recorder.commentsOf(roomId, cookie),
     gate: core.gate,
     trustProxy: config.trustProxy,
     authDeadlineSeconds: config.joinDeadlineSeconds,

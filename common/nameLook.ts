@@ -1,8 +1,11 @@
-// How a person's name looks on a screen, for two jobs: names stored or shown
-// carry no invisible characters (`visibleName`), and a self-chosen name that
-// reads as someone else's is recognised however it is spelt (`readsAs`):
-// styled letters, invisible characters, accents, case, ё/е, Latin letters
-// that look Cyrillic, the words in another order, and initials.
+// How a person's name looks on a screen, for three jobs: names stored or
+// shown carry no invisible characters (`visibleName`); a name chosen by
+// someone without an account is written in the letters people here write
+// names with (`inNameLetters`); and a self-chosen name that reads as someone
+// else's is recognised however it is spelt (`readsAs`): styled letters,
+// invisible characters, accents, case, ё/е, look-alike letters and digits
+// (Unicode's confusables skeletons), the words in another order, and initials.
+// A server file over 300 lines: the three share the folding tables below.
 import { createRequire } from 'node:module';
 
 // Unicode's default-ignorable code points (U+034F, U+17B4, U+200B, bidi
@@ -24,6 +27,26 @@ for (const [from, to] of Object.entries(CONFUSABLES)) {
   if (!/^\p{L}$/u.test(from) || !/^[A-Za-z]$/.test(to) || /^[A-Za-z]$/.test(from)) continue;
   // Unicode's prototype of I is l; in a name an I-like letter reads as i.
   LOOKS_LATIN.set(from, to === 'l' && /^[іІıɪΙι]$/u.test(from) ? 'i' : to.toLowerCase());
+}
+
+/**
+ * What a self-chosen name may be written with: modern Cyrillic (Russian and
+ * the letters of the republics' languages: ә ө ү ң һ ҕ ӏ…, Cyrillic
+ * Supplement) and Latin (basic, Latin-1, Extended-A and -B), digits (a
+ * parent writes «Мама Коли, 5А»; digits posing as letters are caught by the
+ * skeletons below), space, hyphens and dashes, apostrophes, dot, comma and
+ * brackets. Not: historic Cyrillic (U+0460-0489, Extended-A/B/C), IPA and
+ * small capitals, Greek, Coptic, Armenian, Cherokee, mathematical,
+ * fullwidth or any other letters, combining marks, symbols. Unicode's
+ * confusables do not map every such letter to the Russian one it imitates
+ * (Ͷ and ᴎ for И, Coptic ⲁ, Extended-C ᲂ), so they are refused outright.
+ */
+const NAME_CHARACTERS =
+  /^[A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F\u0400-\u045F\u048A-\u04FF\u0510-\u052F0-9 .,()'\u2019\u02BC\-\u2010\u2013\u2014]*$/;
+
+/** Whether a self-chosen name uses only `NAME_CHARACTERS` (invisible characters dropped first, as stored). */
+export function inNameLetters(name: string): boolean {
+  return NAME_CHARACTERS.test(visibleName(name.normalize('NFC')));
 }
 
 /** The name without invisible characters, spaces collapsed and trimmed. */
@@ -213,7 +236,110 @@ const isInitial = (w: string) => [...w].length === 1;
  */
 export function readsAs(name: string, other: string): boolean {
   const theirs = lookVariants(other);
-  return lookVariants(name).some((mine) => theirs.some((t) => sameWords(mine, t)));
+  if (lookVariants(name).some((mine) => theirs.some((t) => sameWords(mine, t)))) return true;
+  return sameSkeletons(name, other);
+}
+
+// Cyrillic as names are written in Latin letters (passports' style), so the
+// skeletons compare «lvan» with «Ivan» as the teacher's name is transliterated.
+const TO_LATIN: Readonly<Record<string, string>> = {
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'i',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'iu',
+  я: 'ia',
+};
+
+/** Cyrillic letters in Latin, a capital kept a capital (Иван → Ivan). */
+function toLatin(name: string): string {
+  return [...name]
+    .map((ch) => {
+      const lower = ch.toLowerCase();
+      const latin = TO_LATIN[lower];
+      if (latin === undefined) return ch;
+      return ch !== lower ? latin.charAt(0).toUpperCase() + latin.slice(1) : latin;
+    })
+    .join('');
+}
+
+/** Latin words in Cyrillic as names are transliterated (Ivan → иван). */
+function toCyrillic(name: string): string {
+  return name
+    .toLowerCase()
+    .split(/([^\p{L}]+)/u)
+    .map(transliterated)
+    .join('');
+}
+
+/** UTS #39's skeleton: each character as its prototype in Unicode's confusables. */
+function skeleton(text: string): string {
+  return [...text.normalize('NFD')]
+    .map((ch) => CONFUSABLES[ch] ?? ch)
+    .join('')
+    .normalize('NFD');
+}
+
+const CASES: ReadonlyArray<(s: string) => string> = [
+  (s) => s,
+  (s) => s.toLowerCase(),
+  (s) => s.toUpperCase(),
+];
+
+/** A name's words (letters and digits), the way its characters are folded first. */
+function plainWords(name: string): string[] {
+  return visibleName(name.normalize('NFKC'))
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** The name as written and transliterated both ways, each in each case, as skeleton words. */
+function skeletonForms(name: string): string[][] {
+  const plain = plainWords(name).join(' ');
+  const out: string[][] = [];
+  for (const form of [plain, toLatin(plain), toCyrillic(plain)])
+    for (const toCase of CASES) out.push(toCase(form).split(' ').map(skeleton));
+  return out;
+}
+
+/**
+ * Whether two names have the same UTS #39 skeletons, word for word (in any
+ * order, initials allowed as in `sameWords`), compared in the same case
+ * form: «П0п0в» (0 is O's prototype) against «ПОПОВ», «lvan» (l is I's) against «Ivan».
+ */
+function sameSkeletons(name: string, other: string): boolean {
+  if (plainWords(name).length !== plainWords(other).length) return false;
+  const mine = skeletonForms(name);
+  const theirs = skeletonForms(other);
+  // Forms are in the same order (form × case), so index i % 3 is the case.
+  return mine.some((m, i) => theirs.some((t, j) => i % CASES.length === j % CASES.length && sameWords(m, t)));
 }
 
 /** Whether `name` reads as a name one of whose `lookKeys` is `key`. */

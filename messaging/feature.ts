@@ -62,8 +62,8 @@ export interface MessagingDeps {
   metricsRegistry: client.Registry;
   /** Limits shared by every host (security/sharedLimits.ts). */
   limits: SharedLimits;
-  /** Whether a viewer (by its cookies) may read and post a room's viewers' comments (its broadcast's password given). */
-  mayComment: (roomId: string, cookie: string) => boolean;
+  /** The broadcast whose viewers' comments a viewer (by its cookies) reads and writes; null: none it may. */
+  commentsOf: (roomId: string, cookie: string) => { code: string; live: boolean } | null;
   /** Rooms: each has a lesson chat; a chat can start a call in a new one. */
   registry: RoomRegistry;
   joinTokens: JoinTokens;
@@ -286,7 +286,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         registry: deps.registry,
         metrics,
         limits: deps.limits,
-        mayComment: deps.mayComment,
+        commentsOf: deps.commentsOf,
       });
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');

@@ -127,6 +127,8 @@ export interface StoredMessage {
   sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
+  /** A viewer's comment: the code of the broadcast it was written under (only its audience reads it). */
+  broadcast?: string;
   /** A voice or round video message; its transcript once made ('' while pending). */
   voice?: 'audio' | 'video';
   transcript?: string;

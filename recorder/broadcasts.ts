@@ -155,15 +155,18 @@ export class Broadcasts {
   }
 
   /**
-   * Whether this viewer may read and post a room's viewers' comments: only
-   * while the room has a broadcast (comments turned on before it starts are
-   * nobody's to read), and with its viewer password given where it has one.
-   * The room's latest broadcast decides: an earlier one's password no longer opens them.
+   * Whose viewers' comments this viewer reads and writes in a room: its
+   * latest broadcast's (comments are kept per broadcast: a later audience
+   * never sees an earlier one's), when this viewer may watch it (its viewer
+   * password given where it has one); null when the room has no broadcast
+   * (comments turned on before it starts are nobody's) or the viewer may not.
+   * `live`: only then may a comment be posted.
    */
-  mayComment(roomId: string, cookieHeader: string | undefined): boolean {
+  commentsOf(roomId: string, cookieHeader: string | undefined): { code: string; live: boolean } | null {
     let latest: Broadcast | null = null;
     for (const b of this.byCode.values()) if (b.roomId === roomId) latest = b;
-    return latest !== null && this.mayWatch(latest, cookieHeader);
+    if (!latest || !this.mayWatch(latest, cookieHeader)) return null;
+    return { code: latest.code, live: latest.state === 'live' };
   }
 
   mayWatch(b: Broadcast, cookieHeader: string | undefined): boolean {

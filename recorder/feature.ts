@@ -57,8 +57,8 @@ export interface RecorderFeature {
   feature: Feature<RecorderRequest>;
   /** A public link for a meeting scheduled as a broadcast; it goes live when the host joins. */
   scheduleBroadcast(roomId: string, title: string): { code: string; url: string };
-  /** Where a broadcast of the room has a viewer password, only a viewer who gave it comments. */
-  mayComment(roomId: string, cookie: string): boolean;
+  /** The broadcast whose viewers' comments this viewer reads and writes (Broadcasts.commentsOf). */
+  commentsOf(roomId: string, cookie: string): { code: string; live: boolean } | null;
   /** Finished recordings of a room started between `from` and `to` (ms), each with a fresh signed link. */
   recordingsBetween(roomId: string, from: number, to: number): RecordingLink[];
 }
@@ -206,7 +206,7 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       const b = broadcasts.forRoom(roomId) ?? broadcasts.create(roomId, title);
       return { code: b.code, url: service.broadcastUrl(b) };
     },
-    mayComment: (roomId, cookie) => broadcasts.mayComment(roomId, cookie),
+    commentsOf: (roomId, cookie) => broadcasts.commentsOf(roomId, cookie),
     recordingsBetween(roomId, from, to) {
       return store
         .list(roomId)

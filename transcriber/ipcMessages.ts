@@ -28,7 +28,9 @@ export type ToTranscriber =
   | { type: 'addStream'; stream: StreamSpec }
   | { type: 'removeStream'; key: string }
   | { type: 'transcribe'; id: number; pcm: Float32Array; language: WhisperLanguage; translate: boolean }
-  | { type: 'shutdown' };
+  | { type: 'shutdown' }
+  /** The server's heartbeat: a live process answers `pong` with the same id. */
+  | { type: 'ping'; id: number };
 
 export interface SubtitleLine {
   key: string;
@@ -55,4 +57,5 @@ export type FromTranscriber =
   | { type: 'dropped'; key: string; index: number; startMs: number; endMs: number }
   | { type: 'transcribed'; id: number; text: string; language: string }
   | { type: 'transcribeFailed'; id: number; message: string }
-  | { type: 'stats'; stats: TranscriberStats };
+  | { type: 'stats'; stats: TranscriberStats }
+  | { type: 'pong'; id: number };

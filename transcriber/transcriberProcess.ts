@@ -167,6 +167,10 @@ async function main(): Promise<void> {
         if (!queue.pushFile(job)) send({ type: 'transcribeFailed', id: m.id, message: 'busy' });
         break;
       }
+      case 'ping':
+        // Answered from the event loop: a frozen or stuck process does not answer.
+        send({ type: 'pong', id: m.id });
+        break;
       case 'shutdown':
         socket.close();
         void engine.free().finally(() => process.exit(0));

@@ -1,5 +1,6 @@
 // The server's side of the transcriber: starts the transcriber process (when
-// a model is configured), restarts it if it dies, tells it which RTP streams
+// a model is configured), restarts it if it dies or stops answering its
+// heartbeat (frozen: SIGSTOP, a stuck event loop), tells it which RTP streams
 // belong to which speaker, and hands out its subtitle lines, metrics and
 // voice-message transcriptions. Everything heavy happens in that process.
 import { type ChildProcess, fork } from 'node:child_process';
@@ -37,6 +38,14 @@ const PROCESS_PATH = new URL(
 const REPO_ROOT = new URL('..', import.meta.url).pathname;
 const RESTART_MIN_MS = 1000;
 const RESTART_MAX_MS = 30_000;
+/** How often a ready process is asked whether it lives. */
+const HEARTBEAT_EVERY_MS = 2000;
+/**
+ * No answer for this long: the process is frozen, and is killed and
+ * restarted like one that died. Its event loop only relays (Whisper runs on
+ * libuv's pool), so a live one answers within milliseconds even when busy.
+ */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 export class TranscriberService extends EventEmitter<ServiceEvents> {
   private child: ChildProcess | null = null;
@@ -51,6 +60,10 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
   private restartDelay = RESTART_MIN_MS;
   private restartTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private lastAnswerAt = 0;
+  /** Processes killed for not answering their heartbeat. */
+  frozenRestarts = 0;
   private readyWaiters: (() => void)[] = [];
   lastStats: TranscriberStats | null = null;
 
@@ -133,6 +146,7 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
   async close(): Promise<void> {
     this.closed = true;
     if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.stopHeartbeat();
     const child = this.child;
     this.child = null;
     this.failPending('transcriber closed');
@@ -196,6 +210,7 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
     child.on('exit', (code, signal) => {
       if (this.child !== child) return;
       this.child = null;
+      this.stopHeartbeat();
       this.failPending('transcriber process exited');
       if (this.closed) return;
       if (this.state === 'starting') {
@@ -224,6 +239,7 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
     switch (m.type) {
       case 'ready':
         this.rtpPortValue = m.rtpPort;
+        this.startHeartbeat();
         this.setState('available');
         for (const spec of this.streams.values()) this.child?.send({ type: 'addStream', stream: spec });
         break;
@@ -236,6 +252,9 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
         break;
       case 'dropped':
         this.emit('dropped', m.key, m.index, m.startMs, m.endMs);
+        break;
+      case 'pong':
+        this.lastAnswerAt = Date.now();
         break;
       case 'stats':
         this.lastStats = m.stats;
@@ -251,6 +270,37 @@ export class TranscriberService extends EventEmitter<ServiceEvents> {
         break;
       }
     }
+  }
+
+  /** Asks the ready process every HEARTBEAT_EVERY_MS; one silent for HEARTBEAT_TIMEOUT_MS is killed (and so restarted). */
+  private startHeartbeat(): void {
+    this.stopHeartbeat();
+    const child = this.child;
+    if (!child) return;
+    this.lastAnswerAt = Date.now();
+    let id = 0;
+    this.heartbeat = setInterval(() => {
+      if (this.child !== child) return this.stopHeartbeat();
+      const silentMs = Date.now() - this.lastAnswerAt;
+      if (silentMs > HEARTBEAT_TIMEOUT_MS) {
+        this.stopHeartbeat();
+        this.frozenRestarts++;
+        this.log.error(
+          { pid: child.pid, silentMs },
+          'transcriber process stopped answering; killing it to restart',
+        );
+        // SIGKILL ends a stopped process too; the exit handler restarts it.
+        child.kill('SIGKILL');
+        return;
+      }
+      if (child.connected) child.send({ type: 'ping', id: ++id } satisfies ToTranscriber);
+    }, HEARTBEAT_EVERY_MS);
+    this.heartbeat.unref();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
   }
 
   private failPending(reason: string): void {

@@ -3,9 +3,17 @@
 // cheap and cacheable), and post one with a name. The organiser's setting
 // decides: off (refused), on (published at once) or moderated (waits for a
 // host or co-host, who approves or deletes it from the call). Posting is
-// limited per address.
+// limited per address. Comments belong to a broadcast: the room keeps one
+// comments chat (its mode and the hosts' moderation carry over), each comment
+// is stamped with the code of the broadcast it was written under, and a
+// viewer reads only the comments of the broadcast it may watch (the room's
+// latest), so a later audience, with or without a password, never sees an
+// earlier one's; a comment is posted only while that broadcast is live. The
+// name is a self-chosen name: it passes the join page's check
+// (signaling/http/guestNames.ts) against the room's own people.
 import { randomBytes } from 'node:crypto';
 import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
+import { checkGuestName } from '../../signaling/http/guestNames.js';
 import { HttpError, sendJson } from '../../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../../signaling/http/router.js';
 import type { SharedLimits } from '../../signaling/security/sharedLimits.js';
@@ -28,21 +36,23 @@ export function registerCommentRoutes(
     registry: RoomRegistry;
     metrics: ChatMetrics;
     limits: SharedLimits;
-    /** Whether the viewer (by its cookies) may see the room's broadcast: its password given. */
-    mayComment: (roomId: string, cookie: string) => boolean;
+    /** The broadcast whose comments the viewer (by its cookies) reads and writes; null: none it may. */
+    commentsOf: (roomId: string, cookie: string) => { code: string; live: boolean } | null;
   },
 ): void {
   const limiter = deps.limits.window(COMMENTS);
   const context = async (roomId: string, cookie: string) => {
     const m = deps.messenger;
     if (!m) throw new HttpError(503, 'comments need REDIS_URL on this server');
-    if (!(await deps.registry.find(roomId))) throw new HttpError(404, 'no such broadcast');
-    if (!deps.mayComment(roomId, cookie)) {
+    const room = await deps.registry.find(roomId);
+    if (!room) throw new HttpError(404, 'no such broadcast');
+    const broadcast = deps.commentsOf(roomId, cookie);
+    if (!broadcast) {
       deps.metrics.rejected.inc({ reason: 'comment_password' });
       throw new HttpError(401, 'comments need the broadcast and its viewer password');
     }
     const chatId = commentsChatId(roomId);
-    return { m, chatId, chat: await m.chatStore.chat(chatId) };
+    return { m, room, broadcast, chatId, chat: await m.chatStore.chat(chatId) };
   };
   const refuse = (status: number, reason: string, message: string) => {
     deps.metrics.rejected.inc({ reason: `comment_${reason}` });
@@ -50,13 +60,13 @@ export function registerCommentRoutes(
   };
 
   router.route('get', '/api/rooms/:id/comments', 'list_comments', open, async (reply, req) => {
-    const { m, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
+    const { m, broadcast, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
     const after = Number(new URLSearchParams(req.query).get('after') ?? 0) || 0;
     const last = chat?.seq ?? 0;
     const seqs: number[] = [];
     for (let s = Math.max(after + 1, last - PAGE + 1, 1); s <= last; s++) seqs.push(s);
     const messages = (await m.messageStore.getMany(chatId, seqs)).flatMap((x) =>
-      x && !x.deleted && !x.pending && x.kind === 'text'
+      x && !x.deleted && !x.pending && x.kind === 'text' && x.broadcast === broadcast.code
         ? [{ seq: x.seq, name: x.name, text: x.text, at: x.at }]
         : [],
     );
@@ -64,9 +74,13 @@ export function registerCommentRoutes(
   });
 
   router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
-    const { m, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
+    const { m, room, broadcast, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');
+    if (!broadcast.live) {
+      deps.metrics.rejected.inc({ reason: 'comment_not_live' });
+      throw new HttpError(409, 'the broadcast is not live; comments are closed', { reason: 'not_live' });
+    }
     const body = await req.json();
     let name: string;
     let text: string;
@@ -80,6 +94,10 @@ export function registerCommentRoutes(
       }
       throw err;
     }
+    // A viewer may not comment as the teacher or another of the room's people.
+    checkGuestName(name, room.ownPeoplesNames(), (reason) =>
+      deps.metrics.rejected.inc({ reason: `comment_${reason}` }),
+    );
     if (!(await limiter.take(req.ip)).ok)
       throw refuse(429, 'rate_limited', 'too many comments; wait a little');
     const pending = mode === 'moderated';
@@ -92,6 +110,7 @@ export function registerCommentRoutes(
         from: 'viewer',
         name,
         text,
+        broadcast: broadcast.code,
         ...(pending ? { pending: true } : {}),
       },
     );

@@ -38,6 +38,11 @@
       sent: 'Комментарий опубликован.',
       pending: 'Спасибо! Комментарий появится, когда его проверит учитель.',
       tooMany: 'Слишком много комментариев подряд. Подождите полминуты.',
+      nameLetters:
+        'В имени можно писать только русские или латинские буквы, цифры, пробел, дефис, апостроф и точку.',
+      nameTaken: 'Это имя учителя или участника урока. Напишите своё имя.',
+      nameRole: 'Это имя похоже на роль (учитель, ведущий…). Напишите своё имя.',
+      closed: 'Трансляция не идёт: комментарии закрыты.',
       failed: 'Не удалось отправить. Попробуйте ещё раз.',
     },
     en: {
@@ -66,6 +71,11 @@
       sent: 'Comment published.',
       pending: 'Thank you! The comment appears once the teacher has checked it.',
       tooMany: 'Too many comments in a row. Wait half a minute.',
+      nameLetters:
+        'A name may use only Russian or Latin letters, digits, spaces, hyphens, apostrophes and dots.',
+      nameTaken: "This is the teacher's or a participant's name. Please write your own.",
+      nameRole: 'That name looks like a role (teacher, host…). Please write your own name.',
+      closed: 'The broadcast is not live: comments are closed.',
       failed: 'Could not send. Please try again.',
     },
   };
@@ -341,7 +351,24 @@
         status.textContent = t.failed;
         return;
       }
-      if (res.status === 429) status.textContent = t.tooMany;
+      // Refusals name their reason (a self-chosen name's check, the broadcast not live).
+      const reason = res.ok ? '' : ((await res.json().catch(() => ({}))).reason ?? '');
+      const refused = {
+        name_letters: t.nameLetters,
+        name_of_another: t.nameTaken,
+        name_role: t.nameRole,
+        name_empty: t.noName,
+        not_live: t.closed,
+      }[reason];
+      if (refused) {
+        status.textContent = refused;
+        if (reason.startsWith('name_')) {
+          name = '';
+          showName();
+          nameInput.value = typed;
+          nameInput.focus();
+        }
+      } else if (res.status === 429) status.textContent = t.tooMany;
       else if (res.status === 403) status.textContent = t.commentsOff;
       else if (!res.ok) status.textContent = t.failed;
       else {

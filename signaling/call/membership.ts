@@ -10,7 +10,7 @@ import type { JoinedPeer, Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import { defaultSortName } from '../domain/roster.js';
 import { ErrorCode, SignalingError, invalid } from '../errors.js';
-import { readsAsAnother } from '../security/displayNames.js';
+import { guestNameProblem, readsAsAnother } from '../security/displayNames.js';
 import { type TokenService, tokenFitsRoom } from '../tokens.js';
 import { encodeEvent } from '../wire/frames.js';
 import { joinResponse, waitingResponse } from '../wire/snapshots.js';
@@ -59,8 +59,20 @@ export class Membership {
       );
     }
     const role = roleInCall(room, claims.userId, claims.role);
-    if (claims.role === 'guest' && readsAsAnother(claims.displayName, room.ownPeoplesNames(claims.userId))) {
-      throw invalid('someone in this lesson already has this name; add something to yours');
+    // The join routes' check again, here where the room's people are known for sure: all of
+    // it for a name the guest chose (a token from the join routes names its admission).
+    if (claims.role === 'guest') {
+      const others = room.ownPeoplesNames(claims.userId);
+      const problem =
+        claims.admission !== undefined
+          ? guestNameProblem(claims.displayName, others)
+          : readsAsAnother(claims.displayName, others)
+            ? 'name_of_another'
+            : null;
+      if (problem === 'name_of_another') {
+        throw invalid('someone in this lesson already has this name; add something to yours');
+      }
+      if (problem) throw invalid('this name may not be used here; please use your own name');
     }
     const moderator = isModerator(role);
     if (

@@ -8,18 +8,19 @@
 // room with made-up guests; guests keep one user id per device
 // (security/guestIds.ts), and their tokens name where they were asked from
 // (security/guestAdmissions.ts), so a ban sticks without the device key
-// too; and a name that imitates a role is refused (security/displayNames.ts).
+// too; and a self-chosen name passes the one check of such names
+// (security/displayNames.ts through ./guestNames.ts): letters, role words,
+// and, once the room is known, its own people's names.
 import type { Logger } from '../../common/log.js';
-import { visibleName } from '../../common/nameLook.js';
 import { normalizeCode, passwordMatches } from '../domain/joinCodes.js';
 import type { Room } from '../domain/room.js';
 import type { RoomRegistry } from '../domain/roomRegistry.js';
 import type { Metrics } from '../metrics.js';
-import { imitatesRole, readsAsAnother } from '../security/displayNames.js';
 import { admissionOf } from '../security/guestAdmissions.js';
 import { guestUserId, isDeviceKey } from '../security/guestIds.js';
 import { PasswordBackoff, isRefused } from '../security/passwordBackoff.js';
 import { type SharedLimits, retryAfterSeconds } from '../security/sharedLimits.js';
+import { checkGuestName } from './guestNames.js';
 import { HttpError, sendJson } from './httpUtil.js';
 import type { JoinTokens, MintedToken } from './joinTokens.js';
 import type { HttpRouter } from './router.js';
@@ -62,7 +63,7 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
       // Checked before the body is read or anything is looked up.
       const code = codeFromPath(typedCode ?? '');
       const body = await json();
-      const person = chosenIdentity(body);
+      const person = chosenIdentity(body, metrics);
       const password = typeof body.password === 'string' ? body.password : '';
       const turn = await backoff.turn(ip, code);
       if (isRefused(turn)) {
@@ -87,13 +88,7 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
         throw new HttpError(401, 'wrong code or password');
       }
       // Said here so the page can tell the guest; Membership.join checks it again at the room's home.
-      if (
-        typeof person.displayName === 'string' &&
-        readsAsAnother(person.displayName, room.ownPeoplesNames())
-      ) {
-        metrics.rejected.inc({ reason: 'name_of_another' });
-        throw new HttpError(409, 'someone in this lesson already has this name; add something to yours');
-      }
+      checkGuestName(person.displayName, room.ownPeoplesNames(), counter(metrics));
       const allowed = await guestsPerAddress.take(ip);
       const verdict = allowed.ok ? await guestsPerCode.take(code) : allowed;
       if (!verdict.ok) {
@@ -115,7 +110,8 @@ export function registerJoinRoutes(router: HttpRouter, deps: JoinRoutesDeps): vo
     const body = await json();
     const room = deps.demoRoomId ? registry.get(deps.demoRoomId) : undefined;
     if (!room) throw new HttpError(404, 'no demo room on this server');
-    const person = chosenIdentity(body);
+    const person = chosenIdentity(body, metrics);
+    checkGuestName(person.displayName, room.ownPeoplesNames(), counter(metrics));
     const verdict = await demoTokens.take(ip);
     if (!verdict.ok) {
       throw new HttpError(429, 'too many requests; wait a minute', {
@@ -140,22 +136,23 @@ function codeFromPath(raw: string): string {
 }
 
 interface ChosenIdentity {
-  displayName: unknown;
+  displayName: string;
   deviceKey?: string;
 }
 
-/** The name and device key a person sent; names that imitate a role are refused. */
-function chosenIdentity(body: Record<string, unknown>): ChosenIdentity {
-  if (typeof body.displayName === 'string' && imitatesRole(body.displayName)) {
-    throw new HttpError(400, 'this name looks like a role; please use your own name');
-  }
-  if (typeof body.displayName === 'string' && !visibleName(body.displayName)) {
-    throw new HttpError(400, 'displayName is required');
-  }
+const counter = (metrics: Metrics) => (reason: string) => metrics.rejected.inc({ reason });
+
+/**
+ * The name and device key a person sent; the name is checked for what does
+ * not depend on the room (letters, role words) before anything is looked up.
+ */
+function chosenIdentity(body: Record<string, unknown>, metrics: Metrics): ChosenIdentity {
+  const displayName = typeof body.displayName === 'string' ? body.displayName : '';
+  checkGuestName(displayName, [], counter(metrics));
   if (body.deviceKey !== undefined && !isDeviceKey(body.deviceKey)) {
     throw new HttpError(400, 'deviceKey must be 16-128 letters, digits, - or _');
   }
-  return { displayName: body.displayName, deviceKey: body.deviceKey };
+  return { displayName, deviceKey: body.deviceKey };
 }
 
 /**
@@ -174,7 +171,7 @@ async function mintGuest(
 ): Promise<MintedToken> {
   const userId = guestUserId(room.definition.instance, person.deviceKey);
   const admission = admissionOf(room.definition.instance, ip);
-  const name = typeof person.displayName === 'string' ? person.displayName : '';
+  const name = person.displayName;
   if (
     room.bannedUserIds.has(userId) ||
     (await deps.registry.admissionBanned(room, admission, userId, name))

@@ -1,9 +1,11 @@
-// Names people choose for themselves (guests by code, the demo room) may not
-// dress up as a role: "Teacher (host)" or "Учитель" would look like the
-// teacher to a class. Roles come from the server; a name that imitates one
-// is refused. Names a school's own system sends are trusted as they are.
+// Names people choose for themselves (guests by code, the demo room,
+// viewers' comments) pass one check, `guestNameProblem`: written in the
+// letters people here write names with, not dressed up as a role ("Teacher
+// (host)" or "Учитель" would look like the teacher to a class: roles come
+// from the server), and not reading as the name of one of the room's own
+// people. Names a school's own system sends are trusted as they are.
 
-import { LATIN_TO_CYRILLIC, readsAs, visibleName } from '../../common/nameLook.js';
+import { LATIN_TO_CYRILLIC, inNameLetters, readsAs, visibleName } from '../../common/nameLook.js';
 
 // Whole words, in both interface languages; plural and feminine forms too.
 const ROLE_WORDS = [
@@ -70,4 +72,21 @@ export function imitatesRole(name: string): boolean {
 export function readsAsAnother(name: string, others: Iterable<string>): boolean {
   for (const other of others) if (readsAs(name, other)) return true;
   return false;
+}
+
+/** Why a self-chosen name is refused: empty, letters of other scripts, a role's word, another's name. */
+export type GuestNameProblem = 'name_empty' | 'name_letters' | 'name_role' | 'name_of_another';
+
+/**
+ * The one check of every name that arrives from someone without an account
+ * (join by code, the demo room, viewers' comments; Membership.join again at
+ * the room's home): null when `name` may be used beside `others` (the
+ * names of the room's own people: its host, teachers, pupils, the staff expected).
+ */
+export function guestNameProblem(name: string, others: Iterable<string>): GuestNameProblem | null {
+  if (!visibleName(name)) return 'name_empty';
+  if (!inNameLetters(name)) return 'name_letters';
+  if (imitatesRole(name)) return 'name_role';
+  if (readsAsAnother(name, others)) return 'name_of_another';
+  return null;
 }

@@ -4,8 +4,9 @@
 // staff), and a new browser window from where a banned guest came (a ban holds
 // without the old device key: F7). The teacher is a real call participant;
 // the guest uses the real page in Chromium, each window a fresh browser
-// profile (a new device key). Screenshots:
-// test-artifacts/screenshots/{phone,laptop}-guest-{expected-teacher,banned-here}.
+// profile (a new device key). A name in letters of another script (report 5:
+// small capitals for в and н) is refused with its own words. Screenshots:
+// test-artifacts/screenshots/{phone,laptop}-guest-{other-letters,expected-teacher,banned-here}.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
@@ -47,6 +48,13 @@ describe.skipIf(!chromiumAvailable())('the join page when a guest may not come i
         await page.getByLabel('Пароль').fill(room.password);
         await page.getByRole('button', { name: 'Продолжить' }).click();
       };
+
+      // Letters of another script: refused as such, whoever is in the room.
+      await tryName('Иʙаʜ Петров');
+      await page.getByRole('alert').getByText('только русские или латинские буквы').waitFor();
+      expect(page.url()).toContain(`/j/${room.code}`);
+      await screenshot(page, `${device}-guest-other-letters`);
+      expect((await layoutReport(page, [])).overflowX).toBe(0);
 
       // Nobody is in the lesson yet; the teacher's name is still theirs.
       expect(server.registry.get(room.id)!.peers.size).toBe(0);

@@ -234,9 +234,9 @@ describe("#21: a guest under the teacher's exact name", () => {
       'Петрова М. И.',
       'М.И. Петрова',
     ]) {
-      // The join page is told (409)...
+      // The join page is told (409; a combining accent is not among a name's letters: 400, #21 report 5)...
       const byCode = await post(`/api/join/${room.code}`, { displayName: fake, password: room.password });
-      expect(byCode.status, fake).toBe(409);
+      expect(byCode.status, fake).toBe(fake.includes('\u0301') ? 400 : 409);
       // ...and a guest token with the name, however it was got, is refused at the room.
       const { token } = await server.tokens.mint(
         { userId: `g-${fakeNo++}`, displayName: fake, role: 'guest', roomId: room.id },

@@ -4,7 +4,9 @@
 // follow it, or subtitles stay silent for the rest of the lesson while the
 // toggle still says "on". Nothing is timed: the teacher keeps talking (a short
 // espeak-ng line as real Opus RTP) until a line arrives, with generous
-// deadlines, before and after the kill.
+// deadlines, before and after the kill. Frozen (SIGSTOP: a stopped or
+// swapped-out process) it does not die, so nothing restarted it: the server
+// now asks it every 2 s and kills and restarts one that has not answered for 10 s.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +138,53 @@ describe('the transcriber process killed during a lesson with subtitles', () => 
     const again = await speakUntilLine(sender, clip, host, pupil);
     expect(again.subtitleLine).toMatchObject({ participantId: hostPeer.id, speakerName: 'Мария Ивановна' });
     expect(again.subtitleLine!.text!.length).toBeGreaterThan(0);
+
+    sender.close();
+    for (const c of [host, pupil]) c.close();
+    mic.transport.close();
+  }, 600_000);
+
+  it('frozen (SIGSTOP), is found by its heartbeat, replaced, and subtitles resume', async () => {
+    const [hostToken, pupilToken] = await createRoomWithToken(server, 'frozen', [
+      { displayName: 'Ольга Петровна', role: 'host', userId: 'frozen-host' },
+      { displayName: 'Петя', role: 'participant', userId: 'frozen-petya' },
+    ]);
+    const host = await TestClient.connect(server.wsUrl);
+    const pupil = await TestClient.connect(server.wsUrl);
+    const joined = await host.request({ join: { roomId: 'frozen', token: hostToken!.token } });
+    await pupil.request({ join: { roomId: 'frozen', token: pupilToken!.token } });
+    await pupil.request({ subscribeSubtitles: { subscribe: true } });
+    await host.request({
+      setSubtitles: { enabled: true, language: pb.SubtitleLanguage.SUBTITLE_LANGUAGE_RU },
+    });
+    const room = server.registry.get('frozen')!;
+    const hostPeer = room.peers.get(joined.join!.self!.participantId!)!;
+    const mic = await speechProducer(room.mediaAt(MAIN)!.router, hostPeer.id, 4343);
+    room.addProducer(hostPeer, mic.producer, 'microphone');
+    const sender = new SpeechSender(mic.transport.tuple.localPort, 4343);
+    const clip = speechClip([{ silenceMs: 300 }, { say: 'Начинаем урок.' }, { silenceMs: 900 }]);
+    await speakUntilLine(sender, clip, host, pupil);
+
+    const frozen = await until(transcriberPid, 60_000, 'the transcriber process');
+    process.kill(frozen, 'SIGSTOP');
+    try {
+      await until(
+        () => {
+          const pid = transcriberPid();
+          return pid !== undefined && pid !== frozen ? pid : undefined;
+        },
+        120_000,
+        'a transcriber in place of the frozen one',
+      );
+    } finally {
+      // Gone already (killed by the server); continuing it is harmless otherwise.
+      try {
+        process.kill(frozen, 'SIGCONT');
+      } catch {}
+    }
+    const again = await speakUntilLine(sender, clip, host, pupil);
+    expect(again.subtitleLine).toMatchObject({ participantId: hostPeer.id, speakerName: 'Ольга Петровна' });
+    expect(host.closedWith).toBeNull();
 
     sender.close();
     for (const c of [host, pupil]) c.close();

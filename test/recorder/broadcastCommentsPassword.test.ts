@@ -3,8 +3,12 @@
 // room's id, so the password kept the video but not the comments. Now they
 // ask the broadcast's own proof (the cookie /b/<code>/auth sets) wherever a
 // broadcast of the room has a password; a broadcast without one stays open.
+// #21 report 5: comments belong to their broadcast (an earlier password
+// audience's never reach a later, open one), are posted only while it is
+// live, and a viewer may not comment under the teacher's name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+import { cpb } from '../helpers/chatServer.js';
 import { TestClient } from '../helpers/protocolClient.js';
 import { redisAvailable } from '../helpers/redis.js';
 import { createRoomWithToken } from '../helpers/testServer.js';
@@ -21,9 +25,9 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function hostOf(roomId: string): Promise<TestClient> {
+async function hostOf(roomId: string, displayName = 'Учитель'): Promise<TestClient> {
   const [h] = await createRoomWithToken(s.server, roomId, [
-    { displayName: 'Учитель', role: 'host', userId: `${roomId}-teacher` },
+    { displayName, role: 'host', userId: `${roomId}-teacher` },
   ]);
   const host = await TestClient.connect(s.server.wsUrl);
   clients.push(host);
@@ -47,12 +51,19 @@ async function viewerCookie(code: string, password: string): Promise<string> {
 
 const comments = (roomId: string, cookie?: string) =>
   fetch(`${s.httpUrl}/api/rooms/${roomId}/comments`, { headers: cookie ? { cookie } : {} });
-const post = (roomId: string, cookie?: string) =>
+const post = (roomId: string, cookie?: string, text = 'Здравствуйте', name = 'Зритель') =>
   fetch(`${s.httpUrl}/api/rooms/${roomId}/comments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: JSON.stringify({ name: 'Зритель', text: 'Здравствуйте' }),
+    body: JSON.stringify({ name, text }),
   });
+const texts = async (roomId: string, cookie?: string) => {
+  const res = await comments(roomId, cookie);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { comments: { text: string }[] }).comments.map((c) => c.text);
+};
+const commentsOn = (host: TestClient) =>
+  host.request({ chatSettings: { settings: { comments: cpb.CommentsMode.COMMENTS_MODE_ON } } });
 
 describe.skipIf(!redisAvailable())('comments of a broadcast with a viewer password', () => {
   it('are read and posted only after the password', async () => {
@@ -98,5 +109,51 @@ describe.skipIf(!redisAvailable())('comments of a broadcast with a viewer passwo
   it('stay open for a broadcast without a password', async () => {
     await broadcast('cm-open', '');
     expect((await comments('cm-open')).status).toBe(200);
+  });
+
+  it('belong to their broadcast: a later audience, open or with another password, never sees them', async () => {
+    const host = await hostOf('cm-per');
+    const first = await broadcast('cm-per', 'pw-G1-secret', host);
+    await commentsOn(host);
+    const firstCookie = await viewerCookie(first, 'pw-G1-secret');
+    expect((await post('cm-per', firstCookie, 'PRIVATE-G1')).status).toBe(201);
+    expect(await texts('cm-per', firstCookie)).toEqual(['PRIVATE-G1']);
+    await host.request({ stopBroadcast: {} });
+    // Ended: its audience still reads it, but nobody posts (report 5 item 3).
+    expect(await texts('cm-per', firstCookie)).toEqual(['PRIVATE-G1']);
+    const before = await s.rejected('comment_not_live');
+    const late = await post('cm-per', firstCookie, 'GAP-POST');
+    expect(late.status).toBe(409);
+    expect(await late.json()).toMatchObject({ reason: 'not_live' });
+    expect(await s.rejected('comment_not_live')).toBe(before + 1);
+    // The next broadcast is open: its audience sees none of the first one's.
+    await broadcast('cm-per', '', host);
+    expect(await texts('cm-per')).toEqual([]);
+    expect(await texts('cm-per', firstCookie)).toEqual([]);
+    expect((await post('cm-per', undefined, 'OPEN-G2')).status).toBe(201);
+    expect(await texts('cm-per')).toEqual(['OPEN-G2']);
+    await host.request({ stopBroadcast: {} });
+    // A third, with another password: neither earlier audience's comments.
+    const third = await broadcast('cm-per', 'pw-G3-x', host);
+    expect(await texts('cm-per', await viewerCookie(third, 'pw-G3-x'))).toEqual([]);
+    await host.request({ stopBroadcast: {} });
+  });
+
+  it("refuse a viewer's name that reads as the teacher's (report 5 item 4)", async () => {
+    const host = await hostOf('cm-names', 'Иван Иванович Попов');
+    await broadcast('cm-names', '', host);
+    await commentsOn(host);
+    const before = await s.rejected('comment_name_of_another');
+    for (const name of ['Иван Иванович Попов', 'Иван Иванович Пoпoв', 'Ivan Ivanovich P0p0v']) {
+      const res = await post('cm-names', undefined, 'hi', name);
+      expect(res.status, name).toBe(409);
+    }
+    expect(await s.rejected('comment_name_of_another')).toBe(before + 3);
+    const letters = await post('cm-names', undefined, 'hi', 'Иʙаʜ');
+    expect(letters.status).toBe(400);
+    expect(await letters.json()).toMatchObject({ reason: 'name_letters' });
+    expect((await post('cm-names', undefined, 'hi', 'Мама Коли')).status).toBe(201);
+    expect(await texts('cm-names')).toEqual(['hi']);
+    await host.request({ stopBroadcast: {} });
   });
 });

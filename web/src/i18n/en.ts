@@ -118,6 +118,8 @@ export const en: Table = {
     'Someone in this lesson or its teacher already has this name. Add something to yours so nobody mixes you up.',
   'code.banned':
     'You cannot join this lesson from here: the teacher removed a guest who joined from this device or network. Wait for the next lesson.',
+  'code.nameLetters':
+    'A name may use only Russian or Latin letters, digits, spaces, hyphens, apostrophes and dots. Please write it in ordinary letters.',
   'code.roleName': 'That name looks like a role (teacher, host…). Please write your own name.',
 
   'common.join': 'Join',

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
 import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
+import { nameRefusal } from '../kit/nameRefusals.js';
 
 function Demo() {
   const [name, setName] = useState('');
@@ -18,9 +19,9 @@ function Demo() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: name.trim(), deviceKey: deviceKey() }),
       });
-      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string };
+      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string; reason?: string };
       if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      setError(
+      const said: Key =
         res.status === 404
           ? 'demo.none'
           : res.status === 429
@@ -29,8 +30,8 @@ function Demo() {
               ? 'code.roleName'
               : res.status === 403
                 ? 'code.banned'
-                : 'code.failed',
-      );
+                : 'code.failed';
+      setError(nameRefusal(body) ?? said);
     } catch {
       setError('common.networkError');
     }

@@ -5,6 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
 import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
+import { nameRefusal } from '../kit/nameRefusals.js';
 
 const CODE_DIGITS = 7;
 
@@ -28,9 +29,9 @@ function JoinByCode() {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ displayName: name.trim(), password, deviceKey: deviceKey() }),
       });
-      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string };
+      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string; reason?: string };
       if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      setError(
+      const said: Key =
         res.status === 401
           ? 'code.wrong'
           : res.status === 429
@@ -41,8 +42,8 @@ function JoinByCode() {
                 ? 'code.nameTaken'
                 : res.status === 403
                   ? 'code.banned'
-                  : 'code.failed',
-      );
+                  : 'code.failed';
+      setError(nameRefusal(body) ?? said);
     } catch {
       setError('common.networkError');
     } finally {

