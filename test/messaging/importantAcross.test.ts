@@ -3,7 +3,12 @@
 // history hidden from a newcomer, drops out); another person's marks never.
 // Bad cursors: test/messaging/chatBadInput.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatTestServer, type TestChatClient, type cpb, startChatServer } from '../helpers/chatServer.js';
+import {
+  type ChatTestServer,
+  type TestChatClient,
+  type cpb,
+  startChatServer,
+} from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
 let teacher: TestChatClient;
