@@ -911,6 +911,7 @@ export const en: Table = {
   'important.unmark': 'Unmark',
   'important.removed': 'No longer marked important',
   'important.more': 'Show more',
+  'folders.full': 'At most {count} folders: delete one under “Folders” to make a new one',
   'archive.move': 'Archive',
   'archive.restore': 'Unarchive',
   'archive.moved': 'The chat is in your archive',

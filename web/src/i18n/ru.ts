@@ -905,6 +905,7 @@ export const ru = {
   'important.unmark': 'Снять отметку',
   'important.removed': 'Отметка «важное» снята',
   'important.more': 'Показать ещё',
+  'folders.full': 'Не больше {count} папок: удалите одну в «Папки», чтобы создать новую',
   'archive.move': 'В архив',
   'archive.restore': 'Из архива',
   'archive.moved': 'Чат перенесён в архив',
