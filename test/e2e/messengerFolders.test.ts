@@ -54,7 +54,7 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
       const m = await scene.open(mother, device);
       const tabs = m.getByRole('tablist', { name: 'Папки' });
       await expect
-        .poll(() => tabs.getByRole('tab').allTextContents())
+        .poll(() => tabs.getByRole('tab').allTextContents(), { timeout: 15_000 })
         .toEqual(['Все чаты', 'Классы', 'Кружки', 'Работа']);
       await m.getByRole('button', { name: 'Папки', exact: true }).click();
       const name2 = m.getByRole('textbox', { name: 'Название папки 2' });
@@ -66,7 +66,7 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
       await screenshot(m, `${device}-folders-edit`);
       await m.locator('.folder-editor').getByRole('button', { name: 'Сохранить' }).click();
       await expect
-        .poll(() => tabs.getByRole('tab').allTextContents())
+        .poll(() => tabs.getByRole('tab').allTextContents(), { timeout: 15_000 })
         .toEqual(['Все чаты', 'Секции', 'Классы']);
       await screenshot(m, `${device}-folders-tabs`);
       const folders = (await api.request({ getPrefs: {} })).prefs!.folders ?? [];
@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
       ]);
       await m.reload();
       await expect
-        .poll(() => tabs.getByRole('tab').allTextContents())
+        .poll(() => tabs.getByRole('tab').allTextContents(), { timeout: 15_000 })
         .toEqual(['Все чаты', 'Секции', 'Классы']);
       api.close();
     });
@@ -108,16 +108,16 @@ describe.skipIf(!chromiumAvailable())('one’s folders in the messenger', () => 
 
       const m = await scene.open(mother, device);
       const create = m.getByRole('button', { name: 'Новая папка' });
-      await expect.poll(() => create.isDisabled()).toBe(true);
       const why = m.getByText('Не больше 15 папок: удалите одну в «Папки», чтобы создать новую');
       await why.waitFor();
+      expect(await create.isDisabled()).toBe(true);
       await why.scrollIntoViewIfNeeded();
       expect((await layoutReport(m, [])).overflowX).toBe(0);
       await screenshot(m, `${device}-folders-full`);
       await m.getByRole('button', { name: 'Папки', exact: true }).click();
       await m.getByRole('button', { name: 'Удалить папку Папка 15' }).click();
       await m.locator('.folder-editor').getByRole('button', { name: 'Сохранить' }).click();
-      await expect.poll(() => create.isDisabled()).toBe(false);
+      await expect.poll(() => create.isDisabled(), { timeout: 15_000 }).toBe(false);
       expect(await m.getByText(/^Не больше 15 папок/).count()).toBe(0);
       await create.click();
       await m.locator('.organise-form').waitFor();

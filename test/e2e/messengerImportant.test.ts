@@ -76,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('important messages across chats in the me
       await m.getByRole('button', { name: 'Важные', exact: true }).click();
       await m.getByRole('heading', { name: 'Важные сообщения' }).waitFor();
       const items = m.locator('.important-item');
-      await expect.poll(() => items.count()).toBe(Math.min(2 + older, 30));
+      await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(Math.min(2 + older, 30));
       // Newest first, each with its chat and sender.
       expect(await items.nth(0).innerText()).toContain(paints);
       expect(await items.nth(0).innerText()).toContain(`Кружок рисования ${suffix} · Ирина Павловна Котова`);
@@ -87,7 +87,7 @@ describe.skipIf(!chromiumAvailable())('important messages across chats in the me
 
       if (device === 'laptop') {
         await m.getByRole('button', { name: 'Показать ещё' }).click();
-        await expect.poll(() => items.count()).toBe(32);
+        await expect.poll(() => items.count(), { timeout: 15_000 }).toBe(32);
         expect(await items.nth(31).innerText()).toContain('Старое объявление 1');
         expect(await m.getByRole('button', { name: 'Показать ещё' }).count()).toBe(0);
       }
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumAvailable())('important messages across chats in the me
       await m.getByRole('button', { name: 'Важные', exact: true }).click();
       await items.nth(0).getByRole('button', { name: 'Снять отметку' }).click();
       await m.getByRole('alert').filter({ hasText: 'Отметка «важное» снята' }).waitFor();
-      await expect.poll(() => items.filter({ hasText: paints }).count()).toBe(0);
+      await expect.poll(() => items.filter({ hasText: paints }).count(), { timeout: 15_000 }).toBe(0);
       await m.reload();
       await m.getByRole('button', { name: 'Важные', exact: true }).click();
       await items.filter({ hasText: meeting }).waitFor();
