@@ -149,6 +149,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   listImportant: async ({ caller, messenger }, m) => ({
     page: await messenger.marks.listImportant(caller, m.listImportant!),
   }),
+  listAllImportant: async ({ caller, messenger }, m) => ({
+    important: await messenger.marks.listAllImportant(caller, m.listAllImportant!),
+  }),
   markRead: async ({ caller, messenger }, m) => ({
     read: await messenger.marks.markRead(caller, m.markRead!),
   }),

@@ -4,16 +4,19 @@ import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
-import { type Caller, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
+import { type Caller, firstReadableSeq, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
 import type { PersonLimits } from './personLimits.js';
 import { type StoredUser, list, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
+import { type ImportantPlace, importantAcross } from './store/importantAcross.js';
 import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
 
 const REACTIONS_PER_PERSON = 3;
 const LIST_MAX = 100;
+const ACROSS_DEFAULT = 20;
+const ACROSS_MAX = 50;
 
 function byName(a: StoredUser, b: StoredUser): number {
   return a.sort.localeCompare(b.sort, 'ru') || a.id.localeCompare(b.id);
@@ -102,6 +105,45 @@ export class MessageMarks {
     return {
       chatId: chat.id,
       messages: await this.messages.withFlags(chat.id, caller.user.id, member, seqs),
+    };
+  }
+
+  /**
+   * One's important messages across all one's chats, newest first, a page
+   * at a time: from each chat only what the read rule lets one read now
+   * (firstReadableSeq for the range, messageFor for each message).
+   */
+  async listAllImportant(caller: Caller, req: cpb.IListAllImportantRequest): Promise<cpb.IImportantPage> {
+    const limit = check.limit(req.limit, ACROSS_DEFAULT, ACROSS_MAX);
+    let after: ImportantPlace | null = null;
+    if (req.after) {
+      const at = req.after.sentAt;
+      if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) {
+        throw invalid('after.sent_at must be a time');
+      }
+      after = { chatId: check.chatId(req.after.chatId), seq: check.seq(req.after.seq, 'after.seq'), at };
+    }
+    const members = await this.chatStore.memberships(caller.user.id);
+    const ranges = [...members].map(([chatId, member]) => ({ chatId, from: firstReadableSeq(member) }));
+    const places = await importantAcross(this.store.db, caller.user.id, ranges, after, limit + 1);
+    const page = places.slice(0, limit);
+    const byChat = new Map<string, number[]>();
+    for (const p of page) byChat.set(p.chatId, [...(byChat.get(p.chatId) ?? []), p.seq]);
+    const found = new Map<string, cpb.IChatMessage>();
+    await Promise.all(
+      [...byChat].map(async ([chatId, seqs]) => {
+        const member = members.get(chatId)!;
+        for (const m of await this.messages.withFlags(chatId, caller.user.id, member, seqs)) {
+          found.set(`${chatId}/${m.seq}`, m);
+        }
+      }),
+    );
+    return {
+      messages: page.flatMap((p) => {
+        const m = found.get(`${p.chatId}/${p.seq}`);
+        return m ? [m] : [];
+      }),
+      more: places.length > limit,
     };
   }
 

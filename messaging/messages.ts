@@ -147,7 +147,12 @@ export class MessageService {
     if (chatId.startsWith(QUESTION_PREFIX)) message.name = await this.questionSenderName(chatId, caller);
     const { message: stored } = await this.store.append(chatId, caller.user.id, cmid, message, caller.guest);
     if (stored.transcribing && files[0]) this.voice?.transcribe(chatId, stored.seq, files[0]);
-    return messageToWire(chatId, stored, { reactions: [], votes: [], important: false });
+    return messageToWire(chatId, stored, {
+      reactions: [],
+      votes: [],
+      important: false,
+      reader: caller.user.id,
+    });
   }
 
   private async questionSenderName(chatId: string, caller: Caller): Promise<string> {

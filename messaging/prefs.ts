@@ -15,7 +15,8 @@ import * as check from './validate.js';
 
 import cpb = schoolcall.chat.v1;
 
-const FOLDERS_MAX = 20;
+// The (#25) number; the screen reads it from Prefs.folders_max.
+const FOLDERS_MAX = 15;
 const FOLDER_CHATS_MAX = 500;
 const PINNED_MAX = 10;
 const MUTE_AHEAD_MAX_MS = 366 * 24 * 3600 * 1000;
@@ -96,6 +97,7 @@ export class PrefsService {
       quietNow: isQuiet(p.quiet),
       savedChatId: p.saved,
       archivedChats: p.archived,
+      foldersMax: FOLDERS_MAX,
       mutedChats: p.muted
         .filter((m) => mutedNow(m, Date.now()))
         .map((m) => ({ chatId: m.chat, until: m.until })),

@@ -147,6 +147,8 @@ export interface MyFlags {
   reactions: string[];
   votes: number[];
   important: boolean;
+  /** Whose flags these are: the author of a quiz sees its right answer without voting. */
+  reader?: string;
 }
 
 export function list<T>(value: T[] | Record<string, never> | undefined | null): T[] {
@@ -279,9 +281,14 @@ export function memberToWire(u: StoredUser, m: StoredMember): cpb.IMember {
   return { user: userToWire(u), role: MEMBER_ROLES[m.role], source: SOURCES[m.source], joinedAt: m.joinedAt };
 }
 
-/** Whether a quiz's answer may be shown: it is closed, or this person voted. */
-function quizAnswerVisible(poll: StoredPoll, mine: MyFlags | null): boolean {
-  return poll.closed || (poll.closesAt > 0 && poll.closesAt <= Date.now()) || (mine?.votes.length ?? 0) > 0;
+/** Whether a quiz's answer may be shown: it is closed, this person voted, or wrote the quiz. */
+function quizAnswerVisible(poll: StoredPoll, from: string, mine: MyFlags | null): boolean {
+  return (
+    poll.closed ||
+    (poll.closesAt > 0 && poll.closesAt <= Date.now()) ||
+    (mine?.votes.length ?? 0) > 0 ||
+    (mine?.reader !== undefined && mine.reader === from)
+  );
 }
 
 /**
@@ -336,7 +343,7 @@ export function messageToWire(
       closesAt: p.closesAt,
       closed: p.closed,
       quiz: p.quiz,
-      correctOption: p.quiz && quizAnswerVisible(p, mine) ? p.correct : -1,
+      correctOption: p.quiz && quizAnswerVisible(p, m.from, mine) ? p.correct : -1,
       voters: p.voters,
     };
   }

@@ -474,6 +474,11 @@ async function flagsOf(
   const bySeq = new Map(r.rows.map((row) => [row.seq, row]));
   return seqs.map((s) => {
     const row = bySeq.get(s);
-    return { reactions: row?.emojis ?? [], votes: row?.options ?? [], important: row?.imp ?? false };
+    return {
+      reactions: row?.emojis ?? [],
+      votes: row?.options ?? [],
+      important: row?.imp ?? false,
+      reader: userId,
+    };
   });
 }

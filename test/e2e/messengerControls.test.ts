@@ -148,6 +148,15 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     await screenshot(teacherPhone, 'phone-messenger-poll-editor');
     expect((await layoutReport(teacherPhone, [])).overflowX).toBe(0);
     await teacherPhone.getByRole('button', { name: 'Отправить викторину' }).click();
+    // Its author sees the right answer without voting (and after a reload: the server says so).
+    const ownQuiz = teacherPhone.locator('.msg', {
+      has: teacherPhone.locator('.poll strong', { hasText: '7 × 8' }),
+    });
+    await ownQuiz.locator('.poll-option.correct', { hasText: '56' }).waitFor();
+    await teacherPhone.reload();
+    await teacherPhone.locator(`[data-chat="${chatId}"]`).click();
+    await teacherPhone.locator('.poll-option.correct', { hasText: '56' }).waitFor();
+    await screenshot(teacherPhone, 'phone-messenger-quiz-author');
     const quiz = phone.locator('.msg', { has: phone.locator('.poll strong', { hasText: '7 × 8' }) });
     await quiz.locator('.poll-kind', { hasText: /Викторина · до/ }).waitFor();
     await quiz.getByRole('button', { name: '54', exact: true }).click();

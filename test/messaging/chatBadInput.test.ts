@@ -37,7 +37,12 @@ async function state(): Promise<string> {
     'SELECT id, seq, rev, members, settings, title FROM messaging.chat WHERE id = ANY($1) ORDER BY id',
     [ids],
   );
-  return JSON.stringify(rows.rows);
+  // One's own settings (muted, archived) and posts waiting to be sent.
+  const prefs = await s.server.database!.query('SELECT user_id, prefs FROM messaging.prefs ORDER BY user_id');
+  const posts = await s.server.database!.query(
+    'SELECT id, chat_id, sender, text, send_at FROM messaging.scheduled_post ORDER BY id',
+  );
+  return JSON.stringify([rows.rows, prefs.rows, posts.rows]);
 }
 
 beforeAll(async () => {
@@ -305,6 +310,86 @@ describe('polls', () => {
         },
       }),
     );
+  });
+});
+
+describe("one's own state and scheduled posts", () => {
+  it('update_scheduled: a malformed or missing post, oversized words, a bad time, words of another', async () => {
+    const sendAt = Date.now() + 60 * DAY;
+    const r = await member.request({ schedulePost: { chatId, text: 'Завтра контрольная', sendAt } });
+    const id = r.scheduled!.id!;
+    before = await state();
+    watcher.events.length = 0;
+    await expectRejected('message_not_found', E.CHAT_ERROR_MESSAGE_NOT_FOUND, () =>
+      member.rawRequest({ updateScheduled: { chatId, id: '../../etc', text: 'x' } }),
+    );
+    await expectRejected('message_not_found', E.CHAT_ERROR_MESSAGE_NOT_FOUND, () =>
+      member.rawRequest({ updateScheduled: { chatId, text: 'x' } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ updateScheduled: { id, text: 'x' } }),
+    );
+    await expectRejected('message_too_long', E.CHAT_ERROR_MESSAGE_TOO_LONG, () =>
+      member.rawRequest({ updateScheduled: { chatId, id, text: 'я'.repeat(101) } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ updateScheduled: { chatId, id, text: '   ' } }),
+    );
+    for (const bad of [Number.NaN, Date.now() - 1000, Date.now() + 400 * DAY]) {
+      await expectRejected('bad_schedule', E.CHAT_ERROR_BAD_SCHEDULE, () =>
+        member.rawRequest({ updateScheduled: { chatId, id, sendAt: bad } }),
+      );
+    }
+    // The chat's admin moves the time of another's post, never its words.
+    await expectRejected('forbidden', E.CHAT_ERROR_FORBIDDEN, () =>
+      owner.rawRequest({ updateScheduled: { chatId, id, text: 'Контрольной не будет' } }),
+    );
+    await expectRejected('not_a_member', E.CHAT_ERROR_NOT_A_MEMBER, () =>
+      outsider.rawRequest({ updateScheduled: { chatId, id, sendAt } }),
+    );
+  });
+
+  it('mute_chat: a missing, oversized or foreign chat, a time in the past or past a year', async () => {
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ muteChat: { muted: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ muteChat: { chatId: 'я'.repeat(5000), muted: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      outsider.rawRequest({ muteChat: { chatId, muted: true } }),
+    );
+    for (const until of [Number.NaN, Date.now() - 1000, Date.now() + 400 * DAY]) {
+      await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+        member.rawRequest({ muteChat: { chatId, muted: true, until } }),
+      );
+    }
+  });
+
+  it('archive_chat: a missing, malformed or foreign chat', async () => {
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ archiveChat: { archived: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ archiveChat: { chatId: 'a b/../c', archived: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      outsider.rawRequest({ archiveChat: { chatId, archived: true } }),
+    );
+  });
+
+  it('list_all_important: a malformed cursor', async () => {
+    for (const after of [
+      { chatId: '', seq: 1, sentAt: 1 },
+      { chatId: chatId, seq: 0, sentAt: 1 },
+      { chatId: chatId, seq: 1, sentAt: Number.NaN },
+      { chatId: chatId, seq: 1, sentAt: -5 },
+      { chatId: 'x'.repeat(200), seq: 1, sentAt: 1 },
+    ]) {
+      await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+        member.rawRequest({ listAllImportant: { after } }),
+      );
+    }
   });
 });
 

@@ -204,7 +204,7 @@ describe('polls', () => {
     await live(mother, p.seq!, (m) => m.poll?.closed === true);
   });
 
-  it('a quiz hides the right answer until one has voted', async () => {
+  it('a quiz hides the right answer until one has voted, but not from its author', async () => {
     const q = await teacher.send(chatId, '', {
       poll: {
         question: '2 + 2 = ?',
@@ -214,6 +214,10 @@ describe('polls', () => {
         anonymous: true,
       },
     });
+    // Its author knows the answer without voting: in the send's answer and in history.
+    expect(q.poll!.correctOption).toBe(1);
+    const authors = await teacher.request({ getHistory: { chatId, fromSeq: q.seq, limit: 1 } });
+    expect(authors.page!.messages![0]!.poll!.correctOption).toBe(1);
     const seen = await live(father, q.seq!, () => true);
     expect(seen.message!.poll!.correctOption).toBe(-1);
     const v = await father.request({ vote: { chatId, seq: q.seq, options: [0] } });

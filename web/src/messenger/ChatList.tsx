@@ -5,6 +5,7 @@ import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
 import { ArchiveToggle, archiveOpen } from './ChatArchive.js';
 import { MuteMark, mutedUntil } from './ChatMute.js';
+import { ImportantButton } from './ImportantList.js';
 import { MessageSearch } from './MessageSearch.js';
 import type { MessengerStore } from './messengerStore.js';
 import { Organise } from './organise.js';
@@ -16,6 +17,7 @@ export function ChatList({ store }: { store: MessengerStore }) {
   return (
     <nav class="chat-list" aria-label={t('chat.list')}>
       <MessageSearch store={store} />
+      <ImportantButton store={store} />
       {archiveOpen.value ? <h2 class="archive-title">{t('archive.title')}</h2> : <FolderTabs />}
       <ul>
         {organisedChats(store).map((c) => (

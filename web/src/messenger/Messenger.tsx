@@ -16,6 +16,7 @@ import { ScheduleLesson } from '../lessons/ScheduleLesson.js';
 import { ChatInfo } from './ChatInfo.js';
 import { ChatList } from './ChatList.js';
 import { ChatView } from './ChatView.js';
+import { ImportantList } from './ImportantList.js';
 import { NewChat } from './NewChat.js';
 import type { MessengerStore } from './messengerStore.js';
 import { notice } from './schoolParts.js';
@@ -28,6 +29,7 @@ function Side({ store }: { store: MessengerStore }) {
   if (sheet === 'lessons') return <MyLessons store={store} />;
   if (sheet === 'homework-all') return <HomeworkSheet store={store} chatId={null} />;
   if (sheet === 'awards') return <AwardBoardSheet store={store} />;
+  if (sheet === 'important') return <ImportantList store={store} />;
   if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
   const chat = store.chats.value.get(selected);

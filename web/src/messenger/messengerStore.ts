@@ -30,7 +30,16 @@ export class MessengerStore {
   readonly notice = signal<string | null>(null);
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<
-    'new' | 'info' | 'schedule' | 'lessons' | 'homework' | 'homework-all' | 'award-give' | 'awards' | null
+    | 'new'
+    | 'info'
+    | 'schedule'
+    | 'lessons'
+    | 'homework'
+    | 'homework-all'
+    | 'award-give'
+    | 'awards'
+    | 'important'
+    | null
   >(null);
   /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
   readonly pinnedFetched = signal<Map<string, Map<number, Msg>>>(new Map());

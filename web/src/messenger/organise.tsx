@@ -266,13 +266,22 @@ export function Organise({ store }: { store: MessengerStore }) {
   };
   const toggle = (p: Panel) => setPanel(panel === p ? null : p);
   const done = () => setPanel(null);
+  // The server's limit (Prefs.folders_max): no form for a folder it would refuse.
+  const max = prefs.value.foldersMax ?? 0;
+  const full = max > 0 && (prefs.value.folders ?? []).length >= max;
   return (
     <div class="organise">
       <div class="organise-row">
         <button type="button" class="ghost" onClick={() => void saved()}>
           {t('school.saved')}
         </button>
-        <button type="button" class="ghost" onClick={() => toggle('folder')}>
+        <button
+          type="button"
+          class="ghost"
+          disabled={full}
+          aria-describedby={full ? 'folders-full' : undefined}
+          onClick={() => toggle('folder')}
+        >
           {t('school.newFolder')}
         </button>
         {(prefs.value.folders ?? []).length > 0 && (
@@ -297,7 +306,12 @@ export function Organise({ store }: { store: MessengerStore }) {
           </button>
         )}
       </div>
-      {panel === 'folder' && <NewFolder store={store} done={done} />}
+      {full && (
+        <p class="organise-note" id="folders-full">
+          {t('folders.full', { count: max })}
+        </p>
+      )}
+      {panel === 'folder' && !full && <NewFolder store={store} done={done} />}
       {panel === 'folders' && <EditFolders store={store} done={done} />}
       {panel === 'quiet' && <QuietHours store={store} done={done} />}
       {panel === 'channel' && <NewChannel store={store} done={done} />}
