@@ -1,3 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { statfs, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EVENTS, Server, type Upload } from '@tus/server';
+import type uWS from 'uWebSockets.js';
+import type { Logger } from '../../common/log.js';
+import { sniffRaster } from '../../common/pictures.js';
 // Resumable attachment uploads over the tus protocol (tus.io), served by the
 // maintained @tus/server with its file store, on our uWebSockets.js listener
 // through the server's web-standard handler (handleWeb): one port for
@@ -10,14 +18,7 @@
 // or in a call a lesson chat's upload grant (lesson/uploadGrants.ts); an
 // upload is created only for a chat the uploader may write in, and only its
 // uploader may continue it.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { statfs, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
-import { EVENTS, Server, type Upload } from '@tus/server';
-import type uWS from 'uWebSockets.js';
-import type { Logger } from '../../common/log.js';
-import { sniffRaster } from '../../common/pictures.js';
+import { badTextIn, badTextMessage } from '../../common/protocol/textRule.js';
 import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
@@ -191,6 +192,15 @@ export class Uploads {
     }
     const { caller, onlyChat } = await this.callerOf(req);
     const meta = upload.metadata ?? {};
+    const badText = badTextIn(meta);
+    if (badText) {
+      throw this.fail(
+        new ChatError(
+          ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT,
+          badTextMessage(`Upload-Metadata ${badText}`),
+        ),
+      );
+    }
     const size = upload.size;
     if (size === undefined) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, 'Upload-Length is required'));
