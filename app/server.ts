@@ -288,6 +288,8 @@ export async function startServer(
       db: database,
       verified: (schoolId) => accounts.verified(schoolId),
       childrenOf,
+      classesOf: async (schoolId, ids) =>
+        ((await directory.store?.placements(schoolId, ids)) ?? []).map((p) => p?.classes ?? []),
     });
   }
   const features = [

@@ -68,7 +68,8 @@ export const SETTING_GROUPS: SettingGroup[] = [
       {
         name: 'PUSH_SERVICE_HOSTS',
         default: 'fcm.googleapis.com,*.push.services.mozilla.com,web.push.apple.com,*.notify.windows.com',
-        about: 'push services (hosts, *.suffix allowed) the server may send notifications to; nothing else',
+        about:
+          'push services (hosts, *.suffix allowed, host:port for a port other than 443) the server may send notifications to; nothing else',
       },
       {
         name: 'PUSH_CONTACT',

@@ -2,7 +2,8 @@
 // give them to pupils of their school, several at once, with an optional
 // comment and announcement in a chat they are in; the giver or the school's
 // administrator withdraws one; a pupil's board is shown to the pupil, their
-// parents and the school's teachers. Anyone else is told "not found".
+// parents, the teachers of their class and the school's administrator.
+// Anyone else is told "not found".
 import { randomBytes } from 'node:crypto';
 import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -27,6 +28,8 @@ export interface AwardsDeps {
   verified: (schoolId: string) => Promise<Set<string>>;
   /** A parent's children (the school's directory). */
   childrenOf: (caller: Caller) => Promise<string[]>;
+  /** Each person's classes in the school's directory (a teacher's: taught or led; none if unknown). */
+  classesOf: (schoolId: string, ids: string[]) => Promise<string[][]>;
 }
 
 interface KindRow {
@@ -169,15 +172,20 @@ export class AwardsService {
       return { boards: [] };
     }
     const pupilId = check.userId(req.pupilId, 'pupil_id');
-    const allowed =
-      pupilId === caller.user.id ||
-      this.isStaff(caller) ||
-      (caller.user.role === 'parent' && (await this.d.childrenOf(caller)).includes(pupilId));
     const pupil = (await this.d.messenger.chatStore.users([pupilId])).get(pupilId);
-    // The check that keeps a pupil's board to the pupil, their parents and the school's teachers.
-    if (!allowed || !pupil || pupil.school !== caller.user.school || pupil.role !== 'student')
-      throw notFound();
+    // The check that keeps a pupil's board to the pupil, their parents, the teachers of their class and the school's admin.
+    if (!pupil || pupil.school !== caller.user.school || pupil.role !== 'student') throw notFound();
+    if (!(await this.seesBoardOf(caller, pupilId))) throw notFound();
     return this.boards(caller, [pupilId]);
+  }
+
+  /** The pupil, their parents, a teacher who teaches (or leads) their class, the school's admin. */
+  private async seesBoardOf(caller: Caller, pupilId: string): Promise<boolean> {
+    if (pupilId === caller.user.id || caller.user.role === 'admin') return true;
+    if (caller.user.role === 'parent') return (await this.d.childrenOf(caller)).includes(pupilId);
+    if (caller.user.role !== 'teacher') return false;
+    const [taught = [], pupils = []] = await this.d.classesOf(caller.user.school, [caller.user.id, pupilId]);
+    return pupils.some((c) => taught.includes(c));
   }
 
   private async boards(caller: Caller, pupilIds: string[]): Promise<cpb.IAwardBoards> {

@@ -12,6 +12,7 @@ import type { FileLinks } from '../messaging/fileLinks.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { Caller } from '../messaging/permissions.js';
 import * as check from '../messaging/validate.js';
+import type { WindowLimit } from '../signaling/security/sharedLimits.js';
 import type { AssigneeRecord, CollectionRecord, HandedFile, HomeworkStore } from './store.js';
 
 import cpb = schoolcall.chat.v1;
@@ -23,6 +24,9 @@ const TYPES_MAX = 20;
 const PUPILS_MAX = 1000;
 const EXTENSION = /^[a-z0-9]{1,10}$/;
 const COLLECTION_ID = /^hw_[A-Za-z0-9_-]{16,40}$/;
+
+/** «Напомнить несдавшим» once per collection in 10 minutes (on every host): each tap messages every pupil missing. */
+const REMINDERS = { name: 'homework_reminders', limit: 1, windowMs: 10 * 60_000 };
 
 const notFound = () => new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'no such collection');
 
@@ -38,12 +42,16 @@ export function extensionOf(name: string): string {
 }
 
 export class HomeworkService {
+  private readonly reminders: WindowLimit;
+
   constructor(
     private readonly store: HomeworkStore,
     private readonly messenger: Messenger,
     private readonly childrenOf: ChildrenOf,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.reminders = messenger.limits.window(REMINDERS);
+  }
 
   async create(caller: Caller, req: cpb.ICreateCollectionRequest): Promise<cpb.ICollectionView> {
     if (caller.guest || (caller.user.role !== 'teacher' && caller.user.role !== 'admin')) {
@@ -136,6 +144,8 @@ export class HomeworkService {
 
   async submit(caller: Caller, req: cpb.ISubmitFilesRequest): Promise<cpb.ICollectionView> {
     const c = await this.collection(req.collectionId);
+    const standing = await this.standing(caller, c);
+    if (standing.kind !== 'family' || !standing.pupils.includes(caller.user.id)) throw notFound();
     const [own] = await this.store.assignees(c.id, [caller.user.id]);
     if (!own) throw notFound();
     const now = this.now();
@@ -175,6 +185,13 @@ export class HomeworkService {
   /** One message to each pupil who has not handed in (or was returned): a direct chat from the teacher. */
   async remind(caller: Caller, req: cpb.IRemindMissingRequest): Promise<cpb.IReminded> {
     const c = await this.teachersOwn(caller, req.collectionId);
+    const turn = await this.reminders.take(c.id);
+    if (!turn.ok) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_RATE_LIMITED,
+        `reminded already; again in ${Math.ceil(turn.retryAfterMs / 60_000)} min`,
+      );
+    }
     const missing = (await this.store.assignees(c.id)).filter((a) => !a.submission || a.submission.returned);
     const at = this.now();
     const reached: string[] = [];
@@ -233,10 +250,19 @@ export class HomeworkService {
     return { collection, rows: await this.store.assignees(collection.id) };
   }
 
+  /**
+   * The one rule every homework request goes through: the collection's teacher
+   * (or the school's admin), a pupil who is a member of its chat (their own row),
+   * a parent of an assignee (their children's rows). Anyone else: "not found".
+   */
   private async standing(caller: Caller, c: CollectionRecord): Promise<Standing> {
     if (caller.guest || caller.user.school !== c.school) throw notFound();
     if (caller.user.id === c.teacherId || caller.user.role === 'admin') return { kind: 'teacher' };
-    if (caller.user.role === 'student') return { kind: 'family', pupils: [caller.user.id] };
+    // A pupil reads a collection of a chat they are in (listCollections' rule), never by a bare id.
+    if (caller.user.role === 'student') {
+      if (!(await this.messenger.chatStore.member(c.chatId, caller.user.id))) throw notFound();
+      return { kind: 'family', pupils: [caller.user.id] };
+    }
     if (caller.user.role === 'parent') {
       const children = await this.childrenOf(caller);
       const mine = (await this.store.assignees(c.id, children)).map((a) => a.pupilId);

@@ -118,12 +118,14 @@ export class PrefsService {
   async setFolders(caller: Caller, req: cpb.ISetFoldersRequest): Promise<cpb.IPrefs> {
     const list = req.folders ?? [];
     if (list.length > FOLDERS_MAX) throw invalid(`at most ${FOLDERS_MAX} folders`);
-    const folders = [];
+    const folders: StoredPrefs['folders'] = [];
     for (const [i, f] of list.entries()) {
       const name = check.shortText(f.name, 'name', 64, true);
       const ids = f.chatIds ?? [];
       if (ids.length > FOLDER_CHATS_MAX) throw invalid(`a folder holds at most ${FOLDER_CHATS_MAX} chats`);
       const id = f.id && /^[A-Za-z0-9_-]{1,32}$/.test(f.id) ? f.id : `f${i + 1}`;
+      // The screen keys folders by id: two with one id would be one folder shown twice.
+      if (folders.some((g) => g.id === id)) throw invalid(`two folders have the id ${id}`);
       folders.push({ id, name, chats: await this.ownChats(caller, ids) });
     }
     const prefs = await this.load(caller.user.id);

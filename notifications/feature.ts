@@ -4,6 +4,7 @@
 // readers' browsers through notifier.ts. A part above the messenger: it
 // registers its requests on the messenger's socket and listens to its feed;
 // lessonReminders.ts reminds a lesson's chat shortly before it starts and at its start.
+import { createPublicKey } from 'node:crypto';
 import type { Agent } from 'node:https';
 import type client from 'prom-client';
 import promClient from 'prom-client';
@@ -112,9 +113,33 @@ function endpointOf(n: Notifications, raw: string | null | undefined): string {
   }
   if (url.protocol !== 'https:' || url.username || url.password) throw invalid('endpoint must be https');
   const host = url.hostname.toLowerCase();
-  const ok = n.serviceHosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
-  if (!ok) throw invalid(`push service ${host} is not one this server sends to`);
+  // URL drops :443 for https, so `port` is '' on the push services' own port.
+  const ok = n.serviceHosts.some((entry) => {
+    const [h = '', port = ''] = entry.split(/:(?=\d+$)/);
+    const hostOk = h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h;
+    return hostOk && url.port === (port === '443' ? '' : port);
+  });
+  if (!ok) throw invalid(`push service ${url.host} is not one this server sends to`);
   return url.href;
+}
+
+/** The browser's public key: an uncompressed point on P-256, or the server could never encrypt to it. */
+function p256dhOf(raw: string | null | undefined): string {
+  const text = keyOf(raw, 65, 'p256dh');
+  try {
+    createPublicKey({
+      key: { kty: 'EC', crv: 'P-256', ...xy(Buffer.from(text, 'base64url')) },
+      format: 'jwk',
+    });
+  } catch {
+    throw invalid('p256dh is not a P-256 public key');
+  }
+  return text;
+}
+
+function xy(point: Buffer): { x: string; y: string } {
+  if (point[0] !== 4) throw new Error('not an uncompressed point');
+  return { x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') };
 }
 
 /** A key of the browser's subscription: URL-safe base64 of `bytes` bytes. */
@@ -135,7 +160,7 @@ const HANDLERS: Record<'getPushKey' | 'savePushSubscription' | 'removePushSubscr
     await n.subscriptions.save({
       endpoint: endpointOf(n, req.endpoint),
       userId: caller.user.id,
-      p256dh: keyOf(req.p256dh, 65, 'p256dh'),
+      p256dh: p256dhOf(req.p256dh),
       auth: keyOf(req.auth, 16, 'auth'),
     });
     return { ok: {} };

@@ -21,12 +21,16 @@ export type WebSocketFactory = (url: string) => MinimalWebSocket;
 export interface FrameCodec<Body, Response extends { requestId: number }, Event> {
   encode(body: Body, requestId: number): Uint8Array;
   decode(bytes: Uint8Array): { response?: Response; event?: Event };
+  /** The server's refusal of a frame it would not decode: it cannot name the request (id 0). */
+  tooLarge?(response: Response): boolean;
 }
 
 interface Pending<Response> {
   resolve(r: Response): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
+  /** The request's frame size: an id-less "too large" refusal is the largest pending frame's. */
+  bytes: number;
 }
 
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -76,7 +80,7 @@ export class RequestSocket<Body, Response extends { requestId: number }, Event> 
         this.pending.delete(requestId);
         reject(new Error('request timed out'));
       }, REQUEST_TIMEOUT_MS);
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { resolve, reject, timer, bytes: bytes.length });
       socket.send(bytes);
     });
   }
@@ -106,10 +110,11 @@ export class RequestSocket<Body, Response extends { requestId: number }, Event> 
     else return;
     const { response, event } = this.codec.decode(bytes);
     if (response) {
-      const p = this.pending.get(response.requestId);
+      const id = response.requestId || this.tooLargeId(response);
+      const p = this.pending.get(id);
       if (p) {
         clearTimeout(p.timer);
-        this.pending.delete(response.requestId);
+        this.pending.delete(id);
         p.resolve(response);
       } else {
         this.onUnmatched(response);
@@ -117,6 +122,23 @@ export class RequestSocket<Body, Response extends { requestId: number }, Event> 
     } else if (event) {
       this.received(event);
     }
+  }
+
+  /**
+   * The pending request an id-less "frame too large" refusal answers: the largest
+   * frame sent (the oldest of equals), so the person reads the refusal instead of a timeout.
+   */
+  private tooLargeId(response: Response): number {
+    if (!this.codec.tooLarge?.(response)) return 0;
+    let id = 0;
+    let most = -1;
+    for (const [k, p] of this.pending) {
+      if (p.bytes > most) {
+        id = k;
+        most = p.bytes;
+      }
+    }
+    return id;
   }
 
   /** An event arrived: a protocol's client may note something of it first. */

@@ -3,8 +3,9 @@ import pg from 'pg';
 // Awards («Награды», #27) through the real server: a teacher the school has
 // not confirmed cannot give one; a confirmed teacher gives one to three
 // pupils at once and announces it in the class chat; the pupils' boards
-// show it to the pupil, her parent and the school's teachers, and to nobody
-// else (a classmate, another parent); the giver withdraws it.
+// show it to the pupil, her parent, her class's teachers and the admin, and to
+// nobody else (a classmate, another parent, a teacher of another class); the
+// giver withdraws it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirKeys } from '../../directory/store.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
@@ -21,6 +22,9 @@ const pupils = [
 const outsider = { userId: 'aw-g', displayName: 'Глеб Дымов', role: 'student' as const };
 const mother = { userId: 'aw-m', displayName: 'Ольга Белова', role: 'parent' as const };
 const otherParent = { userId: 'aw-o', displayName: 'Ирина Орлова', role: 'parent' as const };
+// Teaches 5Б only (attack 6, 4g): the board is not hers to read.
+const otherTeacher = { userId: 'aw-x', displayName: 'Нина Петровна', role: 'teacher' as const };
+const admin = { userId: 'aw-d', displayName: 'Светлана Юрьевна', role: 'admin' as const };
 const E = cpb.ChatErrorCode;
 
 async function refusal(p: Promise<unknown>): Promise<number> {
@@ -68,6 +72,13 @@ describe('awards', () => {
       otherParent.userId,
       JSON.stringify({ role: 'parent', classes: ['5Б'], children: ['aw-g'] }),
     );
+    // The directory: Пётр Сергеевич teaches 5А, Нина Петровна 5Б; Анна is in 5А.
+    const places: [string, object][] = [
+      [newTeacher.userId, { role: 'teacher', classes: ['5А', '7В'] }],
+      [otherTeacher.userId, { role: 'teacher', classes: ['5Б'] }],
+      ['aw-a', { role: 'student', classes: ['5А'] }],
+    ];
+    for (const [id, p] of places) await redis.hset(dirKeys.placements('school-1'), id, JSON.stringify(p));
     redis.disconnect();
   });
   afterAll(async () => {
@@ -104,7 +115,7 @@ describe('awards', () => {
       (e) =>
         !!e.message?.text?.startsWith('Награда «Звезда урока»: Анна Белова, Борис Волков, Вера Громова.'),
     );
-    // The pupil, her mother (her own board and by id) and another teacher see it.
+    // The pupil, her mother (her own board and by id) and a teacher of her class see it.
     expect((await a.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(1);
     const hers = await m.request({ getAwardBoard: {} });
     expect(hers.awardBoards!.boards!.map((b) => [b.pupilId, b.awards![0]!.comment])).toEqual([
@@ -114,6 +125,15 @@ describe('awards', () => {
     expect(
       (await n.request({ getAwardBoard: { pupilId: 'aw-a' } })).awardBoards!.boards![0]!.awards!.length,
     ).toBe(1);
+    // The school's admin does; a teacher of another class does not.
+    const d = await s.client(admin);
+    const x = await s.client(otherTeacher);
+    expect((await d.request({ getAwardBoard: { pupilId: 'aw-a' } })).awardBoards!.boards!.length).toBe(1);
+    expect(await refusal(x.request({ getAwardBoard: { pupilId: 'aw-a' } }))).toBe(
+      E.CHAT_ERROR_USER_NOT_FOUND,
+    );
+    d.close();
+    x.close();
     // A classmate of another class and another parent do not.
     expect(await refusal(g.request({ getAwardBoard: { pupilId: 'aw-a' } }))).toBe(
       E.CHAT_ERROR_USER_NOT_FOUND,

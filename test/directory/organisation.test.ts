@@ -52,6 +52,30 @@ describe('folders, pins, saved messages, quiet hours', () => {
     o.close();
   });
 
+  it('two folders with one id are refused, typed, and the saved folders stay (attack 6, 4a)', async () => {
+    const t = await s.client(teacher);
+    const id = (await t.request({ createChat: { title: 'Кружок', members: [other.userId] } })).chat!.chatId!;
+    await t.request({ setFolders: { folders: [{ id: 'mine', name: 'Мои', chatIds: [id] }] } });
+    for (const folders of [
+      [
+        { id: 'f', name: 'Один', chatIds: [id] },
+        { id: 'f', name: 'Два', chatIds: [] },
+      ],
+      // A bad id falls back to its place (f2), which another folder already has.
+      [
+        { id: 'f2', name: 'Один', chatIds: [] },
+        { id: '../x', name: 'Два', chatIds: [] },
+      ],
+    ]) {
+      await expect(t.request({ setFolders: { folders } })).rejects.toMatchObject({
+        code: cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT,
+      });
+    }
+    const { prefs } = await t.request({ getPrefs: {} });
+    expect(prefs!.folders!.map((f) => [f.id, f.name])).toEqual([['mine', 'Мои']]);
+    t.close();
+  });
+
   it('one’s archive holds one’s own chats only, survives a reconnect, and lets them back', async () => {
     const t = await s.client(teacher);
     const a = (await t.request({ createChat: { title: 'Кружок 2023', members: [other.userId] } })).chat!

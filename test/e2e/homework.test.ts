@@ -169,6 +169,10 @@ describe.skipIf(!chromiumAvailable())('homework collection in the browser', () =
         (e) => !!e.message?.text?.startsWith('Напоминание: сдайте «Сочинение о лете»'),
       );
       expect(reminder.message!.senderId).toBe(teacher.userId);
+      // A second tap within 10 minutes is refused, and the teacher reads why.
+      await page.getByRole('button', { name: 'Напомнить несдавшим' }).click();
+      await page.getByText('Напоминание уже отправлено. Повторить можно через 10 минут.').waitFor();
+      await screenshot(page, 'laptop-homework-remind-again');
       await screenshot(page, 'laptop-homework-table');
       const tableReport = await layoutReport(page, ALLOW);
       expect(tableReport.overflowX).toBe(0);

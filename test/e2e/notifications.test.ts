@@ -40,7 +40,7 @@ async function messenger(p: TestPerson, device: keyof typeof DEVICES): Promise<P
 describe.skipIf(!chromiumAvailable())('notifications in the browser', () => {
   beforeAll(async () => {
     push = await startPushService();
-    s = await startChatServer({ PUSH_SERVICE_HOSTS: '127.0.0.1' }, { extras: { pushAgent: push.agent } });
+    s = await startChatServer({ PUSH_SERVICE_HOSTS: push.host }, { extras: { pushAgent: push.agent } });
     for (const p of [anna, vera]) await s.token(p);
     browser = await launchChromium();
   });

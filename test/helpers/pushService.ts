@@ -33,6 +33,8 @@ export interface PushBrowser {
 export interface LocalPushService {
   /** Trusts this service's certificate (hand it to the server). */
   agent: Agent;
+  /** Its host and port, as PUSH_SERVICE_HOSTS names it. */
+  host: string;
   all: ReceivedPush[];
   /** A browser subscribed at this service; `gone` ones are answered 410. */
   browser(name: string, opts?: { gone?: boolean }): PushBrowser;
@@ -84,6 +86,7 @@ export async function startPushService(): Promise<LocalPushService> {
   const port = (server.address() as AddressInfo).port;
   return {
     agent: new Agent({ ca: cert }),
+    host: `127.0.0.1:${port}`,
     all,
     browser(name, opts = {}) {
       const path = `/push/${name}`;

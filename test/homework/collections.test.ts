@@ -20,6 +20,8 @@ const anna = { userId: 'hw-a', displayName: 'Анна Белова', role: 'stud
 const boris = { userId: 'hw-b', displayName: 'Борис Волков', role: 'student' as const };
 const vera = { userId: 'hw-v', displayName: 'Вера Громова', role: 'student' as const };
 const mother = { userId: 'hw-m', displayName: 'Ольга Белова', role: 'parent' as const };
+// A pupil of the same school in another class (not in the chat).
+const zoya = { userId: 'hw-z', displayName: 'Зоя Орлова', role: 'student' as const };
 let t: TestChatClient;
 let a: TestChatClient;
 let b: TestChatClient;
@@ -179,6 +181,8 @@ describe('homework collections', () => {
     await v.waitFor((e) => !!e.message?.text?.includes('Напоминание: сдайте «Сочинение»'));
     await new Promise((r) => setTimeout(r, 200));
     expect(b.events.some((e) => e.message?.text?.includes('Напоминание'))).toBe(false);
+    // A second tap within 10 minutes is refused, typed, and messages nobody (attack 6, 4f).
+    expect(await refusal(t.request({ remindMissing: { collectionId: id } }))).toBe(E.CHAT_ERROR_RATE_LIMITED);
 
     // The ZIP: a folder per pupil, every entry byte for byte.
     const link = await t.request({ getCollectionZipUrl: { collectionId: id } });
@@ -208,5 +212,39 @@ describe('homework collections', () => {
     expect(back.collection!.submissions![0]!.state).toBe(S.SUBMISSION_STATE_RETURNED);
     const redo = await upload(boris, 'v2.pdf', randomBytes(50));
     await b.request({ submitFiles: { collectionId: id, fileIds: [redo] } });
+  });
+
+  it('a pupil outside the chat gets nothing of a collection by its id (attack 6 item 2)', async () => {
+    const z = await s.client(zoya);
+    try {
+      const created = await t.request({
+        createCollection: {
+          chatId,
+          title: 'Чужой сбор',
+          description: 'Только 5А',
+          deadline: Date.now() + 3_600_000,
+        },
+      });
+      const id = created.collection!.collection!.collectionId!;
+      const own = await upload(zoya, 'z.pdf', randomBytes(10)).catch(() => '');
+      for (const req of [
+        { getCollection: { collectionId: id } },
+        { getSubmissionFileUrl: { collectionId: id, pupilId: zoya.userId, fileId: own || 'f' } },
+        { submitFiles: { collectionId: id, fileIds: [own || 'f'] } },
+        { remindMissing: { collectionId: id } },
+        { getCollectionZipUrl: { collectionId: id } },
+        { reviewSubmission: { collectionId: id, pupilId: anna.userId, comment: 'x' } },
+      ]) {
+        expect(await refusal(z.request(req)), JSON.stringify(req)).toBe(E.CHAT_ERROR_NOT_A_MEMBER);
+      }
+      expect(await refusal(z.request({ listCollections: { chatId } }))).toBe(E.CHAT_ERROR_NOT_A_MEMBER);
+      expect((await z.request({ listCollections: {} })).collections!.collections).toEqual([]);
+      // A member of the chat still reads it.
+      expect((await b.request({ getCollection: { collectionId: id } })).collection!.collection!.title).toBe(
+        'Чужой сбор',
+      );
+    } finally {
+      z.close();
+    }
   });
 });

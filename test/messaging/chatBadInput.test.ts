@@ -3,6 +3,7 @@
 // where they were and a watching member receives nothing).
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ChatRequestError } from '../../web/src/protocol/chatClient.js';
 import { chatEventsSoFar } from '../helpers/barriers.js';
 import { type ChatTestServer, TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import { TestClock } from '../helpers/clock.js';
@@ -210,6 +211,25 @@ describe('messages', () => {
     await expectRejected('message_too_long', E.CHAT_ERROR_MESSAGE_TOO_LONG, () =>
       member.rawRequest({ sendMessage: { chatId, text: 'я'.repeat(101), clientMessageId: 'l1' } }),
     );
+  });
+
+  it('a frame over 64 KiB is refused as the request that sent it, not left to time out (attack 6, 4e)', async () => {
+    // The server cannot read the id of a frame it will not decode: it answers under id 0.
+    const big = { sendMessage: { chatId, text: 'a'.repeat(70_000), clientMessageId: 'big1' } };
+    const refused = await expectRejected('frame_too_large', E.CHAT_ERROR_FRAME_TOO_LARGE, () =>
+      member.rawRequest(big),
+    );
+    expect(refused.requestId).toBe(0);
+    // With a small request pending beside it, each gets its own answer.
+    const [small, large, after] = await Promise.allSettled([
+      member.request({ getPrefs: {} }),
+      member.request(big),
+      member.request({ getPrefs: {} }),
+    ]);
+    expect([small.status, after.status]).toEqual(['fulfilled', 'fulfilled']);
+    expect(large.status).toBe('rejected');
+    expect((large as PromiseRejectedResult).reason).toBeInstanceOf(ChatRequestError);
+    expect((large as PromiseRejectedResult).reason.code).toBe(E.CHAT_ERROR_FRAME_TOO_LARGE);
   });
 
   it('an empty message, a bad client id, a bad reaction', async () => {

@@ -22,7 +22,7 @@ const father = { userId: 'lr-f', displayName: 'Олег Петров', role: 'pa
 beforeAll(async () => {
   push = await startPushService();
   s = await startChatServer(
-    { PUSH_SERVICE_HOSTS: '127.0.0.1', LESSON_REMINDER_MINUTES: '15' },
+    { PUSH_SERVICE_HOSTS: push.host, LESSON_REMINDER_MINUTES: '15' },
     { extras: { pushAgent: push.agent, reminderEveryMs: 200, clock: clock.now } },
   );
   for (const p of [teacher, mother, father]) await s.token(p);

@@ -15,7 +15,7 @@ const oleg = { userId: 'oleg', displayName: 'Олег Петров', role: 'pare
 
 beforeAll(async () => {
   push = await startPushService();
-  s = await startChatServer({ PUSH_SERVICE_HOSTS: '127.0.0.1' }, { extras: { pushAgent: push.agent } });
+  s = await startChatServer({ PUSH_SERVICE_HOSTS: push.host }, { extras: { pushAgent: push.agent } });
   for (const p of [anna, vera, oleg]) await s.token(p);
 });
 afterAll(async () => {
@@ -165,6 +165,7 @@ describe('notifications (Web Push)', () => {
   it('refuses subscriptions the server must not post to, with typed errors, saving nothing', async () => {
     const parent = await s.client(vera);
     const ok = push.browser('vera-tablet');
+    const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 7)]).toString('base64url');
     const bad: cpb.ISavePushSubscriptionRequest[] = [
       { ...ok, endpoint: ok.endpoint.replace('https:', 'http:') },
       { ...ok, endpoint: 'https://10.0.0.7/internal-admin' },
@@ -172,6 +173,11 @@ describe('notifications (Web Push)', () => {
       { ...ok, endpoint: 'not a url' },
       { ...ok, endpoint: `https://127.0.0.1/${'a'.repeat(2000)}` },
       { ...ok, p256dh: ok.p256dh.slice(4) },
+      // 65 bytes, but not a point on P-256: every notification to it would fail (attack 6, 4c).
+      { ...ok, p256dh: offCurve },
+      // The allowed host on a port the operator did not name.
+      { ...ok, endpoint: ok.endpoint.replace(/:\d+\//, ':8443/') },
+      { ...ok, endpoint: ok.endpoint.replace(/:\d+\//, '/') },
       { ...ok, auth: `${ok.auth}!!` },
       {},
     ];
@@ -186,5 +192,10 @@ describe('notifications (Web Push)', () => {
       "SELECT endpoint FROM notifications.subscription WHERE endpoint NOT LIKE 'https://127.0.0.1:%/push/%'",
     );
     expect(stored.rows).toEqual([]);
+    const offCurveKept = await s.server.database!.query(
+      'SELECT 1 FROM notifications.subscription WHERE p256dh = $1',
+      [offCurve],
+    );
+    expect(offCurveKept.rows).toEqual([]);
   });
 });

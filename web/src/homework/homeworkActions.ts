@@ -5,7 +5,9 @@
 import { signal } from '@preact/signals';
 import { uploadFile } from '../chat/upload.js';
 import { t } from '../i18n/index.js';
+import { chatErrorText } from '../messenger/chatErrors.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
+import { ChatRequestError } from '../protocol/chatClient.js';
 
 export type View = cpb.ICollectionView;
 
@@ -76,9 +78,16 @@ export async function handIn(
   return r?.collection ?? null;
 }
 
+/** Reminds the pupils who have not handed in; the server allows it once per collection in 10 minutes. */
 export async function remindMissing(store: MessengerStore, collectionId: string): Promise<number | null> {
-  const r = await store.run(() => store.chat.request({ remindMissing: { collectionId } }));
-  return r?.reminded ? (r.reminded.count ?? 0) : null;
+  try {
+    const r = await store.chat.request({ remindMissing: { collectionId } });
+    return r.reminded ? (r.reminded.count ?? 0) : null;
+  } catch (err) {
+    const tooSoon = err instanceof ChatRequestError && err.code === cpb.ChatErrorCode.CHAT_ERROR_RATE_LIMITED;
+    store.say(tooSoon ? t('hw.remindTooSoon') : chatErrorText(err));
+    return null;
+  }
 }
 
 export async function review(

@@ -862,6 +862,7 @@ export const en: Table = {
   'hw.state.returned': 'Returned for rework',
   'hw.remind': 'Remind the missing',
   'hw.reminded': 'Reminders sent: {count}',
+  'hw.remindTooSoon': 'Reminders were just sent. You can send them again in 10 minutes.',
   'hw.remindedAt': 'reminded {time}',
   'hw.zip': 'Download all (ZIP)',
   'hw.pupil': 'Pupil',

@@ -26,6 +26,7 @@ const codec = {
     cpb.ChatClientMessage.encode({ ...body, requestId }).finish(),
   decode: (bytes: Uint8Array) =>
     cpb.ChatServerMessage.decode(bytes) as { response?: cpb.ChatResponse; event?: cpb.ChatEvent },
+  tooLarge: (r: cpb.ChatResponse) => r.error?.code === cpb.ChatErrorCode.CHAT_ERROR_FRAME_TOO_LARGE,
 };
 
 export class ChatClient extends RequestSocket<ChatRequestBody, cpb.ChatResponse, cpb.ChatEvent> {

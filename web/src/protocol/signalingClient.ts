@@ -24,6 +24,7 @@ const codec = {
   // Decoded messages are full instances: scalar fields carry their defaults.
   decode: (bytes: Uint8Array) =>
     pb.ServerMessage.decode(bytes) as { response?: pb.Response; event?: pb.Event },
+  tooLarge: (r: pb.Response) => r.error?.code === pb.ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
 };
 
 export class SignalingClient extends RequestSocket<RequestBody, pb.Response, pb.Event> {
