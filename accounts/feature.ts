@@ -214,13 +214,14 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           providers: () => deps.config.sso.map((p) => ({ id: p.id, label: p.label })),
           demo: deps.demoSchoolId !== null,
         });
-        registerSchoolRoutes({ http, admin: () => need().admin });
+        registerSchoolRoutes({ http, admin: () => need().admin, publicUrl: deps.publicUrl });
         registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });
         registerSsoRoutes({
           http,
           sso: () => need().sso,
           signIn: () => need().signIn,
           people: () => need().people,
+          publicUrl: deps.publicUrl,
         });
       },
       close() {

@@ -28,6 +28,10 @@ while (($#)); do
   esac
 done
 ETC="$(dirname "$CONFIG")"
+[[ -r "$CONFIG" ]] || {
+  echo "school-call-backup: cannot read the settings $CONFIG: run it as root, or give an install's settings with --config FILE (scripts/install.sh makes them)" >&2
+  exit 64
+}
 eval "$(node "$HERE/envfile.mjs" "$CONFIG" REDIS_URL CHAT_UPLOAD_DIR RECORDINGS_DIR TRANSCRIPT_DIR DATABASE_URL)"
 DEST="${DEST:-$(dirname "${CHAT_UPLOAD_DIR:-/var/lib/school-call/uploads}")/backups}"
 [[ -n "$REDIS_URL" ]] || { echo "school-call-backup: REDIS_URL is not set in $CONFIG" >&2; exit 78; }

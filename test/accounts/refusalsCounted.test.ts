@@ -69,7 +69,8 @@ const cases: Record<RefusalCode, (() => Promise<Answer>) | string> = {
     'test/e2e/accountsSso.test.ts and accountsSsoMatch.test.ts (a real OpenID Connect provider)',
   sso_failed: async () => redirected('/auth/sso/callback?state=forged&code=forged'),
   sso_unknown_provider: async () => redirected('/auth/sso/no-such-provider'),
-  sso_ambiguous: 'test/e2e/accountsSsoMatch.test.ts (two people of the school under the number a real provider sends)',
+  sso_ambiguous:
+    'test/e2e/accountsSsoMatch.test.ts (two people of the school under the number a real provider sends)',
   passkey_failed: async () =>
     answer(
       await fresh().post('/api/account/passkey-login', { id: 'forged', response: { clientDataJSON: 'x' } }),
