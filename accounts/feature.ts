@@ -221,7 +221,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           providers: () => deps.config.sso.map((p) => ({ id: p.id, label: p.label })),
           demo: deps.demoSchoolId !== null,
         });
-        registerSchoolRoutes({ http, admin: () => need().admin });
+        registerSchoolRoutes({ http, admin: () => need().admin, publicUrl: deps.publicUrl });
         for (const register of moreRoutes) register(http);
         registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });
         registerSsoRoutes({
@@ -229,6 +229,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           sso: () => need().sso,
           signIn: () => need().signIn,
           people: () => need().people,
+          publicUrl: deps.publicUrl,
         });
       },
       close() {

@@ -43,7 +43,7 @@ export class SchoolAdmin {
     },
   ) {}
 
-  async view(schoolId: string): Promise<SchoolView> {
+  async view(schoolId: string): Promise<Omit<SchoolView, 'signInUrl'>> {
     const { store, people } = this.d;
     const [d, accounts, codes, verified, requests, staff] = await Promise.all([
       people.school(schoolId),

@@ -13,11 +13,16 @@ import type { SchoolAdmin } from './schoolAdmin.js';
 // A school of a few thousand people as CSV is well under a megabyte.
 const FILE_LIMIT = 32 * 1024 * 1024;
 
-export function registerSchoolRoutes(d: { http: AccountHttp; admin: () => SchoolAdmin }): void {
+export function registerSchoolRoutes(d: {
+  http: AccountHttp;
+  admin: () => SchoolAdmin;
+  /** The server's public address: code sheets print it, whatever address the admin's browser used. */
+  publicUrl: () => string;
+}): void {
   const { http } = d;
 
   http.route('get', '/api/school', 'school_view', 'staff', async (reply, req) => {
-    const view = await d.admin().view(req.person.schoolId);
+    const view = { ...(await d.admin().view(req.person.schoolId)), signInUrl: `${d.publicUrl()}/login` };
     if (req.person.role !== 'admin') {
       // A class teacher sees their own classes, nothing else of the school.
       const own = new Set(req.person.leads);

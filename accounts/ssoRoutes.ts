@@ -12,13 +12,17 @@ import type { People } from './people.js';
 import type { SignIn } from './signIn.js';
 
 const FLOW_COOKIE_SECONDS = 600;
-const open = { admin: false, headers: ['cookie', 'user-agent'] };
+const open = { admin: false, headers: ['cookie', 'user-agent', 'host'] };
+/** Marks a start already sent to PUBLIC_URL once: a proxy that rewrites Host must not make a loop. */
+const AT_PUBLIC = 'atPublic';
 
 export function registerSsoRoutes(d: {
   http: AccountHttp;
   sso: () => SsoSignIn;
   signIn: () => SignIn;
   people: () => People;
+  /** The server's PUBLIC_URL: the provider returns there, so the attempt must start there too. */
+  publicUrl: () => string;
 }): void {
   const { http } = d;
   const redirect = (reply: Reply, to: string, cookies: string[] = []) =>
@@ -33,7 +37,20 @@ export function registerSsoRoutes(d: {
   http.router.route('get', `${SSO_PATH}/:provider`, 'sso_start', open, async (reply, req: RouteRequest) => {
     try {
       if (req.params[0] === 'callback') return await callback(reply, req);
-      const next = safeNext(new URLSearchParams(req.query).get('next'));
+      // The provider sends the browser back to PUBLIC_URL, where a cookie set on
+      // another address (127.0.0.1, the machine's name) is not sent: the attempt
+      // would fail as if forged. Start it at PUBLIC_URL instead (the person signs
+      // in there and stays there).
+      const query = new URLSearchParams(req.query);
+      const pub = new URL(d.publicUrl());
+      if (req.headers.host && req.headers.host !== pub.host && !query.has(AT_PUBLIC)) {
+        query.set(AT_PUBLIC, '1');
+        return redirect(
+          reply,
+          `${pub.origin}${SSO_PATH}/${encodeURIComponent(req.params[0] ?? '')}?${query}`,
+        );
+      }
+      const next = safeNext(query.get('next'));
       const { url, state } = await d.sso().begin(req.params[0] ?? '', next);
       redirect(reply, url, [http.cookie(SSO_COOKIE, state, FLOW_COOKIE_SECONDS, SSO_PATH)]);
     } catch (err) {

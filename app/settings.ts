@@ -247,7 +247,7 @@ export const SETTING_GROUPS: SettingGroup[] = [
       },
       {
         name: 'SCHOOL_CALL_PG_DIR',
-        default: '~/.local/share/school-call/postgres (root: /var/lib/school-call/postgres)',
+        default: '~/.local/share/school-call/postgres (root: /var/lib/school-call-trial/postgres)',
         about: "where run.sh's private PostgreSQL keeps its data and socket",
         scriptsOnly: true,
       },

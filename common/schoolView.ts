@@ -35,7 +35,10 @@ export interface VerificationRow {
 }
 
 export interface SchoolView {
+  /** `id` is what the SSO providers file's `schools` lists (shown to the admin with a copy button). */
   school: { id: string; name: string };
+  /** The address printed on code sheets: the server's PUBLIC_URL, not the address the admin's browser used. */
+  signInUrl: string;
   classes: ClassRow[];
   teachers: PersonRow[];
   /** Administrators kept outside the school's file (the first one). */

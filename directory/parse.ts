@@ -315,6 +315,15 @@ export interface IntoSchool {
 function intoSchool(raw: Raw, into: IntoSchool | undefined): Raw {
   if (!into) return raw;
   const own = (typeof raw.school === 'object' && raw.school ? raw.school : {}) as Raw;
+  // The journal's own school id is not this school's id on the server (the
+  // setup code made that one, and SSO settings name it): a different id is
+  // refused rather than ignored, so nobody copies it into the SSO file believing it.
+  const ownId = typeof own.id === 'string' ? own.id.trim() : '';
+  if (ownId && ownId !== into.id) {
+    throw new DirectoryFileError([
+      `школа: в файле номер школы «${ownId}», а у этой школы на сервере номер «${into.id}» (он написан на экране «Управление школой»); впишите его в строку школы или уберите номер из неё`,
+    ]);
+  }
   const name = typeof own.name === 'string' && own.name.trim() ? own.name : into.name;
   return { ...raw, school: { id: into.id, name } };
 }

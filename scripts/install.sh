@@ -91,8 +91,18 @@ own() { if ((SYSTEM)); then chown "$@"; fi; }
 # 4. The release in place; `current` switches only once it is whole.
 mkdir -p "$OPT/releases"
 TARGET="$OPT/releases/$VERSION"
+# Another build of the same version (main moved, package.json did not) gets a
+# folder of its own, named with its commit: replacing the running release in
+# place would leave no way back.
+if [[ -f "$TARGET/MANIFEST.sha256" ]] && ! cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
+  COMMIT="$(node -p "require('$RELEASE/release.json').commit")"
+  [[ "$COMMIT" =~ ^[0-9a-f]{7,}$ ]] || COMMIT="$(date -u +%Y%m%dT%H%M%SZ)"
+  TARGET="$OPT/releases/$VERSION-${COMMIT:0:12}"
+  log "release $VERSION (another build) is installed already: this build goes to $TARGET, the other is kept"
+fi
+NAME="$(basename "$TARGET")"
 if [[ -f "$TARGET/MANIFEST.sha256" ]] && cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
-  log "release $VERSION is installed already"
+  log "release $NAME is installed already"
 else
   rm -rf "$TARGET.new"
   cp -a "$RELEASE" "$TARGET.new"
@@ -102,9 +112,9 @@ else
   log "release $VERSION in $TARGET"
 fi
 PREVIOUS="$(readlink "$OPT/current" 2>/dev/null || true)"
-ln -sfn "releases/$VERSION" "$OPT/current.new"
+ln -sfn "releases/$NAME" "$OPT/current.new"
 mv -T "$OPT/current.new" "$OPT/current"
-[[ -n "$PREVIOUS" && "$PREVIOUS" != "releases/$VERSION" ]] && log "current: $PREVIOUS -> releases/$VERSION"
+[[ -n "$PREVIOUS" && "$PREVIOUS" != "releases/$NAME" ]] && log "current: $PREVIOUS -> releases/$NAME"
 # Keep the three newest releases (the one before is the way back: docs/operators.md#upgrading).
 mapfile -t old < <(ls -1t "$OPT/releases" | grep -v '\.new$' | tail -n +4)
 for r in "${old[@]}"; do rm -rf "${OPT:?}/releases/$r"; done

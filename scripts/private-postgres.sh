@@ -8,7 +8,9 @@
 # Prints the DATABASE_URL on stdout; messages go to stderr.
 #
 # PostgreSQL refuses to run as root, so as root it runs as Debian's postgres
-# user in /var/lib/school-call/postgres (root's home is closed to that user);
+# user in /var/lib/school-call-trial/postgres (root's home is closed to that
+# user; not /var/lib/school-call/postgres, the installed unit's cluster; a
+# trial made there by an older run.sh keeps being used while no install exists);
 # otherwise in ~/.local/share/school-call/postgres. SCHOOL_CALL_PG_DIR
 # overrides the directory (common/postgres/privateServer.ts reads the same).
 set -euo pipefail
@@ -21,7 +23,11 @@ if [[ -z "$PG_BIN" || ! -x "$PG_BIN/postgres" ]]; then
 fi
 AS=()
 if [[ "$(id -u)" == 0 ]]; then
-  PG_DIR="${SCHOOL_CALL_PG_DIR:-/var/lib/school-call/postgres}"
+  PG_DIR=/var/lib/school-call-trial/postgres
+  if [[ ! -d $PG_DIR && -f /var/lib/school-call/postgres/data/PG_VERSION && ! -f /etc/school-call/school-call.env ]]; then
+    PG_DIR=/var/lib/school-call/postgres
+  fi
+  PG_DIR="${SCHOOL_CALL_PG_DIR:-$PG_DIR}"
   AS=(runuser -u postgres --)
 else
   PG_DIR="${SCHOOL_CALL_PG_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/school-call/postgres}"

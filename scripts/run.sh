@@ -50,6 +50,12 @@ set -a
 source "$SECRETS"
 set +a
 export ADMIN_SECRET TOKEN_SECRET METRICS_SECRET
+# METRICS_PORT (a port of its own, no secret) and METRICS_SECRET (/metrics on the
+# main port) exclude each other: a METRICS_PORT given by hand wins over the generated secret.
+if [[ -n "${METRICS_PORT:-}" ]]; then
+  unset METRICS_SECRET
+  echo "[run] METRICS_PORT=$METRICS_PORT: /metrics and /readyz on that port (the generated METRICS_SECRET is not used)"
+fi
 # The demo (run.sh --demo): a demo room at /demo, and a demo school (classes,
 # teachers, pupils, parents) loaded when no school exists yet, which anyone
 # may try as any of its people at /school-demo. Never beside a real school.
@@ -94,8 +100,13 @@ if [[ "$DEMO_SCHOOL" == 1 ]]; then
   echo "[run] Демо: open /school-demo on this server to try it as any teacher, pupil or parent, or /demo for a demo lesson"
 else
   echo "[run] a school's server (./scripts/run.sh --demo to try a made-up school instead)."
-  echo "[run] first start: the server logs a setup code (\"No school on this server yet\"): open /login,"
-  echo "[run] choose «У меня есть код из школы» and type it to create the school and its administrator"
+  # Only while no school exists (a fresh database has no accounts.schools table yet).
+  if [[ "$(psql "$DATABASE_URL" -tAqc 'SELECT count(*) FROM accounts.schools' 2>/dev/null)" =~ ^[1-9] ]]; then
+    echo "[run] the school is set up: people sign in at /login"
+  else
+    echo "[run] first start: the server logs a setup code (\"No school on this server yet\"): open /login,"
+    echo "[run] choose «У меня есть код из школы» and type it to create the school and its administrator"
+  fi
 fi
 # TURN, for pupils behind school networks that let no UDP out: unless an
 # external TURN is configured (TURN_URLS and TURN_SECRET), start Debian's

@@ -28,6 +28,10 @@ while (($#)); do
   esac
 done
 ETC="$(dirname "$CONFIG")"
+[[ -r "$CONFIG" ]] || {
+  echo "school-call-backup: cannot read the settings $CONFIG: run it as root, or give an install's settings with --config FILE (scripts/install.sh makes them)" >&2
+  exit 64
+}
 eval "$(node "$HERE/envfile.mjs" "$CONFIG" REDIS_URL CHAT_UPLOAD_DIR RECORDINGS_DIR TRANSCRIPT_DIR DATABASE_URL S3_BUCKET)"
 # Attachments kept in a bucket are not on this host: the bucket is backed up by its own means.
 [[ -z "${S3_BUCKET:-}" ]] || echo "school-call-backup: attachments are in the bucket $S3_BUCKET, not in this archive; back the bucket up with its own tools (docs/storage.md#files)" >&2

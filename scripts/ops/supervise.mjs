@@ -19,6 +19,8 @@
 // short") and nothing is restarted after it; past --timeout-stop-sec the
 // command gets SIGKILL. Each start and exit is one JSON line on stderr.
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export function parseArgs(argv) {
   const o = {
@@ -125,7 +127,9 @@ export function supervise(o) {
   start();
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Compared by real path: through /opt/school-call/current (a symlink) argv[1]
+// is not the module's own path, and a supervisor that silently did nothing is worse than none.
+if (process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))) {
   try {
     supervise(parseArgs(process.argv.slice(2)));
   } catch (err) {

@@ -245,6 +245,26 @@ describe('school files', () => {
     expect(parseSchoolFile(ru)).toEqual(parseSchoolFile(csv));
   });
 
+  it('a file imported into a school from its admin screen: its school row names that school or none; another id is refused in Russian', () => {
+    const into = { id: 'school-597ba131', name: 'Школа № 47' };
+    expect(parseSchoolFile(csv.replace('school;s2;', 'school;;'), into).school).toEqual({
+      id: 'school-597ba131',
+      name: 'Гимназия № 2',
+    });
+    expect(parseSchoolFile(csv.replace('school;s2;', 'school;school-597ba131;'), into).school.id).toBe(
+      'school-597ba131',
+    );
+    let problems: string[] = [];
+    try {
+      parseSchoolFile(csv, into);
+    } catch (err) {
+      problems = (err as DirectoryFileError).problems;
+    }
+    expect(problems).toEqual([
+      'школа: в файле номер школы «s2», а у этой школы на сервере номер «school-597ba131» (он написан на экране «Управление школой»); впишите его в строку школы или уберите номер из неё',
+    ]);
+  });
+
   it('lists every problem of a bad file with its row', () => {
     const bad = `${csv}\npupil;p1;Дубль;Пётр;;;9z;;;;;\nparent;m2;Кто;То;;;;;;;nobody;\nkid;x;;;;;;;;;;`;
     let problems: string[] = [];

@@ -37,6 +37,7 @@ import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
 let s: ChatTestServer;
 let browser: Browser;
 let admin: Page;
+let adminUrl: string;
 let teacher: Page;
 /** Every address any page of the test visited, and every token the session handed out. */
 const visited: string[] = [];
@@ -125,7 +126,10 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
   });
 
   it('the setup code makes the school’s admin, who imports the journal’s Windows-1251 CSV with a dry run first', async () => {
-    admin = watch(await openPage(browser, `${s.httpUrl}/login`, 'laptop'));
+    // The admin works at another name of the machine than the server's public
+    // address (PUBLIC_URL, here 127.0.0.1): the printed sheets must still say PUBLIC_URL.
+    adminUrl = s.httpUrl.replace('127.0.0.1', 'localhost');
+    admin = watch(await openPage(browser, `${adminUrl}/login`, 'laptop'));
     await admin.getByRole('button', { name: 'У меня есть код из школы' }).click();
     await admin.getByLabel('Код с листка').fill(SETUP_CODE.toLowerCase());
     await admin.getByRole('button', { name: 'Дальше' }).click();
@@ -139,6 +143,10 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await screenshot(admin, 'laptop-setup');
     await admin.getByRole('button', { name: 'Создать школу' }).click();
     await admin.getByRole('heading', { name: 'Управление школой' }).waitFor();
+    // The school's id, which the single sign-on settings need, with a button to copy it.
+    const schoolIdLine = admin.locator('.school-id');
+    await expect.poll(() => schoolIdLine.textContent()).toMatch(/Номер школы на этом сервере.*school-/);
+    await schoolIdLine.getByRole('button', { name: 'Копировать номер' }).waitFor();
 
     await tab(admin, 'Импорт из журнала');
     const cp1251 = iconv.encode(SCHOOL_CSV.replace(/\n/g, '\r\n'), 'win1251');
@@ -188,6 +196,8 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     if (existsSync('/usr/bin/pdftotext')) {
       const text = execFileSync('pdftotext', [pdf, '-']).toString();
       expect(text).toContain('Елена Петровна Иванова');
+      expect(text.replace(/\s+/g, ' ')).toContain(`Откройте ${s.httpUrl}/login`);
+      expect(text).not.toContain('localhost');
       expect(text).toMatch(
         /[ACDEFHJKMNPRTUWXY34679]{4}-[ACDEFHJKMNPRTUWXY34679]{4}-[ACDEFHJKMNPRTUWXY34679]{4}/,
       );
@@ -473,7 +483,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     await pupilLaptop.waitForURL(/\/login\?next=/);
 
     // The admin closes the pupil's sign-in: the phone's session ends at once, and the password no longer works.
-    await admin.goto(`${s.httpUrl}/school`);
+    await admin.goto(`${adminUrl}/school`);
     admin.once('dialog', (d) => void d.accept());
     await admin.getByRole('button', { name: 'Закрыть вход: Иван Иванов' }).click();
     await admin.getByRole('button', { name: 'Открыть вход: Иван Иванов' }).waitFor();
@@ -490,7 +500,7 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     expect(withToken).toEqual([]);
   });
   it('the admin adds a teacher the journal has not brought, and moves a pupil to another class, from the screen (1366×768)', async () => {
-    await admin.goto(`${s.httpUrl}/school`);
+    await admin.goto(`${adminUrl}/school`);
     await tab(admin, 'Учителя');
     const form = admin.locator('form.add-teacher');
     await form.getByLabel('Фамилия').fill('Новикова');

@@ -4,7 +4,8 @@
 // their class chats; someone the provider knows but the school's directory
 // does not is refused with a Russian sentence; an answer whose state or
 // nonce was tampered with is refused. Screenshots: laptop-sso-login,
-// laptop-sso-teacher-home, phone-sso-unknown, laptop-sso-tampered.
+// laptop-sso-teacher-home, phone-sso-other-address-home, phone-sso-unknown,
+// laptop-sso-tampered.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AccountSchool, startAccountSchool } from '../helpers/accounts.js';
@@ -63,6 +64,17 @@ describe.skipIf(!chromiumAvailable())('single sign-on through a school’s OpenI
     await page.getByRole('link', { name: 'Открыть мессенджер' }).click();
     await page.waitForURL(/\/messenger$/);
     await expect.poll(() => page.locator('[data-chat]').count()).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a teacher who opened the server at another address (localhost, not PUBLIC_URL) is signed in at PUBLIC_URL, not refused as a forgery', async () => {
+    const other = base.replace('127.0.0.1', 'localhost');
+    const page = await openPage(browser, `${other}/login`, 'phone');
+    await throughProvider(page, 'orlova');
+    await page
+      .getByRole('heading', { name: 'Здравствуйте, Нина Павловна Орлова' })
+      .waitFor({ timeout: 15_000 });
+    expect(new URL(page.url()).origin).toBe(base);
+    await screenshot(page, 'phone-sso-other-address-home');
   });
 
   it('someone the provider knows but the school does not is refused with a clear sentence', async () => {

@@ -5,9 +5,22 @@
 // restart on failure with the open-file limit; the installed server starts
 // from its unit's command line and serves a call; /readyz turns 503 when its
 // Redis stops and 200 when it is back; a SIGKILLed server is started again by
-// its supervisor; coturn gets its secret from a 0600 file, not its command line.
+// its supervisor; coturn gets its secret from a 0600 file, not its command line;
+// another build of the same version does not replace the installed one.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../app/settings.js';
@@ -198,6 +211,44 @@ describe.skipIf(!redisAvailable())('an install', () => {
       await turn.stop();
     }
   });
+
+  it('another build of the same version (main moved, the version did not) goes beside the installed one, which stays as the way back', async () => {
+    const built = realpathSync(join(root.prefix, 'opt/school-call/current'));
+    const meta = JSON.parse(readFileSync(join(built, 'release.json'), 'utf8')) as {
+      version: string;
+      commit: string;
+    };
+    const other = mkdtempSync(join(tmpdir(), 'school-call-release-b-'));
+    const prefix = mkdtempSync(join(tmpdir(), 'school-call-root-b-'));
+    try {
+      cpSync(built, other, { recursive: true, verbatimSymlinks: true });
+      writeFileSync(join(other, 'release.json'), `${JSON.stringify({ ...meta, commit: 'b'.repeat(40) })}\n`);
+      execFileSync(
+        'bash',
+        [
+          '-c',
+          "find . -type f ! -name MANIFEST.sha256 -printf '%P\\n' | sort | xargs -d '\\n' sha256sum > MANIFEST.sha256",
+        ],
+        { cwd: other },
+      );
+      await install(built, {}, prefix);
+      await install(other, {}, prefix);
+      const releases = join(prefix, 'opt/school-call/releases');
+      expect(readdirSync(releases).sort()).toEqual([meta.version, `${meta.version}-bbbbbbbbbbbb`]);
+      expect(readlinkSync(join(prefix, 'opt/school-call/current'))).toBe(
+        `releases/${meta.version}-bbbbbbbbbbbb`,
+      );
+      expect(JSON.parse(readFileSync(join(releases, meta.version, 'release.json'), 'utf8')).commit).toBe(
+        meta.commit,
+      );
+      // The same build again changes nothing.
+      await install(other, {}, prefix);
+      expect(readdirSync(releases).sort()).toEqual([meta.version, `${meta.version}-bbbbbbbbbbbb`]);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+      rmSync(prefix, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 function descendants(pid: number): number[] {

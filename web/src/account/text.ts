@@ -118,6 +118,9 @@ const ru = {
   'devices.home': 'На главную',
 
   'admin.title': 'Управление школой',
+  'admin.schoolId': 'Номер школы на этом сервере (его просит настройка входа через школьный портал):',
+  'admin.schoolIdCopy': 'Копировать номер',
+  'admin.schoolIdCopied': 'Скопировано',
   'admin.tabPeople': 'Люди и классы',
   'admin.tabImport': 'Импорт из журнала',
   'admin.tabTeachers': 'Учителя',
@@ -336,6 +339,9 @@ const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (ty
   'devices.home': 'Home',
 
   'admin.title': 'Manage the school',
+  'admin.schoolId': 'This school’s id on this server (the single sign-on settings ask for it):',
+  'admin.schoolIdCopy': 'Copy the id',
+  'admin.schoolIdCopied': 'Copied',
   'admin.tabPeople': 'People and classes',
   'admin.tabImport': 'Import from the journal',
   'admin.tabTeachers': 'Teachers',

@@ -32,6 +32,8 @@ export async function downloadCodeSheet(
   list: string,
   codes: SheetCode[],
   locale: string,
+  /** Where to type the code: the server's PUBLIC_URL + /login (SchoolView.signInUrl), never this page's address. */
+  url: string,
 ): Promise<string> {
   const { jsPDF } = await import('jspdf');
   const doc = new jsPDF({ unit: 'mm', format: 'a4' });
@@ -43,7 +45,6 @@ export async function downloadCodeSheet(
   doc.addFont('LiberationSans-Regular.ttf', 'Liberation', 'normal');
   doc.addFileToVFS('LiberationSans-Bold.ttf', bold);
   doc.addFont('LiberationSans-Bold.ttf', 'Liberation', 'bold');
-  const url = `${location.origin}/login`;
   const W = 210;
   const margin = 10;
   const cardW = (W - 2 * margin) / 2;

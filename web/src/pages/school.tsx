@@ -200,6 +200,28 @@ function TeachersPanel({
   );
 }
 
+/** The school's id on this server: what the SSO providers file's `schools` needs (docs/accounts.md). */
+function SchoolId({ id }: { id: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <p class="note school-id">
+      {ta('admin.schoolId')} <code>{id}</code>{' '}
+      <button
+        type="button"
+        class="button ghost small"
+        onClick={() =>
+          void navigator.clipboard
+            ?.writeText(id)
+            .then(() => setCopied(true))
+            .catch(() => setCopied(false))
+        }
+      >
+        {ta(copied ? 'admin.schoolIdCopied' : 'admin.schoolIdCopy')}
+      </button>
+    </p>
+  );
+}
+
 function SchoolPage({ person }: { person: Person }) {
   const admin = person.role === 'admin';
   const [tab, setTab] = useState<Tab>('people');
@@ -260,6 +282,7 @@ function SchoolPage({ person }: { person: Person }) {
           ta('admin.sheetTeachers'),
           codes,
           locale,
+          view?.signInUrl ?? '',
         );
         say('admin.sheetDone', { file });
         await reload();
@@ -277,7 +300,13 @@ function SchoolPage({ person }: { person: Person }) {
         const list = ta(who === 'pupils' ? 'admin.sheetPupils' : 'admin.sheetParents', {
           className: sheet.className,
         });
-        const file = await downloadCodeSheet(view?.school.name ?? '', list, sheet.codes, locale);
+        const file = await downloadCodeSheet(
+          view?.school.name ?? '',
+          list,
+          sheet.codes,
+          locale,
+          view?.signInUrl ?? '',
+        );
         say('admin.sheetDone', { file });
         await reload();
       })
@@ -303,6 +332,7 @@ function SchoolPage({ person }: { person: Person }) {
       }
     >
       <p class="muted">{view?.school.name ?? person.schoolName}</p>
+      {admin && view && <SchoolId id={view.school.id} />}
       {tabs.length > 0 && (
         <div class="tabs" role="tablist">
           {tabs.map(([id, label]) => (
