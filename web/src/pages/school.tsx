@@ -2,7 +2,8 @@
 // teacher's own classes' code sheets. People and classes with how each one
 // signs in; codes one by one or as a class's PDF sheet; moving a pupil;
 // closing someone's sign-in; the e-journal import; teachers, adding one,
-// and approving those who applied for the verified mark. The server checks
+// and approving those who applied for the verified mark; how long the
+// school's chats keep messages. The server checks
 // every right again: this page only hides what the person may not do.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,10 +13,11 @@ import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/ap
 import { type AccountKey, ta } from '../account/text.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
+import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang } from '../i18n/index.js';
 
-type Tab = 'people' | 'import' | 'teachers';
+type Tab = 'people' | 'import' | 'teachers' | 'retention';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -287,6 +289,7 @@ function SchoolPage({ person }: { person: Person }) {
         ['people', 'admin.tabPeople'],
         ['import', 'admin.tabImport'],
         ['teachers', 'admin.tabTeachers'],
+        ['retention', 'admin.tabRetention'],
       ]
     : [];
   return (
@@ -336,6 +339,7 @@ function SchoolPage({ person }: { person: Person }) {
         </div>
       )}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
+      {tab === 'retention' && admin && <RetentionPanel />}
       {tab === 'teachers' && admin && view && (
         <TeachersPanel
           view={view}
