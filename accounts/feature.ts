@@ -69,6 +69,11 @@ export interface AccountsFeature {
   verified(schoolId: string): Promise<Set<string>>;
   /** Starts listening for cut-offs; on a new server without a school, issues (and logs) the setup code. */
   start(): Promise<string | null>;
+  /**
+   * A part above this one (activity figures) adds routes for signed-in
+   * people through the same edge (session, CSRF, role); before routes are made.
+   */
+  personRoutes(register: (http: AccountHttp) => void): void;
 }
 
 interface Parts {
@@ -160,6 +165,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
     };
   }
 
+  const moreRoutes: ((http: AccountHttp) => void)[] = [];
   const need = (): Parts => {
     if (!parts) throw new AccountError('unavailable', 'accounts need REDIS_URL');
     return parts;
@@ -173,6 +179,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
       parts?.revocations.onCutOff(listener);
     },
     verified: (schoolId) => deps.store.verified(schoolId),
+    personRoutes: (register) => void moreRoutes.push(register),
     async start() {
       if (!parts) {
         log.info('REDIS_URL is not set: nobody can sign in');
@@ -219,6 +226,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           demo: deps.demoSchoolId !== null,
         });
         registerSchoolRoutes({ http, admin: () => need().admin, retention: () => need().retention });
+        for (const register of moreRoutes) register(http);
         registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });
         registerSsoRoutes({
           http,

@@ -5,7 +5,7 @@
 // route goes through AccountHttp (session, same-site, CSRF).
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { deviceLabel } from '../common/deviceLabel.js';
-import { type Reply, sendJson } from '../signaling/http/httpUtil.js';
+import { HttpError, type Reply, parseJsonObject, sendJson } from '../signaling/http/httpUtil.js';
 import { AccountError } from './errors.js';
 import type { Home } from './home.js';
 import type { AccountHttp, AccountRequest, SignedInRequest } from './http.js';
@@ -35,17 +35,12 @@ export interface AccountRouteDeps {
 
 /** A JSON object body (typed reading, or `bad_request`). */
 export async function jsonBody(req: AccountRequest): Promise<Record<string, unknown>> {
-  const body = await req.body();
-  if (body.length === 0) return {};
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as unknown;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-      return parsed as Record<string, unknown>;
-    }
-  } catch {
-    // Answered below.
+    return parseJsonObject(await req.body());
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 400) throw new AccountError('bad_request', err.message);
+    throw err;
   }
-  throw new AccountError('bad_request', 'the body must be a JSON object');
 }
 
 export function text(body: Record<string, unknown>, key: string, max = 256, required = true): string {

@@ -1,4 +1,5 @@
 import { accountsSchema } from '../accounts/pgStore.js';
+import { activitySchema } from '../activity/schema.js';
 import { attendanceSchema } from '../attendance/schema.js';
 import { awardsSchema } from '../awards/schema.js';
 // Every part that keeps tables in PostgreSQL, in the order their migrations
@@ -17,4 +18,5 @@ export const schemaParts: SchemaPart[] = [
   homeworkSchema,
   awardsSchema,
   attendanceSchema,
+  activitySchema,
 ];

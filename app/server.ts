@@ -37,6 +37,7 @@ import { createSubtitlesFeature } from '../transcriber/subtitlesFeature.js';
 import { transcribeVoiceMessage } from '../transcriber/voiceMessage.js';
 import { createWhiteboardFeature } from '../whiteboard/feature.js';
 import { assembleAccounts } from './accounts.js';
+import { assembleActivity, lessonHeld } from './activity.js';
 import type { Config } from './config.js';
 import { followOtherHosts, startCore } from './core.js';
 import { openDatabase } from './database.js';
@@ -167,6 +168,8 @@ export async function startServer(
           messenger: messaging.messenger,
           store: attendanceRows,
           scheduledChatOf: (roomId) => meetings.all().find((m) => m.roomId === roomId)?.chatId ?? null,
+          // The activity figures are made below (they need the accounts' edge); lessons end later.
+          lessonEnded: async (lesson, people) => activity?.lessonEnded(lessonHeld(lesson, people)),
           now: extras.clock,
           log,
         })
@@ -255,6 +258,14 @@ export async function startServer(
     log,
   });
   core.revocation.use(accounts.revocation);
+  const activity = assembleActivity({
+    messenger: messaging.messenger,
+    database,
+    directory: directory.store,
+    accounts,
+    ...(extras.clock ? { now: extras.clock } : {}),
+    log,
+  });
   const childrenOf = async (caller: Caller) =>
     (await directory.store?.placements(caller.user.school, [caller.user.id]))?.[0]?.children ?? [];
   const homework =
@@ -288,6 +299,7 @@ export async function startServer(
     recorder.feature,
     whiteboard,
     ...(homework ? [homework] : []),
+    ...(activity ? [activity.feature] : []),
   ] as const;
 
   ws.attach('/ws', {

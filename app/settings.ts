@@ -293,6 +293,35 @@ export const SETTING_GROUPS: SettingGroup[] = [
     ],
   },
   {
+    title: 'Files on shared storage (docs/storage.md; unset: files stay in CHAT_UPLOAD_DIR)',
+    settings: [
+      {
+        name: 'S3_BUCKET',
+        default: '(none)',
+        about:
+          'S3-compatible bucket where finished uploads and previews are kept, so every host serves them (objects under chat/)',
+      },
+      {
+        name: 'S3_ENDPOINT',
+        default: "(none: the cloud's own)",
+        about: 'http(s) URL of the S3-compatible server (MinIO, Ceph radosgw, a cloud)',
+      },
+      { name: 'S3_REGION', default: 'us-east-1', about: "the bucket's region (MinIO and Ceph accept any)" },
+      { name: 'S3_ACCESS_KEY_ID', default: '(required with S3_BUCKET)', about: 'access key of the bucket' },
+      {
+        name: 'S3_SECRET_ACCESS_KEY',
+        default: '(required with S3_BUCKET)',
+        about: 'secret key of the bucket',
+        secret: true,
+      },
+      {
+        name: 'S3_FORCE_PATH_STYLE',
+        default: '1',
+        about: 'address the bucket as <endpoint>/<bucket>/ (MinIO, Ceph); 0 for <bucket>.<endpoint>',
+      },
+    ],
+  },
+  {
     title: 'Messenger',
     settings: [
       { name: 'CHAT_MAX_UPLOAD_BYTES', default: '4294967296', about: 'largest attachment' },

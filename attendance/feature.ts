@@ -12,7 +12,7 @@ import { lessonChatId } from '../messaging/lesson/lessonChats.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { Feature } from '../signaling/requests/features.js';
 import { RecapPages, postRecap } from './recap.js';
-import { AttendanceStore } from './store.js';
+import { AttendanceStore, type AttendeeRow, type LessonRow } from './store.js';
 import { AttendanceTracker } from './tracker.js';
 
 export interface AttendanceDeps {
@@ -20,6 +20,8 @@ export interface AttendanceDeps {
   store: AttendanceStore;
   /** The chat a scheduled lesson's room belongs to (the meetings book), if any. */
   scheduledChatOf(roomId: string): string | null;
+  /** Told of each lesson that ended, with who came (the activity figures count it). */
+  lessonEnded?(lesson: LessonRow, attendees: AttendeeRow[]): Promise<void>;
   now?: () => number;
   log: Logger;
 }
@@ -45,7 +47,10 @@ export function createAttendance(deps: AttendanceDeps): Attendance {
     lessonChatSeq: async (roomId) => (await messenger.chatStore.chat(lessonChatId(roomId)))?.seq ?? 0,
     ended: async (lesson) => {
       log.info({ lesson: lesson.id, room: lesson.roomId, chat: lesson.classChat }, 'lesson ended');
-      await postRecap(messenger, lesson);
+      const counted = deps.lessonEnded
+        ? store.attendees(lesson.id).then((people) => deps.lessonEnded?.(lesson, people))
+        : undefined;
+      await Promise.all([postRecap(messenger, lesson), counted]);
     },
     now: deps.now ?? Date.now,
     log,

@@ -7,12 +7,12 @@
 // socket is full, so a class's worth of photos is never held in memory.
 // The teacher's standing is checked again when the link is used.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { Zip, ZipPassThrough } from 'fflate';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { Caller } from '../messaging/permissions.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
@@ -117,7 +117,7 @@ export function registerZipRoute(
         state,
         handed.collection.title,
         entryNames(handed.rows),
-        deps.messenger.config.uploadDir,
+        deps.messenger.storage,
         deps.log,
       );
     })().catch((err: unknown) => {
@@ -132,7 +132,7 @@ function streamZip(
   state: { aborted: boolean },
   title: string,
   entries: { path: string; fileId: string }[],
-  uploadDir: string,
+  storage: FileStorage,
   log: Logger,
 ): void {
   if (state.aborted) return;
@@ -148,7 +148,7 @@ function streamZip(
     res.writeHeader('x-content-type-options', 'nosniff');
   });
   let blocked = false;
-  let reading: ReturnType<typeof createReadStream> | null = null;
+  let reading: Readable | null = null;
   const zip = new Zip((err, chunk, final) => {
     if (state.aborted) return;
     if (err) {
@@ -180,7 +180,21 @@ function streamZip(
     }
     const entry = new ZipPassThrough(e.path);
     zip.add(entry);
-    const file = createReadStream(join(uploadDir, e.fileId), { highWaterMark: 256 * 1024 });
+    storage.read(e.fileId).then(
+      (file) => pump(i, e, entry, file),
+      (err: unknown) => {
+        log.error({ err, file: e.fileId }, 'reading a handed-in file failed');
+        state.aborted = true;
+        zip.terminate();
+        res.close();
+      },
+    );
+  };
+  const pump = (i: number, e: { fileId: string }, entry: ZipPassThrough, file: Readable) => {
+    if (state.aborted) {
+      file.destroy();
+      return;
+    }
     reading = file;
     file.on('data', (buf) => {
       if (state.aborted) return;

@@ -3,14 +3,17 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { intFromEnv as int, pathFromEnv } from '../common/envValues.js';
+import { type ObjectStoreSettings, objectStoreFromEnv } from '../common/storage/fileStorage.js';
 
 export interface MessagingConfig {
   /** Longest message text, in characters. */
   maxMessageChars: number;
   /** Largest attachment, in bytes (4 GiB by default). */
   maxUploadBytes: number;
-  /** Where uploads are stored, streamed to disk as they arrive. */
+  /** Where uploads are streamed to disk as they arrive, and kept unless a bucket is set. */
   uploadDir: string;
+  /** The S3-compatible bucket finished uploads move to (S3_*), null to keep them in uploadDir. */
+  bucket: ObjectStoreSettings | null;
   /** How long an edit stays possible after sending. */
   editWindowMs: number;
   /** How many chats one forward may reach. */
@@ -47,6 +50,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
       'CHAT_UPLOAD_DIR',
       join(env.XDG_DATA_HOME || join(homedir(), '.local/share'), 'school-call/uploads'),
     ),
+    bucket: objectStoreFromEnv(env),
     editWindowMs: int(env, 'CHAT_EDIT_WINDOW_SECONDS', 24 * 3600, 0, 365 * 24 * 3600) * 1000,
     maxForwardTargets: 12,
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),

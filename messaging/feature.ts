@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
+import { openFileStorage } from '../common/storage/openFileStorage.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
@@ -156,6 +157,8 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   const connections: Redis[] = [];
   let stopSweep = () => {};
   let stopRetention = () => {};
+  // The uploads' bytes: the upload directory, or the bucket every host shares (docs/storage.md).
+  const storage = openFileStorage(deps.config.bucket, { dir: deps.config.uploadDir, prefix: 'chat/' });
   if (deps.redisUrl && deps.database) {
     // The server's one failure policy: requests fail fast (typed UNAVAILABLE) while Redis is away or frozen.
     const redis = openRedis(deps.redisUrl, 'chat', log);
@@ -170,11 +173,12 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       metrics,
       log,
       deps.limits,
+      storage,
     );
     lessons = new LessonChats(messenger);
     if (deps.clock) messenger.messages.now = deps.clock;
     if (deps.speech) {
-      messenger.messages.voice = new VoiceNotes(messenger.messages, deps.config.uploadDir, deps.speech, log);
+      messenger.messages.voice = new VoiceNotes(messenger.messages, storage, deps.speech, log);
     }
     deliverLessonChats(messenger, lessons, deps.registry, deps.out);
     stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
@@ -272,6 +276,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       chatEndpoint.attach();
       new Uploads(
         deps.config.uploadDir,
+        storage,
         deps.config.maxUploadBytes,
         () => messenger,
         files,
@@ -281,7 +286,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         uploadGrants,
       ).register(router.app);
       new Downloads(
-        deps.config.uploadDir,
+        storage,
         fileLinks,
         tokens,
         files,

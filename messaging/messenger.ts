@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 // The messenger's parts put together: the stores on PostgreSQL (file records
 // too), the chat bus on Redis, and this host's live feed. Endpoints (the
 // /chat socket, HTTP routes, the call's in-call chat) reach everything
@@ -58,12 +59,14 @@ export class Messenger {
     readonly log: Logger,
     /** Limits shared by every host (searches, reactions, uploads). */
     readonly limits: SharedLimits,
+    /** Where the uploads' bytes are kept (a directory, or a bucket all hosts share). */
+    readonly storage: FileStorage,
   ) {
     this.bus = new ChatBus(redis, log);
     this.chatStore = new ChatStore(db, this.bus);
     this.messageStore = new MessageStore(db, this.bus);
     this.chats = new ChatService(this.chatStore, this.messageStore, config);
-    this.files = new FileRecords(db, config.uploadDir, log);
+    this.files = new FileRecords(db, storage, config.uploadDir, log);
     this.messageStore.filesReleased = (ids) => this.files.released(ids);
     this.messages = new MessageService(this.chats, this.chatStore, this.messageStore, config, this.files);
     this.perPerson = new PersonLimits(limits, config.perPerson, config.unsentUploadMs);

@@ -3,8 +3,8 @@
 // transcribed in the background and the message is changed to carry the text
 // (an ordinary change: every member's client gets it, in rev order). A
 // recording that cannot be transcribed keeps its message, without text.
-import { join } from 'node:path';
 import type { Logger } from '../common/log.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { MessageService, VoiceTranscriber } from './messages.js';
 import type { StoredAttachment, StoredMember } from './records.js';
 
@@ -20,7 +20,7 @@ const READER: StoredMember = { role: 'admin', source: 'directory', joinedAt: 0, 
 export class VoiceNotes implements VoiceTranscriber {
   constructor(
     private readonly messages: MessageService,
-    private readonly uploadDir: string,
+    private readonly storage: FileStorage,
     private readonly speech: SpeechToText,
     private readonly log: Logger,
   ) {}
@@ -36,7 +36,7 @@ export class VoiceNotes implements VoiceTranscriber {
   private async run(chatId: string, seq: number, file: StoredAttachment): Promise<void> {
     let text = '';
     try {
-      text = (await this.speech.text(join(this.uploadDir, file.id))).trim();
+      text = (await this.storage.withLocalFile(file.id, (path) => this.speech.text(path))).trim();
     } catch (err) {
       this.log.warn({ err, chatId, seq }, 'voice message not transcribed');
     }

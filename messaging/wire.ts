@@ -1,6 +1,7 @@
 // Decoding the messenger's client frames and encoding its server frames.
 // Everything that comes off a /chat socket passes through decodeChatFrame.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { badTextIn, badTextMessage } from '../common/protocol/textRule.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 
 import cpb = schoolcall.chat.v1;
@@ -31,6 +32,9 @@ export function decodeChatFrame(data: Uint8Array, isBinary: boolean, maxBytes: n
     return fail(requestId, ChatErrorCode.CHAT_ERROR_UNKNOWN_MESSAGE, 'message carries no known request');
   if (requestId === 0)
     return fail(0, ChatErrorCode.CHAT_ERROR_MALFORMED_FRAME, 'request_id must be non-zero');
+  const bad = badTextIn(message[request]);
+  if (bad)
+    return fail(requestId, ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, badTextMessage(`${request}.${bad}`));
   return { ok: true, requestId, type: request, message };
 }
 

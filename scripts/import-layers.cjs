@@ -39,7 +39,7 @@ const LAYERS = [
     name: 'messaging base',
     path: [
       '^messaging/(errors|records|config|metrics|validate|permissions|userTokens|wire|bus|revOrder|schema)\\.ts$',
-      '^messaging/files/(previews|uwsWeb)\\.ts$',
+      '^messaging/files/(previews|staging|uwsWeb)\\.ts$',
     ],
   },
   { name: 'messaging/store', path: ['^messaging/store/'] },
@@ -60,7 +60,7 @@ const LAYERS = [
     path: [
       '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
       '^messaging/lesson/(?!uploadGrants\\.ts$)',
-      '^messaging/files/(?!(previews|uwsWeb|fileRecords)\\.ts$)',
+      '^messaging/files/(?!(previews|staging|uwsWeb|fileRecords)\\.ts$)',
     ],
   },
   { name: 'messaging feature', path: ['^messaging/feature\\.ts$'] },
@@ -78,6 +78,8 @@ const LAYERS = [
   { name: 'awards', path: ['^awards/'] },
   // Attendance and «Итоги урока»: who came to each lesson, its page, the recap in the class chat.
   { name: 'attendance', path: ['^attendance/'] },
+  // Activity figures («Активность»): counts per person-week and school-week, the monitoring table.
+  { name: 'activity', path: ['^activity/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -134,6 +136,7 @@ const FEATURES = [
   'homework',
   'awards',
   'attendance',
+  'activity',
 ];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
@@ -144,6 +147,8 @@ const FEATURE_ARROWS = [
   ['homework', 'messaging'], // the socket it answers on, the uploads and file links it reuses
   ['awards', 'messaging'], // the socket it answers on, people, announcements in a chat
   ['attendance', 'messaging'], // the socket it answers on, the lesson chat's log, the recap card
+  ['activity', 'messaging'], // the chat feed it counts, people's schools, chats' kinds
+  ['activity', 'accounts'], // the signed-in person's edge its routes go through
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

@@ -25,7 +25,7 @@ export const PAGES = [
   },
   { html: 'login', script: 'login', source: 'login.tsx', styles: ['account'] },
   { html: 'account', script: 'account', source: 'account.tsx', styles: ['account'] },
-  { html: 'school', script: 'school', source: 'school.tsx', styles: ['account'] },
+  { html: 'school', script: 'school', source: 'school.tsx', styles: ['account', 'activity'] },
   { html: 'lesson', script: 'lesson', source: 'lesson.tsx', styles: ['recap'] },
 ];
 

@@ -1,12 +1,12 @@
 // Attachment downloads: authorised per chat member (a signed link from the
 // chat socket, or the user token of someone in a chat the file is in),
-// streamed from disk with backpressure, with HTTP Range so players seek and
+// streamed from the file storage (this host's directory or the shared
+// bucket) with backpressure, with HTTP Range so players seek and
 // interrupted downloads resume.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
+import type { FileStorage } from '../../common/storage/fileStorage.js';
 import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import { statusLine } from '../../signaling/http/statusLine.js';
 import type { FileLinks } from '../fileLinks.js';
@@ -16,7 +16,7 @@ import { mayReadSeq } from '../permissions.js';
 import type { ChatStore } from '../store/chatStore.js';
 import type { UserTokens } from '../userTokens.js';
 import type { FileRecord, FileRecords } from './fileRecords.js';
-import { previewPath } from './previews.js';
+import { previewKey } from './previews.js';
 
 export const FILES_PATH = '/api/chat/files';
 
@@ -55,7 +55,7 @@ function disposition(name: string, inline: boolean): string {
 
 export class Downloads {
   constructor(
-    private readonly uploadDir: string,
+    private readonly storage: FileStorage,
     private readonly links: FileLinks,
     private readonly tokens: UserTokens,
     private readonly files: () => FileRecords | null,
@@ -134,8 +134,12 @@ export class Downloads {
     const grant = await this.allowed(record, id, query, authorization);
     if (!grant) return this.plain(res, state, 404, 'no such file');
     if (grant.preview && !record.preview) return this.plain(res, state, 404, 'no preview');
-    const path = grant.preview ? previewPath(this.uploadDir, id) : join(this.uploadDir, id);
-    const size = (await stat(path)).size;
+    const key = grant.preview ? previewKey(id) : id;
+    const size = await this.storage.size(key);
+    if (size === null) {
+      this.log.error({ file: id, key }, 'a ready file is missing from the storage');
+      return this.plain(res, state, 404, 'no such file');
+    }
     const range = rangeHeader ? parseRange(rangeHeader, size) : null;
     if (range === 'unsatisfiable') {
       if (state.aborted) return;
@@ -153,7 +157,12 @@ export class Downloads {
     const start = range?.start ?? 0;
     const end = range?.end ?? size - 1;
     const length = size === 0 ? 0 : end - start + 1;
-    if (state.aborted) return;
+    // Opened before the status goes out, so a storage that fails answers 500 (serve's catch).
+    const body = length > 0 ? await this.storage.read(key, { start, end }) : null;
+    if (state.aborted) {
+      body?.destroy();
+      return;
+    }
     this.metrics.downloads.inc({ status: range ? '206' : '200' });
     res.cork(() => {
       res.writeStatus(range ? '206 Partial Content' : '200 OK');
@@ -164,21 +173,19 @@ export class Downloads {
       res.writeHeader('x-content-type-options', 'nosniff');
       res.writeHeader('content-security-policy', "sandbox; default-src 'none'");
       if (range) res.writeHeader('content-range', `bytes ${start}-${end}/${size}`);
-      if (length === 0) res.end();
+      if (!body) res.end();
     });
-    if (length > 0) this.stream(res, state, path, start, end, length);
+    if (body) this.stream(res, state, body, key, length);
   }
 
   /** Streams a byte range with backpressure: reading pauses while the socket is full. */
   private stream(
     res: uWS.HttpResponse,
     state: { aborted: boolean },
-    path: string,
-    start: number,
-    end: number,
+    file: Readable,
+    key: string,
     total: number,
   ) {
-    const file = createReadStream(path, { start, end, highWaterMark: 256 * 1024 });
     res.onAborted(() => {
       state.aborted = true;
       file.destroy();
@@ -212,7 +219,7 @@ export class Downloads {
       return ok;
     });
     file.on('error', (err) => {
-      this.log.error({ err, path }, 'reading a file for download failed');
+      this.log.error({ err, key }, 'reading a file for download failed');
       if (!state.aborted) res.close();
     });
   }

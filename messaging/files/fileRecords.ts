@@ -6,16 +6,16 @@
 // and record are removed here after the commit; so is an upload that never
 // made it into a message (swept when old). A host that dies before removing
 // the bytes leaves the mark, and the sweep finishes the job.
-import { rm } from 'node:fs/promises';
-import { FileStore as TusFileStore } from '@tus/file-store';
 import type { Logger } from '../../common/log.js';
 import type { Postgres } from '../../common/postgres/connect.js';
+import type { FileStorage } from '../../common/storage/fileStorage.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
 import type { AttachmentSource } from '../messages.js';
 import type { Caller } from '../permissions.js';
 import type { StoredAttachment } from '../records.js';
 import { type FileRecord, FileStore, type NewFile } from '../store/fileStore.js';
-import { previewPath } from './previews.js';
+import { previewKey } from './previews.js';
+import { forgetStaged } from './staging.js';
 
 export type { FileRecord } from '../store/fileStore.js';
 
@@ -30,16 +30,16 @@ const notFound = (id: string) =>
 
 export class FileRecords implements AttachmentSource {
   readonly store: FileStore;
-  /** The uploads' own layout on disk (the bytes and tus's metadata beside them). */
-  private readonly disk: TusFileStore;
 
   constructor(
     db: Postgres,
+    /** Where finished uploads' bytes and previews are kept. */
+    private readonly storage: FileStorage,
+    /** Where uploads arrive (tus's bytes and metadata until they finish). */
     private readonly uploadDir: string,
     private readonly log: Logger,
   ) {
     this.store = new FileStore(db);
-    this.disk = new TusFileStore({ directory: uploadDir });
   }
 
   create(f: NewFile): Promise<void> {
@@ -91,11 +91,10 @@ export class FileRecords implements AttachmentSource {
   /** The bytes first (a failure leaves the mark, so the sweep tries again). */
   private async removeFile(id: string): Promise<boolean> {
     try {
-      await this.disk.remove(id).catch((err: unknown) => {
-        // Already gone from disk is what we want.
-        if ((err as { status_code?: number }).status_code !== 404) throw err;
-      });
-      await rm(previewPath(this.uploadDir, id), { force: true });
+      // Already gone is what we want: removing is idempotent everywhere.
+      await this.storage.remove(id);
+      await this.storage.remove(previewKey(id));
+      await forgetStaged(this.uploadDir, id);
       await this.store.forget(id);
       return true;
     } catch (err) {

@@ -9,8 +9,13 @@ import { RASTER_TYPES, type RasterFormat, SNIFF_BYTES, reencodePicture } from '.
 
 const PREVIEW_PX = 480;
 
+/** The preview's name beside its upload (in the directory, or the bucket). */
+export function previewKey(fileId: string): string {
+  return `${fileId}.preview.jpg`;
+}
+
 export function previewPath(dir: string, fileId: string): string {
-  return join(dir, `${fileId}.preview.jpg`);
+  return join(dir, previewKey(fileId));
 }
 
 /** The first bytes of an upload, for telling its real format. */

@@ -18,6 +18,8 @@ import { EVENTS, Server, type Upload } from '@tus/server';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../../common/log.js';
 import { sniffRaster } from '../../common/pictures.js';
+import { badTextIn, badTextMessage } from '../../common/protocol/textRule.js';
+import type { FileStorage } from '../../common/storage/fileStorage.js';
 import type { GuardedApp } from '../../signaling/http/guardedApp.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
@@ -27,7 +29,8 @@ import { type Caller, requireWrite } from '../permissions.js';
 import type { UserTokens } from '../userTokens.js';
 import { FILES_PATH } from './downloads.js';
 import type { FileRecords } from './fileRecords.js';
-import { makePreview, readHead, servedType } from './previews.js';
+import { makePreview, previewKey, previewPath, readHead, servedType } from './previews.js';
+import { forgetStaged } from './staging.js';
 import { UploadStore, isDiskFull } from './uploadStore.js';
 import { toWebRequest, writeWebResponse } from './uwsWeb.js';
 
@@ -65,7 +68,10 @@ export class Uploads {
   private readonly tus: Server;
 
   constructor(
+    /** Where uploads arrive and resume (this host's disk). */
     private readonly uploadDir: string,
+    /** Where finished uploads are kept: the same directory, or the shared bucket. */
+    private readonly storage: FileStorage,
     private readonly maxBytes: number,
     private readonly messenger: () => Messenger | null,
     private readonly files: () => FileRecords | null,
@@ -191,6 +197,15 @@ export class Uploads {
     }
     const { caller, onlyChat } = await this.callerOf(req);
     const meta = upload.metadata ?? {};
+    const badText = badTextIn(meta);
+    if (badText) {
+      throw this.fail(
+        new ChatError(
+          ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT,
+          badTextMessage(`Upload-Metadata ${badText}`),
+        ),
+      );
+    }
     const size = upload.size;
     if (size === undefined) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, 'Upload-Length is required'));
@@ -255,6 +270,10 @@ export class Uploads {
           return null;
         })
       : null;
+    // Into the storage before the record says ready: a ready file is readable on every host.
+    if (preview) await this.storage.adopt(previewKey(upload.id), previewPath(this.uploadDir, upload.id));
+    await this.storage.adopt(upload.id, join(this.uploadDir, upload.id));
+    if (this.storage.kind !== 'directory') await forgetStaged(this.uploadDir, upload.id);
     await files.finish(upload.id, preview, type);
     await this.messenger()?.perPerson.uploadEnds(record.owner, upload.id);
     this.metrics.uploads.inc({ result: 'finished' });

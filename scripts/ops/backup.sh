@@ -28,7 +28,9 @@ while (($#)); do
   esac
 done
 ETC="$(dirname "$CONFIG")"
-eval "$(node "$HERE/envfile.mjs" "$CONFIG" REDIS_URL CHAT_UPLOAD_DIR RECORDINGS_DIR TRANSCRIPT_DIR DATABASE_URL)"
+eval "$(node "$HERE/envfile.mjs" "$CONFIG" REDIS_URL CHAT_UPLOAD_DIR RECORDINGS_DIR TRANSCRIPT_DIR DATABASE_URL S3_BUCKET)"
+# Attachments kept in a bucket are not on this host: the bucket is backed up by its own means.
+[[ -z "${S3_BUCKET:-}" ]] || echo "school-call-backup: attachments are in the bucket $S3_BUCKET, not in this archive; back the bucket up with its own tools (docs/storage.md#files)" >&2
 DEST="${DEST:-$(dirname "${CHAT_UPLOAD_DIR:-/var/lib/school-call/uploads}")/backups}"
 [[ -n "$REDIS_URL" ]] || { echo "school-call-backup: REDIS_URL is not set in $CONFIG" >&2; exit 78; }
 mkdir -p "$DEST"

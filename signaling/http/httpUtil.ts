@@ -1,6 +1,7 @@
 // Small helpers for uWebSockets.js HTTP handlers: JSON bodies with a size
 // limit, and replies that respect aborted requests.
 import type uWS from 'uWebSockets.js';
+import { badTextIn, badTextMessage } from '../../common/protocol/textRule.js';
 import { statusLine } from './statusLine.js';
 
 export class HttpError extends Error {
@@ -80,7 +81,7 @@ export function readBody(res: uWS.HttpResponse, limit: number): Promise<Buffer> 
   });
 }
 
-/** A body as a JSON object ({} when empty); 400 when it is not one. */
+/** A body as a JSON object ({} when empty); 400 when it is not one, or breaks the text rule. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (body.length === 0) return {};
   let parsed: unknown;
@@ -92,5 +93,7 @@ export function parseJsonObject(body: Buffer): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HttpError(400, 'body must be a JSON object');
   }
+  const bad = badTextIn(parsed);
+  if (bad) throw new HttpError(400, badTextMessage(bad));
   return parsed as Record<string, unknown>;
 }

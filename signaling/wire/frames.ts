@@ -1,6 +1,7 @@
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 // Decoding client frames and encoding server frames. Everything that comes off
 // the socket passes through decodeClientFrame first.
+import { badTextIn, badTextMessage } from '../../common/protocol/textRule.js';
 import { ErrorCode, SignalingError } from '../errors.js';
 
 import pb = schoolcall.v1;
@@ -50,6 +51,14 @@ export function decodeClientFrame(data: Uint8Array, isBinary: boolean, maxBytes:
       ok: false,
       requestId,
       error: new SignalingError(ErrorCode.ERROR_CODE_MALFORMED_FRAME, 'request_id must be non-zero'),
+    };
+  }
+  const bad = badTextIn(message[type]);
+  if (bad) {
+    return {
+      ok: false,
+      requestId,
+      error: new SignalingError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, badTextMessage(`${type}.${bad}`)),
     };
   }
   return { ok: true, requestId, type, message };

@@ -21,7 +21,8 @@
 // phone-login, phone-parent-home-again, phone-devices, laptop-pupil-no-admin,
 // laptop-/phone-admin-home, laptop-/phone-admin-school, laptop-/phone-pupil-home,
 // phone-login-english, phone-devices-three, phone-devices-one, phone-pupil-deactivated,
-// laptop-admin-added-teacher, laptop-admin-moved-pupil.
+// laptop-admin-added-teacher, laptop-admin-moved-pupil, phone-teacher-new-code,
+// phone-pupil-new-password.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -521,5 +522,74 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
     const pupils = ((await dir.json()) as { directory: { pupils: { id: string; classId: string }[] } })
       .directory.pupils;
     expect(pupils.find((p) => p.id === 'p-petr')?.classId).toBe('5А');
+  });
+
+  it('a pupil who lost their password gets a new code from the class teacher on her phone, and chooses a new one (360×740)', async () => {
+    const signIn = async (page: Page, login: string, password: string) => {
+      await page.getByRole('button', { name: 'Войти по логину или эл. почте' }).click();
+      await page.getByLabel('Логин или эл. почта').fill(login);
+      await page.getByLabel('Пароль').fill(password);
+      await page.getByRole('button', { name: 'Войти', exact: true }).click();
+    };
+    const activate = async (page: Page, code: string, login: string, password: string) => {
+      await page.getByLabel('Код с листка').fill(code);
+      await page.getByRole('button', { name: 'Дальше' }).click();
+      await page.getByText('Пётр Петров').first().waitFor();
+      await page.getByLabel('Номер телефона (или логин)').fill(login);
+      await page.getByLabel('Новый пароль').fill(password);
+      await page.getByLabel('Пароль ещё раз').fill(password);
+      await page.getByRole('button', { name: 'Сохранить и войти' }).click();
+      await page.getByRole('heading', { name: 'Здравствуйте, Пётр Петров' }).waitFor();
+    };
+    // Пётр (moved into 5А above) got in once with the code from the admin's sheet.
+    const first = await admin.evaluate(async () => {
+      const me = (await (await fetch('/api/account/me')).json()) as { csrf: string };
+      const r = await fetch('/api/school/codes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrf },
+        body: JSON.stringify({ personIds: ['p-petr'] }),
+      });
+      return ((await r.json()) as { codes: { code: string }[] }).codes[0]!.code;
+    });
+    const petr = watch(await openPage(browser, `${s.httpUrl}/login#code`, 'phone'));
+    await activate(petr, first, 'petr5a', 'старый пароль пети');
+    await petr.context().clearCookies();
+
+    // He forgot it. His class teacher (not the admin) gives him a new code from her phone.
+    const nina = watch(await openPage(browser, `${s.httpUrl}/login`, 'phone'));
+    await signIn(nina, 'orlova.nina', 'пароль учителя');
+    await nina.getByRole('heading', { name: 'Здравствуйте, Нина Павловна Орлова' }).waitFor();
+    await nina.getByRole('link', { name: 'Коды для моего класса' }).click();
+    const fiveA = nina.locator('[data-class="5А"]');
+    await fiveA.getByRole('button', { name: 'Новый код: Пётр Петров' }).click();
+    const issued = fiveA.locator('[data-person="p-petr"] .issued-code');
+    await expect.poll(() => issued.textContent()).toMatch(/^Новый код: [A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}/);
+    // Readable on her phone: the whole code inside the screen's width.
+    const box = (await issued.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(nina.viewportSize()!.width);
+    await issued.scrollIntoViewIfNeeded();
+    await screenshot(nina, 'phone-teacher-new-code');
+    const code = /([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})/.exec((await issued.textContent()) ?? '')![1]!;
+    expect(code).not.toBe(first);
+
+    // Пётр types it on his phone and chooses a new password; the forgotten one no longer opens his account.
+    await petr.goto(`${s.httpUrl}/login#code`);
+    await activate(petr, code.toLowerCase(), 'petr5a', 'новый пароль пети');
+    await screenshot(petr, 'phone-pupil-new-password');
+    await petr.context().clearCookies();
+    await petr.goto(`${s.httpUrl}/login`);
+    await signIn(petr, 'petr5a', 'старый пароль пети');
+    await expect.poll(() => petr.getByRole('alert').first().textContent(), { timeout: 20_000 }).toBeTruthy();
+    expect(await petr.getByRole('heading', { name: 'Здравствуйте, Пётр Петров' }).count()).toBe(0);
+    await petr.goto(`${s.httpUrl}/login`);
+    await signIn(petr, 'petr5a', 'новый пароль пети');
+    await petr.getByRole('heading', { name: 'Здравствуйте, Пётр Петров' }).waitFor();
+    // The code is spent: a second use is refused.
+    const again = await fetch(`${s.httpUrl}/api/account/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code }),
+    });
+    expect(again.status).not.toBe(200);
   });
 });

@@ -18,8 +18,13 @@ import { closePages, openPage, screenshot } from '../helpers/callPage.js';
 import { type TestProvider, startOidcProvider } from '../helpers/oidc.js';
 import { freeTcpUdpPort } from '../helpers/testServer.js';
 
-/** SCHOOL_CSV with a СНИЛС column: only Пётр Петров has one. */
+/**
+ * SCHOOL_CSV with a СНИЛС column (only Пётр Петров has one), and Пётр's
+ * father on the family phone that his class teacher Белов also gave (two
+ * people of the school under one number).
+ */
 const CSV_WITH_DOCUMENTS = SCHOOL_CSV.split('\n')
+  .map((line) => (line.startsWith('родитель;f-petrov;') ? line.replace(/;;$/, ';+7 916 000-00-01;') : line))
   .map(
     (line, i) => `${line};${i === 0 ? 'СНИЛС' : line.startsWith('ученик;p-petr;') ? '123-456-789 01' : ''}`,
   )
@@ -49,13 +54,12 @@ async function signedInAs(page: Page, name: string): Promise<void> {
   expect(me.status()).toBe(200);
 }
 
-async function refused(page: Page, shot?: string): Promise<void> {
-  await page.waitForURL(/\/login\?error=unknown_person/);
-  await expect
-    .poll(() => page.locator('#error').textContent())
-    .toBe(
-      'Школа не нашла вас в своём списке. Попросите классного руководителя или администратора школы проверить ваши данные в журнале.',
-    );
+const UNKNOWN =
+  'Школа не нашла вас в своём списке. Попросите классного руководителя или администратора школы проверить ваши данные в журнале.';
+
+async function refused(page: Page, shot?: string, code = 'unknown_person', text = UNKNOWN): Promise<void> {
+  await page.waitForURL(new RegExp(`/login\\?error=${code}`));
+  await expect.poll(() => page.locator('#error').textContent()).toBe(text);
   if (shot) await screenshot(page, shot);
   expect((await page.request.get(`${base}/api/account/me`)).status()).toBe(401);
 }
@@ -71,6 +75,8 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
       // A regional account with the mother's phone, written as people write it.
       elena: { phone_number: '8 (916) 111-22-33', phone_number_verified: true },
       stranger: { phone_number: '+7 916 999-88-77', phone_number_verified: true },
+      // The number two people of the school gave.
+      family: { phone_number: '+7 (916) 000-00-01', phone_number_verified: true },
       // A gateway giving the СНИЛС digits; the directory only has their hash.
       petr: { document_number: '12345678901' },
       forged: { document_number: '12345678902' },
@@ -135,6 +141,26 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
     const page = await openPage(browser, `${base}/login`, 'phone');
     await throughProvider(page, BY_PHONE, 'stranger');
     await refused(page);
+  });
+
+  it('by phone: a number two people of the school gave lets neither in, and says whom to ask', async () => {
+    const before = await school.s.server.metrics.registry
+      .getSingleMetric('school_call_account_refusals_total')
+      ?.get();
+    const count = (m: typeof before) =>
+      m?.values.find((v) => v.labels.reason === 'sso_ambiguous')?.value ?? 0;
+    const page = await openPage(browser, `${base}/login`, 'phone');
+    await throughProvider(page, BY_PHONE, 'family');
+    await refused(
+      page,
+      'phone-sso-ambiguous',
+      'sso_ambiguous',
+      'Под этими данными в школе несколько человек. Обратитесь к администратору школы.',
+    );
+    const after = await school.s.server.metrics.registry
+      .getSingleMetric('school_call_account_refusals_total')
+      ?.get();
+    expect(count(after)).toBe(count(before) + 1);
   });
 
   it('by document: a pupil whose СНИЛС hashes to the directory’s gets in', async () => {

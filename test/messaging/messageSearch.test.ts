@@ -112,7 +112,17 @@ describe('message search', () => {
 
   it('a query of common words only finds nothing; a marker character in a message cannot forge a mark', async () => {
     expect(await search(pupil, 'и на')).toEqual([]);
-    await teacher.send(classChat, 'Олимпиада \u0001по\u0002 математике');
+    // The marker characters are control characters, refused at the edge (the text rule) before
+    // a message could carry them; the snippet's own marks stay the only ones.
+    const forged = await teacher.rawRequest({
+      sendMessage: {
+        chatId: classChat,
+        text: 'Олимпиада \u0001по\u0002 математике',
+        clientMessageId: 'forge-1',
+      },
+    });
+    expect(forged.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
+    await teacher.send(classChat, 'Олимпиада по математике');
     const [hit] = await search(pupil, 'олимпиада');
     expect(marked(hit!)).toEqual(['Олимпиада']);
     expect([...hit!.snippet!].filter((ch) => ch < ' ')).toEqual([]);

@@ -11,13 +11,14 @@ import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../../../commo
 import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
+import { ActivityPanel } from '../admin/ActivityPanel.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
 import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
-import { lang } from '../i18n/index.js';
+import { lang, t } from '../i18n/index.js';
 
-type Tab = 'people' | 'import' | 'teachers' | 'retention';
+type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'retention';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -284,12 +285,13 @@ function SchoolPage({ person }: { person: Person }) {
       })
       .catch((err: unknown) => say(errorKey(err)));
 
-  const tabs: [Tab, AccountKey][] = admin
+  const tabs: [Tab, string][] = admin
     ? [
-        ['people', 'admin.tabPeople'],
-        ['import', 'admin.tabImport'],
-        ['teachers', 'admin.tabTeachers'],
-        ['retention', 'admin.tabRetention'],
+        ['people', ta('admin.tabPeople')],
+        ['import', ta('admin.tabImport')],
+        ['teachers', ta('admin.tabTeachers')],
+        ['activity', t('activity.tab')],
+        ['retention', ta('admin.tabRetention')],
       ]
     : [];
   return (
@@ -306,7 +308,7 @@ function SchoolPage({ person }: { person: Person }) {
       <p class="muted">{view?.school.name ?? person.schoolName}</p>
       {tabs.length > 0 && (
         <div class="tabs" role="tablist">
-          {tabs.map(([id, key]) => (
+          {tabs.map(([id, label]) => (
             <button
               key={id}
               type="button"
@@ -315,7 +317,7 @@ function SchoolPage({ person }: { person: Person }) {
               class={tab === id ? 'tab selected' : 'tab'}
               onClick={() => setTab(id)}
             >
-              {ta(key)}
+              {label}
             </button>
           ))}
         </div>
@@ -338,6 +340,7 @@ function SchoolPage({ person }: { person: Person }) {
           ))}
         </div>
       )}
+      {tab === 'activity' && admin && <ActivityPanel onError={(key) => say(key)} />}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'retention' && admin && <RetentionPanel />}
       {tab === 'teachers' && admin && view && (

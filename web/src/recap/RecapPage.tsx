@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { downloadCsv } from '../kit/csv.js';
 import { ArrowLeft, Download } from '../kit/icons.js';
 import { attendanceCsv } from './attendanceCsv.js';
 import { type cpb, duration, hhmm, lessonWhen, roleWord } from './recapWords.js';
@@ -70,13 +71,8 @@ export function RecapPage({ load }: { load: () => Promise<cpb.ILessonRecapPage> 
 function Attendance({ page }: { page: cpb.ILessonRecapPage }) {
   const rows = page.attendance ?? [];
   const download = () => {
-    const blob = new Blob([attendanceCsv(rows)], { type: 'text/csv;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
     const day = new Date(page.lesson?.startedAt ?? Date.now()).toISOString().slice(0, 10);
-    a.download = `${t('recap.csvName')} ${page.lesson?.title ?? ''} ${day}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    downloadCsv(`${t('recap.csvName')} ${page.lesson?.title ?? ''} ${day}.csv`, attendanceCsv(rows));
   };
   return (
     <section class="recap-section" id="recap-attendance" aria-labelledby="recap-attendance-title">

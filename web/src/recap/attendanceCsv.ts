@@ -1,9 +1,8 @@
-// The attendance table as a CSV file for the school's e-journal: UTF-8 with a
-// byte order mark and semicolons, which is what Excel with Russian settings
-// opens as columns; the columns are named in Russian whatever the interface's
-// language (the e-journal is Russian). A cell that a spreadsheet would read as
-// a formula (a name beginning with "=", "+", "-", "@") is written as text.
+// The attendance table as a CSV file for the school's e-journal (kit/csv.ts:
+// what Excel with Russian settings opens as columns); the columns are named
+// in Russian whatever the interface's language (the e-journal is Russian).
 import type { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { csvText } from '../kit/csv.js';
 
 type Attendee = schoolcall.chat.v1.ILessonAttendee;
 
@@ -22,12 +21,6 @@ export const CSV_COLUMNS = [
 
 const ROLES = ['', 'учитель', 'помощник учителя', 'участник', 'гость'];
 
-function cell(value: string | number): string {
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[;"\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /** "07.12.2026 09:30" in the browser's zone. */
 function stamp(ms: number | null | undefined): string {
   if (!ms) return '';
@@ -37,24 +30,20 @@ function stamp(ms: number | null | undefined): string {
 }
 
 export function attendanceCsv(rows: Attendee[]): string {
-  const lines = [CSV_COLUMNS.map(cell).join(';')];
+  const lines: (string | number)[][] = [CSV_COLUMNS];
   for (const a of rows) {
-    lines.push(
-      [
-        a.name ?? '',
-        a.guest ? 'гость' : (ROLES[a.role ?? 0] ?? ''),
-        a.guest ? 'да' : 'нет',
-        stamp(a.firstJoinedAt),
-        stamp(a.lastLeftAt),
-        Math.round((a.seconds ?? 0) / 60),
-        a.visits ?? 0,
-        a.handsRaised ?? 0,
-        a.messages ?? 0,
-        a.pollAnswers ?? 0,
-      ]
-        .map(cell)
-        .join(';'),
-    );
+    lines.push([
+      a.name ?? '',
+      a.guest ? 'гость' : (ROLES[a.role ?? 0] ?? ''),
+      a.guest ? 'да' : 'нет',
+      stamp(a.firstJoinedAt),
+      stamp(a.lastLeftAt),
+      Math.round((a.seconds ?? 0) / 60),
+      a.visits ?? 0,
+      a.handsRaised ?? 0,
+      a.messages ?? 0,
+      a.pollAnswers ?? 0,
+    ]);
   }
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(lines);
 }
