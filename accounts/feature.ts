@@ -11,6 +11,7 @@ import type { DirectoryImporter } from '../directory/importer.js';
 import type { DirectoryStore } from '../directory/store.js';
 import type { CallStarter } from '../messaging/calls.js';
 import type { Messenger } from '../messaging/messenger.js';
+import type { RetentionStore } from '../messaging/store/retentionStore.js';
 import type { UserTokens } from '../messaging/userTokens.js';
 import type { Meeting } from '../signaling/domain/meetings.js';
 import type { RoomRegistry } from '../signaling/domain/roomRegistry.js';
@@ -85,6 +86,8 @@ interface Parts {
   tokens: AccountTokens;
   sso: SsoSignIn;
   revocations: Revocations;
+  /** The school's retention policy for its chats (the messenger's). */
+  retention: RetentionStore;
 }
 
 export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
@@ -124,6 +127,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
       people,
       signIn,
       revocations,
+      retention: messenger.retention,
       admin: new SchoolAdmin({
         store,
         people,
@@ -221,7 +225,12 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           providers: () => deps.config.sso.map((p) => ({ id: p.id, label: p.label })),
           demo: deps.demoSchoolId !== null,
         });
-        registerSchoolRoutes({ http, admin: () => need().admin, publicUrl: deps.publicUrl });
+        registerSchoolRoutes({
+          http,
+          admin: () => need().admin,
+          publicUrl: deps.publicUrl,
+          retention: () => need().retention,
+        });
         for (const register of moreRoutes) register(http);
         registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });
         registerSsoRoutes({

@@ -2,6 +2,8 @@
 // person's own school only: the school admin role for everything, a class
 // teacher ('staff') for their own classes' view and code sheets. Roles are
 // checked here, on the server, from the directory, never from the client.
+import { RETENTION_CHOICES, checkPolicy } from '../messaging/retention.js';
+import type { RetentionStore } from '../messaging/store/retentionStore.js';
 import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
 import type { HttpRouter } from '../signaling/http/router.js';
 import { AccountError } from './errors.js';
@@ -18,8 +20,23 @@ export function registerSchoolRoutes(d: {
   admin: () => SchoolAdmin;
   /** The server's public address: code sheets print it, whatever address the admin's browser used. */
   publicUrl: () => string;
+  retention: () => RetentionStore;
 }): void {
   const { http } = d;
+
+  // How long the school's chats keep messages (the default: everything).
+  http.route('get', '/api/school/retention', 'school_retention', 'admin', async (reply, req) => {
+    sendJson(reply, 200, {
+      ...(await d.retention().policy(req.person.schoolId)),
+      choices: RETENTION_CHOICES,
+    });
+  });
+  http.route('post', '/api/school/retention', 'school_set_retention', 'admin', async (reply, req) => {
+    const policy = checkPolicy(await jsonBody(req));
+    if (!policy) throw new AccountError('bad_request', `days must be one of ${RETENTION_CHOICES.join(', ')}`);
+    await d.retention().setPolicy(req.person.schoolId, policy, req.person.id, Date.now());
+    sendJson(reply, 200, policy);
+  });
 
   http.route('get', '/api/school', 'school_view', 'staff', async (reply, req) => {
     const view = { ...(await d.admin().view(req.person.schoolId)), signInUrl: `${d.publicUrl()}/login` };

@@ -25,13 +25,13 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 1,
     about: 'the data records its version (release 0.1.0 kept none); nothing else changes',
     run: async (redis, log) => {
-      // 0.1.0 kept chats in Redis; this release reads them from PostgreSQL and
-      // cannot move them yet (#26). They are left exactly as they were, and said.
+      // 0.1.0 kept chats in Redis; this release reads them from PostgreSQL. They
+      // stay as they were until the operator moves them (messaging/legacy/, verified per chat).
       const chats = await countKeys(redis, LEGACY_CHAT_PATTERN);
       if (chats > 0) {
         log.warn(
           { chats, pattern: LEGACY_CHAT_PATTERN },
-          `release 0.1.0's chat history (${chats} chats) stays in Redis untouched and is not shown by this release, which keeps chats in PostgreSQL; keep the backup taken before the upgrade (docs/operators.md#upgrading)`,
+          `release 0.1.0's chat history (${chats} chats) is still in Redis and not shown until it is moved into PostgreSQL: run school-call-messenger migrate (npm run messenger -- migrate) after taking a backup (docs/operators.md#upgrading)`,
         );
       }
     },

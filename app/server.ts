@@ -81,6 +81,8 @@ export interface ServerExtras {
   reminderEveryMs?: number;
   /** The messenger's clock (tests move it forward instead of waiting out a window). */
   clock?: () => number;
+  /** How often retention looks for old messages (default ten minutes). */
+  retentionEveryMs?: number;
 }
 
 export async function startServer(
@@ -158,6 +160,7 @@ export async function startServer(
     // A call started in a chat hands its lessons back there («Итоги урока»).
     callStarted: async ({ roomId, chatId }) => attendanceRows?.rememberChat(roomId, chatId),
     clock: extras.clock,
+    retentionEveryMs: extras.retentionEveryMs,
     log,
   });
   const attendance =

@@ -1,12 +1,3 @@
-// The messenger as a feature of the server: its own WebSocket endpoint
-// (/chat) and HTTP routes (uploads, downloads, the admin API for people and
-// chats, viewers' comments), the lesson chat of every room answered from the
-// call's own socket (requests 90-119), and calls started from a chat. It
-// keeps its history in the server's PostgreSQL and its own two Redis
-// connections (commands, and the chat bus). Without DATABASE_URL or
-// REDIS_URL everything answers "unavailable" and nothing else changes; a
-// store that goes away makes requests fail with a typed UNAVAILABLE until it
-// is back.
 import type { Redis } from 'ioredis';
 import type client from 'prom-client';
 import type { Logger } from '../common/log.js';
@@ -40,6 +31,16 @@ import { Messenger } from './messenger.js';
 import { ChatMetrics } from './metrics.js';
 import type { PersonLimits } from './personLimits.js';
 import type { StoredUser } from './records.js';
+// The messenger as a feature of the server: its own WebSocket endpoint
+// (/chat) and HTTP routes (uploads, downloads, the admin API for people and
+// chats, viewers' comments), the lesson chat of every room answered from the
+// call's own socket (requests 90-119), and calls started from a chat. It
+// keeps its history in the server's PostgreSQL and its own two Redis
+// connections (commands, and the chat bus). Without DATABASE_URL or
+// REDIS_URL everything answers "unavailable" and nothing else changes; a
+// store that goes away makes requests fail with a typed UNAVAILABLE until it
+// is back.
+import { DEFAULT_RETENTION, RetentionJob } from './retention.js';
 import { UserTokens } from './userTokens.js';
 import { type SpeechToText, VoiceNotes } from './voiceNotes.js';
 
@@ -72,8 +73,10 @@ export interface MessagingDeps {
   maxFrameBytes: number;
   /** Voice messages' text (the transcriber), when a model is configured. */
   speech: SpeechToText | null;
-  /** The time, when a test moves it (the edit window). */
+  /** The time, when a test moves it (the edit window, retention). */
   clock?: () => number;
+  /** How often retention looks for old messages (tests: less than ten minutes). */
+  retentionEveryMs?: number;
   /** Base of links the messenger hands out (invitation QR codes). */
   publicUrl: string;
   /** The call server's meetings, for lessons teachers schedule from a chat. */
@@ -153,6 +156,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
   let lessons: LessonChats | null = null;
   const connections: Redis[] = [];
   let stopSweep = () => {};
+  let stopRetention = () => {};
   // The uploads' bytes: the upload directory, or the bucket every host shares (docs/storage.md).
   const storage = openFileStorage(deps.config.bucket, { dir: deps.config.uploadDir, prefix: 'chat/' });
   if (deps.redisUrl && deps.database) {
@@ -180,6 +184,16 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
     messenger.scheduled.start();
+    const m = messenger;
+    const retention = new RetentionJob(
+      m.retention,
+      (ids) => m.files.released(ids),
+      log,
+      deps.clock,
+      DEFAULT_RETENTION,
+      (n) => metrics.retentionRemoved.inc(n),
+    );
+    stopRetention = retention.start(deps.retentionEveryMs ?? 10 * 60_000);
   } else {
     log.info('DATABASE_URL or REDIS_URL is not set: the messenger is unavailable');
   }
@@ -293,6 +307,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     },
     close() {
       stopSweep();
+      stopRetention();
       messenger?.scheduled.stop();
       chatEndpoint.closeAll('the server is shutting down');
       for (const r of connections) r.disconnect();

@@ -26,6 +26,7 @@ import { ScheduledPosts } from './scheduledPosts.js';
 import { MessageSearch } from './search.js';
 import { ChatStore } from './store/chatStore.js';
 import { MessageStore } from './store/messageStore.js';
+import { RetentionStore } from './store/retentionStore.js';
 
 export class Messenger {
   readonly chatStore: ChatStore;
@@ -42,6 +43,8 @@ export class Messenger {
   readonly search: MessageSearch;
   readonly joinRequests: JoinRequests;
   readonly prefs: PrefsService;
+  /** Schools' retention policies (the job: retention.ts, started by feature.ts). */
+  readonly retention: RetentionStore;
   readonly bus: ChatBus;
   /** What one person may make or send (rooms, reactions, uploads), counted on every host. */
   readonly perPerson: PersonLimits;
@@ -76,6 +79,7 @@ export class Messenger {
     this.invites = new InviteService(db, this.chats, this.chatStore, this.joinRequests);
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
     this.search = new MessageSearch(this.chats, this.chatStore, db, limits);
+    this.retention = new RetentionStore(db);
   }
 
   /** Whether the store answers and this host hears its events right now. */

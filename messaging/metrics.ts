@@ -10,6 +10,7 @@ export class ChatMetrics {
   readonly uploads: client.Counter<'result'>;
   readonly uploadedBytes: client.Counter;
   readonly downloads: client.Counter<'status'>;
+  readonly retentionRemoved: client.Counter;
 
   constructor(registry: client.Registry, connections: () => number) {
     const registers = [registry];
@@ -57,6 +58,11 @@ export class ChatMetrics {
       name: 'school_call_chat_downloads_total',
       help: 'Attachment downloads, by HTTP status',
       labelNames: ['status'],
+      registers,
+    });
+    this.retentionRemoved = new client.Counter({
+      name: 'school_call_chat_retention_removed_total',
+      help: 'Messages removed by retention (older than their school policy)',
       registers,
     });
     new client.Gauge({

@@ -43,6 +43,8 @@ const LAYERS = [
     ],
   },
   { name: 'messaging/store', path: ['^messaging/store/'] },
+  // Release 0.1.0's chats in Redis and their move into the tables (npm run messenger -- migrate).
+  { name: 'messaging/legacy', path: ['^messaging/legacy/'] },
   {
     name: 'messaging chat operations',
     path: [

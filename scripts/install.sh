@@ -9,7 +9,7 @@
 #   - systemd units: school-call (the server), school-call-redis,
 #     school-call-postgres, school-call-turn (coturn), a daily backup timer; a dedicated user
 #     school-call; the media ports reserved from the ephemeral range;
-#   - the commands school-call-backup and school-call-restore.
+#   - the commands school-call-backup, school-call-restore and school-call-messenger.
 #
 #   sudo scripts/install.sh [--public-url https://school.example] [--media-ip 203.0.113.7]
 #                           [--release DIR|TARBALL] [--set NAME=value]… [--no-start]
@@ -188,6 +188,7 @@ for unit in "$TARGET"/deploy/systemd/*; do
 done
 ln -sfn "$OPT/current/scripts/ops/backup.sh" "$SBIN/school-call-backup"
 ln -sfn "$OPT/current/scripts/ops/restore.sh" "$SBIN/school-call-restore"
+ln -sfn "$OPT/current/scripts/ops/messenger.sh" "$SBIN/school-call-messenger"
 cp "$TARGET/deploy/sysctl/60-school-call.conf" "$PREFIX/etc/sysctl.d/60-school-call.conf"
 if ((SYSTEM)); then
   sysctl -q -p /etc/sysctl.d/60-school-call.conf || log "could not apply /etc/sysctl.d/60-school-call.conf now (it applies at boot)"

@@ -1,6 +1,6 @@
 // A real Redis server for a test file, on a free port, with nothing on disk.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,13 +24,17 @@ export interface TestRedis {
 /**
  * A redis-server on a free port. `persistent`: it keeps its data in an
  * append-only file in a temporary directory, so a stop and start (a Redis
- * restart) keeps it, as a deployment's Redis would.
+ * restart) keeps it, as a deployment's Redis would. `from`: a copy of that
+ * appendonlydir is loaded (a fixture's data set), and kept as with `persistent`.
  */
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<TestRedis> {
+export async function startRedis(options: { persistent?: boolean; from?: string } = {}): Promise<TestRedis> {
   const port = await freeTcpUdpPort();
-  const disk = options.persistent
-    ? ['--dir', mkdtempSync(join(tmpdir(), 'redis-')), '--appendonly', 'yes', '--appendfsync', 'always']
-    : ['--appendonly', 'no'];
+  let disk = ['--appendonly', 'no'];
+  if (options.persistent || options.from) {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-'));
+    if (options.from) cpSync(options.from, join(dir, 'appendonlydir'), { recursive: true });
+    disk = ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'];
+  }
   let child: ChildProcess | null = null;
   const start = async () => {
     const proc = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...disk], {

@@ -3,7 +3,9 @@
 // kept them, its uploads) under an install of this release, whose server
 // starts from its unit, migrates the data to this release's version, shows
 // the old room and meeting, keeps the file, and leaves 0.1.0's chats in Redis
-// untouched (this release cannot move them to PostgreSQL yet: #26). Then data marked newer than
+// until the operator moves them: `school-call-messenger migrate`, killed
+// midway once and run again, moves every chat into PostgreSQL (verified per
+// chat), and the messenger shows 0.1.0's messages. Then data marked newer than
 // this release stops the start with a sentence saying so, and the supervisor
 // does not restart it (exit status 78, RestartPreventExitStatus).
 import { createHash } from 'node:crypto';
@@ -12,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CODE_DATA_VERSION } from '../../app/dataMigrations.js';
 import { type Installed, buildRelease, install, removeInstalls, run, until } from '../helpers/installed.js';
-import { postgresUnit } from '../helpers/installedChat.js';
+import { connectChat, postgresUnit } from '../helpers/installedChat.js';
 import { redisAvailable } from '../helpers/redis.js';
 import type { SupervisedUnit } from '../helpers/unitRunner.js';
 
@@ -56,12 +58,15 @@ const redisCli = async (...args: string[]) =>
   (await run('redis-cli', ['-s', host.env.REDIS_URL!, ...args])).stdout.trim();
 /** Every key of 0.1.0's chats with its content (DUMP), sorted. */
 const legacyChatKeys = async () => {
-  const names = (await redisCli('--scan', '--pattern', 'school-call:chat:{*')).split('\n').sort();
+  const names = (await redisCli('--scan', '--pattern', 'school-call:chat:{*'))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
   return Promise.all(names.map(async (k) => `${k} ${await redisCli('--no-raw', 'dump', k)}`));
 };
 
 describe.skipIf(!redisAvailable())('an upgrade from release 0.1.0', () => {
-  it("migrates the previous release's data: its room, meeting and file are there, its Redis chats untouched", async () => {
+  it("migrates the previous release's data: its room, meeting and file are there; its chats move into PostgreSQL with school-call-messenger migrate, killed once midway", async () => {
     expect(await redisCli('get', 'school-call:data-version')).toBe('');
     const legacyBefore = await legacyChatKeys();
     expect(legacyBefore.length).toBeGreaterThan(10);
@@ -86,11 +91,45 @@ describe.skipIf(!redisAvailable())('an upgrade from release 0.1.0', () => {
     const upload = readFileSync(join(host.env.CHAT_UPLOAD_DIR!, expected.file.id));
     expect(createHash('sha256').update(upload).digest('hex')).toBe(expected.file.sha256);
     expect(await redisCli('exists', `school-call:file:${expected.file.id}`)).toBe('1');
-    // 0.1.0's chats were in Redis; this release keeps chats in PostgreSQL and
-    // does not move them yet (#26): they stay untouched, and the log says so.
+    // 0.1.0's chats were in Redis; this release keeps chats in PostgreSQL: the
+    // start leaves them untouched and the log says how to move them.
     expect(await legacyChatKeys()).toEqual(legacyBefore);
     expect(await redisCli('hget', `school-call:chat:{${expected.chatId}}`, 'title')).toBe('Алгебра');
-    expect(server.output()).toMatch(/release 0\.1\.0's chat history \(\d+ chats\) stays in Redis untouched/);
+    expect(server.output()).toMatch(
+      /release 0\.1\.0's chat history \(18 chats\) is still in Redis .* run school-call-messenger migrate/,
+    );
+
+    // The move, killed right after its first chat's commit (before that chat's keys go)...
+    const messenger = join(host.prefix, 'usr/local/sbin/school-call-messenger');
+    const config = ['--config', join(host.prefix, 'etc/school-call/school-call.env')];
+    const killed = await run(messenger, [...config, 'migrate'], {
+      env: { ...process.env, MESSENGER_MIGRATE_DIE_AFTER: '1' },
+    }).catch((err: Error) => err.message);
+    expect(killed).toMatch(/failed \(null\)/);
+    expect((await legacyChatKeys()).length).toBe(legacyBefore.length);
+    // ...and run again: it finishes, verifying the chat already copied.
+    const moved = (await run(messenger, [...config, 'migrate'])).stdout;
+    expect(moved).toMatch(/^\S+ verified$/m);
+    expect(moved.match(/^\S+ moved$/gm)).toHaveLength(17);
+    expect(moved).toMatch(
+      new RegExp(`^${expected.chatId}\\s+moved\\s+4\\s+2\\s+0\\s+0\\s+0\\s+0\\s+1\\s`, 'm'),
+    );
+    expect(moved).toContain('18 chats: 18 in PostgreSQL and removed from Redis, 0 left in Redis');
+    expect(await legacyChatKeys()).toEqual([]);
+    expect(await redisCli('exists', `school-call:file:${expected.file.id}`)).toBe('0');
+    // A run with nothing left changes nothing.
+    expect((await run(messenger, [...config, 'migrate'])).stdout).toContain('0 chats: 0 in PostgreSQL');
+
+    // The teacher sees 0.1.0's messages, and the file, in the messenger.
+    const teacher = await connectChat(host.httpUrl, expected.adminSecret, {
+      userId: 'u-teacher',
+      displayName: 'Марина Сергеевна',
+    });
+    const page = await teacher.client.request({ getHistory: { chatId: expected.chatId } });
+    const texts = new Map(page.page!.messages!.map((m) => [m.seq, m]));
+    for (const m of expected.messages) expect(texts.get(m.seq)?.text).toBe(m.text);
+    expect(texts.get(expected.messages[0]!.seq)?.attachments?.[0]?.fileId).toBe(expected.file.id);
+    teacher.client.close();
 
     // Started again on migrated data: nothing more to do.
     await server.stop();

@@ -2,7 +2,8 @@
 // teacher's own classes' code sheets. People and classes with how each one
 // signs in; codes one by one or as a class's PDF sheet; moving a pupil;
 // closing someone's sign-in; the e-journal import; teachers, adding one,
-// and approving those who applied for the verified mark. The server checks
+// and approving those who applied for the verified mark; how long the
+// school's chats keep messages. The server checks
 // every right again: this page only hides what the person may not do.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -13,10 +14,11 @@ import { type AccountKey, ta } from '../account/text.js';
 import { ActivityPanel } from '../admin/ActivityPanel.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
+import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang, t } from '../i18n/index.js';
 
-type Tab = 'people' | 'import' | 'teachers' | 'activity';
+type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'retention';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -318,6 +320,7 @@ function SchoolPage({ person }: { person: Person }) {
         ['import', ta('admin.tabImport')],
         ['teachers', ta('admin.tabTeachers')],
         ['activity', t('activity.tab')],
+        ['retention', ta('admin.tabRetention')],
       ]
     : [];
   return (
@@ -369,6 +372,7 @@ function SchoolPage({ person }: { person: Person }) {
       )}
       {tab === 'activity' && admin && <ActivityPanel onError={(key) => say(key)} />}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
+      {tab === 'retention' && admin && <RetentionPanel />}
       {tab === 'teachers' && admin && view && (
         <TeachersPanel
           view={view}

@@ -1,0 +1,81 @@
+// Retention: in the background, each chat under a policy (store/retentionStore.ts)
+// loses its messages older than the period, in batches of BATCH, each batch
+// its own short transaction with a pause after it, so sends to the chat (which
+// wait for no lock the batch holds but the rows it removes) keep their latency.
+// Every host runs it; batches skip rows another host is removing. The
+// default policy keeps everything. What it removed is counted in metrics.
+import type { Logger } from '../common/log.js';
+import type { RetentionPolicy, RetentionStore } from './store/retentionStore.js';
+
+export const DAY_MS = 86_400_000;
+/** The periods a school admin chooses from (days); null: keep everything. */
+export const RETENTION_CHOICES = [null, 30, 90, 180, 365, 730, 1095, 1825] as const;
+
+export interface RetentionOptions {
+  /** Messages per transaction. */
+  batch: number;
+  /** Pause between batches (ms), so the removal yields to sends. */
+  pauseMs: number;
+}
+
+export const DEFAULT_RETENTION: RetentionOptions = { batch: 500, pauseMs: 20 };
+
+/** A policy from the admin screen, checked (one of the offered periods); null when it is not one. */
+export function checkPolicy(body: unknown): RetentionPolicy | null {
+  const b = (body ?? {}) as { days?: unknown; chatsMayShorten?: unknown };
+  const days = b.days === undefined ? null : b.days;
+  if (!(RETENTION_CHOICES as readonly unknown[]).includes(days) || typeof b.chatsMayShorten !== 'boolean')
+    return null;
+  return { days: days as number | null, chatsMayShorten: b.chatsMayShorten };
+}
+
+export class RetentionJob {
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly store: RetentionStore,
+    /** Removes the bytes of files whose last hold went (FileRecords.released). */
+    private readonly released: (fileIds: string[]) => Promise<void>,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly options: RetentionOptions = DEFAULT_RETENTION,
+    /** Told of every batch (metrics, the load test). */
+    private readonly counted: (removed: number) => void = () => {},
+  ) {}
+
+  /** One pass over every chat under a policy; resolves with how many messages went. */
+  runOnce(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const now = this.now();
+    let total = 0;
+    for (const { chatId, days } of await this.store.chatsUnderPolicy()) {
+      const cutoff = now - days * DAY_MS;
+      for (;;) {
+        const { removed, fileIds } = await this.store.removeBatch(chatId, cutoff, this.options.batch);
+        if (fileIds.length) await this.released(fileIds);
+        total += removed;
+        if (removed) this.counted(removed);
+        if (removed < this.options.batch) break;
+        await new Promise((r) => setTimeout(r, this.options.pauseMs));
+      }
+    }
+    if (total) this.log.info({ removed: total }, 'retention removed old messages');
+    return total;
+  }
+
+  /** Runs a pass every `everyMs`; returns the stop. */
+  start(everyMs: number): () => void {
+    const timer = setInterval(
+      () => void this.runOnce().catch((err: unknown) => this.log.error({ err }, 'retention pass failed')),
+      everyMs,
+    );
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
