@@ -168,7 +168,11 @@ export async function startServer(
       ? createAttendance({
           messenger: messaging.messenger,
           store: attendanceRows,
-          scheduledChatOf: (roomId) => meetings.all().find((m) => m.roomId === roomId)?.chatId ?? null,
+          // A lesson booked in a chat, or a class's lesson the school's system announced (made below).
+          scheduledChatOf: async (roomId) =>
+            meetings.all().find((m) => m.roomId === roomId)?.chatId ||
+            (await directory.meetings.targetOf([roomId]))[0]?.chatId ||
+            null,
           // The activity figures are made below (they need the accounts' edge); lessons end later.
           lessonEnded: async (lesson, people) => activity?.lessonEnded(lessonHeld(lesson, people)),
           // The recorder and the whiteboard are made below; files are asked for only once the server runs.

@@ -22,7 +22,7 @@ export interface AttendanceDeps {
   messenger: Messenger;
   store: AttendanceStore;
   /** The chat a scheduled lesson's room belongs to (the meetings book), if any. */
-  scheduledChatOf(roomId: string): string | null;
+  scheduledChatOf(roomId: string): string | null | Promise<string | null>;
   /** Told of each lesson that ended, with who came (the activity figures count it). */
   lessonEnded?(lesson: LessonRow, attendees: AttendeeRow[]): Promise<void>;
   /** The recordings, transcripts and boards the lesson's page offers (app/lessonFiles.ts). */
@@ -48,7 +48,8 @@ export function createAttendance(deps: AttendanceDeps): Attendance {
   const { messenger, store } = deps;
   const tracker = new AttendanceTracker({
     store,
-    classChatOf: async (roomId) => deps.scheduledChatOf(roomId) ?? (await store.chatOfRoom(roomId)) ?? '',
+    classChatOf: async (roomId) =>
+      (await deps.scheduledChatOf(roomId)) ?? (await store.chatOfRoom(roomId)) ?? '',
     lessonChatSeq: async (roomId) => (await messenger.chatStore.chat(lessonChatId(roomId)))?.seq ?? 0,
     ended: async (lesson) => {
       log.info({ lesson: lesson.id, room: lesson.roomId, chat: lesson.classChat }, 'lesson ended');
