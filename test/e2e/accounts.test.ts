@@ -293,7 +293,11 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
 
     const parent = watch(await openPage(browser, `${s.httpUrl}/`, 'phone'));
     await parent.getByRole('link', { name: 'Войти', exact: true }).click();
-    await parent.getByRole('button', { name: 'У меня есть код из школы' }).click();
+    // A newcomer's way in is on the phone's first screen, without scrolling (the walk of #23).
+    const codeButton = parent.getByRole('button', { name: 'У меня есть код из школы' });
+    const box = (await codeButton.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(parent.viewportSize()!.height);
+    await codeButton.click();
     await parent.getByLabel('Код с листка').fill(typed);
     await screenshot(parent, 'phone-activate-code');
     await parent.getByRole('button', { name: 'Дальше' }).click();

@@ -66,6 +66,13 @@ function SignIn({ info, onCode }: { info: SignInInfo | null; onCode: () => void 
 
   return (
     <>
+      {/* First: on a phone a newcomer with a code from school sees it without scrolling (the walk of #23). */}
+      <section class="card first-time" aria-label={ta('login.haveCode')}>
+        <p class="hint">{ta('login.haveCodeText')}</p>
+        <button type="button" class="wide" onClick={onCode}>
+          {ta('login.haveCode')}
+        </button>
+      </section>
       <form id="login-form" onSubmit={submit} noValidate>
         {byPhone ? (
           <label>
@@ -134,13 +141,6 @@ function SignIn({ info, onCode }: { info: SignInInfo | null; onCode: () => void 
           </button>
         )}
       </div>
-      <section class="card first-time" aria-labelledby="first-time">
-        <h2 id="first-time">{ta('login.haveCode')}</h2>
-        <p class="hint">{ta('login.haveCodeText')}</p>
-        <button type="button" class="wide" onClick={onCode}>
-          {ta('login.haveCode')}
-        </button>
-      </section>
       <p>
         <a href="/j">{ta('login.lessonCode')}</a>
       </p>
