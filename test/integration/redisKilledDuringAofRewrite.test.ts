@@ -68,6 +68,7 @@ describe.skipIf(!redisAvailable())('Redis SIGKILLed during an AOF rewrite', () =
     const ackedStrokes: string[] = [];
     let writing = true;
     let refused = 0;
+    let boardClosed = false;
     const chat = (async () => {
       for (let i = 0; writing; i++) {
         // A host drops its chat connections when Redis comes back (they resume): connect again.
@@ -97,10 +98,18 @@ describe.skipIf(!redisAvailable())('Redis SIGKILLed during an AOF rewrite', () =
           });
         }
         while (kept.length) {
-          const r = await teacher.board.send(kept[0]!.update);
+          // On a loaded machine the lone host may send its people to rejoin when Redis returns
+          // (its heartbeat lapsed: MEDIA_RESTART); strokes not acknowledged by then are not counted.
+          const r = await teacher.board.send(kept[0]!.update).catch(() => null);
+          if (!r) {
+            boardClosed = true;
+            kept.length = 0;
+            break;
+          }
           if (r.error) break;
           ackedStrokes.push(kept.shift()!.id);
         }
+        if (boardClosed) break;
         await sleep(10);
       }
     })();
@@ -122,7 +131,8 @@ describe.skipIf(!redisAvailable())('Redis SIGKILLed during an AOF rewrite', () =
     await Promise.race([Promise.all([chat, board]), sleep(30_000)]);
     console.log(
       `AOF rewrite kill: acknowledged ${killedAt.messages} messages and ${killedAt.strokes} strokes before the kill, ` +
-        `${ackedMessages.length} and ${ackedStrokes.length} in all; ${refused} chat sends refused meanwhile`,
+        `${ackedMessages.length} and ${ackedStrokes.length} in all; ${refused} chat sends refused meanwhile` +
+        (boardClosed ? '; the board connection was sent to rejoin' : ''),
     );
     expect(killedAt.messages).toBeGreaterThan(0);
     expect(killedAt.strokes).toBeGreaterThan(0);
