@@ -6,7 +6,13 @@
 // printed, started again as a demo, refuses that code (`demo_server`, counted)
 // so that no real school is made beside the demo.
 import { afterAll, describe, expect, it } from 'vitest';
-import { AccountClient, type AccountSchool, SETUP_CODE, startAccountSchool } from '../helpers/accounts.js';
+import {
+  AccountClient,
+  type AccountSchool,
+  SETUP_CODE,
+  accountRefusals,
+  startAccountSchool,
+} from '../helpers/accounts.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 

@@ -7,7 +7,13 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFUSALS, type RefusalCode } from '../../accounts/errors.js';
 import { dirKeys } from '../../directory/store.js';
-import { AccountClient, type AccountSchool, SCHOOL_CSV, startAccountSchool } from '../helpers/accounts.js';
+import {
+  AccountClient,
+  type AccountSchool,
+  SCHOOL_CSV,
+  accountRefusals,
+  startAccountSchool,
+} from '../helpers/accounts.js';
 import { redisAvailable } from '../helpers/redis.js';
 
 let school: AccountSchool;
@@ -103,12 +109,7 @@ const cases: Record<RefusalCode, (() => Promise<Answer>) | string> = {
   },
 };
 
-async function counted(reason: string): Promise<number> {
-  const m = await school.s.server.metrics.registry
-    .getSingleMetric('school_call_account_refusals_total')
-    ?.get();
-  return m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
-}
+const counted = (reason: string) => accountRefusals(school.s.server, reason);
 
 describe.skipIf(!redisAvailable())('accounts: every refusal is typed and counted', () => {
   beforeAll(async () => {

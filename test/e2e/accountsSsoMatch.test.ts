@@ -12,7 +12,7 @@
 // laptop-sso-by-document-home, phone-sso-by-document-unknown.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountSchool, SCHOOL_CSV, startAccountSchool } from '../helpers/accounts.js';
+import { type AccountSchool, SCHOOL_CSV, accountRefusals, startAccountSchool } from '../helpers/accounts.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, openPage, screenshot } from '../helpers/callPage.js';
 import { type TestProvider, startOidcProvider } from '../helpers/oidc.js';
@@ -144,11 +144,7 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
   });
 
   it('by phone: a number two people of the school gave lets neither in, and says whom to ask', async () => {
-    const before = await school.s.server.metrics.registry
-      .getSingleMetric('school_call_account_refusals_total')
-      ?.get();
-    const count = (m: typeof before) =>
-      m?.values.find((v) => v.labels.reason === 'sso_ambiguous')?.value ?? 0;
+    const before = await accountRefusals(school.s.server, 'sso_ambiguous');
     const page = await openPage(browser, `${base}/login`, 'phone');
     await throughProvider(page, BY_PHONE, 'family');
     await refused(
@@ -157,10 +153,7 @@ describe.skipIf(!chromiumAvailable())('single sign-on matches a person by id, ph
       'sso_ambiguous',
       'Под этими данными в школе несколько человек. Обратитесь к администратору школы.',
     );
-    const after = await school.s.server.metrics.registry
-      .getSingleMetric('school_call_account_refusals_total')
-      ?.get();
-    expect(count(after)).toBe(count(before) + 1);
+    expect(await accountRefusals(school.s.server, 'sso_ambiguous')).toBe(before + 1);
   });
 
   it('by document: a pupil whose СНИЛС hashes to the directory’s gets in', async () => {

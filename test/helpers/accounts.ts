@@ -2,6 +2,7 @@
 // its session cookie and CSRF token like a browser (and sends the site's
 // Origin), and a school set up and imported through the admin's own API.
 import { type ChatTestServer, startChatServer } from './chatServer.js';
+import type { TestServer } from './testServer.js';
 
 export const SETUP_CODE = 'ACDE-FHJK-MNPR';
 
@@ -167,4 +168,10 @@ export async function startAccountSchool(
     },
   };
   return school;
+}
+
+/** How many refusals of `reason` the server counted in school_call_account_refusals_total. */
+export async function accountRefusals(server: TestServer, reason: string): Promise<number> {
+  const m = await server.metrics.registry.getSingleMetric('school_call_account_refusals_total')?.get();
+  return m?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
