@@ -111,9 +111,8 @@ describe('awards', () => {
       ['Борис Волков', ['Звезда урока']],
       ['Вера Громова', ['Звезда урока']],
     ]);
-    await a.waitFor(
-      (e) =>
-        !!e.message?.text?.startsWith('Награда «Звезда урока»: Анна Белова, Борис Волков, Вера Громова.'),
+    await a.waitForMessage(
+      (m) => !!m.text?.startsWith('Награда «Звезда урока»: Анна Белова, Борис Волков, Вера Громова.'),
     );
     // The pupil, her mother (her own board and by id) and a teacher of her class see it.
     expect((await a.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(1);

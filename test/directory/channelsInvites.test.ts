@@ -95,7 +95,7 @@ describe('channels', () => {
     const sub = await p.request({ subscribe: { chatId: chat!.chatId } });
     expect(sub.chat!.myRole).toBe(cpb.MemberRole.MEMBER_ROLE_MEMBER);
     await t.send(chat!.chatId!, 'Завтра собрание в 18:00');
-    await p.waitFor((e) => e.message?.text === 'Завтра собрание в 18:00');
+    await p.waitForMessage((m) => m.text === 'Завтра собрание в 18:00');
     await refused(
       p,
       { sendMessage: { chatId: chat!.chatId, text: 'А можно?', clientMessageId: 'x1' } },
@@ -183,8 +183,8 @@ describe('channel comments, archive, scheduled posts, questions', () => {
     await t.waitFor((e) => e.chatAdded?.chatId === threadId);
     const answer = await t.send(threadId, 'До 25 мая.');
     expect(answer.senderName).toBe('Библиотека');
-    const got = await p.waitFor((e) => e.message?.chatId === threadId && e.message.text === 'До 25 мая.');
-    expect(got.message!.senderName).toBe('Библиотека');
+    const got = await p.waitForMessage((m) => m.chatId === threadId && m.text === 'До 25 мая.');
+    expect(got.senderName).toBe('Библиотека');
     // Other subscribers do not see the question.
     const members = await chatStore.allMembers(threadId);
     expect([...members.keys()].sort()).toEqual([parentA.id, teacher.id].sort());

@@ -138,6 +138,20 @@ export class TestChatClient extends ChatClient {
     return this.log.waitForClose(timeoutMs);
   }
 
+  /**
+   * The first message that matches, received live or in a catch-up batch: a
+   * chat the client was just added to arrives as a batch when the catch-up
+   * read a message before the client went live (a loaded machine).
+   */
+  async waitForMessage(match: (m: cpb.IChatMessage) => boolean, timeoutMs = 5000): Promise<cpb.IChatMessage> {
+    const carried = (e: cpb.ChatEvent): cpb.IChatMessage[] => {
+      if (e.message) return [e.message];
+      return (e.batch?.messages ?? []).map((m) => ({ ...m, chatId: m.chatId || e.batch!.chatId }));
+    };
+    const e = await this.log.waitFor((x) => carried(x).some(match), timeoutMs);
+    return carried(e).find(match)!;
+  }
+
   /** Messages of one chat received live or in batches, in arrival order. */
   messagesOf(chatId: string): cpb.IChatMessage[] {
     return this.events.flatMap((e) => {

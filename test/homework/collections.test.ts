@@ -98,7 +98,7 @@ describe('homework collections', () => {
       [vera.displayName, S.SUBMISSION_STATE_MISSING],
     ]);
     // The class is told in the chat.
-    await a.waitFor((e) => !!e.message?.text?.includes('Сбор файлов: «Сочинение»'));
+    await a.waitForMessage((m) => !!m.text?.includes('Сбор файлов: «Сочинение»'));
 
     const annaFirst = randomBytes(3000);
     const annaPage1 = randomBytes(5000);
@@ -178,7 +178,7 @@ describe('homework collections', () => {
 
     // One tap reminds Vera, and only her, by a direct message.
     expect((await t.request({ remindMissing: { collectionId: id } })).reminded!.count).toBe(1);
-    await v.waitFor((e) => !!e.message?.text?.includes('Напоминание: сдайте «Сочинение»'));
+    await v.waitForMessage((m) => !!m.text?.includes('Напоминание: сдайте «Сочинение»'));
     await new Promise((r) => setTimeout(r, 200));
     expect(b.events.some((e) => e.message?.text?.includes('Напоминание'))).toBe(false);
     // A second tap within 10 minutes is refused, typed, and messages nobody (attack 6, 4f).

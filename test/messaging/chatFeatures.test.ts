@@ -100,9 +100,7 @@ describe('writing', () => {
       },
     });
     expect(again.forwarded!.messages!.map((x) => x.seq)).toEqual(r.forwarded!.messages!.map((x) => x.seq));
-    await mother.waitFor(
-      (e) => e.message?.chatId === direct.chat!.chatId && e.message?.text === 'Важное объявление',
-    );
+    await mother.waitForMessage((m) => m.chatId === direct.chat!.chatId && m.text === 'Важное объявление');
   });
 });
 

@@ -196,13 +196,13 @@ describe('a call from a chat', () => {
     await pupilChat!.waitFor((e) => e.chatAdded?.chatId === chatId);
     const started = await teacher!.request({ startCall: { chatId, title: 'Кружок: занятие' } });
     expect(started.call!.joinUrl).toContain(`/room/${started.call!.roomId}#token=`);
-    const posted = await pupilChat!.waitFor((e) => e.message?.kind === cpb.MessageKind.MESSAGE_KIND_CALL);
-    const link = await pupilChat!.request({ joinCall: { chatId, seq: posted.message!.seq } });
+    const posted = await pupilChat!.waitForMessage((m) => m.kind === cpb.MessageKind.MESSAGE_KIND_CALL);
+    const link = await pupilChat!.request({ joinCall: { chatId, seq: posted.seq } });
     const token = link.call!.joinUrl!.split('#token=')[1]!;
     const c = await TestClient.connect(s.server.wsUrl);
     const joined = await c.request({ join: { roomId: started.call!.roomId, token } });
     expect(joined.join!.self?.role).toBe(pb.Role.ROLE_PARTICIPANT);
-    const refused = await outsider!.rawRequest({ joinCall: { chatId, seq: posted.message!.seq } });
+    const refused = await outsider!.rawRequest({ joinCall: { chatId, seq: posted.seq } });
     expect(refused.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER);
     c.close();
     for (const x of [teacher, pupilChat, outsider]) x!.close();

@@ -43,8 +43,8 @@ describe('a newcomer who may not see earlier history', () => {
       // The author still sees the preview.
       expect(reply.replyTo?.text).toContain('Оценки');
       await teacher.request({ pinMessage: { chatId: id, seq: reply.seq, pin: true } });
-      const live = await late.waitFor((e) => e.message?.chatId === id && e.message.seq === reply.seq);
-      expect(live.message!.replyTo ?? null).toBeNull();
+      const live = await late.waitForMessage((m) => m.chatId === id && m.seq === reply.seq);
+      expect(live.replyTo ?? null).toBeNull();
       const page = await late.request({ getHistory: { chatId: id } });
       const seen = page.page!.messages!.find((m) => m.seq === reply.seq)!;
       expect(seen.text).toBe('Исправлено, смотрите выше');
