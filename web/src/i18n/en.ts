@@ -233,6 +233,10 @@ export const en: Table = {
   'rec.status.failed': 'failed',
   'rec.download': 'Download',
   'rec.delete': 'Delete',
+  'rec.coHosts': 'Co-hosts may start the recording and the broadcast',
+  'rec.coHostsAllowed':
+    'The teacher lets you start the recording and the broadcast: “More” → “Recording and broadcast”.',
+  'rec.coHostsTaken': 'The teacher no longer lets co-hosts start the recording and the broadcast.',
   'header.sharing': 'You are sharing your screen',
   'header.breakoutsOpen': 'Breakout rooms',
   'header.timeLeft': '{time} left',
