@@ -23,7 +23,13 @@ function of(messenger: Messenger): AwardsService {
   return s;
 }
 
-type AwardRequest = 'listAwardKinds' | 'addAwardKind' | 'giveAward' | 'withdrawAward' | 'getAwardBoard';
+type AwardRequest =
+  | 'listAwardKinds'
+  | 'addAwardKind'
+  | 'giveAward'
+  | 'withdrawAward'
+  | 'getAwardBoard'
+  | 'getClassAwards';
 
 const HANDLERS: Record<AwardRequest, ChatHandler> = {
   listAwardKinds: async ({ caller, messenger }) => ({ awardKinds: await of(messenger).kinds(caller) }),
@@ -38,5 +44,8 @@ const HANDLERS: Record<AwardRequest, ChatHandler> = {
   }),
   getAwardBoard: async ({ caller, messenger }, m) => ({
     awardBoards: await of(messenger).board(caller, m.getAwardBoard!),
+  }),
+  getClassAwards: async ({ caller, messenger }, m) => ({
+    awardBoards: await of(messenger).classBoards(caller, m.getClassAwards!),
   }),
 };

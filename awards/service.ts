@@ -18,6 +18,8 @@ import cpb = schoolcall.chat.v1;
 const NAME_MAX = 80;
 const COMMENT_MAX = 500;
 const PUPILS_MAX = 60;
+/** A class's awards show the first pupils by name: a class, not a school-wide chat. */
+const CLASS_MAX = 200;
 
 const notFound = () => new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, 'no such pupil');
 
@@ -173,19 +175,49 @@ export class AwardsService {
     }
     const pupilId = check.userId(req.pupilId, 'pupil_id');
     const pupil = (await this.d.messenger.chatStore.users([pupilId])).get(pupilId);
-    // The check that keeps a pupil's board to the pupil, their parents, the teachers of their class and the school's admin.
     if (!pupil || pupil.school !== caller.user.school || pupil.role !== 'student') throw notFound();
-    if (!(await this.seesBoardOf(caller, pupilId))) throw notFound();
+    if (!(await this.seesBoardsOf(caller, [pupilId])).has(pupilId)) throw notFound();
     return this.boards(caller, [pupilId]);
   }
 
-  /** The pupil, their parents, a teacher who teaches (or leads) their class, the school's admin. */
-  private async seesBoardOf(caller: Caller, pupilId: string): Promise<boolean> {
-    if (pupilId === caller.user.id || caller.user.role === 'admin') return true;
-    if (caller.user.role === 'parent') return (await this.d.childrenOf(caller)).includes(pupilId);
-    if (caller.user.role !== 'teacher') return false;
-    const [taught = [], pupils = []] = await this.d.classesOf(caller.user.school, [caller.user.id, pupilId]);
-    return pupils.some((c) => taught.includes(c));
+  /** A class's awards: the boards of the chat's pupils the caller may see, by name (the caller must be in the chat). */
+  async classBoards(caller: Caller, req: cpb.IGetClassAwardsRequest): Promise<cpb.IAwardBoards> {
+    if (caller.guest) throw notFound();
+    const { chat } = await this.d.messenger.chats.access(req.chatId ?? '', caller);
+    const members = await this.d.messenger.chatStore.allMembers(chat.id);
+    const people = await this.d.messenger.chatStore.users([...members.keys()]);
+    const pupils = [...people.values()]
+      .filter((u) => u.role === 'student' && u.school === caller.user.school)
+      .sort((a, b) => (a.sort || a.name).localeCompare(b.sort || b.name, 'ru'))
+      .slice(0, CLASS_MAX);
+    const seen = await this.seesBoardsOf(
+      caller,
+      pupils.map((p) => p.id),
+    );
+    return this.boards(
+      caller,
+      pupils.filter((p) => seen.has(p.id)).map((p) => p.id),
+    );
+  }
+
+  /**
+   * The one rule of who sees a pupil's board: the pupil, their parents, a
+   * teacher who teaches (or leads) their class, the school's admin. Of these
+   * pupils (of the caller's school), those the caller may see.
+   */
+  private async seesBoardsOf(caller: Caller, pupilIds: string[]): Promise<Set<string>> {
+    if (caller.guest || pupilIds.length === 0) return new Set();
+    if (caller.user.role === 'admin') return new Set(pupilIds);
+    if (caller.user.role === 'parent') {
+      const children = await this.d.childrenOf(caller);
+      return new Set(pupilIds.filter((id) => children.includes(id)));
+    }
+    if (caller.user.role !== 'teacher') return new Set(pupilIds.filter((id) => id === caller.user.id));
+    const [taught = [], ...classes] = await this.d.classesOf(caller.user.school, [
+      caller.user.id,
+      ...pupilIds,
+    ]);
+    return new Set(pupilIds.filter((_, i) => (classes[i] ?? []).some((c) => taught.includes(c))));
   }
 
   private async boards(caller: Caller, pupilIds: string[]): Promise<cpb.IAwardBoards> {

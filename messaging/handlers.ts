@@ -56,6 +56,7 @@ export type RegisteredChatRequest =
   | 'giveAward'
   | 'withdrawAward'
   | 'getAwardBoard'
+  | 'getClassAwards'
   | 'getLessonRecap'
   | 'getLessonFile'
   | 'shareLessonRecording';

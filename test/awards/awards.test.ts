@@ -5,7 +5,9 @@ import pg from 'pg';
 // pupils at once and announces it in the class chat; the pupils' boards
 // show it to the pupil, her parent, her class's teachers and the admin, and to
 // nobody else (a classmate, another parent, a teacher of another class); the
-// giver withdraws it.
+// giver withdraws it. A class's awards (a chat's pupils) show each pupil's
+// board by the same rule: a teacher of the class sees her class's pupils, not
+// a pupil of another class in the same chat.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirKeys } from '../../directory/store.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
@@ -145,5 +147,71 @@ describe('awards', () => {
     expect(await refusal(n.request({ withdrawAward: { awardId } }))).toBe(E.CHAT_ERROR_MESSAGE_NOT_FOUND);
     await t.request({ withdrawAward: { awardId } });
     expect((await m.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(0);
+  });
+
+  it("a class's awards: each pupil's board by the same rule, the giver withdraws from it", async () => {
+    const cls = [
+      { userId: 'aw-c1', displayName: 'Дарья Жукова', sortName: 'Жукова Дарья', role: 'student' as const },
+      { userId: 'aw-c2', displayName: 'Егор Агеев', sortName: 'Агеев Егор', role: 'student' as const },
+      // In the chat, but of 6В: not a board Пётр Сергеевич (5А, 7В) reads.
+      { userId: 'aw-c3', displayName: 'Зоя Ершова', sortName: 'Ершова Зоя', role: 'student' as const },
+    ];
+    for (const p of cls) await s.token(p);
+    const redis = new Redis(s.redis!.url);
+    const places: [string, object][] = [
+      ['aw-c1', { role: 'student', classes: ['5А'] }],
+      ['aw-c2', { role: 'student', classes: ['5А'] }],
+      ['aw-c3', { role: 'student', classes: ['6В'] }],
+      [verifiedTeacher.userId, { role: 'teacher', classes: ['5А', '6В'] }],
+    ];
+    for (const [id, p] of places) await redis.hset(dirKeys.placements('school-1'), id, JSON.stringify(p));
+    redis.disconnect();
+    const d = await s.client(admin);
+    const x = await s.client(otherTeacher);
+    const c1 = await s.client(cls[0]!);
+    const ids = cls.map((p) => p.userId);
+    const classChat = (
+      await t.request({
+        createChat: {
+          title: '5А и 6В, кружок',
+          members: [...ids, newTeacher.userId, otherTeacher.userId, admin.userId],
+        },
+      })
+    ).chat!.chatId!;
+    await t.request({ giveAward: { kindId: 'book', pupilIds: ids } });
+    await t.request({ giveAward: { kindId: 'idea', pupilIds: ['aw-c1'], comment: 'За опыт с водой' } });
+    const view = async (c: TestChatClient) =>
+      (await c.request({ getClassAwards: { chatId: classChat } })).awardBoards!.boards!.map((b) => [
+        b.pupilName,
+        b.awards!.map((x) => `${x.kind?.name}${x.mayWithdraw ? ' ×' : ''}`),
+      ]);
+    // A teacher of 5А: her class's pupils by name, not the pupil of 6В; she withdraws none.
+    expect(await view(n)).toEqual([
+      ['Егор Агеев', ['Книгочей']],
+      ['Дарья Жукова', ['Светлая голова', 'Книгочей']],
+    ]);
+    // The giver teaches both: all three, each award hers to withdraw; the admin sees all.
+    expect((await view(t)).map(([name]) => name)).toEqual(['Егор Агеев', 'Зоя Ершова', 'Дарья Жукова']);
+    expect((await view(d)).flatMap(([, awards]) => awards)).toEqual([
+      'Книгочей ×',
+      'Книгочей ×',
+      'Светлая голова ×',
+      'Книгочей ×',
+    ]);
+    // A teacher of 5Б sees no board; a pupil only her own; someone not in the chat is refused.
+    expect(await view(x)).toEqual([]);
+    expect(await view(c1)).toEqual([['Дарья Жукова', ['Светлая голова', 'Книгочей']]]);
+    expect(await refusal(g.request({ getClassAwards: { chatId: classChat } }))).toBe(
+      E.CHAT_ERROR_NOT_A_MEMBER,
+    );
+    // The giver withdraws from the class's view; the class's teacher sees it gone.
+    const mine = (await t.request({ getClassAwards: { chatId: classChat } })).awardBoards!.boards!;
+    const idea = mine.flatMap((b) => b.awards!).find((a) => a.kind?.kindId === 'idea')!;
+    await t.request({ withdrawAward: { awardId: idea.awardId! } });
+    expect(await view(n)).toEqual([
+      ['Егор Агеев', ['Книгочей']],
+      ['Дарья Жукова', ['Книгочей']],
+    ]);
+    for (const c of [d, x, c1]) c.close();
   });
 });
