@@ -29,12 +29,22 @@ type AwardRequest =
   | 'giveAward'
   | 'withdrawAward'
   | 'getAwardBoard'
-  | 'getClassAwards';
+  | 'getClassAwards'
+  | 'renameAwardKind'
+  | 'retireAwardKind';
 
 const HANDLERS: Record<AwardRequest, ChatHandler> = {
-  listAwardKinds: async ({ caller, messenger }) => ({ awardKinds: await of(messenger).kinds(caller) }),
+  listAwardKinds: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).kinds(caller, m.listAwardKinds?.withRetired === true),
+  }),
   addAwardKind: async ({ caller, messenger }, m) => ({
     awardKinds: await of(messenger).addKind(caller, m.addAwardKind!),
+  }),
+  renameAwardKind: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).renameKind(caller, m.renameAwardKind!),
+  }),
+  retireAwardKind: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).retireKind(caller, m.retireAwardKind!),
   }),
   giveAward: async ({ caller, messenger }, m) => ({
     awardBoards: await of(messenger).give(caller, m.giveAward!),

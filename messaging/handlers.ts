@@ -57,6 +57,8 @@ export type RegisteredChatRequest =
   | 'withdrawAward'
   | 'getAwardBoard'
   | 'getClassAwards'
+  | 'renameAwardKind'
+  | 'retireAwardKind'
   | 'getLessonRecap'
   | 'getLessonFile'
   | 'shareLessonRecording';

@@ -7,7 +7,9 @@ import pg from 'pg';
 // nobody else (a classmate, another parent, a teacher of another class); the
 // giver withdraws it. A class's awards (a chat's pupils) show each pupil's
 // board by the same rule: a teacher of the class sees her class's pupils, not
-// a pupil of another class in the same chat.
+// a pupil of another class in the same chat. The school's administrator
+// adds, renames and retires the school's own kinds (nobody else, and not the
+// server's); a retired kind is no longer given and stays on the boards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirKeys } from '../../directory/store.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
@@ -213,5 +215,92 @@ describe('awards', () => {
       ['Дарья Жукова', ['Книгочей']],
     ]);
     for (const c of [d, x, c1]) c.close();
+  });
+
+  it("the school's administrator adds, renames and retires its own kinds; a retired one stays on the boards", async () => {
+    const d = await s.client(admin);
+    const elsewhere = await s.client({
+      userId: 'aw-e',
+      displayName: 'Зинаида Львовна',
+      role: 'admin',
+      schoolId: 'school-2',
+    });
+    const pupil = { userId: 'aw-k1', displayName: 'Кира Лебедева', role: 'student' as const };
+    await s.token(pupil);
+    const kindsOf = async (c: TestChatClient, withRetired = false) =>
+      (await c.request({ listAwardKinds: { withRetired } })).awardKinds!.kinds!.filter((k) => k.school);
+    const stored = async () =>
+      (
+        await db.query(
+          "SELECT name, retired_at FROM awards.kind WHERE school = 'school-1' ORDER BY created_at",
+        )
+      ).rows;
+    // Only the administrator adds; bad names and badges are refused; nothing stored.
+    expect(await refusal(t.request({ addAwardKind: { name: 'Юный химик', badge: 'idea' } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: '  ', badge: 'idea' } }))).toBe(
+      E.CHAT_ERROR_INVALID_ARGUMENT,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: 'Юный химик', badge: 'trophy' } }))).toBe(
+      E.CHAT_ERROR_INVALID_ARGUMENT,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: 'ЗВЁЗДА УРОКА', badge: 'star' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    expect(await stored()).toEqual([]);
+    const added = (await d.request({ addAwardKind: { name: 'Юный химик', badge: 'idea' } })).awardKinds!
+      .kinds!;
+    const chem = added.find((k) => k.name === 'Юный химик')!;
+    expect([chem.school, chem.retired]).toEqual([true, false]);
+    expect(await refusal(d.request({ addAwardKind: { name: 'юный химик', badge: 'book' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    // A verified teacher gives it.
+    await t.request({ giveAward: { kindId: chem.kindId!, pupilIds: [pupil.userId] } });
+    // Renaming: the administrator only, not the server's own kinds, not to a name in use; the board shows the new name.
+    expect(await refusal(t.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Химик' } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect(await refusal(d.request({ renameAwardKind: { kindId: 'star', name: 'Звезда' } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(d.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Книгочей' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    expect(
+      await refusal(elsewhere.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Химик' } })),
+    ).toBe(E.CHAT_ERROR_AWARD_KIND_NOT_FOUND);
+    await d.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Юный исследователь' } });
+    const board = async () =>
+      (await d.request({ getAwardBoard: { pupilId: pupil.userId } })).awardBoards!.boards![0]!.awards!.map(
+        (a) => a.kind?.name,
+      );
+    expect(await board()).toEqual(['Юный исследователь']);
+    // Retiring: not by another school's administrator; then it is no longer offered or given, and stays on the board.
+    expect(await refusal(elsewhere.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(t.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    await d.request({ retireAwardKind: { kindId: chem.kindId! } });
+    expect(await refusal(d.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await kindsOf(t)).toEqual([]);
+    expect(await kindsOf(t, true)).toEqual([]);
+    expect((await kindsOf(d, true)).map((k) => [k.name, k.retired])).toEqual([['Юный исследователь', true]]);
+    expect(await refusal(t.request({ giveAward: { kindId: chem.kindId!, pupilIds: [pupil.userId] } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await board()).toEqual(['Юный исследователь']);
+    expect((await stored()).map((r) => [r.name, r.retired_at !== null])).toEqual([
+      ['Юный исследователь', true],
+    ]);
+    // Its name is free again for a new kind.
+    await d.request({ addAwardKind: { name: 'Юный исследователь', badge: 'book' } });
+    expect((await kindsOf(t)).map((k) => k.name)).toEqual(['Юный исследователь']);
+    for (const c of [d, elsewhere]) c.close();
   });
 });

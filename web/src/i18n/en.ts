@@ -739,6 +739,8 @@ export const en: Table = {
   'chatError.36': 'This collection does not take such a file: check the allowed types and size.',
   'chatError.37':
     'Awards are given by teachers the school has confirmed: ask the administrator to confirm your status.',
+  'chatError.38': 'There is no such award: perhaps it was retired.',
+  'chatError.39': 'An award of that name already exists.',
   'msgr.newChat': 'New chat',
   'msgr.home': 'Home',
   'msgr.kind': 'Kind of chat',
