@@ -345,6 +345,17 @@ export const SETTING_GROUPS: SettingGroup[] = [
         default: '60',
         about: 'reactions one person adds or removes in one chat in a minute',
       },
+      {
+        name: 'CHAT_MESSAGES_PER_MINUTE',
+        default: '60',
+        about:
+          'messages one person sends or forwards (each target chat counts) in a minute, all chats and hosts',
+      },
+      {
+        name: 'CHAT_SOCKETS_PER_PERSON',
+        default: '10',
+        about: "messenger connections one person holds on a host; a further one closes that person's oldest",
+      },
       { name: 'CHAT_UPLOADS_AT_ONCE', default: '5', about: "one person's uploads begun and not finished" },
       {
         name: 'CHAT_UPLOAD_BYTES_PER_DAY',

@@ -62,10 +62,7 @@ export class DirectoryImporter {
       const before = await store.load(school);
       const diff = diffDirectories(before, d);
       const users = usersOf(d);
-      await this.refuseOtherSchools(
-        school,
-        diff.added.map((p) => p.id),
-      );
+      await this.refuseOtherSchools(school, diff.added);
       const apply = !opts.dryRun;
       if (apply) await this.saveProfiles(users, diff);
       const chats = await syncChats(this.deps, school, planChats(d), users, apply);
@@ -107,15 +104,20 @@ export class DirectoryImporter {
     }
   }
 
-  /** A person id another school's directory already has would merge two people. */
-  private async refuseOtherSchools(school: string, ids: string[]): Promise<void> {
-    const existing = await this.deps.chatStore.users(ids);
-    const clashes = [...existing.values()].filter((u) => u.school && u.school !== school);
+  /**
+   * A person id another school's directory already has would merge two people.
+   * The refusal names the file's own row, never the other school's person or
+   * the school (an admin could otherwise learn other schools' children by id).
+   */
+  private async refuseOtherSchools(school: string, added: { id: string; name: string }[]): Promise<void> {
+    const existing = await this.deps.chatStore.users(added.map((p) => p.id));
+    const clashes = added.filter((p) => {
+      const u = existing.get(p.id);
+      return u?.school && u.school !== school;
+    });
     if (clashes.length) {
       throw new DirectoryFileError(
-        clashes
-          .slice(0, 20)
-          .map((u) => `${u.name}: ид ${u.id} уже занят человеком другой школы (${u.school})`),
+        clashes.slice(0, 20).map((p) => `${p.name}: ид ${p.id} уже занят в другой школе, дайте другой ид`),
       );
     }
   }

@@ -37,6 +37,8 @@ export function createHomeworkFeature(deps: HomeworkDeps): Feature<never> {
   const service = new HomeworkService(new HomeworkStore(deps.db), deps.messenger, deps.childrenOf);
   const zipLinks = new ZipLinks(deps.tokenSecret, ZIP_LINK_SECONDS);
   byMessenger.set(deps.messenger, { service, zipLinks });
+  // Handed-in files are in no message: the download route asks homework's read rule.
+  deps.messenger.files.addReader((fileId, userId) => service.maySeeHandedInFile(fileId, userId));
   registerChatHandlers(HANDLERS);
   return {
     name: 'homework',

@@ -227,6 +227,24 @@ export class HomeworkService {
     return links.signed(file.fileId, caller.user.id);
   }
 
+  /**
+   * Whether `userId` may download a handed-in file: the download route asks
+   * (messaging's FileRecords readers), with the same rule as fileUrl above.
+   */
+  async maySeeHandedInFile(fileId: string, userId: string): Promise<boolean> {
+    const handIns = await this.store.handInsOf(fileId);
+    if (handIns.length === 0) return false;
+    const user = (await this.messenger.chatStore.users([userId])).get(userId);
+    if (!user) return false;
+    for (const h of handIns) {
+      const c = await this.store.get(h.collectionId);
+      if (!c) continue;
+      const standing = await this.standing({ user, guest: false }, c).catch(() => null);
+      if (standing?.kind === 'teacher' || standing?.pupils.includes(h.pupilId)) return true;
+    }
+    return false;
+  }
+
   /** The collection, if it exists; its teacher's standing is checked by teachersOwn. */
   async collection(id: string | null | undefined): Promise<CollectionRecord> {
     const c = COLLECTION_ID.test(id ?? '') ? await this.store.get(id ?? '') : null;

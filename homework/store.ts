@@ -249,4 +249,13 @@ export class HomeworkStore {
       [collectionId, pupilIds, at],
     );
   }
+
+  /** The hand-ins a file belongs to (normally one). */
+  async handInsOf(fileId: string): Promise<{ collectionId: string; pupilId: string }[]> {
+    const r = await this.db.query<{ collection_id: string; pupil_id: string }>(
+      'SELECT collection_id, pupil_id FROM homework.submission_file WHERE file_id = $1',
+      [fileId],
+    );
+    return r.rows.map((x) => ({ collectionId: x.collection_id, pupilId: x.pupil_id }));
+  }
 }

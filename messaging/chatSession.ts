@@ -46,8 +46,8 @@ export interface ChatSessionContext {
 
 /** What the session tells its endpoint. */
 export interface ChatSessionEvents {
-  /** Authenticated: the connection no longer counts as pending against its address. */
-  authenticated(): void;
+  /** Authenticated as `userId`: the connection no longer counts as pending against its address. */
+  authenticated(userId: string): void;
   /** Closed for flooding or garbage: counts against its address. */
   abused(): void;
 }
@@ -185,7 +185,7 @@ export class ChatSession {
       const chats = caughtUp.map((c) => c.chat).sort((a, b) => activity(b) - activity(a));
       this.caller = { user, guest: false };
       this.state = 'ready';
-      this.events.authenticated();
+      this.events.authenticated(user.id);
       return {
         authenticated: {
           user: userToWire(user),

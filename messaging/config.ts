@@ -26,6 +26,8 @@ export interface MessagingConfig {
   unsentUploadMs: number;
   /** What one person may make or send, counted on every host (personLimits.ts). */
   perPerson: PerPersonLimits;
+  /** Messenger connections one person holds on this host; a further one closes their oldest. */
+  socketsPerPerson: number;
 }
 
 export interface PerPersonLimits {
@@ -33,6 +35,8 @@ export interface PerPersonLimits {
   roomsPerHour: number;
   /** Reactions one person adds or removes in one chat in a minute. */
   reactionsPerMinute: number;
+  /** Messages one person sends or forwards (each target chat counts) in a minute, in all chats. */
+  messagesPerMinute: number;
   /** Uploads of one person begun and not yet finished. */
   uploadsAtOnce: number;
   /** Bytes one person may upload in a day (declared when an upload begins). */
@@ -59,8 +63,10 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     perPerson: {
       roomsPerHour: int(env, 'ROOMS_PER_PERSON_PER_HOUR', 30, 1, 100_000),
       reactionsPerMinute: int(env, 'CHAT_REACTIONS_PER_MINUTE', 60, 1, 100_000),
+      messagesPerMinute: int(env, 'CHAT_MESSAGES_PER_MINUTE', 60, 1, 100_000),
       uploadsAtOnce: int(env, 'CHAT_UPLOADS_AT_ONCE', 5, 1, 1000),
       uploadBytesPerDay: int(env, 'CHAT_UPLOAD_BYTES_PER_DAY', 4 * GIB, 1, 1024 * GIB),
     },
+    socketsPerPerson: int(env, 'CHAT_SOCKETS_PER_PERSON', 10, 1, 1000),
   };
 }

@@ -4,6 +4,9 @@
 // global cap), a deadline to authenticate, and the FloodGuard in each
 // session. A client that falls too far behind is disconnected rather than
 // silently skipped: it reconnects with its cursors and loses nothing.
+// One person holds at most `socketsPerPerson` connections on this host (one
+// token opened 3000 and took every slot the teachers needed): a further one
+// closes that person's oldest, so the person themself is never locked out.
 import uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import type { GuardedApp } from '../signaling/http/guardedApp.js';
@@ -18,6 +21,8 @@ export const CHAT_PATH = '/chat';
 
 interface SocketData extends AdmissionData {
   session?: ChatSession;
+  /** Whose connection it is, once authenticated. */
+  person?: string;
 }
 
 export interface ChatEndpointOptions {
@@ -27,6 +32,8 @@ export interface ChatEndpointOptions {
   trustProxy: boolean;
   /** A connection that has not authenticated by then is closed. */
   authDeadlineSeconds: number;
+  /** Connections one person holds on this host; a further one closes their oldest. */
+  socketsPerPerson: number;
 }
 
 /** Frames this many times over the limit are cut off by uWS itself. */
@@ -34,6 +41,8 @@ const HARD_FRAME_FACTOR = 4;
 
 export class ChatEndpoint {
   private readonly sockets = new Set<uWS.WebSocket<SocketData>>();
+  /** Each person's authenticated connections on this host, oldest first. */
+  private readonly byPerson = new Map<string, uWS.WebSocket<SocketData>[]>();
   private readonly admission: SocketAdmission;
 
   /** `gate` is the process's one ConnectionGate, shared with the call's /ws. */
@@ -87,7 +96,10 @@ export class ChatEndpoint {
           close: (reason) => this.closeWith(ws, reason),
         };
         data.session = new ChatSession(socket, this.context, {
-          authenticated: () => this.admission.admitted(data),
+          authenticated: (userId) => {
+            this.admission.admitted(data);
+            this.holdFor(userId, ws);
+          },
           abused: () => this.admission.abused(data),
         });
       },
@@ -99,6 +111,7 @@ export class ChatEndpoint {
         const data = ws.getUserData();
         this.admission.closed(data);
         this.sockets.delete(ws);
+        this.release(ws);
         if (code === 1006 && Buffer.from(message).toString() === 'Received too big message') {
           this.metrics.rejected.inc({ reason: 'frame_too_large' });
         }
@@ -117,6 +130,29 @@ export class ChatEndpoint {
       const who = ws.getUserData().session?.who;
       if (who && match(who)) this.closeWith(ws, reason);
     }
+  }
+
+  private holdFor(userId: string, ws: uWS.WebSocket<SocketData>): void {
+    const data = ws.getUserData();
+    data.person = userId;
+    const held = this.byPerson.get(userId) ?? [];
+    this.byPerson.set(userId, held);
+    held.push(ws);
+    while (held.length > this.options.socketsPerPerson) {
+      const oldest = held.shift()!;
+      this.metrics.rejected.inc({ reason: 'sockets_per_person' });
+      this.closeWith(oldest, 'too many connections of this person: the oldest is closed');
+    }
+  }
+
+  private release(ws: uWS.WebSocket<SocketData>): void {
+    const userId = ws.getUserData().person;
+    if (!userId) return;
+    const held = this.byPerson.get(userId);
+    if (!held) return;
+    const i = held.indexOf(ws);
+    if (i >= 0) held.splice(i, 1);
+    if (held.length === 0) this.byPerson.delete(userId);
   }
 
   private closeWith(ws: uWS.WebSocket<SocketData>, reason: string): void {

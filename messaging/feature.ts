@@ -223,6 +223,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       idleTimeoutSeconds: 60,
       trustProxy: deps.trustProxy,
       authDeadlineSeconds: deps.authDeadlineSeconds,
+      socketsPerPerson: deps.config.socketsPerPerson,
     },
     deps.gate,
     {

@@ -122,9 +122,10 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
     members: await messenger.chats.listMembers(caller, m.listMembers!),
   }),
 
-  sendMessage: async ({ caller, messenger }, m) => ({
-    message: await messenger.messages.send(caller, m.sendMessage!),
-  }),
+  sendMessage: async ({ caller, messenger }, m) => {
+    await messenger.perPerson.messagesSent(caller.user.id);
+    return { message: await messenger.messages.send(caller, m.sendMessage!) };
+  },
   editMessage: async ({ caller, messenger }, m) => ({
     message: await messenger.messages.edit(caller, m.editMessage!),
   }),
@@ -132,9 +133,12 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
     await messenger.messages.delete(caller, m.deleteMessage!);
     return ok;
   },
-  forwardMessages: async ({ caller, messenger }, m) => ({
-    forwarded: await messenger.messages.forward(caller, m.forwardMessages!),
-  }),
+  forwardMessages: async ({ caller, messenger }, m) => {
+    // Each target chat counts (at most 12: more is refused as invalid by forward()).
+    const targets = Math.min(12, Math.max(1, m.forwardMessages!.toChatIds?.length ?? 1));
+    await messenger.perPerson.messagesSent(caller.user.id, targets);
+    return { forwarded: await messenger.messages.forward(caller, m.forwardMessages!) };
+  },
 
   react: async ({ caller, messenger }, m) => ({ message: await messenger.marks.react(caller, m.react!) }),
   getReactions: async ({ caller, messenger }, m) => ({

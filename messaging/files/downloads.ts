@@ -96,8 +96,9 @@ export class Downloads {
   /**
    * Who may have the file: someone named by a valid signed link or a user
    * token, who is still its uploader or a member of a chat where a message
-   * they may see holds it (checked at every download: a link outlives no
-   * membership).
+   * they may see holds it, or whom the part holding it outside messages
+   * allows (homework: the collection's teacher, the pupil's parents);
+   * checked at every download: a link outlives no membership.
    */
   private async allowed(record: FileRecord, id: string, query: URLSearchParams, authorization: string) {
     let who: { userId: string; preview: boolean } | null;
@@ -115,6 +116,7 @@ export class Downloads {
       const member = await store?.member(chatId, who.userId);
       if (member && mayReadSeq(member, seq)) return { preview: who.preview };
     }
+    if (await this.files()!.readableElsewhere(id, who.userId)) return { preview: who.preview };
     return null;
   }
 

@@ -28,8 +28,13 @@ export function toAttachment(f: FileRecord): StoredAttachment {
 const notFound = (id: string) =>
   new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, `no finished upload ${id}`);
 
+/** Whether a person may download a file held outside chat messages (a part above the messenger decides). */
+export type FileReader = (fileId: string, userId: string) => Promise<boolean>;
+
 export class FileRecords implements AttachmentSource {
   readonly store: FileStore;
+  /** Parts that hold files in no message (homework submissions) say who may read them. */
+  private readonly readers: FileReader[] = [];
 
   constructor(
     db: Postgres,
@@ -40,6 +45,17 @@ export class FileRecords implements AttachmentSource {
     private readonly log: Logger,
   ) {
     this.store = new FileStore(db);
+  }
+
+  /** A part registers the read rule of the files it holds outside messages. */
+  addReader(reader: FileReader): void {
+    this.readers.push(reader);
+  }
+
+  /** Whether a registered part lets `userId` read the file. */
+  async readableElsewhere(fileId: string, userId: string): Promise<boolean> {
+    for (const reader of this.readers) if (await reader(fileId, userId)) return true;
+    return false;
   }
 
   create(f: NewFile): Promise<void> {

@@ -289,9 +289,10 @@ describe('school files', () => {
     other.parents[0]!.children = ['sch-p5'];
     const before = await writeCount();
     const tables = await pgFingerprint();
-    await expect(importer.import(other, { dryRun: false })).rejects.toThrow(
-      /ид sch-p5 уже занят человеком другой школы \(sch\)/,
-    );
+    const refused = await importer.import(other, { dryRun: false }).catch((e: Error) => e);
+    // The file's own row, not the other school's child or the school (attack report 8, item 3).
+    expect(String(refused)).toContain(`${other.pupils[0]!.name}: ид sch-p5 уже занят в другой школе`);
+    expect(String(refused)).not.toMatch(/\(sch\)/);
     expect((await writeCount()) - before).toBeLessThanOrEqual(2);
     expect(await pgFingerprint()).toBe(tables);
     expect(await store.load('s2')).toBeNull();

@@ -149,6 +149,15 @@ describe('homework collections', () => {
     expect(Buffer.from(await (await fetch(`${s.httpUrl}${own.fileUrl!.url}`)).arrayBuffer())).toEqual(
       annaPage1,
     );
+    // Her teacher and her mother download it by their own links (attack report 8, item 8: it was 404).
+    for (const reader of [t, m]) {
+      const link = await reader.request({
+        getSubmissionFileUrl: { collectionId: id, pupilId: anna.userId, fileId: p1 },
+      });
+      const res = await fetch(`${s.httpUrl}${link.fileUrl!.url}`);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(annaPage1);
+    }
 
     // The deadline passes.
     await db.query('UPDATE homework.collection SET deadline = $2 WHERE id = $1', [id, Date.now() - 1000]);
