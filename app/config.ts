@@ -13,6 +13,7 @@ import {
   recordingsDirFromEnv,
 } from '../common/envValues.js';
 import { parseDatabaseUrl } from '../common/postgres/connect.js';
+import { type ObjectStoreSettings, objectStoreFromEnv } from '../common/storage/fileStorage.js';
 import { type MessagingConfig, loadMessagingConfig } from '../messaging/config.js';
 import type { TurnConfig } from '../signaling/security/turnCredentials.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../transcriber/config.js';
@@ -70,6 +71,8 @@ export interface Config {
   accounts: AccountsConfig;
   /** Recordings, their pieces while they run, and broadcast links. */
   recordingsDir: string;
+  /** The shared bucket (S3_*) finished recordings and transcripts go to; null: they stay in their directories. */
+  bucket: ObjectStoreSettings | null;
   /** Finished recordings older than this are deleted. */
   recordingRetentionDays: number;
   /** Below this much free disk space a recording stops (and none starts). */
@@ -317,6 +320,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     messaging: loadMessagingConfig(env),
     accounts: loadAccountsConfig(env),
     recordingsDir: recordingsDirFromEnv(env),
+    bucket: objectStoreFromEnv(env),
     recordingRetentionDays: int(env, 'RECORDING_RETENTION_DAYS', 30, 1, 3650),
     recordingMinFreeBytes: int(env, 'RECORDING_MIN_FREE_MB', 1024, 1, 1_000_000) * 1024 * 1024,
     recordingsAtOnce: int(env, 'RECORDINGS_AT_ONCE', 2 * Math.max(1, cpus().length), 1, 10_000),

@@ -3,6 +3,7 @@
 // transcriber's transcripts and the whiteboard's saved boards. Parts do not
 // import each other, so the composition root joins them here.
 import type { LessonFiles } from '../attendance/lessonFiles.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { RecorderFeature } from '../recorder/feature.js';
 import { TranscriptStore } from '../transcriber/transcriptStore.js';
 import type { WhiteboardFeature } from '../whiteboard/feature.js';
@@ -16,9 +17,9 @@ function transcriptTime(name: string): number {
 export function lessonFiles(parts: {
   recorder: () => RecorderFeature;
   whiteboard: () => WhiteboardFeature;
-  transcriptDir: string;
+  transcripts: FileStorage;
 }): LessonFiles {
-  const transcripts = new TranscriptStore(parts.transcriptDir);
+  const transcripts = new TranscriptStore(parts.transcripts);
   // Names are to the second; a lesson's start is to the millisecond.
   const within = (at: number, from: number, to: number) => at >= from - 1000 && at <= to;
   return {

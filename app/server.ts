@@ -9,6 +9,7 @@ import { attendanceStore, createAttendance } from '../attendance/feature.js';
 import { startAwards } from '../awards/feature.js';
 import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
+import { openFileStorage } from '../common/storage/openFileStorage.js';
 import { createDirectoryFeature } from '../directory/feature.js';
 import { createHomeworkFeature } from '../homework/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
@@ -119,11 +120,17 @@ export async function startServer(
     resumes: cluster.handsOver,
     log,
   });
+  // Transcripts in the shared bucket (any host reads them) or in TRANSCRIPT_DIR.
+  const transcripts = openFileStorage(config.bucket, {
+    dir: config.transcriber.transcriptDir,
+    prefix: 'transcripts/',
+  });
   const subtitles = createSubtitlesFeature({
     config: config.transcriber,
     out: ws,
     metrics,
     speakingThresholdDbov: config.speakingThresholdDbov,
+    transcripts,
     log,
   });
   const joinTokens = new JoinTokens(core.tokens, config.publicUrl);
@@ -179,7 +186,7 @@ export async function startServer(
           files: lessonFiles({
             recorder: () => recorder,
             whiteboard: () => whiteboard,
-            transcriptDir: config.transcriber.transcriptDir,
+            transcripts,
           }),
           now: extras.clock,
           log,
@@ -209,6 +216,8 @@ export async function startServer(
   const recorder = createRecorderFeature({
     storage: {
       dir: config.recordingsDir,
+      // Finished recordings in the shared bucket (every host serves them) or in RECORDINGS_DIR.
+      files: openFileStorage(config.bucket, { dir: config.recordingsDir, prefix: 'recordings/' }),
       retentionDays: config.recordingRetentionDays,
       minFreeBytes: config.recordingMinFreeBytes,
     },

@@ -294,13 +294,14 @@ export const SETTING_GROUPS: SettingGroup[] = [
     ],
   },
   {
-    title: 'Files on shared storage (docs/storage.md; unset: files stay in CHAT_UPLOAD_DIR)',
+    title:
+      'Files on shared storage (docs/storage.md; unset: files stay in CHAT_UPLOAD_DIR, RECORDINGS_DIR, TRANSCRIPT_DIR)',
     settings: [
       {
         name: 'S3_BUCKET',
         default: '(none)',
         about:
-          'S3-compatible bucket where finished uploads and previews are kept, so every host serves them (objects under chat/)',
+          'S3-compatible bucket where finished uploads and previews (chat/), recordings (recordings/) and transcripts (transcripts/) are kept, so every host serves them',
       },
       {
         name: 'S3_ENDPOINT',

@@ -22,7 +22,7 @@ export const VIEWERS_PER_ADDRESS = 40;
 /** A viewer reports every few seconds; one silent this long has left (as `Broadcasts`' own count). */
 const VIEWER_LEASE_MS = 30_000;
 import type { LiveWindow } from './liveWindow.js';
-import type { RecordingStore } from './recordingStore.js';
+import type { RecordingStore, StoredFile } from './recordingStore.js';
 
 export interface HttpRequestInfo {
   method: string;
@@ -131,11 +131,12 @@ export class BroadcastHttp {
       mayWatch,
       // Where the page reads and posts viewers' comments (messaging's /api/rooms/:id/comments).
       commentsRoom: mayWatch ? b.roomId : null,
-      replay: b.state === 'ended' && b.recordingId !== null && this.store.filePath(b.recordingId) !== null,
+      replay:
+        b.state === 'ended' && b.recordingId !== null && (await this.store.media(b.recordingId)) !== null,
       // The room's subtitles are on: the page offers its toggle.
       subtitles: b.state === 'live' && (b.live?.subtitles.state.enabled ?? false),
       replaySubtitles:
-        b.state === 'ended' && b.recordingId !== null && this.store.captionsFile(b.recordingId) !== null,
+        b.state === 'ended' && b.recordingId !== null && (await this.store.captions(b.recordingId)) !== null,
     });
   }
 
@@ -163,23 +164,39 @@ export class BroadcastHttp {
       };
     }
     if (rest.length === 1 && rest[0] === 'replay.mp4') {
-      const path = b.recordingId ? this.store.filePath(b.recordingId) : null;
-      if (!path) return this.refuse(404, 'no-replay', 'there is no recording of this broadcast');
-      return fileReply(path, req.header('range'), {
+      return this.replay(b.recordingId ? this.store.media(b.recordingId) : null, req, 'no-replay', {
         'content-type': 'video/mp4',
         'cache-control': 'public, max-age=3600',
       });
     }
     if (rest.length === 1 && rest[0] === 'replay.vtt') {
-      const path = b.recordingId ? this.store.captionsFile(b.recordingId) : null;
-      if (!path)
-        return this.refuse(404, 'no-replay-subtitles', 'the recording of this broadcast has no subtitles');
-      return fileReply(path, req.header('range'), {
-        'content-type': 'text/vtt; charset=utf-8',
-        'cache-control': 'public, max-age=3600',
-      });
+      return this.replay(
+        b.recordingId ? this.store.captions(b.recordingId) : null,
+        req,
+        'no-replay-subtitles',
+        {
+          'content-type': 'text/vtt; charset=utf-8',
+          'cache-control': 'public, max-age=3600',
+        },
+      );
     }
     return this.refuse(404, 'not-found', 'no such resource');
+  }
+
+  /** A broadcast's recording (or its captions) from the recordings' storage, whole or a Range of it. */
+  private async replay(
+    finding: Promise<StoredFile | null> | null,
+    req: HttpRequestInfo,
+    missing: 'no-replay' | 'no-replay-subtitles',
+    headers: Record<string, string>,
+  ): Promise<HttpReply> {
+    const found = await finding;
+    if (!found) {
+      return missing === 'no-replay'
+        ? this.refuse(404, missing, 'there is no recording of this broadcast')
+        : this.refuse(404, missing, 'the recording of this broadcast has no subtitles');
+    }
+    return fileReply(found, req.header('range'), headers);
   }
 
   private async auth(code: string, req: HttpRequestInfo): Promise<HttpReply> {

@@ -59,8 +59,11 @@ export interface RecorderFeature {
   scheduleBroadcast(roomId: string, title: string): { code: string; url: string };
   /** The broadcast whose viewers' comments this viewer reads and writes (Broadcasts.commentsOf). */
   commentsOf(roomId: string, cookie: string): { code: string; live: boolean } | null;
-  /** Finished recordings of a room started between `from` and `to` (ms), each with a fresh signed link. */
-  recordingsBetween(roomId: string, from: number, to: number): RecordingLink[];
+  /**
+   * Finished recordings of a room that overlap `from`..`to` (ms), each with a fresh signed link.
+   * Overlap, not "started within": the host may press record before the lesson's start is noted.
+   */
+  recordingsBetween(roomId: string, from: number, to: number): Promise<RecordingLink[]>;
 }
 
 export interface RecordingLink {
@@ -207,12 +210,12 @@ export function createRecorderFeature(deps: RecorderFeatureDeps): RecorderFeatur
       return { code: b.code, url: service.broadcastUrl(b) };
     },
     commentsOf: (roomId, cookie) => broadcasts.commentsOf(roomId, cookie),
-    recordingsBetween(roomId, from, to) {
-      return store
-        .list(roomId)
-        .filter((m) => m.status === 'ready' && store.filePath(m.id) !== null)
-        .map((m) => ({ meta: m, at: Date.parse(m.startedAt) }))
-        .filter(({ at }) => at >= from && at <= to)
+    async recordingsBetween(roomId, from, to) {
+      // Any host's recordings: the metadata is read from the storage they are kept in.
+      return (await store.list(roomId))
+        .filter((m) => m.status === 'ready')
+        .map((m) => ({ meta: m, at: Date.parse(m.startedAt), end: Date.parse(m.endedAt ?? m.startedAt) }))
+        .filter(({ at, end }) => at <= to && end >= from)
         .sort((a, b) => a.at - b.at)
         .map(({ meta, at }) => {
           const link = links.make(meta.id);

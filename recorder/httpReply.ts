@@ -1,14 +1,14 @@
 // Replies of the recorder's HTTP endpoints, independent of the HTTP server:
 // the server turns an HttpReply into bytes (a body, or a byte range of a
-// file streamed from disk).
-import { statSync } from 'node:fs';
+// file streamed from the recordings' storage).
+import type { StoredFile } from './recordingStore.js';
 
 export interface HttpReply {
   status: number;
   headers: Record<string, string>;
   body?: Buffer | string;
   /** Send bytes start..end (inclusive) of this file. */
-  file?: { path: string; start: number; end: number };
+  file?: { source: StoredFile; start: number; end: number };
 }
 
 export function jsonReply(status: number, value: unknown, headers: Record<string, string> = {}): HttpReply {
@@ -29,18 +29,18 @@ export function errorReply(status: number, code: string, message: string): HttpR
  * (one range; anything else is answered whole, as RFC 9110 allows).
  */
 export function fileReply(
-  path: string,
+  source: StoredFile,
   range: string | undefined,
   headers: Record<string, string>,
 ): HttpReply {
-  const size = statSync(path).size;
+  const { size } = source;
   const base = { 'accept-ranges': 'bytes', ...headers };
   const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range.trim()) : null;
   if (!m || (m[1] === '' && m[2] === '')) {
     return {
       status: 200,
       headers: { ...base, 'content-length': String(size) },
-      file: { path, start: 0, end: size - 1 },
+      file: { source, start: 0, end: size - 1 },
     };
   }
   let start: number;
@@ -62,6 +62,6 @@ export function fileReply(
       'content-range': `bytes ${start}-${end}/${size}`,
       'content-length': String(end - start + 1),
     },
-    file: { path, start, end },
+    file: { source, start, end },
   };
 }

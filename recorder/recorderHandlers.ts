@@ -90,9 +90,9 @@ export function recorderHandlers({ service, store, links }: RecorderHandlerDeps)
     return room;
   };
   /** One of this room's recordings; another room's is NOT_FOUND. */
-  const ownRecording = (room: Room, id: string | null | undefined): RecordingMeta => {
+  const ownRecording = async (room: Room, id: string | null | undefined): Promise<RecordingMeta> => {
     if (!isRecordingId(id)) throw invalid('recording_id must be 20 lowercase letters and digits');
-    const meta = store.get(id);
+    const meta = await store.get(id);
     if (!meta || meta.roomId !== room.id) throw notFound('recording');
     return meta;
   };
@@ -128,19 +128,19 @@ export function recorderHandlers({ service, store, links }: RecorderHandlerDeps)
       const meta = await refusing(() => service.stopBroadcast(room));
       return { broadcastRecording: meta ? recordingToWire(meta) : {} };
     },
-    listRecordings: (ctx) => {
+    listRecordings: async (ctx) => {
       const room = recorderRoom(ctx);
-      return { recordings: { recordings: store.list(room.id).map(recordingToWire) } };
+      return { recordings: { recordings: (await store.list(room.id)).map(recordingToWire) } };
     },
     deleteRecording: async (ctx, req) => {
       const room = hostRoom(ctx);
-      const meta = finished(ownRecording(room, req.recordingId));
+      const meta = finished(await ownRecording(room, req.recordingId));
       await store.delete(meta.id);
       return undefined;
     },
-    getRecordingLink: (ctx, req) => {
+    getRecordingLink: async (ctx, req) => {
       const room = recorderRoom(ctx);
-      const meta = finished(ownRecording(room, req.recordingId));
+      const meta = finished(await ownRecording(room, req.recordingId));
       if (meta.status !== 'ready') throw notFound('recording file');
       return { recordingLink: links.make(meta.id) };
     },

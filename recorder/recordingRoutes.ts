@@ -36,28 +36,34 @@ export function registerRecordingRoutes(router: HttpRouter, deps: RecordingRoute
     downloadPath: m.status === 'ready' ? RecordingLinks.filePath(m.id) : null,
   });
   /** A recording by id from the URL: 400 for anything that is not an id (a path, say), 404 if unknown. */
-  const known = (raw: string | undefined): RecordingMeta => {
+  const known = async (raw: string | undefined): Promise<RecordingMeta> => {
     const id = raw ?? '';
     if (!isRecordingId(id)) throw new HttpError(400, 'a recording id is 20 lowercase letters and digits');
-    const meta = store.get(id);
+    const meta = await store.get(id);
     if (!meta) throw new HttpError(404, 'recording not found');
     return meta;
   };
 
-  router.route('get', '/api/recordings', 'list_recordings', admin, (reply) => {
-    sendJson(reply, 200, { recordings: store.list().map(json) });
+  router.route('get', '/api/recordings', 'list_recordings', admin, async (reply) => {
+    sendJson(reply, 200, { recordings: (await store.list()).map(json) });
   });
 
-  router.route('get', '/api/rooms/:id/recordings', 'list_room_recordings', admin, (reply, { params }) => {
-    sendJson(reply, 200, { recordings: store.list(params[0] ?? '').map(json) });
-  });
+  router.route(
+    'get',
+    '/api/rooms/:id/recordings',
+    'list_room_recordings',
+    admin,
+    async (reply, { params }) => {
+      sendJson(reply, 200, { recordings: (await store.list(params[0] ?? '')).map(json) });
+    },
+  );
 
-  router.route('get', '/api/recordings/:id', 'get_recording', admin, (reply, { params }) => {
-    sendJson(reply, 200, json(known(params[0])));
+  router.route('get', '/api/recordings/:id', 'get_recording', admin, async (reply, { params }) => {
+    sendJson(reply, 200, json(await known(params[0])));
   });
 
   router.route('del', '/api/recordings/:id', 'delete_recording', admin, async (reply, { params }) => {
-    const meta = known(params[0]);
+    const meta = await known(params[0]);
     if (!(await store.delete(meta.id))) throw new HttpError(409, 'the recording is still being written');
     deps.broadcasts.forgetRecording(meta.id);
     sendJson(reply, 200, { deleted: meta.id });
@@ -68,18 +74,18 @@ export function registerRecordingRoutes(router: HttpRouter, deps: RecordingRoute
     '/api/recordings/:id/file',
     'download_recording',
     { admin: false, headers: ['authorization', 'range'] },
-    (reply, { params, headers, query }) => {
+    async (reply, { params, headers, query }) => {
       const id = params[0] ?? '';
       if (!deps.adminAuth.check(headers.authorization ?? '') && !links.verify(id, query)) {
         throw new HttpError(401, 'the admin secret or a signed link is required');
       }
-      const meta = known(id);
-      const path = store.filePath(meta.id);
-      if (!path) {
-        if (meta.status === 'failed') throw new HttpError(404, 'the recording failed; there is no file');
-        throw new HttpError(409, 'the recording is still being written');
-      }
-      const file = fileReply(path, headers.range || undefined, {
+      const meta = await known(id);
+      if (meta.status === 'failed') throw new HttpError(404, 'the recording failed; there is no file');
+      if (meta.status !== 'ready') throw new HttpError(409, 'the recording is still being written');
+      // Read from the storage, wherever the recording was made.
+      const media = await store.media(meta.id);
+      if (!media) throw new HttpError(404, 'the recording has no file');
+      const file = fileReply(media, headers.range || undefined, {
         'content-type': 'video/mp4',
         'content-disposition': attachment(meta),
         'cache-control': 'private, no-store',

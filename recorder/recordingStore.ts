@@ -1,10 +1,14 @@
-// Recordings on disk. While a recording runs, each pipeline run ("piece")
-// is one fragmented MP4 (init segment, then every 1 s fragment appended as it
-// is made), so a crash of the pipeline or of the whole server loses at most
-// the fragment in progress. When the recording stops, the pieces are joined
-// with ffmpeg's concat demuxer into one MP4 with its index at the front
-// (faststart). Layout: <dir>/<id>.json (metadata), <id>.parts/ while it
-// runs, <id>.mp4 when ready, <id>.vtt (captions) if subtitles were on.
+// Recordings. While a recording runs, each pipeline run ("piece") is one
+// fragmented MP4 on this host's disk (init segment, then every 1 s fragment
+// appended as it is made), so a crash of the pipeline or of the whole server
+// loses at most the fragment in progress. When the recording stops, the
+// pieces are joined with ffmpeg's concat demuxer into one MP4 with its index
+// at the front (faststart), and the finished file, its metadata and captions
+// go into the recordings' FileStorage (common/storage: this directory by
+// default, or the shared bucket), so every host lists and serves it.
+// Layout on this host: <dir>/<id>.json (metadata) and <id>.parts/ while it
+// runs; in the storage: <id>.mp4, <id>.json, <id>.vtt (captions) if
+// subtitles were on. With the default storage both are the same directory.
 // Over 400 lines: a recording's life on disk (pieces, join, retention, the
 // restart's recovery) is one sequence, read best in one file.
 import { execFile } from 'node:child_process';
@@ -21,10 +25,14 @@ import {
   statfsSync,
   writeFileSync,
 } from 'node:fs';
-import { appendFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import type { Logger } from '../common/log.js';
+import { DirectoryStorage } from '../common/storage/directoryStorage.js';
+import type { ByteSpan, FileStorage } from '../common/storage/fileStorage.js';
 
 const run = promisify(execFile);
 
@@ -67,20 +75,39 @@ export interface RecordingStoreOptions {
   retentionDays: number;
   /** Below this much free space a running recording stops rather than fill the disk. */
   minFreeBytes: number;
+  /** Where finished recordings are kept (default: `dir` itself). */
+  files?: FileStorage;
+}
+
+/** A finished file in the storage: its size, and its bytes streamed (a span of them). */
+export interface StoredFile {
+  size: number;
+  read(span?: ByteSpan): Promise<Readable>;
 }
 
 /** A recording of several pieces with no room on the disk to join them. */
 class NoRoomToJoin extends Error {}
 
+/** The joined file could not be put into the storage (the bucket is away): tried again later. */
+class StorageAway extends Error {}
+
 export class RecordingStore {
   /** Recordings left 'finalizing' because the disk had no room to join them. */
   private readonly waitingForRoom = new Set<string>();
+  readonly files: FileStorage;
+  /** The storage is this directory: a finished recording's metadata stays where it is. */
+  private readonly filesHere: boolean;
+  /** Finished recordings' metadata read from the storage (it does not change; deletion is seen in the listing). */
+  private readonly finished = new Map<string, RecordingMeta>();
 
   constructor(
     readonly options: RecordingStoreOptions,
     private readonly log: Logger,
   ) {
     mkdirSync(options.dir, { recursive: true });
+    this.files = options.files ?? new DirectoryStorage(options.dir);
+    this.filesHere =
+      this.files instanceof DirectoryStorage && resolve(this.files.dir) === resolve(options.dir);
   }
 
   freeBytes(): number {
@@ -111,7 +138,8 @@ export class RecordingStore {
     return new RecordingWriter(this, meta, this.log);
   }
 
-  get(id: string): RecordingMeta | null {
+  /** A recording this host is writing or finishing (its metadata on this host's disk). */
+  local(id: string): RecordingMeta | null {
     if (!isRecordingId(id)) return null;
     try {
       return JSON.parse(readFileSync(this.metaPath(id), 'utf8')) as RecordingMeta;
@@ -120,50 +148,88 @@ export class RecordingStore {
     }
   }
 
-  /** Newest first; one room's when `roomId` is given. */
-  list(roomId?: string): RecordingMeta[] {
-    const out: RecordingMeta[] = [];
-    for (const name of readdirSync(this.options.dir)) {
-      const id = name.endsWith('.json') ? name.slice(0, -5) : '';
-      const meta = this.get(id);
-      if (meta && (roomId === undefined || meta.roomId === roomId)) out.push(meta);
-    }
-    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  /** Any host's recording: one this host is writing, or a finished one in the storage. */
+  async get(id: string): Promise<RecordingMeta | null> {
+    if (!isRecordingId(id)) return null;
+    const here = this.local(id);
+    if (here) return here;
+    if ((await this.files.size(`${id}.json`)) === null) return null;
+    return JSON.parse(await text(await this.files.read(`${id}.json`))) as RecordingMeta;
   }
 
-  /** The finished file of a ready recording. */
-  filePath(id: string): string | null {
-    const meta = this.get(id);
-    return meta?.status === 'ready' ? this.mediaPath(id) : null;
+  /** Recordings this host is writing or finishing. */
+  private localList(): RecordingMeta[] {
+    const out: RecordingMeta[] = [];
+    for (const name of readdirSync(this.options.dir)) {
+      const meta = name.endsWith('.json') ? this.local(name.slice(0, -5)) : null;
+      if (meta) out.push(meta);
+    }
+    return out;
+  }
+
+  /** Every host's recordings, newest first; one room's when `roomId` is given. */
+  async list(roomId?: string): Promise<RecordingMeta[]> {
+    const byId = new Map<string, RecordingMeta>();
+    const ids = (await this.files.list())
+      .filter((k) => k.endsWith('.json'))
+      .map((k) => k.slice(0, -5))
+      .filter(isRecordingId);
+    const seen = new Set(ids);
+    for (const id of this.finished.keys()) if (!seen.has(id)) this.finished.delete(id);
+    for (const id of ids) {
+      let meta = this.finished.get(id) ?? null;
+      if (!meta) {
+        meta = this.filesHere ? this.local(id) : await this.get(id).catch(() => null);
+        if (meta && (meta.status === 'ready' || meta.status === 'failed')) this.finished.set(id, meta);
+      }
+      if (meta) byId.set(id, meta);
+    }
+    if (!this.filesHere) for (const meta of this.localList()) byId.set(meta.id, meta);
+    return [...byId.values()]
+      .filter((m) => roomId === undefined || m.roomId === roomId)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** The finished file of a ready recording, from the storage. */
+  async media(id: string): Promise<StoredFile | null> {
+    const meta = await this.get(id);
+    return meta?.status === 'ready' ? this.stored(`${id}.mp4`) : null;
   }
 
   /** The captions (WebVTT) of a ready recording, if it has any. */
-  captionsFile(id: string): string | null {
-    return this.filePath(id) !== null && existsSync(this.captionsPath(id)) ? this.captionsPath(id) : null;
+  async captions(id: string): Promise<StoredFile | null> {
+    const meta = await this.get(id);
+    return meta?.status === 'ready' ? this.stored(`${id}.vtt`) : null;
+  }
+
+  private async stored(key: string): Promise<StoredFile | null> {
+    const size = await this.files.size(key);
+    return size === null ? null : { size, read: (span) => this.files.read(key, span) };
   }
 
   /** Writes a recording's captions next to its file. */
   async writeCaptions(id: string, vtt: string): Promise<void> {
     if (!isRecordingId(id)) return;
-    const path = this.captionsPath(id);
-    await writeFile(`${path}.tmp`, vtt);
-    await rename(`${path}.tmp`, path);
+    await this.files.write(`${id}.vtt`, vtt);
   }
 
   async delete(id: string): Promise<boolean> {
-    const meta = this.get(id);
+    const meta = await this.get(id);
     if (!meta || meta.status === 'recording' || meta.status === 'finalizing') return false;
     await this.remove(id);
     this.log.info({ recording: id, room: meta.roomId }, 'recording deleted');
     return true;
   }
 
-  /** Removes a recording's files whatever its state. */
+  /** Removes a recording's files whatever its state (the metadata last: until then it is listed). */
   async remove(id: string): Promise<void> {
     if (!isRecordingId(id)) return;
+    this.finished.delete(id);
     await rm(this.mediaPath(id), { force: true });
-    await rm(this.captionsPath(id), { force: true });
     await rm(this.partsDir(id), { recursive: true, force: true });
+    await this.files.remove(`${id}.mp4`);
+    await this.files.remove(`${id}.vtt`);
+    await this.files.remove(`${id}.json`);
     await rm(this.metaPath(id), { force: true });
   }
 
@@ -171,7 +237,7 @@ export class RecordingStore {
   async sweep(now = Date.now()): Promise<string[]> {
     const cutoff = now - this.options.retentionDays * 86_400_000;
     const gone: string[] = [];
-    for (const meta of this.list()) {
+    for (const meta of await this.list()) {
       const ended = Date.parse(meta.endedAt ?? meta.startedAt);
       if (
         (meta.status === 'ready' || meta.status === 'failed') &&
@@ -187,7 +253,14 @@ export class RecordingStore {
   /** Joins the pieces of recordings a crash left unfinished. */
   async recover(): Promise<string[]> {
     const done: string[] = [];
-    for (const meta of this.list()) {
+    for (const meta of this.localList()) {
+      // Finished here but not yet in the storage when the server stopped.
+      if (!this.filesHere && (meta.status === 'ready' || meta.status === 'failed')) {
+        if (meta.status === 'ready' && existsSync(this.mediaPath(meta.id)))
+          await this.files.adopt(`${meta.id}.mp4`, this.mediaPath(meta.id));
+        await this.publish(meta);
+        continue;
+      }
       if (meta.status !== 'recording' && meta.status !== 'finalizing') continue;
       this.log.warn({ recording: meta.id }, 'finishing a recording left by a previous run');
       await this.finalize({ ...meta, stopReason: meta.stopReason ?? 'server-restarted' });
@@ -200,12 +273,9 @@ export class RecordingStore {
     return join(this.options.dir, `${id}.parts`);
   }
 
+  /** Where the joined file is made on this host before it goes into the storage. */
   mediaPath(id: string): string {
     return join(this.options.dir, `${id}.mp4`);
-  }
-
-  private captionsPath(id: string): string {
-    return join(this.options.dir, `${id}.vtt`);
   }
 
   private metaPath(id: string): string {
@@ -262,6 +332,9 @@ export class RecordingStore {
       await this.join(meta, parts, pieces, out);
       meta.durationSeconds = await probeDuration(out);
       meta.sizeBytes = statSync(out).size;
+      await this.files.adopt(`${meta.id}.mp4`, out).catch((err) => {
+        throw new StorageAway('the storage did not take the recording', { cause: err });
+      });
       meta.status = 'ready';
       await rm(parts, { recursive: true, force: true });
     } catch (err) {
@@ -270,13 +343,33 @@ export class RecordingStore {
         // Its pieces stay; it is joined once there is room (finishWaiting), not lost.
         this.log.warn({ recording: meta.id }, 'no room to join the recording; it waits for room');
         this.waitingForRoom.add(meta.id);
+      } else if (err instanceof StorageAway) {
+        // The pieces and the joined file stay here; it is tried again (finishWaiting), not lost.
+        this.log.error({ err, recording: meta.id }, 'the storage did not take the recording; it waits');
+        this.waitingForRoom.add(meta.id);
       } else {
         this.log.error({ err, recording: meta.id }, 'recording could not be finished');
         meta.status = 'failed';
       }
     }
     this.save(meta);
+    if (meta.status === 'ready' || meta.status === 'failed') await this.publish(meta);
     return meta;
+  }
+
+  /**
+   * A finished recording's metadata into the storage, where every host lists
+   * it; this host's copy goes once the storage has it (a crash between the
+   * two leaves both, and the local one is finished again at the next start).
+   */
+  private async publish(meta: RecordingMeta): Promise<void> {
+    if (this.filesHere) return;
+    try {
+      await this.files.write(`${meta.id}.json`, JSON.stringify(meta, null, 1));
+      await rm(this.metaPath(meta.id), { force: true });
+    } catch (err) {
+      this.log.error({ err, recording: meta.id }, 'the finished recording could not be put into the storage');
+    }
   }
 
   /** Joins the recordings that waited for room, where there is room now; their ids. */
@@ -284,7 +377,7 @@ export class RecordingStore {
     const done: string[] = [];
     for (const id of [...this.waitingForRoom]) {
       this.waitingForRoom.delete(id);
-      const meta = this.get(id);
+      const meta = this.local(id);
       if (meta?.status !== 'finalizing') continue;
       if ((await this.finalize(meta)).status === 'ready') done.push(id);
     }

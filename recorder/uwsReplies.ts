@@ -1,13 +1,12 @@
 // Sends the recorder's HttpReply over uWebSockets.js: bodies from memory
 // (playlists, segments: one write), and files (recordings, replays) streamed
-// from disk a chunk at a time with back-pressure, so a download of a large
-// recording holds neither the file in memory nor the event loop.
-import { createReadStream } from 'node:fs';
+// from the recordings' storage a chunk at a time with back-pressure, so a
+// download of a large recording holds neither the file in memory nor the
+// event loop.
+import type { Readable } from 'node:stream';
 import type uWS from 'uWebSockets.js';
 import { statusLine } from '../signaling/http/statusLine.js';
 import type { HttpReply } from './httpReply.js';
-
-const CHUNK_BYTES = 256 * 1024;
 
 /** A response and whether its client has gone (the shape of signaling's http Reply). */
 export interface ReplySink {
@@ -27,7 +26,7 @@ export function sendReply(sink: ReplySink, reply: HttpReply, head = false): void
   if (sink.aborted) return;
   const { res } = sink;
   if (reply.file && !head) {
-    streamFile(sink, reply);
+    void streamFile(sink, reply);
     return;
   }
   res.cork(() => {
@@ -40,9 +39,9 @@ export function sendReply(sink: ReplySink, reply: HttpReply, head = false): void
   });
 }
 
-function streamFile(sink: ReplySink, reply: HttpReply): void {
+async function streamFile(sink: ReplySink, reply: HttpReply): Promise<void> {
   const { res } = sink;
-  const { path, start, end } = reply.file!;
+  const { source, start, end } = reply.file!;
   const total = end - start + 1;
   if (total <= 0) {
     res.cork(() => {
@@ -51,7 +50,22 @@ function streamFile(sink: ReplySink, reply: HttpReply): void {
     });
     return;
   }
-  const stream = createReadStream(path, { start, end, highWaterMark: CHUNK_BYTES });
+  let stream: Readable;
+  try {
+    stream = await source.read({ start, end });
+  } catch {
+    // The storage failed before anything was sent: say so rather than hang.
+    if (sink.aborted) return;
+    res.cork(() => {
+      res.writeStatus(statusLine(503));
+      res.end('the recording cannot be read now; try again');
+    });
+    return;
+  }
+  if (sink.aborted) {
+    stream.destroy();
+    return;
+  }
   // Replaces the router's abort handler: this one also stops reading the file.
   res.onAborted(() => {
     sink.aborted = true;

@@ -5,6 +5,7 @@
 // nobody else receives a byte of them.
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import { MainRoomTap } from '../signaling/domain/mainRoomTap.js';
 import { isModerator } from '../signaling/domain/roles.js';
 import type { JoinedPeer, Room } from '../signaling/domain/room.js';
@@ -46,6 +47,8 @@ export interface SubtitlesControlDeps {
   config: TranscriberConfig;
   out: RoomFanout;
   speakingThresholdDbov: number;
+  /** Where finished transcripts go (TRANSCRIPT_DIR or the shared bucket). */
+  transcripts: FileStorage;
   log: Logger;
 }
 
@@ -225,7 +228,7 @@ export class SubtitlesControl {
         .toISOString()
         .replace(/:/g, '-')
         .replace(/\.\d+Z$/, 'Z');
-      const files = await transcript.write(this.deps.config.transcriptDir, name, s.room.definition.title);
+      const files = await transcript.write(this.deps.transcripts, name, s.room.definition.title);
       this.deps.log.info({ room: s.room.id, lines: transcript.length, files }, 'transcript written');
     })()
       .catch((err) => this.deps.log.error({ err, room: s.room.id }, 'writing the transcript failed'))

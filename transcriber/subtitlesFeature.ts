@@ -2,6 +2,7 @@
 // or off; anyone opts in to the lines; anyone reads the state), a listener
 // on every room, the transcripts in the admin HTTP API, and metrics.
 import type { Logger } from '../common/log.js';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { RoomFanout } from '../signaling/fanout/topics.js';
 import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
 import type { Metrics } from '../signaling/metrics.js';
@@ -20,6 +21,8 @@ export interface SubtitlesFeatureDeps {
   out: RoomFanout;
   metrics: Metrics;
   speakingThresholdDbov: number;
+  /** Where transcripts are written and read (TRANSCRIPT_DIR or the shared bucket). */
+  transcripts: FileStorage;
   log: Logger;
 }
 
@@ -34,12 +37,20 @@ export function createSubtitlesFeature({
   out,
   metrics,
   speakingThresholdDbov,
+  transcripts: files,
   log,
 }: SubtitlesFeatureDeps): SubtitlesFeature {
   const service = new TranscriberService(config, log);
   registerTranscriberMetrics(service, metrics.registry);
-  const control = new SubtitlesControl({ service, config, out, speakingThresholdDbov, log });
-  const transcripts = new TranscriptStore(config.transcriptDir);
+  const control = new SubtitlesControl({
+    service,
+    config,
+    out,
+    speakingThresholdDbov,
+    transcripts: files,
+    log,
+  });
+  const transcripts = new TranscriptStore(files);
   const handlers: Handlers<SubtitlesRequest> = {
     setSubtitles: (ctx, req) => ({ subtitles: control.set(ctx.present(), req) }),
     subscribeSubtitles: (ctx, req) => ({ subtitles: control.subscribe(ctx.present(), req) }),

@@ -1,7 +1,7 @@
 // The lesson transcript: every final subtitle line with its speaker and time,
-// written at call end as plain text and WebVTT next to the recordings.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// written at call end as plain text and WebVTT into the transcripts'
+// storage (TRANSCRIPT_DIR, or the shared bucket: any host serves it).
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import { vttDocument, vttTimestamp } from './webvtt.js';
 
 export interface TranscriptLine {
@@ -63,16 +63,15 @@ export class Transcript {
     );
   }
 
-  /** Writes `<dir>/<roomId>/<name>.transcript.txt` and `.vtt`; returns their paths. */
-  async write(dir: string, name: string, title: string): Promise<TranscriptFiles> {
-    const roomDir = join(dir, safeName(this.roomId));
-    await mkdir(roomDir, { recursive: true });
+  /** Writes `<room>/<name>.transcript.txt` and `.vtt` into the storage (each whole); returns their keys. */
+  async write(storage: FileStorage, name: string, title: string): Promise<TranscriptFiles> {
+    const room = storage.folder(safeName(this.roomId));
     const files = {
-      text: join(roomDir, `${safeName(name)}.transcript.txt`),
-      vtt: join(roomDir, `${safeName(name)}.transcript.vtt`),
+      text: `${safeName(name)}.transcript.txt`,
+      vtt: `${safeName(name)}.transcript.vtt`,
     };
-    await writeAtomically(files.text, this.toText(title));
-    await writeAtomically(files.vtt, this.toVtt());
+    await room.write(files.text, this.toText(title));
+    await room.write(files.vtt, this.toVtt());
     return files;
   }
 }
@@ -80,10 +79,4 @@ export class Transcript {
 /** Room ids and names become file names: nothing that could leave the directory. */
 export function safeName(name: string): string {
   return name.replace(/[^\p{L}\p{N}._-]+/gu, '_').replace(/^\.+/, '_') || '_';
-}
-
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, content);
-  await rename(tmp, path);
 }

@@ -1,7 +1,9 @@
-// Transcripts on disk, for the HTTP API: each call's transcript of a room is
-// `<dir>/<room>/<name>.transcript.txt` and `.vtt` (written by Transcript).
-import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+// Transcripts for the HTTP API and the lesson page, from the transcripts'
+// storage (TRANSCRIPT_DIR or the shared bucket, so any host reads any
+// host's): each call's transcript of a room is `<room>/<name>.transcript.txt`
+// and `.vtt` (written by Transcript).
+import { text } from 'node:stream/consumers';
+import type { FileStorage } from '../common/storage/fileStorage.js';
 import { safeName } from './transcript.js';
 
 const NAME = /^[\p{L}\p{N}._-]{1,120}$/u;
@@ -14,17 +16,12 @@ export interface StoredTranscript {
 }
 
 export class TranscriptStore {
-  constructor(readonly dir: string) {}
+  constructor(readonly storage: FileStorage) {}
 
   /** Names of a room's transcripts, newest first. */
   async list(roomId: string): Promise<string[]> {
-    let files: string[];
-    try {
-      files = await readdir(join(this.dir, safeName(roomId)));
-    } catch {
-      return [];
-    }
-    return files
+    const keys = await this.storage.folder(safeName(roomId)).list();
+    return keys
       .filter((f) => f.endsWith(SUFFIX))
       .map((f) => f.slice(0, -SUFFIX.length))
       .sort()
@@ -34,13 +31,13 @@ export class TranscriptStore {
   /** One transcript, or null (also for names that could not be ours). */
   async read(roomId: string, name: string): Promise<StoredTranscript | null> {
     if (!NAME.test(name) || name.startsWith('.')) return null;
-    const base = join(this.dir, safeName(roomId), name);
+    const room = this.storage.folder(safeName(roomId));
     try {
-      const [text, vtt] = await Promise.all([
-        readFile(`${base}.transcript.txt`, 'utf8'),
-        readFile(`${base}.transcript.vtt`, 'utf8'),
+      const [txt, vtt] = await Promise.all([
+        room.read(`${name}.transcript.txt`).then(text),
+        room.read(`${name}.transcript.vtt`).then(text),
       ]);
-      return { name, text, vtt };
+      return { name, text: txt, vtt };
     } catch {
       return null;
     }

@@ -1,10 +1,10 @@
 // Files in a directory on this host: the default, and the layout uploads
 // always had (a file named by its id, its preview beside it).
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { type ByteSpan, type FileStorage, checkKey } from './fileStorage.js';
+import { type ByteSpan, type FileStorage, KEY_PATTERN, checkFolder, checkKey } from './fileStorage.js';
 
 export class DirectoryStorage implements FileStorage {
   readonly kind = 'directory' as const;
@@ -47,6 +47,26 @@ export class DirectoryStorage implements FileStorage {
   async adopt(key: string, path: string): Promise<void> {
     const target = this.path(key);
     if (resolve(path) !== resolve(target)) await rename(path, target);
+  }
+
+  async write(key: string, bytes: Uint8Array | string): Promise<void> {
+    const target = this.path(key);
+    // Written aside and renamed, so a reader never sees half a file.
+    await mkdir(this.dir, { recursive: true });
+    await writeFile(`${target}.tmp`, bytes);
+    await rename(`${target}.tmp`, target);
+  }
+
+  async list(startsWith = ''): Promise<string[]> {
+    const names = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    return names.filter((n) => n.startsWith(startsWith) && KEY_PATTERN.test(n) && !n.endsWith('.tmp'));
+  }
+
+  folder(name: string): DirectoryStorage {
+    return new DirectoryStorage(join(this.dir, checkFolder(name)));
   }
 
   async remove(key: string): Promise<void> {

@@ -1,4 +1,5 @@
-// Where the server keeps files (the messenger's uploads and their previews):
+// Where the server keeps files (the messenger's uploads and their previews,
+// finished recordings, their captions and metadata, transcripts):
 // one interface, two places. A directory on this host (the default: one host,
 // the layout as it always was) or an S3-compatible bucket every host reaches,
 // so any host serves any file (docs/storage.md). Callers name files by key
@@ -23,6 +24,16 @@ export interface FileStorage {
   head(key: string, n: number): Promise<Uint8Array>;
   /** Takes a finished file from this host's disk: afterwards it is the storage's, not at `path`. */
   adopt(key: string, path: string): Promise<void>;
+  /** Stores a small file (metadata, captions, a transcript) whole, replacing one of that key. */
+  write(key: string, bytes: Uint8Array | string): Promise<void>;
+  /** The keys that begin with `startsWith` (all the part's keys for ''), in no particular order. */
+  list(startsWith?: string): Promise<string[]>;
+  /**
+   * The files under one folder of this storage (a subdirectory; a longer
+   * prefix in the bucket), e.g. one room's transcripts. `name` is one
+   * folder name (letters, digits, `._-`), never a path.
+   */
+  folder(name: string): FileStorage;
   /** Removes the file; one that is not there is not an error. */
   remove(key: string): Promise<void>;
   /**
@@ -50,6 +61,14 @@ export const KEY_PATTERN = /^[\w-][\w.-]{0,127}$/;
 export function checkKey(key: string): string {
   if (!KEY_PATTERN.test(key) || key.includes('..')) throw new Error(`not a storage key: ${key}`);
   return key;
+}
+
+/** Folder names may be any letters (a room's title-like id), but never a path. */
+const FOLDER_PATTERN = /^[\p{L}\p{N}_-][\p{L}\p{N}._-]{0,127}$/u;
+
+export function checkFolder(name: string): string {
+  if (!FOLDER_PATTERN.test(name) || name.includes('..')) throw new Error(`not a storage folder: ${name}`);
+  return name;
 }
 
 export function objectStoreFromEnv(env: NodeJS.ProcessEnv): ObjectStoreSettings | null {

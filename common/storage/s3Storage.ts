@@ -12,10 +12,17 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { type ByteSpan, type FileStorage, type ObjectStoreSettings, checkKey } from './fileStorage.js';
+import {
+  type ByteSpan,
+  type FileStorage,
+  type ObjectStoreSettings,
+  checkFolder,
+  checkKey,
+} from './fileStorage.js';
 
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -26,22 +33,28 @@ export class S3Storage implements FileStorage {
   readonly kind = 's3' as const;
   private readonly client: S3Client;
   private readonly bucket: string;
+  private readonly settings: ObjectStoreSettings;
 
   constructor(
     settings: ObjectStoreSettings,
     private readonly prefix: string,
+    /** A folder's view shares its parent's client. */
+    client?: S3Client,
   ) {
     this.bucket = settings.bucket;
-    this.client = new S3Client({
-      endpoint: settings.endpoint || undefined,
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
-      // Plain signed bodies: the newer chunked checksum encoding is not spoken by every
-      // S3-compatible server (older MinIO and Ceph, s3rver).
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.settings = settings;
+    this.client =
+      client ??
+      new S3Client({
+        endpoint: settings.endpoint || undefined,
+        region: settings.region,
+        forcePathStyle: settings.forcePathStyle,
+        credentials: { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey },
+        // Plain signed bodies: the newer chunked checksum encoding is not spoken by every
+        // S3-compatible server (older MinIO and Ceph, s3rver).
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
   }
 
   private key(key: string): string {
@@ -93,6 +106,33 @@ export class S3Storage implements FileStorage {
       }),
     );
     await rm(path, { force: true });
+  }
+
+  async write(key: string, bytes: Uint8Array | string): Promise<void> {
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: this.key(key), Body: Buffer.from(bytes) }),
+    );
+  }
+
+  async list(startsWith = ''): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: `${this.prefix}${startsWith}`,
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.prefix.length));
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  folder(name: string): S3Storage {
+    return new S3Storage(this.settings, `${this.prefix}${checkFolder(name)}/`, this.client);
   }
 
   async remove(key: string): Promise<void> {

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryStorage } from '../../common/storage/directoryStorage.js';
 import { Transcript } from '../../transcriber/transcript.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 import { TestClient } from '../helpers/protocolClient.js';
@@ -93,7 +94,7 @@ describe('the lesson page offers what the lesson left', () => {
       .toISOString()
       .replace(/:/g, '-')
       .replace(/\.\d+Z$/, 'Z');
-    await transcript.write(dir, transcriptName, 'История');
+    await transcript.write(new DirectoryStorage(dir), transcriptName, 'История');
     await host.request({ endCall: {} });
     for (let i = 0; i < 150 && (await cards(t, chatId)).length === 0; i++)
       await new Promise((r) => setTimeout(r, 100));

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DirectoryStorage } from '../../common/storage/directoryStorage.js';
 import { Transcript } from '../../transcriber/transcript.js';
 import { drawWith, openBoardPanel, waitForBoard } from '../helpers/boardPage.js';
 import { chromiumAvailable } from '../helpers/browser.js';
@@ -112,7 +113,7 @@ describe.skipIf(!chromiumAvailable())('the recording, transcript and board on «
         .toISOString()
         .replace(/:/g, '-')
         .replace(/\.\d+Z$/, 'Z');
-      await transcript.write(dir, name, '6Б класс');
+      await transcript.write(new DirectoryStorage(dir), name, '6Б класс');
 
       await page.getByRole('button', { name: 'Ещё' }).click();
       await page.getByRole('menuitem', { name: 'Завершить урок для всех' }).click();

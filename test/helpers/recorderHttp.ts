@@ -1,6 +1,5 @@
 // Serves the recorder's HttpReply handlers over node:http for tests and load
 // tests that exercise them on their own.
-import { createReadStream } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequestInfo } from '../../recorder/broadcastHttp.js';
@@ -27,7 +26,7 @@ export async function serveReplies(
       })) ?? { status: 404, headers: {}, body: 'not found' };
       res.writeHead(reply.status, reply.headers);
       if (reply.file && req.method !== 'HEAD') {
-        createReadStream(reply.file.path, { start: reply.file.start, end: reply.file.end }).pipe(res);
+        (await reply.file.source.read({ start: reply.file.start, end: reply.file.end })).pipe(res);
       } else res.end(req.method === 'HEAD' ? undefined : reply.body);
     });
   });

@@ -12,6 +12,7 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../common/log.js';
+import { DirectoryStorage } from '../../common/storage/directoryStorage.js';
 import { ROUTER_MEDIA_CODECS } from '../../sfu/mediaCodecs.js';
 import { type TranscriberConfig, loadTranscriberConfig } from '../../transcriber/config.js';
 import type {
@@ -21,6 +22,7 @@ import type {
 } from '../../transcriber/roomAudioSource.js';
 import { RoomTranscription, type SubtitleEvent } from '../../transcriber/roomTranscription.js';
 import { TranscriberService } from '../../transcriber/transcriberService.js';
+import { safeName } from '../../transcriber/transcript.js';
 import { transcribeVoiceMessage } from '../../transcriber/voiceMessage.js';
 import { SpeechSender, speechClip, speechProducer } from '../helpers/speechRtp.js';
 import { ensureTestModel } from '../helpers/whisperModel.js';
@@ -146,9 +148,10 @@ describe('transcriber', () => {
     expect(first.endMs).toBeLessThanOrEqual(second.startMs);
 
     const transcript = await subtitles.stop(true);
-    const files = await transcript.write(dir, 'lesson-1-2026', room.title);
-    const text = readFileSync(files.text, 'utf8');
-    const vtt = readFileSync(files.vtt, 'utf8');
+    const files = await transcript.write(new DirectoryStorage(dir), 'lesson-1-2026', room.title);
+    // The default storage keeps the layout: <dir>/<room>/<name>.transcript.txt and .vtt.
+    const text = readFileSync(join(dir, safeName('lesson-1'), files.text), 'utf8');
+    const vtt = readFileSync(join(dir, safeName('lesson-1'), files.vtt), 'utf8');
     expect(text).toContain('Математика, 5 «Б»');
     expect(text.match(/^\[\d\d:\d\d:\d\d\] Анна Петрова: .+$/gm)?.length).toBe(2);
     expect(vtt.startsWith('WEBVTT\n\n')).toBe(true);

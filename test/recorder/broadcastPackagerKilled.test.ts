@@ -73,7 +73,7 @@ describe('the HLS packager is killed mid-broadcast', () => {
     expect(fresh.length).toBeGreaterThanOrEqual(2);
     // The recording of the broadcast keeps the gap in its metadata.
     await recorder.stopBroadcast();
-    const meta = store.list('assembly')[0]!;
+    const meta = (await store.list('assembly'))[0]!;
     expect(meta.gaps?.length).toBe(1);
     await recorder.close();
   }, 180_000);

@@ -93,7 +93,7 @@ describe('the recording pipeline dies, and so does its replacement while startin
     // The metadata on disk says so too, and the file holds what was recorded.
     const onDisk = JSON.parse(readFileSync(join(dir, 'recordings', `${done.id}.json`), 'utf8'));
     expect(onDisk.gaps).toEqual(done.gaps);
-    const { duration, codecs } = probe(store.filePath(done.id)!);
+    const { duration, codecs } = probe(store.mediaPath(done.id));
     expect(codecs.sort()).toEqual(['aac', 'h264']);
     expect(Math.abs(done.durationSeconds - duration)).toBeLessThan(0.5);
   }, 180_000);

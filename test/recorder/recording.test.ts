@@ -57,7 +57,7 @@ describe('recording', () => {
     const startup = (Date.now() - asked) / 1000;
     const started = Date.now() - 1000;
     expect(meta.status).toBe('recording');
-    expect(store.list('concert').map((m) => m.id)).toEqual([meta.id]);
+    expect((await store.list('concert')).map((m) => m.id)).toEqual([meta.id]);
     await expect(recorder.startRecording()).rejects.toMatchObject({ code: 'already-recording' });
 
     await sleep(4000);
@@ -95,7 +95,7 @@ describe('recording', () => {
     await recorder.close();
 
     expect(done.status).toBe('ready');
-    const file = store.filePath(done.id)!;
+    const file = store.mediaPath(done.id);
     const { duration, codecs } = probe(file);
     expect(codecs.sort()).toEqual(['aac', 'h264']);
     // The join keeps every second that was written (the last one or two are drained at the stop).

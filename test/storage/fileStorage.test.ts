@@ -1,6 +1,7 @@
 // One contract, both places: the upload directory and an S3-compatible
 // bucket (a real s3rver). Sizes, byte spans, first bytes, adopting a file
-// from this host's disk, local copies for tools, removal (twice is fine),
+// from this host's disk, small files written whole, keys listed by their
+// beginning, local copies for tools, removal (twice is fine),
 // and keys that could be paths refused. (s3rver checks a request's access
 // key but not its SigV4 signature: a wrong secret is not caught here.)
 import { randomBytes } from 'node:crypto';
@@ -60,6 +61,21 @@ describe.each(['directory', 's3'])('%s storage', (kind) => {
     await storage().remove(id);
     expect(await storage().size(id)).toBeNull();
     await storage().remove(id);
+  });
+
+  it('writes small files whole and lists keys by their beginning', async () => {
+    const stem = `w-${kind}-${randomBytes(4).toString('hex')}`;
+    await storage().write(`${stem}.json`, '{"a":1}');
+    await storage().write(`${stem}.vtt`, Buffer.from('WEBVTT\n'));
+    // A second write replaces the first.
+    await storage().write(`${stem}.json`, '{"a":"два"}');
+    expect(JSON.parse((await buffer(await storage().read(`${stem}.json`))).toString())).toEqual({ a: 'два' });
+    expect((await storage().list(stem)).sort()).toEqual([`${stem}.json`, `${stem}.vtt`]);
+    expect(await storage().list()).toContain(`${stem}.vtt`);
+    expect(await storage().list(`${stem}x`)).toEqual([]);
+    await storage().remove(`${stem}.json`);
+    expect(await storage().list(stem)).toEqual([`${stem}.vtt`]);
+    await expect(storage().write('../escape', 'x')).rejects.toThrow(/not a storage key/);
   });
 
   it('refuses keys that could reach elsewhere', async () => {

@@ -168,7 +168,7 @@ describe('recording ids', () => {
     const store = new RecordingStore({ dir, retentionDays: 1, minFreeBytes: 1 }, createLogger('error'));
     for (const bad of ['../x', '..%2F..', '/etc/passwd', 'a'.repeat(21), 'ABCDEFGHIJKLMNOPQRST', '']) {
       expect(isRecordingId(bad)).toBe(false);
-      expect(store.get(bad)).toBeNull();
+      expect(await store.get(bad)).toBeNull();
       expect(await store.delete(bad)).toBe(false);
     }
     rmSync(dir, { recursive: true, force: true });
