@@ -4,9 +4,10 @@
 // screen asking for its room's latest lesson.
 import { render } from 'preact';
 import { toLogin, whoAmI } from '../account/api.js';
+import { askChat } from '../account/chatAsk.js';
 import { messengerLinkToken, sessionChatToken } from '../account/sessionTokens.js';
 import { lang, t } from '../i18n/index.js';
-import { ChatClient, ChatRequestError } from '../protocol/chatClient.js';
+import { ChatRequestError } from '../protocol/chatClient.js';
 import type { RecapApi } from '../recap/LessonMaterials.js';
 import { RecapPage } from '../recap/RecapPage.js';
 import { cpb } from '../recap/recapWords.js';
@@ -26,15 +27,12 @@ const failure = (err: unknown) => {
 
 /** One request on a short-lived messenger connection with this person's token. */
 async function ask(request: cpb.IChatClientMessage): Promise<cpb.IChatResponse> {
-  const client = new ChatClient(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/chat`);
   try {
-    await client.connect();
-    await client.authenticate(typeof token === 'string' ? token : await (token ?? sessionChatToken)());
-    return await client.request(request);
+    return await askChat(request, async () =>
+      typeof token === 'string' ? token : await (token ?? sessionChatToken)(),
+    );
   } catch (err) {
     throw failure(err);
-  } finally {
-    client.close();
   }
 }
 

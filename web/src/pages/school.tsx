@@ -2,8 +2,8 @@
 // teacher's own classes' code sheets. People and classes with how each one
 // signs in; codes one by one or as a class's PDF sheet; moving a pupil;
 // closing someone's sign-in; the e-journal import; teachers, adding one,
-// and approving those who applied for the verified mark; how long the
-// school's chats keep messages. The server checks
+// and approving those who applied for the verified mark; the school's own
+// award kinds; how long the school's chats keep messages. The server checks
 // every right again: this page only hides what the person may not do.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -12,13 +12,14 @@ import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { ActivityPanel } from '../admin/ActivityPanel.js';
+import { AwardKindsPanel } from '../admin/AwardKindsPanel.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
 import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang, t } from '../i18n/index.js';
 
-type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'retention';
+type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -320,6 +321,7 @@ function SchoolPage({ person }: { person: Person }) {
         ['import', ta('admin.tabImport')],
         ['teachers', ta('admin.tabTeachers')],
         ['activity', t('activity.tab')],
+        ['awards', t('aw.kinds.tab')],
         ['retention', ta('admin.tabRetention')],
       ]
     : [];
@@ -373,6 +375,7 @@ function SchoolPage({ person }: { person: Person }) {
       {tab === 'activity' && admin && <ActivityPanel onError={(key) => say(key)} />}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'retention' && admin && <RetentionPanel />}
+      {tab === 'awards' && admin && <AwardKindsPanel />}
       {tab === 'teachers' && admin && view && (
         <TeachersPanel
           view={view}

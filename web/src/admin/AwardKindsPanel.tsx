@@ -1,0 +1,180 @@
+// The school's award kinds («Награды» on /school, the school's admin): the
+// server's set for reference, the school's own kinds to rename or retire, and
+// a form to add one (a name and one of the badges). It asks the messenger's
+// socket (awards/ answers there); the server checks every right again.
+import { useEffect, useState } from 'preact/hooks';
+import { askChat } from '../account/chatAsk.js';
+import { sessionChatToken } from '../account/sessionTokens.js';
+import { type Key, t } from '../i18n/index.js';
+import { chatErrorText } from '../messenger/chatErrors.js';
+import type { cpb } from '../protocol/wire.js';
+
+const BADGES = ['star', 'book', 'idea', 'helper', 'sport', 'creative'] as const;
+
+function Badge({ badge, size = 32 }: { badge: string | null | undefined; size?: number }) {
+  return <img src={`/static/awards/${badge ?? 'star'}.svg`} alt="" width={size} height={size} />;
+}
+
+export function AwardKindsPanel() {
+  const [kinds, setKinds] = useState<cpb.IAwardKind[] | null>(null);
+  const [note, setNote] = useState<{ text: string; error: boolean } | null>(null);
+  const [name, setName] = useState('');
+  const [badge, setBadge] = useState<string>('star');
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  /** Asks, shows the kinds the server answers with, and says `done` (or why not). */
+  const ask = async (request: cpb.IChatClientMessage, done?: string) => {
+    setBusy(true);
+    try {
+      const r = await askChat(request, sessionChatToken);
+      setKinds(r.awardKinds?.kinds ?? []);
+      setNote(done ? { text: done, error: false } : null);
+      return true;
+    } catch (err) {
+      setNote({ text: chatErrorText(err), error: true });
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once.
+  useEffect(() => void ask({ listAwardKinds: { withRetired: true } }), []);
+
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const n = name.trim();
+    if (await ask({ addAwardKind: { name: n, badge } }, t('aw.kinds.added', { name: n }))) setName('');
+  };
+  const rename = async (e: Event) => {
+    e.preventDefault();
+    if (!renaming) return;
+    const n = renaming.name.trim();
+    if (await ask({ renameAwardKind: { kindId: renaming.id, name: n } }, t('aw.kinds.renamed', { name: n })))
+      setRenaming(null);
+  };
+  const retire = (k: cpb.IAwardKind) => {
+    if (!confirm(t('aw.kinds.retireConfirm', { name: k.name ?? '' }))) return;
+    void ask({ retireAwardKind: { kindId: k.kindId } }, t('aw.kinds.retiredNote', { name: k.name ?? '' }));
+  };
+
+  const own = (kinds ?? []).filter((k) => k.school && !k.retired);
+  const retired = (kinds ?? []).filter((k) => k.school && k.retired);
+  const server = (kinds ?? []).filter((k) => !k.school);
+  return (
+    <>
+      <p class={note?.error ? 'error' : 'note'} role={note?.error ? 'alert' : 'status'} id="aw-kinds-message">
+        {note?.text ?? ''}
+      </p>
+      <section class="card" aria-labelledby="aw-kinds-title">
+        <h2 id="aw-kinds-title">{t('aw.kinds.title')}</h2>
+        <p class="hint">{t('aw.kinds.intro')}</p>
+        {kinds && own.length === 0 && <p class="muted">{t('aw.kinds.none')}</p>}
+        <ul class="rows aw-kind-rows">
+          {own.map((k) =>
+            renaming && renaming.id === k.kindId ? (
+              <li key={k.kindId} class="row">
+                <form class="aw-rename" onSubmit={rename}>
+                  <Badge badge={k.badge} />
+                  <input
+                    aria-label={t('aw.kinds.newName', { name: k.name ?? '' })}
+                    value={renaming.name}
+                    maxLength={80}
+                    onInput={(e) => setRenaming({ ...renaming, name: (e.target as HTMLInputElement).value })}
+                  />
+                  <button type="submit" class="small primary" disabled={busy || !renaming.name.trim()}>
+                    {t('aw.kinds.save')}
+                  </button>
+                  <button type="button" class="small" onClick={() => setRenaming(null)}>
+                    {t('common.cancel')}
+                  </button>
+                </form>
+              </li>
+            ) : (
+              <li key={k.kindId} class="row" data-kind={k.kindId}>
+                <Badge badge={k.badge} />
+                <span class="row-main">{k.name}</span>
+                <div class="row-actions">
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={`${t('aw.kinds.rename')}: ${k.name}`}
+                    onClick={() => setRenaming({ id: k.kindId ?? '', name: k.name ?? '' })}
+                  >
+                    {t('aw.kinds.rename')}
+                  </button>
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={`${t('aw.kinds.retire')}: ${k.name}`}
+                    disabled={busy}
+                    onClick={() => retire(k)}
+                  >
+                    {t('aw.kinds.retire')}
+                  </button>
+                </div>
+              </li>
+            ),
+          )}
+        </ul>
+        <h3>{t('aw.kinds.add')}</h3>
+        <form class="aw-add" onSubmit={add}>
+          <label>
+            {t('aw.kinds.name')}
+            <input
+              value={name}
+              maxLength={80}
+              onInput={(e) => setName((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <fieldset class="aw-badges">
+            <legend>{t('aw.kinds.badge')}</legend>
+            {BADGES.map((b) => (
+              <label key={b} class={`aw-badge${badge === b ? ' active' : ''}`}>
+                <input
+                  type="radio"
+                  name="aw-badge"
+                  class="visually-hidden"
+                  checked={badge === b}
+                  onChange={() => setBadge(b)}
+                />
+                <Badge badge={b} size={44} />
+                <span>{t(`aw.badge.${b}` as Key)}</span>
+              </label>
+            ))}
+          </fieldset>
+          <div class="button-row">
+            <button type="submit" class="primary" disabled={busy || !name.trim()}>
+              {t('aw.kinds.add')}
+            </button>
+          </div>
+        </form>
+      </section>
+      {retired.length > 0 && (
+        <section class="card" aria-labelledby="aw-retired-title">
+          <h2 id="aw-retired-title">{t('aw.kinds.retired')}</h2>
+          <p class="hint">{t('aw.kinds.retiredIntro')}</p>
+          <ul class="rows">
+            {retired.map((k) => (
+              <li key={k.kindId} class="row">
+                <Badge badge={k.badge} />
+                <span class="row-main">{k.name}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section class="card" aria-labelledby="aw-server-title">
+        <h2 id="aw-server-title">{t('aw.kinds.catalogue')}</h2>
+        <ul class="rows">
+          {server.map((k) => (
+            <li key={k.kindId} class="row">
+              <Badge badge={k.badge} />
+              <span class="row-main">{k.name}</span>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </>
+  );
+}
