@@ -241,6 +241,12 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   archiveChat: async ({ caller, messenger }, m) => ({
     prefs: await messenger.prefs.archive(caller, m.archiveChat!),
   }),
+  markUnread: async ({ caller, messenger }, m) => ({
+    prefs: await messenger.prefs.markUnread(caller, m.markUnread!),
+  }),
+  clearHistory: async ({ caller, messenger }, m) => ({
+    chat: await messenger.marks.clearHistory(caller, m.clearHistory!),
+  }),
   muteChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.mute(caller, m.muteChat!) }),
   pinChat: async ({ caller, messenger }, m) => ({ prefs: await messenger.prefs.pin(caller, m.pinChat!) }),
   setQuietHours: async ({ caller, messenger }, m) => ({

@@ -1,5 +1,6 @@
 // Everything people put on messages besides text: reactions and who reacted,
-// pins, one's own "important" marks, read marks, read receipts, and polls.
+// pins, one's own "important" marks, read marks, read receipts, one's own
+// cleared history, and polls.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import type { ChatService } from './chats.js';
 import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
@@ -151,6 +152,20 @@ export class MessageMarks {
     const { chat } = await this.chats.access(req.chatId ?? '', caller);
     const { readSeq, unread } = await this.chatStore.markRead(chat.id, caller.user.id, check.seq(req.seq));
     return { chatId: chat.id, userId: caller.user.id, seq: readSeq, unread };
+  }
+
+  /**
+   * Clears the chat's history for the caller alone: the messages so far go
+   * below their first readable one (the one read rule, firstReadableSeq, so
+   * history, search, pins and every device follow) and count as read.
+   */
+  async clearHistory(caller: Caller, req: cpb.IClearHistoryRequest): Promise<cpb.IChat> {
+    if (caller.guest) throw forbidden('guests keep the lesson chat as it is');
+    const { chat } = await this.chats.access(req.chatId ?? '', caller);
+    const last = await this.chatStore.hideHistoryFrom(chat.id, caller.user.id);
+    if (last === null) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
+    await this.chatStore.markRead(chat.id, caller.user.id, last);
+    return this.chats.summaryFor(chat.id, caller.user.id);
   }
 
   /** Who has read a message and who has not: for its sender and the chat's admins. */

@@ -1,7 +1,8 @@
 // One's own organisation of the messenger, kept per person in PostgreSQL: folders
 // of chats, pinned chats, quiet hours (the clients stay silent then; a
 // teacher's evening stays theirs), muted chats (nothing pushed from them),
-// one's archive (chats listed apart) and "Saved messages", a chat with oneself.
+// one's archive (chats listed apart), chats marked unread, and "Saved
+// messages", a chat with oneself.
 import { createHash } from 'node:crypto';
 import type { Postgres } from '../common/postgres/connect.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
@@ -30,9 +31,19 @@ interface StoredPrefs {
   /** Muted chats: until (ms), 0 for good. */
   muted: { chat: string; until: number }[];
   archived: string[];
+  /** Chats marked unread by hand. */
+  unread: string[];
 }
 
-const EMPTY: StoredPrefs = { folders: [], pinned: [], quiet: null, saved: '', muted: [], archived: [] };
+const EMPTY: StoredPrefs = {
+  folders: [],
+  pinned: [],
+  quiet: null,
+  saved: '',
+  muted: [],
+  archived: [],
+  unread: [],
+};
 
 const mutedNow = (m: StoredPrefs['muted'][number], now: number) => m.until === 0 || m.until > now;
 
@@ -97,6 +108,7 @@ export class PrefsService {
       quietNow: isQuiet(p.quiet),
       savedChatId: p.saved,
       archivedChats: p.archived,
+      markedUnread: p.unread,
       foldersMax: FOLDERS_MAX,
       mutedChats: p.muted
         .filter((m) => mutedNow(m, Date.now()))
@@ -160,18 +172,27 @@ export class PrefsService {
   }
 
   async archive(caller: Caller, req: cpb.IArchiveChatRequest): Promise<cpb.IPrefs> {
+    return this.toggleChat(caller, 'archived', req.chatId, !!req.archived);
+  }
+
+  async markUnread(caller: Caller, req: cpb.IMarkUnreadRequest): Promise<cpb.IPrefs> {
+    return this.toggleChat(caller, 'unread', req.chatId, !!req.unread);
+  }
+
+  /** Puts one of the caller's chats on one of their own lists of chats, or takes it off. */
+  private async toggleChat(
+    caller: Caller,
+    list: 'archived' | 'unread',
+    chatIdIn: string | null | undefined,
+    on: boolean,
+  ): Promise<cpb.IPrefs> {
     if (caller.guest) throw forbidden('guests have no settings');
-    const [chatId] = await this.ownChats(caller, [req.chatId ?? '']);
+    const [chatId] = await this.ownChats(caller, [chatIdIn ?? '']);
     const prefs = await this.load(caller.user.id);
     // Chats one has left since drop out as we go (the list is of one's chats, so it stays bounded).
     const mine = new Set(await this.chatStore.userChatIds(caller.user.id));
-    const kept = prefs.archived.filter((id) => mine.has(id));
-    const archived = !req.archived
-      ? kept.filter((id) => id !== chatId)
-      : kept.includes(chatId!)
-        ? kept
-        : [...kept, chatId!];
-    return this.save(caller.user.id, { ...prefs, archived });
+    const kept = prefs[list].filter((id) => mine.has(id) && id !== chatId);
+    return this.save(caller.user.id, { ...prefs, [list]: on ? [...kept, chatId!] : kept });
   }
 
   async setQuietHours(caller: Caller, req: cpb.ISetQuietHoursRequest): Promise<cpb.IPrefs> {

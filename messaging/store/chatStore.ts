@@ -431,6 +431,21 @@ export class ChatStore {
     return new Map(r.rows.map((row) => [row.user_id, row.read_seq]));
   }
 
+  /**
+   * Hides the chat's messages so far from one member (their first readable
+   * message moves past the chat's last, never back): "clear history" for
+   * oneself. Returns the chat's last seq then, or null when not a member.
+   */
+  async hideHistoryFrom(chatId: string, userId: string): Promise<number | null> {
+    const r = await this.db.query<{ last: number }>(
+      `UPDATE messaging.member m SET visible_from = greatest(m.visible_from, c.seq + 1)
+       FROM messaging.chat c WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = $2
+       RETURNING c.seq AS last`,
+      [chatId, userId],
+    );
+    return r.rows[0] ? Number(r.rows[0].last) : null;
+  }
+
   /** Moves one person's read mark forward (never back) and tells them (in a direct chat, both). */
   async markRead(chatId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number }> {
     const r = await this.db.query<{ read_seq: number; moved: boolean; unread: number; kind: string }>(

@@ -398,6 +398,21 @@ describe("one's own state and scheduled posts", () => {
     );
   });
 
+  it('mark_unread and clear_history: a missing, malformed or foreign chat', async () => {
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ markUnread: { unread: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      outsider.rawRequest({ markUnread: { chatId, unread: true } }),
+    );
+    await expectRejected('invalid_argument', E.CHAT_ERROR_INVALID_ARGUMENT, () =>
+      member.rawRequest({ clearHistory: { chatId: 'a b/../c' } }),
+    );
+    await expectRejected('not_a_member', E.CHAT_ERROR_NOT_A_MEMBER, () =>
+      outsider.rawRequest({ clearHistory: { chatId } }),
+    );
+  });
+
   it('list_all_important: a malformed cursor', async () => {
     for (const after of [
       { chatId: '', seq: 1, sentAt: 1 },

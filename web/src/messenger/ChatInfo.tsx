@@ -16,6 +16,7 @@ import {
   UserMinus,
   UserPlus,
 } from '../kit/icons.js';
+import { ClearHistory } from './ChatMarks.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
@@ -272,6 +273,7 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
             />
           </>
         ) : null}
+        <ClearHistory store={store} chatId={chatId} />
         {c.kind !== cpb.ChatKind.CHAT_KIND_DIRECT ? (
           leaving ? (
             <div class="row-actions confirm-leave" role="alert">

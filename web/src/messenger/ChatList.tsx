@@ -1,9 +1,11 @@
 // The messenger's list of chats: a search of one's messages, folder tabs, pinned chats first, each with
 // its last message and unread count; below, the school's channels and one's
-// own organisation (folders, quiet hours, saved messages).
+// own organisation (folders, quiet hours, saved messages). Beside each chat,
+// its menu: mark it unread or read (ChatMarks.tsx).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
 import { ArchiveToggle, archiveOpen } from './ChatArchive.js';
+import { ChatListMenu, UnreadMark, openedChat } from './ChatMarks.js';
 import { MuteMark, mutedUntil } from './ChatMute.js';
 import { ImportantButton } from './ImportantList.js';
 import { MessageSearch } from './MessageSearch.js';
@@ -21,12 +23,15 @@ export function ChatList({ store }: { store: MessengerStore }) {
       {archiveOpen.value ? <h2 class="archive-title">{t('archive.title')}</h2> : <FolderTabs />}
       <ul>
         {organisedChats(store).map((c) => (
-          <li key={c.chatId}>
+          <li key={c.chatId} class="chat-row">
             <button
               type="button"
               class={`chat-item${c.chatId === selected ? ' active' : ''}`}
               data-chat={c.chatId}
-              onClick={() => void store.open(c.chatId ?? '')}
+              onClick={() => {
+                void store.open(c.chatId ?? '');
+                openedChat(store, c.chatId ?? '');
+              }}
             >
               <span class="chat-item-title">
                 <PinMark chatId={c.chatId} />
@@ -52,8 +57,10 @@ export function ChatList({ store }: { store: MessengerStore }) {
                     {c.unread}
                   </span>
                 )}
+                <UnreadMark chat={c} />
               </span>
             </button>
+            <ChatListMenu store={store} chat={c} />
           </li>
         ))}
       </ul>

@@ -1,0 +1,142 @@
+// One's own marks on a chat (#25), at 360 px and 1366 px: a mother marks the
+// class chat unread from her chat list (a dot; a reload and a second device
+// keep it: the server holds it), marks it read again, marks a chat with a new
+// message read without opening it, and clears the chat's history for herself
+// («Очистить историю»): it stays cleared after a reload and on a second
+// device, while the teacher keeps every message. In English the menu is English.
+// Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared}.png, laptop-marks-en.png.
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable } from '../helpers/browser.js';
+import { layoutReport, screenshot } from '../helpers/callPage.js';
+import type { TestChatClient } from '../helpers/chatServer.js';
+import { messengerScene } from '../helpers/messengerScene.js';
+
+let teacherApi: TestChatClient;
+const teacher = {
+  userId: 'mk-t',
+  displayName: 'Ирина Павловна Котова',
+  sortName: 'Котова Ирина',
+  role: 'teacher' as const,
+};
+const mother = {
+  userId: 'mk-m',
+  displayName: 'Ольга Андреева',
+  sortName: 'Андреева Ольга',
+  role: 'parent' as const,
+};
+
+const texts = async (chatId: string) =>
+  ((await teacherApi.request({ getHistory: { chatId, limit: 50 } })).page!.messages ?? [])
+    .filter((m) => m.text)
+    .map((m) => m.text);
+
+describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
+  const scene = messengerScene(teacher, [mother]);
+  beforeAll(() => {
+    ({ teacherApi } = scene);
+  });
+
+  for (const device of ['phone', 'laptop'] as const) {
+    it(`on a ${device}: mark unread and read from the list, clear the history for oneself`, async () => {
+      const title = device === 'phone' ? 'Класс 2Б' : 'Класс 9А';
+      const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
+        .chatId!;
+      await teacherApi.send(chatId, 'Завтра контрольная по математике');
+      await teacherApi.send(chatId, 'Не забудьте линейки');
+
+      const m = await scene.open(mother, device, chatId);
+      const item = m.locator(`[data-chat="${chatId}"]`);
+      const menu = m.getByRole('button', { name: `Действия с чатом «${title}»` });
+      await item.click();
+      await m.locator('.msg-text', { hasText: 'Не забудьте линейки' }).waitFor();
+      if (device === 'phone') await m.getByRole('button', { name: 'К списку чатов' }).click();
+      await expect.poll(() => item.locator('.badge').count(), { timeout: 15_000 }).toBe(0);
+
+      // Unread by hand: a dot, kept by the server across a reload.
+      await menu.click();
+      await screenshot(m, `${device}-marks-menu`);
+      await m.getByRole('menuitem', { name: 'Отметить непрочитанным' }).click();
+      const mark = item.getByRole('img', { name: 'Отмечен непрочитанным' });
+      await mark.waitFor();
+      await m.reload();
+      await mark.waitFor();
+      expect((await layoutReport(m, [])).overflowX).toBe(0);
+      await screenshot(m, `${device}-marks-unread`);
+      await menu.click();
+      await m.getByRole('menuitem', { name: 'Отметить прочитанным' }).click();
+      await expect.poll(() => mark.count(), { timeout: 15_000 }).toBe(0);
+
+      // A new message, read from the list without opening the chat.
+      if (device === 'laptop') await m.locator(`[data-chat]:not([data-chat="${chatId}"])`).first().click();
+      await teacherApi.send(chatId, 'Начало в 9:00');
+      await item.getByLabel(/^1 непрочитанн/).waitFor();
+      await menu.click();
+      await m.getByRole('menuitem', { name: 'Отметить прочитанным' }).click();
+      await expect.poll(() => item.locator('.badge').count(), { timeout: 15_000 }).toBe(0);
+      const listed = async () =>
+        (await (await scene.s.client(mother)).request({ listChats: {} })).chats!.chats!.find(
+          (c) => c.chatId === chatId,
+        )!;
+      expect((await listed()).unread).toBe(0);
+
+      // Clear the history for herself: gone here, after a reload and on another device; the teacher keeps it.
+      await item.click();
+      await m.getByRole('button', { name: /^Участники и настройки/ }).click();
+      await m.getByRole('button', { name: 'Очистить историю' }).click();
+      await m.getByText('Сообщения исчезнут только у вас').waitFor();
+      await screenshot(m, `${device}-marks-clear`);
+      await m.getByRole('button', { name: 'Очистить', exact: true }).click();
+      await m.getByText('История очищена.').waitFor();
+      await expect
+        .poll(() => m.locator('.msg-text', { hasText: 'Не забудьте линейки' }).count(), { timeout: 15_000 })
+        .toBe(0);
+      await screenshot(m, `${device}-marks-cleared`);
+      await m.reload();
+      await item.click();
+      await m.locator('#composer-text').waitFor();
+      expect(await m.locator('.msg-text', { hasText: 'Начало в 9:00' }).count()).toBe(0);
+      const other = await scene.open(mother, device === 'phone' ? 'laptop' : 'phone', chatId);
+      await other.locator(`[data-chat="${chatId}"]`).click();
+      await other.locator('#composer-text').waitFor();
+      expect(await other.locator('.msg-text', { hasText: 'Завтра контрольная по математике' }).count()).toBe(
+        0,
+      );
+      expect(await texts(chatId)).toEqual([
+        'Завтра контрольная по математике',
+        'Не забудьте линейки',
+        'Начало в 9:00',
+      ]);
+      // What comes next is there as usual.
+      await teacherApi.send(chatId, 'Удачи всем!');
+      await m.locator('.msg-text', { hasText: 'Удачи всем!' }).waitFor();
+    }, 120_000);
+  }
+
+  it('in English the menu is English', async () => {
+    const chatId = (await teacherApi.request({ createChat: { title: 'Class 1A', members: [mother.userId] } }))
+      .chat!.chatId!;
+    const m: Page = await scene.open(mother, 'laptop', chatId, { english: true });
+    const menu = m.getByRole('button', { name: 'Actions for «Class 1A»' });
+    await menu.click();
+    await m.getByRole('menuitem', { name: 'Mark as read' }).click();
+    await expect.poll(() => m.locator(`[data-chat="${chatId}"] .badge`).count(), { timeout: 15_000 }).toBe(0);
+    await menu.click();
+    await m.getByRole('menuitem', { name: 'Mark as unread' }).click();
+    await m.locator(`[data-chat="${chatId}"]`).getByRole('img', { name: 'Marked unread' }).waitFor();
+    await m.locator(`[data-chat="${chatId}"]`).click();
+    await m.getByRole('button', { name: /^People and settings/ }).click();
+    await m.getByRole('button', { name: 'Clear history' }).waitFor();
+    await screenshot(m, 'laptop-marks-en');
+    // Opening the chat took the mark off.
+    await expect
+      .poll(
+        async () =>
+          (await (await scene.s.client(mother)).request({ getPrefs: {} })).prefs!.markedUnread ?? [],
+        {
+          timeout: 15_000,
+        },
+      )
+      .not.toContain(chatId);
+  });
+});
