@@ -7,6 +7,7 @@
 // (Unicode's confusables skeletons), the words in another order, and initials.
 // A server file over 300 lines: the three share the folding tables below.
 import { createRequire } from 'node:module';
+import { CYRILLIC_BASE_LETTERS } from './cyrillicBaseLetters.js';
 
 // Unicode's default-ignorable code points (U+034F, U+17B4, U+200B, bidi
 // controls, variation selectors, tags…) and other format characters: they
@@ -47,6 +48,19 @@ const NAME_CHARACTERS =
 /** Whether a self-chosen name uses only `NAME_CHARACTERS` (invisible characters dropped first, as stored). */
 export function inNameLetters(name: string): boolean {
   return NAME_CHARACTERS.test(visibleName(name.normalize('NFC')));
+}
+
+/**
+ * Letters of other Cyrillic alphabets as the Russian letter they are drawn
+ * from (ң, ӈ, ԩ → н; ԥ, ҧ → п; ӆ, ԓ → л; Ҋ → Й…; cyrillicBaseLetters.ts,
+ * generated from Unicode's character names): for comparing names only, a
+ * name keeps the letters it was typed with. Unicode's confusables map few of
+ * them, and a tail or hook is easy to miss on a tile.
+ */
+export function baseCyrillic(text: string): string {
+  let out = '';
+  for (const ch of text) out += CYRILLIC_BASE_LETTERS.get(ch) ?? ch;
+  return out;
 }
 
 /** The name without invisible characters, spaces collapsed and trimmed. */
@@ -172,8 +186,7 @@ function transliterated(word: string): string {
  * (a zero-width space in place of the space) rather than inside one.
  */
 export function lookWords(name: string, separators = false): string[] {
-  const folded = name
-    .normalize('NFKC')
+  const folded = baseCyrillic(name.normalize('NFKC'))
     .replace(INVISIBLE, separators ? ' ' : '')
     .replace(BLANK, separators ? ' ' : '')
     .normalize('NFD')

@@ -8,7 +8,7 @@ import { DEFAULT_ROOM_MEDIA_OPTIONS, RoomMedia, type RoomMediaOptions } from '..
 import type { WorkerPool } from '../../sfu/workerPool.js';
 import { Breakouts } from './breakouts.js';
 import type { Peer } from './peer.js';
-import type { MediaSourceName, RoleName } from './roles.js';
+import { type MediaSourceName, type RoleName, isModerator } from './roles.js';
 import {
   DEFAULT_ROOM_SETTINGS,
   type RoomDefinition,
@@ -65,6 +65,10 @@ export class Room {
   readonly breakouts = new Breakouts();
   readonly events: RoomEvents;
   /** Live producers by id, and peers present or waiting by user id: joins and consumes look up here, not through everyone. */
+  // The school's own people who hosted this call (host or co-host), by user
+  // id, kept after they leave: a broadcast or the call goes on without them,
+  // and a guest or a viewer's comment may not take their name meanwhile.
+  private readonly hostsSeen = new Map<string, string>();
   private readonly producerIndex = new Map<string, ProducerEntry & { location: RoomLocation }>();
   private readonly byUserId = new Map<string, Peer>();
   /** One router per location: the main room and each open breakout room. */
@@ -126,6 +130,7 @@ export class Room {
     }
     this.peers.set(peer.id, peer);
     this.byUserId.set(peer.identity.userId, peer);
+    this.noteHost(peer);
     this.events.emit('participantJoined', { peer, admitted });
   }
 
@@ -151,6 +156,7 @@ export class Room {
     this.roleGrants.set(peer.identity.userId, role);
     if (from === role) return;
     peer.identity.role = role;
+    this.noteHost(peer);
     this.events.emit('roleChanged', { peer, from });
     this.events.emit('participantUpdated', { peer });
   }
@@ -168,11 +174,23 @@ export class Room {
     return this.byUserId.get(userId);
   }
 
-  /** Names of the people present or waiting who are not guests (the school's own), but `userId`'s, and the staff expected. */
+  private noteHost(peer: Peer): void {
+    const { tokenRole, role, userId, displayName } = peer.identity;
+    if (tokenRole !== 'guest' && isModerator(role)) this.hostsSeen.set(userId, displayName);
+  }
+
+  /**
+   * Names of the people present or waiting who are not guests (the school's
+   * own), of the school's people who hosted this call and left, but
+   * `userId`'s, and the staff expected.
+   */
   *ownPeoplesNames(exceptUserId = ''): Iterable<string> {
     for (const p of [...this.peers.values(), ...this.waiting.values()]) {
       if (p.identity.tokenRole !== 'guest' && p.identity.userId !== exceptUserId)
         yield p.identity.displayName;
+    }
+    for (const [userId, name] of this.hostsSeen) {
+      if (userId !== exceptUserId && !this.byUserId.has(userId)) yield name;
     }
     // The staff expected in the lesson, before they come too (#21).
     yield* this.definition.owner?.staff ?? [];

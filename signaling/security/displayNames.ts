@@ -5,7 +5,13 @@
 // from the server), and not reading as the name of one of the room's own
 // people. Names a school's own system sends are trusted as they are.
 
-import { LATIN_TO_CYRILLIC, inNameLetters, readsAs, visibleName } from '../../common/nameLook.js';
+import {
+  LATIN_TO_CYRILLIC,
+  baseCyrillic,
+  inNameLetters,
+  readsAs,
+  visibleName,
+} from '../../common/nameLook.js';
 
 // Whole words, in both interface languages; plural and feminine forms too.
 const ROLE_WORDS = [
@@ -49,9 +55,9 @@ function words(text: string, map: Record<string, string>): string[] {
   return mapped.split(/[^\p{L}]+/u).filter(Boolean);
 }
 
-/** NFKC folds full-width and styled letters; invisible characters go. */
+/** NFKC folds full-width and styled letters; invisible characters go; «Учитеӆь» reads as «Учитель». */
 function plainText(name: string): string {
-  return visibleName(name.normalize('NFKC')).toLowerCase();
+  return baseCyrillic(visibleName(name.normalize('NFKC'))).toLowerCase();
 }
 
 /** Whether a self-chosen name contains a word that names a role. */

@@ -5,7 +5,8 @@
 // broadcast of the room has a password; a broadcast without one stays open.
 // #21 report 5: comments belong to their broadcast (an earlier password
 // audience's never reach a later, open one), are posted only while it is
-// live, and a viewer may not comment under the teacher's name.
+// live, and a viewer may not comment under the teacher's name, nor (report
+// 7) under the name of a host who left while the broadcast goes on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
 import { cpb } from '../helpers/chatServer.js';
@@ -155,5 +156,28 @@ describe.skipIf(!redisAvailable())('comments of a broadcast with a viewer passwo
     expect((await post('cm-names', undefined, 'hi', 'Мама Коли')).status).toBe(201);
     expect(await texts('cm-names')).toEqual(['hi']);
     await host.request({ stopBroadcast: {} });
+  });
+
+  it("refuse a viewer's name that reads as a host who left while the broadcast goes on (report 7 item 2)", async () => {
+    const roomId = 'cm-gone';
+    const [first, second] = await createRoomWithToken(s.server, roomId, [
+      { displayName: 'Иван Иванович Попов', role: 'host', userId: `${roomId}-teacher` },
+      { displayName: 'Мария Петровна Сидорова', role: 'host', userId: `${roomId}-cohost` },
+    ]);
+    const host = await TestClient.connect(s.server.wsUrl);
+    const stays = await TestClient.connect(s.server.wsUrl);
+    clients.push(host, stays);
+    const joined = await host.request({ join: { roomId, token: first!.token } });
+    await stays.request({ join: { roomId, token: second!.token } });
+    await broadcast(roomId, '', host);
+    await commentsOn(host);
+    await host.request({ leave: {} });
+    await stays.waitForLeft(joined.join!.self!.participantId!);
+    for (const name of ['Иван Иванович Попов', 'Иван Иванович Пoпoв', 'Иваң Иваңович Попов']) {
+      const res = await post(roomId, undefined, 'hi', name);
+      expect(res.status, name).toBe(409);
+    }
+    expect((await post(roomId, undefined, 'hi', 'Мама Коли')).status).toBe(201);
+    await stays.request({ stopBroadcast: {} });
   });
 });

@@ -135,6 +135,48 @@ describe('self-chosen names', () => {
     }
   });
 
+  // Report 7: letters of the republics' alphabets that are a Russian letter
+  // with a tail, hook, descender or stroke (allowed in names as typed).
+  it("refuses the teacher's name with another alphabet's letter drawn from a Russian one, and allows it as typed", () => {
+    const REPORT_7 = [
+      'Иван Иванович Ԥоԥов',
+      'Иван Иванович Ҧоҧов',
+      'Иваң Иваңович Попов',
+      'Иваӈ Иваӈович Попов',
+      'Иваԩ Иваԩович Попов',
+      'Иван Ивановиҷ Попов',
+      'Иван Ивановиӌ Попов',
+      'Иван Ивановиҹ Попов',
+      'Ҋван Ҋванович Попов',
+    ];
+    for (const name of REPORT_7) {
+      expect(guestNameProblem(name, [TEACHER]), name).toBe('name_of_another');
+      expect(guestNameProblem(name, []), name).toBeNull();
+    }
+    const ANNA = 'Анна Александровна Козлова';
+    for (const name of [
+      'Аңңа Александровна Козлова',
+      'Анна Аӆександровна Козӆова',
+      'Анна Аԓександровна Козԓова',
+      'Анна Аԯександровна Козԯова',
+    ]) {
+      expect(guestNameProblem(name, [ANNA]), name).toBe('name_of_another');
+      expect(guestNameProblem(name, []), name).toBeNull();
+    }
+    // Every such letter the name rule allows, in place of its Russian letter in the name.
+    const tailed = [...'ҢңӇӈӉӊԢԣԨԩҦҧԤԥҶҷҸҹӋӌӅӆԒԓԮԯҊҋҚқӃӄҞҟ'];
+    for (const ch of tailed) expect(inNameLetters(ch), ch).toBe(true);
+    const base: Record<string, string> = { н: 'ңӈӊԣԩ', п: 'ҧԥ', ч: 'ҷҹӌ', л: 'ӆԓԯ', к: 'қӄҟ' };
+    for (const [russian, letters] of Object.entries(base)) {
+      for (const ch of letters) {
+        const name = `${ANNA} ${TEACHER}`.split(russian).join(ch);
+        expect(guestNameProblem(name, [`${ANNA} ${TEACHER}`]), name).toBe('name_of_another');
+      }
+    }
+    // A role's word with such a letter is the role's word.
+    expect(guestNameProblem('Учитеӆь', []), 'Учитеӆь').toBe('name_role');
+  });
+
   it('lets ordinary different names through', () => {
     for (const name of ORDINARY) expect(guestNameProblem(name, [TEACHER]), name).toBeNull();
   });
