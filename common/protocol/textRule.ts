@@ -19,8 +19,7 @@ const BAD =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these characters are what the rule refuses.
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const BAD_IN_NAME =
-  /[\u007F-\u009F\p{Bidi_Control}\p{Noncharacter_Code_Point}]/u;
+const BAD_IN_NAME = /[\u007F-\u009F\p{Bidi_Control}\p{Noncharacter_Code_Point}]/u;
 
 /** A field holding a name or a title: `name`, `displayName`, `filename`, `title`, `chatTitle`, `userNames`… */
 const NAME_FIELD = /(?:name|title)s?$/i;
