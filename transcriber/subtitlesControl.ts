@@ -123,6 +123,21 @@ export class SubtitlesControl {
     return this.state(joined);
   }
 
+  /**
+   * The call's transcript so far, for the lesson's teachers (hosts and
+   * co-hosts: those who see it on the lesson's page, attendance/recap.ts).
+   */
+  transcriptSoFar({ room, peer }: JoinedPeer, vtt: boolean): pb.ITranscriptSoFar {
+    if (!isModerator(peer.identity.role)) throw forbidden('only hosts and co-hosts read the transcript');
+    const s = this.of(room);
+    const transcript = s.transcript;
+    if (!transcript || transcript.length === 0) return { text: '', lines: 0 };
+    return {
+      text: vtt ? transcript.toVtt() : transcript.toText(room.definition.title),
+      lines: transcript.length,
+    };
+  }
+
   subscribe(joined: JoinedPeer, req: pb.ISubscribeSubtitlesRequest): pb.ISubtitlesState {
     const { room, peer } = joined;
     const s = this.of(room);

@@ -1,5 +1,6 @@
-// Subtitles as a feature of the server: three requests (hosts turn them on
-// or off; anyone opts in to the lines; anyone reads the state), a listener
+// Subtitles as a feature of the server: four requests (hosts turn them on
+// or off; anyone opts in to the lines; anyone reads the state; hosts read
+// the transcript so far), a listener
 // on every room, the transcripts in the admin HTTP API, and metrics.
 import type { Logger } from '../common/log.js';
 import type { FileStorage } from '../common/storage/fileStorage.js';
@@ -14,7 +15,7 @@ import { registerTranscriberMetrics } from './transcriberMetrics.js';
 import { TranscriberService } from './transcriberService.js';
 import { TranscriptStore } from './transcriptStore.js';
 
-export type SubtitlesRequest = 'setSubtitles' | 'subscribeSubtitles' | 'getSubtitles';
+export type SubtitlesRequest = 'setSubtitles' | 'subscribeSubtitles' | 'getSubtitles' | 'getTranscript';
 
 export interface SubtitlesFeatureDeps {
   config: TranscriberConfig;
@@ -55,6 +56,7 @@ export function createSubtitlesFeature({
     setSubtitles: (ctx, req) => ({ subtitles: control.set(ctx.present(), req) }),
     subscribeSubtitles: (ctx, req) => ({ subtitles: control.subscribe(ctx.present(), req) }),
     getSubtitles: (ctx) => ({ subtitles: control.state(ctx.present()) }),
+    getTranscript: (ctx, req) => ({ transcript: control.transcriptSoFar(ctx.present(), Boolean(req.vtt)) }),
   };
   const feature: Feature<SubtitlesRequest> = {
     name: 'subtitles',

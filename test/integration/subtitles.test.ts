@@ -2,7 +2,8 @@
 // receives the lines of the host's speech (real RTP with audio levels into
 // the room's router, transcribed by a tiny-sized model), a pupil who did not
 // opt in receives none, roles and bad input are refused with typed errors,
-// the transcript is offered in the admin API at the call's end, and a server
+// hosts download the transcript so far while the lesson runs (pupils may
+// not), the transcript is offered in the admin API at the call's end, and a server
 // without a model says subtitles are unavailable.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
 import type { RoomEventMap } from '../../signaling/domain/roomEvents.js';
 import { TestClient, pb } from '../helpers/protocolClient.js';
+import { rejectedCount } from '../helpers/serverState.js';
 import { SpeechSender, speechClip, speechProducer } from '../helpers/speechRtp.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 import { ensureTestModel } from '../helpers/whisperModel.js';
@@ -60,6 +62,8 @@ describe('subtitles over the protocol', () => {
     expect(
       await errorCode(host, { setSubtitles: { enabled: true, language: 99 as pb.SubtitleLanguage } }),
     ).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    // «Скачать расшифровку» before anything was said: empty, not an error.
+    expect((await host.request({ getTranscript: {} })).transcript).toMatchObject({ text: '', lines: 0 });
     const outsider = await TestClient.connect(server.wsUrl);
     expect(await errorCode(outsider, { subscribeSubtitles: { subscribe: true } })).toBe(
       pb.ErrorCode.ERROR_CODE_NOT_JOINED,
@@ -127,6 +131,15 @@ describe('subtitles over the protocol', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(boris.events.some((e) => e.subtitleLine)).toBe(false);
     expect(host.events.some((e) => e.subtitleLine)).toBe(false);
+
+    // While the lesson runs, its hosts download the transcript so far; a pupil is refused, counted.
+    const soFar = (await host.request({ getTranscript: {} })).transcript!;
+    expect(soFar.lines).toBeGreaterThan(0);
+    expect(soFar.text).toMatch(/^\[\d\d:\d\d:\d\d\] Мария Ивановна: .+$/m);
+    expect((await host.request({ getTranscript: { vtt: true } })).transcript!.text).toMatch(/^WEBVTT\n/);
+    const refused = await rejectedCount(server, 'forbidden');
+    expect(await errorCode(boris, { getTranscript: {} })).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(await rejectedCount(server, 'forbidden')).toBe(refused + 1);
 
     // At the call's end the transcript is written and offered to the school's backend.
     await host.request({ endCall: {} });

@@ -233,6 +233,8 @@ export const en: Table = {
   'rec.status.failed': 'failed',
   'rec.download': 'Download',
   'rec.delete': 'Delete',
+  'sub.transcriptDownload': 'Download the transcript',
+  'sub.transcriptEmpty': 'The transcript is empty so far: it holds what is said while subtitles are on.',
   'rec.coHosts': 'Co-hosts may start the recording and the broadcast',
   'rec.coHostsAllowed':
     'The teacher lets you start the recording and the broadcast: “More” → “Recording and broadcast”.',

@@ -2,6 +2,7 @@
 // activity figures): UTF-8 with a byte order mark and semicolons, which is
 // what Excel with Russian settings opens as columns. A cell a spreadsheet
 // would read as a formula ("=", "+", "-", "@" first) is written as text.
+import { saveFile } from './saveFile.js';
 
 export function csvCell(value: string | number): string {
   let text = String(value);
@@ -16,12 +17,5 @@ export function csvText(rows: (string | number)[][]): string {
 
 /** Hands the browser a CSV file to save. */
 export function downloadCsv(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(name, text, 'text/csv;charset=utf-8');
 }

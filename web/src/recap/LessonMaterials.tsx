@@ -10,6 +10,7 @@ import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { t } from '../i18n/index.js';
 import { fileSize } from '../i18n/units.js';
 import { Download, FileDown } from '../kit/icons.js';
+import { fileNameOf, saveFile } from '../kit/saveFile.js';
 import { loadExporter } from '../whiteboard/loadBoard.js';
 import { type cpb, duration } from './recapWords.js';
 
@@ -27,18 +28,6 @@ const KIND = {
   vtt: 2 as cpb.LessonFileKind,
   board: 3 as cpb.LessonFileKind,
 };
-
-function saveBytes(bytes: Uint8Array, type: string, name: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-/** A file name without characters file systems refuse. */
-const fileName = (title: string, suffix: string) =>
-  `${title.replace(/[\\/:*?"<>|]+/g, ' ').trim()} ${suffix}`;
 
 export function LessonMaterials({
   page,
@@ -71,10 +60,10 @@ export function LessonMaterials({
   const transcript = (name: string, format: 'txt' | 'vtt') =>
     run(async () => {
       const bytes = await api.file(KIND[format], name);
-      saveBytes(
-        bytes,
+      saveFile(
+        fileNameOf(title, `${t('recap.transcript')}.${format}`),
+        new Uint8Array(bytes),
         format === 'txt' ? 'text/plain;charset=utf-8' : 'text/vtt',
-        fileName(title, `${t('recap.transcript')}.${format}`),
       );
     });
   const board = (name: string) =>

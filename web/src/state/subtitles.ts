@@ -72,6 +72,19 @@ export class SubtitlesStore {
     });
   }
 
+  /**
+   * Hosts and co-hosts: the call's transcript so far as text, or null (a
+   * refusal, or nothing said with subtitles on yet: the person is told).
+   */
+  async transcriptSoFar(): Promise<string | null> {
+    let text = '';
+    const ok = await this.ctx.run(async () => {
+      text = (await this.call.request({ getTranscript: { vtt: false } })).transcript?.text ?? '';
+    });
+    if (ok && !text) this.ctx.toast('sub.transcriptEmpty');
+    return ok && text ? text : null;
+  }
+
   private async subscribe(subscribe: boolean): Promise<pb.ISubtitlesState> {
     return (await this.call.request({ subscribeSubtitles: { subscribe } })).subtitles ?? {};
   }

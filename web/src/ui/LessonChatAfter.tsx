@@ -4,6 +4,7 @@
 // have no messenger account).
 import { t } from '../i18n/index.js';
 import { Download, MessageSquare } from '../kit/icons.js';
+import { saveFile } from '../kit/saveFile.js';
 import { pb } from '../protocol/wire.js';
 import type { CallStore } from '../state/callStore.js';
 
@@ -12,14 +13,12 @@ export function LessonChatAfter({ store }: { store: CallStore }) {
   if (!chat?.chatId || store.chat.state.value !== 'ready') return null;
   // A guest has no messenger to open: only the text file is theirs to keep.
   const guest = store.roster.self.value?.role === pb.Role.ROLE_GUEST;
-  const save = () => {
-    const blob = new Blob([store.chat.transcript()], { type: 'text/plain;charset=utf-8' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${chat.title || t('chat.lessonTitle')}.txt`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  };
+  const save = () =>
+    saveFile(
+      `${chat.title || t('chat.lessonTitle')}.txt`,
+      store.chat.transcript(),
+      'text/plain;charset=utf-8',
+    );
   return (
     <section class="chat-after" id="chat-after" aria-labelledby="chat-after-title">
       <h2 id="chat-after-title">

@@ -1,4 +1,5 @@
 // Shows the open panel: beside the stage on a wide screen, over it on a phone.
+import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { X } from '../kit/icons.js';
 import { useStore } from '../state/storeContext.js';
@@ -8,6 +9,12 @@ import { panels } from './registry.js';
 export function PanelHost() {
   const store = useStore();
   const panel = panels.find((p) => p.id === openPanel.value && p.available(store));
+  // A panel that is no longer this person's (a right taken back) closes for good,
+  // rather than coming back by itself when the right returns.
+  const gone = openPanel.value !== null && !panel;
+  useEffect(() => {
+    if (gone) openPanel.value = null;
+  }, [gone]);
   if (!panel) return null;
   const close = () => {
     openPanel.value = null;

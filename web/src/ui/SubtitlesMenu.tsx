@@ -1,10 +1,12 @@
 // For hosts and co-hosts in «Ещё»: subtitles for everyone on or off, the
 // language they are made in (Russian, English, or told apart per sentence)
-// and translation into English. Where the server has no speech model, the
-// item says so and what to do.
+// and translation into English, and «Скачать расшифровку» (the transcript so
+// far, while the lesson runs; afterwards the lesson's page has it). Where the
+// server has no speech model, the item says so and what to do.
 import { t } from '../i18n/index.js';
 import { MenuItem } from '../kit/Menu.js';
-import { Captions, CaptionsOff, Check, Languages } from '../kit/icons.js';
+import { Captions, CaptionsOff, Check, FileDown, Languages } from '../kit/icons.js';
+import { fileNameOf, saveFile } from '../kit/saveFile.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 
@@ -31,6 +33,11 @@ export function SubtitlesMenu({ close }: { close: () => void }) {
     );
   }
   const language = s.language || pb.SubtitleLanguage.SUBTITLE_LANGUAGE_RU;
+  const download = async () => {
+    const text = await store.subtitles.transcriptSoFar();
+    const title = store.roster.roomTitle.value;
+    if (text) saveFile(fileNameOf(title, `${t('recap.transcript')}.txt`), text, 'text/plain;charset=utf-8');
+  };
   return (
     <>
       <MenuItem
@@ -64,6 +71,9 @@ export function SubtitlesMenu({ close }: { close: () => void }) {
       >
         {s.translateToEnglish ? <Check aria-hidden="true" /> : <Languages aria-hidden="true" />}{' '}
         {t('sub.translate')}
+      </MenuItem>
+      <MenuItem close={close} data={{ id: 'transcript-download' }} onSelect={() => void download()}>
+        <FileDown aria-hidden="true" /> {t('sub.transcriptDownload')}
       </MenuItem>
     </>
   );
