@@ -93,7 +93,7 @@ describe('text with a control character or a broken surrogate', () => {
     }
   });
 
-  it('an upload whose file name holds a NUL is refused at its creation (400), not 500', async () => {
+  it('an upload whose file name holds a NUL, DEL, C1 or bidi control is refused at its creation (400), not 500', async () => {
     const userToken = await s.token({
       userId: 'tr-t',
       displayName: 'Анна Петровна',
@@ -112,6 +112,15 @@ describe('text with a control character or a broken surrogate', () => {
       });
     expect((await create('a\u0000b.txt')).status).toBe(400);
     expect((await create('a\u001bb.txt')).status).toBe(400);
+    // Report 7 item 3: DEL and a right-to-left override («aexe.jpg» on screen), C1 controls.
+    expect((await create('a\u007f\u202egpj.exe')).status).toBe(400);
+    expect((await create('a\u009bb.txt')).status).toBe(400);
+    const title = await teacher.rawRequest({ createChat: { title: 'Кружок\u202e' } });
+    expect(title.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
+    const text = await teacher.rawRequest({
+      sendMessage: { chatId, text: 'שלום\u200f', clientMessageId: 'rtl-1' },
+    });
+    expect(text.message).toBeTruthy();
     expect((await create('задание.txt')).status).toBe(201);
   });
 });

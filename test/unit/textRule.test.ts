@@ -3,6 +3,9 @@
 // hand-made list), is refused with the socket's typed INVALID_ARGUMENT when
 // it holds a NUL, another C0 control or a lone surrogate, and passes with
 // ordinary text (tabs and newlines included); JSON bodies the same.
+// Report 7 item 3: fields holding a name or a title (file names, titles,
+// display names) refuse DEL, C1 controls, bidi controls and noncharacters
+// too (`a\u202Egpj.exe` showed as «aexe.jpg»); message texts keep them.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,5 +138,54 @@ describe('the text rule on JSON bodies', () => {
   it('keeps ordinary text', () => {
     for (const good of GOOD_TEXTS)
       expect(parseJsonObject(body({ name: good, n: 3 }))).toEqual({ name: good, n: 3 });
+  });
+});
+
+describe('the name rule: names and titles without DEL, C1, bidi controls or noncharacters', () => {
+  const NAME_TEXTS = [
+    'a\u007fb',
+    'a\u0085b',
+    'a\u009bb',
+    'a\u202egpj.exe',
+    'a\u2066b\u2069',
+    'a\u200fb',
+    'a\ufffeb',
+  ];
+  const isName = (path: string) => /(?:name|title)s?$/i.test(path.split('.').at(-1)!);
+  const sockets = [
+    { message: 'schoolcall.v1.ClientMessage', decode: decodeClientFrame },
+    { message: 'schoolcall.chat.v1.ChatClientMessage', decode: decodeChatFrame },
+  ];
+  it('refuses each in every name and title field of both sockets, found in the .proto files', () => {
+    const names = sockets.flatMap(({ message, decode }) =>
+      cases(message)
+        .filter((c) => isName(c.path))
+        .map((c) => ({ ...c, decode })),
+    );
+    expect(names.map((c) => `${c.request}.${c.path}`)).toEqual(
+      expect.arrayContaining(['createChat.title', 'createCollection.title', 'setFolders.folders.name']),
+    );
+    for (const c of names) {
+      for (const bad of NAME_TEXTS)
+        expect(
+          c.decode(c.bytes(bad), true, 1 << 20).ok,
+          `${c.request}.${c.path} ${JSON.stringify(bad)}`,
+        ).toBe(false);
+      expect(c.decode(c.bytes('Кружок «Юный химик» 5А'), true, 1 << 20).ok).toBe(true);
+    }
+  });
+  it('leaves them to message texts', () => {
+    const text = cases('schoolcall.chat.v1.ChatClientMessage').find(
+      (c) => c.request === 'sendMessage' && c.path === 'text',
+    )!;
+    for (const t of ['a\u202eb', 'שלום\u200f', 'a\tb'])
+      expect(decodeChatFrame(text.bytes(t), true, 1 << 20).ok).toBe(true);
+  });
+  it('holds in JSON bodies and upload metadata (any key ending in name or title)', () => {
+    expect(badTextIn({ filename: 'a\u202egpj.exe', filetype: 'text/plain' })).toBe('filename');
+    expect(badTextIn({ people: [{ displayName: 'Иван\u0085' }] })).toBe('people.0.displayName');
+    expect(badTextIn({ title: 'Урок\u007f' })).toBe('title');
+    expect(badTextIn({ text: 'a\u202eb', filename: 'задание (1).pdf', title: 'Урок 5А' })).toBeNull();
+    expect(() => parseJsonObject(Buffer.from(JSON.stringify({ name: 'a\u202eb' })))).toThrow(HttpError);
   });
 });
