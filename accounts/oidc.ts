@@ -209,6 +209,9 @@ export function safeNext(next: string | null | undefined): string {
   try {
     const u = new URL(next, 'http://x.invalid');
     if (u.host !== 'x.invalid') return '/';
+    // Dot segments normalise to a path that may start with '//' again
+    // ('/.//evil.example'), which a browser reads as another host.
+    if (u.pathname.startsWith('//') || u.pathname.startsWith('/\\')) return '/';
     return `${u.pathname}${u.search}${u.hash}`;
   } catch {
     return '/';

@@ -23,12 +23,28 @@ function of(messenger: Messenger): AwardsService {
   return s;
 }
 
-type AwardRequest = 'listAwardKinds' | 'addAwardKind' | 'giveAward' | 'withdrawAward' | 'getAwardBoard';
+type AwardRequest =
+  | 'listAwardKinds'
+  | 'addAwardKind'
+  | 'giveAward'
+  | 'withdrawAward'
+  | 'getAwardBoard'
+  | 'getClassAwards'
+  | 'renameAwardKind'
+  | 'retireAwardKind';
 
 const HANDLERS: Record<AwardRequest, ChatHandler> = {
-  listAwardKinds: async ({ caller, messenger }) => ({ awardKinds: await of(messenger).kinds(caller) }),
+  listAwardKinds: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).kinds(caller, m.listAwardKinds?.withRetired === true),
+  }),
   addAwardKind: async ({ caller, messenger }, m) => ({
     awardKinds: await of(messenger).addKind(caller, m.addAwardKind!),
+  }),
+  renameAwardKind: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).renameKind(caller, m.renameAwardKind!),
+  }),
+  retireAwardKind: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).retireKind(caller, m.retireAwardKind!),
   }),
   giveAward: async ({ caller, messenger }, m) => ({
     awardBoards: await of(messenger).give(caller, m.giveAward!),
@@ -38,5 +54,8 @@ const HANDLERS: Record<AwardRequest, ChatHandler> = {
   }),
   getAwardBoard: async ({ caller, messenger }, m) => ({
     awardBoards: await of(messenger).board(caller, m.getAwardBoard!),
+  }),
+  getClassAwards: async ({ caller, messenger }, m) => ({
+    awardBoards: await of(messenger).classBoards(caller, m.getClassAwards!),
   }),
 };

@@ -1,4 +1,6 @@
-// The rules of awards: verified teachers (and the school's administrator)
+// The rules of awards: the school's administrator adds, renames and retires
+// the school's own kinds beside the server's catalogue (a retired kind stays
+// on the boards it was given on); verified teachers (and the administrator)
 // give them to pupils of their school, several at once, with an optional
 // comment and announcement in a chat they are in; the giver or the school's
 // administrator withdraws one; a pupil's board is shown to the pupil, their
@@ -18,8 +20,11 @@ import cpb = schoolcall.chat.v1;
 const NAME_MAX = 80;
 const COMMENT_MAX = 500;
 const PUPILS_MAX = 60;
+/** A class's awards show the first pupils by name: a class, not a school-wide chat. */
+const CLASS_MAX = 200;
 
 const notFound = () => new ChatError(ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND, 'no such pupil');
+const kindNotFound = () => new ChatError(ChatErrorCode.CHAT_ERROR_AWARD_KIND_NOT_FOUND, 'no such award kind');
 
 export interface AwardsDeps {
   messenger: Messenger;
@@ -51,26 +56,44 @@ export class AwardsService {
     return (await this.d.verified(caller.user.school)).has(caller.user.id);
   }
 
-  async kinds(caller: Caller): Promise<cpb.IAwardKindList> {
-    const own = await this.d.db.query<KindRow>(
-      'SELECT id, name, badge FROM awards.kind WHERE school = $1 ORDER BY created_at',
-      [caller.user.school],
+  /** The catalogue and the school's kinds in use (the school's administrator may ask for the retired too). */
+  async kinds(caller: Caller, withRetired = false): Promise<cpb.IAwardKindList> {
+    const all = withRetired && this.managesKinds(caller);
+    const own = await this.d.db.query<KindRow & { retired_at: string | null }>(
+      `SELECT id, name, badge, retired_at FROM awards.kind
+       WHERE school = $1 AND ($2 OR retired_at IS NULL) ORDER BY created_at, id`,
+      [caller.user.school, all],
     );
     return {
       kinds: [
         ...CATALOGUE.map((k) => ({ kindId: k.id, name: k.name, badge: k.badge, school: false })),
-        ...own.rows.map((k) => ({ kindId: k.id, name: k.name, badge: k.badge, school: true })),
+        ...own.rows.map((k) => ({
+          kindId: k.id,
+          name: k.name,
+          badge: k.badge,
+          school: true,
+          retired: k.retired_at !== null,
+        })),
       ],
       mayGive: await this.mayGive(caller),
     };
   }
 
+  /** The one permission for changing the school's kinds: its administrator. */
+  private managesKinds(caller: Caller): boolean {
+    return !caller.guest && caller.user.role === 'admin';
+  }
+
+  private requireManagesKinds(caller: Caller): void {
+    if (!this.managesKinds(caller)) throw forbidden("only the school's administrator changes its awards");
+  }
+
   async addKind(caller: Caller, req: cpb.IAddAwardKindRequest): Promise<cpb.IAwardKindList> {
-    if (caller.guest || caller.user.role !== 'admin')
-      throw forbidden("only the school's administrator adds awards");
+    this.requireManagesKinds(caller);
     const name = check.shortText(req.name, 'name', NAME_MAX, true);
     const badge = req.badge ?? '';
     if (!(BADGES as readonly string[]).includes(badge)) throw invalid('no such badge');
+    await this.requireNameFree(caller.user.school, name, '');
     await this.d.db.query(
       'INSERT INTO awards.kind (id, school, name, badge, created_by, created_at) VALUES ($1,$2,$3,$4,$5,$6)',
       [
@@ -82,14 +105,63 @@ export class AwardsService {
         Date.now(),
       ],
     );
-    return this.kinds(caller);
+    return this.kinds(caller, true);
   }
 
-  private async kind(school: string, id: string): Promise<KindRow | null> {
+  async renameKind(caller: Caller, req: cpb.IRenameAwardKindRequest): Promise<cpb.IAwardKindList> {
+    this.requireManagesKinds(caller);
+    const id = await this.ownKind(caller.user.school, req.kindId, false);
+    const name = check.shortText(req.name, 'name', NAME_MAX, true);
+    await this.requireNameFree(caller.user.school, name, id);
+    await this.d.db.query('UPDATE awards.kind SET name = $3 WHERE id = $1 AND school = $2', [
+      id,
+      caller.user.school,
+      name,
+    ]);
+    return this.kinds(caller, true);
+  }
+
+  async retireKind(caller: Caller, req: cpb.IRetireAwardKindRequest): Promise<cpb.IAwardKindList> {
+    this.requireManagesKinds(caller);
+    const id = await this.ownKind(caller.user.school, req.kindId, true);
+    await this.d.db.query(
+      'UPDATE awards.kind SET retired_at = $3 WHERE id = $1 AND school = $2 AND retired_at IS NULL',
+      [id, caller.user.school, Date.now()],
+    );
+    return this.kinds(caller, true);
+  }
+
+  /** A kind the school added (in use only, if asked); the server's own do not change. */
+  private async ownKind(school: string, kindId: string | null | undefined, inUse: boolean): Promise<string> {
+    const id = check.shortText(kindId, 'kind_id', 40, true);
+    const r = await this.d.db.query<{ retired_at: string | null }>(
+      'SELECT retired_at FROM awards.kind WHERE id = $1 AND school = $2',
+      [id, school],
+    );
+    const row = r.rows[0];
+    if (!row || (inUse && row.retired_at !== null)) throw kindNotFound();
+    return id;
+  }
+
+  /** Names are told apart as people read them: case and ё aside, against the catalogue and the kinds in use. */
+  private async requireNameFree(school: string, name: string, exceptId: string): Promise<void> {
+    const fold = (x: string) => x.toLocaleLowerCase('ru').replace(/ё/g, 'е');
+    const own = await this.d.db.query<{ name: string }>(
+      'SELECT name FROM awards.kind WHERE school = $1 AND retired_at IS NULL AND id <> $2',
+      [school, exceptId],
+    );
+    const names = [...CATALOGUE.map((k) => k.name), ...own.rows.map((k) => k.name)].map(fold);
+    if (names.includes(fold(name))) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_AWARD_NAME_TAKEN, 'the school has an award of that name');
+    }
+  }
+
+  /** A kind by id: any of the school's (boards show retired ones), or only those given today. */
+  private async kind(school: string, id: string, inUse = false): Promise<KindRow | null> {
     const built = CATALOGUE.find((k) => k.id === id);
     if (built) return built;
     const r = await this.d.db.query<KindRow>(
-      'SELECT id, name, badge FROM awards.kind WHERE id = $1 AND school = $2',
+      `SELECT id, name, badge FROM awards.kind WHERE id = $1 AND school = $2${inUse ? ' AND retired_at IS NULL' : ''}`,
       [id, school],
     );
     return r.rows[0] ?? null;
@@ -100,8 +172,8 @@ export class AwardsService {
     if (!(await this.mayGive(caller))) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_VERIFIED, 'the school has not confirmed this teacher');
     }
-    const kind = await this.kind(caller.user.school, req.kindId ?? '');
-    if (!kind) throw invalid('no such award');
+    const kind = await this.kind(caller.user.school, req.kindId ?? '', true);
+    if (!kind) throw kindNotFound();
     const comment = check.shortText(req.comment, 'comment', COMMENT_MAX, false);
     const ids = check.userIds(req.pupilIds, PUPILS_MAX);
     if (ids.length === 0) throw invalid('name at least one pupil');
@@ -178,19 +250,49 @@ export class AwardsService {
     }
     const pupilId = check.userId(req.pupilId, 'pupil_id');
     const pupil = (await this.d.messenger.chatStore.users([pupilId])).get(pupilId);
-    // The check that keeps a pupil's board to the pupil, their parents, the teachers of their class and the school's admin.
     if (!pupil || pupil.school !== caller.user.school || pupil.role !== 'student') throw notFound();
-    if (!(await this.seesBoardOf(caller, pupilId))) throw notFound();
+    if (!(await this.seesBoardsOf(caller, [pupilId])).has(pupilId)) throw notFound();
     return this.boards(caller, [pupilId]);
   }
 
-  /** The pupil, their parents, a teacher who teaches (or leads) their class, the school's admin. */
-  private async seesBoardOf(caller: Caller, pupilId: string): Promise<boolean> {
-    if (pupilId === caller.user.id || caller.user.role === 'admin') return true;
-    if (caller.user.role === 'parent') return (await this.d.childrenOf(caller)).includes(pupilId);
-    if (caller.user.role !== 'teacher') return false;
-    const [taught = [], pupils = []] = await this.d.classesOf(caller.user.school, [caller.user.id, pupilId]);
-    return pupils.some((c) => taught.includes(c));
+  /** A class's awards: the boards of the chat's pupils the caller may see, by name (the caller must be in the chat). */
+  async classBoards(caller: Caller, req: cpb.IGetClassAwardsRequest): Promise<cpb.IAwardBoards> {
+    if (caller.guest) throw notFound();
+    const { chat } = await this.d.messenger.chats.access(req.chatId ?? '', caller);
+    const members = await this.d.messenger.chatStore.allMembers(chat.id);
+    const people = await this.d.messenger.chatStore.users([...members.keys()]);
+    const pupils = [...people.values()]
+      .filter((u) => u.role === 'student' && u.school === caller.user.school)
+      .sort((a, b) => (a.sort || a.name).localeCompare(b.sort || b.name, 'ru'))
+      .slice(0, CLASS_MAX);
+    const seen = await this.seesBoardsOf(
+      caller,
+      pupils.map((p) => p.id),
+    );
+    return this.boards(
+      caller,
+      pupils.filter((p) => seen.has(p.id)).map((p) => p.id),
+    );
+  }
+
+  /**
+   * The one rule of who sees a pupil's board: the pupil, their parents, a
+   * teacher who teaches (or leads) their class, the school's admin. Of these
+   * pupils (of the caller's school), those the caller may see.
+   */
+  private async seesBoardsOf(caller: Caller, pupilIds: string[]): Promise<Set<string>> {
+    if (caller.guest || pupilIds.length === 0) return new Set();
+    if (caller.user.role === 'admin') return new Set(pupilIds);
+    if (caller.user.role === 'parent') {
+      const children = await this.d.childrenOf(caller);
+      return new Set(pupilIds.filter((id) => children.includes(id)));
+    }
+    if (caller.user.role !== 'teacher') return new Set(pupilIds.filter((id) => id === caller.user.id));
+    const [taught = [], ...classes] = await this.d.classesOf(caller.user.school, [
+      caller.user.id,
+      ...pupilIds,
+    ]);
+    return new Set(pupilIds.filter((_, i) => (classes[i] ?? []).some((c) => taught.includes(c))));
   }
 
   private async boards(caller: Caller, pupilIds: string[]): Promise<cpb.IAwardBoards> {

@@ -13,6 +13,7 @@ import { UserTokens } from '../messaging/userTokens.js';
 import { DurableRedis } from '../test/helpers/durableRedis.js';
 import { MessengerProcess } from '../test/helpers/messengerProcess.js';
 import { PostgresCluster } from '../test/helpers/postgres.js';
+import { onInterrupt } from './interrupt.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -30,8 +31,14 @@ export interface ChatStack {
 
 export async function startChatStack(redisArgs: string[] = []): Promise<ChatStack> {
   const redis = new DurableRedis(redisArgs);
-  await redis.start();
   const postgres = new PostgresCluster();
+  let server: MessengerProcess | null = null;
+  const forget = onInterrupt(async () => {
+    await server?.kill('SIGTERM');
+    await redis.kill('SIGTERM');
+    await postgres.stop();
+  });
+  await redis.start();
   await postgres.start();
   const env = {
     REDIS_URL: redis.url,
@@ -44,18 +51,19 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
     // 15 s a socket has to authenticate; this measures delivery, not sign-in.
     JOIN_DEADLINE_SECONDS: '300',
   };
-  const server = new MessengerProcess(env);
-  await server.start();
+  const messenger = new MessengerProcess(env);
+  server = messenger;
+  await messenger.start();
   return {
     redis,
     postgres,
-    server,
+    server: messenger,
     env,
     tokens: new UserTokens(env.TOKEN_SECRET, 'school-call'),
-    pid: () => server.pid,
+    pid: () => messenger.pid,
     redisPid: () => redis.pid,
     async createChat(title, members) {
-      const res = await fetch(`${server.httpUrl}/api/chats`, {
+      const res = await fetch(`${messenger.httpUrl}/api/chats`, {
         method: 'POST',
         headers: { authorization: `Bearer ${env.ADMIN_SECRET}`, 'content-type': 'application/json' },
         body: JSON.stringify({ title, members: members.map((userId) => ({ userId })) }),
@@ -64,7 +72,8 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
       return ((await res.json()) as { chatId: string }).chatId;
     },
     async stop() {
-      await server.kill('SIGTERM');
+      forget();
+      await messenger.kill('SIGTERM');
       await redis.kill('SIGTERM');
       await postgres.stop();
     },
@@ -281,7 +290,11 @@ export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor
 export class Receivers {
   private following_: Promise<unknown> | null = null;
 
-  private constructor(private readonly children: ChildProcess[]) {}
+  private readonly forget: () => void;
+
+  private constructor(private readonly children: ChildProcess[]) {
+    this.forget = onInterrupt(() => this.kill());
+  }
 
   static async start(url: string, tokens: string[], processes: number): Promise<Receivers> {
     const file = fileURLToPath(new URL('./chatReceivers.ts', import.meta.url));
@@ -367,6 +380,7 @@ export class Receivers {
   }
 
   kill(): void {
+    this.forget();
     for (const c of this.children) c.kill();
   }
 }

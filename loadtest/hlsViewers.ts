@@ -29,6 +29,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { launchChromium } from '../test/helpers/browser.js';
+import { onInterrupt } from './interrupt.js';
 import { cpuSeconds, percentile } from './processStats.js';
 import { appendResult } from './results.js';
 import { SegmentProbes } from './segmentProbes.js';
@@ -86,12 +87,7 @@ const info = await new Promise<{
   });
 });
 // Stopped from outside (a timeout, Ctrl-C): take the server process with us.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    server.kill('SIGTERM');
-    process.exit(1);
-  });
-}
+onInterrupt(() => server.kill('SIGTERM'));
 const base = `${info.url}/b/${info.code}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -56,6 +56,9 @@ export type RegisteredChatRequest =
   | 'giveAward'
   | 'withdrawAward'
   | 'getAwardBoard'
+  | 'getClassAwards'
+  | 'renameAwardKind'
+  | 'retireAwardKind'
   | 'getLessonRecap'
   | 'getLessonFile'
   | 'shareLessonRecording';

@@ -1,9 +1,11 @@
-// The recording and broadcast requests (recording.proto). Only the room's
-// host may use them; a recording id names one of this room's recordings or
+// The recording and broadcast requests (recording.proto). The room's host
+// may use them, and co-hosts while the host allows it (roles.ts mayRecord);
+// deleting a recording stays the host's; a recording id names one of this room's recordings or
 // nothing (another room's is NOT_FOUND, so ids cannot be probed); the
 // recorder's own refusals become their typed error codes. Every refusal
 // happens before anything changes, and the session counts it.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { mayRecord } from '../signaling/domain/roles.js';
 import type { Room } from '../signaling/domain/room.js';
 import { ErrorCode, SignalingError, forbidden, invalid, notFound } from '../signaling/errors.js';
 import type { Handlers, RequestContext } from '../signaling/requests/handlerTable.js';
@@ -75,9 +77,16 @@ export interface RecorderHandlerDeps {
 }
 
 export function recorderHandlers({ service, store, links }: RecorderHandlerDeps): Handlers<RecorderRequest> {
+  const recorderRoom = (ctx: RequestContext): Room => {
+    const { room, peer } = ctx.present();
+    if (!mayRecord(peer.identity.role, room.settings)) {
+      throw forbidden('only the host, or co-hosts the host allows, may record or broadcast');
+    }
+    return room;
+  };
   const hostRoom = (ctx: RequestContext): Room => {
     const { room, peer } = ctx.present();
-    if (peer.identity.role !== 'host') throw forbidden('only the host may record or broadcast');
+    if (peer.identity.role !== 'host') throw forbidden('only the host may delete a recording');
     return room;
   };
   /** One of this room's recordings; another room's is NOT_FOUND. */
@@ -96,15 +105,15 @@ export function recorderHandlers({ service, store, links }: RecorderHandlerDeps)
 
   return {
     startRecording: async (ctx) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       return { recordingStarted: recordingToWire(await refusing(() => service.startRecording(room))) };
     },
     stopRecording: async (ctx) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       return { recordingStopped: recordingToWire(await refusing(() => service.stopRecording(room))) };
     },
     startBroadcast: async (ctx, req) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       const password = req.viewerPassword ?? '';
       if (password && (password.length < PASSWORD_LENGTH.min || password.length > PASSWORD_LENGTH.max)) {
         throw invalid(`viewer_password must be ${PASSWORD_LENGTH.min}-${PASSWORD_LENGTH.max} characters`);
@@ -115,12 +124,12 @@ export function recorderHandlers({ service, store, links }: RecorderHandlerDeps)
       };
     },
     stopBroadcast: async (ctx) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       const meta = await refusing(() => service.stopBroadcast(room));
       return { broadcastRecording: meta ? recordingToWire(meta) : {} };
     },
     listRecordings: (ctx) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       return { recordings: { recordings: store.list(room.id).map(recordingToWire) } };
     },
     deleteRecording: async (ctx, req) => {
@@ -130,7 +139,7 @@ export function recorderHandlers({ service, store, links }: RecorderHandlerDeps)
       return undefined;
     },
     getRecordingLink: (ctx, req) => {
-      const room = hostRoom(ctx);
+      const room = recorderRoom(ctx);
       const meta = finished(ownRecording(room, req.recordingId));
       if (meta.status !== 'ready') throw notFound('recording file');
       return { recordingLink: links.make(meta.id) };

@@ -11,8 +11,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # --demo: a made-up school and a demo room anyone may enter, to try it out.
 # Without it the server is a school's: nobody gets in without the school.
+# --no-setup: skip the setup check (what is installed is known to be current).
 WITH_DEMO=0
-[[ "${1:-}" == "--demo" ]] && WITH_DEMO=1
+SKIP_SETUP=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo) WITH_DEMO=1 ;;
+    --no-setup) SKIP_SETUP=1 ;;
+    *)
+      echo "[run] unknown option $arg (known: --demo, --no-setup)" >&2
+      exit 64
+      ;;
+  esac
+done
 
 # The setup runs again only when something it builds from has changed since
 # it last finished (a fingerprint of those files' names, sizes and times).
@@ -21,7 +32,9 @@ setup_inputs() {
     signaling/proto web/src sfu/worker-build transcriber/build -type f -printf '%p %s %T@\n' 2>/dev/null | sort | sha256sum | cut -d' ' -f1
 }
 SETUP_STAMP=node_modules/.setup-stamp
-if [[ -f "$SETUP_STAMP" && "$(cat "$SETUP_STAMP")" == "$(setup_inputs)" && -x node_modules/mediasoup/worker/out/Release/mediasoup-worker ]]; then
+if ((SKIP_SETUP)); then
+  echo "[run] --no-setup: the setup check is skipped"
+elif [[ -f "$SETUP_STAMP" && "$(cat "$SETUP_STAMP")" == "$(setup_inputs)" && -x node_modules/mediasoup/worker/out/Release/mediasoup-worker ]]; then
   echo "[run] set up already (nothing changed since); scripts/setup.sh runs it again"
 else
   bash scripts/setup.sh

@@ -6,7 +6,7 @@ import type { JoinedPeer } from '../domain/room.js';
 import { MAX_LAST_N } from '../domain/roomDefinition.js';
 import { invalid } from '../errors.js';
 import { waitingModeFromWire } from '../wire/roomWire.js';
-import { requireModerator } from './guards.js';
+import { requireHost, requireModerator } from './guards.js';
 
 import pb = schoolcall.v1;
 
@@ -37,6 +37,11 @@ export class SettingsControl {
     if (req.selfUnmuteAllowed != null) next.selfUnmuteAllowed = req.selfUnmuteAllowed;
     if (req.participantsMayShareScreen != null)
       next.participantsMayShareScreen = req.participantsMayShareScreen;
+    if (req.coHostsMayRecord != null) {
+      // A co-host may not give co-hosts the recorder: it is the host's to lend.
+      requireHost(peer);
+      next.coHostsMayRecord = req.coHostsMayRecord;
+    }
     room.updateSettings(next, peer);
     this.log.info({ room: room.id, by: peer.id, settings: next }, 'room settings changed');
   }

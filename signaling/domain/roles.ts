@@ -48,3 +48,12 @@ export function mayModerate(actor: RoleName, target: RoleName): boolean {
   if (!isModerator(actor)) return false;
   return target !== 'host' || actor === 'host';
 }
+
+/**
+ * Who may start and stop the recording and the broadcast, and see the room's
+ * recordings: the host, and co-hosts while the host allows it. The one rule
+ * the recorder's requests ask (the browser mirrors it to show the buttons).
+ */
+export function mayRecord(role: RoleName, settings: { coHostsMayRecord: boolean }): boolean {
+  return role === 'host' || (role === 'co-host' && settings.coHostsMayRecord);
+}

@@ -39,6 +39,8 @@ export interface RoomSettings {
   selfUnmuteAllowed: boolean;
   participantsMayShareScreen: boolean;
   maxScreenShares: number;
+  /** Co-hosts may record and broadcast (the host's choice; see roles.ts mayRecord). */
+  coHostsMayRecord: boolean;
   /** Cameras forwarded per receiver (last-N); 0: the server's default. */
   lastN: number;
 }
@@ -53,6 +55,7 @@ export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
   selfUnmuteAllowed: true,
   participantsMayShareScreen: false,
   maxScreenShares: 1,
+  coHostsMayRecord: false,
   lastN: 0,
 };
 

@@ -61,7 +61,13 @@ export function parseSettings(value: unknown): Partial<RoomSettings> {
     }
     out.waitingRoom = v.waitingRoom as RoomSettings['waitingRoom'];
   }
-  for (const key of ['locked', 'guestsAllowed', 'selfUnmuteAllowed', 'participantsMayShareScreen'] as const) {
+  for (const key of [
+    'locked',
+    'guestsAllowed',
+    'selfUnmuteAllowed',
+    'participantsMayShareScreen',
+    'coHostsMayRecord',
+  ] as const) {
     if (v[key] === undefined) continue;
     if (typeof v[key] !== 'boolean') throw new HttpError(400, `settings.${key} must be true or false`);
     out[key] = v[key] as boolean;

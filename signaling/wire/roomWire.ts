@@ -102,6 +102,7 @@ export function settingsToWire(s: RoomSettings): pb.IRoomSettings {
     selfUnmuteAllowed: s.selfUnmuteAllowed,
     participantsMayShareScreen: s.participantsMayShareScreen,
     maxScreenShares: s.maxScreenShares,
+    coHostsMayRecord: s.coHostsMayRecord ?? false,
     lastN: s.lastN ?? 0,
   };
 }

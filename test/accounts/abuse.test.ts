@@ -113,6 +113,12 @@ describe('accounts: abuse', () => {
       '/\t/evil.example',
       'javascript:alert(1)',
       '\\\\evil.example',
+      // Dot segments that normalise back to '//' (attack pass 8).
+      '/.//evil.example',
+      '/..//evil.example',
+      '/x/..//evil.example',
+      '/%2e//evil.example',
+      '/.//evil.example/path?q#h',
     ]) {
       expect(safeNext(evil)).toBe('/');
     }
@@ -121,7 +127,7 @@ describe('accounts: abuse', () => {
     const r = await c.post('/api/account/login', {
       login: 'maria.ivanova',
       password: 'пароль марии',
-      next: '//evil.example/steal',
+      next: '/.//evil.example/steal',
     });
     expect(r).toMatchObject({ status: 200, body: { next: '/' } });
   });

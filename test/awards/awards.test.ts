@@ -5,7 +5,11 @@ import pg from 'pg';
 // pupils at once and announces it in the class chat; the pupils' boards
 // show it to the pupil, her parent, her class's teachers and the admin, and to
 // nobody else (a classmate, another parent, a teacher of another class); the
-// giver withdraws it.
+// giver withdraws it. A class's awards (a chat's pupils) show each pupil's
+// board by the same rule: a teacher of the class sees her class's pupils, not
+// a pupil of another class in the same chat. The school's administrator
+// adds, renames and retires the school's own kinds (nobody else, and not the
+// server's); a retired kind is no longer given and stays on the boards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirKeys } from '../../directory/store.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
@@ -164,5 +168,158 @@ describe('awards', () => {
     expect(await refused()).toBeGreaterThan(before);
     const rows = await db.query("SELECT pupil_id FROM awards.award WHERE pupil_id IN ('aw-r', 'aw-s')");
     expect(rows.rows.map((r) => r.pupil_id)).toEqual(['aw-r', 'aw-r', 'aw-r', 'aw-r', 'aw-r']);
+  });
+
+  it("a class's awards: each pupil's board by the same rule, the giver withdraws from it", async () => {
+    const cls = [
+      { userId: 'aw-c1', displayName: 'Дарья Жукова', sortName: 'Жукова Дарья', role: 'student' as const },
+      { userId: 'aw-c2', displayName: 'Егор Агеев', sortName: 'Агеев Егор', role: 'student' as const },
+      // In the chat, but of 6В: not a board Пётр Сергеевич (5А, 7В) reads.
+      { userId: 'aw-c3', displayName: 'Зоя Ершова', sortName: 'Ершова Зоя', role: 'student' as const },
+    ];
+    for (const p of cls) await s.token(p);
+    const redis = new Redis(s.redis!.url);
+    const places: [string, object][] = [
+      ['aw-c1', { role: 'student', classes: ['5А'] }],
+      ['aw-c2', { role: 'student', classes: ['5А'] }],
+      ['aw-c3', { role: 'student', classes: ['6В'] }],
+      [verifiedTeacher.userId, { role: 'teacher', classes: ['5А', '6В'] }],
+    ];
+    for (const [id, p] of places) await redis.hset(dirKeys.placements('school-1'), id, JSON.stringify(p));
+    redis.disconnect();
+    const d = await s.client(admin);
+    const x = await s.client(otherTeacher);
+    const c1 = await s.client(cls[0]!);
+    const ids = cls.map((p) => p.userId);
+    const classChat = (
+      await t.request({
+        createChat: {
+          title: '5А и 6В, кружок',
+          members: [...ids, newTeacher.userId, otherTeacher.userId, admin.userId],
+        },
+      })
+    ).chat!.chatId!;
+    await t.request({ giveAward: { kindId: 'book', pupilIds: ids } });
+    await t.request({ giveAward: { kindId: 'idea', pupilIds: ['aw-c1'], comment: 'За опыт с водой' } });
+    const view = async (c: TestChatClient) =>
+      (await c.request({ getClassAwards: { chatId: classChat } })).awardBoards!.boards!.map((b) => [
+        b.pupilName,
+        b.awards!.map((x) => `${x.kind?.name}${x.mayWithdraw ? ' ×' : ''}`),
+      ]);
+    // A teacher of 5А: her class's pupils by name, not the pupil of 6В; she withdraws none.
+    expect(await view(n)).toEqual([
+      ['Егор Агеев', ['Книгочей']],
+      ['Дарья Жукова', ['Светлая голова', 'Книгочей']],
+    ]);
+    // The giver teaches both: all three, each award hers to withdraw; the admin sees all.
+    expect((await view(t)).map(([name]) => name)).toEqual(['Егор Агеев', 'Зоя Ершова', 'Дарья Жукова']);
+    expect((await view(d)).flatMap(([, awards]) => awards)).toEqual([
+      'Книгочей ×',
+      'Книгочей ×',
+      'Светлая голова ×',
+      'Книгочей ×',
+    ]);
+    // A teacher of 5Б sees no board; a pupil only her own; someone not in the chat is refused.
+    expect(await view(x)).toEqual([]);
+    expect(await view(c1)).toEqual([['Дарья Жукова', ['Светлая голова', 'Книгочей']]]);
+    expect(await refusal(g.request({ getClassAwards: { chatId: classChat } }))).toBe(
+      E.CHAT_ERROR_NOT_A_MEMBER,
+    );
+    // The giver withdraws from the class's view; the class's teacher sees it gone.
+    const mine = (await t.request({ getClassAwards: { chatId: classChat } })).awardBoards!.boards!;
+    const idea = mine.flatMap((b) => b.awards!).find((a) => a.kind?.kindId === 'idea')!;
+    await t.request({ withdrawAward: { awardId: idea.awardId! } });
+    expect(await view(n)).toEqual([
+      ['Егор Агеев', ['Книгочей']],
+      ['Дарья Жукова', ['Книгочей']],
+    ]);
+    for (const c of [d, x, c1]) c.close();
+  });
+
+  it("the school's administrator adds, renames and retires its own kinds; a retired one stays on the boards", async () => {
+    const d = await s.client(admin);
+    const elsewhere = await s.client({
+      userId: 'aw-e',
+      displayName: 'Зинаида Львовна',
+      role: 'admin',
+      schoolId: 'school-2',
+    });
+    const pupil = { userId: 'aw-k1', displayName: 'Кира Лебедева', role: 'student' as const };
+    await s.token(pupil);
+    const kindsOf = async (c: TestChatClient, withRetired = false) =>
+      (await c.request({ listAwardKinds: { withRetired } })).awardKinds!.kinds!.filter((k) => k.school);
+    const stored = async () =>
+      (
+        await db.query(
+          "SELECT name, retired_at FROM awards.kind WHERE school = 'school-1' ORDER BY created_at",
+        )
+      ).rows;
+    // Only the administrator adds; bad names and badges are refused; nothing stored.
+    expect(await refusal(t.request({ addAwardKind: { name: 'Юный химик', badge: 'idea' } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: '  ', badge: 'idea' } }))).toBe(
+      E.CHAT_ERROR_INVALID_ARGUMENT,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: 'Юный химик', badge: 'trophy' } }))).toBe(
+      E.CHAT_ERROR_INVALID_ARGUMENT,
+    );
+    expect(await refusal(d.request({ addAwardKind: { name: 'ЗВЁЗДА УРОКА', badge: 'star' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    expect(await stored()).toEqual([]);
+    const added = (await d.request({ addAwardKind: { name: 'Юный химик', badge: 'idea' } })).awardKinds!
+      .kinds!;
+    const chem = added.find((k) => k.name === 'Юный химик')!;
+    expect([chem.school, chem.retired]).toEqual([true, false]);
+    expect(await refusal(d.request({ addAwardKind: { name: 'юный химик', badge: 'book' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    // A verified teacher gives it.
+    await t.request({ giveAward: { kindId: chem.kindId!, pupilIds: [pupil.userId] } });
+    // Renaming: the administrator only, not the server's own kinds, not to a name in use; the board shows the new name.
+    expect(await refusal(t.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Химик' } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect(await refusal(d.request({ renameAwardKind: { kindId: 'star', name: 'Звезда' } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(d.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Книгочей' } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    expect(
+      await refusal(elsewhere.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Химик' } })),
+    ).toBe(E.CHAT_ERROR_AWARD_KIND_NOT_FOUND);
+    await d.request({ renameAwardKind: { kindId: chem.kindId!, name: 'Юный исследователь' } });
+    const board = async () =>
+      (await d.request({ getAwardBoard: { pupilId: pupil.userId } })).awardBoards!.boards![0]!.awards!.map(
+        (a) => a.kind?.name,
+      );
+    expect(await board()).toEqual(['Юный исследователь']);
+    // Retiring: not by another school's administrator; then it is no longer offered or given, and stays on the board.
+    expect(await refusal(elsewhere.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(t.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    await d.request({ retireAwardKind: { kindId: chem.kindId! } });
+    expect(await refusal(d.request({ retireAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await kindsOf(t)).toEqual([]);
+    expect(await kindsOf(t, true)).toEqual([]);
+    expect((await kindsOf(d, true)).map((k) => [k.name, k.retired])).toEqual([['Юный исследователь', true]]);
+    expect(await refusal(t.request({ giveAward: { kindId: chem.kindId!, pupilIds: [pupil.userId] } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await board()).toEqual(['Юный исследователь']);
+    expect((await stored()).map((r) => [r.name, r.retired_at !== null])).toEqual([
+      ['Юный исследователь', true],
+    ]);
+    // Its name is free again for a new kind.
+    await d.request({ addAwardKind: { name: 'Юный исследователь', badge: 'book' } });
+    expect((await kindsOf(t)).map((k) => k.name)).toEqual(['Юный исследователь']);
+    for (const c of [d, elsewhere]) c.close();
   });
 });

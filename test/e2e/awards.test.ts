@@ -1,9 +1,11 @@
 // «Награды» (#27) in the browser, by visible labels: a teacher the school has
-// not confirmed opens «Наградить» and is told only confirmed teachers give
-// awards; a confirmed teacher gives «Звезда урока» to three pupils with a
-// comment, announced in the class chat; a mother on her phone sees it on her
-// daughter's board, and so does the pupil. Screenshots:
-// test-artifacts/screenshots/{laptop,phone}-awards-*.
+// not confirmed opens «Награды класса» and is told only confirmed teachers
+// give awards; a confirmed teacher gives «Звезда урока» to three pupils with a
+// comment, announced in the class chat, sees the class's awards counted and
+// withdraws one she gave; a mother on her phone sees it on her daughter's
+// board, and so does the pupil; the other teacher of the class sees the
+// class's awards on her phone (none hers to withdraw), in English too.
+// Screenshots: test-artifacts/screenshots/{laptop,phone}-awards-*.
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Browser } from 'playwright-core';
@@ -54,6 +56,19 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       mother.userId,
       JSON.stringify({ role: 'parent', classes: ['5А'], children: [pupils[0]!.userId] }),
     );
+    // Both teachers teach 5А, where the three pupils are: the class's boards are theirs to read.
+    for (const id of [confirmed.userId, newcomer.userId])
+      await redis.hset(
+        dirKeys.placements('school-1'),
+        id,
+        JSON.stringify({ role: 'teacher', classes: ['5А'] }),
+      );
+    for (const p of pupils)
+      await redis.hset(
+        dirKeys.placements('school-1'),
+        p.userId,
+        JSON.stringify({ role: 'student', classes: ['5А'] }),
+      );
     redis.disconnect();
     browser = await launchChromium();
   });
@@ -76,14 +91,16 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // A teacher the school has not confirmed is told so, and given no form.
       const n = await open(newcomer, 'laptop');
       await n.locator(`[data-chat="${chatId}"]`).click();
-      await n.getByRole('button', { name: 'Наградить' }).click();
+      await n.getByRole('button', { name: 'Награды класса' }).click();
       await n.getByText('Награды дают учителя, подтверждённые школой', { exact: false }).waitFor();
-      expect(await n.getByRole('button', { name: /Вручить награду/ }).count()).toBe(0);
+      await n.getByText('У класса 0 наград').waitFor();
+      expect(await n.getByRole('button', { name: 'Наградить' }).count()).toBe(0);
       await screenshot(n, 'laptop-awards-not-verified');
 
       // A confirmed teacher gives «Звезда урока» to three pupils.
       const page = await open(confirmed, 'laptop');
       await page.locator(`[data-chat="${chatId}"]`).click();
+      await page.getByRole('button', { name: 'Награды класса' }).click();
       await page.getByRole('button', { name: 'Наградить' }).click();
       await page.getByText('Звезда урока').click();
       for (const p of pupils) await page.getByLabel(p.displayName).check();
@@ -94,7 +111,35 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       expect(form.englishWords).toEqual([]);
       await page.getByRole('button', { name: 'Вручить награду (3)' }).click();
       await page.getByText('Награда вручена: Анна Белова, Борис Волков, Вера Громова').waitFor();
+      // Back on the class's list: each pupil's board, counted.
+      await page.getByText('У класса 3 награды').waitFor();
+      for (const p of pupils)
+        await page
+          .getByRole('region', { name: `Награды: ${p.displayName}` })
+          .getByText('Звезда урока')
+          .waitFor();
       await screenshot(page, 'laptop-awards-given');
+      // A second award to Анна, then withdrawn from the class's list.
+      await page.getByRole('button', { name: 'Наградить' }).click();
+      await page.getByText('Книгочей').click();
+      await page.getByLabel('Анна Белова').check();
+      await page.getByLabel('Объявить в чате').uncheck();
+      await page.getByRole('button', { name: 'Вручить награду (1)' }).click();
+      const anna = page.getByRole('region', { name: 'Награды: Анна Белова' });
+      await anna.getByText('2 награды').waitFor();
+      await page.getByText('У класса 4 награды').waitFor();
+      await page.getByText('Книгочей 1').waitFor();
+      await screenshot(page, 'laptop-awards-class');
+      const list = await layoutReport(page);
+      expect(list.overflowX).toBe(0);
+      expect(list.englishWords).toEqual([]);
+      await anna
+        .getByRole('listitem')
+        .filter({ hasText: 'Книгочей' })
+        .getByRole('button', { name: 'Отозвать награду' })
+        .click();
+      await anna.getByText('1 награда').waitFor();
+      expect(await anna.getByText('Книгочей').count()).toBe(0);
       await page.getByRole('button', { name: 'Назад' }).click();
       await page
         .getByText('Награда «Звезда урока»: Анна Белова, Борис Волков, Вера Громова.', { exact: false })
@@ -119,6 +164,26 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       await pupil.getByRole('button', { name: 'Награды' }).click();
       await pupil.getByRole('region', { name: 'Награды: Борис Волков' }).getByText('Звезда урока').waitFor();
       await screenshot(pupil, 'phone-awards-pupil');
+
+      // The class's other teacher, on her phone: each pupil's award, none hers to withdraw.
+      const other = await open(newcomer, 'phone');
+      await other.locator(`[data-chat="${chatId}"]`).click();
+      await other.getByRole('button', { name: 'Награды класса' }).click();
+      await other.getByText('У класса 3 награды').waitFor();
+      for (const p of pupils)
+        await other
+          .getByRole('region', { name: `Награды: ${p.displayName}` })
+          .getByText('1 награда')
+          .waitFor();
+      expect(await other.getByRole('button', { name: 'Отозвать награду' }).count()).toBe(0);
+      await screenshot(other, 'phone-awards-class');
+      const phoneList = await layoutReport(other);
+      expect(phoneList.overflowX).toBe(0);
+      expect(phoneList.englishWords).toEqual([]);
+      await other.locator('[data-lang-switch]').click();
+      await other.getByRole('heading', { name: 'Class awards' }).waitFor();
+      await other.getByText('The class has 3 awards').waitFor();
+      await screenshot(other, 'phone-awards-class-english');
     },
   );
 });

@@ -1,6 +1,6 @@
-// A pupil's board of awards (or a parent's children's): the badges with
-// their names, who gave them and when, the comment; the giver (or the
-// school's administrator) withdraws one here.
+// A pupil's board of awards (or a parent's children's, or a class's pupils'
+// in «Награды класса»): the badges with their names, who gave them and when,
+// the comment; the giver (or the school's administrator) withdraws one here.
 import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { ArrowLeft } from '../kit/icons.js';
@@ -18,7 +18,14 @@ export function Boards({
   store,
   boards,
   changed,
-}: { store: MessengerStore; boards: cpb.IAwardBoard[]; changed: (b: cpb.IAwardBoard[]) => void }) {
+  counted = false,
+}: {
+  store: MessengerStore;
+  boards: cpb.IAwardBoard[];
+  changed: (b: cpb.IAwardBoard[]) => void;
+  /** A class's list: each pupil's count beside the name, smaller badges. */
+  counted?: boolean;
+}) {
   const withdraw = async (awardId: string) => {
     const r = await store.run(() => store.chat.request({ withdrawAward: { awardId } }));
     const fresh = r?.awardBoards?.boards ?? [];
@@ -27,15 +34,31 @@ export function Boards({
   return (
     <>
       {boards.map((b) => (
-        <section class="aw-board" key={b.pupilId} aria-label={t('aw.boardOf', { name: b.pupilName ?? '' })}>
-          <h3>{t('aw.boardOf', { name: b.pupilName ?? '' })}</h3>
+        <section
+          class={counted ? 'aw-board counted' : 'aw-board'}
+          key={b.pupilId}
+          aria-label={t('aw.boardOf', { name: b.pupilName ?? '' })}
+        >
+          {counted ? (
+            <h3>
+              {b.pupilName}{' '}
+              <small class="aw-count">{t('aw.count', { count: (b.awards ?? []).length })}</small>
+            </h3>
+          ) : (
+            <h3>{t('aw.boardOf', { name: b.pupilName ?? '' })}</h3>
+          )}
           {(b.awards ?? []).length === 0 ? (
-            <p class="hw-none">{t('aw.none')}</p>
+            !counted && <p class="hw-none">{t('aw.none')}</p>
           ) : (
             <ul class="aw-list">
               {(b.awards ?? []).map((a) => (
                 <li key={a.awardId} class="aw-item">
-                  <img src={`/static/awards/${a.kind?.badge ?? 'star'}.svg`} alt="" width={64} height={64} />
+                  <img
+                    src={`/static/awards/${a.kind?.badge ?? 'star'}.svg`}
+                    alt=""
+                    width={counted ? 44 : 64}
+                    height={counted ? 44 : 64}
+                  />
                   <div>
                     <strong>{a.kind?.name}</strong>
                     <small>{t('aw.by', { teacher: a.giverName ?? '', time: when(a.givenAt) })}</small>

@@ -1,5 +1,5 @@
-// Where «Награды» open: «Наградить» in a group chat's header for teachers
-// and the school's administrators, «Награды» in the messenger's header for
+// Where «Награды» open: «Награды класса» in a group chat's header for
+// teachers and the school's administrators (the class's boards, «Наградить»), «Награды» in the messenger's header for
 // pupils and parents (their own board, their children's).
 import { t } from '../i18n/index.js';
 import { SheetButton } from '../kit/SheetButton.js';
@@ -13,11 +13,11 @@ export function ChatAwardButton({ store, chat }: { store: MessengerStore; chat: 
   return (
     <SheetButton
       id="chat-award"
-      label={t('aw.give')}
+      label={t('aw.class')}
       icon={Star}
       place="chat"
       onOpen={() => {
-        store.sheet.value = 'award-give';
+        store.sheet.value = 'class-awards';
       }}
     />
   );

@@ -1,25 +1,29 @@
-// «Наградить» from a class chat: a badge from the catalogue, one or several
-// pupils of the chat, a comment, and whether to announce it in the chat.
-// A teacher the school has not confirmed is told so instead of the form.
+// «Наградить», opened from «Награды класса»: a badge from the catalogue, one
+// or several pupils of the chat, a comment, and whether to announce it in the
+// chat. Only shown to those the catalogue says may give (ClassAwards).
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ArrowLeft } from '../kit/icons.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
-import { Boards } from './AwardBoard.js';
 
-export function GiveAward({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
-  const [kinds, setKinds] = useState<cpb.IAwardKindList | null>(null);
+export function GiveAward({
+  store,
+  chat,
+  kinds,
+  done,
+}: {
+  store: MessengerStore;
+  chat: cpb.IChat;
+  kinds: cpb.IAwardKind[];
+  /** The boards of the pupils just awarded. */
+  done: (given: cpb.IAwardBoard[]) => void;
+}) {
   const [pupils, setPupils] = useState<cpb.IMember[]>([]);
   const [kind, setKind] = useState('');
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [comment, setComment] = useState('');
   const [announce, setAnnounce] = useState(true);
   const [busy, setBusy] = useState(false);
-  const [given, setGiven] = useState<cpb.IAwardBoard[] | null>(null);
   useEffect(() => {
-    void store
-      .run(() => store.chat.request({ listAwardKinds: {} }))
-      .then((r) => setKinds(r?.awardKinds ?? null));
     void store
       .run(() => store.chat.request({ listMembers: { chatId: chat.chatId, limit: 200 } }))
       .then((r) =>
@@ -39,100 +43,70 @@ export function GiveAward({ store, chat }: { store: MessengerStore; chat: cpb.IC
       }),
     );
     setBusy(false);
-    if (r?.awardBoards) setGiven(r.awardBoards.boards ?? []);
+    if (r?.awardBoards) done(r.awardBoards.boards ?? []);
   };
   return (
-    <section class="chat-view sheet" id="award-give" aria-labelledby="award-give-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('hw.back')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="award-give-title">{t('aw.give')}</h2>
-      </header>
-      {given ? (
-        <div class="sheet-body">
-          <output class="aw-done">
-            {t('aw.given', { names: given.map((b) => b.pupilName).join(', ') })}
-          </output>
-          <Boards store={store} boards={given} changed={setGiven} />
-        </div>
-      ) : kinds && !kinds.mayGive ? (
-        <div class="sheet-body">
-          <p class="hw-note" id="award-not-verified">
-            {t('chatError.37')}
-          </p>
-        </div>
-      ) : (
-        <form
-          class="sheet-body hw-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (kind && chosen.size && !busy) void submit();
-          }}
-        >
-          <fieldset class="aw-kinds">
-            <legend>{t('aw.choose')}</legend>
-            {(kinds?.kinds ?? []).map((k) => (
-              <label key={k.kindId} class={`aw-kind${kind === k.kindId ? ' active' : ''}`}>
-                <input
-                  type="radio"
-                  name="award-kind"
-                  class="visually-hidden"
-                  checked={kind === k.kindId}
-                  onChange={() => setKind(k.kindId ?? '')}
-                />
-                <img src={`/static/awards/${k.badge}.svg`} alt="" width={56} height={56} />
-                <span>{k.name}</span>
-              </label>
-            ))}
-          </fieldset>
-          <fieldset class="hw-who">
-            <legend>{t('aw.pupils')}</legend>
-            {pupils.map((p) => (
-              <label class="check" key={p.user?.userId}>
-                <input
-                  type="checkbox"
-                  checked={chosen.has(p.user?.userId ?? '')}
-                  onChange={(e) => {
-                    const next = new Set(chosen);
-                    if ((e.target as HTMLInputElement).checked) next.add(p.user?.userId ?? '');
-                    else next.delete(p.user?.userId ?? '');
-                    setChosen(next);
-                  }}
-                />
-                {p.user?.displayName}
-              </label>
-            ))}
-          </fieldset>
-          <label class="field">
-            {t('aw.comment')}
-            <textarea
-              rows={2}
-              value={comment}
-              maxLength={500}
-              onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+    <form
+      class="sheet-body hw-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (kind && chosen.size && !busy) void submit();
+      }}
+    >
+      <fieldset class="aw-kinds">
+        <legend>{t('aw.choose')}</legend>
+        {kinds.map((k) => (
+          <label key={k.kindId} class={`aw-kind${kind === k.kindId ? ' active' : ''}`}>
+            <input
+              type="radio"
+              name="award-kind"
+              class="visually-hidden"
+              checked={kind === k.kindId}
+              onChange={() => setKind(k.kindId ?? '')}
             />
+            <img src={`/static/awards/${k.badge}.svg`} alt="" width={56} height={56} />
+            <span>{k.name}</span>
           </label>
-          <label class="check">
+        ))}
+      </fieldset>
+      <fieldset class="hw-who">
+        <legend>{t('aw.pupils')}</legend>
+        {pupils.map((p) => (
+          <label class="check" key={p.user?.userId}>
             <input
               type="checkbox"
-              checked={announce}
-              onChange={(e) => setAnnounce((e.target as HTMLInputElement).checked)}
+              checked={chosen.has(p.user?.userId ?? '')}
+              onChange={(e) => {
+                const next = new Set(chosen);
+                if ((e.target as HTMLInputElement).checked) next.add(p.user?.userId ?? '');
+                else next.delete(p.user?.userId ?? '');
+                setChosen(next);
+              }}
             />
-            {t('aw.announce')}
+            {p.user?.displayName}
           </label>
-          <button type="submit" class="primary wide" disabled={!kind || chosen.size === 0 || busy}>
-            {t('aw.submit', { count: chosen.size })}
-          </button>
-        </form>
-      )}
-    </section>
+        ))}
+      </fieldset>
+      <label class="field">
+        {t('aw.comment')}
+        <textarea
+          rows={2}
+          value={comment}
+          maxLength={500}
+          onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+        />
+      </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={announce}
+          onChange={(e) => setAnnounce((e.target as HTMLInputElement).checked)}
+        />
+        {t('aw.announce')}
+      </label>
+      <button type="submit" class="primary wide" disabled={!kind || chosen.size === 0 || busy}>
+        {t('aw.submit', { count: chosen.size })}
+      </button>
+    </form>
   );
 }

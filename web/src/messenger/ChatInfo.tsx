@@ -3,6 +3,7 @@
 // and the rules changed by those allowed, and leaving the chat. The server
 // decides every one of these; a refusal reads as a translated sentence.
 import { useEffect, useState } from 'preact/hooks';
+import { myRights } from '../chat/rights.js';
 import { t } from '../i18n/index.js';
 import { Menu, MenuItem } from '../kit/Menu.js';
 import {
@@ -18,7 +19,7 @@ import {
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
-import { permits } from './rules.js';
+import { JoinRequestsPanel } from './schoolParts.js';
 
 const R = cpb.MemberRole;
 const PAGE = 50;
@@ -38,6 +39,9 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
   const [adding, setAdding] = useState<cpb.IUser[] | null>(null);
   const [title, setTitle] = useState(c?.title ?? '');
   const [leaving, setLeaving] = useState(false);
+  // Settings asked for and not yet answered: shown as chosen, so a second
+  // change made before the first answer is not undone by that answer.
+  const [pending, setPending] = useState<cpb.IChatSettings>({});
   // Read again after a change of ours (version) or of the member count (someone else's).
   // biome-ignore lint/correctness/useExhaustiveDependencies: version and the count trigger a reload on purpose
   useEffect(() => {
@@ -55,18 +59,31 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
   const me = store.me.value?.userId;
   const myRole = c.myRole;
   const group = c.kind === cpb.ChatKind.CHAT_KIND_GROUP;
+  const channel = c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL;
   const isAdmin = myRole === R.MEMBER_ROLE_ADMIN || myRole === R.MEMBER_ROLE_CREATOR;
   const creator = myRole === R.MEMBER_ROLE_CREATOR;
   const s = c.settings ?? {};
-  const canInvite = group && permits(s.whoMayInvite, myRole);
-  const canAppoint = group && permits(s.whoMayAppointAdmins, myRole);
-  const canEditInfo = group && permits(s.whoMayEditInfo, myRole);
+  // What the server says this person may do here (messaging/permissions.ts rightsOf).
+  const rights = myRights(c);
+  // People are added by name to group chats; a channel's come by link or search.
+  const canInvite = group && !!rights.invite;
+  const canAppoint = (group || channel) && !!rights.appointAdmins;
+  const canEditInfo = (group || channel) && !!rights.editInfo;
   const reload = () => setVersion(version + 1);
   const act = async (body: Parameters<MessengerStore['chat']['request']>[0]) => {
     const r = await store.run(() => store.chat.request(body));
     if (r?.chat) store.putChat(r.chat);
     if (r) reload();
     return r;
+  };
+  const changeSettings = async (change: cpb.IChatSettings) => {
+    setPending((p) => ({ ...p, ...change }));
+    await act({ updateChatSettings: { chatId, settings: change } });
+    setPending((p) => {
+      const rest: Record<string, unknown> = { ...p };
+      for (const k of Object.keys(change)) delete rest[k];
+      return rest as cpb.IChatSettings;
+    });
   };
   const members = page?.members ?? [];
   const total = page?.total ?? 0;
@@ -110,7 +127,12 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
         ) : (
           <p class="chat-info-title">{c.title || c.peer?.displayName}</p>
         )}
-        <h3>{t('chat.members', { count: c.memberCount ?? total })}</h3>
+        {(group || channel) && rights.changeSettings ? <JoinRequestsPanel store={store} chat={c} /> : null}
+        <h3>
+          {channel
+            ? t('school.subscribers', { count: c.memberCount ?? total })
+            : t('chat.members', { count: c.memberCount ?? total })}
+        </h3>
         {canInvite ? (
           adding ? (
             <div class="add-people">
@@ -239,12 +261,16 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
             </button>
           </div>
         ) : null}
-        {group && isAdmin ? (
-          <ChatSettingsFields
-            value={s}
-            creator={creator}
-            onChange={(change) => void act({ updateChatSettings: { chatId, settings: change } })}
-          />
+        {(group || channel) && rights.changeSettings ? (
+          <>
+            <ChatSettingsFields
+              value={{ ...s, ...pending }}
+              legend={channel ? t('msgr.channelSettings') : t('msgr.settings')}
+              creator={creator}
+              channel={channel}
+              onChange={(change) => void changeSettings(change)}
+            />
+          </>
         ) : null}
         {c.kind !== cpb.ChatKind.CHAT_KIND_DIRECT ? (
           leaving ? (

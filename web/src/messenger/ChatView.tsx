@@ -75,7 +75,7 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         older={() => store.older(chatId)}
       />
       {readOnly ? (
-        <p class="read-only">{t('chat.readOnly')}</p>
+        <p class="read-only">{t(c.settings?.archived ? 'msgr.archivedChannel' : 'chat.readOnly')}</p>
       ) : (
         <Composer actions={composerActions(store, chatId)} state={store} idPrefix="composer" labelledSend />
       )}

@@ -3,7 +3,7 @@
 // the two shows at a time.
 import { AwardBoardSheet } from '../awards/AwardBoard.js';
 import { MyAwardsButton } from '../awards/AwardButtons.js';
-import { GiveAward } from '../awards/GiveAward.js';
+import { ClassAwards } from '../awards/ClassAwards.js';
 import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
 import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
@@ -34,7 +34,7 @@ function Side({ store }: { store: MessengerStore }) {
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
   const chat = store.chats.value.get(selected);
   if (sheet === 'schedule' && chat) return <ScheduleLesson key={selected} store={store} chat={chat} />;
-  if (sheet === 'award-give' && chat) return <GiveAward key={selected} store={store} chat={chat} />;
+  if (sheet === 'class-awards' && chat) return <ClassAwards key={selected} store={store} chat={chat} />;
   if (sheet === 'homework' && chat) return <HomeworkSheet key={selected} store={store} chatId={selected} />;
   return <ChatView store={store} chatId={selected} />;
 }

@@ -49,6 +49,8 @@ const CHAT_ERROR_KEYS: Record<cpb.ChatErrorCode, Key> = {
   [C.CHAT_ERROR_DEADLINE_PASSED]: 'chatError.35',
   [C.CHAT_ERROR_FILE_NOT_ALLOWED]: 'chatError.36',
   [C.CHAT_ERROR_NOT_VERIFIED]: 'chatError.37',
+  [C.CHAT_ERROR_AWARD_KIND_NOT_FOUND]: 'chatError.38',
+  [C.CHAT_ERROR_AWARD_NAME_TAKEN]: 'chatError.39',
 };
 
 /** A sentence for any failure of a messenger request. */

@@ -36,7 +36,7 @@ export class MessengerStore {
     | 'lessons'
     | 'homework'
     | 'homework-all'
-    | 'award-give'
+    | 'class-awards'
     | 'awards'
     | 'important'
     | null

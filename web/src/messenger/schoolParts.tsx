@@ -187,7 +187,8 @@ function InvitePanel({ store, chat }: { store: MessengerStore; chat: cpb.IChat }
   );
 }
 
-function JoinRequestsPanel({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+/** The people asking to join (a chat with join approval), for its admins: accept or decline. */
+export function JoinRequestsPanel({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
   const [list, setList] = useState<cpb.IJoinRequest[]>([]);
   const load = () =>
     void store.chat

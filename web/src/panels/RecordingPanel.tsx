@@ -1,6 +1,7 @@
-// For the host: record the lesson, broadcast it to viewers without an
-// account (with the link to hand out), and this room's recordings to
-// download or delete afterwards.
+// For the host (and co-hosts while the host allows it): record the lesson,
+// broadcast it to viewers without an account (with the link to hand out),
+// and this room's recordings to download (the host also deletes them). The
+// host's switch lends the controls to co-hosts.
 import { useEffect, useState } from 'preact/hooks';
 import { type Key, t } from '../i18n/index.js';
 import { duration, fileSize } from '../i18n/units.js';
@@ -38,8 +39,26 @@ function RecordingPanelBody() {
     }
   };
 
+  const host = store.roster.isHost;
   return (
     <>
+      {host ? (
+        <section class="panel-section" id="recording-cohosts-section">
+          <label class="check">
+            <input
+              type="checkbox"
+              id="setting-cohosts-record"
+              checked={Boolean(store.roster.settings.value.coHostsMayRecord)}
+              onChange={(e) =>
+                void store.moderation.updateSettings({
+                  coHostsMayRecord: (e.target as HTMLInputElement).checked,
+                })
+              }
+            />
+            {t('rec.coHosts')}
+          </label>
+        </section>
+      ) : null}
       <section class="panel-section" id="recording-section">
         <p class="hint">{t('rec.explain')}</p>
         <button
@@ -145,7 +164,7 @@ function RecordingPanelBody() {
                     <Download aria-hidden="true" />
                   </button>
                 ) : null}
-                {ready || status === pb.RecordingStatus.RECORDING_STATUS_FAILED ? (
+                {host && (ready || status === pb.RecordingStatus.RECORDING_STATUS_FAILED) ? (
                   <button
                     type="button"
                     class="icon-only small recording-delete"
@@ -172,5 +191,5 @@ export const recordingPanel: PanelDef = {
   icon: CircleDot,
   component: RecordingPanelBody,
   place: 'more',
-  available: (store) => store.roster.isHost,
+  available: (store) => store.roster.mayRecord,
 };

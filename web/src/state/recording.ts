@@ -1,6 +1,6 @@
 // Recording and broadcast as the interface sees them: whether the lesson is
-// being recorded or broadcast (everyone is told), and for the host the
-// controls, the public link, and this room's recordings to download.
+// being recorded or broadcast (everyone is told), and for the host (and
+// co-hosts the host allows) the controls, the public link, and this room's recordings to download.
 import { signal } from '@preact/signals';
 import type { CallLink } from '../call/callClient.js';
 import { pb } from '../protocol/wire.js';
@@ -22,6 +22,8 @@ export class RecordingStore {
   /** How many watch the live broadcast (read with the list while the panel is open); null before it is known. */
   readonly viewers = signal<number | null>(null);
   private refresh: ReturnType<typeof setTimeout> | null = null;
+  /** The last known setting, so only a change is told. */
+  private coHostsMayRecord = false;
   /** The panel shows the list: keep it current. */
   private watching = false;
 
@@ -33,13 +35,31 @@ export class RecordingStore {
   ) {
     this.call = ctx.call;
     this.call.on('recordingState', (state) => this.changed(state));
+    this.call.onJoinAnswer((join) => {
+      this.coHostsMayRecord = Boolean(join.settings?.coHostsMayRecord);
+    });
+    this.call.on('roomSettingsChanged', (e) => this.lent(Boolean(e.settings?.coHostsMayRecord)));
+  }
+
+  /** A co-host is told when the host lends or takes back the recorder. */
+  private lent(allowed: boolean): void {
+    if (allowed === this.coHostsMayRecord) return;
+    this.coHostsMayRecord = allowed;
+    if (this.roster.self.value?.role !== pb.Role.ROLE_CO_HOST) return;
+    this.ctx.toast(
+      allowed ? 'rec.coHostsAllowed' : 'rec.coHostsTaken',
+      {},
+      'info',
+      undefined,
+      'recording-lent',
+    );
   }
 
   private changed(state: pb.IRecordingState): void {
     const was = this.state.value;
     this.state.value = state;
     if (this.watching) void this.load();
-    const host = this.roster.isHost;
+    const host = this.roster.mayRecord;
     if (state.stopReason === 'disk-full') this.ctx.toast('rec.diskFull', {}, 'warn', undefined, FAULT_TAG);
     // The recording pipeline died: the host hears it, and it stays said until it records once more.
     else if (state.interrupted && !was.interrupted && host)
@@ -47,7 +67,7 @@ export class RecordingStore {
     else if (was.interrupted && !state.interrupted && (state.recording || state.broadcasting) && host)
       this.ctx.toast('rec.resumed', {}, 'info', undefined, FAULT_TAG);
     else if (was.interrupted && !state.interrupted) this.ctx.toasts.dismissWhere((tag) => tag === FAULT_TAG);
-    else if (state.recording && !was.recording && !this.roster.isHost) this.ctx.toast('rec.startedNotice');
+    else if (state.recording && !was.recording && !this.roster.mayRecord) this.ctx.toast('rec.startedNotice');
   }
 
   toggleRecording(): Promise<boolean> {

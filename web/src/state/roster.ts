@@ -44,6 +44,15 @@ export class Roster {
     return this.self.value?.role === pb.Role.ROLE_HOST;
   }
 
+  /** Records and broadcasts: the host, and co-hosts while the host allows it (the server's roles.ts mayRecord). */
+  get mayRecord(): boolean {
+    const role = this.self.value?.role;
+    return (
+      role === pb.Role.ROLE_HOST ||
+      (role === pb.Role.ROLE_CO_HOST && Boolean(this.settings.value.coHostsMayRecord))
+    );
+  }
+
   /** A page of the full list (the people panel). */
   async page(query: pb.IListParticipantsRequest): Promise<pb.IParticipantPage> {
     return (await this.call.request({ listParticipants: query })).participantPage ?? {};
