@@ -363,6 +363,16 @@ export const SETTING_GROUPS: SettingGroup[] = [
         default: '4294967296',
         about: 'bytes one person may upload in a day',
       },
+      {
+        name: 'HOMEWORK_COLLECTIONS_PER_HOUR',
+        default: '20',
+        about: 'homework collections one person creates in an hour (all hosts together)',
+      },
+      {
+        name: 'AWARDS_PER_PUPIL_PER_HOUR',
+        default: '5',
+        about: 'awards one person gives one pupil in an hour (all hosts together)',
+      },
     ],
   },
   {

@@ -186,6 +186,11 @@ export class AwardsService {
     const announce = req.announceChatId
       ? await this.d.messenger.chats.access(req.announceChatId, caller)
       : null;
+    // Each award may be announced to the pupil: awards per pupil per hour are capped (personLimits.ts).
+    await this.d.messenger.perPerson.award(
+      caller.user.id,
+      pupils.map((p) => p.id),
+    );
     const at = Date.now();
     await this.d.db.query(
       `INSERT INTO awards.award (id, school, kind_id, pupil_id, giver_id, giver_name, comment, given_at)

@@ -84,6 +84,8 @@ export class HomeworkService {
     if (named.length && chosen.length !== named.length)
       throw invalid('everyone named must be a pupil of the chat');
     if (chosen.length === 0) throw invalid('the chat has no pupils to collect from');
+    // Each collection may remind every pupil missing: collections per hour are capped (personLimits.ts).
+    await this.messenger.perPerson.collection(caller.user.id);
     const c: CollectionRecord = {
       id: `hw_${randomBytes(12).toString('base64url')}`,
       school: caller.user.school,

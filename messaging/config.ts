@@ -41,6 +41,10 @@ export interface PerPersonLimits {
   uploadsAtOnce: number;
   /** Bytes one person may upload in a day (declared when an upload begins). */
   uploadBytesPerDay: number;
+  /** Homework collections one person creates in an hour (each may remind every pupil missing). */
+  collectionsPerHour: number;
+  /** Awards one person gives one pupil in an hour (each may be announced). */
+  awardsPerPupilPerHour: number;
 }
 
 export const GIB = 1024 ** 3;
@@ -66,6 +70,8 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
       messagesPerMinute: int(env, 'CHAT_MESSAGES_PER_MINUTE', 60, 1, 100_000),
       uploadsAtOnce: int(env, 'CHAT_UPLOADS_AT_ONCE', 5, 1, 1000),
       uploadBytesPerDay: int(env, 'CHAT_UPLOAD_BYTES_PER_DAY', 4 * GIB, 1, 1024 * GIB),
+      collectionsPerHour: int(env, 'HOMEWORK_COLLECTIONS_PER_HOUR', 20, 1, 100_000),
+      awardsPerPupilPerHour: int(env, 'AWARDS_PER_PUPIL_PER_HOUR', 5, 1, 100_000),
     },
     socketsPerPerson: int(env, 'CHAT_SOCKETS_PER_PERSON', 10, 1, 1000),
   };

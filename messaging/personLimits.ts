@@ -3,9 +3,11 @@
 // signed in as a teacher made 300 rooms in 13 s), reactions in a chat in a
 // minute (20 sessions of one pupil: 600 a second, each an update to every
 // member), messages sent in a minute (one pupil's 20 sockets on two hosts
-// posted 4233 messages in 8 s), uploads begun and not finished, and bytes
+// posted 4233 messages in 8 s), uploads begun and not finished, bytes
 // uploaded in a day (one pupil stored 384 MiB in 3.5 s and opened 200
-// uploads of 4 GiB). A refusal
+// uploads of 4 GiB), homework collections created in an hour and awards
+// given to one pupil in an hour (30 collections, each reminded, sent a pupil
+// 30 messages). A refusal
 // is CHAT_ERROR_RATE_LIMITED, counted in `school_call_limit_refused_total`.
 import type { SharedLimits, Slots, WindowLimit } from '../signaling/security/sharedLimits.js';
 import type { PerPersonLimits } from './config.js';
@@ -23,6 +25,8 @@ export class PersonLimits {
   private readonly messages: WindowLimit;
   private readonly uploadBytes: WindowLimit;
   private readonly uploads: Slots;
+  private readonly collections: WindowLimit;
+  private readonly awards: WindowLimit;
 
   constructor(
     limits: SharedLimits,
@@ -47,6 +51,34 @@ export class PersonLimits {
       windowMs: DAY,
     });
     this.uploads = limits.slots({ name: 'uploads_at_once', leaseMs: unsentUploadMs });
+    this.collections = limits.window({
+      name: 'collections_per_person',
+      limit: config.collectionsPerHour,
+      windowMs: HOUR,
+    });
+    this.awards = limits.window({
+      name: 'awards_per_pupil',
+      limit: config.awardsPerPupilPerHour,
+      windowMs: HOUR,
+    });
+  }
+
+  /** Before a homework collection of `personId` is stored. */
+  async collection(personId: string): Promise<void> {
+    if (!(await this.collections.take(personId)).ok) {
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_RATE_LIMITED, 'too many new collections this hour; wait');
+    }
+  }
+
+  /** Before `giverId`'s award to each of `pupilIds` is stored: refused if any pupil had enough from them. */
+  async award(giverId: string, pupilIds: string[]): Promise<void> {
+    const verdicts = await Promise.all(pupilIds.map((id) => this.awards.take(`${giverId}|${id}`)));
+    if (verdicts.some((v) => !v.ok)) {
+      throw new ChatError(
+        ChatErrorCode.CHAT_ERROR_RATE_LIMITED,
+        'too many awards to this pupil this hour; wait',
+      );
+    }
   }
 
   /** Before a room is made for `personId`. */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withDemoMark } from '../common/demoMark.js';
+import { parseJsonObject } from '../signaling/http/httpUtil.js';
 import { PasswordBackoff, isRefused } from '../signaling/security/passwordBackoff.js';
 import type { SharedLimits, Slots } from '../signaling/security/sharedLimits.js';
 import { type Broadcast, type Broadcasts, isViewerId } from './broadcasts.js';
@@ -203,7 +204,8 @@ export class BroadcastHttp {
     const b = this.broadcasts.get(code)!;
     let password = '';
     try {
-      const parsed = JSON.parse((req.body ?? Buffer.alloc(0)).toString('utf8')) as { password?: unknown };
+      // The one JSON body parser (an object, the text rule): not a parse of its own.
+      const parsed = parseJsonObject(req.body ?? Buffer.alloc(0));
       if (typeof parsed.password === 'string') password = parsed.password;
     } catch {
       return this.refuse(400, 'bad-request', 'send {"password": "..."}');

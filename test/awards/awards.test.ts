@@ -151,6 +151,25 @@ describe('awards', () => {
     expect((await m.request({ getAwardBoard: {} })).awardBoards!.boards![0]!.awards!.length).toBe(0);
   });
 
+  // Report 7 item 4: 30 awards in a row to one pupil were all accepted (each may be announced).
+  it('one teacher gives one pupil at most AWARDS_PER_PUPIL_PER_HOUR (5) awards in an hour: the next is refused, counted, not stored', async () => {
+    const LIMIT = 'awards_per_pupil';
+    const refused = async () =>
+      (await s.server.metrics.registry.getSingleMetric('school_call_limit_refused_total')!.get()).values
+        .filter((x) => x.labels.limit === LIMIT)
+        .reduce((k, x) => k + x.value, 0);
+    await s.token({ userId: 'aw-r', displayName: 'Роман Зуев', role: 'student' });
+    await s.token({ userId: 'aw-s', displayName: 'Семён Зуев', role: 'student' });
+    const give = (ids: string[]) => t.request({ giveAward: { kindId: 'star', pupilIds: ids } });
+    for (let i = 0; i < 5; i++) await give(['aw-r']);
+    const before = await refused();
+    // Refused whole when one pupil named has had enough: nothing stored for the other either.
+    expect(await refusal(give(['aw-s', 'aw-r']))).toBe(E.CHAT_ERROR_RATE_LIMITED);
+    expect(await refused()).toBeGreaterThan(before);
+    const rows = await db.query("SELECT pupil_id FROM awards.award WHERE pupil_id IN ('aw-r', 'aw-s')");
+    expect(rows.rows.map((r) => r.pupil_id)).toEqual(['aw-r', 'aw-r', 'aw-r', 'aw-r', 'aw-r']);
+  });
+
   it("a class's awards: each pupil's board by the same rule, the giver withdraws from it", async () => {
     const cls = [
       { userId: 'aw-c1', displayName: 'Дарья Жукова', sortName: 'Жукова Дарья', role: 'student' as const },

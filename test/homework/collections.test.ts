@@ -256,4 +256,31 @@ describe('homework collections', () => {
       z.close();
     }
   });
+
+  // Report 7 item 4: 30 collections, each reminded, sent a pupil 30 messages.
+  it('a teacher creates at most HOMEWORK_COLLECTIONS_PER_HOUR (20) collections in an hour: the next is refused, counted, not stored', async () => {
+    const LIMIT = 'collections_per_person';
+    const refused = async () =>
+      (await s.server.metrics.registry.getSingleMetric('school_call_limit_refused_total')!.get()).values
+        .filter((x) => x.labels.limit === LIMIT)
+        .reduce((k, x) => k + x.value, 0);
+    await s.token(zoya);
+    const other = await s.client({ userId: 'hw-t2', displayName: 'Ольга Петровна', role: 'teacher' });
+    try {
+      const group = (await other.request({ createChat: { title: '6Б класс', members: [zoya.userId] } })).chat!
+        .chatId!;
+      const make = (n: number) =>
+        other.request({
+          createCollection: { chatId: group, title: `Задание ${n}`, deadline: Date.now() + 3_600_000 },
+        });
+      for (let n = 1; n <= 20; n++) await make(n);
+      const before = await refused();
+      expect(await refusal(make(21))).toBe(E.CHAT_ERROR_RATE_LIMITED);
+      expect(await refused()).toBe(before + 1);
+      const rows = await db.query("SELECT 1 FROM homework.collection WHERE teacher_id = 'hw-t2'");
+      expect(rows.rowCount).toBe(20);
+    } finally {
+      other.close();
+    }
+  });
 });
