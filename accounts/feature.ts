@@ -24,6 +24,7 @@ import type { AccountsConfig } from './config.js';
 import { AccountError, AccountMetrics } from './errors.js';
 import { Home } from './home.js';
 import { AccountHttp } from './http.js';
+import { KnownDevices } from './knownDevices.js';
 import type { AccountStore } from './model.js';
 import { SsoSignIn } from './oidc.js';
 import { Passkeys } from './passkeys.js';
@@ -118,6 +119,7 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
       revocations,
       people,
       hasher,
+      devices: new KnownDevices(deps.secret),
       metrics,
       demo: deps.demoSchoolId !== null,
       log,

@@ -9,13 +9,14 @@ import { HttpError, type Reply, parseJsonObject, sendJson } from '../signaling/h
 import { AccountError } from './errors.js';
 import type { Home } from './home.js';
 import type { AccountHttp, AccountRequest, SignedInRequest } from './http.js';
+import { DEVICE_COOKIE } from './knownDevices.js';
 import type { AccountStore } from './model.js';
 import { safeNext } from './oidc.js';
 import type { Passkeys } from './passkeys.js';
 import type { People } from './people.js';
 import type { SchoolAdmin } from './schoolAdmin.js';
 import type { Session, Sessions } from './sessions.js';
-import type { Client, SignIn } from './signIn.js';
+import type { Client, SignIn, Started } from './signIn.js';
 import type { AccountTokens } from './tokens.js';
 
 export interface AccountRouteDeps {
@@ -53,19 +54,33 @@ export function text(body: Record<string, unknown>, key: string, max = 256, requ
 }
 
 function client(req: AccountRequest, cookieName: string): Client {
-  return { ip: req.ip, agent: req.agent, previous: req.cookies[cookieName] };
+  return {
+    ip: req.ip,
+    agent: req.agent,
+    previous: req.cookies[cookieName],
+    device: req.cookies[DEVICE_COOKIE],
+  };
 }
+
+const DEVICE_COOKIE_SECONDS = 365 * 86400;
 
 export function registerAccountRoutes(d: AccountRouteDeps): void {
   const { http } = d;
-  const signedIn = (reply: Reply, started: { cookie: string; session: Session }, next = '/') => {
+  const signedIn = (reply: Reply, started: Started, next = '/') => {
     // The new session's CSRF token too: the page that signed in may change
     // something next without loading again (a passkey right after activation).
     sendJson(
       reply,
       200,
       { ok: true, next, csrf: started.session.csrf },
-      { 'set-cookie': http.sessionSetCookie(started.cookie) },
+      {
+        'set-cookie': [
+          http.sessionSetCookie(started.cookie),
+          ...(started.device
+            ? [http.cookie(DEVICE_COOKIE, started.device, DEVICE_COOKIE_SECONDS, '/api/account')]
+            : []),
+        ],
+      },
     );
   };
 

@@ -8,6 +8,7 @@ import type { Logger } from '../common/log.js';
 import type { AttemptKey, Attempts } from './attempts.js';
 import { type CodeHasher, normalizeCode } from './codes.js';
 import { AccountError, type AccountMetrics } from './errors.js';
+import type { KnownDevices } from './knownDevices.js';
 import { normalizeLogin } from './logins.js';
 import type { AccountStore, ActivationCode } from './model.js';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
@@ -20,6 +21,15 @@ export interface Client {
   agent: string;
   /** The session cookie the browser came with, if any: it ends at sign-in. */
   previous?: string;
+  /** The browser's known-device cookie (knownDevices.ts), if any. */
+  device?: string;
+}
+
+/** A new session, and the browser's known-device cookie when a login was used. */
+export interface Started {
+  cookie: string;
+  session: Session;
+  device?: string;
 }
 
 /** The person an activation code belongs to, as the activation page shows them. */
@@ -41,6 +51,7 @@ export class SignIn {
       revocations: Revocations;
       people: People;
       hasher: CodeHasher;
+      devices: KnownDevices;
       metrics: AccountMetrics;
       /** The demo is on: no real school may be set up beside it. */
       demo: boolean;
@@ -48,12 +59,13 @@ export class SignIn {
     },
   ) {}
 
-  /** A new session for a person; the one the browser came with ends. */
+  /** A new session for a person; the one the browser came with ends. With `login`, the browser is remembered for it. */
   async start(
     person: { id: string; schoolId: string },
     method: string,
     client: Client,
-  ): Promise<{ cookie: string; session: Session }> {
+    login?: string,
+  ): Promise<Started> {
     const { sessions } = this.d;
     if (client.previous) {
       const old = await sessions.fromCookie(client.previous);
@@ -65,13 +77,17 @@ export class SignIn {
     );
     this.d.metrics.signIns.inc({ method });
     this.d.log.info({ person: person.id, school: person.schoolId, method }, 'signed in');
-    return started;
+    return login ? { ...started, device: this.d.devices.remember(client.device, login) } : started;
   }
 
   /** Login and password; the same refusal whichever of the two is wrong. */
   async password(typedLogin: string, password: string, client: Client) {
     const login = normalizeLogin(typedLogin);
-    const keys: AttemptKey[] = [{ account: login?.value ?? '(invalid)' }, { address: client.ip }];
+    const account_ = login?.value ?? '(invalid)';
+    // A browser that signed in to this account before waits only for the account, not for its address.
+    const keys: AttemptKey[] = this.d.devices.knows(client.device, account_)
+      ? [{ account: account_ }]
+      : [{ account: account_ }, { address: client.ip }];
     const right = await this.d.attempts.begin(keys);
     const account = login ? await this.d.store.accountByLogin(login.value) : null;
     const ok = account?.passwordHash
@@ -83,7 +99,7 @@ export class SignIn {
     if (account.deactivatedAt) throw new AccountError('deactivated');
     const person = await this.d.people.find(account.personId, account.schoolId);
     if (!person) throw new AccountError('unknown_person', 'the directory no longer lists this person');
-    return this.start(person, 'password', client);
+    return this.start(person, 'password', client, account.login ?? undefined);
   }
 
   /** Reads a typed code (counted per address: codes are guessed like passwords). */
@@ -129,7 +145,7 @@ export class SignIn {
     }
     // A new code means a lost password or device: whoever had the old one is signed out.
     await this.endEverywhere(person.id);
-    return this.start(person, 'code', client);
+    return this.start(person, 'code', client, login);
   }
 
   /** The setup code: a new school and its first administrator, signed in. */
@@ -144,7 +160,7 @@ export class SignIn {
       password: string;
     },
     client: Client,
-  ): Promise<{ cookie: string; session: Session; schoolId: string }> {
+  ): Promise<Started & { schoolId: string }> {
     const owner = await this.codeOwner(typed, client.ip);
     if (owner.kind !== 'setup') throw new AccountError('code_unknown');
     const clean = (s: string) => s.trim().replace(/\s+/g, ' ');
@@ -166,7 +182,7 @@ export class SignIn {
     );
     await this.d.store.setCredentials(personId, schoolId, { login, passwordHash: hash });
     this.d.log.info({ school: schoolId, person: personId }, 'school set up');
-    return { ...(await this.start({ id: personId, schoolId }, 'setup', client)), schoolId };
+    return { ...(await this.start({ id: personId, schoolId }, 'setup', client, login)), schoolId };
   }
 
   private async credentials(choice: { login: string; password: string }, personId: string) {

@@ -247,7 +247,14 @@ describe('accounts: abuse', () => {
     // The admin teacher of the file is the school's admin too.
     expect((await subjectOnly.get('/api/school')).body.classes).toHaveLength(2);
   });
-  it('guessed codes back off per address (last: it holds this address back)', async () => {
+  it('guessed codes back off per address (last: it holds this address back); a browser that signed in before still gets in', async () => {
+    // A teacher's browser signed in before (attack report 8, item 5: one pupil behind the
+    // school's one address made every teacher's right password wait).
+    const known = new AccountClient(school.s.httpUrl);
+    expect(
+      (await known.post('/api/account/login', { login: 'maria.ivanova', password: 'пароль марии' })).status,
+    ).toBe(200);
+    expect(known.device).toMatch(/^sc_device=[A-Za-z0-9_-]{22}$/);
     const c = new AccountClient(school.s.httpUrl);
     const answers: string[] = [];
     for (let i = 0; i < 40; i++) {
@@ -262,5 +269,29 @@ describe('accounts: abuse', () => {
     expect(answers.slice(answers.indexOf('backoff'))).toEqual(
       answers.slice(answers.indexOf('backoff')).map(() => 'backoff'),
     );
+    // The browser that knows the account is let past the address's wait; a stranger's is not.
+    const again = await known.post('/api/account/login', {
+      login: 'maria.ivanova',
+      password: 'пароль марии',
+    });
+    expect(again.status).toBe(200);
+    const stranger = new AccountClient(school.s.httpUrl);
+    const refused = await stranger.post('/api/account/login', {
+      login: 'maria.ivanova',
+      password: 'пароль марии',
+    });
+    expect(refused.body.error).toBe('backoff');
+    // Wrong passwords from the known browser still count for the account.
+    const known2 = new AccountClient(school.s.httpUrl);
+    known2.device = known.device;
+    const wrong: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      wrong.push(
+        (await known2.post('/api/account/login', { login: 'maria.ivanova', password: `не то ${i}` })).body
+          .error,
+      );
+    }
+    expect(wrong[0]).toBe('bad_credentials');
+    expect(wrong).toContain('backoff');
   });
 });

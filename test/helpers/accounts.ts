@@ -52,10 +52,14 @@ export class AccountClient {
 
   constructor(readonly base: string) {}
 
+  /** The known-device cookie (accounts/knownDevices.ts), kept like a browser keeps it. */
+  device = '';
+
   private headers(extra: Record<string, string> = {}): Record<string, string> {
+    const cookies = [this.cookie, this.device].filter(Boolean).join('; ');
     return {
       origin: this.base,
-      ...(this.cookie ? { cookie: this.cookie } : {}),
+      ...(cookies ? { cookie: cookies } : {}),
       ...(this.csrf ? { 'x-csrf-token': this.csrf } : {}),
       ...extra,
     };
@@ -65,6 +69,7 @@ export class AccountClient {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const [name, value] = pair!.split('=');
+      if (name === 'sc_device') this.device = value ? `${name}=${value}` : '';
       if (!name?.includes('session')) continue;
       this.cookie = value ? `${name}=${value}` : '';
       if (!value) this.csrf = '';
