@@ -1,5 +1,6 @@
 // The one way the browser is handed a file made on the page to save (a CSV,
-// a transcript, the lesson chat's text): a short-lived object URL.
+// a transcript, the lesson chat's text, a board's PNG or PDF): a short-lived
+// object URL (a minute: a large PDF may take a while to start).
 
 /** A file name from a title, without the characters file systems refuse. */
 export function fileNameOf(title: string, suffix: string): string {
@@ -14,5 +15,5 @@ export function saveFile(name: string, data: BlobPart, type: string): void {
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -17,6 +17,7 @@ import {
   ROOT,
 } from '../../../../common/whiteboard/model.js';
 import { t } from '../../i18n/index.js';
+import { saveFile } from '../../kit/saveFile.js';
 import type { PageInfo } from '../../state/boardSession.js';
 import type { BoardHandle } from './board.js';
 
@@ -100,17 +101,6 @@ export async function boardPdf(content: BoardContent): Promise<Blob> {
   return pdf.output('blob');
 }
 
-export function saveFile(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
 function fileName(title: string, suffix: string): string {
   const base = (title || t('wb.title')).replace(/[\\/:*?"<>|]+/g, ' ').trim();
   return `${base} — ${suffix}`;
@@ -124,11 +114,15 @@ export async function downloadPng(handle: BoardHandle, title: string): Promise<v
     content.pages.findIndex((p) => p.id === current),
   );
   const png = (await pagePng(content, current)) ?? (await boardPdfBlank());
-  saveFile(png, fileName(title, `${t('wb.page', { page: index + 1, pages: content.pages.length })}.png`));
+  saveFile(
+    fileName(title, `${t('wb.page', { page: index + 1, pages: content.pages.length })}.png`),
+    png,
+    'image/png',
+  );
 }
 
 export async function downloadPdf(handle: BoardHandle, title: string): Promise<void> {
-  saveFile(await boardPdf(liveContent(handle)), fileName(title, `${t('wb.title')}.pdf`));
+  saveFile(fileName(title, `${t('wb.title')}.pdf`), await boardPdf(liveContent(handle)), 'application/pdf');
 }
 
 /** A saved board (after the lesson): every page as a PNG of its own, or all of them as one PDF. */
@@ -139,13 +133,14 @@ export async function downloadSaved(
 ): Promise<void> {
   const content = savedContent(board);
   if (kind === 'pdf') {
-    saveFile(await boardPdf(content), fileName(name, `${t('wb.title')}.pdf`));
+    saveFile(fileName(name, `${t('wb.title')}.pdf`), await boardPdf(content), 'application/pdf');
     return;
   }
   const pages = content.pages;
   for (const [i, page] of pages.entries()) {
     const png = await pagePng(content, page.id);
-    if (png) saveFile(png, fileName(name, `${t('wb.page', { page: i + 1, pages: pages.length })}.png`));
+    if (png)
+      saveFile(fileName(name, `${t('wb.page', { page: i + 1, pages: pages.length })}.png`), png, 'image/png');
   }
 }
 
