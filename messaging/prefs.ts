@@ -191,8 +191,12 @@ export class PrefsService {
     const prefs = await this.load(caller.user.id);
     // Chats one has left since drop out as we go (the list is of one's chats, so it stays bounded).
     const mine = new Set(await this.chatStore.userChatIds(caller.user.id));
-    const kept = prefs[list].filter((id) => mine.has(id) && id !== chatId);
-    return this.save(caller.user.id, { ...prefs, [list]: on ? [...kept, chatId!] : kept });
+    const kept = prefs[list].filter((id) => mine.has(id) && (on || id !== chatId));
+    // Put on again: it keeps its place (a repeated request changes nothing).
+    return this.save(caller.user.id, {
+      ...prefs,
+      [list]: on && !kept.includes(chatId!) ? [...kept, chatId!] : kept,
+    });
   }
 
   async setQuietHours(caller: Caller, req: cpb.ISetQuietHoursRequest): Promise<cpb.IPrefs> {

@@ -20,8 +20,7 @@ const mother = {
 const EARLIER = 55;
 
 describe.skipIf(!chromiumAvailable())('a chat opened after a live message shows its history', () => {
-  // The teacher posts a long history here within a minute; the cap per person has its own test (personSockets).
-  const scene = messengerScene(teacher, [mother], undefined, { env: { CHAT_MESSAGES_PER_MINUTE: '1000' } });
+  const scene = messengerScene(teacher, [mother]);
 
   /** Whether an element is wholly inside its scrolling list and the window. */
   const inView = (el: Element) => {

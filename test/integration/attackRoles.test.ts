@@ -246,8 +246,9 @@ describe("#21: a guest under the teacher's exact name", () => {
       expect(r.error?.code, fake).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
     }
     const byCode = await post(`/api/join/${room.code}`, {
-      // Another name; the invisible characters in it are dropped for everyone who sees it.
-      displayName: 'Мария\u034f\u00ad Петрова\u202e',
+      // Another name; the invisible characters in it are dropped for everyone who sees it
+      // (a direction override is refused instead: below).
+      displayName: 'Мария\u034f\u00ad Петрова',
       password: room.password,
     });
     const { r: other } = await join(room.id, ((await byCode.json()) as { token: string }).token);
@@ -256,6 +257,11 @@ describe("#21: a guest under the teacher's exact name", () => {
       (p) => /Петрова/.test(p.displayName ?? '') && !/Ивановна/.test(p.displayName ?? ''),
     );
     expect(seen.displayName).toBe('Мария Петрова');
+    const override = await post(`/api/join/${room.code}`, {
+      displayName: 'Мария Петрова\u202e',
+      password: room.password,
+    });
+    expect(override.status).toBe(400);
     const invisibleOnly = await post(`/api/join/${room.code}`, {
       displayName: '\u200b\u034f',
       password: room.password,

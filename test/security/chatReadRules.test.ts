@@ -334,10 +334,14 @@ describe("people's names in the messenger", () => {
   it('carry no invisible characters, whoever gave them (token, admin API)', async () => {
     const masked = {
       userId: 'rr-masked',
-      displayName: 'Ма\u034fша\u200b Пе\u17b4трова\u202e',
+      displayName: 'Ма\u034fша\u200b Пе\u17b4трова',
       sortName: 'Петрова\u2060 Маша',
       role: 'student' as const,
     };
+    // A direction override is not dropped but refused at the edge (the text rule for names, report 7).
+    await expect(s.token({ ...masked, userId: 'rr-rlo', displayName: 'Маша Петрова\u202e' })).rejects.toThrow(
+      /400/,
+    );
     const c = await s.client(masked);
     try {
       const { chat } = await teacher.request({ createChat: { title: 'Имена', members: [masked.userId] } });
