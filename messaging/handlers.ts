@@ -134,8 +134,9 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
     return ok;
   },
   forwardMessages: async ({ caller, messenger }, m) => {
-    // Each target chat counts (at most 12: more is refused as invalid by forward()).
-    const targets = Math.min(12, Math.max(1, m.forwardMessages!.toChatIds?.length ?? 1));
+    // Each target chat counts (at most maxForwardTargets: more is refused as invalid by forward()).
+    const asked = m.forwardMessages!.toChatIds?.length ?? 1;
+    const targets = Math.min(messenger.config.maxForwardTargets, Math.max(1, asked));
     await messenger.perPerson.messagesSent(caller.user.id, targets);
     return { forwarded: await messenger.messages.forward(caller, m.forwardMessages!) };
   },
