@@ -3,6 +3,7 @@
 // the comment; the giver (or the school's administrator) withdraws one here.
 import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
+import { Sheet } from '../kit/Sheet.js';
 import { ArrowLeft } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 
@@ -92,21 +93,15 @@ export function AwardBoardSheet({ store }: { store: MessengerStore }) {
       .then((r) => setBoards(r?.awardBoards?.boards ?? []));
   }, [store]);
   return (
-    <section class="chat-view sheet" id="awards" aria-labelledby="awards-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('hw.back')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="awards-title">{t('aw.title')}</h2>
-      </header>
+    <Sheet
+      id="awards"
+      title={t('aw.title')}
+      backLabel={t('hw.back')}
+      onBack={() => {
+        store.sheet.value = null;
+      }}
+    >
       <div class="sheet-body">{boards && <Boards store={store} boards={boards} changed={setBoards} />}</div>
-    </section>
+    </Sheet>
   );
 }

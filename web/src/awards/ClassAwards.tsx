@@ -5,7 +5,8 @@
 // teacher the school has not confirmed is told so instead.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ArrowLeft, Star } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { Star } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { Boards } from './AwardBoard.js';
 import { GiveAward } from './GiveAward.js';
@@ -61,13 +62,12 @@ export function ClassAwards({ store, chat }: { store: MessengerStore; chat: cpb.
     else store.sheet.value = null;
   };
   return (
-    <section class="chat-view sheet" id="class-awards" aria-labelledby="class-awards-title">
-      <header class="chat-head">
-        <button type="button" class="ghost icon-only back-always" aria-label={t('hw.back')} onClick={back}>
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="class-awards-title">{screen === 'give' ? t('aw.give') : t('aw.class')}</h2>
-      </header>
+    <Sheet
+      id="class-awards"
+      title={screen === 'give' ? t('aw.give') : t('aw.class')}
+      backLabel={t('hw.back')}
+      onBack={back}
+    >
       {screen === 'give' ? (
         <GiveAward
           store={store}
@@ -112,6 +112,6 @@ export function ClassAwards({ store, chat }: { store: MessengerStore; chat: cpb.
             ))}
         </div>
       )}
-    </section>
+    </Sheet>
   );
 }

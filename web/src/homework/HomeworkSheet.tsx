@@ -4,7 +4,8 @@
 // one's own / one's child's hand-in), and «Создать сбор» for teachers.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ArrowLeft, ClipboardList, Plus } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { ClipboardList, Plus } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { CollectionForm } from './CollectionForm.js';
 import { HandIn } from './HandIn.js';
@@ -43,13 +44,7 @@ export function HomeworkSheet({ store, chatId }: { store: MessengerStore; chatId
         ? (view?.collection?.title ?? '')
         : t('hw.title');
   return (
-    <section class="chat-view sheet" id="homework" aria-labelledby="homework-title">
-      <header class="chat-head">
-        <button type="button" class="ghost icon-only back-always" aria-label={t('hw.back')} onClick={back}>
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="homework-title">{heading}</h2>
-      </header>
+    <Sheet id="homework" title={heading} backLabel={t('hw.back')} onBack={back}>
       {screen.kind === 'create' && chat ? (
         <CollectionForm store={store} chat={chat} done={shown} />
       ) : screen.kind === 'open' ? (
@@ -104,7 +99,7 @@ export function HomeworkSheet({ store, chatId }: { store: MessengerStore; chatId
           )}
         </div>
       )}
-    </section>
+    </Sheet>
   );
 }
 

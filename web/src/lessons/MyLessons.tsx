@@ -2,7 +2,8 @@
 // soonest first, each with its chat and its invitation to copy.
 import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
-import { ArrowLeft, CalendarClock, Copy } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { CalendarClock, Copy } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { chatTitle } from '../messenger/rules.js';
 import { LinkCall } from './LinkCall.js';
@@ -27,20 +28,14 @@ export function MyLessons({ store }: { store: MessengerStore }) {
       .then((r) => setLessons(r?.lessons?.lessons ?? []));
   }, [store]);
   return (
-    <section class="chat-view sheet" id="my-lessons" aria-labelledby="my-lessons-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('chat.back')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="my-lessons-title">{t('lesson.mine')}</h2>
-      </header>
+    <Sheet
+      id="my-lessons"
+      title={t('lesson.mine')}
+      backLabel={t('chat.back')}
+      onBack={() => {
+        store.sheet.value = null;
+      }}
+    >
       <div class="sheet-body">
         <LinkCall store={store} />
         <h3>{t('lesson.upcoming')}</h3>
@@ -94,7 +89,7 @@ export function MyLessons({ store }: { store: MessengerStore }) {
           </ul>
         )}
       </div>
-    </section>
+    </Sheet>
   );
 }
 

@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import { ZONES, zoneText } from '../../../common/timeZones.js';
 import { lang, t } from '../i18n/index.js';
-import { ArrowLeft, Copy } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { Copy } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { chatTitle } from '../messenger/rules.js';
 
@@ -62,13 +63,7 @@ export function ScheduleLesson({ store, chat }: { store: MessengerStore; chat: c
   };
   const language = lang.value;
   return (
-    <section class="chat-view sheet" id="schedule-sheet" aria-labelledby="schedule-title">
-      <header class="chat-head">
-        <button type="button" class="ghost icon-only back-always" aria-label={t('chat.back')} onClick={close}>
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="schedule-title">{t('lesson.schedule')}</h2>
-      </header>
+    <Sheet id="schedule-sheet" title={t('lesson.schedule')} backLabel={t('chat.back')} onBack={close}>
       {done ? (
         <div class="sheet-body lesson-done">
           <p class="lesson-done-head">{t('lesson.posted', { chat: chatTitle(chat) })}</p>
@@ -190,6 +185,6 @@ export function ScheduleLesson({ store, chat }: { store: MessengerStore; chat: c
           </button>
         </form>
       )}
-    </section>
+    </Sheet>
   );
 }

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { myRights } from '../chat/rights.js';
 import { t } from '../i18n/index.js';
 import { Menu, MenuItem } from '../kit/Menu.js';
+import { Sheet } from '../kit/Sheet.js';
 import {
   ArrowLeft,
   Crown,
@@ -89,20 +90,14 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
   const members = page?.members ?? [];
   const total = page?.total ?? 0;
   return (
-    <section class="chat-view sheet" id="chat-info" aria-labelledby="chat-info-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('msgr.backToChat')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="chat-info-title">{t('msgr.about')}</h2>
-      </header>
+    <Sheet
+      id="chat-info"
+      title={t('msgr.about')}
+      backLabel={t('msgr.backToChat')}
+      onBack={() => {
+        store.sheet.value = null;
+      }}
+    >
       <div class="sheet-body">
         {canEditInfo ? (
           <form
@@ -302,6 +297,6 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
           )
         ) : null}
       </div>
-    </section>
+    </Sheet>
   );
 }

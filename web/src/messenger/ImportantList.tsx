@@ -5,7 +5,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { preview } from '../chat/format.js';
 import { lang, t } from '../i18n/index.js';
-import { ArrowLeft, Star } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { Star } from '../kit/icons.js';
 import { followLink } from './messageLinks.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -73,20 +74,14 @@ export function ImportantList({ store }: { store: MessengerStore }) {
     store.say(t('important.removed'));
   };
   return (
-    <section class="chat-view sheet" id="important-list" aria-labelledby="important-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('chat.back')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="important-title">{t('important.title')}</h2>
-      </header>
+    <Sheet
+      id="important-list"
+      title={t('important.title')}
+      backLabel={t('chat.back')}
+      onBack={() => {
+        store.sheet.value = null;
+      }}
+    >
       <div class="sheet-body">
         {messages === null ? null : messages.length === 0 ? (
           <p class="important-none">{t('important.none')}</p>
@@ -128,6 +123,6 @@ export function ImportantList({ store }: { store: MessengerStore }) {
           </button>
         )}
       </div>
-    </section>
+    </Sheet>
   );
 }

@@ -2,7 +2,8 @@
 // person. Refusals come back as translated sentences.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
-import { ArrowLeft, MessageSquarePlus, Users } from '../kit/icons.js';
+import { Sheet } from '../kit/Sheet.js';
+import { MessageSquarePlus, Users } from '../kit/icons.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
@@ -49,20 +50,14 @@ export function NewChat({ store }: { store: MessengerStore }) {
   };
   const ready = kind === 'direct' ? people.length === 1 : title.trim().length > 0;
   return (
-    <section class="chat-view sheet" id="new-chat" aria-labelledby="new-chat-title">
-      <header class="chat-head">
-        <button
-          type="button"
-          class="ghost icon-only back-always"
-          aria-label={t('chat.back')}
-          onClick={() => {
-            store.sheet.value = null;
-          }}
-        >
-          <ArrowLeft aria-hidden="true" />
-        </button>
-        <h2 id="new-chat-title">{t('msgr.newChat')}</h2>
-      </header>
+    <Sheet
+      id="new-chat"
+      title={t('msgr.newChat')}
+      backLabel={t('chat.back')}
+      onBack={() => {
+        store.sheet.value = null;
+      }}
+    >
       <form
         class="sheet-body"
         onSubmit={(e) => {
@@ -118,6 +113,6 @@ export function NewChat({ store }: { store: MessengerStore }) {
           {kind === 'group' ? t('msgr.create') : t('msgr.write')}
         </button>
       </form>
-    </section>
+    </Sheet>
   );
 }
