@@ -3,9 +3,8 @@
 // a person, not a room: claims `sub`, `name`, `sort`, `role` (admin, teacher,
 // student, parent) and `school`, with `typ: "user"` so a room's join token is
 // never taken for one.
-import { randomUUID } from 'node:crypto';
-import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { visibleName } from '../common/nameLook.js';
+import { SignedTokens, secretKey } from '../common/signedTokens.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import { ChatError, ChatErrorCode } from './errors.js';
 
@@ -31,50 +30,34 @@ export const MAX_USER_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 const USER_TOKEN_TYPE = 'user';
 
 export class UserTokens {
-  private readonly key: Uint8Array;
+  private readonly signer: SignedTokens;
 
   constructor(
     secret: string,
-    private readonly issuer: string,
+    issuer: string,
     /** Asked on every check whether the person or session was cut off (sign-out, deactivation). */
     private readonly revocation: TokenRevocation | null = null,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.signer = new SignedTokens(secretKey(secret), issuer);
   }
 
-  async mint(user: UserIdentity, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + ttlSeconds;
-    const token = await new SignJWT({
+  mint(user: UserIdentity, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
+    const claims = {
       typ: USER_TOKEN_TYPE,
       name: user.displayName,
       sort: user.sortName,
       role: user.role,
       school: user.schoolId,
       ...(user.sessionId ? { sid: user.sessionId } : {}),
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(this.issuer)
-      .setSubject(user.userId)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .setJti(randomUUID())
-      .sign(this.key);
-    return { token, expiresAt: new Date(exp * 1000) };
+    };
+    return this.signer.sign(user.userId, claims, ttlSeconds);
   }
 
   /** Verifies signature, issuer, expiry and claims; throws a typed ChatError otherwise. */
   async verify(token: string): Promise<UserIdentity & { expiresAt: Date }> {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
-    } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) {
-        throw new ChatError(ChatErrorCode.CHAT_ERROR_TOKEN_EXPIRED, 'token has expired');
-      }
-      throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token is not valid');
-    }
-    const { typ, sub, name, sort, role, school, exp, sid } = payload;
+    const opened = await this.signer.open(token);
+    if ('fault' in opened) throw tokenFault(opened.fault);
+    const { typ, sub, name, sort, role, school, exp, sid } = opened.payload;
     if (
       typ !== USER_TOKEN_TYPE ||
       typeof sub !== 'string' ||
@@ -103,4 +86,11 @@ export class UserTokens {
       ...(sessionId ? { sessionId } : {}),
     };
   }
+}
+
+/** The messenger's typed answer to a token that did not open. */
+export function tokenFault(fault: 'expired' | 'invalid', what = 'token'): ChatError {
+  return fault === 'expired'
+    ? new ChatError(ChatErrorCode.CHAT_ERROR_TOKEN_EXPIRED, `${what} has expired`)
+    : new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token is not valid');
 }

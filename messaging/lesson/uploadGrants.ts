@@ -5,9 +5,11 @@
 // a user token for that chat only. Signed with a key of its own (derived
 // from TOKEN_SECRET), so a grant is never a room or user token and back.
 import { createHash } from 'node:crypto';
-import { SignJWT, decodeJwt, jwtVerify } from 'jose';
+import { decodeJwt } from 'jose';
+import { SignedTokens } from '../../common/signedTokens.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
 import type { Caller } from '../permissions.js';
+import { tokenFault } from '../userTokens.js';
 
 const GRANT_TYPE = 'chat-upload';
 /** Long enough for a large file over a school's line; every tus request carries it. */
@@ -28,47 +30,33 @@ export interface UploadGrant {
 }
 
 export class UploadGrants {
-  private readonly key: Uint8Array;
+  private readonly signer: SignedTokens;
 
-  constructor(
-    secret: string,
-    private readonly issuer: string,
-  ) {
-    this.key = createHash('sha256').update(`chat-upload-grants\n${secret}`).digest();
+  constructor(secret: string, issuer: string) {
+    this.signer = new SignedTokens(
+      createHash('sha256').update(`chat-upload-grants\n${secret}`).digest(),
+      issuer,
+    );
   }
 
   async mint(grant: UploadGrant): Promise<{ token: string; expiresAt: number }> {
-    const now = Math.floor(Date.now() / 1000);
-    const exp = now + UPLOAD_GRANT_TTL_SECONDS;
     const u = grant.caller.user;
-    const token = await new SignJWT({
+    const claims = {
       typ: GRANT_TYPE,
       chat: grant.chatId,
       name: u.name,
       sort: u.sort,
       guest: grant.caller.guest,
-    })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(this.issuer)
-      .setSubject(u.id)
-      .setIssuedAt(now)
-      .setExpirationTime(exp)
-      .sign(this.key);
-    return { token, expiresAt: exp * 1000 };
+    };
+    const { token, expiresAt } = await this.signer.sign(u.id, claims, UPLOAD_GRANT_TTL_SECONDS);
+    return { token, expiresAt: expiresAt.getTime() };
   }
 
   /** The grant a token carries; a typed UNAUTHENTICATED or TOKEN_EXPIRED otherwise. */
   async verify(token: string): Promise<UploadGrant> {
-    let payload: Record<string, unknown>;
-    try {
-      ({ payload } = await jwtVerify(token, this.key, { issuer: this.issuer, algorithms: ['HS256'] }));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_JWT_EXPIRED') {
-        throw new ChatError(ChatErrorCode.CHAT_ERROR_TOKEN_EXPIRED, 'the upload grant has expired');
-      }
-      throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAUTHENTICATED, 'token is not valid');
-    }
-    const { typ, sub, chat, name, sort, guest } = payload;
+    const opened = await this.signer.open(token);
+    if ('fault' in opened) throw tokenFault(opened.fault, 'the upload grant');
+    const { typ, sub, chat, name, sort, guest } = opened.payload;
     if (
       typ !== GRANT_TYPE ||
       typeof sub !== 'string' ||
