@@ -50,6 +50,11 @@ export class ActivityReport {
     return { school: { id: schoolId, name }, weeks, people };
   }
 
+  /** The regions a person administers, by name only (no figures). */
+  async regionsOfPerson(school: string, person: string): Promise<{ id: string; name: string }[]> {
+    return (await this.d.store.regionsOf(school, person)).map((r) => ({ id: r.id, name: r.name }));
+  }
+
   async regions(school: string, person: string, weekCount: number): Promise<RegionActivity> {
     const out: RegionActivity = { regions: [] };
     for (const region of await this.d.store.regionsOf(school, person)) {

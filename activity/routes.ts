@@ -25,6 +25,11 @@ export function registerActivityRoutes(http: AccountHttp, report: () => Activity
   http.route('get', '/api/activity/school', 'activity_school', 'admin', async (reply, req) => {
     sendJson(reply, 200, await report().school(req.person.schoolId, weeksOf(req.query)));
   });
+  // Which regions name the signed-in person as an admin (none for most): the home's link to /region.
+  http.route('get', '/api/activity/regions', 'activity_regions_mine', 'person', async (reply, req) => {
+    const regions = await report().regionsOfPerson(req.person.schoolId, req.person.id);
+    sendJson(reply, 200, { regions });
+  });
   http.route('get', '/api/activity/region', 'activity_region', 'person', async (reply, req) => {
     const view = await report().regions(req.person.schoolId, req.person.id, weeksOf(req.query));
     if (view.regions.length === 0) throw new AccountError('forbidden', 'for a region’s admins');

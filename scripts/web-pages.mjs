@@ -27,6 +27,7 @@ export const PAGES = [
   { html: 'account', script: 'account', source: 'account.tsx', styles: ['account'] },
   { html: 'school', script: 'school', source: 'school.tsx', styles: ['account', 'activity'] },
   { html: 'lesson', script: 'lesson', source: 'lesson.tsx', styles: ['recap'] },
+  { html: 'region', script: 'region', source: 'region.tsx', styles: ['account', 'activity'] },
 ];
 
 /** A page's HTML shell; the script fills #app and sets the title in the person's language. */

@@ -50,6 +50,7 @@ export function registerPageRoutes(router: HttpRouter, deps: PageRoutesDeps): vo
   router.route('get', '/login', 'login_page', open, page('/login.html'));
   router.route('get', '/account', 'account_page', open, page('/account.html'));
   router.route('get', '/school', 'school_page', open, page('/school.html'));
+  router.route('get', '/region', 'region_page', open, page('/region.html'));
   router.route('get', '/lessons/:id', 'lesson_page', open, page('/lesson.html'));
   router.route('get', '/demo', 'demo_page', open, (reply) => {
     if (!deps.demoRoomId) throw new HttpError(404, 'no demo room on this server');

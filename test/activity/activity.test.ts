@@ -160,6 +160,11 @@ describe('activity figures', () => {
     for (const who of ['t-orlova', 'p-ivan', 'Орлова', 'Иванов']) expect(text).not.toContain(who);
     // Someone the region does not name is refused.
     expect((await teacher.get('/api/activity/region')).status).toBe(403);
+    // The home's question «which regions are mine» names the region to its admin, none to others.
+    expect((await regionAdmin.get('/api/activity/regions')).body).toEqual({
+      regions: [{ id: 'регион-1', name: 'Округ Северный' }],
+    });
+    expect((await teacher.get('/api/activity/regions')).body).toEqual({ regions: [] });
   });
 });
 

@@ -4,7 +4,11 @@
 // (1366 px) and a phone (360 px), sees the table and the chart with the
 // figures one works out by hand, and downloads the CSV, whose rows are the
 // table's. A teacher gets no such tab, and the server refuses her the figures.
-// Screenshots: laptop-/phone-activity, laptop-/phone-activity-tables, laptop-teacher-no-activity.
+// A region's admin (a teacher the region names) finds «Мониторинг региона» on
+// her home and sees the region's schools, not people; a teacher it does not
+// name gets no link and a page that says it is not hers.
+// Screenshots: laptop-/phone-activity, laptop-/phone-activity-tables, laptop-teacher-no-activity,
+// laptop-/phone-region, laptop-region-not-mine.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +138,90 @@ describe.skipIf(!chromiumAvailable())('activity figures in the browser', () => {
     const status = await page.evaluate(async () => (await fetch('/api/activity/school')).status);
     expect(status).toBe(403);
     await screenshot(page, 'laptop-teacher-no-activity');
+  });
+
+  it('a region’s admin opens «Мониторинг региона» from her home and sees its schools (laptop and phone)', async () => {
+    const put = await fetch(`${school.s.httpUrl}/api/regions/north`, {
+      method: 'PUT',
+      headers: school.s.adminHeaders,
+      body: JSON.stringify({
+        name: 'Северный округ',
+        schools: [school.schoolId, 'school-quiet'],
+        admins: [{ school: school.schoolId, person: 't-belov' }],
+      }),
+    });
+    expect(put.status).toBe(200);
+    await school.person('t-belov', 'belov@school.example', 'пароль-учителя');
+    await expect
+      .poll(
+        async () => (await school.admin.get('/api/activity/school?weeks=1')).body.weeks?.[0]?.activeUsers,
+        { timeout: 15_000 },
+      )
+      .toBe(2);
+    const week = weekOf(Date.now());
+    const [, m, d] = week.split('-');
+    for (const device of ['laptop', 'phone'] as const) {
+      const page = await signIn(device, 'belov@school.example', 'пароль-учителя');
+      await page.getByRole('link', { name: 'Мониторинг региона' }).click();
+      await page.waitForURL((u) => u.pathname === '/region');
+      await page.getByRole('heading', { name: 'Северный округ' }).waitFor();
+      await page.getByText('Активных школ на этой неделе: 1 из 2').waitFor();
+      // This week's row of Школа № 7: Орлова wrote 11 of the 3 teachers' messages; two active people.
+      const row = page.locator('.region-schools tr[data-school]').filter({ hasText: 'Школа № 7' });
+      expect(await row.locator('th, td').allTextContents()).toEqual([
+        'Школа № 7',
+        '33 % (1 из 3)',
+        '0 % (0 из 3)',
+        '0,3',
+        '2',
+        '0',
+        'да',
+      ]);
+      // The quiet school (no directory, nothing counted) is listed, inactive; no person is named anywhere.
+      const quiet = page.locator('.region-schools tr[data-school="school-quiet"]');
+      expect(await quiet.locator('td').last().textContent()).toBe('нет');
+      const shown = (await page.locator('main').textContent()) ?? '';
+      for (const who of ['Орлова', 'Иванов', 'Белов']) expect(shown).not.toContain(who);
+      // The region's chart is this week's share over both schools.
+      await expect
+        .poll(() =>
+          page.locator('.activity-chart [data-series="writing"] circle').last().getAttribute('data-value'),
+        )
+        .toBe('33');
+      // An earlier week: nobody was counted then.
+      await page.getByLabel('Показать неделю').selectOption({ index: 0 });
+      expect(await row.locator('td').last().textContent()).toBe('нет');
+      await page.getByLabel('Показать неделю').selectOption({ label: `${d}.${m} (эта неделя)` });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        device === 'phone' ? 360 : 1366,
+      );
+      await screenshot(page, `${device}-region`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Скачать CSV' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(
+        `Мониторинг Северный округ ${d}.${m}.${week.slice(0, 4)}.csv`,
+      );
+      const lines = readFileSync((await download.path())!, 'utf8')
+        .slice(1)
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]!.startsWith('Школа;Неделя;Учителей;')).toBe(true);
+      expect(lines[0]!.endsWith(';Активна')).toBe(true);
+      // 8 weeks for each of the two schools; this week of Школа № 7 as the table shows it.
+      expect(lines).toHaveLength(17);
+      expect(lines).toContain(`Школа № 7;${d}.${m}.${week.slice(0, 4)};3;1;33;0;0;0,3;2;0;0;да`);
+      await page.context().close();
+    }
+    // Орлова (activated by the test above) is no region's admin: no link on her home, and /region says so.
+    const page = await signIn('laptop', 'orlova@school.example', 'пароль-учителя');
+    await page.getByRole('link', { name: 'Мои устройства' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Мониторинг региона' }).count()).toBe(0);
+    await page.goto(`${school.s.httpUrl}/region`);
+    await page.getByText('Эта страница для администраторов региона').waitFor();
+    expect(await page.locator('.region-schools').count()).toBe(0);
+    await screenshot(page, 'laptop-region-not-mine');
+    await page.context().close();
   });
 });

@@ -12,7 +12,7 @@ import { ActivityChart, weekLabel } from './ActivityChart.js';
 const WEEKS = 8;
 
 /** "07.12.2026" from a week's Monday. */
-function weekDate(week: string): string {
+export function weekDate(week: string): string {
   const [y, m, d] = week.split('-');
   return `${d}.${m}.${y}`;
 }

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, whoAmI } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
-import { lang } from '../i18n/index.js';
+import { lang, t } from '../i18n/index.js';
 
 interface HomeData {
   chats: { id: string; title: string; kind: string; unread: number }[];
@@ -46,11 +46,18 @@ function lessonHref(roomId: string, chatId: string, seq: number): string {
 function SignedInHome({ person }: { person: Person }) {
   const [data, setData] = useState<HomeData | null>(null);
   const [error, setError] = useState<AccountKey | null>(null);
+  const [regions, setRegions] = useState<{ id: string; name: string }[]>([]);
   useEffect(() => {
     get<HomeData>('/api/account/home')
       .then(setData)
       .catch((err: unknown) => setError(errorKey(err)));
-  }, []);
+    // Pupils and parents administer no region: they are not asked.
+    if (person.role === 'admin' || person.role === 'teacher') {
+      get<{ regions: { id: string; name: string }[] }>('/api/activity/regions')
+        .then((r) => setRegions(r.regions))
+        .catch(() => undefined);
+    }
+  }, [person.role]);
   const signOut = async () => {
     await post('/api/account/logout').catch(() => undefined);
     location.assign('/login');
@@ -157,6 +164,11 @@ function SignedInHome({ person }: { person: Person }) {
             {person.role !== 'admin' && staff && (
               <a class="button wide" href="/school">
                 {ta('home.classCodes')}
+              </a>
+            )}
+            {regions.length > 0 && (
+              <a class="button wide" href="/region">
+                {t('region.link')}
               </a>
             )}
             <a class="button wide" href="/account">
