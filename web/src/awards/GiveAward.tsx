@@ -3,6 +3,7 @@
 // chat. Only shown to those the catalogue says may give (ClassAwards).
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { PeopleChecks } from '../kit/PeopleChecks.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 
 export function GiveAward({
@@ -71,21 +72,13 @@ export function GiveAward({
       </fieldset>
       <fieldset class="hw-who">
         <legend>{t('aw.pupils')}</legend>
-        {pupils.map((p) => (
-          <label class="check" key={p.user?.userId}>
-            <input
-              type="checkbox"
-              checked={chosen.has(p.user?.userId ?? '')}
-              onChange={(e) => {
-                const next = new Set(chosen);
-                if ((e.target as HTMLInputElement).checked) next.add(p.user?.userId ?? '');
-                else next.delete(p.user?.userId ?? '');
-                setChosen(next);
-              }}
-            />
-            {p.user?.displayName}
-          </label>
-        ))}
+        {
+          <PeopleChecks
+            people={pupils.map((p) => ({ id: p.user?.userId ?? '', name: p.user?.displayName ?? '' }))}
+            chosen={chosen}
+            onChange={setChosen}
+          />
+        }
       </fieldset>
       <label class="field">
         {t('aw.comment')}

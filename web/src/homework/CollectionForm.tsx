@@ -3,6 +3,7 @@
 // the allowed file types and the largest size.
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { PeopleChecks } from '../kit/PeopleChecks.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { type View, createCollection } from './homeworkActions.js';
 
@@ -103,22 +104,13 @@ export function CollectionForm({
           />
           {t('hw.everyone', { count: pupils.length })}
         </label>
-        {!everyone &&
-          pupils.map((p) => (
-            <label class="check" key={p.user?.userId}>
-              <input
-                type="checkbox"
-                checked={chosen.has(p.user?.userId ?? '')}
-                onChange={(e) => {
-                  const next = new Set(chosen);
-                  if ((e.target as HTMLInputElement).checked) next.add(p.user?.userId ?? '');
-                  else next.delete(p.user?.userId ?? '');
-                  setChosen(next);
-                }}
-              />
-              {p.user?.displayName}
-            </label>
-          ))}
+        {!everyone && (
+          <PeopleChecks
+            people={pupils.map((p) => ({ id: p.user?.userId ?? '', name: p.user?.displayName ?? '' }))}
+            chosen={chosen}
+            onChange={setChosen}
+          />
+        )}
       </fieldset>
       <label class="field">
         {t('hw.types')}
