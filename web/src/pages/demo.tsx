@@ -3,8 +3,8 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
-import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
-import { nameRefusal } from '../kit/nameRefusals.js';
+import { FormPage } from '../kit/FormPage.js';
+import { askToJoin } from '../kit/askToJoin.js';
 
 function Demo() {
   const [name, setName] = useState('');
@@ -13,28 +13,13 @@ function Demo() {
     ev.preventDefault();
     setError(null);
     if (!name.trim()) return setError('code.noName');
-    try {
-      const res = await fetch('/api/demo/token', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: name.trim(), deviceKey: deviceKey() }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string; reason?: string };
-      if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      const said: Key =
-        res.status === 404
-          ? 'demo.none'
-          : res.status === 429
-            ? 'error.12'
-            : res.status === 400
-              ? 'code.roleName'
-              : res.status === 403
-                ? 'code.banned'
-                : 'code.failed';
-      setError(nameRefusal(body) ?? said);
-    } catch {
-      setError('common.networkError');
-    }
+    setError(
+      await askToJoin(
+        '/api/demo/token',
+        { displayName: name.trim(), deviceKey: deviceKey() },
+        { 404: 'demo.none', 429: 'error.12', 400: 'code.roleName', 403: 'code.banned' },
+      ),
+    );
   };
   return (
     <FormPage title={t('demo.title')}>

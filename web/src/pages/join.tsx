@@ -4,8 +4,8 @@ import { render } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { deviceKey } from '../deviceKey.js';
 import { type Key, lang, t } from '../i18n/index.js';
-import { FormPage, goToJoinUrl } from '../kit/FormPage.js';
-import { nameRefusal } from '../kit/nameRefusals.js';
+import { FormPage } from '../kit/FormPage.js';
+import { askToJoin } from '../kit/askToJoin.js';
 
 const CODE_DIGITS = 7;
 
@@ -24,28 +24,19 @@ function JoinByCode() {
     if (!name.trim()) return setError('code.noName');
     setBusy(true);
     try {
-      const res = await fetch(`/api/join/${encodeURIComponent(code.trim())}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ displayName: name.trim(), password, deviceKey: deviceKey() }),
-      });
-      const body = (await res.json().catch(() => ({}))) as { joinUrl?: string; reason?: string };
-      if (res.ok && body.joinUrl) return goToJoinUrl(body.joinUrl);
-      const said: Key =
-        res.status === 401
-          ? 'code.wrong'
-          : res.status === 429
-            ? 'code.tooMany'
-            : res.status === 400
-              ? 'code.roleName'
-              : res.status === 409
-                ? 'code.nameTaken'
-                : res.status === 403
-                  ? 'code.banned'
-                  : 'code.failed';
-      setError(nameRefusal(body) ?? said);
-    } catch {
-      setError('common.networkError');
+      setError(
+        await askToJoin(
+          `/api/join/${encodeURIComponent(code.trim())}`,
+          { displayName: name.trim(), password, deviceKey: deviceKey() },
+          {
+            401: 'code.wrong',
+            429: 'code.tooMany',
+            400: 'code.roleName',
+            409: 'code.nameTaken',
+            403: 'code.banned',
+          },
+        ),
+      );
     } finally {
       setBusy(false);
     }
