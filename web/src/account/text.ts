@@ -378,7 +378,7 @@ const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (ty
   'retention.days1095': '3 years',
   'retention.days1825': '5 years',
   'retention.chatsMayShorten':
-    "Chats' admins may turn on auto-deletion of messages in their chats (sooner than this)",
+    "Chats' admins may turn on auto-deletion of messages in their chats for a shorter period",
   'retention.save': 'Save',
   'retention.saved': 'Saved.',
   'retention.nowAll': 'Everything is kept now: nothing is removed.',
