@@ -55,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('the school admin sets how long chats keep
     expect(await admin.getByLabel('Срок хранения').inputValue()).toBe('');
     expect(await policy(admin)).toMatchObject({ days: null, chatsMayShorten: true });
     // Chats' admins may set a shorter period of their own unless the school says no.
-    const chatsMay = admin.getByLabel(/^Администраторы чатов могут включать автоудаление/);
+    const chatsMay = admin.getByLabel(/^Администраторы чатов могут включать в своих чатах автоудаление/);
     expect(await chatsMay.isChecked()).toBe(true);
     await screenshot(admin, 'laptop-retention-default');
 
