@@ -370,13 +370,27 @@ export class ChatService {
   }
 
   /** A system note in the chat ("Anna added Boris"), worded by each client. */
-  async note(chatId: string, actor: Caller, type: SystemNoteName, users: string[], title?: string) {
+  async note(
+    chatId: string,
+    actor: Caller,
+    type: SystemNoteName,
+    users: string[],
+    title?: string,
+    /** 'retention': the chat's new period (0: off). */
+    days?: number,
+  ) {
     await this.messages.append(chatId, '', `sys-${randomBytes(9).toString('base64url')}`, {
       kind: 'system',
       from: '',
       name: '',
       text: '',
-      sys: { type, actor: actor.user.name, users, ...(title ? { title } : {}) },
+      sys: {
+        type,
+        actor: actor.user.name,
+        users,
+        ...(title ? { title } : {}),
+        ...(days !== undefined ? { days } : {}),
+      },
     });
   }
 }
@@ -400,6 +414,7 @@ export function sharedChatToWire(chat: StoredChat, pins: number[]): cpb.IChat {
     createdBy: chat.createdBy,
     pinned: pins,
     roomId: chat.roomId,
+    retentionDays: chat.retentionDays ?? 0,
     rights: {
       member: rightsToWire(rightsOf(chat, 'member')),
       admin: rightsToWire(rightsOf(chat, 'admin')),

@@ -103,6 +103,12 @@ export const CHAT_HANDLERS: ChatHandlerTable = {
   updateChatSettings: async ({ caller, messenger }, m) => ({
     chat: await messenger.chats.updateSettings(caller, m.updateChatSettings!),
   }),
+  getChatRetention: async ({ caller, messenger }, m) => ({
+    retention: await messenger.chatRetention.get(caller, m.getChatRetention!),
+  }),
+  setChatRetention: async ({ caller, messenger }, m) => ({
+    chat: await messenger.chatRetention.set(caller, m.setChatRetention!),
+  }),
   addMembers: async ({ caller, messenger }, m) => ({
     chat: await messenger.chats.addMembers(caller, m.addMembers!),
   }),

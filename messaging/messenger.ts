@@ -9,6 +9,7 @@ import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
+import { ChatRetention } from './chatRetention.js';
 import { ChatService } from './chats.js';
 import type { MessagingConfig } from './config.js';
 import { ChatError, ChatErrorCode } from './errors.js';
@@ -45,6 +46,8 @@ export class Messenger {
   readonly prefs: PrefsService;
   /** Schools' retention policies (the job: retention.ts, started by feature.ts). */
   readonly retention: RetentionStore;
+  /** A chat's own auto-deletion, set by its admins (chatRetention.ts). */
+  readonly chatRetention: ChatRetention;
   readonly bus: ChatBus;
   /** What one person may make or send (rooms, reactions, uploads), counted on every host. */
   readonly perPerson: PersonLimits;
@@ -80,6 +83,7 @@ export class Messenger {
     this.scheduled = new ScheduledPosts(db, this.chats, this.messageStore, config, log);
     this.search = new MessageSearch(this.chats, this.chatStore, db, limits);
     this.retention = new RetentionStore(db);
+    this.chatRetention = new ChatRetention(this.chats, this.chatStore, this.retention);
   }
 
   /** Whether the store answers and this host hears its events right now. */

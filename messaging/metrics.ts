@@ -62,7 +62,7 @@ export class ChatMetrics {
     });
     this.retentionRemoved = new client.Counter({
       name: 'school_call_chat_retention_removed_total',
-      help: 'Messages removed by retention (older than their school policy)',
+      help: "Messages removed by retention (older than their school's or their chat's period)",
       registers,
     });
     new client.Gauge({

@@ -187,6 +187,21 @@ export function requireRight(
   if (!rightsOf(chat, member.role)[right]) throw forbidden(`you may not ${what} in this chat`);
 }
 
+/**
+ * Refuses unless the caller may set how long the chat keeps messages (its
+ * auto-deletion): those who change its settings, or the school's admin in
+ * the chat (a member with the person role 'admin'). Not in direct chats.
+ */
+export function requireRetentionRight(chat: StoredChat, member: StoredMember, caller: Caller): void {
+  if (mayChangeRetention(chat, member, caller)) return;
+  throw forbidden('you may not change how long this chat keeps messages');
+}
+
+export function mayChangeRetention(chat: StoredChat, member: StoredMember, caller: Caller): boolean {
+  if (chat.kind !== 'group' && chat.kind !== 'channel') return false;
+  return rightsOf(chat, member.role).changeSettings || (caller.user.role === 'admin' && !caller.guest);
+}
+
 /** People of one school see and add each other; the directory refines this per role. */
 export function requireSameSchool(caller: Caller, other: StoredUser): void {
   if (caller.user.school !== other.school) {

@@ -58,6 +58,8 @@ export interface StoredChat {
   roomId: string;
   /** Direct chats: the two people. */
   pair: string[];
+  /** The chat's own auto-deletion period in days (absent: off; retention.ts). */
+  retentionDays?: number | null;
 }
 
 export interface StoredMember {
@@ -124,7 +126,7 @@ export interface StoredMessage {
   recap?: { lesson: string; title: string; from: number; to: number; rec?: boolean };
   /** A scheduled lesson is near: its title, start, and how many minutes before it this was posted (0: at it). */
   remind?: { title: string; at: number; before: number };
-  sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string };
+  sys?: { type: SystemNoteName; actor: string; users?: string[]; title?: string; days?: number };
   /** A viewer's comment waiting for a moderator. */
   pending?: boolean;
   /** A viewer's comment: the code of the broadcast it was written under (only its audience reads it). */
@@ -137,7 +139,7 @@ export interface StoredMessage {
   guest?: boolean;
 }
 
-export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed';
+export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed' | 'retention';
 
 /** A message as written by a client, before the store numbers it. */
 export type NewMessage = Omit<StoredMessage, 'seq' | 'rev' | 'at'>;
@@ -233,6 +235,7 @@ const SYSTEM_NOTES: Record<SystemNoteName, cpb.SystemNoteType> = {
   joined: cpb.SystemNoteType.SYSTEM_NOTE_TYPE_JOINED,
   left: cpb.SystemNoteType.SYSTEM_NOTE_TYPE_LEFT,
   renamed: cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RENAMED,
+  retention: cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RETENTION,
 };
 
 function reverse<K extends string, V>(map: Record<K, V>): Map<V, K> {
@@ -376,6 +379,7 @@ export function messageToWire(
       actorName: m.sys.actor,
       userNames: list(m.sys.users),
       title: m.sys.title ?? '',
+      days: m.sys.days ?? 0,
     };
   }
   if (mine) {

@@ -11,6 +11,22 @@ export const DAY_MS = 86_400_000;
 /** The periods a school admin chooses from (days); null: keep everything. */
 export const RETENTION_CHOICES = [null, 30, 90, 180, 365, 730, 1095, 1825] as const;
 
+/** The periods a chat's admins choose from (days): a day, a week, a month, a year. */
+export const CHAT_RETENTION_CHOICES = [1, 7, 30, 365] as const;
+
+/** The chat periods a school's policy allows: none longer than its own, none if it refuses chats theirs. */
+export function chatChoices(school: RetentionPolicy): number[] {
+  if (!school.chatsMayShorten) return [];
+  return CHAT_RETENTION_CHOICES.filter((d) => school.days === null || d <= school.days);
+}
+
+/** The period that applies to a chat: the stricter of its own and its school's (null: none). */
+export function effectiveDays(chatDays: number | null, school: RetentionPolicy): number | null {
+  const own = school.chatsMayShorten ? chatDays : null;
+  if (own === null) return school.days;
+  return school.days === null ? own : Math.min(own, school.days);
+}
+
 export interface RetentionOptions {
   /** Messages per transaction. */
   batch: number;

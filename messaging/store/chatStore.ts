@@ -67,7 +67,7 @@ export function userIdOfNameKey(key: string): string {
 
 /** The chat table's columns as a StoredChat (qualified by `c.`). */
 export const CHAT_COLUMNS =
-  'c.id, c.kind, c.title, c.about, c.created_at, c.created_by, c.settings, c.seq, c.rev, c.members, c.room_id, c.pair';
+  'c.id, c.kind, c.title, c.about, c.created_at, c.created_by, c.settings, c.seq, c.rev, c.members, c.room_id, c.pair, c.retention_days';
 
 interface ChatRow {
   id: string;
@@ -82,6 +82,7 @@ interface ChatRow {
   members: number;
   room_id: string;
   pair: string[];
+  retention_days: number | null;
 }
 
 export function chatOfRow(r: ChatRow): StoredChat {
@@ -98,6 +99,7 @@ export function chatOfRow(r: ChatRow): StoredChat {
     settings: { ...DEFAULT_SETTINGS, ...r.settings },
     roomId: r.room_id,
     pair: r.pair,
+    retentionDays: r.retention_days,
   };
 }
 
@@ -349,6 +351,12 @@ export class ChatStore {
         fields.settings ? JSON.stringify(fields.settings) : null,
       ],
     );
+    await this.bus.publish({ t: 'cc', c: chatId });
+  }
+
+  /** The chat's own auto-deletion period (null: off); its members hear of it as of a settings change. */
+  async setRetentionDays(chatId: string, days: number | null): Promise<void> {
+    await this.db.query('UPDATE messaging.chat SET retention_days = $2 WHERE id = $1', [chatId, days]);
     await this.bus.publish({ t: 'cc', c: chatId });
   }
 

@@ -2,7 +2,8 @@
 // chats it applies to, and the removal of one batch of a chat's oldest
 // messages. A chat is under a school's policy when every member with a
 // profile is of that school (a chat across schools keeps everything: losing
-// a message another school keeps is worse than keeping it). Removing a
+// a message another school keeps is worse than keeping it); a chat's own
+// period (its admins', 0008) applies unless a member's school refuses it. Removing a
 // message removes, by cascade, its reactions, votes, important marks, pin and
 // file holds; the holds' trigger (0005) marks a file whose last hold went for
 // removal in the same transaction. Search reads the messages themselves.
@@ -15,7 +16,8 @@ export interface RetentionPolicy {
   chatsMayShorten: boolean;
 }
 
-export const KEEP_EVERYTHING: RetentionPolicy = { days: null, chatsMayShorten: false };
+/** A school without a row: keeps everything, and its chats may set a period of their own. */
+export const KEEP_EVERYTHING: RetentionPolicy = { days: null, chatsMayShorten: true };
 
 export class RetentionStore {
   constructor(readonly db: Postgres) {}
@@ -38,22 +40,27 @@ export class RetentionStore {
     );
   }
 
-  /** A chat's own period (null: its school's). */
-  async setChatDays(chatId: string, days: number | null): Promise<void> {
-    await this.db.query('UPDATE messaging.chat SET retention_days = $2 WHERE id = $1', [chatId, days]);
-  }
-
-  /** The chats some policy applies to, with the period that applies. */
+  /**
+   * The chats some period applies to, with the period that applies: the
+   * stricter of the school's (where every member with a profile is of that
+   * school) and the chat's own (where no member's school refuses chats a
+   * shorter period; a school with no row lets them).
+   */
   async chatsUnderPolicy(): Promise<{ chatId: string; days: number }[]> {
     const r = await this.db.query<{ id: string; days: number }>(
-      `SELECT c.id, least(r.days, CASE WHEN r.chats_may_shorten THEN c.retention_days END) AS days
-       FROM messaging.chat c
-       JOIN LATERAL (SELECT min(p.school) AS school, count(DISTINCT p.school) AS schools
-                     FROM messaging.member m JOIN messaging.person p ON p.id = m.user_id
-                     WHERE m.chat_id = c.id) s ON s.schools = 1
-       JOIN messaging.retention r ON r.school = s.school
-       WHERE r.days IS NOT NULL OR (r.chats_may_shorten AND c.retention_days IS NOT NULL)
-       ORDER BY c.id`,
+      `SELECT id, days FROM (
+         SELECT c.id, least(CASE WHEN s.schools = 1 THEN s.school_days END,
+                            CASE WHEN s.may_shorten THEN c.retention_days END) AS days
+         FROM messaging.chat c
+         JOIN LATERAL (SELECT count(DISTINCT p.school) AS schools, min(r.days) AS school_days,
+                              bool_and(coalesce(r.chats_may_shorten, true)) AS may_shorten
+                       FROM messaging.member m JOIN messaging.person p ON p.id = m.user_id
+                       LEFT JOIN messaging.retention r ON r.school = p.school
+                       WHERE m.chat_id = c.id) s ON s.schools > 0
+         WHERE c.retention_days IS NOT NULL
+            OR EXISTS (SELECT 1 FROM messaging.retention r WHERE r.days IS NOT NULL)
+       ) under WHERE days IS NOT NULL
+       ORDER BY id`,
     );
     return r.rows.map((row) => ({ chatId: row.id, days: Number(row.days) }));
   }

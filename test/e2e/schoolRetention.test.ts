@@ -16,7 +16,13 @@ let s: ChatTestServer;
 let browser: Browser;
 
 const policy = (page: Page) =>
-  page.evaluate(async () => (await (await fetch('/api/school/retention')).json()) as { days: number | null });
+  page.evaluate(
+    async () =>
+      (await (await fetch('/api/school/retention')).json()) as {
+        days: number | null;
+        chatsMayShorten: boolean;
+      },
+  );
 
 describe.skipIf(!chromiumAvailable())('the school admin sets how long chats keep messages', () => {
   beforeAll(async () => {
@@ -47,14 +53,23 @@ describe.skipIf(!chromiumAvailable())('the school admin sets how long chats keep
     await admin.getByRole('tab', { name: 'Хранение переписки' }).click();
     await admin.getByText('Сейчас хранится вся переписка: ничего не удаляется.').waitFor();
     expect(await admin.getByLabel('Срок хранения').inputValue()).toBe('');
-    expect(await policy(admin)).toMatchObject({ days: null });
+    expect(await policy(admin)).toMatchObject({ days: null, chatsMayShorten: true });
+    // Chats' admins may set a shorter period of their own unless the school says no.
+    const chatsMay = admin.getByLabel(/^Администраторы чатов могут включать в своих чатах автоудаление/);
+    expect(await chatsMay.isChecked()).toBe(true);
     await screenshot(admin, 'laptop-retention-default');
 
     await admin.getByLabel('Срок хранения').selectOption({ label: '1 год' });
     await admin.getByRole('button', { name: 'Сохранить' }).click();
     await admin.getByText('Сохранено.').waitFor();
     await admin.getByText('Сейчас срок хранения — 1 год: более старые сообщения удаляются.').waitFor();
-    expect(await policy(admin)).toMatchObject({ days: 365 });
+    expect(await policy(admin)).toMatchObject({ days: 365, chatsMayShorten: true });
+    await chatsMay.uncheck();
+    await admin.getByRole('button', { name: 'Сохранить' }).click();
+    await expect.poll(() => policy(admin)).toMatchObject({ days: 365, chatsMayShorten: false });
+    await chatsMay.check();
+    await admin.getByRole('button', { name: 'Сохранить' }).click();
+    await expect.poll(() => policy(admin)).toMatchObject({ days: 365, chatsMayShorten: true });
     await screenshot(admin, 'laptop-retention-saved');
   });
 

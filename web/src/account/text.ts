@@ -137,6 +137,8 @@ const ru = {
   'retention.days730': '2 года',
   'retention.days1095': '3 года',
   'retention.days1825': '5 лет',
+  'retention.chatsMayShorten':
+    'Администраторы чатов могут включать в своих чатах автоудаление сообщений на более короткий срок',
   'retention.save': 'Сохранить',
   'retention.saved': 'Сохранено.',
   'retention.nowAll': 'Сейчас хранится вся переписка: ничего не удаляется.',
@@ -375,6 +377,8 @@ const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (ty
   'retention.days730': '2 years',
   'retention.days1095': '3 years',
   'retention.days1825': '5 years',
+  'retention.chatsMayShorten':
+    "Chats' admins may turn on auto-deletion of messages in their chats for a shorter period",
   'retention.save': 'Save',
   'retention.saved': 'Saved.',
   'retention.nowAll': 'Everything is kept now: nothing is removed.',

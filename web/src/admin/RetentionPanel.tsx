@@ -1,7 +1,8 @@
 // The school's retention screen: how long its chats keep messages (the
 // default: everything, and the screen says so). Older messages are removed
 // by the server in the background with their files; the admin picks one of
-// the periods the server offers and saves.
+// the periods the server offers and saves, and whether chats' admins may
+// turn on an auto-deletion of their own (shorter; messaging/chatRetention.ts).
 import { useEffect, useState } from 'preact/hooks';
 import { errorKey, get, post } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
@@ -18,6 +19,7 @@ const periodKey = (days: number | null): AccountKey =>
 export function RetentionPanel() {
   const [saved, setSaved] = useState<Policy | null>(null);
   const [choice, setChoice] = useState<string>('');
+  const [mayShorten, setMayShorten] = useState(true);
   const [note, setNote] = useState<{ key: AccountKey; error: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -26,6 +28,7 @@ export function RetentionPanel() {
       .then((p) => {
         setSaved(p);
         setChoice(String(p.days ?? ''));
+        setMayShorten(p.chatsMayShorten);
       })
       .catch((err: unknown) => setNote({ key: errorKey(err), error: true }));
   }, []);
@@ -34,7 +37,7 @@ export function RetentionPanel() {
     setBusy(true);
     try {
       const days = choice === '' ? null : Number(choice);
-      const p = await post<Policy>('/api/school/retention', { days, chatsMayShorten: false });
+      const p = await post<Policy>('/api/school/retention', { days, chatsMayShorten: mayShorten });
       setSaved({ ...saved, ...p });
       setNote({ key: 'retention.saved', error: false });
     } catch (err) {
@@ -68,11 +71,19 @@ export function RetentionPanel() {
           ))}
         </select>
       </label>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={mayShorten}
+          onChange={(e) => setMayShorten((e.target as HTMLInputElement).checked)}
+        />
+        {ta('retention.chatsMayShorten')}
+      </label>
       <div class="button-row">
         <button
           type="button"
           class="primary"
-          disabled={busy || choice === String(saved.days ?? '')}
+          disabled={busy || (choice === String(saved.days ?? '') && mayShorten === saved.chatsMayShorten)}
           onClick={() => void save()}
         >
           {ta('retention.save')}

@@ -2,7 +2,7 @@
 // system notes worded here (the server sends what happened, not words),
 // and a one-line preview. Shared by the messenger and the call's chat.
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
-import { lang, t } from '../i18n/index.js';
+import { type Key, lang, t } from '../i18n/index.js';
 
 import cpb = schoolcall.chat.v1;
 
@@ -49,6 +49,10 @@ export function systemText(m: Msg): string {
       return t('chat.sys.left', { who });
     case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RENAMED:
       return t('chat.sys.renamed', { who, title: s.title ?? '' });
+    case cpb.SystemNoteType.SYSTEM_NOTE_TYPE_RETENTION:
+      return s.days
+        ? t('chat.sys.retentionOn', { who, period: t(`autoDel.after${s.days}` as Key) })
+        : t('chat.sys.retentionOff', { who });
     default:
       return '';
   }

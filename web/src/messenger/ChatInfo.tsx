@@ -17,6 +17,7 @@ import {
   UserMinus,
   UserPlus,
 } from '../kit/icons.js';
+import { ChatAutoDelete } from './ChatAutoDelete.js';
 import { ClearHistory } from './ChatMarks.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
 import { PeoplePicker } from './PeoplePicker.js';
@@ -268,6 +269,7 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
             />
           </>
         ) : null}
+        {group || channel ? <ChatAutoDelete store={store} chat={c} /> : null}
         <ClearHistory store={store} chatId={chatId} />
         {c.kind !== cpb.ChatKind.CHAT_KIND_DIRECT ? (
           leaving ? (

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Pin, Search, Users } from '../kit/icons.js';
 import { ArchiveButton, archiveOpen, isArchived } from './ChatArchive.js';
+import { RetentionNotice } from './ChatAutoDelete.js';
 import { MuteButton } from './ChatMute.js';
 import { ScheduledButton } from './ScheduledPosts.js';
 import { type MessengerStore, type Msg, cpb } from './messengerStore.js';
@@ -300,6 +301,7 @@ export function ChatExtras({ store, chat }: { store: MessengerStore; chat: cpb.I
           </button>
         </form>
       )}
+      <RetentionNotice days={chat.retentionDays} />
       {admin && <JoinRequestsPanel store={store} chat={chat} />}
       {chat.kind === cpb.ChatKind.CHAT_KIND_DIRECT && <PeerQuiet store={store} chat={chat} />}
     </div>
