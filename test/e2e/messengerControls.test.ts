@@ -3,7 +3,8 @@
 // the messages (a pinned announcement far back in the history is named
 // there and a tap brings it into view; several pins are listed), and the
 // poll editor (anonymous or public, multiple choice, a quiz with its right
-// answer, a deadline; the author sees results and voters, and closes it).
+// answer, a deadline; the author sees results and voters, and closes it; a
+// quiz's counts wait for one's own answer).
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-messenger-{pins,pins-list,poll-editor,poll-results}.png.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -159,9 +160,17 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     await screenshot(teacherPhone, 'phone-messenger-quiz-author');
     const quiz = phone.locator('.msg', { has: phone.locator('.poll strong', { hasText: '7 × 8' }) });
     await quiz.locator('.poll-kind', { hasText: /Викторина · до/ }).waitFor();
+    // Report 8: no counts before one's own answer (the server sends none), a line says why.
+    await quiz.getByText('Результаты появятся после ответа').waitFor();
+    expect(await quiz.locator('.poll-count').count()).toBe(0);
+    await screenshot(phone, 'phone-messenger-quiz-before');
     await quiz.getByRole('button', { name: '54', exact: true }).click();
     await quiz.locator('.poll-option.correct', { hasText: '56' }).waitFor();
+    await quiz.locator('.poll-option.mine .poll-count', { hasText: '100% · 1' }).waitFor();
+    expect(await quiz.getByText('Результаты появятся после ответа').count()).toBe(0);
     await screenshot(phone, 'phone-messenger-quiz');
+    // Its author sees the answer counted, live.
+    await ownQuiz.locator('.poll-count', { hasText: '100% · 1' }).waitFor();
     const h = await teacherApi.request({ getHistory: { chatId } });
     const stored = h.page!.messages!.find((m) => m.poll?.question === 'Сколько будет 7 × 8?')!.poll!;
     expect(stored.quiz).toBe(true);

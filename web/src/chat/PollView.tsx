@@ -3,6 +3,7 @@
 // button when several answers are allowed), then the results, which its
 // author sees before voting too, a quiz's right answer, who chose each
 // option of a public poll, and a way for its author or a moderator to close it.
+// An open quiz's counts wait for one's own answer: «Результаты появятся после ответа».
 import { useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
@@ -26,7 +27,8 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const closesAt = p.closesAt ?? 0;
   const closed = p.closed || (closesAt > 0 && closesAt < Date.now());
   const mine = m.senderId === actions.meId;
-  const showResults = voted || closed || mine;
+  // An open quiz's counts come only to its author and those who answered (the server withholds them).
+  const showResults = (voted || closed || mine) && !p.resultsHidden;
   const canVote = !voted && !closed;
   const total = Math.max(1, p.voters ?? 0);
   const kind = [
@@ -93,6 +95,7 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
           {t('poll.vote')}
         </button>
       ) : null}
+      {p.quiz && !showResults ? <small class="poll-hidden">{t('poll.resultsAfterAnswer')}</small> : null}
       <small>
         {t('chat.poll.voters', { count: p.voters ?? 0 })}
         {closed ? ` · ${t('chat.poll.closed')}` : ''}

@@ -856,6 +856,7 @@ export const en: Table = {
   'poll.kindMultiple': 'several answers',
   'poll.until': 'until {at}',
   'poll.vote': 'Vote',
+  'poll.resultsAfterAnswer': 'Results appear once you answer',
   'poll.voters': 'Who chose it',
   'poll.whoChose': 'Who chose “{option}”',
   'poll.close': 'Close the poll',

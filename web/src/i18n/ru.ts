@@ -849,6 +849,7 @@ export const ru = {
   'poll.kindMultiple': 'несколько ответов',
   'poll.until': 'до {at}',
   'poll.vote': 'Проголосовать',
+  'poll.resultsAfterAnswer': 'Результаты появятся после ответа',
   'poll.voters': 'Кто выбрал',
   'poll.whoChose': 'Кто выбрал «{option}»',
   'poll.close': 'Закрыть опрос',
