@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
+import { userText } from '../kit/userText.js';
 import type { ThreadActions } from './actions.js';
 import { type Msg, time } from './format.js';
 
@@ -43,7 +44,7 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
   return (
     <div class="poll">
       <small class="poll-kind">{kind.join(' · ')}</small>
-      <strong>{p.question}</strong>
+      <strong {...userText()}>{p.question}</strong>
       {(p.options ?? []).map((o, i) => {
         const percent = Math.round(((o.votes ?? 0) * 100) / total);
         const cls = `poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`;
@@ -63,12 +64,12 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
                     setChosen(chosen.includes(i) ? chosen.filter((x) => x !== i) : [...chosen, i])
                   }
                 />
-                <span>{o.text}</span>
+                <span {...userText()}>{o.text}</span>
                 {result}
               </label>
             ) : (
               <button type="button" class={cls} disabled={!canVote} onClick={() => actions.vote(m, [i])}>
-                <span>{o.text}</span>
+                <span {...userText()}>{o.text}</span>
                 {result}
               </button>
             )}
@@ -113,7 +114,9 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
         >
           <ul class="people-list">
             {voters.names.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n} {...userText()}>
+                {n}
+              </li>
             ))}
           </ul>
         </Dialog>

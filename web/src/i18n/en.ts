@@ -669,6 +669,7 @@ export const en: Table = {
     other: 'weekly, {count} times',
   },
   'chat.poll.new': 'Poll',
+  'chat.fileType': 'File type',
   'chat.poll.closed': 'poll closed',
   'chat.sys.created': '{who} created the chat "{title}"',
   'chat.sys.added': '{who} added {names}',

@@ -663,6 +663,7 @@ export const ru = {
     other: 'еженедельно, {count} раза',
   },
   'chat.poll.new': 'Опрос',
+  'chat.fileType': 'Тип файла',
   'chat.poll.closed': 'опрос закрыт',
   'chat.sys.created': '{who} создаёт чат «{title}»',
   'chat.sys.added': '{who} добавляет: {names}',
