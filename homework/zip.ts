@@ -12,6 +12,7 @@ import { Zip, ZipPassThrough } from 'fflate';
 import type uWS from 'uWebSockets.js';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
+import { savedFileName, uniqueName } from '../common/savedFileName.js';
 import type { FileStorage } from '../common/storage/fileStorage.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { Caller } from '../messaging/permissions.js';
@@ -23,27 +24,20 @@ import cpb = schoolcall.chat.v1;
 
 export const ZIP_PATH = '/api/homework/zip';
 
-/** Characters a file or folder name in the archive may not hold. */
-function safeName(name: string): string {
-  const printable = [...name].map((ch) => ((ch.codePointAt(0) ?? 0) < 32 ? '_' : ch)).join('');
-  return printable.replace(/[\\/:*?"<>|]/g, '_').trim() || 'file';
-}
-
-/** Archive paths: "<pupil>/<file>", made unique when two names meet. */
+/**
+ * Archive paths: "<pupil>/<file>", each part a name every system saves as it
+ * is (common/savedFileName.ts), a folder per pupil (two pupils of one name
+ * get two), a file's name unique in its folder.
+ */
 export function entryNames(rows: AssigneeRecord[]): { path: string; fileId: string }[] {
-  const used = new Set<string>();
+  const folders = new Set<string>();
   const out: { path: string; fileId: string }[] = [];
   for (const r of rows) {
-    if (!r.submission || r.submission.returned) continue;
+    if (!r.submission || r.submission.returned || r.submission.files.length === 0) continue;
+    const folder = uniqueName(savedFileName(r.pupilName, 'pupil'), folders, true);
+    const files = new Set<string>();
     for (const f of r.submission.files) {
-      const base = `${safeName(r.pupilName)}/${safeName(f.name)}`;
-      let path = base;
-      for (let i = 2; used.has(path); i++) {
-        const dot = base.lastIndexOf('.');
-        path = dot > base.indexOf('/') ? `${base.slice(0, dot)} (${i})${base.slice(dot)}` : `${base} (${i})`;
-      }
-      used.add(path);
-      out.push({ path, fileId: f.fileId });
+      out.push({ path: `${folder}/${uniqueName(savedFileName(f.name), files)}`, fileId: f.fileId });
     }
   }
   return out;
@@ -136,7 +130,7 @@ function streamZip(
   log: Logger,
 ): void {
   if (state.aborted) return;
-  const name = `${safeName(title)}.zip`;
+  const name = `${savedFileName(title, 'homework')}.zip`;
   res.cork(() => {
     res.writeStatus('200 OK');
     res.writeHeader('content-type', 'application/zip');

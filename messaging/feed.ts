@@ -20,7 +20,7 @@ import { BUS_CHANNEL, type FeedEvent, decodeBusEvent } from './bus.js';
 import { type ChatService, sharedChatToWire } from './chats.js';
 import type { ChatMetrics } from './metrics.js';
 import { readerView } from './permissions.js';
-import { type StoredMessage, messageToWire } from './records.js';
+import { type StoredMessage, messageToWire, quizAnswerVisible } from './records.js';
 import { RevOrder } from './revOrder.js';
 import type { ChatStore } from './store/chatStore.js';
 import type { MessageStore } from './store/messageStore.js';
@@ -89,7 +89,7 @@ export class ChatFeed {
     private readonly sub: Redis,
     private readonly publish: (topic: string, bytes: Uint8Array) => void,
     private readonly chats: ChatStore,
-    messages: MessageStore,
+    private readonly messages: MessageStore,
     private readonly chatService: ChatService,
     private readonly metrics: ChatMetrics,
     private readonly log: Logger,
@@ -210,6 +210,7 @@ export class ChatFeed {
       case 'm':
         this.toChat(e.c, encodeChatEvent({ message: messageToWire(e.c, e.r) }), e.r.rev, e.r.seq, e.r);
         this.metrics.eventsFannedOut.inc();
+        if (e.r.poll?.quiz && !quizAnswerVisible(e.r.poll, e.r.from, null)) void this.quizCounts(e.c, e.r);
         return;
       case 'my':
         this.toUser(
@@ -276,6 +277,33 @@ export class ChatFeed {
     conn.socket.send(
       view === b.message ? b.bytes : encodeChatEvent({ message: messageToWire(chatId, view) }),
     );
+  }
+
+  /**
+   * An open quiz went to everyone without its counts: its author and those
+   * who voted, following the chat on this host, get them each on their own
+   * (without personal flags, which the client keeps).
+   */
+  private async quizCounts(chatId: string, m: StoredMessage): Promise<void> {
+    let votes: Map<string, number[]>;
+    try {
+      votes = await this.messages.votesOf(chatId, m.seq);
+    } catch (err) {
+      this.log.warn({ err, chatId, seq: m.seq }, "a quiz's counts were not sent to its voters");
+      return;
+    }
+    for (const userId of new Set([m.from, ...votes.keys()])) {
+      for (const conn of this.byUser.get(userId) ?? []) {
+        const follow = conn.follows.get(chatId);
+        // One still catching up reads the quiz, with its counts, from the store.
+        if (!follow || follow.mode === 'syncing') continue;
+        const view = readerView({ visibleFrom: follow.mode === 'restricted' ? follow.visibleFrom : 1 }, m);
+        if (!view) continue;
+        const mine = { reactions: [], votes: votes.get(userId) ?? [], important: false, reader: userId };
+        const { myReactions: _r, myVotes: _v, important: _i, ...message } = messageToWire(chatId, view, mine);
+        conn.socket.send(encodeChatEvent({ message }));
+      }
+    }
   }
 
   private toUser(userId: string, bytes: Uint8Array): void {

@@ -7,7 +7,7 @@ import { ChatError, ChatErrorCode, forbidden, invalid } from './errors.js';
 import type { MessageService } from './messages.js';
 import { type Caller, firstReadableSeq, requireRight, rightsOf, seesPeopleOf } from './permissions.js';
 import type { PersonLimits } from './personLimits.js';
-import { type StoredUser, list, userToWire } from './records.js';
+import { type StoredUser, list, quizAnswerVisible, userToWire } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import { type ImportantPlace, importantAcross } from './store/importantAcross.js';
 import * as check from './validate.js';
@@ -237,6 +237,15 @@ export class MessageMarks {
     const option = req.option ?? 0;
     if (option >= list(m.poll.opts).length) throw invalid('no such option');
     const votes = await this.store.votesOf(chat.id, m.seq);
+    // An open quiz's choices wait for one's own answer, like its counts.
+    const mine = {
+      reactions: [],
+      votes: votes.get(caller.user.id) ?? [],
+      important: false,
+      reader: caller.user.id,
+    };
+    if (m.poll.quiz && !quizAnswerVisible(m.poll, m.from, mine))
+      throw forbidden("a quiz's answers are shown after one's own");
     const self = seesPeopleOf(chat, member) === 'self';
     const ids = [...votes]
       .filter(([id, opts]) => opts.includes(option) && (!self || id === caller.user.id))

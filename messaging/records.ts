@@ -284,8 +284,8 @@ export function memberToWire(u: StoredUser, m: StoredMember): cpb.IMember {
   return { user: userToWire(u), role: MEMBER_ROLES[m.role], source: SOURCES[m.source], joinedAt: m.joinedAt };
 }
 
-/** Whether a quiz's answer may be shown: it is closed, this person voted, or wrote the quiz. */
-function quizAnswerVisible(poll: StoredPoll, from: string, mine: MyFlags | null): boolean {
+/** Whether a quiz's answer and counts may be shown: it is closed, this person voted, or wrote the quiz. */
+export function quizAnswerVisible(poll: StoredPoll, from: string, mine: MyFlags | null): boolean {
   return (
     poll.closed ||
     (poll.closesAt > 0 && poll.closesAt <= Date.now()) ||
@@ -338,15 +338,18 @@ export function messageToWire(
   }
   if (m.poll) {
     const p = m.poll;
+    // An open quiz's counts only for those who may see its answer (the event to everyone has none).
+    const hidden = p.quiz && !quizAnswerVisible(p, m.from, mine);
     out.poll = {
       question: p.q,
-      options: list(p.opts).map((o) => ({ text: o.t, votes: o.n })),
+      options: list(p.opts).map((o) => ({ text: o.t, votes: hidden ? 0 : o.n })),
+      resultsHidden: hidden,
       anonymous: p.anon,
       multiple: p.multi,
       closesAt: p.closesAt,
       closed: p.closed,
       quiz: p.quiz,
-      correctOption: p.quiz && quizAnswerVisible(p, m.from, mine) ? p.correct : -1,
+      correctOption: p.quiz && !hidden ? p.correct : -1,
       voters: p.voters,
     };
   }

@@ -12,12 +12,18 @@
 // chat, folder, lesson and collection titles, display names) hold no DEL or
 // C1 control either, no bidi control (an override turns
 // `a\u202Egpj.exe` into «aexe.jpg» on screen) and no noncharacter: one list
-// they are shown in is no place for them. Message texts keep bidi marks, which
-// people who write right to left may need.
+// they are shown in is no place for them.
+//
+// No field at all (message texts, poll questions and options, comments…)
+// holds an explicit embedding, override or isolate (U+202A–U+202E,
+// U+2066–U+2069): an unclosed one turns the rest of a line around, hides a
+// file's real ending or makes a message read as another person's words.
+// Message texts keep the plain marks (U+200E, U+200F, U+061C) and every
+// right-to-left letter, which people who write right to left need.
 
 const BAD =
   // biome-ignore lint/suspicious/noControlCharactersInRegex: these characters are what the rule refuses.
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const BAD_IN_NAME = /[\u007F-\u009F\p{Bidi_Control}\p{Noncharacter_Code_Point}]/u;
 

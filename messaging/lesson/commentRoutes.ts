@@ -81,7 +81,12 @@ export function registerCommentRoutes(
       deps.metrics.rejected.inc({ reason: 'comment_not_live' });
       throw new HttpError(409, 'the broadcast is not live; comments are closed', { reason: 'not_live' });
     }
-    const body = await req.json();
+    // A body the edge's text rule refuses (a control, a direction override) is counted as the comment's own refusal.
+    const body = await req.json().catch((err: unknown) => {
+      if (err instanceof HttpError && err.status === 400)
+        deps.metrics.rejected.inc({ reason: 'comment_invalid' });
+      throw err;
+    });
     let name: string;
     let text: string;
     try {

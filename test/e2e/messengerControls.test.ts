@@ -3,7 +3,8 @@
 // the messages (a pinned announcement far back in the history is named
 // there and a tap brings it into view; several pins are listed), and the
 // poll editor (anonymous or public, multiple choice, a quiz with its right
-// answer, a deadline; the author sees results and voters, and closes it).
+// answer, a deadline; the author sees results and voters, and closes it; a
+// quiz's counts wait for one's own answer).
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-messenger-{pins,pins-list,poll-editor,poll-results}.png.
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { chromiumAvailable } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, cpb } from '../helpers/chatServer.js';
 import { messengerScene } from '../helpers/messengerScene.js';
+import { tusUpload } from '../helpers/tusUpload.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -159,9 +161,17 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
     await screenshot(teacherPhone, 'phone-messenger-quiz-author');
     const quiz = phone.locator('.msg', { has: phone.locator('.poll strong', { hasText: '7 × 8' }) });
     await quiz.locator('.poll-kind', { hasText: /Викторина · до/ }).waitFor();
+    // Report 8: no counts before one's own answer (the server sends none), a line says why.
+    await quiz.getByText('Результаты появятся после ответа').waitFor();
+    expect(await quiz.locator('.poll-count').count()).toBe(0);
+    await screenshot(phone, 'phone-messenger-quiz-before');
     await quiz.getByRole('button', { name: '54', exact: true }).click();
     await quiz.locator('.poll-option.correct', { hasText: '56' }).waitFor();
+    await quiz.locator('.poll-option.mine .poll-count', { hasText: '100% · 1' }).waitFor();
+    expect(await quiz.getByText('Результаты появятся после ответа').count()).toBe(0);
     await screenshot(phone, 'phone-messenger-quiz');
+    // Its author sees the answer counted, live.
+    await ownQuiz.locator('.poll-count', { hasText: '100% · 1' }).waitFor();
     const h = await teacherApi.request({ getHistory: { chatId } });
     const stored = h.page!.messages!.find((m) => m.poll?.question === 'Сколько будет 7 × 8?')!.poll!;
     expect(stored.quiz).toBe(true);
@@ -170,6 +180,34 @@ describe.skipIf(!chromiumAvailable())('the messenger controls', () => {
       .poll!;
     expect([first.anonymous, first.multiple, first.closed]).toEqual([false, true, true]);
     expect(first.options!.map((o) => o.votes)).toEqual([1, 0, 1]);
+  }, 180_000);
+
+  it("a file's real extension shows apart from its name, and people's text is isolated (report 8)", async () => {
+    const token = await s.token(teacher);
+    const { fileId } = await tusUpload(
+      s.httpUrl,
+      Buffer.from('MZ not really a program'),
+      { filename: 'Оценки 5А.pdf.exe', filetype: 'application/octet-stream', chatId },
+      token,
+    );
+    await teacherApi.send(chatId, 'שלום! Список оценок во вложении', { fileIds: [fileId] });
+    const phone = await open(mother, 'phone');
+    const msg = phone.locator('.msg', { has: phone.locator('.file-name', { hasText: 'Оценки 5А.pdf.exe' }) });
+    await msg.locator('.file-ext', { hasText: /^EXE$/ }).waitFor();
+    // Every piece of people's text takes its own direction and is isolated from what is around it.
+    for (const el of [
+      msg.locator('.file-name'),
+      msg.locator('.msg-text'),
+      msg.locator('.msg-sender [dir]'),
+      phone.locator(`[data-chat="${chatId}"] .chat-item-last`),
+      phone.locator('.chat-head h2'),
+    ]) {
+      expect(await el.getAttribute('dir')).toBe('auto');
+      expect(await el.evaluate((e) => getComputedStyle(e).unicodeBidi)).toBe('isolate');
+    }
+    await msg.scrollIntoViewIfNeeded();
+    await screenshot(phone, 'phone-messenger-file-ext');
+    expect((await layoutReport(phone, [])).overflowX).toBe(0);
   }, 180_000);
 
   /** The announcement is far back in the history (the first test): brought into view from the pinned list. */

@@ -227,6 +227,56 @@ describe('polls', () => {
   });
 });
 
+describe('a quiz withholds its counts until one answers (attack report 8)', () => {
+  it('counts and who chose what reach the author and those who answered, not the rest, until it closes', async () => {
+    const q = await teacher.send(chatId, '', {
+      poll: {
+        question: 'Столица Франции?',
+        options: ['Лион', 'Париж', 'Марсель'],
+        quiz: true,
+        correctOption: 1,
+      },
+    });
+    const counts = (m: cpb.IChatMessage) => m.poll!.options!.map((o) => o.votes ?? 0);
+    // The first answer: the one who gave it sees the counts at once.
+    const v = await father.request({ vote: { chatId, seq: q.seq, options: [1] } });
+    expect(counts(v.voted!.message!)).toEqual([0, 1, 0]);
+    expect(v.voted!.message!.poll!.resultsHidden).toBeFalsy();
+    // Another member, who has not answered, gets the change without counts, live and in history.
+    const theirs = await live(mother, q.seq!, (m) => (m.poll?.voters ?? 0) === 1);
+    expect(counts(theirs.message!)).toEqual([0, 0, 0]);
+    expect(theirs.message!.poll!.resultsHidden).toBe(true);
+    const page = await mother.request({ getHistory: { chatId, fromSeq: q.seq, limit: 1 } });
+    expect(counts(page.page!.messages![0]!)).toEqual([0, 0, 0]);
+    expect(page.page!.messages![0]!.poll!.resultsHidden).toBe(true);
+    const who = await mother.rawRequest({ getPollVoters: { chatId, seq: q.seq, option: 1 } });
+    expect(who.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_FORBIDDEN);
+    // Its author sees them live, without voting.
+    const authors = await live(teacher, q.seq!, (m) => m.poll?.resultsHidden === false && counts(m)[1] === 1);
+    expect(authors.message!.myVotes ?? []).toEqual([]);
+    const authorsPage = await teacher.request({ getHistory: { chatId, fromSeq: q.seq, limit: 1 } });
+    expect(counts(authorsPage.page!.messages![0]!)).toEqual([0, 1, 0]);
+    // She answers: from then on she sees them, and the one who answered first sees hers live.
+    const w = await mother.request({ vote: { chatId, seq: q.seq, options: [0] } });
+    expect(counts(w.voted!.message!)).toEqual([1, 1, 0]);
+    await live(father, q.seq!, (m) => m.poll?.resultsHidden === false && counts(m)[0] === 1);
+    const chose = await mother.request({ getPollVoters: { chatId, seq: q.seq, option: 1 } });
+    expect(chose.pollVoters!.voters!.map((u) => u.userId)).toEqual(['p2']);
+  });
+
+  it('a closed quiz shows its counts to everyone', async () => {
+    const q = await teacher.send(chatId, '', {
+      poll: { question: '3 × 3 = ?', options: ['6', '9'], quiz: true, correctOption: 1 },
+    });
+    await father.request({ vote: { chatId, seq: q.seq, options: [1] } });
+    await teacher.request({ closePoll: { chatId, seq: q.seq } });
+    const closed = await live(mother, q.seq!, (m) => m.poll?.closed === true);
+    expect(closed.message!.poll!.options!.map((o) => o.votes)).toEqual([0, 1]);
+    expect(closed.message!.poll!.resultsHidden).toBeFalsy();
+    expect(closed.message!.poll!.correctOption).toBe(1);
+  });
+});
+
 describe('admins, settings and members', () => {
   it('read-only mode: only admins write; an appointed admin writes too', async () => {
     const { chat } = await teacher.request({

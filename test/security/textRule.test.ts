@@ -44,9 +44,31 @@ describe('text with a control character or a broken surrogate', () => {
       },
     });
     expect(lesson.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
-    expect(await messengerRejected()).toBe(before + 2);
+    // Report 8: a direction override or isolate in a message's text, a poll's question or option.
+    const override = await teacher.rawRequest({
+      sendMessage: { chatId, text: 'Оценка: 5\u202e2', clientMessageId: 'rlo-1' },
+    });
+    expect(override.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
+    const poll = await teacher.rawRequest({
+      sendMessage: {
+        chatId,
+        clientMessageId: 'rlo-2',
+        poll: { question: 'Когда\u2067 экскурсия?', options: ['Во вторник', 'В среду'] },
+      },
+    });
+    expect(poll.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
+    const option = await teacher.rawRequest({
+      sendMessage: {
+        chatId,
+        clientMessageId: 'rlo-3',
+        poll: { question: 'Когда экскурсия?', options: ['Во вторник', 'В\u202d среду'] },
+      },
+    });
+    expect(option.error?.code).toBe(cpb.ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT);
+    expect(await messengerRejected()).toBe(before + 5);
     const history = await teacher.request({ getHistory: { chatId } });
     expect((history.page!.messages ?? []).map((m) => m.text)).not.toContain('a\u0000b');
+    expect(JSON.stringify(history)).not.toMatch(/[\u202a-\u202e\u2066-\u2069]|экскурсия/);
     const lessons = await teacher.request({ listMyLessons: {} });
     expect(JSON.stringify(lessons)).not.toContain('Урок\\u0000');
     // The same requests with ordinary text go through.
@@ -85,6 +107,13 @@ describe('text with a control character or a broken surrogate', () => {
       expect((await post('{"name":"Мама Коли","text":"a\\u0000b"}')).status).toBe(400);
       expect((await post('{"name":"Мама Коли","text":"a\\ud800b"}')).status).toBe(400);
       expect((await post('{"name":"\\u0001\\u0002","text":"Браво"}')).status).toBe(400);
+      // Report 8: a comment with a direction override is refused, counted, stored nowhere.
+      const invalid = await s.rejected('comment_invalid');
+      expect((await post('{"name":"Мама Коли","text":"Браво\\u202e!"}')).status).toBe(400);
+      expect(await s.rejected('comment_invalid')).toBe(invalid + 1);
+      const listed = await (await fetch(`${s.httpUrl}/api/rooms/${ROOM}/comments`)).json();
+      expect(JSON.stringify(listed)).not.toContain('Браво');
+      expect((await post('{"name":"Мама Коли","text":"שלום Браво"}')).status).toBe(201);
       // The call's socket: a chat line with a NUL is refused typed.
       const line = await host.rawRequest({ chatSend: { text: 'a\u0000b', clientMessageId: 'c-1' } });
       expect(line.error?.code).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);

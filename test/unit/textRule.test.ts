@@ -5,7 +5,10 @@
 // ordinary text (tabs and newlines included); JSON bodies the same.
 // Report 7 item 3: fields holding a name or a title (file names, titles,
 // display names) refuse DEL, C1 controls, bidi controls and noncharacters
-// too (`a\u202Egpj.exe` showed as «aexe.jpg»); message texts keep them.
+// too (`a\u202Egpj.exe` showed as «aexe.jpg»).
+// Report 8: no field at all (message texts, poll questions and options,
+// comments) holds an explicit embedding, override or isolate; message texts
+// keep the plain marks and right-to-left letters.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,7 +63,11 @@ function cases(messageName: string) {
   );
 }
 
-const BAD_TEXTS = ['a\u0000b', 'a\u0007b', 'a\u001bb', 'a\ud800b', 'a\udc00b'];
+/** The embeddings, overrides and isolates: U+202A–U+202E, U+2066–U+2069. */
+const DIRECTION_CONTROLS = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069].map(
+  (c) => `a${String.fromCharCode(c)}b`,
+);
+const BAD_TEXTS = ['a\u0000b', 'a\u0007b', 'a\u001bb', 'a\ud800b', 'a\udc00b', ...DIRECTION_CONTROLS];
 /** protobufjs writes a lone surrogate as U+FFFD; a client of its own may still send its three bytes (CESU), which protobufjs reads back as one. */
 const SOCKET_TEXTS = BAD_TEXTS.filter((t) => !/[\ud800-\udfff]/.test(t));
 function withLoneSurrogate(bytes: Uint8Array): Uint8Array {
@@ -70,7 +77,13 @@ function withLoneSurrogate(bytes: Uint8Array): Uint8Array {
   }
   return out;
 }
-const GOOD_TEXTS = ['Мама Коли', 'строка\tс табуляцией\nи переводом\r\n', 'эмодзи 😀 и ё'];
+const GOOD_TEXTS = [
+  'Мама Коли',
+  'строка\tс табуляцией\nи переводом\r\n',
+  'эмодзи 😀 и ё',
+  'שלום עולם',
+  'مرحبا',
+];
 
 describe('the text rule on the call socket', () => {
   const all = cases('schoolcall.v1.ClientMessage');
@@ -174,18 +187,35 @@ describe('the name rule: names and titles without DEL, C1, bidi controls or nonc
       expect(c.decode(c.bytes('Кружок «Юный химик» 5А'), true, 1 << 20).ok).toBe(true);
     }
   });
-  it('leaves them to message texts', () => {
-    const text = cases('schoolcall.chat.v1.ChatClientMessage').find(
-      (c) => c.request === 'sendMessage' && c.path === 'text',
+  it('leaves the plain marks and right-to-left letters to message texts, not the embeddings and overrides', () => {
+    const fields = cases('schoolcall.chat.v1.ChatClientMessage').filter((c) =>
+      [
+        'sendMessage.text',
+        'sendMessage.poll.question',
+        'sendMessage.poll.options',
+        'editMessage.text',
+      ].includes(`${c.request}.${c.path}`),
+    );
+    expect(fields).toHaveLength(4);
+    for (const c of fields) {
+      for (const t of ['שלום\u200f', 'a\u200eb\u061c', 'مرحبا', 'a\tb'])
+        expect(decodeChatFrame(c.bytes(t), true, 1 << 20).ok, `${c.request}.${c.path} ${t}`).toBe(true);
+      for (const t of ['a\u202eb', 'a\u2067b\u2069', 'a\u202ab\u202c'])
+        expect(decodeChatFrame(c.bytes(t), true, 1 << 20).ok, `${c.request}.${c.path} ${t}`).toBe(false);
+    }
+    // The in-call chat's lines too.
+    const line = cases('schoolcall.v1.ClientMessage').find(
+      (c) => c.request === 'chatSend' && c.path === 'text',
     )!;
-    for (const t of ['a\u202eb', 'שלום\u200f', 'a\tb'])
-      expect(decodeChatFrame(text.bytes(t), true, 1 << 20).ok).toBe(true);
+    expect(decodeClientFrame(line.bytes('a\u202eb'), true, 1 << 20).ok).toBe(false);
+    expect(decodeClientFrame(line.bytes('שלום\u200f'), true, 1 << 20).ok).toBe(true);
   });
   it('holds in JSON bodies and upload metadata (any key ending in name or title)', () => {
     expect(badTextIn({ filename: 'a\u202egpj.exe', filetype: 'text/plain' })).toBe('filename');
     expect(badTextIn({ people: [{ displayName: 'Иван\u0085' }] })).toBe('people.0.displayName');
     expect(badTextIn({ title: 'Урок\u007f' })).toBe('title');
-    expect(badTextIn({ text: 'a\u202eb', filename: 'задание (1).pdf', title: 'Урок 5А' })).toBeNull();
+    expect(badTextIn({ text: 'a\u200fb', filename: 'задание (1).pdf', title: 'Урок 5А' })).toBeNull();
+    expect(badTextIn({ name: 'Мама Коли', text: 'Браво\u202e' })).toBe('text');
     expect(() => parseJsonObject(Buffer.from(JSON.stringify({ name: 'a\u202eb' })))).toThrow(HttpError);
   });
 });

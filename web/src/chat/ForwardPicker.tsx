@@ -6,6 +6,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
 import { Search } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { FORWARD_LIMIT, type ThreadActions } from './actions.js';
 import type { Msg } from './format.js';
 
@@ -52,7 +53,7 @@ export function ForwardPicker({
                 )
               }
             />
-            <span>{c.title}</span>
+            <span {...userText()}>{c.title}</span>
           </label>
         ))}
       </fieldset>

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
 import { Check, CheckCheck, Pin, Star } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { Attachments } from './Attachments.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';
@@ -47,7 +48,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
     >
       {!mine && m.senderName && (
         <span class="msg-sender">
-          {m.senderName}
+          <span {...userText()}>{m.senderName}</span>
           {m.fromGuest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
           {mentionsMe && <span class="mention-mark"> · {t('chat.mentionsYou')}</span>}
         </span>
@@ -59,7 +60,8 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       )}
       {m.replyTo && (
         <blockquote class="msg-reply">
-          <strong>{m.replyTo.senderName}</strong> {m.replyTo.text}
+          <strong {...userText()}>{m.replyTo.senderName}</strong>{' '}
+          <span {...userText()}>{m.replyTo.text}</span>
         </blockquote>
       )}
       {m.deleted ? (
@@ -116,7 +118,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
           <ul class="people-list">
             {reacted.map((r) => (
               <li key={r.name} class="reacted-person">
-                <span>{r.name}</span>
+                <span {...userText()}>{r.name}</span>
                 <span class="reacted-emojis">
                   {r.emojis.map((e) => {
                     const known = CHAT_REACTIONS.find((x) => x.emoji === e);

@@ -1,3 +1,4 @@
+import { userText } from '../kit/userText.js';
 // A message's text, with the people it mentions ("@Name") highlighted when
 // the message carries mentions.
 import type { Msg } from './format.js';
@@ -5,9 +6,9 @@ import { mentionParts } from './mentions.js';
 
 export function MessageText({ m }: { m: Msg }) {
   const text = m.text ?? '';
-  if (!(m.mentions ?? []).length) return <p class="msg-text">{text}</p>;
+  if (!(m.mentions ?? []).length) return <p {...userText('msg-text')}>{text}</p>;
   return (
-    <p class="msg-text">
+    <p {...userText('msg-text')}>
       {mentionParts(text).map((p, i) =>
         p.mention ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one text, in order

@@ -3,9 +3,11 @@
 // button when several answers are allowed), then the results, which its
 // author sees before voting too, a quiz's right answer, who chose each
 // option of a public poll, and a way for its author or a moderator to close it.
+// An open quiz's counts wait for one's own answer: «Результаты появятся после ответа».
 import { useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
+import { userText } from '../kit/userText.js';
 import type { ThreadActions } from './actions.js';
 import { type Msg, time } from './format.js';
 
@@ -26,7 +28,8 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
   const closesAt = p.closesAt ?? 0;
   const closed = p.closed || (closesAt > 0 && closesAt < Date.now());
   const mine = m.senderId === actions.meId;
-  const showResults = voted || closed || mine;
+  // An open quiz's counts come only to its author and those who answered (the server withholds them).
+  const showResults = (voted || closed || mine) && !p.resultsHidden;
   const canVote = !voted && !closed;
   const total = Math.max(1, p.voters ?? 0);
   const kind = [
@@ -41,7 +44,7 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
   return (
     <div class="poll">
       <small class="poll-kind">{kind.join(' · ')}</small>
-      <strong>{p.question}</strong>
+      <strong {...userText()}>{p.question}</strong>
       {(p.options ?? []).map((o, i) => {
         const percent = Math.round(((o.votes ?? 0) * 100) / total);
         const cls = `poll-option${p.correctOption === i ? ' correct' : ''}${m.myVotes?.includes(i) ? ' mine' : ''}`;
@@ -61,12 +64,12 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
                     setChosen(chosen.includes(i) ? chosen.filter((x) => x !== i) : [...chosen, i])
                   }
                 />
-                <span>{o.text}</span>
+                <span {...userText()}>{o.text}</span>
                 {result}
               </label>
             ) : (
               <button type="button" class={cls} disabled={!canVote} onClick={() => actions.vote(m, [i])}>
-                <span>{o.text}</span>
+                <span {...userText()}>{o.text}</span>
                 {result}
               </button>
             )}
@@ -93,6 +96,7 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
           {t('poll.vote')}
         </button>
       ) : null}
+      {p.quiz && !showResults ? <small class="poll-hidden">{t('poll.resultsAfterAnswer')}</small> : null}
       <small>
         {t('chat.poll.voters', { count: p.voters ?? 0 })}
         {closed ? ` · ${t('chat.poll.closed')}` : ''}
@@ -110,7 +114,9 @@ export function PollView({ m, actions }: { m: Msg; actions: ThreadActions }) {
         >
           <ul class="people-list">
             {voters.names.map((n) => (
-              <li key={n}>{n}</li>
+              <li key={n} {...userText()}>
+                {n}
+              </li>
             ))}
           </ul>
         </Dialog>

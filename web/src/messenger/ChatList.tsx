@@ -4,6 +4,7 @@
 // its menu: mark it unread or read (ChatMarks.tsx).
 import { preview } from '../chat/format.js';
 import { t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 import { ArchiveToggle, archiveOpen } from './ChatArchive.js';
 import { ChatListMenu, UnreadMark, openedChat } from './ChatMarks.js';
 import { MuteMark, mutedUntil } from './ChatMute.js';
@@ -35,10 +36,10 @@ export function ChatList({ store }: { store: MessengerStore }) {
             >
               <span class="chat-item-title">
                 <PinMark chatId={c.chatId} />
-                {chatTitle(c)}
+                <span {...userText()}>{chatTitle(c)}</span>
                 <MuteMark chatId={c.chatId} />
               </span>
-              <span class="chat-item-last">{preview(c.lastMessage)}</span>
+              <span {...userText('chat-item-last')}>{preview(c.lastMessage)}</span>
               <span class="chat-item-badges">
                 {(c.unreadMentions ?? 0) > 0 && (
                   <span

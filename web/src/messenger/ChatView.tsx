@@ -10,6 +10,7 @@ import { Thread } from '../chat/Thread.js';
 import { ChatHomeworkButton } from '../homework/HomeworkButtons.js';
 import { t } from '../i18n/index.js';
 import { ArrowLeft, Users } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { ChatCallButtons } from '../lessons/ChatCallButtons.js';
 import { composerActions, threadActions } from './chatActions.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
@@ -43,7 +44,7 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         >
           <ArrowLeft aria-hidden="true" />
         </button>
-        <h2>{chatTitle(c)}</h2>
+        <h2 {...userText()}>{chatTitle(c)}</h2>
         <ChatCallButtons store={store} chat={c} readOnly={readOnly} />
         <ChatHomeworkButton store={store} chat={c} />
         <ChatAwardButton store={store} chat={c} />

@@ -4,6 +4,7 @@
 // reconnect resume where the connection stopped.
 import { signal } from '@preact/signals';
 import { schoolcall } from '../../../common/protocol/generated/protocol.js';
+import { mergeMessage } from '../chat/mergeMessage.js';
 import { ChatClient } from '../protocol/chatClient.js';
 import { chatErrorText } from './chatErrors.js';
 
@@ -217,19 +218,9 @@ export class MessengerStore {
     for (const m of list) {
       const chatId = m.chatId ?? '';
       const inChat = new Map(next.get(chatId) ?? []);
-      const had = inChat.get(m.seq ?? 0);
-      if (had && (had.rev ?? 0) > (m.rev ?? 0)) continue;
-      // The same revision sent to everyone adds nothing to the one answered to us.
-      if (had && !mine && (had.rev ?? 0) === (m.rev ?? 0)) continue;
-      // Events to everyone carry no personal flags: keep ours (a quiz's answer, once shown, stays).
-      const keep =
-        had && !mine ? { myReactions: had.myReactions, myVotes: had.myVotes, important: had.important } : {};
-      const answer = had?.poll?.correctOption ?? -1;
-      const poll =
-        !mine && m.poll && answer >= 0 && (m.poll.correctOption ?? -1) < 0
-          ? { poll: { ...m.poll, correctOption: answer } }
-          : {};
-      inChat.set(m.seq ?? 0, { ...m, ...keep, ...poll });
+      const merged = mergeMessage(inChat.get(m.seq ?? 0), m, mine);
+      if (!merged) continue;
+      inChat.set(m.seq ?? 0, merged);
       next.set(chatId, inChat);
     }
     this.messages.value = next;

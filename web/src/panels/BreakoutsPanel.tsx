@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { clock, t } from '../i18n/index.js';
 import { ArrowLeft, DoorOpen, Send, Shuffle, Split, Timer, Users } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
@@ -91,7 +92,7 @@ function BreakoutsPanelBody() {
             return (
               <li key={b.id} data-breakout={b.id}>
                 <div class="room-head">
-                  <strong class="room-name">{b.name}</strong>
+                  <strong {...userText('room-name')}>{b.name}</strong>
                   <span class="muted">
                     <Users aria-hidden="true" /> {members.length}
                   </span>
@@ -120,7 +121,7 @@ function BreakoutsPanelBody() {
                 return (
                   <li key={id}>
                     <div class="who">
-                      <span class="person-name">{p.displayName}</span>
+                      <span {...userText('person-name')}>{p.displayName}</span>
                       {p.role === pb.Role.ROLE_GUEST ? (
                         <span class="tags">{t('people.roleGuest')}</span>
                       ) : null}

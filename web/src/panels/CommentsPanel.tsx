@@ -5,6 +5,7 @@
 import { useEffect } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Check, MessageSquare, Trash2 } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { CommentsMode } from '../state/comments.js';
 import { useStore } from '../state/storeContext.js';
 import type { PanelDef } from './panelDef.js';
@@ -51,9 +52,9 @@ function CommentsPanelBody() {
             return (
               <li key={seq} data-comment={seq} class={m.pending ? 'pending' : ''}>
                 <div class="comment-text">
-                  <span class="person-name">{name}</span>
+                  <span {...userText('person-name')}>{name}</span>
                   {m.pending ? <span class="comment-waiting">{t('comments.waiting')}</span> : null}
-                  <p>{m.text}</p>
+                  <p {...userText()}>{m.text}</p>
                 </div>
                 <div class="comment-actions">
                   {m.pending ? (

@@ -2,6 +2,7 @@
 // "give the floor" (lets a blocked pupil speak and lowers the hand) and "lower".
 import { t } from '../i18n/index.js';
 import { Hand, Mic, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
 import { useRosterPage } from './roster.js';
 
@@ -22,7 +23,7 @@ export function HandsQueue() {
             <li key={id} data-participant={id}>
               <span class="position">{t('hands.position', { n: i + 1 })}</span>
               <div class="who">
-                <span class="person-name">{p.displayName}</span>
+                <span {...userText('person-name')}>{p.displayName}</span>
               </div>
               <button
                 type="button"

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { GraduationCap, Hand, Mic, MicOff, Search, Users, Video, VideoOff } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import { HandsQueue } from './HandsQueue.js';
@@ -53,7 +54,7 @@ function PersonRow({ p }: { p: pb.IParticipant }) {
           {p.role === pb.Role.ROLE_HOST || p.role === pb.Role.ROLE_CO_HOST ? (
             <GraduationCap aria-hidden="true" class="teacher-mark" />
           ) : null}
-          {p.displayName}
+          <span {...userText()}>{p.displayName}</span>
         </span>
         {tags.length ? <span class="tags">{tags.join(' · ')}</span> : null}
         {p.asksToSpeak ? <span class="tags asks">{t('tile.asks')}</span> : null}

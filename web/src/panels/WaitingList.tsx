@@ -1,6 +1,7 @@
 // For teachers: who waits to be let in, with admit, deny and admit all.
 import { t } from '../i18n/index.js';
 import { Check, DoorOpen, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 
@@ -20,7 +21,7 @@ export function WaitingList() {
           return (
             <li key={id} data-participant={id}>
               <div class="who">
-                <span class="person-name">{p.displayName}</span>
+                <span {...userText('person-name')}>{p.displayName}</span>
                 {p.role === pb.Role.ROLE_GUEST ? <span class="tags">{t('people.roleGuest')}</span> : null}
               </div>
               <button

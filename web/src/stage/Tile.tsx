@@ -3,6 +3,7 @@
 import { t } from '../i18n/index.js';
 import { Initials } from '../kit/Initials.js';
 import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
 import { LocalVideo } from './LocalVideo.js';
 import { VideoView } from './VideoView.js';
@@ -102,7 +103,7 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
           <MicOff aria-hidden="true" class={`state-off ${tile.micBlocked ? 'blocked' : ''}`} />
         )}
         {tile.teacher && !tile.screen ? <GraduationCap aria-hidden="true" class="teacher-mark" /> : null}
-        <span class="name">{label}</span>
+        <span {...userText('name')}>{label}</span>
         {tile.guest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
       </div>
     </div>

@@ -9,6 +9,7 @@ import { batch, signal } from '@preact/signals';
 import type { CallLink } from '../call/callClient.js';
 import type { ComposerActions, ThreadActions } from '../chat/actions.js';
 import { type Msg, cpb } from '../chat/format.js';
+import { mergeMessage } from '../chat/mergeMessage.js';
 import { myRights } from '../chat/rights.js';
 import { uploadFile } from '../chat/upload.js';
 import { pb } from '../protocol/wire.js';
@@ -254,14 +255,8 @@ export class LessonChat {
     if (!list.length) return;
     const next = new Map(this.messages.value);
     for (const m of list) {
-      const had = next.get(m.seq ?? 0);
-      if (had && (had.rev ?? 0) > (m.rev ?? 0)) continue;
-      // Events to everyone carry no personal flags: keep ours.
-      const keep =
-        had && !personal
-          ? { myReactions: had.myReactions, myVotes: had.myVotes, important: had.important }
-          : {};
-      next.set(m.seq ?? 0, { ...m, ...keep });
+      const merged = mergeMessage(next.get(m.seq ?? 0), m, personal);
+      if (merged) next.set(m.seq ?? 0, merged);
     }
     this.messages.value = next;
   }
