@@ -79,7 +79,11 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
         <Side store={store} />
       </div>
       {store.notice.value ? (
-        <div class="msgr-notice" role="alert" id="msgr-notice">
+        <div
+          class={store.noticeTone.value === 'done' ? 'msgr-notice done' : 'msgr-notice'}
+          role={store.noticeTone.value === 'done' ? 'status' : 'alert'}
+          id="msgr-notice"
+        >
           {store.notice.value}
         </div>
       ) : null}
