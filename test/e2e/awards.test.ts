@@ -14,6 +14,7 @@ import { dirKeys } from '../../directory/store.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+import { chatAction } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -91,7 +92,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // A teacher the school has not confirmed is told so, and given no form.
       const n = await open(newcomer, 'laptop');
       await n.locator(`[data-chat="${chatId}"]`).click();
-      await n.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(n, 'Награды класса');
       await n.getByText('Награды дают учителя, подтверждённые школой', { exact: false }).waitFor();
       await n.getByText('У класса 0 наград').waitFor();
       expect(await n.getByRole('button', { name: 'Наградить' }).count()).toBe(0);
@@ -100,7 +101,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // A confirmed teacher gives «Звезда урока» to three pupils.
       const page = await open(confirmed, 'laptop');
       await page.locator(`[data-chat="${chatId}"]`).click();
-      await page.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(page, 'Награды класса');
       await page.getByRole('button', { name: 'Наградить' }).click();
       await page.getByText('Звезда урока').click();
       for (const p of pupils) await page.getByLabel(p.displayName).check();
@@ -168,7 +169,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // The class's other teacher, on her phone: each pupil's award, none hers to withdraw.
       const other = await open(newcomer, 'phone');
       await other.locator(`[data-chat="${chatId}"]`).click();
-      await other.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(other, 'Награды класса');
       await other.getByText('У класса 3 награды').waitFor();
       for (const p of pupils)
         await other

@@ -5,8 +5,11 @@
 // («Очистить историю»): her second device, with the chat open, drops the
 // messages at once without a reload; «История очищена.» is a neutral status;
 // it stays cleared after a reload, while the teacher keeps every message.
-// In English the menu is English.
-// Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared,cleared-elsewhere}.png, laptop-marks-en.png.
+// In English the menu is English. A teacher's chat with a long title keeps
+// the title readable in the header: on a phone the parts' actions fold into
+// «⋯» (schedule a lesson, homework, the class's awards), on a laptop they stay.
+// Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared,cleared-elsewhere}.png, laptop-marks-en.png,
+// {phone,laptop}-chat-head-long-title.png, phone-chat-head-more.png.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
@@ -124,6 +127,44 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
       await m.locator('.msg-text', { hasText: 'Удачи всем!' }).waitFor();
       await other.locator('.msg-text', { hasText: 'Удачи всем!' }).waitFor();
     }, 120_000);
+  }
+
+  for (const device of ['phone', 'laptop'] as const) {
+    it(`on a ${device}: a long chat title stays readable in a teacher's chat header`, async () => {
+      const title = 'Родители 5А класса: организационные вопросы и экскурсии';
+      const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
+        .chatId!;
+      const page = await scene.open(teacher, device, chatId);
+      await page.locator(`[data-chat="${chatId}"]`).click();
+      const heading = page.locator('.chat-head h2');
+      await heading.waitFor();
+      await screenshot(page, `${device}-chat-head-long-title`);
+      const box = await heading.evaluate((e) => ({
+        width: e.getBoundingClientRect().width,
+        cut: e.scrollWidth > e.clientWidth,
+        title: e.getAttribute('title'),
+      }));
+      // A good part of the phone's width (before: the buttons left it a few letters); the full title on hover.
+      expect(box.width).toBeGreaterThan(device === 'phone' ? 120 : 600);
+      expect(box.title).toBe(title);
+      expect(box.cut).toBe(device === 'phone');
+      expect((await layoutReport(page, [])).overflowX).toBe(0);
+      const more = page.getByRole('button', { name: 'Ещё действия с чатом' });
+      if (device === 'phone') {
+        // The secondary actions are folded into «⋯»; the calls stay in sight.
+        await page.getByRole('button', { name: 'Аудиозвонок' }).waitFor();
+        expect(await page.getByRole('button', { name: 'Награды класса' }).count()).toBe(0);
+        await more.click();
+        for (const name of ['Запланировать урок', 'Сбор файлов в этом чате', 'Награды класса'])
+          await page.getByRole('menuitem', { name }).waitFor();
+        await screenshot(page, 'phone-chat-head-more');
+        await page.getByRole('menuitem', { name: 'Награды класса' }).click();
+      } else {
+        expect(await more.isVisible()).toBe(false);
+        await page.getByRole('button', { name: 'Награды класса' }).click();
+      }
+      await page.locator('#class-awards').waitFor();
+    }, 90_000);
   }
 
   it('in English the menu is English', async () => {

@@ -602,6 +602,7 @@ export const en: Table = {
   'chat.connecting': 'Connecting…',
   'chat.noToken': "Open the messenger from the link in your school's system.",
   'chat.back': 'Back to the chats',
+  'chat.more': 'More chat actions',
   'chat.older': 'Show earlier messages',
   'chat.placeholder': 'Message',
   'chat.deleted': 'Message deleted',

@@ -596,6 +596,7 @@ export const ru = {
   'chat.connecting': 'Подключаемся…',
   'chat.noToken': 'Откройте мессенджер по ссылке из школьной системы.',
   'chat.back': 'К списку чатов',
+  'chat.more': 'Ещё действия с чатом',
   'chat.older': 'Показать более ранние',
   'chat.placeholder': 'Сообщение',
   'chat.deleted': 'Сообщение удалено',
