@@ -2,7 +2,7 @@
 // not confirmed opens «Награды класса» and is told only confirmed teachers
 // give awards; a confirmed teacher gives «Звезда урока» to three pupils with a
 // comment, announced in the class chat, sees the class's awards counted and
-// withdraws one she gave; a mother on her phone sees it on her daughter's
+// withdraws one she gave (asked first; «Отмена» keeps it); a mother on her phone sees it on her daughter's
 // board, and so does the pupil; the other teacher of the class sees the
 // class's awards on her phone (none hers to withdraw), in English too.
 // Screenshots: test-artifacts/screenshots/{laptop,phone}-awards-*.
@@ -134,11 +134,22 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       const list = await layoutReport(page);
       expect(list.overflowX).toBe(0);
       expect(list.englishWords).toEqual([]);
-      await anna
+      // Withdrawing asks first: «Отмена» keeps it, «Отозвать награду» takes it away.
+      const withdraw = anna
         .getByRole('listitem')
         .filter({ hasText: 'Книгочей' })
-        .getByRole('button', { name: 'Отозвать награду' })
-        .click();
+        .getByRole('button', { name: 'Отозвать награду' });
+      await withdraw.click();
+      const ask = page.getByRole('dialog');
+      await ask
+        .getByText('Отозвать награду «Книгочей»? Анна Белова больше не увидит её среди своих наград.')
+        .waitFor();
+      await screenshot(page, 'laptop-awards-withdraw-confirm');
+      await ask.getByRole('button', { name: 'Отмена' }).click();
+      await expect.poll(() => ask.isVisible()).toBe(false);
+      expect(await anna.getByText('2 награды').count()).toBe(1);
+      await withdraw.click();
+      await ask.getByRole('button', { name: 'Отозвать награду' }).click();
       await anna.getByText('1 награда').waitFor();
       expect(await anna.getByText('Книгочей').count()).toBe(0);
       await page.getByRole('button', { name: 'Назад' }).click();

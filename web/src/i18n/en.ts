@@ -933,6 +933,9 @@ export const en: Table = {
   'aw.kinds.retire': 'Retire',
   'aw.kinds.retireConfirm':
     'Retire the award «{name}»? It will no longer be given; pupils who have it keep it.',
+  'aw.kinds.restore': 'Bring back',
+  'aw.kinds.restoredNote': 'Award «{name}» is given again.',
+  'aw.withdrawConfirm': 'Withdraw the award «{kind}»? {pupil} will no longer see it among their awards.',
   'aw.kinds.retired': 'Retired awards',
   'aw.kinds.retiredIntro': 'No longer given; pupils who were given them keep them.',
   'aw.kinds.added': 'Award «{name}» added.',

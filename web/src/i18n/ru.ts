@@ -926,6 +926,9 @@ export const ru = {
   'aw.kinds.retire': 'Убрать',
   'aw.kinds.retireConfirm':
     'Убрать награду «{name}»? Её больше не будут вручать; у кого она есть, у тех останется.',
+  'aw.kinds.restore': 'Вернуть',
+  'aw.kinds.restoredNote': 'Награда «{name}» снова вручается.',
+  'aw.withdrawConfirm': 'Отозвать награду «{kind}»? {pupil} больше не увидит её среди своих наград.',
   'aw.kinds.retired': 'Убранные награды',
   'aw.kinds.retiredIntro': 'Их больше не вручают; у учеников, которым их вручили, они остаются.',
   'aw.kinds.added': 'Награда «{name}» добавлена.',

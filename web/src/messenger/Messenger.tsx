@@ -7,6 +7,7 @@ import { ClassAwards } from '../awards/ClassAwards.js';
 import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
 import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
+import { ConfirmHost } from '../kit/Confirm.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { House, MessageSquarePlus } from '../kit/icons.js';
 import { LessonReminder } from '../lessons/LessonReminder.js';
@@ -87,6 +88,7 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
           {store.notice.value}
         </div>
       ) : null}
+      <ConfirmHost />
     </main>
   );
 }
