@@ -110,6 +110,8 @@ describe.skipIf(!chromiumAvailable())("the school's award kinds in the browser",
       await phone.getByText('Награда «Лучший чтец» добавлена.').waitFor();
       expect(await offered()).toEqual(['Лучший чтец']);
       await screenshot(phone, 'phone-award-kinds');
+      await phone.getByRole('button', { name: 'Вернуть: Юный исследователь' }).scrollIntoViewIfNeeded();
+      await screenshot(phone, 'phone-award-kinds-retired');
       const small = await layoutReport(phone, idWords);
       expect(small.overflowX).toBe(0);
       expect(small.englishWords).toEqual([]);
