@@ -31,7 +31,8 @@ type AwardRequest =
   | 'getAwardBoard'
   | 'getClassAwards'
   | 'renameAwardKind'
-  | 'retireAwardKind';
+  | 'retireAwardKind'
+  | 'restoreAwardKind';
 
 const HANDLERS: Record<AwardRequest, ChatHandler> = {
   listAwardKinds: async ({ caller, messenger }, m) => ({
@@ -45,6 +46,9 @@ const HANDLERS: Record<AwardRequest, ChatHandler> = {
   }),
   retireAwardKind: async ({ caller, messenger }, m) => ({
     awardKinds: await of(messenger).retireKind(caller, m.retireAwardKind!),
+  }),
+  restoreAwardKind: async ({ caller, messenger }, m) => ({
+    awardKinds: await of(messenger).restoreKind(caller, m.restoreAwardKind!),
   }),
   giveAward: async ({ caller, messenger }, m) => ({
     awardBoards: await of(messenger).give(caller, m.giveAward!),

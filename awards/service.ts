@@ -1,5 +1,5 @@
-// The rules of awards: the school's administrator adds, renames and retires
-// the school's own kinds beside the server's catalogue (a retired kind stays
+// The rules of awards: the school's administrator adds, renames, retires and
+// brings back the school's own kinds beside the server's catalogue (a retired kind stays
 // on the boards it was given on); verified teachers (and the administrator)
 // give them to pupils of their school, several at once, with an optional
 // comment and announcement in a chat they are in; the giver or the school's
@@ -131,16 +131,38 @@ export class AwardsService {
     return this.kinds(caller, true);
   }
 
+  /** Brings a retired kind back (the right to retire it): given again, under its name if no kind in use took it. */
+  async restoreKind(caller: Caller, req: cpb.IRestoreAwardKindRequest): Promise<cpb.IAwardKindList> {
+    this.requireManagesKinds(caller);
+    const { id, name } = await this.ownKindRow(caller.user.school, req.kindId, 'retired');
+    await this.requireNameFree(caller.user.school, name, id);
+    await this.d.db.query(
+      'UPDATE awards.kind SET retired_at = NULL WHERE id = $1 AND school = $2 AND retired_at IS NOT NULL',
+      [id, caller.user.school],
+    );
+    return this.kinds(caller, true);
+  }
+
   /** A kind the school added (in use only, if asked); the server's own do not change. */
   private async ownKind(school: string, kindId: string | null | undefined, inUse: boolean): Promise<string> {
+    return (await this.ownKindRow(school, kindId, inUse ? 'inUse' : 'any')).id;
+  }
+
+  private async ownKindRow(
+    school: string,
+    kindId: string | null | undefined,
+    state: 'any' | 'inUse' | 'retired',
+  ): Promise<{ id: string; name: string }> {
     const id = check.shortText(kindId, 'kind_id', 40, true);
-    const r = await this.d.db.query<{ retired_at: string | null }>(
-      'SELECT retired_at FROM awards.kind WHERE id = $1 AND school = $2',
+    const r = await this.d.db.query<{ name: string; retired_at: string | null }>(
+      'SELECT name, retired_at FROM awards.kind WHERE id = $1 AND school = $2',
       [id, school],
     );
     const row = r.rows[0];
-    if (!row || (inUse && row.retired_at !== null)) throw kindNotFound();
-    return id;
+    if (!row) throw kindNotFound();
+    if (state === 'inUse' && row.retired_at !== null) throw kindNotFound();
+    if (state === 'retired' && row.retired_at === null) throw kindNotFound();
+    return { id, name: row.name };
   }
 
   /** Names are told apart as people read them: case and ё aside, against the catalogue and the kinds in use. */

@@ -21,7 +21,8 @@ export type FeedEvent =
   | { t: 'ca'; c: string; u: string[] }
   | { t: 'cr'; c: string; u: string[]; why: string }
   | { t: 'cc'; c: string }
-  | { t: 'ru'; c: string; u: string };
+  | { t: 'ru'; c: string; u: string }
+  | { t: 'hc'; c: string; u: string; v: number };
 
 export function encodeBusEvent(e: FeedEvent): Uint8Array {
   const body: cpb.IChatBusEvent = { chatId: e.c };
@@ -46,6 +47,9 @@ export function encodeBusEvent(e: FeedEvent): Uint8Array {
       break;
     case 'ru':
       body.roleChanged = { userId: e.u };
+      break;
+    case 'hc':
+      body.historyCleared = { userId: e.u, visibleFrom: e.v };
       break;
   }
   return cpb.ChatBusEvent.encode(body).finish();
@@ -77,6 +81,10 @@ export function decodeBusEvent(bytes: Uint8Array): FeedEvent | null {
       return { t: 'cc', c };
     case 'roleChanged':
       return { t: 'ru', c, u: (e.roleChanged as cpb.BusRoleChanged).userId };
+    case 'historyCleared': {
+      const h = e.historyCleared as cpb.BusHistoryCleared;
+      return { t: 'hc', c, u: h.userId, v: h.visibleFrom };
+    }
     default:
       return null;
   }

@@ -49,7 +49,8 @@ interface Buffered {
 }
 
 type Follow =
-  | { mode: 'syncing'; buffer: Buffered[] }
+  /** visibleFrom: the person cleared the history while catching up (the catch-up may have read it before). */
+  | { mode: 'syncing'; buffer: Buffered[]; visibleFrom?: number }
   | { mode: 'live' }
   | { mode: 'restricted'; visibleFrom: number };
 
@@ -159,12 +160,13 @@ export class ChatFeed {
   finish(conn: ChatConnection, chatId: string, caught: CaughtUp): void {
     const follow = conn.follows.get(chatId);
     if (follow?.mode !== 'syncing' || conn.socket.closed) return;
+    const visibleFrom = Math.max(caught.visibleFrom, follow.visibleFrom ?? 1);
     for (const b of follow.buffer) {
       if (b.rev !== 0 && (b.rev <= caught.rev || (caught.sent.get(b.seq) ?? 0) >= b.rev)) continue;
-      this.sendAsSeen(conn, chatId, caught.visibleFrom, b);
+      this.sendAsSeen(conn, chatId, visibleFrom, b);
     }
-    if (caught.visibleFrom > 1) {
-      conn.follows.set(chatId, { mode: 'restricted', visibleFrom: caught.visibleFrom });
+    if (visibleFrom > 1) {
+      conn.follows.set(chatId, { mode: 'restricted', visibleFrom });
       return;
     }
     this.unwatch(chatId, conn);
@@ -249,6 +251,9 @@ export class ChatFeed {
         return;
       case 'ru':
         for (const conn of this.byUser.get(e.u) ?? []) void this.roleChanged(conn, e.c);
+        return;
+      case 'hc':
+        for (const conn of this.byUser.get(e.u) ?? []) void this.historyCleared(conn, e.c, e.v);
         return;
     }
   }
@@ -342,6 +347,30 @@ export class ChatFeed {
       if (!conn.socket.closed) conn.socket.send(encodeChatEvent({ chatChanged: chat }));
     } catch (err) {
       this.fellBehind(conn, chatId, 'cannot announce a role change', err);
+    }
+  }
+
+  /**
+   * The person cleared the chat's history on some device: from now on this
+   * connection gets only what they may still read (off the chat's topic,
+   * as a restricted member), and the client is told to drop what it holds.
+   */
+  private async historyCleared(conn: ChatConnection, chatId: string, visibleFrom: number): Promise<void> {
+    const follow = conn.follows.get(chatId);
+    if (follow?.mode === 'syncing') follow.visibleFrom = Math.max(follow.visibleFrom ?? 1, visibleFrom);
+    else if (follow) {
+      const from = follow.mode === 'restricted' ? Math.max(follow.visibleFrom, visibleFrom) : visibleFrom;
+      if (follow.mode === 'live') conn.socket.unsubscribe(chatTopic(chatId));
+      conn.follows.set(chatId, { mode: 'restricted', visibleFrom: from });
+      const set = this.watchers.get(chatId) ?? new Set();
+      this.watchers.set(chatId, set);
+      set.add(conn);
+    }
+    try {
+      const chat: cpb.IChat = await this.chatService.summaryFor(chatId, conn.userId);
+      if (!conn.socket.closed) conn.socket.send(encodeChatEvent({ historyCleared: chat }));
+    } catch (err) {
+      this.fellBehind(conn, chatId, 'cannot announce a cleared history', err);
     }
   }
 

@@ -59,6 +59,7 @@ export type RegisteredChatRequest =
   | 'getClassAwards'
   | 'renameAwardKind'
   | 'retireAwardKind'
+  | 'restoreAwardKind'
   | 'getLessonRecap'
   | 'getLessonFile'
   | 'shareLessonRecording';

@@ -157,14 +157,18 @@ export class MessageMarks {
   /**
    * Clears the chat's history for the caller alone: the messages so far go
    * below their first readable one (the one read rule, firstReadableSeq, so
-   * history, search, pins and every device follow) and count as read.
+   * history, search, pins and every device follow) and count as read; the
+   * person's other devices are told (ChatEvent.history_cleared).
    */
   async clearHistory(caller: Caller, req: cpb.IClearHistoryRequest): Promise<cpb.IChat> {
     if (caller.guest) throw forbidden('guests keep the lesson chat as it is');
     const { chat } = await this.chats.access(req.chatId ?? '', caller);
-    const last = await this.chatStore.hideHistoryFrom(chat.id, caller.user.id);
-    if (last === null) throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
-    await this.chatStore.markRead(chat.id, caller.user.id, last);
+    const hidden = await this.chatStore.hideHistoryFrom(chat.id, caller.user.id);
+    if (hidden === null)
+      throw new ChatError(ChatErrorCode.CHAT_ERROR_NOT_A_MEMBER, 'you are not in this chat');
+    await this.chatStore.markRead(chat.id, caller.user.id, hidden.last);
+    // After the read mark, so the other devices' summary counts nothing unread.
+    await this.chatStore.historyCleared(chat.id, caller.user.id, hidden.visibleFrom);
     return this.chats.summaryFor(chat.id, caller.user.id);
   }
 

@@ -442,16 +442,26 @@ export class ChatStore {
   /**
    * Hides the chat's messages so far from one member (their first readable
    * message moves past the chat's last, never back): "clear history" for
-   * oneself. Returns the chat's last seq then, or null when not a member.
+   * oneself. Returns the chat's last seq then and the member's first
+   * readable seq now, or null when not a member.
    */
-  async hideHistoryFrom(chatId: string, userId: string): Promise<number | null> {
-    const r = await this.db.query<{ last: number }>(
+  async hideHistoryFrom(
+    chatId: string,
+    userId: string,
+  ): Promise<{ last: number; visibleFrom: number } | null> {
+    const r = await this.db.query<{ last: number; from: number }>(
       `UPDATE messaging.member m SET visible_from = greatest(m.visible_from, c.seq + 1)
        FROM messaging.chat c WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = $2
-       RETURNING c.seq AS last`,
+       RETURNING c.seq AS last, m.visible_from AS from`,
       [chatId, userId],
     );
-    return r.rows[0] ? Number(r.rows[0].last) : null;
+    const row = r.rows[0];
+    return row ? { last: Number(row.last), visibleFrom: Number(row.from) } : null;
+  }
+
+  /** Tells every device of the person that they cleared the chat's history (feed.ts drops it there). */
+  async historyCleared(chatId: string, userId: string, visibleFrom: number): Promise<void> {
+    await this.bus.publish({ t: 'hc', c: chatId, u: userId, v: visibleFrom });
   }
 
   /** Moves one person's read mark forward (never back) and tells them (in a direct chat, both). */

@@ -8,8 +8,9 @@ import pg from 'pg';
 // giver withdraws it. A class's awards (a chat's pupils) show each pupil's
 // board by the same rule: a teacher of the class sees her class's pupils, not
 // a pupil of another class in the same chat. The school's administrator
-// adds, renames and retires the school's own kinds (nobody else, and not the
-// server's); a retired kind is no longer given and stays on the boards.
+// adds, renames, retires and brings back the school's own kinds (nobody else,
+// and not the server's); a retired kind is no longer given and stays on the
+// boards, and comes back only under a name no kind in use has taken.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dirKeys } from '../../directory/store.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
@@ -236,7 +237,7 @@ describe('awards', () => {
     for (const c of [d, x, c1]) c.close();
   });
 
-  it("the school's administrator adds, renames and retires its own kinds; a retired one stays on the boards", async () => {
+  it("the school's administrator adds, renames, retires and brings back its own kinds; a retired one stays on the boards", async () => {
     const d = await s.client(admin);
     const elsewhere = await s.client({
       userId: 'aw-e',
@@ -317,9 +318,39 @@ describe('awards', () => {
     expect((await stored()).map((r) => [r.name, r.retired_at !== null])).toEqual([
       ['Юный исследователь', true],
     ]);
-    // Its name is free again for a new kind.
+    // Bringing it back: the same right as retiring; only a retired kind of one's own school.
+    expect(await refusal(t.request({ restoreAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_FORBIDDEN,
+    );
+    expect(await refusal(elsewhere.request({ restoreAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(d.request({ restoreAwardKind: { kindId: 'star' } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect(await refusal(d.request({ restoreAwardKind: { kindId: '' } }))).toBe(
+      E.CHAT_ERROR_INVALID_ARGUMENT,
+    );
+    expect(await stored()).toEqual([expect.objectContaining({ name: 'Юный исследователь' })]);
+    expect((await stored())[0].retired_at).not.toBeNull();
+    const back = (await d.request({ restoreAwardKind: { kindId: chem.kindId! } })).awardKinds!.kinds!;
+    expect(back.filter((k) => k.school).map((k) => [k.name, k.retired])).toEqual([
+      ['Юный исследователь', false],
+    ]);
+    expect(await refusal(d.request({ restoreAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_KIND_NOT_FOUND,
+    );
+    expect((await kindsOf(t)).map((k) => k.name)).toEqual(['Юный исследователь']);
+    await t.request({ giveAward: { kindId: chem.kindId!, pupilIds: [pupil.userId] } });
+    expect(await board()).toEqual(['Юный исследователь', 'Юный исследователь']);
+    await d.request({ retireAwardKind: { kindId: chem.kindId! } });
+    // Its name is free again for a new kind; then the retired one cannot come back under it.
     await d.request({ addAwardKind: { name: 'Юный исследователь', badge: 'book' } });
     expect((await kindsOf(t)).map((k) => k.name)).toEqual(['Юный исследователь']);
+    expect(await refusal(d.request({ restoreAwardKind: { kindId: chem.kindId! } }))).toBe(
+      E.CHAT_ERROR_AWARD_NAME_TAKEN,
+    );
+    expect((await kindsOf(d, true)).map((k) => k.retired)).toEqual([true, false]);
     for (const c of [d, elsewhere]) c.close();
   });
 });

@@ -2,7 +2,8 @@
 // school's administrator opens /school → «Награды», adds «Юный химик» with the
 // light bulb badge, renames it «Юный исследователь», and retires it (after
 // it was given): teachers are no longer offered it, the pupil's board keeps
-// it. On a phone too, and in English. Screenshots:
+// it; «Вернуть» brings it back and it is offered again (then retired once
+// more, so the phone shows the retired list). On a phone too, and in English. Screenshots:
 // test-artifacts/screenshots/{laptop,phone}-award-kinds*.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,6 +88,15 @@ describe.skipIf(!chromiumAvailable())("the school's award kinds in the browser",
       const board = await deputy.request({ getAwardBoard: { pupilId: 'p-kira' } });
       expect(board.awardBoards!.boards![0]!.awards!.map((a) => a.kind?.name)).toEqual(['Юный исследователь']);
       await screenshot(page, 'laptop-award-kinds');
+      // Brought back from the retired list: given again, the retired list gone.
+      await page.getByRole('button', { name: 'Вернуть: Юный исследователь' }).click();
+      await page.getByText('Награда «Юный исследователь» снова вручается.').waitFor();
+      expect(await offered()).toEqual(['Юный исследователь']);
+      await expect.poll(() => page.getByRole('heading', { name: 'Убранные награды' }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).waitFor();
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).click();
+      await page.getByRole('heading', { name: 'Убранные награды' }).waitFor();
       // The school's id on the admin page (random hex: its letters may spell «dad», «ad»...).
       const idWords = school.schoolId.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];
       const laptop = await layoutReport(page, idWords);
@@ -100,6 +110,8 @@ describe.skipIf(!chromiumAvailable())("the school's award kinds in the browser",
       await phone.getByText('Награда «Лучший чтец» добавлена.').waitFor();
       expect(await offered()).toEqual(['Лучший чтец']);
       await screenshot(phone, 'phone-award-kinds');
+      await phone.getByRole('button', { name: 'Вернуть: Юный исследователь' }).scrollIntoViewIfNeeded();
+      await screenshot(phone, 'phone-award-kinds-retired');
       const small = await layoutReport(phone, idWords);
       expect(small.overflowX).toBe(0);
       expect(small.englishWords).toEqual([]);

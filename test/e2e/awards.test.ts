@@ -2,7 +2,7 @@
 // not confirmed opens «Награды класса» and is told only confirmed teachers
 // give awards; a confirmed teacher gives «Звезда урока» to three pupils with a
 // comment, announced in the class chat, sees the class's awards counted and
-// withdraws one she gave; a mother on her phone sees it on her daughter's
+// withdraws one she gave (asked first; «Отмена» keeps it); a mother on her phone sees it on her daughter's
 // board, and so does the pupil; the other teacher of the class sees the
 // class's awards on her phone (none hers to withdraw), in English too.
 // Screenshots: test-artifacts/screenshots/{laptop,phone}-awards-*.
@@ -14,6 +14,7 @@ import { dirKeys } from '../../directory/store.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, startChatServer } from '../helpers/chatServer.js';
+import { chatAction } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -91,7 +92,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // A teacher the school has not confirmed is told so, and given no form.
       const n = await open(newcomer, 'laptop');
       await n.locator(`[data-chat="${chatId}"]`).click();
-      await n.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(n, 'Награды класса');
       await n.getByText('Награды дают учителя, подтверждённые школой', { exact: false }).waitFor();
       await n.getByText('У класса 0 наград').waitFor();
       expect(await n.getByRole('button', { name: 'Наградить' }).count()).toBe(0);
@@ -100,7 +101,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // A confirmed teacher gives «Звезда урока» to three pupils.
       const page = await open(confirmed, 'laptop');
       await page.locator(`[data-chat="${chatId}"]`).click();
-      await page.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(page, 'Награды класса');
       await page.getByRole('button', { name: 'Наградить' }).click();
       await page.getByText('Звезда урока').click();
       for (const p of pupils) await page.getByLabel(p.displayName).check();
@@ -133,11 +134,22 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       const list = await layoutReport(page);
       expect(list.overflowX).toBe(0);
       expect(list.englishWords).toEqual([]);
-      await anna
+      // Withdrawing asks first: «Отмена» keeps it, «Отозвать награду» takes it away.
+      const withdraw = anna
         .getByRole('listitem')
         .filter({ hasText: 'Книгочей' })
-        .getByRole('button', { name: 'Отозвать награду' })
-        .click();
+        .getByRole('button', { name: 'Отозвать награду' });
+      await withdraw.click();
+      const ask = page.getByRole('dialog');
+      await ask
+        .getByText('Отозвать награду «Книгочей»? Анна Белова больше не увидит её среди своих наград.')
+        .waitFor();
+      await screenshot(page, 'laptop-awards-withdraw-confirm');
+      await ask.getByRole('button', { name: 'Отмена' }).click();
+      await expect.poll(() => ask.isVisible()).toBe(false);
+      expect(await anna.getByText('2 награды').count()).toBe(1);
+      await withdraw.click();
+      await ask.getByRole('button', { name: 'Отозвать награду' }).click();
       await anna.getByText('1 награда').waitFor();
       expect(await anna.getByText('Книгочей').count()).toBe(0);
       await page.getByRole('button', { name: 'Назад' }).click();
@@ -168,7 +180,7 @@ describe.skipIf(!chromiumAvailable())('awards in the browser', () => {
       // The class's other teacher, on her phone: each pupil's award, none hers to withdraw.
       const other = await open(newcomer, 'phone');
       await other.locator(`[data-chat="${chatId}"]`).click();
-      await other.getByRole('button', { name: 'Награды класса' }).click();
+      await chatAction(other, 'Награды класса');
       await other.getByText('У класса 3 награды').waitFor();
       for (const p of pupils)
         await other

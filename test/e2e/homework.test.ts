@@ -16,6 +16,7 @@ import { dirKeys } from '../../directory/store.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, startChatServer } from '../helpers/chatServer.js';
+import { chatAction } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -87,7 +88,7 @@ describe.skipIf(!chromiumAvailable())('homework collection in the browser', () =
   };
   const openCollection = async (page: Page) => {
     await page.locator(`[data-chat="${chatId}"]`).click();
-    await page.getByRole('button', { name: 'Сбор файлов в этом чате' }).click();
+    await chatAction(page, 'Сбор файлов в этом чате');
     await page
       .locator('#homework')
       .getByRole('button', { name: /Сочинение о лете/ })
@@ -105,7 +106,7 @@ describe.skipIf(!chromiumAvailable())('homework collection in the browser', () =
       // The teacher creates the collection from the class chat.
       const page = await open(teacher, 'laptop');
       await page.locator(`[data-chat="${chatId}"]`).click();
-      await page.getByRole('button', { name: 'Сбор файлов в этом чате' }).click();
+      await chatAction(page, 'Сбор файлов в этом чате');
       await page.getByRole('button', { name: 'Создать сбор' }).click();
       await page.getByLabel('Название').fill('Сочинение о лете');
       await page.getByLabel('Что сдать').fill('Сфотографируйте тетрадь или пришлите файл.');

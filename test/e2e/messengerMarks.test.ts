@@ -2,9 +2,14 @@
 // class chat unread from her chat list (a dot; a reload and a second device
 // keep it: the server holds it), marks it read again, marks a chat with a new
 // message read without opening it, and clears the chat's history for herself
-// («Очистить историю»): it stays cleared after a reload and on a second
-// device, while the teacher keeps every message. In English the menu is English.
-// Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared}.png, laptop-marks-en.png.
+// («Очистить историю»): her second device, with the chat open, drops the
+// messages at once without a reload; «История очищена.» is a neutral status;
+// it stays cleared after a reload, while the teacher keeps every message.
+// In English the menu is English. A teacher's chat with a long title keeps
+// the title readable in the header: on a phone the parts' actions fold into
+// «⋯» (schedule a lesson, homework, the class's awards), on a laptop they stay.
+// Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared,cleared-elsewhere}.png, laptop-marks-en.png,
+// {phone,laptop}-chat-head-long-title.png, phone-chat-head-more.png.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
@@ -80,6 +85,12 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
         )!;
       expect((await listed()).unread).toBe(0);
 
+      // Her other device has the chat open: it is told at once, without a reload.
+      const otherDevice = device === 'phone' ? 'laptop' : 'phone';
+      const other = await scene.open(mother, otherDevice, chatId);
+      await other.locator(`[data-chat="${chatId}"]`).click();
+      await other.locator('.msg-text', { hasText: 'Не забудьте линейки' }).waitFor();
+
       // Clear the history for herself: gone here, after a reload and on another device; the teacher keeps it.
       await item.click();
       await m.getByRole('button', { name: /^Участники и настройки/ }).click();
@@ -87,30 +98,73 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
       await m.getByText('Сообщения исчезнут только у вас').waitFor();
       await screenshot(m, `${device}-marks-clear`);
       await m.getByRole('button', { name: 'Очистить', exact: true }).click();
-      await m.getByText('История очищена.').waitFor();
+      // Word of what was done, not an error: a status, not in the refusals' red.
+      const notice = m.getByRole('status').filter({ hasText: 'История очищена.' });
+      await notice.waitFor();
+      expect(await notice.evaluate((e) => getComputedStyle(e).backgroundColor)).not.toBe('rgb(90, 31, 34)');
       await expect
         .poll(() => m.locator('.msg-text', { hasText: 'Не забудьте линейки' }).count(), { timeout: 15_000 })
         .toBe(0);
       await screenshot(m, `${device}-marks-cleared`);
+      await expect
+        .poll(() => other.locator('.msg-text', { hasText: 'Завтра контрольная по математике' }).count(), {
+          timeout: 15_000,
+        })
+        .toBe(0);
+      expect(await other.locator('.msg-text').count()).toBe(0);
+      await screenshot(other, `${otherDevice}-marks-cleared-elsewhere`);
       await m.reload();
       await item.click();
       await m.locator('#composer-text').waitFor();
       expect(await m.locator('.msg-text', { hasText: 'Начало в 9:00' }).count()).toBe(0);
-      const other = await scene.open(mother, device === 'phone' ? 'laptop' : 'phone', chatId);
-      await other.locator(`[data-chat="${chatId}"]`).click();
-      await other.locator('#composer-text').waitFor();
-      expect(await other.locator('.msg-text', { hasText: 'Завтра контрольная по математике' }).count()).toBe(
-        0,
-      );
       expect(await texts(chatId)).toEqual([
         'Завтра контрольная по математике',
         'Не забудьте линейки',
         'Начало в 9:00',
       ]);
-      // What comes next is there as usual.
+      // What comes next is there as usual, on both.
       await teacherApi.send(chatId, 'Удачи всем!');
       await m.locator('.msg-text', { hasText: 'Удачи всем!' }).waitFor();
+      await other.locator('.msg-text', { hasText: 'Удачи всем!' }).waitFor();
     }, 120_000);
+  }
+
+  for (const device of ['phone', 'laptop'] as const) {
+    it(`on a ${device}: a long chat title stays readable in a teacher's chat header`, async () => {
+      const title = 'Родители 5А класса: организационные вопросы и экскурсии';
+      const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
+        .chatId!;
+      const page = await scene.open(teacher, device, chatId);
+      await page.locator(`[data-chat="${chatId}"]`).click();
+      const heading = page.locator('.chat-head h2');
+      await heading.waitFor();
+      await screenshot(page, `${device}-chat-head-long-title`);
+      const box = await heading.evaluate((e) => ({
+        width: e.getBoundingClientRect().width,
+        cut: e.scrollWidth > e.clientWidth,
+        title: e.getAttribute('title'),
+      }));
+      // A good part of the phone's width (before: the buttons left it a few letters); the full title on hover.
+      expect(box.width).toBeGreaterThan(device === 'phone' ? 120 : 600);
+      expect(box.title).toBe(title);
+      expect(box.cut).toBe(device === 'phone');
+      expect((await layoutReport(page, [])).overflowX).toBe(0);
+      const more = page.getByRole('button', { name: 'Ещё действия с чатом' });
+      if (device === 'phone') {
+        // The secondary actions are folded into «⋯»; the calls stay in sight.
+        await page.getByRole('button', { name: 'Аудиозвонок' }).waitFor();
+        expect(await page.getByRole('button', { name: 'Награды класса' }).count()).toBe(0);
+        await more.click();
+        for (const name of ['Запланировать урок', 'Сбор файлов в этом чате', 'Награды класса'])
+          await page.getByRole('menuitem', { name }).waitFor();
+        await screenshot(page, 'phone-chat-head-more');
+        await page.getByRole('menuitem', { name: 'Награды класса' }).click();
+      } else {
+        expect(await more.isVisible()).toBe(false);
+        await page.getByRole('button', { name: 'Награды класса' }).click();
+      }
+      await page.locator('#class-awards').waitFor();
+    }, 90_000);
   }
 
   it('in English the menu is English', async () => {

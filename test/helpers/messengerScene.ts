@@ -75,3 +75,20 @@ export function messengerScene(
     },
   };
 }
+
+/**
+ * Presses one of the open chat's part actions by its visible name («Сбор
+ * файлов в этом чате», «Награды класса», «Запланировать урок»): a header
+ * button on a laptop; on a phone, an item of the header's «⋯» menu.
+ */
+export async function chatAction(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  const more = page.getByRole('button', { name: 'Ещё действия с чатом' });
+  await button.or(more).first().waitFor();
+  if (await button.isVisible()) {
+    await button.click();
+    return;
+  }
+  await more.click();
+  await page.getByRole('menuitem', { name, exact: true }).click();
+}

@@ -2,6 +2,8 @@
 // messages so far from that person alone, on every device and after a
 // reconnect (history, search, the chat list's last message), counts them as
 // read, and the other members keep them; what comes later is read as usual.
+// The person's other open devices are told at once (ChatEvent.history_cleared)
+// and get nothing more of the cleared messages (not even their edits).
 // «Отметить непрочитанным» is the person's own list, seen from a second
 // device, and taken off again. Bad input: test/messaging/chatBadInput.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +64,32 @@ describe('clear history and mark unread, for oneself', () => {
     // What comes after is read as usual.
     await teacher.send(chatId, 'Возьмите дождевики');
     expect(await texts(phone, chatId)).toEqual(['Возьмите дождевики']);
+    phone.close();
+  });
+
+  it("tells the person's other open devices at once, and they get nothing of the cleared messages after", async () => {
+    const chatId = (
+      await teacher.request({ createChat: { title: 'Класс 2А', members: [people.mother.userId] } })
+    ).chat!.chatId!;
+    const phone = await s.client(people.mother);
+    const first = await teacher.send(chatId, 'Родительское собрание в среду');
+    await phone.waitForMessage((m) => m.seq === first.seq && m.chatId === chatId);
+    const second = await teacher.send(chatId, 'Начало в семь');
+
+    await mother.request({ clearHistory: { chatId } });
+    const told = await phone.waitFor((e) => e.historyCleared?.chatId === chatId);
+    expect(told.historyCleared!.visibleFrom).toBe(second.seq! + 1);
+    expect(told.historyCleared!.unread ?? 0).toBe(0);
+    // The teacher's own devices are not told: her history is untouched.
+    expect(teacher.events.some((e) => e.historyCleared)).toBe(false);
+
+    // An edit of a cleared message does not reach the phone; a new message does.
+    await teacher.request({
+      editMessage: { chatId, seq: first.seq, text: 'Собрание переносится на четверг' },
+    });
+    const next = await teacher.send(chatId, 'Ждём всех');
+    await phone.waitForMessage((m) => m.chatId === chatId && m.seq === next.seq);
+    expect(phone.messagesOf(chatId).some((m) => m.text === 'Собрание переносится на четверг')).toBe(false);
     phone.close();
   });
 

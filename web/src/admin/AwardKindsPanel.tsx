@@ -1,7 +1,9 @@
 // The school's award kinds («Награды» on /school, the school's admin): the
-// server's set for reference, the school's own kinds to rename or retire, and
+// server's set for reference, the school's own kinds to rename or retire, the
+// retired ones to bring back (one rows component for the three lists), and
 // a form to add one (a name and one of the badges). It asks the messenger's
 // socket (awards/ answers there); the server checks every right again.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { askChat } from '../account/chatAsk.js';
 import { sessionChatToken } from '../account/sessionTokens.js';
@@ -13,6 +15,39 @@ const BADGES = ['star', 'book', 'idea', 'helper', 'sport', 'creative'] as const;
 
 function Badge({ badge, size = 32 }: { badge: string | null | undefined; size?: number }) {
   return <img src={`/static/awards/${badge ?? 'star'}.svg`} alt="" width={size} height={size} />;
+}
+
+/** One list of kinds (in use, retired, the server's): a badge, the name, and what may be done with each. */
+function KindRows({
+  kinds,
+  class: className = 'rows',
+  row,
+}: {
+  kinds: cpb.IAwardKind[];
+  class?: string;
+  /** The row's actions, or a whole row of its own (renaming in place). */
+  row?: (k: cpb.IAwardKind) => { actions?: ComponentChildren; replace?: ComponentChildren };
+}) {
+  return (
+    <ul class={className}>
+      {kinds.map((k) => {
+        const r = row?.(k) ?? {};
+        if (r.replace)
+          return (
+            <li key={k.kindId} class="row">
+              {r.replace}
+            </li>
+          );
+        return (
+          <li key={k.kindId} class="row" data-kind={k.kindId}>
+            <Badge badge={k.badge} />
+            <span class="row-main">{k.name}</span>
+            {r.actions ? <div class="row-actions">{r.actions}</div> : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
 }
 
 export function AwardKindsPanel() {
@@ -57,6 +92,8 @@ export function AwardKindsPanel() {
     if (!confirm(t('aw.kinds.retireConfirm', { name: k.name ?? '' }))) return;
     void ask({ retireAwardKind: { kindId: k.kindId } }, t('aw.kinds.retiredNote', { name: k.name ?? '' }));
   };
+  const restore = (k: cpb.IAwardKind) =>
+    void ask({ restoreAwardKind: { kindId: k.kindId } }, t('aw.kinds.restoredNote', { name: k.name ?? '' }));
 
   const own = (kinds ?? []).filter((k) => k.school && !k.retired);
   const retired = (kinds ?? []).filter((k) => k.school && k.retired);
@@ -70,53 +107,57 @@ export function AwardKindsPanel() {
         <h2 id="aw-kinds-title">{t('aw.kinds.title')}</h2>
         <p class="hint">{t('aw.kinds.intro')}</p>
         {kinds && own.length === 0 && <p class="muted">{t('aw.kinds.none')}</p>}
-        <ul class="rows aw-kind-rows">
-          {own.map((k) =>
-            renaming && renaming.id === k.kindId ? (
-              <li key={k.kindId} class="row">
-                <form class="aw-rename" onSubmit={rename}>
-                  <Badge badge={k.badge} />
-                  <input
-                    aria-label={t('aw.kinds.newName', { name: k.name ?? '' })}
-                    value={renaming.name}
-                    maxLength={80}
-                    onInput={(e) => setRenaming({ ...renaming, name: (e.target as HTMLInputElement).value })}
-                  />
-                  <button type="submit" class="small primary" disabled={busy || !renaming.name.trim()}>
-                    {t('aw.kinds.save')}
-                  </button>
-                  <button type="button" class="small" onClick={() => setRenaming(null)}>
-                    {t('common.cancel')}
-                  </button>
-                </form>
-              </li>
-            ) : (
-              <li key={k.kindId} class="row" data-kind={k.kindId}>
-                <Badge badge={k.badge} />
-                <span class="row-main">{k.name}</span>
-                <div class="row-actions">
-                  <button
-                    type="button"
-                    class="small"
-                    aria-label={`${t('aw.kinds.rename')}: ${k.name}`}
-                    onClick={() => setRenaming({ id: k.kindId ?? '', name: k.name ?? '' })}
-                  >
-                    {t('aw.kinds.rename')}
-                  </button>
-                  <button
-                    type="button"
-                    class="small"
-                    aria-label={`${t('aw.kinds.retire')}: ${k.name}`}
-                    disabled={busy}
-                    onClick={() => retire(k)}
-                  >
-                    {t('aw.kinds.retire')}
-                  </button>
-                </div>
-              </li>
-            ),
-          )}
-        </ul>
+        <KindRows
+          kinds={own}
+          class="rows aw-kind-rows"
+          row={(k) =>
+            renaming && renaming.id === k.kindId
+              ? {
+                  replace: (
+                    <form class="aw-rename" onSubmit={rename}>
+                      <Badge badge={k.badge} />
+                      <input
+                        aria-label={t('aw.kinds.newName', { name: k.name ?? '' })}
+                        value={renaming.name}
+                        maxLength={80}
+                        onInput={(e) =>
+                          setRenaming({ ...renaming, name: (e.target as HTMLInputElement).value })
+                        }
+                      />
+                      <button type="submit" class="small primary" disabled={busy || !renaming.name.trim()}>
+                        {t('aw.kinds.save')}
+                      </button>
+                      <button type="button" class="small" onClick={() => setRenaming(null)}>
+                        {t('common.cancel')}
+                      </button>
+                    </form>
+                  ),
+                }
+              : {
+                  actions: (
+                    <>
+                      <button
+                        type="button"
+                        class="small"
+                        aria-label={`${t('aw.kinds.rename')}: ${k.name}`}
+                        onClick={() => setRenaming({ id: k.kindId ?? '', name: k.name ?? '' })}
+                      >
+                        {t('aw.kinds.rename')}
+                      </button>
+                      <button
+                        type="button"
+                        class="small"
+                        aria-label={`${t('aw.kinds.retire')}: ${k.name}`}
+                        disabled={busy}
+                        onClick={() => retire(k)}
+                      >
+                        {t('aw.kinds.retire')}
+                      </button>
+                    </>
+                  ),
+                }
+          }
+        />
         <h3>{t('aw.kinds.add')}</h3>
         <form class="aw-add" onSubmit={add}>
           <label>
@@ -154,26 +195,27 @@ export function AwardKindsPanel() {
         <section class="card" aria-labelledby="aw-retired-title">
           <h2 id="aw-retired-title">{t('aw.kinds.retired')}</h2>
           <p class="hint">{t('aw.kinds.retiredIntro')}</p>
-          <ul class="rows">
-            {retired.map((k) => (
-              <li key={k.kindId} class="row">
-                <Badge badge={k.badge} />
-                <span class="row-main">{k.name}</span>
-              </li>
-            ))}
-          </ul>
+          <KindRows
+            kinds={retired}
+            row={(k) => ({
+              actions: (
+                <button
+                  type="button"
+                  class="small"
+                  aria-label={`${t('aw.kinds.restore')}: ${k.name}`}
+                  disabled={busy}
+                  onClick={() => restore(k)}
+                >
+                  {t('aw.kinds.restore')}
+                </button>
+              ),
+            })}
+          />
         </section>
       )}
       <section class="card" aria-labelledby="aw-server-title">
         <h2 id="aw-server-title">{t('aw.kinds.catalogue')}</h2>
-        <ul class="rows">
-          {server.map((k) => (
-            <li key={k.kindId} class="row">
-              <Badge badge={k.badge} />
-              <span class="row-main">{k.name}</span>
-            </li>
-          ))}
-        </ul>
+        <KindRows kinds={server} />
       </section>
     </>
   );

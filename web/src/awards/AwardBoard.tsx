@@ -1,10 +1,11 @@
 // A pupil's board of awards (or a parent's children's, or a class's pupils'
 // in «Награды класса»): the badges with their names, who gave them and when,
-// the comment; the giver (or the school's administrator) withdraws one here.
+// the comment; the giver (or the school's administrator) withdraws one here,
+// after saying yes to the question (kit/Confirm.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
+import { confirmAction } from '../kit/Confirm.js';
 import { Sheet } from '../kit/Sheet.js';
-import { ArrowLeft } from '../kit/icons.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 
 function when(ms: number | null | undefined): string {
@@ -27,7 +28,10 @@ export function Boards({
   /** A class's list: each pupil's count beside the name, smaller badges. */
   counted?: boolean;
 }) {
-  const withdraw = async (awardId: string) => {
+  const withdraw = async (b: cpb.IAwardBoard, a: cpb.IAward) => {
+    const asked = t('aw.withdrawConfirm', { kind: a.kind?.name ?? '', pupil: b.pupilName ?? '' });
+    if (!(await confirmAction(asked, t('aw.withdraw')))) return;
+    const awardId = a.awardId ?? '';
     const r = await store.run(() => store.chat.request({ withdrawAward: { awardId } }));
     const fresh = r?.awardBoards?.boards ?? [];
     if (r) changed(boards.map((b) => fresh.find((f) => f.pupilId === b.pupilId) ?? b));
@@ -65,11 +69,7 @@ export function Boards({
                     <small>{t('aw.by', { teacher: a.giverName ?? '', time: when(a.givenAt) })}</small>
                     {a.comment ? <p>{a.comment}</p> : null}
                     {a.mayWithdraw && (
-                      <button
-                        type="button"
-                        class="ghost small"
-                        onClick={() => void withdraw(a.awardId ?? '')}
-                      >
+                      <button type="button" class="ghost small" onClick={() => void withdraw(b, a)}>
                         {t('aw.withdraw')}
                       </button>
                     )}

@@ -2,25 +2,23 @@
 // teacher creates one there), and the messenger's header for parents and
 // pupils (the collections that concern them or their children).
 import { t } from '../i18n/index.js';
-import { SheetButton } from '../kit/SheetButton.js';
+import { type SheetAction, SheetButton } from '../kit/SheetButton.js';
 import { ClipboardList } from '../kit/icons.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { homeworkScreen } from './homeworkActions.js';
 
-export function ChatHomeworkButton({ store, chat }: { store: MessengerStore; chat: cpb.IChat }) {
+/** «Сбор файлов» of a group chat, for the chat's header (messenger/ChatHeadActions.tsx). */
+export function chatHomeworkAction(store: MessengerStore, chat: cpb.IChat): SheetAction | null {
   if (chat.kind !== cpb.ChatKind.CHAT_KIND_GROUP) return null;
-  return (
-    <SheetButton
-      id="chat-homework"
-      label={t('hw.ofChat')}
-      icon={ClipboardList}
-      place="chat"
-      onOpen={() => {
-        homeworkScreen.value = { kind: 'list' };
-        store.sheet.value = 'homework';
-      }}
-    />
-  );
+  return {
+    id: 'chat-homework',
+    label: t('hw.ofChat'),
+    icon: ClipboardList,
+    open: () => {
+      homeworkScreen.value = { kind: 'list' };
+      store.sheet.value = 'homework';
+    },
+  };
 }
 
 export function MyHomeworkButton({ store }: { store: MessengerStore }) {

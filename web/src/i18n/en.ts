@@ -602,6 +602,7 @@ export const en: Table = {
   'chat.connecting': 'Connecting…',
   'chat.noToken': "Open the messenger from the link in your school's system.",
   'chat.back': 'Back to the chats',
+  'chat.more': 'More chat actions',
   'chat.older': 'Show earlier messages',
   'chat.placeholder': 'Message',
   'chat.deleted': 'Message deleted',
@@ -957,6 +958,9 @@ export const en: Table = {
   'aw.kinds.retire': 'Retire',
   'aw.kinds.retireConfirm':
     'Retire the award «{name}»? It will no longer be given; pupils who have it keep it.',
+  'aw.kinds.restore': 'Bring back',
+  'aw.kinds.restoredNote': 'Award «{name}» is given again.',
+  'aw.withdrawConfirm': 'Withdraw the award «{kind}»? {pupil} will no longer see it among their awards.',
   'aw.kinds.retired': 'Retired awards',
   'aw.kinds.retiredIntro': 'No longer given; pupils who were given them keep them.',
   'aw.kinds.added': 'Award «{name}» added.',

@@ -596,6 +596,7 @@ export const ru = {
   'chat.connecting': 'Подключаемся…',
   'chat.noToken': 'Откройте мессенджер по ссылке из школьной системы.',
   'chat.back': 'К списку чатов',
+  'chat.more': 'Ещё действия с чатом',
   'chat.older': 'Показать более ранние',
   'chat.placeholder': 'Сообщение',
   'chat.deleted': 'Сообщение удалено',
@@ -950,6 +951,9 @@ export const ru = {
   'aw.kinds.retire': 'Убрать',
   'aw.kinds.retireConfirm':
     'Убрать награду «{name}»? Её больше не будут вручать; у кого она есть, у тех останется.',
+  'aw.kinds.restore': 'Вернуть',
+  'aw.kinds.restoredNote': 'Награда «{name}» снова вручается.',
+  'aw.withdrawConfirm': 'Отозвать награду «{kind}»? {pupil} больше не увидит её среди своих наград.',
   'aw.kinds.retired': 'Убранные награды',
   'aw.kinds.retiredIntro': 'Их больше не вручают; у учеников, которым их вручили, они остаются.',
   'aw.kinds.added': 'Награда «{name}» добавлена.',

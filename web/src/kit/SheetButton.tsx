@@ -3,6 +3,14 @@
 // messenger's. Homework, awards and the next school tools use it.
 import type { LucideIcon } from 'lucide-preact';
 
+/** A part's action in a chat's header (homework, awards, a lesson): a button on wide screens, a «⋯» item on phones. */
+export interface SheetAction {
+  id: string;
+  label: string;
+  icon: LucideIcon;
+  open: () => void;
+}
+
 export function SheetButton({
   id,
   label,

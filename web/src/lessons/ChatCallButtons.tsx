@@ -1,7 +1,8 @@
-// The chat header's call buttons (#24): an audio call, a video call and, for
-// teachers in a group chat, "Запланировать урок". Not in channels, archived
-// chats or chats the person only reads.
+// The chat header's call buttons (#24): an audio call and a video call; for
+// teachers in a group chat, "Запланировать урок" among the header's part
+// actions. Not in channels, archived chats or chats the person only reads.
 import { t } from '../i18n/index.js';
+import type { SheetAction } from '../kit/SheetButton.js';
 import { CalendarPlus, Phone, Video } from '../kit/icons.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { maySchedule, startCall } from './callActions.js';
@@ -37,20 +38,23 @@ export function ChatCallButtons({
       >
         <Video aria-hidden="true" />
       </button>
-      {kind === cpb.ChatKind.CHAT_KIND_GROUP && maySchedule(store) && (
-        <button
-          type="button"
-          class="ghost icon-only"
-          id="schedule-lesson"
-          aria-label={t('lesson.schedule')}
-          title={t('lesson.schedule')}
-          onClick={() => {
-            store.sheet.value = 'schedule';
-          }}
-        >
-          <CalendarPlus aria-hidden="true" />
-        </button>
-      )}
     </span>
   );
+}
+
+/** «Запланировать урок» in a group chat, for teachers: in the chat's header (messenger/ChatHeadActions.tsx). */
+export function scheduleLessonAction(
+  store: MessengerStore,
+  chat: cpb.IChat,
+  readOnly: boolean,
+): SheetAction | null {
+  if (readOnly || chat.kind !== cpb.ChatKind.CHAT_KIND_GROUP || !maySchedule(store)) return null;
+  return {
+    id: 'schedule-lesson',
+    label: t('lesson.schedule'),
+    icon: CalendarPlus,
+    open: () => {
+      store.sheet.value = 'schedule';
+    },
+  };
 }

@@ -21,7 +21,7 @@ export function ArchiveButton({ store, chat }: { store: MessengerStore; chat: cp
     );
     if (!r?.prefs) return;
     prefs.value = r.prefs;
-    store.say(archived ? t('archive.restored') : t('archive.moved'));
+    store.say(archived ? t('archive.restored') : t('archive.moved'), 'done');
   };
   return (
     <button type="button" class="ghost" onClick={() => void toggle()}>

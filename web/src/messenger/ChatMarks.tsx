@@ -78,10 +78,8 @@ export function ClearHistory({ store, chatId }: { store: MessengerStore; chatId:
     const r = await store.run(() => store.chat.request({ clearHistory: { chatId } }));
     setAsking(false);
     if (!r?.chat) return;
-    store.forget(chatId);
-    store.putChat({ ...r.chat, lastMessage: r.chat.lastMessage ?? null });
-    await store.open(chatId);
-    store.say(t('marks.cleared'));
+    await store.historyCleared(r.chat);
+    store.say(t('marks.cleared'), 'done');
   };
   return (
     <div class="row-actions" role="alert">

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import { ChatAwardButton } from '../awards/AwardButtons.js';
+import { chatAwardAction } from '../awards/AwardButtons.js';
 // One chat in the messenger: its title and members (the way to its people
 // and rules), what kind of chat it is, its messages and the composer, both
 // the shared chat components (web/src/chat/) given this chat's actions; or
@@ -7,11 +7,12 @@ import { ChatAwardButton } from '../awards/AwardButtons.js';
 import { Composer } from '../chat/Composer.js';
 import { PinnedBar, showMessage } from '../chat/PinnedBar.js';
 import { Thread } from '../chat/Thread.js';
-import { ChatHomeworkButton } from '../homework/HomeworkButtons.js';
+import { chatHomeworkAction } from '../homework/HomeworkButtons.js';
 import { t } from '../i18n/index.js';
 import { ArrowLeft, Users } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
-import { ChatCallButtons } from '../lessons/ChatCallButtons.js';
+import { ChatCallButtons, scheduleLessonAction } from '../lessons/ChatCallButtons.js';
+import { ChatHeadActions } from './ChatHeadActions.js';
 import { composerActions, threadActions } from './chatActions.js';
 import { type MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -44,10 +45,17 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
         >
           <ArrowLeft aria-hidden="true" />
         </button>
-        <h2 {...userText()}>{chatTitle(c)}</h2>
+        <h2 {...userText()} title={chatTitle(c)}>
+          {chatTitle(c)}
+        </h2>
         <ChatCallButtons store={store} chat={c} readOnly={readOnly} />
-        <ChatHomeworkButton store={store} chat={c} />
-        <ChatAwardButton store={store} chat={c} />
+        <ChatHeadActions
+          actions={[
+            scheduleLessonAction(store, c, readOnly),
+            chatHomeworkAction(store, c),
+            chatAwardAction(store, c),
+          ]}
+        />
         <button
           type="button"
           class="ghost chat-info-button"

@@ -71,7 +71,7 @@ export function ImportantList({ store }: { store: MessengerStore }) {
     );
     if (!r?.message) return;
     setMessages((had) => (had ?? []).filter((x) => !(x.chatId === m.chatId && x.seq === m.seq)));
-    store.say(t('important.removed'));
+    store.say(t('important.removed'), 'done');
   };
   return (
     <Sheet

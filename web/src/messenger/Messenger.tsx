@@ -7,6 +7,7 @@ import { ClassAwards } from '../awards/ClassAwards.js';
 import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
 import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
+import { ConfirmHost } from '../kit/Confirm.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { House, MessageSquarePlus } from '../kit/icons.js';
 import { LessonReminder } from '../lessons/LessonReminder.js';
@@ -79,10 +80,15 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
         <Side store={store} />
       </div>
       {store.notice.value ? (
-        <div class="msgr-notice" role="alert" id="msgr-notice">
+        <div
+          class={store.noticeTone.value === 'done' ? 'msgr-notice done' : 'msgr-notice'}
+          role={store.noticeTone.value === 'done' ? 'status' : 'alert'}
+          id="msgr-notice"
+        >
           {store.notice.value}
         </div>
       ) : null}
+      <ConfirmHost />
     </main>
   );
 }

@@ -31,7 +31,7 @@ export async function schedulePost(
 ): Promise<boolean> {
   const r = await store.run(() => store.chat.request({ schedulePost: { chatId, text, sendAt: at } }));
   if (!r?.scheduled) return false;
-  store.say(t('sched.done', { when: dayTime(r.scheduled.sendAt) }));
+  store.say(t('sched.done', { when: dayTime(r.scheduled.sendAt) }), 'done');
   await loadScheduled(store, chatId);
   return true;
 }

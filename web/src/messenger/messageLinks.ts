@@ -23,9 +23,9 @@ export async function copyMessageLink(store: MessengerStore, chatId: string, seq
   const link = messageLink(chatId, seq);
   try {
     await navigator.clipboard.writeText(link);
-    store.say(t('chat.link.copied'));
+    store.say(t('chat.link.copied'), 'done');
   } catch {
-    store.say(link);
+    store.say(link, 'done');
   }
 }
 

@@ -27,8 +27,10 @@ export class MessengerStore {
   readonly editing = signal<Msg | null>(null);
   readonly connected = signal(false);
   readonly error = signal<string | null>(null);
-  /** A sentence shown for a moment (a refusal, a lost connection), in the person's language. */
+  /** A sentence shown for a moment (a refusal, a lost connection, or what was done), in the person's language. */
   readonly notice = signal<string | null>(null);
+  /** Whether the notice is a refusal (shown as an error) or word of what was done (neutral). */
+  readonly noticeTone = signal<'error' | 'done'>('error');
   /** What the right side shows besides a chat: a new chat, or the chat's people and settings. */
   readonly sheet = signal<
     | 'new'
@@ -101,8 +103,10 @@ export class MessengerStore {
     }
   }
 
-  say(text: string): void {
+  /** Shows a sentence for a moment: a refusal by default, or (tone 'done') word of what was done. */
+  say(text: string, tone: 'error' | 'done' = 'error'): void {
     this.notice.value = text;
+    this.noticeTone.value = tone;
     if (this.noticeTimer) clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => {
       this.notice.value = null;
@@ -149,6 +153,21 @@ export class MessengerStore {
     const start = new Set(this.atStart.value);
     start.delete(chatId);
     this.atStart.value = start;
+  }
+
+  /**
+   * The person cleared a chat's history (here, or on another device of
+   * theirs: ChatEvent.history_cleared): what we hold of it goes, and an
+   * open chat loads its latest page again. Told twice (the answer, then the
+   * event), it does the work once.
+   */
+  async historyCleared(c: cpb.IChat): Promise<void> {
+    const chatId = c.chatId ?? '';
+    const held = this.chats.value.get(chatId);
+    if (held && (held.visibleFrom ?? 1) >= (c.visibleFrom ?? 1)) return;
+    this.forget(chatId);
+    this.putChat({ ...c, lastMessage: c.lastMessage ?? null });
+    if (this.selected.value === chatId) await this.open(chatId);
   }
 
   /** Whether the chat has older messages than those loaded. */
@@ -291,6 +310,8 @@ export class MessengerStore {
           unreadMentions: e.read.unread ? c?.unreadMentions : 0,
         });
       }
+    } else if (e.historyCleared) {
+      void this.run(() => this.historyCleared(e.historyCleared!));
     } else if (e.myFlags) {
       const f = e.myFlags;
       const held = this.messages.value.get(f.chatId ?? '')?.get(f.seq ?? 0);
