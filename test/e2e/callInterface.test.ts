@@ -10,6 +10,7 @@ import { launchChromium } from '../helpers/browser.js';
 import {
   type Device,
   closePages,
+  coveredBy,
   enterCall,
   isPublishing,
   layoutReport,
@@ -228,6 +229,8 @@ describe('the call interface', () => {
     // why and the button shows the lock; the list shows it too.
     await personAction(teacher, 'Петя Иванов', 'block-mic');
     await pupil.getByText('Учитель запретил вам включать микрофон').waitFor();
+    // On a phone the toast hides neither a name nor the control bar.
+    expect(await coveredBy(pupil, '.toast', '.tile-label, #controls button')).toEqual([]);
     await pupil.locator('#mic[data-blocked="true"]').waitFor();
     expect(await isPublishing(pupil, 'microphone')).toBe(false);
     await teacher.locator('#people-list li', { hasText: 'Петя Иванов' }).locator('.state.blocked').waitFor();
@@ -276,10 +279,19 @@ describe('the call interface', () => {
     await waitForVideos(teacher);
     await check(teacher, 'pinned', 'laptop', { inCall: true });
 
-    // Reactions are icons with words, the same on every machine.
+    // Reactions are icons with words, the same on every machine, on the
+    // sender's tile above the name tag, which stays readable.
     await pupil.locator('#more').click();
     await pupil.locator('.menu [data-reaction="2"]').click();
-    await teacher.locator('.reaction', { hasText: 'Петя Иванов: Аплодисменты' }).locator('svg').waitFor();
+    const onTile = teacher.locator('.tile', { hasText: 'Петя Иванов' }).locator('.tile-reaction');
+    await onTile.filter({ hasText: 'Аплодисменты' }).locator('svg').waitFor();
+    expect(await coveredBy(teacher, '.call-reaction:not(.visually-hidden)', '.tile-label')).toEqual([]);
+    await check(teacher, 'reaction', 'laptop', { inCall: true });
+    await teacher.locator('#reactions-button').click();
+    await teacher.locator('.menu [data-reaction="1"]').click();
+    await pupil.locator('.tile', { hasText: 'Ольга Сидорова' }).locator('.tile-reaction').waitFor();
+    expect(await coveredBy(pupil, '.call-reaction:not(.visually-hidden)', '.tile-label')).toEqual([]);
+    await check(pupil, 'reaction', 'phone', { inCall: true });
 
     // The keyboard reaches the controls: "more" opens with Enter, arrows move,
     // Escape closes and gives focus back, and focus is visible.

@@ -126,6 +126,7 @@ export const en: Table = {
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.ok': 'OK',
+  'common.save': 'Save',
   'common.send': 'Send',
   'common.networkError': 'Cannot reach the server. Check the internet connection and try again.',
 
@@ -435,6 +436,14 @@ export const en: Table = {
   'breakouts.message': 'Message to all rooms',
   'breakouts.visit': 'Visit',
   'breakouts.back': 'Back to the main room',
+  'breakouts.rename': 'Rename: {name}',
+  'breakouts.newName': 'New name for “{name}”',
+  'breakouts.people': {
+    one: '{count} person in the room',
+    few: '{count} people in the room',
+    many: '{count} people in the room',
+    other: '{count} people in the room',
+  },
   'breakouts.nobody': 'nobody yet',
   'breakouts.main': 'Main room',
   'breakouts.assign': 'Room for: {name}',

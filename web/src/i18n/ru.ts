@@ -128,6 +128,7 @@ export const ru = {
   'common.cancel': 'Отмена',
   'common.close': 'Закрыть',
   'common.ok': 'Понятно',
+  'common.save': 'Сохранить',
   'common.send': 'Отправить',
   'common.networkError': 'Нет связи с сервером. Проверьте интернет и попробуйте снова.',
 
@@ -434,6 +435,14 @@ export const ru = {
   'breakouts.message': 'Сообщение всем группам',
   'breakouts.visit': 'Зайти',
   'breakouts.back': 'Вернуться в основной зал',
+  'breakouts.rename': 'Переименовать: {name}',
+  'breakouts.newName': 'Новое название для «{name}»',
+  'breakouts.people': {
+    one: 'В группе {count} человек',
+    few: 'В группе {count} человека',
+    many: 'В группе {count} человек',
+    other: 'В группе {count} человека',
+  },
   'breakouts.nobody': 'пока никого',
   'breakouts.main': 'Основной зал',
   'breakouts.assign': 'Группа для: {name}',
