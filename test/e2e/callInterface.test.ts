@@ -14,6 +14,7 @@ import {
   enterCall,
   isPublishing,
   layoutReport,
+  moreAction,
   openPage,
   openPanel,
   passDeviceCheck,
@@ -212,6 +213,24 @@ describe('the call interface', () => {
     await teacher.locator('#waiting-list [data-admit]').click();
     await waitInCall(parent);
     await tileName(teacher, 'Ирина Петрова').waitFor();
+
+    // The guest's end screens: removed (she may ask to come back), and the lesson over.
+    await personAction(teacher, 'Ирина Петрова', 'remove');
+    await teacher.locator('dialog.confirm #confirm-yes').click();
+    await parent.locator('#end[data-end="removed"]').waitFor();
+    await check(parent, 'guest-end-removed', 'phone');
+    await parent.getByRole('button', { name: 'Войти снова' }).click();
+    await passDeviceCheck(parent);
+    // Let in once, she comes back without waiting again.
+    await waitInCall(parent);
+    await moreAction(teacher, 'end-call');
+    await teacher.locator('dialog.confirm #confirm-yes').click();
+    await parent.locator('#end[data-end="ended"]').waitFor();
+    await parent.getByText('Эту вкладку можно закрыть.', { exact: false }).waitFor();
+    await check(parent, 'guest-end-ended', 'phone');
+    // «Закрыть» closes the tab, or (a tab the browser keeps) leads home.
+    await parent.getByRole('button', { name: 'Закрыть', exact: true }).click();
+    await Promise.race([parent.waitForEvent('close'), parent.waitForURL(`${server.httpUrl}/`)]);
   });
 
   it('hands as a numbered queue, muting with a block and "give the floor", camera off and "allow camera"', async () => {

@@ -510,6 +510,7 @@ export const en: Table = {
   'end.shutdown': 'The server is restarting',
   'end.shutdownText': 'Join again in a minute.',
   'end.error': 'Could not join the lesson',
+  'end.guestClose': 'You may close this tab. The teacher will send the link to the next meeting.',
   'end.rejoin': 'Join again',
   'end.retry': 'Try again',
   'end.continueHere': 'Continue here',
