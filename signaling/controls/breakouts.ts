@@ -82,6 +82,17 @@ export class BreakoutControl {
     await this.recall(room);
   }
 
+  /** A new name for one breakout room, before or while they are open. */
+  rename({ room, peer }: JoinedPeer, req: pb.IRenameBreakoutRequest): void {
+    requireModerator(peer);
+    const found = room.breakouts.rooms.get(req.breakoutId ?? '');
+    if (!found) throw new SignalingError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such breakout room');
+    const name = (req.name ?? '').trim();
+    if (!name || name.length > 100) throw invalid('breakout names are 1-100 characters');
+    found.name = name;
+    room.breakoutsChanged();
+  }
+
   broadcast({ room, peer }: JoinedPeer, req: pb.IBroadcastToBreakoutsRequest): void {
     requireModerator(peer);
     const message = (req.message ?? '').trim();

@@ -33,6 +33,7 @@ export type ControlRequest =
   | 'openBreakouts'
   | 'closeBreakouts'
   | 'broadcastToBreakouts'
+  | 'renameBreakout'
   | 'moveTo'
   | 'getInvitation';
 
@@ -78,6 +79,7 @@ export function controlHandlers(s: ControlServices): Handlers<ControlRequest> {
     openBreakouts: async (ctx, req) => void (await s.breakouts.open(ctx.present(), req)),
     closeBreakouts: async (ctx) => void (await s.breakouts.close(ctx.present())),
     broadcastToBreakouts: (ctx, req) => void s.breakouts.broadcast(ctx.present(), req),
+    renameBreakout: (ctx, req) => void s.breakouts.rename(ctx.present(), req),
     moveTo: async (ctx, req) => void (await s.breakouts.visit(ctx.present(), req)),
     // The code and password are the room's own; only those who run the lesson hand them out.
     getInvitation: (ctx) => {

@@ -23,18 +23,27 @@ import { type RoomFanout, mediaTopic, moderatorTopic, roomTopic } from './topics
 
 import pb = schoolcall.v1;
 
+const BREAKOUTS_FLUSH_MS = 150;
+
 export class ClientFanout {
   private readonly presence = new PresenceBatcher((room, bytes) => this.out.publish(room.id, bytes));
+
+  /** Rooms whose breakout rooms' people changed: told once, a moment later. */
+  private readonly breakoutsDue = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly out: RoomFanout) {}
 
   /** Listens to a room's events; called for every room the registry holds. */
   attach(room: Room): void {
     const on = room.events.on.bind(room.events);
-    on('participantJoined', ({ peer }) => this.joined(room, peer));
+    on('participantJoined', ({ peer }) => {
+      this.joined(room, peer);
+      this.breakoutsSoon(room);
+    });
     on('participantLeft', ({ peer, location }) => {
       peer.channel.unsubscribe(mediaTopic(room.id, location));
       this.presence.left(room, peer);
+      this.breakoutsSoon(room);
     });
     on('participantUpdated', ({ peer }) => {
       peer.channel.send(encodeEvent({ participantUpdated: { participant: participantToWire(peer) } }));
@@ -50,7 +59,10 @@ export class ClientFanout {
         encodeEvent(waitingRoomDeltaEvent(room, added, removed)),
       ),
     );
-    on('participantMoved', ({ peer, from, to }) => this.moved(room, peer, from, to));
+    on('participantMoved', ({ peer, from, to }) => {
+      this.moved(room, peer, from, to);
+      this.breakoutsSoon(room);
+    });
     on('producerAdded', (e) =>
       this.mediaFrom(room, e, { producerAdded: { producer: producerToWire(e.peer, e.producer, e.source) } }),
     );
@@ -93,6 +105,19 @@ export class ClientFanout {
 
   dispose(): void {
     this.presence.dispose();
+    for (const timer of this.breakoutsDue.values()) clearTimeout(timer);
+    this.breakoutsDue.clear();
+  }
+
+  /** Breakout rooms' counts follow arrivals, departures and moves (a round of moves is one message). */
+  private breakoutsSoon(room: Room): void {
+    if (room.breakouts.rooms.size === 0 || this.breakoutsDue.has(room.id)) return;
+    const timer = setTimeout(() => {
+      this.breakoutsDue.delete(room.id);
+      if (room.breakouts.rooms.size > 0) this.toRoom(room, { breakoutsChanged: breakoutsToWire(room) });
+    }, BREAKOUTS_FLUSH_MS);
+    timer.unref();
+    this.breakoutsDue.set(room.id, timer);
   }
 
   /** A newcomer joins the room's topics and learns what is not in its join response. */

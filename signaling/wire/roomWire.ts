@@ -63,12 +63,16 @@ export function rosterPageToWire(page: RosterPage): pb.IParticipantPage {
   return { participants: page.participants.map(participantToWire), total: page.total, counts: page.counts };
 }
 
-/** Breakout rooms as clients see them: names and who (present) is assigned where. */
+/**
+ * Breakout rooms as clients see them: names and who is in each. Before they
+ * open, the present people assigned to it; while open, whoever is there now
+ * (a visiting teacher too), so each room's count is its people.
+ */
 export function breakoutsToWire(room: Room): pb.IBreakoutsChanged {
   const b = room.breakouts;
   const members = new Map<string, string[]>();
   for (const peer of room.peers.values()) {
-    const id = b.assignments.get(peer.identity.userId);
+    const id = b.open ? peer.location : b.assignments.get(peer.identity.userId);
     if (id && b.rooms.has(id)) members.set(id, [...(members.get(id) ?? []), peer.id]);
   }
   return {

@@ -218,11 +218,19 @@ describe('breakout rooms', () => {
     expect(report.englishWords).toEqual([]);
     expect(report.controlsInView).toBe(true);
 
+    // Each room counts its people; when Masha leaves the lesson, her room counts none.
+    const counts = () =>
+      teacher
+        .locator('#breakout-list .room-count')
+        .evaluateAll((els) => els.map((e) => e.textContent?.trim()));
+    expect(await counts()).toEqual(['1', '1']);
+    masha.close();
+    await expect.poll(counts, { timeout: 5_000 }).toEqual(expect.arrayContaining(['0', '1']));
+
     // Everyone back: the message goes with the rooms.
     await teacher.click('#breakout-close');
     await petya.locator('#location').waitFor({ state: 'detached' });
     await message.waitFor({ state: 'detached' });
-    await tileName(petya, 'Маша Козлова').waitFor();
-    masha.close();
+    await tileName(petya, 'Ирина Петрова').waitFor();
   });
 });

@@ -10,9 +10,11 @@ import { launchChromium } from '../helpers/browser.js';
 import {
   type Device,
   closePages,
+  coveredBy,
   enterCall,
   isPublishing,
   layoutReport,
+  moreAction,
   openPage,
   openPanel,
   passDeviceCheck,
@@ -211,6 +213,24 @@ describe('the call interface', () => {
     await teacher.locator('#waiting-list [data-admit]').click();
     await waitInCall(parent);
     await tileName(teacher, 'Ирина Петрова').waitFor();
+
+    // The guest's end screens: removed (she may ask to come back), and the lesson over.
+    await personAction(teacher, 'Ирина Петрова', 'remove');
+    await teacher.locator('dialog.confirm #confirm-yes').click();
+    await parent.locator('#end[data-end="removed"]').waitFor();
+    await check(parent, 'guest-end-removed', 'phone');
+    await parent.getByRole('button', { name: 'Войти снова' }).click();
+    await passDeviceCheck(parent);
+    // Let in once, she comes back without waiting again.
+    await waitInCall(parent);
+    await moreAction(teacher, 'end-call');
+    await teacher.locator('dialog.confirm #confirm-yes').click();
+    await parent.locator('#end[data-end="ended"]').waitFor();
+    await parent.getByText('Эту вкладку можно закрыть.', { exact: false }).waitFor();
+    await check(parent, 'guest-end-ended', 'phone');
+    // «Закрыть» closes the tab, or (a tab the browser keeps) leads home.
+    await parent.getByRole('button', { name: 'Закрыть', exact: true }).click();
+    await Promise.race([parent.waitForEvent('close'), parent.waitForURL(`${server.httpUrl}/`)]);
   });
 
   it('hands as a numbered queue, muting with a block and "give the floor", camera off and "allow camera"', async () => {
@@ -228,6 +248,8 @@ describe('the call interface', () => {
     // why and the button shows the lock; the list shows it too.
     await personAction(teacher, 'Петя Иванов', 'block-mic');
     await pupil.getByText('Учитель запретил вам включать микрофон').waitFor();
+    // On a phone the toast hides neither a name nor the control bar.
+    expect(await coveredBy(pupil, '.toast', '.tile-label, #controls button')).toEqual([]);
     await pupil.locator('#mic[data-blocked="true"]').waitFor();
     expect(await isPublishing(pupil, 'microphone')).toBe(false);
     await teacher.locator('#people-list li', { hasText: 'Петя Иванов' }).locator('.state.blocked').waitFor();
@@ -276,10 +298,19 @@ describe('the call interface', () => {
     await waitForVideos(teacher);
     await check(teacher, 'pinned', 'laptop', { inCall: true });
 
-    // Reactions are icons with words, the same on every machine.
+    // Reactions are icons with words, the same on every machine, on the
+    // sender's tile above the name tag, which stays readable.
     await pupil.locator('#more').click();
     await pupil.locator('.menu [data-reaction="2"]').click();
-    await teacher.locator('.reaction', { hasText: 'Петя Иванов: Аплодисменты' }).locator('svg').waitFor();
+    const onTile = teacher.locator('.tile', { hasText: 'Петя Иванов' }).locator('.tile-reaction');
+    await onTile.filter({ hasText: 'Аплодисменты' }).locator('svg').waitFor();
+    expect(await coveredBy(teacher, '.call-reaction:not(.visually-hidden)', '.tile-label')).toEqual([]);
+    await check(teacher, 'reaction', 'laptop', { inCall: true });
+    await teacher.locator('#reactions-button').click();
+    await teacher.locator('.menu [data-reaction="1"]').click();
+    await pupil.locator('.tile', { hasText: 'Ольга Сидорова' }).locator('.tile-reaction').waitFor();
+    expect(await coveredBy(pupil, '.call-reaction:not(.visually-hidden)', '.tile-label')).toEqual([]);
+    await check(pupil, 'reaction', 'phone', { inCall: true });
 
     // The keyboard reaches the controls: "more" opens with Enter, arrows move,
     // Escape closes and gives focus back, and focus is visible.

@@ -74,6 +74,24 @@ describe('captions in the web client', () => {
     expect((await caption.first().innerText()).length).toBeGreaterThan('Ольга Сидорова: '.length);
     await screenshot(pupilPage, 'laptop-captions');
 
+    // A word longer than the line (a misheard run, a link) wraps inside the box.
+    await pupilPage
+      .locator('#captions .caption')
+      .first()
+      .evaluate((p) => {
+        p.lastChild!.textContent = 'Электрофизиологический'.repeat(12);
+      });
+    const box = await pupilPage.locator('#captions').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      const stage = el.closest('.stage-area')!.getBoundingClientRect();
+      return {
+        inside: r.left >= stage.left && r.right <= stage.right,
+        spill: el.scrollWidth - el.clientWidth,
+      };
+    });
+    expect(box).toEqual({ inside: true, spill: 0 });
+    await screenshot(pupilPage, 'laptop-captions-long-word');
+
     // Hiding captions takes the line away at once.
     await pupilPage.locator('#captions-button').click();
     await pupilPage.locator('#captions').waitFor({ state: 'detached', timeout: 5000 });

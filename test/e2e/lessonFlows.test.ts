@@ -1,7 +1,7 @@
 // Lesson flows as a person sees them, in headless Chromium: a parent joins by
 // short code and password through the waiting room, and a teacher mutes a
 // pupil whose browser then stops sending audio.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../helpers/browser.js';
 import {
@@ -13,6 +13,7 @@ import {
   openPanel,
   passDeviceCheck,
   personAction,
+  screenshot,
   tileName,
   waitFor,
   waitInCall,
@@ -35,6 +36,16 @@ afterAll(async () => {
 });
 
 const local = (url: string) => url.replace(server.config.publicUrl, server.httpUrl);
+
+/** On screen and not under anything else (the control bar): a tap at its middle reaches it. */
+function reachable(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth) return false;
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    return hit !== null && el.contains(hit);
+  });
+}
 
 describe('lesson flows in the browser', () => {
   it('a guest joins by code and password, waits, and is admitted by the teacher', async () => {
@@ -112,12 +123,12 @@ describe('lesson flows in the browser', () => {
 });
 
 describe('breakout rooms in the browser', () => {
-  it('a pupil goes to a breakout room and back without reloading, and media follows', async () => {
+  it('a pupil goes to a breakout room and back without reloading, and media follows; the teacher on a phone renames it and sees who is there', async () => {
     const [teacher, pupil] = await createRoomWithToken(server, 'breakout-room', [
       { displayName: 'Teacher', role: 'host', userId: 'bo-teacher' },
       { displayName: 'Pupil', role: 'participant', userId: 'bo-pupil' },
     ]);
-    const host = await enterCall(browser, local(teacher!.joinUrl));
+    const host = await enterCall(browser, local(teacher!.joinUrl), 'phone');
     const child = await enterCall(browser, local(pupil!.joinUrl));
     // Mark the page: a reload would lose this.
     await child.evaluate(() => {
@@ -127,22 +138,47 @@ describe('breakout rooms in the browser', () => {
     await waitFor(async () => (await hostHears()) > 2_000, 30_000, 'teacher hears the pupil');
     await child.locator('#hand').click();
 
+    // Five groups: the panel is longer than a phone's screen.
     await openPanel(host, 'breakouts');
-    await host.fill('#breakout-count', '1');
+    await host.fill('#breakout-count', '5');
     await host.click('#breakout-create');
-    await host.locator('#breakout-list li', { hasText: 'Группа 1' }).waitFor();
+    await host.locator('#breakout-list li', { hasText: 'Группа 5' }).waitFor();
+    // The teacher names the group for its task.
+    await host.getByRole('button', { name: 'Переименовать: Группа 1' }).click();
+    await host.getByRole('textbox', { name: 'Новое название для «Группа 1»' }).fill('Дроби');
+    await host.keyboard.press('Enter');
+    await host.locator('#breakout-list .room-name', { hasText: 'Дроби' }).waitFor();
     await host.click('#breakout-auto');
     await host.locator('#breakout-list li', { hasText: 'Pupil' }).waitFor();
+    // One pupil: the even spread puts him in the first group.
+    const group = host.locator('#breakout-list li', { hasText: 'Pupil' });
+    const roomCount = group.locator('.room-count');
+    await roomCount.and(host.locator('[title="В группе 1 человек"]')).waitFor();
     await host.fill('#breakout-minutes', '0');
     await host.click('#breakout-open');
-    await child.locator('#location', { hasText: 'Группа 1' }).waitFor();
+    await child.locator('#location', { hasText: 'Дроби' }).waitFor();
     // The pupil no longer sees the teacher's tile; the teacher is in the main room.
     await tileName(child, 'Teacher').waitFor({ state: 'hidden' });
+    // A name given while the rooms are open reaches the pupil there.
+    await host.getByRole('button', { name: 'Переименовать: Дроби' }).click();
+    await host.getByRole('textbox', { name: 'Новое название для «Дроби»' }).fill('Дроби и проценты');
+    await host.getByRole('button', { name: 'Сохранить' }).click();
+    await child.locator('#location', { hasText: 'Дроби и проценты' }).waitFor();
+    // The pupil's header counts the group, not the lesson.
+    await child.locator('#count[title="1 участник"]').waitFor();
 
-    // The teacher visits and hears the pupil there.
-    await host.locator('#breakout-list [data-visit]').click();
-    await host.locator('#location', { hasText: 'Группа 1' }).waitFor();
+    // «Вернуть всех» is on a phone's screen, under five groups, without scrolling.
+    const close = host.getByRole('button', { name: 'Вернуть всех в основной зал' });
+    await host.locator('#panel-breakouts .panel-body').evaluate((el) => el.scrollTo(0, 0));
+    await screenshot(host, 'phone-breakouts-open');
+    expect(await reachable(host, '#breakout-close'), 'the close button can be tapped').toBe(true);
+
+    // The teacher visits and hears the pupil there; the group counts two.
+    await group.locator('[data-visit]').click();
+    await host.locator('#location', { hasText: 'Дроби и проценты' }).waitFor();
     await tileName(host, 'Pupil').waitFor();
+    await roomCount.and(host.locator('[title="В группе 2 человека"]')).waitFor();
+    await child.locator('#count[title="2 участника"]').waitFor();
     let mark = await hostHears();
     await waitFor(
       async () => (await hostHears()) > mark + 2_000,
@@ -151,7 +187,7 @@ describe('breakout rooms in the browser', () => {
     );
 
     // Everyone back: same page, hand still up, media flowing again.
-    await host.click('#breakout-close');
+    await close.click();
     await child.locator('#location').waitFor({ state: 'hidden' });
     await host.locator('#location').waitFor({ state: 'hidden' });
     mark = await hostHears();

@@ -141,9 +141,15 @@ describe.skipIf(!chromiumAvailable())('the recording, transcript and board on «
       expect(report.overflowX).toBe(0);
       expect(report.englishWords).toEqual([]);
 
-      const video = await downloaded(page, () =>
-        materials.getByRole('link', { name: /^Скачать запись/ }).click(),
-      );
+      // The signed link lives ten minutes: the click asks for a fresh one, so a
+      // page left open for an hour still downloads (its expiry is later than the
+      // one the page was loaded with).
+      const link = materials.getByRole('link', { name: /^Скачать запись/ });
+      const expiresOf = (url: string) => Number(new URL(url).searchParams.get('expires'));
+      const loadedWith = expiresOf((await link.getAttribute('href')) ?? '');
+      await page.waitForTimeout(1100);
+      const video = await downloaded(page, () => link.click());
+      expect(expiresOf(video.url())).toBeGreaterThan(loadedWith);
       expect(statSync((await video.path())!).size).toBeGreaterThan(10_000);
       const txt = await downloaded(page, () =>
         materials.getByRole('button', { name: 'Скачать расшифровку (.txt)' }).click(),

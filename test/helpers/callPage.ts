@@ -173,6 +173,31 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
+/**
+ * Which of the visible `under` elements (name tags, the control bar…) an
+ * element matching `over` (a toast, a reaction) covers: their classes and
+ * text, empty when each stays readable.
+ */
+export async function coveredBy(page: Page, over: string, under: string): Promise<string[]> {
+  return page.evaluate(
+    ([o, u]) => {
+      const boxes = (sel: string) =>
+        [...document.querySelectorAll(sel)]
+          .map((el) => ({ el, r: el.getBoundingClientRect() }))
+          .filter(({ r }) => r.width > 1 && r.height > 1);
+      const tops = boxes(o);
+      return boxes(u)
+        .filter(({ r }) =>
+          tops.some(
+            ({ r: t }) => t.left < r.right && r.left < t.right && t.top < r.bottom && r.top < t.bottom,
+          ),
+        )
+        .map(({ el }) => `${el.className}: ${(el as HTMLElement).innerText.trim()}`);
+    },
+    [over, under] as const,
+  );
+}
+
 export interface LayoutReport {
   overflowX: number;
   controlsInView: boolean | null;

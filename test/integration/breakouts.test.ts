@@ -143,5 +143,22 @@ describe('breakout rooms', () => {
     expect(await code({ openBreakouts: { durationSeconds: 999999 } })).toBe(
       pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
     );
+    // Renaming: a known room, 1-100 characters, hosts only; the name reaches everyone.
+    expect(await code({ renameBreakout: { breakoutId: 'b9', name: 'Дроби' } })).toBe(
+      pb.ErrorCode.ERROR_CODE_NOT_FOUND,
+    );
+    expect(await code({ renameBreakout: { breakoutId: 'b1', name: '  ' } })).toBe(
+      pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
+    expect(await code({ renameBreakout: { breakoutId: 'b1', name: 'я'.repeat(101) } })).toBe(
+      pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
+    const pupil = await enter('class-5c', 'Ann', 'participant');
+    expect(
+      (await pupil.c.rawRequest({ renameBreakout: { breakoutId: 'b1', name: 'Моя' } })).error?.code,
+    ).toBe(pb.ErrorCode.ERROR_CODE_FORBIDDEN);
+    const renamed = pupil.c.waitForEvent((e) => e.breakoutsChanged?.breakouts?.[0]?.name === 'Дроби');
+    await host.c.request({ renameBreakout: { breakoutId: 'b1', name: ' Дроби ' } });
+    await renamed;
   });
 });

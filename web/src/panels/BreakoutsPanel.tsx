@@ -1,9 +1,10 @@
-// For teachers: breakout rooms. Create them, assign pupils (evenly, guests
-// staying in the main room unless chosen, or one by one), open them with a
-// timer, write to all rooms, visit one, and bring everyone back.
+// For teachers: breakout rooms. Create them, rename them, assign pupils
+// (evenly, guests staying in the main room unless chosen, or one by one),
+// open them with a timer, write to all rooms, visit one, and bring everyone
+// back. Each room shows how many are in it (while open: who is there now).
 import { useState } from 'preact/hooks';
 import { clock, t } from '../i18n/index.js';
-import { ArrowLeft, DoorOpen, Send, Shuffle, Split, Timer, Users } from '../kit/icons.js';
+import { ArrowLeft, Check, DoorOpen, Pencil, Send, Shuffle, Split, Timer, Users, X } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
 import { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
@@ -17,6 +18,8 @@ function BreakoutsPanelBody() {
   const [minutes, setMinutes] = useState('10');
   const [message, setMessage] = useState('');
   const [withGuests, setWithGuests] = useState(false);
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [newName, setNewName] = useState('');
   const breakouts = store.breakouts;
   const nameOf = (id: string) =>
     id === store.roster.self.value?.participantId
@@ -89,11 +92,72 @@ function BreakoutsPanelBody() {
           {rooms.map((b) => {
             const members = (b.participantIds ?? []).map(nameOf);
             const here = store.roster.location.value === b.id;
+            if (renaming === b.id) {
+              return (
+                <li key={b.id} data-breakout={b.id}>
+                  <form
+                    class="room-head"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      const name = newName.trim();
+                      if (!name) return;
+                      void breakouts.rename(b.id ?? '', name).then((ok) => ok && setRenaming(null));
+                    }}
+                  >
+                    <input
+                      class="room-rename"
+                      aria-label={t('breakouts.newName', { name: b.name ?? '' })}
+                      maxLength={100}
+                      value={newName}
+                      // biome-ignore lint/a11y/noAutofocus: the teacher just asked to type the name.
+                      autoFocus
+                      onInput={(e) => setNewName((e.target as HTMLInputElement).value)}
+                      onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)}
+                    />
+                    <button
+                      type="submit"
+                      class="icon-only small"
+                      aria-label={t('common.save')}
+                      title={t('common.save')}
+                    >
+                      <Check aria-hidden="true" />
+                    </button>
+                    <button
+                      type="button"
+                      class="icon-only small ghost"
+                      aria-label={t('common.cancel')}
+                      title={t('common.cancel')}
+                      onClick={() => setRenaming(null)}
+                    >
+                      <X aria-hidden="true" />
+                    </button>
+                  </form>
+                  <p class="members">{members.length ? members.join(', ') : t('breakouts.nobody')}</p>
+                </li>
+              );
+            }
             return (
               <li key={b.id} data-breakout={b.id}>
                 <div class="room-head">
                   <strong {...userText('room-name')}>{b.name}</strong>
-                  <span class="muted">
+                  <button
+                    type="button"
+                    class="icon-only small ghost"
+                    data-rename={b.id}
+                    aria-label={t('breakouts.rename', { name: b.name ?? '' })}
+                    title={t('breakouts.rename', { name: b.name ?? '' })}
+                    onClick={() => {
+                      setNewName(b.name ?? '');
+                      setRenaming(b.id ?? null);
+                    }}
+                  >
+                    <Pencil aria-hidden="true" />
+                  </button>
+                  <span
+                    class="muted room-count"
+                    title={t('breakouts.people', { count: members.length })}
+                    aria-label={t('breakouts.people', { count: members.length })}
+                  >
                     <Users aria-hidden="true" /> {members.length}
                   </span>
                   {state.open && !here ? (
@@ -150,37 +214,37 @@ function BreakoutsPanelBody() {
           </div>
         ) : null}
       </section>
-      {rooms.length > 0 ? (
+      {rooms.length > 0 && state.open ? (
         <section class="panel-section">
+          <form
+            class="form-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const text = message.trim();
+              if (!text) return;
+              void breakouts.messageAll(text).then((ok) => ok && setMessage(''));
+            }}
+          >
+            <label class="grow">
+              {t('breakouts.message')}
+              <input
+                id="breakout-message"
+                maxLength={200}
+                value={message}
+                onInput={(e) => setMessage((e.target as HTMLInputElement).value)}
+              />
+            </label>
+            <button type="submit" id="breakout-send" aria-label={t('common.send')} title={t('common.send')}>
+              <Send aria-hidden="true" />
+            </button>
+          </form>
+        </section>
+      ) : null}
+      {rooms.length > 0 ? (
+        // Kept at the panel's foot while the list scrolls: a phone reaches them without scrolling.
+        <section class="panel-section breakout-actions" id="breakout-actions">
           {state.open ? (
             <>
-              <form
-                class="form-row"
-                onSubmit={(e) => {
-                  e.preventDefault();
-                  const text = message.trim();
-                  if (!text) return;
-                  void breakouts.messageAll(text).then((ok) => ok && setMessage(''));
-                }}
-              >
-                <label class="grow">
-                  {t('breakouts.message')}
-                  <input
-                    id="breakout-message"
-                    maxLength={200}
-                    value={message}
-                    onInput={(e) => setMessage((e.target as HTMLInputElement).value)}
-                  />
-                </label>
-                <button
-                  type="submit"
-                  id="breakout-send"
-                  aria-label={t('common.send')}
-                  title={t('common.send')}
-                >
-                  <Send aria-hidden="true" />
-                </button>
-              </form>
               {store.roster.location.value ? (
                 <button
                   type="button"

@@ -10,7 +10,7 @@ import { schoolcall } from '../../../common/protocol/generated/protocol.js';
 import { t } from '../i18n/index.js';
 import { fileSize } from '../i18n/units.js';
 import { Download, FileDown } from '../kit/icons.js';
-import { fileNameOf, saveFile } from '../kit/saveFile.js';
+import { fileNameOf, saveFile, saveLink } from '../kit/saveFile.js';
 import { loadExporter } from '../whiteboard/loadBoard.js';
 import { type cpb, duration } from './recapWords.js';
 
@@ -72,6 +72,24 @@ export function LessonMaterials({
       const saved = pb.SavedLesson.decode(bytes);
       for (const b of saved.boards) await exporter.downloadSaved(b, title, 'pdf');
     });
+  // A recording's signed link lives ten minutes: a page open longer asks for a
+  // fresh one when the person clicks (the video asks again if its link ran out).
+  const freshUrl = async (id: string) => {
+    const url = (await api.page()).recordings?.find((r) => r.id === id)?.url;
+    if (!url) throw new Error('no link');
+    return url;
+  };
+  const download = (id: string) => run(async () => saveLink(await freshUrl(id)));
+  const replay = (video: HTMLVideoElement, id: string) => {
+    if (video.dataset.refreshed) return;
+    video.dataset.refreshed = '1';
+    void freshUrl(id).then(
+      (url) => {
+        video.src = url;
+      },
+      () => {},
+    );
+  };
   const share = (shared: boolean) =>
     run(async () => {
       onPage(await api.share(shared));
@@ -106,11 +124,20 @@ export function LessonMaterials({
             controls
             preload="metadata"
             src={r.url ?? ''}
+            onError={(e) => replay(e.currentTarget, r.id ?? '')}
             aria-label={recordings.length > 1 ? t('recap.recordingN', { n: i + 1 }) : t('recap.recording')}
           />
           <figcaption>
             <span>{t('recap.recordingLength', { time: duration(r.durationSeconds ?? 0) })}</span>
-            <a class="button" href={r.url ?? ''} download>
+            <a
+              class="button"
+              href={r.url ?? ''}
+              download
+              onClick={(e) => {
+                e.preventDefault();
+                void download(r.id ?? '');
+              }}
+            >
               <Download aria-hidden="true" />{' '}
               {t('recap.downloadRecording', { size: fileSize(r.sizeBytes ?? 0) })}
             </a>

@@ -1,10 +1,12 @@
 // One person (or one screen share) on the stage: video or initials, name,
-// microphone state, teacher mark, guest mark, raised hand, speaking outline, pin.
+// microphone state, teacher mark, guest mark, raised hand, speaking outline, pin,
+// and a reaction the person just sent (above the name tag, which stays readable).
 import { t } from '../i18n/index.js';
 import { Initials } from '../kit/Initials.js';
-import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff } from '../kit/icons.js';
+import { GraduationCap, Hand, Maximize, Mic, MicOff, Pin, PinOff, ThumbsUp } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
+import { REACTION_ICONS, type ReactionId } from '../ui/reactions.js';
 import { LocalVideo } from './LocalVideo.js';
 import { VideoView } from './VideoView.js';
 import type { TileModel } from './tiles.js';
@@ -22,6 +24,10 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
   const store = useStore();
   const talking = store.stage.speakingNow.value.has(tile.participantId);
   const speaking = store.stage.activeSpeakerId.value === tile.participantId;
+  const reaction = tile.screen
+    ? undefined
+    : store.gestures.reactions.value.filter((r) => r.participantId === tile.participantId).at(-1);
+  const ReactionIcon = reaction ? (REACTION_ICONS[reaction.reaction as ReactionId] ?? ThumbsUp) : null;
   const label = tile.screen
     ? t('tile.screen', { name: tile.name })
     : tile.self
@@ -96,6 +102,11 @@ export function Tile({ tile, pinned, onPin, onFullscreen, size }: TileProps) {
           {pinned ? <PinOff aria-hidden="true" /> : <Pin aria-hidden="true" />}
         </button>
       </div>
+      {reaction && ReactionIcon ? (
+        <span key={reaction.id} class="call-reaction tile-reaction" aria-hidden="true">
+          <ReactionIcon /> <span>{t(`reaction.${reaction.reaction as ReactionId}`)}</span>
+        </span>
+      ) : null}
       <div class="tile-label">
         {tile.screen ? null : tile.micOn ? (
           <Mic aria-hidden="true" class="state-on" />

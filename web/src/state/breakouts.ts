@@ -1,6 +1,6 @@
 // Breakout rooms: their state as the server tells it (rooms, who is where,
 // open or not, the end time), a clock that ticks while a timer runs, and the
-// requests hosts make (create, assign, open, close, a message to all rooms)
+// requests hosts make (create, rename, assign, open, close, a message to all rooms)
 // and the visit of a host or co-host.
 import { signal } from '@preact/signals';
 import type { RequestBody } from '../protocol/signalingClient.js';
@@ -20,6 +20,10 @@ export class Breakouts {
 
   create(count: number, names: string[] = []): Promise<boolean> {
     return this.send({ createBreakouts: { count, names } });
+  }
+
+  rename(breakoutId: string, name: string): Promise<boolean> {
+    return this.send({ renameBreakout: { breakoutId, name } });
   }
 
   /** `auto` spreads pupils evenly; guests (parents) only with `includeGuests`. */

@@ -1,6 +1,7 @@
 // The call page from start to end: device check, joining, waiting room, the
 // call, and the end screen.
 import { t } from '../i18n/index.js';
+import { pb } from '../protocol/wire.js';
 import { RecapLink } from '../recap/RecapLink.js';
 import type { CallStore } from '../state/callStore.js';
 import { StoreContext } from '../state/storeContext.js';
@@ -34,6 +35,7 @@ function Phase({ store }: { store: CallStore }) {
           detail={store.endDetail.value}
           roomTitle={store.roster.roomTitle.value}
           boardsUrl={store.boardsUrl()}
+          guest={store.roster.self.value?.role === pb.Role.ROLE_GUEST}
           onAction={() => store.rejoin()}
         >
           {store.roster.isModerator ? <RecapLink roomId={store.roomId} /> : null}

@@ -1,10 +1,12 @@
 // Why the call is over (or never started), in words, with a way back where
-// there is one.
+// there is one. A guest (a parent by link and password) has no messenger or
+// home to go to: where there is no way back she is told she may close the
+// tab, and «Закрыть» does (or, if the browser will not, leads to the home page).
 import type { ComponentChildren } from 'preact';
 import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
-import { DoorOpen, FileDown, RefreshCw, TriangleAlert } from '../kit/icons.js';
+import { DoorOpen, FileDown, RefreshCw, TriangleAlert, X } from '../kit/icons.js';
 import { FORMATS } from '../whiteboard/formats.js';
 
 const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
@@ -14,6 +16,7 @@ export function EndScreen({
   detail,
   roomTitle,
   boardsUrl = null,
+  guest = false,
   onAction,
   children,
 }: {
@@ -22,6 +25,8 @@ export function EndScreen({
   roomTitle: string;
   /** For a host after a lesson with a board: where its boards are downloaded. */
   boardsUrl?: string | null;
+  /** A guest (no account): offered to close the tab where there is no way back. */
+  guest?: boolean;
   onAction: () => void;
   /** More below the reason (the lesson chat's link). */
   children?: ComponentChildren;
@@ -43,6 +48,14 @@ export function EndScreen({
           <RefreshCw aria-hidden="true" /> {t(text.action)}
         </button>
       ) : null}
+      {guest && !text.action ? (
+        <>
+          <p id="end-guest-hint">{t('end.guestClose')}</p>
+          <button type="button" id="end-close" class="wide" onClick={closeTab}>
+            <X aria-hidden="true" /> {t('common.close')}
+          </button>
+        </>
+      ) : null}
       {boardsUrl && CALM.has(kind) ? (
         <a class="button wide" id="end-boards" href={boardsUrl} target="_blank" rel="noreferrer noopener">
           <FileDown aria-hidden="true" /> {t('wb.savedLink', FORMATS)}
@@ -51,4 +64,10 @@ export function EndScreen({
       {children}
     </main>
   );
+}
+
+/** Closes the tab; a browser keeps a tab the person opened themselves, so then the home page. */
+function closeTab(): void {
+  window.close();
+  setTimeout(() => location.assign('/'), 300);
 }

@@ -1,15 +1,17 @@
-// The header, always on screen: lesson title, how many are here, and the
-// states that concern everyone (locked, recording, breakout rooms and timer).
+// The header, always on screen: lesson title, how many are here (in a
+// breakout room, in that room), and the states that concern everyone
+// (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
 import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from '../kit/icons.js';
 import { useStore } from '../state/storeContext.js';
 
 export function Header() {
   const store = useStore();
-  const count = Math.max(store.roster.participantCount.value, 1);
   const breakouts = store.breakouts.state.value;
   const rec = store.recording.state.value;
   const here = (breakouts.breakouts ?? []).find((b) => b.id === store.roster.location.value);
+  // In a breakout room: the people of this room, not the whole lesson.
+  const count = Math.max(here ? (here.participantIds ?? []).length : store.roster.participantCount.value, 1);
   const left =
     breakouts.open && breakouts.endsAt ? (Number(breakouts.endsAt) - store.breakouts.now.value) / 1000 : 0;
   const timer = left > 0 ? clock(left) : '';

@@ -72,14 +72,24 @@ export function Notices() {
   );
 }
 
+/**
+ * Reactions with the sender's name, for screen readers always; on screen only
+ * for people without a tile here (another gallery page, a large lesson):
+ * a tile shows its person's reaction itself, above the name tag.
+ */
 export function Reactions() {
   const store = useStore();
+  const onStage = (id: string) =>
+    document.querySelector(`.tile:not(.screen)[data-participant="${CSS.escape(id)}"]`) !== null;
   return (
-    <div class="reactions" aria-live="polite">
+    <div class="call-reactions" aria-live="polite">
       {store.gestures.reactions.value.map((r) => {
         const Icon = REACTION_ICONS[r.reaction as ReactionId] ?? ThumbsUp;
         return (
-          <span key={r.id} class="reaction">
+          <span
+            key={r.id}
+            class={onStage(r.participantId) ? 'call-reaction visually-hidden' : 'call-reaction'}
+          >
             <Icon aria-hidden="true" />
             <span>
               {r.name}: {t(`reaction.${r.reaction as ReactionId}`)}
