@@ -51,7 +51,6 @@ export interface AccountsDeps {
   /** The server's secret: the key of the codes' hashes. */
   secret: string;
   publicUrl: () => string;
-  allowedOrigins: () => string[];
   /** Cookies marked Secure (TLS here, or a TLS proxy in front). */
   secureCookies: boolean;
   /** The demo school's id when this server runs the demo (no real school may be set up beside it). */
@@ -211,7 +210,6 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           sessions: () => need().sessions,
           people: () => need().people,
           cookie: { secure: deps.secureCookies, maxAgeSeconds: deps.config.sessionDays * 86400 },
-          allowedOrigins: deps.allowedOrigins,
           metrics,
         });
         registerAccountRoutes({

@@ -226,12 +226,18 @@ export class SchoolAdmin {
       }
       throw err;
     }
-    return { report: await this.apply(d, dryRun), encoding };
+    return { report: await this.apply(d, dryRun, actor), encoding };
   }
 
-  private async apply(d: Directory, dryRun: boolean): Promise<ImportReport> {
+  /** Through the importer, which refuses the school's staff (and `actor`) on a pupil's or parent's row. */
+  private async apply(d: Directory, dryRun: boolean, actor: SignedInPerson): Promise<ImportReport> {
     try {
-      const report = await this.d.importer.import(d, { dryRun });
+      const staff = (await this.d.store.staff(d.school.id)).map((s) => s.personId);
+      const report = await this.d.importer.import(d, {
+        dryRun,
+        staff,
+        self: actor.id,
+      });
       if (!dryRun) this.d.people.forget(d.school.id);
       return report;
     } catch (err) {
@@ -281,7 +287,7 @@ export class SchoolAdmin {
       ...(t.email.trim() ? { email: t.email.trim().toLowerCase() } : {}),
       ...(t.phone.trim() ? { phone: t.phone.trim() } : {}),
     });
-    return { id, report: await this.apply(reparse(d), false) };
+    return { id, report: await this.apply(reparse(d), false, actor) };
   }
 
   async movePupil(actor: SignedInPerson, pupilId: string, classId: string): Promise<ImportReport> {
@@ -293,7 +299,7 @@ export class SchoolAdmin {
     }
     pupil.classId = classId;
     pupil.groups = [];
-    return this.apply(reparse(d), false);
+    return this.apply(reparse(d), false, actor);
   }
 
   /** A new invitation for teachers to apply for the verified mark (shown once; the old one stops working). */

@@ -34,7 +34,6 @@ export function assembleAccounts(d: {
   membership: Membership;
   meetings: () => MeetingBook | null;
   publicUrl: () => string;
-  allowedOrigins: () => string[];
   metricsRegistry: Parameters<typeof createAccountsFeature>[0]['metricsRegistry'];
   log: Logger;
 }): AccountsFeature {
@@ -53,7 +52,6 @@ export function assembleAccounts(d: {
     meetings: () => d.meetings()?.all() ?? [],
     secret: config.tokenSecret,
     publicUrl: d.publicUrl,
-    allowedOrigins: d.allowedOrigins,
     secureCookies: Boolean(config.tls) || config.trustProxy || config.publicUrl.startsWith('https:'),
     demoSchoolId: config.demoSchool ? DEMO_SCHOOL_ID : null,
     metricsRegistry: d.metricsRegistry,

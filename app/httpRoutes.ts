@@ -32,9 +32,18 @@ export function registerHttp(
   messaging: MessagingFeature,
   scheduleBroadcast: BroadcastScheduler,
   meetingAudience: MeetingAudience,
+  /** Origins whose pages may change things (set once the server listens). */
+  origins: () => readonly string[],
 ): HttpRouter {
   const { config, registry, metrics, log, cluster, pool, ws } = core;
-  const router = new HttpRouter(app, new AdminAuth(config.adminSecret), metrics, log, config.trustProxy);
+  const router = new HttpRouter(
+    app,
+    new AdminAuth(config.adminSecret),
+    metrics,
+    log,
+    config.trustProxy,
+    origins,
+  );
   /** Ends a room's call (on its home too, when that is another host) and deletes it. */
   const deleteRoom = async (room: Room): Promise<void> => {
     membership.closeRoom(room);

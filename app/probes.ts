@@ -83,7 +83,15 @@ export async function listenForMetrics(
     core.metrics.faults.inc({ where, status: String(status ?? 'closed') });
     core.log.error({ where, err }, 'metrics listener handler failed');
   });
-  const router = new HttpRouter(app, new AdminAuth(config.adminSecret), core.metrics, core.log, false);
+  // No page of any site changes anything on the metrics port.
+  const router = new HttpRouter(
+    app,
+    new AdminAuth(config.adminSecret),
+    core.metrics,
+    core.log,
+    false,
+    () => [],
+  );
   registerProbeRoutes(router, deps);
   registerNotFound(router, core.metrics);
   const socket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
@@ -99,15 +107,4 @@ export async function listenForMetrics(
       app.close?.();
     },
   };
-}
-
-/**
- * Pages that may open the WebSocket: the public URL's, those configured,
- * and, when no public URL was set (a first run on one machine), this host
- * opened as localhost.
- */
-function allowedOrigins(config: Config, url: string, port: number): string[] {
-  const list = [new URL(url).origin, ...config.allowedOrigins];
-  if (!config.publicUrlConfigured) list.push(`http://localhost:${port}`, `http://127.0.0.1:${port}`);
-  return [...new Set(list)];
 }

@@ -273,7 +273,6 @@ export async function startServer(
     membership: call.membership,
     meetings: () => meetings,
     publicUrl: () => publicUrl,
-    allowedOrigins: () => origins.allowed,
     metricsRegistry: metrics.registry,
     log,
   });
@@ -349,6 +348,7 @@ export async function startServer(
     messaging,
     recorder.scheduleBroadcast,
     directory.meetings,
+    () => origins.allowed,
   );
   const probes = probeDeps(core, messaging, drain);
   registerProbeRoutes(router, probes.main);

@@ -3,7 +3,8 @@
 // someone without an account is written in the letters people here write
 // names with (`inNameLetters`); and a self-chosen name that reads as someone
 // else's is recognised however it is spelt (`readsAs`): styled letters,
-// invisible characters, accents, case, ё/е, look-alike letters and digits
+// invisible characters, accents, case, ё as е or о, apostrophes and hyphens
+// inside a word, look-alike letters and digits
 // (Unicode's confusables skeletons), the words in another order, and initials.
 // A server file over 300 lines: the three share the folding tables below.
 import { createRequire } from 'node:module';
@@ -106,8 +107,21 @@ const GREEK_TO_CYRILLIC: Readonly<Record<string, string>> = {
   ϲ: 'с',
 };
 
-// For names also the Latin i, which looks like the Ukrainian і.
-const LATIN_LOOKALIKES: Record<string, string> = { ...LATIN_TO_CYRILLIC, ...GREEK_TO_CYRILLIC, i: 'і' };
+// For names also the Latin i, which looks like the Ukrainian і, and Latin
+// letters that look like a Russian one in handwriting-like and italic faces
+// (u like и, n like п: «Нuна» on a tile reads «Нина»).
+const LATIN_LOOKALIKES: Record<string, string> = {
+  ...LATIN_TO_CYRILLIC,
+  ...GREEK_TO_CYRILLIC,
+  i: 'і',
+  u: 'и',
+  n: 'п',
+};
+
+// Apostrophes of every kind and hyphens, dashes and minus signs: inside a
+// word the eye skips them («O'рлова», «Ор-лова» read as «Орлова»), so a
+// comparison takes them as nothing (or, like a space, between words).
+const JOINERS = /[\p{Pd}'\u2018\u2019\u02BC\u02BB\u02BD\u02B9\u0060\u00B4\u2032\uFF07\u2212\u00AD]/gu;
 
 // Characters that draw a blank but are not spaces to a regular expression:
 // the Braille blank (U+2800) and the blank musical symbols.
@@ -186,9 +200,12 @@ function transliterated(word: string): string {
  * (a zero-width space in place of the space) rather than inside one.
  */
 export function lookWords(name: string, separators = false): string[] {
-  const folded = baseCyrillic(name.normalize('NFKC'))
+  // Joiners go before NFKC too, which turns ´ into a space and a mark.
+  const join = separators ? ' ' : '';
+  const folded = baseCyrillic(name.replace(JOINERS, join).normalize('NFKC'))
     .replace(INVISIBLE, separators ? ' ' : '')
     .replace(BLANK, separators ? ' ' : '')
+    .replace(JOINERS, separators ? ' ' : '')
     .normalize('NFD')
     .replace(/\p{M}/gu, '') // accents; also ё → е and й → и, which look nearly the same
     .replace(/[ьъ]/gu, '') // soft and hard signs, which a transliteration drops
@@ -200,24 +217,45 @@ export function lookWords(name: string, separators = false): string[] {
 }
 
 /**
+ * A name as spelt and, when it has ё, with ё as о: ё reads as е by its
+ * letter (folded with the accents) and as о by its sound («Ёрлова» passes
+ * for «Орлова»). Each with invisible characters and joiners dropped or
+ * taken for spaces.
+ */
+function readings(name: string): Array<[string, boolean]> {
+  const nfc = name.normalize('NFC');
+  const spellings = /[ёЁ]/u.test(nfc) ? [nfc, nfc.replace(/ё/gu, 'о').replace(/Ё/gu, 'О')] : [nfc];
+  return spellings.flatMap(
+    (s): Array<[string, boolean]> => [
+      [s, false],
+      [s, true],
+    ],
+  );
+}
+
+/**
  * The ways a name may read: invisible and blank characters dropped or taken
  * for spaces, and words wholly in Latin letters as they look or transliterated.
  */
 function lookVariants(name: string): string[][] {
   const out: string[][] = [];
   const seen = new Set<string>();
-  for (const separators of [false, true]) {
-    const folded = name.normalize('NFKC').toLowerCase();
+  for (const [spelling, separators] of readings(name)) {
+    const folded = spelling
+      .replace(JOINERS, separators ? ' ' : '')
+      .normalize('NFKC')
+      .toLowerCase();
     // Transliterate before the look-alike map turns some Latin letters Cyrillic.
     const latinWords = folded
       .replace(INVISIBLE, separators ? ' ' : '')
       .replace(BLANK, separators ? ' ' : '')
+      .replace(JOINERS, separators ? ' ' : '')
       .normalize('NFD')
       .replace(/\p{M}/gu, '')
       .split(/[^\p{L}]+/u)
       .filter(Boolean);
     for (const words of [
-      lookWords(name, separators),
+      lookWords(spelling, separators),
       lookWords(latinWords.map((w) => transliterated(asLatin(w))).join(' '), separators),
     ]) {
       const key = words.join(' ');

@@ -47,14 +47,45 @@ export function usersOf(d: Directory): Map<string, StoredUser> {
   return out;
 }
 
+/**
+ * A staff account's id on a pupil's or a parent's row would turn the
+ * administrator into a child of the school (their account follows the
+ * directory's role): a row error, in a dry run too.
+ */
+function refuseStaffAsFamily(d: Directory, staff: ReadonlySet<string>, self: string | undefined): void {
+  const rows = [
+    ...d.pupils.map((p) => ({ ...p, as: 'учеником' })),
+    ...d.parents.map((p) => ({ ...p, as: 'родителем' })),
+  ].filter((p) => p.id === self || staff.has(p.id));
+  if (rows.length) {
+    throw new DirectoryFileError(
+      rows
+        .slice(0, 20)
+        .map((p) =>
+          p.id === self
+            ? `${p.name}: ид ${p.id} — ваш собственный (администратора школы); сотрудник не может быть ${p.as}, дайте другой ид`
+            : `${p.name}: ид ${p.id} — у сотрудника школы (администратора); сотрудник не может быть ${p.as}, дайте другой ид`,
+        ),
+    );
+  }
+}
+
 export class DirectoryImporter {
   constructor(private readonly deps: ImporterDeps) {}
 
-  async import(d: Directory, opts: { dryRun: boolean }): Promise<ImportReport> {
+  /**
+   * `staff`: ids of the school's staff accounts (its administrators), `self`
+   * the importing admin's: none may be a pupil or a parent in the file.
+   */
+  async import(
+    d: Directory,
+    opts: { dryRun: boolean; staff?: Iterable<string>; self?: string },
+  ): Promise<ImportReport> {
     const started = performance.now();
     const { store } = this.deps;
     const school = d.school.id;
     const owner = randomUUID();
+    refuseStaffAsFamily(d, new Set(opts.staff ?? []), opts.self);
     if (!opts.dryRun && !(await store.lock(school, owner))) {
       throw new ImportBusyError(`another import of ${school} is running`);
     }

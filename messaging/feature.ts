@@ -285,7 +285,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         metrics,
         log,
         uploadGrants,
-      ).register(router.app);
+      ).register(router);
       new Downloads(
         storage,
         fileLinks,

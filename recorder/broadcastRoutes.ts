@@ -35,6 +35,12 @@ export function registerBroadcastRoutes(router: HttpRouter, http: BroadcastHttp,
       sendReply(sink, reply, method === 'HEAD');
     };
     const notFound = errorReply(404, 'not-found', 'no such resource');
+    // The viewer password from another site's page: refused (the router's one check).
+    const crossSite = router.crossSite(req);
+    if (crossSite) {
+      answer(errorReply(403, 'csrf', crossSite));
+      return;
+    }
     if (method !== 'POST') {
       const reply = http.handle(info) ?? notFound;
       if (!(reply instanceof Promise)) answer(reply);

@@ -20,7 +20,7 @@ import type { Logger } from '../../common/log.js';
 import { sniffRaster } from '../../common/pictures.js';
 import { badTextIn, badTextMessage } from '../../common/protocol/textRule.js';
 import type { FileStorage } from '../../common/storage/fileStorage.js';
-import type { GuardedApp } from '../../signaling/http/guardedApp.js';
+import type { HttpRouter } from '../../signaling/http/router.js';
 import { ChatError, ChatErrorCode, chatErrorLabel } from '../errors.js';
 import { type UploadGrants, isUploadGrant } from '../lesson/uploadGrants.js';
 import type { Messenger } from '../messenger.js';
@@ -109,8 +109,21 @@ export class Uploads {
     if (record) await this.messenger()?.perPerson.uploadEnds(record.owner, uploadId);
   }
 
-  register(app: GuardedApp): void {
+  register(router: HttpRouter): void {
+    const { app } = router;
     const handle = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
+      // Another site's page may not start, write or cancel an upload (the router's one check).
+      const crossSite = router.crossSite(req);
+      if (crossSite) {
+        this.metrics.rejected.inc({ reason: 'upload_cross_site' });
+        res.cork(() =>
+          res
+            .writeStatus('403 Forbidden')
+            .writeHeader('content-type', 'text/plain; charset=utf-8')
+            .end(`csrf: ${crossSite}\n`),
+        );
+        return;
+      }
       // tus would answer GET with the whole upload read into memory (4 downloads
       // of 160 MiB: 1.5 GiB); files are read from FILES_PATH, streamed.
       if (req.getMethod().toLowerCase() === 'get') {

@@ -73,7 +73,9 @@ export function registerCommentRoutes(
     sendJson(reply, 200, { mode: chat?.settings.comments ?? 'off', last, comments: messages });
   });
 
-  router.route('post', '/api/rooms/:id/comments', 'post_comment', open, async (reply, req) => {
+  // A page of another site may not post in a viewer's name (its cookies): the router refuses it.
+  const posting = { ...open, onCrossSite: () => deps.metrics.rejected.inc({ reason: 'comment_cross_site' }) };
+  router.route('post', '/api/rooms/:id/comments', 'post_comment', posting, async (reply, req) => {
     const { m, room, broadcast, chatId, chat } = await context(req.params[0] ?? '', req.headers.cookie ?? '');
     const mode = chat?.settings.comments ?? 'off';
     if (!chat || mode === 'off') throw refuse(403, 'off', 'comments are off');

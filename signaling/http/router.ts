@@ -1,5 +1,7 @@
 // Registers HTTP routes on the uWebSockets.js app with what every route
-// needs: the admin secret where required, the client's address, the body
+// needs: a state-changing request refused unless it comes from this site
+// (sameSite.ts, before anything else), the admin secret where required,
+// the client's address, the body
 // (read from the first moment: uWS hands it only to a reader attached before
 // the handler's first await), metrics by route and status, and errors mapped
 // to JSON replies (HttpError keeps its status; an unreachable store is a 503;
@@ -12,6 +14,7 @@ import { STORE_UNAVAILABLE_MESSAGE, isStoreUnavailable } from '../storeErrors.js
 import { clientAddress } from './clientAddress.js';
 import type { GuardedApp } from './guardedApp.js';
 import { HttpError, type Reply, parseJsonObject, readBody, sendJson, track } from './httpUtil.js';
+import { CHANGING_METHODS, crossSiteReason } from './sameSite.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del' | 'head' | 'options';
 
@@ -37,6 +40,8 @@ export interface RouteOptions {
   headers?: string[];
   /** Largest body accepted, in bytes (default 16 KiB). */
   maxBody?: number;
+  /** Told when a request is refused as another site's (a part counts its refusals so). */
+  onCrossSite?: (reason: string) => void;
 }
 
 const DEFAULT_MAX_BODY = 16 * 1024;
@@ -54,7 +59,19 @@ export class HttpRouter {
     private readonly metrics: Metrics,
     private readonly log: Logger,
     private readonly trustProxy: boolean,
+    /** Origins whose pages may change things: the public URL's and ALLOWED_ORIGINS. */
+    private readonly allowedOrigins: () => readonly string[],
   ) {}
+
+  /**
+   * Why a request to a route on `app` itself (/b/, uploads) is refused as
+   * another site's (sameSite.ts), or null; the same check as every routed
+   * request's. Call it before the handler's first await.
+   */
+  crossSite(req: uWS.HttpRequest): string | null {
+    if (!CHANGING_METHODS.includes(req.getMethod().toLowerCase())) return null;
+    return crossSiteReason((h) => req.getHeader(h), this.allowedOrigins());
+  }
 
   /** The client's address, for routes registered on `app` directly (as `RouteRequest.ip`). */
   addressOf(res: uWS.HttpResponse, req: uWS.HttpRequest): string {
@@ -69,6 +86,7 @@ export class HttpRouter {
       const headers: Record<string, string> = {};
       for (const h of opts.headers ?? []) headers[h] = req.getHeader(h);
       const authorization = req.getHeader('authorization');
+      const crossSite = this.crossSite(req);
       const body = WITH_BODY.includes(method) ? readBody(res, opts.maxBody ?? DEFAULT_MAX_BODY) : NO_BODY;
       // A refusal before the handler reads the body leaves it unread: not an unhandled rejection.
       body.catch(() => undefined);
@@ -84,6 +102,11 @@ export class HttpRouter {
         this.metrics.httpRequests.inc({ route: name, status: `${Math.floor(status / 100)}xx` });
         sendJson(reply, status, body);
       };
+      if (crossSite) {
+        opts.onCrossSite?.(crossSite);
+        finish(403, { error: 'csrf', reason: crossSite });
+        return;
+      }
       if (opts.admin && !this.auth.check(authorization)) {
         finish(401, { error: 'admin secret required' });
         return;

@@ -40,6 +40,21 @@ const ROLE_WORDS = [
   'хост',
   'завуч',
   'директор',
+  'директриса',
+  'дирекция',
+  // The school itself and its offices speak with authority too (#21 report 8).
+  'руководитель',
+  'руководительница',
+  'классрук',
+  'школа',
+  'школы',
+  'администрация',
+  'администрации',
+  'поддержка',
+  'поддержки',
+  'school',
+  'administration',
+  'support',
 ];
 
 // Letters that look alike across the two alphabets (common/nameLook.ts), so

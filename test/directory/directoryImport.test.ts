@@ -283,6 +283,26 @@ describe('school files', () => {
     expect(() => parseCsv(bad)).toThrow(/строка 10: тип «kid» не понятен/);
   });
 
+  it("refuses a staff account's id on a pupil's or a parent's row, in a dry run too, changing nothing", async () => {
+    const d = parseSchoolFile(csv);
+    d.pupils[1]!.id = 'adm-1';
+    d.parents[0]!.id = 'adm-2';
+    const before = await writeCount();
+    const tables = await pgFingerprint();
+    for (const dryRun of [true, false]) {
+      const refused = await importer
+        .import(d, { dryRun, staff: ['adm-1', 'adm-2'], self: 'adm-2' })
+        .catch((e: DirectoryFileError) => e);
+      expect((refused as DirectoryFileError).problems).toEqual([
+        'Вера Титова: ид adm-1 — у сотрудника школы (администратора); сотрудник не может быть учеником, дайте другой ид',
+        'Ирина Олеговна Зайцева: ид adm-2 — ваш собственный (администратора школы); сотрудник не может быть родителем, дайте другой ид',
+      ]);
+    }
+    expect(await writeCount()).toBe(before);
+    expect(await pgFingerprint()).toBe(tables);
+    expect(await store.load('s2')).toBeNull();
+  });
+
   it('refuses a person id that belongs to another school, changing nothing', async () => {
     const other = parseSchoolFile(csv);
     other.pupils[0]!.id = 'sch-p5';

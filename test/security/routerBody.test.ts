@@ -24,7 +24,14 @@ beforeAll(async () => {
     () => ({ rooms: 0, participants: 0, producers: 0, consumers: 0 }) as never,
     async () => [],
   );
-  const router = new HttpRouter(app, new AdminAuth('secret'), metrics, createLogger('error'), false);
+  const router = new HttpRouter(
+    app,
+    new AdminAuth('secret'),
+    metrics,
+    createLogger('error'),
+    false,
+    () => [],
+  );
   const open = { admin: false };
   // Looks something up (a real timer, as a store round trip) before reading.
   router.route('post', '/late-reader', 'late_reader', open, async (reply, req) => {
