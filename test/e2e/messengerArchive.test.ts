@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('one’s archive in the messenger', () => 
       const clubItem = m.locator(`[data-chat="${club}"]`);
       await clubItem.click();
       await m.getByRole('button', { name: 'В архив', exact: true }).click();
-      await m.getByRole('alert').filter({ hasText: 'Чат перенесён в архив' }).waitFor();
+      await m.getByRole('status').filter({ hasText: 'Чат перенесён в архив' }).waitFor();
       await m.getByRole('button', { name: 'Из архива' }).waitFor();
       if (device === 'phone') await m.getByRole('button', { name: 'К списку чатов' }).click();
       await expect.poll(() => clubItem.count()).toBe(0);
@@ -72,7 +72,7 @@ describe.skipIf(!chromiumAvailable())('one’s archive in the messenger', () => 
       await screenshot(m, `${device}-archive-open`);
       await clubItem.click();
       await m.getByRole('button', { name: 'Из архива' }).click();
-      await m.getByRole('alert').filter({ hasText: 'Чат возвращён из архива' }).waitFor();
+      await m.getByRole('status').filter({ hasText: 'Чат возвращён из архива' }).waitFor();
       if (device === 'phone') await m.getByRole('button', { name: 'К списку чатов' }).click();
       await m.getByRole('button', { name: 'Закрыть архив' }).click();
       await clubItem.waitFor();

@@ -104,7 +104,7 @@ describe.skipIf(!chromiumAvailable())('important messages across chats in the me
       // «Снять отметку»: off the list, and off the message (the server holds it).
       await m.getByRole('button', { name: 'Важные', exact: true }).click();
       await items.nth(0).getByRole('button', { name: 'Снять отметку' }).click();
-      await m.getByRole('alert').filter({ hasText: 'Отметка «важное» снята' }).waitFor();
+      await m.getByRole('status').filter({ hasText: 'Отметка «важное» снята' }).waitFor();
       await expect.poll(() => items.filter({ hasText: paints }).count(), { timeout: 15_000 }).toBe(0);
       await m.reload();
       await m.getByRole('button', { name: 'Важные', exact: true }).click();

@@ -73,7 +73,7 @@ describe.skipIf(!chromiumAvailable())('links to a message', () => {
       await m.getByRole('button', { name: 'Показать более ранние' }).click();
       await menuOf(m, ANNOUNCEMENT).click();
       await m.getByRole('menuitem', { name: 'Скопировать ссылку' }).click();
-      await m.getByRole('alert').filter({ hasText: 'Ссылка на сообщение скопирована' }).waitFor();
+      await m.getByRole('status').filter({ hasText: 'Ссылка на сообщение скопирована' }).waitFor();
       await screenshot(m, `${device}-link-copied`);
       const link = await m.evaluate(() => navigator.clipboard.readText());
       expect(link).toMatch(new RegExp(`/messenger#chat=${encodeURIComponent(chatId)}&msg=\\d+$`));
@@ -111,6 +111,6 @@ describe.skipIf(!chromiumAvailable())('links to a message', () => {
       .getByRole('button', { name: 'Message actions' })
       .click();
     await m.getByRole('menuitem', { name: 'Copy link' }).click();
-    await m.getByRole('alert').filter({ hasText: 'Link to the message copied' }).waitFor();
+    await m.getByRole('status').filter({ hasText: 'Link to the message copied' }).waitFor();
   });
 });

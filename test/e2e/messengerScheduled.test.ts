@@ -59,7 +59,7 @@ describe.skipIf(!chromiumAvailable())('scheduled posts in the messenger', () => 
       expect((await layoutReport(m, [])).overflowX).toBe(0);
       await screenshot(m, `${device}-sched-composer`);
       await m.getByRole('button', { name: 'Запланировать' }).click();
-      await m.getByRole('alert').filter({ hasText: 'Запланировано на' }).waitFor();
+      await m.getByRole('status').filter({ hasText: 'Запланировано на' }).waitFor();
       // Not sent: the chat has no such message, and the box is empty again.
       expect(await m.locator('.msg-text', { hasText: 'заберу Сашу' }).count()).toBe(0);
       await expect.poll(() => box.inputValue()).toBe('');

@@ -44,8 +44,8 @@ async function failingSummaryRead(change: () => Promise<void>): Promise<void> {
     const waiting = async () =>
       (
         await locker.query<{ pid: number }>(
-          `SELECT pid FROM pg_stat_activity WHERE datname = current_database()
-           AND wait_event_type = 'Lock' AND query LIKE '%messaging.pin%'`,
+          // By the lock it waits for, not by its text: pg_stat_activity cuts a long query's text.
+          `SELECT DISTINCT pid FROM pg_locks WHERE NOT granted AND relation = 'messaging.pin'::regclass`,
         )
       ).rows.map((r) => r.pid);
     await expect.poll(waiting, { timeout: 10_000 }).toHaveLength(1);
