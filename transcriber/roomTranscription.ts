@@ -63,6 +63,8 @@ interface Tap {
 
 interface Events {
   subtitle: [event: SubtitleEvent];
+  /** The transcriber process was replaced under this room: a few seconds of speech may be missing. */
+  restarted: [];
 }
 
 export class RoomTranscription extends EventEmitter<Events> {
@@ -85,6 +87,7 @@ export class RoomTranscription extends EventEmitter<Events> {
   private readonly onRouterReplaced = (): void => {
     this.closeMedia();
     this.resync();
+    this.emit('restarted');
   };
   // A restarted transcriber process listens on a new port: this room's RTP went
   // to the dead one, so the plain transport is made again towards the new one.
@@ -94,6 +97,7 @@ export class RoomTranscription extends EventEmitter<Events> {
     this.log.warn({ roomId: this.source.roomId }, 'subtitles: transcriber restarted; tapping audio again');
     this.closeMedia();
     this.resync();
+    this.emit('restarted');
   };
 
   constructor(

@@ -11,7 +11,7 @@ import { isModerator } from '../signaling/domain/roles.js';
 import type { JoinedPeer, Room } from '../signaling/domain/room.js';
 import { MAIN } from '../signaling/domain/roomDefinition.js';
 import { ErrorCode, SignalingError, forbidden, invalid } from '../signaling/errors.js';
-import type { RoomFanout } from '../signaling/fanout/topics.js';
+import { type RoomFanout, moderatorTopic } from '../signaling/fanout/topics.js';
 import { encodeEvent } from '../signaling/wire/frames.js';
 import type { TranscriberConfig } from './config.js';
 import { RoomTranscription } from './roomTranscription.js';
@@ -198,6 +198,10 @@ export class SubtitlesControl {
         s.room.events.emit('subtitleFinal', { participantId, speaker, text, startMs, endMs, language });
       }
     });
+    // The hosts hear that the transcriber was replaced: speech meanwhile is missing from the text.
+    run.on('restarted', () =>
+      this.deps.out.publishTopic(moderatorTopic(s.room.id), encodeEvent({ subtitlesRestarted: {} })),
+    );
     s.running = run;
     s.tap = tap;
     this.tellRoom(s);

@@ -6,7 +6,8 @@
 // espeak-ng line as real Opus RTP) until a line arrives, with generous
 // deadlines, before and after the kill. Frozen (SIGSTOP: a stopped or
 // swapped-out process) it does not die, so nothing restarted it: the server
-// now asks it every 2 s and kills and restarts one that has not answered for 10 s.
+// now asks it every 2 s and kills and restarts one that has not answered for 10 s,
+// and tells the hosts (SubtitlesRestarted) that some speech may be missing.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -185,6 +186,9 @@ describe('the transcriber process killed during a lesson with subtitles', () => 
     const again = await speakUntilLine(sender, clip, host, pupil);
     expect(again.subtitleLine).toMatchObject({ participantId: hostPeer.id, speakerName: 'Ольга Петровна' });
     expect(host.closedWith).toBeNull();
+    // The host is told the transcriber was replaced (some speech is missing); the pupil is not.
+    expect(host.events.filter((e) => e.subtitlesRestarted)).toHaveLength(1);
+    expect(pupil.events.some((e) => e.subtitlesRestarted)).toBe(false);
 
     sender.close();
     for (const c of [host, pupil]) c.close();

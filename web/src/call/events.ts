@@ -40,6 +40,7 @@ export const LANES: { readonly [K in EventType]: Lane } = {
   whiteboardPointer: 'direct',
   subtitleLine: 'direct',
   subtitlesChanged: 'direct',
+  subtitlesRestarted: 'direct',
   chatMessage: 'direct',
   chatChanged: 'direct',
   chatMyFlags: 'direct',

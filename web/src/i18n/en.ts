@@ -457,6 +457,7 @@ export const en: Table = {
   'notice.teacherMessage': 'Message from the teacher',
   'notice.from': 'From: {name}',
 
+  'subtitles.restarted': 'Transcription restarted: a few seconds of speech may be missing from the text.',
   'status.micMuted': 'The teacher turned your microphone off. You can turn it back on yourself.',
   'status.micBlocked':
     'The teacher does not let you turn your microphone on. Ask to speak if you want to talk.',

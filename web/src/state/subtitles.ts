@@ -30,6 +30,10 @@ export class SubtitlesStore {
     this.call = ctx.call;
     this.call.on('subtitleLine', (line) => this.line(line));
     this.call.on('subtitlesChanged', (e) => this.changed(e.state ?? {}));
+    // Hosts only (the server sends it to them): the transcriber was replaced, some speech may be missing.
+    this.call.on('subtitlesRestarted', () =>
+      ctx.toast('subtitles.restarted', {}, 'warn', 12_000, 'subtitles-restarted'),
+    );
     ctx.inCall(() => void this.load());
   }
 
