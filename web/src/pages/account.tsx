@@ -3,11 +3,11 @@
 // removed; and for teachers, applying for the verified mark with the
 // school's invitation.
 import { startRegistration } from '@simplewebauthn/browser';
-import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { deviceLabel } from '../../../common/deviceLabel.js';
 import { AccountPage } from '../account/AccountPage.js';
-import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
+import { type Person, errorKey, get, post } from '../account/api.js';
+import { renderSignedIn } from '../account/signedIn.js';
 import { type AccountKey, hasKey, ta } from '../account/text.js';
 import { lang } from '../i18n/index.js';
 
@@ -190,16 +190,4 @@ function DevicesPage({ person }: { person: Person }) {
   );
 }
 
-function Account() {
-  const [person, setPerson] = useState<Person | null>(null);
-  useEffect(() => {
-    whoAmI()
-      .then((me) => (me ? setPerson(me.person) : toLogin()))
-      .catch(() => toLogin());
-  }, []);
-  return person ? <DevicesPage person={person} /> : null;
-}
-
-document.documentElement.lang = lang.value;
-const root = document.getElementById('app');
-if (root) render(<Account />, root);
+renderSignedIn(DevicesPage);

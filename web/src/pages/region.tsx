@@ -1,14 +1,14 @@
 // /region: the monitoring of the regions that name the signed-in person as
 // their admin (the seeds' table per school). Anyone else is told the page is
 // not theirs; the server refuses them the figures too.
-import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { RegionActivity } from '../../../common/activityView.js';
 import { AccountPage } from '../account/AccountPage.js';
-import { type Person, errorKey, get, toLogin, whoAmI } from '../account/api.js';
+import { type Person, errorKey, get } from '../account/api.js';
+import { renderSignedIn } from '../account/signedIn.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { RegionPanel } from '../admin/RegionPanel.js';
-import { lang, t } from '../i18n/index.js';
+import { t } from '../i18n/index.js';
 
 const WEEKS = 8;
 
@@ -46,16 +46,4 @@ function RegionPage({ person }: { person: Person }) {
   );
 }
 
-function Region() {
-  const [person, setPerson] = useState<Person | null>(null);
-  useEffect(() => {
-    whoAmI()
-      .then((me) => (me ? setPerson(me.person) : toLogin()))
-      .catch(() => toLogin());
-  }, []);
-  return person ? <RegionPage person={person} /> : null;
-}
-
-document.documentElement.lang = lang.value;
-const root = document.getElementById('app');
-if (root) render(<Region />, root);
+renderSignedIn(RegionPage);

@@ -5,11 +5,11 @@
 // and approving those who applied for the verified mark; the school's own
 // award kinds; how long the school's chats keep messages. The server checks
 // every right again: this page only hides what the person may not do.
-import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../../../common/schoolView.js';
 import { AccountPage } from '../account/AccountPage.js';
-import { type Person, errorKey, get, post, toLogin, whoAmI } from '../account/api.js';
+import { type Person, errorKey, get, post } from '../account/api.js';
+import { renderSignedIn } from '../account/signedIn.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { ActivityPanel } from '../admin/ActivityPanel.js';
 import { AwardKindsPanel } from '../admin/AwardKindsPanel.js';
@@ -390,16 +390,4 @@ function SchoolPage({ person }: { person: Person }) {
   );
 }
 
-function School() {
-  const [person, setPerson] = useState<Person | null>(null);
-  useEffect(() => {
-    whoAmI()
-      .then((me) => (me ? setPerson(me.person) : toLogin()))
-      .catch(() => toLogin());
-  }, []);
-  return person ? <SchoolPage person={person} /> : null;
-}
-
-document.documentElement.lang = lang.value;
-const root = document.getElementById('app');
-if (root) render(<School />, root);
+renderSignedIn(SchoolPage);
