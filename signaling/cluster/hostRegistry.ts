@@ -66,6 +66,12 @@ export class HostRegistry {
     await this.redis.multi().del(hostKey(this.self.id)).zrem(HOSTS, this.self.id).exec();
   }
 
+  /** Whether a host's heartbeat is current now (one call; the cached list may be a beat old). */
+  async isLive(id: string): Promise<boolean> {
+    const until = await this.redis.zscore(HOSTS, id);
+    return until !== null && Number(until) > Date.now();
+  }
+
   /** Live hosts, least loaded first. */
   async list(): Promise<HostInfo[]> {
     const now = Date.now();

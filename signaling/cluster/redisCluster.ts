@@ -191,10 +191,11 @@ export class RedisCluster implements Cluster {
     // its people reconnect without asking Redis, which may be away.
     if (this.parts.runsRoom(roomId)) return null;
     let home = await this.homes.homeOf(roomId);
-    if (home !== this.selfId && !this.live.has(home)) {
+    // Asked of Redis, not the list cached at the last tick: a join sent to a
+    // host that has just died would only be closed again a beat later.
+    if (home !== this.selfId && !(await this.hosts.isLive(home))) {
       // Its heartbeat lapsed before its claim did: take the room over.
-      await this.refreshLive();
-      if (!this.live.has(home)) home = await this.homes.takeOver(roomId, home);
+      home = await this.homes.takeOver(roomId, home);
     }
     if (home === this.selfId) {
       await this.parts.beforeServing(roomId);
