@@ -1,6 +1,6 @@
 // Decides what the program shows and plays, from a snapshot of the room:
-// the screen share when there is one, else the whiteboard when it is open
-// (either with the presenter's camera in a corner), otherwise the active
+// the screen share when there is one, else a presented document's page, else
+// the whiteboard when it is open (each with the presenter's camera in a corner), otherwise the active
 // speaker, otherwise a host; the microphones of
 // the people speaking. Pure: the same snapshot gives the same program.
 import type { RecordedParticipant, RecordedSourceName } from './roomSource.js';
@@ -41,9 +41,10 @@ export function directProgram(input: DirectorInput): Program {
     participantId ? live.find((s) => s.participantId === participantId && s.source === source) : undefined;
   const nameOf = (participantId: string) => present.get(participantId)?.displayName ?? '';
 
-  // A screen share, else an open whiteboard, fills the frame with its presenter in the corner.
+  // A screen share, else a presented document, else an open whiteboard, fills the frame with its presenter in the corner.
   let main: DirectorSource | undefined =
     live.find((s) => s.source === 'screen' && present.has(s.participantId)) ??
+    live.find((s) => s.source === 'document' && present.has(s.participantId)) ??
     live.find((s) => s.source === 'whiteboard' && present.has(s.participantId));
   let corner: DirectorSource | undefined;
   if (main) corner = videoOf(main.participantId, 'camera');

@@ -6,8 +6,17 @@ import type { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { MainRoomTapEvents } from '../signaling/domain/mainRoomTap.js';
 
-/** `whiteboard`: the board its host's client sends as video while it is open. */
-export type RecordedSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio' | 'whiteboard';
+/**
+ * `whiteboard`: the board its host's client sends as video while it is open;
+ * `document`: the page of a document a host presents, sent the same way.
+ */
+export type RecordedSourceName =
+  | 'microphone'
+  | 'camera'
+  | 'screen'
+  | 'screen-audio'
+  | 'whiteboard'
+  | 'document';
 
 export interface RecordedParticipant {
   id: string;

@@ -13,6 +13,17 @@ import type { WhiteboardConfig } from './config.js';
 
 export type Access = 'hosts' | 'named' | 'everyone';
 
+/** A document a host presents at this place (presentation.proto): pictures on this board, one shown. */
+export interface Presentation {
+  title: string;
+  /** Ids of pictures in `files`, in page order. */
+  pages: string[];
+  /** 1-based. */
+  page: number;
+  /** Participant id of the host who presents it. */
+  by: string;
+}
+
 /** What is kept of a board apart from its content. */
 export interface BoardMeta {
   open: boolean;
@@ -21,6 +32,8 @@ export interface BoardMeta {
   named: string[];
   /** Participant id of the host who opened it last. */
   openedBy: string;
+  /** Absent in what older releases saved. */
+  presentation?: Presentation | null;
 }
 
 export class Board {
@@ -28,6 +41,7 @@ export class Board {
   access: Access = 'hosts';
   readonly named = new Set<string>();
   openedBy = '';
+  presentation: Presentation | null = null;
   readonly doc: BoardDoc;
   readonly files: BoardFiles;
 
@@ -53,13 +67,20 @@ export class Board {
   }
 
   get meta(): BoardMeta {
-    return { open: this.open, access: this.access, named: [...this.named], openedBy: this.openedBy };
+    return {
+      open: this.open,
+      access: this.access,
+      named: [...this.named],
+      openedBy: this.openedBy,
+      presentation: this.presentation,
+    };
   }
 
   restoreMeta(meta: BoardMeta): void {
     this.open = meta.open;
     this.access = meta.access;
     this.openedBy = meta.openedBy;
+    this.presentation = meta.presentation ?? null;
     this.named.clear();
     for (const id of meta.named) this.named.add(id);
   }

@@ -11,6 +11,7 @@ import type { TokenService } from '../signaling/tokens.js';
 import { type BoardStore, MemoryBoardStore } from './boardStore.js';
 import type { WhiteboardConfig } from './config.js';
 import { type WhiteboardRequest, whiteboardHandlers } from './handlers.js';
+import { PresentationRequests } from './presentation.js';
 import { RedisBoardStore } from './redisBoardStore.js';
 import { WhiteboardRequests } from './requests.js';
 import { RoomBoards } from './roomBoards.js';
@@ -81,7 +82,7 @@ export function createWhiteboardFeature(deps: WhiteboardDeps): WhiteboardFeature
       listLessons: (roomId) => store.listLessons(roomId),
       getLesson: (roomId, id) => store.getLesson(roomId, id),
     },
-    handlers: whiteboardHandlers(requests),
+    handlers: whiteboardHandlers(requests, new PresentationRequests(({ room }) => boardsOf(room))),
     attach(room) {
       boardsOf(room).attach();
     },

@@ -1,6 +1,8 @@
-// The whiteboard's requests (120-129 in signaling.proto), each answered for
+// The whiteboard's requests (120-129 in signaling.proto) and the documents
+// presented on its pictures (140-149), each answered for
 // the caller present in its room.
 import type { Handlers } from '../signaling/requests/handlerTable.js';
+import type { PresentationRequests } from './presentation.js';
 import type { WhiteboardRequests } from './requests.js';
 
 export type WhiteboardRequest =
@@ -10,9 +12,15 @@ export type WhiteboardRequest =
   | 'whiteboardPointer'
   | 'whiteboardSync'
   | 'putWhiteboardFile'
-  | 'getWhiteboardFile';
+  | 'getWhiteboardFile'
+  | 'presentDocument'
+  | 'turnDocumentPage'
+  | 'stopPresenting';
 
-export function whiteboardHandlers(board: WhiteboardRequests): Handlers<WhiteboardRequest> {
+export function whiteboardHandlers(
+  board: WhiteboardRequests,
+  shown: PresentationRequests,
+): Handlers<WhiteboardRequest> {
   return {
     openWhiteboard: async (ctx, req) => {
       await board.open(ctx.present(), req);
@@ -36,5 +44,17 @@ export function whiteboardHandlers(board: WhiteboardRequests): Handlers<Whiteboa
       return undefined;
     },
     getWhiteboardFile: (ctx, req) => board.getFile(ctx.present(), req),
+    presentDocument: async (ctx, req) => {
+      await shown.present(ctx.present(), req);
+      return undefined;
+    },
+    turnDocumentPage: async (ctx, req) => {
+      await shown.turn(ctx.present(), req);
+      return undefined;
+    },
+    stopPresenting: async (ctx) => {
+      await shown.stop(ctx.present());
+      return undefined;
+    },
   };
 }

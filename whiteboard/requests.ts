@@ -6,6 +6,7 @@ import { NotAPicture, SNIFF_BYTES, reencodePicture } from '../common/pictures.js
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 import { ids, requireModerator } from '../signaling/controls/guards.js';
 import type { Peer } from '../signaling/domain/peer.js';
+import { isModerator } from '../signaling/domain/roles.js';
 import type { JoinedPeer } from '../signaling/domain/room.js';
 import { ErrorCode, SignalingError, invalid } from '../signaling/errors.js';
 import type { Board } from './board.js';
@@ -155,7 +156,10 @@ export class WhiteboardRequests {
   async putFile(joined: JoinedPeer, req: pb.IPutWhiteboardFileRequest): Promise<void> {
     const { peer } = joined;
     const boards = await this.ready(joined);
-    const board = this.drawable(boards, peer);
+    // A host's pictures may go onto a closed board too: the pages of a document they present.
+    const board = isModerator(peer.identity.role)
+      ? boards.ensure(peer.location)
+      : this.drawable(boards, peer);
     boards.requireStore();
     const done = board.files.put(peer.id, req);
     if (done === null || done === 'exists') return;

@@ -25,7 +25,7 @@ import { Board } from './board.js';
 import type { BoardFile } from './boardFiles.js';
 import type { BoardStore } from './boardStore.js';
 import type { WhiteboardConfig } from './config.js';
-import { boardTopic, stateToWire } from './wire.js';
+import { boardTopic, presentationToWire, stateToWire } from './wire.js';
 
 import pb = schoolcall.v1;
 
@@ -125,6 +125,14 @@ export class RoomBoards {
     );
   }
 
+  /** Tells everyone at the board's place what is presented there. */
+  publishPresentation(board: Board): void {
+    this.deps.out.publishTopic(
+      boardTopic(this.room.id, board.location),
+      encodeEvent({ presentedDocument: presentationToWire(board.location, board) }),
+    );
+  }
+
   /** Sends an event to everyone at a place but `from` (to everyone if it cannot skip itself). */
   relay(location: RoomLocation, from: Peer | null, event: pb.IEvent): void {
     const topic = boardTopic(this.room.id, location);
@@ -213,6 +221,7 @@ export class RoomBoards {
     if (!this.room.isPresent(peer)) return;
     const board = this.boards.get(peer.location);
     peer.channel.send(encodeEvent({ whiteboardState: stateToWire(this.room, peer.location, board) }));
+    peer.channel.send(encodeEvent({ presentedDocument: presentationToWire(peer.location, board) }));
     if (board?.hasContent) {
       peer.channel.send(
         encodeEvent({

@@ -43,3 +43,10 @@ export function stateToWire(
     openedBy: board.openedBy,
   };
 }
+
+/** What is presented at a place; nothing reads as no pages. */
+export function presentationToWire(location: RoomLocation, board: Board | undefined): pb.IPresentedDocument {
+  const shown = board?.presentation;
+  if (!shown) return { title: '', pages: [], page: 0, presentedBy: '', location };
+  return { title: shown.title, pages: shown.pages, page: shown.page, presentedBy: shown.by, location };
+}

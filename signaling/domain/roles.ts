@@ -6,7 +6,7 @@ export function isRoleName(value: unknown): value is RoleName {
   return typeof value === 'string' && (ROLE_NAMES as readonly string[]).includes(value);
 }
 
-export type MediaSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio' | 'whiteboard';
+export type MediaSourceName = 'microphone' | 'camera' | 'screen' | 'screen-audio' | 'whiteboard' | 'document';
 
 /** Sources a host can turn off and block. */
 export type ModeratedSource = 'microphone' | 'camera';
@@ -31,7 +31,7 @@ export function isModerator(role: RoleName): boolean {
 /**
  * Who may publish which source. In a lesson everybody may speak and show a
  * camera; sharing a screen is for the teacher side unless the room allows it.
- * The whiteboard as video comes from a host's client only.
+ * The whiteboard and a presented document as video come from a host's client only.
  */
 export function mayProduce(
   role: RoleName,
@@ -39,7 +39,7 @@ export function mayProduce(
   participantsMayShareScreen = false,
 ): boolean {
   if (source === 'microphone' || source === 'camera') return true;
-  if (source === 'whiteboard') return isModerator(role);
+  if (source === 'whiteboard' || source === 'document') return isModerator(role);
   return isModerator(role) || participantsMayShareScreen;
 }
 

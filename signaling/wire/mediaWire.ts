@@ -21,6 +21,7 @@ export const SOURCES: Record<number, { name: MediaSourceName; kind: 'audio' | 'v
   [pb.MediaSource.MEDIA_SOURCE_SCREEN]: { name: 'screen', kind: 'video' },
   [pb.MediaSource.MEDIA_SOURCE_SCREEN_AUDIO]: { name: 'screen-audio', kind: 'audio' },
   [pb.MediaSource.MEDIA_SOURCE_WHITEBOARD]: { name: 'whiteboard', kind: 'video' },
+  [pb.MediaSource.MEDIA_SOURCE_DOCUMENT]: { name: 'document', kind: 'video' },
 };
 
 export function sourceFromWire(source: pb.MediaSource | null | undefined): MediaSourceName | null {

@@ -38,6 +38,7 @@ export const LANES: { readonly [K in EventType]: Lane } = {
   whiteboardState: 'direct',
   whiteboardUpdate: 'direct',
   whiteboardPointer: 'direct',
+  presentedDocument: 'direct',
   subtitleLine: 'direct',
   subtitlesChanged: 'direct',
   subtitlesRestarted: 'direct',

@@ -74,7 +74,8 @@ export {
   ShieldCheck,
   UserMinus,
   UserPlus,
-  // The whiteboard.
+  // The whiteboard and a presented document.
+  FileUp,
   FileDown,
   ImageDown,
   ImageUp,

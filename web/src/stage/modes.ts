@@ -4,6 +4,7 @@
 import type { FunctionComponent } from 'preact';
 import type { CallStore } from '../state/callStore.js';
 import { BoardStage } from '../whiteboard/BoardStage.js';
+import { DocumentStage } from '../whiteboard/DocumentStage.js';
 
 export interface StageMode {
   id: string;
@@ -12,5 +13,7 @@ export interface StageMode {
 }
 
 export const stageModes: StageMode[] = [
+  // A presented document before the board: the host shows it on purpose, over whatever was there.
+  { id: 'document', active: (store) => store.presentation.active.value, component: DocumentStage },
   { id: 'whiteboard', active: (store) => Boolean(store.board.state.value.open), component: BoardStage },
 ];

@@ -20,6 +20,7 @@ import { LessonChat } from './lessonChat.js';
 import { LocalMedia, type Rejoin } from './localMedia.js';
 import { Moderation } from './moderation.js';
 import { Notices } from './notices.js';
+import { PresentationSession } from './presentation.js';
 import { RecordingStore } from './recording.js';
 import { Roster } from './roster.js';
 import { serverStoppingNotice, untilServerAnswers } from './serverRestart.js';
@@ -63,6 +64,8 @@ export class CallStore {
   readonly recording: RecordingStore;
   /** The whiteboard where this person is (its drawing part loads when it is shown). */
   readonly board: BoardSession;
+  /** A document a host presents where this person is. */
+  readonly presentation: PresentationSession;
   private readonly entering: (() => void)[] = [];
 
   constructor(
@@ -98,6 +101,7 @@ export class CallStore {
     this.board = new BoardSession(call, call.media, this.roster.self, (key, params) =>
       this.toast(key, params, 'info', 8000, 'board'),
     );
+    this.presentation = new PresentationSession(call, call.media, this.roster.self);
     call.on('sessionClosed', (e) => this.closed(e.reason ?? 0));
     call.on('serverStopping', (e) => {
       const closesAt = Number(e.closesAt ?? 0);

@@ -11,6 +11,7 @@ import {
   Captions,
   CaptionsOff,
   Ellipsis,
+  FileUp,
   Hand,
   LayoutGrid,
   Lock,
@@ -30,6 +31,7 @@ import {
 import type { pb } from '../protocol/wire.js';
 import { useStore } from '../state/storeContext.js';
 import { layout, openPanel, togglePanel } from '../state/viewState.js';
+import { DOCUMENT_TYPES, presentDocument } from '../whiteboard/presentDocument.js';
 import { SubtitlesMenu } from './SubtitlesMenu.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 import { panels } from './registry.js';
@@ -91,6 +93,9 @@ export function ControlBar() {
   // The effects' state is part of each button's name (the mark is only seen).
   const withEffect = (label: string, source: 'camera' | 'microphone') =>
     [label, effectLabel(source)].filter(Boolean).join('. ');
+
+  // «Показать документ»: the file is picked here, its pages rendered and shown by the whiteboard part.
+  const pickDocument = () => document.getElementById('document-file')?.click();
 
   const barPanels = panels.filter((p) => p.place === 'bar' && p.available(store));
   const morePanels = panels.filter((p) => p.place === 'more' && p.available(store));
@@ -169,6 +174,40 @@ export function ControlBar() {
           <Hand aria-hidden="true" />
           <span class="label">{t('ctl.hand')}</span>
         </button>
+        {moderator ? (
+          <button
+            type="button"
+            id="present-document"
+            class={`control wide-only ${store.presentation.active.value ? 'active' : ''}`}
+            aria-label={t('doc.present')}
+            title={t('doc.present')}
+            onClick={pickDocument}
+          >
+            <FileUp aria-hidden="true" />
+            <span class="label">{t('doc.present')}</span>
+          </button>
+        ) : null}
+        {moderator ? (
+          <input
+            type="file"
+            id="document-file"
+            class="visually-hidden"
+            tabIndex={-1}
+            aria-hidden="true"
+            accept={DOCUMENT_TYPES}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              const file = input.files?.[0];
+              input.value = '';
+              if (file)
+                void store.run(() =>
+                  presentDocument(store.presentation, file, (key, params) =>
+                    store.toast(key, params, 'info', 6000, 'document'),
+                  ),
+                );
+            }}
+          />
+        ) : null}
         {subtitlesOn ? (
           <button
             type="button"
@@ -244,6 +283,13 @@ export function ControlBar() {
                   <MenuItem close={close} onSelect={() => void store.local.toggleShare()}>
                     <MonitorUp aria-hidden="true" />{' '}
                     {store.local.sharing.value ? t('ctl.shareStop') : t('ctl.shareStart')}
+                  </MenuItem>
+                </div>
+              ) : null}
+              {moderator ? (
+                <div class="narrow-only">
+                  <MenuItem close={close} data={{ id: 'present-document-item' }} onSelect={pickDocument}>
+                    <FileUp aria-hidden="true" /> {t('doc.present')}
                   </MenuItem>
                 </div>
               ) : null}

@@ -30,8 +30,12 @@ export class Receiving {
   async consume(info: pb.IProducerInfo): Promise<void> {
     const transport = this.transport();
     if (!transport || !info.producerId) return;
-    // The board as video is for recordings and broadcasts; here the board itself is live.
-    if (info.source === pb.MediaSource.MEDIA_SOURCE_WHITEBOARD) return;
+    // The board and a presented page as video are for recordings and broadcasts; here they are live.
+    if (
+      info.source === pb.MediaSource.MEDIA_SOURCE_WHITEBOARD ||
+      info.source === pb.MediaSource.MEDIA_SOURCE_DOCUMENT
+    )
+      return;
     const { consume } = await this.request({
       consume: {
         transportId: transport.id,

@@ -42,7 +42,11 @@ export class Sending {
     const producer = await transport.produce({
       track,
       encodings:
-        source === 'camera' ? CAMERA_ENCODINGS : source === 'whiteboard' ? BOARD_ENCODINGS : undefined,
+        source === 'camera'
+          ? CAMERA_ENCODINGS
+          : source === 'whiteboard' || source === 'document'
+            ? BOARD_ENCODINGS
+            : undefined,
       codecOptions: source === 'microphone' ? { opusStereo: false, opusDtx: true, opusFec: true } : undefined,
       appData: { source, paused },
       // Tracks outlive producers: a move to a breakout room re-sends them.

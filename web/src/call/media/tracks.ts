@@ -5,14 +5,15 @@ import { schoolcall } from '../../../../common/protocol/generated/protocol.js';
 
 import pb = schoolcall.v1;
 
-/** `whiteboard`: a host's board as video, for recordings and broadcasts. */
-export type SendSource = 'microphone' | 'camera' | 'screen' | 'whiteboard';
+/** `whiteboard` and `document`: a host's board or presented page as video, for recordings and broadcasts. */
+export type SendSource = 'microphone' | 'camera' | 'screen' | 'whiteboard' | 'document';
 
 export const SOURCE_WIRE: Record<SendSource, pb.MediaSource> = {
   microphone: pb.MediaSource.MEDIA_SOURCE_MICROPHONE,
   camera: pb.MediaSource.MEDIA_SOURCE_CAMERA,
   screen: pb.MediaSource.MEDIA_SOURCE_SCREEN,
   whiteboard: pb.MediaSource.MEDIA_SOURCE_WHITEBOARD,
+  document: pb.MediaSource.MEDIA_SOURCE_DOCUMENT,
 };
 
 export interface RemoteTrack {

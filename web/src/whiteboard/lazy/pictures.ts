@@ -10,9 +10,10 @@ import type {
   DataURL,
   ExcalidrawImperativeAPI,
 } from '@excalidraw/excalidraw/types';
-import { FILE_CHUNK_BYTES, type FileEntry, ROOT } from '../../../../common/whiteboard/model.js';
+import { type FileEntry, ROOT } from '../../../../common/whiteboard/model.js';
 import type { BoardSession } from '../../state/boardSession.js';
 import type { DocSync } from './docSync.js';
+import { downloadBoardFile, uploadBoardFile } from './fileTransfer.js';
 
 function dataUrlBytes(dataURL: string): Uint8Array {
   const base64 = dataURL.slice(dataURL.indexOf(',') + 1);
@@ -76,33 +77,11 @@ export class Pictures {
     }
   }
 
-  async upload(fileId: string, mimeType: string, bytes: Uint8Array): Promise<void> {
-    const call = this.session.call;
-    for (let offset = 0; offset < bytes.byteLength; offset += FILE_CHUNK_BYTES) {
-      await call.request({
-        putWhiteboardFile: {
-          fileId,
-          mimeType,
-          totalSize: bytes.byteLength,
-          offset,
-          chunk: bytes.subarray(offset, offset + FILE_CHUNK_BYTES),
-        },
-      });
-    }
+  upload(fileId: string, mimeType: string, bytes: Uint8Array): Promise<void> {
+    return uploadBoardFile(this.session.call, fileId, mimeType, bytes);
   }
 
   private async download(fileId: string): Promise<Uint8Array> {
-    const call = this.session.call;
-    let out: Uint8Array | null = null;
-    for (let offset = 0; out === null || offset < out.byteLength; ) {
-      const r = await call.request({ getWhiteboardFile: { fileId, offset } });
-      const part = r.whiteboardFile;
-      const chunk = part?.chunk;
-      if (!part || !chunk?.byteLength) throw new Error('picture ended early');
-      out ??= new Uint8Array(part.totalSize ?? 0);
-      out.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return out;
+    return (await downloadBoardFile(this.session.call, fileId)).bytes;
   }
 }
