@@ -1,5 +1,5 @@
 // With REDIS_URL the boards of a running lesson are in Redis: a restarted
-// server goes on with the same board (content, pictures, who may draw), and
+// server goes on with the same board (content, pictures, who may draw, a presented document), and
 // a lesson's saved boards can be downloaded from any host afterwards.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,8 @@ describe('whiteboards in Redis', () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     const before = teacher.board.json();
+    // A document presented from the board's pictures (presentation.proto) is part of what is kept.
+    await teacher.c.request({ presentDocument: { title: 'Фото.jpg', pages: ['photo'] } });
     // What the board keeps is the picture encoded anew (common/pictures.ts), not the bytes sent.
     const stored = (await teacher.c.request({ getWhiteboardFile: { fileId: 'photo', offset: 0 } }))
       .whiteboardFile!.chunk!;
@@ -103,6 +105,8 @@ describe('whiteboards in Redis', () => {
     expect((await back.board.draw('after-restart')).error ?? null).toBeNull();
     const file = await back.c.request({ getWhiteboardFile: { fileId: 'photo', offset: 0 } });
     expect(Buffer.from(file.whiteboardFile!.chunk!).equals(Buffer.from(stored))).toBe(true);
+    const shown = await back.c.waitForEvent((e) => (e.presentedDocument?.pages ?? []).length > 0);
+    expect(shown.presentedDocument).toMatchObject({ title: 'Фото.jpg', pages: ['photo'], page: 1 });
 
     // The lesson ends; its board can be downloaded after another restart.
     const host = await enter(server, 'algebra-8', 'Teacher', 'host');

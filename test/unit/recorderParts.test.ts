@@ -66,6 +66,23 @@ describe('program director', () => {
     ).toMatchObject({ main: 'p1-screen', corner: 'p1-camera' });
   });
 
+  it('shows a presented document before an open whiteboard, after a screen share', () => {
+    const sources = [
+      src('host', 'camera'),
+      src('host', 'whiteboard'),
+      src('host', 'document'),
+      src('p1', 'camera'),
+    ];
+    expect(directProgram({ ...base, sources, activeSpeaker: 'p1' })).toMatchObject({
+      main: 'host-document',
+      corner: 'host-camera',
+      label: 'Учитель',
+    });
+    expect(
+      directProgram({ ...base, sources: [...sources, src('p1', 'screen')], activeSpeaker: 'p1' }),
+    ).toMatchObject({ main: 'p1-screen', corner: 'p1-camera' });
+  });
+
   it('mixes every unmuted microphone that fits, else the loudest; slots stay put', () => {
     const mics = ['host', 'p1', 'p2', 'a', 'b', 'c'].map((id) => src(id, 'microphone', id === 'p2'));
     const first = directProgram({ ...base, sources: mics.slice(0, 3), activeSpeaker: null });
