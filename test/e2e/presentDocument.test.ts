@@ -51,7 +51,7 @@ function pageColour(page: Page): Promise<[number, number, number] | null> {
 }
 
 const near = (a: [number, number, number] | null, b: [number, number, number]) =>
-  a !== null && a.every((v, i) => Math.abs(v - b[i]!) < 40);
+  Boolean(a?.every((v, i) => Math.abs(v - b[i]!) < 40));
 
 async function rtpCounter() {
   const socket = createSocket('udp4');
