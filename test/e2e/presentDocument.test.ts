@@ -80,9 +80,10 @@ afterAll(async () => {
 
 describe('a document presented in the call', () => {
   it('the teacher shows page 2 of a PDF; the pupil on a phone sees page 2 without controls', async () => {
-    const [teacher, pupil] = await createRoomWithToken(server, 'doc-e2e-1', [
+    const [teacher, pupil, coHost] = await createRoomWithToken(server, 'doc-e2e-1', [
       { displayName: 'Анна Петровна', role: 'host', userId: 'teacher-1' },
       { displayName: 'Петров Иван', role: 'participant', userId: 'pupil-1' },
+      { displayName: 'Ольга Сергеевна', role: 'co-host', userId: 'teacher-2' },
     ]);
     const host = await enterCall(browser, teacher!.joinUrl.replace(server.config.publicUrl, server.httpUrl));
     const kid = await enterCall(
@@ -121,6 +122,29 @@ describe('a document presented in the call', () => {
     await screenshot(host, 'document-teacher-laptop');
     await screenshot(kid, 'document-pupil-phone');
 
+    // A co-host on a phone: «⋯» offers «Показать документ», and the stage has the page controls.
+    const second = await enterCall(
+      browser,
+      coHost!.joinUrl.replace(server.config.publicUrl, server.httpUrl),
+      'phone',
+    );
+    await waitFor(
+      async () => near(await pageColour(second), COLOURS[1]!),
+      15_000,
+      'page 2 on the co-host’s phone',
+    );
+    await expect(second.locator('#document-page-number').textContent()).resolves.toBe('Страница 2 из 3');
+    await expect(second.getByRole('button', { name: 'Закончить показ' }).isVisible()).resolves.toBe(true);
+    await screenshot(second, 'document-cohost-phone');
+    await second.locator('#more').click();
+    await expect(second.getByRole('menuitem', { name: 'Показать документ' }).isVisible()).resolves.toBe(true);
+    await second.keyboard.press('Escape');
+    // The co-host turns the page too; everyone follows.
+    await second.getByRole('button', { name: 'Предыдущая страница' }).click();
+    await waitFor(async () => near(await pageColour(kid), COLOURS[0]!), 15_000, 'page 1 again on the phone');
+    await second.getByRole('button', { name: 'Следующая страница' }).click();
+    await waitFor(async () => near(await pageColour(kid), COLOURS[1]!), 15_000, 'page 2 again on the phone');
+
     // The teacher's page goes out as video, as a recorder takes it: plain RTP out of the room's router.
     const room = (await server.registry.find('doc-e2e-1'))!;
     const documentVideo = () => [...room.producers(MAIN)].find((p) => p.source === 'document');
@@ -149,5 +173,5 @@ describe('a document presented in the call', () => {
     await host.getByRole('button', { name: 'Закончить показ' }).click();
     await kid.locator('#document').waitFor({ state: 'detached', timeout: 10_000 });
     await waitFor(async () => documentVideo() === undefined, 10_000, 'the document’s video gone');
-  });
+  }, 180_000);
 });
