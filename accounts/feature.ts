@@ -9,6 +9,7 @@ import type { Logger } from '../common/log.js';
 import type { ClassMeetings } from '../directory/classMeetings.js';
 import type { DirectoryImporter } from '../directory/importer.js';
 import type { DirectoryStore } from '../directory/store.js';
+import type { BotService } from '../messaging/bots.js';
 import type { CallStarter } from '../messaging/calls.js';
 import type { Messenger } from '../messaging/messenger.js';
 import type { RetentionStore } from '../messaging/store/retentionStore.js';
@@ -88,6 +89,9 @@ interface Parts {
   revocations: Revocations;
   /** The school's retention policy for its chats (the messenger's). */
   retention: RetentionStore;
+  /** The school's bots (the messenger's) and the chats the admin may give them (the directory's). */
+  bots: BotService;
+  schoolChats: (school: string) => Promise<{ id: string; title: string }[]>;
 }
 
 export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
@@ -129,6 +133,15 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
       signIn,
       revocations,
       retention: messenger.retention,
+      bots: messenger.bots,
+      schoolChats: async (school) => {
+        const ids = [...(await directory.slots(school)).values()];
+        const chats = await Promise.all(ids.map((id) => messenger.chatStore.chat(id)));
+        return chats
+          .filter((c) => c !== null)
+          .map((c) => ({ id: c.id, title: c.title }))
+          .sort((a, b) => a.title.localeCompare(b.title, 'ru', { numeric: true }));
+      },
       admin: new SchoolAdmin({
         store,
         people,
@@ -230,6 +243,8 @@ export function createAccountsFeature(deps: AccountsDeps): AccountsFeature {
           admin: () => need().admin,
           publicUrl: deps.publicUrl,
           retention: () => need().retention,
+          bots: () => need().bots,
+          schoolChats: (school) => need().schoolChats(school),
         });
         for (const register of moreRoutes) register(http);
         registerMachineRoutes(router, { admin: () => need().admin, people: () => need().people });

@@ -2,6 +2,8 @@
 // person's own school only: the school admin role for everything, a class
 // teacher ('staff') for their own classes' view and code sheets. Roles are
 // checked here, on the server, from the directory, never from the client.
+import type { BotService } from '../messaging/bots.js';
+import { ChatError, ChatErrorCode } from '../messaging/errors.js';
 import { RETENTION_CHOICES, checkPolicy } from '../messaging/retention.js';
 import type { RetentionStore } from '../messaging/store/retentionStore.js';
 import { HttpError, sendJson } from '../signaling/http/httpUtil.js';
@@ -21,8 +23,68 @@ export function registerSchoolRoutes(d: {
   /** The server's public address: code sheets print it, whatever address the admin's browser used. */
   publicUrl: () => string;
   retention: () => RetentionStore;
+  bots: () => BotService;
+  /** The chats of the school's directory (a bot may be given these only). */
+  schoolChats: (school: string) => Promise<{ id: string; title: string }[]>;
 }): void {
   const { http } = d;
+
+  // The school's bots (messaging/bots.ts, docs/bots.md): the admin makes one
+  // with the chats it may post in and hear, sees its token and secret once,
+  // sets its webhook, disables or deletes it.
+  const botAnswer = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof ChatError) {
+        const code = err.code === ChatErrorCode.CHAT_ERROR_USER_NOT_FOUND ? 'not_found' : 'bad_request';
+        throw new AccountError(code, err.message);
+      }
+      throw err;
+    }
+  };
+  http.route('get', '/api/school/bots', 'school_bots', 'admin', async (reply, req) => {
+    const [bots, chats] = await Promise.all([
+      d.bots().list(req.person.schoolId),
+      d.schoolChats(req.person.schoolId),
+    ]);
+    sendJson(reply, 200, { bots, chats });
+  });
+  http.route('post', '/api/school/bots', 'school_create_bot', 'admin', async (reply, req) => {
+    const body = await jsonBody(req);
+    const name = text(body, 'name', 64);
+    const wanted = body.chats;
+    if (!Array.isArray(wanted) || wanted.some((c) => typeof c !== 'string')) {
+      throw new AccountError('bad_request', 'chats must be a list of chat ids');
+    }
+    const own = new Set((await d.schoolChats(req.person.schoolId)).map((c) => c.id));
+    if (wanted.some((c) => !own.has(c)))
+      throw new AccountError('bad_request', "a bot gets the school's chats only");
+    const made = await botAnswer(() => d.bots().create(req.person.schoolId, req.person.id, name, wanted));
+    sendJson(reply, 201, made);
+  });
+  http.route('post', '/api/school/bots/:id', 'school_change_bot', 'admin', async (reply, req) => {
+    const body = await jsonBody(req);
+    const id = req.params[0] ?? '';
+    const school = req.person.schoolId;
+    const bots = d.bots();
+    if (body.delete === true) {
+      await botAnswer(() => bots.remove(school, id));
+      sendJson(reply, 200, { deleted: true });
+      return;
+    }
+    let bot = null;
+    if (typeof body.webhookUrl === 'string') {
+      const url = body.webhookUrl.trim();
+      bot = await botAnswer(() => bots.setWebhook(school, id, url));
+    }
+    if (typeof body.disabled === 'boolean') {
+      const disabled = body.disabled;
+      bot = await botAnswer(() => bots.setDisabled(school, id, disabled));
+    }
+    if (!bot) throw new AccountError('bad_request', 'say webhookUrl, disabled or delete');
+    sendJson(reply, 200, { bot });
+  });
 
   // How long the school's chats keep messages (the default: everything).
   http.route('get', '/api/school/retention', 'school_retention', 'admin', async (reply, req) => {

@@ -353,6 +353,28 @@ export const SETTING_GROUPS: SettingGroup[] = [
           'messages one person sends or forwards (each target chat counts) in a minute, all chats and hosts',
       },
       {
+        name: 'BOT_MESSAGES_PER_MINUTE',
+        default: '60',
+        about:
+          "messages one bot of the school's systems posts through the bot API in a minute, all hosts (docs/bots.md)",
+      },
+      {
+        name: 'BOT_PRESSES_PER_MINUTE',
+        default: '30',
+        about: "bots' buttons one person presses in a minute, all hosts",
+      },
+      {
+        name: 'BOT_WEBHOOK_ALLOW_PRIVATE',
+        default: 'false',
+        about:
+          "let bots' webhooks reach private and loopback addresses (tests and development only: on a server it lets a school admin probe the server's own network)",
+      },
+      {
+        name: 'BOT_WEBHOOK_FIRST_RETRY_MS',
+        default: '1000',
+        about: "wait before a failed webhook delivery's second try; the third waits twice as long",
+      },
+      {
         name: 'CHAT_SOCKETS_PER_PERSON',
         default: '10',
         about: "messenger connections one person holds on a host; a further one closes that person's oldest",

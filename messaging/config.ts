@@ -2,7 +2,7 @@
 // docs/operators.md, "Configuration"), with defaults for one host.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { intFromEnv as int, pathFromEnv } from '../common/envValues.js';
+import { boolFromEnv, intFromEnv as int, pathFromEnv } from '../common/envValues.js';
 import { type ObjectStoreSettings, objectStoreFromEnv } from '../common/storage/fileStorage.js';
 
 export interface MessagingConfig {
@@ -28,6 +28,23 @@ export interface MessagingConfig {
   perPerson: PerPersonLimits;
   /** Messenger connections one person holds on this host; a further one closes their oldest. */
   socketsPerPerson: number;
+  /** Bots of the school's systems (bots.ts): their limits and webhooks. */
+  bots: BotSettings;
+}
+
+export interface WebhookSettings {
+  /** Private and loopback targets allowed (BOT_WEBHOOK_ALLOW_PRIVATE: tests and development only). */
+  allowPrivate: boolean;
+  tries: number;
+  /** The wait before the second try; each later wait doubles it. */
+  firstRetryMs: number;
+  timeoutMs: number;
+}
+
+export interface BotSettings {
+  messagesPerMinute: number;
+  pressesPerMinute: number;
+  webhooks: WebhookSettings;
 }
 
 export interface PerPersonLimits {
@@ -74,5 +91,15 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
       awardsPerPupilPerHour: int(env, 'AWARDS_PER_PUPIL_PER_HOUR', 5, 1, 100_000),
     },
     socketsPerPerson: int(env, 'CHAT_SOCKETS_PER_PERSON', 10, 1, 1000),
+    bots: {
+      messagesPerMinute: int(env, 'BOT_MESSAGES_PER_MINUTE', 60, 1, 100_000),
+      pressesPerMinute: int(env, 'BOT_PRESSES_PER_MINUTE', 30, 1, 100_000),
+      webhooks: {
+        tries: 3,
+        timeoutMs: 5000,
+        allowPrivate: boolFromEnv(env, 'BOT_WEBHOOK_ALLOW_PRIVATE', false),
+        firstRetryMs: int(env, 'BOT_WEBHOOK_FIRST_RETRY_MS', 1000, 10, 60_000),
+      },
+    },
   };
 }

@@ -13,6 +13,7 @@ import type { SharedLimits } from '../signaling/security/sharedLimits.js';
 import type { TokenRevocation } from '../signaling/tokenRevocation.js';
 import type { ConnectionGate } from '../signaling/transport/connectionGate.js';
 import { registerAdminRoutes } from './adminRoutes.js';
+import { registerBotRoutes } from './botRoutes.js';
 import { type CallRooms, CallStarter } from './calls.js';
 import type { MessagingConfig } from './config.js';
 import { CHAT_PATH, ChatEndpoint } from './endpoint.js';
@@ -296,6 +297,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
         log,
       ).register(router.app);
       registerAdminRoutes(router, { tokens, messenger });
+      registerBotRoutes(router, { bots: () => messenger?.bots ?? null, metrics });
       registerCommentRoutes(router, {
         messenger,
         registry: deps.registry,

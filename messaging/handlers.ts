@@ -69,6 +69,12 @@ const registered = new Map<ChatRequestType, ChatHandler>();
 const ok = { ok: {} };
 
 export const CHAT_HANDLERS: ChatHandlerTable = {
+  pressButton: async ({ caller, messenger }, m) => {
+    const p = m.pressButton!;
+    await messenger.bots.pressed(caller, p.chatId ?? '', check.seq(p.seq), p.button ?? 0);
+    return ok;
+  },
+
   listChats: async ({ caller, messenger }) => ({
     chats: { chats: await messenger.chats.list(caller.user.id) },
   }),

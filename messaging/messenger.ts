@@ -7,6 +7,7 @@ import type { FileStorage } from '../common/storage/fileStorage.js';
 // /chat socket, HTTP routes, the call's in-call chat) reach everything
 // through this.
 import type { SharedLimits } from '../signaling/security/sharedLimits.js';
+import { BotService } from './bots.js';
 import { ChatBus } from './bus.js';
 import { ChannelService } from './channels.js';
 import { ChatRetention } from './chatRetention.js';
@@ -51,6 +52,8 @@ export class Messenger {
   readonly bus: ChatBus;
   /** What one person may make or send (rooms, reactions, uploads), counted on every host. */
   readonly perPerson: PersonLimits;
+  /** Bots of the school's systems: their API's rules and their webhooks. */
+  readonly bots: BotService;
 
   constructor(
     readonly db: Postgres,
@@ -84,6 +87,19 @@ export class Messenger {
     this.search = new MessageSearch(this.chats, this.chatStore, db, limits);
     this.retention = new RetentionStore(db);
     this.chatRetention = new ChatRetention(this.chats, this.chatStore, this.retention);
+    this.bots = new BotService(
+      db,
+      redis,
+      this.chats,
+      this.chatStore,
+      this.messageStore,
+      limits,
+      config.bots,
+      metrics,
+      log,
+      config.maxMessageChars,
+    );
+    this.feed.listen((e) => this.bots.onEvent(e));
   }
 
   /** Whether the store answers and this host hears its events right now. */

@@ -11,6 +11,8 @@ export class ChatMetrics {
   readonly uploadedBytes: client.Counter;
   readonly downloads: client.Counter<'status'>;
   readonly retentionRemoved: client.Counter;
+  readonly botRequests: client.Counter<'result'>;
+  readonly botWebhooks: client.Counter<'result'>;
 
   constructor(registry: client.Registry, connections: () => number) {
     const registers = [registry];
@@ -63,6 +65,18 @@ export class ChatMetrics {
     this.retentionRemoved = new client.Counter({
       name: 'school_call_chat_retention_removed_total',
       help: "Messages removed by retention (older than their school's or their chat's period)",
+      registers,
+    });
+    this.botRequests = new client.Counter({
+      name: 'school_call_bot_api_total',
+      help: "Bot API requests (bots.ts), by result: ok or the refusal's reason",
+      labelNames: ['result'],
+      registers,
+    });
+    this.botWebhooks = new client.Counter({
+      name: 'school_call_bot_webhooks_total',
+      help: 'Webhook deliveries to bots, by result: delivered, failed (after every try), refused (a private address)',
+      labelNames: ['result'],
       registers,
     });
     new client.Gauge({

@@ -8,7 +8,7 @@ import cpb = schoolcall.chat.v1;
 
 export type ChatKindName = 'group' | 'direct' | 'lesson' | 'comments' | 'channel';
 export type MemberRoleName = 'member' | 'admin' | 'creator';
-export type MemberSourceName = 'creator' | 'invited' | 'self' | 'directory';
+export type MemberSourceName = 'creator' | 'invited' | 'self' | 'directory' | 'bot';
 export type PermissionName = 'everyone' | 'admins' | 'creator';
 export type CommentsModeName = 'off' | 'on' | 'moderated';
 
@@ -137,6 +137,10 @@ export interface StoredMessage {
   transcribing?: boolean;
   /** Written by a guest of a lesson (shown with a mark). */
   guest?: boolean;
+  /** Written by a bot of the school's systems (bots.ts): shown with a mark, with its buttons. */
+  bot?: boolean;
+  /** A bot's buttons: what a person sees, and the data sent back to the bot when one is pressed. */
+  buttons?: { label: string; data: string }[];
 }
 
 export type SystemNoteName = 'created' | 'added' | 'removed' | 'joined' | 'left' | 'renamed' | 'retention';
@@ -213,6 +217,7 @@ const SOURCES: Record<MemberSourceName, cpb.MemberSource> = {
   invited: cpb.MemberSource.MEMBER_SOURCE_INVITED,
   self: cpb.MemberSource.MEMBER_SOURCE_SELF,
   directory: cpb.MemberSource.MEMBER_SOURCE_DIRECTORY,
+  bot: cpb.MemberSource.MEMBER_SOURCE_BOT,
 };
 const USER_ROLES: Record<string, cpb.UserRole> = {
   admin: cpb.UserRole.USER_ROLE_ADMIN,
@@ -321,6 +326,9 @@ export function messageToWire(
     pending: m.pending ?? false,
     fromGuest: m.guest ?? false,
   };
+  if (m.bot) out.fromBot = true;
+  // The buttons' data is the bot's own: readers get the labels and press by index.
+  if (m.buttons?.length) out.buttons = m.buttons.map((b) => ({ label: b.label }));
   if (m.reply) out.replyTo = { seq: m.reply.seq, senderName: m.reply.name, text: m.reply.text };
   if (m.fwd)
     out.forwardedFrom = { chatId: m.fwd.chat, seq: m.fwd.seq, senderName: m.fwd.name, sentAt: m.fwd.at };

@@ -58,7 +58,7 @@ const LAYERS = [
   {
     name: 'messaging services',
     path: [
-      '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|handlers|chatSession|endpoint)\\.ts$',
+      '^messaging/(calls|lessonSchedule|fileLinks|adminRoutes|botRoutes|handlers|chatSession|endpoint)\\.ts$',
       '^messaging/lesson/(?!uploadGrants\\.ts$)',
       '^messaging/files/(?!(previews|staging|uwsWeb|fileRecords)\\.ts$)',
     ],

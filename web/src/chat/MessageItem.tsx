@@ -9,6 +9,7 @@ import { Dialog } from '../kit/Dialog.js';
 import { Check, CheckCheck, Pin, Star } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
 import { Attachments } from './Attachments.js';
+import { BotButtons } from './BotButtons.js';
 import { ForwardPicker } from './ForwardPicker.js';
 import { MessageMenu } from './MessageMenu.js';
 import { MessageText } from './MessageText.js';
@@ -50,6 +51,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
         <span class="msg-sender">
           <span {...userText()}>{m.senderName}</span>
           {m.fromGuest ? <span class="guest-mark">{t('people.roleGuest')}</span> : null}
+          {m.fromBot ? <span class="guest-mark bot-mark">{t('chat.bot')}</span> : null}
           {mentionsMe && <span class="mention-mark"> · {t('chat.mentionsYou')}</span>}
         </span>
       )}
@@ -75,6 +77,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
           ) : (
             (m.attachments ?? []).length > 0 && <Attachments m={m} actions={actions} />
           )}
+          {(m.buttons ?? []).length > 0 && <BotButtons m={m} actions={actions} />}
           {m.call && actions.joinCall && (
             <button type="button" class="primary join-call" onClick={() => actions.joinCall?.(m)}>
               {t('chat.joinCall', { title: m.call.title ?? '' })}

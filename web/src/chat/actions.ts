@@ -65,6 +65,8 @@ export interface ThreadActions {
   copyLink?(m: Msg): void;
   /** Joins the call a message announces. */
   joinCall?(m: Msg): void;
+  /** Presses a bot message's button (by index); resolves whether the server took it. */
+  pressButton?(m: Msg, index: number): Promise<boolean>;
 }
 
 /** A poll as its author writes it (the server checks it again). */

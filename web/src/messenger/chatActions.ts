@@ -42,6 +42,7 @@ export function threadActions(store: MessengerStore, chatId: string): ThreadActi
       store.editing.value = m;
     },
     vote: (m, options) => void act(store, { vote: { chatId, seq: m.seq, options } }),
+    pressButton: (m, button) => act(store, { pressButton: { chatId, seq: m.seq, button } }),
     fileUrl: async (_m, fileId, preview) => {
       try {
         const r = await store.chat.request({ getFileUrl: { chatId, fileId, preview } });

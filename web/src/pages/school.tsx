@@ -13,13 +13,14 @@ import { renderSignedIn } from '../account/signedIn.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { ActivityPanel } from '../admin/ActivityPanel.js';
 import { AwardKindsPanel } from '../admin/AwardKindsPanel.js';
+import { BotsPanel } from '../admin/BotsPanel.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
 import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang, t } from '../i18n/index.js';
 
-type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention';
+type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention' | 'bots';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -323,6 +324,7 @@ function SchoolPage({ person }: { person: Person }) {
         ['activity', t('activity.tab')],
         ['awards', t('aw.kinds.tab')],
         ['retention', ta('admin.tabRetention')],
+        ['bots', ta('admin.tabBots')],
       ]
     : [];
   return (
@@ -375,6 +377,7 @@ function SchoolPage({ person }: { person: Person }) {
       {tab === 'activity' && admin && <ActivityPanel onError={(key) => say(key)} />}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'retention' && admin && <RetentionPanel />}
+      {tab === 'bots' && admin && <BotsPanel />}
       {tab === 'awards' && admin && <AwardKindsPanel />}
       {tab === 'teachers' && admin && view && (
         <TeachersPanel
