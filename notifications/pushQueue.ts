@@ -67,15 +67,19 @@ export class PushQueue {
       // Each start on its own turn of the event loop: the encryption of a
       // batch does not run in one block ahead of the sockets' I/O.
       setImmediate(() => {
-        void this.o.send(p).finally(() => {
-          this.sending--;
-          this.pump();
-          if (this.sending === 0 && this.waiting.size === 0) {
-            const idlers = this.idlers;
-            this.idlers = [];
-            for (const r of idlers) r();
-          }
-        });
+        // `send` counts its own failures; a throw must not stop the queue.
+        void this.o
+          .send(p)
+          .catch(() => undefined)
+          .finally(() => {
+            this.sending--;
+            this.pump();
+            if (this.sending === 0 && this.waiting.size === 0) {
+              const idlers = this.idlers;
+              this.idlers = [];
+              for (const r of idlers) r();
+            }
+          });
       });
     }
   }
