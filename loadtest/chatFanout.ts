@@ -53,7 +53,10 @@ const AWAY = PUSH ? Number(args.away ?? MEMBERS) : 0;
 
 async function main(): Promise<void> {
   const push = PUSH ? await PushLoad.start() : null;
-  const stack = await startChatStack([], push?.env ?? {});
+  const stack = await startChatStack([], push?.env ?? {}).catch(async (err: unknown) => {
+    await push?.close();
+    throw err;
+  });
   let senders: LoadChatClient[] = [];
   let receivers: Receivers | null = null;
   try {
@@ -138,7 +141,7 @@ async function main(): Promise<void> {
     }
     appendResult(
       `Messenger: one chat of ${MEMBERS} connected members${AWAY ? ` and ${AWAY} away` : ''}, ${RATE} messages/s, push ${PUSH ? 'on' : 'off'}`,
-      `npm run loadtest:chat-fanout -- --members ${MEMBERS} --rate ${RATE} --seconds ${SECONDS}${PUSH ? ` --away ${AWAY}` : ' --no-push'}`,
+      `npm run loadtest:chat-fanout -- --members ${MEMBERS} --rate ${RATE} --seconds ${SECONDS} --processes ${PROCESSES}${PUSH ? ` --away ${AWAY}` : ' --no-push'}`,
       lines,
       args.results,
     );

@@ -61,7 +61,16 @@ export async function startChatStack(
   };
   const messenger = new MessengerProcess(env);
   server = messenger;
-  await messenger.start();
+  try {
+    await messenger.start();
+  } catch (err) {
+    // A server that did not become ready in time on a busy machine: leave nothing running.
+    forget();
+    await messenger.kill('SIGKILL');
+    await redis.kill('SIGTERM');
+    await postgres.stop();
+    throw err;
+  }
   return {
     redis,
     postgres,
