@@ -6,7 +6,15 @@
 // and server CPU, and appends them to loadtest/RESULTS.md. The target: p99
 // delivery to all members under 250 ms.
 //
-//   npm run loadtest:chat-fanout -- [--members 2000] [--rate 50] [--seconds 20] [--processes 2]
+// With push on (the default; --no-push for sockets only) every member has
+// turned notifications on in one browser, pointing at a real push service
+// this run holds (pushLoad.ts), and the chat has as many members again who
+// are away (--away, not connected, reached only by push): the messenger
+// pushes every message to every member's browser (the connected ones' too;
+// their browsers would not show it), and the run measures socket delivery
+// and push delivery together.
+//
+//   npm run loadtest:chat-fanout -- [--members 2000] [--away 2000] [--rate 50] [--seconds 20] [--processes 2] [--no-push]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -20,11 +28,14 @@ import {
   userOf,
 } from './chatStack.js';
 import { cpuSeconds, residentBytes } from './processStats.js';
+import { PushLoad } from './pushLoad.js';
 import { RESULTS_PATH, appendResult } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
     members: { type: 'string', default: '2000' },
+    away: { type: 'string' },
+    'no-push': { type: 'boolean', default: false },
     rate: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '20' },
     senders: { type: 'string', default: '5' },
@@ -37,16 +48,35 @@ const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
 const SENDERS = Number(args.senders);
 const PROCESSES = Number(args.processes);
+const PUSH = !args['no-push'];
+const AWAY = PUSH ? Number(args.away ?? MEMBERS) : 0;
 
 async function main(): Promise<void> {
-  const stack = await startChatStack();
+  const push = PUSH ? await PushLoad.start() : null;
+  const stack = await startChatStack([], push?.env ?? {}).catch(async (err: unknown) => {
+    await push?.close();
+    throw err;
+  });
   let senders: LoadChatClient[] = [];
   let receivers: Receivers | null = null;
   try {
-    const users = Array.from({ length: MEMBERS + SENDERS }, (_, i) => userOf(i));
+    // Senders, then connected members, then the away ones (never connected).
+    const users = Array.from({ length: SENDERS + MEMBERS + AWAY }, (_, i) => userOf(i));
+    if (push) {
+      await push.subscribe(
+        stack.postgres.url(),
+        users.slice(SENDERS).map((u) => u.userId),
+      );
+      console.log(`${MEMBERS + AWAY} members subscribed to push (${AWAY} of them away)`);
+      await stack.registerUsers(users.slice(SENDERS + MEMBERS));
+    }
     const tokens = await Promise.all(users.map(async (u) => (await stack.tokens.mint(u, 7200)).token));
     const t0 = performance.now();
-    receivers = await Receivers.start(stack.server.wsUrl, tokens.slice(SENDERS), PROCESSES);
+    receivers = await Receivers.start(
+      stack.server.wsUrl,
+      tokens.slice(SENDERS, SENDERS + MEMBERS),
+      PROCESSES,
+    );
     senders = await connectAll(stack.server.wsUrl, tokens.slice(0, SENDERS), SENDERS);
     console.log(`${MEMBERS} members connected in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const chatId = await stack.createChat(
@@ -76,8 +106,24 @@ async function main(): Promise<void> {
     const rss = residentBytes(pid);
     const { latencies, toAll } = await receivers.report();
     const sorted = latencies.sorted();
+    // Pushes may still be going out: wait for the server's queue to drain, and count its CPU meanwhile.
+    let pushLines: string[] = [];
+    if (push) {
+      const counted = await PushLoad.drained(stack.server.httpUrl, 120_000);
+      const drainedAt = performance.now();
+      const drainCpu = cpuSeconds(pid) - cpu0 - cpu;
+      const drainWall = (drainedAt - started) / 1000 - wall;
+      pushLines = [
+        ...PushLoad.lines(
+          push.figures(started + performance.timeOrigin, counted, drainedAt + performance.timeOrigin),
+          MEMBERS + AWAY,
+          acked.ackTimes.length,
+        ),
+        `messenger CPU after the sends, while pushes drained: ${(drainCpu / Math.max(drainWall, 0.001)).toFixed(2)} cores for ${drainWall.toFixed(1)} s`,
+      ];
+    }
     const lines = [
-      `members ${MEMBERS} (+${SENDERS} senders), ${RATE} messages/s for ${SECONDS} s: ${latencies.length} of ${total * MEMBERS} deliveries, receivers in ${PROCESSES} processes`,
+      `members ${MEMBERS} connected${AWAY ? ` + ${AWAY} away (push only)` : ''} (+${SENDERS} senders), ${RATE} messages/s for ${SECONDS} s: ${latencies.length} of ${total * MEMBERS} deliveries, receivers in ${PROCESSES} processes; push ${PUSH ? 'on for every member' : 'off'}`,
       `delivery to each member  p50 ${pct(sorted, 50).toFixed(1)} ms, p99 ${pct(sorted, 99).toFixed(1)} ms, max ${pct(sorted, 100).toFixed(1)} ms`,
       `delivery to all members  p50 ${pct(toAll, 50).toFixed(1)} ms, p99 ${pct(toAll, 99).toFixed(1)} ms (target: p99 < 250 ms)`,
       `${acked.summary} (durable in PostgreSQL, synchronous_commit on)`,
@@ -86,6 +132,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')} (2 cores shared with other work)`,
+      ...pushLines,
     ];
     console.log(lines.join('\n'));
     if (acked.refused > 0) {
@@ -93,8 +140,8 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
     appendResult(
-      `Messenger: one chat of ${MEMBERS} connected members, ${RATE} messages/s`,
-      `npm run loadtest:chat-fanout -- --members ${MEMBERS} --rate ${RATE} --seconds ${SECONDS}`,
+      `Messenger: one chat of ${MEMBERS} connected members${AWAY ? ` and ${AWAY} away` : ''}, ${RATE} messages/s, push ${PUSH ? 'on' : 'off'}`,
+      `npm run loadtest:chat-fanout -- --members ${MEMBERS} --rate ${RATE} --seconds ${SECONDS} --processes ${PROCESSES}${PUSH ? ` --away ${AWAY}` : ' --no-push'}`,
       lines,
       args.results,
     );
@@ -102,6 +149,7 @@ async function main(): Promise<void> {
     for (const c of senders) c.close();
     receivers?.kill();
     await stack.stop();
+    await push?.close();
   }
 }
 

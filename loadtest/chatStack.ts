@@ -26,10 +26,15 @@ export interface ChatStack {
   pid(): number;
   redisPid(): number;
   createChat(title: string, members: string[]): Promise<string>;
+  /** Makes these people known to the messenger without connecting them (members who stay away). */
+  registerUsers(users: ReturnType<typeof userOf>[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startChatStack(redisArgs: string[] = []): Promise<ChatStack> {
+export async function startChatStack(
+  redisArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<ChatStack> {
   const redis = new DurableRedis(redisArgs);
   const postgres = new PostgresCluster();
   let server: MessengerProcess | null = null;
@@ -52,10 +57,20 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
     JOIN_DEADLINE_SECONDS: '300',
     // A few senders stand for a whole school here: the per-person message cap is not what is measured.
     CHAT_MESSAGES_PER_MINUTE: '100000',
+    ...extraEnv,
   };
   const messenger = new MessengerProcess(env);
   server = messenger;
-  await messenger.start();
+  try {
+    await messenger.start();
+  } catch (err) {
+    // A server that did not become ready in time on a busy machine: leave nothing running.
+    forget();
+    await messenger.kill('SIGKILL');
+    await redis.kill('SIGTERM');
+    await postgres.stop();
+    throw err;
+  }
   return {
     redis,
     postgres,
@@ -72,6 +87,23 @@ export async function startChatStack(redisArgs: string[] = []): Promise<ChatStac
       });
       if (res.status !== 201) throw new Error(`create chat: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { chatId: string }).chatId;
+    },
+    async registerUsers(users) {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < users.length) {
+            const u = users[next++]!;
+            const res = await fetch(`${messenger.httpUrl}/api/users/${encodeURIComponent(u.userId)}`, {
+              method: 'PUT',
+              headers: { authorization: `Bearer ${env.ADMIN_SECRET}`, 'content-type': 'application/json' },
+              body: JSON.stringify(u),
+            });
+            if (res.status !== 200)
+              throw new Error(`register ${u.userId}: ${res.status} ${await res.text()}`);
+          }
+        }),
+      );
     },
     async stop() {
       forget();

@@ -87,7 +87,7 @@ function pushCounter(registry: client.Registry): client.Counter<'result'> {
   if (known) return known as client.Counter<'result'>;
   return new promClient.Counter({
     name,
-    help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours), muted (recipients who muted the chat)',
+    help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours), muted (recipients who muted the chat), replaced (a newer one of the same chat took its place in the queue before it was sent), dropped (the send queue was full)',
     labelNames: ['result'],
     registers: [registry],
   });

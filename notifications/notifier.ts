@@ -4,7 +4,8 @@
 // on in. Every host hears every chat event; the first to claim a message in
 // Redis sends it, so a message is pushed once however many hosts run.
 // The browser shows it only when none of its windows has the messenger in
-// front (web/public/sw.js).
+// front (web/public/sw.js). The pushes themselves go through a bounded queue
+// (pushQueue.ts), so telling a big chat never holds up delivery to sockets.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type client from 'prom-client';
@@ -13,8 +14,9 @@ import type { FeedEvent } from '../messaging/bus.js';
 import type { PrefsService } from '../messaging/prefs.js';
 import type { StoredMessage } from '../messaging/records.js';
 import type { ChatStore } from '../messaging/store/chatStore.js';
+import { PushQueue, type QueuedPush } from './pushQueue.js';
 import type { PushMessage, PushOutcome, PushSender } from './pushSender.js';
-import type { PushSubscriptionRecord, PushSubscriptions } from './subscriptions.js';
+import type { PushSubscriptions } from './subscriptions.js';
 
 /** What the service worker gets (JSON): it writes the words in the browser's language. */
 export interface PushPayload {
@@ -40,7 +42,11 @@ export interface PushPayload {
 const TOO_OLD_MS = 10 * 60_000;
 const CLAIM_SECONDS = 24 * 3600;
 const TEXT_MAX = 140;
-const PARALLEL = 8;
+/** Pushes on their way at once, and waiting at most (beyond, counted as dropped). */
+const PARALLEL = 16;
+const WAITING_MAX = 50_000;
+/** A full queue is logged at most this often (each drop is counted). */
+const DROP_LOG_MS = 10_000;
 
 export interface NotifierDeps {
   redis: Redis;
@@ -54,8 +60,20 @@ export interface NotifierDeps {
 
 export class Notifier {
   private pending = Promise.resolve();
+  private readonly queue: PushQueue;
+  private dropsUnlogged = 0;
+  private dropLoggedAt = 0;
 
-  constructor(private readonly deps: NotifierDeps) {}
+  constructor(
+    private readonly deps: NotifierDeps,
+    limits: { parallel?: number; waitingMax?: number } = {},
+  ) {
+    this.queue = new PushQueue({
+      send: (p) => this.sendOne(p),
+      parallel: limits.parallel ?? PARALLEL,
+      max: limits.waitingMax ?? WAITING_MAX,
+    });
+  }
 
   /** A chat event from the feed (called on every host). */
   onEvent(e: FeedEvent): void {
@@ -69,8 +87,14 @@ export class Notifier {
   }
 
   /** Resolves when what was heard so far has been sent (tests, shutdown). */
-  idle(): Promise<void> {
-    return this.pending;
+  async idle(): Promise<void> {
+    await this.pending;
+    await this.queue.idle();
+  }
+
+  /** Pushes waiting for their turn. */
+  get waiting(): number {
+    return this.queue.length;
   }
 
   private async tell(chatId: string, r: StoredMessage): Promise<void> {
@@ -112,28 +136,54 @@ export class Notifier {
     }
   }
 
-  /** Sends one notification to every browser of these people, except those in their quiet hours. */
+  /**
+   * Queues one notification for every browser of these people, except those
+   * in their quiet hours; resolves once queued (idle() when sent).
+   */
   async deliver(userIds: string[], message: PushMessage): Promise<void> {
     const subs = await this.deps.subscriptions.forUsers(userIds);
     if (subs.length === 0) return;
     const quiet = await this.deps.prefs.quietAmong([...new Set(subs.map((s) => s.userId))]);
     const to = subs.filter((s) => !quiet.has(s.userId));
     this.deps.pushes.inc({ result: 'quiet' }, subs.length - to.length);
-    for (let i = 0; i < to.length; i += PARALLEL) {
-      await Promise.all(to.slice(i, i + PARALLEL).map((s) => this.sendOne(s, message)));
+    let replaced = 0;
+    let dropped = 0;
+    for (const s of to) {
+      const r = this.queue.add(s, message);
+      if (r === 'replaced') replaced++;
+      else if (r === 'dropped') dropped++;
     }
+    if (replaced) this.deps.pushes.inc({ result: 'replaced' }, replaced);
+    if (dropped) this.dropped(dropped);
   }
 
-  private async sendOne(to: PushSubscriptionRecord, m: PushMessage): Promise<void> {
+  private dropped(n: number): void {
+    this.deps.pushes.inc({ result: 'dropped' }, n);
+    this.dropsUnlogged += n;
+    const now = Date.now();
+    if (now - this.dropLoggedAt < DROP_LOG_MS) return;
+    this.deps.log.warn(
+      { dropped: this.dropsUnlogged, waiting: this.queue.length },
+      'push queue full: notifications dropped',
+    );
+    this.dropsUnlogged = 0;
+    this.dropLoggedAt = now;
+  }
+
+  private async sendOne({ to, message }: QueuedPush): Promise<void> {
     let outcome: PushOutcome;
     try {
-      outcome = await this.deps.sender.send(to, m);
+      outcome = await this.deps.sender.send(to, message);
     } catch (err) {
       outcome = 'failed';
       this.deps.log.warn({ err, user: to.userId }, 'a push service refused a notification');
     }
     this.deps.pushes.inc({ result: outcome });
-    if (outcome === 'gone') await this.deps.subscriptions.drop(to.endpoint);
+    if (outcome === 'gone') {
+      await this.deps.subscriptions
+        .drop(to.endpoint)
+        .catch((err: unknown) => this.deps.log.warn({ err }, 'a gone subscription was not dropped'));
+    }
   }
 }
 

@@ -18,16 +18,22 @@ const ece = createRequire(import.meta.url)('http_ece') as {
 
 export interface ReceivedPush {
   path: string;
+  /** When it arrived (ms, the clock of performance.timeOrigin + now()). */
+  at: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
 export interface PushBrowser {
   endpoint: string;
+  /** The endpoint's path, as ReceivedPush names it. */
+  path: string;
   p256dh: string;
   auth: string;
   /** What this browser got, decrypted. */
   received(): { headers: ReceivedPush['headers']; payload: unknown }[];
+  /** One push's body, decrypted as this browser would. */
+  decrypt(body: Buffer): unknown;
 }
 
 export interface LocalPushService {
@@ -35,6 +41,8 @@ export interface LocalPushService {
   agent: Agent;
   /** Its host and port, as PUSH_SERVICE_HOSTS names it. */
   host: string;
+  /** Its certificate's file (NODE_EXTRA_CA_CERTS for a server in another process); gone after close(). */
+  certPath: string;
   all: ReceivedPush[];
   /** A browser subscribed at this service; `gone` ones are answered 410. */
   browser(name: string, opts?: { gone?: boolean }): PushBrowser;
@@ -73,20 +81,22 @@ export async function startPushService(): Promise<LocalPushService> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const at = performance.timeOrigin + performance.now();
       const path = req.url ?? '';
       if (gone.has(path)) {
         res.writeHead(410).end();
         return;
       }
-      all.push({ path, headers: req.headers, body: Buffer.concat(chunks) });
+      all.push({ path, at, headers: req.headers, body: Buffer.concat(chunks) });
       res.writeHead(201, { location: `${path}/m/${all.length}` }).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    agent: new Agent({ ca: cert }),
+    agent: new Agent({ ca: cert, keepAlive: true }),
     host: `127.0.0.1:${port}`,
+    certPath: join(dir, 'cert.pem'),
     all,
     browser(name, opts = {}) {
       const path = `/push/${name}`;
@@ -94,24 +104,23 @@ export async function startPushService(): Promise<LocalPushService> {
       const ecdh = createECDH('prime256v1');
       ecdh.generateKeys();
       const auth = randomBytes(16);
+      const decrypt = (body: Buffer): unknown =>
+        JSON.parse(
+          ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString('utf8'),
+        );
       return {
         endpoint: `https://127.0.0.1:${port}${path}`,
+        path,
         p256dh: ecdh.getPublicKey().toString('base64url'),
         auth: auth.toString('base64url'),
         received: () =>
-          all
-            .filter((p) => p.path === path)
-            .map((p) => ({
-              headers: p.headers,
-              payload: JSON.parse(
-                ece
-                  .decrypt(p.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth })
-                  .toString('utf8'),
-              ),
-            })),
+          all.filter((p) => p.path === path).map((p) => ({ headers: p.headers, payload: decrypt(p.body) })),
+        decrypt,
       };
     },
     async close() {
+      // The servers' agents keep their connections open.
+      server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
       rmSync(dir, { recursive: true, force: true });
     },
