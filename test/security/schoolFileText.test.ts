@@ -27,7 +27,10 @@ describe("names in the school's file", () => {
       ['isolate', '\u2067Сидоров'],
       ['RLM', 'Сидоров\u200F'],
     ] as const) {
-      const r = await school.admin.post('/api/school/import', withRow(`ученик;p-sid;${last};Илья;;;5А;;;;;;`));
+      const r = await school.admin.post(
+        '/api/school/import',
+        withRow(`ученик;p-sid;${last};Илья;;;5А;;;;;;`),
+      );
       expect(r.status, label).toBe(400);
       expect(JSON.stringify(r.body), label).toMatch(/строка 12/);
       expect(await people(), label).toBe(before);
