@@ -6,6 +6,7 @@
 // classes.
 import { createHash } from 'node:crypto';
 import { parse as parseCsvText } from 'csv-parse/sync';
+import { badTextIn } from '../common/protocol/textRule.js';
 import { decodeSchoolFile } from './fileText.js';
 import type { Directory, Lesson, Parent, Person, Pupil, SchoolClass, Teacher } from './model.js';
 
@@ -36,6 +37,10 @@ function nameOf(raw: Raw, where: string, problems: string[]): { name: string; so
   }
   sort ||= name;
   if (!name) problems.push(`${where}: нет имени (нужны фамилия и имя или ФИО)`);
+  // The one text rule for names (textRule.ts): a NUL failed deep in PostgreSQL
+  // as an internal error, a direction control turned a list around.
+  else if (badTextIn(name, '', 0, true) || badTextIn(sort, '', 0, true))
+    problems.push(`${where}: в имени невидимый или управляющий знак`);
   else if (name.length > NAME_MAX || sort.length > NAME_MAX)
     problems.push(`${where}: имя длиннее ${NAME_MAX} знаков`);
   return { name, sort };

@@ -33,7 +33,7 @@
       yourComment: 'Комментарий',
       send: 'Отправить',
       rename: 'Изменить имя',
-      as: (name) => `Вы пишете как ${name}.`,
+      as: ['Вы пишете как ', '.'],
       noName: 'Напишите своё имя: его увидят под комментарием.',
       sent: 'Комментарий опубликован.',
       pending: 'Спасибо! Комментарий появится, когда его проверит учитель.',
@@ -66,7 +66,7 @@
       yourComment: 'Comment',
       send: 'Send',
       rename: 'Change the name',
-      as: (name) => `You write as ${name}.`,
+      as: ['You write as ', '.'],
       noName: 'Write your name: it is shown with your comment.',
       sent: 'Comment published.',
       pending: 'Thank you! The comment appears once the teacher has checked it.',
@@ -79,6 +79,19 @@
       failed: 'Could not send. Please try again.',
     },
   };
+  /**
+   * Puts text someone typed (a name, a comment, the title) into `el` as a
+   * text node, never markup, with the web client's isolation (its
+   * web/src/kit/userText.ts): dir="auto" from its own first strong letter and
+   * `unicode-bidi: isolate` (viewer.css .user-text), so a right-to-left name
+   * cannot reorder the words around it.
+   */
+  function userText(el, text) {
+    el.dir = 'auto';
+    el.classList.add('user-text');
+    el.textContent = text;
+    return el;
+  }
   const params = new URLSearchParams(location.search);
   const lang = params.get('lang') === 'en' ? 'en' : 'ru';
   const t = TEXT[lang];
@@ -235,7 +248,7 @@
       schedule(5000);
       return;
     }
-    document.getElementById('title').textContent = s.title;
+    userText(document.getElementById('title'), s.title);
     document.title = s.title;
     document.getElementById('viewers').textContent = t.viewers(s.viewers);
     document.getElementById('live-badge').hidden = s.state !== 'live';
@@ -285,7 +298,8 @@
     let name = localStorage.getItem('comment-name') || '';
     const showName = () => {
       $('comment-as').hidden = !name;
-      $('comment-as-text').textContent = name ? t.as(name) : '';
+      const as = name ? [t.as[0], userText(document.createElement('bdi'), name), t.as[1]] : [];
+      $('comment-as-text').replaceChildren(...as);
       $('comment-name-label').hidden = Boolean(name);
       nameInput.hidden = Boolean(name);
     };
@@ -316,10 +330,8 @@
         list.replaceChildren(
           ...c.comments.map((m) => {
             const li = document.createElement('li');
-            const who = document.createElement('b');
-            who.textContent = m.name;
-            const text = document.createElement('p');
-            text.textContent = m.text;
+            const who = userText(document.createElement('bdi'), m.name);
+            const text = userText(document.createElement('p'), m.text);
             li.append(who, text);
             return li;
           }),

@@ -9,7 +9,7 @@
 // then off. The teacher sees the viewer count in «Запись и трансляция».
 // Real server, Redis, recorder and Chromium.
 // Screenshots: {laptop,phone}-comments-*.png.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import {
@@ -144,6 +144,25 @@ describe.skipIf(!chromiumAvailable() || !redisAvailable())('viewers comment unde
     await comment(teacher, 'А можно повторить последнюю задачу?').waitFor();
     await look(teacher, 'phone', 'on');
     await look(viewer, 'laptop', 'viewer');
+
+    // #21: what a viewer typed is put in as text, isolated (<bdi dir="auto">
+    // for the name, dir="auto" for the comment), so a comment written right to
+    // left cannot turn the name or the next comment around. (A viewer's name
+    // itself is refused unless in Russian or Latin letters: displayNames.ts.)
+    await viewer.getByLabel('Комментарий').fill('שלום <b>Спасибо</b> за урок');
+    await viewer.getByRole('button', { name: 'Отправить' }).click();
+    const rtl = shown.filter({ hasText: 'за урок' });
+    await rtl.waitFor({ timeout: 15_000 });
+    const shape = (el: Locator) =>
+      el.evaluate((e) => [e.tagName.toLowerCase(), e.getAttribute('dir'), getComputedStyle(e).unicodeBidi]);
+    expect(await shape(rtl.locator('bdi'))).toEqual(['bdi', 'auto', 'isolate']);
+    expect(await rtl.locator('bdi').textContent()).toBe('Бабушка Вера');
+    expect(await shape(rtl.locator('p'))).toEqual(['p', 'auto', 'isolate']);
+    // The markup is shown as typed, never parsed.
+    expect(await rtl.locator('p').textContent()).toBe('שלום <b>Спасибо</b> за урок');
+    expect(await rtl.locator('b').count()).toBe(0);
+    expect(await shape(viewer.locator('#comment-as-text bdi'))).toEqual(['bdi', 'auto', 'isolate']);
+    await look(viewer, 'laptop', 'viewer-rtl', ['b']);
 
     // Off: the box goes, the published comments stay, a post is refused.
     await teacher

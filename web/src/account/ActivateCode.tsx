@@ -4,6 +4,7 @@
 // new server leads instead to creating the school and its administrator.
 import { startRegistration } from '@simplewebauthn/browser';
 import { useState } from 'preact/hooks';
+import { userText } from '../kit/userText.js';
 import { errorKey, post } from './api.js';
 import { type AccountKey, ta } from './text.js';
 
@@ -158,7 +159,7 @@ export function ActivateCode({ onBack }: { onBack: () => void }) {
         p && (
           <section class="card who" aria-labelledby="who">
             <h2 id="who">{ta('code.isThisYou')}</h2>
-            <p class="who-name">{p.name}</p>
+            <p {...userText('who-name')}>{p.name}</p>
             <p class="hint">
               {[ta(`role.${p.role}`), p.schoolName, p.classes.join(', ')].filter(Boolean).join(' · ')}
             </p>

@@ -7,6 +7,7 @@ import { errorKey, get } from '../account/api.js';
 import type { AccountKey } from '../account/text.js';
 import { lang, t } from '../i18n/index.js';
 import { csvText, downloadCsv } from '../kit/csv.js';
+import { userText } from '../kit/userText.js';
 import { ActivityChart, weekLabel } from './ActivityChart.js';
 
 const WEEKS = 8;
@@ -129,7 +130,7 @@ export function ActivityPanel({ onError }: { onError: (key: AccountKey) => void 
                 {view.people.map((p) => (
                   <tr key={p.id} data-person={p.id}>
                     <th scope="row">
-                      {p.name}
+                      <span {...userText()}>{p.name}</span>
                       {p.teacher && <span class="hint"> · {t('activity.teacher')}</span>}
                     </th>
                     <td>{p.groupMessages}</td>

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { askChat } from '../account/chatAsk.js';
 import { sessionChatToken } from '../account/sessionTokens.js';
 import { type Key, t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 import { chatErrorText } from '../messenger/chatErrors.js';
 import type { cpb } from '../protocol/wire.js';
 
@@ -41,7 +42,7 @@ function KindRows({
         return (
           <li key={k.kindId} class="row" data-kind={k.kindId}>
             <Badge badge={k.badge} />
-            <span class="row-main">{k.name}</span>
+            <span {...userText('row-main')}>{k.name}</span>
             {r.actions ? <div class="row-actions">{r.actions}</div> : null}
           </li>
         );

@@ -1,9 +1,11 @@
 // The import screen: the e-journal's file (CSV from Excel, Windows-1251
 // too, or JSON), first a dry run that says in Russian what would change,
 // then "Применить". A file with problems gets every problem listed.
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, errorKey, post } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
+import { userText } from '../kit/userText.js';
 
 interface Change {
   id: string;
@@ -32,7 +34,11 @@ interface Report {
 
 const SHOWN = 12;
 
-function Names({ list, line }: { list: Change[]; line: (c: Change) => string }) {
+function Name({ c }: { c: Change }) {
+  return <span {...userText()}>{c.name}</span>;
+}
+
+function Names({ list, line }: { list: Change[]; line: (c: Change) => ComponentChildren }) {
   return (
     <ul class="diff-names">
       {list.slice(0, SHOWN).map((c) => (
@@ -63,25 +69,53 @@ function ReportView({ r, encoding }: { r: Report; encoding: string }) {
       {d.added.length > 0 && (
         <>
           <h3>{ta('admin.added2', { count: d.added.length })}</h3>
-          <Names list={d.added} line={(c) => `+ ${c.name} (${role(c)}${c.to ? `, ${cls(c.to)}` : ''})`} />
+          <Names
+            list={d.added}
+            line={(c) => (
+              <>
+                + <Name c={c} /> ({role(c)}
+                {c.to ? (
+                  <>
+                    , <span {...userText()}>{cls(c.to)}</span>
+                  </>
+                ) : null}
+                )
+              </>
+            )}
+          />
         </>
       )}
       {d.moved.length > 0 && (
         <>
           <h3>{ta('admin.movedList', { count: d.moved.length })}</h3>
-          <Names list={d.moved} line={(c) => `${c.name}: ${cls(c.from)} → ${cls(c.to)}`} />
+          <Names
+            list={d.moved}
+            line={(c) => (
+              <>
+                <Name c={c} />: <span {...userText()}>{cls(c.from)}</span> →{' '}
+                <span {...userText()}>{cls(c.to)}</span>
+              </>
+            )}
+          />
         </>
       )}
       {d.removed.length > 0 && (
         <>
           <h3>{ta('admin.removed', { count: d.removed.length })}</h3>
-          <Names list={d.removed} line={(c) => `− ${c.name} (${role(c)})`} />
+          <Names
+            list={d.removed}
+            line={(c) => (
+              <>
+                − <Name c={c} /> ({role(c)})
+              </>
+            )}
+          />
         </>
       )}
       {d.changed.length > 0 && (
         <>
           <h3>{ta('admin.changed', { count: d.changed.length })}</h3>
-          <Names list={d.changed} line={(c) => c.name} />
+          <Names list={d.changed} line={(c) => <Name c={c} />} />
         </>
       )}
       {d.classes.added.length > 0 && (

@@ -6,6 +6,7 @@ import type { ClassRow, PersonRow } from '../../../common/schoolView.js';
 import type { AccountKey } from '../account/text.js';
 import { ta } from '../account/text.js';
 import { lang } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 
 export interface PersonActions {
   newCode(p: PersonRow): void;
@@ -47,7 +48,7 @@ export function PersonLine({
     <li class="row person-row" data-person={p.id} data-status={p.status}>
       <div class="row-main">
         <span>
-          {p.name}
+          <span {...userText()}>{p.name}</span>
           {p.verified && <span class="verified"> ✓ {ta('admin.verifiedMark')}</span>}
         </span>
         <span class={`hint status status-${p.status}`}>
@@ -90,7 +91,7 @@ export function PersonLine({
             >
               <option value="">—</option>
               {classes.map((c) => (
-                <option key={c.id} value={c.id}>
+                <option key={c.id} value={c.id} {...userText()}>
                   {c.name}
                 </option>
               ))}

@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { type RegionActivity, type WeekFigures, percent } from '../../../common/activityView.js';
 import { lang, t } from '../i18n/index.js';
 import { csvText, downloadCsv } from '../kit/csv.js';
+import { userText } from '../kit/userText.js';
 import { ActivityChart, weekLabel } from './ActivityChart.js';
 import { activityRows, weekDate } from './ActivityPanel.js';
 
@@ -68,7 +69,9 @@ export function RegionPanel({ region }: { region: Region }) {
   return (
     <section class="card activity region" aria-labelledby={titleId} data-region={region.id}>
       <div class="activity-head">
-        <h2 id={titleId}>{region.name}</h2>
+        <h2 id={titleId} {...userText()}>
+          {region.name}
+        </h2>
         <button type="button" class="small primary" onClick={download}>
           {t('activity.csv', { csv: 'CSV' })}
         </button>
@@ -109,7 +112,9 @@ export function RegionPanel({ region }: { region: Region }) {
               const w = s.weeks[at]!;
               return (
                 <tr key={s.id} data-school={s.id}>
-                  <th scope="row">{s.name}</th>
+                  <th scope="row">
+                    <span {...userText()}>{s.name}</span>
+                  </th>
                   <td>{share(w.teachersWriting, w.teachers)}</td>
                   <td>{share(w.teachersCalling, w.teachers)}</td>
                   <td>{decimal(w.chatsPerTeacher)}</td>

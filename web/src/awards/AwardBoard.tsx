@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { confirmAction } from '../kit/Confirm.js';
 import { Sheet } from '../kit/Sheet.js';
+import { isolated, userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 
 function when(ms: number | null | undefined): string {
@@ -46,7 +47,7 @@ export function Boards({
         >
           {counted ? (
             <h3>
-              {b.pupilName}{' '}
+              <span {...userText()}>{b.pupilName}</span>{' '}
               <small class="aw-count">{t('aw.count', { count: (b.awards ?? []).length })}</small>
             </h3>
           ) : (
@@ -65,9 +66,11 @@ export function Boards({
                     height={counted ? 44 : 64}
                   />
                   <div>
-                    <strong>{a.kind?.name}</strong>
-                    <small>{t('aw.by', { teacher: a.giverName ?? '', time: when(a.givenAt) })}</small>
-                    {a.comment ? <p>{a.comment}</p> : null}
+                    <strong {...userText()}>{a.kind?.name}</strong>
+                    <small>
+                      {t('aw.by', { teacher: isolated(a.giverName ?? ''), time: when(a.givenAt) })}
+                    </small>
+                    {a.comment ? <p {...userText()}>{a.comment}</p> : null}
                     {a.mayWithdraw && (
                       <button type="button" class="ghost small" onClick={() => void withdraw(b, a)}>
                         {t('aw.withdraw')}

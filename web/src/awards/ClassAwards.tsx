@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Sheet } from '../kit/Sheet.js';
 import { Star } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { Boards } from './AwardBoard.js';
 import { GiveAward } from './GiveAward.js';
@@ -32,7 +33,7 @@ function Summary({ boards }: { boards: cpb.IAwardBoard[] }) {
           {kinds.map(({ kind, count }) => (
             <li key={kind.kindId}>
               <img src={`/static/awards/${kind.badge ?? 'star'}.svg`} alt="" width={24} height={24} />
-              {kind.name} <b>{count}</b>
+              <span {...userText()}>{kind.name}</span> <b>{count}</b>
             </li>
           ))}
         </ul>

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { PeopleChecks } from '../kit/PeopleChecks.js';
+import { userText } from '../kit/userText.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 
 export function GiveAward({
@@ -66,7 +67,7 @@ export function GiveAward({
               onChange={() => setKind(k.kindId ?? '')}
             />
             <img src={`/static/awards/${k.badge}.svg`} alt="" width={56} height={56} />
-            <span>{k.name}</span>
+            <span {...userText()}>{k.name}</span>
           </label>
         ))}
       </fieldset>

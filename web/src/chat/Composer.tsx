@@ -9,6 +9,7 @@ import type { Signal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { CalendarClock, ChartColumn, CheckCheck, Paperclip, Send, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useMentionPicker } from './MentionPicker.js';
 import { PollEditor } from './PollEditor.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
@@ -125,8 +126,14 @@ export function Composer({
         {replyTo || editing ? (
           <div class="composer-context">
             <span>
-              {editing ? t('chat.editing') : t('chat.replyingTo', { name: replyTo?.senderName ?? '' })}
-              {replyTo && !editing ? <q>{replyTo.text}</q> : null}
+              {editing ? (
+                t('chat.editing')
+              ) : (
+                <>
+                  {t('chat.replyingTo')} <span {...userText()}>{replyTo?.senderName ?? ''}</span>
+                </>
+              )}
+              {replyTo && !editing ? <q {...userText()}>{replyTo.text}</q> : null}
             </span>
             <button type="button" class="ghost icon-only" aria-label={t('common.cancel')} onClick={cancel}>
               <X aria-hidden="true" />

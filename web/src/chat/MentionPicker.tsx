@@ -5,6 +5,7 @@
 import type { JSX } from 'preact';
 import { useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 import type { Mentionable } from './actions.js';
 import { type MentionQuery, insertMention, mentionQuery } from './mentions.js';
 
@@ -93,7 +94,7 @@ export function useMentionPicker(
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => choose(p)}
           >
-            {p.name}
+            <span {...userText()}>{p.name}</span>
           </button>
         </li>
       ))}

@@ -57,7 +57,7 @@ export function MessageItem({ m, actions }: { m: Msg; actions: ThreadActions }) 
       )}
       {m.forwardedFrom && (
         <span class="msg-forwarded">
-          {t('chat.forwardedFrom', { name: m.forwardedFrom.senderName ?? '' })}
+          {t('chat.forwardedFrom')} <span {...userText()}>{m.forwardedFrom.senderName ?? ''}</span>
         </span>
       )}
       {m.replyTo && (

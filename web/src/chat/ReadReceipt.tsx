@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
 import { CheckCheck } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { Readers } from './actions.js';
 
 export function ReadersDialog({ readers, onClose }: { readers: Readers; onClose: () => void }) {
@@ -18,14 +19,18 @@ export function ReadersDialog({ readers, onClose }: { readers: Readers; onClose:
         <h3>{t('chat.notReadBy', { count: readers.unreadCount })}</h3>
         <ul class="people-list not-read">
           {readers.unread.map((name) => (
-            <li key={name}>{name}</li>
+            <li key={name} {...userText()}>
+              {name}
+            </li>
           ))}
           {more(readers.unread.length, readers.unreadCount)}
         </ul>
         <h3>{t('chat.readBy', { count: readers.readCount })}</h3>
         <ul class="people-list has-read">
           {readers.read.map((name) => (
-            <li key={name}>{name}</li>
+            <li key={name} {...userText()}>
+              {name}
+            </li>
           ))}
           {more(readers.read.length, readers.readCount)}
         </ul>

@@ -3,6 +3,7 @@
 // урока» when the teacher shares the lesson's recording with the class.
 import { t } from '../i18n/index.js';
 import { ClipboardList } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { lessonWhen } from '../recap/recapWords.js';
 import type { Msg } from './format.js';
 
@@ -20,7 +21,7 @@ export function RecapCard({ m }: { m: Msg }) {
       <ClipboardList aria-hidden="true" />
       <span class="recap-card-text">
         <strong>{t(r.recording ? 'recap.cardRecording' : 'recap.title')}</strong>
-        <span class="recap-card-title">{r.title}</span>
+        <span {...userText('recap-card-title')}>{r.title}</span>
         <span class="recap-card-when">{lessonWhen(r.startedAt ?? 0, r.endedAt ?? 0)}</span>
       </span>
     </a>

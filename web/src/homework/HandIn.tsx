@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Camera, Upload } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { allowedText, stateText, when } from './format.js';
 import { type View, handIn, openFile, takes } from './homeworkActions.js';
@@ -62,7 +63,7 @@ function Own({
   };
   return (
     <section class="hw-own" aria-label={isPupil ? t('hw.yours') : (s.pupilName ?? '')}>
-      {!isPupil && <h3>{s.pupilName}</h3>}
+      {!isPupil && <h3 {...userText()}>{s.pupilName}</h3>}
       <p class={`hw-state hw-state-${s.state ?? 0}`} id="hw-own-state">
         {stateText(s)}
         {s.submittedAt ? ` · ${when(s.submittedAt)}` : ''}
@@ -76,7 +77,7 @@ function Own({
                 class="link"
                 onClick={() => void openFile(store, c.collectionId ?? '', s.pupilId ?? '', f.fileId ?? '')}
               >
-                {f.name}
+                <span {...userText('file-name')}>{f.name}</span>
               </button>
             </li>
           ))}
@@ -119,7 +120,9 @@ function Own({
           {files.length > 0 && (
             <ul class="hw-chosen">
               {files.map((f, i) => (
-                <li key={`${f.name}-${i}`}>{f.name}</li>
+                <li key={`${f.name}-${i}`} {...userText('file-name')}>
+                  {f.name}
+                </li>
               ))}
             </ul>
           )}

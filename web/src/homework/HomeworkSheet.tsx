@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Sheet } from '../kit/Sheet.js';
 import { ClipboardList, Plus } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { CollectionForm } from './CollectionForm.js';
 import { HandIn } from './HandIn.js';
@@ -83,7 +84,7 @@ export function HomeworkSheet({ store, chatId }: { store: MessengerStore; chatId
                   >
                     <ClipboardList aria-hidden="true" />
                     <span class="hw-item-body">
-                      <strong>{c.title}</strong>
+                      <strong {...userText()}>{c.title}</strong>
                       <small>
                         {t('hw.due', { time: when(c.deadline) })}
                         {c.mine

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { BellRing, Download } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { stateText, when } from './format.js';
 import { type View, downloadZip, openFile, remindMissing, review } from './homeworkActions.js';
@@ -84,7 +85,9 @@ function Row({
   };
   return (
     <tr class={`hw-row hw-state-${s.state ?? 0}`} data-pupil={s.pupilId}>
-      <th scope="row">{s.pupilName}</th>
+      <th scope="row">
+        <span {...userText('hw-pupil')}>{s.pupilName}</span>
+      </th>
       <td>
         <span class="hw-state">{stateText(s)}</span>
         {s.submittedAt ? <small class="hw-time">{when(s.submittedAt)}</small> : null}
@@ -101,7 +104,7 @@ function Row({
                 class="link"
                 onClick={() => void openFile(store, id, s.pupilId ?? '', f.fileId ?? '')}
               >
-                {f.name}
+                <span {...userText('file-name')}>{f.name}</span>
               </button>
             </li>
           ))}

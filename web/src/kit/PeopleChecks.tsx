@@ -1,5 +1,7 @@
 // The one list of people with a checkbox each (whom a homework collection
 // asks, whom an award goes to): the chosen ones are a set of ids.
+import { userText } from './userText.js';
+
 export function PeopleChecks({
   people,
   chosen,
@@ -23,7 +25,7 @@ export function PeopleChecks({
               onChange(next);
             }}
           />
-          {p.name}
+          <span {...userText()}>{p.name}</span>
         </label>
       ))}
     </>

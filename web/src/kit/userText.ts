@@ -10,3 +10,12 @@
 export function userText(cls?: string): { dir: 'auto'; class: string } {
   return { dir: 'auto', class: cls ? `${cls} user-text` : 'user-text' };
 }
+
+/**
+ * The same isolation for a name put inside a translated sentence
+ * (t('aw.by', { teacher: isolated(name) })), where no element of its own fits:
+ * FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE around it.
+ */
+export function isolated(text: string): string {
+  return `\u2068${text}\u2069`;
+}

@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { lang, t } from '../i18n/index.js';
 import { Sheet } from '../kit/Sheet.js';
 import { CalendarClock, Copy } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from '../messenger/messengerStore.js';
 import { chatTitle } from '../messenger/rules.js';
 import { LinkCall } from './LinkCall.js';
@@ -49,7 +50,7 @@ export function MyLessons({ store }: { store: MessengerStore }) {
                 <li key={l.roomId} class="lesson-item">
                   <CalendarClock class="lesson-item-icon" aria-hidden="true" />
                   <div class="lesson-item-body">
-                    <strong>{l.title}</strong>
+                    <strong {...userText()}>{l.title}</strong>
                     <span>
                       {when(l)} · {t('lesson.minutes', { count: l.durationMinutes ?? 0 })}
                       {(l.weeklyCount ?? 1) > 1

@@ -17,6 +17,7 @@ import {
   UserMinus,
   UserPlus,
 } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { ChatAutoDelete } from './ChatAutoDelete.js';
 import { ClearHistory } from './ChatMarks.js';
 import { ChatSettingsFields } from './ChatSettingsFields.js';
@@ -189,7 +190,7 @@ export function ChatInfo({ store, chatId }: { store: MessengerStore; chatId: str
             return (
               <li key={u.userId} class="member" data-user={u.userId}>
                 <span class="member-name">
-                  {u.displayName}
+                  <span {...userText()}>{u.displayName}</span>
                   {self ? ` (${t('people.you')})` : ''}
                 </span>
                 {m.role === R.MEMBER_ROLE_CREATOR ? (

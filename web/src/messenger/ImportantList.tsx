@@ -7,6 +7,7 @@ import { preview } from '../chat/format.js';
 import { lang, t } from '../i18n/index.js';
 import { Sheet } from '../kit/Sheet.js';
 import { Star } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { followLink } from './messageLinks.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -101,7 +102,8 @@ export function ImportantList({ store }: { store: MessengerStore }) {
                     onClick={() => void followLink(store, { chatId: m.chatId ?? '', seq: m.seq ?? 0 })}
                   >
                     <span class="important-where">
-                      {chat ? chatTitle(chat) : ''} · {m.senderName} · {when(m)}
+                      <span {...userText()}>{chat ? chatTitle(chat) : ''}</span> ·{' '}
+                      <span {...userText()}>{m.senderName}</span> · {when(m)}
                     </span>
                     <span class="important-text">{preview(m)}</span>
                   </button>

@@ -4,6 +4,7 @@
 // comes back (the server's read rule).
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 import { chatErrorText } from './chatErrors.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 import { chatTitle } from './rules.js';
@@ -81,7 +82,8 @@ export function MessageSearch({ store }: { store: MessengerStore }) {
                   }}
                 >
                   <span class="msg-search-where">
-                    {chat ? chatTitle(chat) : ''} · {m.senderName}
+                    <span {...userText()}>{chat ? chatTitle(chat) : ''}</span> ·{' '}
+                    <span {...userText()}>{m.senderName}</span>
                   </span>
                   <Snippet hit={h} />
                 </button>

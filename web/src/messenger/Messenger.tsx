@@ -10,6 +10,7 @@ import { t } from '../i18n/index.js';
 import { ConfirmHost } from '../kit/Confirm.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { House, MessageSquarePlus } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { LessonReminder } from '../lessons/LessonReminder.js';
 import { MyLessons, MyLessonsButton } from '../lessons/MyLessons.js';
 import { Ringing } from '../lessons/Ringing.js';
@@ -52,7 +53,7 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
           </a>
         )}
         <h1>{t('chat.title')}</h1>
-        <span class="me wide-only">{store.me.value?.displayName}</span>
+        <span {...userText('me wide-only')}>{store.me.value?.displayName}</span>
         <button
           type="button"
           class="ghost new-chat-button"

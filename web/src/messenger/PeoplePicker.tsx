@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Check, Search, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 import { searchPeople } from './people.js';
 
@@ -53,7 +54,7 @@ export function PeoplePicker({
                 aria-label={t('msgr.unchoose', { name: u.displayName ?? '' })}
                 onClick={() => toggle(u)}
               >
-                {u.displayName} <X aria-hidden="true" />
+                <span {...userText()}>{u.displayName}</span> <X aria-hidden="true" />
               </button>
             </li>
           ))}
@@ -82,7 +83,7 @@ export function PeoplePicker({
               aria-pressed={has(u)}
               onClick={() => toggle(u)}
             >
-              <span class="person-name">{u.displayName}</span>
+              <span {...userText('person-name')}>{u.displayName}</span>
               {has(u) ? <Check aria-hidden="true" /> : null}
             </button>
           </li>

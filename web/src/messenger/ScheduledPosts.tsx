@@ -11,6 +11,7 @@ import { dayTime, localInput } from '../chat/format.js';
 import { t } from '../i18n/index.js';
 import { Dialog } from '../kit/Dialog.js';
 import { CalendarClock } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { MessengerStore, cpb } from './messengerStore.js';
 
 /** The scheduled posts this person may see, by chat. */
@@ -139,7 +140,7 @@ function ScheduledItem({
             </label>
           ) : (
             <>
-              <p class="scheduled-text">{post.text}</p>
+              <p {...userText('scheduled-text')}>{post.text}</p>
               <small>{t('sched.authorOnly')}</small>
             </>
           )}
@@ -171,7 +172,7 @@ function ScheduledItem({
         </form>
       ) : (
         <>
-          <p class="scheduled-text">{post.text}</p>
+          <p {...userText('scheduled-text')}>{post.text}</p>
           <div class="dialog-actions">
             <button type="button" onClick={() => setEditing(true)}>
               {t('sched.edit')}

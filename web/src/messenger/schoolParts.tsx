@@ -6,6 +6,7 @@ import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { Pin, Search, Users } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { ArchiveButton, archiveOpen, isArchived } from './ChatArchive.js';
 import { RetentionNotice } from './ChatAutoDelete.js';
 import { MuteButton } from './ChatMute.js';
@@ -108,7 +109,7 @@ export function ChannelSearch({ store }: { store: MessengerStore }) {
           const mine = store.chats.value.has(c.chatId ?? '');
           return (
             <li key={c.chatId} data-channel={c.chatId}>
-              <span>{c.title}</span>
+              <span {...userText()}>{c.title}</span>
               <small>{t('school.subscribers', { count: c.memberCount ?? 0 })}</small>
               <button
                 type="button"
@@ -208,7 +209,7 @@ export function JoinRequestsPanel({ store, chat }: { store: MessengerStore; chat
       <ul>
         {list.map((r) => (
           <li key={r.user?.userId} data-request={r.user?.userId}>
-            <span>{r.user?.displayName}</span>
+            <span {...userText()}>{r.user?.displayName}</span>
             <button type="button" class="primary" onClick={() => decide(r.user?.userId ?? '', true)}>
               {t('school.accept')}
             </button>

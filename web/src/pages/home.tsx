@@ -8,6 +8,7 @@ import { AccountPage } from '../account/AccountPage.js';
 import { type Person, errorKey, get, post, whoAmI } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
 import { lang, t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 
 interface HomeData {
   chats: { id: string; title: string; kind: string; unread: number }[];
@@ -91,7 +92,7 @@ function SignedInHome({ person }: { person: Person }) {
             {data?.lessons.map((l) => (
               <li key={l.roomId} class="row lesson" data-room={l.roomId}>
                 <div class="row-main">
-                  <strong>{l.title}</strong>
+                  <strong {...userText()}>{l.title}</strong>
                   <span class="hint">
                     {when(l.startsAt)} · {ta('home.minutes', { count: l.durationMinutes })} · {l.className}
                   </span>
@@ -118,7 +119,7 @@ function SignedInHome({ person }: { person: Person }) {
                   href={`/messenger#chat=${encodeURIComponent(c.id)}`}
                   data-chat={c.id}
                 >
-                  {c.title}
+                  <span {...userText()}>{c.title}</span>
                 </a>
                 {c.unread > 0 && <span class="badge">{ta('home.unread', { count: c.unread })}</span>}
               </li>
@@ -135,7 +136,7 @@ function SignedInHome({ person }: { person: Person }) {
               {person.children.map((c) => (
                 <li key={c.id} class="row">
                   <span class="row-main">
-                    {c.name} <span class="hint">{c.className}</span>
+                    <span {...userText()}>{c.name}</span> <span class="hint">{c.className}</span>
                   </span>
                 </li>
               ))}
@@ -145,7 +146,7 @@ function SignedInHome({ person }: { person: Person }) {
               {data?.teachers.map((t) => (
                 <li key={t.id} class="row">
                   <span class="row-main">
-                    {t.name} <span class="hint">{t.className}</span>
+                    <span {...userText()}>{t.name}</span> <span class="hint">{t.className}</span>
                   </span>
                   {t.verified && <span class="verified">✓ {ta('home.verified')}</span>}
                 </li>

@@ -19,6 +19,7 @@ import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js
 import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang, t } from '../i18n/index.js';
+import { userText } from '../kit/userText.js';
 
 type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention' | 'bots';
 
@@ -133,7 +134,7 @@ function TeachersPanel({
           {view.verifications.map((v) => (
             <li key={v.id} class="row" data-request={v.personId}>
               <span class="row-main">
-                {v.name} <span class="hint">{dateText(v.createdAt)}</span>
+                <span {...userText()}>{v.name}</span> <span class="hint">{dateText(v.createdAt)}</span>
               </span>
               <div class="row-actions">
                 <button type="button" class="small primary" onClick={() => void decide(v.id, v.name, true)}>

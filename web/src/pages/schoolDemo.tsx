@@ -5,6 +5,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { type Key, lang, t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
+import { userText } from '../kit/userText.js';
 
 interface DemoPerson {
   id: string;
@@ -41,7 +42,7 @@ function People({ list, onPick }: { list: DemoPerson[]; onPick: (id: string) => 
       {list.map((p) => (
         <li key={p.id}>
           <button type="button" class="person" data-person={p.id} onClick={() => onPick(p.id)}>
-            <span>{p.name}</span>
+            <span {...userText()}>{p.name}</span>
             {p.about && <small>{p.about}</small>}
           </button>
         </li>

@@ -202,7 +202,7 @@ function BreakoutsPanelBody() {
                     >
                       <option value="">{t('breakouts.main')}</option>
                       {rooms.map((b) => (
-                        <option key={b.id} value={b.id ?? ''}>
+                        <option key={b.id} value={b.id ?? ''} {...userText()}>
                           {b.name}
                         </option>
                       ))}

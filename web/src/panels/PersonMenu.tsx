@@ -14,6 +14,7 @@ import {
   Video,
   VideoOff,
 } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 // A teacher's actions on one person, in one menu that first says the
 // person's state: microphone and camera (on, off, turned off by the teacher).
 // «Выключить» turns a source off and the person may turn it on again;
@@ -157,7 +158,7 @@ export function PersonMenu({
               >
                 <option value="">{t('breakouts.main')}</option>
                 {rooms.map((b) => (
-                  <option key={b.id} value={b.id ?? ''}>
+                  <option key={b.id} value={b.id ?? ''} {...userText()}>
                     {b.name}
                   </option>
                 ))}

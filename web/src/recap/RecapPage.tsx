@@ -8,6 +8,7 @@ import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { downloadCsv } from '../kit/csv.js';
 import { ArrowLeft, Download } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { LessonMaterials, type RecapApi } from './LessonMaterials.js';
 import { attendanceCsv } from './attendanceCsv.js';
 import { type cpb, duration, hhmm, lessonWhen, roleWord } from './recapWords.js';
@@ -58,7 +59,9 @@ export function RecapPage({ api }: { api: RecapApi }) {
         <LanguageSwitch />
       </div>
       <p class="recap-kicker">{t('recap.title')}</p>
-      <h1 id="recap-title">{lesson.title}</h1>
+      <h1 id="recap-title" {...userText()}>
+        {lesson.title}
+      </h1>
       <p class="recap-when">
         {lessonWhen(started, ended)}
         {page.ended && ended > started ? ` · ${duration((ended - started) / 1000)}` : null}
@@ -104,7 +107,7 @@ function Attendance({ page }: { page: cpb.ILessonRecapPage }) {
             {rows.map((a) => (
               <tr key={a.userId} data-user={a.userId}>
                 <th scope="row">
-                  <span class="recap-name">{a.name}</span>
+                  <span {...userText('recap-name')}>{a.name}</span>
                   <span class="recap-role">{roleWord(a)}</span>
                 </th>
                 <td>{duration(a.seconds ?? 0)}</td>
@@ -135,7 +138,7 @@ function ChatLog({ messages }: { messages: cpb.IChatMessage[] }) {
           {messages.map((m) => (
             <li key={m.seq}>
               <span class="recap-chat-meta">
-                <strong>{m.senderName}</strong> <time>{hhmm(m.sentAt ?? 0)}</time>
+                <strong {...userText()}>{m.senderName}</strong> <time>{hhmm(m.sentAt ?? 0)}</time>
               </span>
               <span class="recap-chat-text">
                 {m.text || (m.poll ? m.poll.question : '') || t('recap.attachment')}

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { ChevronLeft, ChevronRight } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
 import { layout, pinned } from '../state/viewState.js';
 import { Tile } from './Tile.js';
@@ -171,8 +172,7 @@ function Caption() {
     <div class="caption-line" id="captions" aria-live="polite">
       {captions.map((c) => (
         <p key={c.participantId} class={c.final ? 'caption final' : 'caption partial'}>
-          <span class="caption-speaker">{c.name}: </span>
-          {c.text}
+          <span {...userText('caption-speaker')}>{c.name}</span>: <span {...userText()}>{c.text}</span>
         </p>
       ))}
     </div>

@@ -6,6 +6,7 @@ import { EffectsCheck } from '../effects/ui/EffectsCheck.js';
 import { t } from '../i18n/index.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { Mic, MicOff, Video, VideoOff } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { LocalVideo } from '../stage/LocalVideo.js';
 import { type DeviceChoice, type DeviceOption, listDevices, openDevices } from '../state/devices.js';
 import { MicLevel } from './MicLevel.js';
@@ -71,7 +72,7 @@ export function DeviceCheck({ title, onJoin }: { title: string; onJoin: (choice:
   return (
     <main class="page prejoin" id="prejoin" aria-labelledby="prejoin-title">
       <div class="page-top">
-        <p class="room-name">{title}</p>
+        <p {...userText('room-name')}>{title}</p>
         <LanguageSwitch />
       </div>
       <h1 id="prejoin-title">{t('check.title')}</h1>

@@ -7,6 +7,7 @@ import { t } from '../i18n/index.js';
 import { END_TEXT, type EndKind } from '../i18n/serverText.js';
 import { LanguageSwitch } from '../kit/LanguageSwitch.js';
 import { DoorOpen, FileDown, RefreshCw, TriangleAlert, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { FORMATS } from '../whiteboard/formats.js';
 
 const CALM: ReadonlySet<EndKind> = new Set(['ended', 'left', 'replaced', 'removed', 'roomClosed']);
@@ -36,7 +37,7 @@ export function EndScreen({
   return (
     <main class="page end" id="end" data-end={kind} aria-labelledby="end-title">
       <div class="page-top">
-        <p class="room-name">{roomTitle}</p>
+        <p {...userText('room-name')}>{roomTitle}</p>
         <LanguageSwitch />
       </div>
       <Icon class="end-icon" aria-hidden="true" />

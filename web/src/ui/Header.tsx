@@ -3,6 +3,7 @@
 // (locked, recording, breakout rooms and timer).
 import { clock, t } from '../i18n/index.js';
 import { CircleDot, Lock, MonitorUp, Radio, Split, Timer, Users } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
 
 export function Header() {
@@ -53,7 +54,7 @@ export function Header() {
           id="location"
           title={timer ? `${here.name}, ${t('header.timeLeft', { time: timer })}` : (here.name ?? '')}
         >
-          <Split aria-hidden="true" /> <span class="badge-text">{here.name}</span>
+          <Split aria-hidden="true" /> <span {...userText('badge-text')}>{here.name}</span>
           {timer ? (
             <span class="timer">
               <span class="wide-only"> · {t('header.timeLeft', { time: timer })}</span>

@@ -1,6 +1,7 @@
 // What floats over the call: toasts, notices from the teacher, and reactions.
 import { t } from '../i18n/index.js';
 import { Megaphone, ThumbsUp, X } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import { useStore } from '../state/storeContext.js';
 import { REACTION_ICONS, type ReactionId } from './reactions.js';
 
@@ -92,7 +93,7 @@ export function Reactions() {
           >
             <Icon aria-hidden="true" />
             <span>
-              {r.name}: {t(`reaction.${r.reaction as ReactionId}`)}
+              <span {...userText()}>{r.name}</span>: {t(`reaction.${r.reaction as ReactionId}`)}
             </span>
           </span>
         );

@@ -4,6 +4,7 @@
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
 import { PencilLine, Search } from '../kit/icons.js';
+import { userText } from '../kit/userText.js';
 import type { PanelDef } from '../panels/panelDef.js';
 import { useRosterPage } from '../panels/roster.js';
 import { pb } from '../protocol/wire.js';
@@ -78,7 +79,7 @@ function BoardPanelBody() {
           return (
             <li key={id} data-participant={id}>
               <span class="person-name">
-                {p.displayName}
+                <span {...userText()}>{p.displayName}</span>
                 {at ? <span class="tags"> · {t('wb.atBoard')}</span> : null}
               </span>
               <button
