@@ -8,7 +8,7 @@
  * code. Everything else is read, so a new folder must be given its layer.
  */
 const NOT_CHECKED =
-  '^(test|loadtest|scripts|docs|coverage|node_modules|web/dist|web/public|common/protocol/generated)/|^[^/]+\\.[a-z]+$|^\\.[^/]+/';
+  '^(test|loadtest|scripts|examples|docs|coverage|node_modules|web/dist|web/public|common/protocol/generated)/|^[^/]+\\.[a-z]+$|^\\.[^/]+/';
 
 const LAYERS = [
   // Shared by the server and the browser.
