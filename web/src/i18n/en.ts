@@ -761,6 +761,7 @@ export const en: Table = {
   'chatError.38': 'There is no such award: perhaps it was retired.',
   'chatError.39': 'An award of that name already exists.',
   'chatError.40': 'The school keeps messages for less time: choose a shorter period.',
+  'chatError.41': 'Not enough room in «Documents»: delete files you no longer need.',
   'chat.sys.retentionOn': '{who} turned on auto-deletion: messages are deleted after {period}',
   'chat.sys.retentionOff': '{who} turned off auto-deletion of messages',
   'autoDel.title': 'Auto-delete messages',
