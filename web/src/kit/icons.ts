@@ -100,4 +100,7 @@ export {
   // Reordering one's folders.
   ChevronUp,
   ChevronDown,
+  Folder,
+  FolderPlus,
+  FileText,
 } from 'lucide-preact';
