@@ -7,6 +7,7 @@ import { awardsSchema } from '../awards/schema.js';
 // itself here with its own folder of migrations; see ARCHITECTURE.md, "A
 // part's tables".
 import type { SchemaPart } from '../common/postgres/migrations.js';
+import { documentsSchema } from '../documents/schema.js';
 import { homeworkSchema } from '../homework/schema.js';
 import { messagingSchema } from '../messaging/schema.js';
 import { notificationsSchema } from '../notifications/schema.js';
@@ -19,4 +20,5 @@ export const schemaParts: SchemaPart[] = [
   awardsSchema,
   attendanceSchema,
   activitySchema,
+  documentsSchema,
 ];

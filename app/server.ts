@@ -11,6 +11,7 @@ import { type Logger, createLogger } from '../common/log.js';
 import type { Postgres } from '../common/postgres/connect.js';
 import { openFileStorage } from '../common/storage/openFileStorage.js';
 import { createDirectoryFeature } from '../directory/feature.js';
+import { startDocuments } from '../documents/feature.js';
 import { createHomeworkFeature } from '../homework/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import type { Caller } from '../messaging/permissions.js';
@@ -298,6 +299,11 @@ export async function startServer(
         })
       : null;
   if (messaging.messenger && database) {
+    startDocuments({
+      messenger: messaging.messenger,
+      db: database,
+      defaultQuotaBytes: messaging.messenger.config.documentsQuotaBytes,
+    });
     startAwards({
       messenger: messaging.messenger,
       db: database,

@@ -327,6 +327,12 @@ export const SETTING_GROUPS: SettingGroup[] = [
     title: 'Messenger',
     settings: [
       { name: 'CHAT_MAX_UPLOAD_BYTES', default: '4294967296', about: 'largest attachment' },
+      {
+        name: 'DOCUMENTS_QUOTA_BYTES',
+        default: '1073741824',
+        about:
+          "bytes a person keeps in «Документы» until the school's administrator sets the school's own quota",
+      },
       { name: 'CHAT_MAX_MESSAGE_CHARS', default: '4096', about: 'longest message' },
       { name: 'CHAT_EDIT_WINDOW_SECONDS', default: '86400', about: 'how long a sender may edit a message' },
       { name: 'CHAT_FILE_URL_TTL_SECONDS', default: '3600', about: 'how long a signed download link works' },

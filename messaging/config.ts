@@ -24,6 +24,8 @@ export interface MessagingConfig {
   maxMembersPerChat: number;
   /** An upload that is in no message this long after it began is removed. */
   unsentUploadMs: number;
+  /** Bytes a person keeps in «Документы» (documents/) until their school sets its own quota. */
+  documentsQuotaBytes: number;
   /** What one person may make or send, counted on every host (personLimits.ts). */
   perPerson: PerPersonLimits;
   /** Messenger connections one person holds on this host; a further one closes their oldest. */
@@ -81,6 +83,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
     fileUrlTtlSeconds: int(env, 'CHAT_FILE_URL_TTL_SECONDS', 3600, 10, 7 * 24 * 3600),
     maxMembersPerChat: int(env, 'CHAT_MAX_MEMBERS', 5000, 2, 100000),
     unsentUploadMs: int(env, 'CHAT_UNSENT_UPLOAD_SECONDS', 6 * 3600, 1, 30 * 24 * 3600) * 1000,
+    documentsQuotaBytes: int(env, 'DOCUMENTS_QUOTA_BYTES', GIB, 1, 1024 * GIB),
     perPerson: {
       roomsPerHour: int(env, 'ROOMS_PER_PERSON_PER_HOUR', 30, 1, 100_000),
       reactionsPerMinute: int(env, 'CHAT_REACTIONS_PER_MINUTE', 60, 1, 100_000),

@@ -38,7 +38,7 @@ export type ChatHandlerTable = {
   readonly [K in Exclude<ChatRequestType, 'authenticate' | RegisteredChatRequest>]: ChatHandler;
 };
 
-/** Requests a part above the messenger answers (notifications/, homework/, awards/, attendance/), through registerChatHandlers. */
+/** Requests a part above the messenger answers (notifications/, homework/, awards/, attendance/, documents/), through registerChatHandlers. */
 export type RegisteredChatRequest =
   | 'getPushKey'
   | 'savePushSubscription'
@@ -62,7 +62,16 @@ export type RegisteredChatRequest =
   | 'restoreAwardKind'
   | 'getLessonRecap'
   | 'getLessonFile'
-  | 'shareLessonRecording';
+  | 'shareLessonRecording'
+  | 'listDocuments'
+  | 'createDocumentFolder'
+  | 'addDocuments'
+  | 'renameDocument'
+  | 'moveDocument'
+  | 'deleteDocument'
+  | 'shareDocument'
+  | 'getDocumentsQuota'
+  | 'setDocumentsQuota';
 
 const registered = new Map<ChatRequestType, ChatHandler>();
 

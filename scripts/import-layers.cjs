@@ -80,6 +80,8 @@ const LAYERS = [
   { name: 'attendance', path: ['^attendance/'] },
   // Activity figures («Активность»): counts per person-week and school-week, the monitoring table.
   { name: 'activity', path: ['^activity/'] },
+  // «Документы»: a person's own files and folders, kept as the messenger's uploads.
+  { name: 'documents', path: ['^documents/'] },
   // The composition root: the only place that imports every part.
   { name: 'app', path: ['^app/'] },
 
@@ -103,7 +105,7 @@ const LAYERS = [
     name: 'web features',
     path: [
       '^web/src/chat/[^/]+\\.tsx$',
-      '^web/src/(whiteboard|messenger|admin|lessons|homework|awards|recap)/',
+      '^web/src/(whiteboard|messenger|admin|lessons|homework|awards|recap|documents)/',
       '^web/src/account/[^/]+\\.tsx$',
       // The background and noise effects: their own media, chooser and call binding.
       '^web/src/effects/',
@@ -137,6 +139,7 @@ const FEATURES = [
   'awards',
   'attendance',
   'activity',
+  'documents',
 ];
 const FEATURE_ARROWS = [
   ['recorder', 'transcriber'], // the WebVTT writer
@@ -149,6 +152,7 @@ const FEATURE_ARROWS = [
   ['attendance', 'messaging'], // the socket it answers on, the lesson chat's log, the recap card
   ['activity', 'messaging'], // the chat feed it counts, people's schools, chats' kinds
   ['activity', 'accounts'], // the signed-in person's edge its routes go through
+  ['documents', 'messaging'], // the socket it answers on, the uploads it files, a share's message
 ];
 
 /** The browser's code: everything under web/src/, and its chat client while it still sits in messaging/. */

@@ -13,7 +13,7 @@ export const PAGES = [
     html: 'messenger',
     script: 'messenger',
     source: 'messenger.tsx',
-    styles: ['chat', 'messenger-school', 'lessons', 'homework', 'recap'],
+    styles: ['chat', 'messenger-school', 'lessons', 'homework', 'recap', 'documents'],
   },
   { html: 'boards', script: 'boards', source: 'boards.tsx', styles: [] },
   {

@@ -31,10 +31,29 @@ const notFound = (id: string) =>
 /** Whether a person may download a file held outside chat messages (a part above the messenger decides). */
 export type FileReader = (fileId: string, userId: string) => Promise<boolean>;
 
+/**
+ * Where a part above the messenger keeps uploads that are for no chat (a
+ * person's «Документы»): its uploads carry tus metadata `place` instead of
+ * `chatId`, and their record's chat is `placeChat(key)`.
+ */
+export interface UploadPlace {
+  readonly key: string;
+  /** Before a byte is stored: throws a ChatError if `caller` may not upload `size` bytes here. */
+  admit(caller: Caller, size: number): Promise<void>;
+  /** Whether `caller` may attach this file of the place to a message (any chat they may write in). */
+  mayAttach(fileId: string, caller: Caller): Promise<boolean>;
+  /** Whether the place still keeps the file: then its last message going does not remove it. */
+  keeps(fileId: string): Promise<boolean>;
+}
+
+/** The record's chat of an upload for a place: never a chat id (those have no colon). */
+export const placeChat = (key: string) => `place:${key}`;
+
 export class FileRecords implements AttachmentSource {
   readonly store: FileStore;
   /** Parts that hold files in no message (homework submissions) say who may read them. */
   private readonly readers: FileReader[] = [];
+  private readonly places = new Map<string, UploadPlace>();
 
   constructor(
     db: Postgres,
@@ -50,6 +69,16 @@ export class FileRecords implements AttachmentSource {
   /** A part registers the read rule of the files it holds outside messages. */
   addReader(reader: FileReader): void {
     this.readers.push(reader);
+  }
+
+  /** A part registers a place its uploads go to instead of a chat. */
+  addPlace(place: UploadPlace): void {
+    this.places.set(placeChat(place.key), place);
+  }
+
+  /** The place an upload is for, by tus metadata `place` or by its record's chat. */
+  place(keyOrChat: string): UploadPlace | null {
+    return this.places.get(keyOrChat) ?? this.places.get(placeChat(keyOrChat)) ?? null;
   }
 
   /** Whether a registered part lets `userId` read the file. */
@@ -74,13 +103,20 @@ export class FileRecords implements AttachmentSource {
 
   async resolve(caller: Caller, chatId: string, fileIds: string[]): Promise<StoredAttachment[]> {
     const records = await this.store.getMany([...new Set(fileIds)]);
-    return fileIds.map((id) => {
+    const attachments = fileIds.map((id) => {
       const f = records.get(id);
       if (!f || f.state !== 'ready') throw notFound(id);
       // One's own upload for this chat; files already in the chat may be attached again.
-      if (f.owner !== caller.user.id || f.chat !== chatId) throw notFound(f.id);
+      if (f.owner !== caller.user.id) throw notFound(f.id);
+      if (f.chat !== chatId && !this.places.has(f.chat)) throw notFound(f.id);
       return toAttachment(f);
     });
+    // One's own file kept by a place (a document): that place says whether it may go into a message.
+    for (const f of records.values()) {
+      const place = this.places.get(f.chat);
+      if (place && !(await place.mayAttach(f.id, caller))) throw notFound(f.id);
+    }
+    return attachments;
   }
 
   /**
@@ -100,7 +136,16 @@ export class FileRecords implements AttachmentSource {
 
   private async removeMarked(ids: string[]): Promise<number> {
     let removed = 0;
-    for (const id of ids) if (await this.removeFile(id)) removed++;
+    for (const id of ids) {
+      // A document shared into a chat outlives the chat's message: its place still keeps it.
+      const f = await this.store.get(id);
+      const place = f ? this.places.get(f.chat) : undefined;
+      if (place && (await place.keeps(id))) {
+        await this.store.restore(id);
+        continue;
+      }
+      if (await this.removeFile(id)) removed++;
+    }
     return removed;
   }
 

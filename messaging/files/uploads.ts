@@ -28,7 +28,7 @@ import type { ChatMetrics } from '../metrics.js';
 import { type Caller, requireWrite } from '../permissions.js';
 import type { UserTokens } from '../userTokens.js';
 import { FILES_PATH } from './downloads.js';
-import type { FileRecords } from './fileRecords.js';
+import { type FileRecords, placeChat } from './fileRecords.js';
 import { makePreview, previewKey, previewPath, readHead, servedType } from './previews.js';
 import { forgetStaged } from './staging.js';
 import { UploadStore, isDiskFull } from './uploadStore.js';
@@ -50,6 +50,7 @@ const HTTP_STATUS: Partial<Record<ChatErrorCode, number>> = {
   [ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT]: 400,
   [ChatErrorCode.CHAT_ERROR_UNAVAILABLE]: 503,
   [ChatErrorCode.CHAT_ERROR_RATE_LIMITED]: 429,
+  [ChatErrorCode.CHAT_ERROR_QUOTA_EXCEEDED]: 413,
 };
 
 /** Space kept free on the uploads disk: an upload that would leave less is refused. */
@@ -194,6 +195,8 @@ export class Uploads {
     if (!record || record.owner !== caller.user.id) {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FILE_NOT_FOUND, 'no such upload'));
     }
+    // An upload for a place (one's «Документы»): its uploader's alone, as checked above.
+    if (files.place(record.chat)) return;
     try {
       const { chat, member } = await messenger.chats.access(record.chat, caller);
       requireWrite(chat, member, caller);
@@ -241,8 +244,7 @@ export class Uploads {
       throw this.fail(new ChatError(ChatErrorCode.CHAT_ERROR_FORBIDDEN, 'the grant is for another chat'));
     }
     try {
-      const { chat, member } = await messenger.chats.access(meta.chatId ?? '', caller);
-      requireWrite(chat, member, caller);
+      const target = await this.target(messenger, files, caller, meta, size, onlyChat);
       // The quota: uploads at once and bytes a day, per person on every host (personLimits.ts).
       const refused = await messenger.perPerson.uploadBegins(caller.user.id, upload.id, size);
       if (refused) {
@@ -254,7 +256,7 @@ export class Uploads {
         );
       }
       try {
-        await files.create({ id: upload.id, owner: caller.user.id, chat: chat.id, name, type, size });
+        await files.create({ id: upload.id, owner: caller.user.id, chat: target, name, type, size });
       } catch (err) {
         await messenger.perPerson.uploadEnds(caller.user.id, upload.id);
         throw err;
@@ -263,6 +265,30 @@ export class Uploads {
       throw err instanceof ChatError ? this.fail(err) : err;
     }
     return {};
+  }
+
+  /**
+   * What an upload is for: a chat the uploader may write in (metadata
+   * chatId), or a place of a part above the messenger (metadata place, one's
+   * «Документы») that admits it (its quota) before a byte is stored.
+   */
+  private async target(
+    messenger: Messenger,
+    files: FileRecords,
+    caller: Caller,
+    meta: Record<string, string | null>,
+    size: number,
+    onlyChat: string | null,
+  ): Promise<string> {
+    if (meta.place) {
+      const place = onlyChat === null ? files.place(meta.place) : null;
+      if (!place) throw new ChatError(ChatErrorCode.CHAT_ERROR_INVALID_ARGUMENT, 'no such upload place');
+      await place.admit(caller, size);
+      return placeChat(place.key);
+    }
+    const { chat, member } = await messenger.chats.access(meta.chatId ?? '', caller);
+    requireWrite(chat, member, caller);
+    return chat.id;
   }
 
   private async finished(upload: Upload): Promise<Record<string, never>> {

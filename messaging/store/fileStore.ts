@@ -167,6 +167,13 @@ export class FileStore {
     );
   }
 
+  /** A file marked for removal that its place still keeps (a document): ready again. */
+  async restore(id: string): Promise<void> {
+    await this.db.query(`UPDATE messaging.file SET state = 'ready' WHERE id = $1 AND state = 'removing'`, [
+      id,
+    ]);
+  }
+
   /** The row of a file whose bytes are gone. */
   async forget(id: string): Promise<void> {
     await this.db.query(`DELETE FROM messaging.file WHERE id = $1 AND state = 'removing'`, [id]);

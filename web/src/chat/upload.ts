@@ -13,7 +13,9 @@ const CHUNK = 8 * 1024 * 1024;
 export interface UploadTarget {
   /** Bearer token for the uploads endpoint. */
   token: string;
-  chatId: string;
+  /** The chat it is for, or instead a place of the person's own (`documents`: «Документы»). */
+  chatId?: string;
+  place?: string;
 }
 
 /** The file's id, or the sentence saying why it was not uploaded. */
@@ -23,6 +25,8 @@ export type Uploaded = { fileId: string; failure?: undefined } | { fileId: null;
 function failureOf(err: Error): Key {
   const res = (err as DetailedError).originalResponse;
   if (res?.getStatus() === 507) return 'chat.uploadNoRoom';
+  // 413 with the quota's words: «Документы» are full (documents/service.ts).
+  if (res?.getStatus() === 413 && /quota/.test(res.getBody() ?? '')) return 'chatError.41';
   if (res?.getStatus() !== 429) return 'chat.uploadFailed';
   return /unfinished/.test(res.getBody() ?? '') ? 'chat.uploadTooManyAtOnce' : 'chat.uploadTooMuchToday';
 }
@@ -38,7 +42,11 @@ export function uploadFile(
     const upload = new Upload(file, {
       endpoint: ENDPOINT,
       headers: { authorization: `Bearer ${target.token}` },
-      metadata: { chatId: target.chatId, filename: name, filetype: file.type || 'application/octet-stream' },
+      metadata: {
+        ...(target.place ? { place: target.place } : { chatId: target.chatId ?? '' }),
+        filename: name,
+        filetype: file.type || 'application/octet-stream',
+      },
       chunkSize: CHUNK,
       retryDelays: [0, 1000, 3000, 5000],
       // A full disk does not empty in seconds: say so at once instead of after every retry.

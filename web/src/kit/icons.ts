@@ -101,4 +101,7 @@ export {
   // Reordering one's folders.
   ChevronUp,
   ChevronDown,
+  Folder,
+  FolderPlus,
+  FileText,
 } from 'lucide-preact';

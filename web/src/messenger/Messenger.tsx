@@ -4,6 +4,7 @@
 import { AwardBoardSheet } from '../awards/AwardBoard.js';
 import { MyAwardsButton } from '../awards/AwardButtons.js';
 import { ClassAwards } from '../awards/ClassAwards.js';
+import { DocumentsSheet, MyDocumentsButton } from '../documents/DocumentsSheet.js';
 import { MyHomeworkButton } from '../homework/HomeworkButtons.js';
 import { HomeworkSheet } from '../homework/HomeworkSheet.js';
 import { t } from '../i18n/index.js';
@@ -31,6 +32,7 @@ function Side({ store }: { store: MessengerStore }) {
   if (sheet === 'lessons') return <MyLessons store={store} />;
   if (sheet === 'homework-all') return <HomeworkSheet store={store} chatId={null} />;
   if (sheet === 'awards') return <AwardBoardSheet store={store} />;
+  if (sheet === 'documents') return <DocumentsSheet store={store} />;
   if (sheet === 'important') return <ImportantList store={store} />;
   if (!selected) return <p class="no-chat">{t('chat.choose')}</p>;
   if (sheet === 'info') return <ChatInfo key={selected} store={store} chatId={selected} />;
@@ -70,6 +72,7 @@ export function Messenger({ store, home = false }: { store: MessengerStore; home
         <MyLessonsButton store={store} />
         <MyHomeworkButton store={store} />
         <MyAwardsButton store={store} />
+        <MyDocumentsButton store={store} />
         <LanguageSwitch />
       </header>
       {!store.connected.value && <p class="offline">{t('chat.connecting')}</p>}

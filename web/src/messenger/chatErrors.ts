@@ -52,6 +52,7 @@ const CHAT_ERROR_KEYS: Record<cpb.ChatErrorCode, Key> = {
   [C.CHAT_ERROR_AWARD_KIND_NOT_FOUND]: 'chatError.38',
   [C.CHAT_ERROR_AWARD_NAME_TAKEN]: 'chatError.39',
   [C.CHAT_ERROR_LONGER_THAN_SCHOOL]: 'chatError.40',
+  [C.CHAT_ERROR_QUOTA_EXCEEDED]: 'chatError.41',
 };
 
 /** A sentence for any failure of a messenger request. */

@@ -42,6 +42,7 @@ export class MessengerStore {
     | 'class-awards'
     | 'awards'
     | 'important'
+    | 'documents'
     | null
   >(null);
   /** Pinned messages fetched with the list of pins, by chat (those outside the loaded pages too). */
