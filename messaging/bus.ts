@@ -22,7 +22,9 @@ export type FeedEvent =
   | { t: 'cr'; c: string; u: string[]; why: string }
   | { t: 'cc'; c: string }
   | { t: 'ru'; c: string; u: string }
-  | { t: 'hc'; c: string; u: string; v: number };
+  | { t: 'hc'; c: string; u: string; v: number }
+  /** Retention removed the chat's messages up to seq `s`. */
+  | { t: 'ex'; c: string; s: number };
 
 export function encodeBusEvent(e: FeedEvent): Uint8Array {
   const body: cpb.IChatBusEvent = { chatId: e.c };
@@ -50,6 +52,9 @@ export function encodeBusEvent(e: FeedEvent): Uint8Array {
       break;
     case 'hc':
       body.historyCleared = { userId: e.u, visibleFrom: e.v };
+      break;
+    case 'ex':
+      body.messagesExpired = { upToSeq: e.s };
       break;
   }
   return cpb.ChatBusEvent.encode(body).finish();
@@ -85,6 +90,8 @@ export function decodeBusEvent(bytes: Uint8Array): FeedEvent | null {
       const h = e.historyCleared as cpb.BusHistoryCleared;
       return { t: 'hc', c, u: h.userId, v: h.visibleFrom };
     }
+    case 'messagesExpired':
+      return { t: 'ex', c, s: (e.messagesExpired as cpb.BusMessagesExpired).upToSeq };
     default:
       return null;
   }

@@ -255,6 +255,10 @@ export class ChatFeed {
       case 'hc':
         for (const conn of this.byUser.get(e.u) ?? []) void this.historyCleared(conn, e.c, e.v);
         return;
+      case 'ex':
+        // Outside the rev order (no message changed): a range every follower drops, restricted ones too.
+        this.toChat(e.c, encodeChatEvent({ messagesExpired: { chatId: e.c, upToSeq: e.s } }), 0, 0);
+        return;
     }
   }
 

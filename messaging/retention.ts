@@ -3,7 +3,9 @@
 // its own short transaction with a pause after it, so sends to the chat (which
 // wait for no lock the batch holds but the rows it removes) keep their latency.
 // Every host runs it; batches skip rows another host is removing. The
-// default policy keeps everything. What it removed is counted in metrics.
+// default policy keeps everything. What it removed is counted in metrics,
+// and each batch is told to the chat's followers (one range, bus.ts 'ex'), so
+// an open chat drops the messages without a reload.
 import type { Logger } from '../common/log.js';
 import type { RetentionPolicy, RetentionStore } from './store/retentionStore.js';
 
@@ -52,6 +54,8 @@ export class RetentionJob {
     private readonly store: RetentionStore,
     /** Removes the bytes of files whose last hold went (FileRecords.released). */
     private readonly released: (fileIds: string[]) => Promise<void>,
+    /** Tells the chat's followers its messages up to a seq went (after the batch's commit). */
+    private readonly expired: (chatId: string, upToSeq: number) => Promise<void>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     private readonly options: RetentionOptions = DEFAULT_RETENTION,
@@ -73,7 +77,12 @@ export class RetentionJob {
     for (const { chatId, days } of await this.store.chatsUnderPolicy()) {
       const cutoff = now - days * DAY_MS;
       for (;;) {
-        const { removed, fileIds } = await this.store.removeBatch(chatId, cutoff, this.options.batch);
+        const { removed, upToSeq, fileIds } = await this.store.removeBatch(
+          chatId,
+          cutoff,
+          this.options.batch,
+        );
+        if (removed) await this.expired(chatId, upToSeq);
         if (fileIds.length) await this.released(fileIds);
         total += removed;
         if (removed) this.counted(removed);

@@ -23,6 +23,35 @@ export const legacyKeys = {
   schoolChannels: `${P}:school:*:channels`,
 };
 
+/** 0.1.0's posts sent later (its messaging/scheduledPosts.ts): a due set, a record each, a set per chat. */
+export const legacyScheduledKeys = {
+  /** Sorted set: post id scored by its time. */
+  due: `${P}:scheduled`,
+  /** String: the post's JSON {id, chat, from, name, text, at}. */
+  post: (id: string) => `${P}:scheduled:post:${id}`,
+  /** Set: the chat's post ids. */
+  ofChat: (c: string) => `${P}:scheduled:chat:{${c}}`,
+};
+
+export interface LegacyScheduledPost {
+  id: string;
+  chat: string;
+  from: string;
+  name: string;
+  text: string;
+  at: number;
+}
+
+/** The chat's posts still waiting in 0.1.0's store (a record gone since: skipped). */
+export async function readLegacyScheduled(redis: Redis, chatId: string): Promise<LegacyScheduledPost[]> {
+  const ids = await redis.smembers(legacyScheduledKeys.ofChat(chatId));
+  const found = ids.length ? await redis.mget(...ids.map(legacyScheduledKeys.post)) : [];
+  return found
+    .flatMap((j) => (j ? [JSON.parse(j) as LegacyScheduledPost] : []))
+    .filter((p) => p.chat === chatId)
+    .sort((a, b) => a.at - b.at || a.id.localeCompare(b.id));
+}
+
 /** The chat hash's fields that are columns; any other is kept in `extra`. */
 const CHAT_FIELDS = new Set([
   'id',

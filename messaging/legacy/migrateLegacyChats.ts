@@ -5,7 +5,10 @@
 //      (a run that died after its commit) is not written again;
 //   3. read it back from PostgreSQL and compare counts and a checksum with
 //      what Redis holds (chatContent.ts);
-//   4. only when they agree, remove its keys from Redis in one MULTI.
+//   4. only when they agree, write the posts it had waiting to be sent later
+//      (0.1.0 kept them in Redis too; the new timer sends them when due, an
+//      overdue one at once), then remove its keys and theirs from Redis in
+//      one MULTI.
 // A crash at any point leaves each chat either untouched in Redis, or in
 // both stores (the rerun verifies and removes it), or moved: a rerun
 // finishes, and a run with nothing left changes nothing. A chat that
@@ -23,7 +26,9 @@ import {
   legacyChatIds,
   legacyKeys,
   legacyListedChannels,
+  legacyScheduledKeys,
   readLegacyChat,
+  readLegacyScheduled,
   scanKeys,
 } from './legacyRedisChat.js';
 import { insertChat, readPostgresChat } from './postgresChat.js';
@@ -38,6 +43,8 @@ export interface ChatReport {
   redis: ContentCounts & { checksum: string };
   postgres: (ContentCounts & { checksum: string }) | null;
   missingFiles: number;
+  /** Posts sent later that were waiting in 0.1.0's store, written now. */
+  scheduled?: number;
   error?: string;
 }
 
@@ -125,8 +132,24 @@ async function migrateChat(
   const redisSide = { ...countsOf(content), checksum: checksumOf(content) };
   const pgSide = stored && { ...countsOf(stored), checksum: checksumOf(stored) };
   const same = pgSide !== null && pgSide.checksum === redisSide.checksum;
+  let scheduled = 0;
   if (same) {
+    // Posts the chat had waiting go with it (each once: a rerun finds them there), then leave Redis.
+    const posts = await readLegacyScheduled(redis, id);
+    for (const p of posts) {
+      const r = await db.query(
+        `INSERT INTO messaging.scheduled_post (id, chat_id, sender, name, text, send_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+        [p.id, id, p.from, p.name, p.text, p.at],
+      );
+      scheduled += r.rowCount ?? 0;
+    }
     const multi = redis.multi().del(...legacy.keys);
+    const waiting = await redis.smembers(legacyScheduledKeys.ofChat(id));
+    if (waiting.length) {
+      multi.del(legacyScheduledKeys.ofChat(id), ...waiting.map(legacyScheduledKeys.post));
+      multi.zrem(legacyScheduledKeys.due, ...waiting);
+    }
     for (const m of content.members) multi.srem(legacyKeys.userChats(m.user), id);
     for (const h of content.holds) multi.srem(legacyKeys.fileRefs(h.file), `${id}\n${h.seq}`);
     for (const school of content.listedIn) multi.srem(`school-call:school:${school}:channels`, id);
@@ -141,6 +164,7 @@ async function migrateChat(
     redis: redisSide,
     postgres: pgSide,
     missingFiles: legacy.missingFiles,
+    scheduled,
   };
 }
 

@@ -70,14 +70,15 @@ export class RetentionStore {
    * oldest first, in one transaction; rows another host is removing are
    * skipped. Read marks below the last removed message move up to it, so
    * unread counts (seq minus read mark) count only messages that exist.
-   * Returns how many went and the files whose holds went (their bytes go
-   * after the commit, FileRecords.released).
+   * Returns how many went, the last seq that went (every seq up to it is
+   * gone: the doomed are a prefix of the chat), and the files whose holds
+   * went (their bytes go after the commit, FileRecords.released).
    */
   async removeBatch(
     chatId: string,
     cutoff: number,
     limit: number,
-  ): Promise<{ removed: number; fileIds: string[] }> {
+  ): Promise<{ removed: number; upToSeq: number; fileIds: string[] }> {
     return inTransaction(this.db, async (client) => {
       // Messages before the first one that is new enough: a range of the (chat, seq) key.
       const doomed = await client.query<{ seq: string }>(
@@ -88,7 +89,7 @@ export class RetentionStore {
          ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [chatId, cutoff, limit],
       );
-      if (doomed.rows.length === 0) return { removed: 0, fileIds: [] };
+      if (doomed.rows.length === 0) return { removed: 0, upToSeq: 0, fileIds: [] };
       const seqs = doomed.rows.map((r) => r.seq);
       const held = await client.query<{ file_id: string }>(
         'SELECT DISTINCT file_id FROM messaging.file_hold WHERE chat_id = $1 AND seq = ANY($2::bigint[])',
@@ -102,7 +103,11 @@ export class RetentionStore {
         chatId,
         seqs[seqs.length - 1],
       ]);
-      return { removed: seqs.length, fileIds: held.rows.map((r) => r.file_id) };
+      return {
+        removed: seqs.length,
+        upToSeq: Number(seqs[seqs.length - 1]),
+        fileIds: held.rows.map((r) => r.file_id),
+      };
     });
   }
 }

@@ -488,8 +488,11 @@ describe.skipIf(!chromiumAvailable())('accounts in the browser: a school gets in
 
     // The admin closes the pupil's sign-in: the phone's session ends at once, and the password no longer works.
     await admin.goto(`${adminUrl}/school`);
-    admin.once('dialog', (d) => void d.accept());
     await admin.getByRole('button', { name: 'Закрыть вход: Иван Иванов' }).click();
+    await admin
+      .getByRole('dialog', { name: /^Закрыть вход для Иван Иванов\?/ })
+      .getByRole('button', { name: 'Закрыть вход', exact: true })
+      .click();
     await admin.getByRole('button', { name: 'Открыть вход: Иван Иванов' }).waitFor();
     await pupilPhone.reload();
     await pupilPhone.waitForURL(/\/login\?next=/);

@@ -1,7 +1,8 @@
 // The school's award kinds (#27) in the browser, by visible labels: the
 // school's administrator opens /school → «Награды», adds «Юный химик» with the
 // light bulb badge, renames it «Юный исследователь», and retires it (after
-// it was given): teachers are no longer offered it, the pupil's board keeps
+// it was given; the page's own question, kit/Confirm, is cancelled once,
+// then answered «Убрать»): teachers are no longer offered it, the pupil's board keeps
 // it; «Вернуть» brings it back and it is offered again (then retired once
 // more, so the phone shows the retired list). On a phone too, and in English. Screenshots:
 // test-artifacts/screenshots/{laptop,phone}-award-kinds*.
@@ -80,8 +81,15 @@ describe.skipIf(!chromiumAvailable())("the school's award kinds in the browser",
       )!.kindId!;
       await deputy.request({ giveAward: { kindId, pupilIds: ['p-kira'] } });
 
-      page.once('dialog', (d) => void d.accept());
       await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).click();
+      // The project's own question (kit/Confirm), not the browser's.
+      const asked = page.getByRole('dialog', { name: /^Убрать награду «Юный исследователь»\?/ });
+      await asked.getByRole('button', { name: 'Отмена' }).waitFor();
+      await screenshot(page, 'laptop-award-kinds-retire-confirm');
+      await asked.getByRole('button', { name: 'Отмена' }).click();
+      expect(await offered()).toEqual(['Юный исследователь']);
+      await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).click();
+      await asked.getByRole('button', { name: 'Убрать', exact: true }).click();
       await page.getByText('Награда «Юный исследователь» убрана: её больше не вручают.').waitFor();
       await page.getByRole('heading', { name: 'Убранные награды' }).waitFor();
       expect(await offered()).toEqual([]);
@@ -94,8 +102,8 @@ describe.skipIf(!chromiumAvailable())("the school's award kinds in the browser",
       expect(await offered()).toEqual(['Юный исследователь']);
       await expect.poll(() => page.getByRole('heading', { name: 'Убранные награды' }).count()).toBe(0);
       await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).waitFor();
-      page.once('dialog', (d) => void d.accept());
       await page.getByRole('button', { name: 'Убрать: Юный исследователь' }).click();
+      await asked.getByRole('button', { name: 'Убрать', exact: true }).click();
       await page.getByRole('heading', { name: 'Убранные награды' }).waitFor();
       // The school's id on the admin page (random hex: its letters may spell «dad», «ad»...).
       const idWords = school.schoolId.match(/[A-Za-z][A-Za-z'’-]+/g) ?? [];

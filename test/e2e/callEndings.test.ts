@@ -192,6 +192,11 @@ describe('breakout rooms', () => {
     await masha.waitForEvent((e) => Boolean(e.moved?.location));
     await teacher.locator('#breakout-timer', { hasText: 'осталось' }).waitFor();
     await teacher.locator('#breakout-status', { hasText: 'Группы закроются через' }).waitFor();
+    // No reshuffle while the groups work: the button says why it is off.
+    const auto = teacher.getByRole('button', { name: 'Распределить поровну' });
+    expect(await auto.isDisabled()).toBe(true);
+    expect(await auto.getAttribute('aria-describedby')).toBe('breakout-auto-why');
+    await teacher.getByText('Группы уже открыты: поровну распределить можно, когда все вернутся.').waitFor();
     await screenshot(teacher, 'laptop-breakouts-open');
     // The parent stays with the teacher in the main room.
     await parent.locator('.call-header').waitFor();

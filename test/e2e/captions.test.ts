@@ -73,6 +73,15 @@ describe('captions in the web client', () => {
     sender.close();
     expect((await caption.first().innerText()).length).toBeGreaterThan('Ольга Сидорова: '.length);
     await screenshot(pupilPage, 'laptop-captions');
+    // The box sits above the tiles' name tags (before, on 1366 it covered the right tile's).
+    const covered = await pupilPage.locator('#captions').evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return [...document.querySelectorAll('.tile-label')].filter((tag) => {
+        const t = tag.getBoundingClientRect();
+        return t.width > 0 && t.left < r.right && t.right > r.left && t.top < r.bottom && t.bottom > r.top;
+      }).length;
+    });
+    expect(covered).toBe(0);
 
     // A word longer than the line (a misheard run, a link) wraps inside the box.
     await pupilPage

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
 import { layoutReport, screenshot } from '../helpers/callPage.js';
 import type { ChatTestServer, TestChatClient } from '../helpers/chatServer.js';
-import { messengerScene } from '../helpers/messengerScene.js';
+import { chatAction, messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let teacherApi: TestChatClient;
@@ -40,7 +40,7 @@ describe.skipIf(!chromiumAvailable())('a chat’s auto-deletion', () => {
 
       const page = await scene.open(teacher, device, chatId);
       await page.locator(`[data-chat="${chatId}"]`).click();
-      await page.getByRole('button', { name: /^Участники и настройки/ }).click();
+      await chatAction(page, /^Участники и настройки/);
       await page.getByText('Автоудаление сообщений').waitFor();
       await page.getByText('Сообщения не удаляются.').waitFor();
       await page.getByLabel('Сколько хранить сообщения в чате').selectOption({ label: '1 неделя' });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { closePages, layoutReport, openPage, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
+import { chatAction } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let browser: Browser;
@@ -78,7 +79,7 @@ describe.skipIf(!chromiumAvailable())('creating and running chats in the messeng
     await page.click('#composer-send');
     await page.locator('.msg-text', { hasText: 'Встречаемся в 9:00' }).waitFor();
     // People and rules: the colleague becomes an admin, the father is added, the colleague removed.
-    await page.click('#chat-info-button');
+    await chatAction(page, /^Участники и настройки/);
     const row = (id: string) => page.locator(`#members .member[data-user="${id}"]`);
     await row(colleague.userId).waitFor();
     await row(colleague.userId).locator('[data-menu]').click();

@@ -7,15 +7,18 @@
 // it stays cleared after a reload, while the teacher keeps every message.
 // In English the menu is English. A teacher's chat with a long title keeps
 // the title readable in the header: on a phone the parts' actions fold into
-// «⋯» (schedule a lesson, homework, the class's awards), on a laptop they stay.
+// «⋯» (the chat's people and settings, schedule a lesson, homework, the
+// class's awards), on a laptop they stay; «7 «Б» — родители» fits uncut on a
+// phone for the teacher and for a parent.
 // Screenshots: test-artifacts/screenshots/{phone,laptop}-marks-{menu,unread,clear,cleared,cleared-elsewhere}.png, laptop-marks-en.png,
-// {phone,laptop}-chat-head-long-title.png, phone-chat-head-more.png.
+// {phone,laptop}-chat-head-long-title.png, phone-chat-head-more.png,
+// phone-chat-head-class-name-{teacher,parent}.png.
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
 import { layoutReport, screenshot } from '../helpers/callPage.js';
 import type { TestChatClient } from '../helpers/chatServer.js';
-import { messengerScene } from '../helpers/messengerScene.js';
+import { chatAction, messengerScene } from '../helpers/messengerScene.js';
 
 let teacherApi: TestChatClient;
 const teacher = {
@@ -93,7 +96,7 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
 
       // Clear the history for herself: gone here, after a reload and on another device; the teacher keeps it.
       await item.click();
-      await m.getByRole('button', { name: /^Участники и настройки/ }).click();
+      await chatAction(m, /^Участники и настройки/);
       await m.getByRole('button', { name: 'Очистить историю' }).click();
       await m.getByText('Сообщения исчезнут только у вас').waitFor();
       await screenshot(m, `${device}-marks-clear`);
@@ -145,7 +148,7 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
         title: e.getAttribute('title'),
       }));
       // A good part of the phone's width (before: the buttons left it a few letters); the full title on hover.
-      expect(box.width).toBeGreaterThan(device === 'phone' ? 120 : 600);
+      expect(box.width).toBeGreaterThan(device === 'phone' ? 165 : 600);
       expect(box.title).toBe(title);
       expect(box.cut).toBe(device === 'phone');
       expect((await layoutReport(page, [])).overflowX).toBe(0);
@@ -155,7 +158,12 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
         await page.getByRole('button', { name: 'Аудиозвонок' }).waitFor();
         expect(await page.getByRole('button', { name: 'Награды класса' }).count()).toBe(0);
         await more.click();
-        for (const name of ['Запланировать урок', 'Сбор файлов в этом чате', 'Награды класса'])
+        for (const name of [
+          /^Участники и настройки/,
+          'Запланировать урок',
+          'Сбор файлов в этом чате',
+          'Награды класса',
+        ])
           await page.getByRole('menuitem', { name }).waitFor();
         await screenshot(page, 'phone-chat-head-more');
         await page.getByRole('menuitem', { name: 'Награды класса' }).click();
@@ -166,6 +174,32 @@ describe.skipIf(!chromiumAvailable())('one’s own marks on a chat', () => {
       await page.locator('#class-awards').waitFor();
     }, 90_000);
   }
+
+  it('on a phone: a class chat’s usual name fits in the header, for the teacher and for a parent', async () => {
+    const title = '7 «Б» — родители';
+    const chatId = (await teacherApi.request({ createChat: { title, members: [mother.userId] } })).chat!
+      .chatId!;
+    for (const [who, person] of [
+      ['teacher', teacher],
+      ['parent', mother],
+    ] as const) {
+      const page = await scene.open(person, 'phone', chatId);
+      await page.locator(`[data-chat="${chatId}"]`).click();
+      const heading = page.locator('.chat-head h2');
+      await heading.waitFor();
+      const box = await heading.evaluate((e) => ({
+        width: e.getBoundingClientRect().width,
+        cut: e.scrollWidth > e.clientWidth,
+      }));
+      await screenshot(page, `phone-chat-head-class-name-${who}`);
+      // Before: the members button beside the calls and «⋯» left the title 128 px, and this name was cut.
+      expect(box.width).toBeGreaterThan(165);
+      expect(box.cut).toBe(false);
+      // The chat's people and settings are the «⋯» menu's first item.
+      await chatAction(page, /^Участники и настройки/);
+      await page.locator('#chat-info').waitFor();
+    }
+  }, 90_000);
 
   it('in English the menu is English', async () => {
     const chatId = (await teacherApi.request({ createChat: { title: 'Class 1A', members: [mother.userId] } }))

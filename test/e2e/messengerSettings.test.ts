@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable } from '../helpers/browser.js';
 import { layoutReport, screenshot } from '../helpers/callPage.js';
 import { type ChatTestServer, type TestChatClient, cpb } from '../helpers/chatServer.js';
-import { messengerScene } from '../helpers/messengerScene.js';
+import { chatAction, messengerScene } from '../helpers/messengerScene.js';
 
 let s: ChatTestServer;
 let teacherApi: TestChatClient;
@@ -50,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('a channel’s settings after creation', (
 
       const page = await scene.open(teacher, device, chatId);
       await page.locator(`[data-chat="${chatId}"]`).click();
-      await page.getByRole('button', { name: /^Участники и настройки/ }).click();
+      await chatAction(page, /^Участники и настройки/);
       const title = device === 'phone' ? 'Новости 5А класса' : 'Новости 6Б класса';
       await page.getByLabel('Название', { exact: true }).fill(title);
       await page.getByRole('button', { name: 'Сохранить' }).click();
@@ -85,7 +85,7 @@ describe.skipIf(!chromiumAvailable())('a channel’s settings after creation', (
       await m.getByText('Заявка отправлена').waitFor();
       // The request shows on the settings screen (opened afresh), accepted there.
       await page.getByRole('button', { name: 'Назад к чату' }).click();
-      await page.getByRole('button', { name: /^Участники и настройки/ }).click();
+      await chatAction(page, /^Участники и настройки/);
       const request = page.locator(`[data-request="${mother.userId}"]`);
       await request.getByText(mother.displayName).waitFor();
       expect((await layoutReport(page, [])).overflowX).toBe(0);

@@ -4,6 +4,7 @@
 // a person at phone or laptop size. One setup instead of a copy per file.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import type { ServerExtras } from '../../app/server.js';
 import { launchChromium } from './browser.js';
 import { type Device, closePages, openPage } from './callPage.js';
 import { type ChatTestServer, type TestChatClient, type TestPerson, startChatServer } from './chatServer.js';
@@ -25,7 +26,7 @@ export function messengerScene(
   teacher: TestPerson,
   others: TestPerson[],
   seed: (teacherApi: TestChatClient, s: ChatTestServer) => Promise<void> = async () => {},
-  opts: { env?: Record<string, string>; redis?: boolean } = {},
+  opts: { env?: Record<string, string>; redis?: boolean; extras?: ServerExtras } = {},
 ): MessengerScene {
   let s: ChatTestServer | undefined;
   let browser: Browser | undefined;
@@ -37,7 +38,13 @@ export function messengerScene(
   beforeAll(async () => {
     // The seed writes whole histories through the teacher's socket in a moment: that is the
     // scene's setup, not a person typing, so the cap per person (its own test: personSockets) is raised.
-    s = await startChatServer({ CHAT_MESSAGES_PER_MINUTE: '10000', ...opts.env }, { redis: opts.redis });
+    s = await startChatServer(
+      { CHAT_MESSAGES_PER_MINUTE: '10000', ...opts.env },
+      {
+        redis: opts.redis,
+        extras: opts.extras,
+      },
+    );
     for (const p of others) await s.token(p);
     teacherApi = await s.client(teacher);
     await seed(teacherApi, s);
@@ -77,11 +84,12 @@ export function messengerScene(
 }
 
 /**
- * Presses one of the open chat's part actions by its visible name («Сбор
- * файлов в этом чате», «Награды класса», «Запланировать урок»): a header
- * button on a laptop; on a phone, an item of the header's «⋯» menu.
+ * Presses one of the open chat's header actions by its visible name («Сбор
+ * файлов в этом чате», «Награды класса», «Запланировать урок», or
+ * /^Участники и настройки/): a header button on a laptop; on a phone, an
+ * item of the header's «⋯» menu.
  */
-export async function chatAction(page: Page, name: string): Promise<void> {
+export async function chatAction(page: Page, name: string | RegExp): Promise<void> {
   const button = page.getByRole('button', { name, exact: true });
   const more = page.getByRole('button', { name: 'Ещё действия с чатом' });
   await button.or(more).first().waitFor();

@@ -2,8 +2,9 @@
 // release's own server made (test/fixtures/data-0.1.0) plus a chat written
 // here in that release's key layout with what the fixture lacks (edits, a
 // deletion, reactions, a poll's votes, important marks, pins, a forwarded
-// file). Each chat goes into PostgreSQL, is compared by counts and checksum
-// with Redis, and only then leaves Redis; a run that dies after a chat's
+// file, two posts scheduled to be sent later). Each chat goes into
+// PostgreSQL, is compared by counts and checksum with Redis, and only then
+// leaves Redis, its waiting posts with it (still sent after the upgrade); a run that dies after a chat's
 // commit is finished by the next; a second run changes nothing; a chat whose
 // copy differs stays in Redis and is reported.
 import { join } from 'node:path';
@@ -28,6 +29,17 @@ let redisServer: TestRedis;
 let redis: Redis;
 let database: TestDatabase;
 let db: Postgres;
+
+const OVERDUE = Date.now() - 3_600_000;
+const NEXT_WEEK = Date.now() + 7 * 86_400_000;
+const post = (id: string, at: number, text: string) => ({
+  id,
+  chat: RICH,
+  from: 'anna',
+  name: 'Анна',
+  text,
+  at,
+});
 
 /** A chat as 0.1.0's scripts left it: an edited message, a deleted one, a poll, reactions, marks, a pin, a file. */
 async function writeRichChat(): Promise<void> {
@@ -105,6 +117,18 @@ async function writeRichChat(): Promise<void> {
     .sadd('school-call:file:richFile01:chats', RICH)
     .sadd('school-call:user:anna:chats', RICH)
     .sadd('school-call:user:boris:chats', RICH)
+    // Two posts Анна scheduled in 0.1.0's store (its scheduledPosts.ts layout): one due while the
+    // server was down for the upgrade, one next week.
+    .set(
+      'school-call:scheduled:post:postOverdue1',
+      JSON.stringify(post('postOverdue1', OVERDUE, 'Не забудьте форму')),
+    )
+    .set(
+      'school-call:scheduled:post:postNextWeek',
+      JSON.stringify(post('postNextWeek', NEXT_WEEK, 'Экскурсия в пятницу')),
+    )
+    .sadd(`school-call:scheduled:chat:{${RICH}}`, 'postOverdue1', 'postNextWeek')
+    .zadd('school-call:scheduled', OVERDUE, 'postOverdue1', NEXT_WEEK, 'postNextWeek')
     .hset('school-call:user:anna', {
       id: 'anna',
       name: 'Анна',
@@ -118,7 +142,7 @@ async function writeRichChat(): Promise<void> {
 const legacyKeys = async () =>
   (await redis.keys('school-call:*')).filter(
     (k) =>
-      /^school-call:(chat|file|user|invite|files|school):/.test(k) &&
+      /^school-call:(chat|file|user|invite|files|school|scheduled)(:|$)/.test(k) &&
       !k.startsWith('school-call:chat-events'),
   );
 
@@ -191,10 +215,20 @@ describe.skipIf(!redisAvailable())('moving 0.1.0 chats from Redis into PostgreSQ
       `UPDATE messaging.message SET body = body || '{"text":"Привет"}' WHERE chat_id = $1 AND seq = 1`,
       [RICH],
     );
+    // Its scheduled posts waited in Redis with it, and move only now, with the verified chat.
+    expect(await db.query('SELECT id FROM messaging.scheduled_post')).toMatchObject({ rowCount: 0 });
     const third = await migrateLegacyChats(redis, db, log);
-    expect(third.chats.map((c) => [c.chat, c.outcome])).toEqual([[RICH, 'verified']]);
+    expect(third.chats.map((c) => [c.chat, c.outcome, c.scheduled])).toEqual([[RICH, 'verified', 2]]);
     expect(third.left).toBe(0);
     expect(await legacyKeys()).toEqual([]);
+    // Pending in PostgreSQL, where the timer of messaging/scheduledPosts.ts sends them (the overdue one at once).
+    const posts = await db.query(
+      'SELECT id, chat_id, sender, name, text, send_at FROM messaging.scheduled_post ORDER BY send_at',
+    );
+    expect(posts.rows.map((r) => [r.id, r.chat_id, r.sender, r.name, r.text, Number(r.send_at)])).toEqual([
+      ['postOverdue1', RICH, 'anna', 'Анна', 'Не забудьте форму', OVERDUE],
+      ['postNextWeek', RICH, 'anna', 'Анна', 'Экскурсия в пятницу', NEXT_WEEK],
+    ]);
   });
 
   it('carried everything of the rich chat over, and the fixture chat with its file', async () => {

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { askChat } from '../account/chatAsk.js';
 import { sessionChatToken } from '../account/sessionTokens.js';
 import { type Key, t } from '../i18n/index.js';
+import { confirmAction } from '../kit/Confirm.js';
 import { userText } from '../kit/userText.js';
 import { chatErrorText } from '../messenger/chatErrors.js';
 import type { cpb } from '../protocol/wire.js';
@@ -89,8 +90,9 @@ export function AwardKindsPanel() {
     if (await ask({ renameAwardKind: { kindId: renaming.id, name: n } }, t('aw.kinds.renamed', { name: n })))
       setRenaming(null);
   };
-  const retire = (k: cpb.IAwardKind) => {
-    if (!confirm(t('aw.kinds.retireConfirm', { name: k.name ?? '' }))) return;
+  const retire = async (k: cpb.IAwardKind) => {
+    if (!(await confirmAction(t('aw.kinds.retireConfirm', { name: k.name ?? '' }), t('aw.kinds.retire'))))
+      return;
     void ask({ retireAwardKind: { kindId: k.kindId } }, t('aw.kinds.retiredNote', { name: k.name ?? '' }));
   };
   const restore = (k: cpb.IAwardKind) =>
@@ -150,7 +152,7 @@ export function AwardKindsPanel() {
                         class="small"
                         aria-label={`${t('aw.kinds.retire')}: ${k.name}`}
                         disabled={busy}
-                        onClick={() => retire(k)}
+                        onClick={() => void retire(k)}
                       >
                         {t('aw.kinds.retire')}
                       </button>

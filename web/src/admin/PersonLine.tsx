@@ -12,7 +12,7 @@ export interface PersonActions {
   newCode(p: PersonRow): void;
   /** The code just given to this person, to show in their line. */
   issued(p: PersonRow): string | null;
-  setClosed(p: PersonRow, closed: boolean): void;
+  setClosed(p: PersonRow, closed: boolean): void | Promise<void>;
   move?(p: PersonRow, classId: string): void;
 }
 
@@ -102,7 +102,7 @@ export function PersonLine({
           <button
             type="button"
             class="small ghost"
-            onClick={() => actions.setClosed(p, p.status !== 'deactivated')}
+            onClick={() => void actions.setClosed(p, p.status !== 'deactivated')}
             aria-label={`${p.status === 'deactivated' ? ta('admin.reactivate') : ta('admin.deactivate')}: ${p.name}`}
           >
             {p.status === 'deactivated' ? ta('admin.reactivate') : ta('admin.deactivate')}

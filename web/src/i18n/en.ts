@@ -431,6 +431,7 @@ export const en: Table = {
   'breakouts.create': 'Create rooms',
   'breakouts.name': 'Room {n}',
   'breakouts.auto': 'Assign evenly',
+  'breakouts.autoWhileOpen': 'The groups are open: assign evenly once everyone is back.',
   'breakouts.includeGuests': 'Assign guests (parents) too',
   'breakouts.guestsStay': 'Guests stay in the main room unless you choose a room for them.',
   'breakouts.minutes': 'Minutes (0: no timer)',

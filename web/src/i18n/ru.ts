@@ -430,6 +430,7 @@ export const ru = {
   'breakouts.create': 'Создать группы',
   'breakouts.name': 'Группа {n}',
   'breakouts.auto': 'Распределить поровну',
+  'breakouts.autoWhileOpen': 'Группы уже открыты: поровну распределить можно, когда все вернутся.',
   'breakouts.includeGuests': 'Распределять и гостей (родителей)',
   'breakouts.guestsStay': 'Гости остаются в основном зале, пока вы не выберете для них группу.',
   'breakouts.minutes': 'Минут (0 — без таймера)',

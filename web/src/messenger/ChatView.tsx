@@ -32,6 +32,14 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
       c.myRole === cpb.MemberRole.MEMBER_ROLE_MEMBER &&
       !commenting) ||
     !!c.settings?.archived;
+  const members =
+    c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL
+      ? t('school.subscribers', { count: c.memberCount ?? 0 })
+      : t('chat.members', { count: c.memberCount ?? 0 });
+  const aboutLabel = `${t('msgr.about')}: ${members}`;
+  const openInfo = () => {
+    store.sheet.value = 'info';
+  };
   return (
     <section class="chat-view" aria-label={chatTitle(c)}>
       <header class="chat-head">
@@ -55,22 +63,18 @@ export function ChatView({ store, chatId }: { store: MessengerStore; chatId: str
             chatHomeworkAction(store, c),
             chatAwardAction(store, c),
           ]}
+          menuOnly={[{ id: 'chat-info', label: aboutLabel, icon: Users, open: openInfo }]}
         />
+        {/* On a phone it is the «⋯» menu's first item: the title keeps the room. */}
         <button
           type="button"
-          class="ghost chat-info-button"
+          class="ghost chat-info-button wide-only"
           id="chat-info-button"
-          aria-label={`${t('msgr.about')}: ${t('chat.members', { count: c.memberCount ?? 0 })}`}
-          onClick={() => {
-            store.sheet.value = 'info';
-          }}
+          aria-label={aboutLabel}
+          onClick={openInfo}
         >
           <Users aria-hidden="true" />
-          <small>
-            {c.kind === cpb.ChatKind.CHAT_KIND_CHANNEL
-              ? t('school.subscribers', { count: c.memberCount ?? 0 })
-              : t('chat.members', { count: c.memberCount ?? 0 })}
-          </small>
+          <small>{members}</small>
         </button>
       </header>
       <ChatExtras store={store} chat={c} />

@@ -171,6 +171,27 @@ export class MessengerStore {
     if (this.selected.value === chatId) await this.open(chatId);
   }
 
+  /**
+   * The chat's retention removed its messages up to a seq
+   * (ChatEvent.messages_expired): they leave the screen, pins among them
+   * too; held pages reached into the range, so nothing older is left to load.
+   */
+  expired(chatId: string, upToSeq: number): void {
+    const gone = (held: Map<number, Msg> | undefined) =>
+      held && [...held.keys()].some((seq) => seq <= upToSeq)
+        ? new Map([...held].filter(([seq]) => seq > upToSeq))
+        : null;
+    const kept = gone(this.messages.value.get(chatId));
+    if (kept) {
+      this.messages.value = new Map(this.messages.value).set(chatId, kept);
+      this.reachedStart(chatId);
+    }
+    const pins = gone(this.pinnedFetched.value.get(chatId));
+    if (pins) this.pinnedFetched.value = new Map(this.pinnedFetched.value).set(chatId, pins);
+    const c = this.chats.value.get(chatId);
+    if (c?.lastMessage && (c.lastMessage.seq ?? 0) <= upToSeq) this.patchChat(chatId, { lastMessage: null });
+  }
+
   /** Whether the chat has older messages than those loaded. */
   hasOlder(chatId: string): boolean {
     const first = this.list(chatId)[0]?.seq ?? 0;
@@ -313,6 +334,8 @@ export class MessengerStore {
       }
     } else if (e.historyCleared) {
       void this.run(() => this.historyCleared(e.historyCleared!));
+    } else if (e.messagesExpired) {
+      this.expired(e.messagesExpired.chatId ?? '', e.messagesExpired.upToSeq ?? 0);
     } else if (e.myFlags) {
       const f = e.myFlags;
       const held = this.messages.value.get(f.chatId ?? '')?.get(f.seq ?? 0);

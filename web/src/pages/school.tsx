@@ -19,6 +19,7 @@ import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js
 import { RetentionPanel } from '../admin/RetentionPanel.js';
 import { downloadCodeSheet } from '../admin/codeSheet.js';
 import { lang, t } from '../i18n/index.js';
+import { ConfirmHost, confirmAction } from '../kit/Confirm.js';
 import { userText } from '../kit/userText.js';
 
 type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention' | 'bots';
@@ -261,8 +262,12 @@ function SchoolPage({ person }: { person: Person }) {
           return reload();
         })
         .catch((err: unknown) => say(errorKey(err))),
-    setClosed: (p, closed) => {
-      if (closed && !confirm(ta('admin.deactivateConfirm', { name: p.name }))) return;
+    setClosed: async (p, closed) => {
+      if (
+        closed &&
+        !(await confirmAction(ta('admin.deactivateConfirm', { name: p.name }), ta('admin.deactivate')))
+      )
+        return;
       void post(`/api/school/people/${encodeURIComponent(p.id)}/${closed ? 'deactivate' : 'reactivate'}`)
         .then(() => reload())
         .catch((err: unknown) => say(errorKey(err)));
@@ -390,6 +395,7 @@ function SchoolPage({ person }: { person: Person }) {
           printTeachers={printTeachers}
         />
       )}
+      <ConfirmHost />
     </AccountPage>
   );
 }

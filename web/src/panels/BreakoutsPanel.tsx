@@ -68,14 +68,22 @@ function BreakoutsPanelBody() {
         {rooms.length > 0 ? (
           <>
             <div class="form-row">
+              {/* While the groups work, a reshuffle would move everyone mid-task: moves go one by one. */}
               <button
                 type="button"
                 id="breakout-auto"
+                disabled={!!state.open}
+                aria-describedby={state.open ? 'breakout-auto-why' : undefined}
                 onClick={() => void breakouts.assign([], true, withGuests)}
               >
                 <Shuffle aria-hidden="true" /> {t('breakouts.auto')}
               </button>
             </div>
+            {state.open ? (
+              <p class="muted small-text" id="breakout-auto-why">
+                {t('breakouts.autoWhileOpen')}
+              </p>
+            ) : null}
             <label class="check">
               <input
                 type="checkbox"
