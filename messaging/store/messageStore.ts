@@ -12,8 +12,9 @@ import type { ChatBus, FeedEvent } from '../bus.js';
 import { ChatError, ChatErrorCode } from '../errors.js';
 import { requireWrite } from '../permissions.js';
 import { type MyFlags, type NewMessage, type StoredMessage, type StoredUser, list } from '../records.js';
+import { AppendBatches, type Waiting } from './appendBatches.js';
 import { CHAT_COLUMNS, MEMBER_COLUMNS, chatOfRow, memberOfRow } from './chatStore.js';
-import { inChatQueue, inChatTransaction } from './chatTransaction.js';
+import { inChatTransaction } from './chatTransaction.js';
 import { releaseFiles } from './fileStore.js';
 
 export type CommitFlag = 'deleted' | 'pinned' | 'unpinned' | '';
@@ -40,6 +41,29 @@ function fail(what: keyof typeof FAILURES): ChatError {
 
 /** Reads and compare-and-set tries of one append before it is refused (see append). */
 const APPEND_ATTEMPTS = 5;
+
+/** Sends stored by one statement at most (appendTurn). */
+const BATCH_MAX = 100;
+
+/** readForAppend's row: the chat, the sender's membership, an earlier send. */
+type AppendRow = Awaited<ReturnType<MessageStore['readForAppend']>>;
+
+interface AppendJob {
+  reading: Promise<AppendRow>;
+  senderId: string;
+  clientMessageId: string;
+  message: NewMessage;
+  fileIds: string[];
+  guest: boolean;
+}
+
+interface AppendRead {
+  kind: string;
+  settings: unknown;
+  role: string;
+}
+
+type Appended = { fresh: boolean; message: StoredMessage } | null;
 
 /** The database's clock in ms: one clock for every host's messages. */
 const NOW_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::bigint';
@@ -70,10 +94,14 @@ export class MessageStore {
    */
   filesReleased: ((fileIds: string[]) => Promise<void>) | null = null;
 
+  private readonly appends: AppendBatches<AppendJob, Appended>;
+
   constructor(
     readonly db: Postgres,
     private readonly bus: ChatBus,
-  ) {}
+  ) {
+    this.appends = new AppendBatches(db, (chatId, turn) => this.appendTurn(chatId, turn));
+  }
 
   /**
    * Appends a message if the sender may write in the chat; `fresh` is false
@@ -102,22 +130,13 @@ export class MessageStore {
       // the chat's queue from its arrival, so one person's sends keep their order.
       const reading = this.readForAppend(chatId, senderId, clientMessageId);
       reading.catch(() => undefined);
-      const done = await inChatQueue(this.db, chatId, async () => {
-        const row = await reading;
-        if (!row) throw fail('CHAT_NOT_FOUND');
-        if (row.earlier) return { fresh: false, message: recordOf(row.earlier as MessageRow) };
-        const member = memberOfRow(row);
-        if (senderId !== '') {
-          if (!member) throw fail('NOT_A_MEMBER');
-          const caller = { user: { id: senderId } as StoredUser, guest };
-          requireWrite(chatOfRow(row), member, caller, message.reply !== undefined);
-        }
-        const stored = await this.storeIfUnchanged(chatId, senderId, clientMessageId, message, fileIds, {
-          kind: row.kind as string,
-          settings: row.settings,
-          role: member?.role ?? '',
-        });
-        return stored && { fresh: true, message: stored };
+      const done = await this.appends.add(chatId, {
+        reading,
+        senderId,
+        clientMessageId,
+        message,
+        fileIds,
+        guest,
       });
       if (done) {
         if (done.fresh) await this.bus.publish({ t: 'm', c: chatId, r: done.message });
@@ -129,6 +148,143 @@ export class MessageStore {
           'the chat is changing too fast; try again',
         );
     }
+  }
+
+  /**
+   * One turn of a chat's sends (appendBatches.ts): each is decided on its own
+   * read; those that may be stored go in one statement where they can (text,
+   * no files, the same chat settings read), else one by one. A send answered
+   * null is read and tried again by append().
+   */
+  private async appendTurn(chatId: string, turn: Waiting<AppendJob, Appended>[]): Promise<void> {
+    const decided: { w: Waiting<AppendJob, Appended>; read: AppendRead }[] = [];
+    for (const w of turn) {
+      try {
+        const { reading, senderId, message, guest } = w.job;
+        const row = await reading;
+        if (!row) throw fail('CHAT_NOT_FOUND');
+        if (row.earlier) {
+          w.resolve({ fresh: false, message: recordOf(row.earlier as MessageRow) });
+          continue;
+        }
+        const member = memberOfRow(row);
+        if (senderId !== '') {
+          if (!member) throw fail('NOT_A_MEMBER');
+          const caller = { user: { id: senderId } as StoredUser, guest };
+          requireWrite(chatOfRow(row), member, caller, message.reply !== undefined);
+        }
+        decided.push({
+          w,
+          read: { kind: row.kind as string, settings: row.settings, role: member?.role ?? '' },
+        });
+      } catch (err) {
+        w.reject(err);
+      }
+    }
+    for (let i = 0; i < decided.length; ) {
+      let j = i;
+      const first = decided[i]!;
+      const settings = JSON.stringify(first.read.settings);
+      // A client id repeated in the turn (a resend before the first answer)
+      // starts the next group, where it finds the stored one.
+      const ids = new Set<string>();
+      while (j < decided.length && j - i < BATCH_MAX) {
+        const d = decided[j]!;
+        const id = `${d.w.job.senderId}\n${d.w.job.clientMessageId}`;
+        if (d.w.job.fileIds.length > 0 || ids.has(id)) break;
+        if (d.read.kind !== first.read.kind || JSON.stringify(d.read.settings) !== settings) break;
+        ids.add(id);
+        j++;
+      }
+      const group = j - i >= 2 ? decided.slice(i, j) : [];
+      const stored = group.length > 0 ? await this.storeManyIfUnchanged(chatId, group) : null;
+      if (stored) {
+        group.forEach((d, k) => d.w.resolve({ fresh: true, message: stored[k]! }));
+        i = j;
+        continue;
+      }
+      // One by one: a send with files, or a group that did not hold together.
+      for (const d of group.length > 0 ? group : [first]) {
+        const { senderId, clientMessageId, message, fileIds } = d.w.job;
+        try {
+          const one = await this.storeIfUnchanged(
+            chatId,
+            senderId,
+            clientMessageId,
+            message,
+            fileIds,
+            d.read,
+          );
+          d.w.resolve(one && { fresh: true, message: one });
+        } catch (err) {
+          d.w.reject(err);
+        }
+      }
+      i = group.length > 0 ? j : i + 1;
+    }
+  }
+
+  /**
+   * Several text sends of one turn in one statement, numbered in turn order;
+   * null (nothing stored) unless every one's decision still holds (the
+   * chat's kind and settings, each sender's role) and no client id repeats.
+   */
+  private async storeManyIfUnchanged(
+    chatId: string,
+    group: { w: Waiting<AppendJob, Appended>; read: AppendRead }[],
+  ): Promise<StoredMessage[] | null> {
+    const k = group.length;
+    let r: { rows: { seq: number; rev: number; at: number }[] };
+    try {
+      r = await this.db.query(
+        `WITH b AS (
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+               WITH ORDINALITY AS b(sender, cmid, body, role, i)),
+           n AS (
+             UPDATE messaging.chat c SET seq = seq + $8, rev = rev + $8, last_at = ${NOW_MS}
+             WHERE c.id = $1 AND c.kind = $6 AND c.settings = $7::jsonb
+               AND (SELECT count(*) FROM b WHERE b.sender = '' OR EXISTS (
+                 SELECT 1 FROM messaging.member m
+                 WHERE m.chat_id = $1 AND m.user_id = b.sender AND m.role = b.role)) = $8
+             RETURNING seq, rev, last_at),
+           ins AS (
+             INSERT INTO messaging.message (chat_id, seq, rev, at, sender, cmid, body)
+             SELECT $1, n.seq - $8 + b.i, n.rev - $8 + b.i, n.last_at, b.sender, b.cmid, b.body::jsonb
+             FROM n, b RETURNING seq, rev, at),
+           rd AS (
+             UPDATE messaging.member m SET read_seq = x.seq
+             FROM (SELECT b.sender, max(n.seq - $8 + b.i) AS seq FROM n, b
+                   WHERE b.sender <> '' GROUP BY b.sender) x
+             WHERE m.chat_id = $1 AND m.user_id = x.sender)
+           SELECT seq, rev, at FROM ins ORDER BY seq`,
+        [
+          chatId,
+          group.map((d) => d.w.job.senderId),
+          group.map((d) => d.w.job.clientMessageId),
+          group.map((d) => bodyOf(d.w.job.message)),
+          group.map((d) => d.read.role),
+          group[0]!.read.kind,
+          JSON.stringify(group[0]!.read.settings),
+          k,
+        ],
+      );
+    } catch (err) {
+      // A client id stored meanwhile or twice in the group, or a lost race:
+      // nothing was stored; the sends go one by one.
+      if ((err as { constraint?: string }).constraint === 'message_by_client_id') return null;
+      if (lostRace(err)) return null;
+      throw err;
+    }
+    if (r.rows.length !== k) return null;
+    return group.map((d, idx) => {
+      const row = r.rows[idx]!;
+      return {
+        ...d.w.job.message,
+        seq: Number(row.seq),
+        rev: Number(row.rev),
+        at: Number(row.at),
+      } as StoredMessage;
+    });
   }
 
   /** What append() decides on: the chat, the sender's membership, an earlier message with this client id. */
