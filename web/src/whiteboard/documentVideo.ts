@@ -1,33 +1,26 @@
 // The presented page as a video track, so recordings and broadcasts show it
-// as they show the board (lazy/boardVideo.ts): the presenter's client draws
-// the page onto a canvas, repainted twice a second (a recorder joining late
-// still gets frames), and publishes it as MEDIA_SOURCE_DOCUMENT.
+// as they show the board: the presenter's client draws the page onto a
+// canvas, repainted twice a second (a recorder joining late still gets
+// frames), and publishes it as MEDIA_SOURCE_DOCUMENT (canvasTrack.ts).
 import type { PresentationSession } from '../state/presentation.js';
+import { CanvasTrack } from './canvasTrack.js';
 
 const FPS = 2;
 const MAX_WIDTH = 1280;
 const MAX_HEIGHT = 720;
 
 export class DocumentVideo {
-  private readonly out = document.createElement('canvas');
-  private readonly ctx: CanvasRenderingContext2D;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private track: MediaStreamTrack | null = null;
+  private readonly canvas: CanvasTrack<'document'>;
   private page: HTMLImageElement | null = null;
 
-  constructor(
-    private readonly media: PresentationSession['media'],
-    private readonly onError: (err: unknown) => void,
-  ) {
-    this.out.width = MAX_WIDTH;
-    this.out.height = MAX_HEIGHT;
-    const ctx = this.out.getContext('2d', { alpha: false });
-    if (!ctx) throw new Error('no 2d canvas');
-    this.ctx = ctx;
+  constructor(media: PresentationSession['media'], onError: (err: unknown) => void) {
+    this.canvas = new CanvasTrack<'document'>('document', FPS, media, () => this.paint(), onError);
+    this.canvas.out.width = MAX_WIDTH;
+    this.canvas.out.height = MAX_HEIGHT;
   }
 
   get publishing(): boolean {
-    return this.track !== null;
+    return this.canvas.publishing;
   }
 
   /** The page to send from now on (an image that has loaded). */
@@ -37,31 +30,17 @@ export class DocumentVideo {
   }
 
   start(): void {
-    if (this.track) return;
-    this.paint();
-    const track = this.out.captureStream(FPS).getVideoTracks()[0];
-    if (!track) return;
-    track.contentHint = 'detail';
-    this.track = track;
-    this.timer = setInterval(() => this.paint(), 1000 / FPS);
-    this.media.publish('document', track).catch((err) => {
-      this.stop();
-      this.onError(err);
-    });
+    this.canvas.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (!this.track) return;
-    this.track.stop();
-    this.track = null;
-    this.media.unpublish('document').catch(() => undefined);
+    this.canvas.stop();
   }
 
   /** The page fitted into a 16:9 frame on white. */
   private paint(): void {
-    const { ctx, out, page } = this;
+    const { ctx, out } = this.canvas;
+    const page = this.page;
     ctx.fillStyle = '#ffffff';
     ctx.fillRect(0, 0, out.width, out.height);
     if (!page?.naturalWidth) return;

@@ -2,62 +2,41 @@
 // rendering on the server: while a board is open, the host who opened it
 // publishes what their Excalidraw draws (its static canvas with the drawing,
 // and over it the interactive one with the laser and pointers), copied onto
-// one canvas a few times a second and captured with canvas.captureStream.
+// one canvas a few times a second and sent by canvasTrack.ts.
 import type { BoardSession } from '../../state/boardSession.js';
+import { CanvasTrack } from '../canvasTrack.js';
 
 const FPS = 10;
 /** The video is at most this wide (the board's own canvas follows the screen and its pixel ratio). */
 const MAX_WIDTH = 1280;
 
 export class BoardVideo {
-  private readonly out = document.createElement('canvas');
-  private readonly ctx: CanvasRenderingContext2D;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private track: MediaStreamTrack | null = null;
+  private readonly canvas: CanvasTrack<'whiteboard'>;
 
   constructor(
     private readonly frame: HTMLElement,
-    private readonly media: BoardSession['media'],
-    private readonly onError: (err: unknown) => void,
+    media: BoardSession['media'],
+    onError: (err: unknown) => void,
   ) {
-    const ctx = this.out.getContext('2d', { alpha: false });
-    if (!ctx) throw new Error('no 2d canvas');
-    this.ctx = ctx;
+    this.canvas = new CanvasTrack<'whiteboard'>('whiteboard', FPS, media, () => this.copy(), onError);
   }
 
   get publishing(): boolean {
-    return this.track !== null;
+    return this.canvas.publishing;
   }
 
   start(): void {
-    if (this.track) return;
-    this.copy();
-    const track = this.out.captureStream(FPS).getVideoTracks()[0];
-    if (!track) return;
-    // A hint to the encoder: keep edges and text sharp.
-    track.contentHint = 'detail';
-    this.track = track;
-    // Timers keep running in a background tab (animation frames would stop).
-    this.timer = setInterval(() => this.copy(), 1000 / FPS);
-    this.media.publish('whiteboard', track).catch((err) => {
-      this.stop();
-      this.onError(err);
-    });
+    this.canvas.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (!this.track) return;
-    this.track.stop();
-    this.track = null;
-    this.media.unpublish('whiteboard').catch(() => undefined);
+    this.canvas.stop();
   }
 
   private copy(): void {
     const drawing = this.frame.querySelector<HTMLCanvasElement>('canvas.excalidraw__canvas.static');
     const pointers = this.frame.querySelector<HTMLCanvasElement>('canvas.excalidraw__canvas.interactive');
-    const { ctx, out } = this;
+    const { ctx, out } = this.canvas;
     const sourceWidth = drawing?.width || 1280;
     const sourceHeight = drawing?.height || 720;
     const scale = Math.min(1, MAX_WIDTH / sourceWidth);
