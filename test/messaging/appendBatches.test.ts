@@ -7,6 +7,7 @@
 // still hold when what the turn was decided on changes meanwhile.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { chatSeq as seqOf, waitingOnLock as waitingFor, withChatLocked } from '../helpers/chatRowLock.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
@@ -37,38 +38,10 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function withChatLocked(during: (locker: pg.Client) => Promise<void>): Promise<void> {
-  const locker = new pg.Client({ connectionString: s.server.config.databaseUrl! });
-  await locker.connect();
-  try {
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
-    await during(locker);
-    await locker.query('COMMIT');
-  } finally {
-    await locker.query('ROLLBACK').catch(() => undefined);
-    await locker.end();
-  }
-}
-
-async function waitingOnLock(): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (
-          await db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          )
-        ).rows[0]!.n,
-      { timeout: 10_000 },
-    )
-    .toBeGreaterThanOrEqual(1);
-}
-
-async function chatSeq(): Promise<number> {
-  return Number((await db.query('SELECT seq FROM messaging.chat WHERE id = $1', [chatId])).rows[0].seq);
-}
+const locked = (during: (locker: pg.Client) => Promise<void>) =>
+  withChatLocked(s.server.config.databaseUrl!, chatId, during);
+const waitingOnLock = () => waitingFor(db);
+const chatSeq = () => seqOf(db, chatId);
 
 const send = (c: TestChatClient, text: string, id: string) =>
   c.rawRequest({ sendMessage: { chatId, text, clientMessageId: id } });
@@ -77,7 +50,7 @@ it('sends that queue behind a waiting one are stored by one statement, in order,
   const before = await chatSeq();
   let head: Promise<cpb.ChatResponse> | null = null;
   const rest: Promise<cpb.ChatResponse>[] = [];
-  await withChatLocked(async () => {
+  await locked(async () => {
     head = send(teacher, 'первое', 'b-head');
     await waitingOnLock();
     for (let i = 0; i < 15; i++) {
@@ -125,7 +98,7 @@ it('a turn decided before the chat became admins-only stores the admin’s sends
   const before = await chatSeq();
   let head: Promise<cpb.ChatResponse> | null = null;
   const rest: { who: 'teacher' | 'pupil'; answer: Promise<cpb.ChatResponse> }[] = [];
-  await withChatLocked(async (locker) => {
+  await locked(async (locker) => {
     head = send(teacher, 'объявление', 'c-head');
     await waitingOnLock();
     for (let i = 0; i < 5; i++) {

@@ -7,6 +7,7 @@
 // one stored message back.
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { chatSeq as seqOf, waitingOnLock as waitingFor, withChatLocked } from '../helpers/chatRowLock.js';
 import { type ChatTestServer, type TestChatClient, cpb, startChatServer } from '../helpers/chatServer.js';
 
 let s: ChatTestServer;
@@ -35,45 +36,16 @@ afterAll(async () => {
   await s?.stop();
 });
 
-/** Runs `during` while another connection holds the chat's row lock and a send waits for it. */
-async function withChatLocked(during: (locker: pg.Client) => Promise<void>): Promise<void> {
-  const locker = new pg.Client({ connectionString: s.server.config.databaseUrl! });
-  await locker.connect();
-  try {
-    await locker.query('BEGIN');
-    await locker.query('SELECT 1 FROM messaging.chat WHERE id = $1 FOR UPDATE', [chatId]);
-    await during(locker);
-    await locker.query('COMMIT');
-  } finally {
-    await locker.query('ROLLBACK').catch(() => undefined);
-    await locker.end();
-  }
-}
-
-async function waitingOnLock(): Promise<void> {
-  await expect
-    .poll(
-      async () =>
-        (
-          await db.query<{ n: number }>(
-            `SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-          )
-        ).rows[0]!.n,
-      { timeout: 10_000 },
-    )
-    .toBeGreaterThanOrEqual(1);
-}
-
-async function chatSeq(): Promise<number> {
-  return Number((await db.query('SELECT seq FROM messaging.chat WHERE id = $1', [chatId])).rows[0].seq);
-}
+const locked = (during: (locker: pg.Client) => Promise<void>) =>
+  withChatLocked(s.server.config.databaseUrl!, chatId, during);
+const waitingOnLock = () => waitingFor(db);
+const chatSeq = () => seqOf(db, chatId);
 
 it('a send decided before the chat became admins-only is refused, and nothing is stored', async () => {
   await pupil.send(chatId, 'пока можно');
   const before = await chatSeq();
   let answer: Promise<cpb.ChatResponse> | null = null;
-  await withChatLocked(async (locker) => {
+  await locked(async (locker) => {
     answer = pupil.rawRequest({ sendMessage: { chatId, text: 'уже нельзя', clientMessageId: 'late-1' } });
     await waitingOnLock();
     await locker.query(
@@ -103,7 +75,7 @@ it('a resend of the same message while the first waits is answered with the one 
   const before = await chatSeq();
   const req = { sendMessage: { chatId, text: 'дважды', clientMessageId: 'twice-1' } };
   let answers: Promise<cpb.ChatResponse>[] = [];
-  await withChatLocked(async () => {
+  await locked(async () => {
     answers = [pupil.rawRequest(req), pupil.rawRequest(req)];
     await waitingOnLock();
   });
