@@ -2,7 +2,7 @@
 // its own Redis, in this process; people registered and given tokens through
 // the admin API, and clients that log what the server pushes.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -60,10 +60,11 @@ export async function startChatServer(
   opts: { redis?: boolean; extras?: ServerExtras } = {},
 ): Promise<ChatTestServer> {
   const redis = opts.redis === false ? null : await startRedis();
+  const uploadDir = mkdtempSync(join(tmpdir(), 'chat-uploads-'));
   const env: Record<string, string> = {
     TOKEN_SECRET: randomBytes(24).toString('base64url'),
     ADMIN_SECRET: randomBytes(24).toString('base64url'),
-    CHAT_UPLOAD_DIR: mkdtempSync(join(tmpdir(), 'chat-uploads-')),
+    CHAT_UPLOAD_DIR: uploadDir,
     ...(redis ? { REDIS_URL: redis.url } : {}),
     ...overrides,
   };
@@ -98,6 +99,7 @@ export async function startChatServer(
     async stop() {
       await server.close();
       await redis?.stop();
+      rmSync(uploadDir, { recursive: true, force: true });
     },
   };
   return s;
