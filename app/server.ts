@@ -3,6 +3,8 @@
 // features (each its handlers, room listeners and HTTP routes), the HTTP side
 // (httpRoutes.ts, probes.ts), listening, draining and closing. startServer()
 // is what main.ts and the integration tests call.
+// Over 400 lines: the order of starting and stopping the parts is one
+// sequence (what must be up before what, what drains first), read best whole.
 import type { Agent } from 'node:https';
 import uWS from 'uWebSockets.js';
 import { attendanceStore, createAttendance } from '../attendance/feature.js';

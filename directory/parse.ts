@@ -4,6 +4,8 @@
 // number) and whom or which class it is about, so the school's IT person
 // fixes the file in one go. Ids may be in Cyrillic ("6А"), as journals write
 // classes.
+// Over 400 lines: the JSON and CSV readers share every check and message, so
+// both formats refuse the same file the same way.
 import { createHash } from 'node:crypto';
 import { parse as parseCsvText } from 'csv-parse/sync';
 import { badTextIn } from '../common/protocol/textRule.js';

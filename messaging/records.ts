@@ -1,7 +1,10 @@
-// What the store keeps for chats, members and messages (JSON in Redis, so
-// Lua scripts can update counters atomically), and how it becomes the wire's
-// protobuf messages. Lua's cjson turns empty arrays into {}: readers go
+// What the store keeps for chats, members and messages (a message's body is
+// JSON in PostgreSQL), and how it becomes the wire's protobuf messages.
+// Messages moved over from the Redis store of 0.1.0 (messaging/legacy) may
+// hold {} where an array was empty (Lua's cjson wrote them so): readers go
 // through list() so either shape reads as an array.
+// Over 400 lines: the record types and their one conversion to the wire sit
+// side by side, so a field added to one is seen missing from the other.
 import { schoolcall } from '../common/protocol/generated/protocol.js';
 
 import cpb = schoolcall.chat.v1;

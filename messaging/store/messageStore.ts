@@ -6,6 +6,9 @@
 // stores the message only if what its write check read (permissions.ts
 // requireWrite) is unchanged, and a resend of a stored client message id
 // (after a lost answer) gets the stored message back (see append).
+// Over 400 lines: every statement that numbers a message change (a send, an
+// edit, a reaction, a vote) under the chat's row lock is here, so the
+// numbering rule is read in one place; the batching of sends is appendBatches.ts.
 import { inTransaction, lostRace } from '../../common/postgres/connect.js';
 import type { Postgres, PostgresClient } from '../../common/postgres/connect.js';
 import type { ChatBus, FeedEvent } from '../bus.js';
