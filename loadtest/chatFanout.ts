@@ -15,7 +15,7 @@
 // and push delivery together.
 //
 //   npm run loadtest:chat-fanout -- [--members 2000] [--away 2000] [--rate 50] [--seconds 20] [--processes 2] [--no-push]
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   type LoadChatClient,
@@ -27,7 +27,7 @@ import {
   startChatStack,
   userOf,
 } from './chatStack.js';
-import { cpuSeconds, residentBytes } from './processStats.js';
+import { cpuSeconds, machineBusySeconds, residentBytes, treeCpuSeconds } from './processStats.js';
 import { PushLoad } from './pushLoad.js';
 import { RESULTS_PATH, appendResult } from './results.js';
 
@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     const pid = stack.pid();
     const cpu0 = cpuSeconds(pid);
     const rss0 = residentBytes(pid);
+    const shares0 = cpuShares(stack, receivers);
     const started = performance.now();
     const total = RATE * SECONDS;
     const sends = new SendTally();
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3000));
     const wall = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpu0;
+    const shares = cpuShares(stack, receivers).map((x, i) => (x - shares0[i]!) / wall);
     const rss = residentBytes(pid);
     const { latencies, toAll } = await receivers.report();
     const sorted = latencies.sorted();
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((x) => x.toFixed(1))
         .join(' ')} (2 cores shared with other work)`,
+      `machine CPU              ${shares[0]!.toFixed(2)} of ${availableParallelism()} cores busy: messenger ${shares[1]!.toFixed(2)}, PostgreSQL ${shares[2]!.toFixed(2)}, Redis ${shares[3]!.toFixed(2)}, the load generator's receivers ${shares[4]!.toFixed(2)} and senders ${shares[5]!.toFixed(2)}`,
       ...pushLines,
     ];
     console.log(lines.join('\n'));
@@ -154,3 +157,22 @@ async function main(): Promise<void> {
 }
 
 runLoadTest(main);
+
+/**
+ * CPU seconds so far of the machine and of each part of the run: tells a
+ * server that is slow from a machine the load generator itself fills.
+ */
+function cpuShares(
+  stack: { pid(): number; redisPid(): number; postgres: { pid: number } },
+  receivers: Receivers,
+): number[] {
+  const mine = process.cpuUsage();
+  return [
+    machineBusySeconds(),
+    treeCpuSeconds(stack.pid()),
+    treeCpuSeconds(stack.postgres.pid),
+    treeCpuSeconds(stack.redisPid()),
+    receivers.pids().reduce((sum, p) => sum + treeCpuSeconds(p), 0),
+    (mine.user + mine.system) / 1e6,
+  ];
+}

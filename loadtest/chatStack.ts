@@ -356,6 +356,11 @@ export class Receivers {
     return r;
   }
 
+  /** The receiving processes' pids (their CPU is the load generator's, not the server's). */
+  pids(): number[] {
+    return this.children.flatMap((c) => (c.pid ? [c.pid] : []));
+  }
+
   private next(child: ChildProcess, type: string): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
       const onMessage = (m: Record<string, unknown>) => {

@@ -1,5 +1,5 @@
 // CPU time and resident memory of a process, read from /proc (Linux).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -38,4 +38,49 @@ export function udpReceiveBufferDrops(): number {
   const names = lines[0]?.split(/\s+/) ?? [];
   const values = lines[1]?.split(/\s+/) ?? [];
   return Number(values[names.indexOf('RcvbufErrors')] ?? 0);
+}
+
+/** Busy CPU seconds of the whole machine so far, all cores together (/proc/stat). */
+export function machineBusySeconds(): number {
+  const first = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+  // cpu user nice system idle iowait irq softirq steal ...
+  const [user, nice, system, , , irq, softirq, steal] = first.trim().split(/\s+/).slice(1).map(Number);
+  return (
+    ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) /
+    CLOCK_TICKS_PER_SECOND
+  );
+}
+
+/**
+ * CPU seconds of `pid` and every process below it so far (a postmaster and
+ * its backends): each live process's own time plus what its reaped children
+ * used, so a delta over an interval counts backends that came and went.
+ */
+export function treeCpuSeconds(pid: number): number {
+  const children = new Map<number, number[]>();
+  const own = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const p = Number(name);
+    const ppid = Number(f[1]);
+    own.set(p, (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / CLOCK_TICKS_PER_SECOND);
+    const list = children.get(ppid) ?? [];
+    list.push(p);
+    children.set(ppid, list);
+  }
+  let total = 0;
+  const todo = [pid];
+  while (todo.length) {
+    const p = todo.pop()!;
+    total += own.get(p) ?? 0;
+    todo.push(...(children.get(p) ?? []));
+  }
+  return total;
 }

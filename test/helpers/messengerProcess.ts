@@ -56,7 +56,7 @@ export class MessengerProcess {
   }
 
   /** Waits until the messenger answers and hears its store. */
-  async ready(timeoutMs = 30_000): Promise<void> {
+  async ready(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -67,8 +67,8 @@ export class MessengerProcess {
       } catch {
         // Not listening yet.
       }
-      if (Date.now() > deadline || this.child?.exitCode !== null)
-        throw new Error('messenger did not become ready');
+      if (this.child?.exitCode !== null) throw new Error(`messenger exited (${this.child?.exitCode}) before it was ready`);
+      if (Date.now() > deadline) throw new Error(`messenger did not become ready in ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
