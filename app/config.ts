@@ -90,7 +90,7 @@ export interface Config {
   /** Origins whose pages may open the WebSocket (the public URL's, and any configured). */
   allowedOrigins: string[];
   /** Web Push: the push services' hosts the server may post to, and who runs it (VAPID subject). */
-  push: { serviceHosts: string[]; contact: string; lessonReminderMinutes: number };
+  push: { serviceHosts: string[]; contact: string; lessonReminderMinutes: number; cryptoThreads: number };
   /** Whether PUBLIC_URL was given: if not, pages on localhost may connect too. */
   publicUrlConfigured: boolean;
   /** On SIGTERM, the process exits within this, lessons handed over or not. */
@@ -342,6 +342,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .filter(Boolean),
       contact: env.PUSH_CONTACT || `mailto:admin@${publicUrl ? new URL(publicUrl).hostname : announced}`,
       lessonReminderMinutes: int(env, 'LESSON_REMINDER_MINUTES', 15, 0, 24 * 60),
+      // One thread on two cores (the event loop keeps one), two beyond.
+      cryptoThreads: int(env, 'PUSH_CRYPTO_THREADS', Math.min(2, Math.max(1, cpus().length - 1)), 1, 64),
     },
     publicUrlConfigured: publicUrl !== null,
     shutdownTimeoutSeconds: int(env, 'SHUTDOWN_TIMEOUT_SECONDS', 10, 1, 600),

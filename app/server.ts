@@ -18,7 +18,7 @@ import { createHomeworkFeature } from '../homework/feature.js';
 import { createMessagingFeature } from '../messaging/feature.js';
 import type { Caller } from '../messaging/permissions.js';
 import { UserTokens } from '../messaging/userTokens.js';
-import { startNotifications } from '../notifications/feature.js';
+import { type Notifications, startNotifications } from '../notifications/feature.js';
 import { createRecorderFeature } from '../recorder/feature.js';
 import type { WorkerPool } from '../sfu/workerPool.js';
 import { AdminAuth } from '../signaling/adminAuth.js';
@@ -65,6 +65,8 @@ export interface RunningServer {
   log: Logger;
   /** PostgreSQL with every part's schema migrated; null without DATABASE_URL. */
   database: Postgres | null;
+  /** Web Push (null without the messenger's database). */
+  notifications: Notifications | null;
   /** A new server's one-time code for its first school administrator (null once a school exists). */
   setupCode: string | null;
   /**
@@ -393,6 +395,7 @@ export async function startServer(
     metrics,
     log,
     database,
+    notifications,
     setupCode,
     demoHostLink,
     drain: (seconds, cut) => drain.run(seconds, cut),
@@ -408,7 +411,7 @@ export async function startServer(
         ws,
         log,
       });
-      await notifications?.reminders?.stop();
+      await notifications?.close();
       for (const f of features) await f.close?.();
       await cluster.stop();
       metricsListener?.close();

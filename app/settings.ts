@@ -77,6 +77,11 @@ export const SETTING_GROUPS: SettingGroup[] = [
         about: 'who runs this server, told to push services with each notification (mailto: or https:)',
       },
       {
+        name: 'PUSH_CRYPTO_THREADS',
+        default: '1 on two cores, else 2',
+        about: 'threads that encrypt web pushes (RFC 8291), so the encryption does not hold up the messenger',
+      },
+      {
         name: 'LESSON_REMINDER_MINUTES',
         default: '15',
         about:

@@ -76,7 +76,21 @@ export function isQuiet(quiet: StoredPrefs['quiet'], now = Date.now()): boolean 
   return from <= to ? m >= from && m < to : m >= from || m < to;
 }
 
+/** One person's settings that decide pushes from one chat (PrefsService.pushSettings). */
+export interface PushSettings {
+  quiet: StoredPrefs['quiet'];
+  /** Muted until (ms), 0 for good; null: not muted. */
+  mutedUntil: number | null;
+}
+
+/** Whether a chat is muted at `now` by these settings. */
+export function mutedAt(s: PushSettings | undefined, now = Date.now()): boolean {
+  return !!s && s.mutedUntil !== null && (s.mutedUntil === 0 || s.mutedUntil > now);
+}
+
 export class PrefsService {
+  private readonly pushSettingsListeners: ((userId: string, chatId: string | null) => Promise<void>)[] = [];
+
   constructor(
     private readonly db: Postgres,
     private readonly chats: ChatService,
@@ -168,7 +182,9 @@ export class PrefsService {
     // Those whose time ran out are dropped as we go.
     const rest = prefs.muted.filter((m) => m.chat !== chatId && mutedNow(m, now));
     const muted = req.muted ? [...rest, { chat: chatId!, until }] : rest;
-    return this.save(caller.user.id, { ...prefs, muted });
+    const saved = await this.save(caller.user.id, { ...prefs, muted });
+    await this.pushSettingsChanged(caller.user.id, chatId!);
+    return saved;
   }
 
   async archive(caller: Caller, req: cpb.IArchiveChatRequest): Promise<cpb.IPrefs> {
@@ -212,7 +228,9 @@ export class PrefsService {
       quiet = { from: q.from!, to: q.to!, tz };
     }
     const prefs = await this.load(caller.user.id);
-    return this.save(caller.user.id, { ...prefs, quiet });
+    const saved = await this.save(caller.user.id, { ...prefs, quiet });
+    await this.pushSettingsChanged(caller.user.id, null);
+    return saved;
   }
 
   /** Whether someone the caller shares a chat with is in their quiet hours (others: not found). */
@@ -242,19 +260,46 @@ export class PrefsService {
     return new Set(r.rows.filter((row) => isQuiet(row.quiet, now)).map((row) => row.user_id));
   }
 
-  /** Those of these people who muted this chat (nothing is pushed to them from it): one query per message. */
-  async mutedAmong(userIds: string[], chatId: string, now = Date.now()): Promise<Set<string>> {
-    if (userIds.length === 0) return new Set();
-    const r = await this.db.query<{ user_id: string; muted: StoredPrefs['muted'] }>(
-      `SELECT user_id, prefs->'muted' AS muted FROM messaging.prefs
-        WHERE user_id = ANY($1) AND prefs->'muted' @> jsonb_build_array(jsonb_build_object('chat', $2::text))`,
+  /**
+   * What decides whether these people are told of this chat's messages: when
+   * each muted it (until, 0 for good) and their quiet hours, in one query. The
+   * notifier keeps this a short while and evaluates it at each message's time.
+   */
+  async pushSettings(userIds: string[], chatId: string): Promise<Map<string, PushSettings>> {
+    if (userIds.length === 0) return new Map();
+    const r = await this.db.query<{
+      user_id: string;
+      quiet: StoredPrefs['quiet'];
+      muted_until: number | null;
+    }>(
+      `SELECT user_id, prefs->'quiet' AS quiet,
+              (SELECT (e->>'until')::float8 FROM jsonb_array_elements(prefs->'muted') e
+                WHERE e->>'chat' = $2 LIMIT 1) AS muted_until
+         FROM messaging.prefs
+        WHERE user_id = ANY($1)
+          AND (jsonb_typeof(prefs->'quiet') = 'object'
+               OR prefs->'muted' @> jsonb_build_array(jsonb_build_object('chat', $2::text)))`,
       [userIds, chatId],
     );
-    return new Set(
-      r.rows
-        .filter((row) => row.muted.some((m) => m.chat === chatId && mutedNow(m, now)))
-        .map((row) => row.user_id),
+    return new Map(
+      r.rows.map((row) => [
+        row.user_id,
+        { quiet: row.quiet ?? null, mutedUntil: row.muted_until === null ? null : Number(row.muted_until) },
+      ]),
     );
+  }
+
+  /**
+   * Someone's mute of a chat (chatId) or their quiet hours (null: all their
+   * chats) changed; awaited before the request is answered, so a cache of
+   * these settings (the notifier's) is stale no longer than the answer.
+   */
+  onPushSettingsChange(listener: (userId: string, chatId: string | null) => Promise<void>): void {
+    this.pushSettingsListeners.push(listener);
+  }
+
+  private async pushSettingsChanged(userId: string, chatId: string | null): Promise<void> {
+    await Promise.all(this.pushSettingsListeners.map((l) => l(userId, chatId)));
   }
 
   /** The caller's chat with themselves, made on first use. */

@@ -15,6 +15,7 @@ import { type ChatHandler, registerChatHandlers } from '../messaging/handlers.js
 import type { Messenger } from '../messaging/messenger.js';
 import { LessonReminders, type UpcomingLessons } from './lessonReminders.js';
 import { Notifier } from './notifier.js';
+import { PushCryptoPool } from './pushCryptoPool.js';
 import { PushSender } from './pushSender.js';
 import { PushSubscriptions } from './subscriptions.js';
 import { loadVapidKeys } from './vapidKeys.js';
@@ -24,7 +25,7 @@ export interface NotificationsDeps {
   db: Postgres;
   metricsRegistry: client.Registry;
   log: Logger;
-  push: { serviceHosts: string[]; contact: string };
+  push: { serviceHosts: string[]; contact: string; cryptoThreads: number };
   /** TLS settings for reaching push services (tests trust their local one). */
   agent?: Agent;
   /** Scheduled lessons to remind people of, and how long before they start. */
@@ -36,9 +37,16 @@ export interface Notifications {
   readonly notifier: Notifier;
   readonly subscriptions: PushSubscriptions;
   readonly reminders: LessonReminders | null;
+  /** The threads that encrypt pushes. */
+  readonly crypto: PushCryptoPool;
   /** Push services' hosts the operator lets this server post to (`*.` for a domain). */
   readonly serviceHosts: readonly string[];
+  /** Stops the reminders and the encryption threads (pushes still waiting are not sent). */
+  close(): Promise<void>;
 }
+
+/** Pushes waiting for an encryption thread at most (the notifier's queue sends 16 at once). */
+const CRYPTO_WAITING_MAX = 1000;
 
 /** Each server's notifications, found from the messenger a request came through. */
 const byMessenger = new WeakMap<Messenger, Notifications>();
@@ -48,13 +56,20 @@ export async function startNotifications(deps: NotificationsDeps): Promise<Notif
   const keys = await loadVapidKeys(deps.db);
   const subscriptions = new PushSubscriptions(deps.db);
   const pushes = pushCounter(deps.metricsRegistry);
+  const crypto = new PushCryptoPool({
+    threads: deps.push.cryptoThreads,
+    waitingMax: CRYPTO_WAITING_MAX,
+    registry: deps.metricsRegistry,
+    log,
+  });
   const notifier = new Notifier({
     redis: deps.messenger.redis,
     chats: deps.messenger.chatStore,
     prefs: deps.messenger.prefs,
     subscriptions,
-    sender: new PushSender(keys, deps.push.contact, deps.agent),
+    sender: new PushSender(keys, deps.push.contact, deps.agent, crypto),
     pushes,
+    audienceReads: audienceCounter(deps.metricsRegistry),
     log,
   });
   deps.messenger.feed.listen((e) => notifier.onEvent(e));
@@ -74,7 +89,12 @@ export async function startNotifications(deps: NotificationsDeps): Promise<Notif
     notifier,
     subscriptions,
     reminders,
+    crypto,
     serviceHosts: deps.push.serviceHosts,
+    async close() {
+      await reminders?.stop();
+      await crypto.close();
+    },
   };
   byMessenger.set(deps.messenger, n);
   registerChatHandlers(HANDLERS);
@@ -88,6 +108,18 @@ function pushCounter(registry: client.Registry): client.Counter<'result'> {
   return new promClient.Counter({
     name,
     help: 'Notifications to browsers: sent, gone (subscription dropped), failed, quiet (held back by quiet hours), muted (recipients who muted the chat), replaced (a newer one of the same chat took its place in the queue before it was sent), dropped (the send queue was full)',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+}
+
+function audienceCounter(registry: client.Registry): client.Counter<'result'> {
+  const name = 'school_call_push_audiences_total';
+  const known = registry.getSingleMetric(name);
+  if (known) return known as client.Counter<'result'>;
+  return new promClient.Counter({
+    name,
+    help: "Chats' push audiences (members, mutes, quiet hours, browsers) for a batch of messages: kept (from the short cache) or read (from PostgreSQL)",
     labelNames: ['result'],
     registers: [registry],
   });
