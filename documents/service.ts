@@ -163,8 +163,10 @@ export class DocumentsService implements UploadPlace {
     if (used + size > quota) throw overQuota();
   }
 
-  async mayAttach(fileId: string, caller: Caller): Promise<boolean> {
-    return !caller.guest && (await this.store.byFile(fileId))?.owner === caller.user.id;
+  async attachAs(fileId: string, caller: Caller): Promise<string | null> {
+    if (caller.guest) return null;
+    const e = await this.store.byFile(fileId);
+    return e?.owner === caller.user.id ? e.name : null;
   }
 
   async keeps(fileId: string): Promise<boolean> {

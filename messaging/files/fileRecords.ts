@@ -40,8 +40,12 @@ export interface UploadPlace {
   readonly key: string;
   /** Before a byte is stored: throws a ChatError if `caller` may not upload `size` bytes here. */
   admit(caller: Caller, size: number): Promise<void>;
-  /** Whether `caller` may attach this file of the place to a message (any chat they may write in). */
-  mayAttach(fileId: string, caller: Caller): Promise<boolean>;
+  /**
+   * The name this file of the place goes into a message under, if `caller`
+   * may attach it (to any chat they may write in); null if not. The message
+   * keeps that name (a document renamed later keeps the name it was sent with).
+   */
+  attachAs(fileId: string, caller: Caller): Promise<string | null>;
   /** Whether the place still keeps the file: then its last message going does not remove it. */
   keeps(fileId: string): Promise<boolean>;
 }
@@ -103,7 +107,7 @@ export class FileRecords implements AttachmentSource {
 
   async resolve(caller: Caller, chatId: string, fileIds: string[]): Promise<StoredAttachment[]> {
     const records = await this.store.getMany([...new Set(fileIds)]);
-    const attachments = fileIds.map((id) => {
+    const attachments: StoredAttachment[] = fileIds.map((id) => {
       const f = records.get(id);
       if (!f || f.state !== 'ready') throw notFound(id);
       // One's own upload for this chat; files already in the chat may be attached again.
@@ -111,10 +115,14 @@ export class FileRecords implements AttachmentSource {
       if (f.chat !== chatId && !this.places.has(f.chat)) throw notFound(f.id);
       return toAttachment(f);
     });
-    // One's own file kept by a place (a document): that place says whether it may go into a message.
-    for (const f of records.values()) {
-      const place = this.places.get(f.chat);
-      if (place && !(await place.mayAttach(f.id, caller))) throw notFound(f.id);
+    // One's own file kept by a place (a document): that place says whether it
+    // may go into a message, and under which name (the document's own today).
+    for (const a of attachments) {
+      const place = this.places.get(records.get(a.id)!.chat);
+      if (!place) continue;
+      const name = await place.attachAs(a.id, caller);
+      if (name === null) throw notFound(a.id);
+      a.name = name;
     }
     return attachments;
   }

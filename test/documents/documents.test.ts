@@ -148,8 +148,15 @@ describe('documents', () => {
       .chatId!;
     const sent = (await t.request({ shareDocument: { entryId: planEntry, chatId: classChat, text: 'План' } }))
       .message!;
-    expect(sent.attachments!.map((a) => [a.fileId, a.name])).toEqual([[planId, 'План урока.pdf']]);
+    // Sent under the document's name (renamed after upload), not the upload's.
+    expect(sent.attachments!.map((a) => [a.fileId, a.name])).toEqual([[planId, 'План 5А.pdf']]);
     const seen = await p.waitForMessage((m) => m.seq === sent.seq && m.chatId === classChat);
+    expect(seen.attachments![0]!.name).toBe('План 5А.pdf');
+    // The message is a copy as sent: renaming the document later leaves the chat's name.
+    await t.request({ renameDocument: { entryId: planEntry, name: 'План 5Б.pdf' } });
+    const history = await p.request({ getHistory: { chatId: classChat, limit: 10 } });
+    const kept = history.page!.messages!.find((m) => m.seq === sent.seq)!;
+    expect(kept.attachments![0]!.name).toBe('План 5А.pdf');
     const got = await download(pupil, seen.attachments![0]!.fileId!);
     expect(got.status).toBe(200);
     expect(got.body.equals(plan)).toBe(true);

@@ -59,10 +59,17 @@ describe.skipIf(!chromiumAvailable())('documents in the browser', () => {
     await page.getByRole('button', { name: 'Отправить', exact: true }).click();
     await page.getByText('Файл отправлен в чат «5А класс»').waitFor();
 
-    // The pupil on a phone: the chat holds the file (its name when it was uploaded), and it downloads whole.
+    // Renamed after sending: the chat keeps the name it was sent with (the message is a copy as sent).
+    await page.getByRole('button', { name: 'Действия: План 5А.pdf' }).click();
+    await page.getByRole('menuitem', { name: 'Переименовать' }).click();
+    await page.getByLabel('Новое название').fill('Старый план.pdf');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.locator('.docs-entry[data-name="Старый план.pdf"]').waitFor();
+
+    // The pupil on a phone: the chat holds the file under the name it was sent with, and it downloads whole.
     const phone = await scene.open(pupil, 'phone', chatId);
     await phone.locator(`[data-chat="${chatId}"]`).click();
-    const file = phone.getByRole('button', { name: /План урока\.pdf/ });
+    const file = phone.getByRole('button', { name: /План 5А\.pdf/ });
     await file.waitFor();
     await screenshot(phone, 'phone-documents-chat');
     const [popup] = await Promise.all([phone.waitForEvent('popup'), file.click()]);

@@ -3,7 +3,8 @@
 // signs in; codes one by one or as a class's PDF sheet; moving a pupil;
 // closing someone's sign-in; the e-journal import; teachers, adding one,
 // and approving those who applied for the verified mark; the school's own
-// award kinds; how long the school's chats keep messages. The server checks
+// award kinds; how long the school's chats keep messages; how much each
+// person may keep in «Документы». The server checks
 // every right again: this page only hides what the person may not do.
 import { useEffect, useState } from 'preact/hooks';
 import type { ClassRow, IssuedCode, PersonRow, SchoolView } from '../../../common/schoolView.js';
@@ -14,6 +15,7 @@ import { type AccountKey, ta } from '../account/text.js';
 import { ActivityPanel } from '../admin/ActivityPanel.js';
 import { AwardKindsPanel } from '../admin/AwardKindsPanel.js';
 import { BotsPanel } from '../admin/BotsPanel.js';
+import { DocumentsQuotaPanel } from '../admin/DocumentsQuotaPanel.js';
 import { ImportPanel } from '../admin/ImportPanel.js';
 import { type PersonActions, PersonLine, dateText } from '../admin/PersonLine.js';
 import { RetentionPanel } from '../admin/RetentionPanel.js';
@@ -22,7 +24,7 @@ import { lang, t } from '../i18n/index.js';
 import { ConfirmHost, confirmAction } from '../kit/Confirm.js';
 import { userText } from '../kit/userText.js';
 
-type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention' | 'bots';
+type Tab = 'people' | 'import' | 'teachers' | 'activity' | 'awards' | 'retention' | 'documents' | 'bots';
 
 type Say = (key: AccountKey | null, params?: Record<string, string | number>) => void;
 
@@ -330,6 +332,7 @@ function SchoolPage({ person }: { person: Person }) {
         ['activity', t('activity.tab')],
         ['awards', t('aw.kinds.tab')],
         ['retention', ta('admin.tabRetention')],
+        ['documents', t('docs.quota.tab')],
         ['bots', ta('admin.tabBots')],
       ]
     : [];
@@ -383,6 +386,7 @@ function SchoolPage({ person }: { person: Person }) {
       {tab === 'activity' && admin && <ActivityPanel onError={(key) => say(key)} />}
       {tab === 'import' && admin && <ImportPanel onApplied={() => void reload()} />}
       {tab === 'retention' && admin && <RetentionPanel />}
+      {tab === 'documents' && admin && <DocumentsQuotaPanel />}
       {tab === 'bots' && admin && <BotsPanel />}
       {tab === 'awards' && admin && <AwardKindsPanel />}
       {tab === 'teachers' && admin && view && (
