@@ -104,6 +104,12 @@ describe('a document presented in the call', () => {
 
     await host.locator('#document-page').waitFor({ timeout: 30_000 });
     await expect(host.locator('#document-page-number').textContent()).resolves.toBe('Страница 1 из 3');
+    // The "preparing" toast goes once the page is shown.
+    await waitFor(
+      async () => (await host.getByText('Готовим документ к показу…').count()) === 0,
+      5000,
+      'the preparing toast to go',
+    );
     await waitFor(async () => near(await pageColour(kid), COLOURS[0]!), 15_000, 'page 1 on the phone');
 
     await host.getByRole('button', { name: 'Следующая страница' }).click();

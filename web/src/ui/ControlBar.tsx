@@ -200,11 +200,19 @@ export function ControlBar() {
               const file = input.files?.[0];
               input.value = '';
               if (file)
-                void store.run(() =>
-                  presentDocument(store.presentation, file, (key, params) =>
-                    store.toast(key, params, 'info', 6000, 'document'),
-                  ),
-                );
+                void store.run(async () => {
+                  // «Готовим…» stays while the pages are made (a long PDF takes a while) and goes when they are shown or it failed.
+                  const preparing = (tag: string) => tag === 'document-preparing';
+                  try {
+                    await presentDocument(store.presentation, file, (key, params) =>
+                      key === 'doc.preparing'
+                        ? store.toast(key, params, 'info', 120_000, 'document-preparing')
+                        : store.toast(key, params, 'info', 6000, 'document'),
+                    );
+                  } finally {
+                    store.toasts.dismissWhere(preparing);
+                  }
+                });
             }}
           />
         ) : null}
