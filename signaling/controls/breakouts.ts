@@ -40,6 +40,9 @@ export class BreakoutControl {
     requireModerator(peer);
     const b = room.breakouts;
     if (b.rooms.size === 0) throw invalid('create breakout rooms first');
+    // Spreading anew while groups talk would move nearly everyone mid-task;
+    // by hand, one person at a time, is still a move.
+    if (req.auto && b.open) throw invalid('close the open breakout rooms before spreading everyone evenly');
     if (req.auto) {
       // Guests (parents) stay with the teacher unless asked for: their child is in a room of its own.
       const spread = [...room.peers.values()].filter(

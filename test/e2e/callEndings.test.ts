@@ -197,6 +197,8 @@ describe('breakout rooms', () => {
     expect(await auto.isDisabled()).toBe(true);
     expect(await auto.getAttribute('aria-describedby')).toBe('breakout-auto-why');
     await teacher.getByText('Группы уже открыты: поровну распределить можно, когда все вернутся.').waitFor();
+    // Nor the choice that only shapes it.
+    expect(await teacher.getByLabel('Распределять и гостей (родителей)').count()).toBe(0);
     await screenshot(teacher, 'laptop-breakouts-open');
     // The parent stays with the teacher in the main room.
     await parent.locator('.call-header').waitFor();

@@ -4,10 +4,12 @@
 // dir="auto" and `unicode-bidi: isolate`). A pupil with a Hebrew name writes
 // in one chat, the teacher forwards it to another and reads «Переслано ·»
 // beside the name; the pupil hands in a file with a Hebrew name, and the
-// teacher's homework table shows the pupil and the file isolated. (The
+// teacher's homework table shows the pupil and the file isolated, each file
+// with its extension badge (a name with a direction override too). (The
 // broadcast viewer's comments: test/e2e/broadcastComments.test.ts.)
 // Screenshots: {laptop,phone}-isolation-*.png.
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
@@ -22,6 +24,9 @@ import { tusUpload } from '../helpers/tusUpload.js';
 // the letters themselves and for names stored before that rule.)
 const RTL_NAME = 'שרה כהן';
 const RTL_FILE = 'שיעורי בית.pdf';
+// A RIGHT-TO-LEFT OVERRIDE turns «exe» around: it reads «Решениеexe.pdf». The
+// badge beside it (kit/FileName.tsx, as in a chat's attachments) says «EXE».
+const OVERRIDE_FILE = 'Решение\u202Efdp.exe';
 const teacher = { userId: 'iso-t', displayName: 'Мария Ивановна Соколова', sortName: 'Соколова Мария' };
 const sara = { userId: 'iso-s', displayName: RTL_NAME, sortName: 'Коэн Сара', role: 'student' as const };
 
@@ -72,7 +77,23 @@ describe.skipIf(!chromiumAvailable())('right-to-left names are isolated from the
         await s.token(sara),
       )
     ).fileId;
-    await p.request({ submitFiles: { collectionId, fileIds: [fileId] } });
+    const overrideId = (
+      await tusUpload(
+        s.httpUrl,
+        randomBytes(2000),
+        { chatId: classChat, filename: 'Решение.exe', filetype: 'application/octet-stream' },
+        await s.token(sara),
+      )
+    ).fileId;
+    await p.request({ submitFiles: { collectionId, fileIds: [fileId, overrideId] } });
+    // The upload refuses an override now (test/security/textRule.test.ts): this is a name stored before.
+    const db = new pg.Pool({ connectionString: s.server.config.databaseUrl! });
+    const renamed = await db.query('UPDATE homework.submission_file SET name = $1 WHERE file_id = $2', [
+      OVERRIDE_FILE,
+      overrideId,
+    ]);
+    await db.end();
+    expect(renamed.rowCount).toBe(1);
     t.close();
     p.close();
     browser = await launchChromium();
@@ -115,6 +136,11 @@ describe.skipIf(!chromiumAvailable())('right-to-left names are isolated from the
       const file = row.getByRole('button', { name: RTL_FILE });
       await file.waitFor();
       expect(await isolation(file.getByText(RTL_FILE, { exact: true }))).toMatchObject(isolated);
+      // Each file shows its real extension apart from its name, as in a chat.
+      expect(await file.locator('.file-ext').textContent()).toBe('PDF');
+      const override = row.getByRole('button', { name: OVERRIDE_FILE });
+      expect(await override.locator('.file-ext').textContent()).toBe('EXE');
+      expect(await isolation(override.getByText(OVERRIDE_FILE, { exact: true }))).toMatchObject(isolated);
       await screenshot(page, `${device}-isolation-homework`);
     });
   }

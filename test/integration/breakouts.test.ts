@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TestClient, pb, produceMic } from '../helpers/protocolClient.js';
 import { type Person, createRoom as createRoomBy, enterRoom } from '../helpers/rooms.js';
+import { rejectedCount } from '../helpers/serverState.js';
 import { type TestServer, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -160,5 +161,37 @@ describe('breakout rooms', () => {
     const renamed = pupil.c.waitForEvent((e) => e.breakoutsChanged?.breakouts?.[0]?.name === 'Дроби');
     await host.c.request({ renameBreakout: { breakoutId: 'b1', name: ' Дроби ' } });
     await renamed;
+  });
+
+  it('refuses an even reassignment while the groups are open, changing nothing', async () => {
+    await createRoom('class-5d');
+    const host = await enter('class-5d', 'Teacher', 'host');
+    const pupils = await Promise.all(
+      ['Ann', 'Ben', 'Cat', 'Dan'].map((n) => enter('class-5d', n, 'participant')),
+    );
+    await host.c.request({ createBreakouts: { names: ['Group A', 'Group B'] } });
+    // By hand, all four in one group, so any spreading would have to move two.
+    await host.c.request({
+      assignBreakouts: { assignments: pupils.map((p) => ({ participantId: p.id, breakoutId: 'b1' })) },
+    });
+    await host.c.request({ openBreakouts: { durationSeconds: 0 } });
+    await Promise.all(pupils.map((p) => p.c.waitForEvent((e) => e.moved?.location === 'b1')));
+    const room = server.registry.get('class-5d')!;
+    const before = [...room.breakouts.assignments.entries()].sort();
+    const counted = await rejectedCount(server, 'invalid_argument');
+
+    const refused = await host.c.rawRequest({ assignBreakouts: { auto: true, includeGuests: true } });
+    expect(refused.error?.code).toBe(pb.ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(refused.error?.message).toMatch(/close the open breakout rooms/);
+    expect(await rejectedCount(server, 'invalid_argument')).toBe(counted + 1);
+    expect([...room.breakouts.assignments.entries()].sort()).toEqual(before);
+    expect(room.breakouts.open).toBe(true);
+    for (const p of pupils) expect(room.peers.get(p.id)?.location).toBe('b1');
+
+    // Moving one person by hand while open still works.
+    await host.c.request({
+      assignBreakouts: { assignments: [{ participantId: pupils[0]!.id, breakoutId: 'b2' }] },
+    });
+    await pupils[0]!.c.waitForEvent((e) => e.moved?.location === 'b2');
   });
 });

@@ -4,6 +4,7 @@
 // until the deadline (after it, a first hand-in is marked late).
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { FileName } from '../kit/FileName.js';
 import { Camera, Upload } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
@@ -77,7 +78,7 @@ function Own({
                 class="link"
                 onClick={() => void openFile(store, c.collectionId ?? '', s.pupilId ?? '', f.fileId ?? '')}
               >
-                <span {...userText('file-name')}>{f.name}</span>
+                <FileName name={f.name ?? ''} />
               </button>
             </li>
           ))}
@@ -120,8 +121,8 @@ function Own({
           {files.length > 0 && (
             <ul class="hw-chosen">
               {files.map((f, i) => (
-                <li key={`${f.name}-${i}`} {...userText('file-name')}>
-                  {f.name}
+                <li key={`${f.name}-${i}`}>
+                  <FileName name={f.name} />
                 </li>
               ))}
             </ul>

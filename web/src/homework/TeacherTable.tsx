@@ -3,6 +3,7 @@
 // a return per row, one tap to remind everyone missing, and the ZIP.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n/index.js';
+import { FileName } from '../kit/FileName.js';
 import { BellRing, Download } from '../kit/icons.js';
 import { userText } from '../kit/userText.js';
 import { type MessengerStore, cpb } from '../messenger/messengerStore.js';
@@ -104,7 +105,7 @@ function Row({
                 class="link"
                 onClick={() => void openFile(store, id, s.pupilId ?? '', f.fileId ?? '')}
               >
-                <span {...userText('file-name')}>{f.name}</span>
+                <FileName name={f.name ?? ''} />
               </button>
             </li>
           ))}

@@ -84,15 +84,18 @@ function BreakoutsPanelBody() {
                 {t('breakouts.autoWhileOpen')}
               </p>
             ) : null}
-            <label class="check">
-              <input
-                type="checkbox"
-                id="breakout-guests"
-                checked={withGuests}
-                onChange={(e) => setWithGuests((e.target as HTMLInputElement).checked)}
-              />
-              {t('breakouts.includeGuests')}
-            </label>
+            {/* It only shapes «Распределить поровну», which waits until everyone is back. */}
+            {state.open ? null : (
+              <label class="check">
+                <input
+                  type="checkbox"
+                  id="breakout-guests"
+                  checked={withGuests}
+                  onChange={(e) => setWithGuests((e.target as HTMLInputElement).checked)}
+                />
+                {t('breakouts.includeGuests')}
+              </label>
+            )}
             {withGuests ? null : <p class="muted small-text">{t('breakouts.guestsStay')}</p>}
           </>
         ) : null}

@@ -1,5 +1,6 @@
-// The call: header and control bar fixed on screen, the stage between them,
-// and the open panel beside the stage (over it on a phone).
+// The call: header and control bar fixed on screen, the toasts' own row under
+// the header, the stage below it, and the open panel beside the stage (over it
+// on a phone).
 import { t } from '../i18n/index.js';
 import { ConfirmHost } from '../kit/Confirm.js';
 import { AudioSink } from '../stage/AudioSink.js';
@@ -20,6 +21,7 @@ export function CallScreen() {
   return (
     <div class={`call ${openPanel.value ? 'panel-open' : ''}`} id="call">
       <Header />
+      <Toasts />
       <div class="call-body">
         <main class="stage-area">
           <Stage />
@@ -29,7 +31,6 @@ export function CallScreen() {
         <PanelHost />
       </div>
       <ControlBar />
-      <Toasts />
       <AudioSink />
       <ConfirmHost />
       {store.phase.value === 'reconnecting' ? (
