@@ -111,7 +111,10 @@ if [[ -f "$TARGET/MANIFEST.sha256" ]] && ! cmp -s "$TARGET/MANIFEST.sha256" "$RE
   COMMIT="$(node -p "require('$RELEASE/release.json').commit")"
   [[ "$COMMIT" =~ ^[0-9a-f]{7,}$ ]] || COMMIT="$(date -u +%Y%m%dT%H%M%SZ)"
   TARGET="$OPT/releases/$VERSION-${COMMIT:0:12}"
-  log "release $VERSION (another build) is installed already: this build goes to $TARGET, the other is kept"
+  # Said only when it goes there now: a rerun with the same build is "installed already" below.
+  if ! cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
+    log "release $VERSION (another build) is installed already: this build goes to $TARGET, the other is kept"
+  fi
 fi
 NAME="$(basename "$TARGET")"
 if [[ -f "$TARGET/MANIFEST.sha256" ]] && cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
