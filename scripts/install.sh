@@ -76,6 +76,19 @@ if ((${#missing[@]})); then
   if ((SYSTEM)); then
     log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts and enables each package's own service on install: a second
+    # Redis on 6379, a PostgreSQL cluster on 5432 and a coturn with Debian's
+    # default settings on 3478, none of them used (the units below run the
+    # server's own). Seen on the walk (docs/operators-walk.md); only the ones
+    # this run installed, so a service the machine already used is left alone.
+    if [[ -d /run/systemd/system ]]; then
+      declare -A debian_unit=([redis-server]=redis-server.service [postgresql-15]=postgresql.service [coturn]=coturn.service)
+      for p in "${missing[@]}"; do
+        [[ -n "${debian_unit[$p]:-}" ]] || continue
+        systemctl disable --now --quiet "${debian_unit[$p]}" 2>/dev/null || true
+        log "stopped and disabled Debian's own ${debian_unit[$p]} (the server runs its own)"
+      done
+    fi
   else
     log "missing Debian packages (a system install would install them): ${missing[*]}"
   fi
@@ -98,7 +111,10 @@ if [[ -f "$TARGET/MANIFEST.sha256" ]] && ! cmp -s "$TARGET/MANIFEST.sha256" "$RE
   COMMIT="$(node -p "require('$RELEASE/release.json').commit")"
   [[ "$COMMIT" =~ ^[0-9a-f]{7,}$ ]] || COMMIT="$(date -u +%Y%m%dT%H%M%SZ)"
   TARGET="$OPT/releases/$VERSION-${COMMIT:0:12}"
-  log "release $VERSION (another build) is installed already: this build goes to $TARGET, the other is kept"
+  # Said only when it goes there now: a rerun with the same build is "installed already" below.
+  if ! cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
+    log "release $VERSION (another build) is installed already: this build goes to $TARGET, the other is kept"
+  fi
 fi
 NAME="$(basename "$TARGET")"
 if [[ -f "$TARGET/MANIFEST.sha256" ]] && cmp -s "$TARGET/MANIFEST.sha256" "$RELEASE/MANIFEST.sha256"; then
@@ -202,7 +218,8 @@ if ((SYSTEM && START)) && [[ -d /run/systemd/system ]]; then
     school-call.service school-call-backup.timer
   systemctl start school-call-redis.service school-call-postgres.service school-call-turn.service school-call-backup.timer
   systemctl restart school-call.service
-  log "running: systemctl status school-call; ready at http://127.0.0.1:8080/readyz (METRICS_PORT 9464)"
+  eval "$(node "$TARGET/scripts/ops/envfile.mjs" "$ETC/school-call.env" PORT METRICS_PORT)"
+  log "running: systemctl status school-call; ready at http://127.0.0.1:${PORT:-8080}/readyz (METRICS_PORT ${METRICS_PORT:-unset})"
 elif ((SYSTEM && START)); then
   log "systemd is not running here: start the units yourself"
 fi
