@@ -67,7 +67,8 @@ export class MessengerProcess {
       } catch {
         // Not listening yet.
       }
-      if (this.child?.exitCode !== null) throw new Error(`messenger exited (${this.child?.exitCode}) before it was ready`);
+      if (this.child?.exitCode !== null)
+        throw new Error(`messenger exited (${this.child?.exitCode}) before it was ready`);
       if (Date.now() > deadline) throw new Error(`messenger did not become ready in ${timeoutMs / 1000} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
