@@ -187,6 +187,28 @@ export class BotService {
     return publicView(await this.row(school, id));
   }
 
+  /**
+   * Gives the bot another set of chats (the caller has checked they are the school's):
+   * it joins the added ones and leaves the removed ones at once, so its next post there
+   * is refused and nothing said there is sent to it, queued deliveries included.
+   */
+  async setChats(school: string, id: string, chats: string[]): Promise<BotRecord> {
+    const wanted = [...new Set(chats)];
+    if (wanted.length === 0 || wanted.length > CHATS_MAX) throw invalid(`give the bot 1-${CHATS_MAX} chats`);
+    for (const c of wanted) check.chatId(c);
+    const bot = await this.row(school, id);
+    await this.db.query('UPDATE messaging.bot SET chats = $2 WHERE id = $1', [id, wanted]);
+    this.heard = null;
+    const user: StoredUser = { id, name: bot.name, sort: bot.name, role: 'bot', school };
+    for (const chatId of wanted.filter((c) => !bot.chats.includes(c))) {
+      await this.chatStore.addMembers(chatId, [{ user, role: 'member', source: 'bot' }], 1, 0);
+    }
+    for (const chatId of bot.chats.filter((c) => !wanted.includes(c))) {
+      await this.chatStore.removeMember(chatId, user, 'bot removed');
+    }
+    return publicView(await this.row(school, id));
+  }
+
   /** A disabled bot's token is refused and it hears nothing, until enabled again. */
   async setDisabled(school: string, id: string, disabled: boolean): Promise<BotRecord> {
     await this.row(school, id);
