@@ -31,7 +31,7 @@ export function registerSchoolRoutes(d: {
 
   // The school's bots (messaging/bots.ts, docs/bots.md): the admin makes one
   // with the chats it may post in and hear, sees its token and secret once,
-  // sets its webhook, disables or deletes it.
+  // sets its webhook, changes its chats, disables or deletes it.
   const botAnswer = async <T>(work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -43,6 +43,16 @@ export function registerSchoolRoutes(d: {
       throw err;
     }
   };
+  /** The chats asked for, if they are a list of the school's directory's chats (a bot gets only those). */
+  const schoolChatsOf = async (wanted: unknown, school: string): Promise<string[]> => {
+    if (!Array.isArray(wanted) || wanted.some((c) => typeof c !== 'string')) {
+      throw new AccountError('bad_request', 'chats must be a list of chat ids');
+    }
+    const own = new Set((await d.schoolChats(school)).map((c) => c.id));
+    if (wanted.some((c) => !own.has(c)))
+      throw new AccountError('bad_request', "a bot gets the school's chats only");
+    return wanted as string[];
+  };
   http.route('get', '/api/school/bots', 'school_bots', 'admin', async (reply, req) => {
     const [bots, chats] = await Promise.all([
       d.bots().list(req.person.schoolId),
@@ -53,13 +63,7 @@ export function registerSchoolRoutes(d: {
   http.route('post', '/api/school/bots', 'school_create_bot', 'admin', async (reply, req) => {
     const body = await jsonBody(req);
     const name = text(body, 'name', 64);
-    const wanted = body.chats;
-    if (!Array.isArray(wanted) || wanted.some((c) => typeof c !== 'string')) {
-      throw new AccountError('bad_request', 'chats must be a list of chat ids');
-    }
-    const own = new Set((await d.schoolChats(req.person.schoolId)).map((c) => c.id));
-    if (wanted.some((c) => !own.has(c)))
-      throw new AccountError('bad_request', "a bot gets the school's chats only");
+    const wanted = await schoolChatsOf(body.chats, req.person.schoolId);
     const made = await botAnswer(() => d.bots().create(req.person.schoolId, req.person.id, name, wanted));
     sendJson(reply, 201, made);
   });
@@ -82,7 +86,11 @@ export function registerSchoolRoutes(d: {
       const disabled = body.disabled;
       bot = await botAnswer(() => bots.setDisabled(school, id, disabled));
     }
-    if (!bot) throw new AccountError('bad_request', 'say webhookUrl, disabled or delete');
+    if (body.chats !== undefined) {
+      const wanted = await schoolChatsOf(body.chats, school);
+      bot = await botAnswer(() => bots.setChats(school, id, wanted));
+    }
+    if (!bot) throw new AccountError('bad_request', 'say webhookUrl, disabled, chats or delete');
     sendJson(reply, 200, { bot });
   });
 

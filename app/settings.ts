@@ -383,7 +383,14 @@ export const SETTING_GROUPS: SettingGroup[] = [
       {
         name: 'BOT_WEBHOOK_FIRST_RETRY_MS',
         default: '1000',
-        about: "wait before a failed webhook delivery's second try; the third waits twice as long",
+        about:
+          "wait before a failed webhook delivery's second try; each later wait doubles it (at most 10 minutes)",
+      },
+      {
+        name: 'BOT_WEBHOOK_TRIES',
+        default: '8',
+        about:
+          'tries of a webhook delivery before it is given up (kept in PostgreSQL between tries, so a restart loses none)',
       },
       {
         name: 'CHAT_SOCKETS_PER_PERSON',

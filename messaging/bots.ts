@@ -1,6 +1,6 @@
 // Bots of the school's systems: made by the school's admin with the chats
 // they are given, they post there through the bot API (botRoutes.ts) and hear,
-// by webhook (webhooks.ts), what people write there and which of their
+// by webhook (webhookQueue.ts, webhooks.ts), what people write there and which of their
 // buttons someone pressed. A bot is a member of exactly the chats it was
 // given, so the chat rules that hold for people (membership, the write rule,
 // permissions.ts) hold for it too; a chat it was not given is refused before
@@ -20,7 +20,8 @@ import type { StoredMessage, StoredUser } from './records.js';
 import type { ChatStore } from './store/chatStore.js';
 import type { MessageStore } from './store/messageStore.js';
 import * as check from './validate.js';
-import { WebhookSender, webhookUrlProblem } from './webhooks.js';
+import { WebhookQueue } from './webhookQueue.js';
+import { webhookUrlProblem } from './webhooks.js';
 
 export const BUTTONS_MAX = 5;
 const BUTTON_LABEL_MAX = 40;
@@ -91,7 +92,7 @@ export function checkButtons(value: unknown): { label: string; data: string }[] 
 }
 
 export class BotService {
-  readonly webhooks: WebhookSender;
+  readonly webhooks: WebhookQueue;
   private readonly sends: WindowLimit;
   private readonly presses: WindowLimit;
   private heard: { chats: Set<string>; at: number } | null = null;
@@ -108,7 +109,7 @@ export class BotService {
     private readonly log: Logger,
     private readonly maxMessageChars: number,
   ) {
-    this.webhooks = new WebhookSender(settings.webhooks, log, (result) =>
+    this.webhooks = new WebhookQueue(db, settings.webhooks, log, (result) =>
       metrics.botWebhooks.inc({ result }),
     );
     this.sends = limits.window({ name: 'bot_messages', limit: settings.messagesPerMinute, windowMs: 60_000 });
@@ -184,6 +185,28 @@ export class BotService {
     await this.row(school, id);
     await this.db.query('UPDATE messaging.bot SET webhook_url = $2 WHERE id = $1', [id, url]);
     this.heard = null;
+    return publicView(await this.row(school, id));
+  }
+
+  /**
+   * Gives the bot another set of chats (the caller has checked they are the school's):
+   * it joins the added ones and leaves the removed ones at once, so its next post there
+   * is refused and nothing said there is sent to it, queued deliveries included.
+   */
+  async setChats(school: string, id: string, chats: string[]): Promise<BotRecord> {
+    const wanted = [...new Set(chats)];
+    if (wanted.length === 0 || wanted.length > CHATS_MAX) throw invalid(`give the bot 1-${CHATS_MAX} chats`);
+    for (const c of wanted) check.chatId(c);
+    const bot = await this.row(school, id);
+    await this.db.query('UPDATE messaging.bot SET chats = $2 WHERE id = $1', [id, wanted]);
+    this.heard = null;
+    const user: StoredUser = { id, name: bot.name, sort: bot.name, role: 'bot', school };
+    for (const chatId of wanted.filter((c) => !bot.chats.includes(c))) {
+      await this.chatStore.addMembers(chatId, [{ user, role: 'member', source: 'bot' }], 1, 0);
+    }
+    for (const chatId of bot.chats.filter((c) => !wanted.includes(c))) {
+      await this.chatStore.removeMember(chatId, user, 'bot removed');
+    }
     return publicView(await this.row(school, id));
   }
 
@@ -286,18 +309,16 @@ export class BotService {
     if (!bot || bot.disabled || !bot.webhookUrl || !bot.chats.includes(chatId)) {
       throw new ChatError(ChatErrorCode.CHAT_ERROR_UNAVAILABLE, 'the bot is not listening now');
     }
-    this.webhooks.send(
-      { url: bot.webhookUrl, secret: bot.secret },
-      {
-        type: 'button',
-        bot: bot.id,
-        chatId: chatId,
-        message: { seq: m.seq },
-        button: { index, label: button.label, data: button.data },
-        from: { id: caller.user.id, name: caller.user.name, role: caller.user.role },
-        at: Date.now(),
-      },
-    );
+    // Kept before the person is answered: a restart does not lose the press.
+    await this.webhooks.enqueue(bot.id, chatId, {
+      type: 'button',
+      bot: bot.id,
+      chatId: chatId,
+      message: { seq: m.seq },
+      button: { index, label: button.label, data: button.data },
+      from: { id: caller.user.id, name: caller.user.name, role: caller.user.role },
+      at: Date.now(),
+    });
   }
 
   /** A chat event (on every host): a person's new message in a chat a bot hears goes to that bot. */
@@ -327,17 +348,14 @@ export class BotService {
     );
     const author = (await this.chatStore.users([m.from])).get(m.from);
     for (const bot of r.rows) {
-      this.webhooks.send(
-        { url: bot.webhookUrl, secret: bot.secret },
-        {
-          type: 'message',
-          bot: bot.id,
-          chatId,
-          message: { seq: m.seq, text: m.text, sentAt: m.at },
-          from: { id: m.from, name: m.name, role: author?.role ?? '' },
-          at: Date.now(),
-        },
-      );
+      await this.webhooks.enqueue(bot.id, chatId, {
+        type: 'message',
+        bot: bot.id,
+        chatId,
+        message: { seq: m.seq, text: m.text, sentAt: m.at },
+        from: { id: m.from, name: m.name, role: author?.role ?? '' },
+        at: Date.now(),
+      });
     }
   }
 }

@@ -98,7 +98,7 @@ export function loadMessagingConfig(env: NodeJS.ProcessEnv = process.env): Messa
       messagesPerMinute: int(env, 'BOT_MESSAGES_PER_MINUTE', 60, 1, 100_000),
       pressesPerMinute: int(env, 'BOT_PRESSES_PER_MINUTE', 30, 1, 100_000),
       webhooks: {
-        tries: 3,
+        tries: int(env, 'BOT_WEBHOOK_TRIES', 8, 1, 100),
         timeoutMs: 5000,
         allowPrivate: boolFromEnv(env, 'BOT_WEBHOOK_ALLOW_PRIVATE', false),
         firstRetryMs: int(env, 'BOT_WEBHOOK_FIRST_RETRY_MS', 1000, 10, 60_000),

@@ -185,6 +185,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     stopSweep = startUnsentSweep(messenger.files, deps.config.unsentUploadMs, log);
     void messenger.feed.start().catch((err: unknown) => log.error({ err }, 'cannot listen to chat events'));
     messenger.scheduled.start();
+    messenger.bots.webhooks.start();
     const m = messenger;
     const retention = new RetentionJob(
       m.retention,
@@ -309,12 +310,14 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
       registerInviteQr(router, { invites: () => messenger?.invites ?? null, publicUrl: deps.publicUrl });
       log.info({ path: CHAT_PATH, store: messenger ? 'postgres' : 'none' }, 'messenger ready');
     },
-    close() {
+    async close() {
       stopSweep();
       stopRetention();
       messenger?.scheduled.stop();
       chatEndpoint.closeAll('the server is shutting down');
       for (const r of connections) r.disconnect();
+      // Tries under way finish; deliveries not yet sent stay in PostgreSQL for the next start.
+      await messenger?.bots.webhooks.stop();
     },
   };
   return {

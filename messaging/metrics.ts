@@ -75,7 +75,7 @@ export class ChatMetrics {
     });
     this.botWebhooks = new client.Counter({
       name: 'school_call_bot_webhooks_total',
-      help: 'Webhook deliveries to bots, by result: delivered, failed (after every try), refused (a private address)',
+      help: 'Webhook deliveries to bots, by result: delivered, failed (after every try), refused (a private address), dropped (the bot no longer has the chat, a URL, or is disabled)',
       labelNames: ['result'],
       registers,
     });

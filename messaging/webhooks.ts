@@ -1,7 +1,6 @@
-// Sends events to bots' webhooks (bots.ts), off the request path: each
-// delivery is a signed POST (HMAC-SHA256 of "<timestamp>.<body>" with the
-// bot's secret), tried up to `tries` times with growing waits, each with a
-// timeout. Only http(s) URLs; the address a name resolves to is checked when
+// Sends events to bots' webhooks (bots.ts): each try of a delivery is a
+// signed POST (HMAC-SHA256 of "<timestamp>.<body>" with the bot's secret)
+// with a timeout; webhookQueue.ts keeps the deliveries and their retries. Only http(s) URLs; the address a name resolves to is checked when
 // the connection is made, so a webhook cannot reach this network's private or
 // loopback hosts (SSRF) unless BOT_WEBHOOK_ALLOW_PRIVATE says so (tests, dev).
 import { createHmac } from 'node:crypto';
@@ -9,7 +8,6 @@ import { lookup as dnsLookup } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import type { Logger } from '../common/log.js';
 import type { WebhookSettings } from './config.js';
 
 const PRIVATE = new BlockList();
@@ -69,53 +67,22 @@ export interface WebhookTarget {
   secret: string;
 }
 
-export type DeliveryResult = 'delivered' | 'failed' | 'refused';
+/** How a delivery ended: sent, given up after every try, a private address, or no longer wanted (the bot lost the chat, was disabled or has no URL). */
+export type DeliveryResult = 'delivered' | 'failed' | 'refused' | 'dropped';
 
+/** One try of a delivery: 'ok' on a 2xx, 'refused' when the address is private, else what went wrong. */
+export type TryOutcome = 'ok' | 'refused' | string;
+
+/** Sends one signed POST (webhookQueue.ts keeps the deliveries and decides when to try again). */
 export class WebhookSender {
-  private active = new Set<Promise<void>>();
+  constructor(private readonly settings: WebhookSettings) {}
 
-  constructor(
-    private readonly settings: WebhookSettings,
-    private readonly log: Logger,
-    private readonly counted: (result: DeliveryResult) => void,
-  ) {}
-
-  /** Queues a delivery and returns at once: the caller's request does not wait for the bot. */
-  send(target: WebhookTarget, payload: unknown): void {
-    const done = this.deliver(target, JSON.stringify(payload)).then(
-      (result) => this.counted(result),
-      (err: unknown) => {
-        this.log.warn({ err }, 'webhook delivery failed');
-        this.counted('failed');
-      },
-    );
-    this.active.add(done);
-    void done.finally(() => this.active.delete(done));
-  }
-
-  /** Resolves when the deliveries started so far are finished (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.active.size) await Promise.all([...this.active]);
-  }
-
-  private async deliver(target: WebhookTarget, body: string): Promise<DeliveryResult> {
+  async attempt(target: WebhookTarget, deliveryId: string, body: string): Promise<TryOutcome> {
     if (webhookUrlProblem(target.url, this.settings.allowPrivate)) return 'refused';
-    let wait = this.settings.firstRetryMs;
-    for (let attempt = 1; attempt <= this.settings.tries; attempt++) {
-      const outcome = await this.post(target, body).catch((err: Error) => err);
-      if (outcome === 'ok') return 'delivered';
-      if (outcome === 'refused') return 'refused';
-      this.log.info({ attempt, url: target.url, outcome: String(outcome) }, 'webhook try failed');
-      if (attempt < this.settings.tries) {
-        await new Promise((r) => setTimeout(r, wait));
-        wait *= 2;
-      }
-    }
-    return 'failed';
+    return this.post(target, deliveryId, body).catch((err: Error) => err.message);
   }
 
-  /** One POST: 'ok' on a 2xx, 'refused' when the address is private, else what went wrong. */
-  private post(target: WebhookTarget, body: string): Promise<'ok' | 'refused' | string> {
+  private post(target: WebhookTarget, deliveryId: string, body: string): Promise<TryOutcome> {
     const url = new URL(target.url);
     const timestamp = String(Date.now());
     const allowPrivate = this.settings.allowPrivate;
@@ -140,6 +107,7 @@ export class WebhookSender {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
             'user-agent': 'school-call-bots/1',
+            'x-bot-delivery': deliveryId,
             'x-bot-timestamp': timestamp,
             'x-bot-signature': signature(target.secret, timestamp, body),
           },

@@ -206,3 +206,26 @@ describe.skipIf(!redisAvailable())("bots of the school's systems", () => {
     expect(await messageCount(classChat)).toBe(inClass);
   });
 });
+
+describe.skipIf(!redisAvailable())("changing a bot's chats", () => {
+  it("takes the school's chats only, at least one, and changes nothing otherwise", async () => {
+    const { admin } = school;
+    const chats = (await admin.get('/api/school/bots')).body.chats as { id: string; title: string }[];
+    const classChat = chats.find((c) => c.title === '6А')!.id;
+    const made = await admin.post('/api/school/bots', { name: 'Столовая', chats: [classChat] });
+    const { bot } = made.body as { bot: { id: string } };
+    const change = (chats: unknown) => admin.post(`/api/school/bots/${bot.id}`, { chats });
+    expect((await change(['elsewhere'])).status).toBe(400);
+    expect((await change([])).status).toBe(400);
+    expect((await change('6А')).status).toBe(400);
+    expect((await change([classChat, 7])).status).toBe(400);
+    expect((await admin.post('/api/school/bots/bot-nobody', { chats: [classChat] })).status).toBe(404);
+    const listed = (await admin.get('/api/school/bots')).body.bots as { id: string; chats: string[] }[];
+    expect(listed.find((b) => b.id === bot.id)!.chats).toEqual([classChat]);
+    const { rows } = await school.s.server.database!.query(
+      'SELECT source FROM messaging.member WHERE chat_id = $1 AND user_id = $2',
+      [classChat, bot.id],
+    );
+    expect(rows).toEqual([{ source: 'bot' }]);
+  });
+});

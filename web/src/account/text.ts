@@ -153,6 +153,10 @@ const ru = {
   'bots.delete': 'Удалить',
   'bots.deleteSure': 'Точно удалить',
   'bots.deleted': 'Бот удалён.',
+  'bots.editChats': 'Изменить чаты',
+  'bots.saveChats': 'Сохранить чаты',
+  'bots.cancel': 'Отмена',
+  'bots.chatsSaved': 'Чаты бота сохранены: из убранных чатов он больше ничего не получит.',
   'retention.title': 'Сколько хранить переписку',
   'retention.intro':
     'Сообщения в чатах школы старше выбранного срока удаляются сами, вместе с файлами, реакциями и отметками. Удалённое вернуть нельзя.',
@@ -419,6 +423,10 @@ const en: { [K in keyof typeof ru]: (typeof ru)[K] extends string ? string : (ty
   'bots.delete': 'Delete',
   'bots.deleteSure': 'Delete for sure',
   'bots.deleted': 'The bot is deleted.',
+  'bots.editChats': 'Change chats',
+  'bots.saveChats': 'Save chats',
+  'bots.cancel': 'Cancel',
+  'bots.chatsSaved': "The bot's chats are saved: it gets nothing more from the chats taken away.",
   'retention.title': 'How long to keep chat history',
   'retention.intro':
     'Messages in the school’s chats older than the chosen period are removed automatically, with their files, reactions and marks. Removed messages cannot be restored.',

@@ -1,7 +1,7 @@
 // The school's bots («Боты», messaging/bots.ts, docs/bots.md): the admin
 // makes a bot with the school's chats it may post in and read, sees its
 // token and webhook secret once (with copy buttons), sets its webhook URL,
-// disables, enables or deletes it.
+// changes its chats (the same token), disables, enables or deletes it.
 import { useEffect, useState } from 'preact/hooks';
 import { errorKey, get, post } from '../account/api.js';
 import { type AccountKey, ta } from '../account/text.js';
@@ -43,6 +43,41 @@ function CopyField({ id, label, value }: { id: string; label: string; value: str
   );
 }
 
+/** The school's chats as checkboxes: making a bot and changing its chats show the same list. */
+function ChatChoice({
+  legend,
+  chats,
+  chosen,
+  onChange,
+}: {
+  legend: string;
+  chats: Map<string, string>;
+  chosen: Set<string>;
+  onChange: (next: Set<string>) => void;
+}) {
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(chosen);
+    if (on) next.add(id);
+    else next.delete(id);
+    onChange(next);
+  };
+  return (
+    <fieldset>
+      <legend>{legend}</legend>
+      {[...chats].map(([id, title]) => (
+        <label key={id} class="check">
+          <input
+            type="checkbox"
+            checked={chosen.has(id)}
+            onChange={(e) => toggle(id, (e.target as HTMLInputElement).checked)}
+          />
+          {title}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function BotCard({
   bot,
   chats,
@@ -56,21 +91,53 @@ function BotCard({
 }) {
   const [url, setUrl] = useState(bot.webhookUrl);
   const [sure, setSure] = useState(false);
-  const change = async (body: Record<string, unknown>, done: AccountKey | null) => {
+  // The chats being chosen while «Изменить чаты» is open.
+  const [editing, setEditing] = useState<Set<string> | null>(null);
+  const change = async (body: Record<string, unknown>, done: AccountKey | null): Promise<boolean> => {
     try {
       await post(`/api/school/bots/${encodeURIComponent(bot.id)}`, body);
       if (done) say(done, false);
       onChanged();
+      return true;
     } catch (err) {
       say(errorKey(err), true);
+      return false;
     }
+  };
+  const saveChats = async (chosen: Set<string>) => {
+    if (chosen.size === 0) return say('bots.needChats', true);
+    if (await change({ chats: [...chosen] }, 'bots.chatsSaved')) setEditing(null);
   };
   return (
     <li class="card" aria-label={bot.name}>
       <h3>
         {bot.name} {bot.disabled ? <span class="muted">({ta('bots.disabled')})</span> : null}
       </h3>
-      <p class="muted">{bot.chats.map((id) => chats.get(id) ?? id).join(', ')}</p>
+      <p class="muted">
+        {[...chats.keys()]
+          .filter((id) => bot.chats.includes(id))
+          .map((id) => chats.get(id))
+          .join(', ')}
+      </p>
+      {editing ? (
+        <>
+          <ChatChoice legend={ta('bots.chats')} chats={chats} chosen={editing} onChange={setEditing} />
+          <div class="button-row">
+            <button type="button" class="primary" onClick={() => void saveChats(editing)}>
+              {ta('bots.saveChats')}
+            </button>
+            <button type="button" onClick={() => setEditing(null)}>
+              {ta('bots.cancel')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <div class="button-row">
+          <button type="button" onClick={() => setEditing(new Set(bot.chats))}>
+            {ta('bots.editChats')}
+          </button>
+        </div>
+      )}
       <label>
         {ta('bots.webhook')}
         <input type="url" value={url} onInput={(e) => setUrl((e.target as HTMLInputElement).value)} />
@@ -138,12 +205,6 @@ export function BotsPanel() {
     }
   };
 
-  const toggle = (id: string, on: boolean) => {
-    const next = new Set(chosen);
-    if (on) next.add(id);
-    else next.delete(id);
-    setChosen(next);
-  };
   const titles = new Map(chats.map((c) => [c.id, c.title]));
 
   return (
@@ -166,19 +227,7 @@ export function BotsPanel() {
         {ta('bots.name')}
         <input value={name} maxLength={64} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
       </label>
-      <fieldset>
-        <legend>{ta('bots.chats')}</legend>
-        {chats.map((c) => (
-          <label key={c.id} class="check">
-            <input
-              type="checkbox"
-              checked={chosen.has(c.id)}
-              onChange={(e) => toggle(c.id, (e.target as HTMLInputElement).checked)}
-            />
-            {c.title}
-          </label>
-        ))}
-      </fieldset>
+      <ChatChoice legend={ta('bots.chats')} chats={titles} chosen={chosen} onChange={setChosen} />
       <div class="button-row">
         <button type="button" class="primary" disabled={busy || !name.trim()} onClick={() => void create()}>
           {ta('bots.create')}
