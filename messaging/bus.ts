@@ -23,8 +23,8 @@ export type FeedEvent =
   | { t: 'cc'; c: string }
   | { t: 'ru'; c: string; u: string }
   | { t: 'hc'; c: string; u: string; v: number }
-  /** Retention removed the chat's messages up to seq `s`. */
-  | { t: 'ex'; c: string; s: number };
+  /** Retention removed the chat's messages up to seq `s`; a moved read mark leaves `n` unread at last seq `l`. */
+  | { t: 'ex'; c: string; s: number; n: number; l: number };
 
 export function encodeBusEvent(e: FeedEvent): Uint8Array {
   const body: cpb.IChatBusEvent = { chatId: e.c };
@@ -54,10 +54,15 @@ export function encodeBusEvent(e: FeedEvent): Uint8Array {
       body.historyCleared = { userId: e.u, visibleFrom: e.v };
       break;
     case 'ex':
-      body.messagesExpired = { upToSeq: e.s };
+      body.messagesExpired = { upToSeq: e.s, unread: e.n, lastSeq: e.l };
       break;
   }
   return cpb.ChatBusEvent.encode(body).finish();
+}
+
+/** A retention batch as the browser hears it (the messenger's socket and the call's). */
+export function expiredToWire(e: Extract<FeedEvent, { t: 'ex' }>): cpb.IMessagesExpired {
+  return { chatId: e.c, upToSeq: e.s, unread: e.n, lastSeq: e.l };
 }
 
 /** The event in `bytes`, or null for one this host does not know (a newer host's). */
@@ -90,8 +95,10 @@ export function decodeBusEvent(bytes: Uint8Array): FeedEvent | null {
       const h = e.historyCleared as cpb.BusHistoryCleared;
       return { t: 'hc', c, u: h.userId, v: h.visibleFrom };
     }
-    case 'messagesExpired':
-      return { t: 'ex', c, s: (e.messagesExpired as cpb.BusMessagesExpired).upToSeq };
+    case 'messagesExpired': {
+      const x = e.messagesExpired as cpb.BusMessagesExpired;
+      return { t: 'ex', c, s: x.upToSeq, n: x.unread, l: x.lastSeq };
+    }
     default:
       return null;
   }

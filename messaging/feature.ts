@@ -190,7 +190,7 @@ export function createMessagingFeature(deps: MessagingDeps): MessagingFeature {
     const retention = new RetentionJob(
       m.retention,
       (ids) => m.files.released(ids),
-      (chatId, upToSeq) => m.bus.publish({ t: 'ex', c: chatId, s: upToSeq }),
+      (chatId, b) => m.bus.publish({ t: 'ex', c: chatId, s: b.upToSeq, n: b.unread, l: b.lastSeq }),
       log,
       deps.clock,
       DEFAULT_RETENTION,

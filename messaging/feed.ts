@@ -16,7 +16,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../common/log.js';
 import { schoolcall } from '../common/protocol/generated/protocol.js';
-import { BUS_CHANNEL, type FeedEvent, decodeBusEvent } from './bus.js';
+import { BUS_CHANNEL, type FeedEvent, decodeBusEvent, expiredToWire } from './bus.js';
 import { type ChatService, sharedChatToWire } from './chats.js';
 import type { ChatMetrics } from './metrics.js';
 import { readerView } from './permissions.js';
@@ -257,7 +257,7 @@ export class ChatFeed {
         return;
       case 'ex':
         // Outside the rev order (no message changed): a range every follower drops, restricted ones too.
-        this.toChat(e.c, encodeChatEvent({ messagesExpired: { chatId: e.c, upToSeq: e.s } }), 0, 0);
+        this.toChat(e.c, encodeChatEvent({ messagesExpired: expiredToWire(e) }), 0, 0);
         return;
     }
   }

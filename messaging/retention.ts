@@ -7,7 +7,7 @@
 // and each batch is told to the chat's followers (one range, bus.ts 'ex'), so
 // an open chat drops the messages without a reload.
 import type { Logger } from '../common/log.js';
-import type { RetentionPolicy, RetentionStore } from './store/retentionStore.js';
+import type { RemovedBatch, RetentionPolicy, RetentionStore } from './store/retentionStore.js';
 
 export const DAY_MS = 86_400_000;
 /** The periods a school admin chooses from (days); null: keep everything. */
@@ -54,8 +54,8 @@ export class RetentionJob {
     private readonly store: RetentionStore,
     /** Removes the bytes of files whose last hold went (FileRecords.released). */
     private readonly released: (fileIds: string[]) => Promise<void>,
-    /** Tells the chat's followers its messages up to a seq went (after the batch's commit). */
-    private readonly expired: (chatId: string, upToSeq: number) => Promise<void>,
+    /** Tells the chat's followers its messages up to a seq went, and the unread count then (after the batch's commit). */
+    private readonly expired: (chatId: string, batch: RemovedBatch) => Promise<void>,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
     private readonly options: RetentionOptions = DEFAULT_RETENTION,
@@ -77,12 +77,9 @@ export class RetentionJob {
     for (const { chatId, days } of await this.store.chatsUnderPolicy()) {
       const cutoff = now - days * DAY_MS;
       for (;;) {
-        const { removed, upToSeq, fileIds } = await this.store.removeBatch(
-          chatId,
-          cutoff,
-          this.options.batch,
-        );
-        if (removed) await this.expired(chatId, upToSeq);
+        const batch = await this.store.removeBatch(chatId, cutoff, this.options.batch);
+        const { removed, fileIds } = batch;
+        if (removed) await this.expired(chatId, batch);
         if (fileIds.length) await this.released(fileIds);
         total += removed;
         if (removed) this.counted(removed);

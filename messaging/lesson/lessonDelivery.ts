@@ -6,12 +6,14 @@
 // flags (reactions, votes, important) go to that participant alone. A change
 // not everyone may see as it is (an edit of an earlier lesson's message, a
 // reply to one: guests read their own lesson only) goes to each participant
-// as they may see it (permissions.ts readerView).
+// as they may see it (permissions.ts readerView). Messages retention removed
+// go to everyone as one range.
 import { schoolcall } from '../../common/protocol/generated/protocol.js';
 import type { Room } from '../../signaling/domain/room.js';
 import type { RoomRegistry } from '../../signaling/domain/roomRegistry.js';
 import { type RoomFanout, moderatorTopic } from '../../signaling/fanout/topics.js';
 import { encodeEvent } from '../../signaling/wire/frames.js';
+import { expiredToWire } from '../bus.js';
 import { sharedChatToWire } from '../chats.js';
 import type { FeedEvent } from '../feed.js';
 import type { Messenger } from '../messenger.js';
@@ -88,6 +90,10 @@ export function deliverLessonChats(
           .catch((err: unknown) =>
             messenger.log.warn({ err, chat: e.c }, 'cannot announce a lesson chat change'),
           );
+        return;
+      case 'ex':
+        // The lesson chat drops them live (the broadcast's comments are not told: CommentsStore keeps its page).
+        if (!of.comments) out.publish(room.id, encodeEvent({ chatMessagesExpired: expiredToWire(e) }));
         return;
       default:
         return;

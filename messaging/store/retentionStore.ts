@@ -19,6 +19,18 @@ export interface RetentionPolicy {
 /** A school without a row: keeps everything, and its chats may set a period of their own. */
 export const KEEP_EVERYTHING: RetentionPolicy = { days: null, chatsMayShorten: true };
 
+/** One batch of removed messages, as the job tells the chat's followers. */
+export interface RemovedBatch {
+  removed: number;
+  /** Every seq up to this one is gone. */
+  upToSeq: number;
+  /** Unread now for a member whose read mark was below upToSeq (moved up to it). */
+  unread: number;
+  /** The chat's last seq when `unread` was counted. */
+  lastSeq: number;
+  fileIds: string[];
+}
+
 export class RetentionStore {
   constructor(readonly db: Postgres) {}
 
@@ -71,14 +83,11 @@ export class RetentionStore {
    * skipped. Read marks below the last removed message move up to it, so
    * unread counts (seq minus read mark) count only messages that exist.
    * Returns how many went, the last seq that went (every seq up to it is
-   * gone: the doomed are a prefix of the chat), and the files whose holds
-   * went (their bytes go after the commit, FileRecords.released).
+   * gone: the doomed are a prefix of the chat), what a member whose mark
+   * moved has unread now (at the chat's last seq then), and the files whose
+   * holds went (their bytes go after the commit, FileRecords.released).
    */
-  async removeBatch(
-    chatId: string,
-    cutoff: number,
-    limit: number,
-  ): Promise<{ removed: number; upToSeq: number; fileIds: string[] }> {
+  async removeBatch(chatId: string, cutoff: number, limit: number): Promise<RemovedBatch> {
     return inTransaction(this.db, async (client) => {
       // Messages before the first one that is new enough: a range of the (chat, seq) key.
       const doomed = await client.query<{ seq: string }>(
@@ -89,7 +98,7 @@ export class RetentionStore {
          ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
         [chatId, cutoff, limit],
       );
-      if (doomed.rows.length === 0) return { removed: 0, upToSeq: 0, fileIds: [] };
+      if (doomed.rows.length === 0) return { removed: 0, upToSeq: 0, unread: 0, lastSeq: 0, fileIds: [] };
       const seqs = doomed.rows.map((r) => r.seq);
       const held = await client.query<{ file_id: string }>(
         'SELECT DISTINCT file_id FROM messaging.file_hold WHERE chat_id = $1 AND seq = ANY($2::bigint[])',
@@ -103,9 +112,19 @@ export class RetentionStore {
         chatId,
         seqs[seqs.length - 1],
       ]);
+      const upToSeq = Number(seqs[seqs.length - 1]);
+      // As the chat list counts it (ChatStore.summaries): seqs after the mark, less deleted ones.
+      const count = await client.query<{ last: string; unread: string }>(
+        `SELECT c.seq AS last, c.seq - $2 - (SELECT count(*) FROM messaging.message d
+           WHERE d.chat_id = $1 AND d.deleted AND d.seq > $2) AS unread
+         FROM messaging.chat c WHERE c.id = $1`,
+        [chatId, upToSeq],
+      );
       return {
         removed: seqs.length,
-        upToSeq: Number(seqs[seqs.length - 1]),
+        upToSeq,
+        unread: Math.max(0, Number(count.rows[0]?.unread ?? 0)),
+        lastSeq: Number(count.rows[0]?.last ?? upToSeq),
         fileIds: held.rows.map((r) => r.file_id),
       };
     });

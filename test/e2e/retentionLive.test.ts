@@ -2,8 +2,11 @@
 // auto-deletion is a day; a day later by the server's clock
 // (test/helpers/clock.ts) the background job removes the old messages, and
 // they leave the pupil's screen without a reload (ChatEvent.messages_expired),
-// while the newer message and the note stay. At 360 px and 1366 px.
-// Screenshots: test-artifacts/screenshots/{phone,laptop}-retention-live-{before,after}.png.
+// while the newer message and the note stay. At 360 px and 1366 px. A chat
+// the pupil has not opened loses the removed messages from its unread badge
+// (the read mark moved past them: the event carries the new count).
+// Screenshots: test-artifacts/screenshots/{phone,laptop}-retention-live-{before,after}.png,
+// phone-retention-unread-{before,after}.png.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../messaging/retention.js';
 import { chromiumAvailable } from '../helpers/browser.js';
@@ -80,4 +83,38 @@ describe.skipIf(!chromiumAvailable())('retention on an open chat', () => {
       await screenshot(page, `${device}-retention-live-after`);
     }, 120_000);
   }
+
+  it('on a phone: the chat list badge stops counting the unread messages that were removed', async () => {
+    clock.advance(Date.now() - clock.now());
+    const { chat } = await teacherApi.request({
+      createChat: { title: '9В: родительский чат', members: [pupil.userId] },
+    });
+    const chatId = chat!.chatId!;
+    await teacherApi.send(chatId, 'Старое: оплатить питание до 5-го.');
+    await teacherApi.send(chatId, 'Старое: принести сменную обувь.');
+    await teacherApi.send(chatId, 'Старое: классный час перенесён.');
+    const oldAt = Number(
+      (await q('SELECT max(at) AS at FROM messaging.message WHERE chat_id = $1', [chatId]))[0]!.at,
+    );
+    await until(async () => (await dbNow()) > oldAt + 4000, 'four seconds on the database clock');
+    await teacherApi.request({ setChatRetention: { chatId, days: 1 } });
+    await teacherApi.send(chatId, 'Новое: родительское собрание в четверг.');
+
+    // The pupil has not opened the chat: the list counts the creation note, the three old ones, the period's note and the new one.
+    const page = await scene.open(pupil, 'phone', chatId);
+    const badge = page.locator(`[data-chat="${chatId}"] .badge`);
+    await expect.poll(() => badge.getAttribute('aria-label')).toBe('6 непрочитанных');
+    await screenshot(page, 'phone-retention-unread-before');
+
+    clock.advance(DAY_MS + oldAt + 1500 - clock.now());
+    // Without a reload: the badge counts the note and the new message only.
+    await expect.poll(() => badge.getAttribute('aria-label'), { timeout: 20_000 }).toBe('2 непрочитанных');
+    expect(await badge.textContent()).toBe('2');
+    // What the server counts for the pupil agrees (the next chat-list load).
+    const pupilApi = await s.client(pupil);
+    const listed = (await pupilApi.request({ listChats: {} })).chats?.chats?.find((c) => c.chatId === chatId);
+    expect(listed?.unread).toBe(2);
+    pupilApi.close();
+    await screenshot(page, 'phone-retention-unread-after');
+  }, 120_000);
 });

@@ -45,6 +45,7 @@ export const LANES: { readonly [K in EventType]: Lane } = {
   chatMessage: 'direct',
   chatChanged: 'direct',
   chatMyFlags: 'direct',
+  chatMessagesExpired: 'direct',
   commentPending: 'direct',
   videoSuppressed: 'direct',
   // The room's media and the roster, in order with each other.

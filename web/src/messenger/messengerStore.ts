@@ -175,8 +175,12 @@ export class MessengerStore {
    * The chat's retention removed its messages up to a seq
    * (ChatEvent.messages_expired): they leave the screen, pins among them
    * too; held pages reached into the range, so nothing older is left to load.
+   * A read mark below the range moved up to its end on the server: the
+   * badge takes the server's count, plus what came after it was counted.
    */
-  expired(chatId: string, upToSeq: number): void {
+  expired(e: cpb.IMessagesExpired): void {
+    const chatId = e.chatId ?? '';
+    const upToSeq = e.upToSeq ?? 0;
     const gone = (held: Map<number, Msg> | undefined) =>
       held && [...held.keys()].some((seq) => seq <= upToSeq)
         ? new Map([...held].filter(([seq]) => seq > upToSeq))
@@ -190,6 +194,14 @@ export class MessengerStore {
     if (pins) this.pinnedFetched.value = new Map(this.pinnedFetched.value).set(chatId, pins);
     const c = this.chats.value.get(chatId);
     if (c?.lastMessage && (c.lastMessage.seq ?? 0) <= upToSeq) this.patchChat(chatId, { lastMessage: null });
+    if (c && (c.readSeq ?? 0) < upToSeq) {
+      const unread = (e.unread ?? 0) + Math.max(0, (c.lastSeq ?? 0) - (e.lastSeq ?? 0));
+      this.patchChat(chatId, {
+        readSeq: upToSeq,
+        unread,
+        unreadMentions: Math.min(c.unreadMentions ?? 0, unread),
+      });
+    }
   }
 
   /** Whether the chat has older messages than those loaded. */
@@ -335,7 +347,7 @@ export class MessengerStore {
     } else if (e.historyCleared) {
       void this.run(() => this.historyCleared(e.historyCleared!));
     } else if (e.messagesExpired) {
-      this.expired(e.messagesExpired.chatId ?? '', e.messagesExpired.upToSeq ?? 0);
+      this.expired(e.messagesExpired);
     } else if (e.myFlags) {
       const f = e.myFlags;
       const held = this.messages.value.get(f.chatId ?? '')?.get(f.seq ?? 0);

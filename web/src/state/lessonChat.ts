@@ -53,7 +53,7 @@ export class LessonChat {
     this.call = ctx.call;
     this.run = (action) => ctx.run(action);
     // None of these waits for media; onEvent is looked up at each event (tests drop one on purpose).
-    for (const type of ['chatMessage', 'chatChanged', 'chatMyFlags'] as const) {
+    for (const type of ['chatMessage', 'chatChanged', 'chatMyFlags', 'chatMessagesExpired'] as const) {
       this.call.on(type, (_, e) => this.onEvent(e));
     }
     this.call.on('resync', () => this.resynced(), 'direct');
@@ -159,6 +159,36 @@ export class LessonChat {
     } else if (e.chatChanged) {
       if (!isCommentsChat(e.chatChanged.chatId)) this.onChatChanged(e.chatChanged);
     } else if (e.chatMyFlags) this.onMyFlags(e.chatMyFlags);
+    else if (e.chatMessagesExpired) this.onExpired(e.chatMessagesExpired);
+  }
+
+  /**
+   * Retention removed the messages up to a seq (outside the rev order: no
+   * rev to advance): they leave the panel, nothing older is left to load,
+   * and a read mark below them moved up, so the unread count is the
+   * server's, plus messages that came after it was counted.
+   */
+  private onExpired(e: cpb.IMessagesExpired): void {
+    const upToSeq = e.upToSeq ?? 0;
+    const chat = this.chat.value;
+    if (!chat || e.chatId !== chat.chatId) return;
+    batch(() => {
+      const held = [...this.messages.value].filter(([seq]) => seq > upToSeq);
+      if (held.length < this.messages.value.size) {
+        this.messages.value = new Map(held);
+        this.atStart.value = true;
+      }
+      if ((chat.readSeq ?? 0) < upToSeq) {
+        this.chat.value = { ...chat, readSeq: upToSeq };
+        this.unread.value = Math.min(
+          this.unread.value,
+          (e.unread ?? 0) + Math.max(0, (chat.lastSeq ?? 0) - (e.lastSeq ?? 0)),
+        );
+      }
+      if ((chat.lastMessage?.seq ?? 0) && (chat.lastMessage?.seq ?? 0) <= upToSeq) {
+        this.chat.value = { ...this.chat.value!, lastMessage: null };
+      }
+    });
   }
 
   /** The call resynchronised after falling behind: events may have been dropped. */
