@@ -3,8 +3,13 @@
 // page a different colour), turns to page 2; a pupil on a phone sees page 2
 // (its pixels) and has no page-turn controls; the teacher's page goes out as
 // video for recordings and broadcasts (consumed over plain RTP, as the
-// recorder does); «Закончить показ» gives the stage back.
+// recorder does); «Закончить показ» gives the stage back. And the lesson's
+// recording (started from «Запись и трансляция») shows the page the teacher
+// turned to, not the teacher's camera.
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jsPDF } from 'jspdf';
 import type { Page } from 'playwright-core';
 import type { Browser } from 'playwright-core';
@@ -12,6 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAIN } from '../../signaling/domain/roomDefinition.js';
 import { launchChromium } from '../helpers/browser.js';
 import { closePages, enterCall, screenshot, waitFor } from '../helpers/callPage.js';
+import { frameColours, probe, saveFrame } from '../helpers/recordedRoom.js';
 import { type TestServer, createRoomWithToken, startTestServer } from '../helpers/testServer.js';
 
 let server: TestServer;
@@ -180,4 +186,69 @@ describe('a document presented in the call', () => {
     await kid.locator('#document').waitFor({ state: 'detached', timeout: 10_000 });
     await waitFor(async () => documentVideo() === undefined, 10_000, 'the document’s video gone');
   }, 180_000);
+
+  it('the recording shows the page the teacher turned to', async () => {
+    const [teacher] = await createRoomWithToken(server, 'doc-e2e-rec', [
+      { displayName: 'Анна Петровна', role: 'host', userId: 'teacher-rec' },
+    ]);
+    const host = await enterCall(browser, teacher!.joinUrl.replace(server.config.publicUrl, server.httpUrl));
+    const [chooser] = await Promise.all([
+      host.waitForEvent('filechooser'),
+      host.getByRole('button', { name: 'Показать документ' }).click(),
+    ]);
+    await chooser.setFiles({ name: 'Оптика.pdf', mimeType: 'application/pdf', buffer: threePagePdf() });
+    await host.locator('#document-page').waitFor({ timeout: 30_000 });
+
+    await host.getByRole('button', { name: /^Ещё/ }).click();
+    await host.getByRole('menuitem', { name: 'Запись и трансляция' }).click();
+    await host.getByRole('button', { name: 'Начать запись' }).click();
+    await host.locator('#recording-badge').waitFor({ timeout: 30_000 });
+    await host.waitForTimeout(5000);
+    // Page 1 (red) for a while, then page 3 (blue).
+    for (let i = 0; i < 2; i++) await host.getByRole('button', { name: 'Следующая страница' }).click();
+    await waitFor(
+      async () => (await host.locator('#document-page-number').textContent()) === 'Страница 3 из 3',
+      10_000,
+      'page 3 for the teacher',
+    );
+    await host.waitForTimeout(5000);
+    await host.getByRole('button', { name: 'Остановить запись' }).click();
+    await host.locator('#recording-badge').waitFor({ state: 'detached', timeout: 30_000 });
+    await host
+      .locator('.recording-item')
+      .getByRole('button', { name: 'Скачать' })
+      .waitFor({ timeout: 90_000 });
+
+    const listed = await fetch(`${server.httpUrl}/api/rooms/doc-e2e-rec/recordings`, {
+      headers: server.adminHeaders,
+    });
+    const [recording] = ((await listed.json()) as { recordings: { id: string }[] }).recordings;
+    const whole = await fetch(`${server.httpUrl}/api/recordings/${recording!.id}/file`, {
+      headers: server.adminHeaders,
+    });
+    expect(whole.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'doc-recording-'));
+    try {
+      const file = join(dir, 'lesson.mp4');
+      writeFileSync(file, Buffer.from(await whole.arrayBuffer()));
+      const { duration, codecs } = probe(file);
+      expect(codecs).toContain('h264');
+      expect(duration).toBeGreaterThan(8);
+      // The middle of the frame, four times a second: page 1 (red), page 2 (green) in passing while
+      // the teacher turns on, then page 3 (blue) to the end; the teacher's camera (Chromium's fake
+      // one is green too) never takes the frame for longer than the turn.
+      const isRed = ([r, g, b]: number[]) => r! > 120 && r! > 2 * b! && r! > 2 * g!;
+      const isBlue = ([r, g, b]: number[]) => b! > 120 && b! > 2 * r!;
+      const isGreen = ([r, g, b]: number[]) => g! > 120 && g! > 1.5 * r! && g! > 1.5 * b!;
+      const seen = frameColours(file, 4)
+        .map((c) => (isRed(c) ? 'R' : isBlue(c) ? 'B' : isGreen(c) ? 'G' : '.'))
+        .join('');
+      console.log(`recording of a presented document, picture every 0.25 s: ${seen}`);
+      expect(seen.slice(seen.indexOf('R'))).toMatch(/^R{8,}G{0,8}B{8,}\.{0,4}$/);
+      saveFrame(file, (seen.indexOf('R') + 4) / 4, 'document-recording-page-1.png');
+      saveFrame(file, (seen.indexOf('B') + 4) / 4, 'document-recording-page-3.png');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
